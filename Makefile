@@ -1,0 +1,78 @@
+# The series' commands. `make` alone lists them.
+# Every target that runs code builds .venv first if it is missing or out of date.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+
+# Determinism: one BLAS thread so reductions give the same last bits on every run;
+# a non-interactive matplotlib backend for everything that is not a notebook.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: help lab test unit notebooks browser execute lint bench clean binder-check
+
+help:  ## list the targets
+	@echo "make lab      build .venv if needed and open JupyterLab on the series"
+	@echo "make test     build .venv if needed and run every test (unit, nbval, browser)"
+	@echo "make execute  re-run every notebook top to bottom in a fresh kernel, in place"
+	@echo "make lint     ruff on helpers/, tests/, bench/ and the notebooks"
+	@echo "make bench    side-by-side benchmarks (installs the optional bench extra)"
+	@echo "make binder-check  what Binder does: a fresh venv from requirements.txt runs every notebook"
+	@echo "make clean    remove .venv and caches"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_index.ipynb
+
+# One pytest run: the unit tests under tests/ and nbval (strict) on every notebook.
+# The sanitize file lists what is genuinely volatile, with reasons.
+test: $(STAMP)
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
+	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+execute: $(STAMP)
+	@for nb in $(NOTEBOOKS); do \
+	    echo "executing $$nb"; \
+	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	        --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 "$$nb" || exit 1; \
+	done
+
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tests bench notebooks
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	@for b in $(sort $(wildcard bench/bench_*.py)); do \
+	    echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+binder-check:
+	rm -rf build/binder-venv
+	$(PYTHON) -m venv build/binder-venv
+	build/binder-venv/bin/python -m pip install --quiet -r requirements.txt
+	@for nb in $(NOTEBOOKS); do \
+	    echo "executing $$nb with requirements.txt only"; \
+	    build/binder-venv/bin/jupyter nbconvert --to notebook --execute --stdout \
+	        --ExecutePreprocessor.kernel_name=python3 "$$nb" > /dev/null || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis .ruff_cache *.egg-info
+	find . -name __pycache__ -prune -exec rm -rf {} +

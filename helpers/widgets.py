@@ -1,0 +1,51 @@
+"""Thin wiring of ipywidgets controls to the figure views in ``helpers``.
+
+A *view* is any object with a ``fig`` attribute (a matplotlib Figure built without pyplot)
+and an ``update(**values)`` method that changes the figure's existing artists for new
+parameter values. The maths and drawing live in the view; this module only connects
+controls to ``update`` and shows the figure again.
+
+Figures are made with ``matplotlib.figure.Figure`` rather than ``pyplot``: nothing is
+registered globally, so nothing piles up while a learner drags a slider, and a figure is
+freed with its view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import ipywidgets as W
+from IPython.display import display
+
+
+def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
+         text=None) -> W.VBox:
+    """Return a panel whose controls redraw ``view``.
+
+    ``controls`` maps the keyword names of ``view.update`` to widgets. Each change calls
+    ``view.update(**current values)`` and replaces the one figure shown in the panel's
+    output area (``clear_output(wait=True)`` avoids a flicker and keeps exactly one image).
+    ``text``, if given, is a callable returning a string shown under the figure (for example
+    the three slopes of the chain-rule panels).
+    """
+    out = W.Output()
+    caption = W.HTML()
+
+    def values():
+        return {name: w.value for name, w in controls.items()}
+
+    def redraw(_change=None):
+        vals = values()
+        view.update(**vals)
+        if text is not None:
+            caption.value = f"<pre style='margin:0'>{text()}</pre>"
+        with out:
+            out.clear_output(wait=True)
+            display(view.fig)
+
+    for w in controls.values():
+        w.observe(redraw, names="value")
+    boxes = list(controls.values())
+    rows = [W.HBox(boxes[i:i + columns]) for i in range(0, len(boxes), columns)]
+    redraw()
+    return W.VBox([*rows, out, caption])

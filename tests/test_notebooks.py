@@ -1,0 +1,68 @@
+"""Checks of the notebooks as files: how they were executed, and that the README lists them.
+
+nbval (run by ``make test`` on every notebook) compares the outputs themselves; these tests
+check what nbval cannot see: that the stored outputs come from one top-to-bottom run in a
+fresh kernel, that nothing stored is an error, and that the README and the index stay in step
+with ``notebooks/``.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_there_are_notebooks():
+    assert [p.name for p in NOTEBOOKS][:2] == ["00_index.ipynb", "01_chain_rule.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executed_once_top_to_bottom(path):
+    nb = load(path)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    counts = [c.get("execution_count") for c in code]
+    assert counts == list(range(1, len(code) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1, 2, 3, ...: "
+        "run `make execute` (a fresh kernel, top to bottom) and commit the result")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_error_outputs(path):
+    for i, cell in enumerate(load(path)["cells"]):
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", (
+                f"{path.name}, cell {i}: stored error {out.get('ename')}: {out.get('evalue')}")
+            if out["output_type"] == "stream":
+                assert out["name"] != "stderr", (
+                    f"{path.name}, cell {i}: stored stderr output (a warning?): "
+                    f"{''.join(out['text'])[:200]!r}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernel_is_python3(path):
+    assert load(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def linked_notebooks(text):
+    return sorted(set(re.findall(r"\(notebooks/([\w-]+\.ipynb)\)", text)))
+
+
+def test_readme_lists_every_notebook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert linked_notebooks(readme) == sorted(p.name for p in NOTEBOOKS)
+
+
+def test_index_links_every_notebook():
+    nb = load(ROOT / "notebooks" / "00_index.ipynb")
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    linked = set(re.findall(r"\]\(([\w-]+\.ipynb)[#)]", text))
+    missing = {p.name for p in NOTEBOOKS} - {"00_index.ipynb"} - linked
+    assert not missing, f"00_index.ipynb does not link {sorted(missing)}"
