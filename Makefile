@@ -33,7 +33,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_index.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
 
 # One pytest run: the unit tests under tests/ and nbval (strict) on every notebook.
 # The sanitize file lists what is genuinely volatile, with reasons.
