@@ -1,0 +1,158 @@
+"""Small data sets for the notebooks: 2-D toy problems and the 8×8 handwritten digits.
+
+Every toy generator has the signature ``make_xxx(n=200, noise=..., seed=0, ...)`` and returns
+``X`` (float64, shape ``(n, 2)``) and ``y`` (int64 class labels, shape ``(n,)``), shuffled, so
+that any slice is a fair mini-batch. The same seed gives the same points.
+
+``load_digits`` reads the copy of the UCI digits shipped in ``helpers/data/digits.npz``
+(source, licence and how the file was made: ``helpers/data/README.md``). Nothing is
+downloaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["make_moons", "make_circles", "make_xor", "make_blobs", "make_spirals",
+           "load_digits", "DIGITS_PATH", "DATASETS"]
+
+DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
+
+
+def _check_n(n, at_least=2):
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < at_least:
+        raise ValueError(f"n must be an integer >= {at_least}, got {n!r}")
+    return int(n)
+
+
+def _check_noise(noise):
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    return float(noise)
+
+
+def _finish(X, y, noise, rng):
+    """Add Gaussian noise, shuffle, and fix the dtypes."""
+    X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(len(y))
+    return X[order].astype(np.float64), y[order].astype(np.int64)
+
+
+def _split_counts(n, k):
+    """n points over k classes as evenly as possible (the first classes get the extra)."""
+    return [n // k + (i < n % k) for i in range(k)]
+
+
+def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
+    """Two interleaving half circles: class 0 on top, class 1 below and shifted right."""
+    n = _check_n(n)
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    n0, n1 = _split_counts(n, 2)
+    t0 = np.linspace(0, np.pi, n0)
+    t1 = np.linspace(0, np.pi, n1)
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)],
+                        np.c_[1 - np.cos(t1), 0.5 - np.sin(t1)]])
+    y = np.repeat([0, 1], [n0, n1])
+    return _finish(X, y, noise, rng)
+
+
+def make_circles(n: int = 200, noise: float = 0.05, seed: int = 0, factor: float = 0.5):
+    """A circle (class 0, radius 1) around a smaller one (class 1, radius ``factor``)."""
+    n = _check_n(n)
+    noise = _check_noise(noise)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must be between 0 and 1, got {factor!r}")
+    rng = np.random.default_rng(seed)
+    n0, n1 = _split_counts(n, 2)
+    t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
+    t1 = np.linspace(0, 2 * np.pi, n1, endpoint=False)
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)],
+                        factor * np.c_[np.cos(t1), np.sin(t1)]])
+    y = np.repeat([0, 1], [n0, n1])
+    return _finish(X, y, noise, rng)
+
+
+def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0):
+    """Points uniform in [−1, 1]²; class 1 where x₁·x₂ < 0 (the XOR of the two signs).
+
+    The label is decided before the noise is added, so noise blurs the border.
+    """
+    n = _check_n(n)
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(n, 2))
+    y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
+    return _finish(X, y, noise, rng)
+
+
+def make_blobs(n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int = 3):
+    """``n_classes`` Gaussian blobs (standard deviation ``noise``) with centres on a circle
+    of radius 2."""
+    n = _check_n(n, at_least=n_classes)
+    noise = _check_noise(noise)
+    if n_classes < 2:
+        raise ValueError(f"n_classes must be >= 2, got {n_classes!r}")
+    rng = np.random.default_rng(seed)
+    counts = _split_counts(n, n_classes)
+    angles = 2 * np.pi * np.arange(n_classes) / n_classes + np.pi / 2
+    centres = 2 * np.c_[np.cos(angles), np.sin(angles)]
+    X = np.repeat(centres, counts, axis=0)
+    y = np.repeat(np.arange(n_classes), counts)
+    return _finish(X, y, noise, rng)
+
+
+def make_spirals(n: int = 200, noise: float = 0.1, seed: int = 0, n_classes: int = 2):
+    """``n_classes`` interleaved spiral arms (as in CS231n), each one class, radius up to 1."""
+    n = _check_n(n, at_least=n_classes)
+    noise = _check_noise(noise)
+    if n_classes < 2:
+        raise ValueError(f"n_classes must be >= 2, got {n_classes!r}")
+    rng = np.random.default_rng(seed)
+    counts = _split_counts(n, n_classes)
+    parts = []
+    for k, m in enumerate(counts):
+        r = np.linspace(0.05, 1.0, m)
+        t = np.linspace(0, 1.5 * np.pi, m) + 2 * np.pi * k / n_classes
+        parts.append(np.c_[r * np.sin(t), r * np.cos(t)])
+    X = np.concatenate(parts)
+    y = np.repeat(np.arange(n_classes), counts)
+    return _finish(X, y, noise, rng)
+
+
+DATASETS = {"moons": make_moons, "circles": make_circles, "xor": make_xor,
+            "blobs": make_blobs, "spirals": make_spirals}
+
+
+def load_digits(split: float | None = 0.75, seed: int = 0, scale: bool = True):
+    """The 1,797 handwritten digits (8×8 pixels, classes 0–9) of the UCI set's test part.
+
+    ``split``: the fraction of each class that goes to the training set (stratified, then
+    shuffled with ``seed``); returns ``Xtr, ytr, Xte, yte``. With ``split=None`` returns the
+    whole set ``X, y`` in the file's order. ``X`` rows are the 64 pixels, row by row
+    (``X[i].reshape(8, 8)`` is the image); ``scale=True`` divides the pixel counts 0..16 by 16
+    to get float64 values in [0, 1]. ``y`` is int64.
+    """
+    with np.load(DIGITS_PATH) as f:
+        images, labels = f["images"], f["labels"]
+    X = images.reshape(len(images), 64).astype(np.float64)
+    if scale:
+        X /= 16.0
+    y = labels.astype(np.int64)
+    if split is None:
+        return X, y
+    if not 0 < split < 1:
+        raise ValueError(f"split (the training fraction) must be between 0 and 1, "
+                         f"got {split!r}")
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for c in range(10):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        k = int(round(split * len(idx)))
+        train.append(idx[:k])
+        test.append(idx[k:])
+    train = rng.permutation(np.concatenate(train))
+    test = rng.permutation(np.concatenate(test))
+    return X[train], y[train], X[test], y[test]

@@ -1,0 +1,408 @@
+"""Neural-network layers with an explicit forward and backward pass, on NumPy arrays.
+
+Each layer's ``forward`` stores what its ``backward`` needs (the input of a linear layer, the
+output of a sigmoid, ...); ``backward`` receives the gradient of the loss with respect to the
+layer's output and returns the gradient with respect to its input, adding the gradients of its
+parameters to ``param.grad`` on the way. The formulas are the ones derived in notebook 03:
+
+    Linear   Y = X·W + b         dX = dY·Wᵀ     dW = Xᵀ·dY     db = column sums of dY
+    ReLU     Y = max(X, 0)       dX = dY · [X > 0]          (derivative 0 at the kink X = 0)
+    Sigmoid  Y = 1/(1 + e^-X)    dX = dY · Y·(1 − Y)
+    Tanh     Y = tanh(X)         dX = dY · (1 − Y²)
+    MSE      L = mean((P − T)²)  dP = 2(P − T) / P.size
+    Softmax + cross entropy      dZ = (softmax(Z) − onehot(y)) / N
+
+Shapes: a batch is a 2-D array ``X`` of shape ``(N, features)``; ``W`` has shape
+``(in, out)``. Shapes are checked on the way in, and a mismatch names the layer, the shape it
+expected and the one it received. A loss that is not finite raises :class:`NonFiniteError`
+(the usual cause: a learning rate too high).
+
+Gradients *accumulate* (``grad += ...``) like PyTorch's: call ``zero_grad`` (of the model or
+of the optimiser) before each backward pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "NonFiniteError", "ShapeError", "Parameter", "Module", "Linear", "ReLU", "Sigmoid",
+    "Tanh", "Sequential", "MSE", "SoftmaxCrossEntropy", "init_weights", "INITS",
+]
+
+
+class ShapeError(ValueError):
+    """An array of the wrong shape reached a layer or a loss."""
+
+
+class NonFiniteError(FloatingPointError):
+    """A loss or a gradient became inf or NaN.
+
+    ``what`` names the quantity (``"loss"``, ``"Linear0.W.grad"``), ``step`` the training step
+    (or forward call) where it happened, when known. The message says the likely cause, so a
+    training loop or widget can catch the error and show ``str(err)``.
+    """
+
+    def __init__(self, what: str, step: int | None = None, detail: str = ""):
+        self.what, self.step = what, step
+        where = f" at step {step}" if step is not None else ""
+        msg = (f"{what} is not finite{where}{detail}. The training diverged: the usual cause "
+               "is a learning rate too high (each step overshoots and the weights grow "
+               "without bound). Try a learning rate 3-10x smaller; also check the inputs "
+               "for inf/NaN and their scale.")
+        super().__init__(msg)
+
+
+def _shape_error(layer: str, what: str, expected: str, got) -> ShapeError:
+    return ShapeError(f"{layer}: {what} must have shape {expected}, got {tuple(np.shape(got))}")
+
+
+class Parameter:
+    """A trainable array ``data`` with its gradient ``grad`` (same shape) and a ``name``."""
+
+    def __init__(self, data, name: str = ""):
+        self.data = np.asarray(data, dtype=np.float64)
+        self.grad = np.zeros_like(self.data)
+        self.name = name
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    def zero_grad(self) -> None:
+        self.grad.fill(0.0)
+
+    def __repr__(self) -> str:
+        return f"Parameter({self.name!r}, shape={self.data.shape})"
+
+
+class Module:
+    """Base class: ``forward``, ``backward`` and the list of ``parameters``."""
+
+    name = ""
+
+    def forward(self, X):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, dY):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __call__(self, X):
+        return self.forward(X)
+
+    def parameters(self) -> list[Parameter]:
+        return []
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.zero_grad()
+
+    def _set_name(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+# ---------------------------------------------------------------- initialisation
+
+INITS = ("uniform", "xavier", "he")
+
+
+def init_weights(n_in: int, n_out: int, init: str = "he", rng=None) -> np.ndarray:
+    """A weight matrix of shape ``(n_in, n_out)``.
+
+    ``"uniform"``: U(−1/√n_in, 1/√n_in) (the classic default, PyTorch's for Linear);
+    ``"xavier"`` (Glorot): U(−a, a) with a = √(6/(n_in + n_out)), keeps the variance of
+    activations and gradients about constant for tanh/sigmoid; ``"he"``: N(0, 2/n_in), the
+    same for ReLU, which zeroes half its inputs.
+    """
+    rng = _as_rng(rng)
+    if init == "uniform":
+        a = 1.0 / math.sqrt(n_in)
+        return rng.uniform(-a, a, size=(n_in, n_out))
+    if init == "xavier":
+        a = math.sqrt(6.0 / (n_in + n_out))
+        return rng.uniform(-a, a, size=(n_in, n_out))
+    if init == "he":
+        return rng.normal(0.0, math.sqrt(2.0 / n_in), size=(n_in, n_out))
+    raise ValueError(f"init must be one of {INITS}, got {init!r}")
+
+
+def _as_rng(rng):
+    if rng is None:
+        return np.random.default_rng(0)
+    if isinstance(rng, (int, np.integer)):
+        return np.random.default_rng(int(rng))
+    if isinstance(rng, np.random.Generator):
+        return rng
+    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng)}")
+
+
+# ---------------------------------------------------------------- layers
+
+class Linear(Module):
+    """``Y = X·W + b`` with ``W`` of shape ``(n_in, n_out)`` and ``b`` of shape ``(n_out,)``.
+
+    ``forward`` stores ``X``: the gradient of ``W`` needs it (``dW = Xᵀ·dY``).
+    ``rng`` is a NumPy Generator or an int seed (``None`` means seed 0); biases start at 0.
+    """
+
+    def __init__(self, n_in: int, n_out: int, init: str = "he", rng=None, name: str = "Linear"):
+        if int(n_in) < 1 or int(n_out) < 1:
+            raise ValueError(f"Linear: n_in and n_out must be >= 1, got {n_in}, {n_out}")
+        self.n_in, self.n_out, self.init = int(n_in), int(n_out), init
+        self.W = Parameter(init_weights(self.n_in, self.n_out, init, rng))
+        self.b = Parameter(np.zeros(self.n_out))
+        self.X = None
+        self._set_name(name)
+
+    def _set_name(self, name: str) -> None:
+        self.name = name
+        self.W.name, self.b.name = f"{name}.W", f"{name}.b"
+
+    def forward(self, X):
+        if getattr(X, "ndim", 0) != 2 or X.shape[1] != self.n_in:
+            X = np.asarray(X)
+            if X.ndim != 2 or X.shape[1] != self.n_in:
+                raise _shape_error(self.name, "the input X", f"(N, {self.n_in})", X)
+        self.X = X
+        return X @ self.W.data + self.b.data
+
+    def backward(self, dY, input_grad: bool = True):
+        """Add ``Xᵀ·dY`` to ``W.grad`` and the column sums of dY to ``b.grad``; return
+        ``dY·Wᵀ`` (or ``None`` when ``input_grad=False``: nobody needs the gradient of data)."""
+        X = self.X
+        if X is None:
+            raise RuntimeError(f"{self.name}: backward called before forward")
+        if dY.shape != (X.shape[0], self.n_out):
+            raise _shape_error(self.name, "the upstream gradient dY",
+                               f"{(X.shape[0], self.n_out)} (batch, n_out)", dY)
+        self.W.grad += X.T @ dY
+        self.b.grad += dY.sum(axis=0)
+        return dY @ self.W.data.T if input_grad else None
+
+    def parameters(self):
+        return [self.W, self.b]
+
+    def __repr__(self):
+        return f"Linear({self.n_in}, {self.n_out}, init={self.init!r})"
+
+
+class _Elementwise(Module):
+    """An activation applied entry by entry; checks that dY has the shape of its output."""
+
+    def _check(self, dY, stored):
+        if stored is None:
+            raise RuntimeError(f"{self.name}: backward called before forward")
+        if dY.shape != stored.shape:
+            raise _shape_error(self.name, "the upstream gradient dY",
+                               f"{stored.shape} (the shape of its output)", dY)
+
+
+class ReLU(_Elementwise):
+    """``Y = max(X, 0)``; stores the mask ``X > 0``. Derivative at the kink X = 0: 0."""
+
+    name = "ReLU"
+
+    def __init__(self):
+        self.mask = None
+
+    def forward(self, X):
+        self.mask = X > 0
+        return np.maximum(X, 0.0)
+
+    def backward(self, dY):
+        self._check(dY, self.mask)
+        return dY * self.mask
+
+
+class Sigmoid(_Elementwise):
+    """``Y = 1/(1 + e^(−X))``; stores Y, because ``dY/dX = Y·(1 − Y)``."""
+
+    name = "Sigmoid"
+
+    def __init__(self):
+        self.Y = None
+
+    def forward(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        # two branches so that exp never overflows: for X < 0 use e^X / (1 + e^X)
+        e = np.exp(-np.abs(X))
+        self.Y = np.where(X >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        return self.Y
+
+    def backward(self, dY):
+        self._check(dY, self.Y)
+        return dY * self.Y * (1.0 - self.Y)
+
+
+class Tanh(_Elementwise):
+    """``Y = tanh(X)``; stores Y, because ``dY/dX = 1 − Y²``."""
+
+    name = "Tanh"
+
+    def __init__(self):
+        self.Y = None
+
+    def forward(self, X):
+        self.Y = np.tanh(X)
+        return self.Y
+
+    def backward(self, dY):
+        self._check(dY, self.Y)
+        return dY * (1.0 - self.Y ** 2)
+
+
+class Sequential(Module):
+    """Layers applied one after the other; backward runs them in reverse order.
+
+    Layers are named by type and position (``Linear0``, ``ReLU1``, ``Linear2``), and their
+    parameters accordingly (``Linear0.W``, ``Linear0.b``, ...).
+    """
+
+    def __init__(self, *layers: Module):
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Module):
+                raise TypeError(f"Sequential: layer {i} is a {type(layer).__name__}, "
+                                "not a helpers.nn layer")
+            layer._set_name(f"{type(layer).__name__}{i}")
+        self.layers = list(layers)
+        self.name = "Sequential"
+
+    def forward(self, X):
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    def backward(self, dY, input_grad: bool = True):
+        """Backpropagate ``dY`` (gradient of the loss w.r.t. the output) through every layer.
+
+        Returns the gradient with respect to the input ``X``; with ``input_grad=False`` the
+        first linear layer skips that product (training never needs it) and ``None`` is
+        returned.
+        """
+        layers = self.layers
+        for layer in layers[:0:-1]:
+            dY = layer.backward(dY)
+        first = layers[0]
+        if isinstance(first, (Linear, Sequential)):
+            return first.backward(dY, input_grad=input_grad)
+        dX = first.backward(dY)
+        return dX if input_grad else None
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __repr__(self):
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Sequential(\n  {inner}\n)"
+
+
+# ---------------------------------------------------------------- losses
+
+class _Loss:
+    """A loss: ``forward(pred, target) -> float``, ``backward() -> dL/dpred``.
+
+    ``calls`` counts forward calls; a non-finite loss raises :class:`NonFiniteError` naming
+    that count as the step.
+    """
+
+    name = "loss"
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, pred, target):
+        return self.forward(pred, target)
+
+    def _finite(self, loss: float) -> float:
+        if not math.isfinite(loss):
+            raise NonFiniteError(f"the {self.name} loss", step=self.calls,
+                                 detail=f" (value {loss})")
+        return loss
+
+
+class MSE(_Loss):
+    """Mean squared error over all entries: ``L = mean((P − T)²)``, ``dP = 2(P − T)/P.size``.
+
+    ``target`` must have exactly the shape of ``pred``: a ``(N,)`` target against an ``(N, 1)``
+    prediction would silently broadcast to an ``(N, N)`` difference.
+    """
+
+    name = "MSE"
+
+    def forward(self, pred, target):
+        self.calls += 1
+        pred = np.asarray(pred, dtype=np.float64)
+        target = np.asarray(target, dtype=np.float64)
+        if pred.shape != target.shape:
+            raise _shape_error("MSE", "the target", f"{pred.shape} (the shape of pred)",
+                               target)
+        self.diff = pred - target
+        return self._finite(float(np.mean(self.diff ** 2)))
+
+    def backward(self, dL: float = 1.0):
+        return (2.0 * dL / self.diff.size) * self.diff
+
+
+class SoftmaxCrossEntropy(_Loss):
+    """Softmax of the logits Z then cross entropy with integer labels, averaged over the batch.
+
+    ``L = mean_i( logsumexp(Z_i) − Z_i[y_i] )``; forward stores ``P = softmax(Z)`` and the
+    backward pass is ``dZ = (P − onehot(y)) / N``. Fusing the two avoids ``log(0)`` and the
+    large intermediate gradients of softmax and log taken separately.
+    """
+
+    name = "softmax cross-entropy"
+
+    def forward(self, logits, y):
+        self.calls += 1
+        Z = np.asarray(logits, dtype=np.float64)
+        y = np.asarray(y)
+        if Z.ndim != 2:
+            raise _shape_error("SoftmaxCrossEntropy", "the logits", "(N, classes)", Z)
+        if y.shape != (Z.shape[0],):
+            raise _shape_error("SoftmaxCrossEntropy", "the labels y",
+                               f"({Z.shape[0]},): one integer class per row of the logits", y)
+        if y.dtype.kind not in "iu":
+            if not np.all(np.mod(y, 1) == 0):
+                raise ValueError("SoftmaxCrossEntropy: the labels y must be integer class "
+                                 f"indices, got dtype {y.dtype}")
+            y = y.astype(np.intp)
+        n, c = Z.shape
+        if n and (y.min() < 0 or y.max() >= c):
+            raise ValueError(f"SoftmaxCrossEntropy: labels must lie in 0..{c - 1}, got "
+                             f"values from {y.min()} to {y.max()}")
+        shifted = Z - Z.max(axis=1, keepdims=True)     # the same softmax, no overflow in exp
+        E = np.exp(shifted)
+        S = E.sum(axis=1, keepdims=True)
+        self.P = E / S
+        self.y = y
+        rows = np.arange(n)
+        loss = float(np.mean(np.log(S[:, 0]) - shifted[rows, y]))
+        return self._finite(loss)
+
+    def backward(self, dL: float = 1.0):
+        dZ = self.P.copy()
+        dZ[np.arange(len(self.y)), self.y] -= 1.0
+        dZ *= dL / len(self.y)
+        return dZ
+
+
+def accuracy(logits, y) -> float:
+    """The fraction of rows whose largest logit is at the label."""
+    return float(np.mean(np.argmax(logits, axis=1) == np.asarray(y)))

@@ -1,0 +1,86 @@
+"""Optimisers: stochastic gradient descent, with momentum and weight decay.
+
+One step of plain gradient descent moves every parameter against its gradient::
+
+    p.data -= lr * p.grad
+
+Momentum keeps a running velocity (PyTorch's convention)::
+
+    v = momentum * v + (p.grad + weight_decay * p.data)
+    p.data -= lr * v
+
+The update is done in place on ``p.data``; it is not part of any computation being
+differentiated. A gradient that is inf or NaN raises :class:`helpers.nn.NonFiniteError`
+naming the parameter and the step, before any parameter is changed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .nn import NonFiniteError, Parameter
+
+__all__ = ["SGD"]
+
+
+class SGD:
+    """Stochastic gradient descent on a list of :class:`helpers.nn.Parameter`.
+
+    ``steps`` counts the calls to :meth:`step` (the step number in error messages).
+    ``check_finite`` (default True) checks every gradient for inf/NaN before updating.
+    """
+
+    def __init__(self, params, lr: float = 0.1, momentum: float = 0.0,
+                 weight_decay: float = 0.0, check_finite: bool = True):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("SGD: the list of parameters is empty")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Parameter):
+                raise TypeError(f"SGD: params[{i}] is a {type(p).__name__}, not a "
+                                "helpers.nn.Parameter (pass model.parameters())")
+        if not lr > 0:
+            raise ValueError(f"SGD: lr must be > 0, got {lr}")
+        if not 0 <= momentum < 1:
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum}")
+        if weight_decay < 0:
+            raise ValueError(f"SGD: weight_decay must be >= 0, got {weight_decay}")
+        self.lr, self.momentum, self.weight_decay = float(lr), float(momentum), float(weight_decay)
+        self.check_finite = check_finite
+        self.velocity = [np.zeros_like(p.data) for p in self.params] if momentum else None
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.check_finite:
+            self._check_finite()
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        if self.velocity is None:
+            for p in self.params:
+                g = p.grad + wd * p.data if wd else p.grad
+                p.data -= lr * g
+        else:
+            for p, v in zip(self.params, self.velocity):
+                g = p.grad + wd * p.data if wd else p.grad
+                v *= mu
+                v += g
+                p.data -= lr * v
+
+    def _check_finite(self) -> None:
+        for p in self.params:
+            # one reduction per array: the sum is NaN or inf if any entry is (or if the
+            # entries are so large that they overflow, which is divergence too)
+            if not np.isfinite(p.grad.sum()):
+                bad = int(np.size(p.grad) - np.isfinite(p.grad).sum())
+                detail = (f" ({bad} of {p.grad.size} entries are inf/NaN)" if bad else
+                          " (its entries are so large that their sum overflows)")
+                raise NonFiniteError(f"the gradient {p.name or 'of a parameter'}",
+                                     step=self.steps, detail=detail)
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad.fill(0.0)
+
+    def __repr__(self):
+        return (f"SGD(lr={self.lr}, momentum={self.momentum}, "
+                f"weight_decay={self.weight_decay})")
