@@ -2,8 +2,8 @@
 
 Each layer's ``forward`` stores what its ``backward`` needs (the input of a linear layer, the
 output of a sigmoid, ...); ``backward`` receives the gradient of the loss with respect to the
-layer's output and returns the gradient with respect to its input, adding the gradients of its
-parameters to ``param.grad`` on the way. The formulas are the ones derived in notebook 03:
+layer's output and returns the gradient with respect to its input, writing the gradients of its parameters
+into ``param.grad`` on the way. The formulas are the ones derived in notebook 03:
 
     Linear   Y = X·W + b         dX = dY·Wᵀ     dW = Xᵀ·dY     db = column sums of dY
     ReLU     Y = max(X, 0)       dX = dY · [X > 0]          (derivative 0 at the kink X = 0)
@@ -17,8 +17,11 @@ Shapes: a batch is a 2-D array ``X`` of shape ``(N, features)``; ``W`` has shape
 expected and the one it received. A loss that is not finite raises :class:`NonFiniteError`
 (the usual cause: a learning rate too high).
 
-Gradients *accumulate* (``grad += ...``) like PyTorch's: call ``zero_grad`` (of the model or
-of the optimiser) before each backward pass.
+``backward`` *writes* the parameter gradients (``W.grad = Xᵀ·dY``), it does not add to
+them: every parameter of a ``Sequential`` is used once per forward pass, so a second
+``backward`` gives the same gradients again, and no ``zero_grad`` is needed between steps
+(``zero_grad`` exists and sets them to 0, for code written in PyTorch's style). A layer shared
+between two places of a model would need accumulation, which these layers do not do.
 """
 
 from __future__ import annotations
@@ -172,16 +175,16 @@ class Linear(Module):
         return X @ self.W.data + self.b.data
 
     def backward(self, dY, input_grad: bool = True):
-        """Add ``Xᵀ·dY`` to ``W.grad`` and the column sums of dY to ``b.grad``; return
-        ``dY·Wᵀ`` (or ``None`` when ``input_grad=False``: nobody needs the gradient of data)."""
+        """Set ``W.grad = Xᵀ·dY`` and ``b.grad`` = the column sums of dY; return ``dY·Wᵀ``
+        (or ``None`` when ``input_grad=False``: nobody needs the gradient of the data)."""
         X = self.X
         if X is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         if dY.shape != (X.shape[0], self.n_out):
             raise _shape_error(self.name, "the upstream gradient dY",
                                f"{(X.shape[0], self.n_out)} (batch, n_out)", dY)
-        self.W.grad += X.T @ dY
-        self.b.grad += dY.sum(axis=0)
+        self.W.grad = X.T @ dY          # uses the stored input X
+        self.b.grad = dY.sum(axis=0)
         return dY @ self.W.data.T if input_grad else None
 
     def parameters(self):
@@ -397,9 +400,9 @@ class SoftmaxCrossEntropy(_Loss):
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
-        dZ = self.P.copy()
-        dZ[np.arange(len(self.y)), self.y] -= 1.0
-        dZ *= dL / len(self.y)
+        n = len(self.y)
+        dZ = self.P * (dL / n)                       # uses the stored probabilities P
+        dZ[np.arange(n), self.y] -= dL / n           # minus the one-hot labels
         return dZ
 
 

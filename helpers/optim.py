@@ -16,6 +16,8 @@ naming the parameter and the step, before any parameter is changed.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .nn import NonFiniteError, Parameter
@@ -70,7 +72,7 @@ class SGD:
         for p in self.params:
             # one reduction per array: the sum is NaN or inf if any entry is (or if the
             # entries are so large that they overflow, which is divergence too)
-            if not np.isfinite(p.grad.sum()):
+            if not math.isfinite(p.grad.sum()):
                 bad = int(np.size(p.grad) - np.isfinite(p.grad).sum())
                 detail = (f" ({bad} of {p.grad.size} entries are inf/NaN)" if bad else
                           " (its entries are so large that their sum overflows)")
