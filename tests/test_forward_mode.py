@@ -1,0 +1,63 @@
+"""Tests of helpers.forward_mode: dual numbers agree with reverse mode and with sympy."""
+
+import math
+import random
+
+import pytest
+import sympy as sp
+
+from helpers.autodiff import DomainError, Value
+from helpers.forward_mode import Dual, derivative_forward, gradient_forward
+
+
+def f(x, y, z):
+    """Uses every operation, reflected forms and a reused node (u)."""
+    u = x * y + 1
+    return ((u.tanh() + (2 - z).sigmoid() * u - 1 / (z * z + 1)) ** 2
+            + (x * x + 0.5).log() - (y / 3).exp() + (-u).relu() * 0.25 + (x * x + 1) ** 0.5)
+
+
+def test_same_gradient_as_reverse_mode():
+    rng = random.Random(0)
+    for _ in range(20):
+        point = [rng.uniform(-2, 2) for _ in range(3)]
+        vs = [Value(p) for p in point]
+        out = f(*vs)
+        out.backward()
+        value, grads, passes = gradient_forward(f, point)
+        assert passes == 3
+        assert value == out.data
+        assert grads == pytest.approx([v.grad for v in vs], rel=1e-12, abs=1e-14)
+
+
+def test_against_sympy():
+    x = sp.Symbol("x", real=True)
+    expr = sp.tanh(x**3 - 2 * x) * sp.exp(-x / 2) + sp.log(x**2 + 1) / (1 + sp.exp(-x))
+    d = sp.lambdify(x, sp.diff(expr, x), "math")
+
+    def g(t):
+        return (t**3 - 2 * t).tanh() * (-t / 2).exp() + (t * t + 1).log() * t.sigmoid()
+    for p in (-1.7, -0.3, 0.2, 1.1, 2.5):
+        assert math.isclose(derivative_forward(g, p), d(p), rel_tol=1e-12, abs_tol=1e-14)
+
+
+def test_dual_arithmetic_by_hand():
+    a, b = Dual(3.0, 1.0), Dual(2.0, 0.0)
+    assert (a * b).der == 2.0 and (a / b).der == 0.5 and (b / a).der == pytest.approx(-2 / 9)
+    assert (a ** 2).der == 6.0 and (-a).der == -1.0 and (5 - a).der == -1.0
+    assert (2 * a + 1).val == 7.0 and (1 / a).der == pytest.approx(-1 / 9)
+    assert Dual(0.0, 1.0).relu().der == 0.0                  # ReLU'(0) = 0, as in autodiff
+    assert repr(Dual(0.5, 1.0)) == "Dual(val=0.5, der=1.0)"
+
+
+def test_errors():
+    with pytest.raises(DomainError):
+        Dual(-1.0, 1.0).log()
+    with pytest.raises(ValueError, match="fractional"):
+        Dual(-1.0, 1.0) ** 0.5
+    with pytest.raises(ZeroDivisionError):
+        Dual(1.0) / 0
+    with pytest.raises(TypeError, match="str"):
+        Dual(1.0) + "a"
+    with pytest.raises(TypeError, match="list"):
+        Dual([1.0])
