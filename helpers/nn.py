@@ -2,8 +2,8 @@
 
 Each layer's ``forward`` stores what its ``backward`` needs (the input of a linear layer, the
 output of a sigmoid, ...); ``backward`` receives the gradient of the loss with respect to the
-layer's output and returns the gradient with respect to its input, writing the gradients of its parameters
-into ``param.grad`` on the way. The formulas are the ones derived in notebook 03:
+layer's output and returns the gradient with respect to its input, writing the gradients of
+its parameters into ``param.grad`` on the way. The formulas are the ones derived in notebook 03:
 
     Linear   Y = X·W + b         dX = dY·Wᵀ     dW = Xᵀ·dY     db = column sums of dY
     ReLU     Y = max(X, 0)       dX = dY · [X > 0]          (derivative 0 at the kink X = 0)
@@ -355,8 +355,10 @@ class MSE(_Loss):
         if pred.shape != target.shape:
             raise _shape_error("MSE", "the target", f"{pred.shape} (the shape of pred)",
                                target)
-        self.diff = pred - target
-        return self._finite(float(np.mean(self.diff ** 2)))
+        with np.errstate(over="ignore", invalid="ignore"):   # an overflow is reported below
+            self.diff = pred - target
+            loss = float(np.mean(self.diff ** 2))
+        return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
         return (2.0 * dL / self.diff.size) * self.diff
@@ -390,13 +392,13 @@ class SoftmaxCrossEntropy(_Loss):
         if n and (y.min() < 0 or y.max() >= c):
             raise ValueError(f"SoftmaxCrossEntropy: labels must lie in 0..{c - 1}, got "
                              f"values from {y.min()} to {y.max()}")
-        shifted = Z - Z.max(axis=1, keepdims=True)     # the same softmax, no overflow in exp
-        E = np.exp(shifted)
-        S = E.sum(axis=1, keepdims=True)
-        self.P = E / S
-        self.y = y
-        rows = np.arange(n)
-        loss = float(np.mean(np.log(S[:, 0]) - shifted[rows, y]))
+        with np.errstate(over="ignore", invalid="ignore"):   # inf/NaN is reported below
+            shifted = Z - Z.max(axis=1, keepdims=True)     # the same softmax, exp cannot overflow
+            E = np.exp(shifted)
+            S = E.sum(axis=1, keepdims=True)
+            self.P = E / S
+            self.y = y
+            loss = float(np.mean(np.log(S[:, 0]) - shifted[np.arange(n), y]))
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):

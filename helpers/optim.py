@@ -54,19 +54,21 @@ class SGD:
 
     def step(self) -> None:
         self.steps += 1
-        if self.check_finite:
-            self._check_finite()
-        lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        if self.velocity is None:
-            for p in self.params:
-                g = p.grad + wd * p.data if wd else p.grad
-                p.data -= lr * g
-        else:
-            for p, v in zip(self.params, self.velocity):
-                g = p.grad + wd * p.data if wd else p.grad
-                v *= mu
-                v += g
-                p.data -= lr * v
+        # no NumPy overflow warnings: a diverging run gets one clear NonFiniteError instead
+        with np.errstate(all="ignore"):
+            if self.check_finite:
+                self._check_finite()
+            lr, mu, wd = self.lr, self.momentum, self.weight_decay
+            if self.velocity is None:
+                for p in self.params:
+                    g = p.grad + wd * p.data if wd else p.grad
+                    p.data -= lr * g
+            else:
+                for p, v in zip(self.params, self.velocity):
+                    g = p.grad + wd * p.data if wd else p.grad
+                    v *= mu
+                    v += g
+                    p.data -= lr * v
 
     def _check_finite(self) -> None:
         for p in self.params:

@@ -1,0 +1,289 @@
+"""A gradient checker for learners: analytic gradients vs central differences, explained.
+
+    from helpers import gradcheck
+    report = gradcheck.check_gradients(model, X, y, loss=nn.SoftmaxCrossEntropy())
+    report.ok            # True when every array agrees
+    print(report)        # one line per array; for a bad one: where, how much, likely cause
+
+For every parameter array (biases included) and for the input ``X``, every entry is moved
+by ±h in float64 and the change of the scalar ``f`` is compared with the gradient that
+``backward`` computed:
+
+    numerical = (f(x + h) − f(x − h)) / (2h)
+    relative error = |analytic − numerical| / max(|analytic| + |numerical|, floor)
+
+``f`` is the loss when one is given; without a loss it is ``sum(G * model.forward(X))`` with a
+fixed random, non-uniform ``G`` (an all-ones ``G`` could let errors cancel), and ``G`` is what
+goes into ``backward``. Each perturbed entry is restored even if the forward pass raises.
+
+Entries much smaller than the array's largest are compared on the array's scale (the floor
+is 1e-4 of its largest numerical entry). The default tolerance is 1e-5; a correct gradient
+of a smooth function usually gives ~1e-8; near a kink of ReLU the
+central difference straddles two slopes and the error can be large although the code is right
+— the checker says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["numerical_gradient", "relative_error", "check_gradients", "GradCheckReport",
+           "ArrayCheck"]
+
+
+def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences of the scalar function ``f()`` with respect to the array ``x``.
+
+    ``x`` is changed in place, one entry at a time, and restored (also on exceptions);
+    ``f`` takes no argument and reads ``x``.
+    """
+    grad = np.zeros(x.shape, dtype=np.float64)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        try:
+            x[idx] = old + h
+            f_plus = f()
+            x[idx] = old - h
+            f_minus = f()
+        finally:
+            x[idx] = old
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def relative_error(analytic, numerical, floor: float = 1e-8) -> np.ndarray:
+    """Entry-wise ``|a − n| / max(|a| + |n|, floor)``."""
+    a = np.asarray(analytic, dtype=np.float64)
+    n = np.asarray(numerical, dtype=np.float64)
+    return np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), floor)
+
+
+@dataclass
+class ArrayCheck:
+    """The comparison for one array: ``name``, ``max_error``, the worst ``entries`` as
+    ``(index, analytic, numerical, relative error)`` and the likely ``cause`` if it failed."""
+
+    name: str
+    shape: tuple
+    ok: bool
+    max_error: float
+    entries: list = field(default_factory=list)
+    cause: str = ""
+    analytic: np.ndarray | None = None
+    numerical: np.ndarray | None = None
+
+    def line(self) -> str:
+        mark = "✓" if self.ok else "✗"
+        head = f"{mark} {self.name:<12} shape {str(self.shape):<10}"
+        if self.ok:
+            return f"{head} max relative error {self.max_error:.1e}"
+        out = [f"{head} WRONG: max relative error {self.max_error:.1e}"]
+        for idx, a, n, r in self.entries:
+            out.append(f"      at {idx}: analytic {a:.8g}, numerical {n:.8g} "
+                       f"(relative error {r:.1e})")
+        out.append(f"      likely cause: {self.cause}")
+        return "\n".join(out)
+
+
+@dataclass
+class GradCheckReport:
+    """All array checks; ``ok`` when all pass. ``print(report)`` explains."""
+
+    checks: list
+    h: float
+    tol: float
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def __getitem__(self, name) -> ArrayCheck:
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(f"no array named {name!r}; have {[c.name for c in self.checks]}")
+
+    @property
+    def failed(self) -> list:
+        return [c.name for c in self.checks if not c.ok]
+
+    def __str__(self) -> str:
+        lines = [c.line() for c in self.checks]
+        verdict = ("all gradients agree with central differences" if self.ok else
+                   f"{len(self.failed)} of {len(self.checks)} arrays disagree: "
+                   + ", ".join(self.failed))
+        lines.append(f"(h = {self.h:g}, tolerance {self.tol:g}) {verdict}")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p, cycle):  # IPython shows the text, not a dataclass dump
+        p.text(str(self))
+
+
+# ---------------------------------------------------------------- the checker
+
+def _relus(model):
+    """Layers that store a ReLU-style mask (their kinks can be crossed)."""
+    layers = getattr(model, "layers", [model])
+    found = []
+    for layer in layers:
+        found += _relus(layer) if hasattr(layer, "layers") else (
+            [layer] if hasattr(layer, "mask") else [])
+    return found
+
+
+def check_gradients(model, X, y=None, loss=None, *, h: float = 1e-6, tol: float = 1e-5,
+                    seed: int = 0, check_input: bool = True, verbose: bool = False,
+                    worst: int = 3) -> GradCheckReport:
+    """Compare the analytic gradients of ``model`` with central differences.
+
+    ``model``: a layer or a ``Sequential`` (anything with ``forward``, ``backward`` and
+    ``parameters()``). ``loss``: e.g. ``nn.SoftmaxCrossEntropy()`` with targets ``y``; without
+    it, a random upstream gradient ``G`` (seeded by ``seed``) is used. Checks every parameter
+    array and, with ``check_input``, the input ``X`` against what ``backward`` returns.
+    ``verbose`` prints the report. The model's stored values and gradients are left as they
+    are for the unperturbed point.
+    """
+    X = np.array(X, copy=True)  # our own copy: we perturb it
+    if not np.issubdtype(X.dtype, np.floating):
+        X = X.astype(np.float64)
+    params = list(model.parameters())
+    rng = np.random.default_rng(seed)
+    G = None
+
+    def forward_f():
+        out = model.forward(X)
+        if loss is not None:
+            return float(loss.forward(out, y))
+        return float(np.sum(G * out))
+
+    def analytic():
+        out = model.forward(X)
+        nonlocal G
+        if loss is not None:
+            f0 = float(loss.forward(out, y))
+            dout = loss.backward()
+        else:
+            if G is None:
+                G = rng.standard_normal(np.shape(out))
+            f0 = float(np.sum(G * out))
+            dout = G
+        dX = model.backward(dout)
+        grads = [None if p.grad is None else np.array(p.grad) for p in params]
+        return f0, dX, grads
+
+    f0, dX, grads = analytic()
+    base_masks = [np.array(r.mask) for r in _relus(model)]
+
+    targets = [(p.name or f"param{i}", p.data, g) for i, (p, g) in
+               enumerate(zip(params, grads))]
+    if check_input:
+        targets.append(("input X", X, None if dX is None else np.asarray(dX)))
+
+    checks = []
+    try:
+        for name, arr, a in targets:
+            checks.append(_check_one(name, arr, a, forward_f, h, tol, f0,
+                                     base_masks, model, worst, len(X)))
+    finally:
+        analytic()      # leave stored values and grads as at the unperturbed point
+    report = GradCheckReport(checks, h, tol)
+    if verbose:
+        print(report)
+    return report
+
+
+def _check_one(name, arr, a, f, h, tol, f0, base_masks, model, worst, batch):
+    shape = tuple(arr.shape)
+    if a is None:
+        return ArrayCheck(name, shape, False, math.inf, [],
+                          "backward did not produce this gradient (it is None)")
+    a = np.asarray(a)
+    if a.shape != arr.shape:
+        return ArrayCheck(name, shape, False, math.inf, [],
+                          f"wrong shape: the gradient has shape {a.shape} but the array has "
+                          f"shape {shape}. A wrong shape is silently broadcast by NumPy "
+                          "(e.g. a bias gradient dY.sum() instead of dY.sum(axis=0), or "
+                          "keepdims=True); the gradient must have the array's exact shape",
+                          analytic=a)
+
+    # numerical gradient, remembering the one-sided slopes and whether a ReLU flipped
+    num = np.zeros(shape)
+    one_sided_gap = np.zeros(shape)
+    flipped = np.zeros(shape, dtype=bool)
+    relus = _relus(model)
+
+    def masks_changed():
+        return any(not np.array_equal(r.mask, m) for r, m in zip(relus, base_masks))
+
+    for idx in np.ndindex(shape):
+        old = arr[idx]
+        try:
+            arr[idx] = old + h
+            fp = f()
+            flip = masks_changed()
+            arr[idx] = old - h
+            fm = f()
+            flip = flip or masks_changed()
+        finally:
+            arr[idx] = old
+        num[idx] = (fp - fm) / (2 * h)
+        one_sided_gap[idx] = abs((fp - f0) - (f0 - fm)) / h
+        flipped[idx] = flip
+
+    # the floor: entries far smaller than the array's largest are compared on the array's
+    # scale (their central differences carry the rounding noise of f itself)
+    floor = max(1e-8 * max(1.0, abs(f0)), 1e-4 * float(np.max(np.abs(num), initial=0.0)))
+    err = relative_error(a, num, floor)
+    max_err = float(err.max()) if err.size else 0.0
+    ok = bool(max_err < tol) and bool(np.all(np.isfinite(a)))
+    order = np.argsort(err, axis=None)[::-1][:worst]
+    entries = [(tuple(int(i) for i in np.unravel_index(k, shape)), float(a.flat[k]),
+                float(num.flat[k]), float(err.flat[k])) for k in order if err.flat[k] >= tol]
+    cause = "" if ok else _diagnose(name, arr, a, num, err, tol, one_sided_gap, flipped, batch)
+    return ArrayCheck(name, shape, ok, max_err, entries, cause, a, num)
+
+
+def _diagnose(name, arr, a, num, err, tol, gap, flipped, batch):
+    bad = err >= tol
+    if not np.all(np.isfinite(a)):
+        return "the analytic gradient contains inf or NaN"
+    kink = flipped | (gap > 1e-4 * np.maximum(1.0, np.abs(num)))
+    if np.any(bad) and np.all(kink[bad]):
+        return ("a kink was crossed within h (a ReLU input within h of 0, where the slope "
+                "jumps): the central difference averages the slopes of both sides, so it "
+                "cannot be trusted there. The analytic gradient may well be right: check at "
+                "other points, away from the kinks, or with a smaller h")
+    if arr.dtype != np.float64:
+        return (f"the array is {arr.dtype}, not float64: a step of h changes the value by "
+                "only a few representable numbers (float32 has ~7 digits), so the "
+                "differences are rounding noise. Check gradients in float64")
+    nz = np.abs(num) > 1e-6 * np.max(np.abs(num)) if num.size else np.zeros(0, bool)
+    if np.any(nz):
+        ratio = a[nz] / num[nz]
+        c = float(np.median(ratio))
+        scaled = (abs(c - 1) > 1e-3 and np.allclose(ratio, c, rtol=1e-4)
+                  and np.allclose(a, c * num, rtol=1e-4, atol=1e-8 * np.abs(a).max()))
+        if scaled:
+            if abs(c + 1) < 1e-4:
+                return "the sign is flipped everywhere (a − where a + belongs?)"
+            for k, what in ((batch, "the batch size N: a sum where a mean belongs, or a "
+                             "missing 1/N"), (1 / max(batch, 1), "1/N: divided by the batch "
+                             "size twice, or a mean where a sum belongs"),
+                            (2.0, "2 (the derivative of a square counted twice?)"),
+                            (0.5, "1/2 (a missing factor 2 from the derivative of a square?)")):
+                if abs(c - k) < 1e-4 * abs(k):
+                    return f"off by a constant factor {c:.6g} = {what}"
+            return f"off by a constant factor {c:.6g} everywhere"
+    if a.ndim == 2 and a.shape[0] == a.shape[1] and np.allclose(a.T, num, rtol=1e-5,
+                                                                  atol=1e-10):
+        return "the gradient is transposed (Xᵀ·dY versus dY·Xᵀ?)"
+    if a.size > 1 and np.allclose(a, a.flat[0]) and not np.allclose(num, num.flat[0]):
+        return ("every entry of the analytic gradient is the same number while the numerical "
+                "ones differ: a scalar (a total sum?) broadcast to the array's shape")
+    if np.count_nonzero(bad) < bad.size:
+        return (f"{np.count_nonzero(bad)} of {bad.size} entries disagree: look at the "
+                "listed entries (a wrong index, a term missing for some rows?)")
+    return "the backward formula is wrong for this array (no simpler pattern found)"
