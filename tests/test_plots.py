@@ -1,0 +1,38 @@
+"""Tests of helpers.plots: the shared palette, figure factory and axis style."""
+
+import re
+
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import plots
+
+
+def test_palette_is_hex_colours():
+    assert all(re.fullmatch(r"#[0-9A-Fa-f]{6}", c) for c in plots.PALETTE.values())
+    for role in ("g", "f", "y", "tangent", "forward", "central"):
+        assert role in plots.PALETTE
+
+
+def test_new_figure():
+    fig = plots.new_figure(3, 2)
+    assert isinstance(fig, Figure) and len(fig.axes) == 6
+    w, h = fig.get_size_inches()
+    assert (w, h) == pytest.approx((3 * plots.PANEL[0], 2 * plots.PANEL[1]))
+    fig = plots.new_figure(2, width=8, height=3)
+    assert tuple(fig.get_size_inches()) == pytest.approx((8, 3))
+    assert not fig.axes[0].spines["top"].get_visible()
+
+
+@pytest.mark.parametrize("kwargs", [dict(ncols=0), dict(nrows=-1), dict(ncols=1.5),
+                                    dict(width=0), dict(height=-2), dict(width="4")])
+def test_new_figure_bad_input(kwargs):
+    with pytest.raises(ValueError):
+        plots.new_figure(**kwargs)
+
+
+def test_style_axis():
+    ax = Figure().subplots()
+    plots.style_axis(ax, "title", "x", "y")
+    assert ax.get_title() == "title" and ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
+    assert not ax.spines["right"].get_visible()
