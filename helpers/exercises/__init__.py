@@ -30,6 +30,21 @@ def _fmt(x) -> str:
     return repr(x)
 
 
+def _number(got):
+    """``got`` as a Python float, or a sentence saying why it is not one number."""
+    if got is None:
+        return None, "returned None: is a `return` missing?"
+    if isinstance(got, (bool, np.bool_)):
+        return None, f"returned {got}, a bool, not a number"
+    if isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in "iuf":
+        got = got.reshape(()).item()
+    elif isinstance(got, np.ndarray):
+        return None, f"returned an array of shape {got.shape}, not one number"
+    if not isinstance(got, (int, float, np.integer, np.floating)):
+        return None, f"returned {type(got).__name__} {got!r}, not a number"
+    return float(got), ""
+
+
 def check_value(name: str, got, expected: float, *, rtol: float = 1e-7,
                 atol: float = 1e-12) -> bool:
     """Compare one number with the expected one and say how far off it is."""
@@ -38,10 +53,13 @@ def check_value(name: str, got, expected: float, *, rtol: float = 1e-7,
             got = got()
         except NotImplementedError as err:
             return _not_done(name, err)
-    if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
-        print(f"{FAIL} {name}: expected a number, got {type(got).__name__} {got!r}")
+        except Exception as err:  # a learner's bug: report it, do not stop the notebook
+            print(f"{FAIL} {name}: calling it raised {type(err).__name__}: {err}")
+            return False
+    got, why = _number(got)
+    if got is None:
+        print(f"{FAIL} {name}: expected a number; it {why}")
         return False
-    got = float(got)
     if not math.isfinite(got):
         print(f"{FAIL} {name}: got {got}, expected the finite number {_fmt(expected)}")
         return False
@@ -71,13 +89,13 @@ def check_function(name: str, fn: Callable, reference: Callable, points: Iterabl
         except Exception as err:  # a learner's bug: report it, do not stop the notebook
             print(f"{FAIL} {name}: calling it at {args} raised {type(err).__name__}: {err}")
             return False
-        want = reference(*args)
-        try:
-            ok = math.isclose(float(got), float(want), rel_tol=rtol, abs_tol=atol)
-        except (TypeError, ValueError):
-            print(f"{FAIL} {name}: at {args} it returned {got!r}, not a number")
+        want = float(reference(*args))
+        got, why = _number(got)
+        if got is None:
+            shown = ", ".join(_fmt(a) for a in args)
+            print(f"{FAIL} {name}: at {shown} it {why}")
             return False
-        if not ok:
+        if not math.isclose(got, want, rel_tol=rtol, abs_tol=atol):
             wrong.append((args, got, want))
     if not wrong:
         print(f"{PASS} {name}: correct at all {len(points)} points")
@@ -110,10 +128,20 @@ def check_arrays(arrays: Mapping[str, tuple], *, rtol: float = 1e-7,
             print(f"{FAIL} {label}  shape {got.shape}, expected {expected.shape}")
             ok = False
             continue
-        diff = float(np.max(np.abs(got - expected))) if got.size else 0.0
+        if got.dtype.kind not in "biuf":
+            print(f"{FAIL} {label}  expected numbers, got an array of {got.dtype}")
+            ok = False
+            continue
+        if not np.all(np.isfinite(got)):
+            print(f"{FAIL} {label}  WRONG  ({int(np.sum(~np.isfinite(got)))} entries are "
+                  "nan or inf)")
+            ok = False
+            continue
         if np.array_equal(got, expected):
             print(f"{PASS} {label}  exact")
-        elif np.allclose(got, expected, rtol=rtol, atol=atol):
+            continue
+        diff = float(np.max(np.abs(got.astype(float) - expected.astype(float))))
+        if np.allclose(got, expected, rtol=rtol, atol=atol):
             print(f"{PASS} {label}  close  (max difference {diff:.2e})")
         else:
             print(f"{FAIL} {label}  WRONG  (max difference {diff:.2e})")

@@ -1,0 +1,177 @@
+"""The exercise checks (helpers.exercises) and the exercise pattern of every lesson.
+
+Every exercise is: a ``### Exercise N.k — title`` markdown cell, a code cell tagged
+``exercise`` whose function raises ``NotImplementedError("hint")``, a code cell tagged
+``check``, and a ``<details><summary>Answer</summary>`` cell with a runnable ```python block.
+Run on the learner's unanswered code, a check prints the hint and returns False without
+raising, so the notebook still executes headless. (That each answer passes its check is
+tested in test_answers.py.)
+"""
+
+import ast
+import math
+import sys
+import warnings
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+
+from helpers.exercises import attempt, check_arrays, check_function, check_value
+from tools.lessons import (  # noqa: E402
+    exercises,
+    hints,
+    lesson_imports,
+    lesson_paths,
+    load,
+    run_check,
+    source,
+    tags,
+)
+
+matplotlib.use("Agg")
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "09_fixture.ipynb"
+LESSONS = lesson_paths()
+
+
+# --- the core checks --------------------------------------------------------------------------
+
+def todo():
+    raise NotImplementedError("multiply the outer slope by the inner one")
+
+
+def test_check_value_passes_and_fails_with_the_numbers(capsys):
+    assert check_value("slope", 2.0000000001, 2.0) is True
+    assert "✓ slope: 2" in capsys.readouterr().out
+    assert check_value("slope", 2.5, 2.0) is False
+    assert "got 2.5, expected 2 (off by 0.5, relative 0.25)" in capsys.readouterr().out
+
+
+def test_check_value_accepts_callables_numpy_scalars_and_one_element_arrays(capsys):
+    assert check_value("x", lambda: np.float64(3.0), 3.0)
+    assert check_value("x", np.array(3.0), 3.0)
+    assert check_value("x", np.array([3]), 3.0)
+    assert check_value("x", np.int64(3), 3.0)
+
+
+@pytest.mark.parametrize("got, says", [
+    (None, "is a `return` missing?"),
+    (True, "a bool, not a number"),
+    ("3", "returned str '3', not a number"),
+    (np.zeros(3), "an array of shape (3,), not one number"),
+    (math.nan, "got nan, expected the finite number 3"),
+])
+def test_check_value_explains_what_is_not_a_number(capsys, got, says):
+    assert check_value("x", got, 3.0) is False
+    assert says in capsys.readouterr().out
+
+
+def test_checks_print_the_hint_of_an_unanswered_exercise(capsys):
+    assert check_value("slope", todo, 1.0) is False
+    assert check_function("slope", lambda x: todo(), math.cos, [0.0]) is False
+    assert attempt("slope", todo) is None
+    out = capsys.readouterr().out
+    assert out.count("not done yet. Hint: multiply the outer slope by the inner one") == 3
+
+
+def test_checks_report_a_learners_exception_instead_of_raising(capsys):
+    assert check_value("x", lambda: 1 / 0, 1.0) is False
+    assert "calling it raised ZeroDivisionError" in capsys.readouterr().out
+    assert check_function("f", lambda x: [][1], math.sin, [0.5]) is False
+    assert "raised IndexError" in capsys.readouterr().out
+
+
+def test_check_function_lists_the_wrong_points(capsys):
+    assert check_function("cos", np.cos, math.cos, [0.1, 0.2, (0.3,)]) is True
+    assert "correct at all 3 points" in capsys.readouterr().out
+    assert check_function("cos", np.sin, math.cos, [0.0, 1.0]) is False
+    out = capsys.readouterr().out
+    assert "wrong at 2 of 2 points" in out and "at 0: got 0, expected 1" in out
+    assert check_function("cos", lambda x: None, math.cos, [0.0]) is False
+    assert "at 0 it returned None: is a `return` missing?" in capsys.readouterr().out
+    assert check_function("cos", lambda x: np.ones(2), math.cos, [0.0]) is False
+    assert "array of shape (2,)" in capsys.readouterr().out
+    assert check_function("cos", 3.0, math.cos, [0.0]) is False
+
+
+def test_check_arrays_says_exact_close_wrong_shape_and_nan(capsys):
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # no RuntimeWarning from nan or inf either
+        ok = check_arrays({"dW": (a.copy(), a), "db": (a + 1e-12, a), "dx": (a.T + 1, a),
+                           "dh": (a[0], a), "dz": (a * np.nan, a), "dy": (None, a),
+                           "dm": (a > 2, a > 2)})
+    assert ok is False
+    out = capsys.readouterr().out
+    for line in ["✓ dW  exact", "✓ db  close", "✗ dx  WRONG  (max difference",
+                 "✗ dh  shape (2,), expected (2, 2)", "4 entries are nan or inf",
+                 "… dy  not computed yet", "✓ dm  exact"]:
+        assert line in out
+    assert check_arrays({"dW": (a, a)}) is True
+
+
+# --- the exercise pattern in every lesson ---------------------------------------------------------
+
+def all_exercises():
+    found = [(p, ex) for p in [FIXTURE, *LESSONS] for ex in exercises(p)]
+    return [pytest.param(p, ex, id=f"{p.name}::{ex.number}") for p, ex in found]
+
+
+@pytest.mark.parametrize("path", [FIXTURE, *LESSONS], ids=lambda p: p.name)
+def test_lesson_ends_with_three_to_five_exercises_numbered_in_order(path):
+    found = exercises(path)
+    lesson = int(path.name[:2])
+    assert 3 <= len(found) <= 5 or path == FIXTURE, (
+        f"{path.name}: {len(found)} exercises; each lesson has 3 to 5 (CONTRIBUTING.md)")
+    assert [ex.number for ex in found] == [f"{lesson}.{k}" for k in range(1, len(found) + 1)], (
+        f"{path.name}: exercises must be numbered {lesson}.1, {lesson}.2, … in order")
+    headings = [source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown"]
+    assert any(h.lstrip().startswith("## Exercises") for h in headings), (
+        f"{path.name}: no `## Exercises` section")
+
+
+@pytest.mark.parametrize("path, ex", all_exercises())
+def test_exercise_has_the_full_pattern(path, ex):
+    assert not ex.problems, f"{path.name}, {ex.title}: " + "; ".join(ex.problems)
+    tree = ast.parse(ex.code)
+    assert not [n for n in tree.body if isinstance(n, ast.Raise)], (
+        f"{path.name}, {ex.title}: the exercise cell raises at top level, so the notebook "
+        "stops there; raise NotImplementedError inside the learner's function instead")
+    found = hints(ex.code)
+    assert found and all(h.strip() for h in found), (
+        f"{path.name}, {ex.title}: the exercise cell must raise NotImplementedError with a "
+        f"hint, e.g. raise NotImplementedError(\"try …\"); found {found}")
+    last = ast.parse(ex.check).body[-1]
+    assert isinstance(last, ast.Expr) and isinstance(last.value, ast.Call), (
+        f"{path.name}, {ex.title}: the check cell must end with the call of a check "
+        "(its True/False becomes an assert in answers.ipynb and nbgrader)")
+
+
+@pytest.mark.parametrize("path, ex", all_exercises())
+def test_unanswered_check_prints_the_hint_and_returns_false(path, ex):
+    """Run as in a fresh notebook: the lesson's imports, then the answer (which defines
+    anything else the check needs), then the learner's unanswered cell on top, then the check."""
+    namespace: dict = {}
+    exec(lesson_imports(path), namespace)
+    exec(ex.answer_code, namespace)
+    exec(ex.code, namespace)
+    result, printed = run_check(ex.check, namespace)
+    assert result is False, f"{path.name}, {ex.title}: unanswered, the check returned {result!r}"
+    assert any(h in printed for h in hints(ex.code)), (
+        f"{path.name}, {ex.title}: unanswered, the check should print the exercise's hint "
+        f"{hints(ex.code)}; it printed {printed!r}")
+
+
+@pytest.mark.parametrize("path, ex", [p for p in all_exercises() if p.values[0] != FIXTURE])
+def test_stored_lesson_shows_the_unanswered_check(path, ex):
+    """The committed lesson is the learner's version: its check cells show the hints."""
+    for cell in load(path)["cells"]:
+        if "check" in tags(cell) and source(cell) == ex.check:
+            text = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+            assert any(h in text for h in hints(ex.code)), (
+                f"{path.name}, {ex.title}: the stored check output {text!r} does not show "
+                "the hint: was the notebook saved with an answer in the exercise cell?")

@@ -1,0 +1,256 @@
+"""Read the lesson notebooks: their headings, defined terms and exercises.
+
+The build scripts in this folder (index of terms, answers notebook, nbgrader source) all start
+from what this module finds, so the lessons stay the single source of truth.
+
+A lesson's exercise, as CONTRIBUTING.md describes it:
+
+1. a markdown cell ``### Exercise N.k — title`` with the task (more markdown may follow);
+2. a code cell tagged ``exercise`` whose body raises ``NotImplementedError("hint")``;
+3. a code cell tagged ``check`` that ends with a call to a check returning True/False;
+4. a markdown cell ``<details><summary>Answer</summary> … ```python … ``` … </details>``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LESSON_NAME = re.compile(r"^\d\d_.+\.ipynb$")   # 01_chain_rule.ipynb …; 00_index is not a lesson
+
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
+DEFINE = re.compile(r"<!--\s*define:\s*(.+?)\s*-->")
+EXERCISE_TITLE = re.compile(r"^###[ \t]+(Exercise[ \t]+(\d+)\.(\d+)\b.*?)[ \t]*$", re.M)
+DETAILS = re.compile(r"<details>\s*<summary>\s*Answer\s*</summary>(.*?)</details>", re.S | re.I)
+PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
+def load(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return src if isinstance(src, str) else "".join(src)
+
+
+def tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def lesson_paths(folder: Path = NOTEBOOKS) -> list[Path]:
+    """The lesson notebooks, in order (``00_index`` and ``answers`` are not lessons)."""
+    return sorted(p for p in Path(folder).glob("*.ipynb")
+                  if LESSON_NAME.match(p.name) and not p.name.startswith("00_"))
+
+
+# --- headings and their anchors -------------------------------------------------------------
+
+def heading_text(markdown: str) -> str:
+    """The text a reader sees in a heading written in markdown (what the browser renders)."""
+    text = re.sub(r"<!--.*?-->", "", markdown)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)        # [words](url) -> words
+    text = re.sub(r"<[^>]+>", "", text)                               # inline HTML tags
+    text = re.sub(r"(`+)(.+?)\1", lambda m: m.group(2).strip(), text)  # `code` -> code
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)                   # **strong**
+    text = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", text)  # *emphasis*
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)               # backslash escapes
+    return html.unescape(text).strip()
+
+
+def anchor(markdown_heading: str) -> str:
+    """The id JupyterLab 4 (and nbconvert's HTML) gives a heading: its text, spaces → '-'.
+
+    JupyterLab's ``createHeaderId`` is ``header.textContent.replace(/ /g, '-')``: nothing is
+    lower-cased and punctuation is kept, so ``## The chain rule, again`` becomes
+    ``The-chain-rule,-again``.
+    """
+    return heading_text(markdown_heading).replace(" ", "-")
+
+
+@dataclass(eq=False)   # sections compare by identity: two may have the same heading
+class Section:
+    notebook: str          # file name, e.g. "01_chain_rule.ipynb"
+    level: int             # 1 for '#', 2 for '##', …
+    title: str             # the heading as written in markdown
+    text: str = ""         # the markdown of the section (headings included)
+    defines: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.title)
+
+    @property
+    def link(self) -> str:
+        return f"{self.notebook}#{self.anchor}"
+
+
+def sections(path: Path) -> list[Section]:
+    """Split a notebook's markdown at every heading; a section runs to the next heading.
+
+    Markdown before the first heading belongs to a section with level 0 and no title.
+    Fenced code blocks inside markdown are skipped when looking for headings.
+    """
+    name = Path(path).name
+    found = [Section(name, 0, "")]
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        src = source(cell)
+        fenced = [m.span() for m in re.finditer(r"^```.*?^```", src, re.S | re.M)]
+        last = 0
+        for m in HEADING.finditer(src):
+            if any(a <= m.start() < b for a, b in fenced):
+                continue
+            found[-1].text += src[last:m.start()]
+            found.append(Section(name, len(m.group(1)), m.group(2)))
+            last = m.start()
+        found[-1].text += src[last:] + "\n\n"
+    for sec in found:
+        sec.defines = [t.strip() for t in DEFINE.findall(sec.text)]
+    return found if found[0].text.strip() else found[1:]
+
+
+# --- exercises ------------------------------------------------------------------------------
+
+@dataclass
+class Exercise:
+    notebook: str
+    number: str                      # "1.2"
+    title: str                       # "Exercise 1.2 — title"
+    task: list[str]                  # markdown of the task, cell by cell
+    code: str | None = None          # the learner's cell (tagged "exercise")
+    check: str | None = None         # the check cell (tagged "check")
+    answer: str | None = None        # the markdown inside <details>…</details>
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def answer_code(self) -> str:
+        """Every ```python block of the answer, in order: the complete runnable answer."""
+        blocks = PYTHON_BLOCK.findall(self.answer or "")
+        return "\n".join(b.rstrip("\n") + "\n" for b in blocks).rstrip("\n")
+
+    @property
+    def slug(self) -> str:
+        return "ex" + self.number.replace(".", "-")
+
+
+def exercises(path: Path) -> list[Exercise]:
+    """The exercises of a lesson in order, with what is missing from each noted in ``problems``."""
+    name = Path(path).name
+    found: list[Exercise] = []
+    for cell in load(path)["cells"]:
+        src = source(cell)
+        title = EXERCISE_TITLE.search(src) if cell["cell_type"] == "markdown" else None
+        if title:
+            found.append(Exercise(name, f"{title.group(2)}.{title.group(3)}", title.group(1),
+                                  [src.strip()]))
+            continue
+        if not found:
+            continue
+        ex = found[-1]
+        if cell["cell_type"] == "code" and "exercise" in tags(cell):
+            if ex.code is not None:
+                ex.problems.append("more than one cell tagged 'exercise'")
+            ex.code = src
+        elif cell["cell_type"] == "code" and "check" in tags(cell):
+            if ex.check is not None:
+                ex.problems.append("more than one cell tagged 'check'")
+            ex.check = src
+        elif cell["cell_type"] == "markdown" and DETAILS.search(src):
+            ex.answer = DETAILS.search(src).group(1).strip()
+        elif cell["cell_type"] == "markdown" and ex.code is None:
+            ex.task.append(src.strip())
+    for ex in found:
+        if ex.code is None:
+            ex.problems.append("no code cell tagged 'exercise'")
+        if ex.check is None:
+            ex.problems.append("no code cell tagged 'check'")
+        if ex.answer is None:
+            ex.problems.append("no <details><summary>Answer</summary> markdown cell")
+        elif not ex.answer_code.strip():
+            ex.problems.append("the answer has no ```python block")
+    return found
+
+
+def code_without_magics(code: str) -> str:
+    """Python source with IPython magics and shell lines (``%…``, ``!…``) commented out."""
+    return re.sub(r"^(\s*)([%!])", r"\1# \2", code, flags=re.M)
+
+
+def lesson_imports(path: Path) -> str:
+    """Every top-level import statement of a lesson's code cells, in order, without repeats.
+
+    The answers run after these, as in the lesson where the learner met the exercise.
+    """
+    import ast
+
+    seen: list[str] = []
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "code" or {"exercise", "check"} & set(tags(cell)):
+            continue
+        try:
+            tree = ast.parse(code_without_magics(source(cell)))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                line = ast.unparse(node)
+                if line not in seen:
+                    seen.append(line)
+    return "\n".join(seen)
+
+
+def as_assert(check: str, message: str) -> str:
+    """A check cell with its final call turned into ``assert <call>, message``.
+
+    ``check_value("slope", f, 2.0)`` becomes ``assert check_value("slope", f, 2.0), "…"``; the
+    lines before the call (imports) stay as they are.
+    """
+    import ast
+
+    code = code_without_magics(check).rstrip()
+    tree = ast.parse(code)
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        raise ValueError(f"a check cell must end with the call of a check, got:\n{check}")
+    last = tree.body[-1]
+    lines = code.splitlines()
+    before = "\n".join(lines[:last.lineno - 1] + [lines[last.lineno - 1][:last.col_offset]])
+    call = ast.get_source_segment(code, last.value)
+    return f"{before}assert {call}, \"{message}\"".strip("\n")
+
+
+def run_check(check: str, namespace: dict):
+    """Run a check cell in ``namespace``; return what its final call returned and printed."""
+    import ast
+    import contextlib
+    import io
+
+    code = code_without_magics(check)
+    tree = ast.parse(code)
+    last = tree.body.pop()
+    if not isinstance(last, ast.Expr):
+        raise ValueError(f"a check cell must end with the call of a check, got:\n{check}")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(tree, "<check>", "exec"), namespace)
+        result = eval(compile(ast.Expression(last.value), "<check>", "eval"), namespace)
+    return result, printed.getvalue()
+
+
+def hints(exercise_code: str) -> list[str]:
+    """The messages of the ``raise NotImplementedError("…")`` statements in a learner's cell."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(code_without_magics(exercise_code))):
+        if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+                and getattr(node.exc.func, "id", None) == "NotImplementedError"):
+            args = node.exc.args
+            found.append(args[0].value if args and isinstance(args[0], ast.Constant) else "")
+    return found
