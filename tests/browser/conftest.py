@@ -1,0 +1,87 @@
+"""One JupyterLab server and one headless Chromium for the whole browser test session.
+
+Without /usr/bin/chromium (or without Playwright) every browser test is skipped with a reason
+that says how to enable them, and the terminal summary repeats it in a loud line; with
+``CI=true`` in the environment a missing browser fails the tests instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from lab_harness import Lab, NotebookPage, browser_missing_reason, launch_browser, port_is_free
+
+MISSING = browser_missing_reason()
+ON_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives JupyterLab in headless Chromium")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in item.nodeid.replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if MISSING:
+        tr = terminalreporter
+        tr.write_sep("!", "BROWSER TESTS " + ("FAILED" if ON_CI else "SKIPPED"),
+                     red=ON_CI, yellow=not ON_CI, bold=True)
+        what = "FAILED (CI=true)" if ON_CI else "SKIPPED"
+        tr.write_line(f"WARNING: browser tests {what}: {MISSING}.", red=ON_CI,
+                      yellow=not ON_CI, bold=True)
+        tr.write_line("The widgets of the notebooks were NOT tested in a browser.",
+                      red=ON_CI, yellow=not ON_CI, bold=True)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    if MISSING:
+        if ON_CI:
+            pytest.fail(f"browser tests FAILED (CI=true, a browser is required): {MISSING}",
+                        pytrace=False)
+        pytest.skip(f"browser tests SKIPPED: {MISSING}")
+    server = Lab().start()
+    try:
+        yield server
+    finally:
+        port = server.port
+        server.cleanup()
+        assert port_is_free(port), f"the JupyterLab server left port {port} bound"
+
+
+@pytest.fixture(scope="session")
+def browser_context(lab):
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = None
+    try:
+        browser = launch_browser(pw)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context
+    finally:
+        if browser is not None:
+            browser.close()
+        pw.stop()
+
+
+@pytest.fixture
+def open_page(lab, browser_context):
+    """Open a notebook (path relative to the server root) in a fresh page; closed afterwards
+    together with its kernel, whatever the test's outcome."""
+    pages = []
+
+    def _open(relpath: str) -> NotebookPage:
+        page = NotebookPage(lab, browser_context, relpath)
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+    lab.shutdown_kernels()

@@ -1,0 +1,232 @@
+// Page-side helpers for the browser tests and the latency benchmark (tests/browser/lab_harness.py).
+// Installed once per page as window.__nbh. Everything here reads JupyterLab's own objects
+// (exposed by `--expose-app-in-browser`) or the DOM; nothing changes the notebook.
+(() => {
+  if (window.__nbh) return;
+
+  // A short fingerprint of a (possibly 100 kB) data URL: FNV-1a over every character + length.
+  const fnv = (s) => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) {
+      h ^= s.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    return (h >>> 0).toString(16) + ':' + s.length;
+  };
+
+  // The figures inside an element: <img>s, ipympl figures (several canvases = one figure),
+  // and any other <canvas>.
+  const figuresIn = (el) => {
+    const figs = [...el.querySelectorAll('.jupyter-matplotlib-figure')];
+    for (const x of el.querySelectorAll('img, canvas')) {
+      if (!x.closest('.jupyter-matplotlib-figure')) figs.push(x);
+    }
+    return figs;
+  };
+  const figSig = (fig) => {
+    if (fig.tagName === 'IMG') return fnv(fig.currentSrc || fig.src || '');
+    const canvases = fig.tagName === 'CANVAS' ? [fig] : [...fig.querySelectorAll('canvas')];
+    return canvases.map((c) => { try { return fnv(c.toDataURL()); } catch (e) { return 'x'; } })
+      .join('+');
+  };
+
+  // A cell's output areas that show a widget view (not the areas inside an Output widget).
+  const widgetOutputs = (cellNode) => [...cellNode.querySelectorAll(
+    '.jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output')]
+    .filter((o) => o.querySelector(':scope > .jupyter-widgets') ||
+      o.getAttribute('data-mime-type') === 'application/vnd.jupyter.widget-view+json');
+
+  const CONTROLS = [
+    // [kind, selector of the widget element, selector of what to act on inside it]
+    ['slider', '.widget-slider, .widget-hslider, .widget-vslider', '.noUi-handle'],
+    ['dropdown', '.widget-dropdown', 'select'],
+    ['checkbox', '.widget-checkbox', 'input[type=checkbox]'],
+    ['toggle', '.widget-toggle-button', null],
+    ['togglebuttons', '.widget-toggle-buttons', 'button'],
+    ['radio', '.widget-radio', 'input[type=radio]'],
+    ['button', 'button.widget-button:not(.widget-toggle-button)', null],
+  ];
+
+  const h = window.__nbh = {
+    idle: 0,
+    kernelErrors: [],
+    hooked: false,
+    armed: null,       // latency probe state (see arm / probe)
+
+    nb() { return window.jupyterapp.shell.currentWidget; },
+
+    isOpen(path) {
+      const w = window.jupyterapp && window.jupyterapp.shell && window.jupyterapp.shell.currentWidget;
+      return !!(w && w.context && w.context.path === path && w.sessionContext);
+    },
+
+    kernelStatus() {
+      const k = h.nb().sessionContext.session && h.nb().sessionContext.session.kernel;
+      return k ? k.status : 'none';
+    },
+
+    // Listen to every iopub message of the notebook's kernel: count "idle" statuses (each
+    // request the frontend sends ends with one) and keep errors and stderr text, wherever
+    // JupyterLab routes them (a widget callback's traceback may not land in any cell).
+    async hook() {
+      const w = h.nb();
+      await w.context.ready;
+      await w.sessionContext.ready;
+      if (h.hooked) return;
+      h.hooked = true;
+      w.sessionContext.iopubMessage.connect((_, msg) => {
+        const t = msg.header.msg_type;
+        if (t === 'status' && msg.content.execution_state === 'idle') h.idle += 1;
+        else if (t === 'error') {
+          h.kernelErrors.push(`${msg.content.ename}: ${msg.content.evalue}`);
+        } else if (t === 'stream' && msg.content.name === 'stderr') {
+          h.kernelErrors.push(`stderr: ${msg.content.text}`);
+        }
+      });
+    },
+
+    async runAll() {
+      await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    },
+
+    // Cells that did not run (execution count still empty) after run-all.
+    unexecuted() {
+      const out = [];
+      h.nb().content.widgets.forEach((c, i) => {
+        if (c.model.type === 'code' && c.model.sharedModel.getSource().trim() &&
+            c.model.executionCount === null) out.push(i);
+      });
+      return out;
+    },
+
+    // Error and stderr outputs shown anywhere in the notebook (JupyterLab renders tracebacks
+    // with the stderr mime type too).
+    // Each one is returned once (then marked), so a move reports only what it caused.
+    errorOutputs() {
+      const sel = '[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error';
+      const found = [...h.nb().node.querySelectorAll(sel)]
+        .filter((e) => !e.hasAttribute('data-nbh-seen') && !e.parentElement.closest('[data-nbh-seen]'));
+      found.forEach((e) => e.setAttribute('data-nbh-seen', ''));
+      return found.map((e) => e.textContent.slice(0, 400));
+    },
+
+    // Cells (by index) that show a widget view, and whether it has rendered yet.
+    widgetCells() {
+      const res = [];
+      h.nb().content.widgets.forEach((c, i) => {
+        const outs = widgetOutputs(c.node);
+        if (outs.length) {
+          res.push({cell: i, rendered: outs.every((o) => o.querySelector('.jupyter-widgets'))});
+        }
+      });
+      return res;
+    },
+
+    // Label each widget panel and each control with data-nbh attributes and describe them.
+    discover() {
+      const panels = [];
+      h.nb().content.widgets.forEach((cell, ci) => {
+        widgetOutputs(cell.node).forEach((o) => {
+          const root = o.querySelector('.jupyter-widgets');
+          if (!root) return;
+          const p = panels.length;
+          o.setAttribute('data-nbh-panel', String(p));
+          const controls = [];
+          for (const [kind, wsel, tsel] of CONTROLS) {
+            for (const wel of o.querySelectorAll(wsel)) {
+              if (wel.closest('.widget-output')) continue;   // a widget shown inside the figure area
+              const targets = tsel ? [...wel.querySelectorAll(tsel)] : [wel];
+              const clean = (x) => (x || '').replace(/[\u200b\s]+/g, ' ').trim();
+              const label = clean((wel.querySelector('.widget-label') || {}).textContent) ||
+                clean((wel.querySelector('span[title]') || {}).textContent) ||
+                clean(wel.textContent) || kind;
+              targets.forEach((t, k) => {
+                const id = `p${p}c${controls.length}`;
+                t.setAttribute('data-nbh', id);
+                const c = {id, kind, label: label.trim().slice(0, 60), disabled: !!t.disabled};
+                if (kind === 'slider') {
+                  c.vertical = !!wel.querySelector('.noUi-vertical') || wel.matches('.widget-vslider');
+                  if (targets.length > 1) c.label += ` (handle ${k + 1})`;
+                }
+                if (kind === 'dropdown') c.options = [...t.options].map((x) => x.value);
+                if (kind === 'togglebuttons' || kind === 'radio') {
+                  c.label += ` [${(t.textContent || t.value || k).toString().trim()}]`;
+                }
+                controls.push(c);
+              });
+            }
+          }
+          const outputs = [...o.querySelectorAll('.widget-output')];
+          panels.push({
+            panel: p, cell: ci, controls,
+            outputs: outputs.length,
+            figures: outputs.map((x) => figuresIn(x).length),
+          });
+        });
+      });
+      return panels;
+    },
+
+    panelEl(p) { return h.nb().node.querySelector(`[data-nbh-panel="${p}"]`); },
+
+    // The state of a panel: fingerprint of all its figures, figures per Output widget.
+    state(p) {
+      const el = h.panelEl(p);
+      const outs = [...el.querySelectorAll('.widget-output')];
+      const figs = figuresIn(el);
+      return {
+        sig: figs.map(figSig).join(','),
+        perOutput: outs.map((x) => figuresIn(x).length),
+        total: figs.length,
+      };
+    },
+
+    sliderValue(id) {
+      const t = document.querySelector(`[data-nbh="${id}"]`);
+      return {
+        now: parseFloat(t.getAttribute('aria-valuenow')),
+        min: parseFloat(t.getAttribute('aria-valuemin')),
+        max: parseFloat(t.getAttribute('aria-valuemax')),
+      };
+    },
+
+    // Latency probe: arm() before an action; the first input event on the page after it is
+    // t0 (its event timestamp), and the first time the panel's figure fingerprint differs from
+    // the armed one, after the new image is decoded and the next frame is painted, is t1.
+    arm(p) {
+      const el = h.panelEl(p);
+      const st = {p, base: h.state(p).sig, t0: null, t1: null, seen: 0};
+      h.armed = st;
+      const mark = (ev) => { if (st.t0 === null) st.t0 = ev.timeStamp; };
+      for (const t of ['keydown', 'change', 'mousedown', 'pointerdown']) {
+        document.addEventListener(t, mark, {capture: true, once: true});
+      }
+      st.obs = new MutationObserver(async () => {
+        if (st.t1 !== null || st.pending) return;
+        const now = h.state(p).sig;
+        if (now === st.base) return;
+        st.pending = true;
+        st.seen += 1;
+        const imgs = [...el.querySelectorAll('.widget-output img')];
+        try { await Promise.all(imgs.map((i) => i.decode())); } catch (e) { /* not an image */ }
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          st.t1 = performance.now();
+          st.obs.disconnect();
+        }));
+      });
+      st.obs.observe(el, {subtree: true, childList: true, attributes: true,
+        attributeFilter: ['src']});
+      return st.base;
+    },
+
+    probe() {
+      const st = h.armed;
+      return st ? {t0: st.t0, t1: st.t1, ms: st.t1 !== null && st.t0 !== null ? st.t1 - st.t0 : null} : null;
+    },
+
+    disarm() {
+      if (h.armed && h.armed.obs) h.armed.obs.disconnect();
+      h.armed = null;
+    },
+  };
+})();

@@ -1,0 +1,520 @@
+"""Drive the notebooks' widgets in a real JupyterLab and a real (headless) Chromium.
+
+Used by the browser tests (tests/browser/test_widgets_browser.py) and by the latency
+benchmark (bench/bench_latency.py). Three pieces:
+
+* ``Lab``: a JupyterLab server on 127.0.0.1, a free port and a token of its own, with
+  throw-away settings, workspaces, config and runtime dirs (no news toast, no autosave, every
+  cell rendered), serving a temporary copy of the notebooks so the committed files are never
+  touched. ``stop()`` shuts the kernels and the server down and checks the port is free.
+* ``launch_browser``: Debian's /usr/bin/chromium driven by Playwright (its own browser
+  download cannot work on these machines).
+* ``NotebookPage``: one page per notebook: open, wait for the kernel, run all cells, find
+  every widget panel and control, move each control and check what a learner would see.
+
+Everything waits on JupyterLab's own promises and on kernel "idle" messages, not on sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CHROMIUM = os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium")  # override: tests only
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+PAGE_JS = (HERE / "lab_harness.js").read_text(encoding="utf-8")
+
+# JupyterLab settings for the test server (an overrides.json in a temporary app-settings
+# dir): no news or update toast, no autosave (the server's copy of a notebook is never
+# written), every cell kept in the DOM (no windowing), no extension manager (no network).
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": False},
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
+}
+
+# Kernel stderr that is not the series' doing: when JupyterLab connects to a fresh kernel its
+# widget manager asks for the widgets' state over a "jupyter.widget.control" comm before the
+# notebook has imported ipywidgets; ipykernel logs that it knows no such comm target. It is
+# shown in no cell (a learner never sees it). Matched exactly, nothing else is forgiven.
+BENIGN_KERNEL = (
+    re.compile(r"stderr: No such comm target registered: jupyter\.widget\.control\s*"),
+    re.compile(r"stderr: No such comm: [0-9a-f-]+\s*"),
+)
+
+# Browser console messages that are not errors of the series (matched as substrings).
+BENIGN_CONSOLE = (
+    "favicon.ico",
+)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    """True when nothing listens on the port (closed connections in TIME_WAIT do not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def browser_missing_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not os.path.exists(CHROMIUM):
+        return (f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` "
+                "(as root) to run the browser tests")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return ("Python Playwright is not installed: `.venv/bin/pip install -e '.[test]'` "
+                "installs it")
+    return None
+
+
+class Lab:
+    """A JupyterLab server for one test session, serving a temporary copy of ``notebooks``."""
+
+    def __init__(self, notebooks_dir: Path = ROOT / "notebooks", extra_env=None):
+        self.tmp = Path(tempfile.mkdtemp(prefix="nb-browser-"))
+        self.root = self.tmp / "root"
+        self.root.mkdir()
+        if notebooks_dir is not None and Path(notebooks_dir).is_dir():
+            shutil.copytree(notebooks_dir, self.root / "notebooks",
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        else:
+            (self.root / "notebooks").mkdir()
+        self.token = os.urandom(16).hex()
+        self.extra_env = dict(extra_env or {})
+        self.proc = None
+        self.port = None
+        self.log_path = self.tmp / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90) -> Lab:
+        dirs = {name: self.tmp / name for name in
+                ("app-settings", "user-settings", "workspaces", "config", "runtime")}
+        for d in dirs.values():
+            d.mkdir(exist_ok=True)
+        (dirs["app-settings"] / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1))
+        env = dict(os.environ)
+        env.update({
+            "JUPYTERLAB_SETTINGS_DIR": str(dirs["user-settings"]),
+            "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
+            "JUPYTER_CONFIG_DIR": str(dirs["config"]),
+            "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "PYTHONHASHSEED": "0",
+        })
+        env.pop("MPLBACKEND", None)        # the kernel picks the inline backend itself
+        env.update(self.extra_env)
+        last_error = None
+        for _attempt in range(3):          # a port taken between choosing and binding: retry
+            self.port = free_port()
+            cmd = [
+                sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+                "--expose-app-in-browser",
+                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}",
+                f"--IdentityProvider.token={self.token}",
+                "--ServerApp.terminals_enabled=False",
+                f"--LabApp.app_settings_dir={dirs['app-settings']}",
+                f"--LabApp.user_settings_dir={dirs['user-settings']}",
+                f"--LabApp.workspaces_dir={dirs['workspaces']}",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.news_url=None",
+            ]
+            log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+            self._log = log
+            self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+            try:
+                self._wait_ready(timeout)
+                return self
+            except RuntimeError as err:
+                last_error = err
+                self.stop()
+        raise RuntimeError(f"JupyterLab did not start: {last_error}")
+
+    def _api(self, path: str, method: str = "GET", timeout: float = 10):
+        req = urllib.request.Request(f"{self.url}{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def _wait_ready(self, timeout: float):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                self._api("/api/status", timeout=2)
+                return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError(f"no answer on port {self.port} after {timeout:.0f} s:\n"
+                           f"{self.log_tail()}")
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""
+
+    def shutdown_kernels(self):
+        """Delete every session (and so its kernel): one notebook's kernel does not outlive it."""
+        try:
+            for s in self._api("/api/sessions") or []:
+                self._api(f"/api/sessions/{s['id']}", method="DELETE")
+        except (urllib.error.URLError, OSError):
+            pass
+
+    def stop(self):
+        """Stop the kernels and the server (gracefully, then by force); free the port."""
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            try:
+                self._api("/api/shutdown", method="POST", timeout=5)  # also stops the kernels
+            except (urllib.error.URLError, OSError):
+                pass
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                for sig in (signal.SIGTERM, signal.SIGKILL):
+                    try:
+                        os.killpg(proc.pid, sig)   # the group this class started
+                    except ProcessLookupError:
+                        break
+                    try:
+                        proc.wait(timeout=10)
+                        break
+                    except subprocess.TimeoutExpired:
+                        continue
+        if getattr(self, "_log", None):
+            self._log.close()
+            self._log = None
+        if self.port is not None:
+            deadline = time.monotonic() + 10
+            while not port_is_free(self.port) and time.monotonic() < deadline:
+                time.sleep(0.1)
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=CHROMIUM_ARGS)
+
+
+@dataclass
+class Move:
+    """One action on one control and what followed it."""
+    panel: int
+    control: str
+    action: str
+    changed: bool = False
+    problems: list = field(default_factory=list)
+    ms: float | None = None     # input to pixels, when measured
+
+
+@dataclass
+class Report:
+    notebook: str
+    panels: list = field(default_factory=list)
+    moves: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    def add(self, msg: str):
+        self.problems.append(f"{self.notebook}: {msg}")
+
+
+class NotebookPage:
+    """One notebook open in one browser page."""
+
+    def __init__(self, lab: Lab, context, relpath: str):
+        self.lab = lab
+        self.relpath = relpath
+        self.page = context.new_page()
+        self.console_errors: list[str] = []
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda e: self.console_errors.append(f"page error: {e}"))
+
+    def _on_console(self, msg):
+        if msg.type == "error":
+            text = msg.text
+            loc = msg.location or {}
+            where = loc.get("url", "")
+            if not any(b in text or b in where for b in BENIGN_CONSOLE):
+                self.console_errors.append(f"console error: {text[:300]}")
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def open(self, timeout_ms: int = 90_000):
+        url = f"{self.lab.url}/lab/tree/{self.relpath}?reset&token={self.lab.token}"
+        self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+        self.page.wait_for_function("(p) => window.jupyterapp && window.jupyterapp.shell"
+                                    " && window.jupyterapp.shell.currentWidget"
+                                    " && window.jupyterapp.shell.currentWidget.context"
+                                    " && window.jupyterapp.shell.currentWidget.context.path === p",
+                                    arg=self.relpath, timeout=timeout_ms)
+        self.page.evaluate(PAGE_JS)
+        self.js("() => window.__nbh.hook()")
+        self.page.wait_for_function("() => window.__nbh.kernelStatus() === 'idle'",
+                                    timeout=timeout_ms)
+
+    def run_all(self, timeout_ms: int = 180_000):
+        self.js("() => window.__nbh.runAll()")
+        self.page.wait_for_function("() => window.__nbh.kernelStatus() === 'idle'",
+                                    timeout=timeout_ms)
+
+    def wait_widgets_rendered(self, expected_cells=(), timeout_ms: int = 30_000) -> list:
+        """Wait until every widget view is drawn and every Output widget shows something."""
+        js = """(expected) => {
+            const cells = window.__nbh.widgetCells();
+            if (!cells.every((c) => c.rendered)) return false;
+            const shown = new Set(cells.map((c) => c.cell));
+            if (!expected.every((i) => shown.has(i))) return false;
+            const outs = [...window.__nbh.nb().node.querySelectorAll('.widget-output')];
+            return outs.every((o) => o.querySelector('img, canvas, .jp-OutputArea-output'));
+        }"""
+        try:
+            self.page.wait_for_function(js, arg=list(expected_cells), timeout=timeout_ms)
+        except Exception:  # noqa: BLE001 - reported by the checks that follow
+            pass
+        return self.js("() => window.__nbh.widgetCells()")
+
+    def discover(self) -> list:
+        return self.js("() => window.__nbh.discover()")
+
+    def state(self, panel: int) -> dict:
+        return self.js("(p) => window.__nbh.state(p)", panel)
+
+    def idle_count(self) -> int:
+        return self.js("() => window.__nbh.idle")
+
+    def kernel_errors(self) -> list:
+        errs = self.js("() => window.__nbh.kernelErrors.splice(0)")
+        return [e for e in errs if not any(b.fullmatch(e) for b in BENIGN_KERNEL)]
+
+    def error_outputs(self) -> list:
+        return self.js("() => window.__nbh.errorOutputs()")
+
+    def wait_round_trip(self, idle_before: int, timeout_ms: int = 60_000):
+        """Wait until the kernel has answered the message the last action sent."""
+        self.page.wait_for_function(
+            "(n) => window.__nbh.idle > n && window.__nbh.kernelStatus() === 'idle'",
+            arg=idle_before, timeout=timeout_ms)
+
+    def wait_figure_change(self, panel: int, before: str, timeout_ms: int) -> bool:
+        try:
+            self.page.wait_for_function("([p, s]) => window.__nbh.state(p).sig !== s",
+                                        arg=[panel, before], timeout=timeout_ms)
+            return True
+        except Exception:  # noqa: BLE001 - playwright TimeoutError: no change
+            return False
+
+    def close(self):
+        try:
+            self.page.close(run_before_unload=False)
+        except Exception:  # noqa: BLE001 - the page may already be gone
+            pass
+
+
+# -- the actions a learner takes on each kind of control ----------------------------------
+
+def plan(page: NotebookPage, control: dict) -> list[tuple[str, str]]:
+    """The actions to take on one control: (description, action) pairs.
+
+    Sliders: Home (minimum), one step right, End (maximum), one step left; a move that would
+    not change the value (already at the minimum) is left out. Dropdowns: every option, or
+    the first two, a middle one and the last when there are more than six; the current one
+    is left out. Checkboxes and toggles: twice (on and back). Buttons: one click.
+    """
+    kind, cid = control["kind"], control["id"]
+    if control.get("disabled"):
+        return []
+    if kind == "slider":
+        v = page.js("(id) => window.__nbh.sliderValue(id)", cid)
+        vertical = control.get("vertical")
+        inc, dec = ("ArrowUp", "ArrowDown") if vertical else ("ArrowRight", "ArrowLeft")
+        acts = []
+        if v["now"] != v["min"]:
+            acts.append(("key", "Home"))
+        if v["max"] > v["min"]:
+            acts += [("key", inc), ("key", "End"), ("key", dec)]
+        return acts
+    if kind == "dropdown":
+        opts = control["options"]
+        current = page.page.locator(f'[data-nbh="{cid}"]').input_value()
+        pick = opts if len(opts) <= 6 else [opts[0], opts[1], opts[len(opts) // 2], opts[-1]]
+        seq = [o for o in pick if o != current]
+        if seq and current in opts:
+            seq.append(current)                      # and back to where it was
+        return [("select", o) for o in seq]
+    if kind in ("checkbox", "toggle"):
+        return [("click", "on/off"), ("click", "back")]
+    if kind in ("togglebuttons", "radio"):
+        checked = page.js("(id) => { const t = document.querySelector(`[data-nbh=\"${id}\"]`);"
+                          " return t.checked || t.classList.contains('mod-active'); }", cid)
+        return [] if checked else [("click", "select")]
+    if kind == "button":
+        return [("click", "click")]
+    return []
+
+
+def perform(page: NotebookPage, control: dict, action: tuple[str, str]):
+    how, what = action
+    loc = page.page.locator(f'[data-nbh="{control["id"]}"]')
+    if how == "key":
+        loc.press(what)
+    elif how == "select":
+        loc.select_option(what)
+    else:
+        loc.click()
+
+
+def exercise(page: NotebookPage, report: Report, *, measure: bool = False,
+             change_timeout_ms: int = 1_500):
+    """Move every control of every widget panel and check what follows each move.
+
+    After each move: the kernel answers, the figure in the panel changes, no error or stderr
+    appears (in any output area, in the kernel's messages or in the browser console) and each
+    Output widget holds exactly one figure. A button whose click leaves the figure as it is
+    (a "reset" with nothing to reset) is clicked again after another control of its panel
+    moved; then it must change the figure.
+    """
+    panels = page.discover()
+    report.panels = panels
+    for p in panels:
+        pid = p["panel"]
+        where = f"cell {p['cell']}, widget panel {pid}"
+        if p["outputs"] and p["figures"] != [1] * p["outputs"]:
+            report.add(f"{where}: after run-all its Output widgets hold {p['figures']} "
+                       "figures, expected exactly one each")
+        for control in p["controls"]:
+            actions = plan(page, control)
+            for action in actions:
+                mv = _one_move(page, report, p, control, action, measure, change_timeout_ms)
+                if control["kind"] == "button" and not mv.changed and not mv.problems:
+                    mv = _button_after_other_move(page, report, p, control, measure,
+                                                  change_timeout_ms)
+                if not mv.changed and not mv.problems and p["outputs"]:
+                    mv.problems.append("the figure did not change")
+                for msg in mv.problems:
+                    report.add(f"{where}, {control['kind']} '{control['label']}', "
+                               f"{action[0]} {action[1]}: {msg}")
+
+
+def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> Move:
+    pid = p["panel"]
+    mv = Move(pid, control["id"], f"{action[0]} {action[1]}")
+    before = page.state(pid)
+    idle0 = page.idle_count()
+    if measure:
+        page.js("(p) => window.__nbh.arm(p)", pid)
+    perform(page, control, action)
+    try:
+        page.wait_round_trip(idle0)
+    except Exception:  # noqa: BLE001 - playwright TimeoutError
+        mv.problems.append("the kernel did not answer within 60 s")
+    if p["outputs"] or page.state(pid)["total"]:
+        mv.changed = page.wait_figure_change(pid, before["sig"], change_timeout_ms)
+    if measure:
+        if mv.changed:
+            page.page.wait_for_function("() => window.__nbh.probe().t1 !== null", timeout=5_000)
+        probe = page.js("() => window.__nbh.probe()")
+        page.js("() => window.__nbh.disarm()")
+        mv.ms = probe["ms"] if probe else None
+    after = page.state(pid)
+    if p["outputs"] and after["perOutput"] != [1] * len(after["perOutput"]):
+        mv.problems.append(f"its Output widgets hold {after['perOutput']} figures, "
+                           "expected exactly one each")
+    for e in page.kernel_errors():
+        mv.problems.append(f"kernel error: {e.strip()[:300]}")
+    for e in page.error_outputs():
+        mv.problems.append(f"error shown in an output area: {e.strip()[:300]}")
+    while page.console_errors:
+        mv.problems.append(page.console_errors.pop(0))
+    report.moves.append(mv)
+    return mv
+
+
+def _button_after_other_move(page, report, p, button, measure, change_timeout_ms) -> Move:
+    others = [c for c in p["controls"] if c["id"] != button["id"] and c["kind"] != "button"]
+    for other in others:
+        acts = plan(page, other)
+        if acts:
+            _one_move(page, report, p, other, acts[0], False, change_timeout_ms)
+            break
+    return _one_move(page, report, p, button, ("click", "click after another move"), measure,
+                     change_timeout_ms)
+
+
+def check_notebook(page: NotebookPage, report: Report, *, measure: bool = False):
+    """Open, run all, check the run, exercise every widget. Problems land in ``report``."""
+    page.open()
+    page.run_all()
+    source = json.loads((page.lab.root / page.relpath).read_text(encoding="utf-8"))
+    left = page.js("() => window.__nbh.unexecuted()")
+    if left:
+        report.add(f"run-all left code cells {left} unexecuted (an error stopped it?)")
+    expected = [i for i, c in enumerate(source["cells"]) if _makes_widget(c)]
+    cells = page.wait_widgets_rendered(expected)
+    for e in page.kernel_errors():
+        report.add(f"kernel error during run-all: {e.strip()[:300]}")
+    for e in page.error_outputs():
+        report.add(f"error shown in an output area after run-all: {e.strip()[:300]}")
+    while page.console_errors:
+        report.add(f"during run-all: {page.console_errors.pop(0)}")
+    shown = {c["cell"] for c in cells if c["rendered"]}
+    missing = [i for i in expected if i not in shown]
+    if missing:
+        report.add(f"cells {missing} call live(...) but show no rendered widget in the browser")
+    exercise(page, report, measure=measure)
+
+
+def _makes_widget(cell) -> bool:
+    if cell["cell_type"] != "code":
+        return False
+    src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    for line in src.splitlines():
+        s = line.strip()
+        if s.startswith("#") or s.startswith("def ") or "import" in s:
+            continue
+        if "live(" in s:
+            return True
+    return False
