@@ -1,0 +1,46 @@
+"""The set-up learners and Binder rely on: what requirements.txt installs, and for which Python.
+
+Binder (repo2docker) reads requirements.txt and runtime.txt at the repository root when there
+is no binder/ folder. `make binder-check` does what Binder does (a fresh venv from
+requirements.txt alone, then every notebook executed); these tests keep the files it reads right.
+"""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = {"torch", "tensorflow", "jax", "graphviz", "micrograd", "autograd", "sympy",
+         "hypothesis", "pytest", "nbval", "playwright", "nbgrader", "scikit-learn"}
+
+
+def requirement_lines():
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+
+
+def test_requirements_install_helpers_and_say_why():
+    assert "-e ." in requirement_lines(), "Binder must install helpers: add `-e .`"
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert "#" in line, f"requirements.txt: say why this package is needed: {line!r}"
+
+
+def test_requirements_are_ranges_and_light():
+    for req in requirement_lines():
+        if req.startswith("-"):
+            continue
+        name = re.split(r"[<>=!~\[ ]", req)[0].lower()
+        assert name not in HEAVY, f"{name} is a test or benchmark tool: keep it out of requirements.txt"
+        assert "==" not in req, f"exact pin {req!r}: use a version range"
+
+
+def test_binder_reads_the_root_and_python_311():
+    assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists()
+    assert (ROOT / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_package_dependencies_are_ranges():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    deps = meta["dependencies"] + [d for ds in meta["optional-dependencies"].values() for d in ds]
+    assert not [d for d in deps if "==" in d], "use version ranges, not exact pins"
