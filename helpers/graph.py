@@ -1,0 +1,374 @@
+"""Drawings of a ``Value`` graph with matplotlib alone, and the backward pass step by step.
+
+* ``layout(root)`` places the nodes in layers, left to right: inputs on the left, the output
+  on the right, each node one column after its latest parent.
+* ``draw_graph(root)`` draws every node as a box (name, data, grad) with a small circle for
+  the operation that made it, as micrograd's ``draw_dot`` does with graphviz.
+* ``backward_steps(root)`` lists the steps of backpropagation: one per node, in the order the
+  algorithm finishes them, each with the chain-rule sum that gives its gradient, in numbers.
+* ``BackwardView(root)`` is the step-through view (``.fig``, ``.update(step=k)``): the
+  node of step k is highlighted, gradients known so far are filled in, and the sum
+  ``dL/da = dL/dc · dc/da + ...`` is written out with numbers.
+
+Nothing here changes the graph: the steps compute their own gradients from the local
+derivatives stored in the nodes, exactly as ``Value.backward`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from helpers.autodiff import Value, topological_order
+from helpers.plots import PALETTE
+
+__all__ = ["layout", "draw_graph", "backward_steps", "format_steps", "BackwardView", "Step"]
+
+# geometry in data units: columns DX apart, rows DY apart, boxes W × H
+DX, DY, W, H, OP_GAP = 3.8, 1.45, 1.9, 1.05, 0.55
+COLOURS = {
+    "face": "#ffffff", "edge": "#4d4d4d", "text": "#222222", "muted": "#9a9a9a",
+    "pending_face": "#f5f5f5", "pending_edge": "#c4c4c4",
+    "done_face": "#e6f4ee", "done_edge": PALETTE["f"],
+    "current_face": "#fdebd3", "current_edge": PALETTE["tangent"],
+    "source_edge": PALETTE["g"], "grad": "#8a2c00",
+}
+OP_SYMBOL = {"+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−x", "ReLU": "ReLU",
+             "tanh": "tanh", "sigmoid": "σ", "exp": "exp", "log": "log", "sum": "Σ",
+             "dot": "w·x+b"}
+
+
+def fmt(x: float) -> str:
+    """Four decimals, a true minus sign, and no "-0.0000"."""
+    s = f"{x:.4f}"
+    if s in ("-0.0000",):
+        s = "0.0000"
+    return s.replace("-", "−")
+
+
+def op_symbol(op: str) -> str:
+    if op.startswith("**"):
+        return "x^" + op[2:] if op[2:] not in ("2", "3") else "x" + "²³"[int(op[2:]) - 2]
+    return OP_SYMBOL.get(op, op)
+
+
+@dataclass
+class Layout:
+    """Where each node goes: box centres, op-circle centres, display names, bounds."""
+    order: list            # topological order (parents first)
+    pos: dict              # node -> (x, y) centre of its box
+    op_pos: dict           # node -> (x, y) centre of its op circle (non-leaves only)
+    names: dict            # node -> the name used in drawings and formulas
+    children: dict         # node -> list of (child, index in child._prev)
+    ncols: int
+    nrows: int
+
+
+def _names(order):
+    names, used = {}, {v.label for v in order if v.label}
+    k = 0
+    for v in order:
+        if v.label:
+            names[v] = v.label
+        else:
+            k += 1
+            while f"n{k}" in used:
+                k += 1
+            names[v] = f"n{k}"
+    return names
+
+
+def layout(root: Value, *, sweeps: int = 6) -> Layout:
+    """Layered left-to-right layout of the graph ending at ``root``.
+
+    Column of a node: 1 + the latest column of its parents (leaves: one column before their
+    first use). Rows: ordered by the average row of the neighbours, a few sweeps back and
+    forth (the barycentre heuristic), which removes most edge crossings in small graphs.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"layout(root): expected a Value, got {type(root).__name__}")
+    order = topological_order(root)
+    children = {v: [] for v in order}
+    for v in order:
+        for i, p in enumerate(v._prev):
+            children[p].append((v, i))
+    col = {}
+    for v in order:
+        col[v] = 1 + max((col[p] for p in v._prev), default=-1)
+    for v in order:                                     # leaves: just before first use
+        if not v._prev and children[v]:
+            col[v] = min(col[c] for c, _ in children[v]) - 1
+    shift = min(col.values())
+    col = {v: c - shift for v, c in col.items()}
+    ncols = max(col.values()) + 1
+    columns = [[v for v in order if col[v] == c] for c in range(ncols)]
+    nrows = max(len(c) for c in columns)
+
+    y = {}
+    for c in columns:
+        for i, v in enumerate(c):
+            y[v] = (len(c) - 1) / 2 - i
+
+    def spread(column, wanted):
+        """Rows as near the wanted heights as possible, at least 1 apart, in that order."""
+        column.sort(key=lambda v: -wanted[v])
+        ys = [wanted[v] for v in column]
+        for i in range(1, len(ys)):                     # push down what is too close
+            ys[i] = min(ys[i], ys[i - 1] - 1.0)
+        mean_shift = sum(wanted[v] for v in column) / len(column) - sum(ys) / len(ys)
+        for v, yy in zip(column, ys):
+            y[v] = yy + mean_shift
+
+    for s in range(sweeps):
+        forward = s % 2 == 0
+        cols = columns[1:] if forward else columns[-2::-1]
+        for c in cols:
+            wanted = {}
+            for v in c:
+                nb = list(v._prev) if forward else [ch for ch, _ in children[v]]
+                wanted[v] = sum(y[n] for n in nb) / len(nb) if nb else y[v]
+            spread(c, wanted)
+    top = max(y.values())
+    pos = {v: (col[v] * DX, (y[v] - top) * DY) for v in order}
+    op_pos = {v: (pos[v][0] - W / 2 - OP_GAP, pos[v][1]) for v in order if v._prev}
+    span = int(round(top - min(y.values()))) + 1
+    return Layout(order, pos, op_pos, _names(order), children, ncols, max(nrows, span))
+
+
+# --- the backward pass, one node at a time -------------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    """One step of backpropagation: the gradient of ``node``, finished.
+
+    ``terms`` holds one (child, dL/dchild, dchild/dnode) per use of the node; ``grad`` is
+    their sum of products (1.0 for the output itself, which has no terms).
+    """
+    index: int
+    node: Value
+    grad: float
+    terms: tuple
+    formula: str
+
+
+def backward_steps(root: Value, names: dict | None = None) -> list[Step]:
+    """The steps of ``root.backward()``: one per node, children before parents.
+
+    Step k finishes the gradient of the k-th node in reverse topological order: every node
+    that uses it has been finished before, so dL/dnode = Σ dL/dchild · dchild/dnode over its
+    uses. The graph is not modified (the gradients are computed here, not stored in .grad).
+    """
+    order = topological_order(root)
+    names = names or _names(order)
+    uses = {v: [] for v in order}
+    for v in order:
+        for p, local in zip(v._prev, v._local):
+            uses[p].append((v, local))
+    out = names[root]
+    grad, steps = {}, []
+    for k, v in enumerate(reversed(order)):
+        if v is root:
+            g, terms = 1.0, ()
+            formula = f"d{out}/d{out} = 1"
+        else:
+            terms = tuple((c, grad[c], local) for c, local in uses[v])
+            g = 0.0
+            for _, gc, local in terms:
+                g += local * gc                       # the same += as Value.backward
+            symbolic = " + ".join(f"d{out}/d{names[c]} · d{names[c]}/d{names[v]}"
+                                  for c, _, _ in terms)
+            numeric = " + ".join(f"{_paren(gc)} · {_paren(local)}" for _, gc, local in terms)
+            formula = f"d{out}/d{names[v]} = {symbolic}\n      = {numeric} = {fmt(g)}"
+        grad[v] = g
+        steps.append(Step(k, v, g, terms, formula))
+    return steps
+
+
+def _paren(x):
+    s = fmt(x)
+    return f"({s})" if s.startswith("−") else s
+
+
+def format_steps(root: Value) -> str:
+    """All steps of the backward pass as text, one block per node."""
+    return "\n".join(f"step {s.index:>2}: {s.formula}" for s in backward_steps(root))
+
+
+# --- drawing -------------------------------------------------------------------------------
+
+class _Drawing:
+    """The artists of one graph drawing, kept so that a view can restyle them."""
+
+    def __init__(self, ax, lay: Layout, *, show_grad=True, font=9.0):
+        self.ax, self.lay = ax, lay
+        self.box, self.grad_text, self.edges, self.edge_labels = {}, {}, {}, {}
+        ax.set_axis_off()
+        for v in lay.order:                               # edges first, boxes on top
+            if not v._prev:
+                continue
+            ox, oy = lay.op_pos[v]
+            n_same = {}
+            for i, p in enumerate(v._prev):
+                px, py = lay.pos[p]
+                repeat = n_same.get(p, 0)
+                n_same[p] = repeat + 1
+                rad = 0.0 if repeat == 0 else 0.25 * (1 if repeat % 2 else -1)
+                arrow = FancyArrowPatch((px + W / 2, py), (ox - 0.28, oy),
+                                        connectionstyle=f"arc3,rad={rad}",
+                                        arrowstyle="-|>", mutation_scale=9, lw=1.0,
+                                        color=COLOURS["edge"], shrinkA=0, shrinkB=0, zorder=1)
+                ax.add_patch(arrow)
+                self.edges[(p, v, i)] = arrow
+                t = 0.5                           # a label in the middle of the edge
+                mx, my = px + W / 2 + t * (ox - 0.28 - px - W / 2), py + t * (oy - py)
+                lab = ax.text(mx, my, "", fontsize=font - 1, ha="center", va="center",
+                              color="white", zorder=6, fontweight="bold",
+                              bbox=dict(boxstyle="round,pad=0.2", fc=COLOURS["source_edge"],
+                                        ec="none"), visible=False)
+                self.edge_labels[(p, v, i)] = lab
+            ax.add_patch(FancyArrowPatch((ox + 0.28, oy), (lay.pos[v][0] - W / 2, oy),
+                                         arrowstyle="-|>", mutation_scale=9, lw=1.0,
+                                         color=COLOURS["edge"], shrinkA=0, shrinkB=0,
+                                         zorder=1))
+            sym = op_symbol(v._op)
+            ax.text(ox, oy, sym, ha="center", va="center", zorder=4,
+                    fontsize=font if len(sym) <= 2 else font - 2,
+                    bbox=dict(boxstyle="circle,pad=0.25" if len(sym) <= 2 else
+                              "round,pad=0.25", fc="white", ec=COLOURS["edge"], lw=1.0))
+        for v in lay.order:
+            x, y = lay.pos[v]
+            box = FancyBboxPatch((x - W / 2, y - H / 2), W, H,
+                                 boxstyle="round,pad=0,rounding_size=0.12",
+                                 fc=COLOURS["face"], ec=COLOURS["edge"], lw=1.2, zorder=3)
+            ax.add_patch(box)
+            self.box[v] = box
+            name = lay.names[v]
+            ax.text(x, y + 0.3, name, ha="center", va="center", fontsize=font,
+                    fontweight="bold" if v.label else "normal", zorder=5,
+                    color=COLOURS["text"] if v.label else COLOURS["muted"])
+            ax.text(x, y, f"data {fmt(v.data)}", ha="center", va="center",
+                    fontsize=font - 0.5, color=COLOURS["text"], zorder=5, family="monospace")
+            gt = ax.text(x, y - 0.3, f"grad {fmt(v.grad)}" if show_grad else "",
+                         ha="center", va="center", fontsize=font - 0.5, zorder=5,
+                         color=COLOURS["grad"], family="monospace")
+            self.grad_text[v] = gt
+        x0, x1, y0, y1 = _extent(lay)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal")
+
+
+def _extent(lay: Layout):
+    xs = [p[0] for p in lay.pos.values()] + [p[0] for p in lay.op_pos.values()]
+    ys = [p[1] for p in lay.pos.values()]
+    return (min(xs) - W / 2 - 0.3, max(xs) + W / 2 + 0.3,
+            min(ys) - H / 2 - 0.25, max(ys) + H / 2 + 0.25)
+
+
+def _geometry(lay: Layout, natural=0.58, max_width=14.0, min_width=6.5):
+    """Figure width (inches), graph height (inches) and a font scale for a layout."""
+    x0, x1, y0, y1 = _extent(lay)
+    width = (x1 - x0) * natural
+    scale = min(1.0, max_width / width)
+    fig_w = max(min_width, width * scale)
+    graph_h = (y1 - y0) * natural * scale
+    return fig_w, graph_h, scale
+
+
+def draw_graph(root: Value, *, show_grad: bool = True, title: str | None = None) -> Figure:
+    """Draw the graph ending at ``root``: one box per node (name, data, grad), op circles.
+
+    Names are the nodes' labels; unlabelled nodes are called n1, n2, ... in grey. Grads are
+    the nodes' current ``.grad`` (call ``root.backward()`` first to see gradients).
+    """
+    lay = layout(root)
+    fig_w, graph_h, scale = _geometry(lay)
+    top = 0.4 if title else 0.05
+    fig = Figure(figsize=(fig_w, graph_h + top + 0.05), dpi=100)
+    fig.add_axes((0.0, 0.05 / (graph_h + top + 0.05), 1.0, graph_h / (graph_h + top + 0.05)))
+    _Drawing(fig.axes[0], lay, show_grad=show_grad, font=max(7.5, 9.5 * scale))
+    if title:
+        fig.text(0.5, 1 - 0.08 / (graph_h + top + 0.05), title, ha="center", va="top",
+                 fontsize=11, fontweight="bold")
+    return fig
+
+
+class BackwardView:
+    """Step through the backward pass: ``.fig`` and ``.update(step=k)`` (0 ≤ k < len(steps)).
+
+    At step k the gradients of steps 0..k are filled in (green), the node of step k is
+    highlighted (orange), the nodes its gradient came from are outlined in blue with the
+    local derivatives on their edges, and the chain-rule sum is written out under the graph.
+    """
+
+    def __init__(self, root: Value, step: int = 0, *, title: str = "Backward pass"):
+        self.root, self.title = root, title
+        self.lay = layout(root)
+        self.steps = backward_steps(root, self.lay.names)
+        fig_w, graph_h, scale = _geometry(self.lay)
+        top, bottom = 0.45, 1.3                          # heading; formula and legend
+        height = top + graph_h + bottom
+        self.fig = Figure(figsize=(fig_w, height), dpi=100)
+        ax = self.fig.add_axes((0.0, bottom / height, 1.0, graph_h / height))
+        self.drawing = _Drawing(ax, self.lay, show_grad=False, font=max(7.5, 9.5 * scale))
+        self.heading = self.fig.text(0.5, 1 - 0.1 / height, "", ha="center", va="top",
+                                     fontsize=11.5, fontweight="bold")
+        self.formula = self.fig.text(0.2 / fig_w, 0.78 / height, "", ha="left", va="center",
+                                     fontsize=10.5, family="monospace",
+                                     bbox=dict(boxstyle="round,pad=0.5", fc="#fbfbfb",
+                                               ec="#d0d0d0"))
+        x = 0.2 / fig_w
+        for text, face, edge in (("this step", "current_face", "current_edge"),
+                                 ("its uses: gradients used now", "done_face", "source_edge"),
+                                 ("gradient known", "done_face", "done_edge"),
+                                 ("not yet", "pending_face", "pending_edge")):
+            self.fig.text(x, 0.2 / height, text, fontsize=8.5, va="center",
+                          color=COLOURS["text"],
+                          bbox=dict(boxstyle="round,pad=0.3", fc=COLOURS[face],
+                                    ec=COLOURS[edge], lw=1.5))
+            x += (len(text) * 0.066 + 0.35) / fig_w
+        self.fig.text(x, 0.2 / height, "blue tags: local derivatives", fontsize=8.5,
+                      va="center", color=COLOURS["source_edge"])
+        self.step = None
+        self.update(step=step)
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.steps)
+
+    def update(self, step: int = 0):
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < self.n_steps:
+            raise ValueError(f"BackwardView.update: step must be an integer from 0 to "
+                             f"{self.n_steps - 1}, got {step!r}")
+        self.step = step
+        d, names = self.drawing, self.lay.names
+        current = self.steps[step]
+        done = {s.node: s.grad for s in self.steps[:step + 1]}
+        sources = {c for c, _, _ in current.terms}
+        for v, box in d.box.items():
+            if v is current.node:
+                box.set(fc=COLOURS["current_face"], ec=COLOURS["current_edge"], lw=2.6)
+            elif v in sources:
+                box.set(fc=COLOURS["done_face"], ec=COLOURS["source_edge"], lw=2.2)
+            elif v in done:
+                box.set(fc=COLOURS["done_face"], ec=COLOURS["done_edge"], lw=1.3)
+            else:
+                box.set(fc=COLOURS["pending_face"], ec=COLOURS["pending_edge"], lw=1.0)
+            g = done.get(v)
+            d.grad_text[v].set_text(f"grad {fmt(g)}" if g is not None else "grad ?")
+            d.grad_text[v].set_color(COLOURS["grad"] if g is not None else COLOURS["muted"])
+        for (p, c, i), arrow in d.edges.items():
+            active = p is current.node
+            arrow.set(color=COLOURS["source_edge"] if active else COLOURS["edge"],
+                      lw=2.2 if active else 1.0)
+            label = d.edge_labels[(p, c, i)]
+            label.set_visible(active)
+            if active:
+                label.set_text(fmt(c._local[i]))
+        node_name = names[current.node]
+        self.heading.set_text(f"{self.title} — step {step + 1} of {self.n_steps}: "
+                              f"the gradient of {node_name}")
+        self.formula.set_text(current.formula)
+        return self

@@ -1,0 +1,162 @@
+"""Tests of helpers.graph: layout, drawing, backward steps and the step-through view."""
+
+import math
+
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+from helpers.autodiff import Value, topological_order
+from helpers.graph import BackwardView, backward_steps, draw_graph, format_steps, layout
+
+
+def lecture_graph():
+    a, b, c, f = (Value(x, label=n) for x, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"),
+                                                 (-2.0, "f")))
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L, dict(a=a, b=b, c=c, d=d, e=e, f=f, L=L)
+
+
+def diamond():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a + b
+    d = a * b
+    e = c + d
+    f = c * d
+    y = e + f
+    for v, n in ((c, "c"), (d, "d"), (e, "e"), (f, "f"), (y, "y")):
+        v.label = n
+    return y, dict(a=a, b=b, c=c, d=d, e=e, f=f, y=y)
+
+
+def texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text()
+                                                                  for t in fig.texts]
+
+
+def test_layout_puts_every_node_after_its_parents():
+    y, _ = diamond()
+    lay = layout(y)
+    assert set(lay.pos) == set(topological_order(y))
+    for v in lay.order:
+        for p in v._prev:
+            assert lay.pos[p][0] < lay.pos[v][0]
+    # no two boxes on top of each other
+    pts = sorted(lay.pos.values())
+    for (x1, y1), (x2, y2) in zip(pts, pts[1:]):
+        assert (x1, y1) != (x2, y2)
+    assert len({(round(x, 6), round(yy, 6)) for x, yy in lay.pos.values()}) == len(lay.pos)
+
+
+def test_layout_of_a_few_dozen_nodes_has_no_overlaps():
+    xs = [Value(0.1 * i, label=f"x{i}") for i in range(3)]
+    ws = [Value(0.2 - 0.1 * i, label=f"w{i}") for i in range(9)]
+    h = [Value.dot(ws[3 * j:3 * j + 3], xs, 0.1).tanh() for j in range(3)]
+    out = (h[0] * h[1] + h[2] - h[0]).relu()
+    lay = layout(out)
+    assert len(lay.pos) >= 20
+    for col_x in {x for x, _ in lay.pos.values()}:
+        ys = sorted(y for x, y in lay.pos.values() if x == col_x)
+        assert all(b - a >= 1.0 for a, b in zip(ys, ys[1:]))      # rows at least DY apart
+
+
+def test_draw_graph_shows_name_data_and_grad_of_every_node():
+    L, n = lecture_graph()
+    L.backward()
+    fig = draw_graph(L, title="L = (a·b + c)·f")
+    assert isinstance(fig, Figure)
+    ts = texts(fig)
+    boxes = [p for p in fig.axes[0].patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 7
+    for name in "abcdefL":
+        assert name in ts
+    assert "data −6.0000" in ts and "grad 6.0000" in ts and "grad −4.0000" in ts
+    assert ts.count("×") == 2 and ts.count("+") == 1             # op circles
+    assert "L = (a·b + c)·f" in ts
+
+
+def test_unlabelled_nodes_get_names():
+    x = Value(3.0, label="x")
+    y = 2 * x + 1
+    fig = draw_graph(y, show_grad=False)
+    ts = texts(fig)
+    assert {"n1", "n2", "n3", "n4", "x"} <= set(ts)
+    assert not any(t.startswith("grad") and t != "" for t in ts)
+
+
+def test_backward_steps_one_per_node_and_same_gradients_as_backward():
+    for make in (lecture_graph, diamond):
+        root, nodes = make()
+        steps = backward_steps(root)
+        assert len(steps) == len(topological_order(root))
+        assert steps[0].node is root and steps[0].grad == 1.0
+        assert all(v.grad == 0.0 for v in nodes.values())      # the graph is untouched
+        root.backward()
+        for s in steps:
+            assert s.grad == s.node.grad
+
+
+def test_step_formula_shows_the_chain_rule_with_numbers():
+    L, n = lecture_graph()
+    steps = {s.node: s for s in backward_steps(L)}
+    assert steps[n["a"]].formula == ("dL/da = dL/de · de/da\n"
+                                     "      = (−2.0000) · (−3.0000) = 6.0000")
+    y, m = diamond()
+    fb = {s.node: s for s in backward_steps(y)}[m["b"]].formula
+    assert fb.startswith("dy/db = dy/dc · dc/db + dy/dd · dd/db")     # two uses: a sum
+    assert fb.endswith("= −5.0000")
+    assert "step  0: dy/dy = 1" in format_steps(y)
+
+
+def test_backward_view_highlights_and_fills_in():
+    L, n = lecture_graph()
+    view = BackwardView(L)
+    assert isinstance(view.fig, Figure) and view.n_steps == 7
+    d = view.drawing
+    assert d.grad_text[n["a"]].get_text() == "grad ?"
+    assert d.grad_text[L].get_text() == "grad 1.0000"
+    view.update(step=6)
+    assert d.grad_text[n["a"]].get_text() == "grad 6.0000"
+    assert view.formula.get_text().endswith("= 6.0000")
+    assert "step 7 of 7" in view.heading.get_text()
+    current = d.box[n["a"]]
+    assert current.get_linewidth() > d.box[n["b"]].get_linewidth()
+    assert d.box[n["e"]].get_edgecolor() != d.box[n["b"]].get_edgecolor()   # e is a source
+    view.update(step=2)                                  # going back hides later gradients
+    assert view.steps[2].node is n["d"] and d.grad_text[n["a"]].get_text() == "grad ?"
+    visible = [lab.get_text() for lab in d.edge_labels.values() if lab.get_visible()]
+    assert visible == ["−2.0000"]                        # dL/dd = f = −2 on the edge d → L
+
+
+def test_backward_view_shows_local_derivatives_on_the_edges_of_the_current_node():
+    y, m = diamond()
+    view = BackwardView(y)
+    k = next(s.index for s in view.steps if s.node is m["b"])
+    view.update(step=k)
+    shown = sorted(lab.get_text() for lab in view.drawing.edge_labels.values()
+                   if lab.get_visible())
+    assert shown == ["1.0000", "2.0000"]                  # dc/db = 1, dd/db = a = 2
+
+
+def test_backward_view_rejects_bad_steps():
+    L, _ = lecture_graph()
+    view = BackwardView(L)
+    for bad in (-1, 7, 2.0, "3", True):
+        with pytest.raises(ValueError, match="step must be an integer from 0 to 6"):
+            view.update(step=bad)
+
+
+def test_layout_rejects_non_values():
+    with pytest.raises(TypeError, match="float"):
+        layout(1.0)
+
+
+def test_numbers_are_formatted_without_negative_zero():
+    x = Value(-0.0, label="x")
+    fig = draw_graph(x)
+    assert "data 0.0000" in texts(fig) and not math.isnan(x.data)
