@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not
 from helpers.exercises import attempt, check_arrays, check_function, check_value
 from tools.lessons import (  # noqa: E402
     exercises,
+    final_call,
     hints,
     lesson_imports,
     lesson_paths,
@@ -145,10 +146,10 @@ def test_exercise_has_the_full_pattern(path, ex):
     assert found and all(h.strip() for h in found), (
         f"{path.name}, {ex.title}: the exercise cell must raise NotImplementedError with a "
         f"hint, e.g. raise NotImplementedError(\"try …\"); found {found}")
-    last = ast.parse(ex.check).body[-1]
-    assert isinstance(last, ast.Expr) and isinstance(last.value, ast.Call), (
-        f"{path.name}, {ex.title}: the check cell must end with the call of a check "
-        "(its True/False becomes an assert in answers.ipynb and nbgrader)")
+    try:
+        final_call(ex.check)    # its True/False becomes an assert in answers and nbgrader
+    except ValueError as err:
+        pytest.fail(f"{path.name}, {ex.title}: {err}")
 
 
 @pytest.mark.parametrize("path, ex", all_exercises())
@@ -171,6 +172,8 @@ def test_stored_lesson_shows_the_unanswered_check(path, ex):
     """The committed lesson is the learner's version: its check cells show the hints."""
     for cell in load(path)["cells"]:
         if "check" in tags(cell) and source(cell) == ex.check:
+            assert cell.get("execution_count"), (
+                f"{path.name} is stored unexecuted: run `make execute` and commit the result")
             text = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
             assert any(h in text for h in hints(ex.code)), (
                 f"{path.name}, {ex.title}: the stored check output {text!r} does not show "

@@ -47,6 +47,11 @@ lessons' exercises by `tools/build_answers.py` (`make answers`), so edit the les
 this file."""
 
 
+# Every answer is complete, with its own imports, so a name may be imported again: ruff's
+# "redefinition of unused name" does not apply (a file-wide directive, in the first code cell).
+NOQA = "# ruff: noqa: F811 - every answer is complete, with its own imports\n"
+
+
 def title(path: Path) -> str:
     heads = [s for s in sections(path) if s.level == 1]
     return heading_text(heads[0].title) if heads else path.stem
@@ -79,12 +84,15 @@ def build(paths: list[Path]) -> nbformat.NotebookNode:
         if not found:
             continue
         number = int(path.name[:2])
+        name = title(path)
+        name = name if re.match(r"\d", name) else f"{number} · {name}"
         nb.cells.append(new_markdown_cell(
-            f"## {number} · {title(path)}\n\nThe exercises of "
-            f"[{path.name}]({path.name}#Exercises).", id=f"lesson-{number}"))
-        imports = lesson_imports(path)
+            f"## {name}\n\nThe exercises of [{path.name}]({path.name}#Exercises).",
+            id=f"lesson-{number}"))
+        imports = lesson_imports(path, needed="\n".join(ex.check for ex in found))
         if imports:
-            nb.cells.append(new_code_cell(imports, id=f"lesson-{number}-imports"))
+            noqa = NOQA if not any(c.cell_type == "code" for c in nb.cells) else ""
+            nb.cells.append(new_code_cell(noqa + imports, id=f"lesson-{number}-imports"))
         for ex in found:
             if ex.problems:
                 raise SystemExit(f"{path.name}, {ex.title}: " + "; ".join(ex.problems))

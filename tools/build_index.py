@@ -46,7 +46,7 @@ def key(term: str) -> str:
 def words_pattern(term: str) -> re.Pattern:
     """The term's words as they may appear in prose: any case, '-' or spaces between words,
     an optional plural at the end ('vanishing gradients', 'ReLUs')."""
-    words = [re.escape(w) for w in term.split()]
+    words = [re.escape(w) for w in re.sub(r"\(.*?\)", " ", term).split()]
     return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?:s|es)?(?![\w-])", re.I)
 
 
@@ -84,17 +84,31 @@ def reachable(sec: Section, siblings: list[Section]) -> str:
 
 
 def link(sec: Section, pages: dict[str, list[Section]]) -> str:
-    target = reachable(sec, pages[sec.notebook])
-    return f"[{int(sec.notebook[:2])} · {heading_text(sec.title) or 'start'}]({target})"
+    title = heading_text(sec.title) or "the start"
+    return f"[{escape(title)}]({reachable(sec, pages[sec.notebook])})"
+
+
+def escape(text: str) -> str:
+    """Link text as plain text: markdown's special characters escaped."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def by_lesson(found: list[Section], pages: dict[str, list[Section]]) -> str:
+    """``lesson 1: [A](…), [B](…); lesson 3: [C](…)``"""
+    groups: dict[str, list[str]] = {}
+    for sec in found:
+        groups.setdefault(sec.notebook, []).append(link(sec, pages))
+    return "; ".join(f"lesson {int(nb[:2])}: " + ", ".join(links)
+                     for nb, links in sorted(groups.items()))
 
 
 def render(terms: list[Term], pages: dict[str, list[Section]]) -> str:
     lines = ["*Generated from the definition markers in the lessons by `tools/build_index.py`"
              " (`make index`): edit the lessons, not this list.*", ""]
     for term in terms:
-        entry = f"- **{term.name}**: " + ", ".join(link(s, pages) for s in term.defined)
+        entry = f"- **{term.name}**, defined in {by_lesson(term.defined, pages)}."
         if term.used:
-            entry += "; used in " + ", ".join(link(s, pages) for s in term.used)
+            entry += f" Used in {by_lesson(term.used, pages)}."
         lines.append(entry)
     if not terms:
         lines.append("*(No terms are marked yet.)*")

@@ -183,46 +183,81 @@ def code_without_magics(code: str) -> str:
     return re.sub(r"^(\s*)([%!])", r"\1# \2", code, flags=re.M)
 
 
-def lesson_imports(path: Path) -> str:
-    """Every top-level import statement of a lesson's code cells, in order, without repeats.
+def lesson_imports(path: Path, needed: str | None = None) -> str:
+    """The lesson's top-level import statements, without repeats, sorted as ruff (isort) wants.
 
-    The answers run after these, as in the lesson where the learner met the exercise.
+    With ``needed`` (some code), only the imports that bind a name this code uses. The answers
+    run after these, as in the lesson where the learner met the exercise.
     """
     import ast
+    import sys
 
-    seen: list[str] = []
+    used = None
+    if needed is not None:
+        used = {n.id for n in ast.walk(ast.parse(code_without_magics(needed)))
+                if isinstance(n, ast.Name)}
+    found: dict[str, ast.stmt] = {}
     for cell in load(path)["cells"]:
         if cell["cell_type"] != "code" or {"exercise", "check"} & set(tags(cell)):
             continue
+        code = code_without_magics(source(cell))
         try:
-            tree = ast.parse(code_without_magics(source(cell)))
+            tree = ast.parse(code)
         except SyntaxError:
             continue
         for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                line = ast.unparse(node)
-                if line not in seen:
-                    seen.append(line)
-    return "\n".join(seen)
+            if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom)
+                                                and node.level == 0):
+                bound = {(a.asname or a.name).split(".")[0] for a in node.names}
+                if used is None or bound & used:
+                    found.setdefault(ast.get_source_segment(code, node), node)
+
+    def order(item):
+        line, node = item
+        module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+        root = module.split(".")[0]
+        section = 0 if root in sys.stdlib_module_names else 2 if root == "helpers" else 1
+        return section, isinstance(node, ast.ImportFrom), module.lower(), line
+
+    blocks: dict[int, list[str]] = {}
+    for line, node in sorted(found.items(), key=order):
+        blocks.setdefault(order((line, node))[0], []).append(line)
+    return "\n\n".join("\n".join(lines) for lines in blocks.values())
+
+
+def final_call(code: str):
+    """The syntax tree of a check cell and the call its last statement makes.
+
+    A check cell ends with ``check_x(...)`` or ``ok = check_x(...)`` (which keeps the notebook
+    from displaying ``True``/``False`` under the check's own feedback).
+    """
+    import ast
+
+    tree = ast.parse(code)
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        return tree, last.value
+    if (isinstance(last, ast.Assign) and len(last.targets) == 1
+            and isinstance(last.targets[0], ast.Name) and isinstance(last.value, ast.Call)):
+        return tree, last.value
+    raise ValueError("a check cell must end with the call of a check, `check_x(...)` or "
+                     f"`ok = check_x(...)`; got:\n{code}")
 
 
 def as_assert(check: str, message: str) -> str:
     """A check cell with its final call turned into ``assert <call>, message``.
 
-    ``check_value("slope", f, 2.0)`` becomes ``assert check_value("slope", f, 2.0), "…"``; the
-    lines before the call (imports) stay as they are.
+    ``ok = checks.check_slope(f)`` becomes ``assert checks.check_slope(f), "…"``; the lines
+    before the call (imports) stay as they are.
     """
     import ast
 
     code = code_without_magics(check).rstrip()
-    tree = ast.parse(code)
-    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
-        raise ValueError(f"a check cell must end with the call of a check, got:\n{check}")
+    tree, call = final_call(code)
     last = tree.body[-1]
     lines = code.splitlines()
     before = "\n".join(lines[:last.lineno - 1] + [lines[last.lineno - 1][:last.col_offset]])
-    call = ast.get_source_segment(code, last.value)
-    return f"{before}assert {call}, \"{message}\"".strip("\n")
+    return f"{before}assert {ast.get_source_segment(code, call)}, \"{message}\"".strip("\n")
 
 
 def run_check(check: str, namespace: dict):
@@ -231,15 +266,12 @@ def run_check(check: str, namespace: dict):
     import contextlib
     import io
 
-    code = code_without_magics(check)
-    tree = ast.parse(code)
-    last = tree.body.pop()
-    if not isinstance(last, ast.Expr):
-        raise ValueError(f"a check cell must end with the call of a check, got:\n{check}")
+    tree, call = final_call(code_without_magics(check))
+    tree.body.pop()
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exec(compile(tree, "<check>", "exec"), namespace)
-        result = eval(compile(ast.Expression(last.value), "<check>", "eval"), namespace)
+        result = eval(compile(ast.Expression(call), "<check>", "eval"), namespace)
     return result, printed.getvalue()
 
 

@@ -1,0 +1,84 @@
+"""notebooks/answers.ipynb: generated from the lessons, complete, and every answer passes its check.
+
+The notebook itself is executed and compared strictly by nbval (``make test``); its assert
+cells are the exercises' own checks. These tests add that it is up to date with the lessons,
+that it holds every exercise, and (in this process, independent of stored outputs) that every
+answer passes its check.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+
+from tools.build_answers import ANSWERS, build, same_cells  # noqa: E402
+from tools.lessons import exercises, lesson_imports, lesson_paths, run_check, source  # noqa: E402
+
+matplotlib.use("Agg")
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "09_fixture.ipynb"
+LESSONS = lesson_paths()
+
+
+def stored():
+    return json.loads(ANSWERS.read_text(encoding="utf-8"))
+
+
+def test_answers_notebook_is_up_to_date_with_the_lessons():
+    assert same_cells(build(LESSONS), stored()), (
+        "notebooks/answers.ipynb is out of date with the lessons' exercises: run `make answers` "
+        "(python -m tools.build_answers) and commit the result")
+
+
+def test_every_exercise_is_answered_and_followed_by_its_check():
+    cells = {c.get("id"): c for c in stored()["cells"]}
+    ids = [c.get("id") for c in stored()["cells"]]
+    for path in LESSONS:
+        for ex in exercises(path):
+            assert f"{ex.slug}-task" in cells, f"answers.ipynb lacks {path.name}, {ex.title}"
+            check = ids.index(f"{ex.slug}-check")
+            assert ids.index(f"{ex.slug}-task") < check
+            assert source(cells[ids[check]]).splitlines()[-1].startswith("assert ")
+            assert cells[ids[check - 1]]["cell_type"] == "code" or ids[check - 1].endswith(
+                "text-end"), f"{ex.title}: the assert must follow the answer's code"
+
+
+def test_stored_answers_ran_every_check():
+    code = [c for c in stored()["cells"] if c["cell_type"] == "code"]
+    for cell in code:
+        assert cell.get("execution_count"), "answers.ipynb is stored unexecuted: `make answers`"
+        if cell["id"].endswith("-check"):
+            text = "".join("".join(o.get("text", "")) for o in cell["outputs"])
+            assert "✓" in text and "✗" not in text, f"{cell['id']}: {text!r}"
+
+
+@pytest.mark.parametrize("path, ex", [
+    pytest.param(p, ex, id=f"{p.name}::{ex.number}")
+    for p in [FIXTURE, *LESSONS] for ex in exercises(p)])
+def test_answer_passes_its_own_check(path, ex):
+    """The answer, run after the lesson's imports only, makes the exercise's check return True."""
+    namespace: dict = {}
+    exec(lesson_imports(path), namespace)
+    exec(ex.answer_code, namespace)
+    result, printed = run_check(ex.check, namespace)
+    assert result is True, f"{path.name}, {ex.title}: the answer fails its check:\n{printed}"
+
+
+def test_answers_built_from_a_lesson_show_task_worked_answer_and_assert():
+    nb = build([FIXTURE])
+    kinds = [(c["cell_type"], c["id"]) for c in nb.cells]
+    assert kinds == [
+        ("markdown", "intro"), ("markdown", "lesson-9"), ("code", "lesson-9-imports"),
+        ("markdown", "ex9-1-task"), ("markdown", "ex9-1-text-0"), ("code", "ex9-1-code-0"),
+        ("code", "ex9-1-check"),
+        ("markdown", "ex9-2-task"), ("markdown", "ex9-2-text-0"), ("code", "ex9-2-code-0"),
+        ("markdown", "ex9-2-text-1"), ("code", "ex9-2-code-1"), ("code", "ex9-2-check")]
+    check = nb.cells[6].source
+    assert check == ('assert check_function("dfdx", dfdx, lambda x: 2 * x * np.cos(x**2), '
+                     '[-1.5, 0.3, 2.0]), "Exercise 9.1: the answer fails its own check"')
+    assert "<details>" not in "".join(c.source for c in nb.cells)
+    assert same_cells(nb, build([FIXTURE])), "building twice must give the same notebook"
