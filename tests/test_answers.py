@@ -7,6 +7,7 @@ answer passes its check.
 """
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -82,3 +83,25 @@ def test_answers_built_from_a_lesson_show_task_worked_answer_and_assert():
                      '[-1.5, 0.3, 2.0]), "Exercise 9.1: the answer fails its own check"')
     assert "<details>" not in "".join(c.source for c in nb.cells)
     assert same_cells(nb, build([FIXTURE])), "building twice must give the same notebook"
+
+
+def test_answers_pass_ruff(tmp_path):
+    """`make lint` covers answers.ipynb: each answer's code must pass ruff as it is in the
+    lesson's <details> block (fix it there, e.g. two blank lines after the imports)."""
+    import nbformat
+
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is not installed next to this Python")
+    nb = build(LESSONS)
+    nbformat.write(nb, tmp_path / "answers.ipynb")
+    run = subprocess.run([str(ruff), "check", "--config", str(ROOT / "pyproject.toml"),
+                          "--output-format", "json", str(tmp_path / "answers.ipynb")],
+                         capture_output=True, text=True)
+    found = json.loads(run.stdout or "[]")
+    ids = [c.get("id") for c in nb.cells]
+    where = {i + 1: ids[i] for i in range(len(ids))}
+    problems = [f"{where.get(p.get('cell'), p.get('cell'))}: {p['code']} {p['message']}"
+                for p in found]
+    assert not problems, "ruff on the answers (cell ids name the exercise):\n" + "\n".join(
+        problems)

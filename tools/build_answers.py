@@ -2,6 +2,7 @@
 
     python -m tools.build_answers          # rebuild it if a lesson changed, then execute it
     python -m tools.build_answers --check  # exit 1 if it is out of date with the lessons
+    python -m tools.build_answers --no-execute  # rebuild only: `make execute` runs it
 
 The lessons are the single source of truth: for each exercise the answers notebook shows the
 task, the worked answer from the lesson's ``<details>`` block (its text as markdown, its
@@ -125,6 +126,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="only check that the stored answers notebook is up to date")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="write it without executing it (`make execute` will)")
     args = parser.parse_args(argv)
     new = build(lesson_paths())
     stored = load(ANSWERS) if ANSWERS.exists() else {"cells": []}
@@ -138,6 +141,9 @@ def main(argv=None) -> int:
         print(f"{ANSWERS.name} already up to date")
         return 0
     nbformat.write(new, ANSWERS)
+    if args.no_execute:
+        print(f"{ANSWERS.name} rebuilt (not executed)")
+        return 0
     execute(ANSWERS)
     print(f"{ANSWERS.name} rebuilt and executed")
     return 0
