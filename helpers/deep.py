@@ -15,9 +15,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import nn, optim
+from .descent import freeze_layout, sparse_log_ticks
 
 __all__ = [
     "Residual", "linear_layers", "n_params", "breakpoints", "count_pieces",
@@ -26,7 +28,7 @@ __all__ = [
     "digits_network", "hidden_activations", "class_separation", "first_layer_figure",
     "top_inputs_figure", "projection_figure",
     "ACTIVATIONS", "plain_network", "deep_network", "gradient_norms", "signal_stds",
-    "GradientNormView", "init_table", "ResidualComparison", "residual_figure",
+    "GradientNormView", "init_table", "compare_residual", "residual_figure",
 ]
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
@@ -528,6 +530,7 @@ class GradientNormView:
         self.depths, self.width = tuple(depths), width
         self.X, self.target = _probe(width)
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)   # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
         self.sig_lines, self.grad_lines = [], []
         for i, d in enumerate(self.depths):
@@ -536,19 +539,21 @@ class GradientNormView:
             self.sig_lines.append(ls)
             self.grad_lines.append(lg)
         self.ax_sig.set(yscale="log", xlabel="layer", ylabel="std of the layer's output",
-                        xlim=(1, max(self.depths)), ylim=(1e-12, 1e3))
-        self.ax_grad.set(yscale="log", xlabel="layer", ylabel=r"$\|\partial L/\partial W\|$",
-                         ylim=(1e-25, 1e15))
+                        xlim=(1, max(self.depths)), ylim=(1e-30, 1e30))
+        self.ax_grad.set(yscale="log", xlabel="layer", ylabel="gradient norm ‖∂L/∂W‖",
+                         ylim=(1e-30, 1e30))
         for ax in (self.ax_sig, self.ax_grad):
             ax.grid(True, alpha=0.3)
+            sparse_log_ticks(ax, 7)
         self.ax_grad.legend(fontsize=8, loc="lower right")
         self.update(activation=activation, scale=scale)
+        freeze_layout(self.fig)
 
     def update(self, activation: str = "tanh", scale: float = 1.0):
         self.results = {}
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             for d, ls, lg in zip(self.depths, self.sig_lines, self.grad_lines):
-                net = plain_network(d, self.width, activation, scale, n_in=self.width)
+                net = plain_network(d, self.width, activation, scale, n_in=self.width, seed=d)
                 sig = signal_stds(net, self.X)
                 g = gradient_norms(net, self.X, self.target)
                 self.results[d] = (sig, g)
@@ -558,8 +563,8 @@ class GradientNormView:
         g100 = self.results[self.depths[-1]][1]
         self.ax_sig.set_title(f"{activation}, weights N(0, {scale:.2f}²/fan-in): forward",
                               fontsize=10)
-        self.ax_grad.set_title(f"backward: layer 1 / last layer = {g100[0] / g100[-1]:.1e}"
-                               f" ({self.depths[-1]} layers)", fontsize=10)
+        self.ax_grad.set_title(f"backward, {self.depths[-1]} layers: layer 1 {g100[0]:.0e}, "
+                               f"layer {self.depths[-1]} {g100[-1]:.0e}", fontsize=10)
         return self.fig
 
 
@@ -600,3 +605,59 @@ def deep_network(depth: int = 100, width: int = 16, residual: bool = False, n_in
         layers += [Residual(block, 1 / math.sqrt(depth))] if residual else block.layers
     layers += [nn.ReLU(), nn.Linear(width, n_out, init="xavier", rng=rng)]
     return nn.Sequential(*layers)
+
+
+def compare_residual(depth: int = 100, width: int = 16, steps: int = 150, lr: float = 0.05,
+                     momentum: float = 0.9, n: int = 200, seed: int = 0) -> dict:
+    """Train the plain and the residual ``depth``-layer networks (same weights) on the moons.
+
+    Returns ``{"plain": {...}, "residual": {...}}``, each with ``grad_norms`` (per hidden
+    Linear layer, at initialisation), ``losses`` (per step), ``accuracy`` (after training)
+    and ``params``.
+    """
+    X, y = _moons(n, seed)
+    out = {}
+    for kind in ("plain", "residual"):
+        net = deep_network(depth, width, residual=(kind == "residual"), seed=seed)
+        g = _ce_gradient_norms(net, X, y)
+        losses = train(net, X, y, steps=steps, lr=lr, momentum=momentum)
+        out[kind] = {"grad_norms": g, "losses": np.array(losses), "params": n_params(net),
+                     "accuracy": nn.accuracy(net.forward(X), y)}
+    return out
+
+
+def _moons(n, seed):
+    from .data import make_moons
+    return make_moons(n=n, noise=0.1, seed=seed)
+
+
+def _ce_gradient_norms(model, X, y) -> np.ndarray:
+    """‖∂L/∂W‖ per hidden Linear layer for the cross-entropy on (X, y), one backward pass."""
+    loss = nn.SoftmaxCrossEntropy()
+    model.zero_grad()
+    loss.forward(model.forward(X), y)
+    model.backward(loss.backward(), input_grad=False)
+    norms = [float(np.linalg.norm(m.W.grad)) for m in _hidden_linears(model)]
+    model.zero_grad()
+    return np.array(norms)
+
+
+def residual_figure(results: dict, figsize=(9.5, 3.4)) -> Figure:
+    """Per-layer gradient norms at initialisation (left) and loss curves (right), plain vs
+    residual."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
+    styles = {"plain": dict(color="C3", label="plain"),
+              "residual": dict(color="C0", label="with skip connections")}
+    for kind, r in results.items():
+        g = r["grad_norms"]
+        ax1.plot(np.arange(1, len(g) + 1), g, lw=1.5, **styles[kind])
+        ax2.plot(r["losses"], lw=1.5, **styles[kind])
+    ax1.set(yscale="log", xlabel="layer", ylabel=r"$\|\partial L/\partial W\|$ at initialisation",
+            title="gradient reaching each layer")
+    ax2.set(xlabel="step", ylabel="training loss (cross-entropy)", title="training",
+            ylim=(0, None))
+    for ax in (ax1, ax2):
+        ax.grid(True, alpha=0.3)
+    ax2.legend(fontsize=8)
+    return fig

@@ -19,9 +19,29 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["Surface", "SURFACES", "descend", "classify", "DescentView", "descent_gallery"]
+__all__ = ["Surface", "SURFACES", "descend", "classify", "DescentView", "descent_gallery",
+           "freeze_layout", "sparse_log_ticks"]
+
+
+def freeze_layout(fig):
+    """Lay a figure out once (constrained layout), then keep that layout.
+
+    Re-running the layout engine on every redraw costs about as much as drawing; a view
+    whose axes do not move does not need it.
+    """
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    return fig
+
+
+def sparse_log_ticks(ax, numticks: int = 5):
+    """A log y axis with a few labelled decades and no minor ticks: cheaper to draw."""
+    from matplotlib.ticker import LogLocator, NullLocator
+    ax.yaxis.set_major_locator(LogLocator(numticks=numticks))
+    ax.yaxis.set_minor_locator(NullLocator())
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,7 @@ class Surface:
 # The ravine: a quadratic bowl with curvatures 1 and 10 along axes turned by 30 degrees.
 _THETA = np.deg2rad(30.0)
 _R = np.array([[np.cos(_THETA), -np.sin(_THETA)], [np.sin(_THETA), np.cos(_THETA)]])
+RAVINE_AXES = _R                                     # columns: the valley's two axes
 RAVINE_CURVATURES = (1.0, 10.0)
 _H = _R @ np.diag(RAVINE_CURVATURES) @ _R.T          # the Hessian: constant on a quadratic
 
@@ -141,14 +162,18 @@ class DescentView:
                  steps: int = 40, figsize=(8.6, 3.6), dpi: int = 80):
         self.surface = _surface(surface)
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)   # a canvas that renders to PNG quickly
         self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.35, 1])
         _contours(self.ax, self.surface)
         self.ax.plot(*self.surface.start, "o", color="k", ms=5, zorder=4)
         (self.path_line,) = self.ax.plot([], [], "-o", color="C3", ms=3, lw=1.2, zorder=3)
         (self.loss_line,) = self.ax_loss.plot([], [], "-", color="C3", lw=1.5)
-        self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$")
+        self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$",
+                         ylim=(1e-12, 1e6))
+        sparse_log_ticks(self.ax_loss, 7)
         self.ax_loss.grid(True, which="major", alpha=0.3)
         self.update(lr=lr, momentum=momentum, steps=steps)
+        freeze_layout(self.fig)
 
     def update(self, lr: float = 0.15, momentum: float = 0.0, steps: int = 40):
         s = self.surface
@@ -160,11 +185,7 @@ class DescentView:
         self.losses = losses
         self.path_line.set_data(self.path[:, 0], self.path[:, 1])
         self.loss_line.set_data(np.arange(len(losses)), losses)
-        finite = losses[np.isfinite(losses) & (losses > 0)]
-        lo = max(float(finite.min()) if finite.size else 1e-12, 1e-12)
-        hi = float(finite.max()) if finite.size else 1.0
         self.ax_loss.set_xlim(0, steps)
-        self.ax_loss.set_ylim(lo / 3, hi * 3)
         mom = f", momentum {momentum:g}" if momentum else ""
         self.ax.set_title(f"learning rate {lr:g}{mom}: {self.status}", fontsize=10)
         self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}",
