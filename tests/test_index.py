@@ -141,6 +141,13 @@ def test_term_words_are_found_in_prose(term, prose, hit):
     assert bool(bi.words_pattern(term).search(prose)) is hit
 
 
+def test_singular_and_plural_definitions_make_one_term():
+    secs = sections(FIXTURE)
+    secs[1].defines, secs[2].defines = ["vanishing gradients"], ["Vanishing gradient"]
+    terms = bi.index_terms({FIXTURE.name: secs})
+    assert [(t.name, len(t.defined)) for t in terms] == [("vanishing gradients", 2)]
+
+
 def test_links_avoid_headings_jupyterlab_cannot_reach():
     secs = sections(FIXTURE)
     exercise = [s for s in secs if s.title.startswith("Exercise 9.1")][0]

@@ -59,16 +59,23 @@ def prose(markdown: str) -> str:
 def collect(paths: list[Path]) -> tuple[list[Term], dict[str, list[Section]]]:
     """The defined terms, sorted, and every lesson's sections by notebook name."""
     pages = {Path(p).name: sections(p) for p in paths}
+    return index_terms(pages), pages
+
+
+def index_terms(pages: dict[str, list[Section]]) -> list[Term]:
+    """Each defined term with the sections that define it and those that use its words."""
     every = [sec for secs in pages.values() for sec in secs]
     terms: dict[str, Term] = {}
     for sec in every:
         for name in sec.defines:
-            terms.setdefault(key(name), Term(name)).defined.append(sec)
+            same = [k for k, t in terms.items() if words_pattern(t.name).fullmatch(name)
+                    or words_pattern(name).fullmatch(t.name)]    # 'ReLU' and 'ReLUs'
+            terms.setdefault(same[0] if same else key(name), Term(name)).defined.append(sec)
     for term in terms.values():
         pattern = words_pattern(term.name)
         term.used = [sec for sec in every
                      if sec not in term.defined and pattern.search(prose(sec.text))]
-    return sorted(terms.values(), key=lambda t: key(t.name)), pages
+    return sorted(terms.values(), key=lambda t: key(t.name))
 
 
 def reachable(sec: Section, siblings: list[Section]) -> str:
