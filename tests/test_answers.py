@@ -64,8 +64,12 @@ def test_answer_passes_its_own_check(path, ex):
     """The answer, run after the lesson's imports only, makes the exercise's check return True."""
     namespace: dict = {}
     exec(lesson_imports(path), namespace)
-    exec(ex.answer_code, namespace)
-    result, printed = run_check(ex.check, namespace)
+    try:
+        exec(ex.answer_code, namespace)
+        result, printed = run_check(ex.check, namespace)
+    except NameError as err:
+        pytest.fail(f"{path.name}, {ex.title}: {err}: the answer's ```python block must be "
+                    "complete, defining (or importing) everything its check uses")
     assert result is True, f"{path.name}, {ex.title}: the answer fails its check:\n{printed}"
 
 

@@ -29,6 +29,7 @@ from tools.lessons import (  # noqa: E402
     lesson_paths,
     load,
     run_check,
+    sections,
     source,
     tags,
 )
@@ -130,9 +131,8 @@ def test_lesson_ends_with_three_to_five_exercises_numbered_in_order(path):
         f"{path.name}: {len(found)} exercises; each lesson has 3 to 5 (CONTRIBUTING.md)")
     assert [ex.number for ex in found] == [f"{lesson}.{k}" for k in range(1, len(found) + 1)], (
         f"{path.name}: exercises must be numbered {lesson}.1, {lesson}.2, … in order")
-    headings = [source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown"]
-    assert any(h.lstrip().startswith("## Exercises") for h in headings), (
-        f"{path.name}: no `## Exercises` section")
+    assert any(s.level == 2 and s.title == "Exercises" for s in sections(path)), (
+        f"{path.name}: no `## Exercises` section (the index and answers link to it)")
 
 
 @pytest.mark.parametrize("path, ex", all_exercises())
