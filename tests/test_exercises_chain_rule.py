@@ -1,6 +1,9 @@
 """The checks of notebook 01's exercises accept the answers and reject the usual mistakes."""
 
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -114,3 +117,48 @@ def test_float32_step_feedback(wrong, hint, capsys):
 def test_float32_error_is_smaller_inside_the_accepted_range():
     inside = E.float32_central_error(5e-3)
     assert inside < E.float32_central_error(1e-6) and inside < E.float32_central_error(0.3)
+
+
+# --- the notebook itself: every answer block passes its check, every open exercise runs ---
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_chain_rule.ipynb"
+
+
+def exercises_in_notebook():
+    """(title, exercise source, check source, answer code) for each exercise of notebook 01."""
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for i, cell in enumerate(cells):
+        if "check" not in cell["metadata"].get("tags", []):
+            continue
+        exercise, answer = cells[i - 1], cells[i + 1]
+        title = "".join(cells[i - 2]["source"]).splitlines()[0]
+        assert "exercise" in exercise["metadata"].get("tags", []), title
+        text = "".join(answer["source"])
+        assert text.startswith("<details><summary>Answer</summary>"), title
+        blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+        assert len(blocks) == 1, title
+        found.append((title, "".join(exercise["source"]), "".join(cell["source"]), blocks[0]))
+    return found
+
+
+def test_notebook_has_three_to_five_exercises():
+    titles = [t for t, *_ in exercises_in_notebook()]
+    assert 3 <= len(titles) <= 5
+    assert titles == [f"### Exercise 1.{k} — {t.split(' — ', 1)[1]}"
+                      for k, t in enumerate(titles, start=1)]
+
+
+@pytest.mark.parametrize("title,exercise,check,answer", exercises_in_notebook(),
+                         ids=lambda v: v if isinstance(v, str) and v.startswith("###") else "")
+def test_notebook_answers_pass_and_open_exercises_do_not(title, exercise, check, answer,
+                                                         capsys):
+    ns = {"checks": E}
+    exec(answer, ns)
+    exec(check, ns)
+    assert ns["ok"] is True, capsys.readouterr().out
+    ns = {"checks": E}
+    exec(exercise, ns)
+    exec(check, ns)
+    assert ns["ok"] is False
+    assert "not done yet. Hint:" in capsys.readouterr().out
