@@ -30,9 +30,13 @@ def stored():
 
 
 def test_answers_notebook_is_up_to_date_with_the_lessons():
-    assert same_cells(build(LESSONS), stored()), (
-        "notebooks/answers.ipynb is out of date with the lessons' exercises: run `make answers` "
-        "(python -m tools.build_answers) and commit the result")
+    new, old = build(LESSONS), stored()
+    differ = [n.get("id") for n, o in zip(new["cells"], old["cells"]) if not same_cells(
+        {"cells": [n]}, {"cells": [o]})] or [f"{len(old['cells'])} → {len(new['cells'])} cells"]
+    up_to_date = same_cells(new, old)
+    assert up_to_date, (
+        "notebooks/answers.ipynb is out of date with the lessons' exercises (first difference: "
+        f"{differ[0]}): run `make answers` (python -m tools.build_answers) and commit it")
 
 
 def test_every_exercise_is_answered_and_followed_by_its_check():
