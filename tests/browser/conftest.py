@@ -26,7 +26,29 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def pytest_terminal_summary(terminalreporter):
+REPORTS = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def record_report(request):
+    """Keep a notebook's report for the terminal summary (what was exercised)."""
+    return request.config.stash.setdefault(REPORTS, []).append
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    reports = config.stash.get(REPORTS, [])
+    if reports:
+        tr = terminalreporter
+        tr.write_sep("-", "widgets exercised in the browser")
+        for r in reports:
+            controls = [c for p in r.panels for c in p["controls"]]
+            kinds = {}
+            for c in controls:
+                kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+            what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))
+            tr.write_line(f"{r.notebook}: {len(r.panels)} widget panel(s), "
+                          f"{len(controls)} controls ({what or 'none'}), {len(r.moves)} moves, "
+                          f"{len(r.problems)} problem(s)")
     if MISSING:
         tr = terminalreporter
         tr.write_sep("!", "BROWSER TESTS " + ("FAILED" if ON_CI else "SKIPPED"),

@@ -24,7 +24,7 @@
     return figs;
   };
   const figSig = (fig) => {
-    if (fig.tagName === 'IMG') return fnv(fig.currentSrc || fig.src || '');
+    if (fig.tagName === 'IMG') return fnv(fig.getAttribute('src') || '');
     const canvases = fig.tagName === 'CANVAS' ? [fig] : [...fig.querySelectorAll('canvas')];
     return canvases.map((c) => { try { return fnv(c.toDataURL()); } catch (e) { return 'x'; } })
       .join('+');
@@ -46,6 +46,16 @@
     ['radio', '.widget-radio', 'input[type=radio]'],
     ['button', 'button.widget-button:not(.widget-toggle-button)', null],
   ];
+
+  // ipympl draws each new frame onto a <canvas> with drawImage: no DOM change to observe.
+  // Note the draw when it lands on a canvas of the panel being probed or watched.
+  const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const r = drawImage.apply(this, args);
+    const hh = window.__nbh;
+    if (hh && this.canvas && this.canvas.isConnected) hh.canvasDrawn(this.canvas);
+    return r;
+  };
 
   const h = window.__nbh = {
     idle: 0,
@@ -193,6 +203,31 @@
     // Latency probe: arm() before an action; the first input event on the page after it is
     // t0 (its event timestamp), and the first time the panel's figure fingerprint differs from
     // the armed one, after the new image is decoded and the next frame is painted, is t1.
+    // Watch a panel's figure: the time of every change of its fingerprint (or of every image
+    // drawn onto one of its canvases, for ipympl) and of the last pointer release.
+    watch(p) {
+      const el = h.panelEl(p);
+      const w = {p, changes: [], up: null, base: h.state(p).sig};
+      h.watching = w;
+      w.onUp = (ev) => { w.up = ev.timeStamp; };
+      document.addEventListener('pointerup', w.onUp, {capture: true});
+      w.obs = new MutationObserver(() => {
+        const now = h.state(p).sig;
+        if (now !== w.base) { w.base = now; w.changes.push(performance.now()); }
+      });
+      w.obs.observe(el, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+      return true;
+    },
+
+    unwatch() {
+      const w = h.watching;
+      if (!w) return null;
+      w.obs.disconnect();
+      document.removeEventListener('pointerup', w.onUp, {capture: true});
+      h.watching = null;
+      return {changes: w.changes, up: w.up, now: performance.now()};
+    },
+
     arm(p) {
       const el = h.panelEl(p);
       const st = {p, base: h.state(p).sig, t0: null, t1: null, seen: 0};
@@ -207,7 +242,7 @@
         if (now === st.base) return;
         st.pending = true;
         st.seen += 1;
-        const imgs = [...el.querySelectorAll('.widget-output img')];
+        const imgs = [...el.querySelectorAll('img')];
         try { await Promise.all(imgs.map((i) => i.decode())); } catch (e) { /* not an image */ }
         requestAnimationFrame(() => requestAnimationFrame(() => {
           st.t1 = performance.now();
@@ -217,6 +252,17 @@
       st.obs.observe(el, {subtree: true, childList: true, attributes: true,
         attributeFilter: ['src']});
       return st.base;
+    },
+
+    canvasDrawn(canvas) {
+      const st = h.armed;
+      if (st && st.t1 === null && !st.pending && h.panelEl(st.p).contains(canvas)) {
+        st.pending = true;
+        st.seen += 1;
+        requestAnimationFrame(() => requestAnimationFrame(() => { st.t1 = performance.now(); }));
+      }
+      const w = h.watching;
+      if (w && h.panelEl(w.p).contains(canvas)) w.changes.push(performance.now());
     },
 
     probe() {

@@ -28,9 +28,10 @@ def _fail_message(report: Report) -> str:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_widget_works_in_the_browser(path, open_page):
+def test_every_widget_works_in_the_browser(path, open_page, record_report):
     page = open_page(f"notebooks/{path.name}")
     report = Report(path.name)
+    record_report(report)
     check_notebook(page, report)
     assert not report.problems, _fail_message(report)
 
