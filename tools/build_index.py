@@ -3,9 +3,10 @@
     python -m tools.build_index          # rewrite the index section of notebooks/00_index.ipynb
     python -m tools.build_index --check  # exit 1 if the stored index is out of date
 
-Each term links to the section that defines it and to every other lesson section whose markdown
-uses its words. The index lives in one markdown cell of ``00_index.ipynb``, between
-``<!-- BEGIN TERMS -->`` and ``<!-- END TERMS -->``; nothing else in that notebook is touched.
+Each term links to the section that defines it and to every other lesson section (below the
+lesson's title) whose markdown uses its words. The index lives in one markdown cell of
+``00_index.ipynb``, between ``<!-- BEGIN TERMS -->`` and ``<!-- END TERMS -->``; nothing else
+in that notebook is touched.
 
 Links are ``notebook.ipynb#Heading-text``: the heading's text with spaces turned into '-',
 which is how JupyterLab 4 and nbconvert name headings. JupyterLab compares a link's fragment
@@ -73,8 +74,8 @@ def index_terms(pages: dict[str, list[Section]]) -> list[Term]:
             terms.setdefault(same[0] if same else key(name), Term(name)).defined.append(sec)
     for term in terms.values():
         pattern = words_pattern(term.name)
-        term.used = [sec for sec in every
-                     if sec not in term.defined and pattern.search(prose(sec.text))]
+        term.used = [sec for sec in every if sec.level >= 2    # not a lesson's opening
+                     and sec not in term.defined and pattern.search(prose(sec.text))]
     return sorted(terms.values(), key=lambda t: key(t.name))
 
 
@@ -101,11 +102,11 @@ def escape(text: str) -> str:
 
 
 def by_lesson(found: list[Section], pages: dict[str, list[Section]]) -> str:
-    """``lesson 1: [A](…), [B](…); lesson 3: [C](…)``"""
+    """``*lesson 1:* [A](…), [B](…); *lesson 3:* [C](…)``"""
     groups: dict[str, list[str]] = {}
     for sec in found:
         groups.setdefault(sec.notebook, []).append(link(sec, pages))
-    return "; ".join(f"lesson {int(nb[:2])}: " + ", ".join(links)
+    return "; ".join(f"*lesson {int(nb[:2])}:* " + ", ".join(links)
                      for nb, links in sorted(groups.items()))
 
 
