@@ -76,7 +76,7 @@ def course(tmp_path_factory):
                              ("learner", release)]:
         (course / "submitted" / student / name).mkdir(parents=True)
         shutil.copy(version, course / "submitted" / student / name / LESSON.name)
-    nbgrader(course, "autograde", name)
+    nbgrader(course, "autograde", name, "--Execute.timeout=300")   # a loaded CI machine
     yield course
 
 
