@@ -1,0 +1,96 @@
+"""helpers.nn_views: each figure function returns a Figure with the expected artists; the
+training view updates its existing artists and explains divergence instead of raising."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from helpers import data, nn  # noqa: E402
+from helpers import nn_views as views  # noqa: E402
+
+
+def test_grid_covers_the_data():
+    X = np.array([[0.0, 1.0], [2.0, -1.0]])
+    pts, extent = views.grid_over(X, n=5, pad=0.5)
+    assert pts.shape == (25, 2)
+    assert extent == (-0.5, 2.5, -1.5, 1.5)
+    assert pts[:, 0].min() == -0.5 and pts[:, 1].max() == 1.5
+
+
+def test_boundary_snapshots_one_panel_per_snapshot():
+    X, y = data.make_moons(n=40, seed=0)
+    fig = views.boundary_snapshots([("a", lambda P: P), ("b", lambda P: -P)], X, y, n=20)
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    ax = fig.axes[0]
+    assert len(ax.images) == 1 and len(ax.collections) == 1       # regions and points
+    assert ax.get_title() == "a"
+    assert ax.images[0].get_array().shape == (20, 20, 4)
+
+
+def test_training_view_updates_artists_and_explains_divergence():
+    view = views.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
+    line, image = view.line, view.image
+    assert len(line.get_xdata()) == 51
+    assert "loss" in view.message.get_text() and "Diverged" not in view.message.get_text()
+    view.update(lr=30, steps=40, hidden=4)
+    assert view.line is line and view.image is image            # the same artists, changed
+    assert len(line.get_xdata()) == 41
+    text = view.message.get_text()
+    assert "Diverged" in text and "learning rate 30 is too high" in text
+    assert view.message.get_color() == views.WARN_COLOR
+    assert len(view.fig.axes) == 2
+
+
+def test_train_moons_reports_non_finite_runs_without_raising(monkeypatch):
+    calls = {"n": 0}
+    real = nn.SoftmaxCrossEntropy.forward
+
+    def explode(self, logits, y):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise nn.NonFiniteError("the softmax cross-entropy loss", step=5)
+        return real(self, logits, y)
+
+    monkeypatch.setattr(nn.SoftmaxCrossEntropy, "forward", explode)
+    r = views.train_moons(lr=1.0, steps=20, hidden=4)
+    assert r["error"] and "step 5" in r["error"]
+    assert len(r["losses"]) == 4
+    assert "inf/NaN" in r["message"] and "learning rate 1 is far too high" in r["message"]
+    view = views.TrainingView(lr=0.5, steps=5, hidden=4, grid=10)
+    view._show(r)                                              # draws, does not raise
+    assert view.message.get_color() == views.WARN_COLOR
+
+
+def test_train_moons_learns_with_a_sensible_learning_rate():
+    r = views.train_moons(lr=0.5, steps=300, hidden=16)
+    assert r["accuracy"] == 1.0 and r["losses"][-1] < 0.05 and not r["error"]
+
+
+def test_confusion_matrix_counts_and_checks_shapes():
+    C = views.confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2], n_classes=3)
+    np.testing.assert_array_equal(C, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
+    with pytest.raises(ValueError, match="same"):
+        views.confusion_matrix([0, 1], [0])
+    fig = views.confusion_figure(C)
+    ax = fig.axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "1", "1", "1"]
+    assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
+
+
+def test_misclassified_figure_shows_only_the_mistakes():
+    X = np.random.default_rng(0).uniform(size=(5, 64))
+    fig = views.misclassified_figure(X, np.array([1, 2, 3, 4, 5]), np.array([1, 7, 3, 9, 5]),
+                                     cols=3)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in shown] == ["2 → 7", "4 → 9"]
+    assert "2 of 5" in fig._suptitle.get_text()
+
+
+def test_loss_figure_one_line_per_curve():
+    fig = views.loss_figure({"a": [3, 2, 1], "b": [2, 1, 0.5]}, log=True)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2 and ax.get_yscale() == "log" and ax.get_legend() is not None
