@@ -23,7 +23,7 @@ from .descent import freeze_layout, sparse_log_ticks
 
 __all__ = [
     "Residual", "linear_layers", "n_params", "breakpoints", "count_pieces",
-    "zigzag_network", "pieces_table", "pieces_figure",
+    "zigzag_network", "pieces_table", "pieces_figure", "ZigzagView", "unit_purity",
     "train", "narrow_network", "layer_outputs", "transformation_figure",
     "digits_network", "hidden_activations", "class_separation", "first_layer_figure",
     "top_inputs_figure", "projection_figure",
@@ -135,21 +135,17 @@ def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
         A, B = A @ W + b, B @ W
         if not relu:
             continue
-        new_t, new_A, new_B = [], [], []
-        for i in range(len(t) - 1):
-            lo, hi = t[i], t[i + 1]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                roots = -A[i] / B[i]
-            inside = np.isfinite(roots) & (roots > lo + tol) & (roots < hi - tol)
-            cuts = np.unique(roots[inside])
-            ends = np.concatenate([[lo], cuts, [hi]])
-            mids = 0.5 * (ends[:-1] + ends[1:])
-            on = (A[i] + np.outer(mids, B[i])) > 0         # the unit's sign on each piece
-            new_t.append(ends[:-1])
-            new_A.append(A[i] * on)
-            new_B.append(B[i] * on)
-        t = np.concatenate(new_t + [[1.0]])
-        A, B = np.concatenate(new_A), np.concatenate(new_B)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roots = -A / B                                   # each unit's zero, per interval
+        lo, hi = t[:-1, None], t[1:, None]
+        inside = np.isfinite(roots) & (roots > lo + tol) & (roots < hi - tol)
+        starts = np.unique(np.concatenate([t[:-1], roots[inside]]))
+        parent = np.searchsorted(t, starts, side="right") - 1   # the interval each lies in
+        t = np.append(starts, 1.0)
+        mids = 0.5 * (t[:-1] + t[1:])
+        A, B = A[parent], B[parent]
+        on = (A + mids[:, None] * B) > 0                  # the unit's sign on each piece
+        A, B = A * on, B * on
     return t, B
 
 
@@ -193,6 +189,48 @@ def zigzag_network(depth: int, width: int = 2) -> nn.Sequential:
     out.W.data[:, 0] = c
     out.b.data[...] = 0.0
     return nn.Sequential(*layers, out)
+
+
+class ZigzagView:
+    """The zig-zag network's output on [0, 1] with its exact breakpoints, for a depth and a
+    width (``update(depth=, width=)``)."""
+
+    def __init__(self, depth: int = 3, width: int = 2, figsize=(7, 2.8), dpi: int = 80):
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)   # a canvas that renders to PNG quickly
+        self.ax = self.fig.subplots()
+        (self.line,) = self.ax.plot([], [], color="C0", lw=1.2)
+        (self.marks,) = self.ax.plot([], [], "|", color="C3", ms=8)
+        self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.08), xlabel="input x",
+                    ylabel="network output")
+        self.update(depth=depth, width=width)
+        freeze_layout(self.fig)
+
+    def update(self, depth: int = 3, width: int = 2):
+        net = zigzag_network(depth, width)
+        t, slopes = breakpoints(net, 0.0, 1.0)
+        self.pieces = count_pieces(net)
+        # the function is linear between breakpoints: its values there draw it exactly
+        ys = net.forward(t[:, None])[:, 0]
+        self.line.set_data(t, ys)
+        inner = t[1:-1]
+        self.marks.set_data(inner, np.full(inner.shape, -0.04))
+        self.ax.set_title(f"depth {depth}, width {width}: {n_params(net)} parameters, "
+                          f"{self.pieces} linear pieces", fontsize=10)
+        return self.fig
+
+
+def unit_purity(H, y, k: int = 20) -> float:
+    """How class-specific the units of a representation are: for each unit that is active on
+    at least ``k`` examples, the fraction of its ``k`` most exciting examples that share their
+    most common label; averaged over those units (1 = every unit responds to one class)."""
+    scores = []
+    for u in range(H.shape[1]):
+        if np.count_nonzero(H[:, u] > 0) < k:
+            continue
+        top = np.argsort(-H[:, u], kind="stable")[:k]
+        scores.append(np.bincount(y[top]).max() / k)
+    return float(np.mean(scores)) if scores else float("nan")
 
 
 def _random_relu_net(depth, width, seed):
@@ -239,7 +277,7 @@ def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
     fig = Figure(figsize=figsize, layout="constrained")
     ax1, ax2 = fig.subplots(1, 2, sharex=True)
     groups = {}
-    for kind, depth, width, params, pieces, rand in rows:
+    for kind, _depth, width, params, pieces, rand in rows:
         key = ("shallow: 1 layer, width grows" if kind == "shallow"
                else f"deep: width {width}, depth grows")
         groups.setdefault(key, []).append((params, pieces, rand))
@@ -263,21 +301,22 @@ def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
 # ================================================================ training (small, full-batch)
 
 def train(model, X, y, steps: int = 200, lr: float = 0.1, momentum: float = 0.9,
-          batch: int | None = None, seed: int = 0, loss_fn=None):
+          batch: int | None = None, seed: int = 0, loss_fn=None, weight_decay: float = 0.0):
     """Train with SGD on softmax cross-entropy; return the list of losses (one per step).
 
     Stops early, returning the losses so far, if the loss or a gradient stops being finite.
     """
     loss_fn = loss_fn or nn.SoftmaxCrossEntropy()
-    opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     rng = np.random.default_rng(seed)
     losses = []
     for _ in range(int(steps)):
         idx = slice(None) if batch is None else rng.choice(len(X), batch, replace=False)
         try:
             opt.zero_grad()
-            losses.append(loss_fn.forward(model.forward(X[idx]), y[idx]))
-            model.backward(loss_fn.backward(), input_grad=False)
+            with np.errstate(over="ignore", invalid="ignore"):   # NonFiniteError says it
+                losses.append(loss_fn.forward(model.forward(X[idx]), y[idx]))
+                model.backward(loss_fn.backward(), input_grad=False)
             opt.step()
         except nn.NonFiniteError:
             break
@@ -362,13 +401,20 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
 
 # ================================================================ features on the digits
 
-def digits_network(widths=(32, 16, 16), seed: int = 0) -> nn.Sequential:
-    """A ReLU network 64 → widths… → 10 for the 8×8 digits."""
+def digits_network(widths=(32, 16, 16), seed: int = 0,
+                   first_scale: float = 0.1) -> nn.Sequential:
+    """A ReLU network 64 → widths… → 10 for the 8×8 digits.
+
+    The first layer starts with He weights times ``first_scale``: the border pixels of the
+    digits are always 0, their weights never move, and small starting values keep them
+    from cluttering the picture of what the first layer learned.
+    """
     rng = np.random.default_rng(seed)
     sizes = (64, *widths)
     layers = []
     for a, b in zip(sizes[:-1], sizes[1:]):
         layers += [nn.Linear(a, b, init="he", rng=rng), nn.ReLU()]
+    layers[0].W.data *= first_scale
     return nn.Sequential(*layers, nn.Linear(sizes[-1], 10, init="xavier", rng=rng))
 
 
@@ -426,24 +472,29 @@ def first_layer_figure(model, n: int = 16, ncols: int = 8, size: float = 1.0) ->
 
 
 def top_inputs_figure(model, X, y, layer: int, units=range(6), k: int = 6,
-                      size: float = 0.8) -> Figure:
+                      size: float = 0.75) -> Figure:
     """For some units of hidden layer ``layer`` (1 = first), the ``k`` digits that excite
-    them most, with their labels: what each unit responds to."""
+    them most, side by side, with their labels: what each unit responds to."""
     H = hidden_activations(model, X)[layer]
     units = list(units)
-    fig = Figure(figsize=(size * k + 0.9, size * len(units) + 0.3), layout="constrained")
-    axes = fig.subplots(len(units), k, squeeze=False)
-    for r, u in enumerate(units):
+    fig = Figure(figsize=(size * k + 0.5, size * len(units) + 0.45), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(len(units), 1))
+    gap = 1
+    for ax, u in zip(axes, units):
         top = np.argsort(-H[:, u], kind="stable")[:k]
+        strip = np.full((8, k * (8 + gap) - gap), np.nan)      # k digits in one image
         for c, i in enumerate(top):
-            ax = axes[r, c]
-            ax.imshow(X[i].reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_title(str(int(y[i])), fontsize=7, pad=1)
-            if c == 0:
-                ax.set_ylabel(f"unit {u}", fontsize=7)
-    fig.suptitle(f"layer {layer}: the digits each unit responds to most", fontsize=9)
+            strip[:, c * (8 + gap):c * (8 + gap) + 8] = X[i].reshape(8, 8)
+        ax.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_xticks(np.arange(k) * (8 + gap) + 3.5, [str(int(y[i])) for i in top],
+                      fontsize=8)
+        ax.tick_params(length=0, pad=1)
+        ax.set_yticks([])
+        ax.set_ylabel(f"unit {u}", fontsize=8)
+        for side in ax.spines.values():
+            side.set_visible(False)
+    fig.suptitle(f"layer {layer}: the digits each unit responds to most (with labels)",
+                 fontsize=9)
     return fig
 
 

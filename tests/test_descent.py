@@ -1,0 +1,94 @@
+"""helpers.descent: paths against the closed form, gradients against finite differences and
+autograd, the classification of paths, and the view's artists."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from helpers import descent  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(descent.SURFACES))
+def test_gradients_match_central_differences(name):
+    s = descent.SURFACES[name]
+    rng = np.random.default_rng(0)
+    for w in rng.uniform(-1.5, 1.5, size=(5, 2)):
+        h = 1e-6
+        num = np.array([(s.loss(*(w + h * e)) - s.loss(*(w - h * e))) / (2 * h)
+                        for e in np.eye(2)])
+        np.testing.assert_allclose(s.grad(w), num, rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(descent.SURFACES))
+def test_gradients_match_autograd(name):
+    import autograd.numpy as anp
+    from autograd import grad
+    s = descent.SURFACES[name]
+    g = grad(lambda w: s.loss(w[0], w[1]))
+    for w in np.random.default_rng(1).uniform(-1.5, 1.5, size=(4, 2)):
+        np.testing.assert_allclose(s.grad(w), g(anp.array(w)), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("lr", [0.03, 0.1, 0.15, 0.199])
+def test_ravine_path_is_the_closed_form(lr):
+    path = descent.descend("ravine", lr=lr, steps=25)
+    R, lams = descent.RAVINE_AXES, np.array(descent.RAVINE_CURVATURES)
+    u0 = R.T @ path[0]
+    for k in (1, 7, 25):
+        np.testing.assert_allclose(path[k], R @ ((1 - lr * lams) ** k * u0),
+                                   rtol=1e-10, atol=1e-13)
+
+
+def test_momentum_matches_the_optimiser():
+    from helpers import nn, optim
+    p = nn.Parameter(np.array(descent.SURFACES["banana"].start))
+    opt = optim.SGD([p], lr=0.01, momentum=0.8)
+    path = descent.descend("banana", lr=0.01, steps=15, momentum=0.8)
+    for k in range(1, 16):
+        opt.zero_grad()
+        p.grad += descent.SURFACES["banana"].grad(p.data)
+        opt.step()
+        np.testing.assert_allclose(p.data, path[k], rtol=1e-13)
+
+
+def test_classify_converge_zigzag_diverge():
+    c = [descent.classify("ravine", descent.descend("ravine", lr=lr)) for lr in
+         (0.05, 0.09, 0.15, 0.19, 0.21, 0.3)]
+    assert c == ["converges", "converges", "zig-zags", "zig-zags", "diverges", "diverges"]
+
+
+def test_a_diverging_path_stops_before_overflow():
+    path = descent.descend("ravine", lr=5.0, steps=1000)
+    assert len(path) < 1001 and np.all(np.isfinite(path))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(lr=0.0), "lr"), (dict(lr=float("nan")), "lr"), (dict(momentum=1.0), "momentum"),
+    (dict(steps=-1), "steps"), (dict(start=(1.0, 2.0, 3.0)), "start"),
+    (dict(surface="bowl"), "surface")])
+def test_bad_arguments_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        descent.descend(**kwargs)
+
+
+def test_view_updates_its_artists():
+    v = descent.DescentView()
+    assert isinstance(v.fig, Figure) and len(v.fig.axes) == 2
+    line = v.path_line
+    v.update(lr=0.05, momentum=0.5, steps=20)
+    assert v.path_line is line and len(line.get_xdata()) == 21
+    assert "momentum 0.5" in v.ax.get_title() and v.status == "converges"
+    v.update(lr=0.22, steps=30)
+    assert "diverges" in v.ax.get_title()
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    # laid out once, then frozen
+    assert not isinstance(v.fig.get_layout_engine(), ConstrainedLayoutEngine)
+
+
+def test_gallery_one_panel_per_learning_rate():
+    fig = descent.descent_gallery(lrs=(0.05, 0.15))
+    assert len(fig.axes) == 2 and "zig-zags" in fig.axes[1].get_title()

@@ -1,0 +1,135 @@
+"""helpers.playground: every data set trains to a sensible boundary; settings, divergence and
+dead units are handled; the view redraws its existing artists; the panel builds."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import playground as pgm  # noqa: E402
+from helpers.playground import Config, Playground, PlaygroundView  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(pgm.RECIPES))
+def test_every_data_set_trains_to_a_sensible_boundary(name):
+    settings, steps, minimum = pgm.RECIPES[name]
+    pg = pgm.train_recipe(name)
+    assert pg.steps == steps and not pg.diverged
+    assert pg.accuracy("test") >= minimum
+    assert pg.history[-1][1] < pg.history[0][1] / 2        # the loss at least halved
+
+
+@pytest.mark.parametrize("name", ["circle", "spiral", "several blobs"])
+def test_relu_trains_too(name):
+    pg = pgm.train_recipe(name, activation="relu")
+    assert pg.accuracy("test") >= pgm.RECIPES[name][2] - 0.05
+
+
+def test_several_classes():
+    pg = Playground(dataset="several blobs", classes=5)
+    assert pg.n_classes == 5 and pg.model.layers[-1].n_out == 5
+
+
+def test_no_hidden_layer_is_logistic_regression():
+    pg = Playground(hidden_layers=0)
+    assert len(pg.model.layers) == 1
+    pg = Playground(dataset="xor", hidden_layers=0, lr=0.1)
+    pg.step(500)
+    assert pg.accuracy("test") < 0.75          # a line cannot solve XOR
+
+
+def test_split_and_determinism():
+    a, b = Playground(train_fraction=0.3, n=200), Playground(train_fraction=0.3, n=200)
+    assert len(a.ytr) == 60 and len(a.yte) == 140
+    a.step(50)
+    b.step(50)
+    np.testing.assert_array_equal(a.model.layers[0].W.data, b.model.layers[0].W.data)
+
+
+def test_settings_reset_only_when_needed():
+    pg = Playground()
+    pg.step(30)
+    pg.set(lr=0.1, l2=0.001, batch=5)
+    assert pg.steps == 30 and pg.opt.lr == 0.1 and pg.opt.weight_decay == 0.001
+    pg.set(optimizer="sgd")
+    assert pg.steps == 30 and pg.opt.momentum == 0.0
+    pg.set(units=3)
+    assert pg.steps == 0 and pg.model.layers[0].n_out == 3
+    pg.step(10)
+    pg.set(noise=0.3)
+    assert pg.steps == 0 and len(pg.history) == 1
+
+
+@pytest.mark.parametrize("bad, match", [
+    (dict(dataset="blob"), "dataset"), (dict(hidden_layers=9), "hidden_layers"),
+    (dict(units=0), "units"), (dict(activation="elu"), "activation"), (dict(lr=0), "lr"),
+    (dict(train_fraction=1.0), "train_fraction"), (dict(optimizer="adam"), "optimizer")])
+def test_bad_settings_are_named(bad, match):
+    with pytest.raises(ValueError, match=match):
+        Config(**bad).check()
+
+
+def test_divergence_is_detected_and_explained():
+    pg = Playground(lr=10.0, activation="tanh", hidden_layers=4, units=8)
+    for _ in range(10):
+        pg.step(20)
+    assert pg.diverged and "learning rate" in pg.diverged
+    steps = pg.steps
+    pg.step(20)
+    assert pg.steps == steps                    # stopped until reset
+    pg.reset()
+    assert pg.diverged is None and pg.steps == 0
+
+
+def test_overflow_becomes_a_divergence_message():
+    pg = Playground(activation="relu")
+    pg.model.layers[0].W.data *= 1e200
+    pg.model.layers[2].W.data *= 1e200
+    pg.step(5)
+    assert pg.diverged and "not finite" in pg.diverged
+
+
+def test_dead_relu_layer_is_named():
+    pg = Playground(activation="relu")
+    pg.model.layers[0].b.data[...] = -1e3
+    pg.step(1)
+    assert pg.warning and "hidden layer 1" in pg.warning
+
+
+def test_view_redraws_existing_artists():
+    pg = Playground(hidden_layers=3, units=5)
+    v = PlaygroundView(pg, res=20, tile=10)
+    img, units, line = v.regions, v.units_img, v.train_line
+    pg.step(20)
+    v.update()
+    assert v.regions is img and v.units_img is units and v.train_line is line
+    assert len(line.get_xdata()) == 2
+    mosaic = units.get_array()
+    assert mosaic.shape == (5 * 12 - 2, 3 * 12 - 2)     # 5 units × 3 layers, 2-pixel gaps
+    v.update(dataset="several spirals", classes=4, hidden_layers=0)
+    assert "no hidden layer" in v.ax_units.get_title()
+    assert v.regions.get_array().shape == (20, 20, 3)
+    assert len(v.train_pts.get_offsets()) == len(pg.ytr)
+
+
+def test_view_shows_divergence():
+    pg = Playground(lr=10.0, hidden_layers=4, units=8)
+    v = PlaygroundView(pg, res=10, tile=5)
+    for _ in range(10):
+        pg.step(20)
+    v.update()
+    assert v.message.get_visible() and "diverged" in v.message.get_text()
+
+
+def test_panel_builds_and_steps():
+    import ipywidgets as W
+    panel = pgm.playground_panel(PlaygroundView(Playground(), res=10, tile=5), chunk=5)
+    assert isinstance(panel, W.VBox)
+    buttons = [w for w in panel.children[1].children if isinstance(w, W.Button)]
+    image = panel.children[2]
+    before = bytes(image.value)
+    buttons[0].click()                           # step
+    after = bytes(image.value)
+    assert after != before and after[1:4] == b"PNG"
