@@ -373,9 +373,12 @@ class ChainRuleView:
         self.axes = dict(zip(("g", "f", "y"), self.fig.axes, strict=True))
         self.curves, self.tangents, self.points, self.runs, self.rises = {}, {}, {}, {}, {}
         self.notes, self.labels = {}, {}
+        xlabels = {"g": "x", "f": "u", "y": "x"}
+        ylabels = {"g": "u = g(x)", "f": "y = f(u)", "y": "y = f(g(x))"}
         rise_colour = {"g": PALETTE["du"], "f": PALETTE["dy"], "y": PALETTE["dy"]}
         run_colour = {"g": PALETTE["dx"], "f": PALETTE["du"], "y": PALETTE["dx"]}
         for key, ax in self.axes.items():
+            style_axis(ax, xlabel=xlabels[key], ylabel=ylabels[key])
             (self.curves[key],) = ax.plot([], [], color=PALETTE[key], lw=2.4)
             (self.tangents[key],) = ax.plot([], [], color=PALETTE["tangent"], lw=1.6)
             (self.runs[key],) = ax.plot([], [], color=run_colour[key], lw=3,
@@ -424,11 +427,10 @@ class ChainRuleView:
         gx, fu = f"g(x) = {g.tex()}", f"f(u) = {f.tex('u')}"
         titles = {"g": f"inner: ${gx}$", "f": f"outer: ${fu}$",
                   "y": f"composition: $y = {composed_tex(f, g)}$"}
-        xlabels = {"g": "x", "f": "u", "y": "x"}
-        ylabels = {"g": "u = g(x)", "f": "y = f(u)", "y": "y = f(g(x))"}
-        notes = {"g": f"slope $g'(x)$ = {fmt(s.dg, 4)}",
-                 "f": f"slope $f'(u)$ = {fmt(s.df, 4)}",
-                 "y": f"slope $f'(g(x))\\cdot g'(x)$\n= {fmt(s.df, 4)} × {fmt(s.dg, 4)} "
+        # Plain text (no $…$): these change with every move of x, and mathtext is slow.
+        notes = {"g": f"slope g'(x) = {fmt(s.dg, 4)}",
+                 "f": f"slope f'(u) = {fmt(s.df, 4)}",
+                 "y": f"slope f'(g(x))·g'(x)\n= {fmt(s.df, 4)} × {fmt(s.dg, 4)} "
                       f"= {fmt(s.dy, 4)}"}
 
         for key, ax in self.axes.items():
@@ -451,9 +453,8 @@ class ChainRuleView:
                                      py + rise[key] / 2))
             rise_label.set_text(rise_name[key] if rise[key] != 0 else "")
             self.notes[key].set_text(notes[key])
-            ax.set_title(titles[key], fontsize=FONT["title"])
-            ax.set_xlabel(xlabels[key], fontsize=FONT["label"])
-            ax.set_ylabel(ylabels[key], fontsize=FONT["label"])
+            if ax.get_title() != titles[key]:      # mathtext: re-set only when f or g change
+                ax.set_title(titles[key], fontsize=FONT["title"])
 
     def slopes_text(self) -> str:
         """The three slopes at the current f, g and x (the widget's caption)."""
