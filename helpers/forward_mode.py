@@ -23,7 +23,8 @@ from numbers import Real
 
 from helpers.autodiff import DomainError, _ZeroDivision
 
-__all__ = ["Dual", "derivative_forward", "gradient_forward"]
+__all__ = ["Dual", "derivative_forward", "gradient_forward", "example_loss", "gradient_cost",
+           "cost_figure"]
 
 
 def _lift(x, op):
@@ -143,3 +144,50 @@ def gradient_forward(f, xs):
         value = out.val
         grads.append(out.der)
     return value, grads, len(xs)
+
+
+# --- the cost of a gradient: n forward passes against one backward pass ------------------
+
+def example_loss(*xs):
+    """A loss-like function of n inputs and one output: (Σ tanh(cᵢ·xᵢ))² / n, cᵢ = 1 + i/n.
+
+    Works on plain numbers, ``Value`` and ``Dual`` alike.
+    """
+    n = len(xs)
+    total = 0.0
+    for i, x in enumerate(xs):
+        total = total + (x * (1.0 + i / n)).tanh()
+    return total * total * (1.0 / n)
+
+
+def gradient_cost(n: int) -> dict:
+    """Operations needed for the gradient of ``example_loss`` with n inputs, both ways.
+
+    ``ops`` is the number of operations of one evaluation (the non-leaf nodes of its graph).
+    Forward mode repeats the whole evaluation once per input: n · ops. Reverse mode
+    evaluates once and walks the graph back once: 2 · ops (each backward step is one
+    multiply-add per parent, about the cost of the operation itself).
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"gradient_cost(n): n must be a positive integer, got {n!r}")
+    from helpers.autodiff import Value, topological_order
+    out = example_loss(*[Value(0.1 * (i % 7) - 0.3) for i in range(n)])
+    ops = sum(1 for v in topological_order(out) if v._prev)
+    return {"n": n, "ops": ops, "forward_passes": n, "forward_ops": n * ops,
+            "reverse_passes": 1, "reverse_ops": 2 * ops}
+
+
+def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
+    """Log-log plot of the operations for one gradient: forward mode vs reverse mode."""
+    from helpers.plots import PALETTE, new_figure, style_axis
+    costs = [gradient_cost(int(n)) for n in ns]
+    fig = new_figure(width=6.0, height=3.6)
+    ax = fig.axes[0]
+    ax.loglog(ns, [c["forward_ops"] for c in costs], "o-", color=PALETTE["tangent"],
+              label="forward mode: n passes  (∝ n²)")
+    ax.loglog(ns, [c["reverse_ops"] for c in costs], "s-", color=PALETTE["g"],
+              label="reverse mode: 1 forward + 1 backward  (∝ n)")
+    style_axis(ax, title="Cost of the gradient of a loss with n inputs",
+               xlabel="number of inputs n (parameters)", ylabel="operations")
+    ax.legend(fontsize=9, frameon=False, loc="upper left")
+    return fig

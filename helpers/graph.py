@@ -202,6 +202,8 @@ class _Drawing:
     """The artists of one graph drawing, kept so that a view can restyle them."""
 
     def __init__(self, ax, lay: Layout, *, show_grad=True, font=9.0):
+        """show_grad: True shows .grad; False leaves the line for a view to fill; None: no
+        grad line at all (name and data only)."""
         self.ax, self.lay = ax, lay
         self.box, self.grad_text, self.edges, self.edge_labels = {}, {}, {}, {}
         ax.set_axis_off()
@@ -245,10 +247,11 @@ class _Drawing:
             ax.add_patch(box)
             self.box[v] = box
             name = lay.names[v]
-            ax.text(x, y + 0.3, name, ha="center", va="center", fontsize=font,
+            dy = 0.3 if show_grad is not None else 0.16      # two lines or three
+            ax.text(x, y + dy, name, ha="center", va="center", fontsize=font,
                     fontweight="bold" if v.label else "normal", zorder=5,
                     color=COLOURS["text"] if v.label else COLOURS["muted"])
-            ax.text(x, y, f"data {fmt(v.data)}", ha="center", va="center",
+            ax.text(x, y + dy - 0.3, f"data {fmt(v.data)}", ha="center", va="center",
                     fontsize=font - 0.5, color=COLOURS["text"], zorder=5, family="monospace")
             gt = ax.text(x, y - 0.3, f"grad {fmt(v.grad)}" if show_grad else "",
                          ha="center", va="center", fontsize=font - 0.5, zorder=5,
@@ -288,7 +291,8 @@ def draw_graph(root: Value, *, show_grad: bool = True, title: str | None = None)
     top = 0.4 if title else 0.05
     fig = Figure(figsize=(fig_w, graph_h + top + 0.05), dpi=100)
     fig.add_axes((0.0, 0.05 / (graph_h + top + 0.05), 1.0, graph_h / (graph_h + top + 0.05)))
-    _Drawing(fig.axes[0], lay, show_grad=show_grad, font=max(7.5, 9.5 * scale))
+    _Drawing(fig.axes[0], lay, show_grad=True if show_grad else None,
+             font=max(7.5, 9.5 * scale))
     if title:
         fig.text(0.5, 1 - 0.08 / (graph_h + top + 0.05), title, ha="center", va="top",
                  fontsize=11, fontweight="bold")
@@ -307,7 +311,7 @@ class BackwardView:
         self.root, self.title = root, title
         self.lay = layout(root)
         self.steps = backward_steps(root, self.lay.names)
-        fig_w, graph_h, scale = _geometry(self.lay)
+        fig_w, graph_h, scale = _geometry(self.lay, min_width=8.0)
         top, bottom = 0.45, 1.3                          # heading; formula and legend
         height = top + graph_h + bottom
         self.fig = Figure(figsize=(fig_w, height), dpi=100)
@@ -368,7 +372,8 @@ class BackwardView:
             if active:
                 label.set_text(fmt(c._local[i]))
         node_name = names[current.node]
+        out_name = names[self.root]
         self.heading.set_text(f"{self.title} — step {step + 1} of {self.n_steps}: "
-                              f"the gradient of {node_name}")
+                              f"d{out_name}/d{node_name}")
         self.formula.set_text(current.formula)
         return self

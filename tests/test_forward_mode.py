@@ -61,3 +61,17 @@ def test_errors():
         Dual(1.0) + "a"
     with pytest.raises(TypeError, match="list"):
         Dual([1.0])
+
+
+def test_gradient_cost_counts_passes_and_operations():
+    from helpers.forward_mode import cost_figure, gradient_cost
+    c10, c100 = gradient_cost(10), gradient_cost(100)
+    assert (c10["forward_passes"], c10["reverse_passes"]) == (10, 1)
+    assert c10["forward_ops"] == 10 * c10["ops"] and c10["reverse_ops"] == 2 * c10["ops"]
+    assert c100["ops"] == 3 * 100 + 2                 # n products, n tanh, n sums, square, scale
+    with pytest.raises(ValueError, match="positive integer"):
+        gradient_cost(0)
+    fig = cost_figure((1, 10, 100))
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 2 and list(lines[0].get_xdata()) == [1, 10, 100]
+    assert list(lines[1].get_ydata()) == [gradient_cost(n)["reverse_ops"] for n in (1, 10, 100)]
