@@ -397,14 +397,14 @@ class SoftmaxCrossEntropy(_Loss):
             E = np.exp(shifted)
             S = E.sum(axis=1, keepdims=True)
             self.P = E / S
-            self.y = y
-            loss = float(np.mean(np.log(S[:, 0]) - shifted[np.arange(n), y]))
+            self.y, self.rows = y, np.arange(n)
+            loss = float(np.mean(np.log(S[:, 0]) - shifted[self.rows, y]))
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
         n = len(self.y)
         dZ = self.P * (dL / n)                       # uses the stored probabilities P
-        dZ[np.arange(n), self.y] -= dL / n           # minus the one-hot labels
+        dZ[self.rows, self.y] -= dL / n              # minus the one-hot labels
         return dZ
 
 

@@ -72,12 +72,12 @@ class SGD:
 
     def _check_finite(self) -> None:
         for p in self.params:
-            # one reduction per array: the sum is NaN or inf if any entry is (or if the
-            # entries are so large that they overflow, which is divergence too)
-            if not math.isfinite(p.grad.sum()):
+            # one pass per array: the squared norm g·g is NaN or inf if any entry is (or if
+            # the entries are so large that it overflows, which is divergence too)
+            if not math.isfinite(np.vdot(p.grad, p.grad)):
                 bad = int(np.size(p.grad) - np.isfinite(p.grad).sum())
                 detail = (f" ({bad} of {p.grad.size} entries are inf/NaN)" if bad else
-                          " (its entries are so large that their sum overflows)")
+                          " (its entries are so large that their squares overflow)")
                 raise NonFiniteError(f"the gradient {p.name or 'of a parameter'}",
                                      step=self.steps, detail=detail)
 
