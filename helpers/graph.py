@@ -26,8 +26,11 @@ from helpers.plots import PALETTE
 
 __all__ = ["layout", "draw_graph", "backward_steps", "format_steps", "BackwardView", "Step"]
 
-# geometry in data units: columns DX apart, rows DY apart, boxes W × H
+# geometry in data units: layers DX apart (left to right) or TB_DY apart (top to bottom),
+# nodes of a layer DY (or TB_DX) apart, boxes W × H, op circles OP_GAP from their box
 DX, DY, W, H, OP_GAP = 3.8, 1.45, 1.9, 1.05, 0.55
+TB_DX, TB_DY = 2.35, 2.7
+R = 0.28                        # op circle radius, where arrows start and end
 COLOURS = {
     "face": "#ffffff", "edge": "#4d4d4d", "text": "#222222", "muted": "#9a9a9a",
     "pending_face": "#f5f5f5", "pending_edge": "#c4c4c4",
@@ -62,8 +65,9 @@ class Layout:
     op_pos: dict           # node -> (x, y) centre of its op circle (non-leaves only)
     names: dict            # node -> the name used in drawings and formulas
     children: dict         # node -> list of (child, index in child._prev)
-    ncols: int
-    nrows: int
+    ncols: int             # number of layers
+    nrows: int             # most nodes in one layer
+    direction: str         # "LR" (inputs left) or "TB" (inputs on top)
 
 
 def _names(order):
@@ -80,8 +84,11 @@ def _names(order):
     return names
 
 
-def layout(root: Value, *, sweeps: int = 6) -> Layout:
-    """Layered left-to-right layout of the graph ending at ``root``.
+def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
+    """Layered layout of the graph ending at ``root``: left to right, or top to bottom.
+
+    ``direction``: "LR", "TB", or "auto" — left to right for up to 6 layers, top to bottom
+    for deeper graphs (a notebook is narrow and long: a deep graph fits it standing up).
 
     Column of a node: 1 + the latest column of its parents (leaves: one column before their
     first use). Rows: ordered by the average row of the neighbours, a few sweeps back and
@@ -89,6 +96,8 @@ def layout(root: Value, *, sweeps: int = 6) -> Layout:
     """
     if not isinstance(root, Value):
         raise TypeError(f"layout(root): expected a Value, got {type(root).__name__}")
+    if direction not in ("auto", "LR", "TB"):
+        raise ValueError(f"layout: direction must be 'auto', 'LR' or 'TB', got {direction!r}")
     order = topological_order(root)
     children = {v: [] for v in order}
     for v in order:
@@ -131,10 +140,25 @@ def layout(root: Value, *, sweeps: int = 6) -> Layout:
                 wanted[v] = sum(y[n] for n in nb) / len(nb) if nb else y[v]
             spread(c, wanted)
     top = max(y.values())
-    pos = {v: (col[v] * DX, (y[v] - top) * DY) for v in order}
-    op_pos = {v: (pos[v][0] - W / 2 - OP_GAP, pos[v][1]) for v in order if v._prev}
     span = int(round(top - min(y.values()))) + 1
-    return Layout(order, pos, op_pos, _names(order), children, ncols, max(nrows, span))
+    if direction == "auto":
+        direction = "LR" if ncols <= 6 else "TB"
+    if direction == "LR":
+        pos = {v: (col[v] * DX, (y[v] - top) * DY) for v in order}
+        op_pos = {v: (pos[v][0] - W / 2 - OP_GAP, pos[v][1]) for v in order if v._prev}
+    else:
+        pos = {v: ((top - y[v]) * TB_DX, -col[v] * TB_DY) for v in order}
+        op_pos = {v: (pos[v][0], pos[v][1] + H / 2 + OP_GAP) for v in order if v._prev}
+    return Layout(order, pos, op_pos, _names(order), children, ncols, max(nrows, span),
+                  direction)
+
+
+def _anchors(lay: Layout, parent, node):
+    """Where the arrow parent → op of node starts and ends, and op → node box."""
+    (px, py), (ox, oy), (x, y) = lay.pos[parent], lay.op_pos[node], lay.pos[node]
+    if lay.direction == "LR":
+        return (px + W / 2, py), (ox - R, oy), (ox + R, oy), (x - W / 2, y)
+    return (px, py - H / 2), (ox, oy + R), (ox, oy - R), (x, y + H / 2)
 
 
 # --- the backward pass, one node at a time -------------------------------------------------
@@ -213,24 +237,24 @@ class _Drawing:
             ox, oy = lay.op_pos[v]
             n_same = {}
             for i, p in enumerate(v._prev):
-                px, py = lay.pos[p]
+                start, end, op_out, box_in = _anchors(lay, p, v)
                 repeat = n_same.get(p, 0)
                 n_same[p] = repeat + 1
                 rad = 0.0 if repeat == 0 else 0.25 * (1 if repeat % 2 else -1)
-                arrow = FancyArrowPatch((px + W / 2, py), (ox - 0.28, oy),
+                arrow = FancyArrowPatch(start, end,
                                         connectionstyle=f"arc3,rad={rad}",
                                         arrowstyle="-|>", mutation_scale=9, lw=1.0,
                                         color=COLOURS["edge"], shrinkA=0, shrinkB=0, zorder=1)
                 ax.add_patch(arrow)
                 self.edges[(p, v, i)] = arrow
                 t = 0.5                           # a label in the middle of the edge
-                mx, my = px + W / 2 + t * (ox - 0.28 - px - W / 2), py + t * (oy - py)
+                mx, my = start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
                 lab = ax.text(mx, my, "", fontsize=font - 1, ha="center", va="center",
                               color="white", zorder=6, fontweight="bold",
                               bbox=dict(boxstyle="round,pad=0.2", fc=COLOURS["source_edge"],
                                         ec="none"), visible=False)
                 self.edge_labels[(p, v, i)] = lab
-            ax.add_patch(FancyArrowPatch((ox + 0.28, oy), (lay.pos[v][0] - W / 2, oy),
+            ax.add_patch(FancyArrowPatch(op_out, box_in,
                                          arrowstyle="-|>", mutation_scale=9, lw=1.0,
                                          color=COLOURS["edge"], shrinkA=0, shrinkB=0,
                                          zorder=1))
@@ -264,10 +288,12 @@ class _Drawing:
 
 
 def _extent(lay: Layout):
-    xs = [p[0] for p in lay.pos.values()] + [p[0] for p in lay.op_pos.values()]
+    xs = [p[0] for p in lay.pos.values()]
     ys = [p[1] for p in lay.pos.values()]
-    return (min(xs) - W / 2 - 0.3, max(xs) + W / 2 + 0.3,
-            min(ys) - H / 2 - 0.25, max(ys) + H / 2 + 0.25)
+    oxs = [p[0] - R for p in lay.op_pos.values()]
+    oys = [p[1] + R for p in lay.op_pos.values()]
+    return (min(xs + [x + W / 2 for x in oxs]) - W / 2 - 0.3, max(xs) + W / 2 + 0.3,
+            min(ys) - H / 2 - 0.25, max(ys + [y - H / 2 for y in oys]) + H / 2 + 0.25)
 
 
 def _geometry(lay: Layout, natural=0.58, max_width=14.0, min_width=6.5):
@@ -280,13 +306,15 @@ def _geometry(lay: Layout, natural=0.58, max_width=14.0, min_width=6.5):
     return fig_w, graph_h, scale
 
 
-def draw_graph(root: Value, *, show_grad: bool = True, title: str | None = None) -> Figure:
+def draw_graph(root: Value, *, show_grad: bool = True, title: str | None = None,
+               direction: str = "auto") -> Figure:
     """Draw the graph ending at ``root``: one box per node (name, data, grad), op circles.
 
     Names are the nodes' labels; unlabelled nodes are called n1, n2, ... in grey. Grads are
     the nodes' current ``.grad`` (call ``root.backward()`` first to see gradients).
+    ``direction``: "LR" (inputs on the left), "TB" (inputs on top) or "auto" (see ``layout``).
     """
-    lay = layout(root)
+    lay = layout(root, direction=direction)
     fig_w, graph_h, scale = _geometry(lay)
     top = 0.4 if title else 0.05
     fig = Figure(figsize=(fig_w, graph_h + top + 0.05), dpi=100)
@@ -307,9 +335,10 @@ class BackwardView:
     local derivatives on their edges, and the chain-rule sum is written out under the graph.
     """
 
-    def __init__(self, root: Value, step: int = 0, *, title: str = "Backward pass"):
+    def __init__(self, root: Value, step: int = 0, *, title: str = "Backward pass",
+                 direction: str = "auto"):
         self.root, self.title = root, title
-        self.lay = layout(root)
+        self.lay = layout(root, direction=direction)
         self.steps = backward_steps(root, self.lay.names)
         fig_w, graph_h, scale = _geometry(self.lay, min_width=8.0)
         top, bottom = 0.45, 1.3                          # heading; formula and legend

@@ -160,3 +160,32 @@ def test_numbers_are_formatted_without_negative_zero():
     x = Value(-0.0, label="x")
     fig = draw_graph(x)
     assert "data 0.0000" in texts(fig) and not math.isnan(x.data)
+
+
+def two_two_one_network():
+    x = [Value(0.5, label="x1"), Value(-1.0, label="x2")]
+    w = [Value(v, label=f"w{i}") for i, v in enumerate((0.3, -0.6, 0.8, 0.1))]
+    h = [(w[2 * j] * x[0] + w[2 * j + 1] * x[1] + 0.1).tanh() for j in range(2)]
+    out = (1.2 * h[0] - 0.7 * h[1] + 0.05 - 0.4) ** 2
+    return out
+
+
+def test_deep_graphs_are_laid_out_top_to_bottom():
+    out = two_two_one_network()
+    lay = layout(out)
+    assert lay.direction == "TB" and lay.ncols > 6 and len(lay.pos) >= 25
+    for v in lay.order:
+        for p in v._prev:
+            assert lay.pos[p][1] > lay.pos[v][1]                 # parents above
+        if v._prev:
+            assert lay.op_pos[v][1] > lay.pos[v][1]              # op circle above its box
+    assert layout(out, direction="LR").direction == "LR"
+    L, _ = lecture_graph()
+    assert layout(L).direction == "LR" and layout(L, direction="TB").direction == "TB"
+    with pytest.raises(ValueError, match="direction"):
+        layout(L, direction="up")
+    fig = draw_graph(out, direction="TB")
+    w, h = fig.get_size_inches()
+    assert h > w                                                  # standing up
+    view = BackwardView(out, step=5)
+    assert view.n_steps == len(lay.order)
