@@ -34,7 +34,8 @@ Design choices (each one is tested in ``tests/test_autodiff.py``):
   every floating-point sum in it are the same in every run and every process.
 * **No reference cycles** — nodes hold numbers and their parents, no closures over
   themselves, so a graph is freed as soon as the last name for it goes (no need for the
-  cyclic garbage collector, which made micrograd's training demo ~15× slower).
+  cyclic garbage collector, which makes micrograd's training demo ~10× slower; see
+  bench/README.md).
 """
 
 from __future__ import annotations

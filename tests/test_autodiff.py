@@ -596,3 +596,60 @@ def test_random_graphs_against_autograd_and_finite_differences(program, point):
             continue
         # near a kink within h the difference quotient is meaningless: skipped above
         assert rel_err(ours[i], float(fd)) < 1e-5 or abs(ours[i] - fd) < 1e-6
+
+
+def test_the_lectures_mlp_trains_unchanged():
+    # the MLP of the micrograd lecture, written as there, on our Value
+    class Neuron:
+        def __init__(self, nin):
+            self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+            self.b = Value(random.uniform(-1, 1))
+
+        def __call__(self, x):
+            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+            return act.tanh()
+
+        def parameters(self):
+            return self.w + [self.b]
+
+    class Layer:
+        def __init__(self, nin, nout):
+            self.neurons = [Neuron(nin) for _ in range(nout)]
+
+        def __call__(self, x):
+            outs = [n(x) for n in self.neurons]
+            return outs[0] if len(outs) == 1 else outs
+
+        def parameters(self):
+            return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    class MLP:
+        def __init__(self, nin, nouts):
+            sz = [nin] + nouts
+            self.layers = [Layer(sz[i], sz[i + 1]) for i in range(len(nouts))]
+
+        def __call__(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+        def parameters(self):
+            return [p for layer in self.layers for p in layer.parameters()]
+
+    random.seed(0)
+    n = MLP(3, [4, 4, 1])
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    ys = [1.0, -1.0, -1.0, 1.0]
+    losses = []
+    for _ in range(20):
+        ypred = [n(x) for x in xs]
+        loss = sum((yout - ygt) ** 2 for ygt, yout in zip(ys, ypred))
+        for p in n.parameters():
+            p.grad = 0.0
+        loss.backward()
+        for p in n.parameters():
+            p.data += -0.1 * p.grad
+        losses.append(loss.data)
+    assert losses[-1] < 0.1 * losses[0]
+    from helpers.graph import draw_dot
+    assert draw_dot(loss).axes                      # the lecture's drawing call works too
