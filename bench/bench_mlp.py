@@ -3,10 +3,10 @@
 Workload: ReLU, softmax cross entropy, plain SGD (batch 64, lr 0.1), 20 epochs over the
 1,347 training digits of ``helpers.data.load_digits()``. Every implementation starts from the
 same initial weights and visits the same batches in the same order. Each is run several
-times in this one process, alternating; the script prints the median and minimum time per
-run, the ratio to the hand-written loop (the median over repeats of each run's time divided
-by the hand-written run just before it, and the ratio of the minimum times) and the test
-accuracy after training.
+times in this one process, alternating; the script prints the median wall-clock and CPU time
+per run, the ratio to the hand-written loop (the median over repeats of each run's time
+divided by the hand-written run's time in the same repeat) and the test accuracy. The verdict
+uses CPU time, which other processes on a shared machine disturb far less.
 
 The hand-written loop computes the loss value of every batch, as every training loop that
 reports progress does, and as ``nn.SoftmaxCrossEntropy.forward`` returns it; it skips the
