@@ -26,6 +26,7 @@ between two places of a model would need accumulation, which these layers do not
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -276,6 +277,15 @@ class Sequential(Module):
             layer._set_name(f"{type(layer).__name__}{i}")
         self.layers = list(layers)
         self.name = "Sequential"
+        # can the first layer skip the gradient of its input? (Linear, Sequential can)
+        self._skip_ok = bool(layers) and (
+            "input_grad" in inspect.signature(layers[0].backward).parameters)
+
+    def _set_name(self, name: str) -> None:
+        """Inside another container: prefix the layers' names (``Sequential1.Linear0``)."""
+        self.name = name
+        for i, layer in enumerate(self.layers):
+            layer._set_name(f"{name}.{type(layer).__name__}{i}")
 
     def forward(self, X):
         for layer in self.layers:
@@ -292,10 +302,9 @@ class Sequential(Module):
         layers = self.layers
         for layer in layers[:0:-1]:
             dY = layer.backward(dY)
-        first = layers[0]
-        if isinstance(first, (Linear, Sequential)):
-            return first.backward(dY, input_grad=input_grad)
-        dX = first.backward(dY)
+        if self._skip_ok:
+            return layers[0].backward(dY, input_grad=input_grad)
+        dX = layers[0].backward(dY)
         return dX if input_grad else None
 
     def parameters(self):

@@ -232,6 +232,29 @@ def test_sequential_names_indexing_and_parameters():
         nn.Sequential(nn.Linear(2, 3), "relu")
 
 
+def test_nested_sequential_has_unique_names_and_matches_the_flat_one():
+    rng = np.random.default_rng(5)
+    inner = nn.Sequential(nn.Linear(3, 4, rng=rng), nn.Tanh())
+    outer = nn.Sequential(inner, nn.Linear(4, 2, rng=rng))
+    assert [p.name for p in outer.parameters()] == ["Sequential0.Linear0.W",
+                                                    "Sequential0.Linear0.b",
+                                                    "Linear1.W", "Linear1.b"]
+    flat = nn.Sequential(*inner.layers, outer[1])
+    X, G = rand(rng, 4, 3), rand(rng, 4, 2)
+    assert_same(outer.forward(X), flat.forward(X))
+    outer.forward(X)
+    dX = outer.backward(G)
+    grads = [p.grad.copy() for p in outer.parameters()]
+    assert outer.backward(G, input_grad=False) is None
+    flat.forward(X)
+    assert_same(flat.backward(G), dX)
+    for p, g in zip(flat.parameters(), grads):
+        assert_same(p.grad, g)
+    starts_with_tanh = nn.Sequential(nn.Tanh(), nn.Linear(3, 1, rng=rng))
+    starts_with_tanh.forward(X)
+    assert starts_with_tanh.backward(np.ones((4, 1)), input_grad=False) is None
+
+
 # ---------------------------------------------------------------- shapes and errors
 
 def test_wrong_input_shape_names_layer_expected_and_received():
