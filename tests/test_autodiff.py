@@ -473,11 +473,17 @@ def test_sigmoid_is_stable_for_large_inputs():
 # --- sympy: exact derivatives (trap 16) --------------------------------------------------
 
 def fn(name):
+    """The function ``name`` for a Value, a sympy expression or an autograd number."""
     def apply(v):
-        return getattr(v, name)() if isinstance(v, Value) else {
-            "exp": sp.exp, "log": sp.log, "tanh": sp.tanh,
-            "sigmoid": lambda s: 1 / (1 + sp.exp(-s)),
-            "relu": lambda s: sp.Piecewise((s, s > 0), (0, True))}[name](v)
+        if isinstance(v, Value):
+            return getattr(v, name)()
+        if isinstance(v, sp.Basic):
+            return {"exp": sp.exp, "log": sp.log, "tanh": sp.tanh,
+                    "sigmoid": lambda s: 1 / (1 + sp.exp(-s)),
+                    "relu": lambda s: sp.Piecewise((s, s > 0), (0, True))}[name](v)
+        return {"exp": anp.exp, "log": anp.log, "tanh": anp.tanh,
+                "sigmoid": lambda s: 1 / (1 + anp.exp(-s)),
+                "relu": lambda s: anp.where(s > 0, s, 0.0 * s)}[name](v)
     return apply
 
 
@@ -492,6 +498,20 @@ HAND_PICKED = [
     lambda x, y, z: relu(x - 0.25) * y + relu(y * z) - (x * x + 1) ** 0.5,
     lambda x, y, z: ((x * y + y * z) * (x * y - z)) ** 2 / (1 + exp(-(x + y + z))),
 ]
+
+
+@pytest.mark.parametrize("k", range(len(HAND_PICKED)))
+def test_hand_picked_against_autograd(k):
+    f = HAND_PICKED[k]
+    rng = random.Random(100 + k)
+    for _ in range(5):
+        point = [rng.uniform(-1.5, 1.5) for _ in range(3)]
+        vs = [Value(p) for p in point]
+        out = f(*vs)
+        out.backward()
+        ref = autograd.grad(lambda arr: f(arr[0], arr[1], arr[2]))(np.array(point))
+        for v, r in zip(vs, ref):
+            assert math.isclose(v.grad, float(r), rel_tol=1e-10, abs_tol=1e-12)
 
 
 @pytest.mark.parametrize("k", range(len(HAND_PICKED)))
@@ -519,6 +539,11 @@ BINARY = ["+", "-", "*", "/"]
 
 
 def unary(op, a, lib):
+    if lib == "sympy":
+        return {"neg": lambda: -a, "tanh": lambda: sp.tanh(a),
+                "sigmoid": lambda: 1 / (1 + sp.exp(-a)), "exp": lambda: sp.exp(a),
+                "log": lambda: sp.log(a), "relu": lambda: sp.Piecewise((a, a > 0), (0, True)),
+                "square": lambda: a**2, "sqrt": lambda: sp.sqrt(a), "cube": lambda: a**3}[op]()
     if lib == "value":
         return {"neg": lambda: -a, "tanh": a.tanh, "sigmoid": a.sigmoid, "exp": a.exp,
                 "log": a.log, "relu": a.relu, "square": lambda: a**2,
@@ -535,10 +560,19 @@ def number(x, lib):
 
 
 def run(program, inputs, lib):
-    """Evaluate a program (a list of instructions) with one of three number libraries."""
+    """Evaluate a program (a list of instructions) with one of four number libraries.
+
+    Numeric libraries stop (OutOfDomain) near kinks, outside domains and on huge values;
+    sympy builds the expression of a program already run numerically at the same point.
+    """
     nodes = list(inputs)
     for op, i, j in program:
         a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        if lib == "sympy":
+            nodes.append(unary(op, a, lib) if op in UNARY else
+                         a + b if op == "+" else a - b if op == "-" else
+                         a * b if op == "*" else a / b)
+            continue
         if op in UNARY:
             x = number(a, lib)
             if op == "log" and x < 0.05 or op == "sqrt" and x < 0.05:
@@ -653,3 +687,21 @@ def test_the_lectures_mlp_trains_unchanged():
     assert losses[-1] < 0.1 * losses[0]
     from helpers.graph import draw_dot
     assert draw_dot(loss).axes                      # the lecture's drawing call works too
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
+                                                                  HealthCheck.too_slow])
+@given(programs, points)
+def test_random_graphs_against_sympy(program, point):
+    try:
+        vs = [Value(p) for p in point]
+        out = run(program, vs, "value")
+    except OutOfDomain:
+        assume(False)
+    out.backward()
+    symbols = sp.symbols("x0:3", real=True)
+    expr = run(program, list(symbols), "sympy")
+    subs = dict(zip(symbols, point))
+    for v, s in zip(vs, symbols):
+        exact = float(sp.diff(expr, s).evalf(subs=subs, n=30))
+        assert math.isclose(v.grad, exact, rel_tol=1e-9, abs_tol=1e-9)
