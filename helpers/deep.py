@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import nn, optim
-from .descent import freeze_layout, sparse_log_ticks
+from .descent import fewer_ticks, freeze_layout, sparse_log_ticks
 
 __all__ = [
     "Residual", "linear_layers", "n_params", "breakpoints", "count_pieces",
@@ -195,7 +195,7 @@ class ZigzagView:
     """The zig-zag network's output on [0, 1] with its exact breakpoints, for a depth and a
     width (``update(depth=, width=)``)."""
 
-    def __init__(self, depth: int = 3, width: int = 2, figsize=(7, 2.8), dpi: int = 80):
+    def __init__(self, depth: int = 3, width: int = 2, figsize=(7, 2.8), dpi: int = 72):
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.fig)   # a canvas that renders to PNG quickly
         self.ax = self.fig.subplots()
@@ -204,6 +204,7 @@ class ZigzagView:
         self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.08), xlabel="input x",
                     ylabel="network output")
         self.update(depth=depth, width=width)
+        fewer_ticks(self.fig)
         freeze_layout(self.fig)
 
     def update(self, depth: int = 3, width: int = 2):
@@ -537,7 +538,7 @@ def plain_network(depth: int, width: int = 32, activation: str = "tanh",
     return nn.Sequential(*layers, out)
 
 
-def _probe(n_in=32, n=64, seed=1):
+def _probe(n_in=32, n=32, seed=1):
     rng = np.random.default_rng(seed)
     return rng.standard_normal((n, n_in)), rng.standard_normal((n, 1))
 
@@ -577,7 +578,7 @@ class GradientNormView:
     several depths, as the activation and the initialisation gain change."""
 
     def __init__(self, activation: str = "tanh", scale: float = 1.0, depths=(10, 50, 100),
-                 width: int = 32, figsize=(9, 3.4), dpi: int = 80):
+                 width: int = 32, figsize=(9, 3.4), dpi: int = 72):
         self.depths, self.width = tuple(depths), width
         self.X, self.target = _probe(width)
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
@@ -595,9 +596,10 @@ class GradientNormView:
                          ylim=(1e-30, 1e30))
         for ax in (self.ax_sig, self.ax_grad):
             ax.grid(True, alpha=0.3)
-            sparse_log_ticks(ax, 7)
+            sparse_log_ticks(ax, 4)
         self.ax_grad.legend(fontsize=8, loc="lower right")
         self.update(activation=activation, scale=scale)
+        fewer_ticks(self.fig)
         freeze_layout(self.fig)
 
     def update(self, activation: str = "tanh", scale: float = 1.0):

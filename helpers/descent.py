@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["Surface", "SURFACES", "descend", "classify", "DescentView", "descent_gallery",
-           "freeze_layout", "sparse_log_ticks"]
+           "freeze_layout", "sparse_log_ticks", "fewer_ticks"]
 
 
 def freeze_layout(fig):
@@ -35,6 +35,16 @@ def freeze_layout(fig):
     fig.canvas.draw()
     fig.set_layout_engine("none")
     return fig
+
+
+def fewer_ticks(fig, n: int = 5):
+    """At most ``n`` labelled ticks on every linear axis of ``fig``: text is most of the cost
+    of drawing a small figure."""
+    from matplotlib.ticker import MaxNLocator
+    for ax in fig.axes:
+        for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+            if scale == "linear" and axis.get_major_locator().__class__.__name__ == "AutoLocator":
+                axis.set_major_locator(MaxNLocator(n))
 
 
 def sparse_log_ticks(ax, numticks: int = 5):
@@ -159,7 +169,7 @@ class DescentView:
     """
 
     def __init__(self, surface="ravine", lr: float = 0.15, momentum: float = 0.0,
-                 steps: int = 40, figsize=(8.6, 3.6), dpi: int = 80):
+                 steps: int = 40, figsize=(8.6, 3.6), dpi: int = 72):
         self.surface = _surface(surface)
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.fig)   # a canvas that renders to PNG quickly
@@ -170,9 +180,10 @@ class DescentView:
         (self.loss_line,) = self.ax_loss.plot([], [], "-", color="C3", lw=1.5)
         self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$",
                          ylim=(1e-12, 1e6))
-        sparse_log_ticks(self.ax_loss, 7)
+        sparse_log_ticks(self.ax_loss, 5)
         self.ax_loss.grid(True, which="major", alpha=0.3)
         self.update(lr=lr, momentum=momentum, steps=steps)
+        fewer_ticks(self.fig)
         freeze_layout(self.fig)
 
     def update(self, lr: float = 0.15, momentum: float = 0.0, steps: int = 40):

@@ -133,3 +133,27 @@ def test_panel_builds_and_steps():
     buttons[0].click()                           # step
     after = bytes(image.value)
     assert after != before and after[1:4] == b"PNG"
+
+
+def test_run_trains_in_chunks_until_paused():
+    import asyncio
+
+    import ipywidgets as W
+    view = PlaygroundView(Playground(), res=10, tile=5)
+    panel = pgm.playground_panel(view, chunk=5, max_steps=1000)
+    run = [w for w in panel.children[1].children if isinstance(w, W.ToggleButton)][0]
+
+    async def click_run_then_pause():
+        run.value = True                          # starts the training task
+        for _ in range(200):                      # let it run a few chunks
+            await asyncio.sleep(0.01)
+            if view.pg.steps >= 15:
+                break
+        run.value = False                         # pause
+        await asyncio.sleep(0.1)
+        return view.pg.steps
+
+    steps = asyncio.run(click_run_then_pause())
+    assert steps >= 15 and steps % 5 == 0
+    assert view.pg.steps == steps                 # paused: no more steps
+    assert run.description == "run"

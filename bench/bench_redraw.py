@@ -1,0 +1,215 @@
+"""Kernel-side redraw time of every widget of notebooks 04 and 05 (and 01–03 if present).
+
+For each widget: the time from a new parameter value to a finished PNG, median over a cycle of
+values, measured three ways side by side in one process:
+
+* ``update`` — the view's ``update(**values)`` changes its existing artists, then
+  ``fig.canvas.print_png`` into a BytesIO: what the series does (target: ≤ 50 ms median);
+* ``new fig`` — a brand-new figure from the view's constructor for every value, then
+  ``print_png`` (the layout engine is left on, as a plain figure function would have it);
+* ``inline`` — ``update`` as above, but rendered as the inline backend renders a displayed
+  figure (``print_figure(..., bbox_inches="tight")``, which draws twice): what a learner's
+  kernel actually does in ``helpers.widgets.live``;
+* ``zlib 1`` — ``update`` and ``print_png`` with PNG compression level 1 instead of 6 (the
+  playground panel renders this way into its ``ipywidgets.Image``).
+
+Usage: ``python bench/bench_redraw.py [--repeat N]``. Prints a table (medians in ms) and the
+ratio new/update; a machine shared with other jobs inflates every number (the load average is
+printed with the results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import time
+from io import BytesIO
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+
+from helpers import deep, descent, playground  # noqa: E402
+
+TARGET_MS = 50.0
+
+
+def png(fig) -> bytes:
+    buf = BytesIO()
+    fig.canvas.print_png(buf)
+    return buf.getvalue()
+
+
+def fast_png(fig) -> bytes:
+    """PNG at zlib level 1 (the playground panel's choice): encoding is a large share of a
+    small figure's time at the default level."""
+    buf = BytesIO()
+    fig.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
+    return buf.getvalue()
+
+
+def inline_png(fig) -> bytes:
+    buf = BytesIO()
+    fig.canvas.print_figure(buf, format="png", bbox_inches="tight")
+    return buf.getvalue()
+
+
+@contextlib.contextmanager
+def no_freeze():
+    """Build views as a plain figure function would: constrained layout on every draw."""
+    saved = descent.freeze_layout
+    for mod in (descent, deep, playground):
+        mod.freeze_layout = lambda fig: fig
+    try:
+        yield
+    finally:
+        for mod in (descent, deep, playground):
+            mod.freeze_layout = saved
+
+
+class PlaygroundWidget:
+    """The playground panel's two kinds of redraw: a 'step' press (train 20 steps and
+    redraw) and a changed setting (units: a new network, then redraw)."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.view = playground.PlaygroundView()
+
+    @property
+    def fig(self):
+        return self.view.fig
+
+    def update(self, units=4):
+        if self.mode == "step":
+            self.view.pg.step(20)
+        else:
+            self.view.pg.set(units=units)
+        return self.view.update()
+
+
+def widgets():
+    """(name, make_view(**values), values to cycle through)."""
+    found = [
+        ("05 descent: learning rate", lambda **v: descent.DescentView("ravine", **v),
+         [dict(lr=lr) for lr in (0.05, 0.1, 0.15, 0.19, 0.22)]),
+        ("05 descent: momentum", lambda **v: descent.DescentView("ravine", **v),
+         [dict(lr=0.05, momentum=m) for m in (0.0, 0.3, 0.6, 0.9)]),
+        ("05 gradient norms: gain", lambda **v: deep.GradientNormView(**v),
+         [dict(activation="tanh", scale=s) for s in (0.8, 1.0, 1.2, 1.4)]),
+        ("05 gradient norms: activation", lambda **v: deep.GradientNormView(**v),
+         [dict(activation=a, scale=1.0) for a in ("sigmoid", "tanh", "relu")]),
+        ("04 zig-zag: depth", lambda **v: deep.ZigzagView(**v),
+         [dict(depth=d, width=2) for d in (2, 3, 4, 5, 6)]),
+        ("04 zig-zag: width", lambda **v: deep.ZigzagView(**v),
+         [dict(depth=3, width=w) for w in (2, 3, 4)]),
+        ("04 playground: step ×20", lambda **v: _pg("step", v), [dict(units=4)] * 4),
+        ("04 playground: units", lambda **v: _pg("units", v),
+         [dict(units=u) for u in (3, 4, 5, 6)]),
+    ]
+    with contextlib.suppress(ImportError):
+        from helpers import calculus
+        found.append(("01 chain rule: x", lambda **v: calculus.ChainRuleView(**v),
+                      [dict(x=x) for x in (0.2, 0.5, 0.9, 1.3)]))
+    with contextlib.suppress(ImportError):
+        from helpers import nn_views
+        found.append(("03 training: learning rate", lambda **v: nn_views.TrainingView(**v),
+                      [dict(lr=lr, steps=100) for lr in (0.1, 0.3, 0.5, 1.0)]))
+    return found
+
+
+def _pg(mode, values):
+    w = PlaygroundWidget(mode)
+    w.update(**values)
+    return w
+
+
+def median_ms(fn, values, repeat, clock=time.perf_counter):
+    times = []
+    for _ in range(repeat):
+        for v in values:
+            t = clock()
+            fn(v)
+            times.append(clock() - t)
+    return 1000 * statistics.median(times)
+
+
+def reference_ms(repeat=20):
+    """The machine's yardstick: one axes with one line and default ticks, 4×3 in at 72 dpi,
+    drawn to PNG (wall and CPU ms). Divide a widget's time by it to compare machines."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(4, 3), dpi=72)
+    FigureCanvasAgg(fig)
+    fig.add_subplot().plot([0, 1], [0, 1])
+    png(fig)
+    return (median_ms(lambda _: png(fig), [None], repeat),
+            median_ms(lambda _: png(fig), [None], repeat, time.process_time))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=4)
+    args = ap.parse_args(argv)
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    ref_wall, ref_cpu = reference_ms()
+    print(f"yardstick (one small axes to PNG): {ref_wall:.1f} ms wall, {ref_cpu:.1f} ms CPU")
+    print("medians in ms; 'update' and 'new fig' are wall time, 'upd CPU' the process's CPU "
+          "time for 'update'")
+    header = (f"{'widget':32} {'update':>8} {'upd CPU':>8} {'new fig':>8} {'ratio':>6} "
+              f"{'inline':>8} {'zlib 1':>8}  target")
+    print(header)
+    print("-" * len(header))
+    met = True
+    for name, make, values in widgets():
+        view = make(**values[0])
+        if not hasattr(view.fig.canvas, "print_png"):   # views of other lessons
+            FigureCanvasAgg(view.fig)
+        png(view.fig)                                    # warm up caches (fonts, layout)
+
+        def redraw(v, view=view):
+            view.update(**v)
+            png(view.fig)
+
+        def rebuild(v, make=make):
+            with no_freeze():
+                fig = make(**v).fig
+            if not hasattr(fig.canvas, "print_png"):
+                FigureCanvasAgg(fig)
+            png(fig)
+
+        def redraw_fast(v, view=view):
+            view.update(**v)
+            fast_png(view.fig)
+
+        def redraw_inline(v, view=view):
+            view.update(**v)
+            inline_png(view.fig)
+
+        t_up = median_ms(redraw, values, args.repeat)
+        t_cpu = median_ms(redraw, values, args.repeat, time.process_time)
+        t_new = median_ms(rebuild, values, max(1, args.repeat // 2))
+        t_inl = median_ms(redraw_inline, values, max(1, args.repeat // 2))
+        t_fast = median_ms(redraw_fast, values, args.repeat)
+        ok = t_up <= TARGET_MS
+        met &= ok
+        print(f"{name:32} {t_up:8.1f} {t_cpu:8.1f} {t_new:8.1f} {t_new / t_up:5.1f}× "
+              f"{t_inl:8.1f} {t_fast:8.1f}  "
+              f"{'met' if ok else 'MISSED'}")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    print("all widgets meet the 50 ms target" if met else
+          "some widgets miss the 50 ms target (see MISSED)")
+    return 0
+
+
+if __name__ == "__main__":
+    np.seterr(over="ignore", under="ignore")
+    sys.exit(main())
