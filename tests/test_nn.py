@@ -6,6 +6,8 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import data, gradcheck, nn, optim
 
@@ -407,3 +409,31 @@ def test_two_moons_are_learned():
         opt.step()
     assert loss < 0.05
     assert nn.accuracy(model.forward(X), y) == 1.0
+
+
+# ---------------------------------------------------------------- random shapes (hypothesis)
+
+
+@settings(max_examples=40, deadline=None)
+@given(batch=st.integers(1, 9), sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
+       act=st.sampled_from(sorted(ACTIVATIONS)), seed=st.integers(0, 2**32 - 1))
+def test_random_mlps_match_autograd(batch, sizes, act, seed):
+    rng = np.random.default_rng(seed)
+    layer_cls, f = ACTIVATIONS[act]
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b, init=nn.INITS[i % 3], rng=rng))
+        if i < len(sizes) - 2:
+            layers.append(layer_cls())
+    model = nn.Sequential(*layers)
+    for p in model.parameters():
+        p.data += 0.1 * rand(rng, *p.shape)
+    X, G = rand(rng, batch, sizes[0]), rand(rng, batch, sizes[-1])
+    model.forward(X)
+    dX = model.backward(G)
+    values = [p.data for p in model.parameters()]
+    acts = [f] * (len(sizes) - 2)
+    want = grads_of(lambda X, *ps: mlp_functional(X, ps, acts), (X, *values), G)
+    assert_same(dX, want[0], "dX", rtol=1e-10, atol=1e-12)
+    for p, w in zip(model.parameters(), want[1:]):
+        assert_same(p.grad, w, p.name, rtol=1e-10, atol=1e-12)
