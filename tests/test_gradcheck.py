@@ -182,3 +182,22 @@ def test_verbose_prints_and_relative_error_has_a_floor(capsys):
     assert gradcheck.relative_error([1e-12], [0.0])[0] == pytest.approx(1e-4)
     with pytest.raises(KeyError, match="have"):
         gradcheck.check_gradients(nn.Tanh(), np.ones((1, 2)))["W"]
+
+
+def test_check_gradients_restores_parameters_when_forward_raises():
+    class Flaky(nn.Linear):
+        calls = 0
+
+        def forward(self, X):
+            Flaky.calls += 1
+            if Flaky.calls == 4:                   # during the numerical pass
+                raise FloatingPointError("boom")
+            return super().forward(X)
+
+    rng = np.random.default_rng(7)
+    layer = Flaky(2, 2, rng=rng)
+    before = [p.data.copy() for p in layer.parameters()]
+    with pytest.raises(FloatingPointError, match="boom"):
+        gradcheck.check_gradients(layer, rng.normal(size=(3, 2)))
+    for p, b in zip(layer.parameters(), before):
+        np.testing.assert_array_equal(p.data, b)
