@@ -49,6 +49,8 @@ def pytest_terminal_summary(terminalreporter, config):
             tr.write_line(f"{r.notebook}: {len(r.panels)} widget panel(s), "
                           f"{len(controls)} controls ({what or 'none'}), {len(r.moves)} moves, "
                           f"{len(r.problems)} problem(s)")
+            for note in r.notes:
+                tr.write_line(f"    note: {note}")
     if MISSING:
         tr = terminalreporter
         tr.write_sep("!", "BROWSER TESTS " + ("FAILED" if ON_CI else "SKIPPED"),

@@ -4,7 +4,8 @@ They are generated (not committed as .ipynb) so that ``pytest tests notebooks --
 does not collect them as notebooks of the series.
 
 * ``good``: every kind of control the harness knows, wired with ``helpers.widgets.live``
-  to a small view; the harness must find no problem.
+  to a small view, and a PNG pushed into an ``ipywidgets.Image``; the harness must find no
+  problem.
 * ``broken``: one panel per failure the harness must catch: a slider that changes nothing,
   a callback that raises at the slider's maximum, an output that piles up figures, and a
   callback that writes to stderr.
@@ -67,6 +68,20 @@ def on_reset(_):
 reset.on_click(on_reset)
 W.VBox([reset, panel])
 ''',
+    # a PNG pushed into an ipywidgets.Image (a new blob: URL each time), as the playground does
+    '''\
+import io
+img_view, img = Wave(), W.Image(format="png")
+amp = W.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.5, description="image a")
+def img_redraw(_=None):
+    img_view.update(a=amp.value)
+    buf = io.BytesIO()
+    img_view.fig.savefig(buf, format="png")
+    img.value = buf.getvalue()
+amp.observe(img_redraw, names="value")
+img_redraw()
+W.VBox([amp, img])
+''',
 ]
 
 BROKEN = [
@@ -106,6 +121,17 @@ class Noisy(Wave):
         warnings.warn(f"noisy update a={a}", UserWarning, stacklevel=1)
         super().update(a=a, **kw)
 live(Noisy(), {"a": W.FloatSlider(value=1.0, min=0.5, max=3.0, description="warns")})
+''',
+    # 4: an ipywidgets.Image given the same bytes again (a new blob: URL, the same picture)
+    '''\
+import io
+same_view, same_img = Wave(), W.Image(format="png")
+buf = io.BytesIO()
+same_view.fig.savefig(buf, format="png")
+same = W.IntSlider(value=1, min=0, max=3, description="same bytes")
+same.observe(lambda _: setattr(same_img, "value", bytes(buf.getvalue())), names="value")
+same_img.value = buf.getvalue()
+W.VBox([same, same_img])
 ''',
 ]
 

@@ -23,8 +23,32 @@
     }
     return figs;
   };
+  // An ipywidgets.Image shows a new blob: URL on every update, even for the same bytes:
+  // fingerprint its pixels instead (once per URL), "loading" until it is decoded.
+  const pixelSigs = new WeakMap();
+  const pixelSig = (img) => {
+    const src = img.getAttribute('src');
+    const cached = pixelSigs.get(img);
+    if (cached && cached.src === src) return cached.sig;
+    if (!img.complete || !img.naturalWidth || img.currentSrc !== img.src) return 'loading';
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth;
+    c.height = img.naturalHeight;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < d.length; i++) { h ^= d[i]; h = Math.imul(h, 0x01000193); }
+    const sig = `px${(h >>> 0).toString(16)}:${c.width}x${c.height}`;
+    pixelSigs.set(img, {src, sig});
+    return sig;
+  };
+
   const figSig = (fig) => {
-    if (fig.tagName === 'IMG') return fnv(fig.getAttribute('src') || '');
+    if (fig.tagName === 'IMG') {
+      const src = fig.getAttribute('src') || '';
+      return src.startsWith('blob:') ? pixelSig(fig) : fnv(src);
+    }
     const canvases = fig.tagName === 'CANVAS' ? [fig] : [...fig.querySelectorAll('canvas')];
     return canvases.map((c) => { try { return fnv(c.toDataURL()); } catch (e) { return 'x'; } })
       .join('+');
@@ -59,6 +83,9 @@
 
   const h = window.__nbh = {
     idle: 0,
+    lastIdle: 0,
+    sent: 0,
+    pending: new Set(),
     kernelErrors: [],
     hooked: false,
     armed: null,       // latency probe state (see arm / probe)
@@ -84,9 +111,21 @@
       await w.sessionContext.ready;
       if (h.hooked) return;
       h.hooked = true;
+      // Every comm message the page sends (a widget's new value, a click) is pending until
+      // the kernel reports "idle" for it: then its outputs have all arrived.
+      w.sessionContext.session.kernel.anyMessage.connect((_, args) => {
+        if (args.direction === 'send' && args.msg.header.msg_type === 'comm_msg') {
+          h.sent += 1;
+          h.pending.add(args.msg.header.msg_id);
+        }
+      });
       w.sessionContext.iopubMessage.connect((_, msg) => {
         const t = msg.header.msg_type;
-        if (t === 'status' && msg.content.execution_state === 'idle') h.idle += 1;
+        if (t === 'status' && msg.content.execution_state === 'idle') {
+          h.idle += 1;
+          h.lastIdle = performance.now();
+          if (msg.parent_header) h.pending.delete(msg.parent_header.msg_id);
+        }
         else if (t === 'error') {
           h.kernelErrors.push(`${msg.content.ename}: ${msg.content.evalue}`);
         } else if (t === 'stream' && msg.content.name === 'stderr') {
@@ -175,6 +214,21 @@
         });
       });
       return panels;
+    },
+
+    // Has the panel been still (no DOM change, every image decoded) for `quiet` ms since the
+    // kernel last went idle? Then a figure that has not changed will not change.
+    settled(p, quiet) {
+      const el = h.panelEl(p);
+      if (!el.__nbhObs) {
+        el.__nbhLast = performance.now();
+        el.__nbhObs = new MutationObserver(() => { el.__nbhLast = performance.now(); });
+        el.__nbhObs.observe(el, {subtree: true, childList: true, attributes: true,
+          characterData: true});
+        return false;
+      }
+      if (![...el.querySelectorAll('img')].every((i) => i.complete)) return false;
+      return performance.now() - Math.max(el.__nbhLast, h.lastIdle || 0) > quiet;
     },
 
     panelEl(p) { return h.nb().node.querySelector(`[data-nbh-panel="${p}"]`); },

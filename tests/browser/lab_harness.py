@@ -68,6 +68,11 @@ BENIGN_CONSOLE = (
 )
 
 
+# After the kernel has answered a move, a figure that has not changed once the panel has been
+# still this long (no DOM change, images decoded) is taken as unchanged.
+QUIET_MS = 500
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -256,6 +261,7 @@ class Report:
     panels: list = field(default_factory=list)
     moves: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     def add(self, msg: str):
         self.problems.append(f"{self.notebook}: {msg}")
@@ -333,17 +339,37 @@ class NotebookPage:
     def error_outputs(self) -> list:
         return self.js("() => window.__nbh.errorOutputs()")
 
-    def wait_round_trip(self, idle_before: int, timeout_ms: int = 60_000):
-        """Wait until the kernel has answered the message the last action sent."""
-        self.page.wait_for_function(
-            "(n) => window.__nbh.idle > n && window.__nbh.kernelStatus() === 'idle'",
-            arg=idle_before, timeout=timeout_ms)
+    def sent_count(self) -> int:
+        return self.js("() => window.__nbh.sent")
+
+    def wait_round_trip(self, sent_before: int, timeout_ms: int = 60_000) -> str | None:
+        """Wait until the page has sent the kernel a message since ``sent_before`` and the
+        kernel has answered every message sent (reported idle for it). None when done, else
+        what went wrong."""
+        try:
+            self.page.wait_for_function("(n) => window.__nbh.sent > n", arg=sent_before,
+                                        timeout=5_000)
+        except Exception:  # noqa: BLE001 - playwright TimeoutError
+            return "the move sent nothing to the kernel within 5 s"
+        try:
+            self.page.wait_for_function("() => window.__nbh.pending.size === 0",
+                                        timeout=timeout_ms)
+        except Exception:  # noqa: BLE001
+            return f"the kernel did not answer within {timeout_ms / 1000:.0f} s"
+        return None
 
     def wait_figure_change(self, panel: int, before: str, timeout_ms: int) -> bool:
+        """True as soon as the panel's figure differs from ``before``; False once the panel
+        has been still for ``QUIET_MS`` after the kernel's answer (or after the timeout)."""
+        js = """([p, s, quiet]) => {
+            const now = window.__nbh.state(p).sig;
+            if (now !== s && !now.includes('loading')) return 'changed';
+            return window.__nbh.settled(p, quiet) ? 'same' : false;
+        }"""
         try:
-            self.page.wait_for_function("([p, s]) => window.__nbh.state(p).sig !== s",
-                                        arg=[panel, before], timeout=timeout_ms)
-            return True
+            handle = self.page.wait_for_function(js, arg=[panel, before, QUIET_MS],
+                                                 timeout=timeout_ms)
+            return handle.json_value() == "changed"
         except Exception:  # noqa: BLE001 - playwright TimeoutError: no change
             return False
 
@@ -408,7 +434,7 @@ def perform(page: NotebookPage, control: dict, action: tuple[str, str]):
 
 
 def exercise(page: NotebookPage, report: Report, *, measure: bool = False,
-             change_timeout_ms: int = 1_500):
+             change_timeout_ms: int = 5_000):
     """Move every control of every widget panel and check what follows each move.
 
     After each move: the kernel answers, the figure in the panel changes, no error or stderr
@@ -422,35 +448,49 @@ def exercise(page: NotebookPage, report: Report, *, measure: bool = False,
     for p in panels:
         pid = p["panel"]
         where = f"cell {p['cell']}, widget panel {pid}"
+        has_figure = bool(p["outputs"]) or page.state(pid)["total"] > 0
         if p["outputs"] and p["figures"] != [1] * p["outputs"]:
             report.add(f"{where}: after run-all its Output widgets hold {p['figures']} "
                        "figures, expected exactly one each")
         for control in p["controls"]:
-            actions = plan(page, control)
-            for action in actions:
+            name = f"{where}, {control['kind']} '{control['label']}'"
+            moves = []
+            for action in plan(page, control):
                 mv = _one_move(page, report, p, control, action, measure, change_timeout_ms)
                 if control["kind"] == "button" and not mv.changed and not mv.problems:
                     mv = _button_after_other_move(page, report, p, control, measure,
                                                   change_timeout_ms)
-                if not mv.changed and not mv.problems and p["outputs"]:
+                moves.append((action, mv))
+            unchanged = [(a, mv) for a, mv in moves if not mv.changed and not mv.problems]
+            if control["kind"] == "toggle" and len(unchanged) < len(moves):
+                unchanged = []   # a toggle may start on one click and stop on the other
+            if has_figure and unchanged and len(unchanged) == len(moves):
+                # A setting that takes effect on the next training step (a learning rate
+                # while nothing is trained yet) leaves the figure as it is by design: accepted
+                # when a button of the panel then changes the figure.
+                button = _next_step_shows(page, report, p, control, change_timeout_ms)
+                if button:
+                    report.notes.append(f"{name}: the figure changes only after "
+                                        f"'{button}' is clicked (a setting for the next step)")
+                    unchanged = []
+            for action, mv in moves:
+                if has_figure and (action, mv) in unchanged:
                     mv.problems.append("the figure did not change")
                 for msg in mv.problems:
-                    report.add(f"{where}, {control['kind']} '{control['label']}', "
-                               f"{action[0]} {action[1]}: {msg}")
+                    report.add(f"{name}, {action[0]} {action[1]}: {msg}")
 
 
 def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> Move:
     pid = p["panel"]
     mv = Move(pid, control["id"], f"{action[0]} {action[1]}")
     before = page.state(pid)
-    idle0 = page.idle_count()
+    sent0 = page.sent_count()
     if measure:
         page.js("(p) => window.__nbh.arm(p)", pid)
     perform(page, control, action)
-    try:
-        page.wait_round_trip(idle0)
-    except Exception:  # noqa: BLE001 - playwright TimeoutError
-        mv.problems.append("the kernel did not answer within 60 s")
+    trouble = page.wait_round_trip(sent0)
+    if trouble:
+        mv.problems.append(trouble)
     if p["outputs"] or page.state(pid)["total"]:
         mv.changed = page.wait_figure_change(pid, before["sig"], change_timeout_ms)
     if measure:
@@ -486,6 +526,21 @@ def _button_after_other_move(page, report, p, button, measure, change_timeout_ms
             break
     return _one_move(page, report, p, button, ("click", "click after another move"), measure,
                      change_timeout_ms)
+
+
+def _next_step_shows(page, report, p, control, change_timeout_ms) -> str | None:
+    """Click the panel's plain buttons in turn; the label of the first that changes the
+    figure, or None."""
+    for b in p["controls"]:
+        if b["kind"] == "button" and b["id"] != control["id"]:
+            mv = _one_move(page, report, p, b, ("click", "after a setting"), False,
+                           change_timeout_ms)
+            for msg in mv.problems:
+                report.add(f"cell {p['cell']}, widget panel {p['panel']}, button "
+                           f"'{b['label']}', clicked after a setting: {msg}")
+            if mv.changed and not mv.problems:
+                return b["label"]
+    return None
 
 
 def check_notebook(page: NotebookPage, report: Report, *, measure: bool = False):

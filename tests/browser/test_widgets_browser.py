@@ -48,7 +48,8 @@ def test_harness_passes_a_working_panel(fixtures, open_page):
     assert not report.problems, _fail_message(report)
     kinds = {c["kind"] for p in report.panels for c in p["controls"]}
     assert kinds == {"slider", "dropdown", "checkbox", "toggle", "button"}
-    assert len(report.moves) >= 15 and all(m.changed for m in report.moves)
+    assert len(report.moves) >= 18 and all(m.changed for m in report.moves)
+    assert [p["outputs"] for p in report.panels] == [1, 0]   # an Output, then an Image
 
 
 def test_harness_catches_broken_widgets(fixtures, open_page):
@@ -66,3 +67,5 @@ def test_harness_catches_broken_widgets(fixtures, open_page):
     assert any("hold [2] figures" in p for p in problems("piles")), text
     assert any("UserWarning: noisy update" in p for p in problems("warns")), text
     assert any("during run-all" in p and "UserWarning" in p for p in report.problems), text
+    assert all("did not change" in p for p in problems("same bytes")), text
+    assert len(problems("same bytes")) == 4, text
