@@ -15,11 +15,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import nn, optim
-from .descent import fewer_ticks, freeze_layout, sparse_log_ticks
+from .descent import FastCanvas, fewer_ticks, freeze_layout, sparse_log_ticks
 
 __all__ = [
     "Residual", "linear_layers", "n_params", "breakpoints", "count_pieces",
@@ -197,7 +196,7 @@ class ZigzagView:
 
     def __init__(self, depth: int = 3, width: int = 2, figsize=(7, 2.8), dpi: int = 72):
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FigureCanvasAgg(self.fig)   # a canvas that renders to PNG quickly
+        FastCanvas(self.fig)   # a canvas that renders to PNG quickly
         self.ax = self.fig.subplots()
         (self.line,) = self.ax.plot([], [], color="C0", lw=1.2)
         (self.marks,) = self.ax.plot([], [], "|", color="C3", ms=8)
@@ -205,6 +204,7 @@ class ZigzagView:
                     ylabel="network output")
         self.update(depth=depth, width=width)
         fewer_ticks(self.fig)
+        self.fig.canvas.set_animated([self.line, self.marks, self.ax.title])
         freeze_layout(self.fig)
 
     def update(self, depth: int = 3, width: int = 2):
@@ -582,7 +582,7 @@ class GradientNormView:
         self.depths, self.width = tuple(depths), width
         self.X, self.target = _probe(width)
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FigureCanvasAgg(self.fig)   # a canvas that renders to PNG quickly
+        FastCanvas(self.fig)   # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
         self.sig_lines, self.grad_lines = [], []
         for i, d in enumerate(self.depths):
@@ -600,6 +600,8 @@ class GradientNormView:
         self.ax_grad.legend(fontsize=8, loc="lower right")
         self.update(activation=activation, scale=scale)
         fewer_ticks(self.fig)
+        self.fig.canvas.set_animated([*self.sig_lines, *self.grad_lines, self.ax_sig.title,
+                                      self.ax_grad.title, self.ax_grad.get_legend()])
         freeze_layout(self.fig)
 
     def update(self, activation: str = "tanh", scale: float = 1.0):

@@ -17,15 +17,15 @@ words, when the training diverges.
 from __future__ import annotations
 
 import asyncio
+import math
 from dataclasses import asdict, dataclass, replace
 
 import matplotlib
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import data, nn, optim
-from .descent import fewer_ticks, freeze_layout
+from .descent import FastCanvas, fewer_ticks, freeze_layout
 
 __all__ = ["DATASETS", "Config", "Playground", "PlaygroundView", "playground_panel",
            "RECIPES", "train_recipe"]
@@ -314,7 +314,7 @@ class PlaygroundView:
         self.pg = playground or Playground()
         self.res, self.tile = res, tile
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FigureCanvasAgg(self.fig)   # a canvas that renders to PNG quickly
+        FastCanvas(self.fig)   # a canvas that renders to PNG quickly
         self.ax, self.ax_units, self.ax_loss = self.fig.subplots(
             1, 3, width_ratios=[1.15, 0.8, 1.0])
         self.regions = self.ax.imshow(np.zeros((res, res, 3)), origin="lower",
@@ -339,8 +339,13 @@ class PlaygroundView:
         self.ax_loss.grid(True, alpha=0.3)
         self.ax_loss.legend(fontsize=8, loc="upper right")
         self._data_version = None
+        self._static = None
         self.update()
         fewer_ticks(self.fig, 4)
+        self.fig.canvas.set_animated([
+            self.regions, self.train_pts, self.test_pts, self.message, self.units_img,
+            self.train_line, self.test_line, self.ax_loss.get_legend(), self.ax.title,
+            self.ax_units.title, self.ax_loss.title])
         freeze_layout(self.fig)
 
     def _draw_data(self):
@@ -370,7 +375,8 @@ class PlaygroundView:
             rgb = 1 - (1 - colors) * (0.1 + 0.35 * conf[:, None])   # pale: points stay visible
             self.regions.set_data(rgb.reshape(res, res, 3))
         maps = pg.hidden_maps(self.G, res)
-        self.units_img.set_data(_mosaic(maps, self.tile))
+        mosaic = _mosaic(maps, self.tile)
+        self.units_img.set_data(mosaic)
         c = pg.config
         self.ax_units.set_title(f"{c.hidden_layers} hidden layers × {c.units} units"
                                 if maps else "no hidden layer", fontsize=9)
@@ -379,8 +385,16 @@ class PlaygroundView:
         self.test_line.set_data(h[:, 0], h[:, 2])
         finite = h[:, 1:][np.isfinite(h[:, 1:])]
         top = float(finite.max()) if finite.size else 1.0
-        self.ax_loss.set_xlim(0, max(h[-1, 0], 10))
-        self.ax_loss.set_ylim(0, max(top * 1.05, 0.1))
+        # axis limits in round steps, so that they (and the cached background) rarely change
+        xmax = 100 * 2 ** max(0, math.ceil(math.log2(max(h[-1, 0], 1) / 100)))
+        ymax = 0.25 * math.ceil(max(top * 1.05, 0.1) / 0.25)
+        static = (pg.data_version, mosaic.shape, xmax, ymax)
+        if static != self._static:                # the axes change: redraw everything
+            self._static = static
+            self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
+            rows, cols = mosaic.shape
+            self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
+            self.fig.canvas.invalidate()
         self.ax_loss.set_title(f"step {pg.steps}: train {h[-1, 1]:.3f}, test {h[-1, 2]:.3f}",
                                fontsize=9)
         self.ax.set_title(f"{c.dataset}: test accuracy {pg.accuracy('test'):.0%}", fontsize=9)
@@ -397,9 +411,7 @@ class PlaygroundView:
 def _png(fig) -> bytes:
     from io import BytesIO
     buf = BytesIO()
-    # PNG compression level 1: a slightly larger file, but encoding costs a few ms instead
-    # of ~25 ms at the default level 6 (measured by bench/bench_redraw.py)
-    fig.canvas.print_png(buf, pil_kwargs={"compress_level": 1})
+    fig.canvas.print_png(buf)             # zlib level 1: see helpers.descent.FastCanvas
     return buf.getvalue()
 
 

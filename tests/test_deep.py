@@ -267,3 +267,21 @@ def test_class_separation_of_known_clusters():
     y = np.array([0, 0, 1, 1])
     # between: 4 · 5² = 100; within: 4 · 1² = 4
     assert deep.class_separation(H, y) == pytest.approx(25.0)
+
+
+def test_views_cache_their_background_correctly():
+    from io import BytesIO
+
+    from PIL import Image
+
+    def pixels(fig):
+        buf = BytesIO()
+        fig.canvas.print_png(buf)
+        return np.asarray(Image.open(BytesIO(buf.getvalue())))
+    g = deep.GradientNormView(depths=(5, 20), width=8)
+    z = deep.ZigzagView()
+    for view, kwargs in [(g, dict(activation="relu", scale=2.0)), (z, dict(depth=5, width=3))]:
+        view.update(**kwargs)
+        cached = pixels(view.fig)
+        view.fig.canvas.invalidate()
+        np.testing.assert_array_equal(cached, pixels(view.fig))

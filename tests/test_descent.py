@@ -92,3 +92,35 @@ def test_view_updates_its_artists():
 def test_gallery_one_panel_per_learning_rate():
     fig = descent.descent_gallery(lrs=(0.05, 0.15))
     assert len(fig.axes) == 2 and "zig-zags" in fig.axes[1].get_title()
+
+
+def _pixels(fig):
+    from io import BytesIO
+
+    from PIL import Image
+    buf = BytesIO()
+    fig.canvas.print_png(buf)
+    return np.asarray(Image.open(BytesIO(buf.getvalue())))
+
+
+def test_cached_background_gives_the_same_pixels_as_a_full_draw():
+    v = descent.DescentView()
+    assert isinstance(v.fig.canvas, descent.FastCanvas) and v.fig.canvas.animated
+    for kwargs in [dict(lr=0.1), dict(lr=0.19, momentum=0.5), dict(lr=0.05, steps=60)]:
+        v.update(**kwargs)
+        cached = _pixels(v.fig)
+        assert v.fig.canvas._background is not None
+        v.fig.canvas.invalidate()
+        np.testing.assert_array_equal(cached, _pixels(v.fig))
+
+
+def test_fast_canvas_through_print_figure_and_savefig(tmp_path):
+    from io import BytesIO
+    v = descent.DescentView()
+    for bbox in ("tight", None):                  # the inline backend's two settings
+        buf = BytesIO()
+        v.fig.canvas.print_figure(buf, format="png", bbox_inches=bbox)
+        assert buf.getvalue()[1:4] == b"PNG"
+    v.fig.savefig(tmp_path / "view.png")
+    assert (tmp_path / "view.png").stat().st_size > 1000
+    assert v.path_line.get_animated()             # still excluded from the cached background
