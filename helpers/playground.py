@@ -393,6 +393,7 @@ class PlaygroundView:
             self._static = static
             self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
             rows, cols = mosaic.shape
+            self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
             self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
             self.fig.canvas.invalidate()
         self.ax_loss.set_title(f"step {pg.steps}: train {h[-1, 1]:.3f}, test {h[-1, 2]:.3f}",

@@ -108,6 +108,9 @@ def test_view_redraws_existing_artists():
     assert len(line.get_xdata()) == 2
     mosaic = units.get_array()
     assert mosaic.shape == (5 * 12 - 2, 3 * 12 - 2)     # 5 units × 3 layers, 2-pixel gaps
+    rows, cols = mosaic.shape
+    assert tuple(units.get_extent()) == (-0.5, cols - 0.5, rows - 0.5, -0.5)   # fills its axes
+    assert v.ax_units.get_xlim() == (-0.5, cols - 0.5)
     v.update(dataset="several spirals", classes=4, hidden_layers=0)
     assert "no hidden layer" in v.ax_units.get_title()
     assert v.regions.get_array().shape == (20, 20, 3)
