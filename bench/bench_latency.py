@@ -10,8 +10,9 @@ all in one JupyterLab server and one browser:
    against the targets: median < 150 ms for every widget, < 100 ms for plain line plots.
 2. The update mechanisms side by side on the same slider, in one generated notebook: the
    series' ``helpers.widgets.live`` (update the artists, PNG into an Output with
-   ``clear_output(wait=True)``), a brand-new figure per change, a PNG made without the
-   inline backend's ``bbox_inches="tight"``, a PNG pushed into an ``ipywidgets.Image``, and
+   ``clear_output(wait=True)``), the same with ``display(fig)`` (the inline backend's PNG,
+   ``bbox_inches="tight"``: two draws), a brand-new figure per change, a PNG pushed into an
+   ``ipywidgets.Image``, and
    ipympl (only if it can be imported: ``--ipympl-prefix DIR`` points at a
    ``pip install --prefix DIR --no-deps ipympl`` made for the measurement).
 3. Dragging: a slider is dragged across in 25 small steps; counted are the figures the
@@ -91,13 +92,15 @@ def m_new_figure(make):
     redraw()
     return W.VBox([s, out])
 
-def m_png_output(make):
+def m_display_fig(make):
+    """live() as it was first written: display(fig), i.e. the inline backend's PNG
+    (bbox_inches="tight": the figure is drawn twice)."""
     s, out, view = slider(), W.Output(), make()
     def redraw(_=None):
         view.update(x=s.value)
         with out:
             out.clear_output(wait=True)
-            display(Image(png(view.fig)))
+            display(view.fig)
     s.observe(redraw, names="value")
     redraw()
     return W.VBox([s, out])
@@ -167,7 +170,7 @@ class Slow:
 
 def mechanism_cells(ipympl: bool) -> list[str]:
     cells = [MECHANISMS_NB, "# m_floor none\nm_floor(None)"]
-    names = ["m_live", "m_new_figure", "m_png_output", "m_image_widget"]
+    names = ["m_live", "m_display_fig", "m_new_figure", "m_image_widget"]
     if ipympl:
         names.append("m_ipympl")
     for view in ("LineView", "PanelsView"):
@@ -214,13 +217,18 @@ def alternating_actions(page: H.NotebookPage, control: dict, n: int):
 
 
 def time_control(page, report, panel, control, n):
-    times = []
+    """Input-to-pixels times of n moves; stops early on a control whose moves leave the
+    figure as it is (a setting for the next training step, a start/stop toggle)."""
+    times, unchanged = [], 0
     for action in alternating_actions(page, control, n):
         mv = H._one_move(page, report, panel, control, action, True, 5_000)
         if mv.ms is not None:
             times.append(mv.ms)
+        unchanged += not mv.changed
         for msg in mv.problems:
             report.add(f"panel {panel['panel']}, {control['label']}: {msg}")
+        if unchanged >= 2 and not times:
+            break
     return times
 
 
@@ -275,7 +283,7 @@ def bench_notebooks(lab, ctx, n, results):
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     print(f"\n== 1. every widget of every notebook ({n} moves per control; "
           f"targets: median < {TARGET_MS} ms, < {LINE_TARGET_MS} ms for plain line plots)")
-    print(f"{'notebook':24s} {'panel/control':34s} {'median':>6s} {'worst':>6s}  "
+    print(f"{'notebook':24s} {'panel/control':30s} {'median':>6s} {'worst':>6s}  "
           f"{'drag: figs, after release, release->last':s}")
     for nb in notebooks:
         page = H.NotebookPage(lab, ctx, f"notebooks/{nb.name}")
@@ -287,13 +295,18 @@ def bench_notebooks(lab, ctx, n, results):
             panels = page.discover()
             for p in panels:
                 for c in p["controls"]:
+                    if c["kind"] == "toggle":      # start/stop (the playground's "run")
+                        continue
                     times = time_control(page, report, p, c, n)
                     med, worst = summarize(times)
-                    d = drag(page, p, c) if c["kind"] == "slider" else None
+                    d = drag(page, p, c) if c["kind"] == "slider" and times else None
                     dtxt = "" if d is None else (f"{d['figures']:3d}, {d['after_release']:2d}, "
                                                  f"{fmt(d['release_to_last_ms'])} ms")
-                    print(f"{nb.name:24s} {'cell ' + str(p['cell']) + ' ' + c['label']:34.34s} "
-                          f"{fmt(med)} {fmt(worst)}  {dtxt}", flush=True)
+                    if not times:
+                        dtxt = "figure unchanged: a setting for the next step"
+                    where = f"cell {p['cell']} {c['label']}"
+                    print(f"{nb.name[:24]:24s} {where:30.30s} {fmt(med)} {fmt(worst)}  {dtxt}",
+                          flush=True)
                     results.append({"notebook": nb.name, "cell": p["cell"],
                                     "control": c["label"], "kind": c["kind"],
                                     "median_ms": med, "worst_ms": worst, "n": len(times),
@@ -396,7 +409,7 @@ def bench_kernel_side(n, results):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-n", type=int, default=12, help="moves per control (default 12)")
+    ap.add_argument("-n", type=int, default=10, help="moves per control (default 10)")
     ap.add_argument("--only", choices=["kernel", "notebooks", "mechanisms"],
                     help="run one part")
     ap.add_argument("--ipympl-prefix", help="a `pip install --prefix` dir holding ipympl")

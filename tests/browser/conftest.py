@@ -22,7 +22,7 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/browser/" in item.nodeid.replace(os.sep, "/"):
+        if "tests/browser/test_widgets_browser.py" in item.nodeid.replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
 
 
