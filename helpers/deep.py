@@ -575,52 +575,93 @@ def signal_stds(model, X=None) -> np.ndarray:
 
 class GradientNormView:
     """Signal size (left) and gradient norm (right) per layer, for plain networks of
-    several depths, as the activation and the initialisation gain change."""
+    several depths, as the activation and the initialisation gain change.
+
+    The networks' weights are drawn once (standard normal, a fixed seed per depth) and
+    scaled by ``gain/√fan-in`` on each update, so moving the gain slider changes only the
+    scale, not the random draw. The numbers that change go in ``caption()`` (shown under the
+    figure by ``live(..., text=view.caption)``), not in titles: text is the slowest thing
+    to draw.
+    """
 
     def __init__(self, activation: str = "tanh", scale: float = 1.0, depths=(10, 50, 100),
-                 width: int = 32, figsize=(9, 3.4), dpi: int = 72):
+                 width: int = 32, figsize=(9.6, 3.3), dpi: int = 72):
         self.depths, self.width = tuple(depths), width
         self.X, self.target = _probe(width)
+        self.nets = {}                                  # (activation, depth) -> network
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FastCanvas(self.fig)   # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
         self.sig_lines, self.grad_lines = [], []
         for i, d in enumerate(self.depths):
             (ls,) = self.ax_sig.plot([], [], color=f"C{i}", lw=1.5, label=f"{d} layers")
-            (lg,) = self.ax_grad.plot([], [], color=f"C{i}", lw=1.5, label=f"{d} layers")
+            (lg,) = self.ax_grad.plot([], [], color=f"C{i}", lw=1.5)
             self.sig_lines.append(ls)
             self.grad_lines.append(lg)
         self.ax_sig.set(yscale="log", xlabel="layer", ylabel="std of the layer's output",
                         xlim=(1, max(self.depths)), ylim=(1e-30, 1e30))
         self.ax_grad.set(yscale="log", xlabel="layer", ylabel="gradient norm ‖∂L/∂W‖",
                          ylim=(1e-30, 1e30))
+        self.ax_sig.set_title("forward: the signal", fontsize=10)
+        self.ax_grad.set_title("backward: the gradient", fontsize=10)
         for ax in (self.ax_sig, self.ax_grad):
             ax.grid(True, alpha=0.3)
-            sparse_log_ticks(ax, 4)
-        self.ax_grad.legend(fontsize=8, loc="lower right")
+            sparse_log_ticks(ax, 7)           # static (cached), so labels cost nothing
+        self.fig.legend(loc="outside right upper", fontsize=8)
         self.update(activation=activation, scale=scale)
         fewer_ticks(self.fig)
-        self.fig.canvas.set_animated([*self.sig_lines, *self.grad_lines, self.ax_sig.title,
-                                      self.ax_grad.title, self.ax_grad.get_legend()])
+        self.fig.canvas.set_animated([*self.sig_lines, *self.grad_lines])
         freeze_layout(self.fig)
 
+    def _network(self, activation, depth):
+        key = (activation, depth)
+        if key not in self.nets:
+            net = plain_network(depth, self.width, activation, 1.0, n_in=self.width,
+                                seed=depth)
+            lins = [m for m in net.layers[:-1] if isinstance(m, nn.Linear)]
+            # gain 1: W = Z/√fan-in; keep Z·(1/√fan-in) to rescale by the gain later
+            self.nets[key] = (net, lins, [m.W.data.copy() for m in lins])
+        return self.nets[key]
+
     def update(self, activation: str = "tanh", scale: float = 1.0):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation: got {activation!r}, expected one of "
+                             f"{sorted(ACTIVATIONS)}")
+        self.activation, self.scale = activation, scale
         self.results = {}
+        loss = nn.MSE()
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             for d, ls, lg in zip(self.depths, self.sig_lines, self.grad_lines):
-                net = plain_network(d, self.width, activation, scale, n_in=self.width, seed=d)
-                sig = signal_stds(net, self.X)
-                g = gradient_norms(net, self.X, self.target)
+                net, lins, unit = self._network(activation, d)
+                for lin, W1 in zip(lins, unit):
+                    np.multiply(W1, scale, out=lin.W.data)
+                net.zero_grad()
+                H, sig = self.X, []
+                for layer in net.layers:            # one forward pass, recording the signal
+                    H = layer.forward(H)
+                    if not isinstance(layer, nn.Linear):
+                        sig.append(float(np.std(H)))
+                if np.all(np.isfinite(H)):
+                    loss.forward(H, self.target)
+                    net.backward(loss.backward(), input_grad=False)
+                    g = np.array([float(np.linalg.norm(m.W.grad)) for m in lins])
+                else:
+                    g = np.full(d, np.nan)
+                sig = np.array(sig)
                 self.results[d] = (sig, g)
                 layers = np.arange(1, d + 1)
                 ls.set_data(layers, np.maximum(sig, 1e-300))
                 lg.set_data(layers, np.maximum(g, 1e-300))
-        g100 = self.results[self.depths[-1]][1]
-        self.ax_sig.set_title(f"{activation}, weights N(0, {scale:.2f}²/fan-in): forward",
-                              fontsize=10)
-        self.ax_grad.set_title(f"backward, {self.depths[-1]} layers: layer 1 {g100[0]:.0e}, "
-                               f"layer {self.depths[-1]} {g100[-1]:.0e}", fontsize=10)
         return self.fig
+
+    def caption(self) -> str:
+        """The numbers behind the picture: first and last layer of each depth."""
+        lines = [f"{self.activation}, weights N(0, {self.scale:.2f}²/fan-in)"]
+        for d in self.depths:
+            sig, g = self.results[d]
+            lines.append(f"{d:4} layers: signal std {sig[0]:.1e} -> {sig[-1]:.1e}, "
+                         f"‖∂L/∂W‖ layer 1 {g[0]:.1e}, layer {d} {g[-1]:.1e}")
+        return "\n".join(lines)
 
 
 def init_table(depth: int = 50, width: int = 64, seed: int = 0):

@@ -342,10 +342,9 @@ class PlaygroundView:
         self._static = None
         self.update()
         fewer_ticks(self.fig, 4)
-        self.fig.canvas.set_animated([
-            self.regions, self.train_pts, self.test_pts, self.message, self.units_img,
-            self.train_line, self.test_line, self.ax_loss.get_legend(), self.ax.title,
-            self.ax_units.title, self.ax_loss.title])
+        self.fig.canvas.set_animated([self.regions, self.train_pts, self.test_pts,
+                                      self.message, self.units_img, self.train_line,
+                                      self.test_line])
         freeze_layout(self.fig)
 
     def _draw_data(self):
@@ -378,8 +377,6 @@ class PlaygroundView:
         mosaic = _mosaic(maps, self.tile)
         self.units_img.set_data(mosaic)
         c = pg.config
-        self.ax_units.set_title(f"{c.hidden_layers} hidden layers × {c.units} units"
-                                if maps else "no hidden layer", fontsize=9)
         h = np.array(pg.history, dtype=float)
         self.train_line.set_data(h[:, 0], h[:, 1])
         self.test_line.set_data(h[:, 0], h[:, 2])
@@ -388,17 +385,18 @@ class PlaygroundView:
         # axis limits in round steps, so that they (and the cached background) rarely change
         xmax = 100 * 2 ** max(0, math.ceil(math.log2(max(h[-1, 0], 1) / 100)))
         ymax = 0.25 * math.ceil(max(top * 1.05, 0.1) / 0.25)
-        static = (pg.data_version, mosaic.shape, xmax, ymax)
+        static = (pg.data_version, mosaic.shape, xmax, ymax, c.hidden_layers, c.units)
         if static != self._static:                # the axes change: redraw everything
             self._static = static
+            self.ax.set_title(f"data set: {c.dataset}", fontsize=9)
+            self.ax_units.set_title(f"{c.hidden_layers} hidden layers × {c.units} units"
+                                    if maps else "no hidden layer", fontsize=9)
             self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
             rows, cols = mosaic.shape
             self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
             self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
             self.fig.canvas.invalidate()
-        self.ax_loss.set_title(f"step {pg.steps}: train {h[-1, 1]:.3f}, test {h[-1, 2]:.3f}",
-                               fontsize=9)
-        self.ax.set_title(f"{c.dataset}: test accuracy {pg.accuracy('test'):.0%}", fontsize=9)
+
         if pg.diverged:
             self.message.set_text("Training diverged:\nthe loss blew up.\n"
                                   "Lower the learning rate\nand press reset.")
@@ -407,6 +405,14 @@ class PlaygroundView:
                                   "learning rate and reset.")
         self.message.set_visible(bool(pg.diverged or pg.warning))
         return self.fig
+
+    def caption(self) -> str:
+        """The numbers of the current state (the panel shows them under the figure: text
+        that changes at every step is cheaper there than drawn in the figure)."""
+        pg = self.pg
+        step, train, test = pg.history[-1]
+        return (f"step {step}: loss train {train:.3f}, test {test:.3f}; accuracy train "
+                f"{pg.accuracy('train'):.0%}, test {pg.accuracy('test'):.0%}")
 
 
 def _png(fig) -> bytes:
@@ -461,8 +467,7 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20,
     def redraw():
         view.update()
         image.value = _png(view.fig)
-        msg = f"step {pg.steps} · train accuracy {pg.accuracy('train'):.0%} · " \
-              f"test accuracy {pg.accuracy('test'):.0%}"
+        msg = view.caption()
         if pg.diverged or pg.warning:
             msg = f"<b style='color:darkred'>{pg.diverged or pg.warning}</b>"
         status.value = msg
