@@ -196,13 +196,14 @@ def main(argv=None):
         t_inl = median_ms(redraw_inline, values, args.repeat)
         t_tight = median_ms(redraw_tight, values, max(1, args.repeat // 2))
         ok = t_up <= TARGET_MS
-        met &= ok
+        if name.startswith(("04", "05")):
+            met &= ok
         print(f"{name:32} {t_up:8.1f} {t_cpu:8.1f} {t_new:8.1f} {t_new / t_up:5.1f}× "
               f"{t_inl:8.1f} {t_tight:8.1f}  "
               f"{'met' if ok else 'MISSED'}")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
-    print("all widgets meet the 50 ms target" if met else
-          "some widgets miss the 50 ms target (see MISSED)")
+    print("every widget of notebooks 04 and 05 meets the 50 ms target" if met else
+          "some widgets of notebooks 04 and 05 miss the 50 ms target (see MISSED)")
     return 0
 
 
