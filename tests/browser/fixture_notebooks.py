@@ -66,7 +66,9 @@ reset = W.Button(description="reset")
 def on_reset(_):
     controls["a"].value, controls["k"].value = 1.0, 1
 reset.on_click(on_reset)
-W.VBox([reset, panel])
+play = W.Play(value=1, min=1, max=4, interval=300)
+W.jslink((play, "value"), (controls["k"], "value"))
+W.VBox([W.HBox([reset, play]), panel])
 ''',
     # a PNG pushed into an ipywidgets.Image (a new blob: URL each time), as the playground does
     '''\

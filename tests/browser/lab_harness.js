@@ -69,6 +69,7 @@
     ['togglebuttons', '.widget-toggle-buttons', 'button'],
     ['radio', '.widget-radio', 'input[type=radio]'],
     ['button', 'button.widget-button:not(.widget-toggle-button)', null],
+    ['play', '.widget-play', 'button'],   // acted on: its first button (play), then pause
   ];
 
   // ipympl draws each new frame onto a <canvas> with drawImage: no DOM change to observe.
@@ -185,6 +186,10 @@
             for (const wel of o.querySelectorAll(wsel)) {
               if (wel.closest('.widget-output')) continue;   // a widget shown inside the figure area
               const targets = tsel ? [...wel.querySelectorAll(tsel)] : [wel];
+              if (kind === 'play') {
+                if (targets[1]) targets[1].setAttribute('data-nbh-pause', `p${p}c${controls.length}`);
+                targets.splice(1);
+              }
               const clean = (x) => (x || '').replace(/[\u200b\s]+/g, ' ').trim();
               const label = clean((wel.querySelector('.widget-label') || {}).textContent) ||
                 clean((wel.querySelector('span[title]') || {}).textContent) ||

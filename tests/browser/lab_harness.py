@@ -358,16 +358,18 @@ class NotebookPage:
             return f"the kernel did not answer within {timeout_ms / 1000:.0f} s"
         return None
 
-    def wait_figure_change(self, panel: int, before: str, timeout_ms: int) -> bool:
+    def wait_figure_change(self, panel: int, before: str, timeout_ms: int,
+                           settle: bool = True) -> bool:
         """True as soon as the panel's figure differs from ``before``; False once the panel
         has been still for ``QUIET_MS`` after the kernel's answer (or after the timeout)."""
         js = """([p, s, quiet]) => {
             const now = window.__nbh.state(p).sig;
             if (now !== s && !now.includes('loading')) return 'changed';
-            return window.__nbh.settled(p, quiet) ? 'same' : false;
+            return quiet > 0 && window.__nbh.settled(p, quiet) ? 'same' : false;
         }"""
         try:
-            handle = self.page.wait_for_function(js, arg=[panel, before, QUIET_MS],
+            handle = self.page.wait_for_function(js, arg=[panel, before,
+                                                          QUIET_MS if settle else 0],
                                                  timeout=timeout_ms)
             return handle.json_value() == "changed"
         except Exception:  # noqa: BLE001 - playwright TimeoutError: no change
@@ -419,6 +421,8 @@ def plan(page: NotebookPage, control: dict) -> list[tuple[str, str]]:
         return [] if checked else [("click", "select")]
     if kind == "button":
         return [("click", "click")]
+    if kind == "play":
+        return [("play", "play, then pause")]
     return []
 
 
@@ -427,6 +431,8 @@ def perform(page: NotebookPage, control: dict, action: tuple[str, str]):
     loc = page.page.locator(f'[data-nbh="{control["id"]}"]')
     if how == "key":
         loc.press(what)
+    elif how == "play":
+        loc.click()
     elif how == "select":
         loc.select_option(what)
     else:
@@ -491,7 +497,13 @@ def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> M
     trouble = page.wait_round_trip(sent0)
     if trouble:
         mv.problems.append(trouble)
-    if p["outputs"] or page.state(pid)["total"]:
+    if action[0] == "play":
+        # the animation's first frame comes one interval later: wait for it, then pause
+        mv.changed = page.wait_figure_change(pid, before["sig"], 15_000, settle=False)
+        page.page.locator(f'[data-nbh-pause="{control["id"]}"]').click()
+        sent = page.sent_count()
+        page.wait_round_trip(sent - 1)
+    elif p["outputs"] or page.state(pid)["total"]:
         mv.changed = page.wait_figure_change(pid, before["sig"], change_timeout_ms)
     if measure:
         if mv.changed:

@@ -47,7 +47,7 @@ def test_harness_passes_a_working_panel(fixtures, open_page):
     check_notebook(page, report)
     assert not report.problems, _fail_message(report)
     kinds = {c["kind"] for p in report.panels for c in p["controls"]}
-    assert kinds == {"slider", "dropdown", "checkbox", "toggle", "button"}
+    assert kinds == {"slider", "dropdown", "checkbox", "toggle", "button", "play"}
     assert len(report.moves) >= 18 and all(m.changed for m in report.moves)
     assert [p["outputs"] for p in report.panels] == [1, 0]   # an Output, then an Image
 
