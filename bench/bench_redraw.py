@@ -7,11 +7,10 @@ values, measured three ways side by side in one process:
   ``fig.canvas.print_png`` into a BytesIO: what the series does (target: ≤ 50 ms median);
 * ``new fig`` — a brand-new figure from the view's constructor for every value, then
   ``print_png`` (the layout engine is left on, as a plain figure function would have it);
-* ``inline`` — ``update``, then rendered as the inline backend renders a displayed figure
-  (``print_figure``) with ``bbox_inches=None``, as notebooks 04 and 05 configure it: what a
-  learner's kernel does in ``helpers.widgets.live``;
-* ``tight`` — the same with the inline backend's default ``bbox_inches="tight"`` (a
-  changed figure size, so every draw is a full one, twice).
+* ``live`` — ``update``, then the PNG as ``helpers.widgets.live`` makes it
+  (``fig.savefig(buf, format="png", dpi=fig.dpi)``): what a learner's kernel does;
+* ``tight`` — ``update``, then the PNG as the inline backend makes it for ``display(fig)``
+  (``bbox_inches="tight"``: a changed figure size, so every draw is a full one, twice).
 
 Usage: ``python bench/bench_redraw.py [--repeat N]``. Prints a table (medians in ms) and the
 ratio new/update; a machine shared with other jobs inflates every number (the load average is
@@ -50,12 +49,18 @@ def png(fig) -> bytes:
     return buf.getvalue()
 
 
-def inline_png(fig, bbox_inches=None) -> bytes:
-    """As IPython's inline backend renders a displayed figure (``print_figure`` with the
-    figure's colours and dpi); notebooks 04/05 set ``bbox_inches`` None, the default is
-    "tight"."""
+def live_png(fig) -> bytes:
+    """As ``helpers.widgets.live`` renders a view's figure for its output area."""
     buf = BytesIO()
-    fig.canvas.print_figure(buf, format="png", bbox_inches=bbox_inches, dpi=fig.dpi,
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return buf.getvalue()
+
+
+def inline_png(fig) -> bytes:
+    """As IPython's inline backend renders a displayed figure (``display(fig)``, a figure
+    at the end of a cell): ``print_figure`` with ``bbox_inches="tight"``."""
+    buf = BytesIO()
+    fig.canvas.print_figure(buf, format="png", bbox_inches="tight", dpi=fig.dpi,
                             facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
     return buf.getvalue()
 
@@ -161,7 +166,7 @@ def main(argv=None):
     print("medians in ms; 'update' and 'new fig' are wall time, 'upd CPU' the process's CPU "
           "time for 'update'")
     header = (f"{'widget':32} {'update':>8} {'upd CPU':>8} {'new fig':>8} {'ratio':>6} "
-              f"{'inline':>8} {'tight':>8}  target")
+              f"{'live':>8} {'tight':>8}  target")
     print(header)
     print("-" * len(header))
     met = True
@@ -182,18 +187,18 @@ def main(argv=None):
                 FigureCanvasAgg(fig)
             png(fig)
 
-        def redraw_inline(v, view=view):
+        def redraw_live(v, view=view):
             view.update(**v)
-            inline_png(view.fig)
+            live_png(view.fig)
 
         def redraw_tight(v, view=view):
             view.update(**v)
-            inline_png(view.fig, "tight")
+            inline_png(view.fig)
 
         t_up = median_ms(redraw, values, args.repeat)
         t_cpu = median_ms(redraw, values, args.repeat, time.process_time)
         t_new = median_ms(rebuild, values, max(1, args.repeat // 2))
-        t_inl = median_ms(redraw_inline, values, args.repeat)
+        t_inl = median_ms(redraw_live, values, args.repeat)
         t_tight = median_ms(redraw_tight, values, max(1, args.repeat // 2))
         ok = t_up <= TARGET_MS
         if name.startswith(("04", "05")):
