@@ -6,8 +6,9 @@ requirements.txt alone, then every notebook executed); these tests keep the file
 """
 
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = {"torch", "tensorflow", "jax", "graphviz", "micrograd", "autograd", "sympy",
@@ -31,7 +32,7 @@ def test_requirements_are_ranges_and_light():
         if req.startswith("-"):
             continue
         name = re.split(r"[<>=!~\[ ]", req)[0].lower()
-        assert name not in HEAVY, f"{name} is a test or benchmark tool: keep it out of requirements.txt"
+        assert name not in HEAVY, f"{name} is a test or benchmark tool: not for requirements.txt"
         assert "==" not in req, f"exact pin {req!r}: use a version range"
 
 
