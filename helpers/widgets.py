@@ -48,18 +48,22 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
     def values():
         return {name: w.value for name, w in controls.items()}
 
-    def redraw(_change=None):
-        vals = values()
-        view.update(**vals)
+    def render():
         if text is not None:
             caption.value = f"<pre style='margin:0'>{text()}</pre>"
-        with out:
-            out.clear_output(wait=True)
-            display(Image(data=_png(view.fig), format="png"))
+        out.clear_output(wait=True)
+        display(Image(data=_png(view.fig), format="png"))
+
+    def redraw(_change=None):
+        with out:   # inside the output area, so an error in update() shows its traceback there
+            view.update(**values())
+            render()
 
     for w in controls.values():
         w.observe(redraw, names="value")
     boxes = list(controls.values())
     rows = [W.HBox(boxes[i:i + columns]) for i in range(0, len(boxes), columns)]
-    redraw()
+    view.update(**values())   # the first draw outside: a broken view fails its own cell
+    with out:
+        render()
     return W.VBox([*rows, out, caption])

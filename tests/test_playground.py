@@ -156,7 +156,11 @@ def test_run_trains_in_chunks_until_paused():
         await asyncio.sleep(0.1)
         return view.pg.steps
 
-    steps = asyncio.run(click_run_then_pause())
+    # A loop of its own, in a thread: another test (Playwright's sync API) may already run
+    # an event loop in this thread, and asyncio.run() refuses to nest.
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        steps = pool.submit(asyncio.run, click_run_then_pause()).result(timeout=60)
     assert steps >= 15 and steps % 5 == 0
     assert view.pg.steps == steps                 # paused: no more steps
     assert run.description == "run"
