@@ -20,7 +20,7 @@ help:  ## list the targets
 	@echo "make lab      build .venv if needed and open JupyterLab on the series"
 	@echo "make test     build .venv if needed and run every test (unit, nbval, browser)"
 	@echo "make execute  re-run every notebook top to bottom in a fresh kernel, in place"
-	@echo "make lint     ruff on helpers/, tests/, bench/ and the notebooks"
+	@echo "make lint     ruff on helpers/, tests/, bench/, tools/ and the notebooks"
 	@echo "make bench    side-by-side benchmarks (installs the optional bench extra)"
 	@echo "make binder-check  what Binder does: a fresh venv from requirements.txt runs every notebook"
 	@echo "make clean    remove .venv and caches"
@@ -30,10 +30,20 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# nbgrader (a test tool here) would add instructor menus to every learner's JupyterLab:
+	@# keep them off in this venv (docs/instructors.md says how to turn them on).
+	-@$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	-@for e in formgrader validate_assignment assignment_list course_list; do \
+	    $(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$e >/dev/null 2>&1; done
+	@# No "would you like news?" pop-up over the lesson.
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}' \
+	    > $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_index.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
+	    --LabApp.default_url=/lab/tree/notebooks/00_index.ipynb
 
 # One pytest run: the unit tests under tests/ and nbval (strict) on every notebook.
 # The sanitize file lists what is genuinely volatile, with reasons.
@@ -56,7 +66,7 @@ execute: $(STAMP)
 	done
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests bench notebooks
+	$(BIN)/ruff check helpers tests bench tools notebooks
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
