@@ -45,3 +45,15 @@ def test_package_dependencies_are_ranges():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     deps = meta["dependencies"] + [d for ds in meta["optional-dependencies"].values() for d in ds]
     assert not [d for d in deps if "==" in d], "use version ranges, not exact pins"
+
+
+def test_every_subpackage_is_installed():
+    """`pip install .` (a wheel, as opposed to the editable install of requirements.txt)
+    must carry every package under helpers/, e.g. helpers.exercises."""
+    from setuptools import find_packages
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    find = conf["setuptools"]["packages"]["find"]
+    installed = set(find_packages(str(ROOT), include=find["include"]))
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts)
+               for p in (ROOT / "helpers").rglob("__init__.py")}
+    assert on_disk <= installed, f"not installed by pip install .: {sorted(on_disk - installed)}"
