@@ -66,3 +66,24 @@ def test_index_links_every_notebook():
     linked = set(re.findall(r"\]\(([\w-]+\.ipynb)[#)]", text))
     missing = {p.name for p in NOTEBOOKS} - {"00_index.ipynb"} - linked
     assert not missing, f"00_index.ipynb does not link {sorted(missing)}"
+
+
+def sanitize(text):
+    """Apply tests/nbval_sanitize.cfg as nbval does (each regex/replace pair, in order)."""
+    lines = (ROOT / "tests" / "nbval_sanitize.cfg").read_text(encoding="utf-8").splitlines()
+    pairs = [(a.split(":", 1)[1].strip(), b.split(":", 1)[1].strip())
+             for a, b in zip(lines, lines[1:]) if a.startswith("regex:")]
+    assert pairs, "no regex/replace pairs in the sanitize file"
+    for regex, replace in pairs:
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def test_sanitize_hides_only_what_is_volatile():
+    assert sanitize("forward 0.018 s, backward 0.007 s") == "forward <TIME>, backward <TIME>"
+    assert sanitize("NumPy is 670× faster") == "NumPy is <RATIO>× faster"
+    assert sanitize("<Value at 0x7f3a12>") == "<Value at <ADDRESS>>"
+    for kept in ["f'(g(x))·g'(x) = 0.958851 × 0.877583 = 0.841471",   # the chain rule itself
+                 "dy/dx = 1.817016 × 0.802096 × 1.600000 = 2.331873",
+                 "after 300 steps", "<Figure size 1200x400 with 3 Axes>"]:
+        assert sanitize(kept) == kept
