@@ -62,7 +62,7 @@ execute: $(STAMP)
 	@for nb in $(NOTEBOOKS); do \
 	    echo "executing $$nb"; \
 	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	        --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 "$$nb" || exit 1; \
+	        --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 "$$nb" || exit 1; \
 	done
 
 lint: $(STAMP)
