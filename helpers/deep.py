@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import nn, optim
-from .descent import FastCanvas, fewer_ticks, freeze_layout, sparse_log_ticks
+from .plots import FastCanvas, fewer_ticks, freeze_layout, sparse_log_ticks
 
 __all__ = [
     "Residual", "linear_layers", "n_params", "breakpoints", "count_pieces",

@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import data, nn, optim
-from .descent import FastCanvas, fewer_ticks, freeze_layout
+from .plots import FastCanvas, fewer_ticks, freeze_layout
 
 __all__ = ["DATASETS", "Config", "Playground", "PlaygroundView", "playground_panel",
            "RECIPES", "train_recipe"]
@@ -418,7 +418,7 @@ class PlaygroundView:
 def _png(fig) -> bytes:
     from io import BytesIO
     buf = BytesIO()
-    fig.canvas.print_png(buf)             # zlib level 1: see helpers.descent.FastCanvas
+    fig.canvas.print_png(buf)             # zlib level 1: see helpers.plots.FastCanvas
     return buf.getvalue()
 
 

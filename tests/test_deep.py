@@ -273,15 +273,7 @@ def test_class_separation_of_known_clusters():
     assert deep.class_separation(H, y) == pytest.approx(25.0)
 
 
-def test_views_cache_their_background_correctly():
-    from io import BytesIO
-
-    from PIL import Image
-
-    def pixels(fig):
-        buf = BytesIO()
-        fig.canvas.print_png(buf)
-        return np.asarray(Image.open(BytesIO(buf.getvalue())))
+def test_views_cache_their_background_correctly(pixels):
     g = deep.GradientNormView(depths=(5, 20), width=8)
     z = deep.ZigzagView()
     for view, kwargs in [(g, dict(activation="relu", scale=2.0)), (z, dict(depth=5, width=3))]:

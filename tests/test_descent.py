@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from helpers import descent  # noqa: E402
+from helpers.plots import FastCanvas  # noqa: E402
 
 
 @pytest.mark.parametrize("name", sorted(descent.SURFACES))
@@ -94,24 +95,15 @@ def test_gallery_one_panel_per_learning_rate():
     assert len(fig.axes) == 2 and "zig-zags" in fig.axes[1].get_title()
 
 
-def _pixels(fig):
-    from io import BytesIO
-
-    from PIL import Image
-    buf = BytesIO()
-    fig.canvas.print_png(buf)
-    return np.asarray(Image.open(BytesIO(buf.getvalue())))
-
-
-def test_cached_background_gives_the_same_pixels_as_a_full_draw():
+def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels):
     v = descent.DescentView()
-    assert isinstance(v.fig.canvas, descent.FastCanvas) and v.fig.canvas.animated
+    assert isinstance(v.fig.canvas, FastCanvas) and v.fig.canvas.animated
     for kwargs in [dict(lr=0.1), dict(lr=0.19, momentum=0.5), dict(lr=0.05, steps=60)]:
         v.update(**kwargs)
-        cached = _pixels(v.fig)
+        cached = pixels(v.fig)
         assert v.fig.canvas._background is not None
         v.fig.canvas.invalidate()
-        np.testing.assert_array_equal(cached, _pixels(v.fig))
+        np.testing.assert_array_equal(cached, pixels(v.fig))
 
 
 def test_fast_canvas_through_print_figure_and_savefig(tmp_path):

@@ -166,15 +166,7 @@ def test_run_trains_in_chunks_until_paused():
     assert run.description == "run"
 
 
-def test_cached_background_matches_a_full_draw_after_every_kind_of_change():
-    from io import BytesIO
-
-    from PIL import Image
-
-    def pixels(fig):
-        buf = BytesIO()
-        fig.canvas.print_png(buf)
-        return np.asarray(Image.open(BytesIO(buf.getvalue())))
+def test_cached_background_matches_a_full_draw_after_every_kind_of_change(pixels):
     v = PlaygroundView(Playground(), res=16, tile=8)
     for change in [dict(), dict(hidden_layers=5), dict(dataset="spiral"), dict(lr=10.0)]:
         v.pg.step(40)
