@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 from matplotlib.figure import Figure
 
-from .plots import FONT, PALETTE, new_figure, style_axis
+from .plots import FONT, PALETTE, FastCanvas, fewer_ticks, freeze_layout, new_figure, style_axis
 
 # --------------------------------------------------------------------------------------
 # Small helpers: checking inputs, formatting numbers
@@ -370,6 +370,7 @@ class ChainRuleView:
                  x: float = 0.5, half_width: float = 1.5):
         self.half_width = check_step(half_width, "ChainRuleView")
         self.fig = new_figure(3, 1, width=12.0, height=4.0)
+        FastCanvas(self.fig)        # zlib-1 PNGs; the titles and frames are drawn once
         self.axes = dict(zip(("g", "f", "y"), self.fig.axes, strict=True))
         self.curves, self.tangents, self.points, self.runs, self.rises = {}, {}, {}, {}, {}
         self.notes, self.labels = {}, {}
@@ -396,7 +397,16 @@ class ChainRuleView:
                                       fontsize=FONT["note"], color=PALETTE["tangent"],
                                       bbox=dict(facecolor="white", edgecolor="none",
                                                 alpha=0.85, pad=1.5))
+        fewer_ticks(self.fig, 6)
+        # Everything in the panels moves with x (the axes' limits follow it); only the
+        # titles and the frames stay, and they are drawn once (see FastCanvas).
+        moving = [ax.xaxis for ax in self.fig.axes] + [ax.yaxis for ax in self.fig.axes]
+        for key in self.axes:
+            moving += [self.curves[key], self.tangents[key], self.runs[key], self.rises[key],
+                       self.points[key], *self.labels[key], self.notes[key]]
+        self.fig.canvas.set_animated(moving)
         self.slopes: Slopes | None = None
+        self._layout_key = None
         self.update(f=f, g=g, x=x)
 
     def update(self, f: str | Function | None = None, g: str | Function | None = None,
@@ -455,6 +465,29 @@ class ChainRuleView:
             self.notes[key].set_text(notes[key])
             if ax.get_title() != titles[key]:      # mathtext: re-set only when f or g change
                 ax.set_title(titles[key], fontsize=FONT["title"])
+        self._lay_out()
+
+    def _lay_out(self):
+        """Constrained layout only when what it depends on changes: the titles (f or g), or
+        a tick label wider than any the layout has made room for. Otherwise the layout stays
+        frozen, and a move of x draws once without measuring every label again (that
+        measuring is about half the time of a draw)."""
+        titles = [ax.get_title() for ax in self.fig.axes]
+        widths = []
+        for ax in self.fig.axes:
+            lo, hi = ax.get_ylim()
+            locs = [t for t in ax.yaxis.get_majorticklocs() if lo <= t <= hi]
+            labels = ax.yaxis.get_major_formatter().format_ticks(locs)
+            widths.append(max(map(len, labels), default=0))
+        if self._layout_key is not None:
+            old_titles, room = self._layout_key
+            if titles == old_titles and all(w <= r for w, r in zip(widths, room)):
+                return
+        self._layout_key = (titles, widths)          # the room this layout makes
+        # w_pad: room for half a tick label at the right end of each x axis, which comes
+        # and goes as x moves
+        self.fig.set_layout_engine("constrained", w_pad=0.16)
+        freeze_layout(self.fig)      # lays out (one full draw), then keeps that layout
 
     def slopes_text(self) -> str:
         """The three slopes at the current f, g and x (the widget's caption)."""

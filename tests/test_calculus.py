@@ -280,6 +280,56 @@ def test_view_bad_update_leaves_view_unchanged():
     assert_view_matches(view, "square", "sin", 0.5)
 
 
+def test_view_cached_drawing_matches_a_full_draw(pixels):
+    """The view draws its titles and frames once (FastCanvas): after every kind of change
+    the cached drawing must equal a full one, pixel for pixel."""
+    view = C.ChainRuleView()
+    for change in [dict(x=1.0), dict(x=-2.0), dict(f="exp"), dict(g="tanh", x=2.5),
+                   dict(f="sigmoid", g="square", x=0.05)]:
+        view.update(**change)
+        cached = pixels(view.fig)
+        view.fig.canvas.invalidate()
+        np.testing.assert_array_equal(cached, pixels(view.fig))
+
+
+def _label_boxes(fig):
+    """Window extents of every axes' tick labels and axis labels, per axes."""
+    def drawn(labels, locs, limits):             # matplotlib draws the ticks inside limits
+        lo, hi = sorted(limits)
+        return [t for t, loc in zip(labels, locs) if lo - 1e-9 <= loc <= hi + 1e-9]
+
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for ax in fig.axes:
+        texts = [ax.yaxis.label, ax.xaxis.label,
+                 *drawn(ax.get_yticklabels(), ax.get_yticks(), ax.get_ylim()),
+                 *drawn(ax.get_xticklabels(), ax.get_xticks(), ax.get_xlim())]
+        boxes.append([t.get_window_extent(renderer) for t in texts
+                      if t.get_visible() and t.get_text()])
+    return boxes
+
+
+@pytest.mark.parametrize("f,g", [("exp", "exp"), ("sigmoid", "tanh"), ("square", "cube")])
+def test_view_labels_stay_inside_their_panel_while_x_moves(pixels, f, g):
+    """The layout is frozen between moves of x; it must still make room for wider tick
+    labels when they come (no label over the neighbouring panel or off the figure)."""
+    view = C.ChainRuleView()
+    view.update(f=f, g=g)
+    for x in np.linspace(-2.5, 2.5, 21):
+        view.update(x=float(x))
+        pixels(view.fig)                          # draw, as the widget does
+        boxes = _label_boxes(view.fig)
+        width = view.fig.bbox.width
+        for i, panel in enumerate(boxes):
+            left = min(b.x0 for b in panel)
+            assert left >= -0.5, f"x={x}: a label of panel {i} is cut off at the left"
+            assert max(b.x1 for b in panel) <= width + 0.5
+            if i > 0:
+                previous = max([view.fig.axes[i - 1].bbox.x1] + [b.x1 for b in boxes[i - 1]])
+                assert left >= previous - 0.5, (
+                    f"x={x}: the labels of panel {i} run into panel {i - 1}")
+
+
 def test_chain_rule_figure():
     fig = C.chain_rule_figure("sin", "square", 0.9)
     assert isinstance(fig, Figure) and len(fig.axes) == 3
