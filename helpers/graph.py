@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from helpers.autodiff import Value, topological_order
-from helpers.plots import PALETTE
+from helpers.plots import PALETTE, FastCanvas
 
 __all__ = ["layout", "draw_graph", "draw_dot", "backward_steps", "format_steps", "BackwardView",
            "Step"]
@@ -231,6 +231,7 @@ class _Drawing:
         grad line at all (name and data only)."""
         self.ax, self.lay = ax, lay
         self.box, self.grad_text, self.edges, self.edge_labels = {}, {}, {}, {}
+        self.node_texts = []                              # name and data lines of each box
         ax.set_axis_off()
         for v in lay.order:                               # edges first, boxes on top
             if not v._prev:
@@ -273,11 +274,13 @@ class _Drawing:
             self.box[v] = box
             name = lay.names[v]
             dy = 0.3 if show_grad is not None else 0.16      # two lines or three
-            ax.text(x, y + dy, name, ha="center", va="center", fontsize=font,
-                    fontweight="bold" if v.label else "normal", zorder=5,
-                    color=COLOURS["text"] if v.label else COLOURS["muted"])
-            ax.text(x, y + dy - 0.3, f"data {fmt(v.data)}", ha="center", va="center",
-                    fontsize=font - 0.5, color=COLOURS["text"], zorder=5, family="monospace")
+            self.node_texts += [
+                ax.text(x, y + dy, name, ha="center", va="center", fontsize=font,
+                        fontweight="bold" if v.label else "normal", zorder=5,
+                        color=COLOURS["text"] if v.label else COLOURS["muted"]),
+                ax.text(x, y + dy - 0.3, f"data {fmt(v.data)}", ha="center", va="center",
+                        fontsize=font - 0.5, color=COLOURS["text"], zorder=5,
+                        family="monospace")]
             gt = ax.text(x, y - 0.3, f"grad {fmt(v.grad)}" if show_grad else "",
                          ha="center", va="center", fontsize=font - 0.5, zorder=5,
                          color=COLOURS["grad"], family="monospace")
@@ -370,6 +373,13 @@ class BackwardView:
             x += (len(text) * 0.066 + 0.35) / fig_w
         self.fig.text(x, 0.2 / height, "blue tags: local derivatives", fontsize=8.5,
                       va="center", color=COLOURS["source_edge"])
+        # The op circles, their arrows and the legend never change: FastCanvas draws them
+        # once. Everything a step restyles is listed here, in drawing order (edges under
+        # boxes, boxes under their text); the texts ride on the boxes, so they are redrawn too.
+        d = self.drawing
+        FastCanvas(self.fig, animated=[*d.edges.values(), *d.box.values(), *d.node_texts,
+                                       *d.grad_text.values(), *d.edge_labels.values(),
+                                       self.heading, self.formula])
         self.step = None
         self.update(step=step)
 

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
@@ -141,6 +142,19 @@ def test_backward_view_shows_local_derivatives_on_the_edges_of_the_current_node(
     shown = sorted(lab.get_text() for lab in view.drawing.edge_labels.values()
                    if lab.get_visible())
     assert shown == ["1.0000", "2.0000"]                  # dc/db = 1, dd/db = a = 2
+
+
+@pytest.mark.parametrize("make", [lecture_graph, diamond])
+def test_backward_view_cached_drawing_matches_a_full_draw(pixels, make):
+    """The op circles and the legend are drawn once (FastCanvas); at every step the cached
+    drawing must equal a full one, pixel for pixel."""
+    root, _ = make()
+    view = BackwardView(root)
+    for k in [1, view.n_steps - 1, 0, view.n_steps // 2]:
+        view.update(step=k)
+        cached = pixels(view.fig)
+        view.fig.canvas.invalidate()
+        np.testing.assert_array_equal(cached, pixels(view.fig))
 
 
 def test_backward_view_rejects_bad_steps():
