@@ -103,6 +103,7 @@ class FastCanvas(FigureCanvasAgg):
 
     def __init__(self, figure, animated=()):
         super().__init__(figure)
+        self._drawing_background = False
         self.animated = []
         self.set_animated(animated)
 
@@ -114,6 +115,9 @@ class FastCanvas(FigureCanvasAgg):
             a.set_animated(True)          # the figure's own draw now skips them
         self.invalidate()
 
+    def is_saving(self):
+        return super().is_saving() and not self._drawing_background
+
     def invalidate(self):
         """Forget the cached background: the next draw is a full one."""
         self._background, self._key = None, None
@@ -122,10 +126,18 @@ class FastCanvas(FigureCanvasAgg):
         fig = self.figure
         key = (tuple(fig.bbox.bounds), fig.dpi)
         patched = "draw" in vars(fig)     # print_figure probing for the renderer
-        if self._background is None or key != self._key or patched or not self.animated:
-            super().draw()                # everything that is not animated
-            if not self.animated or patched:
-                return
+        if not self.animated or patched:
+            super().draw()
+            return
+        if self._background is None or key != self._key:
+            # Everything that is not animated. Axes skip their animated artists only when
+            # the canvas is not saving: inside savefig (live's path) they would be drawn
+            # into the background too, and show through under later updates.
+            self._drawing_background = True
+            try:
+                super().draw()
+            finally:
+                self._drawing_background = False
             self._background, self._key = self.copy_from_bbox(fig.bbox), key
         else:
             self.renderer = self.get_renderer()

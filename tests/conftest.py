@@ -1,21 +1,67 @@
-"""Shared test helpers."""
+"""Shared test helpers: a view's figure as pixels, drawn three ways.
+
+A view that draws fast (``helpers.plots.FastCanvas``: a cached background, animated artists
+drawn on top) must show, whatever came before, exactly what an uncached drawing of the same
+state shows, whether its PNG comes from ``print_png`` or from ``savefig`` (the path
+``helpers.widgets.live`` takes).
+"""
 
 from io import BytesIO
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+
+def _decode(png: bytes) -> np.ndarray:
+    from PIL import Image
+    return np.asarray(Image.open(BytesIO(png)))
 
 
 def png_pixels(fig) -> np.ndarray:
-    """The figure as its canvas writes it to PNG, decoded to an RGBA array."""
-    from PIL import Image
+    """The figure as its canvas writes it to PNG (``print_png``)."""
     buf = BytesIO()
     fig.canvas.print_png(buf)
-    return np.asarray(Image.open(BytesIO(buf.getvalue())))
+    return _decode(buf.getvalue())
+
+
+def saved_pixels(fig) -> np.ndarray:
+    """The figure as ``helpers.widgets.live`` renders it (``savefig`` at its own dpi)."""
+    buf = BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return _decode(buf.getvalue())
+
+
+def plain_pixels(fig) -> np.ndarray:
+    """What the view should show, drawn without any cache: a new plain Agg canvas draws the
+    figure (matplotlib leaves out animated artists), then draws those on top, in their
+    order (the meaning of ``FastCanvas``'s list). The figure's own canvas is put back after."""
+    canvas = fig.canvas
+    animated = list(getattr(canvas, "animated", ()))
+    plain = FigureCanvasAgg(fig)
+    try:
+        plain.draw()                     # not saving: matplotlib skips animated artists
+        for a in animated:
+            fig.draw_artist(a)
+        return np.array(plain.buffer_rgba())
+    finally:
+        fig.set_canvas(canvas)
+
+
+def assert_draws_like_plain_matplotlib(fig):
+    """The view's cached drawing, through both PNG paths, equals an uncached one."""
+    plain = plain_pixels(fig)
+    np.testing.assert_array_equal(saved_pixels(fig), plain, err_msg="savefig (as live)")
+    np.testing.assert_array_equal(png_pixels(fig), plain, err_msg="print_png")
 
 
 @pytest.fixture
 def pixels():
-    """``pixels(fig)``: the figure's PNG as an array (compare a view's cached drawing with a
-    full one)."""
+    """``pixels(fig)``: the figure's PNG (``print_png``) as an array."""
     return png_pixels
+
+
+@pytest.fixture
+def draws_like_plain():
+    """``draws_like_plain(fig)`` asserts that a view's fast drawing is a plain full draw."""
+    return assert_draws_like_plain_matplotlib

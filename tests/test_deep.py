@@ -273,11 +273,10 @@ def test_class_separation_of_known_clusters():
     assert deep.class_separation(H, y) == pytest.approx(25.0)
 
 
-def test_views_cache_their_background_correctly(pixels):
+def test_views_cache_their_background_correctly(pixels, draws_like_plain):
     g = deep.GradientNormView(depths=(5, 20), width=8)
     z = deep.ZigzagView()
     for view, kwargs in [(g, dict(activation="relu", scale=2.0)), (z, dict(depth=5, width=3))]:
+        pixels(view.fig)
         view.update(**kwargs)
-        cached = pixels(view.fig)
-        view.fig.canvas.invalidate()
-        np.testing.assert_array_equal(cached, pixels(view.fig))
+        draws_like_plain(view.fig)

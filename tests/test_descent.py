@@ -95,15 +95,14 @@ def test_gallery_one_panel_per_learning_rate():
     assert len(fig.axes) == 2 and "zig-zags" in fig.axes[1].get_title()
 
 
-def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels):
+def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels, draws_like_plain):
     v = descent.DescentView()
     assert isinstance(v.fig.canvas, FastCanvas) and v.fig.canvas.animated
+    pixels(v.fig)
     for kwargs in [dict(lr=0.1), dict(lr=0.19, momentum=0.5), dict(lr=0.05, steps=60)]:
         v.update(**kwargs)
-        cached = pixels(v.fig)
+        draws_like_plain(v.fig)
         assert v.fig.canvas._background is not None
-        v.fig.canvas.invalidate()
-        np.testing.assert_array_equal(cached, pixels(v.fig))
 
 
 def test_fast_canvas_through_print_figure_and_savefig(tmp_path):

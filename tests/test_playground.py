@@ -166,11 +166,11 @@ def test_run_trains_in_chunks_until_paused():
     assert run.description == "run"
 
 
-def test_cached_background_matches_a_full_draw_after_every_kind_of_change(pixels):
+def test_cached_background_matches_a_full_draw_after_every_kind_of_change(
+        pixels, draws_like_plain):
     v = PlaygroundView(Playground(), res=16, tile=8)
+    pixels(v.fig)
     for change in [dict(), dict(hidden_layers=5), dict(dataset="spiral"), dict(lr=10.0)]:
         v.pg.step(40)
         v.update(**change)
-        cached = pixels(v.fig)
-        v.fig.canvas.invalidate()
-        np.testing.assert_array_equal(cached, pixels(v.fig))
+        draws_like_plain(v.fig)
