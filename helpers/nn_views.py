@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from . import data, nn, optim
+from .plots import FastCanvas, sparse_log_ticks
 
 __all__ = ["CLASS_COLORS", "grid_over", "draw_decision_regions", "boundary_snapshots",
            "train_moons", "TrainingView", "confusion_matrix", "confusion_figure",
@@ -157,7 +158,12 @@ class TrainingView:
 
     ``update`` retrains from the same initial weights (seeded) and changes the existing
     artists: the loss line, the region image, the title and the message under the figure.
+    The loss axis keeps one range, 1e-4 to 1e4, so that runs can be compared by eye (a
+    diverging loss leaves it at the top); only its length follows ``steps``. The axes are
+    drawn once (``FastCanvas``) until ``steps`` changes.
     """
+
+    LOSS_RANGE = (1e-4, 1e4)
 
     def __init__(self, lr: float = 0.5, steps: int = 300, hidden: int = 16, grid: int = 120):
         self.grid = grid
@@ -166,12 +172,18 @@ class TrainingView:
         self.ax_loss, self.ax_region = self.fig.subplots(1, 2)
         (self.line,) = self.ax_loss.plot([], [], color=LOSS_COLOR, lw=1.6)
         self.ax_loss.set_yscale("log")
+        self.ax_loss.set_ylim(*self.LOSS_RANGE)
+        sparse_log_ticks(self.ax_loss, 5)
         _style(self.ax_loss, "training loss", "step", "cross-entropy loss (log scale)")
         r = train_moons(lr, steps, hidden)
         self.image = draw_decision_regions(self.ax_region, self._predict(r["model"]),
                                            r["X"], r["y"], n=grid)
         self.message = self.fig.text(0.08, 0.03, "", fontsize=9.5, va="bottom",
                                      family="DejaVu Sans")
+        self.ax_region.set_title(" ", fontsize=11)
+        # what an update changes, in drawing order (the points stay on top of the regions)
+        FastCanvas(self.fig, animated=[self.line, self.image, *self.ax_region.collections,
+                                       self.ax_region.title, self.message])
         self.result = None
         self._show(r)
 
@@ -191,11 +203,9 @@ class TrainingView:
         losses = r["losses"]
         steps = np.arange(len(losses))
         self.line.set_data(steps, losses)
-        finite = losses[np.isfinite(losses)]
-        lo = max(float(finite.min()) if finite.size else 1e-3, 1e-4)
-        hi = max(float(finite.max()) if finite.size else 1.0, lo * 10)
-        self.ax_loss.set_xlim(0, max(r["steps"], 1))
-        self.ax_loss.set_ylim(lo / 1.5, hi * 1.5)
+        if self.ax_loss.get_xlim() != (0, max(r["steps"], 1)):
+            self.ax_loss.set_xlim(0, max(r["steps"], 1))
+            self.fig.canvas.invalidate()             # new ticks: a full draw
         pts, _ = grid_over(r["X"], self.grid)
         logits = self._predict(r["model"])(pts)
         self.image.set_data(_region_image(logits, self.grid, 2))

@@ -94,3 +94,14 @@ def test_loss_figure_one_line_per_curve():
     fig = views.loss_figure({"a": [3, 2, 1], "b": [2, 1, 0.5]}, log=True)
     ax = fig.axes[0]
     assert len(ax.lines) == 2 and ax.get_yscale() == "log" and ax.get_legend() is not None
+
+
+def test_training_view_draws_like_plain_matplotlib(pixels, draws_like_plain):
+    """The axes are drawn once (FastCanvas); after every kind of change the widget's picture
+    must be what plain matplotlib draws (no stale loss curve or title left underneath)."""
+    view = views.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
+    pixels(view.fig)
+    for change in [dict(lr=30, steps=50, hidden=4), dict(lr=0.1, steps=80, hidden=4),
+                   dict(lr=0.1, steps=80, hidden=8)]:
+        view.update(**change)
+        draws_like_plain(view.fig)
