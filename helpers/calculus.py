@@ -398,6 +398,11 @@ class ChainRuleView:
                                       bbox=dict(facecolor="white", edgecolor="none",
                                                 alpha=0.85, pad=1.5))
         fewer_ticks(self.fig, 6)
+        for ax in self.fig.axes:
+            # tick labels of at most ~6 characters (1e4 and up get an offset like "1e6"),
+            # left of the y label's fixed place
+            ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
+            ax.yaxis.set_label_coords(-0.17, 0.5)
         # Everything in the panels moves with x (the axes' limits follow it); only the
         # titles and the frames stay, and they are drawn once (see FastCanvas).
         moving = [ax.xaxis for ax in self.fig.axes] + [ax.yaxis for ax in self.fig.axes]
@@ -468,22 +473,14 @@ class ChainRuleView:
         self._lay_out()
 
     def _lay_out(self):
-        """Constrained layout only when what it depends on changes: the titles (f or g), or
-        a tick label wider than any the layout has made room for. Otherwise the layout stays
-        frozen, and a move of x draws once without measuring every label again (that
-        measuring is about half the time of a draw)."""
+        """Constrained layout only when the titles change (f or g); moves of x keep the
+        layout, and draw once without measuring every label again (that measuring is about
+        half the time of a draw). The y labels stand at a fixed distance from their axes,
+        so the tick labels between them may change width as x moves."""
         titles = [ax.get_title() for ax in self.fig.axes]
-        widths = []
-        for ax in self.fig.axes:
-            lo, hi = ax.get_ylim()
-            locs = [t for t in ax.yaxis.get_majorticklocs() if lo <= t <= hi]
-            labels = ax.yaxis.get_major_formatter().format_ticks(locs)
-            widths.append(max(map(len, labels), default=0))
-        if self._layout_key is not None:
-            old_titles, room = self._layout_key
-            if titles == old_titles and all(w <= r for w, r in zip(widths, room)):
-                return
-        self._layout_key = (titles, widths)          # the room this layout makes
+        if titles == self._layout_key:
+            return
+        self._layout_key = titles
         # w_pad: room for half a tick label at the right end of each x axis, which comes
         # and goes as x moves
         self.fig.set_layout_engine("constrained", w_pad=0.16)

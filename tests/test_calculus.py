@@ -305,10 +305,15 @@ def _label_boxes(fig):
                  *drawn(ax.get_xticklabels(), ax.get_xticks(), ax.get_xlim())]
         boxes.append([t.get_window_extent(renderer) for t in texts
                       if t.get_visible() and t.get_text()])
+        ylabel = ax.yaxis.label.get_window_extent(renderer)
+        ticks = drawn(ax.get_yticklabels(), ax.get_yticks(), ax.get_ylim())
+        assert all(ylabel.x1 <= t.get_window_extent(renderer).x0 + 0.5 for t in ticks), (
+            f"{ax.get_ylabel()!r}: a tick label runs into the axis label")
     return boxes
 
 
-@pytest.mark.parametrize("f,g", [("exp", "exp"), ("sigmoid", "tanh"), ("square", "cube")])
+@pytest.mark.parametrize("f,g", [("exp", "exp"), ("sigmoid", "tanh"), ("square", "cube"),
+                                 ("cube", "exp"), ("relu", "sin")])
 def test_view_labels_stay_inside_their_panel_while_x_moves(pixels, f, g):
     """The layout is frozen between moves of x; it must still make room for wider tick
     labels when they come (no label over the neighbouring panel or off the figure)."""
