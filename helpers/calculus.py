@@ -366,6 +366,9 @@ class ChainRuleView:
     its slope is Δy/Δx = f'(u)·g'(x). ``update`` changes these artists in place.
     """
 
+    #: A title at least as tall as any composition of the menu's functions (tested).
+    TALLEST_TITLE = r"composition: $y = e^{x^{2}}\,e^{e^{x}}\,(\sigma(\max(0, x)))^{2}$"
+
     def __init__(self, f: str | Function = "square", g: str | Function = "sin",
                  x: float = 0.5, half_width: float = 1.5):
         self.half_width = check_step(half_width, "ChainRuleView")
@@ -411,7 +414,14 @@ class ChainRuleView:
                        self.points[key], *self.labels[key], self.notes[key]]
         self.fig.canvas.set_animated(moving)
         self.slopes: Slopes | None = None
-        self._layout_key = None
+        # One layout for every f and g: made with titles as tall as any the menu gives
+        # (nested superscripts, parentheses), then kept. The y labels stand at a fixed
+        # distance from their axes, so tick labels may change width as x moves; w_pad
+        # leaves room for half a tick label at the right end of each x axis.
+        for ax in self.fig.axes:
+            ax.set_title(self.TALLEST_TITLE, fontsize=FONT["title"])
+        self.fig.set_layout_engine("constrained", w_pad=0.16)
+        freeze_layout(self.fig)
         self.update(f=f, g=g, x=x)
 
     def update(self, f: str | Function | None = None, g: str | Function | None = None,
@@ -470,21 +480,7 @@ class ChainRuleView:
             self.notes[key].set_text(notes[key])
             if ax.get_title() != titles[key]:      # mathtext: re-set only when f or g change
                 ax.set_title(titles[key], fontsize=FONT["title"])
-        self._lay_out()
-
-    def _lay_out(self):
-        """Constrained layout only when the titles change (f or g); moves of x keep the
-        layout, and draw once without measuring every label again (that measuring is about
-        half the time of a draw). The y labels stand at a fixed distance from their axes,
-        so the tick labels between them may change width as x moves."""
-        titles = [ax.get_title() for ax in self.fig.axes]
-        if titles == self._layout_key:
-            return
-        self._layout_key = titles
-        # w_pad: room for half a tick label at the right end of each x axis, which comes
-        # and goes as x moves
-        self.fig.set_layout_engine("constrained", w_pad=0.16)
-        freeze_layout(self.fig)      # lays out (one full draw), then keeps that layout
+                self.fig.canvas.invalidate()       # titles are in the cached background
 
     def slopes_text(self) -> str:
         """The three slopes at the current f, g and x (the widget's caption)."""

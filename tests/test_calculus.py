@@ -291,6 +291,26 @@ def test_view_cached_drawing_matches_a_full_draw(pixels, draws_like_plain):
         draws_like_plain(view.fig)
 
 
+def test_view_layout_fits_the_title_of_every_composition():
+    """The layout is made once, for the tallest title: every f, g of the menu must fit."""
+    view = C.ChainRuleView()
+    renderer = view.fig.canvas.get_renderer()
+    top = view.fig.bbox.height
+    title = view.axes["y"].title
+    real = title.get_text()
+    title.set_text(C.ChainRuleView.TALLEST_TITLE)
+    probe = title.get_window_extent(renderer)
+    title.set_text(real)
+    for f in C.EVERYWHERE:
+        for g in C.EVERYWHERE:
+            view.update(f=f, g=g)
+            for ax in view.fig.axes:
+                box = ax.title.get_window_extent(renderer)
+                assert box.y1 <= top + 0.5, f"{f}∘{g}: title {ax.get_title()!r} is cut off"
+                assert box.height <= probe.height + 0.5, (
+                    f"{f}∘{g}: {ax.get_title()!r} is taller than TALLEST_TITLE")
+
+
 def _label_boxes(fig):
     """Window extents of every axes' tick labels and axis labels, per axes."""
     def drawn(labels, locs, limits):             # matplotlib draws the ticks inside limits
