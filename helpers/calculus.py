@@ -339,6 +339,15 @@ def composed_tex(f: str | Function, g: str | Function, v: str = "x") -> str:
     return f.tex(inner)
 
 
+def _window(lo: float, hi: float) -> tuple[float, float]:
+    """``lo, hi`` widened to multiples of a round step (a fifth of the span, rounded to 1, 2
+    or 5 × 10^k): the limits then stay put while x moves a little, and the axes, ticks and
+    labels need no redrawing."""
+    step = 10.0 ** math.floor(math.log10((hi - lo) / 5))
+    step *= next(m for m in (1, 2, 5, 10) if m * step >= (hi - lo) / 5)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+
+
 def _limits(values: np.ndarray, must: Sequence[float], centre: float, reach: float,
             min_span: float = 0.5) -> tuple[float, float]:
     """y-limits that show the curve near ``centre`` (at most ``reach`` away) and ``must``."""
@@ -402,13 +411,13 @@ class ChainRuleView:
                                                 alpha=0.85, pad=1.5))
         fewer_ticks(self.fig, 6)
         for ax in self.fig.axes:
-            # tick labels of at most ~6 characters (1e4 and up get an offset like "1e6"),
+            # tick labels of at most ~5 characters (1e3 and up get an offset like "1e6"),
             # left of the y label's fixed place
-            ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
+            ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
             ax.yaxis.set_label_coords(-0.17, 0.5)
-        # Everything in the panels moves with x (the axes' limits follow it); only the
-        # titles and the frames stay, and they are drawn once (see FastCanvas).
-        moving = [ax.xaxis for ax in self.fig.axes] + [ax.yaxis for ax in self.fig.axes]
+        # The curves, tangents, triangles and notes move with x; the axes move in steps
+        # (see _window), so most moves redraw only these and reuse the rest (FastCanvas).
+        moving = []
         for key in self.axes:
             moving += [self.curves[key], self.tangents[key], self.runs[key], self.rises[key],
                        self.points[key], *self.labels[key], self.notes[key]]
@@ -437,8 +446,8 @@ class ChainRuleView:
         du, dyy = s.dg * dx, s.dy * dx
         wf = max(w, 1.3 * abs(du))
 
-        t = np.linspace(s.x - w, s.x + w, 301)
-        tu = np.linspace(s.u - wf, s.u + wf, 301)
+        t = np.linspace(*_window(s.x - w, s.x + w), 301)
+        tu = np.linspace(*_window(s.u - wf, s.u + wf), 301)
         curve = {"g": g.where_defined(t), "f": f.where_defined(tu)}
         curve["y"] = f.where_defined(curve["g"])
         grid = {"g": t, "f": tu, "y": t}
@@ -466,10 +475,12 @@ class ChainRuleView:
             self.points[key].set_data([px], [py])
             self.runs[key].set_data([px, px + run[key]], [py, py])
             self.rises[key].set_data([px + run[key]] * 2, [py, py + rise[key]])
-            ax.set_xlim(tt[0], tt[-1])
             reach = 1.6 * max(abs(slope[key]) * (tt[-1] - px), 0.5)
-            lo, hi = _limits(curve[key], [py, py + rise[key]], py, reach)
-            ax.set_ylim(lo, hi)
+            lo, hi = _window(*_limits(curve[key], [py, py + rise[key]], py, reach))
+            if ax.get_xlim() != (tt[0], tt[-1]) or ax.get_ylim() != (lo, hi):
+                ax.set_xlim(tt[0], tt[-1])
+                ax.set_ylim(lo, hi)
+                self.fig.canvas.invalidate()       # new ticks: a full draw
             run_label, rise_label = self.labels[key]
             gap = 0.02 * (hi - lo)
             run_label.set_position((px + run[key] / 2, py - gap))
