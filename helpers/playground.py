@@ -339,12 +339,14 @@ class PlaygroundView:
         self.ax_loss.grid(True, alpha=0.3)
         self.ax_loss.legend(fontsize=8, loc="upper right")
         self._data_version = None
-        self._static = None
+        self._static = self._mosaic_shape = None
         self.update()
         fewer_ticks(self.fig, 4)
+        # the units' axes have no ticks or frame: their limits and title can change with the
+        # architecture without a full redraw
         self.fig.canvas.set_animated([self.regions, self.train_pts, self.test_pts,
-                                      self.message, self.units_img, self.train_line,
-                                      self.test_line])
+                                      self.message, self.units_img, self.ax_units.title,
+                                      self.train_line, self.test_line])
         freeze_layout(self.fig)
 
     def _draw_data(self):
@@ -385,16 +387,19 @@ class PlaygroundView:
         # axis limits in round steps, so that they (and the cached background) rarely change
         xmax = 100 * 2 ** max(0, math.ceil(math.log2(max(h[-1, 0], 1) / 100)))
         ymax = 0.25 * math.ceil(max(top * 1.05, 0.1) / 0.25)
-        static = (pg.data_version, mosaic.shape, xmax, ymax, c.hidden_layers, c.units)
+        if mosaic.shape != self._mosaic_shape:
+            self._mosaic_shape = rows, cols = mosaic.shape
+            self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+            self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
+        units_title = (f"{c.hidden_layers} hidden layers × {c.units} units" if maps
+                       else "no hidden layer")
+        if self.ax_units.get_title() != units_title:
+            self.ax_units.set_title(units_title, fontsize=9)
+        static = (pg.data_version, xmax, ymax)
         if static != self._static:                # the axes change: redraw everything
             self._static = static
             self.ax.set_title(f"data set: {c.dataset}", fontsize=9)
-            self.ax_units.set_title(f"{c.hidden_layers} hidden layers × {c.units} units"
-                                    if maps else "no hidden layer", fontsize=9)
             self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
-            rows, cols = mosaic.shape
-            self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
-            self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
             self.fig.canvas.invalidate()
 
         if pg.diverged:

@@ -170,7 +170,8 @@ def test_cached_background_matches_a_full_draw_after_every_kind_of_change(
         pixels, draws_like_plain):
     v = PlaygroundView(Playground(), res=16, tile=8)
     pixels(v.fig)
-    for change in [dict(), dict(hidden_layers=5), dict(dataset="spiral"), dict(lr=10.0)]:
+    for change in [dict(), dict(hidden_layers=5), dict(units=2), dict(hidden_layers=0),
+                   dict(dataset="spiral"), dict(hidden_layers=2), dict(lr=10.0)]:
         v.pg.step(40)
         v.update(**change)
         draws_like_plain(v.fig)
