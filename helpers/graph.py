@@ -392,6 +392,7 @@ class BackwardView:
             raise ValueError(f"BackwardView.update: step must be an integer from 0 to "
                              f"{self.n_steps - 1}, got {step!r}")
         self.step = step
+        self.fig.canvas.state = step      # the picture depends on the step alone: kept
         d, names = self.drawing, self.lay.names
         current = self.steps[step]
         done = {s.node: s.grad for s in self.steps[:step + 1]}

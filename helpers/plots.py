@@ -104,6 +104,9 @@ class FastCanvas(FigureCanvasAgg):
     def __init__(self, figure, animated=()):
         super().__init__(figure)
         self._drawing_background = False
+        # A view whose picture is fully determined by a small state (the step of a
+        # step-through) names it here; each state's PNG is then made once and kept.
+        self.state, self._pngs = None, {}
         self.animated = []
         self.set_animated(animated)
 
@@ -148,11 +151,28 @@ class FastCanvas(FigureCanvasAgg):
     def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_ignored):
         # print_figure also passes dpi, facecolor, ... (already applied to the figure);
         # matplotlib drops them for its own canvases, a subclass must do it itself
+        import io
+        import os
+
         import matplotlib.image
-        self.draw()
-        matplotlib.image.imsave(filename_or_obj, self.buffer_rgba(), format="png",
-                                origin="upper", dpi=self.figure.dpi, metadata=metadata,
-                                pil_kwargs={"compress_level": 1, **(pil_kwargs or {})})
+        fig = self.figure
+        key = (None if self.state is None or metadata or pil_kwargs else
+               (self.state, tuple(fig.bbox.bounds), fig.dpi))
+        png = self._pngs.get(key)
+        if png is None:
+            self.draw()
+            buf = io.BytesIO()
+            matplotlib.image.imsave(buf, self.buffer_rgba(), format="png", origin="upper",
+                                    dpi=fig.dpi, metadata=metadata,
+                                    pil_kwargs={"compress_level": 1, **(pil_kwargs or {})})
+            png = buf.getvalue()
+            if key is not None:
+                self._pngs[key] = png
+        if hasattr(filename_or_obj, "write"):
+            filename_or_obj.write(png)
+        else:
+            with open(os.fspath(filename_or_obj), "wb") as f:
+                f.write(png)
 
 
 def freeze_layout(fig):

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
@@ -153,6 +154,33 @@ def test_backward_view_cached_drawing_matches_a_full_draw(pixels, draws_like_pla
     for k in [1, view.n_steps - 1, 0, view.n_steps // 2]:
         view.update(step=k)
         draws_like_plain(view.fig)
+
+
+def test_backward_view_keeps_each_steps_picture(pixels):
+    """A step's PNG is made once (FastCanvas.state): going back to a step gives the same
+    picture as drawing it afresh, and no other step's."""
+    from io import BytesIO
+
+    def png(fig):
+        buf = BytesIO()
+        fig.savefig(buf, format="png", dpi=fig.dpi)
+        return buf.getvalue()
+
+    root, _ = diamond()
+    view = BackwardView(root)
+    first = {}
+    for k in range(view.n_steps):
+        view.update(step=k)
+        first[k] = png(view.fig)
+    assert len(set(first.values())) == view.n_steps
+    fresh = BackwardView(root)
+    fresh.fig.canvas.state = None                  # no kept pictures: draws every time
+    for k in (3, 0, view.n_steps - 1, 3):
+        view.update(step=k)
+        fresh.update(step=k)
+        fresh.fig.canvas.state = None
+        assert png(view.fig) == first[k]
+        np.testing.assert_array_equal(pixels(view.fig), pixels(fresh.fig))
 
 
 def test_backward_view_rejects_bad_steps():
