@@ -201,7 +201,7 @@ def fewer_ticks(fig, n: int = 5):
     for ax in fig.axes:
         for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
             if scale == "linear" and axis.get_major_locator().__class__.__name__ == "AutoLocator":
-                axis.set_major_locator(MaxNLocator(n))
+                axis.set_major_locator(MaxNLocator(n, steps=[1, 2, 2.5, 5, 10]))
 
 
 def sparse_log_ticks(ax, numticks: int = 5):
