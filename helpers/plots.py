@@ -11,6 +11,9 @@ They carry meaning, the same in every notebook: look a colour up by its role.
 
 from __future__ import annotations
 
+import io
+import os
+
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -98,7 +101,8 @@ class FastCanvas(FigureCanvasAgg):
     latter only with ``%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}``
     (a tight bounding box changes the figure's size, so every draw is a full one; correct,
     just not faster). Only PNG output knows about the cache: animated artists are drawn by
-    this canvas, so save views as PNG.
+    this canvas, so save views as PNG. A view whose picture depends on a small state alone
+    (a step number) may set ``state``: each state's PNG is then made once and kept.
     """
 
     def __init__(self, figure, animated=()):
@@ -151,9 +155,6 @@ class FastCanvas(FigureCanvasAgg):
     def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_ignored):
         # print_figure also passes dpi, facecolor, ... (already applied to the figure);
         # matplotlib drops them for its own canvases, a subclass must do it itself
-        import io
-        import os
-
         import matplotlib.image
         fig = self.figure
         key = (None if self.state is None or metadata or pil_kwargs else
