@@ -9,6 +9,8 @@ raised.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
@@ -159,8 +161,8 @@ class TrainingView:
     ``update`` retrains from the same initial weights (seeded) and changes the existing
     artists: the loss line, the region image, the title and the message under the figure.
     The loss axis keeps one range, 1e-4 to 1e4, so that runs can be compared by eye (a
-    diverging loss leaves it at the top); only its length follows ``steps``. The axes are
-    drawn once (``FastCanvas``) until ``steps`` changes.
+    diverging loss leaves it at the top); its length follows ``steps`` in round steps. The
+    axes are drawn once (``FastCanvas``) until that length changes.
     """
 
     LOSS_RANGE = (1e-4, 1e4)
@@ -203,8 +205,9 @@ class TrainingView:
         losses = r["losses"]
         steps = np.arange(len(losses))
         self.line.set_data(steps, losses)
-        if self.ax_loss.get_xlim() != (0, max(r["steps"], 1)):
-            self.ax_loss.set_xlim(0, max(r["steps"], 1))
+        xmax = self.ax_loss.get_xlim()[1]
+        if not 0.6 * xmax <= r["steps"] <= xmax:     # the step axis moves in round steps
+            self.ax_loss.set_xlim(0, 100 * math.ceil(max(r["steps"], 1) / 100))
             self.fig.canvas.invalidate()             # new ticks: a full draw
         pts, _ = grid_over(r["X"], self.grid)
         logits = self._predict(r["model"])(pts)
