@@ -157,7 +157,8 @@ class FastCanvas(FigureCanvasAgg):
         # matplotlib drops them for its own canvases, a subclass must do it itself
         import matplotlib.image
         fig = self.figure
-        key = (None if self.state is None or metadata or pil_kwargs else
+        probing = "draw" in vars(fig)     # print_figure looking for the renderer: draw
+        key = (None if self.state is None or metadata or pil_kwargs or probing else
                (self.state, tuple(fig.bbox.bounds), fig.dpi))
         png = self._pngs.get(key)
         if png is None:

@@ -181,6 +181,10 @@ def test_backward_view_keeps_each_steps_picture(pixels):
         fresh.fig.canvas.state = None
         assert png(view.fig) == first[k]
         np.testing.assert_array_equal(pixels(view.fig), pixels(fresh.fig))
+        # the notebook showing view.fig after the widget (bbox_inches="tight", as the
+        # inline backend does) draws, even though the step's picture is kept
+        view.fig.canvas.print_figure(BytesIO(), format="png", bbox_inches="tight",
+                                     dpi=view.fig.dpi)
 
 
 def test_backward_view_rejects_bad_steps():
