@@ -117,16 +117,32 @@ def widgets():
         ("04 playground: step ×20", lambda **v: _pg("step", v), [dict(units=4)] * 4),
         ("04 playground: units", lambda **v: _pg("units", v),
          [dict(units=u) for u in (3, 4, 5, 6)]),
-        ("01 chain rule: x", lambda **v: calculus.ChainRuleView(**v),
-         [dict(x=x) for x in (0.2, 0.5, 0.9, 1.3)]),
+        ("01 chain rule: x, slider steps", lambda **v: calculus.ChainRuleView(**v),
+         [dict(x=round(0.5 + 0.05 * k, 2)) for k in range(16)]),
+        ("01 chain rule: x, jumps of 0.4", lambda **v: calculus.ChainRuleView(**v),
+         [dict(x=x) for x in (0.2, 0.6, 1.0, 1.4)]),
         ("01 chain rule: f, g", lambda **v: calculus.ChainRuleView(**v),
          [dict(f=f, g=g) for f, g in (("exp", "sin"), ("tanh", "square"), ("square", "sin"))]),
-        ("02 backward pass: step", lambda **v: graph.BackwardView(_neuron(), **v),
+        ("02 backward pass: step, new", lambda **v: FirstVisit(graph.BackwardView(_neuron(), **v)),
+         [dict(step=k) for k in (2, 3, 4, 5, 6)]),
+        ("02 backward pass: step, kept", lambda **v: graph.BackwardView(_neuron(), **v),
          [dict(step=k) for k in (2, 3, 4, 5, 6)]),
         ("03 training: learning rate", lambda **v: nn_views.TrainingView(**v),
          [dict(lr=lr) for lr in (0.1, 0.3, 0.5, 1.0)]),
     ]
     return found
+
+
+class FirstVisit:
+    """A step-through view that keeps no step's PNG: the cost of a step seen the first time."""
+
+    def __init__(self, view):
+        self.view = view
+        self.fig = view.fig
+
+    def update(self, **values):
+        self.view.update(**values)
+        self.fig.canvas.state = None
 
 
 def _neuron():
