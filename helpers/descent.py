@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from .plots import FastCanvas, fewer_ticks, freeze_layout, sparse_log_ticks
+from .plots import FastCanvas, fewer_ticks, freeze_layout, sparse_log_ticks, steps_axis
 
 __all__ = ["Surface", "SURFACES", "descend", "classify", "DescentView", "descent_gallery"]
 
@@ -170,8 +170,7 @@ class DescentView:
         self.losses = losses
         self.path_line.set_data(self.path[:, 0], self.path[:, 1])
         self.loss_line.set_data(np.arange(len(losses)), losses)
-        if self.ax_loss.get_xlim() != (0, steps):
-            self.ax_loss.set_xlim(0, steps)
+        if steps_axis(self.ax_loss, steps, 10):
             self.fig.canvas.invalidate()              # the axis changed: redraw it all
         mom = f", momentum {momentum:g}" if momentum else ""
         self.ax.set_title(f"learning rate {lr:g}{mom}: {self.status}", fontsize=10)

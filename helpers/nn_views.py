@@ -9,15 +9,13 @@ raised.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from . import data, nn, optim
-from .plots import FastCanvas, sparse_log_ticks
+from .plots import FastCanvas, sparse_log_ticks, steps_axis
 
 __all__ = ["CLASS_COLORS", "grid_over", "draw_decision_regions", "boundary_snapshots",
            "train_moons", "TrainingView", "confusion_matrix", "confusion_figure",
@@ -205,9 +203,7 @@ class TrainingView:
         losses = r["losses"]
         steps = np.arange(len(losses))
         self.line.set_data(steps, losses)
-        xmax = self.ax_loss.get_xlim()[1]
-        if not 0.6 * xmax <= r["steps"] <= xmax:     # the step axis moves in round steps
-            self.ax_loss.set_xlim(0, 100 * math.ceil(max(r["steps"], 1) / 100))
+        if steps_axis(self.ax_loss, r["steps"], 100):
             self.fig.canvas.invalidate()             # new ticks: a full draw
         pts, _ = grid_over(r["X"], self.grid)
         logits = self._predict(r["model"])(pts)

@@ -12,6 +12,7 @@ They carry meaning, the same in every notebook: look a colour up by its role.
 from __future__ import annotations
 
 import io
+import math
 import os
 
 from matplotlib.axes import Axes
@@ -204,6 +205,17 @@ def fewer_ticks(fig, n: int = 5):
         for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
             if scale == "linear" and axis.get_major_locator().__class__.__name__ == "AutoLocator":
                 axis.set_major_locator(MaxNLocator(n, steps=[1, 2, 2.5, 5, 10]))
+
+
+def steps_axis(ax, n: int, unit: int) -> bool:
+    """Show steps 0..n on ``ax``'s x axis, its end a whole number of ``unit``s, kept while n
+    fills 60–100 % of it: a slider over the number of steps then rarely moves the axis.
+    Returns True when the axis changed (a cached background is stale)."""
+    xmax = ax.get_xlim()[1]
+    if 0.6 * xmax <= n <= xmax:
+        return False
+    ax.set_xlim(0, unit * math.ceil(max(n, 1) / unit))
+    return True
 
 
 def sparse_log_ticks(ax, numticks: int = 5):

@@ -36,3 +36,14 @@ def test_style_axis():
     plots.style_axis(ax, "title", "x", "y")
     assert ax.get_title() == "title" and ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
     assert not ax.spines["right"].get_visible()
+
+
+def test_steps_axis_moves_in_whole_units_and_stays_while_filled():
+    from helpers.plots import new_figure, steps_axis
+    ax = new_figure().axes[0]
+    assert steps_axis(ax, 300, 100) and ax.get_xlim() == (0, 300)
+    assert not steps_axis(ax, 200, 100)                # 200 fills 67 % of 300: kept
+    assert steps_axis(ax, 310, 100) and ax.get_xlim() == (0, 400)
+    assert not steps_axis(ax, 300, 100)                # back: 75 % of 400, kept
+    assert steps_axis(ax, 100, 100) and ax.get_xlim() == (0, 100)
+    assert steps_axis(ax, 0, 10) and ax.get_xlim() == (0, 10)
