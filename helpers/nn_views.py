@@ -18,8 +18,8 @@ from . import data, nn, optim
 from .plots import FastCanvas, sparse_log_ticks, steps_axis
 
 __all__ = ["CLASS_COLORS", "grid_over", "draw_decision_regions", "boundary_snapshots",
-           "train_moons", "TrainingView", "confusion_matrix", "confusion_figure",
-           "misclassified_figure", "loss_figure"]
+           "train_moons", "train_moons_in_chunks", "TrainingView", "confusion_matrix",
+           "confusion_figure", "misclassified_figure", "loss_figure"]
 
 #: Okabe–Ito colours, one per class (the series' palette: colour-blind safe).
 CLASS_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
@@ -109,29 +109,54 @@ def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, *, seed: in
     of a :class:`helpers.nn.NonFiniteError`, or ``""``) and ``message`` (what happened, in
     words, with the likely cause when training went wrong).
     """
+    *_, result = train_moons_in_chunks(lr, steps, hidden, seed=seed, n=n, noise=noise)
+    return result
+
+
+def train_moons_in_chunks(lr: float = 0.5, steps: int = 300, hidden: int = 16, *,
+                          chunk: int | None = None, seed: int = 0, n: int = 200,
+                          noise: float = 0.15):
+    """``train_moons`` a chunk of steps at a time: yields the result so far (the same dict,
+    with ``done`` False and a progress message) after every ``chunk`` steps, and the final
+    result (``done`` True, the same as ``train_moons``) last."""
     X, y = data.make_moons(n=n, noise=noise, seed=seed)
     rng = np.random.default_rng(seed)
     model = nn.Sequential(nn.Linear(2, hidden, "he", rng), nn.ReLU(),
                           nn.Linear(hidden, hidden, "he", rng), nn.ReLU(),
                           nn.Linear(hidden, 2, "xavier", rng))
     loss_fn, opt = nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters(), lr=lr)
-    losses, error = [], ""
-    with np.errstate(all="ignore"):      # a diverging run ends in NonFiniteError, not warnings
-        try:
-            for _ in range(int(steps)):
-                losses.append(loss_fn.forward(model.forward(X), y))
-                model.backward(loss_fn.backward(), input_grad=False)
-                opt.step()
-            losses.append(loss_fn.forward(model.forward(X), y))
-        except nn.NonFiniteError as err:
-            error = str(err)
+    losses, error, steps = [], "", int(steps)
+    done = 0
+    while not error:
+        todo = min(chunk or steps, steps - done)
+        with np.errstate(all="ignore"):  # a diverging run ends in NonFiniteError, not warnings
+            try:
+                for _ in range(todo):
+                    losses.append(loss_fn.forward(model.forward(X), y))
+                    model.backward(loss_fn.backward(), input_grad=False)
+                    opt.step()
+                if done + todo == steps:
+                    losses.append(loss_fn.forward(model.forward(X), y))
+            except nn.NonFiniteError as err:
+                error = str(err)
+        done += todo
+        if done == steps:
+            break
+        if not error:
+            yield _result(model, X, y, losses, "", lr, steps, hidden, done=False)
+    yield _result(model, X, y, losses, error, lr, steps, hidden, done=True)
+
+
+def _result(model, X, y, losses, error, lr, steps, hidden, done):
+    with np.errstate(all="ignore"):
         logits = model.forward(X)
     acc = float(np.mean(np.argmax(logits, axis=1) == y)) if np.all(np.isfinite(logits)) else 0.0
     masks = [layer.mask for layer in model.layers if isinstance(layer, nn.ReLU)]
     dead = float(np.mean(np.concatenate([~m.any(axis=0) for m in masks])))
     result = dict(model=model, X=X, y=y, losses=np.array(losses), accuracy=acc, dead=dead,
-                  error=error, lr=lr, steps=int(steps), hidden=hidden)
-    result["message"] = _explain(result)
+                  error=error, lr=lr, steps=steps, hidden=hidden, done=done)
+    result["message"] = (_explain(result) if done else
+                         f"training: step {len(losses)} of {steps}, loss {losses[-1]:.3f} …")
     return result
 
 
@@ -197,6 +222,14 @@ class TrainingView:
     def update(self, lr: float = 0.5, steps: int = 300, hidden: int = 16):
         self._show(train_moons(lr, steps, hidden))
         return self.fig
+
+    def updates(self, lr: float = 0.5, steps: int = 300, hidden: int = 16, chunk: int = 100):
+        """``update`` a chunk of training at a time: a generator that shows the run so far
+        after every ``chunk`` steps and the final result last (``helpers.widgets.live``
+        shows each, so a slider's new value answers before the whole run is trained)."""
+        for r in train_moons_in_chunks(lr, steps, hidden, chunk=chunk):
+            self._show(r)
+            yield self.fig
 
     def _show(self, r):
         self.result = r

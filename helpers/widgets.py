@@ -12,6 +12,8 @@ freed with its view.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 from collections.abc import Mapping
 
@@ -41,6 +43,11 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
     output area (``clear_output(wait=True)`` avoids a flicker and keeps exactly one image).
     ``text``, if given, is a callable returning a string shown under the figure (for example
     the three slopes of the chain-rule panels).
+
+    A view may also have ``updates(**values)``, a generator that does its work in chunks and
+    yields after each (training, say): the panel then shows the first chunk at once and the
+    others as they come, between which the kernel takes newer values; a newer value stops
+    the older run.
     """
     out = W.Output()
     caption = W.HTML()
@@ -54,10 +61,37 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
         out.clear_output(wait=True)
         display(Image(data=_png(view.fig), format="png"))
 
+    running = {"task": None}
+
+    async def show_the_rest(steps):
+        with contextlib.closing(steps):
+            while True:
+                await asyncio.sleep(0.01)     # let the kernel take a newer value first
+                with out:
+                    if next(steps, None) is None:
+                        return
+                    render()
+
     def redraw(_change=None):
+        if running["task"] is not None:
+            running["task"].cancel()           # a newer value: stop showing the older run
+            running["task"] = None
         with out:   # inside the output area, so an error in update() shows its traceback there
-            view.update(**values())
+            if not hasattr(view, "updates"):
+                view.update(**values())
+                render()
+                return
+            steps = view.updates(**values())   # a view that works in chunks
+            next(steps)
             render()
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:               # no event loop (not in a kernel): finish here
+                for _ in steps:
+                    pass
+                render()
+                return
+            running["task"] = loop.create_task(show_the_rest(steps))
 
     for w in controls.values():
         w.observe(redraw, names="value")

@@ -105,3 +105,27 @@ def test_training_view_draws_like_plain_matplotlib(pixels, draws_like_plain):
                    dict(lr=0.1, steps=80, hidden=8)]:
         view.update(**change)
         draws_like_plain(view.fig)
+
+
+def test_training_in_chunks_ends_with_the_same_run():
+    whole = views.train_moons(lr=0.5, steps=50, hidden=4)
+    parts = list(views.train_moons_in_chunks(lr=0.5, steps=50, hidden=4, chunk=20))
+    assert [len(p["losses"]) for p in parts] == [20, 40, 51]
+    assert [p["done"] for p in parts] == [False, False, True]
+    assert "step 20 of 50" in parts[0]["message"]
+    np.testing.assert_array_equal(parts[-1]["losses"], whole["losses"])
+    assert parts[-1]["message"] == whole["message"]
+    # a run that diverges stops at once, in the chunk where it happens
+    boom = list(views.train_moons_in_chunks(lr=1e6, steps=300, hidden=16, chunk=100))
+    assert boom[-1]["done"] and boom[-1]["message"] == views.train_moons(1e6, 300, 16)["message"]
+
+
+def test_training_view_updates_in_chunks_to_the_same_picture(pixels):
+    chunked = views.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
+    shown = []
+    for fig in chunked.updates(lr=0.3, steps=50, hidden=4, chunk=20):
+        shown.append(len(chunked.line.get_xdata()))
+        pixels(fig)
+    assert shown == [20, 40, 51]
+    whole = views.TrainingView(lr=0.3, steps=50, hidden=4, grid=30)
+    np.testing.assert_array_equal(pixels(chunked.fig), pixels(whole.fig))

@@ -55,3 +55,65 @@ def test_live_passes_every_change_to_the_view(capsys):
     slider.value = 2.0
     assert view.calls == [1.0, 0.5, 2.0]
     capsys.readouterr()       # outside a kernel, the Output's display goes to stdout
+
+
+class Chunked(Line):
+    """A view that works in chunks (like the training view): three steps per value."""
+
+    def __init__(self):
+        super().__init__()
+        self.closed = []
+
+    def updates(self, a=1.0):
+        try:
+            for i in range(3):
+                self.calls.append((a, i))
+                self.line.set_ydata([0, a * (i + 1) / 3])
+                yield self.fig
+        finally:
+            self.closed.append(a)
+
+
+def test_live_shows_a_chunked_view_to_the_end_without_an_event_loop(capsys):
+    view = Chunked()
+    slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
+    live(view, {"a": slider})
+    slider.value = 0.5
+    assert view.calls == [1.0, (0.5, 0), (0.5, 1), (0.5, 2)]
+    capsys.readouterr()
+
+
+def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(capsys):
+    """In a kernel the chunks after the first are shown from an asyncio task, between
+    which the kernel takes newer values. Its own event loop, in a thread (the browser
+    tests' Playwright may own this thread's)."""
+    import asyncio
+    import threading
+
+    view = Chunked()
+    slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
+    errors = []
+
+    async def scenario():
+        live(view, {"a": slider})
+        slider.value = 0.5
+        assert view.calls[-1] == (0.5, 0)          # the first chunk is shown at once
+        await asyncio.sleep(0.2)
+        assert view.calls[-3:] == [(0.5, 0), (0.5, 1), (0.5, 2)]
+        slider.value = 1.5
+        slider.value = 2.0                          # before 1.5's second chunk
+        await asyncio.sleep(0.2)
+        assert view.calls[-4:] == [(1.5, 0), (2.0, 0), (2.0, 1), (2.0, 2)]
+        assert view.closed[-2:] == [1.5, 2.0]       # the stopped run was closed
+
+    def run():
+        try:
+            asyncio.run(scenario())
+        except BaseException as e:                  # reported in the test's own thread
+            errors.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(10)
+    capsys.readouterr()
+    assert not t.is_alive() and not errors, errors
