@@ -13,8 +13,10 @@ freed with its view.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import io
+import traceback
 from collections.abc import Mapping
 
 import ipywidgets as W
@@ -64,13 +66,23 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
     running = {"task": None}
 
     async def show_the_rest(steps):
+        # Outside the message handler, output captured with `with out:` may not reach the
+        # front end (ipywidgets' advice for output from the background): set the Output's
+        # outputs directly, one PNG replacing the other.
         with contextlib.closing(steps):
             while True:
                 await asyncio.sleep(0.01)     # let the kernel take a newer value first
-                with out:
+                try:
                     if next(steps, None) is None:
                         return
-                    render()
+                    if text is not None:
+                        caption.value = f"<pre style='margin:0'>{text()}</pre>"
+                    png = base64.b64encode(_png(view.fig)).decode("ascii")
+                    out.outputs = ({"output_type": "display_data", "metadata": {},
+                                    "data": {"image/png": png, "text/plain": "<Figure>"}},)
+                except Exception:
+                    out.append_stderr(traceback.format_exc())
+                    return
 
     def redraw(_change=None):
         if running["task"] is not None:

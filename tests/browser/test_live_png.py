@@ -88,14 +88,16 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
     which the kernel takes newer values. Its own event loop, in a thread (the browser
     tests' Playwright may own this thread's)."""
     import asyncio
+    import base64
     import threading
 
     view = Chunked()
     slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
-    errors = []
+    errors, panel = [], None
 
     async def scenario():
-        live(view, {"a": slider})
+        nonlocal panel
+        panel = live(view, {"a": slider})
         slider.value = 0.5
         assert view.calls[-1] == (0.5, 0)          # the first chunk is shown at once
         await asyncio.sleep(0.2)
@@ -105,6 +107,9 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
         await asyncio.sleep(0.2)
         assert view.calls[-4:] == [(1.5, 0), (2.0, 0), (2.0, 1), (2.0, 2)]
         assert view.closed[-2:] == [1.5, 2.0]       # the stopped run was closed
+        # the last chunk's picture is what the panel's output holds, alone
+        (shown,) = panel.children[-2].outputs
+        assert base64.b64decode(shown["data"]["image/png"]) == _png(view.fig)
 
     def run():
         try:

@@ -91,3 +91,32 @@ def test_harness_catches_broken_widgets(fixtures, open_page):
     assert any("during run-all" in p and "UserWarning" in p for p in report.problems), text
     assert all("did not change" in p for p in problems("same bytes")), text
     assert len(problems("same bytes")) == 4, text
+
+
+def test_the_training_widget_shows_its_run_to_the_end(open_page):
+    """Notebook 03's training panel shows each change's run in chunks: the first at once,
+    the others from the kernel's background task. Those must reach the page too (output
+    captured with ``with out:`` outside a message handler did not)."""
+    page = open_page("notebooks/03_backpropagation.ipynb")
+    page.open()
+    page.run_all()
+    page.wait_widgets_rendered()
+    panel = next(p for p in page.discover()
+                 if any(c["label"] == "learning rate" for c in p["controls"]))
+    p = panel["panel"]
+    control = {c["label"]: c for c in panel["controls"]}
+
+    def press(label, key):
+        page.page.locator(f'[data-nbh="{control[label]["id"]}"]').press(key)
+
+    sig = page.state(p)["sig"]
+    press("steps", "End")                            # 600 steps: six chunks of 100
+    assert page.wait_figure_change(p, sig, 20_000, settle=False)
+    page.wait_figure_change(p, page.state(p)["sig"], 20_000)      # until it is still
+    sig = page.state(p)["sig"]
+    press("learning rate", "ArrowRight")
+    assert page.wait_figure_change(p, sig, 20_000, settle=False), "nothing shown"
+    first = page.state(p)["sig"]
+    assert page.wait_figure_change(p, first, 20_000), (
+        "the panel showed the run's first chunk and nothing after it")
+    assert not page.error_outputs() and not page.console_errors
