@@ -80,7 +80,8 @@ binder-check:
 	@for nb in $(NOTEBOOKS); do \
 	    echo "executing $$nb with requirements.txt only"; \
 	    build/binder-venv/bin/jupyter nbconvert --to notebook --execute --stdout \
-	        --ExecutePreprocessor.kernel_name=python3 "$$nb" > /dev/null || exit 1; \
+	        --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 \
+	        "$$nb" > /dev/null || exit 1; \
 	done
 
 clean:
