@@ -28,7 +28,16 @@ from typing import NamedTuple
 import numpy as np
 from matplotlib.figure import Figure
 
-from .plots import FONT, PALETTE, FastCanvas, fewer_ticks, freeze_layout, new_figure, style_axis
+from .plots import (
+    FONT,
+    PALETTE,
+    FastCanvas,
+    fewer_ticks,
+    freeze_layout,
+    new_figure,
+    steady_limits,
+    style_axis,
+)
 
 # --------------------------------------------------------------------------------------
 # Small helpers: checking inputs, formatting numbers
@@ -339,22 +348,6 @@ def composed_tex(f: str | Function, g: str | Function, v: str = "x") -> str:
     return f.tex(inner)
 
 
-def _window(lo: float, hi: float, current=None) -> tuple[float, float]:
-    """Axis limits that show ``lo..hi`` and move in steps: the ``current`` limits while
-    ``lo..hi`` fits in them and fills at least 60 % of them; otherwise ``lo..hi`` with a
-    tenth of its span more on each side (room to move), widened to multiples of a round
-    step (a tenth of the span, rounded to 1, 2 or 5 × 10^k). While x moves a little the
-    axes, ticks and labels then need no redrawing."""
-    if current is not None:
-        c0, c1 = current
-        if c0 <= lo and hi <= c1 and c1 - c0 <= (hi - lo) / 0.6:
-            return c0, c1
-    lo, hi = lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo)
-    step = 10.0 ** math.floor(math.log10((hi - lo) / 10))
-    step *= next(m for m in (1, 2, 5, 10) if m * step >= (hi - lo) / 10)
-    return math.floor(lo / step) * step, math.ceil(hi / step) * step
-
-
 def _limits(values: np.ndarray, must: Sequence[float], centre: float, reach: float,
             min_span: float = 0.5) -> tuple[float, float]:
     """y-limits that show the curve near ``centre`` (at most ``reach`` away) and ``must``."""
@@ -423,7 +416,7 @@ class ChainRuleView:
             ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
             ax.yaxis.set_label_coords(-0.17, 0.5)
         # The curves, tangents, triangles and notes move with x; the axes move in steps
-        # (see _window), so most moves redraw only these and reuse the rest (FastCanvas).
+        # (plots.steady_limits), so most moves redraw only these and reuse the rest.
         moving = []
         for key in self.axes:
             moving += [self.curves[key], self.tangents[key], self.runs[key], self.rises[key],
@@ -453,8 +446,8 @@ class ChainRuleView:
         du, dyy = s.dg * dx, s.dy * dx
         wf = max(w, 1.3 * abs(du))
 
-        t = np.linspace(*_window(s.x - w, s.x + w, self.axes["g"].get_xlim()), 301)
-        tu = np.linspace(*_window(s.u - wf, s.u + wf, self.axes["f"].get_xlim()), 301)
+        t = np.linspace(*steady_limits(s.x - w, s.x + w, self.axes["g"].get_xlim()), 301)
+        tu = np.linspace(*steady_limits(s.u - wf, s.u + wf, self.axes["f"].get_xlim()), 301)
         curve = {"g": g.where_defined(t), "f": f.where_defined(tu)}
         curve["y"] = f.where_defined(curve["g"])
         grid = {"g": t, "f": tu, "y": t}
@@ -483,7 +476,7 @@ class ChainRuleView:
             self.runs[key].set_data([px, px + run[key]], [py, py])
             self.rises[key].set_data([px + run[key]] * 2, [py, py + rise[key]])
             reach = 1.6 * max(abs(slope[key]) * (tt[-1] - px), 0.5)
-            lo, hi = _window(*_limits(curve[key], [py, py + rise[key]], py, reach),
+            lo, hi = steady_limits(*_limits(curve[key], [py, py + rise[key]], py, reach),
                              ax.get_ylim() if ax.get_xlim() == (tt[0], tt[-1]) else None)
             if ax.get_xlim() != (tt[0], tt[-1]) or ax.get_ylim() != (lo, hi):
                 ax.set_xlim(tt[0], tt[-1])

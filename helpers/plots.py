@@ -207,14 +207,32 @@ def fewer_ticks(fig, n: int = 5):
                 axis.set_major_locator(MaxNLocator(n, steps=[1, 2, 2.5, 5, 10]))
 
 
+def steady_limits(lo: float, hi: float, current=None, *, step: float | None = None,
+                  room: float = 0.1) -> tuple[float, float]:
+    """Axis limits that show ``lo..hi`` and move in steps: the ``current`` limits while
+    ``lo..hi`` fits in them and fills at least 60 % of them; otherwise ``lo..hi`` with
+    ``room`` (a fraction of its span) more on each side, widened to multiples of ``step``
+    (by default a tenth of the span, rounded to 1, 2 or 5 × 10^k). A slider that moves a
+    little then leaves the axes, ticks and labels as they are: nothing to redraw."""
+    if current is not None:
+        c0, c1 = current
+        if c0 <= lo and hi <= c1 and c1 - c0 <= (hi - lo) / 0.6:
+            return c0, c1
+    lo, hi = lo - room * (hi - lo), hi + room * (hi - lo)
+    if step is None:
+        step = 10.0 ** math.floor(math.log10((hi - lo) / 10))
+        step *= next(m for m in (1, 2, 5, 10) if m * step >= (hi - lo) / 10)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+
+
 def steps_axis(ax, n: int, unit: int) -> bool:
     """Show steps 0..n on ``ax``'s x axis, its end a whole number of ``unit``s, kept while n
-    fills 60–100 % of it: a slider over the number of steps then rarely moves the axis.
-    Returns True when the axis changed (a cached background is stale)."""
-    xmax = ax.get_xlim()[1]
-    if 0.6 * xmax <= n <= xmax:
+    fills 60–100 % of it (``steady_limits``). Returns True when the axis changed (a cached
+    background is then stale)."""
+    limits = steady_limits(0, max(n, 1), ax.get_xlim(), step=unit, room=0)
+    if limits == ax.get_xlim():
         return False
-    ax.set_xlim(0, unit * math.ceil(max(n, 1) / unit))
+    ax.set_xlim(*limits)
     return True
 
 

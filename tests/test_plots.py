@@ -47,3 +47,12 @@ def test_steps_axis_moves_in_whole_units_and_stays_while_filled():
     assert not steps_axis(ax, 300, 100)                # back: 75 % of 400, kept
     assert steps_axis(ax, 100, 100) and ax.get_xlim() == (0, 100)
     assert steps_axis(ax, 0, 10) and ax.get_xlim() == (0, 10)
+
+
+def test_steady_limits_keep_while_filled_and_round_out_otherwise():
+    from helpers.plots import steady_limits
+    assert steady_limits(-1.0, 2.0) == (-1.5, 2.5)               # 10 % room, steps of 0.5
+    assert steady_limits(-0.95, 2.05, (-1.5, 2.5)) == (-1.5, 2.5)  # still fits: kept
+    assert steady_limits(-0.95, 2.6, (-1.5, 2.5)) == (-1.5, 3.0)   # runs out: new limits
+    assert steady_limits(0.0, 0.5, (-1.5, 2.5)) == pytest.approx((-0.1, 0.6))  # < 60 %: zoom in
+    assert steady_limits(0, 310, None, step=100, room=0) == (0, 400)
