@@ -125,9 +125,8 @@ def train_moons_in_chunks(lr: float = 0.5, steps: int = 300, hidden: int = 16, *
                           nn.Linear(hidden, hidden, "he", rng), nn.ReLU(),
                           nn.Linear(hidden, 2, "xavier", rng))
     loss_fn, opt = nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters(), lr=lr)
-    losses, error, steps = [], "", int(steps)
-    done = 0
-    while not error:
+    losses, error, steps, done = [], "", int(steps), 0
+    while True:
         todo = min(chunk or steps, steps - done)
         with np.errstate(all="ignore"):  # a diverging run ends in NonFiniteError, not warnings
             try:
@@ -135,15 +134,14 @@ def train_moons_in_chunks(lr: float = 0.5, steps: int = 300, hidden: int = 16, *
                     losses.append(loss_fn.forward(model.forward(X), y))
                     model.backward(loss_fn.backward(), input_grad=False)
                     opt.step()
-                if done + todo == steps:
+                done += todo
+                if done == steps:                        # the loss after the last step
                     losses.append(loss_fn.forward(model.forward(X), y))
             except nn.NonFiniteError as err:
                 error = str(err)
-        done += todo
-        if done == steps:
+        if error or done == steps:
             break
-        if not error:
-            yield _result(model, X, y, losses, "", lr, steps, hidden, done=False)
+        yield _result(model, X, y, losses, "", lr, steps, hidden, done=False)
     yield _result(model, X, y, losses, error, lr, steps, hidden, done=True)
 
 
