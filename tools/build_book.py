@@ -263,14 +263,16 @@ def cover_page(paths: list[Path], pdf: bool) -> str:
         return "\n".join(["```{toctree}", f":caption: {caption}", ":maxdepth: 1", "",
                           *docs, "```", ""]) if docs else ""
 
-    read = ("Read it here, page by page, or all in one [PDF](" + PDF_NAME + ") for printing "
-            "and offline reading. " if pdf else "Read it here, page by page. ")
+    # Raw HTML: the site links to the PDF, the PDF (which leaves HTML out) does not.
+    pdf_link = (f'<p>The whole book is also one PDF, for printing and offline reading: '
+                f'<a href="{PDF_NAME}">{PDF_NAME}</a>.</p>\n' if pdf else "")
     return "\n".join([
         f"# {TITLE}", "",
         "A hands-on series of Jupyter notebooks that builds backpropagation from the chain "
         "rule up: every idea gets words, the maths, a few lines of code, a picture and a "
         "numeric check.", "",
-        read + "Every page has a button (the rocket, top right) that opens it live on "
+        pdf_link,
+        "Every page has a button (the rocket, top right) that opens it live on "
         f"[Binder]({binder_url(paths[0].name)}), where the sliders move and the code runs, "
         f"and a link to its source in [the repository]({repository_url()}).", "",
         toc("Start here", front), toc("Lessons", lessons),

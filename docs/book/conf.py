@@ -10,6 +10,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -73,9 +76,34 @@ latex_elements = {
     "papersize": "a4paper",
     "pointsize": "10pt",
     "printindex": "",              # the index of terms is the last chapter (terms.md)
-    "preamble": r"\setcounter{secnumdepth}{-1}",   # headings carry the series' own numbers
+    "preamble": "\n".join([
+        r"\setcounter{secnumdepth}{-1}",   # the headings carry the series' own numbers
+        r"\setcounter{tocdepth}{1}",       # chapters and their sections
+        r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
+    ]),
     "sphinxsetup": "VerbatimColor={rgb}{0.97,0.97,0.97}",
+    # FreeMono (Sphinx's default) lacks characters the outputs print (ᵀ, ✗): DejaVu Sans Mono.
+    "fontpkg": "\n".join([
+        r"\setmainfont{FreeSerif}[Extension=.otf, UprightFont=*, ItalicFont=*Italic,"
+        r" BoldFont=*Bold, BoldItalicFont=*BoldItalic]",
+        r"\setsansfont{FreeSans}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique,"
+        r" BoldFont=*Bold, BoldItalicFont=*BoldOblique]",
+        r"\setmonofont{DejaVu Sans Mono}[Scale=0.85]",
+    ]),
 }
+
+
+class InlineTargets(SphinxPostTransform):
+    """In LaTeX, an empty span with an id (a definition marker's ``[]{#define-…}``) becomes a
+    target, so that the index of terms can link to it (the LaTeX writer labels targets, not
+    spans)."""
+    default_priority = 5
+    builders = ("latex",)
+
+    def run(self):
+        for node in list(self.document.findall(nodes.inline)):
+            if node["ids"] and not node.children:
+                node.replace_self(nodes.target("", "", ids=list(node["ids"])))
 
 
 def copy_mathjax(app, exception):
@@ -87,3 +115,4 @@ def copy_mathjax(app, exception):
 
 def setup(app):
     app.connect("build-finished", copy_mathjax)
+    app.add_post_transform(InlineTargets)
