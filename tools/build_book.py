@@ -105,14 +105,15 @@ def slug(text: str) -> str:
 
 
 def section_labels(secs: list[Section]) -> dict[int, str]:
-    """A label for every heading of a notebook (by ``id`` of its Section): stem-heading-slug,
-    numbered when a notebook has the same heading twice."""
+    """A label for every heading of a notebook (by ``id`` of its Section): sec-stem-heading,
+    numbered when a notebook has the same heading twice. It starts with a letter, so the
+    HTML id is the label itself (docutils drops leading digits from ids)."""
     labels: dict[int, str] = {}
     seen: dict[str, int] = {}
     for sec in secs:
         if not sec.level:
             continue
-        base = f"{slug(Path(sec.notebook).stem)}-{slug(heading_text(sec.title))}"
+        base = f"sec-{slug(Path(sec.notebook).stem)}-{slug(heading_text(sec.title))}"
         seen[base] = seen.get(base, 0) + 1
         labels[id(sec)] = base if seen[base] == 1 else f"{base}-{seen[base]}"
     return labels

@@ -53,6 +53,7 @@ html_css_files = ["book.css"]
 html_last_updated_fmt = None
 html_copy_source = True            # "download .ipynb" gives the notebook
 html_show_sourcelink = False
+html_show_search_summary = False   # summaries fetch() each page: refused from file://
 html_context = {"default_mode": "light"}   # (unset, the theme logs an error on file://)
 html_theme_options = {
     "repository_url": book.repository_url(),
