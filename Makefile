@@ -84,6 +84,17 @@ binder-check:
 	        "$$nb" > /dev/null || exit 1; \
 	done
 
+# The series as a book: a static site and one PDF, from the notebooks' stored outputs, offline
+# (tools/build_book.py; Sphinx + MyST-NB, xelatex for the PDF). The site: build/book/html.
+.PHONY: book
+book: $(STAMP)  ## build the series as a static site and a PDF (build/book), nothing executed
+	$(BIN)/python -m tools.build_book
+
+# What .ci/run adds to `make test`: the whole book, then the checks of its PDF.
+.PHONY: book-check
+book-check: book  ## build the book and check its PDF (tests/test_book_pdf.py)
+	BOOK_PDF=$(firstword $(wildcard build/book/*.pdf)) $(BIN)/python -m pytest tests/test_book_pdf.py
+
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis .ruff_cache *.egg-info
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -24,7 +24,7 @@ copyright = "the series' authors; code MIT"
 root_doc = "index"
 language = "en"
 
-extensions = ["myst_nb"]
+extensions = ["myst_nb", "sphinx.ext.githubpages"]   # .nojekyll for GitHub Pages
 exclude_patterns = []
 
 # --- the notebooks: stored outputs, never executed -------------------------------------------
