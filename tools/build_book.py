@@ -1,6 +1,6 @@
 """Build the series as a book: a static website and one PDF, from the committed notebooks.
 
-    python -m tools.build_book            # the site (build/book/html) and the PDF (build/book/*.pdf)
+    python -m tools.build_book            # the site, build/book/html, and build/book/*.pdf
     python -m tools.build_book --html     # the site only (what `make test` builds)
     python -m tools.build_book --out DIR  # somewhere else than build/book
 
@@ -32,7 +32,6 @@ GitHub Pages job sets to the repository it runs in).
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import re
@@ -161,7 +160,8 @@ def _sub_outside(pattern: re.Pattern, repl, text: str, spans) -> str:
     return pattern.sub(guarded, text)
 
 
-LINK = re.compile(r"\]\((?P<nb>[^()\s#]*\.ipynb)?#(?P<frag>[^()\s]+)\)")
+# A fragment may hold balanced parentheses, as markdown allows: "#6.-How-small-(really)?".
+LINK = re.compile(r"\]\((?P<nb>[^()\s#]*\.ipynb)?#(?P<frag>(?:[^()\s]|\([^()\s]*\))+)\)")
 
 
 def relink(markdown: str, here: str, anchors: dict[str, dict[str, str]]) -> str:
@@ -183,7 +183,6 @@ def widget_note(notebook: str) -> dict:
 def book_notebook(path: Path, labels: dict[int, str], anchors, secs: list[Section]) -> dict:
     """The notebook as the book shows it (see the module's docstring)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    nb = copy.deepcopy(nb)
     nb["metadata"].pop("widgets", None)        # no widget state: nothing to load from a CDN
     heading_labels = [labels[id(s)] for s in secs if s.level]
     count: dict[str, int] = {}
@@ -239,8 +238,9 @@ def terms_page(paths: list[Path]) -> str:
     for term in terms:
         defined = []
         for sec in term.defined:
-            names = [n for n in sec.defines if key(n) == key(term.name)
-                     or words_pattern(term.name).fullmatch(n) or words_pattern(n).fullmatch(term.name)]
+            names = [n for n in sec.defines if key(n) == key(term.name)    # 'ReLU', 'ReLUs'
+                     or words_pattern(term.name).fullmatch(n)
+                     or words_pattern(n).fullmatch(term.name)]
             label = marker_label[(id(sec), key(names[0]))]
             defined.append(f"[{lesson(sec)}: {title(sec)}](#{label})")
         entry = f"- **{escape(term.name)}** — defined in " + "; ".join(defined) + "."

@@ -40,7 +40,8 @@ suppress_warnings = ["myst.header"]  # lessons start at '#', and some sections s
 # MathJax 3 from the `django-static-mathjax` package (MathJax's own build, no dependencies:
 # Django is not needed to copy its files). SVG output: no web fonts to load, which a page
 # opened from disk (file://) could be refused.
-MATHJAX = Path(importlib.util.find_spec("mathjax").submodule_search_locations[0]) / "static" / "mathjax" / "es5"
+MATHJAX = (Path(importlib.util.find_spec("mathjax").submodule_search_locations[0])
+           / "static" / "mathjax" / "es5")
 mathjax_path = "mathjax/tex-svg-full.js"
 # Not copied: the other combined builds and the CHTML fonts, which tex-svg-full never loads.
 MATHJAX_SKIP = shutil.ignore_patterns("tex-chtml*", "tex-mml-*", "mml-*", "tex-svg.js", "chtml*")

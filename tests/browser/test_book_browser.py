@@ -92,8 +92,8 @@ def test_search_works_offline(offline_page):
     page.goto(site + "search.html?q=backpropagation", wait_until="load")
     page.wait_for_function(
         "() => document.querySelectorAll('#search-results li').length > 0", timeout=30_000)
-    found = page.evaluate(
-        "() => [...document.querySelectorAll('#search-results li a')].map(a => a.getAttribute('href'))")
+    found = page.evaluate("""() => [...document.querySelectorAll('#search-results li a')]
+                                     .map(a => a.getAttribute('href'))""")
     lessons = {p.stem for p in lesson_paths()}
     assert any(Path((h or "").split("?")[0].split("#")[0]).stem in lessons for h in found), found
     assert not refused, refused
