@@ -226,6 +226,10 @@ def test_each_notebook_page_opens_on_binder_and_links_to_its_source(parsed):
         source = f"{book.repository_url()}/blob/{book.BRANCH}/notebooks/{nb.name}"
         assert any(h.split("?")[0] == source for h in hrefs), (
             nb.name, [h for h in hrefs if "github" in h])
+    # The pages the book writes itself (cover, index of terms) have no source in notebooks/.
+    for name in ("index.html", "terms.html"):
+        hrefs = [a.get("href", "") for tag, a in parsed[name].elements if tag == "a"]
+        assert not [h for h in hrefs if "/notebooks/" in h and not h.endswith(".ipynb")], name
 
 
 def test_search_covers_every_page(site):

@@ -212,8 +212,7 @@ def terms_page(paths: list[Path]) -> str:
     """The index of terms as the book's last chapter: each term links to the sentence that
     defines it, then to the sections that use it (as ``tools/build_index.py`` finds them)."""
     terms, pages = collect(paths)
-    labels = {id(s): lab for secs in pages.values() for s, lab in
-              zip([s for s in secs if s.level], section_labels(secs).values())}
+    labels = {k: lab for secs in pages.values() for k, lab in section_labels(secs).items()}
     counts: dict[tuple[str, str], int] = {}
     marker_label: dict[tuple[int, str], str] = {}
     for secs in pages.values():

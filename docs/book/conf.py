@@ -115,6 +115,23 @@ def copy_mathjax(app, exception):
                         ignore=MATHJAX_SKIP)
 
 
+def no_source_for_generated_pages(app, pagename, templatename, context, doctree):
+    """The cover and the index of terms are written by tools/build_book.py: there is no file
+    in notebooks/ for a "source" button to show (after the theme's buttons, priority 501)."""
+    if (Path(app.srcdir) / f"{pagename}.ipynb").exists():
+        return
+
+    def keep(button):
+        return button.get("label") not in ("source-file-button", "source-edit-button")
+
+    buttons = [b for b in context.get("header_buttons", []) if keep(b)]
+    for group in buttons:
+        if "buttons" in group:
+            group["buttons"] = [b for b in group["buttons"] if keep(b)]
+    context["header_buttons"] = buttons
+
+
 def setup(app):
+    app.connect("html-page-context", no_source_for_generated_pages, priority=502)
     app.connect("build-finished", copy_mathjax)
     app.add_post_transform(InlineTargets)
