@@ -146,10 +146,13 @@ def prepare_home(spawner):
     if name == INSTRUCTOR:
         course = home / "course"
         if not course.exists():
-            lessons = [str(nb) for nb in sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))]
-            subprocess.run([sys.executable, "-m", "tools.nbgrader_source", *lessons,
-                            "--course", str(course)], cwd=ROOT, check=True,
-                           capture_output=True)
+            for lesson in sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb")):
+                run = subprocess.run([sys.executable, "-m", "tools.nbgrader_source",
+                                      str(lesson), "--course", str(course)],
+                                     cwd=ROOT, capture_output=True, text=True)
+                if run.returncode:     # one lesson's trouble does not keep the others out
+                    spawner.log.warning("no assignment from %s: %s", lesson.name,
+                                        run.stderr.strip()[-300:])
             for p in [course, *course.rglob("*")]:
                 os.chown(p, pw.pw_uid, pw.pw_gid)
     # nbgrader's settings (course id, exchange; hub/jupyter/nbgrader_config.py) for everyone;

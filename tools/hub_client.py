@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -94,11 +95,19 @@ class Hub:
         self.log_path = self.tmp / "hub.log"
         self.idle_timeout = idle_timeout
         self.extra_env = dict(extra_env or {})
-        self.http = AsyncHTTPClient(force_instance=True, defaults={"request_timeout": 120})
+        self._http = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def http(self) -> AsyncHTTPClient:
+        """One HTTP client, made in the event loop that uses it."""
+        if self._http is None:
+            self._http = AsyncHTTPClient(force_instance=True,
+                                         defaults={"request_timeout": 120})
+        return self._http
 
     def name(self, who: str) -> str:
         return f"{self.prefix}-{who}"
@@ -125,20 +134,11 @@ class Hub:
                 raise RuntimeError(f"the hub exited with {self.proc.returncode}:\n"
                                    f"{self.log_tail()}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    pass
-                asyncio.run(self._ping())
-                return self
-            except (OSError, HTTPClientError):
+                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=3):
+                    return self
+            except OSError:
                 time.sleep(0.3)
         raise RuntimeError(f"the hub did not answer in {timeout:.0f} s:\n{self.log_tail()}")
-
-    async def _ping(self):
-        http = AsyncHTTPClient(force_instance=True)
-        try:
-            await http.fetch(f"{self.url}/hub/api/", request_timeout=3)
-        finally:
-            http.close()
 
     def log_tail(self, n: int = 60) -> str:
         try:
@@ -194,7 +194,9 @@ class Hub:
             time.sleep(0.2)
         for name in self.accounts():
             subprocess.run(["userdel", "--force", name], capture_output=True)
-        self.http.close()
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
     def cleanup(self):
         self.stop()
@@ -307,6 +309,7 @@ class Reply:
     first_image: float | None = None         # monotonic time of the first PNG
     done: float | None = None                # the kernel idle again
     errors: list = field(default_factory=list)
+    stdout: str = ""
     reply: dict | None = None
     event: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -378,6 +381,8 @@ class Kernel:
             r.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
         elif kind == "stream" and content.get("name") == "stderr":
             r.errors.append(f"stderr: {content.get('text', '')[:300]}")
+        elif kind == "stream":
+            r.stdout += content.get("text", "")
         elif kind == "execute_reply":
             r.reply = content
         elif kind == "status" and content.get("execution_state") == "idle":
