@@ -13,7 +13,6 @@
 
 import os
 import pwd
-import re
 import shutil
 import socket
 import subprocess
