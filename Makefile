@@ -119,7 +119,7 @@ hub: $(HUB_STAMP) $(CHP)  ## a JupyterHub for a class on this machine (run as ro
 
 .PHONY: test-hub
 test-hub: $(HUB_STAMP) $(CHP)  ## start a hub with dummy students on localhost and test it (as root)
-	$(HUB_VENV)/bin/python -m pytest tests/hub -p no:cacheprovider
+	HUB_TESTS=required $(HUB_VENV)/bin/python -m pytest tests/hub -p no:cacheprovider
 
 .PHONY: bench-hub
 bench-hub: $(HUB_STAMP) $(CHP)  ## capacity: how many students this machine holds (as root, ~15 min)
