@@ -77,9 +77,15 @@ else:
 
 if AUTH == "shared":
     # One password for the class (said aloud in the room), another for the instructor.
+    # JupyterHub asks for at least 8 and 32 characters. Anyone with the class password can
+    # log in under any student's name: for graded work prefer HUB_AUTH=native.
+    if not os.environ.get("HUB_PASSWORD") or not os.environ.get("HUB_ADMIN_PASSWORD"):
+        raise SystemExit("set HUB_PASSWORD (the class's, 8+ characters) and HUB_ADMIN_PASSWORD"
+                         f" (the instructor's, 32+ characters; {INSTRUCTOR!r} logs in with it)"
+                         ", or HUB_AUTH=native (docs/instructors.md)")
     c.JupyterHub.authenticator_class = "shared-password"
-    c.SharedPasswordAuthenticator.user_password = os.environ.get("HUB_PASSWORD", "")
-    c.SharedPasswordAuthenticator.admin_password = os.environ.get("HUB_ADMIN_PASSWORD", "")
+    c.SharedPasswordAuthenticator.user_password = os.environ["HUB_PASSWORD"]
+    c.SharedPasswordAuthenticator.admin_password = os.environ["HUB_ADMIN_PASSWORD"]
 elif AUTH == "native":
     # Students sign up with a password of their own at /hub/signup; the instructor
     # authorizes them at /hub/authorize (jupyterhub-nativeauthenticator).
