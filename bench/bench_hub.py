@@ -99,6 +99,7 @@ class Class:
         self.kernels = {}
         self.rng = random.Random(seed)
         self.failures: list[str] = []
+        self.reconnects = 0        # kernel channels opened again (as JupyterLab would)
 
     def uids(self) -> set[int]:
         return {uid_of(s.name) for s in self.students} - {None}
@@ -144,6 +145,7 @@ class Class:
 
     async def _run_lesson(self, s: Student):
         k = await s.open_notebook(f"notebooks/{self.lesson}.ipynb")
+        self.reconnects += k.reconnects
         t = time.monotonic()
         problems = await k.run_notebook(ROOT / "notebooks" / f"{self.lesson}.ipynb")
         if problems:
@@ -228,7 +230,7 @@ async def bench(args) -> dict:
                       f"pass the {args.budget:.0f} s budget", flush=True)
                 break
             load0 = os.getloadavg()
-            failures_before = len(klass.failures)
+            failures_before, reconnects_before = len(klass.failures), klass.reconnects
             new = n - len(klass.students)
             joined = await klass.join(new)
             mem = klass.memory()
@@ -255,6 +257,7 @@ async def bench(args) -> dict:
                 "load_before": [round(x, 2) for x in load0],
                 "load_after": [round(x, 2) for x in load1],
                 "failures": failures,
+                "reconnects": klass.reconnects - reconnects_before,
             }
             step["ok"] = bool(ms) and step["median_ms"] < TARGET_MS and not failures
             results["steps"].append(step)
@@ -262,6 +265,13 @@ async def bench(args) -> dict:
             if not step["ok"]:
                 break
     finally:
+        log = ROOT / "bench" / "results" / f"bench_hub_{args.lesson}.hub.log"
+        log.parent.mkdir(exist_ok=True)
+        hub.stop()
+        try:
+            log.write_bytes(hub.log_path.read_bytes())      # the hub's and servers' logs
+        except OSError:
+            pass
         hub.cleanup()
     ok = [s["n"] for s in results["steps"] if s["ok"]]
     results["largest_class"] = max(ok) if ok else 0
@@ -278,7 +288,8 @@ def print_step(s: dict, flush=False):
           f"median {s['median_ms']} ms, p90 {s['p90_ms']}, worst {s['worst_ms']} ms, "
           f"kernel CPU {s['kernel_cpu_ms_per_move']} ms a move; class used "
           f"{s['class_cores']} cores, others {s['others_cores']}; load "
-          f"{s['load_before'][0]} -> {s['load_after'][0]}; failures {len(s['failures'])}"
+          f"{s['load_before'][0]} -> {s['load_after'][0]}; kernel reconnects "
+          f"{s.get('reconnects', 0)}; failures {len(s['failures'])}"
           + ("" if not s["failures"] else f" (first: {s['failures'][0][:200]})"),
           flush=flush)
 

@@ -36,6 +36,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+if os.geteuid() != 0:
+    raise SystemExit("the class hub runs as root (sudo make hub): it makes each student's unix "
+                     "account and starts their server as that account")
+
 IP = env("HUB_IP", "0.0.0.0")                      # 127.0.0.1: this machine only
 PORT = int(env("HUB_PORT", "8000"))
 AUTH = env("HUB_AUTH", "shared")                   # shared | native | dummy (tests only)

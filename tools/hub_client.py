@@ -105,7 +105,9 @@ class Hub:
     def http(self) -> AsyncHTTPClient:
         """One HTTP client, made in the event loop that uses it."""
         if self._http is None:
-            self._http = AsyncHTTPClient(force_instance=True,
+            # tornado's client queues requests past 10 at once (counting the wait against
+            # the timeout): a class of 40 polling their servers' start needs more.
+            self._http = AsyncHTTPClient(force_instance=True, max_clients=256,
                                          defaults={"request_timeout": 120})
         return self._http
 
@@ -333,22 +335,35 @@ class Kernel:
         self.stderr: list[str] = []
         self.closed = None
         self._reader = None
+        self.reconnects = 0
 
-    async def connect(self):
+    async def connect(self, attempts: int = 3):
+        """Open the kernel's channels and wait for its first answer. A connection the server
+        closes before that (a kernel too slow to start on a busy machine) is opened again,
+        as JupyterLab does; ``reconnects`` counts those."""
         s = self.student
         url = (s.base.replace("http://", "ws://") + f"/api/kernels/{self.id}/channels?"
                + urlencode({"session_id": self.session}))
-        req = HTTPRequest(url, headers={"Authorization": f"token {s.token}"},
-                          request_timeout=120)
-        self.ws = await websocket_connect(req, max_message_size=256 * 2**20)
-        self._reader = asyncio.ensure_future(self._read())
-        await self.execute("pass", timeout=120)   # the kernel is up and answering
+        for attempt in range(attempts):
+            req = HTTPRequest(url, headers={"Authorization": f"token {s.token}"},
+                              request_timeout=120)
+            self.closed = None
+            self.ws = await websocket_connect(req, max_message_size=256 * 2**20)
+            self._reader = asyncio.ensure_future(self._read())
+            r = await self.execute("pass", timeout=180)   # the kernel is up and answering
+            if not r.errors:
+                return
+            if not self.closed or attempt == attempts - 1:
+                raise RuntimeError(f"kernel of {s.name}: {'; '.join(r.errors)}")
+            self.reconnects += 1
+            await asyncio.sleep(2)
 
     async def _read(self):
         while True:
             frame = await self.ws.read_message()
             if frame is None:
-                self.closed = "the websocket closed"
+                self.closed = (f"the websocket closed (code {self.ws.close_code}, "
+                               f"{self.ws.close_reason!r})")
                 for r in self.pending.values():
                     r.errors.append(self.closed)
                     r.event.set()
