@@ -108,21 +108,32 @@ else:
 
 
 # -- each student's server -------------------------------------------------------------------
+MARK = "jupyterhub class account"                  # the comment field of the accounts made here
+
+
+def made_here(pw):
+    return pw.pw_gecos == MARK and pw.pw_uid >= 1000 and Path(pw.pw_dir).parent == HOMES
+
+
+# The machine's own accounts (root, daemon, a colleague's login) are never a student: their
+# names cannot log in, and a server is only started for an account this hub made.
+c.Authenticator.blocked_users = {pw.pw_name for pw in pwd.getpwall() if not made_here(pw)}
+
+
 def unix_account(name):
-    """The student's unix account, made on first login. Refuses any account that exists and
-    was not made here (root, daemon, a colleague's login): uid 1000 or more, home in HOMES."""
+    """The student's unix account, made on first login (home mode 700)."""
     try:
         pw = pwd.getpwnam(name)
     except KeyError:
         HOMES.mkdir(parents=True, exist_ok=True)
         subprocess.run(["useradd", "--create-home", "--base-dir", str(HOMES),
-                        "--shell", "/bin/bash", "--comment", "jupyterhub student", name],
+                        "--shell", "/bin/bash", "--comment", MARK, name],
                        check=True, capture_output=True)
         pw = pwd.getpwnam(name)
         os.chmod(pw.pw_dir, 0o700)                 # students do not read each other's work
-    if pw.pw_uid < 1000 or Path(pw.pw_dir).parent != HOMES:
-        raise PermissionError(f"{name!r} is an existing account of this machine "
-                              f"(uid {pw.pw_uid}, home {pw.pw_dir}): not a student")
+    if not made_here(pw):
+        raise PermissionError(f"{name!r} is an account of this machine, not a class account "
+                              f"(uid {pw.pw_uid}, home {pw.pw_dir})")
     return pw
 
 

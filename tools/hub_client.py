@@ -66,6 +66,25 @@ def account_pids(uids: set[int]) -> list[int]:
     return pids
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process started by ``pid``, at any depth (the proxy and the culler run in
+    sessions of their own, so the hub's process group does not hold them)."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
 def uid_of(name: str) -> int | None:
     try:
         return pwd.getpwnam(name).pw_uid
@@ -164,8 +183,11 @@ class Hub:
         """Stop the hub (its process group: proxy, culler, servers), then whatever the
         students' accounts still run, then delete the accounts and the temporary folder."""
         proc, self.proc = self.proc, None
+        started = descendants(proc.pid) if proc is not None else []
         if proc is not None and proc.poll() is None:
-            for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+            # SIGTERM: the hub stops every server, the culler and the proxy (40 servers on a
+            # busy machine take a while), then exits; SIGKILL if it does not.
+            for sig, wait in ((signal.SIGTERM, 90), (signal.SIGKILL, 10)):
                 try:
                     os.killpg(proc.pid, sig)
                 except ProcessLookupError:
@@ -178,6 +200,11 @@ class Hub:
         if proc is not None:
             try:                                     # anything left in the group
                 os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in started:                          # whatever the hub left running
+            try:
+                os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         if getattr(self, "_log", None):

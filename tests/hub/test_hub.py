@@ -10,7 +10,8 @@ and nbgrader exchange in a temporary folder and account names unique to the run:
   the browser does: the new picture comes back;
 * nbgrader between the instructor and two students: release, fetch, submit, collect,
   autograde; the student who answered scores full marks, the other zero;
-* the idle culler runs; a student's home is closed to the others.
+* the idle culler runs; a student's home is closed to the others; the machine's own
+  accounts (root, daemon) cannot log in.
 
 The fixture's finalizer stops the hub's process group and every process of the accounts it
 made, deletes them and checks nothing is left, also when a test failed.
@@ -100,6 +101,12 @@ def test_login_form_then_jupyterlab_with_the_lessons(hub, people):
         "not the worked answers"
     instructor = run(people["instructor"].server_api("/api/contents/notebooks"))
     assert "answers.ipynb" in {c["name"] for c in instructor["content"]}
+
+
+def test_the_machines_own_accounts_cannot_log_in(hub):
+    for name in ("root", "daemon"):
+        with pytest.raises(RuntimeError, match="HTTP 403"):
+            run(Student(hub, name).login_form())
 
 
 def test_lesson_runs_and_a_slider_redraws(hub, people):
