@@ -238,7 +238,7 @@ async def bench(args) -> dict:
             ours0, kcpu0 = klass.our_cpu(), klass.kernel_cpu()
             t0 = time.monotonic()
             moves = await klass.work(args.work, args.pause)
-            wall = time.monotonic() - t0
+            wall = max(time.monotonic() - t0, 1e-3)
             busy1, total1 = machine_cpu()
             ours1, kcpu1 = klass.our_cpu(), klass.kernel_cpu()
             load1 = os.getloadavg()
@@ -246,6 +246,8 @@ async def bench(args) -> dict:
             failed = [f"{m['student']}: {'; '.join(m['errors'])}" for m in moves if m["errors"]]
             failures = klass.failures[failures_before:] + failed
             cores_busy = (busy1 - busy0) / wall
+            if not klass.kernels:            # nobody could work: no CPU figures
+                cores_busy = wall = float("nan")
             step = {
                 "n": n, "new": new, **joined, **mem,
                 "moves": len(moves), "median_ms": round(statistics.median(ms), 1) if ms

@@ -149,6 +149,18 @@ def copy_as(pw, src, dst):
         os.chown(p, pw.pw_uid, pw.pw_gid)
 
 
+def font_cache():
+    """matplotlib's font list, built once by the hub (``STATE/matplotlib``): a new account
+    would otherwise build its own on its first ``import matplotlib``, seconds of CPU each when
+    a whole class starts at once (and a "building the font cache" warning in its first cell)."""
+    cache = STATE / "matplotlib"
+    if not any(cache.glob("fontlist-*.json")):
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                       env={**os.environ, "MPLCONFIGDIR": str(cache)}, check=True,
+                       capture_output=True)
+    return cache
+
+
 def prepare_home(spawner):
     """The lessons in ``~/notebooks`` (never overwriting a student's own copy; the worked
     answers are not handed out); for the instructor also ``~/course``, an nbgrader course
@@ -156,6 +168,13 @@ def prepare_home(spawner):
     name = spawner.user.name
     pw = unix_account(name)
     home = Path(pw.pw_dir)
+    mpl = home / ".cache" / "matplotlib"
+    if not mpl.exists():
+        for d in (home / ".cache", mpl):
+            d.mkdir(exist_ok=True)
+            os.chown(d, pw.pw_uid, pw.pw_gid)
+        for f in font_cache().glob("fontlist-*.json"):
+            copy_as(pw, f, mpl / f.name)
     notebooks = home / "notebooks"
     if not notebooks.exists():
         notebooks.mkdir()
@@ -194,7 +213,7 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/notebooks/00_index.ipynb"   # JupyterLab, on the index
-c.Spawner.start_timeout = 120          # 40 servers starting at once on 2 cores take a while
+c.Spawner.start_timeout = 300   # a class logging in at once on 2 cores: minutes (bench/README.md)
 c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",   # nbgrader runs alembic from PATH
