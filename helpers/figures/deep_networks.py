@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["generalisation_figure"]
+__all__ = ["generalisation_figure", "approximation_figure"]
 
 
 def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
@@ -33,4 +33,22 @@ def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("cross-entropy")
     axes[0].legend(fontsize=8, loc="upper right")
+    return fig
+
+
+def approximation_figure(f, nets: dict, a: float, b: float, size=(3.0, 2.6),
+                         points: int = 401) -> Figure:
+    """One panel per network: the function ``f`` (dashed) and the network's output on
+    [a, b]. ``nets`` maps a title (e.g. ``"8 units"``) to a one-input, one-output model."""
+    if not nets:
+        raise ValueError("approximation_figure: nets is empty; expected {title: model}")
+    xs = np.linspace(a, b, points)
+    fig = Figure(figsize=(size[0] * len(nets), size[1]), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(nets), sharey=True))
+    for ax, (title, net) in zip(axes, nets.items()):
+        ax.plot(xs, f(xs), color="k", ls="--", lw=1, label="target")
+        ax.plot(xs, net.forward(xs[:, None])[:, 0], color="C0", lw=1.5, label="one hidden layer")
+        ax.set(title=title, xlabel="x")
+        ax.grid(True, alpha=0.3)
+    axes[0].legend(fontsize=8, loc="upper center")
     return fig
