@@ -61,8 +61,8 @@ def _wide(seed=0):
 def test_wide_network_on_few_noisy_points_overfits_and_l2_helps():
     X, y = data.make_moons(n=120, noise=0.35, seed=3)
     tr, va, _ = gen.split(len(y), (0.25, 0.375, 0.375), seed=0)
-    plain = gen.train_with_validation(_wide(), X[tr], y[tr], X[va], y[va], steps=1000)
-    l2 = gen.train_with_validation(_wide(), X[tr], y[tr], X[va], y[va], steps=1000,
+    plain = gen.train_with_validation(_wide(), X[tr], y[tr], X[va], y[va], steps=500)
+    l2 = gen.train_with_validation(_wide(), X[tr], y[tr], X[va], y[va], steps=500,
                                    weight_decay=1e-2)
     assert plain["train"][-1] < 0.01 and plain["val"][-1] > 2 * plain["best_val"]
     assert l2["val"][-1] < 1.1 * l2["best_val"] < plain["val"][-1]
