@@ -1,13 +1,9 @@
-"""Thin wiring of ipywidgets controls to the figure views in ``helpers``.
+"""Thin wiring of ipywidgets controls to the figure views (machinery for lessons 01-05).
 
 A *view* is any object with a ``fig`` attribute (a matplotlib Figure built without pyplot)
 and an ``update(**values)`` method that changes the figure's existing artists for new
-parameter values. The maths and drawing live in the view; this module only connects
+parameter values. The maths and drawing live in the view; :func:`live` only connects
 controls to ``update`` and shows the figure again.
-
-Figures are made with ``matplotlib.figure.Figure`` rather than ``pyplot``: nothing is
-registered globally, so nothing piles up while a learner drags a slider, and a figure is
-freed with its view.
 """
 
 from __future__ import annotations
@@ -15,25 +11,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import io
 import traceback
 from collections.abc import Mapping
 
 import ipywidgets as W
 from IPython.display import Image, display
 
-
-def _png(fig) -> bytes:
-    """The figure as PNG bytes at its own dpi, drawn once.
-
-    ``display(fig)`` would go through the inline backend, which draws twice
-    (``bbox_inches="tight"``) and shows only ``<Figure size ...>`` text when
-    ``%matplotlib inline`` is not active; measured in the browser, this is 11–15 % faster
-    from slider to pixels (bench/README.md, bench_latency.py).
-    """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi)
-    return buf.getvalue()
+from .canvas import png
 
 
 def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
@@ -61,7 +45,7 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
         if text is not None:
             caption.value = f"<pre style='margin:0'>{text()}</pre>"
         out.clear_output(wait=True)
-        display(Image(data=_png(view.fig), format="png"))
+        display(Image(data=png(view.fig), format="png"))
 
     running = {"task": None}
 
@@ -77,9 +61,9 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
                         return
                     if text is not None:
                         caption.value = f"<pre style='margin:0'>{text()}</pre>"
-                    png = base64.b64encode(_png(view.fig)).decode("ascii")
+                    encoded = base64.b64encode(png(view.fig)).decode("ascii")
                     out.outputs = ({"output_type": "display_data", "metadata": {},
-                                    "data": {"image/png": png, "text/plain": "<Figure>"}},)
+                                    "data": {"image/png": encoded, "text/plain": "<Figure>"}},)
                 except Exception:
                     out.append_stderr(traceback.format_exc())
                     return

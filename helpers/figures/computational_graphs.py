@@ -1,17 +1,13 @@
-"""Drawings of a ``Value`` graph with matplotlib alone, and the backward pass step by step.
+"""Figures of lesson 02, computational graphs (``notebooks/02_computational_graphs.ipynb``).
 
-* ``layout(root)`` places the nodes in layers, left to right: inputs on the left, the output
-  on the right, each node one column after its latest parent.
+* ``layout(root)`` places the nodes of a :class:`helpers.autodiff.Value` graph in layers, left
+  to right: inputs on the left, the output on the right, each node one column after its
+  latest parent.
 * ``draw_graph(root)`` draws every node as a box (name, data, grad) with a small circle for
   the operation that made it, as micrograd's ``draw_dot`` does with graphviz.
-* ``backward_steps(root)`` lists the steps of backpropagation: one per node, in the order the
-  algorithm finishes them, each with the chain-rule sum that gives its gradient, in numbers.
-* ``BackwardView(root)`` is the step-through view (``.fig``, ``.update(step=k)``): the
-  node of step k is highlighted, gradients known so far are filled in, and the sum
-  ``dL/da = dL/dc · dc/da + ...`` is written out with numbers.
-
-Nothing here changes the graph: the steps compute their own gradients from the local
-derivatives stored in the nodes, exactly as ``Value.backward`` does.
+* ``BackwardView(root)`` is the step-through view (``.fig``, ``.update(step=k)``) of
+  :func:`helpers.backward_pass.backward_steps`.
+* ``cost_figure``: forward mode against reverse mode (:mod:`helpers.forward_mode`).
 """
 
 from __future__ import annotations
@@ -21,17 +17,23 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from helpers.autodiff import Value, topological_order
-from helpers.plots import PALETTE, FastCanvas
-
-__all__ = ["layout", "draw_graph", "draw_dot", "backward_steps", "format_steps", "BackwardView",
-           "Step"]
+from ..autodiff import Value, topological_order
+from ..backward_pass import _names, backward_steps, fmt
+from ..forward_mode import gradient_cost
+from ..ui.canvas import FastCanvas
+from .style import PALETTE, new_figure, style_axis
 
 # geometry in data units: layers DX apart (left to right) or TB_DY apart (top to bottom),
 # nodes of a layer DY (or TB_DX) apart, boxes W × H, op circles OP_GAP from their box
 DX, DY, W, H, OP_GAP = 3.8, 1.45, 1.9, 1.05, 0.55
+
+
 TB_DX, TB_DY = 2.35, 2.7
+
+
 R = 0.28                        # op circle radius, where arrows start and end
+
+
 COLOURS = {
     "face": "#ffffff", "edge": "#4d4d4d", "text": "#222222", "muted": "#9a9a9a",
     "pending_face": "#f5f5f5", "pending_edge": "#c4c4c4",
@@ -39,17 +41,11 @@ COLOURS = {
     "current_face": "#fdebd3", "current_edge": PALETTE["tangent"],
     "source_edge": PALETTE["g"], "grad": "#8a2c00",
 }
+
+
 OP_SYMBOL = {"+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−x", "ReLU": "ReLU",
              "tanh": "tanh", "sigmoid": "σ", "exp": "exp", "log": "log", "sum": "Σ",
              "dot": "w·x+b"}
-
-
-def fmt(x: float) -> str:
-    """Four decimals, a true minus sign, and no "-0.0000"."""
-    s = f"{x:.4f}"
-    if s in ("-0.0000",):
-        s = "0.0000"
-    return s.replace("-", "−")
 
 
 def op_symbol(op: str) -> str:
@@ -69,20 +65,6 @@ class Layout:
     ncols: int             # number of layers
     nrows: int             # most nodes in one layer
     direction: str         # "LR" (inputs left) or "TB" (inputs on top)
-
-
-def _names(order):
-    names, used = {}, {v.label for v in order if v.label}
-    k = 0
-    for v in order:
-        if v.label:
-            names[v] = v.label
-        else:
-            k += 1
-            while f"n{k}" in used:
-                k += 1
-            names[v] = f"n{k}"
-    return names
 
 
 def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
@@ -161,67 +143,6 @@ def _anchors(lay: Layout, parent, node):
         return (px + W / 2, py), (ox - R, oy), (ox + R, oy), (x - W / 2, y)
     return (px, py - H / 2), (ox, oy + R), (ox, oy - R), (x, y + H / 2)
 
-
-# --- the backward pass, one node at a time -------------------------------------------------
-
-@dataclass(frozen=True)
-class Step:
-    """One step of backpropagation: the gradient of ``node``, finished.
-
-    ``terms`` holds one (child, dL/dchild, dchild/dnode) per use of the node; ``grad`` is
-    their sum of products (1.0 for the output itself, which has no terms).
-    """
-    index: int
-    node: Value
-    grad: float
-    terms: tuple
-    formula: str
-
-
-def backward_steps(root: Value, names: dict | None = None) -> list[Step]:
-    """The steps of ``root.backward()``: one per node, children before parents.
-
-    Step k finishes the gradient of the k-th node in reverse topological order: every node
-    that uses it has been finished before, so dL/dnode = Σ dL/dchild · dchild/dnode over its
-    uses. The graph is not modified (the gradients are computed here, not stored in .grad).
-    """
-    order = topological_order(root)
-    names = names or _names(order)
-    uses = {v: [] for v in order}
-    for v in order:
-        for p, local in zip(v._prev, v._local):
-            uses[p].append((v, local))
-    out = names[root]
-    grad, steps = {}, []
-    for k, v in enumerate(reversed(order)):
-        if v is root:
-            g, terms = 1.0, ()
-            formula = f"d{out}/d{out} = 1"
-        else:
-            terms = tuple((c, grad[c], local) for c, local in uses[v])
-            g = 0.0
-            for _, gc, local in terms:
-                g += local * gc                       # the same += as Value.backward
-            symbolic = " + ".join(f"d{out}/d{names[c]} · d{names[c]}/d{names[v]}"
-                                  for c, _, _ in terms)
-            numeric = " + ".join(f"{_paren(gc)} · {_paren(local)}" for _, gc, local in terms)
-            formula = f"d{out}/d{names[v]} = {symbolic}\n      = {numeric} = {fmt(g)}"
-        grad[v] = g
-        steps.append(Step(k, v, g, terms, formula))
-    return steps
-
-
-def _paren(x):
-    s = fmt(x)
-    return f"({s})" if s.startswith("−") else s
-
-
-def format_steps(root: Value) -> str:
-    """All steps of the backward pass as text, one block per node."""
-    return "\n".join(f"step {s.index:>2}: {s.formula}" for s in backward_steps(root))
-
-
-# --- drawing -------------------------------------------------------------------------------
 
 class _Drawing:
     """The artists of one graph drawing, kept so that a view can restyle them."""
@@ -331,11 +252,6 @@ def draw_graph(root: Value, *, show_grad: bool = True, title: str | None = None,
     return fig
 
 
-def draw_dot(root: Value) -> Figure:
-    """micrograd's name for the drawing (there made with graphviz), so lecture code runs."""
-    return draw_graph(root)
-
-
 class BackwardView:
     """Step through the backward pass: ``.fig`` and ``.update(step=k)`` (0 ≤ k < len(steps)).
 
@@ -423,3 +339,18 @@ class BackwardView:
                               f"d{out_name}/d{node_name}")
         self.formula.set_text(current.formula)
         return self
+
+
+def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
+    """Log-log plot of the operations for one gradient: forward mode vs reverse mode."""
+    costs = [gradient_cost(int(n)) for n in ns]
+    fig = new_figure(width=6.0, height=3.6)
+    ax = fig.axes[0]
+    ax.loglog(ns, [c["forward_ops"] for c in costs], "o-", color=PALETTE["tangent"],
+              label="forward mode: n passes  (∝ n²)")
+    ax.loglog(ns, [c["reverse_ops"] for c in costs], "s-", color=PALETTE["g"],
+              label="reverse mode: 1 forward + 1 backward  (∝ n)")
+    style_axis(ax, title="Cost of the gradient of a loss with n inputs",
+               xlabel="number of inputs n (parameters)", ylabel="operations")
+    ax.legend(fontsize=9, frameon=False, loc="upper left")
+    return fig

@@ -1,10 +1,10 @@
-"""Figures for notebook 03 (backpropagation through a network).
+"""Figures of lesson 03, backpropagation (``notebooks/03_backpropagation.ipynb``).
 
 Plain functions that return a ``matplotlib.figure.Figure`` (no pyplot), and one view,
 ``TrainingView``, for the training widget: ``.fig`` and ``.update(lr=, steps=, hidden=)``,
-which retrains a small network on two moons and updates the existing artists (loss curve,
-decision regions, message). A diverging run is shown and explained in the figure, never
-raised.
+which retrains a small network on two moons (:func:`helpers.training.train_moons`) and
+updates the existing artists (loss curve, decision regions, message). A diverging run is
+shown and explained in the figure, never raised.
 """
 
 from __future__ import annotations
@@ -14,31 +14,10 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from . import data, nn, optim
-from .plots import FastCanvas, sparse_log_ticks, steps_axis
-
-__all__ = ["CLASS_COLORS", "grid_over", "draw_decision_regions", "boundary_snapshots",
-           "train_moons", "train_moons_in_chunks", "TrainingView", "confusion_matrix",
-           "confusion_figure", "misclassified_figure", "loss_figure"]
-
-#: Okabe–Ito colours, one per class (the series' palette: colour-blind safe).
-CLASS_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-                "#F0E442", "#000000", "#999999", "#882255"]
-LOSS_COLOR = "#333333"
-WARN_COLOR = "#B00020"
-
-
-def _style(ax, title=None, xlabel=None, ylabel=None):
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=9)
-    if title:
-        ax.set_title(title, fontsize=11)
-    if xlabel:
-        ax.set_xlabel(xlabel, fontsize=10)
-    if ylabel:
-        ax.set_ylabel(ylabel, fontsize=10)
-    return ax
+from .. import nn
+from ..training import train_moons, train_moons_in_chunks
+from ..ui.canvas import FastCanvas, sparse_log_ticks, steps_axis
+from .style import CLASS_COLORS, CLASS_RGB, LOSS_COLOR, WARN_COLOR, style_axis
 
 
 def grid_over(X, n: int = 150, pad: float = 0.5):
@@ -52,17 +31,10 @@ def grid_over(X, n: int = 150, pad: float = 0.5):
     return np.c_[gx.ravel(), gy.ravel()], (lo[0], hi[0], lo[1], hi[1])
 
 
-def _softmax(Z):
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
-
-
 def _region_image(logits, n, n_classes):
     """RGBA image: each pixel the colour of its predicted class, paler where less sure."""
-    P = _softmax(np.asarray(logits, dtype=np.float64))
-    rgb = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-                    for c in CLASS_COLORS[:n_classes]])
-    colour = P @ rgb                                     # mix the class colours
+    P = nn.softmax(np.asarray(logits, dtype=np.float64))
+    colour = P @ CLASS_RGB[:n_classes]                                     # mix the class colours
     sure = (P.max(axis=1) - 1 / n_classes) / (1 - 1 / n_classes)
     alpha = 0.15 + 0.35 * sure
     return np.c_[colour, alpha].reshape(n, n, 4)
@@ -82,7 +54,7 @@ def draw_decision_regions(ax, predict, X, y, n: int = 150, title: str | None = N
                edgecolors="white", linewidths=0.5, zorder=3)
     ax.set_xlim(extent[:2])
     ax.set_ylim(extent[2:])
-    _style(ax, title, "$x_1$", "$x_2$")
+    style_axis(ax, title, "$x_1$", "$x_2$", grid=False)
     return img
 
 
@@ -96,84 +68,6 @@ def boundary_snapshots(snapshots, X, y, n: int = 100) -> Figure:
     for ax in axes[1:]:
         ax.set_ylabel("")
     return fig
-
-
-# ---------------------------------------------------------------- the training widget
-
-def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, *, seed: int = 0,
-                n: int = 200, noise: float = 0.15):
-    """Full-batch gradient descent on two moons with a 2-hidden-layer ReLU network.
-
-    Returns a dict: ``model``, ``X``, ``y``, ``losses`` (one per step taken), ``accuracy``,
-    ``dead`` (fraction of hidden ReLU units silent on every point), ``error`` (the message
-    of a :class:`helpers.nn.NonFiniteError`, or ``""``) and ``message`` (what happened, in
-    words, with the likely cause when training went wrong).
-    """
-    *_, result = train_moons_in_chunks(lr, steps, hidden, seed=seed, n=n, noise=noise)
-    return result
-
-
-def train_moons_in_chunks(lr: float = 0.5, steps: int = 300, hidden: int = 16, *,
-                          chunk: int | None = None, seed: int = 0, n: int = 200,
-                          noise: float = 0.15):
-    """``train_moons`` a chunk of steps at a time: yields the result so far (the same dict,
-    with ``done`` False and a progress message) after every ``chunk`` steps, and the final
-    result (``done`` True, the same as ``train_moons``) last."""
-    X, y = data.make_moons(n=n, noise=noise, seed=seed)
-    rng = np.random.default_rng(seed)
-    model = nn.Sequential(nn.Linear(2, hidden, "he", rng), nn.ReLU(),
-                          nn.Linear(hidden, hidden, "he", rng), nn.ReLU(),
-                          nn.Linear(hidden, 2, "xavier", rng))
-    loss_fn, opt = nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters(), lr=lr)
-    losses, error, steps, done = [], "", int(steps), 0
-    while True:
-        todo = min(chunk or steps, steps - done)
-        with np.errstate(all="ignore"):  # a diverging run ends in NonFiniteError, not warnings
-            try:
-                for _ in range(todo):
-                    losses.append(loss_fn.forward(model.forward(X), y))
-                    model.backward(loss_fn.backward(), input_grad=False)
-                    opt.step()
-                done += todo
-                if done == steps:                        # the loss after the last step
-                    losses.append(loss_fn.forward(model.forward(X), y))
-            except nn.NonFiniteError as err:
-                error = str(err)
-        if error or done == steps:
-            break
-        yield _result(model, X, y, losses, "", lr, steps, hidden, done=False)
-    yield _result(model, X, y, losses, error, lr, steps, hidden, done=True)
-
-
-def _result(model, X, y, losses, error, lr, steps, hidden, done):
-    with np.errstate(all="ignore"):
-        logits = model.forward(X)
-    acc = float(np.mean(np.argmax(logits, axis=1) == y)) if np.all(np.isfinite(logits)) else 0.0
-    masks = [layer.mask for layer in model.layers if isinstance(layer, nn.ReLU)]
-    dead = float(np.mean(np.concatenate([~m.any(axis=0) for m in masks])))
-    result = dict(model=model, X=X, y=y, losses=np.array(losses), accuracy=acc, dead=dead,
-                  error=error, lr=lr, steps=steps, hidden=hidden, done=done)
-    result["message"] = (_explain(result) if done else
-                         f"training: step {len(losses)} of {steps}, loss {losses[-1]:.3f} …")
-    return result
-
-
-def _explain(r) -> str:
-    losses = r["losses"]
-    if r["error"]:
-        return (f"Diverged after {len(losses)} steps: the loss became inf/NaN.\n"
-                f"The learning rate {r['lr']:g} is far too high: every step overshoots and the\n"
-                "weights grow without bound. Try a learning rate 10x smaller.")
-    first, last = losses[0], losses[-1]
-    if last > first:
-        return (f"Diverged: the loss went UP, {first:.3f} → {last:.3f} "
-                f"(accuracy {100 * r['accuracy']:.0f} %).\n"
-                f"The learning rate {r['lr']:g} is too high: the first steps overshoot, the "
-                "weights jump far away\n"
-                f"and {100 * r['dead']:.0f} % of the ReLU units went silent on every point "
-                "(dead), so their gradient is 0.")
-    return (f"loss {first:.3f} → {last:.3f} after {r['steps']} steps, "
-            f"training accuracy {100 * r['accuracy']:.1f} %")
 
 
 class TrainingView:
@@ -197,7 +91,8 @@ class TrainingView:
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(*self.LOSS_RANGE)
         sparse_log_ticks(self.ax_loss, 5)
-        _style(self.ax_loss, "training loss", "step", "cross-entropy loss (log scale)")
+        style_axis(self.ax_loss, "training loss", "step", "cross-entropy loss (log scale)",
+                   grid=False)
         r = train_moons(lr, steps, hidden)
         self.image = draw_decision_regions(self.ax_region, self._predict(r["model"]),
                                            r["X"], r["y"], n=grid)
@@ -248,19 +143,6 @@ class TrainingView:
         return self.fig
 
 
-# ---------------------------------------------------------------- digits
-
-def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
-    """``C[i, j]`` = how many examples of class i were predicted as class j."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"confusion_matrix: y_true has shape {y_true.shape} but y_pred "
-                         f"has shape {y_pred.shape}; expected the same")
-    C = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(C, (y_true, y_pred), 1)
-    return C
-
-
 def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
     """The confusion matrix as a grid of counts; the diagonal (correct) in blue, errors in
     orange."""
@@ -280,7 +162,7 @@ def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
                         color="#222222", fontweight="bold" if i != j else "normal")
     ax.set_xticks(range(k))
     ax.set_yticks(range(k))
-    _style(ax, title, "predicted digit", "true digit")
+    style_axis(ax, title, "predicted digit", "true digit", grid=False)
     ax.set_xticks(np.arange(k + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(k + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
@@ -316,7 +198,7 @@ def loss_figure(curves: dict, title: str = "training loss", xlabel: str = "epoch
     if log:
         ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _style(ax, title, xlabel, "loss")
+    style_axis(ax, title, xlabel, "loss", grid=False)
     if len(curves) > 1:
         ax.legend(fontsize=9, frameon=False)
     return fig
