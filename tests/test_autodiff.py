@@ -1,4 +1,9 @@
-"""Tests of helpers.autodiff.Value: every trap of ../shared/notes/correctness.md that applies.
+"""Tests of helpers.autodiff.Value: the traps a reference autodiff engine must avoid.
+
+Fan-out (a node used twice sums its gradients), a true topological order on graphs that
+reuse nodes, deep graphs without recursion, a second backward(), determinism across
+processes, no reference cycles, domain errors, ReLU'(0), fused nodes against their
+compositions, and code written along the micrograd lecture (including a _backward closure).
 
 Oracles: closed forms, micrograd's own PyTorch-checked numbers, sympy (exact symbolic
 derivatives), HIPS autograd and central finite differences in float64, on hand-picked

@@ -75,3 +75,17 @@ def test_notebooks_import_figures_from_their_own_lesson():
             if other != lesson:
                 assert f"figures.{other}" not in code and f"figures import {other}" not in code, \
                     f"{nb_path.name} draws with the figures of {other}"
+
+
+def test_nbval_markers_are_cell_tags_not_comments():
+    for nb_path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(nb_path.read_text())
+        for i, cell in enumerate(nb["cells"]):
+            if cell["cell_type"] != "code":
+                continue
+            src = "".join(cell["source"])
+            tags = cell.get("metadata", {}).get("tags", [])
+            assert "NBVAL_" not in src, f"{nb_path.name} cell {i}: use a cell tag, not a comment"
+            if "live(" in src or "playground_panel(" in src:
+                assert "nbval-ignore-output" in tags, \
+                    f"{nb_path.name} cell {i} shows a live widget: tag it nbval-ignore-output"
