@@ -23,14 +23,27 @@ LESSONS = ("chain_rule", "computational_graphs", "backpropagation", "deep_networ
 DRAWING = ("matplotlib", "ipywidgets", "IPython", "PIL")
 
 
+@pytest.fixture(scope="module")
+def loaded_by_import():
+    """For each maths module, what importing it alone in a fresh interpreter loads of
+    DRAWING (directly or through other modules). The interpreters run side by side."""
+    procs = {}
+    for module in MATHS + ["exercises"] + EXERCISES:
+        code = (f"import sys, json, helpers.{module}; "
+                f"print(json.dumps([m for m in {DRAWING!r} if m in sys.modules]))")
+        procs[module] = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, text=True,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    results = {}
+    for module, proc in procs.items():
+        out, err = proc.communicate()
+        assert proc.returncode == 0, f"import helpers.{module} failed:\n{err}"
+        results[module] = json.loads(out)
+    return results
+
+
 @pytest.mark.parametrize("module", MATHS + ["exercises"] + EXERCISES)
-def test_reference_maths_imports_no_plotting_or_widgets(module):
-    # a fresh interpreter: what importing the module loads, directly or through others
-    code = (f"import sys, json, helpers.{module}; "
-            f"print(json.dumps([m for m in {DRAWING!r} if m in sys.modules]))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout
-    assert json.loads(out) == [], f"helpers.{module} loads {json.loads(out)}"
+def test_reference_maths_imports_no_plotting_or_widgets(module, loaded_by_import):
+    assert loaded_by_import[module] == [], f"helpers.{module} loads {loaded_by_import[module]}"
 
 
 def test_the_maths_modules_are_the_only_top_level_modules():
