@@ -63,10 +63,12 @@ class Value:
     __slots__ = ("data", "grad", "label", "_prev", "_local", "_op", "_custom", "__weakref__")
 
     def __init__(self, data, _children=(), _op="", label="", _local=None):
-        if isinstance(data, bool) or not isinstance(data, Real):
-            raise TypeError(f"Value(data) expects a real number (int or float), "
-                            f"got {type(data).__name__} {data!r}")
-        self.data = float(data)
+        if type(data) is not float:         # an int, a NumPy number, ... or not a number
+            if isinstance(data, bool) or not isinstance(data, Real):
+                raise TypeError(f"Value(data) expects a real number (int or float), "
+                                f"got {type(data).__name__} {data!r}")
+            data = float(data)
+        self.data = data
         self.grad = 0.0
         self.label = label
         self._prev = tuple(_children)
@@ -208,7 +210,10 @@ class Value:
                 node.grad = 0.0
         self.grad += 1.0                            # dL/dL = 1
         for node in reversed(order):                # every node after all its children
-            node._backward()
+            if node._custom is None:
+                node._chain_rule()
+            else:
+                node._custom()                      # an operation's own _backward
 
     def zero_grad(self):
         """Set ``grad`` to 0.0 on every node of the graph that ends at this node."""
@@ -257,8 +262,6 @@ def _as_value(x, op):
                     f"(int or float) or a Value, got {type(x).__name__} {x!r}")
 
 
-# Value.dot and Value.sum: the fused nodes of lesson 03 and bench/bench_micrograd.py.
-from .fused import dot as _dot, total as _total  # noqa: E402, I001  (they build Values)
-
-Value.dot = staticmethod(_dot)
-Value.sum = staticmethod(_total)
+# Value.dot and Value.sum, the fused nodes of lesson 03 and bench/bench_micrograd.py, are
+# defined (and attached to Value) in helpers/fused.py.
+from . import fused  # noqa: E402, F401

@@ -7,21 +7,25 @@ the graph of a network of scalar Values is eight times smaller, and training it 
 faster (``notebooks/03_backpropagation.ipynb``; ``bench/bench_micrograd.py`` measures it).
 The local derivatives of one node are those of the sum it replaces:
 d/dvᵢ = 1, d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1. Numbers among the operands are constants.
+
+This is the one place written for speed (``type(v) is Value`` tests, bound ``append``s);
+``helpers.autodiff`` stays plain.
 """
 
 from __future__ import annotations
 
 from numbers import Real
 
+from .autodiff import Value
+
 __all__ = ["dot", "total"]
 
 
 def total(values, start=0.0):
     """``start + v1 + v2 + ...`` as ONE node; every local derivative is 1."""
-    from .autodiff import Value
     parents, value = [], 0.0
     for v in (start, *values):
-        if isinstance(v, Value):
+        if type(v) is Value:
             parents.append(v)
             value += v.data
         else:
@@ -35,24 +39,25 @@ def dot(weights, inputs, bias=0.0):
     if len(weights) != len(inputs):
         raise ValueError(f"Value.dot: {len(weights)} weights but {len(inputs)} inputs; "
                          "expected the same number")
-    from .autodiff import Value
     parents, local = [], []
-    if isinstance(bias, Value):
+    add_parent, add_local = parents.append, local.append
+    if type(bias) is Value:
         value = bias.data
-        parents.append(bias)
-        local.append(1.0)
+        add_parent(bias)
+        add_local(1.0)
     else:
         value = _number(bias, "Value.dot bias")
     for w, x in zip(weights, inputs):
-        wd = w.data if isinstance(w, Value) else _number(w, "Value.dot weight")
-        xd = x.data if isinstance(x, Value) else _number(x, "Value.dot input")
+        w_is_node, x_is_node = type(w) is Value, type(x) is Value
+        wd = w.data if w_is_node else _number(w, "Value.dot weight")
+        xd = x.data if x_is_node else _number(x, "Value.dot input")
         value += wd * xd
-        if isinstance(w, Value):
-            parents.append(w)
-            local.append(xd)                # d/dw = x
-        if isinstance(x, Value):
-            parents.append(x)
-            local.append(wd)                # d/dx = w
+        if w_is_node:
+            add_parent(w)
+            add_local(xd)                   # d/dw = x
+        if x_is_node:
+            add_parent(x)
+            add_local(wd)                   # d/dx = w
     return Value(value, parents, "dot", _local=local)
 
 
@@ -63,3 +68,7 @@ def _number(x, where):
     if isinstance(x, Real) and not isinstance(x, bool):
         return float(x)
     raise TypeError(f"{where}: expected a Value or a real number, got {type(x).__name__} {x!r}")
+
+
+Value.dot = staticmethod(dot)
+Value.sum = staticmethod(total)
