@@ -80,13 +80,10 @@ notebooks: $(STAMP)  ## strict nbval on every notebook
 	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
+# tools/execute.py: nbclient, reading the kernel's replies in short polls (a widget cell once
+# stalled nbconvert until its timeout: jupyter/nbclient#312), and no timing metadata.
 execute: $(STAMP)  ## re-run every notebook top to bottom in a fresh kernel, in place
-	@for nb in $(NOTEBOOKS); do \
-	    echo "executing $$nb"; \
-	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	        --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 \
-	        --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
-	done
+	$(BIN)/python -m tools.execute $(NOTEBOOKS)
 
 lint: $(STAMP)  ## ruff check on the tree and the notebooks, ruff format --check on the code
 	$(BIN)/ruff check helpers tests bench tools notebooks

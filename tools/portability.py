@@ -39,9 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 AVX512 = "X86_V4 AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR"
 AVX2 = "X86_V3 AVX2 FMA3 AVX F16C"   # numpy 1.26 names the features, numpy 2.4 the levels
 CAPS = {"x86-64-v3": AVX512, "x86-64-v2": f"{AVX512} {AVX2}"}
-NBVAL = ["-m", "pytest", "notebooks", "-q", "-p", "no:cacheprovider", "--nbval",
-         "--nbval-current-env", "--nbval-cell-timeout=300",
-         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+NBVAL = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "--nbval-cell-timeout=300", "--nbval-sanitize-with",
+         str(ROOT / "tests" / "nbval_sanitize.cfg")]
 
 
 @dataclass
@@ -141,7 +141,7 @@ def plan(native: dict) -> tuple[list, list]:
     return runnable, skipped
 
 
-def run_variant(v: Variant) -> tuple[Variant, int, str, float]:
+def run_variant(v: Variant, paths: list[str]) -> tuple[Variant, int, str, float]:
     env = base_env() | v.env
     tmp = None
     if v.ulp_noise:
@@ -152,8 +152,8 @@ def run_variant(v: Variant) -> tuple[Variant, int, str, float]:
         env["IPYTHONDIR"] = tmp
     t0 = time.perf_counter()
     try:
-        run = subprocess.run([sys.executable, *NBVAL], cwd=ROOT, env=env, capture_output=True,
-                             text=True, timeout=900)
+        run = subprocess.run([sys.executable, *NBVAL, *paths], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=900)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -171,6 +171,8 @@ def summary_lines(output: str) -> tuple[str, list[str]]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("paths", nargs="*", default=["notebooks"],
+                    help="notebooks or folders to check (default: notebooks)")
     ap.add_argument("--list", action="store_true", help="only probe and list the variants")
     args = ap.parse_args(argv)
 
@@ -192,7 +194,7 @@ def main(argv=None) -> int:
         return 0
 
     with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
-        results = list(pool.map(run_variant, [v for v, _ in runnable]))
+        results = list(pool.map(lambda v: run_variant(v, args.paths), [v for v, _ in runnable]))
     bad = 0
     for v, code, output, seconds in results:
         counts, failed = summary_lines(output)
