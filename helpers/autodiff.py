@@ -31,8 +31,9 @@ Choices (each tested in ``tests/test_autodiff.py``): leaves (``Value(x)``) accum
 gradient over calls of ``backward()``, as PyTorch's leaf tensors do, intermediate nodes start
 from zero every time (``zero_grad`` resets) — unlike PyTorch, the graph is kept: PyTorch frees
 it after ``backward()``, so a second call raises unless the first used ``retain_graph=True``,
-and it keeps no ``.grad`` on intermediate tensors unless asked with ``retain_grad()``; ReLU'(0) = 0; ``log`` of x ≤ 0, a negative base to a fractional
-power and division by zero raise ``DomainError``; parents live in tuples, never sets, so every
+and it keeps no ``.grad`` on intermediate tensors unless asked with ``retain_grad()``;
+ReLU'(0) = 0; ``log`` of x ≤ 0, a negative base to a fractional power and division by zero
+raise ``DomainError``; parents live in tuples, never sets, so every
 run adds the same numbers in the same order; the built-in operations store numbers, not
 closures over their own node, so a graph is freed as soon as nothing refers to it.
 ``Value.dot`` and ``Value.sum`` (one node for a neuron or a long sum) are the fast path of
