@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import approximation, deep  # noqa: E402
+from helpers import approximation, regions  # noqa: E402
 from helpers.figures import deep_networks as figs  # noqa: E402
 
 
@@ -23,7 +23,7 @@ def test_one_layer_equals_numpy_interpolation(n):
     xs = np.linspace(-0.7, 2.0, 997)
     np.testing.assert_allclose(net.forward(xs[:, None])[:, 0], np.interp(xs, knots, _f(knots)),
                                rtol=1e-12, atol=1e-12)
-    assert deep.count_pieces(net, -0.7, 2.0) == n
+    assert regions.count_pieces(net, -0.7, 2.0) == n
 
 
 def test_error_falls_like_one_over_n_squared():
@@ -33,7 +33,7 @@ def test_error_falls_like_one_over_n_squared():
 
 
 def test_one_layer_reproduces_the_zigzag_with_width_to_the_depth_units():
-    z = deep.zigzag_network(4, 3)
+    z = regions.zigzag_network(4, 3)
 
     def zf(x):
         return z.forward(np.asarray(x)[:, None])[:, 0]

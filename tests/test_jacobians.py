@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers import deep, jacobians, nn
+from helpers import jacobians, nn, residual
 
 
 def test_numerical_jacobian_of_a_linear_map_is_its_matrix():
@@ -80,8 +80,8 @@ def test_plain_deep_relu_network_vanishes_layer_by_layer_and_residual_does_not()
     # network shrinks by orders of magnitude from the top to the first block
     from helpers.data import make_moons
     X, y = make_moons(n=200, noise=0.1, seed=0)
-    _, plain = jacobians.backward_signals(deep.deep_network(100, 16, seed=0), X, y)
-    _, res = jacobians.backward_signals(deep.deep_network(100, 16, residual=True, seed=0), X, y)
+    _, plain = jacobians.backward_signals(residual.deep_network(100, 16, seed=0), X, y)
+    _, res = jacobians.backward_signals(residual.deep_network(100, 16, residual=True, seed=0), X, y)
     assert plain[1] < 1e-2 * plain[201]          # block 1 input vs block 100 output
     assert 1 / 3 < res[1] / res[101] < 3
     assert math.isfinite(res.sum())

@@ -145,7 +145,7 @@ class TrainingView:
 
     def updates(self, lr: float = 0.5, steps: int = 300, hidden: int = 16, chunk: int = 100):
         """``update`` a chunk of training at a time: a generator that shows the run so far
-        after every ``chunk`` steps and the final result last (``helpers.widgets.live``
+        after every ``chunk`` steps and the final result last (``helpers.ui.live``
         shows each, so a slider's new value answers before the whole run is trained)."""
         for r in train_moons_in_chunks(lr, steps, hidden, chunk=chunk):
             self._show(r)
