@@ -405,6 +405,11 @@ def check_backward(Value) -> bool:
                       f"(d.grad is {d.grad!r})",
                       ["what is dL/dL? Every gradient is a multiple of it",
                        "self.grad = 1.0 before walking the graph"])
+    if all(got[k] == 0 for k in got):
+        return _wrong(ex, name, "every gradient stayed 0 although the output's grad is 1 now: "
+                      "it was set after the walk through the graph, not before",
+                      ["when a node's _backward runs, its own grad must already be known",
+                       "self.grad = 1.0 first, then the loop"])
     twice = sorted({k for k in log if log.count(k) > 1})
     if twice:
         return _wrong(ex, name, f"the _backward of node {twice[0]} ran {log.count(twice[0])} "
