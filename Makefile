@@ -107,6 +107,54 @@ binder-check:
 	        "$$nb" > /dev/null || exit 1; \
 	done
 
+# The series as a book: a static site and one PDF, from the notebooks' stored outputs, offline
+# (tools/build_book.py; Sphinx + MyST-NB, xelatex for the PDF). The site: build/book/html.
+.PHONY: book
+book: $(STAMP)  ## build the series as a static site and a PDF (build/book), nothing executed
+	$(BIN)/python -m tools.build_book
+
+# What .ci/run adds to `make test`: the whole book, then the checks of its PDF.
+.PHONY: book-check
+book-check: book  ## build the book and check its PDF (tests/test_book_pdf.py)
+	BOOK_PDF=$(firstword $(wildcard build/book/*.pdf)) $(BIN)/python -m pytest tests/test_book_pdf.py
+
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis .ruff_cache *.egg-info
 	find . -name __pycache__ -prune -exec rm -rf {} +
+
+# -- A JupyterHub for a class on this machine (issue 17; docs/instructors.md) -------------
+# Its own environment, what every student's server and kernel run: requirements.txt (what
+# Binder installs) plus the `hub` extra (JupyterHub, the idle culler, nbgrader); the proxy
+# from npm, under build/hub/node. Settings are environment variables read by
+# hub/jupyterhub_config.py: HUB_IP, HUB_PORT, HUB_AUTH, HUB_PASSWORD, HUB_ADMIN_PASSWORD, ...
+# The students' accounts run this environment's Python: it must be one every account can read
+# (the system's; a pyenv Python under /root is not).
+HUB_PYTHON ?= /usr/bin/python3
+HUB_DIR   := build/hub
+HUB_VENV  := $(HUB_DIR)/venv
+HUB_STAMP := $(HUB_VENV)/.installed
+CHP       := $(HUB_DIR)/node/node_modules/.bin/configurable-http-proxy
+
+$(HUB_STAMP): requirements.txt pyproject.toml
+	@test -x $(HUB_VENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_VENV)/bin/python -m pip install --quiet -r requirements.txt -e ".[hub]"
+	@mkdir -p $(HUB_VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}' \
+	    > $(HUB_VENV)/share/jupyter/lab/settings/overrides.json
+	@touch $(HUB_STAMP)
+
+$(CHP):
+	npm install --silent --no-audit --no-fund --prefix $(HUB_DIR)/node configurable-http-proxy@^5
+
+.PHONY: hub
+hub: $(HUB_STAMP) $(CHP)  ## a JupyterHub for a class on this machine (run as root; docs/instructors.md)
+	cd $(HUB_DIR) && $(CURDIR)/$(HUB_VENV)/bin/jupyterhub -f $(CURDIR)/hub/jupyterhub_config.py
+
+.PHONY: test-hub
+test-hub: $(HUB_STAMP) $(CHP)  ## start a hub with dummy students on localhost and test it (as root)
+	HUB_TESTS=required $(HUB_VENV)/bin/python -m pytest tests/hub -p no:cacheprovider
+
+.PHONY: bench-hub
+bench-hub: $(HUB_STAMP) $(CHP)  ## capacity: how many students this machine holds (as root, ~15 min)
+	$(HUB_VENV)/bin/python bench/bench_hub.py

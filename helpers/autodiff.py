@@ -23,9 +23,12 @@ How it works (the whole idea in three lines):
 Design choices (each one is tested in ``tests/test_autodiff.py``):
 
 * **Second ``backward()``** — gradients of *leaves* (nodes you created with ``Value(x)``:
-  inputs and parameters) accumulate, as in PyTorch: calling ``L.backward()`` twice doubles
-  them. Gradients of intermediate nodes are recomputed from zero on every call. Reset with
-  ``L.zero_grad()`` (every node of the graph) or ``zero_grad(parameters)``.
+  inputs and parameters) accumulate, as PyTorch's leaf tensors do: calling ``L.backward()``
+  twice doubles them. Gradients of intermediate nodes are recomputed from zero on every call.
+  Reset with ``L.zero_grad()`` (every node of the graph) or ``zero_grad(parameters)``.
+  (Unlike PyTorch, the graph is kept: PyTorch frees it after ``backward()``, so a second call
+  raises unless the first used ``retain_graph=True``, and it keeps no ``.grad`` on
+  intermediate tensors unless asked with ``retain_grad()``.)
 * **ReLU at 0** — ``relu`` has derivative 0 at exactly 0 (as micrograd and PyTorch).
 * **Domain errors** — ``log`` of x ≤ 0, a negative base to a fractional power, 0 to a
   negative power and division by zero raise ``DomainError`` (a ``ValueError``; the last two
@@ -266,7 +269,8 @@ class Value:
         """Compute d(self)/d(node) for every node of the graph, by the chain rule.
 
         Leaves (nodes without parents) *accumulate*: a second call adds the same gradients
-        again, as PyTorch does for its leaf tensors. Intermediate nodes are reset first, so
+        again (PyTorch's leaves accumulate too, but PyTorch frees the graph after a backward
+        pass unless ``retain_graph=True``). Intermediate nodes are reset first, so
         their ``grad`` always belongs to the latest call. Use ``zero_grad`` to reset leaves.
         """
         order = topological_order(self)

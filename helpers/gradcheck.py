@@ -20,8 +20,8 @@ Entries much smaller than the array's largest are compared on the array's scale 
 is 1e-4 of its largest numerical entry), and no entry on a scale finer than the rounding noise
 of a central difference (about ε·|f|/h, ε the float64 machine epsilon: a gradient that is
 exactly 0 comes out as ±1e-10 or so, differently on different CPUs). The default tolerance is
-1e-5; a correct gradient
-of a smooth function usually gives ~1e-8; near a kink of ReLU the
+1e-5 (the pass rule of the whole series); a correct gradient of a smooth function usually
+gives 1e-6 or less, often far less; near a kink of ReLU the
 central difference straddles two slopes and the error can be large although the code is right
 — the checker says so.
 """

@@ -32,8 +32,20 @@ def requirements(extras: list[str]) -> list[str]:
     lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     lines += project["dependencies"]
-    for extra in extras:
-        lines += project["optional-dependencies"][extra]
+    # An extra may name the project's own extras ("helpers[book]" in test): their lines count.
+    own = re.compile(rf"^\s*{re.escape(project['name'])}\s*\[([^\]]+)\]\s*(?:#.*)?$", re.I)
+    todo, seen = list(extras), set()
+    while todo:
+        extra = todo.pop(0)
+        if extra in seen:
+            continue
+        seen.add(extra)
+        for line in project["optional-dependencies"][extra]:
+            m = own.match(line)
+            if m:
+                todo += [e.strip() for e in m.group(1).split(",")]
+            else:
+                lines.append(line)
     return lines
 
 

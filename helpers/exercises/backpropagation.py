@@ -64,7 +64,8 @@ def check_gradient_shapes(shapes) -> bool:
             print(f"{PASS} {key}: {w}")
         else:
             ok = False
-            hint = {"db": " (one number per output; (1, 10) or () would broadcast silently)",
+            hint = {"db": " (one number per output; a () gradient broadcasts silently onto "
+                          "every bias, and b = b - lr * db with a (1, 10) one makes b (1, 10))",
                     "dW": " (a gradient always has the shape of what it is the gradient of)",
                     "dX": " (the shape of X)"}.get(key, "")
             print(f"{FAIL} {key}: got {got}, expected {w}{hint}")

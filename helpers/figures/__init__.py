@@ -1,5 +1,5 @@
-"""The figures of the series, one module per lesson, named like the notebook and its exercises.
+"""Figures of the lessons, one module per lesson (``helpers.figures.<lesson>``).
 
-``02b_build_your_own_engine``: :mod:`helpers.figures.build_your_own_engine`.
-A figure function takes plain values and returns a ``matplotlib.figure.Figure``.
+A figure function takes plain values and returns a :class:`matplotlib.figure.Figure` (built
+without pyplot); it calls the reference maths, never the other way round.
 """

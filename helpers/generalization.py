@@ -1,0 +1,104 @@
+"""Generalisation (notebook 04): training, validation and test sets, overfitting, L2
+regularisation and weight decay, early stopping.
+
+* :func:`split` — indices for a training, a validation and a test set.
+* :func:`train_with_validation` — full-batch SGD that records the training *and* the
+  validation loss at every step, and remembers the step where the validation loss was lowest
+  (early stopping keeps the parameters of that step).
+* :func:`sgd_step_with_l2` and :func:`rmsprop_step` — one update written out, to check that
+  an L2 term in the loss and weight decay are the same update for plain SGD, and not for an
+  adaptive optimiser.
+
+NumPy and the standard library only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import nn, optim
+
+__all__ = ["split", "train_with_validation", "restore", "sgd_step_with_l2", "rmsprop_step"]
+
+
+def split(n: int, fractions=(0.6, 0.2, 0.2), seed: int = 0):
+    """Shuffle ``range(n)`` and cut it into training, validation and test indices."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 3:
+        raise ValueError(f"split: n must be an integer >= 3, got {n!r}")
+    fr = np.asarray(fractions, dtype=float)
+    if fr.shape != (3,) or np.any(fr <= 0) or not np.isclose(fr.sum(), 1.0):
+        raise ValueError(f"split: fractions must be three positive numbers that add up to 1, "
+                         f"got {fractions!r}")
+    order = np.random.default_rng(seed).permutation(int(n))
+    a = int(round(fr[0] * n))
+    b = a + int(round(fr[1] * n))
+    return order[:a], order[a:b], order[b:]
+
+
+def train_with_validation(model, X_train, y_train, X_val, y_val, steps: int = 1000,
+                          lr: float = 0.1, momentum: float = 0.9,
+                          weight_decay: float = 0.0) -> dict:
+    """Full-batch SGD on softmax cross-entropy, evaluating the validation loss every step.
+
+    Returns ``{"train": losses, "val": losses, "best_step": k, "best_val": v,
+    "best_params": arrays}`` where
+    ``train[k]`` and ``val[k]`` are the losses *before* update ``k`` (so index 0 is the
+    initial model), ``best_step`` is the index of the lowest validation loss and
+    ``best_params`` a copy of the parameters at that step (what early stopping keeps; put
+    them back with :func:`restore`). The loss
+    recorded is the data loss only: the L2 term, if any, enters through ``weight_decay``.
+    """
+    if not (isinstance(steps, (int, np.integer)) and steps >= 1):
+        raise ValueError(f"train_with_validation: steps must be an integer >= 1, got {steps!r}")
+    loss, val_loss = nn.SoftmaxCrossEntropy(), nn.SoftmaxCrossEntropy()
+    opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    train, val, best_params = [], [], None
+    for _ in range(int(steps)):
+        val.append(float(val_loss.forward(model.forward(X_val), y_val)))
+        if val[-1] <= min(val):
+            best_params = [p.data.copy() for p in model.parameters()]
+        opt.zero_grad()
+        train.append(float(loss.forward(model.forward(X_train), y_train)))
+        model.backward(loss.backward(), input_grad=False)
+        opt.step()
+    best = int(np.argmin(val))
+    return {"train": np.array(train), "val": np.array(val), "best_step": best,
+            "best_val": float(val[best]), "best_params": best_params}
+
+
+def restore(model, params) -> None:
+    """Put copies of parameter arrays (``best_params``) back into ``model``."""
+    ps = model.parameters()
+    if len(ps) != len(params) or any(p.data.shape != np.shape(a) for p, a in zip(ps, params)):
+        raise ValueError("restore: params must match model.parameters() in number and shapes")
+    for p, a in zip(ps, params):
+        p.data[...] = a
+
+
+def sgd_step_with_l2(w, grad, lr: float, lam: float, decoupled: bool = False):
+    """One plain SGD step on ``L(w) + lam/2 · ‖w‖²``.
+
+    ``decoupled=False``: the L2 term's gradient ``lam · w`` is added to the gradient,
+    ``w − lr·(grad + lam·w)``. ``decoupled=True``: weight decay, shrink then step,
+    ``(1 − lr·lam)·w − lr·grad``. For plain SGD the two are the same number.
+    """
+    w, grad = np.asarray(w, dtype=float), np.asarray(grad, dtype=float)
+    if decoupled:
+        return (1 - lr * lam) * w - lr * grad
+    return w - lr * (grad + lam * w)
+
+
+def rmsprop_step(w, grad, v, lr: float, lam: float, decoupled: bool = False,
+                 beta: float = 0.9, eps: float = 1e-8):
+    """One step of RMSProp, an adaptive optimiser: each entry's step is divided by a running
+    root-mean-square ``√v`` of its gradients. Returns ``(w, v)``.
+
+    ``decoupled=False`` puts the L2 gradient ``lam·w`` into the gradient, so it is divided by
+    ``√v`` too; ``decoupled=True`` decays the weights separately, ``w − lr·lam·w`` (the
+    idea of AdamW, Loshchilov & Hutter 2019). Here the two differ.
+    """
+    w, grad, v = (np.asarray(a, dtype=float) for a in (w, grad, v))
+    g = grad if decoupled else grad + lam * w
+    v = beta * v + (1 - beta) * g ** 2
+    step = lr * g / (np.sqrt(v) + eps)
+    return ((1 - lr * lam) * w - step if decoupled else w - step), v

@@ -1,0 +1,83 @@
+"""Normalisation layers (notebook 05): layer normalisation, and why residual networks need it.
+
+**Layer normalisation** (Ba, Kiros & Hinton 2016) rescales every example's vector of
+activations to mean 0 and variance 1, then applies a learned gain γ and shift β per unit::
+
+    μ = mean(x),  σ² = var(x)            (over the n units of one example)
+    x̂ = (x − μ) / √(σ² + eps)
+    y = γ · x̂ + β
+
+**Batch normalisation** (Ioffe & Szegedy 2015) does the same per unit over the examples of a
+mini-batch instead (and keeps running averages for use after training); it is what He et
+al.'s residual networks use. Layer normalisation needs no batch, so it is the one written
+here; the backward pass is the same calculus.
+
+Backward, with ``g = ∂L/∂x̂ = γ · ∂L/∂y`` and n units::
+
+    ∂L/∂x = (g − mean(g) − x̂ · mean(g · x̂)) / √(σ² + eps)
+
+(the two means remove what changing μ and σ would undo). NumPy only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .nn import Module, Parameter
+
+__all__ = ["layer_norm", "LayerNorm"]
+
+
+def layer_norm(X, eps: float = 1e-5) -> np.ndarray:
+    """Each row of ``X`` shifted to mean 0 and scaled to variance 1 (up to ``eps``)."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] < 2:
+        raise ValueError(f"layer_norm: X must have shape (N, n) with n >= 2 units, got "
+                         f"{X.shape}")
+    if not eps >= 0:
+        raise ValueError(f"layer_norm: eps must be >= 0, got {eps!r}")
+    mu = X.mean(axis=1, keepdims=True)
+    var = X.var(axis=1, keepdims=True)
+    return (X - mu) / np.sqrt(var + eps)
+
+
+class LayerNorm(Module):
+    """Layer normalisation with a gain ``gamma`` (starts at 1) and a shift ``beta`` (0)."""
+
+    def __init__(self, n: int, eps: float = 1e-5):
+        if not (isinstance(n, (int, np.integer)) and n >= 2):
+            raise ValueError(f"LayerNorm: n must be an integer >= 2, got {n!r}")
+        self.n, self.eps = int(n), float(eps)
+        self.gamma = Parameter(np.ones(self.n), "LayerNorm.gamma")
+        self.beta = Parameter(np.zeros(self.n), "LayerNorm.beta")
+        self.name = "LayerNorm"
+
+    def _set_name(self, name: str) -> None:
+        self.name = name
+        self.gamma.name, self.beta.name = f"{name}.gamma", f"{name}.beta"
+
+    def forward(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n:
+            raise ValueError(f"{self.name}.forward: X must have shape (N, {self.n}), got "
+                             f"{X.shape}")
+        self.inv_std = 1.0 / np.sqrt(X.var(axis=1, keepdims=True) + self.eps)
+        self.Xhat = (X - X.mean(axis=1, keepdims=True)) * self.inv_std
+        return self.gamma.data * self.Xhat + self.beta.data
+
+    def backward(self, dY):
+        dY = np.asarray(dY, dtype=np.float64)
+        if dY.shape != self.Xhat.shape:
+            raise ValueError(f"{self.name}.backward: dY must have shape {self.Xhat.shape}, "
+                             f"got {dY.shape}")
+        self.gamma.grad = np.sum(dY * self.Xhat, axis=0)     # as Linear: set, not accumulated
+        self.beta.grad = np.sum(dY, axis=0)
+        g = dY * self.gamma.data
+        return (g - g.mean(axis=1, keepdims=True)
+                - self.Xhat * np.mean(g * self.Xhat, axis=1, keepdims=True)) * self.inv_std
+
+    def parameters(self):
+        return [self.gamma, self.beta]
+
+    def __repr__(self):
+        return f"LayerNorm({self.n})"

@@ -1,0 +1,101 @@
+"""The book's site read offline: its first lesson, opened from disk in headless Chromium with
+every request outside the site refused, shows rendered maths and its figures, and logs no
+error; its search finds a lesson.
+
+The site is the one tests/test_book.py checks (the ``book_site`` fixture of tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from lab_harness import browser_missing_reason, launch_browser
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # for tools/, not installed
+
+from tools.lessons import lesson_paths  # noqa: E402
+
+MISSING = browser_missing_reason()
+ON_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="module")
+def offline_page(book_site):
+    """A new page whose every request outside the site's folder is refused (and recorded),
+    with the console's messages and the page's errors recorded too."""
+    if MISSING:
+        if ON_CI:
+            pytest.fail(f"book browser test FAILED (CI=true): {MISSING}", pytrace=False)
+        pytest.skip(f"book browser test SKIPPED: {MISSING}")
+    from playwright.sync_api import sync_playwright
+
+    site = book_site.resolve().as_uri() + "/"
+    pw = sync_playwright().start()
+    browser = launch_browser(pw)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        refused, messages = [], []
+
+        def route(r):
+            if r.request.url.startswith(site):
+                r.continue_()
+            else:
+                refused.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda m: messages.append((m.type, m.text)))
+        page.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
+        page.on("requestfailed", lambda r: messages.append(("requestfailed", r.url)))
+        yield page, site, refused, messages
+    finally:
+        browser.close()
+        pw.stop()
+
+
+def test_first_lesson_offline_has_rendered_maths_figures_and_no_errors(offline_page):
+    page, site, refused, messages = offline_page
+    refused.clear(), messages.clear()
+    first = lesson_paths()[0].stem
+    page.goto(site + f"{first}.html", wait_until="load")
+    # MathJax 3 resolves this promise once it has typeset the page.
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                           timeout=30_000)
+    page.evaluate("() => MathJax.startup.promise")
+    maths = page.evaluate("""() => ({
+        sources: document.querySelectorAll('.math').length,
+        rendered: document.querySelectorAll('mjx-container svg').length,
+        errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+        raw: [...document.querySelectorAll('.math')].filter(
+            e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60)),
+    })""")
+    assert maths["sources"] > 10, maths
+    assert maths["rendered"] >= maths["sources"], maths
+    assert not maths["raw"], f"maths left as TeX: {maths['raw'][:5]}"
+    assert maths["errors"] == 0, maths
+    images = page.evaluate("""() => [...document.querySelectorAll('img')].map(
+        i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}))""")
+    figures = [i for i in images if i["src"].startswith("_images/")]
+    assert figures and all(i["ok"] for i in figures), images
+    assert not refused, f"the page asked for what is outside the site: {refused}"
+    errors = [m for m in messages if m[0] in ("error", "pageerror", "requestfailed")]
+    assert not errors, errors
+
+
+def test_search_works_offline(offline_page):
+    page, site, refused, messages = offline_page
+    refused.clear(), messages.clear()
+    page.goto(site + "search.html?q=backpropagation", wait_until="load")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li').length > 0", timeout=30_000)
+    found = page.evaluate("""() => [...document.querySelectorAll('#search-results li a')]
+                                     .map(a => a.getAttribute('href'))""")
+    lessons = {p.stem for p in lesson_paths()}
+    assert any(Path((h or "").split("?")[0].split("#")[0]).stem in lessons for h in found), found
+    assert not refused, refused
+    errors = [m for m in messages if m[0] in ("error", "pageerror", "requestfailed")]
+    assert not errors, errors

@@ -1,0 +1,57 @@
+"""helpers.normalization: layer norm's forward (mean 0, variance 1 per row), its backward
+against central differences for every array, and its errors."""
+
+import numpy as np
+import pytest
+
+from helpers import gradcheck, jacobians
+from helpers.normalization import LayerNorm, layer_norm
+
+
+def test_layer_norm_rows_have_mean_0_and_variance_1():
+    X = np.random.default_rng(0).normal(5.0, 3.0, size=(7, 6))
+    Y = layer_norm(X, eps=0.0)
+    np.testing.assert_allclose(Y.mean(axis=1), 0, atol=1e-13)
+    np.testing.assert_allclose(Y.var(axis=1), 1, rtol=1e-12)
+
+
+def test_layer_norm_is_independent_of_the_row_s_shift_and_scale():
+    x = np.array([[0.3, -1.0, 2.5, 0.1]])
+    np.testing.assert_allclose(layer_norm(10 + 4 * x, eps=0.0), layer_norm(x, eps=0.0),
+                               rtol=1e-12, atol=1e-14)
+
+
+def test_module_with_unit_gain_equals_the_function():
+    X = np.random.default_rng(1).normal(size=(3, 5))
+    np.testing.assert_allclose(LayerNorm(5).forward(X), layer_norm(X), rtol=1e-14)
+
+
+def _layer(seed=2):
+    rng = np.random.default_rng(seed)
+    ln = LayerNorm(5)
+    ln.gamma.data[...] = rng.normal(1.0, 0.5, 5)
+    ln.beta.data[...] = rng.normal(0.0, 0.5, 5)
+    return ln, rng.normal(size=(4, 5))
+
+
+def test_backward_matches_central_differences_for_input_gain_and_shift():
+    ln, X = _layer()
+    report = gradcheck.check_gradients(ln, X)
+    assert report.ok, report
+
+
+def test_backward_is_a_vector_jacobian_product():
+    ln, X = _layer(3)
+    J = jacobians.numerical_jacobian(lambda v: ln.forward(v[None, :])[0], X[0])
+    u = np.random.default_rng(4).normal(size=(1, 5))
+    ln.forward(X[:1])
+    np.testing.assert_allclose(ln.backward(u), u @ J, rtol=1e-7, atol=1e-10)
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match=r"layer_norm: X must have shape \(N, n\)"):
+        layer_norm(np.ones(4))
+    with pytest.raises(ValueError, match="LayerNorm: n must be an integer >= 2"):
+        LayerNorm(1)
+    with pytest.raises(ValueError, match=r"LayerNorm.forward: X must have shape \(N, 3\)"):
+        LayerNorm(3).forward(np.ones((2, 4)))
