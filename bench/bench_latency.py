@@ -9,7 +9,7 @@ all in one JupyterLab server and one browser:
    painted (the new PNG decoded and two animation frames later). Median and worst per control,
    against the targets: median < 150 ms for every widget, < 100 ms for plain line plots.
 2. The update mechanisms side by side on the same slider, in one generated notebook: the
-   series' ``helpers.widgets.live`` (update the artists, PNG into an Output with
+   series' ``helpers.ui.live`` (update the artists, PNG into an Output with
    ``clear_output(wait=True)``), the same with ``display(fig)`` (the inline backend's PNG,
    ``bbox_inches="tight"``: two draws), a brand-new figure per change, a PNG pushed into an
    ``ipywidgets.Image``, and
@@ -46,8 +46,8 @@ import io, time
 import numpy as np
 import ipywidgets as W
 from IPython.display import display, Image
-from helpers.plots import new_figure
-from helpers.widgets import live
+from helpers.figures.style import new_figure
+from helpers.ui import live
 
 class LineView:
     """A plain line plot in the series' style: one curve, one point, updated in place."""
@@ -64,7 +64,7 @@ class LineView:
         self.point.set_data([x], [np.sin(0.0) * (1 + x / 4)])
 
 try:
-    from helpers.calculus import ChainRuleView
+    from helpers.figures.chain_rule import ChainRuleView
     def PanelsView(x=0.5):
         return ChainRuleView(f="square", g="sin", x=x)
 except ImportError:             # the series without notebook 01's view: fall back

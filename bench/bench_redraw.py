@@ -7,7 +7,7 @@ values, measured three ways side by side in one process:
   ``fig.canvas.print_png`` into a BytesIO: what the series does (target: ≤ 50 ms median);
 * ``new fig`` — a brand-new figure from the view's constructor for every value, then
   ``print_png`` (the layout engine is left on, as a plain figure function would have it);
-* ``live`` — ``update``, then the PNG as ``helpers.widgets.live`` makes it
+* ``live`` — ``update``, then the PNG as ``helpers.ui.live`` makes it
   (``fig.savefig(buf, format="png", dpi=fig.dpi)``): what a learner's kernel does;
 * ``tight`` — ``update``, then the PNG as the inline backend makes it for ``display(fig)``
   (``bbox_inches="tight"``: a changed figure size, so every draw is a full one, twice).
@@ -38,8 +38,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from helpers import calculus, deep, descent, graph, nn_views, playground  # noqa: E402
 from helpers.autodiff import Value  # noqa: E402
+from helpers.figures import backpropagation as backprop_figures  # noqa: E402
+from helpers.figures import chain_rule as chain_rule_figures  # noqa: E402
+from helpers.figures import computational_graphs as graph_figures  # noqa: E402
+from helpers.figures import deep_networks as deep_figures  # noqa: E402
+from helpers.figures import training_deep_networks as training_figures  # noqa: E402
+from helpers.ui import canvas  # noqa: E402
 
 TARGET_MS = 50.0
 
@@ -51,7 +56,7 @@ def png(fig) -> bytes:
 
 
 def live_png(fig) -> bytes:
-    """As ``helpers.widgets.live`` renders a view's figure for its output area."""
+    """As ``helpers.ui.live`` renders a view's figure for its output area."""
     buf = BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi)
     return buf.getvalue()
@@ -69,13 +74,13 @@ def inline_png(fig) -> bytes:
 @contextlib.contextmanager
 def no_freeze():
     """Build views as a plain figure function would: constrained layout on every draw."""
-    saved = descent.freeze_layout
-    for mod in (descent, deep, playground, calculus):
+    saved = canvas.freeze_layout
+    for mod in (training_figures, deep_figures, chain_rule_figures):
         mod.freeze_layout = lambda fig: fig
     try:
         yield
     finally:
-        for mod in (descent, deep, playground, calculus):
+        for mod in (training_figures, deep_figures, chain_rule_figures):
             mod.freeze_layout = saved
 
 
@@ -85,7 +90,7 @@ class PlaygroundWidget:
 
     def __init__(self, mode):
         self.mode = mode
-        self.view = playground.PlaygroundView()
+        self.view = deep_figures.PlaygroundView()
 
     @property
     def fig(self):
@@ -102,32 +107,33 @@ class PlaygroundWidget:
 def widgets():
     """(name, make_view(**values), values to cycle through)."""
     found = [
-        ("05 descent: learning rate", lambda **v: descent.DescentView("ravine", **v),
+        ("05 descent: learning rate", lambda **v: training_figures.DescentView("ravine", **v),
          [dict(lr=lr) for lr in (0.05, 0.1, 0.15, 0.19, 0.22)]),
-        ("05 descent: momentum", lambda **v: descent.DescentView("ravine", **v),
+        ("05 descent: momentum", lambda **v: training_figures.DescentView("ravine", **v),
          [dict(lr=0.05, momentum=m) for m in (0.0, 0.3, 0.6, 0.9)]),
-        ("05 gradient norms: gain", lambda **v: deep.GradientNormView(**v),
+        ("05 gradient norms: gain", lambda **v: training_figures.GradientNormView(**v),
          [dict(activation="tanh", scale=s) for s in (0.8, 1.0, 1.2, 1.4)]),
-        ("05 gradient norms: activation", lambda **v: deep.GradientNormView(**v),
+        ("05 gradient norms: activation", lambda **v: training_figures.GradientNormView(**v),
          [dict(activation=a, scale=1.0) for a in ("sigmoid", "tanh", "relu")]),
-        ("04 zig-zag: depth", lambda **v: deep.ZigzagView(**v),
+        ("04 zig-zag: depth", lambda **v: deep_figures.ZigzagView(**v),
          [dict(depth=d, width=2) for d in (2, 3, 4, 5, 6)]),
-        ("04 zig-zag: width", lambda **v: deep.ZigzagView(**v),
+        ("04 zig-zag: width", lambda **v: deep_figures.ZigzagView(**v),
          [dict(depth=3, width=w) for w in (2, 3, 4)]),
         ("04 playground: step ×20", lambda **v: _pg("step", v), [dict(units=4)] * 4),
         ("04 playground: units", lambda **v: _pg("units", v),
          [dict(units=u) for u in (3, 4, 5, 6)]),
-        ("01 chain rule: x, slider steps", lambda **v: calculus.ChainRuleView(**v),
+        ("01 chain rule: x, slider steps", lambda **v: chain_rule_figures.ChainRuleView(**v),
          [dict(x=round(0.5 + 0.05 * k, 2)) for k in range(16)]),
-        ("01 chain rule: x, jumps of 0.4", lambda **v: calculus.ChainRuleView(**v),
+        ("01 chain rule: x, jumps of 0.4", lambda **v: chain_rule_figures.ChainRuleView(**v),
          [dict(x=x) for x in (0.2, 0.6, 1.0, 1.4)]),
-        ("01 chain rule: f, g", lambda **v: calculus.ChainRuleView(**v),
+        ("01 chain rule: f, g", lambda **v: chain_rule_figures.ChainRuleView(**v),
          [dict(f=f, g=g) for f, g in (("exp", "sin"), ("tanh", "square"), ("square", "sin"))]),
-        ("02 backward pass: step, new", lambda **v: FirstVisit(graph.BackwardView(_neuron(), **v)),
+        ("02 backward pass: step, new",
+         lambda **v: FirstVisit(graph_figures.BackwardView(_neuron(), **v)),
          [dict(step=k) for k in (2, 3, 4, 5, 6)]),
-        ("02 backward pass: step, kept", lambda **v: graph.BackwardView(_neuron(), **v),
+        ("02 backward pass: step, kept", lambda **v: graph_figures.BackwardView(_neuron(), **v),
          [dict(step=k) for k in (2, 3, 4, 5, 6)]),
-        ("03 training: learning rate", lambda **v: nn_views.TrainingView(**v),
+        ("03 training: learning rate", lambda **v: backprop_figures.TrainingView(**v),
          [dict(lr=lr) for lr in (0.1, 0.3, 0.5, 1.0)]),
     ]
     return found

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["make_moons", "make_circles", "make_xor", "make_blobs", "make_spirals",
-           "load_digits", "DIGITS_PATH", "DATASETS"]
+           "load_digits", "DIGITS_PATH"]
 
 DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
 
@@ -120,10 +120,6 @@ def make_spirals(n: int = 200, noise: float = 0.1, seed: int = 0, n_classes: int
     X = np.concatenate(parts)
     y = np.repeat(np.arange(n_classes), counts)
     return _finish(X, y, noise, rng)
-
-
-DATASETS = {"moons": make_moons, "circles": make_circles, "xor": make_xor,
-            "blobs": make_blobs, "spirals": make_spirals}
 
 
 def load_digits(split: float | None = 0.75, seed: int = 0, scale: bool = True):

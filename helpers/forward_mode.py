@@ -1,4 +1,4 @@
-"""Forward-mode automatic differentiation with dual numbers, to contrast with reverse mode.
+"""Forward-mode automatic differentiation with dual numbers (lesson 02, computational graphs).
 
 A dual number ``Dual(x, dx)`` carries a value and its derivative with respect to ONE chosen
 input. Every operation applies the chain rule at once, going forwards::
@@ -23,8 +23,7 @@ from numbers import Real
 
 from helpers.autodiff import DomainError, _ZeroDivision
 
-__all__ = ["Dual", "derivative_forward", "gradient_forward", "example_loss", "gradient_cost",
-           "cost_figure"]
+__all__ = ["Dual", "gradient_forward", "example_loss", "gradient_cost"]
 
 
 def _lift(x, op):
@@ -125,11 +124,6 @@ class Dual:
         return Dual(math.log(self.val), self.der / self.val)
 
 
-def derivative_forward(f, x):
-    """df/dx at x for a function of one number, by one forward pass with dual numbers."""
-    return _lift(f(Dual(float(x), 1.0)), "result").der
-
-
 def gradient_forward(f, xs):
     """The gradient of ``f(x1, ..., xn)`` (one number out) by n forward passes.
 
@@ -175,19 +169,3 @@ def gradient_cost(n: int) -> dict:
     ops = sum(1 for v in topological_order(out) if v._prev)
     return {"n": n, "ops": ops, "forward_passes": n, "forward_ops": n * ops,
             "reverse_passes": 1, "reverse_ops": 2 * ops}
-
-
-def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
-    """Log-log plot of the operations for one gradient: forward mode vs reverse mode."""
-    from helpers.plots import PALETTE, new_figure, style_axis
-    costs = [gradient_cost(int(n)) for n in ns]
-    fig = new_figure(width=6.0, height=3.6)
-    ax = fig.axes[0]
-    ax.loglog(ns, [c["forward_ops"] for c in costs], "o-", color=PALETTE["tangent"],
-              label="forward mode: n passes  (∝ n²)")
-    ax.loglog(ns, [c["reverse_ops"] for c in costs], "s-", color=PALETTE["g"],
-              label="reverse mode: 1 forward + 1 backward  (∝ n)")
-    style_axis(ax, title="Cost of the gradient of a loss with n inputs",
-               xlabel="number of inputs n (parameters)", ylabel="operations")
-    ax.legend(fontsize=9, frameon=False, loc="upper left")
-    return fig

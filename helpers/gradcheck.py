@@ -1,4 +1,4 @@
-"""A gradient checker for learners: analytic gradients vs central differences, explained.
+"""A gradient checker (lesson 03): analytic gradients vs central differences, explained.
 
     from helpers import gradcheck
     report = gradcheck.check_gradients(model, X, y, loss=nn.SoftmaxCrossEntropy())

@@ -417,6 +417,17 @@ class SoftmaxCrossEntropy(_Loss):
         return dZ
 
 
+def softmax(Z) -> np.ndarray:
+    """Row-wise softmax of logits ``Z`` (N, classes): the probabilities of
+    :class:`SoftmaxCrossEntropy`, shifted by each row's maximum so that exp cannot overflow."""
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+#: The activation layers by name: the one table the lessons and the playground choose from.
+ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+
+
 def accuracy(logits, y) -> float:
     """The fraction of rows whose largest logit is at the label."""
     return float(np.mean(np.argmax(logits, axis=1) == np.asarray(y)))

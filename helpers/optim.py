@@ -1,4 +1,4 @@
-"""Optimisers: stochastic gradient descent, with momentum and weight decay.
+"""Optimisers (lessons 03-05): stochastic gradient descent, with momentum and weight decay.
 
 One step of plain gradient descent moves every parameter against its gradient::
 

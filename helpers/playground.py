@@ -1,14 +1,10 @@
-"""A TensorFlow-Playground-like panel, on the layers of :mod:`helpers.nn`, in a notebook.
+"""A TensorFlow-Playground-like model, on the layers of :mod:`helpers.nn` (lesson 04,
+``notebooks/04_deep_networks.ipynb``).
 
-Three parts, each usable alone:
-
-* :class:`Playground` — the model: a data set split into train and test, a network, an
-  optimiser, ``step(n)`` and the history of the losses. Plain code, no widgets (tested).
-* :class:`PlaygroundView` — one matplotlib figure (decision regions, every hidden unit's
-  output as a small heat map, the loss curves) whose ``update()`` redraws it from the model.
-* :func:`playground_panel` — the ipywidgets controls: data set, noise, split, layers, units,
-  activation, learning rate, L2, batch size, optimizer, and step / run / reset. "Run" trains
-  in chunks and redraws between them, so the panel stays responsive (and can be paused).
+:class:`Playground` holds a data set split into train and test, a network, an optimiser,
+``step(n)`` (the training loop of :mod:`helpers.training`) and the history of the losses.
+Plain code, no widgets. Its figure is :class:`helpers.figures.deep_networks.PlaygroundView`,
+its panel of controls :func:`helpers.ui.playground_panel`.
 
 Unlike the original it uses softmax cross-entropy (so several classes work) and says, in
 words, when the training diverges.
@@ -16,19 +12,12 @@ words, when the training diverges.
 
 from __future__ import annotations
 
-import asyncio
-import math
 from dataclasses import asdict, dataclass, replace
 
-import matplotlib
 import numpy as np
-from matplotlib.figure import Figure
 
 from . import data, nn, optim
-from .plots import FastCanvas, fewer_ticks, freeze_layout
-
-__all__ = ["DATASETS", "Config", "Playground", "PlaygroundView", "playground_panel",
-           "RECIPES", "train_recipe"]
+from .training import train_steps
 
 # name shown → (generator, keyword arguments); "classes" is filled in from the config
 DATASETS = {
@@ -40,13 +29,15 @@ DATASETS = {
     "several blobs": (data.make_blobs, {"n_classes": None}),
     "several spirals": (data.make_spirals, {"n_classes": None}),
 }
-ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+
+
 OPTIMIZERS = ("sgd", "momentum")
-CLASS_COLORS = np.array([[0.12, 0.47, 0.71], [1.0, 0.50, 0.05], [0.17, 0.63, 0.17],
-                         [0.84, 0.15, 0.16], [0.58, 0.40, 0.74]])
+
 
 # what changing a setting requires: new data, a new network, or nothing but a new value
 _DATA_KEYS = {"dataset", "noise", "n", "train_fraction", "classes", "seed"}
+
+
 _MODEL_KEYS = {"hidden_layers", "units", "activation"}
 
 
@@ -74,8 +65,8 @@ class Config:
             return ValueError(f"{name}: got {getattr(self, name)!r}, expected {expected}")
         if self.dataset not in DATASETS:
             raise bad("dataset", f"one of {list(DATASETS)}")
-        if self.activation not in ACTIVATIONS:
-            raise bad("activation", f"one of {list(ACTIVATIONS)}")
+        if self.activation not in nn.ACTIVATIONS:
+            raise bad("activation", f"one of {list(nn.ACTIVATIONS)}")
         if self.optimizer not in OPTIMIZERS:
             raise bad("optimizer", f"one of {OPTIMIZERS}")
         if not 0 <= self.hidden_layers <= 8:
@@ -98,6 +89,8 @@ class Config:
 # settings that train each data set to a sensible boundary, with the test accuracy they reach
 # at least (checked by the tests and printed in notebook 04)
 _BASE = dict(hidden_layers=2, units=8, activation="tanh", lr=0.03, optimizer="momentum")
+
+
 RECIPES = {
     "circle": (dict(_BASE), 1000, 0.85),
     "xor": (dict(_BASE), 1000, 0.85),
@@ -159,7 +152,8 @@ class Playground:
         init = "he" if c.activation == "relu" else "xavier"
         layers, width = [], 2
         for _ in range(c.hidden_layers):
-            layers += [nn.Linear(width, c.units, init=init, rng=rng), ACTIVATIONS[c.activation]()]
+            layers += [nn.Linear(width, c.units, init=init, rng=rng),
+                       nn.ACTIVATIONS[c.activation]()]
             width = c.units
         layers.append(nn.Linear(width, self.n_classes, init="xavier", rng=rng))
         self.model = nn.Sequential(*layers)
@@ -215,22 +209,17 @@ class Playground:
         """Train ``n`` mini-batch steps (fewer if training diverges); record the losses."""
         if self.diverged:
             return self
-        c, Xtr, ytr = self.config, self.Xtr, self.ytr
-        batch = min(c.batch, len(ytr))
+        losses = []
         with np.errstate(over="raise", invalid="raise"):
-            for _ in range(int(n)):
-                idx = self.rng.choice(len(ytr), batch, replace=False)
-                try:
-                    self.opt.zero_grad()
-                    self.loss_fn.forward(self.model.forward(Xtr[idx]), ytr[idx])
-                    self.model.backward(self.loss_fn.backward(), input_grad=False)
-                    self.opt.step()
-                except (nn.NonFiniteError, FloatingPointError) as err:
-                    if not isinstance(err, nn.NonFiniteError):     # overflow in a layer
-                        err = nn.NonFiniteError("an activation", step=self.steps + 1)
-                    self.diverged = str(err)
-                    break
-                self.steps += 1
+            try:
+                train_steps(self.model, self.loss_fn, self.opt, self.Xtr, self.ytr, n,
+                            batch=min(self.config.batch, len(self.ytr)), rng=self.rng,
+                            losses=losses)
+            except (nn.NonFiniteError, FloatingPointError) as err:
+                if not isinstance(err, nn.NonFiniteError):     # overflow in a layer
+                    err = nn.NonFiniteError("an activation", step=self.steps + len(losses) + 1)
+                self.diverged = str(err)
+        self.steps += len(losses)
         self._record()
         self._check_health()
         return self
@@ -272,10 +261,7 @@ class Playground:
 
     def probabilities(self, G) -> np.ndarray:
         with np.errstate(all="ignore"):
-            Z = self.model.forward(G)
-            Z = Z - Z.max(axis=1, keepdims=True)
-            P = np.exp(Z)
-            return P / P.sum(axis=1, keepdims=True)
+            return nn.softmax(self.model.forward(G))
 
     def hidden_maps(self, G, res: int) -> list[np.ndarray]:
         """Every hidden layer's output on the grid: a list of arrays (units, res, res)."""
@@ -286,233 +272,3 @@ class Playground:
                 if not isinstance(layer, nn.Linear):
                     maps.append(H.T.reshape(-1, res, res))
         return maps
-
-
-def _mosaic(maps, tile: int, gap: int = 2, max_units: int = 8):
-    """Tile the unit maps (layers as columns, units as rows) into one image (NaN = gap);
-    each tile scaled by its largest absolute value, so every unit shows its own pattern."""
-    cols = max(len(maps), 1)
-    rows = max([m.shape[0] for m in maps] + [1])
-    img = np.full((rows * (tile + gap) - gap, cols * (tile + gap) - gap), np.nan)
-    for j, m in enumerate(maps):
-        for i, u in enumerate(m[:max_units]):
-            s = np.nanmax(np.abs(u)) if np.all(np.isfinite(u)) else np.nan
-            step = max(1, u.shape[0] // tile)
-            small = u[::step, ::step][:tile, :tile][::-1]      # row 0 of the image is the top
-            img[i * (tile + gap):i * (tile + gap) + small.shape[0],
-                j * (tile + gap):j * (tile + gap) + small.shape[1]] = (
-                small / s if s and np.isfinite(s) else 0.0)
-    return img
-
-
-class PlaygroundView:
-    """Decision regions with the data (left), the hidden units (middle), the losses (right).
-
-    ``update()`` reads the playground's current state and changes the existing artists.
-    """
-
-    def __init__(self, playground: Playground | None = None, res: int = 48, tile: int = 24,
-                 figsize=(10, 3.6), dpi: int = 72):
-        self.pg = playground or Playground()
-        self.res, self.tile = res, tile
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FastCanvas(self.fig)   # a canvas that renders to PNG quickly
-        self.ax, self.ax_units, self.ax_loss = self.fig.subplots(
-            1, 3, width_ratios=[1.15, 0.8, 1.0])
-        self.regions = self.ax.imshow(np.zeros((res, res, 3)), origin="lower",
-                                      aspect="auto", interpolation="bilinear")
-        self.train_pts = self.ax.scatter([], [], s=12, edgecolors="white", linewidths=0.5)
-        self.test_pts = self.ax.scatter([], [], s=12, facecolors="none", linewidths=1.0)
-        self.message = self.ax.text(0.5, 0.5, "", transform=self.ax.transAxes, ha="center",
-                                    va="center", fontsize=9, color="darkred", wrap=True,
-                                    bbox=dict(facecolor="white", alpha=0.9, edgecolor="darkred"))
-        self.ax.set_xticks([])
-        self.ax.set_yticks([])
-        cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
-        self.units_img = self.ax_units.imshow(np.zeros((2, 2)), cmap=cmap, vmin=-1, vmax=1,
-                                              interpolation="nearest", aspect="equal")
-        self.ax_units.set_xticks([])
-        self.ax_units.set_yticks([])
-        for side in self.ax_units.spines.values():
-            side.set_visible(False)
-        (self.train_line,) = self.ax_loss.plot([], [], color="k", lw=1.5, label="train")
-        (self.test_line,) = self.ax_loss.plot([], [], color="C3", lw=1.5, label="test")
-        self.ax_loss.set(xlabel="step", ylabel="cross-entropy loss")
-        self.ax_loss.grid(True, alpha=0.3)
-        self.ax_loss.legend(fontsize=8, loc="upper right")
-        self._data_version = None
-        self._static = self._mosaic_shape = None
-        self.update()
-        fewer_ticks(self.fig, 4)
-        # the units' axes have no ticks or frame: their limits and title can change with the
-        # architecture without a full redraw
-        self.fig.canvas.set_animated([self.regions, self.train_pts, self.test_pts,
-                                      self.message, self.units_img, self.ax_units.title,
-                                      self.train_line, self.test_line])
-        freeze_layout(self.fig)
-
-    def _draw_data(self):
-        pg = self.pg
-        self.regions.set_extent(pg.extent)
-        self.ax.set(xlim=pg.extent[:2], ylim=pg.extent[2:])
-        self.train_pts.set_offsets(pg.Xtr)
-        self.train_pts.set_facecolors(CLASS_COLORS[pg.ytr % len(CLASS_COLORS)])
-        self.test_pts.set_offsets(pg.Xte)
-        self.test_pts.set_edgecolors(CLASS_COLORS[pg.yte % len(CLASS_COLORS)])
-        self.G = pg.grid(self.res)
-
-    def update(self, **settings):
-        """Apply ``settings`` (if any) to the playground, then redraw from its state."""
-        pg = self.pg
-        if settings:
-            pg.set(**settings)
-        version = pg.data_version
-        if version != self._data_version:
-            self._draw_data()
-            self._data_version = version
-        res = self.res
-        P = pg.probabilities(self.G)
-        if np.all(np.isfinite(P)):
-            colors = P @ CLASS_COLORS[:pg.n_classes]
-            conf = (P.max(axis=1) - 1 / pg.n_classes) / (1 - 1 / pg.n_classes)
-            rgb = 1 - (1 - colors) * (0.1 + 0.35 * conf[:, None])   # pale: points stay visible
-            self.regions.set_data(rgb.reshape(res, res, 3))
-        maps = pg.hidden_maps(self.G, res)
-        mosaic = _mosaic(maps, self.tile)
-        self.units_img.set_data(mosaic)
-        c = pg.config
-        h = np.array(pg.history, dtype=float)
-        self.train_line.set_data(h[:, 0], h[:, 1])
-        self.test_line.set_data(h[:, 0], h[:, 2])
-        finite = h[:, 1:][np.isfinite(h[:, 1:])]
-        top = float(finite.max()) if finite.size else 1.0
-        # axis limits in round steps, so that they (and the cached background) rarely change
-        xmax = 100 * 2 ** max(0, math.ceil(math.log2(max(h[-1, 0], 1) / 100)))
-        ymax = 0.25 * math.ceil(max(top * 1.05, 0.1) / 0.25)
-        if mosaic.shape != self._mosaic_shape:
-            self._mosaic_shape = rows, cols = mosaic.shape
-            self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
-            self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
-        units_title = (f"{c.hidden_layers} hidden layers × {c.units} units" if maps
-                       else "no hidden layer")
-        if self.ax_units.get_title() != units_title:
-            self.ax_units.set_title(units_title, fontsize=9)
-        static = (pg.data_version, xmax, ymax)
-        if static != self._static:                # the axes change: redraw everything
-            self._static = static
-            self.ax.set_title(f"data set: {c.dataset}", fontsize=9)
-            self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
-            self.fig.canvas.invalidate()
-
-        if pg.diverged:
-            self.message.set_text("Training diverged:\nthe loss blew up.\n"
-                                  "Lower the learning rate\nand press reset.")
-        elif pg.warning:
-            self.message.set_text("Dead ReLUs: a whole layer\noutputs 0. Lower the\n"
-                                  "learning rate and reset.")
-        self.message.set_visible(bool(pg.diverged or pg.warning))
-        return self.fig
-
-    def caption(self) -> str:
-        """The numbers of the current state (the panel shows them under the figure: text
-        that changes at every step is cheaper there than drawn in the figure)."""
-        pg = self.pg
-        step, train, test = pg.history[-1]
-        return (f"step {step}: loss train {train:.3f}, test {test:.3f}; accuracy train "
-                f"{pg.accuracy('train'):.0%}, test {pg.accuracy('test'):.0%}")
-
-
-def _png(fig) -> bytes:
-    from io import BytesIO
-    buf = BytesIO()
-    fig.canvas.print_png(buf)             # zlib level 1: see helpers.plots.FastCanvas
-    return buf.getvalue()
-
-
-def playground_panel(view: PlaygroundView | None = None, chunk: int = 20,
-                     max_steps: int = 5000):
-    """The interactive panel: controls, step / run / reset, and the view's figure.
-
-    "run" starts an asyncio task that trains ``chunk`` steps, redraws, yields to the kernel
-    (so clicks and slider moves are handled), and repeats until paused or ``max_steps``.
-    """
-    import ipywidgets as W
-
-    view = view or PlaygroundView()
-    pg = view.pg
-    c = pg.config
-    style = {"description_width": "95px"}
-    lay = W.Layout(width="250px")
-    controls = {
-        "dataset": W.Dropdown(options=list(DATASETS), value=c.dataset, description="data set"),
-        "classes": W.IntSlider(value=c.classes, min=2, max=5, description="classes (several)"),
-        "noise": W.FloatSlider(value=c.noise, min=0.0, max=0.5, step=0.05, description="noise"),
-        "train_fraction": W.FloatSlider(value=c.train_fraction, min=0.1, max=0.9, step=0.1,
-                                        description="train fraction"),
-        "hidden_layers": W.IntSlider(value=c.hidden_layers, min=0, max=6,
-                                     description="hidden layers"),
-        "units": W.IntSlider(value=c.units, min=1, max=8, description="units per layer"),
-        "activation": W.Dropdown(options=list(ACTIVATIONS), value=c.activation,
-                                 description="activation"),
-        "lr": W.SelectionSlider(options=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
-                                value=c.lr, description="learning rate"),
-        "l2": W.SelectionSlider(options=[0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1],
-                                value=c.l2, description="L2"),
-        "batch": W.IntSlider(value=c.batch, min=1, max=30, description="batch size"),
-        "optimizer": W.Dropdown(options=list(OPTIMIZERS), value=c.optimizer,
-                                description="optimizer"),
-    }
-    for w in controls.values():
-        w.style, w.layout, w.continuous_update = style, lay, False
-    image = W.Image(format="png")
-    status = W.HTML()
-    step_btn = W.Button(description=f"step ×{chunk}", icon="step-forward")
-    run_btn = W.ToggleButton(description="run", icon="play")
-    reset_btn = W.Button(description="reset", icon="undo")
-    state = {"task": None}
-
-    def redraw():
-        view.update()
-        image.value = _png(view.fig)
-        msg = view.caption()
-        if pg.diverged or pg.warning:
-            msg = f"<b style='color:darkred'>{pg.diverged or pg.warning}</b>"
-        status.value = msg
-
-    def on_setting(change):
-        pg.set(**{name: w.value for name, w in controls.items()})
-        redraw()
-
-    async def run_loop():
-        try:
-            while run_btn.value and not pg.diverged and pg.steps < max_steps:
-                pg.step(chunk)
-                redraw()
-                await asyncio.sleep(0.02)        # let the kernel handle clicks in between
-        finally:
-            run_btn.value = False
-
-    def on_run(change):
-        if change["new"] and (state["task"] is None or state["task"].done()):
-            state["task"] = asyncio.ensure_future(run_loop())
-        run_btn.description, run_btn.icon = ("pause", "pause") if change["new"] else \
-            ("run", "play")
-
-    def on_step(_):
-        pg.step(chunk)
-        redraw()
-
-    def on_reset(_):
-        run_btn.value = False
-        pg.reset()
-        redraw()
-
-    for w in controls.values():
-        w.observe(on_setting, names="value")
-    run_btn.observe(on_run, names="value")
-    step_btn.on_click(on_step)
-    reset_btn.on_click(on_reset)
-    redraw()
-    boxes = list(controls.values())
-    grid = W.GridBox(boxes, layout=W.Layout(grid_template_columns="repeat(3, 260px)"))
-    return W.VBox([grid, W.HBox([step_btn, run_btn, reset_btn, status]), image])

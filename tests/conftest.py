@@ -1,9 +1,9 @@
 """Shared test helpers: a view's figure as pixels, drawn three ways.
 
-A view that draws fast (``helpers.plots.FastCanvas``: a cached background, animated artists
+A view that draws fast (``helpers.ui.canvas.FastCanvas``: a cached background, animated artists
 drawn on top) must show, whatever came before, exactly what an uncached drawing of the same
 state shows, whether its PNG comes from ``print_png`` or from ``savefig`` (the path
-``helpers.widgets.live`` takes).
+``helpers.ui.live`` takes).
 """
 
 from io import BytesIO
@@ -26,7 +26,7 @@ def png_pixels(fig) -> np.ndarray:
 
 
 def saved_pixels(fig) -> np.ndarray:
-    """The figure as ``helpers.widgets.live`` renders it (``savefig`` at its own dpi)."""
+    """The figure as ``helpers.ui.live`` renders it (``savefig`` at its own dpi)."""
     buf = BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi)
     return _decode(buf.getvalue())

@@ -1,4 +1,9 @@
-"""Tests of helpers.autodiff.Value: every trap of ../shared/notes/correctness.md that applies.
+"""Tests of helpers.autodiff.Value: the traps a reference autodiff engine must avoid.
+
+Fan-out (a node used twice sums its gradients), a true topological order on graphs that
+reuse nodes, deep graphs without recursion, a second backward(), determinism across
+processes, no reference cycles, domain errors, ReLU'(0), fused nodes against their
+compositions, and code written along the micrograd lecture (including a _backward closure).
 
 Oracles: closed forms, micrograd's own PyTorch-checked numbers, sympy (exact symbolic
 derivatives), HIPS autograd and central finite differences in float64, on hand-picked
@@ -34,35 +39,131 @@ def rel_err(a, n):
 
 # --- the interface of micrograd and its lecture -----------------------------------------
 
-def test_micrograd_sanity_check():
-    # micrograd's test_engine.py: the numbers were checked there against PyTorch
-    x = Value(-4.0)
+def _micrograd_sanity(x):
+    # micrograd's test/test_engine.py, test_sanity_check: the expression, as written there
     z = 2 * x + 2 + x
-    q = z.relu() + z * x
-    h = (z * z).relu()
-    y = h + q + q * x
-    y.backward()
-    assert y.data == -20.0
-    assert x.grad == 46.0
+    q = relu_of(z) + z * x
+    h = relu_of(z * z)
+    return h + q + q * x
 
 
-def test_micrograd_more_ops():
-    a, b = Value(-4.0), Value(2.0)
+def _micrograd_more_ops(a, b):
+    # micrograd's test_more_ops (``c += ...`` written out as ``c = c + ...`` for autograd)
     c = a + b
     d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
+    c = c + c + 1
+    c = c + 1 + c + (-a)
+    d = d + d * 2 + relu_of(b + a)
+    d = d + 3 * d + relu_of(b - a)
     e = c - d
     f = e**2
     g = f / 2.0
-    g += 10.0 / f
+    g = g + 10.0 / f
+    return g
+
+
+def relu_of(v):
+    """ReLU on a Value (its method) or on an autograd number (anp.maximum)."""
+    return v.relu() if isinstance(v, Value) else anp.maximum(v, 0.0)
+
+
+def test_micrograd_sanity_check_against_autograd():
+    x = Value(-4.0)
+    y = _micrograd_sanity(x)
+    y.backward()
+    assert y.data == _micrograd_sanity(-4.0)
+    assert math.isclose(x.grad, autograd.grad(_micrograd_sanity)(-4.0), rel_tol=1e-12)
+    assert (y.data, x.grad) == (-20.0, 46.0)        # micrograd's own numbers (from PyTorch)
+
+
+def test_micrograd_more_ops_against_autograd():
+    a, b = Value(-4.0), Value(2.0)
+    g = _micrograd_more_ops(a, b)
     g.backward()
-    tol = 1e-6
-    assert abs(g.data - 24.70408163265306) < tol
-    assert abs(a.grad - 138.83381924198252) < tol
-    assert abs(b.grad - 645.5772594752186) < tol
+    da, db = autograd.grad(_micrograd_more_ops, (0, 1))(-4.0, 2.0)
+    assert math.isclose(g.data, _micrograd_more_ops(-4.0, 2.0), rel_tol=1e-12)
+    assert math.isclose(a.grad, da, rel_tol=1e-12) and math.isclose(b.grad, db, rel_tol=1e-12)
+    # micrograd's in-place form ``c += c + 1`` builds the same graph on Values
+    a2, b2 = Value(-4.0), Value(2.0)
+    c = a2 + b2
+    d = a2 * b2 + b2**3
+    c += c + 1
+    c += 1 + c + (-a2)
+    d += d * 2 + (b2 + a2).relu()
+    d += 3 * d + (b2 - a2).relu()
+    e = c - d
+    f = e**2
+    g2 = f / 2.0
+    g2 += 10.0 / f
+    g2.backward()
+    assert (g2.data, a2.grad, b2.grad) == (g.data, a.grad, b.grad)
+
+
+# --- an operation added the lecture's way ---------------------------------------------------
+
+def _lecture_tanh(self):
+    # the micrograd lecture's tanh, unchanged: a closure that adds to self.grad
+    x = self.data
+    t = (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1)
+    out = Value(t, (self,), "tanh")
+
+    def _backward():
+        self.grad += (1 - t**2) * out.grad
+    out._backward = _backward
+    return out
+
+
+def _lecture_exp(self):
+    x = self.data
+    out = Value(math.exp(x), (self,), "exp")
+
+    def _backward():
+        self.grad += out.data * out.grad
+    out._backward = _backward
+    return out
+
+
+def test_an_operation_added_with_a_backward_closure_runs_unchanged():
+    a, b = Value(0.3, label="a"), Value(-0.8, label="b")
+    y = _lecture_tanh(a * b + a) * _lecture_exp(b) + a       # a used three times
+    y.backward()
+    f = lambda a, b: anp.tanh(a * b + a) * anp.exp(b) + a      # noqa: E731
+    da, db = autograd.grad(f, (0, 1))(0.3, -0.8)
+    assert math.isclose(y.data, f(0.3, -0.8), rel_tol=1e-12)
+    assert math.isclose(a.grad, da, rel_tol=1e-12) and math.isclose(b.grad, db, rel_tol=1e-12)
+    # the same as the built-in operations, and as a method added to the class
+    Value.lecture_tanh = _lecture_tanh
+    try:
+        a2, b2 = Value(0.3), Value(-0.8)
+        y2 = (a2 * b2 + a2).lecture_tanh() * b2.exp() + a2
+        y2.backward()
+    finally:
+        del Value.lecture_tanh
+    assert math.isclose(a2.grad, a.grad, rel_tol=1e-12) and math.isclose(b2.grad, b.grad,
+                                                                          rel_tol=1e-12)
+    # a second backward accumulates in the leaves, through the closures too
+    y.backward()
+    assert math.isclose(a.grad, 2 * da, rel_tol=1e-12)
+
+
+def test_the_lectures_manual_backward_steps_call_each_nodes_backward():
+    a, b = Value(2.0), Value(-3.0)
+    c = _lecture_tanh(a * b)
+    c.grad = 1.0
+    for node in reversed(topological_order(c)):        # the lecture's loop, by hand
+        node._backward()
+    want = (1 - math.tanh(-6.0) ** 2)
+    assert math.isclose(a.grad, want * -3.0, rel_tol=1e-12)
+    assert math.isclose(b.grad, want * 2.0, rel_tol=1e-12)
+
+
+def test_a_node_without_local_derivatives_or_backward_says_what_to_do():
+    a = Value(0.5)
+    out = Value(math.tanh(a.data), (a,), "tanh")     # the lecture, before writing _backward
+    with pytest.raises(TypeError, match=r"out\._backward = _backward.*_local="):
+        out.backward()
+    with pytest.raises(TypeError, match="_backward must be a function"):
+        out._backward = 0.5
 
 
 def test_lecture_style_code_runs():
@@ -685,8 +786,8 @@ def test_the_lectures_mlp_trains_unchanged():
             p.data += -0.1 * p.grad
         losses.append(loss.data)
     assert losses[-1] < 0.1 * losses[0]
-    from helpers.graph import draw_dot
-    assert draw_dot(loss).axes                      # the lecture's drawing call works too
+    from helpers.figures.computational_graphs import draw_graph
+    assert draw_graph(loss).axes                    # the series' drawing of the same graph
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,

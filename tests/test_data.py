@@ -52,10 +52,14 @@ def test_load_digits_split_is_stratified_deterministic_and_disjoint():
         data.load_digits(split=1.5)
 
 
-@pytest.mark.parametrize("name", sorted(data.DATASETS))
+GENERATORS = {"moons": data.make_moons, "circles": data.make_circles, "xor": data.make_xor,
+              "blobs": data.make_blobs, "spirals": data.make_spirals}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
 @pytest.mark.parametrize("n", [2, 3, 101, 200])
 def test_toy_data_shapes_dtypes_balance_determinism(name, n):
-    make = data.DATASETS[name]
+    make = GENERATORS[name]
     if name in ("blobs",) and n < 3:
         pytest.skip("three classes need three points")
     X, y = make(n=n, noise=0.1, seed=0)

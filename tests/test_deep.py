@@ -1,5 +1,6 @@
-"""helpers.deep: exact piece counts, the residual block's backward pass (finite differences
-and autograd), the experiments' claims, and the figures."""
+"""helpers.regions, representations, residual and training, and the figures of 04 and 05:
+exact piece counts, the residual block's backward pass (finite differences and autograd),
+the experiments' claims, and the figures."""
 
 import matplotlib
 
@@ -9,19 +10,28 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from helpers import data, deep, nn  # noqa: E402
+from helpers import (  # noqa: E402
+    data,
+    nn,
+    regions,  # noqa: E402
+    representations,  # noqa: E402
+    residual,  # noqa: E402
+    training,  # noqa: E402
+)
+from helpers.figures import deep_networks as deep_figures  # noqa: E402
+from helpers.figures import training_deep_networks as training_figures  # noqa: E402
 
 
 # ---------------------------------------------------------------- pieces
 @pytest.mark.parametrize("depth, width", [(1, 2), (3, 2), (6, 2), (2, 3), (4, 3), (3, 4)])
 def test_zigzag_has_width_to_the_depth_pieces(depth, width):
-    net = deep.zigzag_network(depth, width)
-    assert deep.count_pieces(net) == width ** depth
-    assert deep.count_pieces(net, regions=True) == width ** depth
+    net = regions.zigzag_network(depth, width)
+    assert regions.count_pieces(net) == width ** depth
+    assert regions.count_pieces(net, regions=True) == width ** depth
 
 
 def test_zigzag_maps_the_unit_interval_onto_itself():
-    net = deep.zigzag_network(3, 3)
+    net = regions.zigzag_network(3, 3)
     ys = net.forward(np.linspace(0, 1, 1001)[:, None])
     assert ys.min() >= -1e-12 and ys.max() <= 1 + 1e-12
 
@@ -35,13 +45,13 @@ def _sampled_pieces(net, x0, x1, n=400_001):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_exact_count_matches_dense_sampling_on_random_networks(seed):
-    net = deep._random_relu_net(3, 6, seed)
-    assert deep.count_pieces(net, -2.0, 2.0) == _sampled_pieces(net, -2.0, 2.0)
+    net = regions._random_relu_net(3, 6, seed)
+    assert regions.count_pieces(net, -2.0, 2.0) == _sampled_pieces(net, -2.0, 2.0)
 
 
 def test_breakpoints_are_kinks_of_the_function():
-    net = deep._random_relu_net(2, 5, 3)
-    t, slopes = deep.breakpoints(net, -1.0, 1.0)
+    net = regions._random_relu_net(2, 5, 3)
+    t, slopes = regions.breakpoints(net, -1.0, 1.0)
     assert t[0] == 0 and t[-1] == 1 and np.all(np.diff(t) > 0)
     x = -1 + 2 * t                                   # t on the segment -> x
     for a, b, s in zip(x[:-1], x[1:], slopes):       # the slope in t is 2 × the slope in x
@@ -53,7 +63,7 @@ def test_pieces_on_a_line_in_two_dimensions():
     rng = np.random.default_rng(0)
     net = nn.Sequential(nn.Linear(2, 4, rng=rng), nn.ReLU(), nn.Linear(4, 1, rng=rng))
     net.layers[0].b.data[...] = rng.normal(size=4)
-    count = deep.count_pieces(net, [-3.0, -1.0], [3.0, 2.0])
+    count = regions.count_pieces(net, [-3.0, -1.0], [3.0, 2.0])
     assert 1 <= count <= 5
 
 
@@ -62,30 +72,30 @@ def test_shallow_network_has_at_most_units_plus_one_pieces():
         rng = np.random.default_rng(seed)
         net = nn.Sequential(nn.Linear(1, 7, rng=rng), nn.ReLU(), nn.Linear(7, 1, rng=rng))
         net.layers[0].b.data[...] = rng.normal(size=7)
-        assert deep.count_pieces(net, -5.0, 5.0) <= 8
+        assert regions.count_pieces(net, -5.0, 5.0) <= 8
 
 
 def test_piece_counting_rejects_other_layers():
     with pytest.raises(TypeError, match="Tanh"):
-        deep.count_pieces(nn.Sequential(nn.Linear(1, 2), nn.Tanh(), nn.Linear(2, 1)))
+        regions.count_pieces(nn.Sequential(nn.Linear(1, 2), nn.Tanh(), nn.Linear(2, 1)))
     with pytest.raises(ValueError, match="depth"):
-        deep.zigzag_network(0)
+        regions.zigzag_network(0)
     with pytest.raises(ValueError, match="width"):
-        deep.zigzag_network(2, 1)
+        regions.zigzag_network(2, 1)
 
 
 def test_pieces_table_and_figure():
-    rows = deep.pieces_table(widths=(2, 3), max_params=40, seeds=range(2))
+    rows = regions.pieces_table(widths=(2, 3), max_params=40, seeds=range(2))
     for kind, depth, width, params, pieces, _ in rows:
         assert pieces == (width ** depth if kind == "deep" else width)
         assert params <= 40
-    fig = deep.pieces_figure(rows)
+    fig = deep_figures.pieces_figure(rows)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     assert len(fig.axes[0].lines) == 3                 # width 2, width 3, shallow
 
 
 def test_zigzag_view_updates_in_place():
-    v = deep.ZigzagView(depth=2, width=2)
+    v = deep_figures.ZigzagView(depth=2, width=2)
     line = v.line
     v.update(depth=4, width=3)
     assert v.line is line and v.pieces == 81 and "81 linear pieces" in v.ax.get_title()
@@ -110,7 +120,7 @@ def _numeric_input_grad(f, X, dY, h=1e-6):
 @pytest.mark.parametrize("scale", [1.0, 0.3])
 def test_residual_backward_matches_finite_differences(scale):
     rng = np.random.default_rng(4)
-    block = deep.Residual(nn.Sequential(nn.Linear(3, 5, init="xavier", rng=rng), nn.Tanh(),
+    block = residual.Residual(nn.Sequential(nn.Linear(3, 5, init="xavier", rng=rng), nn.Tanh(),
                                         nn.Linear(5, 3, init="xavier", rng=rng)), scale=scale)
     block.block.layers[0].b.data[...] = rng.normal(size=5)
     X, dY = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
@@ -144,7 +154,7 @@ def test_residual_backward_matches_autograd():
     W, b = rng.normal(size=(3, 3)), rng.normal(size=3)
     lin = nn.Linear(3, 3)
     lin.W.data[...], lin.b.data[...] = W, b
-    block = deep.Residual(nn.Sequential(lin, nn.Tanh()), scale=0.5)
+    block = residual.Residual(nn.Sequential(lin, nn.Tanh()), scale=0.5)
     X, dY = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
     block.forward(X)
     dX = block.backward(dY)
@@ -154,33 +164,33 @@ def test_residual_backward_matches_autograd():
 
 def test_residual_needs_matching_shapes_and_a_layer():
     with pytest.raises(nn.ShapeError, match="skip"):
-        deep.Residual(nn.Linear(3, 2)).forward(np.zeros((1, 3)))
+        residual.Residual(nn.Linear(3, 2)).forward(np.zeros((1, 3)))
     with pytest.raises(TypeError, match="block"):
-        deep.Residual(lambda x: x)
+        residual.Residual(lambda x: x)
     with pytest.raises(ValueError, match="scale"):
-        deep.Residual(nn.ReLU(), scale=0.0)
+        residual.Residual(nn.ReLU(), scale=0.0)
 
 
 def test_residual_parameter_names_are_unique():
-    net = deep.deep_network(depth=3, width=4, residual=True)
+    net = residual.deep_network(depth=3, width=4, residual=True)
     names = [p.name for p in net.parameters()]
     assert len(set(names)) == len(names)
 
 
 def test_same_weights_with_and_without_skips():
-    a = deep.deep_network(depth=5, width=4, residual=False, seed=2)
-    b = deep.deep_network(depth=5, width=4, residual=True, seed=2)
+    a = residual.deep_network(depth=5, width=4, residual=False, seed=2)
+    b = residual.deep_network(depth=5, width=4, residual=True, seed=2)
     for p, q in zip(a.parameters(), b.parameters()):
         np.testing.assert_array_equal(p.data, q.data)
 
 
 def test_hundred_layers_train_with_skips_and_not_without():
-    r = deep.compare_residual(depth=100, width=16, steps=120, lr=0.05)
+    r = residual.compare_residual(depth=100, width=16, steps=120, lr=0.05)
     assert r["plain"]["params"] == r["residual"]["params"]
     assert r["residual"]["accuracy"] >= 0.95 and r["residual"]["losses"][-1] < 0.15
     assert r["plain"]["accuracy"] <= 0.6 and r["plain"]["losses"][-1] > 0.6
     assert np.median(r["residual"]["grad_norms"]) > 100 * np.median(r["plain"]["grad_norms"])
-    fig = deep.residual_figure(r)
+    fig = training_figures.residual_figure(r)
     assert len(fig.axes) == 2 and len(fig.axes[1].lines) == 2
 
 
@@ -188,7 +198,7 @@ def test_hundred_layers_train_with_skips_and_not_without():
 def test_gradient_norms_vanish_and_explode_with_the_gain():
     def first(act, g):
         with np.errstate(over="ignore", under="ignore"):
-            return deep.gradient_norms(deep.plain_network(60, 16, act, g, n_in=16))[0]
+            return residual.gradient_norms(residual.plain_network(60, 16, act, g, n_in=16))[0]
     assert first("sigmoid", 1.0) < 1e-25
     assert 1e-3 < first("relu", np.sqrt(2)) < 1e3
     assert first("relu", 0.5) < 1e-10 and first("relu", 2.0) > 1e10
@@ -196,9 +206,9 @@ def test_gradient_norms_vanish_and_explode_with_the_gain():
 
 
 def test_gradient_norms_match_finite_differences():
-    net = deep.plain_network(3, 4, "tanh", 1.0, n_in=4, seed=1)
-    X, T = deep._probe(4, n=5)
-    norms = deep.gradient_norms(net, X, T)
+    net = residual.plain_network(3, 4, "tanh", 1.0, n_in=4, seed=1)
+    X, T = residual._probe(4, n=5)
+    norms = residual.gradient_norms(net, X, T)
     W = net.layers[2].W.data                      # the second hidden layer's weights
     num = np.zeros_like(W)
     for idx in np.ndindex(W.shape):
@@ -213,20 +223,20 @@ def test_gradient_norms_match_finite_differences():
 
 
 def test_init_table_he_keeps_relu_signal():
-    rows = {(a, i): last for a, i, _, last in deep.init_table(depth=30, width=32)}
+    rows = {(a, i): last for a, i, _, last in residual.init_table(depth=30, width=32)}
     assert rows["relu", "he"] > 0.1 and rows["relu", "uniform"] < 1e-8
 
 
 def test_gradient_norm_view_updates_in_place():
-    v = deep.GradientNormView(depths=(5, 20), width=8)
+    v = training_figures.GradientNormView(depths=(5, 20), width=8)
     lines = list(v.grad_lines)
     v.update(activation="relu", scale=2.0)
     assert v.grad_lines == lines and len(lines[1].get_xdata()) == 20
     assert v.caption().startswith("relu, weights N(0, 2.00²/fan-in)")
-    net = deep.plain_network(20, 8, "relu", 2.0, n_in=8, seed=20)
+    net = residual.plain_network(20, 8, "relu", 2.0, n_in=8, seed=20)
     sig, g = v.results[20]
-    np.testing.assert_allclose(g, deep.gradient_norms(net, v.X, v.target), rtol=1e-10)
-    np.testing.assert_allclose(sig, deep.signal_stds(net, v.X), rtol=1e-10)
+    np.testing.assert_allclose(g, residual.gradient_norms(net, v.X, v.target), rtol=1e-10)
+    np.testing.assert_allclose(sig, residual.signal_stds(net, v.X), rtol=1e-10)
     with pytest.raises(ValueError, match="activation"):
         v.update(activation="swish")
 
@@ -234,48 +244,48 @@ def test_gradient_norm_view_updates_in_place():
 # ---------------------------------------------------------------- transformations, features
 def test_narrow_network_separates_moons_and_figure_has_a_panel_per_layer():
     X, y = data.make_moons(n=100, noise=0.1, seed=0)
-    net = deep.narrow_network(depth=3, seed=0)
-    deep.train(net, X, y, steps=150, lr=0.1)
+    net = representations.narrow_network(depth=3, seed=0)
+    training.train(net, X, y, steps=150, lr=0.1)
     assert nn.accuracy(net.forward(X), y) >= 0.97
-    reps = deep.layer_outputs(net, X)
+    reps = representations.layer_outputs(net, X)
     assert len(reps) == 4 and all(r.shape == (100, 2) for r in reps)
-    fig = deep.transformation_figure(net, X, y, ncols=4)
+    fig = deep_figures.transformation_figure(net, X, y, ncols=4)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == 4 and visible[0].get_title() == "input"
 
 
 def test_train_stops_on_divergence():
     X, y = data.make_moons(n=50, seed=0)
-    net = deep.deep_network(depth=10, width=8, residual=True)
+    net = residual.deep_network(depth=10, width=8, residual=True)
     net.layers[-1].W.data *= 1e300
-    losses = deep.train(net, X, y, steps=5)
+    losses = training.train(net, X, y, steps=5)
     assert len(losses) < 5
 
 
 def test_digit_features_grow_more_separated():
     Xtr, ytr, Xte, yte = data.load_digits()
-    net = deep.digits_network((16, 16), seed=0)
-    deep.train(net, Xtr, ytr, steps=150, lr=0.1, batch=64)
-    reps = deep.hidden_activations(net, Xte)
-    sep = [deep.class_separation(H, yte) for H in reps]
+    net = representations.digits_network((16, 16), seed=0)
+    training.train(net, Xtr, ytr, steps=150, lr=0.1, batch=64)
+    reps = representations.layer_outputs(net, Xte)
+    sep = [representations.class_separation(H, yte) for H in reps]
     assert sep[2] > sep[1] > sep[0]
-    assert deep.unit_purity(reps[2], yte) > deep.unit_purity(reps[0], yte)
-    assert len(deep.first_layer_figure(net, n=8).axes) == 8
-    fig = deep.top_inputs_figure(net, Xte, yte, layer=2, units=range(2), k=3)
+    assert representations.unit_purity(reps[2], yte) > representations.unit_purity(reps[0], yte)
+    assert len(deep_figures.first_layer_figure(net, n=8).axes) == 8
+    fig = deep_figures.top_inputs_figure(net, Xte, yte, layer=2, units=range(2), k=3)
     assert len(fig.axes) == 2 and len(fig.axes[0].get_xticklabels()) == 3
-    assert len(deep.projection_figure(reps, yte).axes) == 3
+    assert len(deep_figures.projection_figure(reps, yte).axes) == 3
 
 
 def test_class_separation_of_known_clusters():
     H = np.array([[0.0], [2.0], [10.0], [12.0]])
     y = np.array([0, 0, 1, 1])
     # between: 4 · 5² = 100; within: 4 · 1² = 4
-    assert deep.class_separation(H, y) == pytest.approx(25.0)
+    assert representations.class_separation(H, y) == pytest.approx(25.0)
 
 
 def test_views_cache_their_background_correctly(pixels, draws_like_plain):
-    g = deep.GradientNormView(depths=(5, 20), width=8)
-    z = deep.ZigzagView()
+    g = training_figures.GradientNormView(depths=(5, 20), width=8)
+    z = deep_figures.ZigzagView()
     for view, kwargs in [(g, dict(activation="relu", scale=2.0)), (z, dict(depth=5, width=3))]:
         pixels(view.fig)
         view.update(**kwargs)

@@ -10,7 +10,8 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from helpers import descent  # noqa: E402
-from helpers.plots import FastCanvas  # noqa: E402
+from helpers.figures import training_deep_networks as training_figures  # noqa: E402
+from helpers.ui.canvas import FastCanvas  # noqa: E402
 
 
 @pytest.mark.parametrize("name", sorted(descent.SURFACES))
@@ -77,7 +78,7 @@ def test_bad_arguments_are_named(kwargs, match):
 
 
 def test_view_updates_its_artists():
-    v = descent.DescentView()
+    v = training_figures.DescentView()
     assert isinstance(v.fig, Figure) and len(v.fig.axes) == 2
     line = v.path_line
     v.update(lr=0.05, momentum=0.5, steps=20)
@@ -91,12 +92,12 @@ def test_view_updates_its_artists():
 
 
 def test_gallery_one_panel_per_learning_rate():
-    fig = descent.descent_gallery(lrs=(0.05, 0.15))
+    fig = training_figures.descent_gallery(lrs=(0.05, 0.15))
     assert len(fig.axes) == 2 and "zig-zags" in fig.axes[1].get_title()
 
 
 def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels, draws_like_plain):
-    v = descent.DescentView()
+    v = training_figures.DescentView()
     assert isinstance(v.fig.canvas, FastCanvas) and v.fig.canvas.animated
     pixels(v.fig)
     for kwargs in [dict(lr=0.1), dict(lr=0.19, momentum=0.5), dict(lr=0.05, steps=60)]:
@@ -107,7 +108,7 @@ def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels, draws_li
 
 def test_fast_canvas_through_print_figure_and_savefig(tmp_path):
     from io import BytesIO
-    v = descent.DescentView()
+    v = training_figures.DescentView()
     for bbox in ("tight", None):                  # the inline backend's two settings
         buf = BytesIO()
         v.fig.canvas.print_figure(buf, format="png", bbox_inches=bbox)

@@ -1,4 +1,5 @@
-"""Tests of helpers.graph: layout, drawing, backward steps and the step-through view."""
+"""Tests of helpers.backward_pass (the backward steps) and helpers.figures.computational_graphs
+(layout, drawing and the step-through view)."""
 
 import math
 
@@ -8,7 +9,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from helpers.autodiff import Value, topological_order
-from helpers.graph import BackwardView, backward_steps, draw_graph, format_steps, layout
+from helpers.backward_pass import backward_steps, format_steps
+from helpers.figures.computational_graphs import BackwardView, draw_graph, layout
 
 
 def lecture_graph():

@@ -1,5 +1,6 @@
-"""helpers.nn_views: each figure function returns a Figure with the expected artists; the
-training view updates its existing artists and explains divergence instead of raising."""
+"""helpers.figures.backpropagation and helpers.training.train_moons: each figure function
+returns a Figure with the expected artists; the training view updates its existing artists
+and explains divergence instead of raising."""
 
 import matplotlib
 
@@ -9,13 +10,18 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from helpers import data, nn  # noqa: E402
-from helpers import nn_views as views  # noqa: E402
+from helpers import (  # noqa: E402
+    data,
+    nn,
+    training,  # noqa: E402
+)
+from helpers.figures import backpropagation as backprop_figures  # noqa: E402
+from helpers.figures import style  # noqa: E402
 
 
 def test_grid_covers_the_data():
     X = np.array([[0.0, 1.0], [2.0, -1.0]])
-    pts, extent = views.grid_over(X, n=5, pad=0.5)
+    pts, extent = backprop_figures.grid_over(X, n=5, pad=0.5)
     assert pts.shape == (25, 2)
     assert extent == (-0.5, 2.5, -1.5, 1.5)
     assert pts[:, 0].min() == -0.5 and pts[:, 1].max() == 1.5
@@ -23,7 +29,7 @@ def test_grid_covers_the_data():
 
 def test_boundary_snapshots_one_panel_per_snapshot():
     X, y = data.make_moons(n=40, seed=0)
-    fig = views.boundary_snapshots([("a", lambda P: P), ("b", lambda P: -P)], X, y, n=20)
+    fig = backprop_figures.boundary_snapshots([("a", lambda P: P), ("b", lambda P: -P)], X, y, n=20)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     ax = fig.axes[0]
     assert len(ax.images) == 1 and len(ax.collections) == 1       # regions and points
@@ -32,7 +38,7 @@ def test_boundary_snapshots_one_panel_per_snapshot():
 
 
 def test_training_view_updates_artists_and_explains_divergence():
-    view = views.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
+    view = backprop_figures.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
     line, image = view.line, view.image
     assert len(line.get_xdata()) == 51
     assert "loss" in view.message.get_text() and "Diverged" not in view.message.get_text()
@@ -41,7 +47,7 @@ def test_training_view_updates_artists_and_explains_divergence():
     assert len(line.get_xdata()) == 41
     text = view.message.get_text()
     assert "Diverged" in text and "learning rate 30 is too high" in text
-    assert view.message.get_color() == views.WARN_COLOR
+    assert view.message.get_color() == style.WARN_COLOR
     assert len(view.fig.axes) == 2
 
 
@@ -56,26 +62,26 @@ def test_train_moons_reports_non_finite_runs_without_raising(monkeypatch):
         return real(self, logits, y)
 
     monkeypatch.setattr(nn.SoftmaxCrossEntropy, "forward", explode)
-    r = views.train_moons(lr=1.0, steps=20, hidden=4)
+    r = training.train_moons(lr=1.0, steps=20, hidden=4)
     assert r["error"] and "step 5" in r["error"]
     assert len(r["losses"]) == 4
     assert "inf/NaN" in r["message"] and "learning rate 1 is far too high" in r["message"]
-    view = views.TrainingView(lr=0.5, steps=5, hidden=4, grid=10)
+    view = backprop_figures.TrainingView(lr=0.5, steps=5, hidden=4, grid=10)
     view._show(r)                                              # draws, does not raise
-    assert view.message.get_color() == views.WARN_COLOR
+    assert view.message.get_color() == style.WARN_COLOR
 
 
 def test_train_moons_learns_with_a_sensible_learning_rate():
-    r = views.train_moons(lr=0.5, steps=300, hidden=16)
+    r = training.train_moons(lr=0.5, steps=300, hidden=16)
     assert r["accuracy"] == 1.0 and r["losses"][-1] < 0.05 and not r["error"]
 
 
 def test_confusion_matrix_counts_and_checks_shapes():
-    C = views.confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2], n_classes=3)
+    C = training.confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2], n_classes=3)
     np.testing.assert_array_equal(C, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
     with pytest.raises(ValueError, match="same"):
-        views.confusion_matrix([0, 1], [0])
-    fig = views.confusion_figure(C)
+        training.confusion_matrix([0, 1], [0])
+    fig = backprop_figures.confusion_figure(C)
     ax = fig.axes[0]
     assert sorted(t.get_text() for t in ax.texts) == ["1", "1", "1", "1"]
     assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
@@ -83,15 +89,15 @@ def test_confusion_matrix_counts_and_checks_shapes():
 
 def test_misclassified_figure_shows_only_the_mistakes():
     X = np.random.default_rng(0).uniform(size=(5, 64))
-    fig = views.misclassified_figure(X, np.array([1, 2, 3, 4, 5]), np.array([1, 7, 3, 9, 5]),
-                                     cols=3)
+    fig = backprop_figures.misclassified_figure(X, np.array([1, 2, 3, 4, 5]),
+                                                np.array([1, 7, 3, 9, 5]), cols=3)
     shown = [ax for ax in fig.axes if ax.images]
     assert [ax.get_title() for ax in shown] == ["2 → 7", "4 → 9"]
     assert "2 of 5" in fig._suptitle.get_text()
 
 
 def test_loss_figure_one_line_per_curve():
-    fig = views.loss_figure({"a": [3, 2, 1], "b": [2, 1, 0.5]}, log=True)
+    fig = backprop_figures.loss_figure({"a": [3, 2, 1], "b": [2, 1, 0.5]}, log=True)
     ax = fig.axes[0]
     assert len(ax.lines) == 2 and ax.get_yscale() == "log" and ax.get_legend() is not None
 
@@ -99,7 +105,7 @@ def test_loss_figure_one_line_per_curve():
 def test_training_view_draws_like_plain_matplotlib(pixels, draws_like_plain):
     """The axes are drawn once (FastCanvas); after every kind of change the widget's picture
     must be what plain matplotlib draws (no stale loss curve or title left underneath)."""
-    view = views.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
+    view = backprop_figures.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
     pixels(view.fig)
     for change in [dict(lr=30, steps=50, hidden=4), dict(lr=0.1, steps=80, hidden=4),
                    dict(lr=0.1, steps=80, hidden=8)]:
@@ -108,24 +114,24 @@ def test_training_view_draws_like_plain_matplotlib(pixels, draws_like_plain):
 
 
 def test_training_in_chunks_ends_with_the_same_run():
-    whole = views.train_moons(lr=0.5, steps=50, hidden=4)
-    parts = list(views.train_moons_in_chunks(lr=0.5, steps=50, hidden=4, chunk=20))
+    whole = training.train_moons(lr=0.5, steps=50, hidden=4)
+    parts = list(training.train_moons_in_chunks(lr=0.5, steps=50, hidden=4, chunk=20))
     assert [len(p["losses"]) for p in parts] == [20, 40, 51]
     assert [p["done"] for p in parts] == [False, False, True]
     assert "step 20 of 50" in parts[0]["message"]
     np.testing.assert_array_equal(parts[-1]["losses"], whole["losses"])
     assert parts[-1]["message"] == whole["message"]
     # a run that diverges stops at once, in the chunk where it happens
-    boom = list(views.train_moons_in_chunks(lr=1e6, steps=300, hidden=16, chunk=100))
-    assert boom[-1]["done"] and boom[-1]["message"] == views.train_moons(1e6, 300, 16)["message"]
+    boom = list(training.train_moons_in_chunks(lr=1e6, steps=300, hidden=16, chunk=100))
+    assert boom[-1]["done"] and boom[-1]["message"] == training.train_moons(1e6, 300, 16)["message"]
 
 
 def test_training_view_updates_in_chunks_to_the_same_picture(pixels):
-    chunked = views.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
+    chunked = backprop_figures.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
     shown = []
     for fig in chunked.updates(lr=0.3, steps=50, hidden=4, chunk=20):
         shown.append(len(chunked.line.get_xdata()))
         pixels(fig)
     assert shown == [20, 40, 51]
-    whole = views.TrainingView(lr=0.3, steps=50, hidden=4, grid=30)
+    whole = backprop_figures.TrainingView(lr=0.3, steps=50, hidden=4, grid=30)
     np.testing.assert_array_equal(pixels(chunked.fig), pixels(whole.fig))

@@ -8,14 +8,16 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import playground as pgm  # noqa: E402
-from helpers.playground import Config, Playground, PlaygroundView  # noqa: E402
+from helpers import playground  # noqa: E402
+from helpers.figures.deep_networks import PlaygroundView  # noqa: E402
+from helpers.playground import Config, Playground  # noqa: E402
+from helpers.ui import playground as ui_playground  # noqa: E402
 
 
-@pytest.mark.parametrize("name", sorted(pgm.RECIPES))
+@pytest.mark.parametrize("name", sorted(playground.RECIPES))
 def test_every_data_set_trains_to_a_sensible_boundary(name):
-    settings, steps, minimum = pgm.RECIPES[name]
-    pg = pgm.train_recipe(name)
+    settings, steps, minimum = playground.RECIPES[name]
+    pg = playground.train_recipe(name)
     assert pg.steps == steps and not pg.diverged
     assert pg.accuracy("test") >= minimum
     assert pg.history[-1][1] < pg.history[0][1] / 2        # the loss at least halved
@@ -23,8 +25,8 @@ def test_every_data_set_trains_to_a_sensible_boundary(name):
 
 @pytest.mark.parametrize("name", ["circle", "spiral", "several blobs"])
 def test_relu_trains_too(name):
-    pg = pgm.train_recipe(name, activation="relu")
-    assert pg.accuracy("test") >= pgm.RECIPES[name][2] - 0.05
+    pg = playground.train_recipe(name, activation="relu")
+    assert pg.accuracy("test") >= playground.RECIPES[name][2] - 0.05
 
 
 def test_several_classes():
@@ -128,7 +130,7 @@ def test_view_shows_divergence():
 
 def test_panel_builds_and_steps():
     import ipywidgets as W
-    panel = pgm.playground_panel(PlaygroundView(Playground(), res=10, tile=5), chunk=5)
+    panel = ui_playground.playground_panel(PlaygroundView(Playground(), res=10, tile=5), chunk=5)
     assert isinstance(panel, W.VBox)
     buttons = [w for w in panel.children[1].children if isinstance(w, W.Button)]
     image = panel.children[2]
@@ -143,7 +145,7 @@ def test_run_trains_in_chunks_until_paused():
 
     import ipywidgets as W
     view = PlaygroundView(Playground(), res=10, tile=5)
-    panel = pgm.playground_panel(view, chunk=5, max_steps=1000)
+    panel = ui_playground.playground_panel(view, chunk=5, max_steps=1000)
     run = [w for w in panel.children[1].children if isinstance(w, W.ToggleButton)][0]
 
     async def click_run_then_pause():

@@ -1,25 +1,26 @@
-"""Tests of helpers.plots: the shared palette, figure factory and axis style."""
+"""Tests of helpers.figures.style (the palette, figure factory, axis style) and of the limit
+rule of helpers.ui.canvas."""
 
 import re
 
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import plots
+from helpers.figures import style
 
 
 def test_palette_is_hex_colours():
-    assert all(re.fullmatch(r"#[0-9A-Fa-f]{6}", c) for c in plots.PALETTE.values())
+    assert all(re.fullmatch(r"#[0-9A-Fa-f]{6}", c) for c in style.PALETTE.values())
     for role in ("g", "f", "y", "tangent", "forward", "central"):
-        assert role in plots.PALETTE
+        assert role in style.PALETTE
 
 
 def test_new_figure():
-    fig = plots.new_figure(3, 2)
+    fig = style.new_figure(3, 2)
     assert isinstance(fig, Figure) and len(fig.axes) == 6
     w, h = fig.get_size_inches()
-    assert (w, h) == pytest.approx((3 * plots.PANEL[0], 2 * plots.PANEL[1]))
-    fig = plots.new_figure(2, width=8, height=3)
+    assert (w, h) == pytest.approx((3 * style.PANEL[0], 2 * style.PANEL[1]))
+    fig = style.new_figure(2, width=8, height=3)
     assert tuple(fig.get_size_inches()) == pytest.approx((8, 3))
     assert not fig.axes[0].spines["top"].get_visible()
 
@@ -28,18 +29,19 @@ def test_new_figure():
                                     dict(width=0), dict(height=-2), dict(width="4")])
 def test_new_figure_bad_input(kwargs):
     with pytest.raises(ValueError):
-        plots.new_figure(**kwargs)
+        style.new_figure(**kwargs)
 
 
 def test_style_axis():
     ax = Figure().subplots()
-    plots.style_axis(ax, "title", "x", "y")
+    style.style_axis(ax, "title", "x", "y")
     assert ax.get_title() == "title" and ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
     assert not ax.spines["right"].get_visible()
 
 
 def test_steps_axis_moves_in_whole_units_and_stays_while_filled():
-    from helpers.plots import new_figure, steps_axis
+    from helpers.figures.style import new_figure
+    from helpers.ui.canvas import steps_axis
     ax = new_figure().axes[0]
     assert steps_axis(ax, 300, 100) and ax.get_xlim() == (0, 300)
     assert not steps_axis(ax, 200, 100)                # 200 fills 67 % of 300: kept
@@ -50,7 +52,7 @@ def test_steps_axis_moves_in_whole_units_and_stays_while_filled():
 
 
 def test_steady_limits_keep_while_filled_and_round_out_otherwise():
-    from helpers.plots import steady_limits
+    from helpers.ui.canvas import steady_limits
     assert steady_limits(-1.0, 2.0) == (-1.5, 2.5)               # 10 % room, steps of 0.5
     assert steady_limits(-0.95, 2.05, (-1.5, 2.5)) == (-1.5, 2.5)  # still fits: kept
     assert steady_limits(-0.95, 2.6, (-1.5, 2.5)) == (-1.5, 3.0)   # runs out: new limits

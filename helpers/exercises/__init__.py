@@ -146,11 +146,3 @@ def check_arrays(arrays: Mapping[str, tuple], *, rtol: float = 1e-7,
             ok = False
     return ok
 
-
-def attempt(name: str, fn: Callable, *args, **kwargs):
-    """Call a learner's function; on NotImplementedError print its hint and return None."""
-    try:
-        return fn(*args, **kwargs)
-    except NotImplementedError as err:
-        _not_done(name, err)
-        return None

@@ -87,7 +87,12 @@ def check_softplus(softplus: Callable) -> bool:
                   f"whose only parent is v; its parents are {len(out._prev)} node(s). Build it "
                   "with Value(data, (v,), 'softplus', _local=(slope,))")
             return False
-        out.backward()
+        try:
+            out.backward()
+        except TypeError as err:         # Value(data, (v,), op) without a local derivative
+            print(f"{FAIL} {name}: {err}")
+            print("    Hint: pass the local derivative: _local=(σ(x),)")
+            return False
         if not math.isclose(v.grad, want_grad, rel_tol=1e-12, abs_tol=1e-15):
             print(f"{FAIL} {name}: at x = {x} the gradient is {v.grad:.10g}, expected "
                   f"σ(x) = {want_grad:.10g}")

@@ -52,7 +52,7 @@ def check_count_params(count_params) -> bool:
 def check_layer_output(layer_output) -> bool:
     """Exercise 4.3: the output of hidden layer k (after its activation), checked on a
     4-layer narrow network and random points."""
-    from ..deep import layer_outputs, narrow_network
+    from ..representations import layer_outputs, narrow_network
     model = narrow_network(depth=4, seed=3)
     X = np.random.default_rng(3).normal(size=(7, 2))
     want = layer_outputs(model, X)

@@ -1,5 +1,16 @@
-"""Figures of the lessons, one module per lesson (``helpers.figures.<lesson>``).
+"""The figures of the series, one module per lesson, named like the notebook and its exercises.
 
-A figure function takes plain values and returns a :class:`matplotlib.figure.Figure` (built
-without pyplot); it calls the reference maths, never the other way round.
+======================================  ==========================================
+notebook                                figures
+======================================  ==========================================
+``01_chain_rule``                       :mod:`helpers.figures.chain_rule`
+``02_computational_graphs``             :mod:`helpers.figures.computational_graphs`
+``03_backpropagation``                  :mod:`helpers.figures.backpropagation`
+``04_deep_networks``                    :mod:`helpers.figures.deep_networks`
+``05_training_deep_networks``           :mod:`helpers.figures.training_deep_networks`
+(every lesson)                          :mod:`helpers.figures.style` (palette, sizes)
+======================================  ==========================================
+
+A figure function takes plain values and returns a ``matplotlib.figure.Figure``; it calls the
+maths (the top-level modules of :mod:`helpers`), never the other way round.
 """

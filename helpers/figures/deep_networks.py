@@ -1,13 +1,386 @@
-"""Figures of notebook 04 (deep networks) added for the section on generalisation: training
-and validation loss as training goes on, with the step that early stopping keeps."""
+"""Figures of lesson 04, deep networks (``notebooks/04_deep_networks.ipynb``).
+
+* ``ZigzagView`` / ``pieces_figure``: the linear pieces of :mod:`helpers.regions`;
+* ``transformation_figure``, ``first_layer_figure``, ``top_inputs_figure``,
+  ``projection_figure``: what the layers compute (:mod:`helpers.representations`);
+* ``PlaygroundView``: the figure of the playground (:mod:`helpers.playground`); its panel of
+  controls is :func:`helpers.ui.playground_panel`.
+"""
 
 from __future__ import annotations
 
+import math
+
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["generalisation_figure", "approximation_figure"]
+from ..playground import Playground
+from ..regions import breakpoints, count_pieces, n_params, zigzag_network
+from ..representations import _projection_2d, class_separation, layer_outputs
+from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout
+from .style import CLASS_RGB
 
+
+class ZigzagView:
+    """The zig-zag network's output on [0, 1] with its exact breakpoints, for a depth and a
+    width (``update(depth=, width=)``)."""
+
+    def __init__(self, depth: int = 3, width: int = 2, figsize=(7, 2.8), dpi: int = 72):
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
+        self.ax = self.fig.subplots()
+        (self.line,) = self.ax.plot([], [], color="C0", lw=1.2)
+        (self.marks,) = self.ax.plot([], [], "|", color="C3", ms=8)
+        self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.08), xlabel="input x", ylabel="network output")
+        self.update(depth=depth, width=width)
+        fewer_ticks(self.fig)
+        self.fig.canvas.set_animated([self.line, self.marks, self.ax.title])
+        freeze_layout(self.fig)
+
+    def update(self, depth: int = 3, width: int = 2):
+        net = zigzag_network(depth, width)
+        t, slopes = breakpoints(net, 0.0, 1.0)
+        self.pieces = count_pieces(net)
+        # the function is linear between breakpoints: its values there draw it exactly
+        ys = net.forward(t[:, None])[:, 0]
+        self.line.set_data(t, ys)
+        inner = t[1:-1]
+        self.marks.set_data(inner, np.full(inner.shape, -0.04))
+        self.ax.set_title(
+            f"depth {depth}, width {width}: {n_params(net)} parameters, "
+            f"{self.pieces} linear pieces",
+            fontsize=10,
+        )
+        return self.fig
+
+
+def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
+    """Two panels: linear pieces against parameters for the constructions (left), and for
+    random networks of the same shapes (right)."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2, sharex=True)
+    groups = {}
+    for kind, _depth, width, params, pieces, rand in rows:
+        key = (
+            "shallow: 1 layer, width grows"
+            if kind == "shallow"
+            else f"deep: width {width}, depth grows"
+        )
+        groups.setdefault(key, []).append((params, pieces, rand))
+    for i, (key, pts) in enumerate(groups.items()):
+        p, k, r = np.array(pts).T
+        style = dict(
+            marker="o",
+            ms=4,
+            lw=1.5,
+            label=key,
+            color="k" if key.startswith("shallow") else f"C{i}",
+            ls="--" if key.startswith("shallow") else "-",
+        )
+        ax1.plot(p, k, **style)
+        ax2.plot(p, r, **style)
+    ax1.set(
+        yscale="log",
+        xlabel="parameters",
+        ylabel="linear pieces on [0, 1]",
+        title="best constructions: width$^{depth}$ vs width",
+    )
+    ax2.set(
+        yscale="log",
+        xlabel="parameters",
+        ylabel="linear pieces on [−1, 1]",
+        title="random (He) networks, mean of 5",
+    )
+    for ax in (ax1, ax2):
+        ax.grid(True, alpha=0.3)
+    ax1.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def _grid_lines(extent, n_lines=9, n_pts=60):
+    x0, x1, y0, y1 = extent
+    lines = []
+    for v in np.linspace(x0, x1, n_lines):
+        lines.append(np.column_stack([np.full(n_pts, v), np.linspace(y0, y1, n_pts)]))
+    for v in np.linspace(y0, y1, n_lines):
+        lines.append(np.column_stack([np.linspace(x0, x1, n_pts), np.full(n_pts, v)]))
+    return lines
+
+
+def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Figure:
+    """The data (and a square grid) drawn after every layer of a 2-unit-wide network.
+
+    The last panel also draws the read-out's decision line ``(w0 − w1)·h + b0 − b1 = 0``:
+    after the last layer a straight line separates the classes.
+    """
+    reps = layer_outputs(model, X)
+    pad = 0.3
+    extent = (X[:, 0].min() - pad, X[:, 0].max() + pad, X[:, 1].min() - pad, X[:, 1].max() + pad)
+    grids = [layer_outputs(model, g) for g in _grid_lines(extent)]
+    n = len(reps)
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(size * ncols, size * nrows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
+    colors = np.array(["C0", "C1", "C2", "C3", "C4"])
+    for i, ax in enumerate(axes):
+        if i >= n:
+            ax.set_visible(False)
+            continue
+        for g in grids:
+            ax.plot(g[i][:, 0], g[i][:, 1], color="0.8", lw=0.6, zorder=1)
+        ax.scatter(reps[i][:, 0], reps[i][:, 1], c=colors[y % 5], s=6, zorder=2)
+        ax.set_title("input" if i == 0 else f"after layer {i}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i == 0:
+            ax.set(xlim=extent[:2], ylim=extent[2:])
+        else:
+            ax.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05))
+    out = model.layers[-1]
+    if out.n_out == 2 and reps[-1].shape[1] == 2:
+        w = out.W.data[:, 1] - out.W.data[:, 0]
+        b = out.b.data[1] - out.b.data[0]
+        ax = axes[n - 1]
+        s = np.linspace(-1.05, 1.05, 2)
+        if abs(w[1]) > abs(w[0]):
+            ax.plot(s, -(b + w[0] * s) / w[1], "k--", lw=1.2, zorder=3)
+        else:
+            ax.plot(-(b + w[1] * s) / w[0], s, "k--", lw=1.2, zorder=3)
+    return fig
+
+
+def first_layer_figure(model, n: int = 16, ncols: int = 8, size: float = 1.0) -> Figure:
+    """The incoming weights of the first ``n`` units of layer 1, each as an 8×8 image."""
+    W = model.layers[0].W.data
+    n = min(n, W.shape[1])
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(size * ncols, size * nrows + 0.3), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
+    for j, ax in enumerate(axes):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if j >= n:
+            ax.set_visible(False)
+            continue
+        w = W[:, j].reshape(8, 8)
+        m = float(np.abs(w).max())
+        ax.imshow(w, cmap="RdBu_r", vmin=-m, vmax=m)
+        ax.set_title(f"unit {j}", fontsize=7)
+    fig.suptitle("layer-1 weights (red: pixel excites the unit, blue: inhibits)", fontsize=9)
+    return fig
+
+
+def top_inputs_figure(
+    model, X, y, layer: int, units=range(6), k: int = 6, size: float = 0.75
+) -> Figure:
+    """For some units of hidden layer ``layer`` (1 = first), the ``k`` digits that excite
+    them most, side by side, with their labels: what each unit responds to."""
+    H = layer_outputs(model, X)[layer]
+    units = list(units)
+    fig = Figure(figsize=(size * k + 0.5, size * len(units) + 0.45), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(len(units), 1))
+    gap = 1
+    for ax, u in zip(axes, units):
+        top = np.argsort(-H[:, u], kind="stable")[:k]
+        strip = np.full((8, k * (8 + gap) - gap), np.nan)  # k digits in one image
+        for c, i in enumerate(top):
+            strip[:, c * (8 + gap) : c * (8 + gap) + 8] = X[i].reshape(8, 8)
+        ax.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_xticks(np.arange(k) * (8 + gap) + 3.5, [str(int(y[i])) for i in top], fontsize=8)
+        ax.tick_params(length=0, pad=1)
+        ax.set_yticks([])
+        ax.set_ylabel(f"unit {u}", fontsize=8)
+        for side in ax.spines.values():
+            side.set_visible(False)
+    fig.suptitle(f"layer {layer}: the digits each unit responds to most (with labels)", fontsize=9)
+    return fig
+
+
+def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
+    """Each representation projected on its first two principal axes, coloured by class,
+    with its class-separation score in the title."""
+    n = len(reps)
+    names = names or ["pixels"] + [f"layer {i}" for i in range(1, n)]
+    fig = Figure(figsize=(size * n, size + 0.5), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, n))
+    for ax, H, name in zip(axes, reps, names):
+        P = _projection_2d(H)
+        ax.scatter(P[:, 0], P[:, 1], c=y, cmap="tab10", vmin=-0.5, vmax=9.5, s=4)
+        ax.set_title(f"{name}\nseparation {class_separation(H, y):.2f}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+def _mosaic(maps, tile: int, gap: int = 2, max_units: int = 8):
+    """Tile the unit maps (layers as columns, units as rows) into one image (NaN = gap);
+    each tile scaled by its largest absolute value, so every unit shows its own pattern."""
+    cols = max(len(maps), 1)
+    rows = max([m.shape[0] for m in maps] + [1])
+    img = np.full((rows * (tile + gap) - gap, cols * (tile + gap) - gap), np.nan)
+    for j, m in enumerate(maps):
+        for i, u in enumerate(m[:max_units]):
+            s = np.nanmax(np.abs(u)) if np.all(np.isfinite(u)) else np.nan
+            step = max(1, u.shape[0] // tile)
+            small = u[::step, ::step][:tile, :tile][::-1]  # row 0 of the image is the top
+            img[
+                i * (tile + gap) : i * (tile + gap) + small.shape[0],
+                j * (tile + gap) : j * (tile + gap) + small.shape[1],
+            ] = small / s if s and np.isfinite(s) else 0.0
+    return img
+
+
+class PlaygroundView:
+    """Decision regions with the data (left), the hidden units (middle), the losses (right).
+
+    ``update()`` reads the playground's current state and changes the existing artists.
+    """
+
+    def __init__(
+        self,
+        playground: Playground | None = None,
+        res: int = 48,
+        tile: int = 24,
+        figsize=(10, 3.6),
+        dpi: int = 72,
+    ):
+        self.pg = playground or Playground()
+        self.res, self.tile = res, tile
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
+        self.ax, self.ax_units, self.ax_loss = self.fig.subplots(
+            1, 3, width_ratios=[1.15, 0.8, 1.0]
+        )
+        self.regions = self.ax.imshow(
+            np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
+        )
+        self.train_pts = self.ax.scatter([], [], s=12, edgecolors="white", linewidths=0.5)
+        self.test_pts = self.ax.scatter([], [], s=12, facecolors="none", linewidths=1.0)
+        self.message = self.ax.text(
+            0.5,
+            0.5,
+            "",
+            transform=self.ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="darkred",
+            wrap=True,
+            bbox=dict(facecolor="white", alpha=0.9, edgecolor="darkred"),
+        )
+        self.ax.set_xticks([])
+        self.ax.set_yticks([])
+        cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
+        self.units_img = self.ax_units.imshow(
+            np.zeros((2, 2)), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", aspect="equal"
+        )
+        self.ax_units.set_xticks([])
+        self.ax_units.set_yticks([])
+        for side in self.ax_units.spines.values():
+            side.set_visible(False)
+        (self.train_line,) = self.ax_loss.plot([], [], color="k", lw=1.5, label="train")
+        (self.test_line,) = self.ax_loss.plot([], [], color="C3", lw=1.5, label="test")
+        self.ax_loss.set(xlabel="step", ylabel="cross-entropy loss")
+        self.ax_loss.grid(True, alpha=0.3)
+        self.ax_loss.legend(fontsize=8, loc="upper right")
+        self._data_version = None
+        self._static = self._mosaic_shape = None
+        self.update()
+        fewer_ticks(self.fig, 4)
+        # the units' axes have no ticks or frame: their limits and title can change with the
+        # architecture without a full redraw
+        self.fig.canvas.set_animated(
+            [
+                self.regions,
+                self.train_pts,
+                self.test_pts,
+                self.message,
+                self.units_img,
+                self.ax_units.title,
+                self.train_line,
+                self.test_line,
+            ]
+        )
+        freeze_layout(self.fig)
+
+    def _draw_data(self):
+        pg = self.pg
+        self.regions.set_extent(pg.extent)
+        self.ax.set(xlim=pg.extent[:2], ylim=pg.extent[2:])
+        self.train_pts.set_offsets(pg.Xtr)
+        self.train_pts.set_facecolors(CLASS_RGB[pg.ytr % len(CLASS_RGB)])
+        self.test_pts.set_offsets(pg.Xte)
+        self.test_pts.set_edgecolors(CLASS_RGB[pg.yte % len(CLASS_RGB)])
+        self.G = pg.grid(self.res)
+
+    def update(self, **settings):
+        """Apply ``settings`` (if any) to the playground, then redraw from its state."""
+        pg = self.pg
+        if settings:
+            pg.set(**settings)
+        version = pg.data_version
+        if version != self._data_version:
+            self._draw_data()
+            self._data_version = version
+        res = self.res
+        P = pg.probabilities(self.G)
+        if np.all(np.isfinite(P)):
+            colors = P @ CLASS_RGB[: pg.n_classes]
+            conf = (P.max(axis=1) - 1 / pg.n_classes) / (1 - 1 / pg.n_classes)
+            rgb = 1 - (1 - colors) * (0.1 + 0.35 * conf[:, None])  # pale: points stay visible
+            self.regions.set_data(rgb.reshape(res, res, 3))
+        maps = pg.hidden_maps(self.G, res)
+        mosaic = _mosaic(maps, self.tile)
+        self.units_img.set_data(mosaic)
+        c = pg.config
+        h = np.array(pg.history, dtype=float)
+        self.train_line.set_data(h[:, 0], h[:, 1])
+        self.test_line.set_data(h[:, 0], h[:, 2])
+        finite = h[:, 1:][np.isfinite(h[:, 1:])]
+        top = float(finite.max()) if finite.size else 1.0
+        # axis limits in round steps, so that they (and the cached background) rarely change
+        xmax = 100 * 2 ** max(0, math.ceil(math.log2(max(h[-1, 0], 1) / 100)))
+        ymax = 0.25 * math.ceil(max(top * 1.05, 0.1) / 0.25)
+        if mosaic.shape != self._mosaic_shape:
+            self._mosaic_shape = rows, cols = mosaic.shape
+            self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+            self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
+        units_title = (
+            f"{c.hidden_layers} hidden layers × {c.units} units" if maps else "no hidden layer"
+        )
+        if self.ax_units.get_title() != units_title:
+            self.ax_units.set_title(units_title, fontsize=9)
+        static = (pg.data_version, xmax, ymax)
+        if static != self._static:  # the axes change: redraw everything
+            self._static = static
+            self.ax.set_title(f"data set: {c.dataset}", fontsize=9)
+            self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
+            self.fig.canvas.invalidate()
+
+        if pg.diverged:
+            self.message.set_text(
+                "Training diverged:\nthe loss blew up.\nLower the learning rate\nand press reset."
+            )
+        elif pg.warning:
+            self.message.set_text(
+                "Dead ReLUs: a whole layer\noutputs 0. Lower the\nlearning rate and reset."
+            )
+        self.message.set_visible(bool(pg.diverged or pg.warning))
+        return self.fig
+
+    def caption(self) -> str:
+        """The numbers of the current state (the panel shows them under the figure: text
+        that changes at every step is cheaper there than drawn in the figure)."""
+        pg = self.pg
+        step, train, test = pg.history[-1]
+        return (
+            f"step {step}: loss train {train:.3f}, test {test:.3f}; accuracy train "
+            f"{pg.accuracy('train'):.0%}, test {pg.accuracy('test'):.0%}"
+        )
+
+
+# -- added with the corrections to the theory (issue 16) --------------------------------
 
 def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
     """One panel per run: the training loss and the validation loss against the step, and a

@@ -3,7 +3,7 @@
 They are generated (not committed as .ipynb) so that ``pytest tests notebooks --nbval``
 does not collect them as notebooks of the series.
 
-* ``good``: every kind of control the harness knows, wired with ``helpers.widgets.live``
+* ``good``: every kind of control the harness knows, wired with ``helpers.ui.live``
   to a small view, and a PNG pushed into an ``ipywidgets.Image``; the harness must find no
   problem.
 * ``broken``: one panel per failure the harness must catch: a slider that changes nothing,
@@ -21,7 +21,7 @@ VIEW = '''\
 import numpy as np
 import ipywidgets as W
 from matplotlib.figure import Figure
-from helpers.widgets import live
+from helpers.ui import live
 
 class Wave:
     """A line plot whose artists are updated in place."""
@@ -40,19 +40,23 @@ class Wave:
 
 
 def _nb(cells):
+    """A notebook of code cells; a cell given as ``(tags, source)`` carries cell tags (a
+    live widget's cell is tagged ``nbval-ignore-output``, as in the lessons)."""
+    def cell(i, c):
+        tags, src = c if isinstance(c, tuple) else ((), c)
+        return {"cell_type": "code", "metadata": {"tags": list(tags)} if tags else {},
+                "source": src, "outputs": [], "execution_count": None, "id": f"c{i}"}
     return {
         "nbformat": 4, "nbformat_minor": 5,
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                     "language": "python"}},
-        "cells": [{"cell_type": "code", "metadata": {}, "source": src, "outputs": [],
-                   "execution_count": None, "id": f"c{i}"} for i, src in enumerate(cells)],
+        "cells": [cell(i, c) for i, c in enumerate(cells)],
     }
 
 
 GOOD = [
     VIEW,
-    '''\
-# NBVAL_IGNORE_OUTPUT
+    (["nbval-ignore-output"], '''\
 view = Wave()
 controls = {
     "a": W.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.25, description="a"),
@@ -69,7 +73,7 @@ reset.on_click(on_reset)
 play = W.Play(value=1, min=1, max=4, interval=300)
 W.jslink((play, "value"), (controls["k"], "value"))
 W.VBox([W.HBox([reset, play]), panel])
-''',
+'''),
     # a PNG pushed into an ipywidgets.Image (a new blob: URL each time), as the playground does
     '''\
 import io

@@ -1,4 +1,4 @@
-"""helpers.widgets.live draws its figure as PNG bytes itself (no browser needed here).
+"""helpers.ui.live draws its figure as PNG bytes itself (no browser needed here).
 
 The browser tests check what a learner sees; these check, fast, that the PNG is the figure
 at its own size and dpi, drawn without the inline backend (so a notebook that forgot
@@ -14,7 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
-from helpers.widgets import _png, live
+from helpers.ui import live
+from helpers.ui.canvas import png as _png
 
 
 class Line:

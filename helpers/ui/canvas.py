@@ -1,12 +1,10 @@
-"""Shared figure style for the series: one palette, one way to make a figure, one axis style.
+"""Drawing fast, for views that redraw on every move of a slider (machinery for lessons 01-05).
 
-Every figure in ``helpers`` is a ``matplotlib.figure.Figure`` made here, without ``pyplot``,
-so nothing is registered globally and a figure is freed with the object holding it. A
-notebook shows a figure by ending a cell with it (after ``%matplotlib inline`` in its first
-cell, which tells IPython to draw figures as PNG).
-
-Colours are the Okabe–Ito palette, readable with every common colour-vision deficiency.
-They carry meaning, the same in every notebook: look a colour up by its role.
+``FastCanvas`` redraws only the artists a view changes; ``freeze_layout`` lays a figure out
+once; ``steady_limits`` is the one rule for axis limits that move in round steps
+(``steps_axis`` applies it to a steps axis); ``fewer_ticks`` and ``sparse_log_ticks`` keep the
+text to draw small; ``png`` is the one PNG encoder of the widgets. A learner never needs to
+read this module; CONTRIBUTING.md says how a view uses it.
 """
 
 from __future__ import annotations
@@ -15,77 +13,8 @@ import io
 import math
 import os
 
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-#: Colours by role (Okabe–Ito). Use the role, not the hue, in figure code.
-PALETTE = {
-    "g": "#0072B2",         # the inner function g (blue)
-    "f": "#009E73",         # the outer function f (green)
-    "y": "#333333",         # the composition y = f(g(x)), a result (near black)
-    "tangent": "#D55E00",   # tangent lines and exact slopes (vermillion)
-    "dx": "#555555",        # a small change in the input x (grey)
-    "du": "#E69F00",        # the change it causes in u = g(x) (orange)
-    "dy": "#CC79A7",        # the change it causes in y (reddish purple)
-    "forward": "#E69F00",   # forward differences (orange)
-    "central": "#0072B2",   # central differences (blue)
-    "float32": "#56B4E9",   # anything computed in float32 (sky blue)
-    "muted": "#999999",     # guides, reference lines, secondary marks (grey)
-    "path1": "#0072B2",     # first path through a graph (blue)
-    "path2": "#009E73",     # second path through a graph (green)
-}
-
-#: Font sizes in points, so that every figure reads the same.
-FONT = {"title": 11, "label": 10, "tick": 9, "note": 9}
-
-#: Default size of one panel in inches (width, height).
-PANEL = (3.8, 3.0)
-
-
-def new_figure(ncols: int = 1, nrows: int = 1, width: float | None = None,
-               height: float | None = None) -> Figure:
-    """Return a Figure with ``nrows`` × ``ncols`` styled axes (read them from ``fig.axes``).
-
-    ``width`` and ``height`` are the whole figure's size in inches; by default each panel
-    gets ``PANEL``. The layout is "constrained", so labels never overlap between panels.
-    """
-    for name, n in (("ncols", ncols), ("nrows", nrows)):
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"new_figure: {name} must be a positive integer, got {n!r}")
-    width = PANEL[0] * ncols if width is None else width
-    height = PANEL[1] * nrows if height is None else height
-    for name, v in (("width", width), ("height", height)):
-        if not isinstance(v, (int, float)) or not 0 < v < 100:
-            raise ValueError(f"new_figure: {name} must be in inches, between 0 and 100, "
-                             f"got {v!r}")
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
-    fig.subplots(nrows, ncols, squeeze=False)
-    for ax in fig.axes:
-        style_axis(ax)
-    return fig
-
-
-def style_axis(ax: Axes, title: str | None = None, xlabel: str | None = None,
-               ylabel: str | None = None, *, grid: bool = True) -> Axes:
-    """Apply the series' look to ``ax``: light grid, no top/right frame, readable fonts."""
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_color("#444444")
-    ax.tick_params(labelsize=FONT["tick"], color="#444444")
-    ax.grid(grid, color="#e6e6e6", linewidth=0.8)
-    ax.set_axisbelow(True)
-    if title is not None:
-        ax.set_title(title, fontsize=FONT["title"])
-    if xlabel is not None:
-        ax.set_xlabel(xlabel, fontsize=FONT["label"])
-    if ylabel is not None:
-        ax.set_ylabel(ylabel, fontsize=FONT["label"])
-    return ax
-
-
-# --- drawing fast, for views that redraw on every move of a slider ---------------------
 
 class FastCanvas(FigureCanvasAgg):
     """An Agg canvas for views: it redraws only what changes, and writes PNGs quickly.
@@ -120,7 +49,7 @@ class FastCanvas(FigureCanvasAgg):
             a.set_animated(False)
         self.animated = list(artists)
         for a in self.animated:
-            a.set_animated(True)          # the figure's own draw now skips them
+            a.set_animated(True)  # the figure's own draw now skips them
         self.invalidate()
 
     def is_saving(self):
@@ -133,7 +62,7 @@ class FastCanvas(FigureCanvasAgg):
     def draw(self):
         fig = self.figure
         key = (tuple(fig.bbox.bounds), fig.dpi)
-        patched = "draw" in vars(fig)     # print_figure probing for the renderer
+        patched = "draw" in vars(fig)  # print_figure probing for the renderer
         if not self.animated or patched:
             super().draw()
             return
@@ -157,17 +86,27 @@ class FastCanvas(FigureCanvasAgg):
         # print_figure also passes dpi, facecolor, ... (already applied to the figure);
         # matplotlib drops them for its own canvases, a subclass must do it itself
         import matplotlib.image
+
         fig = self.figure
-        probing = "draw" in vars(fig)     # print_figure looking for the renderer: draw
-        key = (None if self.state is None or metadata or pil_kwargs or probing else
-               (self.state, tuple(fig.bbox.bounds), fig.dpi))
+        probing = "draw" in vars(fig)  # print_figure looking for the renderer: draw
+        key = (
+            None
+            if self.state is None or metadata or pil_kwargs or probing
+            else (self.state, tuple(fig.bbox.bounds), fig.dpi)
+        )
         png = self._pngs.get(key)
         if png is None:
             self.draw()
             buf = io.BytesIO()
-            matplotlib.image.imsave(buf, self.buffer_rgba(), format="png", origin="upper",
-                                    dpi=fig.dpi, metadata=metadata,
-                                    pil_kwargs={"compress_level": 1, **(pil_kwargs or {})})
+            matplotlib.image.imsave(
+                buf,
+                self.buffer_rgba(),
+                format="png",
+                origin="upper",
+                dpi=fig.dpi,
+                metadata=metadata,
+                pil_kwargs={"compress_level": 1, **(pil_kwargs or {})},
+            )
             png = buf.getvalue()
             if key is not None:
                 self._pngs[key] = png
@@ -185,14 +124,16 @@ def freeze_layout(fig):
     whose axes do not move does not need it.
     """
     import matplotlib
+
     if isinstance(fig.canvas, FastCanvas):
-        fig.canvas.invalidate()   # a full draw, so that the layout runs; the background it
-                                  # caches is drawn after the layout, so it stays valid
+        fig.canvas.invalidate()  # a full draw, so that the layout runs; the background it
+        # caches is drawn after the layout, so it stays valid
     fig.canvas.draw()
     # no engine at all ('none' would leave a placeholder, and print_figure draws a figure
     # that has any layout engine twice)
-    with matplotlib.rc_context({"figure.autolayout": False,
-                                "figure.constrained_layout.use": False}):
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
         fig.set_layout_engine(None)
     return fig
 
@@ -201,14 +142,16 @@ def fewer_ticks(fig, n: int = 5):
     """At most ``n`` labelled ticks on every linear axis of ``fig``: text is most of the cost
     of drawing a small figure."""
     from matplotlib.ticker import MaxNLocator
+
     for ax in fig.axes:
         for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
             if scale == "linear" and axis.get_major_locator().__class__.__name__ == "AutoLocator":
                 axis.set_major_locator(MaxNLocator(n, steps=[1, 2, 2.5, 5, 10]))
 
 
-def steady_limits(lo: float, hi: float, current=None, *, step: float | None = None,
-                  room: float = 0.1) -> tuple[float, float]:
+def steady_limits(
+    lo: float, hi: float, current=None, *, step: float | None = None, room: float = 0.1
+) -> tuple[float, float]:
     """Axis limits that show ``lo..hi`` and move in steps: the ``current`` limits while
     ``lo..hi`` fits in them and fills at least 60 % of them; otherwise ``lo..hi`` with
     ``room`` (a fraction of its span) more on each side, widened to multiples of ``step``
@@ -239,5 +182,20 @@ def steps_axis(ax, n: int, unit: int) -> bool:
 def sparse_log_ticks(ax, numticks: int = 5):
     """A log y axis with a few labelled decades and no minor ticks: cheaper to draw."""
     from matplotlib.ticker import LogLocator, NullLocator
+
     ax.yaxis.set_major_locator(LogLocator(numticks=numticks))
     ax.yaxis.set_minor_locator(NullLocator())
+
+
+def png(fig) -> bytes:
+    """The figure as PNG bytes at its own dpi, drawn once: the one PNG encoder of the widgets.
+
+    ``display(fig)`` would go through the inline backend, which draws twice
+    (``bbox_inches="tight"``) and shows only ``<Figure size ...>`` text when
+    ``%matplotlib inline`` is not active; measured in the browser, this is 11–15 % faster
+    from slider to pixels (bench/README.md, bench_latency.py). On a :class:`FastCanvas` it
+    is zlib level 1 and draws only the animated artists.
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return buf.getvalue()

@@ -1,13 +1,9 @@
-"""Thin wiring of ipywidgets controls to the figure views in ``helpers``.
+"""Thin wiring of ipywidgets controls to the figure views (machinery for lessons 01-05).
 
 A *view* is any object with a ``fig`` attribute (a matplotlib Figure built without pyplot)
 and an ``update(**values)`` method that changes the figure's existing artists for new
-parameter values. The maths and drawing live in the view; this module only connects
+parameter values. The maths and drawing live in the view; :func:`live` only connects
 controls to ``update`` and shows the figure again.
-
-Figures are made with ``matplotlib.figure.Figure`` rather than ``pyplot``: nothing is
-registered globally, so nothing piles up while a learner drags a slider, and a figure is
-freed with its view.
 """
 
 from __future__ import annotations
@@ -15,29 +11,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import io
 import traceback
 from collections.abc import Mapping
 
 import ipywidgets as W
 from IPython.display import Image, display
 
-
-def _png(fig) -> bytes:
-    """The figure as PNG bytes at its own dpi, drawn once.
-
-    ``display(fig)`` would go through the inline backend, which draws twice
-    (``bbox_inches="tight"``) and shows only ``<Figure size ...>`` text when
-    ``%matplotlib inline`` is not active; measured in the browser, this is 11–15 % faster
-    from slider to pixels (bench/README.md, bench_latency.py).
-    """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi)
-    return buf.getvalue()
+from .canvas import png
 
 
-def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
-         text=None) -> W.VBox:
+def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=None) -> W.VBox:
     """Return a panel whose controls redraw ``view``.
 
     ``controls`` maps the keyword names of ``view.update`` to widgets. Each change calls
@@ -61,7 +44,7 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
         if text is not None:
             caption.value = f"<pre style='margin:0'>{text()}</pre>"
         out.clear_output(wait=True)
-        display(Image(data=_png(view.fig), format="png"))
+        display(Image(data=png(view.fig), format="png"))
 
     running = {"task": None}
 
@@ -71,34 +54,39 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
         # outputs directly, one PNG replacing the other.
         with contextlib.closing(steps):
             while True:
-                await asyncio.sleep(0.01)     # let the kernel take a newer value first
+                await asyncio.sleep(0.01)  # let the kernel take a newer value first
                 try:
                     if next(steps, None) is None:
                         return
                     if text is not None:
                         caption.value = f"<pre style='margin:0'>{text()}</pre>"
-                    png = base64.b64encode(_png(view.fig)).decode("ascii")
-                    out.outputs = ({"output_type": "display_data", "metadata": {},
-                                    "data": {"image/png": png, "text/plain": "<Figure>"}},)
+                    encoded = base64.b64encode(png(view.fig)).decode("ascii")
+                    out.outputs = (
+                        {
+                            "output_type": "display_data",
+                            "metadata": {},
+                            "data": {"image/png": encoded, "text/plain": "<Figure>"},
+                        },
+                    )
                 except Exception:
                     out.append_stderr(traceback.format_exc())
                     return
 
     def redraw(_change=None):
         if running["task"] is not None:
-            running["task"].cancel()           # a newer value: stop showing the older run
+            running["task"].cancel()  # a newer value: stop showing the older run
             running["task"] = None
-        with out:   # inside the output area, so an error in update() shows its traceback there
+        with out:  # inside the output area, so an error in update() shows its traceback there
             if not hasattr(view, "updates"):
                 view.update(**values())
                 render()
                 return
-            steps = view.updates(**values())   # a view that works in chunks
+            steps = view.updates(**values())  # a view that works in chunks
             next(steps)
             render()
             try:
                 loop = asyncio.get_running_loop()
-            except RuntimeError:               # no event loop (not in a kernel): finish here
+            except RuntimeError:  # no event loop (not in a kernel): finish here
                 for _ in steps:
                     pass
                 render()
@@ -108,8 +96,8 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
     for w in controls.values():
         w.observe(redraw, names="value")
     boxes = list(controls.values())
-    rows = [W.HBox(boxes[i:i + columns]) for i in range(0, len(boxes), columns)]
-    view.update(**values())   # the first draw outside: a broken view fails its own cell
+    rows = [W.HBox(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
+    view.update(**values())  # the first draw outside: a broken view fails its own cell
     with out:
         render()
     return W.VBox([*rows, out, caption])

@@ -1,0 +1,503 @@
+"""Figures of lesson 02, computational graphs (``notebooks/02_computational_graphs.ipynb``).
+
+* ``layout(root)`` places the nodes of a :class:`helpers.autodiff.Value` graph in layers, left
+  to right: inputs on the left, the output on the right, each node one column after its
+  latest parent.
+* ``draw_graph(root)`` draws every node as a box (name, data, grad) with a small circle for
+  the operation that made it, as micrograd's ``draw_dot`` does with graphviz.
+* ``BackwardView(root)`` is the step-through view (``.fig``, ``.update(step=k)``) of
+  :func:`helpers.backward_pass.backward_steps`.
+* ``cost_figure``: forward mode against reverse mode (:mod:`helpers.forward_mode`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from ..autodiff import Value, topological_order
+from ..backward_pass import _names, backward_steps, fmt
+from ..forward_mode import gradient_cost
+from ..ui.canvas import FastCanvas
+from .style import PALETTE, new_figure, style_axis
+
+# geometry in data units: layers DX apart (left to right) or TB_DY apart (top to bottom),
+# nodes of a layer DY (or TB_DX) apart, boxes W × H, op circles OP_GAP from their box
+DX, DY, W, H, OP_GAP = 3.8, 1.45, 1.9, 1.05, 0.55
+
+
+TB_DX, TB_DY = 2.35, 2.7
+
+
+R = 0.28  # op circle radius, where arrows start and end
+
+
+COLOURS = {
+    "face": "#ffffff",
+    "edge": "#4d4d4d",
+    "text": "#222222",
+    "muted": "#9a9a9a",
+    "pending_face": "#f5f5f5",
+    "pending_edge": "#c4c4c4",
+    "done_face": "#e6f4ee",
+    "done_edge": PALETTE["f"],
+    "current_face": "#fdebd3",
+    "current_edge": PALETTE["tangent"],
+    "source_edge": PALETTE["g"],
+    "grad": "#8a2c00",
+}
+
+
+OP_SYMBOL = {
+    "+": "+",
+    "-": "−",
+    "*": "×",
+    "/": "÷",
+    "neg": "−x",
+    "ReLU": "ReLU",
+    "tanh": "tanh",
+    "sigmoid": "σ",
+    "exp": "exp",
+    "log": "log",
+    "sum": "Σ",
+    "dot": "w·x+b",
+}
+
+
+def op_symbol(op: str) -> str:
+    if op.startswith("**"):
+        return "x^" + op[2:] if op[2:] not in ("2", "3") else "x" + "²³"[int(op[2:]) - 2]
+    return OP_SYMBOL.get(op, op)
+
+
+@dataclass
+class Layout:
+    """Where each node goes: box centres, op-circle centres, display names, bounds."""
+
+    order: list  # topological order (parents first)
+    pos: dict  # node -> (x, y) centre of its box
+    op_pos: dict  # node -> (x, y) centre of its op circle (non-leaves only)
+    names: dict  # node -> the name used in drawings and formulas
+    children: dict  # node -> list of (child, index in child._prev)
+    ncols: int  # number of layers
+    nrows: int  # most nodes in one layer
+    direction: str  # "LR" (inputs left) or "TB" (inputs on top)
+
+
+def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
+    """Layered layout of the graph ending at ``root``: left to right, or top to bottom.
+
+    ``direction``: "LR", "TB", or "auto" — left to right for up to 6 layers, top to bottom
+    for deeper graphs (a notebook is narrow and long: a deep graph fits it standing up).
+
+    Column of a node: 1 + the latest column of its parents (leaves: one column before their
+    first use). Rows: ordered by the average row of the neighbours, a few sweeps back and
+    forth (the barycentre heuristic), which removes most edge crossings in small graphs.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"layout(root): expected a Value, got {type(root).__name__}")
+    if direction not in ("auto", "LR", "TB"):
+        raise ValueError(f"layout: direction must be 'auto', 'LR' or 'TB', got {direction!r}")
+    order = topological_order(root)
+    children = {v: [] for v in order}
+    for v in order:
+        for i, p in enumerate(v._prev):
+            children[p].append((v, i))
+    col = {}
+    for v in order:
+        col[v] = 1 + max((col[p] for p in v._prev), default=-1)
+    for v in order:  # leaves: just before first use
+        if not v._prev and children[v]:
+            col[v] = min(col[c] for c, _ in children[v]) - 1
+    shift = min(col.values())
+    col = {v: c - shift for v, c in col.items()}
+    ncols = max(col.values()) + 1
+    columns = [[v for v in order if col[v] == c] for c in range(ncols)]
+    nrows = max(len(c) for c in columns)
+
+    y = {}
+    for c in columns:
+        for i, v in enumerate(c):
+            y[v] = (len(c) - 1) / 2 - i
+
+    def spread(column, wanted):
+        """Rows as near the wanted heights as possible, at least 1 apart, in that order."""
+        column.sort(key=lambda v: -wanted[v])
+        ys = [wanted[v] for v in column]
+        for i in range(1, len(ys)):  # push down what is too close
+            ys[i] = min(ys[i], ys[i - 1] - 1.0)
+        mean_shift = sum(wanted[v] for v in column) / len(column) - sum(ys) / len(ys)
+        for v, yy in zip(column, ys):
+            y[v] = yy + mean_shift
+
+    for s in range(sweeps):
+        forward = s % 2 == 0
+        cols = columns[1:] if forward else columns[-2::-1]
+        for c in cols:
+            wanted = {}
+            for v in c:
+                nb = list(v._prev) if forward else [ch for ch, _ in children[v]]
+                wanted[v] = sum(y[n] for n in nb) / len(nb) if nb else y[v]
+            spread(c, wanted)
+    top = max(y.values())
+    span = int(round(top - min(y.values()))) + 1
+    if direction == "auto":
+        direction = "LR" if ncols <= 6 else "TB"
+    if direction == "LR":
+        pos = {v: (col[v] * DX, (y[v] - top) * DY) for v in order}
+        op_pos = {v: (pos[v][0] - W / 2 - OP_GAP, pos[v][1]) for v in order if v._prev}
+    else:
+        pos = {v: ((top - y[v]) * TB_DX, -col[v] * TB_DY) for v in order}
+        op_pos = {v: (pos[v][0], pos[v][1] + H / 2 + OP_GAP) for v in order if v._prev}
+    return Layout(order, pos, op_pos, _names(order), children, ncols, max(nrows, span), direction)
+
+
+def _anchors(lay: Layout, parent, node):
+    """Where the arrow parent → op of node starts and ends, and op → node box."""
+    (px, py), (ox, oy), (x, y) = lay.pos[parent], lay.op_pos[node], lay.pos[node]
+    if lay.direction == "LR":
+        return (px + W / 2, py), (ox - R, oy), (ox + R, oy), (x - W / 2, y)
+    return (px, py - H / 2), (ox, oy + R), (ox, oy - R), (x, y + H / 2)
+
+
+class _Drawing:
+    """The artists of one graph drawing, kept so that a view can restyle them."""
+
+    def __init__(self, ax, lay: Layout, *, show_grad=True, font=9.0):
+        """show_grad: True shows .grad; False leaves the line for a view to fill; None: no
+        grad line at all (name and data only)."""
+        self.ax, self.lay = ax, lay
+        self.box, self.grad_text, self.edges, self.edge_labels = {}, {}, {}, {}
+        self.node_texts = []  # name and data lines of each box
+        ax.set_axis_off()
+        for v in lay.order:  # edges first, boxes on top
+            if not v._prev:
+                continue
+            ox, oy = lay.op_pos[v]
+            n_same = {}
+            for i, p in enumerate(v._prev):
+                start, end, op_out, box_in = _anchors(lay, p, v)
+                repeat = n_same.get(p, 0)
+                n_same[p] = repeat + 1
+                rad = 0.0 if repeat == 0 else 0.25 * (1 if repeat % 2 else -1)
+                arrow = FancyArrowPatch(
+                    start,
+                    end,
+                    connectionstyle=f"arc3,rad={rad}",
+                    arrowstyle="-|>",
+                    mutation_scale=9,
+                    lw=1.0,
+                    color=COLOURS["edge"],
+                    shrinkA=0,
+                    shrinkB=0,
+                    zorder=1,
+                )
+                ax.add_patch(arrow)
+                self.edges[(p, v, i)] = arrow
+                t = 0.5  # a label in the middle of the edge
+                mx, my = start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
+                lab = ax.text(
+                    mx,
+                    my,
+                    "",
+                    fontsize=font - 1,
+                    ha="center",
+                    va="center",
+                    color="white",
+                    zorder=6,
+                    fontweight="bold",
+                    bbox=dict(boxstyle="round,pad=0.2", fc=COLOURS["source_edge"], ec="none"),
+                    visible=False,
+                )
+                self.edge_labels[(p, v, i)] = lab
+            ax.add_patch(
+                FancyArrowPatch(
+                    op_out,
+                    box_in,
+                    arrowstyle="-|>",
+                    mutation_scale=9,
+                    lw=1.0,
+                    color=COLOURS["edge"],
+                    shrinkA=0,
+                    shrinkB=0,
+                    zorder=1,
+                )
+            )
+            sym = op_symbol(v._op)
+            ax.text(
+                ox,
+                oy,
+                sym,
+                ha="center",
+                va="center",
+                zorder=4,
+                fontsize=font if len(sym) <= 2 else font - 2,
+                bbox=dict(
+                    boxstyle="circle,pad=0.25" if len(sym) <= 2 else "round,pad=0.25",
+                    fc="white",
+                    ec=COLOURS["edge"],
+                    lw=1.0,
+                ),
+            )
+        for v in lay.order:
+            x, y = lay.pos[v]
+            box = FancyBboxPatch(
+                (x - W / 2, y - H / 2),
+                W,
+                H,
+                boxstyle="round,pad=0,rounding_size=0.12",
+                fc=COLOURS["face"],
+                ec=COLOURS["edge"],
+                lw=1.2,
+                zorder=3,
+            )
+            ax.add_patch(box)
+            self.box[v] = box
+            name = lay.names[v]
+            dy = 0.3 if show_grad is not None else 0.16  # two lines or three
+            self.node_texts += [
+                ax.text(
+                    x,
+                    y + dy,
+                    name,
+                    ha="center",
+                    va="center",
+                    fontsize=font,
+                    fontweight="bold" if v.label else "normal",
+                    zorder=5,
+                    color=COLOURS["text"] if v.label else COLOURS["muted"],
+                ),
+                ax.text(
+                    x,
+                    y + dy - 0.3,
+                    f"data {fmt(v.data)}",
+                    ha="center",
+                    va="center",
+                    fontsize=font - 0.5,
+                    color=COLOURS["text"],
+                    zorder=5,
+                    family="monospace",
+                ),
+            ]
+            gt = ax.text(
+                x,
+                y - 0.3,
+                f"grad {fmt(v.grad)}" if show_grad else "",
+                ha="center",
+                va="center",
+                fontsize=font - 0.5,
+                zorder=5,
+                color=COLOURS["grad"],
+                family="monospace",
+            )
+            self.grad_text[v] = gt
+        x0, x1, y0, y1 = _extent(lay)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal")
+
+
+def _extent(lay: Layout):
+    xs = [p[0] for p in lay.pos.values()]
+    ys = [p[1] for p in lay.pos.values()]
+    oxs = [p[0] - R for p in lay.op_pos.values()]
+    oys = [p[1] + R for p in lay.op_pos.values()]
+    return (
+        min(xs + [x + W / 2 for x in oxs]) - W / 2 - 0.3,
+        max(xs) + W / 2 + 0.3,
+        min(ys) - H / 2 - 0.25,
+        max(ys + [y - H / 2 for y in oys]) + H / 2 + 0.25,
+    )
+
+
+def _geometry(lay: Layout, natural=0.58, max_width=14.0, min_width=6.5):
+    """Figure width (inches), graph height (inches) and a font scale for a layout."""
+    x0, x1, y0, y1 = _extent(lay)
+    width = (x1 - x0) * natural
+    scale = min(1.0, max_width / width)
+    fig_w = max(min_width, width * scale)
+    graph_h = (y1 - y0) * natural * scale
+    return fig_w, graph_h, scale
+
+
+def draw_graph(
+    root: Value, *, show_grad: bool = True, title: str | None = None, direction: str = "auto"
+) -> Figure:
+    """Draw the graph ending at ``root``: one box per node (name, data, grad), op circles.
+
+    Names are the nodes' labels; unlabelled nodes are called n1, n2, ... in grey. Grads are
+    the nodes' current ``.grad`` (call ``root.backward()`` first to see gradients).
+    ``direction``: "LR" (inputs on the left), "TB" (inputs on top) or "auto" (see ``layout``).
+    """
+    lay = layout(root, direction=direction)
+    fig_w, graph_h, scale = _geometry(lay)
+    top = 0.4 if title else 0.05
+    fig = Figure(figsize=(fig_w, graph_h + top + 0.05), dpi=100)
+    fig.add_axes((0.0, 0.05 / (graph_h + top + 0.05), 1.0, graph_h / (graph_h + top + 0.05)))
+    _Drawing(fig.axes[0], lay, show_grad=True if show_grad else None, font=max(7.5, 9.5 * scale))
+    if title:
+        fig.text(
+            0.5,
+            1 - 0.08 / (graph_h + top + 0.05),
+            title,
+            ha="center",
+            va="top",
+            fontsize=11,
+            fontweight="bold",
+        )
+    return fig
+
+
+class BackwardView:
+    """Step through the backward pass: ``.fig`` and ``.update(step=k)`` (0 ≤ k < len(steps)).
+
+    At step k the gradients of steps 0..k are filled in (green), the node of step k is
+    highlighted (orange), the nodes its gradient came from are outlined in blue with the
+    local derivatives on their edges, and the chain-rule sum is written out under the graph.
+    """
+
+    def __init__(
+        self, root: Value, step: int = 0, *, title: str = "Backward pass", direction: str = "auto"
+    ):
+        self.root, self.title = root, title
+        self.lay = layout(root, direction=direction)
+        self.steps = backward_steps(root, self.lay.names)
+        fig_w, graph_h, scale = _geometry(self.lay, min_width=8.0)
+        top, bottom = 0.45, 1.3  # heading; formula and legend
+        height = top + graph_h + bottom
+        self.fig = Figure(figsize=(fig_w, height), dpi=100)
+        ax = self.fig.add_axes((0.0, bottom / height, 1.0, graph_h / height))
+        self.drawing = _Drawing(ax, self.lay, show_grad=False, font=max(7.5, 9.5 * scale))
+        self.heading = self.fig.text(
+            0.5, 1 - 0.1 / height, "", ha="center", va="top", fontsize=11.5, fontweight="bold"
+        )
+        self.formula = self.fig.text(
+            0.2 / fig_w,
+            0.78 / height,
+            "",
+            ha="left",
+            va="center",
+            fontsize=10.5,
+            family="monospace",
+            bbox=dict(boxstyle="round,pad=0.5", fc="#fbfbfb", ec="#d0d0d0"),
+        )
+        x = 0.2 / fig_w
+        for text, face, edge in (
+            ("this step", "current_face", "current_edge"),
+            ("its uses: gradients used now", "done_face", "source_edge"),
+            ("gradient known", "done_face", "done_edge"),
+            ("not yet", "pending_face", "pending_edge"),
+        ):
+            self.fig.text(
+                x,
+                0.2 / height,
+                text,
+                fontsize=8.5,
+                va="center",
+                color=COLOURS["text"],
+                bbox=dict(boxstyle="round,pad=0.3", fc=COLOURS[face], ec=COLOURS[edge], lw=1.5),
+            )
+            x += (len(text) * 0.066 + 0.35) / fig_w
+        self.fig.text(
+            x,
+            0.2 / height,
+            "blue tags: local derivatives",
+            fontsize=8.5,
+            va="center",
+            color=COLOURS["source_edge"],
+        )
+        # The op circles, their arrows and the legend never change: FastCanvas draws them
+        # once. Everything a step restyles is listed here, in drawing order (edges under
+        # boxes, boxes under their text); the texts ride on the boxes, so they are redrawn too.
+        d = self.drawing
+        FastCanvas(
+            self.fig,
+            animated=[
+                *d.edges.values(),
+                *d.box.values(),
+                *d.node_texts,
+                *d.grad_text.values(),
+                *d.edge_labels.values(),
+                self.heading,
+                self.formula,
+            ],
+        )
+        self.step = None
+        self.update(step=step)
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.steps)
+
+    def update(self, step: int = 0):
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < self.n_steps:
+            raise ValueError(
+                f"BackwardView.update: step must be an integer from 0 to "
+                f"{self.n_steps - 1}, got {step!r}"
+            )
+        self.step = step
+        self.fig.canvas.state = step  # the picture depends on the step alone: kept
+        d, names = self.drawing, self.lay.names
+        current = self.steps[step]
+        done = {s.node: s.grad for s in self.steps[: step + 1]}
+        sources = {c for c, _, _ in current.terms}
+        for v, box in d.box.items():
+            if v is current.node:
+                box.set(fc=COLOURS["current_face"], ec=COLOURS["current_edge"], lw=2.6)
+            elif v in sources:
+                box.set(fc=COLOURS["done_face"], ec=COLOURS["source_edge"], lw=2.2)
+            elif v in done:
+                box.set(fc=COLOURS["done_face"], ec=COLOURS["done_edge"], lw=1.3)
+            else:
+                box.set(fc=COLOURS["pending_face"], ec=COLOURS["pending_edge"], lw=1.0)
+            g = done.get(v)
+            d.grad_text[v].set_text(f"grad {fmt(g)}" if g is not None else "grad ?")
+            d.grad_text[v].set_color(COLOURS["grad"] if g is not None else COLOURS["muted"])
+        for (p, c, i), arrow in d.edges.items():
+            active = p is current.node
+            arrow.set(
+                color=COLOURS["source_edge"] if active else COLOURS["edge"],
+                lw=2.2 if active else 1.0,
+            )
+            label = d.edge_labels[(p, c, i)]
+            label.set_visible(active)
+            if active:
+                label.set_text(fmt(c._local[i]))
+        node_name = names[current.node]
+        out_name = names[self.root]
+        self.heading.set_text(
+            f"{self.title} — step {step + 1} of {self.n_steps}: d{out_name}/d{node_name}"
+        )
+        self.formula.set_text(current.formula)
+        return self
+
+
+def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
+    """Log-log plot of the operations for one gradient: forward mode vs reverse mode."""
+    costs = [gradient_cost(int(n)) for n in ns]
+    fig = new_figure(width=6.0, height=3.6)
+    ax = fig.axes[0]
+    ax.loglog(
+        ns,
+        [c["forward_ops"] for c in costs],
+        "o-",
+        color=PALETTE["tangent"],
+        label="forward mode: n passes  (∝ n²)",
+    )
+    ax.loglog(
+        ns,
+        [c["reverse_ops"] for c in costs],
+        "s-",
+        color=PALETTE["g"],
+        label="reverse mode: 1 forward + 1 backward  (∝ n)",
+    )
+    style_axis(
+        ax,
+        title="Cost of the gradient of a loss with n inputs",
+        xlabel="number of inputs n (parameters)",
+        ylabel="operations",
+    )
+    ax.legend(fontsize=9, frameon=False, loc="upper left")
+    return fig

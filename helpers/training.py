@@ -1,0 +1,207 @@
+"""The training loop (lessons 03-05 and the playground of 04).
+
+``train_steps`` is the loop every lesson uses: a forward pass, the loss, the backward pass and
+one optimiser step, repeated; ``train`` wraps it with its defaults (SGD with momentum on
+softmax cross-entropy) for lessons 04 and 05; ``train_moons`` trains the small two-moons
+network of lesson 03 (``notebooks/03_backpropagation.ipynb``) and says in words how it went.
+``confusion_matrix`` counts what a classifier gets wrong.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import data, nn, optim
+
+# ---------------------------------------------------------------- the training loop
+
+
+def train_steps(
+    model,
+    loss_fn,
+    opt,
+    X,
+    y,
+    steps: int,
+    *,
+    batch: int | None = None,
+    rng=None,
+    losses: list | None = None,
+) -> list:
+    """The training loop: ``steps`` times forward, loss, backward, one optimiser step.
+
+    ``batch=None`` trains on all of ``X`` every step; otherwise each step draws ``batch``
+    rows without replacement with ``rng`` (a ``numpy.random.Generator``). Each completed
+    step's loss (computed before its update) is appended to ``losses``, which is returned.
+    A loss or a gradient that is inf or NaN raises :class:`helpers.nn.NonFiniteError`;
+    ``losses`` then holds the steps completed before it.
+    """
+    losses = [] if losses is None else losses
+    for _ in range(int(steps)):
+        idx = slice(None) if batch is None else rng.choice(len(X), batch, replace=False)
+        loss = loss_fn.forward(model.forward(X[idx]), y[idx])  # forward pass and loss
+        model.backward(loss_fn.backward(), input_grad=False)  # every p.grad (written)
+        opt.step()  # p.data -= lr * p.grad
+        losses.append(loss)
+    return losses
+
+
+def train_moons(
+    lr: float = 0.5,
+    steps: int = 300,
+    hidden: int = 16,
+    *,
+    seed: int = 0,
+    n: int = 200,
+    noise: float = 0.15,
+):
+    """Full-batch gradient descent on two moons with a 2-hidden-layer ReLU network.
+
+    Returns a dict: ``model``, ``X``, ``y``, ``losses`` (one per step taken), ``accuracy``,
+    ``dead`` (fraction of hidden ReLU units silent on every point), ``error`` (the message
+    of a :class:`helpers.nn.NonFiniteError`, or ``""``) and ``message`` (what happened, in
+    words, with the likely cause when training went wrong).
+    """
+    *_, result = train_moons_in_chunks(lr, steps, hidden, seed=seed, n=n, noise=noise)
+    return result
+
+
+def train_moons_in_chunks(
+    lr: float = 0.5,
+    steps: int = 300,
+    hidden: int = 16,
+    *,
+    chunk: int | None = None,
+    seed: int = 0,
+    n: int = 200,
+    noise: float = 0.15,
+):
+    """``train_moons`` a chunk of steps at a time: yields the result so far (the same dict,
+    with ``done`` False and a progress message) after every ``chunk`` steps, and the final
+    result (``done`` True, the same as ``train_moons``) last."""
+    X, y = data.make_moons(n=n, noise=noise, seed=seed)
+    rng = np.random.default_rng(seed)
+    model = nn.Sequential(
+        nn.Linear(2, hidden, "he", rng),
+        nn.ReLU(),
+        nn.Linear(hidden, hidden, "he", rng),
+        nn.ReLU(),
+        nn.Linear(hidden, 2, "xavier", rng),
+    )
+    loss_fn, opt = nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters(), lr=lr)
+    losses, error, steps, done = [], "", int(steps), 0
+    while True:
+        todo = min(chunk or steps, steps - done)
+        with np.errstate(all="ignore"):  # a diverging run ends in NonFiniteError, not warnings
+            try:
+                train_steps(model, loss_fn, opt, X, y, todo, losses=losses)
+                done += todo
+                if done == steps:  # the loss after the last step
+                    losses.append(loss_fn.forward(model.forward(X), y))
+            except nn.NonFiniteError as err:
+                error = str(err)
+        if error or done == steps:
+            break
+        yield _result(model, X, y, losses, "", lr, steps, hidden, done=False)
+    yield _result(model, X, y, losses, error, lr, steps, hidden, done=True)
+
+
+def _result(model, X, y, losses, error, lr, steps, hidden, done):
+    with np.errstate(all="ignore"):
+        logits = model.forward(X)
+    acc = float(np.mean(np.argmax(logits, axis=1) == y)) if np.all(np.isfinite(logits)) else 0.0
+    masks = [layer.mask for layer in model.layers if isinstance(layer, nn.ReLU)]
+    dead = float(np.mean(np.concatenate([~m.any(axis=0) for m in masks])))
+    result = dict(
+        model=model,
+        X=X,
+        y=y,
+        losses=np.array(losses),
+        accuracy=acc,
+        dead=dead,
+        error=error,
+        lr=lr,
+        steps=steps,
+        hidden=hidden,
+        done=done,
+    )
+    result["message"] = (
+        _explain(result)
+        if done
+        else f"training: step {len(losses)} of {steps}, loss {losses[-1]:.3f} …"
+    )
+    return result
+
+
+def _explain(r) -> str:
+    losses = r["losses"]
+    if r["error"]:
+        return (
+            f"Diverged after {len(losses)} steps: the loss became inf/NaN.\n"
+            f"The learning rate {r['lr']:g} is far too high: every step overshoots and the\n"
+            "weights grow without bound. Try a learning rate 10x smaller."
+        )
+    first, last = losses[0], losses[-1]
+    if last > first:
+        return (
+            f"Diverged: the loss went UP, {first:.3f} → {last:.3f} "
+            f"(accuracy {100 * r['accuracy']:.0f} %).\n"
+            f"The learning rate {r['lr']:g} is too high: the first steps overshoot, the "
+            "weights jump far away\n"
+            f"and {100 * r['dead']:.0f} % of the ReLU units went silent on every point "
+            "(dead), so their gradient is 0."
+        )
+    return (
+        f"loss {first:.3f} → {last:.3f} after {r['steps']} steps, "
+        f"training accuracy {100 * r['accuracy']:.1f} %"
+    )
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
+    """``C[i, j]`` = how many examples of class i were predicted as class j."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"confusion_matrix: y_true has shape {y_true.shape} but y_pred "
+            f"has shape {y_pred.shape}; expected the same"
+        )
+    C = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(C, (y_true, y_pred), 1)
+    return C
+
+
+def train(
+    model,
+    X,
+    y,
+    steps: int = 200,
+    lr: float = 0.1,
+    momentum: float = 0.9,
+    batch: int | None = None,
+    seed: int = 0,
+    loss_fn=None,
+    weight_decay: float = 0.0,
+):
+    """Train with SGD on softmax cross-entropy; return the list of losses (one per step).
+
+    Stops early, returning the losses so far, if the loss or a gradient stops being finite.
+    """
+    loss_fn = loss_fn or nn.SoftmaxCrossEntropy()
+    opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    losses = []
+    with np.errstate(over="ignore", invalid="ignore"):  # NonFiniteError says it
+        try:
+            train_steps(
+                model,
+                loss_fn,
+                opt,
+                X,
+                y,
+                steps,
+                batch=batch,
+                rng=np.random.default_rng(seed),
+                losses=losses,
+            )
+        except nn.NonFiniteError:
+            pass
+    return losses

@@ -1,0 +1,128 @@
+"""The package's layout (helpers/__init__.py): the maths a learner reads draws nothing.
+
+Three kinds of code in three places: reference maths in the top-level modules of
+``helpers`` (NumPy and the standard library only), figures in ``helpers.figures``, machinery
+in ``helpers.ui``. Each module says in its docstring which lesson it serves.
+"""
+
+import ast
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+HELPERS = ROOT / "helpers"
+MATHS = sorted(p.stem for p in HELPERS.glob("*.py") if p.stem != "__init__")
+EXERCISES = sorted(
+    f"exercises.{p.stem}" for p in (HELPERS / "exercises").glob("*.py") if p.stem != "__init__"
+)
+LESSONS = (
+    "chain_rule",
+    "computational_graphs",
+    "backpropagation",
+    "deep_networks",
+    "training_deep_networks",
+)
+DRAWING = ("matplotlib", "ipywidgets", "IPython", "PIL")
+
+
+@pytest.fixture(scope="module")
+def loaded_by_import():
+    """For each maths module, what importing it alone in a fresh interpreter loads of
+    DRAWING (directly or through other modules). The interpreters run side by side."""
+    procs = {}
+    for module in MATHS + ["exercises"] + EXERCISES:
+        code = (
+            f"import sys, json, helpers.{module}; "
+            f"print(json.dumps([m for m in {DRAWING!r} if m in sys.modules]))"
+        )
+        procs[module] = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    results = {}
+    for module, proc in procs.items():
+        out, err = proc.communicate()
+        assert proc.returncode == 0, f"import helpers.{module} failed:\n{err}"
+        results[module] = json.loads(out)
+    return results
+
+
+@pytest.mark.parametrize("module", MATHS + ["exercises"] + EXERCISES)
+def test_reference_maths_imports_no_plotting_or_widgets(module, loaded_by_import):
+    assert loaded_by_import[module] == [], f"helpers.{module} loads {loaded_by_import[module]}"
+
+
+def test_the_maths_modules_are_the_only_top_level_modules():
+    # anything that draws lives in helpers/figures, anything that wires widgets in helpers/ui
+    for path in HELPERS.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                for name in names:
+                    assert not name.startswith(DRAWING), f"{path.name} imports {name}"
+                    assert not (
+                        isinstance(node, ast.ImportFrom)
+                        and node.level
+                        and name.startswith(("figures", "ui"))
+                    ), f"{path.name} imports .{name}: the maths never calls a figure"
+
+
+def test_one_figures_module_per_lesson_named_like_its_notebook_and_exercises():
+    figures = {p.stem for p in (HELPERS / "figures").glob("*.py")} - {"__init__"}
+    exercises = {p.stem for p in (HELPERS / "exercises").glob("*.py")} - {"__init__"}
+    notebooks = {p.stem[3:] for p in (ROOT / "notebooks").glob("0[1-9]_*.ipynb")}
+    assert figures == set(LESSONS) | {"style"}
+    assert exercises == set(LESSONS) == notebooks
+
+
+@pytest.mark.parametrize(
+    "path", sorted(HELPERS.rglob("*.py")), ids=lambda p: str(p.relative_to(HELPERS))
+)
+def test_every_module_docstring_names_the_lesson_it_serves(path):
+    doc = ast.get_docstring(ast.parse(path.read_text()))
+    assert doc, f"{path} has no docstring"
+    names_a_lesson = (
+        "lesson" in doc.lower()
+        or "notebook" in doc.lower()
+        or any(f"0{i}" in doc for i in range(1, 6))
+    )
+    assert names_a_lesson, f"{path.relative_to(ROOT)}: the docstring names no lesson"
+
+
+def test_notebooks_import_figures_from_their_own_lesson():
+    for nb_path in sorted((ROOT / "notebooks").glob("0[1-5]_*.ipynb")):
+        lesson = nb_path.stem[3:]
+        nb = json.loads(nb_path.read_text())
+        code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+        for other in LESSONS:
+            if other != lesson:
+                assert f"figures.{other}" not in code and f"figures import {other}" not in code, (
+                    f"{nb_path.name} draws with the figures of {other}"
+                )
+
+
+def test_nbval_markers_are_cell_tags_not_comments():
+    for nb_path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(nb_path.read_text())
+        for i, cell in enumerate(nb["cells"]):
+            if cell["cell_type"] != "code":
+                continue
+            src = "".join(cell["source"])
+            tags = cell.get("metadata", {}).get("tags", [])
+            assert "NBVAL_" not in src, f"{nb_path.name} cell {i}: use a cell tag, not a comment"
+            if "live(" in src or "playground_panel(" in src:
+                assert "nbval-ignore-output" in tags, (
+                    f"{nb_path.name} cell {i} shows a live widget: tag it nbval-ignore-output"
+                )
