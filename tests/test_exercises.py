@@ -26,6 +26,7 @@ from tools.lessons import (  # noqa: E402
     final_call,
     hints,
     lesson_imports,
+    lesson_number,
     lesson_paths,
     load,
     run_check,
@@ -130,7 +131,7 @@ def all_exercises():
 @pytest.mark.parametrize("path", [FIXTURE, *LESSONS], ids=lambda p: p.name)
 def test_lesson_ends_with_three_to_five_exercises_numbered_in_order(path):
     found = exercises(path)
-    lesson = int(path.name[:2])
+    lesson = lesson_number(path)
     assert 3 <= len(found) <= 5 or path == FIXTURE, (
         f"{path.name}: {len(found)} exercises; each lesson has 3 to 5 (CONTRIBUTING.md)")
     assert [ex.number for ex in found] == [f"{lesson}.{k}" for k in range(1, len(found) + 1)], (

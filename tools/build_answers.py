@@ -29,6 +29,7 @@ from tools.lessons import (
     exercises,
     heading_text,
     lesson_imports,
+    lesson_number,
     lesson_paths,
     load,
     sections,
@@ -84,7 +85,7 @@ def build(paths: list[Path]) -> nbformat.NotebookNode:
         found = exercises(path)
         if not found:
             continue
-        number = int(path.name[:2])
+        number = lesson_number(path)
         name = title(path)
         name = name if re.match(r"\d", name) else f"{number} · {name}"
         nb.cells.append(new_markdown_cell(

@@ -25,7 +25,15 @@ from pathlib import Path
 
 import nbformat
 
-from tools.lessons import NOTEBOOKS, Section, heading_text, lesson_paths, sections, source
+from tools.lessons import (
+    NOTEBOOKS,
+    Section,
+    heading_text,
+    lesson_number,
+    lesson_paths,
+    sections,
+    source,
+)
 
 INDEX = NOTEBOOKS / "00_index.ipynb"
 BEGIN, END = "<!-- BEGIN TERMS -->", "<!-- END TERMS -->"
@@ -106,7 +114,7 @@ def by_lesson(found: list[Section], pages: dict[str, list[Section]]) -> str:
     groups: dict[str, list[str]] = {}
     for sec in found:
         groups.setdefault(sec.notebook, []).append(link(sec, pages))
-    return "; ".join(f"*lesson {int(nb[:2])}:* " + ", ".join(links)
+    return "; ".join(f"*lesson {lesson_number(nb)}:* " + ", ".join(links)
                      for nb, links in sorted(groups.items()))
 
 

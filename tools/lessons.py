@@ -21,11 +21,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-LESSON_NAME = re.compile(r"^\d\d_.+\.ipynb$")   # 01_chain_rule.ipynb …; 00_index is not a lesson
+# 01_chain_rule.ipynb …, and 02b_build_your_own_engine.ipynb for a lesson between 02 and 03
+# (its number is "2b", its exercises 2b.1, 2b.2, …); 00_index is not a lesson
+LESSON_NAME = re.compile(r"^(\d\d)([a-z]?)_.+\.ipynb$")
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 DEFINE = re.compile(r"<!--\s*define:\s*(.+?)\s*-->")
-EXERCISE_TITLE = re.compile(r"^###[ \t]+(Exercise[ \t]+(\d+)\.(\d+)\b.*?)[ \t]*$", re.M)
+EXERCISE_TITLE = re.compile(r"^###[ \t]+(Exercise[ \t]+(\d+[a-z]?)\.(\d+)\b.*?)[ \t]*$", re.M)
 DETAILS = re.compile(r"<details>\s*<summary>\s*Answer\s*</summary>(.*?)</details>", re.S | re.I)
 PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 
@@ -47,6 +49,15 @@ def lesson_paths(folder: Path = NOTEBOOKS) -> list[Path]:
     """The lesson notebooks, in order (``00_index`` and ``answers`` are not lessons)."""
     return sorted(p for p in Path(folder).glob("*.ipynb")
                   if LESSON_NAME.match(p.name) and not p.name.startswith("00_"))
+
+
+def lesson_number(path) -> str:
+    """A lesson's number as the reader sees it: "1" for 01_chain_rule, "2b" for 02b_…"""
+    m = LESSON_NAME.match(Path(path).name)
+    if not m:
+        raise ValueError(f"lesson_number: {Path(path).name!r} is not a lesson notebook name "
+                         "(expected NN_name.ipynb or NNx_name.ipynb, e.g. 02b_engine.ipynb)")
+    return f"{int(m.group(1))}{m.group(2)}"
 
 
 # --- headings and their anchors -------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""The figures of notebook 02b (build your own engine).
+
+``order_figure(edges, order)`` draws a small graph twice: as it is (inputs left, output right)
+and with its nodes on one line in a topological order, where every arrow points right; under
+each node, the step at which the backward pass (the order walked backwards) visits it.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+
+__all__ = ["order_figure", "DIAMOND"]
+
+# x → a → (b, c) → d: the diamond of Exercise 2b.4, with a used twice by c = a·a
+DIAMOND = [("x", "a"), ("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]
+
+NODE, EDGE, TEXT, STEP = "#e8f0fb", "#3a5a8c", "#222222", "#b35900"
+
+
+def _check_order(edges, order):
+    nodes = {n for e in edges for n in e}
+    if sorted(order) != sorted(nodes) or len(set(order)) != len(order):
+        raise ValueError(f"order_figure: order must list every node of the edges once; "
+                         f"got {list(order)} for the nodes {sorted(nodes)}")
+    pos = {n: i for i, n in enumerate(order)}
+    late = [(p, c) for p, c in edges if pos[p] > pos[c]]
+    if late:
+        raise ValueError(f"order_figure: order {list(order)} is not a topological order: "
+                         f"{late[0][0]} (a parent of {late[0][1]}) comes after it")
+
+
+def _depths(edges, order):
+    depth = {}
+    for n in order:
+        parents = [p for p, c in edges if c == n]
+        depth[n] = 1 + max((depth[p] for p in parents), default=-1)
+    return depth
+
+
+def _node(ax, xy, label, step=None):
+    ax.scatter(*xy, s=900, color=NODE, edgecolor=EDGE, linewidth=1.5, zorder=3)
+    ax.text(*xy, label, ha="center", va="center", fontsize=13, color=TEXT, zorder=4)
+    if step is not None:
+        ax.text(xy[0], xy[1] - 0.42, f"step {step}", ha="center", va="top", fontsize=10,
+                color=STEP)
+
+
+def _arrow(ax, a, b, rad=0.0):
+    ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=14, color=EDGE,
+                                 linewidth=1.3, shrinkA=15, shrinkB=15,
+                                 connectionstyle=f"arc3,rad={rad}", zorder=2))
+
+
+def order_figure(edges=DIAMOND, order=("x", "a", "b", "c", "d"), *, title=None) -> Figure:
+    """The graph of ``edges`` ((parent, child) pairs) and the same nodes in ``order``.
+
+    ``order`` must be a topological order (each node after its parents); the backward pass
+    visits the nodes in the reverse order, and the step numbers say when.
+    """
+    edges, order = [tuple(e) for e in edges], list(order)
+    _check_order(edges, order)
+    fig = Figure(figsize=(9.0, 3.2), layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.5])
+
+    depth = _depths(edges, order)
+    columns: dict[int, list[str]] = {}
+    for n in order:
+        columns.setdefault(depth[n], []).append(n)
+    where = {}
+    for d, names in columns.items():
+        for i, n in enumerate(names):
+            where[n] = (d, (len(names) - 1) / 2 - i)
+    for p, c in edges:
+        _arrow(left, where[p], where[c])
+    for n in order:
+        _node(left, where[n], n)
+    left.set_title("the graph", fontsize=11)
+    left.set_xlim(-0.6, max(columns) + 0.6)
+    left.set_ylim(-1.3, 1.3)
+
+    line = {n: (i, 0.0) for i, n in enumerate(order)}
+    for p, c in edges:
+        gap = line[c][0] - line[p][0]
+        _arrow(right, line[p], line[c], rad=0.0 if gap == 1 else -0.35)
+    steps = {n: k for k, n in enumerate(reversed(order), start=1)}
+    for n in order:
+        _node(right, line[n], n, steps[n])
+    right.set_title("a topological order: every arrow points right;\n"
+                    "the backward pass walks it right to left", fontsize=11)
+    right.set_xlim(-0.6, len(order) - 0.4)
+    right.set_ylim(-1.0, 1.1)
+    for ax in (left, right):
+        ax.set_aspect("equal")
+        ax.axis("off")
+    if title:
+        fig.suptitle(title, fontsize=12)
+    return fig

@@ -1,0 +1,134 @@
+"""Backpropagation at the level of layers: the order the gradients arrive in, and what storing
+the forward pass saves (notebook 03, "The order of the backward pass").
+
+A network of fully connected layers, ``tanh`` on the hidden ones and a linear output, with the
+loss L = Σ (output − Y)² / (2N). Two ways to get the gradient of every weight:
+
+* ``backprop`` — the forward pass *stores* every layer's output; the backward pass starts at the
+  loss and works back, layer L first, layer 1 last, each layer reusing the gradient the layer
+  above handed down and the activation stored on the way forward;
+* ``backprop_recomputing`` — the same backward pass, but nothing from the forward pass is kept
+  except the output: each time the backward pass needs a layer's input it recomputes it from X.
+
+Both return the same gradients (the same operations on the same numbers, bit for bit) and count
+their multiplications: those of the matrix products, and the element-wise ones of the tanh
+slopes 1 − a² and their product with the incoming gradient. NumPy and the standard library only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["init", "forward", "backprop", "backprop_recomputing", "multiplications"]
+
+
+class _Count:
+    """Multiplications done so far."""
+
+    def __init__(self):
+        self.n = 0
+
+    def matmul(self, A, B):
+        self.n += A.shape[0] * A.shape[1] * B.shape[1]
+        return A @ B
+
+    def times(self, A, B):
+        self.n += int(np.prod(np.broadcast_shapes(A.shape, B.shape)))
+        return A * B
+
+
+def init(sizes, seed=0):
+    """Weights ``[(W1, b1), …]`` for layer sizes ``[n0, n1, …, nL]`` (W of shape (n_in, n_out))."""
+    sizes = [int(s) for s in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"layer_order.init: sizes must list at least two positive layer "
+                         f"widths, got {sizes}")
+    rng = np.random.default_rng(seed)
+    return [(rng.normal(size=(a, b)) / np.sqrt(a), np.zeros(b)) for a, b in zip(sizes, sizes[1:])]
+
+
+def _layer(params, k, A, count):
+    """The output of layer k (1-based) from its input A: tanh for hidden layers, linear last."""
+    W, b = params[k - 1]
+    Z = count.matmul(A, W) + b
+    return Z if k == len(params) else np.tanh(Z)
+
+
+def forward(params, X, count=None):
+    """Every layer's output, ``[X, a1, …, aL]``."""
+    count = count or _Count()
+    acts = [np.asarray(X, dtype=float)]
+    for k in range(1, len(params) + 1):
+        acts.append(_layer(params, k, acts[-1], count))
+    return acts
+
+
+def _backward(params, Y, output, layer_input, count, order):
+    """The backward pass: layer L first. ``layer_input(k)`` gives the input of layer k."""
+    n = len(params)
+    delta = (output - Y) / len(Y)                          # dL/d(output)
+    grads = [None] * n
+    for k in range(n, 0, -1):
+        A = layer_input(k)                                 # a_{k-1}
+        grads[k - 1] = (count.matmul(A.T, delta), delta.sum(axis=0))
+        order.append(k)
+        if k > 1:                                          # hand the gradient down
+            W = params[k - 1][0]
+            slope = 1.0 - count.times(A, A)                # tanh' from its stored output
+            delta = count.times(count.matmul(delta, W.T), slope)
+    return grads
+
+
+def _check(params, X, Y):
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    if X.ndim != 2 or X.shape[1] != params[0][0].shape[0]:
+        raise ValueError(f"layer_order: X must have shape (N, {params[0][0].shape[0]}), "
+                         f"got {X.shape}")
+    if Y.shape != (X.shape[0], params[-1][0].shape[1]):
+        raise ValueError(f"layer_order: Y must have shape {(X.shape[0], params[-1][0].shape[1])},"
+                         f" got {Y.shape}")
+    return X, Y
+
+
+def backprop(params, X, Y):
+    """Gradients ``[(dW1, db1), …]``, the order the layers got them in, and the multiplications
+    (forward pass that stores every activation, then one backward pass)."""
+    X, Y = _check(params, X, Y)
+    count, order = _Count(), []
+    acts = forward(params, X, count)
+    grads = _backward(params, Y, acts[-1], lambda k: acts[k - 1], count, order)
+    return grads, order, count.n
+
+
+def backprop_recomputing(params, X, Y):
+    """The same gradients without storing the forward pass: only the output is kept, and the
+    input of layer k is recomputed from X (through layers 1 … k−1) when it is needed."""
+    X, Y = _check(params, X, Y)
+    count, order = _Count(), []
+    output = forward(params, X, count)[-1]
+
+    def layer_input(k):
+        A = X
+        for j in range(1, k):
+            A = _layer(params, j, A, count)
+        return A
+
+    grads = _backward(params, Y, output, layer_input, count, order)
+    return grads, order, count.n
+
+
+def multiplications(sizes, batch):
+    """The counts for one gradient, in closed form: ``forward``, ``backward_stored`` (the backward
+    pass of ``backprop``) and ``backward_recomputing`` (that of ``backprop_recomputing``).
+
+    forward: N Σ n_{k-1} n_k. backward (stored): N n_{k-1} n_k for each dW_k, plus, to hand the
+    gradient down to layer k−1 (k ≥ 2), N n_k n_{k-1} for the product and 2 N n_{k-1} for the
+    slope. recomputed: the same, plus the forward pass up to layer k−1 again for every k.
+    """
+    N, n = int(batch), [int(s) for s in sizes]
+    layer = [N * a * b for a, b in zip(n, n[1:])]          # one layer's matrix product
+    forward_ = sum(layer)
+    backward = sum(layer) + sum(layer[k - 1] + 2 * N * n[k - 1] for k in range(2, len(n)))
+    again = sum(sum(layer[:k - 1]) for k in range(1, len(n)))
+    return {"forward": forward_, "backward_stored": backward,
+            "backward_recomputing": backward + again}

@@ -1,0 +1,423 @@
+"""The checks of notebook 02b (helpers.exercises.build_your_own_engine).
+
+For each check: a right answer passes; each typical bug is named (and the expected number is
+never printed); hints grow from a nudge to the method over wrong tries; broken code (raising,
+returning nonsense, not a class) gives one ✗ line and never raises.
+"""
+
+import math
+
+import pytest
+
+from helpers.autodiff import Value as Reference
+from helpers.exercises import build_your_own_engine as checks
+
+
+@pytest.fixture(autouse=True)
+def fresh_learner():
+    checks.reset_tries()
+    yield
+    checks.reset_tries()
+
+
+# --- a right engine, micrograd style, and ways to break it ------------------------------------
+
+def topological_order(root):
+    order, seen = [], set()
+
+    def visit(v):
+        if v not in seen:
+            seen.add(v)
+            for p in v._prev:
+                visit(p)
+            order.append(v)
+    visit(root)
+    return order
+
+
+class Value:
+    def __init__(self, data, _children=(), _op=""):
+        self.data = data
+        self.grad = 0.0
+        self._backward = lambda: None
+        self._prev = tuple(_children)
+        self._op = _op
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = type(self)(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = type(self)(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        out = type(self)(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - t**2) * out.grad
+        out._backward = _backward
+        return out
+
+    def backward(self):
+        self.grad = 1.0
+        for v in reversed(topological_order(self)):
+            v._backward()
+
+
+def with_method(name, make_backward):
+    """A subclass of the right Value whose operation `name` has the given _backward."""
+    class Broken(Value):
+        pass
+
+    def op(self, other=None):
+        if name == "tanh":
+            out = Broken(math.tanh(self.data), (self,), "tanh")
+            out._backward = make_backward(self, None, out)
+        else:
+            other = other if isinstance(other, Value) else Broken(other)
+            data = self.data + other.data if name == "+" else self.data * other.data
+            out = Broken(data, (self, other), name)
+            out._backward = make_backward(self, other, out)
+        return out
+    setattr(Broken, {"+": "__add__", "*": "__mul__", "tanh": "tanh"}[name], op)
+    return Broken
+
+
+def assign_add(s, o, out):          # = instead of +=
+    def b():
+        s.grad = out.grad
+        o.grad = out.grad
+    return b
+
+
+def assign_mul(s, o, out):
+    def b():
+        s.grad = o.data * out.grad
+        o.grad = s.data * out.grad
+    return b
+
+
+def swapped_mul(s, o, out):
+    def b():
+        s.grad += s.data * out.grad
+        o.grad += o.data * out.grad
+    return b
+
+
+def no_upstream_mul(s, o, out):
+    def b():
+        s.grad += o.data
+        o.grad += s.data
+    return b
+
+
+def nothing(s, o, out):
+    return lambda: None
+
+
+def half_add(s, o, out):
+    def b():
+        s.grad += 0.5 * out.grad
+        o.grad += 0.5 * out.grad
+    return b
+
+
+def tanh_with_x(s, o, out):
+    def b():
+        s.grad += (1 - s.data**2) * out.grad
+    return b
+
+
+def tanh_itself(s, o, out):
+    def b():
+        s.grad += out.data * out.grad
+    return b
+
+
+def tanh_assigned(s, o, out):
+    def b():
+        s.grad = (1 - out.data**2) * out.grad
+    return b
+
+
+def right_says_no_expected_numbers(out, *numbers):
+    for n in numbers:
+        assert f"{n:g}" not in out.split("Hint")[0].split(":", 2)[-1], out
+
+
+# --- 2b.1 ----------------------------------------------------------------------------------
+
+def test_add_mul_passes_a_right_answer(capsys):
+    assert checks.check_add_mul(Value) is True
+    out = capsys.readouterr().out
+    assert out.startswith("✓ + and *") and "✗" not in out
+
+
+@pytest.mark.parametrize("op, bug, says", [
+    ("+", assign_add, "assigned with = instead of accumulated with +="),
+    ("*", assign_mul, "assigned with = instead of accumulated with +="),
+    ("*", swapped_mul, "wrong local derivative of *"),
+    ("*", no_upstream_mul, "not multiplied by out.grad"),
+    ("+", nothing, "left a.grad and b.grad at 0"),
+    ("+", half_add, "wrong local derivative of +"),
+])
+def test_add_mul_names_the_bug(capsys, op, bug, says):
+    assert checks.check_add_mul(with_method(op, bug)) is False
+    out = capsys.readouterr().out
+    assert says in out and out.count("✗") == 1, out
+    assert "Hint:" in out
+
+
+def test_add_mul_names_the_operation_and_the_inputs(capsys):
+    checks.check_add_mul(with_method("*", swapped_mul))
+    out = capsys.readouterr().out
+    assert "a · b at a = 2, b = -3 (with out.grad = 1.5)" in out
+    assert "-4.5" not in out and "3" not in out.split("Hint")[0].split("):")[-1]
+
+
+def test_the_assignment_bug_is_found_with_a_node_used_twice(capsys):
+    checks.check_add_mul(with_method("+", assign_add))
+    assert "a + a at a = 3: a is used twice" in capsys.readouterr().out
+
+
+def test_hints_grow_from_a_nudge_to_the_method(capsys):
+    broken = with_method("*", swapped_mul)
+    checks.check_add_mul(broken)
+    first = capsys.readouterr().out
+    checks.check_add_mul(broken)
+    second = capsys.readouterr().out
+    assert "other.data * out.grad" not in first       # the nudge does not give the method
+    assert "other.data * out.grad" in second
+    checks.reset_tries()
+    checks.check_add_mul(broken)
+    assert capsys.readouterr().out == first
+
+
+def test_unanswered_add_prints_its_hint(capsys):
+    class Todo(Value):
+        def __add__(self, other):
+            out = Todo(self.data + other.data, (self, other), "+")
+
+            def _backward():
+                raise NotImplementedError("local derivatives of a sum")
+            out._backward = _backward
+            return out
+    assert checks.check_add_mul(Todo) is False
+    assert capsys.readouterr().out == "… + and *: not done yet. Hint: local derivatives of a sum\n"
+
+
+# --- 2b.2 ----------------------------------------------------------------------------------
+
+def test_tanh_passes_a_right_answer(capsys):
+    assert checks.check_tanh(Value) is True
+    assert capsys.readouterr().out.startswith("✓ tanh")
+
+
+@pytest.mark.parametrize("bug, says", [
+    (tanh_with_x, "looks like 1 − x², with x where tanh(x) belongs"),
+    (tanh_itself, "tanh(x) itself, not its slope"),
+    (tanh_assigned, "assigned with = instead of accumulated with +="),
+    (nothing, "the local derivative of tanh is wrong"),
+])
+def test_tanh_names_the_bug_and_where(capsys, bug, says):
+    assert checks.check_tanh(with_method("tanh", bug)) is False
+    out = capsys.readouterr().out
+    assert says in out and "tanh at x = " in out and out.count("✗") == 1, out
+
+
+def test_tanh_with_a_wrong_value_or_two_nodes(capsys):
+    class Wrong(Value):
+        def tanh(self):
+            return Wrong(math.sinh(self.data), (self,), "tanh")
+
+    class Composed(Value):
+        def tanh(self):
+            return Composed(math.tanh(self.data)) * 1.0
+    assert checks.check_tanh(Wrong) is False
+    assert "the value is wrong" in capsys.readouterr().out
+    assert checks.check_tanh(Composed) is False
+    assert "ONE node whose only parent is the input" in capsys.readouterr().out
+
+
+# --- 2b.3 ----------------------------------------------------------------------------------
+
+def test_topological_order_passes_a_right_answer(capsys):
+    assert checks.check_topological_order(topological_order) is True
+    assert capsys.readouterr().out.startswith("✓ topological order")
+
+
+def preorder(root):
+    order, seen = [], set()
+
+    def visit(v):
+        if v not in seen:
+            seen.add(v)
+            order.append(v)
+            for p in v._prev:
+                visit(p)
+    visit(root)
+    return order
+
+
+def no_visited_set(root):
+    order = []
+
+    def visit(v):
+        for p in v._prev:
+            visit(p)
+        order.append(v)
+    visit(root)
+    return order
+
+
+def parents_only(root):
+    return list(root._prev) + [root]
+
+
+@pytest.mark.parametrize("fn, says", [
+    (preorder, "comes before its parent"),
+    (no_visited_set, "appears more than once"),
+    (parents_only, "are missing"),
+    (lambda root: None, "returned None"),
+    (lambda root: 3, "not a list"),
+    (lambda root: [v.label for v in topological_order(root)], "not nodes"),
+])
+def test_topological_order_names_the_bug(capsys, fn, says):
+    assert checks.check_topological_order(fn) is False
+    out = capsys.readouterr().out
+    assert says in out and out.count("✗") == 1, out
+
+
+def test_the_duplicate_is_found_with_the_diamond(capsys):
+    checks.check_topological_order(no_visited_set)
+    assert "on a diamond a → b, c → d node a appears more than once" in capsys.readouterr().out
+
+
+# --- 2b.4 ----------------------------------------------------------------------------------
+
+def test_backward_passes_a_right_answer(capsys):
+    assert checks.check_backward(Value) is True
+    assert capsys.readouterr().out.startswith("✓ backward")
+
+
+def backward_no_seed(self):
+    for v in reversed(topological_order(self)):
+        v._backward()
+
+
+def backward_forwards(self):
+    self.grad = 1.0
+    for v in topological_order(self):
+        v._backward()
+
+
+def backward_recursive(self):          # no topological order at all
+    self.grad = 1.0
+
+    def go(v):
+        v._backward()
+        for p in v._prev:
+            go(p)
+    go(self)
+
+
+def backward_seed_late(self):
+    for v in reversed(topological_order(self)):
+        v._backward()
+    self.grad = 1.0
+
+
+def backward_output_only(self):
+    self.grad = 1.0
+    self._backward()
+
+
+@pytest.mark.parametrize("fn, says", [
+    (backward_no_seed, "the output's grad was never set to 1"),
+    (backward_forwards, "missing or wrong topological order"),
+    (backward_recursive, "passed its gradient on more than once"),
+    (backward_seed_late, "every gradient stayed 0"),
+    (backward_output_only, "never ran: the backward pass stopped early"),
+])
+def test_backward_names_the_bug(capsys, fn, says):
+    broken = type("Broken", (Value,), {"backward": fn})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert says in out and out.count("✗") == 1, out
+
+
+def test_backward_says_which_earlier_exercise_is_not_done(capsys):
+    def todo(root):
+        raise NotImplementedError("depth first")
+
+    def backward(self):
+        for v in reversed(todo(self)):
+            v._backward()
+    assert checks.check_backward(type("B", (Value,), {"backward": backward})) is False
+    out = capsys.readouterr().out
+    assert "`todo` is not done yet: do its exercise first (its hint: depth first)" in out
+
+
+# --- broken code never crashes a check --------------------------------------------------------
+
+class Raises(Value):
+    def __add__(self, other):
+        return [][1]
+
+    def tanh(self):
+        raise ZeroDivisionError("oops")
+
+    def backward(self):
+        return self.nope
+
+
+@pytest.mark.parametrize("check, arg", [
+    (checks.check_add_mul, Raises), (checks.check_tanh, Raises), (checks.check_backward, Raises),
+    (checks.check_add_mul, 42), (checks.check_tanh, None), (checks.check_backward, "Value"),
+    (checks.check_topological_order, lambda r: 1 / 0), (checks.check_topological_order, 5),
+    (checks.check_add_mul, type("Empty", (), {})),
+    (checks.check_backward, type("NoInit", (), {})),
+])
+def test_broken_code_gives_one_line_and_never_raises(capsys, check, arg):
+    assert check(arg) is False
+    out = capsys.readouterr().out
+    assert out.count("✗") == 1 and len(out.strip().splitlines()) == 1, out
+
+
+def test_infinite_recursion_is_reported(capsys):
+    def loop(root):
+        return loop(root)
+    assert checks.check_topological_order(loop) is False
+    assert "RecursionError" in capsys.readouterr().out
+
+
+# --- the engine for the training section ------------------------------------------------------
+
+def test_engine_for_training_takes_a_finished_engine_and_prints_nothing(capsys):
+    checks.check_add_mul(with_method("*", swapped_mul))
+    capsys.readouterr()
+    tries = dict(checks._tries)
+    engine, status = checks.engine_for_training(Value, topological_order)
+    assert engine is Value and "YOUR Value" in status
+    assert capsys.readouterr().out == "" and checks._tries == tries
+
+
+def test_engine_for_training_falls_back_to_the_reference_and_says_why():
+    engine, status = checks.engine_for_training(with_method("*", swapped_mul), topological_order)
+    assert engine is Reference and "2b.1" in status and "2b.2" not in status
+    engine, status = checks.engine_for_training(Raises, None)
+    assert engine is Reference and "2b.1, 2b.2, 2b.3, 2b.4" in status

@@ -1,0 +1,43 @@
+"""helpers.figures.build_your_own_engine: the figure of notebook 02b."""
+
+import matplotlib
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+
+from helpers.figures.build_your_own_engine import DIAMOND, order_figure
+
+matplotlib.use("Agg")
+
+
+def test_order_figure_draws_the_graph_and_the_order_with_step_numbers():
+    fig = order_figure(DIAMOND, ["x", "a", "b", "c", "d"])
+    assert isinstance(fig, Figure)
+    graph, line = fig.axes
+    assert sum(isinstance(p, FancyArrowPatch) for p in graph.patches) == len(DIAMOND)
+    assert sum(isinstance(p, FancyArrowPatch) for p in line.patches) == len(DIAMOND)
+    texts = {t.get_text(): t.get_position() for t in line.texts}
+    # the backward pass walks the order from the end: d is step 1, x step 5
+    assert "step 1" in texts and "step 5" in texts
+    assert texts["step 1"][0] == texts["d"][0] and texts["step 5"][0] == texts["x"][0]
+    # on the line, every arrow points right (each node after its parents)
+    for p in line.patches:
+        (x0, _), (x1, _) = p._posA_posB
+        assert x1 > x0
+    fig.canvas.draw()
+
+
+def test_order_figure_accepts_any_topological_order_and_a_title():
+    fig = order_figure(DIAMOND, ["x", "a", "c", "b", "d"], title="t")
+    assert fig._suptitle.get_text() == "t"
+
+
+@pytest.mark.parametrize("order, says", [
+    (["a", "x", "b", "c", "d"], "not a topological order: x (a parent of a) comes after it"),
+    (["x", "a", "b", "d"], "must list every node of the edges once"),
+    (["x", "a", "b", "c", "d", "d"], "must list every node of the edges once"),
+])
+def test_order_figure_rejects_a_wrong_order_with_a_clear_message(order, says):
+    with pytest.raises(ValueError, match="order_figure: ") as err:
+        order_figure(DIAMOND, order)
+    assert says in str(err.value)
