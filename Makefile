@@ -44,10 +44,33 @@ lab: $(STAMP)  ## build .venv if needed and open JupyterLab on the series
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
 	    --LabApp.default_url=/lab/tree/notebooks/00_index.ipynb
 
-# One pytest run: the unit tests under tests/ and nbval (strict) on every notebook.
+# One pytest run: the unit tests under tests/ and nbval (strict) on every notebook; then
+# strict nbval again under the other CPUs this machine can present (tools/portability.py).
 # The sanitize file lists what is genuinely volatile, with reasons.
-test: $(STAMP)  ## build .venv if needed and run every test (unit, nbval, browser)
+test: $(STAMP)  ## every test: unit, strict nbval, browser, and nbval as on other CPUs
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m tools.portability
+
+.PHONY: portability
+portability: $(STAMP)  ## strict nbval with numpy/OpenBLAS kernels of other CPUs (part of test)
+	$(BIN)/python -m tools.portability
+
+# The lowest versions requirements.txt and pyproject.toml admit, in a venv of their own:
+# every floor we state is a floor we test (tools/floors.py writes the constraints).
+FLOORS := build/floors-venv
+$(FLOORS)/.installed: requirements.txt pyproject.toml tools/floors.py
+	rm -rf $(FLOORS)
+	$(PYTHON) -m venv $(FLOORS)
+	$(FLOORS)/bin/python -m pip install --quiet --upgrade pip
+	$(FLOORS)/bin/python -m tools.floors test > build/floors.txt
+	@echo "floors:"; sed 's/^/  /' build/floors.txt
+	$(FLOORS)/bin/python -m pip install --quiet -c build/floors.txt -r requirements.txt -e ".[test]"
+	@touch $@
+
+.PHONY: floors
+floors: $(FLOORS)/.installed  ## unit tests and strict nbval with the lowest versions we admit
+	$(FLOORS)/bin/python -m pytest tests notebooks --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 unit: $(STAMP)  ## the unit tests only (no notebooks, no browser)
@@ -57,12 +80,10 @@ notebooks: $(STAMP)  ## strict nbval on every notebook
 	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
+# tools/execute.py: nbclient, reading the kernel's replies in short polls (a widget cell once
+# stalled nbconvert until its timeout: jupyter/nbclient#312), and no timing metadata.
 execute: $(STAMP)  ## re-run every notebook top to bottom in a fresh kernel, in place
-	@for nb in $(NOTEBOOKS); do \
-	    echo "executing $$nb"; \
-	    $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	        --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 "$$nb" || exit 1; \
-	done
+	$(BIN)/python -m tools.execute $(NOTEBOOKS)
 
 lint: $(STAMP)  ## ruff check on the tree and the notebooks, ruff format --check on the code
 	$(BIN)/ruff check helpers tests bench tools notebooks

@@ -85,8 +85,9 @@ def derivative(f: Callable, x, h: float = 1e-5, method: str = "central"):
     if method not in METHODS:
         raise ValueError(f"derivative: method must be one of {METHODS}, got {method!r}")
     x = _as_real(x)
+    h = x.dtype.type(h)      # the step in x's precision (numpy 1.26 would promote to float64)
     if method == "central":
-        return _out((f(x + h) - f(x - h)) / (2 * h))
+        return _out((f(x + h) - f(x - h)) / (h + h))     # h + h = 2h exactly, in x's precision
     return _out((f(x + h) - f(x)) / h)
 
 

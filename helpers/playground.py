@@ -98,7 +98,9 @@ RECIPES = {
     "spiral": (dict(_BASE), 1000, 0.85),
     "moons": (dict(_BASE), 1000, 0.95),
     "several blobs": (dict(_BASE), 1000, 0.90),
-    "several spirals": (dict(_BASE, hidden_layers=3), 2000, 0.80),
+    # lr 0.01, not 0.03: at 0.03 this run is chaotic, and the rounding of another CPU moved
+    # its test accuracy anywhere from 81 % to 89 % (tools/ulp_noise.py); at 0.01 it does not
+    "several spirals": (dict(_BASE, hidden_layers=3, lr=0.01), 2000, 0.80),
 }
 
 

@@ -114,6 +114,12 @@ def test_float32_step_feedback(wrong, hint, capsys):
     assert hint in capsys.readouterr().out
 
 
+def test_float32_error_inside_the_accepted_range_is_below_what_the_check_says():
+    lo, hi = E.FLOAT32_RANGE
+    worst = max(E.float32_central_error(h) for h in np.geomspace(lo, hi, 200))
+    assert worst < E.ERROR_AT_BEST
+
+
 def test_float32_error_is_smaller_inside_the_accepted_range():
     inside = E.float32_central_error(5e-3)
     assert inside < E.float32_central_error(1e-6) and inside < E.float32_central_error(0.3)

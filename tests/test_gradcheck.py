@@ -201,3 +201,48 @@ def test_check_gradients_restores_parameters_when_forward_raises():
         gradcheck.check_gradients(layer, rng.normal(size=(3, 2)))
     for p, b in zip(layer.parameters(), before):
         np.testing.assert_array_equal(p.data, b)
+
+
+class _RoundsLikeAnotherCPU(nn.Module):
+    """Y = X, plus a few ulps of rounding that depend on the bits of a parameter ``c`` (as the
+    rounding of a real kernel depends on the bits of its inputs). Mathematically ``c`` has no
+    effect, so its gradient is exactly 0; its central differences are rounding noise of the
+    size ε·|Y|/h, and which noise depends on the CPU."""
+
+    def __init__(self, n):
+        self.c = nn.Parameter(np.linspace(0.5, 0.9, n), "c")
+        self.name = "RoundsLikeAnotherCPU"
+
+    def forward(self, X):
+        bits = self.c.data.view(np.uint64)
+        ulps = ((bits * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(61)).astype(np.int64) - 3
+        return X + ulps * np.spacing(X) * 8         # up to ±32 ulps: a sum of many terms
+
+    def backward(self, dY, input_grad=True):
+        self.c.grad = np.zeros_like(self.c.data)
+        return dY
+
+    def parameters(self):
+        return [self.c]
+
+
+def test_a_gradient_that_is_zero_passes_although_its_differences_are_rounding_noise():
+    X = np.random.default_rng(0).normal(size=(20, 6))
+    report = gradcheck.check_gradients(_RoundsLikeAnotherCPU(6), X)
+    assert np.any(report["c"].numerical != 0), "the test needs noise to mean anything"
+    assert report.ok, str(report)
+
+
+def test_the_noise_floor_still_catches_a_small_wrong_gradient():
+    model, X, rng = model_and_data(2)
+    y = rng.integers(0, 2, len(X))
+
+    class Off(nn.Sequential):
+        def backward(self, dY, input_grad=True):
+            dX = super().backward(dY, input_grad)
+            self.layers[0].b.grad = self.layers[0].b.grad + 1e-6   # off by 1e-6 only
+            return dX
+
+    bad = Off(*model.layers)
+    report = gradcheck.check_gradients(bad, X, y, loss=nn.SoftmaxCrossEntropy())
+    assert report.failed == ["Linear0.b"], str(report)

@@ -6,9 +6,8 @@ requirements.txt alone, then every notebook executed); these tests keep the file
 """
 
 import re
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = {"torch", "tensorflow", "jax", "graphviz", "micrograd", "autograd", "sympy",
@@ -57,3 +56,32 @@ def test_every_subpackage_is_installed():
     on_disk = {".".join(p.parent.relative_to(ROOT).parts)
                for p in (ROOT / "helpers").rglob("__init__.py")}
     assert on_disk <= installed, f"not installed by pip install .: {sorted(on_disk - installed)}"
+
+
+def test_readme_workflow_and_pyproject_name_the_same_pythons():
+    """The README's Python statement is what CI tests: every version it names has a job in
+    the GitHub workflow, and pyproject's floor is the lowest of them."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = re.search(r"You need Python ((?:3\.\d+(?:, | or )?)+)", readme)
+    assert named, "README.md: say which Pythons are supported ('You need Python 3.x, ...')"
+    versions = re.findall(r"3\.\d+", named.group(1))
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    matrix = re.search(r"python-version: \[([^\]]*)\]", workflow)
+    assert matrix and re.findall(r"3\.\d+", matrix.group(1)) == versions
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert meta["requires-python"] == f">={versions[0]}"
+
+
+def test_every_floor_is_a_floor_we_test():
+    """`make floors` pins each `>=` floor of requirements.txt and pyproject.toml (tools/floors.py);
+    a dependency without a floor would float to whatever is newest and prove nothing."""
+    import sys
+    sys.path.insert(0, str(ROOT))
+    from tools.floors import constraints, floor_of, requirements
+    pinned = {c.split("==")[0] for c in constraints(["test"])}
+    for line in requirements(["test"]):
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-"):
+            assert floor_of(line), f"{line!r} has no >= floor: `make floors` cannot test it"
+            assert floor_of(line)[0] in pinned
+    assert floor_of("numpy>=1.26,<3  # why") == ("numpy", "1.26")

@@ -7,8 +7,10 @@ benchmark (bench/bench_latency.py). Three pieces:
   throw-away settings, workspaces, config and runtime dirs (no news toast, no autosave, every
   cell rendered), serving a temporary copy of the notebooks so the committed files are never
   touched. ``stop()`` shuts the kernels and the server down and checks the port is free.
-* ``launch_browser``: Debian's /usr/bin/chromium driven by Playwright (its own browser
-  download cannot work on these machines).
+* ``launch_browser``: a headless Chromium driven by Playwright: Debian's /usr/bin/chromium
+  where it exists (our machines, which cannot download Playwright's browser), otherwise the
+  one ``python -m playwright install chromium`` downloads (GitHub's Ubuntu runners, whose
+  ``apt-get install chromium`` gives only a snap stub that does not run there).
 * ``NotebookPage``: one page per notebook: open, wait for the kernel, run all cells, find
   every widget panel and control, move each control and check what a learner would see.
 
@@ -34,7 +36,28 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-CHROMIUM = os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium")  # override: tests only
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+
+
+def find_chromium() -> str:
+    """The browser to drive: $BROWSER_TESTS_CHROMIUM (tests set it), Debian's, or Playwright's
+    own download; the Debian path (for the message) when there is none."""
+    if os.environ.get("BROWSER_TESTS_CHROMIUM"):
+        return os.environ["BROWSER_TESTS_CHROMIUM"]
+    if os.path.exists(DEBIAN_CHROMIUM):
+        return DEBIAN_CHROMIUM
+    try:
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as pw:
+            path = pw.chromium.executable_path
+        if os.path.exists(path):
+            return path
+    except Exception:        # no Playwright, or no driver: browser_missing_reason says so
+        pass
+    return DEBIAN_CHROMIUM
+
+
+CHROMIUM = find_chromium()
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -94,7 +117,8 @@ def browser_missing_reason() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     if not os.path.exists(CHROMIUM):
         return (f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                "(as root) to run the browser tests")
+                "(as root, Debian) or `python -m playwright install --with-deps chromium` "
+                "(elsewhere) to run the browser tests")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

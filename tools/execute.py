@@ -1,0 +1,94 @@
+"""Execute notebooks top to bottom in a fresh kernel and store their outputs (`make execute`).
+
+    python -m tools.execute notebooks/01_chain_rule.ipynb [...]
+
+nbconvert's executor (nbclient) waits for each cell's reply on the kernel's shell channel
+with one blocking read as long as the whole cell timeout. Now and then, on a loaded machine,
+that read does not wake up when the reply to a cell that builds widgets arrives (the kernel
+is idle, the client still waits: jupyter/nbclient#312, seen on notebook 01's chain-rule
+widget and 02's Play widget), and the run sits until the timeout. Here the same client reads
+in short polls, so a reply that has arrived is seen within half a second.
+
+No execution timestamps are recorded, streams are stored coalesced, and the widgets' model
+ids (random per run) are renumbered in the order the kernel made them: otherwise every run
+would change every cell's metadata, and two branches that re-executed the same notebook would
+conflict on every cell. Three runs of the series give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+from queue import Empty
+
+import nbformat
+from jupyter_core.utils import ensure_async
+from nbclient import NotebookClient
+
+POLL = 0.5   # seconds per read of the shell channel
+
+
+def short_polls(get_msg):
+    """``get_msg(timeout=T)`` as a series of reads of at most POLL seconds each."""
+    async def polling(timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            step = POLL if deadline is None else max(0.0, min(POLL, deadline - time.monotonic()))
+            try:
+                return await ensure_async(get_msg(timeout=step))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+    return polling
+
+
+class Client(NotebookClient):
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        kc.shell_channel.get_msg = short_polls(kc.shell_channel.get_msg)
+        return kc
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def steady_widget_ids(nb, name: str):
+    """The notebook with each widget model id replaced by one derived from the notebook's name
+    and the model's place in the stored widget state (the kernel's creation order)."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    if not state:
+        return nb
+    text = json.dumps(nb)
+    for i, old in enumerate(list(state)):
+        new = hashlib.sha1(f"{name}:{i}".encode()).hexdigest()[:32]
+        text = text.replace(old, new)
+    return nbformat.from_dict(json.loads(text))
+
+
+def execute(path: Path, timeout: int = 120) -> float:
+    nb = nbformat.read(path, as_version=4)
+    t0 = time.perf_counter()
+    client = Client(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                    resources={"metadata": {"path": str(path.parent)}})
+    if client.has_trait("coalesce_streams"):       # nbclient >= 0.10
+        client.coalesce_streams = True
+    client.execute()
+    nbformat.write(steady_widget_ids(nb, path.stem), path)
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str]) -> int:
+    total = 0.0
+    for name in argv:
+        seconds = execute(Path(name))
+        total += seconds
+        print(f"executed {name} in {seconds:.1f} s", flush=True)
+    print(f"{len(argv)} notebooks in {total:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
