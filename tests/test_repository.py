@@ -20,7 +20,8 @@ def makefile_targets():
 
 
 def test_nothing_cites_a_path_outside_the_repository():
-    outside = re.compile(r"\.\./shared|/work/|/tmp/team")
+    # spelled in pieces, so that this line does not match itself
+    outside = re.compile(r"\.\./" + "shared|/" + "work/|/tmp/" + "team")
     bad = [f"{p.relative_to(ROOT)}:{i}" for p in tracked_files()
            for i, line in enumerate(p.read_text(errors="replace").splitlines(), 1)
            if outside.search(line)]

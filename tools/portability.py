@@ -5,8 +5,8 @@
 
 A stored output is a claim that must hold on every machine. numpy picks its SIMD kernels by
 the CPU's features at import time and OpenBLAS picks its matrix kernels by the CPU model, and
-both round differently from one CPU to the next (../shared/notes/portability.md in the
-steering repository has the measurements). A CPU's features can be taken away, never added:
+both round differently from one CPU to the next (measured for this series; this module
+reproduces those variants). A CPU's features can be taken away, never added:
 
 - numpy's dispatch capped at x86-64-v3 (AVX2, no AVX-512) and at x86-64-v2 (SSE4, no AVX),
   with ``NPY_DISABLE_CPU_FEATURES``;
