@@ -96,16 +96,25 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
     slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
     errors, panel = [], None
 
+    async def until(done, seconds=5.0):
+        """Let the loop run the chunks until ``done()`` (a loaded machine needs longer
+        than a fixed sleep would allow)."""
+        for _ in range(int(seconds / 0.01)):
+            if done():
+                return
+            await asyncio.sleep(0.01)
+
     async def scenario():
         nonlocal panel
         panel = live(view, {"a": slider})
         slider.value = 0.5
         assert view.calls[-1] == (0.5, 0)          # the first chunk is shown at once
-        await asyncio.sleep(0.2)
+        await until(lambda: view.calls[-1] == (0.5, 2))
         assert view.calls[-3:] == [(0.5, 0), (0.5, 1), (0.5, 2)]
         slider.value = 1.5
         slider.value = 2.0                          # before 1.5's second chunk
-        await asyncio.sleep(0.2)
+        await until(lambda: view.calls[-1] == (2.0, 2))
+        await asyncio.sleep(0.05)                   # (nothing more may come)
         assert view.calls[-4:] == [(1.5, 0), (2.0, 0), (2.0, 1), (2.0, 2)]
         assert view.closed[-2:] == [1.5, 2.0]       # the stopped run was closed
         # the last chunk's picture is what the panel's output holds, alone
@@ -120,6 +129,6 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
 
     t = threading.Thread(target=run)
     t.start()
-    t.join(10)
+    t.join(30)
     capsys.readouterr()
     assert not t.is_alive() and not errors, errors

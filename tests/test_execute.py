@@ -1,0 +1,75 @@
+"""tools/execute.py (`make execute`): replies are read in short polls, and two runs of the same
+notebook give byte-identical files (no timestamps, steady widget ids, coalesced streams)."""
+
+import asyncio
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from queue import Empty
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tools.execute import POLL, execute, short_polls  # noqa: E402
+
+
+def test_a_reply_that_has_arrived_is_seen_within_a_poll():
+    """The stalled read of jupyter/nbclient#312 sleeps through the whole timeout although the
+    reply is there; read in short polls, it is seen at the next poll."""
+    arrives = time.monotonic() + 0.3
+    asked = []
+
+    async def sleepy_get_msg(timeout=None):
+        asked.append(timeout)
+        await asyncio.sleep(timeout)          # does not wake up when the message arrives
+        if time.monotonic() >= arrives:
+            return {"parent_header": {"msg_id": "m"}}
+        raise Empty
+
+    t0 = time.monotonic()
+    msg = asyncio.run(short_polls(sleepy_get_msg)(timeout=60))
+    assert msg["parent_header"]["msg_id"] == "m"
+    assert time.monotonic() - t0 < 0.3 + 2 * POLL
+    assert max(asked) <= POLL
+
+
+def test_no_reply_still_times_out_when_the_cell_timeout_is_up():
+    async def never(timeout=None):
+        await asyncio.sleep(timeout)
+        raise Empty
+
+    t0 = time.monotonic()
+    try:
+        asyncio.run(short_polls(never)(timeout=0.7))
+    except Empty:
+        pass
+    else:
+        raise AssertionError("expected Empty")
+    assert 0.6 < time.monotonic() - t0 < 0.7 + 2 * POLL
+
+
+def test_two_runs_store_the_same_bytes(tmp_path):
+    cells = ["import ipywidgets as W\nW.IntSlider(3)",
+             "for i in range(3):\n    print(i)"]
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}",
+                     "metadata": {}, "outputs": [], "source": src}
+                    for i, src in enumerate(cells)],
+          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                      "name": "python3"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    first = tmp_path / "a" / "lesson.ipynb"
+    first.parent.mkdir()
+    first.write_text(json.dumps(nb), encoding="utf-8")
+    second = tmp_path / "b" / "lesson.ipynb"
+    second.parent.mkdir()
+    shutil.copy(first, second)
+    execute(first)
+    execute(second)
+    stored = json.loads(first.read_text(encoding="utf-8"))
+    assert first.read_bytes() == second.read_bytes()
+    assert not any("execution" in c["metadata"] for c in stored["cells"])
+    (stream,) = stored["cells"][1]["outputs"]                            # one stream
+    assert "".join(stream["text"]) == "0\n1\n2\n"
+    assert stored["metadata"]["widgets"]                                # widget state kept
