@@ -54,6 +54,7 @@ def _param():
 
 
 MOONS = data.make_moons(n=20)
+MAX_POINTS = getattr(data, "MAX_POINTS", 10**6)   # the limit of helpers.data
 
 # name in the message, the call, the valid keyword arguments, {argument: wrong values}
 API = [
@@ -64,15 +65,15 @@ API = [
      dict(lr=real(0, open_low=True), momentum=real(0, 1, open_high=True),
           weight_decay=real(0))),
     ("make_moons", data.make_moons, dict(n=20, noise=0.1, seed=1),
-     dict(n=whole(2, data.MAX_POINTS), noise=real(0), seed=whole(0))),
+     dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0))),
     ("make_circles", data.make_circles, dict(n=20, noise=0.1, seed=1, factor=0.5),
-     dict(n=whole(2, data.MAX_POINTS), noise=real(0), factor=real(0, 1, True, True))),
+     dict(n=whole(2, MAX_POINTS), noise=real(0), factor=real(0, 1, True, True))),
     ("make_xor", data.make_xor, dict(n=20, noise=0.1, seed=1),
-     dict(n=whole(2, data.MAX_POINTS), noise=real(0), seed=whole(0))),
+     dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0))),
     ("make_blobs", data.make_blobs, dict(n=20, noise=0.1, seed=1, n_classes=3),
-     dict(n=whole(3, data.MAX_POINTS), n_classes=whole(2, 1000))),
+     dict(n=whole(3, MAX_POINTS), n_classes=whole(2, 1000))),
     ("make_spirals", data.make_spirals, dict(n=20, noise=0.1, seed=1, n_classes=2),
-     dict(n=whole(2, data.MAX_POINTS), n_classes=whole(2, 1000))),
+     dict(n=whole(2, MAX_POINTS), n_classes=whole(2, 1000))),
     ("load_digits", data.load_digits, dict(split=0.5, seed=0),
      dict(split=real(0.002, 0.998).filter(lambda v: v is not None), seed=whole(0))),
     ("confusion_matrix", training.confusion_matrix,
