@@ -63,10 +63,12 @@ class Value:
     __slots__ = ("data", "grad", "label", "_prev", "_local", "_op", "_custom", "__weakref__")
 
     def __init__(self, data, _children=(), _op="", label="", _local=None):
-        if type(data) is not float:         # an int, a NumPy number, ... or not a number
+        if type(data) is not float:  # an int, a NumPy number, ... or not a number
             if isinstance(data, bool) or not isinstance(data, Real):
-                raise TypeError(f"Value(data) expects a real number (int or float), "
-                                f"got {type(data).__name__} {data!r}")
+                raise TypeError(
+                    f"Value(data) expects a real number (int or float), "
+                    f"got {type(data).__name__} {data!r}"
+                )
             data = float(data)
         self.data = data
         self.grad = 0.0
@@ -74,7 +76,7 @@ class Value:
         self._prev = tuple(_children)
         self._local = () if not self._prev else None if _local is None else tuple(_local)
         self._op = _op
-        self._custom = None         # an operation's own _backward, set lecture-style
+        self._custom = None  # an operation's own _backward, set lecture-style
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
@@ -83,7 +85,7 @@ class Value:
     # -- operations: the value, and the local derivative with respect to each parent -----
     def __add__(self, other):
         other = _as_value(other, "+")
-        if other is NotImplemented:             # a NumPy array: NumPy applies + per entry
+        if other is NotImplemented:  # a NumPy array: NumPy applies + per entry
             return NotImplemented
         return Value(self.data + other.data, (self, other), "+", _local=(1.0, 1.0))
 
@@ -91,8 +93,7 @@ class Value:
         other = _as_value(other, "*")
         if other is NotImplemented:
             return NotImplemented
-        return Value(self.data * other.data, (self, other), "*",
-                     _local=(other.data, self.data))
+        return Value(self.data * other.data, (self, other), "*", _local=(other.data, self.data))
 
     def __sub__(self, other):
         other = _as_value(other, "-")
@@ -111,21 +112,25 @@ class Value:
 
     def __pow__(self, p):
         if isinstance(p, Value):
-            raise TypeError("Value ** Value is not supported: the exponent must be a number "
-                            "(int or float); for a variable exponent use (p * x.log()).exp()")
+            raise TypeError(
+                "Value ** Value is not supported: the exponent must be a number "
+                "(int or float); for a variable exponent use (p * x.log()).exp()"
+            )
         if isinstance(p, bool) or not isinstance(p, Real):
-            raise TypeError(f"Value ** {type(p).__name__}: the exponent must be a real number "
-                            f"(int or float), got {type(p).__name__} {p!r}")
+            raise TypeError(
+                f"Value ** {type(p).__name__}: the exponent must be a real number "
+                f"(int or float), got {type(p).__name__} {p!r}"
+            )
         x, p = self.data, float(p)
         if x < 0.0 and not p.is_integer():
-            raise DomainError(f"a negative base to a fractional power has no real value: "
-                              f"({x!r}) ** {p!r}")
+            raise DomainError(
+                f"a negative base to a fractional power has no real value: ({x!r}) ** {p!r}"
+            )
         if x == 0.0 and p < 1.0 and p != 0.0:
             kind = "is infinite" if p > 0.0 else "divides by zero"
             raise _ZeroDivision(f"0 ** {p!r}: the power or its derivative {kind} at 0")
-        local = 0.0 if p == 0.0 else p * x ** (p - 1.0)       # d(x^p)/dx = p·x^(p-1)
-        return Value(x ** p, (self,), f"**{int(p) if p.is_integer() else p!r}",
-                     _local=(local,))
+        local = 0.0 if p == 0.0 else p * x ** (p - 1.0)  # d(x^p)/dx = p·x^(p-1)
+        return Value(x**p, (self,), f"**{int(p) if p.is_integer() else p!r}", _local=(local,))
 
     def __neg__(self):
         return Value(-self.data, (self,), "neg", _local=(-1.0,))
@@ -147,7 +152,7 @@ class Value:
         x = self.data
         if x >= 0.0:
             s = 1.0 / (1.0 + math.exp(-x))
-        else:                                   # the same number, no overflow for large -x
+        else:  # the same number, no overflow for large -x
             s = math.exp(x) / (1.0 + math.exp(x))
         return Value(s, (self,), "sigmoid", _local=(s * (1.0 - s),))
 
@@ -161,17 +166,17 @@ class Value:
             raise DomainError(f"log is defined for positive numbers only, got log({x!r})")
         return Value(math.log(x), (self,), "log", _local=(1.0 / x,))
 
-    def __radd__(self, other):                  # other + self
+    def __radd__(self, other):  # other + self
         return self + other
 
-    def __rmul__(self, other):                  # other * self
+    def __rmul__(self, other):  # other * self
         return self * other
 
-    def __rsub__(self, other):                  # other - self
+    def __rsub__(self, other):  # other - self
         other = _as_value(other, "-")
         return NotImplemented if other is NotImplemented else other - self
 
-    def __rtruediv__(self, other):              # other / self
+    def __rtruediv__(self, other):  # other / self
         other = _as_value(other, "/")
         return NotImplemented if other is NotImplemented else other / self
 
@@ -185,8 +190,9 @@ class Value:
     @_backward.setter
     def _backward(self, fn):
         if not callable(fn):
-            raise TypeError(f"_backward must be a function of no arguments, got "
-                            f"{type(fn).__name__} {fn!r}")
+            raise TypeError(
+                f"_backward must be a function of no arguments, got {type(fn).__name__} {fn!r}"
+            )
         self._custom = fn
 
     def _chain_rule(self):
@@ -196,9 +202,10 @@ class Value:
                 f"{len(self._prev)} parent(s) has no local derivatives: set "
                 "out._backward = _backward (a function that adds each parent's share of "
                 "out.grad to parent.grad, as in the micrograd lecture) or pass them: "
-                "Value(data, parents, op, _local=(d data/d parent, ...))")
+                "Value(data, parents, op, _local=(d data/d parent, ...))"
+            )
         for parent, local in zip(self._prev, self._local):
-            parent.grad += local * self.grad                 # the chain rule
+            parent.grad += local * self.grad  # the chain rule
 
     def backward(self):
         """Fill ``grad`` on every node of the graph with d(self)/d(node), by the chain rule.
@@ -210,12 +217,12 @@ class Value:
         for node in order:
             if node._prev:
                 node.grad = 0.0
-        self.grad += 1.0                            # dL/dL = 1
-        for node in reversed(order):                # every node after all its children
+        self.grad += 1.0  # dL/dL = 1
+        for node in reversed(order):  # every node after all its children
             if node._custom is None:
                 node._chain_rule()
             else:
-                node._custom()                      # an operation's own _backward
+                node._custom()  # an operation's own _backward
 
     def zero_grad(self):
         """Set ``grad`` to 0.0 on every node of the graph that ends at this node."""
@@ -230,16 +237,16 @@ def topological_order(root):
     memory. The order depends only on the order of each node's parents (tuples), never on
     memory addresses: it is the same in every process.
     """
-    order, seen = [], {root}                # Values hash by identity
+    order, seen = [], {root}  # Values hash by identity
     stack = [(root, iter(root._prev))]
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if parent not in seen:          # go down to this parent first
+            if parent not in seen:  # go down to this parent first
                 seen.add(parent)
                 stack.append((parent, iter(parent._prev)))
                 break
-        else:                               # every parent is done: the node is next
+        else:  # every parent is done: the node is next
             stack.pop()
             order.append(node)
     return order
@@ -260,8 +267,10 @@ def _as_value(x, op):
         return Value(x)
     if hasattr(x, "__array_ufunc__"):
         return NotImplemented
-    raise TypeError(f"Value {op} {type(x).__name__}: the other operand must be a real number "
-                    f"(int or float) or a Value, got {type(x).__name__} {x!r}")
+    raise TypeError(
+        f"Value {op} {type(x).__name__}: the other operand must be a real number "
+        f"(int or float) or a Value, got {type(x).__name__} {x!r}"
+    )
 
 
 # Value.dot and Value.sum, the fused nodes of lesson 03 and bench/bench_micrograd.py, are

@@ -44,6 +44,7 @@ class Step:
     ``terms`` holds one (child, dL/dchild, dchild/dnode) per use of the node; ``grad`` is
     their sum of products (1.0 for the output itself, which has no terms).
     """
+
     index: int
     node: Value
     grad: float
@@ -74,9 +75,10 @@ def backward_steps(root: Value, names: dict | None = None) -> list[Step]:
             terms = tuple((c, grad[c], local) for c, local in uses[v])
             g = 0.0
             for _, gc, local in terms:
-                g += local * gc                       # the same += as Value.backward
-            symbolic = " + ".join(f"d{out}/d{names[c]} · d{names[c]}/d{names[v]}"
-                                  for c, _, _ in terms)
+                g += local * gc  # the same += as Value.backward
+            symbolic = " + ".join(
+                f"d{out}/d{names[c]} · d{names[c]}/d{names[v]}" for c, _, _ in terms
+            )
             numeric = " + ".join(f"{_paren(gc)} · {_paren(local)}" for _, gc, local in terms)
             formula = f"d{out}/d{names[v]} = {symbolic}\n      = {numeric} = {fmt(g)}"
         grad[v] = g

@@ -37,8 +37,9 @@ def dot(weights, inputs, bias=0.0):
     """``bias + w1·x1 + w2·x2 + ...`` as ONE node: a neuron's pre-activation."""
     weights, inputs = list(weights), list(inputs)
     if len(weights) != len(inputs):
-        raise ValueError(f"Value.dot: {len(weights)} weights but {len(inputs)} inputs; "
-                         "expected the same number")
+        raise ValueError(
+            f"Value.dot: {len(weights)} weights but {len(inputs)} inputs; expected the same number"
+        )
     parents, local = [], []
     add_parent, add_local = parents.append, local.append
     if type(bias) is Value:
@@ -54,16 +55,16 @@ def dot(weights, inputs, bias=0.0):
         value += wd * xd
         if w_is_node:
             add_parent(w)
-            add_local(xd)                   # d/dw = x
+            add_local(xd)  # d/dw = x
         if x_is_node:
             add_parent(x)
-            add_local(wd)                   # d/dx = w
+            add_local(wd)  # d/dx = w
     return Value(value, parents, "dot", _local=local)
 
 
 def _number(x, where):
     """A real number as a float, or a TypeError saying what was received."""
-    if type(x) is float:                # the common case, without the slower ABC check
+    if type(x) is float:  # the common case, without the slower ABC check
         return x
     if isinstance(x, Real) and not isinstance(x, bool):
         return float(x)

@@ -30,8 +30,10 @@ def linear_layers(model) -> list[tuple[np.ndarray, np.ndarray, bool]]:
                 raise ValueError(f"layer {i}: a ReLU must follow a Linear layer")
             out[-1][2] = True
         else:
-            raise TypeError(f"layer {i}: piece counting handles Linear and ReLU layers, "
-                            f"got {type(layer).__name__}")
+            raise TypeError(
+                f"layer {i}: piece counting handles Linear and ReLU layers, "
+                f"got {type(layer).__name__}"
+            )
     return [tuple(o) for o in out]
 
 
@@ -54,29 +56,32 @@ def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
     x0 = np.atleast_1d(np.asarray(x0, dtype=float))
     x1 = np.atleast_1d(np.asarray(x1, dtype=float))
     if x0.shape != x1.shape or x0.ndim != 1:
-        raise ValueError(f"x0, x1: got shapes {x0.shape} and {x1.shape}, expected two "
-                         "points of the same dimension")
+        raise ValueError(
+            f"x0, x1: got shapes {x0.shape} and {x1.shape}, expected two "
+            "points of the same dimension"
+        )
     t = np.array([0.0, 1.0])
-    A, B = x0[None, :], (x1 - x0)[None, :]            # value a + b t on each interval
+    A, B = x0[None, :], (x1 - x0)[None, :]  # value a + b t on each interval
     for W, b, relu in linear_layers(model):
         if W.shape[0] != A.shape[1]:
-            raise ValueError(f"a layer expects {W.shape[0]} inputs, the line has "
-                             f"{A.shape[1]} coordinates")
+            raise ValueError(
+                f"a layer expects {W.shape[0]} inputs, the line has {A.shape[1]} coordinates"
+            )
         A, B = A @ W + b, B @ W
         if not relu:
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
-            roots = -A / B                                   # each unit's zero, per interval
+            roots = -A / B  # each unit's zero, per interval
         lo, hi = t[:-1, None], t[1:, None]
         inside = np.isfinite(roots) & (roots > lo + tol) & (roots < hi - tol)
         starts = np.unique(np.concatenate([t[:-1], roots[inside]]))
-        parent = np.searchsorted(t, starts, side="right") - 1   # the interval each lies in
+        parent = np.searchsorted(t, starts, side="right") - 1  # the interval each lies in
         t = np.append(starts, 1.0)
         checks.at_most("breakpoints", "the number of linear pieces", len(t) - 1, MAX_PIECES,
                        "use a shallower or narrower network")
         mids = 0.5 * (t[:-1] + t[1:])
         A, B = A[parent], B[parent]
-        on = (A + mids[:, None] * B) > 0                  # the unit's sign on each piece
+        on = (A + mids[:, None] * B) > 0  # the unit's sign on each piece
         A, B = A * on, B * on
     return t, B
 
@@ -131,8 +136,7 @@ def _random_relu_net(depth, width, seed):
     return nn.Sequential(*layers, nn.Linear(width, 1, init="he", rng=rng))
 
 
-def pieces_table(widths=(2, 3, 4), max_params: int = 120, max_pieces: int = 3000,
-                 seeds=range(5)):
+def pieces_table(widths=(2, 3, 4), max_params: int = 120, max_pieces: int = 3000, seeds=range(5)):
     """Pieces against parameter count: deep zig-zags and shallow (one-layer) networks.
 
     Returns rows ``(kind, depth, width, params, pieces, random_pieces)``: ``pieces`` is the
@@ -143,14 +147,12 @@ def pieces_table(widths=(2, 3, 4), max_params: int = 120, max_pieces: int = 3000
 
     def add(kind, depth, width):
         net = zigzag_network(depth, width)
-        rand = np.mean([count_pieces(_random_relu_net(depth, width, s), -1.0, 1.0)
-                        for s in seeds])
+        rand = np.mean([count_pieces(_random_relu_net(depth, width, s), -1.0, 1.0) for s in seeds])
         rows.append((kind, depth, width, n_params(net), count_pieces(net), float(rand)))
 
     for w in widths:
         depth = 1
-        while (n_params(zigzag_network(depth, w)) <= max_params
-               and w ** depth <= max_pieces):
+        while n_params(zigzag_network(depth, w)) <= max_params and w**depth <= max_pieces:
             add("deep", depth, w)
             depth += 1
     width = 2

@@ -15,14 +15,14 @@ import numpy as np
 from . import nn
 
 
-def narrow_network(depth: int = 6, width: int = 2, n_in: int = 2, n_out: int = 2,
-                   seed: int = 0) -> nn.Sequential:
+def narrow_network(
+    depth: int = 6, width: int = 2, n_in: int = 2, n_out: int = 2, seed: int = 0
+) -> nn.Sequential:
     """``depth`` tanh layers of ``width`` units, then a linear read-out: a net we can draw."""
     rng = np.random.default_rng(seed)
     layers = []
     for d in range(depth):
-        layers += [nn.Linear(n_in if d == 0 else width, width, init="xavier", rng=rng),
-                   nn.Tanh()]
+        layers += [nn.Linear(n_in if d == 0 else width, width, init="xavier", rng=rng), nn.Tanh()]
     return nn.Sequential(*layers, nn.Linear(width, n_out, init="xavier", rng=rng))
 
 
@@ -37,8 +37,7 @@ def layer_outputs(model, X) -> list[np.ndarray]:
     return outs
 
 
-def digits_network(widths=(32, 16, 16), seed: int = 0,
-                   first_scale: float = 0.1) -> nn.Sequential:
+def digits_network(widths=(32, 16, 16), seed: int = 0, first_scale: float = 0.1) -> nn.Sequential:
     """A ReLU network 64 → widths… → 10 for the 8×8 digits.
 
     The first layer starts with He weights times ``first_scale``: the border pixels of the

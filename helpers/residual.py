@@ -37,8 +37,9 @@ class Residual(nn.Module):
 
     def __init__(self, block: nn.Module, scale: float = 1.0):
         if not isinstance(block, nn.Module):
-            raise TypeError(f"Residual: block must be a helpers.nn layer, got "
-                            f"{type(block).__name__}")
+            raise TypeError(
+                f"Residual: block must be a helpers.nn layer, got {type(block).__name__}"
+            )
         if not (math.isfinite(scale) and scale > 0):
             raise ValueError(f"Residual: scale must be a positive number, got {scale!r}")
         self.block = block
@@ -48,15 +49,17 @@ class Residual(nn.Module):
     def _set_name(self, name: str) -> None:
         self.name = name
         self.block._set_name(f"{name}.block")
-        if isinstance(self.block, nn.Sequential):          # keep unique parameter names
+        if isinstance(self.block, nn.Sequential):  # keep unique parameter names
             for i, layer in enumerate(self.block.layers):
                 layer._set_name(f"{name}.{type(layer).__name__}{i}")
 
     def forward(self, X):
         Y = self.block.forward(X)
         if Y.shape != np.shape(X):
-            raise nn.ShapeError(f"{self.name}: the block maps shape {np.shape(X)} to "
-                                f"{Y.shape}; a skip connection needs them equal")
+            raise nn.ShapeError(
+                f"{self.name}: the block maps shape {np.shape(X)} to "
+                f"{Y.shape}; a skip connection needs them equal"
+            )
         return X + self.scale * Y if self.scale != 1.0 else X + Y
 
     def backward(self, dY, input_grad: bool = True):
@@ -72,16 +75,23 @@ class Residual(nn.Module):
         return f"Residual({self.block!r}{extra})"
 
 
-def plain_network(depth: int, width: int = 32, activation: str = "tanh",
-                  scale: float = 1.0, n_in: int = 32, n_out: int = 1,
-                  seed: int = 0) -> nn.Sequential:
+def plain_network(
+    depth: int,
+    width: int = 32,
+    activation: str = "tanh",
+    scale: float = 1.0,
+    n_in: int = 32,
+    n_out: int = 1,
+    seed: int = 0,
+) -> nn.Sequential:
     """``depth`` layers Linear → activation, weights N(0, scale² / fan_in), biases 0.
 
     ``scale`` is the *gain*: 1 is LeCun/Xavier-like, √2 is He's choice for ReLU.
     """
     if activation not in nn.ACTIVATIONS:
-        raise ValueError(f"activation: got {activation!r}, expected one of "
-                         f"{sorted(nn.ACTIVATIONS)}")
+        raise ValueError(
+            f"activation: got {activation!r}, expected one of {sorted(nn.ACTIVATIONS)}"
+        )
     rng = np.random.default_rng(seed)
     layers = []
     for d in range(depth):
@@ -107,8 +117,7 @@ def gradient_norms(model, X=None, target=None) -> np.ndarray:
     model.zero_grad()
     loss.forward(model.forward(X), target)
     model.backward(loss.backward(), input_grad=False)
-    return np.array([float(np.linalg.norm(layer.W.grad))
-                     for layer in _hidden_linears(model)])
+    return np.array([float(np.linalg.norm(layer.W.grad)) for layer in _hidden_linears(model)])
 
 
 def _hidden_linears(model):
@@ -146,8 +155,15 @@ def init_table(depth: int = 50, width: int = 64, seed: int = 0):
     return rows
 
 
-def deep_network(depth: int = 100, width: int = 16, residual: bool = False, n_in: int = 2,
-                 n_out: int = 2, init: str = "he", seed: int = 0) -> nn.Sequential:
+def deep_network(
+    depth: int = 100,
+    width: int = 16,
+    residual: bool = False,
+    n_in: int = 2,
+    n_out: int = 2,
+    init: str = "he",
+    seed: int = 0,
+) -> nn.Sequential:
     """An input layer, ``depth`` hidden units ReLU → Linear(width, width), a ReLU and an output
     layer. With ``residual=True`` each hidden unit is wrapped as
     ``x + relu_then_linear(x) / √depth`` (see :class:`Residual`).
@@ -165,8 +181,15 @@ def deep_network(depth: int = 100, width: int = 16, residual: bool = False, n_in
     return nn.Sequential(*layers)
 
 
-def compare_residual(depth: int = 100, width: int = 16, steps: int = 150, lr: float = 0.05,
-                     momentum: float = 0.9, n: int = 200, seed: int = 0) -> dict:
+def compare_residual(
+    depth: int = 100,
+    width: int = 16,
+    steps: int = 150,
+    lr: float = 0.05,
+    momentum: float = 0.9,
+    n: int = 200,
+    seed: int = 0,
+) -> dict:
     """Train the plain and the residual ``depth``-layer networks (same weights) on the moons.
 
     Returns ``{"plain": {...}, "residual": {...}}``, each with ``grad_norms`` (per hidden
@@ -179,13 +202,18 @@ def compare_residual(depth: int = 100, width: int = 16, steps: int = 150, lr: fl
         net = deep_network(depth, width, residual=(kind == "residual"), seed=seed)
         g = _ce_gradient_norms(net, X, y)
         losses = train(net, X, y, steps=steps, lr=lr, momentum=momentum)
-        out[kind] = {"grad_norms": g, "losses": np.array(losses), "params": n_params(net),
-                     "accuracy": nn.accuracy(net.forward(X), y)}
+        out[kind] = {
+            "grad_norms": g,
+            "losses": np.array(losses),
+            "params": n_params(net),
+            "accuracy": nn.accuracy(net.forward(X), y),
+        }
     return out
 
 
 def _moons(n, seed):
     from .data import make_moons
+
     return make_moons(n=n, noise=0.1, seed=seed)
 
 

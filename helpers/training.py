@@ -15,8 +15,19 @@ from . import checks, data, nn, optim
 
 # ---------------------------------------------------------------- the training loop
 
-def train_steps(model, loss_fn, opt, X, y, steps: int, *, batch: int | None = None, rng=None,
-                losses: list | None = None) -> list:
+
+def train_steps(
+    model,
+    loss_fn,
+    opt,
+    X,
+    y,
+    steps: int,
+    *,
+    batch: int | None = None,
+    rng=None,
+    losses: list | None = None,
+) -> list:
     """The training loop: ``steps`` times forward, loss, backward, one optimiser step.
 
     ``batch=None`` trains on all of ``X`` every step; otherwise each step draws ``batch``
@@ -39,15 +50,22 @@ def train_steps(model, loss_fn, opt, X, y, steps: int, *, batch: int | None = No
     losses = [] if losses is None else losses
     for _ in range(steps):
         idx = slice(None) if batch is None else rng.choice(len(X), batch, replace=False)
-        loss = loss_fn.forward(model.forward(X[idx]), y[idx])   # forward pass and loss
-        model.backward(loss_fn.backward(), input_grad=False)     # every p.grad (written)
-        opt.step()                                              # p.data -= lr * p.grad
+        loss = loss_fn.forward(model.forward(X[idx]), y[idx])  # forward pass and loss
+        model.backward(loss_fn.backward(), input_grad=False)  # every p.grad (written)
+        opt.step()  # p.data -= lr * p.grad
         losses.append(loss)
     return losses
 
 
-def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, *, seed: int = 0,
-                n: int = 200, noise: float = 0.15):
+def train_moons(
+    lr: float = 0.5,
+    steps: int = 300,
+    hidden: int = 16,
+    *,
+    seed: int = 0,
+    n: int = 200,
+    noise: float = 0.15,
+):
     """Full-batch gradient descent on two moons with a 2-hidden-layer ReLU network.
 
     Returns a dict: ``model``, ``X``, ``y``, ``losses`` (one per step taken), ``accuracy``,
@@ -59,9 +77,16 @@ def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, *, seed: in
     return result
 
 
-def train_moons_in_chunks(lr: float = 0.5, steps: int = 300, hidden: int = 16, *,
-                          chunk: int | None = None, seed: int = 0, n: int = 200,
-                          noise: float = 0.15):
+def train_moons_in_chunks(
+    lr: float = 0.5,
+    steps: int = 300,
+    hidden: int = 16,
+    *,
+    chunk: int | None = None,
+    seed: int = 0,
+    n: int = 200,
+    noise: float = 0.15,
+):
     """``train_moons`` a chunk of steps at a time: yields the result so far (the same dict,
     with ``done`` False and a progress message) after every ``chunk`` steps, and the final
     result (``done`` True, the same as ``train_moons``) last."""
@@ -73,9 +98,13 @@ def train_moons_in_chunks(lr: float = 0.5, steps: int = 300, hidden: int = 16, *
         chunk = checks.integer(where, "chunk", chunk, low=1)
     X, y = data.make_moons(n=n, noise=noise, seed=seed)
     rng = np.random.default_rng(seed)
-    model = nn.Sequential(nn.Linear(2, hidden, "he", rng), nn.ReLU(),
-                          nn.Linear(hidden, hidden, "he", rng), nn.ReLU(),
-                          nn.Linear(hidden, 2, "xavier", rng))
+    model = nn.Sequential(
+        nn.Linear(2, hidden, "he", rng),
+        nn.ReLU(),
+        nn.Linear(hidden, hidden, "he", rng),
+        nn.ReLU(),
+        nn.Linear(hidden, 2, "xavier", rng),
+    )
     loss_fn, opt = nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters(), lr=lr)
     losses, error, steps, done = [], "", int(steps), 0
     while True:
@@ -84,7 +113,7 @@ def train_moons_in_chunks(lr: float = 0.5, steps: int = 300, hidden: int = 16, *
             try:
                 train_steps(model, loss_fn, opt, X, y, todo, losses=losses)
                 done += todo
-                if done == steps:                        # the loss after the last step
+                if done == steps:  # the loss after the last step
                     losses.append(loss_fn.forward(model.forward(X), y))
             except nn.NonFiniteError as err:
                 error = str(err)
@@ -100,29 +129,49 @@ def _result(model, X, y, losses, error, lr, steps, hidden, done):
     acc = float(np.mean(np.argmax(logits, axis=1) == y)) if np.all(np.isfinite(logits)) else 0.0
     masks = [layer.mask for layer in model.layers if isinstance(layer, nn.ReLU)]
     dead = float(np.mean(np.concatenate([~m.any(axis=0) for m in masks])))
-    result = dict(model=model, X=X, y=y, losses=np.array(losses), accuracy=acc, dead=dead,
-                  error=error, lr=lr, steps=steps, hidden=hidden, done=done)
-    result["message"] = (_explain(result) if done else
-                         f"training: step {len(losses)} of {steps}, loss {losses[-1]:.3f} …")
+    result = dict(
+        model=model,
+        X=X,
+        y=y,
+        losses=np.array(losses),
+        accuracy=acc,
+        dead=dead,
+        error=error,
+        lr=lr,
+        steps=steps,
+        hidden=hidden,
+        done=done,
+    )
+    result["message"] = (
+        _explain(result)
+        if done
+        else f"training: step {len(losses)} of {steps}, loss {losses[-1]:.3f} …"
+    )
     return result
 
 
 def _explain(r) -> str:
     losses = r["losses"]
     if r["error"]:
-        return (f"Diverged after {len(losses)} steps: the loss became inf/NaN.\n"
-                f"The learning rate {r['lr']:g} is far too high: every step overshoots and the\n"
-                "weights grow without bound. Try a learning rate 10x smaller.")
+        return (
+            f"Diverged after {len(losses)} steps: the loss became inf/NaN.\n"
+            f"The learning rate {r['lr']:g} is far too high: every step overshoots and the\n"
+            "weights grow without bound. Try a learning rate 10x smaller."
+        )
     first, last = losses[0], losses[-1]
     if last > first:
-        return (f"Diverged: the loss went UP, {first:.3f} → {last:.3f} "
-                f"(accuracy {100 * r['accuracy']:.0f} %).\n"
-                f"The learning rate {r['lr']:g} is too high: the first steps overshoot, the "
-                "weights jump far away\n"
-                f"and {100 * r['dead']:.0f} % of the ReLU units went silent on every point "
-                "(dead), so their gradient is 0.")
-    return (f"loss {first:.3f} → {last:.3f} after {r['steps']} steps, "
-            f"training accuracy {100 * r['accuracy']:.1f} %")
+        return (
+            f"Diverged: the loss went UP, {first:.3f} → {last:.3f} "
+            f"(accuracy {100 * r['accuracy']:.0f} %).\n"
+            f"The learning rate {r['lr']:g} is too high: the first steps overshoot, the "
+            "weights jump far away\n"
+            f"and {100 * r['dead']:.0f} % of the ReLU units went silent on every point "
+            "(dead), so their gradient is 0."
+        )
+    return (
+        f"loss {first:.3f} → {last:.3f} after {r['steps']} steps, "
+        f"training accuracy {100 * r['accuracy']:.1f} %"
+    )
 
 
 def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
@@ -132,15 +181,27 @@ def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
     y_true = checks.labels("confusion_matrix", "y_true", y_true, n_classes=n_classes)
     y_pred = checks.labels("confusion_matrix", "y_pred", y_pred, n_classes=n_classes)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"confusion_matrix: y_true has shape {y_true.shape} but y_pred "
-                         f"has shape {y_pred.shape}; expected the same")
+        raise ValueError(
+            f"confusion_matrix: y_true has shape {y_true.shape} but y_pred "
+            f"has shape {y_pred.shape}; expected the same"
+        )
     C = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(C, (y_true, y_pred), 1)
     return C
 
 
-def train(model, X, y, steps: int = 200, lr: float = 0.1, momentum: float = 0.9,
-          batch: int | None = None, seed: int = 0, loss_fn=None, weight_decay: float = 0.0):
+def train(
+    model,
+    X,
+    y,
+    steps: int = 200,
+    lr: float = 0.1,
+    momentum: float = 0.9,
+    batch: int | None = None,
+    seed: int = 0,
+    loss_fn=None,
+    weight_decay: float = 0.0,
+):
     """Train with SGD on softmax cross-entropy; return the list of losses (one per step).
 
     Stops early, returning the losses so far, if the loss or a gradient stops being finite.
@@ -156,10 +217,19 @@ def train(model, X, y, steps: int = 200, lr: float = 0.1, momentum: float = 0.9,
     loss_fn = loss_fn or nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     losses = []
-    with np.errstate(over="ignore", invalid="ignore"):   # NonFiniteError says it
+    with np.errstate(over="ignore", invalid="ignore"):  # NonFiniteError says it
         try:
-            train_steps(model, loss_fn, opt, X, y, steps, batch=batch,
-                        rng=np.random.default_rng(seed), losses=losses)
+            train_steps(
+                model,
+                loss_fn,
+                opt,
+                X,
+                y,
+                steps,
+                batch=batch,
+                rng=np.random.default_rng(seed),
+                losses=losses,
+            )
         except nn.NonFiniteError:
             pass
     return losses

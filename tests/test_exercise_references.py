@@ -50,8 +50,15 @@ def test_reference_mlp_backward_against_the_layers_and_the_gradient_checker(seed
     dH = second.backward(dZ2)
     dZ1 = relu.backward(dH)
     first.backward(dZ1)
-    got = dict(dZ2=dZ2, dW2=second.W.grad, db2=second.b.grad, dH=dH, dZ1=dZ1,
-               dW1=first.W.grad, db1=first.b.grad)
+    got = dict(
+        dZ2=dZ2,
+        dW2=second.W.grad,
+        db2=second.b.grad,
+        dH=dH,
+        dZ1=dZ1,
+        dW1=first.W.grad,
+        db1=first.b.grad,
+    )
     for name, value in want.items():
         np.testing.assert_allclose(value, got[name], rtol=1e-12, atol=1e-15, err_msg=name)
     # and the layers' backward passes agree with finite differences
@@ -64,13 +71,14 @@ def test_reference_mlp_backward_against_finite_differences_of_the_loss():
     want = bp.reference_mlp_backward(cache)
     names = ("X", "y", "W1", "b1", "W2", "b2")
     for key, grad_key in (("W1", "dW1"), ("b1", "db1"), ("W2", "dW2"), ("b2", "db2")):
+
         def loss_of(value, key=key):
             args = {k: cache[k] for k in names}
             args[key] = value
             return bp.mlp_forward(*(args[k] for k in names))[1]
+
         numeric = central_differences(loss_of, cache[key])
-        np.testing.assert_allclose(want[grad_key], numeric, rtol=1e-6, atol=1e-9,
-                                   err_msg=grad_key)
+        np.testing.assert_allclose(want[grad_key], numeric, rtol=1e-6, atol=1e-9, err_msg=grad_key)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -82,11 +90,11 @@ def test_reference_residual_grad_against_the_residual_block(seed):
     linear.W.data[...], linear.b.data[...] = W, 0.0
     block = Residual(nn.Sequential(linear, nn.Tanh()))
     np.testing.assert_allclose(block.forward(x), x + np.tanh(x @ W), rtol=1e-14)
-    np.testing.assert_allclose(tdn._ref_residual_grad(x, W, dy), block.backward(dy),
-                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        tdn._ref_residual_grad(x, W, dy), block.backward(dy), rtol=1e-12, atol=1e-14
+    )
     numeric = central_differences(lambda v: float(np.sum(dy * (v + np.tanh(v @ W)))), x)
-    np.testing.assert_allclose(tdn._ref_residual_grad(x, W, dy), numeric, rtol=1e-6,
-                               atol=1e-8)
+    np.testing.assert_allclose(tdn._ref_residual_grad(x, W, dy), numeric, rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("lr, mu", [(0.1, 0.9), (0.03, 0.5), (0.5, 0.0), (0.2, 0.99)])
@@ -103,5 +111,5 @@ def test_reference_momentum_step_against_optim_sgd(lr, mu):
     np.testing.assert_allclose(new_w, p.data, rtol=1e-14, atol=1e-15)
     if mu:
         np.testing.assert_allclose(new_v, opt.velocity[0], rtol=1e-14, atol=1e-15)
-    else:        # plain SGD keeps no velocity: the reference's v is then just the gradient
+    else:  # plain SGD keeps no velocity: the reference's v is then just the gradient
         np.testing.assert_allclose(new_v, g, rtol=0, atol=0)

@@ -16,10 +16,16 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HELPERS = ROOT / "helpers"
 MATHS = sorted(p.stem for p in HELPERS.glob("*.py") if p.stem != "__init__")
-EXERCISES = sorted(f"exercises.{p.stem}" for p in (HELPERS / "exercises").glob("*.py")
-                   if p.stem != "__init__")
-LESSONS = ("chain_rule", "computational_graphs", "backpropagation", "deep_networks",
-           "training_deep_networks")
+EXERCISES = sorted(
+    f"exercises.{p.stem}" for p in (HELPERS / "exercises").glob("*.py") if p.stem != "__init__"
+)
+LESSONS = (
+    "chain_rule",
+    "computational_graphs",
+    "backpropagation",
+    "deep_networks",
+    "training_deep_networks",
+)
 DRAWING = ("matplotlib", "ipywidgets", "IPython", "PIL")
 
 
@@ -29,10 +35,17 @@ def loaded_by_import():
     DRAWING (directly or through other modules). The interpreters run side by side."""
     procs = {}
     for module in MATHS + ["exercises"] + EXERCISES:
-        code = (f"import sys, json, helpers.{module}; "
-                f"print(json.dumps([m for m in {DRAWING!r} if m in sys.modules]))")
-        procs[module] = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, text=True,
-                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        code = (
+            f"import sys, json, helpers.{module}; "
+            f"print(json.dumps([m for m in {DRAWING!r} if m in sys.modules]))"
+        )
+        procs[module] = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
     results = {}
     for module, proc in procs.items():
         out, err = proc.communicate()
@@ -52,13 +65,18 @@ def test_the_maths_modules_are_the_only_top_level_modules():
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                         else [node.module or ""])
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
                 for name in names:
                     assert not name.startswith(DRAWING), f"{path.name} imports {name}"
-                    assert not (isinstance(node, ast.ImportFrom) and node.level and
-                                name.startswith(("figures", "ui"))), \
-                        f"{path.name} imports .{name}: the maths never calls a figure"
+                    assert not (
+                        isinstance(node, ast.ImportFrom)
+                        and node.level
+                        and name.startswith(("figures", "ui"))
+                    ), f"{path.name} imports .{name}: the maths never calls a figure"
 
 
 def test_one_figures_module_per_lesson_named_like_its_notebook_and_exercises():
@@ -69,13 +87,17 @@ def test_one_figures_module_per_lesson_named_like_its_notebook_and_exercises():
     assert exercises == set(LESSONS) == notebooks
 
 
-@pytest.mark.parametrize("path", sorted(HELPERS.rglob("*.py")),
-                         ids=lambda p: str(p.relative_to(HELPERS)))
+@pytest.mark.parametrize(
+    "path", sorted(HELPERS.rglob("*.py")), ids=lambda p: str(p.relative_to(HELPERS))
+)
 def test_every_module_docstring_names_the_lesson_it_serves(path):
     doc = ast.get_docstring(ast.parse(path.read_text()))
     assert doc, f"{path} has no docstring"
-    names_a_lesson = ("lesson" in doc.lower() or "notebook" in doc.lower()
-                      or any(f"0{i}" in doc for i in range(1, 6)))
+    names_a_lesson = (
+        "lesson" in doc.lower()
+        or "notebook" in doc.lower()
+        or any(f"0{i}" in doc for i in range(1, 6))
+    )
     assert names_a_lesson, f"{path.relative_to(ROOT)}: the docstring names no lesson"
 
 
@@ -86,8 +108,9 @@ def test_notebooks_import_figures_from_their_own_lesson():
         code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
         for other in LESSONS:
             if other != lesson:
-                assert f"figures.{other}" not in code and f"figures import {other}" not in code, \
+                assert f"figures.{other}" not in code and f"figures import {other}" not in code, (
                     f"{nb_path.name} draws with the figures of {other}"
+                )
 
 
 def test_nbval_markers_are_cell_tags_not_comments():
@@ -100,5 +123,6 @@ def test_nbval_markers_are_cell_tags_not_comments():
             tags = cell.get("metadata", {}).get("tags", [])
             assert "NBVAL_" not in src, f"{nb_path.name} cell {i}: use a cell tag, not a comment"
             if "live(" in src or "playground_panel(" in src:
-                assert "nbval-ignore-output" in tags, \
+                assert "nbval-ignore-output" in tags, (
                     f"{nb_path.name} cell {i} shows a live widget: tag it nbval-ignore-output"
+                )

@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def tracked_files():
-    out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     return [ROOT / p for p in out if (ROOT / p).is_file() and not p.endswith((".npz", ".png"))]
 
 
@@ -22,9 +23,12 @@ def makefile_targets():
 def test_nothing_cites_a_path_outside_the_repository():
     # spelled in pieces, so that this line does not match itself
     outside = re.compile(r"\.\./" + "shared|/" + "work/|/tmp/" + "team")
-    bad = [f"{p.relative_to(ROOT)}:{i}" for p in tracked_files()
-           for i, line in enumerate(p.read_text(errors="replace").splitlines(), 1)
-           if outside.search(line)]
+    bad = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in tracked_files()
+        for i, line in enumerate(p.read_text(errors="replace").splitlines(), 1)
+        if outside.search(line)
+    ]
     assert not bad, f"cites something outside the repository: {bad}"
 
 
@@ -49,8 +53,13 @@ def test_phony_names_only_real_targets():
 
 
 def test_make_help_lists_every_target():
-    out = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["make", "--no-print-directory", "help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     listed = {line.split()[1] for line in out.splitlines() if line.strip()}
     internal = {t for t in makefile_targets() if t.startswith(".")}
     assert makefile_targets() - internal <= listed, makefile_targets() - listed

@@ -34,7 +34,7 @@ def grid_over(X, n: int = 150, pad: float = 0.5):
 def _region_image(logits, n, n_classes):
     """RGBA image: each pixel the colour of its predicted class, paler where less sure."""
     P = nn.softmax(np.asarray(logits, dtype=np.float64))
-    colour = P @ CLASS_RGB[:n_classes]                                     # mix the class colours
+    colour = P @ CLASS_RGB[:n_classes]  # mix the class colours
     sure = (P.max(axis=1) - 1 / n_classes) / (1 - 1 / n_classes)
     alpha = 0.15 + 0.35 * sure
     return np.c_[colour, alpha].reshape(n, n, 4)
@@ -47,11 +47,26 @@ def draw_decision_regions(ax, predict, X, y, n: int = 150, title: str | None = N
     k = int(max(y.max() + 1, 2))
     pts, extent = grid_over(X, n)
     logits = np.asarray(predict(pts))
-    img = ax.imshow(_region_image(logits, n, k), origin="lower", extent=extent,
-                    aspect="auto", interpolation="bilinear")
+    img = ax.imshow(
+        _region_image(logits, n, k),
+        origin="lower",
+        extent=extent,
+        aspect="auto",
+        interpolation="bilinear",
+    )
     cmap = ListedColormap(CLASS_COLORS[:k])
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=k - 0.5, s=14,
-               edgecolors="white", linewidths=0.5, zorder=3)
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=y,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=k - 0.5,
+        s=14,
+        edgecolors="white",
+        linewidths=0.5,
+        zorder=3,
+    )
     ax.set_xlim(extent[:2])
     ax.set_ylim(extent[2:])
     style_axis(ax, title, "$x_1$", "$x_2$", grid=False)
@@ -91,17 +106,28 @@ class TrainingView:
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(*self.LOSS_RANGE)
         sparse_log_ticks(self.ax_loss, 5)
-        style_axis(self.ax_loss, "training loss", "step", "cross-entropy loss (log scale)",
-                   grid=False)
+        style_axis(
+            self.ax_loss, "training loss", "step", "cross-entropy loss (log scale)", grid=False
+        )
         r = train_moons(lr, steps, hidden)
-        self.image = draw_decision_regions(self.ax_region, self._predict(r["model"]),
-                                           r["X"], r["y"], n=grid)
-        self.message = self.fig.text(0.08, 0.03, "", fontsize=9.5, va="bottom",
-                                     family="DejaVu Sans")
+        self.image = draw_decision_regions(
+            self.ax_region, self._predict(r["model"]), r["X"], r["y"], n=grid
+        )
+        self.message = self.fig.text(
+            0.08, 0.03, "", fontsize=9.5, va="bottom", family="DejaVu Sans"
+        )
         self.ax_region.set_title(" ", fontsize=11)
         # what an update changes, in drawing order (the points stay on top of the regions)
-        FastCanvas(self.fig, animated=[self.line, self.image, *self.ax_region.collections,
-                                       self.ax_region.title, self.message])
+        FastCanvas(
+            self.fig,
+            animated=[
+                self.line,
+                self.image,
+                *self.ax_region.collections,
+                self.ax_region.title,
+                self.message,
+            ],
+        )
         self.result = None
         self._show(r)
 
@@ -110,6 +136,7 @@ class TrainingView:
             with np.errstate(all="ignore"):
                 Z = model.forward(P)
             return np.nan_to_num(Z, nan=0.0, posinf=1e300, neginf=-1e300)
+
         return predict
 
     def update(self, lr: float = 0.5, steps: int = 300, hidden: int = 16):
@@ -130,14 +157,15 @@ class TrainingView:
         steps = np.arange(len(losses))
         self.line.set_data(steps, losses)
         if steps_axis(self.ax_loss, r["steps"], 100):
-            self.fig.canvas.invalidate()             # new ticks: a full draw
+            self.fig.canvas.invalidate()  # new ticks: a full draw
         pts, _ = grid_over(r["X"], self.grid)
         logits = self._predict(r["model"])(pts)
         self.image.set_data(_region_image(logits, self.grid, 2))
         bad = bool(r["error"]) or losses[-1] > losses[0]
         self.line.set_color(WARN_COLOR if bad else LOSS_COLOR)
-        self.ax_region.set_title(f"decision regions (width {r['hidden']}, lr {r['lr']:g})",
-                                 fontsize=11)
+        self.ax_region.set_title(
+            f"decision regions (width {r['hidden']}, lr {r['lr']:g})", fontsize=11
+        )
         self.message.set_text(r["message"])
         self.message.set_color(WARN_COLOR if bad else LOSS_COLOR)
         return self.fig
@@ -152,14 +180,26 @@ def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
     ax = fig.subplots()
     off = C.astype(float).copy()
     np.fill_diagonal(off, np.nan)
-    ax.imshow(np.where(np.eye(k, dtype=bool), 1.0, np.nan), cmap=ListedColormap(["#cfe3f2"]),
-              vmin=0, vmax=1)
+    ax.imshow(
+        np.where(np.eye(k, dtype=bool), 1.0, np.nan),
+        cmap=ListedColormap(["#cfe3f2"]),
+        vmin=0,
+        vmax=1,
+    )
     ax.imshow(np.where(off > 0, 1.0, np.nan), cmap=ListedColormap(["#f6cf9f"]), vmin=0, vmax=1)
     for i in range(k):
         for j in range(k):
             if C[i, j]:
-                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=8,
-                        color="#222222", fontweight="bold" if i != j else "normal")
+                ax.text(
+                    j,
+                    i,
+                    str(C[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#222222",
+                    fontweight="bold" if i != j else "normal",
+                )
     ax.set_xticks(range(k))
     ax.set_yticks(range(k))
     style_axis(ax, title, "predicted digit", "true digit", grid=False)
@@ -180,16 +220,24 @@ def misclassified_figure(X, y_true, y_pred, max_shown: int = 12, cols: int = 6) 
     for ax in axes:
         ax.set_axis_off()
     for ax, i in zip(axes, wrong):
-        ax.imshow(X[i].reshape(8, 8), cmap="gray_r", vmin=0, vmax=max(1.0, X.max()),
-                  interpolation="nearest")
+        ax.imshow(
+            X[i].reshape(8, 8),
+            cmap="gray_r",
+            vmin=0,
+            vmax=max(1.0, X.max()),
+            interpolation="nearest",
+        )
         ax.set_title(f"{y_true[i]} → {y_pred[i]}", fontsize=10, color=WARN_COLOR)
-    fig.suptitle(f"misclassified: {np.count_nonzero(y_true != y_pred)} of {len(y_true)} "
-                 "(true → predicted)", fontsize=11)
+    fig.suptitle(
+        f"misclassified: {np.count_nonzero(y_true != y_pred)} of {len(y_true)} (true → predicted)",
+        fontsize=11,
+    )
     return fig
 
 
-def loss_figure(curves: dict, title: str = "training loss", xlabel: str = "epoch",
-                log: bool = False) -> Figure:
+def loss_figure(
+    curves: dict, title: str = "training loss", xlabel: str = "epoch", log: bool = False
+) -> Figure:
     """Loss curves ``{label: values}`` on one axis."""
     fig = Figure(figsize=(5.0, 3.0), dpi=100, layout="constrained")
     ax = fig.subplots()

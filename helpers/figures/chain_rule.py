@@ -30,8 +30,9 @@ from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout, steady_limits
 from .style import FONT, PALETTE, new_figure, style_axis
 
 
-def secant_figure(f: str | Function = "sin", x: float = 1.0,
-                  hs: Sequence[float] = (1.6, 0.8, 0.4, 0.1)) -> Figure:
+def secant_figure(
+    f: str | Function = "sin", x: float = 1.0, hs: Sequence[float] = (1.6, 0.8, 0.4, 0.1)
+) -> Figure:
     """Left: secants through (x, f(x)) and (x + h, f(x + h)) for shrinking h, and the tangent.
     Right: the secant slopes (forward differences) and central differences against h,
     approaching the exact slope f'(x)."""
@@ -51,8 +52,13 @@ def secant_figure(f: str | Function = "sin", x: float = 1.0,
         grey = str(shade)
         ax.plot(t, y0 + s * (t - x), color=grey, lw=1.2, label=f"secant, h = {fmt(h)}")
         ax.plot([x + h], [fn.f(x + h)], "o", color=grey, ms=5)
-    ax.plot(t, y0 + slope * (t - x), color=PALETTE["tangent"], lw=2,
-            label=f"tangent, slope $f'(x)$ = {fmt(slope, 4)}")
+    ax.plot(
+        t,
+        y0 + slope * (t - x),
+        color=PALETTE["tangent"],
+        lw=2,
+        label=f"tangent, slope $f'(x)$ = {fmt(slope, 4)}",
+    )
     ax.plot([x], [y0], "o", color="black", ms=6, zorder=5)
     curve = fn.where_defined(t)
     pad = 0.15 * (np.nanmax(curve) - np.nanmin(curve))
@@ -62,12 +68,23 @@ def secant_figure(f: str | Function = "sin", x: float = 1.0,
     ax.legend(fontsize=FONT["note"], loc="lower center", frameon=False)
 
     grid = np.logspace(-3, 0, 61)
-    ax_s.semilogx(grid, [derivative(fn.f, x, h, "forward") for h in grid],
-                  color=PALETTE["forward"], lw=2, label="forward: (f(x+h) − f(x)) / h")
-    ax_s.semilogx(grid, [derivative(fn.f, x, h, "central") for h in grid],
-                  color=PALETTE["central"], lw=2, label="central: (f(x+h) − f(x−h)) / 2h")
-    ax_s.axhline(slope, color=PALETTE["tangent"], lw=1.5, ls="--",
-                 label=f"exact $f'(x)$ = {fmt(slope, 4)}")
+    ax_s.semilogx(
+        grid,
+        [derivative(fn.f, x, h, "forward") for h in grid],
+        color=PALETTE["forward"],
+        lw=2,
+        label="forward: (f(x+h) − f(x)) / h",
+    )
+    ax_s.semilogx(
+        grid,
+        [derivative(fn.f, x, h, "central") for h in grid],
+        color=PALETTE["central"],
+        lw=2,
+        label="central: (f(x+h) − f(x−h)) / 2h",
+    )
+    ax_s.axhline(
+        slope, color=PALETTE["tangent"], lw=1.5, ls="--", label=f"exact $f'(x)$ = {fmt(slope, 4)}"
+    )
     style_axis(ax_s, "estimated slope as h shrinks", "step h (log scale)", "slope")
     ax_s.legend(fontsize=FONT["note"], frameon=False)
     return fig
@@ -82,8 +99,9 @@ def composed_tex(f: str | Function, g: str | Function, v: str = "x") -> str:
     return f.tex(inner)
 
 
-def _limits(values: np.ndarray, must: Sequence[float], centre: float, reach: float,
-            min_span: float = 0.5) -> tuple[float, float]:
+def _limits(
+    values: np.ndarray, must: Sequence[float], centre: float, reach: float, min_span: float = 0.5
+) -> tuple[float, float]:
     """y-limits that show the curve near ``centre`` (at most ``reach`` away) and ``must``."""
     finite = values[np.isfinite(values)]
     lo = max(float(finite.min()), centre - reach) if finite.size else centre
@@ -112,11 +130,16 @@ class ChainRuleView:
     #: A title at least as tall as any composition of the menu's functions (tested).
     TALLEST_TITLE = r"composition: $y = e^{x^{2}}\,e^{e^{x}}\,(\sigma(\max(0, x)))^{2}$"
 
-    def __init__(self, f: str | Function = "square", g: str | Function = "sin",
-                 x: float = 0.5, half_width: float = 1.5):
+    def __init__(
+        self,
+        f: str | Function = "square",
+        g: str | Function = "sin",
+        x: float = 0.5,
+        half_width: float = 1.5,
+    ):
         self.half_width = check_step(half_width, "ChainRuleView")
         self.fig = new_figure(3, 1, width=12.0, height=4.0)
-        FastCanvas(self.fig)        # zlib-1 PNGs; the titles and frames are drawn once
+        FastCanvas(self.fig)  # zlib-1 PNGs; the titles and frames are drawn once
         self.axes = dict(zip(("g", "f", "y"), self.fig.axes, strict=True))
         self.curves, self.tangents, self.points, self.runs, self.rises = {}, {}, {}, {}, {}
         self.notes, self.labels = {}, {}
@@ -128,21 +151,43 @@ class ChainRuleView:
             style_axis(ax, xlabel=xlabels[key], ylabel=ylabels[key])
             (self.curves[key],) = ax.plot([], [], color=PALETTE[key], lw=2.4)
             (self.tangents[key],) = ax.plot([], [], color=PALETTE["tangent"], lw=1.6)
-            (self.runs[key],) = ax.plot([], [], color=run_colour[key], lw=3,
-                                        solid_capstyle="butt")
-            (self.rises[key],) = ax.plot([], [], color=rise_colour[key], lw=3,
-                                         solid_capstyle="butt")
+            (self.runs[key],) = ax.plot([], [], color=run_colour[key], lw=3, solid_capstyle="butt")
+            (self.rises[key],) = ax.plot(
+                [], [], color=rise_colour[key], lw=3, solid_capstyle="butt"
+            )
             (self.points[key],) = ax.plot([], [], "o", color="black", ms=6, zorder=5)
             self.labels[key] = (
-                ax.text(0, 0, "", color=run_colour[key], fontsize=FONT["note"],
-                        ha="center", va="top", fontweight="bold"),
-                ax.text(0, 0, "", color=rise_colour[key], fontsize=FONT["note"],
-                        ha="left", va="center", fontweight="bold"),
+                ax.text(
+                    0,
+                    0,
+                    "",
+                    color=run_colour[key],
+                    fontsize=FONT["note"],
+                    ha="center",
+                    va="top",
+                    fontweight="bold",
+                ),
+                ax.text(
+                    0,
+                    0,
+                    "",
+                    color=rise_colour[key],
+                    fontsize=FONT["note"],
+                    ha="left",
+                    va="center",
+                    fontweight="bold",
+                ),
             )
-            self.notes[key] = ax.text(0.03, 0.97, "", transform=ax.transAxes, va="top",
-                                      fontsize=FONT["note"], color=PALETTE["tangent"],
-                                      bbox=dict(facecolor="white", edgecolor="none",
-                                                alpha=0.85, pad=1.5))
+            self.notes[key] = ax.text(
+                0.03,
+                0.97,
+                "",
+                transform=ax.transAxes,
+                va="top",
+                fontsize=FONT["note"],
+                color=PALETTE["tangent"],
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5),
+            )
         fewer_ticks(self.fig, 6)
         for ax in self.fig.axes:
             # tick labels of at most ~5 characters (1e3 and up get an offset like "1e6"),
@@ -153,8 +198,15 @@ class ChainRuleView:
         # (plots.steady_limits), so most moves redraw only these and reuse the rest.
         moving = []
         for key in self.axes:
-            moving += [self.curves[key], self.tangents[key], self.runs[key], self.rises[key],
-                       self.points[key], *self.labels[key], self.notes[key]]
+            moving += [
+                self.curves[key],
+                self.tangents[key],
+                self.runs[key],
+                self.rises[key],
+                self.points[key],
+                *self.labels[key],
+                self.notes[key],
+            ]
         self.fig.canvas.set_animated(moving)
         self.slopes: Slopes | None = None
         # One layout for every f and g: made with titles as tall as any the menu gives
@@ -167,13 +219,17 @@ class ChainRuleView:
         freeze_layout(self.fig)
         self.update(f=f, g=g, x=x)
 
-    def update(self, f: str | Function | None = None, g: str | Function | None = None,
-               x: float | None = None) -> None:
+    def update(
+        self,
+        f: str | Function | None = None,
+        g: str | Function | None = None,
+        x: float | None = None,
+    ) -> None:
         """Redraw for new f, g and/or x (the ones not given keep their values)."""
         f = get(f) if f is not None else self.f
         g = get(g) if g is not None else self.g
         x = self.slopes.x if x is None else x
-        s = compose(f, g, x)        # checks everything before anything is changed
+        s = compose(f, g, x)  # checks everything before anything is changed
         w = self.half_width
         dx = w / 3
         du, dyy = s.dg * dx, s.dy * dx
@@ -199,13 +255,17 @@ class ChainRuleView:
         rise_name = {"g": "Δu", "f": "Δy", "y": "Δy"}
 
         gx, fu = f"g(x) = {g.tex()}", f"f(u) = {f.tex('u')}"
-        titles = {"g": f"inner: ${gx}$", "f": f"outer: ${fu}$",
-                  "y": f"composition: $y = {composed_tex(f, g)}$"}
+        titles = {
+            "g": f"inner: ${gx}$",
+            "f": f"outer: ${fu}$",
+            "y": f"composition: $y = {composed_tex(f, g)}$",
+        }
         # Plain text (no $…$): these change with every move of x, and mathtext is slow.
-        notes = {"g": f"slope g'(x) = {fmt(s.dg, 4)}",
-                 "f": f"slope f'(u) = {fmt(s.df, 4)}",
-                 "y": f"slope f'(g(x))·g'(x)\n= {fmt(s.df, 4)} × {fmt(s.dg, 4)} "
-                      f"= {fmt(s.dy, 4)}"}
+        notes = {
+            "g": f"slope g'(x) = {fmt(s.dg, 4)}",
+            "f": f"slope f'(u) = {fmt(s.df, 4)}",
+            "y": f"slope f'(g(x))·g'(x)\n= {fmt(s.df, 4)} × {fmt(s.dg, 4)} = {fmt(s.dy, 4)}",
+        }
 
         for key, ax in self.axes.items():
             px, py = point[key]
@@ -216,37 +276,40 @@ class ChainRuleView:
             self.runs[key].set_data([px, px + run[key]], [py, py])
             self.rises[key].set_data([px + run[key]] * 2, [py, py + rise[key]])
             reach = 1.6 * max(abs(slope[key]) * (tt[-1] - px), 0.5)
-            lo, hi = steady_limits(*_limits(curve[key], [py, py + rise[key]], py, reach),
-                             ax.get_ylim() if ax.get_xlim() == (tt[0], tt[-1]) else None)
+            lo, hi = steady_limits(
+                *_limits(curve[key], [py, py + rise[key]], py, reach),
+                ax.get_ylim() if ax.get_xlim() == (tt[0], tt[-1]) else None,
+            )
             if ax.get_xlim() != (tt[0], tt[-1]) or ax.get_ylim() != (lo, hi):
                 ax.set_xlim(tt[0], tt[-1])
                 ax.set_ylim(lo, hi)
-                self.fig.canvas.invalidate()       # new ticks: a full draw
+                self.fig.canvas.invalidate()  # new ticks: a full draw
             run_label, rise_label = self.labels[key]
             gap = 0.02 * (hi - lo)
             run_label.set_position((px + run[key] / 2, py - gap))
             run_label.set_text(run_name[key] if run[key] != 0 else "")
-            rise_label.set_position((px + run[key] + 0.03 * (tt[-1] - tt[0]),
-                                     py + rise[key] / 2))
+            rise_label.set_position((px + run[key] + 0.03 * (tt[-1] - tt[0]), py + rise[key] / 2))
             rise_label.set_text(rise_name[key] if rise[key] != 0 else "")
             self.notes[key].set_text(notes[key])
-            if ax.get_title() != titles[key]:      # mathtext: re-set only when f or g change
+            if ax.get_title() != titles[key]:  # mathtext: re-set only when f or g change
                 ax.set_title(titles[key], fontsize=FONT["title"])
-                self.fig.canvas.invalidate()       # titles are in the cached background
+                self.fig.canvas.invalidate()  # titles are in the cached background
 
     def slopes_text(self) -> str:
         """The three slopes at the current f, g and x (the widget's caption)."""
         return slopes_text(self.f, self.g, self.slopes.x)
 
 
-def chain_rule_figure(f: str | Function = "square", g: str | Function = "sin",
-                      x: float = 0.5) -> Figure:
+def chain_rule_figure(
+    f: str | Function = "square", g: str | Function = "sin", x: float = 0.5
+) -> Figure:
     """The three linked panels of ``ChainRuleView`` for these values, as a static figure."""
     return ChainRuleView(f, g, x).fig
 
 
-def difference_error_figure(f: str | Function = "sin", x: float = 1.0,
-                            dtypes=(np.float64, np.float32)) -> Figure:
+def difference_error_figure(
+    f: str | Function = "sin", x: float = 1.0, dtypes=(np.float64, np.float32)
+) -> Figure:
     """Log-log plot of the finite-difference error against h: forward and central
     differences (colour) in each dtype (solid float64, dashed float32), each best h marked,
     with the slopes h and h² of the truncation error as guides."""
@@ -254,50 +317,107 @@ def difference_error_figure(f: str | Function = "sin", x: float = 1.0,
     fig = new_figure(1, 1, width=10.0, height=4.6)
     ax = fig.axes[0]
     styles = {np.dtype(np.float64): "-", np.dtype(np.float32): "--"}
-    floor = 1e-17        # an error of exactly 0 cannot be drawn on a log scale
+    floor = 1e-17  # an error of exactly 0 cannot be drawn on a log scale
     for dtype in dtypes:
         dtype = np.dtype(dtype)
         errs = difference_errors(fn, x, dtype=dtype)
         for method in ("forward", "central"):
             h, e = best_step(errs, method)
-            ax.loglog(errs["h"], np.maximum(errs[method], floor), styles[dtype],
-                      color=PALETTE[method], lw=1.8 if dtype == np.float64 else 1.4,
-                      label=f"{method}, {dtype.name}: best h ≈ {h:.0e}, error {e:.0e}")
-            ax.plot([h], [max(e, floor)], "o", color=PALETTE[method], ms=6,
-                    mfc="white" if dtype == np.float32 else PALETTE[method], zorder=5)
+            ax.loglog(
+                errs["h"],
+                np.maximum(errs[method], floor),
+                styles[dtype],
+                color=PALETTE[method],
+                lw=1.8 if dtype == np.float64 else 1.4,
+                label=f"{method}, {dtype.name}: best h ≈ {h:.0e}, error {e:.0e}",
+            )
+            ax.plot(
+                [h],
+                [max(e, floor)],
+                "o",
+                color=PALETTE[method],
+                ms=6,
+                mfc="white" if dtype == np.float32 else PALETTE[method],
+                zorder=5,
+            )
     e64 = difference_errors(fn, x, hs=[1e-5, 1e-4])
-    ax.annotate("forward: error ∝ h", xy=(1e-5, max(e64["forward"][0], floor)),
-                xytext=(1e-11, 3e-4), color=PALETTE["forward"], fontsize=FONT["note"],
-                arrowprops=dict(arrowstyle="->", color=PALETTE["forward"], lw=1))
-    ax.annotate("central: error ∝ h²", xy=(1e-4, max(e64["central"][1], floor)),
-                xytext=(3e-4, 1e-12), color=PALETTE["central"], fontsize=FONT["note"],
-                arrowprops=dict(arrowstyle="->", color=PALETTE["central"], lw=1))
-    ax.text(2e-16, 1e-13, "round-off ∝ ε/h:\nthe error rises\nas h shrinks",
-            color="#555555", fontsize=FONT["note"], va="top")
+    ax.annotate(
+        "forward: error ∝ h",
+        xy=(1e-5, max(e64["forward"][0], floor)),
+        xytext=(1e-11, 3e-4),
+        color=PALETTE["forward"],
+        fontsize=FONT["note"],
+        arrowprops=dict(arrowstyle="->", color=PALETTE["forward"], lw=1),
+    )
+    ax.annotate(
+        "central: error ∝ h²",
+        xy=(1e-4, max(e64["central"][1], floor)),
+        xytext=(3e-4, 1e-12),
+        color=PALETTE["central"],
+        fontsize=FONT["note"],
+        arrowprops=dict(arrowstyle="->", color=PALETTE["central"], lw=1),
+    )
+    ax.text(
+        2e-16,
+        1e-13,
+        "round-off ∝ ε/h:\nthe error rises\nas h shrinks",
+        color="#555555",
+        fontsize=FONT["note"],
+        va="top",
+    )
     ax.set_xlim(1e-16, 1)
     ax.set_ylim(1e-17, 10)
-    style_axis(ax, f"error of the finite differences of ${fn.tex()}$ at x = {fmt(x)}",
-               "step h", "|estimate − f'(x)|")
-    ax.legend(fontsize=FONT["note"], loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              frameon=False, title="solid float64, dashed float32;\ndots: the best h",
-              title_fontsize=FONT["note"], alignment="left")
+    style_axis(
+        ax,
+        f"error of the finite differences of ${fn.tex()}$ at x = {fmt(x)}",
+        "step h",
+        "|estimate − f'(x)|",
+    )
+    ax.legend(
+        fontsize=FONT["note"],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        title="solid float64, dashed float32;\ndots: the best h",
+        title_fontsize=FONT["note"],
+        alignment="left",
+    )
     return fig
 
 
 def _node(ax, xy, text, colour="black"):
-    ax.text(*xy, text, ha="center", va="center", fontsize=FONT["label"], color=colour,
-            bbox=dict(boxstyle="round,pad=0.45", facecolor="white", edgecolor=colour, lw=1.4),
-            zorder=3)
+    ax.text(
+        *xy,
+        text,
+        ha="center",
+        va="center",
+        fontsize=FONT["label"],
+        color=colour,
+        bbox=dict(boxstyle="round,pad=0.45", facecolor="white", edgecolor=colour, lw=1.4),
+        zorder=3,
+    )
 
 
 def _arrow(ax, a, b, colour="#444444", shrink=34):
-    ax.annotate("", xy=b, xytext=a, zorder=2,
-                arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.6, shrinkA=shrink,
-                                shrinkB=shrink, mutation_scale=14))
+    ax.annotate(
+        "",
+        xy=b,
+        xytext=a,
+        zorder=2,
+        arrowprops=dict(
+            arrowstyle="-|>",
+            color=colour,
+            lw=1.6,
+            shrinkA=shrink,
+            shrinkB=shrink,
+            mutation_scale=14,
+        ),
+    )
 
 
-def chain_figure(names: Sequence[str | Function] = ("square", "sin", "exp"),
-                 x: float = 0.8) -> Figure:
+def chain_figure(
+    names: Sequence[str | Function] = ("square", "sin", "exp"), x: float = 0.8
+) -> Figure:
     """The chain x → u₁ → … → y as a row of nodes: values above the arrows' functions, each
     arrow's local derivative, and under each node dy/d(node), multiplied back from y."""
     c = chain(names, x)
@@ -311,28 +431,48 @@ def chain_figure(names: Sequence[str | Function] = ("square", "sin", "exp"),
     for k, (label, value) in enumerate(zip(names_v, values, strict=True)):
         _node(ax, (k * step, 0), f"{label} = {fmt(value, 4)}")
         d = "y" if k == n else names_v[k]
-        ax.text(k * step, -0.95, f"dy/d{d} = {fmt(c.grads[k], 4)}", ha="center",
-                va="center", fontsize=FONT["note"], color=PALETTE["dy"], fontweight="bold")
+        ax.text(
+            k * step,
+            -0.95,
+            f"dy/d{d} = {fmt(c.grads[k], 4)}",
+            ha="center",
+            va="center",
+            fontsize=FONT["note"],
+            color=PALETTE["dy"],
+            fontweight="bold",
+        )
     for k, link in enumerate(c.links):
         a, b = (k * step, 0), ((k + 1) * step, 0)
         _arrow(ax, a, b)
         mid = (k + 0.5) * step
         fn = get(link.name)
-        ax.text(mid, 0.42, f"${fn.tex('u')}$", ha="center", va="bottom",
-                fontsize=FONT["label"])
-        ax.text(mid, -0.38, f"local ×{fmt(link.local, 4)}", ha="center", va="top",
-                fontsize=FONT["note"], color=PALETTE["tangent"])
+        ax.text(mid, 0.42, f"${fn.tex('u')}$", ha="center", va="bottom", fontsize=FONT["label"])
+        ax.text(
+            mid,
+            -0.38,
+            f"local ×{fmt(link.local, 4)}",
+            ha="center",
+            va="top",
+            fontsize=FONT["note"],
+            color=PALETTE["tangent"],
+        )
     product = " × ".join(fmt(link.local, 4) for link in reversed(c.links))
-    ax.text(n * step / 2, -1.75, f"dy/dx = {product} = {fmt(c.dy, 4)}   "
-            "(multiply the local derivatives, from y back to x)", ha="center", va="center",
-            fontsize=FONT["label"])
+    ax.text(
+        n * step / 2,
+        -1.75,
+        f"dy/dx = {product} = {fmt(c.dy, 4)}   (multiply the local derivatives, from y back to x)",
+        ha="center",
+        va="center",
+        fontsize=FONT["label"],
+    )
     ax.set_xlim(-1.3, n * step + 1.3)
     ax.set_ylim(-2.1, 1.0)
     return fig
 
 
-def two_path_figure(u: str | Function = "sin", v: str | Function = "square",
-                    x: float = 0.7) -> Figure:
+def two_path_figure(
+    u: str | Function = "sin", v: str | Function = "square", x: float = 0.7
+) -> Figure:
     """The graph x → u, x → v, (u, v) → z = u·v with every local derivative, each path's
     product and their sum dz/dx."""
     fu, fv = get(u), get(v)
@@ -346,21 +486,41 @@ def two_path_figure(u: str | Function = "sin", v: str | Function = "square",
     _node(ax, P["u"], f"u = ${fu.tex()}$ = {fmt(t.u, 4)}", c1)
     _node(ax, P["v"], f"v = ${fv.tex()}$ = {fmt(t.v, 4)}", c2)
     _node(ax, P["z"], f"z = u·v = {fmt(t.z, 4)}")
-    edges = [("x", "u", c1, f"du/dx = ${fu.dtex()}$ = {fmt(t.du, 4)}"),
-             ("x", "v", c2, f"dv/dx = ${fv.dtex()}$ = {fmt(t.dv, 4)}"),
-             ("u", "z", c1, f"∂z/∂u = v = {fmt(t.v, 4)}"),
-             ("v", "z", c2, f"∂z/∂v = u = {fmt(t.u, 4)}")]
+    edges = [
+        ("x", "u", c1, f"du/dx = ${fu.dtex()}$ = {fmt(t.du, 4)}"),
+        ("x", "v", c2, f"dv/dx = ${fv.dtex()}$ = {fmt(t.dv, 4)}"),
+        ("u", "z", c1, f"∂z/∂u = v = {fmt(t.v, 4)}"),
+        ("v", "z", c2, f"∂z/∂v = u = {fmt(t.u, 4)}"),
+    ]
     for a, b, colour, label in edges:
         _arrow(ax, P[a], P[b], colour, shrink=40)
         (xa, ya), (xb, yb) = P[a], P[b]
         above = ya + yb > 0
-        ax.text((xa + xb) / 2, (ya + yb) / 2 + (0.42 if above else -0.42), label,
-                ha="center", va="center", color=colour, fontsize=FONT["note"])
-    ax.text(4, -2.45, f"path via u: {fmt(t.v, 4)} × {fmt(t.du, 4)} = {fmt(t.path_u, 4)}      "
-            f"path via v: {fmt(t.u, 4)} × {fmt(t.dv, 4)} = {fmt(t.path_v, 4)}",
-            ha="center", fontsize=FONT["note"])
-    ax.text(4, -2.95, f"dz/dx = sum over paths = {fmt(t.path_u, 4)} + {fmt(t.path_v, 4)} "
-            f"= {fmt(t.dz, 4)}", ha="center", fontsize=FONT["label"], fontweight="bold")
+        ax.text(
+            (xa + xb) / 2,
+            (ya + yb) / 2 + (0.42 if above else -0.42),
+            label,
+            ha="center",
+            va="center",
+            color=colour,
+            fontsize=FONT["note"],
+        )
+    ax.text(
+        4,
+        -2.45,
+        f"path via u: {fmt(t.v, 4)} × {fmt(t.du, 4)} = {fmt(t.path_u, 4)}      "
+        f"path via v: {fmt(t.u, 4)} × {fmt(t.dv, 4)} = {fmt(t.path_v, 4)}",
+        ha="center",
+        fontsize=FONT["note"],
+    )
+    ax.text(
+        4,
+        -2.95,
+        f"dz/dx = sum over paths = {fmt(t.path_u, 4)} + {fmt(t.path_v, 4)} = {fmt(t.dz, 4)}",
+        ha="center",
+        fontsize=FONT["label"],
+        fontweight="bold",
+    )
     ax.set_xlim(-1.4, 9.4)
     ax.set_ylim(-3.3, 2.0)
     return fig

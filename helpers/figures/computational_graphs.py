@@ -31,21 +31,39 @@ DX, DY, W, H, OP_GAP = 3.8, 1.45, 1.9, 1.05, 0.55
 TB_DX, TB_DY = 2.35, 2.7
 
 
-R = 0.28                        # op circle radius, where arrows start and end
+R = 0.28  # op circle radius, where arrows start and end
 
 
 COLOURS = {
-    "face": "#ffffff", "edge": "#4d4d4d", "text": "#222222", "muted": "#9a9a9a",
-    "pending_face": "#f5f5f5", "pending_edge": "#c4c4c4",
-    "done_face": "#e6f4ee", "done_edge": PALETTE["f"],
-    "current_face": "#fdebd3", "current_edge": PALETTE["tangent"],
-    "source_edge": PALETTE["g"], "grad": "#8a2c00",
+    "face": "#ffffff",
+    "edge": "#4d4d4d",
+    "text": "#222222",
+    "muted": "#9a9a9a",
+    "pending_face": "#f5f5f5",
+    "pending_edge": "#c4c4c4",
+    "done_face": "#e6f4ee",
+    "done_edge": PALETTE["f"],
+    "current_face": "#fdebd3",
+    "current_edge": PALETTE["tangent"],
+    "source_edge": PALETTE["g"],
+    "grad": "#8a2c00",
 }
 
 
-OP_SYMBOL = {"+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−x", "ReLU": "ReLU",
-             "tanh": "tanh", "sigmoid": "σ", "exp": "exp", "log": "log", "sum": "Σ",
-             "dot": "w·x+b"}
+OP_SYMBOL = {
+    "+": "+",
+    "-": "−",
+    "*": "×",
+    "/": "÷",
+    "neg": "−x",
+    "ReLU": "ReLU",
+    "tanh": "tanh",
+    "sigmoid": "σ",
+    "exp": "exp",
+    "log": "log",
+    "sum": "Σ",
+    "dot": "w·x+b",
+}
 
 
 def op_symbol(op: str) -> str:
@@ -57,14 +75,15 @@ def op_symbol(op: str) -> str:
 @dataclass
 class Layout:
     """Where each node goes: box centres, op-circle centres, display names, bounds."""
-    order: list            # topological order (parents first)
-    pos: dict              # node -> (x, y) centre of its box
-    op_pos: dict           # node -> (x, y) centre of its op circle (non-leaves only)
-    names: dict            # node -> the name used in drawings and formulas
-    children: dict         # node -> list of (child, index in child._prev)
-    ncols: int             # number of layers
-    nrows: int             # most nodes in one layer
-    direction: str         # "LR" (inputs left) or "TB" (inputs on top)
+
+    order: list  # topological order (parents first)
+    pos: dict  # node -> (x, y) centre of its box
+    op_pos: dict  # node -> (x, y) centre of its op circle (non-leaves only)
+    names: dict  # node -> the name used in drawings and formulas
+    children: dict  # node -> list of (child, index in child._prev)
+    ncols: int  # number of layers
+    nrows: int  # most nodes in one layer
+    direction: str  # "LR" (inputs left) or "TB" (inputs on top)
 
 
 def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
@@ -89,7 +108,7 @@ def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
     col = {}
     for v in order:
         col[v] = 1 + max((col[p] for p in v._prev), default=-1)
-    for v in order:                                     # leaves: just before first use
+    for v in order:  # leaves: just before first use
         if not v._prev and children[v]:
             col[v] = min(col[c] for c, _ in children[v]) - 1
     shift = min(col.values())
@@ -107,7 +126,7 @@ def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
         """Rows as near the wanted heights as possible, at least 1 apart, in that order."""
         column.sort(key=lambda v: -wanted[v])
         ys = [wanted[v] for v in column]
-        for i in range(1, len(ys)):                     # push down what is too close
+        for i in range(1, len(ys)):  # push down what is too close
             ys[i] = min(ys[i], ys[i - 1] - 1.0)
         mean_shift = sum(wanted[v] for v in column) / len(column) - sum(ys) / len(ys)
         for v, yy in zip(column, ys):
@@ -132,8 +151,7 @@ def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
     else:
         pos = {v: ((top - y[v]) * TB_DX, -col[v] * TB_DY) for v in order}
         op_pos = {v: (pos[v][0], pos[v][1] + H / 2 + OP_GAP) for v in order if v._prev}
-    return Layout(order, pos, op_pos, _names(order), children, ncols, max(nrows, span),
-                  direction)
+    return Layout(order, pos, op_pos, _names(order), children, ncols, max(nrows, span), direction)
 
 
 def _anchors(lay: Layout, parent, node):
@@ -152,9 +170,9 @@ class _Drawing:
         grad line at all (name and data only)."""
         self.ax, self.lay = ax, lay
         self.box, self.grad_text, self.edges, self.edge_labels = {}, {}, {}, {}
-        self.node_texts = []                              # name and data lines of each box
+        self.node_texts = []  # name and data lines of each box
         ax.set_axis_off()
-        for v in lay.order:                               # edges first, boxes on top
+        for v in lay.order:  # edges first, boxes on top
             if not v._prev:
                 continue
             ox, oy = lay.op_pos[v]
@@ -164,47 +182,116 @@ class _Drawing:
                 repeat = n_same.get(p, 0)
                 n_same[p] = repeat + 1
                 rad = 0.0 if repeat == 0 else 0.25 * (1 if repeat % 2 else -1)
-                arrow = FancyArrowPatch(start, end,
-                                        connectionstyle=f"arc3,rad={rad}",
-                                        arrowstyle="-|>", mutation_scale=9, lw=1.0,
-                                        color=COLOURS["edge"], shrinkA=0, shrinkB=0, zorder=1)
+                arrow = FancyArrowPatch(
+                    start,
+                    end,
+                    connectionstyle=f"arc3,rad={rad}",
+                    arrowstyle="-|>",
+                    mutation_scale=9,
+                    lw=1.0,
+                    color=COLOURS["edge"],
+                    shrinkA=0,
+                    shrinkB=0,
+                    zorder=1,
+                )
                 ax.add_patch(arrow)
                 self.edges[(p, v, i)] = arrow
-                t = 0.5                           # a label in the middle of the edge
+                t = 0.5  # a label in the middle of the edge
                 mx, my = start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
-                lab = ax.text(mx, my, "", fontsize=font - 1, ha="center", va="center",
-                              color="white", zorder=6, fontweight="bold",
-                              bbox=dict(boxstyle="round,pad=0.2", fc=COLOURS["source_edge"],
-                                        ec="none"), visible=False)
+                lab = ax.text(
+                    mx,
+                    my,
+                    "",
+                    fontsize=font - 1,
+                    ha="center",
+                    va="center",
+                    color="white",
+                    zorder=6,
+                    fontweight="bold",
+                    bbox=dict(boxstyle="round,pad=0.2", fc=COLOURS["source_edge"], ec="none"),
+                    visible=False,
+                )
                 self.edge_labels[(p, v, i)] = lab
-            ax.add_patch(FancyArrowPatch(op_out, box_in,
-                                         arrowstyle="-|>", mutation_scale=9, lw=1.0,
-                                         color=COLOURS["edge"], shrinkA=0, shrinkB=0,
-                                         zorder=1))
+            ax.add_patch(
+                FancyArrowPatch(
+                    op_out,
+                    box_in,
+                    arrowstyle="-|>",
+                    mutation_scale=9,
+                    lw=1.0,
+                    color=COLOURS["edge"],
+                    shrinkA=0,
+                    shrinkB=0,
+                    zorder=1,
+                )
+            )
             sym = op_symbol(v._op)
-            ax.text(ox, oy, sym, ha="center", va="center", zorder=4,
-                    fontsize=font if len(sym) <= 2 else font - 2,
-                    bbox=dict(boxstyle="circle,pad=0.25" if len(sym) <= 2 else
-                              "round,pad=0.25", fc="white", ec=COLOURS["edge"], lw=1.0))
+            ax.text(
+                ox,
+                oy,
+                sym,
+                ha="center",
+                va="center",
+                zorder=4,
+                fontsize=font if len(sym) <= 2 else font - 2,
+                bbox=dict(
+                    boxstyle="circle,pad=0.25" if len(sym) <= 2 else "round,pad=0.25",
+                    fc="white",
+                    ec=COLOURS["edge"],
+                    lw=1.0,
+                ),
+            )
         for v in lay.order:
             x, y = lay.pos[v]
-            box = FancyBboxPatch((x - W / 2, y - H / 2), W, H,
-                                 boxstyle="round,pad=0,rounding_size=0.12",
-                                 fc=COLOURS["face"], ec=COLOURS["edge"], lw=1.2, zorder=3)
+            box = FancyBboxPatch(
+                (x - W / 2, y - H / 2),
+                W,
+                H,
+                boxstyle="round,pad=0,rounding_size=0.12",
+                fc=COLOURS["face"],
+                ec=COLOURS["edge"],
+                lw=1.2,
+                zorder=3,
+            )
             ax.add_patch(box)
             self.box[v] = box
             name = lay.names[v]
-            dy = 0.3 if show_grad is not None else 0.16      # two lines or three
+            dy = 0.3 if show_grad is not None else 0.16  # two lines or three
             self.node_texts += [
-                ax.text(x, y + dy, name, ha="center", va="center", fontsize=font,
-                        fontweight="bold" if v.label else "normal", zorder=5,
-                        color=COLOURS["text"] if v.label else COLOURS["muted"]),
-                ax.text(x, y + dy - 0.3, f"data {fmt(v.data)}", ha="center", va="center",
-                        fontsize=font - 0.5, color=COLOURS["text"], zorder=5,
-                        family="monospace")]
-            gt = ax.text(x, y - 0.3, f"grad {fmt(v.grad)}" if show_grad else "",
-                         ha="center", va="center", fontsize=font - 0.5, zorder=5,
-                         color=COLOURS["grad"], family="monospace")
+                ax.text(
+                    x,
+                    y + dy,
+                    name,
+                    ha="center",
+                    va="center",
+                    fontsize=font,
+                    fontweight="bold" if v.label else "normal",
+                    zorder=5,
+                    color=COLOURS["text"] if v.label else COLOURS["muted"],
+                ),
+                ax.text(
+                    x,
+                    y + dy - 0.3,
+                    f"data {fmt(v.data)}",
+                    ha="center",
+                    va="center",
+                    fontsize=font - 0.5,
+                    color=COLOURS["text"],
+                    zorder=5,
+                    family="monospace",
+                ),
+            ]
+            gt = ax.text(
+                x,
+                y - 0.3,
+                f"grad {fmt(v.grad)}" if show_grad else "",
+                ha="center",
+                va="center",
+                fontsize=font - 0.5,
+                zorder=5,
+                color=COLOURS["grad"],
+                family="monospace",
+            )
             self.grad_text[v] = gt
         x0, x1, y0, y1 = _extent(lay)
         ax.set_xlim(x0, x1)
@@ -217,8 +304,12 @@ def _extent(lay: Layout):
     ys = [p[1] for p in lay.pos.values()]
     oxs = [p[0] - R for p in lay.op_pos.values()]
     oys = [p[1] + R for p in lay.op_pos.values()]
-    return (min(xs + [x + W / 2 for x in oxs]) - W / 2 - 0.3, max(xs) + W / 2 + 0.3,
-            min(ys) - H / 2 - 0.25, max(ys + [y - H / 2 for y in oys]) + H / 2 + 0.25)
+    return (
+        min(xs + [x + W / 2 for x in oxs]) - W / 2 - 0.3,
+        max(xs) + W / 2 + 0.3,
+        min(ys) - H / 2 - 0.25,
+        max(ys + [y - H / 2 for y in oys]) + H / 2 + 0.25,
+    )
 
 
 def _geometry(lay: Layout, natural=0.58, max_width=14.0, min_width=6.5):
@@ -231,8 +322,9 @@ def _geometry(lay: Layout, natural=0.58, max_width=14.0, min_width=6.5):
     return fig_w, graph_h, scale
 
 
-def draw_graph(root: Value, *, show_grad: bool = True, title: str | None = None,
-               direction: str = "auto") -> Figure:
+def draw_graph(
+    root: Value, *, show_grad: bool = True, title: str | None = None, direction: str = "auto"
+) -> Figure:
     """Draw the graph ending at ``root``: one box per node (name, data, grad), op circles.
 
     Names are the nodes' labels; unlabelled nodes are called n1, n2, ... in grey. Grads are
@@ -244,11 +336,17 @@ def draw_graph(root: Value, *, show_grad: bool = True, title: str | None = None,
     top = 0.4 if title else 0.05
     fig = Figure(figsize=(fig_w, graph_h + top + 0.05), dpi=100)
     fig.add_axes((0.0, 0.05 / (graph_h + top + 0.05), 1.0, graph_h / (graph_h + top + 0.05)))
-    _Drawing(fig.axes[0], lay, show_grad=True if show_grad else None,
-             font=max(7.5, 9.5 * scale))
+    _Drawing(fig.axes[0], lay, show_grad=True if show_grad else None, font=max(7.5, 9.5 * scale))
     if title:
-        fig.text(0.5, 1 - 0.08 / (graph_h + top + 0.05), title, ha="center", va="top",
-                 fontsize=11, fontweight="bold")
+        fig.text(
+            0.5,
+            1 - 0.08 / (graph_h + top + 0.05),
+            title,
+            ha="center",
+            va="top",
+            fontsize=11,
+            fontweight="bold",
+        )
     return fig
 
 
@@ -260,42 +358,72 @@ class BackwardView:
     local derivatives on their edges, and the chain-rule sum is written out under the graph.
     """
 
-    def __init__(self, root: Value, step: int = 0, *, title: str = "Backward pass",
-                 direction: str = "auto"):
+    def __init__(
+        self, root: Value, step: int = 0, *, title: str = "Backward pass", direction: str = "auto"
+    ):
         self.root, self.title = root, title
         self.lay = layout(root, direction=direction)
         self.steps = backward_steps(root, self.lay.names)
         fig_w, graph_h, scale = _geometry(self.lay, min_width=8.0)
-        top, bottom = 0.45, 1.3                          # heading; formula and legend
+        top, bottom = 0.45, 1.3  # heading; formula and legend
         height = top + graph_h + bottom
         self.fig = Figure(figsize=(fig_w, height), dpi=100)
         ax = self.fig.add_axes((0.0, bottom / height, 1.0, graph_h / height))
         self.drawing = _Drawing(ax, self.lay, show_grad=False, font=max(7.5, 9.5 * scale))
-        self.heading = self.fig.text(0.5, 1 - 0.1 / height, "", ha="center", va="top",
-                                     fontsize=11.5, fontweight="bold")
-        self.formula = self.fig.text(0.2 / fig_w, 0.78 / height, "", ha="left", va="center",
-                                     fontsize=10.5, family="monospace",
-                                     bbox=dict(boxstyle="round,pad=0.5", fc="#fbfbfb",
-                                               ec="#d0d0d0"))
+        self.heading = self.fig.text(
+            0.5, 1 - 0.1 / height, "", ha="center", va="top", fontsize=11.5, fontweight="bold"
+        )
+        self.formula = self.fig.text(
+            0.2 / fig_w,
+            0.78 / height,
+            "",
+            ha="left",
+            va="center",
+            fontsize=10.5,
+            family="monospace",
+            bbox=dict(boxstyle="round,pad=0.5", fc="#fbfbfb", ec="#d0d0d0"),
+        )
         x = 0.2 / fig_w
-        for text, face, edge in (("this step", "current_face", "current_edge"),
-                                 ("its uses: gradients used now", "done_face", "source_edge"),
-                                 ("gradient known", "done_face", "done_edge"),
-                                 ("not yet", "pending_face", "pending_edge")):
-            self.fig.text(x, 0.2 / height, text, fontsize=8.5, va="center",
-                          color=COLOURS["text"],
-                          bbox=dict(boxstyle="round,pad=0.3", fc=COLOURS[face],
-                                    ec=COLOURS[edge], lw=1.5))
+        for text, face, edge in (
+            ("this step", "current_face", "current_edge"),
+            ("its uses: gradients used now", "done_face", "source_edge"),
+            ("gradient known", "done_face", "done_edge"),
+            ("not yet", "pending_face", "pending_edge"),
+        ):
+            self.fig.text(
+                x,
+                0.2 / height,
+                text,
+                fontsize=8.5,
+                va="center",
+                color=COLOURS["text"],
+                bbox=dict(boxstyle="round,pad=0.3", fc=COLOURS[face], ec=COLOURS[edge], lw=1.5),
+            )
             x += (len(text) * 0.066 + 0.35) / fig_w
-        self.fig.text(x, 0.2 / height, "blue tags: local derivatives", fontsize=8.5,
-                      va="center", color=COLOURS["source_edge"])
+        self.fig.text(
+            x,
+            0.2 / height,
+            "blue tags: local derivatives",
+            fontsize=8.5,
+            va="center",
+            color=COLOURS["source_edge"],
+        )
         # The op circles, their arrows and the legend never change: FastCanvas draws them
         # once. Everything a step restyles is listed here, in drawing order (edges under
         # boxes, boxes under their text); the texts ride on the boxes, so they are redrawn too.
         d = self.drawing
-        FastCanvas(self.fig, animated=[*d.edges.values(), *d.box.values(), *d.node_texts,
-                                       *d.grad_text.values(), *d.edge_labels.values(),
-                                       self.heading, self.formula])
+        FastCanvas(
+            self.fig,
+            animated=[
+                *d.edges.values(),
+                *d.box.values(),
+                *d.node_texts,
+                *d.grad_text.values(),
+                *d.edge_labels.values(),
+                self.heading,
+                self.formula,
+            ],
+        )
         self.step = None
         self.update(step=step)
 
@@ -305,13 +433,15 @@ class BackwardView:
 
     def update(self, step: int = 0):
         if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < self.n_steps:
-            raise ValueError(f"BackwardView.update: step must be an integer from 0 to "
-                             f"{self.n_steps - 1}, got {step!r}")
+            raise ValueError(
+                f"BackwardView.update: step must be an integer from 0 to "
+                f"{self.n_steps - 1}, got {step!r}"
+            )
         self.step = step
-        self.fig.canvas.state = step      # the picture depends on the step alone: kept
+        self.fig.canvas.state = step  # the picture depends on the step alone: kept
         d, names = self.drawing, self.lay.names
         current = self.steps[step]
-        done = {s.node: s.grad for s in self.steps[:step + 1]}
+        done = {s.node: s.grad for s in self.steps[: step + 1]}
         sources = {c for c, _, _ in current.terms}
         for v, box in d.box.items():
             if v is current.node:
@@ -327,16 +457,19 @@ class BackwardView:
             d.grad_text[v].set_color(COLOURS["grad"] if g is not None else COLOURS["muted"])
         for (p, c, i), arrow in d.edges.items():
             active = p is current.node
-            arrow.set(color=COLOURS["source_edge"] if active else COLOURS["edge"],
-                      lw=2.2 if active else 1.0)
+            arrow.set(
+                color=COLOURS["source_edge"] if active else COLOURS["edge"],
+                lw=2.2 if active else 1.0,
+            )
             label = d.edge_labels[(p, c, i)]
             label.set_visible(active)
             if active:
                 label.set_text(fmt(c._local[i]))
         node_name = names[current.node]
         out_name = names[self.root]
-        self.heading.set_text(f"{self.title} — step {step + 1} of {self.n_steps}: "
-                              f"d{out_name}/d{node_name}")
+        self.heading.set_text(
+            f"{self.title} — step {step + 1} of {self.n_steps}: d{out_name}/d{node_name}"
+        )
         self.formula.set_text(current.formula)
         return self
 
@@ -346,11 +479,25 @@ def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
     costs = [gradient_cost(int(n)) for n in ns]
     fig = new_figure(width=6.0, height=3.6)
     ax = fig.axes[0]
-    ax.loglog(ns, [c["forward_ops"] for c in costs], "o-", color=PALETTE["tangent"],
-              label="forward mode: n passes  (∝ n²)")
-    ax.loglog(ns, [c["reverse_ops"] for c in costs], "s-", color=PALETTE["g"],
-              label="reverse mode: 1 forward + 1 backward  (∝ n)")
-    style_axis(ax, title="Cost of the gradient of a loss with n inputs",
-               xlabel="number of inputs n (parameters)", ylabel="operations")
+    ax.loglog(
+        ns,
+        [c["forward_ops"] for c in costs],
+        "o-",
+        color=PALETTE["tangent"],
+        label="forward mode: n passes  (∝ n²)",
+    )
+    ax.loglog(
+        ns,
+        [c["reverse_ops"] for c in costs],
+        "s-",
+        color=PALETTE["g"],
+        label="reverse mode: 1 forward + 1 backward  (∝ n)",
+    )
+    style_axis(
+        ax,
+        title="Cost of the gradient of a loss with n inputs",
+        xlabel="number of inputs n (parameters)",
+        ylabel="operations",
+    )
     ax.legend(fontsize=9, frameon=False, loc="upper left")
     return fig

@@ -29,12 +29,11 @@ class ZigzagView:
 
     def __init__(self, depth: int = 3, width: int = 2, figsize=(7, 2.8), dpi: int = 72):
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FastCanvas(self.fig)   # a canvas that renders to PNG quickly
+        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax = self.fig.subplots()
         (self.line,) = self.ax.plot([], [], color="C0", lw=1.2)
         (self.marks,) = self.ax.plot([], [], "|", color="C3", ms=8)
-        self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.08), xlabel="input x",
-                    ylabel="network output")
+        self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.08), xlabel="input x", ylabel="network output")
         self.update(depth=depth, width=width)
         fewer_ticks(self.fig)
         self.fig.canvas.set_animated([self.line, self.marks, self.ax.title])
@@ -52,8 +51,11 @@ class ZigzagView:
         self.line.set_data(t, ys)
         inner = t[1:-1]
         self.marks.set_data(inner, np.full(inner.shape, -0.04))
-        self.ax.set_title(f"depth {depth}, width {width}: {n_params(net)} parameters, "
-                          f"{self.pieces} linear pieces", fontsize=10)
+        self.ax.set_title(
+            f"depth {depth}, width {width}: {n_params(net)} parameters, "
+            f"{self.pieces} linear pieces",
+            fontsize=10,
+        )
         return self.fig
 
 
@@ -64,20 +66,36 @@ def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
     ax1, ax2 = fig.subplots(1, 2, sharex=True)
     groups = {}
     for kind, _depth, width, params, pieces, rand in rows:
-        key = ("shallow: 1 layer, width grows" if kind == "shallow"
-               else f"deep: width {width}, depth grows")
+        key = (
+            "shallow: 1 layer, width grows"
+            if kind == "shallow"
+            else f"deep: width {width}, depth grows"
+        )
         groups.setdefault(key, []).append((params, pieces, rand))
     for i, (key, pts) in enumerate(groups.items()):
         p, k, r = np.array(pts).T
-        style = dict(marker="o", ms=4, lw=1.5, label=key,
-                     color="k" if key.startswith("shallow") else f"C{i}",
-                     ls="--" if key.startswith("shallow") else "-")
+        style = dict(
+            marker="o",
+            ms=4,
+            lw=1.5,
+            label=key,
+            color="k" if key.startswith("shallow") else f"C{i}",
+            ls="--" if key.startswith("shallow") else "-",
+        )
         ax1.plot(p, k, **style)
         ax2.plot(p, r, **style)
-    ax1.set(yscale="log", xlabel="parameters", ylabel="linear pieces on [0, 1]",
-            title="best constructions: width$^{depth}$ vs width")
-    ax2.set(yscale="log", xlabel="parameters", ylabel="linear pieces on [−1, 1]",
-            title="random (He) networks, mean of 5")
+    ax1.set(
+        yscale="log",
+        xlabel="parameters",
+        ylabel="linear pieces on [0, 1]",
+        title="best constructions: width$^{depth}$ vs width",
+    )
+    ax2.set(
+        yscale="log",
+        xlabel="parameters",
+        ylabel="linear pieces on [−1, 1]",
+        title="random (He) networks, mean of 5",
+    )
     for ax in (ax1, ax2):
         ax.grid(True, alpha=0.3)
     ax1.legend(fontsize=8, loc="upper left")
@@ -157,8 +175,9 @@ def first_layer_figure(model, n: int = 16, ncols: int = 8, size: float = 1.0) ->
     return fig
 
 
-def top_inputs_figure(model, X, y, layer: int, units=range(6), k: int = 6,
-                      size: float = 0.75) -> Figure:
+def top_inputs_figure(
+    model, X, y, layer: int, units=range(6), k: int = 6, size: float = 0.75
+) -> Figure:
     """For some units of hidden layer ``layer`` (1 = first), the ``k`` digits that excite
     them most, side by side, with their labels: what each unit responds to."""
     H = layer_outputs(model, X)[layer]
@@ -168,19 +187,17 @@ def top_inputs_figure(model, X, y, layer: int, units=range(6), k: int = 6,
     gap = 1
     for ax, u in zip(axes, units):
         top = np.argsort(-H[:, u], kind="stable")[:k]
-        strip = np.full((8, k * (8 + gap) - gap), np.nan)      # k digits in one image
+        strip = np.full((8, k * (8 + gap) - gap), np.nan)  # k digits in one image
         for c, i in enumerate(top):
-            strip[:, c * (8 + gap):c * (8 + gap) + 8] = X[i].reshape(8, 8)
+            strip[:, c * (8 + gap) : c * (8 + gap) + 8] = X[i].reshape(8, 8)
         ax.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-        ax.set_xticks(np.arange(k) * (8 + gap) + 3.5, [str(int(y[i])) for i in top],
-                      fontsize=8)
+        ax.set_xticks(np.arange(k) * (8 + gap) + 3.5, [str(int(y[i])) for i in top], fontsize=8)
         ax.tick_params(length=0, pad=1)
         ax.set_yticks([])
         ax.set_ylabel(f"unit {u}", fontsize=8)
         for side in ax.spines.values():
             side.set_visible(False)
-    fig.suptitle(f"layer {layer}: the digits each unit responds to most (with labels)",
-                 fontsize=9)
+    fig.suptitle(f"layer {layer}: the digits each unit responds to most (with labels)", fontsize=9)
     return fig
 
 
@@ -210,10 +227,11 @@ def _mosaic(maps, tile: int, gap: int = 2, max_units: int = 8):
         for i, u in enumerate(m[:max_units]):
             s = np.nanmax(np.abs(u)) if np.all(np.isfinite(u)) else np.nan
             step = max(1, u.shape[0] // tile)
-            small = u[::step, ::step][:tile, :tile][::-1]      # row 0 of the image is the top
-            img[i * (tile + gap):i * (tile + gap) + small.shape[0],
-                j * (tile + gap):j * (tile + gap) + small.shape[1]] = (
-                small / s if s and np.isfinite(s) else 0.0)
+            small = u[::step, ::step][:tile, :tile][::-1]  # row 0 of the image is the top
+            img[
+                i * (tile + gap) : i * (tile + gap) + small.shape[0],
+                j * (tile + gap) : j * (tile + gap) + small.shape[1],
+            ] = small / s if s and np.isfinite(s) else 0.0
     return img
 
 
@@ -223,26 +241,44 @@ class PlaygroundView:
     ``update()`` reads the playground's current state and changes the existing artists.
     """
 
-    def __init__(self, playground: Playground | None = None, res: int = 48, tile: int = 24,
-                 figsize=(10, 3.6), dpi: int = 72):
+    def __init__(
+        self,
+        playground: Playground | None = None,
+        res: int = 48,
+        tile: int = 24,
+        figsize=(10, 3.6),
+        dpi: int = 72,
+    ):
         self.pg = playground or Playground()
         self.res, self.tile = res, tile
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FastCanvas(self.fig)   # a canvas that renders to PNG quickly
+        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax, self.ax_units, self.ax_loss = self.fig.subplots(
-            1, 3, width_ratios=[1.15, 0.8, 1.0])
-        self.regions = self.ax.imshow(np.zeros((res, res, 3)), origin="lower",
-                                      aspect="auto", interpolation="bilinear")
+            1, 3, width_ratios=[1.15, 0.8, 1.0]
+        )
+        self.regions = self.ax.imshow(
+            np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
+        )
         self.train_pts = self.ax.scatter([], [], s=12, edgecolors="white", linewidths=0.5)
         self.test_pts = self.ax.scatter([], [], s=12, facecolors="none", linewidths=1.0)
-        self.message = self.ax.text(0.5, 0.5, "", transform=self.ax.transAxes, ha="center",
-                                    va="center", fontsize=9, color="darkred", wrap=True,
-                                    bbox=dict(facecolor="white", alpha=0.9, edgecolor="darkred"))
+        self.message = self.ax.text(
+            0.5,
+            0.5,
+            "",
+            transform=self.ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="darkred",
+            wrap=True,
+            bbox=dict(facecolor="white", alpha=0.9, edgecolor="darkred"),
+        )
         self.ax.set_xticks([])
         self.ax.set_yticks([])
         cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
-        self.units_img = self.ax_units.imshow(np.zeros((2, 2)), cmap=cmap, vmin=-1, vmax=1,
-                                              interpolation="nearest", aspect="equal")
+        self.units_img = self.ax_units.imshow(
+            np.zeros((2, 2)), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", aspect="equal"
+        )
         self.ax_units.set_xticks([])
         self.ax_units.set_yticks([])
         for side in self.ax_units.spines.values():
@@ -258,9 +294,18 @@ class PlaygroundView:
         fewer_ticks(self.fig, 4)
         # the units' axes have no ticks or frame: their limits and title can change with the
         # architecture without a full redraw
-        self.fig.canvas.set_animated([self.regions, self.train_pts, self.test_pts,
-                                      self.message, self.units_img, self.ax_units.title,
-                                      self.train_line, self.test_line])
+        self.fig.canvas.set_animated(
+            [
+                self.regions,
+                self.train_pts,
+                self.test_pts,
+                self.message,
+                self.units_img,
+                self.ax_units.title,
+                self.train_line,
+                self.test_line,
+            ]
+        )
         freeze_layout(self.fig)
 
     def _draw_data(self):
@@ -285,9 +330,9 @@ class PlaygroundView:
         res = self.res
         P = pg.probabilities(self.G)
         if np.all(np.isfinite(P)):
-            colors = P @ CLASS_RGB[:pg.n_classes]
+            colors = P @ CLASS_RGB[: pg.n_classes]
             conf = (P.max(axis=1) - 1 / pg.n_classes) / (1 - 1 / pg.n_classes)
-            rgb = 1 - (1 - colors) * (0.1 + 0.35 * conf[:, None])   # pale: points stay visible
+            rgb = 1 - (1 - colors) * (0.1 + 0.35 * conf[:, None])  # pale: points stay visible
             self.regions.set_data(rgb.reshape(res, res, 3))
         maps = pg.hidden_maps(self.G, res)
         mosaic = _mosaic(maps, self.tile)
@@ -305,23 +350,26 @@ class PlaygroundView:
             self._mosaic_shape = rows, cols = mosaic.shape
             self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
             self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
-        units_title = (f"{c.hidden_layers} hidden layers × {c.units} units" if maps
-                       else "no hidden layer")
+        units_title = (
+            f"{c.hidden_layers} hidden layers × {c.units} units" if maps else "no hidden layer"
+        )
         if self.ax_units.get_title() != units_title:
             self.ax_units.set_title(units_title, fontsize=9)
         static = (pg.data_version, xmax, ymax)
-        if static != self._static:                # the axes change: redraw everything
+        if static != self._static:  # the axes change: redraw everything
             self._static = static
             self.ax.set_title(f"data set: {c.dataset}", fontsize=9)
             self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
             self.fig.canvas.invalidate()
 
         if pg.diverged:
-            self.message.set_text("Training diverged:\nthe loss blew up.\n"
-                                  "Lower the learning rate\nand press reset.")
+            self.message.set_text(
+                "Training diverged:\nthe loss blew up.\nLower the learning rate\nand press reset."
+            )
         elif pg.warning:
-            self.message.set_text("Dead ReLUs: a whole layer\noutputs 0. Lower the\n"
-                                  "learning rate and reset.")
+            self.message.set_text(
+                "Dead ReLUs: a whole layer\noutputs 0. Lower the\nlearning rate and reset."
+            )
         self.message.set_visible(bool(pg.diverged or pg.warning))
         return self.fig
 
@@ -330,5 +378,7 @@ class PlaygroundView:
         that changes at every step is cheaper there than drawn in the figure)."""
         pg = self.pg
         step, train, test = pg.history[-1]
-        return (f"step {step}: loss train {train:.3f}, test {test:.3f}; accuracy train "
-                f"{pg.accuracy('train'):.0%}, test {pg.accuracy('test'):.0%}")
+        return (
+            f"step {step}: loss train {train:.3f}, test {test:.3f}; accuracy train "
+            f"{pg.accuracy('train'):.0%}, test {pg.accuracy('test'):.0%}"
+        )

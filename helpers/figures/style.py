@@ -18,19 +18,19 @@ from matplotlib.figure import Figure
 
 #: Colours by role (Okabe–Ito). Use the role, not the hue, in figure code.
 PALETTE = {
-    "g": "#0072B2",         # the inner function g (blue)
-    "f": "#009E73",         # the outer function f (green)
-    "y": "#333333",         # the composition y = f(g(x)), a result (near black)
-    "tangent": "#D55E00",   # tangent lines and exact slopes (vermillion)
-    "dx": "#555555",        # a small change in the input x (grey)
-    "du": "#E69F00",        # the change it causes in u = g(x) (orange)
-    "dy": "#CC79A7",        # the change it causes in y (reddish purple)
-    "forward": "#E69F00",   # forward differences (orange)
-    "central": "#0072B2",   # central differences (blue)
-    "float32": "#56B4E9",   # anything computed in float32 (sky blue)
-    "muted": "#999999",     # guides, reference lines, secondary marks (grey)
-    "path1": "#0072B2",     # first path through a graph (blue)
-    "path2": "#009E73",     # second path through a graph (green)
+    "g": "#0072B2",  # the inner function g (blue)
+    "f": "#009E73",  # the outer function f (green)
+    "y": "#333333",  # the composition y = f(g(x)), a result (near black)
+    "tangent": "#D55E00",  # tangent lines and exact slopes (vermillion)
+    "dx": "#555555",  # a small change in the input x (grey)
+    "du": "#E69F00",  # the change it causes in u = g(x) (orange)
+    "dy": "#CC79A7",  # the change it causes in y (reddish purple)
+    "forward": "#E69F00",  # forward differences (orange)
+    "central": "#0072B2",  # central differences (blue)
+    "float32": "#56B4E9",  # anything computed in float32 (sky blue)
+    "muted": "#999999",  # guides, reference lines, secondary marks (grey)
+    "path1": "#0072B2",  # first path through a graph (blue)
+    "path2": "#009E73",  # second path through a graph (green)
 }
 
 
@@ -43,8 +43,18 @@ PANEL = (3.8, 3.0)
 
 
 #: Okabe–Ito colours, one per class (the series' palette: colour-blind safe).
-CLASS_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-                "#F0E442", "#000000", "#999999", "#882255"]
+CLASS_COLORS = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#999999",
+    "#882255",
+]
 
 
 #: The same class colours as RGB rows, for mixing by class probabilities (``P @ CLASS_RGB``).
@@ -55,8 +65,9 @@ LOSS_COLOR = "#333333"
 WARN_COLOR = "#B00020"
 
 
-def new_figure(ncols: int = 1, nrows: int = 1, width: float | None = None,
-               height: float | None = None) -> Figure:
+def new_figure(
+    ncols: int = 1, nrows: int = 1, width: float | None = None, height: float | None = None
+) -> Figure:
     """Return a Figure with ``nrows`` × ``ncols`` styled axes (read them from ``fig.axes``).
 
     ``width`` and ``height`` are the whole figure's size in inches; by default each panel
@@ -69,8 +80,7 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float | None = None,
     height = PANEL[1] * nrows if height is None else height
     for name, v in (("width", width), ("height", height)):
         if not isinstance(v, (int, float)) or not 0 < v < 100:
-            raise ValueError(f"new_figure: {name} must be in inches, between 0 and 100, "
-                             f"got {v!r}")
+            raise ValueError(f"new_figure: {name} must be in inches, between 0 and 100, got {v!r}")
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     fig.subplots(nrows, ncols, squeeze=False)
     for ax in fig.axes:
@@ -78,8 +88,14 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float | None = None,
     return fig
 
 
-def style_axis(ax: Axes, title: str | None = None, xlabel: str | None = None,
-               ylabel: str | None = None, *, grid: bool = True) -> Axes:
+def style_axis(
+    ax: Axes,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    *,
+    grid: bool = True,
+) -> Axes:
     """Apply the series' look to ``ax``: light grid, no top/right frame, readable fonts."""
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -28,13 +28,20 @@ class GradientNormView:
     to draw.
     """
 
-    def __init__(self, activation: str = "tanh", scale: float = 1.0, depths=(10, 50, 100),
-                 width: int = 32, figsize=(9.6, 3.3), dpi: int = 72):
+    def __init__(
+        self,
+        activation: str = "tanh",
+        scale: float = 1.0,
+        depths=(10, 50, 100),
+        width: int = 32,
+        figsize=(9.6, 3.3),
+        dpi: int = 72,
+    ):
         self.depths, self.width = tuple(depths), width
         self.X, self.target = _probe(width)
-        self.nets = {}                                  # (activation, depth) -> network
+        self.nets = {}  # (activation, depth) -> network
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FastCanvas(self.fig)   # a canvas that renders to PNG quickly
+        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
         self.sig_lines, self.grad_lines = [], []
         for i, d in enumerate(self.depths):
@@ -42,15 +49,21 @@ class GradientNormView:
             (lg,) = self.ax_grad.plot([], [], color=f"C{i}", lw=1.5)
             self.sig_lines.append(ls)
             self.grad_lines.append(lg)
-        self.ax_sig.set(yscale="log", xlabel="layer", ylabel="std of the layer's output",
-                        xlim=(1, max(self.depths)), ylim=(1e-30, 1e30))
-        self.ax_grad.set(yscale="log", xlabel="layer", ylabel="gradient norm ‖∂L/∂W‖",
-                         ylim=(1e-30, 1e30))
+        self.ax_sig.set(
+            yscale="log",
+            xlabel="layer",
+            ylabel="std of the layer's output",
+            xlim=(1, max(self.depths)),
+            ylim=(1e-30, 1e30),
+        )
+        self.ax_grad.set(
+            yscale="log", xlabel="layer", ylabel="gradient norm ‖∂L/∂W‖", ylim=(1e-30, 1e30)
+        )
         self.ax_sig.set_title("forward: the signal", fontsize=10)
         self.ax_grad.set_title("backward: the gradient", fontsize=10)
         for ax in (self.ax_sig, self.ax_grad):
             ax.grid(True, alpha=0.3)
-            sparse_log_ticks(ax, 7)           # static (cached), so labels cost nothing
+            sparse_log_ticks(ax, 7)  # static (cached), so labels cost nothing
         self.fig.legend(loc="outside right upper", fontsize=8)
         self.update(activation=activation, scale=scale)
         fewer_ticks(self.fig)
@@ -60,8 +73,7 @@ class GradientNormView:
     def _network(self, activation, depth):
         key = (activation, depth)
         if key not in self.nets:
-            net = plain_network(depth, self.width, activation, 1.0, n_in=self.width,
-                                seed=depth)
+            net = plain_network(depth, self.width, activation, 1.0, n_in=self.width, seed=depth)
             lins = [m for m in net.layers[:-1] if isinstance(m, nn.Linear)]
             # gain 1: W = Z/√fan-in; keep Z·(1/√fan-in) to rescale by the gain later
             self.nets[key] = (net, lins, [m.W.data.copy() for m in lins])
@@ -69,8 +81,9 @@ class GradientNormView:
 
     def update(self, activation: str = "tanh", scale: float = 1.0):
         if activation not in nn.ACTIVATIONS:
-            raise ValueError(f"activation: got {activation!r}, expected one of "
-                             f"{sorted(nn.ACTIVATIONS)}")
+            raise ValueError(
+                f"activation: got {activation!r}, expected one of {sorted(nn.ACTIVATIONS)}"
+            )
         self.activation, self.scale = activation, scale
         self.results = {}
         loss = nn.MSE()
@@ -81,7 +94,7 @@ class GradientNormView:
                     np.multiply(W1, scale, out=lin.W.data)
                 net.zero_grad()
                 H, sig = self.X, []
-                for layer in net.layers:            # one forward pass, recording the signal
+                for layer in net.layers:  # one forward pass, recording the signal
                     H = layer.forward(H)
                     if not isinstance(layer, nn.Linear):
                         sig.append(float(np.std(H)))
@@ -103,8 +116,10 @@ class GradientNormView:
         lines = [f"{self.activation}, weights N(0, {self.scale:.2f}²/fan-in)"]
         for d in self.depths:
             sig, g = self.results[d]
-            lines.append(f"{d:4} layers: signal std {sig[0]:.1e} -> {sig[-1]:.1e}, "
-                         f"‖∂L/∂W‖ layer 1 {g[0]:.1e}, layer {d} {g[-1]:.1e}")
+            lines.append(
+                f"{d:4} layers: signal std {sig[0]:.1e} -> {sig[-1]:.1e}, "
+                f"‖∂L/∂W‖ layer 1 {g[0]:.1e}, layer {d} {g[-1]:.1e}"
+            )
         return "\n".join(lines)
 
 
@@ -113,16 +128,21 @@ def residual_figure(results: dict, figsize=(9.5, 3.4)) -> Figure:
     residual."""
     fig = Figure(figsize=figsize, layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
-    styles = {"plain": dict(color="C3", label="plain"),
-              "residual": dict(color="C0", label="with skip connections")}
+    styles = {
+        "plain": dict(color="C3", label="plain"),
+        "residual": dict(color="C0", label="with skip connections"),
+    }
     for kind, r in results.items():
         g = r["grad_norms"]
         ax1.plot(np.arange(1, len(g) + 1), g, lw=1.5, **styles[kind])
         ax2.plot(r["losses"], lw=1.5, **styles[kind])
-    ax1.set(yscale="log", xlabel="layer", ylabel=r"$\|\partial L/\partial W\|$ at initialisation",
-            title="gradient reaching each layer")
-    ax2.set(xlabel="step", ylabel="training loss (cross-entropy)", title="training",
-            ylim=(0, None))
+    ax1.set(
+        yscale="log",
+        xlabel="layer",
+        ylabel=r"$\|\partial L/\partial W\|$ at initialisation",
+        title="gradient reaching each layer",
+    )
+    ax2.set(xlabel="step", ylabel="training loss (cross-entropy)", title="training", ylim=(0, None))
     for ax in (ax1, ax2):
         ax.grid(True, alpha=0.3)
     ax2.legend(fontsize=8)
@@ -144,24 +164,31 @@ class DescentView:
     the contours are drawn once.
     """
 
-    def __init__(self, surface="ravine", lr: float = 0.15, momentum: float = 0.0,
-                 steps: int = 40, figsize=(8.6, 3.6), dpi: int = 72):
+    def __init__(
+        self,
+        surface="ravine",
+        lr: float = 0.15,
+        momentum: float = 0.0,
+        steps: int = 40,
+        figsize=(8.6, 3.6),
+        dpi: int = 72,
+    ):
         self.surface = _surface(surface)
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        FastCanvas(self.fig)   # a canvas that renders to PNG quickly
+        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.35, 1])
         _contours(self.ax, self.surface)
         self.ax.plot(*self.surface.start, "o", color="k", ms=5, zorder=4)
         (self.path_line,) = self.ax.plot([], [], "-o", color="C3", ms=3, lw=1.2, zorder=3)
         (self.loss_line,) = self.ax_loss.plot([], [], "-", color="C3", lw=1.5)
-        self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$",
-                         ylim=(1e-12, 1e6))
+        self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$", ylim=(1e-12, 1e6))
         sparse_log_ticks(self.ax_loss, 5)
         self.ax_loss.grid(True, which="major", alpha=0.3)
         self.update(lr=lr, momentum=momentum, steps=steps)
         fewer_ticks(self.fig)
-        self.fig.canvas.set_animated([self.path_line, self.loss_line, self.ax.title,
-                                      self.ax_loss.title])
+        self.fig.canvas.set_animated(
+            [self.path_line, self.loss_line, self.ax.title, self.ax_loss.title]
+        )
         freeze_layout(self.fig)
 
     def update(self, lr: float = 0.15, momentum: float = 0.0, steps: int = 40):
@@ -175,16 +202,20 @@ class DescentView:
         self.path_line.set_data(self.path[:, 0], self.path[:, 1])
         self.loss_line.set_data(np.arange(len(losses)), losses)
         if steps_axis(self.ax_loss, steps, 10):
-            self.fig.canvas.invalidate()              # the axis changed: redraw it all
+            self.fig.canvas.invalidate()  # the axis changed: redraw it all
         mom = f", momentum {momentum:g}" if momentum else ""
         self.ax.set_title(f"learning rate {lr:g}{mom}: {self.status}", fontsize=10)
-        self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}",
-                               fontsize=10)
+        self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}", fontsize=10)
         return self.fig
 
 
-def descent_gallery(surface="ravine", lrs=(0.05, 0.15, 0.21), momentum: float = 0.0,
-                    steps: int = 30, figsize=(10, 3.4)) -> Figure:
+def descent_gallery(
+    surface="ravine",
+    lrs=(0.05, 0.15, 0.21),
+    momentum: float = 0.0,
+    steps: int = 30,
+    figsize=(10, 3.4),
+) -> Figure:
     """One panel per learning rate, side by side: converge, zig-zag, diverge."""
     s = _surface(surface)
     fig = Figure(figsize=figsize, layout="constrained")

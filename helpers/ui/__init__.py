@@ -15,8 +15,10 @@ def __getattr__(name):
     # imported on first use: a figure that needs only helpers.ui.canvas loads no widgets
     if name == "live":
         from .wiring import live
+
         return live
     if name == "playground_panel":
         from .playground import playground_panel
+
         return playground_panel
     raise AttributeError(f"module 'helpers.ui' has no attribute {name!r}")

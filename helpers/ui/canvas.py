@@ -49,7 +49,7 @@ class FastCanvas(FigureCanvasAgg):
             a.set_animated(False)
         self.animated = list(artists)
         for a in self.animated:
-            a.set_animated(True)          # the figure's own draw now skips them
+            a.set_animated(True)  # the figure's own draw now skips them
         self.invalidate()
 
     def is_saving(self):
@@ -62,7 +62,7 @@ class FastCanvas(FigureCanvasAgg):
     def draw(self):
         fig = self.figure
         key = (tuple(fig.bbox.bounds), fig.dpi)
-        patched = "draw" in vars(fig)     # print_figure probing for the renderer
+        patched = "draw" in vars(fig)  # print_figure probing for the renderer
         if not self.animated or patched:
             super().draw()
             return
@@ -86,17 +86,27 @@ class FastCanvas(FigureCanvasAgg):
         # print_figure also passes dpi, facecolor, ... (already applied to the figure);
         # matplotlib drops them for its own canvases, a subclass must do it itself
         import matplotlib.image
+
         fig = self.figure
-        probing = "draw" in vars(fig)     # print_figure looking for the renderer: draw
-        key = (None if self.state is None or metadata or pil_kwargs or probing else
-               (self.state, tuple(fig.bbox.bounds), fig.dpi))
+        probing = "draw" in vars(fig)  # print_figure looking for the renderer: draw
+        key = (
+            None
+            if self.state is None or metadata or pil_kwargs or probing
+            else (self.state, tuple(fig.bbox.bounds), fig.dpi)
+        )
         png = self._pngs.get(key)
         if png is None:
             self.draw()
             buf = io.BytesIO()
-            matplotlib.image.imsave(buf, self.buffer_rgba(), format="png", origin="upper",
-                                    dpi=fig.dpi, metadata=metadata,
-                                    pil_kwargs={"compress_level": 1, **(pil_kwargs or {})})
+            matplotlib.image.imsave(
+                buf,
+                self.buffer_rgba(),
+                format="png",
+                origin="upper",
+                dpi=fig.dpi,
+                metadata=metadata,
+                pil_kwargs={"compress_level": 1, **(pil_kwargs or {})},
+            )
             png = buf.getvalue()
             if key is not None:
                 self._pngs[key] = png
@@ -114,14 +124,16 @@ def freeze_layout(fig):
     whose axes do not move does not need it.
     """
     import matplotlib
+
     if isinstance(fig.canvas, FastCanvas):
-        fig.canvas.invalidate()   # a full draw, so that the layout runs; the background it
-                                  # caches is drawn after the layout, so it stays valid
+        fig.canvas.invalidate()  # a full draw, so that the layout runs; the background it
+        # caches is drawn after the layout, so it stays valid
     fig.canvas.draw()
     # no engine at all ('none' would leave a placeholder, and print_figure draws a figure
     # that has any layout engine twice)
-    with matplotlib.rc_context({"figure.autolayout": False,
-                                "figure.constrained_layout.use": False}):
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
         fig.set_layout_engine(None)
     return fig
 
@@ -130,14 +142,16 @@ def fewer_ticks(fig, n: int = 5):
     """At most ``n`` labelled ticks on every linear axis of ``fig``: text is most of the cost
     of drawing a small figure."""
     from matplotlib.ticker import MaxNLocator
+
     for ax in fig.axes:
         for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
             if scale == "linear" and axis.get_major_locator().__class__.__name__ == "AutoLocator":
                 axis.set_major_locator(MaxNLocator(n, steps=[1, 2, 2.5, 5, 10]))
 
 
-def steady_limits(lo: float, hi: float, current=None, *, step: float | None = None,
-                  room: float = 0.1) -> tuple[float, float]:
+def steady_limits(
+    lo: float, hi: float, current=None, *, step: float | None = None, room: float = 0.1
+) -> tuple[float, float]:
     """Axis limits that show ``lo..hi`` and move in steps: the ``current`` limits while
     ``lo..hi`` fits in them and fills at least 60 % of them; otherwise ``lo..hi`` with
     ``room`` (a fraction of its span) more on each side, widened to multiples of ``step``
@@ -168,6 +182,7 @@ def steps_axis(ax, n: int, unit: int) -> bool:
 def sparse_log_ticks(ax, numticks: int = 5):
     """A log y axis with a few labelled decades and no minor ticks: cheaper to draw."""
     from matplotlib.ticker import LogLocator, NullLocator
+
     ax.yaxis.set_major_locator(LogLocator(numticks=numticks))
     ax.yaxis.set_minor_locator(NullLocator())
 

@@ -17,8 +17,7 @@ from ..playground import DATASETS, OPTIMIZERS
 from .canvas import png
 
 
-def playground_panel(view: PlaygroundView | None = None, chunk: int = 20,
-                     max_steps: int = 5000):
+def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_steps: int = 5000):
     """The interactive panel: controls, step / run / reset, and the view's figure.
 
     "run" starts an asyncio task that trains ``chunk`` steps, redraws, yields to the kernel
@@ -35,20 +34,28 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20,
         "dataset": W.Dropdown(options=list(DATASETS), value=c.dataset, description="data set"),
         "classes": W.IntSlider(value=c.classes, min=2, max=5, description="classes (several)"),
         "noise": W.FloatSlider(value=c.noise, min=0.0, max=0.5, step=0.05, description="noise"),
-        "train_fraction": W.FloatSlider(value=c.train_fraction, min=0.1, max=0.9, step=0.1,
-                                        description="train fraction"),
-        "hidden_layers": W.IntSlider(value=c.hidden_layers, min=0, max=6,
-                                     description="hidden layers"),
+        "train_fraction": W.FloatSlider(
+            value=c.train_fraction, min=0.1, max=0.9, step=0.1, description="train fraction"
+        ),
+        "hidden_layers": W.IntSlider(
+            value=c.hidden_layers, min=0, max=6, description="hidden layers"
+        ),
         "units": W.IntSlider(value=c.units, min=1, max=8, description="units per layer"),
-        "activation": W.Dropdown(options=list(ACTIVATIONS), value=c.activation,
-                                 description="activation"),
-        "lr": W.SelectionSlider(options=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
-                                value=c.lr, description="learning rate"),
-        "l2": W.SelectionSlider(options=[0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1],
-                                value=c.l2, description="L2"),
+        "activation": W.Dropdown(
+            options=list(ACTIVATIONS), value=c.activation, description="activation"
+        ),
+        "lr": W.SelectionSlider(
+            options=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
+            value=c.lr,
+            description="learning rate",
+        ),
+        "l2": W.SelectionSlider(
+            options=[0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1], value=c.l2, description="L2"
+        ),
         "batch": W.IntSlider(value=c.batch, min=1, max=30, description="batch size"),
-        "optimizer": W.Dropdown(options=list(OPTIMIZERS), value=c.optimizer,
-                                description="optimizer"),
+        "optimizer": W.Dropdown(
+            options=list(OPTIMIZERS), value=c.optimizer, description="optimizer"
+        ),
     }
     for w in controls.values():
         w.style, w.layout, w.continuous_update = style, lay, False
@@ -76,15 +83,14 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20,
             while run_btn.value and not pg.diverged and pg.steps < max_steps:
                 pg.step(chunk)
                 redraw()
-                await asyncio.sleep(0.02)        # let the kernel handle clicks in between
+                await asyncio.sleep(0.02)  # let the kernel handle clicks in between
         finally:
             run_btn.value = False
 
     def on_run(change):
         if change["new"] and (state["task"] is None or state["task"].done()):
             state["task"] = asyncio.ensure_future(run_loop())
-        run_btn.description, run_btn.icon = ("pause", "pause") if change["new"] else \
-            ("run", "play")
+        run_btn.description, run_btn.icon = ("pause", "pause") if change["new"] else ("run", "play")
 
     def on_step(_):
         pg.step(chunk)

@@ -20,8 +20,7 @@ from IPython.display import Image, display
 from .canvas import png
 
 
-def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
-         text=None) -> W.VBox:
+def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=None) -> W.VBox:
     """Return a panel whose controls redraw ``view``.
 
     ``controls`` maps the keyword names of ``view.update`` to widgets. Each change calls
@@ -55,34 +54,39 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
         # outputs directly, one PNG replacing the other.
         with contextlib.closing(steps):
             while True:
-                await asyncio.sleep(0.01)     # let the kernel take a newer value first
+                await asyncio.sleep(0.01)  # let the kernel take a newer value first
                 try:
                     if next(steps, None) is None:
                         return
                     if text is not None:
                         caption.value = f"<pre style='margin:0'>{text()}</pre>"
                     encoded = base64.b64encode(png(view.fig)).decode("ascii")
-                    out.outputs = ({"output_type": "display_data", "metadata": {},
-                                    "data": {"image/png": encoded, "text/plain": "<Figure>"}},)
+                    out.outputs = (
+                        {
+                            "output_type": "display_data",
+                            "metadata": {},
+                            "data": {"image/png": encoded, "text/plain": "<Figure>"},
+                        },
+                    )
                 except Exception:
                     out.append_stderr(traceback.format_exc())
                     return
 
     def redraw(_change=None):
         if running["task"] is not None:
-            running["task"].cancel()           # a newer value: stop showing the older run
+            running["task"].cancel()  # a newer value: stop showing the older run
             running["task"] = None
-        with out:   # inside the output area, so an error in update() shows its traceback there
+        with out:  # inside the output area, so an error in update() shows its traceback there
             if not hasattr(view, "updates"):
                 view.update(**values())
                 render()
                 return
-            steps = view.updates(**values())   # a view that works in chunks
+            steps = view.updates(**values())  # a view that works in chunks
             next(steps)
             render()
             try:
                 loop = asyncio.get_running_loop()
-            except RuntimeError:               # no event loop (not in a kernel): finish here
+            except RuntimeError:  # no event loop (not in a kernel): finish here
                 for _ in steps:
                     pass
                 render()
@@ -92,8 +96,8 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3,
     for w in controls.values():
         w.observe(redraw, names="value")
     boxes = list(controls.values())
-    rows = [W.HBox(boxes[i:i + columns]) for i in range(0, len(boxes), columns)]
-    view.update(**values())   # the first draw outside: a broken view fails its own cell
+    rows = [W.HBox(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
+    view.update(**values())  # the first draw outside: a broken view fails its own cell
     with out:
         render()
     return W.VBox([*rows, out, caption])
