@@ -142,7 +142,7 @@ class Value:
             return Value(x, (self,), "ReLU", _local=(1.0,))
         if x <= 0.0:
             return Value(0.0, (self,), "ReLU", _local=(0.0,))
-        return Value(x, (self,), "ReLU", _local=(x,))       # NaN in, NaN out (not 0)
+        return Value(x, (self,), "ReLU", _local=(x,))  # NaN in, NaN out (not 0)
 
     def tanh(self):
         t = math.tanh(self.data)

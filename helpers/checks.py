@@ -1,4 +1,4 @@
-"""Checks of the arguments of the public functions (one rule for the whole package).
+"""Checks of the arguments of the public functions (lessons 01-05: one rule for all of them).
 
 An argument that cannot work raises :class:`ValueError` or :class:`TypeError` whose message
 names the function, the argument, what it got and what was expected, before any state

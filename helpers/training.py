@@ -40,13 +40,13 @@ def train_steps(
     steps = checks.integer(where, "steps", steps, low=0, high=10**5)
     X = checks.array(where, "X", X, ndim=2, dtype=None, nonempty=True)
     if len(y) != len(X):
-        raise ValueError(f"{where}: y must have one entry per row of X ({len(X)}), got "
-                         f"{len(y)}")
+        raise ValueError(f"{where}: y must have one entry per row of X ({len(X)}), got {len(y)}")
     if batch is not None:
         batch = checks.integer(where, "batch", batch, low=1, high=len(X))
         if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"{where}: rng must be a numpy Generator when batch is set, got "
-                            f"{checks.got(rng)}")
+            raise TypeError(
+                f"{where}: rng must be a numpy Generator when batch is set, got {checks.got(rng)}"
+            )
     losses = [] if losses is None else losses
     for _ in range(steps):
         idx = slice(None) if batch is None else rng.choice(len(X), batch, replace=False)
@@ -176,8 +176,7 @@ def _explain(r) -> str:
 
 def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
     """``C[i, j]`` = how many examples of class i were predicted as class j."""
-    n_classes = checks.integer("confusion_matrix", "n_classes", n_classes, low=1,
-                               high=10**4)
+    n_classes = checks.integer("confusion_matrix", "n_classes", n_classes, low=1, high=10**4)
     y_true = checks.labels("confusion_matrix", "y_true", y_true, n_classes=n_classes)
     y_pred = checks.labels("confusion_matrix", "y_pred", y_pred, n_classes=n_classes)
     if y_true.shape != y_pred.shape:

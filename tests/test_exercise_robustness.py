@@ -125,7 +125,8 @@ def _assert_clear_failure(check, answer, capsys):
 
 
 #: Checks that compare several arrays, backprop-ninja style, give each its own line.
-ARRAYS = {"backpropagation.check_linear_backward": 6, "backpropagation.check_softmax_ce_backward": 2,
+ARRAYS = {"backpropagation.check_linear_backward": 6,
+          "backpropagation.check_softmax_ce_backward": 2,
            "backpropagation.check_mlp_backward": 7,
           "backpropagation.check_gradient_shapes": 5}
 

@@ -241,10 +241,12 @@ class ChainRuleView:
             curve = {"g": g.where_defined(t), "f": f.where_defined(tu)}
             curve["y"] = f.where_defined(curve["g"])
         if any(np.isinf(c).any() for c in curve.values()):
-            raise ValueError(f"chain_rule_figure: y = {f.name}({g.name}(x)) overflows near "
-                             f"x = {fmt(s.x)} (the plotted window {fmt(t[0])}..{fmt(t[-1])} "
-                             "reaches values beyond the largest float64, about 1.8e308); "
-                             "choose an x nearer 0")
+            raise ValueError(
+                f"chain_rule_figure: y = {f.name}({g.name}(x)) overflows near "
+                f"x = {fmt(s.x)} (the plotted window {fmt(t[0])}..{fmt(t[-1])} "
+                "reaches values beyond the largest float64, about 1.8e308); "
+                "choose an x nearer 0"
+            )
         self.f, self.g, self.slopes = f, g, s
         grid = {"g": t, "f": tu, "y": t}
         point = {"g": (s.x, s.u), "f": (s.u, s.y), "y": (s.x, s.y)}
