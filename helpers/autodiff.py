@@ -143,7 +143,9 @@ class Value:
         x = self.data
         if x > 0.0:
             return Value(x, (self,), "ReLU", _local=(1.0,))
-        return Value(0.0, (self,), "ReLU", _local=(0.0,))
+        if x <= 0.0:
+            return Value(0.0, (self,), "ReLU", _local=(0.0,))
+        return Value(x, (self,), "ReLU", _local=(x,))  # NaN in, NaN out (not 0)
 
     def tanh(self):
         t = math.tanh(self.data)

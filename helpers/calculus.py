@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import checks
+
 
 def fmt(v: float, digits: int = 6) -> str:
     """A number with ``digits`` significant digits, never ``-0`` and never a NumPy repr."""
@@ -248,13 +250,20 @@ class Slopes(NamedTuple):
 def compose(f: str | Function, g: str | Function, x: float) -> Slopes:
     """Values and slopes of y = f(g(x)) at ``x`` by the chain rule."""
     f, g = get(f), get(g)
+    x = checks.number("compose", "x", x)
     x = float(g.check(x))
     u = g.f(x)
     if not f.contains(u):
         raise ValueError(f"f = {f.name} is not defined at u = g(x) = {g.name}({fmt(x)}) = "
                          f"{fmt(u)}: its domain is {f.domain_text()}")
-    dg, df = g.df(x), f.df(u)
-    return Slopes(x, u, f.f(u), dg, df, df * dg)
+    with np.errstate(over="ignore", invalid="ignore"):
+        dg, df = g.df(x), f.df(u)
+        s = Slopes(x, u, f.f(u), dg, df, df * dg)
+    if not all(math.isfinite(v) for v in s):
+        raise ValueError(f"compose: y = {f.name}({g.name}(x)) at x = {fmt(x)} overflows: "
+                         f"u = {fmt(u)}, y = {fmt(s.y)}, dy/dx = {fmt(s.dy)} (larger than "
+                         "the largest float64, about 1.8e308); choose an x nearer 0")
+    return s
 
 
 def slopes_text(f: str | Function, g: str | Function, x: float) -> str:
@@ -339,14 +348,22 @@ def chain(names: Sequence[str | Function], x: float) -> Chain:
         raise ValueError(f"chain: names must be a non-empty sequence of function names, "
                          f"got {names!r}")
     fns = [get(n) for n in names]
+    x = checks.number("chain", "x", x)
     x = float(fns[0].check(x))
     links, v = [], x
     for fn in fns:
         if not fn.contains(v):
             raise ValueError(f"chain: {fn.name} is not defined at its input {fmt(v)}: "
                              f"its domain is {fn.domain_text()}")
-        out = fn.f(v)
-        links.append(Link(fn.name, v, out, fn.df(v)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            out, local = fn.f(v), fn.df(v)
+        if not (math.isfinite(out) and math.isfinite(local)):
+            raise ValueError(f"chain: link {len(links) + 1} ({fn.name}) overflows at its "
+                             f"input {fmt(v)}: {fn.name}({fmt(v)}) = {fmt(out)}, slope "
+                             f"{fmt(local)} (beyond the largest float64, about 1.8e308); "
+                             f"use a shorter chain or an x nearer 0, got names={list(names)!r}, "
+                             f"x={x!r}")
+        links.append(Link(fn.name, v, out, local))
         v = out
     grads = [1.0]                       # dy/dy
     for link in reversed(links):
@@ -376,6 +393,7 @@ def two_paths(u: str | Function = "sin", v: str | Function = "square",
               x: float = 0.7) -> TwoPaths:
     """dz/dx for z = u(x)·v(x) as the sum over the two paths x → u → z and x → v → z."""
     u, v = get(u), get(v)
+    x = checks.number("two_paths", "x", x)
     x = float(u.check(x))
     v.check(x)
     uu, vv, du, dv = u.f(x), v.f(x), u.df(x), v.df(x)

@@ -15,22 +15,30 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks
+
 __all__ = ["make_moons", "make_circles", "make_xor", "make_blobs", "make_spirals",
            "load_digits", "DIGITS_PATH"]
 
 DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
 
 
-def _check_n(n, at_least=2):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < at_least:
-        raise ValueError(f"n must be an integer >= {at_least}, got {n!r}")
-    return int(n)
+#: The most points a generator makes (a few seconds and some 100 MB at most).
+MAX_POINTS = 10**6
 
 
-def _check_noise(noise):
-    if not noise >= 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
-    return float(noise)
+def _check_n(n, at_least=2, where="data"):
+    n = checks.integer(where, "n", n, low=at_least)
+    checks.at_most(where, "the number of points n", n, MAX_POINTS)
+    return n
+
+
+def _check_noise(noise, where="data"):
+    return checks.number(where, "noise", noise, low=0)
+
+
+def _check_seed(seed, where="data"):
+    return checks.integer(where, "seed", seed, low=0)
 
 
 def _finish(X, y, noise, rng):
@@ -47,8 +55,9 @@ def _split_counts(n, k):
 
 def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
     """Two interleaving half circles: class 0 on top, class 1 below and shifted right."""
-    n = _check_n(n)
-    noise = _check_noise(noise)
+    n = _check_n(n, where="make_moons")
+    noise = _check_noise(noise, "make_moons")
+    seed = _check_seed(seed, "make_moons")
     rng = np.random.default_rng(seed)
     n0, n1 = _split_counts(n, 2)
     t0 = np.linspace(0, np.pi, n0)
@@ -61,10 +70,11 @@ def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
 
 def make_circles(n: int = 200, noise: float = 0.05, seed: int = 0, factor: float = 0.5):
     """A circle (class 0, radius 1) around a smaller one (class 1, radius ``factor``)."""
-    n = _check_n(n)
-    noise = _check_noise(noise)
-    if not 0 < factor < 1:
-        raise ValueError(f"factor must be between 0 and 1, got {factor!r}")
+    n = _check_n(n, where="make_circles")
+    noise = _check_noise(noise, "make_circles")
+    factor = checks.number("make_circles", "factor", factor, low=0, high=1, low_open=True,
+                           high_open=True)
+    seed = _check_seed(seed, "make_circles")
     rng = np.random.default_rng(seed)
     n0, n1 = _split_counts(n, 2)
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
@@ -80,8 +90,9 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0):
 
     The label is decided before the noise is added, so noise blurs the border.
     """
-    n = _check_n(n)
-    noise = _check_noise(noise)
+    n = _check_n(n, where="make_xor")
+    noise = _check_noise(noise, "make_xor")
+    seed = _check_seed(seed, "make_xor")
     rng = np.random.default_rng(seed)
     X = rng.uniform(-1, 1, size=(n, 2))
     y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
@@ -91,10 +102,10 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0):
 def make_blobs(n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int = 3):
     """``n_classes`` Gaussian blobs (standard deviation ``noise``) with centres on a circle
     of radius 2."""
-    n = _check_n(n, at_least=n_classes)
-    noise = _check_noise(noise)
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be >= 2, got {n_classes!r}")
+    n_classes = checks.integer("make_blobs", "n_classes", n_classes, low=2, high=1000)
+    n = _check_n(n, at_least=n_classes, where="make_blobs")
+    noise = _check_noise(noise, "make_blobs")
+    seed = _check_seed(seed, "make_blobs")
     rng = np.random.default_rng(seed)
     counts = _split_counts(n, n_classes)
     angles = 2 * np.pi * np.arange(n_classes) / n_classes + np.pi / 2
@@ -106,10 +117,10 @@ def make_blobs(n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int =
 
 def make_spirals(n: int = 200, noise: float = 0.1, seed: int = 0, n_classes: int = 2):
     """``n_classes`` interleaved spiral arms (as in CS231n), each one class, radius up to 1."""
-    n = _check_n(n, at_least=n_classes)
-    noise = _check_noise(noise)
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be >= 2, got {n_classes!r}")
+    n_classes = checks.integer("make_spirals", "n_classes", n_classes, low=2, high=1000)
+    n = _check_n(n, at_least=n_classes, where="make_spirals")
+    noise = _check_noise(noise, "make_spirals")
+    seed = _check_seed(seed, "make_spirals")
     rng = np.random.default_rng(seed)
     counts = _split_counts(n, n_classes)
     parts = []
@@ -139,14 +150,22 @@ def load_digits(split: float | None = 0.75, seed: int = 0, scale: bool = True):
     y = labels.astype(np.int64)
     if split is None:
         return X, y
-    if not 0 < split < 1:
-        raise ValueError(f"split (the training fraction) must be between 0 and 1, "
-                         f"got {split!r}")
+    split = checks.number("load_digits", "split (the training fraction)", split, low=0,
+                          high=1, low_open=True, high_open=True)
+    seed = _check_seed(seed, "load_digits")
+    sizes = np.bincount(y, minlength=10)
+    ks = [int(round(split * m)) for m in sizes]
+    if min(ks) < 1 or any(k >= m for k, m in zip(ks, sizes)):
+        smallest = int(sizes.min())
+        raise ValueError(f"load_digits: split (the training fraction) must leave at least "
+                         f"one example of every class on each side: between "
+                         f"{0.5 / smallest:.4f} and {1 - 0.5 / smallest:.4f} (the smallest "
+                         f"class has {smallest} examples), got {split}")
     rng = np.random.default_rng(seed)
     train, test = [], []
     for c in range(10):
         idx = rng.permutation(np.flatnonzero(y == c))
-        k = int(round(split * len(idx)))
+        k = ks[c]
         train.append(idx[:k])
         test.append(idx[k:])
     train = rng.permutation(np.concatenate(train))

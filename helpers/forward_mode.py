@@ -99,7 +99,9 @@ class Dual:
 
     def relu(self):
         """max(0, x); derivative 1 for x > 0, 0 for x ≤ 0 (0 at the kink, as in autodiff)."""
-        return Dual(self.val, self.der) if self.val > 0.0 else Dual(0.0, 0.0)
+        if self.val > 0.0:
+            return Dual(self.val, self.der)
+        return Dual(0.0, 0.0) if self.val <= 0.0 else Dual(self.val, self.val)  # NaN stays NaN
 
     def tanh(self):
         t = math.tanh(self.val)
@@ -162,8 +164,8 @@ def gradient_cost(n: int) -> dict:
     evaluates once and walks the graph back once: 2 · ops (each backward step is one
     multiply-add per parent, about the cost of the operation itself).
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"gradient_cost(n): n must be a positive integer, got {n!r}")
+    from . import checks
+    n = checks.integer("gradient_cost", "n", n, low=1, high=10**5)
     from helpers.autodiff import Value, topological_order
     out = example_loss(*[Value(0.1 * (i % 7) - 0.3) for i in range(n)])
     ops = sum(1 for v in topological_order(out) if v._prev)

@@ -31,6 +31,8 @@ import math
 
 import numpy as np
 
+from . import checks
+
 __all__ = [
     "NonFiniteError", "ShapeError", "Parameter", "Module", "Linear", "ReLU", "Sigmoid",
     "Tanh", "Sequential", "MSE", "SoftmaxCrossEntropy", "init_weights", "INITS",
@@ -123,6 +125,11 @@ def init_weights(n_in: int, n_out: int, init: str = "he", rng=None) -> np.ndarra
     activations and gradients about constant for tanh/sigmoid; ``"he"``: N(0, 2/n_in), the
     same for ReLU, which zeroes half its inputs.
     """
+    n_in = checks.integer("init_weights", "n_in", n_in, low=1)
+    n_out = checks.integer("init_weights", "n_out", n_out, low=1)
+    checks.at_most("init_weights", "the number of weights n_in·n_out", n_in * n_out, 10**8,
+                   "a laptop holds about 10^8 float64 weights in 1 GB")
+    checks.choice("init_weights", "init", init, INITS)
     rng = _as_rng(rng)
     if init == "uniform":
         a = 1.0 / math.sqrt(n_in)
@@ -142,7 +149,7 @@ def _as_rng(rng):
         return np.random.default_rng(int(rng))
     if isinstance(rng, np.random.Generator):
         return rng
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng)}")
+    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {checks.got(rng)}")
 
 
 # ---------------------------------------------------------------- layers
@@ -155,9 +162,9 @@ class Linear(Module):
     """
 
     def __init__(self, n_in: int, n_out: int, init: str = "he", rng=None, name: str = "Linear"):
-        if int(n_in) < 1 or int(n_out) < 1:
-            raise ValueError(f"Linear: n_in and n_out must be >= 1, got {n_in}, {n_out}")
-        self.n_in, self.n_out, self.init = int(n_in), int(n_out), init
+        n_in = checks.integer("Linear", "n_in", n_in, low=1)
+        n_out = checks.integer("Linear", "n_out", n_out, low=1)
+        self.n_in, self.n_out, self.init = n_in, n_out, init
         self.W = Parameter(init_weights(self.n_in, self.n_out, init, rng))
         self.b = Parameter(np.zeros(self.n_out))
         self.X = None
@@ -274,6 +281,18 @@ class Sequential(Module):
             if not isinstance(layer, Module):
                 raise TypeError(f"Sequential: layer {i} is a {type(layer).__name__}, "
                                 "not a helpers.nn layer")
+        seen = {}
+        for i, layer in enumerate(layers):
+            for p in [layer, *layer.parameters()]:
+                if id(p) in seen and seen[id(p)] != i:
+                    raise ValueError(
+                        f"Sequential: layer {i} ({type(layer).__name__}) is the same "
+                        f"layer object as layer {seen[id(p)]} (or shares its parameters). A "
+                        "layer stores its last input and writes its gradients instead of "
+                        "adding them, so a layer used twice gets wrong gradients: build a new "
+                        "layer for each place")
+                seen[id(p)] = i
+        for i, layer in enumerate(layers):
             layer._set_name(f"{type(layer).__name__}{i}")
         self.layers = list(layers)
         self.name = "Sequential"
@@ -370,6 +389,10 @@ class MSE(_Loss):
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
+        if getattr(self, "diff", None) is None:
+            raise RuntimeError("MSE.backward: called before forward; call "
+                               "loss.forward(pred, target) first")
+        dL = checks.number("MSE.backward", "dL", dL)
         return (2.0 * dL / self.diff.size) * self.diff
 
 
@@ -411,6 +434,10 @@ class SoftmaxCrossEntropy(_Loss):
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
+        if getattr(self, "P", None) is None:
+            raise RuntimeError("SoftmaxCrossEntropy.backward: called before forward; call "
+                               "loss.forward(logits, y) first")
+        dL = checks.number("SoftmaxCrossEntropy.backward", "dL", dL)
         n = len(self.y)
         dZ = self.P * (dL / n)                       # uses the stored probabilities P
         dZ[self.rows, self.y] -= dL / n              # minus the one-hot labels
@@ -429,5 +456,13 @@ ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 
 
 def accuracy(logits, y) -> float:
-    """The fraction of rows whose largest logit is at the label."""
-    return float(np.mean(np.argmax(logits, axis=1) == np.asarray(y)))
+    """The fraction of rows whose largest logit is at the label.
+
+    ``logits`` has shape ``(N, classes)``, ``y`` shape ``(N,)``: an ``(N, 1)`` column of labels
+    would broadcast against the N predictions into an N×N comparison and a wrong fraction."""
+    Z = checks.array("accuracy", "logits", logits, ndim=2, finite=False, dtype=None,
+                     nonempty=True)
+    y = checks.labels("accuracy", "y", y, n=Z.shape[0], n_classes=Z.shape[1])
+    if np.isnan(Z).any():
+        return math.nan          # a NaN in, a NaN out: not a plausible fraction
+    return float(np.mean(np.argmax(Z, axis=1) == y))

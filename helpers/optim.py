@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from . import checks
 from .nn import NonFiniteError, Parameter
 
 __all__ = ["SGD"]
@@ -34,6 +35,9 @@ class SGD:
 
     def __init__(self, params, lr: float = 0.1, momentum: float = 0.0,
                  weight_decay: float = 0.0, check_finite: bool = True):
+        if isinstance(params, (str, bytes, Parameter)) or not hasattr(params, "__iter__"):
+            raise TypeError(f"SGD: params must be a list of helpers.nn.Parameter (pass "
+                            f"model.parameters()), got {checks.got(params)}")
         self.params = list(params)
         if not self.params:
             raise ValueError("SGD: the list of parameters is empty")
@@ -41,13 +45,10 @@ class SGD:
             if not isinstance(p, Parameter):
                 raise TypeError(f"SGD: params[{i}] is a {type(p).__name__}, not a "
                                 "helpers.nn.Parameter (pass model.parameters())")
-        if not lr > 0:
-            raise ValueError(f"SGD: lr must be > 0, got {lr}")
-        if not 0 <= momentum < 1:
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum}")
-        if weight_decay < 0:
-            raise ValueError(f"SGD: weight_decay must be >= 0, got {weight_decay}")
-        self.lr, self.momentum, self.weight_decay = float(lr), float(momentum), float(weight_decay)
+        lr = checks.number("SGD", "lr", lr, low=0, low_open=True)
+        momentum = checks.number("SGD", "momentum", momentum, low=0, high=1, high_open=True)
+        weight_decay = checks.number("SGD", "weight_decay", weight_decay, low=0)
+        self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
         self.check_finite = check_finite
         self.velocity = [np.zeros_like(p.data) for p in self.params] if momentum else None
         self.steps = 0

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from . import data, nn, optim
+from . import checks, data, nn, optim
 from .training import train_steps
 
 # name shown → (generator, keyword arguments); "classes" is filled in from the config
@@ -61,28 +61,27 @@ class Config:
     seed: int = 0
 
     def check(self) -> Config:
-        def bad(name, expected):
-            return ValueError(f"{name}: got {getattr(self, name)!r}, expected {expected}")
-        if self.dataset not in DATASETS:
-            raise bad("dataset", f"one of {list(DATASETS)}")
-        if self.activation not in nn.ACTIVATIONS:
-            raise bad("activation", f"one of {list(nn.ACTIVATIONS)}")
-        if self.optimizer not in OPTIMIZERS:
-            raise bad("optimizer", f"one of {OPTIMIZERS}")
-        if not 0 <= self.hidden_layers <= 8:
-            raise bad("hidden_layers", "an integer from 0 to 8")
-        if not 1 <= self.units <= 8:
-            raise bad("units", "an integer from 1 to 8")
-        if not 0.1 <= self.train_fraction <= 0.9:
-            raise bad("train_fraction", "a fraction between 0.1 and 0.9")
-        if not 2 <= self.classes <= 5:
-            raise bad("classes", "an integer from 2 to 5")
-        if not self.lr > 0:
-            raise bad("lr", "a positive learning rate")
-        if self.l2 < 0:
-            raise bad("l2", "a non-negative L2 strength")
-        if self.batch < 1:
-            raise bad("batch", "a batch size >= 1")
+        """Every setting checked (helpers.checks): a clear error naming the first bad one."""
+        w = "Playground"
+        checks.choice(w, "dataset", self.dataset, DATASETS)
+        checks.choice(w, "activation", self.activation, nn.ACTIVATIONS)
+        checks.choice(w, "optimizer", self.optimizer, OPTIMIZERS)
+        same = dict(  # NumPy scalars become the Python numbers they equal
+            noise=checks.number(w, "noise", self.noise, low=0, high=10),
+            n=checks.integer(w, "n", self.n, low=10, high=10**5),
+            train_fraction=checks.number(w, "train_fraction", self.train_fraction, low=0.1,
+                                         high=0.9),
+            classes=checks.integer(w, "classes", self.classes, low=2, high=5),
+            hidden_layers=checks.integer(w, "hidden_layers", self.hidden_layers, low=0, high=8),
+            units=checks.integer(w, "units", self.units, low=1, high=8),
+            lr=checks.number(w, "lr", self.lr, low=0, low_open=True),
+            l2=checks.number(w, "l2", self.l2, low=0),
+            batch=checks.integer(w, "batch", self.batch, low=1),
+            momentum=checks.number(w, "momentum", self.momentum, low=0, high=1,
+                                   high_open=True),
+            seed=checks.integer(w, "seed", self.seed, low=0))
+        if any(type(getattr(self, k)) is not type(v) for k, v in same.items()):
+            return replace(self, **same)
         return self
 
 
@@ -249,6 +248,8 @@ class Playground:
                     break
 
     def accuracy(self, which: str = "test") -> float:
+        """The accuracy on the test or the training points (``which``: "test" or "train")."""
+        checks.choice("Playground.accuracy", "which", which, ("test", "train"))
         X, y = (self.Xte, self.yte) if which == "test" else (self.Xtr, self.ytr)
         with np.errstate(all="ignore"):
             return nn.accuracy(self.model.forward(X), y)

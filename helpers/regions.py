@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import nn
+from . import checks, nn
+
+#: The most linear pieces ``breakpoints`` tracks (about a second and 100 MB; a deep zig-zag
+#: network doubles them with every layer, so depth 27 would need tens of GB).
+MAX_PIECES = 10**6
 
 
 def linear_layers(model) -> list[tuple[np.ndarray, np.ndarray, bool]]:
@@ -73,6 +77,13 @@ def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
         starts = np.unique(np.concatenate([t[:-1], roots[inside]]))
         parent = np.searchsorted(t, starts, side="right") - 1  # the interval each lies in
         t = np.append(starts, 1.0)
+        checks.at_most(
+            "breakpoints",
+            "the number of linear pieces",
+            len(t) - 1,
+            MAX_PIECES,
+            "use a shallower or narrower network",
+        )
         mids = 0.5 * (t[:-1] + t[1:])
         A, B = A[parent], B[parent]
         on = (A + mids[:, None] * B) > 0  # the unit's sign on each piece
@@ -103,11 +114,15 @@ def zigzag_network(depth: int, width: int = 2) -> nn.Sequential:
     times gives ``width**depth`` linear pieces on [0, 1], from only about
     ``depth · width²`` parameters.
     """
-    if int(depth) != depth or depth < 1:
-        raise ValueError(f"depth: got {depth!r}, expected an integer >= 1")
-    if int(width) != width or width < 2:
-        raise ValueError(f"width: got {width!r}, expected an integer >= 2")
-    w = int(width)
+    depth = checks.integer("zigzag_network", "depth", depth, low=1, high=1000)
+    w = width = checks.integer("zigzag_network", "width", width, low=2, high=1000)
+    checks.at_most(
+        "zigzag_network",
+        "the number of weights depth·width²",
+        depth * w * w,
+        10**7,
+        "a laptop holds about 10^8 float64 numbers in 1 GB",
+    )
     c = np.array([w] + [2 * w * (-1) ** k for k in range(1, w)], dtype=float)
     shifts = -np.arange(w) / w
     layers = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import data, nn, optim
+from . import checks, data, nn, optim
 
 # ---------------------------------------------------------------- the training loop
 
@@ -36,8 +36,19 @@ def train_steps(
     A loss or a gradient that is inf or NaN raises :class:`helpers.nn.NonFiniteError`;
     ``losses`` then holds the steps completed before it.
     """
+    where = "train_steps"
+    steps = checks.integer(where, "steps", steps, low=0, high=10**5)
+    X = checks.array(where, "X", X, ndim=2, dtype=None, nonempty=True)
+    if len(y) != len(X):
+        raise ValueError(f"{where}: y must have one entry per row of X ({len(X)}), got {len(y)}")
+    if batch is not None:
+        batch = checks.integer(where, "batch", batch, low=1, high=len(X))
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(
+                f"{where}: rng must be a numpy Generator when batch is set, got {checks.got(rng)}"
+            )
     losses = [] if losses is None else losses
-    for _ in range(int(steps)):
+    for _ in range(steps):
         idx = slice(None) if batch is None else rng.choice(len(X), batch, replace=False)
         loss = loss_fn.forward(model.forward(X[idx]), y[idx])  # forward pass and loss
         model.backward(loss_fn.backward(), input_grad=False)  # every p.grad (written)
@@ -79,6 +90,12 @@ def train_moons_in_chunks(
     """``train_moons`` a chunk of steps at a time: yields the result so far (the same dict,
     with ``done`` False and a progress message) after every ``chunk`` steps, and the final
     result (``done`` True, the same as ``train_moons``) last."""
+    where = "train_moons"
+    lr = checks.number(where, "lr", lr, low=0, low_open=True)
+    steps = checks.integer(where, "steps", steps, low=1, high=10**5)
+    hidden = checks.integer(where, "hidden", hidden, low=1, high=1000)
+    if chunk is not None:
+        chunk = checks.integer(where, "chunk", chunk, low=1)
     X, y = data.make_moons(n=n, noise=noise, seed=seed)
     rng = np.random.default_rng(seed)
     model = nn.Sequential(
@@ -159,7 +176,9 @@ def _explain(r) -> str:
 
 def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
     """``C[i, j]`` = how many examples of class i were predicted as class j."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    n_classes = checks.integer("confusion_matrix", "n_classes", n_classes, low=1, high=10**4)
+    y_true = checks.labels("confusion_matrix", "y_true", y_true, n_classes=n_classes)
+    y_pred = checks.labels("confusion_matrix", "y_pred", y_pred, n_classes=n_classes)
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"confusion_matrix: y_true has shape {y_true.shape} but y_pred "
@@ -186,6 +205,14 @@ def train(
 
     Stops early, returning the losses so far, if the loss or a gradient stops being finite.
     """
+    X = checks.array("train", "X", X, ndim=2, nonempty=True)
+    if batch is not None:
+        batch = checks.integer("train", "batch", batch, low=1, high=len(X))
+    steps = checks.integer("train", "steps", steps, low=0, high=10**5)
+    seed = checks.integer("train", "seed", seed, low=0)
+    lr = checks.number("train", "lr", lr, low=0, low_open=True)
+    momentum = checks.number("train", "momentum", momentum, low=0, high=1, high_open=True)
+    weight_decay = checks.number("train", "weight_decay", weight_decay, low=0)
     loss_fn = loss_fn or nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     losses = []

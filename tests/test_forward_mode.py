@@ -76,7 +76,7 @@ def test_gradient_cost_counts_passes_and_operations():
     assert (c10["forward_passes"], c10["reverse_passes"]) == (10, 1)
     assert c10["forward_ops"] == 10 * c10["ops"] and c10["reverse_ops"] == 2 * c10["ops"]
     assert c100["ops"] == 3 * 100 + 2                 # n products, n tanh, n sums, square, scale
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="gradient_cost: n must be a whole number >= 1"):
         gradient_cost(0)
     fig = cost_figure((1, 10, 100))
     lines = fig.axes[0].get_lines()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import FAIL, PASS, _not_done, check_arrays
+from . import FAIL, PASS, _fmt, _whole, check_arrays, run
 
 __all__ = ["check_gradient_shapes", "check_linear_backward", "check_tanh_backward",
            "check_softmax_ce_backward", "check_mlp_backward", "mlp_forward",
@@ -19,16 +19,14 @@ __all__ = ["check_gradient_shapes", "check_linear_backward", "check_tanh_backwar
 
 def _call(name, fn, *args):
     """Run the learner's function: (True, result) or (False, None) after printing why."""
-    if not callable(fn):
-        print(f"{FAIL} {name}: expected a function, got {type(fn).__name__}")
-        return False, None
-    try:
-        return True, fn(*args)
-    except NotImplementedError as err:
-        _not_done(name, err)
-    except Exception as err:  # a learner's bug: report it, do not stop the notebook
-        print(f"{FAIL} {name}: calling it raised {type(err).__name__}: {err}")
-    return False, None
+    return run(name, fn, *args)
+
+
+def _none(name, result) -> bool:
+    """True (after saying so) if the learner's function returned None."""
+    if result is None:
+        print(f"{FAIL} {name}: it returned None: is a `return` missing?")
+    return result is None
 
 
 def _unpack(name, result, names):
@@ -56,11 +54,19 @@ def check_gradient_shapes(shapes) -> bool:
         print(f"{FAIL} {name}: expected a dict like {{'dW': (64, 10), ...}}, got "
               f"{type(shapes).__name__}")
         return False
+    if not any(key in shapes for key in want):
+        print(f"{FAIL} {name}: the dict has none of the keys {', '.join(want)}; its keys are "
+              f"{_fmt(list(shapes))}")
+        return False
     ok = True
     for key, w in want.items():
         got = shapes.get(key)
-        got = tuple(got) if isinstance(got, (tuple, list)) else got
-        if got == w:
+        if isinstance(got, np.ndarray):
+            got = got.tolist()
+        if isinstance(got, (tuple, list)):
+            whole = tuple(_whole(n) for n in got)
+            got = whole if None not in whole else tuple(got)
+        if isinstance(got, tuple) and got == w:
             print(f"{PASS} {key}: {w}")
         else:
             ok = False
@@ -68,7 +74,7 @@ def check_gradient_shapes(shapes) -> bool:
                           "every bias, and b = b - lr * db with a (1, 10) one makes b (1, 10))",
                     "dW": " (a gradient always has the shape of what it is the gradient of)",
                     "dX": " (the shape of X)"}.get(key, "")
-            print(f"{FAIL} {key}: got {got}, expected {w}{hint}")
+            print(f"{FAIL} {key}: got {_fmt(got)}, expected {w}{hint}")
     return ok
 
 
@@ -108,7 +114,7 @@ def check_tanh_backward(fn) -> bool:
     X = rng.normal(size=(4, 3))
     Y, dY = np.tanh(X), rng.normal(size=(4, 3))
     ok, dX = _call("tanh_backward", fn, Y.copy(), dY.copy())
-    if not ok:
+    if not ok or _none("tanh_backward", dX):
         return False
     return check_arrays({"dX": (dX, dY * (1 - Y ** 2))})
 
@@ -125,7 +131,7 @@ def check_softmax_ce_backward(fn) -> bool:
         P /= P.sum(axis=1, keepdims=True)
         want = (P - np.eye(c)[y]) / n
         ok, dZ = _call("softmax_ce_backward", fn, Z.copy(), y.copy())
-        if not ok:
+        if not ok or _none("softmax_ce_backward", dZ):
             return False
         print(f"batch of {n}, {c} classes:")
         ok_all &= check_arrays({"dZ": (dZ, want)})
@@ -189,4 +195,8 @@ def check_mlp_backward(fn) -> bool:
         print(f"{FAIL} mlp_backward: expected a dict of gradients, got {type(got).__name__}")
         return False
     want = reference_mlp_backward(cache)
+    if not any(k in got for k in want):
+        print(f"{FAIL} mlp_backward: the dict has none of the gradients {', '.join(want)}; "
+              f"its keys are {_fmt(list(got))}")
+        return False
     return check_arrays({k: (got.get(k), w) for k, w in want.items()})

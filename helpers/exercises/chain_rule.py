@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import FAIL, PASS, _not_done, check_function
+from . import FAIL, PASS, _fmt, _number, compare_values, learner_values, run
 
 # --------------------------------------------------------------------------------------
 # 1.1 Where is y = (sin x)² flat?
@@ -22,18 +22,23 @@ from . import FAIL, PASS, _not_done, check_function
 def check_flat_points(flat_points: Callable) -> bool:
     """``flat_points()`` returns the two x in (0, 3.5) where y = (sin x)² has slope 0."""
     name = "flat points of (sin x)²"
-    try:
-        got = flat_points()
-    except NotImplementedError as err:
-        return _not_done(name, err)
-    try:
-        got = sorted(float(v) for v in got)
-    except (TypeError, ValueError):
-        print(f"{FAIL} {name}: expected two numbers, such as (1.0, 2.0); got {got!r}")
+    ok, got = run(name, flat_points)
+    if not ok:
         return False
-    if len(got) != 2:
-        print(f"{FAIL} {name}: expected exactly two numbers in (0, 3.5), got {len(got)}")
+    if isinstance(got, np.ndarray):
+        got = got.ravel().tolist()
+    if not isinstance(got, (tuple, list, set)):
+        print(f"{FAIL} {name}: expected two numbers, such as (1.0, 2.0); got "
+              f"{type(got).__name__} {_fmt(got)}")
         return False
+    numbers = [_number(v)[0] for v in got]
+    if any(v is None for v in numbers):
+        print(f"{FAIL} {name}: expected two numbers, such as (1.0, 2.0); got {_fmt(got)}")
+        return False
+    if len(numbers) != 2:
+        print(f"{FAIL} {name}: expected exactly two numbers in (0, 3.5), got {len(numbers)}")
+        return False
+    got = sorted(numbers)
     want = {"π/2": math.pi / 2, "π": math.pi}
     found = {k: any(math.isclose(g, v, rel_tol=1e-6) for g in got) for k, v in want.items()}
     if all(found.values()):
@@ -69,12 +74,11 @@ def bump_slope_reference(x: float) -> float:
 def check_bump_slope(bump_slope: Callable) -> bool:
     """``bump_slope(x)`` returns dy/dx for y = exp(−x²/2)."""
     name = "slope of exp(−x²/2)"
-    if check_function(name, bump_slope, bump_slope_reference, BUMP_POINTS, rtol=1e-9):
-        return True
-    try:
-        got = [float(bump_slope(x)) for x in BUMP_POINTS]
-    except Exception:       # already reported by check_function
+    got = learner_values(name, bump_slope, BUMP_POINTS)
+    if got is None:
         return False
+    if compare_values(name, BUMP_POINTS, got, bump_slope_reference, rtol=1e-9):
+        return True
     mistakes = {
         "you have the outer slope f'(g(x)) = exp(−x²/2) but not the inner one, "
         "g'(x) = −x: multiply by it": lambda x: math.exp(-x * x / 2),
@@ -113,24 +117,15 @@ def _central(f, x, h):
 def check_central_difference(central_difference: Callable) -> bool:
     """``central_difference(f, x, h)`` returns (f(x + h) − f(x − h)) / 2h."""
     name = "central_difference"
-    if not callable(central_difference):
-        print(f"{FAIL} {name}: expected a function, got {type(central_difference).__name__}")
-        return False
     for f, fname, x, h in CENTRAL_CASES:
-        try:
-            got = central_difference(f, x, h)
-        except NotImplementedError as err:
-            return _not_done(name, err)
-        except Exception as err:
-            print(f"{FAIL} {name}: calling it with f = {fname}, x = {x}, h = {h} raised "
-                  f"{type(err).__name__}: {err}")
+        ok, got = run(name, central_difference, f, x, h,
+                      where=f"with f = {fname}, x = {x}, h = {h}")
+        if not ok:
             return False
         want = _central(f, x, h)
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            print(f"{FAIL} {name}: with f = {fname}, x = {x}, h = {h} it returned {got!r}, "
-                  "not a number")
+        got, why = _number(got)
+        if got is None:
+            print(f"{FAIL} {name}: with f = {fname}, x = {x}, h = {h} it {why}")
             return False
         if math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12):
             continue
@@ -166,12 +161,11 @@ def two_path_reference(x: float) -> float:
 def check_two_path_slope(dz_dx: Callable) -> bool:
     """``dz_dx(x)`` returns dz/dx for z = u·v, u = eˣ, v = cos x, as a sum over paths."""
     name = "dz/dx for z = eˣ·cos x"
-    if check_function(name, dz_dx, two_path_reference, PATH_POINTS, rtol=1e-9):
-        return True
-    try:
-        got = [float(dz_dx(x)) for x in PATH_POINTS]
-    except Exception:
+    got = learner_values(name, dz_dx, PATH_POINTS)
+    if got is None:
         return False
+    if compare_values(name, PATH_POINTS, got, two_path_reference, rtol=1e-9):
+        return True
     one_path = {
         "only the path through u (v·du/dx = cos x·eˣ)": lambda x: math.cos(x) * math.exp(x),
         "only the path through v (u·dv/dx = −eˣ·sin x)": lambda x: -math.exp(x) * math.sin(x),
@@ -207,14 +201,13 @@ ERROR_AT_BEST = 1e-4
 def check_float32_step(float32_step: Callable) -> bool:
     """``float32_step()`` returns a step h for float32 central differences of sin at 1."""
     name = "float32 step"
-    try:
-        h = float32_step()
-    except NotImplementedError as err:
-        return _not_done(name, err)
-    if isinstance(h, bool) or not isinstance(h, (int, float, np.integer, np.floating)):
-        print(f"{FAIL} {name}: expected a number, got {type(h).__name__} {h!r}")
+    ok, h = run(name, float32_step)
+    if not ok:
         return False
-    h = float(h)
+    h, why = _number(h)
+    if h is None:
+        print(f"{FAIL} {name}: expected a number; it {why}")
+        return False
     if not math.isfinite(h) or h <= 0:
         print(f"{FAIL} {name}: a step must be a finite number > 0, got {h}")
         return False

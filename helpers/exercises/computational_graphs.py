@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
+
 from helpers.autodiff import Value
 from helpers.forward_mode import Dual
 
-from . import FAIL, PASS, _not_done, check_value
+from . import FAIL, PASS, _fmt, _number, _whole, check_value, run
 
 # --------------------------------------------------------------------------------------
 # 2.1 Predict: a node used twice, then squared
@@ -23,10 +25,9 @@ from . import FAIL, PASS, _not_done, check_value
 def check_reuse_prediction(predict: Callable) -> bool:
     """``predict()`` returns dc/da for b = a + a, c = b * b at a = 3 (it is 24)."""
     name = "dc/da for b = a + a, c = b·b at a = 3"
-    try:
-        got = predict()
-    except NotImplementedError as err:
-        return _not_done(name, err)
+    ok, got = run(name, predict)
+    if not ok:
+        return False
     if check_value(name, got, 24.0):
         print("    c = (2a)² = 4a², so dc/da = 8a = 24: dc/db = 2b = 12 reaches a along "
               "both uses of a (12 + 12)")
@@ -35,10 +36,7 @@ def check_reuse_prediction(predict: Callable) -> bool:
              6.0: "6 is b = a + a itself, not a slope",
              2.0: "db/da = 2 is only the last step; multiply by dc/db = 2b = 12",
              36.0: "36 is c itself, not its slope"}
-    try:
-        hint = hints.get(float(got))
-    except (TypeError, ValueError):
-        hint = None
+    hint = hints.get(_number(got)[0]) if not callable(got) else None
     if hint:
         print(f"    Hint: {hint}.")
     return False
@@ -61,25 +59,22 @@ def _softplus_reference(x):
 def check_softplus(softplus: Callable) -> bool:
     """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x)."""
     name = "softplus"
-    if not callable(softplus):
-        print(f"{FAIL} {name}: expected a function, got {type(softplus).__name__}")
-        return False
     for x in SOFTPLUS_POINTS:
         v = Value(x, label="v")
-        try:
-            out = softplus(v)
-        except NotImplementedError as err:
-            return _not_done(name, err)
-        except Exception as err:
-            print(f"{FAIL} {name}: softplus(Value({x})) raised {type(err).__name__}: {err}")
+        ok, out = run(name, softplus, v, where=f"on Value({x})")
+        if not ok:
             return False
         if not isinstance(out, Value):
             print(f"{FAIL} {name}: softplus(Value({x})) returned {type(out).__name__} "
-                  f"{out!r}; return a new Value (a node of the graph)")
+                  f"{_fmt(out)}; return a new Value (a node of the graph)")
             return False
         want, want_grad = _softplus_reference(x)
-        if not math.isclose(out.data, want, rel_tol=1e-12, abs_tol=1e-15):
-            print(f"{FAIL} {name}: at x = {x} its data is {out.data:.10g}, expected "
+        data, why = _number(out.data)
+        if data is None:
+            print(f"{FAIL} {name}: at x = {x} its data should be one number; it {why}")
+            return False
+        if not math.isclose(data, want, rel_tol=1e-12, abs_tol=1e-15):
+            print(f"{FAIL} {name}: at x = {x} its data is {data:.10g}, expected "
                   f"log(1 + eˣ) = {want:.10g}")
             return False
         if out._prev != (v,):
@@ -87,19 +82,21 @@ def check_softplus(softplus: Callable) -> bool:
                   f"whose only parent is v; its parents are {len(out._prev)} node(s). Build it "
                   "with Value(data, (v,), 'softplus', _local=(slope,))")
             return False
-        try:
-            out.backward()
-        except TypeError as err:         # Value(data, (v,), op) without a local derivative
-            print(f"{FAIL} {name}: {err}")
+        ok, _ = run(name, out.backward, where=f"(its backward, at x = {x})")
+        if not ok:         # Value(data, (v,), op) without a local derivative is a TypeError
             print("    Hint: pass the local derivative: _local=(σ(x),)")
             return False
-        if not math.isclose(v.grad, want_grad, rel_tol=1e-12, abs_tol=1e-15):
-            print(f"{FAIL} {name}: at x = {x} the gradient is {v.grad:.10g}, expected "
+        grad, why = _number(v.grad)
+        if grad is None:
+            print(f"{FAIL} {name}: at x = {x} the gradient should be one number; it {why}")
+            return False
+        if not math.isclose(grad, want_grad, rel_tol=1e-12, abs_tol=1e-15):
+            print(f"{FAIL} {name}: at x = {x} the gradient is {grad:.10g}, expected "
                   f"σ(x) = {want_grad:.10g}")
-            if math.isclose(v.grad, want, rel_tol=1e-9):
+            if math.isclose(grad, want, rel_tol=1e-9):
                 print("    Hint: that is softplus itself; its derivative is "
                       "eˣ / (1 + eˣ) = σ(x)")
-            elif v.grad == 0.0:
+            elif grad == 0.0:
                 print("    Hint: pass the local derivative: _local=(σ(x),)")
             return False
     print(f"{PASS} {name}: one node, value log(1 + eˣ) and derivative σ(x) at "
@@ -123,22 +120,14 @@ FORWARD_CASES = [
 def check_forward_derivative(derivative: Callable) -> bool:
     """``derivative(f, x)`` returns f'(x) from one forward pass with ``Dual(x, 1.0)``."""
     name = "derivative by forward mode"
-    if not callable(derivative):
-        print(f"{FAIL} {name}: expected a function, got {type(derivative).__name__}")
-        return False
     for label, f, df, x in FORWARD_CASES:
         calls = []
 
         def counted(t, f=f, calls=calls):
             calls.append(t)
             return f(t)
-        try:
-            got = derivative(counted, x)
-        except NotImplementedError as err:
-            return _not_done(name, err)
-        except Exception as err:
-            print(f"{FAIL} {name}: for f(x) = {label} at x = {x} it raised "
-                  f"{type(err).__name__}: {err}")
+        ok, got = run(name, derivative, counted, x, where=f"for f(x) = {label} at x = {x}")
+        if not ok:
             return False
         if isinstance(got, Dual):
             print(f"{FAIL} {name}: it returned the Dual {got!r}; return its derivative part, "
@@ -147,6 +136,9 @@ def check_forward_derivative(derivative: Callable) -> bool:
         if not all(isinstance(t, Dual) for t in calls) or not calls:
             print(f"{FAIL} {name}: call f with a dual number, f(Dual(x, 1.0)), not with a "
                   "plain number")
+            return False
+        if callable(got):
+            print(f"{FAIL} {name}: it returned the function {_fmt(got)}; return the number")
             return False
         if not check_value(f"f(x) = {label} at x = {x}", got, df(x), rtol=1e-12):
             if calls and all(t.der == 0.0 for t in calls):
@@ -168,15 +160,17 @@ def check_pass_counts(passes: Callable) -> bool:
     """``passes()`` returns (forward-mode passes, reverse-mode passes) for the gradient of one
     loss with respect to 1,000 parameters: (1000, 1)."""
     name = "passes for a gradient of 1,000 parameters"
-    try:
-        got = passes()
-    except NotImplementedError as err:
-        return _not_done(name, err)
-    try:
-        fwd, rev = (int(v) for v in got)
-    except (TypeError, ValueError):
-        print(f"{FAIL} {name}: expected two whole numbers (forward, reverse), got {got!r}")
+    ok, got = run(name, passes)
+    if not ok:
         return False
+    if isinstance(got, np.ndarray):
+        got = got.ravel().tolist()
+    counts = ([_whole(v) for v in got] if isinstance(got, (tuple, list)) else [])
+    if len(counts) != 2 or None in counts:
+        print(f"{FAIL} {name}: expected two whole numbers (forward, reverse), such as "
+              f"(3, 5); got {_fmt(got)}")
+        return False
+    fwd, rev = counts
     if (fwd, rev) == (1000, 1):
         print(f"{PASS} {name}: forward mode 1000 (one per parameter), reverse mode 1 "
               "(one backward pass gives all 1,000 partial derivatives)")

@@ -230,7 +230,6 @@ class ChainRuleView:
         g = get(g) if g is not None else self.g
         x = self.slopes.x if x is None else x
         s = compose(f, g, x)  # checks everything before anything is changed
-        self.f, self.g, self.slopes = f, g, s
         w = self.half_width
         dx = w / 3
         du, dyy = s.dg * dx, s.dy * dx
@@ -238,8 +237,17 @@ class ChainRuleView:
 
         t = np.linspace(*steady_limits(s.x - w, s.x + w, self.axes["g"].get_xlim()), 301)
         tu = np.linspace(*steady_limits(s.u - wf, s.u + wf, self.axes["f"].get_xlim()), 301)
-        curve = {"g": g.where_defined(t), "f": f.where_defined(tu)}
-        curve["y"] = f.where_defined(curve["g"])
+        with np.errstate(over="ignore", invalid="ignore"):
+            curve = {"g": g.where_defined(t), "f": f.where_defined(tu)}
+            curve["y"] = f.where_defined(curve["g"])
+        if any(np.isinf(c).any() for c in curve.values()):
+            raise ValueError(
+                f"chain_rule_figure: y = {f.name}({g.name}(x)) overflows near "
+                f"x = {fmt(s.x)} (the plotted window {fmt(t[0])}..{fmt(t[-1])} "
+                "reaches values beyond the largest float64, about 1.8e308); "
+                "choose an x nearer 0"
+            )
+        self.f, self.g, self.slopes = f, g, s
         grid = {"g": t, "f": tu, "y": t}
         point = {"g": (s.x, s.u), "f": (s.u, s.y), "y": (s.x, s.y)}
         slope = {"g": s.dg, "f": s.df, "y": s.dy}

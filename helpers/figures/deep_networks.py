@@ -15,8 +15,9 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from .. import checks
 from ..playground import Playground
-from ..regions import breakpoints, count_pieces, n_params, zigzag_network
+from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_network
 from ..representations import _projection_2d, class_separation, layer_outputs
 from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout
 from .style import CLASS_RGB
@@ -40,6 +41,13 @@ class ZigzagView:
 
     def update(self, depth: int = 3, width: int = 2):
         net = zigzag_network(depth, width)
+        checks.at_most(
+            "ZigzagView",
+            f"the number of pieces width**depth = {width}**{depth}",
+            float(net[-1].n_in) ** (len(net) // 2),
+            MAX_PIECES,
+            "choose a smaller depth or width",
+        )
         t, slopes = breakpoints(net, 0.0, 1.0)
         self.pieces = count_pieces(net)
         # the function is linear between breakpoints: its values there draw it exactly
