@@ -15,6 +15,26 @@ sys.path.insert(0, str(ROOT))
 from tools.execute import POLL, execute, short_polls  # noqa: E402
 
 
+def run(coroutine):
+    """``asyncio.run`` in a thread of its own: in `make test` the browser tests' Playwright
+    owns this thread's event loop, and asyncio.run refuses to start inside a running one."""
+    import threading
+    result = {}
+
+    def target():
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as e:             # re-raised in the test's thread
+            result["error"] = e
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join(30)
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def test_a_reply_that_has_arrived_is_seen_within_a_poll():
     """The stalled read of jupyter/nbclient#312 sleeps through the whole timeout although the
     reply is there; read in short polls, it is seen at the next poll."""
@@ -29,7 +49,7 @@ def test_a_reply_that_has_arrived_is_seen_within_a_poll():
         raise Empty
 
     t0 = time.monotonic()
-    msg = asyncio.run(short_polls(sleepy_get_msg)(timeout=60))
+    msg = run(short_polls(sleepy_get_msg)(timeout=60))
     assert msg["parent_header"]["msg_id"] == "m"
     assert time.monotonic() - t0 < 0.3 + 2 * POLL
     assert max(asked) <= POLL
@@ -42,7 +62,7 @@ def test_no_reply_still_times_out_when_the_cell_timeout_is_up():
 
     t0 = time.monotonic()
     try:
-        asyncio.run(short_polls(never)(timeout=0.7))
+        run(short_polls(never)(timeout=0.7))
     except Empty:
         pass
     else:

@@ -8,6 +8,7 @@ in ``helpers.ui``. Each module says in its docstring which lesson it serves.
 import ast
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -22,6 +23,7 @@ EXERCISES = sorted(
 LESSONS = (
     "chain_rule",
     "computational_graphs",
+    "build_your_own_engine",
     "backpropagation",
     "deep_networks",
     "training_deep_networks",
@@ -82,7 +84,8 @@ def test_the_maths_modules_are_the_only_top_level_modules():
 def test_one_figures_module_per_lesson_named_like_its_notebook_and_exercises():
     figures = {p.stem for p in (HELPERS / "figures").glob("*.py")} - {"__init__"}
     exercises = {p.stem for p in (HELPERS / "exercises").glob("*.py")} - {"__init__"}
-    notebooks = {p.stem[3:] for p in (ROOT / "notebooks").glob("0[1-9]_*.ipynb")}
+    notebooks = {re.sub(r"^\d\d[a-z]?_", "", p.stem)
+                 for p in (ROOT / "notebooks").glob("0[1-9]*_*.ipynb")}
     assert figures == set(LESSONS) | {"style"}
     assert exercises == set(LESSONS) == notebooks
 
