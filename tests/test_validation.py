@@ -232,3 +232,10 @@ def test_array_names_the_first_bad_entry():
         checks.array("f", "X", [[1.0, 2.0], [3.0]])
     with pytest.raises(ValueError, match=r"f: X must have shape \(N, 2\), got shape \(3, 1\)"):
         checks.array("f", "X", np.zeros((3, 1)), shape=(None, 2))
+
+
+def test_confusion_matrix_with_too_few_classes_names_n_classes():
+    """Found by the property test at the floors: n_classes=1 with a label 1 blamed y_true."""
+    from helpers import training
+    with pytest.raises(ValueError, match="n_classes = 1"):
+        training.confusion_matrix([0, 1, 1], [1, 1, 0], n_classes=1)
