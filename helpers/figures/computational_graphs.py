@@ -49,6 +49,17 @@ COLOURS = {
     "grad": "#8a2c00",
 }
 
+# every edge of a graph: one style
+_ARROW = dict(
+    arrowstyle="-|>",
+    mutation_scale=9,
+    lw=1.0,
+    color=COLOURS["edge"],
+    shrinkA=0,
+    shrinkB=0,
+    zorder=1,
+)
+
 
 OP_SYMBOL = {
     "+": "+",
@@ -182,18 +193,7 @@ class _Drawing:
                 repeat = n_same.get(p, 0)
                 n_same[p] = repeat + 1
                 rad = 0.0 if repeat == 0 else 0.25 * (1 if repeat % 2 else -1)
-                arrow = FancyArrowPatch(
-                    start,
-                    end,
-                    connectionstyle=f"arc3,rad={rad}",
-                    arrowstyle="-|>",
-                    mutation_scale=9,
-                    lw=1.0,
-                    color=COLOURS["edge"],
-                    shrinkA=0,
-                    shrinkB=0,
-                    zorder=1,
-                )
+                arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", **_ARROW)
                 ax.add_patch(arrow)
                 self.edges[(p, v, i)] = arrow
                 t = 0.5  # a label in the middle of the edge
@@ -212,19 +212,7 @@ class _Drawing:
                     visible=False,
                 )
                 self.edge_labels[(p, v, i)] = lab
-            ax.add_patch(
-                FancyArrowPatch(
-                    op_out,
-                    box_in,
-                    arrowstyle="-|>",
-                    mutation_scale=9,
-                    lw=1.0,
-                    color=COLOURS["edge"],
-                    shrinkA=0,
-                    shrinkB=0,
-                    zorder=1,
-                )
-            )
+            ax.add_patch(FancyArrowPatch(op_out, box_in, **_ARROW))
             sym = op_symbol(v._op)
             ax.text(
                 ox,
