@@ -180,9 +180,8 @@ def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
     try:
         y_true = checks.labels("confusion_matrix", "y_true", y_true, n_classes=n_classes)
         y_pred = checks.labels("confusion_matrix", "y_pred", y_pred, n_classes=n_classes)
-    except ValueError as err:      # a label out of range may be an n_classes too small
-        raise ValueError(f"{err} (with n_classes = {n_classes}: is n_classes too small?)") \
-            from None
+    except ValueError as err:  # a label out of range may be an n_classes too small
+        raise ValueError(f"{err} (with n_classes = {n_classes}: is n_classes too small?)") from None
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"confusion_matrix: y_true has shape {y_true.shape} but y_pred "

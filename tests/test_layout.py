@@ -84,8 +84,9 @@ def test_the_maths_modules_are_the_only_top_level_modules():
 def test_one_figures_module_per_lesson_named_like_its_notebook_and_exercises():
     figures = {p.stem for p in (HELPERS / "figures").glob("*.py")} - {"__init__"}
     exercises = {p.stem for p in (HELPERS / "exercises").glob("*.py")} - {"__init__"}
-    notebooks = {re.sub(r"^\d\d[a-z]?_", "", p.stem)
-                 for p in (ROOT / "notebooks").glob("0[1-9]*_*.ipynb")}
+    notebooks = {
+        re.sub(r"^\d\d[a-z]?_", "", p.stem) for p in (ROOT / "notebooks").glob("0[1-9]*_*.ipynb")
+    }
     assert figures == set(LESSONS) | {"style"}
     assert exercises == set(LESSONS) == notebooks
 

@@ -254,6 +254,7 @@ def loss_figure(
 
 # -- added with the corrections to the theory (issue 16) --------------------------------
 
+
 def matrix_product_figure(factors, result, title: str = "", cell: float = 0.42) -> Figure:
     """Heat maps of ``factors`` (a list of ``(name, 2-D array)``) followed by ``result``
     (``(name, 2-D array)``), with "·" between factors and "=" before the result.
@@ -267,26 +268,44 @@ def matrix_product_figure(factors, result, title: str = "", cell: float = 0.42) 
     panels = [(n, np.atleast_2d(np.asarray(a, dtype=float))) for n, a in [*factors, result]]
     for name, a in panels:
         if a.ndim != 2:
-            raise ValueError(f"matrix_product_figure: {name!r} must be a 2-D array, got "
-                             f"shape {a.shape}")
+            raise ValueError(
+                f"matrix_product_figure: {name!r} must be a 2-D array, got shape {a.shape}"
+            )
     m = max(float(np.max(np.abs(a))) for _, a in panels) or 1.0
     widths = [a.shape[1] for _, a in panels]
     height = max(a.shape[0] for _, a in panels)
-    fig = Figure(figsize=(cell * (sum(widths) + 1.2 * len(panels)) + 0.4,
-                          cell * height + 0.9), layout="constrained")
+    fig = Figure(
+        figsize=(cell * (sum(widths) + 1.2 * len(panels)) + 0.4, cell * height + 0.9),
+        layout="constrained",
+    )
     axes = np.atleast_1d(fig.subplots(1, len(panels), width_ratios=widths))
     for k, (ax, (name, a)) in enumerate(zip(axes, panels)):
         ax.imshow(a, cmap="RdBu_r", vmin=-m, vmax=m, aspect="equal")
         for (i, j), v in np.ndenumerate(a):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6.5,
-                    color="white" if abs(v) > 0.6 * m else "black")     # readable on dark cells
+            ax.text(
+                j,
+                i,
+                f"{v:.2f}",
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="white" if abs(v) > 0.6 * m else "black",
+            )  # readable on dark cells
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(name, fontsize=9)
         if k < len(panels) - 1:
             sign = "=" if k == len(panels) - 2 else "·"
-            ax.annotate(sign, xy=(1, 0.5), xycoords="axes fraction", xytext=(6, 0),
-                        textcoords="offset points", ha="left", va="center", fontsize=14)
+            ax.annotate(
+                sign,
+                xy=(1, 0.5),
+                xycoords="axes fraction",
+                xytext=(6, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=14,
+            )
     if title:
         fig.suptitle(title, fontsize=10)
     return fig

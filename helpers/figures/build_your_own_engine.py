@@ -21,13 +21,17 @@ NODE, EDGE, TEXT, STEP = "#e8f0fb", "#3a5a8c", "#222222", "#b35900"
 def _check_order(edges, order):
     nodes = {n for e in edges for n in e}
     if sorted(order) != sorted(nodes) or len(set(order)) != len(order):
-        raise ValueError(f"order_figure: order must list every node of the edges once; "
-                         f"got {list(order)} for the nodes {sorted(nodes)}")
+        raise ValueError(
+            f"order_figure: order must list every node of the edges once; "
+            f"got {list(order)} for the nodes {sorted(nodes)}"
+        )
     pos = {n: i for i, n in enumerate(order)}
     late = [(p, c) for p, c in edges if pos[p] > pos[c]]
     if late:
-        raise ValueError(f"order_figure: order {list(order)} is not a topological order: "
-                         f"{late[0][0]} (a parent of {late[0][1]}) comes after it")
+        raise ValueError(
+            f"order_figure: order {list(order)} is not a topological order: "
+            f"{late[0][0]} (a parent of {late[0][1]}) comes after it"
+        )
 
 
 def _depths(edges, order):
@@ -42,14 +46,24 @@ def _node(ax, xy, label, step=None):
     ax.scatter(*xy, s=900, color=NODE, edgecolor=EDGE, linewidth=1.5, zorder=3)
     ax.text(*xy, label, ha="center", va="center", fontsize=13, color=TEXT, zorder=4)
     if step is not None:
-        ax.text(xy[0], xy[1] - 0.42, f"step {step}", ha="center", va="top", fontsize=10,
-                color=STEP)
+        ax.text(xy[0], xy[1] - 0.42, f"step {step}", ha="center", va="top", fontsize=10, color=STEP)
 
 
 def _arrow(ax, a, b, rad=0.0):
-    ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=14, color=EDGE,
-                                 linewidth=1.3, shrinkA=15, shrinkB=15,
-                                 connectionstyle=f"arc3,rad={rad}", zorder=2))
+    ax.add_patch(
+        FancyArrowPatch(
+            a,
+            b,
+            arrowstyle="-|>",
+            mutation_scale=14,
+            color=EDGE,
+            linewidth=1.3,
+            shrinkA=15,
+            shrinkB=15,
+            connectionstyle=f"arc3,rad={rad}",
+            zorder=2,
+        )
+    )
 
 
 def order_figure(edges=DIAMOND, order=("x", "a", "b", "c", "d"), *, title=None) -> Figure:
@@ -86,8 +100,10 @@ def order_figure(edges=DIAMOND, order=("x", "a", "b", "c", "d"), *, title=None) 
     steps = {n: k for k, n in enumerate(reversed(order), start=1)}
     for n in order:
         _node(right, line[n], n, steps[n])
-    right.set_title("a topological order: every arrow points right;\n"
-                    "the backward pass walks it right to left", fontsize=11)
+    right.set_title(
+        "a topological order: every arrow points right;\nthe backward pass walks it right to left",
+        fontsize=11,
+    )
     right.set_xlim(-0.6, len(order) - 0.4)
     right.set_ylim(-1.0, 1.1)
     for ax in (left, right):

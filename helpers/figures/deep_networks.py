@@ -390,6 +390,7 @@ class PlaygroundView:
 
 # -- added with the corrections to the theory (issue 16) --------------------------------
 
+
 def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
     """One panel per run: the training loss and the validation loss against the step, and a
     dashed vertical line at the step with the lowest validation loss.
@@ -408,8 +409,13 @@ def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
         steps = np.arange(len(r["train"]))
         ax.plot(steps, r["train"], color="C0", lw=1.5, label="training loss")
         ax.plot(steps, r["val"], color="C1", lw=1.5, label="validation loss")
-        ax.axvline(r["best_step"], color="k", ls="--", lw=1,
-                   label="lowest validation loss\n(early stopping keeps this step)")
+        ax.axvline(
+            r["best_step"],
+            color="k",
+            ls="--",
+            lw=1,
+            label="lowest validation loss\n(early stopping keeps this step)",
+        )
         ax.set(title=title, xlabel="step", ylim=(0, None))
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("cross-entropy")
@@ -417,8 +423,9 @@ def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
     return fig
 
 
-def approximation_figure(f, nets: dict, a: float, b: float, size=(3.0, 2.6),
-                         points: int = 401) -> Figure:
+def approximation_figure(
+    f, nets: dict, a: float, b: float, size=(3.0, 2.6), points: int = 401
+) -> Figure:
     """One panel per network: the function ``f`` (dashed) and the network's output on
     [a, b]. ``nets`` maps a title (e.g. ``"8 units"``) to a one-input, one-output model."""
     if not nets:
