@@ -27,18 +27,15 @@ DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
 MAX_POINTS = 10**6
 
 
-def _check_n(n, at_least=2, where="data"):
-    n = checks.integer(where, "n", n, low=at_least)
+def _start(where, n, noise, seed, n_classes=None):
+    """Generator ``where``'s arguments, checked, and its random generator."""
+    if n_classes is not None:
+        n_classes = checks.integer(where, "n_classes", n_classes, low=2, high=1000)
+    n = checks.integer(where, "n", n, low=n_classes or 2)
     checks.at_most(where, "the number of points n", n, MAX_POINTS)
-    return n
-
-
-def _check_noise(noise, where="data"):
-    return checks.number(where, "noise", noise, low=0)
-
-
-def _check_seed(seed, where="data"):
-    return checks.integer(where, "seed", seed, low=0)
+    noise = checks.number(where, "noise", noise, low=0)
+    seed = checks.integer(where, "seed", seed, low=0)
+    return n, noise, n_classes, np.random.default_rng(seed)
 
 
 def _finish(X, y, noise, rng):
@@ -55,10 +52,7 @@ def _split_counts(n, k):
 
 def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
     """Two interleaving half circles: class 0 on top, class 1 below and shifted right."""
-    n = _check_n(n, where="make_moons")
-    noise = _check_noise(noise, "make_moons")
-    seed = _check_seed(seed, "make_moons")
-    rng = np.random.default_rng(seed)
+    n, noise, _, rng = _start("make_moons", n, noise, seed)
     n0, n1 = _split_counts(n, 2)
     t0 = np.linspace(0, np.pi, n0)
     t1 = np.linspace(0, np.pi, n1)
@@ -70,12 +64,9 @@ def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
 
 def make_circles(n: int = 200, noise: float = 0.05, seed: int = 0, factor: float = 0.5):
     """A circle (class 0, radius 1) around a smaller one (class 1, radius ``factor``)."""
-    n = _check_n(n, where="make_circles")
-    noise = _check_noise(noise, "make_circles")
+    n, noise, _, rng = _start("make_circles", n, noise, seed)
     factor = checks.number("make_circles", "factor", factor, low=0, high=1, low_open=True,
                            high_open=True)
-    seed = _check_seed(seed, "make_circles")
-    rng = np.random.default_rng(seed)
     n0, n1 = _split_counts(n, 2)
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
     t1 = np.linspace(0, 2 * np.pi, n1, endpoint=False)
@@ -90,10 +81,7 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0):
 
     The label is decided before the noise is added, so noise blurs the border.
     """
-    n = _check_n(n, where="make_xor")
-    noise = _check_noise(noise, "make_xor")
-    seed = _check_seed(seed, "make_xor")
-    rng = np.random.default_rng(seed)
+    n, noise, _, rng = _start("make_xor", n, noise, seed)
     X = rng.uniform(-1, 1, size=(n, 2))
     y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
     return _finish(X, y, noise, rng)
@@ -102,11 +90,7 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0):
 def make_blobs(n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int = 3):
     """``n_classes`` Gaussian blobs (standard deviation ``noise``) with centres on a circle
     of radius 2."""
-    n_classes = checks.integer("make_blobs", "n_classes", n_classes, low=2, high=1000)
-    n = _check_n(n, at_least=n_classes, where="make_blobs")
-    noise = _check_noise(noise, "make_blobs")
-    seed = _check_seed(seed, "make_blobs")
-    rng = np.random.default_rng(seed)
+    n, noise, n_classes, rng = _start("make_blobs", n, noise, seed, n_classes)
     counts = _split_counts(n, n_classes)
     angles = 2 * np.pi * np.arange(n_classes) / n_classes + np.pi / 2
     centres = 2 * np.c_[np.cos(angles), np.sin(angles)]
@@ -117,11 +101,7 @@ def make_blobs(n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int =
 
 def make_spirals(n: int = 200, noise: float = 0.1, seed: int = 0, n_classes: int = 2):
     """``n_classes`` interleaved spiral arms (as in CS231n), each one class, radius up to 1."""
-    n_classes = checks.integer("make_spirals", "n_classes", n_classes, low=2, high=1000)
-    n = _check_n(n, at_least=n_classes, where="make_spirals")
-    noise = _check_noise(noise, "make_spirals")
-    seed = _check_seed(seed, "make_spirals")
-    rng = np.random.default_rng(seed)
+    n, noise, n_classes, rng = _start("make_spirals", n, noise, seed, n_classes)
     counts = _split_counts(n, n_classes)
     parts = []
     for k, m in enumerate(counts):
@@ -152,7 +132,7 @@ def load_digits(split: float | None = 0.75, seed: int = 0, scale: bool = True):
         return X, y
     split = checks.number("load_digits", "split (the training fraction)", split, low=0,
                           high=1, low_open=True, high_open=True)
-    seed = _check_seed(seed, "load_digits")
+    seed = checks.integer("load_digits", "seed", seed, low=0)
     sizes = np.bincount(y, minlength=10)
     ks = [int(round(split * m)) for m in sizes]
     if min(ks) < 1 or any(k >= m for k, m in zip(ks, sizes)):

@@ -366,6 +366,14 @@ class _Loss:
                                  detail=f" (value {loss})")
         return loss
 
+    def _check_backward(self, stored: str, dL, arguments: str) -> float:
+        """``dL`` as a float, once forward has stored ``stored`` (else a RuntimeError)."""
+        where = f"{type(self).__name__}.backward"
+        if getattr(self, stored, None) is None:
+            raise RuntimeError(f"{where}: called before forward; call "
+                               f"loss.forward({arguments}) first")
+        return checks.number(where, "dL", dL)
+
 
 class MSE(_Loss):
     """Mean squared error over all entries: ``L = mean((P − T)²)``, ``dP = 2(P − T)/P.size``.
@@ -389,10 +397,7 @@ class MSE(_Loss):
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
-        if getattr(self, "diff", None) is None:
-            raise RuntimeError("MSE.backward: called before forward; call "
-                               "loss.forward(pred, target) first")
-        dL = checks.number("MSE.backward", "dL", dL)
+        dL = self._check_backward("diff", dL, "pred, target")
         return (2.0 * dL / self.diff.size) * self.diff
 
 
@@ -434,10 +439,7 @@ class SoftmaxCrossEntropy(_Loss):
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
-        if getattr(self, "P", None) is None:
-            raise RuntimeError("SoftmaxCrossEntropy.backward: called before forward; call "
-                               "loss.forward(logits, y) first")
-        dL = checks.number("SoftmaxCrossEntropy.backward", "dL", dL)
+        dL = self._check_backward("P", dL, "logits, y")
         n = len(self.y)
         dZ = self.P * (dL / n)                       # uses the stored probabilities P
         dZ[self.rows, self.y] -= dL / n              # minus the one-hot labels

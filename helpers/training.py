@@ -57,23 +57,16 @@ def train_steps(
     return losses
 
 
-def train_moons(
-    lr: float = 0.5,
-    steps: int = 300,
-    hidden: int = 16,
-    *,
-    seed: int = 0,
-    n: int = 200,
-    noise: float = 0.15,
-):
+def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, **options):
     """Full-batch gradient descent on two moons with a 2-hidden-layer ReLU network.
 
     Returns a dict: ``model``, ``X``, ``y``, ``losses`` (one per step taken), ``accuracy``,
     ``dead`` (fraction of hidden ReLU units silent on every point), ``error`` (the message
     of a :class:`helpers.nn.NonFiniteError`, or ``""``) and ``message`` (what happened, in
-    words, with the likely cause when training went wrong).
+    words, with the likely cause when training went wrong). ``options`` are the keywords
+    ``seed``, ``n`` and ``noise`` of :func:`train_moons_in_chunks`.
     """
-    *_, result = train_moons_in_chunks(lr, steps, hidden, seed=seed, n=n, noise=noise)
+    *_, result = train_moons_in_chunks(lr, steps, hidden, **options)
     return result
 
 

@@ -700,17 +700,31 @@ programs = st.lists(st.tuples(st.sampled_from(UNARY + BINARY + BINARY),
 points = st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
-                                                                   HealthCheck.too_slow])
-@given(programs, points)
-def test_random_graphs_against_autograd_and_finite_differences(program, point):
+def random_graphs(examples):
+    """Hypothesis settings for a property over random programs (some are filtered out)."""
+    return settings(max_examples=examples, deadline=None,
+                    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+
+
+def run_values(program, point):
+    """The program on Values at ``point``, backward done: (inputs, output), or skip it."""
     try:
         vs = [Value(p) for p in point]
         out = run(program, vs, "value")
-        ref_value = float(run(program, [np.float64(p) for p in point], "numpy"))
     except OutOfDomain:
         assume(False)
     out.backward()
+    return vs, out
+
+
+@random_graphs(150)
+@given(programs, points)
+def test_random_graphs_against_autograd_and_finite_differences(program, point):
+    vs, out = run_values(program, point)
+    try:
+        ref_value = float(run(program, [np.float64(p) for p in point], "numpy"))
+    except OutOfDomain:
+        assume(False)
     assert math.isclose(out.data, ref_value, rel_tol=1e-12, abs_tol=1e-12)
     ours = [v.grad for v in vs]
 
@@ -790,16 +804,10 @@ def test_the_lectures_mlp_trains_unchanged():
     assert draw_graph(loss).axes                    # the series' drawing of the same graph
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
-                                                                  HealthCheck.too_slow])
+@random_graphs(30)
 @given(programs, points)
 def test_random_graphs_against_sympy(program, point):
-    try:
-        vs = [Value(p) for p in point]
-        out = run(program, vs, "value")
-    except OutOfDomain:
-        assume(False)
-    out.backward()
+    vs, out = run_values(program, point)
     symbols = sp.symbols("x0:3", real=True)
     expr = run(program, list(symbols), "sympy")
     subs = dict(zip(symbols, point))
