@@ -293,7 +293,7 @@ def difference_errors(f: str | Function = "sin", x: float = 1.0, hs=None,
     "central"}``, three float64 arrays of the same length.
     """
     fn = get(f)
-    x = float(fn.check(x))
+    x = float(fn.check(checks.number("difference_errors", "x", x)))
     hs = STEPS if hs is None else np.asarray(hs, dtype=float)
     if hs.ndim != 1 or hs.size == 0 or not np.all(np.isfinite(hs) & (hs > 0)):
         raise ValueError(f"difference_errors: hs must be a non-empty 1-d array of finite "

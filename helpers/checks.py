@@ -19,7 +19,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["number", "integer", "choice", "array", "labels", "function", "at_most", "got"]
+__all__ = ["number", "integer", "choice", "array", "labels", "function", "at_most", "sizes",
+           "got"]
 
 
 def got(value) -> str:
@@ -181,3 +182,8 @@ def at_most(where: str, what: str, amount: float, limit: float, advice: str = ""
         tail = f"; {advice}" if advice else ""
         raise ValueError(f"{where}: {what} would be {amount:.3g}, above the limit of "
                          f"{limit:.3g}{tail}")
+
+
+def sizes(where: str, *, low: int = 1, high: int = 1000, **values) -> tuple:
+    """Whole numbers such as depth, width, n_in, each in ``low``..``high``, in the order given."""
+    return tuple(integer(where, name, v, low=low, high=high) for name, v in values.items())

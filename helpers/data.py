@@ -27,11 +27,10 @@ DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
 MAX_POINTS = 10**6
 
 
-def _start(where, n, noise, seed, n_classes=None):
+def _start(where, n, noise, seed, n_classes=2):
     """Generator ``where``'s arguments, checked, and its random generator."""
-    if n_classes is not None:
-        n_classes = checks.integer(where, "n_classes", n_classes, low=2, high=1000)
-    n = checks.integer(where, "n", n, low=n_classes or 2)
+    n_classes = checks.integer(where, "n_classes", n_classes, low=2, high=1000)
+    n = checks.integer(where, "n", n, low=n_classes)
     checks.at_most(where, "the number of points n", n, MAX_POINTS)
     noise = checks.number(where, "noise", noise, low=0)
     seed = checks.integer(where, "seed", seed, low=0)

@@ -21,6 +21,8 @@ from typing import Callable
 
 import numpy as np
 
+from . import checks
+
 
 @dataclass(frozen=True)
 class Surface:
@@ -95,12 +97,10 @@ def descend(surface="ravine", lr: float = 0.1, steps: int = 40, momentum: float 
     has diverged and further steps would only overflow.
     """
     s = _surface(surface)
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr: got {lr!r}, expected a positive number")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum: got {momentum!r}, expected a number in [0, 1)")
-    if int(steps) != steps or steps < 0:
-        raise ValueError(f"steps: got {steps!r}, expected a non-negative integer")
+    lr = checks.number("descend", "lr", lr, low=0, low_open=True)
+    momentum = checks.number("descend", "momentum", momentum, low=0, high=1, high_open=True)
+    steps = checks.integer("descend", "steps", steps, low=0, high=10**6)
+    bound = checks.number("descend", "bound", bound, low=0, low_open=True)
     w = np.array(s.start if start is None else start, dtype=float)
     if w.shape != (2,):
         raise ValueError(f"start: got shape {w.shape}, expected two numbers (w1, w2)")

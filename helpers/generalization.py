@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import nn, optim
+from . import checks, nn, optim
 
 __all__ = ["split", "train_with_validation", "restore", "sgd_step_with_l2", "rmsprop_step"]
 
 
 def split(n: int, fractions=(0.6, 0.2, 0.2), seed: int = 0):
     """Shuffle ``range(n)`` and cut it into training, validation and test indices."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 3:
-        raise ValueError(f"split: n must be an integer >= 3, got {n!r}")
+    n = checks.integer("split", "n", n, low=3, high=10**8)
+    seed = checks.integer("split", "seed", seed, low=0)
     fr = np.asarray(fractions, dtype=float)
     if fr.shape != (3,) or np.any(fr <= 0) or not np.isclose(fr.sum(), 1.0):
         raise ValueError(f"split: fractions must be three positive numbers that add up to 1, "
@@ -48,8 +48,11 @@ def train_with_validation(model, X_train, y_train, X_val, y_val, steps: int = 10
     them back with :func:`restore`). The loss
     recorded is the data loss only: the L2 term, if any, enters through ``weight_decay``.
     """
-    if not (isinstance(steps, (int, np.integer)) and steps >= 1):
-        raise ValueError(f"train_with_validation: steps must be an integer >= 1, got {steps!r}")
+    where = "train_with_validation"
+    steps = checks.integer(where, "steps", steps, low=1, high=10**5)
+    lr = checks.number(where, "lr", lr, low=0, low_open=True)
+    momentum = checks.number(where, "momentum", momentum, low=0, high=1, high_open=True)
+    weight_decay = checks.number(where, "weight_decay", weight_decay, low=0)
     loss, val_loss = nn.SoftmaxCrossEntropy(), nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     train, val, best_params = [], [], None
@@ -83,6 +86,8 @@ def sgd_step_with_l2(w, grad, lr: float, lam: float, decoupled: bool = False):
     ``(1 − lr·lam)·w − lr·grad``. For plain SGD the two are the same number.
     """
     w, grad = np.asarray(w, dtype=float), np.asarray(grad, dtype=float)
+    lr = checks.number("sgd_step_with_l2", "lr", lr, low=0, low_open=True)
+    lam = checks.number("sgd_step_with_l2", "lam", lam, low=0)
     if decoupled:
         return (1 - lr * lam) * w - lr * grad
     return w - lr * (grad + lam * w)
@@ -98,6 +103,10 @@ def rmsprop_step(w, grad, v, lr: float, lam: float, decoupled: bool = False,
     idea of AdamW, Loshchilov & Hutter 2019). Here the two differ.
     """
     w, grad, v = (np.asarray(a, dtype=float) for a in (w, grad, v))
+    lr = checks.number("rmsprop_step", "lr", lr, low=0, low_open=True)
+    lam = checks.number("rmsprop_step", "lam", lam, low=0)
+    beta = checks.number("rmsprop_step", "beta", beta, low=0, high=1, high_open=True)
+    eps = checks.number("rmsprop_step", "eps", eps, low=0, low_open=True)
     g = grad if decoupled else grad + lam * w
     v = beta * v + (1 - beta) * g ** 2
     step = lr * g / (np.sqrt(v) + eps)

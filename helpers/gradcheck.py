@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import checks
+
 __all__ = ["numerical_gradient", "relative_error", "check_gradients", "GradCheckReport",
            "ArrayCheck"]
 
@@ -43,6 +45,12 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     ``x`` is changed in place, one entry at a time, and restored (also on exceptions);
     ``f`` takes no argument and reads ``x``.
     """
+    where = "numerical_gradient"
+    checks.function(where, "f", f)
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise TypeError(f"{where}: x must be a NumPy array of floats (it is changed in place, "
+                        f"and f reads it), got {checks.got(x)}")
+    h = checks.number(where, "h", h, low=0, high=1, low_open=True)
     grad = np.zeros(x.shape, dtype=np.float64)
     for idx in np.ndindex(x.shape):
         old = x[idx]
@@ -59,6 +67,7 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
 
 def relative_error(analytic, numerical, floor: float = 1e-8) -> np.ndarray:
     """Entry-wise ``|a − n| / max(|a| + |n|, floor)``."""
+    floor = checks.number("relative_error", "floor", floor, low=0, low_open=True)
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numerical, dtype=np.float64)
     return np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), floor)
@@ -152,6 +161,15 @@ def check_gradients(model, X, y=None, loss=None, *, h: float = 1e-6, tol: float 
     ``verbose`` prints the report. The model's stored values and gradients are left as they
     are for the unperturbed point.
     """
+    where = "check_gradients"
+    if not all(callable(getattr(model, m, None)) for m in ("forward", "backward", "parameters")):
+        raise TypeError(f"{where}: model must be a layer or a Sequential (with forward, "
+                        f"backward and parameters()), got {checks.got(model)}")
+    h = checks.number(where, "h", h, low=0, high=1, low_open=True)
+    tol = checks.number(where, "tol", tol, low=0, low_open=True)
+    seed = checks.integer(where, "seed", seed, low=0)
+    worst = checks.integer(where, "worst", worst, low=0)
+    X = checks.array(where, "X", X, dtype=None)
     X = np.array(X, copy=True)  # our own copy: we perturb it
     if not np.issubdtype(X.dtype, np.floating):
         X = X.astype(np.float64)
@@ -188,14 +206,14 @@ def check_gradients(model, X, y=None, loss=None, *, h: float = 1e-6, tol: float 
     if check_input:
         targets.append(("input X", X, None if dX is None else np.asarray(dX)))
 
-    checks = []
+    results = []
     try:
         for name, arr, a in targets:
-            checks.append(_check_one(name, arr, a, forward_f, h, tol, f0,
+            results.append(_check_one(name, arr, a, forward_f, h, tol, f0,
                                      base_masks, model, worst, len(X)))
     finally:
         analytic()      # leave stored values and grads as at the unperturbed point
-    report = GradCheckReport(checks, h, tol)
+    report = GradCheckReport(results, h, tol)
     if verbose:
         print(report)
     return report

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import nn
+from . import checks, nn
 
 __all__ = ["numerical_jacobian", "jacobian_by_vjps", "backward_signals"]
 
@@ -42,8 +42,7 @@ def numerical_jacobian(f, x, h: float = 1e-6) -> np.ndarray:
     ``(len(f(x)), len(x))``.
     """
     x = _vector(x, "numerical_jacobian", "x")
-    if not h > 0:
-        raise ValueError(f"numerical_jacobian: h must be > 0, got {h!r}")
+    h = checks.number("numerical_jacobian", "h", h, low=0, high=1, low_open=True)
     y = _vector(f(x), "numerical_jacobian", "f(x)")
     J = np.empty((y.size, x.size))
     for j in range(x.size):

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
+
 __all__ = ["init", "forward", "backprop", "backprop_recomputing", "multiplications"]
 
 
@@ -43,6 +45,7 @@ def init(sizes, seed=0):
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"layer_order.init: sizes must list at least two positive layer "
                          f"widths, got {sizes}")
+    seed = checks.integer("layer_order.init", "seed", seed, low=0)
     rng = np.random.default_rng(seed)
     return [(rng.normal(size=(a, b)) / np.sqrt(a), np.zeros(b)) for a, b in zip(sizes, sizes[1:])]
 
@@ -125,7 +128,8 @@ def multiplications(sizes, batch):
     gradient down to layer k−1 (k ≥ 2), N n_k n_{k-1} for the product and 2 N n_{k-1} for the
     slope. recomputed: the same, plus the forward pass up to layer k−1 again for every k.
     """
-    N, n = int(batch), [int(s) for s in sizes]
+    N = checks.integer("multiplications", "batch", batch, low=1)
+    n = [checks.integer("multiplications", "sizes", s, low=1) for s in sizes]
     layer = [N * a * b for a, b in zip(n, n[1:])]          # one layer's matrix product
     forward_ = sum(layer)
     backward = sum(layer) + sum(layer[k - 1] + 2 * N * n[k - 1] for k in range(2, len(n)))

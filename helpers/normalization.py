@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
 from .nn import Module, Parameter
 
 __all__ = ["layer_norm", "LayerNorm"]
@@ -34,8 +35,7 @@ def layer_norm(X, eps: float = 1e-5) -> np.ndarray:
     if X.ndim != 2 or X.shape[1] < 2:
         raise ValueError(f"layer_norm: X must have shape (N, n) with n >= 2 units, got "
                          f"{X.shape}")
-    if not eps >= 0:
-        raise ValueError(f"layer_norm: eps must be >= 0, got {eps!r}")
+    eps = checks.number("layer_norm", "eps", eps, low=0)
     mu = X.mean(axis=1, keepdims=True)
     var = X.var(axis=1, keepdims=True)
     return (X - mu) / np.sqrt(var + eps)
@@ -45,9 +45,8 @@ class LayerNorm(Module):
     """Layer normalisation with a gain ``gamma`` (starts at 1) and a shift ``beta`` (0)."""
 
     def __init__(self, n: int, eps: float = 1e-5):
-        if not (isinstance(n, (int, np.integer)) and n >= 2):
-            raise ValueError(f"LayerNorm: n must be an integer >= 2, got {n!r}")
-        self.n, self.eps = int(n), float(eps)
+        self.n = checks.integer("LayerNorm", "n", n, low=2, high=10**6)
+        self.eps = checks.number("LayerNorm", "eps", eps, low=0)
         self.gamma = Parameter(np.ones(self.n), "LayerNorm.gamma")
         self.beta = Parameter(np.zeros(self.n), "LayerNorm.beta")
         self.name = "LayerNorm"

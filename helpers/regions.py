@@ -42,6 +42,12 @@ def n_params(model) -> int:
     return int(sum(p.data.size for p in model.parameters()))
 
 
+def _segment(where, x0, x1):
+    """The ends of the input segment as 1-d float arrays (a number is a 1-d input)."""
+    return tuple(np.atleast_1d(checks.array(where, name, x, ndim=(0, 1)))
+                 for name, x in (("x0", x0), ("x1", x1)))
+
+
 def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
     """Where a ReLU network, restricted to the segment from ``x0`` to ``x1``, changes slope.
 
@@ -53,8 +59,7 @@ def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
     Returns ``(t, slopes)``: the sorted interval ends ``t`` (``t[0] = 0``, ``t[-1] = 1``) and the
     slope ``d output / dt`` on each of the ``len(t) − 1`` intervals (shape ``(pieces, out)``).
     """
-    x0 = np.atleast_1d(np.asarray(x0, dtype=float))
-    x1 = np.atleast_1d(np.asarray(x1, dtype=float))
+    x0, x1 = _segment("breakpoints", x0, x1)
     if x0.shape != x1.shape or x0.ndim != 1:
         raise ValueError(
             f"x0, x1: got shapes {x0.shape} and {x1.shape}, expected two "
@@ -98,7 +103,7 @@ def count_pieces(model, x0=0.0, x1=1.0, regions: bool = False) -> int:
     activation regions instead (intervals where the set of active units is constant), an
     upper bound.
     """
-    t, slopes = breakpoints(model, x0, x1)
+    t, slopes = breakpoints(model, *_segment("count_pieces", x0, x1))
     if regions:
         return len(t) - 1
     scale = max(float(np.max(np.abs(slopes))), 1e-300)

@@ -16,10 +16,23 @@ import math
 
 import numpy as np
 
-from . import nn
+from . import checks, nn
 from .regions import n_params
 from .representations import layer_outputs
 from .training import train
+
+#: The most weights a network of this lesson may have, and the most work (multiply-adds of
+#: forward and backward passes) a comparison may ask for: some ten seconds on a laptop.
+MAX_WEIGHTS = 10**7
+MAX_WORK = 10**10
+
+
+def _network_sizes(where, depth, width, seed, depth_low=1, **more):
+    """Checked sizes of a network builder: depth, width, then ``more``, and the seed."""
+    (depth,) = checks.sizes(where, low=depth_low, depth=depth)
+    width, *more = checks.sizes(where, width=width, **more)
+    checks.at_most(where, "the number of weights depth·width²", depth * width**2, MAX_WEIGHTS)
+    return depth, width, *more, checks.integer(where, "seed", seed, low=0)
 
 
 class Residual(nn.Module):
@@ -40,10 +53,8 @@ class Residual(nn.Module):
             raise TypeError(
                 f"Residual: block must be a helpers.nn layer, got {type(block).__name__}"
             )
-        if not (math.isfinite(scale) and scale > 0):
-            raise ValueError(f"Residual: scale must be a positive number, got {scale!r}")
+        self.scale = checks.number("Residual", "scale", scale, low=0, low_open=True)
         self.block = block
-        self.scale = float(scale)
         self.name = "Residual"
 
     def _set_name(self, name: str) -> None:
@@ -88,10 +99,12 @@ def plain_network(
 
     ``scale`` is the *gain*: 1 is LeCun/Xavier-like, √2 is He's choice for ReLU.
     """
-    if activation not in nn.ACTIVATIONS:
-        raise ValueError(
-            f"activation: got {activation!r}, expected one of {sorted(nn.ACTIVATIONS)}"
-        )
+    where = "plain_network"
+    checks.choice(where, "activation", activation, sorted(nn.ACTIVATIONS))
+    depth, width, n_in, n_out, seed = _network_sizes(
+        where, depth, width, seed, n_in=n_in, n_out=n_out
+    )
+    scale = checks.number(where, "scale", scale, low=0, low_open=True)
     rng = np.random.default_rng(seed)
     layers = []
     for d in range(depth):
@@ -142,6 +155,7 @@ def init_table(depth: int = 50, width: int = 64, seed: int = 0):
 
     Rows ``(activation, init, std_first_layer, std_last_layer)`` with the library's inits.
     """
+    depth, width, seed = _network_sizes("init_table", depth, width, seed)
     rows = []
     X = np.random.default_rng(seed + 1).standard_normal((256, width))
     for act in ("tanh", "relu"):
@@ -172,6 +186,11 @@ def deep_network(
     (ReLU *before* the Linear keeps each branch's output centred, so that the skips add
     variance slowly: by a factor of about ``(1 + 1/depth)`` per block.)
     """
+    where = "deep_network"
+    depth, width, n_in, n_out, seed = _network_sizes(
+        where, depth, width, seed, depth_low=0, n_in=n_in, n_out=n_out
+    )
+    checks.choice(where, "init", init, tuple(nn.INITS))
     rng = np.random.default_rng(seed)
     layers = [nn.Linear(n_in, width, init="he", rng=rng)]
     for _ in range(depth):
@@ -196,6 +215,16 @@ def compare_residual(
     Linear layer, at initialisation), ``losses`` (per step), ``accuracy`` (after training)
     and ``params``.
     """
+    where = "compare_residual"
+    depth, width, seed = _network_sizes(where, depth, width, seed)
+    steps = checks.integer(where, "steps", steps, low=0, high=10**4)
+    n = checks.integer(where, "n", n, low=2, high=10**4)
+    lr = checks.number(where, "lr", lr, low=0, low_open=True)
+    momentum = checks.number(where, "momentum", momentum, low=0, high=1, high_open=True)
+    work = 2 * 3 * depth * width**2 * n * max(steps, 1)  # two networks, forward + backward
+    checks.at_most(
+        where, "the work 6·depth·width²·n·steps", work, MAX_WORK, "fewer steps, points or layers"
+    )
     X, y = _moons(n, seed)
     out = {}
     for kind in ("plain", "residual"):

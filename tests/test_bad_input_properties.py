@@ -16,7 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import autodiff, calculus, data, forward_mode, nn, optim, regions, training
+from helpers import (approximation, autodiff, calculus, data, descent, forward_mode,
+                     generalization, gradcheck, jacobians, layer_order, nn, normalization,
+                     optim, regions, representations, residual, training)
 from helpers.playground import Playground
 
 # ---- wrong values by kind of argument ---------------------------------------------------
@@ -103,6 +105,81 @@ API = [
           batch=whole(1), noise=real(0, 10), classes=whole(2, 5))),
     ("Value", lambda **k: autodiff.Value(**k), dict(data=0.5),
      dict(data=st.sampled_from([None, "3", "abc", [1.0], 1j, True, b"1"]))),
+]
+
+# lessons 02-05: the gradient checker, the deep and residual networks, descent, the rest
+TINY_1D = nn.Sequential(nn.Linear(1, 3, rng=np.random.default_rng(0)), nn.ReLU(),
+                        nn.Linear(3, 1, rng=np.random.default_rng(1)))
+TINY = nn.Sequential(nn.Linear(2, 2, rng=np.random.default_rng(0)))
+API += [
+    ("numerical_gradient", lambda **k: gradcheck.numerical_gradient(np.sum, np.ones(2), **k),
+     dict(h=1e-6), dict(h=real(0, 1, open_low=True))),
+    ("relative_error", lambda **k: gradcheck.relative_error(np.ones(2), np.ones(2), **k),
+     dict(floor=1e-8), dict(floor=real(0, open_low=True))),
+    ("check_gradients", lambda **k: gradcheck.check_gradients(TINY, MOONS[0][:4], **k),
+     dict(h=1e-6, tol=1e-5, seed=0, worst=3),
+     dict(h=real(0, 1, open_low=True), tol=real(0, open_low=True), seed=whole(0),
+          worst=whole(0))),
+    ("Residual", lambda **k: residual.Residual(nn.Sequential(nn.Linear(2, 2)), **k),
+     dict(scale=0.5), dict(scale=real(0, open_low=True))),
+    ("deep_network", residual.deep_network, dict(depth=2, width=3, n_in=2, n_out=2, seed=0),
+     dict(depth=whole(0, 1000), width=whole(1, 1000), n_in=whole(1, 1000),
+          n_out=whole(1, 1000), seed=whole(0))),
+    ("plain_network", residual.plain_network,
+     dict(depth=2, width=3, scale=1.0, n_in=2, n_out=1, seed=0),
+     dict(depth=whole(1, 1000), width=whole(1, 1000), scale=real(0, open_low=True),
+          n_in=whole(1, 1000), n_out=whole(1, 1000), seed=whole(0))),
+    ("init_table", residual.init_table, dict(depth=2, width=3, seed=0),
+     dict(depth=whole(1, 1000), width=whole(1, 1000), seed=whole(0))),
+    ("compare_residual", residual.compare_residual,
+     dict(depth=2, width=3, steps=2, lr=0.05, momentum=0.9, n=20, seed=0),
+     dict(depth=whole(1, 1000), width=whole(1, 1000), steps=whole(0, 10**4),
+          lr=real(0, open_low=True), momentum=real(0, 1, False, True), n=whole(2, 10**4),
+          seed=whole(0))),
+    ("narrow_network", representations.narrow_network,
+     dict(depth=2, width=2, n_in=2, n_out=2, seed=0),
+     dict(depth=whole(1, 1000), width=whole(1, 1000), n_in=whole(1, 1000),
+          n_out=whole(1, 1000), seed=whole(0))),
+    ("digits_network", representations.digits_network, dict(seed=0, first_scale=0.1),
+     dict(seed=whole(0), first_scale=real(0, open_low=True))),
+    ("descend", descent.descend, dict(lr=0.1, steps=5, momentum=0.5, bound=1e6),
+     dict(lr=real(0, open_low=True), steps=whole(0, 10**6), momentum=real(0, 1, False, True),
+          bound=real(0, open_low=True))),
+    ("numerical_jacobian", lambda **k: jacobians.numerical_jacobian(np.sin, np.ones(2), **k),
+     dict(h=1e-6), dict(h=real(0, 1, open_low=True))),
+    ("layer_norm", lambda **k: normalization.layer_norm(np.ones((2, 3)), **k), dict(eps=1e-5),
+     dict(eps=real(0))),
+    ("LayerNorm", normalization.LayerNorm, dict(n=3, eps=1e-5),
+     dict(n=whole(2, 10**6), eps=real(0))),
+    ("split", generalization.split, dict(n=20, seed=0),
+     dict(n=whole(3, 10**8), seed=whole(0))),
+    ("train_with_validation",
+     lambda **k: generalization.train_with_validation(TINY, *MOONS, *MOONS, **k),
+     dict(steps=2, lr=0.1, momentum=0.5, weight_decay=0.0),
+     dict(steps=whole(0, 10**5), lr=real(0, open_low=True), momentum=real(0, 1, False, True),
+          weight_decay=real(0))),
+    ("sgd_step_with_l2", lambda **k: generalization.sgd_step_with_l2(np.ones(2), np.ones(2), **k),
+     dict(lr=0.1, lam=0.01), dict(lr=real(0, open_low=True), lam=real(0))),
+    ("rmsprop_step",
+     lambda **k: generalization.rmsprop_step(np.ones(2), np.ones(2), np.ones(2), **k),
+     dict(lr=0.1, lam=0.01, beta=0.9, eps=1e-8),
+     dict(lr=real(0, open_low=True), lam=real(0), beta=real(0, 1, False, True),
+          eps=real(0, open_low=True))),
+    ("one_layer_interpolant",
+     lambda **k: approximation.one_layer_interpolant(np.sin, **k), dict(a=0.0, b=1.0, n=4),
+     dict(a=real(), b=real(), n=whole(1, 10**5))),
+    ("max_error", lambda **k: approximation.max_error(TINY_1D, np.sin, **k),
+     dict(a=0.0, b=1.0, points=11), dict(a=real(), b=real(), points=whole(2, 10**7))),
+    ("multiplications", lambda **k: layer_order.multiplications([2, 3, 1], **k), dict(batch=4),
+     dict(batch=whole(1))),
+    ("layer_order.init", lambda **k: layer_order.init([2, 3, 1], **k), dict(seed=0),
+     dict(seed=whole(0))),
+    ("difference_errors", calculus.difference_errors, dict(x=1.0),
+     dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j])))),
+    ("count_pieces", lambda **k: regions.count_pieces(TINY_1D, **k), dict(x0=0.0, x1=1.0),
+     dict(x0=real(), x1=real())),
+    ("breakpoints", lambda **k: regions.breakpoints(TINY_1D, **k), dict(x0=0.0, x1=1.0),
+     dict(x0=real(), x1=real())),
 ]
 CASES = [(name, arg) for name, _, _, wrong in API for arg in wrong]
 TABLE = {name: (call, valid, wrong) for name, call, valid, wrong in API}
