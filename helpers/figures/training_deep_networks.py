@@ -58,7 +58,7 @@ class GradientNormView:
     ):
         self.depth, self.width = depth, width
         self.X, self.target = _probe(width)
-        self.nets = {}  # activation -> (network, its Linear layers, their gain-1 weights)
+        self.nets = {}  # activation -> (network, its hidden Linear layers, their weights)
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
@@ -78,7 +78,8 @@ class GradientNormView:
         for ax in (self.ax_sig, self.ax_grad):
             ax.grid(True, alpha=0.3)
             ax.set_ylim(1e-10, 1e10)
-            sparse_log_ticks(ax, 7)  # static (cached), so labels cost nothing
+            sparse_log_ticks(ax, 7)
+            _decades(ax)
         self.fig.legend(loc="outside right upper", fontsize=8)
         self.update(activation=activation, scale=scale)
         fewer_ticks(self.fig)
@@ -91,29 +92,37 @@ class GradientNormView:
                 self.depth, self.width, activation, 1.0, n_in=self.width, seed=self.depth
             )
             lins = [m for m in net.layers[:-1] if isinstance(m, nn.Linear)]
-            # gain 1: W = Z/√fan-in; keep Z·(1/√fan-in) to rescale by the gain later
-            self.nets[activation] = (net, lins, [m.W.data.copy() for m in lins])
+            # gain 1: W = Z/√fan-in, kept as it is; _measure multiplies it by each gain
+            self.nets[activation] = (net, lins, [m.W.data for m in lins])
         return self.nets[activation]
 
-    def _measure(self, activation, gain):
-        """(signal std, ‖∂L/∂W‖) per layer at one gain; NaN where not finite."""
+    def _measure(self, activation, gains):
+        """(signal std, ‖∂L/∂W‖) per gain (rows) and layer (columns), NaN where not finite.
+
+        One forward and one backward pass for all the gains at once: the batch of each
+        gain is a slice of a 3-D array (gain, example, unit), so that 100 layers cost 100
+        matrix products, not 300. The same sums as ``residual.gradient_norms`` (MSE).
+        """
         net, lins, unit = self._network(activation)
-        for lin, W1 in zip(lins, unit):
-            np.multiply(W1, gain, out=lin.W.data)
-        net.zero_grad()
-        H, sig = self.X, []
-        for layer in net.layers:  # one forward pass, recording the signal
-            H = layer.forward(H)
-            if not isinstance(layer, nn.Linear):
-                sig.append(float(np.std(H)))
-        if np.all(np.isfinite(H)):
-            loss = nn.MSE()
-            loss.forward(H, self.target)
-            net.backward(loss.backward(), input_grad=False)
-            g = np.array([float(np.linalg.norm(m.W.grad)) for m in lins])
-        else:
-            g = np.full(self.depth, np.nan)
-        return np.array(sig), g
+        acts = [m for m in net.layers if not isinstance(m, nn.Linear)]
+        out = net.layers[-1]
+        G = np.asarray(gains, dtype=float)[:, None, None]
+        H = np.broadcast_to(self.X, (len(gains), *self.X.shape))
+        inputs, sig = [], []
+        for lin, W1, act in zip(lins, unit, acts):  # forward, recording the signal
+            inputs.append(H)
+            H = act.forward(H @ (G * W1) + lin.b.data)
+            sig.append(H.std(axis=(1, 2)))
+        Y = H @ out.W.data + out.b.data
+        dH = (2 / Y[0].size) * (Y - self.target) @ out.W.data.T  # ∂L/∂h of the MSE
+        grads = []
+        for W1, act, Hin in zip(unit[::-1], acts[::-1], inputs[::-1]):  # backward
+            dZ = act.backward(dH)
+            grads.append(np.linalg.norm(Hin.transpose(0, 2, 1) @ dZ, axis=(1, 2)))
+            dH = dZ @ (G * W1).transpose(0, 2, 1)
+        g = np.array(grads[::-1]).T
+        g[~np.all(np.isfinite(Y), axis=(1, 2))] = np.nan
+        return np.array(sig).T, g
 
     def update(self, activation: str = "tanh", scale: float = 1.0):
         if activation not in nn.ACTIVATIONS:
@@ -124,11 +133,11 @@ class GradientNormView:
         self.results = {}
         layers = np.arange(1, self.depth + 1)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            for f, ls, lg in zip(self.FACTORS, self.sig_lines, self.grad_lines):
-                sig, g = self._measure(activation, f * scale)
-                self.results[f] = (sig, g)
-                ls.set_data(layers, sig)
-                lg.set_data(layers, g)
+            sigs, grads = self._measure(activation, [f * scale for f in self.FACTORS])
+        for f, sig, g, ls, lg in zip(self.FACTORS, sigs, grads, self.sig_lines, self.grad_lines):
+            self.results[f] = (sig, g)
+            ls.set_data(layers, sig)
+            lg.set_data(layers, g)
         changed = False
         for ax, k in ((self.ax_sig, 0), (self.ax_grad, 1)):
             values = np.concatenate([r[k] for r in self.results.values()])
@@ -151,21 +160,34 @@ class GradientNormView:
 
 def _fit_decades(ax, values, step: int = 10) -> bool:
     """Set a log y axis to show every positive finite value, its ends whole multiples of
-    ``step`` decades, kept while the values fill 60 % of it. Returns True when it changed."""
+    ``step`` decades; kept while it holds them all and they fill 40 % of it, so that a
+    slider moving a little changes no axis. Returns True when it changed."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
         return False
-    current = tuple(np.log10(ax.get_ylim()))
-    lo, hi = steady_limits(
-        float(np.log10(v.min())), float(np.log10(v.max())), current, step=step, room=0.05
-    )
-    if hi - lo < step:
-        hi = lo + step
-    if (lo, hi) == current:
+    lo, hi = float(np.log10(v.min())), float(np.log10(v.max()))
+    c0, c1 = np.log10(ax.get_ylim())
+    if c0 <= lo and hi <= c1 and hi - lo >= 0.4 * (c1 - c0):
         return False
-    ax.set_ylim(10.0**lo, 10.0**hi)
+    new = steady_limits(lo, hi, None, step=step, room=0.05)
+    if new[1] - new[0] < step:
+        new = (new[0], new[0] + step)
+    ax.set_ylim(10.0 ** new[0], 10.0 ** new[1])
     return True
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _decades(ax) -> None:
+    """Label a log y axis ``10⁻²⁰``, ``10⁰``, … in plain text: drawing mathtext labels is
+    what makes a full redraw slow."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: "10" + f"{round(np.log10(v))}".translate(_SUPERSCRIPT))
+    )
 
 
 def _log_panels(axes, xlabel: str, ylabels, titles) -> None:
