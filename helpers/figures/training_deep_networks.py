@@ -65,8 +65,10 @@ class GradientNormView:
         self.sig_lines, self.grad_lines = [], []
         for f, color in zip(self.FACTORS, self.COLORS):
             label = {0.5: "gain g/2", 1.0: "gain g", 2.0: "gain 2g"}[f]
-            (ls,) = self.ax_sig.plot([], [], color=color, lw=1.5, label=label)
-            (lg,) = self.ax_grad.plot([], [], color=color, lw=1.5)
+            # g on top and thinner, so that a line it crosses still shows around it
+            style = dict(color=color, lw=1.2 if f == 1 else 2.4, zorder=3 if f == 1 else 2)
+            (ls,) = self.ax_sig.plot([], [], label=label, **style)
+            (lg,) = self.ax_grad.plot([], [], **style)
             self.sig_lines.append(ls)
             self.grad_lines.append(lg)
         self.ax_sig.set(
@@ -83,7 +85,10 @@ class GradientNormView:
         self.fig.legend(loc="outside right upper", fontsize=8)
         self.update(activation=activation, scale=scale)
         fewer_ticks(self.fig)
-        self.fig.canvas.set_animated([*self.sig_lines, *self.grad_lines])
+        # in drawing order: the wide lines (g/2, 2g) first, the line of g on top
+        self.fig.canvas.set_animated(
+            [lines[i] for lines in (self.sig_lines, self.grad_lines) for i in (0, 2, 1)]
+        )
         freeze_layout(self.fig)
 
     def _network(self, activation):
