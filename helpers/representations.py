@@ -3,7 +3,9 @@
 * ``narrow_network`` / ``layer_outputs``: a network narrow enough to draw, and the output of
   every one of its layers, a transformation of the plane;
 * ``digits_network``: a network for the 8×8 digits, whose layers ``class_separation`` and
-  ``unit_purity`` measure, and ``projection_2d`` flattens to two dimensions for a picture.
+  ``unit_purity`` measure, and ``projection_2d`` flattens to two dimensions for a picture;
+  ``fold_input_shift`` lets a network trained on centred pixels take raw ones, and
+  ``dead_units`` lists the units that are zero on every example.
 
 The figures of the lesson are in :mod:`helpers.figures.deep_networks`.
 """
@@ -51,6 +53,30 @@ def digits_network(widths=(32, 16, 16), seed: int = 0, first_scale: float = 0.1)
         layers += [nn.Linear(a, b, init="he", rng=rng), nn.ReLU()]
     layers[0].W.data *= first_scale
     return nn.Sequential(*layers, nn.Linear(sizes[-1], 10, init="xavier", rng=rng))
+
+
+def fold_input_shift(model, shift) -> nn.Sequential:
+    """Make a network trained on ``X - shift`` compute the same on ``X`` itself, in place.
+
+    The first layer computes ``(X - m)·W + b = X·W + (b - m·W)``: only its bias changes.
+    Returns the model.
+    """
+    first = model.layers[0]
+    shift = np.asarray(shift, dtype=float)
+    if not isinstance(first, nn.Linear) or shift.shape != (first.n_in,):
+        raise ValueError(
+            f"fold_input_shift: expected a model starting with a Linear layer and a shift of "
+            f"shape ({getattr(first, 'n_in', '?')},), got {type(first).__name__} and shape "
+            f"{shift.shape}"
+        )
+    first.b.data -= shift @ first.W.data
+    return model
+
+
+def dead_units(H) -> np.ndarray:
+    """The indices of the units (columns of ``H``) that are zero or below on every example:
+    dead ReLU units (lesson 03 §8), which pass nothing on and learn nothing."""
+    return np.flatnonzero(np.all(np.asarray(H) <= 0, axis=0))
 
 
 def class_separation(H, y) -> float:

@@ -192,6 +192,9 @@ def test_hundred_layers_train_with_skips_and_not_without():
     assert np.median(r["residual"]["grad_norms"]) > 100 * np.median(r["plain"]["grad_norms"])
     fig = training_figures.residual_figure(r)
     assert len(fig.axes) == 2 and len(fig.axes[1].lines) == 2
+    assert all(len(ax.get_legend().get_texts()) == 2 for ax in fig.axes)  # both name the lines
+    top = max(max(run["losses"]) for run in r.values())
+    assert top < fig.axes[1].get_ylim()[1] < 1.2 * top        # the loss axis fits the run
 
 
 # ---------------------------------------------------------------- gradients through depth
@@ -228,17 +231,32 @@ def test_init_table_he_keeps_relu_signal():
 
 
 def test_gradient_norm_view_updates_in_place():
-    v = training_figures.GradientNormView(depths=(5, 20), width=8)
+    v = training_figures.GradientNormView(depth=20, width=8)
     lines = list(v.grad_lines)
     v.update(activation="relu", scale=2.0)
     assert v.grad_lines == lines and len(lines[1].get_xdata()) == 20
-    assert v.caption().startswith("relu, weights N(0, 2.00²/fan-in)")
-    net = residual.plain_network(20, 8, "relu", 2.0, n_in=8, seed=20)
-    sig, g = v.results[20]
-    np.testing.assert_allclose(g, residual.gradient_norms(net, v.X, v.target), rtol=1e-10)
-    np.testing.assert_allclose(sig, residual.signal_stds(net, v.X), rtol=1e-10)
+    assert v.caption().startswith("relu, 20 layers")
+    for factor, gain in [(0.5, 1.0), (1.0, 2.0), (2.0, 4.0)]:  # the lines: g/2, g, 2g
+        net = residual.plain_network(20, 8, "relu", gain, n_in=8, seed=20)
+        sig, g = v.results[factor]
+        np.testing.assert_allclose(g, residual.gradient_norms(net, v.X, v.target), rtol=1e-10)
+        np.testing.assert_allclose(sig, residual.signal_stds(net, v.X), rtol=1e-10)
     with pytest.raises(ValueError, match="activation"):
         v.update(activation="swish")
+
+
+def test_gradient_norm_view_shows_every_line_whole():
+    """At its defaults the view shows vanishing and exploding gradients, and on every
+    setting each axis holds all of its lines (none clipped)."""
+    v = training_figures.GradientNormView()
+    first = {f: g[0] for f, (_, g) in v.results.items()}
+    assert first[0.5] < 1e-20 and 1e-2 < first[1.0] < 1e2 and first[2.0] > 1e4
+    for act, gain in [("tanh", 1.0), ("relu", 3.0), ("sigmoid", 0.5), ("relu", 1.0)]:
+        v.update(activation=act, scale=gain)
+        for ax, k in ((v.ax_sig, 0), (v.ax_grad, 1)):
+            values = np.concatenate([r[k] for r in v.results.values()])
+            lo, hi = ax.get_ylim()
+            assert lo <= values.min() and values.max() <= hi, (act, gain, ax.get_ylabel())
 
 
 # ---------------------------------------------------------------- transformations, features
@@ -270,10 +288,42 @@ def test_digit_features_grow_more_separated():
     sep = [representations.class_separation(H, yte) for H in reps]
     assert sep[2] > sep[1] > sep[0]
     assert representations.unit_purity(reps[2], yte) > representations.unit_purity(reps[0], yte)
-    assert len(deep_figures.first_layer_figure(net, n=8).axes) == 8
+    fig = deep_figures.first_layer_figure(net, n=8, X=Xte, y=yte)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == 8 and len(fig.axes) == 9           # 8 weight images, 1 colour bar
+    assert len({ax.images[0].get_clim() for ax in panels}) == 1  # one colour scale
+    assert all(ax.get_title().startswith(f"unit {j}: ") for j, ax in enumerate(panels))
     fig = deep_figures.top_inputs_figure(net, Xte, yte, layer=2, units=range(2), k=3)
     assert len(fig.axes) == 2 and len(fig.axes[0].get_xticklabels()) == 3
-    assert len(deep_figures.projection_figure(reps, yte).axes) == 3
+    fig = deep_figures.projection_figure(reps, yte)
+    assert len(fig.axes) == 3
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [str(d) for d in range(10)]
+
+
+def test_dead_units_are_found_and_marked():
+    _, _, Xte, yte = data.load_digits()
+    net = representations.digits_network((8, 4), seed=0)
+    net.layers[0].b.data[...] = 1.0                          # every unit of layer 1 active,
+    net.layers[0].b.data[3] = -1e3                           # but unit 3: never active
+    H = representations.layer_outputs(net, Xte)[1]
+    assert list(representations.dead_units(H)) == [3]
+    fig = deep_figures.top_inputs_figure(net, Xte, yte, layer=1, units=[2, 3], k=4)
+    alive, dead = fig.axes
+    assert len(alive.get_xticklabels()) == 4 and not dead.get_xticklabels()
+    assert [t.get_text() for t in dead.texts] == [f"dead: zero on all {len(Xte)} digits"]
+    fig = deep_figures.first_layer_figure(net, n=4, ncols=4, X=Xte, y=yte)
+    assert fig.axes[3].get_title() == "unit 3: dead"
+
+
+def test_fold_input_shift_gives_the_same_outputs_on_raw_inputs():
+    rng = np.random.default_rng(0)
+    X, m = rng.random((5, 64)), rng.random(64)
+    net = representations.digits_network((8,), seed=1)
+    centred = net.forward(X - m)
+    representations.fold_input_shift(net, m)
+    np.testing.assert_allclose(net.forward(X), centred, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="fold_input_shift.*shape"):
+        representations.fold_input_shift(net, m[:3])
 
 
 def test_class_separation_of_known_clusters():
@@ -284,9 +334,25 @@ def test_class_separation_of_known_clusters():
 
 
 def test_views_cache_their_background_correctly(pixels, draws_like_plain):
-    g = training_figures.GradientNormView(depths=(5, 20), width=8)
+    g = training_figures.GradientNormView(depth=20, width=8)
     z = deep_figures.ZigzagView()
-    for view, kwargs in [(g, dict(activation="relu", scale=2.0)), (z, dict(depth=5, width=3))]:
+    for view, kwargs in [
+        (g, dict(activation="relu", scale=2.0)),  # the axes change: a full redraw
+        (g, dict(activation="relu", scale=2.05)),  # the same axes: only the lines
+        (z, dict(depth=5, width=3)),
+    ]:
         pixels(view.fig)
         view.update(**kwargs)
         draws_like_plain(view.fig)
+
+
+def test_decay_figure_tells_a_power_law_from_an_exponential():
+    layers = np.arange(1, 201)
+    fig = training_figures.decay_figure(1 / np.sqrt(2 * layers), fit=(20, 60))
+    semilog, loglog = fig.axes
+    fitted_exp = semilog.lines[1].get_ydata()
+    fitted_power = loglog.lines[1].get_ydata()
+    np.testing.assert_allclose(fitted_power, 1 / np.sqrt(2 * layers), rtol=1e-9)
+    assert fitted_exp[-1] < 0.5 / np.sqrt(400)               # the exponential falls away
+    with pytest.raises(ValueError, match="decay_figure"):
+        training_figures.decay_figure(np.ones(10), fit=(5, 20))

@@ -91,6 +91,17 @@ def test_view_updates_its_artists():
     assert not isinstance(v.fig.get_layout_engine(), ConstrainedLayoutEngine)
 
 
+def test_loss_axis_fits_the_run():
+    v = training_figures.DescentView()
+    for kwargs in [dict(), dict(lr=0.22, steps=30), dict(lr=0.05, momentum=0.9, steps=100),
+                   dict(lr=0.15, steps=40)]:
+        v.update(**kwargs)
+        lo, hi = np.log10(v.ax_loss.get_ylim())
+        losses = np.log10(v.losses)
+        assert lo <= losses.min() and losses.max() <= hi, kwargs          # nothing clipped
+        assert hi - lo <= (losses.max() - losses.min()) / 0.6 + 4, kwargs  # no empty decades
+
+
 def test_gallery_one_panel_per_learning_rate():
     fig = training_figures.descent_gallery(lrs=(0.05, 0.15))
     assert len(fig.axes) == 2 and "zig-zags" in fig.axes[1].get_title()
@@ -100,7 +111,8 @@ def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels, draws_li
     v = training_figures.DescentView()
     assert isinstance(v.fig.canvas, FastCanvas) and v.fig.canvas.animated
     pixels(v.fig)
-    for kwargs in [dict(lr=0.1), dict(lr=0.19, momentum=0.5), dict(lr=0.05, steps=60)]:
+    for kwargs in [dict(lr=0.1), dict(lr=0.19, momentum=0.5), dict(lr=0.05, steps=60),
+                   dict(lr=0.22, steps=60)]:             # the last one moves the loss axis
         v.update(**kwargs)
         draws_like_plain(v.fig)
         assert v.fig.canvas._background is not None

@@ -14,6 +14,7 @@ import math
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .. import checks
 from ..playground import Playground
@@ -158,24 +159,50 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
     return fig
 
 
-def first_layer_figure(model, n: int = 16, ncols: int = 8, size: float = 1.0) -> Figure:
-    """The incoming weights of the first ``n`` units of layer 1, each as an 8×8 image."""
+def _favourite(h, y, k: int = 20):
+    """The label most common among the ``k`` examples that excite a unit most (its outputs
+    ``h``), and its share of them; ``None`` for a unit that is zero on every example."""
+    if not np.any(h > 0):
+        return None
+    top = np.argsort(-h, kind="stable")[: min(k, int(np.count_nonzero(h > 0)))]
+    counts = np.bincount(np.asarray(y)[top], minlength=10)
+    return int(np.argmax(counts)), float(counts.max() / len(top))
+
+
+def first_layer_figure(
+    model, n: int = 16, ncols: int = 8, size: float = 1.0, X=None, y=None
+) -> Figure:
+    """The incoming weights of the first ``n`` units of layer 1, each as an 8×8 image, on
+    one colour scale with its colour bar.
+
+    With examples ``X`` and labels ``y``, each title names the digit most common among the
+    20 examples that excite the unit most (and its share), or says that the unit is dead
+    (zero on every example).
+    """
     W = model.layers[0].W.data
     n = min(n, W.shape[1])
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(size * ncols, size * nrows + 0.3), layout="constrained")
+    H = None if X is None else layer_outputs(model, X)[1]
+    fig = Figure(figsize=(size * ncols + 0.8, size * nrows + 0.35), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
+    m = float(np.abs(W[:, :n]).max())
     for j, ax in enumerate(axes):
         ax.set_xticks([])
         ax.set_yticks([])
         if j >= n:
             ax.set_visible(False)
             continue
-        w = W[:, j].reshape(8, 8)
-        m = float(np.abs(w).max())
-        ax.imshow(w, cmap="RdBu_r", vmin=-m, vmax=m)
-        ax.set_title(f"unit {j}", fontsize=7)
-    fig.suptitle("layer-1 weights (red: pixel excites the unit, blue: inhibits)", fontsize=9)
+        image = ax.imshow(W[:, j].reshape(8, 8), cmap="RdBu_r", vmin=-m, vmax=m)
+        title = f"unit {j}"
+        if H is not None:
+            fav = _favourite(H[:, j], y)
+            title += ": dead" if fav is None else f": {fav[0]} ({fav[1]:.0%})"
+        ax.set_title(title, fontsize=7)
+    fig.colorbar(image, ax=axes.tolist(), shrink=0.8, pad=0.02, label="weight")
+    what = "" if H is None else "; title: the digit most common among its top 20"
+    fig.suptitle(
+        f"layer-1 weights (red: the pixel excites the unit, blue: inhibits{what})", fontsize=9
+    )
     return fig
 
 
@@ -183,20 +210,36 @@ def top_inputs_figure(
     model, X, y, layer: int, units=range(6), k: int = 6, size: float = 0.75
 ) -> Figure:
     """For some units of hidden layer ``layer`` (1 = first), the ``k`` digits that excite
-    them most, side by side, with their labels: what each unit responds to."""
+    them most, side by side, with their labels: what each unit responds to.
+
+    Only digits on which the unit is active are shown; a dead unit (zero on every digit)
+    is marked as such instead of showing arbitrary digits.
+    """
     H = layer_outputs(model, X)[layer]
     units = list(units)
     fig = Figure(figsize=(size * k + 0.5, size * len(units) + 0.45), layout="constrained")
     axes = np.atleast_1d(fig.subplots(len(units), 1))
     gap = 1
     for ax, u in zip(axes, units):
-        top = np.argsort(-H[:, u], kind="stable")[:k]
+        active = int(np.count_nonzero(H[:, u] > 0))
+        top = np.argsort(-H[:, u], kind="stable")[: min(k, active)]
         strip = np.full((8, k * (8 + gap) - gap), np.nan)  # k digits in one image
         for c, i in enumerate(top):
             strip[:, c * (8 + gap) : c * (8 + gap) + 8] = X[i].reshape(8, 8)
         ax.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-        ax.set_xticks(np.arange(k) * (8 + gap) + 3.5, [str(int(y[i])) for i in top], fontsize=8)
-        ax.tick_params(length=0, pad=1)
+        ax.set_xticks(np.arange(len(top)) * (8 + gap) + 3.5, [str(int(y[i])) for i in top])
+        ax.tick_params(length=0, pad=1, labelsize=8)
+        if not active:
+            ax.text(
+                0.5,
+                0.5,
+                f"dead: zero on all {len(H)} digits",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="darkred",
+            )
         ax.set_yticks([])
         ax.set_ylabel(f"unit {u}", fontsize=8)
         for side in ax.spines.values():
@@ -206,18 +249,30 @@ def top_inputs_figure(
 
 
 def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
-    """Each representation projected on its first two principal axes, coloured by class,
-    with its class-separation score in the title."""
+    """Each representation projected on its first two principal axes, coloured by class
+    (with a legend of the classes), with its class-separation score in the title."""
     n = len(reps)
     names = names or ["pixels"] + [f"layer {i}" for i in range(1, n)]
-    fig = Figure(figsize=(size * n, size + 0.5), layout="constrained")
+    fig = Figure(figsize=(size * n + 0.7, size + 0.5), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, n))
+    cmap = matplotlib.colormaps["tab10"]
     for ax, H, name in zip(axes, reps, names):
         P = _projection_2d(H)
-        ax.scatter(P[:, 0], P[:, 1], c=y, cmap="tab10", vmin=-0.5, vmax=9.5, s=4)
+        ax.scatter(P[:, 0], P[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=9.5, s=4)
         ax.set_title(f"{name}\nseparation {class_separation(H, y):.2f}", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
+    classes = np.unique(y)
+    handles = [Line2D([], [], ls="", marker="o", ms=4, color=cmap(int(c))) for c in classes]
+    fig.legend(
+        handles,
+        [str(int(c)) for c in classes],
+        title="digit",
+        fontsize=8,
+        title_fontsize=8,
+        loc="outside right center",
+        handletextpad=0.1,
+    )
     return fig
 
 

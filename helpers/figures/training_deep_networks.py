@@ -3,7 +3,8 @@
 * ``GradientNormView`` / ``residual_figure``: gradients layer by layer, with and without skip
   connections (:mod:`helpers.residual`);
 * ``DescentView`` / ``descent_gallery``: gradient descent on a loss surface
-  (:mod:`helpers.descent`).
+  (:mod:`helpers.descent`);
+* ``decay_figure``: is a signal's decay with depth exponential or a power law?
 """
 
 from __future__ import annotations
@@ -14,70 +15,119 @@ from matplotlib.figure import Figure
 from .. import nn
 from ..descent import Surface, _surface, classify, descend
 from ..residual import _probe, plain_network
-from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout, sparse_log_ticks, steps_axis
+from ..ui.canvas import (
+    FastCanvas,
+    fewer_ticks,
+    freeze_layout,
+    sparse_log_ticks,
+    steady_limits,
+    steps_axis,
+)
+
+_STYLES = {
+    "plain": dict(color="C3", label="plain"),
+    "residual": dict(color="C0", label="with skip connections"),
+}
 
 
 class GradientNormView:
-    """Signal size (left) and gradient norm (right) per layer, for plain networks of
-    several depths, as the activation and the initialisation gain change.
+    """Signal size (left) and gradient norm (right) per layer of one plain deep network, at
+    three gains side by side: ``g/2``, ``g`` and ``2g``, as the activation and the
+    initialisation gain ``g`` change.
 
-    The networks' weights are drawn once (standard normal, a fixed seed per depth) and
-    scaled by ``gain/√fan-in`` on each update, so moving the gain slider changes only the
-    scale, not the random draw. The numbers that change go in ``caption()`` (shown under the
-    figure by ``live(..., text=view.caption)``), not in titles: text is the slowest thing
-    to draw.
+    The network's weights are drawn once (standard normal, a fixed seed) and scaled by
+    ``gain/√fan-in`` for each line, so moving the gain slider changes only the scale, not
+    the random draw: at the default (tanh, g = 1) the three lines show vanishing (g/2),
+    flat (g) and exploding (2g) gradients. The y axes follow the lines in steps of ten
+    decades (``steady_limits``), so that no line is clipped. The numbers that change go in
+    ``caption()`` (shown under the figure by ``live(..., text=view.caption)``), not in
+    titles: text is the slowest thing to draw.
     """
+
+    FACTORS = (0.5, 1.0, 2.0)  # the gains drawn: g/2, g, 2g
+    COLORS = ("C0", "k", "C3")
 
     def __init__(
         self,
         activation: str = "tanh",
         scale: float = 1.0,
-        depths=(10, 50, 100),
+        depth: int = 100,
         width: int = 32,
         figsize=(9.6, 3.3),
         dpi: int = 72,
     ):
-        self.depths, self.width = tuple(depths), width
+        self.depth, self.width = depth, width
         self.X, self.target = _probe(width)
-        self.nets = {}  # (activation, depth) -> network
+        self.nets = {}  # activation -> (network, its hidden Linear layers, their weights)
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
         self.sig_lines, self.grad_lines = [], []
-        for i, d in enumerate(self.depths):
-            (ls,) = self.ax_sig.plot([], [], color=f"C{i}", lw=1.5, label=f"{d} layers")
-            (lg,) = self.ax_grad.plot([], [], color=f"C{i}", lw=1.5)
+        for f, color in zip(self.FACTORS, self.COLORS):
+            label = {0.5: "gain g/2", 1.0: "gain g", 2.0: "gain 2g"}[f]
+            # g on top and thinner, so that a line it crosses still shows around it
+            style = dict(color=color, lw=1.2 if f == 1 else 2.4, zorder=3 if f == 1 else 2)
+            (ls,) = self.ax_sig.plot([], [], label=label, **style)
+            (lg,) = self.ax_grad.plot([], [], **style)
             self.sig_lines.append(ls)
             self.grad_lines.append(lg)
         self.ax_sig.set(
-            yscale="log",
-            xlabel="layer",
-            ylabel="std of the layer's output",
-            xlim=(1, max(self.depths)),
-            ylim=(1e-30, 1e30),
+            yscale="log", xlabel="layer", ylabel="std of the layer's output", xlim=(1, depth)
         )
-        self.ax_grad.set(
-            yscale="log", xlabel="layer", ylabel="gradient norm ‖∂L/∂W‖", ylim=(1e-30, 1e30)
-        )
-        self.ax_sig.set_title("forward: the signal", fontsize=10)
+        self.ax_grad.set(yscale="log", xlabel="layer", ylabel="gradient norm ‖∂L/∂W‖")
+        self.ax_sig.set_title(f"forward: the signal ({depth} layers)", fontsize=10)
         self.ax_grad.set_title("backward: the gradient", fontsize=10)
         for ax in (self.ax_sig, self.ax_grad):
             ax.grid(True, alpha=0.3)
-            sparse_log_ticks(ax, 7)  # static (cached), so labels cost nothing
+            ax.set_ylim(1e-10, 1e10)
+            sparse_log_ticks(ax, 7)
+            _decades(ax)
         self.fig.legend(loc="outside right upper", fontsize=8)
         self.update(activation=activation, scale=scale)
         fewer_ticks(self.fig)
-        self.fig.canvas.set_animated([*self.sig_lines, *self.grad_lines])
+        # in drawing order: the wide lines (g/2, 2g) first, the line of g on top
+        self.fig.canvas.set_animated(
+            [lines[i] for lines in (self.sig_lines, self.grad_lines) for i in (0, 2, 1)]
+        )
         freeze_layout(self.fig)
 
-    def _network(self, activation, depth):
-        key = (activation, depth)
-        if key not in self.nets:
-            net = plain_network(depth, self.width, activation, 1.0, n_in=self.width, seed=depth)
+    def _network(self, activation):
+        if activation not in self.nets:
+            net = plain_network(
+                self.depth, self.width, activation, 1.0, n_in=self.width, seed=self.depth
+            )
             lins = [m for m in net.layers[:-1] if isinstance(m, nn.Linear)]
-            # gain 1: W = Z/√fan-in; keep Z·(1/√fan-in) to rescale by the gain later
-            self.nets[key] = (net, lins, [m.W.data.copy() for m in lins])
-        return self.nets[key]
+            # gain 1: W = Z/√fan-in, kept as it is; _measure multiplies it by each gain
+            self.nets[activation] = (net, lins, [m.W.data for m in lins])
+        return self.nets[activation]
+
+    def _measure(self, activation, gains):
+        """(signal std, ‖∂L/∂W‖) per gain (rows) and layer (columns), NaN where not finite.
+
+        One forward and one backward pass for all the gains at once: the batch of each
+        gain is a slice of a 3-D array (gain, example, unit), so that 100 layers cost 100
+        matrix products, not 300. The same sums as ``residual.gradient_norms`` (MSE).
+        """
+        net, lins, unit = self._network(activation)
+        acts = [m for m in net.layers if not isinstance(m, nn.Linear)]
+        out = net.layers[-1]
+        G = np.asarray(gains, dtype=float)[:, None, None]
+        H = np.broadcast_to(self.X, (len(gains), *self.X.shape))
+        inputs, sig = [], []
+        for lin, W1, act in zip(lins, unit, acts):  # forward, recording the signal
+            inputs.append(H)
+            H = act.forward(H @ (G * W1) + lin.b.data)
+            sig.append(H.std(axis=(1, 2)))
+        Y = H @ out.W.data + out.b.data
+        dH = (2 / Y[0].size) * (Y - self.target) @ out.W.data.T  # ∂L/∂h of the MSE
+        grads = []
+        for W1, act, Hin in zip(unit[::-1], acts[::-1], inputs[::-1]):  # backward
+            dZ = act.backward(dH)
+            grads.append(np.linalg.norm(Hin.transpose(0, 2, 1) @ dZ, axis=(1, 2)))
+            dH = dZ @ (G * W1).transpose(0, 2, 1)
+        g = np.array(grads[::-1]).T
+        g[~np.all(np.isfinite(Y), axis=(1, 2))] = np.nan
+        return np.array(sig).T, g
 
     def update(self, activation: str = "tanh", scale: float = 1.0):
         if activation not in nn.ACTIVATIONS:
@@ -86,66 +136,98 @@ class GradientNormView:
             )
         self.activation, self.scale = activation, scale
         self.results = {}
-        loss = nn.MSE()
+        layers = np.arange(1, self.depth + 1)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            for d, ls, lg in zip(self.depths, self.sig_lines, self.grad_lines):
-                net, lins, unit = self._network(activation, d)
-                for lin, W1 in zip(lins, unit):
-                    np.multiply(W1, scale, out=lin.W.data)
-                net.zero_grad()
-                H, sig = self.X, []
-                for layer in net.layers:  # one forward pass, recording the signal
-                    H = layer.forward(H)
-                    if not isinstance(layer, nn.Linear):
-                        sig.append(float(np.std(H)))
-                if np.all(np.isfinite(H)):
-                    loss.forward(H, self.target)
-                    net.backward(loss.backward(), input_grad=False)
-                    g = np.array([float(np.linalg.norm(m.W.grad)) for m in lins])
-                else:
-                    g = np.full(d, np.nan)
-                sig = np.array(sig)
-                self.results[d] = (sig, g)
-                layers = np.arange(1, d + 1)
-                ls.set_data(layers, np.maximum(sig, 1e-300))
-                lg.set_data(layers, np.maximum(g, 1e-300))
+            sigs, grads = self._measure(activation, [f * scale for f in self.FACTORS])
+        for f, sig, g, ls, lg in zip(self.FACTORS, sigs, grads, self.sig_lines, self.grad_lines):
+            self.results[f] = (sig, g)
+            ls.set_data(layers, sig)
+            lg.set_data(layers, g)
+        changed = False
+        for ax, k in ((self.ax_sig, 0), (self.ax_grad, 1)):
+            values = np.concatenate([r[k] for r in self.results.values()])
+            changed |= _fit_decades(ax, values)
+        if changed:
+            self.fig.canvas.invalidate()  # the axes changed: redraw them all
         return self.fig
 
     def caption(self) -> str:
-        """The numbers behind the picture: first and last layer of each depth."""
-        lines = [f"{self.activation}, weights N(0, {self.scale:.2f}²/fan-in)"]
-        for d in self.depths:
-            sig, g = self.results[d]
+        """The numbers behind the picture: first and last layer at each gain."""
+        lines = [f"{self.activation}, {self.depth} layers, weights N(0, gain²/fan-in)"]
+        for f in self.FACTORS:
+            sig, g = self.results[f]
             lines.append(
-                f"{d:4} layers: signal std {sig[0]:.1e} -> {sig[-1]:.1e}, "
-                f"‖∂L/∂W‖ layer 1 {g[0]:.1e}, layer {d} {g[-1]:.1e}"
+                f"  gain {f * self.scale:4.2f}: signal std {sig[0]:.1e} -> {sig[-1]:.1e}, "
+                f"‖∂L/∂W‖ layer 1 {g[0]:.1e}, layer {self.depth} {g[-1]:.1e}"
             )
         return "\n".join(lines)
 
 
+def _fit_decades(ax, values, step: int = 10) -> bool:
+    """Set a log y axis to show every positive finite value, its ends whole multiples of
+    ``step`` decades; kept while it holds them all and they fill 40 % of it, so that a
+    slider moving a little changes no axis. Returns True when it changed."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return False
+    lo, hi = float(np.log10(v.min())), float(np.log10(v.max()))
+    c0, c1 = np.log10(ax.get_ylim())
+    if c0 <= lo and hi <= c1 and hi - lo >= 0.4 * (c1 - c0):
+        return False
+    new = steady_limits(lo, hi, None, step=step, room=0.05)
+    if new[1] - new[0] < step:
+        new = (new[0], new[0] + step)
+    ax.set_ylim(10.0 ** new[0], 10.0 ** new[1])
+    return True
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _decades(ax) -> None:
+    """Label a log y axis ``10⁻²⁰``, ``10⁰``, … in plain text: drawing mathtext labels is
+    what makes a full redraw slow."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: "10" + f"{round(np.log10(v))}".translate(_SUPERSCRIPT))
+    )
+
+
+def _log_panels(axes, xlabel: str, ylabels, titles) -> None:
+    """Log y axes with a common x label, their own y labels and titles, and a light grid."""
+    for ax, ylabel, title in zip(axes, ylabels, titles):
+        ax.set(yscale="log", xlabel=xlabel, ylabel=ylabel, title=title)
+        ax.grid(True, alpha=0.3)
+
+
 def residual_figure(results: dict, figsize=(9.5, 3.4)) -> Figure:
     """Per-layer gradient norms at initialisation (left) and loss curves (right), plain vs
-    residual."""
+    residual; both panels name their lines, and the loss axis ends just above the run."""
     fig = Figure(figsize=figsize, layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
-    styles = {
-        "plain": dict(color="C3", label="plain"),
-        "residual": dict(color="C0", label="with skip connections"),
-    }
+    top = 0.0
     for kind, r in results.items():
         g = r["grad_norms"]
-        ax1.plot(np.arange(1, len(g) + 1), g, lw=1.5, **styles[kind])
-        ax2.plot(r["losses"], lw=1.5, **styles[kind])
-    ax1.set(
-        yscale="log",
-        xlabel="layer",
-        ylabel=r"$\|\partial L/\partial W\|$ at initialisation",
-        title="gradient reaching each layer",
+        ax1.plot(np.arange(1, len(g) + 1), g, lw=1.5, **_STYLES[kind])
+        ax2.plot(r["losses"], lw=1.5, **_STYLES[kind])
+        top = max(top, float(np.nanmax(r["losses"])))
+    _log_panels(
+        [ax1],
+        "layer",
+        [r"$\|\partial L/\partial W\|$ at initialisation"],
+        ["gradient reaching each layer"],
     )
-    ax2.set(xlabel="step", ylabel="training loss (cross-entropy)", title="training", ylim=(0, None))
+    ax2.set(
+        xlabel="step",
+        ylabel="training loss (cross-entropy)",
+        title="training",
+        ylim=(0, 1.08 * top),
+    )
+    ax2.grid(True, alpha=0.3)
     for ax in (ax1, ax2):
-        ax.grid(True, alpha=0.3)
-    ax2.legend(fontsize=8)
+        ax.legend(fontsize=8)
     return fig
 
 
@@ -181,7 +263,7 @@ class DescentView:
         self.ax.plot(*self.surface.start, "o", color="k", ms=5, zorder=4)
         (self.path_line,) = self.ax.plot([], [], "-o", color="C3", ms=3, lw=1.2, zorder=3)
         (self.loss_line,) = self.ax_loss.plot([], [], "-", color="C3", lw=1.5)
-        self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$", ylim=(1e-12, 1e6))
+        self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$", ylim=(1e-6, 1e2))
         sparse_log_ticks(self.ax_loss, 5)
         self.ax_loss.grid(True, which="major", alpha=0.3)
         self.update(lr=lr, momentum=momentum, steps=steps)
@@ -201,8 +283,10 @@ class DescentView:
         self.losses = losses
         self.path_line.set_data(self.path[:, 0], self.path[:, 1])
         self.loss_line.set_data(np.arange(len(losses)), losses)
-        if steps_axis(self.ax_loss, steps, 10):
-            self.fig.canvas.invalidate()  # the axis changed: redraw it all
+        # the x axis in whole tens of steps, the y axis in whole pairs of decades (no loss
+        # drawn outside it): most moves change neither, and then only the lines are redrawn
+        if steps_axis(self.ax_loss, steps, 10) | _fit_decades(self.ax_loss, losses, step=2):
+            self.fig.canvas.invalidate()  # an axis changed: redraw it all
         mom = f", momentum {momentum:g}" if momentum else ""
         self.ax.set_title(f"learning rate {lr:g}{mom}: {self.status}", fontsize=10)
         self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}", fontsize=10)
@@ -231,11 +315,6 @@ def descent_gallery(
 
 # -- added with the corrections to the theory (issue 16) --------------------------------
 
-_STYLES = {
-    "plain": dict(color="C3", label="plain"),
-    "residual": dict(color="C0", label="with skip connections"),
-}
-
 
 def backward_signal_figure(signals: dict, figsize=(9.5, 3.4)) -> Figure:
     """Two panels, one line per network: the size of the forward signal after each block
@@ -262,20 +341,12 @@ def backward_signal_figure(signals: dict, figsize=(9.5, 3.4)) -> Figure:
         blocks = np.arange(1, len(fwd) + 1)
         ax1.plot(blocks, fwd, lw=1.5, **style)
         ax2.plot(blocks, bwd, lw=1.5, **style)
-    ax1.set(
-        yscale="log",
-        xlabel="block",
-        ylabel="std of the block's output",
-        title="forward: the signal",
+    _log_panels(
+        (ax1, ax2),
+        "block",
+        ("std of the block's output", r"$\|\partial L/\partial h\|$ at the block's input"),
+        ("forward: the signal", "backward: the gradient signal"),
     )
-    ax2.set(
-        yscale="log",
-        xlabel="block",
-        ylabel=r"$\|\partial L/\partial h\|$ at the block's input",
-        title="backward: the gradient signal",
-    )
-    for ax in (ax1, ax2):
-        ax.grid(True, alpha=0.3)
     ax2.legend(fontsize=8)
     return fig
 
@@ -310,4 +381,43 @@ def signal_growth_figure(curves: dict, figsize=(6.0, 3.4)) -> Figure:
     )
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
+    return fig
+
+
+def decay_figure(stds, fit=(20, 60), figsize=(9.0, 3.3)) -> Figure:
+    """Is a decay exponential or a power law? The same signal size per layer (``stds``,
+    layer 1 first) on a semi-log axis (left: an exponential is a straight line) and on a
+    log-log axis (right: a power law is a straight line), each with the straight line
+    fitted to layers ``fit[0]..fit[1]`` and carried on to the last layer."""
+    stds = np.asarray(stds, dtype=float)
+    lo, hi = fit
+    if stds.ndim != 1 or not 1 <= lo < hi <= stds.size or not np.all(stds > 0):
+        raise ValueError(
+            f"decay_figure: expected positive 1-D stds and 1 <= fit[0] < fit[1] <= "
+            f"{stds.size}, got shape {stds.shape} and fit {fit}"
+        )
+    layers = np.arange(1, stds.size + 1)
+    part = slice(lo - 1, hi)
+    fig = Figure(figsize=figsize, layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, xs, kind in ((axes[0], layers, "exponential"), (axes[1], np.log(layers), "power law")):
+        slope, icept = np.polyfit(xs[part], np.log(stds[part]), 1)
+        ax.plot(layers, stds, color="k", lw=1.5, label="measured")
+        ax.plot(
+            layers,
+            np.exp(icept + slope * xs),
+            color="C3",
+            ls="--",
+            lw=1.2,
+            label=f"{kind} fitted to layers {lo}–{hi}",
+        )
+        ax.axvspan(lo, hi, color="0.9", zorder=0)
+        ax.legend(fontsize=8, loc="lower left")
+    axes[1].set_xscale("log")
+    _log_panels(
+        axes,
+        "layer",
+        ("std of the layer's output", ""),
+        ("semi-log: an exponential is straight", "log-log: a power law is straight"),
+    )
     return fig
