@@ -21,6 +21,7 @@ learner's function within a time limit), and the comparisons ``check_value``,
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import os
 import signal
@@ -105,15 +106,31 @@ def _learner_line(err: BaseException) -> str:
     return f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
 
 
-def exercise(number: str, name: str, hints: Sequence[str] = (), *, own: Sequence[str] = (),
-             limited: bool = False):
+def docstring_hints(doc: str | None) -> list[str]:
+    """The hints a check's docstring lists under a line starting with "Hints", one ``- ``
+    item each (an item may go on over indented lines)."""
+    lines = inspect.cleandoc(doc or "").splitlines()
+    start = next((i + 1 for i, line in enumerate(lines) if line.startswith("Hints")), None)
+    hints: list[str] = []
+    for line in lines[start:] if start is not None else []:
+        if line.startswith("- "):
+            hints.append(line[2:].strip())
+        elif line.startswith(" ") and hints:
+            hints[-1] += " " + line.strip()
+        else:
+            break
+    return hints
+
+
+def exercise(number: str, name: str, *, own: Sequence[str] = (), limited: bool = False):
     """Make a function the check of exercise ``number``, shown as ``name``.
 
     The check returns True or False and never raises: an exception from the learner's code
     (or one the check did not foresee) is one ✗ line saying where it came from. After a wrong
-    try the next of ``hints`` is printed, unless the check printed a hint for the bug it
-    found (``hint``): a one-sentence one is followed by the next of ``hints`` from the second
-    wrong try on, a graded one (several sentences) stands alone.
+    try the next of the hints its docstring lists (``docstring_hints``) is printed, unless
+    the check printed a hint for the bug it found (``hint``): a one-sentence one is followed
+    by the next listed hint from the second wrong try on, a graded one (several sentences)
+    stands alone.
 
     ``limited``: the whole check runs within the time limit (for checks that call the
     learner's code directly rather than through ``run``). ``own``: the names of the functions
@@ -122,6 +139,8 @@ def exercise(number: str, name: str, hints: Sequence[str] = (), *, own: Sequence
     """
 
     def wrap(check):
+        hints = docstring_hints(check.__doc__)
+
         @functools.wraps(check)
         def checked(*args, **kwargs):
             attempt = _Attempt(number)
@@ -395,6 +414,17 @@ def check_prediction(name: str, answer, expected: float, why: str,
             print(f"    Your {_fmt(got)}: {meaning}")
             break
     return False
+
+
+def prediction(number: str, name: str, expected: float, why: str,
+               misses: Mapping[float, str] | None = None) -> Callable:
+    """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``
+    (the learner's guess is told the value and ``why``; graded hints are not needed there)."""
+    def check(answer) -> bool:
+        return check_prediction(name, answer, expected, why, misses)
+    check.__name__ = f"check_{number.replace('.', '_')}"
+    check.__doc__ = f"Exercise {number}, predict first: {name}, which is {expected}."
+    return exercise(number, name)(check)
 
 
 def learner_values(name: str, fn: Callable, points: Iterable):

@@ -71,14 +71,15 @@ def _shape(got):
     return got
 
 
-@exercise("3.1", "shapes", [
-    "X is (32, 64) and W is (64, 10); every gradient has the shape of its array",
-    "Y = X @ W + b is (32, 10); dW has W's shape and db has b's, (10,)",
-])
+@exercise("3.1", "shapes")
 def check_gradient_shapes(shapes) -> bool:
     """Exercise 3.1: a batch of 32 inputs with 64 features into ``Linear(64, 10)``.
 
     ``shapes`` maps ``"Y", "dY", "dX", "dW", "db"`` to shape tuples.
+
+    Hints, one more for each wrong try:
+    - X is (32, 64) and W is (64, 10); every gradient has the shape of its array
+    - Y = X @ W + b is (32, 10); dW has W's shape and db has b's, (10,)
     """
     name = "shapes"
     if callable(shapes):
@@ -130,13 +131,15 @@ def _shapes_clash(err: Exception) -> str | None:
     return None
 
 
-@exercise("3.2", "linear_backward", [
-    "each gradient has the shape of its array: which product of dY with W (or W.T) has X's "
-    "shape, and which of X (or X.T) with dY has W's?",
-    "dX = dY @ W.T, dW = X.T @ dY, and b is added to every row, so db sums dY over the rows",
-])
+@exercise("3.2", "linear_backward")
 def check_linear_backward(fn) -> bool:
-    """Exercise 3.2: ``fn(X, W, b, dY) -> (dX, dW, db)`` for ``Y = X @ W + b``."""
+    """Exercise 3.2: ``fn(X, W, b, dY) -> (dX, dW, db)`` for ``Y = X @ W + b``.
+
+    Hints, one more for each wrong try:
+    - each gradient has the shape of its array: which product of dY with W (or W.T) has X's shape,
+      and which of X (or X.T) with dY has W's?
+    - dX = dY @ W.T, dW = X.T @ dY, and b is added to every row, so db sums dY over the rows
+    """
     for n, n_in, n_out, seed in LINEAR_CASES:
         X, W, b, dY = _linear_case(n, n_in, n_out, seed)
         ok, result = run("linear_backward", fn, X.copy(), W.copy(), b.copy(), dY.copy(),
@@ -159,12 +162,14 @@ def check_linear_backward(fn) -> bool:
 
 # ---------------------------------------------------------------- 3.3 tanh
 
-@exercise("3.3", "tanh_backward", [
-    "write the derivative of tanh in terms of tanh itself; Y already is tanh(X)",
-    "d tanh(x)/dx = 1 − tanh²(x) = 1 − Y², times the upstream gradient dY, entry by entry",
-])
+@exercise("3.3", "tanh_backward")
 def check_tanh_backward(fn) -> bool:
-    """Exercise 3.3: ``fn(Y, dY) -> dX`` where ``Y = tanh(X)`` was stored by forward."""
+    """Exercise 3.3: ``fn(Y, dY) -> dX`` where ``Y = tanh(X)`` was stored by forward.
+
+    Hints, one more for each wrong try:
+    - write the derivative of tanh in terms of tanh itself; Y already is tanh(X)
+    - d tanh(x)/dx = 1 − tanh²(x) = 1 − Y², times the upstream gradient dY, entry by entry
+    """
     rng = np.random.default_rng(33)
     X = rng.normal(size=(4, 3))
     Y, dY = np.tanh(X), rng.normal(size=(4, 3))
@@ -182,13 +187,15 @@ def check_tanh_backward(fn) -> bool:
 
 # ---------------------------------------------------------------- 3.4 softmax CE
 
-@exercise("3.4", "softmax_ce_backward", [
-    "work out the gradient for one example (one row) first, from section 7; then remember "
-    "the loss is a mean over the batch",
-    "dZ = (P − T) / N: P the softmax of each row, T the one-hot labels, N the batch size",
-])
+@exercise("3.4", "softmax_ce_backward")
 def check_softmax_ce_backward(fn) -> bool:
-    """Exercise 3.4: ``fn(Z, y) -> dZ`` for the mean softmax cross-entropy of logits ``Z``."""
+    """Exercise 3.4: ``fn(Z, y) -> dZ`` for the mean softmax cross-entropy of logits ``Z``.
+
+    Hints, one more for each wrong try:
+    - work out the gradient for one example (one row) first, from section 7; then remember the loss
+      is a mean over the batch
+    - dZ = (P − T) / N: P the softmax of each row, T the one-hot labels, N the batch size
+    """
     for n, c, seed in ((6, 4, 34), (1, 3, 35)):
         rng = np.random.default_rng(seed)
         Z, y = 2 * rng.normal(size=(n, c)), rng.integers(0, c, size=n)
@@ -251,17 +258,18 @@ def mlp_case(seed: int = 36, n: int = 8, d: int = 5, hidden: int = 6, classes: i
     return mlp_forward(X, y, W1, b1, W2, b2)
 
 
-@exercise("3.5", "mlp_backward", [
-    "one line per line of the forward pass, from the loss back: your answers to 3.4, 3.2 "
-    "(for the second layer), then the ReLU, then 3.2 again (for the first)",
-    "dZ2 = (P − T)/N; dW2 = H.T @ dZ2, db2 = dZ2.sum(axis=0), dH = dZ2 @ W2.T; "
-    "dZ1 = dH * (Z1 > 0); dW1 = X.T @ dZ1, db1 = dZ1.sum(axis=0)",
-])
+@exercise("3.5", "mlp_backward")
 def check_mlp_backward(fn) -> bool:
     """Exercise 3.5: ``fn(cache) -> dict`` with ``dZ2, dW2, db2, dH, dZ1, dW1, db1``.
 
     Every intermediate is compared, so the first wrong line shows where the chain broke, and
     the usual bug on that line is named.
+
+    Hints, one more for each wrong try:
+    - one line per line of the forward pass, from the loss back: your answers to 3.4, 3.2 (for the
+      second layer), then the ReLU, then 3.2 again (for the first)
+    - dZ2 = (P − T)/N; dW2 = H.T @ dZ2, db2 = dZ2.sum(axis=0), dH = dZ2 @ W2.T; dZ1 = dH * (Z1 > 0);
+      dW1 = X.T @ dZ1, db1 = dZ1.sum(axis=0)
     """
     cache, _ = mlp_case()
     ok, got = run("mlp_backward", fn, {k: (v.copy() if isinstance(v, np.ndarray) else v)

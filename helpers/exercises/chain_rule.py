@@ -31,13 +31,14 @@ from . import (
 FLAT_POINTS = {"π/2": math.pi / 2, "π": math.pi}
 
 
-@exercise("1.1", "flat points of (sin x)²", [
-    "write down both factors for f(u) = u² and g(x) = sin x: f'(g(x)) = 2 sin x and "
-    "g'(x) = cos x",
-    "cos x = 0 at x = π/2 and sin x = 0 at x = π (both in (0, 3.5))",
-])
+@exercise("1.1", "flat points of (sin x)²")
 def check_flat_points(flat_points: Callable) -> bool:
-    """``flat_points()`` returns the two x in (0, 3.5) where y = (sin x)² has slope 0."""
+    """``flat_points()`` returns the two x in (0, 3.5) where y = (sin x)² has slope 0.
+
+    Hints, one more for each wrong try:
+    - write down both factors for f(u) = u² and g(x) = sin x: f'(g(x)) = 2 sin x and g'(x) = cos x
+    - cos x = 0 at x = π/2 and sin x = 0 at x = π (both in (0, 3.5))
+    """
     name = "flat points of (sin x)²"
     ok, got = run(name, flat_points)
     if not ok:
@@ -93,12 +94,14 @@ BUMP_MISTAKES = {
 }
 
 
-@exercise("1.2", "slope of exp(−x²/2)", [
-    "the inner function is g(x) = −x²/2 and the outer one f(u) = eᵘ; find the slope of each",
-    "g'(x) = −x and f'(u) = eᵘ, so f'(g(x)) = exp(−x²/2): multiply the two",
-])
+@exercise("1.2", "slope of exp(−x²/2)")
 def check_bump_slope(bump_slope: Callable) -> bool:
-    """``bump_slope(x)`` returns dy/dx for y = exp(−x²/2)."""
+    """``bump_slope(x)`` returns dy/dx for y = exp(−x²/2).
+
+    Hints, one more for each wrong try:
+    - the inner function is g(x) = −x²/2 and the outer one f(u) = eᵘ; find the slope of each
+    - g'(x) = −x and f'(u) = eᵘ, so f'(g(x)) = exp(−x²/2): multiply the two
+    """
     return check_function("slope of exp(−x²/2)", bump_slope, bump_slope_reference,
                           BUMP_POINTS, rtol=1e-9, mistakes=BUMP_MISTAKES)
 
@@ -134,27 +137,29 @@ def _central_mistake(f, x, h, got) -> str | None:
     return None
 
 
-@exercise("1.3", "central_difference", [
-    "the central difference is the slope of the secant through x − h and x + h",
-    "(f(x + h) − f(x − h)) / (2 * h), with the parentheses",
-])
+@exercise("1.3", "central_difference")
 def check_central_difference(central_difference: Callable) -> bool:
-    """``central_difference(f, x, h)`` returns (f(x + h) − f(x − h)) / 2h."""
-    name = "central_difference"
+    """``central_difference(f, x, h)`` returns (f(x + h) − f(x − h)) / 2h.
+
+    Hints, one more for each wrong try:
+    - the central difference is the slope of the secant through x − h and x + h
+    - (f(x + h) − f(x − h)) / (2 * h), with the parentheses
+    """
     for f, fname, x, h in CENTRAL_CASES:
         where = f"with f = {fname}, x = {x}, h = {h}"
-        got = learner_number(name, central_difference, f, x, h, where=where)
+        got = learner_number("central_difference", central_difference, f, x, h, where=where)
         if got is None:
             return False
         want = _central(f, x, h)
         if math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12):
             continue
-        print(f"{FAIL} {name}: {where} it returned {got:.10g}, expected {want:.10g}")
+        print(f"{FAIL} central_difference: {where} it returned {got:.10g}, "
+              f"expected {want:.10g}")
         mistake = _central_mistake(f, x, h, got)
         if mistake:
             hint(mistake)
         return False
-    print(f"{PASS} {name}: correct on all {len(CENTRAL_CASES)} test cases "
+    print(f"{PASS} central_difference: correct on all {len(CENTRAL_CASES)} test cases "
           "(sin, exp, x³, tanh)")
     return True
 
@@ -179,14 +184,16 @@ PATH_MISTAKES = {
 }
 
 
-@exercise("1.4", "dz/dx for z = eˣ·cos x", [
-    "one path goes x → u → z, the other x → v → z; each contributes the product of its "
-    "two local derivatives",
-    "the path through u gives ∂z/∂u · du/dx = v · eˣ; the one through v gives "
-    "∂z/∂v · dv/dx = u · (−sin x); add them",
-])
+@exercise("1.4", "dz/dx for z = eˣ·cos x")
 def check_two_path_slope(dz_dx: Callable) -> bool:
-    """``dz_dx(x)`` returns dz/dx for z = u·v, u = eˣ, v = cos x, as a sum over paths."""
+    """``dz_dx(x)`` returns dz/dx for z = u·v, u = eˣ, v = cos x, as a sum over paths.
+
+    Hints, one more for each wrong try:
+    - one path goes x → u → z, the other x → v → z; each contributes the product of its two local
+      derivatives
+    - the path through u gives ∂z/∂u · du/dx = v · eˣ; the one through v gives ∂z/∂v · dv/dx = u ·
+      (−sin x); add them
+    """
     return check_function("dz/dx for z = eˣ·cos x", dz_dx, two_path_reference, PATH_POINTS,
                           rtol=1e-9, mistakes=PATH_MISTAKES)
 
@@ -210,12 +217,14 @@ def float32_central_error(h: float, x: float = 1.0) -> float:
 ERROR_AT_BEST = 1e-4
 
 
-@exercise("1.5", "float32 step", [
-    "the total error is about h² + ε/h with ε ≈ 1.2e-7: where is it smallest?",
-    "h² and ε/h balance where h³ ≈ ε, at h ≈ ∛ε ≈ 5e-3",
-])
+@exercise("1.5", "float32 step")
 def check_float32_step(float32_step: Callable) -> bool:
-    """``float32_step()`` returns a step h for float32 central differences of sin at 1."""
+    """``float32_step()`` returns a step h for float32 central differences of sin at 1.
+
+    Hints, one more for each wrong try:
+    - the total error is about h² + ε/h with ε ≈ 1.2e-7: where is it smallest?
+    - h² and ε/h balance where h³ ≈ ε, at h ≈ ∛ε ≈ 5e-3
+    """
     name = "float32 step"
     h = learner_number(name, float32_step)
     if h is None:

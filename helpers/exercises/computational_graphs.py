@@ -22,10 +22,10 @@ from . import (
     _fmt,
     _number,
     _whole,
-    check_prediction,
     check_value,
     exercise,
     hint,
+    prediction,
     run,
 )
 
@@ -34,17 +34,15 @@ from . import (
 # --------------------------------------------------------------------------------------
 
 
-@exercise("2.1", "dc/da for b = a + a, c = b·b at a = 3")
-def check_reuse_prediction(predict: Callable) -> bool:
-    """``predict()`` returns dc/da for b = a + a, c = b * b at a = 3 (it is 24)."""
-    return check_prediction(
-        "dc/da for b = a + a, c = b·b at a = 3", predict, 24,
-        "dc/db = 2b = 12 reaches a along both uses of a in b = a + a, each with local "
-        "derivative 1: 12 + 12 = 24 (directly: c = (2a)² = 4a², dc/da = 8a = 24)",
-        misses={12: "that is one use of a only: b = a + a uses a twice",
-                6: "that is b = a + a itself, not a slope",
-                2: "db/da = 2 is only the last step; it multiplies dc/db = 2b = 12",
-                36: "that is c itself, not its slope"})
+#: Exercise 2.1: dc/da for b = a + a, c = b·b at a = 3, which is 24.
+check_reuse_prediction = prediction(
+    "2.1", "dc/da for b = a + a, c = b·b at a = 3", 24,
+    "dc/db = 2b = 12 reaches a along both uses of a in b = a + a, each with local "
+    "derivative 1: 12 + 12 = 24 (directly: c = (2a)² = 4a², dc/da = 8a = 24)",
+    misses={12: "that is one use of a only: b = a + a uses a twice",
+            6: "that is b = a + a itself, not a slope",
+            2: "db/da = 2 is only the last step; it multiplies dc/db = 2b = 12",
+            36: "that is c itself, not its slope"})
 
 
 # --------------------------------------------------------------------------------------
@@ -68,6 +66,14 @@ def _plain_number(err: Exception) -> str | None:
     return None
 
 
+def _a_node(name: str, out, x: float) -> bool:
+    """Whether softplus returned a Value; if not, one ✗ line."""
+    if not isinstance(out, Value):
+        print(f"{FAIL} {name}: softplus(Value({x})) returned {type(out).__name__} "
+              f"{_fmt(out)}; return a new Value (a node of the graph)")
+    return isinstance(out, Value)
+
+
 def _same(name: str, what: str, got, want: float, x: float) -> bool:
     """Whether ``got`` (the node's data or v.grad) is ``want``; if not, one ✗ line."""
     value, why = _number(got)
@@ -80,23 +86,21 @@ def _same(name: str, what: str, got, want: float, x: float) -> bool:
     return False
 
 
-@exercise("2.2", "softplus", [
-    "build one Value as the cell above shows: its data is softplus(x), its only parent v, "
-    "and its local derivative d softplus/dx at x = v.data",
-    "Value(math.log1p(math.exp(x)), (v,), 'softplus', _local=(slope,)) with the slope "
-    "σ(x) = 1 / (1 + math.exp(-x))",
-])
+@exercise("2.2", "softplus")
 def check_softplus(softplus: Callable) -> bool:
-    """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x)."""
+    """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x).
+
+    Hints, one more for each wrong try:
+    - build one Value as the cell above shows: its data is softplus(x), its only parent v, and its
+      local derivative d softplus/dx at x = v.data
+    - Value(math.log1p(math.exp(x)), (v,), 'softplus', _local=(slope,)) with the slope
+      σ(x) = 1 / (1 + math.exp(-x))
+    """
     name = "softplus"
     for x in SOFTPLUS_POINTS:
         v = Value(x, label="v")
         ok, out = run(name, softplus, v, where=f"on Value({x})", error_hint=_plain_number)
-        if not ok:
-            return False
-        if not isinstance(out, Value):
-            print(f"{FAIL} {name}: softplus(Value({x})) returned {type(out).__name__} "
-                  f"{_fmt(out)}; return a new Value (a node of the graph)")
+        if not ok or not _a_node(name, out, x):
             return False
         want, want_grad = _softplus_reference(x)
         if not _same(name, "its data", out.data, want, x):
@@ -147,12 +151,14 @@ FORWARD_CASES = [
 ]
 
 
-@exercise("2.3", "derivative by forward mode", [
-    "a dual number carries a value and its derivative with respect to x: what is dx/dx?",
-    "call f once on Dual(x, 1.0) and return the derivative part of what it returns, .der",
-])
+@exercise("2.3", "derivative by forward mode")
 def check_forward_derivative(derivative: Callable) -> bool:
-    """``derivative(f, x)`` returns f'(x) from one forward pass with ``Dual(x, 1.0)``."""
+    """``derivative(f, x)`` returns f'(x) from one forward pass with ``Dual(x, 1.0)``.
+
+    Hints, one more for each wrong try:
+    - a dual number carries a value and its derivative with respect to x: what is dx/dx?
+    - call f once on Dual(x, 1.0) and return the derivative part of what it returns, .der
+    """
     name = "derivative by forward mode"
     for label, f, df, x in FORWARD_CASES:
         calls = []

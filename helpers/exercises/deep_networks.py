@@ -4,36 +4,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import FAIL, PASS, _array, _fmt, _whole, check_prediction, exercise, hint, matches, run
+from . import FAIL, PASS, _array, _fmt, _whole, exercise, hint, matches, prediction, run
 
 __all__ = ["check_zigzag_pieces", "check_count_params", "check_layer_output",
            "check_circles_answer"]
 
 
-@exercise("4.1", "pieces of zigzag_network(depth=5, width=3)")
-def check_zigzag_pieces(pieces) -> bool:
-    """Exercise 4.1: pieces of the width-3, depth-5 zig-zag network on [0, 1]: 3**5."""
-    return check_prediction(
-        "pieces of zigzag_network(depth=5, width=3)", pieces, 243,
-        "One layer of width 3 folds [0, 1] into 3 pieces, each mapped onto the whole of "
-        "[0, 1]; the next layer folds every one of them 3 times again, so depth multiplies: "
-        "3·3·3·3·3 = 3⁵ = 243",
-        misses={15: "that is 3 + 3 + 3 + 3 + 3: depth adds pieces only in a wide, shallow "
-                    "network; stacked, the folds multiply",
-                16: "that is 3·5 + 1: stacked layers multiply the pieces, they do not add them",
-                125: "that is 5³: each of the 5 layers multiplies by 3, so it is 3⁵"})
+#: Exercise 4.1: the pieces of the width-3, depth-5 zig-zag network on [0, 1], 3**5.
+check_zigzag_pieces = prediction(
+    "4.1", "pieces of zigzag_network(depth=5, width=3)", 243,
+    "One layer of width 3 folds [0, 1] into 3 pieces, each mapped onto the whole of "
+    "[0, 1]; the next layer folds every one of them 3 times again, so depth multiplies: "
+    "3·3·3·3·3 = 3⁵ = 243",
+    misses={3 * 5: "that is 3 + 3 + 3 + 3 + 3, as if each layer added 3 pieces; stacked, "
+                   "the folds multiply",
+            3 * 5 + 1: "stacked layers multiply the pieces, they do not add them",
+            5**3: "that is 5³: each of the 5 layers multiplies by 3, so it is 3⁵"})
 
 
 def _ref_count(sizes):
     return int(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))
 
 
-@exercise("4.2", "count_params", [
-    "count the numbers of one Linear(a, b) layer first: its weight matrix and its biases",
-    "a Linear(a, b) layer has a·b weights and b biases; add that over consecutive sizes",
-])
+@exercise("4.2", "count_params")
 def check_count_params(count_params) -> bool:
-    """Exercise 4.2: trainable numbers of an MLP with layer sizes [n0, n1, ..., nL]."""
+    """Exercise 4.2: trainable numbers of an MLP with layer sizes [n0, n1, ..., nL].
+
+    Hints, one more for each wrong try:
+    - count the numbers of one Linear(a, b) layer first: its weight matrix and its biases
+    - a Linear(a, b) layer has a·b weights and b biases; add that over consecutive sizes
+    """
     cases = [[1, 2, 1], [2, 16, 2], [64, 32, 16, 16, 10], [1, 3, 3, 3, 1], [5, 1]]
     for sizes in cases:
         ok, got = run("count_params", count_params, list(sizes), where=f"on {sizes}")
@@ -72,14 +72,16 @@ def _layer_names(model, X):
     return outputs
 
 
-@exercise("4.3", "layer_output", [
-    "a hidden layer is a Linear layer followed by its activation: count the activations",
-    "H = X; then for each layer in model.layers: H = layer.forward(H), and after the k-th "
-    "activation layer return H",
-])
+@exercise("4.3", "layer_output")
 def check_layer_output(layer_output) -> bool:
     """Exercise 4.3: the output of hidden layer k (after its activation), checked on a
-    4-layer narrow network and random points."""
+    4-layer narrow network and random points.
+
+    Hints, one more for each wrong try:
+    - a hidden layer is a Linear layer followed by its activation: count the activations
+    - H = X; then for each layer in model.layers: H = layer.forward(H), and after the k-th
+      activation layer return H
+    """
     from ..representations import layer_outputs, narrow_network
     model = narrow_network(depth=4, seed=3)
     X = np.random.default_rng(3).normal(size=(7, 2))
@@ -108,13 +110,15 @@ def check_layer_output(layer_output) -> bool:
     return True
 
 
-@exercise("4.4", "can_separate_circles", [
-    "try it: train narrow_network(depth=6) on the circles and look at the last layer",
-    "each layer is a continuous map of the plane, and with an invertible W one-to-one: "
-    "what would such a map have to do to put the inner disc on one side of a line?",
-])
+@exercise("4.4", "can_separate_circles")
 def check_circles_answer(answer) -> bool:
-    """Exercise 4.4: can a 2-unit-wide tanh network make the circles linearly separable?"""
+    """Exercise 4.4: can a 2-unit-wide tanh network make the circles linearly separable?
+
+    Hints, one more for each wrong try:
+    - try it: train narrow_network(depth=6) on the circles and look at the last layer
+    - each layer is a continuous map of the plane, and with an invertible W one-to-one: what would
+      such a map have to do to put the inner disc on one side of a line?
+    """
     got = answer
     if callable(answer):
         ok, got = run("can_separate_circles", answer)

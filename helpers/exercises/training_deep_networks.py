@@ -12,9 +12,9 @@ from . import (
     _array,
     check_arrays,
     check_function,
-    check_prediction,
     exercise,
     hint,
+    prediction,
     returned,
     run,
 )
@@ -22,19 +22,20 @@ from . import (
 __all__ = ["check_max_lr", "check_momentum_step", "check_he_std", "check_residual_grad"]
 
 
-@exercise("5.1", "largest learning rate that still converges")
-def check_max_lr(max_lr) -> bool:
-    """Exercise 5.1: the largest stable learning rate on the ravine (curvatures 1 and 10)."""
-    return check_prediction(
-        "largest learning rate that still converges", max_lr, 0.2,
-        "Each step multiplies the coordinate u_i by 1 − η·λ_i, which shrinks while "
-        "|1 − η·λ_i| < 1, i.e. η < 2/λ_i; both must shrink, so the steepest direction "
-        "decides: η < 2/10 = 0.2",
-        misses={2.0: "that is 2/λ for the flattest direction (λ = 1); the steepest one "
-                     "(λ = 10) diverges long before",
-                0.1: "1/λ = 0.1 is where the zig-zag starts (1 − ηλ < 0); the iteration still "
-                     "converges while |1 − ηλ| < 1",
-                1.0: "1/λ for the flattest direction: both directions must shrink"})
+#: The ravine of exercise 5.1: L = (λ₁u₁² + λ₂u₂²)/2 with these curvatures.
+FLAT, STEEP = 1.0, 10.0
+
+#: Exercise 5.1: the largest learning rate below which gradient descent converges, 2/λ_max.
+check_max_lr = prediction(
+    "5.1", "largest learning rate that still converges", 2 / STEEP,
+    "Each step multiplies the coordinate u_i by 1 − η·λ_i, which shrinks while "
+    "|1 − η·λ_i| < 1, i.e. η < 2/λ_i; both must shrink, so the steepest direction "
+    "decides: η < 2/10 = 0.2",
+    misses={2 / FLAT: "that is 2/λ for the flattest direction (λ = 1); the steepest one "
+                      "(λ = 10) diverges long before",
+            1 / STEEP: "1/λ = 0.1 is where the zig-zag starts (1 − ηλ < 0); the iteration "
+                       "still converges while |1 − ηλ| < 1",
+            1 / FLAT: "1/λ for the flattest direction: both directions must shrink"})
 
 
 def _ref_momentum(w, v, grad, lr, mu):
@@ -42,13 +43,15 @@ def _ref_momentum(w, v, grad, lr, mu):
     return w - lr * v, v
 
 
-@exercise("5.2", "momentum_step", [
-    "momentum keeps a running velocity v of past gradients, and w moves along v: which of "
-    "the two is updated first?",
-    "v = mu * v + grad, then w = w - lr * v with the new v",
-])
+@exercise("5.2", "momentum_step")
 def check_momentum_step(momentum_step) -> bool:
-    """Exercise 5.2: one step of SGD with momentum, v ← μv + g, w ← w − ηv."""
+    """Exercise 5.2: one step of SGD with momentum, v ← μv + g, w ← w − ηv.
+
+    Hints, one more for each wrong try:
+    - momentum keeps a running velocity v of past gradients, and w moves along v: which of the two
+      is updated first?
+    - v = mu * v + grad, then w = w - lr * v with the new v
+    """
     rng = np.random.default_rng(5)
     for k in range(5):
         w, v, g = rng.normal(size=(3, 4))
@@ -83,12 +86,15 @@ def check_momentum_step(momentum_step) -> bool:
     return True
 
 
-@exercise("5.3", "he_std", [
-    "section 4: a layer multiplies the variance by fan_in·σ², and ReLU keeps half of it",
-    "fan_in·σ² must be 2 for ReLU layers, so σ = √(2 / fan_in)",
-])
+@exercise("5.3", "he_std")
 def check_he_std(he_std) -> bool:
-    """Exercise 5.3: the standard deviation of He initialisation, √(2/fan_in)."""
+    """``he_std(fan_in)`` is the standard deviation of the normal distribution that He
+    initialisation draws the weights of a layer with fan_in inputs from: √(2/fan_in).
+
+    Hints, one more for each wrong try:
+    - section 4: a layer multiplies the variance by fan_in·σ², and ReLU keeps half of it
+    - fan_in·σ² must be 2 for ReLU layers, so σ = √(2 / fan_in)
+    """
     return check_function(
         "he_std", he_std, lambda n: math.sqrt(2.0 / n), [1, 2, 16, 64, 100, 1000], rtol=1e-12,
         mistakes={"that is Xavier's 1/√fan_in, for tanh; ReLU zeroes half of its inputs":
@@ -102,12 +108,14 @@ def _ref_residual_grad(x, W, dy):
     return dy + (dy * (1 - h ** 2)) @ W.T
 
 
-@exercise("5.4", "residual_grad", [
-    "two paths from x reach y: the skip and the branch; their gradients add",
-    "dL/dx = dy + (dy * (1 − h²)) @ W.T with h = tanh(x @ W)",
-])
+@exercise("5.4", "residual_grad")
 def check_residual_grad(residual_grad) -> bool:
-    """Exercise 5.4: dL/dx for y = x + tanh(x·W), given dL/dy."""
+    """Exercise 5.4: dL/dx for y = x + tanh(x·W), given dL/dy.
+
+    Hints, one more for each wrong try:
+    - two paths from x reach y: the skip and the branch; their gradients add
+    - dL/dx = dy + (dy * (1 − h²)) @ W.T with h = tanh(x @ W)
+    """
     rng = np.random.default_rng(7)
     for case in range(1, 4):
         x, dy = rng.normal(size=(2, 5, 4))
