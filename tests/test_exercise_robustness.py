@@ -254,3 +254,39 @@ def test_gradient_shapes_accepts_arrays_and_numpy_integers(capsys):
     assert backpropagation.check_gradient_shapes(shapes) is True
     shapes["dW"] = np.array([[64, 10]])
     assert backpropagation.check_gradient_shapes(shapes) is False
+
+
+# ---- the graded hints count tries whatever the learner's code does ----------------------
+
+class _Hostile:
+    """A return value that breaks whatever touches it (NumPy, float(), comparisons)."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no array for you")
+
+    def __float__(self):
+        raise RuntimeError("no number for you")
+
+    def __eq__(self, other):
+        raise RuntimeError("no comparison for you")
+
+    __hash__ = object.__hash__
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_a_return_value_that_breaks_the_check_itself_is_one_clear_failure(check, capsys):
+    _assert_clear_failure(CHECKS[check], lambda *a, **k: _Hostile(), capsys)
+
+
+@pytest.mark.parametrize("check", [c for c in CHECKS if hasattr(CHECKS[c], "exercise")])
+def test_a_broken_try_counts_and_an_unanswered_one_does_not(check, capsys):
+    fn = CHECKS[check]
+
+    def todo(*args, **kwargs):
+        raise NotImplementedError("later")
+    answer = _engine_with(todo) if check in CLASS_CHECKS else todo
+    assert fn(answer) is False and ex.tries(fn.exercise) == 0
+    for n, wrong in enumerate((_raises, _loops, lambda *a, **k: None), start=1):
+        answer = _engine_with(wrong) if check in CLASS_CHECKS else wrong
+        assert fn(answer) is False and ex.tries(fn.exercise) == n
+    capsys.readouterr()

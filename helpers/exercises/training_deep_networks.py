@@ -14,6 +14,7 @@ from . import (
     check_function,
     exercise,
     hint,
+    matches,
     prediction,
     returned,
     run,
@@ -130,8 +131,12 @@ def check_residual_grad(residual_grad) -> bool:
                     "W is used the wrong way round: back through x @ W is @ W.T":
                         dy + dz @ W,
                     "the branch skips tanh's slope 1 − h²": dy + dy @ W.T}
+        arr, _ = _array(got)
+        if arr is not None and matches(arr, want):
+            continue
         print(f"case {case} of 3:")
-        if not check_arrays({"dL/dx": (got, want)}, rtol=1e-10, atol=1e-12,
-                            mistakes={"dL/dx": mistakes}):
-            return False
+        check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12,
+                     mistakes={"dL/dx": mistakes})
+        return False
+    print(f"{PASS} residual_grad: matches the chain rule on 3 random cases")
     return True
