@@ -13,9 +13,10 @@ this module (``tries``, ``reset_tries``).
 
 Per-lesson checks live in submodules (``helpers.exercises.chain_rule`` …). They are built from
 the pieces here: ``exercise`` (the decorator every check wears: it counts the tries, prints
-the graded hints, never lets the learner's code crash or hang the notebook), ``run`` (call the
-learner's function within a time limit), and the comparisons ``check_value``,
-``check_prediction``, ``check_function`` and ``check_arrays``.
+the graded hints the check's docstring lists, never lets the learner's code crash or hang
+the notebook), ``run`` (call the learner's function within a time limit), ``prediction``
+(a predict-first check), and the comparisons ``check_value``, ``check_function`` and
+``check_arrays``, which can name the usual bugs (``mistakes``).
 """
 
 from __future__ import annotations
@@ -52,10 +53,9 @@ _attempts: list[_Attempt] = []
 
 
 class _Attempt:
-    """One run of one check: which exercise, which hint level, what happened."""
+    """One run of one check of an exercise: its hint level, and what happened."""
 
     def __init__(self, exercise: str):
-        self.exercise = exercise
         self.level = _tries.get(exercise, 0) + 1  # 1 on the first wrong try
         self.not_done = False  # the learner's code raised NotImplementedError
         self.hinted = 0  # levels of the hint the check printed for the bug it found

@@ -192,8 +192,8 @@ def check_softmax_ce_backward(fn) -> bool:
     """Exercise 3.4: ``fn(Z, y) -> dZ`` for the mean softmax cross-entropy of logits ``Z``.
 
     Hints, one more for each wrong try:
-    - work out the gradient for one example (one row) first, from section 7; then remember the loss
-      is a mean over the batch
+    - work out the gradient for one example (one row) first, as the lesson did for softmax
+      with cross-entropy; then remember that the loss is a mean over the batch
     - dZ = (P − T) / N: P the softmax of each row, T the one-hot labels, N the batch size
     """
     for n, c, seed in ((6, 4, 34), (1, 3, 35)):

@@ -93,7 +93,7 @@ def check_he_std(he_std) -> bool:
     initialisation draws the weights of a layer with fan_in inputs from: √(2/fan_in).
 
     Hints, one more for each wrong try:
-    - section 4: a layer multiplies the variance by fan_in·σ², and ReLU keeps half of it
+    - a layer multiplies the variance of its input by fan_in·σ², and ReLU keeps half of it
     - fan_in·σ² must be 2 for ReLU layers, so σ = √(2 / fan_in)
     """
     return check_function(
