@@ -16,6 +16,7 @@ import pytest
 import helpers.exercises as ex
 from helpers.exercises import (
     backpropagation,
+    build_your_own_engine,
     chain_rule,
     computational_graphs,
     deep_networks,
@@ -27,10 +28,10 @@ LIMIT = 0.15       # seconds: TIME_LIMIT during these tests
 
 def _checks():
     found = {}
-    for module in (chain_rule, computational_graphs, backpropagation, deep_networks,
-                   training_deep_networks):
+    for module in (chain_rule, computational_graphs, build_your_own_engine, backpropagation,
+                   deep_networks, training_deep_networks):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("check_") and fn.__module__ == module.__name__:
+            if name.startswith("check_") and hasattr(fn, "exercise"):   # @exercise
                 found[f"{module.__name__.rsplit('.', 1)[1]}.{name}"] = fn
     # the building blocks, each with a reference answer
     found["check_value"] = lambda got: ex.check_value("x", got, 2.5)
@@ -42,7 +43,7 @@ CHECKS = _checks()
 
 
 def test_every_check_of_every_lesson_is_here():
-    assert len(CHECKS) >= 22 + 2
+    assert len(CHECKS) >= 26 + 2
 
 
 def _raises(*args, **kwargs):
@@ -108,6 +109,13 @@ def short_limit(monkeypatch):
     monkeypatch.setattr(ex, "TIME_LIMIT", LIMIT, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def fresh_learner():
+    ex.reset_tries()
+    yield
+    ex.reset_tries()
+
+
 def _assert_clear_failure(check, answer, capsys):
     start = time.perf_counter()
     result = check(answer)
@@ -131,10 +139,27 @@ ARRAYS = {"backpropagation.check_linear_backward": 6,
           "backpropagation.check_gradient_shapes": 5}
 
 
+#: The checks of 02b take the learner's class Value, not a function.
+CLASS_CHECKS = {f"build_your_own_engine.{name}" for name in
+                ("check_add_mul", "check_tanh", "check_backward")}
+
+
+def _engine_with(method):
+    """A micrograd-style class Value whose operations and backward all are ``method``."""
+    class Broken:
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad, self._prev, self._op = data, 0.0, tuple(_children), _op
+            self._backward = lambda: None
+    for name in ("__add__", "__mul__", "tanh", "backward"):
+        setattr(Broken, name, lambda self, *args, _method=method: _method(self, *args))
+    return Broken
+
+
 @pytest.mark.parametrize("wrong", WRONG)
 @pytest.mark.parametrize("check", CHECKS)
 def test_a_wrong_learner_function_gets_one_clear_failure(check, wrong, capsys):
-    fails, out = _assert_clear_failure(CHECKS[check], WRONG[wrong], capsys)
+    answer = _engine_with(WRONG[wrong]) if check in CLASS_CHECKS else WRONG[wrong]
+    fails, out = _assert_clear_failure(CHECKS[check], answer, capsys)
     assert 1 <= len(fails) <= ARRAYS.get(check, 1), out
     if wrong in ("loops", "sleeps", "loops, swallowing exceptions"):
         assert f"time limit of {LIMIT:g} s" in fails[0]
@@ -229,3 +254,39 @@ def test_gradient_shapes_accepts_arrays_and_numpy_integers(capsys):
     assert backpropagation.check_gradient_shapes(shapes) is True
     shapes["dW"] = np.array([[64, 10]])
     assert backpropagation.check_gradient_shapes(shapes) is False
+
+
+# ---- the graded hints count tries whatever the learner's code does ----------------------
+
+class _Hostile:
+    """A return value that breaks whatever touches it (NumPy, float(), comparisons)."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no array for you")
+
+    def __float__(self):
+        raise RuntimeError("no number for you")
+
+    def __eq__(self, other):
+        raise RuntimeError("no comparison for you")
+
+    __hash__ = object.__hash__
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_a_return_value_that_breaks_the_check_itself_is_one_clear_failure(check, capsys):
+    _assert_clear_failure(CHECKS[check], lambda *a, **k: _Hostile(), capsys)
+
+
+@pytest.mark.parametrize("check", [c for c in CHECKS if hasattr(CHECKS[c], "exercise")])
+def test_a_broken_try_counts_and_an_unanswered_one_does_not(check, capsys):
+    fn = CHECKS[check]
+
+    def todo(*args, **kwargs):
+        raise NotImplementedError("later")
+    answer = _engine_with(todo) if check in CLASS_CHECKS else todo
+    assert fn(answer) is False and ex.tries(fn.exercise) == 0
+    for n, wrong in enumerate((_raises, _loops, lambda *a, **k: None), start=1):
+        answer = _engine_with(wrong) if check in CLASS_CHECKS else wrong
+        assert fn(answer) is False and ex.tries(fn.exercise) == n
+    capsys.readouterr()

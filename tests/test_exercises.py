@@ -20,7 +20,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
 
-from helpers.exercises import _not_done, check_arrays, check_function, check_value
+from helpers.exercises import (
+    _not_done,
+    check_arrays,
+    check_function,
+    check_value,
+    docstring_hints,
+)
 from tools.lessons import (  # noqa: E402
     exercises,
     final_call,
@@ -183,3 +189,63 @@ def test_stored_lesson_shows_the_unanswered_check(path, ex):
             assert any(h in text for h in hints(ex.code)), (
                 f"{path.name}, {ex.title}: the stored check output {text!r} does not show "
                 "the hint: was the notebook saved with an answer in the exercise cell?")
+
+
+def _answer_expressions(answer_code: str) -> set[str]:
+    """Every expression the answer computes (returns, assigns, augments), as code, normalised;
+    a plain name or attribute (`x = v.data`) computes nothing."""
+    found = set()
+    def plain(e):
+        return isinstance(e, (ast.Name, ast.Constant)) or (
+            isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name))
+    for node in ast.walk(ast.parse(answer_code)):
+        if (isinstance(node, (ast.Return, ast.Assign, ast.AugAssign))
+                and node.value is not None and not plain(node.value)):
+            found.add(ast.unparse(node.value))
+            if isinstance(node, ast.Assign):
+                found.add(ast.unparse(node))
+    return {"".join(e.split()) for e in found if len("".join(e.split())) >= 8}
+
+
+@pytest.mark.parametrize("path, ex", [p for p in all_exercises() if p.values[0] != FIXTURE])
+def test_no_hint_before_a_try_gives_the_answer_away(path, ex):
+    """The hint an unanswered exercise shows is a nudge: none of the answer's expressions
+    (`f(Dual(x, 1.0)).der`, `v = mu * v + grad`) is in it. The method comes after a wrong try."""
+    for hint in hints(ex.code):
+        flat = "".join(hint.split())
+        given = [e for e in _answer_expressions(ex.answer_code) if e in flat]
+        assert not given, f"{path.name}, {ex.title}: the hint {hint!r} gives away {given}"
+
+
+def test_docstring_hints_are_the_items_under_the_hints_line():
+    doc = """What the check checks.
+
+    Hints, one more for each wrong try:
+    - a nudge
+    - the method, on a line
+      and its continuation
+    Not a hint any more.
+    """
+    assert docstring_hints(doc) == ["a nudge", "the method, on a line and its continuation"]
+    assert docstring_hints("No hints here.") == [] and docstring_hints(None) == []
+
+
+def test_every_check_of_a_lesson_has_graded_hints_or_tells_the_answer():
+    """After a wrong try a learner gets a nudge, then more: every check lists two or more
+    hints, except the predict-first ones (a wrong guess is told the value and why) and the
+    checks of 02b, whose hints are graded per bug."""
+    import inspect
+
+    from helpers.exercises import (
+        backpropagation,
+        chain_rule,
+        computational_graphs,
+        deep_networks,
+        training_deep_networks,
+    )
+    predictions = {"2.1", "2.4", "4.1", "4.4", "5.1"}
+    for module in (chain_rule, computational_graphs, backpropagation, deep_networks,
+                   training_deep_networks):
+        for name, fn in inspect.getmembers(module, lambda f: hasattr(f, "exercise")):
+            if fn.exercise not in predictions:
+                assert len(docstring_hints(fn.__doc__)) >= 2, f"{module.__name__}.{name}"

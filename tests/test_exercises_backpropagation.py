@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
 
+import helpers.exercises as ex  # noqa: E402
 from helpers.exercises import backpropagation as bp  # noqa: E402
 from tools.lessons import exercises  # noqa: E402
 
@@ -48,41 +49,132 @@ def test_wrong_shapes_are_named(capsys):
     assert not bp.check_gradient_shapes(lambda: {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64),
                                                  "dW": (10, 64), "db": (1, 10)})
     out = capsys.readouterr().out
-    assert "✗ dW: got (10, 64), expected (64, 10)" in out and "✗ db" in out
+    assert "✗ dW: got (10, 64), expected (64, 10) (that is the transpose)" in out
+    assert "✗ db" in out
     assert "✓ dX" in out
     assert not bp.check_gradient_shapes(["not", "a", "dict"])
 
 
-def test_linear_backward_without_axis_is_caught(capsys):
-    def wrong(X, W, b, dY):
-        return dY @ W.T, X.T @ dY, dY.sum()          # db: one number, broadcast later
+@pytest.fixture(autouse=True)
+def fresh_learner():
+    ex.reset_tries()
+
+
+def linear_backward(X, W, b, dY):
+    return dY @ W.T, X.T @ dY, dY.sum(axis=0)
+
+
+def _hints(out):
+    return [line.strip() for line in out.splitlines() if line.strip().startswith("Hint:")]
+
+
+@pytest.mark.parametrize("wrong, bug", [
+    (lambda X, W, b, dY: (dY @ W, X.T @ dY, dY.sum(axis=0)), bp.TRANSPOSED_W),
+    (lambda X, W, b, dY: (dY @ W.T, (X.T @ dY).T, dY.sum(axis=0)), bp.TRANSPOSED),
+    (lambda X, W, b, dY: (dY @ W.T, dY.T @ X, dY.sum(axis=0)), bp.TRANSPOSED),
+    (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum()), bp.SUM_ALL),
+    (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=1)), bp.SUM_AXIS),
+])
+def test_linear_backward_names_the_usual_bugs(wrong, bug, capsys):
     assert bp.check_linear_backward(wrong) is False
     out = capsys.readouterr().out
-    assert "✓ dX" in out and "✗ db  shape ()" in out
-
-    def transposed(X, W, b, dY):
-        return dY @ W.T, (X.T @ dY).T, dY.sum(axis=0)
-    assert bp.check_linear_backward(transposed) is False
-    assert "✗ dW  shape" in capsys.readouterr().out
-
-    assert bp.check_linear_backward(lambda X, W, b, dY: (dY @ W.T,)) is False
-    assert "tuple of 3" in capsys.readouterr().out
+    assert _hints(out) == [f"Hint: {bug}"], out
+    assert "batch of 5, W of shape (4, 3)" not in out      # it stops at the first wrong case
 
 
-def test_tanh_backward_using_the_wrong_formula_is_caught(capsys):
-    assert bp.check_tanh_backward(lambda Y, dY: dY * (1 - np.tanh(Y) ** 2)) is False
-    assert "WRONG" in capsys.readouterr().out
-
-
-def test_softmax_ce_backward_without_the_mean_is_caught(capsys):
-    def no_mean(Z, y):
-        P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
-        P[np.arange(len(y)), y] -= 1
-        return P
-    assert bp.check_softmax_ce_backward(no_mean) is False
+def test_linear_backward_shape_clash_is_explained(capsys):
+    # on the square case dY @ W computes; make it fail on the second case (not square)
+    def clash(X, W, b, dY):
+        return dY @ X, X.T @ dY, dY.sum(axis=0)
+    assert bp.check_linear_backward(clash) is False
     out = capsys.readouterr().out
-    assert "WRONG" in out                 # the batch of 6
-    assert out.count("✓ dZ") == 1        # a batch of 1 cannot see the missing 1/N
+    assert "raised ValueError" in out and "which one needs a .T?" in out
+
+
+def test_linear_backward_hides_the_method_until_the_second_try(capsys):
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))   # noqa: E731
+    bp.check_linear_backward(wrong)
+    first = capsys.readouterr().out
+    bp.check_linear_backward(wrong)
+    second = capsys.readouterr().out
+    assert "X.T @ dY" not in first and "X.T @ dY" in second
+    assert bp.check_linear_backward(linear_backward) is True
+
+
+def test_linear_backward_answer_passes_on_every_case(capsys):
+    assert bp.check_linear_backward(linear_backward) is True
+    out = capsys.readouterr().out
+    assert out.count("✓ db  matches") == len(bp.LINEAR_CASES) and "✗" not in out
+
+
+def _softmax(Z, axis=1):
+    E = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    return E / E.sum(axis=axis, keepdims=True)
+
+
+def _dZ(Z, y, axis=1, mean=True, sign=1):
+    P = _softmax(Z, axis)
+    P[np.arange(len(y)), y] -= 1
+    return sign * (P / len(y) if mean else P)
+
+
+@pytest.mark.parametrize("wrong, bug", [
+    (lambda Z, y: _dZ(Z, y, mean=False), bp.NO_MEAN),
+    (lambda Z, y: _dZ(Z, y, axis=0), bp.SOFTMAX_AXIS),
+    (lambda Z, y: _softmax(Z) / len(y), "the one-hot labels are missing"),
+    (lambda Z, y: _dZ(Z, y, sign=-1), "the sign is flipped"),
+])
+def test_softmax_ce_backward_names_the_usual_bugs(wrong, bug, capsys):
+    assert bp.check_softmax_ce_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert "batch of 6, 4 classes:\n✗ dZ  WRONG" in out
+    assert bug in _hints(out)[0], out
+
+
+@pytest.mark.parametrize("wrong, bug", [
+    (lambda Y, dY: dY * (1 - np.tanh(Y) ** 2), "tanh was applied to Y again"),
+    (lambda Y, dY: 1 - Y ** 2, "the upstream gradient dY is missing"),
+    (lambda Y, dY: dY * (1 + Y ** 2), "sign of Y² flipped"),
+])
+def test_tanh_backward_names_the_usual_bugs(wrong, bug, capsys):
+    assert bp.check_tanh_backward(wrong) is False
+    assert bug in _hints(capsys.readouterr().out)[0]
+
+
+def _mlp_with(bug):
+    """The reference backward pass with one usual bug, and what follows from it."""
+    def backward(cache):
+        X, y, W2, Z1, H, P = (cache[k] for k in ("X", "y", "W2", "Z1", "H", "P"))
+        dZ2 = P.copy()
+        dZ2[np.arange(len(y)), y] -= 1
+        dZ2 = dZ2 if bug == "no mean" else dZ2 / len(y)
+        dW2 = (H.T @ dZ2).T if bug == "dW2 transposed" else H.T @ dZ2
+        db2 = dZ2.sum(axis=1) if bug == "db2 axis" else dZ2.sum(axis=0)
+        dH = dZ2 @ W2.T
+        dZ1 = {"no mask": dH, "times Z1": dH * Z1}.get(bug, dH * (Z1 > 0))
+        dW1 = dZ1.T @ X if bug == "dW1 transposed" else X.T @ dZ1
+        db1 = dZ1.sum() if bug == "db1 summed" else dZ1.sum(axis=0)
+        return dict(dZ2=dZ2, dW2=dW2, db2=db2, dH=dH, dZ1=dZ1, dW1=dW1, db1=db1)
+    return backward
+
+
+@pytest.mark.parametrize("bug, first_wrong, says", [
+    ("no mean", "dZ2", bp.NO_MEAN),
+    ("dW2 transposed", "dW2", bp.TRANSPOSED),
+    ("db2 axis", "db2", bp.SUM_AXIS),
+    ("no mask", "dZ1", bp.NO_MASK),
+    ("times Z1", "dZ1", bp.TIMES_VALUE),
+    ("dW1 transposed", "dW1", bp.TRANSPOSED),
+    ("db1 summed", "db1", bp.SUM_ALL),
+])
+def test_mlp_backward_names_the_bug_on_the_first_wrong_line(bug, first_wrong, says, capsys):
+    assert bp.check_mlp_backward(_mlp_with(bug)) is False
+    lines = capsys.readouterr().out.splitlines()
+    wrong = next(i for i, line in enumerate(lines) if line.startswith("✗"))
+    assert lines[wrong].split()[1] == first_wrong
+    assert lines[wrong + 1] == f"    Hint: {says}"
+    assert sum(line.startswith("    Hint:") for line in lines) == 1     # one bug, one hint
+    assert bp.check_mlp_backward(_mlp_with(None)) is True
 
 
 def test_mlp_backward_points_at_the_first_broken_link(capsys):

@@ -1,57 +1,20 @@
 """The checks of notebook 01's exercises accept the answers and reject the usual mistakes."""
 
-import json
 import math
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+import helpers.exercises as ex
 from helpers.exercises import chain_rule as E
 
-# --- the answers, as in the notebook's <details> blocks --------------------------------
+# (That each notebook answer passes its check and each open exercise prints its hint is
+# tested for every lesson in test_answers.py and test_exercises.py.)
 
 
-def flat_points():
-    return (math.pi / 2, math.pi)
-
-
-def bump_slope(x):
-    return math.exp(-x**2 / 2) * (-x)
-
-
-def central_difference(f, x, h=1e-5):
-    return (f(x + h) - f(x - h)) / (2 * h)
-
-
-def dz_dx(x):
-    u, v = math.exp(x), math.cos(x)
-    du_dx, dv_dx = math.exp(x), -math.sin(x)
-    return v * du_dx + u * dv_dx
-
-
-def float32_step():
-    return float(np.finfo(np.float32).eps) ** (1 / 3)
-
-
-def todo(*args, **kwargs):
-    raise NotImplementedError("a hint for the learner")
-
-
-@pytest.mark.parametrize("check,answer", [
-    (E.check_flat_points, flat_points),
-    (E.check_bump_slope, bump_slope),
-    (E.check_central_difference, central_difference),
-    (E.check_two_path_slope, dz_dx),
-    (E.check_float32_step, float32_step),
-])
-def test_answers_pass_and_todo_prints_the_hint(check, answer, capsys):
-    assert check(answer) is True
-    assert "✓" in capsys.readouterr().out
-    assert check(todo) is False
-    out = capsys.readouterr().out
-    assert "not done yet" in out and "a hint for the learner" in out
+@pytest.fixture(autouse=True)
+def fresh_learner():
+    ex.reset_tries()
 
 
 def test_flat_points_feedback(capsys):
@@ -62,9 +25,54 @@ def test_flat_points_feedback(capsys):
     assert not E.check_flat_points(lambda: (0.0, math.pi / 2))
     assert "strictly between 0 and 3.5" in capsys.readouterr().out
     assert not E.check_flat_points(lambda: math.pi)
-    assert "expected two numbers" in capsys.readouterr().out
+    assert "expected numbers, such as (1.0, 2.0)" in capsys.readouterr().out
     assert not E.check_flat_points(lambda: (1.0, 2.0, 3.0))
     assert E.check_flat_points(lambda: [np.pi, np.pi / 2])    # any order, NumPy numbers
+
+
+@pytest.mark.parametrize("typed", [(1.5708, 3.1416), [3.14159, 1.5708], (1.57080, 3.141593)])
+def test_flat_points_typed_to_four_decimals_pass(typed, capsys):
+    assert E.check_flat_points(lambda: typed) is True
+
+
+def test_flat_points_typed_too_roughly_are_told_to_give_more_digits(capsys):
+    assert E.check_flat_points(lambda: (1.57, 3.14)) is False
+    out = capsys.readouterr().out
+    assert "1.57 and 3.14 are close: give more digits" in out and "math.pi" in out
+    assert E.check_flat_points(lambda: (1.0, 2.0)) is False
+    assert "close" not in capsys.readouterr().out
+
+
+def test_hints_grow_with_the_wrong_tries_and_not_with_unanswered_ones(capsys):
+    def todo():
+        raise NotImplementedError("a nudge")
+    wrong = lambda: (1.0, 2.0)                    # noqa: E731
+    assert E.check_flat_points(todo) is False
+    assert ex.tries("1.1") == 0                    # not done yet is not a wrong try
+    first = capsys.readouterr().out
+    assert "Hint: a nudge" in first
+    E.check_flat_points(wrong)
+    first = capsys.readouterr().out
+    E.check_flat_points(wrong)
+    second = capsys.readouterr().out
+    E.check_flat_points(wrong)
+    third = capsys.readouterr().out
+    assert ex.tries("1.1") == 3
+    assert "2 sin x" in first and "π/2" not in first.split("Hint:")[1]   # a nudge first
+    assert "π/2 and sin x = 0 at x = π" in second                        # then the method
+    assert third == second                                               # which stays
+    assert E.check_flat_points(lambda: (math.pi / 2, math.pi)) is True
+    assert ex.tries("1.1") == 3                    # a right answer resets nothing
+
+
+def test_tries_are_counted_per_exercise(capsys):
+    E.check_float32_step(lambda: 1e-5)
+    E.check_float32_step(lambda: 1e-5)
+    E.check_bump_slope(lambda x: 0.0)
+    assert (ex.tries("1.5"), ex.tries("1.2"), ex.tries("1.1")) == (2, 1, 0)
+    out = capsys.readouterr().out
+    assert "where is it smallest?" in out and "∛ε ≈ 5e-3" in out       # 1.5: nudge, method
+    assert "find the slope of each" in out                             # 1.2: its nudge
 
 
 @pytest.mark.parametrize("wrong,hint", [
@@ -79,12 +87,24 @@ def test_bump_slope_feedback(wrong, hint, capsys):
     assert hint in capsys.readouterr().out
 
 
+def test_a_named_bug_is_followed_by_the_method_from_the_second_try_on(capsys):
+    outer_only = lambda x: math.exp(-x**2 / 2)    # noqa: E731
+    E.check_bump_slope(outer_only)
+    first = capsys.readouterr().out
+    E.check_bump_slope(outer_only)
+    second = capsys.readouterr().out
+    assert first.count("Hint:") == 1 and "not the inner one" in first
+    assert second.count("Hint:") == 2 and "not the inner one" in second
+    assert "multiply the two" in second
+
+
 @pytest.mark.parametrize("wrong,hint", [
     (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "forward difference"),
     (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "divide by 2h"),
     (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2 * h, "multiplies by h"),
     (lambda f, x, h=1e-5: "slope", "not a number"),
     (lambda f, x, h=1e-5: 1 / 0, "ZeroDivisionError"),
+    (lambda f, x, h=1e-5: None, "is a `return` missing?"),
     (3, "expected a function"),
 ])
 def test_central_difference_feedback(wrong, hint, capsys):
@@ -123,48 +143,3 @@ def test_float32_error_inside_the_accepted_range_is_below_what_the_check_says():
 def test_float32_error_is_smaller_inside_the_accepted_range():
     inside = E.float32_central_error(5e-3)
     assert inside < E.float32_central_error(1e-6) and inside < E.float32_central_error(0.3)
-
-
-# --- the notebook itself: every answer block passes its check, every open exercise runs ---
-
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_chain_rule.ipynb"
-
-
-def exercises_in_notebook():
-    """(title, exercise source, check source, answer code) for each exercise of notebook 01."""
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    found = []
-    for i, cell in enumerate(cells):
-        if "check" not in cell["metadata"].get("tags", []):
-            continue
-        exercise, answer = cells[i - 1], cells[i + 1]
-        title = "".join(cells[i - 2]["source"]).splitlines()[0]
-        assert "exercise" in exercise["metadata"].get("tags", []), title
-        text = "".join(answer["source"])
-        assert text.startswith("<details><summary>Answer</summary>"), title
-        blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-        assert len(blocks) == 1, title
-        found.append((title, "".join(exercise["source"]), "".join(cell["source"]), blocks[0]))
-    return found
-
-
-def test_notebook_has_three_to_five_exercises():
-    titles = [t for t, *_ in exercises_in_notebook()]
-    assert 3 <= len(titles) <= 5
-    assert titles == [f"### Exercise 1.{k} — {t.split(' — ', 1)[1]}"
-                      for k, t in enumerate(titles, start=1)]
-
-
-@pytest.mark.parametrize("title,exercise,check,answer", exercises_in_notebook(),
-                         ids=lambda v: v if isinstance(v, str) and v.startswith("###") else "")
-def test_notebook_answers_pass_and_open_exercises_do_not(title, exercise, check, answer,
-                                                         capsys):
-    ns = {"checks": E}
-    exec(answer, ns)
-    exec(check, ns)
-    assert ns["ok"] is True, capsys.readouterr().out
-    ns = {"checks": E}
-    exec(exercise, ns)
-    exec(check, ns)
-    assert ns["ok"] is False
-    assert "not done yet. Hint:" in capsys.readouterr().out

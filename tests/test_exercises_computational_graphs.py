@@ -2,21 +2,21 @@
 
 import math
 
+import numpy as np
 import pytest
 
+import helpers.exercises as ex
 from helpers.autodiff import Value
 from helpers.exercises import computational_graphs as E
 from helpers.forward_mode import Dual
 
-# --- the answers, as in the notebook's <details> blocks --------------------------------
+# (That each notebook answer passes its check and each open exercise prints its hint is
+# tested for every lesson in test_answers.py and test_exercises.py.)
 
 
-def predict():
-    a = Value(3.0)
-    b = a + a
-    c = b * b
-    c.backward()
-    return a.grad
+@pytest.fixture(autouse=True)
+def fresh_learner():
+    ex.reset_tries()
 
 
 def softplus(v):
@@ -24,41 +24,35 @@ def softplus(v):
     return Value(math.log1p(math.exp(x)), (v,), "softplus", _local=(1 / (1 + math.exp(-x)),))
 
 
-def derivative(f, x):
-    return f(Dual(x, 1.0)).der
-
-
-def passes():
-    return (1000, 1)
-
-
-def todo(*args, **kwargs):
-    raise NotImplementedError("a hint for the learner")
-
-
-@pytest.mark.parametrize("check,answer", [
-    (E.check_reuse_prediction, predict),
-    (E.check_softplus, softplus),
-    (E.check_forward_derivative, derivative),
-    (E.check_pass_counts, passes),
-])
-def test_answers_pass_and_todo_prints_the_hint(check, answer, capsys):
-    assert check(answer) is True
-    assert "✓" in capsys.readouterr().out
-    assert check(todo) is False
-    out = capsys.readouterr().out
-    assert "not done yet" in out and "a hint for the learner" in out
-
-
-def test_reuse_prediction_rejects_one_use(capsys):
+def test_a_wrong_prediction_is_told_the_value_and_why(capsys):
     assert E.check_reuse_prediction(lambda: 12.0) is False
-    assert "one use of a only" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("✗ dc/da for b = a + a, c = b·b at a = 3: you predicted 12; it is 24.")
+    assert "12 + 12 = 24" in out                              # the why
+    assert "Your 12: that is one use of a only" in out        # and what the guess was
+    assert E.check_reuse_prediction(lambda: 30) is False
+    out = capsys.readouterr().out
+    assert "it is 24" in out and "Your" not in out and "Hint" not in out
     assert E.check_reuse_prediction(lambda: "24") is False
 
 
-def test_softplus_rejects_composition_wrong_slope_and_floats(capsys):
+@pytest.mark.parametrize("answer", [24, 24.0, np.float64(24), np.int64(24), np.array(24.0),
+                                    lambda: np.float32(24)])
+def test_a_right_prediction_passes_in_any_numeric_form(answer, capsys):
+    assert E.check_reuse_prediction(answer) is True
+    assert "✓" in capsys.readouterr().out
+
+
+def test_a_whole_prediction_must_be_whole(capsys):
+    assert E.check_reuse_prediction(lambda: 24.001) is False
+
+
+def test_softplus_passes_and_rejects_composition_wrong_slope_and_floats(capsys):
+    assert E.check_softplus(softplus) is True
+    capsys.readouterr()
     assert E.check_softplus(lambda v: (1 + v.exp()).log()) is False
-    assert "ONE node" in capsys.readouterr().out
+    assert "a chain of nodes the engine made, not one node on top of v" in (
+        capsys.readouterr().out)
     wrong = lambda v: Value(math.log1p(math.exp(v.data)), (v,), "softplus",   # noqa: E731
                             _local=(math.log1p(math.exp(v.data)),))
     assert E.check_softplus(wrong) is False
@@ -70,14 +64,49 @@ def test_softplus_rejects_composition_wrong_slope_and_floats(capsys):
     assert "_local" in capsys.readouterr().out
 
 
+def test_softplus_without_a_local_derivative_gets_one_plain_sentence(capsys):
+    """It once printed "calling it (its backward, at x = -3.0) raised TypeError: the node
+    Value(data=0.0485…, grad=1.0) made by 'softplus' from 1 parent(s) has no local …"."""
+    no_local = lambda v: Value(math.log1p(math.exp(v.data)), (v,), "softplus")   # noqa: E731
+    E.check_softplus(no_local)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ("✗ softplus: the value is right, but the gradient cannot flow back to "
+                        "v: the node has no local derivative")
+    assert len(lines) == 2 and lines[1].startswith("    Hint: pass the local derivative")
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (lambda v: Value(math.log1p(math.exp(v.data))), "the node has no parents"),
+    (lambda v: Value(math.log1p(math.exp(v.data)), (v, v), "softplus", _local=(0.5, 0.5)),
+     "v must be its only parent"),
+    (lambda v: Value(math.log1p(math.exp(v)), (v,), "softplus", _local=(0.5,)),
+     "use x = v.data, not v itself"),
+])
+def test_softplus_says_what_is_off_in_plain_words(wrong, says, capsys):
+    assert E.check_softplus(wrong) is False
+    out = capsys.readouterr().out
+    assert says in out and "node(s)" not in out and "Value(data=" not in out
+
+
 def test_forward_derivative_rejects_seed_zero_and_plain_numbers(capsys):
     assert E.check_forward_derivative(lambda f, x: f(Dual(x, 0.0)).der) is False
-    assert "seed the input with derivative 1" in capsys.readouterr().out
+    assert "the derivative with respect to nothing" in capsys.readouterr().out
     assert E.check_forward_derivative(lambda f, x: f(Dual(x, 1.0))) is False
     assert "result.der" in capsys.readouterr().out
     h = 1e-6
     fd = lambda f, x: (f(x + h) - f(x - h)) / (2 * h)       # noqa: E731
     assert E.check_forward_derivative(fd) is False
+    assert "plain numbers only" in capsys.readouterr().out
+
+
+def test_forward_derivative_hints_go_from_a_nudge_to_the_method(capsys):
+    wrong = lambda f, x: 0.0                                 # noqa: E731
+    E.check_forward_derivative(wrong)
+    first = capsys.readouterr().out
+    E.check_forward_derivative(wrong)
+    second = capsys.readouterr().out
+    assert "Dual(x, 1.0)" not in first and "what is dx/dx?" in first
+    assert "Dual(x, 1.0)" in second and ".der" in second
 
 
 def test_pass_counts_rejects_swapped(capsys):

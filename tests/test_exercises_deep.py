@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
 
+import helpers.exercises as ex  # noqa: E402
 from helpers.exercises import deep_networks as dn  # noqa: E402
 from helpers.exercises import training_deep_networks as tdn  # noqa: E402
 from tools.lessons import exercises  # noqa: E402
@@ -24,6 +25,11 @@ CHECKS = {
     ("05_training_deep_networks.ipynb", "5.3"): ("he_std", tdn.check_he_std),
     ("05_training_deep_networks.ipynb", "5.4"): ("residual_grad", tdn.check_residual_grad),
 }
+
+
+@pytest.fixture(autouse=True)
+def fresh_learner():
+    ex.reset_tries()
 
 
 def test_every_exercise_is_complete_and_checked():
@@ -56,12 +62,12 @@ def test_unanswered_exercise_prints_its_hint(key, capsys):
 
 WRONG = {
     "4.1": (lambda: 15, "multiplies"),
-    "4.2": (lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])), "biases"),
+    "4.2": (lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])), "a bias"),
     "4.3": (lambda model, X, k: model.layers[2 * k - 2].forward(X), "wrong"),
-    "4.4": (lambda: True, "continuous"),
+    "4.4": (lambda: True, "not with width 2"),
     "5.1": (lambda: 2.0, "steepest"),
     "5.2": (lambda w, v, g, lr, mu: (w - lr * g, mu * v + g), "plain gradient descent"),
-    "5.3": (lambda n: 1 / np.sqrt(n), "wrong"),
+    "5.3": (lambda n: 1 / np.sqrt(n), "Xavier"),
     "5.4": (lambda x, W, dy: (dy * (1 - np.tanh(x @ W) ** 2)) @ W.T, "skip"),
 }
 
@@ -80,3 +86,74 @@ def test_momentum_order_hint(capsys):
         return w - lr * v, mu * v + g               # uses the old velocity
     assert tdn.check_momentum_step(stale) is False
     assert "new* v" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("check, guess, value, why, miss", [
+    (dn.check_zigzag_pieces, 15, "it is 243", "3⁵ = 243", "Your 15: that is 3 + 3 + 3"),
+    (dn.check_zigzag_pieces, 100, "it is 243", "depth multiplies", None),
+    (tdn.check_max_lr, 2.0, "it is 0.2", "η < 2/10 = 0.2", "Your 2: that is 2/λ"),
+    (tdn.check_max_lr, 0.1, "it is 0.2", "|1 − η·λ_i| < 1", "Your 0.1: 1/λ = 0.1"),
+    (tdn.check_max_lr, 0.5, "it is 0.2", "the steepest direction decides", None),
+])
+def test_a_wrong_prediction_is_told_the_value_and_why(check, guess, value, why, miss, capsys):
+    assert check(lambda: guess) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ ") and f"you predicted {guess:g}; {value}." in out
+    assert why in out
+    assert (miss in out) if miss else ("Your" not in out)
+
+
+@pytest.mark.parametrize("answer", [0.2, 2 / 10, 0.19999, np.float32(0.2), np.array([0.2]),
+                                    lambda: np.float64(0.2)])
+def test_max_lr_accepts_the_value_as_typed_or_computed(answer, capsys):
+    assert tdn.check_max_lr(answer) is True
+    assert "✓ largest learning rate that still converges: 0.2. Each step" in (
+        capsys.readouterr().out)
+
+
+def test_max_lr_too_rough_says_give_more_digits(capsys):
+    assert tdn.check_max_lr(0.199) is False
+    assert "0.199 is close: give more digits" in capsys.readouterr().out
+
+
+def _wrong_layer(j):
+    """A layer_output that returns the output of model.layers[j] (whatever k asks)."""
+    def layer_output(model, X, k):
+        H = X
+        for layer in model.layers[: j + 1]:
+            H = layer.forward(H)
+        return H
+    return layer_output
+
+
+def test_layer_output_names_the_layer_it_got_and_never_says_equal_shapes_differ(capsys):
+    assert dn.check_layer_output(_wrong_layer(0)) is False
+    out = capsys.readouterr().out
+    assert "right shape, but the wrong numbers" in out
+    assert "model.layers[0], a Linear layer: the pre-activation of hidden layer 1" in out
+    assert "expected shape" not in out
+    assert dn.check_layer_output(_wrong_layer(3)) is False      # k = 1 gets hidden layer 2
+    assert "that is hidden layer 2's output" in capsys.readouterr().out
+    assert dn.check_layer_output(lambda model, X, k: X[:, :1]) is False
+    out = capsys.readouterr().out
+    assert "an array of shape (7, 1), expected (7, 2)" in out
+
+
+def test_count_params_names_biases_per_input(capsys):
+    per_input = lambda sizes: sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:]))  # noqa: E731
+    assert dn.check_count_params(per_input) is False
+    assert "one bias per output of a layer, not per input" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, bug", [
+    (lambda x, W, dy: dy + (dy * (1 - np.tanh(x @ W) ** 2)) @ W, "W is used the wrong way"),
+    (lambda x, W, dy: dy + dy @ W.T, "skips tanh's slope"),
+])
+def test_residual_grad_names_the_usual_bugs(wrong, bug, capsys):
+    assert tdn.check_residual_grad(wrong) is False
+    assert bug in capsys.readouterr().out
+
+
+def test_he_std_variance_for_std_is_named(capsys):
+    assert tdn.check_he_std(lambda n: 2 / n) is False
+    assert "that is the variance 2/fan_in" in capsys.readouterr().out

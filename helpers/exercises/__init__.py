@@ -1,19 +1,34 @@
-"""Checks for the exercises: targeted feedback, never a bare True/False.
+"""Checks for the exercises of every lesson: targeted feedback that teaches.
 
-Every check prints what it found and returns True when everything is right. An exercise the
-learner has not done yet raises ``NotImplementedError`` (with a hint); the checks catch it and
-print the hint instead, so a notebook with open exercises still runs top to bottom.
+Every check prints what it found and returns True when everything is right, else False (a
+check cell stores it, ``ok = checks.check_x(answer)``, so that the notebook shows the
+feedback and no bare ``False``). An exercise the learner has not done yet raises
+``NotImplementedError`` with a small hint; the checks catch it and print that hint, so a
+notebook with open exercises still runs top to bottom.
 
-Per-lesson checks live in submodules (``helpers.exercises.chain_rule`` …) and are built from
-the three functions here.
+What a wrong try is told grows with the tries. The first wrong try gets the bug named where the
+check can recognise it and a nudge; the next wrong tries get more, up to the method. The
+hint given before any try never gives the answer away. Tries are counted per exercise, in
+this module (``tries``, ``reset_tries``).
+
+Per-lesson checks live in submodules (``helpers.exercises.chain_rule`` …). They are built from
+the pieces here: ``exercise`` (the decorator every check wears: it counts the tries, prints
+the graded hints the check's docstring lists, never lets the learner's code crash or hang
+the notebook), ``run`` (call the learner's function within a time limit), ``prediction``
+(a predict-first check), and the comparisons ``check_value``, ``check_function`` and
+``check_arrays``, which can name the usual bugs (``mistakes``).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
+import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -22,11 +37,148 @@ PASS, FAIL, TODO = "✓", "✗", "…"
 #: Seconds a learner's function may run before a check stops it and reports an endless loop.
 TIME_LIMIT = 3.0
 
+#: A number the learner types (1.5708 for π/2) is right when it is this close, relatively.
+TYPED_RTOL = 1e-4
+
+
+# --------------------------------------------------------------------------------------
+# Tries and graded hints
+# --------------------------------------------------------------------------------------
+
+#: Wrong tries so far, per exercise number ("2.3"): the hints grow with them.
+_tries: dict[str, int] = {}
+
+#: The tries in progress (a check may run inside another one, as engine_for_training does).
+_attempts: list[_Attempt] = []
+
+
+class _Attempt:
+    """One run of one check of an exercise: its hint level, and what happened."""
+
+    def __init__(self, exercise: str):
+        self.level = _tries.get(exercise, 0) + 1  # 1 on the first wrong try
+        self.not_done = False  # the learner's code raised NotImplementedError
+        self.hinted = 0  # levels of the hint the check printed for the bug it found
+
+
+def tries(exercise: str) -> int:
+    """How many wrong tries exercise ``exercise`` ("2.3") has had so far."""
+    return _tries.get(exercise, 0)
+
+
+def reset_tries() -> None:
+    """Forget every wrong try (a fresh learner): the next wrong try gets the first nudge."""
+    _tries.clear()
+
+
+def _show(hints: str | Sequence[str], level: int) -> int:
+    """Print the hint of this level (``hints[level - 1]``, the last one beyond); how many
+    levels there were."""
+    hints = (hints,) if isinstance(hints, str) else tuple(hints)
+    if hints:
+        print(f"    Hint: {hints[min(level, len(hints)) - 1]}")
+    return len(hints)
+
+
+def hint(hints: str | Sequence[str]) -> None:
+    """Print the hint for this try of the exercise being checked: ``hints[0]`` on the first
+    wrong try, ``hints[1]`` on the second, …, the last one from then on (one string: always
+    that one)."""
+    attempt = _attempts[-1] if _attempts else None
+    levels = _show(hints, attempt.level if attempt else 1)
+    if attempt:
+        attempt.hinted = levels
+
 
 def _not_done(name: str, err: NotImplementedError) -> bool:
-    hint = str(err) or "replace the `raise NotImplementedError` line with your code"
-    print(f"{TODO} {name}: not done yet. Hint: {hint}")
+    text = str(err) or "replace the `raise NotImplementedError` line with your code"
+    print(f"{TODO} {name}: not done yet. Hint: {text}")
+    if _attempts:
+        _attempts[-1].not_done = True
     return False
+
+
+def _learner_line(err: BaseException) -> str:
+    """' (in f, line 3)': where in the learner's code ``err`` came from, if it did."""
+    here = os.path.dirname(__file__)
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if not f.filename.startswith(here)]
+    return f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
+
+
+def docstring_hints(doc: str | None) -> list[str]:
+    """The hints a check's docstring lists under a line starting with "Hints", one ``- ``
+    item each (an item may go on over indented lines)."""
+    lines = inspect.cleandoc(doc or "").splitlines()
+    start = next((i + 1 for i, line in enumerate(lines) if line.startswith("Hints")), None)
+    hints: list[str] = []
+    for line in lines[start:] if start is not None else []:
+        if line.startswith("- "):
+            hints.append(line[2:].strip())
+        elif line.startswith(" ") and hints:
+            hints[-1] += " " + line.strip()
+        else:
+            break
+    return hints
+
+
+def exercise(number: str, name: str, *, own: Sequence[str] = (), limited: bool = False):
+    """Make a function the check of exercise ``number``, shown as ``name``.
+
+    The check returns True or False and never raises: an exception from the learner's code
+    (or one the check did not foresee) is one ✗ line saying where it came from. After a wrong
+    try the next of the hints its docstring lists (``docstring_hints``) is printed, unless
+    the check printed a hint for the bug it found (``hint``): a one-sentence one is followed
+    by the next listed hint from the second wrong try on, a graded one (several sentences)
+    stands alone.
+
+    ``limited``: the whole check runs within the time limit (for checks that call the
+    learner's code directly rather than through ``run``). ``own``: the names of the functions
+    this exercise asks for; a NotImplementedError raised by another function (an earlier
+    exercise's) says so instead of showing its hint as this exercise's.
+    """
+
+    def wrap(check):
+        hints = docstring_hints(check.__doc__)
+
+        @functools.wraps(check)
+        def checked(*args, **kwargs):
+            attempt = _Attempt(number)
+            _attempts.append(attempt)
+            try:
+                how, result = _call_limited(lambda: check(*args, **kwargs), (),
+                                            TIME_LIMIT if limited else None)
+                ok = how == "ok" and result is True
+                if how == "timeout":
+                    print(_timeout_message(name, "", result))
+                elif how == "raised" and isinstance(result, NotImplementedError):
+                    frames = traceback.extract_tb(result.__traceback__)
+                    raiser = frames[-1].name if frames else ""
+                    if own and raiser not in own:
+                        print(f"{TODO} {name}: `{raiser}` is not done yet: do its exercise "
+                              f"first (its hint: {result})")
+                        attempt.not_done = True
+                    else:
+                        _not_done(name, result)
+                elif how == "raised":
+                    print(f"{FAIL} {name}: your code raised {type(result).__name__}: "
+                          f"{result}{_learner_line(result)}")
+            finally:
+                _attempts.pop()
+            if not ok and not attempt.not_done:
+                _tries[number] = attempt.level
+                # a named bug is one sentence; from the second try on, the method follows it
+                if not attempt.hinted or (attempt.hinted == 1 and attempt.level > 1):
+                    _show(hints, attempt.level)
+            return ok
+        checked.exercise = number
+        return checked
+    return wrap
+
+
+# --------------------------------------------------------------------------------------
+# Calling the learner's code
+# --------------------------------------------------------------------------------------
 
 
 def _fmt(x) -> str:
@@ -46,25 +198,28 @@ def _on_alarm(signum, frame):
 
 
 def _call_limited(fn, args, limit):
-    """``fn(*args)``, stopped after ``limit`` seconds: ('ok', result), ('raised', exception),
-    ('timeout', stopped) where stopped says whether the call really ended."""
-    use_alarm = (hasattr(signal, "setitimer")
+    """``fn(*args)``, stopped after ``limit`` seconds (None: no limit): ('ok', result),
+    ('raised', exception), ('timeout', stopped) where stopped says whether it really ended."""
+    use_alarm = (limit is not None and hasattr(signal, "setitimer")
                  and threading.current_thread() is threading.main_thread()
                  and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
-    if use_alarm:       # the main thread (a notebook kernel, pytest): the loop is stopped
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
+    if limit is None or use_alarm:  # the main thread (a notebook kernel, pytest): stoppable
+        previous = signal.signal(signal.SIGALRM, _on_alarm) if use_alarm else None
         try:
-            signal.setitimer(signal.ITIMER_REAL, limit)
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, limit)
             try:
                 return "ok", fn(*args)
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                if use_alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
         except _TimeUp:
             return "timeout", True
         except (Exception, SystemExit) as err:  # noqa: BLE001 - the learner's bug, reported
             return "raised", err
         finally:
-            signal.signal(signal.SIGALRM, previous)
+            if use_alarm:
+                signal.signal(signal.SIGALRM, previous)
     box = {}                # elsewhere: a daemon thread (it cannot be stopped, only left)
 
     def target():
@@ -80,12 +235,22 @@ def _call_limited(fn, args, limit):
     return ("raised", box["raised"]) if "raised" in box else ("ok", box.get("ok"))
 
 
-def run(name: str, fn, *args, where: str = ""):
+def _timeout_message(name: str, at: str, stopped: bool) -> str:
+    still = ("it was stopped" if stopped else
+             "it may still be running: restart the kernel (Kernel > Restart) if the "
+             "notebook gets slow")
+    return (f"{FAIL} {name}: still running after the time limit of {TIME_LIMIT:g} s{at} "
+            f"({still}). Hint: look for a loop that never ends, e.g. a `while` whose "
+            "condition never becomes false")
+
+
+def run(name: str, fn, *args, where: str = "", error_hint: Callable | None = None):
     """Call the learner's ``fn(*args)`` within TIME_LIMIT seconds.
 
     Returns ``(True, result)``, or ``(False, None)`` after printing ONE line that says why:
     not a function, not done yet (its hint), the exception it raised, or that it was still
     running when the time limit was over. ``where`` ("at x = 1.5") goes into the message.
+    ``error_hint(exception)`` may return a sentence on what that exception usually means.
     """
     at = f" {where}" if where else ""
     if not callable(fn):
@@ -95,18 +260,21 @@ def run(name: str, fn, *args, where: str = ""):
     if how == "ok":
         return True, result
     if how == "timeout":
-        still = ("it was stopped" if result else
-                 "it may still be running: restart the kernel (Kernel > Restart) if the "
-                 "notebook gets slow")
-        print(f"{FAIL} {name}: still running after the time limit of {TIME_LIMIT:g} s"
-              f"{at} ({still}). Hint: look for a loop that never ends, e.g. a `while` "
-              "whose condition never becomes false")
+        print(_timeout_message(name, at, result))
         return False, None
     if isinstance(result, NotImplementedError):
         _not_done(name, result)
         return False, None
     print(f"{FAIL} {name}: calling it{at} raised {type(result).__name__}: {result}")
+    meaning = error_hint(result) if error_hint else None
+    if meaning:
+        hint(meaning)
     return False, None
+
+
+# --------------------------------------------------------------------------------------
+# What the learner returned
+# --------------------------------------------------------------------------------------
 
 
 def _number(got):
@@ -147,19 +315,71 @@ def _array(got):
     return arr.astype(float), ""
 
 
+def returned(name: str, result) -> bool:
+    """False (after one ✗ line saying so) if the learner's function returned None."""
+    if result is None:
+        print(f"{FAIL} {name}: it returned None: is a `return` missing?")
+    return result is not None
+
+
+def learner_number(name: str, answer, *args, where: str = ""):
+    """The learner's number as a float: ``answer`` itself, or what the function ``answer``
+    returns for ``args`` (with ``args`` it must be a function). None after printing one ✗
+    line saying why it is not one."""
+    if callable(answer) or args:
+        ok, answer = run(name, answer, *args, where=where)
+        if not ok:
+            return None
+    got, why = _number(answer)
+    if got is None:
+        print(f"{FAIL} {name}: {where} it {why}" if where else
+              f"{FAIL} {name}: expected a number; it {why}")
+    return got
+
+
+def learner_numbers(name: str, got, example: str = "(1.0, 2.0)"):
+    """A tuple, list, set or array of numbers as a list of floats, or None after one ✗ line."""
+    if isinstance(got, np.ndarray):
+        got = got.ravel().tolist()
+    numbers = [_number(v)[0] for v in got] if isinstance(got, (tuple, list, set)) else [None]
+    if not numbers or None in numbers:
+        print(f"{FAIL} {name}: expected numbers, such as {example}; got "
+              f"{type(got).__name__} {_fmt(got)}")
+        return None
+    return numbers
+
+
+def agrees(got: float, want: float) -> bool:
+    """Whether a number the learner typed is ``want`` to the digits typed (1.5708 for π/2)."""
+    return math.isclose(got, want, rel_tol=TYPED_RTOL, abs_tol=1e-12)
+
+
+def near_miss(got: float | Iterable[float], want: float | Iterable[float]) -> str:
+    """A note for typed numbers close to one of ``want`` but not to enough digits, else ''."""
+    got = [got] if isinstance(got, (int, float)) else list(got)
+    want = [want] if isinstance(want, (int, float)) else list(want)
+    close = [_fmt(g) for g in got if any(not agrees(g, w) and math.isclose(g, w, rel_tol=1e-2)
+                                         for w in want)]
+    if not close:
+        return ""
+    verb = "is" if len(close) == 1 else "are"
+    return (f" ({' and '.join(close)} {verb} close: give more digits, or compute it, e.g. "
+            "with math.pi)")
+
+
+# --------------------------------------------------------------------------------------
+# Comparisons
+# --------------------------------------------------------------------------------------
+
+
 def check_value(name: str, got, expected: float, *, rtol: float = 1e-7,
                 atol: float = 1e-12) -> bool:
     """Compare one number with the expected one and say how far off it is.
 
     ``got`` is the number or a function of no arguments returning it (called within
     TIME_LIMIT seconds)."""
-    if callable(got):
-        ok, got = run(name, got)
-        if not ok:
-            return False
-    got, why = _number(got)
+    got = learner_number(name, got)
     if got is None:
-        print(f"{FAIL} {name}: expected a number; it {why}")
         return False
     if not math.isfinite(got):
         print(f"{FAIL} {name}: got {got}, expected the finite number {_fmt(expected)}")
@@ -173,18 +393,48 @@ def check_value(name: str, got, expected: float, *, rtol: float = 1e-7,
     return False
 
 
+def check_prediction(name: str, answer, expected: float, why: str,
+                     misses: Mapping[float, str] | None = None) -> bool:
+    """A predict-first exercise: the learner's number (or a function returning it) against
+    ``expected``. Right or wrong, the learner is told the value and ``why``; a known wrong
+    guess also hears what it is (``misses``: guess → sentence). A whole ``expected`` wants a
+    whole number; any other is right to the digits typed (``agrees``)."""
+    got = learner_number(name, answer)
+    if got is None:
+        return False
+    whole = float(expected).is_integer()
+    right = got == expected if whole else agrees(got, expected)
+    if right:
+        print(f"{PASS} {name}: {_fmt(expected)}. {why}")
+        return True
+    print(f"{FAIL} {name}: you predicted {_fmt(got)}; it is {_fmt(expected)}"
+          f"{'' if whole else near_miss(got, expected)}. {why}")
+    for guess, meaning in (misses or {}).items():
+        if math.isclose(got, guess, rel_tol=TYPED_RTOL):
+            print(f"    Your {_fmt(got)}: {meaning}")
+            break
+    return False
+
+
+def prediction(number: str, name: str, expected: float, why: str,
+               misses: Mapping[float, str] | None = None) -> Callable:
+    """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``
+    (the learner's guess is told the value and ``why``; graded hints are not needed there)."""
+    def check(answer) -> bool:
+        return check_prediction(name, answer, expected, why, misses)
+    check.__name__ = f"check_{number.replace('.', '_')}"
+    check.__doc__ = f"Exercise {number}, predict first: {name}, which is {expected}."
+    return exercise(number, name)(check)
+
+
 def learner_values(name: str, fn: Callable, points: Iterable):
     """``fn`` at every point as floats, or None after printing one line saying why not."""
     values = []
     for p in points:
         args = p if isinstance(p, tuple) else (p,)
         shown = ", ".join(_fmt(a) for a in args)
-        ok, got = run(name, fn, *args, where=f"at {shown}")
-        if not ok:
-            return None
-        got, why = _number(got)
+        got = learner_number(name, fn, *args, where=f"at {shown}")
         if got is None:
-            print(f"{FAIL} {name}: at {shown} it {why}")
             return None
         values.append(got)
     return values
@@ -210,23 +460,44 @@ def compare_values(name: str, points: list, got: list, reference: Callable, *,
 
 
 def check_function(name: str, fn: Callable, reference: Callable, points: Iterable,
-                   *, rtol: float = 1e-7, atol: float = 1e-12) -> bool:
-    """Call ``fn`` and ``reference`` at every point; report the first points that disagree."""
+                   *, rtol: float = 1e-7, atol: float = 1e-12,
+                   mistakes: Mapping[str | tuple, Callable] | None = None) -> bool:
+    """Call ``fn`` and ``reference`` at every point; report the first points that disagree.
+
+    ``mistakes`` maps a sentence naming a usual bug (or a tuple of hints growing with the
+    tries, ``hint``) to the function that bug computes: when the learner's values are that
+    function's at every point, that is the hint."""
     points = list(points)
     got = learner_values(name, fn, points)
     if got is None:
         return False
-    return compare_values(name, points, got, reference, rtol=rtol, atol=atol)
+    if compare_values(name, points, got, reference, rtol=rtol, atol=atol):
+        return True
+    for bug, wrong in (mistakes or {}).items():
+        if all(math.isclose(g, wrong(*(p if isinstance(p, tuple) else (p,))), rel_tol=1e-9,
+                            abs_tol=1e-12) for g, p in zip(got, points, strict=True)):
+            hint(bug)
+            break
+    return False
 
 
-def check_arrays(arrays: Mapping[str, tuple], *, rtol: float = 1e-7,
-                 atol: float = 1e-10) -> bool:
+def matches(got: np.ndarray, want) -> bool:
+    """Same shape and the same numbers (to round-off) as ``want``."""
+    want = np.asarray(want, dtype=float)
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=1e-9, atol=1e-12))
+
+
+def check_arrays(arrays: Mapping[str, tuple], *, rtol: float = 1e-7, atol: float = 1e-10,
+                 mistakes: Mapping[str, Mapping[str | tuple, object]] | None = None) -> bool:
     """Compare named arrays (``{name: (got, expected)}``) as backprop-ninja does.
 
     Each line says ``matches`` (equal within rtol/atol) or ``WRONG`` with the largest
     absolute difference. Whether two correct computations agree to the last bit or only to
     rounding depends on the CPU (SIMD and BLAS kernels), so a pass does not say which.
     Shapes must match exactly: a broadcastable but different shape is a bug, not a pass.
+    ``mistakes`` maps an array's name to {sentence naming a usual bug (or a tuple of growing
+    hints): what that bug gives}; the first wrong array that is one of them gets it as the
+    hint.
     """
     ok = True
     width = max(len(n) for n in arrays) if arrays else 0
@@ -244,17 +515,19 @@ def check_arrays(arrays: Mapping[str, tuple], *, rtol: float = 1e-7,
             continue
         if arr.shape != expected.shape:
             print(f"{FAIL} {label}  shape {arr.shape}, expected {expected.shape}")
-            ok = False
-            continue
-        if not np.all(np.isfinite(arr)):
+        elif not np.all(np.isfinite(arr)):
             print(f"{FAIL} {label}  WRONG  ({int(np.sum(~np.isfinite(arr)))} entries are "
                   "nan or inf)")
-            ok = False
-            continue
-        if np.allclose(arr, expected, rtol=rtol, atol=atol):
+        elif np.allclose(arr, expected, rtol=rtol, atol=atol):
             print(f"{PASS} {label}  matches")
+            continue
         else:
             diff = float(np.max(np.abs(arr - expected.astype(float))))
             print(f"{FAIL} {label}  WRONG  (max difference {diff:.2e})")
-            ok = False
+        if ok:  # the first wrong array: the chain broke here; name the bug if it is a usual one
+            bug = next((b for b, wrong in (mistakes or {}).get(name, {}).items()
+                        if matches(arr, wrong)), None)
+            if bug:
+                hint(bug)
+        ok = False
     return ok

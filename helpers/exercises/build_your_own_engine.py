@@ -17,40 +17,20 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-import traceback
 
 from helpers.autodiff import Value as Reference
 from helpers.autodiff import topological_order as reference_order
 
-from . import FAIL, PASS, _not_done
+from . import FAIL, PASS, _tries, exercise, hint, reset_tries
 
-# Wrong tries so far, per exercise: the hints grow with them (a nudge, then the method).
-_tries: dict[str, int] = {}
-
-
-def reset_tries() -> None:
-    """Forget the wrong tries (a fresh learner): the next wrong try gets the first nudge."""
-    _tries.clear()
+__all__ = ["check_add_mul", "check_tanh", "check_topological_order", "check_backward",
+           "engine_for_training", "reset_tries"]
 
 
-def _hint(exercise: str, hints: list[str]) -> None:
-    """Count a wrong try and print the hint for it: hints[0] first, then hints[1], …"""
-    n = _tries[exercise] = _tries.get(exercise, 0) + 1
-    print(f"    Hint: {hints[min(n, len(hints)) - 1]}")
-
-
-def _wrong(exercise: str, name: str, bug: str, hints: list[str]) -> bool:
+def _wrong(name: str, bug: str, hints: list[str]) -> bool:
+    """One ✗ line naming the bug, then the hint for this try (a nudge first, then more)."""
     print(f"{FAIL} {name}: {bug}")
-    _hint(exercise, hints)
-    return False
-
-
-def _raised(name: str, err: Exception, where: str) -> bool:
-    """One ✗ line for an exception in the learner's code, with the line it came from."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__)
-              if not f.filename.endswith("build_your_own_engine.py")]
-    at = f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
-    print(f"{FAIL} {name}: {where} raised {type(err).__name__}: {err}{at}")
+    hint(hints)
     return False
 
 
@@ -63,33 +43,6 @@ def _close(x, y, rel=1e-9) -> bool:
 
 def _num(x) -> str:
     return f"{float(x):g}"
-
-
-def _safe(name: str, where: str, own: tuple[str, ...] = ()):
-    """Run a check body; the learner's NotImplementedError prints its hint, anything else one ✗.
-
-    With ``own`` (the names of the functions this exercise asks for), a NotImplementedError
-    raised by another function (an earlier exercise's) says so instead of showing its hint as
-    this exercise's.
-    """
-    def wrap(body):
-        def check(*args, **kwargs):
-            try:
-                return body(*args, **kwargs)
-            except NotImplementedError as err:
-                frames = traceback.extract_tb(err.__traceback__)
-                raiser = frames[-1].name if frames else ""
-                if own and raiser not in own:
-                    print(f"… {name}: `{raiser}` is not done yet: do its exercise first "
-                          f"(its hint: {err})")
-                    return False
-                return _not_done(name, err)
-            except Exception as err:  # the learner's bug: report it, never stop the notebook
-                return _raised(name, err, where)
-        check.__doc__ = body.__doc__
-        check.__name__ = body.__name__
-        return check
-    return wrap
 
 
 def _is_class(name: str, Value) -> bool:
@@ -120,25 +73,25 @@ ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25)]
 UPSTREAM = 1.5        # out.grad during the check: not 1, so a missing "· out.grad" shows
 
 
-@_safe("+ and *", "your code")
+@exercise("2b.1", "+ and *", limited=True)
 def check_add_mul(Value) -> bool:
     """``Value.__add__`` and ``Value.__mul__``: the value, the parents, and a ``_backward``
     that adds local derivative · out.grad to each parent's grad."""
     if not _is_class("+ and *", Value):
         return False
-    name, ex = "+ and *", "2b.1"
+    name = "+ and *"
     for op, sym in (("+", "a + b"), ("*", "a · b")):
         for x, y in ADD_MUL_POINTS:
             a, b = Value(x), Value(y)
             out = a + b if op == "+" else a * b
             want = x + y if op == "+" else x * y
             if not _close(out.data, want, 1e-12):
-                return _wrong(ex, name, f"{sym} at a = {_num(x)}, b = {_num(y)} has data "
+                return _wrong(name, f"{sym} at a = {_num(x)}, b = {_num(y)} has data "
                               f"{out.data!r}: its value is wrong",
                               [f"the data of {sym} is computed from self.data and other.data"])
             parents = list(getattr(out, "_prev", ()))
             if len(parents) != 2 or {id(p) for p in parents} != {id(a), id(b)}:
-                return _wrong(ex, name, f"the parents (_prev) of {sym} should be a and b",
+                return _wrong(name, f"the parents (_prev) of {sym} should be a and b",
                               ["pass (self, other) as the children when you make `out`"])
             out.grad = UPSTREAM
             out._backward()
@@ -148,25 +101,25 @@ def check_add_mul(Value) -> bool:
                 continue
             where = f"{sym} at a = {_num(x)}, b = {_num(y)} (with out.grad = {UPSTREAM})"
             if got_a == 0 and got_b == 0:
-                return _wrong(ex, name, f"{where}: out._backward() left a.grad and b.grad "
+                return _wrong(name, f"{where}: out._backward() left a.grad and b.grad "
                               "at 0",
                               ["_backward must change self.grad and other.grad",
                                "self.grad += (local derivative) * out.grad, and the same "
                                "for other"])
             if _close(got_a, want_a / UPSTREAM) and _close(got_b, want_b / UPSTREAM):
-                return _wrong(ex, name, f"{where}: a and b received the local derivatives "
+                return _wrong(name, f"{where}: a and b received the local derivatives "
                               "alone, not multiplied by out.grad",
                               ["the chain rule: how much L moves per unit of a is "
                                "(d out/d a) times (d L/d out) = out.grad",
                                "self.grad += (local derivative) * out.grad"])
             if op == "*" and _close(got_a, x * UPSTREAM) and _close(got_b, y * UPSTREAM):
-                return _wrong(ex, name, f"{where}: wrong local derivative of *: a received "
+                return _wrong(name, f"{where}: wrong local derivative of *: a received "
                               "a · out.grad and b received b · out.grad",
                               ["nudge a by h: how much does a·b move? (it is not a·h)",
                                "d(a·b)/da is the *other* factor, b: "
                                "self.grad += other.data * out.grad"])
             which = "a" if not _close(got_a, want_a) else "b"
-            return _wrong(ex, name, f"{where}: wrong local derivative of {op}: the gradient "
+            return _wrong(name, f"{where}: wrong local derivative of {op}: the gradient "
                           f"reaching {which} is off",
                           ["work out d(out)/d(a) for this operation on paper first",
                            "for +, both local derivatives are 1; for *, each input's is "
@@ -185,7 +138,7 @@ def check_add_mul(Value) -> bool:
                    "its two shares: the gradient is assigned with = instead of accumulated "
                    "with +=" if _close(a.grad, one_share) else
                    f"{sym} at a = {_num(x)}: a is used twice and a.grad is off")
-            return _wrong(ex, name, bug, ["what happens to a.grad when self and other are "
+            return _wrong(name, bug, ["what happens to a.grad when self and other are "
                                           "the same node?",
                                           "use += in _backward: each use adds its share"])
     # a gradient some other use already left must be kept
@@ -195,7 +148,7 @@ def check_add_mul(Value) -> bool:
     out.grad = 1.0
     out._backward()
     if not _close(a.grad, 0.25 - 1.0):
-        return _wrong(ex, name, "a.grad was 0.25 (a share from another use of a) before "
+        return _wrong(name, "a.grad was 0.25 (a share from another use of a) before "
                       "out._backward(), and that share was lost: the gradient is assigned with "
                       "= instead of accumulated with +=",
                       ["a node may feed several operations; each adds its share",
@@ -212,22 +165,22 @@ def check_add_mul(Value) -> bool:
 TANH_POINTS = [-2.0, -0.3, 0.0, 0.7, 1.5]
 
 
-@_safe("tanh", "your code")
+@exercise("2b.2", "tanh", limited=True)
 def check_tanh(Value) -> bool:
     """``Value.tanh``: one new node, value tanh(x), local derivative 1 − tanh²(x)."""
     if not _is_class("tanh", Value):
         return False
-    name, ex = "tanh", "2b.2"
+    name = "tanh"
     for x in TANH_POINTS:
         v = Value(x)
         out = v.tanh()
         t = math.tanh(x)
         if not _close(out.data, t, 1e-12):
-            return _wrong(ex, name, f"tanh at x = {_num(x)} has data {out.data!r}: the value "
+            return _wrong(name, f"tanh at x = {_num(x)} has data {out.data!r}: the value "
                           "is wrong", ["math.tanh(self.data), or (e^{2x} − 1)/(e^{2x} + 1)"])
         parents = list(getattr(out, "_prev", ()))
         if len(parents) != 1 or parents[0] is not v:
-            return _wrong(ex, name, f"tanh should make ONE node whose only parent is the input; "
+            return _wrong(name, f"tanh should make ONE node whose only parent is the input; "
                           f"its parents are {len(parents)} node(s)",
                           ["make out = Value(t, (self,), 'tanh')"])
         v.grad = 0.125              # a share from another use: it must be kept
@@ -244,7 +197,7 @@ def check_tanh(Value) -> bool:
         where = f"tanh at x = {_num(x)} (with out.grad = 0.5)"
         local = (got - 0.125) / 0.5
         if _close(got, ref.grad * 0.5):
-            return _wrong(ex, name, f"{where}: the input's earlier share of its gradient was "
+            return _wrong(name, f"{where}: the input's earlier share of its gradient was "
                           "lost: the gradient is assigned with = instead of accumulated with +=",
                           ["use += in _backward"])
         if _close(local, 1 - x * x):
@@ -257,7 +210,7 @@ def check_tanh(Value) -> bool:
             bug = "the local derivative is not multiplied by out.grad"
         else:
             bug = "the local derivative of tanh is wrong"
-        return _wrong(ex, name, f"{where}: {bug}",
+        return _wrong(name, f"{where}: {bug}",
                       ["differentiate tanh: (tanh x)' = 1 / cosh² x; write it with t = tanh x",
                        "self.grad += (1 - t**2) * out.grad, with t = out.data"])
     print(f"{PASS} {name}: value and local derivative agree with helpers.autodiff and with "
@@ -296,45 +249,45 @@ def _graphs():
             ("f = e + e, g from f and d", g)]
 
 
-@_safe("topological order", "your topological_order")
+@exercise("2b.3", "topological order", limited=True)
 def check_topological_order(topological_order) -> bool:
     """``topological_order(root)``: a list of every node of root's graph, each once, each after
     all of its parents (so root comes last)."""
-    name, ex = "topological order", "2b.3"
+    name = "topological order"
     if not callable(topological_order):
         print(f"{FAIL} {name}: expected a function, got {type(topological_order).__name__}")
         return False
     for what, root in _graphs():
         got = topological_order(root)
         if got is None:
-            return _wrong(ex, name, f"on {what} it returned None: is a `return` missing?",
+            return _wrong(name, f"on {what} it returned None: is a `return` missing?",
                           ["return the list you built"])
         try:
             got = list(got)
         except TypeError:
-            return _wrong(ex, name, f"on {what} it returned {type(got).__name__}, not a list",
+            return _wrong(name, f"on {what} it returned {type(got).__name__}, not a list",
                           ["return a list of nodes"])
         every = reference_order(root)
         names = [getattr(n, "label", "?") for n in got]
         if any(not isinstance(n, _Node) for n in got):
-            return _wrong(ex, name, f"on {what} the list holds things that are not nodes",
+            return _wrong(name, f"on {what} the list holds things that are not nodes",
                           ["append the nodes themselves (v), not their data"])
         seen = [n for i, n in enumerate(got) if any(m is n for m in got[:i])]
         if seen:
-            return _wrong(ex, name, f"on {what} node {seen[0].label} appears more than once "
+            return _wrong(name, f"on {what} node {seen[0].label} appears more than once "
                           f"(got {names})",
                           ["a node reached along two paths must be listed once",
                            "keep a set of visited nodes and skip a node you have seen"])
         missing = [n.label for n in every if not any(m is n for m in got)]
         if missing:
-            return _wrong(ex, name, f"on {what} nodes {missing} are missing (got {names})",
+            return _wrong(name, f"on {what} nodes {missing} are missing (got {names})",
                           ["every node the root depends on belongs in the list",
                            "visit every parent (v._prev) recursively before appending v"])
         pos = {id(n): i for i, n in enumerate(got)}
         for n in got:
             late = [p.label for p in n._prev if pos[id(p)] > pos[id(n)]]
             if late:
-                return _wrong(ex, name, f"on {what} node {n.label} comes before its parent "
+                return _wrong(name, f"on {what} node {n.label} comes before its parent "
                               f"{late[0]} (got {names})",
                               ["a node may be listed only once all of its parents are",
                                "append v after the recursive calls on its parents, not before"])
@@ -380,13 +333,13 @@ def _diamond_reference():
     return {"x": x.grad, "a": a.grad, "b": b.grad, "c": c.grad}
 
 
-@_safe("backward", "your backward", own=("backward", "_backward"))
+@exercise("2b.4", "backward", own=("backward", "_backward"), limited=True)
 def check_backward(Value) -> bool:
     """``Value.backward``: set the output's grad to 1, then call every node's ``_backward``
     once, in reverse topological order (each node after all the nodes that use it)."""
     if not _is_class("backward", Value):
         return False
-    name, ex = "backward", "2b.4"
+    name = "backward"
     log: list[str] = []
     d, nodes = _diamond(Value, log)
     d.backward()
@@ -401,18 +354,18 @@ def check_backward(Value) -> bool:
               "with helpers.autodiff, each node's _backward ran once, outputs first")
         return True
     if not _close(d.grad, 1.0) and all(got[k] == 0 for k in got):
-        return _wrong(ex, name, "every gradient stayed 0: the output's grad was never set to 1 "
+        return _wrong(name, "every gradient stayed 0: the output's grad was never set to 1 "
                       f"(d.grad is {d.grad!r})",
                       ["what is dL/dL? Every gradient is a multiple of it",
                        "self.grad = 1.0 before walking the graph"])
     if all(got[k] == 0 for k in got):
-        return _wrong(ex, name, "every gradient stayed 0 although the output's grad is 1 now: "
+        return _wrong(name, "every gradient stayed 0 although the output's grad is 1 now: "
                       "it was set after the walk through the graph, not before",
                       ["when a node's _backward runs, its own grad must already be known",
                        "self.grad = 1.0 first, then the loop"])
     twice = sorted({k for k in log if log.count(k) > 1})
     if twice:
-        return _wrong(ex, name, f"the _backward of node {twice[0]} ran {log.count(twice[0])} "
+        return _wrong(name, f"the _backward of node {twice[0]} ran {log.count(twice[0])} "
                       "times, so it passed its gradient on more than once: a node reached "
                       "along two paths must be visited once",
                       ["visit the nodes in a topological order, each once",
@@ -420,23 +373,23 @@ def check_backward(Value) -> bool:
     order = ["d", "b", "c", "a"]
     ran = [k for k in log if k in order]
     if set(ran) != set(order):
-        return _wrong(ex, name, f"the _backward of nodes {sorted(set(order) - set(ran))} never "
+        return _wrong(name, f"the _backward of nodes {sorted(set(order) - set(ran))} never "
                       "ran: the backward pass stopped early",
                       ["every node of the graph must pass its gradient on",
                        "for v in reversed(topological_order(self)): v._backward()"])
     pos = {k: ran.index(k) for k in ran}
     if pos["a"] < max(pos["b"], pos["c"]) or pos["d"] > min(pos["b"], pos["c"]):
-        return _wrong(ex, name, f"the nodes passed their gradients on in the order {ran}: node "
+        return _wrong(name, f"the nodes passed their gradients on in the order {ran}: node "
                       "a (used by b and c) went before it had received its gradient from both: "
                       "missing or wrong topological order",
                       ["a node may pass its gradient on only once every node using it has",
                        "walk the topological order backwards: reversed(topological_order(self))"])
     if not _close(d.grad, 1.0):
-        return _wrong(ex, name, f"the output's grad is {d.grad!r} after backward(): dL/dL is 1",
+        return _wrong(name, f"the output's grad is {d.grad!r} after backward(): dL/dL is 1",
                       ["set self.grad = 1.0 (once, before the loop)"])
     wrong = [k for k in want if not _close(got[k], want[k])]
     print(f"{FAIL} {name}: the gradients of {wrong} disagree with helpers.autodiff")
-    _hint(ex, ["set self.grad = 1.0, then call _backward on each node, outputs first"])
+    hint(["set self.grad = 1.0, then call _backward on each node, outputs first"])
     return False
 
 

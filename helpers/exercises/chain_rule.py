@@ -1,8 +1,7 @@
 """Checks for the exercises of notebook 01 (the chain rule).
 
-Each check takes the learner's function, prints what it found (with a hint aimed at the
-usual mistake) and returns True or False. An exercise still raising NotImplementedError
-prints its hint and returns False, so the notebook runs on.
+A wrong slope is compared with the slopes of the usual mistakes (the outer or the inner
+factor alone, a sign, the outer slope taken at x), so that the check names the one made.
 """
 
 from __future__ import annotations
@@ -12,51 +11,63 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import FAIL, PASS, _fmt, _number, compare_values, learner_values, run
+from . import (
+    FAIL,
+    PASS,
+    agrees,
+    check_function,
+    exercise,
+    hint,
+    learner_number,
+    learner_numbers,
+    near_miss,
+    run,
+)
 
 # --------------------------------------------------------------------------------------
 # 1.1 Where is y = (sin x)² flat?
 # --------------------------------------------------------------------------------------
 
+FLAT_POINTS = {"π/2": math.pi / 2, "π": math.pi}
 
+
+@exercise("1.1", "flat points of (sin x)²")
 def check_flat_points(flat_points: Callable) -> bool:
-    """``flat_points()`` returns the two x in (0, 3.5) where y = (sin x)² has slope 0."""
+    """``flat_points()`` returns the two x in (0, 3.5) where y = (sin x)² has slope 0.
+
+    Hints, one more for each wrong try:
+    - write down both factors for f(u) = u² and g(x) = sin x: f'(g(x)) = 2 sin x and g'(x) = cos x
+    - cos x = 0 at x = π/2 and sin x = 0 at x = π (both in (0, 3.5))
+    """
     name = "flat points of (sin x)²"
     ok, got = run(name, flat_points)
     if not ok:
         return False
-    if isinstance(got, np.ndarray):
-        got = got.ravel().tolist()
-    if not isinstance(got, (tuple, list, set)):
-        print(f"{FAIL} {name}: expected two numbers, such as (1.0, 2.0); got "
-              f"{type(got).__name__} {_fmt(got)}")
+    got = learner_numbers(name, got)
+    if got is None:
         return False
-    numbers = [_number(v)[0] for v in got]
-    if any(v is None for v in numbers):
-        print(f"{FAIL} {name}: expected two numbers, such as (1.0, 2.0); got {_fmt(got)}")
+    if len(got) != 2:
+        print(f"{FAIL} {name}: expected exactly two numbers in (0, 3.5), got {len(got)}")
         return False
-    if len(numbers) != 2:
-        print(f"{FAIL} {name}: expected exactly two numbers in (0, 3.5), got {len(numbers)}")
-        return False
-    got = sorted(numbers)
-    want = {"π/2": math.pi / 2, "π": math.pi}
-    found = {k: any(math.isclose(g, v, rel_tol=1e-6) for g in got) for k, v in want.items()}
+    got = sorted(got)
+    found = {k: any(agrees(g, v) for g in got) for k, v in FLAT_POINTS.items()}
     if all(found.values()):
         print(f"{PASS} {name}: x = π/2, where g'(x) = cos x = 0 (the inner function is "
               "flat), and x = π, where f'(g(x)) = 2 sin x = 0 (the outer one is flat)")
         return True
     shown = ", ".join(f"{g:.6g}" for g in got)
+    close = near_miss(got, FLAT_POINTS.values())
     if any(g <= 0 or g >= 3.5 for g in got):
         print(f"{FAIL} {name}: got {shown}; both points must lie strictly between 0 and 3.5")
     elif found["π/2"]:
         print(f"{FAIL} {name}: π/2 is right (there g'(x) = cos x = 0), but {shown} misses the "
-              "other one: where is the outer slope f'(g(x)) = 2 sin x zero?")
+              f"other one{close}: where is the outer slope f'(g(x)) = 2 sin x zero?")
     elif found["π"]:
         print(f"{FAIL} {name}: π is right (there f'(g(x)) = 2 sin x = 0), but {shown} misses "
-              "the other one: where is the inner slope g'(x) = cos x zero?")
+              f"the other one{close}: where is the inner slope g'(x) = cos x zero?")
     else:
-        print(f"{FAIL} {name}: got {shown}. dy/dx = f'(g(x))·g'(x) is zero where either "
-              "factor is: 2 sin x = 0 or cos x = 0")
+        print(f"{FAIL} {name}: got {shown}{close}. dy/dx = f'(g(x))·g'(x) is zero where "
+              "either factor is")
     return False
 
 
@@ -71,30 +82,28 @@ def bump_slope_reference(x: float) -> float:
     return -x * math.exp(-x * x / 2)
 
 
+BUMP_MISTAKES = {
+    "you have the outer slope f'(g(x)) = exp(−x²/2) but not the inner one, "
+    "g'(x): multiply by it": lambda x: math.exp(-x * x / 2),
+    "you have the inner slope g'(x) = −x but not the outer one, "
+    "f'(g(x)) = exp(−x²/2): multiply by it": lambda x: -x,
+    "the sign is wrong: the inner function −x²/2 has slope −x": lambda x: x * math.exp(
+        -x * x / 2),
+    "the outer slope must be taken at g(x) = −x²/2, not at x: "
+    "use exp(−x²/2), not exp(x)": lambda x: -x * math.exp(x),
+}
+
+
+@exercise("1.2", "slope of exp(−x²/2)")
 def check_bump_slope(bump_slope: Callable) -> bool:
-    """``bump_slope(x)`` returns dy/dx for y = exp(−x²/2)."""
-    name = "slope of exp(−x²/2)"
-    got = learner_values(name, bump_slope, BUMP_POINTS)
-    if got is None:
-        return False
-    if compare_values(name, BUMP_POINTS, got, bump_slope_reference, rtol=1e-9):
-        return True
-    mistakes = {
-        "you have the outer slope f'(g(x)) = exp(−x²/2) but not the inner one, "
-        "g'(x) = −x: multiply by it": lambda x: math.exp(-x * x / 2),
-        "you have the inner slope g'(x) = −x but not the outer one, "
-        "f'(g(x)) = exp(−x²/2): multiply by it": lambda x: -x,
-        "the sign is wrong: the inner function −x²/2 has slope −x": lambda x: x * math.exp(
-            -x * x / 2),
-        "the outer slope must be taken at g(x) = −x²/2, not at x: "
-        "use exp(−x²/2), not exp(x)": lambda x: -x * math.exp(x),
-    }
-    for hint, wrong in mistakes.items():
-        if all(math.isclose(g, wrong(x), rel_tol=1e-9, abs_tol=1e-12)
-               for g, x in zip(got, BUMP_POINTS, strict=True)):
-            print(f"    Hint: {hint}.")
-            break
-    return False
+    """``bump_slope(x)`` returns dy/dx for y = exp(−x²/2).
+
+    Hints, one more for each wrong try:
+    - the inner function is g(x) = −x²/2 and the outer one f(u) = eᵘ; find the slope of each
+    - g'(x) = −x and f'(u) = eᵘ, so f'(g(x)) = exp(−x²/2): multiply the two
+    """
+    return check_function("slope of exp(−x²/2)", bump_slope, bump_slope_reference,
+                          BUMP_POINTS, rtol=1e-9, mistakes=BUMP_MISTAKES)
 
 
 # --------------------------------------------------------------------------------------
@@ -114,35 +123,43 @@ def _central(f, x, h):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
+def _central_mistake(f, x, h, got) -> str | None:
+    """The usual mistake whose result ``got`` is, or None."""
+    want = _central(f, x, h)
+    if math.isclose(got, (f(x + h) - f(x)) / h, rel_tol=1e-9):
+        return ("that is the forward difference (f(x + h) − f(x)) / h. Use one point on "
+                "each side of x: f(x + h) and f(x − h).")
+    for factor, why in ((2, "divide by 2h, the distance between x − h and x + h."),
+                        (0.5, "divide by 2h, not 4h: write / (2 * h), with the parentheses."),
+                        (h * h, "`/ 2 * h` multiplies by h: write / (2 * h).")):
+        if math.isclose(got, factor * want, rel_tol=1e-9):
+            return why
+    return None
+
+
+@exercise("1.3", "central_difference")
 def check_central_difference(central_difference: Callable) -> bool:
-    """``central_difference(f, x, h)`` returns (f(x + h) − f(x − h)) / 2h."""
-    name = "central_difference"
+    """``central_difference(f, x, h)`` returns (f(x + h) − f(x − h)) / 2h.
+
+    Hints, one more for each wrong try:
+    - the central difference is the slope of the secant through x − h and x + h
+    - (f(x + h) − f(x − h)) / (2 * h), with the parentheses
+    """
     for f, fname, x, h in CENTRAL_CASES:
-        ok, got = run(name, central_difference, f, x, h,
-                      where=f"with f = {fname}, x = {x}, h = {h}")
-        if not ok:
+        where = f"with f = {fname}, x = {x}, h = {h}"
+        got = learner_number("central_difference", central_difference, f, x, h, where=where)
+        if got is None:
             return False
         want = _central(f, x, h)
-        got, why = _number(got)
-        if got is None:
-            print(f"{FAIL} {name}: with f = {fname}, x = {x}, h = {h} it {why}")
-            return False
         if math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12):
             continue
-        print(f"{FAIL} {name}: with f = {fname}, x = {x}, h = {h} it returned {got:.10g}, "
+        print(f"{FAIL} central_difference: {where} it returned {got:.10g}, "
               f"expected {want:.10g}")
-        forward = (f(x + h) - f(x)) / h
-        if math.isclose(got, forward, rel_tol=1e-9):
-            print("    Hint: that is the forward difference (f(x + h) − f(x)) / h. "
-                  "Use one point on each side of x: f(x + h) and f(x − h).")
-        elif math.isclose(got, 2 * want, rel_tol=1e-9):
-            print("    Hint: divide by 2h, the distance between x − h and x + h.")
-        elif math.isclose(got, want / 2, rel_tol=1e-9):
-            print("    Hint: divide by 2h, not 4h: write / (2 * h), with the parentheses.")
-        elif math.isclose(got, want * h * h, rel_tol=1e-9):
-            print("    Hint: `/ 2 * h` multiplies by h: write / (2 * h).")
+        mistake = _central_mistake(f, x, h, got)
+        if mistake:
+            hint(mistake)
         return False
-    print(f"{PASS} {name}: correct on all {len(CENTRAL_CASES)} test cases "
+    print(f"{PASS} central_difference: correct on all {len(CENTRAL_CASES)} test cases "
           "(sin, exp, x³, tanh)")
     return True
 
@@ -158,25 +175,27 @@ def two_path_reference(x: float) -> float:
     return math.exp(x) * (math.cos(x) - math.sin(x))
 
 
+_ADD_PATHS = "x reaches z along two paths: add the product of the local derivatives along each"
+PATH_MISTAKES = {
+    f"you followed only the path through u (v·du/dx = cos x·eˣ). {_ADD_PATHS}.":
+        lambda x: math.cos(x) * math.exp(x),
+    f"you followed only the path through v (u·dv/dx = −eˣ·sin x). {_ADD_PATHS}.":
+        lambda x: -math.exp(x) * math.sin(x),
+}
+
+
+@exercise("1.4", "dz/dx for z = eˣ·cos x")
 def check_two_path_slope(dz_dx: Callable) -> bool:
-    """``dz_dx(x)`` returns dz/dx for z = u·v, u = eˣ, v = cos x, as a sum over paths."""
-    name = "dz/dx for z = eˣ·cos x"
-    got = learner_values(name, dz_dx, PATH_POINTS)
-    if got is None:
-        return False
-    if compare_values(name, PATH_POINTS, got, two_path_reference, rtol=1e-9):
-        return True
-    one_path = {
-        "only the path through u (v·du/dx = cos x·eˣ)": lambda x: math.cos(x) * math.exp(x),
-        "only the path through v (u·dv/dx = −eˣ·sin x)": lambda x: -math.exp(x) * math.sin(x),
-    }
-    for which, wrong in one_path.items():
-        if all(math.isclose(g, wrong(x), rel_tol=1e-9, abs_tol=1e-12)
-               for g, x in zip(got, PATH_POINTS, strict=True)):
-            print(f"    Hint: you followed {which}. x reaches z along two paths: add the "
-                  "product of the local derivatives along each.")
-            break
-    return False
+    """``dz_dx(x)`` returns dz/dx for z = u·v, u = eˣ, v = cos x, as a sum over paths.
+
+    Hints, one more for each wrong try:
+    - one path goes x → u → z, the other x → v → z; each contributes the product of its two local
+      derivatives
+    - the path through u gives ∂z/∂u · du/dx = v · eˣ; the one through v gives ∂z/∂v · dv/dx = u ·
+      (−sin x); add them
+    """
+    return check_function("dz/dx for z = eˣ·cos x", dz_dx, two_path_reference, PATH_POINTS,
+                          rtol=1e-9, mistakes=PATH_MISTAKES)
 
 
 # --------------------------------------------------------------------------------------
@@ -198,15 +217,17 @@ def float32_central_error(h: float, x: float = 1.0) -> float:
 ERROR_AT_BEST = 1e-4
 
 
+@exercise("1.5", "float32 step")
 def check_float32_step(float32_step: Callable) -> bool:
-    """``float32_step()`` returns a step h for float32 central differences of sin at 1."""
+    """``float32_step()`` returns a step h for float32 central differences of sin at 1.
+
+    Hints, one more for each wrong try:
+    - the total error is about h² + ε/h with ε ≈ 1.2e-7: where is it smallest?
+    - h² and ε/h balance where h³ ≈ ε, at h ≈ ∛ε ≈ 5e-3
+    """
     name = "float32 step"
-    ok, h = run(name, float32_step)
-    if not ok:
-        return False
-    h, why = _number(h)
+    h = learner_number(name, float32_step)
     if h is None:
-        print(f"{FAIL} {name}: expected a number; it {why}")
         return False
     if not math.isfinite(h) or h <= 0:
         print(f"{FAIL} {name}: a step must be a finite number > 0, got {h}")
@@ -219,10 +240,10 @@ def check_float32_step(float32_step: Callable) -> bool:
         return True
     if h < lo:
         print(f"{FAIL} {name}: h = {h:.3g} is too small for float32: round-off (≈ ε/h) "
-              f"dominates and the error is {err:.1e}. Try a step near ∛ε, ε ≈ 1.2e-7.")
+              f"dominates and the error is {err:.1e}.")
     else:
         print(f"{FAIL} {name}: h = {h:.3g} is too large: the truncation error (≈ h²) "
-              f"dominates and the error is {err:.1e}. Try a step near ∛ε, ε ≈ 1.2e-7.")
+              f"dominates and the error is {err:.1e}.")
     return False
 
 

@@ -1,8 +1,7 @@
 """Checks for the exercises of notebook 02 (computational graphs and automatic differentiation).
 
-Each check takes the learner's answer (a function), prints what it found with a hint aimed at
-the usual mistake, and returns True or False. An exercise still raising NotImplementedError
-prints its hint and returns False, so the notebook runs on.
+The answers are run on ``helpers.autodiff.Value`` and ``helpers.forward_mode.Dual`` nodes; a
+wrong one is told which part is off: the node's value, its parents, or its local derivative.
 """
 
 from __future__ import annotations
@@ -15,31 +14,35 @@ import numpy as np
 from helpers.autodiff import Value
 from helpers.forward_mode import Dual
 
-from . import FAIL, PASS, _fmt, _number, _whole, check_value, run
+from . import (
+    FAIL,
+    PASS,
+    TIME_LIMIT,
+    _call_limited,
+    _fmt,
+    _number,
+    _whole,
+    check_value,
+    exercise,
+    hint,
+    prediction,
+    run,
+)
 
 # --------------------------------------------------------------------------------------
 # 2.1 Predict: a node used twice, then squared
 # --------------------------------------------------------------------------------------
 
 
-def check_reuse_prediction(predict: Callable) -> bool:
-    """``predict()`` returns dc/da for b = a + a, c = b * b at a = 3 (it is 24)."""
-    name = "dc/da for b = a + a, c = b·b at a = 3"
-    ok, got = run(name, predict)
-    if not ok:
-        return False
-    if check_value(name, got, 24.0):
-        print("    c = (2a)² = 4a², so dc/da = 8a = 24: dc/db = 2b = 12 reaches a along "
-              "both uses of a (12 + 12)")
-        return True
-    hints = {12.0: "that is one use of a only: b = a + a uses a twice, so add 12 twice",
-             6.0: "6 is b = a + a itself, not a slope",
-             2.0: "db/da = 2 is only the last step; multiply by dc/db = 2b = 12",
-             36.0: "36 is c itself, not its slope"}
-    hint = hints.get(_number(got)[0]) if not callable(got) else None
-    if hint:
-        print(f"    Hint: {hint}.")
-    return False
+#: Exercise 2.1: dc/da for b = a + a, c = b·b at a = 3, which is 24.
+check_reuse_prediction = prediction(
+    "2.1", "dc/da for b = a + a, c = b·b at a = 3", 24,
+    "dc/db = 2b = 12 reaches a along both uses of a in b = a + a, each with local "
+    "derivative 1: 12 + 12 = 24 (directly: c = (2a)² = 4a², dc/da = 8a = 24)",
+    misses={12: "that is one use of a only: b = a + a uses a twice",
+            6: "that is b = a + a itself, not a slope",
+            2: "db/da = 2 is only the last step; it multiplies dc/db = 2b = 12",
+            36: "that is c itself, not its slope"})
 
 
 # --------------------------------------------------------------------------------------
@@ -47,6 +50,7 @@ def check_reuse_prediction(predict: Callable) -> bool:
 # --------------------------------------------------------------------------------------
 
 SOFTPLUS_POINTS = [-3.0, -0.7, 0.0, 0.4, 2.5]
+_LOCAL = "pass the local derivative as _local=(slope,), a tuple with one number"
 
 
 def _softplus_reference(x):
@@ -56,48 +60,78 @@ def _softplus_reference(x):
     return out.data, v.grad
 
 
+def _plain_number(err: Exception) -> str | None:
+    if isinstance(err, TypeError) and "Value" in str(err):
+        return "math functions take plain numbers: use x = v.data, not v itself"
+    return None
+
+
+def _a_node(name: str, out, x: float) -> bool:
+    """Whether softplus returned a Value; if not, one ✗ line."""
+    if not isinstance(out, Value):
+        print(f"{FAIL} {name}: softplus(Value({x})) returned {type(out).__name__} "
+              f"{_fmt(out)}; return a new Value (a node of the graph)")
+    return isinstance(out, Value)
+
+
+def _same(name: str, what: str, got, want: float, x: float) -> bool:
+    """Whether ``got`` (the node's data or v.grad) is ``want``; if not, one ✗ line."""
+    value, why = _number(got)
+    if value is None:
+        print(f"{FAIL} {name}: at x = {x} {what} should be one number; it {why}")
+        return False
+    if math.isclose(value, want, rel_tol=1e-12, abs_tol=1e-15):
+        return True
+    print(f"{FAIL} {name}: at x = {x} {what} is {value:.10g}, expected {want:.10g}")
+    return False
+
+
+@exercise("2.2", "softplus")
 def check_softplus(softplus: Callable) -> bool:
-    """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x)."""
+    """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x).
+
+    Hints, one more for each wrong try:
+    - build one Value as the cell above shows: its data is softplus(x), its only parent v, and its
+      local derivative d softplus/dx at x = v.data
+    - Value(math.log1p(math.exp(x)), (v,), 'softplus', _local=(slope,)) with the slope
+      σ(x) = 1 / (1 + math.exp(-x))
+    """
     name = "softplus"
     for x in SOFTPLUS_POINTS:
         v = Value(x, label="v")
-        ok, out = run(name, softplus, v, where=f"on Value({x})")
-        if not ok:
-            return False
-        if not isinstance(out, Value):
-            print(f"{FAIL} {name}: softplus(Value({x})) returned {type(out).__name__} "
-                  f"{_fmt(out)}; return a new Value (a node of the graph)")
+        ok, out = run(name, softplus, v, where=f"on Value({x})", error_hint=_plain_number)
+        if not ok or not _a_node(name, out, x):
             return False
         want, want_grad = _softplus_reference(x)
-        data, why = _number(out.data)
-        if data is None:
-            print(f"{FAIL} {name}: at x = {x} its data should be one number; it {why}")
+        if not _same(name, "its data", out.data, want, x):
             return False
-        if not math.isclose(data, want, rel_tol=1e-12, abs_tol=1e-15):
-            print(f"{FAIL} {name}: at x = {x} its data is {data:.10g}, expected "
-                  f"log(1 + eˣ) = {want:.10g}")
+        parents = tuple(out._prev)
+        if parents != (v,):
+            if not parents:
+                shape = "the node has no parents: v must be its parent"
+            elif v not in parents:
+                shape = "it is a chain of nodes the engine made, not one node on top of v"
+            else:
+                shape = "v must be its only parent"
+            print(f"{FAIL} {name}: the value is right, but {shape}")
+            hint("build the node yourself with Value(data, (v,), 'softplus', _local=...) "
+                 "rather than from the engine's operations")
             return False
-        if out._prev != (v,):
-            print(f"{FAIL} {name}: the value is right, but the result should be ONE node "
-                  f"whose only parent is v; its parents are {len(out._prev)} node(s). Build it "
-                  "with Value(data, (v,), 'softplus', _local=(slope,))")
+        how, err = _call_limited(out.backward, (), TIME_LIMIT)
+        if how != "ok":
+            why = ("the node has no local derivative" if "local" in str(err) else
+                   f"backward() raised {type(err).__name__}" if how == "raised" else
+                   "backward() did not finish")
+            print(f"{FAIL} {name}: the value is right, but the gradient cannot flow back "
+                  f"to v: {why}")
+            hint(_LOCAL)
             return False
-        ok, _ = run(name, out.backward, where=f"(its backward, at x = {x})")
-        if not ok:         # Value(data, (v,), op) without a local derivative is a TypeError
-            print("    Hint: pass the local derivative: _local=(σ(x),)")
-            return False
-        grad, why = _number(v.grad)
-        if grad is None:
-            print(f"{FAIL} {name}: at x = {x} the gradient should be one number; it {why}")
-            return False
-        if not math.isclose(grad, want_grad, rel_tol=1e-12, abs_tol=1e-15):
-            print(f"{FAIL} {name}: at x = {x} the gradient is {grad:.10g}, expected "
-                  f"σ(x) = {want_grad:.10g}")
-            if math.isclose(grad, want, rel_tol=1e-9):
-                print("    Hint: that is softplus itself; its derivative is "
-                      "eˣ / (1 + eˣ) = σ(x)")
+        if not _same(name, "the gradient v.grad", v.grad, want_grad, x):
+            grad = _number(v.grad)[0]
+            if grad is not None and math.isclose(grad, want, rel_tol=1e-9):
+                hint("that is softplus itself; its derivative is eˣ / (1 + eˣ) = σ(x)")
             elif grad == 0.0:
-                print("    Hint: pass the local derivative: _local=(σ(x),)")
+                hint(_LOCAL)
             return False
     print(f"{PASS} {name}: one node, value log(1 + eˣ) and derivative σ(x) at "
           f"{len(SOFTPLUS_POINTS)} points (same as (1 + v.exp()).log(), in one node)")
@@ -117,8 +151,14 @@ FORWARD_CASES = [
 ]
 
 
+@exercise("2.3", "derivative by forward mode")
 def check_forward_derivative(derivative: Callable) -> bool:
-    """``derivative(f, x)`` returns f'(x) from one forward pass with ``Dual(x, 1.0)``."""
+    """``derivative(f, x)`` returns f'(x) from one forward pass with ``Dual(x, 1.0)``.
+
+    Hints, one more for each wrong try:
+    - a dual number carries a value and its derivative with respect to x: what is dx/dx?
+    - call f once on Dual(x, 1.0) and return the derivative part of what it returns, .der
+    """
     name = "derivative by forward mode"
     for label, f, df, x in FORWARD_CASES:
         calls = []
@@ -134,16 +174,16 @@ def check_forward_derivative(derivative: Callable) -> bool:
                   "result.der")
             return False
         if not all(isinstance(t, Dual) for t in calls) or not calls:
-            print(f"{FAIL} {name}: call f with a dual number, f(Dual(x, 1.0)), not with a "
-                  "plain number")
+            print(f"{FAIL} {name}: f was called with plain numbers only: a plain number carries "
+                  "no derivative")
             return False
         if callable(got):
             print(f"{FAIL} {name}: it returned the function {_fmt(got)}; return the number")
             return False
         if not check_value(f"f(x) = {label} at x = {x}", got, df(x), rtol=1e-12):
             if calls and all(t.der == 0.0 for t in calls):
-                print("    Hint: seed the input with derivative 1: Dual(x, 1.0). With 0 you "
-                      "get the derivative with respect to nothing.")
+                hint("the input's derivative part was 0: that is the derivative with respect "
+                     "to nothing. Seed it with dx/dx = 1.")
             return False
         if len(calls) != 1:
             print(f"    Note: f was called {len(calls)} times; one forward pass is enough.")
@@ -156,6 +196,7 @@ def check_forward_derivative(derivative: Callable) -> bool:
 # --------------------------------------------------------------------------------------
 
 
+@exercise("2.4", "passes for a gradient of 1,000 parameters")
 def check_pass_counts(passes: Callable) -> bool:
     """``passes()`` returns (forward-mode passes, reverse-mode passes) for the gradient of one
     loss with respect to 1,000 parameters: (1000, 1)."""

@@ -6,31 +6,37 @@ import math
 
 import numpy as np
 
-from . import FAIL, PASS, _array, _number, check_function, check_value, run
+from . import (
+    FAIL,
+    PASS,
+    _array,
+    check_arrays,
+    check_function,
+    exercise,
+    hint,
+    matches,
+    prediction,
+    returned,
+    run,
+)
 
 __all__ = ["check_max_lr", "check_momentum_step", "check_he_std", "check_residual_grad"]
 
 
-def check_max_lr(max_lr) -> bool:
-    """Exercise 5.1: the largest stable learning rate on the ravine (curvatures 1 and 10)."""
-    name = "largest learning rate that still converges"
-    got = max_lr
-    if callable(max_lr):
-        ok, got = run(name, max_lr)
-        if not ok:
-            return False
-    ok = check_value(name, got, 0.2) if not callable(got) else check_value(name, None, 0.2)
-    if not ok:
-        got = _number(got)[0]
-        if got is None:
-            pass
-        elif math.isclose(got, 2.0):
-            print("    Hint: the *steepest* direction (curvature 10) limits the step, "
-                  "not the flattest.")
-        elif math.isclose(got, 0.1):
-            print("    Hint: 1/λ is where the zig-zag starts; the iteration still converges "
-                  "while |1 − ηλ| < 1.")
-    return ok
+#: The ravine of exercise 5.1: L = (λ₁u₁² + λ₂u₂²)/2 with these curvatures.
+FLAT, STEEP = 1.0, 10.0
+
+#: Exercise 5.1: the largest learning rate below which gradient descent converges, 2/λ_max.
+check_max_lr = prediction(
+    "5.1", "largest learning rate that still converges", 2 / STEEP,
+    "Each step multiplies the coordinate u_i by 1 − η·λ_i, which shrinks while "
+    "|1 − η·λ_i| < 1, i.e. η < 2/λ_i; both must shrink, so the steepest direction "
+    "decides: η < 2/10 = 0.2",
+    misses={2 / FLAT: "that is 2/λ for the flattest direction (λ = 1); the steepest one "
+                      "(λ = 10) diverges long before",
+            1 / STEEP: "1/λ = 0.1 is where the zig-zag starts (1 − ηλ < 0); the iteration "
+                       "still converges while |1 − ηλ| < 1",
+            1 / FLAT: "1/λ for the flattest direction: both directions must shrink"})
 
 
 def _ref_momentum(w, v, grad, lr, mu):
@@ -38,8 +44,15 @@ def _ref_momentum(w, v, grad, lr, mu):
     return w - lr * v, v
 
 
+@exercise("5.2", "momentum_step")
 def check_momentum_step(momentum_step) -> bool:
-    """Exercise 5.2: one step of SGD with momentum, v ← μv + g, w ← w − ηv."""
+    """Exercise 5.2: one step of SGD with momentum, v ← μv + g, w ← w − ηv.
+
+    Hints, one more for each wrong try:
+    - momentum keeps a running velocity v of past gradients, and w moves along v: which of the two
+      is updated first?
+    - v = mu * v + grad, then w = w - lr * v with the new v
+    """
     rng = np.random.default_rng(5)
     for k in range(5):
         w, v, g = rng.normal(size=(3, 4))
@@ -63,18 +76,32 @@ def check_momentum_step(momentum_step) -> bool:
                 if a.shape != b.shape:
                     print(f"    its shape is {a.shape}, expected {b.shape}")
                 elif name == "new w" and np.allclose(a, w - lr * v):
-                    print("    Hint: update v first, then use the *new* v in the step of w.")
+                    hint("update v first, then use the *new* v in the step of w.")
                 elif name == "new w" and np.allclose(a, w - lr * g):
-                    print("    Hint: that is plain gradient descent: the step must use v.")
+                    hint("that is plain gradient descent: the step must use v.")
+                elif name == "new v" and np.allclose(a, mu * v - lr * g):
+                    hint("that is the other convention, v ← μv − ηg; here (as in "
+                         "helpers.optim.SGD) v ← μv + g and w ← w − ηv")
                 return False
     print(f"{PASS} momentum_step: correct on 5 random cases")
     return True
 
 
+@exercise("5.3", "he_std")
 def check_he_std(he_std) -> bool:
-    """Exercise 5.3: the standard deviation of He initialisation, √(2/fan_in)."""
-    return check_function("he_std", he_std, lambda n: math.sqrt(2.0 / n),
-                          [1, 2, 16, 64, 100, 1000], rtol=1e-12)
+    """``he_std(fan_in)`` is the standard deviation of the normal distribution that He
+    initialisation draws the weights of a layer with fan_in inputs from: √(2/fan_in).
+
+    Hints, one more for each wrong try:
+    - a layer multiplies the variance of its input by fan_in·σ², and ReLU keeps half of it
+    - fan_in·σ² must be 2 for ReLU layers, so σ = √(2 / fan_in)
+    """
+    return check_function(
+        "he_std", he_std, lambda n: math.sqrt(2.0 / n), [1, 2, 16, 64, 100, 1000], rtol=1e-12,
+        mistakes={"that is Xavier's 1/√fan_in, for tanh; ReLU zeroes half of its inputs":
+                  lambda n: 1 / math.sqrt(n),
+                  "that is the variance 2/fan_in; return its square root, the standard "
+                  "deviation": lambda n: 2 / n})
 
 
 def _ref_residual_grad(x, W, dy):
@@ -82,30 +109,34 @@ def _ref_residual_grad(x, W, dy):
     return dy + (dy * (1 - h ** 2)) @ W.T
 
 
+@exercise("5.4", "residual_grad")
 def check_residual_grad(residual_grad) -> bool:
-    """Exercise 5.4: dL/dx for y = x + tanh(x·W), given dL/dy."""
+    """Exercise 5.4: dL/dx for y = x + tanh(x·W), given dL/dy.
+
+    Hints, one more for each wrong try:
+    - two paths from x reach y: the skip and the branch; their gradients add
+    - dL/dx = dy + (dy * (1 − h²)) @ W.T with h = tanh(x @ W)
+    """
     rng = np.random.default_rng(7)
-    for _ in range(3):
+    for case in range(1, 4):
         x, dy = rng.normal(size=(2, 5, 4))
         W = rng.normal(size=(4, 4))
         ok, got = run("residual_grad", residual_grad, x.copy(), W.copy(), dy.copy())
-        if not ok:
-            return False
-        got, why = _array(got)
-        if got is None:
-            print(f"{FAIL} residual_grad: expected an array; it {why}")
+        if not ok or not returned("residual_grad", got):
             return False
         want = _ref_residual_grad(x, W, dy)
-        if got.shape != want.shape:
-            print(f"{FAIL} residual_grad: shape {got.shape}, expected {want.shape}")
-            return False
-        if not np.allclose(got, want, rtol=1e-10, atol=1e-12):
-            if np.allclose(got, want - dy):
-                print(f"{FAIL} residual_grad: you returned only the branch's gradient. "
-                      "Hint: the skip adds dy itself (d(x)/dx = I).")
-            else:
-                print(f"{FAIL} residual_grad: wrong (max difference "
-                      f"{float(np.max(np.abs(got - want))):.2e})")
-            return False
+        dz = dy * (1 - np.tanh(x @ W) ** 2)
+        mistakes = {"the skip is missing: it passes dy on as it is (d(x)/dx = I), and adds "
+                    "to the branch's gradient": want - dy,
+                    "W is used the wrong way round: back through x @ W is @ W.T":
+                        dy + dz @ W,
+                    "the branch skips tanh's slope 1 − h²": dy + dy @ W.T}
+        arr, _ = _array(got)
+        if arr is not None and matches(arr, want):
+            continue
+        print(f"case {case} of 3:")
+        check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12,
+                     mistakes={"dL/dx": mistakes})
+        return False
     print(f"{PASS} residual_grad: matches the chain rule on 3 random cases")
     return True
