@@ -20,7 +20,10 @@ from numbers import Integral, Real
 import numpy as np
 
 __all__ = ["number", "integer", "choice", "array", "labels", "function", "at_most", "sizes",
-           "got"]
+           "network_sizes", "got"]
+
+#: The most weights a network built by a lesson's helper may have (some 80 MB).
+MAX_WEIGHTS = 10**7
 
 
 def got(value) -> str:
@@ -49,11 +52,14 @@ def _looks_numeric(text: str) -> bool:
 
 
 def _range_text(low, high, low_open, high_open) -> str:
+    def shown(v):  # a whole-number bound in full (100000000), any other as %g
+        return str(v) if isinstance(v, (Integral, np.integer)) else f"{v:g}"
+
     parts = []
     if low is not None:
-        parts.append(f"{'>' if low_open else '>='} {low:g}")
+        parts.append(f"{'>' if low_open else '>='} {shown(low)}")
     if high is not None:
-        parts.append(f"{'<' if high_open else '<='} {high:g}")
+        parts.append(f"{'<' if high_open else '<='} {shown(high)}")
     return " and ".join(parts)
 
 
@@ -187,3 +193,12 @@ def at_most(where: str, what: str, amount: float, limit: float, advice: str = ""
 def sizes(where: str, *, low: int = 1, high: int = 1000, **values) -> tuple:
     """Whole numbers such as depth, width, n_in, each in ``low``..``high``, in the order given."""
     return tuple(integer(where, name, v, low=low, high=high) for name, v in values.items())
+
+
+def network_sizes(where: str, depth, width, seed, depth_low: int = 1, **more) -> tuple:
+    """A network builder's sizes, checked: ``(depth, width, *more, seed)``, with at most
+    MAX_WEIGHTS weights."""
+    (depth,) = sizes(where, low=depth_low, depth=depth)
+    width, *more = sizes(where, width=width, **more)
+    at_most(where, "the number of weights depth·width²", depth * width**2, MAX_WEIGHTS)
+    return depth, width, *more, integer(where, "seed", seed, low=0)

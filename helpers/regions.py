@@ -44,7 +44,8 @@ def n_params(model) -> int:
 
 def _segment(where, x0, x1):
     """The ends of the input segment as 1-d float arrays (a number is a 1-d input)."""
-    return tuple(np.atleast_1d(checks.array(where, name, x, ndim=(0, 1)))
+    return tuple(np.atleast_1d(checks.number(where, name, x) if np.ndim(x) == 0 else
+                               checks.array(where, name, x, ndim=1))
                  for name, x in (("x0", x0), ("x1", x1)))
 
 

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import nn
+from . import checks, nn
 
 
 def narrow_network(
     depth: int = 6, width: int = 2, n_in: int = 2, n_out: int = 2, seed: int = 0
 ) -> nn.Sequential:
     """``depth`` tanh layers of ``width`` units, then a linear read-out: a net we can draw."""
+    depth, width, n_in, n_out, seed = checks.network_sizes(
+        "narrow_network", depth, width, seed, n_in=n_in, n_out=n_out
+    )
     rng = np.random.default_rng(seed)
     layers = []
     for d in range(depth):
@@ -46,6 +49,15 @@ def digits_network(widths=(32, 16, 16), seed: int = 0, first_scale: float = 0.1)
     digits are always 0, their weights never move, and small starting values keep them
     from cluttering the picture of what the first layer learned.
     """
+    where = "digits_network"
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__") or not widths:
+        raise TypeError(
+            f"{where}: widths must be a list of layer widths such as (32, 16), "
+            f"got {checks.got(widths)}"
+        )
+    widths = checks.sizes(where, **{f"widths[{i}]": w for i, w in enumerate(widths)})
+    seed = checks.integer(where, "seed", seed, low=0)
+    first_scale = checks.number(where, "first_scale", first_scale, low=0, low_open=True)
     rng = np.random.default_rng(seed)
     sizes = (64, *widths)
     layers = []

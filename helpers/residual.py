@@ -21,18 +21,9 @@ from .regions import n_params
 from .representations import layer_outputs
 from .training import train
 
-#: The most weights a network of this lesson may have, and the most work (multiply-adds of
-#: forward and backward passes) a comparison may ask for: some ten seconds on a laptop.
-MAX_WEIGHTS = 10**7
+#: The most work (multiply-adds of forward and backward passes) a comparison may ask for:
+#: some ten seconds on a laptop.
 MAX_WORK = 10**10
-
-
-def _network_sizes(where, depth, width, seed, depth_low=1, **more):
-    """Checked sizes of a network builder: depth, width, then ``more``, and the seed."""
-    (depth,) = checks.sizes(where, low=depth_low, depth=depth)
-    width, *more = checks.sizes(where, width=width, **more)
-    checks.at_most(where, "the number of weights depth·width²", depth * width**2, MAX_WEIGHTS)
-    return depth, width, *more, checks.integer(where, "seed", seed, low=0)
 
 
 class Residual(nn.Module):
@@ -101,7 +92,7 @@ def plain_network(
     """
     where = "plain_network"
     checks.choice(where, "activation", activation, sorted(nn.ACTIVATIONS))
-    depth, width, n_in, n_out, seed = _network_sizes(
+    depth, width, n_in, n_out, seed = checks.network_sizes(
         where, depth, width, seed, n_in=n_in, n_out=n_out
     )
     scale = checks.number(where, "scale", scale, low=0, low_open=True)
@@ -155,7 +146,7 @@ def init_table(depth: int = 50, width: int = 64, seed: int = 0):
 
     Rows ``(activation, init, std_first_layer, std_last_layer)`` with the library's inits.
     """
-    depth, width, seed = _network_sizes("init_table", depth, width, seed)
+    depth, width, seed = checks.network_sizes("init_table", depth, width, seed)
     rows = []
     X = np.random.default_rng(seed + 1).standard_normal((256, width))
     for act in ("tanh", "relu"):
@@ -187,7 +178,7 @@ def deep_network(
     variance slowly: by a factor of about ``(1 + 1/depth)`` per block.)
     """
     where = "deep_network"
-    depth, width, n_in, n_out, seed = _network_sizes(
+    depth, width, n_in, n_out, seed = checks.network_sizes(
         where, depth, width, seed, depth_low=0, n_in=n_in, n_out=n_out
     )
     checks.choice(where, "init", init, tuple(nn.INITS))
@@ -216,7 +207,7 @@ def compare_residual(
     and ``params``.
     """
     where = "compare_residual"
-    depth, width, seed = _network_sizes(where, depth, width, seed)
+    depth, width, seed = checks.network_sizes(where, depth, width, seed)
     steps = checks.integer(where, "steps", steps, low=0, high=10**4)
     n = checks.integer(where, "n", n, low=2, high=10**4)
     lr = checks.number(where, "lr", lr, low=0, low_open=True)

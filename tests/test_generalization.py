@@ -14,7 +14,7 @@ def test_split_is_a_partition_with_the_given_sizes():
     assert sorted(np.concatenate([tr, va, te]).tolist()) == list(range(100))
     with pytest.raises(ValueError, match="split: fractions must be three positive"):
         gen.split(10, (0.5, 0.5))
-    with pytest.raises(ValueError, match="split: n must be an integer >= 3"):
+    with pytest.raises(ValueError, match="split: n must be a whole number >= 3"):
         gen.split(2)
 
 

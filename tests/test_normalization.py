@@ -51,7 +51,7 @@ def test_backward_is_a_vector_jacobian_product():
 def test_bad_inputs():
     with pytest.raises(ValueError, match=r"layer_norm: X must have shape \(N, n\)"):
         layer_norm(np.ones(4))
-    with pytest.raises(ValueError, match="LayerNorm: n must be an integer >= 2"):
+    with pytest.raises(ValueError, match="LayerNorm: n must be a whole number >= 2"):
         LayerNorm(1)
     with pytest.raises(ValueError, match=r"LayerNorm.forward: X must have shape \(N, 3\)"):
         LayerNorm(3).forward(np.ones((2, 4)))
