@@ -35,6 +35,8 @@ from helpers import (
     residual,
     training,
 )
+from helpers.figures.deep_networks import ZigzagView
+from helpers.figures.training_deep_networks import DescentView, GradientNormView
 from helpers.playground import Playground
 
 # ---- wrong values by kind of argument ---------------------------------------------------
@@ -211,6 +213,14 @@ API += [
      dict(x0=point_1d, x1=point_1d)),
     ("breakpoints", lambda **k: regions.breakpoints(TINY_1D, **k), dict(x0=0.0, x1=1.0),
      dict(x0=point_1d, x1=point_1d)),
+    # the widgets' views: wrong settings are refused before anything is drawn
+    ("ZigzagView", ZigzagView, dict(depth=2, width=2, dpi=72),
+     dict(depth=whole(1, 1000), width=whole(2, 1000), dpi=real(10, 600))),
+    ("DescentView", DescentView, dict(lr=0.1, momentum=0.5, steps=5, dpi=72),
+     dict(lr=real(0, open_low=True), momentum=real(0, 1, False, True), steps=whole(0, 10**4),
+          dpi=real(10, 600))),
+    ("GradientNormView", GradientNormView, dict(scale=1.0, depth=3, width=4),
+     dict(scale=real(0, open_low=True), depth=whole(1, 1000), width=whole(1, 1000))),
 ]
 CASES = [(name, arg) for name, _, _, wrong in API for arg in wrong]
 TABLE = {name: (call, valid, wrong) for name, call, valid, wrong in API}

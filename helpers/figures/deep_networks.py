@@ -21,7 +21,7 @@ from ..playground import Playground
 from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_network
 from ..representations import _projection_2d, class_separation, layer_outputs
 from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout
-from .style import CLASS_RGB
+from .style import CLASS_RGB, view_figure
 
 
 class ZigzagView:
@@ -29,7 +29,8 @@ class ZigzagView:
     width (``update(depth=, width=)``)."""
 
     def __init__(self, depth: int = 3, width: int = 2, figsize=(7, 2.8), dpi: int = 72):
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self._check(depth, width)
+        self.fig = view_figure("ZigzagView", figsize, dpi)
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax = self.fig.subplots()
         (self.line,) = self.ax.plot([], [], color="C0", lw=1.2)
@@ -40,7 +41,14 @@ class ZigzagView:
         self.fig.canvas.set_animated([self.line, self.marks, self.ax.title])
         freeze_layout(self.fig)
 
+    @staticmethod
+    def _check(depth, width):
+        """depth and width as whole numbers, checked (what zigzag_network accepts)."""
+        depth = checks.integer("ZigzagView", "depth", depth, low=1, high=1000)
+        return depth, checks.integer("ZigzagView", "width", width, low=2, high=1000)
+
     def update(self, depth: int = 3, width: int = 2):
+        depth, width = self._check(depth, width)
         net = zigzag_network(depth, width)
         checks.at_most(
             "ZigzagView",

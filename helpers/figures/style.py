@@ -16,6 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
+from .. import checks
+
 #: Colours by role (Okabe–Ito). Use the role, not the hue, in figure code.
 PALETTE = {
     "g": "#0072B2",  # the inner function g (blue)
@@ -86,6 +88,18 @@ def new_figure(
     for ax in fig.axes:
         style_axis(ax)
     return fig
+
+
+def view_figure(where: str, figsize, dpi) -> Figure:
+    """A widget view's figure (constrained layout), its ``figsize`` (inches) and ``dpi``
+    checked first."""
+    if isinstance(figsize, (str, bytes)) or np.shape(figsize) != (2,):
+        raise TypeError(
+            f"{where}: figsize must be (width, height) in inches, got {checks.got(figsize)}"
+        )
+    size = [checks.number(where, "figsize", v, low=0, high=100, low_open=True) for v in figsize]
+    dpi = checks.number(where, "dpi", dpi, low=10, high=600)
+    return Figure(figsize=size, dpi=dpi, layout="constrained")
 
 
 def style_axis(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import nn
+from .. import checks, nn
 from ..descent import Surface, _surface, classify, descend
 from ..residual import _probe, plain_network
 from ..ui.canvas import (
@@ -23,6 +23,7 @@ from ..ui.canvas import (
     steady_limits,
     steps_axis,
 )
+from .style import view_figure
 
 _STYLES = {
     "plain": dict(color="C3", label="plain"),
@@ -56,10 +57,11 @@ class GradientNormView:
         figsize=(9.6, 3.3),
         dpi: int = 72,
     ):
+        depth, width, _ = checks.network_sizes("GradientNormView", depth, width, 0)
         self.depth, self.width = depth, width
         self.X, self.target = _probe(width)
         self.nets = {}  # activation -> (network, its hidden Linear layers, their weights)
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.fig = view_figure("GradientNormView", figsize, dpi)
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
         self.sig_lines, self.grad_lines = [], []
@@ -130,10 +132,8 @@ class GradientNormView:
         return np.array(sig).T, g
 
     def update(self, activation: str = "tanh", scale: float = 1.0):
-        if activation not in nn.ACTIVATIONS:
-            raise ValueError(
-                f"activation: got {activation!r}, expected one of {sorted(nn.ACTIVATIONS)}"
-            )
+        checks.choice("GradientNormView", "activation", activation, sorted(nn.ACTIVATIONS))
+        scale = checks.number("GradientNormView", "scale", scale, low=0, low_open=True)
         self.activation, self.scale = activation, scale
         self.results = {}
         layers = np.arange(1, self.depth + 1)
@@ -256,7 +256,8 @@ class DescentView:
         dpi: int = 72,
     ):
         self.surface = _surface(surface)
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self._check(lr, momentum, steps)
+        self.fig = view_figure("DescentView", figsize, dpi)
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.35, 1])
         _contours(self.ax, self.surface)
@@ -273,7 +274,18 @@ class DescentView:
         )
         freeze_layout(self.fig)
 
+    @staticmethod
+    def _check(lr, momentum, steps):
+        """lr, momentum and steps, checked (what descend accepts)."""
+        where = "DescentView"
+        return (
+            checks.number(where, "lr", lr, low=0, low_open=True),
+            checks.number(where, "momentum", momentum, low=0, high=1, high_open=True),
+            checks.integer(where, "steps", steps, low=0, high=10**4),
+        )
+
     def update(self, lr: float = 0.15, momentum: float = 0.0, steps: int = 40):
+        lr, momentum, steps = self._check(lr, momentum, steps)
         s = self.surface
         self.lr, self.momentum, self.steps = lr, momentum, steps
         self.path = descend(s, lr=lr, steps=steps, momentum=momentum)
