@@ -375,22 +375,44 @@ def difference_error_figure(
                 zorder=5,
             )
     e64 = difference_errors(fn, x, hs=[1e-5, 1e-4])
-    ax.annotate(
-        "forward: error ∝ h",
-        xy=(1e-5, max(e64["forward"][0], floor)),
-        xytext=(1e-11, 3e-4),
-        color=PALETTE["forward"],
-        fontsize=FONT["note"],
-        arrowprops=dict(arrowstyle="->", color=PALETTE["forward"], lw=1),
-    )
-    ax.annotate(
-        "central: error ∝ h²",
-        xy=(1e-4, max(e64["central"][1], floor)),
-        xytext=(3e-4, 1e-12),
-        color=PALETTE["central"],
-        fontsize=FONT["note"],
-        arrowprops=dict(arrowstyle="->", color=PALETTE["central"], lw=1),
-    )
+    notes = [  # (text, the point it names, where the text goes, colour, vertical alignment)
+        (
+            "forward: error ∝ h",
+            (1e-5, e64["forward"][0]),
+            (1e-11, 3e-4),
+            PALETTE["forward"],
+            "baseline",
+        ),
+        (
+            "central: error ∝ h²",
+            (1e-4, e64["central"][1]),
+            (3e-4, 1e-12),
+            PALETTE["central"],
+            "baseline",
+        ),
+    ]
+    if np.dtype(np.float32) in {np.dtype(d) for d in dtypes}:
+        eps32, slope = float(np.finfo(np.float32).eps), abs(float(fn.df(x)))
+        notes.append(
+            (
+                f"float32: for h below about ε/2 ≈ {eps32 / 2:.0e}, x + h rounds to x,\n"
+                f"the difference is 0 and the error is |0 − f'(x)| = {slope:.2f}",
+                (3e-9, slope),
+                (2e-16, 8e2),
+                "#555555",
+                "top",
+            )
+        )
+    for text, (h, e), where, colour, va in notes:
+        ax.annotate(
+            text,
+            xy=(h, max(e, floor)),
+            xytext=where,
+            color=colour,
+            fontsize=FONT["note"],
+            va=va,
+            arrowprops=dict(arrowstyle="->", color=colour, lw=1),
+        )
     ax.text(
         2e-16,
         1e-13,
@@ -399,18 +421,6 @@ def difference_error_figure(
         fontsize=FONT["note"],
         va="top",
     )
-    if np.dtype(np.float32) in {np.dtype(d) for d in dtypes}:
-        eps32 = float(np.finfo(np.float32).eps)
-        ax.annotate(
-            f"float32: for h below about ε/2 ≈ {eps32 / 2:.0e}, x + h rounds to x,\n"
-            f"the difference is 0 and the error is |0 − f'(x)| = {abs(float(fn.df(x))):.2f}",
-            xy=(3e-9, abs(float(fn.df(x)))),
-            xytext=(2e-16, 8e2),
-            color="#555555",
-            fontsize=FONT["note"],
-            va="top",
-            arrowprops=dict(arrowstyle="->", color="#777777", lw=1),
-        )
     ax.set_xlim(1e-16, 1)
     ax.set_ylim(1e-17, 1e3)
     style_axis(
