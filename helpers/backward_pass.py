@@ -4,8 +4,14 @@
 graph: one per node, in the order the algorithm finishes them, each with the chain-rule sum
 that gives its gradient, in numbers. ``format_steps(root)`` prints them. Nothing here changes
 the graph: the steps compute their own gradients from the local derivatives, exactly as
-``Value.backward`` does. The drawings of the lesson are in
-:mod:`helpers.figures.computational_graphs`.
+``Value.backward`` does.
+
+Notation (the lesson's): ``grad v`` is the gradient being accumulated, the derivative of the
+output with respect to the node ``v`` (``v.grad`` in code); ``∂c/∂v (local)`` is the local
+derivative of one operation ``c`` with respect to its input ``v``, which ``c`` knows from its
+own inputs alone. A step reads ``grad v = grad c × ∂c/∂v (local) + ...``, one term per use.
+
+The drawings of the lesson are in :mod:`helpers.figures.computational_graphs`.
 """
 
 from __future__ import annotations
@@ -41,8 +47,8 @@ def _names(order):
 class Step:
     """One step of backpropagation: the gradient of ``node``, finished.
 
-    ``terms`` holds one (child, dL/dchild, dchild/dnode) per use of the node; ``grad`` is
-    their sum of products (1.0 for the output itself, which has no terms).
+    ``terms`` holds one (child, grad child, local derivative ∂child/∂node) per use of the node;
+    ``grad`` is their sum of products (1.0 for the output itself, which has no terms).
     """
 
     index: int
@@ -56,8 +62,8 @@ def backward_steps(root: Value, names: dict | None = None) -> list[Step]:
     """The steps of ``root.backward()``: one per node, children before parents.
 
     Step k finishes the gradient of the k-th node in reverse topological order: every node
-    that uses it has been finished before, so dL/dnode = Σ dL/dchild · dchild/dnode over its
-    uses. The graph is not modified (the gradients are computed here, not stored in .grad).
+    that uses it has been finished before, so grad node = Σ grad child × ∂child/∂node (local)
+    over its uses. The graph is not modified (the gradients are computed here, not stored in .grad).
     """
     order = topological_order(root)
     names = names or _names(order)
@@ -70,17 +76,17 @@ def backward_steps(root: Value, names: dict | None = None) -> list[Step]:
     for k, v in enumerate(reversed(order)):
         if v is root:
             g, terms = 1.0, ()
-            formula = f"d{out}/d{out} = 1"
+            formula = f"grad {out} = 1"
         else:
             terms = tuple((c, grad[c], local) for c, local in uses[v])
             g = 0.0
             for _, gc, local in terms:
                 g += local * gc  # the same += as Value.backward
             symbolic = " + ".join(
-                f"d{out}/d{names[c]} · d{names[c]}/d{names[v]}" for c, _, _ in terms
+                f"grad {names[c]} × ∂{names[c]}/∂{names[v]} (local)" for c, _, _ in terms
             )
-            numeric = " + ".join(f"{_paren(gc)} · {_paren(local)}" for _, gc, local in terms)
-            formula = f"d{out}/d{names[v]} = {symbolic}\n      = {numeric} = {fmt(g)}"
+            numeric = " + ".join(f"{_paren(gc)} × {_paren(local)}" for _, gc, local in terms)
+            formula = f"grad {names[v]} = {symbolic}\n      = {numeric} = {fmt(g)}"
         grad[v] = g
         steps.append(Step(k, v, g, terms, formula))
     return steps

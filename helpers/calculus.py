@@ -4,8 +4,9 @@
 - ``FUNCTIONS`` / ``get(name)``: a menu of functions, each with its exact derivative and its
   domain (``f, df, domain = get("sin")``). ReLU'(0) is taken to be 0, as in most libraries.
 - ``compose`` / ``slopes_text``: y = f(g(x)) and its three slopes.
-- ``difference_errors`` / ``best_step``: the error of a finite difference as a function of
-  the step h (truncation error falls with h, round-off error rises).
+- ``difference_errors`` / ``best_step`` / ``reliable_step``: the error of a finite difference
+  as a function of the step h (truncation error falls with h, round-off error rises);
+  ``taylor`` / ``taylor_derivatives``: Taylor's formula up to the term in h³.
 - ``chain``: a chain of three or more functions as a product of local derivatives;
   ``two_paths``: the multivariable chain rule as a sum over paths.
 
@@ -316,6 +317,61 @@ def best_step(errors: dict[str, np.ndarray], method: str) -> tuple[float, float]
         raise ValueError(f"best_step: method must be one of {METHODS}, got {method!r}")
     i = int(np.argmin(errors[method]))
     return float(errors["h"][i]), float(errors[method][i])
+
+
+def reliable_step(errors: dict[str, np.ndarray], method: str,
+                  half_width: int = 5) -> tuple[float, float]:
+    """(h, error): the step whose *worst* error over its neighbourhood is smallest.
+
+    Round-off makes the error at one step a matter of luck: a single step can be 100 times
+    better than its neighbours. Here each step is judged by the largest error among the
+    ``half_width`` steps on either side of it (with the default ``STEPS``, ten per decade:
+    half a decade each way), and the step with the smallest such error is returned with that
+    error — an error one can count on near that step. It lands near the rules of thumb
+    h ≈ √ε (forward) and h ≈ ∛ε (central), where ``best_step`` may land far from them.
+    """
+    if method not in METHODS:
+        raise ValueError(f"reliable_step: method must be one of {METHODS}, got {method!r}")
+    if isinstance(half_width, bool) or not isinstance(half_width, int) or half_width < 0:
+        raise ValueError(f"reliable_step: half_width must be an integer ≥ 0, got {half_width!r}")
+    e = np.asarray(errors[method], dtype=np.float64)
+    padded = np.pad(e, half_width, mode="edge")
+    worst = np.lib.stride_tricks.sliding_window_view(padded, 2 * half_width + 1).max(axis=1)
+    i = int(np.argmin(worst))
+    return float(errors["h"][i]), float(worst[i])
+
+
+# ---- Taylor's formula: the tangent, and the corrections after it
+
+def taylor_derivatives(f: str | Function, x: float) -> tuple[float, float, float, float]:
+    """(f(x), f'(x), f''(x), f'''(x)) at ``x``.
+
+    f' is the menu's exact derivative; f'' and f''' are its central first and second
+    differences (steps 1e-4 and 1e-3: good to about 1e-8 and 1e-6 for the smooth functions
+    of the menu, plenty for Taylor's formula in a picture).
+    """
+    fn = get(f)
+    x = float(fn.check(x))
+    d1, d2 = 1e-4, 1e-3
+    f2 = (fn.df(x + d1) - fn.df(x - d1)) / (2 * d1)
+    f3 = (fn.df(x + d2) - 2 * fn.df(x) + fn.df(x - d2)) / d2**2
+    return float(fn.f(x)), float(fn.df(x)), float(f2), float(f3)
+
+
+def taylor(f: str | Function, x: float, h, order: int):
+    """Taylor's formula of ``order`` 0 to 3 at ``x``, evaluated at ``x + h``.
+
+    f(x) + h f'(x) + h²/2 f''(x) + h³/6 f'''(x), cut after the term in h^order; ``h`` may be
+    a number or an array.
+    """
+    if isinstance(order, bool) or order not in (0, 1, 2, 3):
+        raise ValueError(f"taylor: order must be 0, 1, 2 or 3, got {order!r}")
+    h = np.asarray(h, dtype=np.float64)
+    terms = taylor_derivatives(f, x)
+    total = np.zeros_like(h)
+    for k, factorial in zip(range(order + 1), (1, 1, 2, 6)):
+        total = total + h**k / factorial * terms[k]
+    return total if total.ndim else float(total)
 
 
 

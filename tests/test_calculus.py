@@ -414,6 +414,65 @@ def test_difference_error_figure():
     curves = [line for line in ax.lines if len(line.get_xdata()) == 161]
     assert len(curves) == 4
     assert len(ax.get_legend().get_texts()) == 4
+    # the legend names the reliable steps of calculus.reliable_step, not the luckiest ones
+    e32 = calculus.difference_errors("sin", 1.0, dtype=np.float32)
+    h32, err32 = calculus.reliable_step(e32, "forward")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"forward, float32: h ≈ {h32:.0e}, error ≤ {err32:.0e}" in legend
+    assert any("rounds to x" in t.get_text() for t in ax.texts)
+
+
+def test_reliable_step_is_near_the_rules_of_thumb_where_the_luckiest_step_is_not():
+    e32 = calculus.difference_errors("sin", 1.0, dtype=np.float32)
+    eps32 = float(np.finfo(np.float32).eps)
+    h_luck, err_luck = calculus.best_step(e32, "forward")
+    h_rel, err_rel = calculus.reliable_step(e32, "forward")
+    assert eps32**0.5 / 3 < h_rel < eps32**0.5 * 3      # √ε ≈ 3.5e-4
+    assert err_luck <= err_rel                           # the luckiest step is luckier ...
+    # ... and the reliable error really bounds the errors within half a decade of its step
+    near = np.abs(np.log10(e32["h"] / h_rel)) <= 0.5 + 1e-9
+    assert e32["forward"][near].max() == err_rel
+    for dtype, method, rule in [(np.float64, "forward", 1 / 2), (np.float64, "central", 1 / 3),
+                                (np.float32, "central", 1 / 3)]:
+        h, _ = calculus.reliable_step(calculus.difference_errors("sin", 1.0, dtype=dtype), method)
+        assert float(np.finfo(dtype).eps) ** rule / 3 < h < float(np.finfo(dtype).eps) ** rule * 3
+    # half_width 0 is best_step
+    lucky = calculus.best_step(e32, "central")
+    assert calculus.reliable_step(e32, "central", half_width=0) == lucky
+    with pytest.raises(ValueError, match="half_width must be an integer"):
+        calculus.reliable_step(e32, "central", half_width=-1)
+    with pytest.raises(ValueError, match="reliable_step: method must be"):
+        calculus.reliable_step(e32, "backward")
+
+
+def test_float32_plateau_is_where_x_plus_h_rounds_to_x():
+    e32 = calculus.difference_errors("sin", 1.0, dtype=np.float32)
+    eps32 = float(np.finfo(np.float32).eps)
+    tiny = e32["h"] < eps32 / 2
+    assert np.all(np.float32(1.0) + e32["h"][tiny].astype(np.float32) == np.float32(1.0))
+    assert np.all(e32["forward"][tiny] == math.cos(1.0))     # the estimate is exactly 0
+
+
+def test_taylor_formula_orders_and_derivatives():
+    f0, f1, f2, f3 = calculus.taylor_derivatives("sin", 1.0)
+    assert (f0, f1) == (math.sin(1.0), math.cos(1.0))
+    assert f2 == pytest.approx(-math.sin(1.0), abs=1e-7)
+    assert f3 == pytest.approx(-math.cos(1.0), abs=1e-5)
+    # each order adds one term; the error of order n falls like h^(n+1)
+    for order in range(4):
+        errs = [abs(calculus.taylor("exp", 0.3, h, order) - math.exp(0.3 + h))
+                for h in (0.1, 0.01)]
+        assert errs[0] / errs[1] == pytest.approx(10 ** (order + 1), rel=0.2)
+    hs = np.array([0.1, -0.2])
+    np.testing.assert_allclose(calculus.taylor("sin", 1.0, hs, 1), f0 + hs * f1, rtol=1e-15)
+    with pytest.raises(ValueError, match="order must be 0, 1, 2 or 3"):
+        calculus.taylor("sin", 1.0, 0.1, 4)
+    fig = chain_rule_figures.taylor_figure("sin", 1.0)
+    assert isinstance(fig, Figure)
+    lines = fig.axes[0].lines
+    t = lines[1].get_xdata()
+    np.testing.assert_allclose(lines[1].get_ydata(), f0 + (t - 1.0) * f1, rtol=1e-12)
+    assert len(fig.axes[0].get_legend().get_texts()) == 4
 
 
 def test_chain_product_of_local_derivatives():

@@ -42,3 +42,75 @@ def test_matrix_product_figure_rejects_bad_input():
         figs.matrix_product_figure([], ("r", np.ones((1, 1))))
     with pytest.raises(ValueError, match="must be a 2-D array"):
         figs.matrix_product_figure([("a", np.ones((2, 2, 2)))], ("r", np.ones((1, 1))))
+
+
+# -- the gradient as a vector, and the class legends (issue 14) --------------------------
+
+from matplotlib.colors import to_rgba  # noqa: E402
+
+from helpers import data, descent  # noqa: E402
+
+
+def _moons():
+    return data.make_moons(n=100, noise=0.1, seed=0)
+
+
+def test_two_weight_surface_gradient_is_the_slope_of_its_loss():
+    surface = figs.two_weight_surface(*_moons())
+    rng = np.random.default_rng(0)
+    h = 1e-6
+    for w in rng.uniform(-3, 3, size=(5, 2)):
+        numeric = [
+            (surface.loss(w[0] + h, w[1]) - surface.loss(w[0] - h, w[1])) / (2 * h),
+            (surface.loss(w[0], w[1] + h) - surface.loss(w[0], w[1] - h)) / (2 * h),
+        ]
+        np.testing.assert_allclose(surface.grad(w), numeric, rtol=1e-6, atol=1e-9)
+    # the drawn minimum is where the gradient (nearly) vanishes, inside the drawn extent
+    x0, x1, y0, y1 = surface.extent
+    assert x0 < surface.minimum[0] < x1 and y0 < surface.minimum[1] < y1
+    end = descent.descend(surface, lr=3.0, steps=3000)[-1]
+    assert np.linalg.norm(surface.grad(end)) < 1e-8
+    assert np.allclose(end, surface.minimum, atol=0.1)     # the grid's minimum, to its spacing
+    with pytest.raises(ValueError, match="two_weight_surface: expected X of shape"):
+        figs.two_weight_surface(np.ones((3, 3)), [0, 1, 0])
+
+
+def test_steepest_descent_figure_arrows_point_downhill_and_the_path_descends():
+    X, y = _moons()
+    fig = figs.steepest_descent_figure(X, y, lr=3.0, steps=60)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    (quiver,) = [c for c in ax.collections if hasattr(c, "U")]
+    surface = figs.two_weight_surface(X, y)
+    U, V = np.asarray(quiver.U), np.asarray(quiver.V)
+    np.testing.assert_allclose(np.hypot(U, V), 1.0)          # directions only: unit arrows
+    for (w1, w2), d in zip(quiver.get_offsets(), np.c_[U, V]):
+        w = np.array([w1, w2])
+        # along the arrow the loss falls, faster than along any other direction tried
+        slope = (surface.loss(*(w + 1e-6 * d)) - surface.loss(*w)) / 1e-6
+        for angle in np.linspace(0.3, 2 * np.pi - 0.3, 7):
+            c, s = np.cos(angle), np.sin(angle)
+            other = np.array([c * d[0] - s * d[1], s * d[0] + c * d[1]])
+            assert slope < (surface.loss(*(w + 1e-6 * other)) - surface.loss(*w)) / 1e-6
+    path = [line for line in ax.lines if len(line.get_xdata()) == 61][0]
+    losses = surface.loss(np.asarray(path.get_xdata()), np.asarray(path.get_ydata()))
+    assert np.all(np.diff(losses) < 0)                        # every step goes down
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["−∇L, the steepest way down", "gradient descent, η = 3, 60 steps",
+                      "lowest loss"]
+    assert len(fig.axes) == 2                                 # the loss has a colour bar
+
+
+def test_moons_figures_have_a_class_legend():
+    X, y = _moons()
+
+    def predict(P):
+        return np.c_[P[:, 0], -P[:, 0]]
+
+    fig = figs.boundary_snapshots([("a", predict), ("b", predict)], X, y)
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 1"]
+    scatter = fig.axes[0].collections[0]
+    colours = scatter.to_rgba(scatter.get_array())            # the colours the points get
+    for label, handle in zip((0, 1), legend.legend_handles):      # a point's colour = its entry
+        assert np.allclose(colours[np.flatnonzero(y == label)[0]], to_rgba(handle.get_color()))

@@ -107,13 +107,13 @@ def test_backward_steps_one_per_node_and_same_gradients_as_backward():
 def test_step_formula_shows_the_chain_rule_with_numbers():
     L, n = lecture_graph()
     steps = {s.node: s for s in backward_steps(L)}
-    assert steps[n["a"]].formula == ("dL/da = dL/de · de/da\n"
-                                     "      = (−2.0000) · (−3.0000) = 6.0000")
+    assert steps[n["a"]].formula == ("grad a = grad e × ∂e/∂a (local)\n"
+                                     "      = (−2.0000) × (−3.0000) = 6.0000")
     y, m = diamond()
     fb = {s.node: s for s in backward_steps(y)}[m["b"]].formula
-    assert fb.startswith("dy/db = dy/dc · dc/db + dy/dd · dd/db")     # two uses: a sum
+    assert fb.startswith("grad b = grad c × ∂c/∂b (local) + grad d × ∂d/∂b (local)")  # a sum
     assert fb.endswith("= −5.0000")
-    assert "step  0: dy/dy = 1" in format_steps(y)
+    assert "step  0: grad y = 1" in format_steps(y)
 
 
 def test_backward_view_highlights_and_fills_in():
@@ -126,14 +126,14 @@ def test_backward_view_highlights_and_fills_in():
     view.update(step=6)
     assert d.grad_text[n["a"]].get_text() == "grad 6.0000"
     assert view.formula.get_text().endswith("= 6.0000")
-    assert "step 7 of 7" in view.heading.get_text()
+    assert view.heading.get_text().endswith("step 7 of 7: grad a")
     current = d.box[n["a"]]
     assert current.get_linewidth() > d.box[n["b"]].get_linewidth()
     assert d.box[n["e"]].get_edgecolor() != d.box[n["b"]].get_edgecolor()   # e is a source
     view.update(step=2)                                  # going back hides later gradients
     assert view.steps[2].node is n["d"] and d.grad_text[n["a"]].get_text() == "grad ?"
     visible = [lab.get_text() for lab in d.edge_labels.values() if lab.get_visible()]
-    assert visible == ["−2.0000"]                        # dL/dd = f = −2 on the edge d → L
+    assert visible == ["−2.0000"]                        # ∂L/∂d = f = −2 (local), on the edge d → L
 
 
 def test_backward_view_shows_local_derivatives_on_the_edges_of_the_current_node():

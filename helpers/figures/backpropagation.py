@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from .. import nn
+from ..descent import Surface, descend
 from ..training import train_moons, train_moons_in_chunks
 from ..ui.canvas import FastCanvas, sparse_log_ticks, steps_axis
 from .style import CLASS_COLORS, CLASS_RGB, LOSS_COLOR, WARN_COLOR, style_axis
@@ -73,15 +75,42 @@ def draw_decision_regions(ax, predict, X, y, n: int = 150, title: str | None = N
     return img
 
 
+def class_handles(n_classes: int):
+    """Legend entries for the classes: a marker of each class colour, "class 0", "class 1"...
+    (a point of class k is drawn in ``CLASS_COLORS[k]``; its region is tinted the same)."""
+    return [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=6,
+            color=CLASS_COLORS[c],
+            markeredgecolor="white",
+            label=f"class {c}",
+        )
+        for c in range(n_classes)
+    ]
+
+
 def boundary_snapshots(snapshots, X, y, n: int = 100) -> Figure:
-    """One panel per ``(title, predict)`` pair: the decision regions as training goes on."""
+    """One panel per ``(title, predict)`` pair: the decision regions as training goes on,
+    with one legend of the classes (points and regions share the class colours)."""
     k = len(snapshots)
-    fig = Figure(figsize=(2.7 * k, 2.5), dpi=100, layout="constrained")
+    fig = Figure(figsize=(2.7 * k + 1.0, 2.5), dpi=100, layout="constrained")
     axes = fig.subplots(1, k, squeeze=False)[0]
     for ax, (title, predict) in zip(axes, snapshots):
         draw_decision_regions(ax, predict, X, y, n=n, title=title)
     for ax in axes[1:]:
         ax.set_ylabel("")
+    fig.legend(
+        handles=class_handles(int(max(np.max(y) + 1, 2))),
+        loc="outside right center",
+        fontsize=9,
+        frameon=False,
+        title="points and\nregions",
+        title_fontsize=8.5,
+    )
     return fig
 
 
@@ -113,6 +142,9 @@ class TrainingView:
         self.image = draw_decision_regions(
             self.ax_region, self._predict(r["model"]), r["X"], r["y"], n=grid
         )
+        legend = self.ax_region.legend(
+            handles=class_handles(2), loc="lower right", fontsize=8, framealpha=0.8
+        )
         self.message = self.fig.text(
             0.08, 0.03, "", fontsize=9.5, va="bottom", family="DejaVu Sans"
         )
@@ -124,6 +156,7 @@ class TrainingView:
                 self.line,
                 self.image,
                 *self.ax_region.collections,
+                legend,  # on top of the regions, which are drawn over everything static
                 self.ax_region.title,
                 self.message,
             ],
@@ -308,4 +341,99 @@ def matrix_product_figure(factors, result, title: str = "", cell: float = 0.42) 
             )
     if title:
         fig.suptitle(title, fontsize=10)
+    return fig
+
+
+# -- the gradient as a vector: steepest descent over two weights (issue 14) ----------------
+
+
+def two_weight_surface(X, y, extent=(-3.0, 5.0, -7.5, 2.5), start=(-2.2, 2.0)) -> Surface:
+    """The loss of the smallest classifier of ``X`` (n × 2) with labels ``y`` (0 or 1): one
+    neuron without bias, logit ``w1 x1 + w2 x2``, mean cross-entropy (softplus of the signed
+    margin), as a :class:`helpers.descent.Surface` of its two weights, so that gradient
+    descent on it can be drawn (``helpers.descent.descend``)."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2 or len(y) != len(X) or not np.isin(y, (0, 1)).all():
+        raise ValueError(
+            "two_weight_surface: expected X of shape (n, 2) and n labels 0 or 1, got X of "
+            f"shape {X.shape} and {len(y)} labels"
+        )
+    s = 2.0 * y - 1.0  # +1 for class 1, -1 for class 0
+
+    def loss(w1, w2):
+        margins = s * (np.multiply.outer(w1, X[:, 0]) + np.multiply.outer(w2, X[:, 1]))
+        return np.logaddexp(0.0, -margins).mean(axis=-1)
+
+    def grad(w):
+        margins = s * (X @ np.asarray(w, dtype=np.float64))
+        weight = 0.5 * (1.0 - np.tanh(margins / 2))  # σ(−margin), without overflow
+        return -(s * weight) @ X / len(X)
+
+    w1 = np.linspace(extent[0], extent[1], 121)
+    w2 = np.linspace(extent[2], extent[3], 121)
+    values = loss(*np.meshgrid(w1, w2))
+    levels = np.quantile(values, np.linspace(0.02, 0.98, 14))
+    best = np.unravel_index(np.argmin(values), values.shape)
+    return Surface(
+        "one neuron on two moons",
+        loss,
+        grad,
+        tuple(start),
+        (float(w1[best[1]]), float(w2[best[0]])),
+        tuple(extent),
+        levels,
+    )
+
+
+def steepest_descent_figure(X, y, lr: float = 3.0, steps: int = 60, arrows: int = 9) -> Figure:
+    """The gradient as a vector: contours of the loss over two weights (``two_weight_surface``),
+    the arrows −∇L on a grid (each scaled to one length: only the direction is shown; every
+    arrow crosses the contour lines at right angles, the steepest way down), and the path of
+    gradient descent ``w ← w − lr ∇L`` from the surface's start."""
+    surface = two_weight_surface(X, y)
+    x0, x1, y0, y1 = surface.extent
+    fig = Figure(figsize=(5.6, 4.8), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    w1, w2 = np.meshgrid(np.linspace(x0, x1, 121), np.linspace(y0, y1, 121))
+    contours = ax.contour(
+        w1, w2, surface.loss(w1, w2), levels=surface.levels, cmap="viridis", linewidths=1
+    )
+    fig.colorbar(contours, ax=ax, label="loss L(w₁, w₂)", shrink=0.85, format="%.2f")
+    g1, g2 = np.meshgrid(
+        np.linspace(x0, x1, arrows + 2)[1:-1], np.linspace(y0, y1, arrows + 2)[1:-1]
+    )
+    down = -np.array([surface.grad(w) for w in np.c_[g1.ravel(), g2.ravel()]])
+    down /= np.linalg.norm(down, axis=1, keepdims=True)
+    ax.quiver(
+        g1.ravel(),
+        g2.ravel(),
+        down[:, 0],
+        down[:, 1],
+        color="#555555",
+        angles="xy",
+        scale_units="xy",
+        scale=1 / (0.6 * (x1 - x0) / (arrows + 1)),
+        width=0.004,
+        label="−∇L, the steepest way down",
+    )
+    path = descend(surface, lr=lr, steps=steps)
+    ax.plot(
+        path[:, 0],
+        path[:, 1],
+        "o-",
+        color=WARN_COLOR,
+        ms=3.5,
+        lw=1.6,
+        label=f"gradient descent, η = {lr:g}, {steps} steps",
+    )
+    ax.plot(*path[0], "s", color=WARN_COLOR, ms=7)
+    ax.plot(*surface.minimum, "*", color="black", ms=11, label="lowest loss")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    style_axis(
+        ax, "the gradient of a loss of two weights", "weight $w_1$", "weight $w_2$", grid=False
+    )
+    ax.legend(fontsize=8.5, loc="lower left", framealpha=0.9)
     return fig

@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 from ..calculus import (
     Function,
     Slopes,
-    best_step,
     chain,
     check_step,
     compose,
@@ -23,7 +22,9 @@ from ..calculus import (
     difference_errors,
     fmt,
     get,
+    reliable_step,
     slopes_text,
+    taylor,
     two_paths,
 )
 from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout, steady_limits
@@ -309,12 +310,43 @@ def chain_rule_figure(
     return ChainRuleView(f, g, x).fig
 
 
+def taylor_figure(f: str | Function = "sin", x: float = 1.0, span: float = 1.5) -> Figure:
+    """Taylor's formula at ``x``: the curve and its approximations of order 1 (the tangent),
+    2 (with the curvature term h²/2 f'') and 3 (with h³/6 f'''), over x ± ``span``."""
+    fn = get(f)
+    x = float(fn.check(x))
+    span = check_step(span, "taylor_figure")
+    t = np.linspace(x - span, x + span, 301)
+    fig = new_figure(1, 1, width=6.4, height=3.8)
+    ax = fig.axes[0]
+    curve = fn.where_defined(t)
+    ax.plot(t, curve, color=PALETTE["f"], lw=2.6, label=f"$f = {fn.tex()}$")
+    orders = (
+        (1, "order 1: $f(x) + h\\,f'(x)$, the tangent", PALETTE["tangent"], "-"),
+        (2, "order 2: $+\\,\\frac{h^2}{2} f''(x)$, the curvature", PALETTE["g"], "--"),
+        (3, "order 3: $+\\,\\frac{h^3}{6} f'''(x)$", PALETTE["dy"], ":"),
+    )
+    for order, label, colour, ls in orders:
+        ax.plot(t, taylor(fn, x, t - x, order), color=colour, lw=1.8, ls=ls, label=label)
+    ax.plot([x], [fn.f(x)], "o", color="black", ms=6, zorder=5)
+    pad = 0.3 * (np.nanmax(curve) - np.nanmin(curve))
+    ax.set_xlim(t[0], t[-1])
+    ax.set_ylim(np.nanmin(curve) - pad, np.nanmax(curve) + pad)
+    style_axis(ax, f"Taylor's formula at x = {fmt(x)}", "x + h", "y")
+    ax.legend(fontsize=FONT["note"], loc="lower center", frameon=False)
+    return fig
+
+
 def difference_error_figure(
     f: str | Function = "sin", x: float = 1.0, dtypes=(np.float64, np.float32)
 ) -> Figure:
     """Log-log plot of the finite-difference error against h: forward and central
-    differences (colour) in each dtype (solid float64, dashed float32), each best h marked,
-    with the slopes h and h² of the truncation error as guides."""
+    differences (colour) in each dtype (solid float64, dashed float32), with the slopes h
+    and h² of the truncation error as guides.
+
+    Each curve's dot and legend entry give its reliable step (``calculus.reliable_step``:
+    the smallest worst error within half a decade of h), not the single luckiest step, and
+    the float32 plateau (x + h rounds to x, the estimate is 0) is labelled."""
     fn = get(f)
     fig = new_figure(1, 1, width=10.0, height=4.6)
     ax = fig.axes[0]
@@ -324,14 +356,14 @@ def difference_error_figure(
         dtype = np.dtype(dtype)
         errs = difference_errors(fn, x, dtype=dtype)
         for method in ("forward", "central"):
-            h, e = best_step(errs, method)
+            h, e = reliable_step(errs, method)
             ax.loglog(
                 errs["h"],
                 np.maximum(errs[method], floor),
                 styles[dtype],
                 color=PALETTE[method],
                 lw=1.8 if dtype == np.float64 else 1.4,
-                label=f"{method}, {dtype.name}: best h ≈ {h:.0e}, error {e:.0e}",
+                label=f"{method}, {dtype.name}: h ≈ {h:.0e}, error ≤ {e:.0e}",
             )
             ax.plot(
                 [h],
@@ -343,22 +375,44 @@ def difference_error_figure(
                 zorder=5,
             )
     e64 = difference_errors(fn, x, hs=[1e-5, 1e-4])
-    ax.annotate(
-        "forward: error ∝ h",
-        xy=(1e-5, max(e64["forward"][0], floor)),
-        xytext=(1e-11, 3e-4),
-        color=PALETTE["forward"],
-        fontsize=FONT["note"],
-        arrowprops=dict(arrowstyle="->", color=PALETTE["forward"], lw=1),
-    )
-    ax.annotate(
-        "central: error ∝ h²",
-        xy=(1e-4, max(e64["central"][1], floor)),
-        xytext=(3e-4, 1e-12),
-        color=PALETTE["central"],
-        fontsize=FONT["note"],
-        arrowprops=dict(arrowstyle="->", color=PALETTE["central"], lw=1),
-    )
+    notes = [  # (text, the point it names, where the text goes, colour, vertical alignment)
+        (
+            "forward: error ∝ h",
+            (1e-5, e64["forward"][0]),
+            (1e-11, 3e-4),
+            PALETTE["forward"],
+            "baseline",
+        ),
+        (
+            "central: error ∝ h²",
+            (1e-4, e64["central"][1]),
+            (3e-4, 1e-12),
+            PALETTE["central"],
+            "baseline",
+        ),
+    ]
+    if np.dtype(np.float32) in {np.dtype(d) for d in dtypes}:
+        eps32, slope = float(np.finfo(np.float32).eps), abs(float(fn.df(x)))
+        notes.append(
+            (
+                f"float32: for h below about ε/2 ≈ {eps32 / 2:.0e}, x + h rounds to x,\n"
+                f"the difference is 0 and the error is |0 − f'(x)| = {slope:.2f}",
+                (3e-9, slope),
+                (2e-16, 8e2),
+                "#555555",
+                "top",
+            )
+        )
+    for text, (h, e), where, colour, va in notes:
+        ax.annotate(
+            text,
+            xy=(h, max(e, floor)),
+            xytext=where,
+            color=colour,
+            fontsize=FONT["note"],
+            va=va,
+            arrowprops=dict(arrowstyle="->", color=colour, lw=1),
+        )
     ax.text(
         2e-16,
         1e-13,
@@ -368,7 +422,7 @@ def difference_error_figure(
         va="top",
     )
     ax.set_xlim(1e-16, 1)
-    ax.set_ylim(1e-17, 10)
+    ax.set_ylim(1e-17, 1e3)
     style_axis(
         ax,
         f"error of the finite differences of ${fn.tex()}$ at x = {fmt(x)}",
@@ -380,7 +434,8 @@ def difference_error_figure(
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         frameon=False,
-        title="solid float64, dashed float32;\ndots: the best h",
+        title="solid float64, dashed float32;\ndots: the reliable h, the lowest\n"
+        "worst error within half a decade",
         title_fontsize=FONT["note"],
         alignment="left",
     )

@@ -453,10 +453,8 @@ class BackwardView:
             label.set_visible(active)
             if active:
                 label.set_text(fmt(c._local[i]))
-        node_name = names[current.node]
-        out_name = names[self.root]
         self.heading.set_text(
-            f"{self.title} — step {step + 1} of {self.n_steps}: d{out_name}/d{node_name}"
+            f"{self.title} — step {step + 1} of {self.n_steps}: grad {names[current.node]}"
         )
         self.formula.set_text(current.formula)
         return self
@@ -467,20 +465,11 @@ def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
     costs = [gradient_cost(int(n)) for n in ns]
     fig = new_figure(width=6.0, height=3.6)
     ax = fig.axes[0]
-    ax.loglog(
-        ns,
-        [c["forward_ops"] for c in costs],
-        "o-",
-        color=PALETTE["tangent"],
-        label="forward mode: n passes  (∝ n²)",
-    )
-    ax.loglog(
-        ns,
-        [c["reverse_ops"] for c in costs],
-        "s-",
-        color=PALETTE["g"],
-        label="reverse mode: 1 forward + 1 backward  (∝ n)",
-    )
+    for key, marker, colour, label in (
+        ("forward_ops", "o-", PALETTE["tangent"], "forward mode: n passes  (∝ n²)"),
+        ("reverse_ops", "s-", PALETTE["g"], "reverse mode: 1 forward + 1 backward  (∝ n)"),
+    ):
+        ax.loglog(ns, [c[key] for c in costs], marker, color=colour, label=label)
     style_axis(
         ax,
         title="Cost of the gradient of a loss with n inputs",
