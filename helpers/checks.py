@@ -67,6 +67,8 @@ def number(where: str, name: str, value, *, low=None, high=None, low_open: bool 
            high_open: bool = False, finite: bool = True) -> float:
     """``value`` as a Python float: a real number (int, float, NumPy scalar or 0-d array),
     finite unless ``finite=False``, within ``low``/``high`` (open ends if ``*_open``)."""
+    if type(value) is float and math.isfinite(value) and low is None and high is None:
+        return value  # the common case, without the message's cost (a loss's dL = 1.0)
     kind = "a finite number" if finite else "a number"
     bounds = _range_text(low, high, low_open, high_open)
     expected = f"{kind} {bounds}".strip()
