@@ -4,7 +4,6 @@ rule of helpers.ui.canvas."""
 import re
 
 import numpy as np
-
 import pytest
 from matplotlib.figure import Figure
 

@@ -16,7 +16,6 @@ import struct
 import zlib
 
 import numpy as np
-
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 
