@@ -177,3 +177,75 @@ def test_cached_background_matches_a_full_draw_after_every_kind_of_change(
         v.pg.step(40)
         v.update(**change)
         draws_like_plain(v.fig)
+
+
+def _panel(**settings):
+    panel = ui_playground.playground_panel(
+        PlaygroundView(Playground(**settings), res=10, tile=5), chunk=5)
+    controls = {w.description: w for w in panel.children[0].children}
+    status = panel.children[1].children[-1]
+    step = next(w for w in panel.children[1].children if w.description.startswith("step"))
+    return controls, status, step, panel.children[2]
+
+
+def test_a_setting_for_the_next_step_says_so_in_the_status_line():
+    controls, status, step, image = _panel()
+    before = bytes(image.value)
+    controls["learning rate"].value = 0.1
+    assert "learning rate 0.1: applies from the next step" in status.value
+    assert bytes(image.value) == before          # nothing drawn: the network is the same
+    step.click()
+    assert bytes(image.value) != before and "applies from" not in status.value
+    assert "step 5:" in status.value
+
+
+def test_classes_is_disabled_unless_the_data_set_has_a_choice():
+    controls, status, step, image = _panel()
+    classes = controls["classes"]
+    assert classes.disabled and "several blobs" in classes.tooltip
+    controls["data set"].value = "several spirals"
+    assert not classes.disabled and "number of classes" in classes.tooltip
+    before = bytes(image.value)
+    classes.value = 4
+    assert bytes(image.value) != before
+    controls["data set"].value = "moons"
+    assert classes.disabled
+
+
+def test_units_is_disabled_without_a_hidden_layer():
+    controls, *_ = _panel()
+    controls["hidden layers"].value = 0
+    assert controls["units per layer"].disabled
+    assert "No hidden layer" in controls["units per layer"].tooltip
+    controls["hidden layers"].value = 1
+    assert not controls["units per layer"].disabled
+
+
+def test_classes_of_a_two_class_data_set_and_units_of_no_layer_change_nothing():
+    pg = Playground(dataset="circle").step(10)
+    assert "classes" not in pg.set(classes=4) and pg.steps == 10   # not reset
+    assert pg.n_classes == 2
+    pg = Playground(hidden_layers=0).step(10)
+    assert "units" not in pg.set(units=7) and pg.steps == 10
+
+
+def test_every_control_answers_when_moved():
+    """Each control, moved to another value, redraws the figure or says in the status line
+    that it applies from the next step (a learner always sees something happen)."""
+    import ipywidgets as W
+
+    controls, status, step, image = _panel(dataset="several blobs")
+    for label, w in controls.items():
+        assert not w.disabled, f"{label} is disabled with 'several blobs' and 2 hidden layers"
+        before, said = bytes(image.value), status.value
+        if isinstance(w, W.Dropdown):
+            w.value = next(o for o in w.options if o != w.value)
+        elif isinstance(w, W.SelectionSlider):
+            w.value = next(o for o in w.options if o != w.value)
+        else:
+            w.value = w.min if w.value != w.min else w.max
+        redrawn = bytes(image.value) != before
+        noted = status.value != said and "applies from the next step" in status.value
+        assert redrawn or noted, f"{label}: moved to {w.value!r}, nothing changed"
+        if label in ("data set", "hidden layers"):   # back, so that classes / units apply
+            w.value = {"data set": "several blobs", "hidden layers": 2}[label]
