@@ -249,3 +249,52 @@ def test_every_control_answers_when_moved():
         assert redrawn or noted, f"{label}: moved to {w.value!r}, nothing changed"
         if label in ("data set", "hidden layers"):   # back, so that classes / units apply
             w.value = {"data set": "several blobs", "hidden layers": 2}[label]
+
+
+def test_decision_colours_mean_one_thing():
+    """Hue: the predicted class (its points' colour); strength: its probability, white when
+    every class is as likely."""
+    from helpers.figures.deep_networks import _SURE, decision_rgb
+    from helpers.figures.style import CLASS_RGB
+
+    P = np.array([[1 / 3, 1 / 3, 1 / 3], [0, 1, 0], [0.1, 0.2, 0.7], [0.1, 0.25, 0.65]])
+    rgb = decision_rgb(P)
+    np.testing.assert_allclose(rgb[0], 1.0)                         # unsure: white
+    np.testing.assert_allclose(rgb[1], 1 - _SURE * (1 - CLASS_RGB[1]))
+    for colour in rgb[2:]:                                          # class 2, less sure
+        share = (1 - colour) / (1 - CLASS_RGB[2])
+        assert np.allclose(share, share[0]) and 0 < share[0] < _SURE   # the same hue
+
+
+def test_view_has_a_colour_bar_per_map_and_a_loss_axis_that_fits():
+    from helpers.figures.style import CLASS_RGB
+
+    pg = Playground(dataset="several blobs", classes=4)
+    v = PlaygroundView(pg, res=10, tile=5)
+    bar = v.bar.get_array()
+    assert bar.shape[0] == 4                                        # a row per class
+    for c in range(4):                                              # white → class c
+        np.testing.assert_allclose(bar[c, 0], 1.0, atol=1e-12)
+        share = (1 - bar[c, -1]) / (1 - CLASS_RGB[c])
+        assert np.allclose(share, share[0])
+    assert "probability" in v.ax_bar.get_xlabel()
+    assert "unit output" in v.ax_units_bar.get_xlabel()
+    grey = v.units_img.get_cmap()(np.linspace(0, 1, 5))[:, :3]
+    assert np.allclose(grey, grey[:, :1])                           # no class hue
+    for _ in range(10):
+        pg.step(50)
+    v.update()
+    lo, hi = v.ax_loss.get_ylim()
+    losses = np.array(pg.history)[:, 1:]
+    assert lo <= losses.min() and losses.max() <= hi
+    assert losses.min() < 2.5 * lo and hi < 2.5 * losses.max()       # fits: no empty decade
+    assert v.ax_loss.get_xlim()[1] < 2 * pg.steps
+
+
+def test_round_log_limits():
+    from helpers.figures.deep_networks import _round_log_limits
+
+    assert _round_log_limits(np.array([0.065, 0.72])) == pytest.approx((0.05, 1.0))
+    assert _round_log_limits(np.array([0.0061, 1.6])) == pytest.approx((0.005, 2.0))
+    assert _round_log_limits(np.array([0.2, 0.2])) == pytest.approx((0.2, 0.4))
+    assert _round_log_limits(np.array([1e-9, 3.0]))[0] == pytest.approx(1e-4)
