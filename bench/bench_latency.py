@@ -81,29 +81,29 @@ def png(fig):
 def m_live(make):
     return live(make(), {"x": slider()})
 
-def m_new_figure(make):
+def in_output(show):
+    """A slider whose every change calls show(x) inside an Output, which keeps one picture
+    (clear_output(wait=True)): the frame of the mechanisms below that display()."""
     s, out = slider(), W.Output()
     def redraw(_=None):
-        view = make(s.value)          # a brand-new Figure on every change
         with out:
             out.clear_output(wait=True)
-            display(view.fig)
+            show(s.value)
     s.observe(redraw, names="value")
     redraw()
     return W.VBox([s, out])
 
+def m_new_figure(make):
+    return in_output(lambda x: display(make(x).fig))   # a brand-new Figure on every change
+
 def m_display_fig(make):
     """live() as it was first written: display(fig), i.e. the inline backend's PNG
     (bbox_inches="tight": the figure is drawn twice)."""
-    s, out, view = slider(), W.Output(), make()
-    def redraw(_=None):
-        view.update(x=s.value)
-        with out:
-            out.clear_output(wait=True)
-            display(view.fig)
-    s.observe(redraw, names="value")
-    redraw()
-    return W.VBox([s, out])
+    view = make()
+    def show(x):
+        view.update(x=x)
+        display(view.fig)
+    return in_output(show)
 
 def m_image_widget(make):
     s, view = slider(), make()
@@ -145,15 +145,11 @@ class TinyView:
         self.x = x
 
 def m_floor(make):
-    s, out, view = slider(), W.Output(), TinyView()
-    def redraw(_=None):
-        view.update(x=s.value)
-        with out:
-            out.clear_output(wait=True)
-            display(Image(view.pngs[round(s.value / 0.05) % 2]))
-    s.observe(redraw, names="value")
-    redraw()
-    return W.VBox([s, out])
+    view = TinyView()
+    def show(x):
+        view.update(x=x)
+        display(Image(view.pngs[round(x / 0.05) % 2]))
+    return in_output(show)
 
 class Slow:
     """An expensive callback (0.3 s of work per update) on a line plot; counts its calls."""
@@ -253,11 +249,12 @@ def drag(page: H.NotebookPage, panel: dict, control: dict, steps: int = 25,
         time.sleep(step_ms / 1000)
     page.page.mouse.up()
     page.wait_round_trip(sent0, timeout_ms=60_000)
-    # settled: the kernel idle and no new figure for 1.5 s
+    # settled: the kernel idle, no chunked run going on, and no new figure for 1.5 s
     last = -1
     while True:
-        res = page.js("() => ({n: window.__nbh.watching.changes.length,"
-                      " idle: window.__nbh.kernelStatus() === 'idle'})")
+        res = page.js("(p) => ({n: window.__nbh.watching.changes.length,"
+                      " idle: window.__nbh.kernelStatus() === 'idle' && !window.__nbh.running(p)})",
+                      panel["panel"])
         if res["n"] == last and res["idle"]:
             break
         last = res["n"]

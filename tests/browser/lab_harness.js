@@ -238,6 +238,10 @@
 
     panelEl(p) { return h.nb().node.querySelector(`[data-nbh-panel="${p}"]`); },
 
+    // Is a chunked run (helpers.ui.live: a view's ``updates``) still being shown in the panel?
+    // live() marks the output area with this class until its last chunk is shown.
+    running(p) { return !!h.panelEl(p).querySelector('.live-running'); },
+
     // The state of a panel: fingerprint of all its figures, figures per Output widget.
     state(p) {
       const el = h.panelEl(p);

@@ -399,6 +399,18 @@ class NotebookPage:
         except Exception:  # noqa: BLE001 - playwright TimeoutError: no change
             return False
 
+    def wait_run_done(self, panel: int, timeout_ms: int = 60_000) -> str | None:
+        """Wait until the panel shows no chunked run any more (``helpers.ui.live`` marks its
+        output area while the chunks after the first are still coming) and the kernel has
+        answered everything. None when done, else what went wrong."""
+        try:
+            self.page.wait_for_function(
+                "(p) => !window.__nbh.running(p) && window.__nbh.pending.size === 0",
+                arg=panel, timeout=timeout_ms)
+        except Exception:  # noqa: BLE001 - playwright TimeoutError
+            return f"its chunked run did not end within {timeout_ms / 1000:.0f} s"
+        return None
+
     def close(self):
         try:
             self.page.close(run_before_unload=False)
@@ -539,6 +551,11 @@ def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> M
         probe = page.js("() => window.__nbh.probe()")
         page.js("() => window.__nbh.disarm()")
         mv.ms = probe["ms"] if probe else None
+    # a view that trains in chunks goes on after its first picture: the next move (and its
+    # timing) starts when the run has ended
+    trouble = page.wait_run_done(pid)
+    if trouble:
+        mv.problems.append(trouble)
     after = page.state(pid)
     if p["outputs"] and after["perOutput"] != [1] * len(after["perOutput"]):
         mv.problems.append(f"its Output widgets hold {after['perOutput']} figures, "
