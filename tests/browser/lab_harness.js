@@ -197,7 +197,9 @@
               targets.forEach((t, k) => {
                 const id = `p${p}c${controls.length}`;
                 t.setAttribute('data-nbh', id);
-                const c = {id, kind, label: label.trim().slice(0, 60), disabled: !!t.disabled};
+                // a disabled slider marks its track (noUi-target), not its handle
+                const disabled = !!t.disabled || !!t.closest('[disabled]');
+                const c = {id, kind, label: label.trim().slice(0, 60), disabled};
                 if (kind === 'slider') {
                   c.vertical = !!wel.querySelector('.noUi-vertical') || wel.matches('.widget-vslider');
                   if (targets.length > 1) c.label += ` (handle ${k + 1})`;
@@ -242,15 +244,19 @@
     // live() marks the output area with this class until its last chunk is shown.
     running(p) { return !!h.panelEl(p).querySelector('.live-running'); },
 
-    // The state of a panel: fingerprint of all its figures, figures per Output widget.
+    // The state of a panel: fingerprint of all its figures, figures per Output widget, and
+    // the text of its HTML widgets (a status line, a caption).
     state(p) {
       const el = h.panelEl(p);
       const outs = [...el.querySelectorAll('.widget-output')];
       const figs = figuresIn(el);
+      const texts = [...el.querySelectorAll('.widget-html')]
+        .filter((x) => !x.closest('.widget-output')).map((x) => x.textContent);
       return {
         sig: figs.map(figSig).join(','),
         perOutput: outs.map((x) => figuresIn(x).length),
         total: figs.length,
+        text: texts.join('\n'),
       };
     },
 

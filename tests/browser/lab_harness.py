@@ -275,6 +275,7 @@ class Move:
     control: str
     action: str
     changed: bool = False
+    text_changed: bool = False  # the panel's text (a status line, a caption) changed
     problems: list = field(default_factory=list)
     ms: float | None = None     # input to pixels, when measured
 
@@ -506,6 +507,11 @@ def exercise(page: NotebookPage, report: Report, *, measure: bool = False,
             unchanged = [(a, mv) for a, mv in moves if not mv.changed and not mv.problems]
             if control["kind"] == "toggle" and len(unchanged) < len(moves):
                 unchanged = []   # a toggle may start on one click and stop on the other
+            if unchanged and all(mv.text_changed for _a, mv in unchanged):
+                # a setting for the next training step that says so in the panel's text
+                report.notes.append(f"{name}: answers in the panel's text (the figure "
+                                    "changes on the next step)")
+                unchanged = []
             if has_figure and unchanged and len(unchanged) == len(moves):
                 # A setting that takes effect on the next training step (a learning rate
                 # while nothing is trained yet) leaves the figure as it is by design: accepted
@@ -557,6 +563,7 @@ def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> M
     if trouble:
         mv.problems.append(trouble)
     after = page.state(pid)
+    mv.text_changed = after["text"] != before["text"]
     if p["outputs"] and after["perOutput"] != [1] * len(after["perOutput"]):
         mv.problems.append(f"its Output widgets hold {after['perOutput']} figures, "
                            "expected exactly one each")

@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from helpers.ui import live
-from helpers.ui.wiring import RUNNING
 from helpers.ui.canvas import png as _png
+from helpers.ui.wiring import RUNNING
 
 
 class Line:
