@@ -298,3 +298,23 @@ def test_round_log_limits():
     assert _round_log_limits(np.array([0.0061, 1.6])) == pytest.approx((0.005, 2.0))
     assert _round_log_limits(np.array([0.2, 0.2])) == pytest.approx((0.2, 0.4))
     assert _round_log_limits(np.array([1e-9, 3.0]))[0] == pytest.approx(1e-4)
+
+
+def test_step_and_run_say_why_they_do_nothing_after_divergence():
+    import ipywidgets as W
+
+    panel = ui_playground.playground_panel(
+        PlaygroundView(Playground(lr=10.0, hidden_layers=4, units=8), res=10, tile=5), chunk=5)
+    buttons = panel.children[1].children
+    step, run, status = buttons[0], buttons[1], buttons[-1]
+    assert isinstance(run, W.ToggleButton)
+    for _ in range(10):
+        step.click()
+    assert "diverged" in status.value
+    before = bytes(panel.children[2].value)
+    step.click()
+    assert "nothing to train: the training diverged; press reset" in status.value
+    assert bytes(panel.children[2].value) == before
+    status.value = ""
+    run.value = True                              # no event loop needed: it does not start
+    assert "nothing to train" in status.value and run.value is False

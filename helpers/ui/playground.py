@@ -125,14 +125,26 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
         finally:
             run_btn.value = False
 
+    def cannot_train():
+        """Say why step / run do nothing (a click must answer too); False when they can."""
+        if pg.diverged:
+            show_status("nothing to train: the training diverged; press reset")
+        elif pg.steps >= max_steps:
+            show_status(f"the panel stops at {max_steps} steps: press reset")
+        return bool(pg.diverged) or pg.steps >= max_steps
+
     def on_run(change):
+        if change["new"] and cannot_train():
+            run_btn.value = False
+            return
         if change["new"] and (state["task"] is None or state["task"].done()):
             state["task"] = asyncio.ensure_future(run_loop())
         run_btn.description, run_btn.icon = ("pause", "pause") if change["new"] else ("run", "play")
 
     def on_step(_):
-        pg.step(chunk)
-        redraw()
+        if not cannot_train():
+            pg.step(chunk)
+            redraw()
 
     def on_reset(_):
         run_btn.value = False
