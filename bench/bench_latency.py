@@ -8,6 +8,11 @@ all in one JupyterLab server and one browser:
    toggle on and off), timed from the input event (key press, change, click) to the new figure
    painted (the new PNG decoded and two animation frames later). Median and worst per control,
    against the targets: median < 150 ms for every widget, < 100 ms for plain line plots.
+   The next move starts once the kernel has answered and a view that works in chunks
+   (``helpers.ui.live`` with a view's ``updates``: a training shown as it runs) has shown its
+   last chunk, so that no move is timed behind the rest of the previous one. A move that
+   changes no figure but the panel's text (the playground's "applies from the next step") is
+   timed to that text.
 2. The update mechanisms side by side on the same slider, in one generated notebook: the
    series' ``helpers.ui.live`` (update the artists, PNG into an Output with
    ``clear_output(wait=True)``), the same with ``display(fig)`` (the inline backend's PNG,
@@ -215,17 +220,18 @@ def alternating_actions(page: H.NotebookPage, control: dict, n: int):
 def time_control(page, report, panel, control, n):
     """Input-to-pixels times of n moves; stops early on a control whose moves leave the
     figure as it is (a setting for the next training step, a start/stop toggle)."""
-    times, unchanged = [], 0
+    times, unchanged, text_only = [], 0, False
     for action in alternating_actions(page, control, n):
         mv = H._one_move(page, report, panel, control, action, True, 5_000)
         if mv.ms is not None:
             times.append(mv.ms)
-        unchanged += not mv.changed
+            text_only |= mv.text_only
+        unchanged += not mv.changed and not mv.text_changed
         for msg in mv.problems:
             report.add(f"panel {panel['panel']}, {control['label']}: {msg}")
         if unchanged >= 2 and not times:
             break
-    return times
+    return times, text_only
 
 
 def drag(page: H.NotebookPage, panel: dict, control: dict, steps: int = 25,
@@ -276,8 +282,8 @@ def summarize(times):
     return statistics.median(times), max(times)
 
 
-def bench_notebooks(lab, ctx, n, results):
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+def bench_notebooks(lab, ctx, n, results, pattern="*"):
+    notebooks = sorted((ROOT / "notebooks").glob(f"{pattern}.ipynb"))
     print(f"\n== 1. every widget of every notebook ({n} moves per control; "
           f"targets: median < {TARGET_MS} ms, < {LINE_TARGET_MS} ms for plain line plots)")
     print(f"{'notebook':24s} {'panel/control':30s} {'median':>6s} {'worst':>6s}  "
@@ -294,18 +300,22 @@ def bench_notebooks(lab, ctx, n, results):
                 for c in p["controls"]:
                     if c["kind"] == "toggle":      # start/stop (the playground's "run")
                         continue
-                    times = time_control(page, report, p, c, n)
+                    times, text_only = time_control(page, report, p, c, n)
                     med, worst = summarize(times)
-                    d = drag(page, p, c) if c["kind"] == "slider" and times else None
+                    d = (drag(page, p, c) if c["kind"] == "slider" and times and not text_only
+                         else None)
                     dtxt = "" if d is None else (f"{d['figures']:3d}, {d['after_release']:2d}, "
                                                  f"{fmt(d['release_to_last_ms'])} ms")
-                    if not times:
+                    if text_only:
+                        dtxt = "answers in the status line (a setting for the next step)"
+                    elif not times:
                         dtxt = "figure unchanged: a setting for the next step"
                     where = f"cell {p['cell']} {c['label']}"
                     print(f"{nb.name[:24]:24s} {where:30.30s} {fmt(med)} {fmt(worst)}  {dtxt}",
                           flush=True)
                     results.append({"notebook": nb.name, "cell": p["cell"],
                                     "control": c["label"], "kind": c["kind"],
+                                    "text_only": text_only,
                                     "median_ms": med, "worst_ms": worst, "n": len(times),
                                     "drag": d})
         finally:
@@ -409,6 +419,8 @@ def main(argv=None):
     ap.add_argument("-n", type=int, default=10, help="moves per control (default 10)")
     ap.add_argument("--only", choices=["kernel", "notebooks", "mechanisms"],
                     help="run one part")
+    ap.add_argument("--notebooks", default="*",
+                    help="which notebooks in part 1 (a glob, e.g. '0[14]_*'; default all)")
     ap.add_argument("--ipympl-prefix", help="a `pip install --prefix` dir holding ipympl")
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args(argv)
@@ -448,7 +460,7 @@ def main(argv=None):
             try:
                 ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
                 if args.only in (None, "notebooks"):
-                    bench_notebooks(lab, ctx, args.n, results["notebooks"])
+                    bench_notebooks(lab, ctx, args.n, results["notebooks"], args.notebooks)
                 if args.only in (None, "mechanisms"):
                     bench_mechanisms(lab, ctx, args.n, ipympl, results["mechanisms"])
             finally:

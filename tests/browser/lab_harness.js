@@ -299,13 +299,20 @@
 
     arm(p) {
       const el = h.panelEl(p);
-      const st = {p, base: h.state(p).sig, t0: null, t1: null, seen: 0};
+      const now0 = h.state(p);
+      const st = {p, base: now0.sig, text: now0.text, t0: null, t1: null, tText: null, seen: 0};
       h.armed = st;
       const mark = (ev) => { if (st.t0 === null) st.t0 = ev.timeStamp; };
       for (const t of ['keydown', 'change', 'mousedown', 'pointerdown']) {
         document.addEventListener(t, mark, {capture: true, once: true});
       }
       st.obs = new MutationObserver(async () => {
+        if (st.tText === null && !st.textPending && h.state(p).text !== st.text) {
+          st.textPending = true;   // the panel's text answered (a status line): painted when
+          requestAnimationFrame(() => requestAnimationFrame(() => {   // two frames later
+            st.tText = performance.now();
+          }));
+        }
         if (st.t1 !== null || st.pending) return;
         const now = h.state(p).sig;
         if (now === st.base) return;
@@ -336,7 +343,9 @@
 
     probe() {
       const st = h.armed;
-      return st ? {t0: st.t0, t1: st.t1, ms: st.t1 !== null && st.t0 !== null ? st.t1 - st.t0 : null} : null;
+      if (!st) return null;
+      const since = (t) => (t !== null && st.t0 !== null ? t - st.t0 : null);
+      return {t0: st.t0, t1: st.t1, ms: since(st.t1), textMs: since(st.tText)};
     },
 
     disarm() {

@@ -276,6 +276,7 @@ class Move:
     action: str
     changed: bool = False
     text_changed: bool = False  # the panel's text (a status line, a caption) changed
+    text_only: bool = False     # ms is the time to that text (the figure did not change)
     problems: list = field(default_factory=list)
     ms: float | None = None     # input to pixels, when measured
 
@@ -557,6 +558,8 @@ def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> M
         probe = page.js("() => window.__nbh.probe()")
         page.js("() => window.__nbh.disarm()")
         mv.ms = probe["ms"] if probe else None
+        if probe and mv.ms is None and not mv.changed:   # answered in the panel's text only
+            mv.ms, mv.text_only = probe["textMs"], probe["textMs"] is not None
     # a view that trains in chunks goes on after its first picture: the next move (and its
     # timing) starts when the run has ended
     trouble = page.wait_run_done(pid)
