@@ -300,6 +300,11 @@ def bench_notebooks(lab, ctx, n, results, pattern="*"):
                 for c in p["controls"]:
                     if c["kind"] == "toggle":      # start/stop (the playground's "run")
                         continue
+                    if c.get("disabled"):          # greyed out: it does not apply now
+                        where = f"cell {p['cell']} {c['label']}"
+                        print(f"{nb.name[:24]:24s} {where:30.30s}    -      -    disabled "
+                              "(does not apply to these settings)", flush=True)
+                        continue
                     times, text_only = time_control(page, report, p, c, n)
                     med, worst = summarize(times)
                     d = (drag(page, p, c) if c["kind"] == "slider" and times and not text_only
