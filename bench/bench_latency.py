@@ -8,6 +8,11 @@ all in one JupyterLab server and one browser:
    toggle on and off), timed from the input event (key press, change, click) to the new figure
    painted (the new PNG decoded and two animation frames later). Median and worst per control,
    against the targets: median < 150 ms for every widget, < 100 ms for plain line plots.
+   The next move starts once the kernel has answered and a view that works in chunks
+   (``helpers.ui.live`` with a view's ``updates``: a training shown as it runs) has shown its
+   last chunk, so that no move is timed behind the rest of the previous one. A move that
+   changes no figure but the panel's text (the playground's "applies from the next step") is
+   timed to that text.
 2. The update mechanisms side by side on the same slider, in one generated notebook: the
    series' ``helpers.ui.live`` (update the artists, PNG into an Output with
    ``clear_output(wait=True)``), the same with ``display(fig)`` (the inline backend's PNG,
@@ -81,29 +86,29 @@ def png(fig):
 def m_live(make):
     return live(make(), {"x": slider()})
 
-def m_new_figure(make):
+def in_output(show):
+    """A slider whose every change calls show(x) inside an Output, which keeps one picture
+    (clear_output(wait=True)): the frame of the mechanisms below that display()."""
     s, out = slider(), W.Output()
     def redraw(_=None):
-        view = make(s.value)          # a brand-new Figure on every change
         with out:
             out.clear_output(wait=True)
-            display(view.fig)
+            show(s.value)
     s.observe(redraw, names="value")
     redraw()
     return W.VBox([s, out])
 
+def m_new_figure(make):
+    return in_output(lambda x: display(make(x).fig))   # a brand-new Figure on every change
+
 def m_display_fig(make):
     """live() as it was first written: display(fig), i.e. the inline backend's PNG
     (bbox_inches="tight": the figure is drawn twice)."""
-    s, out, view = slider(), W.Output(), make()
-    def redraw(_=None):
-        view.update(x=s.value)
-        with out:
-            out.clear_output(wait=True)
-            display(view.fig)
-    s.observe(redraw, names="value")
-    redraw()
-    return W.VBox([s, out])
+    view = make()
+    def show(x):
+        view.update(x=x)
+        display(view.fig)
+    return in_output(show)
 
 def m_image_widget(make):
     s, view = slider(), make()
@@ -145,15 +150,11 @@ class TinyView:
         self.x = x
 
 def m_floor(make):
-    s, out, view = slider(), W.Output(), TinyView()
-    def redraw(_=None):
-        view.update(x=s.value)
-        with out:
-            out.clear_output(wait=True)
-            display(Image(view.pngs[round(s.value / 0.05) % 2]))
-    s.observe(redraw, names="value")
-    redraw()
-    return W.VBox([s, out])
+    view = TinyView()
+    def show(x):
+        view.update(x=x)
+        display(Image(view.pngs[round(x / 0.05) % 2]))
+    return in_output(show)
 
 class Slow:
     """An expensive callback (0.3 s of work per update) on a line plot; counts its calls."""
@@ -219,17 +220,18 @@ def alternating_actions(page: H.NotebookPage, control: dict, n: int):
 def time_control(page, report, panel, control, n):
     """Input-to-pixels times of n moves; stops early on a control whose moves leave the
     figure as it is (a setting for the next training step, a start/stop toggle)."""
-    times, unchanged = [], 0
+    times, unchanged, text_only = [], 0, False
     for action in alternating_actions(page, control, n):
         mv = H._one_move(page, report, panel, control, action, True, 5_000)
         if mv.ms is not None:
             times.append(mv.ms)
-        unchanged += not mv.changed
+            text_only |= mv.text_only
+        unchanged += not mv.changed and not mv.text_changed
         for msg in mv.problems:
             report.add(f"panel {panel['panel']}, {control['label']}: {msg}")
         if unchanged >= 2 and not times:
             break
-    return times
+    return times, text_only
 
 
 def drag(page: H.NotebookPage, panel: dict, control: dict, steps: int = 25,
@@ -253,11 +255,12 @@ def drag(page: H.NotebookPage, panel: dict, control: dict, steps: int = 25,
         time.sleep(step_ms / 1000)
     page.page.mouse.up()
     page.wait_round_trip(sent0, timeout_ms=60_000)
-    # settled: the kernel idle and no new figure for 1.5 s
+    # settled: the kernel idle, no chunked run going on, and no new figure for 1.5 s
     last = -1
     while True:
-        res = page.js("() => ({n: window.__nbh.watching.changes.length,"
-                      " idle: window.__nbh.kernelStatus() === 'idle'})")
+        res = page.js("(p) => ({n: window.__nbh.watching.changes.length,"
+                      " idle: window.__nbh.kernelStatus() === 'idle' && !window.__nbh.running(p)})",
+                      panel["panel"])
         if res["n"] == last and res["idle"]:
             break
         last = res["n"]
@@ -279,8 +282,8 @@ def summarize(times):
     return statistics.median(times), max(times)
 
 
-def bench_notebooks(lab, ctx, n, results):
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+def bench_notebooks(lab, ctx, n, results, pattern="*"):
+    notebooks = sorted((ROOT / "notebooks").glob(f"{pattern}.ipynb"))
     print(f"\n== 1. every widget of every notebook ({n} moves per control; "
           f"targets: median < {TARGET_MS} ms, < {LINE_TARGET_MS} ms for plain line plots)")
     print(f"{'notebook':24s} {'panel/control':30s} {'median':>6s} {'worst':>6s}  "
@@ -297,18 +300,27 @@ def bench_notebooks(lab, ctx, n, results):
                 for c in p["controls"]:
                     if c["kind"] == "toggle":      # start/stop (the playground's "run")
                         continue
-                    times = time_control(page, report, p, c, n)
+                    if c.get("disabled"):          # greyed out: it does not apply now
+                        where = f"cell {p['cell']} {c['label']}"
+                        print(f"{nb.name[:24]:24s} {where:30.30s}    -      -    disabled "
+                              "(does not apply to these settings)", flush=True)
+                        continue
+                    times, text_only = time_control(page, report, p, c, n)
                     med, worst = summarize(times)
-                    d = drag(page, p, c) if c["kind"] == "slider" and times else None
+                    d = (drag(page, p, c) if c["kind"] == "slider" and times and not text_only
+                         else None)
                     dtxt = "" if d is None else (f"{d['figures']:3d}, {d['after_release']:2d}, "
                                                  f"{fmt(d['release_to_last_ms'])} ms")
-                    if not times:
+                    if text_only:
+                        dtxt = "answers in the status line (a setting for the next step)"
+                    elif not times:
                         dtxt = "figure unchanged: a setting for the next step"
                     where = f"cell {p['cell']} {c['label']}"
                     print(f"{nb.name[:24]:24s} {where:30.30s} {fmt(med)} {fmt(worst)}  {dtxt}",
                           flush=True)
                     results.append({"notebook": nb.name, "cell": p["cell"],
                                     "control": c["label"], "kind": c["kind"],
+                                    "text_only": text_only,
                                     "median_ms": med, "worst_ms": worst, "n": len(times),
                                     "drag": d})
         finally:
@@ -412,6 +424,8 @@ def main(argv=None):
     ap.add_argument("-n", type=int, default=10, help="moves per control (default 10)")
     ap.add_argument("--only", choices=["kernel", "notebooks", "mechanisms"],
                     help="run one part")
+    ap.add_argument("--notebooks", default="*",
+                    help="which notebooks in part 1 (a glob, e.g. '0[14]_*'; default all)")
     ap.add_argument("--ipympl-prefix", help="a `pip install --prefix` dir holding ipympl")
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args(argv)
@@ -451,7 +465,7 @@ def main(argv=None):
             try:
                 ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
                 if args.only in (None, "notebooks"):
-                    bench_notebooks(lab, ctx, args.n, results["notebooks"])
+                    bench_notebooks(lab, ctx, args.n, results["notebooks"], args.notebooks)
                 if args.only in (None, "mechanisms"):
                     bench_mechanisms(lab, ctx, args.n, ipympl, results["mechanisms"])
             finally:

@@ -41,6 +41,16 @@ _DATA_KEYS = {"dataset", "noise", "n", "train_fraction", "classes", "seed"}
 _MODEL_KEYS = {"hidden_layers", "units", "activation"}
 
 
+#: Settings that change nothing until the next training step (the optimiser's).
+NEXT_STEP_KEYS = frozenset({"lr", "l2", "batch", "optimizer", "momentum"})
+
+
+def uses_classes(dataset: str) -> bool:
+    """Does the number of classes apply to this data set? Only the "several ..." ones have
+    a choice; the others have two classes (circle, xor, ...)."""
+    return DATASETS[dataset][1].get("n_classes", 2) is None
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting of the playground, with the defaults of the panel."""
@@ -176,11 +186,18 @@ class Playground:
         return self
 
     def set(self, **settings):
-        """Change settings. New data or a new architecture resets the training; a new
-        learning rate, L2, batch size or optimizer applies from the next step on."""
+        """Change settings; returns the names of those that changed. New data or a new
+        architecture resets the training; a new learning rate, L2, batch size or optimizer
+        (``NEXT_STEP_KEYS``) applies from the next step on. ``classes`` changes nothing
+        unless the data set is one of the "several ..." (``uses_classes``), ``units`` nothing
+        without a hidden layer."""
         new = replace(self.config, **settings).check()
         changed = {k for k, v in asdict(new).items() if getattr(self.config, k) != v}
         self.config = new
+        if not uses_classes(new.dataset):
+            changed.discard("classes")  # a two-class data set: the same data
+        if new.hidden_layers == 0:
+            changed.discard("units")  # no hidden layer: the same network
         if changed & _DATA_KEYS:
             self._make_data()
             self.reset()

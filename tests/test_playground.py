@@ -177,3 +177,144 @@ def test_cached_background_matches_a_full_draw_after_every_kind_of_change(
         v.pg.step(40)
         v.update(**change)
         draws_like_plain(v.fig)
+
+
+def _panel(**settings):
+    panel = ui_playground.playground_panel(
+        PlaygroundView(Playground(**settings), res=10, tile=5), chunk=5)
+    controls = {w.description: w for w in panel.children[0].children}
+    status = panel.children[1].children[-1]
+    step = next(w for w in panel.children[1].children if w.description.startswith("step"))
+    return controls, status, step, panel.children[2]
+
+
+def test_a_setting_for_the_next_step_says_so_in_the_status_line():
+    controls, status, step, image = _panel()
+    before = bytes(image.value)
+    controls["learning rate"].value = 0.1
+    assert "learning rate 0.1: applies from the next step" in status.value
+    assert bytes(image.value) == before          # nothing drawn: the network is the same
+    step.click()
+    assert bytes(image.value) != before and "applies from" not in status.value
+    assert "step 5:" in status.value
+
+
+def test_classes_is_disabled_unless_the_data_set_has_a_choice():
+    controls, status, step, image = _panel()
+    classes = controls["classes"]
+    assert classes.disabled and "several blobs" in classes.tooltip
+    controls["data set"].value = "several spirals"
+    assert not classes.disabled and "number of classes" in classes.tooltip
+    before = bytes(image.value)
+    classes.value = 4
+    assert bytes(image.value) != before
+    controls["data set"].value = "moons"
+    assert classes.disabled
+
+
+def test_units_is_disabled_without_a_hidden_layer():
+    controls, *_ = _panel()
+    controls["hidden layers"].value = 0
+    assert controls["units per layer"].disabled
+    assert "No hidden layer" in controls["units per layer"].tooltip
+    controls["hidden layers"].value = 1
+    assert not controls["units per layer"].disabled
+
+
+def test_classes_of_a_two_class_data_set_and_units_of_no_layer_change_nothing():
+    pg = Playground(dataset="circle").step(10)
+    assert "classes" not in pg.set(classes=4) and pg.steps == 10   # not reset
+    assert pg.n_classes == 2
+    pg = Playground(hidden_layers=0).step(10)
+    assert "units" not in pg.set(units=7) and pg.steps == 10
+
+
+def test_every_control_answers_when_moved():
+    """Each control, moved to another value, redraws the figure or says in the status line
+    that it applies from the next step (a learner always sees something happen)."""
+    import ipywidgets as W
+
+    controls, status, step, image = _panel(dataset="several blobs")
+    for label, w in controls.items():
+        assert not w.disabled, f"{label} is disabled with 'several blobs' and 2 hidden layers"
+        before, said = bytes(image.value), status.value
+        if isinstance(w, W.Dropdown):
+            w.value = next(o for o in w.options if o != w.value)
+        elif isinstance(w, W.SelectionSlider):
+            w.value = next(o for o in w.options if o != w.value)
+        else:
+            w.value = w.min if w.value != w.min else w.max
+        redrawn = bytes(image.value) != before
+        noted = status.value != said and "applies from the next step" in status.value
+        assert redrawn or noted, f"{label}: moved to {w.value!r}, nothing changed"
+        if label in ("data set", "hidden layers"):   # back, so that classes / units apply
+            w.value = {"data set": "several blobs", "hidden layers": 2}[label]
+
+
+def test_decision_colours_mean_one_thing():
+    """Hue: the predicted class (its points' colour); strength: its probability, white when
+    every class is as likely."""
+    from helpers.figures.deep_networks import _SURE, decision_rgb
+    from helpers.figures.style import CLASS_RGB
+
+    P = np.array([[1 / 3, 1 / 3, 1 / 3], [0, 1, 0], [0.1, 0.2, 0.7], [0.1, 0.25, 0.65]])
+    rgb = decision_rgb(P)
+    np.testing.assert_allclose(rgb[0], 1.0)                         # unsure: white
+    np.testing.assert_allclose(rgb[1], 1 - _SURE * (1 - CLASS_RGB[1]))
+    for colour in rgb[2:]:                                          # class 2, less sure
+        share = (1 - colour) / (1 - CLASS_RGB[2])
+        assert np.allclose(share, share[0]) and 0 < share[0] < _SURE   # the same hue
+
+
+def test_view_has_a_colour_bar_per_map_and_a_loss_axis_that_fits():
+    from helpers.figures.style import CLASS_RGB
+
+    pg = Playground(dataset="several blobs", classes=4)
+    v = PlaygroundView(pg, res=10, tile=5)
+    bar = v.bar.get_array()
+    assert bar.shape[0] == 4                                        # a row per class
+    for c in range(4):                                              # white → class c
+        np.testing.assert_allclose(bar[c, 0], 1.0, atol=1e-12)
+        share = (1 - bar[c, -1]) / (1 - CLASS_RGB[c])
+        assert np.allclose(share, share[0])
+    assert "probability" in v.ax_bar.get_xlabel()
+    assert "unit output" in v.ax_units_bar.get_xlabel()
+    grey = v.units_img.get_cmap()(np.linspace(0, 1, 5))[:, :3]
+    assert np.allclose(grey, grey[:, :1])                           # no class hue
+    for _ in range(10):
+        pg.step(50)
+    v.update()
+    lo, hi = v.ax_loss.get_ylim()
+    losses = np.array(pg.history)[:, 1:]
+    assert lo <= losses.min() and losses.max() <= hi
+    assert losses.min() < 2.5 * lo and hi < 2.5 * losses.max()       # fits: no empty decade
+    assert v.ax_loss.get_xlim()[1] < 2 * pg.steps
+
+
+def test_round_log_limits():
+    from helpers.figures.deep_networks import _round_log_limits
+
+    assert _round_log_limits(np.array([0.065, 0.72])) == pytest.approx((0.05, 1.0))
+    assert _round_log_limits(np.array([0.0061, 1.6])) == pytest.approx((0.005, 2.0))
+    assert _round_log_limits(np.array([0.2, 0.2])) == pytest.approx((0.2, 0.4))
+    assert _round_log_limits(np.array([1e-9, 3.0]))[0] == pytest.approx(1e-4)
+
+
+def test_step_and_run_say_why_they_do_nothing_after_divergence():
+    import ipywidgets as W
+
+    panel = ui_playground.playground_panel(
+        PlaygroundView(Playground(lr=10.0, hidden_layers=4, units=8), res=10, tile=5), chunk=5)
+    buttons = panel.children[1].children
+    step, run, status = buttons[0], buttons[1], buttons[-1]
+    assert isinstance(run, W.ToggleButton)
+    for _ in range(10):
+        step.click()
+    assert "diverged" in status.value
+    before = bytes(panel.children[2].value)
+    step.click()
+    assert "nothing to train: the training diverged; press reset" in status.value
+    assert bytes(panel.children[2].value) == before
+    status.value = ""
+    run.value = True                              # no event loop needed: it does not start
+    assert "nothing to train" in status.value and run.value is False

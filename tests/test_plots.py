@@ -3,6 +3,7 @@ rule of helpers.ui.canvas."""
 
 import re
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -58,3 +59,54 @@ def test_steady_limits_keep_while_filled_and_round_out_otherwise():
     assert steady_limits(-0.95, 2.6, (-1.5, 2.5)) == (-1.5, 3.0)   # runs out: new limits
     assert steady_limits(0.0, 0.5, (-1.5, 2.5)) == pytest.approx((-0.1, 0.6))  # < 60 %: zoom in
     assert steady_limits(0, 310, None, step=100, room=0) == (0, 400)
+
+
+def test_encode_png_decodes_to_the_same_pixels():
+    from io import BytesIO
+
+    import numpy as np
+    from PIL import Image
+
+    from helpers.ui.canvas import encode_png
+
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)   # every byte value, wraps
+    flat = np.full((40, 30, 4), 255, np.uint8)
+    flat[10:20, 5:9] = (0, 114, 178, 255)
+    for img in (noise, flat):
+        decoded = np.asarray(Image.open(BytesIO(encode_png(img))))
+        np.testing.assert_array_equal(decoded, img)
+
+
+def test_encode_png_names_what_it_expected():
+    import numpy as np
+
+    from helpers.ui.canvas import encode_png
+
+    with pytest.raises(ValueError, match=r"encode_png: expected an RGBA uint8 image, got float64"):
+        encode_png(np.zeros((4, 4, 4)))
+    with pytest.raises(ValueError, match=r"\(4, 4, 3\)"):
+        encode_png(np.zeros((4, 4, 3), np.uint8))
+
+
+def test_chain_rule_labels_stand_beside_their_segments():
+    """Δx under the middle of its run, Δu / Δy right of the middle of their rise, in every
+    panel, also after x and f change (they are markers moved with set_data)."""
+    from helpers.figures.chain_rule import ChainRuleView
+
+    view = ChainRuleView()
+    for change in ({}, dict(x=-1.2, f="tanh", g="cube")):
+        view.update(**change)
+        view.fig.canvas.draw()
+        renderer = view.fig.canvas.get_renderer()
+        for key in view.axes:
+            run, rise = view.runs[key], view.rises[key]
+            run_label, rise_label = view.labels[key]
+            # a marker's extent is a square of its size around where it stands
+            run_at = run_label.get_window_extent(renderer).get_points().mean(axis=0)
+            rise_at = rise_label.get_window_extent(renderer).get_points().mean(axis=0)
+            (rx0, ry), (rx1, _) = run.get_transform().transform(np.column_stack(run.get_data()))
+            (sx, sy0), (_, sy1) = rise.get_transform().transform(np.column_stack(rise.get_data()))
+            assert run_at[0] == pytest.approx((rx0 + rx1) / 2) and 5 < ry - run_at[1] < 15
+            assert 5 < rise_at[0] - sx < 25
+            assert rise_at[1] == pytest.approx((sy0 + sy1) / 2)

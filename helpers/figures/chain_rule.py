@@ -125,7 +125,12 @@ class ChainRuleView:
     A small step Δx (grey) is drawn on the first tangent: it rises by Δu = g'(x)·Δx
     (orange). The same Δu is the run of the middle panel's triangle, which rises by
     Δy = f'(u)·Δu (purple). The right panel's triangle has run Δx and the same rise Δy:
-    its slope is Δy/Δx = f'(u)·g'(x). ``update`` changes these artists in place.
+    its slope is Δy/Δx = f'(u)·g'(x). ``update`` changes these artists in place; the
+    three slopes are ``slopes_text()``, the widget's caption.
+
+    A move of x costs ~17 ms (bench/README.md): the frames, ticks and titles are drawn once
+    (FastCanvas) while the axes move in round steps, and the labels Δx, Δu, Δy are marker
+    outlines, not text laid out anew at every move.
     """
 
     #: A title at least as tall as any composition of the menu's functions (tested).
@@ -140,14 +145,16 @@ class ChainRuleView:
     ):
         self.half_width = check_step(half_width, "ChainRuleView")
         self.fig = new_figure(3, 1, width=12.0, height=4.0)
-        FastCanvas(self.fig)  # zlib-1 PNGs; the titles and frames are drawn once
+        FastCanvas(self.fig)  # fast PNGs; the titles and frames are drawn once
         self.axes = dict(zip(("g", "f", "y"), self.fig.axes, strict=True))
         self.curves, self.tangents, self.points, self.runs, self.rises = {}, {}, {}, {}, {}
-        self.notes, self.labels = {}, {}
+        self.labels = {}
         xlabels = {"g": "x", "f": "u", "y": "x"}
         ylabels = {"g": "u = g(x)", "f": "y = f(u)", "y": "y = f(g(x))"}
         rise_colour = {"g": PALETTE["du"], "f": PALETTE["dy"], "y": PALETTE["dy"]}
         run_colour = {"g": PALETTE["dx"], "f": PALETTE["du"], "y": PALETTE["dx"]}
+        run_name = {"g": r"\Delta x", "f": r"\Delta u", "y": r"\Delta x"}
+        rise_name = {"g": r"\Delta u", "f": r"\Delta y", "y": r"\Delta y"}
         for key, ax in self.axes.items():
             style_axis(ax, xlabel=xlabels[key], ylabel=ylabels[key])
             (self.curves[key],) = ax.plot([], [], color=PALETTE[key], lw=2.4)
@@ -157,37 +164,10 @@ class ChainRuleView:
                 [], [], color=rise_colour[key], lw=3, solid_capstyle="butt"
             )
             (self.points[key],) = ax.plot([], [], "o", color="black", ms=6, zorder=5)
+            # Δx under the run, Δu or Δy right of the rise
             self.labels[key] = (
-                ax.text(
-                    0,
-                    0,
-                    "",
-                    color=run_colour[key],
-                    fontsize=FONT["note"],
-                    ha="center",
-                    va="top",
-                    fontweight="bold",
-                ),
-                ax.text(
-                    0,
-                    0,
-                    "",
-                    color=rise_colour[key],
-                    fontsize=FONT["note"],
-                    ha="left",
-                    va="center",
-                    fontweight="bold",
-                ),
-            )
-            self.notes[key] = ax.text(
-                0.03,
-                0.97,
-                "",
-                transform=ax.transAxes,
-                va="top",
-                fontsize=FONT["note"],
-                color=PALETTE["tangent"],
-                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5),
+                _label(ax, run_name[key], run_colour[key], (0, -1)),
+                _label(ax, rise_name[key], rise_colour[key], (1, 0)),
             )
         fewer_ticks(self.fig, 6)
         for ax in self.fig.axes:
@@ -195,8 +175,10 @@ class ChainRuleView:
             # left of the y label's fixed place
             ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
             ax.yaxis.set_label_coords(-0.17, 0.5)
-        # The curves, tangents, triangles and notes move with x; the axes move in steps
-        # (plots.steady_limits), so most moves redraw only these and reuse the rest.
+        # The curves, tangents and triangles move with x; the axes move in steps
+        # (steady_limits), so most moves redraw only these and reuse the rest. The slopes
+        # are numbers that change with every move: they are the widget's caption
+        # (slopes_text), not text drawn in the figure (text is most of the cost of a move).
         moving = []
         for key in self.axes:
             moving += [
@@ -206,7 +188,6 @@ class ChainRuleView:
                 self.rises[key],
                 self.points[key],
                 *self.labels[key],
-                self.notes[key],
             ]
         self.fig.canvas.set_animated(moving)
         self.slopes: Slopes | None = None
@@ -254,20 +235,10 @@ class ChainRuleView:
         slope = {"g": s.dg, "f": s.df, "y": s.dy}
         run = {"g": dx, "f": du, "y": dx}
         rise = {"g": du, "f": dyy, "y": dyy}
-        run_name = {"g": "Δx", "f": "Δu", "y": "Δx"}
-        rise_name = {"g": "Δu", "f": "Δy", "y": "Δy"}
-
-        gx, fu = f"g(x) = {g.tex()}", f"f(u) = {f.tex('u')}"
         titles = {
-            "g": f"inner: ${gx}$",
-            "f": f"outer: ${fu}$",
+            "g": f"inner: $g(x) = {g.tex()}$",
+            "f": f"outer: $f(u) = {f.tex('u')}$",
             "y": f"composition: $y = {composed_tex(f, g)}$",
-        }
-        # Plain text (no $…$): these change with every move of x, and mathtext is slow.
-        notes = {
-            "g": f"slope g'(x) = {fmt(s.dg, 4)}",
-            "f": f"slope f'(u) = {fmt(s.df, 4)}",
-            "y": f"slope f'(g(x))·g'(x)\n= {fmt(s.df, 4)} × {fmt(s.dg, 4)} = {fmt(s.dy, 4)}",
         }
 
         for key, ax in self.axes.items():
@@ -288,12 +259,10 @@ class ChainRuleView:
                 ax.set_ylim(lo, hi)
                 self.fig.canvas.invalidate()  # new ticks: a full draw
             run_label, rise_label = self.labels[key]
-            gap = 0.02 * (hi - lo)
-            run_label.set_position((px + run[key] / 2, py - gap))
-            run_label.set_text(run_name[key] if run[key] != 0 else "")
-            rise_label.set_position((px + run[key] + 0.03 * (tt[-1] - tt[0]), py + rise[key] / 2))
-            rise_label.set_text(rise_name[key] if rise[key] != 0 else "")
-            self.notes[key].set_text(notes[key])
+            run_label.set_data(*(([px + run[key] / 2], [py]) if run[key] else ([], [])))
+            rise_label.set_data(
+                *(([px + run[key]], [py + rise[key] / 2]) if rise[key] else ([], []))
+            )
             if ax.get_title() != titles[key]:  # mathtext: re-set only when f or g change
                 ax.set_title(titles[key], fontsize=FONT["title"])
                 self.fig.canvas.invalidate()  # titles are in the cached background
@@ -301,6 +270,24 @@ class ChainRuleView:
     def slopes_text(self) -> str:
         """The three slopes at the current f, g and x (the widget's caption)."""
         return slopes_text(self.f, self.g, self.slopes.x)
+
+
+def _label(ax, tex: str, colour: str, side: tuple[int, int], gap: float = 3.0):
+    """A short label (mathtext) drawn as a marker: its outline is made once, so moving it
+    costs a path, not a text layout. It stands ``gap`` points to the ``side`` (x, y signs)
+    of the point given with ``set_data``."""
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.transforms import ScaledTranslation
+
+    size = 1.5 * FONT["note"]  # the marker's larger side, in points
+    marker = MarkerStyle(f"$\\mathbf{{{tex}}}$")
+    box = marker.get_path().get_extents(marker.get_transform())  # its larger side is 1
+    dx, dy = (side[0] * (gap + size * box.width / 2), side[1] * (gap + size * box.height / 2))
+    (line,) = ax.plot([], [], ls="none", marker=marker, ms=size, color=colour, mew=0)
+    line.set_transform(
+        ax.transData + ScaledTranslation(dx / 72, dy / 72, ax.figure.dpi_scale_trans)
+    )
+    return line
 
 
 def chain_rule_figure(

@@ -302,8 +302,53 @@ def _mosaic(maps, tile: int, gap: int = 2, max_units: int = 8):
     return img
 
 
+#: The playground's decision map: white where the network is unsure (every class 1/k), the
+#: predicted class's colour at this strength where it is sure (pale: the points stay visible).
+_SURE = 0.45
+
+
+def decision_rgb(P: np.ndarray) -> np.ndarray:
+    """The colours of the playground's decision map for class probabilities ``P`` (rows of
+    k probabilities): one meaning per colour — the hue is the predicted class (the colour of
+    its points), the strength its probability, from white at 1/k to ``_SURE`` at 1."""
+    k = P.shape[-1]
+    best = P.argmax(axis=-1)
+    sure = (P.max(axis=-1) - 1 / k) / (1 - 1 / k)
+    return 1 - (1 - CLASS_RGB[best]) * (_SURE * sure[..., None])
+
+
+#: The hidden units' map: grey, so that it shares no colour with the classes.
+UNIT_CMAP = matplotlib.colors.LinearSegmentedColormap.from_list(
+    "unit output", ["#1a1a1a", "#f2f2f2"]
+).with_extremes(bad="white")
+
+
+def _round_log_limits(values: np.ndarray, floor: float = 1e-4) -> tuple[float, float]:
+    """The log-axis limits 1, 2 or 5 × 10^k just outside the positive ``values`` (at least
+    ``floor``): a loss axis that fits its run and moves only in these steps."""
+
+    def rounded(v, up):
+        e = math.floor(math.log10(v))
+        steps = [m * 10.0**k for k in (e - 1, e, e + 1) for m in (1, 2, 5)]
+        return (
+            min(t for t in steps if t >= v * (1 - 1e-9))
+            if up
+            else max(t for t in steps if t <= v * (1 + 1e-9))
+        )
+
+    lo = rounded(max(float(values.min()), floor), up=False)
+    hi = rounded(float(values.max()), up=True)
+    return lo, hi if hi > lo else 2 * lo
+
+
 class PlaygroundView:
     """Decision regions with the data (left), the hidden units (middle), the losses (right).
+
+    Each map has a colour bar. The decision map's colours are the classes' (the colours of
+    the points), their strength the probability of the predicted class; the units' map is
+    grey (dark: negative output, light: positive, each unit scaled by its largest |value|).
+    The loss axis is logarithmic and fits its run: its limits are the 1-2-5 steps just
+    outside the losses, its steps double as the run grows.
 
     ``update()`` reads the playground's current state and changes the existing artists.
     """
@@ -313,16 +358,20 @@ class PlaygroundView:
         playground: Playground | None = None,
         res: int = 48,
         tile: int = 24,
-        figsize=(10, 3.6),
+        figsize=(10, 3.9),
         dpi: int = 72,
     ):
         self.pg = playground or Playground()
         self.res, self.tile = res, tile
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
-        self.ax, self.ax_units, self.ax_loss = self.fig.subplots(
-            1, 3, width_ratios=[1.15, 0.8, 1.0]
+        axes = self.fig.subplot_mosaic(
+            [["data", "units", "loss"], ["data_bar", "units_bar", "loss"]],
+            width_ratios=[1.15, 0.8, 1.0],
+            height_ratios=[1, 0.1],
         )
+        self.ax, self.ax_units, self.ax_loss = axes["data"], axes["units"], axes["loss"]
+        self.ax_bar, self.ax_units_bar = axes["data_bar"], axes["units_bar"]
         self.regions = self.ax.imshow(
             np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
         )
@@ -342,17 +391,40 @@ class PlaygroundView:
         )
         self.ax.set_xticks([])
         self.ax.set_yticks([])
-        cmap = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
+        self.ax.set_xlabel("dots: training points, rings: test points", fontsize=8)
+        # its colour bar: one row per class, from unsure (1/k) to sure (1); drawn with the data
+        self.bar = self.ax_bar.imshow(
+            np.ones((2, 2, 3)), aspect="auto", interpolation="nearest", origin="lower"
+        )
+        self.ax_bar.set_yticks([])
+        self.ax_bar.set_xlabel("colour: the predicted class; strength: its probability", fontsize=8)
         self.units_img = self.ax_units.imshow(
-            np.zeros((2, 2)), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest", aspect="equal"
+            np.zeros((2, 2)),
+            cmap=UNIT_CMAP,
+            vmin=-1,
+            vmax=1,
+            interpolation="nearest",
+            aspect="equal",
         )
         self.ax_units.set_xticks([])
         self.ax_units.set_yticks([])
         for side in self.ax_units.spines.values():
             side.set_visible(False)
+        units_bar = self.fig.colorbar(
+            self.units_img, cax=self.ax_units_bar, orientation="horizontal", ticks=[-1, 0, 1]
+        )
+        units_bar.set_label("unit output ÷ its largest |value|", fontsize=8)
+        self.ax_units_bar.tick_params(labelsize=8)
+        self.ax_bar.tick_params(labelsize=8)
         (self.train_line,) = self.ax_loss.plot([], [], color="k", lw=1.5, label="train")
-        (self.test_line,) = self.ax_loss.plot([], [], color="C3", lw=1.5, label="test")
-        self.ax_loss.set(xlabel="step", ylabel="cross-entropy loss")
+        # dashed, not coloured: the colours of this figure are the classes'
+        (self.test_line,) = self.ax_loss.plot([], [], color="k", lw=1.5, ls="--", label="test")
+        self.ax_loss.set(xlabel="step", ylabel="cross-entropy loss (log scale)", yscale="log")
+        self.ax_loss.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1, 2, 5)))
+        self.ax_loss.yaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+        )
+        self.ax_loss.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         self.ax_loss.grid(True, alpha=0.3)
         self.ax_loss.legend(fontsize=8, loc="upper right")
         self._data_version = None
@@ -384,6 +456,16 @@ class PlaygroundView:
         self.test_pts.set_offsets(pg.Xte)
         self.test_pts.set_edgecolors(CLASS_RGB[pg.yte % len(CLASS_RGB)])
         self.G = pg.grid(self.res)
+        # the colour bar of the decision map: row c is class c, predicted with probability
+        # 1/k (left) to 1 (right), the others sharing the rest equally
+        k = pg.n_classes
+        sure = np.linspace(1 / k, 1, 64)
+        P = np.repeat(((1 - sure) / (k - 1))[None, :, None], k, axis=0).repeat(k, axis=2)
+        P[np.arange(k), :, np.arange(k)] = sure
+        self.bar.set_data(decision_rgb(P))
+        self.bar.set_extent((1 / k, 1, 0, k))
+        self.ax_bar.set(xlim=(1 / k, 1), ylim=(0, k))
+        self.ax_bar.set_xticks([1 / k, 1], [f"1/{k}", "1"])
 
     def update(self, **settings):
         """Apply ``settings`` (if any) to the playground, then redraw from its state."""
@@ -397,10 +479,7 @@ class PlaygroundView:
         res = self.res
         P = pg.probabilities(self.G)
         if np.all(np.isfinite(P)):
-            colors = P @ CLASS_RGB[: pg.n_classes]
-            conf = (P.max(axis=1) - 1 / pg.n_classes) / (1 - 1 / pg.n_classes)
-            rgb = 1 - (1 - colors) * (0.1 + 0.35 * conf[:, None])  # pale: points stay visible
-            self.regions.set_data(rgb.reshape(res, res, 3))
+            self.regions.set_data(decision_rgb(P).reshape(res, res, 3))
         maps = pg.hidden_maps(self.G, res)
         mosaic = _mosaic(maps, self.tile)
         self.units_img.set_data(mosaic)
@@ -408,11 +487,11 @@ class PlaygroundView:
         h = np.array(pg.history, dtype=float)
         self.train_line.set_data(h[:, 0], h[:, 1])
         self.test_line.set_data(h[:, 0], h[:, 2])
-        finite = h[:, 1:][np.isfinite(h[:, 1:])]
-        top = float(finite.max()) if finite.size else 1.0
-        # axis limits in round steps, so that they (and the cached background) rarely change
+        finite = h[:, 1:][np.isfinite(h[:, 1:]) & (h[:, 1:] > 0)]
+        # axis limits in round steps, so that they (and the cached background) rarely
+        # change: the steps double, the losses' 1-2-5 steps of a log scale
         xmax = 100 * 2 ** max(0, math.ceil(math.log2(max(h[-1, 0], 1) / 100)))
-        ymax = 0.25 * math.ceil(max(top * 1.05, 0.1) / 0.25)
+        ylim = _round_log_limits(finite) if finite.size else (0.1, 1.0)
         if mosaic.shape != self._mosaic_shape:
             self._mosaic_shape = rows, cols = mosaic.shape
             self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
@@ -422,11 +501,11 @@ class PlaygroundView:
         )
         if self.ax_units.get_title() != units_title:
             self.ax_units.set_title(units_title, fontsize=9)
-        static = (pg.data_version, xmax, ymax)
+        static = (pg.data_version, xmax, ylim)
         if static != self._static:  # the axes change: redraw everything
             self._static = static
             self.ax.set_title(f"data set: {c.dataset}", fontsize=9)
-            self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
+            self.ax_loss.set(xlim=(0, xmax), ylim=ylim)
             self.fig.canvas.invalidate()
 
         if pg.diverged:

@@ -3,8 +3,12 @@
 :func:`playground_panel` wires ipywidgets controls — data set, noise, split, layers, units,
 activation, learning rate, L2, batch size, optimizer, and step / run / reset — to a
 :class:`helpers.figures.deep_networks.PlaygroundView`. "Run" trains in chunks and redraws
-between them, so the panel stays responsive (and can be paused). Machinery: a learner never
-needs to read it.
+between them, so the panel stays responsive (and can be paused). Every control answers when
+moved: a setting that changes the data or the network redraws the figure; one that acts on
+the next training step (``helpers.playground.NEXT_STEP_KEYS``) says so in the status line;
+"classes" (unless the data set has a choice of classes) and "units" (with no hidden layer)
+are disabled when they do not apply, and their tooltips say why.
+Machinery: a learner never needs to read it.
 """
 
 from __future__ import annotations
@@ -13,8 +17,23 @@ import asyncio
 
 from ..figures.deep_networks import PlaygroundView
 from ..nn import ACTIVATIONS
-from ..playground import DATASETS, OPTIMIZERS
+from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMIZERS, uses_classes
 from .canvas import png
+
+# (setting, applies?) → its tooltip: a control that does not apply is disabled and says why
+TOOLTIPS = {
+    ("classes", True): "The number of classes of this data set.",
+    ("classes", False): (
+        "Only for the data sets 'several blobs' and 'several spirals': this data set has 2 classes."
+    ),
+    ("units", True): "The number of units of every hidden layer.",
+    ("units", False): "No hidden layer: add one (hidden layers ≥ 1) to give it units.",
+}
+
+
+def next_step_note(label: str, value) -> str:
+    """What the status line says when a setting for the next training step is moved."""
+    return f"{label} {value}: applies from the next step (press step or run)"
 
 
 def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_steps: int = 5000):
@@ -32,7 +51,7 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     lay = W.Layout(width="250px")
     controls = {
         "dataset": W.Dropdown(options=list(DATASETS), value=c.dataset, description="data set"),
-        "classes": W.IntSlider(value=c.classes, min=2, max=5, description="classes (several)"),
+        "classes": W.IntSlider(value=c.classes, min=2, max=5, description="classes"),
         "noise": W.FloatSlider(value=c.noise, min=0.0, max=0.5, step=0.05, description="noise"),
         "train_fraction": W.FloatSlider(
             value=c.train_fraction, min=0.1, max=0.9, step=0.1, description="train fraction"
@@ -66,17 +85,36 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     reset_btn = W.Button(description="reset", icon="undo")
     state = {"task": None}
 
-    def redraw():
-        view.update()
-        image.value = png(view.fig)
+    def show_status(note=None):
         msg = view.caption()
         if pg.diverged or pg.warning:
             msg = f"<b style='color:darkred'>{pg.diverged or pg.warning}</b>"
+        if note:
+            msg = f"<b>{note}</b><br>{msg}"
         status.value = msg
 
+    def redraw():
+        view.update()
+        image.value = png(view.fig)
+        show_status()
+
+    def show_what_applies():
+        applies = {
+            "classes": uses_classes(controls["dataset"].value),
+            "units": controls["hidden_layers"].value > 0,
+        }
+        for name, yes in applies.items():
+            controls[name].disabled = not yes
+            controls[name].tooltip = TOOLTIPS[name, yes]
+
     def on_setting(change):
-        pg.set(**{name: w.value for name, w in controls.items()})
-        redraw()
+        changed = pg.set(**{name: w.value for name, w in controls.items()})
+        show_what_applies()
+        if changed and changed <= NEXT_STEP_KEYS:  # nothing to draw until the next step
+            w = change["owner"]
+            show_status(next_step_note(w.description, w.value))
+        else:
+            redraw()
 
     async def run_loop():
         try:
@@ -87,14 +125,26 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
         finally:
             run_btn.value = False
 
+    def cannot_train():
+        """Say why step / run do nothing (a click must answer too); False when they can."""
+        if pg.diverged:
+            show_status("nothing to train: the training diverged; press reset")
+        elif pg.steps >= max_steps:
+            show_status(f"the panel stops at {max_steps} steps: press reset")
+        return bool(pg.diverged) or pg.steps >= max_steps
+
     def on_run(change):
+        if change["new"] and cannot_train():
+            run_btn.value = False
+            return
         if change["new"] and (state["task"] is None or state["task"].done()):
             state["task"] = asyncio.ensure_future(run_loop())
         run_btn.description, run_btn.icon = ("pause", "pause") if change["new"] else ("run", "play")
 
     def on_step(_):
-        pg.step(chunk)
-        redraw()
+        if not cannot_train():
+            pg.step(chunk)
+            redraw()
 
     def on_reset(_):
         run_btn.value = False
@@ -103,6 +153,7 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
 
     for w in controls.values():
         w.observe(on_setting, names="value")
+    show_what_applies()
     run_btn.observe(on_run, names="value")
     step_btn.on_click(on_step)
     reset_btn.on_click(on_reset)

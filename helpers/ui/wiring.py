@@ -19,6 +19,9 @@ from IPython.display import Image, display
 
 from .canvas import png
 
+#: The CSS class of a panel's output area while a view's chunked run is still being shown.
+RUNNING = "live-running"
+
 
 def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=None) -> W.VBox:
     """Return a panel whose controls redraw ``view``.
@@ -48,14 +51,18 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
 
     running = {"task": None}
 
+    def set_running(task):
+        running["task"] = task
+        (out.remove_class if task is None else out.add_class)(RUNNING)
+
     async def show_the_rest(steps):
         # Outside the message handler, output captured with `with out:` may not reach the
         # front end (ipywidgets' advice for output from the background): set the Output's
         # outputs directly, one PNG replacing the other.
-        with contextlib.closing(steps):
-            while True:
-                await asyncio.sleep(0.01)  # let the kernel take a newer value first
-                try:
+        try:
+            with contextlib.closing(steps):
+                while True:
+                    await asyncio.sleep(0.01)  # let the kernel take a newer value first
                     if next(steps, None) is None:
                         return
                     if text is not None:
@@ -68,14 +75,18 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
                             "data": {"image/png": encoded, "text/plain": "<Figure>"},
                         },
                     )
-                except Exception:
-                    out.append_stderr(traceback.format_exc())
-                    return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            out.append_stderr(traceback.format_exc())
+        finally:
+            if running["task"] is asyncio.current_task():  # not replaced by a newer run
+                set_running(None)
 
     def redraw(_change=None):
         if running["task"] is not None:
             running["task"].cancel()  # a newer value: stop showing the older run
-            running["task"] = None
+            set_running(None)
         with out:  # inside the output area, so an error in update() shows its traceback there
             if not hasattr(view, "updates"):
                 view.update(**values())
@@ -91,7 +102,7 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
                     pass
                 render()
                 return
-            running["task"] = loop.create_task(show_the_rest(steps))
+            set_running(loop.create_task(show_the_rest(steps)))
 
     for w in controls.values():
         w.observe(redraw, names="value")

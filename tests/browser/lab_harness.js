@@ -197,7 +197,9 @@
               targets.forEach((t, k) => {
                 const id = `p${p}c${controls.length}`;
                 t.setAttribute('data-nbh', id);
-                const c = {id, kind, label: label.trim().slice(0, 60), disabled: !!t.disabled};
+                // a disabled slider marks its track (noUi-target), not its handle
+                const disabled = !!t.disabled || !!t.closest('[disabled]');
+                const c = {id, kind, label: label.trim().slice(0, 60), disabled};
                 if (kind === 'slider') {
                   c.vertical = !!wel.querySelector('.noUi-vertical') || wel.matches('.widget-vslider');
                   if (targets.length > 1) c.label += ` (handle ${k + 1})`;
@@ -238,15 +240,23 @@
 
     panelEl(p) { return h.nb().node.querySelector(`[data-nbh-panel="${p}"]`); },
 
-    // The state of a panel: fingerprint of all its figures, figures per Output widget.
+    // Is a chunked run (helpers.ui.live: a view's ``updates``) still being shown in the panel?
+    // live() marks the output area with this class until its last chunk is shown.
+    running(p) { return !!h.panelEl(p).querySelector('.live-running'); },
+
+    // The state of a panel: fingerprint of all its figures, figures per Output widget, and
+    // the text of its HTML widgets (a status line, a caption).
     state(p) {
       const el = h.panelEl(p);
       const outs = [...el.querySelectorAll('.widget-output')];
       const figs = figuresIn(el);
+      const texts = [...el.querySelectorAll('.widget-html')]
+        .filter((x) => !x.closest('.widget-output')).map((x) => x.textContent);
       return {
         sig: figs.map(figSig).join(','),
         perOutput: outs.map((x) => figuresIn(x).length),
         total: figs.length,
+        text: texts.join('\n'),
       };
     },
 
@@ -289,13 +299,20 @@
 
     arm(p) {
       const el = h.panelEl(p);
-      const st = {p, base: h.state(p).sig, t0: null, t1: null, seen: 0};
+      const now0 = h.state(p);
+      const st = {p, base: now0.sig, text: now0.text, t0: null, t1: null, tText: null, seen: 0};
       h.armed = st;
       const mark = (ev) => { if (st.t0 === null) st.t0 = ev.timeStamp; };
       for (const t of ['keydown', 'change', 'mousedown', 'pointerdown']) {
         document.addEventListener(t, mark, {capture: true, once: true});
       }
       st.obs = new MutationObserver(async () => {
+        if (st.tText === null && !st.textPending && h.state(p).text !== st.text) {
+          st.textPending = true;   // the panel's text answered (a status line): painted when
+          requestAnimationFrame(() => requestAnimationFrame(() => {   // two frames later
+            st.tText = performance.now();
+          }));
+        }
         if (st.t1 !== null || st.pending) return;
         const now = h.state(p).sig;
         if (now === st.base) return;
@@ -326,7 +343,9 @@
 
     probe() {
       const st = h.armed;
-      return st ? {t0: st.t0, t1: st.t1, ms: st.t1 !== null && st.t0 !== null ? st.t1 - st.t0 : null} : null;
+      if (!st) return null;
+      const since = (t) => (t !== null && st.t0 !== null ? t - st.t0 : null);
+      return {t0: st.t0, t1: st.t1, ms: since(st.t1), textMs: since(st.tText)};
     },
 
     disarm() {

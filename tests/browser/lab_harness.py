@@ -275,6 +275,8 @@ class Move:
     control: str
     action: str
     changed: bool = False
+    text_changed: bool = False  # the panel's text (a status line, a caption) changed
+    text_only: bool = False     # ms is the time to that text (the figure did not change)
     problems: list = field(default_factory=list)
     ms: float | None = None     # input to pixels, when measured
 
@@ -399,6 +401,18 @@ class NotebookPage:
         except Exception:  # noqa: BLE001 - playwright TimeoutError: no change
             return False
 
+    def wait_run_done(self, panel: int, timeout_ms: int = 60_000) -> str | None:
+        """Wait until the panel shows no chunked run any more (``helpers.ui.live`` marks its
+        output area while the chunks after the first are still coming) and the kernel has
+        answered everything. None when done, else what went wrong."""
+        try:
+            self.page.wait_for_function(
+                "(p) => !window.__nbh.running(p) && window.__nbh.pending.size === 0",
+                arg=panel, timeout=timeout_ms)
+        except Exception:  # noqa: BLE001 - playwright TimeoutError
+            return f"its chunked run did not end within {timeout_ms / 1000:.0f} s"
+        return None
+
     def close(self):
         try:
             self.page.close(run_before_unload=False)
@@ -494,6 +508,11 @@ def exercise(page: NotebookPage, report: Report, *, measure: bool = False,
             unchanged = [(a, mv) for a, mv in moves if not mv.changed and not mv.problems]
             if control["kind"] == "toggle" and len(unchanged) < len(moves):
                 unchanged = []   # a toggle may start on one click and stop on the other
+            if unchanged and all(mv.text_changed for _a, mv in unchanged):
+                # a setting for the next training step that says so in the panel's text
+                report.notes.append(f"{name}: answers in the panel's text (the figure "
+                                    "changes on the next step)")
+                unchanged = []
             if has_figure and unchanged and len(unchanged) == len(moves):
                 # A setting that takes effect on the next training step (a learning rate
                 # while nothing is trained yet) leaves the figure as it is by design: accepted
@@ -539,7 +558,15 @@ def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> M
         probe = page.js("() => window.__nbh.probe()")
         page.js("() => window.__nbh.disarm()")
         mv.ms = probe["ms"] if probe else None
+        if probe and mv.ms is None and not mv.changed:   # answered in the panel's text only
+            mv.ms, mv.text_only = probe["textMs"], probe["textMs"] is not None
+    # a view that trains in chunks goes on after its first picture: the next move (and its
+    # timing) starts when the run has ended
+    trouble = page.wait_run_done(pid)
+    if trouble:
+        mv.problems.append(trouble)
     after = page.state(pid)
+    mv.text_changed = after["text"] != before["text"]
     if p["outputs"] and after["perOutput"] != [1] * len(after["perOutput"]):
         mv.problems.append(f"its Output widgets hold {after['perOutput']} figures, "
                            "expected exactly one each")

@@ -16,6 +16,7 @@ from PIL import Image
 
 from helpers.ui import live
 from helpers.ui.canvas import png as _png
+from helpers.ui.wiring import RUNNING
 
 
 class Line:
@@ -107,15 +108,26 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
     async def scenario():
         nonlocal panel
         panel = live(view, {"a": slider})
+        out = panel.children[-2]
+
+        def running():
+            return RUNNING in out._dom_classes
+        assert not running()
         slider.value = 0.5
         assert view.calls[-1] == (0.5, 0)          # the first chunk is shown at once
+        assert running()                            # and the page can see the rest will come
         await until(lambda: view.calls[-1] == (0.5, 2))
-        assert view.calls[-3:] == [(0.5, 0), (0.5, 1), (0.5, 2)]
+        await until(lambda: not running())
+        assert view.calls[-3:] == [(0.5, 0), (0.5, 1), (0.5, 2)] and not running()
         slider.value = 1.5
         slider.value = 2.0                          # before 1.5's second chunk
+        assert running()
+        await asyncio.sleep(0)                      # the stopped run ends: still running
+        assert running()
         await until(lambda: view.calls[-1] == (2.0, 2))
+        await until(lambda: not running())
         await asyncio.sleep(0.05)                   # (nothing more may come)
-        assert view.calls[-4:] == [(1.5, 0), (2.0, 0), (2.0, 1), (2.0, 2)]
+        assert view.calls[-4:] == [(1.5, 0), (2.0, 0), (2.0, 1), (2.0, 2)] and not running()
         assert view.closed[-2:] == [1.5, 2.0]       # the stopped run was closed
         # the last chunk's picture is what the panel's output holds, alone
         (shown,) = panel.children[-2].outputs

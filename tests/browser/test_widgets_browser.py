@@ -120,3 +120,45 @@ def test_the_training_widget_shows_its_run_to_the_end(open_page):
     assert page.wait_figure_change(p, first, 20_000), (
         "the panel showed the run's first chunk and nothing after it")
     assert not page.error_outputs() and not page.console_errors
+
+
+def test_the_playground_answers_every_setting(open_page):
+    """Notebook 04's playground: a setting for the next step says so in the status line,
+    and "classes" is disabled (greyed out, with a tooltip saying why) unless the data set
+    has a choice of classes."""
+    page = open_page("notebooks/04_deep_networks.ipynb")
+    page.open()
+    page.run_all()
+    page.wait_widgets_rendered()
+
+    def playground():
+        return next(p for p in page.discover()
+                    if any(c["label"] == "learning rate" for c in p["controls"]))
+
+    panel = playground()
+    p = panel["panel"]
+    control = {c["label"]: c for c in panel["controls"]}
+    assert control["classes"]["disabled"], "classes is enabled for the circle data set"
+    tip = page.js("""(id) => {  // ipywidgets puts a tooltip on the widget or its label
+        const w = document.querySelector(`[data-nbh="${id}"]`).closest('.widget-slider');
+        return [w, ...w.querySelectorAll('[title]')].map((e) => e.getAttribute('title'))
+          .filter(Boolean).join(' '); }""", control["classes"]["id"])
+    assert tip and "several blobs" in tip, f"the disabled classes slider's tooltip: {tip!r}"
+
+    sig, sent = page.state(p)["sig"], page.sent_count()
+    page.page.locator(f'[data-nbh="{control["learning rate"]["id"]}"]').press("ArrowRight")
+    assert page.wait_round_trip(sent) is None
+    page.page.wait_for_function(
+        "(p) => window.__nbh.state(p).text.includes('applies from the next step')", arg=p,
+        timeout=10_000)
+    assert "learning rate 0.1: applies from the next step" in page.state(p)["text"]
+    assert page.state(p)["sig"] == sig              # the figure waits for the next step
+
+    sent = page.sent_count()
+    page.page.locator(f'[data-nbh="{control["data set"]["id"]}"]').select_option(
+        "several blobs")
+    assert page.wait_round_trip(sent) is None
+    assert page.wait_figure_change(p, sig, 10_000)
+    control = {c["label"]: c for c in playground()["controls"]}
+    assert not control["classes"]["disabled"], "classes stays disabled for 'several blobs'"
+    assert not page.error_outputs() and not page.console_errors
