@@ -69,20 +69,10 @@ def secant_figure(
     ax.legend(fontsize=FONT["note"], loc="lower center", frameon=False)
 
     grid = np.logspace(-3, 0, 61)
-    ax_s.semilogx(
-        grid,
-        [derivative(fn.f, x, h, "forward") for h in grid],
-        color=PALETTE["forward"],
-        lw=2,
-        label="forward: (f(x+h) − f(x)) / h",
-    )
-    ax_s.semilogx(
-        grid,
-        [derivative(fn.f, x, h, "central") for h in grid],
-        color=PALETTE["central"],
-        lw=2,
-        label="central: (f(x+h) − f(x−h)) / 2h",
-    )
+    formulas = {"forward": "(f(x+h) − f(x)) / h", "central": "(f(x+h) − f(x−h)) / 2h"}
+    for method, formula in formulas.items():
+        estimates = [derivative(fn.f, x, h, method) for h in grid]
+        ax_s.semilogx(grid, estimates, color=PALETTE[method], lw=2, label=f"{method}: {formula}")
     ax_s.axhline(
         slope, color=PALETTE["tangent"], lw=1.5, ls="--", label=f"exact $f'(x)$ = {fmt(slope, 4)}"
     )
@@ -472,34 +462,20 @@ def chain_figure(
     step = 3.0
     names_v = ["x"] + [f"u$_{k}$" for k in range(1, n)] + ["y"]
     values = [c.links[0].input] + [link.output for link in c.links]
+    note = dict(ha="center", fontsize=FONT["note"])  # the small text under nodes and arrows
     for k, (label, value) in enumerate(zip(names_v, values, strict=True)):
         _node(ax, (k * step, 0), f"{label} = {fmt(value, 4)}")
         d = "y" if k == n else names_v[k]
-        ax.text(
-            k * step,
-            -0.95,
-            f"dy/d{d} = {fmt(c.grads[k], 4)}",
-            ha="center",
-            va="center",
-            fontsize=FONT["note"],
-            color=PALETTE["dy"],
-            fontweight="bold",
-        )
+        gradient = f"dy/d{d} = {fmt(c.grads[k], 4)}"
+        ax.text(k * step, -0.95, gradient, va="center", color=PALETTE["dy"], weight="bold", **note)
     for k, link in enumerate(c.links):
         a, b = (k * step, 0), ((k + 1) * step, 0)
         _arrow(ax, a, b)
         mid = (k + 0.5) * step
         fn = get(link.name)
         ax.text(mid, 0.42, f"${fn.tex('u')}$", ha="center", va="bottom", fontsize=FONT["label"])
-        ax.text(
-            mid,
-            -0.38,
-            f"local ×{fmt(link.local, 4)}",
-            ha="center",
-            va="top",
-            fontsize=FONT["note"],
-            color=PALETTE["tangent"],
-        )
+        local = f"local ×{fmt(link.local, 4)}"
+        ax.text(mid, -0.38, local, va="top", color=PALETTE["tangent"], **note)
     product = " × ".join(fmt(link.local, 4) for link in reversed(c.links))
     ax.text(
         n * step / 2,
