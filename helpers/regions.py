@@ -44,9 +44,13 @@ def n_params(model) -> int:
 
 def _segment(where, x0, x1):
     """The ends of the input segment as 1-d float arrays (a number is a 1-d input)."""
-    return tuple(np.atleast_1d(checks.number(where, name, x) if np.ndim(x) == 0 else
-                               checks.array(where, name, x, ndim=1))
-                 for name, x in (("x0", x0), ("x1", x1)))
+    x0, x1 = (np.atleast_1d(checks.number(where, name, x) if np.ndim(x) == 0 else
+                            checks.array(where, name, x, ndim=1))
+              for name, x in (("x0", x0), ("x1", x1)))
+    if x0.shape != x1.shape:
+        raise ValueError(f"{where}: x0 and x1 must be two points of the same dimension, got "
+                         f"shapes {x0.shape} and {x1.shape}")
+    return x0, x1
 
 
 def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
@@ -61,17 +65,13 @@ def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
     slope ``d output / dt`` on each of the ``len(t) − 1`` intervals (shape ``(pieces, out)``).
     """
     x0, x1 = _segment("breakpoints", x0, x1)
-    if x0.shape != x1.shape or x0.ndim != 1:
-        raise ValueError(
-            f"x0, x1: got shapes {x0.shape} and {x1.shape}, expected two "
-            "points of the same dimension"
-        )
     t = np.array([0.0, 1.0])
     A, B = x0[None, :], (x1 - x0)[None, :]  # value a + b t on each interval
     for W, b, relu in linear_layers(model):
         if W.shape[0] != A.shape[1]:
             raise ValueError(
-                f"a layer expects {W.shape[0]} inputs, the line has {A.shape[1]} coordinates"
+                f"breakpoints: a layer of the model expects {W.shape[0]} inputs, but x0 and x1 "
+                f"have {A.shape[1]} coordinates"
             )
         A, B = A @ W + b, B @ W
         if not relu:

@@ -54,7 +54,7 @@ def test_chain_rule_is_a_product_of_jacobians():
 def test_bad_inputs_name_the_function_and_what_was_expected():
     with pytest.raises(ValueError, match="numerical_jacobian: x must be a non-empty 1-D"):
         jacobians.numerical_jacobian(np.tanh, np.ones((2, 2)))
-    with pytest.raises(ValueError, match="numerical_jacobian: h must be > 0"):
+    with pytest.raises(ValueError, match="numerical_jacobian: h must be a finite number > 0"):
         jacobians.numerical_jacobian(np.tanh, np.ones(2), h=0.0)
     with pytest.raises(TypeError, match="backward_signals: model must be"):
         jacobians.backward_signals(nn.ReLU(), np.ones((2, 2)), np.array([0, 1]))
