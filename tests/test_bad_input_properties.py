@@ -35,7 +35,7 @@ from helpers import (
     residual,
     training,
 )
-from helpers.figures.deep_networks import ZigzagView
+from helpers.figures.deep_networks import PlaygroundView, ZigzagView
 from helpers.figures.training_deep_networks import DescentView, GradientNormView
 from helpers.playground import Playground
 
@@ -219,6 +219,9 @@ API += [
     ("DescentView", DescentView, dict(lr=0.1, momentum=0.5, steps=5, dpi=72),
      dict(lr=real(0, open_low=True), momentum=real(0, 1, False, True), steps=whole(0, 10**4),
           dpi=real(10, 600))),
+    ("PlaygroundView", lambda **k: PlaygroundView(Playground(n=40), **k),
+     dict(res=8, tile=8, dpi=72),
+     dict(res=whole(4, 400), tile=whole(4, 200), dpi=real(10, 600))),
     ("GradientNormView", GradientNormView, dict(scale=1.0, depth=3, width=4),
      dict(scale=real(0, open_low=True), depth=whole(1, 1000), width=whole(1, 1000))),
 ]

@@ -361,9 +361,16 @@ class PlaygroundView:
         figsize=(10, 3.9),
         dpi: int = 72,
     ):
-        self.pg = playground or Playground()
+        where = "PlaygroundView"
+        if playground is not None and not isinstance(playground, Playground):
+            raise TypeError(
+                f"{where}: playground must be a Playground, got {checks.got(playground)}"
+            )
+        res = checks.integer(where, "res", res, low=4, high=400)
+        tile = checks.integer(where, "tile", tile, low=4, high=200)
         self.res, self.tile = res, tile
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.fig = view_figure(where, figsize, dpi)
+        self.pg = playground or Playground()
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         axes = self.fig.subplot_mosaic(
             [["data", "units", "loss"], ["data_bar", "units_bar", "loss"]],
