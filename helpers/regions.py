@@ -44,12 +44,19 @@ def n_params(model) -> int:
 
 def _segment(where, x0, x1):
     """The ends of the input segment as 1-d float arrays (a number is a 1-d input)."""
-    x0, x1 = (np.atleast_1d(checks.number(where, name, x) if np.ndim(x) == 0 else
-                            checks.array(where, name, x, ndim=1))
-              for name, x in (("x0", x0), ("x1", x1)))
+    x0, x1 = (
+        np.atleast_1d(
+            checks.number(where, name, x)
+            if np.ndim(x) == 0
+            else checks.array(where, name, x, ndim=1)
+        )
+        for name, x in (("x0", x0), ("x1", x1))
+    )
     if x0.shape != x1.shape:
-        raise ValueError(f"{where}: x0 and x1 must be two points of the same dimension, got "
-                         f"shapes {x0.shape} and {x1.shape}")
+        raise ValueError(
+            f"{where}: x0 and x1 must be two points of the same dimension, got "
+            f"shapes {x0.shape} and {x1.shape}"
+        )
     return x0, x1
 
 
