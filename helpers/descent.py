@@ -9,8 +9,8 @@ leaves a path on it. With momentum (the heavy ball, written as in ``helpers.opti
     v ← μ v + ∇L(w),    w ← w − η v
 
 the path keeps some of its previous direction. On the quadratic "ravine"
-``L = ½ (λ1 u1² + λ2 u2²)`` (u: coordinates along the valley's axes) plain descent converges
-exactly when ``η < 2 / λ_max``, and zig-zags across the valley when ``η > 1 / λ_max``.
+``L = ½ (κ1 u1² + κ2 u2²)`` (u: coordinates along the valley's axes) plain descent converges
+exactly when ``η < 2 / κ_max``, and zig-zags across the valley when ``η > 1 / κ_max``.
 The figures are in :mod:`helpers.figures.training_deep_networks`.
 """
 

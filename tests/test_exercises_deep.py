@@ -91,8 +91,8 @@ def test_momentum_order_hint(capsys):
 @pytest.mark.parametrize("check, guess, value, why, miss", [
     (dn.check_zigzag_pieces, 15, "it is 243", "3⁵ = 243", "Your 15: that is 3 + 3 + 3"),
     (dn.check_zigzag_pieces, 100, "it is 243", "depth multiplies", None),
-    (tdn.check_max_lr, 2.0, "it is 0.2", "η < 2/10 = 0.2", "Your 2: that is 2/λ"),
-    (tdn.check_max_lr, 0.1, "it is 0.2", "|1 − η·λ_i| < 1", "Your 0.1: 1/λ = 0.1"),
+    (tdn.check_max_lr, 2.0, "it is 0.2", "η < 2/10 = 0.2", "Your 2: that is 2/κ"),
+    (tdn.check_max_lr, 0.1, "it is 0.2", "|1 − η·κ_i| < 1", "Your 0.1: 1/κ = 0.1"),
     (tdn.check_max_lr, 0.5, "it is 0.2", "the steepest direction decides", None),
 ])
 def test_a_wrong_prediction_is_told_the_value_and_why(check, guess, value, why, miss, capsys):

@@ -115,7 +115,8 @@ def check_circles_answer(answer) -> bool:
     """Exercise 4.4: can a 2-unit-wide tanh network make the circles linearly separable?
 
     Hints, one more for each wrong try:
-    - try it: train narrow_network(depth=6) on the circles and look at the last layer
+    - try it: train representations.narrow_network(depth=6) on the circles and look at the last
+      layer
     - each layer is a continuous map of the plane, and with an invertible W one-to-one: what would
       such a map have to do to put the inner disc on one side of a line?
     """

@@ -23,20 +23,20 @@ from . import (
 __all__ = ["check_max_lr", "check_momentum_step", "check_he_std", "check_residual_grad"]
 
 
-#: The ravine of exercise 5.1: L = (λ₁u₁² + λ₂u₂²)/2 with these curvatures.
+#: The ravine of exercise 5.1: L = (κ₁u₁² + κ₂u₂²)/2 with these curvatures.
 FLAT, STEEP = 1.0, 10.0
 
-#: Exercise 5.1: the largest learning rate below which gradient descent converges, 2/λ_max.
+#: Exercise 5.1: the largest learning rate below which gradient descent converges, 2/κ_max.
 check_max_lr = prediction(
     "5.1", "largest learning rate that still converges", 2 / STEEP,
-    "Each step multiplies the coordinate u_i by 1 − η·λ_i, which shrinks while "
-    "|1 − η·λ_i| < 1, i.e. η < 2/λ_i; both must shrink, so the steepest direction "
+    "Each step multiplies the coordinate u_i by 1 − η·κ_i, which shrinks while "
+    "|1 − η·κ_i| < 1, i.e. η < 2/κ_i; both must shrink, so the steepest direction "
     "decides: η < 2/10 = 0.2",
-    misses={2 / FLAT: "that is 2/λ for the flattest direction (λ = 1); the steepest one "
-                      "(λ = 10) diverges long before",
-            1 / STEEP: "1/λ = 0.1 is where the zig-zag starts (1 − ηλ < 0); the iteration "
-                       "still converges while |1 − ηλ| < 1",
-            1 / FLAT: "1/λ for the flattest direction: both directions must shrink"})
+    misses={2 / FLAT: "that is 2/κ for the flattest direction (κ = 1); the steepest one "
+                      "(κ = 10) diverges long before",
+            1 / STEEP: "1/κ = 0.1 is where the zig-zag starts (1 − ηκ < 0); the iteration "
+                       "still converges while |1 − ηκ| < 1",
+            1 / FLAT: "1/κ for the flattest direction: both directions must shrink"})
 
 
 def _ref_momentum(w, v, grad, lr, mu):
