@@ -117,10 +117,9 @@ def same_cells(a, b) -> bool:
 
 
 def execute(path: Path) -> None:
-    """Run the notebook top to bottom in a fresh kernel and store its outputs, as `make execute`."""
-    subprocess.run([sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute",
-                    "--inplace", "--ExecutePreprocessor.kernel_name=python3",
-                    "--ExecutePreprocessor.timeout=600", str(path)], check=True)
+    """Run the notebook top to bottom in a fresh kernel and store its outputs with
+    tools/execute.py, as `make execute` does (no timing metadata, steady widget ids)."""
+    subprocess.run([sys.executable, "-m", "tools.execute", str(path)], check=True)
 
 
 def main(argv=None) -> int:
