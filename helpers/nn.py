@@ -429,13 +429,15 @@ class SoftmaxCrossEntropy(_Loss):
         if n and (y.min() < 0 or y.max() >= c):
             raise ValueError(f"SoftmaxCrossEntropy: labels must lie in 0..{c - 1}, got "
                              f"values from {y.min()} to {y.max()}")
-        with np.errstate(over="ignore", invalid="ignore"):   # inf/NaN is reported below
-            shifted = Z - Z.max(axis=1, keepdims=True)     # the same softmax, exp cannot overflow
-            E = np.exp(shifted)
-            S = E.sum(axis=1, keepdims=True)
-            self.P = E / S
-            self.y, self.rows = y, np.arange(n)
-            loss = float(np.mean(np.log(S[:, 0]) - shifted[self.rows, y]))
+        top = Z.max(axis=1, keepdims=True)   # NaN or inf if any logit of its row is
+        if not np.isfinite(top).all():
+            return self._finite(math.nan)
+        shifted = Z - top                     # the same softmax, but exp cannot overflow
+        E = np.exp(shifted)
+        S = E.sum(axis=1, keepdims=True)
+        self.P = E / S
+        self.y, self.rows = y, np.arange(n)
+        loss = float(np.mean(np.log(S[:, 0]) - shifted[self.rows, y]))
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
