@@ -6,12 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
-# What `ruff format` keeps formatted (`make format`): the modules of the redesign so far; the
-# rest of the code follows once the branches of the day are merged (one formatting commit),
+# What `ruff format` keeps formatted (`make format`, checked by `make lint`): all the code;
 # the notebooks keep their own layout.
-FORMATTED := helpers/figures helpers/ui helpers/autodiff.py helpers/fused.py helpers/backward_pass.py \
-    helpers/training.py helpers/regions.py helpers/representations.py helpers/residual.py \
-    tests/test_layout.py tests/test_repository.py tests/test_exercise_references.py
+FORMATTED := helpers tests bench tools
 
 # Determinism: one BLAS thread so reductions give the same last bits on every run;
 # a non-interactive matplotlib backend for everything that is not a notebook.

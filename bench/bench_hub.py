@@ -99,7 +99,7 @@ class Class:
         self.kernels = {}
         self.rng = random.Random(seed)
         self.failures: list[str] = []
-        self.reconnects = 0        # kernel channels opened again (as JupyterLab would)
+        self.reconnects = 0  # kernel channels opened again (as JupyterLab would)
 
     def uids(self) -> set[int]:
         return {uid_of(s.name) for s in self.students} - {None}
@@ -119,8 +119,9 @@ class Class:
 
     async def join(self, n: int) -> dict:
         """n new students log in, start their servers and run the lesson, all at once."""
-        new = [Student(self.hub, self.hub.name(f"s{len(self.students) + i + 1:02d}"))
-               for i in range(n)]
+        new = [
+            Student(self.hub, self.hub.name(f"s{len(self.students) + i + 1:02d}")) for i in range(n)
+        ]
         self.students += new
         for s in new:
             await s.get_token()
@@ -132,16 +133,18 @@ class Class:
                 self.failures.append(f"{s.name}: server did not start: {st}")
             else:
                 ok.append((s, st))
-        runs = await asyncio.gather(*(self._run_lesson(s) for s, _ in ok),
-                                    return_exceptions=True)
+        runs = await asyncio.gather(*(self._run_lesson(s) for s, _ in ok), return_exceptions=True)
         lesson_s = []
         for (s, _), r in zip(ok, runs):
             if isinstance(r, BaseException):
                 self.failures.append(f"{s.name}: lesson: {r!r}"[:300])
             elif r is not None:
                 lesson_s.append(r)
-        return {"start_s": [round(st, 1) for _, st in ok], "lesson_s": lesson_s,
-                "join_wall_s": round(time.monotonic() - t0, 1)}
+        return {
+            "start_s": [round(st, 1) for _, st in ok],
+            "lesson_s": lesson_s,
+            "join_wall_s": round(time.monotonic() - t0, 1),
+        }
 
     async def _run_lesson(self, s: Student):
         k = await s.open_notebook(f"notebooks/{self.lesson}.ipynb")
@@ -173,7 +176,7 @@ class Class:
         moves = []
 
         async def student(name, k):
-            await asyncio.sleep(self.rng.uniform(0, pause))       # not all in step
+            await asyncio.sleep(self.rng.uniform(0, pause))  # not all in step
             while time.monotonic() < stop:
                 cid = self.rng.choice(k.live)
                 try:
@@ -198,10 +201,12 @@ class Class:
             if uid is not None:
                 per.append(sum(proc_pss(p) for p in account_pids({uid})) / 2**20)
         kernels = [proc_pss(p) / 2**20 for p in account_pids(self.uids()) if is_kernel(p)]
-        return {"per_student_mib": round(statistics.median(per), 1) if per else None,
-                "max_student_mib": round(max(per), 1) if per else None,
-                "kernel_mib": round(statistics.median(kernels), 1) if kernels else None,
-                "class_gib": round(sum(per) / 1024, 2)}
+        return {
+            "per_student_mib": round(statistics.median(per), 1) if per else None,
+            "max_student_mib": round(max(per), 1) if per else None,
+            "kernel_mib": round(statistics.median(kernels), 1) if kernels else None,
+            "class_gib": round(sum(per) / 1024, 2),
+        }
 
     def kernel_cpu(self) -> float:
         return sum(proc_cpu(p) for p in account_pids(self.uids()) if is_kernel(p))
@@ -209,12 +214,18 @@ class Class:
 
 async def bench(args) -> dict:
     hub = Hub(prefix=f"b{os.urandom(2).hex()}")
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "kernel": platform.release(),
-                           "mem_gib": round(os.sysconf("SC_PAGE_SIZE")
-                                            * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
-               "lesson": args.lesson, "pause_s": args.pause, "work_s": args.work,
-               "steps": []}
+    results = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "kernel": platform.release(),
+            "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        },
+        "lesson": args.lesson,
+        "pause_s": args.pause,
+        "work_s": args.work,
+        "steps": [],
+    }
     t_start = time.monotonic()
     try:
         hub.start()
@@ -223,11 +234,15 @@ async def bench(args) -> dict:
             elapsed = time.monotonic() - t_start
             last = results["steps"][-1] if results["steps"] else None
             # a step takes about: joining (scales with the new students) + working
-            guess = args.work + (last["join_wall_s"] / max(1, last["new"]) * (n - last["n"])
-                                 if last else 60)
+            guess = args.work + (
+                last["join_wall_s"] / max(1, last["new"]) * (n - last["n"]) if last else 60
+            )
             if elapsed + guess > args.budget:
-                print(f"-- stopping before {n} students: about {guess:.0f} s more would "
-                      f"pass the {args.budget:.0f} s budget", flush=True)
+                print(
+                    f"-- stopping before {n} students: about {guess:.0f} s more would "
+                    f"pass the {args.budget:.0f} s budget",
+                    flush=True,
+                )
                 break
             load0 = os.getloadavg()
             failures_before, reconnects_before = len(klass.failures), klass.reconnects
@@ -246,12 +261,16 @@ async def bench(args) -> dict:
             failed = [f"{m['student']}: {'; '.join(m['errors'])}" for m in moves if m["errors"]]
             failures = klass.failures[failures_before:] + failed
             cores_busy = (busy1 - busy0) / wall
-            if not klass.kernels:            # nobody could work: no CPU figures
+            if not klass.kernels:  # nobody could work: no CPU figures
                 cores_busy = wall = float("nan")
             step = {
-                "n": n, "new": new, **joined, **mem,
-                "moves": len(moves), "median_ms": round(statistics.median(ms), 1) if ms
-                else None, "p90_ms": round(pct(ms, 0.9), 1) if ms else None,
+                "n": n,
+                "new": new,
+                **joined,
+                **mem,
+                "moves": len(moves),
+                "median_ms": round(statistics.median(ms), 1) if ms else None,
+                "p90_ms": round(pct(ms, 0.9), 1) if ms else None,
                 "worst_ms": round(max(ms), 1) if ms else None,
                 "kernel_cpu_ms_per_move": round(1000 * (kcpu1 - kcpu0) / max(1, len(ms)), 1),
                 "class_cores": round((ours1 - ours0) / wall, 2),
@@ -271,7 +290,7 @@ async def bench(args) -> dict:
         log.parent.mkdir(exist_ok=True)
         hub.stop()
         try:
-            log.write_bytes(hub.log_path.read_bytes())      # the hub's and servers' logs
+            log.write_bytes(hub.log_path.read_bytes())  # the hub's and servers' logs
         except OSError:
             pass
         hub.cleanup()
@@ -283,40 +302,50 @@ async def bench(args) -> dict:
 
 def print_step(s: dict, flush=False):
     lesson = s["lesson_s"]
-    print(f"{s['n']:>3} students ({s['new']} new): servers up in {pct(s['start_s'], .5)}–"
-          f"{max(s['start_s'], default=0)} s, lesson run {pct(lesson, .5)}–"
-          f"{max(lesson, default=0)} s; memory {s['per_student_mib']} MiB a student "
-          f"(kernel {s['kernel_mib']}), class {s['class_gib']} GiB; {s['moves']} moves: "
-          f"median {s['median_ms']} ms, p90 {s['p90_ms']}, worst {s['worst_ms']} ms, "
-          f"kernel CPU {s['kernel_cpu_ms_per_move']} ms a move; class used "
-          f"{s['class_cores']} cores, others {s['others_cores']}; load "
-          f"{s['load_before'][0]} -> {s['load_after'][0]}; kernel reconnects "
-          f"{s.get('reconnects', 0)}; failures {len(s['failures'])}"
-          + ("" if not s["failures"] else f" (first: {s['failures'][0][:200]})"),
-          flush=flush)
+    print(
+        f"{s['n']:>3} students ({s['new']} new): servers up in {pct(s['start_s'], 0.5)}–"
+        f"{max(s['start_s'], default=0)} s, lesson run {pct(lesson, 0.5)}–"
+        f"{max(lesson, default=0)} s; memory {s['per_student_mib']} MiB a student "
+        f"(kernel {s['kernel_mib']}), class {s['class_gib']} GiB; {s['moves']} moves: "
+        f"median {s['median_ms']} ms, p90 {s['p90_ms']}, worst {s['worst_ms']} ms, "
+        f"kernel CPU {s['kernel_cpu_ms_per_move']} ms a move; class used "
+        f"{s['class_cores']} cores, others {s['others_cores']}; load "
+        f"{s['load_before'][0]} -> {s['load_after'][0]}; kernel reconnects "
+        f"{s.get('reconnects', 0)}; failures {len(s['failures'])}"
+        + ("" if not s["failures"] else f" (first: {s['failures'][0][:200]})"),
+        flush=flush,
+    )
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--steps", default="1,5,10,20,40",
-                   type=lambda s: [int(x) for x in s.split(",")])
+    p.add_argument("--steps", default="1,5,10,20,40", type=lambda s: [int(x) for x in s.split(",")])
     p.add_argument("--lesson", default="01_chain_rule")
     p.add_argument("--work", type=float, default=40, help="seconds of moving at each step")
-    p.add_argument("--pause", type=float, default=1.0,
-                   help="a student's mean pause between a picture and the next move (s)")
+    p.add_argument(
+        "--pause",
+        type=float,
+        default=1.0,
+        help="a student's mean pause between a picture and the next move (s)",
+    )
     p.add_argument("--budget", type=float, default=900, help="total seconds at most")
     args = p.parse_args(argv)
     if os.geteuid() != 0:
         sys.exit("bench_hub.py makes a unix account per student: run it as root")
-    print(f"bench_hub: lesson {args.lesson}, steps {args.steps}, {args.work:.0f} s of moves "
-          f"each, pause ~{args.pause} s; load average {os.getloadavg()} on "
-          f"{os.cpu_count()} CPUs", flush=True)
+    print(
+        f"bench_hub: lesson {args.lesson}, steps {args.steps}, {args.work:.0f} s of moves "
+        f"each, pause ~{args.pause} s; load average {os.getloadavg()} on "
+        f"{os.cpu_count()} CPUs",
+        flush=True,
+    )
     results = asyncio.run(bench(args))
     out = ROOT / "bench" / "results" / f"bench_hub_{args.lesson}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=1))
-    print(f"largest class with median move < {TARGET_MS} ms and nothing failing: "
-          f"{results['largest_class']} students ({results['wall_s']} s; {out})")
+    print(
+        f"largest class with median move < {TARGET_MS} ms and nothing failing: "
+        f"{results['largest_class']} students ({results['wall_s']} s; {out})"
+    )
 
 
 if __name__ == "__main__":

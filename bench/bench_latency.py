@@ -178,17 +178,32 @@ def mechanism_cells(ipympl: bool) -> list[str]:
         for m in names:
             cells.append(f"# {m} {view}\n{view} and {m}({view})")
     cells.append("live(Slow(), {'x': slider()})  # drag: continuous_update=True")
-    cells.append("s = slider(); s.continuous_update = False\n"
-                 "live(Slow(), {'x': s})  # drag: continuous_update=False")
+    cells.append(
+        "s = slider(); s.continuous_update = False\n"
+        "live(Slow(), {'x': s})  # drag: continuous_update=False"
+    )
     return cells
 
 
 def write_notebook(path: Path, cells: list[str]):
-    nb = {"nbformat": 4, "nbformat_minor": 5,
-          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                      "language": "python"}},
-          "cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": [],
-                     "execution_count": None, "id": f"b{i}"} for i, c in enumerate(cells)]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": c,
+                "outputs": [],
+                "execution_count": None,
+                "id": f"b{i}",
+            }
+            for i, c in enumerate(cells)
+        ],
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
 
@@ -198,8 +213,9 @@ def alternating_actions(page: H.NotebookPage, control: dict, n: int):
     kind = control["kind"]
     if kind == "slider":
         v = page.js("(id) => window.__nbh.sliderValue(id)", control["id"])
-        first, second = ("ArrowLeft", "ArrowRight") if v["now"] >= v["max"] else \
-            ("ArrowRight", "ArrowLeft")
+        first, second = (
+            ("ArrowLeft", "ArrowRight") if v["now"] >= v["max"] else ("ArrowRight", "ArrowLeft")
+        )
         if control.get("vertical"):
             first = first.replace("Right", "Up").replace("Left", "Down")
             second = second.replace("Right", "Up").replace("Left", "Down")
@@ -208,8 +224,11 @@ def alternating_actions(page: H.NotebookPage, control: dict, n: int):
         opts = control["options"]
         current = page.page.locator(f'[data-nbh="{control["id"]}"]').input_value()
         other = next((o for o in opts if o != current), None)
-        return [] if other is None else [("select", other if i % 2 == 0 else current)
-                                         for i in range(n)]
+        return (
+            []
+            if other is None
+            else [("select", other if i % 2 == 0 else current) for i in range(n)]
+        )
     if kind in ("checkbox", "toggle"):
         return [("click", "toggle")] * n
     if kind == "button":
@@ -234,14 +253,18 @@ def time_control(page, report, panel, control, n):
     return times, text_only
 
 
-def drag(page: H.NotebookPage, panel: dict, control: dict, steps: int = 25,
-         step_ms: float = 40) -> dict:
+def drag(
+    page: H.NotebookPage, panel: dict, control: dict, steps: int = 25, step_ms: float = 40
+) -> dict:
     """Drag a slider's handle across its track; count figures and time the tail."""
     handle = page.page.locator(f'[data-nbh="{control["id"]}"]')
     handle.scroll_into_view_if_needed()
-    track = page.js("""(id) => { const t = document.querySelector(`[data-nbh="${id}"]`)
+    track = page.js(
+        """(id) => { const t = document.querySelector(`[data-nbh="${id}"]`)
         .closest('.noUi-target').getBoundingClientRect();
-        return {x: t.x, y: t.y, w: t.width, h: t.height}; }""", control["id"])
+        return {x: t.x, y: t.y, w: t.width, h: t.height}; }""",
+        control["id"],
+    )
     box = handle.bounding_box()
     y = box["y"] + box["height"] / 2
     x0, x1 = track["x"] + 2, track["x"] + track["w"] - 2
@@ -258,9 +281,11 @@ def drag(page: H.NotebookPage, panel: dict, control: dict, steps: int = 25,
     # settled: the kernel idle, no chunked run going on, and no new figure for 1.5 s
     last = -1
     while True:
-        res = page.js("(p) => ({n: window.__nbh.watching.changes.length,"
-                      " idle: window.__nbh.kernelStatus() === 'idle' && !window.__nbh.running(p)})",
-                      panel["panel"])
+        res = page.js(
+            "(p) => ({n: window.__nbh.watching.changes.length,"
+            " idle: window.__nbh.kernelStatus() === 'idle' && !window.__nbh.running(p)})",
+            panel["panel"],
+        )
         if res["n"] == last and res["idle"]:
             break
         last = res["n"]
@@ -268,8 +293,7 @@ def drag(page: H.NotebookPage, panel: dict, control: dict, steps: int = 25,
     w = page.js("() => window.__nbh.unwatch()")
     tail = (w["changes"][-1] - w["up"]) if w["changes"] and w["up"] is not None else None
     after_up = sum(1 for t in w["changes"] if w["up"] is not None and t > w["up"])
-    return {"figures": len(w["changes"]), "after_release": after_up,
-            "release_to_last_ms": tail}
+    return {"figures": len(w["changes"]), "after_release": after_up, "release_to_last_ms": tail}
 
 
 def fmt(ms):
@@ -284,10 +308,14 @@ def summarize(times):
 
 def bench_notebooks(lab, ctx, n, results, pattern="*"):
     notebooks = sorted((ROOT / "notebooks").glob(f"{pattern}.ipynb"))
-    print(f"\n== 1. every widget of every notebook ({n} moves per control; "
-          f"targets: median < {TARGET_MS} ms, < {LINE_TARGET_MS} ms for plain line plots)")
-    print(f"{'notebook':24s} {'panel/control':30s} {'median':>6s} {'worst':>6s}  "
-          f"{'drag: figs, after release, release->last':s}")
+    print(
+        f"\n== 1. every widget of every notebook ({n} moves per control; "
+        f"targets: median < {TARGET_MS} ms, < {LINE_TARGET_MS} ms for plain line plots)"
+    )
+    print(
+        f"{'notebook':24s} {'panel/control':30s} {'median':>6s} {'worst':>6s}  "
+        f"{'drag: figs, after release, release->last':s}"
+    )
     for nb in notebooks:
         page = H.NotebookPage(lab, ctx, f"notebooks/{nb.name}")
         report = H.Report(nb.name)
@@ -298,31 +326,53 @@ def bench_notebooks(lab, ctx, n, results, pattern="*"):
             panels = page.discover()
             for p in panels:
                 for c in p["controls"]:
-                    if c["kind"] == "toggle":      # start/stop (the playground's "run")
+                    if c["kind"] == "toggle":  # start/stop (the playground's "run")
                         continue
-                    if c.get("disabled"):          # greyed out: it does not apply now
+                    if c.get("disabled"):  # greyed out: it does not apply now
                         where = f"cell {p['cell']} {c['label']}"
-                        print(f"{nb.name[:24]:24s} {where:30.30s}    -      -    disabled "
-                              "(does not apply to these settings)", flush=True)
+                        print(
+                            f"{nb.name[:24]:24s} {where:30.30s}    -      -    disabled "
+                            "(does not apply to these settings)",
+                            flush=True,
+                        )
                         continue
                     times, text_only = time_control(page, report, p, c, n)
                     med, worst = summarize(times)
-                    d = (drag(page, p, c) if c["kind"] == "slider" and times and not text_only
-                         else None)
-                    dtxt = "" if d is None else (f"{d['figures']:3d}, {d['after_release']:2d}, "
-                                                 f"{fmt(d['release_to_last_ms'])} ms")
+                    d = (
+                        drag(page, p, c)
+                        if c["kind"] == "slider" and times and not text_only
+                        else None
+                    )
+                    dtxt = (
+                        ""
+                        if d is None
+                        else (
+                            f"{d['figures']:3d}, {d['after_release']:2d}, "
+                            f"{fmt(d['release_to_last_ms'])} ms"
+                        )
+                    )
                     if text_only:
                         dtxt = "answers in the status line (a setting for the next step)"
                     elif not times:
                         dtxt = "figure unchanged: a setting for the next step"
                     where = f"cell {p['cell']} {c['label']}"
-                    print(f"{nb.name[:24]:24s} {where:30.30s} {fmt(med)} {fmt(worst)}  {dtxt}",
-                          flush=True)
-                    results.append({"notebook": nb.name, "cell": p["cell"],
-                                    "control": c["label"], "kind": c["kind"],
-                                    "text_only": text_only,
-                                    "median_ms": med, "worst_ms": worst, "n": len(times),
-                                    "drag": d})
+                    print(
+                        f"{nb.name[:24]:24s} {where:30.30s} {fmt(med)} {fmt(worst)}  {dtxt}",
+                        flush=True,
+                    )
+                    results.append(
+                        {
+                            "notebook": nb.name,
+                            "cell": p["cell"],
+                            "control": c["label"],
+                            "kind": c["kind"],
+                            "text_only": text_only,
+                            "median_ms": med,
+                            "worst_ms": worst,
+                            "n": len(times),
+                            "drag": d,
+                        }
+                    )
         finally:
             page.close()
             lab.shutdown_kernels()
@@ -361,10 +411,17 @@ def bench_mechanisms(lab, ctx, n, ipympl, results):
             med, worst = summarize(times)
             if mech == "m_live":
                 base[view] = med
-            ratio = (f"{med / base[view]:5.2f}x" if med and base.get(view) else "")
+            ratio = f"{med / base[view]:5.2f}x" if med and base.get(view) else ""
             print(f"{view:12s} {mech[2:]:16s} {fmt(med)} {fmt(worst)}  {ratio}", flush=True)
-            results.append({"figure": view, "mechanism": mech[2:], "median_ms": med,
-                            "worst_ms": worst, "n": len(times)})
+            results.append(
+                {
+                    "figure": view,
+                    "mechanism": mech[2:],
+                    "median_ms": med,
+                    "worst_ms": worst,
+                    "n": len(times),
+                }
+            )
         print("\n== 3. dragging a slider whose callback takes 0.3 s (25 steps over ~1 s)")
         for p in panels:
             src = source[p["cell"]]
@@ -373,9 +430,12 @@ def bench_mechanisms(lab, ctx, n, ipympl, results):
             label = "continuous_update=" + ("False" if "False" in src else "True")
             page.js("() => 0")
             d = drag(page, p, p["controls"][0])
-            print(f"{label:26s} figures seen {d['figures']:3d}, after release "
-                  f"{d['after_release']:2d}, release to last figure "
-                  f"{fmt(d['release_to_last_ms'])} ms", flush=True)
+            print(
+                f"{label:26s} figures seen {d['figures']:3d}, after release "
+                f"{d['after_release']:2d}, release to last figure "
+                f"{fmt(d['release_to_last_ms'])} ms",
+                flush=True,
+            )
             results.append({"drag": label, **d})
     finally:
         page.close()
@@ -392,8 +452,10 @@ def bench_kernel_side(n, results):
     exec(MECHANISMS_NB.replace("%matplotlib inline", ""), ns)  # the views of part 2
     xs = [0.5 + 0.05 * (i % 2) for i in range(n)]
     print(f"\n== 0. kernel side per move, no browser ({n} moves each, medians in ms)")
-    print(f"{'figure':12s} {'update':>7s} {'+ inline PNG':>13s} {'+ savefig PNG':>14s} "
-          f"{'new figure + inline PNG':>24s}")
+    print(
+        f"{'figure':12s} {'update':>7s} {'+ inline PNG':>13s} {'+ savefig PNG':>14s} "
+        f"{'new figure + inline PNG':>24s}"
+    )
     for name in ("LineView", "PanelsView"):
         make = ns[name]
         if make is None:
@@ -402,30 +464,36 @@ def bench_kernel_side(n, results):
         cases = {
             "update": lambda x, v=view: v.update(x=x),
             # what display(fig) does under %matplotlib inline: bbox_inches="tight"
-            "inline": lambda x, v=view: (v.update(x=x),
-                                         print_figure(v.fig, "png", bbox_inches="tight")),
+            "inline": lambda x, v=view: (
+                v.update(x=x),
+                print_figure(v.fig, "png", bbox_inches="tight"),
+            ),
             "savefig": lambda x, v=view: (v.update(x=x), ns["png"](v.fig)),
             "new": lambda x, m=make: print_figure(m(x).fig, "png", bbox_inches="tight"),
         }
         times = {k: [] for k in cases}
-        for x in xs:                      # round robin: the machine's load hits all alike
+        for x in xs:  # round robin: the machine's load hits all alike
             for k, fn in cases.items():
                 t = time.perf_counter()
                 fn(x)
                 times[k].append((time.perf_counter() - t) * 1e3)
         med = {k: statistics.median(v) for k, v in times.items()}
-        print(f"{name:12s} {med['update']:7.1f} {med['inline']:13.1f} {med['savefig']:14.1f} "
-              f"{med['new']:24.1f}")
+        print(
+            f"{name:12s} {med['update']:7.1f} {med['inline']:13.1f} {med['savefig']:14.1f} "
+            f"{med['new']:24.1f}"
+        )
         results.append({"figure": name, **{f"{k}_ms": v for k, v in med.items()}})
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10, help="moves per control (default 10)")
-    ap.add_argument("--only", choices=["kernel", "notebooks", "mechanisms"],
-                    help="run one part")
-    ap.add_argument("--notebooks", default="*",
-                    help="which notebooks in part 1 (a glob, e.g. '0[14]_*'; default all)")
+    ap.add_argument("--only", choices=["kernel", "notebooks", "mechanisms"], help="run one part")
+    ap.add_argument(
+        "--notebooks",
+        default="*",
+        help="which notebooks in part 1 (a glob, e.g. '0[14]_*'; default all)",
+    )
     ap.add_argument("--ipympl-prefix", help="a `pip install --prefix` dir holding ipympl")
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args(argv)
@@ -441,18 +509,22 @@ def main(argv=None):
     if args.ipympl_prefix:
         prefix = Path(args.ipympl_prefix).resolve()
         site = next(prefix.glob("lib/python*/site-packages"))
-        extra_env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(site),
-                                                                 os.environ.get("PYTHONPATH")])),
-                     "JUPYTER_PATH": str(prefix / "share" / "jupyter")}
+        extra_env = {
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
+            "JUPYTER_PATH": str(prefix / "share" / "jupyter"),
+        }
         ipympl = True
     else:
         try:
             import ipympl as _ipympl  # noqa: F401
+
             ipympl = True
         except ImportError:
             pass
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
-          f"ipympl {'measured' if ipympl else 'not installed: not measured'}")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+        f"ipympl {'measured' if ipympl else 'not installed: not measured'}"
+    )
     results = {"kernel": [], "notebooks": [], "mechanisms": []}
     if args.only in (None, "kernel"):
         bench_kernel_side(args.n, results["kernel"])

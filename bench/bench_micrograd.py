@@ -41,8 +41,7 @@ def two_moons(n=100, noise=0.1, seed=1):
     rng = np.random.default_rng(seed)
     n1 = n // 2
     t1, t2 = np.linspace(0, np.pi, n1), np.linspace(0, np.pi, n - n1)
-    X = np.vstack([np.c_[np.cos(t1), np.sin(t1)],
-                   np.c_[1 - np.cos(t2), 1 - np.sin(t2) - 0.5]])
+    X = np.vstack([np.c_[np.cos(t1), np.sin(t1)], np.c_[1 - np.cos(t2), 1 - np.sin(t2) - 0.5]])
     X += rng.normal(scale=noise, size=X.shape)
     y = [-1] * n1 + [1] * (n - n1)
     return X.tolist(), y
@@ -66,7 +65,7 @@ class Neuron:
 
     def __call__(self, x):
         if self.fused:
-            act = fused_dot(self.w, x, self.b)          # the fast path: one node a neuron
+            act = fused_dot(self.w, x, self.b)  # the fast path: one node a neuron
         else:
             act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return act.relu() if self.nonlin else act
@@ -79,8 +78,10 @@ class MLP:
     """micrograd.nn.MLP's structure and parameter order, for any Value class."""
 
     def __init__(self, V, sizes=(2, 16, 16, 1), fused=True):
-        self.layers = [[Neuron(V, nin, i != len(sizes) - 2, fused) for _ in range(nout)]
-                       for i, (nin, nout) in enumerate(zip(sizes[:-1], sizes[1:]))]
+        self.layers = [
+            [Neuron(V, nin, i != len(sizes) - 2, fused) for _ in range(nout)]
+            for i, (nin, nout) in enumerate(zip(sizes[:-1], sizes[1:]))
+        ]
 
     def __call__(self, x):
         for layer in self.layers:
@@ -127,8 +128,14 @@ def train(V, model, X, y, steps):
         t_bwd.append(t2 - t1)
     elapsed = time.perf_counter() - start
     nodes = count_nodes(total) if V is not Value else len(topological_order(total))
-    return dict(loss=total.data, acc=accuracy, time=elapsed, fwd=statistics.median(t_fwd),
-                bwd=statistics.median(t_bwd), nodes=nodes)
+    return dict(
+        loss=total.data,
+        acc=accuracy,
+        time=elapsed,
+        fwd=statistics.median(t_fwd),
+        bwd=statistics.median(t_bwd),
+        nodes=nodes,
+    )
 
 
 def main():
@@ -148,9 +155,11 @@ def main():
     engines = {"micrograd": None, "ours": True}
     if not args.no_plain:
         engines["ours, plain sums"] = False
-    print(f"Python {platform.python_version()} on {platform.machine()}, "
-          f"micrograd {getattr(micrograd, '__version__', '0.1.0')}, numpy {np.__version__}, "
-          f"gc thresholds {gc.get_threshold()}; {args.steps} steps, {args.repeat} repeats")
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, "
+        f"micrograd {getattr(micrograd, '__version__', '0.1.0')}, numpy {np.__version__}, "
+        f"gc thresholds {gc.get_threshold()}; {args.steps} steps, {args.repeat} repeats"
+    )
     results = {name: [] for name in engines}
     for r in range(args.repeat):
         for name, fused in engines.items():
@@ -166,24 +175,32 @@ def main():
             gc.collect()
             res = train(V, model, X, y, args.steps)
             results[name].append(res)
-            print(f"  run {r + 1}: {name:<17} {res['time']:8.2f} s   loss {res['loss']:.12f}",
-                  flush=True)
+            print(
+                f"  run {r + 1}: {name:<17} {res['time']:8.2f} s   loss {res['loss']:.12f}",
+                flush=True,
+            )
 
-    print(f"\n{'engine':<18}{'median s':>10}{'forward ms':>12}{'backward ms':>13}"
-          f"{'nodes/step':>12}{'final loss':>20}{'accuracy':>10}")
+    print(
+        f"\n{'engine':<18}{'median s':>10}{'forward ms':>12}{'backward ms':>13}"
+        f"{'nodes/step':>12}{'final loss':>20}{'accuracy':>10}"
+    )
     med = {}
     for name, runs in results.items():
         med[name] = statistics.median(r["time"] for r in runs)
         fwd = statistics.median(r["fwd"] for r in runs) * 1e3
         bwd = statistics.median(r["bwd"] for r in runs) * 1e3
         last = runs[-1]
-        print(f"{name:<18}{med[name]:10.2f}{fwd:12.1f}{bwd:13.1f}{last['nodes']:12d}"
-              f"{last['loss']:20.15f}{last['acc']:10.2f}")
+        print(
+            f"{name:<18}{med[name]:10.2f}{fwd:12.1f}{bwd:13.1f}{last['nodes']:12d}"
+            f"{last['loss']:20.15f}{last['acc']:10.2f}"
+        )
     ratio = med["micrograd"] / med["ours"]
     print(f"\nratio micrograd / ours: {ratio:.1f}× (required ≥ 10)")
     if "ours, plain sums" in med:
-        print(f"ratio micrograd / ours with plain sums: "
-              f"{med['micrograd'] / med['ours, plain sums']:.1f}×")
+        print(
+            f"ratio micrograd / ours with plain sums: "
+            f"{med['micrograd'] / med['ours, plain sums']:.1f}×"
+        )
     ok = True
     for name in engines:
         diff = abs(results[name][-1]["loss"] - results["micrograd"][-1]["loss"])

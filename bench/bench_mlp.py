@@ -42,15 +42,20 @@ BATCH, LR, EPOCHS = 64, 0.1, 20
 def setup(seed=0):
     Xtr, ytr, Xte, yte = data.load_digits(seed=seed)
     rng = np.random.default_rng(seed)
-    weights = [(nn.init_weights(a, b, "he", rng), np.zeros(b))
-               for a, b in zip(SIZES[:-1], SIZES[1:])]
+    weights = [
+        (nn.init_weights(a, b, "he", rng), np.zeros(b)) for a, b in zip(SIZES[:-1], SIZES[1:])
+    ]
     order = [rng.permutation(len(ytr)) for _ in range(EPOCHS)]
-    batches = [(Xtr[idx], ytr[idx]) for perm in order
-               for idx in (perm[i:i + BATCH] for i in range(0, len(perm), BATCH))]
+    batches = [
+        (Xtr[idx], ytr[idx])
+        for perm in order
+        for idx in (perm[i : i + BATCH] for i in range(0, len(perm), BATCH))
+    ]
     return weights, batches, (Xte, yte)
 
 
 # ---------------------------------------------------------------- the helpers layers
+
 
 def run_helpers(weights, batches):
     layers = []
@@ -63,13 +68,14 @@ def run_helpers(weights, batches):
     loss_fn = nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=LR)
     for X, y in batches:
-        loss_fn.forward(model.forward(X), y)      # backward writes (not adds) the gradients
+        loss_fn.forward(model.forward(X), y)  # backward writes (not adds) the gradients
         model.backward(loss_fn.backward(), input_grad=False)
         opt.step()
     return lambda X: model.forward(X)
 
 
 # ---------------------------------------------------------------- hand-written NumPy
+
 
 def run_numpy(weights, batches):
     (W1, b1), (W2, b2), (W3, b3) = [(W.copy(), b.copy()) for W, b in weights]
@@ -85,7 +91,7 @@ def run_numpy(weights, batches):
         S = e.sum(axis=1, keepdims=True)
         p = e / S
         rows = np.arange(n)
-        loss = float(np.mean(np.log(S[:, 0]) - s[rows, y]))   # every loop reports its loss
+        loss = float(np.mean(np.log(S[:, 0]) - s[rows, y]))  # every loop reports its loss
         if not np.isfinite(loss):
             raise FloatingPointError("loss is not finite")
         d3 = p / n
@@ -109,10 +115,12 @@ def run_numpy(weights, batches):
         h1 = np.maximum(X @ W1 + b1, 0)
         h2 = np.maximum(h1 @ W2 + b2, 0)
         return h2 @ W3 + b3
+
     return predict
 
 
 # ---------------------------------------------------------------- PyTorch
+
 
 def make_torch_runner():
     try:
@@ -140,20 +148,30 @@ def make_torch_runner():
         def predict(X):
             with torch.no_grad():
                 return model(torch.from_numpy(X)).numpy()
+
         return predict
+
     return run_torch, torch
 
 
 def threadpools():
     try:
         from threadpoolctl import threadpool_info
-        return [(d.get("internal_api"), d.get("num_threads"), d.get("version"))
-                for d in threadpool_info()]
+
+        return [
+            (d.get("internal_api"), d.get("num_threads"), d.get("version"))
+            for d in threadpool_info()
+        ]
     except ImportError:
         cfg = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
         blas = cfg.get("Build Dependencies", {}).get("blas", {}) if cfg else {}
-        return [("numpy blas: " + str(blas.get("name")), "threadpoolctl not installed",
-                 blas.get("version"))]
+        return [
+            (
+                "numpy blas: " + str(blas.get("name")),
+                "threadpoolctl not installed",
+                blas.get("version"),
+            )
+        ]
 
 
 def main():
@@ -168,22 +186,33 @@ def main():
         torch.set_num_threads(max(1, int(os.environ.get("OMP_NUM_THREADS", "1"))))
         runners["PyTorch CPU"] = run_torch
 
-    print(f"digits MLP {'-'.join(map(str, SIZES))}, ReLU, softmax CE, SGD batch {BATCH}, "
-          f"lr {LR}, {EPOCHS} epochs = {len(batches)} steps, float64")
-    print(f"python {platform.python_version()}, numpy {np.__version__}"
-          + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else
-             ", torch not installed"))
-    print("OPENBLAS_NUM_THREADS =", os.environ.get("OPENBLAS_NUM_THREADS"),
-          " OMP_NUM_THREADS =", os.environ.get("OMP_NUM_THREADS"))
+    print(
+        f"digits MLP {'-'.join(map(str, SIZES))}, ReLU, softmax CE, SGD batch {BATCH}, "
+        f"lr {LR}, {EPOCHS} epochs = {len(batches)} steps, float64"
+    )
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}"
+        + (
+            f", torch {torch.__version__} ({torch.get_num_threads()} threads)"
+            if torch
+            else ", torch not installed"
+        )
+    )
+    print(
+        "OPENBLAS_NUM_THREADS =",
+        os.environ.get("OPENBLAS_NUM_THREADS"),
+        " OMP_NUM_THREADS =",
+        os.environ.get("OMP_NUM_THREADS"),
+    )
     print("thread pools:", threadpools())
 
     times = {name: [] for name in runners}
     cpu = {name: [] for name in runners}
     acc = {}
-    for name, run in runners.items():              # warm-up, and the accuracy
+    for name, run in runners.items():  # warm-up, and the accuracy
         predict = run(weights, batches)
         acc[name] = float(np.mean(np.argmax(predict(Xte), axis=1) == yte))
-    for _ in range(args.repeats):                  # alternate, so load changes hit all
+    for _ in range(args.repeats):  # alternate, so load changes hit all
         for name, run in runners.items():
             c0, t0 = time.process_time(), time.perf_counter()
             run(weights, batches)
@@ -197,20 +226,29 @@ def main():
     def paired(t, name):
         return statistics.median(a / b for a, b in zip(t[name], t["hand-written NumPy"]))
 
-    print(f"\n{'implementation':<20} {'wall median s':>13} {'wall min s':>10} "
-          f"{'wall ratio':>10} {'CPU median s':>12} {'CPU ratio':>9} {'test acc':>9}")
+    print(
+        f"\n{'implementation':<20} {'wall median s':>13} {'wall min s':>10} "
+        f"{'wall ratio':>10} {'CPU median s':>12} {'CPU ratio':>9} {'test acc':>9}"
+    )
     for name in runners:
-        print(f"{name:<20} {statistics.median(times[name]):13.3f} {min(times[name]):10.3f} "
-              f"{paired(times, name):9.2f}x {statistics.median(cpu[name]):12.3f} "
-              f"{paired(cpu, name):8.2f}x {acc[name]:9.4f}")
+        print(
+            f"{name:<20} {statistics.median(times[name]):13.3f} {min(times[name]):10.3f} "
+            f"{paired(times, name):9.2f}x {statistics.median(cpu[name]):12.3f} "
+            f"{paired(cpu, name):8.2f}x {acc[name]:9.4f}"
+        )
     ratio, same = paired(cpu, "helpers.nn"), acc["helpers.nn"] == acc["hand-written NumPy"]
     ok = ratio <= 1.15 and same
-    print(f"\nhelpers.nn / hand-written = {ratio:.3f} (median of paired CPU-time ratios, "
-          f"target <= 1.15; wall clock {paired(times, 'helpers.nn'):.3f}), "
-          f"same test accuracy: {same} -> {'OK' if ok else 'NOT MET'}")
+    print(
+        f"\nhelpers.nn / hand-written = {ratio:.3f} (median of paired CPU-time ratios, "
+        f"target <= 1.15; wall clock {paired(times, 'helpers.nn'):.3f}), "
+        f"same test accuracy: {same} -> {'OK' if ok else 'NOT MET'}"
+    )
     if "PyTorch CPU" in runners:
-        print(f"PyTorch CPU / helpers.nn = {paired(cpu, 'PyTorch CPU') / ratio:.2f} (CPU time), "
-              f"{paired(times, 'PyTorch CPU') / paired(times, 'helpers.nn'):.2f} (wall clock)")
+        print(
+            f"PyTorch CPU / helpers.nn = {paired(cpu, 'PyTorch CPU') / ratio:.2f} (CPU time), "
+            f"{paired(times, 'PyTorch CPU') / paired(times, 'helpers.nn'):.2f} (wall clock)"
+        )
+
 
 if __name__ == "__main__":
     main()

@@ -66,8 +66,14 @@ def inline_png(fig) -> bytes:
     """As IPython's inline backend renders a displayed figure (``display(fig)``, a figure
     at the end of a cell): ``print_figure`` with ``bbox_inches="tight"``."""
     buf = BytesIO()
-    fig.canvas.print_figure(buf, format="png", bbox_inches="tight", dpi=fig.dpi,
-                            facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
+    fig.canvas.print_figure(
+        buf,
+        format="png",
+        bbox_inches="tight",
+        dpi=fig.dpi,
+        facecolor=fig.get_facecolor(),
+        edgecolor=fig.get_edgecolor(),
+    )
     return buf.getvalue()
 
 
@@ -107,34 +113,72 @@ class PlaygroundWidget:
 def widgets():
     """(name, make_view(**values), values to cycle through)."""
     found = [
-        ("05 descent: learning rate", lambda **v: training_figures.DescentView("ravine", **v),
-         [dict(lr=lr) for lr in (0.05, 0.1, 0.15, 0.19, 0.22)]),
-        ("05 descent: momentum", lambda **v: training_figures.DescentView("ravine", **v),
-         [dict(lr=0.05, momentum=m) for m in (0.0, 0.3, 0.6, 0.9)]),
-        ("05 gradient norms: gain", lambda **v: training_figures.GradientNormView(**v),
-         [dict(activation="tanh", scale=s) for s in (0.8, 1.0, 1.2, 1.4)]),
-        ("05 gradient norms: activation", lambda **v: training_figures.GradientNormView(**v),
-         [dict(activation=a, scale=1.0) for a in ("sigmoid", "tanh", "relu")]),
-        ("04 zig-zag: depth", lambda **v: deep_figures.ZigzagView(**v),
-         [dict(depth=d, width=2) for d in (2, 3, 4, 5, 6)]),
-        ("04 zig-zag: width", lambda **v: deep_figures.ZigzagView(**v),
-         [dict(depth=3, width=w) for w in (2, 3, 4)]),
+        (
+            "05 descent: learning rate",
+            lambda **v: training_figures.DescentView("ravine", **v),
+            [dict(lr=lr) for lr in (0.05, 0.1, 0.15, 0.19, 0.22)],
+        ),
+        (
+            "05 descent: momentum",
+            lambda **v: training_figures.DescentView("ravine", **v),
+            [dict(lr=0.05, momentum=m) for m in (0.0, 0.3, 0.6, 0.9)],
+        ),
+        (
+            "05 gradient norms: gain",
+            lambda **v: training_figures.GradientNormView(**v),
+            [dict(activation="tanh", scale=s) for s in (0.8, 1.0, 1.2, 1.4)],
+        ),
+        (
+            "05 gradient norms: activation",
+            lambda **v: training_figures.GradientNormView(**v),
+            [dict(activation=a, scale=1.0) for a in ("sigmoid", "tanh", "relu")],
+        ),
+        (
+            "04 zig-zag: depth",
+            lambda **v: deep_figures.ZigzagView(**v),
+            [dict(depth=d, width=2) for d in (2, 3, 4, 5, 6)],
+        ),
+        (
+            "04 zig-zag: width",
+            lambda **v: deep_figures.ZigzagView(**v),
+            [dict(depth=3, width=w) for w in (2, 3, 4)],
+        ),
         ("04 playground: step ×20", lambda **v: _pg("step", v), [dict(units=4)] * 4),
-        ("04 playground: units", lambda **v: _pg("units", v),
-         [dict(units=u) for u in (3, 4, 5, 6)]),
-        ("01 chain rule: x, slider steps", lambda **v: chain_rule_figures.ChainRuleView(**v),
-         [dict(x=round(0.5 + 0.05 * k, 2)) for k in range(16)]),
-        ("01 chain rule: x, jumps of 0.4", lambda **v: chain_rule_figures.ChainRuleView(**v),
-         [dict(x=x) for x in (0.2, 0.6, 1.0, 1.4)]),
-        ("01 chain rule: f, g", lambda **v: chain_rule_figures.ChainRuleView(**v),
-         [dict(f=f, g=g) for f, g in (("exp", "sin"), ("tanh", "square"), ("square", "sin"))]),
-        ("02 backward pass: step, new",
-         lambda **v: FirstVisit(graph_figures.BackwardView(_neuron(), **v)),
-         [dict(step=k) for k in (2, 3, 4, 5, 6)]),
-        ("02 backward pass: step, kept", lambda **v: graph_figures.BackwardView(_neuron(), **v),
-         [dict(step=k) for k in (2, 3, 4, 5, 6)]),
-        ("03 training: learning rate", lambda **v: backprop_figures.TrainingView(**v),
-         [dict(lr=lr) for lr in (0.1, 0.3, 0.5, 1.0)]),
+        (
+            "04 playground: units",
+            lambda **v: _pg("units", v),
+            [dict(units=u) for u in (3, 4, 5, 6)],
+        ),
+        (
+            "01 chain rule: x, slider steps",
+            lambda **v: chain_rule_figures.ChainRuleView(**v),
+            [dict(x=round(0.5 + 0.05 * k, 2)) for k in range(16)],
+        ),
+        (
+            "01 chain rule: x, jumps of 0.4",
+            lambda **v: chain_rule_figures.ChainRuleView(**v),
+            [dict(x=x) for x in (0.2, 0.6, 1.0, 1.4)],
+        ),
+        (
+            "01 chain rule: f, g",
+            lambda **v: chain_rule_figures.ChainRuleView(**v),
+            [dict(f=f, g=g) for f, g in (("exp", "sin"), ("tanh", "square"), ("square", "sin"))],
+        ),
+        (
+            "02 backward pass: step, new",
+            lambda **v: FirstVisit(graph_figures.BackwardView(_neuron(), **v)),
+            [dict(step=k) for k in (2, 3, 4, 5, 6)],
+        ),
+        (
+            "02 backward pass: step, kept",
+            lambda **v: graph_figures.BackwardView(_neuron(), **v),
+            [dict(step=k) for k in (2, 3, 4, 5, 6)],
+        ),
+        (
+            "03 training: learning rate",
+            lambda **v: backprop_figures.TrainingView(**v),
+            [dict(lr=lr) for lr in (0.1, 0.3, 0.5, 1.0)],
+        ),
     ]
     return found
 
@@ -185,12 +229,15 @@ def reference_ms(repeat=20):
     """The machine's yardstick: one axes with one line and default ticks, 4×3 in at 72 dpi,
     drawn to PNG (wall and CPU ms). Divide a widget's time by it to compare machines."""
     from matplotlib.figure import Figure
+
     fig = Figure(figsize=(4, 3), dpi=72)
     FigureCanvasAgg(fig)
     fig.add_subplot().plot([0, 1], [0, 1])
     png(fig)
-    return (median_ms(lambda _: png(fig), [None], repeat),
-            median_ms(lambda _: png(fig), [None], repeat, time.process_time))
+    return (
+        median_ms(lambda _: png(fig), [None], repeat),
+        median_ms(lambda _: png(fig), [None], repeat, time.process_time),
+    )
 
 
 def main(argv=None):
@@ -200,18 +247,22 @@ def main(argv=None):
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     ref_wall, ref_cpu = reference_ms()
     print(f"yardstick (one small axes to PNG): {ref_wall:.1f} ms wall, {ref_cpu:.1f} ms CPU")
-    print("medians in ms; 'update' and 'new fig' are wall time, 'upd CPU' the process's CPU "
-          "time for 'update'")
-    header = (f"{'widget':32} {'update':>8} {'upd CPU':>8} {'new fig':>8} {'ratio':>6} "
-              f"{'live':>8} {'tight':>8}  target")
+    print(
+        "medians in ms; 'update' and 'new fig' are wall time, 'upd CPU' the process's CPU "
+        "time for 'update'"
+    )
+    header = (
+        f"{'widget':32} {'update':>8} {'upd CPU':>8} {'new fig':>8} {'ratio':>6} "
+        f"{'live':>8} {'tight':>8}  target"
+    )
     print(header)
     print("-" * len(header))
     met = True
     for name, make, values in widgets():
         view = make(**values[0])
-        if not hasattr(view.fig.canvas, "print_png"):   # views of other lessons
+        if not hasattr(view.fig.canvas, "print_png"):  # views of other lessons
             FigureCanvasAgg(view.fig)
-        png(view.fig)                                    # warm up caches (fonts, layout)
+        png(view.fig)  # warm up caches (fonts, layout)
 
         def redraw(v, view=view):
             view.update(**v)
@@ -238,14 +289,19 @@ def main(argv=None):
         t_inl = median_ms(redraw_live, values, args.repeat)
         t_tight = median_ms(redraw_tight, values, max(1, args.repeat // 2))
         ok = t_up <= TARGET_MS
-        targeted = name.startswith(("04", "05"))   # 01-03: the browser target (bench_latency)
+        targeted = name.startswith(("04", "05"))  # 01-03: the browser target (bench_latency)
         met &= ok or not targeted
-        print(f"{name:32} {t_up:8.1f} {t_cpu:8.1f} {t_new:8.1f} {t_new / t_up:5.1f}× "
-              f"{t_inl:8.1f} {t_tight:8.1f}  "
-              f"{('met' if ok else 'MISSED') if targeted else '-'}")
+        print(
+            f"{name:32} {t_up:8.1f} {t_cpu:8.1f} {t_new:8.1f} {t_new / t_up:5.1f}× "
+            f"{t_inl:8.1f} {t_tight:8.1f}  "
+            f"{('met' if ok else 'MISSED') if targeted else '-'}"
+        )
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
-    print("every widget of notebooks 04 and 05 meets the 50 ms target" if met else
-          "some widgets of notebooks 04 and 05 miss the 50 ms target (see MISSED)")
+    print(
+        "every widget of notebooks 04 and 05 meets the 50 ms target"
+        if met
+        else "some widgets of notebooks 04 and 05 miss the 50 ms target (see MISSED)"
+    )
     return 0
 
 

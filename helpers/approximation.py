@@ -36,11 +36,13 @@ def one_layer_interpolant(f, a: float, b: float, n: int) -> nn.Sequential:
     knots = np.linspace(a, b, n + 1)
     values = np.asarray(f(knots), dtype=float)
     if values.shape != knots.shape:
-        raise ValueError(f"one_layer_interpolant: f must map an array of {n + 1} knots to "
-                         f"{n + 1} values, got shape {values.shape}")
+        raise ValueError(
+            f"one_layer_interpolant: f must map an array of {n + 1} knots to "
+            f"{n + 1} values, got shape {values.shape}"
+        )
     slopes = np.diff(values) / np.diff(knots)
     hidden, out = nn.Linear(1, n), nn.Linear(n, 1)
-    hidden.W.data[...] = 1.0                       # unit k computes relu(x − x_k)
+    hidden.W.data[...] = 1.0  # unit k computes relu(x − x_k)
     hidden.b.data[...] = -knots[:-1]
     out.W.data[:, 0] = np.concatenate([slopes[:1], np.diff(slopes)])
     out.b.data[...] = values[0]

@@ -35,14 +35,18 @@ def fmt(v: float, digits: int = 6) -> str:
 def _as_real(x, name: str = "x", where: str = "derivative") -> np.ndarray:
     """``x`` as a float array (float32 stays float32, integers become float64)."""
     if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{where}: {name} must be a real number or an array of them, "
-                        f"got {type(x).__name__} {x!r}")
+        raise TypeError(
+            f"{where}: {name} must be a real number or an array of them, "
+            f"got {type(x).__name__} {x!r}"
+        )
     arr = np.asarray(x)
     if arr.dtype.kind in "biu":
         arr = arr.astype(np.float64)
     if arr.dtype.kind != "f":
-        raise TypeError(f"{where}: {name} must be a real number or an array of them, "
-                        f"got {type(x).__name__} with dtype {arr.dtype}")
+        raise TypeError(
+            f"{where}: {name} must be a real number or an array of them, "
+            f"got {type(x).__name__} with dtype {arr.dtype}"
+        )
     if not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].flat[0] if arr.ndim else arr
         raise ValueError(f"{where}: {name} must be finite, got {name} = {float(bad)}")
@@ -56,7 +60,6 @@ def _out(y):
     return y
 
 
-
 # ---- numeric derivatives
 
 METHODS = ("central", "forward")
@@ -65,8 +68,9 @@ METHODS = ("central", "forward")
 def check_step(h, where: str = "derivative") -> float:
     """Return ``h`` as a float if it is a usable step: a finite number > 0."""
     if isinstance(h, bool) or not isinstance(h, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{where}: the step h must be a positive number, "
-                        f"got {type(h).__name__} {h!r}")
+        raise TypeError(
+            f"{where}: the step h must be a positive number, got {type(h).__name__} {h!r}"
+        )
     if not math.isfinite(h) or h <= 0:
         raise ValueError(f"{where}: the step h must be a finite number > 0, got h = {h!r}")
     return float(h)
@@ -82,17 +86,17 @@ def derivative(f: Callable, x, h: float = 1e-5, method: str = "central"):
     kept in float32, which is how the notebook shows why gradient checks use float64.
     """
     if not callable(f):
-        raise TypeError(f"derivative: f must be a function (a callable), "
-                        f"got {type(f).__name__} {f!r}")
+        raise TypeError(
+            f"derivative: f must be a function (a callable), got {type(f).__name__} {f!r}"
+        )
     h = check_step(h)
     if method not in METHODS:
         raise ValueError(f"derivative: method must be one of {METHODS}, got {method!r}")
     x = _as_real(x)
-    h = x.dtype.type(h)      # the step in x's precision (numpy 1.26 would promote to float64)
+    h = x.dtype.type(h)  # the step in x's precision (numpy 1.26 would promote to float64)
     if method == "central":
-        return _out((f(x + h) - f(x - h)) / (h + h))     # h + h = 2h exactly, in x's precision
+        return _out((f(x + h) - f(x - h)) / (h + h))  # h + h = 2h exactly, in x's precision
     return _out((f(x + h) - f(x)) / h)
-
 
 
 # ---- the menu of functions, each with its derivative and its domain
@@ -158,8 +162,9 @@ class Function:
         if not np.all(inside):
             bad = float(arr[~inside].flat[0]) if arr.ndim else float(arr)
             where = "" if arr.ndim == 0 else f" (one of the {arr.size} values given)"
-            raise ValueError(f"{self.name}: x = {fmt(bad)}{where} is outside its domain, "
-                             f"{self.domain_text()}")
+            raise ValueError(
+                f"{self.name}: x = {fmt(bad)}{where} is outside its domain, {self.domain_text()}"
+            )
         return arr
 
     def where_defined(self, x: np.ndarray, derivative: bool = False) -> np.ndarray:
@@ -196,16 +201,32 @@ def _functions() -> dict[str, Function]:
         F("sin", np.sin, np.cos, r"\sin {v}", r"\cos {v}"),
         F("cos", np.cos, lambda x: -np.sin(x), r"\cos {v}", r"-\sin {v}"),
         F("exp", np.exp, np.exp, "e^{{v}}", "e^{{v}}"),
-        F("tanh", np.tanh, lambda x: 1 - np.tanh(x) ** 2, r"\tanh {v}",
-          r"1-\tanh^2 {v}"),
-        F("sigmoid", _sigmoid, lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
-          r"\sigma({v})", r"\sigma({v})\,(1-\sigma({v}))"),
-        F("relu", lambda x: np.maximum(x, 0), _relu_slope, r"\max(0, {v})",
-          r"1 \;\mathrm{if}\; {v} > 0 \;\mathrm{else}\; 0", kinks=(0.0,)),
+        F("tanh", np.tanh, lambda x: 1 - np.tanh(x) ** 2, r"\tanh {v}", r"1-\tanh^2 {v}"),
+        F(
+            "sigmoid",
+            _sigmoid,
+            lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
+            r"\sigma({v})",
+            r"\sigma({v})\,(1-\sigma({v}))",
+        ),
+        F(
+            "relu",
+            lambda x: np.maximum(x, 0),
+            _relu_slope,
+            r"\max(0, {v})",
+            r"1 \;\mathrm{if}\; {v} > 0 \;\mathrm{else}\; 0",
+            kinks=(0.0,),
+        ),
         # Restricted domains: the open interval where the function and its slope exist.
         F("log", np.log, lambda x: 1 / x, r"\ln {v}", r"1/{v}", domain=(0.0, INF)),
-        F("sqrt", np.sqrt, lambda x: 0.5 / np.sqrt(x), r"\sqrt{{v}}",
-          r"1/(2\sqrt{{v}})", domain=(0.0, INF)),
+        F(
+            "sqrt",
+            np.sqrt,
+            lambda x: 0.5 / np.sqrt(x),
+            r"\sqrt{{v}}",
+            r"1/(2\sqrt{{v}})",
+            domain=(0.0, INF),
+        ),
     ]
     return {fn.name: fn for fn in menu}
 
@@ -217,7 +238,8 @@ FUNCTIONS: dict[str, Function] = _functions()
 #: The names of the functions defined on the whole real line: safe in any composition,
 #: so these are the choices of the widget's menus.
 EVERYWHERE: tuple[str, ...] = tuple(
-    name for name, fn in FUNCTIONS.items() if fn.domain == (-INF, INF))
+    name for name, fn in FUNCTIONS.items() if fn.domain == (-INF, INF)
+)
 
 
 def get(name: str | Function) -> Function:
@@ -225,8 +247,9 @@ def get(name: str | Function) -> Function:
     if isinstance(name, Function):
         return name
     if not isinstance(name, str):
-        raise TypeError(f"get: a function's name must be a string, "
-                        f"got {type(name).__name__} {name!r}")
+        raise TypeError(
+            f"get: a function's name must be a string, got {type(name).__name__} {name!r}"
+        )
     try:
         return FUNCTIONS[name]
     except KeyError:
@@ -234,18 +257,18 @@ def get(name: str | Function) -> Function:
         raise ValueError(f"unknown function {name!r}; the known ones are: {known}") from None
 
 
-
 # ---- a composition y = f(g(x)) and its three slopes
+
 
 class Slopes(NamedTuple):
     """Everything about y = f(g(x)) at one x: values and the three slopes."""
 
     x: float
-    u: float        # u = g(x)
-    y: float        # y = f(u)
-    dg: float       # g'(x)
-    df: float       # f'(u) = f'(g(x))
-    dy: float       # dy/dx = f'(g(x)) · g'(x)
+    u: float  # u = g(x)
+    y: float  # y = f(u)
+    dg: float  # g'(x)
+    df: float  # f'(u) = f'(g(x))
+    dy: float  # dy/dx = f'(g(x)) · g'(x)
 
 
 def compose(f: str | Function, g: str | Function, x: float) -> Slopes:
@@ -255,28 +278,33 @@ def compose(f: str | Function, g: str | Function, x: float) -> Slopes:
     x = float(g.check(x))
     u = g.f(x)
     if not f.contains(u):
-        raise ValueError(f"f = {f.name} is not defined at u = g(x) = {g.name}({fmt(x)}) = "
-                         f"{fmt(u)}: its domain is {f.domain_text()}")
+        raise ValueError(
+            f"f = {f.name} is not defined at u = g(x) = {g.name}({fmt(x)}) = "
+            f"{fmt(u)}: its domain is {f.domain_text()}"
+        )
     with np.errstate(over="ignore", invalid="ignore"):
         dg, df = g.df(x), f.df(u)
         s = Slopes(x, u, f.f(u), dg, df, df * dg)
     if not all(math.isfinite(v) for v in s):
-        raise ValueError(f"compose: y = {f.name}({g.name}(x)) at x = {fmt(x)} overflows: "
-                         f"u = {fmt(u)}, y = {fmt(s.y)}, dy/dx = {fmt(s.dy)} (larger than "
-                         "the largest float64, about 1.8e308); choose an x nearer 0")
+        raise ValueError(
+            f"compose: y = {f.name}({g.name}(x)) at x = {fmt(x)} overflows: "
+            f"u = {fmt(u)}, y = {fmt(s.y)}, dy/dx = {fmt(s.dy)} (larger than "
+            "the largest float64, about 1.8e308); choose an x nearer 0"
+        )
     return s
 
 
 def slopes_text(f: str | Function, g: str | Function, x: float) -> str:
     """The three slopes of y = f(g(x)) at ``x`` as a few aligned lines of text."""
     s = compose(f, g, x)
-    return "\n".join([
-        f"x = {fmt(s.x, 4)}    u = g(x) = {fmt(s.u)}    y = f(u) = {fmt(s.y)}",
-        f"g'(x)          = {fmt(s.dg)}",
-        f"f'(g(x))       = {fmt(s.df)}",
-        f"f'(g(x))·g'(x) = {fmt(s.df)} × {fmt(s.dg)} = {fmt(s.dy)}",
-    ])
-
+    return "\n".join(
+        [
+            f"x = {fmt(s.x, 4)}    u = g(x) = {fmt(s.u)}    y = f(u) = {fmt(s.y)}",
+            f"g'(x)          = {fmt(s.dg)}",
+            f"f'(g(x))       = {fmt(s.df)}",
+            f"f'(g(x))·g'(x) = {fmt(s.df)} × {fmt(s.dg)} = {fmt(s.dy)}",
+        ]
+    )
 
 
 # ---- the error of a finite difference against the step h
@@ -285,8 +313,9 @@ def slopes_text(f: str | Function, g: str | Function, x: float) -> str:
 STEPS = np.logspace(-16, 0, 161)
 
 
-def difference_errors(f: str | Function = "sin", x: float = 1.0, hs=None,
-                      dtype=np.float64) -> dict[str, np.ndarray]:
+def difference_errors(
+    f: str | Function = "sin", x: float = 1.0, hs=None, dtype=np.float64
+) -> dict[str, np.ndarray]:
     """|estimate − f'(x)| of the forward and central differences for each step in ``hs``.
 
     The differences are computed in ``dtype`` (float64 or float32: x, h and every value of
@@ -297,8 +326,9 @@ def difference_errors(f: str | Function = "sin", x: float = 1.0, hs=None,
     x = float(fn.check(checks.number("difference_errors", "x", x)))
     hs = STEPS if hs is None else np.asarray(hs, dtype=float)
     if hs.ndim != 1 or hs.size == 0 or not np.all(np.isfinite(hs) & (hs > 0)):
-        raise ValueError(f"difference_errors: hs must be a non-empty 1-d array of finite "
-                         f"steps > 0, got {hs!r}")
+        raise ValueError(
+            f"difference_errors: hs must be a non-empty 1-d array of finite steps > 0, got {hs!r}"
+        )
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"difference_errors: dtype must be float32 or float64, got {dtype}")
@@ -307,8 +337,7 @@ def difference_errors(f: str | Function = "sin", x: float = 1.0, hs=None,
     exact = fn.df(x)
     forward = ((fp - fx) / hd).astype(np.float64)
     central = ((fp - fm) / (2 * hd)).astype(np.float64)
-    return {"h": hs.copy(), "forward": np.abs(forward - exact),
-            "central": np.abs(central - exact)}
+    return {"h": hs.copy(), "forward": np.abs(forward - exact), "central": np.abs(central - exact)}
 
 
 def best_step(errors: dict[str, np.ndarray], method: str) -> tuple[float, float]:
@@ -319,8 +348,9 @@ def best_step(errors: dict[str, np.ndarray], method: str) -> tuple[float, float]
     return float(errors["h"][i]), float(errors[method][i])
 
 
-def reliable_step(errors: dict[str, np.ndarray], method: str,
-                  half_width: int = 5) -> tuple[float, float]:
+def reliable_step(
+    errors: dict[str, np.ndarray], method: str, half_width: int = 5
+) -> tuple[float, float]:
     """(h, error): the step whose *worst* error over its neighbourhood is smallest.
 
     Round-off makes the error at one step a matter of luck: a single step can be 100 times
@@ -342,6 +372,7 @@ def reliable_step(errors: dict[str, np.ndarray], method: str,
 
 
 # ---- Taylor's formula: the tangent, and the corrections after it
+
 
 def taylor_derivatives(f: str | Function, x: float) -> tuple[float, float, float, float]:
     """(f(x), f'(x), f''(x), f'''(x)) at ``x``.
@@ -374,8 +405,8 @@ def taylor(f: str | Function, x: float, h, order: int):
     return total if total.ndim else float(total)
 
 
-
 # ---- longer chains: a product of local derivatives
+
 
 class Link(NamedTuple):
     """One function of a chain: its name, its input, its output and its local derivative."""
@@ -401,35 +432,40 @@ def chain(names: Sequence[str | Function], x: float) -> Chain:
     applied (innermost first), with every local derivative, then multiply them back from
     the output (the backward pass): dy/dx = fₙ'·…·f₂'·f₁'."""
     if isinstance(names, (str, Function)) or len(names) == 0:
-        raise ValueError(f"chain: names must be a non-empty sequence of function names, "
-                         f"got {names!r}")
+        raise ValueError(
+            f"chain: names must be a non-empty sequence of function names, got {names!r}"
+        )
     fns = [get(n) for n in names]
     x = checks.number("chain", "x", x)
     x = float(fns[0].check(x))
     links, v = [], x
     for fn in fns:
         if not fn.contains(v):
-            raise ValueError(f"chain: {fn.name} is not defined at its input {fmt(v)}: "
-                             f"its domain is {fn.domain_text()}")
+            raise ValueError(
+                f"chain: {fn.name} is not defined at its input {fmt(v)}: "
+                f"its domain is {fn.domain_text()}"
+            )
         with np.errstate(over="ignore", invalid="ignore"):
             out, local = fn.f(v), fn.df(v)
         if not (math.isfinite(out) and math.isfinite(local)):
-            raise ValueError(f"chain: link {len(links) + 1} ({fn.name}) overflows at its "
-                             f"input {fmt(v)}: {fn.name}({fmt(v)}) = {fmt(out)}, slope "
-                             f"{fmt(local)} (beyond the largest float64, about 1.8e308); "
-                             f"use a shorter chain or an x nearer 0, got names={list(names)!r}, "
-                             f"x={x!r}")
+            raise ValueError(
+                f"chain: link {len(links) + 1} ({fn.name}) overflows at its "
+                f"input {fmt(v)}: {fn.name}({fmt(v)}) = {fmt(out)}, slope "
+                f"{fmt(local)} (beyond the largest float64, about 1.8e308); "
+                f"use a shorter chain or an x nearer 0, got names={list(names)!r}, "
+                f"x={x!r}"
+            )
         links.append(Link(fn.name, v, out, local))
         v = out
-    grads = [1.0]                       # dy/dy
+    grads = [1.0]  # dy/dy
     for link in reversed(links):
         grads.append(grads[-1] * link.local)
-    grads.reverse()                     # grads[0] = dy/dx, …, grads[-1] = dy/dy = 1
+    grads.reverse()  # grads[0] = dy/dx, …, grads[-1] = dy/dy = 1
     return Chain(links, v, grads[0], grads)
 
 
-
 # ---- the multivariable chain rule: a sum over paths
+
 
 class TwoPaths(NamedTuple):
     """z = u(x)·v(x) at x: the values, the product along each path, and dz/dx (their sum)."""
@@ -438,15 +474,14 @@ class TwoPaths(NamedTuple):
     u: float
     v: float
     z: float
-    du: float        # du/dx
-    dv: float        # dv/dx
-    path_u: float    # ∂z/∂u · du/dx = v · du/dx
-    path_v: float    # ∂z/∂v · dv/dx = u · dv/dx
-    dz: float        # dz/dx = path_u + path_v
+    du: float  # du/dx
+    dv: float  # dv/dx
+    path_u: float  # ∂z/∂u · du/dx = v · du/dx
+    path_v: float  # ∂z/∂v · dv/dx = u · dv/dx
+    dz: float  # dz/dx = path_u + path_v
 
 
-def two_paths(u: str | Function = "sin", v: str | Function = "square",
-              x: float = 0.7) -> TwoPaths:
+def two_paths(u: str | Function = "sin", v: str | Function = "square", x: float = 0.7) -> TwoPaths:
     """dz/dx for z = u(x)·v(x) as the sum over the two paths x → u → z and x → v → z."""
     u, v = get(u), get(v)
     x = checks.number("two_paths", "x", x)

@@ -19,8 +19,18 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["number", "integer", "choice", "array", "labels", "function", "at_most", "sizes",
-           "network_sizes", "got"]
+__all__ = [
+    "number",
+    "integer",
+    "choice",
+    "array",
+    "labels",
+    "function",
+    "at_most",
+    "sizes",
+    "network_sizes",
+    "got",
+]
 
 #: The most weights a network built by a lesson's helper may have (some 80 MB).
 MAX_WEIGHTS = 10**7
@@ -36,8 +46,9 @@ def got(value) -> str:
     if isinstance(value, (bool, np.bool_)):
         return f"the bool {text}"
     if isinstance(value, str):
-        return f"the text {text}" + (" (a number in quotes is text: drop the quotes)"
-                                     if _looks_numeric(value) else "")
+        return f"the text {text}" + (
+            " (a number in quotes is text: drop the quotes)" if _looks_numeric(value) else ""
+        )
     if isinstance(value, (int, float, np.integer, np.floating)):
         return text
     return f"{type(value).__name__} {text}"
@@ -63,8 +74,17 @@ def _range_text(low, high, low_open, high_open) -> str:
     return " and ".join(parts)
 
 
-def number(where: str, name: str, value, *, low=None, high=None, low_open: bool = False,
-           high_open: bool = False, finite: bool = True) -> float:
+def number(
+    where: str,
+    name: str,
+    value,
+    *,
+    low=None,
+    high=None,
+    low_open: bool = False,
+    high_open: bool = False,
+    finite: bool = True,
+) -> float:
     """``value`` as a Python float: a real number (int, float, NumPy scalar or 0-d array),
     finite unless ``finite=False``, within ``low``/``high`` (open ends if ``*_open``)."""
     if type(value) is float and math.isfinite(value) and low is None and high is None:
@@ -74,14 +94,20 @@ def number(where: str, name: str, value, *, low=None, high=None, low_open: bool 
     expected = f"{kind} {bounds}".strip()
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Real, np.number)) \
-            or isinstance(value, np.complexfloating):
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (Real, np.number))
+        or isinstance(value, np.complexfloating)
+    ):
         raise TypeError(f"{where}: {name} must be {expected}, got {got(value)}")
     x = float(value)
     if finite and not math.isfinite(x):
         raise ValueError(f"{where}: {name} must be {expected}, got {x}")
-    if math.isnan(x) or (low is not None and (x < low or (low_open and x == low))) or \
-            (high is not None and (x > high or (high_open and x == high))):
+    if (
+        math.isnan(x)
+        or (low is not None and (x < low or (low_open and x == low)))
+        or (high is not None and (x > high or (high_open and x == high)))
+    ):
         raise ValueError(f"{where}: {name} must be {expected}, got {got(value)}")
     return x
 
@@ -97,8 +123,9 @@ def integer(where: str, name: str, value, *, low=None, high=None) -> int:
     if not isinstance(value, (Integral, np.integer)):
         x = float(value)
         if not (math.isfinite(x) and x.is_integer()):
-            raise ValueError(f"{where}: {name} must be {expected}, got "
-                             f"{type(value).__name__} {value!r}")
+            raise ValueError(
+                f"{where}: {name} must be {expected}, got {type(value).__name__} {value!r}"
+            )
     n = int(value)
     if (low is not None and n < low) or (high is not None and n > high):
         raise ValueError(f"{where}: {name} must be {expected}, got {n}")
@@ -119,8 +146,17 @@ def choice(where: str, name: str, value, options):
     return value
 
 
-def array(where: str, name: str, value, *, ndim=None, finite: bool = True,
-          dtype=np.float64, shape=None, nonempty: bool = False) -> np.ndarray:
+def array(
+    where: str,
+    name: str,
+    value,
+    *,
+    ndim=None,
+    finite: bool = True,
+    dtype=np.float64,
+    shape=None,
+    nonempty: bool = False,
+) -> np.ndarray:
     """``value`` as a NumPy array of numbers (converted to ``dtype``): ``ndim`` dimensions
     (an int or a tuple of allowed ones), ``shape`` (``None`` entries match any length),
     every entry finite unless ``finite=False``, at least one row if ``nonempty``."""
@@ -129,21 +165,30 @@ def array(where: str, name: str, value, *, ndim=None, finite: bool = True,
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError) as err:
-        raise TypeError(f"{where}: {name} must be an array of numbers, got "
-                        f"{type(value).__name__} that is not one ({err})") from None
+        raise TypeError(
+            f"{where}: {name} must be an array of numbers, got "
+            f"{type(value).__name__} that is not one ({err})"
+        ) from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: {name} must be an array of numbers, got an array of "
-                        f"dtype {arr.dtype}")
+        raise TypeError(
+            f"{where}: {name} must be an array of numbers, got an array of dtype {arr.dtype}"
+        )
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             want = " or ".join(str(d) for d in allowed)
-            raise ValueError(f"{where}: {name} must have {want} dimension(s), got shape "
-                             f"{arr.shape}")
-    if shape is not None and (arr.ndim != len(shape) or any(
-            s is not None and s != a for s, a in zip(shape, arr.shape))):
-        want = "(" + ", ".join("N" if s is None else str(s) for s in shape) + \
-            ("," if len(shape) == 1 else "") + ")"
+            raise ValueError(
+                f"{where}: {name} must have {want} dimension(s), got shape {arr.shape}"
+            )
+    if shape is not None and (
+        arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape))
+    ):
+        want = (
+            "("
+            + ", ".join("N" if s is None else str(s) for s in shape)
+            + ("," if len(shape) == 1 else "")
+            + ")"
+        )
         raise ValueError(f"{where}: {name} must have shape {want}, got shape {arr.shape}")
     if nonempty and (arr.size == 0 or (arr.ndim and arr.shape[0] == 0)):
         raise ValueError(f"{where}: {name} must not be empty, got shape {arr.shape}")
@@ -152,28 +197,41 @@ def array(where: str, name: str, value, *, ndim=None, finite: bool = True,
     if finite and arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
         bad = int(arr.size - np.isfinite(arr).sum())
         first = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise ValueError(f"{where}: {name} must be finite, got {bad} entries that are inf "
-                         f"or nan (the first at index {first}: {arr[first]})")
+        raise ValueError(
+            f"{where}: {name} must be finite, got {bad} entries that are inf "
+            f"or nan (the first at index {first}: {arr[first]})"
+        )
     return arr
 
 
 def labels(where: str, name: str, value, *, n=None, n_classes=None) -> np.ndarray:
     """Integer class labels of shape ``(n,)`` (any n if None), each in 0..n_classes−1."""
-    arr = array(where, name, value, ndim=1 if n is None else None, dtype=None,
-                shape=None if n is None else (n,))
+    arr = array(
+        where,
+        name,
+        value,
+        ndim=1 if n is None else None,
+        dtype=None,
+        shape=None if n is None else (n,),
+    )
     if arr.dtype.kind == "b":
         raise TypeError(f"{where}: {name} must be integer class labels, got an array of bool")
     if arr.dtype.kind == "f":
         if not (np.isfinite(arr).all() and np.all(np.mod(arr, 1) == 0)):
-            raise ValueError(f"{where}: {name} must be integer class labels, got an array "
-                             f"of {arr.dtype} with values that are not whole numbers")
+            raise ValueError(
+                f"{where}: {name} must be integer class labels, got an array "
+                f"of {arr.dtype} with values that are not whole numbers"
+            )
     arr = arr.astype(np.int64)
     if arr.size and arr.min() < 0:
-        raise ValueError(f"{where}: {name} must be class labels >= 0, got the label "
-                         f"{int(arr.min())}")
+        raise ValueError(
+            f"{where}: {name} must be class labels >= 0, got the label {int(arr.min())}"
+        )
     if n_classes is not None and arr.size and arr.max() >= n_classes:
-        raise ValueError(f"{where}: {name} must be class labels from 0 to {n_classes - 1}, "
-                         f"got the label {int(arr.max())}")
+        raise ValueError(
+            f"{where}: {name} must be class labels from 0 to {n_classes - 1}, "
+            f"got the label {int(arr.max())}"
+        )
     return arr
 
 
@@ -188,8 +246,9 @@ def at_most(where: str, what: str, amount: float, limit: float, advice: str = ""
     """Refuse work beyond ``limit`` (too slow or too much memory for a laptop), naming it."""
     if amount > limit:
         tail = f"; {advice}" if advice else ""
-        raise ValueError(f"{where}: {what} would be {amount:.3g}, above the limit of "
-                         f"{limit:.3g}{tail}")
+        raise ValueError(
+            f"{where}: {what} would be {amount:.3g}, above the limit of {limit:.3g}{tail}"
+        )
 
 
 def sizes(where: str, *, low: int = 1, high: int = 1000, **values) -> tuple:

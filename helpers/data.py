@@ -17,8 +17,15 @@ import numpy as np
 
 from . import checks
 
-__all__ = ["make_moons", "make_circles", "make_xor", "make_blobs", "make_spirals",
-           "load_digits", "DIGITS_PATH"]
+__all__ = [
+    "make_moons",
+    "make_circles",
+    "make_xor",
+    "make_blobs",
+    "make_spirals",
+    "load_digits",
+    "DIGITS_PATH",
+]
 
 DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
 
@@ -55,8 +62,7 @@ def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
     n0, n1 = _split_counts(n, 2)
     t0 = np.linspace(0, np.pi, n0)
     t1 = np.linspace(0, np.pi, n1)
-    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)],
-                        np.c_[1 - np.cos(t1), 0.5 - np.sin(t1)]])
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], np.c_[1 - np.cos(t1), 0.5 - np.sin(t1)]])
     y = np.repeat([0, 1], [n0, n1])
     return _finish(X, y, noise, rng)
 
@@ -64,13 +70,13 @@ def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
 def make_circles(n: int = 200, noise: float = 0.05, seed: int = 0, factor: float = 0.5):
     """A circle (class 0, radius 1) around a smaller one (class 1, radius ``factor``)."""
     n, noise, _, rng = _start("make_circles", n, noise, seed)
-    factor = checks.number("make_circles", "factor", factor, low=0, high=1, low_open=True,
-                           high_open=True)
+    factor = checks.number(
+        "make_circles", "factor", factor, low=0, high=1, low_open=True, high_open=True
+    )
     n0, n1 = _split_counts(n, 2)
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
     t1 = np.linspace(0, 2 * np.pi, n1, endpoint=False)
-    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)],
-                        factor * np.c_[np.cos(t1), np.sin(t1)]])
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], factor * np.c_[np.cos(t1), np.sin(t1)]])
     y = np.repeat([0, 1], [n0, n1])
     return _finish(X, y, noise, rng)
 
@@ -129,17 +135,26 @@ def load_digits(split: float | None = 0.75, seed: int = 0, scale: bool = True):
     y = labels.astype(np.int64)
     if split is None:
         return X, y
-    split = checks.number("load_digits", "split (the training fraction)", split, low=0,
-                          high=1, low_open=True, high_open=True)
+    split = checks.number(
+        "load_digits",
+        "split (the training fraction)",
+        split,
+        low=0,
+        high=1,
+        low_open=True,
+        high_open=True,
+    )
     seed = checks.integer("load_digits", "seed", seed, low=0)
     sizes = np.bincount(y, minlength=10)
     ks = [int(round(split * m)) for m in sizes]
     if min(ks) < 1 or any(k >= m for k, m in zip(ks, sizes)):
         smallest = int(sizes.min())
-        raise ValueError(f"load_digits: split (the training fraction) must leave at least "
-                         f"one example of every class on each side: between "
-                         f"{0.5 / smallest:.4f} and {1 - 0.5 / smallest:.4f} (the smallest "
-                         f"class has {smallest} examples), got {split}")
+        raise ValueError(
+            f"load_digits: split (the training fraction) must leave at least "
+            f"one example of every class on each side: between "
+            f"{0.5 / smallest:.4f} and {1 - 0.5 / smallest:.4f} (the smallest "
+            f"class has {smallest} examples), got {split}"
+        )
     rng = np.random.default_rng(seed)
     train, test = [], []
     for c in range(10):

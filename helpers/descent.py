@@ -29,11 +29,11 @@ class Surface:
     """A two-parameter loss: its value, its gradient, where to start and what to draw."""
 
     name: str
-    loss: Callable[[np.ndarray, np.ndarray], np.ndarray]   # works on arrays (for contours)
-    grad: Callable[[np.ndarray], np.ndarray]               # gradient at one point, shape (2,)
+    loss: Callable[[np.ndarray, np.ndarray], np.ndarray]  # works on arrays (for contours)
+    grad: Callable[[np.ndarray], np.ndarray]  # gradient at one point, shape (2,)
     start: tuple[float, float]
     minimum: tuple[float, float]
-    extent: tuple[float, float, float, float]              # w1 min, w1 max, w2 min, w2 max
+    extent: tuple[float, float, float, float]  # w1 min, w1 max, w2 min, w2 max
     levels: np.ndarray
 
 
@@ -44,13 +44,13 @@ _THETA = np.deg2rad(30.0)
 _R = np.array([[np.cos(_THETA), -np.sin(_THETA)], [np.sin(_THETA), np.cos(_THETA)]])
 
 
-RAVINE_AXES = _R                                     # columns: the valley's two axes
+RAVINE_AXES = _R  # columns: the valley's two axes
 
 
 RAVINE_CURVATURES = (1.0, 10.0)
 
 
-_H = _R @ np.diag(RAVINE_CURVATURES) @ _R.T          # the Hessian: constant on a quadratic
+_H = _R @ np.diag(RAVINE_CURVATURES) @ _R.T  # the Hessian: constant on a quadratic
 
 
 def _ravine_loss(w1, w2):
@@ -72,12 +72,24 @@ def _banana_grad(w):
 
 
 SURFACES = {
-    "ravine": Surface("ravine", _ravine_loss, _ravine_grad, start=(-2.6, 1.2),
-                      minimum=(0.0, 0.0), extent=(-3.0, 3.0, -2.0, 2.0),
-                      levels=np.geomspace(0.01, 30, 12)),
-    "banana": Surface("banana", _banana_loss, _banana_grad, start=(-1.2, 1.6),
-                      minimum=(1.0, 1.0), extent=(-2.0, 2.0, -1.0, 3.0),
-                      levels=np.geomspace(0.01, 60, 12)),
+    "ravine": Surface(
+        "ravine",
+        _ravine_loss,
+        _ravine_grad,
+        start=(-2.6, 1.2),
+        minimum=(0.0, 0.0),
+        extent=(-3.0, 3.0, -2.0, 2.0),
+        levels=np.geomspace(0.01, 30, 12),
+    ),
+    "banana": Surface(
+        "banana",
+        _banana_loss,
+        _banana_grad,
+        start=(-1.2, 1.6),
+        minimum=(1.0, 1.0),
+        extent=(-2.0, 2.0, -1.0, 3.0),
+        levels=np.geomspace(0.01, 60, 12),
+    ),
 }
 
 
@@ -89,8 +101,14 @@ def _surface(surface) -> Surface:
     return SURFACES[surface]
 
 
-def descend(surface="ravine", lr: float = 0.1, steps: int = 40, momentum: float = 0.0,
-            start=None, bound: float = 1e6) -> np.ndarray:
+def descend(
+    surface="ravine",
+    lr: float = 0.1,
+    steps: int = 40,
+    momentum: float = 0.0,
+    start=None,
+    bound: float = 1e6,
+) -> np.ndarray:
     """Return the path of (momentum) gradient descent: an array of shape (steps + 1, 2).
 
     The path stops early (fewer rows) once a coordinate exceeds ``bound`` in size: the run
@@ -123,7 +141,7 @@ def classify(surface, path: np.ndarray) -> str:
     if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
         return "diverges"
     steps = np.diff(path, axis=0)
-    turns = np.einsum("ij,ij->i", steps[1:], steps[:-1]) < 0      # consecutive steps reverse
-    if turns[:10].sum() >= 3:                                     # early and often
+    turns = np.einsum("ij,ij->i", steps[1:], steps[:-1]) < 0  # consecutive steps reverse
+    if turns[:10].sum() >= 3:  # early and often
         return "zig-zags"
     return "converges"

@@ -30,9 +30,11 @@ def _lift(x, op):
     if isinstance(x, Dual):
         return x
     if isinstance(x, Real) and not isinstance(x, bool):
-        return Dual(float(x), 0.0)             # a constant: its derivative is 0
-    raise TypeError(f"Dual {op} {type(x).__name__}: the other operand must be a real number "
-                    f"or a Dual, got {type(x).__name__} {x!r}")
+        return Dual(float(x), 0.0)  # a constant: its derivative is 0
+    raise TypeError(
+        f"Dual {op} {type(x).__name__}: the other operand must be a real number "
+        f"or a Dual, got {type(x).__name__} {x!r}"
+    )
 
 
 class Dual:
@@ -43,8 +45,7 @@ class Dual:
     def __init__(self, val, der=0.0):
         for name, x in (("val", val), ("der", der)):
             if not isinstance(x, Real) or isinstance(x, bool):
-                raise TypeError(f"Dual({name}) expects a real number, "
-                                f"got {type(x).__name__} {x!r}")
+                raise TypeError(f"Dual({name}) expects a real number, got {type(x).__name__} {x!r}")
         self.val = float(val)
         self.der = float(der)
 
@@ -71,16 +72,19 @@ class Dual:
 
     def __pow__(self, p):
         if not isinstance(p, Real) or isinstance(p, bool):
-            raise TypeError(f"Dual ** {type(p).__name__}: the exponent must be a real number, "
-                            f"got {type(p).__name__} {p!r}")
+            raise TypeError(
+                f"Dual ** {type(p).__name__}: the exponent must be a real number, "
+                f"got {type(p).__name__} {p!r}"
+            )
         p, x = float(p), self.val
         if x < 0.0 and not p.is_integer():
-            raise DomainError(f"a negative base to a fractional power has no real value: "
-                              f"({x!r}) ** {p!r}")
+            raise DomainError(
+                f"a negative base to a fractional power has no real value: ({x!r}) ** {p!r}"
+            )
         if x == 0.0 and p < 1.0 and p != 0.0:
             raise _ZeroDivision(f"0 ** {p!r}: the power or its derivative is not finite at 0")
         local = 0.0 if p == 0.0 else p * x ** (p - 1.0)
-        return Dual(x ** p, local * self.der)
+        return Dual(x**p, local * self.der)
 
     def __neg__(self):
         return Dual(-self.val, -self.der)
@@ -144,6 +148,7 @@ def gradient_forward(f, xs):
 
 # --- the cost of a gradient: n forward passes against one backward pass ------------------
 
+
 def example_loss(*xs):
     """A loss-like function of n inputs and one output: (Σ tanh(cᵢ·xᵢ))² / n, cᵢ = 1 + i/n.
 
@@ -165,9 +170,17 @@ def gradient_cost(n: int) -> dict:
     multiply-add per parent, about the cost of the operation itself).
     """
     from . import checks
+
     n = checks.integer("gradient_cost", "n", n, low=1, high=10**5)
     from helpers.autodiff import Value, topological_order
+
     out = example_loss(*[Value(0.1 * (i % 7) - 0.3) for i in range(n)])
     ops = sum(1 for v in topological_order(out) if v._prev)
-    return {"n": n, "ops": ops, "forward_passes": n, "forward_ops": n * ops,
-            "reverse_passes": 1, "reverse_ops": 2 * ops}
+    return {
+        "n": n,
+        "ops": ops,
+        "forward_passes": n,
+        "forward_ops": n * ops,
+        "reverse_passes": 1,
+        "reverse_ops": 2 * ops,
+    }

@@ -27,17 +27,26 @@ def split(n: int, fractions=(0.6, 0.2, 0.2), seed: int = 0):
     seed = checks.integer("split", "seed", seed, low=0)
     fr = np.asarray(fractions, dtype=float)
     if fr.shape != (3,) or np.any(fr <= 0) or not np.isclose(fr.sum(), 1.0):
-        raise ValueError(f"split: fractions must be three positive numbers that add up to 1, "
-                         f"got {fractions!r}")
+        raise ValueError(
+            f"split: fractions must be three positive numbers that add up to 1, got {fractions!r}"
+        )
     order = np.random.default_rng(seed).permutation(int(n))
     a = int(round(fr[0] * n))
     b = a + int(round(fr[1] * n))
     return order[:a], order[a:b], order[b:]
 
 
-def train_with_validation(model, X_train, y_train, X_val, y_val, steps: int = 1000,
-                          lr: float = 0.1, momentum: float = 0.9,
-                          weight_decay: float = 0.0) -> dict:
+def train_with_validation(
+    model,
+    X_train,
+    y_train,
+    X_val,
+    y_val,
+    steps: int = 1000,
+    lr: float = 0.1,
+    momentum: float = 0.9,
+    weight_decay: float = 0.0,
+) -> dict:
     """Full-batch SGD on softmax cross-entropy, evaluating the validation loss every step.
 
     Returns ``{"train": losses, "val": losses, "best_step": k, "best_val": v,
@@ -65,8 +74,13 @@ def train_with_validation(model, X_train, y_train, X_val, y_val, steps: int = 10
         model.backward(loss.backward(), input_grad=False)
         opt.step()
     best = int(np.argmin(val))
-    return {"train": np.array(train), "val": np.array(val), "best_step": best,
-            "best_val": float(val[best]), "best_params": best_params}
+    return {
+        "train": np.array(train),
+        "val": np.array(val),
+        "best_step": best,
+        "best_val": float(val[best]),
+        "best_params": best_params,
+    }
 
 
 def restore(model, params) -> None:
@@ -93,8 +107,9 @@ def sgd_step_with_l2(w, grad, lr: float, lam: float, decoupled: bool = False):
     return w - lr * (grad + lam * w)
 
 
-def rmsprop_step(w, grad, v, lr: float, lam: float, decoupled: bool = False,
-                 beta: float = 0.9, eps: float = 1e-8):
+def rmsprop_step(
+    w, grad, v, lr: float, lam: float, decoupled: bool = False, beta: float = 0.9, eps: float = 1e-8
+):
     """One step of RMSProp, an adaptive optimiser: each entry's step is divided by a running
     root-mean-square ``√v`` of its gradients. Returns ``(w, v)``.
 
@@ -108,6 +123,6 @@ def rmsprop_step(w, grad, v, lr: float, lam: float, decoupled: bool = False,
     beta = checks.number("rmsprop_step", "beta", beta, low=0, high=1, high_open=True)
     eps = checks.number("rmsprop_step", "eps", eps, low=0, low_open=True)
     g = grad if decoupled else grad + lam * w
-    v = beta * v + (1 - beta) * g ** 2
+    v = beta * v + (1 - beta) * g**2
     step = lr * g / (np.sqrt(v) + eps)
     return ((1 - lr * lam) * w - step if decoupled else w - step), v

@@ -35,8 +35,13 @@ import numpy as np
 
 from . import checks
 
-__all__ = ["numerical_gradient", "relative_error", "check_gradients", "GradCheckReport",
-           "ArrayCheck"]
+__all__ = [
+    "numerical_gradient",
+    "relative_error",
+    "check_gradients",
+    "GradCheckReport",
+    "ArrayCheck",
+]
 
 
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -48,8 +53,10 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     where = "numerical_gradient"
     checks.function(where, "f", f)
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise TypeError(f"{where}: x must be a NumPy array of floats (it is changed in place, "
-                        f"and f reads it), got {checks.got(x)}")
+        raise TypeError(
+            f"{where}: x must be a NumPy array of floats (it is changed in place, "
+            f"and f reads it), got {checks.got(x)}"
+        )
     h = checks.number(where, "h", h, low=0, high=1, low_open=True)
     grad = np.zeros(x.shape, dtype=np.float64)
     for idx in np.ndindex(x.shape):
@@ -97,8 +104,9 @@ class ArrayCheck:
             return f"{head} agrees"
         out = [f"{head} WRONG: max relative error {self.max_error:.1e}"]
         for idx, a, n, r in self.entries:
-            out.append(f"      at {idx}: analytic {a:.6g}, numerical {n:.6g} "
-                       f"(relative error {r:.1e})")
+            out.append(
+                f"      at {idx}: analytic {a:.6g}, numerical {n:.6g} (relative error {r:.1e})"
+            )
         out.append(f"      likely cause: {self.cause}")
         return "\n".join(out)
 
@@ -127,9 +135,12 @@ class GradCheckReport:
 
     def __str__(self) -> str:
         lines = [c.line() for c in self.checks]
-        verdict = ("all gradients agree with central differences" if self.ok else
-                   f"{len(self.failed)} of {len(self.checks)} arrays disagree: "
-                   + ", ".join(self.failed))
+        verdict = (
+            "all gradients agree with central differences"
+            if self.ok
+            else f"{len(self.failed)} of {len(self.checks)} arrays disagree: "
+            + ", ".join(self.failed)
+        )
         lines.append(f"(h = {self.h:g}, tolerance {self.tol:g}) {verdict}")
         return "\n".join(lines)
 
@@ -139,19 +150,33 @@ class GradCheckReport:
 
 # ---------------------------------------------------------------- the checker
 
+
 def _relus(model):
     """Layers that store a ReLU-style mask (their kinks can be crossed)."""
     layers = getattr(model, "layers", [model])
     found = []
     for layer in layers:
-        found += _relus(layer) if hasattr(layer, "layers") else (
-            [layer] if hasattr(layer, "mask") else [])
+        found += (
+            _relus(layer)
+            if hasattr(layer, "layers")
+            else ([layer] if hasattr(layer, "mask") else [])
+        )
     return found
 
 
-def check_gradients(model, X, y=None, loss=None, *, h: float = 1e-6, tol: float = 1e-5,
-                    seed: int = 0, check_input: bool = True, verbose: bool = False,
-                    worst: int = 3) -> GradCheckReport:
+def check_gradients(
+    model,
+    X,
+    y=None,
+    loss=None,
+    *,
+    h: float = 1e-6,
+    tol: float = 1e-5,
+    seed: int = 0,
+    check_input: bool = True,
+    verbose: bool = False,
+    worst: int = 3,
+) -> GradCheckReport:
     """Compare the analytic gradients of ``model`` with central differences.
 
     ``model``: a layer or a ``Sequential`` (anything with ``forward``, ``backward`` and
@@ -163,8 +188,10 @@ def check_gradients(model, X, y=None, loss=None, *, h: float = 1e-6, tol: float 
     """
     where = "check_gradients"
     if not all(callable(getattr(model, m, None)) for m in ("forward", "backward", "parameters")):
-        raise TypeError(f"{where}: model must be a layer or a Sequential (with forward, "
-                        f"backward and parameters()), got {checks.got(model)}")
+        raise TypeError(
+            f"{where}: model must be a layer or a Sequential (with forward, "
+            f"backward and parameters()), got {checks.got(model)}"
+        )
     h = checks.number(where, "h", h, low=0, high=1, low_open=True)
     tol = checks.number(where, "tol", tol, low=0, low_open=True)
     seed = checks.integer(where, "seed", seed, low=0)
@@ -201,18 +228,18 @@ def check_gradients(model, X, y=None, loss=None, *, h: float = 1e-6, tol: float 
     f0, dX, grads = analytic()
     base_masks = [np.array(r.mask) for r in _relus(model)]
 
-    targets = [(p.name or f"param{i}", p.data, g) for i, (p, g) in
-               enumerate(zip(params, grads))]
+    targets = [(p.name or f"param{i}", p.data, g) for i, (p, g) in enumerate(zip(params, grads))]
     if check_input:
         targets.append(("input X", X, None if dX is None else np.asarray(dX)))
 
     results = []
     try:
         for name, arr, a in targets:
-            results.append(_check_one(name, arr, a, forward_f, h, tol, f0,
-                                     base_masks, model, worst, len(X)))
+            results.append(
+                _check_one(name, arr, a, forward_f, h, tol, f0, base_masks, model, worst, len(X))
+            )
     finally:
-        analytic()      # leave stored values and grads as at the unperturbed point
+        analytic()  # leave stored values and grads as at the unperturbed point
     report = GradCheckReport(results, h, tol)
     if verbose:
         print(report)
@@ -222,16 +249,23 @@ def check_gradients(model, X, y=None, loss=None, *, h: float = 1e-6, tol: float 
 def _check_one(name, arr, a, f, h, tol, f0, base_masks, model, worst, batch):
     shape = tuple(arr.shape)
     if a is None:
-        return ArrayCheck(name, shape, False, math.inf, [],
-                          "backward did not produce this gradient (it is None)")
+        return ArrayCheck(
+            name, shape, False, math.inf, [], "backward did not produce this gradient (it is None)"
+        )
     a = np.asarray(a)
     if a.shape != arr.shape:
-        return ArrayCheck(name, shape, False, math.inf, [],
-                          f"wrong shape: the gradient has shape {a.shape} but the array has "
-                          f"shape {shape}. A wrong shape is silently broadcast by NumPy "
-                          "(e.g. a bias gradient dY.sum() instead of dY.sum(axis=0), or "
-                          "keepdims=True); the gradient must have the array's exact shape",
-                          analytic=a)
+        return ArrayCheck(
+            name,
+            shape,
+            False,
+            math.inf,
+            [],
+            f"wrong shape: the gradient has shape {a.shape} but the array has "
+            f"shape {shape}. A wrong shape is silently broadcast by NumPy "
+            "(e.g. a bias gradient dY.sum() instead of dY.sum(axis=0), or "
+            "keepdims=True); the gradient must have the array's exact shape",
+            analytic=a,
+        )
 
     # numerical gradient, remembering the one-sided slopes and whether a ReLU flipped
     num = np.zeros(shape)
@@ -267,8 +301,16 @@ def _check_one(name, arr, a, f, h, tol, f0, base_masks, model, worst, batch):
     max_err = float(err.max()) if err.size else 0.0
     ok = bool(max_err < tol) and bool(np.all(np.isfinite(a)))
     order = np.argsort(err, axis=None)[::-1][:worst]
-    entries = [(tuple(int(i) for i in np.unravel_index(k, shape)), float(a.flat[k]),
-                float(num.flat[k]), float(err.flat[k])) for k in order if err.flat[k] >= tol]
+    entries = [
+        (
+            tuple(int(i) for i in np.unravel_index(k, shape)),
+            float(a.flat[k]),
+            float(num.flat[k]),
+            float(err.flat[k]),
+        )
+        for k in order
+        if err.flat[k] >= tol
+    ]
     cause = "" if ok else _diagnose(name, arr, a, num, err, tol, one_sided_gap, flipped, batch)
     return ArrayCheck(name, shape, ok, max_err, entries, cause, a, num)
 
@@ -279,38 +321,52 @@ def _diagnose(name, arr, a, num, err, tol, gap, flipped, batch):
         return "the analytic gradient contains inf or NaN"
     kink = flipped | (gap > 1e-4 * np.maximum(1.0, np.abs(num)))
     if np.any(bad) and np.all(kink[bad]):
-        return ("a kink was crossed within h (a ReLU input within h of 0, where the slope "
-                "jumps): the central difference averages the slopes of both sides, so it "
-                "cannot be trusted there. The analytic gradient may well be right: check at "
-                "other points, away from the kinks, or with a smaller h")
+        return (
+            "a kink was crossed within h (a ReLU input within h of 0, where the slope "
+            "jumps): the central difference averages the slopes of both sides, so it "
+            "cannot be trusted there. The analytic gradient may well be right: check at "
+            "other points, away from the kinks, or with a smaller h"
+        )
     if arr.dtype != np.float64:
-        return (f"the array is {arr.dtype}, not float64: a step of h changes the value by "
-                "only a few representable numbers (float32 has ~7 digits), so the "
-                "differences are rounding noise. Check gradients in float64")
+        return (
+            f"the array is {arr.dtype}, not float64: a step of h changes the value by "
+            "only a few representable numbers (float32 has ~7 digits), so the "
+            "differences are rounding noise. Check gradients in float64"
+        )
     nz = np.abs(num) > 1e-6 * np.max(np.abs(num)) if num.size else np.zeros(0, bool)
     if np.any(nz):
         ratio = a[nz] / num[nz]
         c = float(np.median(ratio))
-        scaled = (abs(c - 1) > 1e-3 and np.allclose(ratio, c, rtol=1e-4)
-                  and np.allclose(a, c * num, rtol=1e-4, atol=1e-8 * np.abs(a).max()))
+        scaled = (
+            abs(c - 1) > 1e-3
+            and np.allclose(ratio, c, rtol=1e-4)
+            and np.allclose(a, c * num, rtol=1e-4, atol=1e-8 * np.abs(a).max())
+        )
         if scaled:
             if abs(c + 1) < 1e-4:
                 return "the sign is flipped everywhere (a − where a + belongs?)"
-            for k, what in ((batch, "the batch size N: a sum where a mean belongs, or a "
-                             "missing 1/N"), (1 / max(batch, 1), "1/N: divided by the batch "
-                             "size twice, or a mean where a sum belongs"),
-                            (2.0, "2 (the derivative of a square counted twice?)"),
-                            (0.5, "1/2 (a missing factor 2 from the derivative of a square?)")):
+            for k, what in (
+                (batch, "the batch size N: a sum where a mean belongs, or a missing 1/N"),
+                (
+                    1 / max(batch, 1),
+                    "1/N: divided by the batch size twice, or a mean where a sum belongs",
+                ),
+                (2.0, "2 (the derivative of a square counted twice?)"),
+                (0.5, "1/2 (a missing factor 2 from the derivative of a square?)"),
+            ):
                 if abs(c - k) < 1e-4 * abs(k):
                     return f"off by a constant factor {c:.6g} = {what}"
             return f"off by a constant factor {c:.6g} everywhere"
-    if a.ndim == 2 and a.shape[0] == a.shape[1] and np.allclose(a.T, num, rtol=1e-5,
-                                                                  atol=1e-10):
+    if a.ndim == 2 and a.shape[0] == a.shape[1] and np.allclose(a.T, num, rtol=1e-5, atol=1e-10):
         return "the gradient is transposed (Xᵀ·dY versus dY·Xᵀ?)"
     if a.size > 1 and np.allclose(a, a.flat[0]) and not np.allclose(num, num.flat[0]):
-        return ("every entry of the analytic gradient is the same number while the numerical "
-                "ones differ: a scalar (a total sum?) broadcast to the array's shape")
+        return (
+            "every entry of the analytic gradient is the same number while the numerical "
+            "ones differ: a scalar (a total sum?) broadcast to the array's shape"
+        )
     if np.count_nonzero(bad) < bad.size:
-        return (f"{np.count_nonzero(bad)} of {bad.size} entries disagree: look at the "
-                "listed entries (a wrong index, a term missing for some rows?)")
+        return (
+            f"{np.count_nonzero(bad)} of {bad.size} entries disagree: look at the "
+            "listed entries (a wrong index, a term missing for some rows?)"
+        )
     return "the backward formula is wrong for this array (no simpler pattern found)"

@@ -64,12 +64,14 @@ def jacobian_by_vjps(layer: nn.Module, x) -> np.ndarray:
     x = _vector(x, "jacobian_by_vjps", "x")
     y = np.asarray(layer.forward(x[None, :]))
     if y.ndim != 2 or y.shape[0] != 1:
-        raise ValueError(f"jacobian_by_vjps: the layer must map a (1, n) row to a (1, m) row, "
-                         f"got output shape {y.shape}")
+        raise ValueError(
+            f"jacobian_by_vjps: the layer must map a (1, n) row to a (1, m) row, "
+            f"got output shape {y.shape}"
+        )
     m = y.shape[1]
     rows = []
     for i in range(m):
-        layer.forward(x[None, :])           # the backward uses the stored forward values
+        layer.forward(x[None, :])  # the backward uses the stored forward values
         u = np.zeros((1, m))
         u[0, i] = 1.0
         rows.append(np.asarray(layer.backward(u))[0])
@@ -86,8 +88,9 @@ def backward_signals(model: nn.Sequential, X, y, loss: nn.Module | None = None):
     The parameters' gradients are left at zero.
     """
     if not isinstance(model, nn.Sequential):
-        raise TypeError(f"backward_signals: model must be a helpers.nn.Sequential, got "
-                        f"{type(model).__name__}")
+        raise TypeError(
+            f"backward_signals: model must be a helpers.nn.Sequential, got {type(model).__name__}"
+        )
     loss = loss or nn.SoftmaxCrossEntropy()
     H, stds = np.asarray(X, dtype=np.float64), []
     for layer in model.layers:

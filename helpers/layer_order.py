@@ -43,8 +43,9 @@ def init(sizes, seed=0):
     """Weights ``[(W1, b1), …]`` for layer sizes ``[n0, n1, …, nL]`` (W of shape (n_in, n_out))."""
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"layer_order.init: sizes must list at least two positive layer "
-                         f"widths, got {sizes}")
+        raise ValueError(
+            f"layer_order.init: sizes must list at least two positive layer widths, got {sizes}"
+        )
     seed = checks.integer("layer_order.init", "seed", seed, low=0)
     rng = np.random.default_rng(seed)
     return [(rng.normal(size=(a, b)) / np.sqrt(a), np.zeros(b)) for a, b in zip(sizes, sizes[1:])]
@@ -69,15 +70,15 @@ def forward(params, X, count=None):
 def _backward(params, Y, output, layer_input, count, order):
     """The backward pass: layer L first. ``layer_input(k)`` gives the input of layer k."""
     n = len(params)
-    delta = (output - Y) / len(Y)                          # dL/d(output)
+    delta = (output - Y) / len(Y)  # dL/d(output)
     grads = [None] * n
     for k in range(n, 0, -1):
-        A = layer_input(k)                                 # a_{k-1}
+        A = layer_input(k)  # a_{k-1}
         grads[k - 1] = (count.matmul(A.T, delta), delta.sum(axis=0))
         order.append(k)
-        if k > 1:                                          # hand the gradient down
+        if k > 1:  # hand the gradient down
             W = params[k - 1][0]
-            slope = 1.0 - count.times(A, A)                # tanh' from its stored output
+            slope = 1.0 - count.times(A, A)  # tanh' from its stored output
             delta = count.times(count.matmul(delta, W.T), slope)
     return grads
 
@@ -85,11 +86,13 @@ def _backward(params, Y, output, layer_input, count, order):
 def _check(params, X, Y):
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     if X.ndim != 2 or X.shape[1] != params[0][0].shape[0]:
-        raise ValueError(f"layer_order: X must have shape (N, {params[0][0].shape[0]}), "
-                         f"got {X.shape}")
+        raise ValueError(
+            f"layer_order: X must have shape (N, {params[0][0].shape[0]}), got {X.shape}"
+        )
     if Y.shape != (X.shape[0], params[-1][0].shape[1]):
-        raise ValueError(f"layer_order: Y must have shape {(X.shape[0], params[-1][0].shape[1])},"
-                         f" got {Y.shape}")
+        raise ValueError(
+            f"layer_order: Y must have shape {(X.shape[0], params[-1][0].shape[1])}, got {Y.shape}"
+        )
     return X, Y
 
 
@@ -130,9 +133,12 @@ def multiplications(sizes, batch):
     """
     N = checks.integer("multiplications", "batch", batch, low=1)
     n = [checks.integer("multiplications", "sizes", s, low=1) for s in sizes]
-    layer = [N * a * b for a, b in zip(n, n[1:])]          # one layer's matrix product
+    layer = [N * a * b for a, b in zip(n, n[1:])]  # one layer's matrix product
     forward_ = sum(layer)
     backward = sum(layer) + sum(layer[k - 1] + 2 * N * n[k - 1] for k in range(2, len(n)))
-    again = sum(sum(layer[:k - 1]) for k in range(1, len(n)))
-    return {"forward": forward_, "backward_stored": backward,
-            "backward_recomputing": backward + again}
+    again = sum(sum(layer[: k - 1]) for k in range(1, len(n)))
+    return {
+        "forward": forward_,
+        "backward_stored": backward,
+        "backward_recomputing": backward + again,
+    }

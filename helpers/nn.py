@@ -34,8 +34,19 @@ import numpy as np
 from . import checks
 
 __all__ = [
-    "NonFiniteError", "ShapeError", "Parameter", "Module", "Linear", "ReLU", "Sigmoid",
-    "Tanh", "Sequential", "MSE", "SoftmaxCrossEntropy", "init_weights", "INITS",
+    "NonFiniteError",
+    "ShapeError",
+    "Parameter",
+    "Module",
+    "Linear",
+    "ReLU",
+    "Sigmoid",
+    "Tanh",
+    "Sequential",
+    "MSE",
+    "SoftmaxCrossEntropy",
+    "init_weights",
+    "INITS",
 ]
 
 
@@ -54,10 +65,12 @@ class NonFiniteError(FloatingPointError):
     def __init__(self, what: str, step: int | None = None, detail: str = ""):
         self.what, self.step = what, step
         where = f" at step {step}" if step is not None else ""
-        msg = (f"{what} is not finite{where}{detail}. The training diverged: the usual cause "
-               "is a learning rate too high (each step overshoots and the weights grow "
-               "without bound). Try a learning rate 3-10x smaller; also check the inputs "
-               "for inf/NaN and their scale.")
+        msg = (
+            f"{what} is not finite{where}{detail}. The training diverged: the usual cause "
+            "is a learning rate too high (each step overshoots and the weights grow "
+            "without bound). Try a learning rate 3-10x smaller; also check the inputs "
+            "for inf/NaN and their scale."
+        )
         super().__init__(msg)
 
 
@@ -127,8 +140,13 @@ def init_weights(n_in: int, n_out: int, init: str = "he", rng=None) -> np.ndarra
     """
     n_in = checks.integer("init_weights", "n_in", n_in, low=1)
     n_out = checks.integer("init_weights", "n_out", n_out, low=1)
-    checks.at_most("init_weights", "the number of weights n_in·n_out", n_in * n_out, 10**8,
-                   "a laptop holds about 10^8 float64 weights in 1 GB")
+    checks.at_most(
+        "init_weights",
+        "the number of weights n_in·n_out",
+        n_in * n_out,
+        10**8,
+        "a laptop holds about 10^8 float64 weights in 1 GB",
+    )
     checks.choice("init_weights", "init", init, INITS)
     rng = _as_rng(rng)
     if init == "uniform":
@@ -153,6 +171,7 @@ def _as_rng(rng):
 
 
 # ---------------------------------------------------------------- layers
+
 
 class Linear(Module):
     """``Y = X·W + b`` with ``W`` of shape ``(n_in, n_out)`` and ``b`` of shape ``(n_out,)``.
@@ -189,9 +208,13 @@ class Linear(Module):
         if X is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         if dY.shape != (X.shape[0], self.n_out):
-            raise _shape_error(self.name, "the upstream gradient dY",
-                               f"{(X.shape[0], self.n_out)} (batch, n_out)", dY)
-        self.W.grad = X.T @ dY          # uses the stored input X
+            raise _shape_error(
+                self.name,
+                "the upstream gradient dY",
+                f"{(X.shape[0], self.n_out)} (batch, n_out)",
+                dY,
+            )
+        self.W.grad = X.T @ dY  # uses the stored input X
         self.b.grad = dY.sum(axis=0)
         return dY @ self.W.data.T if input_grad else None
 
@@ -209,8 +232,12 @@ class _Elementwise(Module):
         if stored is None:
             raise RuntimeError(f"{self.name}: backward called before forward")
         if dY.shape != stored.shape:
-            raise _shape_error(self.name, "the upstream gradient dY",
-                               f"{stored.shape} (the shape of its output)", dY)
+            raise _shape_error(
+                self.name,
+                "the upstream gradient dY",
+                f"{stored.shape} (the shape of its output)",
+                dY,
+            )
 
 
 class ReLU(_Elementwise):
@@ -264,7 +291,7 @@ class Tanh(_Elementwise):
 
     def backward(self, dY):
         self._check(dY, self.Y)
-        return dY * (1.0 - self.Y ** 2)
+        return dY * (1.0 - self.Y**2)
 
 
 class Sequential(Module):
@@ -279,8 +306,9 @@ class Sequential(Module):
             layers = tuple(layers[0])
         for i, layer in enumerate(layers):
             if not isinstance(layer, Module):
-                raise TypeError(f"Sequential: layer {i} is a {type(layer).__name__}, "
-                                "not a helpers.nn layer")
+                raise TypeError(
+                    f"Sequential: layer {i} is a {type(layer).__name__}, not a helpers.nn layer"
+                )
         seen = {}
         for i, layer in enumerate(layers):
             for p in [layer, *layer.parameters()]:
@@ -290,7 +318,8 @@ class Sequential(Module):
                         f"layer object as layer {seen[id(p)]} (or shares its parameters). A "
                         "layer stores its last input and writes its gradients instead of "
                         "adding them, so a layer used twice gets wrong gradients: build a new "
-                        "layer for each place")
+                        "layer for each place"
+                    )
                 seen[id(p)] = i
         for i, layer in enumerate(layers):
             layer._set_name(f"{type(layer).__name__}{i}")
@@ -298,7 +327,8 @@ class Sequential(Module):
         self.name = "Sequential"
         # can the first layer skip the gradient of its input? (Linear, Sequential can)
         self._skip_ok = bool(layers) and (
-            "input_grad" in inspect.signature(layers[0].backward).parameters)
+            "input_grad" in inspect.signature(layers[0].backward).parameters
+        )
 
     def _set_name(self, name: str) -> None:
         """Inside another container: prefix the layers' names (``Sequential1.Linear0``)."""
@@ -345,6 +375,7 @@ class Sequential(Module):
 
 # ---------------------------------------------------------------- losses
 
+
 class _Loss:
     """A loss: ``forward(pred, target) -> float``, ``backward() -> dL/dpred``.
 
@@ -362,16 +393,18 @@ class _Loss:
 
     def _finite(self, loss: float) -> float:
         if not math.isfinite(loss):
-            raise NonFiniteError(f"the {self.name} loss", step=self.calls,
-                                 detail=f" (value {loss})")
+            raise NonFiniteError(
+                f"the {self.name} loss", step=self.calls, detail=f" (value {loss})"
+            )
         return loss
 
     def _check_backward(self, stored: str, dL, arguments: str) -> float:
         """``dL`` as a float, once forward has stored ``stored`` (else a RuntimeError)."""
         where = f"{type(self).__name__}.backward"
         if getattr(self, stored, None) is None:
-            raise RuntimeError(f"{where}: called before forward; call "
-                               f"loss.forward({arguments}) first")
+            raise RuntimeError(
+                f"{where}: called before forward; call loss.forward({arguments}) first"
+            )
         return checks.number(where, "dL", dL)
 
 
@@ -389,11 +422,10 @@ class MSE(_Loss):
         pred = np.asarray(pred, dtype=np.float64)
         target = np.asarray(target, dtype=np.float64)
         if pred.shape != target.shape:
-            raise _shape_error("MSE", "the target", f"{pred.shape} (the shape of pred)",
-                               target)
-        with np.errstate(over="ignore", invalid="ignore"):   # an overflow is reported below
+            raise _shape_error("MSE", "the target", f"{pred.shape} (the shape of pred)", target)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
             self.diff = pred - target
-            loss = float(np.mean(self.diff ** 2))
+            loss = float(np.mean(self.diff**2))
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):
@@ -418,21 +450,29 @@ class SoftmaxCrossEntropy(_Loss):
         if Z.ndim != 2:
             raise _shape_error("SoftmaxCrossEntropy", "the logits", "(N, classes)", Z)
         if y.shape != (Z.shape[0],):
-            raise _shape_error("SoftmaxCrossEntropy", "the labels y",
-                               f"({Z.shape[0]},): one integer class per row of the logits", y)
+            raise _shape_error(
+                "SoftmaxCrossEntropy",
+                "the labels y",
+                f"({Z.shape[0]},): one integer class per row of the logits",
+                y,
+            )
         if y.dtype.kind not in "iu":
             if not np.all(np.mod(y, 1) == 0):
-                raise ValueError("SoftmaxCrossEntropy: the labels y must be integer class "
-                                 f"indices, got dtype {y.dtype}")
+                raise ValueError(
+                    "SoftmaxCrossEntropy: the labels y must be integer class "
+                    f"indices, got dtype {y.dtype}"
+                )
             y = y.astype(np.intp)
         n, c = Z.shape
         if n and (y.min() < 0 or y.max() >= c):
-            raise ValueError(f"SoftmaxCrossEntropy: labels must lie in 0..{c - 1}, got "
-                             f"values from {y.min()} to {y.max()}")
-        top = Z.max(axis=1, keepdims=True)   # NaN or inf if any logit of its row is
+            raise ValueError(
+                f"SoftmaxCrossEntropy: labels must lie in 0..{c - 1}, got "
+                f"values from {y.min()} to {y.max()}"
+            )
+        top = Z.max(axis=1, keepdims=True)  # NaN or inf if any logit of its row is
         if not np.isfinite(top).all():
             return self._finite(math.nan)
-        shifted = Z - top                     # the same softmax, but exp cannot overflow
+        shifted = Z - top  # the same softmax, but exp cannot overflow
         E = np.exp(shifted)
         S = E.sum(axis=1, keepdims=True)
         self.P = E / S
@@ -443,8 +483,8 @@ class SoftmaxCrossEntropy(_Loss):
     def backward(self, dL: float = 1.0):
         dL = self._check_backward("P", dL, "logits, y")
         n = len(self.y)
-        dZ = self.P * (dL / n)                       # uses the stored probabilities P
-        dZ[self.rows, self.y] -= dL / n              # minus the one-hot labels
+        dZ = self.P * (dL / n)  # uses the stored probabilities P
+        dZ[self.rows, self.y] -= dL / n  # minus the one-hot labels
         return dZ
 
 
@@ -464,9 +504,8 @@ def accuracy(logits, y) -> float:
 
     ``logits`` has shape ``(N, classes)``, ``y`` shape ``(N,)``: an ``(N, 1)`` column of labels
     would broadcast against the N predictions into an N×N comparison and a wrong fraction."""
-    Z = checks.array("accuracy", "logits", logits, ndim=2, finite=False, dtype=None,
-                     nonempty=True)
+    Z = checks.array("accuracy", "logits", logits, ndim=2, finite=False, dtype=None, nonempty=True)
     y = checks.labels("accuracy", "y", y, n=Z.shape[0], n_classes=Z.shape[1])
     if np.isnan(Z).any():
-        return math.nan          # a NaN in, a NaN out: not a plausible fraction
+        return math.nan  # a NaN in, a NaN out: not a plausible fraction
     return float(np.mean(np.argmax(Z, axis=1) == y))

@@ -33,8 +33,7 @@ def layer_norm(X, eps: float = 1e-5) -> np.ndarray:
     """Each row of ``X`` shifted to mean 0 and scaled to variance 1 (up to ``eps``)."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] < 2:
-        raise ValueError(f"layer_norm: X must have shape (N, n) with n >= 2 units, got "
-                         f"{X.shape}")
+        raise ValueError(f"layer_norm: X must have shape (N, n) with n >= 2 units, got {X.shape}")
     eps = checks.number("layer_norm", "eps", eps, low=0)
     mu = X.mean(axis=1, keepdims=True)
     var = X.var(axis=1, keepdims=True)
@@ -58,8 +57,7 @@ class LayerNorm(Module):
     def forward(self, X):
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.n:
-            raise ValueError(f"{self.name}.forward: X must have shape (N, {self.n}), got "
-                             f"{X.shape}")
+            raise ValueError(f"{self.name}.forward: X must have shape (N, {self.n}), got {X.shape}")
         self.inv_std = 1.0 / np.sqrt(X.var(axis=1, keepdims=True) + self.eps)
         self.Xhat = (X - X.mean(axis=1, keepdims=True)) * self.inv_std
         return self.gamma.data * self.Xhat + self.beta.data
@@ -67,13 +65,17 @@ class LayerNorm(Module):
     def backward(self, dY):
         dY = np.asarray(dY, dtype=np.float64)
         if dY.shape != self.Xhat.shape:
-            raise ValueError(f"{self.name}.backward: dY must have shape {self.Xhat.shape}, "
-                             f"got {dY.shape}")
-        self.gamma.grad = np.sum(dY * self.Xhat, axis=0)     # as Linear: set, not accumulated
+            raise ValueError(
+                f"{self.name}.backward: dY must have shape {self.Xhat.shape}, got {dY.shape}"
+            )
+        self.gamma.grad = np.sum(dY * self.Xhat, axis=0)  # as Linear: set, not accumulated
         self.beta.grad = np.sum(dY, axis=0)
         g = dY * self.gamma.data
-        return (g - g.mean(axis=1, keepdims=True)
-                - self.Xhat * np.mean(g * self.Xhat, axis=1, keepdims=True)) * self.inv_std
+        return (
+            g
+            - g.mean(axis=1, keepdims=True)
+            - self.Xhat * np.mean(g * self.Xhat, axis=1, keepdims=True)
+        ) * self.inv_std
 
     def parameters(self):
         return [self.gamma, self.beta]

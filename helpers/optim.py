@@ -33,18 +33,28 @@ class SGD:
     ``check_finite`` (default True) checks every gradient for inf/NaN before updating.
     """
 
-    def __init__(self, params, lr: float = 0.1, momentum: float = 0.0,
-                 weight_decay: float = 0.0, check_finite: bool = True):
+    def __init__(
+        self,
+        params,
+        lr: float = 0.1,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        check_finite: bool = True,
+    ):
         if isinstance(params, (str, bytes, Parameter)) or not hasattr(params, "__iter__"):
-            raise TypeError(f"SGD: params must be a list of helpers.nn.Parameter (pass "
-                            f"model.parameters()), got {checks.got(params)}")
+            raise TypeError(
+                f"SGD: params must be a list of helpers.nn.Parameter (pass "
+                f"model.parameters()), got {checks.got(params)}"
+            )
         self.params = list(params)
         if not self.params:
             raise ValueError("SGD: the list of parameters is empty")
         for i, p in enumerate(self.params):
             if not isinstance(p, Parameter):
-                raise TypeError(f"SGD: params[{i}] is a {type(p).__name__}, not a "
-                                "helpers.nn.Parameter (pass model.parameters())")
+                raise TypeError(
+                    f"SGD: params[{i}] is a {type(p).__name__}, not a "
+                    "helpers.nn.Parameter (pass model.parameters())"
+                )
         lr = checks.number("SGD", "lr", lr, low=0, low_open=True)
         momentum = checks.number("SGD", "momentum", momentum, low=0, high=1, high_open=True)
         weight_decay = checks.number("SGD", "weight_decay", weight_decay, low=0)
@@ -77,15 +87,18 @@ class SGD:
             # the entries are so large that it overflows, which is divergence too)
             if not math.isfinite(np.vdot(p.grad, p.grad)):
                 bad = int(np.size(p.grad) - np.isfinite(p.grad).sum())
-                detail = (f" ({bad} of {p.grad.size} entries are inf/NaN)" if bad else
-                          " (its entries are so large that their squares overflow)")
-                raise NonFiniteError(f"the gradient {p.name or 'of a parameter'}",
-                                     step=self.steps, detail=detail)
+                detail = (
+                    f" ({bad} of {p.grad.size} entries are inf/NaN)"
+                    if bad
+                    else " (its entries are so large that their squares overflow)"
+                )
+                raise NonFiniteError(
+                    f"the gradient {p.name or 'of a parameter'}", step=self.steps, detail=detail
+                )
 
     def zero_grad(self) -> None:
         for p in self.params:
             p.grad.fill(0.0)
 
     def __repr__(self):
-        return (f"SGD(lr={self.lr}, momentum={self.momentum}, "
-                f"weight_decay={self.weight_decay})")
+        return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"

@@ -59,7 +59,7 @@ class Config:
     noise: float = 0.1
     n: int = 300
     train_fraction: float = 0.5
-    classes: int = 3                 # for "several blobs" / "several spirals"
+    classes: int = 3  # for "several blobs" / "several spirals"
     hidden_layers: int = 2
     units: int = 4
     activation: str = "tanh"
@@ -67,7 +67,7 @@ class Config:
     l2: float = 0.0
     batch: int = 10
     optimizer: str = "momentum"
-    momentum: float = 0.9            # used when optimizer == "momentum"
+    momentum: float = 0.9  # used when optimizer == "momentum"
     seed: int = 0
 
     def check(self) -> Config:
@@ -79,17 +79,18 @@ class Config:
         same = dict(  # NumPy scalars become the Python numbers they equal
             noise=checks.number(w, "noise", self.noise, low=0, high=10),
             n=checks.integer(w, "n", self.n, low=10, high=10**5),
-            train_fraction=checks.number(w, "train_fraction", self.train_fraction, low=0.1,
-                                         high=0.9),
+            train_fraction=checks.number(
+                w, "train_fraction", self.train_fraction, low=0.1, high=0.9
+            ),
             classes=checks.integer(w, "classes", self.classes, low=2, high=5),
             hidden_layers=checks.integer(w, "hidden_layers", self.hidden_layers, low=0, high=8),
             units=checks.integer(w, "units", self.units, low=1, high=8),
             lr=checks.number(w, "lr", self.lr, low=0, low_open=True),
             l2=checks.number(w, "l2", self.l2, low=0),
             batch=checks.integer(w, "batch", self.batch, low=1),
-            momentum=checks.number(w, "momentum", self.momentum, low=0, high=1,
-                                   high_open=True),
-            seed=checks.integer(w, "seed", self.seed, low=0))
+            momentum=checks.number(w, "momentum", self.momentum, low=0, high=1, high_open=True),
+            seed=checks.integer(w, "seed", self.seed, low=0),
+        )
         if any(type(getattr(self, k)) is not type(v) for k, v in same.items()):
             return replace(self, **same)
         return self
@@ -147,13 +148,17 @@ class Playground:
         kwargs = {k: (c.classes if v is None else v) for k, v in kwargs.items()}
         X, y = make(n=c.n, noise=c.noise, seed=c.seed, **kwargs)
         self.data_version += 1
-        k = int(round(c.train_fraction * len(y)))      # the data come shuffled
+        k = int(round(c.train_fraction * len(y)))  # the data come shuffled
         self.X, self.y = X, y
         self.Xtr, self.ytr, self.Xte, self.yte = X[:k], y[:k], X[k:], y[k:]
         self.n_classes = int(y.max()) + 1
         pad = 0.25 * (X.max(axis=0) - X.min(axis=0)) + 0.1
-        self.extent = (X[:, 0].min() - pad[0], X[:, 0].max() + pad[0],
-                       X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
+        self.extent = (
+            X[:, 0].min() - pad[0],
+            X[:, 0].max() + pad[0],
+            X[:, 1].min() - pad[1],
+            X[:, 1].max() + pad[1],
+        )
 
     def _make_model(self):
         c = self.config
@@ -161,16 +166,22 @@ class Playground:
         init = "he" if c.activation == "relu" else "xavier"
         layers, width = [], 2
         for _ in range(c.hidden_layers):
-            layers += [nn.Linear(width, c.units, init=init, rng=rng),
-                       nn.ACTIVATIONS[c.activation]()]
+            layers += [
+                nn.Linear(width, c.units, init=init, rng=rng),
+                nn.ACTIVATIONS[c.activation](),
+            ]
             width = c.units
         layers.append(nn.Linear(width, self.n_classes, init="xavier", rng=rng))
         self.model = nn.Sequential(*layers)
 
     def _make_optimizer(self):
         c = self.config
-        self.opt = optim.SGD(self.model.parameters(), lr=c.lr, weight_decay=c.l2,
-                             momentum=c.momentum if c.optimizer == "momentum" else 0.0)
+        self.opt = optim.SGD(
+            self.model.parameters(),
+            lr=c.lr,
+            weight_decay=c.l2,
+            momentum=c.momentum if c.optimizer == "momentum" else 0.0,
+        )
 
     def reset(self):
         """A fresh network (same seed: the same starting weights) and an empty history."""
@@ -218,8 +229,9 @@ class Playground:
                 return float("nan")
 
     def _record(self):
-        self.history.append((self.steps, self.loss(self.Xtr, self.ytr),
-                             self.loss(self.Xte, self.yte)))
+        self.history.append(
+            (self.steps, self.loss(self.Xtr, self.ytr), self.loss(self.Xte, self.yte))
+        )
 
     def step(self, n: int = 1):
         """Train ``n`` mini-batch steps (fewer if training diverges); record the losses."""
@@ -228,11 +240,19 @@ class Playground:
         losses = []
         with np.errstate(over="raise", invalid="raise"):
             try:
-                train_steps(self.model, self.loss_fn, self.opt, self.Xtr, self.ytr, n,
-                            batch=min(self.config.batch, len(self.ytr)), rng=self.rng,
-                            losses=losses)
+                train_steps(
+                    self.model,
+                    self.loss_fn,
+                    self.opt,
+                    self.Xtr,
+                    self.ytr,
+                    n,
+                    batch=min(self.config.batch, len(self.ytr)),
+                    rng=self.rng,
+                    losses=losses,
+                )
             except (nn.NonFiniteError, FloatingPointError) as err:
-                if not isinstance(err, nn.NonFiniteError):     # overflow in a layer
+                if not isinstance(err, nn.NonFiniteError):  # overflow in a layer
                     err = nn.NonFiniteError("an activation", step=self.steps + len(losses) + 1)
                 self.diverged = str(err)
         self.steps += len(losses)
@@ -250,18 +270,22 @@ class Playground:
         """
         start, now = self.history[0][1], self.history[-1][1]
         if not self.diverged and now > self.blow_up * start:
-            self.diverged = (f"The training diverged: the training loss grew from {start:.3f} "
-                             f"to {now:.3f} (step {self.steps}). Each step overshoots: lower "
-                             "the learning rate and press reset.")
+            self.diverged = (
+                f"The training diverged: the training loss grew from {start:.3f} "
+                f"to {now:.3f} (step {self.steps}). Each step overshoots: lower "
+                "the learning rate and press reset."
+            )
         self.warning = None
         H = self.Xtr
         with np.errstate(all="ignore"):
             for i, layer in enumerate(self.model.layers):
                 H = layer.forward(H)
                 if isinstance(layer, nn.ReLU) and not np.any(H > 0):
-                    self.warning = (f"Every unit of hidden layer {i // 2 + 1} outputs 0 on all "
-                                    "the training points (dead ReLUs): no gradient passes it. "
-                                    "Reset, with a lower learning rate.")
+                    self.warning = (
+                        f"Every unit of hidden layer {i // 2 + 1} outputs 0 on all "
+                        "the training points (dead ReLUs): no gradient passes it. "
+                        "Reset, with a lower learning rate."
+                    )
                     break
 
     def accuracy(self, which: str = "test") -> float:

@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 def _decode(png: bytes) -> np.ndarray:
     from PIL import Image
+
     return np.asarray(Image.open(BytesIO(png)))
 
 
@@ -40,7 +41,7 @@ def plain_pixels(fig) -> np.ndarray:
     animated = list(getattr(canvas, "animated", ()))
     plain = FigureCanvasAgg(fig)
     try:
-        plain.draw()                     # not saving: matplotlib skips animated artists
+        plain.draw()  # not saving: matplotlib skips animated artists
         for a in animated:
             fig.draw_artist(a)
         return np.array(plain.buffer_rgba())
@@ -69,6 +70,7 @@ def draws_like_plain():
 
 # --- the book (tools/build_book.py): its site, built once for the session ----------------------
 
+
 @pytest.fixture(scope="session")
 def book_site(tmp_path_factory):
     """The series' static site, built as `make book` builds it but without the PDF; the folder
@@ -79,18 +81,27 @@ def book_site(tmp_path_factory):
     import sys
     from pathlib import Path
 
-    missing = [m for m in ("sphinx", "myst_nb", "sphinx_book_theme", "mathjax")
-               if importlib.util.find_spec(m) is None]
+    missing = [
+        m
+        for m in ("sphinx", "myst_nb", "sphinx_book_theme", "mathjax")
+        if importlib.util.find_spec(m) is None
+    ]
     if missing:
-        why = (f"the book's tools are not installed ({', '.join(missing)}): "
-               "`.venv/bin/pip install -e '.[book]'`")
+        why = (
+            f"the book's tools are not installed ({', '.join(missing)}): "
+            "`.venv/bin/pip install -e '.[book]'`"
+        )
         if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
             pytest.fail(f"book tests FAILED (CI=true): {why}", pytrace=False)
         pytest.skip(why)
     out = tmp_path_factory.mktemp("book")
     root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-m", "tools.build_book", "--html", "--out", str(out)],
-                          cwd=root, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.build_book", "--html", "--out", str(out)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         pytest.fail(f"the book did not build:\n{done.stdout}\n{done.stderr}", pytrace=False)
     return out / "html"

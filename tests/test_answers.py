@@ -14,7 +14,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 from tools.build_answers import ANSWERS, build, same_cells  # noqa: E402
 from tools.lessons import exercises, lesson_imports, lesson_paths, run_check, source  # noqa: E402
@@ -31,12 +31,16 @@ def stored():
 
 def test_answers_notebook_is_up_to_date_with_the_lessons():
     new, old = build(LESSONS), stored()
-    differ = [n.get("id") for n, o in zip(new["cells"], old["cells"]) if not same_cells(
-        {"cells": [n]}, {"cells": [o]})] or [f"{len(old['cells'])} → {len(new['cells'])} cells"]
+    differ = [
+        n.get("id")
+        for n, o in zip(new["cells"], old["cells"])
+        if not same_cells({"cells": [n]}, {"cells": [o]})
+    ] or [f"{len(old['cells'])} → {len(new['cells'])} cells"]
     up_to_date = same_cells(new, old)
     assert up_to_date, (
         "notebooks/answers.ipynb is out of date with the lessons' exercises (first difference: "
-        f"{differ[0]}): run `make answers` (python -m tools.build_answers) and commit it")
+        f"{differ[0]}): run `make answers` (python -m tools.build_answers) and commit it"
+    )
 
 
 def test_every_exercise_is_answered_and_followed_by_its_check():
@@ -49,7 +53,8 @@ def test_every_exercise_is_answered_and_followed_by_its_check():
             assert ids.index(f"{ex.slug}-task") < check
             assert source(cells[ids[check]]).splitlines()[-1].startswith("assert ")
             assert cells[ids[check - 1]]["cell_type"] == "code" or ids[check - 1].endswith(
-                "text-end"), f"{ex.title}: the assert must follow the answer's code"
+                "text-end"
+            ), f"{ex.title}: the assert must follow the answer's code"
 
 
 def test_stored_answers_ran_every_check():
@@ -61,9 +66,14 @@ def test_stored_answers_ran_every_check():
             assert "✓" in text and "✗" not in text, f"{cell['id']}: {text!r}"
 
 
-@pytest.mark.parametrize("path, ex", [
-    pytest.param(p, ex, id=f"{p.name}::{ex.number}")
-    for p in [FIXTURE, *LESSONS] for ex in exercises(p)])
+@pytest.mark.parametrize(
+    "path, ex",
+    [
+        pytest.param(p, ex, id=f"{p.name}::{ex.number}")
+        for p in [FIXTURE, *LESSONS]
+        for ex in exercises(p)
+    ],
+)
 def test_answer_passes_its_own_check(path, ex):
     """The answer, run after the lesson's imports only, makes the exercise's check return True."""
     namespace: dict = {}
@@ -72,8 +82,10 @@ def test_answer_passes_its_own_check(path, ex):
         exec(ex.answer_code, namespace)
         result, printed = run_check(ex.check, namespace)
     except NameError as err:
-        pytest.fail(f"{path.name}, {ex.title}: {err}: the answer's ```python block must be "
-                    "complete, defining (or importing) everything its check uses")
+        pytest.fail(
+            f"{path.name}, {ex.title}: {err}: the answer's ```python block must be "
+            "complete, defining (or importing) everything its check uses"
+        )
     assert result is True, f"{path.name}, {ex.title}: the answer fails its check:\n{printed}"
 
 
@@ -81,14 +93,25 @@ def test_answers_built_from_a_lesson_show_task_worked_answer_and_assert():
     nb = build([FIXTURE])
     kinds = [(c["cell_type"], c["id"]) for c in nb.cells]
     assert kinds == [
-        ("markdown", "intro"), ("markdown", "lesson-9"), ("code", "lesson-9-imports"),
-        ("markdown", "ex9-1-task"), ("markdown", "ex9-1-text-0"), ("code", "ex9-1-code-0"),
+        ("markdown", "intro"),
+        ("markdown", "lesson-9"),
+        ("code", "lesson-9-imports"),
+        ("markdown", "ex9-1-task"),
+        ("markdown", "ex9-1-text-0"),
+        ("code", "ex9-1-code-0"),
         ("code", "ex9-1-check"),
-        ("markdown", "ex9-2-task"), ("markdown", "ex9-2-text-0"), ("code", "ex9-2-code-0"),
-        ("markdown", "ex9-2-text-1"), ("code", "ex9-2-code-1"), ("code", "ex9-2-check")]
+        ("markdown", "ex9-2-task"),
+        ("markdown", "ex9-2-text-0"),
+        ("code", "ex9-2-code-0"),
+        ("markdown", "ex9-2-text-1"),
+        ("code", "ex9-2-code-1"),
+        ("code", "ex9-2-check"),
+    ]
     check = nb.cells[6].source
-    assert check == ('assert check_function("dfdx", dfdx, lambda x: 2 * x * np.cos(x**2), '
-                     '[-1.5, 0.3, 2.0]), "Exercise 9.1: the answer fails its own check"')
+    assert check == (
+        'assert check_function("dfdx", dfdx, lambda x: 2 * x * np.cos(x**2), '
+        '[-1.5, 0.3, 2.0]), "Exercise 9.1: the answer fails its own check"'
+    )
     assert "<details>" not in "".join(c.source for c in nb.cells)
     assert same_cells(nb, build([FIXTURE])), "building twice must give the same notebook"
 
@@ -103,13 +126,23 @@ def test_answers_pass_ruff(tmp_path):
         pytest.skip("ruff is not installed next to this Python")
     nb = build(LESSONS)
     nbformat.write(nb, tmp_path / "answers.ipynb")
-    run = subprocess.run([str(ruff), "check", "--config", str(ROOT / "pyproject.toml"),
-                          "--output-format", "json", str(tmp_path / "answers.ipynb")],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            str(ruff),
+            "check",
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--output-format",
+            "json",
+            str(tmp_path / "answers.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     found = json.loads(run.stdout or "[]")
     ids = [c.get("id") for c in nb.cells]
     where = {i + 1: ids[i] for i in range(len(ids))}
-    problems = [f"{where.get(p.get('cell'), p.get('cell'))}: {p['code']} {p['message']}"
-                for p in found]
-    assert not problems, "ruff on the answers (cell ids name the exercise):\n" + "\n".join(
-        problems)
+    problems = [
+        f"{where.get(p.get('cell'), p.get('cell'))}: {p['code']} {p['message']}" for p in found
+    ]
+    assert not problems, "ruff on the answers (cell ids name the exercise):\n" + "\n".join(problems)

@@ -21,14 +21,17 @@ def test_one_layer_equals_numpy_interpolation(n):
     net = approximation.one_layer_interpolant(_f, -0.7, 2.0, n)
     knots = np.linspace(-0.7, 2.0, n + 1)
     xs = np.linspace(-0.7, 2.0, 997)
-    np.testing.assert_allclose(net.forward(xs[:, None])[:, 0], np.interp(xs, knots, _f(knots)),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        net.forward(xs[:, None])[:, 0], np.interp(xs, knots, _f(knots)), rtol=1e-12, atol=1e-12
+    )
     assert regions.count_pieces(net, -0.7, 2.0) == n
 
 
 def test_error_falls_like_one_over_n_squared():
-    errs = [approximation.max_error(approximation.one_layer_interpolant(_f, 0, np.pi, n),
-                                    _f, 0, np.pi) for n in (8, 16, 32, 64)]
+    errs = [
+        approximation.max_error(approximation.one_layer_interpolant(_f, 0, np.pi, n), _f, 0, np.pi)
+        for n in (8, 16, 32, 64)
+    ]
     assert all(3.5 < a / b < 4.5 for a, b in zip(errs, errs[1:]))
 
 
@@ -38,7 +41,7 @@ def test_one_layer_reproduces_the_zigzag_with_width_to_the_depth_units():
     def zf(x):
         return z.forward(np.asarray(x)[:, None])[:, 0]
 
-    wide = approximation.one_layer_interpolant(zf, 0.0, 1.0, 3 ** 4)
+    wide = approximation.one_layer_interpolant(zf, 0.0, 1.0, 3**4)
     assert approximation.max_error(wide, zf, 0.0, 1.0, points=5001) < 1e-10
 
 

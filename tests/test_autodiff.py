@@ -39,6 +39,7 @@ def rel_err(a, n):
 
 # --- the interface of micrograd and its lecture -----------------------------------------
 
+
 def _micrograd_sanity(x):
     # micrograd's test/test_engine.py, test_sanity_check: the expression, as written there
     z = 2 * x + 2 + x
@@ -73,7 +74,7 @@ def test_micrograd_sanity_check_against_autograd():
     y.backward()
     assert y.data == _micrograd_sanity(-4.0)
     assert math.isclose(x.grad, autograd.grad(_micrograd_sanity)(-4.0), rel_tol=1e-12)
-    assert (y.data, x.grad) == (-20.0, 46.0)        # micrograd's own numbers (from PyTorch)
+    assert (y.data, x.grad) == (-20.0, 46.0)  # micrograd's own numbers (from PyTorch)
 
 
 def test_micrograd_more_ops_against_autograd():
@@ -101,6 +102,7 @@ def test_micrograd_more_ops_against_autograd():
 
 # --- an operation added the lecture's way ---------------------------------------------------
 
+
 def _lecture_tanh(self):
     # the micrograd lecture's tanh, unchanged: a closure that adds to self.grad
     x = self.data
@@ -109,6 +111,7 @@ def _lecture_tanh(self):
 
     def _backward():
         self.grad += (1 - t**2) * out.grad
+
     out._backward = _backward
     return out
 
@@ -119,15 +122,16 @@ def _lecture_exp(self):
 
     def _backward():
         self.grad += out.data * out.grad
+
     out._backward = _backward
     return out
 
 
 def test_an_operation_added_with_a_backward_closure_runs_unchanged():
     a, b = Value(0.3, label="a"), Value(-0.8, label="b")
-    y = _lecture_tanh(a * b + a) * _lecture_exp(b) + a       # a used three times
+    y = _lecture_tanh(a * b + a) * _lecture_exp(b) + a  # a used three times
     y.backward()
-    f = lambda a, b: anp.tanh(a * b + a) * anp.exp(b) + a      # noqa: E731
+    f = lambda a, b: anp.tanh(a * b + a) * anp.exp(b) + a  # noqa: E731
     da, db = autograd.grad(f, (0, 1))(0.3, -0.8)
     assert math.isclose(y.data, f(0.3, -0.8), rel_tol=1e-12)
     assert math.isclose(a.grad, da, rel_tol=1e-12) and math.isclose(b.grad, db, rel_tol=1e-12)
@@ -139,8 +143,9 @@ def test_an_operation_added_with_a_backward_closure_runs_unchanged():
         y2.backward()
     finally:
         del Value.lecture_tanh
-    assert math.isclose(a2.grad, a.grad, rel_tol=1e-12) and math.isclose(b2.grad, b.grad,
-                                                                          rel_tol=1e-12)
+    assert math.isclose(a2.grad, a.grad, rel_tol=1e-12) and math.isclose(
+        b2.grad, b.grad, rel_tol=1e-12
+    )
     # a second backward accumulates in the leaves, through the closures too
     y.backward()
     assert math.isclose(a.grad, 2 * da, rel_tol=1e-12)
@@ -150,16 +155,16 @@ def test_the_lectures_manual_backward_steps_call_each_nodes_backward():
     a, b = Value(2.0), Value(-3.0)
     c = _lecture_tanh(a * b)
     c.grad = 1.0
-    for node in reversed(topological_order(c)):        # the lecture's loop, by hand
+    for node in reversed(topological_order(c)):  # the lecture's loop, by hand
         node._backward()
-    want = (1 - math.tanh(-6.0) ** 2)
+    want = 1 - math.tanh(-6.0) ** 2
     assert math.isclose(a.grad, want * -3.0, rel_tol=1e-12)
     assert math.isclose(b.grad, want * 2.0, rel_tol=1e-12)
 
 
 def test_a_node_without_local_derivatives_or_backward_says_what_to_do():
     a = Value(0.5)
-    out = Value(math.tanh(a.data), (a,), "tanh")     # the lecture, before writing _backward
+    out = Value(math.tanh(a.data), (a,), "tanh")  # the lecture, before writing _backward
     with pytest.raises(TypeError, match=r"out\._backward = _backward.*_local="):
         out.backward()
     with pytest.raises(TypeError, match="_backward must be a function"):
@@ -214,8 +219,11 @@ def test_every_op_value_and_local_derivative():
         "relu(x)": (lambda a, b: a.relu(), x, (1.0, 0.0)),
         "relu(y)": (lambda a, b: b.relu(), 0.0, (0.0, 0.0)),
         "tanh(x)": (lambda a, b: a.tanh(), math.tanh(x), (1 - math.tanh(x) ** 2, 0.0)),
-        "sigmoid(y)": (lambda a, b: b.sigmoid(), 1 / (1 + math.exp(-y)),
-                       (0.0, math.exp(-y) / (1 + math.exp(-y)) ** 2)),
+        "sigmoid(y)": (
+            lambda a, b: b.sigmoid(),
+            1 / (1 + math.exp(-y)),
+            (0.0, math.exp(-y) / (1 + math.exp(-y)) ** 2),
+        ),
         "exp(y)": (lambda a, b: b.exp(), math.exp(y), (0.0, math.exp(y))),
         "log(x)": (lambda a, b: a.log(), math.log(x), (1 / x, 0.0)),
     }
@@ -251,18 +259,25 @@ def test_identity_hash_and_equality():
 def test_numpy_scalars_and_arrays():
     a = Value(2.0)
     assert (a * np.float64(3.0)).data == 6.0 and (np.int64(1) + a).data == 3.0
-    arr = np.array([1.0, 2.0]) * a          # NumPy applies * element-wise
+    arr = np.array([1.0, 2.0]) * a  # NumPy applies * element-wise
     assert [v.data for v in arr] == [2.0, 4.0]
 
 
 # --- errors ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("bad", ["3", None, [1.0], 1j, True])
 def test_non_number_operand_is_a_type_error_naming_the_type(bad):
     a = Value(1.0)
     name = type(bad).__name__
-    for op in (lambda: a + bad, lambda: a * bad, lambda: a - bad, lambda: a / bad,
-               lambda: a ** bad, lambda: Value(bad)):
+    for op in (
+        lambda: a + bad,
+        lambda: a * bad,
+        lambda: a - bad,
+        lambda: a / bad,
+        lambda: a**bad,
+        lambda: Value(bad),
+    ):
         with pytest.raises(TypeError, match=name):
             op()
 
@@ -272,16 +287,19 @@ def test_value_exponent_is_a_type_error():
         Value(2.0) ** Value(2.0)
 
 
-@pytest.mark.parametrize("make, match", [
-    (lambda: Value(0.0).log(), r"log\(0\.0\)"),
-    (lambda: Value(-1.5).log(), r"log\(-1\.5\)"),
-    (lambda: Value(-8.0) ** 0.5, "fractional"),
-    (lambda: Value(-8.0) ** (1 / 3), "fractional"),
-    (lambda: Value(0.0) ** -1, "0 \\*\\* -1"),
-    (lambda: Value(0.0) ** 0.5, "0 \\*\\* 0.5"),
-    (lambda: Value(1.0) / 0, "division by zero"),
-    (lambda: 1 / Value(0.0), "division by zero"),
-])
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: Value(0.0).log(), r"log\(0\.0\)"),
+        (lambda: Value(-1.5).log(), r"log\(-1\.5\)"),
+        (lambda: Value(-8.0) ** 0.5, "fractional"),
+        (lambda: Value(-8.0) ** (1 / 3), "fractional"),
+        (lambda: Value(0.0) ** -1, "0 \\*\\* -1"),
+        (lambda: Value(0.0) ** 0.5, "0 \\*\\* 0.5"),
+        (lambda: Value(1.0) / 0, "division by zero"),
+        (lambda: 1 / Value(0.0), "division by zero"),
+    ],
+)
 def test_domain_errors_are_value_errors(make, match):
     with pytest.raises(ValueError, match=match):
         make()
@@ -311,6 +329,7 @@ def test_dot_checks_lengths_and_types():
 
 
 # --- fan-out: a node used more than once (trap 1) ----------------------------------------
+
 
 def test_fan_out_a_plus_a():
     a = Value(3.0)
@@ -351,23 +370,27 @@ def test_diamond():
 
 # --- topological order and gradients on random DAGs that reuse nodes (trap 2) -----------
 
+
 def random_dag(rng, n_leaves, n_ops):
     nodes = [Value(rng.uniform(-1.5, 1.5)) for _ in range(n_leaves)]
     for _ in range(n_ops):
-        a, b = rng.choice(nodes[-8:]), rng.choice(nodes)      # recent + any: heavy reuse
+        a, b = rng.choice(nodes[-8:]), rng.choice(nodes)  # recent + any: heavy reuse
         op = rng.choice(["+", "*", "-", "tanh"])
-        nodes.append(a + b if op == "+" else a * b if op == "*" else
-                     a - b if op == "-" else a.tanh())
+        nodes.append(
+            a + b if op == "+" else a * b if op == "*" else a - b if op == "-" else a.tanh()
+        )
     return nodes
 
 
 def brute_force_gradients(root):
     """Sum over every path root → node of the product of local derivatives (exponential!)."""
     grads = {}
+
     def walk(node, product):
         grads[node] = grads.get(node, 0.0) + product
         for parent, local in zip(node._prev, node._local):
             walk(parent, product * local)
+
     walk(root, 1.0)
     return grads
 
@@ -379,15 +402,15 @@ def test_topological_order_matches_brute_force_on_random_dags():
         root = nodes[-1]
         order = topological_order(root)
         position = {node: i for i, node in enumerate(order)}
-        assert len(position) == len(order)                    # no node twice
-        reachable, todo = set(), [root]                       # brute-force reachability
+        assert len(position) == len(order)  # no node twice
+        reachable, todo = set(), [root]  # brute-force reachability
         while todo:
             n = todo.pop()
             if n not in reachable:
                 reachable.add(n)
                 todo.extend(n._prev)
         assert set(order) == reachable and order[-1] is root
-        for node in order:                                    # parents come first
+        for node in order:  # parents come first
             assert all(position[p] < position[node] for p in node._prev)
         root.backward()
         expected = brute_force_gradients(root)
@@ -397,18 +420,20 @@ def test_topological_order_matches_brute_force_on_random_dags():
 
 # --- deep graphs: no recursion, linear work (trap 3) ------------------------------------
 
+
 def test_chain_of_one_million_nodes():
     x = Value(0.5)
     y = x
     for _ in range(1_000_000):
         y = -y
-    y.backward()                                              # no RecursionError
+    y.backward()  # no RecursionError
     assert y.data == 0.5 and x.grad == 1.0
-    del y                                                     # freeing is not recursive either
+    del y  # freeing is not recursive either
 
 
 class CountingTuple(tuple):
     """A parents tuple that counts how often the engine iterates over it."""
+
     count = 0
 
     def __iter__(self):
@@ -436,7 +461,7 @@ def ladder(k):
 def test_backward_work_is_linear_in_the_number_of_nodes():
     x, y = ladder(500)
     w500 = work_of_backward(y)
-    assert x.grad == 2.0**500                                 # 2**500 paths, one walk
+    assert x.grad == 2.0**500  # 2**500 paths, one walk
     x, y = ladder(1000)
     w1000 = work_of_backward(y)
     assert x.grad == 2.0**1000
@@ -467,13 +492,19 @@ def test_gradients_are_bitwise_identical_across_processes():
     outs = []
     for seed, junk in (("1", "10"), ("12345", "5000")):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        res = subprocess.run([sys.executable, "-c", script, junk], env=env,
-                             capture_output=True, text=True, check=True)
+        res = subprocess.run(
+            [sys.executable, "-c", script, junk],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         outs.append(res.stdout)
     assert outs[0] == outs[1] and outs[0].count("0x") == 7
 
 
 # --- no reference cycles (trap 6) -------------------------------------------------------
+
 
 def test_graph_is_freed_without_the_cyclic_collector():
     was_enabled = gc.isenabled()
@@ -499,6 +530,7 @@ def test_nodes_have_slots_and_no_closures():
 
 # --- second backward and zero_grad (trap 4) ---------------------------------------------
 
+
 def test_second_backward_accumulates_in_leaves_only():
     a, b = Value(2.0), Value(-3.0)
     c = a * b
@@ -506,8 +538,8 @@ def test_second_backward_accumulates_in_leaves_only():
     L.backward()
     first = (a.grad, b.grad, c.grad, L.grad)
     L.backward()
-    assert (a.grad, b.grad) == (2 * first[0], 2 * first[1])    # leaves accumulate
-    assert c.grad == first[2]                                   # intermediates recomputed
+    assert (a.grad, b.grad) == (2 * first[0], 2 * first[1])  # leaves accumulate
+    assert c.grad == first[2]  # intermediates recomputed
     L.zero_grad()
     assert (a.grad, b.grad, c.grad, L.grad) == (0.0, 0.0, 0.0, 0.0)
     L.backward()
@@ -519,7 +551,7 @@ def test_zero_grad_reaches_every_parameter_of_a_network():
     params = [Value(rng.uniform(-1, 1)) for _ in range(2 * 8 + 8 + 8 + 1)]
     w1, b1, w2, b2 = params[:16], params[16:24], params[24:32], params[32]
     x = [Value(0.3), Value(-0.8)]
-    h = [Value.dot(w1[2 * j:2 * j + 2], x, b1[j]).tanh() for j in range(8)]
+    h = [Value.dot(w1[2 * j : 2 * j + 2], x, b1[j]).tanh() for j in range(8)]
     loss = sum((wi * hi for wi, hi in zip(w2, h)), b2) ** 2
     loss.backward()
     assert all(p.grad != 0.0 for p in params)
@@ -532,6 +564,7 @@ def test_zero_grad_reaches_every_parameter_of_a_network():
 
 # --- fused nodes agree with their compositions (trap 14) --------------------------------
 
+
 def test_fused_nodes_agree_with_compositions():
     rng = random.Random(1)
     w = [Value(rng.uniform(-1, 1)) for _ in range(5)]
@@ -539,7 +572,7 @@ def test_fused_nodes_agree_with_compositions():
     b = Value(0.3)
     fused = Value.dot(w, x, b).tanh()
     plain = sum((wi * xi for wi, xi in zip(w, x)), b).tanh()
-    assert fused.data == plain.data                           # same order of additions
+    assert fused.data == plain.data  # same order of additions
     fused.backward()
     g_fused = [v.grad for v in w + x + [b]]
     zero_grad(w + x + [b])
@@ -573,18 +606,29 @@ def test_sigmoid_is_stable_for_large_inputs():
 
 # --- sympy: exact derivatives (trap 16) --------------------------------------------------
 
+
 def fn(name):
     """The function ``name`` for a Value, a sympy expression or an autograd number."""
+
     def apply(v):
         if isinstance(v, Value):
             return getattr(v, name)()
         if isinstance(v, sp.Basic):
-            return {"exp": sp.exp, "log": sp.log, "tanh": sp.tanh,
-                    "sigmoid": lambda s: 1 / (1 + sp.exp(-s)),
-                    "relu": lambda s: sp.Piecewise((s, s > 0), (0, True))}[name](v)
-        return {"exp": anp.exp, "log": anp.log, "tanh": anp.tanh,
-                "sigmoid": lambda s: 1 / (1 + anp.exp(-s)),
-                "relu": lambda s: anp.where(s > 0, s, 0.0 * s)}[name](v)
+            return {
+                "exp": sp.exp,
+                "log": sp.log,
+                "tanh": sp.tanh,
+                "sigmoid": lambda s: 1 / (1 + sp.exp(-s)),
+                "relu": lambda s: sp.Piecewise((s, s > 0), (0, True)),
+            }[name](v)
+        return {
+            "exp": anp.exp,
+            "log": anp.log,
+            "tanh": anp.tanh,
+            "sigmoid": lambda s: 1 / (1 + anp.exp(-s)),
+            "relu": lambda s: anp.where(s > 0, s, 0.0 * s),
+        }[name](v)
+
     return apply
 
 
@@ -641,19 +685,41 @@ BINARY = ["+", "-", "*", "/"]
 
 def unary(op, a, lib):
     if lib == "sympy":
-        return {"neg": lambda: -a, "tanh": lambda: sp.tanh(a),
-                "sigmoid": lambda: 1 / (1 + sp.exp(-a)), "exp": lambda: sp.exp(a),
-                "log": lambda: sp.log(a), "relu": lambda: sp.Piecewise((a, a > 0), (0, True)),
-                "square": lambda: a**2, "sqrt": lambda: sp.sqrt(a), "cube": lambda: a**3}[op]()
+        return {
+            "neg": lambda: -a,
+            "tanh": lambda: sp.tanh(a),
+            "sigmoid": lambda: 1 / (1 + sp.exp(-a)),
+            "exp": lambda: sp.exp(a),
+            "log": lambda: sp.log(a),
+            "relu": lambda: sp.Piecewise((a, a > 0), (0, True)),
+            "square": lambda: a**2,
+            "sqrt": lambda: sp.sqrt(a),
+            "cube": lambda: a**3,
+        }[op]()
     if lib == "value":
-        return {"neg": lambda: -a, "tanh": a.tanh, "sigmoid": a.sigmoid, "exp": a.exp,
-                "log": a.log, "relu": a.relu, "square": lambda: a**2,
-                "sqrt": lambda: a**0.5, "cube": lambda: a**3}[op]()
+        return {
+            "neg": lambda: -a,
+            "tanh": a.tanh,
+            "sigmoid": a.sigmoid,
+            "exp": a.exp,
+            "log": a.log,
+            "relu": a.relu,
+            "square": lambda: a**2,
+            "sqrt": lambda: a**0.5,
+            "cube": lambda: a**3,
+        }[op]()
     m = anp if lib == "autograd" else np
-    return {"neg": lambda: -a, "tanh": lambda: m.tanh(a),
-            "sigmoid": lambda: 1 / (1 + m.exp(-a)), "exp": lambda: m.exp(a),
-            "log": lambda: m.log(a), "relu": lambda: m.where(a > 0, a, 0.0 * a),
-            "square": lambda: a**2, "sqrt": lambda: m.sqrt(a), "cube": lambda: a**3}[op]()
+    return {
+        "neg": lambda: -a,
+        "tanh": lambda: m.tanh(a),
+        "sigmoid": lambda: 1 / (1 + m.exp(-a)),
+        "exp": lambda: m.exp(a),
+        "log": lambda: m.log(a),
+        "relu": lambda: m.where(a > 0, a, 0.0 * a),
+        "square": lambda: a**2,
+        "sqrt": lambda: m.sqrt(a),
+        "cube": lambda: a**3,
+    }[op]()
 
 
 def number(x, lib):
@@ -670,9 +736,17 @@ def run(program, inputs, lib):
     for op, i, j in program:
         a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
         if lib == "sympy":
-            nodes.append(unary(op, a, lib) if op in UNARY else
-                         a + b if op == "+" else a - b if op == "-" else
-                         a * b if op == "*" else a / b)
+            nodes.append(
+                unary(op, a, lib)
+                if op in UNARY
+                else a + b
+                if op == "+"
+                else a - b
+                if op == "-"
+                else a * b
+                if op == "*"
+                else a / b
+            )
             continue
         if op in UNARY:
             x = number(a, lib)
@@ -684,8 +758,9 @@ def run(program, inputs, lib):
         else:
             if op == "/" and abs(number(b, lib)) < 0.1:
                 raise OutOfDomain
-            nodes.append(a + b if op == "+" else a - b if op == "-" else
-                         a * b if op == "*" else a / b)
+            nodes.append(
+                a + b if op == "+" else a - b if op == "-" else a * b if op == "*" else a / b
+            )
         if not abs(number(nodes[-1], lib)) < 1e4:
             raise OutOfDomain
     return nodes[-1]
@@ -695,15 +770,21 @@ class OutOfDomain(Exception):
     """The random program wandered near a kink, outside a domain or too far: skip it."""
 
 
-programs = st.lists(st.tuples(st.sampled_from(UNARY + BINARY + BINARY),
-                              st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=12)
+programs = st.lists(
+    st.tuples(st.sampled_from(UNARY + BINARY + BINARY), st.integers(0, 50), st.integers(0, 50)),
+    min_size=1,
+    max_size=12,
+)
 points = st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3)
 
 
 def random_graphs(examples):
     """Hypothesis settings for a property over random programs (some are filtered out)."""
-    return settings(max_examples=examples, deadline=None,
-                    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+    )
 
 
 def run_values(program, point):
@@ -730,6 +811,7 @@ def test_random_graphs_against_autograd_and_finite_differences(program, point):
 
     def f(arr):
         return run(program, [arr[0], arr[1], arr[2]], "autograd")
+
     ref = autograd.grad(f)(np.array(point, dtype=np.float64))
     for g, r in zip(ours, ref):
         assert math.isclose(g, float(r), rel_tol=1e-9, abs_tol=1e-9)
@@ -739,8 +821,10 @@ def test_random_graphs_against_autograd_and_finite_differences(program, point):
         try:
             up = [p + h * (k == i) for k, p in enumerate(point)]
             dn = [p - h * (k == i) for k, p in enumerate(point)]
-            fd = (run(program, [np.float64(p) for p in up], "numpy")
-                  - run(program, [np.float64(p) for p in dn], "numpy")) / (2 * h)
+            fd = (
+                run(program, [np.float64(p) for p in up], "numpy")
+                - run(program, [np.float64(p) for p in dn], "numpy")
+            ) / (2 * h)
         except OutOfDomain:
             continue
         # near a kink within h the difference quotient is meaningless: skipped above
@@ -801,7 +885,8 @@ def test_the_lectures_mlp_trains_unchanged():
         losses.append(loss.data)
     assert losses[-1] < 0.1 * losses[0]
     from helpers.figures.computational_graphs import draw_graph
-    assert draw_graph(loss).axes                    # the series' drawing of the same graph
+
+    assert draw_graph(loss).axes  # the series' drawing of the same graph
 
 
 @random_graphs(30)

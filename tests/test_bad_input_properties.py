@@ -41,17 +41,31 @@ from helpers.playground import Playground
 
 # ---- wrong values by kind of argument ---------------------------------------------------
 
-junk = st.sampled_from([None, True, False, "3", "0.5", "abc", [1.0], (2,), {}, 1j,
-                        object(), np.array([1.0, 2.0]), b"1"])
-non_finite = st.sampled_from([math.nan, math.inf, -math.inf, np.float64("nan"),
-                              np.float32("inf")])
+junk = st.sampled_from(
+    [
+        None,
+        True,
+        False,
+        "3",
+        "0.5",
+        "abc",
+        [1.0],
+        (2,),
+        {},
+        1j,
+        object(),
+        np.array([1.0, 2.0]),
+        b"1",
+    ]
+)
+non_finite = st.sampled_from([math.nan, math.inf, -math.inf, np.float64("nan"), np.float32("inf")])
 fractions = st.floats(0.01, 100).filter(lambda v: not float(v).is_integer())
 huge = st.integers(10**9, 10**15)
 
 
 def whole(low, high=None):
     """Wrong values for a whole number in low..high (high: the work limit, if any)."""
-    wrong = [junk, non_finite, fractions, st.integers(-10**6, low - 1)]
+    wrong = [junk, non_finite, fractions, st.integers(-(10**6), low - 1)]
     if high is not None:
         wrong.append(st.integers(high + 1, 10**15) if high < 10**15 else huge)
     return st.one_of(wrong)
@@ -61,11 +75,13 @@ def real(low=None, high=None, open_low=False, open_high=False):
     """Wrong values for a finite real number in [low, high] (or open at an end)."""
     wrong = [junk, non_finite]
     if low is not None:
-        wrong.append(st.floats(-1e6, low, exclude_max=not open_low).filter(
-            lambda v: v < low or open_low))
+        wrong.append(
+            st.floats(-1e6, low, exclude_max=not open_low).filter(lambda v: v < low or open_low)
+        )
     if high is not None:
-        wrong.append(st.floats(high, 1e6, exclude_min=not open_high).filter(
-            lambda v: v > high or open_high))
+        wrong.append(
+            st.floats(high, 1e6, exclude_min=not open_high).filter(lambda v: v > high or open_high)
+        )
     return st.one_of(wrong)
 
 
@@ -74,64 +90,150 @@ def _param():
 
 
 MOONS = data.make_moons(n=20)
-MAX_POINTS = getattr(data, "MAX_POINTS", 10**6)   # the limit of helpers.data
+MAX_POINTS = getattr(data, "MAX_POINTS", 10**6)  # the limit of helpers.data
 
 # name in the message, the call, the valid keyword arguments, {argument: wrong values}
 API = [
-    ("init_weights", nn.init_weights, dict(n_in=2, n_out=3),
-     dict(n_in=whole(1, 10**8), n_out=whole(1, 10**8))),
+    (
+        "init_weights",
+        nn.init_weights,
+        dict(n_in=2, n_out=3),
+        dict(n_in=whole(1, 10**8), n_out=whole(1, 10**8)),
+    ),
     ("Linear", nn.Linear, dict(n_in=2, n_out=3), dict(n_in=whole(1), n_out=whole(1))),
-    ("SGD", lambda **k: optim.SGD(_param(), **k), dict(lr=0.1, momentum=0.5, weight_decay=0.1),
-     dict(lr=real(0, open_low=True), momentum=real(0, 1, open_high=True),
-          weight_decay=real(0))),
-    ("make_moons", data.make_moons, dict(n=20, noise=0.1, seed=1),
-     dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0))),
-    ("make_circles", data.make_circles, dict(n=20, noise=0.1, seed=1, factor=0.5),
-     dict(n=whole(2, MAX_POINTS), noise=real(0), factor=real(0, 1, True, True))),
-    ("make_xor", data.make_xor, dict(n=20, noise=0.1, seed=1),
-     dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0))),
-    ("make_blobs", data.make_blobs, dict(n=20, noise=0.1, seed=1, n_classes=3),
-     dict(n=whole(3, MAX_POINTS), n_classes=whole(2, 1000))),
-    ("make_spirals", data.make_spirals, dict(n=20, noise=0.1, seed=1, n_classes=2),
-     dict(n=whole(2, MAX_POINTS), n_classes=whole(2, 1000))),
-    ("load_digits", data.load_digits, dict(split=0.5, seed=0),
-     dict(split=real(0.002, 0.998).filter(lambda v: v is not None), seed=whole(0))),
-    ("confusion_matrix", training.confusion_matrix,
-     dict(y_true=[0, 1, 1], y_pred=[1, 1, 0], n_classes=2),
-     dict(n_classes=whole(2, 10**4))),
-    ("train", lambda **k: training.train(nn.Sequential(nn.Linear(2, 2)), *MOONS, **k),
-     dict(steps=3, lr=0.1, momentum=0.5, batch=5, seed=0),
-     dict(steps=whole(0, 10**5), lr=real(0, open_low=True), momentum=real(0, 1, False, True),
-          batch=whole(1, 20).filter(lambda v: v is not None), seed=whole(0))),
-    ("train_moons", training.train_moons, dict(lr=0.1, steps=2, hidden=3),
-     dict(lr=real(0, open_low=True), steps=whole(1, 10**5), hidden=whole(1, 1000))),
-    ("zigzag_network", regions.zigzag_network, dict(depth=2, width=2),
-     dict(depth=whole(1, 1000), width=whole(2, 1000))),
+    (
+        "SGD",
+        lambda **k: optim.SGD(_param(), **k),
+        dict(lr=0.1, momentum=0.5, weight_decay=0.1),
+        dict(lr=real(0, open_low=True), momentum=real(0, 1, open_high=True), weight_decay=real(0)),
+    ),
+    (
+        "make_moons",
+        data.make_moons,
+        dict(n=20, noise=0.1, seed=1),
+        dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0)),
+    ),
+    (
+        "make_circles",
+        data.make_circles,
+        dict(n=20, noise=0.1, seed=1, factor=0.5),
+        dict(n=whole(2, MAX_POINTS), noise=real(0), factor=real(0, 1, True, True)),
+    ),
+    (
+        "make_xor",
+        data.make_xor,
+        dict(n=20, noise=0.1, seed=1),
+        dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0)),
+    ),
+    (
+        "make_blobs",
+        data.make_blobs,
+        dict(n=20, noise=0.1, seed=1, n_classes=3),
+        dict(n=whole(3, MAX_POINTS), n_classes=whole(2, 1000)),
+    ),
+    (
+        "make_spirals",
+        data.make_spirals,
+        dict(n=20, noise=0.1, seed=1, n_classes=2),
+        dict(n=whole(2, MAX_POINTS), n_classes=whole(2, 1000)),
+    ),
+    (
+        "load_digits",
+        data.load_digits,
+        dict(split=0.5, seed=0),
+        dict(split=real(0.002, 0.998).filter(lambda v: v is not None), seed=whole(0)),
+    ),
+    (
+        "confusion_matrix",
+        training.confusion_matrix,
+        dict(y_true=[0, 1, 1], y_pred=[1, 1, 0], n_classes=2),
+        dict(n_classes=whole(2, 10**4)),
+    ),
+    (
+        "train",
+        lambda **k: training.train(nn.Sequential(nn.Linear(2, 2)), *MOONS, **k),
+        dict(steps=3, lr=0.1, momentum=0.5, batch=5, seed=0),
+        dict(
+            steps=whole(0, 10**5),
+            lr=real(0, open_low=True),
+            momentum=real(0, 1, False, True),
+            batch=whole(1, 20).filter(lambda v: v is not None),
+            seed=whole(0),
+        ),
+    ),
+    (
+        "train_moons",
+        training.train_moons,
+        dict(lr=0.1, steps=2, hidden=3),
+        dict(lr=real(0, open_low=True), steps=whole(1, 10**5), hidden=whole(1, 1000)),
+    ),
+    (
+        "zigzag_network",
+        regions.zigzag_network,
+        dict(depth=2, width=2),
+        dict(depth=whole(1, 1000), width=whole(2, 1000)),
+    ),
     ("gradient_cost", forward_mode.gradient_cost, dict(n=3), dict(n=whole(1, 10**5))),
-    ("derivative", lambda **k: calculus.derivative(math.sin, **k), dict(x=0.5, h=1e-4),
-     dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", b"1", {}, 1j])),
-          h=real(0, open_low=True))),
-    ("chain", lambda **k: calculus.chain(["sin", "exp"], **k), dict(x=0.5),
-     dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j])))),
-    ("compose", lambda **k: calculus.compose("sin", "exp", **k), dict(x=0.5),
-     dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j])))),
-    ("two_paths", lambda **k: calculus.two_paths("sin", "exp", **k), dict(x=0.5),
-     dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j])))),
-    ("Playground", lambda **k: Playground(n=40, **k),
-     dict(hidden_layers=1, units=2, lr=0.03, batch=5, noise=0.1, classes=3),
-     dict(hidden_layers=whole(0, 8), units=whole(1, 8), lr=real(0, open_low=True),
-          batch=whole(1), noise=real(0, 10), classes=whole(2, 5))),
-    ("Value", lambda **k: autodiff.Value(**k), dict(data=0.5),
-     dict(data=st.sampled_from([None, "3", "abc", [1.0], 1j, True, b"1"]))),
+    (
+        "derivative",
+        lambda **k: calculus.derivative(math.sin, **k),
+        dict(x=0.5, h=1e-4),
+        dict(
+            x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", b"1", {}, 1j])),
+            h=real(0, open_low=True),
+        ),
+    ),
+    (
+        "chain",
+        lambda **k: calculus.chain(["sin", "exp"], **k),
+        dict(x=0.5),
+        dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j]))),
+    ),
+    (
+        "compose",
+        lambda **k: calculus.compose("sin", "exp", **k),
+        dict(x=0.5),
+        dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j]))),
+    ),
+    (
+        "two_paths",
+        lambda **k: calculus.two_paths("sin", "exp", **k),
+        dict(x=0.5),
+        dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j]))),
+    ),
+    (
+        "Playground",
+        lambda **k: Playground(n=40, **k),
+        dict(hidden_layers=1, units=2, lr=0.03, batch=5, noise=0.1, classes=3),
+        dict(
+            hidden_layers=whole(0, 8),
+            units=whole(1, 8),
+            lr=real(0, open_low=True),
+            batch=whole(1),
+            noise=real(0, 10),
+            classes=whole(2, 5),
+        ),
+    ),
+    (
+        "Value",
+        lambda **k: autodiff.Value(**k),
+        dict(data=0.5),
+        dict(data=st.sampled_from([None, "3", "abc", [1.0], 1j, True, b"1"])),
+    ),
 ]
 
 # lessons 02-05: the gradient checker, the deep and residual networks, descent, the rest
-TINY_1D = nn.Sequential(nn.Linear(1, 3, rng=np.random.default_rng(0)), nn.ReLU(),
-                        nn.Linear(3, 1, rng=np.random.default_rng(1)))
+TINY_1D = nn.Sequential(
+    nn.Linear(1, 3, rng=np.random.default_rng(0)),
+    nn.ReLU(),
+    nn.Linear(3, 1, rng=np.random.default_rng(1)),
+)
 X2 = np.ones(2)
 # wrong ends of a segment in the input space of a network with one input ([1.0] is right)
-point_1d = st.one_of(non_finite, st.sampled_from([None, "3", "abc", 1j, b"1", {}, True,
-                                                  np.array([1.0, 2.0]), [[1.0]]]))
+point_1d = st.one_of(
+    non_finite,
+    st.sampled_from([None, "3", "abc", 1j, b"1", {}, True, np.array([1.0, 2.0]), [[1.0]]]),
+)
 
 
 def _square_sum():
@@ -145,85 +247,225 @@ def tiny():
 
 TINY = tiny()
 API += [
-    ("numerical_gradient", lambda **k: gradcheck.numerical_gradient(_square_sum, X2, **k),
-     dict(h=1e-6), dict(h=real(0, 1, open_low=True))),
-    ("relative_error", lambda **k: gradcheck.relative_error(np.ones(2), np.ones(2), **k),
-     dict(floor=1e-8), dict(floor=real(0, open_low=True))),
-    ("check_gradients", lambda **k: gradcheck.check_gradients(TINY, MOONS[0][:4], **k),
-     dict(h=1e-6, tol=1e-5, seed=0, worst=3),
-     dict(h=real(0, 1, open_low=True), tol=real(0, open_low=True), seed=whole(0),
-          worst=whole(0))),
-    ("Residual", lambda **k: residual.Residual(nn.Sequential(nn.Linear(2, 2)), **k),
-     dict(scale=0.5), dict(scale=real(0, open_low=True))),
-    ("deep_network", residual.deep_network, dict(depth=2, width=3, n_in=2, n_out=2, seed=0),
-     dict(depth=whole(0, 1000), width=whole(1, 1000), n_in=whole(1, 1000),
-          n_out=whole(1, 1000), seed=whole(0))),
-    ("plain_network", residual.plain_network,
-     dict(depth=2, width=3, scale=1.0, n_in=2, n_out=1, seed=0),
-     dict(depth=whole(1, 1000), width=whole(1, 1000), scale=real(0, open_low=True),
-          n_in=whole(1, 1000), n_out=whole(1, 1000), seed=whole(0))),
-    ("init_table", residual.init_table, dict(depth=2, width=3, seed=0),
-     dict(depth=whole(1, 1000), width=whole(1, 1000), seed=whole(0))),
-    ("compare_residual", residual.compare_residual,
-     dict(depth=2, width=3, steps=2, lr=0.05, momentum=0.9, n=20, seed=0),
-     dict(depth=whole(1, 1000), width=whole(1, 1000), steps=whole(0, 10**4),
-          lr=real(0, open_low=True), momentum=real(0, 1, False, True), n=whole(2, 10**4),
-          seed=whole(0))),
-    ("narrow_network", representations.narrow_network,
-     dict(depth=2, width=2, n_in=2, n_out=2, seed=0),
-     dict(depth=whole(1, 1000), width=whole(1, 1000), n_in=whole(1, 1000),
-          n_out=whole(1, 1000), seed=whole(0))),
-    ("digits_network", representations.digits_network, dict(seed=0, first_scale=0.1),
-     dict(seed=whole(0), first_scale=real(0, open_low=True))),
-    ("descend", descent.descend, dict(lr=0.1, steps=5, momentum=0.5, bound=1e6),
-     dict(lr=real(0, open_low=True), steps=whole(0, 10**6), momentum=real(0, 1, False, True),
-          bound=real(0, open_low=True))),
-    ("numerical_jacobian", lambda **k: jacobians.numerical_jacobian(np.sin, np.ones(2), **k),
-     dict(h=1e-6), dict(h=real(0, 1, open_low=True))),
-    ("layer_norm", lambda **k: normalization.layer_norm(np.ones((2, 3)), **k), dict(eps=1e-5),
-     dict(eps=real(0))),
-    ("LayerNorm", normalization.LayerNorm, dict(n=3, eps=1e-5),
-     dict(n=whole(2, 10**6), eps=real(0))),
-    ("split", generalization.split, dict(n=20, seed=0),
-     dict(n=whole(3, 10**8), seed=whole(0))),
-    ("train_with_validation",
-     lambda **k: generalization.train_with_validation(tiny(), *MOONS, *MOONS, **k),
-     dict(steps=2, lr=0.1, momentum=0.5, weight_decay=0.0),
-     dict(steps=whole(0, 10**5), lr=real(0, open_low=True), momentum=real(0, 1, False, True),
-          weight_decay=real(0))),
-    ("sgd_step_with_l2", lambda **k: generalization.sgd_step_with_l2(np.ones(2), np.ones(2), **k),
-     dict(lr=0.1, lam=0.01), dict(lr=real(0, open_low=True), lam=real(0))),
-    ("rmsprop_step",
-     lambda **k: generalization.rmsprop_step(np.ones(2), np.ones(2), np.ones(2), **k),
-     dict(lr=0.1, lam=0.01, beta=0.9, eps=1e-8),
-     dict(lr=real(0, open_low=True), lam=real(0), beta=real(0, 1, False, True),
-          eps=real(0, open_low=True))),
-    ("one_layer_interpolant",
-     lambda **k: approximation.one_layer_interpolant(np.sin, **k), dict(a=0.0, b=1.0, n=4),
-     dict(a=real(), b=real(), n=whole(1, 10**5))),
-    ("max_error", lambda **k: approximation.max_error(TINY_1D, np.sin, **k),
-     dict(a=0.0, b=1.0, points=11), dict(a=real(), b=real(), points=whole(2, 10**7))),
-    ("multiplications", lambda **k: layer_order.multiplications([2, 3, 1], **k), dict(batch=4),
-     dict(batch=whole(1))),
-    ("layer_order.init", lambda **k: layer_order.init([2, 3, 1], **k), dict(seed=0),
-     dict(seed=whole(0))),
-    ("difference_errors", calculus.difference_errors, dict(x=1.0),
-     dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j])))),
-    ("count_pieces", lambda **k: regions.count_pieces(TINY_1D, **k), dict(x0=0.0, x1=1.0),
-     dict(x0=point_1d, x1=point_1d)),
-    ("breakpoints", lambda **k: regions.breakpoints(TINY_1D, **k), dict(x0=0.0, x1=1.0),
-     dict(x0=point_1d, x1=point_1d)),
+    (
+        "numerical_gradient",
+        lambda **k: gradcheck.numerical_gradient(_square_sum, X2, **k),
+        dict(h=1e-6),
+        dict(h=real(0, 1, open_low=True)),
+    ),
+    (
+        "relative_error",
+        lambda **k: gradcheck.relative_error(np.ones(2), np.ones(2), **k),
+        dict(floor=1e-8),
+        dict(floor=real(0, open_low=True)),
+    ),
+    (
+        "check_gradients",
+        lambda **k: gradcheck.check_gradients(TINY, MOONS[0][:4], **k),
+        dict(h=1e-6, tol=1e-5, seed=0, worst=3),
+        dict(
+            h=real(0, 1, open_low=True), tol=real(0, open_low=True), seed=whole(0), worst=whole(0)
+        ),
+    ),
+    (
+        "Residual",
+        lambda **k: residual.Residual(nn.Sequential(nn.Linear(2, 2)), **k),
+        dict(scale=0.5),
+        dict(scale=real(0, open_low=True)),
+    ),
+    (
+        "deep_network",
+        residual.deep_network,
+        dict(depth=2, width=3, n_in=2, n_out=2, seed=0),
+        dict(
+            depth=whole(0, 1000),
+            width=whole(1, 1000),
+            n_in=whole(1, 1000),
+            n_out=whole(1, 1000),
+            seed=whole(0),
+        ),
+    ),
+    (
+        "plain_network",
+        residual.plain_network,
+        dict(depth=2, width=3, scale=1.0, n_in=2, n_out=1, seed=0),
+        dict(
+            depth=whole(1, 1000),
+            width=whole(1, 1000),
+            scale=real(0, open_low=True),
+            n_in=whole(1, 1000),
+            n_out=whole(1, 1000),
+            seed=whole(0),
+        ),
+    ),
+    (
+        "init_table",
+        residual.init_table,
+        dict(depth=2, width=3, seed=0),
+        dict(depth=whole(1, 1000), width=whole(1, 1000), seed=whole(0)),
+    ),
+    (
+        "compare_residual",
+        residual.compare_residual,
+        dict(depth=2, width=3, steps=2, lr=0.05, momentum=0.9, n=20, seed=0),
+        dict(
+            depth=whole(1, 1000),
+            width=whole(1, 1000),
+            steps=whole(0, 10**4),
+            lr=real(0, open_low=True),
+            momentum=real(0, 1, False, True),
+            n=whole(2, 10**4),
+            seed=whole(0),
+        ),
+    ),
+    (
+        "narrow_network",
+        representations.narrow_network,
+        dict(depth=2, width=2, n_in=2, n_out=2, seed=0),
+        dict(
+            depth=whole(1, 1000),
+            width=whole(1, 1000),
+            n_in=whole(1, 1000),
+            n_out=whole(1, 1000),
+            seed=whole(0),
+        ),
+    ),
+    (
+        "digits_network",
+        representations.digits_network,
+        dict(seed=0, first_scale=0.1),
+        dict(seed=whole(0), first_scale=real(0, open_low=True)),
+    ),
+    (
+        "descend",
+        descent.descend,
+        dict(lr=0.1, steps=5, momentum=0.5, bound=1e6),
+        dict(
+            lr=real(0, open_low=True),
+            steps=whole(0, 10**6),
+            momentum=real(0, 1, False, True),
+            bound=real(0, open_low=True),
+        ),
+    ),
+    (
+        "numerical_jacobian",
+        lambda **k: jacobians.numerical_jacobian(np.sin, np.ones(2), **k),
+        dict(h=1e-6),
+        dict(h=real(0, 1, open_low=True)),
+    ),
+    (
+        "layer_norm",
+        lambda **k: normalization.layer_norm(np.ones((2, 3)), **k),
+        dict(eps=1e-5),
+        dict(eps=real(0)),
+    ),
+    (
+        "LayerNorm",
+        normalization.LayerNorm,
+        dict(n=3, eps=1e-5),
+        dict(n=whole(2, 10**6), eps=real(0)),
+    ),
+    ("split", generalization.split, dict(n=20, seed=0), dict(n=whole(3, 10**8), seed=whole(0))),
+    (
+        "train_with_validation",
+        lambda **k: generalization.train_with_validation(tiny(), *MOONS, *MOONS, **k),
+        dict(steps=2, lr=0.1, momentum=0.5, weight_decay=0.0),
+        dict(
+            steps=whole(0, 10**5),
+            lr=real(0, open_low=True),
+            momentum=real(0, 1, False, True),
+            weight_decay=real(0),
+        ),
+    ),
+    (
+        "sgd_step_with_l2",
+        lambda **k: generalization.sgd_step_with_l2(np.ones(2), np.ones(2), **k),
+        dict(lr=0.1, lam=0.01),
+        dict(lr=real(0, open_low=True), lam=real(0)),
+    ),
+    (
+        "rmsprop_step",
+        lambda **k: generalization.rmsprop_step(np.ones(2), np.ones(2), np.ones(2), **k),
+        dict(lr=0.1, lam=0.01, beta=0.9, eps=1e-8),
+        dict(
+            lr=real(0, open_low=True),
+            lam=real(0),
+            beta=real(0, 1, False, True),
+            eps=real(0, open_low=True),
+        ),
+    ),
+    (
+        "one_layer_interpolant",
+        lambda **k: approximation.one_layer_interpolant(np.sin, **k),
+        dict(a=0.0, b=1.0, n=4),
+        dict(a=real(), b=real(), n=whole(1, 10**5)),
+    ),
+    (
+        "max_error",
+        lambda **k: approximation.max_error(TINY_1D, np.sin, **k),
+        dict(a=0.0, b=1.0, points=11),
+        dict(a=real(), b=real(), points=whole(2, 10**7)),
+    ),
+    (
+        "multiplications",
+        lambda **k: layer_order.multiplications([2, 3, 1], **k),
+        dict(batch=4),
+        dict(batch=whole(1)),
+    ),
+    (
+        "layer_order.init",
+        lambda **k: layer_order.init([2, 3, 1], **k),
+        dict(seed=0),
+        dict(seed=whole(0)),
+    ),
+    (
+        "difference_errors",
+        calculus.difference_errors,
+        dict(x=1.0),
+        dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j]))),
+    ),
+    (
+        "count_pieces",
+        lambda **k: regions.count_pieces(TINY_1D, **k),
+        dict(x0=0.0, x1=1.0),
+        dict(x0=point_1d, x1=point_1d),
+    ),
+    (
+        "breakpoints",
+        lambda **k: regions.breakpoints(TINY_1D, **k),
+        dict(x0=0.0, x1=1.0),
+        dict(x0=point_1d, x1=point_1d),
+    ),
     # the widgets' views: wrong settings are refused before anything is drawn
-    ("ZigzagView", ZigzagView, dict(depth=2, width=2, dpi=72),
-     dict(depth=whole(1, 1000), width=whole(2, 1000), dpi=real(10, 600))),
-    ("DescentView", DescentView, dict(lr=0.1, momentum=0.5, steps=5, dpi=72),
-     dict(lr=real(0, open_low=True), momentum=real(0, 1, False, True), steps=whole(0, 10**4),
-          dpi=real(10, 600))),
-    ("PlaygroundView", lambda **k: PlaygroundView(Playground(n=40), **k),
-     dict(res=8, tile=8, dpi=72),
-     dict(res=whole(4, 400), tile=whole(4, 200), dpi=real(10, 600))),
-    ("GradientNormView", GradientNormView, dict(scale=1.0, depth=3, width=4),
-     dict(scale=real(0, open_low=True), depth=whole(1, 1000), width=whole(1, 1000))),
+    (
+        "ZigzagView",
+        ZigzagView,
+        dict(depth=2, width=2, dpi=72),
+        dict(depth=whole(1, 1000), width=whole(2, 1000), dpi=real(10, 600)),
+    ),
+    (
+        "DescentView",
+        DescentView,
+        dict(lr=0.1, momentum=0.5, steps=5, dpi=72),
+        dict(
+            lr=real(0, open_low=True),
+            momentum=real(0, 1, False, True),
+            steps=whole(0, 10**4),
+            dpi=real(10, 600),
+        ),
+    ),
+    (
+        "PlaygroundView",
+        lambda **k: PlaygroundView(Playground(n=40), **k),
+        dict(res=8, tile=8, dpi=72),
+        dict(res=whole(4, 400), tile=whole(4, 200), dpi=real(10, 600)),
+    ),
+    (
+        "GradientNormView",
+        GradientNormView,
+        dict(scale=1.0, depth=3, width=4),
+        dict(scale=real(0, open_low=True), depth=whole(1, 1000), width=whole(1, 1000)),
+    ),
 ]
 CASES = [(name, arg) for name, _, _, wrong in API for arg in wrong]
 TABLE = {name: (call, valid, wrong) for name, call, valid, wrong in API}
@@ -236,11 +478,12 @@ def _same(a, b) -> bool:
     if isinstance(a, (tuple, list)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a
-                                            if k not in ("model", "message"))
+        return a.keys() == b.keys() and all(
+            _same(a[k], b[k]) for k in a if k not in ("model", "message")
+        )
     if isinstance(a, float):
         return a == b or (math.isnan(a) and math.isnan(b))
-    if hasattr(a, "grad") and hasattr(a, "data"):          # a Value
+    if hasattr(a, "grad") and hasattr(a, "data"):  # a Value
         return _same(a.data, b.data) and type(a.data) is type(b.data)
     if hasattr(a, "parameters"):
         return _same([p.data for p in a.parameters()], [p.data for p in b.parameters()])
@@ -250,8 +493,12 @@ def _same(a, b) -> bool:
 
 
 @pytest.mark.parametrize("name, arg", CASES)
-@settings(max_examples=12, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_a_wrong_argument_gets_a_clear_error(name, arg, data):
     call, valid, wrong = TABLE[name]
@@ -267,9 +514,14 @@ def test_a_wrong_argument_gets_a_clear_error(name, arg, data):
         assert "limit" in msg or "must be" in msg
 
 
-@pytest.mark.parametrize("name, arg", [(n, a) for n, a in CASES
-                                       if isinstance(TABLE[n][1].get(a), (int, float))
-                                       and not isinstance(TABLE[n][1].get(a), bool)])
+@pytest.mark.parametrize(
+    "name, arg",
+    [
+        (n, a)
+        for n, a in CASES
+        if isinstance(TABLE[n][1].get(a), (int, float)) and not isinstance(TABLE[n][1].get(a), bool)
+    ],
+)
 @settings(max_examples=4, deadline=None, database=None)
 @given(kind=st.sampled_from(["float64", "float32", "int64", "int32", "0-d array"]))
 def test_numpy_scalars_work_like_python_numbers(name, arg, kind):
@@ -279,7 +531,7 @@ def test_numpy_scalars_work_like_python_numbers(name, arg, kind):
         if not float(value).is_integer():
             kind = "float64"
     if kind == "float32" and name == "derivative":
-        kind = "float64"        # documented: a float32 x is kept in float32 (lesson 01)
+        kind = "float64"  # documented: a float32 x is kept in float32 (lesson 01)
     if kind == "float32" and float(np.float32(value)) != value:
         kind = "float64"
     numpy_value = np.array(value) if kind == "0-d array" else np.dtype(kind).type(value)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 from tools import build_book as book  # noqa: E402
 from tools.build_index import collect  # noqa: E402
@@ -94,15 +94,21 @@ def test_every_committed_notebook_is_a_page_in_the_series_order(parsed):
         assert f"{name}.html" in parsed, f"the book has no page for notebooks/{name}.ipynb"
     # Reading order, followed by each page's "next" link: the cover, 00_*, the lessons in
     # their numbers' order, the answers, and the index of terms as the last chapter.
-    expected = (["index"] + sorted(n for n in names if n.startswith("00_"))
-                + sorted(n for n in names
-                         if re.match(r"\d\d[a-z]?_", n) and not n.startswith("00_"))
-                + [n for n in names if n == "answers"] + ["terms"])
+    expected = (
+        ["index"]
+        + sorted(n for n in names if n.startswith("00_"))
+        + sorted(n for n in names if re.match(r"\d\d[a-z]?_", n) and not n.startswith("00_"))
+        + [n for n in names if n == "answers"]
+        + ["terms"]
+    )
     assert set(expected) >= set(names), f"notebooks outside the series' order: {names}"
     order, page = ["index"], "index.html"
     while True:
-        nxt = [a.get("href") for tag, a in parsed[page].elements
-               if tag == "link" and a.get("rel") == "next"]
+        nxt = [
+            a.get("href")
+            for tag, a in parsed[page].elements
+            if tag == "link" and a.get("rel") == "next"
+        ]
         if not nxt:
             break
         page = nxt[0].split("#")[0]
@@ -116,22 +122,25 @@ def test_each_page_shows_its_text_code_and_stored_figures(site, parsed):
         page = parsed[f"{nb.stem}.html"]
         first = [s for s in sections(nb) if s.level == 1][0]
         assert heading_text(first.title).split("$")[0].strip() in page.text, nb.name
-        figures = [a["src"] for tag, a in page.elements
-                   if tag == "img" and a.get("src", "").startswith("_images/")]
+        figures = [
+            a["src"]
+            for tag, a in page.elements
+            if tag == "img" and a.get("src", "").startswith("_images/")
+        ]
         assert len(figures) == stored_pngs(nb), (
-            f"{nb.name}: {stored_pngs(nb)} stored figures, {len(figures)} on its page")
+            f"{nb.name}: {stored_pngs(nb)} stored figures, {len(figures)} on its page"
+        )
         for src in figures:
             data = (site / src).read_bytes()
             assert data.startswith(b"\x89PNG"), f"{nb.name}: {src} is not a PNG"
-        if stored_pngs(nb):    # code cells are shown with their outputs
+        if stored_pngs(nb):  # code cells are shown with their outputs
             assert any(a.get("class", "").startswith("cell_output") for _, a in page.elements)
 
 
 def test_a_widget_cell_says_where_to_move_it_and_its_static_figure_follows(parsed):
     for nb in COMMITTED:
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-        widgets = sum(any(WIDGET in o.get("data", {}) for o in c.get("outputs", []))
-                      for c in cells)
+        widgets = sum(any(WIDGET in o.get("data", {}) for o in c.get("outputs", [])) for c in cells)
         page = parsed[f"{nb.stem}.html"]
         assert page.text.count("A live widget stands here") == widgets, nb.name
         assert "widget-view+json" not in page.path.read_text(encoding="utf-8")
@@ -144,8 +153,7 @@ def test_every_link_and_resource_within_the_site_resolves(site, parsed):
             url = urllib.parse.urlsplit(html.unescape(value))
             if url.scheme or value.startswith(("mailto:", "javascript:", "data:")):
                 continue
-            target = (site / urllib.parse.unquote(url.path)).resolve() if url.path else \
-                page.path
+            target = (site / urllib.parse.unquote(url.path)).resolve() if url.path else page.path
             if not target.exists():
                 problems.append(f"{name}: <{tag} {attr}={value}>: no {target.name}")
             elif url.fragment and target.suffix == ".html":
@@ -157,17 +165,21 @@ def test_every_link_and_resource_within_the_site_resolves(site, parsed):
 
 def test_the_site_loads_nothing_from_outside(parsed):
     """Scripts, styles, images and fonts come from the site itself (links may go out)."""
-    outside = [f"{name}: <{tag} {attr}={value}>" for name, page in parsed.items()
-               for tag, attr, value in page.links()
-               if urllib.parse.urlsplit(value).scheme in ("http", "https", "")
-               and value.startswith(("http:", "https:", "//"))
-               and not (tag == "a" or (tag == "link" and page_link_is_navigation(page, value)))]
+    outside = [
+        f"{name}: <{tag} {attr}={value}>"
+        for name, page in parsed.items()
+        for tag, attr, value in page.links()
+        if urllib.parse.urlsplit(value).scheme in ("http", "https", "")
+        and value.startswith(("http:", "https:", "//"))
+        and not (tag == "a" or (tag == "link" and page_link_is_navigation(page, value)))
+    ]
     assert not outside, "\n".join(outside)
 
 
 def page_link_is_navigation(page: Page, value: str) -> bool:
-    rels = [a.get("rel", "") for tag, a in page.elements
-            if tag == "link" and a.get("href") == value]
+    rels = [
+        a.get("rel", "") for tag, a in page.elements if tag == "link" and a.get("href") == value
+    ]
     return all(r in ("canonical", "next", "prev", "index", "search") for r in rels)
 
 
@@ -204,7 +216,8 @@ def test_the_index_of_terms_links_each_term_to_the_sentence_defining_it(site, pa
         start = target.find(f'id="{labels[i]}"')
         end = target.find(f'id="{labels[i + 1]}"') if i + 1 < len(labels) else len(target)
         assert 0 <= start < at < end, (
-            f"{term.name!r}: {doc}#{anchor} is not in the section {sec.title!r}")
+            f"{term.name!r}: {doc}#{anchor} is not in the section {sec.title!r}"
+        )
     assert len(items) >= len(terms)
     assert page.text.count("defined in") == len(terms)
 
@@ -223,10 +236,14 @@ def test_each_notebook_page_opens_on_binder_and_links_to_its_source(parsed):
         hrefs = [a.get("href", "") for tag, a in parsed[f"{nb.stem}.html"].elements if tag == "a"]
         binder = [h for h in hrefs if h.startswith(f"{book.BINDER}/v2/gh/{book.REPOSITORY}/")]
         assert any(urllib.parse.quote(nb.name) in h or nb.name in h for h in binder), (
-            nb.name, binder)
+            nb.name,
+            binder,
+        )
         source = f"{book.repository_url()}/blob/{book.BRANCH}/notebooks/{nb.name}"
         assert any(h.split("?")[0] == source for h in hrefs), (
-            nb.name, [h for h in hrefs if "github" in h])
+            nb.name,
+            [h for h in hrefs if "github" in h],
+        )
     # The pages the book writes itself (cover, index of terms) have no source in notebooks/.
     for name in ("index.html", "terms.html"):
         hrefs = [a.get("href", "") for tag, a in parsed[name].elements if tag == "a"]
@@ -236,7 +253,7 @@ def test_each_notebook_page_opens_on_binder_and_links_to_its_source(parsed):
 def test_search_covers_every_page(site):
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     assert (site / "search.html").exists()
-    data = json.loads(index[index.index("(") + 1:index.rindex(")")])
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
     assert set(data["docnames"]) >= {p.stem for p in COMMITTED}
     assert "backpropag" in data["terms"] or "backpropagation" in data["terms"]
 
@@ -251,6 +268,7 @@ def test_links_to_jupyterlab_anchors_become_the_books_labels():
     sec = [s for s in secs if s.level == 2][0]
     text = f"see [there]({nb.name}#{sec.anchor}) and [here](#{sec.anchor}), not [x](#nowhere)"
     linked = book.relink(text, nb.name, anchors)
-    assert linked == (f"see [there](#{labels[id(sec)]}) and [here](#{labels[id(sec)]}), "
-                      "not [x](#nowhere)")
+    assert linked == (
+        f"see [there](#{labels[id(sec)]}) and [here](#{labels[id(sec)]}), not [x](#nowhere)"
+    )
     assert len(set(labels.values())) == len(labels), "two headings share a label"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 from tools.build_index import collect  # noqa: E402
 from tools.lessons import exercises, heading_text, lesson_paths, sections  # noqa: E402
@@ -26,8 +26,9 @@ COMMITTED = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET = "application/vnd.jupyter.widget-view+json"
 PDF = os.environ.get("BOOK_PDF")
 
-pytestmark = pytest.mark.skipif(not PDF, reason="no BOOK_PDF: `make book-check` builds the PDF "
-                                                "and checks it")
+pytestmark = pytest.mark.skipif(
+    not PDF, reason="no BOOK_PDF: `make book-check` builds the PDF and checks it"
+)
 
 
 def poppler(tool: str, *args) -> str:
@@ -57,7 +58,7 @@ def flat(s: str) -> str:
 
 
 def test_contents_list_every_notebook_in_order_with_page_numbers(text):
-    contents = text[text.upper().index("CONTENTS"):]     # chapters start their lines
+    contents = text[text.upper().index("CONTENTS") :]  # chapters start their lines
     pages = []
     for nb in COMMITTED:
         t = re.escape(flat(title(nb))[:40])
@@ -76,9 +77,11 @@ def test_pages_are_numbered(text, pdf):
     info = poppler("pdfinfo", str(pdf))
     n = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert n > 2 * len(COMMITTED)
-    numbered = [p for p in text.split("\f") if re.search(r"^\s*\d+\s+\S|\S\s+\d+\s*$",
-                                                         p.strip().splitlines()[-1] if p.strip()
-                                                         else "")]
+    numbered = [
+        p
+        for p in text.split("\f")
+        if re.search(r"^\s*\d+\s+\S|\S\s+\d+\s*$", p.strip().splitlines()[-1] if p.strip() else "")
+    ]
     assert len(numbered) > n // 2, f"only {len(numbered)} of {n} pages end with a page number"
 
 
@@ -101,7 +104,8 @@ def test_every_exercise_is_answered_and_every_term_indexed(text):
             t = flat(heading_text(ex.title).split("$")[0])
             assert body.count(t) >= 2, f"the PDF lacks {ex.title!r} in its lesson or the answers"
     terms, _ = collect(lesson_paths())
-    index = body[body.rindex("Where each term of the series is defined"):]
+    index = body[body.rindex("Where each term of the series is defined") :]
     for term in terms:
         assert re.search(re.escape(term.name) + r" — defined in .*?\(page \d+\)", index), (
-            f"the index of terms in the PDF lacks {term.name!r} or its page")
+            f"the index of terms in the PDF lacks {term.name!r} or its page"
+        )

@@ -38,9 +38,16 @@ def sample_points(fn, n=200):
 # Independent oracle: the same functions written in sympy, differentiated symbolically.
 t = sp.Symbol("t", real=True)
 SYMPY = {
-    "square": t**2, "cube": t**3, "sin": sp.sin(t), "cos": sp.cos(t), "exp": sp.exp(t),
-    "tanh": sp.tanh(t), "sigmoid": 1 / (1 + sp.exp(-t)), "relu": sp.Max(0, t),
-    "log": sp.log(t), "sqrt": sp.sqrt(t),
+    "square": t**2,
+    "cube": t**3,
+    "sin": sp.sin(t),
+    "cos": sp.cos(t),
+    "exp": sp.exp(t),
+    "tanh": sp.tanh(t),
+    "sigmoid": 1 / (1 + sp.exp(-t)),
+    "relu": sp.Max(0, t),
+    "log": sp.log(t),
+    "sqrt": sp.sqrt(t),
 }
 
 
@@ -176,8 +183,9 @@ def test_compose_is_the_chain_rule():
                 if any(abs(gn.f(x) - k) < 1e-3 for k in fn.kinks):
                     continue
                 s = calculus.compose(f, g, float(x))
-                numeric = calculus.derivative(lambda v, fn=fn, gn=gn: fn.value(gn.value(v)),
-                                       float(x), h=1e-6)
+                numeric = calculus.derivative(
+                    lambda v, fn=fn, gn=gn: fn.value(gn.value(v)), float(x), h=1e-6
+                )
                 tol = 1e-7 * abs(s.dy) + 1e-9 * max(1.0, abs(s.y))
                 assert abs(s.dy - numeric) <= tol, (f, g, x)
                 assert s.dy == s.df * s.dg and s.u == gn.f(x) and s.y == fn.f(s.u)
@@ -213,8 +221,11 @@ def slope_of(line):
 
 def assert_view_matches(view, f, g, x):
     s = calculus.compose(f, g, x)
-    for key, want, (px, py) in [("g", s.dg, (s.x, s.u)), ("f", s.df, (s.u, s.y)),
-                                ("y", s.dy, (s.x, s.y))]:
+    for key, want, (px, py) in [
+        ("g", s.dg, (s.x, s.u)),
+        ("f", s.df, (s.u, s.y)),
+        ("y", s.dy, (s.x, s.y)),
+    ]:
         tangent = view.tangents[key]
         assert slope_of(tangent) == pytest.approx(want, rel=1e-9, abs=1e-12), key
         # the tangent passes through the marked point
@@ -232,16 +243,18 @@ def assert_view_matches(view, f, g, x):
         assert lo <= py <= hi
     # the middle triangle's run is the left triangle's rise (Δu); the right one rises by Δy
     assert np.ptp(view.runs["f"].get_data()[0]) == pytest.approx(
-        np.ptp(view.rises["g"].get_data()[1]))
+        np.ptp(view.rises["g"].get_data()[1])
+    )
     assert np.ptp(view.rises["y"].get_data()[1]) == pytest.approx(
-        np.ptp(view.rises["f"].get_data()[1]))
+        np.ptp(view.rises["f"].get_data()[1])
+    )
 
 
 def test_view_default_artists_and_slopes():
     view = chain_rule_figures.ChainRuleView()
     assert isinstance(view.fig, Figure) and len(view.fig.axes) == 3
     for ax in view.fig.axes:
-        assert len(ax.lines) == 7 and not ax.texts     # curve, tangent, run, rise, point, 2 labels
+        assert len(ax.lines) == 7 and not ax.texts  # curve, tangent, run, rise, point, 2 labels
     assert_view_matches(view, "square", "sin", 0.5)
     assert "0.841471" in view.slopes_text()
     assert view.axes["y"].get_title() == r"composition: $y = (\sin x)^2$"
@@ -252,20 +265,30 @@ def test_view_update_changes_the_same_artists():
     lines = [line for ax in view.fig.axes for line in ax.lines]
     before = [np.array(line.get_ydata(), float).copy() for line in lines]
     view.update(f="tanh", g="cube", x=1.2)
-    assert [line for ax in view.fig.axes for line in ax.lines] == lines   # same objects
+    assert [line for ax in view.fig.axes for line in ax.lines] == lines  # same objects
     after = [np.asarray(line.get_ydata(), float) for line in lines]
-    assert any(b.shape != a.shape or not np.allclose(b, a, equal_nan=True)
-               for b, a in zip(before, after, strict=True))
+    assert any(
+        b.shape != a.shape or not np.allclose(b, a, equal_nan=True)
+        for b, a in zip(before, after, strict=True)
+    )
     assert_view_matches(view, "tanh", "cube", 1.2)
-    view.update(x=-0.4)                       # f and g stay
+    view.update(x=-0.4)  # f and g stay
     assert_view_matches(view, "tanh", "cube", -0.4)
-    view.update(g="sigmoid")                  # x stays
+    view.update(g="sigmoid")  # x stays
     assert_view_matches(view, "tanh", "sigmoid", -0.4)
 
 
-@pytest.mark.parametrize("f,g,x", [("exp", "exp", 2.0), ("relu", "sin", 0.0),
-                                   ("square", "relu", -1.0), ("sqrt", "exp", -2.5),
-                                   ("log", "exp", 1.0), ("sigmoid", "tanh", -2.0)])
+@pytest.mark.parametrize(
+    "f,g,x",
+    [
+        ("exp", "exp", 2.0),
+        ("relu", "sin", 0.0),
+        ("square", "relu", -1.0),
+        ("sqrt", "exp", -2.5),
+        ("log", "exp", 1.0),
+        ("sigmoid", "tanh", -2.0),
+    ],
+)
 def test_view_edge_cases(f, g, x):
     view = chain_rule_figures.ChainRuleView(f, g, x)
     assert_view_matches(view, f, g, x)
@@ -285,9 +308,14 @@ def test_view_cached_drawing_matches_a_full_draw(pixels, draws_like_plain):
     """The view draws its titles and frames once (FastCanvas): after every kind of change
     what the widget shows must be what plain matplotlib draws, pixel for pixel."""
     view = chain_rule_figures.ChainRuleView()
-    pixels(view.fig)                             # the widget's first picture
-    for change in [dict(x=1.0), dict(x=-2.0), dict(f="exp"), dict(g="tanh", x=2.5),
-                   dict(f="sigmoid", g="square", x=0.05)]:
+    pixels(view.fig)  # the widget's first picture
+    for change in [
+        dict(x=1.0),
+        dict(x=-2.0),
+        dict(f="exp"),
+        dict(g="tanh", x=2.5),
+        dict(f="sigmoid", g="square", x=0.05),
+    ]:
         view.update(**change)
         draws_like_plain(view.fig)
 
@@ -309,40 +337,49 @@ def test_view_layout_fits_the_title_of_every_composition():
                 box = ax.title.get_window_extent(renderer)
                 assert box.y1 <= top + 0.5, f"{f}∘{g}: title {ax.get_title()!r} is cut off"
                 assert box.height <= probe.height + 0.5, (
-                    f"{f}∘{g}: {ax.get_title()!r} is taller than TALLEST_TITLE")
+                    f"{f}∘{g}: {ax.get_title()!r} is taller than TALLEST_TITLE"
+                )
 
 
 def _label_boxes(fig):
     """Window extents of every axes' tick labels and axis labels, per axes."""
-    def drawn(labels, locs, limits):             # matplotlib draws the ticks inside limits
+
+    def drawn(labels, locs, limits):  # matplotlib draws the ticks inside limits
         lo, hi = sorted(limits)
         return [t for t, loc in zip(labels, locs) if lo - 1e-9 <= loc <= hi + 1e-9]
 
     renderer = fig.canvas.get_renderer()
     boxes = []
     for ax in fig.axes:
-        texts = [ax.yaxis.label, ax.xaxis.label,
-                 *drawn(ax.get_yticklabels(), ax.get_yticks(), ax.get_ylim()),
-                 *drawn(ax.get_xticklabels(), ax.get_xticks(), ax.get_xlim())]
-        boxes.append([t.get_window_extent(renderer) for t in texts
-                      if t.get_visible() and t.get_text()])
+        texts = [
+            ax.yaxis.label,
+            ax.xaxis.label,
+            *drawn(ax.get_yticklabels(), ax.get_yticks(), ax.get_ylim()),
+            *drawn(ax.get_xticklabels(), ax.get_xticks(), ax.get_xlim()),
+        ]
+        boxes.append(
+            [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+        )
         ylabel = ax.yaxis.label.get_window_extent(renderer)
         ticks = drawn(ax.get_yticklabels(), ax.get_yticks(), ax.get_ylim())
         assert all(ylabel.x1 <= t.get_window_extent(renderer).x0 + 0.5 for t in ticks), (
-            f"{ax.get_ylabel()!r}: a tick label runs into the axis label")
+            f"{ax.get_ylabel()!r}: a tick label runs into the axis label"
+        )
     return boxes
 
 
-@pytest.mark.parametrize("f,g", [("exp", "exp"), ("sigmoid", "tanh"), ("square", "cube"),
-                                 ("cube", "exp"), ("relu", "sin")])
+@pytest.mark.parametrize(
+    "f,g",
+    [("exp", "exp"), ("sigmoid", "tanh"), ("square", "cube"), ("cube", "exp"), ("relu", "sin")],
+)
 def test_view_labels_stay_inside_their_panel_while_x_moves(pixels, f, g):
     """The layout is frozen between moves of x; it must still make room for wider tick
     labels when they come (no label over the neighbouring panel or off the figure)."""
     view = chain_rule_figures.ChainRuleView()
     view.update(f=f, g=g)
-    for x in np.arange(-2.5, 2.51, 0.15):       # off the round steps of the limits too
+    for x in np.arange(-2.5, 2.51, 0.15):  # off the round steps of the limits too
         view.update(x=float(x))
-        pixels(view.fig)                          # draw, as the widget does
+        pixels(view.fig)  # draw, as the widget does
         boxes = _label_boxes(view.fig)
         width = view.fig.bbox.width
         for i, panel in enumerate(boxes):
@@ -352,7 +389,8 @@ def test_view_labels_stay_inside_their_panel_while_x_moves(pixels, f, g):
             if i > 0:
                 previous = max([view.fig.axes[i - 1].bbox.x1] + [b.x1 for b in boxes[i - 1]])
                 assert left >= previous - 0.5, (
-                    f"x={x}: the labels of panel {i} run into panel {i - 1}")
+                    f"x={x}: the labels of panel {i} run into panel {i - 1}"
+                )
 
 
 def test_chain_rule_figure():
@@ -427,13 +465,16 @@ def test_reliable_step_is_near_the_rules_of_thumb_where_the_luckiest_step_is_not
     eps32 = float(np.finfo(np.float32).eps)
     h_luck, err_luck = calculus.best_step(e32, "forward")
     h_rel, err_rel = calculus.reliable_step(e32, "forward")
-    assert eps32**0.5 / 3 < h_rel < eps32**0.5 * 3      # √ε ≈ 3.5e-4
-    assert err_luck <= err_rel                           # the luckiest step is luckier ...
+    assert eps32**0.5 / 3 < h_rel < eps32**0.5 * 3  # √ε ≈ 3.5e-4
+    assert err_luck <= err_rel  # the luckiest step is luckier ...
     # ... and the reliable error really bounds the errors within half a decade of its step
     near = np.abs(np.log10(e32["h"] / h_rel)) <= 0.5 + 1e-9
     assert e32["forward"][near].max() == err_rel
-    for dtype, method, rule in [(np.float64, "forward", 1 / 2), (np.float64, "central", 1 / 3),
-                                (np.float32, "central", 1 / 3)]:
+    for dtype, method, rule in [
+        (np.float64, "forward", 1 / 2),
+        (np.float64, "central", 1 / 3),
+        (np.float32, "central", 1 / 3),
+    ]:
         h, _ = calculus.reliable_step(calculus.difference_errors("sin", 1.0, dtype=dtype), method)
         assert float(np.finfo(dtype).eps) ** rule / 3 < h < float(np.finfo(dtype).eps) ** rule * 3
     # half_width 0 is best_step
@@ -450,7 +491,7 @@ def test_float32_plateau_is_where_x_plus_h_rounds_to_x():
     eps32 = float(np.finfo(np.float32).eps)
     tiny = e32["h"] < eps32 / 2
     assert np.all(np.float32(1.0) + e32["h"][tiny].astype(np.float32) == np.float32(1.0))
-    assert np.all(e32["forward"][tiny] == math.cos(1.0))     # the estimate is exactly 0
+    assert np.all(e32["forward"][tiny] == math.cos(1.0))  # the estimate is exactly 0
 
 
 def test_taylor_formula_orders_and_derivatives():
@@ -460,8 +501,7 @@ def test_taylor_formula_orders_and_derivatives():
     assert f3 == pytest.approx(-math.cos(1.0), abs=1e-5)
     # each order adds one term; the error of order n falls like h^(n+1)
     for order in range(4):
-        errs = [abs(calculus.taylor("exp", 0.3, h, order) - math.exp(0.3 + h))
-                for h in (0.1, 0.01)]
+        errs = [abs(calculus.taylor("exp", 0.3, h, order) - math.exp(0.3 + h)) for h in (0.1, 0.01)]
         assert errs[0] / errs[1] == pytest.approx(10 ** (order + 1), rel=0.2)
     hs = np.array([0.1, -0.2])
     np.testing.assert_allclose(calculus.taylor("sin", 1.0, hs, 1), f0 + hs * f1, rtol=1e-15)

@@ -52,8 +52,13 @@ def test_load_digits_split_is_stratified_deterministic_and_disjoint():
         data.load_digits(split=1.5)
 
 
-GENERATORS = {"moons": data.make_moons, "circles": data.make_circles, "xor": data.make_xor,
-              "blobs": data.make_blobs, "spirals": data.make_spirals}
+GENERATORS = {
+    "moons": data.make_moons,
+    "circles": data.make_circles,
+    "xor": data.make_xor,
+    "blobs": data.make_blobs,
+    "spirals": data.make_spirals,
+}
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
@@ -67,7 +72,7 @@ def test_toy_data_shapes_dtypes_balance_determinism(name, n):
     assert y.shape == (n,) and y.dtype == np.int64
     counts = np.bincount(y)
     if name != "xor":
-        assert counts.max() - counts.min() <= 1              # balanced classes
+        assert counts.max() - counts.min() <= 1  # balanced classes
     X2, y2 = make(n=n, noise=0.1, seed=0)
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(y, y2)

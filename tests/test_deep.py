@@ -26,8 +26,8 @@ from helpers.figures import training_deep_networks as training_figures  # noqa: 
 @pytest.mark.parametrize("depth, width", [(1, 2), (3, 2), (6, 2), (2, 3), (4, 3), (3, 4)])
 def test_zigzag_has_width_to_the_depth_pieces(depth, width):
     net = regions.zigzag_network(depth, width)
-    assert regions.count_pieces(net) == width ** depth
-    assert regions.count_pieces(net, regions=True) == width ** depth
+    assert regions.count_pieces(net) == width**depth
+    assert regions.count_pieces(net, regions=True) == width**depth
 
 
 def test_zigzag_maps_the_unit_interval_onto_itself():
@@ -53,8 +53,8 @@ def test_breakpoints_are_kinks_of_the_function():
     net = regions._random_relu_net(2, 5, 3)
     t, slopes = regions.breakpoints(net, -1.0, 1.0)
     assert t[0] == 0 and t[-1] == 1 and np.all(np.diff(t) > 0)
-    x = -1 + 2 * t                                   # t on the segment -> x
-    for a, b, s in zip(x[:-1], x[1:], slopes):       # the slope in t is 2 × the slope in x
+    x = -1 + 2 * t  # t on the segment -> x
+    for a, b, s in zip(x[:-1], x[1:], slopes):  # the slope in t is 2 × the slope in x
         fa, fb = net.forward(np.array([[a], [b]]))[:, 0]
         np.testing.assert_allclose((fb - fa) / (b - a) * 2, s[0], rtol=1e-9, atol=1e-12)
 
@@ -87,11 +87,11 @@ def test_piece_counting_rejects_other_layers():
 def test_pieces_table_and_figure():
     rows = regions.pieces_table(widths=(2, 3), max_params=40, seeds=range(2))
     for kind, depth, width, params, pieces, _ in rows:
-        assert pieces == (width ** depth if kind == "deep" else width)
+        assert pieces == (width**depth if kind == "deep" else width)
         assert params <= 40
     fig = deep_figures.pieces_figure(rows)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
-    assert len(fig.axes[0].lines) == 3                 # width 2, width 3, shallow
+    assert len(fig.axes[0].lines) == 3  # width 2, width 3, shallow
 
 
 def test_zigzag_view_updates_in_place():
@@ -120,8 +120,14 @@ def _numeric_input_grad(f, X, dY, h=1e-6):
 @pytest.mark.parametrize("scale", [1.0, 0.3])
 def test_residual_backward_matches_finite_differences(scale):
     rng = np.random.default_rng(4)
-    block = residual.Residual(nn.Sequential(nn.Linear(3, 5, init="xavier", rng=rng), nn.Tanh(),
-                                        nn.Linear(5, 3, init="xavier", rng=rng)), scale=scale)
+    block = residual.Residual(
+        nn.Sequential(
+            nn.Linear(3, 5, init="xavier", rng=rng),
+            nn.Tanh(),
+            nn.Linear(5, 3, init="xavier", rng=rng),
+        ),
+        scale=scale,
+    )
     block.block.layers[0].b.data[...] = rng.normal(size=5)
     X, dY = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
     block.zero_grad()
@@ -150,6 +156,7 @@ def test_residual_backward_matches_finite_differences(scale):
 def test_residual_backward_matches_autograd():
     import autograd.numpy as anp
     from autograd import grad
+
     rng = np.random.default_rng(5)
     W, b = rng.normal(size=(3, 3)), rng.normal(size=3)
     lin = nn.Linear(3, 3)
@@ -194,7 +201,7 @@ def test_hundred_layers_train_with_skips_and_not_without():
     assert len(fig.axes) == 2 and len(fig.axes[1].lines) == 2
     assert all(len(ax.get_legend().get_texts()) == 2 for ax in fig.axes)  # both name the lines
     top = max(max(run["losses"]) for run in r.values())
-    assert top < fig.axes[1].get_ylim()[1] < 1.2 * top        # the loss axis fits the run
+    assert top < fig.axes[1].get_ylim()[1] < 1.2 * top  # the loss axis fits the run
 
 
 # ---------------------------------------------------------------- gradients through depth
@@ -202,6 +209,7 @@ def test_gradient_norms_vanish_and_explode_with_the_gain():
     def first(act, g):
         with np.errstate(over="ignore", under="ignore"):
             return residual.gradient_norms(residual.plain_network(60, 16, act, g, n_in=16))[0]
+
     assert first("sigmoid", 1.0) < 1e-25
     assert 1e-3 < first("relu", np.sqrt(2)) < 1e3
     assert first("relu", 0.5) < 1e-10 and first("relu", 2.0) > 1e10
@@ -212,7 +220,7 @@ def test_gradient_norms_match_finite_differences():
     net = residual.plain_network(3, 4, "tanh", 1.0, n_in=4, seed=1)
     X, T = residual._probe(4, n=5)
     norms = residual.gradient_norms(net, X, T)
-    W = net.layers[2].W.data                      # the second hidden layer's weights
+    W = net.layers[2].W.data  # the second hidden layer's weights
     num = np.zeros_like(W)
     for idx in np.ndindex(W.shape):
         old = W[idx]
@@ -290,7 +298,7 @@ def test_digit_features_grow_more_separated():
     assert representations.unit_purity(reps[2], yte) > representations.unit_purity(reps[0], yte)
     fig = deep_figures.first_layer_figure(net, n=8, X=Xte, y=yte)
     panels = [ax for ax in fig.axes if ax.images]
-    assert len(panels) == 8 and len(fig.axes) == 9           # 8 weight images, 1 colour bar
+    assert len(panels) == 8 and len(fig.axes) == 9  # 8 weight images, 1 colour bar
     assert len({ax.images[0].get_clim() for ax in panels}) == 1  # one colour scale
     assert all(ax.get_title().startswith(f"unit {j}: ") for j, ax in enumerate(panels))
     fig = deep_figures.top_inputs_figure(net, Xte, yte, layer=2, units=range(2), k=3)
@@ -303,8 +311,8 @@ def test_digit_features_grow_more_separated():
 def test_dead_units_are_found_and_marked():
     _, _, Xte, yte = data.load_digits()
     net = representations.digits_network((8, 4), seed=0)
-    net.layers[0].b.data[...] = 1.0                          # every unit of layer 1 active,
-    net.layers[0].b.data[3] = -1e3                           # but unit 3: never active
+    net.layers[0].b.data[...] = 1.0  # every unit of layer 1 active,
+    net.layers[0].b.data[3] = -1e3  # but unit 3: never active
     H = representations.layer_outputs(net, Xte)[1]
     assert list(representations.dead_units(H)) == [3]
     fig = deep_figures.top_inputs_figure(net, Xte, yte, layer=1, units=[2, 3], k=4)
@@ -353,6 +361,6 @@ def test_decay_figure_tells_a_power_law_from_an_exponential():
     fitted_exp = semilog.lines[1].get_ydata()
     fitted_power = loglog.lines[1].get_ydata()
     np.testing.assert_allclose(fitted_power, 1 / np.sqrt(2 * layers), rtol=1e-9)
-    assert fitted_exp[-1] < 0.5 / np.sqrt(400)               # the exponential falls away
+    assert fitted_exp[-1] < 0.5 / np.sqrt(400)  # the exponential falls away
     with pytest.raises(ValueError, match="decay_figure"):
         training_figures.decay_figure(np.ones(10), fit=(5, 20))

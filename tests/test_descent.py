@@ -20,8 +20,7 @@ def test_gradients_match_central_differences(name):
     rng = np.random.default_rng(0)
     for w in rng.uniform(-1.5, 1.5, size=(5, 2)):
         h = 1e-6
-        num = np.array([(s.loss(*(w + h * e)) - s.loss(*(w - h * e))) / (2 * h)
-                        for e in np.eye(2)])
+        num = np.array([(s.loss(*(w + h * e)) - s.loss(*(w - h * e))) / (2 * h) for e in np.eye(2)])
         np.testing.assert_allclose(s.grad(w), num, rtol=1e-7, atol=1e-8)
 
 
@@ -29,6 +28,7 @@ def test_gradients_match_central_differences(name):
 def test_gradients_match_autograd(name):
     import autograd.numpy as anp
     from autograd import grad
+
     s = descent.SURFACES[name]
     g = grad(lambda w: s.loss(w[0], w[1]))
     for w in np.random.default_rng(1).uniform(-1.5, 1.5, size=(4, 2)):
@@ -41,12 +41,12 @@ def test_ravine_path_is_the_closed_form(lr):
     R, lams = descent.RAVINE_AXES, np.array(descent.RAVINE_CURVATURES)
     u0 = R.T @ path[0]
     for k in (1, 7, 25):
-        np.testing.assert_allclose(path[k], R @ ((1 - lr * lams) ** k * u0),
-                                   rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(path[k], R @ ((1 - lr * lams) ** k * u0), rtol=1e-10, atol=1e-13)
 
 
 def test_momentum_matches_the_optimiser():
     from helpers import nn, optim
+
     p = nn.Parameter(np.array(descent.SURFACES["banana"].start))
     opt = optim.SGD([p], lr=0.01, momentum=0.8)
     path = descent.descend("banana", lr=0.01, steps=15, momentum=0.8)
@@ -58,8 +58,10 @@ def test_momentum_matches_the_optimiser():
 
 
 def test_classify_converge_zigzag_diverge():
-    c = [descent.classify("ravine", descent.descend("ravine", lr=lr)) for lr in
-         (0.05, 0.09, 0.15, 0.19, 0.21, 0.3)]
+    c = [
+        descent.classify("ravine", descent.descend("ravine", lr=lr))
+        for lr in (0.05, 0.09, 0.15, 0.19, 0.21, 0.3)
+    ]
     assert c == ["converges", "converges", "zig-zags", "zig-zags", "diverges", "diverges"]
 
 
@@ -68,10 +70,17 @@ def test_a_diverging_path_stops_before_overflow():
     assert len(path) < 1001 and np.all(np.isfinite(path))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(lr=0.0), "lr"), (dict(lr=float("nan")), "lr"), (dict(momentum=1.0), "momentum"),
-    (dict(steps=-1), "steps"), (dict(start=(1.0, 2.0, 3.0)), "start"),
-    (dict(surface="bowl"), "surface")])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(lr=0.0), "lr"),
+        (dict(lr=float("nan")), "lr"),
+        (dict(momentum=1.0), "momentum"),
+        (dict(steps=-1), "steps"),
+        (dict(start=(1.0, 2.0, 3.0)), "start"),
+        (dict(surface="bowl"), "surface"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         descent.descend(**kwargs)
@@ -87,18 +96,23 @@ def test_view_updates_its_artists():
     v.update(lr=0.22, steps=30)
     assert "diverges" in v.ax.get_title()
     from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     # laid out once, then frozen
     assert not isinstance(v.fig.get_layout_engine(), ConstrainedLayoutEngine)
 
 
 def test_loss_axis_fits_the_run():
     v = training_figures.DescentView()
-    for kwargs in [dict(), dict(lr=0.22, steps=30), dict(lr=0.05, momentum=0.9, steps=100),
-                   dict(lr=0.15, steps=40)]:
+    for kwargs in [
+        dict(),
+        dict(lr=0.22, steps=30),
+        dict(lr=0.05, momentum=0.9, steps=100),
+        dict(lr=0.15, steps=40),
+    ]:
         v.update(**kwargs)
         lo, hi = np.log10(v.ax_loss.get_ylim())
         losses = np.log10(v.losses)
-        assert lo <= losses.min() and losses.max() <= hi, kwargs          # nothing clipped
+        assert lo <= losses.min() and losses.max() <= hi, kwargs  # nothing clipped
         assert hi - lo <= (losses.max() - losses.min()) / 0.6 + 4, kwargs  # no empty decades
 
 
@@ -111,8 +125,12 @@ def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels, draws_li
     v = training_figures.DescentView()
     assert isinstance(v.fig.canvas, FastCanvas) and v.fig.canvas.animated
     pixels(v.fig)
-    for kwargs in [dict(lr=0.1), dict(lr=0.19, momentum=0.5), dict(lr=0.05, steps=60),
-                   dict(lr=0.22, steps=60)]:             # the last one moves the loss axis
+    for kwargs in [
+        dict(lr=0.1),
+        dict(lr=0.19, momentum=0.5),
+        dict(lr=0.05, steps=60),
+        dict(lr=0.22, steps=60),
+    ]:  # the last one moves the loss axis
         v.update(**kwargs)
         draws_like_plain(v.fig)
         assert v.fig.canvas._background is not None
@@ -120,11 +138,12 @@ def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels, draws_li
 
 def test_fast_canvas_through_print_figure_and_savefig(tmp_path):
     from io import BytesIO
+
     v = training_figures.DescentView()
-    for bbox in ("tight", None):                  # the inline backend's two settings
+    for bbox in ("tight", None):  # the inline backend's two settings
         buf = BytesIO()
         v.fig.canvas.print_figure(buf, format="png", bbox_inches=bbox)
         assert buf.getvalue()[1:4] == b"PNG"
     v.fig.savefig(tmp_path / "view.png")
     assert (tmp_path / "view.png").stat().st_size > 1000
-    assert v.path_line.get_animated()             # still excluded from the cached background
+    assert v.path_line.get_animated()  # still excluded from the cached background

@@ -19,12 +19,13 @@ def run(coroutine):
     """``asyncio.run`` in a thread of its own: in `make test` the browser tests' Playwright
     owns this thread's event loop, and asyncio.run refuses to start inside a running one."""
     import threading
+
     result = {}
 
     def target():
         try:
             result["value"] = asyncio.run(coroutine)
-        except BaseException as e:             # re-raised in the test's thread
+        except BaseException as e:  # re-raised in the test's thread
             result["error"] = e
 
     t = threading.Thread(target=target)
@@ -43,7 +44,7 @@ def test_a_reply_that_has_arrived_is_seen_within_a_poll():
 
     async def sleepy_get_msg(timeout=None):
         asked.append(timeout)
-        await asyncio.sleep(timeout)          # does not wake up when the message arrives
+        await asyncio.sleep(timeout)  # does not wake up when the message arrives
         if time.monotonic() >= arrives:
             return {"parent_header": {"msg_id": "m"}}
         raise Empty
@@ -71,14 +72,25 @@ def test_no_reply_still_times_out_when_the_cell_timeout_is_up():
 
 
 def test_two_runs_store_the_same_bytes(tmp_path):
-    cells = ["import ipywidgets as W\nW.IntSlider(3)",
-             "for i in range(3):\n    print(i)"]
-    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}",
-                     "metadata": {}, "outputs": [], "source": src}
-                    for i, src in enumerate(cells)],
-          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                      "name": "python3"}},
-          "nbformat": 4, "nbformat_minor": 5}
+    cells = ["import ipywidgets as W\nW.IntSlider(3)", "for i in range(3):\n    print(i)"]
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"c{i}",
+                "metadata": {},
+                "outputs": [],
+                "source": src,
+            }
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     first = tmp_path / "a" / "lesson.ipynb"
     first.parent.mkdir()
     first.write_text(json.dumps(nb), encoding="utf-8")
@@ -90,6 +102,6 @@ def test_two_runs_store_the_same_bytes(tmp_path):
     stored = json.loads(first.read_text(encoding="utf-8"))
     assert first.read_bytes() == second.read_bytes()
     assert not any("execution" in c["metadata"] for c in stored["cells"])
-    (stream,) = stored["cells"][1]["outputs"]                            # one stream
+    (stream,) = stored["cells"][1]["outputs"]  # one stream
     assert "".join(stream["text"]) == "0\n1\n2\n"
-    assert stored["metadata"]["widgets"]                                # widget state kept
+    assert stored["metadata"]["widgets"]  # widget state kept

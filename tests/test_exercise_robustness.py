@@ -23,15 +23,21 @@ from helpers.exercises import (
     training_deep_networks,
 )
 
-LIMIT = 0.15       # seconds: TIME_LIMIT during these tests
+LIMIT = 0.15  # seconds: TIME_LIMIT during these tests
 
 
 def _checks():
     found = {}
-    for module in (chain_rule, computational_graphs, build_your_own_engine, backpropagation,
-                   deep_networks, training_deep_networks):
+    for module in (
+        chain_rule,
+        computational_graphs,
+        build_your_own_engine,
+        backpropagation,
+        deep_networks,
+        training_deep_networks,
+    ):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("check_") and hasattr(fn, "exercise"):   # @exercise
+            if name.startswith("check_") and hasattr(fn, "exercise"):  # @exercise
                 found[f"{module.__name__.rsplit('.', 1)[1]}.{name}"] = fn
     # the building blocks, each with a reference answer
     found["check_value"] = lambda got: ex.check_value("x", got, 2.5)
@@ -95,7 +101,7 @@ WRONG = {
     "returns inf": lambda *a, **k: np.inf,
     "returns a bool": lambda *a, **k: True,
     "returns a dict": lambda *a, **k: {"a": 1},
-    "returns a function": lambda *a, **k: (lambda: 0),
+    "returns a function": lambda *a, **k: lambda: 0,
     "returns an object": lambda *a, **k: object(),
     "returns strings in an array": lambda *a, **k: np.array(["a", "b"]),
     "mutates its inputs": _mutates,
@@ -133,23 +139,28 @@ def _assert_clear_failure(check, answer, capsys):
 
 
 #: Checks that compare several arrays, backprop-ninja style, give each its own line.
-ARRAYS = {"backpropagation.check_linear_backward": 6,
-          "backpropagation.check_softmax_ce_backward": 2,
-           "backpropagation.check_mlp_backward": 7,
-          "backpropagation.check_gradient_shapes": 5}
+ARRAYS = {
+    "backpropagation.check_linear_backward": 6,
+    "backpropagation.check_softmax_ce_backward": 2,
+    "backpropagation.check_mlp_backward": 7,
+    "backpropagation.check_gradient_shapes": 5,
+}
 
 
 #: The checks of 02b take the learner's class Value, not a function.
-CLASS_CHECKS = {f"build_your_own_engine.{name}" for name in
-                ("check_add_mul", "check_tanh", "check_backward")}
+CLASS_CHECKS = {
+    f"build_your_own_engine.{name}" for name in ("check_add_mul", "check_tanh", "check_backward")
+}
 
 
 def _engine_with(method):
     """A micrograd-style class Value whose operations and backward all are ``method``."""
+
     class Broken:
         def __init__(self, data, _children=(), _op=""):
             self.data, self.grad, self._prev, self._op = data, 0.0, tuple(_children), _op
             self._backward = lambda: None
+
     for name in ("__add__", "__mul__", "tanh", "backward"):
         setattr(Broken, name, lambda self, *args, _method=method: _method(self, *args))
     return Broken
@@ -173,7 +184,7 @@ def test_a_wrong_learner_function_gets_one_clear_failure(check, wrong, capsys):
 def test_not_a_function_gets_one_clear_failure(check, answer, capsys):
     value = NOT_A_FUNCTION[answer]
     if check == "check_value" and answer == "a number":
-        value = 2.6                     # a number is a valid answer there, but a wrong one
+        value = 2.6  # a number is a valid answer there, but a wrong one
     fails, out = _assert_clear_failure(CHECKS[check], value, capsys)
     assert len(fails) == 1, out
 
@@ -186,15 +197,17 @@ def test_the_loop_is_really_stopped(capsys):
             calls.append(1)
             if len(calls) > 10**8:
                 break
+
     assert ex.check_value("x", counts_forever, 1.0) is False
     n = len(calls)
     time.sleep(0.1)
-    assert len(calls) == n                       # nothing keeps running in the background
+    assert len(calls) == n  # nothing keeps running in the background
     capsys.readouterr()
 
 
 def test_a_loop_in_a_thread_is_left_with_a_restart_hint(capsys):
     import threading
+
     box = {}
     worker = threading.Thread(target=lambda: box.update(r=ex.check_value("x", _loops, 1.0)))
     worker.start()
@@ -206,14 +219,18 @@ def test_a_loop_in_a_thread_is_left_with_a_restart_hint(capsys):
 
 # ---- right answers in any reasonable type pass; the known wrong passes fail -------------
 
-@pytest.mark.parametrize("answer", [(1000, 1), [1000, 1], (np.int64(1000), np.int32(1)),
-                                    (1000.0, 1.0), np.array([1000, 1])])
+
+@pytest.mark.parametrize(
+    "answer",
+    [(1000, 1), [1000, 1], (np.int64(1000), np.int32(1)), (1000.0, 1.0), np.array([1000, 1])],
+)
 def test_pass_counts_accepts_right_answers_of_any_numeric_type(answer, capsys):
     assert computational_graphs.check_pass_counts(lambda: answer) is True
 
 
-@pytest.mark.parametrize("answer", [(1000.7, 1), ("1000", "1"), (True, 1), (1000,),
-                                    (1000, 1, 1), "1000, 1"])
+@pytest.mark.parametrize(
+    "answer", [(1000.7, 1), ("1000", "1"), (True, 1), (1000,), (1000, 1, 1), "1000, 1"]
+)
 def test_pass_counts_rejects_near_misses_and_strings(answer, capsys):
     assert computational_graphs.check_pass_counts(lambda: answer) is False
     assert capsys.readouterr().out.startswith(ex.FAIL)
@@ -232,6 +249,7 @@ def test_zigzag_pieces_accepts_numeric_types(answer, capsys):
 def test_count_params_accepts_numpy_integers(capsys):
     def count(sizes):
         return np.int64(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))
+
     assert deep_networks.check_count_params(count) is True
     assert deep_networks.check_count_params(lambda s: np.array([1, 2])) is False
 
@@ -245,18 +263,25 @@ def test_momentum_step_accepts_a_list_pair(capsys):
     def step(w, v, g, lr, mu):
         v = mu * v + g
         return [list(w - lr * v), v]
+
     assert training_deep_networks.check_momentum_step(step) is True
 
 
 def test_gradient_shapes_accepts_arrays_and_numpy_integers(capsys):
-    shapes = {"Y": np.array([32, 10]), "dY": (np.int64(32), 10), "dX": [32, 64],
-              "dW": (64, 10), "db": (10,)}
+    shapes = {
+        "Y": np.array([32, 10]),
+        "dY": (np.int64(32), 10),
+        "dX": [32, 64],
+        "dW": (64, 10),
+        "db": (10,),
+    }
     assert backpropagation.check_gradient_shapes(shapes) is True
     shapes["dW"] = np.array([[64, 10]])
     assert backpropagation.check_gradient_shapes(shapes) is False
 
 
 # ---- the graded hints count tries whatever the learner's code does ----------------------
+
 
 class _Hostile:
     """A return value that breaks whatever touches it (NumPy, float(), comparisons)."""
@@ -284,6 +309,7 @@ def test_a_broken_try_counts_and_an_unanswered_one_does_not(check, capsys):
 
     def todo(*args, **kwargs):
         raise NotImplementedError("later")
+
     answer = _engine_with(todo) if check in CLASS_CHECKS else todo
     assert fn(answer) is False and ex.tries(fn.exercise) == 0
     for n, wrong in enumerate((_raises, _loops, lambda *a, **k: None), start=1):

@@ -18,7 +18,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 from helpers.exercises import (
     _not_done,
@@ -49,6 +49,7 @@ LESSONS = lesson_paths()
 
 # --- the core checks --------------------------------------------------------------------------
 
+
 def todo():
     raise NotImplementedError("multiply the outer slope by the inner one")
 
@@ -67,13 +68,16 @@ def test_check_value_accepts_callables_numpy_scalars_and_one_element_arrays(caps
     assert check_value("x", np.int64(3), 3.0)
 
 
-@pytest.mark.parametrize("got, says", [
-    (None, "is a `return` missing?"),
-    (True, "a bool, not a number"),
-    ("3", "returned str '3', not a number"),
-    (np.zeros(3), "an array of shape (3,), not one number"),
-    (math.nan, "got nan, expected the finite number 3"),
-])
+@pytest.mark.parametrize(
+    "got, says",
+    [
+        (None, "is a `return` missing?"),
+        (True, "a bool, not a number"),
+        ("3", "returned str '3', not a number"),
+        (np.zeros(3), "an array of shape (3,), not one number"),
+        (math.nan, "got nan, expected the finite number 3"),
+    ],
+)
 def test_check_value_explains_what_is_not_a_number(capsys, got, says):
     assert check_value("x", got, 3.0) is False
     assert says in capsys.readouterr().out
@@ -113,21 +117,36 @@ def test_check_function_lists_the_wrong_points(capsys):
 def test_check_arrays_says_matches_wrong_shape_and_nan(capsys):
     a = np.array([[1.0, 2.0], [3.0, 4.0]])
     with warnings.catch_warnings():
-        warnings.simplefilter("error")      # no RuntimeWarning from nan or inf either
-        ok = check_arrays({"dW": (a.copy(), a), "db": (a + 1e-12, a), "dx": (a.T + 1, a),
-                           "dh": (a[0], a), "dz": (a * np.nan, a), "dy": (None, a),
-                           "dm": (a > 2, a > 2)})
+        warnings.simplefilter("error")  # no RuntimeWarning from nan or inf either
+        ok = check_arrays(
+            {
+                "dW": (a.copy(), a),
+                "db": (a + 1e-12, a),
+                "dx": (a.T + 1, a),
+                "dh": (a[0], a),
+                "dz": (a * np.nan, a),
+                "dy": (None, a),
+                "dm": (a > 2, a > 2),
+            }
+        )
     assert ok is False
     out = capsys.readouterr().out
-    for line in ["✓ dW  matches", "✓ db  matches", "✗ dx  WRONG  (max difference",
-                 "✗ dh  shape (2,), expected (2, 2)", "4 entries are nan or inf",
-                 "… dy  not computed yet", "✓ dm  matches"]:
+    for line in [
+        "✓ dW  matches",
+        "✓ db  matches",
+        "✗ dx  WRONG  (max difference",
+        "✗ dh  shape (2,), expected (2, 2)",
+        "4 entries are nan or inf",
+        "… dy  not computed yet",
+        "✓ dm  matches",
+    ]:
         assert line in out
-    assert "exact" not in out and "close" not in out   # last bits are the CPU's, not a claim
+    assert "exact" not in out and "close" not in out  # last bits are the CPU's, not a claim
     assert check_arrays({"dW": (a, a)}) is True
 
 
 # --- the exercise pattern in every lesson ---------------------------------------------------------
+
 
 def all_exercises():
     found = [(p, ex) for p in [FIXTURE, *LESSONS] for ex in exercises(p)]
@@ -139,11 +158,14 @@ def test_lesson_ends_with_three_to_five_exercises_numbered_in_order(path):
     found = exercises(path)
     lesson = lesson_number(path)
     assert 3 <= len(found) <= 5 or path == FIXTURE, (
-        f"{path.name}: {len(found)} exercises; each lesson has 3 to 5 (CONTRIBUTING.md)")
+        f"{path.name}: {len(found)} exercises; each lesson has 3 to 5 (CONTRIBUTING.md)"
+    )
     assert [ex.number for ex in found] == [f"{lesson}.{k}" for k in range(1, len(found) + 1)], (
-        f"{path.name}: exercises must be numbered {lesson}.1, {lesson}.2, … in order")
+        f"{path.name}: exercises must be numbered {lesson}.1, {lesson}.2, … in order"
+    )
     assert any(s.level == 2 and s.title == "Exercises" for s in sections(path)), (
-        f"{path.name}: no `## Exercises` section (the index and answers link to it)")
+        f"{path.name}: no `## Exercises` section (the index and answers link to it)"
+    )
 
 
 @pytest.mark.parametrize("path, ex", all_exercises())
@@ -152,13 +174,15 @@ def test_exercise_has_the_full_pattern(path, ex):
     tree = ast.parse(ex.code)
     assert not [n for n in tree.body if isinstance(n, ast.Raise)], (
         f"{path.name}, {ex.title}: the exercise cell raises at top level, so the notebook "
-        "stops there; raise NotImplementedError inside the learner's function instead")
+        "stops there; raise NotImplementedError inside the learner's function instead"
+    )
     found = hints(ex.code)
     assert found and all(h.strip() for h in found), (
         f"{path.name}, {ex.title}: the exercise cell must raise NotImplementedError with a "
-        f"hint, e.g. raise NotImplementedError(\"try …\"); found {found}")
+        f'hint, e.g. raise NotImplementedError("try …"); found {found}'
+    )
     try:
-        final_call(ex.check)    # its True/False becomes an assert in answers and nbgrader
+        final_call(ex.check)  # its True/False becomes an assert in answers and nbgrader
     except ValueError as err:
         pytest.fail(f"{path.name}, {ex.title}: {err}")
 
@@ -175,7 +199,8 @@ def test_unanswered_check_prints_the_hint_and_returns_false(path, ex):
     assert result is False, f"{path.name}, {ex.title}: unanswered, the check returned {result!r}"
     assert any(h in printed for h in hints(ex.code)), (
         f"{path.name}, {ex.title}: unanswered, the check should print the exercise's hint "
-        f"{hints(ex.code)}; it printed {printed!r}")
+        f"{hints(ex.code)}; it printed {printed!r}"
+    )
 
 
 @pytest.mark.parametrize("path, ex", [p for p in all_exercises() if p.values[0] != FIXTURE])
@@ -184,23 +209,31 @@ def test_stored_lesson_shows_the_unanswered_check(path, ex):
     for cell in load(path)["cells"]:
         if "check" in tags(cell) and source(cell) == ex.check:
             assert cell.get("execution_count"), (
-                f"{path.name} is stored unexecuted: run `make execute` and commit the result")
+                f"{path.name} is stored unexecuted: run `make execute` and commit the result"
+            )
             text = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
             assert any(h in text for h in hints(ex.code)), (
                 f"{path.name}, {ex.title}: the stored check output {text!r} does not show "
-                "the hint: was the notebook saved with an answer in the exercise cell?")
+                "the hint: was the notebook saved with an answer in the exercise cell?"
+            )
 
 
 def _answer_expressions(answer_code: str) -> set[str]:
     """Every expression the answer computes (returns, assigns, augments), as code, normalised;
     a plain name or attribute (`x = v.data`) computes nothing."""
     found = set()
+
     def plain(e):
         return isinstance(e, (ast.Name, ast.Constant)) or (
-            isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name))
+            isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name)
+        )
+
     for node in ast.walk(ast.parse(answer_code)):
-        if (isinstance(node, (ast.Return, ast.Assign, ast.AugAssign))
-                and node.value is not None and not plain(node.value)):
+        if (
+            isinstance(node, (ast.Return, ast.Assign, ast.AugAssign))
+            and node.value is not None
+            and not plain(node.value)
+        ):
             found.add(ast.unparse(node.value))
             if isinstance(node, ast.Assign):
                 found.add(ast.unparse(node))
@@ -243,9 +276,15 @@ def test_every_check_of_a_lesson_has_graded_hints_or_tells_the_answer():
         deep_networks,
         training_deep_networks,
     )
+
     predictions = {"2.1", "2.4", "4.1", "4.4", "5.1"}
-    for module in (chain_rule, computational_graphs, backpropagation, deep_networks,
-                   training_deep_networks):
+    for module in (
+        chain_rule,
+        computational_graphs,
+        backpropagation,
+        deep_networks,
+        training_deep_networks,
+    ):
         for name, fn in inspect.getmembers(module, lambda f: hasattr(f, "exercise")):
             if fn.exercise not in predictions:
                 assert len(docstring_hints(fn.__doc__)) >= 2, f"{module.__name__}.{name}"

@@ -7,18 +7,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 import helpers.exercises as ex  # noqa: E402
 from helpers.exercises import backpropagation as bp  # noqa: E402
 from tools.lessons import exercises  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_backpropagation.ipynb"
-CHECKS = {"3.1": ("gradient_shapes", bp.check_gradient_shapes),
-          "3.2": ("linear_backward", bp.check_linear_backward),
-          "3.3": ("tanh_backward", bp.check_tanh_backward),
-          "3.4": ("softmax_ce_backward", bp.check_softmax_ce_backward),
-          "3.5": ("mlp_backward", bp.check_mlp_backward)}
+CHECKS = {
+    "3.1": ("gradient_shapes", bp.check_gradient_shapes),
+    "3.2": ("linear_backward", bp.check_linear_backward),
+    "3.3": ("tanh_backward", bp.check_tanh_backward),
+    "3.4": ("softmax_ce_backward", bp.check_softmax_ce_backward),
+    "3.5": ("mlp_backward", bp.check_mlp_backward),
+}
 
 
 def answers():
@@ -40,14 +42,16 @@ def test_the_notebook_answer_passes_its_check(number, capsys):
 def test_unanswered_exercises_print_their_hint(capsys):
     def todo(*args):
         raise NotImplementedError("the hint")
+
     for _, check in CHECKS.values():
         assert check(todo) is False
         assert "the hint" in capsys.readouterr().out
 
 
 def test_wrong_shapes_are_named(capsys):
-    assert not bp.check_gradient_shapes(lambda: {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64),
-                                                 "dW": (10, 64), "db": (1, 10)})
+    assert not bp.check_gradient_shapes(
+        lambda: {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (10, 64), "db": (1, 10)}
+    )
     out = capsys.readouterr().out
     assert "✗ dW: got (10, 64), expected (64, 10) (that is the transpose)" in out
     assert "✗ db" in out
@@ -68,31 +72,35 @@ def _hints(out):
     return [line.strip() for line in out.splitlines() if line.strip().startswith("Hint:")]
 
 
-@pytest.mark.parametrize("wrong, bug", [
-    (lambda X, W, b, dY: (dY @ W, X.T @ dY, dY.sum(axis=0)), bp.TRANSPOSED_W),
-    (lambda X, W, b, dY: (dY @ W.T, (X.T @ dY).T, dY.sum(axis=0)), bp.TRANSPOSED),
-    (lambda X, W, b, dY: (dY @ W.T, dY.T @ X, dY.sum(axis=0)), bp.TRANSPOSED),
-    (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum()), bp.SUM_ALL),
-    (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=1)), bp.SUM_AXIS),
-])
+@pytest.mark.parametrize(
+    "wrong, bug",
+    [
+        (lambda X, W, b, dY: (dY @ W, X.T @ dY, dY.sum(axis=0)), bp.TRANSPOSED_W),
+        (lambda X, W, b, dY: (dY @ W.T, (X.T @ dY).T, dY.sum(axis=0)), bp.TRANSPOSED),
+        (lambda X, W, b, dY: (dY @ W.T, dY.T @ X, dY.sum(axis=0)), bp.TRANSPOSED),
+        (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum()), bp.SUM_ALL),
+        (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=1)), bp.SUM_AXIS),
+    ],
+)
 def test_linear_backward_names_the_usual_bugs(wrong, bug, capsys):
     assert bp.check_linear_backward(wrong) is False
     out = capsys.readouterr().out
     assert _hints(out) == [f"Hint: {bug}"], out
-    assert "batch of 5, W of shape (4, 3)" not in out      # it stops at the first wrong case
+    assert "batch of 5, W of shape (4, 3)" not in out  # it stops at the first wrong case
 
 
 def test_linear_backward_shape_clash_is_explained(capsys):
     # on the square case dY @ W computes; make it fail on the second case (not square)
     def clash(X, W, b, dY):
         return dY @ X, X.T @ dY, dY.sum(axis=0)
+
     assert bp.check_linear_backward(clash) is False
     out = capsys.readouterr().out
     assert "raised ValueError" in out and "which one needs a .T?" in out
 
 
 def test_linear_backward_hides_the_method_until_the_second_try(capsys):
-    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))   # noqa: E731
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
     bp.check_linear_backward(wrong)
     first = capsys.readouterr().out
     bp.check_linear_backward(wrong)
@@ -118,12 +126,15 @@ def _dZ(Z, y, axis=1, mean=True, sign=1):
     return sign * (P / len(y) if mean else P)
 
 
-@pytest.mark.parametrize("wrong, bug", [
-    (lambda Z, y: _dZ(Z, y, mean=False), bp.NO_MEAN),
-    (lambda Z, y: _dZ(Z, y, axis=0), bp.SOFTMAX_AXIS),
-    (lambda Z, y: _softmax(Z) / len(y), "the one-hot labels are missing"),
-    (lambda Z, y: _dZ(Z, y, sign=-1), "the sign is flipped"),
-])
+@pytest.mark.parametrize(
+    "wrong, bug",
+    [
+        (lambda Z, y: _dZ(Z, y, mean=False), bp.NO_MEAN),
+        (lambda Z, y: _dZ(Z, y, axis=0), bp.SOFTMAX_AXIS),
+        (lambda Z, y: _softmax(Z) / len(y), "the one-hot labels are missing"),
+        (lambda Z, y: _dZ(Z, y, sign=-1), "the sign is flipped"),
+    ],
+)
 def test_softmax_ce_backward_names_the_usual_bugs(wrong, bug, capsys):
     assert bp.check_softmax_ce_backward(wrong) is False
     out = capsys.readouterr().out
@@ -131,11 +142,14 @@ def test_softmax_ce_backward_names_the_usual_bugs(wrong, bug, capsys):
     assert bug in _hints(out)[0], out
 
 
-@pytest.mark.parametrize("wrong, bug", [
-    (lambda Y, dY: dY * (1 - np.tanh(Y) ** 2), "tanh was applied to Y again"),
-    (lambda Y, dY: 1 - Y ** 2, "the upstream gradient dY is missing"),
-    (lambda Y, dY: dY * (1 + Y ** 2), "sign of Y² flipped"),
-])
+@pytest.mark.parametrize(
+    "wrong, bug",
+    [
+        (lambda Y, dY: dY * (1 - np.tanh(Y) ** 2), "tanh was applied to Y again"),
+        (lambda Y, dY: 1 - Y**2, "the upstream gradient dY is missing"),
+        (lambda Y, dY: dY * (1 + Y**2), "sign of Y² flipped"),
+    ],
+)
 def test_tanh_backward_names_the_usual_bugs(wrong, bug, capsys):
     assert bp.check_tanh_backward(wrong) is False
     assert bug in _hints(capsys.readouterr().out)[0]
@@ -143,6 +157,7 @@ def test_tanh_backward_names_the_usual_bugs(wrong, bug, capsys):
 
 def _mlp_with(bug):
     """The reference backward pass with one usual bug, and what follows from it."""
+
     def backward(cache):
         X, y, W2, Z1, H, P = (cache[k] for k in ("X", "y", "W2", "Z1", "H", "P"))
         dZ2 = P.copy()
@@ -155,33 +170,38 @@ def _mlp_with(bug):
         dW1 = dZ1.T @ X if bug == "dW1 transposed" else X.T @ dZ1
         db1 = dZ1.sum() if bug == "db1 summed" else dZ1.sum(axis=0)
         return dict(dZ2=dZ2, dW2=dW2, db2=db2, dH=dH, dZ1=dZ1, dW1=dW1, db1=db1)
+
     return backward
 
 
-@pytest.mark.parametrize("bug, first_wrong, says", [
-    ("no mean", "dZ2", bp.NO_MEAN),
-    ("dW2 transposed", "dW2", bp.TRANSPOSED),
-    ("db2 axis", "db2", bp.SUM_AXIS),
-    ("no mask", "dZ1", bp.NO_MASK),
-    ("times Z1", "dZ1", bp.TIMES_VALUE),
-    ("dW1 transposed", "dW1", bp.TRANSPOSED),
-    ("db1 summed", "db1", bp.SUM_ALL),
-])
+@pytest.mark.parametrize(
+    "bug, first_wrong, says",
+    [
+        ("no mean", "dZ2", bp.NO_MEAN),
+        ("dW2 transposed", "dW2", bp.TRANSPOSED),
+        ("db2 axis", "db2", bp.SUM_AXIS),
+        ("no mask", "dZ1", bp.NO_MASK),
+        ("times Z1", "dZ1", bp.TIMES_VALUE),
+        ("dW1 transposed", "dW1", bp.TRANSPOSED),
+        ("db1 summed", "db1", bp.SUM_ALL),
+    ],
+)
 def test_mlp_backward_names_the_bug_on_the_first_wrong_line(bug, first_wrong, says, capsys):
     assert bp.check_mlp_backward(_mlp_with(bug)) is False
     lines = capsys.readouterr().out.splitlines()
     wrong = next(i for i, line in enumerate(lines) if line.startswith("✗"))
     assert lines[wrong].split()[1] == first_wrong
     assert lines[wrong + 1] == f"    Hint: {says}"
-    assert sum(line.startswith("    Hint:") for line in lines) == 1     # one bug, one hint
+    assert sum(line.startswith("    Hint:") for line in lines) == 1  # one bug, one hint
     assert bp.check_mlp_backward(_mlp_with(None)) is True
 
 
 def test_mlp_backward_points_at_the_first_broken_link(capsys):
     def relu_forgotten(cache):
         g = bp.reference_mlp_backward(cache)
-        dZ1 = g["dH"]                                   # the bug: no ReLU mask
+        dZ1 = g["dH"]  # the bug: no ReLU mask
         return dict(g, dZ1=dZ1, dW1=cache["X"].T @ dZ1, db1=dZ1.sum(axis=0))
+
     assert bp.check_mlp_backward(relu_forgotten) is False
     out = capsys.readouterr().out
     for line in ("✓ dZ2", "✓ dW2", "✓ db2", "✓ dH", "✗ dZ1", "✗ dW1", "✗ db1"):
@@ -194,6 +214,6 @@ def test_mlp_backward_points_at_the_first_broken_link(capsys):
 
 def test_mlp_case_is_away_from_relu_kinks_and_matches_the_loss():
     cache, loss = bp.mlp_case()
-    assert np.abs(cache["Z1"]).min() > 1e-6     # (Z1 > 0) and (Z1 >= 0) agree here
+    assert np.abs(cache["Z1"]).min() > 1e-6  # (Z1 > 0) and (Z1 >= 0) agree here
     P = cache["P"]
     assert loss == pytest.approx(-np.mean(np.log(P[np.arange(len(cache["y"])), cache["y"]])))

@@ -22,6 +22,7 @@ def fresh_learner():
 
 # --- a right engine, micrograd style, and ways to break it ------------------------------------
 
+
 def topological_order(root):
     order, seen = [], set()
 
@@ -31,6 +32,7 @@ def topological_order(root):
             for p in v._prev:
                 visit(p)
             order.append(v)
+
     visit(root)
     return order
 
@@ -50,6 +52,7 @@ class Value:
         def _backward():
             self.grad += out.grad
             other.grad += out.grad
+
         out._backward = _backward
         return out
 
@@ -60,6 +63,7 @@ class Value:
         def _backward():
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
+
         out._backward = _backward
         return out
 
@@ -69,6 +73,7 @@ class Value:
 
         def _backward():
             self.grad += (1 - t**2) * out.grad
+
         out._backward = _backward
         return out
 
@@ -80,6 +85,7 @@ class Value:
 
 def with_method(name, make_backward):
     """A subclass of the right Value whose operation `name` has the given _backward."""
+
     class Broken(Value):
         pass
 
@@ -93,14 +99,16 @@ def with_method(name, make_backward):
             out = Broken(data, (self, other), name)
             out._backward = make_backward(self, other, out)
         return out
+
     setattr(Broken, {"+": "__add__", "*": "__mul__", "tanh": "tanh"}[name], op)
     return Broken
 
 
-def assign_add(s, o, out):          # = instead of +=
+def assign_add(s, o, out):  # = instead of +=
     def b():
         s.grad = out.grad
         o.grad = out.grad
+
     return b
 
 
@@ -108,6 +116,7 @@ def assign_mul(s, o, out):
     def b():
         s.grad = o.data * out.grad
         o.grad = s.data * out.grad
+
     return b
 
 
@@ -115,6 +124,7 @@ def swapped_mul(s, o, out):
     def b():
         s.grad += s.data * out.grad
         o.grad += o.data * out.grad
+
     return b
 
 
@@ -122,6 +132,7 @@ def no_upstream_mul(s, o, out):
     def b():
         s.grad += o.data
         o.grad += s.data
+
     return b
 
 
@@ -133,24 +144,28 @@ def half_add(s, o, out):
     def b():
         s.grad += 0.5 * out.grad
         o.grad += 0.5 * out.grad
+
     return b
 
 
 def tanh_with_x(s, o, out):
     def b():
         s.grad += (1 - s.data**2) * out.grad
+
     return b
 
 
 def tanh_itself(s, o, out):
     def b():
         s.grad += out.data * out.grad
+
     return b
 
 
 def tanh_assigned(s, o, out):
     def b():
         s.grad = (1 - out.data**2) * out.grad
+
     return b
 
 
@@ -161,20 +176,24 @@ def right_says_no_expected_numbers(out, *numbers):
 
 # --- 2b.1 ----------------------------------------------------------------------------------
 
+
 def test_add_mul_passes_a_right_answer(capsys):
     assert checks.check_add_mul(Value) is True
     out = capsys.readouterr().out
     assert out.startswith("✓ + and *") and "✗" not in out
 
 
-@pytest.mark.parametrize("op, bug, says", [
-    ("+", assign_add, "assigned with = instead of accumulated with +="),
-    ("*", assign_mul, "assigned with = instead of accumulated with +="),
-    ("*", swapped_mul, "wrong local derivative of *"),
-    ("*", no_upstream_mul, "not multiplied by out.grad"),
-    ("+", nothing, "left a.grad and b.grad at 0"),
-    ("+", half_add, "wrong local derivative of +"),
-])
+@pytest.mark.parametrize(
+    "op, bug, says",
+    [
+        ("+", assign_add, "assigned with = instead of accumulated with +="),
+        ("*", assign_mul, "assigned with = instead of accumulated with +="),
+        ("*", swapped_mul, "wrong local derivative of *"),
+        ("*", no_upstream_mul, "not multiplied by out.grad"),
+        ("+", nothing, "left a.grad and b.grad at 0"),
+        ("+", half_add, "wrong local derivative of +"),
+    ],
+)
 def test_add_mul_names_the_bug(capsys, op, bug, says):
     assert checks.check_add_mul(with_method(op, bug)) is False
     out = capsys.readouterr().out
@@ -200,7 +219,7 @@ def test_hints_grow_from_a_nudge_to_the_method(capsys):
     first = capsys.readouterr().out
     checks.check_add_mul(broken)
     second = capsys.readouterr().out
-    assert "other.data * out.grad" not in first       # the nudge does not give the method
+    assert "other.data * out.grad" not in first  # the nudge does not give the method
     assert "other.data * out.grad" in second
     checks.reset_tries()
     checks.check_add_mul(broken)
@@ -214,25 +233,31 @@ def test_unanswered_add_prints_its_hint(capsys):
 
             def _backward():
                 raise NotImplementedError("local derivatives of a sum")
+
             out._backward = _backward
             return out
+
     assert checks.check_add_mul(Todo) is False
     assert capsys.readouterr().out == "… + and *: not done yet. Hint: local derivatives of a sum\n"
 
 
 # --- 2b.2 ----------------------------------------------------------------------------------
 
+
 def test_tanh_passes_a_right_answer(capsys):
     assert checks.check_tanh(Value) is True
     assert capsys.readouterr().out.startswith("✓ tanh")
 
 
-@pytest.mark.parametrize("bug, says", [
-    (tanh_with_x, "looks like 1 − x², with x where tanh(x) belongs"),
-    (tanh_itself, "tanh(x) itself, not its slope"),
-    (tanh_assigned, "assigned with = instead of accumulated with +="),
-    (nothing, "the local derivative of tanh is wrong"),
-])
+@pytest.mark.parametrize(
+    "bug, says",
+    [
+        (tanh_with_x, "looks like 1 − x², with x where tanh(x) belongs"),
+        (tanh_itself, "tanh(x) itself, not its slope"),
+        (tanh_assigned, "assigned with = instead of accumulated with +="),
+        (nothing, "the local derivative of tanh is wrong"),
+    ],
+)
 def test_tanh_names_the_bug_and_where(capsys, bug, says):
     assert checks.check_tanh(with_method("tanh", bug)) is False
     out = capsys.readouterr().out
@@ -247,6 +272,7 @@ def test_tanh_with_a_wrong_value_or_two_nodes(capsys):
     class Composed(Value):
         def tanh(self):
             return Composed(math.tanh(self.data)) * 1.0
+
     assert checks.check_tanh(Wrong) is False
     assert "the value is wrong" in capsys.readouterr().out
     assert checks.check_tanh(Composed) is False
@@ -254,6 +280,7 @@ def test_tanh_with_a_wrong_value_or_two_nodes(capsys):
 
 
 # --- 2b.3 ----------------------------------------------------------------------------------
+
 
 def test_topological_order_passes_a_right_answer(capsys):
     assert checks.check_topological_order(topological_order) is True
@@ -269,6 +296,7 @@ def preorder(root):
             order.append(v)
             for p in v._prev:
                 visit(p)
+
     visit(root)
     return order
 
@@ -280,6 +308,7 @@ def no_visited_set(root):
         for p in v._prev:
             visit(p)
         order.append(v)
+
     visit(root)
     return order
 
@@ -288,14 +317,17 @@ def parents_only(root):
     return list(root._prev) + [root]
 
 
-@pytest.mark.parametrize("fn, says", [
-    (preorder, "comes before its parent"),
-    (no_visited_set, "appears more than once"),
-    (parents_only, "are missing"),
-    (lambda root: None, "returned None"),
-    (lambda root: 3, "not a list"),
-    (lambda root: [v.label for v in topological_order(root)], "not nodes"),
-])
+@pytest.mark.parametrize(
+    "fn, says",
+    [
+        (preorder, "comes before its parent"),
+        (no_visited_set, "appears more than once"),
+        (parents_only, "are missing"),
+        (lambda root: None, "returned None"),
+        (lambda root: 3, "not a list"),
+        (lambda root: [v.label for v in topological_order(root)], "not nodes"),
+    ],
+)
 def test_topological_order_names_the_bug(capsys, fn, says):
     assert checks.check_topological_order(fn) is False
     out = capsys.readouterr().out
@@ -308,6 +340,7 @@ def test_the_duplicate_is_found_with_the_diamond(capsys):
 
 
 # --- 2b.4 ----------------------------------------------------------------------------------
+
 
 def test_backward_passes_a_right_answer(capsys):
     assert checks.check_backward(Value) is True
@@ -325,13 +358,14 @@ def backward_forwards(self):
         v._backward()
 
 
-def backward_recursive(self):          # no topological order at all
+def backward_recursive(self):  # no topological order at all
     self.grad = 1.0
 
     def go(v):
         v._backward()
         for p in v._prev:
             go(p)
+
     go(self)
 
 
@@ -346,13 +380,16 @@ def backward_output_only(self):
     self._backward()
 
 
-@pytest.mark.parametrize("fn, says", [
-    (backward_no_seed, "the output's grad was never set to 1"),
-    (backward_forwards, "missing or wrong topological order"),
-    (backward_recursive, "passed its gradient on more than once"),
-    (backward_seed_late, "every gradient stayed 0"),
-    (backward_output_only, "never ran: the backward pass stopped early"),
-])
+@pytest.mark.parametrize(
+    "fn, says",
+    [
+        (backward_no_seed, "the output's grad was never set to 1"),
+        (backward_forwards, "missing or wrong topological order"),
+        (backward_recursive, "passed its gradient on more than once"),
+        (backward_seed_late, "every gradient stayed 0"),
+        (backward_output_only, "never ran: the backward pass stopped early"),
+    ],
+)
 def test_backward_names_the_bug(capsys, fn, says):
     broken = type("Broken", (Value,), {"backward": fn})
     assert checks.check_backward(broken) is False
@@ -367,12 +404,14 @@ def test_backward_says_which_earlier_exercise_is_not_done(capsys):
     def backward(self):
         for v in reversed(todo(self)):
             v._backward()
+
     assert checks.check_backward(type("B", (Value,), {"backward": backward})) is False
     out = capsys.readouterr().out
     assert "`todo` is not done yet: do its exercise first (its hint: depth first)" in out
 
 
 # --- broken code never crashes a check --------------------------------------------------------
+
 
 class Raises(Value):
     def __add__(self, other):
@@ -385,13 +424,21 @@ class Raises(Value):
         return self.nope
 
 
-@pytest.mark.parametrize("check, arg", [
-    (checks.check_add_mul, Raises), (checks.check_tanh, Raises), (checks.check_backward, Raises),
-    (checks.check_add_mul, 42), (checks.check_tanh, None), (checks.check_backward, "Value"),
-    (checks.check_topological_order, lambda r: 1 / 0), (checks.check_topological_order, 5),
-    (checks.check_add_mul, type("Empty", (), {})),
-    (checks.check_backward, type("NoInit", (), {})),
-])
+@pytest.mark.parametrize(
+    "check, arg",
+    [
+        (checks.check_add_mul, Raises),
+        (checks.check_tanh, Raises),
+        (checks.check_backward, Raises),
+        (checks.check_add_mul, 42),
+        (checks.check_tanh, None),
+        (checks.check_backward, "Value"),
+        (checks.check_topological_order, lambda r: 1 / 0),
+        (checks.check_topological_order, 5),
+        (checks.check_add_mul, type("Empty", (), {})),
+        (checks.check_backward, type("NoInit", (), {})),
+    ],
+)
 def test_broken_code_gives_one_line_and_never_raises(capsys, check, arg):
     assert check(arg) is False
     out = capsys.readouterr().out
@@ -401,11 +448,13 @@ def test_broken_code_gives_one_line_and_never_raises(capsys, check, arg):
 def test_infinite_recursion_is_reported(capsys):
     def loop(root):
         return loop(root)
+
     assert checks.check_topological_order(loop) is False
     assert "RecursionError" in capsys.readouterr().out
 
 
 # --- the engine for the training section ------------------------------------------------------
+
 
 def test_engine_for_training_takes_a_finished_engine_and_prints_nothing(capsys):
     checks.check_add_mul(with_method("*", swapped_mul))

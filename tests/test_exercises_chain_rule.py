@@ -27,7 +27,7 @@ def test_flat_points_feedback(capsys):
     assert not E.check_flat_points(lambda: math.pi)
     assert "expected numbers, such as (1.0, 2.0)" in capsys.readouterr().out
     assert not E.check_flat_points(lambda: (1.0, 2.0, 3.0))
-    assert E.check_flat_points(lambda: [np.pi, np.pi / 2])    # any order, NumPy numbers
+    assert E.check_flat_points(lambda: [np.pi, np.pi / 2])  # any order, NumPy numbers
 
 
 @pytest.mark.parametrize("typed", [(1.5708, 3.1416), [3.14159, 1.5708], (1.57080, 3.141593)])
@@ -46,9 +46,10 @@ def test_flat_points_typed_too_roughly_are_told_to_give_more_digits(capsys):
 def test_hints_grow_with_the_wrong_tries_and_not_with_unanswered_ones(capsys):
     def todo():
         raise NotImplementedError("a nudge")
-    wrong = lambda: (1.0, 2.0)                    # noqa: E731
+
+    wrong = lambda: (1.0, 2.0)  # noqa: E731
     assert E.check_flat_points(todo) is False
-    assert ex.tries("1.1") == 0                    # not done yet is not a wrong try
+    assert ex.tries("1.1") == 0  # not done yet is not a wrong try
     first = capsys.readouterr().out
     assert "Hint: a nudge" in first
     E.check_flat_points(wrong)
@@ -58,11 +59,11 @@ def test_hints_grow_with_the_wrong_tries_and_not_with_unanswered_ones(capsys):
     E.check_flat_points(wrong)
     third = capsys.readouterr().out
     assert ex.tries("1.1") == 3
-    assert "2 sin x" in first and "π/2" not in first.split("Hint:")[1]   # a nudge first
-    assert "π/2 and sin x = 0 at x = π" in second                        # then the method
-    assert third == second                                               # which stays
+    assert "2 sin x" in first and "π/2" not in first.split("Hint:")[1]  # a nudge first
+    assert "π/2 and sin x = 0 at x = π" in second  # then the method
+    assert third == second  # which stays
     assert E.check_flat_points(lambda: (math.pi / 2, math.pi)) is True
-    assert ex.tries("1.1") == 3                    # a right answer resets nothing
+    assert ex.tries("1.1") == 3  # a right answer resets nothing
 
 
 def test_tries_are_counted_per_exercise(capsys):
@@ -71,24 +72,27 @@ def test_tries_are_counted_per_exercise(capsys):
     E.check_bump_slope(lambda x: 0.0)
     assert (ex.tries("1.5"), ex.tries("1.2"), ex.tries("1.1")) == (2, 1, 0)
     out = capsys.readouterr().out
-    assert "where is it smallest?" in out and "∛ε ≈ 5e-3" in out       # 1.5: nudge, method
-    assert "find the slope of each" in out                             # 1.2: its nudge
+    assert "where is it smallest?" in out and "∛ε ≈ 5e-3" in out  # 1.5: nudge, method
+    assert "find the slope of each" in out  # 1.2: its nudge
 
 
-@pytest.mark.parametrize("wrong,hint", [
-    (lambda x: math.exp(-x**2 / 2), "not the inner one"),
-    (lambda x: -x, "not the outer one"),
-    (lambda x: x * math.exp(-x**2 / 2), "sign is wrong"),
-    (lambda x: -x * math.exp(x), "must be taken at g(x)"),
-    (lambda x: 0.0, "wrong at"),
-])
+@pytest.mark.parametrize(
+    "wrong,hint",
+    [
+        (lambda x: math.exp(-(x**2) / 2), "not the inner one"),
+        (lambda x: -x, "not the outer one"),
+        (lambda x: x * math.exp(-(x**2) / 2), "sign is wrong"),
+        (lambda x: -x * math.exp(x), "must be taken at g(x)"),
+        (lambda x: 0.0, "wrong at"),
+    ],
+)
 def test_bump_slope_feedback(wrong, hint, capsys):
     assert not E.check_bump_slope(wrong)
     assert hint in capsys.readouterr().out
 
 
 def test_a_named_bug_is_followed_by_the_method_from_the_second_try_on(capsys):
-    outer_only = lambda x: math.exp(-x**2 / 2)    # noqa: E731
+    outer_only = lambda x: math.exp(-(x**2) / 2)  # noqa: E731
     E.check_bump_slope(outer_only)
     first = capsys.readouterr().out
     E.check_bump_slope(outer_only)
@@ -98,37 +102,46 @@ def test_a_named_bug_is_followed_by_the_method_from_the_second_try_on(capsys):
     assert "multiply the two" in second
 
 
-@pytest.mark.parametrize("wrong,hint", [
-    (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "forward difference"),
-    (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "divide by 2h"),
-    (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2 * h, "multiplies by h"),
-    (lambda f, x, h=1e-5: "slope", "not a number"),
-    (lambda f, x, h=1e-5: 1 / 0, "ZeroDivisionError"),
-    (lambda f, x, h=1e-5: None, "is a `return` missing?"),
-    (3, "expected a function"),
-])
+@pytest.mark.parametrize(
+    "wrong,hint",
+    [
+        (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "forward difference"),
+        (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "divide by 2h"),
+        (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2 * h, "multiplies by h"),
+        (lambda f, x, h=1e-5: "slope", "not a number"),
+        (lambda f, x, h=1e-5: 1 / 0, "ZeroDivisionError"),
+        (lambda f, x, h=1e-5: None, "is a `return` missing?"),
+        (3, "expected a function"),
+    ],
+)
 def test_central_difference_feedback(wrong, hint, capsys):
     assert not E.check_central_difference(wrong)
     assert hint in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong,hint", [
-    (lambda x: math.cos(x) * math.exp(x), "only the path through u"),
-    (lambda x: -math.exp(x) * math.sin(x), "only the path through v"),
-    (lambda x: math.exp(x) * math.sin(x), "wrong at"),
-])
+@pytest.mark.parametrize(
+    "wrong,hint",
+    [
+        (lambda x: math.cos(x) * math.exp(x), "only the path through u"),
+        (lambda x: -math.exp(x) * math.sin(x), "only the path through v"),
+        (lambda x: math.exp(x) * math.sin(x), "wrong at"),
+    ],
+)
 def test_two_path_feedback(wrong, hint, capsys):
     assert not E.check_two_path_slope(wrong)
     assert hint in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong,hint", [
-    (lambda: 1e-5, "too small"),
-    (lambda: 1e-8, "too small"),
-    (lambda: 0.3, "too large"),
-    (lambda: 0.0, "finite number > 0"),
-    (lambda: "5e-3", "expected a number"),
-])
+@pytest.mark.parametrize(
+    "wrong,hint",
+    [
+        (lambda: 1e-5, "too small"),
+        (lambda: 1e-8, "too small"),
+        (lambda: 0.3, "too large"),
+        (lambda: 0.0, "finite number > 0"),
+        (lambda: "5e-3", "expected a number"),
+    ],
+)
 def test_float32_step_feedback(wrong, hint, capsys):
     assert not E.check_float32_step(wrong)
     assert hint in capsys.readouterr().out

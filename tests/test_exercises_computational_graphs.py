@@ -28,16 +28,17 @@ def test_a_wrong_prediction_is_told_the_value_and_why(capsys):
     assert E.check_reuse_prediction(lambda: 12.0) is False
     out = capsys.readouterr().out
     assert out.startswith("✗ dc/da for b = a + a, c = b·b at a = 3: you predicted 12; it is 24.")
-    assert "12 + 12 = 24" in out                              # the why
-    assert "Your 12: that is one use of a only" in out        # and what the guess was
+    assert "12 + 12 = 24" in out  # the why
+    assert "Your 12: that is one use of a only" in out  # and what the guess was
     assert E.check_reuse_prediction(lambda: 30) is False
     out = capsys.readouterr().out
     assert "it is 24" in out and "Your" not in out and "Hint" not in out
     assert E.check_reuse_prediction(lambda: "24") is False
 
 
-@pytest.mark.parametrize("answer", [24, 24.0, np.float64(24), np.int64(24), np.array(24.0),
-                                    lambda: np.float32(24)])
+@pytest.mark.parametrize(
+    "answer", [24, 24.0, np.float64(24), np.int64(24), np.array(24.0), lambda: np.float32(24)]
+)
 def test_a_right_prediction_passes_in_any_numeric_form(answer, capsys):
     assert E.check_reuse_prediction(answer) is True
     assert "✓" in capsys.readouterr().out
@@ -51,15 +52,18 @@ def test_softplus_passes_and_rejects_composition_wrong_slope_and_floats(capsys):
     assert E.check_softplus(softplus) is True
     capsys.readouterr()
     assert E.check_softplus(lambda v: (1 + v.exp()).log()) is False
-    assert "a chain of nodes the engine made, not one node on top of v" in (
-        capsys.readouterr().out)
-    wrong = lambda v: Value(math.log1p(math.exp(v.data)), (v,), "softplus",   # noqa: E731
-                            _local=(math.log1p(math.exp(v.data)),))
+    assert "a chain of nodes the engine made, not one node on top of v" in (capsys.readouterr().out)
+    wrong = lambda v: Value(
+        math.log1p(math.exp(v.data)),
+        (v,),
+        "softplus",  # noqa: E731
+        _local=(math.log1p(math.exp(v.data)),),
+    )
     assert E.check_softplus(wrong) is False
     assert "that is softplus itself" in capsys.readouterr().out
     assert E.check_softplus(lambda v: math.log1p(math.exp(v.data))) is False
     assert "return a new Value" in capsys.readouterr().out
-    no_local = lambda v: Value(math.log1p(math.exp(v.data)), (v,), "softplus")   # noqa: E731
+    no_local = lambda v: Value(math.log1p(math.exp(v.data)), (v,), "softplus")  # noqa: E731
     assert E.check_softplus(no_local) is False
     assert "_local" in capsys.readouterr().out
 
@@ -67,21 +71,30 @@ def test_softplus_passes_and_rejects_composition_wrong_slope_and_floats(capsys):
 def test_softplus_without_a_local_derivative_gets_one_plain_sentence(capsys):
     """It once printed "calling it (its backward, at x = -3.0) raised TypeError: the node
     Value(data=0.0485…, grad=1.0) made by 'softplus' from 1 parent(s) has no local …"."""
-    no_local = lambda v: Value(math.log1p(math.exp(v.data)), (v,), "softplus")   # noqa: E731
+    no_local = lambda v: Value(math.log1p(math.exp(v.data)), (v,), "softplus")  # noqa: E731
     E.check_softplus(no_local)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == ("✗ softplus: the value is right, but the gradient cannot flow back to "
-                        "v: the node has no local derivative")
+    assert lines[0] == (
+        "✗ softplus: the value is right, but the gradient cannot flow back to "
+        "v: the node has no local derivative"
+    )
     assert len(lines) == 2 and lines[1].startswith("    Hint: pass the local derivative")
 
 
-@pytest.mark.parametrize("wrong, says", [
-    (lambda v: Value(math.log1p(math.exp(v.data))), "the node has no parents"),
-    (lambda v: Value(math.log1p(math.exp(v.data)), (v, v), "softplus", _local=(0.5, 0.5)),
-     "v must be its only parent"),
-    (lambda v: Value(math.log1p(math.exp(v)), (v,), "softplus", _local=(0.5,)),
-     "use x = v.data, not v itself"),
-])
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (lambda v: Value(math.log1p(math.exp(v.data))), "the node has no parents"),
+        (
+            lambda v: Value(math.log1p(math.exp(v.data)), (v, v), "softplus", _local=(0.5, 0.5)),
+            "v must be its only parent",
+        ),
+        (
+            lambda v: Value(math.log1p(math.exp(v)), (v,), "softplus", _local=(0.5,)),
+            "use x = v.data, not v itself",
+        ),
+    ],
+)
 def test_softplus_says_what_is_off_in_plain_words(wrong, says, capsys):
     assert E.check_softplus(wrong) is False
     out = capsys.readouterr().out
@@ -94,13 +107,13 @@ def test_forward_derivative_rejects_seed_zero_and_plain_numbers(capsys):
     assert E.check_forward_derivative(lambda f, x: f(Dual(x, 1.0))) is False
     assert "result.der" in capsys.readouterr().out
     h = 1e-6
-    fd = lambda f, x: (f(x + h) - f(x - h)) / (2 * h)       # noqa: E731
+    fd = lambda f, x: (f(x + h) - f(x - h)) / (2 * h)  # noqa: E731
     assert E.check_forward_derivative(fd) is False
     assert "plain numbers only" in capsys.readouterr().out
 
 
 def test_forward_derivative_hints_go_from_a_nudge_to_the_method(capsys):
-    wrong = lambda f, x: 0.0                                 # noqa: E731
+    wrong = lambda f, x: 0.0  # noqa: E731
     E.check_forward_derivative(wrong)
     first = capsys.readouterr().out
     E.check_forward_derivative(wrong)

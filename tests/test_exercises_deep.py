@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 import helpers.exercises as ex  # noqa: E402
 from helpers.exercises import deep_networks as dn  # noqa: E402
@@ -56,6 +56,7 @@ def test_unanswered_exercise_prints_its_hint(key, capsys):
 
     def todo(*args):
         raise NotImplementedError("a hint")
+
     assert check(todo) is False
     assert "not done yet. Hint: a hint" in capsys.readouterr().out
 
@@ -83,18 +84,22 @@ def test_wrong_answer_is_rejected_with_a_reason(key, capsys):
 
 def test_momentum_order_hint(capsys):
     def stale(w, v, g, lr, mu):
-        return w - lr * v, mu * v + g               # uses the old velocity
+        return w - lr * v, mu * v + g  # uses the old velocity
+
     assert tdn.check_momentum_step(stale) is False
     assert "new* v" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("check, guess, value, why, miss", [
-    (dn.check_zigzag_pieces, 15, "it is 243", "3⁵ = 243", "Your 15: that is 3 + 3 + 3"),
-    (dn.check_zigzag_pieces, 100, "it is 243", "depth multiplies", None),
-    (tdn.check_max_lr, 2.0, "it is 0.2", "η < 2/10 = 0.2", "Your 2: that is 2/κ"),
-    (tdn.check_max_lr, 0.1, "it is 0.2", "|1 − η·κ_i| < 1", "Your 0.1: 1/κ = 0.1"),
-    (tdn.check_max_lr, 0.5, "it is 0.2", "the steepest direction decides", None),
-])
+@pytest.mark.parametrize(
+    "check, guess, value, why, miss",
+    [
+        (dn.check_zigzag_pieces, 15, "it is 243", "3⁵ = 243", "Your 15: that is 3 + 3 + 3"),
+        (dn.check_zigzag_pieces, 100, "it is 243", "depth multiplies", None),
+        (tdn.check_max_lr, 2.0, "it is 0.2", "η < 2/10 = 0.2", "Your 2: that is 2/κ"),
+        (tdn.check_max_lr, 0.1, "it is 0.2", "|1 − η·κ_i| < 1", "Your 0.1: 1/κ = 0.1"),
+        (tdn.check_max_lr, 0.5, "it is 0.2", "the steepest direction decides", None),
+    ],
+)
 def test_a_wrong_prediction_is_told_the_value_and_why(check, guess, value, why, miss, capsys):
     assert check(lambda: guess) is False
     out = capsys.readouterr().out
@@ -103,12 +108,14 @@ def test_a_wrong_prediction_is_told_the_value_and_why(check, guess, value, why, 
     assert (miss in out) if miss else ("Your" not in out)
 
 
-@pytest.mark.parametrize("answer", [0.2, 2 / 10, 0.19999, np.float32(0.2), np.array([0.2]),
-                                    lambda: np.float64(0.2)])
+@pytest.mark.parametrize(
+    "answer", [0.2, 2 / 10, 0.19999, np.float32(0.2), np.array([0.2]), lambda: np.float64(0.2)]
+)
 def test_max_lr_accepts_the_value_as_typed_or_computed(answer, capsys):
     assert tdn.check_max_lr(answer) is True
     assert "✓ largest learning rate that still converges: 0.2. Each step" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
 
 
 def test_max_lr_too_rough_says_give_more_digits(capsys):
@@ -118,11 +125,13 @@ def test_max_lr_too_rough_says_give_more_digits(capsys):
 
 def _wrong_layer(j):
     """A layer_output that returns the output of model.layers[j] (whatever k asks)."""
+
     def layer_output(model, X, k):
         H = X
         for layer in model.layers[: j + 1]:
             H = layer.forward(H)
         return H
+
     return layer_output
 
 
@@ -132,7 +141,7 @@ def test_layer_output_names_the_layer_it_got_and_never_says_equal_shapes_differ(
     assert "right shape, but the wrong numbers" in out
     assert "model.layers[0], a Linear layer: the pre-activation of hidden layer 1" in out
     assert "expected shape" not in out
-    assert dn.check_layer_output(_wrong_layer(3)) is False      # k = 1 gets hidden layer 2
+    assert dn.check_layer_output(_wrong_layer(3)) is False  # k = 1 gets hidden layer 2
     assert "that is hidden layer 2's output" in capsys.readouterr().out
     assert dn.check_layer_output(lambda model, X, k: X[:, :1]) is False
     out = capsys.readouterr().out
@@ -145,10 +154,13 @@ def test_count_params_names_biases_per_input(capsys):
     assert "one bias per output of a layer, not per input" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong, bug", [
-    (lambda x, W, dy: dy + (dy * (1 - np.tanh(x @ W) ** 2)) @ W, "W is used the wrong way"),
-    (lambda x, W, dy: dy + dy @ W.T, "skips tanh's slope"),
-])
+@pytest.mark.parametrize(
+    "wrong, bug",
+    [
+        (lambda x, W, dy: dy + (dy * (1 - np.tanh(x @ W) ** 2)) @ W, "W is used the wrong way"),
+        (lambda x, W, dy: dy + dy @ W.T, "skips tanh's slope"),
+    ],
+)
 def test_residual_grad_names_the_usual_bugs(wrong, bug, capsys):
     assert tdn.check_residual_grad(wrong) is False
     assert bug in capsys.readouterr().out

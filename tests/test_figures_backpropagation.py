@@ -21,7 +21,7 @@ def test_matrix_product_figure_shows_each_matrix_and_its_entries():
     for ax, M in zip(axes, (u, A, u @ A)):
         (im,) = ax.get_images()
         np.testing.assert_array_equal(im.get_array(), M)
-        assert im.get_clim() == (-3.5, 3.5)               # one symmetric scale: max |entry|
+        assert im.get_clim() == (-3.5, 3.5)  # one symmetric scale: max |entry|
         texts = sorted(t.get_text() for t in ax.texts if t.get_text() not in ("·", "="))
         assert texts == sorted(f"{v:.2f}" for v in M.ravel())
     signs = [a.get_text() for ax in axes for a in ax.texts if a.get_text() in ("·", "=")]
@@ -70,7 +70,7 @@ def test_two_weight_surface_gradient_is_the_slope_of_its_loss():
     assert x0 < surface.minimum[0] < x1 and y0 < surface.minimum[1] < y1
     end = descent.descend(surface, lr=3.0, steps=3000)[-1]
     assert np.linalg.norm(surface.grad(end)) < 1e-8
-    assert np.allclose(end, surface.minimum, atol=0.1)     # the grid's minimum, to its spacing
+    assert np.allclose(end, surface.minimum, atol=0.1)  # the grid's minimum, to its spacing
     with pytest.raises(ValueError, match="two_weight_surface: expected X of shape"):
         figs.two_weight_surface(np.ones((3, 3)), [0, 1, 0])
 
@@ -83,7 +83,7 @@ def test_steepest_descent_figure_arrows_point_downhill_and_the_path_descends():
     (quiver,) = [c for c in ax.collections if hasattr(c, "U")]
     surface = figs.two_weight_surface(X, y)
     U, V = np.asarray(quiver.U), np.asarray(quiver.V)
-    np.testing.assert_allclose(np.hypot(U, V), 1.0)          # directions only: unit arrows
+    np.testing.assert_allclose(np.hypot(U, V), 1.0)  # directions only: unit arrows
     for (w1, w2), d in zip(quiver.get_offsets(), np.c_[U, V]):
         w = np.array([w1, w2])
         # along the arrow the loss falls, faster than along any other direction tried
@@ -94,11 +94,14 @@ def test_steepest_descent_figure_arrows_point_downhill_and_the_path_descends():
             assert slope < (surface.loss(*(w + 1e-6 * other)) - surface.loss(*w)) / 1e-6
     path = [line for line in ax.lines if len(line.get_xdata()) == 61][0]
     losses = surface.loss(np.asarray(path.get_xdata()), np.asarray(path.get_ydata()))
-    assert np.all(np.diff(losses) < 0)                        # every step goes down
+    assert np.all(np.diff(losses) < 0)  # every step goes down
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["−∇L, the steepest way down", "gradient descent, η = 3, 60 steps",
-                      "lowest loss"]
-    assert len(fig.axes) == 2                                 # the loss has a colour bar
+    assert labels == [
+        "−∇L, the steepest way down",
+        "gradient descent, η = 3, 60 steps",
+        "lowest loss",
+    ]
+    assert len(fig.axes) == 2  # the loss has a colour bar
 
 
 def test_moons_figures_have_a_class_legend():
@@ -111,6 +114,6 @@ def test_moons_figures_have_a_class_legend():
     (legend,) = fig.legends
     assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 1"]
     scatter = fig.axes[0].collections[0]
-    colours = scatter.to_rgba(scatter.get_array())            # the colours the points get
-    for label, handle in zip((0, 1), legend.legend_handles):      # a point's colour = its entry
+    colours = scatter.to_rgba(scatter.get_array())  # the colours the points get
+    for label, handle in zip((0, 1), legend.legend_handles):  # a point's colour = its entry
         assert np.allclose(colours[np.flatnonzero(y == label)[0]], to_rgba(handle.get_color()))

@@ -32,11 +32,14 @@ def test_order_figure_accepts_any_topological_order_and_a_title():
     assert fig._suptitle.get_text() == "t"
 
 
-@pytest.mark.parametrize("order, says", [
-    (["a", "x", "b", "c", "d"], "not a topological order: x (a parent of a) comes after it"),
-    (["x", "a", "b", "d"], "must list every node of the edges once"),
-    (["x", "a", "b", "c", "d", "d"], "must list every node of the edges once"),
-])
+@pytest.mark.parametrize(
+    "order, says",
+    [
+        (["a", "x", "b", "c", "d"], "not a topological order: x (a parent of a) comes after it"),
+        (["x", "a", "b", "d"], "must list every node of the edges once"),
+        (["x", "a", "b", "c", "d", "d"], "must list every node of the edges once"),
+    ],
+)
 def test_order_figure_rejects_a_wrong_order_with_a_clear_message(order, says):
     with pytest.raises(ValueError, match="order_figure: ") as err:
         order_figure(DIAMOND, order)

@@ -28,7 +28,7 @@ def test_generalisation_figure_has_both_curves_and_the_early_stopping_step():
         np.testing.assert_array_equal(val.get_ydata(), r["val"])
         np.testing.assert_array_equal(val.get_xdata(), np.arange(len(r["val"])))
         assert stop.get_xdata()[0] == r["best_step"]
-        assert r["val"][r["best_step"]] == min(r["val"])   # the marked step is the minimum
+        assert r["val"][r["best_step"]] == min(r["val"])  # the marked step is the minimum
     assert fig.axes[0].get_legend() is not None
 
 

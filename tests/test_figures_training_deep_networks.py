@@ -13,8 +13,10 @@ from helpers.figures import training_deep_networks as figs  # noqa: E402
 
 
 def test_backward_signal_figure_draws_each_network_in_both_panels():
-    signals = {"plain": (np.geomspace(1, 1e-4, 100), np.geomspace(1e-5, 1e-1, 100)),
-               "residual": (np.ones(100), np.full(100, 0.04))}
+    signals = {
+        "plain": (np.geomspace(1, 1e-4, 100), np.geomspace(1e-5, 1e-1, 100)),
+        "residual": (np.ones(100), np.full(100, 0.04)),
+    }
     fig = figs.backward_signal_figure(signals)
     assert isinstance(fig, Figure)
     ax1, ax2 = fig.axes
@@ -27,8 +29,10 @@ def test_backward_signal_figure_draws_each_network_in_both_panels():
         for line, name in zip(lines, ("plain", "residual")):
             np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 101))
             np.testing.assert_array_equal(line.get_ydata(), signals[name][k])
-    assert [t.get_text() for t in ax2.get_legend().get_texts()] == ["plain",
-                                                                    "with skip connections"]
+    assert [t.get_text() for t in ax2.get_legend().get_texts()] == [
+        "plain",
+        "with skip connections",
+    ]
 
 
 def test_backward_signal_figure_rejects_mismatched_arrays():
@@ -46,7 +50,7 @@ def test_signal_growth_figure_has_one_line_per_variant_and_the_sqrt_reference():
     assert [ln.get_label() for ln in lines] == ["a", "b", r"$\sqrt{1 + \ell}$"]
     np.testing.assert_array_equal(lines[0].get_ydata(), curves["a"])
     blocks = np.arange(1, 101)
-    np.testing.assert_allclose(lines[2].get_ydata(), np.sqrt(1 + blocks))   # the maths
+    np.testing.assert_allclose(lines[2].get_ydata(), np.sqrt(1 + blocks))  # the maths
     np.testing.assert_allclose(lines[1].get_ydata(), lines[2].get_ydata())
     assert ax.get_yscale() == "log" and ax.get_xlabel() == r"block $\ell$"
 

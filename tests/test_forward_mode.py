@@ -19,8 +19,13 @@ def derivative_forward(f, x):
 def f(x, y, z):
     """Uses every operation, reflected forms and a reused node (u)."""
     u = x * y + 1
-    return ((u.tanh() + (2 - z).sigmoid() * u - 1 / (z * z + 1)) ** 2
-            + (x * x + 0.5).log() - (y / 3).exp() + (-u).relu() * 0.25 + (x * x + 1) ** 0.5)
+    return (
+        (u.tanh() + (2 - z).sigmoid() * u - 1 / (z * z + 1)) ** 2
+        + (x * x + 0.5).log()
+        - (y / 3).exp()
+        + (-u).relu() * 0.25
+        + (x * x + 1) ** 0.5
+    )
 
 
 def test_same_gradient_as_reverse_mode():
@@ -43,6 +48,7 @@ def test_against_sympy():
 
     def g(t):
         return (t**3 - 2 * t).tanh() * (-t / 2).exp() + (t * t + 1).log() * t.sigmoid()
+
     for p in (-1.7, -0.3, 0.2, 1.1, 2.5):
         assert math.isclose(derivative_forward(g, p), d(p), rel_tol=1e-12, abs_tol=1e-14)
 
@@ -50,9 +56,9 @@ def test_against_sympy():
 def test_dual_arithmetic_by_hand():
     a, b = Dual(3.0, 1.0), Dual(2.0, 0.0)
     assert (a * b).der == 2.0 and (a / b).der == 0.5 and (b / a).der == pytest.approx(-2 / 9)
-    assert (a ** 2).der == 6.0 and (-a).der == -1.0 and (5 - a).der == -1.0
+    assert (a**2).der == 6.0 and (-a).der == -1.0 and (5 - a).der == -1.0
     assert (2 * a + 1).val == 7.0 and (1 / a).der == pytest.approx(-1 / 9)
-    assert Dual(0.0, 1.0).relu().der == 0.0                  # ReLU'(0) = 0, as in autodiff
+    assert Dual(0.0, 1.0).relu().der == 0.0  # ReLU'(0) = 0, as in autodiff
     assert repr(Dual(0.5, 1.0)) == "Dual(val=0.5, der=1.0)"
 
 
@@ -72,10 +78,11 @@ def test_errors():
 def test_gradient_cost_counts_passes_and_operations():
     from helpers.figures.computational_graphs import cost_figure
     from helpers.forward_mode import gradient_cost
+
     c10, c100 = gradient_cost(10), gradient_cost(100)
     assert (c10["forward_passes"], c10["reverse_passes"]) == (10, 1)
     assert c10["forward_ops"] == 10 * c10["ops"] and c10["reverse_ops"] == 2 * c10["ops"]
-    assert c100["ops"] == 3 * 100 + 2                 # n products, n tanh, n sums, square, scale
+    assert c100["ops"] == 3 * 100 + 2  # n products, n tanh, n sums, square, scale
     with pytest.raises(ValueError, match="gradient_cost: n must be a whole number >= 1"):
         gradient_cost(0)
     fig = cost_figure((1, 10, 100))

@@ -21,16 +21,19 @@ def test_split_is_a_partition_with_the_given_sizes():
 def test_l2_in_the_gradient_equals_weight_decay_for_sgd():
     rng = np.random.default_rng(0)
     w, g = rng.normal(size=5), rng.normal(size=5)
-    np.testing.assert_allclose(gen.sgd_step_with_l2(w, g, 0.1, 0.01),
-                               gen.sgd_step_with_l2(w, g, 0.1, 0.01, decoupled=True),
-                               rtol=1e-15, atol=1e-16)
+    np.testing.assert_allclose(
+        gen.sgd_step_with_l2(w, g, 0.1, 0.01),
+        gen.sgd_step_with_l2(w, g, 0.1, 0.01, decoupled=True),
+        rtol=1e-15,
+        atol=1e-16,
+    )
 
 
 def test_sgd_weight_decay_is_the_gradient_of_the_l2_term():
     # helpers.optim.SGD(weight_decay=λ) makes the same step as plain SGD on L + λ/2·‖w‖²,
     # for every parameter it is given, biases included
     lin = nn.Linear(3, 2, rng=0)
-    lin.b.data[...] = [0.5, -1.0]                        # biases start at 0: make them not
+    lin.b.data[...] = [0.5, -1.0]  # biases start at 0: make them not
     X = np.random.default_rng(1).normal(size=(4, 3))
     lin.forward(X)
     lin.backward(np.ones((4, 2)))
@@ -39,7 +42,7 @@ def test_sgd_weight_decay_is_the_gradient_of_the_l2_term():
     optim.SGD(lin.parameters(), lr=0.1, weight_decay=0.05).step()
     for p, w, g in zip(lin.parameters(), before, grads):
         np.testing.assert_allclose(p.data, w - 0.1 * (g + 0.05 * w), rtol=1e-14)
-        assert not np.allclose(p.data, w - 0.1 * g)      # the decay did act (biases too)
+        assert not np.allclose(p.data, w - 0.1 * g)  # the decay did act (biases too)
 
 
 def test_l2_and_decoupled_decay_differ_for_rmsprop():
@@ -54,16 +57,22 @@ def test_l2_and_decoupled_decay_differ_for_rmsprop():
 
 def _wide(seed=0):
     rng = np.random.default_rng(seed)
-    return nn.Sequential(nn.Linear(2, 64, "he", rng), nn.ReLU(), nn.Linear(64, 64, "he", rng),
-                         nn.ReLU(), nn.Linear(64, 2, "xavier", rng))
+    return nn.Sequential(
+        nn.Linear(2, 64, "he", rng),
+        nn.ReLU(),
+        nn.Linear(64, 64, "he", rng),
+        nn.ReLU(),
+        nn.Linear(64, 2, "xavier", rng),
+    )
 
 
 def test_wide_network_on_few_noisy_points_overfits_and_l2_helps():
     X, y = data.make_moons(n=120, noise=0.35, seed=3)
     tr, va, _ = gen.split(len(y), (0.25, 0.375, 0.375), seed=0)
     plain = gen.train_with_validation(_wide(), X[tr], y[tr], X[va], y[va], steps=500)
-    l2 = gen.train_with_validation(_wide(), X[tr], y[tr], X[va], y[va], steps=500,
-                                   weight_decay=1e-2)
+    l2 = gen.train_with_validation(
+        _wide(), X[tr], y[tr], X[va], y[va], steps=500, weight_decay=1e-2
+    )
     assert plain["train"][-1] < 0.01 and plain["val"][-1] > 2 * plain["best_val"]
     assert l2["val"][-1] < 1.1 * l2["best_val"] < plain["val"][-1]
     assert plain["best_step"] < 200

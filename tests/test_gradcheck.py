@@ -43,8 +43,13 @@ def test_correct_model_passes_and_every_array_is_checked():
     y = rng.integers(0, 2, len(X))
     report = gradcheck.check_gradients(model, X, y, loss=nn.SoftmaxCrossEntropy())
     assert report.ok, str(report)
-    assert [c.name for c in report.checks] == ["Linear0.W", "Linear0.b", "Linear2.W",
-                                               "Linear2.b", "input X"]
+    assert [c.name for c in report.checks] == [
+        "Linear0.W",
+        "Linear0.b",
+        "Linear2.W",
+        "Linear2.b",
+        "input X",
+    ]
     assert all(c.max_error < 1e-6 for c in report.checks)
     assert "all gradients agree" in str(report)
 
@@ -71,8 +76,10 @@ class ScaledWGrad(nn.Linear):
         return dX
 
 
-@pytest.mark.parametrize("factor,words", [(-1.0, "sign"), (4.0, "batch size"),
-                                          (0.25, "1/N"), (2.0, "2"), (3.0, "factor 3")])
+@pytest.mark.parametrize(
+    "factor,words",
+    [(-1.0, "sign"), (4.0, "batch size"), (0.25, "1/N"), (2.0, "2"), (3.0, "factor 3")],
+)
 def test_wrong_backward_is_flagged_and_the_parameter_named(factor, words):
     rng = np.random.default_rng(0)
     layer = ScaledWGrad(3, 2, rng=rng)
@@ -80,7 +87,7 @@ def test_wrong_backward_is_flagged_and_the_parameter_named(factor, words):
     X = rng.normal(size=(4, 3))
     report = gradcheck.check_gradients(layer, X)
     assert not report.ok
-    assert report.failed == ["Linear.W"]              # b and the input are right
+    assert report.failed == ["Linear.W"]  # b and the input are right
     bad = report["Linear.W"]
     assert bad.max_error > 0.1 and bad.entries
     assert words in bad.cause
@@ -91,7 +98,7 @@ def test_wrong_backward_is_flagged_and_the_parameter_named(factor, words):
 class BiasSummedToScalar(nn.Linear):
     def backward(self, dY, input_grad=True):
         dX = super().backward(dY, input_grad)
-        self.b.grad = dY.sum()                # a scalar: would broadcast in b -= lr * grad
+        self.b.grad = dY.sum()  # a scalar: would broadcast in b -= lr * grad
         return dX
 
 
@@ -124,7 +131,7 @@ class ReversedColumns(nn.Module):
 def test_random_upstream_gradient_catches_what_all_ones_would_hide():
     X = np.random.default_rng(0).normal(size=(3, 4))
     G = np.ones((3, 4))
-    np.testing.assert_array_equal(ReversedColumns().backward(G), G)   # all ones: hidden
+    np.testing.assert_array_equal(ReversedColumns().backward(G), G)  # all ones: hidden
     report = gradcheck.check_gradients(ReversedColumns(), X)
     assert report.failed == ["input X"]
 
@@ -190,7 +197,7 @@ def test_check_gradients_restores_parameters_when_forward_raises():
 
         def forward(self, X):
             Flaky.calls += 1
-            if Flaky.calls == 4:                   # during the numerical pass
+            if Flaky.calls == 4:  # during the numerical pass
                 raise FloatingPointError("boom")
             return super().forward(X)
 
@@ -216,7 +223,7 @@ class _RoundsLikeAnotherCPU(nn.Module):
     def forward(self, X):
         bits = self.c.data.view(np.uint64)
         ulps = ((bits * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(61)).astype(np.int64) - 3
-        return X + ulps * np.spacing(X) * 8         # up to ±32 ulps: a sum of many terms
+        return X + ulps * np.spacing(X) * 8  # up to ±32 ulps: a sum of many terms
 
     def backward(self, dY, input_grad=True):
         self.c.grad = np.zeros_like(self.c.data)
@@ -240,7 +247,7 @@ def test_the_noise_floor_still_catches_a_small_wrong_gradient():
     class Off(nn.Sequential):
         def backward(self, dY, input_grad=True):
             dX = super().backward(dY, input_grad)
-            self.layers[0].b.grad = self.layers[0].b.grad + 1e-6   # off by 1e-6 only
+            self.layers[0].b.grad = self.layers[0].b.grad + 1e-6  # off by 1e-6 only
             return dX
 
     bad = Off(*model.layers)

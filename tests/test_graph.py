@@ -14,8 +14,7 @@ from helpers.figures.computational_graphs import BackwardView, draw_graph, layou
 
 
 def lecture_graph():
-    a, b, c, f = (Value(x, label=n) for x, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"),
-                                                 (-2.0, "f")))
+    a, b, c, f = (Value(x, label=n) for x, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
     e = a * b
     e.label = "e"
     d = e + c
@@ -38,8 +37,7 @@ def diamond():
 
 
 def texts(fig):
-    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text()
-                                                                  for t in fig.texts]
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
 
 
 def test_layout_puts_every_node_after_its_parents():
@@ -59,13 +57,13 @@ def test_layout_puts_every_node_after_its_parents():
 def test_layout_of_a_few_dozen_nodes_has_no_overlaps():
     xs = [Value(0.1 * i, label=f"x{i}") for i in range(3)]
     ws = [Value(0.2 - 0.1 * i, label=f"w{i}") for i in range(9)]
-    h = [Value.dot(ws[3 * j:3 * j + 3], xs, 0.1).tanh() for j in range(3)]
+    h = [Value.dot(ws[3 * j : 3 * j + 3], xs, 0.1).tanh() for j in range(3)]
     out = (h[0] * h[1] + h[2] - h[0]).relu()
     lay = layout(out)
     assert len(lay.pos) >= 20
     for col_x in {x for x, _ in lay.pos.values()}:
         ys = sorted(y for x, y in lay.pos.values() if x == col_x)
-        assert all(b - a >= 1.0 for a, b in zip(ys, ys[1:]))      # rows at least DY apart
+        assert all(b - a >= 1.0 for a, b in zip(ys, ys[1:]))  # rows at least DY apart
 
 
 def test_draw_graph_shows_name_data_and_grad_of_every_node():
@@ -79,7 +77,7 @@ def test_draw_graph_shows_name_data_and_grad_of_every_node():
     for name in "abcdefL":
         assert name in ts
     assert "data −6.0000" in ts and "grad 6.0000" in ts and "grad −4.0000" in ts
-    assert ts.count("×") == 2 and ts.count("+") == 1             # op circles
+    assert ts.count("×") == 2 and ts.count("+") == 1  # op circles
     assert "L = (a·b + c)·f" in ts
 
 
@@ -98,7 +96,7 @@ def test_backward_steps_one_per_node_and_same_gradients_as_backward():
         steps = backward_steps(root)
         assert len(steps) == len(topological_order(root))
         assert steps[0].node is root and steps[0].grad == 1.0
-        assert all(v.grad == 0.0 for v in nodes.values())      # the graph is untouched
+        assert all(v.grad == 0.0 for v in nodes.values())  # the graph is untouched
         root.backward()
         for s in steps:
             assert s.grad == s.node.grad
@@ -107,8 +105,9 @@ def test_backward_steps_one_per_node_and_same_gradients_as_backward():
 def test_step_formula_shows_the_chain_rule_with_numbers():
     L, n = lecture_graph()
     steps = {s.node: s for s in backward_steps(L)}
-    assert steps[n["a"]].formula == ("grad a = grad e × ∂e/∂a (local)\n"
-                                     "      = (−2.0000) × (−3.0000) = 6.0000")
+    assert steps[n["a"]].formula == (
+        "grad a = grad e × ∂e/∂a (local)\n      = (−2.0000) × (−3.0000) = 6.0000"
+    )
     y, m = diamond()
     fb = {s.node: s for s in backward_steps(y)}[m["b"]].formula
     assert fb.startswith("grad b = grad c × ∂c/∂b (local) + grad d × ∂d/∂b (local)")  # a sum
@@ -129,11 +128,11 @@ def test_backward_view_highlights_and_fills_in():
     assert view.heading.get_text().endswith("step 7 of 7: grad a")
     current = d.box[n["a"]]
     assert current.get_linewidth() > d.box[n["b"]].get_linewidth()
-    assert d.box[n["e"]].get_edgecolor() != d.box[n["b"]].get_edgecolor()   # e is a source
-    view.update(step=2)                                  # going back hides later gradients
+    assert d.box[n["e"]].get_edgecolor() != d.box[n["b"]].get_edgecolor()  # e is a source
+    view.update(step=2)  # going back hides later gradients
     assert view.steps[2].node is n["d"] and d.grad_text[n["a"]].get_text() == "grad ?"
     visible = [lab.get_text() for lab in d.edge_labels.values() if lab.get_visible()]
-    assert visible == ["−2.0000"]                        # ∂L/∂d = f = −2 (local), on the edge d → L
+    assert visible == ["−2.0000"]  # ∂L/∂d = f = −2 (local), on the edge d → L
 
 
 def test_backward_view_shows_local_derivatives_on_the_edges_of_the_current_node():
@@ -141,9 +140,8 @@ def test_backward_view_shows_local_derivatives_on_the_edges_of_the_current_node(
     view = BackwardView(y)
     k = next(s.index for s in view.steps if s.node is m["b"])
     view.update(step=k)
-    shown = sorted(lab.get_text() for lab in view.drawing.edge_labels.values()
-                   if lab.get_visible())
-    assert shown == ["1.0000", "2.0000"]                  # dc/db = 1, dd/db = a = 2
+    shown = sorted(lab.get_text() for lab in view.drawing.edge_labels.values() if lab.get_visible())
+    assert shown == ["1.0000", "2.0000"]  # dc/db = 1, dd/db = a = 2
 
 
 @pytest.mark.parametrize("make", [lecture_graph, diamond])
@@ -176,7 +174,7 @@ def test_backward_view_keeps_each_steps_picture(pixels):
         first[k] = png(view.fig)
     assert len(set(first.values())) == view.n_steps
     fresh = BackwardView(root)
-    fresh.fig.canvas.state = None                  # no kept pictures: draws every time
+    fresh.fig.canvas.state = None  # no kept pictures: draws every time
     for k in (3, 0, view.n_steps - 1, 3):
         view.update(step=k)
         fresh.update(step=k)
@@ -185,8 +183,7 @@ def test_backward_view_keeps_each_steps_picture(pixels):
         np.testing.assert_array_equal(pixels(view.fig), pixels(fresh.fig))
         # the notebook showing view.fig after the widget (bbox_inches="tight", as the
         # inline backend does) draws, even though the step's picture is kept
-        view.fig.canvas.print_figure(BytesIO(), format="png", bbox_inches="tight",
-                                     dpi=view.fig.dpi)
+        view.fig.canvas.print_figure(BytesIO(), format="png", bbox_inches="tight", dpi=view.fig.dpi)
 
 
 def test_backward_view_rejects_bad_steps():
@@ -222,9 +219,9 @@ def test_deep_graphs_are_laid_out_top_to_bottom():
     assert lay.direction == "TB" and lay.ncols > 6 and len(lay.pos) >= 25
     for v in lay.order:
         for p in v._prev:
-            assert lay.pos[p][1] > lay.pos[v][1]                 # parents above
+            assert lay.pos[p][1] > lay.pos[v][1]  # parents above
         if v._prev:
-            assert lay.op_pos[v][1] > lay.pos[v][1]              # op circle above its box
+            assert lay.op_pos[v][1] > lay.pos[v][1]  # op circle above its box
     assert layout(out, direction="LR").direction == "LR"
     L, _ = lecture_graph()
     assert layout(L).direction == "LR" and layout(L, direction="TB").direction == "TB"
@@ -232,6 +229,6 @@ def test_deep_graphs_are_laid_out_top_to_bottom():
         layout(L, direction="up")
     fig = draw_graph(out, direction="TB")
     w, h = fig.get_size_inches()
-    assert h > w                                                  # standing up
+    assert h > w  # standing up
     view = BackwardView(out, step=5)
     assert view.n_steps == len(lay.order)

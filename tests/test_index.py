@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 from tools import build_index as bi  # noqa: E402
 from tools.lessons import NOTEBOOKS, anchor, heading_text, lesson_paths, sections  # noqa: E402
@@ -23,8 +23,14 @@ from tools.lessons import NOTEBOOKS, anchor, heading_text, lesson_paths, section
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "09_fixture.ipynb"
 LESSONS = lesson_paths()
-REQUIRED = ["chain rule", "backpropagation", "computational graph", "gradient descent",
-            "vanishing gradient", "ReLU"]
+REQUIRED = [
+    "chain rule",
+    "backpropagation",
+    "computational graph",
+    "gradient descent",
+    "vanishing gradient",
+    "ReLU",
+]
 
 
 def links(markdown: str) -> list[tuple[str, str]]:
@@ -36,13 +42,14 @@ def links(markdown: str) -> list[tuple[str, str]]:
         while depth and i < len(markdown):
             depth += {"(": 1, ")": -1}.get(markdown[i], 0)
             i += 1
-        target = markdown[m.end():i - 1]
+        target = markdown[m.end() : i - 1]
         found.append(tuple(target.split("#", 1)) if "#" in target else (target, ""))
     return found
 
 
 def stored_index() -> str:
     import nbformat
+
     return bi.source(bi.index_cell(nbformat.read(bi.INDEX, as_version=4)))
 
 
@@ -54,12 +61,14 @@ def test_stored_index_is_up_to_date():
     terms, pages = bi.collect(LESSONS)
     assert terms_section(stored_index()).strip() == bi.render(terms, pages).strip(), (
         "the index of terms in 00_index.ipynb is out of date with the lessons' define "
-        "markers: run `make index` (python -m tools.build_index) and commit the result")
+        "markers: run `make index` (python -m tools.build_index) and commit the result"
+    )
 
 
 def test_every_defined_term_is_in_the_index():
-    listed = {bi.key(t) for t in re.findall(r"^- \*\*(.+?)\*\*", terms_section(stored_index()),
-                                            re.M)}
+    listed = {
+        bi.key(t) for t in re.findall(r"^- \*\*(.+?)\*\*", terms_section(stored_index()), re.M)
+    }
     defined = {bi.key(name) for p in LESSONS for s in sections(p) for name in s.defines}
     assert not defined - listed, f"terms missing from the index: {sorted(defined - listed)}"
 
@@ -69,10 +78,12 @@ def test_required_terms_are_defined_somewhere():
 
     def found(term):
         return any(bi.words_pattern(term).fullmatch(d) for d in defined)
+
     missing = [t for t in REQUIRED if not found(t)]
     assert not missing, (
         f"no lesson defines {missing} yet: mark the defining cell with "
-        "<!-- define: term --> (CONTRIBUTING.md)")
+        "<!-- define: term --> (CONTRIBUTING.md)"
+    )
 
 
 def test_every_link_points_to_an_existing_heading():
@@ -86,9 +97,11 @@ def test_every_link_points_to_an_existing_heading():
             anchors[notebook] = {s.anchor for s in sections(path)}
         if fragment:
             assert fragment in anchors[notebook], (
-                f"the index links {notebook}#{fragment}, but no heading has that id")
+                f"the index links {notebook}#{fragment}, but no heading has that id"
+            )
             assert bi.LINK_SAFE.match(fragment), (
-                f"{notebook}#{fragment}: JupyterLab cannot follow a non-ASCII fragment")
+                f"{notebook}#{fragment}: JupyterLab cannot follow a non-ASCII fragment"
+            )
 
 
 @pytest.mark.parametrize("path", [FIXTURE, *LESSONS], ids=lambda p: p.name)
@@ -100,43 +113,57 @@ def test_heading_ids_match_nbconvert(path):
         html = markdown2html_mistune("#" * sec.level + " " + sec.title)
         ids = re.findall(r'id="([^"]*)"', html)
         assert ids and urllib.parse.unquote(ids[0]).replace("&amp;", "&") == sec.anchor, (
-            f"{path.name}: heading {sec.title!r}: nbconvert says {ids}, we say {sec.anchor!r}")
+            f"{path.name}: heading {sec.title!r}: nbconvert says {ids}, we say {sec.anchor!r}"
+        )
 
 
 # --- the generator on a fixture lesson -------------------------------------------------------
 
+
 def test_fixture_index_links_definitions_and_uses():
     terms, pages = bi.collect([FIXTURE])
     text = bi.render(terms, pages)
-    assert ("- **chain rule**, defined in *lesson 9:* [The chain rule, for f(g(x))]"
-            "(09_fixture.ipynb#The-chain-rule,-for-f(g(x))). Used in *lesson 9:* "
-            "[Exercise 9.1 — the derivative of sin(x²)](09_fixture.ipynb#Exercises).") in text
-    assert "- **derivative**, defined in *lesson 9:* [The derivative](09_fixture.ipynb#" \
-           "The-derivative). Used in *lesson 9:* [The chain rule" in text
+    assert (
+        "- **chain rule**, defined in *lesson 9:* [The chain rule, for f(g(x))]"
+        "(09_fixture.ipynb#The-chain-rule,-for-f(g(x))). Used in *lesson 9:* "
+        "[Exercise 9.1 — the derivative of sin(x²)](09_fixture.ipynb#Exercises)."
+    ) in text
+    assert (
+        "- **derivative**, defined in *lesson 9:* [The derivative](09_fixture.ipynb#"
+        "The-derivative). Used in *lesson 9:* [The chain rule" in text
+    )
     assert links(text)[:2] == [
-        ("09_fixture.ipynb", "The-chain-rule,-for-f(g(x))"), ("09_fixture.ipynb", "Exercises")]
+        ("09_fixture.ipynb", "The-chain-rule,-for-f(g(x))"),
+        ("09_fixture.ipynb", "Exercises"),
+    ]
 
 
-@pytest.mark.parametrize("markdown, text", [
-    ("The **chain** rule", "The chain rule"),
-    ("`Value.backward()` and [a link](x.ipynb)", "Value.backward() and a link"),
-    ("Why *this* is slow <!-- define: x -->", "Why this is slow"),
-    ("snake_case_name, 2 * 3", "snake_case_name, 2 * 3"),
-    ("Tom &amp; Jerry", "Tom & Jerry"),
-])
+@pytest.mark.parametrize(
+    "markdown, text",
+    [
+        ("The **chain** rule", "The chain rule"),
+        ("`Value.backward()` and [a link](x.ipynb)", "Value.backward() and a link"),
+        ("Why *this* is slow <!-- define: x -->", "Why this is slow"),
+        ("snake_case_name, 2 * 3", "snake_case_name, 2 * 3"),
+        ("Tom &amp; Jerry", "Tom & Jerry"),
+    ],
+)
 def test_heading_text_is_what_the_reader_sees(markdown, text):
     assert heading_text(markdown) == text
     assert anchor(markdown) == text.replace(" ", "-")
 
 
-@pytest.mark.parametrize("term, prose, hit", [
-    ("vanishing gradient", "the Vanishing gradients problem", True),
-    ("chain rule", "by the chain-rule", True),
-    ("ReLU", "a relu unit; ReLUs are cheap", True),
-    ("ReLU", "LeakyReLU is different", False),
-    ("layer", "multilayer perceptron", False),
-    ("divergence (training)", "training can show divergence", True),
-])
+@pytest.mark.parametrize(
+    "term, prose, hit",
+    [
+        ("vanishing gradient", "the Vanishing gradients problem", True),
+        ("chain rule", "by the chain-rule", True),
+        ("ReLU", "a relu unit; ReLUs are cheap", True),
+        ("ReLU", "LeakyReLU is different", False),
+        ("layer", "multilayer perceptron", False),
+        ("divergence (training)", "training can show divergence", True),
+    ],
+)
 def test_term_words_are_found_in_prose(term, prose, hit):
     assert bool(bi.words_pattern(term).search(prose)) is hit
 

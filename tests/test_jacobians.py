@@ -32,11 +32,11 @@ def test_linear_layer_jacobian_by_vjps_is_w_transposed():
 
 @pytest.mark.parametrize("layer", [nn.Tanh(), nn.Sigmoid(), nn.ReLU()])
 def test_activation_jacobian_by_vjps_matches_central_differences(layer):
-    x = np.array([0.7, -0.4, 1.3, -2.1])               # no entry near ReLU's kink
+    x = np.array([0.7, -0.4, 1.3, -2.1])  # no entry near ReLU's kink
     J = jacobians.jacobian_by_vjps(layer, x)
     Jn = jacobians.numerical_jacobian(lambda v: layer.forward(v[None, :])[0], x)
     np.testing.assert_allclose(J, Jn, rtol=1e-7, atol=1e-10)
-    np.testing.assert_array_equal(J, np.diag(np.diag(J)))   # elementwise: diagonal
+    np.testing.assert_array_equal(J, np.diag(np.diag(J)))  # elementwise: diagonal
 
 
 def test_chain_rule_is_a_product_of_jacobians():
@@ -44,9 +44,11 @@ def test_chain_rule_is_a_product_of_jacobians():
     net = nn.Sequential(nn.Linear(3, 5, rng=rng), nn.Tanh(), nn.Linear(5, 2, rng=rng))
     x = rng.normal(size=3)
     h = net.layers[1].forward(net.layers[0].forward(x[None, :]))[0]
-    product = (jacobians.jacobian_by_vjps(net.layers[2], h)
-               @ jacobians.jacobian_by_vjps(net.layers[1], net.layers[0].forward(x[None, :])[0])
-               @ jacobians.jacobian_by_vjps(net.layers[0], x))
+    product = (
+        jacobians.jacobian_by_vjps(net.layers[2], h)
+        @ jacobians.jacobian_by_vjps(net.layers[1], net.layers[0].forward(x[None, :])[0])
+        @ jacobians.jacobian_by_vjps(net.layers[0], x)
+    )
     whole = jacobians.numerical_jacobian(lambda v: net.forward(v[None, :])[0], x)
     np.testing.assert_allclose(product, whole, rtol=1e-7, atol=1e-10)
 
@@ -65,7 +67,7 @@ def test_backward_signals_are_the_norms_of_the_backward_pass():
     net = nn.Sequential(nn.Linear(2, 6, rng=rng), nn.ReLU(), nn.Linear(6, 2, rng=rng))
     X, y = rng.normal(size=(10, 2)), rng.integers(0, 2, 10)
     fwd, bwd = jacobians.backward_signals(net, X, y)
-    assert all(np.all(p.grad == 0) for p in net.parameters())     # left at zero
+    assert all(np.all(p.grad == 0) for p in net.parameters())  # left at zero
     assert fwd.shape == bwd.shape == (3,)
     H1 = net.layers[0].forward(X)
     assert fwd[0] == pytest.approx(float(np.std(H1)))
@@ -79,9 +81,10 @@ def test_plain_deep_relu_network_vanishes_layer_by_layer_and_residual_does_not()
     # the claim of notebook 05 §5, at initialisation: the backward signal of the plain
     # network shrinks by orders of magnitude from the top to the first block
     from helpers.data import make_moons
+
     X, y = make_moons(n=200, noise=0.1, seed=0)
     _, plain = jacobians.backward_signals(residual.deep_network(100, 16, seed=0), X, y)
     _, res = jacobians.backward_signals(residual.deep_network(100, 16, residual=True, seed=0), X, y)
-    assert plain[1] < 1e-2 * plain[201]          # block 1 input vs block 100 output
+    assert plain[1] < 1e-2 * plain[201]  # block 1 input vs block 100 output
     assert 1 / 3 < res[1] / res[101] < 3
     assert math.isfinite(res.sum())

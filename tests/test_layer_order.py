@@ -13,8 +13,11 @@ from helpers.autodiff import Value
 
 def problem(sizes, n=5, seed=1):
     rng = np.random.default_rng(seed)
-    return lo.init(sizes, seed=seed), rng.normal(size=(n, sizes[0])), rng.normal(
-        size=(n, sizes[-1]))
+    return (
+        lo.init(sizes, seed=seed),
+        rng.normal(size=(n, sizes[0])),
+        rng.normal(size=(n, sizes[-1])),
+    )
 
 
 def loss(params, X, Y):
@@ -53,8 +56,7 @@ def test_gradients_agree_with_the_scalar_engine():
     for x, y in zip(X, Y):
         a = [Value(float(v)) for v in x]
         for k in range(len(params)):
-            z = [sum((a[i] * W[k][i][j] for i in range(len(a))), B[k][j])
-                 for j in range(len(B[k]))]
+            z = [sum((a[i] * W[k][i][j] for i in range(len(a))), B[k][j]) for j in range(len(B[k]))]
             a = z if k == len(params) - 1 else [v.tanh() for v in z]
         total = total + sum(((o - float(t)) ** 2 for o, t in zip(a, y)), Value(0.0))
     (total / (2 * len(Y))).backward()
@@ -72,8 +74,9 @@ def test_recomputing_gives_the_same_gradients_bit_for_bit_and_costs_more():
     assert n_again > n_stored
 
 
-@pytest.mark.parametrize("sizes, batch", [([3, 2], 4), ([2, 16, 16, 1], 32),
-                                           ([5, 7, 3, 9, 2, 4], 6)])
+@pytest.mark.parametrize(
+    "sizes, batch", [([3, 2], 4), ([2, 16, 16, 1], 32), ([5, 7, 3, 9, 2, 4], 6)]
+)
 def test_counts_match_the_closed_form(sizes, batch):
     params, X, Y = problem(sizes, n=batch)
     want = lo.multiplications(sizes, batch)
@@ -91,14 +94,21 @@ def test_the_saving_grows_with_depth():
     assert ratios == sorted(ratios) and ratios[-1] > 3 * ratios[0]
 
 
-@pytest.mark.parametrize("call, says", [
-    (lambda: lo.init([3]), "sizes must list at least two"),
-    (lambda: lo.init([3, 0, 2]), "sizes must list at least two positive"),
-    (lambda: lo.backprop(lo.init([3, 2]), np.zeros((4, 2)), np.zeros((4, 2))),
-     r"X must have shape \(N, 3\), got \(4, 2\)"),
-    (lambda: lo.backprop(lo.init([3, 2]), np.zeros((4, 3)), np.zeros((4,))),
-     r"Y must have shape \(4, 2\), got \(4,\)"),
-])
+@pytest.mark.parametrize(
+    "call, says",
+    [
+        (lambda: lo.init([3]), "sizes must list at least two"),
+        (lambda: lo.init([3, 0, 2]), "sizes must list at least two positive"),
+        (
+            lambda: lo.backprop(lo.init([3, 2]), np.zeros((4, 2)), np.zeros((4, 2))),
+            r"X must have shape \(N, 3\), got \(4, 2\)",
+        ),
+        (
+            lambda: lo.backprop(lo.init([3, 2]), np.zeros((4, 3)), np.zeros((4,))),
+            r"Y must have shape \(4, 2\), got \(4,\)",
+        ),
+    ],
+)
 def test_bad_input_is_named(call, says):
     with pytest.raises(ValueError, match=says):
         call()
@@ -107,9 +117,15 @@ def test_bad_input_is_named(call, says):
 def test_reference_maths_imports_no_plotting():
     import ast
     import inspect
+
     tree = ast.parse(inspect.getsource(lo))
-    names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import,))
-             for a in n.names}
-    names |= {n.module.split(".")[0] for n in ast.walk(tree)
-              if isinstance(n, ast.ImportFrom) and n.module}
+    names = {
+        a.name.split(".")[0]
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Import,))
+        for a in n.names
+    }
+    names |= {
+        n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+    }
     assert names <= {"numpy", "__future__"}, names

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 from tools.lessons import EXERCISE_TITLE, lesson_number, lesson_paths  # noqa: E402
 
@@ -15,9 +15,14 @@ def test_lesson_2b_comes_between_02_and_03():
     assert names.index("02_") + 1 == names.index("02b") == names.index("03_") - 1
 
 
-@pytest.mark.parametrize("name, number", [("01_chain_rule.ipynb", "1"),
-                                          ("02b_build_your_own_engine.ipynb", "2b"),
-                                          ("12_later.ipynb", "12")])
+@pytest.mark.parametrize(
+    "name, number",
+    [
+        ("01_chain_rule.ipynb", "1"),
+        ("02b_build_your_own_engine.ipynb", "2b"),
+        ("12_later.ipynb", "12"),
+    ],
+)
 def test_lesson_numbers(name, number):
     assert lesson_number(name) == number
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 from tools.lessons import exercises, hints, source  # noqa: E402
 from tools.nbgrader_source import source_notebook, write_source  # noqa: E402
@@ -35,10 +35,18 @@ LESSON = FIRST if FIRST.exists() and exercises(FIRST) else FIXTURE
 
 
 def nbgrader(course: Path, *args: str) -> str:
-    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent),
-                                                 os.environ.get("PATH", "")]))
-    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                         capture_output=True, text=True, timeout=600)
+    env = dict(
+        os.environ,
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}"
     return run.stdout + run.stderr
 
@@ -54,13 +62,24 @@ def test_source_notebook_marks_solutions_and_graded_checks():
     graded = [c for c, m in zip(nb.cells, meta) if m and m["grade"]]
     assert [c.metadata.nbgrader["grade_id"] for c in solutions] == ["ex9-1-answer", "ex9-2-answer"]
     assert [c.metadata.nbgrader for c in graded] == [
-        {"grade": True, "grade_id": f"ex9-{k}-check", "locked": True, "points": 1,
-         "schema_version": 3, "solution": False, "task": False} for k in (1, 2)]
+        {
+            "grade": True,
+            "grade_id": f"ex9-{k}-check",
+            "locked": True,
+            "points": 1,
+            "schema_version": 3,
+            "solution": False,
+            "task": False,
+        }
+        for k in (1, 2)
+    ]
     first = solutions[0].source
     assert first.startswith('def dfdx(x):\n    """The derivative of sin(x**2) at x."""')
     assert "### BEGIN SOLUTION\nimport numpy as np" in first and first.endswith("### END SOLUTION")
-    assert graded[1].source == ('assert check_value("slope of x**3 at x = 2", predicted_slope, '
-                                '12.0), "Exercise 9.2 is not solved yet: see the feedback above"')
+    assert graded[1].source == (
+        'assert check_value("slope of x**3 at x = 2", predicted_slope, '
+        '12.0), "Exercise 9.2 is not solved yet: see the feedback above"'
+    )
     assert not any("<details>" in c.source for c in nb.cells), "answers must not reach students"
     assert all(c.outputs == [] for c in nb.cells if c.cell_type == "code")
 
@@ -72,8 +91,10 @@ def course(tmp_path_factory):
     name = LESSON.stem
     nbgrader(course, "generate_assignment", name)
     release = course / "release" / name / LESSON.name
-    for student, version in [("instructor", course / "source" / name / LESSON.name),
-                             ("learner", release)]:
+    for student, version in [
+        ("instructor", course / "source" / name / LESSON.name),
+        ("learner", release),
+    ]:
         (course / "submitted" / student / name).mkdir(parents=True)
         shutil.copy(version, course / "submitted" / student / name / LESSON.name)
     # Every cell of the lesson takes a few seconds at most. nbclient (which nbgrader runs)
@@ -101,9 +122,13 @@ def scores(course: Path) -> dict:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {s: (gb.find_submission(LESSON.stem, s).score,
-                    gb.find_submission(LESSON.stem, s).max_score)
-                for s in ("instructor", "learner")}
+        return {
+            s: (
+                gb.find_submission(LESSON.stem, s).score,
+                gb.find_submission(LESSON.stem, s).max_score,
+            )
+            for s in ("instructor", "learner")
+        }
 
 
 def test_instructor_version_scores_full_marks(course):

@@ -33,21 +33,23 @@ def assert_same(got, want, name="", rtol=1e-12, atol=1e-14):
 
 # ---------------------------------------------------------------- layers vs autograd
 
+
 @pytest.mark.parametrize("batch", BATCHES)
 @pytest.mark.parametrize("n_in,n_out", [(1, 1), (3, 4), (7, 2)])
 def test_linear_backward_matches_autograd(batch, n_in, n_out):
     rng = np.random.default_rng(batch * 100 + n_in * 10 + n_out)
     lin = nn.Linear(n_in, n_out, rng=rng)
-    lin.b.data[...] = rand(rng, n_out)                 # non-zero bias
+    lin.b.data[...] = rand(rng, n_out)  # non-zero bias
     X, G = rand(rng, batch, n_in), rand(rng, batch, n_out)
     Y = lin.forward(X)
     assert_same(Y, X @ lin.W.data + lin.b.data, "Y")
     dX = lin.backward(G)
-    want_X, want_W, want_b = grads_of(lambda X, W, b: anp.dot(X, W) + b,
-                                      (X, lin.W.data, lin.b.data), G)
+    want_X, want_W, want_b = grads_of(
+        lambda X, W, b: anp.dot(X, W) + b, (X, lin.W.data, lin.b.data), G
+    )
     assert_same(dX, want_X, "dX")
     assert_same(lin.W.grad, want_W, "dW")
-    assert_same(lin.b.grad, want_b, "db")     # shape (n_out,), not (1, n_out) or ()
+    assert_same(lin.b.grad, want_b, "db")  # shape (n_out,), not (1, n_out) or ()
 
 
 ACTIVATIONS = {
@@ -135,11 +137,18 @@ def mlp_functional(X, params, acts):
 def test_sequential_every_parameter_matches_autograd(batch):
     rng = np.random.default_rng(batch)
     sizes = [4, 6, 5, 3, 3]
-    layers = [nn.Linear(4, 6, "he", rng), nn.ReLU(), nn.Linear(6, 5, "xavier", rng), nn.Tanh(),
-              nn.Linear(5, 3, "uniform", rng), nn.Sigmoid(), nn.Linear(3, 3, "he", rng)]
+    layers = [
+        nn.Linear(4, 6, "he", rng),
+        nn.ReLU(),
+        nn.Linear(6, 5, "xavier", rng),
+        nn.Tanh(),
+        nn.Linear(5, 3, "uniform", rng),
+        nn.Sigmoid(),
+        nn.Linear(3, 3, "he", rng),
+    ]
     model = nn.Sequential(*layers)
     for p in model.parameters():
-        p.data += 0.1 * rand(rng, *p.shape)           # biases non-zero too
+        p.data += 0.1 * rand(rng, *p.shape)  # biases non-zero too
     X, y = rand(rng, batch, sizes[0]), rng.integers(0, 3, batch)
     loss = nn.SoftmaxCrossEntropy()
     loss.forward(model.forward(X), y)
@@ -150,11 +159,12 @@ def test_sequential_every_parameter_matches_autograd(batch):
     f = lambda X, *ps: softmax_ce_composed(mlp_functional(X, ps, acts), y)
     want = [autograd.grad(f, i)(X, *values) for i in range(len(values) + 1)]
     assert_same(dX, want[0], "dX", rtol=1e-10, atol=1e-13)
-    for p, w in zip(model.parameters(), want[1:]):       # every array, biases included
+    for p, w in zip(model.parameters(), want[1:]):  # every array, biases included
         assert_same(p.grad, w, p.name, rtol=1e-10, atol=1e-13)
 
 
 # ---------------------------------------------------------------- finite differences
+
 
 @pytest.mark.parametrize("seed", range(4))
 def test_random_models_pass_finite_differences(seed):
@@ -162,14 +172,15 @@ def test_random_models_pass_finite_differences(seed):
     batch = [1, 3, 8, 2][seed]
     n_in, hidden, n_out = rng.integers(1, 5, size=3)
     act = [nn.Tanh, nn.Sigmoid, nn.ReLU, nn.Tanh][seed]
-    model = nn.Sequential(nn.Linear(n_in, hidden, rng=rng), act(),
-                          nn.Linear(hidden, n_out, rng=rng))
+    model = nn.Sequential(
+        nn.Linear(n_in, hidden, rng=rng), act(), nn.Linear(hidden, n_out, rng=rng)
+    )
     for p in model.parameters():
         p.data += 0.1 * rand(rng, *p.shape)
     X = rand(rng, batch, n_in)
-    report = gradcheck.check_gradients(model, X)                       # random upstream G
+    report = gradcheck.check_gradients(model, X)  # random upstream G
     assert report.ok, str(report)
-    assert len(report.checks) == 5                                     # 4 arrays + input
+    assert len(report.checks) == 5  # 4 arrays + input
     y = rng.integers(0, n_out, batch)
     report = gradcheck.check_gradients(model, X, y, loss=nn.SoftmaxCrossEntropy())
     assert report.ok, str(report)
@@ -178,6 +189,7 @@ def test_random_models_pass_finite_differences(seed):
 
 
 # ---------------------------------------------------------------- dtype, state, semantics
+
 
 def test_float32_input_gives_float64_gradients():
     rng = np.random.default_rng(0)
@@ -201,11 +213,11 @@ def test_backward_writes_gradients_and_a_second_backward_gives_the_same():
     model.forward(X)
     dX1 = model.backward(G)
     first = [p.grad.copy() for p in model.parameters()]
-    dX2 = model.backward(G)                  # stored forward values were not mutated
+    dX2 = model.backward(G)  # stored forward values were not mutated
     assert_same(dX1, dX2)
     for p, g in zip(model.parameters(), first):
         assert_same(p.grad, g, p.name)
-    model.zero_grad()                         # reaches every parameter
+    model.zero_grad()  # reaches every parameter
     assert all(not p.grad.any() for p in model.parameters())
     assert len(model.parameters()) == 4
 
@@ -226,8 +238,12 @@ def test_input_grad_false_skips_only_the_input_gradient():
 def test_sequential_names_indexing_and_parameters():
     model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2))
     assert len(model) == 3 and model[1] is model.layers[1]
-    assert [p.name for p in model.parameters()] == ["Linear0.W", "Linear0.b",
-                                                    "Linear2.W", "Linear2.b"]
+    assert [p.name for p in model.parameters()] == [
+        "Linear0.W",
+        "Linear0.b",
+        "Linear2.W",
+        "Linear2.b",
+    ]
     assert [p.shape for p in model.parameters()] == [(2, 3), (3,), (3, 2), (2,)]
     assert "Linear(2, 3" in repr(model)
     with pytest.raises(TypeError, match="layer 1"):
@@ -238,9 +254,12 @@ def test_nested_sequential_has_unique_names_and_matches_the_flat_one():
     rng = np.random.default_rng(5)
     inner = nn.Sequential(nn.Linear(3, 4, rng=rng), nn.Tanh())
     outer = nn.Sequential(inner, nn.Linear(4, 2, rng=rng))
-    assert [p.name for p in outer.parameters()] == ["Sequential0.Linear0.W",
-                                                    "Sequential0.Linear0.b",
-                                                    "Linear1.W", "Linear1.b"]
+    assert [p.name for p in outer.parameters()] == [
+        "Sequential0.Linear0.W",
+        "Sequential0.Linear0.b",
+        "Linear1.W",
+        "Linear1.b",
+    ]
     flat = nn.Sequential(*inner.layers, outer[1])
     X, G = rand(rng, 4, 3), rand(rng, 4, 2)
     assert_same(outer.forward(X), flat.forward(X))
@@ -259,19 +278,20 @@ def test_nested_sequential_has_unique_names_and_matches_the_flat_one():
 
 # ---------------------------------------------------------------- shapes and errors
 
+
 def test_wrong_input_shape_names_layer_expected_and_received():
     model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(4, 2))
     with pytest.raises(nn.ShapeError, match=r"Linear2.*\(N, 4\).*\(5, 3\)"):
         model.forward(np.ones((5, 2)))
     with pytest.raises(nn.ShapeError, match=r"Linear0.*\(N, 2\).*\(2,\)"):
-        model.forward(np.ones(2))                         # a single sample needs shape (1, 2)
+        model.forward(np.ones(2))  # a single sample needs shape (1, 2)
 
 
 def test_wrong_upstream_gradient_shape_is_reported():
     lin = nn.Linear(2, 3)
     lin.forward(np.ones((4, 2)))
     with pytest.raises(nn.ShapeError, match=r"Linear.*\(4, 3\).*\(4, 1\)"):
-        lin.backward(np.ones((4, 1)))         # would broadcast silently in dY.sum(axis=0)
+        lin.backward(np.ones((4, 1)))  # would broadcast silently in dY.sum(axis=0)
     r = nn.ReLU()
     r.forward(np.ones((4, 3)))
     with pytest.raises(nn.ShapeError, match="ReLU"):
@@ -338,12 +358,16 @@ def test_divergence_with_a_huge_learning_rate_raises_not_nan():
 
 # ---------------------------------------------------------------- initialisation
 
+
 @pytest.mark.parametrize("init", nn.INITS)
 def test_initialisations_shape_scale_and_determinism(init):
     W = nn.init_weights(200, 300, init, np.random.default_rng(0))
     assert W.shape == (200, 300)
-    want_std = {"uniform": 1 / np.sqrt(200) / np.sqrt(3), "xavier": np.sqrt(2 / 500),
-                "he": np.sqrt(2 / 200)}[init]
+    want_std = {
+        "uniform": 1 / np.sqrt(200) / np.sqrt(3),
+        "xavier": np.sqrt(2 / 500),
+        "he": np.sqrt(2 / 200),
+    }[init]
     assert W.std() == pytest.approx(want_std, rel=0.02)
     assert_same(W, nn.init_weights(200, 300, init, 0))
     assert not np.array_equal(W, nn.init_weights(200, 300, init, 1))
@@ -359,6 +383,7 @@ def test_bad_init_and_sizes():
 
 
 # ---------------------------------------------------------------- SGD
+
 
 def test_sgd_plain_momentum_and_weight_decay_follow_the_formulas():
     rng = np.random.default_rng(3)
@@ -395,13 +420,14 @@ def test_sgd_validates_its_arguments():
 
 # ---------------------------------------------------------------- it learns
 
+
 def test_two_moons_are_learned():
     X, y = data.make_moons(n=200, noise=0.1, seed=0)
     rng = np.random.default_rng(0)
-    model = nn.Sequential(nn.Linear(2, 16, init="he", rng=rng), nn.ReLU(),
-                          nn.Linear(16, 2, init="xavier", rng=rng))
-    loss_fn, opt = nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters(), lr=0.5,
-                                                       momentum=0.9)
+    model = nn.Sequential(
+        nn.Linear(2, 16, init="he", rng=rng), nn.ReLU(), nn.Linear(16, 2, init="xavier", rng=rng)
+    )
+    loss_fn, opt = nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
     for _ in range(300):
         opt.zero_grad()
         loss = loss_fn.forward(model.forward(X), y)
@@ -415,8 +441,12 @@ def test_two_moons_are_learned():
 
 
 @settings(max_examples=40, deadline=None)
-@given(batch=st.integers(1, 9), sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
-       act=st.sampled_from(sorted(ACTIVATIONS)), seed=st.integers(0, 2**32 - 1))
+@given(
+    batch=st.integers(1, 9),
+    sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
+    act=st.sampled_from(sorted(ACTIVATIONS)),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_random_mlps_match_autograd(batch, sizes, act, seed):
     rng = np.random.default_rng(seed)
     layer_cls, f = ACTIVATIONS[act]

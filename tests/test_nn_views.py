@@ -32,7 +32,7 @@ def test_boundary_snapshots_one_panel_per_snapshot():
     fig = backprop_figures.boundary_snapshots([("a", lambda P: P), ("b", lambda P: -P)], X, y, n=20)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     ax = fig.axes[0]
-    assert len(ax.images) == 1 and len(ax.collections) == 1       # regions and points
+    assert len(ax.images) == 1 and len(ax.collections) == 1  # regions and points
     assert ax.get_title() == "a"
     assert ax.images[0].get_array().shape == (20, 20, 4)
 
@@ -43,7 +43,7 @@ def test_training_view_updates_artists_and_explains_divergence():
     assert len(line.get_xdata()) == 51
     assert "loss" in view.message.get_text() and "Diverged" not in view.message.get_text()
     view.update(lr=30, steps=40, hidden=4)
-    assert view.line is line and view.image is image            # the same artists, changed
+    assert view.line is line and view.image is image  # the same artists, changed
     assert len(line.get_xdata()) == 41
     text = view.message.get_text()
     assert "Diverged" in text and "learning rate 30 is too high" in text
@@ -67,7 +67,7 @@ def test_train_moons_reports_non_finite_runs_without_raising(monkeypatch):
     assert len(r["losses"]) == 4
     assert "inf/NaN" in r["message"] and "learning rate 1 is far too high" in r["message"]
     view = backprop_figures.TrainingView(lr=0.5, steps=5, hidden=4, grid=10)
-    view._show(r)                                              # draws, does not raise
+    view._show(r)  # draws, does not raise
     assert view.message.get_color() == style.WARN_COLOR
 
 
@@ -89,8 +89,9 @@ def test_confusion_matrix_counts_and_checks_shapes():
 
 def test_misclassified_figure_shows_only_the_mistakes():
     X = np.random.default_rng(0).uniform(size=(5, 64))
-    fig = backprop_figures.misclassified_figure(X, np.array([1, 2, 3, 4, 5]),
-                                                np.array([1, 7, 3, 9, 5]), cols=3)
+    fig = backprop_figures.misclassified_figure(
+        X, np.array([1, 2, 3, 4, 5]), np.array([1, 7, 3, 9, 5]), cols=3
+    )
     shown = [ax for ax in fig.axes if ax.images]
     assert [ax.get_title() for ax in shown] == ["2 → 7", "4 → 9"]
     assert "2 of 5" in fig._suptitle.get_text()
@@ -107,8 +108,11 @@ def test_training_view_draws_like_plain_matplotlib(pixels, draws_like_plain):
     must be what plain matplotlib draws (no stale loss curve or title left underneath)."""
     view = backprop_figures.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
     pixels(view.fig)
-    for change in [dict(lr=30, steps=50, hidden=4), dict(lr=0.1, steps=80, hidden=4),
-                   dict(lr=0.1, steps=80, hidden=8)]:
+    for change in [
+        dict(lr=30, steps=50, hidden=4),
+        dict(lr=0.1, steps=80, hidden=4),
+        dict(lr=0.1, steps=80, hidden=8),
+    ]:
         view.update(**change)
         draws_like_plain(view.fig)
 

@@ -17,8 +17,9 @@ def test_layer_norm_rows_have_mean_0_and_variance_1():
 
 def test_layer_norm_is_independent_of_the_row_s_shift_and_scale():
     x = np.array([[0.3, -1.0, 2.5, 0.1]])
-    np.testing.assert_allclose(layer_norm(10 + 4 * x, eps=0.0), layer_norm(x, eps=0.0),
-                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        layer_norm(10 + 4 * x, eps=0.0), layer_norm(x, eps=0.0), rtol=1e-12, atol=1e-14
+    )
 
 
 def test_module_with_unit_gain_equals_the_function():

@@ -31,7 +31,8 @@ def test_executed_once_top_to_bottom(path):
     counts = [c.get("execution_count") for c in code]
     assert counts == list(range(1, len(code) + 1)), (
         f"{path.name}: execution counts {counts} are not 1, 2, 3, ...: "
-        "run `make execute` (a fresh kernel, top to bottom) and commit the result")
+        "run `make execute` (a fresh kernel, top to bottom) and commit the result"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -39,11 +40,13 @@ def test_no_error_outputs(path):
     for i, cell in enumerate(load(path)["cells"]):
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", (
-                f"{path.name}, cell {i}: stored error {out.get('ename')}: {out.get('evalue')}")
+                f"{path.name}, cell {i}: stored error {out.get('ename')}: {out.get('evalue')}"
+            )
             if out["output_type"] == "stream":
                 assert out["name"] != "stderr", (
                     f"{path.name}, cell {i}: stored stderr output (a warning?): "
-                    f"{''.join(out['text'])[:200]!r}")
+                    f"{''.join(out['text'])[:200]!r}"
+                )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -71,8 +74,11 @@ def test_index_links_every_notebook():
 def sanitize(text):
     """Apply tests/nbval_sanitize.cfg as nbval does (each regex/replace pair, in order)."""
     lines = (ROOT / "tests" / "nbval_sanitize.cfg").read_text(encoding="utf-8").splitlines()
-    pairs = [(a.split(":", 1)[1].strip(), b.split(":", 1)[1].strip())
-             for a, b in zip(lines, lines[1:]) if a.startswith("regex:")]
+    pairs = [
+        (a.split(":", 1)[1].strip(), b.split(":", 1)[1].strip())
+        for a, b in zip(lines, lines[1:])
+        if a.startswith("regex:")
+    ]
     assert pairs, "no regex/replace pairs in the sanitize file"
     for regex, replace in pairs:
         text = re.sub(regex, replace, text)
@@ -83,7 +89,10 @@ def test_sanitize_hides_only_what_is_volatile():
     assert sanitize("forward 0.018 s, backward 0.007 s") == "forward <TIME>, backward <TIME>"
     assert sanitize("NumPy is 670× faster") == "NumPy is <RATIO>× faster"
     assert sanitize("<Value at 0x7f3a12>") == "<Value at <ADDRESS>>"
-    for kept in ["f'(g(x))·g'(x) = 0.958851 × 0.877583 = 0.841471",   # the chain rule itself
-                 "dy/dx = 1.817016 × 0.802096 × 1.600000 = 2.331873",
-                 "after 300 steps", "<Figure size 1200x400 with 3 Axes>"]:
+    for kept in [
+        "f'(g(x))·g'(x) = 0.958851 × 0.877583 = 0.841471",  # the chain rule itself
+        "dy/dx = 1.817016 × 0.802096 × 1.600000 = 2.331873",
+        "after 300 steps",
+        "<Figure size 1200x400 with 3 Axes>",
+    ]:
         assert sanitize(kept) == kept

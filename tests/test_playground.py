@@ -20,7 +20,7 @@ def test_every_data_set_trains_to_a_sensible_boundary(name):
     pg = playground.train_recipe(name)
     assert pg.steps == steps and not pg.diverged
     assert pg.accuracy("test") >= minimum
-    assert pg.history[-1][1] < pg.history[0][1] / 2        # the loss at least halved
+    assert pg.history[-1][1] < pg.history[0][1] / 2  # the loss at least halved
 
 
 @pytest.mark.parametrize("name", ["circle", "spiral", "several blobs"])
@@ -39,7 +39,7 @@ def test_no_hidden_layer_is_logistic_regression():
     assert len(pg.model.layers) == 1
     pg = Playground(dataset="xor", hidden_layers=0, lr=0.1)
     pg.step(500)
-    assert pg.accuracy("test") < 0.75          # a line cannot solve XOR
+    assert pg.accuracy("test") < 0.75  # a line cannot solve XOR
 
 
 def test_split_and_determinism():
@@ -64,10 +64,18 @@ def test_settings_reset_only_when_needed():
     assert pg.steps == 0 and len(pg.history) == 1
 
 
-@pytest.mark.parametrize("bad, match", [
-    (dict(dataset="blob"), "dataset"), (dict(hidden_layers=9), "hidden_layers"),
-    (dict(units=0), "units"), (dict(activation="elu"), "activation"), (dict(lr=0), "lr"),
-    (dict(train_fraction=1.0), "train_fraction"), (dict(optimizer="adam"), "optimizer")])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (dict(dataset="blob"), "dataset"),
+        (dict(hidden_layers=9), "hidden_layers"),
+        (dict(units=0), "units"),
+        (dict(activation="elu"), "activation"),
+        (dict(lr=0), "lr"),
+        (dict(train_fraction=1.0), "train_fraction"),
+        (dict(optimizer="adam"), "optimizer"),
+    ],
+)
 def test_bad_settings_are_named(bad, match):
     with pytest.raises(ValueError, match=match):
         Config(**bad).check()
@@ -80,7 +88,7 @@ def test_divergence_is_detected_and_explained():
     assert pg.diverged and "learning rate" in pg.diverged
     steps = pg.steps
     pg.step(20)
-    assert pg.steps == steps                    # stopped until reset
+    assert pg.steps == steps  # stopped until reset
     pg.reset()
     assert pg.diverged is None and pg.steps == 0
 
@@ -109,9 +117,9 @@ def test_view_redraws_existing_artists():
     assert v.regions is img and v.units_img is units and v.train_line is line
     assert len(line.get_xdata()) == 2
     mosaic = units.get_array()
-    assert mosaic.shape == (5 * 12 - 2, 3 * 12 - 2)     # 5 units × 3 layers, 2-pixel gaps
+    assert mosaic.shape == (5 * 12 - 2, 3 * 12 - 2)  # 5 units × 3 layers, 2-pixel gaps
     rows, cols = mosaic.shape
-    assert tuple(units.get_extent()) == (-0.5, cols - 0.5, rows - 0.5, -0.5)   # fills its axes
+    assert tuple(units.get_extent()) == (-0.5, cols - 0.5, rows - 0.5, -0.5)  # fills its axes
     assert v.ax_units.get_xlim() == (-0.5, cols - 0.5)
     v.update(dataset="several spirals", classes=4, hidden_layers=0)
     assert "no hidden layer" in v.ax_units.get_title()
@@ -130,12 +138,13 @@ def test_view_shows_divergence():
 
 def test_panel_builds_and_steps():
     import ipywidgets as W
+
     panel = ui_playground.playground_panel(PlaygroundView(Playground(), res=10, tile=5), chunk=5)
     assert isinstance(panel, W.VBox)
     buttons = [w for w in panel.children[1].children if isinstance(w, W.Button)]
     image = panel.children[2]
     before = bytes(image.value)
-    buttons[0].click()                           # step
+    buttons[0].click()  # step
     after = bytes(image.value)
     assert after != before and after[1:4] == b"PNG"
 
@@ -144,36 +153,44 @@ def test_run_trains_in_chunks_until_paused():
     import asyncio
 
     import ipywidgets as W
+
     view = PlaygroundView(Playground(), res=10, tile=5)
     panel = ui_playground.playground_panel(view, chunk=5, max_steps=1000)
     run = [w for w in panel.children[1].children if isinstance(w, W.ToggleButton)][0]
 
     async def click_run_then_pause():
-        run.value = True                          # starts the training task
-        for _ in range(200):                      # let it run a few chunks
+        run.value = True  # starts the training task
+        for _ in range(200):  # let it run a few chunks
             await asyncio.sleep(0.01)
             if view.pg.steps >= 15:
                 break
-        run.value = False                         # pause
+        run.value = False  # pause
         await asyncio.sleep(0.1)
         return view.pg.steps
 
     # A loop of its own, in a thread: another test (Playwright's sync API) may already run
     # an event loop in this thread, and asyncio.run() refuses to nest.
     from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(1) as pool:
         steps = pool.submit(asyncio.run, click_run_then_pause()).result(timeout=60)
     assert steps >= 15 and steps % 5 == 0
-    assert view.pg.steps == steps                 # paused: no more steps
+    assert view.pg.steps == steps  # paused: no more steps
     assert run.description == "run"
 
 
-def test_cached_background_matches_a_full_draw_after_every_kind_of_change(
-        pixels, draws_like_plain):
+def test_cached_background_matches_a_full_draw_after_every_kind_of_change(pixels, draws_like_plain):
     v = PlaygroundView(Playground(), res=16, tile=8)
     pixels(v.fig)
-    for change in [dict(), dict(hidden_layers=5), dict(units=2), dict(hidden_layers=0),
-                   dict(dataset="spiral"), dict(hidden_layers=2), dict(lr=10.0)]:
+    for change in [
+        dict(),
+        dict(hidden_layers=5),
+        dict(units=2),
+        dict(hidden_layers=0),
+        dict(dataset="spiral"),
+        dict(hidden_layers=2),
+        dict(lr=10.0),
+    ]:
         v.pg.step(40)
         v.update(**change)
         draws_like_plain(v.fig)
@@ -181,7 +198,8 @@ def test_cached_background_matches_a_full_draw_after_every_kind_of_change(
 
 def _panel(**settings):
     panel = ui_playground.playground_panel(
-        PlaygroundView(Playground(**settings), res=10, tile=5), chunk=5)
+        PlaygroundView(Playground(**settings), res=10, tile=5), chunk=5
+    )
     controls = {w.description: w for w in panel.children[0].children}
     status = panel.children[1].children[-1]
     step = next(w for w in panel.children[1].children if w.description.startswith("step"))
@@ -193,7 +211,7 @@ def test_a_setting_for_the_next_step_says_so_in_the_status_line():
     before = bytes(image.value)
     controls["learning rate"].value = 0.1
     assert "learning rate 0.1: applies from the next step" in status.value
-    assert bytes(image.value) == before          # nothing drawn: the network is the same
+    assert bytes(image.value) == before  # nothing drawn: the network is the same
     step.click()
     assert bytes(image.value) != before and "applies from" not in status.value
     assert "step 5:" in status.value
@@ -223,7 +241,7 @@ def test_units_is_disabled_without_a_hidden_layer():
 
 def test_classes_of_a_two_class_data_set_and_units_of_no_layer_change_nothing():
     pg = Playground(dataset="circle").step(10)
-    assert "classes" not in pg.set(classes=4) and pg.steps == 10   # not reset
+    assert "classes" not in pg.set(classes=4) and pg.steps == 10  # not reset
     assert pg.n_classes == 2
     pg = Playground(hidden_layers=0).step(10)
     assert "units" not in pg.set(units=7) and pg.steps == 10
@@ -247,7 +265,7 @@ def test_every_control_answers_when_moved():
         redrawn = bytes(image.value) != before
         noted = status.value != said and "applies from the next step" in status.value
         assert redrawn or noted, f"{label}: moved to {w.value!r}, nothing changed"
-        if label in ("data set", "hidden layers"):   # back, so that classes / units apply
+        if label in ("data set", "hidden layers"):  # back, so that classes / units apply
             w.value = {"data set": "several blobs", "hidden layers": 2}[label]
 
 
@@ -259,11 +277,11 @@ def test_decision_colours_mean_one_thing():
 
     P = np.array([[1 / 3, 1 / 3, 1 / 3], [0, 1, 0], [0.1, 0.2, 0.7], [0.1, 0.25, 0.65]])
     rgb = decision_rgb(P)
-    np.testing.assert_allclose(rgb[0], 1.0)                         # unsure: white
+    np.testing.assert_allclose(rgb[0], 1.0)  # unsure: white
     np.testing.assert_allclose(rgb[1], 1 - _SURE * (1 - CLASS_RGB[1]))
-    for colour in rgb[2:]:                                          # class 2, less sure
+    for colour in rgb[2:]:  # class 2, less sure
         share = (1 - colour) / (1 - CLASS_RGB[2])
-        assert np.allclose(share, share[0]) and 0 < share[0] < _SURE   # the same hue
+        assert np.allclose(share, share[0]) and 0 < share[0] < _SURE  # the same hue
 
 
 def test_view_has_a_colour_bar_per_map_and_a_loss_axis_that_fits():
@@ -272,22 +290,22 @@ def test_view_has_a_colour_bar_per_map_and_a_loss_axis_that_fits():
     pg = Playground(dataset="several blobs", classes=4)
     v = PlaygroundView(pg, res=10, tile=5)
     bar = v.bar.get_array()
-    assert bar.shape[0] == 4                                        # a row per class
-    for c in range(4):                                              # white → class c
+    assert bar.shape[0] == 4  # a row per class
+    for c in range(4):  # white → class c
         np.testing.assert_allclose(bar[c, 0], 1.0, atol=1e-12)
         share = (1 - bar[c, -1]) / (1 - CLASS_RGB[c])
         assert np.allclose(share, share[0])
     assert "probability" in v.ax_bar.get_xlabel()
     assert "unit output" in v.ax_units_bar.get_xlabel()
     grey = v.units_img.get_cmap()(np.linspace(0, 1, 5))[:, :3]
-    assert np.allclose(grey, grey[:, :1])                           # no class hue
+    assert np.allclose(grey, grey[:, :1])  # no class hue
     for _ in range(10):
         pg.step(50)
     v.update()
     lo, hi = v.ax_loss.get_ylim()
     losses = np.array(pg.history)[:, 1:]
     assert lo <= losses.min() and losses.max() <= hi
-    assert losses.min() < 2.5 * lo and hi < 2.5 * losses.max()       # fits: no empty decade
+    assert losses.min() < 2.5 * lo and hi < 2.5 * losses.max()  # fits: no empty decade
     assert v.ax_loss.get_xlim()[1] < 2 * pg.steps
 
 
@@ -304,7 +322,8 @@ def test_step_and_run_say_why_they_do_nothing_after_divergence():
     import ipywidgets as W
 
     panel = ui_playground.playground_panel(
-        PlaygroundView(Playground(lr=10.0, hidden_layers=4, units=8), res=10, tile=5), chunk=5)
+        PlaygroundView(Playground(lr=10.0, hidden_layers=4, units=8), res=10, tile=5), chunk=5
+    )
     buttons = panel.children[1].children
     step, run, status = buttons[0], buttons[1], buttons[-1]
     assert isinstance(run, W.ToggleButton)
@@ -316,5 +335,5 @@ def test_step_and_run_say_why_they_do_nothing_after_divergence():
     assert "nothing to train: the training diverged; press reset" in status.value
     assert bytes(panel.children[2].value) == before
     status.value = ""
-    run.value = True                              # no event loop needed: it does not start
+    run.value = True  # no event loop needed: it does not start
     assert "nothing to train" in status.value and run.value is False

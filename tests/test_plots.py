@@ -26,8 +26,17 @@ def test_new_figure():
     assert not fig.axes[0].spines["top"].get_visible()
 
 
-@pytest.mark.parametrize("kwargs", [dict(ncols=0), dict(nrows=-1), dict(ncols=1.5),
-                                    dict(width=0), dict(height=-2), dict(width="4")])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(ncols=0),
+        dict(nrows=-1),
+        dict(ncols=1.5),
+        dict(width=0),
+        dict(height=-2),
+        dict(width="4"),
+    ],
+)
 def test_new_figure_bad_input(kwargs):
     with pytest.raises(ValueError):
         style.new_figure(**kwargs)
@@ -43,20 +52,22 @@ def test_style_axis():
 def test_steps_axis_moves_in_whole_units_and_stays_while_filled():
     from helpers.figures.style import new_figure
     from helpers.ui.canvas import steps_axis
+
     ax = new_figure().axes[0]
     assert steps_axis(ax, 300, 100) and ax.get_xlim() == (0, 300)
-    assert not steps_axis(ax, 200, 100)                # 200 fills 67 % of 300: kept
+    assert not steps_axis(ax, 200, 100)  # 200 fills 67 % of 300: kept
     assert steps_axis(ax, 310, 100) and ax.get_xlim() == (0, 400)
-    assert not steps_axis(ax, 300, 100)                # back: 75 % of 400, kept
+    assert not steps_axis(ax, 300, 100)  # back: 75 % of 400, kept
     assert steps_axis(ax, 100, 100) and ax.get_xlim() == (0, 100)
     assert steps_axis(ax, 0, 10) and ax.get_xlim() == (0, 10)
 
 
 def test_steady_limits_keep_while_filled_and_round_out_otherwise():
     from helpers.ui.canvas import steady_limits
-    assert steady_limits(-1.0, 2.0) == (-1.5, 2.5)               # 10 % room, steps of 0.5
+
+    assert steady_limits(-1.0, 2.0) == (-1.5, 2.5)  # 10 % room, steps of 0.5
     assert steady_limits(-0.95, 2.05, (-1.5, 2.5)) == (-1.5, 2.5)  # still fits: kept
-    assert steady_limits(-0.95, 2.6, (-1.5, 2.5)) == (-1.5, 3.0)   # runs out: new limits
+    assert steady_limits(-0.95, 2.6, (-1.5, 2.5)) == (-1.5, 3.0)  # runs out: new limits
     assert steady_limits(0.0, 0.5, (-1.5, 2.5)) == pytest.approx((-0.1, 0.6))  # < 60 %: zoom in
     assert steady_limits(0, 310, None, step=100, room=0) == (0, 400)
 
@@ -70,7 +81,7 @@ def test_encode_png_decodes_to_the_same_pixels():
     from helpers.ui.canvas import encode_png
 
     rng = np.random.default_rng(0)
-    noise = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)   # every byte value, wraps
+    noise = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)  # every byte value, wraps
     flat = np.full((40, 30, 4), 255, np.uint8)
     flat[10:20, 5:9] = (0, 114, 178, 255)
     for img in (noise, flat):

@@ -23,19 +23,34 @@ def one_cell_notebook(path: Path, source: str) -> Path:
     """A notebook whose only cell is ``source``, executed here (its stored output is this
     CPU's): what `make execute` would commit."""
     from tools.execute import execute
-    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {},
-                     "outputs": [], "source": source}],
-          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                      "name": "python3"}},
-          "nbformat": 4, "nbformat_minor": 5}
+
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "c1",
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path.write_text(json.dumps(nb), encoding="utf-8")
     execute(path)
     return path
 
 
 # central differences of exp: their last digits are round-off (the CPU's), their first six not
-SLOPES = ("import numpy as np\nx = np.linspace(0.5, 1.5, 9)\n"
-          "d = (np.exp(x + 1e-7) - np.exp(x - 1e-7)) / 2e-7\n")
+SLOPES = (
+    "import numpy as np\nx = np.linspace(0.5, 1.5, 9)\n"
+    "d = (np.exp(x + 1e-7) - np.exp(x - 1e-7)) / 2e-7\n"
+)
 
 
 def test_round_off_digits_fail_the_check(tmp_path, capsys):
@@ -46,8 +61,10 @@ def test_round_off_digits_fail_the_check(tmp_path, capsys):
 
 
 def test_what_the_digits_really_say_passes(tmp_path, capsys):
-    nb = one_cell_notebook(tmp_path / "claim.ipynb",
-                           SLOPES + "print(np.round(d, 6).tolist(), np.allclose(d, np.exp(x)))")
+    nb = one_cell_notebook(
+        tmp_path / "claim.ipynb",
+        SLOPES + "print(np.round(d, 6).tolist(), np.allclose(d, np.exp(x)))",
+    )
     assert portability.main([str(nb)]) == 0
     out = capsys.readouterr().out
     assert "FAIL" not in out and "variants give the stored outputs" in out
@@ -58,4 +75,4 @@ def test_it_says_what_it_cannot_simulate_here(capsys):
     out = capsys.readouterr().out
     assert "not here: ARM" in out
     for v in portability.VARIANTS:
-        assert v.name in out                 # each variant: to run, skipped and why
+        assert v.name in out  # each variant: to run, skipped and why

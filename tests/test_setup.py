@@ -10,8 +10,21 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = {"torch", "tensorflow", "jax", "graphviz", "micrograd", "autograd", "sympy",
-         "hypothesis", "pytest", "nbval", "playwright", "nbgrader", "scikit-learn"}
+HEAVY = {
+    "torch",
+    "tensorflow",
+    "jax",
+    "graphviz",
+    "micrograd",
+    "autograd",
+    "sympy",
+    "hypothesis",
+    "pytest",
+    "nbval",
+    "playwright",
+    "nbgrader",
+    "scikit-learn",
+}
 
 
 def requirement_lines():
@@ -50,11 +63,13 @@ def test_every_subpackage_is_installed():
     """`pip install .` (a wheel, as opposed to the editable install of requirements.txt)
     must carry every package under helpers/, e.g. helpers.exercises."""
     from setuptools import find_packages
+
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
     find = conf["setuptools"]["packages"]["find"]
     installed = set(find_packages(str(ROOT), include=find["include"]))
-    on_disk = {".".join(p.parent.relative_to(ROOT).parts)
-               for p in (ROOT / "helpers").rglob("__init__.py")}
+    on_disk = {
+        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "helpers").rglob("__init__.py")
+    }
     assert on_disk <= installed, f"not installed by pip install .: {sorted(on_disk - installed)}"
 
 
@@ -76,8 +91,10 @@ def test_every_floor_is_a_floor_we_test():
     """`make floors` pins each `>=` floor of requirements.txt and pyproject.toml (tools/floors.py);
     a dependency without a floor would float to whatever is newest and prove nothing."""
     import sys
+
     sys.path.insert(0, str(ROOT))
     from tools.floors import constraints, floor_of, requirements
+
     pinned = {c.split("==")[0] for c in constraints(["test"])}
     for line in requirements(["test"]):
         line = line.split("#")[0].strip()

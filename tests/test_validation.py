@@ -18,6 +18,7 @@ from helpers.playground import Playground
 
 def raises(exc, *words):
     """pytest.raises that also requires every word in the message."""
+
     class _Ctx:
         def __enter__(self):
             self.ctx = pytest.raises(exc)
@@ -30,10 +31,12 @@ def raises(exc, *words):
             for w in words:
                 assert w in msg, f"{w!r} not in {msg!r}"
             return out
+
     return _Ctx()
 
 
 # ---- the examples of the issue ---------------------------------------------------------
+
 
 def test_accuracy_with_a_column_of_labels_is_an_error_not_a_wrong_fraction():
     logits = np.eye(4)
@@ -97,7 +100,7 @@ def test_the_same_layer_twice_in_a_sequential_is_refused():
     inner = nn.Sequential(nn.Linear(2, 2))
     with raises(ValueError, "Sequential"):
         nn.Sequential(inner, nn.Tanh(), nn.Sequential(inner[0]))
-    assert lin.name == "Linear"                       # refused before anything was renamed
+    assert lin.name == "Linear"  # refused before anything was renamed
 
 
 def test_playground_accuracy_refuses_an_unknown_split():
@@ -132,24 +135,34 @@ def test_an_empty_batch_is_an_error_not_divergence():
     with raises(ValueError, "train", "X", "empty"):
         training.train(model, X[:0], y[:0], steps=3)
     with raises(ValueError, "train_steps", "batch"):
-        training.train_steps(model, nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters()),
-                             X, y, 2, batch=0, rng=np.random.default_rng(0))
+        training.train_steps(
+            model,
+            nn.SoftmaxCrossEntropy(),
+            optim.SGD(model.parameters()),
+            X,
+            y,
+            2,
+            batch=0,
+            rng=np.random.default_rng(0),
+        )
 
 
 def test_zigzag_view_refuses_a_depth_that_needs_more_memory_than_a_laptop():
     from helpers.figures.deep_networks import ZigzagView
+
     view = ZigzagView(depth=3)
     start = time.perf_counter()
     with raises(ValueError, "ZigzagView", "2**27", "limit"):
         view.update(depth=27)
     assert time.perf_counter() - start < 2
-    assert view.pieces == 8                           # the view is unchanged
+    assert view.pieces == 8  # the view is unchanged
     with raises(ValueError, "breakpoints", "pieces", "limit"):
         regions.count_pieces(regions.zigzag_network(27))
 
 
 def test_chain_rule_figure_refuses_an_overflow_before_changing_the_view():
     from helpers.figures.chain_rule import ChainRuleView, chain_rule_figure
+
     with raises(ValueError, "exp(exp(x))", "overflows", "6.6"):
         chain_rule_figure("exp", "exp", x=6.6)
     view = ChainRuleView("exp", "exp", x=1.0)
@@ -174,14 +187,17 @@ def test_loss_backward_before_forward_says_so(loss):
         loss.backward()
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda: data.make_moons(n="200"), ("make_moons", "n", "'200'", "quotes")),
-    (lambda: data.make_moons(noise="0.1"), ("make_moons", "noise", "'0.1'")),
-    (lambda: optim.SGD([nn.Parameter(np.ones(2))], momentum="0.9"), ("SGD", "momentum")),
-    (lambda: Playground(hidden_layers="3"), ("Playground", "hidden_layers", "'3'")),
-    (lambda: nn.init_weights("3", 2), ("init_weights", "n_in")),
-    (lambda: regions.zigzag_network("3"), ("zigzag_network", "depth")),
-])
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: data.make_moons(n="200"), ("make_moons", "n", "'200'", "quotes")),
+        (lambda: data.make_moons(noise="0.1"), ("make_moons", "noise", "'0.1'")),
+        (lambda: optim.SGD([nn.Parameter(np.ones(2))], momentum="0.9"), ("SGD", "momentum")),
+        (lambda: Playground(hidden_layers="3"), ("Playground", "hidden_layers", "'3'")),
+        (lambda: nn.init_weights("3", 2), ("init_weights", "n_in")),
+        (lambda: regions.zigzag_network("3"), ("zigzag_network", "depth")),
+    ],
+)
 def test_numbers_as_text_name_the_argument(call, words):
     with raises(TypeError, *words):
         call()
@@ -205,6 +221,7 @@ def test_init_weights_refuses_zero_inputs():
 
 
 # ---- the shared checks themselves ------------------------------------------------------
+
 
 def test_number_accepts_numpy_scalars_and_zero_d_arrays():
     assert checks.number("f", "x", np.float32(0.5)) == 0.5
@@ -237,5 +254,6 @@ def test_array_names_the_first_bad_entry():
 def test_confusion_matrix_with_too_few_classes_names_n_classes():
     """Found by the property test at the floors: n_classes=1 with a label 1 blamed y_true."""
     from helpers import training
+
     with pytest.raises(ValueError, match="n_classes = 1"):
         training.confusion_matrix([0, 1, 1], [1, 1, 0], n_classes=1)

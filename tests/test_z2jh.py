@@ -31,8 +31,7 @@ def chart_version() -> str:
 def merged(defaults, values):
     out = copy.deepcopy(defaults)
     for k, v in values.items():
-        out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) \
-            else v
+        out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
 
 
@@ -79,9 +78,12 @@ def test_extra_config_compiles(config):
 def test_nbgrader_files_are_the_one_machine_hubs(config):
     files = config["singleuser"]["extraFiles"]
     here = ROOT / "hub" / "jupyter"
-    assert files["nbgrader-config"]["stringData"] == \
-        (here / "nbgrader_config.py").read_text(encoding="utf-8")
-    assert files["students-server"]["data"] == \
-        json.loads((here / "students" / "jupyter_server_config.json").read_text())
-    assert files["students-lab"]["data"] == \
-        json.loads((here / "students" / "labconfig" / "page_config.json").read_text())
+    assert files["nbgrader-config"]["stringData"] == (here / "nbgrader_config.py").read_text(
+        encoding="utf-8"
+    )
+    assert files["students-server"]["data"] == json.loads(
+        (here / "students" / "jupyter_server_config.json").read_text()
+    )
+    assert files["students-lab"]["data"] == json.loads(
+        (here / "students" / "labconfig" / "page_config.json").read_text()
+    )

@@ -63,7 +63,7 @@ def answer_cells(answer: str, slug: str) -> list:
     """The answer's text as markdown cells and its ```python blocks as code cells, in order."""
     cells, last = [], 0
     for k, m in enumerate(PYTHON_BLOCK.finditer(answer)):
-        text = answer[last:m.start()].strip()
+        text = answer[last : m.start()].strip()
         if text:
             cells.append(new_markdown_cell(text, id=f"{slug}-text-{k}"))
         cells.append(new_code_cell(m.group(1).rstrip("\n"), id=f"{slug}-code-{k}"))
@@ -88,9 +88,12 @@ def build(paths: list[Path]) -> nbformat.NotebookNode:
         number = lesson_number(path)
         name = title(path)
         name = name if re.match(r"\d", name) else f"{number} · {name}"
-        nb.cells.append(new_markdown_cell(
-            f"## {name}\n\nThe exercises of [{path.name}]({path.name}#Exercises).",
-            id=f"lesson-{number}"))
+        nb.cells.append(
+            new_markdown_cell(
+                f"## {name}\n\nThe exercises of [{path.name}]({path.name}#Exercises).",
+                id=f"lesson-{number}",
+            )
+        )
         imports = lesson_imports(path, needed="\n".join(ex.check for ex in found))
         if imports:
             noqa = NOQA if not any(c.cell_type == "code" for c in nb.cells) else ""
@@ -103,16 +106,21 @@ def build(paths: list[Path]) -> nbformat.NotebookNode:
             nb.cells.extend(answer_cells(ex.answer, ex.slug))
             check = as_assert(ex.check, f"Exercise {ex.number}: the answer fails its own check")
             nb.cells.append(new_code_cell(check, id=f"{ex.slug}-check"))
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                 "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     return nb
 
 
 def same_cells(a, b) -> bool:
     """Whether two notebooks have the same cells (types, ids and sources; outputs aside)."""
+
     def key(nb):
         return [(c["cell_type"], c.get("id"), source(c)) for c in nb["cells"]]
+
     return key(a) == key(b)
 
 
@@ -124,10 +132,16 @@ def execute(path: Path) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only check that the stored answers notebook is up to date")
-    parser.add_argument("--no-execute", action="store_true",
-                        help="write it without executing it (`make execute` will)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that the stored answers notebook is up to date",
+    )
+    parser.add_argument(
+        "--no-execute",
+        action="store_true",
+        help="write it without executing it (`make execute` will)",
+    )
     args = parser.parse_args(argv)
     new = build(lesson_paths())
     stored = load(ANSWERS) if ANSWERS.exists() else {"cells": []}

@@ -56,17 +56,17 @@ from tools.lessons import (
 )
 
 # --- where the site links to: the one place to change ----------------------------------------
-REPOSITORY = os.environ.get("BOOK_REPOSITORY", "OWNER/REPO")   # GitHub owner/name
-BRANCH = os.environ.get("BOOK_BRANCH", "HEAD")                 # what Binder and "source" show
+REPOSITORY = os.environ.get("BOOK_REPOSITORY", "OWNER/REPO")  # GitHub owner/name
+BRANCH = os.environ.get("BOOK_BRANCH", "HEAD")  # what Binder and "source" show
 BINDER = "https://mybinder.org"
 
 TITLE = "Deep networks, the chain rule and backpropagation"
 AUTHOR = "The series' authors"
 PDF_NAME = "deep-networks-backpropagation.pdf"
-CONF = ROOT / "docs" / "book"          # conf.py and the site's CSS
+CONF = ROOT / "docs" / "book"  # conf.py and the site's CSS
 OUT = ROOT / "build" / "book"
 ANSWERS = "answers.ipynb"
-TERMS = "terms"                        # the index of terms, the last chapter (terms.md)
+TERMS = "terms"  # the index of terms, the last chapter (terms.md)
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -76,8 +76,9 @@ def repository_url() -> str:
 
 def binder_url(notebook: str) -> str:
     """Open ``notebooks/<notebook>`` live in JupyterLab on Binder (the README's badge pattern)."""
-    return (f"{BINDER}/v2/gh/{REPOSITORY}/{BRANCH}?labpath="
-            + quote(f"notebooks/{notebook}", safe=""))
+    return f"{BINDER}/v2/gh/{REPOSITORY}/{BRANCH}?labpath=" + quote(
+        f"notebooks/{notebook}", safe=""
+    )
 
 
 def source_url(notebook: str) -> str:
@@ -85,6 +86,7 @@ def source_url(notebook: str) -> str:
 
 
 # --- which notebooks, in which order ----------------------------------------------------------
+
 
 def chapters(folder: Path = NOTEBOOKS) -> list[Path]:
     """The series in reading order: ``00_*`` (the start), the lessons, then the answers.
@@ -97,6 +99,7 @@ def chapters(folder: Path = NOTEBOOKS) -> list[Path]:
 
 
 # --- labels -----------------------------------------------------------------------------------
+
 
 def slug(text: str) -> str:
     """Lower-case ASCII letters and digits, anything else a single '-'."""
@@ -126,6 +129,7 @@ def definition_label(notebook: str, term: str, n: int = 1) -> str:
 
 # --- the notebooks, as the book needs them -----------------------------------------------------
 
+
 def fenced_spans(markdown: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"^```.*?^```", markdown, re.S | re.M)]
 
@@ -137,7 +141,7 @@ def label_headings(markdown: str, labels: list[str]) -> str:
     for m in HEADING.finditer(markdown):
         if any(a <= m.start() < b for a, b in fenced) or not labels:
             continue
-        out.append(markdown[last:m.start()])
+        out.append(markdown[last : m.start()])
         out.append(f"({labels.pop(0)})=\n")
         last = m.start()
     out.append(markdown[last:])
@@ -146,17 +150,20 @@ def label_headings(markdown: str, labels: list[str]) -> str:
 
 def mark_definitions(markdown: str, notebook: str, count: dict[str, int]) -> str:
     """An empty span with an id (MyST's ``[]{#id}``) right after each definition marker."""
+
     def target(m):
         name = key(m.group(1))
         count[name] = count.get(name, 0) + 1
         # before the marker: a line that starts with "<!--" would make it all raw HTML
         return f"[]{{#{definition_label(notebook, name, count[name])}}}{m.group(0)}"
+
     return _sub_outside(DEFINE, target, markdown, fenced_spans(markdown))
 
 
 def _sub_outside(pattern: re.Pattern, repl, text: str, spans) -> str:
     def guarded(m):
         return m.group(0) if any(a <= m.start() < b for a, b in spans) else repl(m)
+
     return pattern.sub(guarded, text)
 
 
@@ -166,24 +173,31 @@ LINK = re.compile(r"\]\((?P<nb>[^()\s#]*\.ipynb)?#(?P<frag>(?:[^()\s]|\([^()\s]*
 
 def relink(markdown: str, here: str, anchors: dict[str, dict[str, str]]) -> str:
     """``[x](nb.ipynb#JupyterLab-anchor)`` and ``[x](#anchor)`` -> ``[x](#label)``."""
+
     def repl(m):
         target = anchors.get(m.group("nb") or here, {})
         label = target.get(m.group("frag"))
         return f"](#{label})" if label else m.group(0)
+
     return LINK.sub(repl, markdown)
 
 
 def widget_note(notebook: str) -> dict:
-    text = (f"*A live widget stands here: [open this notebook on Binder]({binder_url(notebook)})"
-            " to move its controls. The figure below is its starting view.*")
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"text/markdown": text, "text/plain": text}}
+    text = (
+        f"*A live widget stands here: [open this notebook on Binder]({binder_url(notebook)})"
+        " to move its controls. The figure below is its starting view.*"
+    )
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"text/markdown": text, "text/plain": text},
+    }
 
 
 def book_notebook(path: Path, labels: dict[int, str], anchors, secs: list[Section]) -> dict:
     """The notebook as the book shows it (see the module's docstring)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["metadata"].pop("widgets", None)        # no widget state: nothing to load from a CDN
+    nb["metadata"].pop("widgets", None)  # no widget state: nothing to load from a CDN
     heading_labels = [labels[id(s)] for s in secs if s.level]
     count: dict[str, int] = {}
     for cell in nb["cells"]:
@@ -191,10 +205,15 @@ def book_notebook(path: Path, labels: dict[int, str], anchors, secs: list[Sectio
             text = source(cell)
             if BEGIN in text and END in text:  # the index of terms moves to the back
                 head, rest = text.split(BEGIN, 1)
-                text = (head + f"In the book, the index of terms is its last chapter: "
-                        f"[Index of terms]({TERMS}.md)." + rest.split(END, 1)[1])
-            n_heads = sum(1 for m in HEADING.finditer(text)
-                          if not any(a <= m.start() < b for a, b in fenced_spans(text)))
+                text = (
+                    head + f"In the book, the index of terms is its last chapter: "
+                    f"[Index of terms]({TERMS}.md)." + rest.split(END, 1)[1]
+                )
+            n_heads = sum(
+                1
+                for m in HEADING.finditer(text)
+                if not any(a <= m.start() < b for a, b in fenced_spans(text))
+            )
             mine, heading_labels = heading_labels[:n_heads], heading_labels[n_heads:]
             text = label_headings(text, mine)
             text = mark_definitions(text, path.name, count)
@@ -208,6 +227,7 @@ def book_notebook(path: Path, labels: dict[int, str], anchors, secs: list[Sectio
 
 # --- the generated pages -----------------------------------------------------------------------
 
+
 def terms_page(paths: list[Path]) -> str:
     """The index of terms as the book's last chapter: each term links to the sentence that
     defines it, then to the sections that use it (as ``tools/build_index.py`` finds them)."""
@@ -220,8 +240,9 @@ def terms_page(paths: list[Path]) -> str:
             for name in sec.defines:
                 k = (sec.notebook, key(name))
                 counts[k] = counts.get(k, 0) + 1
-                marker_label.setdefault((id(sec), key(name)),
-                                        definition_label(sec.notebook, key(name), counts[k]))
+                marker_label.setdefault(
+                    (id(sec), key(name)), definition_label(sec.notebook, key(name), counts[k])
+                )
 
     def lesson(sec):
         return f"lesson {int(sec.notebook[:2])}"
@@ -229,23 +250,34 @@ def terms_page(paths: list[Path]) -> str:
     def title(sec):
         return escape(heading_text(sec.title) or "the start")
 
-    lines = ["# Index of terms", "",
-             "Where each term of the series is defined — the link goes to the sentence that "
-             "defines it — and the sections that use it again. Generated from the lessons' "
-             "definition markers, like the index in the notebooks (`tools/build_index.py`).",
-             ""]
+    lines = [
+        "# Index of terms",
+        "",
+        "Where each term of the series is defined — the link goes to the sentence that "
+        "defines it — and the sections that use it again. Generated from the lessons' "
+        "definition markers, like the index in the notebooks (`tools/build_index.py`).",
+        "",
+    ]
     for term in terms:
         defined = []
         for sec in term.defined:
-            names = [n for n in sec.defines if key(n) == key(term.name)    # 'ReLU', 'ReLUs'
-                     or words_pattern(term.name).fullmatch(n)
-                     or words_pattern(n).fullmatch(term.name)]
+            names = [
+                n
+                for n in sec.defines
+                if key(n) == key(term.name)  # 'ReLU', 'ReLUs'
+                or words_pattern(term.name).fullmatch(n)
+                or words_pattern(n).fullmatch(term.name)
+            ]
             label = marker_label[(id(sec), key(names[0]))]
             defined.append(f"[{lesson(sec)}: {title(sec)}](#{label})")
         entry = f"- **{escape(term.name)}** — defined in " + "; ".join(defined) + "."
         if term.used:
-            used = [f"[{lesson(s)}: {title(s)}](#{labels[id(s)]})" if id(s) in labels
-                    else f"[{lesson(s)}]({s.notebook})" for s in term.used]
+            used = [
+                f"[{lesson(s)}: {title(s)}](#{labels[id(s)]})"
+                if id(s) in labels
+                else f"[{lesson(s)}]({s.notebook})"
+                for s in term.used
+            ]
             entry += " Used in " + ", ".join(used) + "."
         lines.append(entry)
     if not terms:
@@ -260,27 +292,43 @@ def cover_page(paths: list[Path], pdf: bool) -> str:
     lessons = [n for n in names if n not in front + back]
 
     def toc(caption, docs):
-        return "\n".join(["```{toctree}", f":caption: {caption}", ":maxdepth: 1", "",
-                          *docs, "```", ""]) if docs else ""
+        return (
+            "\n".join(
+                ["```{toctree}", f":caption: {caption}", ":maxdepth: 1", "", *docs, "```", ""]
+            )
+            if docs
+            else ""
+        )
 
     # Raw HTML: the site links to the PDF, the PDF (which leaves HTML out) does not.
-    pdf_link = (f'<p>The whole book is also one PDF, for printing and offline reading: '
-                f'<a href="{PDF_NAME}">{PDF_NAME}</a>.</p>\n' if pdf else "")
-    return "\n".join([
-        f"# {TITLE}", "",
-        "A hands-on series of Jupyter notebooks that builds backpropagation from the chain "
-        "rule up: every idea gets words, the maths, a few lines of code, a picture and a "
-        "numeric check.", "",
-        pdf_link,
-        "Every page has a button (the rocket, top right) that opens it live on "
-        f"[Binder]({binder_url(paths[0].name)}), where the sliders move and the code runs, "
-        f"and a link to its source in [the repository]({repository_url()}).", "",
-        toc("Start here", front), toc("Lessons", lessons),
-        toc("Back matter", back + [TERMS]),
-    ])
+    pdf_link = (
+        f"<p>The whole book is also one PDF, for printing and offline reading: "
+        f'<a href="{PDF_NAME}">{PDF_NAME}</a>.</p>\n'
+        if pdf
+        else ""
+    )
+    return "\n".join(
+        [
+            f"# {TITLE}",
+            "",
+            "A hands-on series of Jupyter notebooks that builds backpropagation from the chain "
+            "rule up: every idea gets words, the maths, a few lines of code, a picture and a "
+            "numeric check.",
+            "",
+            pdf_link,
+            "Every page has a button (the rocket, top right) that opens it live on "
+            f"[Binder]({binder_url(paths[0].name)}), where the sliders move and the code runs, "
+            f"and a link to its source in [the repository]({repository_url()}).",
+            "",
+            toc("Start here", front),
+            toc("Lessons", lessons),
+            toc("Back matter", back + [TERMS]),
+        ]
+    )
 
 
 # --- building ----------------------------------------------------------------------------------
+
 
 def prepare(out: Path, pdf: bool) -> Path:
     """Write the book's sources to ``out/src``; return that folder."""
@@ -293,21 +341,37 @@ def prepare(out: Path, pdf: bool) -> Path:
         raise SystemExit(f"no notebooks found in {NOTEBOOKS}")
     secs = {p.name: sections(p) for p in paths}
     labels = {name: section_labels(s) for name, s in secs.items()}
-    anchors = {name: {sec.anchor: labels[name][id(sec)] for sec in s if sec.level}
-               for name, s in secs.items()}
+    anchors = {
+        name: {sec.anchor: labels[name][id(sec)] for sec in s if sec.level}
+        for name, s in secs.items()
+    }
     for p in paths:
         nb = book_notebook(p, labels[p.name], anchors, secs[p.name])
-        (src / p.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
-                                  encoding="utf-8")
+        (src / p.name).write_text(
+            json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     (src / f"{TERMS}.md").write_text(terms_page(lesson_paths()), encoding="utf-8")
     (src / "index.md").write_text(cover_page(paths, pdf), encoding="utf-8")
     return src
 
 
 def sphinx(builder: str, src: Path, dest: Path) -> None:
-    cmd = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(CONF), "-q",
-           "--fail-on-warning", "--keep-going", "-d", str(src.parent / "doctrees"),
-           str(src), str(dest)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        "-c",
+        str(CONF),
+        "-q",
+        "--fail-on-warning",
+        "--keep-going",
+        "-d",
+        str(src.parent / "doctrees"),
+        str(src),
+        str(dest),
+    ]
     start = time.perf_counter()
     subprocess.run(cmd, check=True)
     print(f"sphinx -b {builder}: {time.perf_counter() - start:.1f} s -> {dest}")
@@ -322,8 +386,12 @@ def build_pdf(src: Path, out: Path) -> Path:
         raise SystemExit(f"expected one .tex file in {latex}, found {tex}")
     log = latex / "latexmk.log"
     with open(log, "w") as fh:
-        done = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
-                               tex[0].name], cwd=latex, stdout=fh, stderr=subprocess.STDOUT)
+        done = subprocess.run(
+            ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", tex[0].name],
+            cwd=latex,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     if done.returncode:
         raise SystemExit(f"latexmk failed: see {log}")
     pdf = out / PDF_NAME
@@ -340,9 +408,11 @@ def main(argv=None) -> int:
     out = args.out.resolve()
     pdf = not args.html
     if pdf and not shutil.which("latexmk"):
-        raise SystemExit("the PDF needs latexmk and xelatex: apt-get install latexmk "
-                         "texlive-xetex texlive-latex-extra texlive-fonts-recommended "
-                         "fonts-freefont-otf (or build the site alone: --html)")
+        raise SystemExit(
+            "the PDF needs latexmk and xelatex: apt-get install latexmk "
+            "texlive-xetex texlive-latex-extra texlive-fonts-recommended "
+            "fonts-freefont-otf (or build the site alone: --html)"
+        )
     src = prepare(out, pdf)
     html = out / "html"
     sphinx("html", src, html)

@@ -77,13 +77,21 @@ def index_terms(pages: dict[str, list[Section]]) -> list[Term]:
     terms: dict[str, Term] = {}
     for sec in every:
         for name in sec.defines:
-            same = [k for k, t in terms.items() if words_pattern(t.name).fullmatch(name)
-                    or words_pattern(name).fullmatch(t.name)]    # 'ReLU' and 'ReLUs'
+            same = [
+                k
+                for k, t in terms.items()
+                if words_pattern(t.name).fullmatch(name) or words_pattern(name).fullmatch(t.name)
+            ]  # 'ReLU' and 'ReLUs'
             terms.setdefault(same[0] if same else key(name), Term(name)).defined.append(sec)
     for term in terms.values():
         pattern = words_pattern(term.name)
-        term.used = [sec for sec in every if sec.level >= 2    # not a lesson's opening
-                     and sec not in term.defined and pattern.search(prose(sec.text))]
+        term.used = [
+            sec
+            for sec in every
+            if sec.level >= 2  # not a lesson's opening
+            and sec not in term.defined
+            and pattern.search(prose(sec.text))
+        ]
     return sorted(terms.values(), key=lambda t: key(t.name))
 
 
@@ -91,7 +99,7 @@ def reachable(sec: Section, siblings: list[Section]) -> str:
     """A link to the section, or to its nearest ancestor heading a link can reach."""
     i = siblings.index(sec)
     level = sec.level + 1
-    for s in reversed(siblings[:i + 1]):
+    for s in reversed(siblings[: i + 1]):
         if 0 < s.level < level:
             if LINK_SAFE.match(s.anchor):
                 return s.link
@@ -114,13 +122,17 @@ def by_lesson(found: list[Section], pages: dict[str, list[Section]]) -> str:
     groups: dict[str, list[str]] = {}
     for sec in found:
         groups.setdefault(sec.notebook, []).append(link(sec, pages))
-    return "; ".join(f"*lesson {lesson_number(nb)}:* " + ", ".join(links)
-                     for nb, links in sorted(groups.items()))
+    return "; ".join(
+        f"*lesson {lesson_number(nb)}:* " + ", ".join(links) for nb, links in sorted(groups.items())
+    )
 
 
 def render(terms: list[Term], pages: dict[str, list[Section]]) -> str:
-    lines = ["*Generated from the definition markers in the lessons by `tools/build_index.py`"
-             " (`make index`): edit the lessons, not this list.*", ""]
+    lines = [
+        "*Generated from the definition markers in the lessons by `tools/build_index.py`"
+        " (`make index`): edit the lessons, not this list.*",
+        "",
+    ]
     for term in terms:
         entry = f"- **{term.name}**, defined in {by_lesson(term.defined, pages)}."
         if term.used:
@@ -132,11 +144,13 @@ def render(terms: list[Term], pages: dict[str, list[Section]]) -> str:
 
 
 def index_cell(nb) -> dict:
-    cells = [c for c in nb.cells if c.cell_type == "markdown"
-             and BEGIN in source(c) and END in source(c)]
+    cells = [
+        c for c in nb.cells if c.cell_type == "markdown" and BEGIN in source(c) and END in source(c)
+    ]
     if len(cells) != 1:
-        raise SystemExit(f"{INDEX.name}: expected one markdown cell with {BEGIN} … {END}, "
-                         f"found {len(cells)}")
+        raise SystemExit(
+            f"{INDEX.name}: expected one markdown cell with {BEGIN} … {END}, found {len(cells)}"
+        )
     return cells[0]
 
 
@@ -148,8 +162,9 @@ def updated(text: str, body: str) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only check that the stored index is up to date")
+    parser.add_argument(
+        "--check", action="store_true", help="only check that the stored index is up to date"
+    )
     args = parser.parse_args(argv)
     nb = nbformat.read(INDEX, as_version=4)
     cell = index_cell(nb)

@@ -28,11 +28,12 @@ import nbformat
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 
-POLL = 0.5   # seconds per read of the shell channel
+POLL = 0.5  # seconds per read of the shell channel
 
 
 def short_polls(get_msg):
     """``get_msg(timeout=T)`` as a series of reads of at most POLL seconds each."""
+
     async def polling(timeout=None):
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
@@ -42,6 +43,7 @@ def short_polls(get_msg):
             except Empty:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise
+
     return polling
 
 
@@ -71,9 +73,14 @@ def steady_widget_ids(nb, name: str):
 def execute(path: Path, timeout: int = 120) -> float:
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
-    client = Client(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                    resources={"metadata": {"path": str(path.parent)}})
-    if client.has_trait("coalesce_streams"):       # nbclient >= 0.10
+    client = Client(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    if client.has_trait("coalesce_streams"):  # nbclient >= 0.10
         client.coalesce_streams = True
     client.execute()
     nbformat.write(steady_widget_ids(nb, path.stem), path)

@@ -99,8 +99,10 @@ class Hub:
         if os.geteuid() != 0:
             raise RuntimeError("the hub makes a unix account per student: run it as root")
         if not PROXY.exists():
-            raise RuntimeError(f"no proxy at {PROXY}: `make build/hub/node/...` (make test-hub)"
-                               " installs configurable-http-proxy from npm")
+            raise RuntimeError(
+                f"no proxy at {PROXY}: `make build/hub/node/...` (make test-hub)"
+                " installs configurable-http-proxy from npm"
+            )
         # The accounts' names: unique to this run, so they never meet a real account.
         self.prefix = prefix
         self.tmp = Path(tempfile.mkdtemp(prefix=f"hub-{prefix}-"))
@@ -126,8 +128,9 @@ class Hub:
         if self._http is None:
             # tornado's client queues requests past 10 at once (counting the wait against
             # the timeout): a class of 40 polling their servers' start needs more.
-            self._http = AsyncHTTPClient(force_instance=True, max_clients=256,
-                                         defaults={"request_timeout": 120})
+            self._http = AsyncHTTPClient(
+                force_instance=True, max_clients=256, defaults={"request_timeout": 120}
+            )
         return self._http
 
     def name(self, who: str) -> str:
@@ -139,21 +142,35 @@ class Hub:
 
     def start(self, timeout: float = 120) -> Hub:
         self.port = free_port()
-        env = dict(os.environ, HUB_IP="127.0.0.1", HUB_PORT=str(self.port), HUB_AUTH="dummy",
-                   HUB_INSTRUCTOR=self.instructor, HUB_EXCHANGE=str(self.exchange),
-                   HUB_HOMES=str(self.homes), HUB_STATE=str(self.state),
-                   HUB_IDLE_TIMEOUT=str(self.idle_timeout), HUB_API_TOKEN=self.token)
+        env = dict(
+            os.environ,
+            HUB_IP="127.0.0.1",
+            HUB_PORT=str(self.port),
+            HUB_AUTH="dummy",
+            HUB_INSTRUCTOR=self.instructor,
+            HUB_EXCHANGE=str(self.exchange),
+            HUB_HOMES=str(self.homes),
+            HUB_STATE=str(self.state),
+            HUB_IDLE_TIMEOUT=str(self.idle_timeout),
+            HUB_API_TOKEN=self.token,
+        )
         env.update(self.extra_env)
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(CONFIG)],
-            cwd=self.tmp, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
+            cwd=self.tmp,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the hub exited with {self.proc.returncode}:\n"
-                                   f"{self.log_tail()}")
+                raise RuntimeError(
+                    f"the hub exited with {self.proc.returncode}:\n{self.log_tail()}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=3):
                     return self
@@ -168,10 +185,14 @@ class Hub:
             return ""
 
     async def api(self, path: str, method: str = "GET", body=None, token=None):
-        req = HTTPRequest(f"{self.url}/hub/api{path}", method=method,
-                          headers={"Authorization": f"token {token or self.token}"},
-                          body=None if body is None and method == "GET" else
-                          json.dumps(body if body is not None else {}))
+        req = HTTPRequest(
+            f"{self.url}/hub/api{path}",
+            method=method,
+            headers={"Authorization": f"token {token or self.token}"},
+            body=None
+            if body is None and method == "GET"
+            else json.dumps(body if body is not None else {}),
+        )
         r = await self.http.fetch(req)
         return json.loads(r.body) if r.body else None
 
@@ -198,11 +219,11 @@ class Hub:
                 except subprocess.TimeoutExpired:
                     continue
         if proc is not None:
-            try:                                     # anything left in the group
+            try:  # anything left in the group
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        for pid in started:                          # whatever the hub left running
+        for pid in started:  # whatever the hub left running
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -211,7 +232,7 @@ class Hub:
             self._log.close()
             self._log = None
         uids = {uid_of(n) for n in self.accounts()} - {None}
-        for _ in range(20):                          # servers started in their own sessions
+        for _ in range(20):  # servers started in their own sessions
             pids = account_pids(uids)
             if not pids:
                 break
@@ -255,9 +276,14 @@ class Student:
         form = {"username": self.name, "password": password}
         if m:
             form["_xsrf"] = m.group(1)
-        r = await http.fetch(f"{self.hub.url}/hub/login?next=", method="POST",
-                             body=urlencode(form), headers={"Cookie": jar()},
-                             follow_redirects=False, raise_error=False)
+        r = await http.fetch(
+            f"{self.hub.url}/hub/login?next=",
+            method="POST",
+            body=urlencode(form),
+            headers={"Cookie": jar()},
+            follow_redirects=False,
+            raise_error=False,
+        )
         if r.code != 302:
             raise RuntimeError(f"login of {self.name}: HTTP {r.code}: {r.body[:300]!r}")
         for h in r.headers.get_list("Set-Cookie"):
@@ -267,8 +293,9 @@ class Student:
     async def get_token(self):
         """An API token of the student's own (the hub's admin token asks for it)."""
         await self.ensure_user()
-        r = await self.hub.api(f"/users/{self.name}/tokens", "POST",
-                               {"note": "tests", "expires_in": 7200})
+        r = await self.hub.api(
+            f"/users/{self.name}/tokens", "POST", {"note": "tests", "expires_in": 7200}
+        )
         self.token = r["token"]
 
     async def ensure_user(self):
@@ -285,7 +312,7 @@ class Student:
         try:
             await self.hub.api(f"/users/{self.name}/server", "POST")
         except HTTPClientError as e:
-            if e.code != 400:          # 400: already running
+            if e.code != 400:  # 400: already running
                 raise
         while time.monotonic() - t0 < timeout:
             info = await self.hub.api(f"/users/{self.name}")
@@ -293,18 +320,25 @@ class Student:
             if server and server.get("ready"):
                 return time.monotonic() - t0
             if not info.get("pending") and not server:
-                raise RuntimeError(f"{self.name}'s server failed to start:\n"
-                                   f"{self.hub.log_tail(30)}")
+                raise RuntimeError(
+                    f"{self.name}'s server failed to start:\n{self.hub.log_tail(30)}"
+                )
             await asyncio.sleep(0.5)
         raise RuntimeError(f"{self.name}'s server not ready after {timeout:.0f} s")
 
-    async def server_api(self, path: str, method: str = "GET", body=None, query=None,
-                         raw=False, timeout: float = 120):
+    async def server_api(
+        self, path: str, method: str = "GET", body=None, query=None, raw=False, timeout: float = 120
+    ):
         url = f"{self.base}{path}" + (f"?{urlencode(query)}" if query else "")
-        req = HTTPRequest(url, method=method, request_timeout=timeout,
-                          headers={"Authorization": f"token {self.token}"},
-                          body=None if body is None and method in ("GET", "DELETE") else
-                          (body if isinstance(body, (str, bytes)) else json.dumps(body or {})))
+        req = HTTPRequest(
+            url,
+            method=method,
+            request_timeout=timeout,
+            headers={"Authorization": f"token {self.token}"},
+            body=None
+            if body is None and method in ("GET", "DELETE")
+            else (body if isinstance(body, (str, bytes)) else json.dumps(body or {})),
+        )
         r = await self.hub.http.fetch(req)
         if raw:
             return r
@@ -312,9 +346,11 @@ class Student:
 
     async def open_notebook(self, path: str) -> Kernel:
         """A session for the notebook (as JupyterLab makes one) and its kernel's channels."""
-        s = await self.server_api("/api/sessions", "POST",
-                                  {"path": path, "type": "notebook", "name": "",
-                                   "kernel": {"name": "python3"}})
+        s = await self.server_api(
+            "/api/sessions",
+            "POST",
+            {"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}},
+        )
         k = Kernel(self, s["kernel"]["id"], s["id"])
         await k.connect()
         return k
@@ -326,17 +362,18 @@ def _decode(msg) -> dict:
     if isinstance(msg, str):
         return json.loads(msg)
     (n,) = struct.unpack("!I", msg[:4])
-    offsets = struct.unpack("!" + "I" * n, msg[4:4 * (n + 1)])
+    offsets = struct.unpack("!" + "I" * n, msg[4 : 4 * (n + 1)])
     end = offsets[1] if n > 1 else len(msg)
-    return json.loads(msg[offsets[0]:end])
+    return json.loads(msg[offsets[0] : end])
 
 
 @dataclass
 class Reply:
     """What the kernel sent for one request."""
+
     started: float
-    first_image: float | None = None         # monotonic time of the first PNG
-    done: float | None = None                # the kernel idle again
+    first_image: float | None = None  # monotonic time of the first PNG
+    done: float | None = None  # the kernel idle again
     errors: list = field(default_factory=list)
     stdout: str = ""
     reply: dict | None = None
@@ -358,7 +395,7 @@ class Kernel:
         self.session = uuid.uuid4().hex
         self.ws = None
         self.pending: dict[str, Reply] = {}
-        self.models: dict[str, dict] = {}    # comm id -> widget state
+        self.models: dict[str, dict] = {}  # comm id -> widget state
         self.stderr: list[str] = []
         self.closed = None
         self._reader = None
@@ -369,15 +406,19 @@ class Kernel:
         closes before that (a kernel too slow to start on a busy machine) is opened again,
         as JupyterLab does; ``reconnects`` counts those."""
         s = self.student
-        url = (s.base.replace("http://", "ws://") + f"/api/kernels/{self.id}/channels?"
-               + urlencode({"session_id": self.session}))
+        url = (
+            s.base.replace("http://", "ws://")
+            + f"/api/kernels/{self.id}/channels?"
+            + urlencode({"session_id": self.session})
+        )
         for attempt in range(attempts):
-            req = HTTPRequest(url, headers={"Authorization": f"token {s.token}"},
-                              request_timeout=120)
+            req = HTTPRequest(
+                url, headers={"Authorization": f"token {s.token}"}, request_timeout=120
+            )
             self.closed = None
             self.ws = await websocket_connect(req, max_message_size=256 * 2**20)
             self._reader = asyncio.ensure_future(self._read())
-            r = await self.execute("pass", timeout=180)   # the kernel is up and answering
+            r = await self.execute("pass", timeout=180)  # the kernel is up and answering
             if not r.errors:
                 return
             if not self.closed or attempt == attempts - 1:
@@ -389,8 +430,9 @@ class Kernel:
         while True:
             frame = await self.ws.read_message()
             if frame is None:
-                self.closed = (f"the websocket closed (code {self.ws.close_code}, "
-                               f"{self.ws.close_reason!r})")
+                self.closed = (
+                    f"the websocket closed (code {self.ws.close_code}, {self.ws.close_reason!r})"
+                )
                 for r in self.pending.values():
                     r.errors.append(self.closed)
                     r.event.set()
@@ -433,11 +475,21 @@ class Kernel:
 
     def _send(self, channel: str, msg_type: str, content: dict) -> str:
         msg_id = uuid.uuid4().hex
-        msg = {"header": {"msg_id": msg_id, "msg_type": msg_type, "session": self.session,
-                          "username": self.student.name, "version": "5.3",
-                          "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-               "parent_header": {}, "metadata": {}, "content": content,
-               "channel": channel, "buffers": []}
+        msg = {
+            "header": {
+                "msg_id": msg_id,
+                "msg_type": msg_type,
+                "session": self.session,
+                "username": self.student.name,
+                "version": "5.3",
+                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": channel,
+            "buffers": [],
+        }
         self.pending[msg_id] = Reply(started=time.monotonic())
         self.ws.write_message(json.dumps(msg))
         return msg_id
@@ -455,10 +507,18 @@ class Kernel:
     async def execute(self, code: str, timeout: float = 300) -> Reply:
         if self.closed:
             raise RuntimeError(self.closed)
-        msg_id = self._send("shell", "execute_request",
-                            {"code": code, "silent": False, "store_history": True,
-                             "user_expressions": {}, "allow_stdin": False,
-                             "stop_on_error": True})
+        msg_id = self._send(
+            "shell",
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
         r = await self._wait(msg_id, timeout)
         if r.reply and r.reply.get("status") == "error" and not r.errors:
             r.errors.append(f"{r.reply.get('ename')}: {r.reply.get('evalue')}")
@@ -479,8 +539,11 @@ class Kernel:
         return problems
 
     def sliders(self) -> list[str]:
-        return [cid for cid, st in self.models.items() if st.get("_model_name") in SLIDERS
-                and not st.get("disabled")]
+        return [
+            cid
+            for cid, st in self.models.items()
+            if st.get("_model_name") in SLIDERS and not st.get("disabled")
+        ]
 
     def next_value(self, comm_id: str, rng: random.Random) -> dict:
         """A new value for a slider, different from its current one, on its steps."""
@@ -505,9 +568,11 @@ class Kernel:
         if self.closed:
             raise RuntimeError(self.closed)
         self.models[comm_id].update(state)
-        msg_id = self._send("shell", "comm_msg", {
-            "comm_id": comm_id,
-            "data": {"method": "update", "state": state, "buffer_paths": []}})
+        msg_id = self._send(
+            "shell",
+            "comm_msg",
+            {"comm_id": comm_id, "data": {"method": "update", "state": state, "buffer_paths": []}},
+        )
         return await self._wait(msg_id, timeout)
 
     async def close(self, shutdown: bool = True):

@@ -47,30 +47,36 @@ def tags(cell: dict) -> list[str]:
 
 def lesson_paths(folder: Path = NOTEBOOKS) -> list[Path]:
     """The lesson notebooks, in order (``00_index`` and ``answers`` are not lessons)."""
-    return sorted(p for p in Path(folder).glob("*.ipynb")
-                  if LESSON_NAME.match(p.name) and not p.name.startswith("00_"))
+    return sorted(
+        p
+        for p in Path(folder).glob("*.ipynb")
+        if LESSON_NAME.match(p.name) and not p.name.startswith("00_")
+    )
 
 
 def lesson_number(path) -> str:
     """A lesson's number as the reader sees it: "1" for 01_chain_rule, "2b" for 02b_…"""
     m = LESSON_NAME.match(Path(path).name)
     if not m:
-        raise ValueError(f"lesson_number: {Path(path).name!r} is not a lesson notebook name "
-                         "(expected NN_name.ipynb or NNx_name.ipynb, e.g. 02b_engine.ipynb)")
+        raise ValueError(
+            f"lesson_number: {Path(path).name!r} is not a lesson notebook name "
+            "(expected NN_name.ipynb or NNx_name.ipynb, e.g. 02b_engine.ipynb)"
+        )
     return f"{int(m.group(1))}{m.group(2)}"
 
 
 # --- headings and their anchors -------------------------------------------------------------
 
+
 def heading_text(markdown: str) -> str:
     """The text a reader sees in a heading written in markdown (what the browser renders)."""
     text = re.sub(r"<!--.*?-->", "", markdown)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)        # [words](url) -> words
-    text = re.sub(r"<[^>]+>", "", text)                               # inline HTML tags
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [words](url) -> words
+    text = re.sub(r"<[^>]+>", "", text)  # inline HTML tags
     text = re.sub(r"(`+)(.+?)\1", lambda m: m.group(2).strip(), text)  # `code` -> code
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)                   # **strong**
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)  # **strong**
     text = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", text)  # *emphasis*
-    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)               # backslash escapes
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)  # backslash escapes
     return html.unescape(text).strip()
 
 
@@ -84,12 +90,12 @@ def anchor(markdown_heading: str) -> str:
     return heading_text(markdown_heading).replace(" ", "-")
 
 
-@dataclass(eq=False)   # sections compare by identity: two may have the same heading
+@dataclass(eq=False)  # sections compare by identity: two may have the same heading
 class Section:
-    notebook: str          # file name, e.g. "01_chain_rule.ipynb"
-    level: int             # 1 for '#', 2 for '##', …
-    title: str             # the heading as written in markdown
-    text: str = ""         # the markdown of the section (headings included)
+    notebook: str  # file name, e.g. "01_chain_rule.ipynb"
+    level: int  # 1 for '#', 2 for '##', …
+    title: str  # the heading as written in markdown
+    text: str = ""  # the markdown of the section (headings included)
     defines: list[str] = field(default_factory=list)
 
     @property
@@ -118,7 +124,7 @@ def sections(path: Path) -> list[Section]:
         for m in HEADING.finditer(src):
             if any(a <= m.start() < b for a, b in fenced):
                 continue
-            found[-1].text += src[last:m.start()]
+            found[-1].text += src[last : m.start()]
             found.append(Section(name, len(m.group(1)), m.group(2)))
             last = m.start()
         found[-1].text += src[last:] + "\n\n"
@@ -129,15 +135,16 @@ def sections(path: Path) -> list[Section]:
 
 # --- exercises ------------------------------------------------------------------------------
 
+
 @dataclass
 class Exercise:
     notebook: str
-    number: str                      # "1.2"
-    title: str                       # "Exercise 1.2 — title"
-    task: list[str]                  # markdown of the task, cell by cell
-    code: str | None = None          # the learner's cell (tagged "exercise")
-    check: str | None = None         # the check cell (tagged "check")
-    answer: str | None = None        # the markdown inside <details>…</details>
+    number: str  # "1.2"
+    title: str  # "Exercise 1.2 — title"
+    task: list[str]  # markdown of the task, cell by cell
+    code: str | None = None  # the learner's cell (tagged "exercise")
+    check: str | None = None  # the check cell (tagged "check")
+    answer: str | None = None  # the markdown inside <details>…</details>
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -159,8 +166,9 @@ def exercises(path: Path) -> list[Exercise]:
         src = source(cell)
         title = EXERCISE_TITLE.search(src) if cell["cell_type"] == "markdown" else None
         if title:
-            found.append(Exercise(name, f"{title.group(2)}.{title.group(3)}", title.group(1),
-                                  [src.strip()]))
+            found.append(
+                Exercise(name, f"{title.group(2)}.{title.group(3)}", title.group(1), [src.strip()])
+            )
             continue
         if not found:
             continue
@@ -205,8 +213,11 @@ def lesson_imports(path: Path, needed: str | None = None) -> str:
 
     used = None
     if needed is not None:
-        used = {n.id for n in ast.walk(ast.parse(code_without_magics(needed)))
-                if isinstance(n, ast.Name)}
+        used = {
+            n.id
+            for n in ast.walk(ast.parse(code_without_magics(needed)))
+            if isinstance(n, ast.Name)
+        }
     found: dict[str, ast.stmt] = {}
     for cell in load(path)["cells"]:
         if cell["cell_type"] != "code" or {"exercise", "check"} & set(tags(cell)):
@@ -217,8 +228,9 @@ def lesson_imports(path: Path, needed: str | None = None) -> str:
         except SyntaxError:
             continue
         for node in tree.body:
-            if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom)
-                                                and node.level == 0):
+            if isinstance(node, ast.Import) or (
+                isinstance(node, ast.ImportFrom) and node.level == 0
+            ):
                 bound = {(a.asname or a.name).split(".")[0] for a in node.names}
                 if used is None or bound & used:
                     found.setdefault(ast.get_source_segment(code, node), node)
@@ -248,11 +260,17 @@ def final_call(code: str):
     last = tree.body[-1] if tree.body else None
     if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
         return tree, last.value
-    if (isinstance(last, ast.Assign) and len(last.targets) == 1
-            and isinstance(last.targets[0], ast.Name) and isinstance(last.value, ast.Call)):
+    if (
+        isinstance(last, ast.Assign)
+        and len(last.targets) == 1
+        and isinstance(last.targets[0], ast.Name)
+        and isinstance(last.value, ast.Call)
+    ):
         return tree, last.value
-    raise ValueError("a check cell must end with the call of a check, `check_x(...)` or "
-                     f"`ok = check_x(...)`; got:\n{code}")
+    raise ValueError(
+        "a check cell must end with the call of a check, `check_x(...)` or "
+        f"`ok = check_x(...)`; got:\n{code}"
+    )
 
 
 def as_assert(check: str, message: str) -> str:
@@ -267,8 +285,8 @@ def as_assert(check: str, message: str) -> str:
     tree, call = final_call(code)
     last = tree.body[-1]
     lines = code.splitlines()
-    before = "\n".join(lines[:last.lineno - 1] + [lines[last.lineno - 1][:last.col_offset]])
-    return f"{before}assert {ast.get_source_segment(code, call)}, \"{message}\"".strip("\n")
+    before = "\n".join(lines[: last.lineno - 1] + [lines[last.lineno - 1][: last.col_offset]])
+    return f'{before}assert {ast.get_source_segment(code, call)}, "{message}"'.strip("\n")
 
 
 def run_check(check: str, namespace: dict):
@@ -292,8 +310,11 @@ def hints(exercise_code: str) -> list[str]:
 
     found = []
     for node in ast.walk(ast.parse(code_without_magics(exercise_code))):
-        if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
-                and getattr(node.exc.func, "id", None) == "NotImplementedError"):
+        if (
+            isinstance(node, ast.Raise)
+            and isinstance(node.exc, ast.Call)
+            and getattr(node.exc.func, "id", None) == "NotImplementedError"
+        ):
             args = node.exc.args
             found.append(args[0].value if args and isinstance(args[0], ast.Constant) else "")
     return found

@@ -30,18 +30,25 @@ from tools.lessons import DETAILS, as_assert, exercises, source, tags
 # In the students' version a solution region becomes this stub. nbgrader's default stub ends
 # with `raise NotImplementedError()`, which would make the cell fail even though the lesson's
 # own stub above it already raises, with a hint, when the learner's function is called.
-CONFIG = '''c = get_config()  # noqa: F821
+CONFIG = """c = get_config()  # noqa: F821
 c.CourseDirectory.root = {root!r}
 # The lesson's stub (a function raising NotImplementedError with a hint) stays above the
 # solution region, so the region only needs to say where the learner's code goes.
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE"}}
-'''
+"""
 
 
-def nbgrader_metadata(grade_id: str, *, solution=False, grade=False, locked=False,
-                      points=None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution, "task": False}
+def nbgrader_metadata(
+    grade_id: str, *, solution=False, grade=False, locked=False, points=None
+) -> dict:
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
     if points is not None:
         meta["points"] = points
     return meta
@@ -58,20 +65,23 @@ def source_notebook(lesson: Path, points: int = 1) -> nbformat.NotebookNode:
     for cell in nb.cells:
         src = source(cell)
         if cell.cell_type == "markdown" and DETAILS.search(src):
-            continue                                   # the answer: not for students
+            continue  # the answer: not for students
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         if cell.cell_type == "code" and "exercise" in tags(cell) and src in found:
             ex = found[src]
-            cell.source = (f"{src.rstrip()}\n\n### BEGIN SOLUTION\n{ex.answer_code}\n"
-                           "### END SOLUTION")
+            cell.source = (
+                f"{src.rstrip()}\n\n### BEGIN SOLUTION\n{ex.answer_code}\n### END SOLUTION"
+            )
             cell.metadata["nbgrader"] = nbgrader_metadata(f"{ex.slug}-answer", solution=True)
         elif cell.cell_type == "code" and "check" in tags(cell) and src in checks:
             ex = checks[src]
             cell.source = as_assert(
-                ex.check, f"Exercise {ex.number} is not solved yet: see the feedback above")
+                ex.check, f"Exercise {ex.number} is not solved yet: see the feedback above"
+            )
             cell.metadata["nbgrader"] = nbgrader_metadata(
-                f"{ex.slug}-check", grade=True, locked=True, points=points)
+                f"{ex.slug}-check", grade=True, locked=True, points=points
+            )
         cells.append(cell)
     nb.cells = cells
     return nb
@@ -92,8 +102,12 @@ def write_source(lesson: Path, course: Path, points: int = 1) -> Path:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lessons", nargs="+", type=Path, help="lesson notebooks")
-    parser.add_argument("--course", type=Path, default=Path("course"),
-                        help="the nbgrader course folder (default: ./course)")
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=Path("course"),
+        help="the nbgrader course folder (default: ./course)",
+    )
     parser.add_argument("--points", type=int, default=1, help="points per exercise (default 1)")
     args = parser.parse_args(argv)
     for lesson in args.lessons:

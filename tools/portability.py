@@ -37,18 +37,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 AVX512 = "X86_V4 AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR"
-AVX2 = "X86_V3 AVX2 FMA3 AVX F16C"   # numpy 1.26 names the features, numpy 2.4 the levels
+AVX2 = "X86_V3 AVX2 FMA3 AVX F16C"  # numpy 1.26 names the features, numpy 2.4 the levels
 CAPS = {"x86-64-v3": AVX512, "x86-64-v2": f"{AVX512} {AVX2}"}
-NBVAL = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-cell-timeout=300", "--nbval-sanitize-with",
-         str(ROOT / "tests" / "nbval_sanitize.cfg")]
+NBVAL = [
+    "-m",
+    "pytest",
+    "-q",
+    "-p",
+    "no:cacheprovider",
+    "--nbval",
+    "--nbval-current-env",
+    "--nbval-cell-timeout=300",
+    "--nbval-sanitize-with",
+    str(ROOT / "tests" / "nbval_sanitize.cfg"),
+]
 
 
 @dataclass
 class Variant:
     name: str
-    numpy_cap: str | None = None      # a key of CAPS
-    blas: str | None = None           # an OPENBLAS_CORETYPE
+    numpy_cap: str | None = None  # a key of CAPS
+    blas: str | None = None  # an OPENBLAS_CORETYPE
     ulp_noise: bool = False
     env: dict = field(default_factory=dict)
 
@@ -64,8 +73,7 @@ VARIANTS = [
     Variant("numpy <= x86-64-v2, OpenBLAS Prescott", numpy_cap="x86-64-v2", blas="Prescott"),
     Variant("OpenBLAS Sandybridge", blas="Sandybridge"),
     Variant("OpenBLAS SkylakeX (AVX-512)", blas="SkylakeX"),
-    Variant("exp/tanh/log/... one ulp off (AVX-512 or ARM numpy, another libm)",
-            ulp_noise=True),
+    Variant("exp/tanh/log/... one ulp off (AVX-512 or ARM numpy, another libm)", ulp_noise=True),
 ]
 
 PROBE = r"""
@@ -92,11 +100,15 @@ def base_env() -> dict:
 
 
 def probe(env: dict) -> tuple[dict | None, str]:
-    run = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
     if run.returncode != 0:
-        why = "illegal instruction" if run.returncode == -4 else (
-            run.stderr.strip().splitlines() or [f"exit {run.returncode}"])[-1]
+        why = (
+            "illegal instruction"
+            if run.returncode == -4
+            else (run.stderr.strip().splitlines() or [f"exit {run.returncode}"])[-1]
+        )
         return None, why
     return json.loads(run.stdout.strip().splitlines()[-1]), ""
 
@@ -116,8 +128,10 @@ def cannot_present(native: dict) -> list[str]:
     missing = []
     if not level(native["features"]).startswith("x86-64-v4"):
         missing.append("numpy's AVX-512 kernels (x86-64-v4): this CPU has no AVX-512")
-    missing.append("ARM CPUs (Apple silicon, Graviton): other kernels again, and no x86 "
-                   "machine runs them (the one-ulp variant stands in for them)")
+    missing.append(
+        "ARM CPUs (Apple silicon, Graviton): other kernels again, and no x86 "
+        "machine runs them (the one-ulp variant stands in for them)"
+    )
     return missing
 
 
@@ -128,14 +142,20 @@ def plan(native: dict) -> tuple[list, list]:
         env = base_env() | v.env
         got, why = probe(env)
         if got is None:
-            skipped.append((v, f"cannot be simulated here ({why}: this CPU lacks what the "
-                               "kernel needs)"))
-        elif v.blas and got["blas"] and got["blas"].lower() != v.blas.lower() and not (
-                v.blas == "Prescott"):  # OpenBLAS names its generic SSE kernel "Katmai"
+            skipped.append(
+                (v, f"cannot be simulated here ({why}: this CPU lacks what the kernel needs)")
+            )
+        elif (
+            v.blas
+            and got["blas"]
+            and got["blas"].lower() != v.blas.lower()
+            and not (v.blas == "Prescott")
+        ):  # OpenBLAS names its generic SSE kernel "Katmai"
             skipped.append((v, f"cannot be simulated here (OpenBLAS ran {got['blas']})"))
         elif not v.ulp_noise and got == native:
-            skipped.append((v, f"this CPU's own configuration ({got['blas']}): the main nbval "
-                               "run covers it"))
+            skipped.append(
+                (v, f"this CPU's own configuration ({got['blas']}): the main nbval run covers it")
+            )
         else:
             runnable.append((v, got))
     return runnable, skipped
@@ -152,8 +172,14 @@ def run_variant(v: Variant, paths: list[str]) -> tuple[Variant, int, str, float]
         env["IPYTHONDIR"] = tmp
     t0 = time.perf_counter()
     try:
-        run = subprocess.run([sys.executable, *NBVAL, *paths], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=900)
+        run = subprocess.run(
+            [sys.executable, *NBVAL, *paths],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -162,17 +188,26 @@ def run_variant(v: Variant, paths: list[str]) -> tuple[Variant, int, str, float]
 
 def summary_lines(output: str) -> tuple[str, list[str]]:
     lines = [line for line in output.splitlines() if line.strip()]
-    failed = [line.split(" - ")[0].removeprefix("FAILED ").strip() for line in lines
-              if line.startswith("FAILED")]
-    counts = next((line.strip("= ") for line in reversed(lines)
-                   if " passed" in line or " failed" in line), "no result line")
+    failed = [
+        line.split(" - ")[0].removeprefix("FAILED ").strip()
+        for line in lines
+        if line.startswith("FAILED")
+    ]
+    counts = next(
+        (line.strip("= ") for line in reversed(lines) if " passed" in line or " failed" in line),
+        "no result line",
+    )
     return counts, failed
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("paths", nargs="*", default=["notebooks"],
-                    help="notebooks or folders to check (default: notebooks)")
+    ap.add_argument(
+        "paths",
+        nargs="*",
+        default=["notebooks"],
+        help="notebooks or folders to check (default: notebooks)",
+    )
     ap.add_argument("--list", action="store_true", help="only probe and list the variants")
     args = ap.parse_args(argv)
 
@@ -182,8 +217,9 @@ def main(argv=None) -> int:
         print(f"portability: numpy does not even run here ({why})")
         return 1
     runnable, skipped = plan(native)
-    print(f"portability: this CPU: numpy up to {level(native['features'])}, "
-          f"OpenBLAS {native['blas']}")
+    print(
+        f"portability: this CPU: numpy up to {level(native['features'])}, OpenBLAS {native['blas']}"
+    )
     for v, reason in skipped:
         print(f"  - {v.name}: {reason}")
     for what in cannot_present(native):
@@ -205,8 +241,10 @@ def main(argv=None) -> int:
             print(f"         differs: {cell}")
         if not ok and not failed:
             print("\n".join("         " + line for line in output.splitlines()[-15:]))
-    print(f"portability: {len(results) - bad} of {len(results)} variants give the stored "
-          f"outputs ({time.perf_counter() - t0:.0f} s)")
+    print(
+        f"portability: {len(results) - bad} of {len(results)} variants give the stored "
+        f"outputs ({time.perf_counter() - t0:.0f} s)"
+    )
     return 1 if bad else 0
 
 

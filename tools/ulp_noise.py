@@ -20,17 +20,46 @@ import numpy as np
 
 # another salt, another "CPU" (tools/portability.py uses the default)
 _SALT = np.uint64(int(os.environ.get("ULP_NOISE_SALT", "0")))
-_UFUNCS = ["exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "tanh", "sinh", "cosh",
-           "sin", "cos", "tan", "arctan", "power"]
-_MATH = ["exp", "expm1", "log", "log1p", "log2", "log10", "tanh", "sinh", "cosh", "sin",
-         "cos", "tan", "atan", "pow"]
+_UFUNCS = [
+    "exp",
+    "expm1",
+    "exp2",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "tanh",
+    "sinh",
+    "cosh",
+    "sin",
+    "cos",
+    "tan",
+    "arctan",
+    "power",
+]
+_MATH = [
+    "exp",
+    "expm1",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "tanh",
+    "sinh",
+    "cosh",
+    "sin",
+    "cos",
+    "tan",
+    "atan",
+    "pow",
+]
 
 
 def _direction(a: np.ndarray) -> np.ndarray:
     """-1, 0 or +1 for each entry, a fixed function of its bits: the same input gives the
     same output, as on a real CPU (a random choice per call would break `f(x) == f(x)`)."""
-    bits = np.array(a, dtype=np.float64).view(np.uint64)     # a copy, of the same shape
-    mixed = ((bits ^ _SALT) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(61)   # hashed
+    bits = np.array(a, dtype=np.float64).view(np.uint64)  # a copy, of the same shape
+    mixed = ((bits ^ _SALT) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(61)  # hashed
     return (mixed.astype(np.int64) % 3) - 1
 
 
@@ -41,10 +70,11 @@ def _nudge(r):
         return r
     with np.errstate(all="ignore"):
         flip = _direction(a)
-        moved = np.where(flip > 0, np.nextafter(a, np.inf), np.where(flip < 0,
-                         np.nextafter(a, -np.inf), a))
+        moved = np.where(
+            flip > 0, np.nextafter(a, np.inf), np.where(flip < 0, np.nextafter(a, -np.inf), a)
+        )
     moved = np.where(np.isfinite(a) & (a != 0), moved, a).astype(a.dtype)
-    if isinstance(r, np.generic):          # a numpy scalar (np.float64 is also a float)
+    if isinstance(r, np.generic):  # a numpy scalar (np.float64 is also a float)
         return moved[()]
     if isinstance(r, float):
         return float(moved)
@@ -63,6 +93,7 @@ def _noisy_ufunc(f):
                     t[...] = _nudge(t)
             return r
         return _nudge(r)
+
     for name in ("reduce", "accumulate", "outer", "at", "nin", "nout", "types"):
         if hasattr(f, name):
             setattr(g, name, getattr(f, name))
@@ -78,6 +109,7 @@ def _noisy_math(f):
             if step:
                 r = math.nextafter(r, math.inf if step > 0 else -math.inf)
         return r
+
     return g
 
 

@@ -22,8 +22,9 @@ USED = ("hub", "singleuser", "cull", "proxy", "prePuller", "scheduling")
 
 def strip(node):
     if isinstance(node, dict):
-        return {k: strip(v) for k, v in node.items() if k != "description" or
-                not isinstance(v, str)}
+        return {
+            k: strip(v) for k, v in node.items() if k != "description" or not isinstance(v, str)
+        }
     if isinstance(node, list):
         return [strip(v) for v in node]
     return node
@@ -31,12 +32,15 @@ def strip(node):
 
 def cut(schema: dict, defaults: dict, version: str) -> dict:
     out = {k: v for k, v in schema.items() if k != "properties"}
-    out["properties"] = {k: (strip(v) if k in USED else {})
-                         for k, v in schema["properties"].items()}
-    out["$comment"] = (f"Zero to JupyterHub chart {version}: jupyterhub/values.schema.yaml, "
-                       f"cut by tools/z2jh_schema.py (sections {', '.join(USED)} whole, "
-                       "descriptions dropped, other sections by name only; defaults: "
-                       "jupyterhub/values.yaml, the same sections)")
+    out["properties"] = {
+        k: (strip(v) if k in USED else {}) for k, v in schema["properties"].items()
+    }
+    out["$comment"] = (
+        f"Zero to JupyterHub chart {version}: jupyterhub/values.schema.yaml, "
+        f"cut by tools/z2jh_schema.py (sections {', '.join(USED)} whole, "
+        "descriptions dropped, other sections by name only; defaults: "
+        "jupyterhub/values.yaml, the same sections)"
+    )
     return {"schema": out, "defaults": {k: v for k, v in defaults.items() if k in USED}}
 
 
@@ -45,6 +49,11 @@ if __name__ == "__main__":
         schema = yaml.safe_load(f)
     with open(sys.argv[2], encoding="utf-8") as f:
         defaults = yaml.safe_load(f)
-    json.dump(cut(schema, defaults, sys.argv[3]), sys.stdout, indent=None, separators=(",", ":"),
-              sort_keys=True)
+    json.dump(
+        cut(schema, defaults, sys.argv[3]),
+        sys.stdout,
+        indent=None,
+        separators=(",", ":"),
+        sort_keys=True,
+    )
     sys.stdout.write("\n")

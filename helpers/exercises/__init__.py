@@ -101,8 +101,7 @@ def _not_done(name: str, err: NotImplementedError) -> bool:
 def _learner_line(err: BaseException) -> str:
     """' (in f, line 3)': where in the learner's code ``err`` came from, if it did."""
     here = os.path.dirname(__file__)
-    frames = [f for f in traceback.extract_tb(err.__traceback__)
-              if not f.filename.startswith(here)]
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if not f.filename.startswith(here)]
     return f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
 
 
@@ -146,8 +145,9 @@ def exercise(number: str, name: str, *, own: Sequence[str] = (), limited: bool =
             attempt = _Attempt(number)
             _attempts.append(attempt)
             try:
-                how, result = _call_limited(lambda: check(*args, **kwargs), (),
-                                            TIME_LIMIT if limited else None)
+                how, result = _call_limited(
+                    lambda: check(*args, **kwargs), (), TIME_LIMIT if limited else None
+                )
                 ok = how == "ok" and result is True
                 if how == "timeout":
                     print(_timeout_message(name, "", result))
@@ -155,14 +155,18 @@ def exercise(number: str, name: str, *, own: Sequence[str] = (), limited: bool =
                     frames = traceback.extract_tb(result.__traceback__)
                     raiser = frames[-1].name if frames else ""
                     if own and raiser not in own:
-                        print(f"{TODO} {name}: `{raiser}` is not done yet: do its exercise "
-                              f"first (its hint: {result})")
+                        print(
+                            f"{TODO} {name}: `{raiser}` is not done yet: do its exercise "
+                            f"first (its hint: {result})"
+                        )
                         attempt.not_done = True
                     else:
                         _not_done(name, result)
                 elif how == "raised":
-                    print(f"{FAIL} {name}: your code raised {type(result).__name__}: "
-                          f"{result}{_learner_line(result)}")
+                    print(
+                        f"{FAIL} {name}: your code raised {type(result).__name__}: "
+                        f"{result}{_learner_line(result)}"
+                    )
             finally:
                 _attempts.pop()
             if not ok and not attempt.not_done:
@@ -171,8 +175,10 @@ def exercise(number: str, name: str, *, own: Sequence[str] = (), limited: bool =
                 if not attempt.hinted or (attempt.hinted == 1 and attempt.level > 1):
                     _show(hints, attempt.level)
             return ok
+
         checked.exercise = number
         return checked
+
     return wrap
 
 
@@ -200,9 +206,12 @@ def _on_alarm(signum, frame):
 def _call_limited(fn, args, limit):
     """``fn(*args)``, stopped after ``limit`` seconds (None: no limit): ('ok', result),
     ('raised', exception), ('timeout', stopped) where stopped says whether it really ended."""
-    use_alarm = (limit is not None and hasattr(signal, "setitimer")
-                 and threading.current_thread() is threading.main_thread()
-                 and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    use_alarm = (
+        limit is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
     if limit is None or use_alarm:  # the main thread (a notebook kernel, pytest): stoppable
         previous = signal.signal(signal.SIGALRM, _on_alarm) if use_alarm else None
         try:
@@ -220,13 +229,14 @@ def _call_limited(fn, args, limit):
         finally:
             if use_alarm:
                 signal.signal(signal.SIGALRM, previous)
-    box = {}                # elsewhere: a daemon thread (it cannot be stopped, only left)
+    box = {}  # elsewhere: a daemon thread (it cannot be stopped, only left)
 
     def target():
         try:
             box["ok"] = fn(*args)
         except (Exception, SystemExit) as err:  # noqa: BLE001
             box["raised"] = err
+
     worker = threading.Thread(target=target, daemon=True)
     worker.start()
     worker.join(limit)
@@ -236,12 +246,17 @@ def _call_limited(fn, args, limit):
 
 
 def _timeout_message(name: str, at: str, stopped: bool) -> str:
-    still = ("it was stopped" if stopped else
-             "it may still be running: restart the kernel (Kernel > Restart) if the "
-             "notebook gets slow")
-    return (f"{FAIL} {name}: still running after the time limit of {TIME_LIMIT:g} s{at} "
-            f"({still}). Hint: look for a loop that never ends, e.g. a `while` whose "
-            "condition never becomes false")
+    still = (
+        "it was stopped"
+        if stopped
+        else "it may still be running: restart the kernel (Kernel > Restart) if the "
+        "notebook gets slow"
+    )
+    return (
+        f"{FAIL} {name}: still running after the time limit of {TIME_LIMIT:g} s{at} "
+        f"({still}). Hint: look for a loop that never ends, e.g. a `while` whose "
+        "condition never becomes false"
+    )
 
 
 def run(name: str, fn, *args, where: str = "", error_hint: Callable | None = None):
@@ -308,7 +323,7 @@ def _array(got):
         return None, f"is {type(got).__name__} {_fmt(got)}, not an array"
     try:
         arr = np.asarray(got)
-    except (ValueError, TypeError) as err:     # ragged lists and the like
+    except (ValueError, TypeError) as err:  # ragged lists and the like
         return None, f"is not an array of numbers ({err})"
     if arr.dtype.kind not in "biuf":
         return None, f"is an array of {arr.dtype}, not of numbers"
@@ -332,8 +347,11 @@ def learner_number(name: str, answer, *args, where: str = ""):
             return None
     got, why = _number(answer)
     if got is None:
-        print(f"{FAIL} {name}: {where} it {why}" if where else
-              f"{FAIL} {name}: expected a number; it {why}")
+        print(
+            f"{FAIL} {name}: {where} it {why}"
+            if where
+            else f"{FAIL} {name}: expected a number; it {why}"
+        )
     return got
 
 
@@ -343,8 +361,10 @@ def learner_numbers(name: str, got, example: str = "(1.0, 2.0)"):
         got = got.ravel().tolist()
     numbers = [_number(v)[0] for v in got] if isinstance(got, (tuple, list, set)) else [None]
     if not numbers or None in numbers:
-        print(f"{FAIL} {name}: expected numbers, such as {example}; got "
-              f"{type(got).__name__} {_fmt(got)}")
+        print(
+            f"{FAIL} {name}: expected numbers, such as {example}; got "
+            f"{type(got).__name__} {_fmt(got)}"
+        )
         return None
     return numbers
 
@@ -358,13 +378,17 @@ def near_miss(got: float | Iterable[float], want: float | Iterable[float]) -> st
     """A note for typed numbers close to one of ``want`` but not to enough digits, else ''."""
     got = [got] if isinstance(got, (int, float)) else list(got)
     want = [want] if isinstance(want, (int, float)) else list(want)
-    close = [_fmt(g) for g in got if any(not agrees(g, w) and math.isclose(g, w, rel_tol=1e-2)
-                                         for w in want)]
+    close = [
+        _fmt(g)
+        for g in got
+        if any(not agrees(g, w) and math.isclose(g, w, rel_tol=1e-2) for w in want)
+    ]
     if not close:
         return ""
     verb = "is" if len(close) == 1 else "are"
-    return (f" ({' and '.join(close)} {verb} close: give more digits, or compute it, e.g. "
-            "with math.pi)")
+    return (
+        f" ({' and '.join(close)} {verb} close: give more digits, or compute it, e.g. with math.pi)"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -372,8 +396,9 @@ def near_miss(got: float | Iterable[float], want: float | Iterable[float]) -> st
 # --------------------------------------------------------------------------------------
 
 
-def check_value(name: str, got, expected: float, *, rtol: float = 1e-7,
-                atol: float = 1e-12) -> bool:
+def check_value(
+    name: str, got, expected: float, *, rtol: float = 1e-7, atol: float = 1e-12
+) -> bool:
     """Compare one number with the expected one and say how far off it is.
 
     ``got`` is the number or a function of no arguments returning it (called within
@@ -388,13 +413,16 @@ def check_value(name: str, got, expected: float, *, rtol: float = 1e-7,
         print(f"{PASS} {name}: {_fmt(got)}")
         return True
     rel = abs(got - expected) / max(abs(expected), 1e-300)
-    print(f"{FAIL} {name}: got {_fmt(got)}, expected {_fmt(expected)} "
-          f"(off by {abs(got - expected):.3g}, relative {rel:.3g})")
+    print(
+        f"{FAIL} {name}: got {_fmt(got)}, expected {_fmt(expected)} "
+        f"(off by {abs(got - expected):.3g}, relative {rel:.3g})"
+    )
     return False
 
 
-def check_prediction(name: str, answer, expected: float, why: str,
-                     misses: Mapping[float, str] | None = None) -> bool:
+def check_prediction(
+    name: str, answer, expected: float, why: str, misses: Mapping[float, str] | None = None
+) -> bool:
     """A predict-first exercise: the learner's number (or a function returning it) against
     ``expected``. Right or wrong, the learner is told the value and ``why``; a known wrong
     guess also hears what it is (``misses``: guess → sentence). A whole ``expected`` wants a
@@ -407,8 +435,10 @@ def check_prediction(name: str, answer, expected: float, why: str,
     if right:
         print(f"{PASS} {name}: {_fmt(expected)}. {why}")
         return True
-    print(f"{FAIL} {name}: you predicted {_fmt(got)}; it is {_fmt(expected)}"
-          f"{'' if whole else near_miss(got, expected)}. {why}")
+    print(
+        f"{FAIL} {name}: you predicted {_fmt(got)}; it is {_fmt(expected)}"
+        f"{'' if whole else near_miss(got, expected)}. {why}"
+    )
     for guess, meaning in (misses or {}).items():
         if math.isclose(got, guess, rel_tol=TYPED_RTOL):
             print(f"    Your {_fmt(got)}: {meaning}")
@@ -416,12 +446,15 @@ def check_prediction(name: str, answer, expected: float, why: str,
     return False
 
 
-def prediction(number: str, name: str, expected: float, why: str,
-               misses: Mapping[float, str] | None = None) -> Callable:
+def prediction(
+    number: str, name: str, expected: float, why: str, misses: Mapping[float, str] | None = None
+) -> Callable:
     """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``
     (the learner's guess is told the value and ``why``; graded hints are not needed there)."""
+
     def check(answer) -> bool:
         return check_prediction(name, answer, expected, why, misses)
+
     check.__name__ = f"check_{number.replace('.', '_')}"
     check.__doc__ = f"Exercise {number}, predict first: {name}, which is {expected}."
     return exercise(number, name)(check)
@@ -440,8 +473,15 @@ def learner_values(name: str, fn: Callable, points: Iterable):
     return values
 
 
-def compare_values(name: str, points: list, got: list, reference: Callable, *,
-                   rtol: float = 1e-7, atol: float = 1e-12) -> bool:
+def compare_values(
+    name: str,
+    points: list,
+    got: list,
+    reference: Callable,
+    *,
+    rtol: float = 1e-7,
+    atol: float = 1e-12,
+) -> bool:
     """Print ✓ if every ``got`` matches ``reference`` at its point, else the first misses."""
     wrong = []
     for p, value in zip(points, got, strict=True):
@@ -459,9 +499,16 @@ def compare_values(name: str, points: list, got: list, reference: Callable, *,
     return False
 
 
-def check_function(name: str, fn: Callable, reference: Callable, points: Iterable,
-                   *, rtol: float = 1e-7, atol: float = 1e-12,
-                   mistakes: Mapping[str | tuple, Callable] | None = None) -> bool:
+def check_function(
+    name: str,
+    fn: Callable,
+    reference: Callable,
+    points: Iterable,
+    *,
+    rtol: float = 1e-7,
+    atol: float = 1e-12,
+    mistakes: Mapping[str | tuple, Callable] | None = None,
+) -> bool:
     """Call ``fn`` and ``reference`` at every point; report the first points that disagree.
 
     ``mistakes`` maps a sentence naming a usual bug (or a tuple of hints growing with the
@@ -474,8 +521,12 @@ def check_function(name: str, fn: Callable, reference: Callable, points: Iterabl
     if compare_values(name, points, got, reference, rtol=rtol, atol=atol):
         return True
     for bug, wrong in (mistakes or {}).items():
-        if all(math.isclose(g, wrong(*(p if isinstance(p, tuple) else (p,))), rel_tol=1e-9,
-                            abs_tol=1e-12) for g, p in zip(got, points, strict=True)):
+        if all(
+            math.isclose(
+                g, wrong(*(p if isinstance(p, tuple) else (p,))), rel_tol=1e-9, abs_tol=1e-12
+            )
+            for g, p in zip(got, points, strict=True)
+        ):
             hint(bug)
             break
     return False
@@ -487,8 +538,13 @@ def matches(got: np.ndarray, want) -> bool:
     return got.shape == want.shape and bool(np.allclose(got, want, rtol=1e-9, atol=1e-12))
 
 
-def check_arrays(arrays: Mapping[str, tuple], *, rtol: float = 1e-7, atol: float = 1e-10,
-                 mistakes: Mapping[str, Mapping[str | tuple, object]] | None = None) -> bool:
+def check_arrays(
+    arrays: Mapping[str, tuple],
+    *,
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+    mistakes: Mapping[str, Mapping[str | tuple, object]] | None = None,
+) -> bool:
     """Compare named arrays (``{name: (got, expected)}``) as backprop-ninja does.
 
     Each line says ``matches`` (equal within rtol/atol) or ``WRONG`` with the largest
@@ -516,8 +572,9 @@ def check_arrays(arrays: Mapping[str, tuple], *, rtol: float = 1e-7, atol: float
         if arr.shape != expected.shape:
             print(f"{FAIL} {label}  shape {arr.shape}, expected {expected.shape}")
         elif not np.all(np.isfinite(arr)):
-            print(f"{FAIL} {label}  WRONG  ({int(np.sum(~np.isfinite(arr)))} entries are "
-                  "nan or inf)")
+            print(
+                f"{FAIL} {label}  WRONG  ({int(np.sum(~np.isfinite(arr)))} entries are nan or inf)"
+            )
         elif np.allclose(arr, expected, rtol=rtol, atol=atol):
             print(f"{PASS} {label}  matches")
             continue
@@ -525,8 +582,10 @@ def check_arrays(arrays: Mapping[str, tuple], *, rtol: float = 1e-7, atol: float
             diff = float(np.max(np.abs(arr - expected.astype(float))))
             print(f"{FAIL} {label}  WRONG  (max difference {diff:.2e})")
         if ok:  # the first wrong array: the chain broke here; name the bug if it is a usual one
-            bug = next((b for b, wrong in (mistakes or {}).get(name, {}).items()
-                        if matches(arr, wrong)), None)
+            bug = next(
+                (b for b, wrong in (mistakes or {}).get(name, {}).items() if matches(arr, wrong)),
+                None,
+            )
             if bug:
                 hint(bug)
         ok = False

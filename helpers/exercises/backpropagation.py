@@ -12,32 +12,51 @@ import numpy as np
 
 from . import FAIL, PASS, _fmt, _whole, check_arrays, exercise, returned, run
 
-__all__ = ["check_gradient_shapes", "check_linear_backward", "check_tanh_backward",
-           "check_softmax_ce_backward", "check_mlp_backward", "mlp_forward",
-           "reference_mlp_backward"]
+__all__ = [
+    "check_gradient_shapes",
+    "check_linear_backward",
+    "check_tanh_backward",
+    "check_softmax_ce_backward",
+    "check_mlp_backward",
+    "mlp_forward",
+    "reference_mlp_backward",
+]
 
 #: What the usual bugs are called, one sentence each (the checks say which one they found).
-NO_MEAN = ("it is N times too large: the loss is the mean over the batch, so its gradient is "
-           "divided by the batch size N")
-SOFTMAX_AXIS = ("softmax over the wrong axis: each row (one example's logits) must sum to 1, "
-                "so normalise along axis=1")
+NO_MEAN = (
+    "it is N times too large: the loss is the mean over the batch, so its gradient is "
+    "divided by the batch size N"
+)
+SOFTMAX_AXIS = (
+    "softmax over the wrong axis: each row (one example's logits) must sum to 1, "
+    "so normalise along axis=1"
+)
 SUM_ALL = "summed over everything: keep one number per output (a sum over the batch only)"
-SUM_AXIS = ("summed over the wrong axis: one number per output, so sum over the batch rows, "
-            "axis=0")
-TRANSPOSED = ("it is the transpose of the right one: a weight gradient has the weights' shape, "
-              "(inputs, outputs)")
-TRANSPOSED_W = ("W is used the wrong way round: the gradient goes back from the outputs to the "
-                "inputs, through W transposed")
-NO_MASK = ("the ReLU mask is missing: ReLU passes the gradient only where its input Z1 was "
-           "positive (and sends 0 elsewhere)")
-TIMES_VALUE = ("it is multiplied by the values themselves; the ReLU's slope is 1 where its input "
-               "was positive, 0 elsewhere")
+SUM_AXIS = "summed over the wrong axis: one number per output, so sum over the batch rows, axis=0"
+TRANSPOSED = (
+    "it is the transpose of the right one: a weight gradient has the weights' shape, "
+    "(inputs, outputs)"
+)
+TRANSPOSED_W = (
+    "W is used the wrong way round: the gradient goes back from the outputs to the "
+    "inputs, through W transposed"
+)
+NO_MASK = (
+    "the ReLU mask is missing: ReLU passes the gradient only where its input Z1 was "
+    "positive (and sends 0 elsewhere)"
+)
+TIMES_VALUE = (
+    "it is multiplied by the values themselves; the ReLU's slope is 1 where its input "
+    "was positive, 0 elsewhere"
+)
 
 
 def _unpack(name, result, names):
     if not isinstance(result, (tuple, list)) or len(result) != len(names):
-        print(f"{FAIL} {name}: expected a tuple of {len(names)} arrays "
-              f"({', '.join(names)}), got {type(result).__name__}")
+        print(
+            f"{FAIL} {name}: expected a tuple of {len(names)} arrays "
+            f"({', '.join(names)}), got {type(result).__name__}"
+        )
         return None
     return dict(zip(names, result))
 
@@ -55,10 +74,12 @@ def _softmax(Z, axis=1):
 # ---------------------------------------------------------------- 3.1 shapes
 
 SHAPES = {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (10,)}
-SHAPE_WHY = {"db": " (one number per output; a () gradient broadcasts silently onto every bias, "
-                   "and b = b - lr * db with a (1, 10) one makes b (1, 10))",
-             "dW": " (a gradient always has the shape of what it is the gradient of)",
-             "dX": " (the shape of X)"}
+SHAPE_WHY = {
+    "db": " (one number per output; a () gradient broadcasts silently onto every bias, "
+    "and b = b - lr * db with a (1, 10) one makes b (1, 10))",
+    "dW": " (a gradient always has the shape of what it is the gradient of)",
+    "dX": " (the shape of X)",
+}
 
 
 def _shape(got):
@@ -87,12 +108,16 @@ def check_gradient_shapes(shapes) -> bool:
         if not ok:
             return False
     if not isinstance(shapes, dict):
-        print(f"{FAIL} {name}: expected a dict like {{'dW': (64, 10), ...}}, got "
-              f"{type(shapes).__name__}")
+        print(
+            f"{FAIL} {name}: expected a dict like {{'dW': (64, 10), ...}}, got "
+            f"{type(shapes).__name__}"
+        )
         return False
     if not any(key in shapes for key in SHAPES):
-        print(f"{FAIL} {name}: the dict has none of the keys {', '.join(SHAPES)}; its keys are "
-              f"{_fmt(list(shapes))}")
+        print(
+            f"{FAIL} {name}: the dict has none of the keys {', '.join(SHAPES)}; its keys are "
+            f"{_fmt(list(shapes))}"
+        )
         return False
     ok = True
     for key, want in SHAPES.items():
@@ -126,8 +151,10 @@ def _linear_case(n, n_in, n_out, seed):
 
 def _shapes_clash(err: Exception) -> str | None:
     if isinstance(err, ValueError) and "matmul" in str(err):
-        return ("the shapes of a product do not fit: dY is (N, outputs), W is "
-                "(inputs, outputs) and X is (N, inputs); which one needs a .T?")
+        return (
+            "the shapes of a product do not fit: dY is (N, outputs), W is "
+            "(inputs, outputs) and X is (N, inputs); which one needs a .T?"
+        )
     return None
 
 
@@ -142,25 +169,41 @@ def check_linear_backward(fn) -> bool:
     """
     for n, n_in, n_out, seed in LINEAR_CASES:
         X, W, b, dY = _linear_case(n, n_in, n_out, seed)
-        ok, result = run("linear_backward", fn, X.copy(), W.copy(), b.copy(), dY.copy(),
-                         where=f"on a batch of {n} with W of shape {W.shape}",
-                         error_hint=_shapes_clash)
+        ok, result = run(
+            "linear_backward",
+            fn,
+            X.copy(),
+            W.copy(),
+            b.copy(),
+            dY.copy(),
+            where=f"on a batch of {n} with W of shape {W.shape}",
+            error_hint=_shapes_clash,
+        )
         if not ok:
             return False
         got = _unpack("linear_backward", result, ("dX", "dW", "db"))
         if got is None:
             return False
         print(f"batch of {n}, W of shape {W.shape}:")
-        mistakes = {"dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
-                    "dW": {TRANSPOSED: (X.T @ dY).T},
-                    "db": _bias_mistakes(dY)}
-        if not check_arrays({"dX": (got["dX"], dY @ W.T), "dW": (got["dW"], X.T @ dY),
-                             "db": (got["db"], dY.sum(axis=0))}, mistakes=mistakes):
+        mistakes = {
+            "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
+            "dW": {TRANSPOSED: (X.T @ dY).T},
+            "db": _bias_mistakes(dY),
+        }
+        if not check_arrays(
+            {
+                "dX": (got["dX"], dY @ W.T),
+                "dW": (got["dW"], X.T @ dY),
+                "db": (got["db"], dY.sum(axis=0)),
+            },
+            mistakes=mistakes,
+        ):
             return False
     return True
 
 
 # ---------------------------------------------------------------- 3.3 tanh
+
 
 @exercise("3.3", "tanh_backward")
 def check_tanh_backward(fn) -> bool:
@@ -176,16 +219,19 @@ def check_tanh_backward(fn) -> bool:
     ok, dX = run("tanh_backward", fn, Y.copy(), dY.copy())
     if not ok or not returned("tanh_backward", dX):
         return False
-    mistakes = {"dX": {"tanh was applied to Y again: Y already is tanh(X), so the slope is "
-                       "1 − Y²": dY * (1 - np.tanh(Y) ** 2),
-                       "the upstream gradient dY is missing: multiply by it":
-                           1 - Y ** 2,
-                       "that is the slope of tanh at Y, 1 − Y², with the sign of Y² flipped":
-                           dY * (1 + Y ** 2)}}
-    return check_arrays({"dX": (dX, dY * (1 - Y ** 2))}, mistakes=mistakes)
+    mistakes = {
+        "dX": {
+            "tanh was applied to Y again: Y already is tanh(X), so the slope is 1 − Y²": dY
+            * (1 - np.tanh(Y) ** 2),
+            "the upstream gradient dY is missing: multiply by it": 1 - Y**2,
+            "that is the slope of tanh at Y, 1 − Y², with the sign of Y² flipped": dY * (1 + Y**2),
+        }
+    }
+    return check_arrays({"dX": (dX, dY * (1 - Y**2))}, mistakes=mistakes)
 
 
 # ---------------------------------------------------------------- 3.4 softmax CE
+
 
 @exercise("3.4", "softmax_ce_backward")
 def check_softmax_ce_backward(fn) -> bool:
@@ -205,17 +251,21 @@ def check_softmax_ce_backward(fn) -> bool:
         if not ok or not returned("softmax_ce_backward", dZ):
             return False
         print(f"batch of {n}, {c} classes:")
-        mistakes = {"dZ": {NO_MEAN: want * n,
-                           SOFTMAX_AXIS: (_softmax(Z, axis=0) - onehot) / n,
-                           "the one-hot labels are missing: subtract 1 at each row's label":
-                               _softmax(Z) / n,
-                           "the sign is flipped: it is P − T, not T − P": -want}}
+        mistakes = {
+            "dZ": {
+                NO_MEAN: want * n,
+                SOFTMAX_AXIS: (_softmax(Z, axis=0) - onehot) / n,
+                "the one-hot labels are missing: subtract 1 at each row's label": _softmax(Z) / n,
+                "the sign is flipped: it is P − T, not T − P": -want,
+            }
+        }
         if not check_arrays({"dZ": (dZ, want)}, mistakes=mistakes):
             return False
     return True
 
 
 # ---------------------------------------------------------------- 3.5 the whole MLP
+
 
 def mlp_forward(X, y, W1, b1, W2, b2):
     """The network of exercise 3.5, keeping every intermediate: a dict ``cache`` and the
@@ -272,8 +322,11 @@ def check_mlp_backward(fn) -> bool:
       dW1 = X.T @ dZ1, db1 = dZ1.sum(axis=0)
     """
     cache, _ = mlp_case()
-    ok, got = run("mlp_backward", fn, {k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                       for k, v in cache.items()})
+    ok, got = run(
+        "mlp_backward",
+        fn,
+        {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in cache.items()},
+    )
     if not ok:
         return False
     if not isinstance(got, dict):
@@ -281,14 +334,18 @@ def check_mlp_backward(fn) -> bool:
         return False
     want = reference_mlp_backward(cache)
     if not any(k in got for k in want):
-        print(f"{FAIL} mlp_backward: the dict has none of the gradients {', '.join(want)}; "
-              f"its keys are {_fmt(list(got))}")
+        print(
+            f"{FAIL} mlp_backward: the dict has none of the gradients {', '.join(want)}; "
+            f"its keys are {_fmt(list(got))}"
+        )
         return False
     X, H, Z1 = cache["X"], cache["H"], cache["Z1"]
-    mistakes = {"dZ2": {NO_MEAN: want["dZ2"] * len(cache["y"])},
-                "dW2": {TRANSPOSED: (H.T @ want["dZ2"]).T},
-                "db2": _bias_mistakes(want["dZ2"]),
-                "dZ1": {NO_MASK: want["dH"], TIMES_VALUE: want["dH"] * Z1},
-                "dW1": {TRANSPOSED: (X.T @ want["dZ1"]).T},
-                "db1": _bias_mistakes(want["dZ1"])}
+    mistakes = {
+        "dZ2": {NO_MEAN: want["dZ2"] * len(cache["y"])},
+        "dW2": {TRANSPOSED: (H.T @ want["dZ2"]).T},
+        "db2": _bias_mistakes(want["dZ2"]),
+        "dZ1": {NO_MASK: want["dH"], TIMES_VALUE: want["dH"] * Z1},
+        "dW1": {TRANSPOSED: (X.T @ want["dZ1"]).T},
+        "db1": _bias_mistakes(want["dZ1"]),
+    }
     return check_arrays({k: (got.get(k), w) for k, w in want.items()}, mistakes=mistakes)

@@ -23,8 +23,14 @@ from helpers.autodiff import topological_order as reference_order
 
 from . import FAIL, PASS, _tries, exercise, hint, reset_tries
 
-__all__ = ["check_add_mul", "check_tanh", "check_topological_order", "check_backward",
-           "engine_for_training", "reset_tries"]
+__all__ = [
+    "check_add_mul",
+    "check_tanh",
+    "check_topological_order",
+    "check_backward",
+    "engine_for_training",
+    "reset_tries",
+]
 
 
 def _wrong(name: str, bug: str, hints: list[str]) -> bool:
@@ -48,8 +54,7 @@ def _num(x) -> str:
 def _is_class(name: str, Value) -> bool:
     if isinstance(Value, type):
         return True
-    print(f"{FAIL} {name}: expected your class Value itself, got {type(Value).__name__} "
-          f"{Value!r}")
+    print(f"{FAIL} {name}: expected your class Value itself, got {type(Value).__name__} {Value!r}")
     return False
 
 
@@ -70,7 +75,7 @@ def _reference_grads(op: str, x: float, y: float, g: float):
 # --------------------------------------------------------------------------------------
 
 ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25)]
-UPSTREAM = 1.5        # out.grad during the check: not 1, so a missing "· out.grad" shows
+UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" shows
 
 
 @exercise("2b.1", "+ and *", limited=True)
@@ -86,13 +91,19 @@ def check_add_mul(Value) -> bool:
             out = a + b if op == "+" else a * b
             want = x + y if op == "+" else x * y
             if not _close(out.data, want, 1e-12):
-                return _wrong(name, f"{sym} at a = {_num(x)}, b = {_num(y)} has data "
-                              f"{out.data!r}: its value is wrong",
-                              [f"the data of {sym} is computed from self.data and other.data"])
+                return _wrong(
+                    name,
+                    f"{sym} at a = {_num(x)}, b = {_num(y)} has data "
+                    f"{out.data!r}: its value is wrong",
+                    [f"the data of {sym} is computed from self.data and other.data"],
+                )
             parents = list(getattr(out, "_prev", ()))
             if len(parents) != 2 or {id(p) for p in parents} != {id(a), id(b)}:
-                return _wrong(name, f"the parents (_prev) of {sym} should be a and b",
-                              ["pass (self, other) as the children when you make `out`"])
+                return _wrong(
+                    name,
+                    f"the parents (_prev) of {sym} should be a and b",
+                    ["pass (self, other) as the children when you make `out`"],
+                )
             out.grad = UPSTREAM
             out._backward()
             want_a, want_b = _reference_grads(op, x, y, UPSTREAM)
@@ -101,29 +112,45 @@ def check_add_mul(Value) -> bool:
                 continue
             where = f"{sym} at a = {_num(x)}, b = {_num(y)} (with out.grad = {UPSTREAM})"
             if got_a == 0 and got_b == 0:
-                return _wrong(name, f"{where}: out._backward() left a.grad and b.grad "
-                              "at 0",
-                              ["_backward must change self.grad and other.grad",
-                               "self.grad += (local derivative) * out.grad, and the same "
-                               "for other"])
+                return _wrong(
+                    name,
+                    f"{where}: out._backward() left a.grad and b.grad at 0",
+                    [
+                        "_backward must change self.grad and other.grad",
+                        "self.grad += (local derivative) * out.grad, and the same for other",
+                    ],
+                )
             if _close(got_a, want_a / UPSTREAM) and _close(got_b, want_b / UPSTREAM):
-                return _wrong(name, f"{where}: a and b received the local derivatives "
-                              "alone, not multiplied by out.grad",
-                              ["the chain rule: how much L moves per unit of a is "
-                               "(d out/d a) times (d L/d out) = out.grad",
-                               "self.grad += (local derivative) * out.grad"])
+                return _wrong(
+                    name,
+                    f"{where}: a and b received the local derivatives "
+                    "alone, not multiplied by out.grad",
+                    [
+                        "the chain rule: how much L moves per unit of a is "
+                        "(d out/d a) times (d L/d out) = out.grad",
+                        "self.grad += (local derivative) * out.grad",
+                    ],
+                )
             if op == "*" and _close(got_a, x * UPSTREAM) and _close(got_b, y * UPSTREAM):
-                return _wrong(name, f"{where}: wrong local derivative of *: a received "
-                              "a · out.grad and b received b · out.grad",
-                              ["nudge a by h: how much does a·b move? (it is not a·h)",
-                               "d(a·b)/da is the *other* factor, b: "
-                               "self.grad += other.data * out.grad"])
+                return _wrong(
+                    name,
+                    f"{where}: wrong local derivative of *: a received "
+                    "a · out.grad and b received b · out.grad",
+                    [
+                        "nudge a by h: how much does a·b move? (it is not a·h)",
+                        "d(a·b)/da is the *other* factor, b: self.grad += other.data * out.grad",
+                    ],
+                )
             which = "a" if not _close(got_a, want_a) else "b"
-            return _wrong(name, f"{where}: wrong local derivative of {op}: the gradient "
-                          f"reaching {which} is off",
-                          ["work out d(out)/d(a) for this operation on paper first",
-                           "for +, both local derivatives are 1; for *, each input's is "
-                           "the other input's data"])
+            return _wrong(
+                name,
+                f"{where}: wrong local derivative of {op}: the gradient reaching {which} is off",
+                [
+                    "work out d(out)/d(a) for this operation on paper first",
+                    "for +, both local derivatives are 1; for *, each input's is "
+                    "the other input's data",
+                ],
+            )
     # a node used twice: its two shares must add up
     for op, sym, x in (("+", "a + a", 3.0), ("*", "a · a", 3.0)):
         a = Value(x)
@@ -134,13 +161,21 @@ def check_add_mul(Value) -> bool:
         (ref + ref if op == "+" else ref * ref).backward()
         if not _close(a.grad, ref.grad):
             one_share = ref.grad / 2
-            bug = (f"{sym} at a = {_num(x)}: a is used twice, and a.grad kept only one of "
-                   "its two shares: the gradient is assigned with = instead of accumulated "
-                   "with +=" if _close(a.grad, one_share) else
-                   f"{sym} at a = {_num(x)}: a is used twice and a.grad is off")
-            return _wrong(name, bug, ["what happens to a.grad when self and other are "
-                                          "the same node?",
-                                          "use += in _backward: each use adds its share"])
+            bug = (
+                f"{sym} at a = {_num(x)}: a is used twice, and a.grad kept only one of "
+                "its two shares: the gradient is assigned with = instead of accumulated "
+                "with +="
+                if _close(a.grad, one_share)
+                else f"{sym} at a = {_num(x)}: a is used twice and a.grad is off"
+            )
+            return _wrong(
+                name,
+                bug,
+                [
+                    "what happens to a.grad when self and other are the same node?",
+                    "use += in _backward: each use adds its share",
+                ],
+            )
     # a gradient some other use already left must be kept
     a, b = Value(2.0), Value(-1.0)
     a.grad = 0.25
@@ -148,13 +183,20 @@ def check_add_mul(Value) -> bool:
     out.grad = 1.0
     out._backward()
     if not _close(a.grad, 0.25 - 1.0):
-        return _wrong(name, "a.grad was 0.25 (a share from another use of a) before "
-                      "out._backward(), and that share was lost: the gradient is assigned with "
-                      "= instead of accumulated with +=",
-                      ["a node may feed several operations; each adds its share",
-                       "use += in _backward, never ="])
-    print(f"{PASS} {name}: values, parents and local derivatives agree with helpers.autodiff "
-          "and with central differences; a node used twice (a + a) gets both its shares")
+        return _wrong(
+            name,
+            "a.grad was 0.25 (a share from another use of a) before "
+            "out._backward(), and that share was lost: the gradient is assigned with "
+            "= instead of accumulated with +=",
+            [
+                "a node may feed several operations; each adds its share",
+                "use += in _backward, never =",
+            ],
+        )
+    print(
+        f"{PASS} {name}: values, parents and local derivatives agree with helpers.autodiff "
+        "and with central differences; a node used twice (a + a) gets both its shares"
+    )
     return True
 
 
@@ -176,14 +218,20 @@ def check_tanh(Value) -> bool:
         out = v.tanh()
         t = math.tanh(x)
         if not _close(out.data, t, 1e-12):
-            return _wrong(name, f"tanh at x = {_num(x)} has data {out.data!r}: the value "
-                          "is wrong", ["math.tanh(self.data), or (e^{2x} − 1)/(e^{2x} + 1)"])
+            return _wrong(
+                name,
+                f"tanh at x = {_num(x)} has data {out.data!r}: the value is wrong",
+                ["math.tanh(self.data), or (e^{2x} − 1)/(e^{2x} + 1)"],
+            )
         parents = list(getattr(out, "_prev", ()))
         if len(parents) != 1 or parents[0] is not v:
-            return _wrong(name, f"tanh should make ONE node whose only parent is the input; "
-                          f"its parents are {len(parents)} node(s)",
-                          ["make out = Value(t, (self,), 'tanh')"])
-        v.grad = 0.125              # a share from another use: it must be kept
+            return _wrong(
+                name,
+                f"tanh should make ONE node whose only parent is the input; "
+                f"its parents are {len(parents)} node(s)",
+                ["make out = Value(t, (self,), 'tanh')"],
+            )
+        v.grad = 0.125  # a share from another use: it must be kept
         out.grad = 0.5
         out._backward()
         ref = Reference(x)
@@ -197,9 +245,12 @@ def check_tanh(Value) -> bool:
         where = f"tanh at x = {_num(x)} (with out.grad = 0.5)"
         local = (got - 0.125) / 0.5
         if _close(got, ref.grad * 0.5):
-            return _wrong(name, f"{where}: the input's earlier share of its gradient was "
-                          "lost: the gradient is assigned with = instead of accumulated with +=",
-                          ["use += in _backward"])
+            return _wrong(
+                name,
+                f"{where}: the input's earlier share of its gradient was "
+                "lost: the gradient is assigned with = instead of accumulated with +=",
+                ["use += in _backward"],
+            )
         if _close(local, 1 - x * x):
             bug = "the local derivative looks like 1 − x², with x where tanh(x) belongs"
         elif _close(local, t * t) or _close(local, -t * t) or _close(local, 1 + t * t):
@@ -210,11 +261,18 @@ def check_tanh(Value) -> bool:
             bug = "the local derivative is not multiplied by out.grad"
         else:
             bug = "the local derivative of tanh is wrong"
-        return _wrong(name, f"{where}: {bug}",
-                      ["differentiate tanh: (tanh x)' = 1 / cosh² x; write it with t = tanh x",
-                       "self.grad += (1 - t**2) * out.grad, with t = out.data"])
-    print(f"{PASS} {name}: value and local derivative agree with helpers.autodiff and with "
-          f"central differences at {len(TANH_POINTS)} points")
+        return _wrong(
+            name,
+            f"{where}: {bug}",
+            [
+                "differentiate tanh: (tanh x)' = 1 / cosh² x; write it with t = tanh x",
+                "self.grad += (1 - t**2) * out.grad, with t = out.data",
+            ],
+        )
+    print(
+        f"{PASS} {name}: value and local derivative agree with helpers.autodiff and with "
+        f"central differences at {len(TANH_POINTS)} points"
+    )
     return True
 
 
@@ -245,8 +303,11 @@ def _graphs():
     e = _Node("e")
     f = _Node("f", (e, e))
     g = _Node("g", (f, d))
-    return [("a chain x → y → z", z), ("a diamond a → b, c → d", d),
-            ("f = e + e, g from f and d", g)]
+    return [
+        ("a chain x → y → z", z),
+        ("a diamond a → b, c → d", d),
+        ("f = e + e, g from f and d", g),
+    ]
 
 
 @exercise("2b.3", "topological order", limited=True)
@@ -260,39 +321,63 @@ def check_topological_order(topological_order) -> bool:
     for what, root in _graphs():
         got = topological_order(root)
         if got is None:
-            return _wrong(name, f"on {what} it returned None: is a `return` missing?",
-                          ["return the list you built"])
+            return _wrong(
+                name,
+                f"on {what} it returned None: is a `return` missing?",
+                ["return the list you built"],
+            )
         try:
             got = list(got)
         except TypeError:
-            return _wrong(name, f"on {what} it returned {type(got).__name__}, not a list",
-                          ["return a list of nodes"])
+            return _wrong(
+                name,
+                f"on {what} it returned {type(got).__name__}, not a list",
+                ["return a list of nodes"],
+            )
         every = reference_order(root)
         names = [getattr(n, "label", "?") for n in got]
         if any(not isinstance(n, _Node) for n in got):
-            return _wrong(name, f"on {what} the list holds things that are not nodes",
-                          ["append the nodes themselves (v), not their data"])
+            return _wrong(
+                name,
+                f"on {what} the list holds things that are not nodes",
+                ["append the nodes themselves (v), not their data"],
+            )
         seen = [n for i, n in enumerate(got) if any(m is n for m in got[:i])]
         if seen:
-            return _wrong(name, f"on {what} node {seen[0].label} appears more than once "
-                          f"(got {names})",
-                          ["a node reached along two paths must be listed once",
-                           "keep a set of visited nodes and skip a node you have seen"])
+            return _wrong(
+                name,
+                f"on {what} node {seen[0].label} appears more than once (got {names})",
+                [
+                    "a node reached along two paths must be listed once",
+                    "keep a set of visited nodes and skip a node you have seen",
+                ],
+            )
         missing = [n.label for n in every if not any(m is n for m in got)]
         if missing:
-            return _wrong(name, f"on {what} nodes {missing} are missing (got {names})",
-                          ["every node the root depends on belongs in the list",
-                           "visit every parent (v._prev) recursively before appending v"])
+            return _wrong(
+                name,
+                f"on {what} nodes {missing} are missing (got {names})",
+                [
+                    "every node the root depends on belongs in the list",
+                    "visit every parent (v._prev) recursively before appending v",
+                ],
+            )
         pos = {id(n): i for i, n in enumerate(got)}
         for n in got:
             late = [p.label for p in n._prev if pos[id(p)] > pos[id(n)]]
             if late:
-                return _wrong(name, f"on {what} node {n.label} comes before its parent "
-                              f"{late[0]} (got {names})",
-                              ["a node may be listed only once all of its parents are",
-                               "append v after the recursive calls on its parents, not before"])
-    print(f"{PASS} {name}: every node once, each after its parents, on a chain, a diamond and "
-          "a node used twice (the property helpers.autodiff.topological_order has)")
+                return _wrong(
+                    name,
+                    f"on {what} node {n.label} comes before its parent {late[0]} (got {names})",
+                    [
+                        "a node may be listed only once all of its parents are",
+                        "append v after the recursive calls on its parents, not before",
+                    ],
+                )
+    print(
+        f"{PASS} {name}: every node once, each after its parents, on a chain, a diamond and "
+        "a node used twice (the property helpers.autodiff.topological_order has)"
+    )
     return True
 
 
@@ -304,6 +389,7 @@ def check_topological_order(topological_order) -> bool:
 def _diamond(Value, log):
     """x → a = 3x → b = tanh(a), c = a·a → d = b·c, built with the learner's constructor and
     correct ``_backward`` closures of our own (so only ``backward`` itself is tested)."""
+
     def node(data, parents, locals_, label):
         out = Value(data, tuple(parents), label)
 
@@ -311,6 +397,7 @@ def _diamond(Value, log):
             log.append(label)
             for p, local in zip(parents, locals_):
                 p.grad += local * out.grad
+
         out._backward = _backward
         return out
 
@@ -347,46 +434,77 @@ def check_backward(Value) -> bool:
     got = {k: n.grad for k, n in nodes.items()}
     if _close(d.grad, 1.0) and all(_close(got[k], want[k]) for k in want):
         if log.count("d") > 1:
-            print(f"{FAIL} {name}: right gradients, but the output's _backward ran "
-                  f"{log.count('d')} times")
+            print(
+                f"{FAIL} {name}: right gradients, but the output's _backward ran "
+                f"{log.count('d')} times"
+            )
             return False
-        print(f"{PASS} {name}: the gradients of a diamond-shaped graph (x → a → b, c → d) agree "
-              "with helpers.autodiff, each node's _backward ran once, outputs first")
+        print(
+            f"{PASS} {name}: the gradients of a diamond-shaped graph (x → a → b, c → d) agree "
+            "with helpers.autodiff, each node's _backward ran once, outputs first"
+        )
         return True
     if not _close(d.grad, 1.0) and all(got[k] == 0 for k in got):
-        return _wrong(name, "every gradient stayed 0: the output's grad was never set to 1 "
-                      f"(d.grad is {d.grad!r})",
-                      ["what is dL/dL? Every gradient is a multiple of it",
-                       "self.grad = 1.0 before walking the graph"])
+        return _wrong(
+            name,
+            f"every gradient stayed 0: the output's grad was never set to 1 (d.grad is {d.grad!r})",
+            [
+                "what is dL/dL? Every gradient is a multiple of it",
+                "self.grad = 1.0 before walking the graph",
+            ],
+        )
     if all(got[k] == 0 for k in got):
-        return _wrong(name, "every gradient stayed 0 although the output's grad is 1 now: "
-                      "it was set after the walk through the graph, not before",
-                      ["when a node's _backward runs, its own grad must already be known",
-                       "self.grad = 1.0 first, then the loop"])
+        return _wrong(
+            name,
+            "every gradient stayed 0 although the output's grad is 1 now: "
+            "it was set after the walk through the graph, not before",
+            [
+                "when a node's _backward runs, its own grad must already be known",
+                "self.grad = 1.0 first, then the loop",
+            ],
+        )
     twice = sorted({k for k in log if log.count(k) > 1})
     if twice:
-        return _wrong(name, f"the _backward of node {twice[0]} ran {log.count(twice[0])} "
-                      "times, so it passed its gradient on more than once: a node reached "
-                      "along two paths must be visited once",
-                      ["visit the nodes in a topological order, each once",
-                       "for v in reversed(topological_order(self)): v._backward()"])
+        return _wrong(
+            name,
+            f"the _backward of node {twice[0]} ran {log.count(twice[0])} "
+            "times, so it passed its gradient on more than once: a node reached "
+            "along two paths must be visited once",
+            [
+                "visit the nodes in a topological order, each once",
+                "for v in reversed(topological_order(self)): v._backward()",
+            ],
+        )
     order = ["d", "b", "c", "a"]
     ran = [k for k in log if k in order]
     if set(ran) != set(order):
-        return _wrong(name, f"the _backward of nodes {sorted(set(order) - set(ran))} never "
-                      "ran: the backward pass stopped early",
-                      ["every node of the graph must pass its gradient on",
-                       "for v in reversed(topological_order(self)): v._backward()"])
+        return _wrong(
+            name,
+            f"the _backward of nodes {sorted(set(order) - set(ran))} never "
+            "ran: the backward pass stopped early",
+            [
+                "every node of the graph must pass its gradient on",
+                "for v in reversed(topological_order(self)): v._backward()",
+            ],
+        )
     pos = {k: ran.index(k) for k in ran}
     if pos["a"] < max(pos["b"], pos["c"]) or pos["d"] > min(pos["b"], pos["c"]):
-        return _wrong(name, f"the nodes passed their gradients on in the order {ran}: node "
-                      "a (used by b and c) went before it had received its gradient from both: "
-                      "missing or wrong topological order",
-                      ["a node may pass its gradient on only once every node using it has",
-                       "walk the topological order backwards: reversed(topological_order(self))"])
+        return _wrong(
+            name,
+            f"the nodes passed their gradients on in the order {ran}: node "
+            "a (used by b and c) went before it had received its gradient from both: "
+            "missing or wrong topological order",
+            [
+                "a node may pass its gradient on only once every node using it has",
+                "walk the topological order backwards: reversed(topological_order(self))",
+            ],
+        )
     if not _close(d.grad, 1.0):
-        return _wrong(name, f"the output's grad is {d.grad!r} after backward(): dL/dL is 1",
-                      ["set self.grad = 1.0 (once, before the loop)"])
+        return _wrong(
+            name,
+            f"the output's grad is {d.grad!r} after backward(): dL/dL is 1",
+            ["set self.grad = 1.0 (once, before the loop)"],
+        )
     wrong = [k for k in want if not _close(got[k], want[k])]
     print(f"{FAIL} {name}: the gradients of {wrong} disagree with helpers.autodiff")
     hint(["set self.grad = 1.0, then call _backward on each node, outputs first"])
@@ -403,10 +521,15 @@ def engine_for_training(Value, topological_order=None):
 
     Returns ``(engine, sentence)``; runs the checks quietly (no output, no counted tries).
     """
-    steps = [("2b.1", lambda: check_add_mul(Value)), ("2b.2", lambda: check_tanh(Value)),
-             ("2b.3", lambda: topological_order is not None
-              and check_topological_order(topological_order)),
-             ("2b.4", lambda: check_backward(Value))]
+    steps = [
+        ("2b.1", lambda: check_add_mul(Value)),
+        ("2b.2", lambda: check_tanh(Value)),
+        (
+            "2b.3",
+            lambda: topological_order is not None and check_topological_order(topological_order),
+        ),
+        ("2b.4", lambda: check_backward(Value)),
+    ]
     saved = dict(_tries)
     failing = []
     with contextlib.redirect_stdout(io.StringIO()):
@@ -414,11 +537,13 @@ def engine_for_training(Value, topological_order=None):
             try:
                 if not run():
                     failing.append(ex)
-            except Exception:     # a learner's class may do anything
+            except Exception:  # a learner's class may do anything
                 failing.append(ex)
     _tries.clear()
     _tries.update(saved)
     if not failing:
         return Value, f"{PASS} your engine passes exercises 2b.1–2b.4: training on YOUR Value"
-    return Reference, (f"… exercises {', '.join(failing)} are not passing yet: training on "
-                       "helpers.autodiff.Value instead (run this cell again once they pass)")
+    return Reference, (
+        f"… exercises {', '.join(failing)} are not passing yet: training on "
+        "helpers.autodiff.Value instead (run this cell again once they pass)"
+    )

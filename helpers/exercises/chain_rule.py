@@ -52,22 +52,30 @@ def check_flat_points(flat_points: Callable) -> bool:
     got = sorted(got)
     found = {k: any(agrees(g, v) for g in got) for k, v in FLAT_POINTS.items()}
     if all(found.values()):
-        print(f"{PASS} {name}: x = π/2, where g'(x) = cos x = 0 (the inner function is "
-              "flat), and x = π, where f'(g(x)) = 2 sin x = 0 (the outer one is flat)")
+        print(
+            f"{PASS} {name}: x = π/2, where g'(x) = cos x = 0 (the inner function is "
+            "flat), and x = π, where f'(g(x)) = 2 sin x = 0 (the outer one is flat)"
+        )
         return True
     shown = ", ".join(f"{g:.6g}" for g in got)
     close = near_miss(got, FLAT_POINTS.values())
     if any(g <= 0 or g >= 3.5 for g in got):
         print(f"{FAIL} {name}: got {shown}; both points must lie strictly between 0 and 3.5")
     elif found["π/2"]:
-        print(f"{FAIL} {name}: π/2 is right (there g'(x) = cos x = 0), but {shown} misses the "
-              f"other one{close}: where is the outer slope f'(g(x)) = 2 sin x zero?")
+        print(
+            f"{FAIL} {name}: π/2 is right (there g'(x) = cos x = 0), but {shown} misses the "
+            f"other one{close}: where is the outer slope f'(g(x)) = 2 sin x zero?"
+        )
     elif found["π"]:
-        print(f"{FAIL} {name}: π is right (there f'(g(x)) = 2 sin x = 0), but {shown} misses "
-              f"the other one{close}: where is the inner slope g'(x) = cos x zero?")
+        print(
+            f"{FAIL} {name}: π is right (there f'(g(x)) = 2 sin x = 0), but {shown} misses "
+            f"the other one{close}: where is the inner slope g'(x) = cos x zero?"
+        )
     else:
-        print(f"{FAIL} {name}: got {shown}{close}. dy/dx = f'(g(x))·g'(x) is zero where "
-              "either factor is")
+        print(
+            f"{FAIL} {name}: got {shown}{close}. dy/dx = f'(g(x))·g'(x) is zero where "
+            "either factor is"
+        )
     return False
 
 
@@ -87,8 +95,7 @@ BUMP_MISTAKES = {
     "g'(x): multiply by it": lambda x: math.exp(-x * x / 2),
     "you have the inner slope g'(x) = −x but not the outer one, "
     "f'(g(x)) = exp(−x²/2): multiply by it": lambda x: -x,
-    "the sign is wrong: the inner function −x²/2 has slope −x": lambda x: x * math.exp(
-        -x * x / 2),
+    "the sign is wrong: the inner function −x²/2 has slope −x": lambda x: x * math.exp(-x * x / 2),
     "the outer slope must be taken at g(x) = −x²/2, not at x: "
     "use exp(−x²/2), not exp(x)": lambda x: -x * math.exp(x),
 }
@@ -102,8 +109,14 @@ def check_bump_slope(bump_slope: Callable) -> bool:
     - the inner function is g(x) = −x²/2 and the outer one f(u) = eᵘ; find the slope of each
     - g'(x) = −x and f'(u) = eᵘ, so f'(g(x)) = exp(−x²/2): multiply the two
     """
-    return check_function("slope of exp(−x²/2)", bump_slope, bump_slope_reference,
-                          BUMP_POINTS, rtol=1e-9, mistakes=BUMP_MISTAKES)
+    return check_function(
+        "slope of exp(−x²/2)",
+        bump_slope,
+        bump_slope_reference,
+        BUMP_POINTS,
+        rtol=1e-9,
+        mistakes=BUMP_MISTAKES,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -127,11 +140,15 @@ def _central_mistake(f, x, h, got) -> str | None:
     """The usual mistake whose result ``got`` is, or None."""
     want = _central(f, x, h)
     if math.isclose(got, (f(x + h) - f(x)) / h, rel_tol=1e-9):
-        return ("that is the forward difference (f(x + h) − f(x)) / h. Use one point on "
-                "each side of x: f(x + h) and f(x − h).")
-    for factor, why in ((2, "divide by 2h, the distance between x − h and x + h."),
-                        (0.5, "divide by 2h, not 4h: write / (2 * h), with the parentheses."),
-                        (h * h, "`/ 2 * h` multiplies by h: write / (2 * h).")):
+        return (
+            "that is the forward difference (f(x + h) − f(x)) / h. Use one point on "
+            "each side of x: f(x + h) and f(x − h)."
+        )
+    for factor, why in (
+        (2, "divide by 2h, the distance between x − h and x + h."),
+        (0.5, "divide by 2h, not 4h: write / (2 * h), with the parentheses."),
+        (h * h, "`/ 2 * h` multiplies by h: write / (2 * h)."),
+    ):
         if math.isclose(got, factor * want, rel_tol=1e-9):
             return why
     return None
@@ -153,14 +170,15 @@ def check_central_difference(central_difference: Callable) -> bool:
         want = _central(f, x, h)
         if math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12):
             continue
-        print(f"{FAIL} central_difference: {where} it returned {got:.10g}, "
-              f"expected {want:.10g}")
+        print(f"{FAIL} central_difference: {where} it returned {got:.10g}, expected {want:.10g}")
         mistake = _central_mistake(f, x, h, got)
         if mistake:
             hint(mistake)
         return False
-    print(f"{PASS} central_difference: correct on all {len(CENTRAL_CASES)} test cases "
-          "(sin, exp, x³, tanh)")
+    print(
+        f"{PASS} central_difference: correct on all {len(CENTRAL_CASES)} test cases "
+        "(sin, exp, x³, tanh)"
+    )
     return True
 
 
@@ -177,10 +195,12 @@ def two_path_reference(x: float) -> float:
 
 _ADD_PATHS = "x reaches z along two paths: add the product of the local derivatives along each"
 PATH_MISTAKES = {
-    f"you followed only the path through u (v·du/dx = cos x·eˣ). {_ADD_PATHS}.":
-        lambda x: math.cos(x) * math.exp(x),
-    f"you followed only the path through v (u·dv/dx = −eˣ·sin x). {_ADD_PATHS}.":
-        lambda x: -math.exp(x) * math.sin(x),
+    f"you followed only the path through u (v·du/dx = cos x·eˣ). {_ADD_PATHS}.": lambda x: (
+        math.cos(x) * math.exp(x)
+    ),
+    f"you followed only the path through v (u·dv/dx = −eˣ·sin x). {_ADD_PATHS}.": lambda x: (
+        -math.exp(x) * math.sin(x)
+    ),
 }
 
 
@@ -194,8 +214,14 @@ def check_two_path_slope(dz_dx: Callable) -> bool:
     - the path through u gives ∂z/∂u · du/dx = v · eˣ; the one through v gives ∂z/∂v · dv/dx = u ·
       (−sin x); add them
     """
-    return check_function("dz/dx for z = eˣ·cos x", dz_dx, two_path_reference, PATH_POINTS,
-                          rtol=1e-9, mistakes=PATH_MISTAKES)
+    return check_function(
+        "dz/dx for z = eˣ·cos x",
+        dz_dx,
+        two_path_reference,
+        PATH_POINTS,
+        rtol=1e-9,
+        mistakes=PATH_MISTAKES,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -235,15 +261,21 @@ def check_float32_step(float32_step: Callable) -> bool:
     lo, hi = FLOAT32_RANGE
     err = float32_central_error(h)
     if lo <= h <= hi:
-        print(f"{PASS} {name}: h = {h:.3g} is near ∛ε ≈ 5e-3 for float32 "
-              f"(ε ≈ 1.2e-7); the error there is below {ERROR_AT_BEST:.0e}")
+        print(
+            f"{PASS} {name}: h = {h:.3g} is near ∛ε ≈ 5e-3 for float32 "
+            f"(ε ≈ 1.2e-7); the error there is below {ERROR_AT_BEST:.0e}"
+        )
         return True
     if h < lo:
-        print(f"{FAIL} {name}: h = {h:.3g} is too small for float32: round-off (≈ ε/h) "
-              f"dominates and the error is {err:.1e}.")
+        print(
+            f"{FAIL} {name}: h = {h:.3g} is too small for float32: round-off (≈ ε/h) "
+            f"dominates and the error is {err:.1e}."
+        )
     else:
-        print(f"{FAIL} {name}: h = {h:.3g} is too large: the truncation error (≈ h²) "
-              f"dominates and the error is {err:.1e}.")
+        print(
+            f"{FAIL} {name}: h = {h:.3g} is too large: the truncation error (≈ h²) "
+            f"dominates and the error is {err:.1e}."
+        )
     return False
 
 

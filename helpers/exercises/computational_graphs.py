@@ -36,13 +36,18 @@ from . import (
 
 #: Exercise 2.1: dc/da for b = a + a, c = b·b at a = 3, which is 24.
 check_reuse_prediction = prediction(
-    "2.1", "dc/da for b = a + a, c = b·b at a = 3", 24,
+    "2.1",
+    "dc/da for b = a + a, c = b·b at a = 3",
+    24,
     "dc/db = 2b = 12 reaches a along both uses of a in b = a + a, each with local "
     "derivative 1: 12 + 12 = 24 (directly: c = (2a)² = 4a², dc/da = 8a = 24)",
-    misses={12: "that is one use of a only: b = a + a uses a twice",
-            6: "that is b = a + a itself, not a slope",
-            2: "db/da = 2 is only the last step; it multiplies dc/db = 2b = 12",
-            36: "that is c itself, not its slope"})
+    misses={
+        12: "that is one use of a only: b = a + a uses a twice",
+        6: "that is b = a + a itself, not a slope",
+        2: "db/da = 2 is only the last step; it multiplies dc/db = 2b = 12",
+        36: "that is c itself, not its slope",
+    },
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -69,8 +74,10 @@ def _plain_number(err: Exception) -> str | None:
 def _a_node(name: str, out, x: float) -> bool:
     """Whether softplus returned a Value; if not, one ✗ line."""
     if not isinstance(out, Value):
-        print(f"{FAIL} {name}: softplus(Value({x})) returned {type(out).__name__} "
-              f"{_fmt(out)}; return a new Value (a node of the graph)")
+        print(
+            f"{FAIL} {name}: softplus(Value({x})) returned {type(out).__name__} "
+            f"{_fmt(out)}; return a new Value (a node of the graph)"
+        )
     return isinstance(out, Value)
 
 
@@ -114,16 +121,23 @@ def check_softplus(softplus: Callable) -> bool:
             else:
                 shape = "v must be its only parent"
             print(f"{FAIL} {name}: the value is right, but {shape}")
-            hint("build the node yourself with Value(data, (v,), 'softplus', _local=...) "
-                 "rather than from the engine's operations")
+            hint(
+                "build the node yourself with Value(data, (v,), 'softplus', _local=...) "
+                "rather than from the engine's operations"
+            )
             return False
         how, err = _call_limited(out.backward, (), TIME_LIMIT)
         if how != "ok":
-            why = ("the node has no local derivative" if "local" in str(err) else
-                   f"backward() raised {type(err).__name__}" if how == "raised" else
-                   "backward() did not finish")
-            print(f"{FAIL} {name}: the value is right, but the gradient cannot flow back "
-                  f"to v: {why}")
+            why = (
+                "the node has no local derivative"
+                if "local" in str(err)
+                else f"backward() raised {type(err).__name__}"
+                if how == "raised"
+                else "backward() did not finish"
+            )
+            print(
+                f"{FAIL} {name}: the value is right, but the gradient cannot flow back to v: {why}"
+            )
             hint(_LOCAL)
             return False
         if not _same(name, "the gradient v.grad", v.grad, want_grad, x):
@@ -133,8 +147,10 @@ def check_softplus(softplus: Callable) -> bool:
             elif grad == 0.0:
                 hint(_LOCAL)
             return False
-    print(f"{PASS} {name}: one node, value log(1 + eˣ) and derivative σ(x) at "
-          f"{len(SOFTPLUS_POINTS)} points (same as (1 + v.exp()).log(), in one node)")
+    print(
+        f"{PASS} {name}: one node, value log(1 + eˣ) and derivative σ(x) at "
+        f"{len(SOFTPLUS_POINTS)} points (same as (1 + v.exp()).log(), in one node)"
+    )
     return True
 
 
@@ -144,10 +160,18 @@ def check_softplus(softplus: Callable) -> bool:
 
 FORWARD_CASES = [
     ("x³ − 2x", lambda t: t**3 - 2 * t, lambda x: 3 * x * x - 2, 1.5),
-    ("tanh(x)·eˣ", lambda t: t.tanh() * t.exp(),
-     lambda x: (1 - math.tanh(x) ** 2) * math.exp(x) + math.tanh(x) * math.exp(x), -0.4),
-    ("log(x² + 1) / x", lambda t: (t * t + 1).log() / t,
-     lambda x: (2 * x / (x * x + 1)) / x - math.log(x * x + 1) / x**2, 2.0),
+    (
+        "tanh(x)·eˣ",
+        lambda t: t.tanh() * t.exp(),
+        lambda x: (1 - math.tanh(x) ** 2) * math.exp(x) + math.tanh(x) * math.exp(x),
+        -0.4,
+    ),
+    (
+        "log(x² + 1) / x",
+        lambda t: (t * t + 1).log() / t,
+        lambda x: (2 * x / (x * x + 1)) / x - math.log(x * x + 1) / x**2,
+        2.0,
+    ),
 ]
 
 
@@ -166,24 +190,31 @@ def check_forward_derivative(derivative: Callable) -> bool:
         def counted(t, f=f, calls=calls):
             calls.append(t)
             return f(t)
+
         ok, got = run(name, derivative, counted, x, where=f"for f(x) = {label} at x = {x}")
         if not ok:
             return False
         if isinstance(got, Dual):
-            print(f"{FAIL} {name}: it returned the Dual {got!r}; return its derivative part, "
-                  "result.der")
+            print(
+                f"{FAIL} {name}: it returned the Dual {got!r}; return its derivative part, "
+                "result.der"
+            )
             return False
         if not all(isinstance(t, Dual) for t in calls) or not calls:
-            print(f"{FAIL} {name}: f was called with plain numbers only: a plain number carries "
-                  "no derivative")
+            print(
+                f"{FAIL} {name}: f was called with plain numbers only: a plain number carries "
+                "no derivative"
+            )
             return False
         if callable(got):
             print(f"{FAIL} {name}: it returned the function {_fmt(got)}; return the number")
             return False
         if not check_value(f"f(x) = {label} at x = {x}", got, df(x), rtol=1e-12):
             if calls and all(t.der == 0.0 for t in calls):
-                hint("the input's derivative part was 0: that is the derivative with respect "
-                     "to nothing. Seed it with dx/dx = 1.")
+                hint(
+                    "the input's derivative part was 0: that is the derivative with respect "
+                    "to nothing. Seed it with dx/dx = 1."
+                )
             return False
         if len(calls) != 1:
             print(f"    Note: f was called {len(calls)} times; one forward pass is enough.")
@@ -206,23 +237,33 @@ def check_pass_counts(passes: Callable) -> bool:
         return False
     if isinstance(got, np.ndarray):
         got = got.ravel().tolist()
-    counts = ([_whole(v) for v in got] if isinstance(got, (tuple, list)) else [])
+    counts = [_whole(v) for v in got] if isinstance(got, (tuple, list)) else []
     if len(counts) != 2 or None in counts:
-        print(f"{FAIL} {name}: expected two whole numbers (forward, reverse), such as "
-              f"(3, 5); got {_fmt(got)}")
+        print(
+            f"{FAIL} {name}: expected two whole numbers (forward, reverse), such as "
+            f"(3, 5); got {_fmt(got)}"
+        )
         return False
     fwd, rev = counts
     if (fwd, rev) == (1000, 1):
-        print(f"{PASS} {name}: forward mode 1000 (one per parameter), reverse mode 1 "
-              "(one backward pass gives all 1,000 partial derivatives)")
+        print(
+            f"{PASS} {name}: forward mode 1000 (one per parameter), reverse mode 1 "
+            "(one backward pass gives all 1,000 partial derivatives)"
+        )
         return True
     if (fwd, rev) == (1, 1000):
-        print(f"{FAIL} {name}: the other way round: a forward pass carries the derivative "
-              "with respect to ONE input; a backward pass gives all of them for ONE output")
+        print(
+            f"{FAIL} {name}: the other way round: a forward pass carries the derivative "
+            "with respect to ONE input; a backward pass gives all of them for ONE output"
+        )
     elif fwd != 1000:
-        print(f"{FAIL} {name}: forward mode: each pass seeds one parameter with "
-              "derivative 1; how many parameters are there?")
+        print(
+            f"{FAIL} {name}: forward mode: each pass seeds one parameter with "
+            "derivative 1; how many parameters are there?"
+        )
     else:
-        print(f"{FAIL} {name}: reverse mode: one backward pass from the loss reaches every "
-              "parameter; how many outputs does the loss have?")
+        print(
+            f"{FAIL} {name}: reverse mode: one backward pass from the loss reaches every "
+            "parameter; how many outputs does the loss have?"
+        )
     return False

@@ -6,20 +6,29 @@ import numpy as np
 
 from . import FAIL, PASS, _array, _fmt, _whole, exercise, hint, matches, prediction, run
 
-__all__ = ["check_zigzag_pieces", "check_count_params", "check_layer_output",
-           "check_circles_answer"]
+__all__ = [
+    "check_zigzag_pieces",
+    "check_count_params",
+    "check_layer_output",
+    "check_circles_answer",
+]
 
 
 #: Exercise 4.1: the pieces of the width-3, depth-5 zig-zag network on [0, 1], 3**5.
 check_zigzag_pieces = prediction(
-    "4.1", "pieces of zigzag_network(depth=5, width=3)", 243,
+    "4.1",
+    "pieces of zigzag_network(depth=5, width=3)",
+    243,
     "One layer of width 3 folds [0, 1] into 3 pieces, each mapped onto the whole of "
     "[0, 1]; the next layer folds every one of them 3 times again, so depth multiplies: "
     "3·3·3·3·3 = 3⁵ = 243",
-    misses={3 * 5: "that is 3 + 3 + 3 + 3 + 3, as if each layer added 3 pieces; stacked, "
-                   "the folds multiply",
-            3 * 5 + 1: "stacked layers multiply the pieces, they do not add them",
-            5**3: "that is 5³: each of the 5 layers multiplies by 3, so it is 3⁵"})
+    misses={
+        3 * 5: "that is 3 + 3 + 3 + 3 + 3, as if each layer added 3 pieces; stacked, "
+        "the folds multiply",
+        3 * 5 + 1: "stacked layers multiply the pieces, they do not add them",
+        5**3: "that is 5³: each of the 5 layers multiplies by 3, so it is 3⁵",
+    },
+)
 
 
 def _ref_count(sizes):
@@ -43,8 +52,10 @@ def check_count_params(count_params) -> bool:
         count = _whole(got)
         if count == want:
             continue
-        print(f"{FAIL} count_params({sizes}): got {_fmt(got)}, expected {want}"
-              + (" (a whole number)" if count is None else ""))
+        print(
+            f"{FAIL} count_params({sizes}): got {_fmt(got)}, expected {want}"
+            + (" (a whole number)" if count is None else "")
+        )
         pairs = list(zip(sizes[:-1], sizes[1:]))
         if count == sum(a * b for a, b in pairs):
             hint("only the weights are counted: every output unit also has a bias")
@@ -58,14 +69,20 @@ def check_count_params(count_params) -> bool:
 def _layer_names(model, X):
     """What each layer of ``model`` outputs, named as a learner would count it."""
     from ..nn import Linear
+
     outputs, hidden = [], 0
     H = X
     for i, layer in enumerate(model.layers):
         H = layer.forward(H)
         if isinstance(layer, Linear):
-            outputs.append((H, f"the output of model.layers[{i}], a Linear layer: the "
-                               f"pre-activation of hidden layer {hidden + 1}, before its "
-                               "activation"))
+            outputs.append(
+                (
+                    H,
+                    f"the output of model.layers[{i}], a Linear layer: the "
+                    f"pre-activation of hidden layer {hidden + 1}, before its "
+                    "activation",
+                )
+            )
         else:
             hidden += 1
             outputs.append((H, f"hidden layer {hidden}'s output"))
@@ -83,6 +100,7 @@ def check_layer_output(layer_output) -> bool:
       activation layer return H
     """
     from ..representations import layer_outputs, narrow_network
+
     model = narrow_network(depth=4, seed=3)
     X = np.random.default_rng(3).normal(size=(7, 2))
     want = layer_outputs(model, X)
@@ -98,8 +116,10 @@ def check_layer_output(layer_output) -> bool:
         if matches(arr, want[k]):
             continue
         if arr.shape != want[k].shape:
-            print(f"{FAIL} {call}: an array of shape {arr.shape}, expected {want[k].shape} "
-                  "(one row per point of X, one column per unit)")
+            print(
+                f"{FAIL} {call}: an array of shape {arr.shape}, expected {want[k].shape} "
+                "(one row per point of X, one column per unit)"
+            )
             return False
         print(f"{FAIL} {call}: the right shape, but the wrong numbers")
         same = [name for out, name in _layer_names(model, X) if matches(arr, out)]
@@ -126,12 +146,15 @@ def check_circles_answer(answer) -> bool:
         if not ok:
             return False
     if isinstance(got, (bool, np.bool_)) and not got:
-        print(f"{PASS} no: each layer is a continuous, invertible map of the plane, and "
-              "no such map can pull the inner disc out of the ring")
+        print(
+            f"{PASS} no: each layer is a continuous, invertible map of the plane, and "
+            "no such map can pull the inner disc out of the ring"
+        )
         return True
     if isinstance(got, (bool, np.bool_)):
         print(f"{FAIL} can_separate_circles: not with width 2, whatever the depth")
         return False
-    print(f"{FAIL} can_separate_circles: answer True or False, got {type(got).__name__} "
-          f"{_fmt(got)}")
+    print(
+        f"{FAIL} can_separate_circles: answer True or False, got {type(got).__name__} {_fmt(got)}"
+    )
     return False

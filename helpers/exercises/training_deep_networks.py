@@ -28,15 +28,20 @@ FLAT, STEEP = 1.0, 10.0
 
 #: Exercise 5.1: the largest learning rate below which gradient descent converges, 2/κ_max.
 check_max_lr = prediction(
-    "5.1", "largest learning rate that still converges", 2 / STEEP,
+    "5.1",
+    "largest learning rate that still converges",
+    2 / STEEP,
     "Each step multiplies the coordinate u_i by 1 − η·κ_i, which shrinks while "
     "|1 − η·κ_i| < 1, i.e. η < 2/κ_i; both must shrink, so the steepest direction "
     "decides: η < 2/10 = 0.2",
-    misses={2 / FLAT: "that is 2/κ for the flattest direction (κ = 1); the steepest one "
-                      "(κ = 10) diverges long before",
-            1 / STEEP: "1/κ = 0.1 is where the zig-zag starts (1 − ηκ < 0); the iteration "
-                       "still converges while |1 − ηκ| < 1",
-            1 / FLAT: "1/κ for the flattest direction: both directions must shrink"})
+    misses={
+        2 / FLAT: "that is 2/κ for the flattest direction (κ = 1); the steepest one "
+        "(κ = 10) diverges long before",
+        1 / STEEP: "1/κ = 0.1 is where the zig-zag starts (1 − ηκ < 0); the iteration "
+        "still converges while |1 − ηκ| < 1",
+        1 / FLAT: "1/κ for the flattest direction: both directions must shrink",
+    },
+)
 
 
 def _ref_momentum(w, v, grad, lr, mu):
@@ -57,13 +62,20 @@ def check_momentum_step(momentum_step) -> bool:
     for k in range(5):
         w, v, g = rng.normal(size=(3, 4))
         lr, mu = [0.1, 0.03, 0.5, 0.2, 0.01][k], [0.9, 0.5, 0.0, 0.99, 0.7][k]
-        ok, got = run("momentum_step", momentum_step, w.copy(), v.copy(), g.copy(), lr, mu,
-                      where=f"at lr={lr}, mu={mu}")
+        ok, got = run(
+            "momentum_step",
+            momentum_step,
+            w.copy(),
+            v.copy(),
+            g.copy(),
+            lr,
+            mu,
+            where=f"at lr={lr}, mu={mu}",
+        )
         if not ok:
             return False
         if not (isinstance(got, (tuple, list)) and len(got) == 2):
-            print(f"{FAIL} momentum_step: return the pair (new_w, new_v), got "
-                  f"{type(got).__name__}")
+            print(f"{FAIL} momentum_step: return the pair (new_w, new_v), got {type(got).__name__}")
             return False
         want = _ref_momentum(w, v, g, lr, mu)
         for name, a, b in zip(("new w", "new v"), got, want):
@@ -80,8 +92,10 @@ def check_momentum_step(momentum_step) -> bool:
                 elif name == "new w" and np.allclose(a, w - lr * g):
                     hint("that is plain gradient descent: the step must use v.")
                 elif name == "new v" and np.allclose(a, mu * v - lr * g):
-                    hint("that is the other convention, v ← μv − ηg; here (as in "
-                         "helpers.optim.SGD) v ← μv + g and w ← w − ηv")
+                    hint(
+                        "that is the other convention, v ← μv − ηg; here (as in "
+                        "helpers.optim.SGD) v ← μv + g and w ← w − ηv"
+                    )
                 return False
     print(f"{PASS} momentum_step: correct on 5 random cases")
     return True
@@ -97,16 +111,24 @@ def check_he_std(he_std) -> bool:
     - fan_in·σ² must be 2 for ReLU layers, so σ = √(2 / fan_in)
     """
     return check_function(
-        "he_std", he_std, lambda n: math.sqrt(2.0 / n), [1, 2, 16, 64, 100, 1000], rtol=1e-12,
-        mistakes={"that is Xavier's 1/√fan_in, for tanh; ReLU zeroes half of its inputs":
-                  lambda n: 1 / math.sqrt(n),
-                  "that is the variance 2/fan_in; return its square root, the standard "
-                  "deviation": lambda n: 2 / n})
+        "he_std",
+        he_std,
+        lambda n: math.sqrt(2.0 / n),
+        [1, 2, 16, 64, 100, 1000],
+        rtol=1e-12,
+        mistakes={
+            "that is Xavier's 1/√fan_in, for tanh; ReLU zeroes half of its inputs": lambda n: (
+                1 / math.sqrt(n)
+            ),
+            "that is the variance 2/fan_in; return its square root, the standard "
+            "deviation": lambda n: 2 / n,
+        },
+    )
 
 
 def _ref_residual_grad(x, W, dy):
     h = np.tanh(x @ W)
-    return dy + (dy * (1 - h ** 2)) @ W.T
+    return dy + (dy * (1 - h**2)) @ W.T
 
 
 @exercise("5.4", "residual_grad")
@@ -126,17 +148,17 @@ def check_residual_grad(residual_grad) -> bool:
             return False
         want = _ref_residual_grad(x, W, dy)
         dz = dy * (1 - np.tanh(x @ W) ** 2)
-        mistakes = {"the skip is missing: it passes dy on as it is (d(x)/dx = I), and adds "
-                    "to the branch's gradient": want - dy,
-                    "W is used the wrong way round: back through x @ W is @ W.T":
-                        dy + dz @ W,
-                    "the branch skips tanh's slope 1 − h²": dy + dy @ W.T}
+        mistakes = {
+            "the skip is missing: it passes dy on as it is (d(x)/dx = I), and adds "
+            "to the branch's gradient": want - dy,
+            "W is used the wrong way round: back through x @ W is @ W.T": dy + dz @ W,
+            "the branch skips tanh's slope 1 − h²": dy + dy @ W.T,
+        }
         arr, _ = _array(got)
         if arr is not None and matches(arr, want):
             continue
         print(f"case {case} of 3:")
-        check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12,
-                     mistakes={"dL/dx": mistakes})
+        check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12, mistakes={"dL/dx": mistakes})
         return False
     print(f"{PASS} residual_grad: matches the chain rule on 3 random cases")
     return True

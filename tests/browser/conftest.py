@@ -46,28 +46,41 @@ def pytest_terminal_summary(terminalreporter, config):
             for c in controls:
                 kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
             what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))
-            tr.write_line(f"{r.notebook}: {len(r.panels)} widget panel(s), "
-                          f"{len(controls)} controls ({what or 'none'}), {len(r.moves)} moves, "
-                          f"{len(r.problems)} problem(s)")
+            tr.write_line(
+                f"{r.notebook}: {len(r.panels)} widget panel(s), "
+                f"{len(controls)} controls ({what or 'none'}), {len(r.moves)} moves, "
+                f"{len(r.problems)} problem(s)"
+            )
             for note in r.notes:
                 tr.write_line(f"    note: {note}")
     if MISSING:
         tr = terminalreporter
-        tr.write_sep("!", "BROWSER TESTS " + ("FAILED" if ON_CI else "SKIPPED"),
-                     red=ON_CI, yellow=not ON_CI, bold=True)
+        tr.write_sep(
+            "!",
+            "BROWSER TESTS " + ("FAILED" if ON_CI else "SKIPPED"),
+            red=ON_CI,
+            yellow=not ON_CI,
+            bold=True,
+        )
         what = "FAILED (CI=true)" if ON_CI else "SKIPPED"
-        tr.write_line(f"WARNING: browser tests {what}: {MISSING}.", red=ON_CI,
-                      yellow=not ON_CI, bold=True)
-        tr.write_line("The widgets of the notebooks were NOT tested in a browser.",
-                      red=ON_CI, yellow=not ON_CI, bold=True)
+        tr.write_line(
+            f"WARNING: browser tests {what}: {MISSING}.", red=ON_CI, yellow=not ON_CI, bold=True
+        )
+        tr.write_line(
+            "The widgets of the notebooks were NOT tested in a browser.",
+            red=ON_CI,
+            yellow=not ON_CI,
+            bold=True,
+        )
 
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     if MISSING:
         if ON_CI:
-            pytest.fail(f"browser tests FAILED (CI=true, a browser is required): {MISSING}",
-                        pytrace=False)
+            pytest.fail(
+                f"browser tests FAILED (CI=true, a browser is required): {MISSING}", pytrace=False
+            )
         pytest.skip(f"browser tests SKIPPED: {MISSING}")
     server = Lab().start()
     try:

@@ -42,21 +42,33 @@ class Wave:
 def _nb(cells):
     """A notebook of code cells; a cell given as ``(tags, source)`` carries cell tags (a
     live widget's cell is tagged ``nbval-ignore-output``, as in the lessons)."""
+
     def cell(i, c):
         tags, src = c if isinstance(c, tuple) else ((), c)
-        return {"cell_type": "code", "metadata": {"tags": list(tags)} if tags else {},
-                "source": src, "outputs": [], "execution_count": None, "id": f"c{i}"}
+        return {
+            "cell_type": "code",
+            "metadata": {"tags": list(tags)} if tags else {},
+            "source": src,
+            "outputs": [],
+            "execution_count": None,
+            "id": f"c{i}",
+        }
+
     return {
-        "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                    "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
         "cells": [cell(i, c) for i, c in enumerate(cells)],
     }
 
 
 GOOD = [
     VIEW,
-    (["nbval-ignore-output"], '''\
+    (
+        ["nbval-ignore-output"],
+        """\
 view = Wave()
 controls = {
     "a": W.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.25, description="a"),
@@ -73,9 +85,10 @@ reset.on_click(on_reset)
 play = W.Play(value=1, min=1, max=4, interval=300)
 W.jslink((play, "value"), (controls["k"], "value"))
 W.VBox([W.HBox([reset, play]), panel])
-'''),
+""",
+    ),
     # a PNG pushed into an ipywidgets.Image (a new blob: URL each time), as the playground does
-    '''\
+    """\
 import io
 img_view, img = Wave(), W.Image(format="png")
 amp = W.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.5, description="image a")
@@ -87,27 +100,27 @@ def img_redraw(_=None):
 amp.observe(img_redraw, names="value")
 img_redraw()
 W.VBox([amp, img])
-''',
+""",
 ]
 
 BROKEN = [
     VIEW,
     # 0: a slider wired to nothing the figure shows
-    '''\
+    """\
 live(Wave(), {"a": W.FloatSlider(value=1.0, min=0.5, max=3.0, description="ignored"),
               "unused": W.IntSlider(value=1, min=0, max=3, description="noop")})
-''',
+""",
     # 1: a callback that raises at the maximum
-    '''\
+    """\
 class Fragile(Wave):
     def update(self, a=1.0, **kw):
         if a >= 3.0:
             raise ValueError("a too large")
         super().update(a=a, **kw)
 live(Fragile(), {"a": W.FloatSlider(value=1.0, min=0.5, max=3.0, description="raises")})
-''',
+""",
     # 2: figures pile up (display without clear_output)
-    '''\
+    """\
 from IPython.display import display
 pile_view, pile_out = Wave(), W.Output()
 pile = W.FloatSlider(value=1.0, min=0.5, max=3.0, description="piles")
@@ -118,18 +131,18 @@ def pile_redraw(_=None):
 pile.observe(pile_redraw, names="value")
 pile_redraw()
 W.VBox([pile, pile_out])
-''',
+""",
     # 3: a callback that warns (stderr)
-    '''\
+    """\
 import warnings
 class Noisy(Wave):
     def update(self, a=1.0, **kw):
         warnings.warn(f"noisy update a={a}", UserWarning, stacklevel=1)
         super().update(a=a, **kw)
 live(Noisy(), {"a": W.FloatSlider(value=1.0, min=0.5, max=3.0, description="warns")})
-''',
+""",
     # 4: an ipywidgets.Image given the same bytes again (a new blob: URL, the same picture)
-    '''\
+    """\
 import io
 same_view, same_img = Wave(), W.Image(format="png")
 buf = io.BytesIO()
@@ -138,7 +151,7 @@ same = W.IntSlider(value=1, min=0, max=3, description="same bytes")
 same.observe(lambda _: setattr(same_img, "value", bytes(buf.getvalue())), names="value")
 same_img.value = buf.getvalue()
 W.VBox([same, same_img])
-''',
+""",
 ]
 
 

@@ -48,19 +48,25 @@ def find_chromium() -> str:
         return DEBIAN_CHROMIUM
     try:
         from playwright.sync_api import sync_playwright
+
         with sync_playwright() as pw:
             path = pw.chromium.executable_path
         if os.path.exists(path):
             return path
-    except Exception:        # no Playwright, or no driver: browser_missing_reason says so
+    except Exception:  # no Playwright, or no driver: browser_missing_reason says so
         pass
     return DEBIAN_CHROMIUM
 
 
 CHROMIUM = find_chromium()
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--no-first-run",
 ]
 PAGE_JS = (HERE / "lab_harness.js").read_text(encoding="utf-8")
@@ -70,7 +76,10 @@ PAGE_JS = (HERE / "lab_harness.js").read_text(encoding="utf-8")
 # written), every cell kept in the DOM (no windowing), no extension manager (no network).
 LAB_OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {
-        "fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": False},
+        "fetchNews": "false",
+        "checkForUpdates": False,
+        "doNotDisturbMode": False,
+    },
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
     "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
@@ -86,9 +95,7 @@ BENIGN_KERNEL = (
 )
 
 # Browser console messages that are not errors of the series (matched as substrings).
-BENIGN_CONSOLE = (
-    "favicon.ico",
-)
+BENIGN_CONSOLE = ("favicon.ico",)
 
 
 # After the kernel has answered a move, a figure that has not changed once the panel has been
@@ -116,14 +123,17 @@ def port_is_free(port: int) -> bool:
 def browser_missing_reason() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     if not os.path.exists(CHROMIUM):
-        return (f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                "(as root, Debian) or `python -m playwright install --with-deps chromium` "
-                "(elsewhere) to run the browser tests")
+        return (
+            f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium` "
+            "(as root, Debian) or `python -m playwright install --with-deps chromium` "
+            "(elsewhere) to run the browser tests"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return ("Python Playwright is not installed: `.venv/bin/pip install -e '.[test]'` "
-                "installs it")
+        return (
+            "Python Playwright is not installed: `.venv/bin/pip install -e '.[test]'` installs it"
+        )
     return None
 
 
@@ -135,8 +145,11 @@ class Lab:
         self.root = self.tmp / "root"
         self.root.mkdir()
         if notebooks_dir is not None and Path(notebooks_dir).is_dir():
-            shutil.copytree(notebooks_dir, self.root / "notebooks",
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+            shutil.copytree(
+                notebooks_dir,
+                self.root / "notebooks",
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
+            )
         else:
             (self.root / "notebooks").mkdir()
         self.token = os.urandom(16).hex()
@@ -150,30 +163,42 @@ class Lab:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 90) -> Lab:
-        dirs = {name: self.tmp / name for name in
-                ("app-settings", "user-settings", "workspaces", "config", "runtime")}
+        dirs = {
+            name: self.tmp / name
+            for name in ("app-settings", "user-settings", "workspaces", "config", "runtime")
+        }
         for d in dirs.values():
             d.mkdir(exist_ok=True)
         (dirs["app-settings"] / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1))
         env = dict(os.environ)
-        env.update({
-            "JUPYTERLAB_SETTINGS_DIR": str(dirs["user-settings"]),
-            "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
-            "JUPYTER_CONFIG_DIR": str(dirs["config"]),
-            "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "PYTHONHASHSEED": "0",
-        })
-        env.pop("MPLBACKEND", None)        # the kernel picks the inline backend itself
+        env.update(
+            {
+                "JUPYTERLAB_SETTINGS_DIR": str(dirs["user-settings"]),
+                "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
+                "JUPYTER_CONFIG_DIR": str(dirs["config"]),
+                "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+                "OPENBLAS_NUM_THREADS": "1",
+                "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1",
+                "PYTHONHASHSEED": "0",
+            }
+        )
+        env.pop("MPLBACKEND", None)  # the kernel picks the inline backend itself
         env.update(self.extra_env)
         last_error = None
-        for _attempt in range(3):          # a port taken between choosing and binding: retry
+        for _attempt in range(3):  # a port taken between choosing and binding: retry
             self.port = free_port()
             cmd = [
-                sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--allow-root",
                 "--expose-app-in-browser",
-                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-                "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--ServerApp.root_dir={self.root}",
                 f"--IdentityProvider.token={self.token}",
                 "--ServerApp.terminals_enabled=False",
                 f"--LabApp.app_settings_dir={dirs['app-settings']}",
@@ -184,9 +209,15 @@ class Lab:
             ]
             log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
             self._log = log
-            self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=log,
-                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd,
+                cwd=self.root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             try:
                 self._wait_ready(timeout)
                 return self
@@ -196,8 +227,9 @@ class Lab:
         raise RuntimeError(f"JupyterLab did not start: {last_error}")
 
     def _api(self, path: str, method: str = "GET", timeout: float = 10):
-        req = urllib.request.Request(f"{self.url}{path}", method=method,
-                                     headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(req, timeout=timeout) as r:
             body = r.read()
         return json.loads(body) if body else None
@@ -212,8 +244,9 @@ class Lab:
                 return
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.2)
-        raise RuntimeError(f"no answer on port {self.port} after {timeout:.0f} s:\n"
-                           f"{self.log_tail()}")
+        raise RuntimeError(
+            f"no answer on port {self.port} after {timeout:.0f} s:\n{self.log_tail()}"
+        )
 
     def log_tail(self, n: int = 40) -> str:
         try:
@@ -242,7 +275,7 @@ class Lab:
             except subprocess.TimeoutExpired:
                 for sig in (signal.SIGTERM, signal.SIGKILL):
                     try:
-                        os.killpg(proc.pid, sig)   # the group this class started
+                        os.killpg(proc.pid, sig)  # the group this class started
                     except ProcessLookupError:
                         break
                     try:
@@ -264,21 +297,21 @@ class Lab:
 
 
 def launch_browser(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                      args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
 @dataclass
 class Move:
     """One action on one control and what followed it."""
+
     panel: int
     control: str
     action: str
     changed: bool = False
     text_changed: bool = False  # the panel's text (a status line, a caption) changed
-    text_only: bool = False     # ms is the time to that text (the figure did not change)
+    text_only: bool = False  # ms is the time to that text (the figure did not change)
     problems: list = field(default_factory=list)
-    ms: float | None = None     # input to pixels, when measured
+    ms: float | None = None  # input to pixels, when measured
 
 
 @dataclass
@@ -318,20 +351,25 @@ class NotebookPage:
     def open(self, timeout_ms: int = 90_000):
         url = f"{self.lab.url}/lab/tree/{self.relpath}?reset&token={self.lab.token}"
         self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
-        self.page.wait_for_function("(p) => window.jupyterapp && window.jupyterapp.shell"
-                                    " && window.jupyterapp.shell.currentWidget"
-                                    " && window.jupyterapp.shell.currentWidget.context"
-                                    " && window.jupyterapp.shell.currentWidget.context.path === p",
-                                    arg=self.relpath, timeout=timeout_ms)
+        self.page.wait_for_function(
+            "(p) => window.jupyterapp && window.jupyterapp.shell"
+            " && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.context"
+            " && window.jupyterapp.shell.currentWidget.context.path === p",
+            arg=self.relpath,
+            timeout=timeout_ms,
+        )
         self.page.evaluate(PAGE_JS)
         self.js("() => window.__nbh.hook()")
-        self.page.wait_for_function("() => window.__nbh.kernelStatus() === 'idle'",
-                                    timeout=timeout_ms)
+        self.page.wait_for_function(
+            "() => window.__nbh.kernelStatus() === 'idle'", timeout=timeout_ms
+        )
 
     def run_all(self, timeout_ms: int = 180_000):
         self.js("() => window.__nbh.runAll()")
-        self.page.wait_for_function("() => window.__nbh.kernelStatus() === 'idle'",
-                                    timeout=timeout_ms)
+        self.page.wait_for_function(
+            "() => window.__nbh.kernelStatus() === 'idle'", timeout=timeout_ms
+        )
 
     def wait_widgets_rendered(self, expected_cells=(), timeout_ms: int = 30_000) -> list:
         """Wait until every widget view is drawn and every Output widget shows something."""
@@ -373,19 +411,20 @@ class NotebookPage:
         kernel has answered every message sent (reported idle for it). None when done, else
         what went wrong."""
         try:
-            self.page.wait_for_function("(n) => window.__nbh.sent > n", arg=sent_before,
-                                        timeout=5_000)
+            self.page.wait_for_function(
+                "(n) => window.__nbh.sent > n", arg=sent_before, timeout=5_000
+            )
         except Exception:  # noqa: BLE001 - playwright TimeoutError
             return "the move sent nothing to the kernel within 5 s"
         try:
-            self.page.wait_for_function("() => window.__nbh.pending.size === 0",
-                                        timeout=timeout_ms)
+            self.page.wait_for_function("() => window.__nbh.pending.size === 0", timeout=timeout_ms)
         except Exception:  # noqa: BLE001
             return f"the kernel did not answer within {timeout_ms / 1000:.0f} s"
         return None
 
-    def wait_figure_change(self, panel: int, before: str, timeout_ms: int,
-                           settle: bool = True) -> bool:
+    def wait_figure_change(
+        self, panel: int, before: str, timeout_ms: int, settle: bool = True
+    ) -> bool:
         """True as soon as the panel's figure differs from ``before``; False once the panel
         has been still for ``QUIET_MS`` after the kernel's answer (or after the timeout)."""
         js = """([p, s, quiet]) => {
@@ -394,9 +433,9 @@ class NotebookPage:
             return quiet > 0 && window.__nbh.settled(p, quiet) ? 'same' : false;
         }"""
         try:
-            handle = self.page.wait_for_function(js, arg=[panel, before,
-                                                          QUIET_MS if settle else 0],
-                                                 timeout=timeout_ms)
+            handle = self.page.wait_for_function(
+                js, arg=[panel, before, QUIET_MS if settle else 0], timeout=timeout_ms
+            )
             return handle.json_value() == "changed"
         except Exception:  # noqa: BLE001 - playwright TimeoutError: no change
             return False
@@ -408,7 +447,9 @@ class NotebookPage:
         try:
             self.page.wait_for_function(
                 "(p) => !window.__nbh.running(p) && window.__nbh.pending.size === 0",
-                arg=panel, timeout=timeout_ms)
+                arg=panel,
+                timeout=timeout_ms,
+            )
         except Exception:  # noqa: BLE001 - playwright TimeoutError
             return f"its chunked run did not end within {timeout_ms / 1000:.0f} s"
         return None
@@ -421,6 +462,7 @@ class NotebookPage:
 
 
 # -- the actions a learner takes on each kind of control ----------------------------------
+
 
 def plan(page: NotebookPage, control: dict) -> list[tuple[str, str]]:
     """The actions to take on one control: (description, action) pairs.
@@ -449,13 +491,16 @@ def plan(page: NotebookPage, control: dict) -> list[tuple[str, str]]:
         pick = opts if len(opts) <= 6 else [opts[0], opts[1], opts[len(opts) // 2], opts[-1]]
         seq = [o for o in pick if o != current]
         if seq and current in opts:
-            seq.append(current)                      # and back to where it was
+            seq.append(current)  # and back to where it was
         return [("select", o) for o in seq]
     if kind in ("checkbox", "toggle"):
         return [("click", "on/off"), ("click", "back")]
     if kind in ("togglebuttons", "radio"):
-        checked = page.js("(id) => { const t = document.querySelector(`[data-nbh=\"${id}\"]`);"
-                          " return t.checked || t.classList.contains('mod-active'); }", cid)
+        checked = page.js(
+            '(id) => { const t = document.querySelector(`[data-nbh="${id}"]`);'
+            " return t.checked || t.classList.contains('mod-active'); }",
+            cid,
+        )
         return [] if checked else [("click", "select")]
     if kind == "button":
         return [("click", "click")]
@@ -477,8 +522,9 @@ def perform(page: NotebookPage, control: dict, action: tuple[str, str]):
         loc.click()
 
 
-def exercise(page: NotebookPage, report: Report, *, measure: bool = False,
-             change_timeout_ms: int = 5_000):
+def exercise(
+    page: NotebookPage, report: Report, *, measure: bool = False, change_timeout_ms: int = 5_000
+):
     """Move every control of every widget panel and check what follows each move.
 
     After each move: the kernel answers, the figure in the panel changes, no error or stderr
@@ -494,24 +540,28 @@ def exercise(page: NotebookPage, report: Report, *, measure: bool = False,
         where = f"cell {p['cell']}, widget panel {pid}"
         has_figure = bool(p["outputs"]) or page.state(pid)["total"] > 0
         if p["outputs"] and p["figures"] != [1] * p["outputs"]:
-            report.add(f"{where}: after run-all its Output widgets hold {p['figures']} "
-                       "figures, expected exactly one each")
+            report.add(
+                f"{where}: after run-all its Output widgets hold {p['figures']} "
+                "figures, expected exactly one each"
+            )
         for control in p["controls"]:
             name = f"{where}, {control['kind']} '{control['label']}'"
             moves = []
             for action in plan(page, control):
                 mv = _one_move(page, report, p, control, action, measure, change_timeout_ms)
                 if control["kind"] == "button" and not mv.changed and not mv.problems:
-                    mv = _button_after_other_move(page, report, p, control, measure,
-                                                  change_timeout_ms)
+                    mv = _button_after_other_move(
+                        page, report, p, control, measure, change_timeout_ms
+                    )
                 moves.append((action, mv))
             unchanged = [(a, mv) for a, mv in moves if not mv.changed and not mv.problems]
             if control["kind"] == "toggle" and len(unchanged) < len(moves):
-                unchanged = []   # a toggle may start on one click and stop on the other
+                unchanged = []  # a toggle may start on one click and stop on the other
             if unchanged and all(mv.text_changed for _a, mv in unchanged):
                 # a setting for the next training step that says so in the panel's text
-                report.notes.append(f"{name}: answers in the panel's text (the figure "
-                                    "changes on the next step)")
+                report.notes.append(
+                    f"{name}: answers in the panel's text (the figure changes on the next step)"
+                )
                 unchanged = []
             if has_figure and unchanged and len(unchanged) == len(moves):
                 # A setting that takes effect on the next training step (a learning rate
@@ -519,8 +569,10 @@ def exercise(page: NotebookPage, report: Report, *, measure: bool = False,
                 # when a button of the panel then changes the figure.
                 button = _next_step_shows(page, report, p, control, change_timeout_ms)
                 if button:
-                    report.notes.append(f"{name}: the figure changes only after "
-                                        f"'{button}' is clicked (a setting for the next step)")
+                    report.notes.append(
+                        f"{name}: the figure changes only after "
+                        f"'{button}' is clicked (a setting for the next step)"
+                    )
                     unchanged = []
             for action, mv in moves:
                 if has_figure and (action, mv) in unchanged:
@@ -551,14 +603,13 @@ def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> M
     if measure:
         if mv.changed:
             try:
-                page.page.wait_for_function("() => window.__nbh.probe().t1 !== null",
-                                            timeout=5_000)
+                page.page.wait_for_function("() => window.__nbh.probe().t1 !== null", timeout=5_000)
             except Exception:  # noqa: BLE001 - the probe missed it: no time for this move
                 pass
         probe = page.js("() => window.__nbh.probe()")
         page.js("() => window.__nbh.disarm()")
         mv.ms = probe["ms"] if probe else None
-        if probe and mv.ms is None and not mv.changed:   # answered in the panel's text only
+        if probe and mv.ms is None and not mv.changed:  # answered in the panel's text only
             mv.ms, mv.text_only = probe["textMs"], probe["textMs"] is not None
     # a view that trains in chunks goes on after its first picture: the next move (and its
     # timing) starts when the run has ended
@@ -568,8 +619,9 @@ def _one_move(page, report, p, control, action, measure, change_timeout_ms) -> M
     after = page.state(pid)
     mv.text_changed = after["text"] != before["text"]
     if p["outputs"] and after["perOutput"] != [1] * len(after["perOutput"]):
-        mv.problems.append(f"its Output widgets hold {after['perOutput']} figures, "
-                           "expected exactly one each")
+        mv.problems.append(
+            f"its Output widgets hold {after['perOutput']} figures, expected exactly one each"
+        )
     for e in page.kernel_errors():
         mv.problems.append(f"kernel error: {e.strip()[:300]}")
     for e in page.error_outputs():
@@ -587,8 +639,9 @@ def _button_after_other_move(page, report, p, button, measure, change_timeout_ms
         if acts:
             _one_move(page, report, p, other, acts[0], False, change_timeout_ms)
             break
-    return _one_move(page, report, p, button, ("click", "click after another move"), measure,
-                     change_timeout_ms)
+    return _one_move(
+        page, report, p, button, ("click", "click after another move"), measure, change_timeout_ms
+    )
 
 
 def _next_step_shows(page, report, p, control, change_timeout_ms) -> str | None:
@@ -596,11 +649,14 @@ def _next_step_shows(page, report, p, control, change_timeout_ms) -> str | None:
     figure, or None."""
     for b in p["controls"]:
         if b["kind"] == "button" and b["id"] != control["id"]:
-            mv = _one_move(page, report, p, b, ("click", "after a setting"), False,
-                           change_timeout_ms)
+            mv = _one_move(
+                page, report, p, b, ("click", "after a setting"), False, change_timeout_ms
+            )
             for msg in mv.problems:
-                report.add(f"cell {p['cell']}, widget panel {p['panel']}, button "
-                           f"'{b['label']}', clicked after a setting: {msg}")
+                report.add(
+                    f"cell {p['cell']}, widget panel {p['panel']}, button "
+                    f"'{b['label']}', clicked after a setting: {msg}"
+                )
             if mv.changed and not mv.problems:
                 return b["label"]
     return None

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lab_harness import browser_missing_reason, launch_browser
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # for tools/, not installed
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # for tools/, not installed
 
 from tools.lessons import lesson_paths  # noqa: E402
 
@@ -63,8 +63,9 @@ def test_first_lesson_offline_has_rendered_maths_figures_and_no_errors(offline_p
     first = lesson_paths()[0].stem
     page.goto(site + f"{first}.html", wait_until="load")
     # MathJax 3 resolves this promise once it has typeset the page.
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30_000
+    )
     page.evaluate("() => MathJax.startup.promise")
     maths = page.evaluate("""() => ({
         sources: document.querySelectorAll('.math').length,
@@ -91,7 +92,8 @@ def test_search_works_offline(offline_page):
     refused.clear(), messages.clear()
     page.goto(site + "search.html?q=backpropagation", wait_until="load")
     page.wait_for_function(
-        "() => document.querySelectorAll('#search-results li').length > 0", timeout=30_000)
+        "() => document.querySelectorAll('#search-results li').length > 0", timeout=30_000
+    )
     found = page.evaluate("""() => [...document.querySelectorAll('#search-results li a')]
                                      .map(a => a.getAttribute('href'))""")
     lessons = {p.stem for p in lesson_paths()}

@@ -44,8 +44,9 @@ def test_png_changes_with_the_artists():
     view.update(a=0.3)
     after = _png(view.fig)
     assert before != after
-    assert not np.array_equal(np.asarray(Image.open(io.BytesIO(before))),
-                              np.asarray(Image.open(io.BytesIO(after))))
+    assert not np.array_equal(
+        np.asarray(Image.open(io.BytesIO(before))), np.asarray(Image.open(io.BytesIO(after)))
+    )
 
 
 def test_live_passes_every_change_to_the_view(capsys):
@@ -56,7 +57,7 @@ def test_live_passes_every_change_to_the_view(capsys):
     slider.value = 0.5
     slider.value = 2.0
     assert view.calls == [1.0, 0.5, 2.0]
-    capsys.readouterr()       # outside a kernel, the Output's display goes to stdout
+    capsys.readouterr()  # outside a kernel, the Output's display goes to stdout
 
 
 class Chunked(Line):
@@ -112,23 +113,24 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
 
         def running():
             return RUNNING in out._dom_classes
+
         assert not running()
         slider.value = 0.5
-        assert view.calls[-1] == (0.5, 0)          # the first chunk is shown at once
-        assert running()                            # and the page can see the rest will come
+        assert view.calls[-1] == (0.5, 0)  # the first chunk is shown at once
+        assert running()  # and the page can see the rest will come
         await until(lambda: view.calls[-1] == (0.5, 2))
         await until(lambda: not running())
         assert view.calls[-3:] == [(0.5, 0), (0.5, 1), (0.5, 2)] and not running()
         slider.value = 1.5
-        slider.value = 2.0                          # before 1.5's second chunk
+        slider.value = 2.0  # before 1.5's second chunk
         assert running()
-        await asyncio.sleep(0)                      # the stopped run ends: still running
+        await asyncio.sleep(0)  # the stopped run ends: still running
         assert running()
         await until(lambda: view.calls[-1] == (2.0, 2))
         await until(lambda: not running())
-        await asyncio.sleep(0.05)                   # (nothing more may come)
+        await asyncio.sleep(0.05)  # (nothing more may come)
         assert view.calls[-4:] == [(1.5, 0), (2.0, 0), (2.0, 1), (2.0, 2)] and not running()
-        assert view.closed[-2:] == [1.5, 2.0]       # the stopped run was closed
+        assert view.closed[-2:] == [1.5, 2.0]  # the stopped run was closed
         # the last chunk's picture is what the panel's output holds, alone
         (shown,) = panel.children[-2].outputs
         assert base64.b64decode(shown["data"]["image/png"]) == _png(view.fig)
@@ -136,7 +138,7 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
     def run():
         try:
             asyncio.run(scenario())
-        except BaseException as e:                  # reported in the test's own thread
+        except BaseException as e:  # reported in the test's own thread
             errors.append(e)
 
     t = threading.Thread(target=run)

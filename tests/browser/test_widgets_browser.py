@@ -28,8 +28,10 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 def _fail_message(report: Report) -> str:
     moves = len(report.moves)
     controls = sum(len(p["controls"]) for p in report.panels)
-    return (f"{len(report.problems)} problem(s) after {moves} moves of {controls} controls "
-            f"in {len(report.panels)} widget panels:\n  " + "\n  ".join(report.problems))
+    return (
+        f"{len(report.problems)} problem(s) after {moves} moves of {controls} controls "
+        f"in {len(report.panels)} widget panels:\n  " + "\n  ".join(report.problems)
+    )
 
 
 def uses_widgets(path) -> bool:
@@ -39,8 +41,9 @@ def uses_widgets(path) -> bool:
         if cell["cell_type"] != "code":
             continue
         src = "".join(cell["source"])
-        if re.search(r"\bW\.[A-Z]\w*\(|widgets\.[A-Z]\w*\(|\blive\(|\binteract(ive)?\(|_panel\(",
-                     src):
+        if re.search(
+            r"\bW\.[A-Z]\w*\(|widgets\.[A-Z]\w*\(|\blive\(|\binteract(ive)?\(|_panel\(", src
+        ):
             return True
         if any(WIDGET_MIME in out.get("data", {}) for out in cell.get("outputs", [])):
             return True
@@ -71,7 +74,7 @@ def test_harness_passes_a_working_panel(fixtures, open_page):
     kinds = {c["kind"] for p in report.panels for c in p["controls"]}
     assert kinds == {"slider", "dropdown", "checkbox", "toggle", "button", "play"}
     assert len(report.moves) >= 18 and all(m.changed for m in report.moves)
-    assert [p["outputs"] for p in report.panels] == [1, 0]   # an Output, then an Image
+    assert [p["outputs"] for p in report.panels] == [1, 0]  # an Output, then an Image
 
 
 def test_harness_catches_broken_widgets(fixtures, open_page):
@@ -83,7 +86,7 @@ def test_harness_catches_broken_widgets(fixtures, open_page):
     def problems(label):
         return [p for p in report.problems if f"'{label}'" in p]
 
-    assert not problems("ignored"), text                     # a working slider is not blamed
+    assert not problems("ignored"), text  # a working slider is not blamed
     assert all("did not change" in p for p in problems("noop")) and problems("noop"), text
     assert any("ValueError: a too large" in p for p in problems("raises")), text
     assert any("hold [2] figures" in p for p in problems("piles")), text
@@ -101,8 +104,9 @@ def test_the_training_widget_shows_its_run_to_the_end(open_page):
     page.open()
     page.run_all()
     page.wait_widgets_rendered()
-    panel = next(p for p in page.discover()
-                 if any(c["label"] == "learning rate" for c in p["controls"]))
+    panel = next(
+        p for p in page.discover() if any(c["label"] == "learning rate" for c in p["controls"])
+    )
     p = panel["panel"]
     control = {c["label"]: c for c in panel["controls"]}
 
@@ -110,15 +114,16 @@ def test_the_training_widget_shows_its_run_to_the_end(open_page):
         page.page.locator(f'[data-nbh="{control[label]["id"]}"]').press(key)
 
     sig = page.state(p)["sig"]
-    press("steps", "End")                            # 600 steps: six chunks of 100
+    press("steps", "End")  # 600 steps: six chunks of 100
     assert page.wait_figure_change(p, sig, 20_000, settle=False)
-    page.wait_figure_change(p, page.state(p)["sig"], 20_000)      # until it is still
+    page.wait_figure_change(p, page.state(p)["sig"], 20_000)  # until it is still
     sig = page.state(p)["sig"]
     press("learning rate", "ArrowRight")
     assert page.wait_figure_change(p, sig, 20_000, settle=False), "nothing shown"
     first = page.state(p)["sig"]
     assert page.wait_figure_change(p, first, 20_000), (
-        "the panel showed the run's first chunk and nothing after it")
+        "the panel showed the run's first chunk and nothing after it"
+    )
     assert not page.error_outputs() and not page.console_errors
 
 
@@ -132,31 +137,36 @@ def test_the_playground_answers_every_setting(open_page):
     page.wait_widgets_rendered()
 
     def playground():
-        return next(p for p in page.discover()
-                    if any(c["label"] == "learning rate" for c in p["controls"]))
+        return next(
+            p for p in page.discover() if any(c["label"] == "learning rate" for c in p["controls"])
+        )
 
     panel = playground()
     p = panel["panel"]
     control = {c["label"]: c for c in panel["controls"]}
     assert control["classes"]["disabled"], "classes is enabled for the circle data set"
-    tip = page.js("""(id) => {  // ipywidgets puts a tooltip on the widget or its label
+    tip = page.js(
+        """(id) => {  // ipywidgets puts a tooltip on the widget or its label
         const w = document.querySelector(`[data-nbh="${id}"]`).closest('.widget-slider');
         return [w, ...w.querySelectorAll('[title]')].map((e) => e.getAttribute('title'))
-          .filter(Boolean).join(' '); }""", control["classes"]["id"])
+          .filter(Boolean).join(' '); }""",
+        control["classes"]["id"],
+    )
     assert tip and "several blobs" in tip, f"the disabled classes slider's tooltip: {tip!r}"
 
     sig, sent = page.state(p)["sig"], page.sent_count()
     page.page.locator(f'[data-nbh="{control["learning rate"]["id"]}"]').press("ArrowRight")
     assert page.wait_round_trip(sent) is None
     page.page.wait_for_function(
-        "(p) => window.__nbh.state(p).text.includes('applies from the next step')", arg=p,
-        timeout=10_000)
+        "(p) => window.__nbh.state(p).text.includes('applies from the next step')",
+        arg=p,
+        timeout=10_000,
+    )
     assert "learning rate 0.1: applies from the next step" in page.state(p)["text"]
-    assert page.state(p)["sig"] == sig              # the figure waits for the next step
+    assert page.state(p)["sig"] == sig  # the figure waits for the next step
 
     sent = page.sent_count()
-    page.page.locator(f'[data-nbh="{control["data set"]["id"]}"]').select_option(
-        "several blobs")
+    page.page.locator(f'[data-nbh="{control["data set"]["id"]}"]').select_option("several blobs")
     assert page.wait_round_trip(sent) is None
     assert page.wait_figure_change(p, sig, 10_000)
     control = {c["label"]: c for c in playground()["controls"]}

@@ -28,15 +28,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))                     # for tools/, not installed
+sys.path.insert(0, str(ROOT))  # for tools/, not installed
 
 # `make test` (the learners' .venv) skips these; `make test-hub` sets HUB_TESTS=required, and
 # then a missing piece is a failure, not a skip.
 REQUIRED = os.environ.get("HUB_TESTS") == "required"
 try:
     import jupyterhub  # noqa: F401
-    missing = None if os.geteuid() == 0 else \
-        "the hub makes a unix account per student: `make test-hub` needs root"
+
+    missing = (
+        None
+        if os.geteuid() == 0
+        else "the hub makes a unix account per student: `make test-hub` needs root"
+    )
 except ImportError:
     missing = "the hub tests run in the hub's environment: `make test-hub` (as root)"
 if missing and REQUIRED:
@@ -51,7 +55,7 @@ LESSON = "01_chain_rule"
 COURSE = "deepnets"
 
 
-LOOP = asyncio.new_event_loop()     # one loop for the module: the hub client lives in it
+LOOP = asyncio.new_event_loop()  # one loop for the module: the hub client lives in it
 
 
 def run(coro):
@@ -97,8 +101,9 @@ def test_login_form_then_jupyterlab_with_the_lessons(hub, people):
     home = run(ada.server_api("/api/contents/notebooks"))
     names = sorted(c["name"] for c in home["content"])
     lessons = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-    assert names == [n for n in lessons if n != "answers.ipynb"], "students get every lesson, " \
-        "not the worked answers"
+    assert names == [n for n in lessons if n != "answers.ipynb"], (
+        "students get every lesson, not the worked answers"
+    )
     instructor = run(people["instructor"].server_api("/api/contents/notebooks"))
     assert "answers.ipynb" in {c["name"] for c in instructor["content"]}
 
@@ -121,6 +126,7 @@ def test_lesson_runs_and_a_slider_redraws(hub, people):
             sliders = k.sliders()
             assert sliders, "the lesson made no slider"
             import random
+
             cid = sliders[0]
             move = await k.move(cid, k.next_value(cid, random.Random(1)))
             return who, move
@@ -140,9 +146,11 @@ def test_students_do_not_see_each_others_homes(hub, people):
     async def go():
         k = await bob.open_notebook("peek.ipynb")
         try:
-            return await k.execute(f"import os\ntry:\n    os.listdir({home!r})\n"
-                                   "    print('open')\nexcept PermissionError:\n"
-                                   "    print('closed')")
+            return await k.execute(
+                f"import os\ntry:\n    os.listdir({home!r})\n"
+                "    print('open')\nexcept PermissionError:\n"
+                "    print('closed')"
+            )
         finally:
             await k.close()
 
@@ -163,20 +171,22 @@ def test_idle_culler_is_running(hub):
     assert "Service idle-culler exited" not in hub.log_tail(400)
 
 
-NBGRADER = '''
+NBGRADER = """
 import json, os, subprocess
 course = os.path.expanduser("~/course")
 def nbgrader(*args):
     run = subprocess.run(["nbgrader", *args], cwd=course, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
-'''
+"""
 
 
 def answered(release: dict) -> dict:
     """The released notebook with every answer cell replaced by the worked answer."""
-    solved = {c.metadata["nbgrader"]["grade_id"]: c.source
-              for c in source_notebook(ROOT / "notebooks" / f"{LESSON}.ipynb").cells
-              if c.metadata.get("nbgrader", {}).get("solution")}
+    solved = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in source_notebook(ROOT / "notebooks" / f"{LESSON}.ipynb").cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
     nb = copy.deepcopy(release)
     for cell in nb["cells"]:
         gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
@@ -192,25 +202,36 @@ def test_nbgrader_release_fetch_submit_collect_autograde(hub, people):
     async def go():
         k = await teacher.open_notebook("course/grading.ipynb")
         try:
-            r = await k.execute(NBGRADER + f"nbgrader('generate_assignment', {LESSON!r})\n"
-                                f"nbgrader('release_assignment', {LESSON!r})", timeout=300)
+            r = await k.execute(
+                NBGRADER + f"nbgrader('generate_assignment', {LESSON!r})\n"
+                f"nbgrader('release_assignment', {LESSON!r})",
+                timeout=300,
+            )
             assert not r.errors, r.errors
             for s in (ada, bob):
                 listed = await s.server_api("/assignments", query={"course_id": COURSE})
                 assert listed["success"], listed
                 assert [a["assignment_id"] for a in listed["value"]] == [LESSON]
-                fetched = await s.server_api("/assignments/fetch", "POST", body="",
-                                             query={"course_id": COURSE,
-                                                    "assignment_id": LESSON})
+                fetched = await s.server_api(
+                    "/assignments/fetch",
+                    "POST",
+                    body="",
+                    query={"course_id": COURSE, "assignment_id": LESSON},
+                )
                 assert fetched["success"], fetched
             release = (await ada.server_api(f"/api/contents/{path}"))["content"]
-            await ada.server_api(f"/api/contents/{path}", "PUT",
-                                 {"type": "notebook", "format": "json",
-                                  "content": answered(release)})
+            await ada.server_api(
+                f"/api/contents/{path}",
+                "PUT",
+                {"type": "notebook", "format": "json", "content": answered(release)},
+            )
             for s in (ada, bob):
-                sent = await s.server_api("/assignments/submit", "POST", body="",
-                                          query={"course_id": COURSE,
-                                                 "assignment_id": LESSON})
+                sent = await s.server_api(
+                    "/assignments/submit",
+                    "POST",
+                    body="",
+                    query={"course_id": COURSE, "assignment_id": LESSON},
+                )
                 assert sent["success"], sent
             r = await k.execute(
                 NBGRADER + f"nbgrader('collect', {LESSON!r})\n"
@@ -218,7 +239,9 @@ def test_nbgrader_release_fetch_submit_collect_autograde(hub, people):
                 "from nbgrader.api import Gradebook\n"
                 "with Gradebook('sqlite:///' + course + '/gradebook.db') as gb:\n"
                 f"    print(json.dumps({{s.student.id: [s.score, s.max_score] for s in "
-                f"gb.find_assignment({LESSON!r}).submissions}}))", timeout=600)
+                f"gb.find_assignment({LESSON!r}).submissions}}))",
+                timeout=600,
+            )
             assert not r.errors, r.errors
             return json.loads(r.stdout.strip().splitlines()[-1])
         finally:
