@@ -20,18 +20,10 @@ from . import checks, nn
 __all__ = ["one_layer_interpolant", "max_error"]
 
 
-def _interval(where, a, b):
-    """The ends of the interval [a, b], checked: finite numbers with a < b."""
-    a, b = checks.number(where, "a", a), checks.number(where, "b", b)
-    if not a < b:
-        raise ValueError(f"{where}: the interval needs a < b, got a = {a:g}, b = {b:g}")
-    return a, b
-
-
 def one_layer_interpolant(f, a: float, b: float, n: int) -> nn.Sequential:
     """A ``Linear(1, n) → ReLU → Linear(n, 1)`` network equal, on [a, b], to the piecewise-
     linear interpolant of ``f`` at n + 1 equally spaced knots."""
-    a, b = _interval("one_layer_interpolant", a, b)
+    a, b = checks.interval("one_layer_interpolant", a, b)
     n = checks.integer("one_layer_interpolant", "n", n, low=1, high=10**5)
     knots = np.linspace(a, b, n + 1)
     values = np.asarray(f(knots), dtype=float)
@@ -51,7 +43,7 @@ def one_layer_interpolant(f, a: float, b: float, n: int) -> nn.Sequential:
 
 def max_error(model, f, a: float, b: float, points: int = 2001) -> float:
     """The largest |model(x) − f(x)| over ``points`` equally spaced x in [a, b]."""
-    a, b = _interval("max_error", a, b)
+    a, b = checks.interval("max_error", a, b)
     points = checks.integer("max_error", "points", points, low=2, high=10**7)
     xs = np.linspace(a, b, points)
     return float(np.max(np.abs(model.forward(xs[:, None])[:, 0] - f(xs))))

@@ -29,6 +29,7 @@ __all__ = [
     "at_most",
     "sizes",
     "network_sizes",
+    "interval",
     "got",
 ]
 
@@ -263,3 +264,11 @@ def network_sizes(where: str, depth, width, seed, depth_low: int = 1, **more) ->
     width, *more = sizes(where, width=width, **more)
     at_most(where, "the number of weights depth·width²", depth * width**2, MAX_WEIGHTS)
     return depth, width, *more, integer(where, "seed", seed, low=0)
+
+
+def interval(where: str, a, b) -> tuple:
+    """The ends of an interval [a, b], checked: finite numbers with a < b."""
+    a, b = number(where, "a", a), number(where, "b", b)
+    if not a < b:
+        raise ValueError(f"{where}: the interval needs a < b, got a = {a:g}, b = {b:g}")
+    return a, b

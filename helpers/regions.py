@@ -72,6 +72,7 @@ def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
     slope ``d output / dt`` on each of the ``len(t) − 1`` intervals (shape ``(pieces, out)``).
     """
     x0, x1 = _segment("breakpoints", x0, x1)
+    tol = checks.number("breakpoints", "tol", tol, low=0, high=1)
     t = np.array([0.0, 1.0])
     A, B = x0[None, :], (x1 - x0)[None, :]  # value a + b t on each interval
     for W, b, relu in linear_layers(model):
@@ -166,6 +167,8 @@ def pieces_table(widths=(2, 3, 4), max_params: int = 120, max_pieces: int = 3000
     exact count for the constructed network, ``random_pieces`` the mean exact count for He-
     initialised networks of the same shape (on the segment [−1, 1]) over ``seeds``.
     """
+    max_params = checks.integer("pieces_table", "max_params", max_params, low=1, high=10**4)
+    max_pieces = checks.integer("pieces_table", "max_pieces", max_pieces, low=1, high=10**6)
     rows = []
 
     def add(kind, depth, width):

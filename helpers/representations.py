@@ -122,6 +122,8 @@ def unit_purity(H, y, k: int = 20) -> float:
     """How class-specific the units of a representation are: for each unit that is active on
     at least ``k`` examples, the fraction of its ``k`` most exciting examples that share their
     most common label; averaged over those units (1 = every unit responds to one class)."""
+    H = checks.array("unit_purity", "H", H, ndim=2)
+    k = checks.integer("unit_purity", "k", k, low=1, high=max(1, len(H)))
     scores = []
     for u in range(H.shape[1]):
         if np.count_nonzero(H[:, u] > 0) < k:

@@ -66,7 +66,7 @@ def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, **options):
     words, with the likely cause when training went wrong). ``options`` are the keywords
     ``seed``, ``n`` and ``noise`` of :func:`train_moons_in_chunks`.
     """
-    *_, result = train_moons_in_chunks(lr, steps, hidden, **options)
+    *_, result = train_moons_in_chunks(lr, steps, hidden, **options, _where="train_moons")
     return result
 
 
@@ -79,16 +79,21 @@ def train_moons_in_chunks(
     seed: int = 0,
     n: int = 200,
     noise: float = 0.15,
+    _where: str = "train_moons_in_chunks",
 ):
     """``train_moons`` a chunk of steps at a time: yields the result so far (the same dict,
     with ``done`` False and a progress message) after every ``chunk`` steps, and the final
-    result (``done`` True, the same as ``train_moons``) last."""
-    where = "train_moons"
+    result (``done`` True, the same as ``train_moons``) last. (``_where``: the name a wrong
+    argument's message gives, that of the function the learner called.)"""
+    where = _where
     lr = checks.number(where, "lr", lr, low=0, low_open=True)
     steps = checks.integer(where, "steps", steps, low=1, high=10**5)
     hidden = checks.integer(where, "hidden", hidden, low=1, high=1000)
     if chunk is not None:
         chunk = checks.integer(where, "chunk", chunk, low=1)
+    n = checks.integer(where, "n", n, low=2, high=data.MAX_POINTS)
+    noise = checks.number(where, "noise", noise, low=0)
+    seed = checks.integer(where, "seed", seed, low=0)
     X, y = data.make_moons(n=n, noise=noise, seed=seed)
     rng = np.random.default_rng(seed)
     model = nn.Sequential(

@@ -189,9 +189,16 @@ def test_backward_view_keeps_each_steps_picture(pixels):
 def test_backward_view_rejects_bad_steps():
     L, _ = lecture_graph()
     view = BackwardView(L)
-    for bad in (-1, 7, 2.0, "3", True):
-        with pytest.raises(ValueError, match="step must be an integer from 0 to 6"):
+    for bad in (-1, 7, 2.5):
+        with pytest.raises(
+            ValueError, match="BackwardView: step must be a whole number >= 0 and <= 6"
+        ):
             view.update(step=bad)
+    for bad in ("3", True, None):
+        with pytest.raises(TypeError, match="BackwardView: step must be a whole number"):
+            view.update(step=bad)
+    view.update(step=np.int64(2))  # a NumPy integer (a slider's value) is a whole number
+    assert view.step == 2
 
 
 def test_layout_rejects_non_values():

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from .. import nn
+from .. import checks, nn
 from ..descent import Surface, descend
 from ..training import train_moons, train_moons_in_chunks
 from ..ui.canvas import FastCanvas, sparse_log_ticks, steps_axis
@@ -127,7 +127,8 @@ class TrainingView:
     LOSS_RANGE = (1e-4, 1e4)
 
     def __init__(self, lr: float = 0.5, steps: int = 300, hidden: int = 16, grid: int = 120):
-        self.grid = grid
+        lr, steps, hidden = self._check(lr, steps, hidden)
+        self.grid = grid = checks.integer("TrainingView", "grid", grid, low=2, high=1000)
         self.fig = Figure(figsize=(9.0, 3.8), dpi=100)
         self.fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.3, wspace=0.28)
         self.ax_loss, self.ax_region = self.fig.subplots(1, 2)
@@ -172,15 +173,24 @@ class TrainingView:
 
         return predict
 
+    @staticmethod
+    def _check(lr, steps, hidden):
+        """The settings, checked as train_moons would, but named as this view's."""
+        return (
+            checks.number("TrainingView", "lr", lr, low=0, low_open=True),
+            checks.integer("TrainingView", "steps", steps, low=1, high=10**5),
+            checks.integer("TrainingView", "hidden", hidden, low=1, high=1000),
+        )
+
     def update(self, lr: float = 0.5, steps: int = 300, hidden: int = 16):
-        self._show(train_moons(lr, steps, hidden))
+        self._show(train_moons(*self._check(lr, steps, hidden)))
         return self.fig
 
     def updates(self, lr: float = 0.5, steps: int = 300, hidden: int = 16, chunk: int = 100):
         """``update`` a chunk of training at a time: a generator that shows the run so far
         after every ``chunk`` steps and the final result last (``helpers.ui.live``
         shows each, so a slider's new value answers before the whole run is trained)."""
-        for r in train_moons_in_chunks(lr, steps, hidden, chunk=chunk):
+        for r in train_moons_in_chunks(*self._check(lr, steps, hidden), chunk=chunk):
             self._show(r)
             yield self.fig
 
@@ -246,6 +256,8 @@ def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
 def misclassified_figure(X, y_true, y_pred, max_shown: int = 12, cols: int = 6) -> Figure:
     """The first ``max_shown`` misclassified digits, each titled "true → predicted"."""
     X, y_true, y_pred = np.asarray(X), np.asarray(y_true), np.asarray(y_pred)
+    max_shown = checks.integer("misclassified_figure", "max_shown", max_shown, low=1, high=100)
+    cols = checks.integer("misclassified_figure", "cols", cols, low=1, high=50)
     wrong = np.flatnonzero(y_true != y_pred)[:max_shown]
     rows = max(1, -(-len(wrong) // cols))
     fig = Figure(figsize=(1.3 * cols, 1.45 * rows + 0.3), dpi=100, layout="constrained")
@@ -391,6 +403,10 @@ def steepest_descent_figure(X, y, lr: float = 3.0, steps: int = 60, arrows: int 
     the arrows −∇L on a grid (each scaled to one length: only the direction is shown; every
     arrow crosses the contour lines at right angles, the steepest way down), and the path of
     gradient descent ``w ← w − lr ∇L`` from the surface's start."""
+    where = "steepest_descent_figure"
+    lr = checks.number(where, "lr", lr, low=0, low_open=True)
+    steps = checks.integer(where, "steps", steps, low=0, high=10**4)
+    arrows = checks.integer(where, "arrows", arrows, low=1, high=50)
     surface = two_weight_surface(X, y)
     x0, x1, y0, y1 = surface.extent
     fig = Figure(figsize=(5.6, 4.8), dpi=100, layout="constrained")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from .. import checks
 from ..calculus import (
     Function,
     Slopes,
@@ -38,7 +39,7 @@ def secant_figure(
     Right: the secant slopes (forward differences) and central differences against h,
     approaching the exact slope f'(x)."""
     fn = get(f)
-    x = float(fn.check(x))
+    x = float(fn.check(checks.number("secant_figure", "x", x)))
     hs = [check_step(h, "secant_figure") for h in hs]
     y0, slope = fn.f(x), fn.df(x)
     fig = new_figure(2, 1, width=10.0, height=3.8)
@@ -133,7 +134,10 @@ class ChainRuleView:
         x: float = 0.5,
         half_width: float = 1.5,
     ):
-        self.half_width = check_step(half_width, "ChainRuleView")
+        self.half_width = checks.number(
+            "ChainRuleView", "half_width", half_width, low=0, high=100, low_open=True
+        )
+        checks.number("ChainRuleView", "x", x)  # f, g and x are checked again by update
         self.fig = new_figure(3, 1, width=12.0, height=4.0)
         FastCanvas(self.fig)  # fast PNGs; the titles and frames are drawn once
         self.axes = dict(zip(("g", "f", "y"), self.fig.axes, strict=True))
@@ -200,7 +204,7 @@ class ChainRuleView:
         """Redraw for new f, g and/or x (the ones not given keep their values)."""
         f = get(f) if f is not None else self.f
         g = get(g) if g is not None else self.g
-        x = self.slopes.x if x is None else x
+        x = self.slopes.x if x is None else checks.number("ChainRuleView", "x", x)
         s = compose(f, g, x)  # checks everything before anything is changed
         w = self.half_width
         dx = w / 3
@@ -284,15 +288,15 @@ def chain_rule_figure(
     f: str | Function = "square", g: str | Function = "sin", x: float = 0.5
 ) -> Figure:
     """The three linked panels of ``ChainRuleView`` for these values, as a static figure."""
-    return ChainRuleView(f, g, x).fig
+    return ChainRuleView(f, g, checks.number("chain_rule_figure", "x", x)).fig
 
 
 def taylor_figure(f: str | Function = "sin", x: float = 1.0, span: float = 1.5) -> Figure:
     """Taylor's formula at ``x``: the curve and its approximations of order 1 (the tangent),
     2 (with the curvature term h²/2 f'') and 3 (with h³/6 f'''), over x ± ``span``."""
     fn = get(f)
-    x = float(fn.check(x))
-    span = check_step(span, "taylor_figure")
+    x = float(fn.check(checks.number("taylor_figure", "x", x)))
+    span = checks.number("taylor_figure", "span", span, low=0, high=100, low_open=True)
     t = np.linspace(x - span, x + span, 301)
     fig = new_figure(1, 1, width=6.4, height=3.8)
     ax = fig.axes[0]
@@ -325,6 +329,7 @@ def difference_error_figure(
     the smallest worst error within half a decade of h), not the single luckiest step, and
     the float32 plateau (x + h rounds to x, the estimate is 0) is labelled."""
     fn = get(f)
+    x = checks.number("difference_error_figure", "x", x)
     fig = new_figure(1, 1, width=10.0, height=4.6)
     ax = fig.axes[0]
     styles = {np.dtype(np.float64): "-", np.dtype(np.float32): "--"}
@@ -454,7 +459,7 @@ def chain_figure(
 ) -> Figure:
     """The chain x → u₁ → … → y as a row of nodes: values above the arrows' functions, each
     arrow's local derivative, and under each node dy/d(node), multiplied back from y."""
-    c = chain(names, x)
+    c = chain(names, checks.number("chain_figure", "x", x))
     n = len(c.links)
     fig = new_figure(1, 1, width=2.9 * n + 1.6, height=3.0)
     ax = fig.axes[0]
@@ -496,7 +501,7 @@ def two_path_figure(
     """The graph x → u, x → v, (u, v) → z = u·v with every local derivative, each path's
     product and their sum dz/dx."""
     fu, fv = get(u), get(v)
-    t = two_paths(fu, fv, x)
+    t = two_paths(fu, fv, checks.number("two_path_figure", "x", x))
     fig = new_figure(1, 1, width=8.6, height=4.2)
     ax = fig.axes[0]
     ax.set_axis_off()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from .. import checks
 from ..autodiff import Value, topological_order
 from ..backward_pass import _names, backward_steps, fmt
 from ..forward_mode import gradient_cost
@@ -420,11 +421,7 @@ class BackwardView:
         return len(self.steps)
 
     def update(self, step: int = 0):
-        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < self.n_steps:
-            raise ValueError(
-                f"BackwardView.update: step must be an integer from 0 to "
-                f"{self.n_steps - 1}, got {step!r}"
-            )
+        step = checks.integer("BackwardView", "step", step, low=0, high=self.n_steps - 1)
         self.step = step
         self.fig.canvas.state = step  # the picture depends on the step alone: kept
         d, names = self.drawing, self.lay.names

@@ -131,6 +131,8 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
     The last panel also draws the read-out's decision line ``(w0 − w1)·h + b0 − b1 = 0``:
     after the last layer a straight line separates the classes.
     """
+    ncols = checks.integer("transformation_figure", "ncols", ncols, low=1, high=50)
+    size = checks.number("transformation_figure", "size", size, low=0, high=10, low_open=True)
     reps = layer_outputs(model, X)
     pad = 0.3
     extent = (X[:, 0].min() - pad, X[:, 0].max() + pad, X[:, 1].min() - pad, X[:, 1].max() + pad)
@@ -187,6 +189,10 @@ def first_layer_figure(
     20 examples that excite the unit most (and its share), or says that the unit is dead
     (zero on every example).
     """
+    where = "first_layer_figure"
+    n = checks.integer(where, "n", n, low=1)  # more than the layer has: all of them
+    ncols = checks.integer(where, "ncols", ncols, low=1, high=50)
+    size = checks.number(where, "size", size, low=0, high=10, low_open=True)
     W = model.layers[0].W.data
     n = min(n, W.shape[1])
     nrows = math.ceil(n / ncols)
@@ -223,6 +229,8 @@ def top_inputs_figure(
     Only digits on which the unit is active are shown; a dead unit (zero on every digit)
     is marked as such instead of showing arbitrary digits.
     """
+    k = checks.integer("top_inputs_figure", "k", k, low=1, high=100)
+    size = checks.number("top_inputs_figure", "size", size, low=0, high=10, low_open=True)
     H = layer_outputs(model, X)[layer]
     units = list(units)
     fig = Figure(figsize=(size * k + 0.5, size * len(units) + 0.45), layout="constrained")
@@ -579,6 +587,8 @@ def approximation_figure(
     [a, b]. ``nets`` maps a title (e.g. ``"8 units"``) to a one-input, one-output model."""
     if not nets:
         raise ValueError("approximation_figure: nets is empty; expected {title: model}")
+    a, b = checks.interval("approximation_figure", a, b)
+    points = checks.integer("approximation_figure", "points", points, low=2, high=10**6)
     xs = np.linspace(a, b, points)
     fig = Figure(figsize=(size[0] * len(nets), size[1]), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(nets), sharey=True))

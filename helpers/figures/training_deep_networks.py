@@ -313,6 +313,8 @@ def descent_gallery(
     figsize=(10, 3.4),
 ) -> Figure:
     """One panel per learning rate, side by side: converge, zig-zag, diverge."""
+    momentum = checks.number("descent_gallery", "momentum", momentum, low=0, high=1, high_open=True)
+    steps = checks.integer("descent_gallery", "steps", steps, low=0, high=10**4)
     s = _surface(surface)
     fig = Figure(figsize=figsize, layout="constrained")
     axes = fig.subplots(1, len(lrs))
