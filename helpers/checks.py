@@ -30,11 +30,16 @@ __all__ = [
     "sizes",
     "network_sizes",
     "interval",
+    "training_work",
     "got",
 ]
 
 #: The most weights a network built by a lesson's helper may have (some 80 MB).
 MAX_WEIGHTS = 10**7
+
+#: The most work a training may ask for, in multiply-adds of its forward and backward
+#: passes (about 3 per weight and example): some ten seconds on a laptop.
+MAX_WORK = 10**10
 
 
 def got(value) -> str:
@@ -241,6 +246,18 @@ def function(where: str, name: str, value):
     if not callable(value):
         raise TypeError(f"{where}: {name} must be a function (a callable), got {got(value)}")
     return value
+
+
+def training_work(where: str, steps: int, rows: int, weights: int) -> None:
+    """Refuse a training of ``steps`` steps on ``rows`` examples each, for a model with
+    ``weights`` weights, that would take more than MAX_WORK multiply-adds."""
+    at_most(
+        where,
+        "the work 3·steps·examples·weights",
+        3 * steps * rows * weights,
+        MAX_WORK,
+        "fewer steps, a smaller batch or a smaller network",
+    )
 
 
 def at_most(where: str, what: str, amount: float, limit: float, advice: str = "") -> None:

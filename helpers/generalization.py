@@ -62,6 +62,8 @@ def train_with_validation(
     lr = checks.number(where, "lr", lr, low=0, low_open=True)
     momentum = checks.number(where, "momentum", momentum, low=0, high=1, high_open=True)
     weight_decay = checks.number(where, "weight_decay", weight_decay, low=0)
+    weights = sum(p.data.size for p in model.parameters())
+    checks.training_work(where, steps, len(X_train) + len(X_val), weights)
     loss, val_loss = nn.SoftmaxCrossEntropy(), nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     train, val, best_params = [], [], None

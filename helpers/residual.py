@@ -21,10 +21,6 @@ from .regions import n_params
 from .representations import layer_outputs
 from .training import train
 
-#: The most work (multiply-adds of forward and backward passes) a comparison may ask for:
-#: some ten seconds on a laptop.
-MAX_WORK = 10**10
-
 
 class Residual(nn.Module):
     """A skip connection around ``block``: ``y = x + scale · block(x)``.
@@ -212,10 +208,8 @@ def compare_residual(
     n = checks.integer(where, "n", n, low=2, high=10**4)
     lr = checks.number(where, "lr", lr, low=0, low_open=True)
     momentum = checks.number(where, "momentum", momentum, low=0, high=1, high_open=True)
-    work = 2 * 3 * depth * width**2 * n * max(steps, 1)  # two networks, forward + backward
-    checks.at_most(
-        where, "the work 6·depth·width²·n·steps", work, MAX_WORK, "fewer steps, points or layers"
-    )
+    # two networks of about depth·width² weights each
+    checks.training_work(where, max(steps, 1), n, 2 * depth * width**2)
     X, y = _moons(n, seed)
     out = {}
     for kind in ("plain", "residual"):

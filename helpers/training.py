@@ -94,6 +94,7 @@ def train_moons_in_chunks(
     n = checks.integer(where, "n", n, low=2, high=data.MAX_POINTS)
     noise = checks.number(where, "noise", noise, low=0)
     seed = checks.integer(where, "seed", seed, low=0)
+    checks.training_work(where, steps, n, hidden**2 + 5 * hidden)  # 2 → hidden → hidden → 2
     X, y = data.make_moons(n=n, noise=noise, seed=seed)
     rng = np.random.default_rng(seed)
     model = nn.Sequential(
@@ -214,6 +215,8 @@ def train(
     lr = checks.number("train", "lr", lr, low=0, low_open=True)
     momentum = checks.number("train", "momentum", momentum, low=0, high=1, high_open=True)
     weight_decay = checks.number("train", "weight_decay", weight_decay, low=0)
+    weights = sum(p.data.size for p in model.parameters())
+    checks.training_work("train", steps, batch or len(X), weights)
     loss_fn = loss_fn or nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     losses = []

@@ -12,7 +12,18 @@ import time
 import numpy as np
 import pytest
 
-from helpers import autodiff, calculus, checks, data, forward_mode, nn, optim, regions, training
+from helpers import (
+    autodiff,
+    calculus,
+    checks,
+    data,
+    forward_mode,
+    nn,
+    optim,
+    regions,
+    residual,
+    training,
+)
 from helpers.playground import Playground
 
 
@@ -257,3 +268,22 @@ def test_confusion_matrix_with_too_few_classes_names_n_classes():
 
     with pytest.raises(ValueError, match="n_classes = 1"):
         training.confusion_matrix([0, 1, 1], [1, 1, 0], n_classes=1)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: training.train_moons(steps=10**5, hidden=1000),
+        lambda: training.train(
+            nn.Sequential(nn.Linear(2, 1000), nn.ReLU(), nn.Linear(1000, 1000)),
+            *data.make_moons(n=1000),
+            steps=10**4,
+        ),
+        lambda: residual.compare_residual(depth=1000, width=100, steps=100),
+    ],
+)
+def test_a_training_of_hours_is_refused_at_once_with_the_limit_named(call):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="above the limit"):
+        call()
+    assert time.perf_counter() - start < 2
