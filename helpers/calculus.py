@@ -271,17 +271,19 @@ class Slopes(NamedTuple):
     dy: float  # dy/dx = f'(g(x)) · g'(x)
 
 
+def _defined(fn: Function, v: float, what: str) -> None:
+    """A ValueError "``what`` v: its domain is ..." unless ``fn`` is defined at ``v``."""
+    if not fn.contains(v):
+        raise ValueError(f"{what} {fmt(v)}: its domain is {fn.domain_text()}")
+
+
 def compose(f: str | Function, g: str | Function, x: float) -> Slopes:
     """Values and slopes of y = f(g(x)) at ``x`` by the chain rule."""
     f, g = get(f), get(g)
     x = checks.number("compose", "x", x)
     x = float(g.check(x))
     u = g.f(x)
-    if not f.contains(u):
-        raise ValueError(
-            f"f = {f.name} is not defined at u = g(x) = {g.name}({fmt(x)}) = "
-            f"{fmt(u)}: its domain is {f.domain_text()}"
-        )
+    _defined(f, u, f"f = {f.name} is not defined at u = g(x) = {g.name}({fmt(x)}) =")
     with np.errstate(over="ignore", invalid="ignore"):
         dg, df = g.df(x), f.df(u)
         s = Slopes(x, u, f.f(u), dg, df, df * dg)
@@ -440,11 +442,7 @@ def chain(names: Sequence[str | Function], x: float) -> Chain:
     x = float(fns[0].check(x))
     links, v = [], x
     for fn in fns:
-        if not fn.contains(v):
-            raise ValueError(
-                f"chain: {fn.name} is not defined at its input {fmt(v)}: "
-                f"its domain is {fn.domain_text()}"
-            )
+        _defined(fn, v, f"chain: {fn.name} is not defined at its input")
         with np.errstate(over="ignore", invalid="ignore"):
             out, local = fn.f(v), fn.df(v)
         if not (math.isfinite(out) and math.isfinite(local)):

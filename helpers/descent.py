@@ -71,24 +71,17 @@ def _banana_grad(w):
     return np.array([-2 * (1 - w1) - 20 * w1 * (w2 - w1 * w1), 10 * (w2 - w1 * w1)])
 
 
+def _surface_of(name, loss, grad, start, minimum, extent, top):
+    """A Surface with 12 contour levels from 0.01 up to ``top``."""
+    return Surface(name, loss, grad, start, minimum, extent, np.geomspace(0.01, top, 12))
+
+
 SURFACES = {
-    "ravine": Surface(
-        "ravine",
-        _ravine_loss,
-        _ravine_grad,
-        start=(-2.6, 1.2),
-        minimum=(0.0, 0.0),
-        extent=(-3.0, 3.0, -2.0, 2.0),
-        levels=np.geomspace(0.01, 30, 12),
+    "ravine": _surface_of(
+        "ravine", _ravine_loss, _ravine_grad, (-2.6, 1.2), (0, 0), (-3, 3, -2, 2), 30
     ),
-    "banana": Surface(
-        "banana",
-        _banana_loss,
-        _banana_grad,
-        start=(-1.2, 1.6),
-        minimum=(1.0, 1.0),
-        extent=(-2.0, 2.0, -1.0, 3.0),
-        levels=np.geomspace(0.01, 60, 12),
+    "banana": _surface_of(
+        "banana", _banana_loss, _banana_grad, (-1.2, 1.6), (1, 1), (-2, 2, -1, 3), 60
     ),
 }
 

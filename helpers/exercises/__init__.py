@@ -505,11 +505,11 @@ def check_function(
     reference: Callable,
     points: Iterable,
     *,
-    rtol: float = 1e-7,
-    atol: float = 1e-12,
     mistakes: Mapping[str | tuple, Callable] | None = None,
+    **tolerance,
 ) -> bool:
-    """Call ``fn`` and ``reference`` at every point; report the first points that disagree.
+    """Call ``fn`` and ``reference`` at every point; report the first points that disagree
+    (``tolerance``: ``rtol`` and ``atol`` of :func:`compare_values`).
 
     ``mistakes`` maps a sentence naming a usual bug (or a tuple of hints growing with the
     tries, ``hint``) to the function that bug computes: when the learner's values are that
@@ -518,7 +518,7 @@ def check_function(
     got = learner_values(name, fn, points)
     if got is None:
         return False
-    if compare_values(name, points, got, reference, rtol=rtol, atol=atol):
+    if compare_values(name, points, got, reference, **tolerance):
         return True
     for bug, wrong in (mistakes or {}).items():
         if all(

@@ -186,7 +186,7 @@ def check_central_difference(central_difference: Callable) -> bool:
 # 1.4 Two paths: z = u·v with u = eˣ, v = cos x
 # --------------------------------------------------------------------------------------
 
-PATH_POINTS = [float(x) for x in np.linspace(-2.3, 2.2, 10)]
+PATH_POINTS = np.linspace(-2.3, 2.2, 10).tolist()
 
 
 def two_path_reference(x: float) -> float:
