@@ -464,7 +464,11 @@ class SoftmaxCrossEntropy(_Loss):
                 )
             y = y.astype(np.intp)
         n, c = Z.shape
-        if n and (y.min() < 0 or y.max() >= c):
+        if n == 0:
+            raise ValueError("SoftmaxCrossEntropy: the batch is empty (0 rows of logits)")
+        # one pass finds a label out of 0..c-1: read as unsigned, a negative label is huge
+        unsigned = y.view(y.dtype.str.replace("i", "u")) if y.dtype.kind == "i" else y
+        if unsigned.max() >= c:
             raise ValueError(
                 f"SoftmaxCrossEntropy: labels must lie in 0..{c - 1}, got "
                 f"values from {y.min()} to {y.max()}"
@@ -477,7 +481,7 @@ class SoftmaxCrossEntropy(_Loss):
         S = E.sum(axis=1, keepdims=True)
         self.P = E / S
         self.y, self.rows = y, np.arange(n)
-        loss = float(np.mean(np.log(S[:, 0]) - shifted[self.rows, y]))
+        loss = float((np.log(S[:, 0]) - shifted[self.rows, y]).sum() / n)  # the mean
         return self._finite(loss)
 
     def backward(self, dL: float = 1.0):

@@ -65,21 +65,30 @@ class SGD:
 
     def step(self) -> None:
         self.steps += 1
+        if self.check_finite:
+            self._check_finite()
+            # every gradient entry is now below 1e154 (its square did not overflow): with lr
+            # and weight_decay below 1e100 the update cannot overflow (unless the weights are
+            # beyond 1e200 already), and the cost of np.errstate is saved on every step
+            if self.lr < 1e100 and self.weight_decay < 1e100:
+                self._update()
+                return
         # no NumPy overflow warnings: a diverging run gets one clear NonFiniteError instead
         with np.errstate(all="ignore"):
-            if self.check_finite:
-                self._check_finite()
-            lr, mu, wd = self.lr, self.momentum, self.weight_decay
-            if self.velocity is None:
-                for p in self.params:
-                    g = p.grad + wd * p.data if wd else p.grad
-                    p.data -= lr * g
-            else:
-                for p, v in zip(self.params, self.velocity):
-                    g = p.grad + wd * p.data if wd else p.grad
-                    v *= mu
-                    v += g
-                    p.data -= lr * v
+            self._update()
+
+    def _update(self) -> None:
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        if self.velocity is None:
+            for p in self.params:
+                g = p.grad + wd * p.data if wd else p.grad
+                p.data -= lr * g
+        else:
+            for p, v in zip(self.params, self.velocity):
+                g = p.grad + wd * p.data if wd else p.grad
+                v *= mu
+                v += g
+                p.data -= lr * v
 
     def _check_finite(self) -> None:
         for p in self.params:

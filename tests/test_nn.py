@@ -2,6 +2,8 @@
 functions (an oracle independent of our code) and against central differences, for random
 shapes and batch sizes including 1; plus shapes, errors, initialisations and SGD."""
 
+import warnings
+
 import autograd
 import autograd.numpy as anp
 import numpy as np
@@ -316,6 +318,24 @@ def test_cross_entropy_label_errors():
     assert loss.forward(np.zeros((2, 2)), np.array([0.0, 1.0])) == pytest.approx(np.log(2))
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64])
+def test_cross_entropy_finds_a_label_out_of_range_in_every_integer_type(dtype):
+    # the range check reads signed labels as unsigned (one pass): -1 must still be caught
+    loss = nn.SoftmaxCrossEntropy()
+    Z = np.zeros((3, 4))
+    assert loss.forward(Z, np.array([0, 3, 1], dtype=dtype)) == pytest.approx(np.log(4))
+    with pytest.raises(ValueError, match=r"0\.\.3, got values from 0 to 4"):
+        loss.forward(Z, np.array([0, 4, 1], dtype=dtype))
+    if np.issubdtype(dtype, np.signedinteger):
+        with pytest.raises(ValueError, match=r"0\.\.3, got values from -1 to 1"):
+            loss.forward(Z, np.array([0, -1, 1], dtype=dtype))
+
+
+def test_cross_entropy_of_an_empty_batch_is_an_error_not_nan():
+    with pytest.raises(ValueError, match="SoftmaxCrossEntropy: the batch is empty"):
+        nn.SoftmaxCrossEntropy().forward(np.zeros((0, 3)), np.zeros(0, dtype=int))
+
+
 def test_backward_before_forward_is_explained():
     with pytest.raises(RuntimeError, match="before forward"):
         nn.Linear(2, 2).backward(np.ones((1, 2)))
@@ -341,6 +361,20 @@ def test_sgd_refuses_non_finite_gradients_before_changing_anything():
     assert info.value.step == 1
     for p, b in zip(lin.parameters(), before):
         assert_same(p.data, b)
+
+
+@pytest.mark.parametrize("lr", [1e3, 1e99, 1e150, 1e300])
+def test_an_enormous_step_prints_no_numpy_warning(lr):
+    # below lr 1e100 the step skips np.errstate (a checked gradient cannot overflow the
+    # update); above it the update runs under errstate: no RuntimeWarning either way
+    lin = nn.Linear(2, 2, rng=0)
+    lin.W.grad[...] = 1e150
+    lin.b.grad[...] = 1.0
+    opt = optim.SGD(lin.parameters(), lr=lr, momentum=0.5, weight_decay=lr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt.step()
+    assert np.isfinite(lin.W.data).all() == (lr * 1e150 < 1e308)  # inf only if lr·g overflows
 
 
 def test_divergence_with_a_huge_learning_rate_raises_not_nan():
