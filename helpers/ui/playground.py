@@ -1,7 +1,7 @@
 """The playground's panel of controls (lesson 04, ``notebooks/04_deep_networks.ipynb``).
 
 :func:`playground_panel` wires ipywidgets controls — data set, noise, split, layers, units,
-activation, learning rate, L2, batch size, optimizer, and step / run / reset — to a
+activation, learning rate, L2, batch size, optimiser, and step / run / reset — to a
 :class:`helpers.figures.deep_networks.PlaygroundView`. "Run" trains in chunks and redraws
 between them, so the panel stays responsive (and can be paused). Every control answers when
 moved: a setting that changes the data or the network redraws the figure; one that acts on
@@ -73,7 +73,7 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
         ),
         "batch": W.IntSlider(value=c.batch, min=1, max=30, description="batch size"),
         "optimizer": W.Dropdown(
-            options=list(OPTIMIZERS), value=c.optimizer, description="optimizer"
+            options=list(OPTIMIZERS), value=c.optimizer, description="optimiser"
         ),
     }
     for w in controls.values():
