@@ -17,7 +17,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
 from tools.build_answers import ANSWERS, build, same_cells  # noqa: E402
-from tools.lessons import exercises, lesson_imports, lesson_paths, run_check, source  # noqa: E402
+from tools.lessons import (  # noqa: E402
+    answer_prelude,
+    exercises,
+    lesson_paths,
+    run_check,
+    setup_code,
+    source,
+)
 
 matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,9 +82,10 @@ def test_stored_answers_ran_every_check():
     ],
 )
 def test_answer_passes_its_own_check(path, ex):
-    """The answer, run after the lesson's imports only, makes the exercise's check return True."""
+    """The answer, run as the learner had it (the lesson's imports, its setup cells, the answers
+    of its earlier exercises), makes the exercise's check return True."""
     namespace: dict = {}
-    exec(lesson_imports(path), namespace)
+    exec(answer_prelude(path, ex), namespace)
     try:
         exec(ex.answer_code, namespace)
         result, printed = run_check(ex.check, namespace)
@@ -146,3 +154,38 @@ def test_answers_pass_ruff(tmp_path):
         f"{where.get(p.get('cell'), p.get('cell'))}: {p['code']} {p['message']}" for p in found
     ]
     assert not problems, "ruff on the answers (cell ids name the exercise):\n" + "\n".join(problems)
+
+
+def _bound_at_top_level(code: str) -> set[str]:
+    import ast
+
+    names = set()
+    for node in ast.parse(code).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_an_answer_pasted_into_its_lesson_replaces_nothing_the_learner_built(path):
+    """An answer never defines again what the lesson's setup cells built (02b's Value) or what
+    an earlier exercise asked the learner to write: pasted into the lesson, it would wipe it."""
+    built = _bound_at_top_level(setup_code(path)) if setup_code(path) else set()
+    for ex in exercises(path):
+        again = _bound_at_top_level(ex.answer_code) & built
+        assert not again, (
+            f"{path.name}, {ex.title}: the answer defines {sorted(again)} again, which the "
+            "learner already has; tag the lesson cell that builds it 'answers-setup' instead"
+        )
+        built |= _bound_at_top_level(ex.code or "") - {"math", "np"}
+
+
+def test_the_setup_of_02b_is_its_bare_value_and_comes_first_in_the_answers():
+    path = next(p for p in LESSONS if p.name.startswith("02b_"))
+    assert _bound_at_top_level(setup_code(path)) == {"Value"}
+    ids = [c["id"] for c in stored()["cells"]]
+    assert ids.index("lesson-2b-setup") < ids.index("ex2b-1-task")

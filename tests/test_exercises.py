@@ -28,10 +28,10 @@ from helpers.exercises import (
     docstring_hints,
 )
 from tools.lessons import (  # noqa: E402
+    answer_prelude,
     exercises,
     final_call,
     hints,
-    lesson_imports,
     lesson_number,
     lesson_paths,
     load,
@@ -189,10 +189,11 @@ def test_exercise_has_the_full_pattern(path, ex):
 
 @pytest.mark.parametrize("path, ex", all_exercises())
 def test_unanswered_check_prints_the_hint_and_returns_false(path, ex):
-    """Run as in a fresh notebook: the lesson's imports, then the answer (which defines
-    anything else the check needs), then the learner's unanswered cell on top, then the check."""
+    """Run as in a fresh notebook: what the learner had (the lesson's imports, its setup cells,
+    the earlier answers), then the answer (which defines anything else the check needs), then
+    the learner's unanswered cell on top, then the check."""
     namespace: dict = {}
-    exec(lesson_imports(path), namespace)
+    exec(answer_prelude(path, ex), namespace)
     exec(ex.answer_code, namespace)
     exec(ex.code, namespace)
     result, printed = run_check(ex.check, namespace)

@@ -8,7 +8,8 @@ The lessons are the single source of truth: for each exercise the answers notebo
 task, the worked answer from the lesson's ``<details>`` block (its text as markdown, its
 ```python blocks as code cells) and then the exercise's own check cell, turned into an
 ``assert``, so that executing the notebook proves every answer passes its check.
-Each lesson's part starts with the lesson's imports, as the learner had them.
+Each lesson's part starts with the lesson's imports, as the learner had them, and the code
+of the lesson's cells tagged ``answers-setup`` (what its answers add to: 02b's ``Value``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tools.lessons import (
     lesson_paths,
     load,
     sections,
+    setup_code,
     source,
 )
 
@@ -52,6 +54,11 @@ this file."""
 # Every answer is complete, with its own imports, so a name may be imported again: ruff's
 # "redefinition of unused name" does not apply (a file-wide directive, in the first code cell).
 NOQA = "# ruff: noqa: F811 - every answer is complete, with its own imports\n"
+
+
+SETUP_TEXT = (
+    "The lesson's own code that the answers below add to, as you had it when the exercises began:"
+)
 
 
 def title(path: Path) -> str:
@@ -98,6 +105,10 @@ def build(paths: list[Path]) -> nbformat.NotebookNode:
         if imports:
             noqa = NOQA if not any(c.cell_type == "code" for c in nb.cells) else ""
             nb.cells.append(new_code_cell(noqa + imports, id=f"lesson-{number}-imports"))
+        setup = setup_code(path)
+        if setup:
+            nb.cells.append(new_markdown_cell(SETUP_TEXT, id=f"lesson-{number}-setup-text"))
+            nb.cells.append(new_code_cell(setup, id=f"lesson-{number}-setup"))
         for ex in found:
             if ex.problems:
                 raise SystemExit(f"{path.name}, {ex.title}: " + "; ".join(ex.problems))

@@ -197,6 +197,33 @@ def exercises(path: Path) -> list[Exercise]:
     return found
 
 
+#: A lesson's code cell with this tag builds what its exercises and their answers add to
+#: (02b's ``Value`` of section 1): the answers notebook runs it before the lesson's answers,
+#: and an answer tested on its own runs after it, so an answer never has to define it again
+#: (which, pasted into the lesson, would replace what the learner built).
+SETUP_TAG = "answers-setup"
+
+
+def setup_code(path: Path) -> str:
+    """The code of the lesson's cells tagged ``answers-setup``, magics commented out."""
+    return "\n\n\n".join(
+        code_without_magics(source(c)).strip("\n")
+        for c in load(path)["cells"]
+        if c["cell_type"] == "code" and SETUP_TAG in tags(c)
+    )
+
+
+def answer_prelude(path: Path, ex: Exercise) -> str:
+    """What runs before an answer tested on its own, as the learner had it when meeting the
+    exercise: the lesson's imports, its setup code, then the answers of its earlier exercises."""
+    parts = [lesson_imports(path), setup_code(path)]
+    for earlier in exercises(path):
+        if earlier.number == ex.number:
+            break
+        parts.append(earlier.answer_code)
+    return "\n\n".join(p for p in parts if p)
+
+
 def code_without_magics(code: str) -> str:
     """Python source with IPython magics and shell lines (``%…``, ``!…``) commented out."""
     return re.sub(r"^(\s*)([%!])", r"\1# \2", code, flags=re.M)
