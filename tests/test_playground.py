@@ -306,7 +306,17 @@ def test_view_has_a_colour_bar_per_map_and_a_loss_axis_that_fits():
     losses = np.array(pg.history)[:, 1:]
     assert lo <= losses.min() and losses.max() <= hi
     assert losses.min() < 2.5 * lo and hi < 2.5 * losses.max()  # fits: no empty decade
-    assert v.ax_loss.get_xlim()[1] < 2 * pg.steps
+    assert v.ax_loss.get_xlim()[1] == 500 == pg.steps  # 500 steps: the axis ends at 500
+    pg.step(20)
+    v.update()
+    assert v.ax_loss.get_xlim()[1] == 1000  # the next round step: 1, 2 or 5 × 10^k
+
+
+def test_round_125():
+    from helpers.figures.deep_networks import _round_125
+
+    assert [_round_125(v, up=True) for v in (100, 101, 250, 500, 501)] == [100, 200, 500, 500, 1000]
+    assert [_round_125(v, up=False) for v in (0.3, 0.05, 7)] == pytest.approx([0.2, 0.05, 5])
 
 
 def test_round_log_limits():

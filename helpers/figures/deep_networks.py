@@ -331,21 +331,20 @@ UNIT_CMAP = matplotlib.colors.LinearSegmentedColormap.from_list(
 ).with_extremes(bad="white")
 
 
+def _round_125(v: float, up: bool) -> float:
+    """The nearest 1, 2 or 5 × 10^k above (``up``) or below the positive number ``v``."""
+    e = math.floor(math.log10(v))
+    steps = [m * 10.0**k for k in (e - 1, e, e + 1) for m in (1, 2, 5)]
+    if up:
+        return min(t for t in steps if t >= v * (1 - 1e-9))
+    return max(t for t in steps if t <= v * (1 + 1e-9))
+
+
 def _round_log_limits(values: np.ndarray, floor: float = 1e-4) -> tuple[float, float]:
     """The log-axis limits 1, 2 or 5 × 10^k just outside the positive ``values`` (at least
     ``floor``): a loss axis that fits its run and moves only in these steps."""
-
-    def rounded(v, up):
-        e = math.floor(math.log10(v))
-        steps = [m * 10.0**k for k in (e - 1, e, e + 1) for m in (1, 2, 5)]
-        return (
-            min(t for t in steps if t >= v * (1 - 1e-9))
-            if up
-            else max(t for t in steps if t <= v * (1 + 1e-9))
-        )
-
-    lo = rounded(max(float(values.min()), floor), up=False)
-    hi = rounded(float(values.max()), up=True)
+    lo = _round_125(max(float(values.min()), floor), up=False)
+    hi = _round_125(float(values.max()), up=True)
     return lo, hi if hi > lo else 2 * lo
 
 
@@ -504,8 +503,9 @@ class PlaygroundView:
         self.test_line.set_data(h[:, 0], h[:, 2])
         finite = h[:, 1:][np.isfinite(h[:, 1:]) & (h[:, 1:] > 0)]
         # axis limits in round steps, so that they (and the cached background) rarely
-        # change: the steps double, the losses' 1-2-5 steps of a log scale
-        xmax = 100 * 2 ** max(0, math.ceil(math.log2(max(h[-1, 0], 1) / 100)))
+        # change: the steps 100, 200, 500, 1000, ... (a run fills at least 40 % of its axis,
+        # and 500 steps end at 500), the losses in the 1-2-5 steps of a log scale
+        xmax = round(_round_125(max(h[-1, 0], 100), up=True))
         ylim = _round_log_limits(finite) if finite.size else (0.1, 1.0)
         if mosaic.shape != self._mosaic_shape:
             self._mosaic_shape = rows, cols = mosaic.shape
