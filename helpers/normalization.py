@@ -12,9 +12,9 @@ mini-batch instead (and keeps running averages for use after training); it is wh
 al.'s residual networks use. Layer normalisation needs no batch, so it is the one written
 here; the backward pass is the same calculus.
 
-Backward, with ``g = ∂L/∂x̂ = γ · ∂L/∂y`` and n units::
+Backward, with ``u = ∂L/∂x̂ = γ · ∂L/∂y`` and n units::
 
-    ∂L/∂x = (g − mean(g) − x̂ · mean(g · x̂)) / √(σ² + eps)
+    ∂L/∂x = (u − mean(u) − x̂ · mean(u · x̂)) / √(σ² + eps)
 
 (the two means remove what changing μ and σ would undo). NumPy only.
 """
@@ -70,11 +70,11 @@ class LayerNorm(Module):
             )
         self.gamma.grad = np.sum(dY * self.Xhat, axis=0)  # as Linear: set, not accumulated
         self.beta.grad = np.sum(dY, axis=0)
-        g = dY * self.gamma.data
+        u = dY * self.gamma.data  # dL/dXhat (the u of lesson 05)
         return (
-            g
-            - g.mean(axis=1, keepdims=True)
-            - self.Xhat * np.mean(g * self.Xhat, axis=1, keepdims=True)
+            u
+            - u.mean(axis=1, keepdims=True)
+            - self.Xhat * np.mean(u * self.Xhat, axis=1, keepdims=True)
         ) * self.inv_std
 
     def parameters(self):
