@@ -1,6 +1,8 @@
 """helpers.descent: paths against the closed form, gradients against finite differences and
 autograd, the classification of paths, and the view's artists."""
 
+from io import BytesIO
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -147,3 +149,71 @@ def test_fast_canvas_through_print_figure_and_savefig(tmp_path):
     v.fig.savefig(tmp_path / "view.png")
     assert (tmp_path / "view.png").stat().st_size > 1000
     assert v.path_line.get_animated()  # still excluded from the cached background
+
+
+def _counting_full_draws(monkeypatch):
+    """A list that grows by one at every full draw of any figure (Figure.draw)."""
+    calls = []
+    original = Figure.draw
+
+    def draw(self, renderer):
+        calls.append(self)
+        return original(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", draw)
+    return calls
+
+
+def test_a_kept_background_is_restored_for_a_state_seen_before(
+    monkeypatch, pixels, draws_like_plain
+):
+    """With a static_key, a setting that comes back (an equal key) restores the pixels drawn
+    for it instead of drawing again, and the picture is still exactly a plain drawing."""
+    fig = Figure(figsize=(3, 2), dpi=50)
+    FastCanvas(fig)
+    ax = fig.subplots()
+    (line,) = ax.plot([0, 1], [0, 1])
+    fig.canvas.set_animated([line])
+    fig.canvas.static_key = ax.get_ylim
+    for ylim in [(0, 1), (0, 2)]:
+        ax.set_ylim(*ylim)
+        fig.canvas.invalidate()
+        pixels(fig)
+    full = _counting_full_draws(monkeypatch)
+    for ylim in [(0, 1), (0, 2), (0, 1)]:
+        ax.set_ylim(*ylim)
+        line.set_ydata([ylim[1], 0])
+        fig.canvas.invalidate()
+        pixels(fig)
+    assert not full, "a state seen before was drawn again in full"
+    draws_like_plain(fig)
+    fig.canvas.forget()  # every kept background forgotten: the next draw is a full one
+    full.clear()
+    pixels(fig)
+    assert full == [fig]
+
+
+def test_views_restore_the_background_of_a_setting_they_had(monkeypatch, draws_like_plain):
+    """Moving a control back to where it was costs no full draw (the latency of 01's f and g
+    menus and 05's sliders), and shows exactly what a plain drawing shows."""
+    from helpers.figures import chain_rule as chain_rule_figures
+
+    views = [
+        (chain_rule_figures.ChainRuleView(), [dict(f="exp"), dict(f="square")]),
+        (training_figures.DescentView(), [dict(lr=0.05), dict(lr=0.22)]),
+        (
+            training_figures.GradientNormView(depth=20, width=8),
+            [dict(activation="relu", scale=2.0), dict(activation="tanh", scale=0.5)],
+        ),
+    ]
+    for view, (a, b) in views:
+        for change in (a, b, a, b):  # twice: an axis may keep limits that still fit
+            view.update(**change)
+            draws_like_plain(view.fig)
+        full = _counting_full_draws(monkeypatch)
+        for change in (a, b, a):
+            view.update(**change)
+            view.fig.canvas.print_png(BytesIO())
+        assert not full, f"{type(view).__name__}: a setting seen before was drawn again in full"
+        draws_like_plain(view.fig)
+        monkeypatch.undo()

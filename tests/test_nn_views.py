@@ -139,3 +139,23 @@ def test_training_view_updates_in_chunks_to_the_same_picture(pixels):
     assert shown == [20, 40, 51]
     whole = backprop_figures.TrainingView(lr=0.3, steps=50, hidden=4, grid=30)
     np.testing.assert_array_equal(pixels(chunked.fig), pixels(whole.fig))
+
+
+def test_training_view_shows_a_setting_it_had_without_training_again(monkeypatch, pixels):
+    """A slider moved back to a setting shows that run's picture at once, the same pixels."""
+    view = backprop_figures.TrainingView(lr=0.5, steps=50, hidden=4, grid=30)
+    first = pixels(view.fig)
+    list(view.updates(lr=0.3, steps=50, hidden=4, chunk=20))
+    trained = []
+    monkeypatch.setattr(
+        backprop_figures, "train_moons_in_chunks", lambda *a, **k: trained.append(a) or iter(())
+    )
+    monkeypatch.setattr(backprop_figures, "train_moons", lambda *a, **k: trained.append(a))
+    assert len(list(view.updates(lr=0.5, steps=50, hidden=4, chunk=20))) == 1  # one picture
+    np.testing.assert_array_equal(pixels(view.fig), first)
+    view.update(lr=0.3, steps=50, hidden=4)
+    assert trained == []
+    abandoned = view.updates(lr=0.7, steps=50, hidden=4, chunk=20)
+    monkeypatch.undo()
+    next(abandoned)  # a newer value came before the run ended: the run is not kept
+    assert (0.7, 50, 4) not in view._runs

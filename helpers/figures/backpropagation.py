@@ -121,10 +121,12 @@ class TrainingView:
     artists: the loss line, the region image, the title and the message under the figure.
     The loss axis keeps one range, 1e-4 to 1e4, so that runs can be compared by eye (a
     diverging loss leaves it at the top); its length follows ``steps`` in round steps. The
-    axes are drawn once (``FastCanvas``) until that length changes.
+    axes are drawn once (``FastCanvas``) until that length changes. The last ``KEPT``
+    finished runs are kept: a slider moved back to a setting shows its run without training.
     """
 
     LOSS_RANGE = (1e-4, 1e4)
+    KEPT = 16
 
     def __init__(self, lr: float = 0.5, steps: int = 300, hidden: int = 16, grid: int = 120):
         lr, steps, hidden = self._check(lr, steps, hidden)
@@ -139,7 +141,8 @@ class TrainingView:
         style_axis(
             self.ax_loss, "training loss", "step", "cross-entropy loss (log scale)", grid=False
         )
-        r = train_moons(lr, steps, hidden)
+        self._runs = {}  # (lr, steps, hidden) -> its finished run, the last KEPT of them
+        r = self._keep((lr, steps, hidden), train_moons(lr, steps, hidden))
         self.image = draw_decision_regions(
             self.ax_region, self._predict(r["model"]), r["X"], r["y"], n=grid
         )
@@ -183,16 +186,30 @@ class TrainingView:
         )
 
     def update(self, lr: float = 0.5, steps: int = 300, hidden: int = 16):
-        self._show(train_moons(*self._check(lr, steps, hidden)))
+        settings = self._check(lr, steps, hidden)
+        r = self._runs.get(settings) or self._keep(settings, train_moons(*settings))
+        self._show(r)
         return self.fig
+
+    def _keep(self, settings, run):
+        self._runs[settings] = run
+        while len(self._runs) > self.KEPT:
+            del self._runs[next(iter(self._runs))]  # the oldest
+        return run
 
     def updates(self, lr: float = 0.5, steps: int = 300, hidden: int = 16, chunk: int = 100):
         """``update`` a chunk of training at a time: a generator that shows the run so far
         after every ``chunk`` steps and the final result last (``helpers.ui.live``
         shows each, so a slider's new value answers before the whole run is trained)."""
-        for r in train_moons_in_chunks(*self._check(lr, steps, hidden), chunk=chunk):
+        settings = self._check(lr, steps, hidden)
+        if settings in self._runs:  # trained before: its picture at once
+            self._show(self._runs[settings])
+            yield self.fig
+            return
+        for r in train_moons_in_chunks(*settings, chunk=chunk):
             self._show(r)
             yield self.fig
+        self._keep(settings, r)  # only a run trained to its end is kept
 
     def _show(self, r):
         self.result = r

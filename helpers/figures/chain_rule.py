@@ -141,6 +141,11 @@ class ChainRuleView:
         self.fig = new_figure(3, 1, width=12.0, height=4.0)
         FastCanvas(self.fig)  # fast PNGs; the titles and frames are drawn once
         self.axes = dict(zip(("g", "f", "y"), self.fig.axes, strict=True))
+        # all that is static and ever changes: the limits and titles (f, g) of the panels;
+        # the canvas keeps the background drawn for each, so a setting seen costs no full draw
+        self.fig.canvas.static_key = lambda: tuple(
+            (ax.get_xlim(), ax.get_ylim(), ax.get_title()) for ax in self.axes.values()
+        )
         self.curves, self.tangents, self.points, self.runs, self.rises = {}, {}, {}, {}, {}
         self.labels = {}
         xlabels = {"g": "x", "f": "u", "y": "x"}
@@ -235,6 +240,7 @@ class ChainRuleView:
             "y": f"composition: $y = {composed_tex(f, g)}$",
         }
 
+        static_changed = False
         for key, ax in self.axes.items():
             px, py = point[key]
             tt = grid[key]
@@ -251,7 +257,7 @@ class ChainRuleView:
             if ax.get_xlim() != (tt[0], tt[-1]) or ax.get_ylim() != (lo, hi):
                 ax.set_xlim(tt[0], tt[-1])
                 ax.set_ylim(lo, hi)
-                self.fig.canvas.invalidate()  # new ticks: a full draw
+                static_changed = True  # new ticks
             run_label, rise_label = self.labels[key]
             run_label.set_data(*(([px + run[key] / 2], [py]) if run[key] else ([], [])))
             rise_label.set_data(
@@ -259,7 +265,9 @@ class ChainRuleView:
             )
             if ax.get_title() != titles[key]:  # mathtext: re-set only when f or g change
                 ax.set_title(titles[key], fontsize=FONT["title"])
-                self.fig.canvas.invalidate()  # titles are in the cached background
+                static_changed = True  # titles are in the cached background
+        if static_changed:  # a full draw, unless these limits and titles were drawn before
+            self.fig.canvas.invalidate()
 
     def slopes_text(self) -> str:
         """The three slopes at the current f, g and x (the widget's caption)."""

@@ -64,6 +64,7 @@ class GradientNormView:
         self.fig = view_figure("GradientNormView", figsize, dpi)
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
+        self.fig.canvas.static_key = lambda: _limits_of(self.ax_sig, self.ax_grad)
         self.sig_lines, self.grad_lines = [], []
         for f, color in zip(self.FACTORS, self.COLORS):
             label = {0.5: "gain g/2", 1.0: "gain g", 2.0: "gain 2g"}[f]
@@ -148,7 +149,7 @@ class GradientNormView:
             values = np.concatenate([r[k] for r in self.results.values()])
             changed |= _fit_decades(ax, values)
         if changed:
-            self.fig.canvas.invalidate()  # the axes changed: redraw them all
+            self.fig.canvas.invalidate()  # the axes changed: redraw them (or restore, if seen)
         return self.fig
 
     def caption(self) -> str:
@@ -161,6 +162,12 @@ class GradientNormView:
                 f"‖∂L/∂W‖ layer 1 {g[0]:.1e}, layer {self.depth} {g[-1]:.1e}"
             )
         return "\n".join(lines)
+
+
+def _limits_of(*axes) -> tuple:
+    """The axis limits of ``axes``: in the views of this lesson, all that is static and ever
+    changes, so the key under which their canvas keeps backgrounds (``FastCanvas``)."""
+    return tuple((ax.get_xlim(), ax.get_ylim()) for ax in axes)
 
 
 def _fit_decades(ax, values, step: int = 10) -> bool:
@@ -260,6 +267,7 @@ class DescentView:
         self.fig = view_figure("DescentView", figsize, dpi)
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.35, 1])
+        self.fig.canvas.static_key = lambda: _limits_of(self.ax_loss)  # the contours stay
         _contours(self.ax, self.surface)
         self.ax.plot(*self.surface.start, "o", color="k", ms=5, zorder=4)
         (self.path_line,) = self.ax.plot([], [], "-o", color="C3", ms=3, lw=1.2, zorder=3)
@@ -298,7 +306,7 @@ class DescentView:
         # the x axis in whole tens of steps, the y axis in whole pairs of decades (no loss
         # drawn outside it): most moves change neither, and then only the lines are redrawn
         if steps_axis(self.ax_loss, steps, 10) | _fit_decades(self.ax_loss, losses, step=2):
-            self.fig.canvas.invalidate()  # an axis changed: redraw it all
+            self.fig.canvas.invalidate()  # an axis changed: redraw it (or restore, if seen)
         mom = f", momentum {momentum:g}" if momentum else ""
         self.ax.set_title(f"learning rate {lr:g}{mom}: {self.status}", fontsize=10)
         self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}", fontsize=10)

@@ -39,12 +39,19 @@ class FastCanvas(FigureCanvasAgg):
     (a step number) may set ``state``: each state's PNG is then made once and kept.
     """
 
+    #: How many backgrounds a view with a ``static_key`` keeps (1200×400 px: 1.9 MB each).
+    KEPT = 12
+
     def __init__(self, figure, animated=()):
         super().__init__(figure)
         self._drawing_background = False
         # A view whose picture is fully determined by a small state (the step of a
         # step-through) names it here; each state's PNG is then made once and kept.
         self.state, self._pngs = None, {}
+        # A view whose static parts are determined by a small value (its axis limits and
+        # titles) gives a function returning it: the background drawn for each value is
+        # kept, and a view moved back to a setting it had restores it instead of drawing.
+        self.static_key, self._kept = None, {}
         self.animated = []
         self.set_animated(animated)
 
@@ -54,14 +61,20 @@ class FastCanvas(FigureCanvasAgg):
         self.animated = list(artists)
         for a in self.animated:
             a.set_animated(True)  # the figure's own draw now skips them
-        self.invalidate()
+        self.forget()
 
     def is_saving(self):
         return super().is_saving() and not self._drawing_background
 
     def invalidate(self):
-        """Forget the cached background: the next draw is a full one."""
+        """The static parts changed: the next draw is a full one, unless ``static_key()``
+        then equals its value at a full draw made before (those pixels are restored)."""
         self._background, self._key = None, None
+
+    def forget(self):
+        """Invalidate, and forget every kept background (a new layout, new animated list)."""
+        self._kept.clear()
+        self.invalidate()
 
     def draw(self):
         fig = self.figure
@@ -71,15 +84,26 @@ class FastCanvas(FigureCanvasAgg):
             super().draw()
             return
         if self._background is None or key != self._key:
-            # Everything that is not animated. Axes skip their animated artists only when
-            # the canvas is not saving: inside savefig (live's path) they would be drawn
-            # into the background too, and show through under later updates.
-            self._drawing_background = True
-            try:
-                super().draw()
-            finally:
-                self._drawing_background = False
-            self._background, self._key = self.copy_from_bbox(fig.bbox), key
+            static = None if self.static_key is None else (self.static_key(), key)
+            kept = self._kept.get(static)
+            if kept is not None:  # drawn before, for these very limits and titles
+                self.renderer = self.get_renderer()
+                self.restore_region(kept)
+                self._background, self._key = kept, key
+            else:
+                # Everything that is not animated. Axes skip their animated artists only
+                # when the canvas is not saving: inside savefig (live's path) they would be
+                # drawn into the background too, and show through under later updates.
+                self._drawing_background = True
+                try:
+                    super().draw()
+                finally:
+                    self._drawing_background = False
+                self._background, self._key = self.copy_from_bbox(fig.bbox), key
+                if static is not None:
+                    self._kept[static] = self._background
+                    while len(self._kept) > self.KEPT:
+                        del self._kept[next(iter(self._kept))]  # the oldest
         else:
             self.renderer = self.get_renderer()
             self.restore_region(self._background)
@@ -164,8 +188,8 @@ def freeze_layout(fig):
     import matplotlib
 
     if isinstance(fig.canvas, FastCanvas):
-        fig.canvas.invalidate()  # a full draw, so that the layout runs; the background it
-        # caches is drawn after the layout, so it stays valid
+        fig.canvas.forget()  # a full draw, so that the layout runs; the background it
+        # caches is drawn after the layout, so it stays valid (and none kept from before)
     fig.canvas.draw()
     # no engine at all ('none' would leave a placeholder, and print_figure draws a figure
     # that has any layout engine twice)
