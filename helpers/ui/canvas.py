@@ -39,8 +39,9 @@ class FastCanvas(FigureCanvasAgg):
     (a step number) may set ``state``: each state's PNG is then made once and kept.
     """
 
-    #: How many backgrounds a view with a ``static_key`` keeps (1200×400 px: 1.9 MB each).
-    KEPT = 12
+    #: How many backgrounds a view with a ``static_key`` keeps (1200×400 px: 1.9 MB each),
+    #: and how many PNGs of a view with a ``state`` (some 100 kB each).
+    KEPT, KEPT_PNGS = 12, 64
 
     def __init__(self, figure, animated=()):
         super().__init__(figure)
@@ -141,6 +142,8 @@ class FastCanvas(FigureCanvasAgg):
                 png = buf.getvalue()
             if key is not None:
                 self._pngs[key] = png
+                while len(self._pngs) > self.KEPT_PNGS:
+                    del self._pngs[next(iter(self._pngs))]  # the oldest
         if hasattr(filename_or_obj, "write"):
             filename_or_obj.write(png)
         else:
