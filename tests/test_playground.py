@@ -347,3 +347,27 @@ def test_step_and_run_say_why_they_do_nothing_after_divergence():
     status.value = ""
     run.value = True  # no event loop needed: it does not start
     assert "nothing to train" in status.value and run.value is False
+
+
+def test_view_restores_the_background_of_data_seen_before(monkeypatch, draws_like_plain):
+    """Moving noise or the split back to a value it had costs no full draw (a kept
+    background), and the picture is still exactly a plain drawing of the state."""
+    from io import BytesIO
+
+    from matplotlib.figure import Figure
+
+    v = PlaygroundView(Playground(dataset="moons"), res=10, tile=5)
+    for noise in (0.3, 0.1, 0.3, 0.1):
+        v.update(noise=noise)
+        draws_like_plain(v.fig)
+    full = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda fig, r: full.append(fig) or original(fig, r))
+    for noise in (0.3, 0.1):
+        v.update(noise=noise)
+        v.fig.canvas.print_png(BytesIO())
+    assert not full, "data seen before were drawn again in full"
+    monkeypatch.undo()
+    draws_like_plain(v.fig)
+    v.update(noise=0.2)  # new data: a full draw, and the right picture
+    draws_like_plain(v.fig)

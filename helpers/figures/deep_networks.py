@@ -445,6 +445,7 @@ class PlaygroundView:
         self._static = self._mosaic_shape = None
         self.update()
         fewer_ticks(self.fig, 4)
+        self.fig.canvas.static_key = lambda: self._static
         # the units' axes have no ticks or frame: their limits and title can change with the
         # architecture without a full redraw
         self.fig.canvas.set_animated(
@@ -516,7 +517,10 @@ class PlaygroundView:
         )
         if self.ax_units.get_title() != units_title:
             self.ax_units.set_title(units_title, fontsize=9)
-        static = (pg.data_version, xmax, ylim)
+        # all that is static and ever changes (the data enter through their extent and number
+        # of classes): the canvas keeps the background of each, so data seen before (a noise
+        # or split moved back) cost no full draw
+        static = (pg.extent, pg.n_classes, c.dataset, xmax, ylim)
         if static != self._static:  # the axes change: redraw everything
             self._static = static
             self.ax.set_title(f"data set: {c.dataset}", fontsize=9)
