@@ -36,7 +36,10 @@ class FastCanvas(FigureCanvasAgg):
     (a tight bounding box changes the figure's size, so every draw is a full one; correct,
     just not faster). Only PNG output knows about the cache: animated artists are drawn by
     this canvas, so save views as PNG. A view whose picture depends on a small state alone
-    (a step number) may set ``state``: each state's PNG is then made once and kept.
+    (a step number) may set ``state``: each state's PNG is then made once and kept. A view
+    whose static parts depend on a small value alone (axis limits, titles) may set
+    ``static_key`` to a function returning it: the background drawn for each value is kept,
+    so a setting seen before needs no full draw.
     """
 
     #: How many backgrounds a view with a ``static_key`` keeps (1200×400 px: 1.9 MB each),
