@@ -16,15 +16,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
+from tools import lessons  # noqa: E402
 from tools.build_answers import ANSWERS, build, same_cells  # noqa: E402
-from tools.lessons import (  # noqa: E402
-    answer_prelude,
-    exercises,
-    lesson_paths,
-    run_check,
-    setup_code,
-    source,
-)
+from tools.lessons import answer_prelude, exercises, lesson_paths, run_check, source  # noqa: E402
 
 matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +168,7 @@ def _bound_at_top_level(code: str) -> set[str]:
 def test_an_answer_pasted_into_its_lesson_replaces_nothing_the_learner_built(path):
     """An answer never defines again what the lesson's setup cells built (02b's Value) or what
     an earlier exercise asked the learner to write: pasted into the lesson, it would wipe it."""
-    built = _bound_at_top_level(setup_code(path)) if setup_code(path) else set()
+    built = _bound_at_top_level(lessons.setup_code(path)) if lessons.setup_code(path) else set()
     for ex in exercises(path):
         again = _bound_at_top_level(ex.answer_code) & built
         assert not again, (
@@ -186,6 +180,6 @@ def test_an_answer_pasted_into_its_lesson_replaces_nothing_the_learner_built(pat
 
 def test_the_setup_of_02b_is_its_bare_value_and_comes_first_in_the_answers():
     path = next(p for p in LESSONS if p.name.startswith("02b_"))
-    assert _bound_at_top_level(setup_code(path)) == {"Value"}
+    assert _bound_at_top_level(lessons.setup_code(path)) == {"Value"}
     ids = [c["id"] for c in stored()["cells"]]
     assert ids.index("lesson-2b-setup") < ids.index("ex2b-1-task")
