@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, nn, optim
+from .regions import n_params
 
 __all__ = ["split", "train_with_validation", "restore", "sgd_step_with_l2", "rmsprop_step"]
 
@@ -62,8 +63,7 @@ def train_with_validation(
     lr = checks.number(where, "lr", lr, low=0, low_open=True)
     momentum = checks.number(where, "momentum", momentum, low=0, high=1, high_open=True)
     weight_decay = checks.number(where, "weight_decay", weight_decay, low=0)
-    weights = sum(p.data.size for p in model.parameters())
-    checks.training_work(where, steps, len(X_train) + len(X_val), weights)
+    checks.training_work(where, steps, len(X_train) + len(X_val), n_params(model))
     loss, val_loss = nn.SoftmaxCrossEntropy(), nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     train, val, best_params = [], [], None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, data, nn, optim
+from .regions import n_params
 
 # ---------------------------------------------------------------- the training loop
 
@@ -215,8 +216,7 @@ def train(
     lr = checks.number("train", "lr", lr, low=0, low_open=True)
     momentum = checks.number("train", "momentum", momentum, low=0, high=1, high_open=True)
     weight_decay = checks.number("train", "weight_decay", weight_decay, low=0)
-    weights = sum(p.data.size for p in model.parameters())
-    checks.training_work("train", steps, batch or len(X), weights)
+    checks.training_work("train", steps, batch or len(X), n_params(model))
     loss_fn = loss_fn or nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     losses = []

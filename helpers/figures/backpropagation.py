@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import checks, nn
 from ..descent import Surface, descend
 from ..training import train_moons, train_moons_in_chunks
-from ..ui.canvas import FastCanvas, sparse_log_ticks, steps_axis
+from ..ui.canvas import FastCanvas, keep, sparse_log_ticks, steps_axis
 from .style import CLASS_COLORS, CLASS_RGB, LOSS_COLOR, WARN_COLOR, style_axis
 
 
@@ -142,7 +142,7 @@ class TrainingView:
             self.ax_loss, "training loss", "step", "cross-entropy loss (log scale)", grid=False
         )
         self._runs = {}  # (lr, steps, hidden) -> its finished run, the last KEPT of them
-        r = self._keep((lr, steps, hidden), train_moons(lr, steps, hidden))
+        r = keep(self._runs, (lr, steps, hidden), train_moons(lr, steps, hidden), self.KEPT)
         self.image = draw_decision_regions(
             self.ax_region, self._predict(r["model"]), r["X"], r["y"], n=grid
         )
@@ -187,15 +187,11 @@ class TrainingView:
 
     def update(self, lr: float = 0.5, steps: int = 300, hidden: int = 16):
         settings = self._check(lr, steps, hidden)
-        r = self._runs.get(settings) or self._keep(settings, train_moons(*settings))
+        r = self._runs.get(settings) or keep(
+            self._runs, settings, train_moons(*settings), self.KEPT
+        )
         self._show(r)
         return self.fig
-
-    def _keep(self, settings, run):
-        self._runs[settings] = run
-        while len(self._runs) > self.KEPT:
-            del self._runs[next(iter(self._runs))]  # the oldest
-        return run
 
     def updates(self, lr: float = 0.5, steps: int = 300, hidden: int = 16, chunk: int = 100):
         """``update`` a chunk of training at a time: a generator that shows the run so far
@@ -209,7 +205,7 @@ class TrainingView:
         for r in train_moons_in_chunks(*settings, chunk=chunk):
             self._show(r)
             yield self.fig
-        self._keep(settings, r)  # only a run trained to its end is kept
+        keep(self._runs, settings, r, self.KEPT)  # only a run trained to its end is kept
 
     def _show(self, r):
         self.result = r

@@ -105,9 +105,7 @@ class FastCanvas(FigureCanvasAgg):
                     self._drawing_background = False
                 self._background, self._key = self.copy_from_bbox(fig.bbox), key
                 if static is not None:
-                    self._kept[static] = self._background
-                    while len(self._kept) > self.KEPT:
-                        del self._kept[next(iter(self._kept))]  # the oldest
+                    keep(self._kept, static, self._background, self.KEPT)
         else:
             self.renderer = self.get_renderer()
             self.restore_region(self._background)
@@ -144,14 +142,20 @@ class FastCanvas(FigureCanvasAgg):
                 )
                 png = buf.getvalue()
             if key is not None:
-                self._pngs[key] = png
-                while len(self._pngs) > self.KEPT_PNGS:
-                    del self._pngs[next(iter(self._pngs))]  # the oldest
+                keep(self._pngs, key, png, self.KEPT_PNGS)
         if hasattr(filename_or_obj, "write"):
             filename_or_obj.write(png)
         else:
             with open(os.fspath(filename_or_obj), "wb") as f:
                 f.write(png)
+
+
+def keep(kept: dict, key, value, most: int):
+    """``kept[key] = value``, then forget the oldest entries beyond ``most``; returns value."""
+    kept[key] = value
+    while len(kept) > most:
+        del kept[next(iter(kept))]
+    return value
 
 
 def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
