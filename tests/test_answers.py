@@ -150,14 +150,16 @@ def test_answers_pass_ruff(tmp_path):
     assert not problems, "ruff on the answers (cell ids name the exercise):\n" + "\n".join(problems)
 
 
-def _bound_at_top_level(code: str) -> set[str]:
+def _bound_at_top_level(code: str, imports: bool = True) -> set[str]:
+    """The names code binds at its top level (by def, class, =, and import unless not
+    ``imports``)."""
     import ast
 
     names = set()
     for node in ast.parse(code).body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and imports:
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
         elif isinstance(node, ast.Assign):
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
@@ -168,14 +170,15 @@ def _bound_at_top_level(code: str) -> set[str]:
 def test_an_answer_pasted_into_its_lesson_replaces_nothing_the_learner_built(path):
     """An answer never defines again what the lesson's setup cells built (02b's Value) or what
     an earlier exercise asked the learner to write: pasted into the lesson, it would wipe it."""
-    built = _bound_at_top_level(lessons.setup_code(path)) if lessons.setup_code(path) else set()
+    # what the learner built: defined, not imported (importing a module again replaces nothing)
+    built = _bound_at_top_level(lessons.setup_code(path), imports=False)
     for ex in exercises(path):
         again = _bound_at_top_level(ex.answer_code) & built
         assert not again, (
             f"{path.name}, {ex.title}: the answer defines {sorted(again)} again, which the "
             "learner already has; tag the lesson cell that builds it 'answers-setup' instead"
         )
-        built |= _bound_at_top_level(ex.code or "") - {"math", "np"}
+        built |= _bound_at_top_level(ex.code or "", imports=False)
 
 
 def test_the_setup_of_02b_is_its_bare_value_and_comes_first_in_the_answers():
