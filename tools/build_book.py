@@ -270,7 +270,8 @@ def terms_page(paths: list[Path]) -> str:
             ]
             label = marker_label[(id(sec), key(names[0]))]
             defined.append(f"[{lesson(sec)}: {title(sec)}](#{label})")
-        entry = f"- **{escape(term.name)}** — defined in " + "; ".join(defined) + "."
+        meaning = f": {term.meaning.rstrip('.')}." if term.meaning else "."
+        entry = f"- **{escape(term.name)}**{meaning} Defined in " + "; ".join(defined) + "."
         if term.used:
             used = [
                 f"[{lesson(s)}: {title(s)}](#{labels[id(s)]})"

@@ -47,6 +47,15 @@ class Term:
     defined: list[Section] = field(default_factory=list)
     used: list[Section] = field(default_factory=list)
 
+    @property
+    def meaning(self) -> str:
+        """The one-line meaning given with the term's first definition marker that has one."""
+        for sec in self.defined:
+            for name, meaning in sec.meanings.items():
+                if key(name) == key(self.name) or words_pattern(self.name).fullmatch(name):
+                    return meaning
+        return ""
+
 
 def key(term: str) -> str:
     return " ".join(term.lower().split())
@@ -134,7 +143,8 @@ def render(terms: list[Term], pages: dict[str, list[Section]]) -> str:
         "",
     ]
     for term in terms:
-        entry = f"- **{term.name}**, defined in {by_lesson(term.defined, pages)}."
+        meaning = f": {term.meaning.rstrip('.')}." if term.meaning else "."
+        entry = f"- **{term.name}**{meaning} Defined in {by_lesson(term.defined, pages)}."
         if term.used:
             entry += f" Used in {by_lesson(term.used, pages)}."
         lines.append(entry)

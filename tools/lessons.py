@@ -26,7 +26,8 @@ NOTEBOOKS = ROOT / "notebooks"
 LESSON_NAME = re.compile(r"^(\d\d)([a-z]?)_.+\.ipynb$")
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
-DEFINE = re.compile(r"<!--\s*define:\s*(.+?)\s*-->")
+# ``<!-- define: term | what it means, in one line -->`` next to the sentence that defines it
+DEFINE = re.compile(r"<!--\s*define:\s*([^|]+?)\s*(?:\|\s*(.*?)\s*)?-->", re.S)
 EXERCISE_TITLE = re.compile(r"^###[ \t]+(Exercise[ \t]+(\d+[a-z]?)\.(\d+)\b.*?)[ \t]*$", re.M)
 DETAILS = re.compile(r"<details>\s*<summary>\s*Answer\s*</summary>(.*?)</details>", re.S | re.I)
 PYTHON_BLOCK = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
@@ -97,6 +98,7 @@ class Section:
     title: str  # the heading as written in markdown
     text: str = ""  # the markdown of the section (headings included)
     defines: list[str] = field(default_factory=list)
+    meanings: dict[str, str] = field(default_factory=dict)  # term -> its one-line meaning
 
     @property
     def anchor(self) -> str:
@@ -129,7 +131,10 @@ def sections(path: Path) -> list[Section]:
             last = m.start()
         found[-1].text += src[last:] + "\n\n"
     for sec in found:
-        sec.defines = [t.strip() for t in DEFINE.findall(sec.text)]
+        for term, meaning in DEFINE.findall(sec.text):
+            sec.defines.append(term.strip())
+            if meaning.strip():
+                sec.meanings.setdefault(term.strip(), " ".join(meaning.split()))
     return found if found[0].text.strip() else found[1:]
 
 
@@ -345,3 +350,85 @@ def hints(exercise_code: str) -> list[str]:
             args = node.exc.args
             found.append(args[0].value if args and isinstance(args[0], ast.Constant) else "")
     return found
+
+
+# --- the core path and its going-deeper sections -------------------------------------------
+#
+# A lesson's core path is what a learner with the series' stated background reads; depth lives
+# in sections whose heading reads ``## Going deeper: …`` (any level from ## down), opened by
+# one italic sentence that says what the section adds and that the next lesson does not need
+# it. Such a section runs to the next heading of the same or a higher level, and JupyterLab
+# shows it collapsed (``jp-MarkdownHeadingCollapsed`` in its heading cell's metadata). An
+# exercise is marked in its title: ``### Exercise 1.2 (core): …`` or ``(going deeper)``; a
+# deeper exercise runs to the next heading of level 3 or higher.
+
+DEEPER_HEADING = re.compile(r"^(#{2,6})[ \t]+Going deeper: \S")
+EXERCISE_KIND = re.compile(r"^###[ \t]+Exercise[ \t]+\d+[a-z]?\.\d+[ \t]+\((core|going deeper)\):")
+COLLAPSED = "jp-MarkdownHeadingCollapsed"
+
+
+def headings(markdown: str) -> list[re.Match]:
+    """The headings of a markdown cell, outside fenced code blocks."""
+    fenced = [m.span() for m in re.finditer(r"^```.*?^```", markdown, re.S | re.M)]
+    return [m for m in HEADING.finditer(markdown) if not any(a <= m.start() < b for a, b in fenced)]
+
+
+def deeper_cells(path: Path) -> list[bool]:
+    """For every cell of a lesson, whether it belongs to a going-deeper section (or to a
+    deeper exercise) rather than to the core path."""
+    flags, deeper_level = [], None
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            for m in headings(source(cell)):
+                level, line = len(m.group(1)), m.group(0)
+                if deeper_level is not None and level <= deeper_level:
+                    deeper_level = None
+                kind = EXERCISE_KIND.match(line)
+                if deeper_level is None and (
+                    DEEPER_HEADING.match(line) or (kind and kind.group(1) == "going deeper")
+                ):
+                    deeper_level = level
+        flags.append(deeper_level is not None)
+    return flags
+
+
+def prose_sentences(markdown: str) -> list[str]:
+    """The sentences a reader reads in a markdown cell: no headings, code, tables, comments or
+    display maths; an inline formula or inline code counts as one word; every list item and
+    every paragraph ends a sentence."""
+    text = re.sub(r"^```.*?^```", "\n\n", markdown, flags=re.S | re.M)
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", "\n\n", text, flags=re.S)
+    text = re.sub(r"\\\[.*?\\\]", "\n\n", text, flags=re.S)
+    text = re.sub(r"(?<!\\)\$[^$\n]+\$", "F", text)
+    text = re.sub(r"`[^`\n]+`", "C", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>\n]+>", " ", text)
+    blocks, current = [], []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if (
+            not stripped
+            or HEADING.match(stripped)
+            or stripped.startswith("|")
+            or re.match(r"^([-*+]|\d+[.)])\s", stripped)
+        ):
+            if current:
+                blocks.append(" ".join(current))
+            current = []
+            if stripped and not HEADING.match(stripped) and not stripped.startswith("|"):
+                current = [re.sub(r"^([-*+]|\d+[.)])\s+", "", stripped)]
+            continue
+        current.append(stripped)
+    if current:
+        blocks.append(" ".join(current))
+    found = []
+    for block in blocks:
+        for s in re.split(r"(?<=[.!?])[*_)\"”’]*\s+(?=[*_(\"“‘]*[A-Z0-9])", block):
+            if re.search(r"[A-Za-z]", s):
+                found.append(s.strip())
+    return found
+
+
+def words(sentence: str) -> int:
+    return len([w for w in sentence.split() if re.search(r"[A-Za-z0-9]", w)])
