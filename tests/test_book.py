@@ -22,7 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not 
 
 from tools import build_book as book  # noqa: E402
 from tools.build_index import collect  # noqa: E402
-from tools.lessons import exercises, heading_text, lesson_paths, sections  # noqa: E402
+from tools.lessons import (  # noqa: E402
+    DEEPER_HEADING,
+    exercises,
+    heading_text,
+    lesson_paths,
+    sections,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -219,7 +225,27 @@ def test_the_index_of_terms_links_each_term_to_the_sentence_defining_it(site, pa
             f"{term.name!r}: {doc}#{anchor} is not in the section {sec.title!r}"
         )
     assert len(items) >= len(terms)
-    assert page.text.count("defined in") == len(terms)
+    assert page.text.count("Defined in") == len(terms)
+    for term in terms:
+        if term.meaning:  # the one-line meaning stands beside the term
+            assert f"{term.name}: {term.meaning.rstrip('.')}." in page.text
+
+
+def test_going_deeper_sections_are_closed_blocks_with_their_opening_visible(site, parsed):
+    """As JupyterLab opens them collapsed, the site shows a deeper section's heading and its
+    one-sentence opening, and the rest in a closed <details> block."""
+    for lesson in lesson_paths():
+        marked = [
+            s for s in sections(lesson) if DEEPER_HEADING.match("#" * s.level + " " + s.title)
+        ]
+        raw = (site / f"{lesson.stem}.html").read_text(encoding="utf-8")
+        blocks = re.findall(r"<details([^>]*)>\s*<summary>Open this going-deeper section", raw)
+        assert len(blocks) == len(marked), (lesson.name, len(blocks), len(marked))
+        assert all("open" not in attrs for attrs in blocks), f"{lesson.name}: a block is open"
+        for sec in marked:
+            heading = raw.find(html.escape(heading_text(sec.title), quote=False))
+            opening = raw.find("<details", heading)
+            assert 0 <= heading < opening, f"{lesson.name}: {sec.title!r} has no closed block"
 
 
 def test_the_answers_are_there_with_every_exercise(parsed):

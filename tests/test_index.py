@@ -124,12 +124,13 @@ def test_fixture_index_links_definitions_and_uses():
     terms, pages = bi.collect([FIXTURE])
     text = bi.render(terms, pages)
     assert (
-        "- **chain rule**, defined in *lesson 9:* [The chain rule, for f(g(x))]"
+        "- **chain rule**. Defined in *lesson 9:* [The chain rule, for f(g(x))]"
         "(09_fixture.ipynb#The-chain-rule,-for-f(g(x))). Used in *lesson 9:* "
         "[Exercise 9.1 — the derivative of sin(x²)](09_fixture.ipynb#Exercises)."
     ) in text
     assert (
-        "- **derivative**, defined in *lesson 9:* [The derivative](09_fixture.ipynb#"
+        "- **derivative**: the slope of the tangent to a curve at a point. Defined in "
+        "*lesson 9:* [The derivative](09_fixture.ipynb#"
         "The-derivative). Used in *lesson 9:* [The chain rule" in text
     )
     assert links(text)[:2] == [

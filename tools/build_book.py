@@ -44,6 +44,7 @@ from urllib.parse import quote
 
 from tools.build_index import BEGIN, END, collect, escape, key, words_pattern
 from tools.lessons import (
+    DEEPER_PREFIX,
     DEFINE,
     HEADING,
     NOTEBOOKS,
@@ -68,6 +69,9 @@ OUT = ROOT / "build" / "book"
 ANSWERS = "answers.ipynb"
 TERMS = "terms"  # the index of terms, the last chapter (terms.md)
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# A going-deeper section (tools/lessons.py) is a closed block in the site (docs/book/conf.py).
+DEEPER_TITLE = DEEPER_PREFIX
+DEEPER_OPEN = '<details class="deeper"><summary>Open this going-deeper section</summary>\n'
 
 
 def repository_url() -> str:

@@ -362,7 +362,8 @@ def hints(exercise_code: str) -> list[str]:
 # exercise is marked in its title: ``### Exercise 1.2 (core): …`` or ``(going deeper)``; a
 # deeper exercise runs to the next heading of level 3 or higher.
 
-DEEPER_HEADING = re.compile(r"^(#{2,6})[ \t]+Going deeper: \S")
+DEEPER_PREFIX = "Going deeper:"
+DEEPER_HEADING = re.compile(r"^(#{2,6})[ \t]+" + DEEPER_PREFIX + r" \S")
 EXERCISE_KIND = re.compile(r"^###[ \t]+Exercise[ \t]+\d+[a-z]?\.\d+[ \t]+\((core|going deeper)\):")
 COLLAPSED = "jp-MarkdownHeadingCollapsed"
 

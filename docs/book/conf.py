@@ -108,6 +108,25 @@ class InlineTargets(SphinxPostTransform):
                 node.replace_self(nodes.target("", "", ids=list(node["ids"])))
 
 
+class DeeperBlocks(SphinxPostTransform):
+    """A lesson's going-deeper section (heading ``Going deeper: …``) shows its heading and its
+    one-sentence opening; the rest is a closed ``<details>`` block the reader can open, as
+    JupyterLab shows the section collapsed. The PDF prints everything."""
+    default_priority = 5
+    formats = ("html",)
+
+    def run(self):
+        for section in list(self.document.findall(nodes.section)):
+            title = section.next_node(nodes.title)
+            if title is None or not title.astext().startswith(book.DEEPER_TITLE):
+                continue
+            start = 1
+            if len(section.children) > 1 and isinstance(section[1], nodes.paragraph):
+                start = 2  # the opening sentence stays visible
+            section.insert(start, nodes.raw("", book.DEEPER_OPEN, format="html"))
+            section.append(nodes.raw("", "</details>", format="html"))
+
+
 def copy_mathjax(app, exception):
     """Put MathJax into the site's _static/mathjax (only for HTML builders)."""
     if exception is None and app.builder.format == "html":
@@ -135,3 +154,4 @@ def setup(app):
     app.connect("html-page-context", no_source_for_generated_pages, priority=502)
     app.connect("build-finished", copy_mathjax)
     app.add_post_transform(InlineTargets)
+    app.add_post_transform(DeeperBlocks)
