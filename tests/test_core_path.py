@@ -8,8 +8,10 @@ say in their title whether they are core or deeper. ``tools/lessons.py`` reads a
 """
 
 import ast
+import base64
 import re
 import statistics
+import struct
 
 import pytest
 
@@ -200,3 +202,21 @@ def test_every_index_entry_has_a_meaning_and_lands_on_a_section():
             assert frag in anchors.get(nb, ()), (
                 f"a link to the top of {nb}, not a section: {entry[:100]}"
             )
+
+
+#: A laptop screen shows about 800 CSS pixels of page; a stored figure is shown at its size.
+MAX_FIGURE_HEIGHT = 760
+
+
+@pytest.mark.parametrize("path", LESSONS + [INDEX.parent / "answers.ipynb"], ids=lambda p: p.name)
+def test_no_stored_figure_is_taller_than_a_laptop_screen(path):
+    for i, cell in enumerate(load(path)["cells"]):
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                width, height = struct.unpack(">II", base64.b64decode(png)[16:24])
+                height = out.get("metadata", {}).get("image/png", {}).get("height", height)
+                assert height <= MAX_FIGURE_HEIGHT, (
+                    f"{path.name}, cell {i}: a figure {height} px tall (at most "
+                    f"{MAX_FIGURE_HEIGHT}: it must fit a laptop screen)"
+                )
