@@ -72,10 +72,16 @@ def test_depth_is_marked_the_same_way_everywhere_and_opens_collapsed(path):
             f"{path.name}, cell {i}: {marked[0].group(0)!r} is not stored collapsed "
             f"(metadata {COLLAPSED}: true)"
         )
-        after = text[marked[0].end() :].strip().split("\n\n")[0].strip()
+        after = text[marked[0].end() :].strip()
         assert re.fullmatch(r"\*[^*].*[^*]\*", after, re.S), (
             f"{path.name}, cell {i}: a deeper section opens with one italic sentence saying "
             f"what it adds and that the next lesson does not need it; got {after[:80]!r}"
+        )
+        # JupyterLab hides the cells under a collapsed heading, not the rest of its own cell
+        assert "\n\n" not in after, (
+            f"{path.name}, cell {i}: the heading cell holds only the heading and its opening "
+            "sentence; the section's text goes in the cells after it (those are what "
+            "JupyterLab hides)"
         )
         assert len(prose_sentences(after)) == 1 and NOT_NEEDED.search(after), (
             f"{path.name}, cell {i}: the opening sentence must say the next lesson does not "

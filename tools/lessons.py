@@ -374,9 +374,9 @@ def headings(markdown: str) -> list[re.Match]:
     return [m for m in HEADING.finditer(markdown) if not any(a <= m.start() < b for a, b in fenced)]
 
 
-def deeper_cells(path: Path) -> list[bool]:
-    """For every cell of a lesson, whether it belongs to a going-deeper section (or to a
-    deeper exercise) rather than to the core path."""
+def deeper_cells(path: Path, exercises: bool = True) -> list[bool]:
+    """For every cell of a lesson, whether it belongs to a going-deeper section (or, with
+    ``exercises``, to a deeper exercise) rather than to the core path."""
     flags, deeper_level = [], None
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "markdown":
@@ -386,7 +386,8 @@ def deeper_cells(path: Path) -> list[bool]:
                     deeper_level = None
                 kind = EXERCISE_KIND.match(line)
                 if deeper_level is None and (
-                    DEEPER_HEADING.match(line) or (kind and kind.group(1) == "going deeper")
+                    DEEPER_HEADING.match(line)
+                    or (exercises and kind and kind.group(1) == "going deeper")
                 ):
                     deeper_level = level
         flags.append(deeper_level is not None)
