@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from tools import colab
 from tools.lessons import (
     NOTEBOOKS,
     PYTHON_BLOCK,
@@ -123,7 +124,7 @@ def build(paths: list[Path]) -> nbformat.NotebookNode:
         "name": "python3",
     }
     nb.metadata["language_info"] = {"name": "python"}
-    return nb
+    return colab.updated(nb, ANSWERS.name)  # its Colab and Binder links, its install cell
 
 
 def same_cells(a, b) -> bool:

@@ -1,0 +1,58 @@
+"""Every notebook opens in Colab or on Binder from a link under its title, and its first code
+cell installs the series' package where it is missing, and nothing else (tools/colab.py)."""
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools import colab
+from tools.build_book import binder_url
+from tools.lessons import load, source, tags
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_the_links_and_install_cells_are_up_to_date():
+    assert colab.main(["--check"]) == 0, "run `python -m tools.colab`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_notebook_links_to_colab_and_binder_under_its_title(path):
+    cells = load(path)["cells"]
+    first = source(cells[0])
+    assert first.startswith("# "), f"{path.name}: the first cell is not the title"
+    line = first.split("\n")[2]
+    assert f"[open in Colab]({colab.colab_url(path.name)})" in line
+    assert f"[open on Binder]({binder_url(path.name)})" in line
+    assert colab.colab_url(path.name).endswith(f"/notebooks/{path.name}")
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert colab.INSTALL_TAG in tags(code[0]), f"{path.name}: the install cell is not first"
+    assert not code[0]["outputs"], f"{path.name}: the install cell printed something here"
+
+
+def run_install_cell(monkeypatch, installed: bool) -> list:
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda cmd, check: calls.append(cmd))
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: real(name, *a) if installed or name != "helpers" else None,
+    )
+    exec(colab.install_code(), {})
+    return calls
+
+
+def test_where_helpers_is_installed_the_install_cell_does_nothing(monkeypatch):
+    assert run_install_cell(monkeypatch, installed=True) == []
+
+
+def test_where_helpers_is_missing_it_installs_the_package_alone(monkeypatch):
+    (cmd,) = run_install_cell(monkeypatch, installed=False)
+    assert cmd[:4] == [sys.executable, "-m", "pip", "install"]
+    assert "--no-deps" in cmd, "numpy, matplotlib and ipywidgets must stay as Colab ships them"
+    assert cmd[-1] == f"git+https://github.com/{colab.REPOSITORY}"
