@@ -458,6 +458,11 @@ def test_difference_error_figure():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert f"forward, float32: h ≈ {h32:.0e}, error ≤ {err32:.0e}" in legend
     assert any("rounds to x" in t.get_text() for t in ax.texts)
+    # issue 23: the plateau's two edges at x = 1, ε/2 for the forward difference and ε/4 for
+    # the central one (not ε/2 for both)
+    (plateau,) = [t.get_text() for t in ax.texts if "rounds to x" in t.get_text()]
+    assert "forward for h ≤ 6e-08 ≈ 0.5ε" in plateau
+    assert "central (x − h too) for h ≤ 3e-08 ≈ 0.25ε" in plateau
 
 
 def test_reliable_step_is_near_the_rules_of_thumb_where_the_luckiest_step_is_not():
