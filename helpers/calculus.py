@@ -6,6 +6,7 @@
 - ``compose`` / ``slopes_text``: y = f(g(x)) and its three slopes.
 - ``difference_errors`` / ``best_step`` / ``reliable_step``: the error of a finite difference
   as a function of the step h (truncation error falls with h, round-off error rises);
+  ``rounding_plateau``: below which step x ± h rounds back to x (the estimate is 0);
   ``taylor`` / ``taylor_derivatives``: Taylor's formula up to the term in h³.
 - ``chain``: a chain of three or more functions as a product of local derivatives;
   ``two_paths``: the multivariable chain rule as a sum over paths.
@@ -371,6 +372,40 @@ def reliable_step(
     worst = np.lib.stride_tricks.sliding_window_view(padded, 2 * half_width + 1).max(axis=1)
     i = int(np.argmin(worst))
     return float(errors["h"][i]), float(worst[i])
+
+
+def rounding_plateau(x: float = 1.0, method: str = "central", dtype=np.float32) -> float:
+    """The largest step h for which the points of ``method`` round back to ``x`` in ``dtype``.
+
+    For every step up to it, x + h (forward) or both x + h and x − h (central) equal x once
+    rounded to ``dtype``: the difference is exactly 0, and the estimate of the slope is 0.
+    At x = 1 this is ε/2 for the forward difference and ε/4 for the central one: 1 is a
+    power of two, and the floats just below it are twice as dense as those just above it,
+    so x − h stays at x only for steps half as large. At an x inside a binade (1.5, say) the
+    two are equal, half the spacing of the floats around x (between ε|x|/4 and ε|x|/2).
+    Found by bisection on the step (the condition holds for every step below the one
+    returned and for none above it).
+    """
+    x = checks.number("rounding_plateau", "x", x)
+    if method not in METHODS:
+        raise ValueError(f"rounding_plateau: method must be one of {METHODS}, got {method!r}")
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"rounding_plateau: dtype must be float32 or float64, got {dtype}")
+    if abs(x) > float(np.finfo(dtype).max):
+        raise ValueError(f"rounding_plateau: x = {x:g} does not fit in {dtype.name}")
+    xd = dtype.type(x)
+
+    def stays(h: float) -> bool:
+        hd = dtype.type(h)
+        return bool(xd + hd == xd and (method == "forward" or xd - hd == xd))
+
+    lo, hi = 0.0, 2.0 * abs(float(xd)) + 1.0  # stays(lo), not stays(hi)
+    while True:
+        mid = lo + (hi - lo) / 2
+        if mid in (lo, hi):
+            return lo
+        lo, hi = (mid, hi) if stays(mid) else (lo, mid)
 
 
 # ---- Taylor's formula: the tangent, and the corrections after it

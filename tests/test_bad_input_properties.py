@@ -443,6 +443,12 @@ API += [
         dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j]))),
     ),
     (
+        "rounding_plateau",
+        calculus.rounding_plateau,
+        dict(x=1.0),
+        dict(x=st.one_of(non_finite, st.sampled_from([None, "3", "abc", [1.0, 2.0], 1j]))),
+    ),
+    (
         "count_pieces",
         lambda **k: regions.count_pieces(TINY_1D, **k),
         dict(x0=0.0, x1=1.0),

@@ -458,6 +458,11 @@ def test_difference_error_figure():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert f"forward, float32: h ≈ {h32:.0e}, error ≤ {err32:.0e}" in legend
     assert any("rounds to x" in t.get_text() for t in ax.texts)
+    # issue 23: the plateau's two edges at x = 1, ε/2 for the forward difference and ε/4 for
+    # the central one (not ε/2 for both)
+    (plateau,) = [t.get_text() for t in ax.texts if "rounds to x" in t.get_text()]
+    assert "forward for h ≤ 6e-08 ≈ 0.5ε" in plateau
+    assert "central (x − h too) for h ≤ 3e-08 ≈ 0.25ε" in plateau
 
 
 def test_reliable_step_is_near_the_rules_of_thumb_where_the_luckiest_step_is_not():
@@ -492,6 +497,42 @@ def test_float32_plateau_is_where_x_plus_h_rounds_to_x():
     tiny = e32["h"] < eps32 / 2
     assert np.all(np.float32(1.0) + e32["h"][tiny].astype(np.float32) == np.float32(1.0))
     assert np.all(e32["forward"][tiny] == math.cos(1.0))  # the estimate is exactly 0
+
+
+def test_the_central_plateau_starts_at_a_quarter_of_epsilon_at_x_1():
+    """Issue 23: below ε/2 holds for the forward difference; x − h rounds to 1 only below
+    ε/4 (the floats below 1 are twice as dense), so the central plateau is half as wide."""
+    eps32 = float(np.finfo(np.float32).eps)
+    forward = calculus.rounding_plateau(1.0, "forward", np.float32)
+    central = calculus.rounding_plateau(1.0, "central", np.float32)
+    assert forward == pytest.approx(eps32 / 2, rel=1e-6)
+    assert central == pytest.approx(eps32 / 4, rel=1e-6)
+    one = np.float32(1.0)
+    below, above = np.float32(0.99 * central), np.float32(1.01 * central)
+    assert one + below == one and one - below == one
+    assert one + above == one and one - above != one  # only x − h has moved
+    # on the lesson's grid of steps: the central estimate is exactly 0 up to ε/4 and not
+    # beyond (x − h differs from x there), the forward one up to ε/2
+    e32 = calculus.difference_errors("sin", 1.0, dtype=np.float32)
+    h = e32["h"]
+    assert np.all(e32["central"][h <= central] == math.cos(1.0))
+    assert np.all(e32["central"][(h > central) & (h < forward)] != math.cos(1.0))
+    assert np.all(e32["forward"][h <= forward] == math.cos(1.0))
+    # inside a binade both points see the same spacing: the two plateaus agree
+    assert calculus.rounding_plateau(1.5, "central") == calculus.rounding_plateau(1.5, "forward")
+    eps64 = float(np.finfo(np.float64).eps)
+    assert calculus.rounding_plateau(1.0, "central", np.float64) == pytest.approx(eps64 / 4)
+
+
+def test_rounding_plateau_bad_input():
+    with pytest.raises(ValueError, match="method must be"):
+        calculus.rounding_plateau(1.0, "backward")
+    with pytest.raises(ValueError, match="float32 or float64"):
+        calculus.rounding_plateau(1.0, dtype=np.float16)
+    with pytest.raises(ValueError, match="does not fit in float32"):
+        calculus.rounding_plateau(1e300, dtype=np.float32)
+    with pytest.raises(TypeError, match="rounding_plateau: x must be"):
+        calculus.rounding_plateau("1")
 
 
 def test_taylor_formula_orders_and_derivatives():

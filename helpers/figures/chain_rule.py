@@ -24,6 +24,7 @@ from ..calculus import (
     fmt,
     get,
     reliable_step,
+    rounding_plateau,
     slopes_text,
     taylor,
     two_paths,
@@ -334,14 +335,17 @@ def difference_error_figure(
     and h² of the truncation error as guides.
 
     Each curve's dot and legend entry give its reliable step (``calculus.reliable_step``:
-    the smallest worst error within half a decade of h), not the single luckiest step, and
-    the float32 plateau (x + h rounds to x, the estimate is 0) is labelled."""
+    the smallest worst error within half a decade of h), not the single luckiest step; the
+    band of steps gradient checks use (1e-6 to 1e-5) is shaded; and the float32 plateau is
+    labelled with its two edges (``calculus.rounding_plateau``: at x = 1 the forward estimate
+    is 0 for h ≤ ε/2, the central one only for h ≤ ε/4, where x − h rounds to x too)."""
     fn = get(f)
     x = checks.number("difference_error_figure", "x", x)
     fig = new_figure(1, 1, width=10.0, height=4.6)
     ax = fig.axes[0]
     styles = {np.dtype(np.float64): "-", np.dtype(np.float32): "--"}
     floor = 1e-17  # an error of exactly 0 cannot be drawn on a log scale
+    styles_used = [np.dtype(d).name for d in dtypes]
     for dtype in dtypes:
         dtype = np.dtype(dtype)
         errs = difference_errors(fn, x, dtype=dtype)
@@ -367,14 +371,14 @@ def difference_error_figure(
     e64 = difference_errors(fn, x, hs=[1e-5, 1e-4])
     notes = [  # (text, the point it names, where the text goes, colour, vertical alignment)
         (
-            "forward: error ∝ h",
+            "forward: error falls like h",
             (1e-5, e64["forward"][0]),
             (1e-11, 3e-4),
             PALETTE["forward"],
             "baseline",
         ),
         (
-            "central: error ∝ h²",
+            "central: error falls like h²",
             (1e-4, e64["central"][1]),
             (3e-4, 1e-12),
             PALETTE["central"],
@@ -383,10 +387,12 @@ def difference_error_figure(
     ]
     if np.dtype(np.float32) in {np.dtype(d) for d in dtypes}:
         eps32, slope = float(np.finfo(np.float32).eps), abs(float(fn.df(x)))
+        fwd, cen = (rounding_plateau(x, m, np.float32) for m in ("forward", "central"))
         notes.append(
             (
-                f"float32: for h below about ε/2 ≈ {eps32 / 2:.0e}, x + h rounds to x,\n"
-                f"the difference is 0 and the error is |0 − f'(x)| = {slope:.2f}",
+                f"float32: x + h rounds to x, the estimate is 0, the error |0 − f'(x)| = "
+                f"{slope:.2f}:\nforward for h ≤ {fwd:.0e} ≈ {fwd / eps32:.2g}ε, central "
+                f"(x − h too) for h ≤ {cen:.0e} ≈ {cen / eps32:.2g}ε",
                 (3e-9, slope),
                 (2e-16, 8e2),
                 "#555555",
@@ -406,10 +412,20 @@ def difference_error_figure(
     ax.text(
         2e-16,
         1e-13,
-        "round-off ∝ ε/h:\nthe error rises\nas h shrinks",
+        "round-off: the error\nrises as h shrinks",
         color="#555555",
         fontsize=FONT["note"],
         va="top",
+    )
+    ax.axvspan(1e-6, 1e-5, color="#2ca02c", alpha=0.12, lw=0)
+    ax.text(
+        10**-5.5,
+        2e-16,
+        "h from 1e-6\nto 1e-5",
+        color="#2a7a2a",
+        fontsize=FONT["note"],
+        ha="center",
+        va="bottom",
     )
     ax.set_xlim(1e-16, 1)
     ax.set_ylim(1e-17, 1e3)
@@ -424,8 +440,10 @@ def difference_error_figure(
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         frameon=False,
-        title="solid float64, dashed float32;\ndots: the reliable h, the lowest\n"
-        "worst error within half a decade",
+        title=(
+            "solid float64, dashed float32;\n" if len(styles_used) > 1 else f"{styles_used[0]};\n"
+        )
+        + "dots: the best h you can count on,\nthe lowest worst error within\nhalf a decade",
         title_fontsize=FONT["note"],
         alignment="left",
     )
