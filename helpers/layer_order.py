@@ -12,7 +12,11 @@ loss L = Σ (output − Y)² / (2N). Two ways to get the gradient of every weigh
 
 Both return the same gradients (the same operations on the same numbers, bit for bit) and count
 their multiplications: those of the matrix products, and the element-wise ones of the tanh
-slopes 1 − a² and their product with the incoming gradient. NumPy and the standard library only.
+slopes 1 − a² and their product with the incoming gradient.
+
+``memory_and_work`` counts, in whole layers, what three ways of getting the layer inputs cost:
+store them all, recompute them all from X, or keep a checkpoint every few layers and recompute
+one segment at a time (gradient checkpointing). NumPy and the standard library only.
 """
 
 from __future__ import annotations
@@ -21,7 +25,14 @@ import numpy as np
 
 from . import checks
 
-__all__ = ["init", "forward", "backprop", "backprop_recomputing", "multiplications"]
+__all__ = [
+    "init",
+    "forward",
+    "backprop",
+    "backprop_recomputing",
+    "multiplications",
+    "memory_and_work",
+]
 
 
 class _Count:
@@ -142,3 +153,51 @@ def multiplications(sizes, batch):
         "backward_stored": backward,
         "backward_recomputing": backward + again,
     }
+
+
+def memory_and_work(depth, every=None):
+    """What the backward pass of a chain of ``depth`` layers costs in memory and in forward
+    work, three ways, counted by walking the backward pass (layer ``depth`` first).
+
+    The backward pass of layer k needs its input a_{k-1} (a_0 = X is always at hand). Units are
+    whole layers, as if every layer had the same width: ``kept`` is the largest number of hidden
+    layer outputs (a_1 … a_{depth-1}) held at one time, ``evaluations`` the number of layer
+    forward computations for one gradient (the first forward pass included).
+
+    * ``"store all"``: the forward pass keeps every a_k: ``depth − 1`` kept, ``depth``
+      evaluations (one forward pass).
+    * ``"recompute all"``: nothing kept; a_{k-1} is recomputed from X for every k, holding one
+      output at a time: 1 kept, depth + depth(depth − 1)/2 evaluations, which grows with the
+      square of the depth.
+    * ``"checkpoints"``: the forward pass keeps every ``every``-th output (default: the whole
+      number nearest √depth); the backward pass recomputes one segment at a time from its
+      checkpoint and keeps that segment until it is done. Each output is recomputed at most
+      once: fewer than ``depth`` extra evaluations (about one more forward pass), and about
+      depth/every + every outputs kept, about 2√depth.
+
+    Returns ``{way: {"kept": int, "evaluations": int}}`` and, under ``"every"``, the spacing
+    used. (Griewank 1992; Chen, Xu, Zhang & Guestrin 2016, "Training Deep Nets with
+    Sublinear Memory Cost".)
+    """
+    L = checks.integer("memory_and_work", "depth", depth, low=1, high=1000)
+    if every is None:
+        every = max(1, round(L**0.5))
+    s = checks.integer("memory_and_work", "every", every, low=1, high=L)
+    result = {"every": s}
+    for way, checkpoints, keep_segment in (
+        ("store all", set(range(1, L)), False),
+        ("recompute all", set(), False),
+        ("checkpoints", set(range(s, L, s)), True),
+    ):
+        evaluations, segment, peak = L, set(), len(checkpoints)
+        for k in range(L, 0, -1):  # the backward pass, layer L first
+            need = k - 1
+            if need == 0 or need in checkpoints or need in segment:
+                continue
+            start = max(c for c in checkpoints | {0} if c < need)
+            recomputed = set(range(start + 1, need + 1))
+            evaluations += len(recomputed)
+            segment = recomputed if keep_segment else set()
+            peak = max(peak, len(checkpoints) + (len(recomputed) if keep_segment else 1))
+        result[way] = {"kept": peak, "evaluations": evaluations}
+    return result

@@ -431,6 +431,12 @@ API += [
         dict(batch=whole(1)),
     ),
     (
+        "memory_and_work",
+        layer_order.memory_and_work,
+        dict(depth=5, every=2),
+        dict(depth=whole(1, 1000), every=whole(1, 5).filter(lambda v: v is not None)),
+    ),
+    (
         "layer_order.init",
         lambda **k: layer_order.init([2, 3, 1], **k),
         dict(seed=0),

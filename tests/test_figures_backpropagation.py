@@ -117,3 +117,63 @@ def test_moons_figures_have_a_class_legend():
     colours = scatter.to_rgba(scatter.get_array())  # the colours the points get
     for label, handle in zip((0, 1), legend.legend_handles):  # a point's colour = its entry
         assert np.allclose(colours[np.flatnonzero(y == label)[0]], to_rgba(handle.get_color()))
+
+
+def tiny_mlp():
+    """The lesson's MLP shape (layers → neurons → .w, .b of Values), 2-3-2, without its class."""
+    from types import SimpleNamespace
+
+    from helpers.autodiff import Value
+
+    rng = np.random.default_rng(0)
+
+    def layer(n_in, n_out):
+        return SimpleNamespace(
+            neurons=[
+                SimpleNamespace(
+                    w=[Value(float(v)) for v in rng.normal(size=n_in)],
+                    b=Value(float(rng.normal())),
+                )
+                for _ in range(n_out)
+            ]
+        )
+
+    return SimpleNamespace(layers=[layer(2, 3), layer(3, 2)])
+
+
+def test_as_arrays_lays_out_row_j_as_the_weights_of_input_j():
+    model = tiny_mlp()
+    (W1, b1), (W2, b2) = figs.as_arrays(model)
+    assert W1.shape == (2, 3) and b1.shape == (3,) and W2.shape == (3, 2) and b2.shape == (2,)
+    assert W1[1, 2] == model.layers[0].neurons[2].w[1].data
+    assert b2[1] == model.layers[1].neurons[1].b.data
+    model.layers[0].neurons[2].w[1].grad = 0.5
+    (G1, _), _ = figs.as_arrays(model, gradients=True)
+    assert G1[1, 2] == 0.5 and G1[0, 0] == 0.0
+
+
+def test_predict_arrays_applies_relu_between_layers_and_not_after_the_last():
+    W1, b1 = np.array([[1.0, -1.0]]), np.array([0.0, 0.0])
+    W2, b2 = np.array([[1.0], [1.0]]), np.array([-5.0])
+    P = np.array([[2.0], [-3.0]])
+    # hidden: relu(2, -2) = (2, 0), relu(-3, 3) = (0, 3); output 2 - 5 = -3 and 3 - 5 = -2
+    np.testing.assert_array_equal(figs.predict_arrays([(W1, b1), (W2, b2)], P), [[-3.0], [-2.0]])
+
+
+def test_snapshot_freezes_the_weights_and_reports_the_accuracy():
+    model = tiny_mlp()
+    X = np.random.default_rng(1).normal(size=(20, 2))
+    y = np.argmax(figs.predict_arrays(figs.as_arrays(model), X), axis=1)  # all right
+    title, predict = figs.snapshot(model, X, y, 7)
+    assert title == "step 7: 100 % right"
+    before = predict(X)
+    for layer in model.layers:
+        for neuron in layer.neurons:
+            neuron.b.data += 10.0
+    np.testing.assert_array_equal(predict(X), before)
+    assert figs.snapshot(model, X, 1 - y, 8)[0].startswith("step 8: ")
+
+
+def test_as_arrays_names_a_wrong_model():
+    with pytest.raises(TypeError, match="as_arrays: model must be the lesson's MLP"):
+        figs.as_arrays([1, 2, 3])

@@ -94,10 +94,55 @@ def test_the_saving_grows_with_depth():
     assert ratios == sorted(ratios) and ratios[-1] > 3 * ratios[0]
 
 
+def test_the_lesson_network_backward_pass_is_about_twice_the_forward_pass():
+    """Issue 23: the backward pass alone costs about 2x a forward pass; the whole gradient
+    (forward + backward) about 3x, for lesson 03's network and batch."""
+    c = lo.multiplications([2, 16, 16, 16, 16, 2], 64)
+    assert (c["forward"], c["backward_stored"]) == (53_248, 112_640)
+    assert round(c["backward_stored"] / c["forward"], 2) == 2.12
+    assert round((c["forward"] + c["backward_stored"]) / c["forward"], 2) == 3.12
+
+
+@pytest.mark.parametrize(
+    "depth, every, store, recompute, checkpoints",
+    [
+        (5, 2, (4, 5), (1, 15), (3, 7)),
+        (16, 4, (15, 16), (1, 136), (6, 28)),
+        (64, 8, (63, 64), (1, 2080), (14, 120)),
+    ],
+)
+def test_memory_and_work_of_the_three_ways(depth, every, store, recompute, checkpoints):
+    got = lo.memory_and_work(depth)
+    assert got["every"] == every
+    for way, (kept, evaluations) in [
+        ("store all", store),
+        ("recompute all", recompute),
+        ("checkpoints", checkpoints),
+    ]:
+        assert (got[way]["kept"], got[way]["evaluations"]) == (kept, evaluations), way
+
+
+@pytest.mark.parametrize("depth", [4, 9, 25, 100, 400])
+def test_checkpoints_cost_one_extra_forward_pass_and_about_two_root_depth_memory(depth):
+    got = lo.memory_and_work(depth)
+    root = depth**0.5
+    assert depth < got["checkpoints"]["evaluations"] < 2 * depth
+    assert got["checkpoints"]["kept"] <= 2 * root
+    assert got["recompute all"]["evaluations"] == depth + depth * (depth - 1) // 2
+    assert got["store all"] == {"kept": depth - 1, "evaluations": depth}
+
+
+def test_checkpointing_every_layer_is_storing_all():
+    got = lo.memory_and_work(10, every=1)
+    assert got["checkpoints"] == got["store all"]
+
+
 @pytest.mark.parametrize(
     "call, says",
     [
         (lambda: lo.init([3]), "sizes must list at least two"),
+        (lambda: lo.memory_and_work(0), "depth must be"),
+        (lambda: lo.memory_and_work(5, every=6), "every must be"),
         (lambda: lo.init([3, 0, 2]), "sizes must list at least two positive"),
         (
             lambda: lo.backprop(lo.init([3, 2]), np.zeros((4, 2)), np.zeros((4, 2))),

@@ -114,6 +114,52 @@ def boundary_snapshots(snapshots, X, y, n: int = 100) -> Figure:
     return fig
 
 
+def as_arrays(model, gradients: bool = False):
+    """The weights of lesson 03's scalar MLP (or, with ``gradients=True``, their gradients)
+    as NumPy arrays: one pair ``(W, b)`` per layer, ``W`` of shape ``(n_in, n_out)`` (row j:
+    the weights that input j sends to every neuron), ``b`` of shape ``(n_out,)``.
+
+    ``model`` is the lesson's ``MLP``: ``model.layers``, each with ``.neurons``, each with a
+    list of ``Value`` weights ``.w`` and a ``Value`` bias ``.b``."""
+    if not hasattr(model, "layers"):
+        raise TypeError(f"as_arrays: model must be the lesson's MLP, got {type(model).__name__}")
+
+    def number(v):
+        return float(v.grad if gradients else v.data)
+
+    arrays = []
+    for layer in model.layers:
+        W = np.array([[number(w) for w in neuron.w] for neuron in layer.neurons]).T
+        b = np.array([number(neuron.b) for neuron in layer.neurons])
+        arrays.append((W, b))
+    return arrays
+
+
+def predict_arrays(weights, P):
+    """The network given by ``weights`` (a list of ``(W, b)``, as from :func:`as_arrays`) on a
+    whole array of points ``P`` (M × n_in) at once: its logits. ReLU between layers, none
+    after the last."""
+    P = np.asarray(P, dtype=np.float64)
+    for i, (W, b) in enumerate(weights):
+        P = P @ W + b
+        if i < len(weights) - 1:
+            P = np.maximum(P, 0)
+    return P
+
+
+def snapshot(model, X, y, step: int):
+    """``(title, predict)`` for :func:`boundary_snapshots`: the scalar MLP as it is now, its
+    weights copied, so that further training does not change the picture; the title gives
+    the step and the share of the points ``X`` the network classifies right."""
+    weights = as_arrays(model)
+    accuracy = np.mean(np.argmax(predict_arrays(weights, X), axis=1) == np.asarray(y))
+
+    def predict(P):
+        return predict_arrays(weights, P)
+
+    return f"step {step}: {100 * accuracy:.0f} % right", predict
+
+
 class TrainingView:
     """Loss curve and decision regions of ``train_moons(lr, steps, hidden)``.
 
