@@ -401,7 +401,7 @@ def test_the_lesson_s_iterative_answer_passes(capsys):
     [
         (reversed_breadth_first, "sorted by their distance from the root"),
         (reversed_breadth_first_nearest, "comes before its parent"),
-        (preorder, "the list is the wrong way round"),
+        (preorder, "the root belongs at the end"),
         (missing_one, "are missing"),
         (with_a_duplicate, "appears more than once"),
     ],

@@ -360,7 +360,7 @@ def _the_order_is_wrong(what, root, got, names) -> bool:
     if got[0] is root:
         bug = (
             f"the root {root.label} comes first, so node {n.label} comes before its parent "
-            f"{p.label}: the list is the wrong way round, the root belongs at the end"
+            f"{p.label}: the root belongs at the end, after every node it is computed from"
         )
     elif len(got) == len(_reversed_breadth_first(root)) and all(
         u is v for u, v in zip(got, _reversed_breadth_first(root))
