@@ -421,8 +421,10 @@ def check_topological_order(topological_order) -> bool:
                 name,
                 f"on {what} node {seen[0].label} appears more than once (got {names})",
                 [
-                    "a node reached along two paths must be listed once",
-                    "before you place a node, check that it is not placed already",
+                    "each node belongs in the list once, even one reached along two paths: "
+                    "what if v is in the list already?",
+                    "before you place a node, check that it is not placed already "
+                    "(v not in placed)",
                 ],
             )
         missing = [n.label for n in every if not any(m is n for m in got)]
