@@ -5,6 +5,8 @@ never printed); hints grow from a nudge to the method over wrong tries; broken c
 returning nonsense, not a class) gives one ✗ line and never raises.
 """
 
+import contextlib
+import io
 import math
 
 import pytest
@@ -339,6 +341,140 @@ def test_the_duplicate_is_found_with_the_diamond(capsys):
     assert "on a diamond a → b, c → d node a appears more than once" in capsys.readouterr().out
 
 
+def reversed_breadth_first(root):
+    """The nodes by their distance from the root, farthest first: right on the plain diamond,
+    wrong when a node is reached along paths of different lengths (issue 22)."""
+    found, i = [root], 0
+    while i < len(found):
+        for p in found[i]._prev:
+            if p not in found:
+                found.append(p)
+        i += 1
+    return found[::-1]
+
+
+def reversed_breadth_first_nearest(root):
+    """Breadth first without a visited set, reversed, keeping each node's nearest visit."""
+    found, i = [root], 0
+    while i < len(found):
+        found += found[i]._prev
+        i += 1
+    kept = []
+    for v in found:
+        if v not in kept:
+            kept.append(v)
+    return kept[::-1]
+
+
+def repeated_passes(root):
+    """The iterative answer of the lesson: place a node once all its parents are placed."""
+    nodes, todo = [root], [root]
+    while todo:
+        for p in todo.pop()._prev:
+            if p not in nodes:
+                nodes.append(p)
+                todo.append(p)
+    order = []
+    while len(order) < len(nodes):
+        for v in nodes:
+            if v not in order and all(p in order for p in v._prev):
+                order.append(v)
+    return order
+
+
+def missing_one(root):
+    return topological_order(root)[1:]
+
+
+def with_a_duplicate(root):
+    order = topological_order(root)
+    return order[:1] + order
+
+
+def test_the_lesson_s_iterative_answer_passes(capsys):
+    assert checks.check_topological_order(repeated_passes) is True
+    assert capsys.readouterr().out.startswith("✓ topological order")
+
+
+@pytest.mark.parametrize(
+    "fn, says",
+    [
+        (reversed_breadth_first, "sorted by their distance from the root"),
+        (reversed_breadth_first_nearest, "comes before its parent"),
+        (preorder, "the root belongs at the end"),
+        (missing_one, "are missing"),
+        (with_a_duplicate, "appears more than once"),
+    ],
+)
+def test_the_wrong_orders_of_issue_22_are_refused(capsys, fn, says):
+    assert checks.check_topological_order(fn) is False
+    out = capsys.readouterr().out
+    assert says in out and out.count("✗") == 1, out
+
+
+def test_reversed_breadth_first_is_caught_on_the_diamond_with_a_long_arm(capsys):
+    # right on the plain diamond, so only a graph with paths of different lengths shows it
+    checks.check_topological_order(reversed_breadth_first)
+    out = capsys.readouterr().out
+    assert "on a diamond with one long arm a → b → c → d and a → d" in out, out
+
+
+def is_topological(order):
+    pos = {id(v): i for i, v in enumerate(order)}
+    return all(pos[id(p)] < pos[id(v)] for v in order for p in v._prev)
+
+
+def shape(root):
+    return tuple((v.label, tuple(p.label for p in v._prev)) for v in topological_order(root))
+
+
+@pytest.mark.parametrize("k", range(len(checks._graphs())))
+def test_the_check_accepts_exactly_the_topological_orders_of_each_graph(k):
+    """The property, not a list of wrong answers: every order of one graph's nodes (or, for
+    the larger graphs, 200 seeded random ones) is accepted exactly when each node comes after
+    all of its parents; the other graphs get a right answer."""
+    import itertools
+    import random
+
+    target = shape(checks._graphs()[k][1])
+    n = len(target)
+    if n <= 7:
+        perms = list(itertools.permutations(range(n)))
+    else:
+        rng = random.Random(k)
+        perms = [tuple(rng.sample(range(n), n)) for _ in range(200)]
+    for perm in perms:
+        checks.reset_tries()
+
+        def learner(root, perm=perm):
+            nodes = topological_order(root)
+            return [nodes[j] for j in perm] if shape(root) == target else nodes
+
+        root = checks._graphs()[k][1]
+        want = is_topological([topological_order(root)[j] for j in perm])
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert checks.check_topological_order(learner) is want, perm
+
+
+def test_every_graph_of_the_check_has_a_node_reached_along_paths_of_different_lengths():
+    """Where a wrong order can hide: at least three graphs where some node is reached from
+    the root along two paths of different lengths."""
+
+    def lengths(root):
+        found = {}
+
+        def walk(v, depth):
+            found.setdefault(id(v), set()).add(depth)
+            for p in v._prev:
+                walk(p, depth + 1)
+
+        walk(root, 0)
+        return found
+
+    uneven = [w for w, root in checks._graphs() if any(len(s) > 1 for s in lengths(root).values())]
+    assert len(uneven) >= 3, uneven
+
+
 # --- 2b.4 ----------------------------------------------------------------------------------
 
 
@@ -395,6 +531,25 @@ def test_backward_names_the_bug(capsys, fn, says):
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
     assert says in out and out.count("✗") == 1, out
+
+
+def backward_breadth_first(self):  # a node's _backward before all its users have run
+    self.grad = 1.0
+    for v in reversed(reversed_breadth_first(self)):
+        v._backward()
+
+
+def test_backward_in_breadth_first_order_is_caught_on_the_long_arm(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_breadth_first})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "on a diamond with one long arm" in out and "missing or wrong topological order" in out
+    assert "node a (used by b and d) went before b had passed its share back" in out, out
+
+
+def test_engine_for_training_refuses_a_breadth_first_order():
+    engine, status = checks.engine_for_training(Value, reversed_breadth_first)
+    assert engine is Reference and "2b.3" in status
 
 
 def test_backward_says_which_earlier_exercise_is_not_done(capsys):

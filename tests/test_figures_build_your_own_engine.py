@@ -44,3 +44,11 @@ def test_order_figure_rejects_a_wrong_order_with_a_clear_message(order, says):
     with pytest.raises(ValueError, match="order_figure: ") as err:
         order_figure(DIAMOND, order)
     assert says in str(err.value)
+
+
+def test_order_figure_refuses_a_breadth_first_order_on_a_diamond_with_a_long_arm():
+    """a → b → c → d and a → d: the nodes by distance from d, farthest first, put b before a."""
+    long_arm = [("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")]
+    order_figure(long_arm, ["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="a \\(a parent of b\\) comes after it"):
+        order_figure(long_arm, ["b", "a", "c", "d"])

@@ -3,8 +3,11 @@
 Each check runs the learner's code on small graphs, compares every gradient with
 ``helpers.autodiff`` (whose own gradients are tested against finite differences) and, when
 something is off, says which bug it is: ``=`` where ``+=`` belongs (found with a node used
-twice, ``a + a``), a wrong local derivative (which operation, at which inputs), a backward pass
-in the wrong order (found with a diamond-shaped graph), an output gradient never set to 1.
+twice, ``a + a``), a wrong local derivative (which operation, at which inputs), an order in
+which some node comes before one of its parents (checked at every node of graphs where a node
+is reached along paths of different lengths: a diamond with one long arm, random graphs; a
+breadth-first order reversed passes on the plain diamond and fails there), a backward pass in
+the wrong order, an output gradient never set to 1.
 
 The feedback on a wrong try never shows the expected number, and the hints that give the
 method away come only after a wrong try: a nudge the first time, more the next times. Whatever
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import random
 
 from helpers.autodiff import Value as Reference
 from helpers.autodiff import topological_order as reference_order
@@ -265,7 +269,7 @@ def check_tanh(Value) -> bool:
             name,
             f"{where}: {bug}",
             [
-                "differentiate tanh: (tanh x)' = 1 / cosh² x; write it with t = tanh x",
+                "the slope of tanh at x is 1 - tanh(x)**2, and t already holds tanh(x)",
                 "self.grad += (1 - t**2) * out.grad, with t = out.data",
             ],
         )
@@ -292,8 +296,25 @@ class _Node:
         return self.label
 
 
+def _random_graph(seed: int, n: int = 9) -> _Node:
+    """A graph of n nodes in which each node after the first two has one to three parents
+    among the nodes made before it (drawn with a seeded generator), and the last node is the
+    root: paths of many different lengths lead from one node to another."""
+    rng = random.Random(seed)
+    nodes = [_Node("n0"), _Node("n1")]
+    for i in range(2, n - 1):
+        k = rng.randint(1, min(3, len(nodes)))
+        nodes.append(_Node(f"n{i}", rng.sample(nodes, k)))
+    # the root uses every node that nothing uses yet, so the graph is one piece
+    used = {id(p) for v in nodes for p in v._prev}
+    return _Node(f"n{n - 1}", [v for v in nodes if id(v) not in used])
+
+
 def _graphs():
-    """A chain, a diamond (one node feeds two, which meet again) and a node used twice."""
+    """Graphs where a wrong order shows: a chain; a diamond (one node feeds two, which meet
+    again); a node used twice; diamonds with one long arm (a node reached along paths of
+    different lengths, where ordering nodes by their distance from the root goes wrong), with
+    either arm listed first; and seeded random graphs."""
     x = _Node("x")
     y = _Node("y", (x,))
     z = _Node("z", (y,))
@@ -303,11 +324,63 @@ def _graphs():
     e = _Node("e")
     f = _Node("f", (e, e))
     g = _Node("g", (f, d))
-    return [
+    graphs = [
         ("a chain x → y → z", z),
         ("a diamond a → b, c → d", d),
         ("f = e + e, g from f and d", g),
     ]
+    for parents in ("long arm first", "short arm first"):
+        a = _Node("a")
+        b = _Node("b", (a,))
+        c = _Node("c", (b,))
+        d = _Node("d", (c, a) if parents == "long arm first" else (a, c))
+        graphs.append((f"a diamond with one long arm a → b → c → d and a → d ({parents})", d))
+    graphs += [(f"a random graph of 9 nodes (number {s})", _random_graph(s)) for s in (1, 2, 3)]
+    return graphs
+
+
+def _reversed_breadth_first(root) -> list:
+    """The nodes by their distance from root, farthest first: a plausible wrong order."""
+    found, i = [root], 0
+    while i < len(found):
+        for p in found[i]._prev:
+            if not any(p is f for f in found):
+                found.append(p)
+        i += 1
+    return found[::-1]
+
+
+def _the_order_is_wrong(what, root, got, names) -> bool:
+    """Every node after all of its parents: the property itself, checked at every node."""
+    pos = {id(n): i for i, n in enumerate(got)}
+    late = next(((n, p) for n in got for p in n._prev if pos[id(p)] > pos[id(n)]), None)
+    if late is None:
+        return False
+    n, p = late
+    if got[0] is root:
+        bug = (
+            f"the root {root.label} comes first, so node {n.label} comes before its parent "
+            f"{p.label}: the root belongs at the end, after every node it is computed from"
+        )
+    elif len(got) == len(_reversed_breadth_first(root)) and all(
+        u is v for u, v in zip(got, _reversed_breadth_first(root))
+    ):
+        bug = (
+            f"node {n.label} comes before its parent {p.label}: the nodes are sorted by their "
+            "distance from the root, but a node reached along a short and a long path must "
+            "come before every node on the long one"
+        )
+    else:
+        bug = f"node {n.label} comes before its parent {p.label}"
+    _wrong(
+        "topological order",
+        f"on {what} {bug} (got {names})",
+        [
+            "a node may join the list only once all of its parents are in it",
+            "check every parent: if v is not placed yet and every p in v._prev is placed, place v",
+        ],
+    )
+    return True
 
 
 @exercise("2b.3", "topological order", limited=True)
@@ -348,8 +421,10 @@ def check_topological_order(topological_order) -> bool:
                 name,
                 f"on {what} node {seen[0].label} appears more than once (got {names})",
                 [
-                    "a node reached along two paths must be listed once",
-                    "keep a set of visited nodes and skip a node you have seen",
+                    "each node belongs in the list once, even one reached along two paths: "
+                    "what if v is in the list already?",
+                    "before you place a node, check that it is not placed already "
+                    "(v not in placed)",
                 ],
             )
         missing = [n.label for n in every if not any(m is n for m in got)]
@@ -359,24 +434,14 @@ def check_topological_order(topological_order) -> bool:
                 f"on {what} nodes {missing} are missing (got {names})",
                 [
                     "every node the root depends on belongs in the list",
-                    "visit every parent (v._prev) recursively before appending v",
+                    "repeat your pass over the nodes until every node is placed",
                 ],
             )
-        pos = {id(n): i for i, n in enumerate(got)}
-        for n in got:
-            late = [p.label for p in n._prev if pos[id(p)] > pos[id(n)]]
-            if late:
-                return _wrong(
-                    name,
-                    f"on {what} node {n.label} comes before its parent {late[0]} (got {names})",
-                    [
-                        "a node may be listed only once all of its parents are",
-                        "append v after the recursive calls on its parents, not before",
-                    ],
-                )
+        if _the_order_is_wrong(what, root, got, names):
+            return False
     print(
-        f"{PASS} {name}: every node once, each after its parents, on a chain, a diamond and "
-        "a node used twice (the property helpers.autodiff.topological_order has)"
+        f"{PASS} {name}: every node once, each after all of its parents, on a chain, "
+        "diamonds (one with a long arm), a node used twice and random graphs"
     )
     return True
 
@@ -386,9 +451,13 @@ def check_topological_order(topological_order) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _diamond(Value, log):
-    """x → a = 3x → b = tanh(a), c = a·a → d = b·c, built with the learner's constructor and
-    correct ``_backward`` closures of our own (so only ``backward`` itself is tested)."""
+def _graph(Value, log, long_arm=False):
+    """The diamond x → a = 3x → b = tanh(a), c = a·a → d = b·c, or (``long_arm``) the diamond
+    with one long arm x → a = 3x → b = tanh(a) → c = tanh(b) → d = c·a, where a is reached
+    from d along paths of two lengths. Built with the learner's constructor and correct
+    ``_backward`` closures of our own (so only ``backward`` itself is tested).
+
+    Returns the output, the other nodes by name, and who uses each node."""
 
     def node(data, parents, locals_, label):
         out = Value(data, tuple(parents), label)
@@ -405,19 +474,32 @@ def _diamond(Value, log):
     a = node(3 * 0.4, (x,), (3.0,), "a")
     t = math.tanh(a.data)
     b = node(t, (a,), (1 - t * t,), "b")
-    c = node(a.data * a.data, (a, a), (a.data, a.data), "c")
-    d = node(b.data * c.data, (b, c), (c.data, b.data), "d")
-    return d, {"x": x, "a": a, "b": b, "c": c}
+    if long_arm:
+        u = math.tanh(b.data)
+        c = node(u, (b,), (1 - u * u,), "c")
+        d = node(c.data * a.data, (c, a), (a.data, c.data), "d")
+        users = {"x": ["a"], "a": ["b", "d"], "b": ["c"], "c": ["d"], "d": []}
+    else:
+        c = node(a.data * a.data, (a, a), (a.data, a.data), "c")
+        d = node(b.data * c.data, (b, c), (c.data, b.data), "d")
+        users = {"x": ["a"], "a": ["b", "c"], "b": ["d"], "c": ["d"], "d": []}
+    return d, {"x": x, "a": a, "b": b, "c": c}, users
 
 
-def _diamond_reference():
+def _graph_reference(long_arm=False):
     x = Reference(0.4)
     a = x * 3.0
     b = a.tanh()
-    c = a * a
-    d = b * c
+    c = b.tanh() if long_arm else a * a
+    d = c * a if long_arm else b * c
     d.backward()
     return {"x": x.grad, "a": a.grad, "b": b.grad, "c": c.grad}
+
+
+GRAPHS_FOR_BACKWARD = [
+    (False, "a diamond-shaped graph (x → a → b, c → d)"),
+    (True, "a diamond with one long arm (x → a → b → c → d and a → d)"),
+]
 
 
 @exercise("2b.4", "backward", own=("backward", "_backward"), limited=True)
@@ -426,23 +508,31 @@ def check_backward(Value) -> bool:
     once, in reverse topological order (each node after all the nodes that use it)."""
     if not _is_class("backward", Value):
         return False
+    for long_arm, what in GRAPHS_FOR_BACKWARD:
+        if not _backward_on(Value, long_arm, what):
+            return False
+    print(
+        f"{PASS} backward: the gradients of a diamond and of a diamond with a long arm agree "
+        "with helpers.autodiff; each node's _backward ran once, after every node that uses it"
+    )
+    return True
+
+
+def _backward_on(Value, long_arm: bool, what: str) -> bool:
+    """One graph of check_backward: True if right, else one ✗ line naming the bug."""
     name = "backward"
     log: list[str] = []
-    d, nodes = _diamond(Value, log)
+    d, nodes, users = _graph(Value, log, long_arm)
     d.backward()
-    want = _diamond_reference()
+    want = _graph_reference(long_arm)
     got = {k: n.grad for k, n in nodes.items()}
     if _close(d.grad, 1.0) and all(_close(got[k], want[k]) for k in want):
         if log.count("d") > 1:
             print(
-                f"{FAIL} {name}: right gradients, but the output's _backward ran "
+                f"{FAIL} {name}: right gradients on {what}, but the output's _backward ran "
                 f"{log.count('d')} times"
             )
             return False
-        print(
-            f"{PASS} {name}: the gradients of a diamond-shaped graph (x → a → b, c → d) agree "
-            "with helpers.autodiff, each node's _backward ran once, outputs first"
-        )
         return True
     if not _close(d.grad, 1.0) and all(got[k] == 0 for k in got):
         return _wrong(
@@ -467,7 +557,7 @@ def check_backward(Value) -> bool:
     if twice:
         return _wrong(
             name,
-            f"the _backward of node {twice[0]} ran {log.count(twice[0])} "
+            f"on {what} the _backward of node {twice[0]} ran {log.count(twice[0])} "
             "times, so it passed its gradient on more than once: a node reached "
             "along two paths must be visited once",
             [
@@ -475,12 +565,12 @@ def check_backward(Value) -> bool:
                 "for v in reversed(topological_order(self)): v._backward()",
             ],
         )
-    order = ["d", "b", "c", "a"]
-    ran = [k for k in log if k in order]
-    if set(ran) != set(order):
+    inner = ["d", "c", "b", "a"]
+    ran = [k for k in log if k in inner]
+    if set(ran) != set(inner):
         return _wrong(
             name,
-            f"the _backward of nodes {sorted(set(order) - set(ran))} never "
+            f"the _backward of nodes {sorted(set(inner) - set(ran))} never "
             "ran: the backward pass stopped early",
             [
                 "every node of the graph must pass its gradient on",
@@ -488,12 +578,17 @@ def check_backward(Value) -> bool:
             ],
         )
     pos = {k: ran.index(k) for k in ran}
-    if pos["a"] < max(pos["b"], pos["c"]) or pos["d"] > min(pos["b"], pos["c"]):
+    early = next(
+        ((k, u) for k in ran for u in users[k] if u in pos and pos[u] > pos[k]),
+        None,
+    )
+    if early:
+        k, u = early
         return _wrong(
             name,
-            f"the nodes passed their gradients on in the order {ran}: node "
-            "a (used by b and c) went before it had received its gradient from both: "
-            "missing or wrong topological order",
+            f"on {what} the nodes passed their gradients on in the order {ran}: node "
+            f"{k} (used by {' and '.join(users[k])}) went before {u} had passed its share "
+            "back, so its gradient was not complete yet: missing or wrong topological order",
             [
                 "a node may pass its gradient on only once every node using it has",
                 "walk the topological order backwards: reversed(topological_order(self))",
@@ -506,7 +601,7 @@ def check_backward(Value) -> bool:
             ["set self.grad = 1.0 (once, before the loop)"],
         )
     wrong = [k for k in want if not _close(got[k], want[k])]
-    print(f"{FAIL} {name}: the gradients of {wrong} disagree with helpers.autodiff")
+    print(f"{FAIL} {name}: on {what} the gradients of {wrong} disagree with helpers.autodiff")
     hint(["set self.grad = 1.0, then call _backward on each node, outputs first"])
     return False
 

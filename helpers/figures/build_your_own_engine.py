@@ -85,8 +85,8 @@ def order_figure(edges=DIAMOND, order=("x", "a", "b", "c", "d"), *, title=None) 
     for d, names in columns.items():
         for i, n in enumerate(names):
             where[n] = (d, (len(names) - 1) / 2 - i)
-    for p, c in edges:
-        _arrow(left, where[p], where[c])
+    for p, c in edges:  # an arrow that skips a column bends round the nodes between
+        _arrow(left, where[p], where[c], rad=0.0 if depth[c] - depth[p] == 1 else -0.35)
     for n in order:
         _node(left, where[n], n)
     left.set_title("the graph", fontsize=11)
