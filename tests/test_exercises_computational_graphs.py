@@ -21,7 +21,57 @@ def fresh_learner():
 
 def softplus(v):
     x = v.data
-    return Value(math.log1p(math.exp(x)), (v,), "softplus", _local=(1 / (1 + math.exp(-x)),))
+    y = max(x, 0) + math.log1p(math.exp(-abs(x)))  # overflow-safe log(1 + eˣ)
+    return Value(y, (v,), "softplus", _local=(math.exp(x - y),))
+
+
+def test_the_softplus_reference_is_the_composition_and_does_not_overflow():
+    for x in E.SOFTPLUS_POINTS[:5]:
+        v = Value(x)
+        out = (1 + v.exp()).log()
+        out.backward()
+        assert E._softplus_reference(x) == pytest.approx((out.data, v.grad), rel=1e-13)
+    assert E._softplus_reference(800.0) == (800.0, 1.0)
+    assert E._softplus_reference(-800.0) == (0.0, 0.0)
+    assert {800.0, -800.0} <= set(E.SOFTPLUS_POINTS)
+
+
+def test_softplus_must_not_overflow_and_the_hint_says_how(capsys):
+    """log1p(exp(x)) overflows for x > 709 (issue 23): the check tries x = ±800."""
+    naive = lambda v: Value(  # noqa: E731
+        math.log1p(math.exp(v.data)), (v,), "softplus", _local=(1 / (1 + math.exp(-v.data)),)
+    )
+    assert E.check_softplus(naive) is False
+    out = capsys.readouterr().out
+    assert "at x = 800" in out or "Value(800.0)" in out
+    assert "OverflowError" in out and "max(x, 0) + math.log1p(math.exp(-abs(x)))" in out
+    safe_value_naive_slope = lambda v: Value(  # noqa: E731
+        max(v.data, 0) + math.log1p(math.exp(-abs(v.data))),
+        (v,),
+        "softplus",
+        _local=(1 / (1 + math.exp(-v.data)),),
+    )
+    assert E.check_softplus(safe_value_naive_slope) is False
+    out = capsys.readouterr().out
+    assert "Value(-800.0)" in out and "math.exp(x - value)" in out
+
+
+@pytest.mark.parametrize("where", ["parents", "local"])
+def test_a_missing_tuple_comma_is_named_not_blamed_on_math(where, capsys):
+    """Issue 22: Value(y, (v), ...) raised "'Value' object is not iterable", and the hint said
+    "math functions take plain numbers", which was not the bug."""
+
+    def wrong(v):
+        x = v.data
+        y = max(x, 0) + math.log1p(math.exp(-abs(x)))
+        if where == "parents":
+            return Value(y, (v), "softplus", _local=(math.exp(x - y),))  # noqa: UP034
+        return Value(y, (v,), "softplus", _local=(math.exp(x - y)))  # noqa: UP034
+
+    assert E.check_softplus(wrong) is False
+    out = capsys.readouterr().out
+    assert "needs a comma" in out and "(v,)" in out and "(slope,)" in out
+    assert "plain numbers" not in out
 
 
 def test_a_wrong_prediction_is_told_the_value_and_why(capsys):

@@ -81,11 +81,29 @@ def test_gradient_cost_counts_passes_and_operations():
 
     c10, c100 = gradient_cost(10), gradient_cost(100)
     assert (c10["forward_passes"], c10["reverse_passes"]) == (10, 1)
-    assert c10["forward_ops"] == 10 * c10["ops"] and c10["reverse_ops"] == 2 * c10["ops"]
+    assert c10["forward_ops"] == 10 * c10["ops"]
     assert c100["ops"] == 3 * 100 + 2  # n products, n tanh, n sums, square, scale
+    # one multiply-add per edge: 2 per product, 1 per tanh, 2 per sum, 2 square, 2 scale
+    assert c100["backward_ops"] == 5 * 100 + 4
+    assert c100["reverse_ops"] == c100["ops"] + c100["backward_ops"] == 806
     with pytest.raises(ValueError, match="gradient_cost: n must be a whole number >= 1"):
         gradient_cost(0)
     fig = cost_figure((1, 10, 100))
     lines = fig.axes[0].get_lines()
     assert len(lines) == 2 and list(lines[0].get_xdata()) == [1, 10, 100]
     assert list(lines[1].get_ydata()) == [gradient_cost(n)["reverse_ops"] for n in (1, 10, 100)]
+    assert "about 2.7 × one evaluation" in lines[1].get_label()
+
+
+def test_reverse_mode_costs_a_small_constant_times_one_evaluation_not_2():
+    """Issue 23: not "2 × ops": one evaluation plus a multiply-add per edge, about 2.7
+    evaluations here (8/3 for large n), whatever n is; forward mode costs n evaluations."""
+    from helpers.forward_mode import gradient_cost
+
+    ratios = {n: gradient_cost(n)["reverse_ratio"] for n in (1, 10, 100, 1000)}
+    assert ratios[1] == pytest.approx(14 / 5)
+    assert ratios[1000] == pytest.approx(8006 / 3002)
+    assert all(2.6 < r < 2.9 for r in ratios.values())
+    assert f"{ratios[1000]:.1f}" == "2.7"
+    c = gradient_cost(1000)
+    assert c["forward_ops"] / c["reverse_ops"] == pytest.approx(1000 / ratios[1000])

@@ -10,7 +10,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from helpers.autodiff import Value, topological_order
 from helpers.backward_pass import backward_steps, format_steps
-from helpers.figures.computational_graphs import BackwardView, draw_graph, layout
+from helpers.figures.computational_graphs import BackwardView, draw_graph, layout, order_figure
 
 
 def lecture_graph():
@@ -79,6 +79,23 @@ def test_draw_graph_shows_name_data_and_grad_of_every_node():
     assert "data −6.0000" in ts and "grad 6.0000" in ts and "grad −4.0000" in ts
     assert ts.count("×") == 2 and ts.count("+") == 1  # op circles
     assert "L = (a·b + c)·f" in ts
+
+
+def test_order_figure_puts_the_nodes_in_topological_order_with_every_arrow_to_the_right():
+    L, n = lecture_graph()
+    fig = order_figure(L, title="A topological order")
+    ax = fig.axes[0]
+    names = [t.get_text() for t in ax.texts if t.get_text() in "abcdefL" and t.get_text()]
+    assert names == [v.label for v in topological_order(L)]
+    assert [t.get_text() for t in ax.texts if t.get_text().isdigit()] == list("1234567")
+    arrows = [p for p in ax.patches if not isinstance(p, FancyBboxPatch)]
+    assert len(arrows) == 6  # one per parent: a, b -> e; e, c -> d; d, f -> L
+    for arrow in arrows:
+        (x0, _), (x1, _) = arrow._posA_posB
+        assert x1 > x0  # a node comes after all its parents
+    assert fig.get_size_inches()[1] <= 7
+    with pytest.raises(TypeError, match="order_figure"):
+        order_figure(3.0)
 
 
 def test_unlabelled_nodes_get_names():

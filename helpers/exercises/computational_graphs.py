@@ -54,20 +54,36 @@ check_reuse_prediction = prediction(
 # 2.2 A new operation: softplus as one node
 # --------------------------------------------------------------------------------------
 
-SOFTPLUS_POINTS = [-3.0, -0.7, 0.0, 0.4, 2.5]
+#: the last two are far beyond 709, where math.exp overflows: the answer must be overflow-safe
+SOFTPLUS_POINTS = [-3.0, -0.7, 0.0, 0.4, 2.5, 800.0, -800.0]
 _LOCAL = "pass the local derivative as _local=(slope,), a tuple with one number"
+_COMMA = (
+    "a tuple of one thing needs a comma: (v,) and _local=(slope,). Without the comma, "
+    "(v) is just v in brackets, and (slope) is just a number"
+)
+_OVERFLOW = (
+    "math.exp(x) overflows for x above about 709: use the overflow-safe forms, "
+    "max(x, 0) + math.log1p(math.exp(-abs(x))) for the value and math.exp(x - value) "
+    "for σ(x)"
+)
 
 
 def _softplus_reference(x):
-    v = Value(x)
-    out = (1 + v.exp()).log()
-    out.backward()
-    return out.data, v.grad
+    """softplus(x) and σ(x), computed so that nothing overflows (checked against the
+    three-node composition (1 + v.exp()).log() in the tests)."""
+    value = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    slope = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+    return value, slope
 
 
-def _plain_number(err: Exception) -> str | None:
+def _softplus_error(err: Exception) -> str | None:
+    """What an exception raised by the learner's softplus usually means."""
+    if isinstance(err, TypeError) and "not iterable" in str(err):
+        return _COMMA  # Value(..., (v), ...) or _local=(slope): a missing tuple comma
     if isinstance(err, TypeError) and "Value" in str(err):
         return "math functions take plain numbers: use x = v.data, not v itself"
+    if isinstance(err, OverflowError):
+        return _OVERFLOW
     return None
 
 
@@ -95,18 +111,19 @@ def _same(name: str, what: str, got, want: float, x: float) -> bool:
 
 @exercise("2.2", "softplus")
 def check_softplus(softplus: Callable) -> bool:
-    """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x).
+    """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x),
+    without overflow at x = ±800.
 
     Hints, one more for each wrong try:
     - build one Value as the cell above shows: its data is softplus(x), its only parent v, and its
       local derivative d softplus/dx at x = v.data
-    - Value(math.log1p(math.exp(x)), (v,), 'softplus', _local=(slope,)) with the slope
-      σ(x) = 1 / (1 + math.exp(-x))
+    - Value(y, (v,), 'softplus', _local=(math.exp(x - y),)) with the overflow-safe value
+      y = max(x, 0) + math.log1p(math.exp(-abs(x)))
     """
     name = "softplus"
     for x in SOFTPLUS_POINTS:
         v = Value(x, label="v")
-        ok, out = run(name, softplus, v, where=f"on Value({x})", error_hint=_plain_number)
+        ok, out = run(name, softplus, v, where=f"on Value({x})", error_hint=_softplus_error)
         if not ok or not _a_node(name, out, x):
             return False
         want, want_grad = _softplus_reference(x)
@@ -149,7 +166,7 @@ def check_softplus(softplus: Callable) -> bool:
             return False
     print(
         f"{PASS} {name}: one node, value log(1 + eˣ) and derivative σ(x) at "
-        f"{len(SOFTPLUS_POINTS)} points (same as (1 + v.exp()).log(), in one node)"
+        f"{len(SOFTPLUS_POINTS)} points, with no overflow at x = ±800"
     )
     return True
 

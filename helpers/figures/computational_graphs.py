@@ -7,6 +7,8 @@
   the operation that made it, as micrograd's ``draw_dot`` does with graphviz.
 * ``BackwardView(root)`` is the step-through view (``.fig``, ``.update(step=k)``) of
   :func:`helpers.backward_pass.backward_steps`.
+* ``order_figure(root)`` shows a topological order: the nodes in one row, every arrow
+  pointing to the right.
 * ``cost_figure``: forward mode against reverse mode (:mod:`helpers.forward_mode`).
 """
 
@@ -457,14 +459,85 @@ class BackwardView:
         return self
 
 
+def order_figure(root: Value, *, title: str | None = None) -> Figure:
+    """The nodes of the graph ending at ``root`` in one row, in topological order.
+
+    Each node is a box numbered by its place in the order; each arrow goes from a parent to
+    the node that uses it, bowed above the row. In a topological order every arrow points to
+    the right: a node comes after all its parents. Walked from right to left, a node is
+    reached only after every node that uses it.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"order_figure(root): expected a Value, got {type(root).__name__}")
+    order = topological_order(root)
+    names = _names(order)
+    place = {v: i for i, v in enumerate(order)}
+    n = len(order)
+    fig = Figure(figsize=(min(12.0, max(5.0, 1.1 * n + 0.6)), 2.5), dpi=100)
+    ax = fig.add_axes((0.01, 0.02, 0.98, 0.84 if title else 0.96))
+    ax.set_axis_off()
+    for v in order:
+        for p in dict.fromkeys(v._prev):  # one arrow per parent, even if used twice
+            span = place[v] - place[p]
+            ax.add_patch(
+                FancyArrowPatch(
+                    (place[p], 0.28),
+                    (place[v], 0.28),
+                    connectionstyle=f"arc3,rad={-0.55 if span > 1 else -0.4}",
+                    **_ARROW,
+                )
+            )
+    for v, i in place.items():
+        ax.add_patch(
+            FancyBboxPatch(
+                (i - 0.36, -0.28),
+                0.72,
+                0.56,
+                boxstyle="round,pad=0.02,rounding_size=0.08",
+                facecolor=COLOURS["face"],
+                edgecolor=COLOURS["edge"],
+                zorder=2,
+            )
+        )
+        ax.text(i, 0.0, names[v], ha="center", va="center", fontsize=11, zorder=3)
+        ax.text(i, -0.5, str(i + 1), ha="center", va="center", fontsize=9, color="#666666")
+    ax.text(-0.55, -0.5, "place", ha="right", va="center", fontsize=9, color="#666666")
+    ax.annotate(
+        "backward pass: from the last place to the first",
+        xy=(-0.3, -0.85),
+        xytext=(n - 1.3, -0.85),
+        ha="right",
+        va="center",
+        fontsize=9,
+        color=PALETTE["tangent"],
+        arrowprops=dict(arrowstyle="-|>", color=PALETTE["tangent"], lw=1.2),
+    )
+    ax.set_xlim(-1.1, n - 0.4)
+    ax.set_ylim(-1.0, 1.15)
+    if title:
+        fig.text(0.5, 0.97, title, ha="center", va="top", fontsize=11, fontweight="bold")
+    return fig
+
+
 def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
-    """Log-log plot of the operations for one gradient: forward mode vs reverse mode."""
+    """Log-log plot of the operations for one gradient: forward mode vs reverse mode.
+
+    Forward mode evaluates once per input (n passes); reverse mode evaluates once and walks
+    back once, a small constant times one evaluation (``gradient_cost``'s ``reverse_ratio``).
+    """
     costs = [gradient_cost(int(n)) for n in ns]
+    ratio = costs[-1]["reverse_ratio"]
     fig = new_figure(width=6.0, height=3.6)
     ax = fig.axes[0]
     for key, marker, colour, label in (
-        ("forward_ops", "o-", PALETTE["tangent"], "forward mode: n passes  (∝ n²)"),
-        ("reverse_ops", "s-", PALETTE["g"], "reverse mode: 1 forward + 1 backward  (∝ n)"),
+        ("forward_ops", "o-", PALETTE["tangent"], "forward mode: n passes  (grows like n²)"),
+        (
+            "reverse_ops",
+            "s-",
+            PALETTE["g"],
+            f"reverse mode: 1 forward + 1 backward,\nabout {ratio:.1f} × one evaluation  "
+            "(grows like n)",
+        ),
     ):
         ax.loglog(ns, [c[key] for c in costs], marker, color=colour, label=label)
     style_axis(
