@@ -265,7 +265,11 @@ def top_inputs_figure(
         ax.set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
         for side in ax.spines.values():
             side.set_visible(False)
-    fig.suptitle(f"layer {layer}: the digits each unit responds to most (with labels)", fontsize=9)
+    fig.suptitle(
+        f"layer {layer}: the {k} digits each unit responds to most, with labels\n"
+        "(purity: the share of its top 20 digits with their most common label)",
+        fontsize=9,
+    )
     return fig
 
 
