@@ -6,7 +6,8 @@ regularisation and weight decay, early stopping.
   validation loss at every step, and remembers the step where the validation loss was lowest
   (early stopping keeps the parameters of that step).
 * :func:`sgd_step_with_l2` and :func:`rmsprop_step` — one update written out, to check that
-  an L2 term in the loss and weight decay are the same update for plain SGD, and not for an
+  an L2 term in the loss and weight decay are the same update for plain SGD (without
+  momentum; with momentum they differ too, see :class:`helpers.optim.SGD`), and not for an
   adaptive optimiser (and :func:`rmsprop_step` has no bias correction, so its first step is
   about three times too long).
 * :func:`standard_error` — how noisy an accuracy measured on a small test set is.
@@ -108,7 +109,8 @@ def sgd_step_with_l2(w, grad, lr: float, lam: float, decoupled: bool = False):
 
     ``decoupled=False``: the L2 term's gradient ``lam · w`` is added to the gradient,
     ``w − lr·(grad + lam·w)``. ``decoupled=True``: weight decay, shrink then step,
-    ``(1 − lr·lam)·w − lr·grad``. For plain SGD the two are the same number.
+    ``(1 − lr·lam)·w − lr·grad``. For plain SGD (no momentum) the two are the same number;
+    with momentum the coupled form's ``lam·w`` builds up in the velocity, and they differ.
     """
     w, grad = np.asarray(w, dtype=float), np.asarray(grad, dtype=float)
     lr = checks.number("sgd_step_with_l2", "lr", lr, low=0, low_open=True)
