@@ -126,3 +126,19 @@ def test_best_params_are_those_of_the_best_step():
     assert val == pytest.approx(r["best_val"], rel=1e-12)
     with pytest.raises(ValueError, match="restore: params must match"):
         gen.restore(model, r["best_params"][:-1])
+
+
+def test_lesson_test_set_comparison_is_about_one_standard_error():
+    """Lesson 04 section 4: on 45 test points early stopping beats the overfitted network by
+    3 points (40 against 37 of 45), about one standard error (5-6 percentage points)."""
+    X, y = data.make_moons(n=120, noise=0.35, seed=3)
+    tr, va, te = gen.split(len(y), (0.25, 0.375, 0.375), seed=0)
+    model = _wide()
+    plain = gen.train_with_validation(model, X[tr], y[tr], X[va], y[va], steps=500, lr=0.1)
+    early = _wide()
+    gen.restore(early, plain["best_params"])
+    last, best = (nn.accuracy(m.forward(X[te]), y[te]) for m in (model, early))
+    assert (round(last * 45), round(best * 45)) == (37, 40)
+    errors = [gen.standard_error(p, 45) for p in (last, best)]
+    assert all(0.045 < e < 0.06 for e in errors)
+    assert 1 <= (best - last) / max(errors) < 1.5  # about one standard error
