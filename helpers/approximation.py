@@ -7,8 +7,11 @@ joins the points ``(x_k, f(x_k))`` of n + 1 knots ``a = x_0 < x_1 < … < x_n = 
 
 where ``s_k`` is the slope of segment k: unit k switches on at knot k and changes the slope
 by the difference. For a smooth f the error of this interpolant shrinks like 1/n² as the
-knots get closer — so enough units approximate f as closely as we like on [a, b], which is
-the content of the universal approximation theorem for this case. NumPy only.
+knots get closer — so enough units approximate f as closely as we like, uniformly on the
+closed interval [a, b] (the largest error over [a, b] goes to 0), which is the content of the
+universal approximation theorem for this case: uniform approximation of a continuous function
+on a compact set. Outside [a, b] the interpolant continues as a straight line and promises
+nothing. NumPy only.
 """
 
 from __future__ import annotations

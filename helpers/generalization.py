@@ -6,8 +6,11 @@ regularisation and weight decay, early stopping.
   validation loss at every step, and remembers the step where the validation loss was lowest
   (early stopping keeps the parameters of that step).
 * :func:`sgd_step_with_l2` and :func:`rmsprop_step` — one update written out, to check that
-  an L2 term in the loss and weight decay are the same update for plain SGD, and not for an
-  adaptive optimiser.
+  an L2 term in the loss and weight decay are the same update for plain SGD (without
+  momentum; with momentum they differ too, see :class:`helpers.optim.SGD`), and not for an
+  adaptive optimiser (and :func:`rmsprop_step` has no bias correction, so its first step is
+  about three times too long).
+* :func:`standard_error` — how noisy an accuracy measured on a small test set is.
 
 NumPy and the standard library only.
 """
@@ -19,7 +22,14 @@ import numpy as np
 from . import checks, nn, optim
 from .regions import n_params
 
-__all__ = ["split", "train_with_validation", "restore", "sgd_step_with_l2", "rmsprop_step"]
+__all__ = [
+    "split",
+    "train_with_validation",
+    "restore",
+    "sgd_step_with_l2",
+    "rmsprop_step",
+    "standard_error",
+]
 
 
 def split(n: int, fractions=(0.6, 0.2, 0.2), seed: int = 0):
@@ -99,7 +109,8 @@ def sgd_step_with_l2(w, grad, lr: float, lam: float, decoupled: bool = False):
 
     ``decoupled=False``: the L2 term's gradient ``lam · w`` is added to the gradient,
     ``w − lr·(grad + lam·w)``. ``decoupled=True``: weight decay, shrink then step,
-    ``(1 − lr·lam)·w − lr·grad``. For plain SGD the two are the same number.
+    ``(1 − lr·lam)·w − lr·grad``. For plain SGD (no momentum) the two are the same number;
+    with momentum the coupled form's ``lam·w`` builds up in the velocity, and they differ.
     """
     w, grad = np.asarray(w, dtype=float), np.asarray(grad, dtype=float)
     lr = checks.number("sgd_step_with_l2", "lr", lr, low=0, low_open=True)
@@ -118,6 +129,12 @@ def rmsprop_step(
     ``decoupled=False`` puts the L2 gradient ``lam·w`` into the gradient, so it is divided by
     ``√v`` too; ``decoupled=True`` decays the weights separately, ``w − lr·lam·w`` (the
     idea of AdamW, Loshchilov & Hutter 2019). Here the two differ.
+
+    No bias correction: started from ``v = 0``, the first step has ``v = (1 − beta)·g²``, so
+    it moves each entry by ``lr·g/√((1 − beta)·g²) = lr/√(1 − beta) ≈ 3.16·lr`` (for
+    ``beta = 0.9``) in the direction of ``−sign(g)``, whatever the size of ``g``: about three
+    times the steady step. Adam divides its running averages by ``1 − betaᵗ`` after ``t``
+    steps (bias correction) to remove exactly this (lesson 05).
     """
     w, grad, v = (np.asarray(a, dtype=float) for a in (w, grad, v))
     lr = checks.number("rmsprop_step", "lr", lr, low=0, low_open=True)
@@ -128,3 +145,12 @@ def rmsprop_step(
     v = beta * v + (1 - beta) * g**2
     step = lr * g / (np.sqrt(v) + eps)
     return ((1 - lr * lam) * w - step if decoupled else w - step), v
+
+
+def standard_error(accuracy: float, n: int) -> float:
+    """The standard error of an accuracy measured on ``n`` independent test points,
+    ``√(p(1 − p)/n)``: how much the score would typically move on another test set of the
+    same size (45 points at p = 0.8: about 0.06, six percentage points)."""
+    p = checks.number("standard_error", "accuracy", accuracy, low=0, high=1)
+    n = checks.integer("standard_error", "n", n, low=1)
+    return float(np.sqrt(p * (1 - p) / n))

@@ -29,6 +29,14 @@ __all__ = ["SGD"]
 class SGD:
     """Stochastic gradient descent on a list of :class:`helpers.nn.Parameter`.
 
+    ``weight_decay=λ`` is the *coupled* L2 form: it adds ``λ·p.data`` to the gradient, and
+    with momentum that term enters the velocity with the gradient. Without momentum each step
+    then shrinks every parameter by the factor ``1 − lr·λ`` (besides its gradient step); with
+    momentum ``μ`` the term builds up in the velocity, and the factor tends to about
+    ``1 − lr·λ/(1 − μ)``. This is not the *decoupled* weight decay of SGDW and AdamW
+    (Loshchilov & Hutter 2019), which subtracts ``lr·λ·p.data`` outside the velocity; with
+    momentum the two are different updates (lesson 04).
+
     ``steps`` counts the calls to :meth:`step` (the step number in error messages).
     ``check_finite`` (default True) checks every gradient for inf/NaN before updating.
     """

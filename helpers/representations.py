@@ -5,7 +5,10 @@
 * ``digits_network``: a network for the 8×8 digits, whose layers ``class_separation`` and
   ``unit_purity`` measure, and ``projection_2d`` flattens to two dimensions for a picture;
   ``fold_input_shift`` lets a network trained on centred pixels take raw ones, and
-  ``dead_units`` lists the units that are zero on every example.
+  ``dead_units`` lists the units that are zero on every example;
+* ``linear_readout_accuracy``: how well a straight-cut read-out fitted to a representation
+  tells the classes apart (how *linearly decodable* the class is there); ``units_by_purity``
+  picks units to show without choosing the ones that suit a story.
 
 The figures of the lesson are in :mod:`helpers.figures.deep_networks`.
 """
@@ -118,16 +121,63 @@ def _projection_2d(H):
     return P * signs
 
 
+def _purities(H, y, k):
+    """(unit, purity) for every unit of H active on at least ``k`` examples."""
+    found = []
+    for u in range(H.shape[1]):
+        if np.count_nonzero(H[:, u] > 0) < k:
+            continue
+        top = np.argsort(-H[:, u], kind="stable")[:k]
+        found.append((u, np.bincount(y[top]).max() / k))
+    return found
+
+
 def unit_purity(H, y, k: int = 20) -> float:
     """How class-specific the units of a representation are: for each unit that is active on
     at least ``k`` examples, the fraction of its ``k`` most exciting examples that share their
     most common label; averaged over those units (1 = every unit responds to one class)."""
     H = checks.array("unit_purity", "H", H, ndim=2)
     k = checks.integer("unit_purity", "k", k, low=1, high=max(1, len(H)))
-    scores = []
-    for u in range(H.shape[1]):
-        if np.count_nonzero(H[:, u] > 0) < k:
-            continue
-        top = np.argsort(-H[:, u], kind="stable")[:k]
-        scores.append(np.bincount(y[top]).max() / k)
+    scores = [p for _, p in _purities(H, np.asarray(y), k)]
     return float(np.mean(scores)) if scores else float("nan")
+
+
+def units_by_purity(H, y, n: int = 5, k: int = 20) -> list[tuple[int, float]]:
+    """``n`` units of a representation chosen fairly, as ``(unit, purity)`` pairs: the units
+    at evenly spaced ranks of :func:`unit_purity`'s score, from the least pure to the purest
+    (units active on fewer than ``k`` examples are left out). A picture of these shows the
+    spread of the whole layer, not the first few units or the best ones."""
+    H = checks.array("units_by_purity", "H", H, ndim=2)
+    n = checks.integer("units_by_purity", "n", n, low=1, high=max(1, H.shape[1]))
+    k = checks.integer("units_by_purity", "k", k, low=1, high=max(1, len(H)))
+    ranked = sorted(_purities(H, np.asarray(y), k), key=lambda up: (up[1], up[0]))
+    if len(ranked) < n:
+        raise ValueError(
+            f"units_by_purity: only {len(ranked)} units are active on at least k={k} "
+            f"examples, fewer than n={n}"
+        )
+    picks = np.round(np.linspace(0, len(ranked) - 1, n)).astype(int)
+    return [(int(ranked[i][0]), float(ranked[i][1])) for i in picks]
+
+
+def linear_readout_accuracy(H_train, y_train, H_test, y_test, ridge: float = 1e-3) -> float:
+    """How *linearly decodable* the class is in a representation: fit a linear read-out
+    (one weight per unit and class, plus a bias) to the training rows by least squares onto
+    the one-hot labels, then return its accuracy on the test rows. No training loop: the
+    fit is one linear solve, ``(AᵀA + ridge·I) W = AᵀY``; ``ridge`` keeps it well posed when
+    some units are dead (constant)."""
+    where = "linear_readout_accuracy"
+    H_train = checks.array(where, "H_train", H_train, ndim=2, nonempty=True)
+    H_test = checks.array(where, "H_test", H_test, ndim=2, nonempty=True)
+    ridge = checks.number(where, "ridge", ridge, low=0, low_open=True)
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    if len(y_train) != len(H_train) or len(y_test) != len(H_test):
+        raise ValueError(f"{where}: one label per row of H_train and of H_test")
+    if H_train.shape[1] != H_test.shape[1]:
+        raise ValueError(f"{where}: H_train and H_test need the same number of columns")
+    A = np.hstack([H_train, np.ones((len(H_train), 1))])
+    B = np.hstack([H_test, np.ones((len(H_test), 1))])
+    classes = np.unique(y_train)
+    Y = (y_train[:, None] == classes[None, :]).astype(float)
+    W = np.linalg.solve(A.T @ A + ridge * np.eye(A.shape[1]), A.T @ Y)
+    return float(np.mean(classes[np.argmax(B @ W, axis=1)] == y_test))

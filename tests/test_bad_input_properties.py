@@ -486,6 +486,26 @@ API += [
         dict(max_params=whole(1, 10**4), max_pieces=whole(1, 10**6)),
     ),
     (
+        "units_by_purity",
+        lambda **k: representations.units_by_purity(np.ones((4, 4)) + np.eye(4), np.arange(4), **k),
+        dict(n=2, k=2),
+        dict(n=whole(1, 4), k=whole(1, 4)),
+    ),
+    (
+        "linear_readout_accuracy",
+        lambda **k: representations.linear_readout_accuracy(
+            np.eye(4), np.arange(4), np.eye(4), np.arange(4), **k
+        ),
+        dict(ridge=1e-3),
+        dict(ridge=real(0, open_low=True)),
+    ),
+    (
+        "standard_error",
+        generalization.standard_error,
+        dict(accuracy=0.8, n=45),
+        dict(accuracy=real(0, 1), n=whole(1)),
+    ),
+    (
         "unit_purity",
         lambda **k: representations.unit_purity(np.eye(4), np.arange(4), **k),
         dict(k=2),

@@ -148,6 +148,15 @@ def test_layer_output_names_the_layer_it_got_and_never_says_equal_shapes_differ(
     assert "an array of shape (7, 1), expected (7, 2)" in out
 
 
+def test_layer_output_that_runs_the_whole_network_is_told_it_is_the_read_out(capsys):
+    """Issue 22: the read-out of the four-hidden-layer network was called 'hidden layer 5'."""
+    assert dn.check_layer_output(_wrong_layer(8)) is False  # model.forward: all nine layers
+    out = capsys.readouterr().out
+    assert "model.layers[8], the read-out: the network's output" in out
+    assert "the model has 4 hidden layers" in out
+    assert "hidden layer 5" not in out
+
+
 def test_count_params_names_biases_per_input(capsys):
     per_input = lambda sizes: sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:]))  # noqa: E731
     assert dn.check_count_params(per_input) is False

@@ -74,7 +74,16 @@ def _layer_names(model, X):
     H = X
     for i, layer in enumerate(model.layers):
         H = layer.forward(H)
-        if isinstance(layer, Linear):
+        if isinstance(layer, Linear) and i == len(model.layers) - 1:
+            outputs.append(
+                (
+                    H,
+                    f"the output of model.layers[{i}], the read-out: the network's "
+                    f"output (its scores), not a hidden layer; the model has {hidden} "
+                    "hidden layers",
+                )
+            )
+        elif isinstance(layer, Linear):
             outputs.append(
                 (
                     H,

@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from .. import checks
 from ..playground import Playground
 from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_network
-from ..representations import _projection_2d, class_separation, layer_outputs
+from ..representations import _projection_2d, class_separation, layer_outputs, unit_purity
 from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout
 from .style import CLASS_RGB, view_figure
 
@@ -227,13 +227,15 @@ def top_inputs_figure(
     them most, side by side, with their labels: what each unit responds to.
 
     Only digits on which the unit is active are shown; a dead unit (zero on every digit)
-    is marked as such instead of showing arbitrary digits.
+    is marked as such instead of showing arbitrary digits. Beside each unit, its purity
+    (:func:`helpers.representations.unit_purity` of that unit alone, over its 20 most
+    exciting digits), so that the six digits shown are not mistaken for the whole story.
     """
     k = checks.integer("top_inputs_figure", "k", k, low=1, high=100)
     size = checks.number("top_inputs_figure", "size", size, low=0, high=10, low_open=True)
     H = layer_outputs(model, X)[layer]
     units = list(units)
-    fig = Figure(figsize=(size * k + 0.5, size * len(units) + 0.45), layout="constrained")
+    fig = Figure(figsize=(size * k + 1.1, size * len(units) + 0.45), layout="constrained")
     axes = np.atleast_1d(fig.subplots(len(units), 1))
     gap = 1
     for ax, u in zip(axes, units):
@@ -257,10 +259,17 @@ def top_inputs_figure(
                 color="darkred",
             )
         ax.set_yticks([])
-        ax.set_ylabel(f"unit {u}", fontsize=8)
+        column = H[:, u : u + 1]
+        purity = unit_purity(column, y, k=20) if np.count_nonzero(column > 0) >= 20 else None
+        label = f"unit {u}" if purity is None else f"unit {u}\npurity {purity:.2f}"
+        ax.set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
         for side in ax.spines.values():
             side.set_visible(False)
-    fig.suptitle(f"layer {layer}: the digits each unit responds to most (with labels)", fontsize=9)
+    fig.suptitle(
+        f"layer {layer}: the {k} digits each unit responds to most, with labels\n"
+        "(purity: the share of its top 20 digits with their most common label)",
+        fontsize=9,
+    )
     return fig
 
 
