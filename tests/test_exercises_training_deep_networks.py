@@ -3,7 +3,6 @@ that should trigger it."""
 
 import math
 
-import numpy as np
 import pytest
 
 import helpers.exercises as ex
