@@ -4,7 +4,10 @@
   scale changes (vanishing and exploding gradients): ``plain_network``, ``gradient_norms``,
   ``signal_stds``, ``init_table``;
 * :class:`Residual`, ``y = x + f(x)``, and the same 100-layer network with and without skips
-  (``deep_network``, ``compare_residual``).
+  (``deep_network``, ``compare_residual``);
+* infinite width (the lesson's going-deeper sections): the gradient factor per layer and the
+  critical gain (``gradient_factor``, ``critical_gain``, against ``measured_critical_gain``),
+  and ReLU's correlation map (``relu_correlation_map``, against ``relu_cosines``).
 
 Built from the layers of :mod:`helpers.nn`; the figures of the lesson are in
 :mod:`helpers.figures.training_deep_networks`.

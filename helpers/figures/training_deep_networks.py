@@ -5,6 +5,8 @@
 * ``DescentView`` / ``descent_gallery``: gradient descent on a loss surface
   (:mod:`helpers.descent`);
 * ``decay_figure``: is a signal's decay with depth exponential or a power law?
+* ``correlation_map_figure``: deep ReLU networks align their inputs (the map and measured);
+* ``schedule_figure``: a learning-rate schedule (warm-up, then cosine decay).
 """
 
 from __future__ import annotations
