@@ -39,6 +39,7 @@ def test_critical_gains_pinned():
 
 
 def test_narrow_sigmoid_networks_need_a_larger_gain():
-    g32 = residual.measured_critical_gain("sigmoid", width=32)
-    g128 = residual.measured_critical_gain("sigmoid", width=128)
-    assert 11.0 < g32 < 13.0 and 10.2 < g128 < 11.5 and g128 < g32
+    """Lesson 05 prints these (median of 7 networks of 100 layers): 11.9, 11.2, 10.8."""
+    gains = [residual.measured_critical_gain("sigmoid", width=w, seeds=7) for w in (32, 64, 128)]
+    np.testing.assert_allclose(gains, [11.9, 11.2, 10.8], atol=0.06)
+    assert gains[0] > gains[1] > gains[2] > residual.critical_gain("sigmoid")
