@@ -134,9 +134,13 @@ def init_weights(n_in: int, n_out: int, init: str = "he", rng=None) -> np.ndarra
     """A weight matrix of shape ``(n_in, n_out)``.
 
     ``"uniform"``: U(−1/√n_in, 1/√n_in) (the classic default, PyTorch's for Linear);
-    ``"xavier"`` (Glorot): U(−a, a) with a = √(6/(n_in + n_out)), keeps the variance of
-    activations and gradients about constant for tanh/sigmoid; ``"he"``: N(0, 2/n_in), the
-    same for ReLU, which zeroes half its inputs.
+    ``"xavier"`` (Glorot): U(−a, a) with a = √(6/(n_in + n_out)), variance 2/(n_in + n_out):
+    for tanh, near its linear regime (small pre-activations, where tanh z ≈ z), it keeps the
+    variance of activations and gradients about constant (further out tanh is below the
+    identity and the signal shrinks slowly, like 1/√(depth)). It does *not* do so for the
+    sigmoid, whose slope is at most 1/4 and whose outputs have mean about 1/2 (lesson 05:
+    its gradients vanish at any usual gain). ``"he"``: N(0, 2/n_in), which keeps the variance
+    for ReLU, which zeroes half its inputs.
     """
     n_in = checks.integer("init_weights", "n_in", n_in, low=1)
     n_out = checks.integer("init_weights", "n_out", n_out, low=1)

@@ -16,7 +16,17 @@ Backward, with ``u = ∂L/∂x̂ = γ · ∂L/∂y`` and n units::
 
     ∂L/∂x = (u − mean(u) − x̂ · mean(u · x̂)) / √(σ² + eps)
 
-(the two means remove what changing μ and σ would undo). NumPy only.
+(the two means remove what changing μ and σ would undo).
+
+**RMSNorm** (Zhang & Sennrich 2019), what most transformers of 2026 use, skips the mean:
+it divides by the root mean square and multiplies by a learned gain, with no shift::
+
+    r = √(mean(x²) + eps),   x̂ = x / r,   y = γ · x̂
+    ∂L/∂x = (u − x̂ · mean(u · x̂)) / r        with u = γ · ∂L/∂y
+
+Transformers put the normalisation at the *start* of each residual branch, ``x + f(norm(x))``
+("pre-norm"), so the identity path from the input to the output is never normalised:
+``Residual(Sequential(RMSNorm(n), ...))`` of :mod:`helpers.residual`. NumPy only.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ import numpy as np
 from . import checks
 from .nn import Module, Parameter
 
-__all__ = ["layer_norm", "LayerNorm"]
+__all__ = ["layer_norm", "LayerNorm", "rms_norm", "RMSNorm"]
 
 
 def layer_norm(X, eps: float = 1e-5) -> np.ndarray:
@@ -82,3 +92,51 @@ class LayerNorm(Module):
 
     def __repr__(self):
         return f"LayerNorm({self.n})"
+
+
+def rms_norm(X, eps: float = 1e-5) -> np.ndarray:
+    """Each row of ``X`` divided by its root mean square √(mean(x²) + eps); no mean is
+    subtracted."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] < 2:
+        raise ValueError(f"rms_norm: X must have shape (N, n) with n >= 2 units, got {X.shape}")
+    eps = checks.number("rms_norm", "eps", eps, low=0)
+    return X / np.sqrt(np.mean(X**2, axis=1, keepdims=True) + eps)
+
+
+class RMSNorm(Module):
+    """RMS normalisation with a gain ``gamma`` (starts at 1) and no shift."""
+
+    def __init__(self, n: int, eps: float = 1e-5):
+        self.n = checks.integer("RMSNorm", "n", n, low=2, high=10**6)
+        self.eps = checks.number("RMSNorm", "eps", eps, low=0)
+        self.gamma = Parameter(np.ones(self.n), "RMSNorm.gamma")
+        self.name = "RMSNorm"
+
+    def _set_name(self, name: str) -> None:
+        self.name = name
+        self.gamma.name = f"{name}.gamma"
+
+    def forward(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n:
+            raise ValueError(f"{self.name}.forward: X must have shape (N, {self.n}), got {X.shape}")
+        self.inv_rms = 1.0 / np.sqrt(np.mean(X**2, axis=1, keepdims=True) + self.eps)
+        self.Xhat = X * self.inv_rms
+        return self.gamma.data * self.Xhat
+
+    def backward(self, dY):
+        dY = np.asarray(dY, dtype=np.float64)
+        if dY.shape != self.Xhat.shape:
+            raise ValueError(
+                f"{self.name}.backward: dY must have shape {self.Xhat.shape}, got {dY.shape}"
+            )
+        self.gamma.grad = np.sum(dY * self.Xhat, axis=0)  # as Linear: set, not accumulated
+        u = dY * self.gamma.data
+        return (u - self.Xhat * np.mean(u * self.Xhat, axis=1, keepdims=True)) * self.inv_rms
+
+    def parameters(self):
+        return [self.gamma]
+
+    def __repr__(self):
+        return f"RMSNorm({self.n})"

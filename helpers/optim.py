@@ -1,4 +1,5 @@
-"""Optimisers (lessons 03-05): stochastic gradient descent, with momentum and weight decay.
+"""Optimisers (lessons 03-05): stochastic gradient descent, with momentum and weight decay;
+AdamW, a learning-rate schedule and gradient clipping (lesson 05, going deeper).
 
 One step of plain gradient descent moves every parameter against its gradient::
 
@@ -23,7 +24,25 @@ import numpy as np
 from . import checks
 from .nn import NonFiniteError, Parameter
 
-__all__ = ["SGD"]
+__all__ = ["SGD", "AdamW", "clip_grad_norm", "warmup_cosine"]
+
+
+def _parameter_list(where: str, params) -> list:
+    if isinstance(params, (str, bytes, Parameter)) or not hasattr(params, "__iter__"):
+        raise TypeError(
+            f"{where}: params must be a list of helpers.nn.Parameter (pass "
+            f"model.parameters()), got {checks.got(params)}"
+        )
+    params = list(params)
+    if not params:
+        raise ValueError(f"{where}: the list of parameters is empty")
+    for i, p in enumerate(params):
+        if not isinstance(p, Parameter):
+            raise TypeError(
+                f"{where}: params[{i}] is a {type(p).__name__}, not a "
+                "helpers.nn.Parameter (pass model.parameters())"
+            )
+    return params
 
 
 class SGD:
@@ -119,3 +138,104 @@ class SGD:
 
     def __repr__(self):
         return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
+
+
+class AdamW:
+    """Adam with decoupled weight decay (Kingma & Ba 2015; Loshchilov & Hutter 2019).
+
+    For every parameter p with gradient g, at step t = 1, 2, ...::
+
+        m = β₁·m + (1 − β₁)·g            running mean of the gradients
+        v = β₂·v + (1 − β₂)·g²           running mean of their squares
+        m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)      bias correction
+        p -= lr · (m̂ / (√v̂ + eps) + weight_decay · p)
+
+    m and v start at 0, so without the correction they are too small in the first steps by
+    the factors 1 − β₁ᵗ and 1 − β₂ᵗ: the first step would be (1 − β₁)/√(1 − β₂) times
+    lr·sign(g) (``bias_correction=False`` shows it). The weight decay is *decoupled*: it
+    shrinks p directly and is not divided by √v̂ (with ``weight_decay=0`` this is Adam).
+    ``lr`` may be changed between steps (a schedule, :func:`warmup_cosine`).
+    """
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        bias_correction: bool = True,
+    ):
+        self.params = _parameter_list("AdamW", params)
+        self.lr = checks.number("AdamW", "lr", lr, low=0, low_open=True)
+        self.beta1 = checks.number("AdamW", "beta1", beta1, low=0, high=1, high_open=True)
+        self.beta2 = checks.number("AdamW", "beta2", beta2, low=0, high=1, high_open=True)
+        self.eps = checks.number("AdamW", "eps", eps, low=0, low_open=True)
+        self.weight_decay = checks.number("AdamW", "weight_decay", weight_decay, low=0)
+        self.bias_correction = bool(bias_correction)
+        self.m = [np.zeros_like(p.data) for p in self.params]
+        self.v = [np.zeros_like(p.data) for p in self.params]
+        self.steps = 0
+
+    def step(self) -> None:
+        for p in self.params:
+            if not np.all(np.isfinite(p.grad)):
+                raise NonFiniteError(
+                    f"the gradient {p.name or 'of a parameter'}", step=self.steps + 1
+                )
+        self.steps += 1
+        t, b1, b2 = self.steps, self.beta1, self.beta2
+        c1, c2 = (1 - b1**t, 1 - b2**t) if self.bias_correction else (1.0, 1.0)
+        for p, m, v in zip(self.params, self.m, self.v):
+            m *= b1
+            m += (1 - b1) * p.grad
+            v *= b2
+            v += (1 - b2) * p.grad**2
+            p.data -= self.lr * (
+                (m / c1) / (np.sqrt(v / c2) + self.eps) + self.weight_decay * p.data
+            )
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad.fill(0.0)
+
+    def __repr__(self):
+        return (
+            f"AdamW(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, "
+            f"weight_decay={self.weight_decay})"
+        )
+
+
+def clip_grad_norm(params, max_norm: float) -> float:
+    """Clip by the global norm: if the norm of all the gradients together (the square root
+    of the sum of the squares of every entry of every ``p.grad``) is above ``max_norm``,
+    scale every gradient by ``max_norm / norm`` (the direction is kept). Returns the norm
+    before clipping."""
+    params = _parameter_list("clip_grad_norm", params)
+    max_norm = checks.number("clip_grad_norm", "max_norm", max_norm, low=0, low_open=True)
+    norm = math.sqrt(sum(float(np.vdot(p.grad, p.grad)) for p in params))
+    if norm > max_norm:
+        for p in params:
+            p.grad *= max_norm / norm
+    return norm
+
+
+def warmup_cosine(step: int, total: int, warmup: int, lr_max: float, lr_min: float = 0.0) -> float:
+    """The learning rate at ``step`` (0, 1, ..., total − 1): a linear warm-up from lr_max/warmup
+    to lr_max over the first ``warmup`` steps, then a cosine decay from lr_max to lr_min at
+    the last step."""
+    where = "warmup_cosine"
+    total = checks.integer(where, "total", total, low=1, high=10**9)
+    step = checks.integer(where, "step", step, low=0, high=10**9)
+    if step >= total:
+        raise ValueError(f"{where}: step must be below total = {total}, got step = {step}")
+    warmup = checks.integer(where, "warmup", warmup, low=0, high=total)
+    lr_max = checks.number(where, "lr_max", lr_max, low=0, low_open=True)
+    lr_min = checks.number(where, "lr_min", lr_min, low=0)
+    if lr_min > lr_max:
+        raise ValueError(f"{where}: lr_min must be at most lr_max = {lr_max:g}, got {lr_min:g}")
+    if step < warmup:
+        return lr_max * (step + 1) / warmup
+    span = max(1, total - 1 - warmup)
+    return lr_min + 0.5 * (lr_max - lr_min) * (1 + math.cos(math.pi * (step - warmup) / span))

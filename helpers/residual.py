@@ -4,7 +4,10 @@
   scale changes (vanishing and exploding gradients): ``plain_network``, ``gradient_norms``,
   ``signal_stds``, ``init_table``;
 * :class:`Residual`, ``y = x + f(x)``, and the same 100-layer network with and without skips
-  (``deep_network``, ``compare_residual``).
+  (``deep_network``, ``compare_residual``);
+* infinite width (the lesson's going-deeper sections): the gradient factor per layer and the
+  critical gain (``gradient_factor``, ``critical_gain``, against ``measured_critical_gain``),
+  and ReLU's correlation map (``relu_correlation_map``, against ``relu_cosines``).
 
 Built from the layers of :mod:`helpers.nn`; the figures of the lesson are in
 :mod:`helpers.figures.training_deep_networks`.
@@ -32,7 +35,9 @@ class Residual(nn.Module):
     ``scale`` is a fixed multiplier of the branch (1 by default). Without normalisation
     layers, each block adds its branch's variance to the signal's; a stack of L blocks
     with ``scale = 1/√L`` lets the variance grow at most by a factor of about e instead of
-    exponentially (as in "SkipInit", De & Smith 2020).
+    exponentially. A fixed 1/√L is in the spirit of SkipInit (De & Smith 2020), which
+    instead multiplies each branch by a *learnable* scalar that starts at 0; it is closer to
+    GPT-2's scaling of the residual branches' weights by 1/√(number of residual layers).
     """
 
     def __init__(self, block: nn.Module, scale: float = 1.0):
@@ -240,3 +245,140 @@ def _ce_gradient_norms(model, X, y) -> np.ndarray:
     norms = [float(np.linalg.norm(m.W.grad)) for m in _hidden_linears(model)]
     model.zero_grad()
     return np.array(norms)
+
+
+# ---------------------------------------------------------------- infinite width (mean field)
+#
+# With weights N(0, gain²/fan_in) and no biases, a very wide layer's pre-activations z are
+# normal with a variance q that the previous layer sets: q ← gain² · E[f(z)²]. Two facts of
+# lesson 05 follow from this "mean-field" recursion, computed here as averages over
+# z = √q·x, x ~ N(0, 1), on a fine, even grid of x (fine enough for the sigmoid's narrow
+# slope when q is large; no grid point at 0, where ReLU's slope jumps).
+
+_NODES = np.linspace(-9.0, 9.0, 4500)
+_WEIGHTS = np.exp(-0.5 * _NODES**2)
+_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()  # averages over a standard normal x
+
+_MEAN_FIELD = {
+    "sigmoid": (
+        lambda z: 0.5 * (1.0 + np.tanh(z / 2)),
+        lambda z: 0.25 * (1.0 - np.tanh(z / 2) ** 2),
+    ),
+    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
+}
+
+
+def gradient_factor(activation: str, gain: float) -> float:
+    """Infinite width: the factor by which each layer multiplies the gradient's squared size,
+    ``gain² · E[f'(z)²]`` with ``z ~ N(0, q*)``, where ``q*`` is the variance that the forward
+    pass settles at (the fixed point of ``q ← gain² · E[f(z)²]``, iterated from q = 1).
+
+    Above 1 the gradient explodes towards the input, below 1 it vanishes. For ReLU it is
+    ``gain²/2`` (1 at He's √2); for the sigmoid the outputs' mean ½ keeps q* at least
+    gain²/4, which pushes z out of the steep centre as the gain grows.
+    """
+    where = "gradient_factor"
+    checks.choice(where, "activation", activation, sorted(_MEAN_FIELD))
+    gain = checks.number(where, "gain", gain, low=0, low_open=True, high=1e3)
+    f, slope = _MEAN_FIELD[activation]
+    q = 1.0
+    for _ in range(3000):
+        q_next = gain**2 * float(np.sum(_WEIGHTS * f(math.sqrt(q) * _NODES) ** 2))
+        if not math.isfinite(q_next) or q_next > 1e12:  # ReLU above √2: no fixed point
+            break
+        done = abs(q_next - q) <= 1e-13 * max(q, 1e-300)
+        q = q_next
+        if done or q < 1e-300:
+            break
+    return gain**2 * float(np.sum(_WEIGHTS * slope(math.sqrt(q) * _NODES) ** 2))
+
+
+def critical_gain(activation: str, low: float = 0.5, high: float = 50.0) -> float:
+    """Infinite width: the gain at which :func:`gradient_factor` is 1 (bisection in
+    ``[low, high]``): the edge between vanishing and exploding gradients. About 10.2 for
+    the sigmoid; √2 for ReLU; 1 for tanh (approached from below: at gain 1 the signal
+    shrinks slowly towards 0, where tanh's slope is 1)."""
+    where = "critical_gain"
+    checks.choice(where, "activation", activation, sorted(_MEAN_FIELD))
+    low = checks.number(where, "low", low, low=0, low_open=True, high=1e3)
+    high = checks.number(where, "high", high, low=low, low_open=True, high=1e3)
+    f_low, f_high = gradient_factor(activation, low) - 1, gradient_factor(activation, high) - 1
+    if f_low * f_high > 0:
+        raise ValueError(
+            f"critical_gain: the gradient factor of {activation} does not cross 1 between "
+            f"low = {low:g} and high = {high:g}"
+        )
+    for _ in range(40):
+        mid = 0.5 * (low + high)
+        if (gradient_factor(activation, mid) - 1) * f_low > 0:
+            low = mid
+        else:
+            high = mid
+    return 0.5 * (low + high)
+
+
+def relu_correlation_map(c: float) -> float:
+    """Infinite width: the cosine similarity of two inputs' activations after one more
+    He-initialised ReLU layer, given their cosine similarity ``c`` before it — the
+    normalised arc-cosine kernel (Cho & Saul 2009)::
+
+        c ↦ (√(1 − c²) + (π − arccos c) · c) / π
+
+    Its only fixed point in [−1, 1] is c = 1, and it attracts: every pair of inputs ends up
+    pointing the same way, however wide the layers.
+    """
+    c = checks.number("relu_correlation_map", "c", c, low=-1, high=1)
+    return (math.sqrt(max(0.0, 1 - c * c)) + (math.pi - math.acos(c)) * c) / math.pi
+
+
+def relu_cosines(depth: int = 50, width: int = 256, c0: float = 0.0, seed: int = 0) -> np.ndarray:
+    """Measured: the cosine similarity of two inputs' activations after each of ``depth``
+    layers Linear (weights N(0, 2/width), He, no bias) → ReLU, for two inputs of cosine
+    similarity ``c0``. Entry ℓ − 1 is the value after layer ℓ; compare with ℓ steps of
+    :func:`relu_correlation_map` from ``c0``."""
+    where = "relu_cosines"
+    depth, width, seed = checks.network_sizes(where, depth, width, seed)
+    if width < 2:
+        raise ValueError(f"{where}: width must be at least 2 (two input directions), got {width}")
+    c0 = checks.number(where, "c0", c0, low=-1, high=1)
+    rng = np.random.default_rng(seed)
+    H = np.zeros((2, width))
+    H[0, 0], H[1, 0], H[1, 1] = 1.0, c0, math.sqrt(max(0.0, 1 - c0 * c0))
+    cosines = []
+    for _ in range(depth):
+        H = np.maximum(H @ rng.normal(0.0, math.sqrt(2.0 / width), size=(width, width)), 0.0)
+        norms = np.linalg.norm(H, axis=1)
+        cosines.append(float(H[0] @ H[1] / (norms[0] * norms[1])) if norms.all() else 1.0)
+    return np.array(cosines)
+
+
+def measured_critical_gain(
+    activation: str = "sigmoid", width: int = 32, depth: int = 100, seeds: int = 3
+) -> float:
+    """Measured in finite networks (:func:`plain_network`): the gain at which the first
+    layer's weight gradient is as large as the last one's (the median over ``seeds``
+    networks of log₁₀ of their ratio, on a grid of gains 0.5 apart, interpolated where it
+    crosses 0). Compare with the infinite-width :func:`critical_gain`."""
+    where = "measured_critical_gain"
+    checks.choice(where, "activation", activation, sorted(_MEAN_FIELD))
+    depth, width, _ = checks.network_sizes(where, depth, width, 0)
+    seed_count = checks.integer(where, "seeds", seeds, low=1, high=20)
+    gains = {"sigmoid": np.arange(8.0, 30.01, 0.5), "tanh": np.arange(0.5, 3.01, 0.05)}.get(
+        activation, np.arange(0.8, 3.01, 0.05)
+    )
+    previous = None
+    for g in gains:
+        ratios = []
+        for seed in range(seed_count):
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                norms = gradient_norms(plain_network(depth, width, activation, float(g), seed=seed))
+            ratios.append(math.log10(norms[0] / norms[-1]) if norms[0] > 0 else -math.inf)
+        r = float(np.median(ratios))
+        if r >= 0:
+            if previous is None or not math.isfinite(previous[1]):
+                return float(g)
+            g0, r0 = previous
+            return float(g0 + (g - g0) * (0 - r0) / (r - r0))
+        previous = (g, r)
+    raise ValueError(f"{where}: no gain up to {gains[-1]:g} balances the gradients")

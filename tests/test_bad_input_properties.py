@@ -113,6 +113,36 @@ API = [
         dict(lr=real(0, open_low=True), momentum=real(0, 1, open_high=True), weight_decay=real(0)),
     ),
     (
+        "AdamW",
+        lambda **k: optim.AdamW(_param(), **k),
+        dict(lr=0.1, beta1=0.9, beta2=0.99, eps=1e-8, weight_decay=0.1),
+        dict(
+            lr=real(0, open_low=True),
+            beta1=real(0, 1, open_high=True),
+            beta2=real(0, 1, open_high=True),
+            eps=real(0, open_low=True),
+            weight_decay=real(0),
+        ),
+    ),
+    (
+        "clip_grad_norm",
+        lambda **k: optim.clip_grad_norm(_param(), **k),
+        dict(max_norm=1.0),
+        dict(max_norm=real(0, open_low=True)),
+    ),
+    (
+        "warmup_cosine",
+        optim.warmup_cosine,
+        dict(step=3, total=11, warmup=2, lr_max=1.0, lr_min=0.1),
+        dict(
+            step=whole(0, 10**9),
+            total=whole(4, 10**9),
+            warmup=whole(0, 11),
+            lr_max=real(0.1),
+            lr_min=real(0, 1.0),
+        ),
+    ),
+    (
         "make_moons",
         data.make_moons,
         dict(n=20, noise=0.1, seed=1),
@@ -337,6 +367,36 @@ API += [
         ),
     ),
     (
+        "gradient_factor",
+        lambda **k: residual.gradient_factor("sigmoid", **k),
+        dict(gain=3.0),
+        dict(gain=real(0, 1e3, open_low=True)),
+    ),
+    (
+        "critical_gain",
+        lambda **k: residual.critical_gain("relu", **k),
+        dict(low=1.0, high=2.0),
+        dict(low=real(0, 1e3, open_low=True), high=real(1.0, 1e3, open_low=True)),
+    ),
+    (
+        "relu_correlation_map",
+        residual.relu_correlation_map,
+        dict(c=0.5),
+        dict(c=real(-1, 1)),
+    ),
+    (
+        "relu_cosines",
+        residual.relu_cosines,
+        dict(depth=2, width=3, c0=0.5, seed=0),
+        dict(depth=whole(1, 1000), width=whole(2, 1000), c0=real(-1, 1), seed=whole(0)),
+    ),
+    (
+        "measured_critical_gain",
+        lambda **k: residual.measured_critical_gain("relu", **k),
+        dict(width=4, depth=2, seeds=1),
+        dict(width=whole(1, 1000), depth=whole(1, 1000), seeds=whole(1, 20)),
+    ),
+    (
         "narrow_network",
         representations.narrow_network,
         dict(depth=2, width=2, n_in=2, n_out=2, seed=0),
@@ -376,6 +436,18 @@ API += [
         lambda **k: normalization.layer_norm(np.ones((2, 3)), **k),
         dict(eps=1e-5),
         dict(eps=real(0)),
+    ),
+    (
+        "rms_norm",
+        lambda **k: normalization.rms_norm(np.ones((2, 3)), **k),
+        dict(eps=1e-5),
+        dict(eps=real(0)),
+    ),
+    (
+        "RMSNorm",
+        normalization.RMSNorm,
+        dict(n=3, eps=1e-5),
+        dict(n=whole(2, 10**6), eps=real(0)),
     ),
     (
         "LayerNorm",

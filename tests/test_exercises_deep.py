@@ -113,7 +113,7 @@ def test_a_wrong_prediction_is_told_the_value_and_why(check, guess, value, why, 
 )
 def test_max_lr_accepts_the_value_as_typed_or_computed(answer, capsys):
     assert tdn.check_max_lr(answer) is True
-    assert "✓ largest learning rate that still converges: 0.2. Each step" in (
+    assert "✓ the largest learning rate below which descent converges: 0.2. Each step" in (
         capsys.readouterr().out
     )
 

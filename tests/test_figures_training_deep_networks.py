@@ -60,3 +60,23 @@ def test_signal_growth_figure_rejects_empty_input():
         figs.signal_growth_figure({})
     with pytest.raises(ValueError, match="non-empty 1-D"):
         figs.signal_growth_figure({"a": np.ones((2, 2))})
+
+
+def test_correlation_map_figure_draws_the_map_and_each_width():
+    predicted = np.linspace(0.3, 0.99, 20)
+    measured = {16: predicted - 0.01, 256: predicted + 0.01}
+    fig = figs.correlation_map_figure(predicted, measured)
+    (ax,) = fig.axes
+    labels = [ln.get_label() for ln in ax.get_lines()]
+    assert labels[1:] == ["measured, width 16", "measured, width 256", "infinite width: the map"]
+    np.testing.assert_array_equal(ax.get_lines()[-1].get_ydata(), predicted)
+    assert ax.get_xlabel() == "layer" and "cosine" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="shape"):
+        figs.correlation_map_figure(predicted, {16: predicted[:3]})
+
+
+def test_schedule_figure_marks_the_end_of_the_warm_up():
+    fig = figs.schedule_figure(np.linspace(0, 1, 10), warmup=3)
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "step" and ax.get_ylabel() == "learning rate"
+    assert "step 3" in ax.get_legend().get_texts()[0].get_text()

@@ -1,10 +1,12 @@
 """helpers.normalization: layer norm's forward (mean 0, variance 1 per row), its backward
 against central differences for every array, and its errors."""
 
+import math
+
 import numpy as np
 import pytest
 
-from helpers import gradcheck, jacobians
+from helpers import gradcheck, jacobians, normalization
 from helpers.normalization import LayerNorm, layer_norm
 
 
@@ -56,3 +58,29 @@ def test_bad_inputs():
         LayerNorm(1)
     with pytest.raises(ValueError, match=r"LayerNorm.forward: X must have shape \(N, 3\)"):
         LayerNorm(3).forward(np.ones((2, 4)))
+
+
+def test_rms_norm_divides_by_the_root_mean_square_without_centring():
+    X = np.array([[3.0, 4.0], [1.0, 1.0]])
+    Y = normalization.rms_norm(X, eps=0.0)
+    np.testing.assert_allclose(Y, [[3 / math.sqrt(12.5), 4 / math.sqrt(12.5)], [1.0, 1.0]])
+    assert normalization.RMSNorm(2).forward(X).mean() > 0  # no mean subtracted
+
+
+def test_rmsnorm_backward_passes_a_gradient_check():
+    rng = np.random.default_rng(11)
+    layer = normalization.RMSNorm(6)
+    layer.gamma.data[...] = rng.normal(1.0, 0.3, 6)
+    X, dY = rng.normal(0.5, 2.0, size=(4, 6)), rng.normal(size=(4, 6))
+    layer.forward(X)
+    dX = layer.backward(dY)
+    numeric, h = np.zeros_like(X), 1e-6
+    for idx in np.ndindex(X.shape):
+        Xp, Xm = X.copy(), X.copy()
+        Xp[idx] += h
+        Xm[idx] -= h
+        numeric[idx] = np.sum((layer.forward(Xp) - layer.forward(Xm)) * dY) / (2 * h)
+    np.testing.assert_allclose(dX, numeric, rtol=1e-6, atol=1e-8)
+    layer.forward(X)
+    layer.backward(dY)
+    np.testing.assert_allclose(layer.gamma.grad, np.sum(dY * normalization.rms_norm(X), axis=0))

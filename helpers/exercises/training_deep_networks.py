@@ -29,7 +29,7 @@ FLAT, STEEP = 1.0, 10.0
 #: Exercise 5.1: the largest learning rate below which gradient descent converges, 2/κ_max.
 check_max_lr = prediction(
     "5.1",
-    "largest learning rate that still converges",
+    "the largest learning rate below which descent converges",
     2 / STEEP,
     "Each step multiplies the coordinate u_i by 1 − η·κ_i, which shrinks while "
     "|1 − η·κ_i| < 1, i.e. η < 2/κ_i; both must shrink, so the steepest direction "
@@ -78,6 +78,22 @@ def check_momentum_step(momentum_step) -> bool:
             print(f"{FAIL} momentum_step: return the pair (new_w, new_v), got {type(got).__name__}")
             return False
         want = _ref_momentum(w, v, g, lr, mu)
+        other_v = mu * v - lr * g  # the other convention: v ← μv − ηg, w ← w + v
+        arrays = [_array(a)[0] for a in got]
+        if (
+            all(a is not None and a.shape == w.shape for a in arrays)
+            and not np.allclose(arrays[1], want[1], rtol=1e-12, atol=1e-12)
+            and (
+                np.allclose(arrays[1], other_v, rtol=1e-12, atol=1e-12)
+                or np.allclose(arrays[0], w + other_v, rtol=1e-12, atol=1e-12)
+            )
+        ):
+            print(f"{FAIL} momentum_step: wrong at lr={lr}, mu={mu}")
+            hint(
+                "that is the other convention, v ← μv − ηg and w ← w + v (the learning "
+                "rate inside v); here (as in helpers.optim.SGD) v ← μv + g and w ← w − ηv"
+            )
+            return False
         for name, a, b in zip(("new w", "new v"), got, want):
             a, why = _array(a)
             if a is None:
@@ -91,11 +107,6 @@ def check_momentum_step(momentum_step) -> bool:
                     hint("update v first, then use the *new* v in the step of w.")
                 elif name == "new w" and np.allclose(a, w - lr * g):
                     hint("that is plain gradient descent: the step must use v.")
-                elif name == "new v" and np.allclose(a, mu * v - lr * g):
-                    hint(
-                        "that is the other convention, v ← μv − ηg; here (as in "
-                        "helpers.optim.SGD) v ← μv + g and w ← w − ηv"
-                    )
                 return False
     print(f"{PASS} momentum_step: correct on 5 random cases")
     return True
@@ -117,9 +128,9 @@ def check_he_std(he_std) -> bool:
         [1, 2, 16, 64, 100, 1000],
         rtol=1e-12,
         mistakes={
-            "that is Xavier's 1/√fan_in, for tanh; ReLU zeroes half of its inputs": lambda n: (
-                1 / math.sqrt(n)
-            ),
+            "that is 1/√fan_in (n_in·σ² = 1), which keeps the variance for tanh near 0 "
+            "(Xavier's σ² = 2/(n_in + n_out) when n_in = n_out); ReLU zeroes half of its "
+            "inputs, so n_in·σ² must be 2": lambda n: 1 / math.sqrt(n),
             "that is the variance 2/fan_in; return its square root, the standard "
             "deviation": lambda n: 2 / n,
         },

@@ -5,6 +5,8 @@
 * ``DescentView`` / ``descent_gallery``: gradient descent on a loss surface
   (:mod:`helpers.descent`);
 * ``decay_figure``: is a signal's decay with depth exponential or a power law?
+* ``correlation_map_figure``: deep ReLU networks align their inputs (the map and measured);
+* ``schedule_figure``: a learning-rate schedule (warm-up, then cosine decay).
 """
 
 from __future__ import annotations
@@ -442,4 +444,58 @@ def decay_figure(stds, fit=(20, 60), figsize=(9.0, 3.3)) -> Figure:
         ("std of the layer's output", ""),
         ("semi-log: an exponential is straight", "log-log: a power law is straight"),
     )
+    return fig
+
+
+def correlation_map_figure(predicted, measured: dict, figsize=(6.4, 3.4)) -> Figure:
+    """Deep ReLU networks at He initialisation: the cosine similarity of two inputs'
+    activations after each layer, as the infinite-width map predicts (``predicted``, layer 1
+    first) and as measured in networks of the widths given as the keys of ``measured``
+    (each an array like ``predicted``). The fixed point 1 is drawn as a dotted line."""
+    predicted = np.asarray(predicted, dtype=float)
+    if predicted.ndim != 1 or predicted.size < 1:
+        raise ValueError(f"correlation_map_figure: predicted must be 1-D, got {predicted.shape}")
+    layers = np.arange(1, predicted.size + 1)
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    ax.axhline(1.0, color="0.5", ls=":", lw=1, label="fixed point 1 (the same direction)")
+    colours = ("C0", "C1", "C2", "C4")
+    for (width, values), colour in zip(sorted(measured.items()), colours):
+        values = np.asarray(values, dtype=float)
+        if values.shape != predicted.shape:
+            raise ValueError(
+                f"correlation_map_figure: measured[{width}] has shape {values.shape}, "
+                f"expected {predicted.shape}"
+            )
+        ax.plot(
+            layers,
+            values,
+            color=colour,
+            lw=1.2,
+            marker="o",
+            ms=2.5,
+            label=f"measured, width {width}",
+        )
+    ax.plot(layers, predicted, color="k", lw=1.6, ls="--", label="infinite width: the map")
+    ax.set_xlabel("layer")
+    ax.set_ylabel("cosine similarity of the\ntwo inputs' activations")
+    ax.set_ylim(min(0.0, float(predicted.min())) - 0.02, 1.05)
+    ax.set_title("Deep ReLU networks (He): every pair of inputs aligns", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def schedule_figure(lrs, warmup: int, figsize=(6.0, 2.8)) -> Figure:
+    """A learning-rate schedule, step by step, with the end of the warm-up marked."""
+    lrs = np.asarray(lrs, dtype=float)
+    if lrs.ndim != 1 or lrs.size < 2:
+        raise ValueError(f"schedule_figure: lrs must be 1-D with 2 or more steps, got {lrs.shape}")
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    ax.plot(np.arange(lrs.size), lrs, color="k", lw=1.5)
+    ax.axvline(warmup - 0.5, color="C3", ls="--", lw=1, label=f"end of warm-up (step {warmup})")
+    ax.set_xlabel("step")
+    ax.set_ylabel("learning rate")
+    ax.set_title("linear warm-up, then cosine decay", fontsize=10)
+    ax.legend(fontsize=8)
     return fig
