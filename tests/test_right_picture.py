@@ -1,0 +1,296 @@
+"""The right picture, always: whatever a learner did before, a widget shows what a fresh view
+of the same settings shows.
+
+A fast view (``helpers.ui.canvas.FastCanvas``) keeps pixels from earlier draws: a background,
+a PNG per state, limits that move in steps. Each test below drives one view of the series
+through a seeded random sequence of moves of the controls its notebook wires (``live(view,
+{...})`` in 01, 02, 03, 04, 05; the playground's panel in 04): small steps of a slider, jumps,
+and moves back to a value seen before (where kept backgrounds and PNGs are reused). After
+every move the picture the widget shows (the PNG ``helpers.ui.live`` makes, through the view's
+own canvas; for the playground the panel's image) must equal, pixel for pixel, a *fresh*
+view built by the same constructor call and updated once to the same settings, drawn without
+any cache (``plain_pixels``: a plain Agg canvas).
+
+Tolerance: none. Both pictures are drawn by the same Agg code from the same artists at the
+same positions, so a correct cache reproduces every pixel; a single antialiased edge that
+differs means the artists differ (a moved box, a stale tick). Measured: every difference
+found so far was thousands of pixels.
+
+Limits that depend on history (``steady_limits``: ChainRuleView's axes, TrainingView's steps
+axis, GradientNormView's and DescentView's decades and steps) are the same for the fresh view:
+before its update it is given the live view's limits of every axes, which the steady rule then
+keeps; the test checks that it kept them. Everything else must match without help. The
+playground's picture depends on its training history; its fresh view's playground replays
+the same presses (settings, step, reset) from the same start, then draws once.
+
+Sizes are tiny where a view trains (TrainingView: 10-200 steps, width 2-6; the playground:
+60 points, 5 steps a press), so that the whole file runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from io import BytesIO  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from conftest import plain_pixels  # noqa: E402
+
+from helpers.autodiff import Value  # noqa: E402
+from helpers.calculus import EVERYWHERE  # noqa: E402
+from helpers.figures.backpropagation import TrainingView  # noqa: E402
+from helpers.figures.chain_rule import ChainRuleView  # noqa: E402
+from helpers.figures.computational_graphs import BackwardView  # noqa: E402
+from helpers.figures.deep_networks import PlaygroundView, ZigzagView  # noqa: E402
+from helpers.figures.training_deep_networks import DescentView, GradientNormView  # noqa: E402
+from helpers.nn import ACTIVATIONS  # noqa: E402
+from helpers.playground import DATASETS, OPTIMIZERS, Playground  # noqa: E402
+from helpers.ui import playground as ui_playground  # noqa: E402
+from helpers.ui.canvas import png  # noqa: E402
+
+
+def decode(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(data)))
+
+
+def shown(view) -> np.ndarray:
+    """What ``helpers.ui.live`` shows: ``png(view.fig)``, through the view's own canvas."""
+    return decode(png(view.fig))
+
+
+def grid(lo: float, hi: float, step: float) -> list:
+    """A slider's values (rounded as the widget sends them)."""
+    return [round(lo + k * step, 10) for k in range(round((hi - lo) / step) + 1)]
+
+
+def assert_same_picture(got: np.ndarray, want: np.ndarray, what: str, moves: list):
+    assert got.shape == want.shape, f"{what}: size {got.shape} ≠ fresh {want.shape}"
+    differ = np.any(got != want, axis=-1)
+    if differ.any():
+        rows, cols = np.nonzero(differ)
+        pytest.fail(
+            f"{what}: {int(differ.sum())} pixels differ from a fresh view (rows "
+            f"{rows.min()}..{rows.max()}, columns {cols.min()}..{cols.max()}) after the moves "
+            f"{moves}",
+            pytrace=False,
+        )
+
+
+def next_move(rng, controls: dict, settings: dict, seen: dict):
+    """One move of one control: a step of a slider to a neighbouring value, a jump, or a value
+    it had before (a kept background or PNG is then reused)."""
+    name = list(controls)[rng.integers(len(controls))]
+    options = controls[name]
+    kind = rng.choice(["step", "jump", "back"], p=[0.4, 0.3, 0.3])
+    if kind == "back" and len(seen[name]) > 1:
+        return name, seen[name][rng.integers(len(seen[name]))]
+    if kind == "step" and settings[name] in options:
+        i = options.index(settings[name]) + rng.choice([-1, 1])
+        return name, options[min(max(i, 0), len(options) - 1)]
+    return name, options[rng.integers(len(options))]
+
+
+def same_limits(fresh, live):
+    """Give the fresh view the live view's axis limits (those ``steady_limits`` chose from
+    the live view's history)."""
+    for mine, theirs in zip(fresh.fig.axes, live.fig.axes, strict=True):
+        mine.set_xlim(theirs.get_xlim())
+        mine.set_ylim(theirs.get_ylim())
+
+
+def limits(view):
+    return [(ax.get_xlim(), ax.get_ylim()) for ax in view.fig.axes]
+
+
+def drive(make, controls, start, *, moves, seed, steady=False, chunks=False):
+    """Move the controls of ``make()`` at random; after every move compare the live view
+    with a fresh ``make()`` updated to the same settings (given the same limits if
+    ``steady``). ``chunks``: the view trains in chunks (``updates``), shown after each as
+    ``live`` does in a kernel. Returns the number of moves compared."""
+    rng = np.random.default_rng(seed)
+    view = make()
+    settings = dict(start)
+    seen = {name: [settings[name]] for name in controls}
+    shown(view)
+    history, fresh_pictures = [], {}
+    for _ in range(moves):
+        name, value = next_move(rng, controls, settings, seen)
+        history.append((name, value))
+        wanted = dict(settings, **{name: value})
+        try:
+            if chunks:
+                for _ in view.updates(**wanted):
+                    shown(view)
+            else:
+                view.update(**wanted)
+        except ValueError:  # refused (an overflow, say): the view keeps its settings
+            history[-1] += ("refused",)
+        else:
+            settings = wanted
+            if value not in seen[name]:
+                seen[name].append(value)
+        got = shown(view)
+        key = (tuple(sorted(settings.items())), repr(limits(view)) if steady else None)
+        if key not in fresh_pictures:
+            fresh = make()
+            if steady:
+                same_limits(fresh, view)
+            fresh.update(**settings)
+            if steady:
+                assert limits(fresh) == limits(view), "the steady rule did not keep the limits"
+            fresh_pictures[key] = plain_pixels(fresh.fig)
+        assert_same_picture(got, fresh_pictures[key], type(view).__name__, history)
+    return len(history)
+
+
+def test_chain_rule_view():
+    """01: f, g from the menu, x on its slider (-2.5..2.5, step 0.05); steady limits."""
+    controls = {
+        "f": list(EVERYWHERE),
+        "g": list(EVERYWHERE),
+        "x": grid(-2.5, 2.5, 0.05),
+    }
+    start = dict(f="square", g="sin", x=0.5)
+    drive(lambda: ChainRuleView(**start), controls, start, moves=24, seed=1, steady=True)
+
+
+def _neuron():
+    """The neuron of notebook 02's step-through: o = tanh(x1·w1 + x2·w2 + b)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = n.tanh()
+    for v, name in ((x1w1, "x1w1"), (x2w2, "x2w2"), (s, "s"), (n, "n"), (o, "o")):
+        v.label = name
+    return o
+
+
+def test_backward_view():
+    """02: the step slider (a PNG kept per step)."""
+
+    def make():
+        return BackwardView(_neuron(), step=3, title="Backward pass through a neuron")
+
+    steps = list(range(make().n_steps))
+    drive(make, {"step": steps}, dict(step=3), moves=16, seed=2)
+
+
+def test_training_view():
+    """03: learning rate (log slider), steps, hidden width; tiny runs, trained in chunks as
+    ``live`` shows them; the steps axis is steady."""
+    controls = {
+        "lr": [round(10.0**e, 10) for e in grid(-2, 2, 0.1)],
+        "steps": grid(10, 200, 10),
+        "hidden": grid(2, 6, 1),
+    }
+    start = dict(lr=0.5, steps=30, hidden=4)
+    drive(
+        lambda: TrainingView(**start),
+        controls,
+        start,
+        moves=14,
+        seed=3,
+        steady=True,
+        chunks=True,
+    )
+
+
+def test_zigzag_view():
+    """04: depth 1..7, width 2..4."""
+    controls = {"depth": grid(1, 7, 1), "width": grid(2, 4, 1)}
+    drive(ZigzagView, controls, dict(depth=3, width=2), moves=16, seed=4)
+
+
+def test_gradient_norm_view():
+    """05: activation, gain g (0.5..3, step 0.05); the decades are steady."""
+    controls = {"activation": ["sigmoid", "tanh", "relu"], "scale": grid(0.5, 3.0, 0.05)}
+    start = dict(activation="tanh", scale=1.0)
+    drive(GradientNormView, controls, start, moves=16, seed=5, steady=True)
+
+
+def test_descent_view():
+    """05: learning rate, momentum, steps; the loss axis is steady."""
+    controls = {
+        "lr": grid(0.01, 0.23, 0.01),
+        "momentum": grid(0.0, 0.95, 0.05),
+        "steps": grid(5, 100, 5),
+    }
+    start = dict(lr=0.15, momentum=0.0, steps=40)
+    drive(lambda: DescentView("ravine", **start), controls, start, moves=20, seed=6, steady=True)
+
+
+# -- the playground: its panel's controls and buttons ------------------------------------------
+
+PANEL = dict(
+    dataset=list(DATASETS),
+    classes=grid(2, 5, 1),
+    noise=grid(0.0, 0.5, 0.05),
+    train_fraction=grid(0.1, 0.9, 0.1),
+    hidden_layers=grid(0, 6, 1),
+    units=grid(1, 8, 1),
+    activation=list(ACTIVATIONS),
+    lr=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
+    l2=[0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1],
+    batch=grid(1, 30, 1),
+    optimizer=list(OPTIMIZERS),
+)
+
+
+def test_playground_panel():
+    """04: every control of the panel, "step" and "reset"; after each, the panel's image
+    equals a fresh view of a playground that got the same presses."""
+    start, chunk, res, tile = dict(n=60), 5, 16, 8
+
+    def make():
+        return PlaygroundView(Playground(**start), res=res, tile=tile)
+
+    view = make()
+    panel = ui_playground.playground_panel(view, chunk=chunk)
+    widgets = {w.description: w for w in panel.children[0].children}
+    buttons = {w.description.split()[0]: w for w in panel.children[1].children[:3]}
+    image = panel.children[2]
+    by_name = dict(zip(PANEL, widgets.values(), strict=True))
+    presses = []  # what the fresh playground replays
+
+    def replay(pg):
+        for press in presses:
+            if press == "step":
+                if not pg.diverged and pg.steps < 5000:
+                    pg.step(chunk)
+            elif press == "reset":
+                pg.reset()
+            else:
+                pg.set(**press)
+
+    rng = np.random.default_rng(7)
+    settings = {name: w.value for name, w in by_name.items()}
+    seen = {name: [v] for name, v in settings.items()}
+    history = []
+    for _ in range(22):
+        what = rng.choice(["control", "step", "reset"], p=[0.6, 0.3, 0.1])
+        if what == "control":
+            name, value = next_move(rng, PANEL, settings, seen)
+            history.append((name, value))
+            by_name[name].value = value  # the panel sets every setting, then redraws
+            settings[name] = value
+            if value not in seen[name]:
+                seen[name].append(value)
+            presses.append(dict(settings))
+        else:
+            history.append(what)
+            buttons[what].click()
+            presses.append(what)
+        fresh = make()
+        replay(fresh.pg)
+        fresh.update()
+        assert_same_picture(
+            decode(image.value), plain_pixels(fresh.fig), "PlaygroundView (panel)", history
+        )
