@@ -24,7 +24,9 @@ playground's picture depends on its training history; its fresh view's playgroun
 the same presses (settings, step, reset) from the same start, then draws once.
 
 Sizes are tiny where a view trains (TrainingView: 10-200 steps, width 2-6; the playground:
-60 points, 5 steps a press), so that the whole file runs in well under a minute.
+60 points, 5 steps a press), and the sequences short, so that the whole file runs in well
+under a minute. To search further: ``RIGHT_PICTURE_SEED=n`` (other sequences) and
+``RIGHT_PICTURE_MOVES=k`` (k times as many moves).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import os  # noqa: E402
 from io import BytesIO  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -52,6 +55,14 @@ from helpers.ui import playground as ui_playground  # noqa: E402
 from helpers.ui.canvas import png  # noqa: E402
 
 
+SEED = int(os.environ.get("RIGHT_PICTURE_SEED", "0"))
+MOVES = float(os.environ.get("RIGHT_PICTURE_MOVES", "1"))
+
+
+def moves(n: int) -> int:
+    return max(1, round(n * MOVES))
+
+
 def decode(data: bytes) -> np.ndarray:
     from PIL import Image
 
@@ -68,7 +79,7 @@ def grid(lo: float, hi: float, step: float) -> list:
     return [round(lo + k * step, 10) for k in range(round((hi - lo) / step) + 1)]
 
 
-def assert_same_picture(got: np.ndarray, want: np.ndarray, what: str, moves: list):
+def assert_same_picture(got: np.ndarray, want: np.ndarray, what: str, history: list):
     assert got.shape == want.shape, f"{what}: size {got.shape} ≠ fresh {want.shape}"
     differ = np.any(got != want, axis=-1)
     if differ.any():
@@ -76,7 +87,7 @@ def assert_same_picture(got: np.ndarray, want: np.ndarray, what: str, moves: lis
         pytest.fail(
             f"{what}: {int(differ.sum())} pixels differ from a fresh view (rows "
             f"{rows.min()}..{rows.max()}, columns {cols.min()}..{cols.max()}) after the moves "
-            f"{moves}",
+            f"{history}",
             pytrace=False,
         )
 
@@ -86,7 +97,7 @@ def next_move(rng, controls: dict, settings: dict, seen: dict):
     it had before (a kept background or PNG is then reused)."""
     name = list(controls)[rng.integers(len(controls))]
     options = controls[name]
-    kind = rng.choice(["step", "jump", "back"], p=[0.4, 0.3, 0.3])
+    kind = str(rng.choice(["step", "jump", "back"], p=[0.4, 0.3, 0.3]))
     if kind == "back" and len(seen[name]) > 1:
         return name, seen[name][rng.integers(len(seen[name]))]
     if kind == "step" and settings[name] in options:
@@ -107,18 +118,18 @@ def limits(view):
     return [(ax.get_xlim(), ax.get_ylim()) for ax in view.fig.axes]
 
 
-def drive(make, controls, start, *, moves, seed, steady=False, chunks=False):
+def drive(make, controls, start, *, n_moves, seed, steady=False, chunks=False):
     """Move the controls of ``make()`` at random; after every move compare the live view
     with a fresh ``make()`` updated to the same settings (given the same limits if
     ``steady``). ``chunks``: the view trains in chunks (``updates``), shown after each as
     ``live`` does in a kernel. Returns the number of moves compared."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([SEED, seed])
     view = make()
     settings = dict(start)
     seen = {name: [settings[name]] for name in controls}
     shown(view)
     history, fresh_pictures = [], {}
-    for _ in range(moves):
+    for _ in range(moves(n_moves)):
         name, value = next_move(rng, controls, settings, seen)
         history.append((name, value))
         wanted = dict(settings, **{name: value})
@@ -156,7 +167,7 @@ def test_chain_rule_view():
         "x": grid(-2.5, 2.5, 0.05),
     }
     start = dict(f="square", g="sin", x=0.5)
-    drive(lambda: ChainRuleView(**start), controls, start, moves=24, seed=1, steady=True)
+    drive(lambda: ChainRuleView(**start), controls, start, n_moves=24, seed=1, steady=True)
 
 
 def _neuron():
@@ -180,7 +191,7 @@ def test_backward_view():
         return BackwardView(_neuron(), step=3, title="Backward pass through a neuron")
 
     steps = list(range(make().n_steps))
-    drive(make, {"step": steps}, dict(step=3), moves=16, seed=2)
+    drive(make, {"step": steps}, dict(step=3), n_moves=16, seed=2)
 
 
 def test_training_view():
@@ -196,7 +207,7 @@ def test_training_view():
         lambda: TrainingView(**start),
         controls,
         start,
-        moves=14,
+        n_moves=14,
         seed=3,
         steady=True,
         chunks=True,
@@ -206,14 +217,14 @@ def test_training_view():
 def test_zigzag_view():
     """04: depth 1..7, width 2..4."""
     controls = {"depth": grid(1, 7, 1), "width": grid(2, 4, 1)}
-    drive(ZigzagView, controls, dict(depth=3, width=2), moves=16, seed=4)
+    drive(ZigzagView, controls, dict(depth=3, width=2), n_moves=16, seed=4)
 
 
 def test_gradient_norm_view():
     """05: activation, gain g (0.5..3, step 0.05); the decades are steady."""
     controls = {"activation": ["sigmoid", "tanh", "relu"], "scale": grid(0.5, 3.0, 0.05)}
     start = dict(activation="tanh", scale=1.0)
-    drive(GradientNormView, controls, start, moves=16, seed=5, steady=True)
+    drive(GradientNormView, controls, start, n_moves=16, seed=5, steady=True)
 
 
 def test_descent_view():
@@ -224,7 +235,7 @@ def test_descent_view():
         "steps": grid(5, 100, 5),
     }
     start = dict(lr=0.15, momentum=0.0, steps=40)
-    drive(lambda: DescentView("ravine", **start), controls, start, moves=20, seed=6, steady=True)
+    drive(lambda: DescentView("ravine", **start), controls, start, n_moves=20, seed=6, steady=True)
 
 
 # -- the playground: its panel's controls and buttons ------------------------------------------
@@ -270,12 +281,12 @@ def test_playground_panel():
             else:
                 pg.set(**press)
 
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng([SEED, 7])
     settings = {name: w.value for name, w in by_name.items()}
     seen = {name: [v] for name, v in settings.items()}
     history = []
-    for _ in range(22):
-        what = rng.choice(["control", "step", "reset"], p=[0.6, 0.3, 0.1])
+    for _ in range(moves(22)):
+        what = str(rng.choice(["control", "step", "reset"], p=[0.6, 0.3, 0.1]))
         if what == "control":
             name, value = next_move(rng, PANEL, settings, seen)
             history.append((name, value))
