@@ -50,10 +50,16 @@ def plain_pixels(fig) -> np.ndarray:
 
 
 def assert_draws_like_plain_matplotlib(fig):
-    """The view's cached drawing, through both PNG paths, equals an uncached one."""
+    """The view's cached drawing, through both PNG paths, equals an uncached one.
+
+    The widget's pictures are taken first: a full draw applies every axes's aspect and
+    layout, and so would repair a figure whose cached drawing missed a change (the
+    playground's grid of unit maps drawn into its previous box went unnoticed that way).
+    tests/test_right_picture.py compares with a fresh view instead."""
+    saved, printed = saved_pixels(fig), png_pixels(fig)
     plain = plain_pixels(fig)
-    np.testing.assert_array_equal(saved_pixels(fig), plain, err_msg="savefig (as live)")
-    np.testing.assert_array_equal(png_pixels(fig), plain, err_msg="print_png")
+    np.testing.assert_array_equal(saved, plain, err_msg="savefig (as live)")
+    np.testing.assert_array_equal(printed, plain, err_msg="print_png")
 
 
 @pytest.fixture

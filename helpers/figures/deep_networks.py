@@ -455,8 +455,10 @@ class PlaygroundView:
         self.update()
         fewer_ticks(self.fig, 4)
         self.fig.canvas.static_key = lambda: self._static
-        # the units' axes have no ticks or frame: their limits and title can change with the
-        # architecture without a full redraw
+        # the units' axes have no ticks or frame: their limits and title change with the
+        # architecture without an invalidate(); their box follows the grid's shape (equal
+        # aspect), and the canvas keys its backgrounds by the axes' boxes (FastCanvas.boxes),
+        # so a new shape gets its background drawn, a shape seen before its kept one
         self.fig.canvas.set_animated(
             [
                 self.regions,

@@ -1,0 +1,328 @@
+"""The right picture, always: whatever a learner did before, a widget shows what a fresh view
+of the same settings shows.
+
+A fast view (``helpers.ui.canvas.FastCanvas``) keeps pixels from earlier draws: a background,
+a PNG per state, limits that move in steps. Each test below drives one view of the series
+through a seeded random sequence of moves of the controls its notebook wires (``live(view,
+{...})`` in 01, 02, 03, 04, 05; the playground's panel in 04): small steps of a slider, jumps,
+and moves back to a value seen before (where kept backgrounds and PNGs are reused). After
+every move the picture the widget shows (the PNG ``helpers.ui.live`` makes, through the view's
+own canvas; for the playground the panel's image) must equal, pixel for pixel, a *fresh*
+view built by the same constructor call and updated once to the same settings, drawn without
+any cache (``plain_pixels``: a plain Agg canvas).
+
+Tolerance: none. Both pictures are drawn by the same Agg code from the same artists at the
+same positions, so a correct cache reproduces every pixel; a single antialiased edge that
+differs means the artists differ (a moved box, a stale tick). The one bug found (the
+playground's grid of unit maps in its previous box) put 11,000-28,000 pixels wrong.
+
+Limits that depend on history (``steady_limits``: ChainRuleView's axes, TrainingView's steps
+axis, GradientNormView's and DescentView's decades and steps) are the same for the fresh view:
+before its update it is given the live view's limits of every axes, which the steady rule then
+keeps; the test checks that it kept them. Everything else must match without help. The
+playground's picture depends on its training history; its fresh view's playground replays
+the same presses (settings, step, reset) from the same start, then draws once.
+
+Sizes are tiny where a view trains (TrainingView: 10-200 steps, width 2-6; the playground:
+60 points, 5 steps a press), and the sequences short (6-10 moves): every move costs a fresh
+view, about 0.3 s. The file takes some 25 s of CPU (70 s on 2 cores at a load of 8). To
+search further: ``RIGHT_PICTURE_SEED=n`` (other sequences) and
+``RIGHT_PICTURE_MOVES=k`` (k times as many moves).
+"""
+
+from __future__ import annotations
+
+import os
+from io import BytesIO
+
+import numpy as np
+import pytest
+from conftest import plain_pixels
+
+from helpers.autodiff import Value
+from helpers.calculus import EVERYWHERE
+from helpers.figures.backpropagation import TrainingView
+from helpers.figures.chain_rule import ChainRuleView
+from helpers.figures.computational_graphs import BackwardView
+from helpers.figures.deep_networks import PlaygroundView, ZigzagView
+from helpers.figures.training_deep_networks import DescentView, GradientNormView
+from helpers.playground import Playground
+from helpers.ui import playground as ui_playground
+from helpers.ui.canvas import png
+
+SEED = int(os.environ.get("RIGHT_PICTURE_SEED", "0"))
+MOVES = float(os.environ.get("RIGHT_PICTURE_MOVES", "1"))
+
+
+def moves(n: int) -> int:
+    return max(1, round(n * MOVES))
+
+
+def decode(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(data)))
+
+
+def shown(view) -> np.ndarray:
+    """What ``helpers.ui.live`` shows: ``png(view.fig)``, through the view's own canvas."""
+    return decode(png(view.fig))
+
+
+def grid(lo: float, hi: float, step: float) -> list:
+    """A slider's values (rounded as the widget sends them)."""
+    return [round(lo + k * step, 10) for k in range(round((hi - lo) / step) + 1)]
+
+
+def assert_same_picture(got: np.ndarray, want: np.ndarray, what: str, history: list):
+    assert got.shape == want.shape, f"{what}: size {got.shape} ≠ fresh {want.shape}"
+    differ = np.any(got != want, axis=-1)
+    if differ.any():
+        rows, cols = np.nonzero(differ)
+        pytest.fail(
+            f"{what}: {int(differ.sum())} pixels differ from a fresh view (rows "
+            f"{rows.min()}..{rows.max()}, columns {cols.min()}..{cols.max()}) after the moves "
+            f"{history}",
+            pytrace=False,
+        )
+
+
+def next_move(rng, controls: dict, settings: dict, seen: dict):
+    """One move of one control: a step of a slider to a neighbouring value, a jump, or a value
+    it had before (a kept background or PNG is then reused)."""
+    name = list(controls)[rng.integers(len(controls))]
+    options = controls[name]
+    kind = str(rng.choice(["step", "jump", "back"], p=[0.4, 0.3, 0.3]))
+    if kind == "back" and len(seen[name]) > 1:
+        return name, seen[name][rng.integers(len(seen[name]))]
+    if kind == "step" and settings[name] in options:
+        i = options.index(settings[name]) + rng.choice([-1, 1])
+        return name, options[min(max(i, 0), len(options) - 1)]
+    return name, options[rng.integers(len(options))]
+
+
+def same_limits(fresh, live):
+    """Give the fresh view the live view's axis limits (those ``steady_limits`` chose from
+    the live view's history)."""
+    for mine, theirs in zip(fresh.fig.axes, live.fig.axes, strict=True):
+        mine.set_xlim(theirs.get_xlim())
+        mine.set_ylim(theirs.get_ylim())
+
+
+def limits(view):
+    return [(ax.get_xlim(), ax.get_ylim()) for ax in view.fig.axes]
+
+
+def drive(make, controls, start, *, n_moves, seed, steady=False, chunks=False):
+    """Move the controls of ``make()`` at random; after every move compare the live view
+    with a fresh ``make()`` updated to the same settings (given the same limits if
+    ``steady``). ``chunks``: the view trains in chunks (``updates``), shown after each as
+    ``live`` does in a kernel."""
+    rng = np.random.default_rng([SEED, seed])
+    view = make()
+    settings = dict(start)
+    seen = {name: [settings[name]] for name in controls}
+    shown(view)
+    history, fresh_pictures = [], {}
+    for _ in range(moves(n_moves)):
+        name, value = next_move(rng, controls, settings, seen)
+        history.append((name, value))
+        wanted = dict(settings, **{name: value})
+        try:
+            if chunks:
+                for _ in view.updates(**wanted):
+                    shown(view)
+            else:
+                view.update(**wanted)
+        except ValueError:  # refused (an overflow, say): the view keeps its settings
+            history[-1] += ("refused",)
+        else:
+            settings = wanted
+            if value not in seen[name]:
+                seen[name].append(value)
+        got = shown(view)
+        key = (tuple(sorted(settings.items())), repr(limits(view)) if steady else None)
+        if key not in fresh_pictures:
+            fresh = make()
+            if steady:
+                same_limits(fresh, view)
+            fresh.update(**settings)
+            if steady:
+                assert limits(fresh) == limits(view), "the steady rule did not keep the limits"
+            fresh_pictures[key] = plain_pixels(fresh.fig)
+        assert_same_picture(got, fresh_pictures[key], type(view).__name__, history)
+
+
+def test_chain_rule_view():
+    """01: f, g from the menu, x on its slider (-2.5..2.5, step 0.05); steady limits."""
+    controls = {
+        "f": list(EVERYWHERE),
+        "g": list(EVERYWHERE),
+        "x": grid(-2.5, 2.5, 0.05),
+    }
+    start = dict(f="square", g="sin", x=0.5)
+    drive(lambda: ChainRuleView(**start), controls, start, n_moves=6, seed=1, steady=True)
+
+
+def _neuron():
+    """The neuron of notebook 02's step-through: o = tanh(x1·w1 + x2·w2 + b)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    s = x1w1 + x2w2
+    n = s + b
+    o = n.tanh()
+    for v, name in ((x1w1, "x1w1"), (x2w2, "x2w2"), (s, "s"), (n, "n"), (o, "o")):
+        v.label = name
+    return o
+
+
+def test_backward_view():
+    """02: the step slider (a PNG kept per step)."""
+
+    def make():
+        return BackwardView(_neuron(), step=3, title="Backward pass through a neuron")
+
+    steps = list(range(make().n_steps))
+    drive(make, {"step": steps}, dict(step=3), n_moves=8, seed=2)
+
+
+def test_training_view():
+    """03: learning rate (log slider), steps, hidden width; tiny runs, trained in chunks as
+    ``live`` shows them; the steps axis is steady."""
+    controls = {
+        "lr": [round(10.0**e, 10) for e in grid(-2, 2, 0.1)],
+        "steps": grid(10, 200, 10),
+        "hidden": grid(2, 6, 1),
+    }
+    start = dict(lr=0.5, steps=30, hidden=4)
+    drive(
+        lambda: TrainingView(**start),
+        controls,
+        start,
+        n_moves=6,
+        seed=3,
+        steady=True,
+        chunks=True,
+    )
+
+
+def test_zigzag_view():
+    """04: depth 1..7, width 2..4."""
+    controls = {"depth": grid(1, 7, 1), "width": grid(2, 4, 1)}
+    drive(ZigzagView, controls, dict(depth=3, width=2), n_moves=8, seed=4)
+
+
+def test_gradient_norm_view():
+    """05: activation, gain g (0.5..3, step 0.05); the decades are steady."""
+    controls = {"activation": ["sigmoid", "tanh", "relu"], "scale": grid(0.5, 3.0, 0.05)}
+    start = dict(activation="tanh", scale=1.0)
+    drive(GradientNormView, controls, start, n_moves=6, seed=5, steady=True)
+
+
+def test_descent_view():
+    """05: learning rate, momentum, steps; the loss axis is steady."""
+    controls = {
+        "lr": grid(0.01, 0.23, 0.01),
+        "momentum": grid(0.0, 0.95, 0.05),
+        "steps": grid(5, 100, 5),
+    }
+    start = dict(lr=0.15, momentum=0.0, steps=40)
+    drive(lambda: DescentView("ravine", **start), controls, start, n_moves=6, seed=6, steady=True)
+
+
+# -- the playground: its panel's controls and buttons ------------------------------------------
+
+#: The settings of the panel's controls, in the panel's order (their values are read from the
+#: widgets themselves).
+PANEL = (
+    "dataset",
+    "classes",
+    "noise",
+    "train_fraction",
+    "hidden_layers",
+    "units",
+    "activation",
+    "lr",
+    "l2",
+    "batch",
+    "optimizer",
+)
+
+
+class Panel:
+    """``playground_panel`` on a tiny playground (60 points, 5 steps a press); ``press``
+    moves a control or clicks a button, then compares the panel's image with a fresh view
+    of a playground that got the same presses."""
+
+    def __init__(self):
+        self.view = self.make()
+        panel = ui_playground.playground_panel(self.view, chunk=5)
+        self.controls = dict(zip(PANEL, panel.children[0].children, strict=True))
+        self.options = {
+            name: list(w.options) if hasattr(w, "options") else grid(w.min, w.max, w.step)
+            for name, w in self.controls.items()
+        }
+        self.buttons = {w.description.split()[0]: w for w in panel.children[1].children[:3]}
+        self.image = panel.children[2]
+        self.presses, self.history = [], []
+
+    @staticmethod
+    def make():
+        return PlaygroundView(Playground(n=60), res=16, tile=8)
+
+    def settings(self):
+        return {name: w.value for name, w in self.controls.items()}
+
+    def press(self, what, value=None):
+        if what in self.buttons:
+            self.buttons[what].click()
+            self.presses.append(what)
+            self.history.append(what)
+        else:
+            self.controls[what].value = value  # the panel sets every setting, then redraws
+            self.presses.append(self.settings())
+            self.history.append((what, value))
+        fresh = self.make()
+        for press in self.presses:  # as the panel does them
+            if press == "step":
+                if not fresh.pg.diverged and fresh.pg.steps < 5000:
+                    fresh.pg.step(5)
+            elif press == "reset":
+                fresh.pg.reset()
+            else:
+                fresh.pg.set(**press)
+        fresh.update()
+        assert_same_picture(
+            decode(self.image.value),
+            plain_pixels(fresh.fig),
+            "PlaygroundView (panel)",
+            self.history,
+        )
+
+
+def test_playground_grid_of_units_follows_layers_and_units():
+    """The bug this file was written for: after a change of layers or units the grid of unit
+    maps was drawn squeezed into its previous box (22,000-28,000 pixels wrong)."""
+    panel = Panel()
+    for name, value in [("hidden_layers", 5), ("units", 2), ("hidden_layers", 1), ("units", 8)]:
+        panel.press(name, value)
+
+
+def test_playground_panel():
+    """04: every control of the panel, "step" and "reset", at random."""
+    panel = Panel()
+    rng = np.random.default_rng([SEED, 7])
+    settings = panel.settings()
+    seen = {name: [v] for name, v in settings.items()}
+    for _ in range(moves(8)):
+        what = str(rng.choice(["control", "step", "reset"], p=[0.6, 0.3, 0.1]))
+        if what != "control":
+            panel.press(what)
+            continue
+        name, value = next_move(rng, panel.options, settings, seen)
+        panel.press(name, value)
+        settings[name] = value
+        if value not in seen[name]:
+            seen[name].append(value)
