@@ -7,7 +7,11 @@ twice, ``a + a``), a wrong local derivative (which operation, at which inputs), 
 which some node comes before one of its parents (checked at every node of graphs where a node
 is reached along paths of different lengths: a diamond with one long arm, random graphs; a
 breadth-first order reversed passes on the plain diamond and fails there), a backward pass in
-the wrong order, an output gradient never set to 1.
+the wrong order, an output gradient never set to 1. It also names the slips a first reader
+made: ``out.data`` where ``out.grad`` belongs, a parent whose gradient is never updated,
+tanh applied twice (``1 - math.tanh(t)**2``) or ``1 - t``, a ``may_join`` that can never be
+True (tried on a leaf and on a node whose parents are placed, before the passes could loop
+forever), and ``v._backward`` named but never called.
 
 The feedback on a wrong try never shows the expected number, and the hints that give the
 method away come only after a wrong try: a nudge the first time, more the next times. Whatever
