@@ -8,6 +8,7 @@ returning nonsense, not a class) gives one ✗ line and never raises.
 import contextlib
 import io
 import math
+import random
 
 import pytest
 
@@ -254,7 +255,7 @@ def test_tanh_passes_a_right_answer(capsys):
 @pytest.mark.parametrize(
     "bug, says",
     [
-        (tanh_with_x, "looks like 1 − x², with x where tanh(x) belongs"),
+        (tanh_with_x, "the local derivative is 1 − x², with x the input"),
         (tanh_itself, "tanh(x) itself, not its slope"),
         (tanh_assigned, "assigned with = instead of accumulated with +="),
         (nothing, "the local derivative of tanh is wrong"),
@@ -625,3 +626,147 @@ def test_engine_for_training_falls_back_to_the_reference_and_says_why():
     assert engine is Reference and "2b.1" in status and "2b.2" not in status
     engine, status = checks.engine_for_training(Raises, None)
     assert engine is Reference and "2b.1, 2b.2, 2b.3, 2b.4" in status
+
+
+# --- the reader's wrong answers (each named, not blamed on something else) -----------------
+
+
+def add_out_data(self, other, out):  # out.data where out.grad belongs
+    def _backward():
+        self.grad += 1.0 * out.data
+        other.grad += 1.0 * out.data
+
+    return _backward
+
+
+def mul_out_data(self, other, out):
+    def _backward():
+        self.grad += other.data * out.data
+        other.grad += self.data * out.data
+
+    return _backward
+
+
+def add_self_only(self, other, out):  # other.grad never updated
+    def _backward():
+        self.grad += 1.0 * out.grad
+
+    return _backward
+
+
+@pytest.mark.parametrize(
+    "op, bug, says",
+    [
+        ("+", add_out_data, "a and b received (local derivative) · out.data"),
+        ("*", mul_out_data, "a and b received (local derivative) · out.data"),
+        ("+", add_self_only, "b's gradient was never updated"),
+    ],
+)
+def test_add_mul_names_out_data_and_a_parent_never_updated(capsys, op, bug, says):
+    assert checks.check_add_mul(with_method(op, bug)) is False
+    out = capsys.readouterr().out
+    assert says in out and out.count("✗") == 1, out
+
+
+def tanh_twice(self, other, out):  # t is tanh(x) already: tanh applied twice
+    def _backward():
+        self.grad += (1 - math.tanh(out.data) ** 2) * out.grad
+
+    return _backward
+
+
+def tanh_one_minus_t(self, other, out):
+    def _backward():
+        self.grad += (1 - out.data) * out.grad
+
+    return _backward
+
+
+@pytest.mark.parametrize(
+    "bug, says",
+    [
+        (tanh_twice, "tanh is applied twice"),
+        (tanh_one_minus_t, "the local derivative is 1 − t: the slope of tanh is 1 − t²"),
+    ],
+)
+def test_tanh_names_tanh_twice_and_one_minus_t(capsys, bug, says):
+    assert checks.check_tanh(with_method("tanh", bug)) is False
+    out = capsys.readouterr().out
+    assert says in out and out.count("✗") == 1, out
+
+
+def _order_with(may_join):
+    """The lesson's passes with the learner's may_join (loops forever if it is never True)."""
+
+    def order(root):
+        nodes, todo = [root], [root]
+        while todo:
+            for p in todo.pop()._prev:
+                if p not in nodes:
+                    nodes.append(p)
+                    todo.append(p)
+        got, placed = [], set()
+        while len(got) < len(nodes):
+            for v in nodes:
+                if may_join(v, placed):
+                    got.append(v)
+                    placed.add(v)
+        return got
+
+    return order
+
+
+@pytest.mark.parametrize(
+    "may_join, says",
+    [
+        (lambda v, placed: v not in placed and any(p in placed for p in v._prev), "for a leaf"),
+        (lambda v, placed: v not in placed and v._prev in placed, "for a leaf"),
+        (
+            lambda v, placed: v not in placed and (not v._prev or v._prev in placed),
+            "whose only parent is placed already",
+        ),
+    ],
+)
+def test_a_may_join_that_is_never_true_is_named_before_the_passes_run(capsys, may_join, says):
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert says in out and "the passes never end" in out and "`while`" not in out, out
+    assert out.count("✗") == 1
+
+
+def test_a_right_may_join_passes(capsys):
+    def may_join(v, placed):
+        return v not in placed and all(p in placed for p in v._prev)
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is True
+
+
+def backward_not_called(self):  # v._backward without (): the function is never called
+    self.grad = 1.0
+    for v in reversed(topological_order(self)):
+        v._backward  # noqa: B018
+
+
+def test_backward_names_a_backward_that_is_never_called(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_not_called})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "_backward is named but never called: add ()" in out, out
+    assert "after the walk" not in out and out.count("✗") == 1
+
+
+def test_lecture_network_has_41_parameters_and_matches_a_hand_computed_neuron():
+
+    net, params = checks.lecture_network(Reference)
+    assert len(params) == 4 * (3 + 1) + 4 * (4 + 1) + 1 * (4 + 1) == 41
+    rng = random.Random(0)
+    first = [rng.uniform(-1, 1) for _ in range(4)]  # the first neuron: 3 weights, a bias
+    assert [p.data for p in params[:4]] == first
+    out = net([2.0, 3.0, -1.0])
+    assert -1 < out.data < 1
+    out.backward()
+    assert any(p.grad != 0 for p in params)
+    with pytest.raises(TypeError, match="lecture_network: engine must be a Value class"):
+        checks.lecture_network(3.0)
+    with pytest.raises(ValueError, match="list of 3 numbers"):
+        net([1.0, 2.0])

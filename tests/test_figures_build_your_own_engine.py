@@ -52,3 +52,22 @@ def test_order_figure_refuses_a_breadth_first_order_on_a_diamond_with_a_long_arm
     order_figure(long_arm, ["a", "b", "c", "d"])
     with pytest.raises(ValueError, match="a \\(a parent of b\\) comes after it"):
         order_figure(long_arm, ["b", "a", "c", "d"])
+
+
+def test_a_node_used_twice_is_drawn_with_two_distinct_arrows():
+    """c = a·a: the diamond lists the arrow a → c twice, and both panels show two arrows."""
+    assert DIAMOND.count(("a", "c")) == 2
+    fig = order_figure(DIAMOND, ["x", "a", "b", "c", "d"])
+    for ax in fig.axes:
+        arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+        a_to_c = [arrow for arrow, edge in zip(arrows, DIAMOND) if edge == ("a", "c")]
+        assert len(a_to_c) == 2 and a_to_c[0]._posA_posB == a_to_c[1]._posA_posB
+        bends = {p.get_connectionstyle().rad for p in a_to_c}
+        assert len(bends) == 2, "the two arrows of a double use must not lie on each other"
+
+
+def test_the_order_alone_has_one_panel():
+    long_arm = [("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")]
+    fig = order_figure(long_arm, ["a", "b", "c", "d"], graph=False)
+    (line,) = fig.axes
+    assert {"step 1", "step 4"} <= {t.get_text() for t in line.texts}

@@ -7,7 +7,11 @@ twice, ``a + a``), a wrong local derivative (which operation, at which inputs), 
 which some node comes before one of its parents (checked at every node of graphs where a node
 is reached along paths of different lengths: a diamond with one long arm, random graphs; a
 breadth-first order reversed passes on the plain diamond and fails there), a backward pass in
-the wrong order, an output gradient never set to 1.
+the wrong order, an output gradient never set to 1. It also names the slips a first reader
+made: ``out.data`` where ``out.grad`` belongs, a parent whose gradient is never updated,
+tanh applied twice (``1 - math.tanh(t)**2``) or ``1 - t``, a ``may_join`` that can never be
+True (tried on a leaf and on a node whose parents are placed, before the passes could loop
+forever), and ``v._backward`` named but never called.
 
 The feedback on a wrong try never shows the expected number, and the hints that give the
 method away come only after a wrong try: a nudge the first time, more the next times. Whatever
@@ -33,6 +37,7 @@ __all__ = [
     "check_topological_order",
     "check_backward",
     "engine_for_training",
+    "lecture_network",
     "reset_tries",
 ]
 
@@ -122,6 +127,42 @@ def check_add_mul(Value) -> bool:
                     [
                         "_backward must change self.grad and other.grad",
                         "self.grad += (local derivative) * out.grad, and the same for other",
+                    ],
+                )
+            local_a, local_b = want_a / UPSTREAM, want_b / UPSTREAM
+            by_data = [
+                p
+                for p, got, local in (("a", got_a, local_a), ("b", got_b, local_b))
+                if not _close(got, local * UPSTREAM) and _close(got, local * out.data)
+            ]
+            if by_data:
+                return _wrong(
+                    name,
+                    f"{where}: {' and '.join(by_data)} received (local derivative) · out.data: "
+                    "out.data is the node's value; the gradient to pass on is out.grad",
+                    [
+                        "the chain rule multiplies by dL/d(out), which is stored in out.grad",
+                        "self.grad += (local derivative) * out.grad, and the same for other",
+                    ],
+                )
+            never = [
+                (p, attr)
+                for p, got, want, attr in (
+                    ("a", got_a, want_a, "self"),
+                    ("b", got_b, want_b, "other"),
+                )
+                if got == 0 and want != 0
+            ]
+            if len(never) == 1:
+                p, attr = never[0]
+                return _wrong(
+                    name,
+                    f"{where}: {p}'s gradient was never updated: _backward must also "
+                    f"change {attr}.grad",
+                    [
+                        "each of the two inputs gets its own share: one line for self.grad, "
+                        "one for other.grad",
+                        f"{attr}.grad += (local derivative) * out.grad",
                     ],
                 )
             if _close(got_a, want_a / UPSTREAM) and _close(got_b, want_b / UPSTREAM):
@@ -255,8 +296,18 @@ def check_tanh(Value) -> bool:
                 "lost: the gradient is assigned with = instead of accumulated with +=",
                 ["use += in _backward"],
             )
-        if _close(local, 1 - x * x):
-            bug = "the local derivative looks like 1 − x², with x where tanh(x) belongs"
+        if _close(local, 1 - math.tanh(t) ** 2):
+            bug = (
+                "the local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
+                "holds tanh(x), so the slope is 1 − t²"
+            )
+        elif _close(local, 1 - t):
+            bug = "the local derivative is 1 − t: the slope of tanh is 1 − t², with t squared"
+        elif _close(local, 1 - x * x):
+            bug = (
+                "the local derivative is 1 − x², with x the input. The slope of tanh is "
+                "1 − t², with t = tanh(x)"
+            )
         elif _close(local, t * t) or _close(local, -t * t) or _close(local, 1 + t * t):
             bug = "the local derivative has the right pieces in the wrong form"
         elif _close(local, t):
@@ -383,13 +434,50 @@ def _the_order_is_wrong(what, root, got, names) -> bool:
     return True
 
 
+def _may_join_never_true(may_join) -> bool:
+    """True (after one ✗ line) for a ``may_join`` that refuses a leaf while nothing is placed,
+    or a node whose parents are all placed: it lets no node join, and the passes would never
+    end. Tried before the passes run."""
+    name = "topological order"
+    x = _Node("x")
+    y = _Node("y", (x,))
+    if not may_join(x, set()):
+        _wrong(
+            name,
+            "may_join(v, placed) is False for a leaf v (a node without parents) while nothing "
+            "is placed. A leaf may join at once. As written, no node can ever join, and "
+            "the passes never end",
+            [
+                "a leaf has no parents: v._prev is empty. all(...) over an empty list is "
+                "True; any(...) is False",
+                "ask about each parent p: is p in placed? all(p in placed for p in v._prev)",
+            ],
+        )
+        return True
+    if not may_join(y, {x}):
+        _wrong(
+            name,
+            "may_join(v, placed) is False for a node v whose only parent is placed already. "
+            "Such a node may join. As written, it never can, and the passes never end",
+            [
+                "v._prev is a tuple of parents; ask about each parent p separately",
+                "all(p in placed for p in v._prev) is True when every parent is placed",
+            ],
+        )
+        return True
+    return False
+
+
 @exercise("2b.3", "topological order", limited=True)
-def check_topological_order(topological_order) -> bool:
+def check_topological_order(topological_order, may_join=None) -> bool:
     """``topological_order(root)``: a list of every node of root's graph, each once, each after
-    all of its parents (so root comes last)."""
+    all of its parents (so root comes last). ``may_join``, if given, is tried first on a leaf
+    and on a node whose parents are placed: one that is never True would loop forever."""
     name = "topological order"
     if not callable(topological_order):
         print(f"{FAIL} {name}: expected a function, got {type(topological_order).__name__}")
+        return False
+    if may_join is not None and _may_join_never_true(may_join):
         return False
     for what, root in _graphs():
         got = topological_order(root)
@@ -543,6 +631,16 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
                 "self.grad = 1.0 before walking the graph",
             ],
         )
+    if not log and all(got[k] == 0 for k in got):
+        return _wrong(
+            name,
+            "every gradient stayed 0 and no node's _backward ran. `v._backward` without () "
+            "only names the function: _backward is named but never called: add ()",
+            [
+                "a function runs only when it is called: v._backward()",
+                "for v in reversed(topological_order(self)): v._backward()",
+            ],
+        )
     if all(got[k] == 0 for k in got):
         return _wrong(
             name,
@@ -642,3 +740,49 @@ def engine_for_training(Value, topological_order=None):
         f"… exercises {', '.join(failing)} are not passing yet: training on "
         "helpers.autodiff.Value instead (run this cell again once they pass)"
     )
+
+
+LECTURE_SIZES = (3, 4, 4, 1)  # 3 inputs, two hidden layers of 4 tanh units, 1 tanh output
+
+
+def lecture_network(engine):
+    """The micrograd lecture's network, built from ``engine`` (a ``Value`` class).
+
+    3 inputs, two hidden layers of 4 tanh units and one tanh output unit: 41 parameters.
+    Their starting values are drawn from ``random.Random(0)``, uniform between -1 and 1, in
+    the order of the lesson's ``Neuron``/``Layer``/``MLP`` classes (per neuron: its weights,
+    then its bias), so both give the same network. A neuron's sum starts from its bias and
+    adds ``w * x`` one ``+`` at a time: only ``+``, ``*`` and ``tanh`` of the engine are used.
+
+    Returns ``(net, params)``: ``net(x)`` is the output (one ``engine`` node) for a list ``x``
+    of 3 numbers, ``params`` the list of the 41 parameters.
+    """
+    if not isinstance(engine, type):
+        raise TypeError(
+            f"lecture_network: engine must be a Value class (yours or helpers.autodiff.Value), "
+            f"got {type(engine).__name__} {engine!r}"
+        )
+    rng = random.Random(0)
+    layers = []
+    for n_in, n_out in zip(LECTURE_SIZES, LECTURE_SIZES[1:]):
+        layer = []
+        for _ in range(n_out):
+            w = [engine(rng.uniform(-1, 1)) for _ in range(n_in)]
+            layer.append((w, engine(rng.uniform(-1, 1))))
+        layers.append(layer)
+    params = [p for layer in layers for w, b in layer for p in [*w, b]]
+
+    def net(x):
+        if len(x) != LECTURE_SIZES[0]:
+            raise ValueError(f"net: x must be a list of {LECTURE_SIZES[0]} numbers, got {x!r}")
+        for layer in layers:
+            outs = []
+            for w, b in layer:
+                total = b
+                for wi, xi in zip(w, x):
+                    total = total + wi * xi
+                outs.append(total.tanh())
+            x = outs
+        return x[0]
+
+    return net, params

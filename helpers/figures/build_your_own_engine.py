@@ -3,6 +3,8 @@
 ``order_figure(edges, order)`` draws a small graph twice: as it is (inputs left, output right)
 and with its nodes on one line in a topological order, where every arrow points right; under
 each node, the step at which the backward pass (the order walked backwards) visits it.
+A node used twice by the same operation (c = a·a) has two arrows to it, one per use.
+With ``graph=False`` only the line is drawn (for a graph that is a line already).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from matplotlib.patches import FancyArrowPatch
 
 __all__ = ["order_figure", "DIAMOND"]
 
-# x → a → (b, c) → d: the diamond of Exercise 2b.4, with a used twice by c = a·a
-DIAMOND = [("x", "a"), ("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]
+# x → a → (b, c) → d: the diamond of Exercise 2b.4; c = a·a uses a twice, hence two arrows
+DIAMOND = [("x", "a"), ("a", "b"), ("a", "c"), ("a", "c"), ("b", "d"), ("c", "d")]
 
 NODE, EDGE, TEXT, STEP = "#e8f0fb", "#3a5a8c", "#222222", "#b35900"
 
@@ -66,14 +68,41 @@ def _arrow(ax, a, b, rad=0.0):
     )
 
 
-def order_figure(edges=DIAMOND, order=("x", "a", "b", "c", "d"), *, title=None) -> Figure:
+def _bends(edges, straight, bent):
+    """The bend of each arrow: ``straight`` or ``bent`` by the arrow's length; an edge listed
+    twice (a node used twice) gets its second arrow bent the other way, so both show."""
+    seen: dict = {}
+    out = []
+    for e, rad in zip(edges, (straight(e) for e in edges)):
+        k = seen.get(e, 0)
+        seen[e] = k + 1
+        if edges.count(e) > 1:
+            rad = bent(rad, k)
+        out.append(rad)
+    return out
+
+
+def order_figure(
+    edges=DIAMOND, order=("x", "a", "b", "c", "d"), *, title=None, graph=True
+) -> Figure:
     """The graph of ``edges`` ((parent, child) pairs) and the same nodes in ``order``.
 
     ``order`` must be a topological order (each node after its parents); the backward pass
-    visits the nodes in the reverse order, and the step numbers say when.
+    visits the nodes in the reverse order, and the step numbers say when. An edge listed twice
+    (a node used twice, as in c = a·a) is drawn as two arrows. ``graph=False`` draws the order
+    alone.
     """
     edges, order = [tuple(e) for e in edges], list(order)
     _check_order(edges, order)
+    if not graph:
+        fig = Figure(figsize=(5.6, 2.6), layout="constrained")
+        right = fig.subplots(1, 1)
+        _draw_line(right, edges, order)
+        right.set_aspect("equal")
+        right.axis("off")
+        if title:
+            fig.suptitle(title, fontsize=12)
+        return fig
     fig = Figure(figsize=(9.0, 3.2), layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.5])
 
@@ -85,30 +114,44 @@ def order_figure(edges=DIAMOND, order=("x", "a", "b", "c", "d"), *, title=None) 
     for d, names in columns.items():
         for i, n in enumerate(names):
             where[n] = (d, (len(names) - 1) / 2 - i)
-    for p, c in edges:  # an arrow that skips a column bends round the nodes between
-        _arrow(left, where[p], where[c], rad=0.0 if depth[c] - depth[p] == 1 else -0.35)
+    rads = _bends(  # an arrow that skips a column bends round the nodes between
+        edges,
+        lambda e: 0.0 if depth[e[1]] - depth[e[0]] == 1 else -0.35,
+        lambda rad, k: rad + (0.25 if k == 0 else -0.25),
+    )
+    for (p, c), rad in zip(edges, rads):
+        _arrow(left, where[p], where[c], rad=rad)
     for n in order:
         _node(left, where[n], n)
     left.set_title("the graph", fontsize=11)
     left.set_xlim(-0.6, max(columns) + 0.6)
     left.set_ylim(-1.3, 1.3)
 
-    line = {n: (i, 0.0) for i, n in enumerate(order)}
-    for p, c in edges:
-        gap = line[c][0] - line[p][0]
-        _arrow(right, line[p], line[c], rad=0.0 if gap == 1 else -0.35)
-    steps = {n: k for k, n in enumerate(reversed(order), start=1)}
-    for n in order:
-        _node(right, line[n], n, steps[n])
-    right.set_title(
-        "a topological order: every arrow points right;\nthe backward pass walks it right to left",
-        fontsize=11,
-    )
-    right.set_xlim(-0.6, len(order) - 0.4)
-    right.set_ylim(-1.0, 1.1)
+    _draw_line(right, edges, order)
     for ax in (left, right):
         ax.set_aspect("equal")
         ax.axis("off")
     if title:
         fig.suptitle(title, fontsize=12)
     return fig
+
+
+def _draw_line(ax, edges, order):
+    """The nodes on one line in ``order``, each arrow pointing right, the steps underneath."""
+    line = {n: (i, 0.0) for i, n in enumerate(order)}
+    rads = _bends(
+        edges,
+        lambda e: 0.0 if line[e[1]][0] - line[e[0]][0] == 1 else -0.35,
+        lambda rad, k: (rad or -0.2) * (1.0 if k == 0 else 1.9),
+    )
+    for (p, c), rad in zip(edges, rads):
+        _arrow(ax, line[p], line[c], rad=rad)
+    steps = {n: k for k, n in enumerate(reversed(order), start=1)}
+    for n in order:
+        _node(ax, line[n], n, steps[n])
+    ax.set_title(
+        "a topological order: every arrow points right;\nthe backward pass walks it right to left",
+        fontsize=11,
+    )
+    ax.set_xlim(-0.6, len(order) - 0.4)
+    ax.set_ylim(-1.0, 1.3)
