@@ -1,14 +1,12 @@
 """The scalar engine of lessons 02-03: micrograd's ``engine.py`` with local derivatives as data.
 
-``backward()`` applies the chain rule; an operation written as in the lecture, with a closure
-(``out._backward = _backward``), runs unchanged. Its choices are tested in test_autodiff.py."""
+``backward()`` applies the chain rule; operations written as in the lecture run unchanged."""
 
 import math
 from numbers import Real
 
 
-class DomainError(ValueError):
-    """An operation was asked for outside its domain (log(0), (-8) ** 0.5, ...)."""
+class DomainError(ValueError): ...  # an operation outside its domain: log(0), (-8) ** 0.5, ...
 
 
 class _ZeroDivision(DomainError, ZeroDivisionError): ...  # x / 0: both kinds of error
@@ -66,7 +64,8 @@ class Value:
     __neg__ = lambda self: Value(-self.data, (self,), "neg", _local=(-1.0,))  # -self
 
     def relu(self):  # the slope is 0 at the kink x = 0; NaN stays NaN
-        return Value(max(self.data, 0.0), (self,), "ReLU", _local=(float(self.data > 0.0),))
+        x = self.data
+        return Value(max(x, 0.0), (self,), "ReLU", _local=(1.0,) if x > 0.0 else (0.0,))
 
     def tanh(self):
         t = math.tanh(self.data)
@@ -96,14 +95,15 @@ class Value:
     def dot(weights, inputs, bias=0.0, _op="dot"):
         """``bias + w1·x1 + w2·x2 + ...``, a neuron, as ONE node, in the order of Python's sum."""
         parents, local, total = [], [], 0.0
-        for w, x in [(bias, 1.0), *zip(weights, inputs, strict=True)]:  # numbers are constants
-            wd = w.data if isinstance(w, Value) else Value(w).data
-            xd = x.data if isinstance(x, Value) else Value(x).data
+        for w, x in zip([bias, *weights], [1.0, *inputs], strict=True):  # numbers: constants
+            w_node, x_node = isinstance(w, Value), isinstance(x, Value)
+            wd = w.data if w_node else w if type(w) is float else Value(w).data  # Value() checks
+            xd = x.data if x_node else x if type(x) is float else Value(x).data
             total += wd * xd
-            if isinstance(w, Value):
+            if w_node:
                 parents.append(w)
                 local.append(xd)  # d/dw = x
-            if isinstance(x, Value):
+            if x_node:
                 parents.append(x)
                 local.append(wd)  # d/dx = w
         return Value(total, parents, _op, _local=local)
@@ -121,8 +121,7 @@ class Value:
                     parent.grad += local * node.grad  # the chain rule
             else:
                 raise TypeError(
-                    f"{node._op!r} node without local derivatives: set out._backward = _backward "
-                    "as in the lecture, or pass Value(data, parents, op, _local=(...))"
+                    f"{node._op!r} node has no local derivatives: set out._backward or _local="
                 )
 
     def zero_grad(self):
@@ -131,19 +130,20 @@ class Value:
 
 def topological_order(root):
     """Every node ``root`` depends on, each after its parents: depth first, with a stack."""
-    order, seen, stack = [], set(), [(root, False)]
+    order, seen, stack = [], {root}, [(root, iter(root._prev))]  # Values hash by identity
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:  # go down to this parent first
+                seen.add(parent)
+                stack.append((parent, iter(parent._prev)))
+                break
+        else:  # every parent is done: the node is next
+            stack.pop()
             order.append(node)
-        elif node not in seen:  # Values hash by identity
-            seen.add(node)
-            stack.append((node, True))  # once every parent is in the order
-            stack.extend((parent, False) for parent in reversed(node._prev))
     return order
 
 
-def zero_grad(values):
-    """Set ``grad`` to 0.0 on each Value of an iterable (e.g. a model's parameters)."""
+def zero_grad(values):  # set grad to 0.0 on each Value given, e.g. a model's parameters
     for v in values:
         v.grad = 0.0
