@@ -54,7 +54,7 @@ class Value:
         x, p = self.data, float(p)
         if x < 0.0 and not p.is_integer() or x == 0.0 and p < 1.0 and p != 0.0:
             error = _ZeroDivision if x == 0.0 else DomainError  # as Python's 0.0 ** -1
-            raise error(f"{x!r} ** {p!r}: a fractional power of x < 0, or 0 ** p < 1 (its slope)")
+            raise error(f"{x!r} ** {p!r}: not real (x < 0, p fractional) or no slope (x = 0)")
         local = 0.0 if p == 0.0 else p * x ** (p - 1.0)  # d(x^p)/dx = p·x^(p-1)
         return Value(x**p, (self,), f"**{p:g}", _local=(local,))
 
@@ -97,7 +97,7 @@ class Value:
         parents, local, total = [], [], 0.0
         for w, x in zip([bias, *weights], [1.0, *inputs], strict=True):  # numbers: constants
             w_node, x_node = isinstance(w, Value), isinstance(x, Value)
-            wd = w.data if w_node else w if type(w) is float else Value(w).data  # Value() checks
+            wd = w.data if w_node else w if type(w) is float else Value(w).data  # or refused
             xd = x.data if x_node else x if type(x) is float else Value(x).data
             total += wd * xd
             if w_node:
