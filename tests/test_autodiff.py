@@ -605,6 +605,15 @@ def test_fused_nodes_agree_with_compositions():
         assert v1.grad == pytest.approx(v2.grad, rel=1e-12)
 
 
+def test_the_engine_is_one_file_on_one_screen():
+    """Value.sum and Value.dot are written in the class body, not attached from elsewhere."""
+    assert len((ROOT / "helpers" / "autodiff.py").read_text().splitlines()) < 150
+    assert {"sum", "dot", "backward", "zero_grad"} <= set(vars(Value))
+    assert not (ROOT / "helpers" / "fused.py").exists()
+    x = [Value(0.5), Value(-2.0)]
+    assert Value.sum(v for v in x).data == Value.sum(x).data == -1.5  # any iterable, as sum()
+
+
 def test_sigmoid_is_stable_for_large_inputs():
     for z in (-800.0, 800.0):
         v = Value(z)
