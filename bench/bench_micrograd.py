@@ -8,7 +8,7 @@ Both engines start from the same weights and see the same points. Three runs per
 interleaved so that a busy machine slows all of them alike:
 
 * micrograd          — micrograd.nn.MLP, micrograd.engine.Value (the reference);
-* ours               — the same MLP whose neurons use ``helpers.fused.dot`` (one node a neuron);
+* ours               — the same MLP whose neurons use ``Value.dot`` (one node a neuron);
 * ours, plain sums   — the lecture's neuron ``sum((wi*xi for ...), b)`` on our Value (2n nodes).
 
 Prints medians, the ratio micrograd / ours (required: ≥ 10), the final losses (required:
@@ -33,7 +33,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from helpers.autodiff import Value, topological_order  # noqa: E402
-from helpers.fused import dot as fused_dot  # noqa: E402
 
 
 def two_moons(n=100, noise=0.1, seed=1):
@@ -61,11 +60,11 @@ class Neuron:
     def __init__(self, V, nin, nonlin, fused):
         self.w = [V(0.0) for _ in range(nin)]
         self.b = V(0.0)
-        self.nonlin, self.fused = nonlin, fused
+        self.nonlin, self.dot = nonlin, V.dot if fused else None
 
     def __call__(self, x):
-        if self.fused:
-            act = fused_dot(self.w, x, self.b)  # the fast path: one node a neuron
+        if self.dot:
+            act = self.dot(self.w, x, self.b)  # the fast path: one node a neuron
         else:
             act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return act.relu() if self.nonlin else act
