@@ -1,6 +1,4 @@
-"""The scalar engine of lessons 02-03: micrograd's ``engine.py`` with local derivatives as data.
-
-``backward()`` applies the chain rule; operations written as in the lecture run unchanged."""
+"""The engine of lessons 02-03: micrograd's, with local derivatives as data (``_local``)."""
 
 import math
 from numbers import Real
@@ -95,7 +93,10 @@ class Value:
     def dot(weights, inputs, bias=0.0, _op="dot"):
         """``bias + w1·x1 + w2·x2 + ...``, a neuron, as ONE node, in the order of Python's sum."""
         parents, local, total = [], [], 0.0
-        for w, x in zip([bias, *weights], [1.0, *inputs], strict=True):  # numbers: constants
+        weights, inputs = [bias, *weights], [1.0, *inputs]  # the bias: a weight on input 1
+        if len(weights) != len(inputs):
+            raise ValueError(f"Value.dot: {len(weights) - 1} weights but {len(inputs) - 1} inputs")
+        for w, x in zip(weights, inputs):  # numbers among them are constants
             w_node, x_node = isinstance(w, Value), isinstance(x, Value)
             wd = w.data if w_node else w if type(w) is float else Value(w).data  # or refused
             xd = x.data if x_node else x if type(x) is float else Value(x).data
@@ -120,9 +121,7 @@ class Value:
                 for parent, local in zip(node._prev, node._local):
                     parent.grad += local * node.grad  # the chain rule
             else:
-                raise TypeError(
-                    f"{node._op!r} node has no local derivatives: set out._backward or _local="
-                )
+                raise TypeError(f"a {node._op!r} node with neither _backward nor _local set")
 
     def zero_grad(self):
         zero_grad(topological_order(self))

@@ -69,6 +69,11 @@ def backward_steps(root: Value, names: dict | None = None) -> list[Step]:
     names = names or _names(order)
     uses = {v: [] for v in order}
     for v in order:
+        if len(v._local) != len(v._prev):  # an operation written as in the lecture
+            raise TypeError(
+                f"backward_steps: the {v._op!r} node keeps no local derivatives (_local): it "
+                "was made by an operation with its own _backward, whose steps cannot be listed"
+            )
         for p, local in zip(v._prev, v._local):
             uses[p].append((v, local))
     out = names[root]

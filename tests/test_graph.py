@@ -256,3 +256,17 @@ def test_deep_graphs_are_laid_out_top_to_bottom():
     assert h > w  # standing up
     view = BackwardView(out, step=5)
     assert view.n_steps == len(lay.order)
+
+
+def test_backward_steps_refuses_a_node_written_as_in_the_lecture():
+    """Its local derivatives live in its own _backward, not in _local: no steps to list."""
+    a, b = Value(2.0), Value(3.0)
+    out = Value(a.data * b.data, (a, b), "*")
+
+    def _backward():
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+
+    out._backward = _backward
+    with pytest.raises(TypeError, match=r"backward_steps: the '\*' node keeps no local"):
+        backward_steps(out)
