@@ -99,14 +99,47 @@ def test_linear_backward_shape_clash_is_explained(capsys):
     assert "raised ValueError" in out and "which one needs a .T?" in out
 
 
-def test_linear_backward_hides_the_method_until_the_second_try(capsys):
-    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
-    bp.check_linear_backward(wrong)
-    first = capsys.readouterr().out
-    bp.check_linear_backward(wrong)
-    second = capsys.readouterr().out
-    assert "X.T @ dY" not in first and "X.T @ dY" in second
+def test_linear_backward_hides_the_method_until_the_fourth_try(capsys):
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.max(axis=0))  # noqa: E731
+    outs = []
+    for _ in range(4):
+        bp.check_linear_backward(wrong)
+        outs.append(capsys.readouterr().out)
+    assert all("X.T @ dY" not in out for out in outs[:3]), outs
+    assert "X.T @ dY" in outs[3]
     assert bp.check_linear_backward(linear_backward) is True
+
+
+def test_linear_backward_names_mean_instead_of_sum(capsys):
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
+    assert bp.check_linear_backward(wrong) is False
+    assert _hints(capsys.readouterr().out) == [f"Hint: {bp.MEAN_NOT_SUM}"]
+
+
+def test_linear_backward_names_dx_and_dw_swapped(capsys):
+    wrong = lambda X, W, b, dY: (X.T @ dY, dY @ W.T, dY.sum(axis=0))  # noqa: E731
+    assert bp.check_linear_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert "dX and dW are in the wrong order" in out
+    assert _hints(out) == [f"Hint: {bp.SWAPPED}"]
+
+
+@pytest.mark.parametrize(
+    "db, says",
+    [
+        (10, "(10) is just the number 10; a one-element tuple needs a comma: (10,)"),
+        ((), "() is a single number"),
+        ((32, 10), "that is the shape of dY"),
+        ((1, 10), "(1, 10) is a matrix of one row"),
+        ((32,), "one number per point"),
+    ],
+)
+def test_wrong_bias_shapes_get_their_own_reason(db, says, capsys):
+    answer = {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": db}
+    assert bp.check_gradient_shapes(lambda: answer) is False
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("✗ db"))
+    assert says in line, line
+    assert "broadcast" not in line
 
 
 def test_linear_backward_answer_passes_on_every_case(capsys):
@@ -145,14 +178,74 @@ def test_softmax_ce_backward_names_the_usual_bugs(wrong, bug, capsys):
 @pytest.mark.parametrize(
     "wrong, bug",
     [
-        (lambda Y, dY: dY * (1 - np.tanh(Y) ** 2), "tanh was applied to Y again"),
         (lambda Y, dY: 1 - Y**2, "the upstream gradient dY is missing"),
         (lambda Y, dY: dY * (1 + Y**2), "sign of Y² flipped"),
+        (lambda Y, dY: dY * (1 - Y) ** 2, "1 − Y² is not (1 − Y)²"),
+        (lambda Y, dY: dY * Y * (1 - Y), "the slope of the sigmoid"),
+        (lambda Y, dY: dY * 1 - Y**2, "* comes before -"),
+        (lambda Y, dY: (dY * (1 - Y**2)).sum(axis=0), "summed over the rows"),
+        (lambda Y, dY: dY @ (1 - Y**2), "@ is the matrix product"),
     ],
 )
 def test_tanh_backward_names_the_usual_bugs(wrong, bug, capsys):
     assert bp.check_tanh_backward(wrong) is False
-    assert bug in _hints(capsys.readouterr().out)[0]
+    out = capsys.readouterr().out
+    assert bug in _hints(out)[0], out
+    assert "gufunc" not in out and "core dimension" not in out
+
+
+def _through_arctanh(Y, dY):
+    X = np.arctanh(Y)
+    return dY * (1 - np.tanh(X) ** 2)
+
+
+def _tanh_again(Y, dY):
+    return dY * (1 - np.tanh(Y) ** 2)
+
+
+X = np.zeros((4, 3))  # a global X that a wrong answer might read
+
+
+def _global_x(Y, dY):
+    return dY * (1 - np.tanh(X) ** 2)
+
+
+def _hidden_tanh(Y, dY):
+    return dY * (1 - _helper(Y) ** 2)
+
+
+def _helper(Y):
+    return np.tanh(np.arctanh(Y))
+
+
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (_through_arctanh, "np.tanh and np.arctanh and the input X"),
+        (_tanh_again, "uses np.tanh"),
+        (_global_x, "the input X"),
+    ],
+)
+def test_tanh_backward_refuses_tanh_and_x(wrong, says, capsys):
+    assert bp.check_tanh_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert says in out and "Y already is tanh(X)" in out, out
+
+
+def test_tanh_backward_refuses_a_tanh_hidden_in_another_function(capsys):
+    assert bp.check_tanh_backward(_hidden_tanh) is False
+    assert "✗ dX  WRONG" in capsys.readouterr().out
+    assert np.tanh(0.5) == pytest.approx(0.46211715726)  # np.tanh is back afterwards
+
+
+def test_tanh_backward_hides_the_formula_until_the_third_try(capsys):
+    wrong = lambda Y, dY: dY * Y  # noqa: E731
+    outs = []
+    for _ in range(3):
+        bp.check_tanh_backward(wrong)
+        outs.append(capsys.readouterr().out)
+    assert all("dY times the slope" not in out for out in outs[:2])
+    assert "dY times the slope 1 − Y²" in outs[2]
 
 
 def _mlp_with(bug):

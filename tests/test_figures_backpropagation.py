@@ -99,6 +99,7 @@ def test_steepest_descent_figure_arrows_point_downhill_and_the_path_descends():
     assert labels == [
         "−∇L, the steepest way down",
         "gradient descent, η = 3, 60 steps",
+        "start",  # the red square, where the path begins
         "lowest loss",
     ]
     assert len(fig.axes) == 2  # the loss has a colour bar

@@ -10,7 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import FAIL, PASS, _fmt, _whole, check_arrays, exercise, returned, run
+from . import (
+    FAIL,
+    PASS,
+    TIME_LIMIT,
+    _call_limited,
+    _fmt,
+    _whole,
+    check_arrays,
+    exercise,
+    hint,
+    matches,
+    returned,
+    run,
+)
 
 __all__ = [
     "check_gradient_shapes",
@@ -75,11 +88,21 @@ def _softmax(Z, axis=1):
 
 SHAPES = {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (10,)}
 SHAPE_WHY = {
-    "db": " (one number per output; a () gradient broadcasts silently onto every bias, "
-    "and b = b - lr * db with a (1, 10) one makes b (1, 10))",
-    "dW": " (a gradient always has the shape of what it is the gradient of)",
-    "dX": " (the shape of X)",
+    "dW": " (a gradient always has the shape of what it is the gradient of: W is (64, 10))",
+    "dX": " (the shape of X: 32 points, 64 pixels each)",
+    "dY": " (dY has the shape of Y)",
+    "Y": " (X is (32, 64) and W is (64, 10): X @ W is (32, 10))",
 }
+#: What a wrong shape of db usually means (the shape the learner gave: why it is wrong).
+DB_WHY = {
+    (): " (() is a single number: one sum over all of dY. The bias has one number per "
+    "output, so db needs one too: sum over the batch only)",
+    (1, 10): " ((1, 10) is a matrix of one row; b has shape (10,), one number per output)",
+    (32, 10): " (that is the shape of dY; db adds up dY over the 32 points: one number per output)",
+    (32,): " (that is one number per point; db needs one number per output: sum over the "
+    "points, not over the outputs)",
+}
+ONE_TUPLE = "({n}) is just the number {n}; a one-element tuple needs a comma: ({n},)"
 
 
 def _shape(got):
@@ -127,8 +150,12 @@ def check_gradient_shapes(shapes) -> bool:
             continue
         ok = False
         why = SHAPE_WHY.get(key, "")
+        if key == "db":
+            why = DB_WHY.get(got, " (db has the shape of b: one number per output)")
         if got == want[::-1] and len(want) == 2:
             why = " (that is the transpose)"
+        if len(want) == 1 and not isinstance(got, (tuple, bool)) and _whole(got) == want[0]:
+            why = " (" + ONE_TUPLE.format(n=want[0]) + ")"
         print(f"{FAIL} {key}: got {_fmt(got)}, expected {want}{why}")
     return ok
 
@@ -149,6 +176,25 @@ def _linear_case(n, n_in, n_out, seed):
     return X, W, b, dY
 
 
+SWAPPED = (
+    "the first array you return is X.T @ dY, which is dW, and the second is dY @ W.T, which "
+    "is dX: return them as (dX, dW, db)"
+)
+MEAN_NOT_SUM = (
+    "db is the mean of the rows of dY, not their sum: b is added to every row, so every row "
+    "adds its own dY to db (no division by N here; the loss already did that)"
+)
+
+
+def _arrays_are(got, want) -> bool:
+    """Whether ``got`` is an array equal to ``want`` (same shape, same numbers)."""
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return matches(arr, want)
+
+
 def _shapes_clash(err: Exception) -> str | None:
     if isinstance(err, ValueError) and "matmul" in str(err):
         return (
@@ -163,9 +209,13 @@ def check_linear_backward(fn) -> bool:
     """Exercise 3.2: ``fn(X, W, b, dY) -> (dX, dW, db)`` for ``Y = X @ W + b``.
 
     Hints, one more for each wrong try:
-    - each gradient has the shape of its array: which product of dY with W (or W.T) has X's shape,
-      and which of X (or X.T) with dY has W's?
-    - dX = dY @ W.T, dW = X.T @ dY, and b is added to every row, so db sums dY over the rows
+    - each gradient has the shape of its array: dX is (N, inputs) like X, dW is
+      (inputs, outputs) like W, and db is (outputs,) like b
+    - dX is a product of dY with W or with W.T, and dW a product of X or X.T with dY: pick the
+      one whose shape is right (section 7, "Check the recipe by shapes")
+    - b is added to every row of X @ W, so db adds up dY over the rows (axis 0): a sum, not a
+      mean (the loss already divided by N); return the three in the order dX, dW, db
+    - dX = dY @ W.T, dW = X.T @ dY, db = dY.sum(axis=0)
     """
     for n, n_in, n_out, seed in LINEAR_CASES:
         X, W, b, dY = _linear_case(n, n_in, n_out, seed)
@@ -184,11 +234,15 @@ def check_linear_backward(fn) -> bool:
         got = _unpack("linear_backward", result, ("dX", "dW", "db"))
         if got is None:
             return False
+        if _arrays_are(got["dX"], X.T @ dY) and _arrays_are(got["dW"], dY @ W.T):
+            print(f"{FAIL} linear_backward: dX and dW are in the wrong order")
+            hint(SWAPPED)
+            return False
         print(f"batch of {n}, W of shape {W.shape}:")
         mistakes = {
             "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
             "dW": {TRANSPOSED: (X.T @ dY).T},
-            "db": _bias_mistakes(dY),
+            "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0)},
         }
         if not check_arrays(
             {
@@ -205,29 +259,115 @@ def check_linear_backward(fn) -> bool:
 # ---------------------------------------------------------------- 3.3 tanh
 
 
+#: What a tanh_backward may not use: the task is to compute the slope from Y alone.
+TANH_FORBIDDEN = {
+    "tanh": "np.tanh",
+    "arctanh": "np.arctanh",
+    "cosh": "np.cosh",
+    "sinh": "np.sinh",
+    "X": "the input X",
+}
+MATMUL_NOT_TIMES = (
+    "@ is the matrix product (rows times columns); the slope multiplies dY entry by entry, "
+    "and that is * in NumPy"
+)
+TANH_MISTAKES = {
+    "1 − Y² is not (1 − Y)²: square Y first, then subtract it from 1": lambda Y, dY: (
+        dY * (1 - Y) ** 2
+    ),
+    "that is the slope of the sigmoid, Y(1 − Y); the slope of tanh is 1 − Y²": lambda Y, dY: (
+        dY * Y * (1 - Y)
+    ),
+    "* comes before -: dY * 1 - Y**2 is (dY * 1) - Y**2. Put brackets around 1 - Y**2": (
+        lambda Y, dY: dY * 1 - Y**2
+    ),
+    "the upstream gradient dY is missing: multiply by it": lambda Y, dY: 1 - Y**2,
+    "that is the slope of tanh at Y, 1 − Y², with the sign of Y² flipped": lambda Y, dY: (
+        dY * (1 + Y**2)
+    ),
+    "summed over the rows: dX has the shape of X, one number per entry, so there is no sum "
+    "here": lambda Y, dY: (dY * (1 - Y**2)).sum(axis=0),
+}
+
+
+def _names_used(code) -> set[str]:
+    """The global and attribute names and the local variables a function's code uses,
+    including those of functions defined inside it."""
+    names = set(code.co_names) | set(code.co_varnames)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names_used(const)
+    return names
+
+
+def _forbidden_use(fn) -> str | None:
+    """What ``fn`` uses that exercise 3.3 forbids (np.tanh, np.arctanh, X, ...), if anything."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return None
+    used = _names_used(code)
+    found = [what for name, what in TANH_FORBIDDEN.items() if name in used]
+    return " and ".join(found) or None
+
+
 @exercise("3.3", "tanh_backward")
 def check_tanh_backward(fn) -> bool:
     """Exercise 3.3: ``fn(Y, dY) -> dX`` where ``Y = tanh(X)`` was stored by forward.
 
+    The answer may use only ``Y`` and ``dY``: a function that calls ``np.tanh``,
+    ``np.arctanh`` (or ``cosh``, ``sinh``) or reads a variable ``X`` is refused. As a second
+    guard, those functions are replaced while it runs, so that even a call hidden in another
+    function gives a wrong result.
+
     Hints, one more for each wrong try:
     - write the derivative of tanh in terms of tanh itself; Y already is tanh(X)
-    - d tanh(x)/dx = 1 − tanh²(x) = 1 − Y², times the upstream gradient dY, entry by entry
+    - the derivative of tanh(x) is 1 − tanh²(x); with Y = tanh(X) that is 1 − Y²
+    - dX is the upstream gradient dY times the slope 1 − Y², entry by entry (with *)
     """
+    name = "tanh_backward"
+    if not callable(fn):
+        return run(name, fn)[0]
+    forbidden = _forbidden_use(fn)
+    if forbidden:
+        print(
+            f"{FAIL} {name}: your function uses {forbidden}. The backward pass of nn.Tanh has "
+            "only its stored output Y (and dY), and Y already is tanh(X): compute the slope "
+            "from Y alone"
+        )
+        return False
     rng = np.random.default_rng(33)
     X = rng.normal(size=(4, 3))
     Y, dY = np.tanh(X), rng.normal(size=(4, 3))
-    ok, dX = run("tanh_backward", fn, Y.copy(), dY.copy())
-    if not ok or not returned("tanh_backward", dX):
+    how, dX = _call_without_tanh(fn, Y.copy(), dY.copy())
+    if how == "raised" and isinstance(dX, ValueError) and "matmul" in str(dX):
+        print(f"{FAIL} {name}: your code used @, and the shapes do not fit a matrix product")
+        hint(MATMUL_NOT_TIMES)
         return False
-    mistakes = {
-        "dX": {
-            "tanh was applied to Y again: Y already is tanh(X), so the slope is 1 − Y²": dY
-            * (1 - np.tanh(Y) ** 2),
-            "the upstream gradient dY is missing: multiply by it": 1 - Y**2,
-            "that is the slope of tanh at Y, 1 − Y², with the sign of Y² flipped": dY * (1 + Y**2),
-        }
-    }
+    if how != "ok":
+        ok, dX = run(name, fn, Y.copy(), dY.copy())
+        if not ok:
+            return False
+    if not returned(name, dX):
+        return False
+    mistakes = {"dX": {bug: wrong(Y, dY) for bug, wrong in TANH_MISTAKES.items()}}
     return check_arrays({"dX": (dX, dY * (1 - Y**2))}, mistakes=mistakes)
+
+
+def _call_without_tanh(fn, *args):
+    """``fn(*args)`` within the time limit, with np.tanh, np.arctanh, np.cosh and np.sinh
+    replaced by functions that give NaN: a hidden call to them cannot pass."""
+    saved = {name: getattr(np, name) for name in ("tanh", "arctanh", "cosh", "sinh")}
+    try:
+        for name in saved:
+            setattr(np, name, _nan_like)
+        return _call_limited(fn, args, TIME_LIMIT)
+    finally:
+        for name, f in saved.items():
+            setattr(np, name, f)
+
+
+def _nan_like(x, *args, **kwargs):
+    return np.full(np.shape(x), np.nan)
 
 
 # ---------------------------------------------------------------- 3.4 softmax CE

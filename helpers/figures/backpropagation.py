@@ -506,7 +506,7 @@ def steepest_descent_figure(X, y, lr: float = 3.0, steps: int = 60, arrows: int 
         lw=1.6,
         label=f"gradient descent, η = {lr:g}, {steps} steps",
     )
-    ax.plot(*path[0], "s", color=WARN_COLOR, ms=7)
+    ax.plot(*path[0], "s", color=WARN_COLOR, ms=7, ls="", label="start")
     ax.plot(*surface.minimum, "*", color="black", ms=11, label="lowest loss")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
