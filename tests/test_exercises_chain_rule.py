@@ -253,3 +253,22 @@ def test_central_difference_of_the_learners_own_named_derivative_is_not_refused(
     namespace = {"derivative": derivative}
     exec("def central_difference(f, x, h=1e-5):\n    return derivative(f, x, h)", namespace)
     assert E.check_central_difference(namespace["central_difference"]) is True
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        E.check_flat_points,
+        E.check_bump_slope,
+        E.check_central_difference,
+        E.check_two_path_slope,
+        E.check_float32_step,
+    ],
+)
+def test_an_open_exercise_prints_its_hint_once(check, capsys):
+    def todo(*args):
+        raise NotImplementedError("a nudge")
+
+    assert check(todo) is False
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "not done yet. Hint: a nudge" in out, out
