@@ -465,6 +465,19 @@ def test_difference_error_figure():
     assert "central (x − h too) for h ≤ 3e-08 ≈ 0.25ε" in plateau
 
 
+def test_core_difference_error_figure_shows_no_unexplained_dots_and_ticks_100_apart():
+    fig = chain_rule_figures.difference_error_figure(dtypes=(np.float64,), mark_steps=False)
+    ax = fig.axes[0]
+    assert [line for line in ax.lines if len(line.get_xdata()) == 1] == []  # no dots
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["forward, float64", "central, float64"]
+    assert "dots" not in ax.get_legend().get_title().get_text()
+    for ticks in (ax.get_xticks(), ax.get_yticks()):
+        assert np.allclose(np.diff(np.log10(ticks)), 2)  # each labelled tick 100 times the last
+    with pytest.raises(TypeError, match="mark_steps must be True or False"):
+        chain_rule_figures.difference_error_figure(mark_steps="no")
+
+
 def test_reliable_step_is_near_the_rules_of_thumb_where_the_luckiest_step_is_not():
     e32 = calculus.difference_errors("sin", 1.0, dtype=np.float32)
     eps32 = float(np.finfo(np.float32).eps)

@@ -59,11 +59,31 @@ def test_hints_grow_with_the_wrong_tries_and_not_with_unanswered_ones(capsys):
     E.check_flat_points(wrong)
     third = capsys.readouterr().out
     assert ex.tries("1.1") == 3
-    assert "2 sin x" in first and "π/2" not in first.split("Hint:")[1]  # a nudge first
-    assert "π/2 and sin x = 0 at x = π" in second  # then the method
-    assert third == second  # which stays
+    assert "f'(g(x)) and g'(x)" in first and "π" not in first.split("Hint:")[1]  # a nudge
+    assert "2 sin x" in second and "cos x" in second  # then the factors, not the answer
+    assert "π" not in second.split("Hint:")[1]  # the second wrong try does not give it away
+    assert "π/2 and sin x = 0 at x = π" in third  # the third one does
+    E.check_flat_points(wrong)
+    assert capsys.readouterr().out == third  # which stays
     assert E.check_flat_points(lambda: (math.pi / 2, math.pi)) is True
-    assert ex.tries("1.1") == 3  # a right answer resets nothing
+    assert ex.tries("1.1") == 4  # a right answer resets nothing
+
+
+@pytest.mark.parametrize("typed", [(90, 180), (90.0, math.pi), (math.pi / 2, 180)])
+def test_flat_points_in_degrees_are_told_to_use_radians(typed, capsys):
+    assert E.check_flat_points(lambda: typed) is False
+    out = capsys.readouterr().out
+    assert "like degrees" in out and "use radians" in out
+    if 90 in typed:
+        assert "π/2 ≈ 1.5708" in out and "not 90" in out
+    if 180 in typed:
+        assert "π ≈ 3.1416" in out
+
+
+def test_flat_points_missing_return_says_so_without_python_type_names(capsys):
+    assert E.check_flat_points(lambda: None) is False
+    out = capsys.readouterr().out
+    assert "is a `return` missing?" in out and "NoneType" not in out
 
 
 def test_tries_are_counted_per_exercise(capsys):
@@ -83,12 +103,47 @@ def test_tries_are_counted_per_exercise(capsys):
         (lambda x: -x, "not the outer one"),
         (lambda x: x * math.exp(-(x**2) / 2), "sign is wrong"),
         (lambda x: -x * math.exp(x), "must be taken at g(x)"),
+        (lambda x: -2 * x * math.exp(-(x**2) / 2), "not −2x"),
         (lambda x: 0.0, "wrong at"),
     ],
 )
 def test_bump_slope_feedback(wrong, hint, capsys):
     assert not E.check_bump_slope(wrong)
     assert hint in capsys.readouterr().out
+
+
+def _bump(t):
+    return math.exp(-(t**2) / 2)
+
+
+@pytest.mark.parametrize("h", [1e-3, 1e-4, 1e-5, 6e-6, 1e-6])
+def test_bump_slope_refuses_a_central_difference_with_no_chain_rule(h, capsys):
+    def by_difference(x):
+        return (_bump(x + h) - _bump(x - h)) / (2 * h)
+
+    assert E.check_bump_slope(by_difference) is False
+    out = capsys.readouterr().out
+    assert "finite difference" in out and "use the chain rule instead" in out
+
+
+def test_bump_slope_refuses_the_library_derivative(capsys):
+    from helpers.calculus import derivative
+
+    assert E.check_bump_slope(lambda x: derivative(_bump, x)) is False
+    assert "calls `derivative`" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "right",
+    [
+        lambda x: math.exp(-(x**2) / 2) * (-x),
+        lambda x: -x * np.exp(-0.5 * x * x),
+        lambda x: float(np.exp(-(x**2) / 2) * -x),
+        lambda x: -x / math.exp(x**2 / 2),
+    ],
+)
+def test_bump_slope_accepts_the_formula_written_in_several_ways(right, capsys):
+    assert E.check_bump_slope(right) is True
 
 
 def test_a_named_bug_is_followed_by_the_method_from_the_second_try_on(capsys):
@@ -108,6 +163,7 @@ def test_a_named_bug_is_followed_by_the_method_from_the_second_try_on(capsys):
         (lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, "forward difference"),
         (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, "divide by 2h"),
         (lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2 * h, "multiplies by h"),
+        (lambda f, x, h=1e-5: (f(x - h) - f(x + h)) / (2 * h), "the sign is swapped"),
         (lambda f, x, h=1e-5: "slope", "not a number"),
         (lambda f, x, h=1e-5: 1 / 0, "ZeroDivisionError"),
         (lambda f, x, h=1e-5: None, "is a `return` missing?"),
@@ -119,11 +175,43 @@ def test_central_difference_feedback(wrong, hint, capsys):
     assert hint in capsys.readouterr().out
 
 
+def test_central_difference_that_ignores_h_is_told_so(capsys):
+    def fixed_step(f, x, h=1e-5):
+        step = 1e-5  # the step it is given is never used
+        return (f(x + step) - f(x - step)) / (2 * step)
+
+    assert E.check_central_difference(fixed_step) is False
+    assert "your function ignores h" in capsys.readouterr().out
+
+
+def test_central_difference_refuses_the_library_derivative(capsys):
+    import helpers.calculus as calculus
+    from helpers.calculus import derivative
+    from helpers.calculus import derivative as slope
+
+    def helper(f, x, h):
+        return slope(f, x, h)
+
+    def via_helper(f, x, h=1e-5):
+        return helper(f, x, h)
+
+    for calls in (
+        lambda f, x, h=1e-5: derivative(f, x, h),
+        lambda f, x, h=1e-5: calculus.derivative(f, x, h, method="central"),
+        lambda f, x, h=1e-5: slope(f, x, h),  # renamed on import
+        via_helper,  # through a function of the learner's own
+        derivative,  # central_difference = derivative
+    ):
+        assert E.check_central_difference(calls) is False
+        assert "calls the library's `derivative`" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     "wrong,hint",
     [
         (lambda x: math.cos(x) * math.exp(x), "only the path through u"),
         (lambda x: -math.exp(x) * math.sin(x), "only the path through v"),
+        (lambda x: math.exp(x) * (math.cos(x) + math.sin(x)), "the slope of cos x is −sin x"),
         (lambda x: math.exp(x) * math.sin(x), "wrong at"),
     ],
 )
@@ -156,3 +244,31 @@ def test_float32_error_inside_the_accepted_range_is_below_what_the_check_says():
 def test_float32_error_is_smaller_inside_the_accepted_range():
     inside = E.float32_central_error(5e-3)
     assert inside < E.float32_central_error(1e-6) and inside < E.float32_central_error(0.3)
+
+
+def test_central_difference_of_the_learners_own_named_derivative_is_not_refused(capsys):
+    def derivative(f, x, h):  # the learner's own function, named like the library's
+        return (f(x + h) - f(x - h)) / (2 * h)
+
+    namespace = {"derivative": derivative}
+    exec("def central_difference(f, x, h=1e-5):\n    return derivative(f, x, h)", namespace)
+    assert E.check_central_difference(namespace["central_difference"]) is True
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        E.check_flat_points,
+        E.check_bump_slope,
+        E.check_central_difference,
+        E.check_two_path_slope,
+        E.check_float32_step,
+    ],
+)
+def test_an_open_exercise_prints_its_hint_once(check, capsys):
+    def todo(*args):
+        raise NotImplementedError("a nudge")
+
+    assert check(todo) is False
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "not done yet. Hint: a nudge" in out, out

@@ -6,7 +6,9 @@ factor alone, a sign, the outer slope taken at x), so that the check names the o
 
 from __future__ import annotations
 
+import inspect
 import math
+import types
 from collections.abc import Callable
 
 import numpy as np
@@ -14,15 +16,62 @@ import numpy as np
 from . import (
     FAIL,
     PASS,
+    TIME_LIMIT,
+    _call_limited,
     agrees,
     check_function,
+    compare_values,
     exercise,
     hint,
     learner_number,
     learner_numbers,
+    learner_values,
     near_miss,
+    returned,
     run,
 )
+
+# --------------------------------------------------------------------------------------
+# Spotting a call of the library's finite difference in the learner's code
+# --------------------------------------------------------------------------------------
+
+
+def _uses_library_derivative(fn, depth: int = 3) -> bool:
+    """Whether ``fn`` is ``helpers.calculus.derivative`` or its code calls it: by that name
+    (``derivative``, ``calculus.derivative``), under another name (a global or a closure
+    variable holding it), or through a function of the learner's own (``depth`` levels)."""
+    from .. import calculus
+
+    if fn is calculus.derivative:
+        return True
+    code = getattr(fn, "__code__", None)
+    if code is None or depth == 0:
+        return False
+    names, todo = set(), [code]
+    while todo:
+        c = todo.pop()
+        names.update(c.co_names)
+        todo.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    space = getattr(fn, "__globals__", {})
+    used = [space[n] for n in names if n in space]
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            used.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            pass
+    # `derivative` by name (unless it is the learner's own function of that name, looked
+    # into below), or `calculus.derivative` through the module
+    own = inspect.isfunction(space.get("derivative")) and space["derivative"] is not (
+        calculus.derivative
+    )
+    if "derivative" in names and (not own or any(u is calculus for u in used)):
+        return True
+    return any(
+        u is calculus.derivative
+        or (inspect.isfunction(u) and _uses_library_derivative(u, depth - 1))
+        for u in used
+    )
+
 
 # --------------------------------------------------------------------------------------
 # 1.1 Where is y = (sin x)² flat?
@@ -31,23 +80,31 @@ from . import (
 FLAT_POINTS = {"π/2": math.pi / 2, "π": math.pi}
 
 
+#: Flat points typed in degrees instead of radians: degrees → what they should be.
+DEGREES = {90.0: "π/2 ≈ 1.5708", 180.0: "π ≈ 3.1416"}
+
+
 @exercise("1.1", "flat points of (sin x)²")
 def check_flat_points(flat_points: Callable) -> bool:
-    """``flat_points()`` returns the two x in (0, 3.5) where y = (sin x)² has slope 0.
+    """``flat_points()`` returns the two x between 0 and 3.5 where y = (sin x)² has slope 0.
+
+    (Which factor is zero at each point the check cannot ask; the answer says it.)
 
     Hints, one more for each wrong try:
-    - write down both factors for f(u) = u² and g(x) = sin x: f'(g(x)) = 2 sin x and g'(x) = cos x
-    - cos x = 0 at x = π/2 and sin x = 0 at x = π (both in (0, 3.5))
+    - write down both factors for f(u) = u² and g(x) = sin x: what are f'(g(x)) and g'(x)?
+    - the factors are f'(g(x)) = 2 sin x and g'(x) = cos x: between 0 and 3.5 (in radians),
+      where is cos x zero, and where is sin x zero? Think of the graphs of sin and cos
+    - cos x = 0 at x = π/2 and sin x = 0 at x = π (both between 0 and 3.5)
     """
     name = "flat points of (sin x)²"
     ok, got = run(name, flat_points)
-    if not ok:
+    if not ok or not returned(name, got):
         return False
     got = learner_numbers(name, got)
     if got is None:
         return False
     if len(got) != 2:
-        print(f"{FAIL} {name}: expected exactly two numbers in (0, 3.5), got {len(got)}")
+        print(f"{FAIL} {name}: expected exactly two numbers between 0 and 3.5, got {len(got)}")
         return False
     got = sorted(got)
     found = {k: any(agrees(g, v) for g in got) for k, v in FLAT_POINTS.items()}
@@ -59,7 +116,13 @@ def check_flat_points(flat_points: Callable) -> bool:
         return True
     shown = ", ".join(f"{g:.6g}" for g in got)
     close = near_miss(got, FLAT_POINTS.values())
-    if any(g <= 0 or g >= 3.5 for g in got):
+    degrees = [DEGREES[d] for d in DEGREES if any(agrees(g, d) for g in got)]
+    if degrees:
+        typed = " and ".join(f"{d:g}" for d in DEGREES if any(agrees(g, d) for g in got))
+        verb = "look" if len(degrees) > 1 else "looks"
+        print(f"{FAIL} {name}: got {shown}; {typed} {verb} like degrees")
+        hint(f"use radians: {' and '.join(degrees)}, not {typed} (math.pi is π)")
+    elif any(g <= 0 or g >= 3.5 for g in got):
         print(f"{FAIL} {name}: got {shown}; both points must lie strictly between 0 and 3.5")
     elif found["π/2"]:
         print(
@@ -83,7 +146,12 @@ def check_flat_points(flat_points: Callable) -> bool:
 # 1.2 The slope of a bump, y = exp(−x²/2)
 # --------------------------------------------------------------------------------------
 
-BUMP_POINTS = [float(x) for x in np.linspace(-2.9, 3.1, 13)]
+#: 41 points from −2.9 to 3.1 (none at 0, where the slope is 0).
+BUMP_POINTS = [float(x) for x in np.linspace(-2.9, 3.1, 41)]
+
+#: The chain rule's formula is right to the last digits or two (a relative 1e-12); a finite
+#: difference, even with its best step, is off by about 1e-11 or more, so it cannot pass.
+BUMP_RTOL = 1e-12
 
 
 def bump_slope_reference(x: float) -> float:
@@ -96,9 +164,14 @@ BUMP_MISTAKES = {
     "you have the inner slope g'(x) = −x but not the outer one, "
     "f'(g(x)) = exp(−x²/2): multiply by it": lambda x: -x,
     "the sign is wrong: the inner function −x²/2 has slope −x": lambda x: x * math.exp(-x * x / 2),
+    "the inner slope is −x, not −2x: the derivative of −x²/2 is −2x/2 = −x": lambda x: (
+        -2 * x * math.exp(-x * x / 2)
+    ),
     "the outer slope must be taken at g(x) = −x²/2, not at x: "
     "use exp(−x²/2), not exp(x)": lambda x: -x * math.exp(x),
 }
+
+_BY_FORMULA = "use the chain rule instead: a formula, f'(g(x))·g'(x), with no step h"
 
 
 @exercise("1.2", "slope of exp(−x²/2)")
@@ -109,14 +182,29 @@ def check_bump_slope(bump_slope: Callable) -> bool:
     - the inner function is g(x) = −x²/2 and the outer one f(u) = eᵘ; find the slope of each
     - g'(x) = −x and f'(u) = eᵘ, so f'(g(x)) = exp(−x²/2): multiply the two
     """
-    return check_function(
-        "slope of exp(−x²/2)",
-        bump_slope,
-        bump_slope_reference,
-        BUMP_POINTS,
-        rtol=1e-9,
-        mistakes=BUMP_MISTAKES,
-    )
+    name = "slope of exp(−x²/2)"
+    if _uses_library_derivative(bump_slope):
+        print(f"{FAIL} {name}: your function calls `derivative`, a finite difference")
+        hint(_BY_FORMULA)
+        return False
+    got = learner_values(name, bump_slope, BUMP_POINTS)
+    if got is None:
+        return False
+    want = [bump_slope_reference(x) for x in BUMP_POINTS]
+    if compare_values(name, BUMP_POINTS, got, bump_slope_reference, rtol=BUMP_RTOL, atol=1e-15):
+        return True
+    for bug, wrong in BUMP_MISTAKES.items():
+        if all(math.isclose(g, wrong(x), rel_tol=1e-9) for g, x in zip(got, BUMP_POINTS)):
+            hint(bug)
+            return False
+    if all(math.isclose(g, w, rel_tol=1e-4, abs_tol=1e-9) for g, w in zip(got, want)):
+        # close to the slope but not exact: what a finite difference gives
+        print(
+            "    Your values are close to the slope (4 to 11 digits agree) but not exact, "
+            "as a finite difference's are."
+        )
+        hint(_BY_FORMULA)
+    return False
 
 
 # --------------------------------------------------------------------------------------
@@ -145,6 +233,7 @@ def _central_mistake(f, x, h, got) -> str | None:
             "each side of x: f(x + h) and f(x − h)."
         )
     for factor, why in (
+        (-1, "the sign is swapped: subtract f(x − h) from f(x + h), the later point first."),
         (2, "divide by 2h, the distance between x − h and x + h."),
         (0.5, "divide by 2h, not 4h: write / (2 * h), with the parentheses."),
         (h * h, "`/ 2 * h` multiplies by h: write / (2 * h)."),
@@ -152,6 +241,28 @@ def _central_mistake(f, x, h, got) -> str | None:
         if math.isclose(got, factor * want, rel_tol=1e-9):
             return why
     return None
+
+
+def _ignores_h(central_difference, f, x, h, got) -> str | None:
+    """'your function ignores h' if it gives the same number for a step 10 times larger
+    (where a real central difference changes), else None."""
+    if math.isclose(_central(f, x, h), _central(f, x, 10 * h), rel_tol=1e-9):
+        return None
+    ok, other = _call_quietly(central_difference, f, x, 10 * h)
+    if ok and math.isclose(other, got, rel_tol=1e-12, abs_tol=1e-15):
+        return (
+            f"your function ignores h: with h = {h:g} and h = {10 * h:g} it gives the same "
+            "number. Use the h it is given, not a fixed step."
+        )
+    return None
+
+
+def _call_quietly(fn, *args) -> tuple[bool, float]:
+    """(True, the learner's number) or (False, nan), printing nothing."""
+    how, result = _call_limited(fn, args, TIME_LIMIT)
+    if how == "ok" and isinstance(result, (int, float, np.integer, np.floating)):
+        return True, float(result)
+    return False, math.nan
 
 
 @exercise("1.3", "central_difference")
@@ -162,6 +273,10 @@ def check_central_difference(central_difference: Callable) -> bool:
     - the central difference is the slope of the secant through x − h and x + h
     - (f(x + h) − f(x − h)) / (2 * h), with the parentheses
     """
+    if _uses_library_derivative(central_difference):
+        print(f"{FAIL} central_difference: your function calls the library's `derivative`")
+        hint("write the central difference yourself, from f(x + h) and f(x − h)")
+        return False
     for f, fname, x, h in CENTRAL_CASES:
         where = f"with f = {fname}, x = {x}, h = {h}"
         got = learner_number("central_difference", central_difference, f, x, h, where=where)
@@ -171,7 +286,7 @@ def check_central_difference(central_difference: Callable) -> bool:
         if math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12):
             continue
         print(f"{FAIL} central_difference: {where} it returned {got:.10g}, expected {want:.10g}")
-        mistake = _central_mistake(f, x, h, got)
+        mistake = _central_mistake(f, x, h, got) or _ignores_h(central_difference, f, x, h, got)
         if mistake:
             hint(mistake)
         return False
@@ -201,6 +316,8 @@ PATH_MISTAKES = {
     f"you followed only the path through v (u·dv/dx = −eˣ·sin x). {_ADD_PATHS}.": lambda x: (
         -math.exp(x) * math.sin(x)
     ),
+    "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v gives "
+    "u·(−sin x)": lambda x: math.exp(x) * (math.cos(x) + math.sin(x)),
 }
 
 

@@ -328,19 +328,30 @@ def taylor_figure(f: str | Function = "sin", x: float = 1.0, span: float = 1.5) 
 
 
 def difference_error_figure(
-    f: str | Function = "sin", x: float = 1.0, dtypes=(np.float64, np.float32)
+    f: str | Function = "sin",
+    x: float = 1.0,
+    dtypes=(np.float64, np.float32),
+    mark_steps: bool = True,
 ) -> Figure:
     """Log-log plot of the finite-difference error against h: forward and central
     differences (colour) in each dtype (solid float64, dashed float32), with the slopes h
-    and h² of the truncation error as guides.
+    and h² of the truncation error as guides. On both axes the labelled ticks are 100 times
+    apart.
 
-    Each curve's dot and legend entry give its reliable step (``calculus.reliable_step``:
-    the smallest worst error within half a decade of h), not the single luckiest step; the
+    With ``mark_steps`` (the default), each curve's dot and legend entry give its reliable
+    step (``calculus.reliable_step``: the smallest worst error within half a decade of h),
+    not the single luckiest step; without it (the lesson's core path, which does not explain
+    them) there are no dots and the legend names only the curves. The
     band of steps gradient checks use (1e-6 to 1e-5) is shaded; and the float32 plateau is
     labelled with its two edges (``calculus.rounding_plateau``: at x = 1 the forward estimate
     is 0 for h ≤ ε/2, the central one only for h ≤ ε/4, where x − h rounds to x too)."""
     fn = get(f)
     x = checks.number("difference_error_figure", "x", x)
+    if not isinstance(mark_steps, (bool, np.bool_)):
+        raise TypeError(
+            "difference_error_figure: mark_steps must be True or False, "
+            f"got {type(mark_steps).__name__} {mark_steps!r}"
+        )
     fig = new_figure(1, 1, width=10.0, height=4.6)
     ax = fig.axes[0]
     styles = {np.dtype(np.float64): "-", np.dtype(np.float32): "--"}
@@ -351,14 +362,17 @@ def difference_error_figure(
         errs = difference_errors(fn, x, dtype=dtype)
         for method in ("forward", "central"):
             h, e = reliable_step(errs, method)
+            label = f"{method}, {dtype.name}"
             ax.loglog(
                 errs["h"],
                 np.maximum(errs[method], floor),
                 styles[dtype],
                 color=PALETTE[method],
                 lw=1.8 if dtype == np.float64 else 1.4,
-                label=f"{method}, {dtype.name}: h ≈ {h:.0e}, error ≤ {e:.0e}",
+                label=f"{label}: h ≈ {h:.0e}, error ≤ {e:.0e}" if mark_steps else label,
             )
+            if not mark_steps:
+                continue
             ax.plot(
                 [h],
                 [max(e, floor)],
@@ -429,6 +443,9 @@ def difference_error_figure(
     )
     ax.set_xlim(1e-16, 1)
     ax.set_ylim(1e-17, 1e3)
+    ax.set_xticks([10.0**k for k in range(-16, 1, 2)])
+    ax.set_yticks([10.0**k for k in range(-16, 3, 2)])
+    ax.minorticks_off()
     style_axis(
         ax,
         f"error of the finite differences of ${fn.tex()}$ at x = {fmt(x)}",
@@ -440,10 +457,12 @@ def difference_error_figure(
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         frameon=False,
-        title=(
-            "solid float64, dashed float32;\n" if len(styles_used) > 1 else f"{styles_used[0]};\n"
-        )
-        + "dots: the best h you can count on,\nthe lowest worst error within\nhalf a decade",
+        title=("solid float64, dashed float32" if len(styles_used) > 1 else f"{styles_used[0]}")
+        + (
+            ";\ndots: the best h you can count on,\nthe lowest worst error within\nhalf a decade"
+            if mark_steps
+            else ""
+        ),
         title_fontsize=FONT["note"],
         alignment="left",
     )
