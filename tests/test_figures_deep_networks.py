@@ -50,9 +50,14 @@ def test_transformation_figure_shows_the_tanh_square_and_a_legend():
     for ax in layers:
         assert list(ax.get_xticks()) == [-1, 0, 1] and list(ax.get_yticks()) == [-1, 0, 1]
         assert ax.get_xlabel() == "unit 1"
-    labels = [t.get_text() for t in first.get_legend().get_texts()]
-    assert labels == ["class 0", "class 1", "grid of the input plane"]
-    assert [t.get_text() for t in layers[-1].get_legend().get_texts()] == ["read-out's line"]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == [
+        "class 0",
+        "class 1",
+        "grid of the input plane",
+        "tanh's range [−1, 1]²",
+        "read-out's line",
+    ]
 
 
 def test_zigzag_view_names_its_kink_marks_and_pieces_figure_its_log_scales():

@@ -143,7 +143,7 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
     grids = [layer_outputs(model, g) for g in _grid_lines(extent)]
     n = len(reps)
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(size * ncols, size * nrows), layout="constrained")
+    fig = Figure(figsize=(size * ncols, size * nrows + 0.4), layout="constrained")  # + legend
     axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
     colors = np.array(["C0", "C1", "C2", "C3", "C4"])
     for i, ax in enumerate(axes):
@@ -170,7 +170,7 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
         for c in np.unique(y % 5)
     ]
     handles.append(Line2D([], [], color="0.75", lw=0.8, label="grid of the input plane"))
-    axes[0].legend(handles=handles, fontsize=6.5, loc="upper right", framealpha=0.9)
+    handles.append(Line2D([], [], color="0.4", ls=":", lw=0.8, label="tanh's range [−1, 1]²"))
     out = model.layers[-1]
     if out.n_out == 2 and reps[-1].shape[1] == 2:
         w = out.W.data[:, 1] - out.W.data[:, 0]
@@ -181,11 +181,8 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
             ax.plot(s, -(b + w[0] * s) / w[1], "k--", lw=1.2, zorder=3)
         else:
             ax.plot(-(b + w[1] * s) / w[0], s, "k--", lw=1.2, zorder=3)
-        ax.legend(
-            handles=[Line2D([], [], color="k", ls="--", label="read-out's line")],
-            fontsize=6.5,
-            loc="upper right",
-        )
+        handles.append(Line2D([], [], color="k", ls="--", label="read-out's line"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
     return fig
 
 
