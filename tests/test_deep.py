@@ -423,3 +423,13 @@ def test_decay_figure_tells_a_power_law_from_an_exponential():
     assert fitted_exp[-1] < 0.5 / np.sqrt(400)  # the exponential falls away
     with pytest.raises(ValueError, match="decay_figure"):
         training_figures.decay_figure(np.ones(10), fit=(5, 20))
+
+
+@pytest.mark.parametrize("depth, width", [(1, 3), (3, 2), (5, 3), (10, 2)])
+def test_zigzag_parameter_count_is_the_lessons_formula(depth, width):
+    """Lesson 04 section 2: 2w for the first layer, w(w + 1) for each further layer and
+    w + 1 for the read-out (19 for depth 3, width 2; the figure's title prints it)."""
+    w = width
+    want = 2 * w + (depth - 1) * w * (w + 1) + w + 1
+    assert regions.n_params(regions.zigzag_network(depth, width)) == want
+    assert regions.n_params(regions.zigzag_network(3, 2)) == 19

@@ -62,7 +62,7 @@ def test_unanswered_exercise_prints_its_hint(key, capsys):
 
 
 WRONG = {
-    "4.1": (lambda: 15, "multiplies"),
+    "4.1": (lambda: 15, "the folds multiply"),
     "4.2": (lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])), "a bias"),
     "4.3": (lambda model, X, k: model.layers[2 * k - 2].forward(X), "wrong"),
     "4.4": (lambda: True, "not with width 2"),
@@ -93,8 +93,6 @@ def test_momentum_order_hint(capsys):
 @pytest.mark.parametrize(
     "check, guess, value, why, miss",
     [
-        (dn.check_zigzag_pieces, 15, "it is 243", "3⁵ = 243", "Your 15: that is 3 + 3 + 3"),
-        (dn.check_zigzag_pieces, 100, "it is 243", "depth multiplies", None),
         (tdn.check_max_lr, 2.0, "it is 0.2", "η < 2/10 = 0.2", "Your 2: that is 2/κ"),
         (tdn.check_max_lr, 0.1, "it is 0.2", "|1 − η·κ_i| < 1", "Your 0.1: 1/κ = 0.1"),
         (tdn.check_max_lr, 0.5, "it is 0.2", "the steepest direction decides", None),
@@ -178,3 +176,83 @@ def test_residual_grad_names_the_usual_bugs(wrong, bug, capsys):
 def test_he_std_variance_for_std_is_named(capsys):
     assert tdn.check_he_std(lambda n: 2 / n) is False
     assert "that is the variance 2/fan_in" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "guess, miss",
+    [
+        (15, "Your 15: that is 3 + 3 + 3"),
+        (244, "Your 244: that adds the + 1 of one layer's n + 1 pieces"),
+        (100, None),
+    ],
+)
+def test_zigzag_first_wrong_try_names_the_mistake_but_keeps_the_answer(guess, miss, capsys):
+    """Reader 04: every wrong try was told 243 at once; 244 (the n + 1 rule) got no name."""
+    assert dn.check_zigzag_pieces(lambda: guess) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ ") and f"you predicted {guess}; that is not it" in out
+    assert "243" not in out
+    assert (miss in out) if miss else ("Your" not in out)
+    assert "Hint: count the pieces for depth 1 and depth 2 first" in out
+    assert dn.check_zigzag_pieces(lambda: guess) is False  # the second try is told
+    out = capsys.readouterr().out
+    assert f"you predicted {guess}; it is 243." in out and "3⁵ = 243" in out
+
+
+def test_zigzag_a_leftover_number_is_not_taken_as_the_prediction(capsys):
+    """Reader 04: a leftover integer `pieces` from section 2 was read as 'you predicted 36'."""
+    assert dn.check_zigzag_pieces(36) is False
+    out = capsys.readouterr().out
+    assert "not your function: run the cell with `def pieces():` first" in out
+    assert "you predicted" not in out
+
+
+def test_count_params_skipping_the_last_layer_is_not_called_weights_only(capsys):
+    """Reader 04: on [1, 2, 1] the skipped read-out gives 4, the weights-only count too."""
+
+    def skip_last(sizes):
+        total = 0
+        for i in range(len(sizes) - 2):
+            total += (sizes[i] + 1) * sizes[i + 1]
+        return total
+
+    assert dn.check_count_params(skip_last) is False
+    out = capsys.readouterr().out
+    assert "the last layer (the read-out) is not counted" in out
+    assert "only the weights" not in out
+    weights_only = lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))  # noqa: E731
+    assert dn.check_count_params(weights_only) is False
+    out = capsys.readouterr().out
+    assert "only the weights are counted" in out and "not counted: the loop" not in out
+
+
+def test_layer_output_refuses_the_library_and_the_whole_network(capsys):
+    """Reader 04: representations.layer_outputs(model, X)[k] was accepted."""
+    from helpers import representations
+
+    assert dn.check_layer_output(lambda m, X, k: representations.layer_outputs(m, X)[k]) is False
+    out = capsys.readouterr().out
+    assert "the right numbers, but it ran model.layers[8] too" in out
+    assert "representations.layer_outputs and model.forward run the whole network" in out
+
+
+def test_layer_output_names_the_unchained_loop(capsys):
+    def unchained(model, X, k):
+        H = X
+        for i in range(2 * k):
+            H = model.layers[i].forward(X)  # every layer gets X
+        return H
+
+    assert dn.check_layer_output(unchained) is False
+    out = capsys.readouterr().out
+    assert "every layer was given X instead of the previous layer's output" in out
+
+
+def test_layer_output_simple_alternating_loop_passes(capsys):
+    def by_index(model, X, k):
+        H = X
+        for i in range(2 * k):
+            H = model.layers[i].forward(H)
+        return H
+
+    assert dn.check_layer_output(by_index) is True

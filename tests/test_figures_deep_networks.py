@@ -37,3 +37,38 @@ def test_generalisation_figure_rejects_bad_input():
         figs.generalisation_figure({})
     with pytest.raises(ValueError, match="lacks"):
         figs.generalisation_figure({"a": {"train": [1.0]}})
+
+
+def test_transformation_figure_shows_the_tanh_square_and_a_legend():
+    """Reader 04: the panels after layers 2-4 had no ticks, so the square [-1, 1]^2 could
+    not be seen; the classes and the read-out's line had no legend."""
+    from helpers import data, representations
+
+    X, y = data.make_moons(n=40, noise=0.1, seed=0)
+    fig = figs.transformation_figure(representations.narrow_network(depth=2, seed=0), X, y)
+    first, *layers = [ax for ax in fig.axes if ax.get_visible()]
+    for ax in layers:
+        assert list(ax.get_xticks()) == [-1, 0, 1] and list(ax.get_yticks()) == [-1, 0, 1]
+        assert ax.get_xlabel() == "unit 1"
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == [
+        "class 0",
+        "class 1",
+        "grid of the input plane",
+        "tanh's range [−1, 1]²",
+        "read-out's line",
+    ]
+
+
+def test_zigzag_view_names_its_kink_marks_and_pieces_figure_its_log_scales():
+    """Reader 04: the red tick marks were unexplained; the log axes were not said to be."""
+    from helpers import regions
+
+    view = figs.ZigzagView(depth=1, width=3)
+    assert "kinks" in view.ax.get_legend().get_texts()[0].get_text()
+    assert "10 parameters, 3 linear pieces" in view.ax.get_title()
+    rows = regions.pieces_table(widths=(2,), max_params=20, seeds=range(2))
+    fig = figs.pieces_figure(rows)
+    for ax in fig.axes:
+        assert ax.get_yscale() == "log" and "(log scale)" in ax.get_ylabel()
+        assert ax.get_legend() is not None

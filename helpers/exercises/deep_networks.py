@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import FAIL, PASS, _array, _fmt, _whole, exercise, hint, matches, prediction, run
+from . import (
+    FAIL,
+    PASS,
+    _array,
+    _fmt,
+    _whole,
+    exercise,
+    hint,
+    learner_number,
+    matches,
+    run,
+    tries,
+)
 
 __all__ = [
     "check_zigzag_pieces",
@@ -15,24 +27,91 @@ __all__ = [
 
 
 #: Exercise 4.1: the pieces of the width-3, depth-5 zig-zag network on [0, 1], 3**5.
-check_zigzag_pieces = prediction(
-    "4.1",
-    "pieces of zigzag_network(depth=5, width=3)",
-    243,
+ZIGZAG_PIECES = 3**5
+_ZIGZAG_WHY = (
     "One layer of width 3 folds [0, 1] into 3 pieces, each mapped onto the whole of "
     "[0, 1]; the next layer folds every one of them 3 times again, so depth multiplies: "
-    "3·3·3·3·3 = 3⁵ = 243",
-    misses={
-        3 * 5: "that is 3 + 3 + 3 + 3 + 3, as if each layer added 3 pieces; stacked, "
-        "the folds multiply",
-        3 * 5 + 1: "stacked layers multiply the pieces, they do not add them",
-        5**3: "that is 5³: each of the 5 layers multiplies by 3, so it is 3⁵",
-    },
+    "3·3·3·3·3 = 3⁵ = 243"
 )
+#: Known wrong predictions and what they are; none of these sentences gives the answer away.
+_ZIGZAG_MISSES = {
+    3 * 5: "that is 3 + 3 + 3 + 3 + 3, as if each layer added 3 pieces; stacked, "
+    "the folds multiply",
+    3 * 5 + 1: "that is one layer's n + 1 rule with 15 units; stacked layers multiply "
+    "the pieces, they do not add them",
+    3**5 + 1: "that adds the + 1 of one layer's n + 1 pieces, but that rule is for one "
+    "layer on the whole line. On [0, 1] one zig-zag layer of width 3 has exactly 3 pieces, "
+    "not 4, and the layers multiply that",
+    4**5: "that is (3 + 1)⁵: one zig-zag layer of width 3 has 3 pieces on [0, 1], not 4",
+    5**3: "that is 5³: the width is multiplied once per layer, not the depth once per unit",
+}
+
+
+@exercise("4.1", "pieces of zigzag_network(depth=5, width=3)")
+def check_zigzag_pieces(pieces) -> bool:
+    """Exercise 4.1, predict first: the pieces of zigzag_network(depth=5, width=3) on [0, 1].
+
+    The first wrong try is told what it is (where the check knows the mistake) and a hint,
+    not the answer; the second wrong try is told the answer and why.
+
+    Hints, one more for each wrong try:
+    - count the pieces for depth 1 and depth 2 first: what does each new layer do to every
+      piece?
+    - depth 1 has 3 pieces; a second layer folds each of them 3 times, 3·3 = 9; go on
+    """
+    name = "pieces of zigzag_network(depth=5, width=3)"
+    if not callable(pieces):
+        print(
+            f"{FAIL} {name}: `pieces` is {type(pieces).__name__} {_fmt(pieces)}, not your "
+            "function: run the cell with `def pieces():` first, then this one"
+        )
+        return False
+    got = learner_number(name, pieces)
+    if got is None:
+        return False
+    if got == ZIGZAG_PIECES:
+        print(f"{PASS} {name}: {ZIGZAG_PIECES}. {_ZIGZAG_WHY}")
+        return True
+    if tries("4.1") == 0:  # the first wrong try: what it is, not the answer
+        print(f"{FAIL} {name}: you predicted {_fmt(got)}; that is not it. Try again.")
+    else:
+        print(f"{FAIL} {name}: you predicted {_fmt(got)}; it is {ZIGZAG_PIECES}. {_ZIGZAG_WHY}")
+    for guess, meaning in _ZIGZAG_MISSES.items():
+        if got == guess:
+            print(f"    Your {_fmt(got)}: {meaning}")
+            break
+    return False
 
 
 def _ref_count(sizes):
     return int(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))
+
+
+#: Usual wrong counts of exercise 4.2, each the function it computes and what it is.
+_COUNT_MISTAKES = [
+    (
+        lambda pairs: sum(a * b for a, b in pairs),
+        "only the weights are counted: every output unit also has a bias",
+    ),
+    (
+        lambda pairs: sum(a * b + a for a, b in pairs),
+        "there is one bias per output of a layer, not per input",
+    ),
+    (
+        lambda pairs: sum((a + 1) * b for a, b in pairs[:-1]),
+        "the last layer (the read-out) is not counted: the loop stops one layer early. "
+        "A network with sizes [n0, ..., nD] has D layers, one per pair of consecutive sizes",
+    ),
+    (
+        lambda pairs: sum((a + 1) * b for a, b in pairs[1:]),
+        "the first layer is not counted: it starts at the pair (sizes[1], sizes[2]). The "
+        "first layer takes the inputs, (sizes[0], sizes[1])",
+    ),
+    (
+        lambda pairs: sum((a + 1) * (b + 1) for a, b in pairs),
+        "(a + 1)·(b + 1) counts a bias for the bias too: a layer has a·b weights and b biases",
+    ),
+]
 
 
 @exercise("4.2", "count_params")
@@ -43,27 +122,29 @@ def check_count_params(count_params) -> bool:
     - count the numbers of one Linear(a, b) layer first: its weight matrix and its biases
     - a Linear(a, b) layer has a·b weights and b biases; add that over consecutive sizes
     """
-    cases = [[1, 2, 1], [2, 16, 2], [64, 32, 16, 16, 10], [1, 3, 3, 3, 1], [5, 1]]
+    cases = [[1, 2, 1], [2, 16, 2], [64, 32, 16, 16, 10], [1, 3, 3, 3, 1], [5, 1], [3, 4, 5]]
+    counts = []
     for sizes in cases:
         ok, got = run("count_params", count_params, list(sizes), where=f"on {sizes}")
         if not ok:
             return False
-        want = _ref_count(sizes)
-        count = _whole(got)
-        if count == want:
-            continue
-        print(
-            f"{FAIL} count_params({sizes}): got {_fmt(got)}, expected {want}"
-            + (" (a whole number)" if count is None else "")
-        )
-        pairs = list(zip(sizes[:-1], sizes[1:]))
-        if count == sum(a * b for a, b in pairs):
-            hint("only the weights are counted: every output unit also has a bias")
-        elif count == sum(a * b + a for a, b in pairs):
-            hint("there is one bias per output of a layer, not per input")
-        return False
-    print(f"{PASS} count_params: correct for all {len(cases)} networks")
-    return True
+        counts.append(_whole(got))
+        if counts[-1] is None:
+            print(f"{FAIL} count_params({sizes}): got {_fmt(got)}, expected a whole number")
+            return False
+    wrong = [(s, c) for s, c in zip(cases, counts) if c != _ref_count(s)]
+    if not wrong:
+        print(f"{PASS} count_params: correct for all {len(cases)} networks")
+        return True
+    sizes, count = wrong[0]
+    print(f"{FAIL} count_params({sizes}): got {count}, expected {_ref_count(sizes)}")
+    # name a mistake only when it gives the learner's count on every network
+    for mistake, why in _COUNT_MISTAKES:
+        made = [mistake(list(zip(s[:-1], s[1:]))) for s in cases]
+        if made == counts:
+            hint(why)
+            break
+    return False
 
 
 def _layer_names(model, X):
@@ -98,29 +179,71 @@ def _layer_names(model, X):
     return outputs
 
 
+class _Counted:
+    """Wraps the ``forward`` of every layer of ``model`` to record each call's input."""
+
+    def __init__(self, model):
+        self.inputs = [[] for _ in model.layers]
+        for i, layer in enumerate(model.layers):
+            layer.forward = self._recording(i, layer.forward)
+
+    def _recording(self, i, forward):
+        def recorded(H, *args, **kwargs):
+            self.inputs[i].append(np.array(H, dtype=float, copy=True))
+            return forward(H, *args, **kwargs)
+
+        return recorded
+
+    def reset(self):
+        for calls in self.inputs:
+            calls.clear()
+
+
 @exercise("4.3", "layer_output")
 def check_layer_output(layer_output) -> bool:
     """Exercise 4.3: the output of hidden layer k (after its activation), checked on a
-    4-layer narrow network and random points.
+    4-layer narrow network and random points; only model.layers[0] to model.layers[2k - 1]
+    may run, once each (so representations.layer_outputs and model.forward are refused).
 
     Hints, one more for each wrong try:
-    - a hidden layer is a Linear layer followed by its activation: count the activations
-    - H = X; then for each layer in model.layers: H = layer.forward(H), and after the k-th
-      activation layer return H
+    - the layers alternate, Linear then activation: hidden layer k ends with model.layers[2k - 1]
+    - H = X; then for i in range(2 * k): H = model.layers[i].forward(H); return H
     """
-    from ..representations import layer_outputs, narrow_network
+    from .. import representations
 
-    model = narrow_network(depth=4, seed=3)
+    model = representations.narrow_network(depth=4, seed=3)
     X = np.random.default_rng(3).normal(size=(7, 2))
-    want = layer_outputs(model, X)
+    want = representations.layer_outputs(model, X)
+    names = _layer_names(model, X)
+    counted = _Counted(model)
     for k in range(1, len(want)):
         call = f"layer_output(model, X, {k})"
+        counted.reset()
         ok, got = run("layer_output", layer_output, model, X.copy(), k, where=f"as {call}")
         if not ok:
             return False
         arr, why = _array(got)
         if arr is None:
             print(f"{FAIL} {call}: expected an array; it {why}")
+            return False
+        ran = [i for i, calls in enumerate(counted.inputs) if calls]
+        given_x = [i for i in ran if i > 0 and any(matches(H, X) for H in counted.inputs[i])]
+        if given_x:
+            print(f"{FAIL} {call}: model.layers[{given_x[0]}] was given X")
+            hint(
+                "every layer was given X instead of the previous layer's output: "
+                "keep the output in H and give H to the next layer, H = layer.forward(H)"
+            )
+            return False
+        if matches(arr, want[k]) and max(ran, default=0) >= 2 * k:
+            print(
+                f"{FAIL} {call}: the right numbers, but it ran model.layers[{max(ran)}] too, "
+                f"beyond hidden layer {k} (which ends with model.layers[{2 * k - 1}])"
+            )
+            hint(
+                "run the layers yourself, one forward each, and stop after hidden layer k: "
+                "representations.layer_outputs and model.forward run the whole network"
+            )
             return False
         if matches(arr, want[k]):
             continue
@@ -131,7 +254,7 @@ def check_layer_output(layer_output) -> bool:
             )
             return False
         print(f"{FAIL} {call}: the right shape, but the wrong numbers")
-        same = [name for out, name in _layer_names(model, X) if matches(arr, out)]
+        same = [name for out, name in names if matches(arr, out)]
         if same:
             hint(f"that is {same[0]}")
         return False

@@ -34,8 +34,11 @@ class ZigzagView:
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax = self.fig.subplots()
         (self.line,) = self.ax.plot([], [], color="C0", lw=1.2)
-        (self.marks,) = self.ax.plot([], [], "|", color="C3", ms=8)
-        self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.08), xlabel="input x", ylabel="network output")
+        (self.marks,) = self.ax.plot(
+            [], [], "|", color="C3", ms=8, label="kinks (where one piece ends, the next begins)"
+        )
+        self.ax.legend(fontsize=8, loc="upper center", framealpha=0.9)
+        self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.3), xlabel="input x", ylabel="network output")
         self.update(depth=depth, width=width)
         fewer_ticks(self.fig)
         self.fig.canvas.set_animated([self.line, self.marks, self.ax.title])
@@ -100,18 +103,19 @@ def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
     ax1.set(
         yscale="log",
         xlabel="parameters",
-        ylabel="linear pieces on [0, 1]",
+        ylabel="linear pieces on [0, 1] (log scale)",
         title="best constructions: width$^{depth}$ vs width",
     )
     ax2.set(
         yscale="log",
         xlabel="parameters",
-        ylabel="linear pieces on [−1, 1]",
-        title="random (He) networks, mean of 5",
+        ylabel="linear pieces on [−1, 1] (log scale)",
+        title="random networks, same shapes, mean of 5",
     )
     for ax in (ax1, ax2):
         ax.grid(True, alpha=0.3)
     ax1.legend(fontsize=8, loc="upper left")
+    ax2.legend(fontsize=8, loc="upper left")
     return fig
 
 
@@ -139,7 +143,7 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
     grids = [layer_outputs(model, g) for g in _grid_lines(extent)]
     n = len(reps)
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(size * ncols, size * nrows), layout="constrained")
+    fig = Figure(figsize=(size * ncols, size * nrows + 0.4), layout="constrained")  # + legend
     axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
     colors = np.array(["C0", "C1", "C2", "C3", "C4"])
     for i, ax in enumerate(axes):
@@ -150,12 +154,23 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
             ax.plot(g[i][:, 0], g[i][:, 1], color="0.8", lw=0.6, zorder=1)
         ax.scatter(reps[i][:, 0], reps[i][:, 1], c=colors[y % 5], s=6, zorder=2)
         ax.set_title("input" if i == 0 else f"after layer {i}", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.tick_params(labelsize=7)
         if i == 0:
             ax.set(xlim=extent[:2], ylim=extent[2:])
+            ax.set_xlabel("input 1", fontsize=8)
+            ax.set_ylabel("input 2", fontsize=8)
         else:
-            ax.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05))
+            # tanh keeps every output between −1 and 1: the dotted square is that range
+            ax.plot([-1, 1, 1, -1, -1], [-1, -1, 1, 1, -1], ":", color="0.4", lw=0.8)
+            ax.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), xticks=[-1, 0, 1], yticks=[-1, 0, 1])
+            ax.set_xlabel("unit 1", fontsize=8)
+            ax.set_ylabel("unit 2", fontsize=8, labelpad=0)
+    handles = [
+        Line2D([], [], ls="", marker="o", ms=4, color=f"C{c}", label=f"class {c}")
+        for c in np.unique(y % 5)
+    ]
+    handles.append(Line2D([], [], color="0.75", lw=0.8, label="grid of the input plane"))
+    handles.append(Line2D([], [], color="0.4", ls=":", lw=0.8, label="tanh's range [−1, 1]²"))
     out = model.layers[-1]
     if out.n_out == 2 and reps[-1].shape[1] == 2:
         w = out.W.data[:, 1] - out.W.data[:, 0]
@@ -166,6 +181,8 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
             ax.plot(s, -(b + w[0] * s) / w[1], "k--", lw=1.2, zorder=3)
         else:
             ax.plot(-(b + w[1] * s) / w[0], s, "k--", lw=1.2, zorder=3)
+        handles.append(Line2D([], [], color="k", ls="--", label="read-out's line"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
     return fig
 
 
