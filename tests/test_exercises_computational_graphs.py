@@ -74,15 +74,23 @@ def test_a_missing_tuple_comma_is_named_not_blamed_on_math(where, capsys):
     assert "plain numbers" not in out
 
 
-def test_a_wrong_prediction_is_told_the_value_and_why(capsys):
+def test_a_first_wrong_prediction_gets_a_nudge_not_the_answer(capsys):
+    """Reader 02: the first wrong try (18) printed "it is 24" and the whole solution."""
+    assert E.check_reuse_prediction(lambda: 18) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ dc/da for b = a + a, c = b·b at a = 3: you predicted 18; that is not")
+    assert "24" not in out and "12 + 12" not in out
+    assert "Hint: first find dc/db" in out
+
+
+def test_a_second_wrong_prediction_is_told_the_value_and_why(capsys):
     assert E.check_reuse_prediction(lambda: 12.0) is False
     out = capsys.readouterr().out
-    assert out.startswith("✗ dc/da for b = a + a, c = b·b at a = 3: you predicted 12; it is 24.")
-    assert "12 + 12 = 24" in out  # the why
-    assert "Your 12: that is one use of a only" in out  # and what the guess was
+    assert "Your 12: that is one use of a only" in out  # what the guess was
+    assert "24" not in out
     assert E.check_reuse_prediction(lambda: 30) is False
     out = capsys.readouterr().out
-    assert "it is 24" in out and "Your" not in out and "Hint" not in out
+    assert "It is 24" in out and "12 + 12 = 24" in out and "Your" not in out
     assert E.check_reuse_prediction(lambda: "24") is False
 
 
@@ -177,3 +185,54 @@ def test_pass_counts_rejects_swapped(capsys):
     assert "the other way round" in capsys.readouterr().out
     assert E.check_pass_counts(lambda: (1000, 1000)) is False
     assert E.check_pass_counts(lambda: "many") is False
+
+
+def _safe_value(v):
+    return max(v.data, 0) + math.log1p(math.exp(-abs(v.data)))
+
+
+def test_a_naive_sigmoid_is_told_that_exp_of_minus_x_overflows(capsys):
+    """Reader 02: 1/(1 + math.exp(-x)) overflows at x = -800, and the hint spoke of
+    math.exp(x) above 709."""
+    naive = lambda v: Value(  # noqa: E731
+        _safe_value(v), (v,), "softplus", _local=(1 / (1 + math.exp(-v.data)),)
+    )
+    assert E.check_softplus(naive) is False
+    out = capsys.readouterr().out
+    assert "Value(-800.0)" in out and "very negative x, math.exp(-x) overflows" in out
+    assert "above about 709" not in out
+
+
+def test_a_step_local_derivative_is_named_a_wrong_value_not_a_missing_tuple(capsys):
+    step = lambda v: Value(  # noqa: E731
+        _safe_value(v), (v,), "softplus", _local=(1.0 if v.data > 0 else 0.0,)
+    )
+    assert E.check_softplus(step) is False
+    out = capsys.readouterr().out
+    assert "the local derivative you gave is wrong" in out and "never a step" in out
+    assert "a tuple with one number" not in out.split("Hint:")[1]
+
+
+def test_a_finite_difference_local_derivative_is_shown_to_differ(capsys):
+    """Reader 02: it was rejected with two identical printed numbers."""
+
+    def central(v):
+        x, h = v.data, 1e-5
+        slope = (_safe_value(Value(x + h)) - _safe_value(Value(x - h))) / (2 * h)
+        return Value(_safe_value(v), (v,), "softplus", _local=(slope,))
+
+    assert E.check_softplus(central) is False
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    got, expected = first.split(" is ")[1].split(", expected ")
+    expected = expected.split(":")[0]
+    assert got != expected and "differs from the exact value by" in first
+    assert "a finite difference is close but not exact" in out
+
+
+def test_the_second_wrong_softplus_try_does_not_print_the_solution_line(capsys):
+    wrong = lambda v: Value(_safe_value(v), (v,), "softplus", _local=(0.5,))  # noqa: E731
+    E.check_softplus(wrong)
+    E.check_softplus(wrong)
+    out = capsys.readouterr().out
+    assert "_local=(math.exp(x - y),)" not in out and "Value(y, (v,)" not in out

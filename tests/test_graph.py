@@ -87,7 +87,9 @@ def test_order_figure_puts_the_nodes_in_topological_order_with_every_arrow_to_th
     ax = fig.axes[0]
     names = [t.get_text() for t in ax.texts if t.get_text() in "abcdefL" and t.get_text()]
     assert names == [v.label for v in topological_order(L)]
-    assert [t.get_text() for t in ax.texts if t.get_text().isdigit()] == list("1234567")
+    # places count from 0, as Python counts list positions (and as the step slider does)
+    assert [t.get_text() for t in ax.texts if t.get_text().isdigit()] == list("0123456")
+    assert "place (from 0)" in [t.get_text() for t in ax.texts]
     arrows = [p for p in ax.patches if not isinstance(p, FancyBboxPatch)]
     assert len(arrows) == 6  # one per parent: a, b -> e; e, c -> d; d, f -> L
     for arrow in arrows:

@@ -18,6 +18,7 @@ from . import (
     FAIL,
     PASS,
     TIME_LIMIT,
+    TYPED_RTOL,
     _call_limited,
     _fmt,
     _number,
@@ -25,8 +26,9 @@ from . import (
     check_value,
     exercise,
     hint,
-    prediction,
+    learner_number,
     run,
+    tries,
 )
 
 # --------------------------------------------------------------------------------------
@@ -35,19 +37,48 @@ from . import (
 
 
 #: Exercise 2.1: dc/da for b = a + a, c = b·b at a = 3, which is 24.
-check_reuse_prediction = prediction(
-    "2.1",
-    "dc/da for b = a + a, c = b·b at a = 3",
-    24,
+REUSE_NAME = "dc/da for b = a + a, c = b·b at a = 3"
+REUSE_ANSWER = 24
+REUSE_WHY = (
     "dc/db = 2b = 12 reaches a along both uses of a in b = a + a, each with local "
-    "derivative 1: 12 + 12 = 24 (directly: c = (2a)² = 4a², dc/da = 8a = 24)",
-    misses={
-        12: "that is one use of a only: b = a + a uses a twice",
-        6: "that is b = a + a itself, not a slope",
-        2: "db/da = 2 is only the last step; it multiplies dc/db = 2b = 12",
-        36: "that is c itself, not its slope",
-    },
+    "derivative 1: 12 + 12 = 24 (directly: c = (2a)² = 4a², dc/da = 8a = 24)"
 )
+#: what a known wrong guess is (none of these sentences gives the answer away)
+REUSE_MISSES = {
+    12: "that is one use of a only: b = a + a uses a twice",
+    6: "that is b = a + a itself, not a slope",
+    2: "db/da = 2 is only the last step; it multiplies dc/db",
+    36: "that is c itself, not its slope",
+}
+REUSE_NUDGE = (
+    "first find dc/db at b = 6 (c = b·b, a product of b with itself). Then follow each use "
+    "of a in b = a + a back to a, as in section 5: each use adds dc/db × its local derivative"
+)
+
+
+@exercise("2.1", REUSE_NAME)
+def check_reuse_prediction(predict) -> bool:
+    """Exercise 2.1, predict first: dc/da for b = a + a, c = b·b at a = 3, which is 24.
+
+    A first wrong guess hears what it is (if it is a usual one) and a nudge, not the answer;
+    from the second wrong guess on, the check tells the value and why.
+    """
+    got = learner_number(REUSE_NAME, predict)
+    if got is None:
+        return False
+    if got == REUSE_ANSWER:
+        print(f"{PASS} {REUSE_NAME}: {REUSE_ANSWER}. {REUSE_WHY}")
+        return True
+    print(f"{FAIL} {REUSE_NAME}: you predicted {_fmt(got)}; that is not it.")
+    for guess, meaning in REUSE_MISSES.items():
+        if math.isclose(got, guess, rel_tol=TYPED_RTOL):
+            print(f"    Your {_fmt(got)}: {meaning}")
+            break
+    if tries("2.1") == 0:  # the first wrong try: a nudge, and another go
+        hint(REUSE_NUDGE)
+    else:
+        print(f"    It is {REUSE_ANSWER}: {REUSE_WHY}")
+    return False
 
 
 # --------------------------------------------------------------------------------------
@@ -66,6 +97,16 @@ _OVERFLOW = (
     "max(x, 0) + math.log1p(math.exp(-abs(x))) for the value and math.exp(x - value) "
     "for σ(x)"
 )
+_OVERFLOW_NEGATIVE = (
+    "for very negative x, math.exp(-x) overflows: at x = -800 it is e⁸⁰⁰, and e^t is too "
+    "big for a float above t ≈ 709. So 1/(1 + math.exp(-x)) fails there. Write σ(x) as "
+    "math.exp(x - value), whose exponent is never positive (and the value as "
+    "max(x, 0) + math.log1p(math.exp(-abs(x))))"
+)
+_NOT_EXACT = (
+    "a finite difference is close but not exact: the local derivative must be exact. "
+    "Use the formula σ(x) = e^(x − softplus(x)) from the text"
+)
 
 
 def _softplus_reference(x):
@@ -76,14 +117,14 @@ def _softplus_reference(x):
     return value, slope
 
 
-def _softplus_error(err: Exception) -> str | None:
-    """What an exception raised by the learner's softplus usually means."""
+def _softplus_error(err: Exception, x: float = 1.0) -> str | None:
+    """What an exception raised by the learner's softplus at ``x`` usually means."""
     if isinstance(err, TypeError) and "not iterable" in str(err):
         return _COMMA  # Value(..., (v), ...) or _local=(slope): a missing tuple comma
     if isinstance(err, TypeError) and "Value" in str(err):
         return "math functions take plain numbers: use x = v.data, not v itself"
     if isinstance(err, OverflowError):
-        return _OVERFLOW
+        return _OVERFLOW if x > 0 else _OVERFLOW_NEGATIVE
     return None
 
 
@@ -105,6 +146,12 @@ def _same(name: str, what: str, got, want: float, x: float) -> bool:
         return False
     if math.isclose(value, want, rel_tol=1e-12, abs_tol=1e-15):
         return True
+    if math.isclose(value, want, rel_tol=1e-5):  # close, not exact: show the digits that differ
+        print(
+            f"{FAIL} {name}: at x = {x} {what} is {value:.17g}, expected {want:.17g}: it "
+            f"differs from the exact value by {abs(value - want):.1g}"
+        )
+        return False
     print(f"{FAIL} {name}: at x = {x} {what} is {value:.10g}, expected {want:.10g}")
     return False
 
@@ -117,13 +164,20 @@ def check_softplus(softplus: Callable) -> bool:
     Hints, one more for each wrong try:
     - build one Value as the cell above shows: its data is softplus(x), its only parent v, and its
       local derivative d softplus/dx at x = v.data
-    - Value(y, (v,), 'softplus', _local=(math.exp(x - y),)) with the overflow-safe value
-      y = max(x, 0) + math.log1p(math.exp(-abs(x)))
+    - take x = v.data; the data is the overflow-safe softplus of x from the text; the parents
+      are the tuple (v,); the local derivative is σ(x) written as e to the power (x minus
+      that data), a tuple with one number
     """
     name = "softplus"
     for x in SOFTPLUS_POINTS:
         v = Value(x, label="v")
-        ok, out = run(name, softplus, v, where=f"on Value({x})", error_hint=_softplus_error)
+        ok, out = run(
+            name,
+            softplus,
+            v,
+            where=f"on Value({x})",
+            error_hint=lambda err, x=x: _softplus_error(err, x),
+        )
         if not ok or not _a_node(name, out, x):
             return False
         want, want_grad = _softplus_reference(x)
@@ -161,8 +215,16 @@ def check_softplus(softplus: Callable) -> bool:
             grad = _number(v.grad)[0]
             if grad is not None and math.isclose(grad, want, rel_tol=1e-9):
                 hint("that is softplus itself; its derivative is eˣ / (1 + eˣ) = σ(x)")
-            elif grad == 0.0:
+            elif grad is not None and math.isclose(grad, want_grad, rel_tol=1e-5):
+                hint(_NOT_EXACT)
+            elif len(tuple(out._local)) != 1:
                 hint(_LOCAL)
+            else:
+                hint(
+                    f"the local derivative you gave is wrong: at x = {x} it is {grad:.6g}, "
+                    f"but the slope of softplus there is σ({x}) = {want_grad:.6g}. Softplus "
+                    "is smooth: its slope is σ(x) = eˣ / (1 + eˣ) at every x, never a step"
+                )
             return False
     print(
         f"{PASS} {name}: one node, value log(1 + eˣ) and derivative σ(x) at "

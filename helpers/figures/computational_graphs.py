@@ -199,7 +199,9 @@ class _Drawing:
                 arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", **_ARROW)
                 ax.add_patch(arrow)
                 self.edges[(p, v, i)] = arrow
-                t = 0.5  # a label in the middle of the edge
+                # the label sits near the operation that owns the local derivative, so
+                # that crossing edges (a node used twice) keep their tags apart
+                t = 0.8
                 mx, my = start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
                 lab = ax.text(
                     mx,
@@ -462,7 +464,8 @@ class BackwardView:
 def order_figure(root: Value, *, title: str | None = None) -> Figure:
     """The nodes of the graph ending at ``root`` in one row, in topological order.
 
-    Each node is a box numbered by its place in the order; each arrow goes from a parent to
+    Each node is a box numbered by its place in the order, counted from 0 as Python
+    counts list positions; each arrow goes from a parent to
     the node that uses it, bowed above the row. In a topological order every arrow points to
     the right: a node comes after all its parents. Walked from right to left, a node is
     reached only after every node that uses it.
@@ -484,7 +487,7 @@ def order_figure(root: Value, *, title: str | None = None) -> Figure:
                     (place[p], 0.28),
                     (place[v], 0.28),
                     connectionstyle=f"arc3,rad={-0.55 if span > 1 else -0.4}",
-                    **_ARROW,
+                    **{**_ARROW, "mutation_scale": 16, "lw": 1.2},
                 )
             )
     for v, i in place.items():
@@ -500,8 +503,8 @@ def order_figure(root: Value, *, title: str | None = None) -> Figure:
             )
         )
         ax.text(i, 0.0, names[v], ha="center", va="center", fontsize=11, zorder=3)
-        ax.text(i, -0.5, str(i + 1), ha="center", va="center", fontsize=9, color="#666666")
-    ax.text(-0.55, -0.5, "place", ha="right", va="center", fontsize=9, color="#666666")
+        ax.text(i, -0.5, str(i), ha="center", va="center", fontsize=9, color="#666666")
+    ax.text(-0.55, -0.5, "place (from 0)", ha="right", va="center", fontsize=9, color="#666666")
     ax.annotate(
         "backward pass: from the last place to the first",
         xy=(-0.3, -0.85),
@@ -512,7 +515,7 @@ def order_figure(root: Value, *, title: str | None = None) -> Figure:
         color=PALETTE["tangent"],
         arrowprops=dict(arrowstyle="-|>", color=PALETTE["tangent"], lw=1.2),
     )
-    ax.set_xlim(-1.1, n - 0.4)
+    ax.set_xlim(-1.7, n - 0.4)
     ax.set_ylim(-1.0, 1.15)
     if title:
         fig.text(0.5, 0.97, title, ha="center", va="top", fontsize=11, fontweight="bold")
