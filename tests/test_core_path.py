@@ -15,7 +15,7 @@ import struct
 
 import pytest
 
-from tools.build_index import INDEX, LINK_SAFE
+from tools.build_index import INDEX, LINK_SAFE, collect, reachable
 from tools.lessons import (
     COLLAPSED,
     DEEPER_HEADING,
@@ -196,18 +196,19 @@ def test_every_heading_can_be_linked_to(path):
 
 
 def test_every_index_entry_has_a_meaning_and_lands_on_a_section():
+    """The index of terms gives each term a one-line meaning, and each of its links goes to the
+    section itself (a lesson's opening, above its first section, is the top of the notebook)."""
     text = source(next(c for c in load(INDEX)["cells"] if "BEGIN TERMS" in source(c)))
-    anchors = {p.name: {s.anchor for s in sections(p) if s.level} for p in LESSONS}
     entries = [line for line in text.splitlines() if line.startswith("- **")]
     assert entries
     for entry in entries:
         assert re.match(r"- \*\*[^*]+\*\*: \S", entry), f"no one-line meaning: {entry[:100]}"
-        for nb, frag in re.findall(
-            r"\]\(([^)#\s]+\.ipynb)(?:#((?:[^()\s]|\([^()\s]*\))+))?\)", entry
-        ):
-            assert frag in anchors.get(nb, ()), (
-                f"a link to the top of {nb}, not a section: {entry[:100]}"
-            )
+    terms, pages = collect(LESSONS)
+    for term in terms:
+        for sec in term.defined + term.used:
+            target = sec.link if sec.level >= 2 else sec.notebook
+            lands = reachable(sec, pages[sec.notebook])
+            assert lands == target, f"{term.name!r}: the link to {sec.title!r} lands on {lands}"
 
 
 #: A laptop screen shows about 800 CSS pixels of page; a stored figure is shown at its size.
