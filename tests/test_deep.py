@@ -423,3 +423,13 @@ def test_decay_figure_tells_a_power_law_from_an_exponential():
     assert fitted_exp[-1] < 0.5 / np.sqrt(400)  # the exponential falls away
     with pytest.raises(ValueError, match="decay_figure"):
         training_figures.decay_figure(np.ones(10), fit=(5, 20))
+
+
+def test_lesson_05_numbers_of_the_plain_and_residual_networks():
+    """Lesson 05 §5: 27282 parameters (48 + 100·272 + 34); the plain network's loss wanders
+    (lowest about 0.64, highest about 0.85) and ends at ln 2."""
+    r = residual.compare_residual(depth=100, width=16, steps=100, lr=0.05)
+    assert r["plain"]["params"] == r["residual"]["params"] == 48 + 100 * 272 + 34 == 27282
+    plain = r["plain"]["losses"]
+    assert 0.6 < min(plain) < 0.67 and 0.8 < max(plain) < 0.9
+    assert abs(plain[0] - np.log(2)) < 1e-3 and abs(plain[-1] - np.log(2)) < 1e-2
