@@ -194,7 +194,8 @@ def check_residual_grad(residual_grad) -> bool:
     """Exercise 5.4: dL/dx for y = x + tanh(x·W), given dL/dy.
 
     Hints, one more for each wrong try:
-    - two paths from x reach y: the skip and the branch; their gradients add
+    - two paths from x reach y, and their gradients add: the skip passes dy on unchanged;
+      the branch's gradient goes back through tanh, then through the matrix product
     - the skip passes dy on unchanged. For the branch, write z = x @ W and h = tanh(z): first
       the gradient reaching z (tanh's slope is 1 − h²), then back through the matrix product
       as in lesson 03's linear layer
