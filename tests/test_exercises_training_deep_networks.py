@@ -190,3 +190,14 @@ def test_residual_hints_come_slowly(capsys):
         outs.append(capsys.readouterr().out)
     assert "@ W.T" not in outs[0] and "dy + dz @ W.T" not in outs[1]
     assert "dy + dz @ W.T" in outs[2]
+
+
+def test_the_right_residual_grad_passes_all_three_cases(capsys):
+    """The non-square cases must not trip over the check's own list of mistakes."""
+
+    def right(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + (dy * (1 - h**2)) @ W.T
+
+    assert tdn.check_residual_grad(right) is True
+    assert "3 random cases" in capsys.readouterr().out

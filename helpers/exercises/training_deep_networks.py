@@ -225,8 +225,6 @@ def check_residual_grad(residual_grad) -> bool:
             "the skip is missing: it passes dy on unchanged, and that adds to the branch's "
             "gradient": want - dy,
             "W is used the wrong way round: back through x @ W is @ W.T": dy + dz @ W,
-            "the product is the wrong way round: dz has one row per example, like x, so it is "
-            "dz @ W.T (W.T on the right), not W.T @ dz": dy + W.T @ dz,
             "the branch skips tanh's slope 1 − h²": dy + dy @ W.T,
             "tanh's slope is 1 − h² (h squared), not 1 − h": dy + (dy * (1 - h)) @ W.T,
             "h is tanh of z = x @ W, not tanh of x: compute z first": dy
@@ -236,6 +234,11 @@ def check_residual_grad(residual_grad) -> bool:
             "the two paths are multiplied (dy times 1 plus the branch): the chain rule adds "
             "the skip's gradient dy and the branch's": dy * (1 + dz @ W.T),
         }
+        if n_rows == W.shape[0]:  # only a square batch lets W.T @ dz run
+            mistakes[
+                "the product is the wrong way round: dz has one row per example, like x, so "
+                "it is dz @ W.T (W.T on the right), not W.T @ dz"
+            ] = dy + W.T @ dz
         arr, _ = _array(got)
         if arr is not None and matches(arr, want):
             continue
