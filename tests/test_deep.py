@@ -433,3 +433,13 @@ def test_zigzag_parameter_count_is_the_lessons_formula(depth, width):
     want = 2 * w + (depth - 1) * w * (w + 1) + w + 1
     assert regions.n_params(regions.zigzag_network(depth, width)) == want
     assert regions.n_params(regions.zigzag_network(3, 2)) == 19
+
+
+def test_lesson_05_numbers_of_the_plain_and_residual_networks():
+    """Lesson 05 §5: 27282 parameters (48 + 100·272 + 34); the plain network's loss wanders
+    (lowest about 0.64, highest about 0.85) and ends at ln 2."""
+    r = residual.compare_residual(depth=100, width=16, steps=100, lr=0.05)
+    assert r["plain"]["params"] == r["residual"]["params"] == 48 + 100 * 272 + 34 == 27282
+    plain = r["plain"]["losses"]
+    assert 0.6 < min(plain) < 0.67 and 0.8 < max(plain) < 0.9
+    assert abs(plain[0] - np.log(2)) < 1e-3 and abs(plain[-1] - np.log(2)) < 1e-2

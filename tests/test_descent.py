@@ -217,3 +217,20 @@ def test_views_restore_the_background_of_a_setting_they_had(monkeypatch, draws_l
         assert not full, f"{type(view).__name__}: a setting seen before was drawn again in full"
         draws_like_plain(view.fig)
         monkeypatch.undo()
+
+
+def test_late_in_the_run_the_loss_shrinks_by_the_square_of_the_slow_factor():
+    """Lesson 05 §1: at lr 0.15 the slow direction's number is 0.85, the loss's 0.85²."""
+    path = descent.descend("ravine", lr=0.15, steps=40)
+    loss = descent.SURFACES["ravine"].loss
+    ratio = float(loss(*path[-1]) / loss(*path[-2]))
+    assert ratio == pytest.approx(0.85**2, abs=1e-3)
+
+
+def test_momentum_beats_plain_descent_on_the_banana():
+    """Lesson 05 §2: after 100 steps at lr 0.02, plain descent is near 0.1, momentum 0.8
+    below 1e-4."""
+    loss = descent.SURFACES["banana"].loss
+    plain = float(loss(*descent.descend("banana", lr=0.02, steps=100)[-1]))
+    heavy = float(loss(*descent.descend("banana", lr=0.02, steps=100, momentum=0.8)[-1]))
+    assert 0.05 < plain < 0.2 and heavy < 1e-4

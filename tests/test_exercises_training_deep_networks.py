@@ -3,6 +3,7 @@ that should trigger it."""
 
 import math
 
+import numpy as np
 import pytest
 
 import helpers.exercises as ex
@@ -56,3 +57,147 @@ def test_the_max_lr_check_does_not_say_still_converges_at_the_rate_where_it_dive
     assert tdn.check_max_lr(lambda: 0.2) is True
     out = capsys.readouterr().out
     assert "still converges" not in out and "below which" in out
+
+
+def test_the_max_lr_feedback_writes_the_absolute_value_in_words(capsys):
+    assert tdn.check_max_lr(lambda: 0.1) is False
+    out = capsys.readouterr().out
+    assert "|" not in out and "between −1 and 1" in out and "zig-zag" in out
+
+
+def _momentum_says(capsys, step, words):
+    assert tdn.check_momentum_step(step) is False
+    out = capsys.readouterr().out
+    assert words in out, out
+    return out
+
+
+def test_momentum_with_a_plus_sign_is_named(capsys):
+    def uphill(w, v, grad, lr, mu):
+        v = mu * v + grad
+        return w + lr * v, v
+
+    _momentum_says(capsys, uphill, "against* the velocity")
+
+
+def test_momentum_returning_v_then_w_is_named(capsys):
+    def swapped(w, v, grad, lr, mu):
+        v = mu * v + grad
+        return v, w - lr * v
+
+    _momentum_says(capsys, swapped, "wrong way round")
+
+
+def test_the_averaging_form_of_momentum_is_named(capsys):
+    def averaging(w, v, grad, lr, mu):
+        v = mu * v + (1 - mu) * grad
+        return w - lr * v, v
+
+    _momentum_says(capsys, averaging, "averaging form")
+
+
+def test_momentum_without_mu_is_named(capsys):
+    def no_mu(w, v, grad, lr, mu):
+        v = v + grad
+        return w - lr * v, v
+
+    _momentum_says(capsys, no_mu, "mu is missing")
+
+
+def test_momentum_hints_come_slowly(capsys):
+    """The first listed hint is words, not the code; the code comes on the third try."""
+
+    def wrong(w, v, grad, lr, mu):
+        return w * 0, v * 0
+
+    firsts = []
+    for _ in range(3):
+        assert tdn.check_momentum_step(wrong) is False
+        firsts.append(capsys.readouterr().out)
+    assert "mu * v + grad" not in firsts[0] and "mu * v + grad" not in firsts[1]
+    assert "mu * v + grad" in firsts[2]
+
+
+def _residual_says(capsys, grad, words):
+    assert tdn.check_residual_grad(grad) is False
+    out = capsys.readouterr().out
+    assert words in out, out
+    return out
+
+
+def test_tanh_of_x_instead_of_x_times_w_is_named(capsys):
+    def tanh_of_x(x, W, dy):
+        h = np.tanh(x)
+        return dy + (dy * (1 - h**2)) @ W.T
+
+    _residual_says(capsys, tanh_of_x, "not tanh of x")
+
+
+def test_multiplied_paths_are_named(capsys):
+    def multiplied(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy * ((dy * (1 - h**2)) @ W.T)
+
+    _residual_says(capsys, multiplied, "multiplied")
+
+
+def test_one_minus_h_is_named(capsys):
+    def one_minus_h(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + (dy * (1 - h)) @ W.T
+
+    _residual_says(capsys, one_minus_h, "not 1 − h")
+
+
+def test_w_transposed_on_the_left_is_named_in_words(capsys):
+    def left(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + W.T @ (dy * (1 - h**2))
+
+    out = _residual_says(capsys, left, "dz @ W.T (W.T on the right)")
+    assert "matmul" not in out
+
+
+def test_the_missing_skip_is_named_without_an_identity_matrix(capsys):
+    def no_skip(x, W, dy):
+        h = np.tanh(x @ W)
+        return (dy * (1 - h**2)) @ W.T
+
+    out = _residual_says(capsys, no_skip, "passes dy on unchanged")
+    assert "= I" not in out
+
+
+def test_a_shape_error_of_a_product_is_said_in_words(capsys):
+    """On a non-square batch a product the wrong way round fails; the hint says why."""
+    ex.reset_tries()
+    x, W, dy = np.ones((5, 4)), np.eye(4), np.ones((5, 4))
+    from helpers.exercises import run
+
+    ok, _ = run(
+        "residual_grad", lambda x, W, dy: W.T @ dy, x, W, dy, error_hint=tdn._matmul_meaning
+    )
+    assert ok is False
+    assert "do not fit" in capsys.readouterr().out
+
+
+def test_residual_hints_come_slowly(capsys):
+    def wrong(x, W, dy):
+        return dy * 0
+
+    outs = []
+    for _ in range(3):
+        assert tdn.check_residual_grad(wrong) is False
+        outs.append(capsys.readouterr().out)
+    assert "@ W.T" not in outs[0] and "dy + dz @ W.T" not in outs[1]
+    assert "dy + dz @ W.T" in outs[2]
+
+
+def test_the_right_residual_grad_passes_all_three_cases(capsys):
+    """The non-square cases must not trip over the check's own list of mistakes."""
+
+    def right(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + (dy * (1 - h**2)) @ W.T
+
+    assert tdn.check_residual_grad(right) is True
+    assert "3 random cases" in capsys.readouterr().out

@@ -31,14 +31,14 @@ check_max_lr = prediction(
     "5.1",
     "the largest learning rate below which descent converges",
     2 / STEEP,
-    "Each step multiplies the coordinate u_i by 1 − η·κ_i, which shrinks while "
-    "|1 − η·κ_i| < 1, i.e. η < 2/κ_i; both must shrink, so the steepest direction "
-    "decides: η < 2/10 = 0.2",
+    "Each step multiplies the coordinate u_i by 1 − η·κ_i. It shrinks while that number "
+    "lies between −1 and 1, that is while η < 2/κ_i. Both coordinates must shrink, so the "
+    "steepest direction decides: η < 2/10 = 0.2",
     misses={
         2 / FLAT: "that is 2/κ for the flattest direction (κ = 1); the steepest one "
         "(κ = 10) diverges long before",
-        1 / STEEP: "1/κ = 0.1 is where the zig-zag starts (1 − ηκ < 0); the iteration "
-        "still converges while |1 − ηκ| < 1",
+        1 / STEEP: "1/κ = 0.1 is where the zig-zag starts (1 − ηκ below 0); the path "
+        "still converges while 1 − ηκ stays between −1 and 1",
         1 / FLAT: "1/κ for the flattest direction: both directions must shrink",
     },
 )
@@ -49,13 +49,41 @@ def _ref_momentum(w, v, grad, lr, mu):
     return w - lr * v, v
 
 
+def _momentum_mistakes(w, v, g, lr, mu):
+    """(sentence naming a usual bug, the (new w, new v) it returns)."""
+    new_v = mu * v + g
+    avg_v = mu * v + (1 - mu) * g
+    return [
+        (
+            "the step goes uphill: w must move *against* the velocity, w − lr·v, not w + lr·v",
+            (w + lr * new_v, new_v),
+        ),
+        (
+            "the pair is the wrong way round: return (new w, new v), w first",
+            (new_v, w - lr * new_v),
+        ),
+        (
+            "that is the averaging form v ← μv + (1 − μ)g (Adam's m); here the whole gradient "
+            "is added, v ← μv + g",
+            (w - lr * avg_v, avg_v),
+        ),
+        (
+            "mu is missing: the old velocity must shrink by the factor mu before the gradient "
+            "is added, v ← μv + g",
+            (w - lr * (v + g), v + g),
+        ),
+    ]
+
+
 @exercise("5.2", "momentum_step")
 def check_momentum_step(momentum_step) -> bool:
     """Exercise 5.2: one step of SGD with momentum, v ← μv + g, w ← w − ηv.
 
     Hints, one more for each wrong try:
-    - momentum keeps a running velocity v of past gradients, and w moves along v: which of the two
-      is updated first?
+    - the velocity v collects the gradients: the old v shrinks by the factor mu and the new
+      gradient is added; then w takes a step of size lr against v
+    - first compute the new v from mu, the old v and grad; then the new w from w, lr and that
+      new v; return the pair (w, v) in that order
     - v = mu * v + grad, then w = w - lr * v with the new v
     """
     rng = np.random.default_rng(5)
@@ -80,8 +108,9 @@ def check_momentum_step(momentum_step) -> bool:
         want = _ref_momentum(w, v, g, lr, mu)
         other_v = mu * v - lr * g  # the other convention: v ← μv − ηg, w ← w + v
         arrays = [_array(a)[0] for a in got]
+        shaped = all(a is not None and a.shape == w.shape for a in arrays)
         if (
-            all(a is not None and a.shape == w.shape for a in arrays)
+            shaped
             and not np.allclose(arrays[1], want[1], rtol=1e-12, atol=1e-12)
             and (
                 np.allclose(arrays[1], other_v, rtol=1e-12, atol=1e-12)
@@ -94,6 +123,13 @@ def check_momentum_step(momentum_step) -> bool:
                 "rate inside v); here (as in helpers.optim.SGD) v ← μv + g and w ← w − ηv"
             )
             return False
+        right = shaped and all(matches(a, b) for a, b in zip(arrays, want))
+        if shaped and not right:
+            for bug, (bw, bv) in _momentum_mistakes(w, v, g, lr, mu):
+                if matches(arrays[0], bw) and matches(arrays[1], bv):
+                    print(f"{FAIL} momentum_step: wrong at lr={lr}, mu={mu}")
+                    hint(bug)
+                    return False
         for name, a, b in zip(("new w", "new v"), got, want):
             a, why = _array(a)
             if a is None:
@@ -142,29 +178,67 @@ def _ref_residual_grad(x, W, dy):
     return dy + (dy * (1 - h**2)) @ W.T
 
 
+def _matmul_meaning(err: BaseException) -> str | None:
+    """A shape error of a matrix product, in words."""
+    if isinstance(err, ValueError) and "matmul" in str(err):
+        return (
+            "a matrix product got shapes that do not fit. dz has one row per example, shape "
+            "(N, n), like x; going back through z = x @ W multiplies it by W.T on the right: "
+            "dz @ W.T, not W.T @ dz"
+        )
+    return None
+
+
 @exercise("5.4", "residual_grad")
 def check_residual_grad(residual_grad) -> bool:
     """Exercise 5.4: dL/dx for y = x + tanh(x·W), given dL/dy.
 
     Hints, one more for each wrong try:
-    - two paths from x reach y: the skip and the branch; their gradients add
-    - dL/dx = dy + (dy * (1 − h²)) @ W.T with h = tanh(x @ W)
+    - two paths from x reach y, and their gradients add: the skip passes dy on unchanged;
+      the branch's gradient goes back through tanh, then through the matrix product
+    - the skip passes dy on unchanged. For the branch, write z = x @ W and h = tanh(z): first
+      the gradient reaching z (tanh's slope is 1 − h²), then back through the matrix product
+      as in lesson 03's linear layer
+    - dz = dy * (1 − h²) with h = tanh(x @ W); then dL/dx = dy + dz @ W.T
     """
     rng = np.random.default_rng(7)
-    for case in range(1, 4):
-        x, dy = rng.normal(size=(2, 5, 4))
+    # case 1 is square (N = n), so that a product the wrong way round runs and is named
+    for case, n_rows in enumerate((4, 5, 5), start=1):
+        x, dy = rng.normal(size=(2, n_rows, 4))
         W = rng.normal(size=(4, 4))
-        ok, got = run("residual_grad", residual_grad, x.copy(), W.copy(), dy.copy())
+        ok, got = run(
+            "residual_grad",
+            residual_grad,
+            x.copy(),
+            W.copy(),
+            dy.copy(),
+            where=f"on case {case} (x of shape {x.shape})",
+            error_hint=_matmul_meaning,
+        )
         if not ok or not returned("residual_grad", got):
             return False
         want = _ref_residual_grad(x, W, dy)
-        dz = dy * (1 - np.tanh(x @ W) ** 2)
+        h = np.tanh(x @ W)
+        dz = dy * (1 - h**2)
+        h_of_x = np.tanh(x)
         mistakes = {
-            "the skip is missing: it passes dy on as it is (d(x)/dx = I), and adds "
-            "to the branch's gradient": want - dy,
+            "the skip is missing: it passes dy on unchanged, and that adds to the branch's "
+            "gradient": want - dy,
             "W is used the wrong way round: back through x @ W is @ W.T": dy + dz @ W,
             "the branch skips tanh's slope 1 − h²": dy + dy @ W.T,
+            "tanh's slope is 1 − h² (h squared), not 1 − h": dy + (dy * (1 - h)) @ W.T,
+            "h is tanh of z = x @ W, not tanh of x: compute z first": dy
+            + (dy * (1 - h_of_x**2)) @ W.T,
+            "the two paths are multiplied: the skip and the branch are two separate paths, "
+            "and the chain rule adds their gradients": dy * (dz @ W.T),
+            "the two paths are multiplied (dy times 1 plus the branch): the chain rule adds "
+            "the skip's gradient dy and the branch's": dy * (1 + dz @ W.T),
         }
+        if n_rows == W.shape[0]:  # only a square batch lets W.T @ dz run
+            mistakes[
+                "the product is the wrong way round: dz has one row per example, like x, so "
+                "it is dz @ W.T (W.T on the right), not W.T @ dz"
+            ] = dy + W.T @ dz
         arr, _ = _array(got)
         if arr is not None and matches(arr, want):
             continue

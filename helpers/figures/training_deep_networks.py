@@ -70,8 +70,8 @@ class GradientNormView:
         self.sig_lines, self.grad_lines = [], []
         for f, color in zip(self.FACTORS, self.COLORS):
             label = {0.5: "gain g/2", 1.0: "gain g", 2.0: "gain 2g"}[f]
-            # g on top and thinner, so that a line it crosses still shows around it
-            style = dict(color=color, lw=1.2 if f == 1 else 2.4, zorder=3 if f == 1 else 2)
+            # 2g dashed on top of g, so that where the two lie on each other both show
+            style = dict(color=color, lw=2.0, zorder=2 + f, ls="--" if f == 2 else "-")
             (ls,) = self.ax_sig.plot([], [], label=label, **style)
             (lg,) = self.ax_grad.plot([], [], **style)
             self.sig_lines.append(ls)
@@ -87,12 +87,12 @@ class GradientNormView:
             ax.set_ylim(1e-10, 1e10)
             sparse_log_ticks(ax, 7)
             _decades(ax)
-        self.fig.legend(loc="outside right upper", fontsize=8)
+        self.ax_sig.legend(loc="lower left", fontsize=8)
         self.update(activation=activation, scale=scale)
         fewer_ticks(self.fig)
-        # in drawing order: the wide lines (g/2, 2g) first, the line of g on top
+        # in drawing order: g/2, then g, then the dashed 2g on top
         self.fig.canvas.set_animated(
-            [lines[i] for lines in (self.sig_lines, self.grad_lines) for i in (0, 2, 1)]
+            [lines[i] for lines in (self.sig_lines, self.grad_lines) for i in (0, 1, 2)]
         )
         freeze_layout(self.fig)
 
@@ -156,7 +156,7 @@ class GradientNormView:
 
     def caption(self) -> str:
         """The numbers behind the picture: first and last layer at each gain."""
-        lines = [f"{self.activation}, {self.depth} layers, weights N(0, gain²/fan-in)"]
+        lines = [f"{self.activation}, {self.depth} layers, weights of mean 0 and std gain/√fan-in"]
         for f in self.FACTORS:
             sig, g = self.results[f]
             lines.append(
