@@ -74,6 +74,36 @@ floors: $(FLOORS)/.installed  ## unit tests and strict nbval with the lowest ver
 	$(FLOORS)/bin/python -m pytest tests notebooks --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
+# Google Colab's runtime (tests/colab-constraints.txt: ipywidgets 7, IPython 7, matplotlib 3.10,
+# the classic Notebook 6.5) in a venv of its own, helpers installed alone (--no-deps) as the
+# notebooks' install cell does on Colab: strict nbval on every notebook and the unit tests of
+# the widgets and figures, with Colab's versions. A new Colab is a change of the constraints.
+COLAB := build/colab-venv
+COLAB_TESTS := tests/test_nn_views.py tests/test_plots.py tests/test_playground.py \
+    $(wildcard tests/test_figures_*.py)
+$(COLAB)/.installed: tests/colab-constraints.txt pyproject.toml
+	rm -rf $(COLAB)
+	$(PYTHON) -m venv $(COLAB)
+	$(COLAB)/bin/python -m pip install --quiet --upgrade pip
+	$(COLAB)/bin/python -m pip install --quiet -c tests/colab-constraints.txt \
+	    ipywidgets widgetsnbextension ipykernel ipython notebook matplotlib numpy \
+	    "pytest>=8" "nbval>=0.11"
+	$(COLAB)/bin/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+# Then every panel in the classic Notebook 6.5 of that venv, driven from .venv's Playwright.
+# About 4 minutes on a warm venv (building it: 2-5 more): part of .ci/run, not of `make test`.
+.PHONY: colab
+colab: $(COLAB)/.installed $(STAMP)  ## widget/figure tests, strict nbval, classic Notebook: Colab's versions
+	$(COLAB)/bin/python -m pip check
+	MPLBACKEND=Agg $(COLAB)/bin/python -m pytest -p no:warnings $(COLAB_TESTS)
+	@# live()'s own tests need no browser (--noconftest: not the browser tests' banner)
+	MPLBACKEND=Agg $(COLAB)/bin/python -m pytest -p no:warnings --noconftest \
+	    tests/browser/test_live_png.py
+	$(COLAB)/bin/python -m pytest notebooks --nbval --nbval-current-env \
+	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest tests/browser/test_classic_notebook.py
+
 unit: $(STAMP)  ## the unit tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest tests --ignore=tests/browser
 

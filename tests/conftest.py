@@ -11,6 +11,7 @@ from io import BytesIO
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.image import AxesImage
 
 
 def _decode(png: bytes) -> np.ndarray:
@@ -40,12 +41,21 @@ def plain_pixels(fig) -> np.ndarray:
     canvas = fig.canvas
     animated = list(getattr(canvas, "animated", ()))
     plain = FigureCanvasAgg(fig)
+    # matplotlib < 3.11 draws an animated AxesImage even when it skips animated artists
+    # (it would then be drawn twice): hidden for the draw without them.
+    hidden = [a for a in animated if isinstance(a, AxesImage) and a.get_visible()]
     try:
+        for a in hidden:
+            a.set_visible(False)
         plain.draw()  # not saving: matplotlib skips animated artists
+        for a in hidden:
+            a.set_visible(True)
         for a in animated:
             fig.draw_artist(a)
         return np.array(plain.buffer_rgba())
     finally:
+        for a in hidden:
+            a.set_visible(True)
         fig.set_canvas(canvas)
 
 

@@ -9,10 +9,17 @@ is idle, the client still waits: jupyter/nbclient#312, seen on notebook 01's cha
 widget and 02's Play widget), and the run sits until the timeout. Here the same client reads
 in short polls, so a reply that has arrived is seen within half a second.
 
-No execution timestamps are recorded, streams are stored coalesced, and the widgets' model
-ids (random per run) are renumbered in the order the kernel made them: otherwise every run
-would change every cell's metadata, and two branches that re-executed the same notebook would
-conflict on every cell. Three runs of the series give byte-identical files.
+No execution timestamps are recorded, streams are stored coalesced, and the model ids of the
+widget views shown (random per run) are renumbered in the order the cells show them: otherwise
+every run would change every widget cell, and two branches that re-executed the same notebook
+would conflict on it. Three runs of the series give byte-identical files.
+
+No widget state is stored (``metadata.widgets``). It is written in the schema of the kernel's
+ipywidgets (8: ``@jupyter-widgets/controls@2.0.0``), which the classic Notebook with widgets 7
+(what Colab's runtime ships) cannot load ("Cannot find model module"). Without it, every front
+end shows a stored widget cell as a widget that needs its cell run (JupyterLab: "model not
+found"; the classic Notebook says to run the cell), and the static figure under each widget
+cell shows the default picture; the book shows neither (tools/build_book.py).
 """
 
 from __future__ import annotations
@@ -54,17 +61,25 @@ class Client(NotebookClient):
         return kc
 
 
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def steady_widget_ids(nb, name: str):
-    """The notebook with each widget model id replaced by one derived from the notebook's name
-    and the model's place in the stored widget state (the kernel's creation order)."""
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    if not state:
+    """The notebook without stored widget state, and with each widget view's model id
+    replaced by one derived from the notebook's name and the view's place among the views the
+    cells show."""
+    nb.metadata.pop("widgets", None)
+    ids = [
+        out["data"][WIDGET_VIEW]["model_id"]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if WIDGET_VIEW in out.get("data", {})
+    ]
+    if not ids:
         return nb
     text = json.dumps(nb)
-    for i, old in enumerate(list(state)):
+    for i, old in enumerate(dict.fromkeys(ids)):
         new = hashlib.sha1(f"{name}:{i}".encode()).hexdigest()[:32]
         text = text.replace(old, new)
     return nbformat.from_dict(json.loads(text))

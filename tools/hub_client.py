@@ -10,8 +10,8 @@ Used by the hub test (tests/hub/test_hub.py) and the capacity benchmark (bench/b
   notebook's kernel through the proxy (the same REST and websocket calls JupyterLab makes).
 * ``Kernel``: run a lesson's code cells top to bottom, find its sliders (the ``comm_open``
   messages ipywidgets sends) and move one the way the browser does (a ``comm_msg`` with the
-  new value), timing the kernel's answer until the new picture (an ``image/png`` output)
-  arrives.
+  new value), timing the kernel's answer until the new picture (an ``image/png`` output, or
+  new bytes for an Image widget) arrives.
 
 Only the standard library and tornado (which JupyterHub and Jupyter Server depend on).
 """
@@ -458,8 +458,15 @@ class Kernel:
             if "image/png" in content.get("data", {}) and r.first_image is None:
                 r.first_image = now
         elif kind == "comm_msg":
-            outputs = (content.get("data", {}).get("state") or {}).get("outputs") or []
-            if any("image/png" in o.get("data", {}) for o in outputs) and r.first_image is None:
+            data = content.get("data", {})
+            outputs = (data.get("state") or {}).get("outputs") or []
+            # a picture in an Output widget, or new PNG bytes for an Image widget (helpers.ui's
+            # live and playground: the bytes travel as a buffer, named in buffer_paths)
+            image = self.models.get(content.get("comm_id"), {}).get("_model_name") == "ImageModel"
+            new_bytes = image and ["value"] in (data.get("buffer_paths") or [])
+            if (new_bytes or any("image/png" in o.get("data", {}) for o in outputs)) and (
+                r.first_image is None
+            ):
                 r.first_image = now
         elif kind == "error":
             r.errors.append(f"{content.get('ename')}: {content.get('evalue')}")

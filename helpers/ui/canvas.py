@@ -17,6 +17,7 @@ import zlib
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.image import AxesImage
 
 
 class FastCanvas(FigureCanvasAgg):
@@ -115,11 +116,19 @@ class FastCanvas(FigureCanvasAgg):
                 # Everything that is not animated. Axes skip their animated artists only
                 # when the canvas is not saving: inside savefig (live's path) they would be
                 # drawn into the background too, and show through under later updates.
+                # matplotlib < 3.11 draws an animated AxesImage anyway (Axes.draw kept images
+                # while dropping other animated artists): hide them, or a translucent image
+                # is drawn over its own previous pixels on every update.
                 self._drawing_background = True
+                hidden = [a for a in self.animated if isinstance(a, AxesImage) and a.get_visible()]
                 try:
+                    for a in hidden:
+                        a.set_visible(False)
                     super().draw()
                 finally:
                     self._drawing_background = False
+                    for a in hidden:
+                        a.set_visible(True)
                 self._background, self._key = self.copy_from_bbox(fig.bbox), key
                 if static is not None:
                     keep(self._kept, static, self._background, self.KEPT)

@@ -4,41 +4,59 @@ A *view* is any object with a ``fig`` attribute (a matplotlib Figure built witho
 and an ``update(**values)`` method that changes the figure's existing artists for new
 parameter values. The maths and drawing live in the view; :func:`live` only connects
 controls to ``update`` and shows the figure again.
+
+The figure travels as PNG bytes in an ``ipywidgets.Image``, not in an ``ipywidgets.Output``:
+the classic Notebook with widgets 7 (what Colab's runtime ships) shows a panel that holds an
+Output as an empty box, while an Image renders in both widget generations (7 and 8).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
+import html
 import traceback
+import warnings
 from collections.abc import Mapping
 
 import ipywidgets as W
-from IPython.display import Image, display
 
 from .canvas import png
 
-#: The CSS class of a panel's output area while a view's chunked run is still being shown.
+#: The CSS class of a panel's picture while a view's chunked run is still being shown.
 RUNNING = "live-running"
+#: The CSS class of the ``<pre>`` that shows an error of the view in its panel.
+ERROR = "live-error"
+
+
+def error_html(exc: BaseException) -> str:
+    """An exception as the panel shows it: its message first, then the traceback."""
+    last = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    full = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return (
+        f"<pre class='{ERROR}' style='margin:0;color:#b00020;white-space:pre-wrap'>"
+        f"{html.escape(last)}\n\n{html.escape(full)}</pre>"
+    )
 
 
 def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=None) -> W.VBox:
     """Return a panel whose controls redraw ``view``.
 
     ``controls`` maps the keyword names of ``view.update`` to widgets. Each change calls
-    ``view.update(**current values)`` and replaces the one figure shown in the panel's
-    output area (``clear_output(wait=True)`` avoids a flicker and keeps exactly one image).
-    ``text``, if given, is a callable returning a string shown under the figure (for example
-    the three slopes of the chain-rule panels).
+    ``view.update(**current values)`` and puts the figure's new PNG into the panel's
+    ``ipywidgets.Image`` (one picture, replaced in place). ``text``, if given, is a callable
+    returning a string shown under the figure (for example the three slopes of the
+    chain-rule panels). An error in ``update`` is shown under the figure, message first (the
+    figure stays as it was), and so are its warnings.
 
     A view may also have ``updates(**values)``, a generator that does its work in chunks and
     yields after each (training, say): the panel then shows the first chunk at once and the
     others as they come, between which the kernel takes newer values; a newer value stops
     the older run.
     """
-    out = W.Output()
+    picture = W.Image(format="png")
     caption = W.HTML()
+    problem = W.HTML(layout=W.Layout(display="none"))  # shown only when there is one
 
     def values():
         return {name: w.value for name, w in controls.items()}
@@ -46,39 +64,47 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     def render():
         if text is not None:
             caption.value = f"<pre style='margin:0'>{text()}</pre>"
-        out.clear_output(wait=True)
-        display(Image(data=png(view.fig), format="png"))
+        picture.value = png(view.fig)
+
+    def show_error(exc):
+        problem.value = error_html(exc)
+        problem.layout.display = None
+
+    @contextlib.contextmanager
+    def shown_problems():
+        """An error or a warning of the view's work, shown in the panel (in a kernel, a
+        callback's stderr reaches no cell); nothing shown when the work went well."""
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                yield
+            except Exception as exc:
+                show_error(exc)
+                return
+        if caught:
+            text = "".join(
+                warnings.formatwarning(w.message, w.category, w.filename, w.lineno) for w in caught
+            )
+            problem.value = f"<pre class='{ERROR}' style='margin:0'>{html.escape(text)}</pre>"
+            problem.layout.display = None
+        elif problem.value:
+            problem.value = ""
+            problem.layout.display = "none"
 
     running = {"task": None}
 
     def set_running(task):
         running["task"] = task
-        (out.remove_class if task is None else out.add_class)(RUNNING)
+        (picture.remove_class if task is None else picture.add_class)(RUNNING)
 
     async def show_the_rest(steps):
-        # Outside the message handler, output captured with `with out:` may not reach the
-        # front end (ipywidgets' advice for output from the background): set the Output's
-        # outputs directly, one PNG replacing the other.
         try:
             with contextlib.closing(steps):
                 while True:
                     await asyncio.sleep(0.01)  # let the kernel take a newer value first
-                    if next(steps, None) is None:
-                        return
-                    if text is not None:
-                        caption.value = f"<pre style='margin:0'>{text()}</pre>"
-                    encoded = base64.b64encode(png(view.fig)).decode("ascii")
-                    out.outputs = (
-                        {
-                            "output_type": "display_data",
-                            "metadata": {},
-                            "data": {"image/png": encoded, "text/plain": "<Figure>"},
-                        },
-                    )
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            out.append_stderr(traceback.format_exc())
+                    with shown_problems():
+                        if next(steps, None) is None:
+                            return
+                        render()
         finally:
             if running["task"] is asyncio.current_task():  # not replaced by a newer run
                 set_running(None)
@@ -87,7 +113,7 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
         if running["task"] is not None:
             running["task"].cancel()  # a newer value: stop showing the older run
             set_running(None)
-        with out:  # inside the output area, so an error in update() shows its traceback there
+        with shown_problems():
             if not hasattr(view, "updates"):
                 view.update(**values())
                 render()
@@ -109,6 +135,5 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     boxes = list(controls.values())
     rows = [W.HBox(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
     view.update(**values())  # the first draw outside: a broken view fails its own cell
-    with out:
-        render()
-    return W.VBox([*rows, out, caption])
+    render()
+    return W.VBox([*rows, picture, caption, problem])

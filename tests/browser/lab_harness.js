@@ -150,10 +150,11 @@
     },
 
     // Error and stderr outputs shown anywhere in the notebook (JupyterLab renders tracebacks
-    // with the stderr mime type too).
+    // with the stderr mime type too), and the errors and warnings helpers.ui.live shows in a
+    // panel (.live-error).
     // Each one is returned once (then marked), so a move reports only what it caused.
     errorOutputs() {
-      const sel = '[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error';
+      const sel = '[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error, .live-error';
       const found = [...h.nb().node.querySelectorAll(sel)]
         .filter((e) => !e.hasAttribute('data-nbh-seen') && !e.parentElement.closest('[data-nbh-seen]'));
       found.forEach((e) => e.setAttribute('data-nbh-seen', ''));
@@ -241,7 +242,7 @@
     panelEl(p) { return h.nb().node.querySelector(`[data-nbh-panel="${p}"]`); },
 
     // Is a chunked run (helpers.ui.live: a view's ``updates``) still being shown in the panel?
-    // live() marks the output area with this class until its last chunk is shown.
+    // live() marks its picture with this class until its last chunk is shown.
     running(p) { return !!h.panelEl(p).querySelector('.live-running'); },
 
     // The state of a panel: fingerprint of all its figures, figures per Output widget, and

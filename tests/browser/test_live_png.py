@@ -1,4 +1,5 @@
-"""helpers.ui.live draws its figure as PNG bytes itself (no browser needed here).
+"""helpers.ui.live draws its figure as PNG bytes itself, into an ipywidgets.Image (no browser
+needed here).
 
 The browser tests check what a learner sees; these check, fast, that the PNG is the figure
 at its own size and dpi, drawn without the inline backend (so a notebook that forgot
@@ -8,6 +9,7 @@ at its own size and dpi, drawn without the inline backend (so a notebook that fo
 from __future__ import annotations
 
 import io
+import warnings
 
 import ipywidgets as W
 import numpy as np
@@ -49,15 +51,80 @@ def test_png_changes_with_the_artists():
     )
 
 
-def test_live_passes_every_change_to_the_view(capsys):
+def picture(panel) -> W.Image:
+    """The panel's one picture: an ipywidgets.Image (an Output renders empty in the classic
+    Notebook with widgets 7), and no Output anywhere in it."""
+    (image,) = [w for w in panel.children if isinstance(w, W.Image)]
+    assert not any(isinstance(w, W.Output) for w in panel.children)
+    assert image.format == "png"
+    return image
+
+
+def test_live_passes_every_change_to_the_view():
     view = Line()
     slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
     panel = live(view, {"a": slider})
-    assert isinstance(panel, W.VBox) and isinstance(panel.children[-2], W.Output)
+    assert isinstance(panel, W.VBox)
+    assert picture(panel).value == _png(view.fig)
     slider.value = 0.5
     slider.value = 2.0
     assert view.calls == [1.0, 0.5, 2.0]
-    capsys.readouterr()  # outside a kernel, the Output's display goes to stdout
+    assert picture(panel).value == _png(view.fig)  # the last value's figure
+
+
+def test_live_shows_its_text_under_the_figure():
+    view = Line()
+    slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
+    panel = live(view, {"a": slider}, text=lambda: f"a is {view.calls[-1]}")
+    texts = [w.value for w in panel.children if isinstance(w, W.HTML)]
+    assert any("a is 1.0" in t for t in texts)
+    slider.value = 0.5
+    texts = [w.value for w in panel.children if isinstance(w, W.HTML)]
+    assert any("a is 0.5" in t for t in texts)
+
+
+class Fragile(Line):
+    def update(self, a=1.0):
+        if a > 1.5:
+            raise ValueError("a too large")
+        super().update(a=a)
+
+
+def test_an_error_in_update_is_shown_in_the_panel_message_first_and_then_cleared():
+    view = Fragile()
+    slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
+    panel = live(view, {"a": slider})
+    problem = panel.children[-1]  # under the figure and its text
+    assert isinstance(problem, W.HTML)
+    assert problem.value == "" and problem.layout.display == "none"
+    shown = picture(panel).value
+    slider.value = 2.0  # raises in update: shown, not raised into the widget machinery
+    assert problem.layout.display != "none"
+    text = problem.value
+    assert "live-error" in text
+    assert text.index("ValueError: a too large") < text.index("Traceback")
+    assert picture(panel).value == shown  # the figure stays as it was
+    slider.value = 0.5
+    assert problem.value == "" and problem.layout.display == "none"
+    assert picture(panel).value == _png(view.fig) != shown
+
+
+class Noisy(Line):
+    def update(self, a=1.0):
+        warnings.warn(f"noisy update a={a}", UserWarning, stacklevel=1)
+        super().update(a=a)
+
+
+def test_a_warning_of_update_is_shown_in_the_panel_too():
+    view = Noisy()
+    slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
+    with warnings.catch_warnings(record=True):  # the first draw warns in its own cell
+        panel = live(view, {"a": slider})
+    slider.value = 0.5
+    problem = panel.children[-1]
+    assert problem.layout.display != "none"
+    assert "UserWarning: noisy update a=0.5" in problem.value
+    assert picture(panel).value == _png(view.fig)  # drawn all the same
 
 
 class Chunked(Line):
@@ -77,21 +144,27 @@ class Chunked(Line):
             self.closed.append(a)
 
 
-def test_live_shows_a_chunked_view_to_the_end_without_an_event_loop(capsys):
-    view = Chunked()
-    slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
-    live(view, {"a": slider})
-    slider.value = 0.5
-    assert view.calls == [1.0, (0.5, 0), (0.5, 1), (0.5, 2)]
-    capsys.readouterr()
+def test_live_shows_a_chunked_view_to_the_end_without_an_event_loop():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def scenario():
+        view = Chunked()
+        slider = W.FloatSlider(value=1.0, min=0.0, max=2.0)
+        panel = live(view, {"a": slider})
+        slider.value = 0.5
+        assert view.calls == [1.0, (0.5, 0), (0.5, 1), (0.5, 2)]
+        assert picture(panel).value == _png(view.fig)
+
+    # in a thread of its own: after the browser tests, Playwright's loop runs in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(scenario).result()
 
 
-def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(capsys):
+def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run():
     """In a kernel the chunks after the first are shown from an asyncio task, between
     which the kernel takes newer values. Its own event loop, in a thread (the browser
     tests' Playwright may own this thread's)."""
     import asyncio
-    import base64
     import threading
 
     view = Chunked()
@@ -109,10 +182,10 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
     async def scenario():
         nonlocal panel
         panel = live(view, {"a": slider})
-        out = panel.children[-2]
+        image = picture(panel)
 
         def running():
-            return RUNNING in out._dom_classes
+            return RUNNING in image._dom_classes
 
         assert not running()
         slider.value = 0.5
@@ -131,9 +204,8 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
         await asyncio.sleep(0.05)  # (nothing more may come)
         assert view.calls[-4:] == [(1.5, 0), (2.0, 0), (2.0, 1), (2.0, 2)] and not running()
         assert view.closed[-2:] == [1.5, 2.0]  # the stopped run was closed
-        # the last chunk's picture is what the panel's output holds, alone
-        (shown,) = panel.children[-2].outputs
-        assert base64.b64decode(shown["data"]["image/png"]) == _png(view.fig)
+        # the last chunk's picture is what the panel's Image holds
+        assert picture(panel).value == _png(view.fig)
 
     def run():
         try:
@@ -144,5 +216,4 @@ def test_live_shows_chunks_as_they_come_and_a_newer_value_stops_the_older_run(ca
     t = threading.Thread(target=run)
     t.start()
     t.join(30)
-    capsys.readouterr()
     assert not t.is_alive() and not errors, errors

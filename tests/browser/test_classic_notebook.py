@@ -1,0 +1,191 @@
+"""The notebooks' widgets in the classic Notebook 6.5 with Colab's versions (ipywidgets 7.7.1,
+widgetsnbextension 3.6.10, IPython 7: tests/colab-constraints.txt), the closest stand-in for
+Colab's own front end that runs here (there a panel holding an ``ipywidgets.Output`` showed
+nothing at all).
+
+Every widget panel must show its picture (an ``<img>`` with pixels, no Output), and a key
+press on its first enabled slider must change that picture, with no error in any output area
+of the notebook. Runs under `make colab`, which builds the venv (build/colab-venv) and names it
+in $COLAB_VENV; skipped without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from lab_harness import ROOT, Lab, free_port, launch_browser
+
+VENV = os.environ.get("COLAB_VENV")
+NOTEBOOKS = sorted(
+    p
+    for p in (ROOT / "notebooks").glob("*.ipynb")
+    if "from helpers.ui import" in p.read_text(encoding="utf-8")
+)
+pytestmark = pytest.mark.skipif(
+    not VENV, reason="needs Colab's versions: `make colab` runs it (COLAB_VENV)"
+)
+
+
+class ClassicNotebook(Lab):
+    """A classic Notebook server (``python -m notebook``, 6.5) from another venv."""
+
+    def __init__(self, venv: Path):
+        super().__init__()
+        self.venv = Path(venv).resolve()
+
+    def start(self, timeout: float = 90) -> ClassicNotebook:
+        env = dict(os.environ)
+        for name in ("config", "runtime", "data"):
+            (self.tmp / name).mkdir(exist_ok=True)
+        env.update(
+            JUPYTER_CONFIG_DIR=str(self.tmp / "config"),
+            JUPYTER_RUNTIME_DIR=str(self.tmp / "runtime"),
+            JUPYTER_DATA_DIR=str(self.tmp / "data"),
+            OPENBLAS_NUM_THREADS="1",
+            OMP_NUM_THREADS="1",
+            PYTHONHASHSEED="0",
+        )
+        env.pop("MPLBACKEND", None)
+        self.port = free_port()
+        cmd = [
+            str(self.venv / "bin" / "python"),
+            "-m",
+            "notebook",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--port-retries=0",
+            f"--notebook-dir={self.root}",
+            f"--NotebookApp.token={self.token}",
+        ]
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=self.root,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self._wait_ready(timeout)
+        return self
+
+
+PANELS_JS = """() => {
+  // top-level widget boxes of every output area
+  const boxes = [...document.querySelectorAll('.output_area .widget-box')]
+    .filter((b) => !b.parentElement.closest('.widget-box'));
+  return boxes.map((b, i) => {
+    b.setAttribute('data-panel', String(i));
+    const img = b.querySelector('img');
+    const handles = [...b.querySelectorAll('.widget-slider .ui-slider-handle')]
+      .filter((h) => !h.closest('.ui-state-disabled, .ui-slider-disabled'));
+    if (handles[0]) handles[0].setAttribute('data-handle', String(i));
+    return {
+      panel: i,
+      outputs: b.querySelectorAll('.widget-output').length,
+      img: img ? {src: img.getAttribute('src'), w: img.naturalWidth} : null,
+      slider: !!handles[0],
+      label: (b.querySelector('.widget-slider .widget-label') || {}).textContent || '',
+    };
+  });
+}"""
+
+# What the classic Notebook's page logs by itself: a font its stylesheet names at about:blank,
+# refused, and MathJax fonts that the notebook package does not ship (404). A failed load is
+# checked by its response (with its URL); its bare console line is not needed.
+BENIGN_CONSOLE = (
+    "Access to font at 'about:blank' from origin ",
+    "Failed to load resource: ",
+)
+BENIGN_URL = "/static/components/MathJax/fonts/"
+
+ERRORS_JS = """() => [...document.querySelectorAll('.output_error, .output_stderr, .live-error')]
+  .map((e) => e.textContent.slice(0, 300))"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    nb = ClassicNotebook(VENV).start()
+    try:
+        yield nb
+    finally:
+        nb.cleanup()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch_browser(pw)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_panel_shows_its_picture_and_answers_a_slider(path, server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console = []
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error" and not m.text.startswith(BENIGN_CONSOLE) and console.append(m.text)
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 400 and BENIGN_URL not in r.url and console.append(f"{r.status} {r.url}")
+        ),
+    )
+    try:
+        page.goto(f"{server.url}/notebooks/notebooks/{path.name}?token={server.token}")
+        page.wait_for_function(
+            "() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel"
+            " && Jupyter.notebook.kernel.is_connected()",
+            timeout=90_000,
+        )
+        page.evaluate("() => Jupyter.notebook.execute_all_cells()")
+        page.wait_for_function(
+            """() => Jupyter.notebook.get_cells()
+                 .filter((c) => c.cell_type === 'code' && c.get_text().trim())
+                 .every((c) => typeof c.input_prompt_number === 'number')""",
+            timeout=300_000,
+            polling=500,
+        )
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.output_area .widget-box img')]
+                 .every((i) => i.complete && i.naturalWidth > 0)""",
+            timeout=30_000,
+        )
+        panels = page.evaluate(PANELS_JS)
+        assert panels, f"{path.name}: no widget panel rendered"
+        for p in panels:
+            where = f"{path.name} panel {p['panel']}"
+            assert p["outputs"] == 0, f"{where}: holds an ipywidgets.Output"
+            assert p["img"] and p["img"]["w"] > 0, f"{where}: shows no picture"
+            if not p["slider"]:
+                continue
+            before = p["img"]["src"]
+            page.locator(f'[data-handle="{p["panel"]}"]').press("ArrowRight")
+            page.wait_for_function(
+                """([i, before]) => {
+                     const img = document.querySelector(`[data-panel="${i}"] img`);
+                     return img.getAttribute('src') !== before && img.complete
+                       && img.naturalWidth > 0; }""",
+                arg=[p["panel"], before],
+                timeout=60_000,
+            )
+        assert page.evaluate(ERRORS_JS) == [], f"{path.name}: errors shown"
+        assert console == [], f"{path.name}: browser console errors:\n" + json.dumps(console)
+    finally:
+        page.close()
