@@ -116,6 +116,22 @@ def test_linear_backward_names_mean_instead_of_sum(capsys):
     assert _hints(capsys.readouterr().out) == [f"Hint: {bp.MEAN_NOT_SUM}"]
 
 
+def test_linear_backward_mean_hint_says_db_is_the_sum(capsys):
+    """The hint for dY.mean(axis=0) must say that db is the sum, not the mean (it once said
+    the reverse)."""
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
+    assert bp.check_linear_backward(wrong) is False
+    (said,) = _hints(capsys.readouterr().out)
+    assert "db is their sum" in said
+    assert "db is the mean" not in said
+
+
+def test_linear_backward_names_first_row_only(capsys):
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY[0])  # noqa: E731
+    assert bp.check_linear_backward(wrong) is False
+    assert _hints(capsys.readouterr().out) == [f"Hint: {bp.FIRST_ROW}"]
+
+
 def test_linear_backward_names_dx_and_dw_swapped(capsys):
     wrong = lambda X, W, b, dY: (X.T @ dY, dY @ W.T, dY.sum(axis=0))  # noqa: E731
     assert bp.check_linear_backward(wrong) is False

@@ -29,6 +29,13 @@ def test_matrix_product_figure_shows_each_matrix_and_its_entries():
     assert fig._suptitle.get_text() == "t"
 
 
+def test_matrix_product_figure_can_write_the_product_as_in_code():
+    u, A = np.array([[1.0, -2.0]]), np.array([[0.5], [2.0]])
+    fig = figs.matrix_product_figure([("u", u), ("A", A)], ("u @ A", u @ A), times="@")
+    signs = [a.get_text() for ax in fig.axes for a in ax.texts if a.get_text() in ("@", "·", "=")]
+    assert signs == ["@", "="]
+
+
 def test_the_drawn_result_is_the_product_when_given_the_product():
     rng = np.random.default_rng(0)
     J1, J2 = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))

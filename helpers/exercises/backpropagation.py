@@ -123,7 +123,8 @@ def check_gradient_shapes(shapes) -> bool:
 
     Hints, one more for each wrong try:
     - X is (32, 64) and W is (64, 10); every gradient has the shape of its array
-    - Y = X @ W + b is (32, 10); dW has W's shape and db has b's, (10,)
+    - Y = X @ W + b is (32, 10); dW has the shape of W, and db the shape of b: one number
+      per output
     """
     name = "shapes"
     if callable(shapes):
@@ -181,8 +182,12 @@ SWAPPED = (
     "is dX: return them as (dX, dW, db)"
 )
 MEAN_NOT_SUM = (
-    "db is the mean of the rows of dY, not their sum: b is added to every row, so every row "
-    "adds its own dY to db (no division by N here; the loss already did that)"
+    "you returned the mean of the rows of dY, but db is their sum: b is added to every row, so "
+    "every row adds its own dY to db (no division by N here; the loss already did that)"
+)
+FIRST_ROW = (
+    "you returned only the first row of dY, but db is the sum of all the rows: b is added to "
+    "every row, so every row adds its own dY to db"
 )
 
 
@@ -242,7 +247,7 @@ def check_linear_backward(fn) -> bool:
         mistakes = {
             "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
             "dW": {TRANSPOSED: (X.T @ dY).T},
-            "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0)},
+            "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0), FIRST_ROW: dY[0]},
         }
         if not check_arrays(
             {

@@ -363,9 +363,12 @@ def loss_figure(
 # -- added with the corrections to the theory (issue 16) --------------------------------
 
 
-def matrix_product_figure(factors, result, title: str = "", cell: float = 0.42) -> Figure:
+def matrix_product_figure(
+    factors, result, title: str = "", cell: float = 0.42, times: str = "·"
+) -> Figure:
     """Heat maps of ``factors`` (a list of ``(name, 2-D array)``) followed by ``result``
-    (``(name, 2-D array)``), with "·" between factors and "=" before the result.
+    (``(name, 2-D array)``), with ``times`` between factors ("·" as in maths, or "@" as in
+    NumPy code) and "=" before the result.
 
     Every panel shares one symmetric colour scale (red positive, blue negative), and every
     entry is written in its cell, so the picture can be read as numbers too.
@@ -403,7 +406,7 @@ def matrix_product_figure(factors, result, title: str = "", cell: float = 0.42) 
         ax.set_yticks([])
         ax.set_title(name, fontsize=9)
         if k < len(panels) - 1:
-            sign = "=" if k == len(panels) - 2 else "·"
+            sign = "=" if k == len(panels) - 2 else times
             ax.annotate(
                 sign,
                 xy=(1, 0.5),
