@@ -241,7 +241,75 @@ def test_unanswered_add_prints_its_hint(capsys):
             return out
 
     assert checks.check_add_mul(Todo) is False
-    assert capsys.readouterr().out == "… + and *: not done yet. Hint: local derivatives of a sum\n"
+    assert capsys.readouterr().out == (
+        "… + and *: not done yet. Hint: local derivatives of a sum. Delete the line "
+        "`raise NotImplementedError(...)` and write your code in its place\n"
+    )
+
+
+def test_code_written_under_the_raise_line_is_named(capsys):
+    class Under(Value):
+        def __add__(self, other):
+            out = Under(self.data + other.data, (self, other), "+")
+
+            def _backward():
+                raise NotImplementedError("local derivatives of a sum")
+                self.grad += out.grad
+                other.grad += out.grad
+
+            out._backward = _backward
+            return out
+
+    assert checks.check_add_mul(Under) is False
+    out = capsys.readouterr().out
+    assert (
+        "not done yet" in out
+        and "Your code under the line `raise NotImplementedError(...)` never runs" in out
+    )
+
+
+def local_is_out_data_add(s, o, out):  # out.data taken for the local derivative of +
+    def b():
+        s.grad += out.data * out.grad
+        o.grad += out.data * out.grad
+
+    return b
+
+
+def test_add_with_out_data_as_local_derivative_is_named(capsys):
+    assert checks.check_add_mul(with_method("+", local_is_out_data_add)) is False
+    out = capsys.readouterr().out
+    assert "out.data (the value of a + b) is not the local derivative of +" in out, out
+    assert out.count("✗") == 1
+
+
+def tanh_two_t(s, o, out):  # the slope of t², not of tanh
+    def b():
+        s.grad += 2 * out.data * out.grad
+
+    return b
+
+
+def test_tanh_2t_is_named_and_the_first_hint_is_a_nudge(capsys):
+    broken = with_method("tanh", tanh_two_t)
+    assert checks.check_tanh(broken) is False
+    first = capsys.readouterr().out
+    assert "2t: that is the slope of t², not the slope of tanh" in first, first
+    assert "1 - tanh(x)**2" not in first and "1 - t**2" not in first
+    checks.check_tanh(broken)
+    assert "1 - tanh(x)**2" in capsys.readouterr().out
+
+
+def test_the_final_training_check_says_when_it_did_not_test_the_learner(capsys):
+    assert checks.training_verdict(Reference, [4.0, 0.1], [4.0, 0.1]) is False
+    out = capsys.readouterr().out
+    assert "NOT a test of your engine" in out and "✓" not in out
+    assert checks.training_verdict(Value, [4.0, 0.1], [4.0, 0.1]) is True
+    assert capsys.readouterr().out.startswith("✓ training: YOUR engine")
+    assert checks.training_verdict(Value, [4.0, 0.1], [4.0, 0.2]) is False
+    assert "at step 1 the loss differs" in capsys.readouterr().out
+    assert checks.training_verdict(Value, [4.0, 3.0], [4.0, 3.0]) is False
+    assert "did not fall to a tenth" in capsys.readouterr().out
 
 
 # --- 2b.2 ----------------------------------------------------------------------------------
@@ -538,6 +606,41 @@ def backward_breadth_first(self):  # a node's _backward before all its users hav
     self.grad = 1.0
     for v in reversed(reversed_breadth_first(self)):
         v._backward()
+
+
+def backward_reset_in_loop(self):
+    self.grad = 1.0
+    for v in reversed(topological_order(self)):
+        v.grad = 0.0
+        v._backward()
+
+
+def test_backward_resetting_a_gradient_in_the_loop_is_named(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_reset_in_loop})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "a gradient was reset to 0 during the walk" in out and "never set to 1" not in out, out
+    assert out.count("✗") == 1
+
+
+def test_backward_with_a_topological_order_without_return_is_named(capsys):
+    namespace = {}
+    exec(
+        "def topological_order(root):\n"
+        "    order = []\n"
+        "    order.append(root)\n"
+        "\n"
+        "def backward(self):\n"
+        "    self.grad = 1.0\n"
+        "    for v in reversed(topological_order(self)):\n"
+        "        v._backward()\n",
+        namespace,
+    )
+    broken = type("Broken", (Value,), {"backward": namespace["backward"]})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "topological_order returned None: is a `return` missing" in out, out
+    assert "NoneType" not in out and out.count("✗") == 1
 
 
 def test_backward_in_breadth_first_order_is_caught_on_the_long_arm(capsys):

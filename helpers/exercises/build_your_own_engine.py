@@ -21,10 +21,14 @@ and returns False; it never raises.
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
+import inspect
 import io
 import math
 import random
+import textwrap
 
 from helpers.autodiff import Value as Reference
 from helpers.autodiff import topological_order as reference_order
@@ -38,8 +42,70 @@ __all__ = [
     "check_backward",
     "engine_for_training",
     "lecture_network",
+    "training_verdict",
     "reset_tries",
 ]
+
+
+DELETE_THE_RAISE = (
+    "Delete the line `raise NotImplementedError(...)` and write your code in its place"
+)
+
+
+def _innermost(err: BaseException):
+    tb = err.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb
+
+
+def _code_under_the_raise(err: NotImplementedError) -> bool:
+    """True if the function that raised ``err`` has statements after its ``raise``: code the
+    learner wrote under the line, which never runs."""
+    tb = _innermost(err)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(tb.tb_frame.f_code)))
+    except (TypeError, OSError, SyntaxError, AttributeError):
+        return False
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list):
+            for stmt in body[:-1]:
+                if isinstance(stmt, ast.Raise) and "NotImplementedError" in ast.dump(stmt):
+                    return True
+    return False
+
+
+def _say_delete_the_raise(check=None, *, own=()):
+    """A learner's ``raise NotImplementedError(hint)`` reaches the learner with its hint and the
+    sentence: delete that line (and, if code was written under it, that this code never runs).
+    With ``own``, only for a raise in one of those functions (another one belongs to an
+    earlier exercise, and @exercise says so)."""
+    if check is None:
+        return functools.partial(_say_delete_the_raise, own=own)
+
+    @functools.wraps(check)
+    def run(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except NotImplementedError as err:
+            tb = _innermost(err)
+            if own and (tb is None or tb.tb_frame.f_code.co_name not in own):
+                raise
+            text = str(err)
+            if text and not text.endswith((".", "?", "!")):
+                text += "."
+            if _code_under_the_raise(err):
+                text += (
+                    " Your code under the line `raise NotImplementedError(...)` never runs: "
+                    "that line stops the function first. Delete it"
+                )
+            else:
+                text = f"{text} {DELETE_THE_RAISE}" if text else DELETE_THE_RAISE
+            err.args = (text,)
+            raise
+
+    return run
 
 
 def _wrong(name: str, bug: str, hints: list[str]) -> bool:
@@ -88,6 +154,7 @@ UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" s
 
 
 @exercise("2b.1", "+ and *", limited=True)
+@_say_delete_the_raise
 def check_add_mul(Value) -> bool:
     """``Value.__add__`` and ``Value.__mul__``: the value, the parents, and a ``_backward``
     that adds local derivative · out.grad to each parent's grad."""
@@ -143,6 +210,24 @@ def check_add_mul(Value) -> bool:
                     [
                         "the chain rule multiplies by dL/d(out), which is stored in out.grad",
                         "self.grad += (local derivative) * out.grad, and the same for other",
+                    ],
+                )
+            as_local = [
+                p
+                for p, got in (("a", got_a), ("b", got_b))
+                if _close(got, out.data * UPSTREAM)
+                and not _close(got, want_a if p == "a" else want_b)
+            ]
+            if as_local:
+                return _wrong(
+                    name,
+                    f"{where}: {' and '.join(as_local)} received out.data · out.grad: out.data "
+                    f"(the value of {sym}) is not the local derivative of {op}",
+                    [
+                        f"nudge a by h: how much does {sym} move? That change divided by h is "
+                        "the local derivative",
+                        "for +, both local derivatives are 1; for *, each input's is "
+                        "the other input's data",
                     ],
                 )
             never = [
@@ -240,7 +325,7 @@ def check_add_mul(Value) -> bool:
         )
     print(
         f"{PASS} {name}: values, parents and local derivatives agree with helpers.autodiff "
-        "and with central differences; a node used twice (a + a) gets both its shares"
+        "and with finite differences (lesson 01); a node used twice (a + a) gets both its shares"
     )
     return True
 
@@ -253,6 +338,7 @@ TANH_POINTS = [-2.0, -0.3, 0.0, 0.7, 1.5]
 
 
 @exercise("2b.2", "tanh", limited=True)
+@_say_delete_the_raise
 def check_tanh(Value) -> bool:
     """``Value.tanh``: one new node, value tanh(x), local derivative 1 − tanh²(x)."""
     if not _is_class("tanh", Value):
@@ -312,6 +398,8 @@ def check_tanh(Value) -> bool:
             bug = "the local derivative has the right pieces in the wrong form"
         elif _close(local, t):
             bug = "the local derivative is tanh(x) itself, not its slope"
+        elif _close(local, 2 * t):
+            bug = "the local derivative is 2t: that is the slope of t², not the slope of tanh"
         elif _close(got - 0.125, 1 - t * t):
             bug = "the local derivative is not multiplied by out.grad"
         else:
@@ -320,13 +408,15 @@ def check_tanh(Value) -> bool:
             name,
             f"{where}: {bug}",
             [
+                "the slope of tanh is 1 at x = 0 (where t = 0) and near 0 far from 0 (where t is "
+                "near 1 or -1): which formula in t does that?",
                 "the slope of tanh at x is 1 - tanh(x)**2, and t already holds tanh(x)",
                 "self.grad += (1 - t**2) * out.grad, with t = out.data",
             ],
         )
     print(
         f"{PASS} {name}: value and local derivative agree with helpers.autodiff and with "
-        f"central differences at {len(TANH_POINTS)} points"
+        f"finite differences (lesson 01) at {len(TANH_POINTS)} points"
     )
     return True
 
@@ -469,6 +559,7 @@ def _may_join_never_true(may_join) -> bool:
 
 
 @exercise("2b.3", "topological order", limited=True)
+@_say_delete_the_raise
 def check_topological_order(topological_order, may_join=None) -> bool:
     """``topological_order(root)``: a list of every node of root's graph, each once, each after
     all of its parents (so root comes last). ``may_join``, if given, is tried first on a leaf
@@ -539,7 +630,28 @@ def check_topological_order(topological_order, may_join=None) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _graph(Value, log, long_arm=False):
+def _watched(Value, resets):
+    """A subclass of the learner's ``Value`` that notes in ``resets`` every node whose
+    non-zero grad is set back to 0 (by its label, the ``_op`` given to it)."""
+    try:
+
+        class Watched(Value):
+            @property
+            def grad(self):
+                return self.__dict__.get("_watched_grad", 0.0)
+
+            @grad.setter
+            def grad(self, g):
+                if g == 0 and self.__dict__.get("_watched_grad", 0.0) != 0:
+                    resets.append(self.__dict__.get("_watched_label", "?"))
+                self.__dict__["_watched_grad"] = g
+
+    except TypeError:  # a class that cannot be subclassed: no watching
+        return Value
+    return Watched
+
+
+def _graph(Value, log, long_arm=False, resets=None):
     """The diamond x → a = 3x → b = tanh(a), c = a·a → d = b·c, or (``long_arm``) the diamond
     with one long arm x → a = 3x → b = tanh(a) → c = tanh(b) → d = c·a, where a is reached
     from d along paths of two lengths. Built with the learner's constructor and correct
@@ -547,8 +659,12 @@ def _graph(Value, log, long_arm=False):
 
     Returns the output, the other nodes by name, and who uses each node."""
 
+    if resets is not None:
+        Value = _watched(Value, resets)
+
     def node(data, parents, locals_, label):
         out = Value(data, tuple(parents), label)
+        out.__dict__["_watched_label"] = label
 
         def _backward():
             log.append(label)
@@ -559,6 +675,7 @@ def _graph(Value, log, long_arm=False):
         return out
 
     x = Value(0.4, (), "x")
+    x.__dict__["_watched_label"] = "x"
     a = node(3 * 0.4, (x,), (3.0,), "a")
     t = math.tanh(a.data)
     b = node(t, (a,), (1 - t * t,), "b")
@@ -591,6 +708,7 @@ GRAPHS_FOR_BACKWARD = [
 
 
 @exercise("2b.4", "backward", own=("backward", "_backward"), limited=True)
+@_say_delete_the_raise(own=("backward", "_backward"))
 def check_backward(Value) -> bool:
     """``Value.backward``: set the output's grad to 1, then call every node's ``_backward``
     once, in reverse topological order (each node after all the nodes that use it)."""
@@ -610,8 +728,29 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
     """One graph of check_backward: True if right, else one ✗ line naming the bug."""
     name = "backward"
     log: list[str] = []
-    d, nodes, users = _graph(Value, log, long_arm)
-    d.backward()
+    resets: list[str] = []
+    d, nodes, users = _graph(Value, log, long_arm, resets)
+    try:
+        d.backward()
+    except TypeError as err:
+        if "NoneType" in str(err) and _order_returns_none(Value, d):
+            return _wrong(
+                name,
+                "topological_order returned None: is a `return` missing at its end?",
+                ["topological_order must end with `return order`"],
+            )
+        raise
+    if resets:
+        return _wrong(
+            name,
+            f"on {what} a gradient was reset to 0 during the walk (node {resets[0]} had "
+            "its gradient and lost it): the gradients start at 0 already, so backward() "
+            "sets no grad to 0",
+            [
+                "which lines of backward() run once, and which run for every node?",
+                "self.grad = 1.0 once, then only v._backward() inside the loop",
+            ],
+        )
     want = _graph_reference(long_arm)
     got = {k: n.grad for k, n in nodes.items()}
     if _close(d.grad, 1.0) and all(_close(got[k], want[k]) for k in want):
@@ -704,6 +843,19 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
     return False
 
 
+def _order_returns_none(Value, root) -> bool:
+    """True if the learner's ``topological_order`` (found where their ``backward`` was
+    written) returns None for ``root``."""
+    order = getattr(getattr(Value, "backward", None), "__globals__", {}).get("topological_order")
+    if not callable(order):
+        return False
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return order(root) is None
+    except Exception:  # the learner's function may do anything
+        return False
+
+
 # --------------------------------------------------------------------------------------
 # the engine for the training section
 # --------------------------------------------------------------------------------------
@@ -740,6 +892,41 @@ def engine_for_training(Value, topological_order=None):
         f"… exercises {', '.join(failing)} are not passing yet: training on "
         "helpers.autodiff.Value instead (run this cell again once they pass)"
     )
+
+
+def training_verdict(engine, losses, reference_losses) -> bool:
+    """The last check of the lesson, in one line: did ``engine`` train, step for step, as
+    helpers.autodiff does? If ``engine`` is helpers.autodiff's ``Value`` itself (the learner's
+    engine does not pass the exercises yet), it says that the learner's engine was NOT tested.
+
+    ``losses`` and ``reference_losses``: the loss at each step of the two runs. Returns True
+    only when the learner's own engine trained and matched at every step.
+    """
+    losses, reference_losses = list(losses), list(reference_losses)
+    if engine is Reference:
+        print(
+            "… NOT a test of your engine: exercises 2b.1 to 2b.4 do not all pass yet, so this "
+            "training ran on helpers.autodiff.Value. Fix them, then run the training again"
+        )
+        return False
+    if len(losses) != len(reference_losses) or not losses:
+        print(f"{FAIL} training: {len(losses)} losses, expected {len(reference_losses)}")
+        return False
+    if not losses[-1] < 0.1 * losses[0]:
+        print(f"{FAIL} training: the loss did not fall to a tenth: some gradient is wrong")
+        return False
+    for step, (got, want) in enumerate(zip(losses, reference_losses)):
+        if not _close(got, want):
+            print(
+                f"{FAIL} training: at step {step} the loss differs from helpers.autodiff's: "
+                "your engine computes some gradient wrongly"
+            )
+            return False
+    print(
+        f"{PASS} training: YOUR engine lowered the loss to under a tenth, with the same loss "
+        "as helpers.autodiff at every step"
+    )
+    return True
 
 
 LECTURE_SIZES = (3, 4, 4, 1)  # 3 inputs, two hidden layers of 4 tanh units, 1 tanh output

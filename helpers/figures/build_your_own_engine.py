@@ -48,7 +48,7 @@ def _node(ax, xy, label, step=None):
     ax.scatter(*xy, s=900, color=NODE, edgecolor=EDGE, linewidth=1.5, zorder=3)
     ax.text(*xy, label, ha="center", va="center", fontsize=13, color=TEXT, zorder=4)
     if step is not None:
-        ax.text(xy[0], xy[1] - 0.42, f"step {step}", ha="center", va="top", fontsize=10, color=STEP)
+        ax.text(xy[0], xy[1] - 0.55, f"step {step}", ha="center", va="top", fontsize=10, color=STEP)
 
 
 def _arrow(ax, a, b, rad=0.0):
@@ -139,9 +139,11 @@ def order_figure(
 def _draw_line(ax, edges, order):
     """The nodes on one line in ``order``, each arrow pointing right, the steps underneath."""
     line = {n: (i, 0.0) for i, n in enumerate(order)}
-    rads = _bends(
+    rads = _bends(  # arrows that skip nodes: above from odd places, below from even ones
         edges,
-        lambda e: 0.0 if line[e[1]][0] - line[e[0]][0] == 1 else -0.35,
+        lambda e: (
+            0.0 if line[e[1]][0] - line[e[0]][0] == 1 else (-0.35 if line[e[0]][0] % 2 else 0.3)
+        ),
         lambda rad, k: (rad or -0.2) * (1.0 if k == 0 else 1.9),
     )
     for (p, c), rad in zip(edges, rads):
@@ -154,4 +156,4 @@ def _draw_line(ax, edges, order):
         fontsize=11,
     )
     ax.set_xlim(-0.6, len(order) - 0.4)
-    ax.set_ylim(-1.0, 1.3)
+    ax.set_ylim(-1.4, 1.3)
