@@ -154,7 +154,38 @@ def test_a_named_bug_is_followed_by_the_method_from_the_second_try_on(capsys):
     second = capsys.readouterr().out
     assert first.count("Hint:") == 1 and "not the inner one" in first
     assert second.count("Hint:") == 2 and "not the inner one" in second
-    assert "multiply the two" in second
+    assert "multiply the two" not in second  # the full answer waits for the third try
+    E.check_bump_slope(outer_only)
+    assert "multiply the two" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "source,words",
+    [
+        ("def bump_slope(x):\n    return -x * math.exp(-x^2 / 2)", "Python writes powers as **"),
+        ("def bump_slope(x):\n    return -x * e ** (-x**2 / 2)", "math.exp(u)"),
+        ("def bump_slope(x):\n    return -x * exp(-x**2 / 2)", "math.exp(u)"),
+    ],
+)
+def test_bump_slope_names_the_python_slips(source, words, capsys):
+    namespace = {"math": math}
+    exec(source, namespace)
+    assert E.check_bump_slope(namespace["bump_slope"]) is False
+    assert words in capsys.readouterr().out
+
+
+def test_central_difference_without_h_is_told_to_take_it(capsys):
+    assert E.check_central_difference(lambda f, x: (f(x + 1e-5) - f(x - 1e-5)) / 2e-5) is False
+    assert "must take f, x and h" in capsys.readouterr().out
+
+
+def test_two_path_slope_refuses_the_library_derivative(capsys):
+    from helpers.calculus import derivative
+
+    assert E.check_two_path_slope(lambda x: derivative(lambda t: np.exp(t) * np.cos(t), x)) is False
+    assert "calls `derivative`" in capsys.readouterr().out
+    product_rule = lambda x: math.exp(x) * (math.cos(x) - math.sin(x))  # noqa: E731
+    assert E.check_two_path_slope(product_rule) is True
 
 
 @pytest.mark.parametrize(

@@ -174,18 +174,37 @@ BUMP_MISTAKES = {
 _BY_FORMULA = "use the chain rule instead: a formula, f'(g(x))·g'(x), with no step h"
 
 
+def _python_slip(fn) -> str | None:
+    """What a beginner's usual Python slip in a formula means (``x^2`` for a power, ``e`` or
+    ``exp`` without ``math.``), if calling ``fn(1.0)`` shows one; else None."""
+    how, err = _call_limited(fn, (1.0,), TIME_LIMIT)
+    if how != "raised":
+        return None
+    text = str(err)
+    if isinstance(err, TypeError) and "^" in text:
+        return "Python writes powers as **, as in x ** 2. The sign ^ means something else."
+    if isinstance(err, NameError) and ("'e'" in text or "'exp'" in text):
+        return "Python has no e or exp of its own: write e to the power u as math.exp(u)."
+    return None
+
+
 @exercise("1.2", "slope of exp(−x²/2)")
 def check_bump_slope(bump_slope: Callable) -> bool:
     """``bump_slope(x)`` returns dy/dx for y = exp(−x²/2).
 
     Hints, one more for each wrong try:
     - the inner function is g(x) = −x²/2 and the outer one f(u) = eᵘ; find the slope of each
+    - the slope of −x²/2 is −x, and the slope of eᵘ is eᵘ itself, taken at u = g(x)
     - g'(x) = −x and f'(u) = eᵘ, so f'(g(x)) = exp(−x²/2): multiply the two
     """
     name = "slope of exp(−x²/2)"
     if _uses_library_derivative(bump_slope):
         print(f"{FAIL} {name}: your function calls `derivative`, a finite difference")
         hint(_BY_FORMULA)
+        return False
+    python_slip = _python_slip(bump_slope)
+    if python_slip:
+        print(f"{FAIL} {name}: {python_slip}")
         return False
     got = learner_values(name, bump_slope, BUMP_POINTS)
     if got is None:
@@ -265,6 +284,17 @@ def _call_quietly(fn, *args) -> tuple[bool, float]:
     return False, math.nan
 
 
+def _takes_three(fn) -> bool:
+    """Whether ``fn`` can be called as fn(f, x, h) (True when Python cannot tell)."""
+    try:
+        inspect.signature(fn).bind(np.sin, 1.0, 1e-5)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read (a built-in)
+        return True
+    return True
+
+
 @exercise("1.3", "central_difference")
 def check_central_difference(central_difference: Callable) -> bool:
     """``central_difference(f, x, h)`` returns (f(x + h) − f(x − h)) / 2h.
@@ -276,6 +306,12 @@ def check_central_difference(central_difference: Callable) -> bool:
     if _uses_library_derivative(central_difference):
         print(f"{FAIL} central_difference: your function calls the library's `derivative`")
         hint("write the central difference yourself, from f(x + h) and f(x − h)")
+        return False
+    if callable(central_difference) and not _takes_three(central_difference):
+        print(
+            f"{FAIL} central_difference: your function must take f, x and h, "
+            "as in def central_difference(f, x, h=1e-5):"
+        )
         return False
     for f, fname, x, h in CENTRAL_CASES:
         where = f"with f = {fname}, x = {x}, h = {h}"
@@ -331,6 +367,10 @@ def check_two_path_slope(dz_dx: Callable) -> bool:
     - the path through u gives ∂z/∂u · du/dx = v · eˣ; the one through v gives ∂z/∂v · dv/dx = u ·
       (−sin x); add them
     """
+    if _uses_library_derivative(dz_dx):
+        print(f"{FAIL} dz/dx: your function calls `derivative`, a finite difference")
+        hint("add the two path products instead: formulas, with no step h")
+        return False
     return check_function(
         "dz/dx for z = eˣ·cos x",
         dz_dx,

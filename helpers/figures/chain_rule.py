@@ -55,6 +55,16 @@ def secant_figure(
         grey = str(shade)
         ax.plot(t, y0 + s * (t - x), color=grey, lw=1.2, label=f"secant, h = {fmt(h)}")
         ax.plot([x + h], [fn.f(x + h)], "o", color=grey, ms=5)
+        ax.annotate(  # name each secant at its second point: the greys look alike
+            f"h = {fmt(h)}",
+            (x + h, fn.f(x + h)),
+            xytext=(6, -14),
+            textcoords="offset points",
+            ha="right" if x + h > lo + 0.75 * (hi - lo) else "left",
+            color="0.25",
+            fontsize=FONT["note"],
+            bbox=dict(fc="white", ec="none", alpha=0.8, pad=0.5),
+        )
     ax.plot(
         t,
         y0 + slope * (t - x),
@@ -78,7 +88,12 @@ def secant_figure(
     ax_s.axhline(
         slope, color=PALETTE["tangent"], lw=1.5, ls="--", label=f"exact $f'(x)$ = {fmt(slope, 4)}"
     )
-    style_axis(ax_s, "estimated slope as h shrinks", "step h (log scale)", "slope")
+    style_axis(
+        ax_s,
+        "estimated slope as h shrinks",
+        "step h (log scale: each tick 10× smaller to the left)",
+        "slope",
+    )
     ax_s.legend(fontsize=FONT["note"], frameon=False)
     return fig
 
@@ -423,13 +438,14 @@ def difference_error_figure(
             va=va,
             arrowprops=dict(arrowstyle="->", color=colour, lw=1),
         )
-    ax.text(
-        2e-16,
-        1e-13,
+    ax.annotate(  # next to the noisy rising curves it describes
         "round-off: the error\nrises as h shrinks",
+        xy=(1e-12, 2e-5),
+        xytext=(2e-16, 1e-8),
         color="#555555",
         fontsize=FONT["note"],
         va="top",
+        arrowprops=dict(arrowstyle="->", color="#555555", lw=1),
     )
     ax.axvspan(1e-6, 1e-5, color="#2ca02c", alpha=0.12, lw=0)
     ax.text(
@@ -523,7 +539,8 @@ def chain_figure(
         _arrow(ax, a, b)
         mid = (k + 0.5) * step
         fn = get(link.name)
-        ax.text(mid, 0.42, f"${fn.tex('u')}$", ha="center", va="bottom", fontsize=FONT["label"])
+        arg = "x" if k == 0 else f"u_{k}"  # the arrow's function, of its own input
+        ax.text(mid, 0.42, f"${fn.tex(arg)}$", ha="center", va="bottom", fontsize=FONT["label"])
         local = f"local ×{fmt(link.local, 4)}"
         ax.text(mid, -0.38, local, va="top", color=PALETTE["tangent"], **note)
     product = " × ".join(fmt(link.local, 4) for link in reversed(c.links))
