@@ -44,13 +44,18 @@ def test_softplus_must_not_overflow_and_the_hint_says_how(capsys):
     assert E.check_softplus(naive) is False
     out = capsys.readouterr().out
     assert "at x = 800" in out or "Value(800.0)" in out
-    assert "OverflowError" in out and "max(x, 0) + math.log1p(math.exp(-abs(x)))" in out
+    assert "OverflowError" in out and "rewrites in the text" in out
+    assert "math.log1p(math.exp(-abs(x)))" not in out  # reader 02 r2: the first hint is slower
+    assert E.check_softplus(naive) is False
+    assert "max(x, 0) + math.log1p(math.exp(-abs(x)))" in capsys.readouterr().out
+    ex.reset_tries()
     safe_value_naive_slope = lambda v: Value(  # noqa: E731
         max(v.data, 0) + math.log1p(math.exp(-abs(v.data))),
         (v,),
         "softplus",
         _local=(1 / (1 + math.exp(-v.data)),),
     )
+    assert E.check_softplus(safe_value_naive_slope) is False
     assert E.check_softplus(safe_value_naive_slope) is False
     out = capsys.readouterr().out
     assert "Value(-800.0)" in out and "math.exp(x - value)" in out
@@ -236,3 +241,43 @@ def test_the_second_wrong_softplus_try_does_not_print_the_solution_line(capsys):
     E.check_softplus(wrong)
     out = capsys.readouterr().out
     assert "_local=(math.exp(x - y),)" not in out and "Value(y, (v,)" not in out
+
+
+def test_returning_the_node_instead_of_its_gradient_says_return_a_grad(capsys):
+    """Reader 02 r2: returning the Value a gave "expected a number"."""
+
+    def predict():
+        a = Value(3.0)
+        b = a + a
+        c = b * b
+        c.backward()
+        return a
+
+    assert E.check_reuse_prediction(predict) is False
+    assert "a.grad" in capsys.readouterr().out
+
+
+def test_softplus_given_as_a_label_not_the_operation_is_refused(capsys):
+    """Reader 02 r2: Value(y, (v,), label="softplus", ...) has _op '' and was accepted."""
+    labelled = lambda v: Value(  # noqa: E731
+        _safe_value(v), (v,), label="softplus", _local=(math.exp(v.data - _safe_value(v)),)
+    )
+    assert E.check_softplus(labelled) is False
+    out = capsys.readouterr().out
+    assert "_op" in out and "third argument" in out
+
+
+def test_a_wrong_smooth_slope_is_not_told_never_a_step(capsys):
+    wrong = lambda v: Value(_safe_value(v), (v,), "softplus", _local=(0.5,))  # noqa: E731
+    assert E.check_softplus(wrong) is False
+    out = capsys.readouterr().out
+    assert "the local derivative you gave is wrong" in out and "never a step" not in out
+
+
+def test_pass_counts_names_forward_plus_backward_and_reveals_after_two(capsys):
+    """Reader 02 r2: (1000, 2) got the nudge of (1000, 1000); the answer never came."""
+    assert E.check_pass_counts(lambda: (1000, 2)) is False
+    first = capsys.readouterr().out
+    assert "forward and the backward pass" in first and "(1000, 1)" not in first
+    assert E.check_pass_counts(lambda: (1000, 2)) is False
+    assert "It is (1000, 1)" in capsys.readouterr().out

@@ -63,7 +63,18 @@ def check_reuse_prediction(predict) -> bool:
     A first wrong guess hears what it is (if it is a usual one) and a nudge, not the answer;
     from the second wrong guess on, the check tells the value and why.
     """
-    got = learner_number(REUSE_NAME, predict)
+    out = predict
+    if callable(predict):
+        ok, out = run(REUSE_NAME, predict)
+        if not ok:
+            return False
+    if isinstance(out, Value):
+        print(
+            f"{FAIL} {REUSE_NAME}: it returned the node {out!r}, not a number: "
+            "return its gradient, such as a.grad"
+        )
+        return False
+    got = learner_number(REUSE_NAME, out)
     if got is None:
         return False
     if got == REUSE_ANSWER:
@@ -103,6 +114,15 @@ _OVERFLOW_NEGATIVE = (
     "math.exp(x - value), whose exponent is never positive (and the value as "
     "max(x, 0) + math.log1p(math.exp(-abs(x))))"
 )
+#: the first hint after an overflow points to the text; the second gives the formulas
+_OVERFLOW_FIRST = (
+    "math.exp(x) overflows for x above about 709: e^x is too big for a float. Use the two "
+    "rewrites in the text, whose exponents are never positive"
+)
+_OVERFLOW_FIRST_NEGATIVE = (
+    "for very negative x, math.exp(-x) overflows: at x = -800 it is e⁸⁰⁰, too big for a "
+    "float. Use the two rewrites in the text, whose exponents are never positive"
+)
 _NOT_EXACT = (
     "a finite difference is close but not exact: the local derivative must be exact. "
     "Use the formula σ(x) = e^(x − softplus(x)) from the text"
@@ -117,14 +137,16 @@ def _softplus_reference(x):
     return value, slope
 
 
-def _softplus_error(err: Exception, x: float = 1.0) -> str | None:
+def _softplus_error(err: Exception, x: float = 1.0) -> str | tuple[str, str] | None:
     """What an exception raised by the learner's softplus at ``x`` usually means."""
     if isinstance(err, TypeError) and "not iterable" in str(err):
         return _COMMA  # Value(..., (v), ...) or _local=(slope): a missing tuple comma
     if isinstance(err, TypeError) and "Value" in str(err):
         return "math functions take plain numbers: use x = v.data, not v itself"
     if isinstance(err, OverflowError):
-        return _OVERFLOW if x > 0 else _OVERFLOW_NEGATIVE
+        if x > 0:
+            return (_OVERFLOW_FIRST, _OVERFLOW)
+        return (_OVERFLOW_FIRST_NEGATIVE, _OVERFLOW_NEGATIVE)
     return None
 
 
@@ -197,6 +219,13 @@ def check_softplus(softplus: Callable) -> bool:
                 "rather than from the engine's operations"
             )
             return False
+        if out._op != "softplus":
+            print(
+                f"{FAIL} {name}: the node's operation (its _op) is {out._op!r}, not "
+                "'softplus': pass it as the third argument, Value(data, (v,), 'softplus', "
+                "...). A label=... names the node, not its operation"
+            )
+            return False
         how, err = _call_limited(out.backward, (), TIME_LIMIT)
         if how != "ok":
             why = (
@@ -220,11 +249,14 @@ def check_softplus(softplus: Callable) -> bool:
             elif len(tuple(out._local)) != 1:
                 hint(_LOCAL)
             else:
-                hint(
+                wrong = (
                     f"the local derivative you gave is wrong: at x = {x} it is {grad:.6g}, "
-                    f"but the slope of softplus there is σ({x}) = {want_grad:.6g}. Softplus "
-                    "is smooth: its slope is σ(x) = eˣ / (1 + eˣ) at every x, never a step"
+                    f"but the slope of softplus there is σ({x}) = {want_grad:.6g}."
                 )
+                if grad is not None and grad in (0.0, 1.0) and 0.0 < want_grad < 1.0:
+                    # a step (the derivative of ReLU) instead of the smooth sigmoid
+                    wrong += " Softplus is smooth: its slope is never a step (0 or 1)"
+                hint(wrong)
             return False
     print(
         f"{PASS} {name}: one node, value log(1 + eˣ) and derivative σ(x) at "
@@ -335,14 +367,24 @@ def check_pass_counts(passes: Callable) -> bool:
             f"{FAIL} {name}: the other way round: a forward pass carries the derivative "
             "with respect to ONE input; a backward pass gives all of them for ONE output"
         )
+    elif fwd == 1000 and rev == 2:
+        print(
+            f"{FAIL} {name}: forward mode is right. Your 2 counts the forward and the "
+            "backward pass; the question asks for backward passes only"
+        )
     elif fwd != 1000:
         print(
-            f"{FAIL} {name}: forward mode: each pass seeds one parameter with "
-            "derivative 1; how many parameters are there?"
+            f"{FAIL} {name}: forward mode: each pass gives the slope with respect to one "
+            "parameter only; how many parameters are there?"
         )
     else:
         print(
             f"{FAIL} {name}: reverse mode: one backward pass from the loss reaches every "
             "parameter; how many outputs does the loss have?"
+        )
+    if tries("2.4") >= 1:  # the second wrong guess: the answer and why (as the intro says)
+        print(
+            "    It is (1000, 1): forward mode needs one pass per parameter; one backward "
+            "pass from the single loss gives all 1,000 partial derivatives"
         )
     return False

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from matplotlib.figure import Figure
@@ -199,17 +200,20 @@ class _Drawing:
                 arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", **_ARROW)
                 ax.add_patch(arrow)
                 self.edges[(p, v, i)] = arrow
-                # the label sits near the operation that owns the local derivative, so
-                # that crossing edges (a node used twice) keep their tags apart
-                t = 0.8
-                mx, my = start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
+                # the label sits just before the operation that owns the local derivative,
+                # so that crossing edges (a node used twice) keep their tags apart; it ends
+                # a little before the op circle (right-aligned in LR, above it in TB), so it
+                # never covers the circle's symbol
+                dx, dy = end[0] - start[0], end[1] - start[1]
+                back = 0.12 / max(math.hypot(dx, dy), 1e-9)
+                mx, my = end[0] - back * dx, end[1] - back * dy
                 lab = ax.text(
                     mx,
                     my,
                     "",
                     fontsize=font - 1,
-                    ha="center",
-                    va="center",
+                    ha="right" if lay.direction == "LR" else "center",
+                    va="center" if lay.direction == "LR" else "bottom",
                     color="white",
                     zorder=6,
                     fontweight="bold",
