@@ -289,3 +289,19 @@ def test_layer_output_second_hint_is_not_the_solution(capsys):
         assert dn.check_layer_output(wrong) is False
     out = capsys.readouterr().out
     assert "range(2 * k)" not in out
+
+
+@pytest.mark.parametrize(
+    "wrong, why",
+    [
+        (lambda sizes: sum(sizes), "the sizes are added up"),
+        (
+            lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes),
+            "a bias is counted for the inputs too",
+        ),
+    ],
+)
+def test_count_params_names_the_sum_of_sizes_and_input_biases(wrong, why, capsys):
+    """Reader 04, round 2: these two got only the generic hint."""
+    assert dn.check_count_params(wrong) is False
+    assert why in capsys.readouterr().out

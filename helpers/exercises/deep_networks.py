@@ -90,6 +90,16 @@ def _ref_count(sizes):
 #: Usual wrong counts of exercise 4.2, each the function it computes and what it is.
 _COUNT_MISTAKES = [
     (
+        lambda pairs: pairs[0][0] + sum(b for _, b in pairs),
+        "the sizes are added up: a Linear(a, b) layer has a·b weights (one for every input "
+        "and output pair) and b biases",
+    ),
+    (
+        lambda pairs: sum(a * b for a, b in pairs) + pairs[0][0] + sum(b for _, b in pairs),
+        "a bias is counted for the inputs too: only the outputs of a layer have biases, so "
+        "sizes[0] adds none",
+    ),
+    (
         lambda pairs: sum(a * b for a, b in pairs),
         "only the weights are counted: every output unit also has a bias",
     ),
