@@ -256,3 +256,52 @@ def test_layer_output_simple_alternating_loop_passes(capsys):
         return H
 
     assert dn.check_layer_output(by_index) is True
+
+
+def test_layer_output_that_skips_layers_0_is_told_so(capsys):
+    """Reader 04, round 2: skipping layers[0] was told 'every layer was given X'."""
+
+    def skips_first(model, X, k):
+        H = X
+        for i in range(1, 2 * k):
+            H = model.layers[i].forward(H)
+        return H
+
+    assert dn.check_layer_output(skips_first) is False
+    out = capsys.readouterr().out
+    assert "model.layers[0] was never run" in out
+    assert "every layer was given X" not in out
+
+
+def test_layer_output_that_runs_only_one_layer_is_told_so(capsys):
+    """Reader 04, round 2: model.layers[2k - 1].forward(X) alone was told 'every layer'."""
+    only_last = lambda model, X, k: model.layers[2 * k - 1].forward(X)  # noqa: E731
+    assert dn.check_layer_output(only_last) is False
+    out = capsys.readouterr().out
+    assert "only one layer ran" in out
+    assert "every layer was given X" not in out
+
+
+def test_layer_output_second_hint_is_not_the_solution(capsys):
+    """Reader 04, round 2: the second wrong try was shown the whole solution."""
+    wrong = lambda model, X, k: X * 0  # noqa: E731
+    for _ in range(2):
+        assert dn.check_layer_output(wrong) is False
+    out = capsys.readouterr().out
+    assert "range(2 * k)" not in out
+
+
+@pytest.mark.parametrize(
+    "wrong, why",
+    [
+        (lambda sizes: sum(sizes), "the sizes are added up"),
+        (
+            lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes),
+            "a bias is counted for the inputs too",
+        ),
+    ],
+)
+def test_count_params_names_the_sum_of_sizes_and_input_biases(wrong, why, capsys):
+    """Reader 04, round 2: these two got only the generic hint."""
+    assert dn.check_count_params(wrong) is False
+    assert why in capsys.readouterr().out

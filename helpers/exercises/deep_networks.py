@@ -90,6 +90,16 @@ def _ref_count(sizes):
 #: Usual wrong counts of exercise 4.2, each the function it computes and what it is.
 _COUNT_MISTAKES = [
     (
+        lambda pairs: pairs[0][0] + sum(b for _, b in pairs),
+        "the sizes are added up: a Linear(a, b) layer has a·b weights (one for every input "
+        "and output pair) and b biases",
+    ),
+    (
+        lambda pairs: sum(a * b for a, b in pairs) + pairs[0][0] + sum(b for _, b in pairs),
+        "a bias is counted for the inputs too: only the outputs of a layer have biases, so "
+        "sizes[0] adds none",
+    ),
+    (
         lambda pairs: sum(a * b for a, b in pairs),
         "only the weights are counted: every output unit also has a bias",
     ),
@@ -207,7 +217,10 @@ def check_layer_output(layer_output) -> bool:
 
     Hints, one more for each wrong try:
     - the layers alternate, Linear then activation: hidden layer k ends with model.layers[2k - 1]
-    - H = X; then for i in range(2 * k): H = model.layers[i].forward(H); return H
+    - start at model.layers[0] and run every layer up to model.layers[2k - 1], in order
+    - keep the latest output in one variable: start with H = X, and give H to the next layer
+      (H = layer.forward(H))
+    - a loop over i in range(2 * k) runs model.layers[0] to model.layers[2k - 1]
     """
     from .. import representations
 
@@ -227,6 +240,23 @@ def check_layer_output(layer_output) -> bool:
             print(f"{FAIL} {call}: expected an array; it {why}")
             return False
         ran = [i for i, calls in enumerate(counted.inputs) if calls]
+        if not matches(arr, want[k]) and len(ran) == 1 and ran != [0]:
+            print(
+                f"{FAIL} {call}: only one layer ran, model.layers[{ran[0]}]; "
+                "model.layers[0] was never run"
+            )
+            hint(
+                f"only one layer ran: hidden layer {k} needs model.layers[0] to "
+                f"model.layers[{2 * k - 1}], each run on the output of the one before"
+            )
+            return False
+        if not matches(arr, want[k]) and ran and 0 not in ran:
+            print(f"{FAIL} {call}: model.layers[0] was never run")
+            hint(
+                "model.layers[0] was never run: the first Linear layer is model.layers[0] "
+                "(Python counts from 0), so start there"
+            )
+            return False
         given_x = [i for i in ran if i > 0 and any(matches(H, X) for H in counted.inputs[i])]
         if given_x:
             print(f"{FAIL} {call}: model.layers[{given_x[0]}] was given X")
