@@ -37,7 +37,7 @@ from io import BytesIO
 
 import numpy as np
 import pytest
-from conftest import plain_pixels
+from pixels import plain_pixels
 
 from helpers.autodiff import Value
 from helpers.calculus import EVERYWHERE
