@@ -201,3 +201,34 @@ def test_the_right_residual_grad_passes_all_three_cases(capsys):
 
     assert tdn.check_residual_grad(right) is True
     assert "3 random cases" in capsys.readouterr().out
+
+
+def test_momentum_step_array_return_named_plainly(capsys):
+    assert not tdn.check_momentum_step(lambda w, v, grad, lr, mu: w - lr * (mu * v + grad))
+    out = capsys.readouterr().out
+    assert "got one array" in out and "ndarray" not in out
+
+
+def test_momentum_averaging_form_hint_needs_no_adam(capsys):
+    def averaging(w, v, grad, lr, mu):
+        v = mu * v + (1 - mu) * grad
+        return w - lr * v, v
+
+    assert not tdn.check_momentum_step(averaging)
+    out = capsys.readouterr().out
+    assert "running average" in out and "Adam" not in out
+
+
+def test_max_lr_near_miss_does_not_suggest_pi(capsys):
+    assert not tdn.check_max_lr(lambda: 0.1999)
+    out = capsys.readouterr().out
+    assert "give more digits" in out and "math.pi" not in out
+
+
+def test_near_miss_mentions_pi_only_for_multiples_of_pi():
+    near_miss = ex.near_miss
+
+    assert "math.pi" in near_miss(1.57, math.pi / 2)
+    assert "math.pi" in near_miss(3.14, [math.pi, 0.2])
+    assert "math.pi" not in near_miss(0.1999, 0.2) and "fraction" in near_miss(0.1999, 0.2)
+    assert near_miss(0.5, 0.2) == ""

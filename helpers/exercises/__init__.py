@@ -386,9 +386,14 @@ def near_miss(got: float | Iterable[float], want: float | Iterable[float]) -> st
     if not close:
         return ""
     verb = "is" if len(close) == 1 else "are"
-    return (
-        f" ({' and '.join(close)} {verb} close: give more digits, or compute it, e.g. with math.pi)"
-    )
+    how = "e.g. with math.pi" if any(_pi_multiple(w) for w in want) else "e.g. as a fraction"
+    return f" ({' and '.join(close)} {verb} close: give more digits, or compute it, {how})"
+
+
+def _pi_multiple(x: float) -> bool:
+    """Whether ``x`` is a nonzero multiple of π by a simple fraction (k/12 for a whole k)."""
+    k = x / math.pi * 12
+    return x != 0 and math.isfinite(k) and math.isclose(k, round(k), abs_tol=1e-9)
 
 
 # --------------------------------------------------------------------------------------

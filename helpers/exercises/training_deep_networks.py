@@ -63,8 +63,8 @@ def _momentum_mistakes(w, v, g, lr, mu):
             (new_v, w - lr * new_v),
         ),
         (
-            "that is the averaging form v ← μv + (1 − μ)g (Adam's m); here the whole gradient "
-            "is added, v ← μv + g",
+            "that is the averaging form v ← μv + (1 − μ)g (a running average of the "
+            "gradients); here the whole gradient is added, v ← μv + g",
             (w - lr * avg_v, avg_v),
         ),
         (
@@ -103,7 +103,13 @@ def check_momentum_step(momentum_step) -> bool:
         if not ok:
             return False
         if not (isinstance(got, (tuple, list)) and len(got) == 2):
-            print(f"{FAIL} momentum_step: return the pair (new_w, new_v), got {type(got).__name__}")
+            kind = {np.ndarray: "one array", type(None): "None (is a return missing?)"}.get(
+                type(got),
+                f"a {type(got).__name__} of {len(got)}"
+                if hasattr(got, "__len__")
+                else type(got).__name__,
+            )
+            print(f"{FAIL} momentum_step: return the pair (new_w, new_v), got {kind}")
             return False
         want = _ref_momentum(w, v, g, lr, mu)
         other_v = mu * v - lr * g  # the other convention: v ← μv − ηg, w ← w + v

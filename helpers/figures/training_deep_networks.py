@@ -244,7 +244,7 @@ def _contours(ax, s: Surface, n: int = 121):
     x0, x1, y0, y1 = s.extent
     g1, g2 = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     ax.contour(g1, g2, s.loss(g1, g2), levels=s.levels, cmap="viridis", linewidths=0.8)
-    ax.plot(*s.minimum, marker="*", ms=12, color="gold", mec="k", zorder=4)
+    ax.plot(*s.minimum, marker="*", ms=16, color="gold", mec="k", zorder=6)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$w_1$", ylabel="$w_2$", aspect="equal")
 
 
