@@ -15,7 +15,8 @@ all in one JupyterLab server and one browser:
    timed to that text.
 2. The update mechanisms side by side on the same slider, in one generated notebook: the
    series' ``helpers.ui.live`` (update the artists, PNG into an ``ipywidgets.Image``; until
-   December 2026 into an Output with ``clear_output(wait=True)``), the same with ``display(fig)`` (the inline backend's PNG,
+   December 2026 into an Output with ``clear_output(wait=True)``), the same with
+   ``display(fig)`` (the inline backend's PNG,
    ``bbox_inches="tight"``: two draws), a brand-new figure per change, a PNG pushed into an
    ``ipywidgets.Image``, and
    ipympl (only if it can be imported: ``--ipympl-prefix DIR`` points at a
