@@ -96,6 +96,7 @@ def test_answers_built_from_a_lesson_show_task_worked_answer_and_assert():
     kinds = [(c["cell_type"], c["id"]) for c in nb.cells]
     assert kinds == [
         ("markdown", "intro"),
+        ("code", "install-helpers"),  # tools/colab.py: helpers installed where it is missing
         ("markdown", "lesson-9"),
         ("code", "lesson-9-imports"),
         ("markdown", "ex9-1-task"),
@@ -109,7 +110,7 @@ def test_answers_built_from_a_lesson_show_task_worked_answer_and_assert():
         ("code", "ex9-2-code-1"),
         ("code", "ex9-2-check"),
     ]
-    check = nb.cells[6].source
+    check = nb.cells[7].source
     assert check == (
         'assert check_function("dfdx", dfdx, lambda x: 2 * x * np.cos(x**2), '
         '[-1.5, 0.3, 2.0]), "Exercise 9.1: the answer fails its own check"'

@@ -94,7 +94,7 @@ def test_momentum_order_hint(capsys):
     "check, guess, value, why, miss",
     [
         (tdn.check_max_lr, 2.0, "it is 0.2", "η < 2/10 = 0.2", "Your 2: that is 2/κ"),
-        (tdn.check_max_lr, 0.1, "it is 0.2", "|1 − η·κ_i| < 1", "Your 0.1: 1/κ = 0.1"),
+        (tdn.check_max_lr, 0.1, "it is 0.2", "stays between −1 and 1", "Your 0.1: 1/κ = 0.1"),
         (tdn.check_max_lr, 0.5, "it is 0.2", "the steepest direction decides", None),
     ],
 )

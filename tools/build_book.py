@@ -274,7 +274,7 @@ def terms_page(paths: list[Path]) -> str:
             ]
             label = marker_label[(id(sec), key(names[0]))]
             defined.append(f"[{lesson(sec)}: {title(sec)}](#{label})")
-        meaning = f": {term.meaning.rstrip('.')}." if term.meaning else "."
+        meaning = f": {escape(term.meaning.rstrip('.'))}." if term.meaning else "."
         entry = f"- **{escape(term.name)}**{meaning} Defined in " + "; ".join(defined) + "."
         if term.used:
             used = [

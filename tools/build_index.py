@@ -143,7 +143,7 @@ def render(terms: list[Term], pages: dict[str, list[Section]]) -> str:
         "",
     ]
     for term in terms:
-        meaning = f": {term.meaning.rstrip('.')}." if term.meaning else "."
+        meaning = f": {escape(term.meaning.rstrip('.'))}." if term.meaning else "."
         entry = f"- **{term.name}**{meaning} Defined in {by_lesson(term.defined, pages)}."
         if term.used:
             entry += f" Used in {by_lesson(term.used, pages)}."

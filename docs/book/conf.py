@@ -34,6 +34,7 @@ nb_merge_streams = True
 nb_render_markdown_format = "myst"  # the widget note's link
 myst_enable_extensions = ["dollarmath", "amsmath", "attrs_inline"]
 myst_dmath_double_inline = True
+smartquotes = False                 # the lessons' own typography, and code-like text as written
 suppress_warnings = ["myst.header"]  # lessons start at '#', and some sections skip a level
 
 # --- maths, offline ---------------------------------------------------------------------------
