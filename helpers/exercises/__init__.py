@@ -145,9 +145,7 @@ def exercise(number: str, name: str, *, own: Sequence[str] = (), limited: bool =
             attempt = _Attempt(number)
             _attempts.append(attempt)
             try:
-                how, result = _call_limited(
-                    lambda: check(*args, **kwargs), (), TIME_LIMIT if limited else None
-                )
+                how, result = _call_limited(lambda: check(*args, **kwargs), (), limited=limited)
                 ok = how == "ok" and result is True
                 if how == "timeout":
                     print(_timeout_message(name, "", result))
@@ -203,9 +201,11 @@ def _on_alarm(signum, frame):
     raise _TimeUp
 
 
-def _call_limited(fn, args, limit):
-    """``fn(*args)``, stopped after ``limit`` seconds (None: no limit): ('ok', result),
-    ('raised', exception), ('timeout', stopped) where stopped says whether it really ended."""
+def _call_limited(fn, args, limited=True):
+    """``fn(*args)``, stopped after TIME_LIMIT seconds (read now, so that a test can shorten
+    it) if ``limited``: ('ok', result), ('raised', exception), ('timeout', stopped) where
+    stopped says whether it really ended."""
+    limit = TIME_LIMIT if limited else None
     use_alarm = (
         limit is not None
         and hasattr(signal, "setitimer")
@@ -271,7 +271,7 @@ def run(name: str, fn, *args, where: str = "", error_hint: Callable | None = Non
     if not callable(fn):
         print(f"{FAIL} {name}: expected a function, got {type(fn).__name__} {_fmt(fn)}")
         return False, None
-    how, result = _call_limited(fn, args, TIME_LIMIT)
+    how, result = _call_limited(fn, args)
     if how == "ok":
         return True, result
     if how == "timeout":

@@ -16,7 +16,6 @@ import numpy as np
 from . import (
     FAIL,
     PASS,
-    TIME_LIMIT,
     _call_limited,
     agrees,
     check_function,
@@ -177,7 +176,7 @@ _BY_FORMULA = "use the chain rule instead: a formula, f'(g(x))·g'(x), with no s
 def _python_slip(fn) -> str | None:
     """What a beginner's usual Python slip in a formula means (``x^2`` for a power, ``e`` or
     ``exp`` without ``math.``), if calling ``fn(1.0)`` shows one; else None."""
-    how, err = _call_limited(fn, (1.0,), TIME_LIMIT)
+    how, err = _call_limited(fn, (1.0,))
     if how != "raised":
         return None
     text = str(err)
@@ -278,7 +277,7 @@ def _ignores_h(central_difference, f, x, h, got) -> str | None:
 
 def _call_quietly(fn, *args) -> tuple[bool, float]:
     """(True, the learner's number) or (False, nan), printing nothing."""
-    how, result = _call_limited(fn, args, TIME_LIMIT)
+    how, result = _call_limited(fn, args)
     if how == "ok" and isinstance(result, (int, float, np.integer, np.floating)):
         return True, float(result)
     return False, math.nan
