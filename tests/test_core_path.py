@@ -45,11 +45,14 @@ def cells_with_depth(path):
 
 
 @lesson
-def test_the_lesson_states_its_time_and_it_is_at_most_an_hour(path):
+def test_the_lesson_states_its_time_and_it_is_about_an_hour(path):
+    """The time is the one fresh readers report (closing notes of issue 22); we aim for an
+    hour, and a lesson that needs more says so rather than promise an hour it cannot keep."""
     opening = next(s for s in sections(path) if s.level <= 1)
     found = TIME.search(opening.text)
     assert found, f"{path.name}: the opening says no 'Time: about N minutes'"
-    assert int(found.group(1)) <= 60, f"{path.name}: {found.group(0)} (aim for an hour at most)"
+    minutes = int(found.group(1))
+    assert 20 <= minutes <= 90, f"{path.name}: {found.group(0)} (aim for an hour; split it if more)"
 
 
 @lesson
