@@ -50,7 +50,25 @@ def layer_norm(X, eps: float = 1e-5) -> np.ndarray:
     return (X - mu) / np.sqrt(var + eps)
 
 
-class LayerNorm(Module):
+class _RowNorm(Module):
+    """What LayerNorm and RMSNorm share: the shape checks of forward and backward."""
+
+    def _rows(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n:
+            raise ValueError(f"{self.name}.forward: X must have shape (N, {self.n}), got {X.shape}")
+        return X
+
+    def _like_output(self, dY) -> np.ndarray:
+        dY = np.asarray(dY, dtype=np.float64)
+        if dY.shape != self.Xhat.shape:
+            raise ValueError(
+                f"{self.name}.backward: dY must have shape {self.Xhat.shape}, got {dY.shape}"
+            )
+        return dY
+
+
+class LayerNorm(_RowNorm):
     """Layer normalisation with a gain ``gamma`` (starts at 1) and a shift ``beta`` (0)."""
 
     def __init__(self, n: int, eps: float = 1e-5):
@@ -65,19 +83,13 @@ class LayerNorm(Module):
         self.gamma.name, self.beta.name = f"{name}.gamma", f"{name}.beta"
 
     def forward(self, X):
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n:
-            raise ValueError(f"{self.name}.forward: X must have shape (N, {self.n}), got {X.shape}")
+        X = self._rows(X)
         self.inv_std = 1.0 / np.sqrt(X.var(axis=1, keepdims=True) + self.eps)
         self.Xhat = (X - X.mean(axis=1, keepdims=True)) * self.inv_std
         return self.gamma.data * self.Xhat + self.beta.data
 
     def backward(self, dY):
-        dY = np.asarray(dY, dtype=np.float64)
-        if dY.shape != self.Xhat.shape:
-            raise ValueError(
-                f"{self.name}.backward: dY must have shape {self.Xhat.shape}, got {dY.shape}"
-            )
+        dY = self._like_output(dY)
         self.gamma.grad = np.sum(dY * self.Xhat, axis=0)  # as Linear: set, not accumulated
         self.beta.grad = np.sum(dY, axis=0)
         u = dY * self.gamma.data  # dL/dXhat (the u of lesson 05)
@@ -104,7 +116,7 @@ def rms_norm(X, eps: float = 1e-5) -> np.ndarray:
     return X / np.sqrt(np.mean(X**2, axis=1, keepdims=True) + eps)
 
 
-class RMSNorm(Module):
+class RMSNorm(_RowNorm):
     """RMS normalisation with a gain ``gamma`` (starts at 1) and no shift."""
 
     def __init__(self, n: int, eps: float = 1e-5):
@@ -118,19 +130,13 @@ class RMSNorm(Module):
         self.gamma.name = f"{name}.gamma"
 
     def forward(self, X):
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n:
-            raise ValueError(f"{self.name}.forward: X must have shape (N, {self.n}), got {X.shape}")
+        X = self._rows(X)
         self.inv_rms = 1.0 / np.sqrt(np.mean(X**2, axis=1, keepdims=True) + self.eps)
         self.Xhat = X * self.inv_rms
         return self.gamma.data * self.Xhat
 
     def backward(self, dY):
-        dY = np.asarray(dY, dtype=np.float64)
-        if dY.shape != self.Xhat.shape:
-            raise ValueError(
-                f"{self.name}.backward: dY must have shape {self.Xhat.shape}, got {dY.shape}"
-            )
+        dY = self._like_output(dY)
         self.gamma.grad = np.sum(dY * self.Xhat, axis=0)  # as Linear: set, not accumulated
         u = dY * self.gamma.data
         return (u - self.Xhat * np.mean(u * self.Xhat, axis=1, keepdims=True)) * self.inv_rms
