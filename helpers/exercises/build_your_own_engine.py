@@ -1001,7 +1001,10 @@ def training_verdict(engine, losses, reference_losses) -> bool:
         print(f"{FAIL} training: {len(losses)} losses, expected {len(reference_losses)}")
         return False
     if not losses[-1] < 0.1 * losses[0]:
-        print(f"{FAIL} training: the loss did not fall to a tenth: some gradient is wrong")
+        print(
+            f"{FAIL} training: the loss did not fall to a tenth of its first value: "
+            "some gradient is wrong"
+        )
         return False
     for step, (got, want) in enumerate(zip(losses, reference_losses)):
         if not _close(got, want):
@@ -1011,8 +1014,8 @@ def training_verdict(engine, losses, reference_losses) -> bool:
             )
             return False
     print(
-        f"{PASS} training: YOUR engine lowered the loss to under a tenth, with the same loss "
-        "as helpers.autodiff at every step"
+        f"{PASS} training: YOUR engine lowered the loss to under a tenth of its first value, "
+        "with the same loss as helpers.autodiff at every step"
     )
     return True
 
