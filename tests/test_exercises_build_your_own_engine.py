@@ -407,7 +407,10 @@ def test_topological_order_names_the_bug(capsys, fn, says):
 
 def test_the_duplicate_is_found_with_the_diamond(capsys):
     checks.check_topological_order(no_visited_set)
-    assert "on a diamond a → b, c → d node a appears more than once" in capsys.readouterr().out
+    assert (
+        "on a diamond (a → b and a → c, then b and c → d) node a appears more than once"
+        in capsys.readouterr().out
+    )
 
 
 def reversed_breadth_first(root):

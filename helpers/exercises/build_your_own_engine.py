@@ -498,7 +498,7 @@ def _graphs():
     g = _Node("g", (f, d))
     graphs = [
         ("a chain x → y → z", z),
-        ("a diamond a → b, c → d", d),
+        ("a diamond (a → b and a → c, then b and c → d)", d),
         ("f = e + e, g from f and d", g),
     ]
     for parents in ("long arm first", "short arm first"):
@@ -790,7 +790,7 @@ def _graph_reference(long_arm=False):
 
 
 GRAPHS_FOR_BACKWARD = [
-    (False, "a diamond-shaped graph (x → a → b, c → d)"),
+    (False, "a diamond-shaped graph (x → a, a → b and a → c, then b and c → d)"),
     (True, "a diamond with one long arm (x → a → b → c → d and a → d)"),
 ]
 
