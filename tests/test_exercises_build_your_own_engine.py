@@ -326,7 +326,7 @@ def test_tanh_passes_a_right_answer(capsys):
         (tanh_with_x, "the local derivative is 1 − x², with x the input"),
         (tanh_itself, "tanh(x) itself, not its slope"),
         (tanh_assigned, "assigned with = instead of accumulated with +="),
-        (nothing, "the local derivative of tanh is wrong"),
+        (nothing, "never updated the input's gradient, self.grad"),
     ],
 )
 def test_tanh_names_the_bug_and_where(capsys, bug, says):
@@ -407,7 +407,10 @@ def test_topological_order_names_the_bug(capsys, fn, says):
 
 def test_the_duplicate_is_found_with_the_diamond(capsys):
     checks.check_topological_order(no_visited_set)
-    assert "on a diamond a → b, c → d node a appears more than once" in capsys.readouterr().out
+    assert (
+        "on a diamond (a → b and a → c, then b and c → d) node a appears more than once"
+        in capsys.readouterr().out
+    )
 
 
 def reversed_breadth_first(root):
@@ -823,10 +826,10 @@ def _order_with(may_join):
     "may_join, says",
     [
         (lambda v, placed: v not in placed and any(p in placed for p in v._prev), "for a leaf"),
-        (lambda v, placed: v not in placed and v._prev in placed, "for a leaf"),
+        (lambda v, placed: v not in placed and v._prev in placed, "even a leaf"),
         (
             lambda v, placed: v not in placed and (not v._prev or v._prev in placed),
-            "whose only parent is placed already",
+            "a node whose parents are all placed never joins",
         ),
     ],
 )
@@ -873,3 +876,84 @@ def test_lecture_network_has_41_parameters_and_matches_a_hand_computed_neuron():
         checks.lecture_network(3.0)
     with pytest.raises(ValueError, match="list of 3 numbers"):
         net([1.0, 2.0])
+
+
+# --- the third reader's wrong answers: the message names the real bug, the hint fits it ----
+
+
+def tanh_updates_out(self, other, out):  # the wrong node updated: out.grad, not self.grad
+    def _backward():
+        out.grad += (1 - out.data**2) * self.grad
+
+    return _backward
+
+
+def tanh_no_upstream(self, other, out):  # the right local derivative, not times out.grad
+    def _backward():
+        self.grad += 1 - out.data**2
+
+    return _backward
+
+
+def test_tanh_updating_out_grad_is_named_not_called_a_wrong_derivative(capsys):
+    broken = with_method("tanh", tanh_updates_out)
+    assert checks.check_tanh(broken) is False
+    out = capsys.readouterr().out
+    assert "never updated the input's gradient, self.grad" in out, out
+    assert "changed out.grad instead" in out and "derivative" not in out, out
+    assert out.count("✗") == 1
+
+
+def test_tanh_without_out_grad_gets_hints_about_out_grad_not_the_formula(capsys):
+    broken = with_method("tanh", tanh_no_upstream)
+    for _ in range(2):
+        assert checks.check_tanh(broken) is False
+        out = capsys.readouterr().out
+        assert "not multiplied by out.grad" in out and "out.grad" in out.split("Hint")[1], out
+        assert "which formula in t" not in out and "tanh(x)**2" not in out, out
+
+
+def test_a_missing_value_mul_line_is_named(capsys):
+    class NoMul:  # the lesson's class Value, then its answer without `Value.__mul__ = mul`
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad, self._prev = data, 0.0, tuple(_children)
+            self._backward = lambda: None
+
+    def add(self, other):
+        other = other if isinstance(other, NoMul) else NoMul(other)
+        out = NoMul(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += 1.0 * out.grad
+            other.grad += 1.0 * out.grad
+
+        out._backward = _backward
+        return out
+
+    NoMul.__add__ = add
+    assert checks.check_add_mul(NoMul) is False
+    out = capsys.readouterr().out
+    assert "Value has no __mul__" in out and "Value.__mul__ = mul" in out, out
+    assert "TypeError" not in out and "operand" not in out and out.count("✗") == 1, out
+
+
+def test_may_join_asking_about_the_parents_tuple_gets_a_hint_about_each_parent(capsys):
+    def may_join(v, placed):
+        return v not in placed and v._prev in placed
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "the tuple of ALL of v's parents" in out and "any(" not in out, out
+
+
+@pytest.mark.parametrize("placed_first", [False, True])
+def test_may_join_the_wrong_way_round_gets_a_hint_about_not_in(capsys, placed_first):
+    def may_join(v, placed):
+        if placed_first and v in placed:
+            return False
+        return all(p not in placed for p in v._prev)
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "the wrong way round" in out and "`p not in placed` is True when p is missing" in out
+    assert "separately" not in out and out.count("✗") == 1, out

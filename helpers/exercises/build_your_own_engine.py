@@ -164,6 +164,17 @@ def check_add_mul(Value) -> bool:
     for op, sym in (("+", "a + b"), ("*", "a · b")):
         for x, y in ADD_MUL_POINTS:
             a, b = Value(x), Value(y)
+            dunder, fn = ("__add__", "add") if op == "+" else ("__mul__", "mul")
+            if getattr(Value, dunder, None) is None:  # without it, a + b is Python's TypeError
+                return _wrong(
+                    name,
+                    f"Value has no {dunder}, so a {op} b cannot run: the function {fn} is "
+                    "not attached to the class",
+                    [
+                        f"keep the line `Value.{dunder} = {fn}` under your functions, then "
+                        "run the cell again",
+                    ],
+                )
             out = a + b if op == "+" else a * b
             want = x + y if op == "+" else x * y
             if not _close(out.data, want, 1e-12):
@@ -375,6 +386,17 @@ def check_tanh(Value) -> bool:
             continue
         where = f"tanh at x = {_num(x)} (with out.grad = 0.5)"
         local = (got - 0.125) / 0.5
+        if _close(got, 0.125):  # the input's grad is as it was: no share reached it
+            changed = "" if _close(out.grad, 0.5) else " It changed out.grad instead."
+            return _wrong(
+                name,
+                f"{where}: out._backward() never updated the input's gradient, self.grad."
+                f"{changed} The gradient flows back, from out to its input self",
+                [
+                    "in _backward, out.grad is what you read; self.grad is what you add to",
+                    "self.grad += (1 - t**2) * out.grad, with t = out.data",
+                ],
+            )
         if _close(got, ref.grad * 0.5):
             return _wrong(
                 name,
@@ -401,7 +423,16 @@ def check_tanh(Value) -> bool:
         elif _close(local, 2 * t):
             bug = "the local derivative is 2t: that is the slope of t², not the slope of tanh"
         elif _close(got - 0.125, 1 - t * t):
-            bug = "the local derivative is not multiplied by out.grad"
+            return _wrong(
+                name,
+                f"{where}: the local derivative 1 − t² is right, but it is not multiplied "
+                "by out.grad",
+                [
+                    "the chain rule: how much L moves per unit of x is "
+                    "(d out/d x) times (d L/d out) = out.grad",
+                    "self.grad += (1 - t**2) * out.grad",
+                ],
+            )
         else:
             bug = "the local derivative of tanh is wrong"
         return _wrong(
@@ -467,7 +498,7 @@ def _graphs():
     g = _Node("g", (f, d))
     graphs = [
         ("a chain x → y → z", z),
-        ("a diamond a → b, c → d", d),
+        ("a diamond (a → b and a → c, then b and c → d)", d),
         ("f = e + e, g from f and d", g),
     ]
     for parents in ("long arm first", "short arm first"):
@@ -524,6 +555,48 @@ def _the_order_is_wrong(what, root, got, names) -> bool:
     return True
 
 
+class _Placed(set):
+    """A set of placed nodes that notes what ``in`` asked it about."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.asked = []
+
+    def __contains__(self, item):
+        self.asked.append(item)
+        return super().__contains__(item)
+
+
+def _may_join_asks_about_all_parents_at_once(may_join, x, y) -> bool:
+    """True (after one ✗ line) for a ``may_join`` that asks whether ``v._prev``, the tuple
+    of all parents, is in ``placed``. ``placed`` holds single nodes, so the answer is always
+    False (a leaf too then never joins)."""
+    for v, placed in ((x, _Placed()), (y, _Placed({x}))):
+        try:
+            may_join(v, placed)
+        except TypeError:  # e.g. a list of parents: unhashable; the checks that follow say more
+            continue
+        if any(isinstance(item, (tuple, list, set, frozenset)) for item in placed.asked):
+            who = (
+                "even a leaf (a node without parents)"
+                if v is x
+                else "a node whose parents are all placed"
+            )
+            _wrong(
+                "topological order",
+                "may_join(v, placed) asks whether v._prev, the tuple of ALL of v's parents, is "
+                "in placed. placed holds single nodes, never a tuple, so the answer is always "
+                f"False: {who} never joins, and the passes never end",
+                [
+                    "ask about each parent p on its own: is p in placed? Then combine the "
+                    "answers with all(...)",
+                    "all(p in placed for p in v._prev) is True when every parent is placed",
+                ],
+            )
+            return True
+    return False
+
+
 def _may_join_never_true(may_join) -> bool:
     """True (after one ✗ line) for a ``may_join`` that refuses a leaf while nothing is placed,
     or a node whose parents are all placed: it lets no node join, and the passes would never
@@ -531,6 +604,8 @@ def _may_join_never_true(may_join) -> bool:
     name = "topological order"
     x = _Node("x")
     y = _Node("y", (x,))
+    if _may_join_asks_about_all_parents_at_once(may_join, x, y):
+        return True
     if not may_join(x, set()):
         _wrong(
             name,
@@ -545,6 +620,19 @@ def _may_join_never_true(may_join) -> bool:
         )
         return True
     if not may_join(y, {x}):
+        if may_join(y, set()):
+            _wrong(
+                name,
+                "may_join(v, placed) is True for a node v whose only parent is NOT placed "
+                "yet, and False once that parent is placed: the test is the wrong way round. "
+                "As written, a node can never join after its parents",
+                [
+                    "`p not in placed` is True when p is missing; v may join when every "
+                    "parent p is in placed",
+                    "all(p in placed for p in v._prev) is True when every parent is placed",
+                ],
+            )
+            return True
         _wrong(
             name,
             "may_join(v, placed) is False for a node v whose only parent is placed already. "
@@ -702,7 +790,7 @@ def _graph_reference(long_arm=False):
 
 
 GRAPHS_FOR_BACKWARD = [
-    (False, "a diamond-shaped graph (x → a → b, c → d)"),
+    (False, "a diamond-shaped graph (x → a, a → b and a → c, then b and c → d)"),
     (True, "a diamond with one long arm (x → a → b → c → d and a → d)"),
 ]
 
@@ -913,7 +1001,10 @@ def training_verdict(engine, losses, reference_losses) -> bool:
         print(f"{FAIL} training: {len(losses)} losses, expected {len(reference_losses)}")
         return False
     if not losses[-1] < 0.1 * losses[0]:
-        print(f"{FAIL} training: the loss did not fall to a tenth: some gradient is wrong")
+        print(
+            f"{FAIL} training: the loss did not fall to a tenth of its first value: "
+            "some gradient is wrong"
+        )
         return False
     for step, (got, want) in enumerate(zip(losses, reference_losses)):
         if not _close(got, want):
@@ -923,8 +1014,8 @@ def training_verdict(engine, losses, reference_losses) -> bool:
             )
             return False
     print(
-        f"{PASS} training: YOUR engine lowered the loss to under a tenth, with the same loss "
-        "as helpers.autodiff at every step"
+        f"{PASS} training: YOUR engine lowered the loss to under a tenth of its first value, "
+        "with the same loss as helpers.autodiff at every step"
     )
     return True
 
