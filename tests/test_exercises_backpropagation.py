@@ -53,10 +53,25 @@ def test_wrong_shapes_are_named(capsys):
         lambda: {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (10, 64), "db": (1, 10)}
     )
     out = capsys.readouterr().out
-    assert "✗ dW: got (10, 64), expected (64, 10) (that is the transpose)" in out
+    assert "✗ dW: got (10, 64), which is not its shape (that is the transpose)" in out
     assert "✗ db" in out
     assert "✓ dX" in out
     assert not bp.check_gradient_shapes(["not", "a", "dict"])
+
+
+def test_shapes_first_wrong_try_does_not_reveal_the_answer(capsys):
+    """A first try of () everywhere must not print the five expected shapes to copy; the
+    second wrong try shows them."""
+    empty = {"Y": (), "dY": (), "dX": (), "dW": (), "db": ()}
+    assert bp.check_gradient_shapes(lambda: empty) is False
+    out = capsys.readouterr().out
+    for want in bp.SHAPES.values():
+        assert f"expected {want}" not in out, out
+    assert "(64, 10)" not in out and "(32, 10)" not in out and "(10,)" not in out, out
+    assert out.count("✗") == 5
+    assert bp.check_gradient_shapes(lambda: empty) is False
+    out = capsys.readouterr().out
+    assert "✗ dW: got (), expected (64, 10)" in out
 
 
 @pytest.fixture(autouse=True)

@@ -105,11 +105,19 @@ SHAPE_WHY = {
     "dY": " (dY has the shape of Y)",
     "Y": " (X is (32, 64) and W is (64, 10): X @ W is (32, 10))",
 }
+#: The same reasons without the answer, for the first wrong try (a prediction is the point).
+SHAPE_NUDGE = {
+    "dW": " (a gradient always has the shape of what it is the gradient of: here W)",
+    "dX": " (dX has the shape of X: one row per point, one column per pixel)",
+    "dY": " (dY has the shape of Y)",
+    "Y": " (X is (32, 64), and W has one row per input and one column per output)",
+}
 #: What a wrong shape of db usually means (the shape the learner gave: why it is wrong).
 DB_WHY = {
     (): " (() is a single number: one sum over all of dY. The bias has one number per "
     "output, so db needs one too: sum over the batch only)",
-    (1, 10): " ((1, 10) is a matrix of one row; b has shape (10,), one number per output)",
+    (1, 10): " ((1, 10) is a matrix of one row; b is a plain row of numbers, one per output, "
+    "with a shape of one number)",
     (32, 10): " (that is the shape of dY; db adds up dY over the 32 points: one number per output)",
     (32,): " (that is one number per point; db needs one number per output: sum over the "
     "points, not over the outputs)",
@@ -131,10 +139,12 @@ def _shape(got):
 def check_gradient_shapes(shapes) -> bool:
     """Exercise 3.1: a batch of 32 inputs with 64 features into ``Linear(64, 10)``.
 
-    ``shapes`` maps ``"Y", "dY", "dX", "dW", "db"`` to shape tuples.
+    ``shapes`` maps ``"Y", "dY", "dX", "dW", "db"`` to shape tuples. A wrong shape is named
+    with its reason; the expected shape is shown only from the second wrong try on, so that a
+    first wrong try cannot be fixed by copying.
 
     Hints, one more for each wrong try:
-    - X is (32, 64) and W is (64, 10); every gradient has the shape of its array
+    - X is (32, 64) and W is (inputs, outputs); every gradient has the shape of its array
     - Y = X @ W + b is (32, 10); dW has the shape of W, and db the shape of b: one number
       per output
     """
@@ -156,20 +166,24 @@ def check_gradient_shapes(shapes) -> bool:
         )
         return False
     ok = True
+    first_try = bool(_attempts) and _attempts[-1].level == 1
     for key, want in SHAPES.items():
         got = _shape(shapes.get(key))
         if isinstance(got, tuple) and got == want:
             print(f"{PASS} {key}: {want}")
             continue
         ok = False
-        why = SHAPE_WHY.get(key, "")
+        why = (SHAPE_NUDGE if first_try else SHAPE_WHY).get(key, "")
         if key == "db":
             why = DB_WHY.get(got, " (db has the shape of b: one number per output)")
         if got == want[::-1] and len(want) == 2:
             why = " (that is the transpose)"
         if len(want) == 1 and not isinstance(got, (tuple, bool)) and _whole(got) == want[0]:
             why = " (" + ONE_TUPLE.format(n=want[0]) + ")"
-        print(f"{FAIL} {key}: got {_fmt(got)}, expected {want}{why}")
+        if first_try:  # the expected shape only from the second wrong try on
+            print(f"{FAIL} {key}: got {_fmt(got)}, which is not its shape{why}")
+        else:
+            print(f"{FAIL} {key}: got {_fmt(got)}, expected {want}{why}")
     return ok
 
 
