@@ -53,10 +53,25 @@ def test_wrong_shapes_are_named(capsys):
         lambda: {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (10, 64), "db": (1, 10)}
     )
     out = capsys.readouterr().out
-    assert "✗ dW: got (10, 64), expected (64, 10) (that is the transpose)" in out
+    assert "✗ dW: got (10, 64), which is not its shape (that is the transpose)" in out
     assert "✗ db" in out
     assert "✓ dX" in out
     assert not bp.check_gradient_shapes(["not", "a", "dict"])
+
+
+def test_shapes_first_wrong_try_does_not_reveal_the_answer(capsys):
+    """A first try of () everywhere must not print the five expected shapes to copy; the
+    second wrong try shows them."""
+    empty = {"Y": (), "dY": (), "dX": (), "dW": (), "db": ()}
+    assert bp.check_gradient_shapes(lambda: empty) is False
+    out = capsys.readouterr().out
+    for want in bp.SHAPES.values():
+        assert f"expected {want}" not in out, out
+    assert "(64, 10)" not in out and "(32, 10)" not in out and "(10,)" not in out, out
+    assert out.count("✗") == 5
+    assert bp.check_gradient_shapes(lambda: empty) is False
+    out = capsys.readouterr().out
+    assert "✗ dW: got (), expected (64, 10)" in out
 
 
 @pytest.fixture(autouse=True)
@@ -326,3 +341,101 @@ def test_mlp_case_is_away_from_relu_kinks_and_matches_the_loss():
     assert np.abs(cache["Z1"]).min() > 1e-6  # (Z1 > 0) and (Z1 >= 0) agree here
     P = cache["P"]
     assert loss == pytest.approx(-np.mean(np.log(P[np.arange(len(cache["y"])), cache["y"]])))
+
+
+# ------------------------------------------------ 3.2: what a third reader tried (r3)
+
+
+def test_linear_backward_without_return_says_return_is_missing(capsys):
+    def forgot_return(X, W, b, dY):
+        dX, dW, db = dY @ W.T, X.T @ dY, dY.sum(axis=0)  # noqa: F841
+
+    assert bp.check_linear_backward(forgot_return) is False
+    out = capsys.readouterr().out
+    assert "it returned None: is a `return` missing?" in out
+    assert "NoneType" not in out
+
+
+def test_linear_backward_with_two_arrays_says_how_many_it_returned(capsys):
+    assert bp.check_linear_backward(lambda X, W, b, dY: (dY @ W.T, X.T @ dY)) is False
+    out = capsys.readouterr().out
+    assert "it returned 2 items, but it must return 3 arrays (dX, dW, db)" in out
+    assert "got tuple" not in out
+
+
+def test_linear_backward_with_one_array_says_so(capsys):
+    assert bp.check_linear_backward(lambda X, W, b, dY: dY @ W.T) is False
+    out = capsys.readouterr().out
+    assert "it returned one ndarray, but it must return 3 arrays" in out
+
+
+def test_linear_backward_divided_by_n_is_named(capsys):
+    """Dividing all three by len(X) (after reading that the loss is a mean) is named as such,
+    not answered with a hint about shapes, which are right."""
+
+    def over_n(X, W, b, dY):
+        n = len(X)
+        return dY @ W.T / n, X.T @ dY / n, dY.sum(axis=0) / n
+
+    assert bp.check_linear_backward(over_n) is False
+    out = capsys.readouterr().out
+    assert _hints(out) == [f"Hint: {bp.DIVIDED_BY_N}"], out
+    assert "shape" not in _hints(out)[0]
+    # dW alone divided: named on its own line too
+    ex.reset_tries()
+    only_dw = lambda X, W, b, dY: (dY @ W.T, X.T @ dY / len(X), dY.sum(0))  # noqa: E731
+    assert bp.check_linear_backward(only_dw) is False
+    assert _hints(capsys.readouterr().out) == [f"Hint: {bp.DIVIDED_BY_N}"]
+    # a second try: still about the division, then the recipe, not about shapes
+    bp.check_linear_backward(only_dw)
+    (said,) = _hints(capsys.readouterr().out)
+    assert said.startswith(f"Hint: {bp.DIVIDED_BY_N}") and "X.T @ dY" in said
+    assert "shape" not in said
+
+
+def _hint_follows(out, line_start):
+    """The hint printed right under the ✗ line that starts with ``line_start``."""
+    lines = [line.strip() for line in out.splitlines()]
+    at = next(i for i, line in enumerate(lines) if line.startswith(line_start))
+    return lines[at + 1] if lines[at + 1].startswith("Hint:") else None
+
+
+@pytest.mark.parametrize("tries", [2, 3])
+def test_linear_backward_later_hints_stay_about_the_wrong_array(tries, capsys):
+    """On a second or third wrong try, the hint under "✗ db" is about db, not about dX."""
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum())  # noqa: E731
+    for _ in range(tries):
+        bp.check_linear_backward(wrong)
+    out = capsys.readouterr().out.split("batch of 5, W of shape (3, 3):")[-1]
+    said = _hint_follows(out, "✗ db")
+    assert said is not None and bp.SUM_ALL in said, out
+    assert "dX" not in said, said
+    assert len(_hints(out)) == 1, out
+
+
+@pytest.mark.parametrize(
+    "wrong, line",
+    [
+        (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.max(axis=0)), "✗ db"),
+        (lambda X, W, b, dY: (dY @ W.T * 2, X.T @ dY, dY.sum(axis=0)), "✗ dX"),
+        (lambda X, W, b, dY: (dY @ W.T, X.T @ dY + 1, dY.sum(axis=0)), "✗ dW"),
+    ],
+)
+def test_linear_backward_unnamed_bug_gets_a_hint_about_its_own_array(wrong, line, capsys):
+    name = line.split()[1]
+    for level in range(1, 5):
+        bp.check_linear_backward(wrong)
+        out = capsys.readouterr().out
+        said = _hint_follows(out, line)
+        assert said is not None and len(_hints(out)) == 1, out
+        assert said == f"Hint: {bp.ARRAY_HINTS[name][level - 1]}"
+        other = {"dX": "W.T", "dW": "X.T", "db": "axis"}
+        assert level == 4 or all(
+            formula not in said for key, formula in other.items() if key != name
+        ), said
+
+
+def test_mlp_backward_without_return_says_return_is_missing(capsys):
+    assert bp.check_mlp_backward(lambda cache: None) is False
+    out = capsys.readouterr().out
+    assert "is a `return` missing?" in out and "NoneType" not in out

@@ -13,6 +13,7 @@ import numpy as np
 from . import (
     FAIL,
     PASS,
+    _attempts,
     _call_limited,
     _fmt,
     _whole,
@@ -64,10 +65,22 @@ TIMES_VALUE = (
 
 
 def _unpack(name, result, names):
-    if not isinstance(result, (tuple, list)) or len(result) != len(names):
+    """The learner's tuple as {name: array}, or None after one ✗ line saying what came back
+    instead: None (a forgotten ``return``), a tuple of the wrong length, or something else."""
+    want = f"{len(names)} arrays ({', '.join(names)})"
+    if result is None:
+        print(f"{FAIL} {name}: it returned None: is a `return` missing? Return {want}")
+        return None
+    if isinstance(result, (tuple, list)) and len(result) != len(names):
         print(
-            f"{FAIL} {name}: expected a tuple of {len(names)} arrays "
-            f"({', '.join(names)}), got {type(result).__name__}"
+            f"{FAIL} {name}: it returned {len(result)} item{'s' * (len(result) != 1)}, but "
+            f"it must return {want}, in that order"
+        )
+        return None
+    if not isinstance(result, (tuple, list)):
+        print(
+            f"{FAIL} {name}: it returned one {type(result).__name__}, but it must return "
+            f"{want}, separated by commas: return {', '.join(names)}"
         )
         return None
     return dict(zip(names, result))
@@ -92,11 +105,19 @@ SHAPE_WHY = {
     "dY": " (dY has the shape of Y)",
     "Y": " (X is (32, 64) and W is (64, 10): X @ W is (32, 10))",
 }
+#: The same reasons without the answer, for the first wrong try (a prediction is the point).
+SHAPE_NUDGE = {
+    "dW": " (a gradient always has the shape of what it is the gradient of: here W)",
+    "dX": " (dX has the shape of X: one row per point, one column per pixel)",
+    "dY": " (dY has the shape of Y)",
+    "Y": " (X is (32, 64), and W has one row per input and one column per output)",
+}
 #: What a wrong shape of db usually means (the shape the learner gave: why it is wrong).
 DB_WHY = {
     (): " (() is a single number: one sum over all of dY. The bias has one number per "
     "output, so db needs one too: sum over the batch only)",
-    (1, 10): " ((1, 10) is a matrix of one row; b has shape (10,), one number per output)",
+    (1, 10): " ((1, 10) is a matrix of one row; b is a plain row of numbers, one per output, "
+    "with a shape of one number)",
     (32, 10): " (that is the shape of dY; db adds up dY over the 32 points: one number per output)",
     (32,): " (that is one number per point; db needs one number per output: sum over the "
     "points, not over the outputs)",
@@ -118,10 +139,12 @@ def _shape(got):
 def check_gradient_shapes(shapes) -> bool:
     """Exercise 3.1: a batch of 32 inputs with 64 features into ``Linear(64, 10)``.
 
-    ``shapes`` maps ``"Y", "dY", "dX", "dW", "db"`` to shape tuples.
+    ``shapes`` maps ``"Y", "dY", "dX", "dW", "db"`` to shape tuples. A wrong shape is named
+    with its reason; the expected shape is shown only from the second wrong try on, so that a
+    first wrong try cannot be fixed by copying.
 
     Hints, one more for each wrong try:
-    - X is (32, 64) and W is (64, 10); every gradient has the shape of its array
+    - X is (32, 64) and W is (inputs, outputs); every gradient has the shape of its array
     - Y = X @ W + b is (32, 10); dW has the shape of W, and db the shape of b: one number
       per output
     """
@@ -143,27 +166,32 @@ def check_gradient_shapes(shapes) -> bool:
         )
         return False
     ok = True
+    first_try = bool(_attempts) and _attempts[-1].level == 1
     for key, want in SHAPES.items():
         got = _shape(shapes.get(key))
         if isinstance(got, tuple) and got == want:
             print(f"{PASS} {key}: {want}")
             continue
         ok = False
-        why = SHAPE_WHY.get(key, "")
+        why = (SHAPE_NUDGE if first_try else SHAPE_WHY).get(key, "")
         if key == "db":
             why = DB_WHY.get(got, " (db has the shape of b: one number per output)")
         if got == want[::-1] and len(want) == 2:
             why = " (that is the transpose)"
         if len(want) == 1 and not isinstance(got, (tuple, bool)) and _whole(got) == want[0]:
             why = " (" + ONE_TUPLE.format(n=want[0]) + ")"
-        print(f"{FAIL} {key}: got {_fmt(got)}, expected {want}{why}")
+        if first_try:  # the expected shape only from the second wrong try on
+            print(f"{FAIL} {key}: got {_fmt(got)}, which is not its shape{why}")
+        else:
+            print(f"{FAIL} {key}: got {_fmt(got)}, expected {want}{why}")
     return ok
 
 
 # ---------------------------------------------------------------- 3.2 linear
 
 #: (batch size, inputs, outputs, seed): a square W first (so that a transposed W computes,
-#: and is named), then a batch of 1 (where a forgotten axis hides best).
+#: and is named), then a W that is not square, then a batch of 1 (an answer must work for a
+#: single point too). The notebook's exercise text names these three cases.
 LINEAR_CASES = ((5, 3, 3, 30), (5, 4, 3, 31), (1, 3, 2, 32))
 
 
@@ -188,6 +216,48 @@ FIRST_ROW = (
     "you returned only the first row of dY, but db is the sum of all the rows: b is added to "
     "every row, so every row adds its own dY to db"
 )
+DIVIDED_BY_N = (
+    "it is divided by the batch size N, but a layer does not divide: the loss is a mean, so "
+    "dY already carries its 1/N, and the layer only passes it on (no / N, no / len(X))"
+)
+#: What to do about each array, one more step for each wrong try (the last gives the
+#: answer): printed after the first wrong array, so that the hint is about that array.
+ARRAY_HINTS = {
+    "dX": (
+        "dX has the shape of X, (N, inputs): which product of dY with W or with W.T has that "
+        "shape?",
+        "dY is (N, outputs), W is (inputs, outputs) and W.T is (outputs, inputs); in a product "
+        "A @ B the columns of A must match the rows of B",
+        "dX goes back through the weights: dY times W turned round, which is (N, outputs) "
+        "times (outputs, inputs) (section 7, the recipe)",
+        "dX = dY @ W.T (and dW = X.T @ dY, db = dY.sum(axis=0))",
+    ),
+    "dW": (
+        "dW has the shape of W, (inputs, outputs): which product of X or X.T with dY has "
+        "that shape?",
+        "X is (N, inputs), X.T is (inputs, N) and dY is (N, outputs); in a product A @ B the "
+        "columns of A must match the rows of B",
+        "dW adds up one part from each point of the batch: X turned round, times dY, is "
+        "(inputs, N) times (N, outputs) (section 7, the recipe)",
+        "dW = X.T @ dY (and dX = dY @ W.T, db = dY.sum(axis=0))",
+    ),
+    "db": (
+        "db has the shape of b, (outputs,): one number per output. b is added to every row "
+        "of X @ W: how does each row of dY count in db?",
+        "b is added to every row of X @ W, so db adds up the rows of dY: a sum, not a mean "
+        "(the loss already divided by N)",
+        "adding up the rows is a sum along axis 0, the direction that runs down the rows",
+        "db = dY.sum(axis=0) (and dX = dY @ W.T, dW = X.T @ dY)",
+    ),
+}
+
+
+def _graded(bug, name):
+    """A named bug of array ``name`` as growing hints: the bug alone on the first wrong try,
+    then the bug with the next step for that same array."""
+    if bug == DIVIDED_BY_N:  # the shapes are right: the next step is the recipe itself
+        return (bug, f"{bug}. Section 7's recipe has no N in it: {ARRAY_HINTS[name][-1]}")
+    return (bug,) + tuple(f"{bug}. Next step: {step}" for step in ARRAY_HINTS[name][1:])
 
 
 def _arrays_are(got, want) -> bool:
@@ -211,6 +281,10 @@ def _shapes_clash(err: Exception) -> str | None:
 @exercise("3.2", "linear_backward")
 def check_linear_backward(fn) -> bool:
     """Exercise 3.2: ``fn(X, W, b, dY) -> (dX, dW, db)`` for ``Y = X @ W + b``.
+
+    A wrong array gets the hints of ``ARRAY_HINTS`` for that array (a named bug first), so
+    that a hint printed under a ✗ line is about that line. The general hints below follow the
+    other failures (nothing returned, an error raised).
 
     Hints, one more for each wrong try:
     - each gradient has the shape of its array: dX is (N, inputs) like X, dW is
@@ -243,21 +317,36 @@ def check_linear_backward(fn) -> bool:
             hint(SWAPPED)
             return False
         print(f"batch of {n}, W of shape {W.shape}:")
-        mistakes = {
+        want = {"dX": dY @ W.T, "dW": X.T @ dY, "db": dY.sum(axis=0)}
+        bugs = {
             "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
             "dW": {TRANSPOSED: (X.T @ dY).T},
             "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0), FIRST_ROW: dY[0]},
         }
-        if not check_arrays(
-            {
-                "dX": (got["dX"], dY @ W.T),
-                "dW": (got["dW"], X.T @ dY),
-                "db": (got["db"], dY.sum(axis=0)),
-            },
-            mistakes=mistakes,
-        ):
+        if n > 1:  # at a batch of 1, / N changes nothing
+            for key in ("dX", "dW"):
+                bugs[key][DIVIDED_BY_N] = want[key] / n
+        mistakes = {
+            key: {_graded(bug, key): wrong for bug, wrong in named.items()}
+            for key, named in bugs.items()
+        }
+        if not _compare_linear(got, want, mistakes):
             return False
     return True
+
+
+def _compare_linear(got, want, mistakes) -> bool:
+    """check_arrays, one array at a time, so that the hint comes right under the first wrong
+    line: a named bug's, or else the next step of ``ARRAY_HINTS`` for that array."""
+    ok = True
+    for key in want:
+        before = _attempts[-1].hinted if _attempts else 0
+        if check_arrays({key: (got[key], want[key])}, mistakes=mistakes if ok else None):
+            continue
+        if ok and (not _attempts or _attempts[-1].hinted == before):  # no usual bug named
+            hint(ARRAY_HINTS[key])
+        ok = False
+    return ok
 
 
 # ---------------------------------------------------------------- 3.3 tanh
@@ -471,10 +560,13 @@ def check_mlp_backward(fn) -> bool:
         fn,
         {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in cache.items()},
     )
-    if not ok:
+    if not ok or not returned("mlp_backward", got):
         return False
     if not isinstance(got, dict):
-        print(f"{FAIL} mlp_backward: expected a dict of gradients, got {type(got).__name__}")
+        print(
+            f"{FAIL} mlp_backward: it returned one {type(got).__name__}, but it must return a "
+            "dict of gradients, such as dict(dZ2=dZ2, dW2=dW2, ...)"
+        )
         return False
     want = reference_mlp_backward(cache)
     if not any(k in got for k in want):
