@@ -92,19 +92,28 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser_context(lab):
+def playwright_session():
+    """One Playwright for the whole run. Its sync API keeps an event loop running in this
+    thread, so a second one cannot start while the first lives: every browser test shares
+    this one (under pytest-xdist the files come in any order)."""
+    if MISSING:
+        pytest.skip(f"browser tests SKIPPED: {MISSING}")
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()
-    browser = None
     try:
-        browser = launch_browser(pw)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context
+        yield pw
     finally:
-        if browser is not None:
-            browser.close()
         pw.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_context(lab, playwright_session):
+    browser = launch_browser(playwright_session)
+    try:
+        yield browser.new_context(viewport={"width": 1280, "height": 900})
+    finally:
+        browser.close()
 
 
 @pytest.fixture

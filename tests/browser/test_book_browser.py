@@ -23,18 +23,15 @@ ON_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(scope="module")
-def offline_page(book_site):
+def offline_page(book_site, request):
     """A new page whose every request outside the site's folder is refused (and recorded),
     with the console's messages and the page's errors recorded too."""
     if MISSING:
         if ON_CI:
             pytest.fail(f"book browser test FAILED (CI=true): {MISSING}", pytrace=False)
         pytest.skip(f"book browser test SKIPPED: {MISSING}")
-    from playwright.sync_api import sync_playwright
-
     site = book_site.resolve().as_uri() + "/"
-    pw = sync_playwright().start()
-    browser = launch_browser(pw)
+    browser = launch_browser(request.getfixturevalue("playwright_session"))
     try:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         refused, messages = [], []
@@ -54,7 +51,6 @@ def offline_page(book_site):
         yield page, site, refused, messages
     finally:
         browser.close()
-        pw.stop()
 
 
 def test_first_lesson_offline_has_rendered_maths_figures_and_no_errors(offline_page):
