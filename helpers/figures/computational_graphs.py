@@ -37,7 +37,9 @@ TB_DX, TB_DY = 2.35, 2.7
 
 R = 0.28  # op circle radius, where arrows start and end
 TAG_CLEAR = 0.35  # data units between a tag and the end of its edge (the arrowhead's room)
-DX_VIEW = 5.2  # layers further apart in the step view: room for a tag between crossings
+# layers further apart in the step view: room for a tag clear of its arrowhead, and more
+# where a node is used twice (its edges cross others: the tags then stay clear of the crossing)
+DX_VIEW, DX_VIEW_REUSE = 4.6, 5.2
 
 
 def _tag_length(text: str, fontsize: float, direction: str) -> float:
@@ -381,7 +383,8 @@ class BackwardView:
     ):
         self.root, self.title = root, title
         checked = layout(root, direction=direction)  # checks root and direction
-        self.lay = _layout(root, checked.direction, 6, DX_VIEW)
+        reuse = any(len(uses) > 1 for uses in checked.children.values())
+        self.lay = _layout(root, checked.direction, 6, DX_VIEW_REUSE if reuse else DX_VIEW)
         self.steps = backward_steps(root, self.lay.names)
         fig_w, graph_h, scale = _geometry(self.lay, min_width=8.0)
         top, bottom = 0.45, 1.3  # heading; formula and legend
