@@ -281,3 +281,48 @@ def test_pass_counts_names_forward_plus_backward_and_reveals_after_two(capsys):
     assert "forward and the backward pass" in first and "(1000, 1)" not in first
     assert E.check_pass_counts(lambda: (1000, 2)) is False
     assert "It is (1000, 1)" in capsys.readouterr().out
+
+
+def _safe_softplus_value(x):
+    return max(x, 0) + math.log1p(math.exp(-abs(x)))
+
+
+def test_softplus_with_the_number_as_parent_is_told_so_not_a_chain(capsys):
+    """Reader's slip (third reading): Value(y, (x,), ...) with x = v.data. The check said
+    "a chain of nodes the engine made"; the real bug is a number where the node v belongs."""
+
+    def number_as_parent(v):
+        x = v.data
+        y = _safe_softplus_value(x)
+        return Value(y, (x,), "softplus", _local=(math.exp(x - y),))
+
+    assert E.check_softplus(number_as_parent) is False
+    out = capsys.readouterr().out
+    assert "a plain number, not a node" in out and "(v,)" in out
+    assert "chain" not in out
+
+
+def test_softplus_with_a_new_value_as_parent_is_told_it_is_not_v(capsys):
+    def copy_as_parent(v):
+        x = v.data
+        y = _safe_softplus_value(x)
+        return Value(y, (Value(x),), "softplus", _local=(math.exp(x - y),))
+
+    assert E.check_softplus(copy_as_parent) is False
+    out = capsys.readouterr().out
+    assert "its parent is a new Value, not v" in out and "chain" not in out
+
+
+def test_softplus_with_a_value_as_local_derivative_names_local_and_does_not_crash(capsys):
+    """Reader's slip (third reading): _local=(Value(slope),). The check blamed v.grad and
+    then crashed with its own TypeError (formatting None)."""
+
+    def value_as_local(v):
+        x = v.data
+        y = _safe_softplus_value(x)
+        return Value(y, (v,), "softplus", _local=(Value(math.exp(x - y)),))
+
+    assert E.check_softplus(value_as_local) is False
+    out = capsys.readouterr().out
+    assert "the local derivative in _local is a Value" in out
+    assert "TypeError" not in out and "v.grad" not in out and "Value(data=" not in out

@@ -272,3 +272,40 @@ def test_backward_steps_refuses_a_node_written_as_in_the_lecture():
     out._backward = _backward
     with pytest.raises(TypeError, match=r"backward_steps: the '\*' node keeps no local"):
         backward_steps(out)
+
+
+def test_backward_view_tags_leave_every_arrowhead_and_crossing_visible():
+    """Lesson 02, section 5 (a node used twice): a reader found the blue tags on top of the
+    arrowheads into × and +, and on the crossing of a → + and b → ×. Every tag must now
+    stay clear of every edge's end, of the crossing, and of the other tags."""
+    a, b = Value(-2.0, label="a"), Value(3.0, label="b")
+    d, e = a * b, a + b
+    d.label, e.label = "d", "e"
+    f = d * e
+    view = BackwardView(f)
+    fig, ax = view.fig, view.drawing.ax
+    renderer = fig.canvas.get_renderer()
+    ends = []  # the last 14 pixels of every edge: the arrowhead and the shaft just before it
+    for arrow in view.drawing.edges.values():
+        start, end = (ax.transData.transform(p) for p in arrow._posA_posB)
+        step = (start - end) / np.hypot(*(start - end))
+        ends += [end + k * step for k in range(15)]
+    (a0, a1), (b0, b1) = (
+        (view.drawing.edges[(p, c, i)]._posA_posB)
+        for (p, c, i) in view.drawing.edges
+        if (p is a and c is e) or (p is b and c is d)
+    )
+    # where a → + crosses b → × (straight lines): solve a0 + s(a1 − a0) = b0 + t(b1 − b0)
+    m = np.array([[a1[0] - a0[0], b0[0] - b1[0]], [a1[1] - a0[1], b0[1] - b1[1]]])
+    s, _ = np.linalg.solve(m, np.subtract(b0, a0))
+    crossing = ax.transData.transform(np.add(a0, s * np.subtract(a1, a0)))
+    for node in (a, b):
+        view.update(step=next(st.index for st in view.steps if st.node is node))
+        tags = [lab for lab in view.drawing.edge_labels.values() if lab.get_visible()]
+        assert len(tags) == 2
+        boxes = [t.get_window_extent(renderer).padded(4) for t in tags]  # with the tag's pad
+        for box in boxes:
+            assert box.width > 20 and box.height > 8  # a real tag, in pixels
+            for x, y in [*ends, crossing]:
+                assert not box.contains(x, y), "a tag hides an arrowhead or the crossing"
+        assert not boxes[0].overlaps(boxes[1]), "two tags overlap"

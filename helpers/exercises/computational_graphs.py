@@ -177,6 +177,29 @@ def _same(name: str, what: str, got, want: float, x: float) -> bool:
     return False
 
 
+def _parents_wrong(parents: tuple, v: Value) -> str:
+    """What is off with the parents of the learner's node (which are not exactly (v,))."""
+    if not parents:
+        return "the node has no parents: v must be its parent"
+    number = next((p for p in parents if not isinstance(p, Value)), None)
+    if number is not None:
+        return (
+            f"a parent of the node is {_fmt(number)}, a plain number, not a node: "
+            "the parent must be v itself, (v,), not its number v.data"
+        )
+    if v in parents:
+        return "v must be its only parent"
+    seen, todo = set(), list(parents)
+    while todo:  # is v further back? then the engine's operations made a chain
+        p = todo.pop()
+        if id(p) not in seen:
+            seen.add(id(p))
+            todo.extend(p._prev)
+    if id(v) in seen:
+        return "it is a chain of nodes the engine made, not one node on top of v"
+    return "its parent is a new Value, not v: the parent must be v itself, (v,)"
+
+
 @exercise("2.2", "softplus")
 def check_softplus(softplus: Callable) -> bool:
     """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x),
@@ -206,16 +229,17 @@ def check_softplus(softplus: Callable) -> bool:
             return False
         parents = tuple(out._prev)
         if parents != (v,):
-            if not parents:
-                shape = "the node has no parents: v must be its parent"
-            elif v not in parents:
-                shape = "it is a chain of nodes the engine made, not one node on top of v"
-            else:
-                shape = "v must be its only parent"
-            print(f"{FAIL} {name}: the value is right, but {shape}")
+            print(f"{FAIL} {name}: the value is right, but {_parents_wrong(parents, v)}")
             hint(
-                "build the node yourself with Value(data, (v,), 'softplus', _local=...) "
-                "rather than from the engine's operations"
+                "build the node yourself with Value(data, (v,), 'softplus', _local=...): "
+                "the parents are nodes, and v (the Value itself, not v.data) is the only one"
+            )
+            return False
+        if any(isinstance(d, Value) for d in tuple(out._local)):
+            print(
+                f"{FAIL} {name}: the value is right, but the local derivative in _local is a "
+                "Value (a node), not a plain number: _local holds numbers (floats), such as "
+                "_local=(math.exp(x - y),) with x = v.data"
             )
             return False
         if out._op != "softplus":
@@ -247,7 +271,7 @@ def check_softplus(softplus: Callable) -> bool:
                 hint(_NOT_EXACT)
             elif len(tuple(out._local)) != 1:
                 hint(_LOCAL)
-            else:
+            elif grad is not None:
                 wrong = (
                     f"the local derivative you gave is wrong: at x = {x} it is {grad:.6g}, "
                     f"but the slope of softplus there is σ({x}) = {want_grad:.6g}."

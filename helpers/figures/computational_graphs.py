@@ -36,6 +36,17 @@ TB_DX, TB_DY = 2.35, 2.7
 
 
 R = 0.28  # op circle radius, where arrows start and end
+TAG_CLEAR = 0.35  # data units between a tag and the end of its edge (the arrowhead's room)
+# layers further apart in the step view: room for a tag clear of its arrowhead, and more
+# where a node is used twice (its edges cross others: the tags then stay clear of the crossing)
+DX_VIEW, DX_VIEW_REUSE = 4.6, 5.2
+
+
+def _tag_length(text: str, fontsize: float, direction: str) -> float:
+    """The extent (inches) of a bold tag along its edge: its width (LR) or height (TB)."""
+    if direction == "LR":
+        return (0.62 * len(text) + 0.4) * fontsize / 72
+    return 1.6 * fontsize / 72
 
 
 COLOURS = {
@@ -115,6 +126,11 @@ def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
         raise TypeError(f"layout(root): expected a Value, got {type(root).__name__}")
     if direction not in ("auto", "LR", "TB"):
         raise ValueError(f"layout: direction must be 'auto', 'LR' or 'TB', got {direction!r}")
+    return _layout(root, direction, sweeps, DX)
+
+
+def _layout(root: Value, direction: str, sweeps: int, dx: float) -> Layout:
+    """``layout`` with the distance ``dx`` between layers (left to right) as a parameter."""
     order = topological_order(root)
     children = {v: [] for v in order}
     for v in order:
@@ -161,7 +177,7 @@ def layout(root: Value, *, direction: str = "auto", sweeps: int = 6) -> Layout:
     if direction == "auto":
         direction = "LR" if ncols <= 6 else "TB"
     if direction == "LR":
-        pos = {v: (col[v] * DX, (y[v] - top) * DY) for v in order}
+        pos = {v: (col[v] * dx, (y[v] - top) * DY) for v in order}
         op_pos = {v: (pos[v][0] - W / 2 - OP_GAP, pos[v][1]) for v in order if v._prev}
     else:
         pos = {v: ((top - y[v]) * TB_DX, -col[v] * TB_DY) for v in order}
@@ -180,9 +196,9 @@ def _anchors(lay: Layout, parent, node):
 class _Drawing:
     """The artists of one graph drawing, kept so that a view can restyle them."""
 
-    def __init__(self, ax, lay: Layout, *, show_grad=True, font=9.0):
+    def __init__(self, ax, lay: Layout, *, show_grad=True, font=9.0, unit=0.58):
         """show_grad: True shows .grad; False leaves the line for a view to fill; None: no
-        grad line at all (name and data only)."""
+        grad line at all (name and data only). unit: inches per data unit (for the tags)."""
         self.ax, self.lay = ax, lay
         self.box, self.grad_text, self.edges, self.edge_labels = {}, {}, {}, {}
         self.node_texts = []  # name and data lines of each box
@@ -200,20 +216,21 @@ class _Drawing:
                 arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", **_ARROW)
                 ax.add_patch(arrow)
                 self.edges[(p, v, i)] = arrow
-                # the label sits just before the operation that owns the local derivative,
-                # so that crossing edges (a node used twice) keep their tags apart; it ends
-                # a little before the op circle (right-aligned in LR, above it in TB), so it
-                # never covers the circle's symbol
+                # the tag (the local derivative) sits on its own edge, centred on it, near the
+                # operation that owns it but clear of the arrowhead: crossing edges (a node
+                # used twice) keep their tags apart, and every arrowhead stays visible
+                text = fmt(v._local[i])
+                tag_len = _tag_length(text, font - 1, lay.direction) / unit
                 dx, dy = end[0] - start[0], end[1] - start[1]
-                back = 0.12 / max(math.hypot(dx, dy), 1e-9)
-                mx, my = end[0] - back * dx, end[1] - back * dy
+                length = max(math.hypot(dx, dy), 1e-9)
+                back = min(0.5, (TAG_CLEAR + tag_len / 2) / length)
                 lab = ax.text(
-                    mx,
-                    my,
-                    "",
+                    end[0] - back * dx,
+                    end[1] - back * dy,
+                    text,
                     fontsize=font - 1,
-                    ha="right" if lay.direction == "LR" else "center",
-                    va="center" if lay.direction == "LR" else "bottom",
+                    ha="center",
+                    va="center",
                     color="white",
                     zorder=6,
                     fontweight="bold",
@@ -333,7 +350,13 @@ def draw_graph(
     top = 0.4 if title else 0.05
     fig = Figure(figsize=(fig_w, graph_h + top + 0.05), dpi=100)
     fig.add_axes((0.0, 0.05 / (graph_h + top + 0.05), 1.0, graph_h / (graph_h + top + 0.05)))
-    _Drawing(fig.axes[0], lay, show_grad=True if show_grad else None, font=max(7.5, 9.5 * scale))
+    _Drawing(
+        fig.axes[0],
+        lay,
+        show_grad=True if show_grad else None,
+        font=max(7.5, 9.5 * scale),
+        unit=0.58 * scale,
+    )
     if title:
         fig.text(
             0.5,
@@ -359,14 +382,18 @@ class BackwardView:
         self, root: Value, step: int = 0, *, title: str = "Backward pass", direction: str = "auto"
     ):
         self.root, self.title = root, title
-        self.lay = layout(root, direction=direction)
+        checked = layout(root, direction=direction)  # checks root and direction
+        reuse = any(len(uses) > 1 for uses in checked.children.values())
+        self.lay = _layout(root, checked.direction, 6, DX_VIEW_REUSE if reuse else DX_VIEW)
         self.steps = backward_steps(root, self.lay.names)
         fig_w, graph_h, scale = _geometry(self.lay, min_width=8.0)
         top, bottom = 0.45, 1.3  # heading; formula and legend
         height = top + graph_h + bottom
         self.fig = Figure(figsize=(fig_w, height), dpi=100)
         ax = self.fig.add_axes((0.0, bottom / height, 1.0, graph_h / height))
-        self.drawing = _Drawing(ax, self.lay, show_grad=False, font=max(7.5, 9.5 * scale))
+        self.drawing = _Drawing(
+            ax, self.lay, show_grad=False, font=max(7.5, 9.5 * scale), unit=0.58 * scale
+        )
         self.heading = self.fig.text(
             0.5, 1 - 0.1 / height, "", ha="center", va="top", fontsize=11.5, fontweight="bold"
         )
