@@ -615,3 +615,20 @@ def test_two_path_figure():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any("sum over paths" in s and "1.277" in s for s in texts)
     assert sum("∂z/∂" in s for s in texts) == 2
+
+
+def test_section_2_errors_shrink_10_and_100_times_per_tenfold_step():
+    """Notebook 01, section 2: for sin at x = 1, each tenfold smaller h (1 down to 1e-4)
+    makes the forward difference's error about 10 times smaller and the central one's about
+    100 times; the text quotes the ends, 4.7e-01 to 4.2e-05 and 8.6e-02 to 9.0e-10."""
+    sin = calculus.get("sin")
+    hs = [1.0, 0.1, 0.01, 0.001, 1e-4]
+    errors = {
+        method: [abs(calculus.derivative(sin, 1.0, h, method=method) - math.cos(1.0)) for h in hs]
+        for method in ("forward", "central")
+    }
+    for method, factor in (("forward", 10), ("central", 100)):
+        ratios = [a / b for a, b in zip(errors[method][:-1], errors[method][1:], strict=True)]
+        assert all(0.8 * factor < r < 1.2 * factor for r in ratios), (method, ratios)
+    ends = {m: (f"{e[0]:.1e}", f"{e[-1]:.1e}") for m, e in errors.items()}
+    assert ends == {"forward": ("4.7e-01", "4.2e-05"), "central": ("8.6e-02", "9.0e-10")}

@@ -38,9 +38,31 @@ def test_flat_points_typed_to_four_decimals_pass(typed, capsys):
 def test_flat_points_typed_too_roughly_are_told_to_give_more_digits(capsys):
     assert E.check_flat_points(lambda: (1.57, 3.14)) is False
     out = capsys.readouterr().out
-    assert "1.57 and 3.14 are close: give more digits" in out and "math.pi" in out
+    assert "1.57 and 3.14 are near the right points, but not to enough digits" in out
+    assert "compute them with math.pi" in out
     assert E.check_flat_points(lambda: (1.0, 2.0)) is False
-    assert "close" not in capsys.readouterr().out
+    assert "near the right" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("typed", [(1.57, 3.14), (1.571, 3.142), (0.5, 1.0), (math.pi / 2, 3.14)])
+def test_flat_points_messages_are_whole_sentences(typed, capsys):
+    """Reader 3: '... is zero where either factor is' and '... are close: ... compute it'
+    read as cut off; every message line ends a sentence, and says close to what."""
+    assert E.check_flat_points(lambda: typed) is False
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.endswith("."), first
+    assert "either factor is" not in first and "compute it," not in first
+    if typed == (0.5, 1.0):
+        assert "one of its two factors is zero." in first
+    if typed == (math.pi / 2, 3.14):
+        assert "3.14 is near the right point" in first and "compute it with math.pi" in first
+
+
+def test_flat_points_zero_is_told_it_is_flat_but_not_strictly_inside(capsys):
+    """The widget and the text lead to (0, π/2): x = 0 is flat, but not strictly inside."""
+    assert E.check_flat_points(lambda: (0.0, math.pi / 2)) is False
+    out = capsys.readouterr().out
+    assert "strictly between 0 and 3.5" in out and "zero at x = 0 too" in out
 
 
 def test_hints_grow_with_the_wrong_tries_and_not_with_unanswered_ones(capsys):
@@ -73,7 +95,14 @@ def test_hints_grow_with_the_wrong_tries_and_not_with_unanswered_ones(capsys):
 def test_flat_points_in_degrees_are_told_to_use_radians(typed, capsys):
     assert E.check_flat_points(lambda: typed) is False
     out = capsys.readouterr().out
-    assert "like degrees" in out and "use radians" in out
+    assert "like degrees" in out and "radians" in out
+    # a small hint first (reader 3: the first one gave the whole answer) ...
+    small = out.split("Hint:")[1]
+    assert "180°, is π radians" in small and "1.5708" not in small and "3.1416" not in small
+    # ... the values on the next wrong try
+    assert E.check_flat_points(lambda: typed) is False
+    out = capsys.readouterr().out
+    assert "use radians" in out
     if 90 in typed:
         assert "π/2 ≈ 1.5708" in out and "not 90" in out
     if 180 in typed:

@@ -154,11 +154,11 @@ def drive(make, controls, start, *, n_moves, seed, steady=False, chunks=False):
 
 
 def test_chain_rule_view():
-    """01: f, g from the menu, x on its slider (-2.5..2.5, step 0.05); steady limits."""
+    """01: f, g from the menu, x on its slider (-3.5..3.5, step 0.01); steady limits."""
     controls = {
         "f": list(EVERYWHERE),
         "g": list(EVERYWHERE),
-        "x": grid(-2.5, 2.5, 0.05),
+        "x": grid(-3.5, 3.5, 0.01),
     }
     start = dict(f="square", g="sin", x=0.5)
     drive(lambda: ChainRuleView(**start), controls, start, n_moves=6, seed=1, steady=True)

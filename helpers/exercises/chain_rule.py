@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 import math
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -25,7 +25,6 @@ from . import (
     learner_number,
     learner_numbers,
     learner_values,
-    near_miss,
     returned,
     run,
 )
@@ -83,9 +82,28 @@ FLAT_POINTS = {"π/2": math.pi / 2, "π": math.pi}
 DEGREES = {90.0: "π/2 ≈ 1.5708", 180.0: "π ≈ 3.1416"}
 
 
+def _flat_near_miss(got: Sequence[float]) -> str:
+    """A sentence for typed numbers near a flat point but not to enough digits, else ''."""
+    close = [g for g in got if any(_near(g, w) for w in FLAT_POINTS.values())]
+    if not close:
+        return ""
+    typed = " and ".join(f"{g:g}" for g in close)
+    verb, them = ("is", "it") if len(close) == 1 else ("are", "them")
+    return (
+        f"{typed} {verb} near the right {'point' if len(close) == 1 else 'points'}, but not "
+        f"to enough digits. Give at least 4 decimals, or compute {them} with math.pi."
+    )
+
+
+def _near(g: float, want: float) -> bool:
+    """Within 1 % of ``want`` but not equal to it to the digits the check asks for."""
+    return not agrees(g, want) and math.isclose(g, want, rel_tol=1e-2)
+
+
 @exercise("1.1", "flat points of (sin x)²")
 def check_flat_points(flat_points: Callable) -> bool:
-    """``flat_points()`` returns the two x between 0 and 3.5 where y = (sin x)² has slope 0.
+    """``flat_points()`` returns the two x strictly between 0 and 3.5 where y = (sin x)²
+    has slope 0.
 
     (Which factor is zero at each point the check cannot ask; the answer says it.)
 
@@ -103,7 +121,10 @@ def check_flat_points(flat_points: Callable) -> bool:
     if got is None:
         return False
     if len(got) != 2:
-        print(f"{FAIL} {name}: expected exactly two numbers between 0 and 3.5, got {len(got)}")
+        print(
+            f"{FAIL} {name}: expected exactly two numbers strictly between 0 and 3.5, "
+            f"got {len(got)}"
+        )
         return False
     got = sorted(got)
     found = {k: any(agrees(g, v) for g in got) for k, v in FLAT_POINTS.items()}
@@ -114,29 +135,42 @@ def check_flat_points(flat_points: Callable) -> bool:
         )
         return True
     shown = ", ".join(f"{g:.6g}" for g in got)
-    close = near_miss(got, FLAT_POINTS.values())
+    close = _flat_near_miss(got)
     degrees = [DEGREES[d] for d in DEGREES if any(agrees(g, d) for g in got)]
     if degrees:
         typed = " and ".join(f"{d:g}" for d in DEGREES if any(agrees(g, d) for g in got))
         verb = "look" if len(degrees) > 1 else "looks"
         print(f"{FAIL} {name}: got {shown}; {typed} {verb} like degrees")
-        hint(f"use radians: {' and '.join(degrees)}, not {typed} (math.pi is π)")
+        hint(
+            [
+                "Python's math.sin and math.cos use radians, not degrees: "
+                "a half turn, 180°, is π radians, and math.pi is π (section 2)",
+                f"use radians: {' and '.join(degrees)}, not {typed} (math.pi is π)",
+            ]
+        )
     elif any(g <= 0 or g >= 3.5 for g in got):
         print(f"{FAIL} {name}: got {shown}; both points must lie strictly between 0 and 3.5")
+        if any(g == 0 for g in got):
+            print(
+                "    (The slope is zero at x = 0 too. But 0 is not strictly between 0 and "
+                "3.5, so it does not count: look for two points inside.)"
+            )
+    elif close:
+        print(f"{FAIL} {name}: got {shown}. {close}")
     elif found["π/2"]:
         print(
             f"{FAIL} {name}: π/2 is right (there g'(x) = cos x = 0), but {shown} misses the "
-            f"other one{close}: where is the outer slope f'(g(x)) = 2 sin x zero?"
+            "other one: where is the outer slope f'(g(x)) = 2 sin x zero?"
         )
     elif found["π"]:
         print(
             f"{FAIL} {name}: π is right (there f'(g(x)) = 2 sin x = 0), but {shown} misses "
-            f"the other one{close}: where is the inner slope g'(x) = cos x zero?"
+            "the other one: where is the inner slope g'(x) = cos x zero?"
         )
     else:
         print(
-            f"{FAIL} {name}: got {shown}{close}. dy/dx = f'(g(x))·g'(x) is zero where "
-            "either factor is"
+            f"{FAIL} {name}: got {shown}. The slope is not zero there. "
+            "The slope dy/dx = f'(g(x))·g'(x) is zero where one of its two factors is zero."
         )
     return False
 
