@@ -94,6 +94,21 @@ def test_pieces_table_and_figure():
     assert len(fig.axes[0].lines) == 3  # width 2, width 3, shallow
 
 
+@pytest.mark.parametrize("seed, first_zero", [(0, 2), (1, 4), (2, 6), (3, 3), (4, 4)])
+def test_random_deep_narrow_networks_die_at_a_layer_and_have_one_piece(seed, first_zero):
+    """04 section 2 (reader r3): the random networks ten layers deep and 2 wide of the pieces
+    table have one piece on [-1, 1] because one of their hidden layers outputs 0 everywhere;
+    the going-deeper part prints the first such layer for seeds 0 to 4."""
+    net = regions._random_relu_net(10, 2, seed)
+    xs = np.linspace(-1, 1, 2001)[:, None]
+    hidden = representations.layer_outputs(net, xs)[1:]
+    zero = [k + 1 for k, H in enumerate(hidden) if np.all(H == 0)]
+    assert zero[0] == first_zero
+    after = hidden[first_zero:]  # later layers get the same input for every x: constant
+    assert all(np.all(H == H[0]) for H in after)
+    assert regions.count_pieces(net, -1.0, 1.0) == 1
+
+
 def test_zigzag_view_updates_in_place():
     v = deep_figures.ZigzagView(depth=2, width=2)
     line = v.line

@@ -258,6 +258,42 @@ def test_layer_output_simple_alternating_loop_passes(capsys):
     assert dn.check_layer_output(by_index) is True
 
 
+def test_layer_output_one_layer_too_far_is_told_where_to_stop(capsys):
+    """Reader 04, round 3: range(2k + 1) got, on its second try, the generic hint "keep the
+    latest output in one variable", which its loop already did."""
+
+    def one_too_far(model, X, k):
+        H = X
+        for i in range(2 * k + 1):
+            H = model.layers[i].forward(H)
+        return H
+
+    assert dn.check_layer_output(one_too_far) is False
+    assert "pre-activation of hidden layer 2" in capsys.readouterr().out
+    assert dn.check_layer_output(one_too_far) is False
+    out = capsys.readouterr().out
+    assert "It ran 1 layer too many: hidden layer 1 ends with model.layers[1]" in out
+    assert "keep the latest output" not in out
+    assert dn.check_layer_output(one_too_far) is False
+    out = capsys.readouterr().out
+    assert "range(2 * k) gives i = 0, 1, ..., 2k - 1" in out
+    assert "keep the latest output" not in out
+
+
+def test_layer_output_that_stops_early_is_told_so(capsys):
+    def range_k(model, X, k):
+        H = X
+        for i in range(k):
+            H = model.layers[i].forward(H)
+        return H
+
+    assert dn.check_layer_output(range_k) is False
+    capsys.readouterr()
+    assert dn.check_layer_output(range_k) is False
+    out = capsys.readouterr().out
+    assert "It stopped 1 layer too early: hidden layer 1 ends with model.layers[1]" in out
+
+
 def test_layer_output_that_skips_layers_0_is_told_so(capsys):
     """Reader 04, round 2: skipping layers[0] was told 'every layer was given X'."""
 

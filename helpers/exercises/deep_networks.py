@@ -189,6 +189,11 @@ def _layer_names(model, X):
     return outputs
 
 
+def _layers(n: int) -> str:
+    """'1 layer', '2 layers'."""
+    return f"{n} layer" if n == 1 else f"{n} layers"
+
+
 class _Counted:
     """Wraps the ``forward`` of every layer of ``model`` to record each call's input."""
 
@@ -284,9 +289,27 @@ def check_layer_output(layer_output) -> bool:
             )
             return False
         print(f"{FAIL} {call}: the right shape, but the wrong numbers")
-        same = [name for out, name in names if matches(arr, out)]
+        same = [(i, name) for i, (out, name) in enumerate(names) if matches(arr, out)]
         if same:
-            hint(f"that is {same[0]}")
+            i, name = same[0]
+            last = 2 * k - 1  # hidden layer k ends with model.layers[2k - 1]
+            if i == last:
+                hint(f"that is {name}")
+            else:  # it ran past hidden layer k, or stopped before its end: say which, and where
+                off = (
+                    f"It ran {_layers(i - last)} too many"
+                    if i > last
+                    else f"It stopped {_layers(last - i)} too early"
+                )
+                hint(
+                    [
+                        f"that is {name}",
+                        f"that is {name}. {off}: hidden layer {k} ends with "
+                        f"model.layers[{last}], so stop after that layer",
+                        f"that is {name}. range(2 * k) gives i = 0, 1, ..., 2k - 1: for "
+                        f"k = {k} the last layer run is model.layers[{last}]",
+                    ]
+                )
         return False
     print(f"{PASS} layer_output: correct for all {len(want) - 1} hidden layers")
     return True

@@ -415,8 +415,10 @@ class PlaygroundView:
         self.regions = self.ax.imshow(
             np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
         )
-        self.train_pts = self.ax.scatter([], [], s=12, edgecolors="white", linewidths=0.5)
-        self.test_pts = self.ax.scatter([], [], s=12, facecolors="none", linewidths=1.0)
+        # training points: filled dots with a black edge; test points: larger hollow rings
+        # with a thick edge in the class colour, so the two read apart on every background
+        self.train_pts = self.ax.scatter([], [], s=24, edgecolors="black", linewidths=0.4)
+        self.test_pts = self.ax.scatter([], [], s=34, facecolors="none", linewidths=1.4)
         self.message = self.ax.text(
             0.5,
             0.5,
