@@ -1,5 +1,9 @@
 """Shared fixtures: a view's figure as pixels (tests/pixels.py), the book's site."""
 
+import os
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from pixels import plain_pixels, png_pixels, saved_pixels
@@ -16,6 +20,47 @@ def assert_draws_like_plain_matplotlib(fig):
     plain = plain_pixels(fig)
     np.testing.assert_array_equal(saved, plain, err_msg="savefig (as live)")
     np.testing.assert_array_equal(printed, plain, err_msg="print_png")
+
+
+# --- what the browser tests exercised (tests/browser/conftest.py records it) ----------------------
+
+_BROWSER_SUMMARY = []
+_BROWSER_TESTS_RAN = []
+
+
+def pytest_runtest_logreport(report):
+    """Collect the browser tests' summaries; under pytest-xdist the workers' reports come here."""
+    if report.nodeid.replace(os.sep, "/").startswith("tests/browser/"):
+        _BROWSER_TESTS_RAN.append(report.nodeid)
+    if report.when == "teardown":  # user_properties as the test's fixtures left them
+        _BROWSER_SUMMARY.extend(v for k, v in report.user_properties if k == "browser_summary")
+
+
+def pytest_terminal_summary(terminalreporter):
+    tr = terminalreporter
+    if _BROWSER_SUMMARY:
+        tr.write_sep("-", "widgets exercised in the browser")
+        for lines in sorted(_BROWSER_SUMMARY):
+            for line in lines:
+                tr.write_line(line)
+    missing = _browser_missing() if _BROWSER_TESTS_RAN else ""
+    if missing:  # loud: a run without a browser tested no widget
+        on_ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+        what = "FAILED (CI=true)" if on_ci else "SKIPPED"
+        loud = {"red": on_ci, "yellow": not on_ci, "bold": True}
+        tr.write_sep("!", f"BROWSER TESTS {what.split()[0]}", **loud)
+        tr.write_line(f"WARNING: browser tests {what}: {missing}.", **loud)
+        tr.write_line("The widgets of the notebooks were NOT tested in a browser.", **loud)
+
+
+def _browser_missing() -> str:
+    """Why the browser tests cannot run here ('' when they can): tests/browser/lab_harness."""
+    sys.path.insert(0, str(Path(__file__).parent / "browser"))
+    try:
+        from lab_harness import browser_missing_reason
+    finally:
+        sys.path.pop(0)
+    return browser_missing_reason()
 
 
 @pytest.fixture

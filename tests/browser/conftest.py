@@ -26,52 +26,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-REPORTS = pytest.StashKey[list]()
-
-
 @pytest.fixture
 def record_report(request):
-    """Keep a notebook's report for the terminal summary (what was exercised)."""
-    return request.config.stash.setdefault(REPORTS, []).append
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    reports = config.stash.get(REPORTS, [])
-    if reports:
-        tr = terminalreporter
-        tr.write_sep("-", "widgets exercised in the browser")
-        for r in reports:
-            controls = [c for p in r.panels for c in p["controls"]]
-            kinds = {}
-            for c in controls:
-                kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
-            what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))
-            tr.write_line(
-                f"{r.notebook}: {len(r.panels)} widget panel(s), "
-                f"{len(controls)} controls ({what or 'none'}), {len(r.moves)} moves, "
-                f"{len(r.problems)} problem(s)"
-            )
-            for note in r.notes:
-                tr.write_line(f"    note: {note}")
-    if MISSING:
-        tr = terminalreporter
-        tr.write_sep(
-            "!",
-            "BROWSER TESTS " + ("FAILED" if ON_CI else "SKIPPED"),
-            red=ON_CI,
-            yellow=not ON_CI,
-            bold=True,
-        )
-        what = "FAILED (CI=true)" if ON_CI else "SKIPPED"
-        tr.write_line(
-            f"WARNING: browser tests {what}: {MISSING}.", red=ON_CI, yellow=not ON_CI, bold=True
-        )
-        tr.write_line(
-            "The widgets of the notebooks were NOT tested in a browser.",
-            red=ON_CI,
-            yellow=not ON_CI,
-            bold=True,
-        )
+    """Keep a notebook's report for the terminal summary (what was exercised), as it stands
+    when the test ends. The lines go into the test's user_properties, which pytest-xdist
+    carries from its workers; tests/conftest.py prints them."""
+    reports = []
+    yield reports.append
+    for r in reports:
+        controls = [c for p in r.panels for c in p["controls"]]
+        kinds = {}
+        for c in controls:
+            kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+        what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))
+        lines = [
+            f"{r.notebook}: {len(r.panels)} widget panel(s), {len(controls)} controls "
+            f"({what or 'none'}), {len(r.moves)} moves, {len(r.problems)} problem(s)"
+        ] + [f"    note: {note}" for note in r.notes]
+        request.node.user_properties.append(("browser_summary", lines))
 
 
 @pytest.fixture(scope="session")
