@@ -48,8 +48,11 @@ lab: $(STAMP)  ## build .venv if needed and open JupyterLab on the series
 # One pytest run: the unit tests under tests/ and nbval (strict) on every notebook; then
 # strict nbval again under the other CPUs this machine can present (tools/portability.py).
 # The sanitize file lists what is genuinely volatile, with reasons.
+# PARALLEL: pytest-xdist runs the test files on the machine's cores (at most 4), one file per
+# worker at a time (--dist loadfile): a notebook's cells share one kernel, a file its fixtures.
+PARALLEL := -n auto --maxprocesses 4 --dist loadfile
 test: $(STAMP)  ## every test: unit, strict nbval, browser, and nbval as on other CPUs
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+	$(BIN)/python -m pytest $(PARALLEL) tests notebooks --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 	$(BIN)/python -m tools.portability
 
@@ -71,7 +74,7 @@ $(FLOORS)/.installed: requirements.txt pyproject.toml tools/floors.py
 
 .PHONY: floors
 floors: $(FLOORS)/.installed  ## unit tests and strict nbval with the lowest versions we admit
-	$(FLOORS)/bin/python -m pytest tests notebooks --nbval --nbval-current-env \
+	$(FLOORS)/bin/python -m pytest $(PARALLEL) tests notebooks --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # Google Colab's runtime (tests/colab-constraints.txt: ipywidgets 7, IPython 7, matplotlib 3.10,
@@ -109,10 +112,10 @@ colab-browser: $(COLAB)/.installed $(STAMP)  ## every panel in the classic Noteb
 	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest tests/browser/test_classic_notebook.py
 
 unit: $(STAMP)  ## the unit tests only (no notebooks, no browser)
-	$(BIN)/python -m pytest tests --ignore=tests/browser
+	$(BIN)/python -m pytest $(PARALLEL) tests --ignore=tests/browser
 
 notebooks: $(STAMP)  ## strict nbval on every notebook
-	$(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
+	$(BIN)/python -m pytest $(PARALLEL) notebooks --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # tools/execute.py: nbclient, reading the kernel's replies in short polls (a widget cell once
