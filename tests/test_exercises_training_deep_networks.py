@@ -232,3 +232,30 @@ def test_near_miss_mentions_pi_only_for_multiples_of_pi():
     assert "math.pi" in near_miss(3.14, [math.pi, 0.2])
     assert "math.pi" not in near_miss(0.1999, 0.2) and "fraction" in near_miss(0.1999, 0.2)
     assert near_miss(0.5, 0.2) == ""
+
+
+def test_a_first_wrong_max_lr_gets_a_nudge_not_the_answer(capsys):
+    """Reader 05, round 3: the first wrong try printed "it is 0.2" and the whole derivation."""
+    assert tdn.check_max_lr(lambda: 0.1) is False
+    first = capsys.readouterr().out
+    assert "0.2" not in first and "2/10" not in first, first
+    assert "zig-zag" in first and "between −1 and 1" in first and "κ = 10" in first
+    assert tdn.check_max_lr(lambda: 0.5) is False
+    second = capsys.readouterr().out
+    assert "it is 0.2" in second and "2/10 = 0.2" in second, second
+
+
+def test_a_right_first_max_lr_is_told_why(capsys):
+    assert tdn.check_max_lr(lambda: 2 / 10) is True
+    assert "2/10 = 0.2" in capsys.readouterr().out
+
+
+def test_the_learning_rate_inside_the_velocity_is_named(capsys):
+    """Reader 05, round 3: v = μv + ηg, w = w − v got only "new w is wrong"."""
+
+    def lr_inside(w, v, grad, lr, mu):
+        v = mu * v + lr * grad
+        return w - v, v
+
+    out = _momentum_says(capsys, lr_inside, "the learning rate went into v")
+    assert "v ← μv + g" in out and "w ← w − lr·v" in out and "other convention" not in out

@@ -9,13 +9,19 @@ import numpy as np
 from . import (
     FAIL,
     PASS,
+    TYPED_RTOL,
     _array,
+    _attempts,
+    _fmt,
+    agrees,
     check_arrays,
     check_function,
+    check_prediction,
     exercise,
     hint,
+    learner_number,
     matches,
-    prediction,
+    near_miss,
     returned,
     run,
 )
@@ -26,22 +32,50 @@ __all__ = ["check_max_lr", "check_momentum_step", "check_he_std", "check_residua
 #: The ravine of exercise 5.1: L = (κ₁u₁² + κ₂u₂²)/2 with these curvatures.
 FLAT, STEEP = 1.0, 10.0
 
-#: Exercise 5.1: the largest learning rate below which gradient descent converges, 2/κ_max.
-check_max_lr = prediction(
-    "5.1",
-    "the largest learning rate below which descent converges",
-    2 / STEEP,
+#: Exercise 5.1: why the largest learning rate is 2/κ_max (shown from the second wrong try on).
+MAX_LR_WHY = (
     "Each step multiplies the coordinate u_i by 1 − η·κ_i. It shrinks while that number "
     "lies between −1 and 1, that is while η < 2/κ_i. Both coordinates must shrink, so the "
-    "steepest direction decides: η < 2/10 = 0.2",
-    misses={
-        2 / FLAT: "that is 2/κ for the flattest direction (κ = 1); the steepest one "
-        "(κ = 10) diverges long before",
-        1 / STEEP: "1/κ = 0.1 is where the zig-zag starts (1 − ηκ below 0); the path "
-        "still converges while 1 − ηκ stays between −1 and 1",
-        1 / FLAT: "1/κ for the flattest direction: both directions must shrink",
-    },
+    "steepest direction decides: η < 2/10 = 0.2"
 )
+#: The first wrong try gets a nudge without the answer (a prediction is the point).
+MAX_LR_NUDGE = (
+    "each step multiplies the coordinate u_i by 1 − η·κ_i. For which η does that number "
+    "stay between −1 and 1? Answer it for κ = 1 and for κ = 10: both must hold"
+)
+#: Known wrong guesses and what they are (none of these sentences gives the answer).
+MAX_LR_MISSES = {
+    2 / FLAT: "that is 2/κ for the flattest direction (κ = 1); the steepest one "
+    "(κ = 10) diverges long before",
+    1 / STEEP: "1/κ = 0.1 is where the zig-zag starts (1 − ηκ below 0); the path "
+    "still converges while 1 − ηκ stays between −1 and 1",
+    1 / FLAT: "1/κ for the flattest direction: both directions must shrink",
+}
+MAX_LR_NAME = "the largest learning rate below which descent converges"
+
+
+@exercise("5.1", MAX_LR_NAME)
+def check_max_lr(max_lr) -> bool:
+    """Exercise 5.1, predict first: the largest learning rate below which gradient descent
+    converges on the ravine, 2/κ_max = 0.2. The first wrong try is told what its number is
+    (if it is a usual one) and gets a nudge; the answer and its reason come from the second
+    wrong try on, so that one wrong try does not give the prediction away."""
+    first_try = not _attempts or _attempts[-1].level == 1
+    got = learner_number(MAX_LR_NAME, max_lr)
+    if got is None:
+        return False
+    if not first_try or agrees(got, 2 / STEEP):
+        return check_prediction(MAX_LR_NAME, got, 2 / STEEP, MAX_LR_WHY, MAX_LR_MISSES)
+    print(
+        f"{FAIL} {MAX_LR_NAME}: you predicted {_fmt(got)}; that is not it"
+        f"{near_miss(got, 2 / STEEP)}."
+    )
+    for guess, meaning in MAX_LR_MISSES.items():
+        if math.isclose(got, guess, rel_tol=TYPED_RTOL):
+            print(f"    Your {_fmt(got)}: {meaning}")
+            break
+    hint(MAX_LR_NUDGE + ". (The next wrong try shows the answer.)")
+    return False
 
 
 def _ref_momentum(w, v, grad, lr, mu):
@@ -66,6 +100,12 @@ def _momentum_mistakes(w, v, g, lr, mu):
             "that is the averaging form v ← μv + (1 − μ)g (a running average of the "
             "gradients); here the whole gradient is added, v ← μv + g",
             (w - lr * avg_v, avg_v),
+        ),
+        (
+            "the learning rate went into v (v ← μv + ηg, then w ← w − v). Here v collects "
+            "the gradients alone, v ← μv + g, and lr multiplies it in the step of w: "
+            "w ← w − lr·v",
+            (w - (mu * v + lr * g), mu * v + lr * g),
         ),
         (
             "mu is missing: the old velocity must shrink by the factor mu before the gradient "
