@@ -95,7 +95,7 @@ def test_a_second_wrong_prediction_is_told_the_value_and_why(capsys):
     assert "24" not in out
     assert E.check_reuse_prediction(lambda: 30) is False
     out = capsys.readouterr().out
-    assert "It is 24" in out and "12 + 12 = 24" in out and "Your" not in out
+    assert "it is 24." in out and "12 + 12 = 24" in out and "Your" not in out
     assert E.check_reuse_prediction(lambda: "24") is False
 
 

@@ -98,7 +98,11 @@ def test_momentum_order_hint(capsys):
         (tdn.check_max_lr, 0.5, "it is 0.2", "the steepest direction decides", None),
     ],
 )
-def test_a_wrong_prediction_is_told_the_value_and_why(check, guess, value, why, miss, capsys):
+def test_a_second_wrong_prediction_is_told_the_value_and_why(
+    check, guess, value, why, miss, capsys
+):
+    assert check(lambda: 0.3) is False  # the first wrong try gets a nudge, not the answer
+    capsys.readouterr()
     assert check(lambda: guess) is False
     out = capsys.readouterr().out
     assert out.startswith("✗ ") and f"you predicted {guess:g}; {value}." in out

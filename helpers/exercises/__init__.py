@@ -426,39 +426,63 @@ def check_value(
 
 
 def check_prediction(
-    name: str, answer, expected: float, why: str, misses: Mapping[float, str] | None = None
+    name: str,
+    answer,
+    expected: float,
+    why: str,
+    misses: Mapping[float, str] | None = None,
+    *,
+    exercise: str | None = None,
+    nudge: str | None = None,
 ) -> bool:
     """A predict-first exercise: the learner's number (or a function returning it) against
-    ``expected``. Right or wrong, the learner is told the value and ``why``; a known wrong
-    guess also hears what it is (``misses``: guess → sentence). A whole ``expected`` wants a
-    whole number; any other is right to the digits typed (``agrees``)."""
+    ``expected``. A known wrong guess hears what it is (``misses``: guess → sentence, none of
+    which gives the answer). With ``exercise`` ("2.1"), the first wrong try of that exercise
+    is told only that it is not it, and ``nudge`` if given; the value and ``why`` come from
+    the next wrong try on, so one wrong try does not give the prediction away. Without it,
+    every try is told the value and ``why``. A whole ``expected`` wants a whole number; any
+    other is right to the digits typed (``agrees``)."""
     got = learner_number(name, answer)
     if got is None:
         return False
     whole = float(expected).is_integer()
-    right = got == expected if whole else agrees(got, expected)
-    if right:
+    if got == expected if whole else agrees(got, expected):
         print(f"{PASS} {name}: {_fmt(expected)}. {why}")
         return True
-    print(
-        f"{FAIL} {name}: you predicted {_fmt(got)}; it is {_fmt(expected)}"
-        f"{'' if whole else near_miss(got, expected)}. {why}"
-    )
+    near = "" if whole else near_miss(got, expected)
+    hide = exercise is not None and tries(exercise) == 0
+    if hide:
+        print(
+            f"{FAIL} {name}: you predicted {_fmt(got)}; that is not it{near}. Try again: "
+            "the next wrong try shows the answer."
+        )
+    else:
+        print(f"{FAIL} {name}: you predicted {_fmt(got)}; it is {_fmt(expected)}{near}. {why}")
     for guess, meaning in (misses or {}).items():
         if math.isclose(got, guess, rel_tol=TYPED_RTOL):
             print(f"    Your {_fmt(got)}: {meaning}")
             break
+    if hide and nudge:
+        hint(nudge)
     return False
 
 
 def prediction(
-    number: str, name: str, expected: float, why: str, misses: Mapping[float, str] | None = None
+    number: str,
+    name: str,
+    expected: float,
+    why: str,
+    misses: Mapping[float, str] | None = None,
+    *,
+    nudge: str | None = None,
 ) -> Callable:
-    """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``
-    (the learner's guess is told the value and ``why``; graded hints are not needed there)."""
+    """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``.
+    With a ``nudge``, the first wrong try gets it instead of the answer."""
 
     def check(answer) -> bool:
-        return check_prediction(name, answer, expected, why, misses)
+        if nudge is None:
+            return check_prediction(name, answer, expected, why, misses)
+        return check_prediction(name, answer, expected, why, misses, exercise=number, nudge=nudge)
 
     check.__name__ = f"check_{number.replace('.', '_')}"
     check.__doc__ = f"Exercise {number}, predict first: {name}, which is {expected}."

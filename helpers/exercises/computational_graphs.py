@@ -17,15 +17,14 @@ from helpers.forward_mode import Dual
 from . import (
     FAIL,
     PASS,
-    TYPED_RTOL,
     _call_limited,
     _fmt,
     _number,
     _whole,
+    check_prediction,
     check_value,
     exercise,
     hint,
-    learner_number,
     run,
     tries,
 )
@@ -73,22 +72,9 @@ def check_reuse_prediction(predict) -> bool:
             "return its gradient, such as a.grad"
         )
         return False
-    got = learner_number(REUSE_NAME, out)
-    if got is None:
-        return False
-    if got == REUSE_ANSWER:
-        print(f"{PASS} {REUSE_NAME}: {REUSE_ANSWER}. {REUSE_WHY}")
-        return True
-    print(f"{FAIL} {REUSE_NAME}: you predicted {_fmt(got)}; that is not it.")
-    for guess, meaning in REUSE_MISSES.items():
-        if math.isclose(got, guess, rel_tol=TYPED_RTOL):
-            print(f"    Your {_fmt(got)}: {meaning}")
-            break
-    if tries("2.1") == 0:  # the first wrong try: a nudge, and another go
-        hint(REUSE_NUDGE)
-    else:
-        print(f"    It is {REUSE_ANSWER}: {REUSE_WHY}")
-    return False
+    return check_prediction(
+        REUSE_NAME, out, REUSE_ANSWER, REUSE_WHY, REUSE_MISSES, exercise="2.1", nudge=REUSE_NUDGE
+    )
 
 
 # --------------------------------------------------------------------------------------

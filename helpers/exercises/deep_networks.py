@@ -10,12 +10,11 @@ from . import (
     _array,
     _fmt,
     _whole,
+    check_prediction,
     exercise,
     hint,
-    learner_number,
     matches,
     run,
-    tries,
 )
 
 __all__ = [
@@ -66,21 +65,9 @@ def check_zigzag_pieces(pieces) -> bool:
             "function: run the cell with `def pieces():` first, then this one"
         )
         return False
-    got = learner_number(name, pieces)
-    if got is None:
-        return False
-    if got == ZIGZAG_PIECES:
-        print(f"{PASS} {name}: {ZIGZAG_PIECES}. {_ZIGZAG_WHY}")
-        return True
-    if tries("4.1") == 0:  # the first wrong try: what it is, not the answer
-        print(f"{FAIL} {name}: you predicted {_fmt(got)}; that is not it. Try again.")
-    else:
-        print(f"{FAIL} {name}: you predicted {_fmt(got)}; it is {ZIGZAG_PIECES}. {_ZIGZAG_WHY}")
-    for guess, meaning in _ZIGZAG_MISSES.items():
-        if got == guess:
-            print(f"    Your {_fmt(got)}: {meaning}")
-            break
-    return False
+    return check_prediction(
+        name, pieces, ZIGZAG_PIECES, _ZIGZAG_WHY, _ZIGZAG_MISSES, exercise="4.1"
+    )
 
 
 def _ref_count(sizes):

@@ -9,19 +9,13 @@ import numpy as np
 from . import (
     FAIL,
     PASS,
-    TYPED_RTOL,
     _array,
-    _attempts,
-    _fmt,
-    agrees,
     check_arrays,
     check_function,
-    check_prediction,
     exercise,
     hint,
-    learner_number,
     matches,
-    near_miss,
+    prediction,
     returned,
     run,
 )
@@ -32,7 +26,8 @@ __all__ = ["check_max_lr", "check_momentum_step", "check_he_std", "check_residua
 #: The ravine of exercise 5.1: L = (κ₁u₁² + κ₂u₂²)/2 with these curvatures.
 FLAT, STEEP = 1.0, 10.0
 
-#: Exercise 5.1: why the largest learning rate is 2/κ_max (shown from the second wrong try on).
+#: Exercise 5.1, predict first: the largest learning rate below which descent converges,
+#: 2/κ_max. Why (shown from the second wrong try on):
 MAX_LR_WHY = (
     "Each step multiplies the coordinate u_i by 1 − η·κ_i. It shrinks while that number "
     "lies between −1 and 1, that is while η < 2/κ_i. Both coordinates must shrink, so the "
@@ -54,28 +49,9 @@ MAX_LR_MISSES = {
 MAX_LR_NAME = "the largest learning rate below which descent converges"
 
 
-@exercise("5.1", MAX_LR_NAME)
-def check_max_lr(max_lr) -> bool:
-    """Exercise 5.1, predict first: the largest learning rate below which gradient descent
-    converges on the ravine, 2/κ_max = 0.2. The first wrong try is told what its number is
-    (if it is a usual one) and gets a nudge; the answer and its reason come from the second
-    wrong try on, so that one wrong try does not give the prediction away."""
-    first_try = not _attempts or _attempts[-1].level == 1
-    got = learner_number(MAX_LR_NAME, max_lr)
-    if got is None:
-        return False
-    if not first_try or agrees(got, 2 / STEEP):
-        return check_prediction(MAX_LR_NAME, got, 2 / STEEP, MAX_LR_WHY, MAX_LR_MISSES)
-    print(
-        f"{FAIL} {MAX_LR_NAME}: you predicted {_fmt(got)}; that is not it"
-        f"{near_miss(got, 2 / STEEP)}."
-    )
-    for guess, meaning in MAX_LR_MISSES.items():
-        if math.isclose(got, guess, rel_tol=TYPED_RTOL):
-            print(f"    Your {_fmt(got)}: {meaning}")
-            break
-    hint(MAX_LR_NUDGE + ". (The next wrong try shows the answer.)")
-    return False
+check_max_lr = prediction(
+    "5.1", MAX_LR_NAME, 2 / STEEP, MAX_LR_WHY, MAX_LR_MISSES, nudge=MAX_LR_NUDGE
+)
 
 
 def _ref_momentum(w, v, grad, lr, mu):
