@@ -3,22 +3,34 @@
 Three kinds of code, in three places:
 
 * **the maths a learner reads** — top-level modules named after the concept, NumPy and the
-  standard library only (no plotting, no widgets):
+  standard library only (no plotting, no widgets). Each is listed under the lesson a learner
+  meets it in, the first whose notebook, figures or exercise checks import it; later lessons
+  that import it again list it under "again" (``tests/test_lesson_map.py`` derives this table
+  from the imports and fails when it is out of date):
 
-  =============================  ===========================================================
-  lesson                         modules
-  =============================  ===========================================================
-  01 the chain rule              ``calculus``
-  02 computational graphs        ``autodiff`` (the engine), ``backward_pass``, ``forward_mode``
-  03 backpropagation             ``nn`` (layers), ``optim``, ``gradcheck``, ``data``,
-                                 ``training`` (the training loop of 03-05)
-  04 deep networks               ``regions``, ``representations``, ``playground``
-  05 training deep networks      ``residual``, ``descent``
-  =============================  ===========================================================
+  =========================  =====================================  =========================
+  lesson                     first                                  again
+  =========================  =====================================  =========================
+  01 the chain rule          ``calculus``
+  02 computational graphs    ``autodiff`` (the engine),
+                             ``backward_pass``, ``forward_mode``
+  02b build your own engine  none: the learner writes the engine    ``autodiff``
+  03 backpropagation         ``nn`` (layers), ``optim``,            ``autodiff``
+                             ``gradcheck``, ``data``, ``training``
+                             (the training loop), ``jacobians``,
+                             ``layer_order``, ``descent`` (the
+                             gradient as an arrow, a figure)
+  04 deep networks           ``regions``, ``representations``,      ``nn``, ``optim``, ``data``,
+                             ``playground``, ``approximation``,     ``training``
+                             ``generalization``
+  05 training deep networks  ``residual``, ``normalization``        ``nn``, ``optim``, ``data``,
+                                                                    ``descent``, ``jacobians``,
+                                                                    ``generalization``
+  =========================  =====================================  =========================
 
-* **the figures** — ``helpers.figures.<lesson>`` (``chain_rule``, ``computational_graphs``,
-  ``backpropagation``, ``deep_networks``, ``training_deep_networks``) and
-  ``helpers.figures.style``;
+* **the figures** — ``helpers.figures.<lesson>``, named like the lesson's notebook
+  (``chain_rule``, ``computational_graphs``, ``build_your_own_engine``, ``backpropagation``,
+  ``deep_networks``, ``training_deep_networks``) and ``helpers.figures.style``;
 * **the machinery** — ``helpers.ui`` (fast redraws, ``live`` wiring, the playground panel).
 
 The exercise checks of each lesson are ``helpers.exercises.<lesson>``.

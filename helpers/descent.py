@@ -1,4 +1,4 @@
-"""Gradient descent on a two-parameter loss surface (lesson 05, training deep networks).
+"""Gradient descent on a two-parameter loss surface (lesson 05; lesson 03 draws one too).
 
 A loss surface ``L(w1, w2)`` is small enough to draw as contours, and gradient descent
 
