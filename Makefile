@@ -94,9 +94,10 @@ $(COLAB)/.installed: tests/colab-constraints.txt pyproject.toml
 	$(COLAB)/bin/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-# About 2 minutes on a warm venv (building it: 2-5 more): part of .ci/run, not of `make test`.
+# Then every panel in the classic Notebook 6.5 of that venv (colab-browser, below).
+# About 4 minutes on a warm venv (building it: 2-5 more): part of .ci/run, not of `make test`.
 .PHONY: colab
-colab: $(COLAB)/.installed $(STAMP)  ## widget/figure tests and strict nbval with Colab's versions
+colab: $(COLAB)/.installed $(STAMP)  ## widget/figure tests, strict nbval, classic Notebook: Colab's versions
 	$(COLAB)/bin/python -m pip check
 	MPLBACKEND=Agg $(COLAB)/bin/python -m pytest -p no:warnings $(COLAB_TESTS)
 	@# live()'s own tests need no browser (--noconftest: not the browser tests' banner)
@@ -104,9 +105,10 @@ colab: $(COLAB)/.installed $(STAMP)  ## widget/figure tests and strict nbval wit
 	    tests/browser/test_live_png.py
 	$(COLAB)/bin/python -m pytest notebooks --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest tests/browser/test_classic_notebook.py
 
-# Every panel in the classic Notebook 6.5 of that venv, driven from .venv's Playwright. Not in
-# .ci/run yet: with the lessons of 2026-12-06 it finds no panel in 01, 03, 04 and 05 (02 passes).
+# Every panel in the classic Notebook 6.5 of that venv, driven from .venv's Playwright: the last
+# step of `make colab`, alone (about 1.5 minutes).
 .PHONY: colab-browser
 colab-browser: $(COLAB)/.installed $(STAMP)  ## every panel in the classic Notebook 6.5 with Colab's versions
 	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest tests/browser/test_classic_notebook.py

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,12 @@ BENIGN_CONSOLE = (
 )
 BENIGN_URL = "/static/components/MathJax/fonts/"
 
+# How many widgets the cells' outputs show (a blanked panel still counts here).
+WIDGET_OUTPUTS_JS = """() => Jupyter.notebook.get_cells()
+  .filter((c) => c.cell_type === 'code')
+  .flatMap((c) => c.output_area.outputs)
+  .filter((o) => o.data && o.data['application/vnd.jupyter.widget-view+json']).length"""
+
 ERRORS_JS = """() => [...document.querySelectorAll('.output_error, .output_stderr, .live-error')]
   .map((e) => e.textContent.slice(0, 300))"""
 
@@ -148,12 +155,35 @@ def test_every_panel_shows_its_picture_and_answers_a_slider(path, server, browse
         ),
     )
     try:
+        # The widget manager's first question to a new kernel ("which widgets do you hold?", a
+        # comm_info request) waits in the kernel's queue behind every cell a Run All sent
+        # before it; when it is answered the manager re-renders every cell holding a widget
+        # and so blanks the panels already shown (widgetsnbextension 3.6: the removed view
+        # empties the output's model_id, and the re-render hides it). A learner cannot press
+        # Run All within those milliseconds of the kernel's start; the test waits, as they do.
+        answered = []
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived",
+                lambda f: (
+                    (b"comm_info_reply" if isinstance(f, bytes) else "comm_info_reply") in f
+                    and answered.append(True)
+                ),
+            ),
+        )
         page.goto(f"{server.url}/notebooks/notebooks/{path.name}?token={server.token}")
         page.wait_for_function(
             "() => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel"
-            " && Jupyter.notebook.kernel.is_connected()",
+            " && Jupyter.notebook.kernel.is_connected() && Jupyter.notebook.kernel.widget_manager",
             timeout=90_000,
         )
+        deadline = time.monotonic() + 30
+        while not answered:
+            assert time.monotonic() < deadline, (
+                f"{path.name}: no answer to the widget manager's question for the kernel's widgets"
+            )
+            page.wait_for_timeout(50)
         page.evaluate("() => Jupyter.notebook.execute_all_cells()")
         page.wait_for_function(
             """() => Jupyter.notebook.get_cells()
@@ -169,6 +199,8 @@ def test_every_panel_shows_its_picture_and_answers_a_slider(path, server, browse
         )
         panels = page.evaluate(PANELS_JS)
         assert panels, f"{path.name}: no widget panel rendered"
+        shown = page.evaluate(WIDGET_OUTPUTS_JS)
+        assert len(panels) == shown, f"{path.name}: {shown} widgets shown, {len(panels)} rendered"
         for p in panels:
             where = f"{path.name} panel {p['panel']}"
             assert p["outputs"] == 0, f"{where}: holds an ipywidgets.Output"
