@@ -159,7 +159,8 @@ def test_every_panel_shows_its_picture_and_answers_a_slider(path, server, browse
         # comm_info request) waits in the kernel's queue behind every cell a Run All sent
         # before it; when it is answered the manager re-renders every cell holding a widget
         # and so blanks the panels already shown (widgetsnbextension 3.6: the removed view
-        # empties the output's model_id, and the re-render hides it). A learner cannot press
+        # empties the output's model_id, and the re-render hides it; upstream:
+        # https://github.com/jupyter-widgets/ipywidgets/issues/3770). A learner rarely presses
         # Run All within those milliseconds of the kernel's start; the test waits, as they do.
         answered = []
         page.on(
