@@ -25,7 +25,7 @@ def test_flat_points_feedback(capsys):
     assert not E.check_flat_points(lambda: (0.0, math.pi / 2))
     assert "strictly between 0 and 3.5" in capsys.readouterr().out
     assert not E.check_flat_points(lambda: math.pi)
-    assert "expected numbers, such as (1.0, 2.0)" in capsys.readouterr().out
+    assert "got one number" in capsys.readouterr().out
     assert not E.check_flat_points(lambda: (1.0, 2.0, 3.0))
     assert E.check_flat_points(lambda: [np.pi, np.pi / 2])  # any order, NumPy numbers
 
@@ -263,7 +263,76 @@ def test_central_difference_refuses_the_library_derivative(capsys):
         derivative,  # central_difference = derivative
     ):
         assert E.check_central_difference(calls) is False
-        assert "calls the library's `derivative`" in capsys.readouterr().out
+        assert "calls `derivative`, the lesson's own" in capsys.readouterr().out
+
+
+def test_central_difference_refuses_derivative_reached_through_a_default_value(capsys):
+    # the fourth reader's try: the learner's code `derivative(f, x, h)` was wrapped in a
+    # function taking it as a default value, and passed
+    from helpers.calculus import derivative
+
+    learner = lambda f, x, h: derivative(f, x, h)  # noqa: E731
+
+    def central_difference(f, x, h=1e-5, fn=learner):
+        return fn(f, x, h)
+
+    assert E.check_central_difference(central_difference) is False
+    out = capsys.readouterr().out
+    assert "calls `derivative`" in out and "write it yourself" in out
+    assert "correct" not in out
+
+
+def test_derivative_is_seen_while_running_when_the_code_cannot_be_read(capsys):
+    from helpers.calculus import derivative
+
+    class Hidden:  # a callable object: no __code__ to read, so only running it tells
+        def __call__(self, f, x, h=1e-5):
+            return derivative(f, x, h)
+
+    assert E._uses_library_derivative(Hidden()) is False
+    assert E.check_central_difference(Hidden()) is False
+    assert "calls `derivative`" in capsys.readouterr().out
+
+
+def test_two_path_slope_refuses_a_finite_difference_through_a_default_value(capsys):
+    # the fourth reader's try for 1.4: derivative(lambda t: exp(t)*cos(t), x), wrapped
+    from helpers.calculus import derivative
+
+    learner = lambda x: derivative(lambda t: math.exp(t) * math.cos(t), x)  # noqa: E731
+
+    def dz_dx(x, fn=learner):
+        return fn(x)
+
+    assert E.check_two_path_slope(dz_dx) is False
+    out = capsys.readouterr().out
+    assert "calls `derivative`, a finite difference" in out and "sum over the two paths" in out
+
+
+def test_bump_slope_refuses_derivative_through_a_default_value(capsys):
+    from helpers.calculus import derivative
+
+    def bump_slope(x, fn=lambda x: derivative(_bump, x)):
+        return fn(x)
+
+    assert E.check_bump_slope(bump_slope) is False
+    assert "calls `derivative`" in capsys.readouterr().out
+
+
+def test_two_path_product_of_slopes_names_both_mistakes(capsys):
+    # du/dx·dv/dx = eˣ·(−sin x), the same numbers as the path through v alone (u = du/dx)
+    assert E.check_two_path_slope(lambda x: math.exp(x) * (-math.sin(x))) is False
+    out = capsys.readouterr().out
+    assert "only the path through v" in out
+    assert "multiplied the two slopes, du/dx·dv/dx" in out
+    assert "not the product of the slopes" in out
+
+
+@pytest.mark.parametrize("one", [math.pi / 2, math.pi, 1, np.float64(1.5708)])
+def test_flat_points_single_number_asks_for_two(one, capsys):
+    assert E.check_flat_points(lambda: one) is False
+    out = capsys.readouterr().out
+    assert "got one number" in out and "two numbers in round brackets" in out
+    assert "return (1.0, 2.0)" in out and "got float" not in out
 
 
 @pytest.mark.parametrize(

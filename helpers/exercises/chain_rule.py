@@ -6,8 +6,12 @@ factor alone, a sign, the outer slope taken at x), so that the check names the o
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import io
 import math
+import sys
+import threading
 import types
 from collections.abc import Callable, Sequence
 
@@ -52,6 +56,9 @@ def _uses_library_derivative(fn, depth: int = 3) -> bool:
         todo.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
     space = getattr(fn, "__globals__", {})
     used = [space[n] for n in names if n in space]
+    # default values too: `def g(x, d=derivative)` or `lambda x, fn=fn: fn(x)`
+    used += list(getattr(fn, "__defaults__", None) or ())
+    used += list((getattr(fn, "__kwdefaults__", None) or {}).values())
     for cell in getattr(fn, "__closure__", None) or ():
         try:
             used.append(cell.cell_contents)
@@ -69,6 +76,37 @@ def _uses_library_derivative(fn, depth: int = 3) -> bool:
         or (inspect.isfunction(u) and _uses_library_derivative(u, depth - 1))
         for u in used
     )
+
+
+def _runs_library_derivative(fn, args) -> bool:
+    """Whether calling ``fn(*args)`` runs ``helpers.calculus.derivative``, however it is
+    reached (a name, a default value, a function the check cannot read). The call is made
+    once, with the time limit of every check; what it returns is not used."""
+    from .. import calculus
+
+    target = calculus.derivative.__code__
+    seen = []
+
+    def watch(frame, event, arg):
+        if event == "call" and frame.f_code is target:
+            seen.append(True)
+
+    before = sys.getprofile()
+    sys.setprofile(watch)
+    threading.setprofile(watch)  # in case the call runs in a thread (no alarm there)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # the learner's prints show once
+            _call_limited(fn, args)
+    finally:
+        sys.setprofile(before)
+        threading.setprofile(None)
+    return bool(seen)
+
+
+def _calls_derivative(fn, args) -> bool:
+    """Whether ``fn`` uses the library's finite difference: read in its code, or seen
+    while it runs on ``args``."""
+    return callable(fn) and (_uses_library_derivative(fn) or _runs_library_derivative(fn, args))
 
 
 # --------------------------------------------------------------------------------------
@@ -116,6 +154,12 @@ def check_flat_points(flat_points: Callable) -> bool:
     name = "flat points of (sin x)²"
     ok, got = run(name, flat_points)
     if not ok or not returned(name, got):
+        return False
+    if isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool):
+        print(
+            f"{FAIL} {name}: got one number, {float(got):.10g}. Return both points: two numbers "
+            "in round brackets, as in `return (1.0, 2.0)`."
+        )
         return False
     got = learner_numbers(name, got)
     if got is None:
@@ -231,7 +275,7 @@ def check_bump_slope(bump_slope: Callable) -> bool:
     - g'(x) = −x and f'(u) = eᵘ, so f'(g(x)) = exp(−x²/2): multiply the two
     """
     name = "slope of exp(−x²/2)"
-    if _uses_library_derivative(bump_slope):
+    if _calls_derivative(bump_slope, (1.0,)):
         print(f"{FAIL} {name}: your function calls `derivative`, a finite difference")
         hint(_BY_FORMULA)
         return False
@@ -336,9 +380,12 @@ def check_central_difference(central_difference: Callable) -> bool:
     - the central difference is the slope of the secant through x − h and x + h
     - (f(x + h) − f(x − h)) / (2 * h), with the parentheses
     """
-    if _uses_library_derivative(central_difference):
-        print(f"{FAIL} central_difference: your function calls the library's `derivative`")
-        hint("write the central difference yourself, from f(x + h) and f(x − h)")
+    if _calls_derivative(central_difference, (np.sin, 1.0, 1e-5)):
+        print(
+            f"{FAIL} central_difference: your function calls `derivative`, the lesson's "
+            "own finite difference (section 2). This exercise asks you to write it yourself."
+        )
+        hint("use f(x + h) and f(x − h) in a formula of your own")
         return False
     if callable(central_difference) and not _takes_three(central_difference):
         print(
@@ -382,9 +429,10 @@ PATH_MISTAKES = {
     f"you followed only the path through u (v·du/dx = cos x·eˣ). {_ADD_PATHS}.": lambda x: (
         math.cos(x) * math.exp(x)
     ),
-    f"you followed only the path through v (u·dv/dx = −eˣ·sin x). {_ADD_PATHS}.": lambda x: (
-        -math.exp(x) * math.sin(x)
-    ),
+    "you got −eˣ·sin x. That comes from one of two mistakes (here du/dx = eˣ = u, so "
+    "the check cannot tell them apart): (a) you followed only the path through v, "
+    "u·dv/dx; or (b) you multiplied the two slopes, du/dx·dv/dx. The slope of a product "
+    f"is not the product of the slopes. {_ADD_PATHS}.": lambda x: -math.exp(x) * math.sin(x),
     "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v gives "
     "u·(−sin x)": lambda x: math.exp(x) * (math.cos(x) + math.sin(x)),
 }
@@ -400,8 +448,11 @@ def check_two_path_slope(dz_dx: Callable) -> bool:
     - the path through u gives ∂z/∂u · du/dx = v · eˣ; the one through v gives ∂z/∂v · dv/dx = u ·
       (−sin x); add them
     """
-    if _uses_library_derivative(dz_dx):
-        print(f"{FAIL} dz/dx: your function calls `derivative`, a finite difference")
+    if _calls_derivative(dz_dx, (0.5,)):
+        print(
+            f"{FAIL} dz/dx: your function calls `derivative`, a finite difference. "
+            "This exercise asks for the sum over the two paths, as a formula."
+        )
         hint("add the two path products instead: formulas, with no step h")
         return False
     return check_function(
