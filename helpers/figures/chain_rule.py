@@ -127,7 +127,8 @@ class ChainRuleView:
 
     Left: the inner function u = g(x) near x with its tangent (slope g'(x)). Middle: the
     outer function y = f(u) near u = g(x) with its tangent (slope f'(u)). Right: the
-    composition y = f(g(x)) near x with the tangent whose slope is f'(g(x))·g'(x).
+    composition y = f(g(x)) near x with the tangent whose slope is f'(g(x))·g'(x). The
+    tangents are dashed black, apart from the orange Δu.
 
     A small step Δx (grey) is drawn on the first tangent: it rises by Δu = g'(x)·Δx
     (orange). The same Δu is the run of the middle panel's triangle, which rises by
@@ -173,7 +174,7 @@ class ChainRuleView:
         for key, ax in self.axes.items():
             style_axis(ax, xlabel=xlabels[key], ylabel=ylabels[key])
             (self.curves[key],) = ax.plot([], [], color=PALETTE[key], lw=2.4)
-            (self.tangents[key],) = ax.plot([], [], color=PALETTE["tangent"], lw=1.6)
+            (self.tangents[key],) = ax.plot([], [], color="0.15", lw=1.3, ls="--")  # dashed black
             (self.runs[key],) = ax.plot([], [], color=run_colour[key], lw=3, solid_capstyle="butt")
             (self.rises[key],) = ax.plot(
                 [], [], color=rise_colour[key], lw=3, solid_capstyle="butt"
