@@ -91,7 +91,7 @@ def _runs_library_derivative(fn, args) -> bool:
         if event == "call" and frame.f_code is target:
             seen.append(True)
 
-    before = sys.getprofile()
+    before, before_threads = sys.getprofile(), threading.getprofile()
     sys.setprofile(watch)
     threading.setprofile(watch)  # in case the call runs in a thread (no alarm there)
     try:
@@ -99,7 +99,7 @@ def _runs_library_derivative(fn, args) -> bool:
             _call_limited(fn, args)
     finally:
         sys.setprofile(before)
-        threading.setprofile(None)
+        threading.setprofile(before_threads)
     return bool(seen)
 
 
