@@ -326,3 +326,25 @@ def test_softplus_with_a_value_as_local_derivative_names_local_and_does_not_cras
     out = capsys.readouterr().out
     assert "the local derivative in _local is a Value" in out
     assert "TypeError" not in out and "v.grad" not in out and "Value(data=" not in out
+
+
+def test_pass_counts_names_the_cost_of_2_7_as_a_cost_not_passes(capsys):
+    """Reader 02 r4: (1000, 2.7) mixes the passes up with section 6's 2.7 evaluations; the
+    check only said "expected two whole numbers"."""
+    assert E.check_pass_counts(lambda: (1000, 2.7)) is False
+    first = capsys.readouterr().out
+    assert "COST of reverse mode" in first and "not a number of passes" in first
+    assert "(1000, 1)" not in first
+    assert E.check_pass_counts(lambda: (1000, 2.7)) is False
+    assert "It is (1000, 1)" in capsys.readouterr().out
+    # a non-number still gets the plain message, and the right answer still passes
+    assert E.check_pass_counts(lambda: (1000, "one")) is False
+    assert "two whole numbers" in capsys.readouterr().out
+    assert E.check_pass_counts(lambda: (1000, 1)) is True
+
+
+def test_pass_counts_swapped_hint_says_parameter_as_section_1_does(capsys):
+    """Reader 02 r4: section 1 says the leaves are inputs and parameters; the hint must say
+    parameter, the word of the question."""
+    assert E.check_pass_counts(lambda: (1, 1000)) is False
+    assert "ONE parameter" in capsys.readouterr().out

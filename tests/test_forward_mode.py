@@ -107,3 +107,17 @@ def test_reverse_mode_costs_a_small_constant_times_one_evaluation_not_2():
     assert f"{ratios[1000]:.1f}" == "2.7"
     c = gradient_cost(1000)
     assert c["forward_ops"] / c["reverse_ops"] == pytest.approx(1000 / ratios[1000])
+
+
+def test_the_cost_formula_section_6_derives_the_8006_from():
+    """Reader 02 r4: section 6 now derives 8006 = (3n + 2) + (5n + 4) and the ratio
+    (8n + 6)/(3n + 2), 2.8 at n = 1 falling to 8/3: pin the counts it states."""
+    from helpers.forward_mode import gradient_cost
+
+    for n in (1, 2, 10, 100, 1000):
+        c = gradient_cost(n)
+        assert c["ops"] == 3 * n + 2 and c["backward_ops"] == 5 * n + 4
+        assert c["reverse_ratio"] == pytest.approx((8 * n + 6) / (3 * n + 2))
+    assert gradient_cost(1000)["reverse_ops"] == 8006
+    ratios = [gradient_cost(n)["reverse_ratio"] for n in (1, 10, 100, 1000)]
+    assert ratios == sorted(ratios, reverse=True) and all(r > 8 / 3 for r in ratios)

@@ -358,6 +358,21 @@ def check_pass_counts(passes: Callable) -> bool:
     if isinstance(got, np.ndarray):
         got = got.ravel().tolist()
     counts = [_whole(v) for v in got] if isinstance(got, (tuple, list)) else []
+    if len(counts) == 2 and None in counts:
+        # Reader 02 r4: (1000, 2.7) mixes up passes with section 6's cost of 2.7 evaluations
+        costs = [_number(v)[0] for v in got]
+        if None not in costs and any(2 < c < 3.5 for c in costs):
+            print(
+                f"{FAIL} {name}: 2.7 is the COST of reverse mode, counted in evaluations "
+                "(section 6), not a number of passes. The question asks how many backward "
+                "passes reverse mode runs: a whole number"
+            )
+            if tries("2.4") >= 1:
+                print(
+                    "    It is (1000, 1): forward mode needs one pass per parameter; one "
+                    "backward pass from the single loss gives all 1,000 partial derivatives"
+                )
+            return False
     if len(counts) != 2 or None in counts:
         print(
             f"{FAIL} {name}: expected two whole numbers (forward, reverse), such as "
@@ -374,7 +389,7 @@ def check_pass_counts(passes: Callable) -> bool:
     if (fwd, rev) == (1, 1000):
         print(
             f"{FAIL} {name}: the other way round: a forward pass carries the derivative "
-            "with respect to ONE input; a backward pass gives all of them for ONE output"
+            "with respect to ONE parameter; a backward pass gives all of them for ONE output"
         )
     elif fwd == 1000 and rev == 2:
         print(
