@@ -957,3 +957,164 @@ def test_may_join_the_wrong_way_round_gets_a_hint_about_not_in(capsys, placed_fi
     out = capsys.readouterr().out
     assert "the wrong way round" in out and "`p not in placed` is True when p is missing" in out
     assert "separately" not in out and out.count("✗") == 1, out
+
+
+# --- the fourth reader's wrong answers: Python's bare error becomes the named mistake ---------
+
+LESSON_VALUE = """
+import math
+
+
+class Value:
+    def __init__(self, data, _children=(), _op=""):
+        self.data = data
+        self.grad = 0.0
+        self._backward = lambda: None
+        self._prev = tuple(_children)
+        self._op = _op
+
+
+def add(self, other):
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data + other.data, (self, other), "+")
+
+    def _backward():
+        self.grad += 1.0 * out.grad
+        other.grad += 1.0 * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def mul(self, other):
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data * other.data, (self, other), "*")
+
+    def _backward():
+        self.grad += other * out.grad
+        other.grad += self * out.grad
+
+    out._backward = _backward
+    return out
+
+
+Value.__add__ = add
+Value.__mul__ = mul
+"""
+
+
+def lesson_cells(tmp_path, source):
+    """The lesson's cells as the learner typed them, run from a file (as a notebook cell
+    is, its lines are then known to the traceback)."""
+    path = tmp_path / "cells.py"
+    path.write_text(source)
+    namespace = {}
+    exec(compile(source, str(path), "exec"), namespace)
+    return namespace
+
+
+def test_other_where_other_data_belongs_is_named_not_a_bare_type_error(capsys, tmp_path):
+    learner = lesson_cells(tmp_path, LESSON_VALUE)
+    hints = []
+    for _ in range(2):
+        assert checks.check_add_mul(learner["Value"]) is False
+        out = capsys.readouterr().out
+        assert "other is a Value; its number is other.data" in out, out
+        assert "in `self.grad += other * out.grad`" in out and out.count("✗") == 1, out
+        assert "your code raised" not in out, out
+        hints.append(out.split("Hint: ")[1])
+    assert hints[0] != hints[1] and "other input's .data" in hints[1], hints
+
+
+def test_out_where_out_grad_belongs_is_named(capsys):
+    def out_not_grad(self, other, out):
+        def _backward():
+            self.grad += other.data * out
+            other.grad += self.data * out
+
+        return _backward
+
+    assert checks.check_add_mul(with_method("*", out_not_grad)) is False
+    out = capsys.readouterr().out
+    assert "out is a Value; its gradient is out.grad" in out and out.count("✗") == 1, out
+
+
+def test_a_value_for_a_number_without_the_source_line_still_names_data(capsys):
+    namespace = {}
+    exec(LESSON_VALUE, namespace)  # no file: the line of the mistake is not known
+    assert checks.check_add_mul(namespace["Value"]) is False
+    out = capsys.readouterr().out
+    assert "other's number is other.data" in out and out.count("✗") == 1, out
+
+
+def test_tanh_without_brackets_is_named_not_a_wrong_formula(capsys):
+    def no_brackets(self, other, out):
+        t = out.data
+
+        def _backward():
+            self.grad += 1 - t**2 * out.grad
+
+        return _backward
+
+    def out_grad_first(self, other, out):
+        t = out.data
+
+        def _backward():
+            self.grad += out.grad * 1 - t**2
+
+        return _backward
+
+    for bug in (no_brackets, out_grad_first):
+        checks.reset_tries()
+        for _ in range(2):
+            assert checks.check_tanh(with_method("tanh", bug)) is False
+            out = capsys.readouterr().out
+            assert "brackets are missing" in out and "wrong" not in out, out
+            assert out.count("✗") == 1
+        assert "(1 - t**2) * out.grad" in out.split("Hint: ")[1], out
+
+
+def backward_calls_backward(self):  # v.backward() where v._backward() belongs
+    self.grad = 1.0
+    for v in reversed(lesson_order(self)):
+        v.backward()
+
+
+def lesson_may_join(v, placed):
+    return v not in placed and all(p in placed for p in v._prev)
+
+
+lesson_order = _order_with(lesson_may_join)  # the lesson's passes, with a right may_join
+
+
+def test_backward_calling_backward_is_named_not_blamed_on_may_join(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_calls_backward})
+    for _ in range(2):
+        assert checks.check_backward(broken) is False
+        out = capsys.readouterr().out
+        assert "backward() calls itself" in out and "`v._backward()`" in out, out
+        assert "may_join" not in out and "your code raised" not in out, out
+        assert out.count("✗") == 1
+    assert "for v in reversed(topological_order(self)): v._backward()" in out, out
+
+
+def backward_order_not_called(self):  # reversed(topological_order) without (self)
+    self.grad = 1.0
+    for v in reversed(topological_order):
+        v._backward()
+
+
+def backward_order_not_called_forwards(self):
+    self.grad = 1.0
+    for v in topological_order:
+        v._backward()
+
+
+@pytest.mark.parametrize("fn", [backward_order_not_called, backward_order_not_called_forwards])
+def test_backward_with_the_order_function_not_called_is_named(capsys, fn):
+    broken = type("Broken", (Value,), {"backward": fn})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "the loop got the function itself, not the list it returns" in out, out
+    assert "topological_order(self)" in out and "your code raised" not in out, out
+    assert out.count("✗") == 1

@@ -11,7 +11,12 @@ the wrong order, an output gradient never set to 1. It also names the slips a fi
 made: ``out.data`` where ``out.grad`` belongs, a parent whose gradient is never updated,
 tanh applied twice (``1 - math.tanh(t)**2``) or ``1 - t``, a ``may_join`` that can never be
 True (tried on a leaf and on a node whose parents are placed, before the passes could loop
-forever), and ``v._backward`` named but never called.
+forever), and ``v._backward`` named but never called. And those of a fourth reader, where
+Python's own message does not help: a ``Value`` where its number belongs
+(``self.grad += other * out.grad``: "other is a Value; its number is other.data"), brackets
+missing in ``1 - t**2 * out.grad``, ``v.backward()`` where ``v._backward()`` belongs (a
+RecursionError that Python blames on whatever ran last), and ``reversed(topological_order)``
+without ``(self)``.
 
 The feedback on a wrong try never shows the expected number, and the hints that give the
 method away come only after a wrong try: a nudge the first time, more the next times. Whatever
@@ -27,8 +32,11 @@ import functools
 import inspect
 import io
 import math
+import os
 import random
+import re
 import textwrap
+import traceback
 
 from helpers.autodiff import Value as Reference
 from helpers.autodiff import topological_order as reference_order
@@ -115,6 +123,70 @@ def _wrong(name: str, bug: str, hints: list[str]) -> bool:
     return False
 
 
+def _learner_code(err: BaseException) -> str:
+    """The line of the learner's code where ``err`` came from (without a comment), or ""."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frames = [
+        f
+        for f in traceback.extract_tb(err.__traceback__)
+        if not os.path.abspath(f.filename).startswith(here)
+    ]
+    line = (frames[-1].line or "") if frames else ""
+    return line.split("#")[0].strip()
+
+
+#: A node's name used bare, not followed by `.data` or `.grad`: the node where its number belongs.
+_BARE_NODE = re.compile(r"\b(self|other|out)\b(?!\s*\.)")
+
+
+def _a_node_for_a_number(name: str, err: BaseException, Value, hints: list[str]) -> bool:
+    """True (after one ✗ line) for a TypeError raised because a ``Value`` was used where a
+    plain number belongs, as in ``self.grad += other * out.grad`` (``other.data`` meant):
+    Python says only "unsupported operand type(s) for +=: 'float' and 'Value'"."""
+    text = str(err)
+    if not isinstance(err, TypeError) or "unsupported operand" not in text:
+        return False
+    if f"'{getattr(Value, '__name__', 'Value')}'" not in text and "'Value'" not in text:
+        return False
+    code = _learner_code(err)
+    right = re.split(r"[-+*/]?=(?!=)", code, maxsplit=1)[-1]
+    bare = list(dict.fromkeys(_BARE_NODE.findall(right)))
+    said = {
+        "self": "self is a Value; its number is self.data",
+        "other": "other is a Value; its number is other.data",
+        "out": "out is a Value; its gradient is out.grad",
+    }
+    if bare:
+        what = ". ".join(said[n] for n in bare)
+        bug = f"in `{code}` a Value (a whole node) is used where a plain number belongs. {what}"
+    else:
+        bug = (
+            "a Value (a whole node) is used where a plain number belongs. self, other and "
+            "out are Values: other's number is other.data, and out's gradient is out.grad"
+        )
+    _wrong(name, f"{bug}. (Python said: TypeError: {text})", hints)
+    return True
+
+
+def _nodes_are_not_numbers(name: str, hints: list[str]):
+    """A check that names a ``Value`` used where a number belongs (``_a_node_for_a_number``)
+    instead of showing Python's bare TypeError; ``hints`` for the tries."""
+
+    def wrap(check):
+        @functools.wraps(check)
+        def run(Value):
+            try:
+                return check(Value)
+            except TypeError as err:
+                if _a_node_for_a_number(name, err, Value, hints):
+                    return False
+                raise
+
+        return run
+
+    return wrap
+
+
 def _close(x, y, rel=1e-9) -> bool:
     try:
         return math.isclose(float(x), float(y), rel_tol=rel, abs_tol=1e-12)
@@ -155,6 +227,15 @@ UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" s
 
 @exercise("2b.1", "+ and *", limited=True)
 @_say_delete_the_raise
+@_nodes_are_not_numbers(
+    "+ and *",
+    [
+        "in _backward, compute with numbers: self.data and other.data are the values of the "
+        "inputs, and out.grad is the gradient of out",
+        "self.grad += (local derivative) * out.grad, where the local derivative is a number: "
+        "1 for +, the other input's .data for *",
+    ],
+)
 def check_add_mul(Value) -> bool:
     """``Value.__add__`` and ``Value.__mul__``: the value, the parents, and a ``_backward``
     that adds local derivative · out.grad to each parent's grad."""
@@ -350,6 +431,14 @@ TANH_POINTS = [-2.0, -0.3, 0.0, 0.7, 1.5]
 
 @exercise("2b.2", "tanh", limited=True)
 @_say_delete_the_raise
+@_nodes_are_not_numbers(
+    "tanh",
+    [
+        "in _backward, compute with numbers: t is a number already, out.grad is the "
+        "gradient of out",
+        "self.grad += (1 - t**2) * out.grad, with t = out.data",
+    ],
+)
 def check_tanh(Value) -> bool:
     """``Value.tanh``: one new node, value tanh(x), local derivative 1 − tanh²(x)."""
     if not _is_class("tanh", Value):
@@ -430,6 +519,17 @@ def check_tanh(Value) -> bool:
                 [
                     "the chain rule: how much L moves per unit of x is "
                     "(d out/d x) times (d L/d out) = out.grad",
+                    "self.grad += (1 - t**2) * out.grad",
+                ],
+            )
+        elif _close(got - 0.125, 1 - t * t * 0.5) or _close(got - 0.125, 0.5 - t * t):
+            return _wrong(
+                name,
+                f"{where}: brackets are missing. Python multiplies before it subtracts, so "
+                "`1 - t**2 * out.grad` is 1 − (t² · out.grad): out.grad multiplies only one "
+                "part of the local derivative 1 − t²",
+                [
+                    "the whole local derivative must be multiplied by out.grad: put it in brackets",
                     "self.grad += (1 - t**2) * out.grad",
                 ],
             )
@@ -827,6 +927,23 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
                 "topological_order returned None: is a `return` missing at its end?",
                 ["topological_order must end with `return order`"],
             )
+        if "'function' object is not" in str(err):
+            return _a_function_for_its_list(err)
+        raise
+    except RecursionError as err:
+        if _calls_itself(err, Value):
+            return _wrong(
+                name,
+                "backward() calls itself. In the loop, `v.backward()` starts a whole new "
+                "backward pass from v, which starts another one, and so on, until Python "
+                "stops with a RecursionError. One node's own step is `v._backward()`, with "
+                "the underscore",
+                [
+                    "v.backward() is the whole pass; v._backward() passes v's gradient to "
+                    "v's parents",
+                    "for v in reversed(topological_order(self)): v._backward()",
+                ],
+            )
         raise
     if resets:
         return _wrong(
@@ -929,6 +1046,34 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
     print(f"{FAIL} {name}: on {what} the gradients of {wrong} disagree with helpers.autodiff")
     hint(["set self.grad = 1.0, then call _backward on each node, outputs first"])
     return False
+
+
+def _calls_itself(err: RecursionError, Value) -> bool:
+    """True if the learner's ``backward`` is on the stack of ``err`` many times: it called
+    itself (``v.backward()`` where ``v._backward()`` belongs)."""
+    own = getattr(getattr(Value, "backward", None), "__code__", None)
+    if own is None:
+        return False
+    frames = traceback.extract_tb(err.__traceback__)
+    return sum(f.name == own.co_name and f.filename == own.co_filename for f in frames) > 3
+
+
+def _a_function_for_its_list(err: TypeError) -> bool:
+    """One ✗ line for ``reversed(topological_order)``: the function itself where the list it
+    returns belongs. Python says only "'function' object is not reversible"."""
+    code = _learner_code(err)
+    found = re.search(r"(?:reversed\(|\bin\s+)(\w+)\s*\)?\s*:?\s*$", code)
+    fn = found.group(1) if found and found.group(1) != "reversed" else "topological_order"
+    return _wrong(
+        "backward",
+        f"{fn} is a function, and the loop got the function itself, not the list it "
+        f"returns. A function runs only when it is called: {fn}(self) is the list of the "
+        f"nodes of self's graph. (Python said: TypeError: {err})",
+        [
+            f"add (self): {fn}(self)",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
 
 
 def _order_returns_none(Value, root) -> bool:
