@@ -114,6 +114,23 @@ def test_linear_backward_shape_clash_is_explained(capsys):
     assert "raised ValueError" in out and "which one needs a .T?" in out
 
 
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda X, W, b, dY: (dY * W.T, X.T @ dY, dY.sum(axis=0)),  # the reader's first try
+        lambda X, W, b, dY: (dY @ W.T, X.T * dY, dY.sum(axis=0)),
+        lambda X, W, b, dY: (dY * W.T, X.T * dY, dY.sum(axis=0)),
+    ],
+)
+def test_linear_backward_star_instead_of_matmul_names_at(wrong, capsys):
+    # `*` where `@` belongs raises NumPy's "operands could not be broadcast" error
+    assert bp.check_linear_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert "raised ValueError" in out and "could not be broadcast" in out, out
+    assert _hints(out) == [f"Hint: {bp.STAR_NOT_MATMUL}"], out
+    assert "write it with `@`, not `*`" in bp.STAR_NOT_MATMUL
+
+
 def test_linear_backward_hides_the_method_until_the_fourth_try(capsys):
     wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.max(axis=0))  # noqa: E731
     outs = []

@@ -269,7 +269,17 @@ def _arrays_are(got, want) -> bool:
     return matches(arr, want)
 
 
+#: `*` where `@` belongs: NumPy's message says "operands could not be broadcast together".
+STAR_NOT_MATMUL = (
+    "`*` multiplies entry by entry, so its two arrays must have the same shape (the "
+    '"operands" in the message are those two arrays). A gradient here is a matrix '
+    "product: write it with `@`, not `*` (section 7)"
+)
+
+
 def _shapes_clash(err: Exception) -> str | None:
+    if isinstance(err, ValueError) and "could not be broadcast" in str(err):
+        return STAR_NOT_MATMUL
     if isinstance(err, ValueError) and "matmul" in str(err):
         return (
             "the shapes of a product do not fit: dY is (N, outputs), W is "

@@ -183,7 +183,7 @@ class TrainingView:
         (self.line,) = self.ax_loss.plot([], [], color=LOSS_COLOR, lw=1.6)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(*self.LOSS_RANGE)
-        sparse_log_ticks(self.ax_loss, 5)
+        sparse_log_ticks(self.ax_loss, 9)  # a mark at every power of 10, as the lesson says
         style_axis(
             self.ax_loss, "training loss", "step", "cross-entropy loss (log scale)", grid=False
         )
