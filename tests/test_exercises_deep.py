@@ -141,7 +141,8 @@ def test_layer_output_names_the_layer_it_got_and_never_says_equal_shapes_differ(
     assert dn.check_layer_output(_wrong_layer(0)) is False
     out = capsys.readouterr().out
     assert "right shape, but the wrong numbers" in out
-    assert "model.layers[0], a Linear layer: the pre-activation of hidden layer 1" in out
+    assert "model.layers[0], a Linear layer: what goes into the activation of hidden layer 1" in out
+    assert "pre-activation" not in out  # a term the core path does not define (reader, round 4)
     assert "expected shape" not in out
     assert dn.check_layer_output(_wrong_layer(3)) is False  # k = 1 gets hidden layer 2
     assert "that is hidden layer 2's output" in capsys.readouterr().out
@@ -273,7 +274,7 @@ def test_layer_output_one_layer_too_far_is_told_where_to_stop(capsys):
         return H
 
     assert dn.check_layer_output(one_too_far) is False
-    assert "pre-activation of hidden layer 2" in capsys.readouterr().out
+    assert "the activation of hidden layer 2, before that" in capsys.readouterr().out
     assert dn.check_layer_output(one_too_far) is False
     out = capsys.readouterr().out
     assert "It ran 1 layer too many: hidden layer 1 ends with model.layers[1]" in out

@@ -165,9 +165,9 @@ def _layer_names(model, X):
             outputs.append(
                 (
                     H,
-                    f"the output of model.layers[{i}], a Linear layer: the "
-                    f"pre-activation of hidden layer {hidden + 1}, before its "
-                    "activation",
+                    f"the output of model.layers[{i}], a Linear layer: what goes into "
+                    f"the activation of hidden layer {hidden + 1}, before that "
+                    "activation has run",
                 )
             )
         else:

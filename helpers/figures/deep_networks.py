@@ -21,7 +21,7 @@ from ..playground import Playground
 from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_network
 from ..representations import _projection_2d, class_separation, layer_outputs, unit_purity
 from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout
-from .style import CLASS_RGB, view_figure
+from .style import CLASS_RGB, FONT, view_figure
 
 
 class ZigzagView:
@@ -391,8 +391,8 @@ class PlaygroundView:
         playground: Playground | None = None,
         res: int = 48,
         tile: int = 24,
-        figsize=(10, 3.9),
-        dpi: int = 72,
+        figsize=(10, 4.3),
+        dpi: int = 96,
     ):
         where = "PlaygroundView"
         if playground is not None and not isinstance(playground, Playground):
@@ -415,10 +415,10 @@ class PlaygroundView:
         self.regions = self.ax.imshow(
             np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
         )
-        # training points: filled dots with a black edge; test points: larger hollow rings
+        # training points: small filled dots with a black edge; test points: big hollow rings
         # with a thick edge in the class colour, so the two read apart on every background
-        self.train_pts = self.ax.scatter([], [], s=24, edgecolors="black", linewidths=0.4)
-        self.test_pts = self.ax.scatter([], [], s=34, facecolors="none", linewidths=1.4)
+        self.train_pts = self.ax.scatter([], [], s=28, edgecolors="black", linewidths=0.6)
+        self.test_pts = self.ax.scatter([], [], s=70, facecolors="none", linewidths=2.0)
         self.message = self.ax.text(
             0.5,
             0.5,
@@ -426,20 +426,24 @@ class PlaygroundView:
             transform=self.ax.transAxes,
             ha="center",
             va="center",
-            fontsize=9,
+            fontsize=FONT["label"],
             color="darkred",
             wrap=True,
             bbox=dict(facecolor="white", alpha=0.9, edgecolor="darkred"),
         )
         self.ax.set_xticks([])
         self.ax.set_yticks([])
-        self.ax.set_xlabel("dots: training points, rings: test points", fontsize=8)
+        self.ax.set_xlabel(
+            "small dots: training points; big rings: test points", fontsize=FONT["label"]
+        )
         # its colour bar: one row per class, from unsure (1/k) to sure (1); drawn with the data
         self.bar = self.ax_bar.imshow(
             np.ones((2, 2, 3)), aspect="auto", interpolation="nearest", origin="lower"
         )
         self.ax_bar.set_yticks([])
-        self.ax_bar.set_xlabel("colour: the predicted class; strength: its probability", fontsize=8)
+        self.ax_bar.set_xlabel(
+            "colour: predicted class; strength: its probability", fontsize=FONT["label"]
+        )
         self.units_img = self.ax_units.imshow(
             np.zeros((2, 2)),
             cmap=UNIT_CMAP,
@@ -455,20 +459,23 @@ class PlaygroundView:
         units_bar = self.fig.colorbar(
             self.units_img, cax=self.ax_units_bar, orientation="horizontal", ticks=[-1, 0, 1]
         )
-        units_bar.set_label("unit output ÷ its largest |value|", fontsize=8)
-        self.ax_units_bar.tick_params(labelsize=8)
-        self.ax_bar.tick_params(labelsize=8)
+        units_bar.set_label("unit output ÷ its largest |value|", fontsize=FONT["label"])
+        self.ax_units_bar.tick_params(labelsize=FONT["tick"])
+        self.ax_bar.tick_params(labelsize=FONT["tick"])
         (self.train_line,) = self.ax_loss.plot([], [], color="k", lw=1.5, label="train")
         # dashed, not coloured: the colours of this figure are the classes'
         (self.test_line,) = self.ax_loss.plot([], [], color="k", lw=1.5, ls="--", label="test")
-        self.ax_loss.set(xlabel="step", ylabel="cross-entropy loss (log scale)", yscale="log")
+        self.ax_loss.set(yscale="log")
+        self.ax_loss.set_xlabel("step", fontsize=FONT["label"])
+        self.ax_loss.set_ylabel("cross-entropy loss (log scale)", fontsize=FONT["label"])
+        self.ax_loss.tick_params(labelsize=FONT["tick"])
         self.ax_loss.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1, 2, 5)))
         self.ax_loss.yaxis.set_major_formatter(
             matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
         )
         self.ax_loss.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         self.ax_loss.grid(True, alpha=0.3)
-        self.ax_loss.legend(fontsize=8, loc="upper right")
+        self.ax_loss.legend(fontsize=FONT["label"], loc="upper right")
         self._data_version = None
         self._static = self._mosaic_shape = None
         self.update()
@@ -546,14 +553,14 @@ class PlaygroundView:
             f"{c.hidden_layers} hidden layers × {c.units} units" if maps else "no hidden layer"
         )
         if self.ax_units.get_title() != units_title:
-            self.ax_units.set_title(units_title, fontsize=9)
+            self.ax_units.set_title(units_title, fontsize=FONT["title"])
         # all that is static and ever changes (the data enter through their extent and number
         # of classes): the canvas keeps the background of each, so data seen before (a noise
         # or split moved back) cost no full draw
         static = (pg.extent, pg.n_classes, c.dataset, xmax, ylim)
         if static != self._static:  # the axes change: redraw everything
             self._static = static
-            self.ax.set_title(f"data set: {c.dataset}", fontsize=9)
+            self.ax.set_title(f"data set: {c.dataset}", fontsize=FONT["title"])
             self.ax_loss.set(xlim=(0, xmax), ylim=ylim)
             self.fig.canvas.invalidate()
 
