@@ -289,3 +289,14 @@ def test_every_check_of_a_lesson_has_graded_hints_or_tells_the_answer():
         for name, fn in inspect.getmembers(module, lambda f: hasattr(f, "exercise")):
             if fn.exercise not in predictions:
                 assert len(docstring_hints(fn.__doc__)) >= 2, f"{module.__name__}.{name}"
+
+
+def test_a_value_off_in_the_11th_digit_is_printed_with_digits_that_differ(capsys):
+    """Reader 01, round 4: a finite difference answer read "got 0.0432702796, expected
+    0.0432702796" (two equal-looking numbers marked wrong)."""
+    from helpers.exercises import compare_values
+
+    assert compare_values("f", [1.0], [0.0432702796 * (1 + 1e-11)], lambda x: 0.0432702796) is False
+    line = capsys.readouterr().out.splitlines()[-1]
+    got, expected = line.split(": got ")[1].split(", expected ")
+    assert got != expected and float(got) != float(expected), line

@@ -524,8 +524,18 @@ def compare_values(
     print(f"{FAIL} {name}: wrong at {len(wrong)} of {len(points)} points, for example")
     for args, value, want in wrong[:3]:
         shown = ", ".join(_fmt(a) for a in args)
-        print(f"    at {shown}: got {_fmt(value)}, expected {_fmt(want)}")
+        print(f"    at {shown}: got {_apart(value, want)}")
     return False
+
+
+def _apart(got: float, want: float) -> str:
+    """'X, expected Y' with enough digits that X and Y read differently (a finite
+    difference is off in the 11th digit: 10 digits would print two equal numbers)."""
+    for digits in (10, 13, 17):
+        a, b = f"{got:.{digits}g}", f"{want:.{digits}g}"
+        if a != b:
+            break
+    return f"{a}, expected {b}"
 
 
 def check_function(
