@@ -296,7 +296,10 @@ def test_a_value_off_in_the_11th_digit_is_printed_with_digits_that_differ(capsys
     0.0432702796" (two equal-looking numbers marked wrong)."""
     from helpers.exercises import compare_values
 
-    assert compare_values("f", [1.0], [0.0432702796 * (1 + 1e-11)], lambda x: 0.0432702796) is False
+    assert (
+        compare_values("f", [1.0], [0.0432702796 * (1 + 1e-11)], lambda x: 0.0432702796, rtol=1e-12)
+        is False
+    )
     line = capsys.readouterr().out.splitlines()[-1]
     got, expected = line.split(": got ")[1].split(", expected ")
     assert got != expected and float(got) != float(expected), line
