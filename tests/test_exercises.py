@@ -297,7 +297,9 @@ def test_a_value_off_in_the_11th_digit_is_printed_with_digits_that_differ(capsys
     from helpers.exercises import compare_values
 
     assert (
-        compare_values("f", [1.0], [0.0432702796 * (1 + 1e-11)], lambda x: 0.0432702796, rtol=1e-12)
+        compare_values(
+            "f", [1.0], [0.0432702796 * (1 + 1e-11)], lambda x: 0.0432702796, rtol=1e-12, atol=0
+        )
         is False
     )
     line = capsys.readouterr().out.splitlines()[-1]
