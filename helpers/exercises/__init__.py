@@ -389,7 +389,8 @@ def near_miss(got: float | Iterable[float], want: float | Iterable[float]) -> st
     how = "e.g. with math.pi" if any(_pi_multiple(w) for w in want) else "e.g. as a fraction"
     if all(_extends_to(g, w) for g, w in pairs):
         return f" ({' and '.join(close)} {verb} close: give more digits, or compute it, {how})"
-    return f" ({' and '.join(close)} {verb} close, but the digits typed do not match: compute it, {how})"
+    mismatch = "close, but the digits typed do not match"
+    return f" ({' and '.join(close)} {verb} {mismatch}: compute it, {how})"
 
 
 def _extends_to(got: float, want: float) -> bool:
