@@ -259,3 +259,15 @@ def test_the_learning_rate_inside_the_velocity_is_named(capsys):
 
     out = _momentum_says(capsys, lr_inside, "the learning rate went into v")
     assert "v ← μv + g" in out and "w ← w − lr·v" in out and "other convention" not in out
+
+
+def test_max_lr_near_miss_with_more_digits_does_not_ask_for_more_digits(capsys):
+    # the fourth reader typed 0.2001: it has more digits than 0.2, so "give more digits" was wrong
+    assert not tdn.check_max_lr(lambda: 0.2001)
+    out = capsys.readouterr().out
+    assert (
+        "give more digits" not in out
+        and "0.2001 is close, but the digits typed do not match" in out
+    )
+    assert "give more digits" in ex.near_miss(1.571, math.pi / 2)  # rounded π/2: more digits help
+    assert "give more digits" not in ex.near_miss(-0.2001, -0.2)

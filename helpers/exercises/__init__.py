@@ -21,6 +21,7 @@ the notebook), ``run`` (call the learner's function within a time limit), ``pred
 
 from __future__ import annotations
 
+import decimal
 import functools
 import inspect
 import math
@@ -378,16 +379,27 @@ def near_miss(got: float | Iterable[float], want: float | Iterable[float]) -> st
     """A note for typed numbers close to one of ``want`` but not to enough digits, else ''."""
     got = [got] if isinstance(got, (int, float)) else list(got)
     want = [want] if isinstance(want, (int, float)) else list(want)
-    close = [
-        _fmt(g)
-        for g in got
-        if any(not agrees(g, w) and math.isclose(g, w, rel_tol=1e-2) for w in want)
+    pairs = [
+        (g, w) for g in got for w in want if not agrees(g, w) and math.isclose(g, w, rel_tol=1e-2)
     ]
+    close = list(dict.fromkeys(_fmt(g) for g, _ in pairs))
     if not close:
         return ""
     verb = "is" if len(close) == 1 else "are"
     how = "e.g. with math.pi" if any(_pi_multiple(w) for w in want) else "e.g. as a fraction"
-    return f" ({' and '.join(close)} {verb} close: give more digits, or compute it, {how})"
+    if all(_extends_to(g, w) for g, w in pairs):
+        return f" ({' and '.join(close)} {verb} close: give more digits, or compute it, {how})"
+    mismatch = "close, but the digits typed do not match"
+    return f" ({' and '.join(close)} {verb} {mismatch}: compute it, {how})"
+
+
+def _extends_to(got: float, want: float) -> bool:
+    """Whether more digits after those typed could reach ``want``: 0.199 or 1.57 for 0.2 or
+    π/2 (truncated or rounded), but not 0.2001 for 0.2 (its digits are already past it)."""
+    exponent = decimal.Decimal(f"{got:.10g}").normalize().as_tuple().exponent
+    unit = 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
+    low, high = (got - unit / 2, got + unit) if got >= 0 else (got - unit, got + unit / 2)
+    return low - 1e-12 <= want <= high + 1e-12
 
 
 def _pi_multiple(x: float) -> bool:

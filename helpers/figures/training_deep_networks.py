@@ -248,6 +248,11 @@ def _contours(ax, s: Surface, n: int = 121):
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$w_1$", ylabel="$w_2$", aspect="equal")
 
 
+def _verdict(status: str) -> str:
+    """A title's words for :func:`helpers.descent.classify`: a zig-zag still converges."""
+    return "zig-zags, still converges" if status == "zig-zags" else status
+
+
 class DescentView:
     """Contours of a surface with a descent path (left) and the loss per step (right).
 
@@ -275,7 +280,7 @@ class DescentView:
         (self.path_line,) = self.ax.plot([], [], "-o", color="C3", ms=3, lw=1.2, zorder=3)
         (self.loss_line,) = self.ax_loss.plot([], [], "-", color="C3", lw=1.5)
         self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$", ylim=(1e-6, 1e2))
-        sparse_log_ticks(self.ax_loss, 5)
+        sparse_log_ticks(self.ax_loss, 10)  # a labelled tick at every power of 10
         self.ax_loss.grid(True, which="major", alpha=0.3)
         self.update(lr=lr, momentum=momentum, steps=steps)
         fewer_ticks(self.fig)
@@ -310,7 +315,7 @@ class DescentView:
         if steps_axis(self.ax_loss, steps, 10) | _fit_decades(self.ax_loss, losses, step=2):
             self.fig.canvas.invalidate()  # an axis changed: redraw it (or restore, if seen)
         mom = f", momentum {momentum:g}" if momentum else ""
-        self.ax.set_title(f"learning rate {lr:g}{mom}: {self.status}", fontsize=10)
+        self.ax.set_title(f"learning rate {lr:g}{mom}: {_verdict(self.status)}", fontsize=10)
         self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}", fontsize=10)
         return self.fig
 
@@ -333,7 +338,7 @@ def descent_gallery(
         path = descend(s, lr=lr, steps=steps, momentum=momentum)
         ax.plot(path[:, 0], path[:, 1], "-o", color="C3", ms=3, lw=1.2)
         ax.plot(*s.start, "o", color="k", ms=5)
-        ax.set_title(f"η = {lr:g}: {classify(s, path)}", fontsize=10)
+        ax.set_title(f"η = {lr:g}: {_verdict(classify(s, path))}", fontsize=10)
     return fig
 
 
