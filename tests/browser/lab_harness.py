@@ -162,6 +162,32 @@ class Lab:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def page_url(self, relpath: str) -> str:
+        """The address a learner opens a notebook at (JupyterLab: /lab/tree/<path>)."""
+        return f"{self.url}/lab/tree/{relpath}?reset&token={self.token}"
+
+    def command(self, dirs: dict) -> list[str]:
+        """The server's command line (``dirs``: its throw-away settings and runtime dirs)."""
+        return [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--expose-app-in-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={self.root}",
+            f"--IdentityProvider.token={self.token}",
+            "--ServerApp.terminals_enabled=False",
+            f"--LabApp.app_settings_dir={dirs['app-settings']}",
+            f"--LabApp.user_settings_dir={dirs['user-settings']}",
+            f"--LabApp.workspaces_dir={dirs['workspaces']}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.news_url=None",
+        ]
+
     def start(self, timeout: float = 90) -> Lab:
         dirs = {
             name: self.tmp / name
@@ -188,25 +214,7 @@ class Lab:
         last_error = None
         for _attempt in range(3):  # a port taken between choosing and binding: retry
             self.port = free_port()
-            cmd = [
-                sys.executable,
-                "-m",
-                "jupyterlab",
-                "--no-browser",
-                "--allow-root",
-                "--expose-app-in-browser",
-                "--ServerApp.ip=127.0.0.1",
-                f"--ServerApp.port={self.port}",
-                "--ServerApp.port_retries=0",
-                f"--ServerApp.root_dir={self.root}",
-                f"--IdentityProvider.token={self.token}",
-                "--ServerApp.terminals_enabled=False",
-                f"--LabApp.app_settings_dir={dirs['app-settings']}",
-                f"--LabApp.user_settings_dir={dirs['user-settings']}",
-                f"--LabApp.workspaces_dir={dirs['workspaces']}",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                "--LabApp.news_url=None",
-            ]
+            cmd = self.command(dirs)
             log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
             self._log = log
             self.proc = subprocess.Popen(
@@ -296,6 +304,35 @@ class Lab:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+class Notebook7(Lab):
+    """A Jupyter Notebook 7 server (``python -m notebook``) from the same venv: the same
+    JupyterLab components in Notebook's one-document shell, a notebook at /notebooks/<path>.
+    Same throw-away settings and the same ``window.jupyterapp`` as :class:`Lab`, so
+    :class:`NotebookPage` drives it unchanged."""
+
+    def page_url(self, relpath: str) -> str:
+        return f"{self.url}/notebooks/{relpath}?token={self.token}"
+
+    def command(self, dirs: dict) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "notebook",
+            "--no-browser",
+            "--allow-root",
+            "--expose-app-in-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={self.root}",
+            f"--IdentityProvider.token={self.token}",
+            "--ServerApp.terminals_enabled=False",
+            f"--JupyterNotebookApp.app_settings_dir={dirs['app-settings']}",
+            f"--JupyterNotebookApp.user_settings_dir={dirs['user-settings']}",
+            f"--JupyterNotebookApp.workspaces_dir={dirs['workspaces']}",
+        ]
+
+
 def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
@@ -349,7 +386,7 @@ class NotebookPage:
         return self.page.evaluate(expr, arg)
 
     def open(self, timeout_ms: int = 90_000):
-        url = f"{self.lab.url}/lab/tree/{self.relpath}?reset&token={self.lab.token}"
+        url = self.lab.page_url(self.relpath)
         self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
         self.page.wait_for_function(
             "(p) => window.jupyterapp && window.jupyterapp.shell"
