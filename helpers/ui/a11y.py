@@ -26,9 +26,9 @@ about them from inside the panel:
   to its label, so its accessible name is empty; a disabled slider keeps its handle a Tab
   stop (ipywidgets marks only the track ``disabled``; ``tabbable`` acts on the outer element,
   not the handle); a Play widget's buttons hold only an icon, whose name is the icon font's
-  private-use glyph. The panel names each handle by its visible label
-  (``aria-labelledby``), takes a disabled one out of the Tab order, hides icons from
-  screen readers and names icon-only buttons in words.
+  private-use glyph. The panel names each handle (and the editable number beside it, a
+  ``textbox``) by its visible label (``aria-labelledby``), takes a disabled handle out of
+  the Tab order, hides icons from screen readers and names icon-only buttons in words.
 
 Python cannot set an attribute on a widget's element, so the repair travels as a tiny
 script in a hidden ``ipywidgets.HTML``: an empty ``<style>`` whose ``load`` event (fired once
@@ -88,7 +88,10 @@ _SCRIPT = """
           if (!label.id) label.id = 'helpers-label-' + Date.now().toString(36) + '-' + (n++);
           h.setAttribute('aria-labelledby', label.id);
         }
-        if (h.classList.contains('widget-readout')) return;
+        if (h.classList.contains('widget-readout')) {
+          if (h.isContentEditable) h.setAttribute('role', 'textbox');
+          return;
+        }
         h.tabIndex = off ? -1 : 0;
         if (off) h.setAttribute('aria-disabled', 'true'); else h.removeAttribute('aria-disabled');
       });

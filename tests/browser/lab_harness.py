@@ -699,8 +699,94 @@ def _next_step_shows(page, report, p, control, change_timeout_ms) -> str | None:
     return None
 
 
-def check_notebook(page: NotebookPage, report: Report, *, measure: bool = False):
-    """Open, run all, check the run, exercise every widget. Problems land in ``report``."""
+# Unicode's private-use areas: where icon fonts put their glyphs (a name with one is read as
+# noise or skipped, and it is not the word a learner sees).
+PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+# A name for a control that shows no text (an icon-only button): plain words.
+WORDS = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()×-]*")
+
+
+def accessible_names(page: NotebookPage, ids: list[str]) -> dict[str, dict]:
+    """Chromium's own accessibility tree for the elements marked ``data-a11y``: {id: {"name",
+    "role"}} (the name as a screen reader gets it, computed by the browser, not by us)."""
+    cdp = page.page.context.new_cdp_session(page.page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        found = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-a11y]"})
+        out = {}
+        for node in found["nodeIds"]:
+            attrs = cdp.send("DOM.getAttributes", {"nodeId": node})["attributes"]
+            aid = dict(zip(attrs[::2], attrs[1::2])).get("data-a11y")
+            if aid not in ids:
+                continue
+            ax = cdp.send(
+                "Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False}
+            )
+            first = ax["nodes"][0] if ax["nodes"] else {}
+            out[aid] = {
+                "name": (first.get("name") or {}).get("value", ""),
+                "role": (first.get("role") or {}).get("value", ""),
+            }
+        return out
+    finally:
+        cdp.detach()
+
+
+def check_accessibility(page: NotebookPage, report: Report):
+    """Every control of every panel, as a keyboard and a screen reader meet it.
+
+    * Its accessible name (Chromium's accessibility tree) is not empty, holds no private-use
+      glyph (an icon font's), and is the label a learner sees beside it (a slider's or a
+      dropdown's description, a button's text); a control that shows no text is named in
+      plain words.
+    * Tab, from the panel's first control, visits every enabled visible control in turn and
+      no disabled one.
+    """
+    for p in page.discover():
+        pid = p["panel"]
+        where = f"cell {p['cell']}, widget panel {pid}"
+        controls = page.js("(p) => window.__nbh.a11yControls(p)", pid)
+        shown = [c for c in controls if not c["hidden"]]
+        names = accessible_names(page, [c["id"] for c in shown])
+        for c in shown:
+            what = f"{where}: accessibility: {c['kind']} {c['label']!r}"
+            ax = names.get(c["id"], {"name": "", "role": "?"})
+            name = " ".join(ax["name"].split())
+            if not name:
+                report.add(f"{what} has an empty accessible name (role {ax['role']})")
+            elif PRIVATE_USE.search(name):
+                report.add(f"{what} has an icon glyph in its accessible name {name!r}")
+            elif c["label"] and name != c["label"]:
+                report.add(f"{what}: its accessible name {name!r} is not its visible label")
+            elif not c["label"] and not WORDS.fullmatch(name):
+                report.add(f"{what}: shows no text and its accessible name {name!r} is not words")
+        enabled = [c["id"] for c in shown if not c["disabled"]]
+        if not enabled:
+            continue
+        page.page.locator(f'[data-a11y="{enabled[0]}"]').focus()
+        visited = [page.js("() => window.__nbh.focusedA11y()")]
+        for _ in range(len(controls) + 2):
+            page.page.keyboard.press("Tab")
+            now = page.js("() => window.__nbh.focusedA11y()")
+            if not now or not now.startswith(f"p{pid}a"):
+                break
+            visited.append(now)
+        kinds = {c["id"]: f"{c['kind']} {c['label']!r}" for c in controls}
+        disabled = [kinds[i] for i in visited if i not in enabled]
+        if disabled:
+            report.add(f"{where}: accessibility: Tab stops at disabled controls {disabled}")
+        missed = [kinds[i] for i in enabled if i not in visited]
+        if missed:
+            report.add(f"{where}: accessibility: Tab never reaches {missed}")
+        if not disabled and not missed and visited != enabled:
+            report.add(f"{where}: accessibility: Tab visits the controls out of order {visited}")
+
+
+def check_notebook(
+    page: NotebookPage, report: Report, *, measure: bool = False, accessibility: bool = True
+):
+    """Open, run all, check the run, check every control's name and the Tab order
+    (``accessibility``), exercise every widget. Problems land in ``report``."""
     page.open()
     page.run_all()
     source = json.loads((page.lab.root / page.relpath).read_text(encoding="utf-8"))
@@ -719,6 +805,8 @@ def check_notebook(page: NotebookPage, report: Report, *, measure: bool = False)
     missing = [i for i in expected if i not in shown]
     if missing:
         report.add(f"cells {missing} call live(...) but show no rendered widget in the browser")
+    if accessibility:
+        check_accessibility(page, report)
     exercise(page, report, measure=measure)
 
 
