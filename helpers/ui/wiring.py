@@ -141,4 +141,5 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     rows = [W.HBox(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
     view.update(**values())  # the first draw outside: a broken view fails its own cell
     render()
-    return W.VBox([*rows, picture, caption, problem, keyboard_and_names()])
+    # the hidden repair first: the problem line stays the panel's last child, under the rest
+    return W.VBox([keyboard_and_names(), *rows, picture, caption, problem])
