@@ -29,14 +29,19 @@ about them from inside the panel:
   private-use glyph. The panel names each handle (and the editable number beside it, a
   ``textbox``) by its visible label (``aria-labelledby``), takes a disabled handle out of
   the Tab order, hides icons from screen readers and names icon-only buttons in words.
+  No upstream issue found for these in jupyter-widgets/ipywidgets (a reproduction to file is
+  in issue 26's report); noUiSlider's ``handleAttributes`` option (leongersen/noUiSlider#1223)
+  is where ipywidgets could pass the label.
 
 Python cannot set an attribute on a widget's element, so the repair travels as a tiny
 script in a hidden ``ipywidgets.HTML``: an empty ``<style>`` whose ``load`` event (fired once
 the panel is in the page) runs it. It finds the outermost widget box around itself (the
 whole output, so widgets the lesson adds around a panel are covered too) and re-applies
 itself when a control is enabled or disabled. Where it cannot run (a front end that
-sanitises widget HTML) nothing breaks: the panel works as before. It runs the same with
-ipywidgets 7 (the classic Notebook, Colab), where the attributes do no harm.
+sanitises widget HTML) it is an empty hidden element and the panel works as before.
+ipywidgets 7 (Colab's) builds it the same; its jQuery UI slider handles
+(``.ui-slider-handle``) are covered by the same rules, but no widgets-7 front end renders
+widgets on the test machine, so that path is untested in a browser.
 """
 
 from __future__ import annotations
