@@ -18,6 +18,7 @@ import asyncio
 from ..figures.deep_networks import PlaygroundView
 from ..nn import ACTIVATIONS
 from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMIZERS, uses_classes
+from .a11y import keyboard_and_names
 from .canvas import png
 
 # (setting, applies?) → its tooltip: a control that does not apply is disabled and says why
@@ -80,9 +81,10 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
         w.style, w.layout, w.continuous_update = style, lay, False
     image = W.Image(format="png")
     status = W.HTML()
-    step_btn = W.Button(description=f"step ×{chunk}", icon="step-forward")
-    run_btn = W.ToggleButton(description="run", icon="play")
-    reset_btn = W.Button(description="reset", icon="undo")
+    # no icons: a screen reader reads an icon's private-use glyph as part of the name
+    step_btn = W.Button(description=f"step ×{chunk}")
+    run_btn = W.ToggleButton(description="run")
+    reset_btn = W.Button(description="reset")
     state = {"task": None}
 
     def show_status(note=None):
@@ -139,7 +141,7 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
             return
         if change["new"] and (state["task"] is None or state["task"].done()):
             state["task"] = asyncio.ensure_future(run_loop())
-        run_btn.description, run_btn.icon = ("pause", "pause") if change["new"] else ("run", "play")
+        run_btn.description = "pause" if change["new"] else "run"
 
     def on_step(_):
         if not cannot_train():
@@ -160,4 +162,6 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     redraw()
     boxes = list(controls.values())
     grid = W.GridBox(boxes, layout=W.Layout(grid_template_columns="repeat(3, 260px)"))
-    return W.VBox([grid, W.HBox([step_btn, run_btn, reset_btn, status]), image])
+    return W.VBox(
+        [grid, W.HBox([step_btn, run_btn, reset_btn, status]), image, keyboard_and_names()]
+    )

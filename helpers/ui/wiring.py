@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 import ipywidgets as W
 
+from .a11y import keyboard_and_names
 from .canvas import png
 
 #: The CSS class of a panel's picture while a view's chunked run is still being shown.
@@ -53,6 +54,10 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     yields after each (training, say): the panel then shows the first chunk at once and the
     others as they come, between which the kernel takes newer values; a newer value stops
     the older run.
+
+    The panel also carries :func:`helpers.ui.a11y.keyboard_and_names`: the arrow keys move
+    its sliders and choose in its dropdowns (in JupyterLab and Notebook 7 they would move the
+    notebook's cell), and every control has an accessible name.
     """
     picture = W.Image(format="png")
     caption = W.HTML()
@@ -136,4 +141,5 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     rows = [W.HBox(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
     view.update(**values())  # the first draw outside: a broken view fails its own cell
     render()
-    return W.VBox([*rows, picture, caption, problem])
+    # the hidden repair first: the problem line stays the panel's last child, under the rest
+    return W.VBox([keyboard_and_names(), *rows, picture, caption, problem])

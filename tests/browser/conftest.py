@@ -10,7 +10,14 @@ from __future__ import annotations
 import os
 
 import pytest
-from lab_harness import Lab, NotebookPage, browser_missing_reason, launch_browser, port_is_free
+from lab_harness import (
+    Lab,
+    Notebook7,
+    NotebookPage,
+    browser_missing_reason,
+    launch_browser,
+    port_is_free,
+)
 
 MISSING = browser_missing_reason()
 ON_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
@@ -61,6 +68,25 @@ def lab(tmp_path_factory):
         port = server.port
         server.cleanup()
         assert port_is_free(port), f"the JupyterLab server left port {port} bound"
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory):
+    """A Jupyter Notebook 7 server (the same venv's ``notebook`` package), started only for
+    the tests that ask for it."""
+    if MISSING:
+        if ON_CI:
+            pytest.fail(
+                f"browser tests FAILED (CI=true, a browser is required): {MISSING}", pytrace=False
+            )
+        pytest.skip(f"browser tests SKIPPED: {MISSING}")
+    server = Notebook7().start()
+    try:
+        yield server
+    finally:
+        port = server.port
+        server.cleanup()
+        assert port_is_free(port), f"the Notebook 7 server left port {port} bound"
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,13 @@ They are generated (not committed as .ipynb) so that ``pytest tests notebooks --
 does not collect them as notebooks of the series.
 
 * ``good``: every kind of control the harness knows, wired with ``helpers.ui.live``
-  to a small view, and a PNG pushed into an ``ipywidgets.Image``; the harness must find no
+  to a small view, and a PNG pushed into an ``ipywidgets.Image`` (a panel with
+  ``helpers.ui.a11y``'s repair, as the lessons' panels have); the harness must find no
   problem.
 * ``broken``: one panel per failure the harness must catch: a slider that changes nothing,
   a callback that raises at the slider's maximum, an output that piles up figures, and a
-  callback that writes to stderr.
+  callback that writes to stderr; the panels built without ``helpers.ui`` have sliders with
+  no accessible name.
 """
 
 from __future__ import annotations
@@ -99,7 +101,8 @@ def img_redraw(_=None):
     img.value = buf.getvalue()
 amp.observe(img_redraw, names="value")
 img_redraw()
-W.VBox([amp, img])
+from helpers.ui.a11y import keyboard_and_names
+W.VBox([amp, img, keyboard_and_names()])
 """,
 ]
 

@@ -261,6 +261,44 @@
       };
     },
 
+    // Every control of a panel a keyboard or a screen reader reaches (helpers.ui.a11y's
+    // hidden repair widget aside), labelled data-a11y="p<panel>a<k>": its kind, the label a
+    // sighted learner sees for it, and whether it is disabled or hidden.
+    a11yControls(p) {
+      const el = h.panelEl(p);
+      const clean = (x) => (x || '').replace(/[\u200b\s]+/g, ' ').trim();
+      const sel = 'button, select, input, textarea, [role=slider], [contenteditable=true], [tabindex]';
+      const label = (c) => {
+        if (c.tagName === 'BUTTON') return clean(c.innerText);
+        const chk = c.closest('.widget-checkbox');
+        if (chk) return clean(chk.innerText);
+        const w = c.closest('.widget-slider, .widget-hslider, .widget-vslider, .widget-dropdown,' +
+          ' .widget-inline-hbox, .widget-inline-vbox');
+        const l = w && w.querySelector(':scope > .widget-label');
+        return l && l.style.display !== 'none' ? clean(l.textContent) : '';
+      };
+      return [...el.querySelectorAll(sel)]
+        .filter((c) => !c.closest('.helpers-a11y'))
+        .filter((c) => c.matches('button, select, input, textarea, [role=slider], [contenteditable=true]') ||
+          c.tabIndex >= 0)
+        .map((c, k) => {
+          const id = `p${p}a${k}`;
+          c.setAttribute('data-a11y', id);
+          return {
+            id,
+            kind: c.getAttribute('role') || (c.isContentEditable ? 'readout' : c.tagName.toLowerCase()),
+            label: label(c),
+            disabled: !!c.disabled || !!c.closest('[disabled]') || c.getAttribute('aria-disabled') === 'true',
+            hidden: c.getClientRects().length === 0,
+          };
+        });
+    },
+
+    focusedA11y() {
+      const a = document.activeElement;
+      return a ? a.getAttribute('data-a11y') : null;
+    },
+
     sliderValue(id) {
       const t = document.querySelector(`[data-nbh="${id}"]`);
       return {

@@ -162,6 +162,32 @@ class Lab:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def page_url(self, relpath: str) -> str:
+        """The address a learner opens a notebook at (JupyterLab: /lab/tree/<path>)."""
+        return f"{self.url}/lab/tree/{relpath}?reset&token={self.token}"
+
+    def command(self, dirs: dict) -> list[str]:
+        """The server's command line (``dirs``: its throw-away settings and runtime dirs)."""
+        return [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--expose-app-in-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={self.root}",
+            f"--IdentityProvider.token={self.token}",
+            "--ServerApp.terminals_enabled=False",
+            f"--LabApp.app_settings_dir={dirs['app-settings']}",
+            f"--LabApp.user_settings_dir={dirs['user-settings']}",
+            f"--LabApp.workspaces_dir={dirs['workspaces']}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.news_url=None",
+        ]
+
     def start(self, timeout: float = 90) -> Lab:
         dirs = {
             name: self.tmp / name
@@ -188,25 +214,7 @@ class Lab:
         last_error = None
         for _attempt in range(3):  # a port taken between choosing and binding: retry
             self.port = free_port()
-            cmd = [
-                sys.executable,
-                "-m",
-                "jupyterlab",
-                "--no-browser",
-                "--allow-root",
-                "--expose-app-in-browser",
-                "--ServerApp.ip=127.0.0.1",
-                f"--ServerApp.port={self.port}",
-                "--ServerApp.port_retries=0",
-                f"--ServerApp.root_dir={self.root}",
-                f"--IdentityProvider.token={self.token}",
-                "--ServerApp.terminals_enabled=False",
-                f"--LabApp.app_settings_dir={dirs['app-settings']}",
-                f"--LabApp.user_settings_dir={dirs['user-settings']}",
-                f"--LabApp.workspaces_dir={dirs['workspaces']}",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                "--LabApp.news_url=None",
-            ]
+            cmd = self.command(dirs)
             log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
             self._log = log
             self.proc = subprocess.Popen(
@@ -296,6 +304,35 @@ class Lab:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+class Notebook7(Lab):
+    """A Jupyter Notebook 7 server (``python -m notebook``) from the same venv: the same
+    JupyterLab components in Notebook's one-document shell, a notebook at /notebooks/<path>.
+    Same throw-away settings and the same ``window.jupyterapp`` as :class:`Lab`, so
+    :class:`NotebookPage` drives it unchanged."""
+
+    def page_url(self, relpath: str) -> str:
+        return f"{self.url}/notebooks/{relpath}?token={self.token}"
+
+    def command(self, dirs: dict) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "notebook",
+            "--no-browser",
+            "--allow-root",
+            "--expose-app-in-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={self.root}",
+            f"--IdentityProvider.token={self.token}",
+            "--ServerApp.terminals_enabled=False",
+            f"--JupyterNotebookApp.app_settings_dir={dirs['app-settings']}",
+            f"--JupyterNotebookApp.user_settings_dir={dirs['user-settings']}",
+            f"--JupyterNotebookApp.workspaces_dir={dirs['workspaces']}",
+        ]
+
+
 def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
@@ -349,7 +386,7 @@ class NotebookPage:
         return self.page.evaluate(expr, arg)
 
     def open(self, timeout_ms: int = 90_000):
-        url = f"{self.lab.url}/lab/tree/{self.relpath}?reset&token={self.lab.token}"
+        url = self.lab.page_url(self.relpath)
         self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
         self.page.wait_for_function(
             "(p) => window.jupyterapp && window.jupyterapp.shell"
@@ -662,8 +699,94 @@ def _next_step_shows(page, report, p, control, change_timeout_ms) -> str | None:
     return None
 
 
-def check_notebook(page: NotebookPage, report: Report, *, measure: bool = False):
-    """Open, run all, check the run, exercise every widget. Problems land in ``report``."""
+# Unicode's private-use areas: where icon fonts put their glyphs (a name with one is read as
+# noise or skipped, and it is not the word a learner sees).
+PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+# A name for a control that shows no text (an icon-only button): plain words.
+WORDS = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()×-]*")
+
+
+def accessible_names(page: NotebookPage, ids: list[str]) -> dict[str, dict]:
+    """Chromium's own accessibility tree for the elements marked ``data-a11y``: {id: {"name",
+    "role"}} (the name as a screen reader gets it, computed by the browser, not by us)."""
+    cdp = page.page.context.new_cdp_session(page.page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        found = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-a11y]"})
+        out = {}
+        for node in found["nodeIds"]:
+            attrs = cdp.send("DOM.getAttributes", {"nodeId": node})["attributes"]
+            aid = dict(zip(attrs[::2], attrs[1::2])).get("data-a11y")
+            if aid not in ids:
+                continue
+            ax = cdp.send(
+                "Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False}
+            )
+            first = ax["nodes"][0] if ax["nodes"] else {}
+            out[aid] = {
+                "name": (first.get("name") or {}).get("value", ""),
+                "role": (first.get("role") or {}).get("value", ""),
+            }
+        return out
+    finally:
+        cdp.detach()
+
+
+def check_accessibility(page: NotebookPage, report: Report):
+    """Every control of every panel, as a keyboard and a screen reader meet it.
+
+    * Its accessible name (Chromium's accessibility tree) is not empty, holds no private-use
+      glyph (an icon font's), and is the label a learner sees beside it (a slider's or a
+      dropdown's description, a button's text); a control that shows no text is named in
+      plain words.
+    * Tab, from the panel's first control, visits every enabled visible control in turn and
+      no disabled one.
+    """
+    for p in page.discover():
+        pid = p["panel"]
+        where = f"cell {p['cell']}, widget panel {pid}"
+        controls = page.js("(p) => window.__nbh.a11yControls(p)", pid)
+        shown = [c for c in controls if not c["hidden"]]
+        names = accessible_names(page, [c["id"] for c in shown])
+        for c in shown:
+            what = f"{where}: accessibility: {c['kind']} {c['label']!r}"
+            ax = names.get(c["id"], {"name": "", "role": "?"})
+            name = " ".join(ax["name"].split())
+            if not name:
+                report.add(f"{what} has an empty accessible name (role {ax['role']})")
+            elif PRIVATE_USE.search(name):
+                report.add(f"{what} has an icon glyph in its accessible name {name!r}")
+            elif c["label"] and name != c["label"]:
+                report.add(f"{what}: its accessible name {name!r} is not its visible label")
+            elif not c["label"] and not WORDS.fullmatch(name):
+                report.add(f"{what}: shows no text and its accessible name {name!r} is not words")
+        enabled = [c["id"] for c in shown if not c["disabled"]]
+        if not enabled:
+            continue
+        page.page.locator(f'[data-a11y="{enabled[0]}"]').focus()
+        visited = [page.js("() => window.__nbh.focusedA11y()")]
+        for _ in range(len(controls) + 2):
+            page.page.keyboard.press("Tab")
+            now = page.js("() => window.__nbh.focusedA11y()")
+            if not now or not now.startswith(f"p{pid}a"):
+                break
+            visited.append(now)
+        kinds = {c["id"]: f"{c['kind']} {c['label']!r}" for c in controls}
+        disabled = [kinds[i] for i in visited if i not in enabled]
+        if disabled:
+            report.add(f"{where}: accessibility: Tab stops at disabled controls {disabled}")
+        missed = [kinds[i] for i in enabled if i not in visited]
+        if missed:
+            report.add(f"{where}: accessibility: Tab never reaches {missed}")
+        if not disabled and not missed and visited != enabled:
+            report.add(f"{where}: accessibility: Tab visits the controls out of order {visited}")
+
+
+def check_notebook(
+    page: NotebookPage, report: Report, *, measure: bool = False, accessibility: bool = True
+):
+    """Open, run all, check the run, check every control's name and the Tab order
+    (``accessibility``), exercise every widget. Problems land in ``report``."""
     page.open()
     page.run_all()
     source = json.loads((page.lab.root / page.relpath).read_text(encoding="utf-8"))
@@ -682,6 +805,8 @@ def check_notebook(page: NotebookPage, report: Report, *, measure: bool = False)
     missing = [i for i in expected if i not in shown]
     if missing:
         report.add(f"cells {missing} call live(...) but show no rendered widget in the browser")
+    if accessibility:
+        check_accessibility(page, report)
     exercise(page, report, measure=measure)
 
 
