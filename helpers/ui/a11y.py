@@ -48,6 +48,8 @@ from __future__ import annotations
 
 import html
 
+import ipywidgets as W
+
 #: The CSS class of the hidden widget that carries the repair.
 SHIM_CLASS = "helpers-a11y"
 
@@ -129,12 +131,18 @@ def _script() -> str:
     return " ".join(line.strip() for line in body.strip().splitlines())
 
 
+class KeyboardAndNames(W.HTML):
+    """The hidden widget of :func:`keyboard_and_names`. Its repr is its name, not its script:
+    a notebook opened without a kernel shows a panel's text form, which lists its children."""
+
+    def __repr__(self) -> str:
+        return "KeyboardAndNames()"
+
+
 def keyboard_and_names():
     """A hidden widget that, put in a panel, repairs the keyboard and the accessible names of
     every control of the output it is shown in (see the module's docstring)."""
-    import ipywidgets as W
-
-    shim = W.HTML(
+    shim = KeyboardAndNames(
         value=f'<style onload="{html.escape(_script(), quote=True)}"></style>',
         layout=W.Layout(display="none"),
     )
