@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import checks
 from .autodiff import Value, topological_order
 
 
@@ -29,7 +30,15 @@ def fmt(x: float) -> str:
     return s.replace("-", "−")
 
 
-def _names(order):
+def node_names(nodes) -> dict:
+    """A name for each node of a graph, as the steps and the figures show it: its ``label``
+    if it has one, else ``n1``, ``n2``, ... in the order given (a name a label already uses is
+    skipped). ``nodes`` is a list of :class:`~helpers.autodiff.Value`, such as
+    ``topological_order(root)``."""
+    order = list(nodes)
+    for v in order:
+        if not isinstance(v, Value):
+            raise TypeError(f"node_names: nodes must be Values, got {checks.got(v)}")
     names, used = {}, {v.label for v in order if v.label}
     k = 0
     for v in order:
@@ -66,7 +75,7 @@ def backward_steps(root: Value, names: dict | None = None) -> list[Step]:
     over its uses. The graph is not modified (the gradients are computed here, not stored in .grad).
     """
     order = topological_order(root)
-    names = names or _names(order)
+    names = names or node_names(order)
     uses = {v: [] for v in order}
     for v in order:
         if len(v._local) != len(v._prev):  # an operation written as in the lecture

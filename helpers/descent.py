@@ -86,12 +86,12 @@ SURFACES = {
 }
 
 
-def _surface(surface) -> Surface:
+def as_surface(surface, where: str = "as_surface") -> Surface:
+    """The :class:`Surface` ``surface`` names (a key of ``SURFACES``), or ``surface`` itself if
+    it is one; ``where`` names the caller in the error message."""
     if isinstance(surface, Surface):
         return surface
-    if surface not in SURFACES:
-        raise ValueError(f"surface: got {surface!r}, expected one of {sorted(SURFACES)}")
-    return SURFACES[surface]
+    return SURFACES[checks.choice(where, "surface", surface, sorted(SURFACES))]
 
 
 def descend(
@@ -107,7 +107,7 @@ def descend(
     The path stops early (fewer rows) once a coordinate exceeds ``bound`` in size: the run
     has diverged and further steps would only overflow.
     """
-    s = _surface(surface)
+    s = as_surface(surface, "descend")
     lr = checks.number("descend", "lr", lr, low=0, low_open=True)
     momentum = checks.number("descend", "momentum", momentum, low=0, high=1, high_open=True)
     steps = checks.integer("descend", "steps", steps, low=0, high=10**6)
@@ -129,7 +129,7 @@ def descend(
 def classify(surface, path: np.ndarray) -> str:
     """Name what a path does: 'diverges', 'zig-zags' (converging across the valley) or
     'converges' (smoothly)."""
-    s = _surface(surface)
+    s = as_surface(surface, "classify")
     losses = s.loss(path[:, 0], path[:, 1])
     if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
         return "diverges"

@@ -111,8 +111,13 @@ def class_separation(H, y) -> float:
     return between / within
 
 
-def _projection_2d(H):
-    """The first two principal directions of H (NumPy SVD of the centred matrix)."""
+def projection_2d(H) -> np.ndarray:
+    """The rows of a representation ``H`` (examples × units, at least two of each) seen along
+    its first two principal directions: an array of shape (examples, 2), from the NumPy SVD of
+    the centred matrix, each axis signed so that its largest coordinate is positive."""
+    H = checks.array("projection_2d", "H", H, ndim=2)
+    if H.shape[0] < 2 or H.shape[1] < 2:
+        raise ValueError(f"projection_2d: H needs at least 2 rows and 2 columns, got {H.shape}")
     Hc = H - H.mean(axis=0)
     _, _, Vt = np.linalg.svd(Hc, full_matrices=False)
     P = Hc @ Vt[:2].T

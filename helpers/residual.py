@@ -108,7 +108,12 @@ def plain_network(
     return nn.Sequential(*layers, out)
 
 
-def _probe(n_in=32, n=32, seed=1):
+def probe_batch(n_in: int = 32, n: int = 32, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed random batch the measurements below probe a network with: ``n`` inputs of
+    ``n_in`` standard normal numbers and ``n`` standard normal targets, as ``(X, target)``
+    of shapes (n, n_in) and (n, 1)."""
+    n_in, n = checks.sizes("probe_batch", high=10**4, n_in=n_in, n=n)
+    seed = checks.integer("probe_batch", "seed", seed, low=0)
     rng = np.random.default_rng(seed)
     return rng.standard_normal((n, n_in)), rng.standard_normal((n, 1))
 
@@ -117,7 +122,7 @@ def gradient_norms(model, X=None, target=None) -> np.ndarray:
     """The norm ‖∂L/∂W‖ of every hidden Linear layer's weights (input side first), for the
     mean squared error on a random batch (fixed seed) — one backward pass, no training."""
     if X is None:
-        X, target = _probe(model.layers[0].W.data.shape[0])
+        X, target = probe_batch(model.layers[0].W.data.shape[0])
     loss = nn.MSE()
     model.zero_grad()
     loss.forward(model.forward(X), target)
@@ -138,7 +143,7 @@ def _hidden_linears(model):
 def signal_stds(model, X=None) -> np.ndarray:
     """The standard deviation of every hidden layer's output (after its activation)."""
     if X is None:
-        X, _ = _probe(model.layers[0].W.data.shape[0])
+        X, _ = probe_batch(model.layers[0].W.data.shape[0])
     return np.array([float(np.std(h)) for h in layer_outputs(model, X)[1:]])
 
 

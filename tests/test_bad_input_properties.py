@@ -385,6 +385,12 @@ API += [
         dict(c=real(-1, 1)),
     ),
     (
+        "probe_batch",
+        residual.probe_batch,
+        dict(n_in=3, n=4, seed=1),
+        dict(n_in=whole(1, 10**4), n=whole(1, 10**4), seed=whole(0)),
+    ),
+    (
         "relu_cosines",
         residual.relu_cosines,
         dict(depth=2, width=3, c0=0.5, seed=0),

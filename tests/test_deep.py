@@ -233,7 +233,7 @@ def test_gradient_norms_vanish_and_explode_with_the_gain():
 
 def test_gradient_norms_match_finite_differences():
     net = residual.plain_network(3, 4, "tanh", 1.0, n_in=4, seed=1)
-    X, T = residual._probe(4, n=5)
+    X, T = residual.probe_batch(4, n=5)
     norms = residual.gradient_norms(net, X, T)
     W = net.layers[2].W.data  # the second hidden layer's weights
     num = np.zeros_like(W)

@@ -22,7 +22,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .. import checks
 from ..autodiff import Value, topological_order
-from ..backward_pass import _names, backward_steps, fmt
+from ..backward_pass import backward_steps, fmt, node_names
 from ..forward_mode import gradient_cost
 from ..ui.canvas import FastCanvas
 from .style import PALETTE, new_figure, style_axis
@@ -182,7 +182,9 @@ def _layout(root: Value, direction: str, sweeps: int, dx: float) -> Layout:
     else:
         pos = {v: ((top - y[v]) * TB_DX, -col[v] * TB_DY) for v in order}
         op_pos = {v: (pos[v][0], pos[v][1] + H / 2 + OP_GAP) for v in order if v._prev}
-    return Layout(order, pos, op_pos, _names(order), children, ncols, max(nrows, span), direction)
+    return Layout(
+        order, pos, op_pos, node_names(order), children, ncols, max(nrows, span), direction
+    )
 
 
 def _anchors(lay: Layout, parent, node):
@@ -504,7 +506,7 @@ def order_figure(root: Value, *, title: str | None = None) -> Figure:
     if not isinstance(root, Value):
         raise TypeError(f"order_figure(root): expected a Value, got {type(root).__name__}")
     order = topological_order(root)
-    names = _names(order)
+    names = node_names(order)
     place = {v: i for i, v in enumerate(order)}
     n = len(order)
     fig = Figure(figsize=(min(12.0, max(5.0, 1.1 * n + 0.6)), 2.5), dpi=100)

@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from .. import checks
 from ..playground import Playground
 from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_network
-from ..representations import _projection_2d, class_separation, layer_outputs, unit_purity
+from ..representations import class_separation, layer_outputs, projection_2d, unit_purity
 from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout
 from .style import CLASS_RGB, FONT, view_figure
 
@@ -299,7 +299,7 @@ def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
     axes = np.atleast_1d(fig.subplots(1, n))
     cmap = matplotlib.colormaps["tab10"]
     for ax, H, name in zip(axes, reps, names):
-        P = _projection_2d(H)
+        P = projection_2d(H)
         ax.scatter(P[:, 0], P[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=9.5, s=4)
         ax.set_title(f"{name}\nseparation {class_separation(H, y):.2f}", fontsize=9)
         ax.set_xticks([])

@@ -15,8 +15,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import checks, nn
-from ..descent import Surface, _surface, classify, descend
-from ..residual import _probe, plain_network
+from ..descent import Surface, as_surface, classify, descend
+from ..residual import plain_network, probe_batch
 from ..ui.canvas import (
     FastCanvas,
     fewer_ticks,
@@ -61,7 +61,7 @@ class GradientNormView:
     ):
         depth, width, _ = checks.network_sizes("GradientNormView", depth, width, 0)
         self.depth, self.width = depth, width
-        self.X, self.target = _probe(width)
+        self.X, self.target = probe_batch(width)
         self.nets = {}  # activation -> (network, its hidden Linear layers, their weights)
         self.fig = view_figure("GradientNormView", figsize, dpi)
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
@@ -269,7 +269,7 @@ class DescentView:
         figsize=(8.6, 3.6),
         dpi: int = 72,
     ):
-        self.surface = _surface(surface)
+        self.surface = as_surface(surface, "DescentView")
         self._check(lr, momentum, steps)
         self.fig = view_figure("DescentView", figsize, dpi)
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
@@ -330,7 +330,7 @@ def descent_gallery(
     """One panel per learning rate, side by side: converge, zig-zag, diverge."""
     momentum = checks.number("descent_gallery", "momentum", momentum, low=0, high=1, high_open=True)
     steps = checks.integer("descent_gallery", "steps", steps, low=0, high=10**4)
-    s = _surface(surface)
+    s = as_surface(surface, "descent_gallery")
     fig = Figure(figsize=figsize, layout="constrained")
     axes = fig.subplots(1, len(lrs))
     for ax, lr in zip(np.atleast_1d(axes), lrs):
