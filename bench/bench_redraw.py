@@ -40,11 +40,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from helpers.autodiff import Value  # noqa: E402
 from helpers.figures import backpropagation as backprop_figures  # noqa: E402
+from helpers.figures import canvas  # noqa: E402
 from helpers.figures import chain_rule as chain_rule_figures  # noqa: E402
 from helpers.figures import computational_graphs as graph_figures  # noqa: E402
 from helpers.figures import deep_networks as deep_figures  # noqa: E402
 from helpers.figures import training_deep_networks as training_figures  # noqa: E402
-from helpers.ui import canvas  # noqa: E402
 
 TARGET_MS = 50.0
 

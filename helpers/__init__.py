@@ -30,8 +30,10 @@ Three kinds of code, in three places:
 
 * **the figures** — ``helpers.figures.<lesson>``, named like the lesson's notebook
   (``chain_rule``, ``computational_graphs``, ``build_your_own_engine``, ``backpropagation``,
-  ``deep_networks``, ``training_deep_networks``) and ``helpers.figures.style``;
-* **the machinery** — ``helpers.ui`` (fast redraws, ``live`` wiring, the playground panel).
+  ``deep_networks``, ``training_deep_networks``), ``helpers.figures.style`` and the fast
+  redraws of every view, ``helpers.figures.canvas``;
+* **the machinery** — ``helpers.ui`` (``live`` wiring, the playground panel): it wires controls
+  to the figures' views, so it may import the figures; the figures never import it.
 
 The exercise checks of each lesson are ``helpers.exercises.<lesson>``.
 """

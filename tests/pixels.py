@@ -1,7 +1,7 @@
 """A view's figure as pixels, drawn three ways (a module, not conftest.py, so that any test
 file can import it: tests/browser has a conftest.py of its own).
 
-A view that draws fast (``helpers.ui.canvas.FastCanvas``: a cached background, animated artists
+A view that draws fast (``helpers.figures.canvas.FastCanvas``: a cached background, animated artists
 drawn on top) must show, whatever came before, exactly what an uncached drawing of the same
 state shows, whether its PNG comes from ``print_png`` or from ``savefig`` (the path
 ``helpers.ui.live`` takes).

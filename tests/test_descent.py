@@ -13,7 +13,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from helpers import descent  # noqa: E402
 from helpers.figures import training_deep_networks as training_figures  # noqa: E402
-from helpers.ui.canvas import FastCanvas  # noqa: E402
+from helpers.figures.canvas import FastCanvas  # noqa: E402
 
 
 @pytest.mark.parametrize("name", sorted(descent.SURFACES))

@@ -2,7 +2,9 @@
 
 Three kinds of code in three places: reference maths in the top-level modules of
 ``helpers`` (NumPy and the standard library only), figures in ``helpers.figures``, machinery
-in ``helpers.ui``. Each module says in its docstring which lesson it serves.
+in ``helpers.ui``. Each module says in its docstring which lesson it serves. The layers import
+downwards only: ui may import the figures, the figures the maths, and only the maths' public
+names.
 """
 
 import ast
@@ -87,7 +89,7 @@ def test_one_figures_module_per_lesson_named_like_its_notebook_and_exercises():
     notebooks = {
         re.sub(r"^\d\d[a-z]?_", "", p.stem) for p in (ROOT / "notebooks").glob("0[1-9]*_*.ipynb")
     }
-    assert figures == set(LESSONS) | {"style"}
+    assert figures == set(LESSONS) | {"style", "canvas"}
     assert exercises == set(LESSONS) == notebooks
 
 
@@ -130,3 +132,86 @@ def test_nbval_markers_are_cell_tags_not_comments():
                 assert "nbval-ignore-output" in tags, (
                     f"{nb_path.name} cell {i} shows a live widget: tag it nbval-ignore-output"
                 )
+
+
+# ---- the layers: ui → figures → maths, public names only --------------------------------
+
+#: The maths modules whose private names stay inside the maths (checks is shared machinery).
+MATHS_MODULES = {f"helpers.{m}" for m in MATHS} - {"helpers.checks"}
+FIGURES = sorted((HELPERS / "figures").glob("*.py"))
+FIGURES_AND_UI = FIGURES + sorted((HELPERS / "ui").glob("*.py"))
+
+
+def _imports(source: str, package: str):
+    """(module, name, bound as) for every import in ``source``, a module of ``package``, with
+    relative imports made absolute: ``from ..descent import f as g`` in helpers.figures gives
+    ("helpers.descent", "f", "g"); ``import a.b`` gives ("a.b", None, "a.b")."""
+    parts = package.split(".")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                yield a.name, None, a.asname or a.name
+        elif isinstance(node, ast.ImportFrom):
+            base = parts[: len(parts) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            for a in node.names:
+                yield module, a.name, a.asname or a.name
+
+
+def _private_maths_names(source: str, package: str) -> list[str]:
+    """The private names of a maths module that ``source`` uses: imported from it
+    (``from ..residual import _probe``) or read from it (``residual._probe``)."""
+    found, modules = [], {}
+    for module, name, bound in _imports(source, package):
+        if module in MATHS_MODULES and name and name.startswith("_"):
+            found.append(f"{module}.{name}")
+        full = f"{module}.{name}" if name else module
+        if full in MATHS_MODULES:
+            modules[bound] = full
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            owner = modules.get(ast.unparse(node.value))
+            if owner:
+                found.append(f"{owner}.{node.attr}")
+    return found
+
+
+def _where(path):
+    return str(path.relative_to(HELPERS))
+
+
+def _package(path):
+    return ".".join(path.relative_to(ROOT).parent.parts)
+
+
+@pytest.mark.parametrize("path", FIGURES, ids=_where)
+def test_no_figure_module_imports_the_ui(path):
+    # ui wires controls to the figures' views, so it imports them; the other way is a cycle
+    for module, name, _ in _imports(path.read_text(), _package(path)):
+        full = f"{module}.{name}" if name else module
+        assert not (module + ".").startswith("helpers.ui.") and full != "helpers.ui", (
+            f"{_where(path)} imports {full}: a figure never imports helpers.ui"
+        )
+
+
+@pytest.mark.parametrize("path", FIGURES_AND_UI, ids=_where)
+def test_figures_and_ui_use_only_public_names_of_the_maths(path):
+    private = _private_maths_names(path.read_text(), _package(path))
+    assert not private, f"{_where(path)} uses {private}: make them public maths functions"
+
+
+def test_the_layer_checks_see_private_names_and_ui_imports():
+    source = (
+        "from ..descent import Surface, _surface\n"
+        "from .. import residual as r, checks\n"
+        "from ..ui.canvas import png\n"
+        "import helpers.backward_pass\n"
+        "r._probe(3); checks._range_text; helpers.backward_pass._names([])\n"
+    )
+    assert _private_maths_names(source, "helpers.figures") == [
+        "helpers.descent._surface",
+        "helpers.residual._probe",
+        "helpers.backward_pass._names",
+    ]
+    imported = {m for m, _, _ in _imports(source, "helpers.figures")}
+    assert "helpers.ui.canvas" in imported and "helpers" in imported

@@ -1,5 +1,5 @@
 """Tests of helpers.figures.style (the palette, figure factory, axis style) and of the limit
-rule of helpers.ui.canvas."""
+rule of helpers.figures.canvas."""
 
 import re
 
@@ -50,8 +50,8 @@ def test_style_axis():
 
 
 def test_steps_axis_moves_in_whole_units_and_stays_while_filled():
+    from helpers.figures.canvas import steps_axis
     from helpers.figures.style import new_figure
-    from helpers.ui.canvas import steps_axis
 
     ax = new_figure().axes[0]
     assert steps_axis(ax, 300, 100) and ax.get_xlim() == (0, 300)
@@ -63,7 +63,7 @@ def test_steps_axis_moves_in_whole_units_and_stays_while_filled():
 
 
 def test_steady_limits_keep_while_filled_and_round_out_otherwise():
-    from helpers.ui.canvas import steady_limits
+    from helpers.figures.canvas import steady_limits
 
     assert steady_limits(-1.0, 2.0) == (-1.5, 2.5)  # 10 % room, steps of 0.5
     assert steady_limits(-0.95, 2.05, (-1.5, 2.5)) == (-1.5, 2.5)  # still fits: kept
@@ -78,7 +78,7 @@ def test_encode_png_decodes_to_the_same_pixels():
     import numpy as np
     from PIL import Image
 
-    from helpers.ui.canvas import encode_png
+    from helpers.figures.canvas import encode_png
 
     rng = np.random.default_rng(0)
     noise = rng.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)  # every byte value, wraps
@@ -92,7 +92,7 @@ def test_encode_png_decodes_to_the_same_pixels():
 def test_encode_png_names_what_it_expected():
     import numpy as np
 
-    from helpers.ui.canvas import encode_png
+    from helpers.figures.canvas import encode_png
 
     with pytest.raises(ValueError, match=r"encode_png: expected an RGBA uint8 image, got float64"):
         encode_png(np.zeros((4, 4, 4)))

@@ -1,7 +1,7 @@
 """The right picture, always: whatever a learner did before, a widget shows what a fresh view
 of the same settings shows.
 
-A fast view (``helpers.ui.canvas.FastCanvas``) keeps pixels from earlier draws: a background,
+A fast view (``helpers.figures.canvas.FastCanvas``) keeps pixels from earlier draws: a background,
 a PNG per state, limits that move in steps. Each test below drives one view of the series
 through a seeded random sequence of moves of the controls its notebook wires (``live(view,
 {...})`` in 01, 02, 03, 04, 05; the playground's panel in 04): small steps of a slider, jumps,
@@ -42,13 +42,13 @@ from pixels import plain_pixels
 from helpers.autodiff import Value
 from helpers.calculus import EVERYWHERE
 from helpers.figures.backpropagation import TrainingView
+from helpers.figures.canvas import png
 from helpers.figures.chain_rule import ChainRuleView
 from helpers.figures.computational_graphs import BackwardView
 from helpers.figures.deep_networks import PlaygroundView, ZigzagView
 from helpers.figures.training_deep_networks import DescentView, GradientNormView
 from helpers.playground import Playground
 from helpers.ui import playground as ui_playground
-from helpers.ui.canvas import png
 
 SEED = int(os.environ.get("RIGHT_PICTURE_SEED", "0"))
 MOVES = float(os.environ.get("RIGHT_PICTURE_MOVES", "1"))

@@ -9,8 +9,11 @@ notebook                                figures
 ``04_deep_networks``                    :mod:`helpers.figures.deep_networks`
 ``05_training_deep_networks``           :mod:`helpers.figures.training_deep_networks`
 (every lesson)                          :mod:`helpers.figures.style` (palette, sizes)
+(every view)                            :mod:`helpers.figures.canvas` (fast redraws, PNG)
 ======================================  ==========================================
 
 A figure function takes plain values and returns a ``matplotlib.figure.Figure``; it calls the
-maths (the top-level modules of :mod:`helpers`), never the other way round.
+maths (the top-level modules of :mod:`helpers`), never the other way round, and only their
+public names. The widgets (:mod:`helpers.ui`) import the figures; a figure never imports
+:mod:`helpers.ui`.
 """

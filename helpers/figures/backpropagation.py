@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import checks, nn
 from ..descent import Surface, descend
 from ..training import train_moons, train_moons_in_chunks
-from ..ui.canvas import FastCanvas, keep, sparse_log_ticks, steps_axis
+from .canvas import FastCanvas, keep, sparse_log_ticks, steps_axis
 from .style import CLASS_COLORS, CLASS_RGB, LOSS_COLOR, WARN_COLOR, style_axis
 
 

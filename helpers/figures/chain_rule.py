@@ -29,7 +29,7 @@ from ..calculus import (
     taylor,
     two_paths,
 )
-from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout, steady_limits
+from .canvas import FastCanvas, fewer_ticks, freeze_layout, steady_limits
 from .style import FONT, PALETTE, new_figure, style_axis
 
 

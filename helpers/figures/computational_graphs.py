@@ -24,7 +24,7 @@ from .. import checks
 from ..autodiff import Value, topological_order
 from ..backward_pass import backward_steps, fmt, node_names
 from ..forward_mode import gradient_cost
-from ..ui.canvas import FastCanvas
+from .canvas import FastCanvas
 from .style import PALETTE, new_figure, style_axis
 
 # geometry in data units: layers DX apart (left to right) or TB_DY apart (top to bottom),

@@ -20,7 +20,7 @@ from .. import checks
 from ..playground import Playground
 from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_network
 from ..representations import class_separation, layer_outputs, projection_2d, unit_purity
-from ..ui.canvas import FastCanvas, fewer_ticks, freeze_layout
+from .canvas import FastCanvas, fewer_ticks, freeze_layout
 from .style import CLASS_RGB, FONT, view_figure
 
 

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from .. import checks, nn
 from ..descent import Surface, as_surface, classify, descend
 from ..residual import plain_network, probe_batch
-from ..ui.canvas import (
+from .canvas import (
     FastCanvas,
     fewer_ticks,
     freeze_layout,

@@ -1,18 +1,18 @@
 """The machinery behind the widgets of every lesson (01-05): a learner never needs to read it.
 
-* :mod:`helpers.ui.canvas` — fast redraws (``FastCanvas``, ``freeze_layout``, the one limit
-  rule ``steady_limits``, the one PNG encoder ``png``);
 * :mod:`helpers.ui.wiring` — ``live(view, controls)``: controls wired to a view;
 * :mod:`helpers.ui.playground` — ``playground_panel``: the controls of lesson 04's playground.
 
-Notebooks import ``from helpers.ui import live`` (and ``playground_panel`` in 04).
+Notebooks import ``from helpers.ui import live`` (and ``playground_panel`` in 04). This is the
+top layer: it may import :mod:`helpers.figures` (the views, and the fast redraws and PNG encoder
+of :mod:`helpers.figures.canvas`); the figures never import it.
 """
 
 __all__ = ["live", "playground_panel"]
 
 
 def __getattr__(name):
-    # imported on first use: a figure that needs only helpers.ui.canvas loads no widgets
+    # imported on first use: ``import helpers.ui`` loads no widgets until they are used
     if name == "live":
         from .wiring import live
 

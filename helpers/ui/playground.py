@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import asyncio
 
+from ..figures.canvas import png
 from ..figures.deep_networks import PlaygroundView
 from ..nn import ACTIVATIONS
 from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMIZERS, uses_classes
 from .a11y import keyboard_and_names
-from .canvas import png
 
 # (setting, applies?) → its tooltip: a control that does not apply is disabled and says why
 TOOLTIPS = {

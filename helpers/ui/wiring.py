@@ -21,8 +21,8 @@ from collections.abc import Mapping
 
 import ipywidgets as W
 
+from ..figures.canvas import png
 from .a11y import keyboard_and_names
-from .canvas import png
 
 #: The CSS class of a panel's picture while a view's chunked run is still being shown.
 RUNNING = "live-running"

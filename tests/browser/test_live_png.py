@@ -16,8 +16,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
+from helpers.figures.canvas import png as _png
 from helpers.ui import live
-from helpers.ui.canvas import png as _png
 from helpers.ui.wiring import RUNNING
 
 
