@@ -458,3 +458,25 @@ def test_lesson_05_numbers_of_the_plain_and_residual_networks():
     plain = r["plain"]["losses"]
     assert 0.6 < min(plain) < 0.67 and 0.8 < max(plain) < 0.9
     assert abs(plain[0] - np.log(2)) < 1e-3 and abs(plain[-1] - np.log(2)) < 1e-2
+
+
+def test_projection_2d_keeps_the_two_widest_directions_signed_the_same_way_every_run():
+    rng = np.random.default_rng(0)
+    H = rng.standard_normal((50, 2)) * [5.0, 1.0] @ np.array([[0.6, 0.8], [-0.8, 0.6]])
+    H = np.hstack([H, 1e-3 * rng.standard_normal((50, 1))])
+    P = representations.projection_2d(H)
+    assert P.shape == (50, 2)
+    assert np.allclose(P.mean(axis=0), 0) and np.var(P[:, 0]) > np.var(P[:, 1])
+    assert np.all(P[np.argmax(np.abs(P), axis=0), [0, 1]] > 0)
+    assert np.allclose(representations.projection_2d(-H), P)  # the sign of each axis is fixed
+
+
+def test_projection_2d_needs_two_examples_and_two_units():
+    with pytest.raises(ValueError, match="projection_2d: H needs at least 2 rows"):
+        representations.projection_2d(np.ones((5, 1)))
+
+
+def test_probe_batch_is_a_fixed_batch_of_inputs_and_targets():
+    X, T = residual.probe_batch(3, n=4)
+    assert X.shape == (4, 3) and T.shape == (4, 1)
+    assert np.array_equal(X, residual.probe_batch(3, n=4)[0])

@@ -234,3 +234,11 @@ def test_momentum_beats_plain_descent_on_the_banana():
     plain = float(loss(*descent.descend("banana", lr=0.02, steps=100)[-1]))
     heavy = float(loss(*descent.descend("banana", lr=0.02, steps=100, momentum=0.8)[-1]))
     assert 0.05 < plain < 0.2 and heavy < 1e-4
+
+
+def test_as_surface_names_a_surface_and_its_caller_in_an_error():
+    assert descent.as_surface("banana") is descent.SURFACES["banana"]
+    s = descent.SURFACES["ravine"]
+    assert descent.as_surface(s) is s
+    with pytest.raises(ValueError, match="descend: surface must be one of 'banana', 'ravine'"):
+        descent.descend("bowl")

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from helpers.autodiff import Value, topological_order
-from helpers.backward_pass import backward_steps, format_steps
+from helpers.backward_pass import backward_steps, format_steps, node_names
 from helpers.figures.computational_graphs import BackwardView, draw_graph, layout, order_figure
 
 
@@ -309,3 +309,15 @@ def test_backward_view_tags_leave_every_arrowhead_and_crossing_visible():
             for x, y in [*ends, crossing]:
                 assert not box.contains(x, y), "a tag hides an arrowhead or the crossing"
         assert not boxes[0].overlaps(boxes[1]), "two tags overlap"
+
+
+def test_node_names_are_the_labels_then_n1_n2_skipping_names_a_label_takes():
+    a, b = Value(2.0, label="n1"), Value(3.0)
+    out = a * b
+    names = node_names(topological_order(out))
+    assert names[a] == "n1" and names[b] == "n2" and names[out] == "n3"
+
+
+def test_node_names_refuses_what_is_not_a_value():
+    with pytest.raises(TypeError, match="node_names: nodes must be Values"):
+        node_names([Value(1.0), 2.0])
