@@ -14,7 +14,8 @@ Three kinds of code, in three places:
   01 the chain rule          ``calculus``
   02 computational graphs    ``autodiff`` (the engine),
                              ``backward_pass``, ``forward_mode``
-  02b build your own engine  none: the learner writes the engine    ``autodiff``
+  02b build your own engine  none: the learner writes the engine    ``autodiff``,
+                                                                    ``calculus``
   03 backpropagation         ``nn`` (layers), ``optim``,            ``autodiff``
                              ``gradcheck``, ``data``, ``training``
                              (the training loop), ``jacobians``,

@@ -1,6 +1,8 @@
 """The chain rule, in numbers (lesson 01, ``notebooks/01_chain_rule.ipynb``).
 
-- ``derivative(f, x, h, method)``: the slope of ``f`` at ``x`` from a finite difference.
+- ``derivative(f, x, h, method)``: the slope of ``f`` at ``x`` from a finite difference;
+  ``central_difference(f, x, h)``: the formula of the central one, which every central
+  difference of the package calls (gradient checks, Jacobians, the error curves).
 - ``FUNCTIONS`` / ``get(name)``: a menu of functions, each with its exact derivative and its
   domain (``f, df, domain = get("sin")``). ReLU'(0) is taken to be 0, as in most libraries.
 - ``compose`` / ``slopes_text``: y = f(g(x)) and its three slopes.
@@ -77,6 +79,16 @@ def check_step(h, where: str = "derivative") -> float:
     return float(h)
 
 
+def central_difference(f: Callable, x, h):
+    """(f(x + h) − f(x − h)) / 2h: the slope of the secant through one point on each side of x.
+
+    The formula alone, for arguments already checked (``derivative`` checks them); ``x`` and
+    ``h`` may be arrays. ``h + h`` is 2h exactly and keeps h's precision, where NumPy 1.26
+    would turn ``2 * h`` into float64 for a float32 step.
+    """
+    return (f(x + h) - f(x - h)) / (h + h)
+
+
 def derivative(f: Callable, x, h: float = 1e-5, method: str = "central"):
     """The slope of ``f`` at ``x`` estimated by a finite difference with step ``h``.
 
@@ -96,7 +108,7 @@ def derivative(f: Callable, x, h: float = 1e-5, method: str = "central"):
     x = _as_real(x)
     h = x.dtype.type(h)  # the step in x's precision (numpy 1.26 would promote to float64)
     if method == "central":
-        return _out((f(x + h) - f(x - h)) / (h + h))  # h + h = 2h exactly, in x's precision
+        return _out(central_difference(f, x, h))
     return _out((f(x + h) - f(x)) / h)
 
 
@@ -336,10 +348,9 @@ def difference_errors(
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"difference_errors: dtype must be float32 or float64, got {dtype}")
     xd, hd = dtype.type(x), hs.astype(dtype)
-    fx, fp, fm = fn.value(xd), fn.value(xd + hd), fn.value(xd - hd)
     exact = fn.df(x)
-    forward = ((fp - fx) / hd).astype(np.float64)
-    central = ((fp - fm) / (2 * hd)).astype(np.float64)
+    forward = ((fn.value(xd + hd) - fn.value(xd)) / hd).astype(np.float64)
+    central = central_difference(fn.value, xd, hd).astype(np.float64)
     return {"h": hs.copy(), "forward": np.abs(forward - exact), "central": np.abs(central - exact)}
 
 
@@ -421,7 +432,7 @@ def taylor_derivatives(f: str | Function, x: float) -> tuple[float, float, float
     fn = get(f)
     x = float(fn.check(x))
     d1, d2 = 1e-4, 1e-3
-    f2 = (fn.df(x + d1) - fn.df(x - d1)) / (2 * d1)
+    f2 = central_difference(fn.df, x, d1)
     f3 = (fn.df(x + d2) - 2 * fn.df(x) + fn.df(x - d2)) / d2**2
     return float(fn.f(x)), float(fn.df(x)), float(f2), float(f3)
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import checks
+from . import calculus, checks
 
 __all__ = [
     "numerical_gradient",
@@ -58,18 +58,30 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
             f"and f reads it), got {checks.got(x)}"
         )
     h = checks.number(where, "h", h, low=0, high=1, low_open=True)
+    return _each_entry(f, x, h)
+
+
+def _each_entry(f, x: np.ndarray, h: float) -> np.ndarray:
+    """The central difference of ``f()`` in each entry of ``x``, the other entries held
+    (``x`` is changed in place and restored, also on exceptions)."""
     grad = np.zeros(x.shape, dtype=np.float64)
     for idx in np.ndindex(x.shape):
         old = x[idx]
         try:
-            x[idx] = old + h
-            f_plus = f()
-            x[idx] = old - h
-            f_minus = f()
+            grad[idx] = calculus.central_difference(_of_entry(f, x, idx), old, h)
         finally:
             x[idx] = old
-        grad[idx] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def _of_entry(f, x: np.ndarray, idx: tuple):
+    """``f()`` as a function of the one entry ``x[idx]``: it sets the entry, then calls f."""
+
+    def f_at(value):
+        x[idx] = value
+        return f()
+
+    return f_at
 
 
 def relative_error(analytic, numerical, floor: float = 1e-8) -> np.ndarray:
@@ -267,29 +279,21 @@ def _check_one(name, arr, a, f, h, tol, f0, base_masks, model, worst, batch):
             analytic=a,
         )
 
-    # numerical gradient, remembering the one-sided slopes and whether a ReLU flipped
-    num = np.zeros(shape)
-    one_sided_gap = np.zeros(shape)
-    flipped = np.zeros(shape, dtype=bool)
+    # numerical gradient, noting f(x + h), f(x − h) and whether a ReLU flipped at each
     relus = _relus(model)
+    noted = []
 
-    def masks_changed():
-        return any(not np.array_equal(r.mask, m) for r, m in zip(relus, base_masks))
+    def f_noted():
+        value = f()
+        flip = any(not np.array_equal(r.mask, m) for r, m in zip(relus, base_masks))
+        noted.append((value, flip))
+        return value
 
-    for idx in np.ndindex(shape):
-        old = arr[idx]
-        try:
-            arr[idx] = old + h
-            fp = f()
-            flip = masks_changed()
-            arr[idx] = old - h
-            fm = f()
-            flip = flip or masks_changed()
-        finally:
-            arr[idx] = old
-        num[idx] = (fp - fm) / (2 * h)
-        one_sided_gap[idx] = abs((fp - f0) - (f0 - fm)) / h
-        flipped[idx] = flip
+    num = _each_entry(f_noted, arr, h)
+    values = np.array([v for v, _ in noted], dtype=np.float64).reshape(*shape, 2)
+    fp, fm = values[..., 0], values[..., 1]
+    one_sided_gap = np.abs((fp - f0) - (f0 - fm)) / h
+    flipped = np.array([flip for _, flip in noted], dtype=bool).reshape(*shape, 2).any(axis=-1)
 
     # the floor: entries far smaller than the array's largest are compared on the array's
     # scale, and none on a scale finer than the rounding noise of a central difference,

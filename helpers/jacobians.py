@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import checks, nn
+from . import calculus, checks, nn
 
 __all__ = ["numerical_jacobian", "jacobian_by_vjps", "backward_signals"]
 
@@ -46,12 +46,19 @@ def numerical_jacobian(f, x, h: float = 1e-6) -> np.ndarray:
     y = _vector(f(x), "numerical_jacobian", "f(x)")
     J = np.empty((y.size, x.size))
     for j in range(x.size):
-        up, down = x.copy(), x.copy()
-        up[j] += h
-        down[j] -= h
-        fu, fd = np.asarray(f(up), dtype=np.float64), np.asarray(f(down), dtype=np.float64)
-        J[:, j] = (fu - fd) / (2 * h)
+        J[:, j] = calculus.central_difference(_of_entry(f, x, j), x[j], h)
     return J
+
+
+def _of_entry(f, x: np.ndarray, j: int):
+    """``f`` as a function of entry ``j`` of ``x`` alone (on a copy; the others held)."""
+
+    def f_at(value):
+        moved = x.copy()
+        moved[j] = value
+        return np.asarray(f(moved), dtype=np.float64)
+
+    return f_at
 
 
 def jacobian_by_vjps(layer: nn.Module, x) -> np.ndarray:

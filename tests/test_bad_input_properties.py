@@ -734,6 +734,8 @@ NOT_IN_TABLE = {
     "steady_limits": "machinery: axis limits",
     "playground_panel": "machinery: the panel's chunking, fixed by the notebook",
     "live": "machinery: the layout of the controls",
+    "central_difference": "the bare formula (x and h may be arrays): the functions that call "
+    "it check their arguments first (derivative, numerical_gradient, numerical_jacobian)",
 }
 ALIASES = {"init": "layer_order.init"}
 TABLE = {name: (call, valid, wrong) for name, call, valid, wrong in API}

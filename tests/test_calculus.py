@@ -143,6 +143,24 @@ def test_derivative_accuracy():
     assert calculus.derivative(np.sin, np.float32(1.0), h=1e-3).dtype == np.float32
 
 
+def test_central_difference_is_the_lessons_formula_in_the_steps_precision():
+    # the learner's (f(x + h) − f(x − h)) / (2 * h) of exercise 1.3, to the last bit
+    for x, h in [(1.0, 1e-5), (0.3, 1e-3), (-2.5, 0.1), (2.0, 1e-13)]:
+        assert calculus.central_difference(np.sin, x, h) == (
+            (np.sin(x + h) - np.sin(x - h)) / (2 * h)
+        )
+    # x and h may be arrays (the error curves take one step per entry)
+    hs = np.logspace(-8, -1, 8)
+    np.testing.assert_array_equal(
+        calculus.central_difference(np.exp, 0.5, hs),
+        (np.exp(0.5 + hs) - np.exp(0.5 - hs)) / (2 * hs),
+    )
+    # a float32 step stays float32, on NumPy 1.26 as on 2.x (2 * h would be float64 there)
+    x32, h32 = np.float32(1.0), np.float32(1e-3)
+    assert calculus.central_difference(np.sin, x32, h32).dtype == np.float32
+    assert calculus.derivative(np.sin, x32, 1e-3) == calculus.central_difference(np.sin, x32, h32)
+
+
 @pytest.mark.parametrize("f", [3, "sin", None, [np.sin]])
 def test_derivative_rejects_non_callable(f):
     with pytest.raises(TypeError, match="f must be a function"):

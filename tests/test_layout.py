@@ -215,3 +215,43 @@ def test_the_layer_checks_see_private_names_and_ui_imports():
     ]
     imported = {m for m, _, _ in _imports(source, "helpers.figures")}
     assert "helpers.ui.canvas" in imported and "helpers" in imported
+
+
+def _divides_by_twice(node) -> bool:
+    """``… / (2 * e)``, ``… / (e * 2)`` or ``… / (e + e)``: the denominator of a central
+    difference (also written with d1, step or eps)."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)):
+        return False
+    den = node.right
+    if isinstance(den, ast.BinOp) and isinstance(den.op, ast.Mult):
+        return any(isinstance(s, ast.Constant) and s.value == 2 for s in (den.left, den.right))
+    return (
+        isinstance(den, ast.BinOp)
+        and isinstance(den.op, ast.Add)
+        and ast.dump(den.left) == ast.dump(den.right)
+    )
+
+
+def _divisions_by_twice(node, where="<module>"):
+    """(innermost function, formula) for each division by twice a step under ``node``."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        where = node.name
+    found = [(where, ast.unparse(node))] if _divides_by_twice(node) else []
+    for child in ast.iter_child_nodes(node):
+        found += _divisions_by_twice(child, where)
+    return found
+
+
+def test_the_central_difference_is_written_once():
+    # One formula, calculus.central_difference, which the derivative, the error curves, the
+    # gradient checks, the Jacobians and the exercise checks call. The other place is the
+    # reference answer of exercise 1.3: the learner's own formula, written out on purpose.
+    found = [
+        (str(path.relative_to(HELPERS)), where, formula)
+        for path in sorted(HELPERS.rglob("*.py"))
+        for where, formula in _divisions_by_twice(ast.parse(path.read_text()))
+    ]
+    assert [f[:2] for f in found] == [
+        ("calculus.py", "central_difference"),
+        ("exercises/chain_rule.py", "_central"),
+    ], f"a central difference written out again: call calculus.central_difference: {found}"
