@@ -6,6 +6,7 @@ returning nonsense, not a class) gives one ✗ line and never raises.
 """
 
 import contextlib
+import inspect
 import io
 import math
 import random
@@ -961,46 +962,23 @@ def test_may_join_the_wrong_way_round_gets_a_hint_about_not_in(capsys, placed_fi
 
 # --- the fourth reader's wrong answers: Python's bare error becomes the named mistake ---------
 
-LESSON_VALUE = """
-import math
+
+def _wrong_in_mul(source):
+    """The fourth reader's mistake in *'s _backward: the Values other and self where their
+    numbers other.data and self.data belong."""
+    for right, wrong in (
+        ("other.data * out.grad", "other * out.grad"),
+        ("self.data * out.grad", "self * out.grad"),
+    ):
+        assert source.count(right) == 1, right
+        source = source.replace(right, wrong)
+    return source
 
 
-class Value:
-    def __init__(self, data, _children=(), _op=""):
-        self.data = data
-        self.grad = 0.0
-        self._backward = lambda: None
-        self._prev = tuple(_children)
-        self._op = _op
-
-
-def add(self, other):
-    other = other if isinstance(other, Value) else Value(other)
-    out = Value(self.data + other.data, (self, other), "+")
-
-    def _backward():
-        self.grad += 1.0 * out.grad
-        other.grad += 1.0 * out.grad
-
-    out._backward = _backward
-    return out
-
-
-def mul(self, other):
-    other = other if isinstance(other, Value) else Value(other)
-    out = Value(self.data * other.data, (self, other), "*")
-
-    def _backward():
-        self.grad += other * out.grad
-        other.grad += self * out.grad
-
-    out._backward = _backward
-    return out
-
-
-Value.__add__ = add
-Value.__mul__ = mul
-"""
+# the right engine above, as source code a learner could have typed, with that mistake
+LESSON_VALUE = _wrong_in_mul(
+    "import math\n\n\n" + inspect.getsource(topological_order) + "\n\n" + inspect.getsource(Value)
+)
 
 
 def lesson_cells(tmp_path, source):
