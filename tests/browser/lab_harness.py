@@ -220,18 +220,7 @@ class Lab:
         last_error = None
         for _attempt in range(3):  # a port taken between choosing and binding: retry
             self.port = free_port()
-            cmd = self.command(dirs)
-            log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-            self._log = log
-            self.proc = subprocess.Popen(
-                cmd,
-                cwd=self.root,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            self.launch(self.command(dirs), env)
             try:
                 self._wait_ready(timeout)
                 return self
@@ -239,6 +228,21 @@ class Lab:
                 last_error = err
                 self.stop()
         raise RuntimeError(f"JupyterLab did not start: {last_error}")
+
+    def launch(self, cmd: list[str], env: dict):
+        """Start the server's process in a session of its own (stop() ends the whole group),
+        in the served folder, its output appended to the log."""
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self._log = log
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=self.root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def _api(self, path: str, method: str = "GET", timeout: float = 10):
         req = urllib.request.Request(
