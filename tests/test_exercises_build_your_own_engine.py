@@ -181,12 +181,6 @@ def right_says_no_expected_numbers(out, *numbers):
 # --- 2b.1 ----------------------------------------------------------------------------------
 
 
-def test_add_mul_passes_a_right_answer(capsys):
-    assert checks.check_add_mul(Value) is True
-    out = capsys.readouterr().out
-    assert out.startswith("✓ + and *") and "✗" not in out
-
-
 @pytest.mark.parametrize(
     "op, bug, says",
     [
@@ -316,11 +310,6 @@ def test_the_final_training_check_says_when_it_did_not_test_the_learner(capsys):
 # --- 2b.2 ----------------------------------------------------------------------------------
 
 
-def test_tanh_passes_a_right_answer(capsys):
-    assert checks.check_tanh(Value) is True
-    assert capsys.readouterr().out.startswith("✓ tanh")
-
-
 @pytest.mark.parametrize(
     "bug, says",
     [
@@ -352,11 +341,6 @@ def test_tanh_with_a_wrong_value_or_two_nodes(capsys):
 
 
 # --- 2b.3 ----------------------------------------------------------------------------------
-
-
-def test_topological_order_passes_a_right_answer(capsys):
-    assert checks.check_topological_order(topological_order) is True
-    assert capsys.readouterr().out.startswith("✓ topological order")
 
 
 def preorder(root):
@@ -464,9 +448,21 @@ def with_a_duplicate(root):
     return order[:1] + order
 
 
-def test_the_lesson_s_iterative_answer_passes(capsys):
-    assert checks.check_topological_order(repeated_passes) is True
-    assert capsys.readouterr().out.startswith("✓ topological order")
+@pytest.mark.parametrize(
+    "check, answer, says",
+    [
+        (checks.check_add_mul, Value, "✓ + and *"),  # 2b.1
+        (checks.check_tanh, Value, "✓ tanh"),  # 2b.2
+        (checks.check_topological_order, topological_order, "✓ topological order"),  # 2b.3
+        (checks.check_topological_order, repeated_passes, "✓ topological order"),
+        (checks.check_backward, Value, "✓ backward"),  # 2b.4
+    ],
+    ids=["add_mul", "tanh", "topological_order", "the_lesson_s_iterative_order", "backward"],
+)
+def test_a_right_answer_passes(capsys, check, answer, says):
+    assert check(answer) is True
+    out = capsys.readouterr().out
+    assert out.startswith(says) and "✗" not in out, out
 
 
 @pytest.mark.parametrize(
@@ -549,11 +545,6 @@ def test_every_graph_of_the_check_has_a_node_reached_along_paths_of_different_le
 
 
 # --- 2b.4 ----------------------------------------------------------------------------------
-
-
-def test_backward_passes_a_right_answer(capsys):
-    assert checks.check_backward(Value) is True
-    assert capsys.readouterr().out.startswith("✓ backward")
 
 
 def backward_no_seed(self):
