@@ -30,15 +30,16 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # lecture_neuron
 
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
+from lecture_neuron import lecture_neuron  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from helpers.autodiff import Value  # noqa: E402
 from helpers.figures import backpropagation as backprop_figures  # noqa: E402
 from helpers.figures import canvas  # noqa: E402
 from helpers.figures import chain_rule as chain_rule_figures  # noqa: E402
@@ -166,12 +167,12 @@ def widgets():
         ),
         (
             "02 backward pass: step, new",
-            lambda **v: FirstVisit(graph_figures.BackwardView(_neuron(), **v)),
+            lambda **v: FirstVisit(graph_figures.BackwardView(lecture_neuron(), **v)),
             [dict(step=k) for k in (2, 3, 4, 5, 6)],
         ),
         (
             "02 backward pass: step, kept",
-            lambda **v: graph_figures.BackwardView(_neuron(), **v),
+            lambda **v: graph_figures.BackwardView(lecture_neuron(), **v),
             [dict(step=k) for k in (2, 3, 4, 5, 6)],
         ),
         (
@@ -193,20 +194,6 @@ class FirstVisit:
     def update(self, **values):
         self.view.update(**values)
         self.fig.canvas.state = None
-
-
-def _neuron():
-    """The neuron of notebook 02's step-through widget: o = tanh(x1·w1 + x2·w2 + b)."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1, x2w2 = x1 * w1, x2 * w2
-    s = x1w1 + x2w2
-    n = s + b
-    o = n.tanh()
-    for v, name in ((x1w1, "x1w1"), (x2w2, "x2w2"), (s, "s"), (n, "n"), (o, "o")):
-        v.label = name
-    return o
 
 
 def _pg(mode, values):

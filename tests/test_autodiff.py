@@ -702,41 +702,36 @@ BINARY = ["+", "-", "*", "/"]
 
 
 def unary(op, a, lib):
+    powers = {"neg": lambda: -a, "square": lambda: a**2, "cube": lambda: a**3}  # alike in all
     if lib == "sympy":
         return {
-            "neg": lambda: -a,
+            **powers,
             "tanh": lambda: sp.tanh(a),
             "sigmoid": lambda: 1 / (1 + sp.exp(-a)),
             "exp": lambda: sp.exp(a),
             "log": lambda: sp.log(a),
             "relu": lambda: sp.Piecewise((a, a > 0), (0, True)),
-            "square": lambda: a**2,
             "sqrt": lambda: sp.sqrt(a),
-            "cube": lambda: a**3,
         }[op]()
     if lib == "value":
         return {
-            "neg": lambda: -a,
+            **powers,
             "tanh": a.tanh,
             "sigmoid": a.sigmoid,
             "exp": a.exp,
             "log": a.log,
             "relu": a.relu,
-            "square": lambda: a**2,
             "sqrt": lambda: a**0.5,
-            "cube": lambda: a**3,
         }[op]()
     m = anp if lib == "autograd" else np
     return {
-        "neg": lambda: -a,
+        **powers,
         "tanh": lambda: m.tanh(a),
         "sigmoid": lambda: 1 / (1 + m.exp(-a)),
         "exp": lambda: m.exp(a),
         "log": lambda: m.log(a),
         "relu": lambda: m.where(a > 0, a, 0.0 * a),
-        "square": lambda: a**2,
         "sqrt": lambda: m.sqrt(a),
-        "cube": lambda: a**3,
     }[op]()
 
 

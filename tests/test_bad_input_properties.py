@@ -96,6 +96,10 @@ def _param():
 
 MOONS = data.make_moons(n=20)
 MAX_POINTS = getattr(data, "MAX_POINTS", 10**6)  # the limit of helpers.data
+SIZE = whole(1, 1000)  # a depth, width or layer size: at least 1, at most the work limit
+NETWORK = dict(depth=SIZE, width=SIZE, n_in=SIZE, n_out=SIZE, seed=whole(0))  # its sizes, seed
+TOY = dict(n=20, noise=0.1, seed=1)  # a toy data set of helpers.data: its size, noise, seed
+TOY_WRONG = dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0))
 
 # name in the message, the call, the valid keyword arguments, {argument: wrong values}
 API = [
@@ -142,35 +146,25 @@ API = [
             lr_min=real(0, 1.0),
         ),
     ),
-    (
-        "make_moons",
-        data.make_moons,
-        dict(n=20, noise=0.1, seed=1),
-        dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0)),
-    ),
+    ("make_moons", data.make_moons, TOY, TOY_WRONG),
     (
         "make_circles",
         data.make_circles,
-        dict(n=20, noise=0.1, seed=1, factor=0.5),
-        dict(n=whole(2, MAX_POINTS), noise=real(0), factor=real(0, 1, True, True), seed=whole(0)),
+        dict(TOY, factor=0.5),
+        dict(TOY_WRONG, factor=real(0, 1, True, True)),
     ),
-    (
-        "make_xor",
-        data.make_xor,
-        dict(n=20, noise=0.1, seed=1),
-        dict(n=whole(2, MAX_POINTS), noise=real(0), seed=whole(0)),
-    ),
+    ("make_xor", data.make_xor, TOY, TOY_WRONG),
     (
         "make_blobs",
         data.make_blobs,
-        dict(n=20, noise=0.1, seed=1, n_classes=3),
-        dict(n=whole(3, MAX_POINTS), n_classes=whole(2, 1000), noise=real(0), seed=whole(0)),
+        dict(TOY, n_classes=3),
+        dict(TOY_WRONG, n=whole(3, MAX_POINTS), n_classes=whole(2, 1000)),
     ),
     (
         "make_spirals",
         data.make_spirals,
-        dict(n=20, noise=0.1, seed=1, n_classes=2),
-        dict(n=whole(2, MAX_POINTS), n_classes=whole(2, 1000), noise=real(0), seed=whole(0)),
+        dict(TOY, n_classes=2),
+        dict(TOY_WRONG, n_classes=whole(2, 1000)),
     ),
     (
         "load_digits",
@@ -201,13 +195,13 @@ API = [
         "train_moons",
         training.train_moons,
         dict(lr=0.1, steps=2, hidden=3),
-        dict(lr=real(0, open_low=True), steps=whole(1, 10**5), hidden=whole(1, 1000)),
+        dict(lr=real(0, open_low=True), steps=whole(1, 10**5), hidden=SIZE),
     ),
     (
         "zigzag_network",
         regions.zigzag_network,
         dict(depth=2, width=2),
-        dict(depth=whole(1, 1000), width=whole(2, 1000)),
+        dict(depth=SIZE, width=whole(2, 1000)),
     ),
     ("gradient_cost", forward_mode.gradient_cost, dict(n=3), dict(n=whole(1, 10**5))),
     (
@@ -325,40 +319,27 @@ API += [
         "deep_network",
         residual.deep_network,
         dict(depth=2, width=3, n_in=2, n_out=2, seed=0),
-        dict(
-            depth=whole(0, 1000),
-            width=whole(1, 1000),
-            n_in=whole(1, 1000),
-            n_out=whole(1, 1000),
-            seed=whole(0),
-        ),
+        dict(NETWORK, depth=whole(0, 1000)),
     ),
     (
         "plain_network",
         residual.plain_network,
         dict(depth=2, width=3, scale=1.0, n_in=2, n_out=1, seed=0),
-        dict(
-            depth=whole(1, 1000),
-            width=whole(1, 1000),
-            scale=real(0, open_low=True),
-            n_in=whole(1, 1000),
-            n_out=whole(1, 1000),
-            seed=whole(0),
-        ),
+        dict(NETWORK, scale=real(0, open_low=True)),
     ),
     (
         "init_table",
         residual.init_table,
         dict(depth=2, width=3, seed=0),
-        dict(depth=whole(1, 1000), width=whole(1, 1000), seed=whole(0)),
+        dict(depth=SIZE, width=SIZE, seed=whole(0)),
     ),
     (
         "compare_residual",
         residual.compare_residual,
         dict(depth=2, width=3, steps=2, lr=0.05, momentum=0.9, n=20, seed=0),
         dict(
-            depth=whole(1, 1000),
-            width=whole(1, 1000),
+            depth=SIZE,
+            width=SIZE,
             steps=whole(0, 10**4),
             lr=real(0, open_low=True),
             momentum=real(0, 1, False, True),
@@ -394,25 +375,19 @@ API += [
         "relu_cosines",
         residual.relu_cosines,
         dict(depth=2, width=3, c0=0.5, seed=0),
-        dict(depth=whole(1, 1000), width=whole(2, 1000), c0=real(-1, 1), seed=whole(0)),
+        dict(depth=SIZE, width=whole(2, 1000), c0=real(-1, 1), seed=whole(0)),
     ),
     (
         "measured_critical_gain",
         lambda **k: residual.measured_critical_gain("relu", **k),
         dict(width=4, depth=2, seeds=1),
-        dict(width=whole(1, 1000), depth=whole(1, 1000), seeds=whole(1, 20)),
+        dict(width=SIZE, depth=SIZE, seeds=whole(1, 20)),
     ),
     (
         "narrow_network",
         representations.narrow_network,
         dict(depth=2, width=2, n_in=2, n_out=2, seed=0),
-        dict(
-            depth=whole(1, 1000),
-            width=whole(1, 1000),
-            n_in=whole(1, 1000),
-            n_out=whole(1, 1000),
-            seed=whole(0),
-        ),
+        NETWORK,
     ),
     (
         "digits_network",
@@ -512,7 +487,7 @@ API += [
         "memory_and_work",
         layer_order.memory_and_work,
         dict(depth=5, every=2),
-        dict(depth=whole(1, 1000), every=whole(1, 5).filter(lambda v: v is not None)),
+        dict(depth=SIZE, every=whole(1, 5).filter(lambda v: v is not None)),
     ),
     (
         "layer_order.init",
@@ -551,7 +526,7 @@ API += [
         dict(
             lr=real(0, open_low=True),
             steps=whole(1, 10**5),
-            hidden=whole(1, 1000),
+            hidden=SIZE,
             seed=whole(0),
             n=whole(2, MAX_POINTS),
             noise=real(0),
@@ -625,7 +600,7 @@ API += [
         dict(
             lr=real(0, open_low=True),
             steps=whole(1, 10**5),
-            hidden=whole(1, 1000),
+            hidden=SIZE,
             grid=whole(2, 1000),
         ),
     ),
@@ -676,7 +651,7 @@ API += [
         "ZigzagView",
         ZigzagView,
         dict(depth=2, width=2, dpi=72),
-        dict(depth=whole(1, 1000), width=whole(2, 1000), dpi=real(10, 600)),
+        dict(depth=SIZE, width=whole(2, 1000), dpi=real(10, 600)),
     ),
     (
         "DescentView",
@@ -701,8 +676,8 @@ API += [
         dict(scale=1.0, depth=3, width=4, dpi=72),
         dict(
             scale=real(0, open_low=True),
-            depth=whole(1, 1000),
-            width=whole(1, 1000),
+            depth=SIZE,
+            width=SIZE,
             dpi=real(10, 600),
         ),
     ),

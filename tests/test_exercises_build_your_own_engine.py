@@ -6,6 +6,7 @@ returning nonsense, not a class) gives one ✗ line and never raises.
 """
 
 import contextlib
+import inspect
 import io
 import math
 import random
@@ -180,12 +181,6 @@ def right_says_no_expected_numbers(out, *numbers):
 # --- 2b.1 ----------------------------------------------------------------------------------
 
 
-def test_add_mul_passes_a_right_answer(capsys):
-    assert checks.check_add_mul(Value) is True
-    out = capsys.readouterr().out
-    assert out.startswith("✓ + and *") and "✗" not in out
-
-
 @pytest.mark.parametrize(
     "op, bug, says",
     [
@@ -315,11 +310,6 @@ def test_the_final_training_check_says_when_it_did_not_test_the_learner(capsys):
 # --- 2b.2 ----------------------------------------------------------------------------------
 
 
-def test_tanh_passes_a_right_answer(capsys):
-    assert checks.check_tanh(Value) is True
-    assert capsys.readouterr().out.startswith("✓ tanh")
-
-
 @pytest.mark.parametrize(
     "bug, says",
     [
@@ -351,11 +341,6 @@ def test_tanh_with_a_wrong_value_or_two_nodes(capsys):
 
 
 # --- 2b.3 ----------------------------------------------------------------------------------
-
-
-def test_topological_order_passes_a_right_answer(capsys):
-    assert checks.check_topological_order(topological_order) is True
-    assert capsys.readouterr().out.startswith("✓ topological order")
 
 
 def preorder(root):
@@ -463,9 +448,21 @@ def with_a_duplicate(root):
     return order[:1] + order
 
 
-def test_the_lesson_s_iterative_answer_passes(capsys):
-    assert checks.check_topological_order(repeated_passes) is True
-    assert capsys.readouterr().out.startswith("✓ topological order")
+@pytest.mark.parametrize(
+    "check, answer, says",
+    [
+        (checks.check_add_mul, Value, "✓ + and *"),  # 2b.1
+        (checks.check_tanh, Value, "✓ tanh"),  # 2b.2
+        (checks.check_topological_order, topological_order, "✓ topological order"),  # 2b.3
+        (checks.check_topological_order, repeated_passes, "✓ topological order"),
+        (checks.check_backward, Value, "✓ backward"),  # 2b.4
+    ],
+    ids=["add_mul", "tanh", "topological_order", "the_lesson_s_iterative_order", "backward"],
+)
+def test_a_right_answer_passes(capsys, check, answer, says):
+    assert check(answer) is True
+    out = capsys.readouterr().out
+    assert out.startswith(says) and "✗" not in out, out
 
 
 @pytest.mark.parametrize(
@@ -548,11 +545,6 @@ def test_every_graph_of_the_check_has_a_node_reached_along_paths_of_different_le
 
 
 # --- 2b.4 ----------------------------------------------------------------------------------
-
-
-def test_backward_passes_a_right_answer(capsys):
-    assert checks.check_backward(Value) is True
-    assert capsys.readouterr().out.startswith("✓ backward")
 
 
 def backward_no_seed(self):
@@ -961,46 +953,23 @@ def test_may_join_the_wrong_way_round_gets_a_hint_about_not_in(capsys, placed_fi
 
 # --- the fourth reader's wrong answers: Python's bare error becomes the named mistake ---------
 
-LESSON_VALUE = """
-import math
+
+def _wrong_in_mul(source):
+    """The fourth reader's mistake in *'s _backward: the Values other and self where their
+    numbers other.data and self.data belong."""
+    for right, wrong in (
+        ("other.data * out.grad", "other * out.grad"),
+        ("self.data * out.grad", "self * out.grad"),
+    ):
+        assert source.count(right) == 1, right
+        source = source.replace(right, wrong)
+    return source
 
 
-class Value:
-    def __init__(self, data, _children=(), _op=""):
-        self.data = data
-        self.grad = 0.0
-        self._backward = lambda: None
-        self._prev = tuple(_children)
-        self._op = _op
-
-
-def add(self, other):
-    other = other if isinstance(other, Value) else Value(other)
-    out = Value(self.data + other.data, (self, other), "+")
-
-    def _backward():
-        self.grad += 1.0 * out.grad
-        other.grad += 1.0 * out.grad
-
-    out._backward = _backward
-    return out
-
-
-def mul(self, other):
-    other = other if isinstance(other, Value) else Value(other)
-    out = Value(self.data * other.data, (self, other), "*")
-
-    def _backward():
-        self.grad += other * out.grad
-        other.grad += self * out.grad
-
-    out._backward = _backward
-    return out
-
-
-Value.__add__ = add
-Value.__mul__ = mul
-"""
+# the right engine above, as source code a learner could have typed, with that mistake
+LESSON_VALUE = _wrong_in_mul(
+    "import math\n\n\n" + inspect.getsource(topological_order) + "\n\n" + inspect.getsource(Value)
+)
 
 
 def lesson_cells(tmp_path, source):

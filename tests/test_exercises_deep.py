@@ -253,13 +253,20 @@ def test_layer_output_names_the_unchained_loop(capsys):
     assert "every layer was given X instead of the previous layer's output" in out
 
 
-def test_layer_output_simple_alternating_loop_passes(capsys):
-    def by_index(model, X, k):
+def layer_loop(indices):
+    """A learner's loop over the layers: H = model.layers[i].forward(H) for i in indices(k)."""
+
+    def answer(model, X, k):
         H = X
-        for i in range(2 * k):
+        for i in indices(k):
             H = model.layers[i].forward(H)
         return H
 
+    return answer
+
+
+def test_layer_output_simple_alternating_loop_passes(capsys):
+    by_index = layer_loop(lambda k: range(2 * k))
     assert dn.check_layer_output(by_index) is True
 
 
@@ -267,12 +274,7 @@ def test_layer_output_one_layer_too_far_is_told_where_to_stop(capsys):
     """Reader 04, round 3: range(2k + 1) got, on its second try, the generic hint "keep the
     latest output in one variable", which its loop already did."""
 
-    def one_too_far(model, X, k):
-        H = X
-        for i in range(2 * k + 1):
-            H = model.layers[i].forward(H)
-        return H
-
+    one_too_far = layer_loop(lambda k: range(2 * k + 1))
     assert dn.check_layer_output(one_too_far) is False
     assert "the activation of hidden layer 2, before that" in capsys.readouterr().out
     assert dn.check_layer_output(one_too_far) is False
@@ -286,12 +288,7 @@ def test_layer_output_one_layer_too_far_is_told_where_to_stop(capsys):
 
 
 def test_layer_output_that_stops_early_is_told_so(capsys):
-    def range_k(model, X, k):
-        H = X
-        for i in range(k):
-            H = model.layers[i].forward(H)
-        return H
-
+    range_k = layer_loop(lambda k: range(k))
     assert dn.check_layer_output(range_k) is False
     capsys.readouterr()
     assert dn.check_layer_output(range_k) is False
@@ -302,12 +299,7 @@ def test_layer_output_that_stops_early_is_told_so(capsys):
 def test_layer_output_that_skips_layers_0_is_told_so(capsys):
     """Reader 04, round 2: skipping layers[0] was told 'every layer was given X'."""
 
-    def skips_first(model, X, k):
-        H = X
-        for i in range(1, 2 * k):
-            H = model.layers[i].forward(H)
-        return H
-
+    skips_first = layer_loop(lambda k: range(1, 2 * k))
     assert dn.check_layer_output(skips_first) is False
     out = capsys.readouterr().out
     assert "model.layers[0] was never run" in out

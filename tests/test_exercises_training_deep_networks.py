@@ -65,11 +65,25 @@ def test_the_max_lr_feedback_writes_the_absolute_value_in_words(capsys):
     assert "|" not in out and "between −1 and 1" in out and "zig-zag" in out
 
 
-def _momentum_says(capsys, step, words):
-    assert tdn.check_momentum_step(step) is False
+def _refused_saying(capsys, check, answer, words):
+    """`check` refuses the wrong `answer` and its feedback says `words`; returns the feedback."""
+    assert check(answer) is False
     out = capsys.readouterr().out
     assert words in out, out
     return out
+
+
+def _three_wrong_tries(capsys, check, wrong):
+    """The feedback to three tries of the same wrong answer, each refused."""
+    outs = []
+    for _ in range(3):
+        assert check(wrong) is False
+        outs.append(capsys.readouterr().out)
+    return outs
+
+
+def _momentum_says(capsys, step, words):
+    return _refused_saying(capsys, tdn.check_momentum_step, step, words)
 
 
 def test_momentum_with_a_plus_sign_is_named(capsys):
@@ -110,19 +124,13 @@ def test_momentum_hints_come_slowly(capsys):
     def wrong(w, v, grad, lr, mu):
         return w * 0, v * 0
 
-    firsts = []
-    for _ in range(3):
-        assert tdn.check_momentum_step(wrong) is False
-        firsts.append(capsys.readouterr().out)
+    firsts = _three_wrong_tries(capsys, tdn.check_momentum_step, wrong)
     assert "mu * v + grad" not in firsts[0] and "mu * v + grad" not in firsts[1]
     assert "mu * v + grad" in firsts[2]
 
 
 def _residual_says(capsys, grad, words):
-    assert tdn.check_residual_grad(grad) is False
-    out = capsys.readouterr().out
-    assert words in out, out
-    return out
+    return _refused_saying(capsys, tdn.check_residual_grad, grad, words)
 
 
 def test_tanh_of_x_instead_of_x_times_w_is_named(capsys):
@@ -184,10 +192,7 @@ def test_residual_hints_come_slowly(capsys):
     def wrong(x, W, dy):
         return dy * 0
 
-    outs = []
-    for _ in range(3):
-        assert tdn.check_residual_grad(wrong) is False
-        outs.append(capsys.readouterr().out)
+    outs = _three_wrong_tries(capsys, tdn.check_residual_grad, wrong)
     assert "@ W.T" not in outs[0] and "dy + dz @ W.T" not in outs[1]
     assert "dy + dz @ W.T" in outs[2]
 

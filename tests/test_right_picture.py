@@ -37,9 +37,9 @@ from io import BytesIO
 
 import numpy as np
 import pytest
+from lecture_neuron import lecture_neuron
 from pixels import plain_pixels
 
-from helpers.autodiff import Value
 from helpers.calculus import EVERYWHERE
 from helpers.figures.backpropagation import TrainingView
 from helpers.figures.canvas import png
@@ -164,25 +164,11 @@ def test_chain_rule_view():
     drive(lambda: ChainRuleView(**start), controls, start, n_moves=6, seed=1, steady=True)
 
 
-def _neuron():
-    """The neuron of notebook 02's step-through: o = tanh(x1·w1 + x2·w2 + b)."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1, x2w2 = x1 * w1, x2 * w2
-    s = x1w1 + x2w2
-    n = s + b
-    o = n.tanh()
-    for v, name in ((x1w1, "x1w1"), (x2w2, "x2w2"), (s, "s"), (n, "n"), (o, "o")):
-        v.label = name
-    return o
-
-
 def test_backward_view():
     """02: the step slider (a PNG kept per step)."""
 
     def make():
-        return BackwardView(_neuron(), step=3, title="Backward pass through a neuron")
+        return BackwardView(lecture_neuron(), step=3, title="Backward pass through a neuron")
 
     steps = list(range(make().n_steps))
     drive(make, {"step": steps}, dict(step=3), n_moves=8, seed=2)

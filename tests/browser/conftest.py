@@ -53,40 +53,34 @@ def record_report(request):
         request.node.user_properties.append(("browser_summary", lines))
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
+def _server(kind, name):
+    """A started server of class ``kind`` for the session (``name`` in its messages); it must
+    leave its port free when it stops."""
     if MISSING:
         if ON_CI:
             pytest.fail(
                 f"browser tests FAILED (CI=true, a browser is required): {MISSING}", pytrace=False
             )
         pytest.skip(f"browser tests SKIPPED: {MISSING}")
-    server = Lab().start()
+    server = kind().start()
     try:
         yield server
     finally:
         port = server.port
         server.cleanup()
-        assert port_is_free(port), f"the JupyterLab server left port {port} bound"
+        assert port_is_free(port), f"the {name} server left port {port} bound"
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    yield from _server(Lab, "JupyterLab")
 
 
 @pytest.fixture(scope="session")
 def notebook7(tmp_path_factory):
     """A Jupyter Notebook 7 server (the same venv's ``notebook`` package), started only for
     the tests that ask for it."""
-    if MISSING:
-        if ON_CI:
-            pytest.fail(
-                f"browser tests FAILED (CI=true, a browser is required): {MISSING}", pytrace=False
-            )
-        pytest.skip(f"browser tests SKIPPED: {MISSING}")
-    server = Notebook7().start()
-    try:
-        yield server
-    finally:
-        port = server.port
-        server.cleanup()
-        assert port_is_free(port), f"the Notebook 7 server left port {port} bound"
+    yield from _server(Notebook7, "Notebook 7")
 
 
 @pytest.fixture(scope="session")

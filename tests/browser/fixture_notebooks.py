@@ -41,7 +41,7 @@ class Wave:
 '''
 
 
-def _nb(cells):
+def notebook(cells):
     """A notebook of code cells; a cell given as ``(tags, source)`` carries cell tags (a
     live widget's cell is tagged ``nbval-ignore-output``, as in the lessons)."""
 
@@ -164,6 +164,6 @@ def write(dest: Path) -> dict[str, str]:
     out = {}
     for name, cells in (("good", GOOD), ("broken", BROKEN)):
         path = dest / f"harness_{name}.ipynb"
-        path.write_text(json.dumps(_nb(cells), indent=1), encoding="utf-8")
+        path.write_text(json.dumps(notebook(cells), indent=1), encoding="utf-8")
         out[name] = path.name
     return out

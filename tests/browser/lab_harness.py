@@ -140,6 +140,13 @@ def browser_missing_reason() -> str | None:
 class Lab:
     """A JupyterLab server for one test session, serving a temporary copy of ``notebooks``."""
 
+    module = "jupyterlab"  # python -m <module>
+    app = "LabApp"  # the application class that takes the settings and workspaces dirs
+    app_options = (
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.news_url=None",
+    )
+
     def __init__(self, notebooks_dir: Path = ROOT / "notebooks", extra_env=None):
         self.tmp = Path(tempfile.mkdtemp(prefix="nb-browser-"))
         self.root = self.tmp / "root"
@@ -171,7 +178,7 @@ class Lab:
         return [
             sys.executable,
             "-m",
-            "jupyterlab",
+            self.module,
             "--no-browser",
             "--allow-root",
             "--expose-app-in-browser",
@@ -181,11 +188,10 @@ class Lab:
             f"--ServerApp.root_dir={self.root}",
             f"--IdentityProvider.token={self.token}",
             "--ServerApp.terminals_enabled=False",
-            f"--LabApp.app_settings_dir={dirs['app-settings']}",
-            f"--LabApp.user_settings_dir={dirs['user-settings']}",
-            f"--LabApp.workspaces_dir={dirs['workspaces']}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.news_url=None",
+            f"--{self.app}.app_settings_dir={dirs['app-settings']}",
+            f"--{self.app}.user_settings_dir={dirs['user-settings']}",
+            f"--{self.app}.workspaces_dir={dirs['workspaces']}",
+            *self.app_options,
         ]
 
     def start(self, timeout: float = 90) -> Lab:
@@ -214,18 +220,7 @@ class Lab:
         last_error = None
         for _attempt in range(3):  # a port taken between choosing and binding: retry
             self.port = free_port()
-            cmd = self.command(dirs)
-            log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-            self._log = log
-            self.proc = subprocess.Popen(
-                cmd,
-                cwd=self.root,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            self.launch(self.command(dirs), env)
             try:
                 self._wait_ready(timeout)
                 return self
@@ -233,6 +228,21 @@ class Lab:
                 last_error = err
                 self.stop()
         raise RuntimeError(f"JupyterLab did not start: {last_error}")
+
+    def launch(self, cmd: list[str], env: dict):
+        """Start the server's process in a session of its own (stop() ends the whole group),
+        in the served folder, its output appended to the log."""
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self._log = log
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=self.root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def _api(self, path: str, method: str = "GET", timeout: float = 10):
         req = urllib.request.Request(
@@ -310,27 +320,12 @@ class Notebook7(Lab):
     Same throw-away settings and the same ``window.jupyterapp`` as :class:`Lab`, so
     :class:`NotebookPage` drives it unchanged."""
 
+    module = "notebook"
+    app = "JupyterNotebookApp"
+    app_options = ()
+
     def page_url(self, relpath: str) -> str:
         return f"{self.url}/notebooks/{relpath}?token={self.token}"
-
-    def command(self, dirs: dict) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "notebook",
-            "--no-browser",
-            "--allow-root",
-            "--expose-app-in-browser",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={self.root}",
-            f"--IdentityProvider.token={self.token}",
-            "--ServerApp.terminals_enabled=False",
-            f"--JupyterNotebookApp.app_settings_dir={dirs['app-settings']}",
-            f"--JupyterNotebookApp.user_settings_dir={dirs['user-settings']}",
-            f"--JupyterNotebookApp.workspaces_dir={dirs['workspaces']}",
-        ]
 
 
 def launch_browser(playwright):

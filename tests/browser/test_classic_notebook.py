@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -64,16 +63,7 @@ class ClassicNotebook(Lab):
             f"--notebook-dir={self.root}",
             f"--NotebookApp.token={self.token}",
         ]
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=self.root,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        self.launch(cmd, env)
         self._wait_ready(timeout)
         return self
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from fixture_notebooks import notebook
 from lab_harness import NotebookPage
 
 # Notebook 7.6 logs this page error by itself once the kernel is idle, even for a notebook
@@ -57,34 +58,13 @@ live(Bars(), {"n": W.IntSlider(value=5, min=0, max=10, description="n"),
 CELLS = [VIEW, BARE, "after_bare = 1", PANEL, "after_panel = 2"]
 
 
-def _notebook():
-    return {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "source": src,
-                "outputs": [],
-                "execution_count": None,
-                "id": f"k{i}",
-            }
-            for i, src in enumerate(CELLS)
-        ],
-    }
-
-
 @pytest.fixture(params=["jupyterlab", "notebook7"])
 def page(request, browser_context):
     """The generated notebook, run, in the front end named by the parameter."""
     server = request.getfixturevalue("lab" if request.param == "jupyterlab" else "notebook7")
     rel = "keyboard/keyboard.ipynb"
     (server.root / "keyboard").mkdir(exist_ok=True)
-    (server.root / rel).write_text(json.dumps(_notebook()), encoding="utf-8")
+    (server.root / rel).write_text(json.dumps(notebook(CELLS)), encoding="utf-8")
     p = NotebookPage(server, browser_context, rel)
     p.front_end = request.param
     try:

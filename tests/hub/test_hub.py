@@ -195,6 +195,17 @@ def answered(release: dict) -> dict:
     return nb
 
 
+async def assignment_action(student, action):
+    """The student's POST /assignments/<action> (fetch, submit) of the lesson; it must succeed."""
+    done = await student.server_api(
+        f"/assignments/{action}",
+        "POST",
+        body="",
+        query={"course_id": COURSE, "assignment_id": LESSON},
+    )
+    assert done["success"], done
+
+
 def test_nbgrader_release_fetch_submit_collect_autograde(hub, people):
     teacher, ada, bob = people["instructor"], people["ada"], people["bob"]
     path = f"{LESSON}/{LESSON}.ipynb"
@@ -212,13 +223,7 @@ def test_nbgrader_release_fetch_submit_collect_autograde(hub, people):
                 listed = await s.server_api("/assignments", query={"course_id": COURSE})
                 assert listed["success"], listed
                 assert [a["assignment_id"] for a in listed["value"]] == [LESSON]
-                fetched = await s.server_api(
-                    "/assignments/fetch",
-                    "POST",
-                    body="",
-                    query={"course_id": COURSE, "assignment_id": LESSON},
-                )
-                assert fetched["success"], fetched
+                await assignment_action(s, "fetch")
             release = (await ada.server_api(f"/api/contents/{path}"))["content"]
             await ada.server_api(
                 f"/api/contents/{path}",
@@ -226,13 +231,7 @@ def test_nbgrader_release_fetch_submit_collect_autograde(hub, people):
                 {"type": "notebook", "format": "json", "content": answered(release)},
             )
             for s in (ada, bob):
-                sent = await s.server_api(
-                    "/assignments/submit",
-                    "POST",
-                    body="",
-                    query={"course_id": COURSE, "assignment_id": LESSON},
-                )
-                assert sent["success"], sent
+                await assignment_action(s, "submit")
             r = await k.execute(
                 NBGRADER + f"nbgrader('collect', {LESSON!r})\n"
                 f"nbgrader('autograde', {LESSON!r}, '--Execute.timeout=60')\n"
