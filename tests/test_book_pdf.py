@@ -105,7 +105,10 @@ def test_every_exercise_is_answered_and_every_term_indexed(text):
             assert body.count(t) >= 2, f"the PDF lacks {ex.title!r} in its lesson or the answers"
     terms, _ = collect(lesson_paths())
     index = body[body.rindex("Where each term of the series is defined") :]
+    # an entry: "term: its meaning. Defined in lesson 3: 4. Section title (page 65)."
+    not_another_entry = r"(?:(?!Defined in).)*?"
     for term in terms:
-        assert re.search(re.escape(term.name) + r" — defined in .*?\(page \d+\)", index), (
-            f"the index of terms in the PDF lacks {term.name!r} or its page"
+        entry = re.escape(term.name) + rf"(?::| —) {not_another_entry}Defined in "
+        assert re.search(entry + rf"{not_another_entry}\(page \d+\)", index), (
+            f"the index of terms in the PDF lacks {term.name!r}, its meaning or its page"
         )
