@@ -444,13 +444,13 @@ def check_prediction(
     why: str,
     misses: Mapping[float, str] | None = None,
     *,
-    exercise: str | None = None,
+    hide_first_try_of: str | None = None,
     nudge: str | None = None,
 ) -> bool:
     """A predict-first exercise: the learner's number (or a function returning it) against
     ``expected``. A known wrong guess hears what it is (``misses``: guess → sentence, none of
-    which gives the answer). With ``exercise`` ("2.1"), the first wrong try of that exercise
-    is told only that it is not it, and ``nudge`` if given; the value and ``why`` come from
+    which gives the answer). With ``hide_first_try_of`` (an exercise, "2.1"), its first wrong
+    try is told only that it is not it, and ``nudge`` if given; the value and ``why`` come from
     the next wrong try on, so one wrong try does not give the prediction away. Without it,
     every try is told the value and ``why``. A whole ``expected`` wants a whole number; any
     other is right to the digits typed (``agrees``)."""
@@ -462,7 +462,7 @@ def check_prediction(
         print(f"{PASS} {name}: {_fmt(expected)}. {why}")
         return True
     near = "" if whole else near_miss(got, expected)
-    hide = exercise is not None and tries(exercise) == 0
+    hide = hide_first_try_of is not None and tries(hide_first_try_of) == 0
     if hide:
         print(
             f"{FAIL} {name}: you predicted {_fmt(got)}; that is not it{near}. Try again: "
@@ -494,7 +494,9 @@ def prediction(
     def check(answer) -> bool:
         if nudge is None:
             return check_prediction(name, answer, expected, why, misses)
-        return check_prediction(name, answer, expected, why, misses, exercise=number, nudge=nudge)
+        return check_prediction(
+            name, answer, expected, why, misses, hide_first_try_of=number, nudge=nudge
+        )
 
     check.__name__ = f"check_{number.replace('.', '_')}"
     check.__doc__ = f"Exercise {number}, predict first: {name}, which is {expected}."

@@ -73,7 +73,13 @@ def check_reuse_prediction(predict) -> bool:
         )
         return False
     return check_prediction(
-        REUSE_NAME, out, REUSE_ANSWER, REUSE_WHY, REUSE_MISSES, exercise="2.1", nudge=REUSE_NUDGE
+        REUSE_NAME,
+        out,
+        REUSE_ANSWER,
+        REUSE_WHY,
+        REUSE_MISSES,
+        hide_first_try_of="2.1",
+        nudge=REUSE_NUDGE,
     )
 
 

@@ -66,7 +66,7 @@ def check_zigzag_pieces(pieces) -> bool:
         )
         return False
     return check_prediction(
-        name, pieces, ZIGZAG_PIECES, _ZIGZAG_WHY, _ZIGZAG_MISSES, exercise="4.1"
+        name, pieces, ZIGZAG_PIECES, _ZIGZAG_WHY, _ZIGZAG_MISSES, hide_first_try_of="4.1"
     )
 
 
