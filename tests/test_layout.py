@@ -89,7 +89,7 @@ def test_one_figures_module_per_lesson_named_like_its_notebook_and_exercises():
     notebooks = {
         re.sub(r"^\d\d[a-z]?_", "", p.stem) for p in (ROOT / "notebooks").glob("0[1-9]*_*.ipynb")
     }
-    assert figures == set(LESSONS) | {"style", "canvas"}
+    assert figures == set(LESSONS) | {"style", "canvas", "alt"}
     assert exercises == set(LESSONS) == notebooks
 
 

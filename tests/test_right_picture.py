@@ -32,6 +32,7 @@ search further: ``RIGHT_PICTURE_SEED=n`` (other sequences) and
 
 from __future__ import annotations
 
+import html
 import os
 from io import BytesIO
 
@@ -41,6 +42,7 @@ from lecture_neuron import lecture_neuron
 from pixels import plain_pixels
 
 from helpers.calculus import EVERYWHERE
+from helpers.figures.alt import alt_text
 from helpers.figures.backpropagation import TrainingView
 from helpers.figures.canvas import png
 from helpers.figures.chain_rule import ChainRuleView
@@ -85,6 +87,13 @@ def assert_same_picture(got: np.ndarray, want: np.ndarray, what: str, history: l
             f"{history}",
             pytrace=False,
         )
+
+
+def assert_same_alt(got: str, want: str, what: str, history: list):
+    """The picture's alt text (helpers/figures/alt.py) follows the controls as the picture
+    does: it is a fresh view's text for the same settings, and never empty."""
+    assert want, f"{what}: a fresh view's figure has no alt text (describe it in update)"
+    assert got == want, f"{what}: alt text {got!r} ≠ fresh {want!r} after the moves {history}"
 
 
 def next_move(rng, controls: dict, settings: dict, seen: dict):
@@ -149,8 +158,10 @@ def drive(make, controls, start, *, n_moves, seed, steady=False, chunks=False):
             fresh.update(**settings)
             if steady:
                 assert limits(fresh) == limits(view), "the steady rule did not keep the limits"
-            fresh_pictures[key] = plain_pixels(fresh.fig)
-        assert_same_picture(got, fresh_pictures[key], type(view).__name__, history)
+            fresh_pictures[key] = plain_pixels(fresh.fig), alt_text(fresh.fig)
+        want, want_alt = fresh_pictures[key]
+        assert_same_picture(got, want, type(view).__name__, history)
+        assert_same_alt(alt_text(view.fig), want_alt, type(view).__name__, history)
 
 
 def test_chain_rule_view():
@@ -251,7 +262,7 @@ class Panel:
             for name, w in self.controls.items()
         }
         self.buttons = {w.description.split()[0]: w for w in panel.children[1].children[:3]}
-        self.image = panel.children[2]
+        self.image, self.alt = panel.children[2], panel.children[3]
         self.presses, self.history = [], []
 
     @staticmethod
@@ -283,6 +294,12 @@ class Panel:
         assert_same_picture(
             decode(self.image.value),
             plain_pixels(fresh.fig),
+            "PlaygroundView (panel)",
+            self.history,
+        )
+        assert_same_alt(
+            html.unescape(self.alt.value),
+            alt_text(fresh.fig),
             "PlaygroundView (panel)",
             self.history,
         )

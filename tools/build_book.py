@@ -226,7 +226,23 @@ def book_notebook(path: Path, labels: dict[int, str], anchors, secs: list[Sectio
             outputs = cell.get("outputs", [])
             if any(WIDGET_MIME in o.get("data", {}) for o in outputs):
                 cell["outputs"] = [widget_note(path.name)]
+            else:
+                give_figures_alt(cell)
     return nb
+
+
+def give_figures_alt(cell: dict) -> None:
+    """A described figure (helpers/figures/alt.py) reaches MyST-NB as its PNG, whose ``alt``
+    MyST-NB takes only from the cell's ``mystnb.image.alt``: put the alt text there, and drop
+    the figure's HTML form (an ``<img>`` with the PNG inline), so the page links the PNG file."""
+    texts = []
+    for out in cell.get("outputs", []):
+        alt = out.get("metadata", {}).get("image/png", {}).get("alt")
+        if alt and "image/png" in out.get("data", {}):
+            out["data"].pop("text/html", None)
+            texts.append(alt)
+    if texts:
+        cell["metadata"].setdefault("mystnb", {}).setdefault("image", {})["alt"] = " ".join(texts)
 
 
 # --- the generated pages -----------------------------------------------------------------------

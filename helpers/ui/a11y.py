@@ -32,6 +32,10 @@ about them from inside the panel:
   No upstream issue found for these in jupyter-widgets/ipywidgets (a reproduction to file is
   in issue 26's report); noUiSlider's ``handleAttributes`` option (leongersen/noUiSlider#1223)
   is where ipywidgets could pass the label.
+* **A picture's alt text.** ``ipywidgets.Image`` has no ``alt``. A panel puts a hidden
+  :func:`picture_alt` right after its picture and sets its value to what the figure shows
+  now (:mod:`helpers.figures.alt`); the repair copies it into the image's ``alt`` whenever
+  it changes.
 
 Python cannot set an attribute on a widget's element, so the repair travels as a tiny
 script in a hidden ``ipywidgets.HTML``: an empty ``<style>`` whose ``load`` event (fired once
@@ -52,6 +56,8 @@ import ipywidgets as W
 
 #: The CSS class of the hidden widget that carries the repair.
 SHIM_CLASS = "helpers-a11y"
+#: The CSS class of the hidden widget that carries a picture's alt text (``picture_alt``).
+ALT_CLASS = "helpers-alt"
 
 # What takes the keyboard's focus in a widget: Lumino checks the attribute on the focused
 # element itself before its ancestors, and the notebook's selectors end in ``:focus``, so the
@@ -103,6 +109,12 @@ _SCRIPT = """
         if (off) h.setAttribute('aria-disabled', 'true'); else h.removeAttribute('aria-disabled');
       });
     });
+    root.querySelectorAll('.' + ALT).forEach(function (c) {
+      var img = c.previousElementSibling;
+      if (img && img.tagName !== 'IMG') img = img.querySelector('img');
+      var text = (c.querySelector('.widget-html-content') || c).textContent.trim();
+      if (img && text && img.getAttribute('alt') !== text) img.setAttribute('alt', text);
+    });
     root.querySelectorAll('button').forEach(function (b) {
       var icons = b.querySelectorAll('i');
       icons.forEach(function (i) { i.setAttribute('aria-hidden', 'true'); });
@@ -126,6 +138,7 @@ def _script() -> str:
 
     body = _SCRIPT.replace("WORDS", json.dumps(_ICON_WORDS, separators=(",", ":")))
     body = body.replace("FOCUSABLE", json.dumps(FOCUSABLE))
+    body = body.replace("'.' + ALT", json.dumps("." + ALT_CLASS))
     # a named function expression, so the retry above can call itself
     body = body.replace("(function (me, tries) {", "(function go(me, tries) {", 1)
     return " ".join(line.strip() for line in body.strip().splitlines())
@@ -148,3 +161,11 @@ def keyboard_and_names():
     )
     shim.add_class(SHIM_CLASS)
     return shim
+
+
+def picture_alt():
+    """A hidden widget whose text the repair copies into the ``alt`` of the picture just
+    before it in the panel; set its ``value`` (HTML-escaped) with every new picture."""
+    carrier = W.HTML(layout=W.Layout(display="none"))
+    carrier.add_class(ALT_CLASS)
+    return carrier

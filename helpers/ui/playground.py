@@ -14,12 +14,14 @@ Machinery: a learner never needs to read it.
 from __future__ import annotations
 
 import asyncio
+import html
 
+from ..figures.alt import alt_text
 from ..figures.canvas import png
 from ..figures.deep_networks import PlaygroundView
 from ..nn import ACTIVATIONS
 from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMIZERS, uses_classes
-from .a11y import keyboard_and_names
+from .a11y import keyboard_and_names, picture_alt
 
 # (setting, applies?) → its tooltip: a control that does not apply is disabled and says why
 TOOLTIPS = {
@@ -80,6 +82,7 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     for w in controls.values():
         w.style, w.layout, w.continuous_update = style, lay, False
     image = W.Image(format="png")
+    alt = picture_alt()  # the image's alt text: what the playground's figure shows now
     status = W.HTML()
     # no icons: a screen reader reads an icon's private-use glyph as part of the name
     step_btn = W.Button(description=f"step ×{chunk}")
@@ -98,6 +101,7 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     def redraw():
         view.update()
         image.value = png(view.fig)
+        alt.value = html.escape(alt_text(view.fig))
         show_status()
 
     def show_what_applies():
@@ -163,5 +167,5 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     boxes = list(controls.values())
     grid = W.GridBox(boxes, layout=W.Layout(grid_template_columns="repeat(3, 260px)"))
     return W.VBox(
-        [grid, W.HBox([step_btn, run_btn, reset_btn, status]), image, keyboard_and_names()]
+        [grid, W.HBox([step_btn, run_btn, reset_btn, status]), image, alt, keyboard_and_names()]
     )

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 
 import ipywidgets as W
 
+from ..figures.alt import alt_text
 from ..figures.canvas import png
-from .a11y import keyboard_and_names
+from .a11y import keyboard_and_names, picture_alt
 
 #: The CSS class of a panel's picture while a view's chunked run is still being shown.
 RUNNING = "live-running"
@@ -57,9 +58,11 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
 
     The panel also carries :func:`helpers.ui.a11y.keyboard_and_names`: the arrow keys move
     its sliders and choose in its dropdowns (in JupyterLab and Notebook 7 they would move the
-    notebook's cell), and every control has an accessible name.
+    notebook's cell), every control has an accessible name, and the picture's ``alt`` is the
+    alt text of the view's figure (:mod:`helpers.figures.alt`), which follows the controls.
     """
     picture = W.Image(format="png")
+    alt = picture_alt()  # the picture's alt text: what the view's figure shows now
     caption = W.HTML()
     problem = W.HTML(layout=W.Layout(display="none"))  # shown only when there is one
 
@@ -70,6 +73,7 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
         if text is not None:
             caption.value = f"<pre style='margin:0'>{text()}</pre>"
         picture.value = png(view.fig)
+        alt.value = html.escape(alt_text(view.fig))
 
     def show_error(exc):
         problem.value = error_html(exc)
@@ -142,4 +146,4 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     view.update(**values())  # the first draw outside: a broken view fails its own cell
     render()
     # the hidden repair first: the problem line stays the panel's last child, under the rest
-    return W.VBox([keyboard_and_names(), *rows, picture, caption, problem])
+    return W.VBox([keyboard_and_names(), *rows, picture, alt, caption, problem])

@@ -294,6 +294,12 @@
         });
     },
 
+    // The alt text of every picture of a panel (helpers.ui.a11y copies it from the view).
+    pictureAlts(p) {
+      return [...h.panelEl(p).querySelectorAll('img.widget-image, .widget-image img')]
+        .map((i) => (i.getAttribute('alt') || '').trim());
+    },
+
     focusedA11y() {
       const a = document.activeElement;
       return a ? a.getAttribute('data-a11y') : null;

@@ -736,10 +736,14 @@ def check_accessibility(page: NotebookPage, report: Report):
       plain words.
     * Tab, from the panel's first control, visits every enabled visible control in turn and
       no disabled one.
+    * Every picture has alt text (the view's own description, helpers/figures/alt.py).
     """
     for p in page.discover():
         pid = p["panel"]
         where = f"cell {p['cell']}, widget panel {pid}"
+        for k, alt in enumerate(page.js("(p) => window.__nbh.pictureAlts(p)", pid)):
+            if not alt:
+                report.add(f"{where}: accessibility: picture {k} has no alt text")
         controls = page.js("(p) => window.__nbh.a11yControls(p)", pid)
         shown = [c for c in controls if not c["hidden"]]
         names = accessible_names(page, [c["id"] for c in shown])
