@@ -19,6 +19,7 @@ Everything waits on JupyterLab's own promises and on kernel "idle" messages, not
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -781,6 +782,52 @@ def check_accessibility(page: NotebookPage, report: Report):
             report.add(f"{where}: accessibility: Tab visits the controls out of order {visited}")
 
 
+# axe-core's impacts that fail an audit (issue 26: no serious or critical violation in the
+# series' own content); "moderate" and "minor" ones are reported by the audit's caller only.
+AXE_FAILS = ("serious", "critical")
+
+
+@functools.cache
+def axe_source() -> str:
+    """axe-core (Deque, MPL-2.0) as the PyPI package axe-playwright-python ships it: one
+    script, no network (npm's axe-core is the same file; PyPI keeps `make test` npm-free)."""
+    from importlib.resources import files
+
+    return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_audit(page, include: list[str]) -> list[dict]:
+    """axe-core's violations (every impact) in the parts of ``page`` (a Playwright page) that
+    the CSS selectors ``include`` pick: [{"id", "impact", "help", "count", "targets"}]."""
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(content=axe_source())
+    return page.evaluate(
+        """async (include) => {
+            const present = include.filter((s) => document.querySelector(s));
+            if (!present.length) return [];
+            const r = await axe.run({include: present.map((s) => [s])},
+                                    {resultTypes: ['violations']});
+            return r.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+                targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+            }));
+        }""",
+        include,
+    )
+
+
+def check_axe(page: NotebookPage, report: Report):
+    """axe-core on what the series puts in the notebook (rendered markdown, outputs, widget
+    panels), not on the front end's own chrome: no serious or critical violation."""
+    found = axe_audit(page.page, [".jp-RenderedMarkdown", ".jp-OutputArea-output"])
+    for v in found:
+        if v["impact"] in AXE_FAILS:
+            report.add(
+                f"accessibility: axe-core {v['impact']} '{v['id']}' ({v['help']}) at "
+                f"{v['count']} elements, e.g. {v['targets']}"
+            )
+
+
 def check_notebook(
     page: NotebookPage, report: Report, *, measure: bool = False, accessibility: bool = True
 ):
@@ -806,6 +853,7 @@ def check_notebook(
         report.add(f"cells {missing} call live(...) but show no rendered widget in the browser")
     if accessibility:
         check_accessibility(page, report)
+        check_axe(page, report)
     exercise(page, report, measure=measure)
 
 

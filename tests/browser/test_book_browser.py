@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lab_harness import browser_missing_reason, launch_browser
+from lab_harness import AXE_FAILS, axe_audit, browser_missing_reason, launch_browser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # for tools/, not installed
 
@@ -97,3 +97,25 @@ def test_search_works_offline(offline_page):
     assert not refused, refused
     errors = [m for m in messages if m[0] in ("error", "pageerror", "requestfailed")]
     assert not errors, errors
+
+
+def test_every_lesson_page_passes_axe_and_its_figures_say_what_they_show(offline_page):
+    """axe-core on each lesson's content (the theme's own chrome aside: its sidebar region and
+    search button are the theme's): no serious or critical violation. axe cannot tell a file
+    name from a description, so the figures' ``alt`` is checked too: words, not the image's
+    path (MyST-NB's default), from the stored figure's alt text (helpers/figures/alt.py)."""
+    page, site, refused, messages = offline_page
+    refused.clear(), messages.clear()
+    problems = []
+    for path in lesson_paths():
+        page.goto(site + f"{path.stem}.html", wait_until="load")
+        for v in axe_audit(page, ["article"]):
+            if v["impact"] in AXE_FAILS:
+                problems.append(f"{path.stem}: axe {v['impact']} {v['id']}: {v['targets']}")
+        images = page.evaluate("""() => [...document.querySelectorAll('article img')]
+            .map((i) => [i.getAttribute('src') || '', (i.getAttribute('alt') || '').trim()])""")
+        for src, alt in images:
+            if len(alt.split()) < 3 or Path(src).name in alt or alt.endswith((".png", ".webp")):
+                problems.append(f"{path.stem}: image {src} has alt {alt!r}, not a description")
+    assert not problems, "\n".join(problems)
+    assert not refused, refused

@@ -3,7 +3,7 @@ widgetsnbextension 3.6.10, IPython 7: tests/colab-constraints.txt), the closest 
 Colab's own front end that runs here (there a panel holding an ``ipywidgets.Output`` showed
 nothing at all).
 
-Every widget panel must show its picture (an ``<img>`` with pixels, no Output), and a key
+Every widget panel must show its picture (an ``<img>`` with pixels and alt text, no Output), and a key
 press on its first enabled slider must change that picture, with no error in any output area
 of the notebook. Runs under `make colab`, which builds the venv (build/colab-venv) and names it
 in $COLAB_VENV; skipped without it.
@@ -81,7 +81,8 @@ PANELS_JS = """() => {
     return {
       panel: i,
       outputs: b.querySelectorAll('.widget-output').length,
-      img: img ? {src: img.getAttribute('src'), w: img.naturalWidth} : null,
+      img: img ? {src: img.getAttribute('src'), w: img.naturalWidth,
+                  alt: (img.getAttribute('alt') || '').trim()} : null,
       slider: !!handles[0],
       label: (b.querySelector('.widget-slider .widget-label') || {}).textContent || '',
     };
@@ -196,6 +197,8 @@ def test_every_panel_shows_its_picture_and_answers_a_slider(path, server, browse
             where = f"{path.name} panel {p['panel']}"
             assert p["outputs"] == 0, f"{where}: holds an ipywidgets.Output"
             assert p["img"] and p["img"]["w"] > 0, f"{where}: shows no picture"
+            # helpers.ui.a11y copies the view's alt text into the picture (widgets 7 too)
+            assert len(p["img"]["alt"].split()) >= 3, f"{where}: alt {p['img']['alt']!r}"
             if not p["slider"]:
                 continue
             before = p["img"]["src"]
