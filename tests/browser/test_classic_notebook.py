@@ -3,9 +3,9 @@ widgetsnbextension 3.6.10, IPython 7: tests/colab-constraints.txt), the closest 
 Colab's own front end that runs here (there a panel holding an ``ipywidgets.Output`` showed
 nothing at all).
 
-Every widget panel must show its picture (an ``<img>`` with pixels and alt text, no Output), and a key
-press on its first enabled slider must change that picture, with no error in any output area
-of the notebook. Runs under `make colab`, which builds the venv (build/colab-venv) and names it
+Every widget panel must show its picture (an ``<img>`` with pixels and alt text, no Output),
+and a key press on its first enabled slider must change that picture, with no error in any
+output area of the notebook. Runs under `make colab`, which builds the venv (build/colab-venv) and names it
 in $COLAB_VENV; skipped without it.
 """
 
