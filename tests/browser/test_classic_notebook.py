@@ -5,8 +5,8 @@ nothing at all).
 
 Every widget panel must show its picture (an ``<img>`` with pixels and alt text, no Output),
 and a key press on its first enabled slider must change that picture, with no error in any
-output area of the notebook. Runs under `make colab`, which builds the venv (build/colab-venv) and names it
-in $COLAB_VENV; skipped without it.
+output area of the notebook. Runs under `make colab`, which builds the venv
+(build/colab-venv) and names it in $COLAB_VENV; skipped without it.
 """
 
 from __future__ import annotations
