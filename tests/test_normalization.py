@@ -1,13 +1,14 @@
 """helpers.normalization: layer norm's forward (mean 0, variance 1 per row), its backward
-against central differences for every array, and its errors."""
+against central differences for every array, and its errors; RMSNorm, and lesson 05's
+pre-norm and post-norm gradient ratios."""
 
 import math
 
 import numpy as np
 import pytest
 
-from helpers import gradcheck, jacobians, normalization
-from helpers.normalization import LayerNorm, layer_norm
+from helpers import data, gradcheck, jacobians, nn, normalization, residual
+from helpers.normalization import LayerNorm, RMSNorm, layer_norm
 
 
 def test_layer_norm_rows_have_mean_0_and_variance_1():
@@ -84,3 +85,39 @@ def test_rmsnorm_backward_passes_a_gradient_check():
     layer.forward(X)
     layer.backward(dY)
     np.testing.assert_allclose(layer.gamma.grad, np.sum(dY * normalization.rms_norm(X), axis=0))
+
+
+def _lesson_norm_stack(pre, depth=100, width=16, seed=0):
+    """Lesson 05's ``norm_stack`` (going deeper: RMSNorm and pre-norm): ``depth`` blocks
+    ReLU → Linear with RMSNorm at the start of each branch (pre-norm) or after each sum
+    (post-norm), between a He input layer and a Xavier read-out."""
+    rng = np.random.default_rng(seed)
+    layers = [nn.Linear(2, width, init="he", rng=rng)]
+    for _ in range(depth):
+        branch = [nn.ReLU(), nn.Linear(width, width, init="he", rng=rng)]
+        if pre:
+            layers.append(residual.Residual(nn.Sequential(RMSNorm(width), *branch), 1.0))
+        else:
+            layers += [residual.Residual(nn.Sequential(*branch), 1.0), RMSNorm(width)]
+    return nn.Sequential(*layers, nn.ReLU(), nn.Linear(width, 2, init="xavier", rng=rng))
+
+
+def test_lesson_claim_pre_norm_gradient_grows_18_fold_post_norm_keeps_it_at_0_83():
+    """Lesson 05 prints ‖∂L/∂h‖ entering block 1 over entering block 100, at initialisation
+    on two moons: 18 with pre-norm (it grows towards the input), 0.83 with post-norm (about
+    the same size)."""
+    X, y = data.make_moons(n=200, noise=0.1, seed=0)
+    ratio = {}
+    for pre in (True, False):
+        net = _lesson_norm_stack(pre)
+        loss = nn.SoftmaxCrossEntropy()
+        loss.forward(net.forward(X), y)
+        dh, sizes = loss.backward(), []
+        for layer in reversed(net.layers):
+            dh = layer.backward(dh)
+            if isinstance(layer, residual.Residual):
+                sizes.append(float(np.linalg.norm(dh)))  # entering the block
+        assert len(sizes) == 100
+        ratio[pre] = sizes[-1] / sizes[0]  # block 1 over block 100
+    assert f"{ratio[True]:.2g}" == "18", ratio
+    assert f"{ratio[False]:.2g}" == "0.83", ratio
