@@ -5,7 +5,8 @@ nothing is registered globally and a figure is freed with the object holding it.
 notebook shows a figure by ending a cell with it (after ``%matplotlib inline`` in its first
 cell, which tells IPython to draw figures as PNG).
 
-Colours are the Okabe–Ito palette, readable with every common colour-vision deficiency.
+Colours are the Okabe–Ito palette, readable with every common colour-vision deficiency
+(tests/test_palette.py checks it with a simulation of each).
 They carry meaning, the same in every notebook: look a colour up by its role.
 """
 
@@ -30,7 +31,8 @@ PALETTE = {
     "forward": "#E69F00",  # forward differences (orange)
     "central": "#0072B2",  # central differences (blue)
     "float32": "#56B4E9",  # anything computed in float32 (sky blue)
-    "muted": "#999999",  # guides, reference lines, secondary marks (grey)
+    "muted": "#BBBBBB",  # guides, reference lines, secondary marks (light grey: #999999 came
+    # within CIEDE2000 6 of "dy" for a deuteranope; tests/test_palette.py)
     "path1": "#0072B2",  # first path through a graph (blue)
     "path2": "#009E73",  # second path through a graph (green)
 }
