@@ -85,6 +85,9 @@ PANELS_JS = """() => {
                   alt: (img.getAttribute('alt') || '').trim()} : null,
       slider: !!handles[0],
       label: (b.querySelector('.widget-slider .widget-label') || {}).textContent || '',
+      // helpers.ui.a11y names a jQuery UI handle by its label (aria-labelledby), as in widgets 8
+      named: handles[0] ? ((document.getElementById(
+        handles[0].getAttribute('aria-labelledby') || '') || {}).textContent || '') : null,
     };
   });
 }"""
@@ -201,6 +204,7 @@ def test_every_panel_shows_its_picture_and_answers_a_slider(path, server, browse
             assert len(p["img"]["alt"].split()) >= 3, f"{where}: alt {p['img']['alt']!r}"
             if not p["slider"]:
                 continue
+            assert p["named"] and p["named"] == p["label"], f"{where}: handle named {p['named']!r}"
             before = p["img"]["src"]
             page.locator(f'[data-handle="{p["panel"]}"]').press("ArrowRight")
             page.wait_for_function(
