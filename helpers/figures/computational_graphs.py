@@ -10,6 +10,9 @@
 * ``order_figure(root)`` shows a topological order: the nodes in one row, every arrow
   pointing to the right.
 * ``cost_figure``: forward mode against reverse mode (:mod:`helpers.forward_mode`).
+
+Each figure (and the view, at each step) carries alt text (:mod:`helpers.figures.alt`): what it
+draws, in plain words, written from the graph it drew.
 """
 
 from __future__ import annotations
