@@ -77,6 +77,8 @@ def test_a_missing_tuple_comma_is_named_not_blamed_on_math(where, capsys):
     out = capsys.readouterr().out
     assert "needs a comma" in out and "(v,)" in out and "(slope,)" in out
     assert "plain numbers" not in out
+    # reader 02 r5: Python's words "not iterable" were never taught; the hint says them plainly
+    assert 'Python says "not iterable" when it wants a tuple' in out
 
 
 def test_a_first_wrong_prediction_gets_a_nudge_not_the_answer(capsys):
@@ -91,7 +93,7 @@ def test_a_first_wrong_prediction_gets_a_nudge_not_the_answer(capsys):
 def test_a_second_wrong_prediction_is_told_the_value_and_why(capsys):
     assert E.check_reuse_prediction(lambda: 12.0) is False
     out = capsys.readouterr().out
-    assert "Your 12: that is one use of a only" in out  # what the guess was
+    assert "Your 12: that counts one share too few: one use of a only" in out  # the guess
     assert "24" not in out
     assert E.check_reuse_prediction(lambda: 30) is False
     out = capsys.readouterr().out
@@ -348,3 +350,38 @@ def test_pass_counts_swapped_hint_says_parameter_as_section_1_does(capsys):
     parameter, the word of the question."""
     assert E.check_pass_counts(lambda: (1, 1000)) is False
     assert "ONE parameter" in capsys.readouterr().out
+
+
+def test_the_other_factor_guess_6_is_told_that_both_factors_are_b(capsys):
+    """Reader 02 r5: 6 is "the other factor" of b·b (section 2's rule for a product), not
+    "b = a + a itself, not a slope"; the message must name that both factors are b."""
+    assert E.check_reuse_prediction(lambda: 6) is False
+    assert E.check_reuse_prediction(lambda: 6) is False
+    out = capsys.readouterr().out
+    assert "Your 6: that is b, the other factor of b·b. But both factors of b·b are b" in out
+    assert "not a slope" not in out
+
+
+def test_the_guess_12_is_told_both_ways_to_miss_a_share(capsys):
+    """Reader 02 r5: 12 also comes from "other factor 6, then two uses of a"; the message
+    must not say only "one use of a", which is false for that reasoning."""
+    assert E.check_reuse_prediction(lambda: 6) is False
+    assert E.check_reuse_prediction(lambda: 12) is False
+    out = capsys.readouterr().out
+    assert "one use of a only (b = a + a uses a twice)" in out
+    assert "or one factor of b·b only (c = b·b uses b twice)" in out
+
+
+def test_the_second_softplus_hint_points_to_the_rewrites_without_the_code(capsys):
+    """Reader 02 r5: the hint after the first wrong try nearly gave the answer; the ladder now
+    points to the text's rewrites first, and spells the parts out only on the third try."""
+    wrong = lambda v: Value(v.data, (v,), "softplus", _local=(0.5,))  # noqa: E731
+    E.check_softplus(wrong)
+    capsys.readouterr()
+    E.check_softplus(wrong)
+    second = capsys.readouterr().out
+    assert "the text's two rewrites give the node's two numbers" in second
+    assert "(v,)" not in second and "e to the power" not in second
+    E.check_softplus(wrong)
+    third = capsys.readouterr().out
+    assert "the parents are the tuple (v,)" in third

@@ -10,7 +10,14 @@ from matplotlib.patches import FancyBboxPatch
 
 from helpers.autodiff import Value, topological_order
 from helpers.backward_pass import backward_steps, format_steps, node_names
-from helpers.figures.computational_graphs import BackwardView, draw_graph, layout, order_figure
+from helpers.figures.alt import alt_text
+from helpers.figures.computational_graphs import (
+    BackwardView,
+    cost_figure,
+    draw_graph,
+    layout,
+    order_figure,
+)
 
 
 def lecture_graph():
@@ -321,3 +328,73 @@ def test_node_names_are_the_labels_then_n1_n2_skipping_names_a_label_takes():
 def test_node_names_refuses_what_is_not_a_value():
     with pytest.raises(TypeError, match="node_names: nodes must be Values"):
         node_names([Value(1.0), 2.0])
+
+
+# -- alt text (helpers.figures.alt): each figure says in words what it shows -------------------
+
+
+def test_draw_graph_alt_text_names_the_operations_and_the_values_it_draws():
+    L, n = lecture_graph()
+    before = alt_text(draw_graph(L, show_grad=False))
+    assert "7 boxes for the values and 3 circles for the operations" in before
+    assert "e is a times b; d is e plus c; L is d times f" in before
+    assert "b equals minus 3" in before and "gradient" not in before
+    L.backward()
+    after = alt_text(draw_graph(L))
+    assert "a equals 2 with gradient 6" in after and "L equals minus 8 with gradient 1" in after
+    n["a"].data = 5.0  # another value: another text
+    assert "a equals 5 with gradient 6" in alt_text(draw_graph(L))
+
+
+def test_draw_graph_alt_text_of_a_big_graph_lists_the_output_and_the_leaves():
+    xs = [Value(0.1 * (i + 1), label=f"x{i}") for i in range(8)]
+    out = Value.dot(xs[:4], xs[4:], 0.5).tanh() * xs[0] + xs[1] * xs[2]
+    out.label = "out"
+    out.backward()
+    text = alt_text(draw_graph(out, direction="TB"))
+    assert "from top to bottom" in text and f"The output out equals {out.data:.3g}" in text
+    assert "The 8 inputs and parameters:" in text and "Operations:" not in text
+    assert f"x7 equals 0.8 with gradient {xs[7].grad:.3g}" in text
+
+
+def test_backward_view_alt_text_follows_the_step():
+    L, _ = lecture_graph()
+    view = BackwardView(L, title="Lecture graph")
+    first = alt_text(view.fig)
+    assert first.startswith("Lecture graph, step 1 of 7: the graph of L with 7 nodes")
+    assert "so grad L equals 1" in first and "Not yet known: " in first
+    view.update(step=6)
+    last = alt_text(view.fig)
+    assert "step 7 of 7" in last and last != first and "Not yet known" not in last
+    assert last == alt_text(BackwardView(L, step=6, title="Lecture graph").fig)  # no history
+
+
+def test_backward_view_alt_text_adds_one_term_per_use():
+    y, n = diamond()
+    steps = backward_steps(y)
+    k = [s.node for s in steps].index(n["a"])
+    text = alt_text(BackwardView(y, step=k).fig)
+    a_grad = next(s.grad for s in steps if s.node is n["a"])
+    assert "a in orange gets its gradient. It is used twice, by c and d" in text
+    assert f"so grad a equals {a_grad:.3g}".replace("-", "minus ") in text
+
+
+def test_order_figure_alt_text_lists_the_order_and_the_arrows():
+    L, _ = lecture_graph()
+    text = alt_text(order_figure(L))
+    order = ", ".join(v.label for v in topological_order(L))
+    assert f"in a topological order: {order}, at places 0 to 6" in text
+    assert "a to e, b to e" in text and "d to L, f to L" in text
+    y, _ = diamond()
+    assert "The 7 nodes of the graph of y" in alt_text(order_figure(y))
+
+
+def test_cost_figure_alt_text_gives_the_counts_it_plots():
+    from helpers.forward_mode import gradient_cost
+
+    text = alt_text(cost_figure((1, 10, 100)))
+    assert "from 1 to 100" in text
+    c1, c100 = gradient_cost(1), gradient_cost(100)
+    assert f"from {c1['forward_ops']} to {c100['forward_ops']} operations" in text
+    assert f"from {c1['reverse_ops']} to {c100['reverse_ops']} operations" in text
+    assert "from 1 to 1000" in alt_text(cost_figure())

@@ -43,8 +43,14 @@ REUSE_WHY = (
 )
 #: what a known wrong guess is (none of these sentences gives the answer away)
 REUSE_MISSES = {
-    12: "that is one use of a only: b = a + a uses a twice",
-    6: "that is b = a + a itself, not a slope",
+    12: (
+        "that counts one share too few: one use of a only (b = a + a uses a twice), "
+        "or one factor of b·b only (c = b·b uses b twice)"
+    ),
+    6: (
+        "that is b, the other factor of b·b. But both factors of b·b are b: c = b·b uses b "
+        "twice, and each use adds a share to dc/db"
+    ),
     2: "db/da = 2 is only the last step; it multiplies dc/db",
     36: "that is c itself, not its slope",
 }
@@ -91,7 +97,8 @@ def check_reuse_prediction(predict) -> bool:
 SOFTPLUS_POINTS = [-3.0, -0.7, 0.0, 0.4, 2.5, 800.0, -800.0]
 _LOCAL = "pass the local derivative as _local=(slope,), a tuple with one number"
 _COMMA = (
-    "a tuple of one thing needs a comma: (v,) and _local=(slope,). Without the comma, "
+    'Python says "not iterable" when it wants a tuple (several things) and gets one thing. '
+    "A tuple of one thing needs a comma: (v,) and _local=(slope,). Without the comma, "
     "(v) is just v in brackets, and (slope) is just a number"
 )
 _OVERFLOW = (
@@ -200,6 +207,8 @@ def check_softplus(softplus: Callable) -> bool:
     Hints, one more for each wrong try:
     - build one Value as the cell above shows: its data is softplus(x), its only parent v, and its
       local derivative d softplus/dx at x = v.data
+    - the text's two rewrites give the node's two numbers: the first its data, the second
+      its local derivative σ(x), written with that data. Both use x = v.data, a plain number
     - take x = v.data; the data is the overflow-safe softplus of x from the text; the parents
       are the tuple (v,); the local derivative is σ(x) written as e to the power (x minus
       that data), a tuple with one number

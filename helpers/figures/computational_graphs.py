@@ -10,6 +10,9 @@
 * ``order_figure(root)`` shows a topological order: the nodes in one row, every arrow
   pointing to the right.
 * ``cost_figure``: forward mode against reverse mode (:mod:`helpers.forward_mode`).
+
+Each figure (and the view, at each step) carries alt text (:mod:`helpers.figures.alt`): what it
+draws, in plain words, written from the graph it drew.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from .. import checks
 from ..autodiff import Value, topological_order
 from ..backward_pass import backward_steps, fmt, node_names
 from ..forward_mode import gradient_cost
+from .alt import describe
 from .canvas import FastCanvas
 from .style import PALETTE, new_figure, style_axis
 
@@ -96,6 +100,61 @@ def op_symbol(op: str) -> str:
     if op.startswith("**"):
         return "x^" + op[2:] if op[2:] not in ("2", "3") else "x" + "²³"[int(op[2:]) - 2]
     return OP_SYMBOL.get(op, op)
+
+
+# -- alt text: what a figure shows, in words (helpers.figures.alt) ------------------------------
+
+_OP_WORDS = {"+": "plus", "-": "minus", "*": "times", "/": "divided by"}
+_FEW = 12  # a graph of at most this many nodes is described node by node
+
+
+def _num(x: float) -> str:
+    """A number for alt text: 3 significant digits, "minus" spelled out, never "minus 0"."""
+    s = f"{float(x):.3g}"
+    if s in ("-0", "0"):
+        return "0"
+    return "minus " + s[1:] if s.startswith("-") else s
+
+
+def _made(v: Value, names: dict) -> str:
+    """How an operation made the node ``v``, in words: "e is a times b"."""
+    parents = [names[p] for p in v._prev]
+    if v._op in _OP_WORDS and len(parents) == 2:
+        return f"{names[v]} is {parents[0]} {_OP_WORDS[v._op]} {parents[1]}"
+    if v._op.startswith("**"):
+        power = v._op[2:]
+        said = "squared" if power == "2" else f"to the power {power}"
+        return f"{names[v]} is {parents[0]} {said}"
+    if v._op == "neg":
+        return f"{names[v]} is minus {parents[0]}"
+    return f"{names[v]} is {v._op or 'an operation'} of {' and '.join(parents)}"
+
+
+def _graph_words(lay: Layout, show_grad: bool) -> str:
+    """Alt text of a drawn graph: its shape, its operations, its values (and gradients)."""
+    order, names = lay.order, lay.names
+    root = order[-1]
+    ops = [v for v in order if v._prev]
+    leaves = [v for v in order if not v._prev]
+    way = (
+        "from left to right, the inputs on the left"
+        if lay.direction == "LR"
+        else "from top to bottom, the inputs on top"
+    )
+    text = (
+        f"A computational graph of {names[root]}, drawn {way}: {len(order)} boxes for the "
+        f"values and {len(ops)} circles for the operations."
+    )
+
+    def box(v):
+        grad = f" with gradient {_num(v.grad)}" if show_grad else ""
+        return f"{names[v]} equals {_num(v.data)}{grad}"
+
+    if len(order) <= _FEW:
+        text += " Operations: " + "; ".join(_made(v, names) for v in ops) + "."
+        return text + " Boxes: " + ", ".join(box(v) for v in order) + "."
+    text += f" The output {box(root)}."
+    return text + f" The {len(leaves)} inputs and parameters: " + ", ".join(map(box, leaves)) + "."
 
 
 @dataclass
@@ -369,7 +428,7 @@ def draw_graph(
             fontsize=11,
             fontweight="bold",
         )
-    return fig
+    return describe(fig, _graph_words(lay, bool(show_grad)))
 
 
 class BackwardView:
@@ -491,7 +550,38 @@ class BackwardView:
             f"{self.title} — step {step + 1} of {self.n_steps}: grad {names[current.node]}"
         )
         self.formula.set_text(current.formula)
+        describe(self.fig, self._words(step))
         return self
+
+    def _words(self, step: int) -> str:
+        """Alt text of step ``step``: the node, the sum that gives its gradient, the rest."""
+        names, current = self.lay.names, self.steps[step]
+        name = names[current.node]
+        text = (
+            f"{self.title}, step {step + 1} of {self.n_steps}: the graph of "
+            f"{names[self.root]} with {self.n_steps} nodes, and {name} in orange gets its "
+            "gradient."
+        )
+        if not current.terms:
+            text += f" It is the output, so grad {name} equals 1."
+        else:
+            users = [names[c] for c, _, _ in current.terms]
+            sum_ = " plus ".join(
+                f"grad {names[c]} ({_num(g)}) times the local derivative {_num(local)}"
+                for c, g, local in current.terms
+            )
+            times = {1: "once", 2: "twice"}.get(len(users), f"{len(users)} times")
+            used = f"used {times}, by"
+            text += (
+                f" It is {used} {' and '.join(users)}, outlined in blue: grad {name} equals "
+                f"{sum_}, so grad {name} equals {_num(current.grad)}."
+            )
+        known = ", ".join(f"{names[s.node]} {_num(s.grad)}" for s in self.steps[: step + 1])
+        text += f" Gradients known so far: {known}."
+        rest = [names[s.node] for s in self.steps[step + 1 :]]
+        if rest:
+            text += f" Not yet known: {', '.join(rest)}."
+        return text
 
 
 def order_figure(root: Value, *, title: str | None = None) -> Figure:
@@ -552,7 +642,15 @@ def order_figure(root: Value, *, title: str | None = None) -> Figure:
     ax.set_ylim(-1.0, 1.15)
     if title:
         fig.text(0.5, 0.97, title, ha="center", va="top", fontsize=11, fontweight="bold")
-    return fig
+    arrows = [f"{names[p]} to {names[v]}" for v in order for p in dict.fromkeys(v._prev)]
+    return describe(
+        fig,
+        f"The {n} nodes of the graph of {names[root]} in one row, in a topological order: "
+        f"{', '.join(names[v] for v in order)}, at places 0 to {n - 1}. Each arrow goes from "
+        f"a parent to a node that uses it, and every arrow points to the right: "
+        f"{', '.join(arrows)}. An arrow under the row says the backward pass walks it from "
+        "the last place to the first.",
+    )
 
 
 def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
@@ -583,4 +681,12 @@ def cost_figure(ns=(1, 3, 10, 30, 100, 300, 1000)):
         ylabel="operations",
     )
     ax.legend(fontsize=9, frameon=False, loc="upper left")
-    return fig
+    first, last = costs[0], costs[-1]
+    return describe(
+        fig,
+        f"A log-log plot of the operations for one gradient against the number of inputs n, "
+        f"from {first['n']} to {last['n']}. Forward mode, n passes, grows like n squared: "
+        f"from {first['forward_ops']} to {last['forward_ops']} operations. Reverse mode, one "
+        f"forward and one backward pass, grows like n: from {first['reverse_ops']} to "
+        f"{last['reverse_ops']} operations, about {ratio:.1f} evaluations.",
+    )
