@@ -228,7 +228,39 @@ def test_count_params_skipping_the_last_layer_is_not_called_weights_only(capsys)
     weights_only = lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))  # noqa: E731
     assert dn.check_count_params(weights_only) is False
     out = capsys.readouterr().out
-    assert "only the weights are counted" in out and "not counted: the loop" not in out
+    assert "you counted only the weights" in out and "not counted: the loop" not in out
+
+
+def test_count_params_weights_only_is_told_you_counted_only_the_weights(capsys):
+    """Reader 04 (round 5): "only the weights are counted" read as an instruction."""
+
+    def weights_only(sizes):
+        total = 0
+        for i in range(len(sizes) - 1):
+            total += sizes[i] * sizes[i + 1]
+        return total
+
+    assert dn.check_count_params(weights_only) is False
+    out = capsys.readouterr().out
+    assert "got 4, expected 7" in out
+    assert "you counted only the weights: every output unit also has a bias" in out
+
+
+def test_count_params_loop_one_step_too_far_is_told_so(capsys):
+    """Reader 04 (round 5): range(len(sizes)) raised a bare IndexError, and the hint did not
+    say that the loop goes one step too far."""
+
+    def too_far(sizes):
+        total = 0
+        for i in range(len(sizes)):
+            total += (sizes[i] + 1) * sizes[i + 1]
+        return total
+
+    assert dn.check_count_params(too_far) is False
+    out = capsys.readouterr().out
+    assert "raised IndexError" in out
+    assert "your loop goes one step too far" in out
+    assert "n - 1 layers" in out
 
 
 def test_layer_output_refuses_the_library_and_the_whole_network(capsys):
@@ -283,7 +315,7 @@ def test_layer_output_one_layer_too_far_is_told_where_to_stop(capsys):
     assert "keep the latest output" not in out
     assert dn.check_layer_output(one_too_far) is False
     out = capsys.readouterr().out
-    assert "range(2 * k) gives i = 0, 1, ..., 2k - 1" in out
+    assert "range(2 * k) gives i = 0, 1, ..., 2 * k - 1" in out
     assert "keep the latest output" not in out
 
 

@@ -72,3 +72,129 @@ def test_zigzag_view_names_its_kink_marks_and_pieces_figure_its_log_scales():
     for ax in fig.axes:
         assert ax.get_yscale() == "log" and "(log scale)" in ax.get_ylabel()
         assert ax.get_legend() is not None
+
+
+# -- alt text (issue 26): each figure says in words what it shows, from its own numbers ------
+
+
+def _alt(fig):
+    from helpers.figures.alt import alt_text
+
+    text = alt_text(fig)
+    assert text, "the figure has no alt text"
+    return text
+
+
+def test_zigzag_view_alt_text_follows_depth_and_width():
+    view = figs.ZigzagView(depth=1, width=3)
+    one = _alt(view.fig)
+    assert "depth 1 and width 3 (10 parameters)" in one and "3 straight pieces" in one
+    assert "its 2 kinks" in one
+    view.update(depth=3, width=2)
+    three = _alt(view.fig)
+    assert "depth 3 and width 2 (19 parameters)" in three and "8 straight pieces" in three
+    assert three == _alt(figs.ZigzagView(depth=3, width=2).fig)
+
+
+def test_pieces_figure_alt_text_names_each_lines_last_point():
+    from helpers import regions
+
+    texts = []
+    for max_params in (20, 40):
+        rows = regions.pieces_table(widths=(2,), max_params=max_params, seeds=[0])
+        text = _alt(figs.pieces_figure(rows))
+        deep = [r for r in rows if r[0] == "deep"][-1]  # (kind, depth, width, params, ...)
+        assert f"deep, width 2: {deep[4]} pieces at {deep[3]} parameters" in text
+        assert f"deep, width 2: {deep[5]:.1f} pieces at {deep[3]} parameters" in text
+        assert "shallow, 1 layer:" in text and "random networks" in text
+        texts.append(text)
+    assert "8 pieces at 19 parameters" in texts[0] and "64 pieces at 37 parameters" in texts[1]
+
+
+def test_transformation_figure_alt_text_counts_layers_and_the_read_outs_side():
+    from helpers import data, representations
+
+    X, y = data.make_moons(n=40, noise=0.1, seed=0)
+    two = _alt(figs.transformation_figure(representations.narrow_network(depth=2, seed=0), X, y))
+    three = _alt(figs.transformation_figure(representations.narrow_network(depth=3, seed=0), X, y))
+    assert "3 scatter plots of the 40 data points of 2 classes" in two
+    assert "after each of the 2 layers" in two and "after each of the 3 layers" in three
+    assert "of the points lie on the side of their class" in two
+
+
+def _digits_net():
+    from helpers import representations
+
+    rng = np.random.default_rng(0)
+    X, y = rng.random((60, 64)), np.arange(60) % 10
+    return representations.digits_network((12, 8), seed=0), X, y
+
+
+def test_first_layer_figure_alt_text_names_the_units_shown():
+    net, X, y = _digits_net()
+    four = _alt(figs.first_layer_figure(net, n=4))
+    six = _alt(figs.first_layer_figure(net, n=6, X=X, y=y))
+    assert four.startswith("4 small 8 by 8 images") and "units 0 to 3" in four
+    assert "units 0 to 5" in six and "unit 5:" in six and "unit 5:" not in four
+
+
+def test_top_inputs_figure_alt_text_lists_each_units_digits():
+    from helpers.representations import layer_outputs
+
+    net, X, y = _digits_net()
+    H = layer_outputs(net, X)[1]
+    alive = [u for u in range(H.shape[1]) if np.any(H[:, u] > 0)][:2]
+    one = _alt(figs.top_inputs_figure(net, X, y, layer=1, units=alive, k=3))
+    assert "hidden layer 1: the 3 digits" in one
+    for u in alive:
+        top = np.argsort(-H[:, u], kind="stable")[:3]
+        assert f"unit {u}" in one and ", ".join(str(y[i]) for i in top) in one
+    two = _alt(figs.top_inputs_figure(net, X, y, layer=2, units=[0], k=4))
+    assert "hidden layer 2: the 4 digits" in two
+
+
+def test_projection_figure_alt_text_gives_each_panels_separation():
+    from helpers.representations import class_separation
+
+    rng = np.random.default_rng(1)
+    y = np.arange(40) % 4
+    A, B = rng.normal(size=(40, 5)), rng.normal(size=(40, 3)) + y[:, None]
+    text = _alt(figs.projection_figure([A, B], y, names=["raw", "moved"]))
+    assert f"raw {class_separation(A, y):.2f}" in text
+    assert f"moved {class_separation(B, y):.2f}" in text and "(4 classes)" in text
+    assert "one per representation (raw, moved)" in text
+
+
+def test_generalisation_figure_alt_text_gives_each_runs_losses():
+    text = _alt(figs.generalisation_figure({"no L2": _run(best=5), "L2": _run(best=40)}))
+    assert "2 line graphs of the cross-entropy loss against the step, 0 to 49" in text
+    assert "no L2: the training loss falls from 1.00 to 0.01" in text
+    assert "is lowest, 1.00, early in the run" in text and "late in the run" in text
+    assert "ends at 20.36" in text and "ends at 1.81" in text  # 1 + (49 - best)² / 100
+
+
+def test_approximation_figure_alt_text_gives_the_largest_gap_per_network():
+    from helpers import approximation
+
+    nets = {f"{n} units": approximation.one_layer_interpolant(np.sin, 0.0, 3.0, n) for n in (2, 8)}
+    text = _alt(figs.approximation_figure(np.sin, nets, 0.0, 3.0))
+    gaps = [approximation.max_error(net, np.sin, 0.0, 3.0, points=401) for net in nets.values()]
+    assert f"2 units: {gaps[0]:.2g}, 8 units: {gaps[1]:.2g}" in text
+    assert "for x from 0 to 3" in text
+
+
+def test_playground_view_alt_text_follows_the_settings_and_the_state():
+    from helpers.playground import Playground
+
+    view = figs.PlaygroundView(Playground(n=60), res=8, tile=4)
+    start = _alt(view.fig)
+    assert "after 0 training steps" in start and "the circle data, 2 classes" in start
+    assert "2 hidden layers of 4 tanh units" in start
+    view.update(dataset="xor", hidden_layers=0)
+    xor = _alt(view.fig)
+    assert "the xor data" in xor and "Middle: no hidden layer." in xor
+    view.pg.step(5)
+    view.update()
+    stepped = _alt(view.fig)
+    train, test = view.pg.history[-1][1:]
+    assert "after 5 training steps" in stepped and f"now {train:.3f} and {test:.3f}" in stepped

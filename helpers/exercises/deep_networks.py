@@ -88,7 +88,7 @@ _COUNT_MISTAKES = [
     ),
     (
         lambda pairs: sum(a * b for a, b in pairs),
-        "only the weights are counted: every output unit also has a bias",
+        "you counted only the weights: every output unit also has a bias",
     ),
     (
         lambda pairs: sum(a * b + a for a, b in pairs),
@@ -111,6 +111,18 @@ _COUNT_MISTAKES = [
 ]
 
 
+def _count_error_hint(err: Exception) -> str | None:
+    """What an exception of a count_params usually means (reader 04: a loop over
+    range(len(sizes)) reads sizes[i + 1] past the end, and the bare IndexError said not why)."""
+    if isinstance(err, IndexError):
+        return (
+            "your loop goes one step too far: sizes[i + 1] does not exist for the last i. "
+            "A list of n sizes has only n - 1 layers (pairs of consecutive sizes), so the "
+            "loop must stop one step earlier"
+        )
+    return None
+
+
 @exercise("4.2", "count_params")
 def check_count_params(count_params) -> bool:
     """Exercise 4.2: trainable numbers of an MLP with layer sizes [n0, n1, ..., nL].
@@ -122,7 +134,13 @@ def check_count_params(count_params) -> bool:
     cases = [[1, 2, 1], [2, 16, 2], [64, 32, 16, 16, 10], [1, 3, 3, 3, 1], [5, 1], [3, 4, 5]]
     counts = []
     for sizes in cases:
-        ok, got = run("count_params", count_params, list(sizes), where=f"on {sizes}")
+        ok, got = run(
+            "count_params",
+            count_params,
+            list(sizes),
+            where=f"on {sizes}",
+            error_hint=_count_error_hint,
+        )
         if not ok:
             return False
         counts.append(_whole(got))
@@ -204,15 +222,15 @@ class _Counted:
 @exercise("4.3", "layer_output")
 def check_layer_output(layer_output) -> bool:
     """Exercise 4.3: the output of hidden layer k (after its activation), checked on a
-    4-layer narrow network and random points; only model.layers[0] to model.layers[2k - 1]
+    4-layer narrow network and random points; only model.layers[0] to model.layers[2 * k - 1]
     may run, once each (so representations.layer_outputs and model.forward are refused).
 
     Hints, one more for each wrong try:
-    - the layers alternate, Linear then activation: hidden layer k ends with model.layers[2k - 1]
-    - start at model.layers[0] and run every layer up to model.layers[2k - 1], in order
+    - the layers alternate, Linear then activation: hidden layer k ends with model.layers[2 * k - 1]
+    - start at model.layers[0] and run every layer up to model.layers[2 * k - 1], in order
     - keep the latest output in one variable: start with H = X, and give H to the next layer
       (H = layer.forward(H))
-    - a loop over i in range(2 * k) runs model.layers[0] to model.layers[2k - 1]
+    - a loop over i in range(2 * k) runs model.layers[0] to model.layers[2 * k - 1]
     """
     from .. import representations
 
@@ -279,7 +297,7 @@ def check_layer_output(layer_output) -> bool:
         same = [(i, name) for i, (out, name) in enumerate(names) if matches(arr, out)]
         if same:
             i, name = same[0]
-            last = 2 * k - 1  # hidden layer k ends with model.layers[2k - 1]
+            last = 2 * k - 1  # hidden layer k ends with model.layers[2 * k - 1]
             if i == last:
                 hint(f"that is {name}")
             else:  # it ran past hidden layer k, or stopped before its end: say which, and where
@@ -293,7 +311,7 @@ def check_layer_output(layer_output) -> bool:
                         f"that is {name}",
                         f"that is {name}. {off}: hidden layer {k} ends with "
                         f"model.layers[{last}], so stop after that layer",
-                        f"that is {name}. range(2 * k) gives i = 0, 1, ..., 2k - 1: for "
+                        f"that is {name}. range(2 * k) gives i = 0, 1, ..., 2 * k - 1: for "
                         f"k = {k} the last layer run is model.layers[{last}]",
                     ]
                 )

@@ -20,6 +20,7 @@ from .. import checks
 from ..playground import Playground
 from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_network
 from ..representations import class_separation, layer_outputs, projection_2d, unit_purity
+from .alt import describe
 from .canvas import FastCanvas, fewer_ticks, freeze_layout
 from .style import CLASS_RGB, FONT, view_figure
 
@@ -72,6 +73,13 @@ class ZigzagView:
             f"{self.pieces} linear pieces",
             fontsize=10,
         )
+        describe(
+            self.fig,
+            f"A line graph of the output of the zig-zag network of depth {depth} and width "
+            f"{width} ({n_params(net)} parameters), for the input x from 0 to 1. The line goes "
+            f"up and down in {self.pieces} straight pieces between 0 and 1; red marks on the "
+            f"x-axis show its {self.pieces - 1} kinks.",
+        )
         return self.fig
 
 
@@ -116,7 +124,25 @@ def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
         ax.grid(True, alpha=0.3)
     ax1.legend(fontsize=8, loc="upper left")
     ax2.legend(fontsize=8, loc="upper left")
-    return fig
+    return describe(fig, _pieces_alt(groups))
+
+
+def _pieces_alt(groups: dict) -> str:
+    """The alt text of ``pieces_figure``: each line's last point, in both panels."""
+
+    def ends(index, fmt):
+        return "; ".join(
+            f"{key.replace(': ', ', ').split(', depth grows')[0].split(', width grows')[0]}: "
+            f"{pts[-1][index]:{fmt}} pieces at {pts[-1][0]} parameters"
+            for key, pts in groups.items()
+        )
+
+    return (
+        "Two panels: the number of linear pieces (log scale) against the number of "
+        "parameters, one line per kind of network. Left, the best constructions, at the "
+        f"largest size of each line: {ends(1, 'd')}. Right, random networks of the same "
+        f"shapes, mean of 5: {ends(2, '.1f')}."
+    )
 
 
 def _grid_lines(extent, n_lines=9, n_pts=60):
@@ -182,8 +208,21 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
         else:
             ax.plot(-(b + w[1] * s) / w[0], s, "k--", lw=1.2, zorder=3)
         handles.append(Line2D([], [], color="k", ls="--", label="read-out's line"))
+        right = float(np.mean((reps[-1] @ w + b > 0) == (y == 1)))
+        line = (
+            " The last panel also draws the read-out's straight dashed line; "
+            f"{right:.0%} of the points lie on the side of their class."
+        )
+    else:
+        line = ""
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
-    return fig
+    text = (
+        f"{n} scatter plots of the {len(y)} data points of {len(np.unique(y))} classes, "
+        f"coloured by class: the input plane, then the two unit outputs after each of the "
+        f"{n - 1} layers, with the input's square grid carried along as grey lines. After "
+        "each layer the points lie inside the square from minus 1 to 1 (tanh's range)."
+    )
+    return describe(fig, text + line)
 
 
 def _favourite(h, y, k: int = 20):
@@ -234,7 +273,22 @@ def first_layer_figure(
     fig.suptitle(
         f"layer-1 weights (red: the pixel excites the unit, blue: inhibits{what})", fontsize=9
     )
-    return fig
+    text = (
+        f"{n} small 8 by 8 images, the incoming weights of units 0 to {n - 1} of layer 1, "
+        f"red for a positive weight and blue for a negative one, on one colour scale from "
+        f"minus {m:.2g} to {m:.2g}."
+    )
+    if H is not None:
+        favs = [_favourite(H[:, j], y) for j in range(n)]
+        named = ", ".join(
+            f"unit {j}: {'dead' if f is None else f'{f[0]} ({f[1]:.0%})'}"
+            for j, f in enumerate(favs)
+        )
+        text += (
+            " Above each image, the digit most common among the 20 test digits that excite "
+            f"the unit most, with its share: {named}."
+        )
+    return describe(fig, text)
 
 
 def top_inputs_figure(
@@ -255,6 +309,7 @@ def top_inputs_figure(
     fig = Figure(figsize=(size * k + 1.1, size * len(units) + 0.45), layout="constrained")
     axes = np.atleast_1d(fig.subplots(len(units), 1))
     gap = 1
+    rows = []
     for ax, u in zip(axes, units):
         active = int(np.count_nonzero(H[:, u] > 0))
         top = np.argsort(-H[:, u], kind="stable")[: min(k, active)]
@@ -279,6 +334,11 @@ def top_inputs_figure(
         column = H[:, u : u + 1]
         purity = unit_purity(column, y, k=20) if np.count_nonzero(column > 0) >= 20 else None
         label = f"unit {u}" if purity is None else f"unit {u}\npurity {purity:.2f}"
+        labels = ", ".join(str(int(y[i])) for i in top)
+        rows.append(
+            (f"unit {u}" if purity is None else f"unit {u}, purity {purity:.2f}")
+            + (f": {labels}" if active else f": dead, zero on all {len(H)} digits")
+        )
         ax.set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
         for side in ax.spines.values():
             side.set_visible(False)
@@ -287,7 +347,11 @@ def top_inputs_figure(
         "(purity: the share of its top 20 digits with their most common label)",
         fontsize=9,
     )
-    return fig
+    return describe(
+        fig,
+        f"Rows of small digit images, one row per unit of hidden layer {layer}: the {k} "
+        f"digits that excite the unit most, with their labels. {'; '.join(rows)}.",
+    )
 
 
 def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
@@ -298,9 +362,11 @@ def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
     fig = Figure(figsize=(size * n + 0.7, size + 0.5), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, n))
     cmap = matplotlib.colormaps["tab10"]
+    scores = []
     for ax, H, name in zip(axes, reps, names):
         P = projection_2d(H)
         ax.scatter(P[:, 0], P[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=9.5, s=4)
+        scores.append(f"{name} {class_separation(H, y):.2f}")
         ax.set_title(f"{name}\nseparation {class_separation(H, y):.2f}", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -315,7 +381,13 @@ def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
         loc="outside right center",
         handletextpad=0.1,
     )
-    return fig
+    text = (
+        f"{n} scatter plots, one per representation ({', '.join(names)}): each of the "
+        f"{len(y)} examples is a dot at its position along the two principal directions, "
+        f"coloured by its class ({len(classes)} classes). The class separation above each "
+        f"panel: {', '.join(scores)}."
+    )
+    return describe(fig, text)
 
 
 def _mosaic(maps, tile: int, gap: int = 2, max_units: int = 8):
@@ -415,9 +487,10 @@ class PlaygroundView:
         self.regions = self.ax.imshow(
             np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
         )
-        # training points: small filled dots with a black edge; test points: big hollow rings
-        # with a thick edge in the class colour, so the two read apart on every background
-        self.train_pts = self.ax.scatter([], [], s=28, edgecolors="black", linewidths=0.6)
+        # training points: small filled dots with a thin white edge (a black edge hid their
+        # class colour, reader 04); test points: big hollow rings with a thick edge in the
+        # class colour, so the two read apart on every background
+        self.train_pts = self.ax.scatter([], [], s=34, edgecolors="white", linewidths=0.5)
         self.test_pts = self.ax.scatter([], [], s=70, facecolors="none", linewidths=2.0)
         self.message = self.ax.text(
             0.5,
@@ -573,7 +646,32 @@ class PlaygroundView:
                 "Dead ReLUs: a whole layer\noutputs 0. Lower the\nlearning rate and reset."
             )
         self.message.set_visible(bool(pg.diverged or pg.warning))
+        describe(self.fig, self._alt(maps))
         return self.fig
+
+    def _alt(self, maps) -> str:
+        """The alt text: the settings and the numbers of the playground's current state."""
+        pg, c = self.pg, self.pg.config
+        step, train, test = pg.history[-1]
+        units = (
+            f"{c.hidden_layers} hidden layers of {c.units} {c.activation} units, each unit's "
+            "output drawn as a small grey map of the plane"
+            if maps
+            else "no hidden layer"
+        )
+        text = (
+            f"Three panels of the playground after {step} training steps. Left: the "
+            f"{c.dataset} data, {pg.n_classes} classes, {len(pg.ytr)} training points as small "
+            f"dots and {len(pg.yte)} test points as rings, on the plane coloured by the class "
+            f"the network predicts. Middle: {units}. Right: the training and test loss (log "
+            f"scale) against the step, now {train:.3f} and {test:.3f}; test accuracy "
+            f"{pg.accuracy('test'):.0%}."
+        )
+        if pg.diverged:
+            text += " A message says that training diverged: lower the learning rate and reset."
+        elif pg.warning:
+            text += " A message warns of dead ReLUs: lower the learning rate and reset."
+        return text
 
     def caption(self) -> str:
         """The numbers of the current state (the panel shows them under the figure: text
@@ -618,7 +716,31 @@ def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("cross-entropy")
     axes[0].legend(fontsize=8, loc="upper right")
-    return fig
+    return describe(fig, _generalisation_alt(runs))
+
+
+def _when(step: int, steps: int) -> str:
+    """Where a step lies in a run of ``steps``, in words (coarse: stable on every CPU)."""
+    share = step / max(steps - 1, 1)
+    return "early" if share < 1 / 3 else "midway" if share < 2 / 3 else "late"
+
+
+def _generalisation_alt(runs: dict) -> str:
+    """The alt text of ``generalisation_figure``: each run's losses, start and end."""
+    parts = []
+    for title, r in runs.items():
+        val, n = np.asarray(r["val"], dtype=float), len(r["val"])
+        parts.append(
+            f"{title}: the training loss falls from {r['train'][0]:.2f} to "
+            f"{r['train'][-1]:.2f}; the validation loss is lowest, {val.min():.2f}, "
+            f"{_when(int(r['best_step']), n)} in the run (the dashed line), and ends at "
+            f"{val[-1]:.2f}"
+        )
+    return (
+        f"{len(runs)} line graphs of the cross-entropy loss against the step, 0 to "
+        f"{len(next(iter(runs.values()))['val']) - 1}, one per run, with the training loss and "
+        f"the validation loss. {'. '.join(parts)}."
+    )
 
 
 def approximation_figure(
@@ -633,10 +755,18 @@ def approximation_figure(
     xs = np.linspace(a, b, points)
     fig = Figure(figsize=(size[0] * len(nets), size[1]), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(nets), sharey=True))
+    gaps = []
     for ax, (title, net) in zip(axes, nets.items()):
+        out = net.forward(xs[:, None])[:, 0]
         ax.plot(xs, f(xs), color="k", ls="--", lw=1, label="target")
-        ax.plot(xs, net.forward(xs[:, None])[:, 0], color="C0", lw=1.5, label="one hidden layer")
+        ax.plot(xs, out, color="C0", lw=1.5, label="one hidden layer")
         ax.set(title=title, xlabel="x")
         ax.grid(True, alpha=0.3)
+        gaps.append(f"{title}: {float(np.max(np.abs(out - f(xs)))):.2g}")
     axes[0].legend(fontsize=8, loc="upper center")
-    return fig
+    text = (
+        f"{len(nets)} line graphs, one per network, for x from {a:.3g} to {b:.3g}: the target "
+        "function as a dashed line and the output of a network with one hidden layer as a "
+        f"solid line. The largest gap between them: {', '.join(gaps)}."
+    )
+    return describe(fig, text)
