@@ -13,6 +13,8 @@ import math
 
 import matplotlib
 import numpy as np
+from matplotlib import patheffects
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -22,7 +24,7 @@ from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_ne
 from ..representations import class_separation, layer_outputs, projection_2d, unit_purity
 from .alt import describe
 from .canvas import FastCanvas, fewer_ticks, freeze_layout
-from .style import CLASS_RGB, FONT, view_figure
+from .style import CLASS_COLORS, CLASS_RGB, FONT, view_figure
 
 
 class ZigzagView:
@@ -34,9 +36,14 @@ class ZigzagView:
         self.fig = view_figure("ZigzagView", figsize, dpi)
         FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax = self.fig.subplots()
-        (self.line,) = self.ax.plot([], [], color="C0", lw=1.2)
+        (self.line,) = self.ax.plot([], [], color=CLASS_COLORS[0], lw=1.2)
         (self.marks,) = self.ax.plot(
-            [], [], "|", color="C3", ms=8, label="kinks (where one piece ends, the next begins)"
+            [],
+            [],
+            "|",
+            color=CLASS_COLORS[1],
+            ms=8,
+            label="kinks (where one piece ends, the next begins)",
         )
         self.ax.legend(fontsize=8, loc="upper center", framealpha=0.9)
         self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.3), xlabel="input x", ylabel="network output")
@@ -103,7 +110,7 @@ def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
             ms=4,
             lw=1.5,
             label=key,
-            color="k" if key.startswith("shallow") else f"C{i}",
+            color="k" if key.startswith("shallow") else CLASS_COLORS[i % 8],
             ls="--" if key.startswith("shallow") else "-",
         )
         ax1.plot(p, k, **style)
@@ -171,7 +178,7 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
     nrows = math.ceil(n / ncols)
     fig = Figure(figsize=(size * ncols, size * nrows + 0.4), layout="constrained")  # + legend
     axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
-    colors = np.array(["C0", "C1", "C2", "C3", "C4"])
+    colors = np.array(CLASS_COLORS[:5])
     for i, ax in enumerate(axes):
         if i >= n:
             ax.set_visible(False)
@@ -192,7 +199,7 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
             ax.set_xlabel("unit 1", fontsize=8)
             ax.set_ylabel("unit 2", fontsize=8, labelpad=0)
     handles = [
-        Line2D([], [], ls="", marker="o", ms=4, color=f"C{c}", label=f"class {c}")
+        Line2D([], [], ls="", marker="o", ms=4, color=CLASS_COLORS[c], label=f"class {c}")
         for c in np.unique(y % 5)
     ]
     handles.append(Line2D([], [], color="0.75", lw=0.8, label="grid of the input plane"))
@@ -356,16 +363,32 @@ def top_inputs_figure(
 
 def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
     """Each representation projected on its first two principal axes, coloured by class
-    (with a legend of the classes), with its class-separation score in the title."""
+    (with a legend of the classes), with its class-separation score in the title. Each
+    class's digit is also written at the middle of its dots: ten colours cannot all stay
+    apart for every colour-vision deficiency (tests/test_palette.py), words can."""
     n = len(reps)
     names = names or ["pixels"] + [f"layer {i}" for i in range(1, n)]
     fig = Figure(figsize=(size * n + 0.7, size + 0.5), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, n))
-    cmap = matplotlib.colormaps["tab10"]
+    cmap = ListedColormap(CLASS_COLORS)
+    outline = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     scores = []
     for ax, H, name in zip(axes, reps, names):
         P = projection_2d(H)
         ax.scatter(P[:, 0], P[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=9.5, s=4)
+        for c in np.unique(y):  # the class's digit at the middle of its dots
+            mx, my = np.median(P[y == c], axis=0)
+            ax.text(
+                mx,
+                my,
+                str(int(c)),
+                fontsize=9,
+                weight="bold",
+                ha="center",
+                va="center",
+                color="#222222",
+                path_effects=outline,
+            )
         scores.append(f"{name} {class_separation(H, y):.2f}")
         ax.set_title(f"{name}\nseparation {class_separation(H, y):.2f}", fontsize=9)
         ax.set_xticks([])
@@ -384,7 +407,8 @@ def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
     text = (
         f"{n} scatter plots, one per representation ({', '.join(names)}): each of the "
         f"{len(y)} examples is a dot at its position along the two principal directions, "
-        f"coloured by its class ({len(classes)} classes). The class separation above each "
+        f"coloured by its class ({len(classes)} classes), with each class's digit written at "
+        f"the middle of its dots. The class separation above each "
         f"panel: {', '.join(scores)}."
     )
     return describe(fig, text)
@@ -703,8 +727,8 @@ def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
         if missing:
             raise ValueError(f"generalisation_figure: run {title!r} lacks {sorted(missing)}")
         steps = np.arange(len(r["train"]))
-        ax.plot(steps, r["train"], color="C0", lw=1.5, label="training loss")
-        ax.plot(steps, r["val"], color="C1", lw=1.5, label="validation loss")
+        ax.plot(steps, r["train"], color=CLASS_COLORS[0], lw=1.5, label="training loss")
+        ax.plot(steps, r["val"], color=CLASS_COLORS[1], lw=1.5, label="validation loss")
         ax.axvline(
             r["best_step"],
             color="k",
@@ -759,7 +783,7 @@ def approximation_figure(
     for ax, (title, net) in zip(axes, nets.items()):
         out = net.forward(xs[:, None])[:, 0]
         ax.plot(xs, f(xs), color="k", ls="--", lw=1, label="target")
-        ax.plot(xs, out, color="C0", lw=1.5, label="one hidden layer")
+        ax.plot(xs, out, color=CLASS_COLORS[0], lw=1.5, label="one hidden layer")
         ax.set(title=title, xlabel="x")
         ax.grid(True, alpha=0.3)
         gaps.append(f"{title}: {float(np.max(np.abs(out - f(xs)))):.2g}")
