@@ -1087,3 +1087,69 @@ def test_backward_with_the_order_function_not_called_is_named(capsys, fn):
     assert "the loop got the function itself, not the list it returns" in out, out
     assert "topological_order(self)" in out and "your code raised" not in out, out
     assert out.count("✗") == 1
+
+
+# --- round 5: the reader's .grad where .data belongs ----------------------------------------
+
+
+def mul_grad_for_data(self, other, out):  # the reader's answer: "each input's is the other"
+    def _backward():
+        self.grad += other.grad * out.grad
+        other.grad += self.grad * out.grad
+
+    return _backward
+
+
+def test_a_grad_where_the_data_belongs_is_named_not_called_unchanged(capsys):
+    """The reader's wrong answer: the check named the real bug (.grad for .data), quoted the
+    line, and never said that _backward does not change self.grad (it does, with +=)."""
+    hints = []
+    for _ in range(3):
+        assert checks.check_add_mul(with_method("*", mul_grad_for_data)) is False
+        out = capsys.readouterr().out
+        assert out.count("✗") == 1, out
+        assert "`self.grad += other.grad * out.grad`" in out, out
+        assert "multiplies by a gradient (.grad) where a value belongs" in out, out
+        assert "for self is other.data" in out, out
+        assert "must change self.grad" not in out and "left a.grad and b.grad at 0" not in out
+        hints.append(out.split("Hint: ")[1])
+    assert ".data" in hints[0] and "other.data * out.grad" in hints[1], hints
+
+
+def test_a_grad_for_data_in_one_line_only_is_not_called_never_updated(capsys):
+    def one_line(self, other, out):
+        def _backward():
+            self.grad += other.grad * out.grad
+            other.grad += self.data * out.grad
+
+        return _backward
+
+    assert checks.check_add_mul(with_method("*", one_line)) is False
+    out = capsys.readouterr().out
+    assert "`self.grad += other.grad * out.grad`" in out and "never updated" not in out, out
+
+
+def test_a_grad_for_data_is_named_without_the_source_too(capsys):
+    """Code whose lines Python cannot show (no file): found by what _backward does."""
+    namespace = {}
+    exec(inspect.getsource(mul_grad_for_data), namespace)
+    assert checks.check_add_mul(with_method("*", namespace["mul_grad_for_data"])) is False
+    out = capsys.readouterr().out
+    assert "a .grad stands where a value (.data) belongs" in out and out.count("✗") == 1, out
+
+
+def test_self_grad_on_the_right_of_its_own_update_is_not_blamed():
+    """`self.grad = self.grad + ...` is a right way to write +=: not a .grad for a .data."""
+
+    def long_form(self, other, out):
+        def _backward():
+            self.grad = self.grad + other.data * out.grad
+            other.grad = other.grad + self.data * out.grad
+
+        return _backward
+
+    assert checks._grad_lines(long_form(None, None, None)) == []
+    assert checks._grad_lines(mul_grad_for_data(None, None, None)) == [
+        "self.grad += other.grad * out.grad",
+        "other.grad += self.grad * out.grad",
+    ]

@@ -218,6 +218,102 @@ def _reference_grads(op: str, x: float, y: float, g: float):
     return a.grad * g, b.grad * g
 
 
+#: The input nodes of a ``_backward`` of + or *, whose ``.grad`` may wrongly stand for a value.
+_INPUTS = ("self", "other")
+
+
+def _grad_lines(backward) -> list[str]:
+    """The lines of ``backward`` (the learner's closure) that add to one input's grad a
+    multiple of the other input's grad, as ``self.grad += other.grad * out.grad`` (where
+    ``other.data`` belongs). ``self.grad = self.grad + …`` is right and not listed; [] when
+    the source cannot be read."""
+    try:
+        source = textwrap.dedent(inspect.getsource(backward))
+        tree = ast.parse(source)
+    except (TypeError, OSError, SyntaxError, IndentationError):
+        return []
+
+    def grad_of(node):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "grad"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in _INPUTS
+        ):
+            return node.value.id
+        return None
+
+    found = []
+    for stmt in ast.walk(tree):
+        if isinstance(stmt, ast.AugAssign):
+            targets, value = [stmt.target], stmt.value
+        elif isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        else:
+            continue
+        own = {grad_of(t) for t in targets} - {None}
+        if not own:
+            continue
+        used = {grad_of(n) for n in ast.walk(value)} - {None}
+        if used - own:
+            found.append((ast.get_source_segment(source, stmt) or "").strip())
+    return [line for line in found if line]
+
+
+def _a_grad_for_a_value(Value, op, x, y, backward, got) -> bool:
+    """True if the wrong gradients ``got`` come from a ``.grad`` used where a ``.data``
+    belongs: the source says so, or (source unknown) ``_backward`` added nothing to an
+    input whose gradient started at 0, yet changes it once the gradients start elsewhere."""
+    if _grad_lines(backward):
+        return True
+    if not any(g == 0 for g in got):
+        return False
+    start = (0.25, -0.5)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            a, b = Value(x), Value(y)
+            a.grad, b.grad = start
+            out = a + b if op == "+" else a * b
+            out.grad = UPSTREAM
+            out._backward()
+            after = (a.grad, b.grad)
+    except Exception:  # the learner's code may do anything
+        return False
+    return any(g == 0 and not _close(s, t) for g, s, t in zip(got, start, after))
+
+
+def _grad_where_data_belongs(name: str, op: str, where: str, backward) -> bool:
+    """One ✗ line: an input's ``.grad`` (its gradient, 0 so far) where a value belongs."""
+    lines = _grad_lines(backward)
+    local = (
+        "The local derivative of + is the number 1"
+        if op == "+"
+        else "The local derivative of * for self is other.data (and for other, self.data)"
+    )
+    if lines:
+        quoted = " and ".join(f"`{line}`" for line in lines[:2])
+        said = (
+            f"{quoted} multiplies by a gradient (.grad) where a value belongs. That gradient "
+            "is still 0 here, so nothing is added"
+        )
+    else:
+        said = (
+            "_backward multiplies by an input's gradient (.grad), which is still 0 here, so "
+            "that input received nothing: a .grad stands where a value (.data) belongs"
+        )
+    return _wrong(
+        name,
+        f"{where}: {said}. .grad is a node's gradient; .data is its value. {local}",
+        [
+            "use .data for a node's value and .grad for a gradient: "
+            + ("the local derivative of + is 1" if op == "+" else "d(a·b)/da is b's value"),
+            "self.grad += 1.0 * out.grad, and the same for other"
+            if op == "+"
+            else "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
+        ],
+    )
+
+
 # --------------------------------------------------------------------------------------
 # 2b.1  + and * with their local derivatives
 # --------------------------------------------------------------------------------------
@@ -280,6 +376,8 @@ def check_add_mul(Value) -> bool:
             if _close(got_a, want_a) and _close(got_b, want_b):
                 continue
             where = f"{sym} at a = {_num(x)}, b = {_num(y)} (with out.grad = {UPSTREAM})"
+            if _a_grad_for_a_value(Value, op, x, y, out._backward, (got_a, got_b)):
+                return _grad_where_data_belongs(name, op, where, out._backward)
             if got_a == 0 and got_b == 0:
                 return _wrong(
                     name,
