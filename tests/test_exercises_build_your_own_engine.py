@@ -313,7 +313,7 @@ def test_the_final_training_check_says_when_it_did_not_test_the_learner(capsys):
 @pytest.mark.parametrize(
     "bug, says",
     [
-        (tanh_with_x, "the local derivative is 1 − x², with x the input"),
+        (tanh_with_x, "your code uses 1 − x² as the local derivative, with x the input"),
         (tanh_itself, "tanh(x) itself, not its slope"),
         (tanh_assigned, "assigned with = instead of accumulated with +="),
         (nothing, "never updated the input's gradient, self.grad"),
@@ -784,7 +784,7 @@ def tanh_one_minus_t(self, other, out):
     "bug, says",
     [
         (tanh_twice, "tanh is applied twice"),
-        (tanh_one_minus_t, "the local derivative is 1 − t: the slope of tanh is 1 − t²"),
+        (tanh_one_minus_t, "your local derivative is 1 − t: the slope of tanh is 1 − t²"),
     ],
 )
 def test_tanh_names_tanh_twice_and_one_minus_t(capsys, bug, says):
@@ -1153,3 +1153,45 @@ def test_self_grad_on_the_right_of_its_own_update_is_not_blamed():
         "self.grad += other.grad * out.grad",
         "other.grad += self.grad * out.grad",
     ]
+
+
+def backward_self_in_loop(self):  # the reader's slip: self._backward() where v._backward() belongs
+    self.grad = 1.0
+    for v in reversed(topological_order(self)):  # noqa: B007 (the slip: v unused)
+        self._backward()
+
+
+def test_backward_calling_self_backward_in_the_loop_names_self_not_two_paths(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_self_in_loop})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "only the output's _backward ran, 5 times" in out and "self._backward()" in out, out
+    assert "two paths" not in out and out.count("✗") == 1, out
+
+
+def test_backward_reset_in_the_loop_does_not_contradict_lesson_02(capsys):
+    """Lesson 02's backward() resets the inner nodes before it starts: the message must not
+    say that backward() sets no grad to 0, only that a reset inside the loop loses shares."""
+    broken = type("Broken", (Value,), {"backward": backward_reset_in_loop})
+    checks.check_backward(broken)
+    out = capsys.readouterr().out
+    assert "sets no grad to 0" not in out and "before the loop" in out, out
+
+
+def test_backward_resetting_every_gradient_before_the_loop_passes(capsys):
+    def lesson_02_style(self):
+        order = topological_order(self)
+        for v in order:
+            v.grad = 0.0
+        self.grad = 1.0
+        for v in reversed(order):
+            v._backward()
+
+    assert checks.check_backward(type("Ok", (Value,), {"backward": lesson_02_style})) is True
+
+
+def test_engine_for_training_says_exercise_in_the_singular_for_one():
+    engine, status = checks.engine_for_training(with_method("*", swapped_mul), topological_order)
+    assert "… exercise 2b.1 is not passing yet" in status, status
+    engine, status = checks.engine_for_training(Raises, None)
+    assert "exercises 2b.1, 2b.2, 2b.3, 2b.4 are not passing yet" in status, status

@@ -594,22 +594,22 @@ def check_tanh(Value) -> bool:
             )
         if _close(local, 1 - math.tanh(t) ** 2):
             bug = (
-                "the local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
+                "your local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
                 "holds tanh(x), so the slope is 1 − t²"
             )
         elif _close(local, 1 - t):
-            bug = "the local derivative is 1 − t: the slope of tanh is 1 − t², with t squared"
+            bug = "your local derivative is 1 − t: the slope of tanh is 1 − t², with t squared"
         elif _close(local, 1 - x * x):
             bug = (
-                "the local derivative is 1 − x², with x the input. The slope of tanh is "
-                "1 − t², with t = tanh(x)"
+                "your code uses 1 − x² as the local derivative, with x the input (self.data). "
+                "The slope of tanh is 1 − t², with t = tanh(x), the node's own value"
             )
         elif _close(local, t * t) or _close(local, -t * t) or _close(local, 1 + t * t):
-            bug = "the local derivative has the right pieces in the wrong form"
+            bug = "your local derivative has the right pieces in the wrong form"
         elif _close(local, t):
-            bug = "the local derivative is tanh(x) itself, not its slope"
+            bug = "your local derivative is tanh(x) itself, not its slope"
         elif _close(local, 2 * t):
-            bug = "the local derivative is 2t: that is the slope of t², not the slope of tanh"
+            bug = "your local derivative is 2t: that is the slope of t², not the slope of tanh"
         elif _close(got - 0.125, 1 - t * t):
             return _wrong(
                 name,
@@ -1048,8 +1048,9 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
         return _wrong(
             name,
             f"on {what} a gradient was reset to 0 during the walk (node {resets[0]} had "
-            "its gradient and lost it): the gradients start at 0 already, so backward() "
-            "sets no grad to 0",
+            "received a share of its gradient and lost it). A reset inside the loop wipes "
+            "out the shares that have already arrived: reset the gradients, if at all, "
+            "before the loop",
             [
                 "which lines of backward() run once, and which run for every node?",
                 "self.grad = 1.0 once, then only v._backward() inside the loop",
@@ -1092,6 +1093,17 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
             [
                 "when a node's _backward runs, its own grad must already be known",
                 "self.grad = 1.0 first, then the loop",
+            ],
+        )
+    if len(log) > 1 and set(log) == {"d"}:
+        return _wrong(
+            name,
+            f"on {what} only the output's _backward ran, {len(log)} times: the loop calls "
+            "self._backward() on every pass. self is the output; each node v of the loop "
+            "must run its own v._backward()",
+            [
+                "in `for v in ...:`, the node of this pass is v, not self",
+                "for v in reversed(topological_order(self)): v._backward()",
             ],
         )
     twice = sorted({k for k in log if log.count(k) > 1})
@@ -1220,8 +1232,11 @@ def engine_for_training(Value, topological_order=None):
     _tries.update(saved)
     if not failing:
         return Value, f"{PASS} your engine passes exercises 2b.1–2b.4: training on YOUR Value"
+    these = (
+        f"exercise {failing[0]} is" if len(failing) == 1 else f"exercises {', '.join(failing)} are"
+    )
     return Reference, (
-        f"… exercises {', '.join(failing)} are not passing yet: training on "
+        f"… {these} not passing yet: training on "
         "helpers.autodiff.Value instead (run this cell again once they pass)"
     )
 
