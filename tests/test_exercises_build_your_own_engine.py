@@ -1109,7 +1109,8 @@ def test_a_grad_where_the_data_belongs_is_named_not_called_unchanged(capsys):
         out = capsys.readouterr().out
         assert out.count("✗") == 1, out
         assert "`self.grad += other.grad * out.grad`" in out, out
-        assert "multiplies by a gradient (.grad) where a value belongs" in out, out
+        assert "multiply by a gradient (.grad) where a value belongs" in out, out
+        assert "Those gradients are still 0" in out, out
         assert "for self is other.data" in out, out
         assert "must change self.grad" not in out and "left a.grad and b.grad at 0" not in out
         hints.append(out.split("Hint: ")[1])
@@ -1195,3 +1196,16 @@ def test_engine_for_training_says_exercise_in_the_singular_for_one():
     assert "… exercise 2b.1 is not passing yet" in status, status
     engine, status = checks.engine_for_training(Raises, None)
     assert "exercises 2b.1, 2b.2, 2b.3, 2b.4 are not passing yet" in status, status
+
+
+def test_one_grad_for_data_line_is_quoted_in_the_singular(capsys):
+    def one_line(self, other, out):
+        def _backward():
+            self.grad += other.grad * out.grad
+            other.grad += self.data * out.grad
+
+        return _backward
+
+    checks.check_add_mul(with_method("*", one_line))
+    out = capsys.readouterr().out
+    assert "multiplies by a gradient (.grad)" in out and "That gradient is still 0" in out, out

@@ -292,9 +292,11 @@ def _grad_where_data_belongs(name: str, op: str, where: str, backward) -> bool:
     )
     if lines:
         quoted = " and ".join(f"`{line}`" for line in lines[:2])
+        one = len(lines[:2]) == 1
         said = (
-            f"{quoted} multiplies by a gradient (.grad) where a value belongs. That gradient "
-            "is still 0 here, so nothing is added"
+            f"{quoted} {'multiplies' if one else 'multiply'} by a gradient (.grad) where a "
+            f"value belongs. {'That gradient is' if one else 'Those gradients are'} still 0 "
+            "here, so nothing is added"
         )
     else:
         said = (
