@@ -16,7 +16,10 @@ Python's own message does not help: a ``Value`` where its number belongs
 (``self.grad += other * out.grad``: "other is a Value; its number is other.data"), brackets
 missing in ``1 - t**2 * out.grad``, ``v.backward()`` where ``v._backward()`` belongs (a
 RecursionError that Python blames on whatever ran last), and ``reversed(topological_order)``
-without ``(self)``.
+without ``(self)``. And those of a fifth reader: a ``.grad`` where a ``.data`` belongs
+(``self.grad += other.grad * out.grad``, which adds 0: the line is quoted, or found by what
+``_backward`` does when its source is unknown), and ``self._backward()`` where
+``v._backward()`` belongs in the loop of ``backward``.
 
 The feedback on a wrong try never shows the expected number, and the hints that give the
 method away come only after a wrong try: a nudge the first time, more the next times. Whatever
