@@ -313,7 +313,7 @@ def test_the_final_training_check_says_when_it_did_not_test_the_learner(capsys):
 @pytest.mark.parametrize(
     "bug, says",
     [
-        (tanh_with_x, "the local derivative is 1 − x², with x the input"),
+        (tanh_with_x, "your code uses 1 − x² as the local derivative, with x the input"),
         (tanh_itself, "tanh(x) itself, not its slope"),
         (tanh_assigned, "assigned with = instead of accumulated with +="),
         (nothing, "never updated the input's gradient, self.grad"),
@@ -784,7 +784,7 @@ def tanh_one_minus_t(self, other, out):
     "bug, says",
     [
         (tanh_twice, "tanh is applied twice"),
-        (tanh_one_minus_t, "the local derivative is 1 − t: the slope of tanh is 1 − t²"),
+        (tanh_one_minus_t, "your local derivative is 1 − t: the slope of tanh is 1 − t²"),
     ],
 )
 def test_tanh_names_tanh_twice_and_one_minus_t(capsys, bug, says):
@@ -1087,3 +1087,125 @@ def test_backward_with_the_order_function_not_called_is_named(capsys, fn):
     assert "the loop got the function itself, not the list it returns" in out, out
     assert "topological_order(self)" in out and "your code raised" not in out, out
     assert out.count("✗") == 1
+
+
+# --- round 5: the reader's .grad where .data belongs ----------------------------------------
+
+
+def mul_grad_for_data(self, other, out):  # the reader's answer: "each input's is the other"
+    def _backward():
+        self.grad += other.grad * out.grad
+        other.grad += self.grad * out.grad
+
+    return _backward
+
+
+def test_a_grad_where_the_data_belongs_is_named_not_called_unchanged(capsys):
+    """The reader's wrong answer: the check named the real bug (.grad for .data), quoted the
+    line, and never said that _backward does not change self.grad (it does, with +=)."""
+    hints = []
+    for _ in range(3):
+        assert checks.check_add_mul(with_method("*", mul_grad_for_data)) is False
+        out = capsys.readouterr().out
+        assert out.count("✗") == 1, out
+        assert "`self.grad += other.grad * out.grad`" in out, out
+        assert "multiply by a gradient (.grad) where a value belongs" in out, out
+        assert "Those gradients are still 0" in out, out
+        assert "for self is other.data" in out, out
+        assert "must change self.grad" not in out and "left a.grad and b.grad at 0" not in out
+        hints.append(out.split("Hint: ")[1])
+    assert ".data" in hints[0] and "other.data * out.grad" in hints[1], hints
+
+
+def test_a_grad_for_data_in_one_line_only_is_not_called_never_updated(capsys):
+    def one_line(self, other, out):
+        def _backward():
+            self.grad += other.grad * out.grad
+            other.grad += self.data * out.grad
+
+        return _backward
+
+    assert checks.check_add_mul(with_method("*", one_line)) is False
+    out = capsys.readouterr().out
+    assert "`self.grad += other.grad * out.grad`" in out and "never updated" not in out, out
+
+
+def test_a_grad_for_data_is_named_without_the_source_too(capsys):
+    """Code whose lines Python cannot show (no file): found by what _backward does."""
+    namespace = {}
+    exec(inspect.getsource(mul_grad_for_data), namespace)
+    assert checks.check_add_mul(with_method("*", namespace["mul_grad_for_data"])) is False
+    out = capsys.readouterr().out
+    assert "a .grad stands where a value (.data) belongs" in out and out.count("✗") == 1, out
+
+
+def test_self_grad_on_the_right_of_its_own_update_is_not_blamed():
+    """`self.grad = self.grad + ...` is a right way to write +=: not a .grad for a .data."""
+
+    def long_form(self, other, out):
+        def _backward():
+            self.grad = self.grad + other.data * out.grad
+            other.grad = other.grad + self.data * out.grad
+
+        return _backward
+
+    assert checks._grad_lines(long_form(None, None, None)) == []
+    assert checks._grad_lines(mul_grad_for_data(None, None, None)) == [
+        "self.grad += other.grad * out.grad",
+        "other.grad += self.grad * out.grad",
+    ]
+
+
+def backward_self_in_loop(self):  # the reader's slip: self._backward() where v._backward() belongs
+    self.grad = 1.0
+    for v in reversed(topological_order(self)):  # noqa: B007 (the slip: v unused)
+        self._backward()
+
+
+def test_backward_calling_self_backward_in_the_loop_names_self_not_two_paths(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_self_in_loop})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "only the output's _backward ran, 5 times" in out and "self._backward()" in out, out
+    assert "two paths" not in out and out.count("✗") == 1, out
+
+
+def test_backward_reset_in_the_loop_does_not_contradict_lesson_02(capsys):
+    """Lesson 02's backward() resets the inner nodes before it starts: the message must not
+    say that backward() sets no grad to 0, only that a reset inside the loop loses shares."""
+    broken = type("Broken", (Value,), {"backward": backward_reset_in_loop})
+    checks.check_backward(broken)
+    out = capsys.readouterr().out
+    assert "sets no grad to 0" not in out and "before the loop" in out, out
+
+
+def test_backward_resetting_every_gradient_before_the_loop_passes(capsys):
+    def lesson_02_style(self):
+        order = topological_order(self)
+        for v in order:
+            v.grad = 0.0
+        self.grad = 1.0
+        for v in reversed(order):
+            v._backward()
+
+    assert checks.check_backward(type("Ok", (Value,), {"backward": lesson_02_style})) is True
+
+
+def test_engine_for_training_says_exercise_in_the_singular_for_one():
+    engine, status = checks.engine_for_training(with_method("*", swapped_mul), topological_order)
+    assert "… exercise 2b.1 is not passing yet" in status, status
+    engine, status = checks.engine_for_training(Raises, None)
+    assert "exercises 2b.1, 2b.2, 2b.3, 2b.4 are not passing yet" in status, status
+
+
+def test_one_grad_for_data_line_is_quoted_in_the_singular(capsys):
+    def one_line(self, other, out):
+        def _backward():
+            self.grad += other.grad * out.grad
+            other.grad += self.data * out.grad
+
+        return _backward
+
+    checks.check_add_mul(with_method("*", one_line))
+    out = capsys.readouterr().out
+    assert "multiplies by a gradient (.grad)" in out and "That gradient is still 0" in out, out

@@ -71,3 +71,21 @@ def test_the_order_alone_has_one_panel():
     fig = order_figure(long_arm, ["a", "b", "c", "d"], graph=False)
     (line,) = fig.axes
     assert {"step 1", "step 4"} <= {t.get_text() for t in line.texts}
+
+
+def test_order_figure_says_in_words_the_arrows_the_order_and_the_steps():
+    """Alt text (issue 26): written from the edges and the order, so two orders of the same
+    graph, or two graphs, give two texts naming them."""
+    from helpers.figures.alt import alt_text
+
+    one = alt_text(order_figure(DIAMOND, ["x", "a", "b", "c", "d"], title="c = a·a"))
+    other = alt_text(order_figure(DIAMOND, ["x", "a", "c", "b", "d"]))
+    assert one != other
+    assert one.startswith("c = a times a. ") and "·" not in one
+    assert "a to c (two arrows: c uses a twice)" in one and "On the left, the graph" in one
+    assert "topological order x, a, b, c, d" in one and "d step 1, c step 2, b step 3" in one
+    assert "topological order x, a, c, b, d" in other and "d step 1, b step 2, c step 3" in other
+    long_arm = [("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")]
+    line = alt_text(order_figure(long_arm, ["a", "b", "c", "d"], graph=False))
+    assert line.startswith("Arrows go from a to b; b to c; c to d; a to d. The nodes on one line")
+    assert "the graph" not in line and "a step 4." in line

@@ -16,7 +16,10 @@ Python's own message does not help: a ``Value`` where its number belongs
 (``self.grad += other * out.grad``: "other is a Value; its number is other.data"), brackets
 missing in ``1 - t**2 * out.grad``, ``v.backward()`` where ``v._backward()`` belongs (a
 RecursionError that Python blames on whatever ran last), and ``reversed(topological_order)``
-without ``(self)``.
+without ``(self)``. And those of a fifth reader: a ``.grad`` where a ``.data`` belongs
+(``self.grad += other.grad * out.grad``, which adds 0: the line is quoted, or found by what
+``_backward`` does when its source is unknown), and ``self._backward()`` where
+``v._backward()`` belongs in the loop of ``backward``.
 
 The feedback on a wrong try never shows the expected number, and the hints that give the
 method away come only after a wrong try: a nudge the first time, more the next times. Whatever
@@ -218,6 +221,104 @@ def _reference_grads(op: str, x: float, y: float, g: float):
     return a.grad * g, b.grad * g
 
 
+#: The input nodes of a ``_backward`` of + or *, whose ``.grad`` may wrongly stand for a value.
+_INPUTS = ("self", "other")
+
+
+def _grad_lines(backward) -> list[str]:
+    """The lines of ``backward`` (the learner's closure) that add to one input's grad a
+    multiple of the other input's grad, as ``self.grad += other.grad * out.grad`` (where
+    ``other.data`` belongs). ``self.grad = self.grad + …`` is right and not listed; [] when
+    the source cannot be read."""
+    try:
+        source = textwrap.dedent(inspect.getsource(backward))
+        tree = ast.parse(source)
+    except (TypeError, OSError, SyntaxError, IndentationError):
+        return []
+
+    def grad_of(node):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "grad"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in _INPUTS
+        ):
+            return node.value.id
+        return None
+
+    found = []
+    for stmt in ast.walk(tree):
+        if isinstance(stmt, ast.AugAssign):
+            targets, value = [stmt.target], stmt.value
+        elif isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        else:
+            continue
+        own = {grad_of(t) for t in targets} - {None}
+        if not own:
+            continue
+        used = {grad_of(n) for n in ast.walk(value)} - {None}
+        if used - own:
+            found.append((ast.get_source_segment(source, stmt) or "").strip())
+    return [line for line in found if line]
+
+
+def _a_grad_for_a_value(Value, op, x, y, backward, got) -> bool:
+    """True if the wrong gradients ``got`` come from a ``.grad`` used where a ``.data``
+    belongs: the source says so, or (source unknown) ``_backward`` added nothing to an
+    input whose gradient started at 0, yet changes it once the gradients start elsewhere."""
+    if _grad_lines(backward):
+        return True
+    if not any(g == 0 for g in got):
+        return False
+    start = (0.25, -0.5)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            a, b = Value(x), Value(y)
+            a.grad, b.grad = start
+            out = a + b if op == "+" else a * b
+            out.grad = UPSTREAM
+            out._backward()
+            after = (a.grad, b.grad)
+    except Exception:  # the learner's code may do anything
+        return False
+    return any(g == 0 and not _close(s, t) for g, s, t in zip(got, start, after))
+
+
+def _grad_where_data_belongs(name: str, op: str, where: str, backward) -> bool:
+    """One ✗ line: an input's ``.grad`` (its gradient, 0 so far) where a value belongs."""
+    lines = _grad_lines(backward)
+    local = (
+        "The local derivative of + is the number 1"
+        if op == "+"
+        else "The local derivative of * for self is other.data (and for other, self.data)"
+    )
+    if lines:
+        quoted = " and ".join(f"`{line}`" for line in lines[:2])
+        one = len(lines[:2]) == 1
+        said = (
+            f"{quoted} {'multiplies' if one else 'multiply'} by a gradient (.grad) where a "
+            f"value belongs. {'That gradient is' if one else 'Those gradients are'} still 0 "
+            "here, so nothing is added"
+        )
+    else:
+        said = (
+            "_backward multiplies by an input's gradient (.grad), which is still 0 here, so "
+            "that input received nothing: a .grad stands where a value (.data) belongs"
+        )
+    return _wrong(
+        name,
+        f"{where}: {said}. .grad is a node's gradient; .data is its value. {local}",
+        [
+            "use .data for a node's value and .grad for a gradient: "
+            + ("the local derivative of + is 1" if op == "+" else "d(a·b)/da is b's value"),
+            "self.grad += 1.0 * out.grad, and the same for other"
+            if op == "+"
+            else "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
+        ],
+    )
+
+
 # --------------------------------------------------------------------------------------
 # 2b.1  + and * with their local derivatives
 # --------------------------------------------------------------------------------------
@@ -280,6 +381,8 @@ def check_add_mul(Value) -> bool:
             if _close(got_a, want_a) and _close(got_b, want_b):
                 continue
             where = f"{sym} at a = {_num(x)}, b = {_num(y)} (with out.grad = {UPSTREAM})"
+            if _a_grad_for_a_value(Value, op, x, y, out._backward, (got_a, got_b)):
+                return _grad_where_data_belongs(name, op, where, out._backward)
             if got_a == 0 and got_b == 0:
                 return _wrong(
                     name,
@@ -496,22 +599,22 @@ def check_tanh(Value) -> bool:
             )
         if _close(local, 1 - math.tanh(t) ** 2):
             bug = (
-                "the local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
+                "your local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
                 "holds tanh(x), so the slope is 1 − t²"
             )
         elif _close(local, 1 - t):
-            bug = "the local derivative is 1 − t: the slope of tanh is 1 − t², with t squared"
+            bug = "your local derivative is 1 − t: the slope of tanh is 1 − t², with t squared"
         elif _close(local, 1 - x * x):
             bug = (
-                "the local derivative is 1 − x², with x the input. The slope of tanh is "
-                "1 − t², with t = tanh(x)"
+                "your code uses 1 − x² as the local derivative, with x the input (self.data). "
+                "The slope of tanh is 1 − t², with t = tanh(x), the node's own value"
             )
         elif _close(local, t * t) or _close(local, -t * t) or _close(local, 1 + t * t):
-            bug = "the local derivative has the right pieces in the wrong form"
+            bug = "your local derivative has the right pieces in the wrong form"
         elif _close(local, t):
-            bug = "the local derivative is tanh(x) itself, not its slope"
+            bug = "your local derivative is tanh(x) itself, not its slope"
         elif _close(local, 2 * t):
-            bug = "the local derivative is 2t: that is the slope of t², not the slope of tanh"
+            bug = "your local derivative is 2t: that is the slope of t², not the slope of tanh"
         elif _close(got - 0.125, 1 - t * t):
             return _wrong(
                 name,
@@ -950,8 +1053,9 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
         return _wrong(
             name,
             f"on {what} a gradient was reset to 0 during the walk (node {resets[0]} had "
-            "its gradient and lost it): the gradients start at 0 already, so backward() "
-            "sets no grad to 0",
+            "received a share of its gradient and lost it). A reset inside the loop wipes "
+            "out the shares that have already arrived: reset the gradients, if at all, "
+            "before the loop",
             [
                 "which lines of backward() run once, and which run for every node?",
                 "self.grad = 1.0 once, then only v._backward() inside the loop",
@@ -994,6 +1098,17 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
             [
                 "when a node's _backward runs, its own grad must already be known",
                 "self.grad = 1.0 first, then the loop",
+            ],
+        )
+    if len(log) > 1 and set(log) == {"d"}:
+        return _wrong(
+            name,
+            f"on {what} only the output's _backward ran, {len(log)} times: the loop calls "
+            "self._backward() on every pass. self is the output; each node v of the loop "
+            "must run its own v._backward()",
+            [
+                "in `for v in ...:`, the node of this pass is v, not self",
+                "for v in reversed(topological_order(self)): v._backward()",
             ],
         )
     twice = sorted({k for k in log if log.count(k) > 1})
@@ -1122,8 +1237,11 @@ def engine_for_training(Value, topological_order=None):
     _tries.update(saved)
     if not failing:
         return Value, f"{PASS} your engine passes exercises 2b.1–2b.4: training on YOUR Value"
+    these = (
+        f"exercise {failing[0]} is" if len(failing) == 1 else f"exercises {', '.join(failing)} are"
+    )
     return Reference, (
-        f"… exercises {', '.join(failing)} are not passing yet: training on "
+        f"… {these} not passing yet: training on "
         "helpers.autodiff.Value instead (run this cell again once they pass)"
     )
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
+from helpers.figures.alt import describe
+
 __all__ = ["order_figure", "DIAMOND"]
 
 # x → a → (b, c) → d: the diamond of Exercise 2b.4; c = a·a uses a twice, hence two arrows
@@ -102,7 +104,7 @@ def order_figure(
         right.axis("off")
         if title:
             fig.suptitle(title, fontsize=12)
-        return fig
+        return describe(fig, _alt(edges, order, title, graph))
     fig = Figure(figsize=(9.0, 3.2), layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.5])
 
@@ -133,7 +135,31 @@ def order_figure(
         ax.axis("off")
     if title:
         fig.suptitle(title, fontsize=12)
-    return fig
+    return describe(fig, _alt(edges, order, title, graph))
+
+
+def _alt(edges, order, title, graph) -> str:
+    """The figure in words: its arrows, the order on the line and the backward pass's steps."""
+    words = {2: "two", 3: "three", 4: "four"}
+    arrows = []
+    for p, c in dict.fromkeys(edges):
+        n = edges.count((p, c))
+        times = "twice" if n == 2 else f"{n} times"
+        twice = f" ({words.get(n, n)} arrows: {c} uses {p} {times})" if n > 1 else ""
+        arrows.append(f"{p} to {c}{twice}")
+    steps = ", ".join(f"{n} step {k}" for k, n in enumerate(reversed(order), start=1))
+    what = (
+        "On the left, the graph, inputs on the left and the output on the right. On the "
+        "right, the same nodes on one line"
+        if graph
+        else "The nodes on one line"
+    )
+    said = title.replace("·", " times ") + ". " if title else ""  # a screen reader skips ·
+    return (
+        f"{said}Arrows go from {'; '.join(arrows)}. {what}, in the topological order "
+        f"{', '.join(order)}: every arrow points right. Under each node is its step in the "
+        f"backward pass, which walks the line from right to left: {steps}."
+    )
 
 
 def _draw_line(ax, edges, order):
