@@ -244,6 +244,25 @@ def test_central_difference_that_ignores_h_is_told_so(capsys):
     assert "your function ignores h" in capsys.readouterr().out
 
 
+def test_central_difference_with_a_fixed_function_is_told_to_use_f(capsys):
+    # the fifth reader's try: math.sin instead of f (right for sin, wrong for exp)
+    assert (
+        E.check_central_difference(
+            lambda f, x, h=1e-5: (math.sin(x + h) - math.sin(x - h)) / (2 * h)
+        )
+        is False
+    )
+    out = capsys.readouterr().out
+    assert "with f = exp" in out and "your function does not use f" in out
+
+
+def test_central_difference_with_half_steps_is_told_the_step(capsys):
+    # the fifth reader's try: points x ± h/2 (off only in the 7th digit for sin)
+    half_step = lambda f, x, h=1e-5: (f(x + h / 2) - f(x - h / 2)) / h  # noqa: E731
+    assert E.check_central_difference(half_step) is False
+    assert "you used the points x − h/2 and x + h/2" in capsys.readouterr().out
+
+
 def test_central_difference_refuses_the_library_derivative(capsys):
     import helpers.calculus as calculus
     from helpers.calculus import derivative
@@ -325,6 +344,17 @@ def test_two_path_product_of_slopes_names_both_mistakes(capsys):
     assert "only the path through v" in out
     assert "multiplied the two slopes, du/dx·dv/dx" in out
     assert "not the product of the slopes" in out
+
+
+def test_two_path_product_of_the_paths_is_told_to_add(capsys):
+    # the fifth reader's try: (path through u)·(path through v) instead of their sum
+    def dz_dx(x):
+        u, v = math.exp(x), math.cos(x)
+        return (v * math.exp(x)) * (u * -math.sin(x))
+
+    assert E.check_two_path_slope(dz_dx) is False
+    out = capsys.readouterr().out
+    assert "you multiplied the two path products" in out and "The paths add" in out
 
 
 @pytest.mark.parametrize("one", [math.pi / 2, math.pi, 1, np.float64(1.5708)])

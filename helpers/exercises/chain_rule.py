@@ -336,6 +336,27 @@ def _central_mistake(f, x, h, got) -> str | None:
     ):
         if math.isclose(got, factor * want, rel_tol=1e-9):
             return why
+    half = _central(f, x, h / 2)  # the points x ± h/2: a central difference of step h/2
+    if math.isclose(got, half, rel_tol=1e-9):
+        return (
+            "you used the points x − h/2 and x + h/2, a step of h/2. Go a whole step h to "
+            "each side: f(x + h) and f(x − h), divided by 2h."
+        )
+    return None
+
+
+def _ignores_f(central_difference, f, x, h, got) -> str | None:
+    """'your function does not use f' if it gives the same number for the function 2·f
+    (whose central difference is twice as large), else None."""
+    if _central(f, x, h) == 0:
+        return None
+    ok, other = _call_quietly(central_difference, lambda t: 2 * f(t), x, h)
+    if ok and math.isclose(other, got, rel_tol=1e-12, abs_tol=1e-15):
+        return (
+            "your function does not use f: for the function 2·f it gives the same number. "
+            "Call the f it is given, f(x + h) and f(x − h), not math.sin or another "
+            "fixed function."
+        )
     return None
 
 
@@ -402,7 +423,11 @@ def check_central_difference(central_difference: Callable) -> bool:
         if math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12):
             continue
         print(f"{FAIL} central_difference: {where} it returned {got:.10g}, expected {want:.10g}")
-        mistake = _central_mistake(f, x, h, got) or _ignores_h(central_difference, f, x, h, got)
+        mistake = (
+            _central_mistake(f, x, h, got)
+            or _ignores_f(central_difference, f, x, h, got)
+            or _ignores_h(central_difference, f, x, h, got)
+        )
         if mistake:
             hint(mistake)
         return False
@@ -429,10 +454,14 @@ PATH_MISTAKES = {
     f"you followed only the path through u (v·du/dx = cos x·eˣ). {_ADD_PATHS}.": lambda x: (
         math.cos(x) * math.exp(x)
     ),
-    "you got −eˣ·sin x. That comes from one of two mistakes (here du/dx = eˣ = u, so "
-    "the check cannot tell them apart): (a) you followed only the path through v, "
-    "u·dv/dx; or (b) you multiplied the two slopes, du/dx·dv/dx. The slope of a product "
-    f"is not the product of the slopes. {_ADD_PATHS}.": lambda x: -math.exp(x) * math.sin(x),
+    "you got −eˣ·sin x. Two mistakes give this, and here the check cannot tell them apart, "
+    "because du/dx = eˣ = u. (a) You followed only the path through v, u·dv/dx. "
+    "(b) You multiplied the two slopes, du/dx·dv/dx. The slope of a product is not the "
+    f"product of the slopes. {_ADD_PATHS}.": lambda x: -math.exp(x) * math.sin(x),
+    "you multiplied the two path products, (v·du/dx)·(u·dv/dx). The paths add: dz/dx is "
+    "the path through u plus the path through v.": lambda x: (
+        (math.cos(x) * math.exp(x)) * (math.exp(x) * -math.sin(x))
+    ),
     "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v gives "
     "u·(−sin x)": lambda x: math.exp(x) * (math.cos(x) + math.sin(x)),
 }

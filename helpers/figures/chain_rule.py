@@ -29,6 +29,7 @@ from ..calculus import (
     taylor,
     two_paths,
 )
+from .alt import describe
 from .canvas import FastCanvas, fewer_ticks, freeze_layout, steady_limits
 from .style import FONT, PALETTE, new_figure, style_axis
 
@@ -95,7 +96,18 @@ def secant_figure(
         "slope",
     )
     ax_s.legend(fontsize=FONT["note"], frameon=False)
-    return fig
+    secants = ", ".join(fmt(derivative(fn.f, x, h, "forward"), 2) for h in hs)
+    ends = {m: fmt(derivative(fn.f, x, grid[-1], m), 2) for m in formulas}
+    return describe(
+        fig,
+        f"Two panels. Left: the curve y = {_spoken(fn)} near x = {fmt(x)}, with secants from "
+        f"x to x + h for h = {', '.join(fmt(h) for h in hs)}; their slopes are {secants}, "
+        f"and they turn into the tangent, of slope {fmt(slope, 4)}, as h shrinks. "
+        f"Right: the estimated slope against h, on a log scale from 0.001 to 1. At h = 1 "
+        f"the forward difference gives {ends['forward']} and the central one "
+        f"{ends['central']}; as h shrinks to the left both reach the exact slope "
+        f"{fmt(slope, 4)}, the central one much sooner.",
+    )
 
 
 def composed_tex(f: str | Function, g: str | Function, v: str = "x") -> str:
@@ -105,6 +117,30 @@ def composed_tex(f: str | Function, g: str | Function, v: str = "x") -> str:
     if not any(p in f.formula for p in ("({v}", "{{v}}", " {v})")):
         inner = f"({inner})"
     return f.tex(inner)
+
+
+#: How a screen reader should say each menu function of ``{v}`` (alt text: no mathtext).
+SPOKEN = {
+    "square": "{v} squared",
+    "cube": "{v} cubed",
+    "sin": "sin {v}",
+    "cos": "cos {v}",
+    "exp": "e to the power {v}",
+    "tanh": "tanh {v}",
+    "sigmoid": "sigmoid of {v}",
+    "relu": "relu of {v}",
+    "log": "ln {v}",
+    "sqrt": "the square root of {v}",
+}
+
+
+def _spoken(fn: str | Function, v: str = "x") -> str:
+    """The formula of ``fn`` at ``v`` in plain words, e.g. ``_spoken("square", "sin x")`` →
+    "(sin x) squared": for alt text, which a screen reader reads aloud."""
+    fn = get(fn)
+    if " " in v and fn.name in ("square", "cube", "exp"):
+        v = f"({v})"
+    return SPOKEN.get(fn.name, "{name} of {v}").format(v=v, name=fn.name)
 
 
 def _limits(
@@ -285,6 +321,22 @@ class ChainRuleView:
                 static_changed = True  # titles are in the cached background
         if static_changed:  # a full draw, unless these limits and titles were drawn before
             self.fig.canvas.invalidate()
+        describe(self.fig, self.alt_text())
+
+    def alt_text(self) -> str:
+        """What the three panels show at the current f, g and x, in words (alt text)."""
+        f, g, s = self.f, self.g, self.slopes
+        dx = self.half_width / 3
+        du, dy = s.dg * dx, s.dy * dx
+        return (
+            f"Three panels for y = f(g(x)) with inner g(x) = {_spoken(g)} and outer "
+            f"f(u) = {_spoken(f, 'u')}, at x = {fmt(s.x, 4)}. Left: u = g(x) with its tangent "
+            f"of slope g'(x) = {fmt(s.dg, 3)}; a step of x by {fmt(dx, 3)} changes u by "
+            f"{fmt(du, 3)}. Middle: y = f(u) near u = {fmt(s.u, 3)} with its tangent of slope "
+            f"f'(u) = {fmt(s.df, 3)}; that change of u changes y by {fmt(dy, 3)}. Right: "
+            f"y = {_spoken(f, _spoken(g))} with its tangent of slope {fmt(s.df, 3)} times "
+            f"{fmt(s.dg, 3)} = {fmt(s.dy, 3)}: the same step of x changes y by {fmt(dy, 3)}."
+        )
 
     def slopes_text(self) -> str:
         """The three slopes at the current f, g and x (the widget's caption)."""
@@ -340,7 +392,22 @@ def taylor_figure(f: str | Function = "sin", x: float = 1.0, span: float = 1.5) 
     ax.set_ylim(np.nanmin(curve) - pad, np.nanmax(curve) + pad)
     style_axis(ax, f"Taylor's formula at x = {fmt(x)}", "x + h", "y")
     ax.legend(fontsize=FONT["note"], loc="lower center", frameon=False)
-    return fig
+    stretches = []
+    for n in (1, 2, 3):  # where each order stays within 0.05 of the curve, around x
+        close = np.abs(taylor(fn, x, t - x, n) - curve) <= 0.05
+        i = j = int(np.argmin(np.abs(t - x)))
+        while i > 0 and close[i - 1]:
+            i -= 1
+        while j < len(t) - 1 and close[j + 1]:
+            j += 1
+        stretches.append(f"order {n} from {fmt(t[i], 2)} to {fmt(t[j], 2)}")
+    return describe(
+        fig,
+        f"The curve y = {_spoken(fn)} from x = {fmt(t[0], 3)} to {fmt(t[-1], 3)}, with its "
+        f"Taylor approximations at x = {fmt(x)} of order 1 (the tangent, a straight line), "
+        f"order 2 and order 3. They stay within 0.05 of the curve over these stretches "
+        f"around x = {fmt(x)}: {', '.join(stretches)}.",
+    )
 
 
 def difference_error_figure(
@@ -483,7 +550,37 @@ def difference_error_figure(
         title_fontsize=FONT["note"],
         alignment="left",
     )
-    return fig
+    return describe(fig, _difference_error_alt(fn, x, dtypes))
+
+
+def _difference_error_alt(fn: Function, x: float, dtypes) -> str:
+    """The alt text of ``difference_error_figure``: its curves and the numbers they reach."""
+    names = [np.dtype(d).name for d in dtypes]
+    start = difference_errors(fn, x, hs=[1.0])
+    text = [
+        f"A log-log plot of the error of the forward and central differences of "
+        f"{_spoken(fn)} at x = {fmt(x)} against the step h, from h = 1e-16 to 1, in "
+        + (" and ".join(names) + " (float32 dashed)" if len(names) > 1 else names[0])
+        + ". Read from right to left: at h = 1 the errors are "
+        f"{fmt(start['forward'][0], 2)} (forward) and {fmt(start['central'][0], 2)} "
+        "(central). As h shrinks the forward error falls like h and the central one like "
+        "h squared, twice as steeply; then round-off makes both rise again, noisily."
+    ]
+    for name in names:  # the rules of thumb: round-off digits differ between CPUs
+        eps = float(np.finfo(np.dtype(name)).eps)
+        text.append(
+            f"In {name} the errors are lowest, roughly {eps**0.5:.0e} (forward) and "
+            f"{eps ** (2 / 3):.0e} (central), near h = {eps**0.5:.0e} and "
+            f"h = {eps ** (1 / 3):.0e}."
+        )
+    if "float32" in names:
+        fwd, cen = (rounding_plateau(x, m, np.float32) for m in ("forward", "central"))
+        text.append(
+            f"At the far left the float32 curves lie flat at {abs(float(fn.df(x))):.2f}, "
+            f"where the estimate is 0: forward for h up to {fwd:.0e}, central up to {cen:.0e}."
+        )
+    text.append("A shaded band marks h from 1e-6 to 1e-5.")
+    return " ".join(text)
 
 
 def _node(ax, xy, text, colour="black"):
@@ -555,7 +652,20 @@ def chain_figure(
     )
     ax.set_xlim(-1.3, n * step + 1.3)
     ax.set_ylim(-2.1, 1.0)
-    return fig
+    boxes = ", ".join(
+        f"{plain} = {fmt(value, 4)}"
+        for plain, value in zip(["x"] + [f"u{k}" for k in range(1, n)] + ["y"], values, strict=True)
+    )
+    arrows = ", ".join(
+        f"{_spoken(link.name, 'x' if k == 0 else f'u{k}')} (local derivative {fmt(link.local, 4)})"
+        for k, link in enumerate(c.links)
+    )
+    return describe(
+        fig,
+        f"A chain of {n + 1} boxes from left to right: {boxes}. The arrows between them "
+        f"are {arrows}. Under each box is the slope of y with respect to it, multiplied "
+        f"back from y: dy/dx = {product.replace(' × ', ' times ')} = {fmt(c.dy, 4)}.",
+    )
 
 
 def two_path_figure(
@@ -611,4 +721,14 @@ def two_path_figure(
     )
     ax.set_xlim(-1.4, 9.4)
     ax.set_ylim(-3.3, 2.0)
-    return fig
+    return describe(
+        fig,
+        f"A graph of four nodes: x = {fmt(t.x, 4)} has arrows to u = {_spoken(fu)} = "
+        f"{fmt(t.u, 4)} and to v = {_spoken(fv)} = {fmt(t.v, 4)}, and both have arrows to "
+        f"z = u times v = {fmt(t.z, 4)}. The arrows carry the local derivatives "
+        f"du/dx = {fmt(t.du, 4)}, dv/dx = {fmt(t.dv, 4)}, the partial derivative of z with "
+        f"respect to u, v = {fmt(t.v, 4)}, and with respect to v, u = {fmt(t.u, 4)}. "
+        f"The path through u gives {fmt(t.v, 4)} times {fmt(t.du, 4)} = {fmt(t.path_u, 4)}, "
+        f"the path through v gives {fmt(t.u, 4)} times {fmt(t.dv, 4)} = "
+        f"{fmt(t.path_v, 4)}, and dz/dx is their sum, {fmt(t.dz, 4)}.",
+    )
