@@ -185,3 +185,92 @@ def test_snapshot_freezes_the_weights_and_reports_the_accuracy():
 def test_as_arrays_names_a_wrong_model():
     with pytest.raises(TypeError, match="as_arrays: model must be the lesson's MLP"):
         figs.as_arrays([1, 2, 3])
+
+
+# -- alt text (issue 26): each figure says in words what it shows, from its own numbers -----
+
+from helpers import training  # noqa: E402
+from helpers.figures.alt import alt_text  # noqa: E402
+
+
+def test_matrix_product_alt_text_reads_out_the_product_and_its_entries():
+    X, W = np.array([[1.0, 2.0]]), np.array([[0.5], [-1.25]])
+    text = alt_text(figs.matrix_product_figure([("X (1 × 2)", X), ("W", W)], ("X @ W", X @ W)))
+    assert "X times W equals X times W" in text
+    assert "X, 1 by 2, has the rows 1, 2." in text and "W, 2 by 1, has the rows 0.5; -1.25." in text
+    assert "has the rows -2." in text  # 1 * 0.5 + 2 * -1.25
+    other = alt_text(figs.matrix_product_figure([("A", 3 * X), ("W", W)], ("A @ W", 3 * X @ W)))
+    assert "A, 1 by 2, has the rows 3, 6." in other and "has the rows -6." in other
+    tex = alt_text(
+        figs.matrix_product_figure([(r"$W^\top$", W.T)], (r"$\partial L/\partial x$", W.T))
+    )
+    assert "W transposed" in tex and "dL/dx" in tex and "$" not in tex and "\\" not in tex
+
+
+def test_matrix_product_alt_text_gives_the_range_of_a_large_matrix():
+    A = np.arange(20.0).reshape(4, 5)
+    text = alt_text(figs.matrix_product_figure([("A", A)], ("B", A)))
+    assert "A, 4 by 5, has entries from 0 to 19." in text
+
+
+def test_loss_figure_alt_text_follows_the_curve():
+    a = alt_text(figs.loss_figure({"train": [1.2, 0.31, 0.05]}, title="digits"))
+    b = alt_text(figs.loss_figure({"train": [0.9, 0.7]}, title="moons", xlabel="step", log=True))
+    assert "digits" in a and "over 3 epochs, goes from 1.2 to 0.05" in a
+    assert "moons" in b and "on a log scale" in b and "over 2 steps, goes from 0.9 to 0.7" in b
+
+
+def test_confusion_figure_alt_text_counts_the_right_ones_and_names_the_mistakes():
+    C = training.confusion_matrix([1, 2, 3, 3, 5, 8], [1, 2, 8, 8, 5, 3])
+    text = alt_text(figs.confusion_figure(C))
+    assert "3 of 6 digits are on the diagonal" in text
+    assert "a true 3 guessed as 8: 2 times, a true 8 guessed as 3: 1 time." in text
+    right = alt_text(figs.confusion_figure(training.confusion_matrix([1, 2], [1, 2])))
+    assert "2 of 2 digits" in right and "There are no mistakes." in right
+
+
+def test_misclassified_figure_alt_text_names_each_digit_shown():
+    X = np.zeros((4, 64))
+    text = alt_text(figs.misclassified_figure(X, [1, 7, 3, 3], [1, 9, 3, 5]))
+    assert "wrong: 2 of 4" in text and "true 7 guessed as 9, true 3 guessed as 5." in text
+    one = alt_text(figs.misclassified_figure(X, [1, 7, 3, 3], [1, 9, 3, 5], max_shown=1))
+    assert "The first 1 are" in one and "true 3 guessed as 5" not in one
+
+
+def test_boundary_snapshots_alt_text_gives_each_panels_step_and_accuracy():
+    X, y = data.make_moons(n=40, noise=0.1, seed=0)
+
+    def predict(P):
+        return np.c_[np.zeros(len(P)), P[:, 1] - 0.25]
+
+    text = alt_text(figs.boundary_snapshots([("step 0: 50 % right", predict)], X, y))
+    two = alt_text(
+        figs.boundary_snapshots(
+            [("step 0: 50 % right", predict), ("step 9: 90 % right", predict)], X, y
+        )
+    )
+    assert text.startswith("1 maps") and "40 data points" in text and "step 0: 50 % right." in text
+    assert two.startswith("2 maps") and "step 0: 50 % right; step 9: 90 % right." in two
+
+
+def test_steepest_descent_alt_text_follows_the_learning_rate_and_the_steps():
+    X, y = data.make_moons(n=100, noise=0.1, seed=0)
+    a = alt_text(figs.steepest_descent_figure(X, y, lr=3.0, steps=60))
+    b = alt_text(figs.steepest_descent_figure(X, y, lr=0.5, steps=5))
+    assert "learning rate 3 walks 60 steps" in a and "learning rate 0.5 walks 5 steps" in b
+    assert "from w1 = -2.2, w2 = 2 to" in a and a != b
+
+
+def test_training_view_alt_text_follows_the_settings_and_the_outcome():
+    view = figs.TrainingView(lr=0.5, steps=30, hidden=4, grid=20)
+    good = alt_text(view.fig)
+    r = view.result
+    assert "width 4 trained with learning rate 0.5" in good
+    assert f"falls from {figs._num(r['losses'][0])} to {figs._num(r['losses'][-1])} in 30" in good
+    assert f"training accuracy {100 * r['accuracy']:.0f} %" in good
+    view.update(lr=30, steps=40, hidden=3)
+    bad = alt_text(view.fig)
+    assert "width 3 trained with learning rate 30" in bad and "The run diverged" in bad
+    assert f"{100 * view.result['dead']:.0f} % of the ReLU units are dead" in bad
+    partial = next(figs.TrainingView(grid=20).updates(lr=0.1, steps=150, hidden=3, chunk=50))
+    assert "Training so far: step 50 of 150." in alt_text(partial)

@@ -420,7 +420,7 @@ def check_tanh_backward(fn) -> bool:
     The answer may use only ``Y`` and ``dY``: a function that calls ``np.tanh``,
     ``np.arctanh`` (or ``cosh``, ``sinh``) or reads a variable ``X`` is refused. As a second
     guard, those functions are replaced while it runs, so that even a call hidden in another
-    function gives a wrong result.
+    function is caught, and named.
 
     Hints, one more for each wrong try:
     - write the derivative of tanh in terms of tanh itself; Y already is tanh(X)
@@ -441,7 +441,14 @@ def check_tanh_backward(fn) -> bool:
     rng = np.random.default_rng(33)
     X = rng.normal(size=(4, 3))
     Y, dY = np.tanh(X), rng.normal(size=(4, 3))
-    how, dX = _call_without_tanh(fn, Y.copy(), dY.copy())
+    how, dX, called = _call_without_tanh(fn, Y.copy(), dY.copy())
+    if called:  # a call the source scan did not see: in another function, say
+        print(
+            f"{FAIL} {name}: your function calls {' and '.join(called)} (through another "
+            "function). The backward pass of nn.Tanh has only its stored output Y (and dY), "
+            "and Y already is tanh(X): compute the slope from Y alone"
+        )
+        return False
     if how == "raised" and isinstance(dX, ValueError) and "matmul" in str(dX):
         print(f"{FAIL} {name}: your code used @, and the shapes do not fit a matrix product")
         hint(MATMUL_NOT_TIMES)
@@ -457,20 +464,27 @@ def check_tanh_backward(fn) -> bool:
 
 
 def _call_without_tanh(fn, *args):
-    """``fn(*args)`` within the time limit, with np.tanh, np.arctanh, np.cosh and np.sinh
-    replaced by functions that give NaN: a hidden call to them cannot pass."""
+    """``(how, result, called)``: ``fn(*args)`` within the time limit, with np.tanh,
+    np.arctanh, np.cosh and np.sinh replaced by functions that give NaN and note their call
+    (``called``: "np.tanh", ...), so that a hidden call to them cannot pass, and is named."""
     saved = {name: getattr(np, name) for name in ("tanh", "arctanh", "cosh", "sinh")}
+    called = []
     try:
         for name in saved:
-            setattr(np, name, _nan_like)
-        return _call_limited(fn, args)
+            setattr(np, name, _nan_like(f"np.{name}", called))
+        how, result = _call_limited(fn, args)
     finally:
         for name, f in saved.items():
             setattr(np, name, f)
+    return how, result, list(dict.fromkeys(called))
 
 
-def _nan_like(x, *args, **kwargs):
-    return np.full(np.shape(x), np.nan)
+def _nan_like(name, called):
+    def nan_like(x, *args, **kwargs):
+        called.append(name)
+        return np.full(np.shape(x), np.nan)
+
+    return nan_like
 
 
 # ---------------------------------------------------------------- 3.4 softmax CE

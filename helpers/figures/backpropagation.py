@@ -9,6 +9,8 @@ shown and explained in the figure, never raised.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
@@ -18,8 +20,24 @@ from matplotlib.ticker import MaxNLocator
 from .. import checks, nn
 from ..descent import Surface, descend
 from ..training import train_moons, train_moons_in_chunks
+from .alt import describe
 from .canvas import FastCanvas, keep, sparse_log_ticks, steps_axis
 from .style import CLASS_COLORS, CLASS_RGB, LOSS_COLOR, WARN_COLOR, style_axis
+
+
+def _num(v) -> str:
+    """``v`` in words for alt text: two significant digits, no exponent ("0.0045", "1200")."""
+    v = float(v)
+    if not np.isfinite(v):
+        return "infinite" if np.isinf(v) else "not a number"
+    return np.format_float_positional(
+        v + 0.0, precision=2, unique=False, fractional=False, trim="-"
+    )
+
+
+def _entry(v) -> str:
+    """A matrix entry in words, at the 2 decimals the picture writes ("1.5", "-0.25")."""
+    return f"{round(float(v), 2) + 0.0:g}"
 
 
 def grid_over(X, n: int = 150, pad: float = 0.5):
@@ -111,7 +129,14 @@ def boundary_snapshots(snapshots, X, y, n: int = 100) -> Figure:
         title="points and\nregions",
         title_fontsize=8.5,
     )
-    return fig
+    return describe(
+        fig,
+        f"{k} maps of the plane, side by side, as training goes on: each point of the plane "
+        f"is coloured by the network's guess there, blue for class 0 and orange for class 1, "
+        f"with the {len(X)} data points on top and a pale band where the two classes meet. "
+        + "; ".join(title for title, _ in snapshots)
+        + ".",
+    )
 
 
 def as_arrays(model, gradients: bool = False):
@@ -274,7 +299,37 @@ class TrainingView:
         # canvas keeps its PNG, and a slider moved back to it costs no drawing at all
         done = (r["lr"], r["steps"], r["hidden"], self.ax_loss.get_xlim())
         self.fig.canvas.state = done if r["done"] else None
+        describe(self.fig, self.describe_run(r))
         return self.fig
+
+    @staticmethod
+    def describe_run(r) -> str:
+        """What the view shows for the run ``r``, in words (its alt text). Only numbers that
+        every machine computes alike: a diverged run's last loss swings, so it is not given."""
+        losses = r["losses"]
+        where = (
+            f"Two panels for a network of width {r['hidden']} trained with learning rate "
+            f"{r['lr']:g} on {len(r['X'])} points of two moons. Left: the training loss "
+            "against the step, on a log scale from 0.0001 to 10000. Right: the decision "
+            "regions, blue for class 0 and orange for class 1, with the points on top."
+        )
+        if not r["done"]:
+            return f"{where} Training so far: step {len(losses)} of {r['steps']}."
+        if r["error"]:
+            return (
+                f"{where} The run diverged: after {len(losses)} steps the loss became "
+                "infinite or not a number, and the run stopped."
+            )
+        if losses[-1] > losses[0]:
+            return (
+                f"{where} The run diverged: the loss goes up from {_num(losses[0])} and "
+                f"swings instead of falling; training accuracy {100 * r['accuracy']:.0f} %, "
+                f"and {100 * r['dead']:.0f} % of the ReLU units are dead."
+            )
+        return (
+            f"{where} The loss falls from {_num(losses[0])} to {_num(losses[-1])} in "
+            f"{r['steps']} steps; training accuracy {100 * r['accuracy']:.0f} %."
+        )
 
 
 def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
@@ -313,7 +368,21 @@ def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
     ax.set_yticks(np.arange(k + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
     ax.tick_params(which="minor", length=0)
-    return fig
+    errors = sorted(
+        ((int(C[i, j]), i, j) for i in range(k) for j in range(k) if i != j and C[i, j]),
+        key=lambda e: (-e[0], e[1], e[2]),
+    )
+    listed = ", ".join(
+        f"a true {i} guessed as {j}: {n} time{'s' if n > 1 else ''}" for n, i, j in errors[:6]
+    )
+    more = f", and {len(errors) - 6} more kinds of mistake" if len(errors) > 6 else ""
+    return describe(
+        fig,
+        f"A {k} by {k} grid of counts, {title}: the true digit in the rows, the predicted "
+        f"digit in the columns. {int(np.trace(C))} of {int(C.sum())} digits are on the "
+        "diagonal, guessed right. "
+        + (f"The mistakes: {listed}{more}." if errors else "There are no mistakes."),
+    )
 
 
 def misclassified_figure(X, y_true, y_pred, max_shown: int = 12, cols: int = 6) -> Figure:
@@ -336,11 +405,17 @@ def misclassified_figure(X, y_true, y_pred, max_shown: int = 12, cols: int = 6) 
             interpolation="nearest",
         )
         ax.set_title(f"{y_true[i]} → {y_pred[i]}", fontsize=10, color=WARN_COLOR)
-    fig.suptitle(
-        f"misclassified: {np.count_nonzero(y_true != y_pred)} of {len(y_true)} (true → predicted)",
-        fontsize=11,
+    n_wrong = np.count_nonzero(y_true != y_pred)
+    fig.suptitle(f"misclassified: {n_wrong} of {len(y_true)} (true → predicted)", fontsize=11)
+    shown = ", ".join(f"true {y_true[i]} guessed as {y_pred[i]}" for i in wrong)
+    return describe(
+        fig,
+        f"The digits the network gets wrong: {n_wrong} of {len(y_true)}. The first "
+        f"{len(wrong)} are drawn as 8 by 8 pixel images, each titled with its true digit and "
+        f"the network's guess: {shown}."
+        if len(wrong)
+        else f"No digit of the {len(y_true)} is misclassified; the picture is empty.",
     )
-    return fig
 
 
 def loss_figure(
@@ -357,7 +432,14 @@ def loss_figure(
     style_axis(ax, title, xlabel, "loss", grid=False)
     if len(curves) > 1:
         ax.legend(fontsize=9, frameon=False)
-    return fig
+    lines = "; ".join(
+        f"{label}, over {len(values)} {xlabel}s, goes from {_num(values[0])} to "
+        f"{_num(values[-1])}, lowest {_num(min(values))}"
+        for label, values in curves.items()
+        if len(values)
+    )
+    scale = " on a log scale" if log else ""
+    return describe(fig, f"A line chart, {title}: the loss{scale} against the {xlabel}. {lines}.")
 
 
 # -- added with the corrections to the theory (issue 16) --------------------------------
@@ -419,7 +501,47 @@ def matrix_product_figure(
             )
     if title:
         fig.suptitle(title, fontsize=10)
-    return fig
+    return describe(fig, _describe_product(panels, title))
+
+
+def _plain(name: str) -> str:
+    """A panel's name for a screen reader: no LaTeX, no shape in brackets."""
+    name = re.sub(r"\s*\(\d+\s*×\s*\d+\)$", "", name)
+    for tex, words in [
+        ("@", "times"),
+        (r"^\top", " transposed"),
+        (r"\partial ", "d"),
+        (r"\partial", "d"),
+        (r"_{\tanh}", " of tanh"),
+        ("$", ""),
+        ("\\", ""),
+    ]:
+        name = name.replace(tex, words)
+    return " ".join(name.split())
+
+
+def _describe_product(panels, title: str) -> str:
+    """The alt text of ``matrix_product_figure``: the product in words, and each matrix's
+    entries row by row when they are few enough to read out."""
+    *factors, (result, _) = panels
+    product = " times ".join(_plain(n) for n, _ in factors)
+    parts = [
+        f"Colour maps of matrices, red for positive and blue for negative entries, each "
+        f"entry written in its square: {product} equals {_plain(result)}."
+    ]
+    if title:
+        parts.append(f"Title: {_plain(title)}.")
+    for name, a in panels:
+        rows, cols = a.shape
+        if a.size <= 16:
+            entries = "; ".join(", ".join(_entry(v) for v in row) for row in a)
+            parts.append(f"{_plain(name)}, {rows} by {cols}, has the rows {entries}.")
+        else:
+            parts.append(
+                f"{_plain(name)}, {rows} by {cols}, has entries from {_entry(a.min())} to "
+                f"{_entry(a.max())}."
+            )
+    return " ".join(parts)
 
 
 # -- the gradient as a vector: steepest descent over two weights (issue 14) ----------------
@@ -518,4 +640,14 @@ def steepest_descent_figure(X, y, lr: float = 3.0, steps: int = 60, arrows: int 
         ax, "the gradient of a loss of two weights", "weight $w_1$", "weight $w_2$", grid=False
     )
     ax.legend(fontsize=8.5, loc="lower left", framealpha=0.9)
-    return fig
+    start, end = path[0], path[-1]
+    return describe(
+        fig,
+        f"Contour lines of the loss of one neuron over its two weights, w1 from {x0:g} to "
+        f"{x1:g} across and w2 from {y0:g} to {y1:g} up, with arrows of the steepest way down "
+        "that cross the contour lines at right angles. Gradient descent with learning rate "
+        f"{lr:g} walks {steps} steps from w1 = {_num(start[0])}, w2 = {_num(start[1])} to "
+        f"w1 = {_num(end[0])}, w2 = {_num(end[1])}; the loss falls from "
+        f"{_num(surface.loss(*start))} to {_num(surface.loss(*end))}. The lowest loss on the "
+        f"grid is at w1 = {_num(surface.minimum[0])}, w2 = {_num(surface.minimum[1])}.",
+    )
