@@ -96,8 +96,14 @@ def test_residual_figure_alt_text_names_each_network_and_its_numbers():
 
     a = alt_text(figs.residual_figure(results(4.3e-5, 0.693)))
     b = alt_text(figs.residual_figure(results(2e-3, 0.026)))
-    assert "Network plain: gradient 4.3e-05 at layer 1" in a and "to 0.693 in 100 steps" in a
-    assert "Network plain: gradient 0.002 at layer 1" in b and "to 0.026 in 100 steps" in b
+    assert (
+        "Network plain: gradient 4.3e-05 at layer 1" in a
+        and "from 0.693 to 0.693 over 101 steps" in a
+    )
+    assert (
+        "Network plain: gradient 0.002 at layer 1" in b
+        and "from 0.693 to 0.026 over 101 steps" in b
+    )
     assert "Network with skip connections: gradient 0.19" in a
 
 

@@ -46,8 +46,7 @@ MAX_LR_MISSES = {
     "still converges while 1 − ηκ stays between −1 and 1",
     1 / FLAT: "1/κ for the flattest direction: both directions must shrink",
     0.19: "at 0.19 the number 1 − ηκ for κ = 10 is 1 − 1.9 = −0.9, still between −1 and 1, "
-    "so the path still converges (the slider's last safe-looking value). Where does that "
-    "number reach −1?",
+    "so the path still converges. Where does that number reach −1?",
 }
 MAX_LR_NAME = "the largest learning rate below which descent converges"
 

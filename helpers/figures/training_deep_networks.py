@@ -277,8 +277,9 @@ def residual_figure(results: dict, figsize=(9.5, 3.4)) -> Figure:
         g, losses = np.asarray(r["grad_norms"]), np.asarray(r["losses"])
         text.append(
             f"Network {name}: gradient {_num(g[0], 2)} at layer 1 and {_num(g[-1], 2)} at "
-            f"layer {len(g)}; loss {_ends(losses, 3)} in {len(losses) - 1} steps, "
-            f"lowest {_num(np.nanmin(losses), 2)}, highest {_num(np.nanmax(losses), 2)}."
+            f"layer {len(g)}; loss from {losses[0]:.3f} to {losses[-1]:.3f} over "
+            f"{len(losses)} steps, lowest {_num(np.nanmin(losses), 2)}, highest "
+            f"{_num(np.nanmax(losses), 2)}."
         )
     return describe(fig, " ".join(text))
 
