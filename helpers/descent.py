@@ -10,7 +10,9 @@ leaves a path on it. With momentum (the heavy ball, written as in ``helpers.opti
 
 the path keeps some of its previous direction. On the quadratic "ravine"
 ``L = ½ (κ1 u1² + κ2 u2²)`` (u: coordinates along the valley's axes) plain descent converges
-exactly when ``η < 2 / κ_max``, and zig-zags across the valley when ``η > 1 / κ_max``.
+exactly when ``η < 2 / κ_max``, and zig-zags across the valley when ``η > 1 / κ_max``; at
+``η = 2 / κ_max`` the zig-zag keeps its size for ever (:func:`rate` is 1), so the path
+neither converges nor diverges.
 The figures are in :mod:`helpers.figures.training_deep_networks`.
 """
 
@@ -35,6 +37,7 @@ class Surface:
     minimum: tuple[float, float]
     extent: tuple[float, float, float, float]  # w1 min, w1 max, w2 min, w2 max
     levels: np.ndarray
+    curvatures: tuple[float, ...] | None = None  # a quadratic bowl's κ_i; None otherwise
 
 
 # The ravine: a quadratic bowl with curvatures 1 and 10 along axes turned by 30 degrees.
@@ -71,14 +74,22 @@ def _banana_grad(w):
     return np.array([-2 * (1 - w1) - 20 * w1 * (w2 - w1 * w1), 10 * (w2 - w1 * w1)])
 
 
-def _surface_of(name, loss, grad, start, minimum, extent, top):
+def _surface_of(name, loss, grad, start, minimum, extent, top, curvatures=None):
     """A Surface with 12 contour levels from 0.01 up to ``top``."""
-    return Surface(name, loss, grad, start, minimum, extent, np.geomspace(0.01, top, 12))
+    levels = np.geomspace(0.01, top, 12)
+    return Surface(name, loss, grad, start, minimum, extent, levels, curvatures)
 
 
 SURFACES = {
     "ravine": _surface_of(
-        "ravine", _ravine_loss, _ravine_grad, (-2.6, 1.2), (0, 0), (-3, 3, -2, 2), 30
+        "ravine",
+        _ravine_loss,
+        _ravine_grad,
+        (-2.6, 1.2),
+        (0, 0),
+        (-3, 3, -2, 2),
+        30,
+        RAVINE_CURVATURES,
     ),
     "banana": _surface_of(
         "banana", _banana_loss, _banana_grad, (-1.2, 1.6), (1, 1), (-2, 2, -1, 3), 60
@@ -126,12 +137,52 @@ def descend(
     return np.array(path)
 
 
-def classify(surface, path: np.ndarray) -> str:
-    """Name what a path does: 'diverges', 'zig-zags' (converging across the valley) or
-    'converges' (smoothly)."""
+def rate(surface, lr: float, momentum: float = 0.0) -> float | None:
+    """On a quadratic bowl (a surface with ``curvatures``), the factor by which the size of
+    the slowest-shrinking direction is multiplied per step in the long run; ``None`` on any
+    other surface. Below 1 the path converges, above 1 it diverges; at exactly 1 (plain
+    descent at ``η = 2/κ``) it zig-zags for ever at the same size.
+
+    Plain descent multiplies ``u_i`` by ``1 − ηκ_i``; with momentum, ``u_i`` follows
+    ``u ← (1 + μ − ηκ_i) u − μ u_previous``, whose factors are the roots of
+    ``λ² − (1 + μ − ηκ_i) λ + μ = 0``.
+    """
+    s = as_surface(surface, "rate")
+    lr = checks.number("rate", "lr", lr, low=0, low_open=True)
+    momentum = checks.number("rate", "momentum", momentum, low=0, high=1, high_open=True)
+    if s.curvatures is None:
+        return None
+    sizes = [
+        np.max(np.abs(np.roots([1.0, -(1 + momentum - lr * k), momentum]))) for k in s.curvatures
+    ]
+    return float(max(sizes))
+
+
+def classify(surface, path: np.ndarray, lr: float | None = None, momentum: float = 0.0) -> str:
+    """Name what a path does: 'diverges', 'does not converge' (zig-zags for ever at the same
+    size), 'zig-zags' (converging across the valley) or 'converges' (smoothly).
+
+    Given the ``lr`` (and ``momentum``) that made the path on a quadratic bowl, convergence
+    is decided exactly by :func:`rate` (with a margin of 1e-9 for rounding); otherwise from
+    the path: a run whose last loss is above its first diverges. A run of finite length
+    cannot tell a zig-zag that shrinks by 0.1 % per step from one that never shrinks.
+    """
     s = as_surface(surface, "classify")
-    losses = s.loss(path[:, 0], path[:, 1])
-    if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
+    path = np.asarray(path, dtype=float)
+    if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+        raise ValueError(f"classify: path must have shape (steps + 1, 2), got {path.shape}")
+    momentum = checks.number("classify", "momentum", momentum, low=0, high=1, high_open=True)
+    if lr is not None:
+        lr = checks.number("classify", "lr", lr, low=0, low_open=True)
+    factor = None if lr is None else rate(s, lr, momentum)
+    with np.errstate(over="ignore", invalid="ignore"):
+        losses = s.loss(path[:, 0], path[:, 1])
+    if factor is not None:
+        if factor > 1 + 1e-9:
+            return "diverges"
+        if factor >= 1 - 1e-9:
+            return "does not converge"
+    elif not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
         return "diverges"
     steps = np.diff(path, axis=0)
     turns = np.einsum("ij,ij->i", steps[1:], steps[:-1]) < 0  # consecutive steps reverse

@@ -407,6 +407,21 @@ API += [
         ),
     ),
     (
+        "rate",
+        lambda **k: descent.rate("ravine", **k),
+        dict(lr=0.1, momentum=0.5),
+        dict(lr=real(0, open_low=True), momentum=real(0, 1, False, True)),
+    ),
+    (
+        "classify",
+        lambda **k: descent.classify("ravine", descent.descend("ravine", lr=0.1, steps=5), **k),
+        dict(lr=0.1, momentum=0.5),
+        dict(  # lr=None (not known) is allowed
+            lr=real(0, open_low=True).filter(lambda v: v is not None),
+            momentum=real(0, 1, False, True),
+        ),
+    ),
+    (
         "numerical_jacobian",
         lambda **k: jacobians.numerical_jacobian(np.sin, np.ones(2), **k),
         dict(h=1e-6),

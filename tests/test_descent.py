@@ -67,6 +67,38 @@ def test_classify_converge_zigzag_diverge():
     assert c == ["converges", "converges", "zig-zags", "zig-zags", "diverges", "diverges"]
 
 
+def test_at_a_factor_of_exactly_minus_one_the_path_does_not_converge():
+    """Reader, round 5: at learning rate 0.2 (1 − ηκ₂ = −1) the zig-zag keeps its size and
+    the loss stays at 27.4, so the verdict is not "converges" (nor "diverges")."""
+    s = descent.SURFACES["ravine"]
+    path = descent.descend("ravine", lr=0.2, steps=40)
+    losses = s.loss(path[:, 0], path[:, 1])
+    assert losses[-1] > 0.9 * losses[0]  # the loss does not fall: 28.7 -> 27.4
+    assert descent.rate("ravine", 0.2) == 1.0
+    assert descent.classify("ravine", path, lr=0.2) == "does not converge"
+    lrs = (0.05, 0.15, 0.19, 0.2, 0.21)
+    verdicts = [descent.classify("ravine", descent.descend("ravine", lr=lr), lr=lr) for lr in lrs]
+    assert verdicts == ["converges", "zig-zags", "zig-zags", "does not converge", "diverges"]
+
+
+@pytest.mark.parametrize("lr, momentum", [(0.21, 0.05), (0.22, 0.1), (0.23, 0.15)])
+def test_with_momentum_the_boundary_is_eta_kappa_equal_to_two_times_one_plus_mu(lr, momentum):
+    """At ηκ₂ = 2(1 + μ) one factor is −1: the path bounces for ever (the path alone, whose
+    loss first grows, was called "diverges")."""
+    assert descent.rate("ravine", lr, momentum) == pytest.approx(1.0, abs=1e-9)
+    path = descent.descend("ravine", lr=lr, momentum=momentum, steps=100)
+    assert descent.classify("ravine", path, lr, momentum) == "does not converge"
+    assert np.all(np.abs(path) < 10)  # bounded: it does not blow up
+
+
+def test_rate_is_the_largest_factor_per_step():
+    assert descent.rate("ravine", 0.15) == pytest.approx(0.85)  # the slow direction: 1 − 0.15
+    assert descent.rate("ravine", 0.05, momentum=0.9) == pytest.approx(0.9**0.5)  # √μ
+    assert descent.rate("banana", 0.02) is None  # not a quadratic bowl
+    with pytest.raises(ValueError, match="classify: path must have shape"):
+        descent.classify("ravine", np.zeros(3))
+
+
 def test_a_diverging_path_stops_before_overflow():
     path = descent.descend("ravine", lr=5.0, steps=1000)
     assert len(path) < 1001 and np.all(np.isfinite(path))
@@ -97,6 +129,9 @@ def test_view_updates_its_artists():
     assert "momentum 0.5" in v.ax.get_title() and v.status == "converges"
     v.update(lr=0.22, steps=30)
     assert "diverges" in v.ax.get_title()
+    v.update(lr=0.2, steps=40)  # reader, round 5: the factor is exactly −1
+    assert v.ax.get_title() == "learning rate 0.2: zig-zags, never converges"
+    assert "never converges" in v.fig.alt_text and "27.4" in v.fig.alt_text
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     # laid out once, then frozen
@@ -121,6 +156,30 @@ def test_loss_axis_fits_the_run():
 def test_gallery_one_panel_per_learning_rate():
     fig = training_figures.descent_gallery(lrs=(0.05, 0.15))
     assert len(fig.axes) == 2 and "zig-zags" in fig.axes[1].get_title()
+    fig = training_figures.descent_gallery(lrs=(0.2,), momentum=0.0)
+    assert fig.axes[0].get_title() == "η = 0.2: zig-zags, never converges"
+
+
+def test_view_alt_text_names_its_settings_and_what_the_path_does():
+    from helpers.figures.alt import alt_text
+
+    a = alt_text(training_figures.DescentView(lr=0.15, steps=40).fig)
+    b = alt_text(training_figures.DescentView(lr=0.05, momentum=0.5, steps=20).fig)
+    assert "learning rate 0.15." in a and "40 steps" in a and "still converges" in a
+    assert "from 28.7 to 3.08e-06" in a  # the loss panel's title says 3.08e-06 too
+    assert "learning rate 0.05, momentum 0.5." in b and "20 steps" in b
+    assert "converges;" in b and "still" not in b
+
+
+def test_gallery_alt_text_names_each_learning_rate_and_its_verdict():
+    from helpers.figures.alt import alt_text
+
+    a = alt_text(training_figures.descent_gallery(lrs=(0.05, 0.22), steps=30))
+    b = alt_text(training_figures.descent_gallery(lrs=(0.15,), steps=10))
+    assert a.startswith("2 panels") and b.startswith("One panel with")
+    assert "Learning rate 0.05: the path of 30 steps" in a and "converges" in a
+    assert "Learning rate 0.22:" in a and "diverges" in a
+    assert "Learning rate 0.15: the path of 10 steps" in b and "still converges" in b
 
 
 def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels, draws_like_plain):

@@ -276,3 +276,42 @@ def test_max_lr_near_miss_with_more_digits_does_not_ask_for_more_digits(capsys):
     )
     assert "give more digits" in ex.near_miss(1.571, math.pi / 2)  # rounded π/2: more digits help
     assert "give more digits" not in ex.near_miss(-0.2001, -0.2)
+
+
+# -- reader 05, round 5 --------------------------------------------------------------------
+
+
+def test_max_lr_of_the_last_safe_slider_value_is_told_why_it_is_not_the_largest(capsys):
+    """0.19, the last value of the slider that looks safe, got only the generic nudge."""
+    assert tdn.check_max_lr(lambda: 0.19) is False
+    out = capsys.readouterr().out
+    assert "Your 0.19: at 0.19 the number 1 − ηκ for κ = 10 is 1 − 1.9 = −0.9" in out, out
+    assert "reach −1" in out and "0.2" not in out  # the first try still hides the answer
+
+
+def test_momentum_with_mu_written_as_0_9_is_named(capsys):
+    """Lesson 03's habit: v = 0.9 * v + grad passed at mu = 0.9 and then only heard
+    "new w is wrong" with the formula."""
+
+    def fixed_mu(w, v, grad, lr, mu):
+        v = 0.9 * v + grad
+        w = w - lr * v
+        return w, v
+
+    _momentum_says(capsys, fixed_mu, "use the argument mu")
+
+
+def test_residual_grad_with_1_for_the_skip_is_named(capsys):
+    """Read literally, "each block multiplies it by 1 plus the branch's factor" gives 1 + …"""
+
+    def one_plus(x, W, dy):
+        return 1 + (dy * (1 - np.tanh(x @ W) ** 2)) @ W.T
+
+    _residual_says(capsys, one_plus, "the skip's gradient is dy itself, not 1")
+
+
+def test_residual_grad_with_the_weight_gradient_is_named(capsys):
+    def weight_grad(x, W, dy):
+        return dy + x.T @ (dy * (1 - np.tanh(x @ W) ** 2))
+
+    _residual_says(capsys, weight_grad, "x.T @ dz is the gradient of the weights W")

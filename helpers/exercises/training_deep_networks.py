@@ -45,6 +45,8 @@ MAX_LR_MISSES = {
     1 / STEEP: "1/κ = 0.1 is where the zig-zag starts (1 − ηκ below 0); the path "
     "still converges while 1 − ηκ stays between −1 and 1",
     1 / FLAT: "1/κ for the flattest direction: both directions must shrink",
+    0.19: "at 0.19 the number 1 − ηκ for κ = 10 is 1 − 1.9 = −0.9, still between −1 and 1, "
+    "so the path still converges. Where does that number reach −1?",
 }
 MAX_LR_NAME = "the largest learning rate below which descent converges"
 
@@ -88,7 +90,17 @@ def _momentum_mistakes(w, v, g, lr, mu):
             "is added, v ← μv + g",
             (w - lr * (v + g), v + g),
         ),
-    ]
+    ] + (
+        []
+        if mu == 0.9
+        else [
+            (
+                "mu is written as the number 0.9: use the argument mu, which changes from "
+                "call to call (this check tries 0.9, 0.5, 0, 0.99 and 0.7)",
+                (w - lr * (0.9 * v + g), 0.9 * v + g),
+            )
+        ]
+    )
 
 
 @exercise("5.2", "momentum_step")
@@ -255,12 +267,18 @@ def check_residual_grad(residual_grad) -> bool:
             "and the chain rule adds their gradients": dy * (dz @ W.T),
             "the two paths are multiplied (dy times 1 plus the branch): the chain rule adds "
             "the skip's gradient dy and the branch's": dy * (1 + dz @ W.T),
+            "the skip's gradient is dy itself, not 1: the skip's slope is 1, and the chain "
+            "rule multiplies it by dy (dy · 1 = dy), then adds the branch's gradient": 1 + dz @ W.T,
         }
         if n_rows == W.shape[0]:  # only a square batch lets W.T @ dz run
             mistakes[
                 "the product is the wrong way round: dz has one row per example, like x, so "
                 "it is dz @ W.T (W.T on the right), not W.T @ dz"
             ] = dy + W.T @ dz
+            mistakes[
+                "x.T @ dz is the gradient of the weights W (lesson 03's linear layer); the "
+                "gradient of the input x is dz @ W.T, one row per example like x"
+            ] = dy + x.T @ dz
         arr, _ = _array(got)
         if arr is not None and matches(arr, want):
             continue

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from .. import checks, nn
 from ..descent import Surface, as_surface, classify, descend
 from ..residual import plain_network, probe_batch
+from .alt import describe
 from .canvas import (
     FastCanvas,
     fewer_ticks,
@@ -26,6 +27,19 @@ from .canvas import (
     steps_axis,
 )
 from .style import view_figure
+
+
+def _num(x, digits: int = 3) -> str:
+    """A number for alt text: ``digits`` significant digits, or "not finite"."""
+    x = float(x)
+    return f"{x:.{digits}g}" if np.isfinite(x) else "not finite"
+
+
+def _ends(values, digits: int = 2) -> str:
+    """ "from <first> to <last>" of an array, for alt text."""
+    v = np.asarray(values, dtype=float)
+    return f"from {_num(v[0], digits)} to {_num(v[-1], digits)}"
+
 
 _STYLES = {
     "plain": dict(color="C3", label="plain"),
@@ -152,7 +166,24 @@ class GradientNormView:
             changed |= _fit_decades(ax, values)
         if changed:
             self.fig.canvas.invalidate()  # the axes changed: redraw them (or restore, if seen)
+        describe(self.fig, self._alt())
         return self.fig
+
+    def _alt(self) -> str:
+        """The alt text: what the two panels show, with the caption's numbers."""
+        parts = [
+            f"Two line charts over the {self.depth} layers of a plain {self.activation} "
+            f"network, log scale on the y axes. Left: the standard deviation of each "
+            f"layer's output. Right: the size of each layer's weight gradient."
+        ]
+        for f in self.FACTORS:
+            sig, g = self.results[f]
+            parts.append(
+                f"At gain {f * self.scale:.2f} the signal goes from {sig[0]:.1e} at layer 1 "
+                f"to {sig[-1]:.1e} at layer {self.depth}, and the gradient is {g[0]:.1e} "
+                f"at layer 1 and {g[-1]:.1e} at layer {self.depth}."
+            )
+        return " ".join(parts)
 
     def caption(self) -> str:
         """The numbers behind the picture: first and last layer at each gain."""
@@ -237,7 +268,20 @@ def residual_figure(results: dict, figsize=(9.5, 3.4)) -> Figure:
     ax2.grid(True, alpha=0.3)
     for ax in (ax1, ax2):
         ax.legend(fontsize=8)
-    return fig
+    text = [
+        "Left: the size of each layer's weight gradient at initialisation, log scale. "
+        "Right: the training loss (cross-entropy) at each step."
+    ]
+    for kind, r in results.items():
+        name = _STYLES.get(kind, dict(label=kind))["label"]
+        g, losses = np.asarray(r["grad_norms"]), np.asarray(r["losses"])
+        text.append(
+            f"Network {name}: gradient {_num(g[0], 2)} at layer 1 and {_num(g[-1], 2)} at "
+            f"layer {len(g)}; loss from {losses[0]:.3f} to {losses[-1]:.3f} over "
+            f"{len(losses)} steps, lowest {_num(np.nanmin(losses), 2)}, highest "
+            f"{_num(np.nanmax(losses), 2)}."
+        )
+    return describe(fig, " ".join(text))
 
 
 def _contours(ax, s: Surface, n: int = 121):
@@ -248,9 +292,35 @@ def _contours(ax, s: Surface, n: int = 121):
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$w_1$", ylabel="$w_2$", aspect="equal")
 
 
+_VERDICTS = {
+    "zig-zags": "zig-zags, still converges",
+    "does not converge": "zig-zags, never converges",
+}
+
+
+def _path_story(s: Surface, path, losses, status: str) -> str:
+    """One sentence of alt text for a descent path: its steps, where it ends, its verdict
+    and its loss."""
+    end = "" if status != "diverges" else ", leaving the picture"
+    return (
+        f"the path of {len(path) - 1} steps starts at ({_num(path[0][0], 2)}, "
+        f"{_num(path[0][1], 2)}) and {_verdict(status)}{end}; the loss goes "
+        f"{_ends(losses, 3)}."
+    )
+
+
+def _surface_words(s: Surface) -> str:
+    x, y = s.minimum
+    return (
+        f"contour lines of the {s.name} loss over w1 (across) and w2 (up), with a star at "
+        f"its minimum, w1 equals {x:g} and w2 equals {y:g}"
+    )
+
+
 def _verdict(status: str) -> str:
-    """A title's words for :func:`helpers.descent.classify`: a zig-zag still converges."""
-    return "zig-zags, still converges" if status == "zig-zags" else status
+    """A title's words for :func:`helpers.descent.classify`: a zig-zag that shrinks still
+    converges; one that keeps its size (a factor of exactly −1) never does."""
+    return _VERDICTS.get(status, status)
 
 
 class DescentView:
@@ -304,7 +374,7 @@ class DescentView:
         s = self.surface
         self.lr, self.momentum, self.steps = lr, momentum, steps
         self.path = descend(s, lr=lr, steps=steps, momentum=momentum)
-        self.status = classify(s, self.path)
+        self.status = classify(s, self.path, lr=lr, momentum=momentum)
         with np.errstate(over="ignore", invalid="ignore"):
             losses = s.loss(self.path[:, 0], self.path[:, 1])
         self.losses = losses
@@ -317,6 +387,12 @@ class DescentView:
         mom = f", momentum {momentum:g}" if momentum else ""
         self.ax.set_title(f"learning rate {lr:g}{mom}: {_verdict(self.status)}", fontsize=10)
         self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}", fontsize=10)
+        describe(
+            self.fig,
+            f"Left: {_surface_words(s)}, and the path of gradient descent at learning rate "
+            f"{lr:g}{mom}. Right: the loss at each step, log scale. The "
+            + _path_story(s, self.path, losses, self.status)[4:],
+        )
         return self.fig
 
 
@@ -333,13 +409,19 @@ def descent_gallery(
     s = as_surface(surface, "descent_gallery")
     fig = Figure(figsize=figsize, layout="constrained")
     axes = fig.subplots(1, len(lrs))
+    panels = f"{len(lrs)} panels side by side, each" if len(lrs) > 1 else "One panel"
+    text = [f"{panels} with {_surface_words(s)}."]
     for ax, lr in zip(np.atleast_1d(axes), lrs):
         _contours(ax, s)
         path = descend(s, lr=lr, steps=steps, momentum=momentum)
+        status = classify(s, path, lr, momentum)
         ax.plot(path[:, 0], path[:, 1], "-o", color="C3", ms=3, lw=1.2)
         ax.plot(*s.start, "o", color="k", ms=5)
-        ax.set_title(f"η = {lr:g}: {_verdict(classify(s, path))}", fontsize=10)
-    return fig
+        ax.set_title(f"η = {lr:g}: {_verdict(status)}", fontsize=10)
+        with np.errstate(over="ignore", invalid="ignore"):
+            losses = s.loss(path[:, 0], path[:, 1])
+        text.append(f"Learning rate {lr:g}: " + _path_story(s, path, losses, status))
+    return describe(fig, " ".join(text))
 
 
 # -- added with the corrections to the theory (issue 16) --------------------------------
@@ -377,7 +459,19 @@ def backward_signal_figure(signals: dict, figsize=(9.5, 3.4)) -> Figure:
         ("forward: the signal", "backward: the gradient signal"),
     )
     ax2.legend(fontsize=8)
-    return fig
+    text = [
+        "Two line charts over the blocks, log scale on the y axes. Left: the standard "
+        "deviation of each block's output. Right: the size of the gradient reaching each "
+        "block's input."
+    ]
+    for name, (fwd, bwd) in signals.items():
+        label = _STYLES.get(name, dict(label=name))["label"]
+        n = len(fwd)
+        text.append(
+            f"Network {label}: the signal goes {_ends(fwd)} from block 1 to block {n}; the "
+            f"gradient is {_num(bwd[-1], 2)} at block {n} and {_num(bwd[0], 2)} at block 1."
+        )
+    return describe(fig, " ".join(text))
 
 
 def signal_growth_figure(curves: dict, figsize=(6.0, 3.4)) -> Figure:
@@ -401,7 +495,8 @@ def signal_growth_figure(curves: dict, figsize=(6.0, 3.4)) -> Figure:
         ax.plot(np.arange(1, stds.size + 1), stds, lw=1.5, color=f"C{i}", label=label)
         n = max(n, stds.size)
     blocks = np.arange(1, n + 1)
-    ax.plot(blocks, np.sqrt(1 + blocks), ls=":", color="k", lw=1, label=r"$\sqrt{1 + \ell}$")
+    root = np.sqrt(1 + blocks)
+    ax.plot(blocks, root, ls=":", color="k", lw=1, label=r"$\sqrt{1 + \ell}$")
     ax.set(
         yscale="log",
         xlabel=r"block $\ell$",
@@ -410,7 +505,14 @@ def signal_growth_figure(curves: dict, figsize=(6.0, 3.4)) -> Figure:
     )
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
-    return fig
+    text = [
+        "A line chart of the standard deviation of the signal after each residual block, "
+        f"log scale, blocks 1 to {n}."
+    ]
+    for label, stds in curves.items():
+        text.append(f"{label}: {_ends(stds)} over {len(stds)} blocks.")
+    text.append(f"A dotted line, the square root of 1 plus the block number, goes {_ends(root)}.")
+    return describe(fig, " ".join(text))
 
 
 def decay_figure(stds, fit=(20, 60), figsize=(9.0, 3.3)) -> Figure:
@@ -429,8 +531,17 @@ def decay_figure(stds, fit=(20, 60), figsize=(9.0, 3.3)) -> Figure:
     part = slice(lo - 1, hi)
     fig = Figure(figsize=figsize, layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
+    text = [
+        f"The standard deviation of each layer's output, layers 1 to {stds.size}, "
+        f"{_ends(stds)}, drawn twice: left with a log y axis, right with log x and y axes. "
+        f"Each panel has a dashed straight line fitted to layers {lo} to {hi}."
+    ]
     for ax, xs, kind in ((axes[0], layers, "exponential"), (axes[1], np.log(layers), "power law")):
         slope, icept = np.polyfit(xs[part], np.log(stds[part]), 1)
+        text.append(
+            f"The {kind} fit predicts {_num(np.exp(icept + slope * xs[-1]), 2)} at layer "
+            f"{stds.size}, where the measured value is {_num(stds[-1], 2)}."
+        )
         ax.plot(layers, stds, color="k", lw=1.5, label="measured")
         ax.plot(
             layers,
@@ -449,7 +560,7 @@ def decay_figure(stds, fit=(20, 60), figsize=(9.0, 3.3)) -> Figure:
         ("std of the layer's output", ""),
         ("semi-log: an exponential is straight", "log-log: a power law is straight"),
     )
-    return fig
+    return describe(fig, " ".join(text))
 
 
 def correlation_map_figure(predicted, measured: dict, figsize=(6.4, 3.4)) -> Figure:
@@ -487,7 +598,14 @@ def correlation_map_figure(predicted, measured: dict, figsize=(6.4, 3.4)) -> Fig
     ax.set_ylim(min(0.0, float(predicted.min())) - 0.02, 1.05)
     ax.set_title("Deep ReLU networks (He): every pair of inputs aligns", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
-    return fig
+    text = [
+        "A line chart of the cosine similarity of two inputs' activations after each layer, "
+        f"layers 1 to {predicted.size}, with a dotted line at 1. The infinite-width map "
+        f"goes {_ends(predicted)}."
+    ]
+    for width, values in sorted(measured.items()):
+        text.append(f"Measured at width {width}: {_ends(values)}.")
+    return describe(fig, " ".join(text))
 
 
 def schedule_figure(lrs, warmup: int, figsize=(6.0, 2.8)) -> Figure:
@@ -503,4 +621,11 @@ def schedule_figure(lrs, warmup: int, figsize=(6.0, 2.8)) -> Figure:
     ax.set_ylabel("learning rate")
     ax.set_title("linear warm-up, then cosine decay", fontsize=10)
     ax.legend(fontsize=8)
-    return fig
+    peak = int(np.argmax(lrs))
+    return describe(
+        fig,
+        f"A line chart of the learning rate at each of {lrs.size} steps. It rises in a "
+        f"straight line from {_num(lrs[0], 2)} to {_num(lrs[peak], 2)} at step {peak}; a dashed "
+        f"line marks the end of the warm-up at step {warmup}. Then it falls along a cosine "
+        f"curve to {_num(lrs[-1], 2)}.",
+    )
