@@ -128,3 +128,24 @@ def test_the_simulation_finds_the_classic_red_green_confusion():
     for most viewers, come close for a deuteranope."""
     assert ciede2000(seen("#2ca02c", "none"), seen("#d62728", "none")) > 40
     assert ciede2000(seen("#2ca02c", "deuteranopia"), seen("#d62728", "deuteranopia")) < APART
+
+
+def test_figures_draw_in_the_series_colours_not_matplotlibs_default_cycle():
+    """A figure names its colours from helpers.figures.style, never matplotlib's default
+    cycle ("C0".."C9", tab10) whose green and red a deuteranope cannot tell apart (the test
+    above): every figure module is read for such names."""
+    import ast
+    import re
+    from pathlib import Path
+
+    found = []
+    for path in sorted((Path(__file__).parents[1] / "helpers" / "figures").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if re.fullmatch(r"C\d", node.value) or "tab10" in node.value:
+                    found.append(f"{path.name}:{node.lineno} {node.value!r}")
+            elif isinstance(node, ast.JoinedStr) and any(
+                isinstance(v, ast.Constant) and v.value == "C" for v in node.values[:1]
+            ):
+                found.append(f"{path.name}:{node.lineno} f-string 'C{{...}}'")
+    assert not found, found

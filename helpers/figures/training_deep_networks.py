@@ -26,7 +26,7 @@ from .canvas import (
     steady_limits,
     steps_axis,
 )
-from .style import view_figure
+from .style import CLASS_COLORS, view_figure
 
 
 def _num(x, digits: int = 3) -> str:
@@ -42,8 +42,8 @@ def _ends(values, digits: int = 2) -> str:
 
 
 _STYLES = {
-    "plain": dict(color="C3", label="plain"),
-    "residual": dict(color="C0", label="with skip connections"),
+    "plain": dict(color=CLASS_COLORS[1], label="plain"),
+    "residual": dict(color=CLASS_COLORS[0], label="with skip connections"),
 }
 
 
@@ -62,7 +62,7 @@ class GradientNormView:
     """
 
     FACTORS = (0.5, 1.0, 2.0)  # the gains drawn: g/2, g, 2g
-    COLORS = ("C0", "k", "C3")
+    COLORS = (CLASS_COLORS[0], "k", CLASS_COLORS[1])
 
     def __init__(
         self,
@@ -347,8 +347,10 @@ class DescentView:
         self.fig.canvas.static_key = lambda: _limits_of(self.ax_loss)  # the contours stay
         _contours(self.ax, self.surface)
         self.ax.plot(*self.surface.start, "o", color="k", ms=5, zorder=4)
-        (self.path_line,) = self.ax.plot([], [], "-o", color="C3", ms=3, lw=1.2, zorder=3)
-        (self.loss_line,) = self.ax_loss.plot([], [], "-", color="C3", lw=1.5)
+        (self.path_line,) = self.ax.plot(
+            [], [], "-o", color=CLASS_COLORS[1], ms=3, lw=1.2, zorder=3
+        )
+        (self.loss_line,) = self.ax_loss.plot([], [], "-", color=CLASS_COLORS[1], lw=1.5)
         self.ax_loss.set(yscale="log", xlabel="step", ylabel="loss $L(w)$", ylim=(1e-6, 1e2))
         sparse_log_ticks(self.ax_loss, 10)  # a labelled tick at every power of 10
         self.ax_loss.grid(True, which="major", alpha=0.3)
@@ -415,7 +417,7 @@ def descent_gallery(
         _contours(ax, s)
         path = descend(s, lr=lr, steps=steps, momentum=momentum)
         status = classify(s, path, lr, momentum)
-        ax.plot(path[:, 0], path[:, 1], "-o", color="C3", ms=3, lw=1.2)
+        ax.plot(path[:, 0], path[:, 1], "-o", color=CLASS_COLORS[1], ms=3, lw=1.2)
         ax.plot(*s.start, "o", color="k", ms=5)
         ax.set_title(f"η = {lr:g}: {_verdict(status)}", fontsize=10)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -448,7 +450,7 @@ def backward_signal_figure(signals: dict, figsize=(9.5, 3.4)) -> Figure:
                 f"backward_signal_figure: {name!r} needs two 1-D arrays of the "
                 f"same length, got shapes {fwd.shape} and {bwd.shape}"
             )
-        style = _STYLES.get(name, dict(color=f"C{i + 4}", label=name))
+        style = _STYLES.get(name, dict(color=CLASS_COLORS[(i + 4) % 8], label=name))
         blocks = np.arange(1, len(fwd) + 1)
         ax1.plot(blocks, fwd, lw=1.5, **style)
         ax2.plot(blocks, bwd, lw=1.5, **style)
@@ -492,7 +494,7 @@ def signal_growth_figure(curves: dict, figsize=(6.0, 3.4)) -> Figure:
                 f"signal_growth_figure: {label!r} must be a non-empty 1-D array, "
                 f"got shape {stds.shape}"
             )
-        ax.plot(np.arange(1, stds.size + 1), stds, lw=1.5, color=f"C{i}", label=label)
+        ax.plot(np.arange(1, stds.size + 1), stds, lw=1.5, color=CLASS_COLORS[i % 8], label=label)
         n = max(n, stds.size)
     blocks = np.arange(1, n + 1)
     root = np.sqrt(1 + blocks)
@@ -546,7 +548,7 @@ def decay_figure(stds, fit=(20, 60), figsize=(9.0, 3.3)) -> Figure:
         ax.plot(
             layers,
             np.exp(icept + slope * xs),
-            color="C3",
+            color=CLASS_COLORS[1],
             ls="--",
             lw=1.2,
             label=f"{kind} fitted to layers {lo}–{hi}",
@@ -575,7 +577,7 @@ def correlation_map_figure(predicted, measured: dict, figsize=(6.4, 3.4)) -> Fig
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.subplots()
     ax.axhline(1.0, color="0.5", ls=":", lw=1, label="fixed point 1 (the same direction)")
-    colours = ("C0", "C1", "C2", "C4")
+    colours = tuple(CLASS_COLORS[:4])
     for (width, values), colour in zip(sorted(measured.items()), colours):
         values = np.asarray(values, dtype=float)
         if values.shape != predicted.shape:
@@ -616,7 +618,9 @@ def schedule_figure(lrs, warmup: int, figsize=(6.0, 2.8)) -> Figure:
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.subplots()
     ax.plot(np.arange(lrs.size), lrs, color="k", lw=1.5)
-    ax.axvline(warmup - 0.5, color="C3", ls="--", lw=1, label=f"end of warm-up (step {warmup})")
+    ax.axvline(
+        warmup - 0.5, color=CLASS_COLORS[1], ls="--", lw=1, label=f"end of warm-up (step {warmup})"
+    )
     ax.set_xlabel("step")
     ax.set_ylabel("learning rate")
     ax.set_title("linear warm-up, then cosine decay", fontsize=10)
