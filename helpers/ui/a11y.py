@@ -169,3 +169,12 @@ def picture_alt():
     carrier = W.HTML(layout=W.Layout(display="none"))
     carrier.add_class(ALT_CLASS)
     return carrier
+
+
+class Panel(W.VBox):
+    """A widget panel. Its text form (what a notebook shows where no widget can be drawn: a
+    notebook read without a running kernel, exported as text, or the book) says in words
+    what it is, not the list of its widgets."""
+
+    def __repr__(self) -> str:
+        return "A widget panel: run this cell in Jupyter to move its controls."

@@ -21,7 +21,7 @@ from ..figures.canvas import png
 from ..figures.deep_networks import PlaygroundView
 from ..nn import ACTIVATIONS
 from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMIZERS, uses_classes
-from .a11y import keyboard_and_names, picture_alt
+from .a11y import Panel, keyboard_and_names, picture_alt
 
 # (setting, applies?) → its tooltip: a control that does not apply is disabled and says why
 TOOLTIPS = {
@@ -166,6 +166,6 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     redraw()
     boxes = list(controls.values())
     grid = W.GridBox(boxes, layout=W.Layout(grid_template_columns="repeat(3, 260px)"))
-    return W.VBox(
+    return Panel(
         [grid, W.HBox([step_btn, run_btn, reset_btn, status]), image, alt, keyboard_and_names()]
     )

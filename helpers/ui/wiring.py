@@ -23,7 +23,7 @@ import ipywidgets as W
 
 from ..figures.alt import alt_text
 from ..figures.canvas import png
-from .a11y import keyboard_and_names, picture_alt
+from .a11y import Panel, keyboard_and_names, picture_alt
 
 #: The CSS class of a panel's picture while a view's chunked run is still being shown.
 RUNNING = "live-running"
@@ -146,4 +146,4 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     view.update(**values())  # the first draw outside: a broken view fails its own cell
     render()
     # the hidden repair first: the problem line stays the panel's last child, under the rest
-    return W.VBox([keyboard_and_names(), *rows, picture, alt, caption, problem])
+    return Panel([keyboard_and_names(), *rows, picture, alt, caption, problem])
