@@ -254,3 +254,61 @@ def test_the_central_difference_is_written_once():
         ("calculus.py", "central_difference"),
         ("exercises/chain_rule.py", "_central"),
     ], f"a central difference written out again: call calculus.central_difference: {found}"
+
+
+# Test files that test the series as a whole, or a property across modules, rather than one
+# module: they keep a name that says what they check.
+CROSS_CUTTING_TESTS = (
+    "test_alt",  # alt text of every stored figure and of the book (helpers.figures.alt with them)
+    "test_answers",  # the answers notebook against the lessons' exercises
+    "test_bad_input_properties",  # every public function's arguments, by property
+    "test_book",  # the book (tools/build_book.py) built from every lesson
+    "test_book_pdf",
+    "test_core_path",  # the core path and going-deeper form of every lesson
+    "test_exercise_references",  # the exercises' reference answers against the maths
+    "test_exercise_robustness",  # every check of every lesson against wrong learner code
+    "test_index",  # the index of terms across the lessons
+    "test_layout",  # this file: the package's layout
+    "test_lesson_map",  # the lesson map against the lessons' imports
+    "test_nbgrader",  # the nbgrader round trip of a lesson
+    "test_notebooks",  # every stored notebook
+    "test_palette",  # the palette through colour-vision simulations
+    "test_repository",  # paths and make targets the repository names
+    "test_right_picture",  # every view against a plain drawing, moved at random
+    "test_setup",  # requirements, pyproject, Binder
+    "test_z2jh",  # the Zero to JupyterHub configuration
+)
+# Named before the rule, in files other sessions are editing now: helpers.exercises.deep_networks
+# (to become test_exercises_deep_networks.py).
+NAMED_BEFORE_THE_RULE = ("test_exercises_deep",)
+
+
+def tested_modules() -> set[str]:
+    """The names a test file may take after ``test_``: a module of ``helpers`` (``nn``), a
+    subpackage (``exercises``) or a module of one (``figures_style``), or a module of
+    ``tools`` (``colab``)."""
+    names = {p.stem for p in HELPERS.glob("*.py")} - {"__init__"}
+    for package in HELPERS.iterdir():
+        if (package / "__init__.py").exists():
+            names.add(package.name)
+            names |= {f"{package.name}_{p.stem}" for p in package.glob("*.py")} - {
+                f"{package.name}___init__"
+            }
+    return names | ({p.stem for p in (ROOT / "tools").glob("*.py")} - {"__init__"})
+
+
+def test_every_test_file_is_named_after_the_module_it_tests():
+    files = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    stale = sorted(set(CROSS_CUTTING_TESTS + NAMED_BEFORE_THE_RULE) - files)
+    assert not stale, f"tests/test_layout.py lists test files that are gone: {stale}"
+    unnamed = sorted(
+        name
+        for name in files - set(CROSS_CUTTING_TESTS + NAMED_BEFORE_THE_RULE)
+        if name.removeprefix("test_") not in tested_modules()
+    )
+    assert not unnamed, (
+        f"tests/{unnamed[0]}.py is named after no module: name it test_<module>.py after the "
+        "module it tests (helpers/<module>.py, helpers/figures/<lesson>.py as "
+        "test_figures_<lesson>.py, tools/<module>.py), merge it into that module's test file, "
+        "or, if it tests the series as a whole, add it to CROSS_CUTTING_TESTS"
+    )
