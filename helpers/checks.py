@@ -15,6 +15,7 @@ front with the limit named (:func:`at_most`). NumPy and the standard library onl
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection
 from numbers import Integral, Real
 
 import numpy as np
@@ -42,7 +43,7 @@ MAX_WEIGHTS = 10**7
 MAX_WORK = 10**10
 
 
-def got(value) -> str:
+def got(value: object) -> str:
     """How an argument is shown in a message: its type and a short repr."""
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
@@ -83,10 +84,10 @@ def _range_text(low, high, low_open, high_open) -> str:
 def number(
     where: str,
     name: str,
-    value,
+    value: object,
     *,
-    low=None,
-    high=None,
+    low: float | None = None,
+    high: float | None = None,
     low_open: bool = False,
     high_open: bool = False,
     finite: bool = True,
@@ -118,7 +119,9 @@ def number(
     return x
 
 
-def integer(where: str, name: str, value, *, low=None, high=None) -> int:
+def integer(
+    where: str, name: str, value: object, *, low: int | None = None, high: int | None = None
+) -> int:
     """``value`` as a Python int: an int, a NumPy integer, or a float that is a whole number
     (``3.0``), within ``low``..``high`` (inclusive)."""
     expected = f"a whole number {_range_text(low, high, False, False)}".strip()
@@ -138,7 +141,7 @@ def integer(where: str, name: str, value, *, low=None, high=None) -> int:
     return n
 
 
-def choice(where: str, name: str, value, options):
+def choice(where: str, name: str, value: object, options: Collection) -> object:
     """``value`` if it is one of ``options`` (compared with ==), else a ValueError listing
     them."""
     options = tuple(options)
@@ -155,12 +158,12 @@ def choice(where: str, name: str, value, options):
 def array(
     where: str,
     name: str,
-    value,
+    value: object,
     *,
-    ndim=None,
+    ndim: int | None = None,
     finite: bool = True,
-    dtype=np.float64,
-    shape=None,
+    dtype: type | None = np.float64,
+    shape: tuple | None = None,
     nonempty: bool = False,
 ) -> np.ndarray:
     """``value`` as a NumPy array of numbers (converted to ``dtype``): ``ndim`` dimensions
@@ -210,7 +213,9 @@ def array(
     return arr
 
 
-def labels(where: str, name: str, value, *, n=None, n_classes=None) -> np.ndarray:
+def labels(
+    where: str, name: str, value: object, *, n: int | None = None, n_classes: int | None = None
+) -> np.ndarray:
     """Integer class labels of shape ``(n,)`` (any n if None), each in 0..n_classes−1."""
     arr = array(
         where,
@@ -241,7 +246,7 @@ def labels(where: str, name: str, value, *, n=None, n_classes=None) -> np.ndarra
     return arr
 
 
-def function(where: str, name: str, value):
+def function(where: str, name: str, value: object) -> Callable:
     """``value`` if it is callable."""
     if not callable(value):
         raise TypeError(f"{where}: {name} must be a function (a callable), got {got(value)}")
@@ -269,12 +274,14 @@ def at_most(where: str, what: str, amount: float, limit: float, advice: str = ""
         )
 
 
-def sizes(where: str, *, low: int = 1, high: int = 1000, **values) -> tuple:
+def sizes(where: str, *, low: int = 1, high: int = 1000, **values: int) -> tuple[int, ...]:
     """Whole numbers such as depth, width, n_in, each in ``low``..``high``, in the order given."""
     return tuple(integer(where, name, v, low=low, high=high) for name, v in values.items())
 
 
-def network_sizes(where: str, depth, width, seed, depth_low: int = 1, **more) -> tuple:
+def network_sizes(
+    where: str, depth: int, width: int, seed: int, depth_low: int = 1, **more: int
+) -> tuple[int, ...]:
     """A network builder's sizes, checked: ``(depth, width, *more, seed)``, with at most
     MAX_WEIGHTS weights."""
     (depth,) = sizes(where, low=depth_low, depth=depth)
@@ -283,7 +290,7 @@ def network_sizes(where: str, depth, width, seed, depth_low: int = 1, **more) ->
     return depth, width, *more, integer(where, "seed", seed, low=0)
 
 
-def interval(where: str, a, b) -> tuple:
+def interval(where: str, a: float, b: float) -> tuple[float, float]:
     """The ends of an interval [a, b], checked: finite numbers with a < b."""
     a, b = number(where, "a", a), number(where, "b", b)
     if not a < b:

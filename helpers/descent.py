@@ -86,7 +86,7 @@ SURFACES = {
 }
 
 
-def as_surface(surface, where: str = "as_surface") -> Surface:
+def as_surface(surface: str | Surface, where: str = "as_surface") -> Surface:
     """The :class:`Surface` ``surface`` names (a key of ``SURFACES``), or ``surface`` itself if
     it is one; ``where`` names the caller in the error message."""
     if isinstance(surface, Surface):
@@ -95,11 +95,11 @@ def as_surface(surface, where: str = "as_surface") -> Surface:
 
 
 def descend(
-    surface="ravine",
+    surface: str | Surface = "ravine",
     lr: float = 0.1,
     steps: int = 40,
     momentum: float = 0.0,
-    start=None,
+    start: tuple[float, float] | None = None,
     bound: float = 1e6,
 ) -> np.ndarray:
     """Return the path of (momentum) gradient descent: an array of shape (steps + 1, 2).
@@ -126,7 +126,7 @@ def descend(
     return np.array(path)
 
 
-def classify(surface, path: np.ndarray) -> str:
+def classify(surface: str | Surface, path: np.ndarray) -> str:
     """Name what a path does: 'diverges', 'zig-zags' (converging across the valley) or
     'converges' (smoothly)."""
     s = as_surface(surface, "classify")

@@ -40,7 +40,7 @@ class Residual(nn.Module):
     GPT-2's scaling of the residual branches' weights by 1/√(number of residual layers).
     """
 
-    def __init__(self, block: nn.Module, scale: float = 1.0):
+    def __init__(self, block: nn.Module, scale: float = 1.0) -> None:
         if not isinstance(block, nn.Module):
             raise TypeError(
                 f"Residual: block must be a helpers.nn layer, got {type(block).__name__}"
@@ -56,7 +56,7 @@ class Residual(nn.Module):
             for i, layer in enumerate(self.block.layers):
                 layer._set_name(f"{name}.{type(layer).__name__}{i}")
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         Y = self.block.forward(X)
         if Y.shape != np.shape(X):
             raise nn.ShapeError(
@@ -65,15 +65,15 @@ class Residual(nn.Module):
             )
         return X + self.scale * Y if self.scale != 1.0 else X + Y
 
-    def backward(self, dY, input_grad: bool = True):
+    def backward(self, dY: np.ndarray, input_grad: bool = True) -> np.ndarray:
         if self.scale != 1.0:
             return dY + self.block.backward(self.scale * dY)
         return dY + self.block.backward(dY)
 
-    def parameters(self):
+    def parameters(self) -> list[nn.Parameter]:
         return self.block.parameters()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         extra = f", scale={self.scale:g}" if self.scale != 1.0 else ""
         return f"Residual({self.block!r}{extra})"
 
@@ -118,7 +118,9 @@ def probe_batch(n_in: int = 32, n: int = 32, seed: int = 1) -> tuple[np.ndarray,
     return rng.standard_normal((n, n_in)), rng.standard_normal((n, 1))
 
 
-def gradient_norms(model, X=None, target=None) -> np.ndarray:
+def gradient_norms(
+    model: nn.Sequential, X: np.ndarray | None = None, target: np.ndarray | None = None
+) -> np.ndarray:
     """The norm ‖∂L/∂W‖ of every hidden Linear layer's weights (input side first), for the
     mean squared error on a random batch (fixed seed) — one backward pass, no training."""
     if X is None:
@@ -140,14 +142,16 @@ def _hidden_linears(model):
     return found
 
 
-def signal_stds(model, X=None) -> np.ndarray:
+def signal_stds(model: nn.Sequential, X: np.ndarray | None = None) -> np.ndarray:
     """The standard deviation of every hidden layer's output (after its activation)."""
     if X is None:
         X, _ = probe_batch(model.layers[0].W.data.shape[0])
     return np.array([float(np.std(h)) for h in layer_outputs(model, X)[1:]])
 
 
-def init_table(depth: int = 50, width: int = 64, seed: int = 0):
+def init_table(
+    depth: int = 50, width: int = 64, seed: int = 0
+) -> list[tuple[str, str, float, float]]:
     """Signal std after the last of ``depth`` layers, for each activation × initialisation.
 
     Rows ``(activation, init, std_first_layer, std_last_layer)`` with the library's inits.

@@ -312,3 +312,54 @@ def test_every_test_file_is_named_after_the_module_it_tests():
         "test_figures_<lesson>.py, tools/<module>.py), merge it into that module's test file, "
         "or, if it tests the series as a whole, add it to CROSS_CUTTING_TESTS"
     )
+
+
+def public_defs(tree: ast.Module):
+    """The public functions and methods of a module: ``(qualified name, def)``; dunder
+    methods count as public, names starting with ``_`` otherwise do not."""
+    public = lambda name: (
+        not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
+    )
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and public(node.name):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef) and public(node.name):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and public(item.name):
+                    yield f"{node.name}.{item.name}", item
+
+
+def missing_annotations(fn: ast.FunctionDef) -> list[str]:
+    """The parameters of ``fn`` without an annotation (``self``, ``cls`` and private ``_x``
+    parameters need none), and ``return`` if it has no return annotation."""
+    a = fn.args
+    params = a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]
+    missing = [
+        p.arg
+        for p in params
+        if p.annotation is None and p.arg not in ("self", "cls") and not p.arg.startswith("_")
+    ]
+    return missing + (["return"] if fn.returns is None else [])
+
+
+@pytest.mark.parametrize("module", MATHS)
+def test_the_public_maths_api_has_type_hints(module):
+    tree = ast.parse((HELPERS / f"{module}.py").read_text())
+    bare = {name: m for name, fn in public_defs(tree) if (m := missing_annotations(fn))}
+    assert not bare, (
+        f"helpers/{module}.py: annotate the parameters and return of its public functions "
+        f"(plain ones: float, int, np.ndarray, list[float], 'Value'): {bare}"
+    )
+
+
+def test_the_type_hint_check_sees_a_bare_parameter_and_a_missing_return():
+    tree = ast.parse(
+        "def f(x: float, _private=1) -> float: ...\n"
+        "def g(x) -> float: ...\n"
+        "def _h(x): ...\n"
+        "class A:\n"
+        "    def m(self, y: int): ...\n"
+        "    def __len__(self) -> int: ...\n"
+    )
+    found = {name: missing_annotations(fn) for name, fn in public_defs(tree)}
+    assert found == {"f": [], "g": ["x"], "A.m": ["return"], "A.__len__": []}
