@@ -198,7 +198,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10
 
 def train(
     model: nn.Module,
-    X: np.ndarray,
+    X: np.ndarray | list,
     y: np.ndarray,
     steps: int = 200,
     lr: float = 0.1,
