@@ -10,10 +10,18 @@ changes::
 NumPy scalars are accepted wherever Python numbers are; ``"0.1"`` (a number in quotes) is
 text, not a number, and is refused with that said. Work too large for a laptop is refused up
 front with the limit named (:func:`at_most`). NumPy and the standard library only.
+
+What a public function accepts is declared once, above it, with :func:`checked`; its body is
+then the maths::
+
+    @checked(lr=positive, steps=whole(0, 10**4))
+    def train(..., lr=0.1, steps=200): ...
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 from collections.abc import Callable, Collection
 from numbers import Integral, Real
@@ -21,6 +29,13 @@ from numbers import Integral, Real
 import numpy as np
 
 __all__ = [
+    "checked",
+    "real",
+    "positive",
+    "whole",
+    "one_of",
+    "instance",
+    "weights",
     "number",
     "integer",
     "choice",
@@ -296,3 +311,79 @@ def interval(where: str, a: float, b: float) -> tuple[float, float]:
     if not a < b:
         raise ValueError(f"{where}: the interval needs a < b, got a = {a:g}, b = {b:g}")
     return a, b
+
+
+# --- declared checks: a rule per argument, written once above the function --------------------
+
+#: A rule takes ``(where, name, value, arguments)`` and returns the value the body gets (a
+#: float for a number, an int for a whole number) or raises the error that names the function,
+#: the argument, what it got and what was expected. ``arguments`` holds the call's arguments,
+#: those before this one already checked.
+Rule = Callable[[str, str, object, dict], object]
+
+
+def checked(*together: Callable[[str, dict], None], **rules: Rule) -> Callable:
+    """Run the rules of the arguments named (in the order given), then each check of
+    ``together`` (``check(where, arguments)``, for a limit on several arguments at once),
+    before the function's body; ``where`` in the messages is the function's name, or its
+    class's for ``__init__``. Arguments without a rule pass unchanged."""
+
+    def wrap(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+        where = fn.__qualname__.split(".")[-2] if fn.__name__ == "__init__" else fn.__name__
+
+        @functools.wraps(fn)
+        def with_checks(*args: object, **kwargs: object) -> object:
+            call = signature.bind(*args, **kwargs)
+            call.apply_defaults()
+            arguments = call.arguments
+            for name, rule in rules.items():
+                arguments[name] = rule(where, name, arguments[name], arguments)
+            for check in together:
+                check(where, arguments)
+            return fn(*call.args, **call.kwargs)
+
+        return with_checks
+
+    return wrap
+
+
+def real(low: float | str | None = None, **bounds: object) -> Rule:
+    """A rule: a number within the bounds of :func:`number`; ``low`` may name an earlier
+    argument (``high=real(low="low", low_open=True)``)."""
+
+    def rule(where: str, name: str, value: object, arguments: dict) -> float:
+        bottom = arguments[low] if isinstance(low, str) else low
+        return number(where, name, value, low=bottom, **bounds)
+
+    return rule
+
+
+positive = real(low=0, low_open=True)
+
+
+def whole(low: int | None = None, high: int | None = None) -> Rule:
+    """A rule: a whole number in ``low``..``high``."""
+    return lambda where, name, value, _: integer(where, name, value, low=low, high=high)
+
+
+def one_of(options: Collection) -> Rule:
+    """A rule: one of ``options``."""
+    return lambda where, name, value, _: choice(where, name, value, options)
+
+
+def instance(kind: type, what: str) -> Rule:
+    """A rule: an instance of ``kind``, described to the learner as ``what``."""
+
+    def rule(where: str, name: str, value: object, _: dict) -> object:
+        if not isinstance(value, kind):
+            raise TypeError(f"{where}: {name} must be {what}, got {type(value).__name__}")
+        return value
+
+    return rule
+
+
+def weights(where: str, arguments: dict) -> None:
+    """A network of ``depth`` layers of ``width`` units has at most MAX_WEIGHTS weights."""
+    depth, width = arguments["depth"], arguments["width"]
+    at_most(where, "the number of weights depth·width²", depth * width**2, MAX_WEIGHTS)
