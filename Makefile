@@ -82,7 +82,7 @@ floors: $(FLOORS)/.installed  ## unit tests and strict nbval with the lowest ver
 # notebooks' install cell does on Colab: strict nbval on every notebook and the unit tests of
 # the widgets and figures, with Colab's versions. A new Colab is a change of the constraints.
 COLAB := build/colab-venv
-COLAB_TESTS := tests/test_nn_views.py tests/test_plots.py tests/test_playground.py \
+COLAB_TESTS := tests/test_training.py tests/test_playground.py \
     $(wildcard tests/test_figures_*.py)
 $(COLAB)/.installed: tests/colab-constraints.txt pyproject.toml
 	rm -rf $(COLAB)

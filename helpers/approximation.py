@@ -16,6 +16,8 @@ nothing. NumPy only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from . import checks, nn
@@ -23,7 +25,7 @@ from . import checks, nn
 __all__ = ["one_layer_interpolant", "max_error"]
 
 
-def one_layer_interpolant(f, a: float, b: float, n: int) -> nn.Sequential:
+def one_layer_interpolant(f: Callable, a: float, b: float, n: int) -> nn.Sequential:
     """A ``Linear(1, n) → ReLU → Linear(n, 1)`` network equal, on [a, b], to the piecewise-
     linear interpolant of ``f`` at n + 1 equally spaced knots."""
     a, b = checks.interval("one_layer_interpolant", a, b)
@@ -44,7 +46,7 @@ def one_layer_interpolant(f, a: float, b: float, n: int) -> nn.Sequential:
     return nn.Sequential(hidden, nn.ReLU(), out)
 
 
-def max_error(model, f, a: float, b: float, points: int = 2001) -> float:
+def max_error(model: nn.Module, f: Callable, a: float, b: float, points: int = 2001) -> float:
     """The largest |model(x) − f(x)| over ``points`` equally spaced x in [a, b]."""
     a, b = checks.interval("max_error", a, b)
     points = checks.integer("max_error", "points", points, low=2, high=10**7)

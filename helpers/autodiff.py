@@ -1,6 +1,7 @@
 """The engine of lessons 02-03: micrograd's, with local derivatives as data (``_local``)."""
 
 import math
+from collections.abc import Iterable
 from numbers import Real
 
 
@@ -15,7 +16,7 @@ class Value:
 
     __slots__ = ("data", "grad", "label", "_prev", "_local", "_op", "_backward", "__weakref__")
 
-    def __init__(self, data, _children=(), _op="", label="", _local=()):
+    def __init__(self, data: float, _children=(), _op="", label: str = "", _local=()) -> None:
         if type(data) is not float and (isinstance(data, bool) or not isinstance(data, Real)):
             raise TypeError(f"Value(data) takes a number, got {type(data).__name__} {data!r}")
         self.data, self.grad, self.label = float(data), 0.0, label
@@ -23,30 +24,30 @@ class Value:
         self._local = tuple(_local)  # d(this node)/d(parent), for each parent
         self._op, self._backward = _op, None  # an operation as in the lecture sets _backward
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    def __add__(self, other):  # each operation: new value, parents, local derivatives
+    def __add__(self, other: "Value | float") -> "Value":  # new value, parents, local derivatives
         other = other if isinstance(other, Value) else Value(other)
         return Value(self.data + other.data, (self, other), "+", _local=(1.0, 1.0))
 
-    def __mul__(self, other):
+    def __mul__(self, other: "Value | float") -> "Value":
         other = other if isinstance(other, Value) else Value(other)
         return Value(self.data * other.data, (self, other), "*", _local=(other.data, self.data))
 
-    def __sub__(self, other):
+    def __sub__(self, other: "Value | float") -> "Value":
         other = other if isinstance(other, Value) else Value(other)
         return Value(self.data - other.data, (self, other), "-", _local=(1.0, -1.0))
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: "Value | float") -> "Value":
         other = other if isinstance(other, Value) else Value(other)
         a, b = self.data, other.data
         if b == 0.0:
             raise _ZeroDivision(f"division by zero: {a!r} / 0")
         return Value(a / b, (self, other), "/", _local=(1.0 / b, -a / (b * b)))
 
-    def __pow__(self, p):
+    def __pow__(self, p: float) -> "Value":
         if isinstance(p, (Value, bool)) or not isinstance(p, Real):
             raise TypeError(f"Value ** {type(p).__name__}: the exponent must be an int or float")
         x, p = self.data, float(p)
@@ -61,36 +62,36 @@ class Value:
     __rtruediv__ = lambda self, other: Value(other) / self
     __neg__ = lambda self: Value(-self.data, (self,), "neg", _local=(-1.0,))  # -self
 
-    def relu(self):  # the slope is 0 at the kink x = 0; NaN stays NaN
+    def relu(self) -> "Value":  # the slope is 0 at the kink x = 0; NaN stays NaN
         x = self.data
         return Value(max(x, 0.0), (self,), "ReLU", _local=(1.0,) if x > 0.0 else (0.0,))
 
-    def tanh(self):
+    def tanh(self) -> "Value":
         t = math.tanh(self.data)
         return Value(t, (self,), "tanh", _local=(1.0 - t * t,))
 
-    def sigmoid(self):
+    def sigmoid(self) -> "Value":
         e = math.exp(-abs(self.data))  # never overflows
         s = 1.0 / (1.0 + e) if self.data >= 0.0 else e / (1.0 + e)
         return Value(s, (self,), "sigmoid", _local=(s * (1.0 - s),))
 
-    def exp(self):
+    def exp(self) -> "Value":
         e = math.exp(self.data)
         return Value(e, (self,), "exp", _local=(e,))
 
-    def log(self):
+    def log(self) -> "Value":
         if self.data <= 0.0:
             raise DomainError(f"log is defined for positive numbers only, got log({self.data!r})")
         return Value(math.log(self.data), (self,), "log", _local=(1.0 / self.data,))
 
     @staticmethod
-    def sum(values, start=0.0):
+    def sum(values: "list[Value | float]", start: float = 0.0) -> "Value":
         """``start + v1 + v2 + ...`` as ONE node (lesson 03); numbers among them are constants."""
         values = list(values)
         return Value.dot([1.0] * len(values), values, start, _op="sum")
 
     @staticmethod
-    def dot(weights, inputs, bias=0.0, _op="dot"):
+    def dot(weights: list, inputs: list, bias: "Value | float" = 0.0, _op="dot") -> "Value":
         """``bias + w1·x1 + w2·x2 + ...``, a neuron, as ONE node, in the order of Python's sum."""
         parents, local, total = [], [], 0.0
         weights, inputs = [bias, *weights], [1.0, *inputs]  # the bias: a weight on input 1
@@ -109,7 +110,7 @@ class Value:
                 local.append(wd)  # d/dx = w
         return Value(total, parents, _op, _local=local)
 
-    def backward(self):
+    def backward(self) -> None:
         """Fill every node's ``grad`` with d(self)/d(node); leaves add to theirs over calls."""
         order = topological_order(self)
         zero_grad(node for node in order if node._prev)  # leaves keep theirs: they accumulate
@@ -123,11 +124,11 @@ class Value:
             else:
                 raise TypeError(f"a {node._op!r} node with neither _backward nor _local set")
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         zero_grad(topological_order(self))
 
 
-def topological_order(root):
+def topological_order(root: "Value") -> "list[Value]":
     """Every node ``root`` depends on, each after its parents: depth first, with a stack."""
     order, seen, stack = [], {root}, [(root, iter(root._prev))]  # Values hash by identity
     while stack:
@@ -143,6 +144,6 @@ def topological_order(root):
     return order
 
 
-def zero_grad(values):  # set grad to 0.0 on each Value given, e.g. a model's parameters
+def zero_grad(values: "Iterable[Value]") -> None:  # grad = 0.0 on each, e.g. a model's parameters
     for v in values:
         v.grad = 0.0

@@ -30,7 +30,7 @@ def fmt(x: float) -> str:
     return s.replace("-", "−")
 
 
-def node_names(nodes) -> dict:
+def node_names(nodes: list[Value]) -> dict[Value, str]:
     """A name for each node of a graph, as the steps and the figures show it: its ``label``
     if it has one, else ``n1``, ``n2``, ... in the order given (a name a label already uses is
     skipped). ``nodes`` is a list of :class:`~helpers.autodiff.Value`, such as

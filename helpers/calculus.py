@@ -68,7 +68,7 @@ def _out(y):
 METHODS = ("central", "forward")
 
 
-def check_step(h, where: str = "derivative") -> float:
+def check_step(h: float, where: str = "derivative") -> float:
     """Return ``h`` as a float if it is a usable step: a finite number > 0."""
     if isinstance(h, bool) or not isinstance(h, (int, float, np.integer, np.floating)):
         raise TypeError(
@@ -79,7 +79,7 @@ def check_step(h, where: str = "derivative") -> float:
     return float(h)
 
 
-def central_difference(f: Callable, x, h):
+def central_difference(f: Callable, x: float | np.ndarray, h: float) -> float | np.ndarray:
     """(f(x + h) − f(x − h)) / 2h: the slope of the secant through one point on each side of x.
 
     The formula alone, for arguments already checked (``derivative`` checks them); ``x`` and
@@ -89,7 +89,9 @@ def central_difference(f: Callable, x, h):
     return (f(x + h) - f(x - h)) / (h + h)
 
 
-def derivative(f: Callable, x, h: float = 1e-5, method: str = "central"):
+def derivative(
+    f: Callable, x: float | np.ndarray, h: float = 1e-5, method: str = "central"
+) -> float | np.ndarray:
     """The slope of ``f`` at ``x`` estimated by a finite difference with step ``h``.
 
     ``method="central"``: (f(x + h) − f(x − h)) / 2h, error ∝ h² (the one to use);
@@ -141,14 +143,14 @@ class Function:
     def __iter__(self) -> Iterator:
         return iter((self.f, self.df, self.domain))
 
-    def __call__(self, x):
+    def __call__(self, x: float | np.ndarray) -> float | np.ndarray:
         return self.f(x)
 
-    def f(self, x):
+    def f(self, x: float | np.ndarray) -> float | np.ndarray:
         """The function's value at ``x`` (a number or an array inside the domain)."""
         return _out(self.value(self.check(x)))
 
-    def df(self, x):
+    def df(self, x: float | np.ndarray) -> float | np.ndarray:
         """The exact derivative at ``x`` (a number or an array inside the domain)."""
         return _out(self.slope(self.check(x)))
 
@@ -162,13 +164,13 @@ class Function:
             return f"x < {fmt(hi)}"
         return f"{fmt(lo)} < x < {fmt(hi)}"
 
-    def contains(self, x) -> np.ndarray:
+    def contains(self, x: float | np.ndarray) -> np.ndarray:
         """Boolean mask: where ``x`` lies inside the domain."""
         lo, hi = self.domain
         x = np.asarray(x)
         return (x > lo) & (x < hi)
 
-    def check(self, x) -> np.ndarray:
+    def check(self, x: float | np.ndarray) -> np.ndarray:
         """``x`` as a float array, or a ValueError naming the function, x and the domain."""
         arr = _as_real(x, where=self.name)
         inside = self.contains(arr)
@@ -329,7 +331,10 @@ STEPS = np.logspace(-16, 0, 161)
 
 
 def difference_errors(
-    f: str | Function = "sin", x: float = 1.0, hs=None, dtype=np.float64
+    f: str | Function = "sin",
+    x: float = 1.0,
+    hs: np.ndarray | None = None,
+    dtype: type = np.float64,
 ) -> dict[str, np.ndarray]:
     """|estimate − f'(x)| of the forward and central differences for each step in ``hs``.
 
@@ -385,7 +390,7 @@ def reliable_step(
     return float(errors["h"][i]), float(worst[i])
 
 
-def rounding_plateau(x: float = 1.0, method: str = "central", dtype=np.float32) -> float:
+def rounding_plateau(x: float = 1.0, method: str = "central", dtype: type = np.float32) -> float:
     """The largest step h for which the points of ``method`` round back to ``x`` in ``dtype``.
 
     For every step up to it, x + h (forward) or both x + h and x − h (central) equal x once
@@ -437,7 +442,7 @@ def taylor_derivatives(f: str | Function, x: float) -> tuple[float, float, float
     return float(fn.f(x)), float(fn.df(x)), float(f2), float(f3)
 
 
-def taylor(f: str | Function, x: float, h, order: int):
+def taylor(f: str | Function, x: float, h: float | np.ndarray, order: int) -> float | np.ndarray:
     """Taylor's formula of ``order`` 0 to 3 at ``x``, evaluated at ``x + h``.
 
     f(x) + h f'(x) + h²/2 f''(x) + h³/6 f'''(x), cut after the term in h^order; ``h`` may be

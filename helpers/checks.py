@@ -10,16 +10,32 @@ changes::
 NumPy scalars are accepted wherever Python numbers are; ``"0.1"`` (a number in quotes) is
 text, not a number, and is refused with that said. Work too large for a laptop is refused up
 front with the limit named (:func:`at_most`). NumPy and the standard library only.
+
+What a public function accepts is declared once, above it, with :func:`checked`; its body is
+then the maths::
+
+    @checked(lr=positive, steps=whole(0, 10**4))
+    def train(..., lr=0.1, steps=200): ...
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
+from collections.abc import Callable, Collection
 from numbers import Integral, Real
 
 import numpy as np
 
 __all__ = [
+    "checked",
+    "real",
+    "positive",
+    "whole",
+    "one_of",
+    "instance",
+    "weights",
     "number",
     "integer",
     "choice",
@@ -42,7 +58,7 @@ MAX_WEIGHTS = 10**7
 MAX_WORK = 10**10
 
 
-def got(value) -> str:
+def got(value: object) -> str:
     """How an argument is shown in a message: its type and a short repr."""
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
@@ -83,10 +99,10 @@ def _range_text(low, high, low_open, high_open) -> str:
 def number(
     where: str,
     name: str,
-    value,
+    value: object,
     *,
-    low=None,
-    high=None,
+    low: float | None = None,
+    high: float | None = None,
     low_open: bool = False,
     high_open: bool = False,
     finite: bool = True,
@@ -118,7 +134,9 @@ def number(
     return x
 
 
-def integer(where: str, name: str, value, *, low=None, high=None) -> int:
+def integer(
+    where: str, name: str, value: object, *, low: int | None = None, high: int | None = None
+) -> int:
     """``value`` as a Python int: an int, a NumPy integer, or a float that is a whole number
     (``3.0``), within ``low``..``high`` (inclusive)."""
     expected = f"a whole number {_range_text(low, high, False, False)}".strip()
@@ -138,7 +156,7 @@ def integer(where: str, name: str, value, *, low=None, high=None) -> int:
     return n
 
 
-def choice(where: str, name: str, value, options):
+def choice(where: str, name: str, value: object, options: Collection) -> object:
     """``value`` if it is one of ``options`` (compared with ==), else a ValueError listing
     them."""
     options = tuple(options)
@@ -155,12 +173,12 @@ def choice(where: str, name: str, value, options):
 def array(
     where: str,
     name: str,
-    value,
+    value: object,
     *,
-    ndim=None,
+    ndim: int | None = None,
     finite: bool = True,
-    dtype=np.float64,
-    shape=None,
+    dtype: type | None = np.float64,
+    shape: tuple | None = None,
     nonempty: bool = False,
 ) -> np.ndarray:
     """``value`` as a NumPy array of numbers (converted to ``dtype``): ``ndim`` dimensions
@@ -210,7 +228,9 @@ def array(
     return arr
 
 
-def labels(where: str, name: str, value, *, n=None, n_classes=None) -> np.ndarray:
+def labels(
+    where: str, name: str, value: object, *, n: int | None = None, n_classes: int | None = None
+) -> np.ndarray:
     """Integer class labels of shape ``(n,)`` (any n if None), each in 0..n_classes−1."""
     arr = array(
         where,
@@ -241,7 +261,7 @@ def labels(where: str, name: str, value, *, n=None, n_classes=None) -> np.ndarra
     return arr
 
 
-def function(where: str, name: str, value):
+def function(where: str, name: str, value: object) -> Callable:
     """``value`` if it is callable."""
     if not callable(value):
         raise TypeError(f"{where}: {name} must be a function (a callable), got {got(value)}")
@@ -269,12 +289,14 @@ def at_most(where: str, what: str, amount: float, limit: float, advice: str = ""
         )
 
 
-def sizes(where: str, *, low: int = 1, high: int = 1000, **values) -> tuple:
+def sizes(where: str, *, low: int = 1, high: int = 1000, **values: int) -> tuple[int, ...]:
     """Whole numbers such as depth, width, n_in, each in ``low``..``high``, in the order given."""
     return tuple(integer(where, name, v, low=low, high=high) for name, v in values.items())
 
 
-def network_sizes(where: str, depth, width, seed, depth_low: int = 1, **more) -> tuple:
+def network_sizes(
+    where: str, depth: int, width: int, seed: int, depth_low: int = 1, **more: int
+) -> tuple[int, ...]:
     """A network builder's sizes, checked: ``(depth, width, *more, seed)``, with at most
     MAX_WEIGHTS weights."""
     (depth,) = sizes(where, low=depth_low, depth=depth)
@@ -283,9 +305,85 @@ def network_sizes(where: str, depth, width, seed, depth_low: int = 1, **more) ->
     return depth, width, *more, integer(where, "seed", seed, low=0)
 
 
-def interval(where: str, a, b) -> tuple:
+def interval(where: str, a: float, b: float) -> tuple[float, float]:
     """The ends of an interval [a, b], checked: finite numbers with a < b."""
     a, b = number(where, "a", a), number(where, "b", b)
     if not a < b:
         raise ValueError(f"{where}: the interval needs a < b, got a = {a:g}, b = {b:g}")
     return a, b
+
+
+# --- declared checks: a rule per argument, written once above the function --------------------
+
+#: A rule takes ``(where, name, value, arguments)`` and returns the value the body gets (a
+#: float for a number, an int for a whole number) or raises the error that names the function,
+#: the argument, what it got and what was expected. ``arguments`` holds the call's arguments,
+#: those before this one already checked.
+Rule = Callable[[str, str, object, dict], object]
+
+
+def checked(*together: Callable[[str, dict], None], **rules: Rule) -> Callable:
+    """Run the rules of the arguments named (in the order given), then each check of
+    ``together`` (``check(where, arguments)``, for a limit on several arguments at once),
+    before the function's body; ``where`` in the messages is the function's name, or its
+    class's for ``__init__``. Arguments without a rule pass unchanged."""
+
+    def wrap(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+        where = fn.__qualname__.split(".")[-2] if fn.__name__ == "__init__" else fn.__name__
+
+        @functools.wraps(fn)
+        def with_checks(*args: object, **kwargs: object) -> object:
+            call = signature.bind(*args, **kwargs)
+            call.apply_defaults()
+            arguments = call.arguments
+            for name, rule in rules.items():
+                arguments[name] = rule(where, name, arguments[name], arguments)
+            for check in together:
+                check(where, arguments)
+            return fn(*call.args, **call.kwargs)
+
+        return with_checks
+
+    return wrap
+
+
+def real(low: float | str | None = None, **bounds: object) -> Rule:
+    """A rule: a number within the bounds of :func:`number`; ``low`` may name an earlier
+    argument (``high=real(low="low", low_open=True)``)."""
+
+    def rule(where: str, name: str, value: object, arguments: dict) -> float:
+        bottom = arguments[low] if isinstance(low, str) else low
+        return number(where, name, value, low=bottom, **bounds)
+
+    return rule
+
+
+positive = real(low=0, low_open=True)
+
+
+def whole(low: int | None = None, high: int | None = None) -> Rule:
+    """A rule: a whole number in ``low``..``high``."""
+    return lambda where, name, value, _: integer(where, name, value, low=low, high=high)
+
+
+def one_of(options: Collection) -> Rule:
+    """A rule: one of ``options``."""
+    return lambda where, name, value, _: choice(where, name, value, options)
+
+
+def instance(kind: type, what: str) -> Rule:
+    """A rule: an instance of ``kind``, described to the learner as ``what``."""
+
+    def rule(where: str, name: str, value: object, _: dict) -> object:
+        if not isinstance(value, kind):
+            raise TypeError(f"{where}: {name} must be {what}, got {type(value).__name__}")
+        return value
+
+    return rule
+
+
+def weights(where: str, arguments: dict) -> None:
+    """A network of ``depth`` layers of ``width`` units has at most MAX_WEIGHTS weights."""
+    depth, width = arguments["depth"], arguments["width"]
+    at_most(where, "the number of weights depth·width²", depth * width**2, MAX_WEIGHTS)

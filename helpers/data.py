@@ -56,7 +56,7 @@ def _split_counts(n, k):
     return [n // k + (i < n % k) for i in range(k)]
 
 
-def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
+def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: class 0 on top, class 1 below and shifted right."""
     n, noise, _, rng = _start("make_moons", n, noise, seed)
     n0, n1 = _split_counts(n, 2)
@@ -67,7 +67,9 @@ def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0):
     return _finish(X, y, noise, rng)
 
 
-def make_circles(n: int = 200, noise: float = 0.05, seed: int = 0, factor: float = 0.5):
+def make_circles(
+    n: int = 200, noise: float = 0.05, seed: int = 0, factor: float = 0.5
+) -> tuple[np.ndarray, np.ndarray]:
     """A circle (class 0, radius 1) around a smaller one (class 1, radius ``factor``)."""
     n, noise, _, rng = _start("make_circles", n, noise, seed)
     factor = checks.number(
@@ -81,7 +83,7 @@ def make_circles(n: int = 200, noise: float = 0.05, seed: int = 0, factor: float
     return _finish(X, y, noise, rng)
 
 
-def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0):
+def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Points uniform in [−1, 1]²; class 1 where x₁·x₂ < 0 (the XOR of the two signs).
 
     The label is decided before the noise is added, so noise blurs the border.
@@ -92,7 +94,9 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0):
     return _finish(X, y, noise, rng)
 
 
-def make_blobs(n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int = 3):
+def make_blobs(
+    n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
     """``n_classes`` Gaussian blobs (standard deviation ``noise``) with centres on a circle
     of radius 2."""
     n, noise, n_classes, rng = _start("make_blobs", n, noise, seed, n_classes)
@@ -104,7 +108,9 @@ def make_blobs(n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int =
     return _finish(X, y, noise, rng)
 
 
-def make_spirals(n: int = 200, noise: float = 0.1, seed: int = 0, n_classes: int = 2):
+def make_spirals(
+    n: int = 200, noise: float = 0.1, seed: int = 0, n_classes: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
     """``n_classes`` interleaved spiral arms (as in CS231n), each one class, radius up to 1."""
     n, noise, n_classes, rng = _start("make_spirals", n, noise, seed, n_classes)
     counts = _split_counts(n, n_classes)
@@ -118,7 +124,9 @@ def make_spirals(n: int = 200, noise: float = 0.1, seed: int = 0, n_classes: int
     return _finish(X, y, noise, rng)
 
 
-def load_digits(split: float | None = 0.75, seed: int = 0, scale: bool = True):
+def load_digits(
+    split: float | None = 0.75, seed: int = 0, scale: bool = True
+) -> tuple[np.ndarray, ...]:
     """The 1,797 handwritten digits (8×8 pixels, classes 0–9) of the UCI set's test part.
 
     ``split``: the fraction of each class that goes to the training set (stratified, then

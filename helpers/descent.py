@@ -97,7 +97,7 @@ SURFACES = {
 }
 
 
-def as_surface(surface, where: str = "as_surface") -> Surface:
+def as_surface(surface: str | Surface, where: str = "as_surface") -> Surface:
     """The :class:`Surface` ``surface`` names (a key of ``SURFACES``), or ``surface`` itself if
     it is one; ``where`` names the caller in the error message."""
     if isinstance(surface, Surface):
@@ -106,11 +106,11 @@ def as_surface(surface, where: str = "as_surface") -> Surface:
 
 
 def descend(
-    surface="ravine",
+    surface: str | Surface = "ravine",
     lr: float = 0.1,
     steps: int = 40,
     momentum: float = 0.0,
-    start=None,
+    start: tuple[float, float] | None = None,
     bound: float = 1e6,
 ) -> np.ndarray:
     """Return the path of (momentum) gradient descent: an array of shape (steps + 1, 2).
@@ -137,7 +137,7 @@ def descend(
     return np.array(path)
 
 
-def rate(surface, lr: float, momentum: float = 0.0) -> float | None:
+def rate(surface: str | Surface, lr: float, momentum: float = 0.0) -> float | None:
     """On a quadratic bowl (a surface with ``curvatures``), the factor by which the size of
     the slowest-shrinking direction is multiplied per step in the long run; ``None`` on any
     other surface. Below 1 the path converges, above 1 it diverges; at exactly 1 (plain
@@ -158,7 +158,9 @@ def rate(surface, lr: float, momentum: float = 0.0) -> float | None:
     return float(max(sizes))
 
 
-def classify(surface, path: np.ndarray, lr: float | None = None, momentum: float = 0.0) -> str:
+def classify(
+    surface: str | Surface, path: np.ndarray, lr: float | None = None, momentum: float = 0.0
+) -> str:
     """Name what a path does: 'diverges', 'does not converge' (zig-zags for ever at the same
     size), 'zig-zags' (converging across the valley) or 'converges' (smoothly).
 

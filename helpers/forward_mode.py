@@ -20,9 +20,10 @@ a negative base to a fractional power, 0 to a negative power: ``DomainError``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real
 
-from helpers.autodiff import DomainError, _ZeroDivision
+from helpers.autodiff import DomainError, Value, _ZeroDivision
 
 __all__ = ["Dual", "gradient_forward", "example_loss", "gradient_cost"]
 
@@ -43,35 +44,35 @@ class Dual:
 
     __slots__ = ("val", "der")
 
-    def __init__(self, val, der=0.0):
+    def __init__(self, val: float, der: float = 0.0) -> None:
         for name, x in (("val", val), ("der", der)):
             if not isinstance(x, Real) or isinstance(x, bool):
                 raise TypeError(f"Dual({name}) expects a real number, got {type(x).__name__} {x!r}")
         self.val = float(val)
         self.der = float(der)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Dual(val={self.val!r}, der={self.der!r})"
 
-    def __add__(self, other):
+    def __add__(self, other: Dual | float) -> Dual:
         o = _lift(other, "+")
         return Dual(self.val + o.val, self.der + o.der)
 
-    def __sub__(self, other):
+    def __sub__(self, other: Dual | float) -> Dual:
         o = _lift(other, "-")
         return Dual(self.val - o.val, self.der - o.der)
 
-    def __mul__(self, other):
+    def __mul__(self, other: Dual | float) -> Dual:
         o = _lift(other, "*")
         return Dual(self.val * o.val, self.der * o.val + self.val * o.der)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Dual | float) -> Dual:
         o = _lift(other, "/")
         if o.val == 0.0:
             raise _ZeroDivision(f"division by zero: {self.val!r} / 0")
         return Dual(self.val / o.val, (self.der * o.val - self.val * o.der) / (o.val * o.val))
 
-    def __pow__(self, p):
+    def __pow__(self, p: float) -> Dual:
         if not isinstance(p, Real) or isinstance(p, bool):
             raise TypeError(
                 f"Dual ** {type(p).__name__}: the exponent must be a real number, "
@@ -87,32 +88,32 @@ class Dual:
         local = 0.0 if p == 0.0 else p * x ** (p - 1.0)
         return Dual(x**p, local * self.der)
 
-    def __neg__(self):
+    def __neg__(self) -> Dual:
         return Dual(-self.val, -self.der)
 
-    def __radd__(self, other):
+    def __radd__(self, other: Dual | float) -> Dual:
         return self + other
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: Dual | float) -> Dual:
         return self * other
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: Dual | float) -> Dual:
         return _lift(other, "-") - self
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: Dual | float) -> Dual:
         return _lift(other, "/") / self
 
-    def relu(self):
+    def relu(self) -> Dual:
         """max(0, x); derivative 1 for x > 0, 0 for x ≤ 0 (0 at the kink, as in autodiff)."""
         if self.val > 0.0:
             return Dual(self.val, self.der)
         return Dual(0.0, 0.0) if self.val <= 0.0 else Dual(self.val, self.val)  # NaN stays NaN
 
-    def tanh(self):
+    def tanh(self) -> Dual:
         t = math.tanh(self.val)
         return Dual(t, (1.0 - t * t) * self.der)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Dual:
         x = self.val
         if x >= 0.0:
             s = 1.0 / (1.0 + math.exp(-x))
@@ -121,17 +122,17 @@ class Dual:
             s = e / (1.0 + e)
         return Dual(s, s * (1.0 - s) * self.der)
 
-    def exp(self):
+    def exp(self) -> Dual:
         e = math.exp(self.val)
         return Dual(e, e * self.der)
 
-    def log(self):
+    def log(self) -> Dual:
         if self.val <= 0.0:
             raise DomainError(f"log is defined for positive numbers only, got log({self.val!r})")
         return Dual(math.log(self.val), self.der / self.val)
 
 
-def gradient_forward(f, xs):
+def gradient_forward(f: Callable, xs: list[float]) -> tuple[float | None, list[float], int]:
     """The gradient of ``f(x1, ..., xn)`` (one number out) by n forward passes.
 
     Pass i seeds input i with derivative 1 and the others with 0, and reads df/dxi from the
@@ -150,7 +151,7 @@ def gradient_forward(f, xs):
 # --- the cost of a gradient: n forward passes against one backward pass ------------------
 
 
-def example_loss(*xs):
+def example_loss(*xs: float | Dual | Value) -> float | Dual | Value:
     """A loss-like function of n inputs and one output: (Σ tanh(cᵢ·xᵢ))² / n, cᵢ = 1 + i/n.
 
     Works on plain numbers, ``Value`` and ``Dual`` alike.

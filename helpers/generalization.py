@@ -32,7 +32,9 @@ __all__ = [
 ]
 
 
-def split(n: int, fractions=(0.6, 0.2, 0.2), seed: int = 0):
+def split(
+    n: int, fractions: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle ``range(n)`` and cut it into training, validation and test indices."""
     n = checks.integer("split", "n", n, low=3, high=10**8)
     seed = checks.integer("split", "seed", seed, low=0)
@@ -48,11 +50,11 @@ def split(n: int, fractions=(0.6, 0.2, 0.2), seed: int = 0):
 
 
 def train_with_validation(
-    model,
-    X_train,
-    y_train,
-    X_val,
-    y_val,
+    model: nn.Module,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_val: np.ndarray,
+    y_val: np.ndarray,
     steps: int = 1000,
     lr: float = 0.1,
     momentum: float = 0.9,
@@ -95,7 +97,7 @@ def train_with_validation(
     }
 
 
-def restore(model, params) -> None:
+def restore(model: nn.Module, params: list[np.ndarray]) -> None:
     """Put copies of parameter arrays (``best_params``) back into ``model``."""
     ps = model.parameters()
     if len(ps) != len(params) or any(p.data.shape != np.shape(a) for p, a in zip(ps, params)):
@@ -104,7 +106,9 @@ def restore(model, params) -> None:
         p.data[...] = a
 
 
-def sgd_step_with_l2(w, grad, lr: float, lam: float, decoupled: bool = False):
+def sgd_step_with_l2(
+    w: np.ndarray, grad: np.ndarray, lr: float, lam: float, decoupled: bool = False
+) -> np.ndarray:
     """One plain SGD step on ``L(w) + lam/2 · ‖w‖²``.
 
     ``decoupled=False``: the L2 term's gradient ``lam · w`` is added to the gradient,
@@ -121,8 +125,15 @@ def sgd_step_with_l2(w, grad, lr: float, lam: float, decoupled: bool = False):
 
 
 def rmsprop_step(
-    w, grad, v, lr: float, lam: float, decoupled: bool = False, beta: float = 0.9, eps: float = 1e-8
-):
+    w: np.ndarray,
+    grad: np.ndarray,
+    v: np.ndarray,
+    lr: float,
+    lam: float,
+    decoupled: bool = False,
+    beta: float = 0.9,
+    eps: float = 1e-8,
+) -> tuple[np.ndarray, np.ndarray]:
     """One step of RMSProp, an adaptive optimiser: each entry's step is divided by a running
     root-mean-square ``√v`` of its gradients. Returns ``(w, v)``.
 

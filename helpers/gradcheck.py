@@ -29,11 +29,12 @@ central difference straddles two slopes and the error can be large although the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import calculus, checks
+from . import calculus, checks, nn
 
 __all__ = [
     "numerical_gradient",
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 
-def numerical_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """Central differences of the scalar function ``f()`` with respect to the array ``x``.
 
     ``x`` is changed in place, one entry at a time, and restored (also on exceptions);
@@ -84,7 +85,7 @@ def _of_entry(f, x: np.ndarray, idx: tuple):
     return f_at
 
 
-def relative_error(analytic, numerical, floor: float = 1e-8) -> np.ndarray:
+def relative_error(analytic: np.ndarray, numerical: np.ndarray, floor: float = 1e-8) -> np.ndarray:
     """Entry-wise ``|a − n| / max(|a| + |n|, floor)``."""
     floor = checks.number("relative_error", "floor", floor, low=0, low_open=True)
     a = np.asarray(analytic, dtype=np.float64)
@@ -135,7 +136,7 @@ class GradCheckReport:
     def ok(self) -> bool:
         return all(c.ok for c in self.checks)
 
-    def __getitem__(self, name) -> ArrayCheck:
+    def __getitem__(self, name: str) -> ArrayCheck:
         for c in self.checks:
             if c.name == name:
                 return c
@@ -177,10 +178,10 @@ def _relus(model):
 
 
 def check_gradients(
-    model,
-    X,
-    y=None,
-    loss=None,
+    model: nn.Module,
+    X: np.ndarray,
+    y: np.ndarray | None = None,
+    loss: nn.MSE | nn.SoftmaxCrossEntropy | None = None,
     *,
     h: float = 1e-6,
     tol: float = 1e-5,

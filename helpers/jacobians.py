@@ -21,6 +21,8 @@ NumPy and the standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from . import calculus, checks, nn
@@ -35,7 +37,7 @@ def _vector(x, fn: str, arg: str) -> np.ndarray:
     return x
 
 
-def numerical_jacobian(f, x, h: float = 1e-6) -> np.ndarray:
+def numerical_jacobian(f: Callable, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """The Jacobian of ``f`` (1-D array in, 1-D array out) at ``x`` by central differences.
 
     Column ``j`` is ``(f(x + h e_j) − f(x − h e_j)) / 2h``; the result has shape
@@ -61,7 +63,7 @@ def _of_entry(f, x: np.ndarray, j: int):
     return f_at
 
 
-def jacobian_by_vjps(layer: nn.Module, x) -> np.ndarray:
+def jacobian_by_vjps(layer: nn.Module, x: np.ndarray) -> np.ndarray:
     """The Jacobian of a :mod:`helpers.nn` layer at one input row ``x``, from its backward.
 
     ``layer.backward(u)`` returns ``u · J`` for a row vector ``u``; with ``u`` the i-th unit
@@ -85,7 +87,12 @@ def jacobian_by_vjps(layer: nn.Module, x) -> np.ndarray:
     return np.array(rows)
 
 
-def backward_signals(model: nn.Sequential, X, y, loss: nn.Module | None = None):
+def backward_signals(
+    model: nn.Sequential,
+    X: np.ndarray,
+    y: np.ndarray,
+    loss: nn.MSE | nn.SoftmaxCrossEntropy | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Forward and backward through the top-level layers of ``model`` on a batch.
 
     Returns ``(forward_std, backward_norm)``, two arrays with one entry per top-level layer

@@ -50,7 +50,7 @@ class _Count:
         return A * B
 
 
-def init(sizes, seed=0):
+def init(sizes: list[int], seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Weights ``[(W1, b1), …]`` for layer sizes ``[n0, n1, …, nL]`` (W of shape (n_in, n_out))."""
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
@@ -69,7 +69,9 @@ def _layer(params, k, A, count):
     return Z if k == len(params) else np.tanh(Z)
 
 
-def forward(params, X, count=None):
+def forward(
+    params: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, count: _Count | None = None
+) -> list[np.ndarray]:
     """Every layer's output, ``[X, a1, …, aL]``."""
     count = count or _Count()
     acts = [np.asarray(X, dtype=float)]
@@ -107,7 +109,9 @@ def _check(params, X, Y):
     return X, Y
 
 
-def backprop(params, X, Y):
+def backprop(
+    params: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, Y: np.ndarray
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[int], int]:
     """Gradients ``[(dW1, db1), …]``, the order the layers got them in, and the multiplications
     (forward pass that stores every activation, then one backward pass)."""
     X, Y = _check(params, X, Y)
@@ -117,7 +121,9 @@ def backprop(params, X, Y):
     return grads, order, count.n
 
 
-def backprop_recomputing(params, X, Y):
+def backprop_recomputing(
+    params: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, Y: np.ndarray
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[int], int]:
     """The same gradients without storing the forward pass: only the output is kept, and the
     input of layer k is recomputed from X (through layers 1 … k−1) when it is needed."""
     X, Y = _check(params, X, Y)
@@ -134,7 +140,7 @@ def backprop_recomputing(params, X, Y):
     return grads, order, count.n
 
 
-def multiplications(sizes, batch):
+def multiplications(sizes: list[int], batch: int) -> dict[str, int]:
     """The counts for one gradient, in closed form: ``forward``, ``backward_stored`` (the backward
     pass of ``backprop``) and ``backward_recomputing`` (that of ``backprop_recomputing``).
 
@@ -155,7 +161,7 @@ def multiplications(sizes, batch):
     }
 
 
-def memory_and_work(depth, every=None):
+def memory_and_work(depth: int, every: int | None = None) -> dict:
     """What the backward pass of a chain of ``depth`` layers costs in memory and in forward
     work, three ways, counted by walking the backward pass (layer ``depth`` first).
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class NonFiniteError(FloatingPointError):
     training loop or widget can catch the error and show ``str(err)``.
     """
 
-    def __init__(self, what: str, step: int | None = None, detail: str = ""):
+    def __init__(self, what: str, step: int | None = None, detail: str = "") -> None:
         self.what, self.step = what, step
         where = f" at step {step}" if step is not None else ""
         msg = (
@@ -81,13 +82,13 @@ def _shape_error(layer: str, what: str, expected: str, got) -> ShapeError:
 class Parameter:
     """A trainable array ``data`` with its gradient ``grad`` (same shape) and a ``name``."""
 
-    def __init__(self, data, name: str = ""):
+    def __init__(self, data: np.ndarray | list | float, name: str = "") -> None:
         self.data = np.asarray(data, dtype=np.float64)
         self.grad = np.zeros_like(self.data)
         self.name = name
 
     @property
-    def shape(self):
+    def shape(self) -> tuple[int, ...]:
         return self.data.shape
 
     def zero_grad(self) -> None:
@@ -102,13 +103,13 @@ class Module:
 
     name = ""
 
-    def forward(self, X):  # pragma: no cover - abstract
+    def forward(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def backward(self, dY):  # pragma: no cover - abstract
+    def backward(self, dY: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def __call__(self, X):
+    def __call__(self, X: np.ndarray) -> np.ndarray:
         return self.forward(X)
 
     def parameters(self) -> list[Parameter]:
@@ -130,7 +131,9 @@ class Module:
 INITS = ("uniform", "xavier", "he")
 
 
-def init_weights(n_in: int, n_out: int, init: str = "he", rng=None) -> np.ndarray:
+def init_weights(
+    n_in: int, n_out: int, init: str = "he", rng: np.random.Generator | None = None
+) -> np.ndarray:
     """A weight matrix of shape ``(n_in, n_out)``.
 
     ``"uniform"``: U(−1/√n_in, 1/√n_in) (the classic default, PyTorch's for Linear);
@@ -184,7 +187,14 @@ class Linear(Module):
     ``rng`` is a NumPy Generator or an int seed (``None`` means seed 0); biases start at 0.
     """
 
-    def __init__(self, n_in: int, n_out: int, init: str = "he", rng=None, name: str = "Linear"):
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        init: str = "he",
+        rng: np.random.Generator | None = None,
+        name: str = "Linear",
+    ) -> None:
         n_in = checks.integer("Linear", "n_in", n_in, low=1)
         n_out = checks.integer("Linear", "n_out", n_out, low=1)
         self.n_in, self.n_out, self.init = n_in, n_out, init
@@ -197,7 +207,7 @@ class Linear(Module):
         self.name = name
         self.W.name, self.b.name = f"{name}.W", f"{name}.b"
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         if getattr(X, "ndim", 0) != 2 or X.shape[1] != self.n_in:
             X = np.asarray(X)
             if X.ndim != 2 or X.shape[1] != self.n_in:
@@ -205,7 +215,7 @@ class Linear(Module):
         self.X = X
         return X @ self.W.data + self.b.data
 
-    def backward(self, dY, input_grad: bool = True):
+    def backward(self, dY: np.ndarray, input_grad: bool = True) -> np.ndarray:
         """Set ``W.grad = Xᵀ·dY`` and ``b.grad`` = the column sums of dY; return ``dY·Wᵀ``
         (or ``None`` when ``input_grad=False``: nobody needs the gradient of the data)."""
         X = self.X
@@ -222,10 +232,10 @@ class Linear(Module):
         self.b.grad = dY.sum(axis=0)
         return dY @ self.W.data.T if input_grad else None
 
-    def parameters(self):
+    def parameters(self) -> list[Parameter]:
         return [self.W, self.b]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Linear({self.n_in}, {self.n_out}, init={self.init!r})"
 
 
@@ -249,14 +259,14 @@ class ReLU(_Elementwise):
 
     name = "ReLU"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.mask = None
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         self.mask = X > 0
         return np.maximum(X, 0.0)
 
-    def backward(self, dY):
+    def backward(self, dY: np.ndarray) -> np.ndarray:
         self._check(dY, self.mask)
         return dY * self.mask
 
@@ -266,17 +276,17 @@ class Sigmoid(_Elementwise):
 
     name = "Sigmoid"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.Y = None
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
         # two branches so that exp never overflows: for X < 0 use e^X / (1 + e^X)
         e = np.exp(-np.abs(X))
         self.Y = np.where(X >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
         return self.Y
 
-    def backward(self, dY):
+    def backward(self, dY: np.ndarray) -> np.ndarray:
         self._check(dY, self.Y)
         return dY * self.Y * (1.0 - self.Y)
 
@@ -286,14 +296,14 @@ class Tanh(_Elementwise):
 
     name = "Tanh"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.Y = None
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         self.Y = np.tanh(X)
         return self.Y
 
-    def backward(self, dY):
+    def backward(self, dY: np.ndarray) -> np.ndarray:
         self._check(dY, self.Y)
         return dY * (1.0 - self.Y**2)
 
@@ -305,7 +315,7 @@ class Sequential(Module):
     parameters accordingly (``Linear0.W``, ``Linear0.b``, ...).
     """
 
-    def __init__(self, *layers: Module):
+    def __init__(self, *layers: Module) -> None:
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
         for i, layer in enumerate(layers):
@@ -340,12 +350,12 @@ class Sequential(Module):
         for i, layer in enumerate(self.layers):
             layer._set_name(f"{name}.{type(layer).__name__}{i}")
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         for layer in self.layers:
             X = layer.forward(X)
         return X
 
-    def backward(self, dY, input_grad: bool = True):
+    def backward(self, dY: np.ndarray, input_grad: bool = True) -> np.ndarray:
         """Backpropagate ``dY`` (gradient of the loss w.r.t. the output) through every layer.
 
         Returns the gradient with respect to the input ``X``; with ``input_grad=False`` the
@@ -360,19 +370,19 @@ class Sequential(Module):
         dX = layers[0].backward(dY)
         return dX if input_grad else None
 
-    def parameters(self):
+    def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int) -> Module:
         return self.layers[i]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.layers)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self.layers)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential(\n  {inner}\n)"
 
@@ -389,7 +399,7 @@ class _Loss:
 
     name = "loss"
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.calls = 0
 
     def __call__(self, pred, target):
@@ -421,7 +431,7 @@ class MSE(_Loss):
 
     name = "MSE"
 
-    def forward(self, pred, target):
+    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
         self.calls += 1
         pred = np.asarray(pred, dtype=np.float64)
         target = np.asarray(target, dtype=np.float64)
@@ -432,7 +442,7 @@ class MSE(_Loss):
             loss = float(np.mean(self.diff**2))
         return self._finite(loss)
 
-    def backward(self, dL: float = 1.0):
+    def backward(self, dL: float = 1.0) -> np.ndarray:
         dL = self._check_backward("diff", dL, "pred, target")
         return (2.0 * dL / self.diff.size) * self.diff
 
@@ -447,7 +457,7 @@ class SoftmaxCrossEntropy(_Loss):
 
     name = "softmax cross-entropy"
 
-    def forward(self, logits, y):
+    def forward(self, logits: np.ndarray, y: np.ndarray) -> float:
         self.calls += 1
         Z = np.asarray(logits, dtype=np.float64)
         y = np.asarray(y)
@@ -488,7 +498,7 @@ class SoftmaxCrossEntropy(_Loss):
         loss = float((np.log(S[:, 0]) - shifted[self.rows, y]).sum() / n)  # the mean
         return self._finite(loss)
 
-    def backward(self, dL: float = 1.0):
+    def backward(self, dL: float = 1.0) -> np.ndarray:
         dL = self._check_backward("P", dL, "logits, y")
         n = len(self.y)
         dZ = self.P * (dL / n)  # uses the stored probabilities P
@@ -496,7 +506,7 @@ class SoftmaxCrossEntropy(_Loss):
         return dZ
 
 
-def softmax(Z) -> np.ndarray:
+def softmax(Z: np.ndarray) -> np.ndarray:
     """Row-wise softmax of logits ``Z`` (N, classes): the probabilities of
     :class:`SoftmaxCrossEntropy`, shifted by each row's maximum so that exp cannot overflow."""
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -507,7 +517,7 @@ def softmax(Z) -> np.ndarray:
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 
 
-def accuracy(logits, y) -> float:
+def accuracy(logits: np.ndarray, y: np.ndarray) -> float:
     """The fraction of rows whose largest logit is at the label.
 
     ``logits`` has shape ``(N, classes)``, ``y`` shape ``(N,)``: an ``(N, 1)`` column of labels

@@ -39,7 +39,7 @@ from .nn import Module, Parameter
 __all__ = ["layer_norm", "LayerNorm", "rms_norm", "RMSNorm"]
 
 
-def layer_norm(X, eps: float = 1e-5) -> np.ndarray:
+def layer_norm(X: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """Each row of ``X`` shifted to mean 0 and scaled to variance 1 (up to ``eps``)."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] < 2:
@@ -71,7 +71,7 @@ class _RowNorm(Module):
 class LayerNorm(_RowNorm):
     """Layer normalisation with a gain ``gamma`` (starts at 1) and a shift ``beta`` (0)."""
 
-    def __init__(self, n: int, eps: float = 1e-5):
+    def __init__(self, n: int, eps: float = 1e-5) -> None:
         self.n = checks.integer("LayerNorm", "n", n, low=2, high=10**6)
         self.eps = checks.number("LayerNorm", "eps", eps, low=0)
         self.gamma = Parameter(np.ones(self.n), "LayerNorm.gamma")
@@ -82,13 +82,13 @@ class LayerNorm(_RowNorm):
         self.name = name
         self.gamma.name, self.beta.name = f"{name}.gamma", f"{name}.beta"
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         X = self._rows(X)
         self.inv_std = 1.0 / np.sqrt(X.var(axis=1, keepdims=True) + self.eps)
         self.Xhat = (X - X.mean(axis=1, keepdims=True)) * self.inv_std
         return self.gamma.data * self.Xhat + self.beta.data
 
-    def backward(self, dY):
+    def backward(self, dY: np.ndarray) -> np.ndarray:
         dY = self._like_output(dY)
         self.gamma.grad = np.sum(dY * self.Xhat, axis=0)  # as Linear: set, not accumulated
         self.beta.grad = np.sum(dY, axis=0)
@@ -99,14 +99,14 @@ class LayerNorm(_RowNorm):
             - self.Xhat * np.mean(u * self.Xhat, axis=1, keepdims=True)
         ) * self.inv_std
 
-    def parameters(self):
+    def parameters(self) -> list[Parameter]:
         return [self.gamma, self.beta]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"LayerNorm({self.n})"
 
 
-def rms_norm(X, eps: float = 1e-5) -> np.ndarray:
+def rms_norm(X: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """Each row of ``X`` divided by its root mean square √(mean(x²) + eps); no mean is
     subtracted."""
     X = np.asarray(X, dtype=np.float64)
@@ -119,7 +119,7 @@ def rms_norm(X, eps: float = 1e-5) -> np.ndarray:
 class RMSNorm(_RowNorm):
     """RMS normalisation with a gain ``gamma`` (starts at 1) and no shift."""
 
-    def __init__(self, n: int, eps: float = 1e-5):
+    def __init__(self, n: int, eps: float = 1e-5) -> None:
         self.n = checks.integer("RMSNorm", "n", n, low=2, high=10**6)
         self.eps = checks.number("RMSNorm", "eps", eps, low=0)
         self.gamma = Parameter(np.ones(self.n), "RMSNorm.gamma")
@@ -129,20 +129,20 @@ class RMSNorm(_RowNorm):
         self.name = name
         self.gamma.name = f"{name}.gamma"
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         X = self._rows(X)
         self.inv_rms = 1.0 / np.sqrt(np.mean(X**2, axis=1, keepdims=True) + self.eps)
         self.Xhat = X * self.inv_rms
         return self.gamma.data * self.Xhat
 
-    def backward(self, dY):
+    def backward(self, dY: np.ndarray) -> np.ndarray:
         dY = self._like_output(dY)
         self.gamma.grad = np.sum(dY * self.Xhat, axis=0)  # as Linear: set, not accumulated
         u = dY * self.gamma.data
         return (u - self.Xhat * np.mean(u * self.Xhat, axis=1, keepdims=True)) * self.inv_rms
 
-    def parameters(self):
+    def parameters(self) -> list[Parameter]:
         return [self.gamma]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"RMSNorm({self.n})"

@@ -62,12 +62,12 @@ class SGD:
 
     def __init__(
         self,
-        params,
+        params: list[Parameter],
         lr: float = 0.1,
         momentum: float = 0.0,
         weight_decay: float = 0.0,
         check_finite: bool = True,
-    ):
+    ) -> None:
         if isinstance(params, (str, bytes, Parameter)) or not hasattr(params, "__iter__"):
             raise TypeError(
                 f"SGD: params must be a list of helpers.nn.Parameter (pass "
@@ -136,7 +136,7 @@ class SGD:
         for p in self.params:
             p.grad.fill(0.0)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
 
 
@@ -159,14 +159,14 @@ class AdamW:
 
     def __init__(
         self,
-        params,
+        params: list[Parameter],
         lr: float = 1e-3,
         beta1: float = 0.9,
         beta2: float = 0.999,
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         bias_correction: bool = True,
-    ):
+    ) -> None:
         self.params = _parameter_list("AdamW", params)
         self.lr = checks.number("AdamW", "lr", lr, low=0, low_open=True)
         self.beta1 = checks.number("AdamW", "beta1", beta1, low=0, high=1, high_open=True)
@@ -200,14 +200,14 @@ class AdamW:
         for p in self.params:
             p.grad.fill(0.0)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"AdamW(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, "
             f"weight_decay={self.weight_decay})"
         )
 
 
-def clip_grad_norm(params, max_norm: float) -> float:
+def clip_grad_norm(params: list[Parameter], max_norm: float) -> float:
     """Clip by the global norm: if the norm of all the gradients together (the square root
     of the sum of the squares of every entry of every ``p.grad``) is above ``max_norm``,
     scale every gradient by ``max_norm / norm`` (the direction is kept). Returns the norm

@@ -114,7 +114,7 @@ RECIPES = {
 }
 
 
-def train_recipe(dataset: str, **changes):
+def train_recipe(dataset: str, **changes: object) -> Playground:
     """A playground on ``dataset`` trained with its recipe; returns it (``changes`` override
     the recipe's settings)."""
     settings, steps, _ = RECIPES[dataset]
@@ -135,7 +135,7 @@ class Playground:
 
     blow_up = 3.0
 
-    def __init__(self, config: Config | None = None, **settings):
+    def __init__(self, config: Config | None = None, **settings: object) -> None:
         self.config = replace(config or Config(), **settings).check()
         self.data_version = 0
         self._make_data()
@@ -183,7 +183,7 @@ class Playground:
             momentum=c.momentum if c.optimizer == "momentum" else 0.0,
         )
 
-    def reset(self):
+    def reset(self) -> Playground:
         """A fresh network (same seed: the same starting weights) and an empty history."""
         self._make_model()
         self._make_optimizer()
@@ -196,7 +196,7 @@ class Playground:
         self._record()
         return self
 
-    def set(self, **settings):
+    def set(self, **settings: object) -> set[str]:
         """Change settings; returns the names of those that changed. New data or a new
         architecture resets the training; a new learning rate, L2, batch size or optimizer
         (``NEXT_STEP_KEYS``) applies from the next step on. ``classes`` changes nothing
@@ -221,7 +221,7 @@ class Playground:
         return changed
 
     # ---------------------------------------------------------------- training
-    def loss(self, X, y) -> float:
+    def loss(self, X: np.ndarray, y: np.ndarray) -> float:
         with np.errstate(over="ignore", invalid="ignore"):
             try:
                 return nn.SoftmaxCrossEntropy().forward(self.model.forward(X), y)
@@ -233,7 +233,7 @@ class Playground:
             (self.steps, self.loss(self.Xtr, self.ytr), self.loss(self.Xte, self.yte))
         )
 
-    def step(self, n: int = 1):
+    def step(self, n: int = 1) -> Playground:
         """Train ``n`` mini-batch steps (fewer if training diverges); record the losses."""
         if self.diverged:
             return self
@@ -296,16 +296,16 @@ class Playground:
             return nn.accuracy(self.model.forward(X), y)
 
     # ---------------------------------------------------------------- what the view draws
-    def grid(self, res: int):
+    def grid(self, res: int) -> np.ndarray:
         x0, x1, y0, y1 = self.extent
         g1, g2 = np.meshgrid(np.linspace(x0, x1, res), np.linspace(y0, y1, res))
         return np.column_stack([g1.ravel(), g2.ravel()])
 
-    def probabilities(self, G) -> np.ndarray:
+    def probabilities(self, G: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             return nn.softmax(self.model.forward(G))
 
-    def hidden_maps(self, G, res: int) -> list[np.ndarray]:
+    def hidden_maps(self, G: np.ndarray, res: int) -> list[np.ndarray]:
         """Every hidden layer's output on the grid: a list of arrays (units, res, res)."""
         maps, H = [], G
         with np.errstate(all="ignore"):

@@ -18,7 +18,7 @@ from . import checks, nn
 MAX_PIECES = 10**6
 
 
-def linear_layers(model) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+def linear_layers(model: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray, bool]]:
     """``[(W, b, relu_after), ...]`` for a Sequential of Linear and ReLU layers."""
     layers = model.layers if isinstance(model, nn.Sequential) else list(model)
     out = []
@@ -37,7 +37,7 @@ def linear_layers(model) -> list[tuple[np.ndarray, np.ndarray, bool]]:
     return [tuple(o) for o in out]
 
 
-def n_params(model) -> int:
+def n_params(model: nn.Module) -> int:
     """The number of trainable numbers in a model."""
     return int(sum(p.data.size for p in model.parameters()))
 
@@ -60,7 +60,12 @@ def _segment(where, x0, x1):
     return x0, x1
 
 
-def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
+def breakpoints(
+    model: nn.Sequential,
+    x0: float | np.ndarray = 0.0,
+    x1: float | np.ndarray = 1.0,
+    tol: float = 1e-12,
+) -> tuple[np.ndarray, np.ndarray]:
     """Where a ReLU network, restricted to the segment from ``x0`` to ``x1``, changes slope.
 
     The input is ``x(t) = x0 + t (x1 − x0)`` for t in [0, 1]. On an interval where no unit
@@ -105,7 +110,12 @@ def breakpoints(model, x0=0.0, x1=1.0, tol: float = 1e-12):
     return t, B
 
 
-def count_pieces(model, x0=0.0, x1=1.0, regions: bool = False) -> int:
+def count_pieces(
+    model: nn.Sequential,
+    x0: float | np.ndarray = 0.0,
+    x1: float | np.ndarray = 1.0,
+    regions: bool = False,
+) -> int:
     """The number of linear pieces of the network's output on the segment ``x0``–``x1``.
 
     Adjacent intervals with the same slope are one piece; ``regions=True`` counts the
@@ -160,7 +170,12 @@ def _random_relu_net(depth, width, seed):
     return nn.Sequential(*layers, nn.Linear(width, 1, init="he", rng=rng))
 
 
-def pieces_table(widths=(2, 3, 4), max_params: int = 120, max_pieces: int = 3000, seeds=range(5)):
+def pieces_table(
+    widths: tuple[int, ...] = (2, 3, 4),
+    max_params: int = 120,
+    max_pieces: int = 3000,
+    seeds: range | list[int] = range(5),
+) -> list[tuple[str, int, int, int, int, float]]:
     """Pieces against parameter count: deep zig-zags and shallow (one-layer) networks.
 
     Returns rows ``(kind, depth, width, params, pieces, random_pieces)``: ``pieces`` is the

@@ -34,7 +34,7 @@ def narrow_network(
     return nn.Sequential(*layers, nn.Linear(width, n_out, init="xavier", rng=rng))
 
 
-def layer_outputs(model, X) -> list[np.ndarray]:
+def layer_outputs(model: nn.Sequential, X: np.ndarray) -> list[np.ndarray]:
     """The input and the output of every activation layer (the hidden representations)."""
     outs = [np.asarray(X)]
     H = outs[0]
@@ -45,7 +45,9 @@ def layer_outputs(model, X) -> list[np.ndarray]:
     return outs
 
 
-def digits_network(widths=(32, 16, 16), seed: int = 0, first_scale: float = 0.1) -> nn.Sequential:
+def digits_network(
+    widths: tuple[int, ...] = (32, 16, 16), seed: int = 0, first_scale: float = 0.1
+) -> nn.Sequential:
     """A ReLU network 64 → widths… → 10 for the 8×8 digits.
 
     The first layer starts with He weights times ``first_scale``: the border pixels of the
@@ -70,7 +72,7 @@ def digits_network(widths=(32, 16, 16), seed: int = 0, first_scale: float = 0.1)
     return nn.Sequential(*layers, nn.Linear(sizes[-1], 10, init="xavier", rng=rng))
 
 
-def fold_input_shift(model, shift) -> nn.Sequential:
+def fold_input_shift(model: nn.Sequential, shift: np.ndarray) -> nn.Sequential:
     """Make a network trained on ``X - shift`` compute the same on ``X`` itself, in place.
 
     The first layer computes ``(X - m)·W + b = X·W + (b - m·W)``: only its bias changes.
@@ -88,13 +90,13 @@ def fold_input_shift(model, shift) -> nn.Sequential:
     return model
 
 
-def dead_units(H) -> np.ndarray:
+def dead_units(H: np.ndarray) -> np.ndarray:
     """The indices of the units (columns of ``H``) that are zero or below on every example:
     dead ReLU units (lesson 03 §8), which pass nothing on and learn nothing."""
     return np.flatnonzero(np.all(np.asarray(H) <= 0, axis=0))
 
 
-def class_separation(H, y) -> float:
+def class_separation(H: np.ndarray, y: np.ndarray) -> float:
     """How far apart the classes are in a representation H (rows: examples).
 
     The ratio of the spread *between* class means to the spread *within* classes,
@@ -111,7 +113,7 @@ def class_separation(H, y) -> float:
     return between / within
 
 
-def projection_2d(H) -> np.ndarray:
+def projection_2d(H: np.ndarray) -> np.ndarray:
     """The rows of a representation ``H`` (examples × units, at least two of each) seen along
     its first two principal directions: an array of shape (examples, 2), from the NumPy SVD of
     the centred matrix, each axis signed so that its largest coordinate is positive."""
@@ -137,7 +139,7 @@ def _purities(H, y, k):
     return found
 
 
-def unit_purity(H, y, k: int = 20) -> float:
+def unit_purity(H: np.ndarray, y: np.ndarray, k: int = 20) -> float:
     """How class-specific the units of a representation are: for each unit that is active on
     at least ``k`` examples, the fraction of its ``k`` most exciting examples that share their
     most common label; averaged over those units (1 = every unit responds to one class)."""
@@ -147,7 +149,9 @@ def unit_purity(H, y, k: int = 20) -> float:
     return float(np.mean(scores)) if scores else float("nan")
 
 
-def units_by_purity(H, y, n: int = 5, k: int = 20) -> list[tuple[int, float]]:
+def units_by_purity(
+    H: np.ndarray, y: np.ndarray, n: int = 5, k: int = 20
+) -> list[tuple[int, float]]:
     """``n`` units of a representation chosen fairly, as ``(unit, purity)`` pairs: the units
     at evenly spaced ranks of :func:`unit_purity`'s score, from the least pure to the purest
     (units active on fewer than ``k`` examples are left out). A picture of these shows the
@@ -165,7 +169,13 @@ def units_by_purity(H, y, n: int = 5, k: int = 20) -> list[tuple[int, float]]:
     return [(int(ranked[i][0]), float(ranked[i][1])) for i in picks]
 
 
-def linear_readout_accuracy(H_train, y_train, H_test, y_test, ridge: float = 1e-3) -> float:
+def linear_readout_accuracy(
+    H_train: np.ndarray,
+    y_train: np.ndarray,
+    H_test: np.ndarray,
+    y_test: np.ndarray,
+    ridge: float = 1e-3,
+) -> float:
     """How *linearly decodable* the class is in a representation: fit a linear read-out
     (one weight per unit and class, plus a bias) to the training rows by least squares onto
     the one-hot labels, then return its accuracy on the test rows. No training loop: the

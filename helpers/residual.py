@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from . import checks, nn
+from .checks import checked, one_of, positive, real, whole
 from .regions import n_params
 from .representations import layer_outputs
 from .training import train
@@ -40,12 +41,9 @@ class Residual(nn.Module):
     GPT-2's scaling of the residual branches' weights by 1/√(number of residual layers).
     """
 
-    def __init__(self, block: nn.Module, scale: float = 1.0):
-        if not isinstance(block, nn.Module):
-            raise TypeError(
-                f"Residual: block must be a helpers.nn layer, got {type(block).__name__}"
-            )
-        self.scale = checks.number("Residual", "scale", scale, low=0, low_open=True)
+    @checked(block=checks.instance(nn.Module, "a helpers.nn layer"), scale=positive)
+    def __init__(self, block: nn.Module, scale: float = 1.0) -> None:
+        self.scale = scale
         self.block = block
         self.name = "Residual"
 
@@ -56,7 +54,7 @@ class Residual(nn.Module):
             for i, layer in enumerate(self.block.layers):
                 layer._set_name(f"{name}.{type(layer).__name__}{i}")
 
-    def forward(self, X):
+    def forward(self, X: np.ndarray) -> np.ndarray:
         Y = self.block.forward(X)
         if Y.shape != np.shape(X):
             raise nn.ShapeError(
@@ -65,19 +63,32 @@ class Residual(nn.Module):
             )
         return X + self.scale * Y if self.scale != 1.0 else X + Y
 
-    def backward(self, dY, input_grad: bool = True):
+    def backward(self, dY: np.ndarray, input_grad: bool = True) -> np.ndarray:
         if self.scale != 1.0:
             return dY + self.block.backward(self.scale * dY)
         return dY + self.block.backward(dY)
 
-    def parameters(self):
+    def parameters(self) -> list[nn.Parameter]:
         return self.block.parameters()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         extra = f", scale={self.scale:g}" if self.scale != 1.0 else ""
         return f"Residual({self.block!r}{extra})"
 
 
+SIZE = whole(1, 1000)  # a network's depth, width, inputs or outputs
+
+
+@checked(
+    checks.weights,
+    activation=one_of(sorted(nn.ACTIVATIONS)),
+    depth=SIZE,
+    width=SIZE,
+    n_in=SIZE,
+    n_out=SIZE,
+    seed=whole(0),
+    scale=positive,
+)
 def plain_network(
     depth: int,
     width: int = 32,
@@ -91,12 +102,6 @@ def plain_network(
 
     ``scale`` is the *gain*: 1 is LeCun/Xavier-like, √2 is He's choice for ReLU.
     """
-    where = "plain_network"
-    checks.choice(where, "activation", activation, sorted(nn.ACTIVATIONS))
-    depth, width, n_in, n_out, seed = checks.network_sizes(
-        where, depth, width, seed, n_in=n_in, n_out=n_out
-    )
-    scale = checks.number(where, "scale", scale, low=0, low_open=True)
     rng = np.random.default_rng(seed)
     layers = []
     for d in range(depth):
@@ -108,17 +113,18 @@ def plain_network(
     return nn.Sequential(*layers, out)
 
 
+@checked(n_in=whole(1, 10**4), n=whole(1, 10**4), seed=whole(0))
 def probe_batch(n_in: int = 32, n: int = 32, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """The fixed random batch the measurements below probe a network with: ``n`` inputs of
     ``n_in`` standard normal numbers and ``n`` standard normal targets, as ``(X, target)``
     of shapes (n, n_in) and (n, 1)."""
-    n_in, n = checks.sizes("probe_batch", high=10**4, n_in=n_in, n=n)
-    seed = checks.integer("probe_batch", "seed", seed, low=0)
     rng = np.random.default_rng(seed)
     return rng.standard_normal((n, n_in)), rng.standard_normal((n, 1))
 
 
-def gradient_norms(model, X=None, target=None) -> np.ndarray:
+def gradient_norms(
+    model: nn.Sequential, X: np.ndarray | None = None, target: np.ndarray | None = None
+) -> np.ndarray:
     """The norm ‖∂L/∂W‖ of every hidden Linear layer's weights (input side first), for the
     mean squared error on a random batch (fixed seed) — one backward pass, no training."""
     if X is None:
@@ -140,19 +146,21 @@ def _hidden_linears(model):
     return found
 
 
-def signal_stds(model, X=None) -> np.ndarray:
+def signal_stds(model: nn.Sequential, X: np.ndarray | None = None) -> np.ndarray:
     """The standard deviation of every hidden layer's output (after its activation)."""
     if X is None:
         X, _ = probe_batch(model.layers[0].W.data.shape[0])
     return np.array([float(np.std(h)) for h in layer_outputs(model, X)[1:]])
 
 
-def init_table(depth: int = 50, width: int = 64, seed: int = 0):
+@checked(checks.weights, depth=SIZE, width=SIZE, seed=whole(0))
+def init_table(
+    depth: int = 50, width: int = 64, seed: int = 0
+) -> list[tuple[str, str, float, float]]:
     """Signal std after the last of ``depth`` layers, for each activation × initialisation.
 
     Rows ``(activation, init, std_first_layer, std_last_layer)`` with the library's inits.
     """
-    depth, width, seed = checks.network_sizes("init_table", depth, width, seed)
     rows = []
     X = np.random.default_rng(seed + 1).standard_normal((256, width))
     for act in ("tanh", "relu"):
@@ -166,6 +174,15 @@ def init_table(depth: int = 50, width: int = 64, seed: int = 0):
     return rows
 
 
+@checked(
+    checks.weights,
+    depth=whole(0, 1000),
+    width=SIZE,
+    n_in=SIZE,
+    n_out=SIZE,
+    seed=whole(0),
+    init=one_of(tuple(nn.INITS)),
+)
 def deep_network(
     depth: int = 100,
     width: int = 16,
@@ -183,11 +200,6 @@ def deep_network(
     (ReLU *before* the Linear keeps each branch's output centred, so that the skips add
     variance slowly: by a factor of about ``(1 + 1/depth)`` per block.)
     """
-    where = "deep_network"
-    depth, width, n_in, n_out, seed = checks.network_sizes(
-        where, depth, width, seed, depth_low=0, n_in=n_in, n_out=n_out
-    )
-    checks.choice(where, "init", init, tuple(nn.INITS))
     rng = np.random.default_rng(seed)
     layers = [nn.Linear(n_in, width, init="he", rng=rng)]
     for _ in range(depth):
@@ -197,6 +209,21 @@ def deep_network(
     return nn.Sequential(*layers)
 
 
+def _training_work(where: str, a: dict) -> None:  # two networks of about depth·width² weights
+    checks.training_work(where, max(a["steps"], 1), a["n"], 2 * a["depth"] * a["width"] ** 2)
+
+
+@checked(
+    checks.weights,
+    _training_work,
+    depth=SIZE,
+    width=SIZE,
+    seed=whole(0),
+    steps=whole(0, 10**4),
+    n=whole(2, 10**4),
+    lr=positive,
+    momentum=real(low=0, high=1, high_open=True),
+)
 def compare_residual(
     depth: int = 100,
     width: int = 16,
@@ -212,14 +239,6 @@ def compare_residual(
     Linear layer, at initialisation), ``losses`` (per step), ``accuracy`` (after training)
     and ``params``.
     """
-    where = "compare_residual"
-    depth, width, seed = checks.network_sizes(where, depth, width, seed)
-    steps = checks.integer(where, "steps", steps, low=0, high=10**4)
-    n = checks.integer(where, "n", n, low=2, high=10**4)
-    lr = checks.number(where, "lr", lr, low=0, low_open=True)
-    momentum = checks.number(where, "momentum", momentum, low=0, high=1, high_open=True)
-    # two networks of about depth·width² weights each
-    checks.training_work(where, max(steps, 1), n, 2 * depth * width**2)
     X, y = _moons(n, seed)
     out = {}
     for kind in ("plain", "residual"):
@@ -274,6 +293,7 @@ _MEAN_FIELD = {
 }
 
 
+@checked(activation=one_of(sorted(_MEAN_FIELD)), gain=real(low=0, low_open=True, high=1e3))
 def gradient_factor(activation: str, gain: float) -> float:
     """Infinite width: the factor by which each layer multiplies the gradient's squared size,
     ``gain² · E[f'(z)²]`` with ``z ~ N(0, q*)``, where ``q*`` is the variance that the forward
@@ -283,9 +303,6 @@ def gradient_factor(activation: str, gain: float) -> float:
     ``gain²/2`` (1 at He's √2); for the sigmoid the outputs' mean ½ keeps q* at least
     gain²/4, which pushes z out of the steep centre as the gain grows.
     """
-    where = "gradient_factor"
-    checks.choice(where, "activation", activation, sorted(_MEAN_FIELD))
-    gain = checks.number(where, "gain", gain, low=0, low_open=True, high=1e3)
     f, slope = _MEAN_FIELD[activation]
     q = 1.0
     for _ in range(3000):
@@ -299,15 +316,16 @@ def gradient_factor(activation: str, gain: float) -> float:
     return gain**2 * float(np.sum(_WEIGHTS * slope(math.sqrt(q) * _NODES) ** 2))
 
 
+@checked(
+    activation=one_of(sorted(_MEAN_FIELD)),
+    low=real(low=0, low_open=True, high=1e3),
+    high=real(low="low", low_open=True, high=1e3),
+)
 def critical_gain(activation: str, low: float = 0.5, high: float = 50.0) -> float:
     """Infinite width: the gain at which :func:`gradient_factor` is 1 (bisection in
     ``[low, high]``): the edge between vanishing and exploding gradients. About 10.2 for
     the sigmoid; √2 for ReLU; 1 for tanh (approached from below: at gain 1 the signal
     shrinks slowly towards 0, where tanh's slope is 1)."""
-    where = "critical_gain"
-    checks.choice(where, "activation", activation, sorted(_MEAN_FIELD))
-    low = checks.number(where, "low", low, low=0, low_open=True, high=1e3)
-    high = checks.number(where, "high", high, low=low, low_open=True, high=1e3)
     f_low, f_high = gradient_factor(activation, low) - 1, gradient_factor(activation, high) - 1
     if f_low * f_high > 0:
         raise ValueError(
@@ -323,6 +341,7 @@ def critical_gain(activation: str, low: float = 0.5, high: float = 50.0) -> floa
     return 0.5 * (low + high)
 
 
+@checked(c=real(low=-1, high=1))
 def relu_correlation_map(c: float) -> float:
     """Infinite width: the cosine similarity of two inputs' activations after one more
     He-initialised ReLU layer, given their cosine similarity ``c`` before it — the
@@ -333,20 +352,19 @@ def relu_correlation_map(c: float) -> float:
     Its only fixed point in [−1, 1] is c = 1, and it attracts: every pair of inputs ends up
     pointing the same way, however wide the layers.
     """
-    c = checks.number("relu_correlation_map", "c", c, low=-1, high=1)
     return (math.sqrt(max(0.0, 1 - c * c)) + (math.pi - math.acos(c)) * c) / math.pi
 
 
+@checked(checks.weights, depth=SIZE, width=SIZE, seed=whole(0), c0=real(low=-1, high=1))
 def relu_cosines(depth: int = 50, width: int = 256, c0: float = 0.0, seed: int = 0) -> np.ndarray:
     """Measured: the cosine similarity of two inputs' activations after each of ``depth``
     layers Linear (weights N(0, 2/width), He, no bias) → ReLU, for two inputs of cosine
     similarity ``c0``. Entry ℓ − 1 is the value after layer ℓ; compare with ℓ steps of
     :func:`relu_correlation_map` from ``c0``."""
-    where = "relu_cosines"
-    depth, width, seed = checks.network_sizes(where, depth, width, seed)
     if width < 2:
-        raise ValueError(f"{where}: width must be at least 2 (two input directions), got {width}")
-    c0 = checks.number(where, "c0", c0, low=-1, high=1)
+        raise ValueError(
+            f"relu_cosines: width must be at least 2 (two input directions), got {width}"
+        )
     rng = np.random.default_rng(seed)
     H = np.zeros((2, width))
     H[0, 0], H[1, 0], H[1, 1] = 1.0, c0, math.sqrt(max(0.0, 1 - c0 * c0))
@@ -358,6 +376,13 @@ def relu_cosines(depth: int = 50, width: int = 256, c0: float = 0.0, seed: int =
     return np.array(cosines)
 
 
+@checked(
+    checks.weights,
+    activation=one_of(sorted(_MEAN_FIELD)),
+    depth=SIZE,
+    width=SIZE,
+    seeds=whole(1, 20),
+)
 def measured_critical_gain(
     activation: str = "sigmoid", width: int = 32, depth: int = 100, seeds: int = 3
 ) -> float:
@@ -365,10 +390,6 @@ def measured_critical_gain(
     layer's weight gradient is as large as the last one's (the median over ``seeds``
     networks of log₁₀ of their ratio, on a grid of gains 0.5 apart, interpolated where it
     crosses 0). Compare with the infinite-width :func:`critical_gain`."""
-    where = "measured_critical_gain"
-    checks.choice(where, "activation", activation, sorted(_MEAN_FIELD))
-    depth, width, _ = checks.network_sizes(where, depth, width, 0)
-    seed_count = checks.integer(where, "seeds", seeds, low=1, high=20)
     # the sigmoid's grid starts at 10: the infinite-width value is about 10.1, and narrower
     # networks need more (this keeps the lesson's measurement quick)
     gains = {"sigmoid": np.arange(10.0, 30.01, 0.5), "tanh": np.arange(0.5, 3.01, 0.05)}.get(
@@ -377,7 +398,7 @@ def measured_critical_gain(
     previous = None
     for g in gains:
         ratios = []
-        for seed in range(seed_count):
+        for seed in range(seeds):
             with np.errstate(over="ignore", under="ignore", invalid="ignore"):
                 norms = gradient_norms(plain_network(depth, width, activation, float(g), seed=seed))
             ratios.append(math.log10(norms[0] / norms[-1]) if norms[0] > 0 else -math.inf)
@@ -388,4 +409,4 @@ def measured_critical_gain(
             g0, r0 = previous
             return float(g0 + (g - g0) * (0 - r0) / (r - r0))
         previous = (g, r)
-    raise ValueError(f"{where}: no gain up to {gains[-1]:g} balances the gradients")
+    raise ValueError(f"measured_critical_gain: no gain up to {gains[-1]:g} balances the gradients")

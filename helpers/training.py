@@ -9,6 +9,8 @@ network of lesson 03 (``notebooks/03_backpropagation.ipynb``) and says in words 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from . import checks, data, nn, optim
@@ -18,15 +20,15 @@ from .regions import n_params
 
 
 def train_steps(
-    model,
-    loss_fn,
-    opt,
-    X,
-    y,
+    model: nn.Module,
+    loss_fn: nn.MSE | nn.SoftmaxCrossEntropy,
+    opt: optim.SGD | optim.AdamW,
+    X: np.ndarray,
+    y: np.ndarray,
     steps: int,
     *,
     batch: int | None = None,
-    rng=None,
+    rng: np.random.Generator | None = None,
     losses: list | None = None,
 ) -> list:
     """The training loop: ``steps`` times forward, loss, backward, one optimiser step.
@@ -58,7 +60,9 @@ def train_steps(
     return losses
 
 
-def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, **options):
+def train_moons(
+    lr: float = 0.5, steps: int = 300, hidden: int = 16, **options: int | float
+) -> dict:
     """Full-batch gradient descent on two moons with a 2-hidden-layer ReLU network.
 
     Returns a dict: ``model``, ``X``, ``y``, ``losses`` (one per step taken), ``accuracy``,
@@ -81,7 +85,7 @@ def train_moons_in_chunks(
     n: int = 200,
     noise: float = 0.15,
     _where: str = "train_moons_in_chunks",
-):
+) -> Iterator[dict]:
     """``train_moons`` a chunk of steps at a time: yields the result so far (the same dict,
     with ``done`` False and a progress message) after every ``chunk`` steps, and the final
     result (``done`` True, the same as ``train_moons``) last. (``_where``: the name a wrong
@@ -174,7 +178,7 @@ def _explain(r) -> str:
     )
 
 
-def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10) -> np.ndarray:
     """``C[i, j]`` = how many examples of class i were predicted as class j."""
     n_classes = checks.integer("confusion_matrix", "n_classes", n_classes, low=1, high=10**4)
     try:
@@ -193,17 +197,17 @@ def confusion_matrix(y_true, y_pred, n_classes: int = 10) -> np.ndarray:
 
 
 def train(
-    model,
-    X,
-    y,
+    model: nn.Module,
+    X: np.ndarray | list,
+    y: np.ndarray,
     steps: int = 200,
     lr: float = 0.1,
     momentum: float = 0.9,
     batch: int | None = None,
     seed: int = 0,
-    loss_fn=None,
+    loss_fn: nn.MSE | nn.SoftmaxCrossEntropy | None = None,
     weight_decay: float = 0.0,
-):
+) -> list[float]:
     """Train with SGD on softmax cross-entropy; return the list of losses (one per step).
 
     Stops early, returning the losses so far, if the loss or a gradient stops being finite.

@@ -22,13 +22,10 @@ MATHS = sorted(p.stem for p in HELPERS.glob("*.py") if p.stem != "__init__")
 EXERCISES = sorted(
     f"exercises.{p.stem}" for p in (HELPERS / "exercises").glob("*.py") if p.stem != "__init__"
 )
-LESSONS = (
-    "chain_rule",
-    "computational_graphs",
-    "build_your_own_engine",
-    "backpropagation",
-    "deep_networks",
-    "training_deep_networks",
+# The lessons, named as their notebooks are without the number: "chain_rule", ...
+LESSONS = tuple(
+    re.sub(r"^\d\d[a-z]?_", "", p.stem)
+    for p in sorted((ROOT / "notebooks").glob("0[1-9]*_*.ipynb"))
 )
 DRAWING = ("matplotlib", "ipywidgets", "IPython", "PIL")
 
@@ -86,11 +83,13 @@ def test_the_maths_modules_are_the_only_top_level_modules():
 def test_one_figures_module_per_lesson_named_like_its_notebook_and_exercises():
     figures = {p.stem for p in (HELPERS / "figures").glob("*.py")} - {"__init__"}
     exercises = {p.stem for p in (HELPERS / "exercises").glob("*.py")} - {"__init__"}
-    notebooks = {
-        re.sub(r"^\d\d[a-z]?_", "", p.stem) for p in (ROOT / "notebooks").glob("0[1-9]*_*.ipynb")
-    }
-    assert figures == set(LESSONS) | {"style", "canvas", "alt"}
-    assert exercises == set(LESSONS) == notebooks
+    assert figures == set(LESSONS) | {"style", "canvas", "alt"}, (
+        "helpers/figures/ holds one module per lesson notebook (named like it, without the "
+        "number) besides style, canvas and alt"
+    )
+    assert exercises == set(LESSONS), (
+        "helpers/exercises/ holds one module per lesson notebook, named like it"
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,8 +107,8 @@ def test_every_module_docstring_names_the_lesson_it_serves(path):
 
 
 def test_notebooks_import_figures_from_their_own_lesson():
-    for nb_path in sorted((ROOT / "notebooks").glob("0[1-5]_*.ipynb")):
-        lesson = nb_path.stem[3:]
+    for nb_path in sorted((ROOT / "notebooks").glob("0[1-9]*_*.ipynb")):
+        lesson = re.sub(r"^\d\d[a-z]?_", "", nb_path.stem)
         nb = json.loads(nb_path.read_text())
         code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
         for other in LESSONS:
@@ -255,3 +254,112 @@ def test_the_central_difference_is_written_once():
         ("calculus.py", "central_difference"),
         ("exercises/chain_rule.py", "_central"),
     ], f"a central difference written out again: call calculus.central_difference: {found}"
+
+
+# Test files that test the series as a whole, or a property across modules, rather than one
+# module: they keep a name that says what they check.
+CROSS_CUTTING_TESTS = (
+    "test_alt",  # alt text of every stored figure and of the book (helpers.figures.alt with them)
+    "test_answers",  # the answers notebook against the lessons' exercises
+    "test_bad_input_properties",  # every public function's arguments, by property
+    "test_book",  # the book (tools/build_book.py) built from every lesson
+    "test_book_pdf",
+    "test_core_path",  # the core path and going-deeper form of every lesson
+    "test_exercise_references",  # the exercises' reference answers against the maths
+    "test_exercise_robustness",  # every check of every lesson against wrong learner code
+    "test_index",  # the index of terms across the lessons
+    "test_layout",  # this file: the package's layout
+    "test_lesson_map",  # the lesson map against the lessons' imports
+    "test_nbgrader",  # the nbgrader round trip of a lesson
+    "test_notebooks",  # every stored notebook
+    "test_palette",  # the palette through colour-vision simulations
+    "test_repository",  # paths and make targets the repository names
+    "test_right_picture",  # every view against a plain drawing, moved at random
+    "test_setup",  # requirements, pyproject, Binder
+    "test_z2jh",  # the Zero to JupyterHub configuration
+)
+# Named before the rule, in files other sessions are editing now: helpers.exercises.deep_networks
+# (to become test_exercises_deep_networks.py).
+NAMED_BEFORE_THE_RULE = ("test_exercises_deep",)
+
+
+def tested_modules() -> set[str]:
+    """The names a test file may take after ``test_``: a module of ``helpers`` (``nn``), a
+    subpackage (``exercises``) or a module of one (``figures_style``), or a module of
+    ``tools`` (``colab``)."""
+    names = {p.stem for p in HELPERS.glob("*.py")} - {"__init__"}
+    for package in HELPERS.iterdir():
+        if (package / "__init__.py").exists():
+            names.add(package.name)
+            names |= {f"{package.name}_{p.stem}" for p in package.glob("*.py")} - {
+                f"{package.name}___init__"
+            }
+    return names | ({p.stem for p in (ROOT / "tools").glob("*.py")} - {"__init__"})
+
+
+def test_every_test_file_is_named_after_the_module_it_tests():
+    files = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    stale = sorted(set(CROSS_CUTTING_TESTS + NAMED_BEFORE_THE_RULE) - files)
+    assert not stale, f"tests/test_layout.py lists test files that are gone: {stale}"
+    unnamed = sorted(
+        name
+        for name in files - set(CROSS_CUTTING_TESTS + NAMED_BEFORE_THE_RULE)
+        if name.removeprefix("test_") not in tested_modules()
+    )
+    assert not unnamed, (
+        f"tests/{unnamed[0]}.py is named after no module: name it test_<module>.py after the "
+        "module it tests (helpers/<module>.py, helpers/figures/<lesson>.py as "
+        "test_figures_<lesson>.py, tools/<module>.py), merge it into that module's test file, "
+        "or, if it tests the series as a whole, add it to CROSS_CUTTING_TESTS"
+    )
+
+
+def public_defs(tree: ast.Module):
+    """The public functions and methods of a module: ``(qualified name, def)``; dunder
+    methods count as public, names starting with ``_`` otherwise do not."""
+    public = lambda name: (
+        not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
+    )
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and public(node.name):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef) and public(node.name):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and public(item.name):
+                    yield f"{node.name}.{item.name}", item
+
+
+def missing_annotations(fn: ast.FunctionDef) -> list[str]:
+    """The parameters of ``fn`` without an annotation (``self``, ``cls`` and private ``_x``
+    parameters need none), and ``return`` if it has no return annotation."""
+    a = fn.args
+    params = a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]
+    missing = [
+        p.arg
+        for p in params
+        if p.annotation is None and p.arg not in ("self", "cls") and not p.arg.startswith("_")
+    ]
+    return missing + (["return"] if fn.returns is None else [])
+
+
+@pytest.mark.parametrize("module", MATHS)
+def test_the_public_maths_api_has_type_hints(module):
+    tree = ast.parse((HELPERS / f"{module}.py").read_text())
+    bare = {name: m for name, fn in public_defs(tree) if (m := missing_annotations(fn))}
+    assert not bare, (
+        f"helpers/{module}.py: annotate the parameters and return of its public functions "
+        f"(plain ones: float, int, np.ndarray, list[float], 'Value'): {bare}"
+    )
+
+
+def test_the_type_hint_check_sees_a_bare_parameter_and_a_missing_return():
+    tree = ast.parse(
+        "def f(x: float, _private=1) -> float: ...\n"
+        "def g(x) -> float: ...\n"
+        "def _h(x): ...\n"
+        "class A:\n"
+        "    def m(self, y: int): ...\n"
+        "    def __len__(self) -> int: ...\n"
+    )
+    found = {name: missing_annotations(fn) for name, fn in public_defs(tree)}
+    assert found == {"f": [], "g": ["x"], "A.m": ["return"], "A.__len__": []}

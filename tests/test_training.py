@@ -1,6 +1,7 @@
-"""helpers.figures.backpropagation and helpers.training.train_moons: each figure function
-returns a Figure with the expected artists; the training view updates its existing artists
-and explains divergence instead of raising."""
+"""helpers.training: the training loops (train stops on divergence; train_moons reports a
+non-finite run instead of raising) and the figures of lesson 03 that show them
+(helpers.figures.backpropagation): each figure function returns a Figure with the expected
+artists; the training view updates its existing artists and explains divergence."""
 
 import matplotlib
 
@@ -13,7 +14,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from helpers import (  # noqa: E402
     data,
     nn,
-    training,  # noqa: E402
+    residual,
+    training,
 )
 from helpers.figures import backpropagation as backprop_figures  # noqa: E402
 from helpers.figures import style  # noqa: E402
@@ -159,3 +161,11 @@ def test_training_view_shows_a_setting_it_had_without_training_again(monkeypatch
     monkeypatch.undo()
     next(abandoned)  # a newer value came before the run ended: the run is not kept
     assert (0.7, 50, 4) not in view._runs
+
+
+def test_train_stops_on_divergence():
+    X, y = data.make_moons(n=50, seed=0)
+    net = residual.deep_network(depth=10, width=8, residual=True)
+    net.layers[-1].W.data *= 1e300
+    losses = training.train(net, X, y, steps=5)
+    assert len(losses) < 5

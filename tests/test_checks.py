@@ -287,3 +287,54 @@ def test_a_training_of_hours_is_refused_at_once_with_the_limit_named(call):
     with pytest.raises(ValueError, match="above the limit"):
         call()
     assert time.perf_counter() - start < 2
+
+
+# ---- declared checks: @checked ------------------------------------------------------------
+@checks.checked(
+    checks.weights,
+    depth=checks.whole(1, 1000),
+    width=checks.whole(1, 1000),
+    lr=checks.positive,
+    high=checks.real(low="lr", low_open=True),
+)
+def _declared(depth, width=4, lr=0.1, high=1.0):
+    """A function whose arguments are declared once."""
+    return depth, width, lr, high
+
+
+class _Declared:
+    @checks.checked(scale=checks.positive, block=checks.instance(nn.Module, "a helpers.nn layer"))
+    def __init__(self, block, scale=1.0):
+        self.block, self.scale = block, scale
+
+
+def test_checked_runs_the_rules_and_gives_the_body_their_values():
+    assert _declared(np.int64(3), 5.0, np.float32(0.5)) == (3, 5, 0.5, 1.0)
+    got = _declared(np.int64(3), 5.0, np.float32(0.5))
+    assert [type(v) for v in got] == [int, int, float, float]
+    assert _declared(2, high=3) == (2, 4, 0.1, 3.0)  # defaults are checked too
+
+
+def test_checked_messages_name_the_function_the_argument_what_it_got_and_what_was_expected():
+    with raises(ValueError, "_declared: lr must be a finite number > 0, got 0"):
+        _declared(2, lr=0)
+    with raises(
+        TypeError, "_declared: depth must be a whole number >= 1 and <= 1000, got the text '2'"
+    ):
+        _declared("2")
+    with raises(ValueError, "_declared: high must be a finite number > 0.5, got 0.25"):
+        _declared(2, lr=0.5, high=0.25)  # a bound that is another argument
+    with raises(ValueError, "_declared: the number of weights depth·width² would be 1e+09"):
+        _declared(1000, 1000)  # a check of several arguments at once
+    with raises(ValueError, "_Declared: scale must be a finite number > 0, got -1"):
+        _Declared(nn.ReLU(), -1)  # __init__ speaks as its class
+    with raises(TypeError, "_Declared: block must be a helpers.nn layer, got int"):
+        _Declared(3)
+
+
+def test_checked_keeps_the_signature_and_the_docstring():
+    import inspect
+
+    assert list(inspect.signature(_declared).parameters) == ["depth", "width", "lr", "high"]
+    assert _declared.__doc__ == "A function whose arguments are declared once."
+    assert inspect.signature(residual.plain_network).parameters["scale"].default == 1.0
