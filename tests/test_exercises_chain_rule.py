@@ -368,7 +368,7 @@ def test_flat_points_single_number_asks_for_two(one, capsys):
 @pytest.mark.parametrize(
     "wrong,hint",
     [
-        (lambda x: math.cos(x) * math.exp(x), "only the path through u"),
+        (lambda x: math.cos(x) * math.exp(x), "the path through u"),
         (lambda x: -math.exp(x) * math.sin(x), "only the path through v"),
         (lambda x: math.exp(x) * (math.cos(x) + math.sin(x)), "the slope of cos x is −sin x"),
         (lambda x: math.exp(x) * math.sin(x), "wrong at"),
@@ -431,3 +431,25 @@ def test_an_open_exercise_prints_its_hint_once(check, capsys):
     assert check(todo) is False
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "not done yet. Hint: a nudge" in out, out
+
+
+def test_flat_points_as_text_is_told_quotes_make_text(capsys):
+    # the sixth reader's try: the points typed as text in quotes
+    assert E.check_flat_points(lambda: ("pi/2", "pi")) is False
+    out = capsys.readouterr().out
+    assert "in quotes" in out and "is text, not a number" in out and "math.pi / 2" in out
+    assert "tuple" not in out
+
+
+def test_central_difference_without_parentheses_is_told_on_the_first_try(capsys):
+    # the sixth reader's first try: f(x + h) - f(x - h) / (2 * h) divides only f(x - h)
+    assert E.check_central_difference(lambda f, x, h=1e-5: f(x + h) - f(x - h) / (2 * h)) is False
+    out = capsys.readouterr().out
+    assert "divides before it subtracts" in out and "(f(x + h) - f(x - h)) / (2 * h)" in out
+
+
+def test_two_path_z_itself_is_told_it_is_z_not_its_slope(capsys):
+    # the sixth reader's try: returning z = eˣ·cos x (equal to the path through u alone)
+    assert E.check_two_path_slope(lambda x: math.exp(x) * math.cos(x)) is False
+    out = capsys.readouterr().out
+    assert "That is z itself, not its slope" in out and "the path through u" in out

@@ -161,6 +161,12 @@ def check_flat_points(flat_points: Callable) -> bool:
             "in round brackets, as in `return (1.0, 2.0)`."
         )
         return False
+    if isinstance(got, (tuple, list)) and any(isinstance(g, str) for g in got):
+        print(
+            f"{FAIL} {name}: got {got!r}. Something in quotes, like 'pi/2', is text, not a "
+            "number. Write the numbers without quotes, such as math.pi / 2."
+        )
+        return False
     got = learner_numbers(name, got)
     if got is None:
         return False
@@ -336,6 +342,11 @@ def _central_mistake(f, x, h, got) -> str | None:
     ):
         if math.isclose(got, factor * want, rel_tol=1e-9):
             return why
+    if math.isclose(got, f(x + h) - f(x - h) / (2 * h), rel_tol=1e-9):
+        return (
+            "Python divides before it subtracts, so f(x + h) - f(x - h) / (2 * h) divides "
+            "only f(x - h). Put the difference in parentheses: (f(x + h) - f(x - h)) / (2 * h)."
+        )
     half = _central(f, x, h / 2)  # the points x ± h/2: a central difference of step h/2
     if math.isclose(got, half, rel_tol=1e-9):
         return (
@@ -451,11 +462,11 @@ def two_path_reference(x: float) -> float:
 
 _ADD_PATHS = "x reaches z along two paths: add the product of the local derivatives along each"
 PATH_MISTAKES = {
-    f"you followed only the path through u (v·du/dx = cos x·eˣ). {_ADD_PATHS}.": lambda x: (
-        math.cos(x) * math.exp(x)
-    ),
-    "you got −eˣ·sin x. Two mistakes give this, and here the check cannot tell them apart, "
-    "because du/dx = eˣ = u. (a) You followed only the path through v, u·dv/dx. "
+    "you got eˣ·cos x. That is z itself, not its slope. It is also the path through u "
+    "alone, v·du/dx (here du/dx = eˣ = u). Return the slope: the path through u plus the "
+    "path through v.": lambda x: math.cos(x) * math.exp(x),
+    "you got −eˣ·sin x. Two mistakes give this. Here du/dx = eˣ = u, so the check cannot "
+    "tell which. (a) You followed only the path through v, u·dv/dx. "
     "(b) You multiplied the two slopes, du/dx·dv/dx. The slope of a product is not the "
     f"product of the slopes. {_ADD_PATHS}.": lambda x: -math.exp(x) * math.sin(x),
     "you multiplied the two path products, (v·du/dx)·(u·dv/dx). The paths add: dz/dx is "

@@ -86,8 +86,9 @@ def secant_figure(
     for method, formula in formulas.items():
         estimates = [derivative(fn.f, x, h, method) for h in grid]
         ax_s.semilogx(grid, estimates, color=PALETTE[method], lw=2, label=f"{method}: {formula}")
+    # black and on top: the orange forward curve would hide a vermillion line (reader r6)
     ax_s.axhline(
-        slope, color=PALETTE["tangent"], lw=1.5, ls="--", label=f"exact $f'(x)$ = {fmt(slope, 4)}"
+        slope, color="black", lw=1.3, ls="--", zorder=3, label=f"exact $f'(x)$ = {fmt(slope, 4)}"
     )
     style_axis(
         ax_s,
