@@ -274,3 +274,13 @@ def test_training_view_alt_text_follows_the_settings_and_the_outcome():
     assert f"{100 * view.result['dead']:.0f} % of the ReLU units are dead" in bad
     partial = next(figs.TrainingView(grid=20).updates(lr=0.1, steps=150, hidden=3, chunk=50))
     assert "Training so far: step 50 of 150." in alt_text(partial)
+
+
+def test_the_slider_learning_rate_where_training_stops_is_3_2():
+    """Lesson 03 section 8: "At 2.5 the run still learns every point. From 3.2 on (the slider's
+    next value), the loss no longer goes down." The slider's values are 10**(k/10)."""
+    still = figs.train_moons(10**0.4, 300, 16)  # 2.51
+    assert still["losses"][-1] < 0.01 and still["accuracy"] == 1.0
+    for exponent in (0.5, 0.6, 0.7):  # 3.16, 3.98, 5.01
+        stuck = figs.train_moons(10**exponent, 300, 16)
+        assert stuck["losses"][-1] >= stuck["losses"][0] and stuck["accuracy"] == 0.5
