@@ -1276,3 +1276,17 @@ def test_backward_over_an_undefined_order_says_the_name_is_not_defined(capsys, t
     out = capsys.readouterr().out
     assert out.count("✗") == 1 and "your code raised" not in out, out
     assert "the notebook has no such name" in out and "topological_order(self)" in out, out
+
+
+def test_backward_over_names_without_its_source_still_says_names_not_nodes(capsys):
+    """Code run where Python cannot read its lines back (exec of a string, as the reader's
+    script runner does) still gets the names-not-nodes sentence, from the function's globals."""
+    scope = {"names": ["x", "a", "b", "c", "d"]}
+    exec(
+        "def backward(self):\n    self.grad = 1.0\n    for v in reversed(names):\n"
+        "        v._backward()\n",
+        scope,
+    )
+    assert checks.check_backward(type("Broken", (Value,), {"backward": scope["backward"]})) is False
+    out = capsys.readouterr().out
+    assert "`names` of section 3" in out and "not the nodes themselves" in out, out

@@ -179,7 +179,7 @@ def _a_caret_for_a_power(name: str, err: BaseException) -> bool:
     if not isinstance(err, TypeError) or "unsupported operand type(s) for ^" not in str(err):
         return False
     code = _learner_code(err)
-    where = f"in `{code}` " if code else ""
+    where = f"in `{code}`: " if code else ""
     _wrong(
         name,
         f"{where}`^` is not a power in Python (it works on whole numbers bit by bit, and not "
@@ -1264,6 +1264,22 @@ def _loop_line(err: BaseException) -> str:
     return ""
 
 
+def _a_list_of_names_used(err: BaseException) -> str:
+    """Without the learner's source (code run from a file Python cannot read back): the
+    global list of texts, ``names`` or ``order``, that the failing function reads, or ""."""
+    tb, frame = err.__traceback__, None
+    while tb is not None:
+        frame, tb = tb.tb_frame, tb.tb_next
+    if frame is None:
+        return ""
+    for name in ("names", "order"):
+        value = frame.f_globals.get(name)
+        if name in frame.f_code.co_names and isinstance(value, list):
+            if value and all(isinstance(v, str) for v in value):
+                return name
+    return ""
+
+
 def _not_nodes_in_the_loop(err: AttributeError) -> bool:
     """One ✗ line for a loop over things that are not nodes, as ``reversed(order)`` with
     the lesson's ``order`` of section 3 (a list of label strings): Python says only
@@ -1272,7 +1288,7 @@ def _not_nodes_in_the_loop(err: AttributeError) -> bool:
     kind = kind.group(1) if kind else "other"
     code = _loop_line(err)
     loop = re.search(r"\bin\s+(?:reversed\()?\s*(\w+)", code)
-    listed = loop.group(1) if loop else ""
+    listed = loop.group(1) if loop else _a_list_of_names_used(err)
     said = {"str": "a text (a str), such as a name", "int": "a whole number"}
     what = said.get(kind, f"a {kind}, not a node")
     named = f"`{listed}`" if listed else "the list your loop walks"
