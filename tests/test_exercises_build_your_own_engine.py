@@ -6,6 +6,7 @@ returning nonsense, not a class) gives one ✗ line and never raises.
 """
 
 import contextlib
+import importlib.util
 import inspect
 import io
 import math
@@ -393,7 +394,7 @@ def test_topological_order_names_the_bug(capsys, fn, says):
 def test_the_duplicate_is_found_with_the_diamond(capsys):
     checks.check_topological_order(no_visited_set)
     assert (
-        "on a diamond (a → b and a → c, then b and c → d) node a appears more than once"
+        "on a diamond (a → b and a → c, then b and c → d), node a appears more than once"
         in capsys.readouterr().out
     )
 
@@ -1209,3 +1210,83 @@ def test_one_grad_for_data_line_is_quoted_in_the_singular(capsys):
     checks.check_add_mul(with_method("*", one_line))
     out = capsys.readouterr().out
     assert "multiplies by a gradient (.grad)" in out and "That gradient is still 0" in out, out
+
+
+def test_backward_over_section_3s_list_of_names_says_names_not_nodes(capsys, tmp_path):
+    """The reader of round 6 took "`reversed(order)` walks a list" literally: section 3's
+    list of label strings (then `order`, now `names`) was what the loop walked, and Python
+    said only "'str' object has no attribute '_backward'"."""
+    cell = tmp_path / "reader_cell.py"  # a file, so that the traceback shows the line
+    cell.write_text(  # the reader's exact cell, where section 3 leaves `names` behind
+        'names = ["x", "a", "b", "c", "d"]\n\n\ndef backward(self):\n    self.grad = 1.0\n'
+        "    for v in reversed(names):\n        v._backward()\n"
+    )
+    spec = importlib.util.spec_from_file_location("reader_cell", cell)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    broken = type("Broken", (Value,), {"backward": module.backward})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert out.count("✗") == 1 and "your code raised" not in out, out
+    assert "holds the names of the diamond's nodes" in out and "not the nodes" in out, out
+    assert "topological_order(self)" in out, out
+
+
+def test_tanh_with_a_caret_for_the_square_says_use_two_stars(capsys):
+    def caret(s, o, out):
+        def b():
+            t = out.data
+            s.grad += (1 - t ^ 2) * out.grad  # the reader's try: ^ for a power
+
+        return b
+
+    assert checks.check_tanh(with_method("tanh", caret)) is False
+    out = capsys.readouterr().out
+    assert "your code raised" not in out and "is not a power in Python" in out, out
+    assert "t**2" in out, out
+
+
+def test_mul_hint_names_the_node_whose_gradient_is_off(capsys):
+    def copy_paste_slip(s, o, out):  # the reader's slip: other.data where self.data belongs
+        def b():
+            s.grad += o.data * out.grad
+            o.grad += o.data * out.grad
+
+        return b
+
+    assert checks.check_add_mul(with_method("*", copy_paste_slip)) is False
+    out = capsys.readouterr().out
+    assert "the gradient reaching b is off" in out and "d(out)/d(b)" in out, out
+    assert "d(out)/d(a)" not in out, out
+
+
+def test_backward_over_an_undefined_order_says_the_name_is_not_defined(capsys, tmp_path):
+    """With section 3's list now named `names`, the reader's `reversed(order)` meets no
+    `order` at all: Python's bare NameError gets a sentence."""
+    cell = tmp_path / "reader_cell_2.py"
+    cell.write_text(
+        "def backward(self):\n    self.grad = 1.0\n    for v in reversed(order):  # noqa: F821\n"
+        "        v._backward()\n"
+    )
+    spec = importlib.util.spec_from_file_location("reader_cell_2", cell)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    broken = type("Broken", (Value,), {"backward": module.backward})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert out.count("✗") == 1 and "your code raised" not in out, out
+    assert "the notebook has no such name" in out and "topological_order(self)" in out, out
+
+
+def test_backward_over_names_without_its_source_still_says_names_not_nodes(capsys):
+    """Code run where Python cannot read its lines back (exec of a string, as the reader's
+    script runner does) still gets the names-not-nodes sentence, from the function's globals."""
+    scope = {"names": ["x", "a", "b", "c", "d"]}
+    exec(
+        "def backward(self):\n    self.grad = 1.0\n    for v in reversed(names):\n"
+        "        v._backward()\n",
+        scope,
+    )
+    assert checks.check_backward(type("Broken", (Value,), {"backward": scope["backward"]})) is False
+    out = capsys.readouterr().out
+    assert "`names` of section 3" in out and "not the nodes themselves" in out, out

@@ -34,6 +34,7 @@ import contextlib
 import functools
 import inspect
 import io
+import linecache
 import math
 import os
 import random
@@ -172,6 +173,23 @@ def _a_node_for_a_number(name: str, err: BaseException, Value, hints: list[str])
     return True
 
 
+def _a_caret_for_a_power(name: str, err: BaseException) -> bool:
+    """True (after one ✗ line) for ``t^2`` written for t squared: in Python ``^`` is not a
+    power, and on floats it is Python's bare "unsupported operand type(s) for ^"."""
+    if not isinstance(err, TypeError) or "unsupported operand type(s) for ^" not in str(err):
+        return False
+    code = _learner_code(err)
+    where = f"in `{code}`: " if code else ""
+    _wrong(
+        name,
+        f"{where}`^` is not a power in Python (it works on whole numbers bit by bit, and not "
+        f"at all on decimal numbers). A power is written with `**`: t squared is `t**2`. "
+        f"(Python said: TypeError: {err})",
+        ["write t squared as t**2, or as t * t"],
+    )
+    return True
+
+
 def _nodes_are_not_numbers(name: str, hints: list[str]):
     """A check that names a ``Value`` used where a number belongs (``_a_node_for_a_number``)
     instead of showing Python's bare TypeError; ``hints`` for the tries."""
@@ -182,7 +200,7 @@ def _nodes_are_not_numbers(name: str, hints: list[str]):
             try:
                 return check(Value)
             except TypeError as err:
-                if _a_node_for_a_number(name, err, Value, hints):
+                if _a_node_for_a_number(name, err, Value, hints) or _a_caret_for_a_power(name, err):
                     return False
                 raise
 
@@ -472,7 +490,7 @@ def check_add_mul(Value) -> bool:
                 name,
                 f"{where}: wrong local derivative of {op}: the gradient reaching {which} is off",
                 [
-                    "work out d(out)/d(a) for this operation on paper first",
+                    f"work out d(out)/d({which}) for this operation on paper first",
                     "for +, both local derivatives are 1; for *, each input's is "
                     "the other input's data",
                 ],
@@ -703,7 +721,7 @@ def _graphs():
     graphs = [
         ("a chain x → y → z", z),
         ("a diamond (a → b and a → c, then b and c → d)", d),
-        ("f = e + e, g from f and d", g),
+        ("a graph where e is used twice (f = e + e) and g = f + d, with d the diamond's output", g),
     ]
     for parents in ("long arm first", "short arm first"):
         a = _Node("a")
@@ -750,7 +768,7 @@ def _the_order_is_wrong(what, root, got, names) -> bool:
         bug = f"node {n.label} comes before its parent {p.label}"
     _wrong(
         "topological order",
-        f"on {what} {bug} (got {names})",
+        f"on {what}, {bug} (got {names})",
         [
             "a node may join the list only once all of its parents are in it",
             "check every parent: if v is not placed yet and every p in v._prev is placed, place v",
@@ -867,7 +885,7 @@ def check_topological_order(topological_order, may_join=None) -> bool:
         if got is None:
             return _wrong(
                 name,
-                f"on {what} it returned None: is a `return` missing?",
+                f"on {what}, it returned None: is a `return` missing?",
                 ["return the list you built"],
             )
         try:
@@ -875,7 +893,7 @@ def check_topological_order(topological_order, may_join=None) -> bool:
         except TypeError:
             return _wrong(
                 name,
-                f"on {what} it returned {type(got).__name__}, not a list",
+                f"on {what}, it returned {type(got).__name__}, not a list",
                 ["return a list of nodes"],
             )
         every = reference_order(root)
@@ -883,14 +901,14 @@ def check_topological_order(topological_order, may_join=None) -> bool:
         if any(not isinstance(n, _Node) for n in got):
             return _wrong(
                 name,
-                f"on {what} the list holds things that are not nodes",
+                f"on {what}, the list holds things that are not nodes",
                 ["append the nodes themselves (v), not their data"],
             )
         seen = [n for i, n in enumerate(got) if any(m is n for m in got[:i])]
         if seen:
             return _wrong(
                 name,
-                f"on {what} node {seen[0].label} appears more than once (got {names})",
+                f"on {what}, node {seen[0].label} appears more than once (got {names})",
                 [
                     "each node belongs in the list once, even one reached along two paths: "
                     "what if v is in the list already?",
@@ -902,7 +920,7 @@ def check_topological_order(topological_order, may_join=None) -> bool:
         if missing:
             return _wrong(
                 name,
-                f"on {what} nodes {missing} are missing (got {names})",
+                f"on {what}, nodes {missing} are missing (got {names})",
                 [
                     "every node the root depends on belongs in the list",
                     "repeat your pass over the nodes until every node is placed",
@@ -1034,6 +1052,16 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
         if "'function' object is not" in str(err):
             return _a_function_for_its_list(err)
         raise
+    except NameError as err:
+        return _a_name_for_the_list(err)
+    except AttributeError as err:
+        if re.search(
+            r"^'(str|int|float|tuple|list|NoneType)' object has no attribute "
+            r"'_backward'",
+            str(err),
+        ):
+            return _not_nodes_in_the_loop(err)
+        raise
     except RecursionError as err:
         if _calls_itself(err, Value):
             return _wrong(
@@ -1052,7 +1080,7 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
     if resets:
         return _wrong(
             name,
-            f"on {what} a gradient was reset to 0 during the walk (node {resets[0]} had "
+            f"on {what}, a gradient was reset to 0 during the walk (node {resets[0]} had "
             "received a share of its gradient and lost it). A reset inside the loop wipes "
             "out the shares that have already arrived: reset the gradients, if at all, "
             "before the loop",
@@ -1103,7 +1131,7 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
     if len(log) > 1 and set(log) == {"d"}:
         return _wrong(
             name,
-            f"on {what} only the output's _backward ran, {len(log)} times: the loop calls "
+            f"on {what}, only the output's _backward ran, {len(log)} times: the loop calls "
             "self._backward() on every pass. self is the output; each node v of the loop "
             "must run its own v._backward()",
             [
@@ -1115,7 +1143,7 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
     if twice:
         return _wrong(
             name,
-            f"on {what} the _backward of node {twice[0]} ran {log.count(twice[0])} "
+            f"on {what}, the _backward of node {twice[0]} ran {log.count(twice[0])} "
             "times, so it passed its gradient on more than once: a node reached "
             "along two paths must be visited once",
             [
@@ -1144,7 +1172,7 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
         k, u = early
         return _wrong(
             name,
-            f"on {what} the nodes passed their gradients on in the order {ran}: node "
+            f"on {what}, the nodes passed their gradients on in the order {ran}: node "
             f"{k} (used by {' and '.join(users[k])}) went before {u} had passed its share "
             "back, so its gradient was not complete yet: missing or wrong topological order",
             [
@@ -1187,6 +1215,96 @@ def _a_function_for_its_list(err: TypeError) -> bool:
         f"nodes of self's graph. (Python said: TypeError: {err})",
         [
             f"add (self): {fn}(self)",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _a_name_for_the_list(err: NameError) -> bool:
+    """One ✗ line for a loop over a name the notebook never defined, as ``reversed(order)``
+    where ``order`` was the name of the list inside topological_order: Python says only
+    "name 'order' is not defined"."""
+    missing = getattr(err, "name", None) or "that name"
+    inside = (
+        " A name given inside a function (such as the list `order` inside "
+        "topological_order) stays inside it."
+        if missing == "order"
+        else ""
+    )
+    return _wrong(
+        "backward",
+        f"your code uses the name `{missing}`, but the notebook has no such name: Python "
+        f"knows a name only once a line has given it a value.{inside} The list of "
+        f"self's nodes is what topological_order returns: call it, topological_order(self). "
+        f"(Python said: NameError: {err})",
+        [
+            "walk the nodes of self's graph: reversed(topological_order(self))",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _loop_line(err: BaseException) -> str:
+    """The ``for`` line of the learner's loop around the line where ``err`` came from
+    (searched upwards in the learner's code), or ""."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frames = [
+        f
+        for f in traceback.extract_tb(err.__traceback__)
+        if not os.path.abspath(f.filename).startswith(here)
+    ]
+    if not frames:
+        return ""
+    for n in range(frames[-1].lineno or 0, 0, -1):
+        line = linecache.getline(frames[-1].filename, n).split("#")[0].strip()
+        if line.startswith("for "):
+            return line
+        if line.startswith("def "):
+            return ""
+    return ""
+
+
+def _a_list_of_names_used(err: BaseException) -> str:
+    """Without the learner's source (code run from a file Python cannot read back): the
+    global list of texts, ``names`` or ``order``, that the failing function reads, or ""."""
+    tb, frame = err.__traceback__, None
+    while tb is not None:
+        frame, tb = tb.tb_frame, tb.tb_next
+    if frame is None:
+        return ""
+    for name in ("names", "order"):
+        value = frame.f_globals.get(name)
+        if name in frame.f_code.co_names and isinstance(value, list):
+            if value and all(isinstance(v, str) for v in value):
+                return name
+    return ""
+
+
+def _not_nodes_in_the_loop(err: AttributeError) -> bool:
+    """One ✗ line for a loop over things that are not nodes, as ``reversed(order)`` with
+    the lesson's ``order`` of section 3 (a list of label strings): Python says only
+    "'str' object has no attribute '_backward'"."""
+    kind = re.search(r"'(\w+)' object", str(err))
+    kind = kind.group(1) if kind else "other"
+    code = _loop_line(err)
+    loop = re.search(r"\bin\s+(?:reversed\()?\s*(\w+)", code)
+    listed = loop.group(1) if loop else _a_list_of_names_used(err)
+    said = {"str": "a text (a str), such as a name", "int": "a whole number"}
+    what = said.get(kind, f"a {kind}, not a node")
+    named = f"`{listed}`" if listed else "the list your loop walks"
+    names = (
+        f". The notebook's `{listed}` of section 3 is such a list: it holds the names of the "
+        f"diamond's nodes ('x', 'a', ...), not the nodes themselves"
+        if listed in ("names", "order") and kind == "str"
+        else ""
+    )
+    return _wrong(
+        "backward",
+        f"the loop reached an item of {named} that is {what}, and only a node has a "
+        f"_backward{names}. The list of self's nodes is what your topological_order "
+        f"returns: topological_order(self). (Python said: AttributeError: {err})",
+        [
+            "walk the nodes of self's graph: reversed(topological_order(self))",
             "for v in reversed(topological_order(self)): v._backward()",
         ],
     )
