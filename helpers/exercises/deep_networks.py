@@ -106,7 +106,8 @@ _COUNT_MISTAKES = [
     ),
     (
         lambda pairs: sum((a + 1) * (b + 1) for a, b in pairs),
-        "(a + 1)·(b + 1) counts a bias for the bias too: a layer has a·b weights and b biases",
+        "(a + 1)·(b + 1) adds 1 to the outputs too, as if there were one more output unit: "
+        "a layer has a·b weights and b biases, (a + 1)·b in all",
     ),
 ]
 
