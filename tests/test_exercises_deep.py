@@ -379,3 +379,22 @@ def test_count_params_plus_one_on_both_sizes_is_told_in_plain_words(capsys):
     out = capsys.readouterr().out
     assert "as if there were one more output unit" in out
     assert "(a + 1)·b in all" in out
+
+
+@pytest.mark.parametrize(
+    "wrong, why",
+    [
+        (
+            lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sizes[-1],
+            "biases only for the last layer",
+        ),
+        (
+            lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes[1:-1]),
+            "biases only for the hidden layers",
+        ),
+    ],
+)
+def test_count_params_biases_on_some_layers_only_is_named(wrong, why, capsys):
+    """Reader 04, round 6: these got only the general hint."""
+    assert dn.check_count_params(wrong) is False
+    assert why in capsys.readouterr().out
