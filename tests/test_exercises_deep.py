@@ -370,3 +370,31 @@ def test_count_params_names_the_sum_of_sizes_and_input_biases(wrong, why, capsys
     """Reader 04, round 2: these two got only the generic hint."""
     assert dn.check_count_params(wrong) is False
     assert why in capsys.readouterr().out
+
+
+def test_count_params_plus_one_on_both_sizes_is_told_in_plain_words(capsys):
+    """Reader 04, round 6: 'a bias for the bias' read oddly; the hint now names the extra output."""
+    both = lambda sizes: sum((a + 1) * (b + 1) for a, b in zip(sizes[:-1], sizes[1:]))  # noqa: E731
+    assert dn.check_count_params(both) is False
+    out = capsys.readouterr().out
+    assert "as if there were one more output unit" in out
+    assert "(a + 1)·b in all" in out
+
+
+@pytest.mark.parametrize(
+    "wrong, why",
+    [
+        (
+            lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sizes[-1],
+            "biases only for the last layer",
+        ),
+        (
+            lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes[1:-1]),
+            "biases only for the hidden layers",
+        ),
+    ],
+)
+def test_count_params_biases_on_some_layers_only_is_named(wrong, why, capsys):
+    """Reader 04, round 6: these got only the general hint."""
+    assert dn.check_count_params(wrong) is False
+    assert why in capsys.readouterr().out

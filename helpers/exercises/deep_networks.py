@@ -106,7 +106,18 @@ _COUNT_MISTAKES = [
     ),
     (
         lambda pairs: sum((a + 1) * (b + 1) for a, b in pairs),
-        "(a + 1)·(b + 1) counts a bias for the bias too: a layer has a·b weights and b biases",
+        "(a + 1)·(b + 1) adds 1 to the outputs too, as if there were one more output unit: "
+        "a layer has a·b weights and b biases, (a + 1)·b in all",
+    ),
+    (
+        lambda pairs: sum(a * b for a, b in pairs) + pairs[-1][1],
+        "you counted biases only for the last layer: every layer, hidden ones included, has "
+        "one bias per output",
+    ),
+    (
+        lambda pairs: sum(a * b for a, b in pairs) + sum(b for _, b in pairs[:-1]),
+        "you counted biases only for the hidden layers: the last layer (the read-out) has "
+        "one bias per output too",
     ),
 ]
 
