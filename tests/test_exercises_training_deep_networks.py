@@ -315,3 +315,23 @@ def test_residual_grad_with_the_weight_gradient_is_named(capsys):
         return dy + x.T @ (dy * (1 - np.tanh(x @ W) ** 2))
 
     _residual_says(capsys, weight_grad, "x.T @ dz is the gradient of the weights W")
+
+
+def test_residual_grad_with_one_minus_h_squared_is_named(capsys):
+    """The reader's wrong try: (1 - h)**2 instead of 1 - h**2."""
+
+    def squared_wrong(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + (dy * (1 - h) ** 2) @ W.T
+
+    _residual_says(capsys, squared_wrong, "not (1 − h)**2")
+
+
+def test_residual_grad_with_elementwise_times_is_named(capsys):
+    """The reader's wrong try: * W.T runs on the square case but is not the matrix product."""
+
+    def elementwise(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + (dy * (1 - h**2)) * W.T
+
+    _residual_says(capsys, elementwise, "use @, not *")

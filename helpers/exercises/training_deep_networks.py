@@ -261,6 +261,8 @@ def check_residual_grad(residual_grad) -> bool:
             "W is used the wrong way round: back through x @ W is @ W.T": dy + dz @ W,
             "the branch skips tanh's slope 1 − h²": dy + dy @ W.T,
             "tanh's slope is 1 − h² (h squared), not 1 − h": dy + (dy * (1 - h)) @ W.T,
+            "tanh's slope is 1 − h**2 (only h is squared), not (1 − h)**2": dy
+            + (dy * (1 - h) ** 2) @ W.T,
             "h is tanh of z = x @ W, not tanh of x: compute z first": dy
             + (dy * (1 - h_of_x**2)) @ W.T,
             "the two paths are multiplied: the skip and the branch are two separate paths, "
@@ -279,6 +281,10 @@ def check_residual_grad(residual_grad) -> bool:
                 "x.T @ dz is the gradient of the weights W (lesson 03's linear layer); the "
                 "gradient of the input x is dz @ W.T, one row per example like x"
             ] = dy + x.T @ dz
+            mistakes[
+                "dz * W.T multiplies entry by entry; back through the matrix product x @ W "
+                "is the matrix product dz @ W.T (use @, not *)"
+            ] = dy + dz * W.T
         arr, _ = _array(got)
         if arr is not None and matches(arr, want):
             continue
