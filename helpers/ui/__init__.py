@@ -1,14 +1,16 @@
 """The machinery behind the widgets of every lesson (01-05): a learner never needs to read it.
 
 * :mod:`helpers.ui.wiring` — ``live(view, controls)``: controls wired to a view;
-* :mod:`helpers.ui.playground` — ``playground_panel``: the controls of lesson 04's playground.
+* :mod:`helpers.ui.playground` — ``playground_panel``: the controls of lesson 04's playground;
+* :mod:`helpers.ui.a11y` — ``Panel``: a box of widgets whose text form is words (02 puts its
+  play button above a view with it).
 
-Notebooks import ``from helpers.ui import live`` (and ``playground_panel`` in 04). This is the
+Notebooks import ``from helpers.ui import live`` (``playground_panel`` in 04, ``Panel`` in 02). This is the
 top layer: it may import :mod:`helpers.figures` (the views, and the fast redraws and PNG encoder
 of :mod:`helpers.figures.canvas`); the figures never import it.
 """
 
-__all__ = ["live", "playground_panel"]
+__all__ = ["Panel", "live", "playground_panel"]
 
 
 def __getattr__(name):
@@ -21,4 +23,8 @@ def __getattr__(name):
         from .playground import playground_panel
 
         return playground_panel
+    if name == "Panel":
+        from .a11y import Panel
+
+        return Panel
     raise AttributeError(f"module 'helpers.ui' has no attribute {name!r}")

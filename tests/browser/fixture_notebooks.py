@@ -5,8 +5,8 @@ does not collect them as notebooks of the series.
 
 * ``good``: every kind of control the harness knows, wired with ``helpers.ui.live``
   to a small view, and a PNG pushed into an ``ipywidgets.Image`` (a panel with
-  ``helpers.ui.a11y``'s repair, as the lessons' panels have); the harness must find no
-  problem.
+  ``helpers.ui.a11y``'s repair and a picture's alt text, as the lessons' panels have); the
+  harness must find no problem.
 * ``broken``: one panel per failure the harness must catch: a slider that changes nothing,
   a callback that raises at the slider's maximum, an output that piles up figures, and a
   callback that writes to stderr; the panels built without ``helpers.ui`` have sliders with
@@ -23,6 +23,7 @@ VIEW = '''\
 import numpy as np
 import ipywidgets as W
 from matplotlib.figure import Figure
+from helpers.figures.alt import describe
 from helpers.ui import live
 
 class Wave:
@@ -38,6 +39,7 @@ class Wave:
         self.line.set_ydata(a * f(k * self.x))
         self.line.set_linestyle("--" if dashed else "-")
         self.ax.grid(grid)
+        describe(self.fig, f"A {kind} wave of amplitude {a} and frequency {k}.")
 '''
 
 
@@ -92,17 +94,19 @@ W.VBox([W.HBox([reset, play]), panel])
     # a PNG pushed into an ipywidgets.Image (a new blob: URL each time), as the playground does
     """\
 import io
-img_view, img = Wave(), W.Image(format="png")
+from helpers.figures.alt import alt_text
+from helpers.ui.a11y import keyboard_and_names, picture_alt
+img_view, img, alt = Wave(), W.Image(format="png"), picture_alt()
 amp = W.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.5, description="image a")
 def img_redraw(_=None):
     img_view.update(a=amp.value)
     buf = io.BytesIO()
     img_view.fig.savefig(buf, format="png")
     img.value = buf.getvalue()
+    alt.value = alt_text(img_view.fig)
 amp.observe(img_redraw, names="value")
 img_redraw()
-from helpers.ui.a11y import keyboard_and_names
-W.VBox([amp, img, keyboard_and_names()])
+W.VBox([amp, img, alt, keyboard_and_names()])
 """,
 ]
 

@@ -105,6 +105,8 @@ def test_harness_catches_broken_widgets(fixtures, open_page):
     # live() panel has its label's
     assert unnamed("same bytes") and unnamed("piles"), text
     assert not unnamed("ignored") and not unnamed("raises"), text
+    # a picture pushed into an ipywidgets.Image without helpers.ui has no alt text
+    assert any("has no alt text" in p for p in report.problems), text
 
 
 def test_the_training_widget_shows_its_run_to_the_end(open_page):
