@@ -253,6 +253,15 @@ class TrainingView:
             yield self.fig
         keep(self._runs, settings, r, self.KEPT)  # only a run trained to its end is kept
 
+    def describe(self) -> str:
+        """What the figure shows, in words (the alt text of the book's frames)."""
+        r = self.result
+        return (
+            f"Left: the training loss per step, learning rate {r['lr']:g}, {r['steps']} steps, "
+            f"hidden width {r['hidden']}. Right: the decision regions on the two moons. "
+            + " ".join(r["message"].split())
+        )
+
     def _show(self, r):
         self.result = r
         losses = r["losses"]

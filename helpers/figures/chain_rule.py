@@ -290,6 +290,16 @@ class ChainRuleView:
         """The three slopes at the current f, g and x (the widget's caption)."""
         return slopes_text(self.f, self.g, self.slopes.x)
 
+    def describe(self) -> str:
+        """What the figure shows, in words (the alt text of the book's frames)."""
+        s = self.slopes
+        return (
+            f"Three panels for y = f(g(x)) with outer f = {self.f.name} and inner "
+            f"g = {self.g.name}, at x = {fmt(s.x, 4)}: the inner slope g'(x) = {fmt(s.dg, 3)}, "
+            f"the outer slope f'(u) = {fmt(s.df, 3)} at u = {fmt(s.u, 3)}, and the composition's "
+            f"slope, their product, dy/dx = {fmt(s.dy, 3)}."
+        )
+
 
 def _label(ax, tex: str, colour: str, side: tuple[int, int], gap: float = 3.0):
     """A short label (mathtext) drawn as a marker: its outline is made once, so moving it

@@ -493,6 +493,19 @@ class BackwardView:
         self.formula.set_text(current.formula)
         return self
 
+    def describe(self) -> str:
+        """What the figure shows, in words (the alt text of the book's frames)."""
+        names = self.lay.names
+        current = self.steps[self.step]
+        uses = ", ".join(names[c] for c, _, _ in current.terms)
+        return (
+            f"{self.title}, step {self.step + 1} of {self.n_steps}: the gradient of "
+            f"{names[current.node]} is computed"
+            + (f" from the gradients of {uses}" if uses else "")
+            + f"; {self.step + 1} of {self.n_steps} gradients are known. The sum: "
+            + " ".join(current.formula.split())
+        )
+
 
 def order_figure(root: Value, *, title: str | None = None) -> Figure:
     """The nodes of the graph ending at ``root`` in one row, in topological order.

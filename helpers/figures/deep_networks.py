@@ -61,6 +61,7 @@ class ZigzagView:
             "choose a smaller depth or width",
         )
         t, slopes = breakpoints(net, 0.0, 1.0)
+        self.depth, self.width = depth, width
         self.pieces = count_pieces(net)
         # the function is linear between breakpoints: its values there draw it exactly
         ys = net.forward(t[:, None])[:, 0]
@@ -73,6 +74,14 @@ class ZigzagView:
             fontsize=10,
         )
         return self.fig
+
+    def describe(self) -> str:
+        """What the figure shows, in words (the alt text of the book's frames)."""
+        return (
+            f"The zig-zag network's output for inputs x from 0 to 1, depth {self.depth} and "
+            f"width {self.width}: a zig-zag of {self.pieces} linear pieces, its "
+            f"{self.pieces - 1} kinks marked under it."
+        )
 
 
 def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
@@ -574,6 +583,22 @@ class PlaygroundView:
             )
         self.message.set_visible(bool(pg.diverged or pg.warning))
         return self.fig
+
+    def describe(self) -> str:
+        """What the figure shows, in words (the alt text of the book's frames)."""
+        c = self.pg.config
+        net = (
+            f"{c.hidden_layers} hidden layers of {c.units} {c.activation} units"
+            if c.hidden_layers
+            else "no hidden layer"
+        )
+        return (
+            f"Playground, data set {c.dataset} (noise {c.noise:g}, training fraction "
+            f"{c.train_fraction:g}), a network with {net}, {c.optimizer} at learning rate "
+            f"{c.lr:g}: the decision regions with the points, the hidden units' maps and the "
+            f"losses. {self.caption()}."
+            + (f" {self.pg.diverged or self.pg.warning}" if self.message.get_visible() else "")
+        )
 
     def caption(self) -> str:
         """The numbers of the current state (the panel shows them under the figure: text

@@ -154,6 +154,17 @@ class GradientNormView:
             self.fig.canvas.invalidate()  # the axes changed: redraw them (or restore, if seen)
         return self.fig
 
+    def describe(self) -> str:
+        """What the figure shows, in words (the alt text of the book's frames)."""
+        sig, g = self.results[1.0]
+        gains = ", ".join(f"{f * self.scale:.3g}" for f in self.FACTORS)
+        return (
+            f"Signal size (left) and gradient norm (right) per layer of a {self.depth}-layer "
+            f"{self.activation} network at gains {gains}. At gain {self.scale:.3g} the signal "
+            f"goes from {sig[0]:.1e} to {sig[-1]:.1e}, the gradient norm from layer 1 to layer "
+            f"{self.depth} from {g[0]:.1e} to {g[-1]:.1e}."
+        )
+
     def caption(self) -> str:
         """The numbers behind the picture: first and last layer at each gain."""
         lines = [f"{self.activation}, {self.depth} layers, weights of mean 0 and std gain/√fan-in"]
@@ -318,6 +329,15 @@ class DescentView:
         self.ax.set_title(f"learning rate {lr:g}{mom}: {_verdict(self.status)}", fontsize=10)
         self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}", fontsize=10)
         return self.fig
+
+    def describe(self) -> str:
+        """What the figure shows, in words (the alt text of the book's frames)."""
+        return (
+            f"Gradient descent on the {self.surface.name} surface with learning rate "
+            f"{self.lr:g} and momentum {self.momentum:g}: left, the path of {self.steps} steps "
+            f"over the contours ({_verdict(self.status)}); right, the loss per step, "
+            f"{self.losses[-1]:.3g} after the last."
+        )
 
 
 def descent_gallery(
