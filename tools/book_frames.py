@@ -198,7 +198,8 @@ class Lesson:
         self.nb = json.loads(self.path.read_text(encoding="utf-8"))
         self.shell = InteractiveShell.instance()
         self.shell.reset(new_session=False)  # nothing left from another lesson
-        self.shell.enable_gui = lambda *args, **kwargs: None  # `%matplotlib inline`: Agg here
+        # `%matplotlib inline` does nothing here: the views draw on their own canvases
+        self.shell.register_magic_function(lambda line: None, "line", "matplotlib")
         self.done = 0
 
     def run(self, i: int):
