@@ -171,6 +171,7 @@ def test_a_view_that_refuses_a_setting_gives_its_message_not_a_picture():
             ["learning rate 0.1", "30 steps", "hidden width 4"],
         ),
     ],
+    ids=["chain_rule", "zigzag", "descent", "gradient_norm", "training"],
 )
 def test_a_view_describes_what_it_shows_from_its_parameters(make, first, second, words):
     view = make()
