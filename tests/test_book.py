@@ -143,13 +143,24 @@ def test_each_page_shows_its_text_code_and_stored_figures(site, parsed):
             assert any(a.get("class", "").startswith("cell_output") for _, a in page.elements)
 
 
-def test_a_widget_cell_says_where_to_move_it_and_its_static_figure_follows(parsed):
+def test_a_widget_cell_moves_over_frames_and_its_static_figure_follows(parsed):
+    """In a lesson, a widget cell is its panel moving over frames (tests/test_book_frames.py
+    checks them); elsewhere (no lesson has widgets outside 01-05) a line says where to move
+    it. The stored figure after it stays (test_each_page_shows_its_text_code_and_stored_...)."""
+    lessons = {p.name for p in lesson_paths()}
     for nb in COMMITTED:
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         widgets = sum(any(WIDGET in o.get("data", {}) for o in c.get("outputs", [])) for c in cells)
         page = parsed[f"{nb.stem}.html"]
-        assert page.text.count("A live widget stands here") == widgets, nb.name
+        blocks = [a for tag, a in page.elements if a.get("class") == "book-frames"]
+        moving = widgets if nb.name in lessons else 0
+        assert len(blocks) == moving, nb.name
+        assert page.text.count("A live widget stands here") == widgets - moving, nb.name
         assert "widget-view+json" not in page.path.read_text(encoding="utf-8")
+    scripts = [
+        a.get("src", "") for tag, a in parsed["01_chain_rule.html"].elements if tag == "script"
+    ]
+    assert any(s.split("?")[0] == "_static/frames.js" for s in scripts), scripts
 
 
 def test_every_link_and_resource_within_the_site_resolves(site, parsed):

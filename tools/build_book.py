@@ -19,8 +19,11 @@ not (the lessons stay as they are):
 * every ``<!-- define: term -->`` marker gets a target at that very place, and the index of
   terms (``tools/build_index.py``'s, from the same markers) becomes the book's last chapter,
   ``terms.md``, whose "defined in" links go to those targets;
-* the output of a widget cell (a live widget needs a kernel) is replaced by a line saying so,
-  with a link to open the notebook on Binder; the static figure in the next cell stays;
+* the output of a widget cell (a live widget needs a kernel) is replaced, in the site, by the
+  same panel moving over frames drawn at build time (``tools/book_frames.py``: its controls,
+  its pictures, ``docs/book/_static/frames.js`` to swap them), and in the PDF by a line
+  saying so, with a link to open the notebook on Binder; the static figure in the next cell
+  stays in both;
 * a cover page, ``index.md``, lists the chapters in the series' order: ``00_*``, the lessons,
   the answers, the index of terms.
 
@@ -42,6 +45,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from tools import book_frames
 from tools.build_index import BEGIN, END, collect, escape, key, words_pattern
 from tools.lessons import (
     DEEPER_PREFIX,
@@ -67,6 +71,7 @@ PDF_NAME = "deep-networks-backpropagation.pdf"
 CONF = ROOT / "docs" / "book"  # conf.py and the site's CSS
 OUT = ROOT / "build" / "book"
 ANSWERS = "answers.ipynb"
+FRAMES = "frames"  # the site's folder of the widgets' frames: frames/<lesson>/
 TERMS = "terms"  # the index of terms, the last chapter (terms.md)
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # A going-deeper section (tools/lessons.py) is a closed block in the site (docs/book/conf.py).
@@ -186,20 +191,30 @@ def relink(markdown: str, here: str, anchors: dict[str, dict[str, str]]) -> str:
     return LINK.sub(repl, markdown)
 
 
-def widget_note(notebook: str) -> dict:
+def widget_note(notebook: str, panels: list[dict] = ()) -> dict:
+    """A widget cell's output in the book: its panels moving over their frames in the site
+    (raw HTML), a line with the Binder link in the PDF (which takes markdown, not HTML)."""
     text = (
         f"*A live widget stands here: [open this notebook on Binder]({binder_url(notebook)})"
         " to move its controls. The figure below is its starting view.*"
     )
-    return {
-        "output_type": "display_data",
-        "metadata": {},
-        "data": {"text/markdown": text, "text/plain": text},
-    }
+    data = {"text/markdown": text, "text/plain": text}
+    if panels:
+        stem = Path(notebook).stem
+        data["text/html"] = "\n".join(
+            book_frames.block_html(
+                p, f"{FRAMES}/{stem}", f"frames-{p['index']}", binder_url(notebook)
+            )
+            for p in panels
+        )
+    return {"output_type": "display_data", "metadata": {}, "data": data}
 
 
-def book_notebook(path: Path, labels: dict[int, str], anchors, secs: list[Section]) -> dict:
-    """The notebook as the book shows it (see the module's docstring)."""
+def book_notebook(
+    path: Path, labels: dict[int, str], anchors, secs: list[Section], panels: list[dict] = ()
+) -> dict:
+    """The notebook as the book shows it (see the module's docstring); ``panels``: its widget
+    panels with their frames (``tools/book_frames.py``)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb["metadata"].pop("widgets", None)  # no widget state: nothing to load from a CDN
     heading_labels = [labels[id(s)] for s in secs if s.level]
@@ -225,7 +240,8 @@ def book_notebook(path: Path, labels: dict[int, str], anchors, secs: list[Sectio
         elif cell["cell_type"] == "code":
             outputs = cell.get("outputs", [])
             if any(WIDGET_MIME in o.get("data", {}) for o in outputs):
-                cell["outputs"] = [widget_note(path.name)]
+                mine = [p for p in panels if p["cell"] == cell.get("id")]
+                cell["outputs"] = [widget_note(path.name, mine)]
             else:
                 give_figures_alt(cell)
     return nb
@@ -366,14 +382,32 @@ def prepare(out: Path, pdf: bool) -> Path:
         name: {sec.anchor: labels[name][id(sec)] for sec in s if sec.level}
         for name, s in secs.items()
     }
+    frames = book_frames.render_all(lesson_paths())
     for p in paths:
-        nb = book_notebook(p, labels[p.name], anchors, secs[p.name])
+        panels = (
+            json.loads((frames[p.name] / "panels.json").read_text()) if p.name in frames else []
+        )
+        for i, panel in enumerate(panels):
+            panel["index"] = i
+        nb = book_notebook(p, labels[p.name], anchors, secs[p.name], panels)
         (src / p.name).write_text(
             json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
     (src / f"{TERMS}.md").write_text(terms_page(lesson_paths()), encoding="utf-8")
     (src / "index.md").write_text(cover_page(paths, pdf), encoding="utf-8")
+    (src.parent / "frames.json").write_text(
+        json.dumps({name: str(folder) for name, folder in frames.items()}), encoding="utf-8"
+    )
     return src
+
+
+def copy_frames(out: Path, html: Path) -> None:
+    """Put each lesson's frames into the site: ``html/frames/<lesson>/``."""
+    target = html / FRAMES
+    if target.exists():
+        shutil.rmtree(target)
+    for name, folder in json.loads((out / "frames.json").read_text()).items():
+        shutil.copytree(folder, target / Path(name).stem, ignore=shutil.ignore_patterns("*.json"))
 
 
 def sphinx(builder: str, src: Path, dest: Path) -> None:
@@ -437,6 +471,7 @@ def main(argv=None) -> int:
     src = prepare(out, pdf)
     html = out / "html"
     sphinx("html", src, html)
+    copy_frames(out, html)
     if pdf:
         shutil.copy(build_pdf(src, out), html / PDF_NAME)
     print(f"the book: {html / 'index.html'}" + (f" and {out / PDF_NAME}" if pdf else ""))

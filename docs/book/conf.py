@@ -52,6 +52,7 @@ html_theme = "sphinx_book_theme"
 html_title = book.TITLE
 html_static_path = [str(Path(__file__).parent / "_static")]
 html_css_files = ["book.css"]
+html_js_files = [("frames.js", {"defer": "defer"})]  # the widgets' frames (tools/book_frames.py)
 html_last_updated_fmt = None
 html_copy_source = True            # "download .ipynb" gives the notebook
 html_show_sourcelink = False

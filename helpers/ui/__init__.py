@@ -5,9 +5,9 @@
 * :mod:`helpers.ui.a11y` — ``Panel``: a box of widgets whose text form is words (02 puts its
   play button above a view with it).
 
-Notebooks import ``from helpers.ui import live`` (``playground_panel`` in 04, ``Panel`` in 02). This is the
-top layer: it may import :mod:`helpers.figures` (the views, and the fast redraws and PNG encoder
-of :mod:`helpers.figures.canvas`); the figures never import it.
+Notebooks import ``from helpers.ui import live`` (``playground_panel`` in 04, ``Panel`` in
+02). This is the top layer: it may import :mod:`helpers.figures` (the views, and the fast
+redraws and PNG encoder of :mod:`helpers.figures.canvas`); the figures never import it.
 """
 
 __all__ = ["Panel", "live", "playground_panel"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from types import SimpleNamespace
 
 from ..figures.alt import alt_text
 from ..figures.canvas import png
@@ -44,6 +45,12 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
 
     "run" starts an asyncio task that trains ``chunk`` steps, redraws, yields to the kernel
     (so clicks and slider moves are handled), and repeats until paused or ``max_steps``.
+
+    The panel's ``parts`` are what the book's frames are made from (``tools/book_frames.py``):
+    its ``view``, its ``controls``, and ``show(steps, **settings)``, which sets the controls
+    at once (one ``Playground.set``, as a move does), trains as "step" does until ``steps``
+    steps are trained, redraws, and returns the picture as the panel holds it (``png``,
+    ``alt``, ``caption``, ``problem``, as :func:`helpers.ui.wiring.live`'s).
     """
     import ipywidgets as W
 
@@ -164,8 +171,32 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     step_btn.on_click(on_step)
     reset_btn.on_click(on_reset)
     redraw()
+
+    def show(steps: int = 0, **settings):
+        for w in controls.values():
+            w.unobserve(on_setting, names="value")
+        try:
+            for name, value in settings.items():
+                controls[name].value = value
+        finally:
+            for w in controls.values():
+                w.observe(on_setting, names="value")
+        pg.set(**{name: w.value for name, w in controls.items()})  # as on_setting, undrawn
+        show_what_applies()
+        while pg.steps < steps and not cannot_train():
+            pg.step(chunk)  # as "step" does, but drawn once at the end
+        redraw()
+        return SimpleNamespace(
+            png=image.value,
+            alt=alt_text(view.fig),
+            caption=view.caption(),
+            problem="",  # a diverged run is a picture too: the figure says so
+        )
+
     boxes = list(controls.values())
     grid = W.GridBox(boxes, layout=W.Layout(grid_template_columns="repeat(3, 260px)"))
-    return Panel(
+    panel = Panel(
         [grid, W.HBox([step_btn, run_btn, reset_btn, status]), image, alt, keyboard_and_names()]
     )
+    panel.parts = SimpleNamespace(view=view, controls=controls, show=show)
+    return panel

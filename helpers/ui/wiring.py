@@ -18,6 +18,7 @@ import html
 import traceback
 import warnings
 from collections.abc import Mapping
+from types import SimpleNamespace
 
 import ipywidgets as W
 
@@ -60,11 +61,18 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     its sliders and choose in its dropdowns (in JupyterLab and Notebook 7 they would move the
     notebook's cell), every control has an accessible name, and the picture's ``alt`` is the
     alt text of the view's figure (:mod:`helpers.figures.alt`), which follows the controls.
+
+    The panel's ``parts`` are what the book's frames are made from (``tools/book_frames.py``):
+    its ``view``, its ``controls``, and ``show(**settings)``, which sets the controls at once,
+    redraws as a move does, and returns the picture as the panel holds it: ``png`` (its bytes),
+    ``alt`` (the alt text of the view's figure), ``caption`` (the text under it) and
+    ``problem`` (the message of the view's error, or ``""``).
     """
     picture = W.Image(format="png")
     alt = picture_alt()  # the picture's alt text: what the view's figure shows now
     caption = W.HTML()
     problem = W.HTML(layout=W.Layout(display="none"))  # shown only when there is one
+    problem.message = ""  # the error's message alone, for the book's frames
 
     def values():
         return {name: w.value for name, w in controls.items()}
@@ -78,6 +86,7 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     def show_error(exc):
         problem.value = error_html(exc)
         problem.layout.display = None
+        problem.message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
     @contextlib.contextmanager
     def shown_problems():
@@ -96,7 +105,7 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
             problem.value = f"<pre class='{ERROR}' style='margin:0'>{html.escape(text)}</pre>"
             problem.layout.display = None
         elif problem.value:
-            problem.value = ""
+            problem.value = problem.message = ""
             problem.layout.display = "none"
 
     running = {"task": None}
@@ -139,6 +148,23 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
                 return
             set_running(loop.create_task(show_the_rest(steps)))
 
+    def show(**settings):
+        for w in controls.values():
+            w.unobserve(redraw, names="value")
+        try:
+            for name, value in settings.items():
+                controls[name].value = value
+        finally:
+            for w in controls.values():
+                w.observe(redraw, names="value")
+        redraw()
+        return SimpleNamespace(
+            png=picture.value,
+            alt=alt_text(view.fig),
+            caption=text() if text is not None else "",
+            problem=problem.message,
+        )
+
     for w in controls.values():
         w.observe(redraw, names="value")
     boxes = list(controls.values())
@@ -146,4 +172,6 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     view.update(**values())  # the first draw outside: a broken view fails its own cell
     render()
     # the hidden repair first: the problem line stays the panel's last child, under the rest
-    return Panel([keyboard_and_names(), *rows, picture, alt, caption, problem])
+    panel = Panel([keyboard_and_names(), *rows, picture, alt, caption, problem])
+    panel.parts = SimpleNamespace(view=view, controls=dict(controls), show=show)
+    return panel
