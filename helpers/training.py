@@ -167,8 +167,8 @@ def _explain(r) -> str:
         return (
             f"Diverged: the loss went UP, {first:.3f} → {last:.3f} "
             f"(accuracy {100 * r['accuracy']:.0f} %).\n"
-            f"The learning rate {r['lr']:g} is too high: the first steps overshoot, the "
-            "weights jump far away\n"
+            f"The learning rate {r['lr']:g} is too high: steps overshoot, the weights jump "
+            "far away\n"
             f"and {100 * r['dead']:.0f} % of the ReLU units went silent on every point "
             "(dead), so their gradient is 0."
         )

@@ -181,9 +181,7 @@ def test_a_shape_error_of_a_product_is_said_in_words(capsys):
     x, W, dy = np.ones((5, 4)), np.eye(4), np.ones((5, 4))
     from helpers.exercises import run
 
-    ok, _ = run(
-        "residual_grad", lambda x, W, dy: W.T @ dy, x, W, dy, error_hint=tdn._matmul_meaning
-    )
+    ok, _ = run("residual_grad", lambda x, W, dy: W.T @ dy, x, W, dy, error_hint=tdn.MATMUL_ERRORS)
     assert ok is False
     assert "do not fit" in capsys.readouterr().out
 

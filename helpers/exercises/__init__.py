@@ -260,13 +260,24 @@ def _timeout_message(name: str, at: str, stopped: bool) -> str:
     )
 
 
-def run(name: str, fn, *args, where: str = "", error_hint: Callable | None = None):
+def error_meaning(err: BaseException, known) -> str | None:
+    """What ``err`` usually means in a learner's code: the ``meaning`` of the first row
+    ``(kind, words, meaning)`` of the table ``known`` whose ``kind`` it is and whose message
+    contains ``words`` ("" matches any); ``None`` when no row does."""
+    for kind, words, meaning in known:
+        if isinstance(err, kind) and words in str(err):
+            return meaning
+    return None
+
+
+def run(name: str, fn, *args, where: str = "", error_hint=None):
     """Call the learner's ``fn(*args)`` within TIME_LIMIT seconds.
 
     Returns ``(True, result)``, or ``(False, None)`` after printing ONE line that says why:
     not a function, not done yet (its hint), the exception it raised, or that it was still
     running when the time limit was over. ``where`` ("at x = 1.5") goes into the message.
-    ``error_hint(exception)`` may return a sentence on what that exception usually means.
+    ``error_hint`` says what an exception usually means: a table of known errors for
+    :func:`error_meaning`, or a function of the exception returning a sentence or ``None``.
     """
     at = f" {where}" if where else ""
     if not callable(fn):
@@ -282,7 +293,12 @@ def run(name: str, fn, *args, where: str = "", error_hint: Callable | None = Non
         _not_done(name, result)
         return False, None
     print(f"{FAIL} {name}: calling it{at} raised {type(result).__name__}: {result}")
-    meaning = error_hint(result) if error_hint else None
+    if error_hint is None:
+        meaning = None
+    elif callable(error_hint):
+        meaning = error_hint(result)
+    else:
+        meaning = error_meaning(result, error_hint)
     if meaning:
         hint(meaning)
     return False, None

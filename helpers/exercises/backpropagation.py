@@ -277,15 +277,16 @@ STAR_NOT_MATMUL = (
 )
 
 
-def _shapes_clash(err: Exception) -> str | None:
-    if isinstance(err, ValueError) and "could not be broadcast" in str(err):
-        return STAR_NOT_MATMUL
-    if isinstance(err, ValueError) and "matmul" in str(err):
-        return (
-            "the shapes of a product do not fit: dY is (N, outputs), W is "
-            "(inputs, outputs) and X is (N, inputs); which one needs a .T?"
-        )
-    return None
+# What a shape error of linear_backward usually means.
+SHAPE_ERRORS = [
+    (ValueError, "could not be broadcast", STAR_NOT_MATMUL),
+    (
+        ValueError,
+        "matmul",
+        "the shapes of a product do not fit: dY is (N, outputs), W is "
+        "(inputs, outputs) and X is (N, inputs); which one needs a .T?",
+    ),
+]
 
 
 @exercise("3.2", "linear_backward")
@@ -315,7 +316,7 @@ def check_linear_backward(fn) -> bool:
             b.copy(),
             dY.copy(),
             where=f"on a batch of {n} with W of shape {W.shape}",
-            error_hint=_shapes_clash,
+            error_hint=SHAPE_ERRORS,
         )
         if not ok:
             return False

@@ -122,16 +122,13 @@ _COUNT_MISTAKES = [
 ]
 
 
-def _count_error_hint(err: Exception) -> str | None:
-    """What an exception of a count_params usually means (reader 04: a loop over
-    range(len(sizes)) reads sizes[i + 1] past the end, and the bare IndexError said not why)."""
-    if isinstance(err, IndexError):
-        return (
-            "your loop goes one step too far: sizes[i + 1] does not exist for the last i. "
-            "A list of n sizes has only n - 1 layers (pairs of consecutive sizes), so the "
-            "loop must stop one step earlier"
-        )
-    return None
+# What an exception of a count_params usually means (reader 04: a loop over range(len(sizes))
+# reads sizes[i + 1] past the end, and the bare IndexError said not why).
+ONE_STEP_TOO_FAR = (
+    "your loop goes one step too far: sizes[i + 1] does not exist for the last i. A list of "
+    "n sizes has only n - 1 layers (pairs of consecutive sizes): stop one step earlier"
+)
+COUNT_ERRORS = [(IndexError, "", ONE_STEP_TOO_FAR)]
 
 
 @exercise("4.2", "count_params")
@@ -150,7 +147,7 @@ def check_count_params(count_params) -> bool:
             count_params,
             list(sizes),
             where=f"on {sizes}",
-            error_hint=_count_error_hint,
+            error_hint=COUNT_ERRORS,
         )
         if not ok:
             return False

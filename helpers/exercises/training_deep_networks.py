@@ -212,15 +212,16 @@ def _ref_residual_grad(x, W, dy):
     return dy + (dy * (1 - h**2)) @ W.T
 
 
-def _matmul_meaning(err: BaseException) -> str | None:
-    """A shape error of a matrix product, in words."""
-    if isinstance(err, ValueError) and "matmul" in str(err):
-        return (
-            "a matrix product got shapes that do not fit. dz has one row per example, shape "
-            "(N, n), like x; going back through z = x @ W multiplies it by W.T on the right: "
-            "dz @ W.T, not W.T @ dz"
-        )
-    return None
+# A shape error of a matrix product, in words.
+MATMUL_ERRORS = [
+    (
+        ValueError,
+        "matmul",
+        "a matrix product got shapes that do not fit. dz has one row per "
+        "example, shape (N, n), like x; going back through z = x @ W multiplies it by W.T on "
+        "the right: dz @ W.T, not W.T @ dz",
+    ),
+]
 
 
 @exercise("5.4", "residual_grad")
@@ -247,7 +248,7 @@ def check_residual_grad(residual_grad) -> bool:
             W.copy(),
             dy.copy(),
             where=f"on case {case} (x of shape {x.shape})",
-            error_hint=_matmul_meaning,
+            error_hint=MATMUL_ERRORS,
         )
         if not ok or not returned("residual_grad", got):
             return False

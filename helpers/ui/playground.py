@@ -23,6 +23,7 @@ from ..figures.deep_networks import PlaygroundView
 from ..nn import ACTIVATIONS
 from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMIZERS, uses_classes
 from .a11y import Panel, keyboard_and_names, picture_alt
+from .wiring import set_quietly
 
 # (setting, applies?) → its tooltip: a control that does not apply is disabled and says why
 TOOLTIPS = {
@@ -173,14 +174,7 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     redraw()
 
     def show(steps: int = 0, **settings):
-        for w in controls.values():
-            w.unobserve(on_setting, names="value")
-        try:
-            for name, value in settings.items():
-                controls[name].value = value
-        finally:
-            for w in controls.values():
-                w.observe(on_setting, names="value")
+        set_quietly(controls, settings, on_setting)
         pg.set(**{name: w.value for name, w in controls.items()})  # as on_setting, undrawn
         show_what_applies()
         while pg.steps < steps and not cannot_train():

@@ -42,6 +42,19 @@ def error_html(exc: BaseException) -> str:
     )
 
 
+def set_quietly(controls: Mapping[str, W.ValueWidget], settings: Mapping, handler) -> None:
+    """Set several controls at once without calling ``handler``, their observer, for each
+    (the caller draws once after; the book's frames are drawn this way)."""
+    for w in controls.values():
+        w.unobserve(handler, names="value")
+    try:
+        for name, value in settings.items():
+            controls[name].value = value
+    finally:
+        for w in controls.values():
+            w.observe(handler, names="value")
+
+
 def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=None) -> W.VBox:
     """Return a panel whose controls redraw ``view``.
 
@@ -149,14 +162,7 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
             set_running(loop.create_task(show_the_rest(steps)))
 
     def show(**settings):
-        for w in controls.values():
-            w.unobserve(redraw, names="value")
-        try:
-            for name, value in settings.items():
-                controls[name].value = value
-        finally:
-            for w in controls.values():
-                w.observe(redraw, names="value")
+        set_quietly(controls, settings, redraw)
         redraw()
         return SimpleNamespace(
             png=picture.value,

@@ -123,3 +123,35 @@ def open_page(lab, browser_context):
     for page in pages:
         page.close()
     lab.shutdown_kernels()
+
+
+@pytest.fixture(scope="module")
+def offline_page(book_site, request):
+    """The book's site (the ``book_site`` fixture of tests/conftest.py) in a new page, one per
+    test module, whose every request outside the site's folder is refused (and recorded), with
+    the console's messages and the page's errors recorded too."""
+    if MISSING:
+        if ON_CI:
+            pytest.fail(f"book browser test FAILED (CI=true): {MISSING}", pytrace=False)
+        pytest.skip(f"book browser test SKIPPED: {MISSING}")
+    site = book_site.resolve().as_uri() + "/"
+    browser = launch_browser(request.getfixturevalue("playwright_session"))
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        refused, messages = [], []
+
+        def route(r):
+            if r.request.url.startswith(site):
+                r.continue_()
+            else:
+                refused.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda m: messages.append((m.type, m.text)))
+        page.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
+        page.on("requestfailed", lambda r: messages.append(("requestfailed", r.url)))
+        yield page, site, refused, messages
+    finally:
+        browser.close()

@@ -7,50 +7,14 @@ The site is the one tests/test_book.py checks (the ``book_site`` fixture of test
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-import pytest
-from lab_harness import AXE_FAILS, axe_audit, browser_missing_reason, launch_browser
+from lab_harness import AXE_FAILS, axe_audit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # for tools/, not installed
 
 from tools.lessons import lesson_paths  # noqa: E402
-
-MISSING = browser_missing_reason()
-ON_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-@pytest.fixture(scope="module")
-def offline_page(book_site, request):
-    """A new page whose every request outside the site's folder is refused (and recorded),
-    with the console's messages and the page's errors recorded too."""
-    if MISSING:
-        if ON_CI:
-            pytest.fail(f"book browser test FAILED (CI=true): {MISSING}", pytrace=False)
-        pytest.skip(f"book browser test SKIPPED: {MISSING}")
-    site = book_site.resolve().as_uri() + "/"
-    browser = launch_browser(request.getfixturevalue("playwright_session"))
-    try:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        refused, messages = [], []
-
-        def route(r):
-            if r.request.url.startswith(site):
-                r.continue_()
-            else:
-                refused.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda m: messages.append((m.type, m.text)))
-        page.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
-        page.on("requestfailed", lambda r: messages.append(("requestfailed", r.url)))
-        yield page, site, refused, messages
-    finally:
-        browser.close()
 
 
 def test_first_lesson_offline_has_rendered_maths_figures_and_no_errors(offline_page):

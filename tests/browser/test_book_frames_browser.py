@@ -10,21 +10,17 @@ the frames themselves are checked against the views in tests/test_book_frames.py
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 from pathlib import Path
 
 import pytest
-from lab_harness import browser_missing_reason, launch_browser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # for tools/, not installed
 
 from tools import book_frames  # noqa: E402
 from tools.lessons import lesson_paths  # noqa: E402
 
-MISSING = browser_missing_reason()
-ON_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 LATENCY_MS = 50
 LESSONS = [p for p in lesson_paths() if book_frames.has_widgets(p)]
 
@@ -44,35 +40,6 @@ PROBE = """() => {
     });
   });
 }"""
-
-
-@pytest.fixture(scope="module")
-def offline_page(book_site, request):
-    """A new page whose every request outside the site's folder is refused (and recorded)."""
-    if MISSING:
-        if ON_CI:
-            pytest.fail(f"book browser test FAILED (CI=true): {MISSING}", pytrace=False)
-        pytest.skip(f"book browser test SKIPPED: {MISSING}")
-    site = book_site.resolve().as_uri() + "/"
-    browser = launch_browser(request.getfixturevalue("playwright_session"))
-    try:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        refused, messages = [], []
-
-        def route(r):
-            if r.request.url.startswith(site):
-                r.continue_()
-            else:
-                refused.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
-        page.on("console", lambda m: messages.append((m.type, m.text)))
-        yield page, site, refused, messages
-    finally:
-        browser.close()
 
 
 def ready(page, url: str) -> None:
