@@ -243,8 +243,9 @@ def _divisions_by_twice(node, where="<module>"):
 
 def test_the_central_difference_is_written_once():
     # One formula, calculus.central_difference, which the derivative, the error curves, the
-    # gradient checks, the Jacobians and the exercise checks call. The other place is the
-    # reference answer of exercise 1.3: the learner's own formula, written out on purpose.
+    # gradient checks, the Jacobians and the exercise checks call. The other places are the
+    # reference answer of exercise 1.3 (the learner's own formula, written out on purpose) and
+    # its table of known mistakes (the formula without its brackets, which a learner writes).
     found = [
         (str(path.relative_to(HELPERS)), where, formula)
         for path in sorted(HELPERS.rglob("*.py"))
@@ -253,6 +254,7 @@ def test_the_central_difference_is_written_once():
     assert [f[:2] for f in found] == [
         ("calculus.py", "central_difference"),
         ("exercises/chain_rule.py", "_central"),
+        ("exercises/chain_rule.py", "_central_mistake"),
     ], f"a central difference written out again: call calculus.central_difference: {found}"
 
 
