@@ -127,7 +127,7 @@ def test_a_panels_show_draws_what_moving_its_controls_draws():
     step[0].click(), step[0].click()
     image = [w for w in pressed.children if isinstance(w, W.Image)][0]
     assert np.array_equal(pixels(state.png), pixels(image.value))
-    assert state.caption.startswith("step 40:") and "data set xor" in state.alt
+    assert state.caption.startswith("step 40:") and "the xor data" in state.alt
 
 
 def test_a_view_that_refuses_a_setting_gives_its_message_not_a_picture():

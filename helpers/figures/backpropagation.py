@@ -322,8 +322,9 @@ class TrainingView:
             )
         if losses[-1] > losses[0]:
             return (
-                f"{where} The run diverged: the loss goes up from {_num(losses[0])} and "
-                f"swings instead of falling; training accuracy {100 * r['accuracy']:.0f} %, "
+                f"{where} The run diverged: in {r['steps']} steps the loss goes up from "
+                f"{_num(losses[0])} and swings instead of falling; training accuracy "
+                f"{100 * r['accuracy']:.0f} %, "
                 f"and {100 * r['dead']:.0f} % of the ReLU units are dead."
             )
         return (
