@@ -185,8 +185,8 @@ def right_says_no_expected_numbers(out, *numbers):
 @pytest.mark.parametrize(
     "op, bug, says",
     [
-        ("+", assign_add, "assigned with = instead of accumulated with +="),
-        ("*", assign_mul, "assigned with = instead of accumulated with +="),
+        ("+", assign_add, "instead of added to with += (which keeps it)"),
+        ("*", assign_mul, "instead of added to with += (which keeps it)"),
         ("*", swapped_mul, "wrong local derivative of *"),
         ("*", no_upstream_mul, "not multiplied by out.grad"),
         ("+", nothing, "left a.grad and b.grad at 0"),
@@ -316,7 +316,7 @@ def test_the_final_training_check_says_when_it_did_not_test_the_learner(capsys):
     [
         (tanh_with_x, "your code uses 1 − x² as the local derivative, with x the input"),
         (tanh_itself, "tanh(x) itself, not its slope"),
-        (tanh_assigned, "assigned with = instead of accumulated with +="),
+        (tanh_assigned, "instead of added to with += (which keeps it)"),
         (nothing, "never updated the input's gradient, self.grad"),
     ],
 )
@@ -637,6 +637,44 @@ def test_backward_with_a_topological_order_without_return_is_named(capsys):
     out = capsys.readouterr().out
     assert "topological_order returned None: is a `return` missing" in out, out
     assert "NoneType" not in out and out.count("✗") == 1
+
+
+def backward_reverse_in_place(self):  # list.reverse() turns the list around and returns None
+    self.grad = 1.0
+    for v in topological_order(self).reverse():
+        v._backward()
+
+
+def test_backward_with_list_reverse_says_it_returns_none(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_reverse_in_place})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "`.reverse()` turns a list around where it is and gives back None" in out, out
+    assert "reversed(" in out and "`NoneType` is the type of None" in out, out
+    assert out.count("✗") == 1 and "your code raised" not in out, out
+
+
+def backward_seed_added(self):  # += where = belongs: right once, wrong on a second call
+    self.grad += 1.0
+    for v in reversed(topological_order(self)):
+        v._backward()
+
+
+def test_backward_adding_one_to_the_output_grad_is_caught_by_a_second_call(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_seed_added})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "after a second d.backward() on the same graph the output's grad is 2, not 1" in out
+    assert "`self.grad += 1.0` adds 1 to what is already there" in out, out
+    assert out.count("✗") == 1
+
+
+def test_backward_of_the_lesson_passes_when_called_twice(capsys):
+    assert checks.check_backward(Value) is True
+    d, _, _ = checks._graph(Value, [])
+    d.backward()
+    d.backward()
+    assert d.grad == 1.0
 
 
 def test_backward_in_breadth_first_order_is_caught_on_the_long_arm(capsys):

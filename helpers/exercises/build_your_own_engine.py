@@ -507,8 +507,8 @@ def check_add_mul(Value) -> bool:
             one_share = ref.grad / 2
             bug = (
                 f"{sym} at a = {_num(x)}: a is used twice, and a.grad kept only one of "
-                "its two shares: the gradient is assigned with = instead of accumulated "
-                "with +="
+                "its two shares: the gradient is assigned with = (which replaces the old "
+                "value) instead of added to with += (which keeps it)"
                 if _close(a.grad, one_share)
                 else f"{sym} at a = {_num(x)}: a is used twice and a.grad is off"
             )
@@ -531,7 +531,7 @@ def check_add_mul(Value) -> bool:
             name,
             "a.grad was 0.25 (a share from another use of a) before "
             "out._backward(), and that share was lost: the gradient is assigned with "
-            "= instead of accumulated with +=",
+            "= (which replaces the old value) instead of added to with += (which keeps it)",
             [
                 "a node may feed several operations; each adds its share",
                 "use += in _backward, never =",
@@ -612,7 +612,8 @@ def check_tanh(Value) -> bool:
             return _wrong(
                 name,
                 f"{where}: the input's earlier share of its gradient was "
-                "lost: the gradient is assigned with = instead of accumulated with +=",
+                "lost: the gradient is assigned with = (which replaces the old value) "
+                "instead of added to with += (which keeps it)",
                 ["use += in _backward"],
             )
         if _close(local, 1 - math.tanh(t) ** 2):
@@ -1027,6 +1028,20 @@ def check_backward(Value) -> bool:
     for long_arm, what in GRAPHS_FOR_BACKWARD:
         if not _backward_on(Value, long_arm, what):
             return False
+    d, _, _ = _graph(Value, [])
+    d.backward()
+    d.backward()
+    if not _close(d.grad, 1.0):
+        return _wrong(
+            "backward",
+            f"right gradients after one call, but after a second d.backward() on the "
+            f"same graph the output's grad is {_num(d.grad)}, not 1. `self.grad += 1.0` "
+            "adds 1 to what is already there; dL/dL is 1 however often backward() runs",
+            [
+                "the output's grad is set, not added to: use = here",
+                "self.grad = 1.0 before the loop",
+            ],
+        )
     print(
         f"{PASS} backward: the gradients of a diamond and of a diamond with a long arm agree "
         "with helpers.autodiff; each node's _backward ran once, after every node that uses it"
@@ -1051,6 +1066,19 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
             )
         if "'function' object is not" in str(err):
             return _a_function_for_its_list(err)
+        if "NoneType" in str(err) and _calls_reverse(Value, err):
+            return _wrong(
+                name,
+                "the loop got None, not a list (`NoneType` is the type of None). "
+                "`.reverse()` turns a list around where it is and gives back None, so "
+                "`topological_order(self).reverse()` is None, and a loop cannot walk over None. "
+                f"reversed(...) gives the items back in reverse order. (Python said: "
+                f"TypeError: {err})",
+                [
+                    "use reversed(...), which gives back the reversed nodes",
+                    "for v in reversed(topological_order(self)): v._backward()",
+                ],
+            )
         raise
     except NameError as err:
         return _a_name_for_the_list(err)
@@ -1308,6 +1336,15 @@ def _not_nodes_in_the_loop(err: AttributeError) -> bool:
             "for v in reversed(topological_order(self)): v._backward()",
         ],
     )
+
+
+def _calls_reverse(Value, err: BaseException) -> bool:
+    """True if the learner's ``backward`` uses ``.reverse()``, a list method that returns
+    None (the line of ``err``, or else the names the code of ``backward`` uses)."""
+    if ".reverse()" in _learner_code(err):
+        return True
+    own = getattr(getattr(Value, "backward", None), "__code__", None)
+    return own is not None and "reverse" in own.co_names
 
 
 def _order_returns_none(Value, root) -> bool:
