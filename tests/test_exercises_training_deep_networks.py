@@ -146,7 +146,10 @@ def test_multiplied_paths_are_named(capsys):
         h = np.tanh(x @ W)
         return dy * ((dy * (1 - h**2)) @ W.T)
 
-    _residual_says(capsys, multiplied, "multiplied")
+    # the message says the learner's code did it, so it does not read as an instruction
+    _residual_says(
+        capsys, multiplied, "your code multiplied the two paths, but the chain rule adds"
+    )
 
 
 def test_one_minus_h_is_named(capsys):
@@ -285,6 +288,14 @@ def test_max_lr_of_the_last_safe_slider_value_is_told_why_it_is_not_the_largest(
     out = capsys.readouterr().out
     assert "Your 0.19: at 0.19 the number 1 − ηκ for κ = 10 is 1 − 1.9 = −0.9" in out, out
     assert "reach −1" in out and "0.2" not in out  # the first try still hides the answer
+
+
+def test_max_lr_just_too_large_is_told_why_it_diverges(capsys):
+    """Reader 05, round 7: 0.21 only revealed the answer, with no sentence about 0.21."""
+    assert tdn.check_max_lr(lambda: 0.21) is False
+    out = capsys.readouterr().out
+    assert "Your 0.21: at 0.21 the number 1 − ηκ for κ = 10 is 1 − 2.1 = −1.1" in out, out
+    assert "diverges" in out and "0.2 " not in out and "0.2." not in out  # answer still hidden
 
 
 def test_momentum_with_mu_written_as_0_9_is_named(capsys):

@@ -47,6 +47,8 @@ MAX_LR_MISSES = {
     1 / FLAT: "1/κ for the flattest direction: both directions must shrink",
     0.19: "at 0.19 the number 1 − ηκ for κ = 10 is 1 − 1.9 = −0.9, still between −1 and 1, "
     "so the path still converges. Where does that number reach −1?",
+    0.21: "at 0.21 the number 1 − ηκ for κ = 10 is 1 − 2.1 = −1.1, beyond −1, so the steep "
+    "coordinate grows at every step and the path diverges. Where does that number reach −1?",
 }
 MAX_LR_NAME = "the largest learning rate below which descent converges"
 
@@ -266,10 +268,10 @@ def check_residual_grad(residual_grad) -> bool:
             + (dy * (1 - h) ** 2) @ W.T,
             "h is tanh of z = x @ W, not tanh of x: compute z first": dy
             + (dy * (1 - h_of_x**2)) @ W.T,
-            "the two paths are multiplied: the skip and the branch are two separate paths, "
-            "and the chain rule adds their gradients": dy * (dz @ W.T),
-            "the two paths are multiplied (dy times 1 plus the branch): the chain rule adds "
-            "the skip's gradient dy and the branch's": dy * (1 + dz @ W.T),
+            "your code multiplied the two paths, but the chain rule adds them: the skip and the "
+            "branch are two separate paths, so add their gradients": dy * (dz @ W.T),
+            "your code multiplied the two paths (dy times 1 plus the branch), but the chain rule "
+            "adds them: add the skip's gradient dy and the branch's": dy * (1 + dz @ W.T),
             "the skip's gradient is dy itself, not 1: the skip's slope is 1, and the chain "
             "rule multiplies it by dy (dy · 1 = dy), then adds the branch's gradient": 1 + dz @ W.T,
         }
