@@ -454,6 +454,13 @@ def test_difference_errors_show_truncation_and_round_off():
     assert e32["central"][0] == pytest.approx(math.cos(1.0))
 
 
+def test_lesson_01_too_small_step_median_error_is_about_2e_minus_4():
+    """Lesson 01 section 6 prints this median ("2e-04"): round-off with h = 1e-13."""
+    xs = np.linspace(0.5, 1.5, 101)
+    middle = np.median(np.abs(calculus.derivative(np.sin, xs, 1e-13) - np.cos(xs)))
+    assert f"{middle:.0e}" == "2e-04"
+
+
 def test_difference_errors_bad_input():
     with pytest.raises(ValueError, match="float32 or float64"):
         calculus.difference_errors(dtype=np.float16)
