@@ -454,6 +454,17 @@ def test_difference_errors_show_truncation_and_round_off():
     assert e32["central"][0] == pytest.approx(math.cos(1.0))
 
 
+def test_lesson_01_too_small_step_median_error_is_a_few_times_1e_minus_4():
+    """Lesson 01 section 6 prints the power of ten of this median ("a few times 1e-04").
+
+    Its exact value depends on the last bit of sin (2e-4 here, 4e-4 to 5e-4 with sin one
+    ulp off), so the lesson prints, and this test pins, only the power of ten."""
+    xs = np.linspace(0.5, 1.5, 101)
+    middle = np.median(np.abs(calculus.derivative(np.sin, xs, 1e-13) - np.cos(xs)))
+    assert 1e-4 < middle < 1e-3
+    assert f"{10.0 ** np.floor(np.log10(middle)):.0e}" == "1e-04"
+
+
 def test_difference_errors_bad_input():
     with pytest.raises(ValueError, match="float32 or float64"):
         calculus.difference_errors(dtype=np.float16)
