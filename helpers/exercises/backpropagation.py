@@ -442,9 +442,10 @@ def check_tanh_backward(fn) -> bool:
     """Exercise 3.3: ``fn(Y, dY) -> dX`` where ``Y = tanh(X)`` was stored by forward.
 
     The answer may use only ``Y`` and ``dY``: a function that calls ``np.tanh``,
-    ``np.arctanh`` (or ``cosh``, ``sinh``) or reads a variable ``X`` is refused. As a second
-    guard, those functions are replaced while it runs, so that even a call hidden in another
-    function is caught, and named.
+    ``np.arctanh`` (or ``cosh``, ``sinh``) or reads the input ``X`` from outside is refused
+    (a local helper variable named ``X`` is fine). As a second guard, those functions are
+    replaced while it runs, so that even a call hidden in another function is caught, and
+    named.
 
     Hints, one more for each wrong try:
     - write the derivative of tanh in terms of tanh itself; Y already is tanh(X)
