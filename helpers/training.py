@@ -159,7 +159,7 @@ def _explain(r) -> str:
     if r["error"]:
         return (
             f"Diverged after {len(losses)} steps: the loss became inf/NaN.\n"
-            f"The learning rate {r['lr']:g} is far too high: every step overshoots and the\n"
+            f"The learning rate {r['lr']:.3g} is far too high: every step overshoots and the\n"
             "weights grow without bound. Try a learning rate 10x smaller."
         )
     first, last = losses[0], losses[-1]
@@ -167,7 +167,7 @@ def _explain(r) -> str:
         return (
             f"Diverged: the loss went UP, {first:.3f} → {last:.3f} "
             f"(accuracy {100 * r['accuracy']:.0f} %).\n"
-            f"The learning rate {r['lr']:g} is too high: steps overshoot, the weights jump "
+            f"The learning rate {r['lr']:.3g} is too high: steps overshoot, the weights jump "
             "far away\n"
             f"and {100 * r['dead']:.0f} % of the ReLU units went silent on every point "
             "(dead), so their gradient is 0."

@@ -95,6 +95,8 @@ def _hints(out):
         (lambda X, W, b, dY: (dY @ W.T, dY.T @ X, dY.sum(axis=0)), bp.TRANSPOSED),
         (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum()), bp.SUM_ALL),
         (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=1)), bp.SUM_AXIS),
+        # the reader's try (round 7): the hint once said "a sum, not a mean"
+        (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=0, keepdims=True)), bp.KEPT_DIMS),
     ],
 )
 def test_linear_backward_names_the_usual_bugs(wrong, bug, capsys):
@@ -269,7 +271,7 @@ def _helper(Y):
 @pytest.mark.parametrize(
     "wrong, says",
     [
-        (_through_arctanh, "np.tanh and np.arctanh and the input X"),
+        (_through_arctanh, "np.tanh and np.arctanh"),
         (_tanh_again, "uses np.tanh"),
         (_global_x, "the input X"),
     ],
@@ -470,3 +472,19 @@ def test_mlp_backward_without_return_says_return_is_missing(capsys):
     assert bp.check_mlp_backward(lambda cache: None) is False
     out = capsys.readouterr().out
     assert "is a `return` missing?" in out and "NoneType" not in out
+
+
+def _local_x(Y, dY):  # the reader's right answer (round 7), with a helper variable named X
+    X = 1 - Y**2
+    return dY * X
+
+
+def test_tanh_backward_accepts_a_local_variable_named_x(capsys):
+    """A helper variable the learner calls X is not the input X: it is not refused."""
+    assert bp.check_tanh_backward(_local_x) is True
+    assert "the input X" not in capsys.readouterr().out
+
+
+def test_keepdims_hint_names_the_shape_not_a_mean():
+    assert "keepdims" in bp.KEPT_DIMS and "(outputs,)" in bp.KEPT_DIMS
+    assert "mean" not in bp.KEPT_DIMS

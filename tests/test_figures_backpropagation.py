@@ -288,3 +288,18 @@ def test_the_slider_learning_rate_where_training_stops_is_3_2():
         stuck = figs.train_moons(10**exponent, 300, 16)
         losses = np.asarray(stuck["losses"])
         assert losses.argmin() <= 2 and losses[-1] >= losses[0] and stuck["accuracy"] == 0.5
+
+
+def test_training_view_writes_a_slider_learning_rate_short():
+    """The slider's values are 10**(k/10): the title and the alt text write 3.16, not 3.16228
+    (reader round 7)."""
+    view = figs.TrainingView(lr=10**0.5, steps=20, hidden=4)
+    assert "lr 3.16)" in view.ax_region.get_title()
+    assert "3.16228" not in view.ax_region.get_title()
+    assert "learning rate 3.16 on" in alt_text(view.fig)
+
+
+def test_training_message_writes_a_slider_learning_rate_short():
+    """The message under the figure writes 3.16 too, not 3.16228 (reader round 7)."""
+    r = figs.train_moons(10**0.5, 300, 16)
+    assert "learning rate 3.16 is too high" in r["message"], r["message"]

@@ -46,6 +46,10 @@ SOFTMAX_AXIS = (
 )
 SUM_ALL = "summed over everything: keep one number per output (a sum over the batch only)"
 SUM_AXIS = "summed over the wrong axis: one number per output, so sum over the batch rows, axis=0"
+KEPT_DIMS = (
+    "the numbers are right, but the shape is (1, outputs): keepdims=True keeps the summed "
+    "axis as a row of length 1. b has shape (outputs,), so leave out keepdims=True"
+)
 TRANSPOSED = (
     "it is the transpose of the right one: a weight gradient has the weights' shape, "
     "(inputs, outputs)"
@@ -88,7 +92,11 @@ def _unpack(name, result, names):
 
 def _bias_mistakes(dY):
     """The wrong bias gradients of a forgotten or wrong axis."""
-    return {SUM_ALL: dY.sum(), SUM_AXIS: dY.sum(axis=1)}
+    return {
+        SUM_ALL: dY.sum(),
+        SUM_AXIS: dY.sum(axis=1),
+        KEPT_DIMS: dY.sum(axis=0, keepdims=True),
+    }
 
 
 def _softmax(Z, axis=1):
@@ -404,13 +412,28 @@ def _names_used(code) -> set[str]:
     return names
 
 
+def _outside_names(code) -> set[str]:
+    """The names a function's code reads from outside itself (globals, attributes, names of
+    an enclosing function), including those of functions defined inside it: not its own
+    local variables."""
+    names = set(code.co_names) | set(code.co_freevars)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _outside_names(const)
+    return names
+
+
 def _forbidden_use(fn) -> str | None:
-    """What ``fn`` uses that exercise 3.3 forbids (np.tanh, np.arctanh, X, ...), if anything."""
+    """What ``fn`` uses that exercise 3.3 forbids (np.tanh, np.arctanh, X, ...), if anything.
+    A local variable the learner names ``X`` is their own helper, not the input X: only an
+    ``X`` read from outside the function is refused."""
     code = getattr(fn, "__code__", None)
     if code is None:
         return None
-    used = _names_used(code)
-    found = [what for name, what in TANH_FORBIDDEN.items() if name in used]
+    used, outside = _names_used(code), _outside_names(code)
+    found = [
+        what for name, what in TANH_FORBIDDEN.items() if name in (outside if name == "X" else used)
+    ]
     return " and ".join(found) or None
 
 
@@ -419,9 +442,10 @@ def check_tanh_backward(fn) -> bool:
     """Exercise 3.3: ``fn(Y, dY) -> dX`` where ``Y = tanh(X)`` was stored by forward.
 
     The answer may use only ``Y`` and ``dY``: a function that calls ``np.tanh``,
-    ``np.arctanh`` (or ``cosh``, ``sinh``) or reads a variable ``X`` is refused. As a second
-    guard, those functions are replaced while it runs, so that even a call hidden in another
-    function is caught, and named.
+    ``np.arctanh`` (or ``cosh``, ``sinh``) or reads the input ``X`` from outside is refused
+    (a local helper variable named ``X`` is fine). As a second guard, those functions are
+    replaced while it runs, so that even a call hidden in another function is caught, and
+    named.
 
     Hints, one more for each wrong try:
     - write the derivative of tanh in terms of tanh itself; Y already is tanh(X)

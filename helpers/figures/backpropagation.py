@@ -291,7 +291,7 @@ class TrainingView:
         bad = bool(r["error"]) or losses[-1] > losses[0]
         self.line.set_color(WARN_COLOR if bad else LOSS_COLOR)
         self.ax_region.set_title(
-            f"decision regions (width {r['hidden']}, lr {r['lr']:g})", fontsize=11
+            f"decision regions (width {r['hidden']}, lr {r['lr']:.3g})", fontsize=11
         )
         self.message.set_text(r["message"])
         self.message.set_color(WARN_COLOR if bad else LOSS_COLOR)
@@ -309,7 +309,7 @@ class TrainingView:
         losses = r["losses"]
         where = (
             f"Two panels for a network of width {r['hidden']} trained with learning rate "
-            f"{r['lr']:g} on {len(r['X'])} points of two moons. Left: the training loss "
+            f"{r['lr']:.3g} on {len(r['X'])} points of two moons. Left: the training loss "
             "against the step, on a log scale from 0.0001 to 10000. Right: the decision "
             "regions, blue for class 0 and orange for class 1, with the points on top."
         )
