@@ -385,3 +385,29 @@ def test_the_second_softplus_hint_points_to_the_rewrites_without_the_code(capsys
     E.check_softplus(wrong)
     third = capsys.readouterr().out
     assert "the parents are the tuple (v,)" in third
+
+
+def test_softplus_without_the_absolute_value_is_told_about_abs(capsys):
+    """Reader round 7: math.exp(-x) where the rewrite has e^(-|x|) got only the generic hint."""
+
+    def no_abs(v):
+        x = v.data
+        y = max(x, 0) + math.log1p(math.exp(-x))
+        return Value(y, (v,), "softplus", _local=(math.exp(x - y),))
+
+    assert E.check_softplus(no_abs) is False
+    out = capsys.readouterr().out
+    assert "expected" in out
+    assert "math.exp(-abs(x))" in out and "absolute value" in out
+
+
+def test_softplus_without_return_is_told_in_plain_words(capsys):
+    """Reader round 7: a missing return printed the jargon 'returned NoneType None'."""
+
+    def no_return(v):
+        x = v.data
+        Value(max(x, 0) + math.log1p(math.exp(-abs(x))), (v,), "softplus")
+
+    assert E.check_softplus(no_return) is False
+    out = capsys.readouterr().out
+    assert "NoneType" not in out and "returned nothing" in out and "return" in out

@@ -150,7 +150,12 @@ def _softplus_error(err: Exception, x: float = 1.0) -> str | tuple[str, str] | N
 
 def _a_node(name: str, out, x: float) -> bool:
     """Whether softplus returned a Value; if not, one ✗ line."""
-    if not isinstance(out, Value):
+    if out is None:
+        print(
+            f"{FAIL} {name}: softplus(Value({x})) returned nothing (None): is the return "
+            "line missing? Return a new Value (a node of the graph)"
+        )
+    elif not isinstance(out, Value):
         print(
             f"{FAIL} {name}: softplus(Value({x})) returned {type(out).__name__} "
             f"{_fmt(out)}; return a new Value (a node of the graph)"
@@ -227,6 +232,14 @@ def check_softplus(softplus: Callable) -> bool:
             return False
         want, want_grad = _softplus_reference(x)
         if not _same(name, "its data", out.data, want, x):
+            got = _number(out.data)[0]
+            no_abs = max(x, 0.0) + math.log1p(math.exp(-x)) if x > -700 else None
+            if got is not None and no_abs is not None and math.isclose(got, no_abs, rel_tol=1e-9):
+                # e^(-x) where the rewrite has e^(-|x|): right for x >= 0, wrong for x < 0
+                hint(
+                    "the rewrite has e to the power −|x| (minus the absolute value of x), "
+                    "not −x: write math.exp(-abs(x)). For a negative x, −x is positive"
+                )
             return False
         parents = tuple(out._prev)
         if parents != (v,):
