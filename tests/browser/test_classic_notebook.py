@@ -84,7 +84,9 @@ PANELS_JS = """() => {
       img: img ? {src: img.getAttribute('src'), w: img.naturalWidth,
                   alt: (img.getAttribute('alt') || '').trim()} : null,
       slider: !!handles[0],
-      label: (b.querySelector('.widget-slider .widget-label') || {}).textContent || '',
+      // the label of the slider whose handle the test presses (the first enabled one)
+      label: handles[0] ? ((handles[0].closest('.widget-slider')
+        .querySelector('.widget-label') || {}).textContent || '') : '',
       // helpers.ui.a11y names a jQuery UI handle by its label (aria-labelledby), as in widgets 8
       named: handles[0] ? ((document.getElementById(
         handles[0].getAttribute('aria-labelledby') || '') || {}).textContent || '') : null,
