@@ -51,8 +51,12 @@ lab: $(STAMP)  ## build .venv if needed and open JupyterLab on the series
 # PARALLEL: pytest-xdist runs the test files on the machine's cores (at most 4), one file per
 # worker at a time (--dist loadfile): a notebook's cells share one kernel, a file its fixtures.
 PARALLEL := -n auto --maxprocesses 4 --dist loadfile
+# The book's moving widget panels are drawn (some 4 CPU-minutes) and checked by
+# `make book-check` (in .ci/run), not here: here the site is built without frames.
+FRAME_TESTS := tests/test_book_frames.py tests/browser/test_book_frames_browser.py
+NO_FRAMES := $(foreach f,$(FRAME_TESTS),--ignore=$(f))
 test: $(STAMP)  ## every test: unit, strict nbval, browser, and nbval as on other CPUs
-	$(BIN)/python -m pytest $(PARALLEL) tests notebooks --nbval --nbval-current-env \
+	$(BIN)/python -m pytest $(PARALLEL) tests notebooks $(NO_FRAMES) --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 	$(BIN)/python -m tools.portability
 
@@ -74,7 +78,7 @@ $(FLOORS)/.installed: requirements.txt pyproject.toml tools/floors.py
 
 .PHONY: floors
 floors: $(FLOORS)/.installed  ## unit tests and strict nbval with the lowest versions we admit
-	$(FLOORS)/bin/python -m pytest $(PARALLEL) tests notebooks --nbval --nbval-current-env \
+	$(FLOORS)/bin/python -m pytest $(PARALLEL) tests notebooks $(NO_FRAMES) --nbval --nbval-current-env \
 	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # Google Colab's runtime (tests/colab-constraints.txt: ipywidgets 7, IPython 7, matplotlib 3.10,
@@ -114,7 +118,7 @@ colab-browser: $(COLAB)/.installed $(STAMP)  ## every panel in the classic Noteb
 	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest tests/browser/test_classic_notebook.py
 
 unit: $(STAMP)  ## the unit tests only (no notebooks, no browser)
-	$(BIN)/python -m pytest $(PARALLEL) tests --ignore=tests/browser
+	$(BIN)/python -m pytest $(PARALLEL) tests --ignore=tests/browser $(NO_FRAMES)
 
 notebooks: $(STAMP)  ## strict nbval on every notebook
 	$(BIN)/python -m pytest $(PARALLEL) notebooks --nbval --nbval-current-env \
@@ -151,10 +155,12 @@ binder-check:  ## what Binder does: a fresh venv from requirements.txt runs ever
 book: $(STAMP)  ## build the series as a static site and a PDF (build/book), nothing executed
 	$(BIN)/python -m tools.build_book
 
-# What .ci/run adds to `make test`: the whole book, then the checks of its PDF.
+# What .ci/run adds to `make test`: the whole book, then the checks of its PDF, and of its
+# widget panels moving over their frames (tests/test_book_frames.py and its browser test).
 .PHONY: book-check
-book-check: book  ## build the book and check its PDF (tests/test_book_pdf.py)
+book-check: book  ## build the book; check its PDF and its moving panels (frames) in Chromium
 	BOOK_PDF=$(firstword $(wildcard build/book/*.pdf)) $(BIN)/python -m pytest tests/test_book_pdf.py
+	BOOK_SITE=build/book/html $(BIN)/python -m pytest $(FRAME_TESTS) tests/test_book.py
 
 # -- A JupyterHub for a class on this machine (issue 17; docs/instructors.md) -------------
 # Its own environment, what every student's server and kernel run: requirements.txt (what

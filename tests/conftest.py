@@ -80,8 +80,10 @@ def draws_like_plain():
 
 @pytest.fixture(scope="session")
 def book_site(tmp_path_factory):
-    """The series' static site, built as `make book` builds it but without the PDF; the folder
-    with index.html. Without the `book` extra the book tests are skipped (CI=true: they fail)."""
+    """The series' static site, built as `make book` builds it but without the PDF and, unless
+    BOOK_FRAMES=1, without the widgets' frames (some 4 CPU-minutes: `make book-check` builds
+    and checks them); or the site in $BOOK_SITE, built already (book-check's). The folder with
+    index.html. Without the `book` extra the book tests are skipped (CI=true: they fail)."""
     import importlib.util
     import os
     import subprocess
@@ -101,10 +103,13 @@ def book_site(tmp_path_factory):
         if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
             pytest.fail(f"book tests FAILED (CI=true): {why}", pytrace=False)
         pytest.skip(why)
+    if os.environ.get("BOOK_SITE"):
+        return Path(os.environ["BOOK_SITE"]).resolve()
     out = tmp_path_factory.mktemp("book")
     root = Path(__file__).resolve().parents[1]
+    frames = [] if os.environ.get("BOOK_FRAMES") == "1" else ["--no-frames"]
     done = subprocess.run(
-        [sys.executable, "-m", "tools.build_book", "--html", "--out", str(out)],
+        [sys.executable, "-m", "tools.build_book", "--html", *frames, "--out", str(out)],
         cwd=root,
         capture_output=True,
         text=True,

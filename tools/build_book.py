@@ -367,7 +367,7 @@ def cover_page(paths: list[Path], pdf: bool) -> str:
 # --- building ----------------------------------------------------------------------------------
 
 
-def prepare(out: Path, pdf: bool) -> Path:
+def prepare(out: Path, pdf: bool, frames: bool = True) -> Path:
     """Write the book's sources to ``out/src``; return that folder."""
     src = out / "src"
     if src.exists():
@@ -382,7 +382,9 @@ def prepare(out: Path, pdf: bool) -> Path:
         name: {sec.anchor: labels[name][id(sec)] for sec in s if sec.level}
         for name, s in secs.items()
     }
-    frames = book_frames.render_all(lesson_paths())
+    # the frames (some 4 CPU-minutes, then cached): the site's moving panels; without them a
+    # widget cell shows the line with the Binder link, as the PDF does
+    frames = book_frames.render_all(lesson_paths()) if frames else {}
     for p in paths:
         panels = (
             json.loads((frames[p.name] / "panels.json").read_text()) if p.name in frames else []
@@ -459,6 +461,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="output folder (build/book)")
     parser.add_argument("--html", action="store_true", help="the site only, no PDF")
+    parser.add_argument(
+        "--no-frames",
+        action="store_true",
+        help="widget panels as a line with the Binder link, no frames (make test's site)",
+    )
     args = parser.parse_args(argv)
     out = args.out.resolve()
     pdf = not args.html
@@ -468,7 +475,7 @@ def main(argv=None) -> int:
             "texlive-xetex texlive-latex-extra texlive-fonts-recommended "
             "fonts-freefont-otf (or build the site alone: --html)"
         )
-    src = prepare(out, pdf)
+    src = prepare(out, pdf, frames=not args.no_frames)
     html = out / "html"
     sphinx("html", src, html)
     copy_frames(out, html)
