@@ -59,6 +59,15 @@ def test_a_described_figure_is_shown_as_an_image_with_its_alt_text():
     assert metadata == {"image/png": {"alt": 'Two "quoted" <words> & more.'}}
 
 
+def test_the_image_is_the_same_whether_ipython_gives_bytes_or_base64_text():
+    """IPython 7 (Colab's) gives a PNG as bytes, IPython 8 as base64 text ending in a newline:
+    the stored HTML must not depend on which (nbval compares it on Colab's stack)."""
+    fig = describe(small_figure(), "a line")
+    raw = b"\x89PNG fake bytes"
+    as_text = base64.encodebytes(raw).decode()  # with its newline
+    assert display_bundle(fig, lambda f: raw) == display_bundle(fig, lambda f: as_text)
+
+
 def test_a_figure_without_text_or_without_a_png_keeps_the_usual_display():
     assert display_bundle(small_figure(), lambda f: b"png") is None
     assert display_bundle(describe(small_figure(), "a line"), lambda f: None) is None

@@ -57,8 +57,9 @@ def display_bundle(fig: Figure, png) -> tuple[dict, dict] | None:
     data = png(fig) if text else None
     if not data:
         return None
-    if isinstance(data, bytes):
+    if isinstance(data, bytes):  # IPython 7 (Colab's) gives bytes, IPython 8 base64 text
         data = base64.b64encode(data).decode("ascii")
+    data = "".join(data.split())  # IPython 8's text ends with a newline: the same URI in both
     tag = f'<img src="data:image/png;base64,{data}" alt="{html.escape(text, quote=True)}"/>'
     return {"text/plain": text, "text/html": tag}, {"image/png": {"alt": text}}
 
