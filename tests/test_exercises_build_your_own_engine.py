@@ -6,7 +6,6 @@ returning nonsense, not a class) gives one ✗ line and never raises.
 """
 
 import contextlib
-import importlib.util
 import inspect
 import io
 import math
@@ -1254,15 +1253,12 @@ def test_backward_over_section_3s_list_of_names_says_names_not_nodes(capsys, tmp
     """The reader of round 6 took "`reversed(order)` walks a list" literally: section 3's
     list of label strings (then `order`, now `names`) was what the loop walked, and Python
     said only "'str' object has no attribute '_backward'"."""
-    cell = tmp_path / "reader_cell.py"  # a file, so that the traceback shows the line
-    cell.write_text(  # the reader's exact cell, where section 3 leaves `names` behind
+    cells = lesson_cells(  # the reader's exact cell, where section 3 leaves `names` behind
+        tmp_path,
         'names = ["x", "a", "b", "c", "d"]\n\n\ndef backward(self):\n    self.grad = 1.0\n'
-        "    for v in reversed(names):\n        v._backward()\n"
+        "    for v in reversed(names):\n        v._backward()\n",
     )
-    spec = importlib.util.spec_from_file_location("reader_cell", cell)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    broken = type("Broken", (Value,), {"backward": module.backward})
+    broken = type("Broken", (Value,), {"backward": cells["backward"]})
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
     assert out.count("✗") == 1 and "your code raised" not in out, out
@@ -1301,15 +1297,12 @@ def test_mul_hint_names_the_node_whose_gradient_is_off(capsys):
 def test_backward_over_an_undefined_order_says_the_name_is_not_defined(capsys, tmp_path):
     """With section 3's list now named `names`, the reader's `reversed(order)` meets no
     `order` at all: Python's bare NameError gets a sentence."""
-    cell = tmp_path / "reader_cell_2.py"
-    cell.write_text(
-        "def backward(self):\n    self.grad = 1.0\n    for v in reversed(order):  # noqa: F821\n"
-        "        v._backward()\n"
+    cells = lesson_cells(
+        tmp_path,
+        "def backward(self):\n    self.grad = 1.0\n    for v in reversed(order):\n"
+        "        v._backward()\n",
     )
-    spec = importlib.util.spec_from_file_location("reader_cell_2", cell)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    broken = type("Broken", (Value,), {"backward": module.backward})
+    broken = type("Broken", (Value,), {"backward": cells["backward"]})
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
     assert out.count("✗") == 1 and "your code raised" not in out, out
