@@ -1249,21 +1249,33 @@ def test_one_grad_for_data_line_is_quoted_in_the_singular(capsys):
     assert "multiplies by a gradient (.grad)" in out and "That gradient is still 0" in out, out
 
 
-def test_backward_over_section_3s_list_of_names_says_names_not_nodes(capsys, tmp_path):
-    """The reader of round 6 took "`reversed(order)` walks a list" literally: section 3's
-    list of label strings (then `order`, now `names`) was what the loop walked, and Python
-    said only "'str' object has no attribute '_backward'"."""
-    cells = lesson_cells(  # the reader's exact cell, where section 3 leaves `names` behind
-        tmp_path,
-        'names = ["x", "a", "b", "c", "d"]\n\n\ndef backward(self):\n    self.grad = 1.0\n'
-        "    for v in reversed(names):\n        v._backward()\n",
-    )
-    broken = type("Broken", (Value,), {"backward": cells["backward"]})
+# The reader of round 6 took "`reversed(order)` walks a list" literally: section 3's list of
+# label strings (then `order`, now `names`) was what the loop walked, and Python said only
+# "'str' object has no attribute '_backward'". With the list renamed, the same line meets no
+# `order` at all, and Python's bare NameError needs a sentence too.
+LOOP = (
+    "def backward(self):\n    self.grad = 1.0\n    for v in reversed({}):\n        v._backward()\n"
+)
+
+
+@pytest.mark.parametrize(
+    "cell, said",
+    [
+        (  # the reader's exact cell, where section 3 leaves `names` behind
+            'names = ["x", "a", "b", "c", "d"]\n\n\n' + LOOP.format("names"),
+            ["holds the names of the diamond's nodes", "not the nodes", "topological_order(self)"],
+        ),
+        (LOOP.format("order"), ["the notebook has no such name", "topological_order(self)"]),
+    ],
+    ids=["names", "order"],
+)
+def test_backward_over_a_list_of_names_says_so_in_words(capsys, tmp_path, cell, said):
+    broken = type("Broken", (Value,), {"backward": lesson_cells(tmp_path, cell)["backward"]})
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
     assert out.count("✗") == 1 and "your code raised" not in out, out
-    assert "holds the names of the diamond's nodes" in out and "not the nodes" in out, out
-    assert "topological_order(self)" in out, out
+    for words in said:
+        assert words in out, out
 
 
 def test_tanh_with_a_caret_for_the_square_says_use_two_stars(capsys):
@@ -1292,21 +1304,6 @@ def test_mul_hint_names_the_node_whose_gradient_is_off(capsys):
     out = capsys.readouterr().out
     assert "the gradient reaching b is off" in out and "d(out)/d(b)" in out, out
     assert "d(out)/d(a)" not in out, out
-
-
-def test_backward_over_an_undefined_order_says_the_name_is_not_defined(capsys, tmp_path):
-    """With section 3's list now named `names`, the reader's `reversed(order)` meets no
-    `order` at all: Python's bare NameError gets a sentence."""
-    cells = lesson_cells(
-        tmp_path,
-        "def backward(self):\n    self.grad = 1.0\n    for v in reversed(order):\n"
-        "        v._backward()\n",
-    )
-    broken = type("Broken", (Value,), {"backward": cells["backward"]})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
-    assert out.count("✗") == 1 and "your code raised" not in out, out
-    assert "the notebook has no such name" in out and "topological_order(self)" in out, out
 
 
 def test_backward_over_names_without_its_source_still_says_names_not_nodes(capsys):
