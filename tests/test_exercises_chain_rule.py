@@ -346,6 +346,19 @@ def test_two_path_product_of_slopes_names_both_mistakes(capsys):
     assert "not the product of the slopes" in out
 
 
+def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
+    # the eighth reader's try: the two local slopes multiplied; the hint was six sentences long
+    def dz_dx(x):
+        du_dx, dv_dx = math.exp(x), -math.sin(x)
+        return du_dx * dv_dx
+
+    assert E.check_two_path_slope(dz_dx) is False
+    hint = [line for line in capsys.readouterr().out.splitlines() if "Hint:" in line]
+    assert len(hint) == 1 and "multiplied the two slopes, du/dx·dv/dx" in hint[0]
+    assert "add the two paths, v·du/dx + u·dv/dx" in hint[0]
+    assert hint[0].count(". ") <= 2 and len(hint[0].split()) <= 60, f"a long hint: {hint[0]}"
+
+
 def test_two_path_product_of_the_paths_is_told_to_add(capsys):
     # the fifth reader's try: (path through u)·(path through v) instead of their sum
     def dz_dx(x):

@@ -460,15 +460,15 @@ def two_path_reference(x: float) -> float:
     return math.exp(x) * (math.cos(x) - math.sin(x))
 
 
-_ADD_PATHS = "x reaches z along two paths: add the product of the local derivatives along each"
 PATH_MISTAKES = {
     "you got eˣ·cos x. That is z itself, not its slope. It is also the path through u "
     "alone, v·du/dx (here du/dx = eˣ = u). Return the slope: the path through u plus the "
     "path through v.": lambda x: math.cos(x) * math.exp(x),
-    "you got −eˣ·sin x. Two mistakes give this. Here du/dx = eˣ = u, so the check cannot "
-    "tell which. (a) You followed only the path through v, u·dv/dx. "
-    "(b) You multiplied the two slopes, du/dx·dv/dx. The slope of a product is not the "
-    f"product of the slopes. {_ADD_PATHS}.": lambda x: -math.exp(x) * math.sin(x),
+    "you got −eˣ·sin x: you multiplied the two slopes, du/dx·dv/dx, or took only the path "
+    "through v, u·dv/dx (here both are the same, as du/dx = eˣ = u). The slope of a product is "
+    "not the product of the slopes: add the two paths, v·du/dx + u·dv/dx.": lambda x: (
+        -math.exp(x) * math.sin(x)
+    ),
     "you multiplied the two path products, (v·du/dx)·(u·dv/dx). The paths add: dz/dx is "
     "the path through u plus the path through v.": lambda x: (
         (math.cos(x) * math.exp(x)) * (math.exp(x) * -math.sin(x))
