@@ -411,3 +411,45 @@ def test_softplus_without_return_is_told_in_plain_words(capsys):
     assert E.check_softplus(no_return) is False
     out = capsys.readouterr().out
     assert "NoneType" not in out and "returned nothing" in out and "return" in out
+
+
+def test_a_grad_read_before_backward_is_told_to_call_backward(capsys):
+    """Reader 02 r8: returning a.grad without c.backward() (0) heard only "that is not it"."""
+
+    def predict():
+        a = Value(3.0)
+        b = a + a
+        c = b * b  # noqa: F841 (no c.backward(): the reader's mistake)
+        return a.grad
+
+    assert E.check_reuse_prediction(predict) is False
+    out = capsys.readouterr().out
+    assert "every gradient starts at 0" in out and "c.backward()" in out
+
+
+def test_returning_the_outputs_own_gradient_1_is_named(capsys):
+    """Reader 02 r8: returning c.grad (1) heard "it is 24" with no word on what 1 is."""
+
+    def predict():
+        a = Value(3.0)
+        b = a + a
+        c = b * b
+        c.backward()
+        return c.grad
+
+    assert E.check_reuse_prediction(predict) is False
+    out = capsys.readouterr().out
+    assert "grad c = dc/dc = 1, the gradient of the output itself" in out
+    assert "gradient of a" in out
+
+
+def test_a_missing_operation_name_without_a_label_says_nothing_of_labels(capsys):
+    """Reader 02 r8: Value(y, (v,), _local=...) with no label= was told "A label=... names
+    the node", which confuses a reader who passed no label."""
+    unnamed = lambda v: Value(  # noqa: E731
+        _safe_value(v), (v,), _local=(math.exp(v.data - _safe_value(v)),)
+    )
+    assert E.check_softplus(unnamed) is False
+    out = capsys.readouterr().out
+    assert "third argument" in out and "'softplus'" in out
+    assert "label" not in out

@@ -53,6 +53,14 @@ REUSE_MISSES = {
     ),
     2: "db/da = 2 is only the last step; it multiplies dc/db",
     36: "that is c itself, not its slope",
+    0: (
+        "that is what a.grad holds before any backward pass: every gradient starts at 0. "
+        "If you read a.grad from the engine, call c.backward() first"
+    ),
+    1: (
+        "that is grad c = dc/dc = 1, the gradient of the output itself, where the backward "
+        "pass starts. The question asks for the gradient of a"
+    ),
 }
 REUSE_NUDGE = (
     "first find dc/db at b = 6 (c = b·b, a product of b with itself). Then follow each use "
@@ -257,10 +265,12 @@ def check_softplus(softplus: Callable) -> bool:
             )
             return False
         if out._op != "softplus":
+            # the sentence on label= only when a label was given (reader 02 r8)
+            label = " A label=... names the node, not its operation." if out.label else ""
             print(
                 f"{FAIL} {name}: the node's operation (its _op) is {out._op!r}, not "
                 "'softplus': pass it as the third argument, Value(data, (v,), 'softplus', "
-                "...). A label=... names the node, not its operation"
+                f"...).{label}"
             )
             return False
         how, err = _call_limited(out.backward, ())
