@@ -67,6 +67,10 @@ def test_zigzag_view_names_its_kink_marks_and_pieces_figure_its_log_scales():
     view = figs.ZigzagView(depth=1, width=3)
     assert "kinks" in view.ax.get_legend().get_texts()[0].get_text()
     assert "10 parameters, 3 linear pieces" in view.ax.get_title()
+    # Reader 04, round 8: the tiny ticks under the axis were hard to find; the kinks are
+    # dots on the line itself, at the zig-zag's top (x = 1/3) and bottom (x = 2/3)
+    np.testing.assert_allclose(view.marks.get_xdata(), [1 / 3, 2 / 3], atol=1e-12)
+    np.testing.assert_allclose(view.marks.get_ydata(), [1.0, 0.0], atol=1e-12)
     rows = regions.pieces_table(widths=(2,), max_params=20, seeds=range(2))
     fig = figs.pieces_figure(rows)
     for ax in fig.axes:

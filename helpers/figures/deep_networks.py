@@ -40,9 +40,10 @@ class ZigzagView:
         (self.marks,) = self.ax.plot(
             [],
             [],
-            "|",
+            "o",
             color=CLASS_COLORS[1],
-            ms=8,
+            ms=6,
+            zorder=3,
             label="kinks (where one piece ends, the next begins)",
         )
         self.ax.legend(fontsize=8, loc="upper center", framealpha=0.9)
@@ -74,7 +75,7 @@ class ZigzagView:
         ys = net.forward(t[:, None])[:, 0]
         self.line.set_data(t, ys)
         inner = t[1:-1]
-        self.marks.set_data(inner, np.full(inner.shape, -0.04))
+        self.marks.set_data(inner, ys[1:-1])  # a dot on the line at each kink
         self.ax.set_title(
             f"depth {depth}, width {width}: {n_params(net)} parameters, "
             f"{self.pieces} linear pieces",
@@ -84,8 +85,8 @@ class ZigzagView:
             self.fig,
             f"A line graph of the output of the zig-zag network of depth {depth} and width "
             f"{width} ({n_params(net)} parameters), for the input x from 0 to 1. The line goes "
-            f"up and down in {self.pieces} straight pieces between 0 and 1; red marks on the "
-            f"x-axis show its {self.pieces - 1} kinks.",
+            f"up and down in {self.pieces} straight pieces between 0 and 1; dots on the line "
+            f"mark its {self.pieces - 1} kinks.",
         )
         return self.fig
 
