@@ -488,3 +488,36 @@ def test_tanh_backward_accepts_a_local_variable_named_x(capsys):
 def test_keepdims_hint_names_the_shape_not_a_mean():
     assert "keepdims" in bp.KEPT_DIMS and "(outputs,)" in bp.KEPT_DIMS
     assert "mean" not in bp.KEPT_DIMS
+
+
+def test_right_shapes_under_the_raise_line_say_to_delete_it(capsys):
+    """Round 8: the reader kept `raise NotImplementedError(...)` above the right dict. The
+    hint alone ("a gradient has the shape of ...") read as if the shapes were wrong: the
+    check must say that the code under that line never runs, and to delete the line."""
+
+    def gradient_shapes():
+        raise NotImplementedError("a gradient has the shape of the array it belongs to")
+        return {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (10,)}
+
+    assert bp.check_gradient_shapes(gradient_shapes) is False
+    out = capsys.readouterr().out
+    assert "never runs" in out and "raise NotImplementedError" in out and "Delete it" in out
+
+
+def test_untouched_exercise_says_to_delete_the_raise(capsys):
+    def linear_backward(X, W, b, dY):
+        raise NotImplementedError("which product has that shape?")
+
+    assert bp.check_linear_backward(linear_backward) is False
+    out = capsys.readouterr().out
+    assert "which product has that shape?" in out
+    assert "Delete the line `raise NotImplementedError(...)`" in out
+
+
+def test_db_as_one_row_says_a_single_number_with_a_comma(capsys):
+    """Round 8: "a shape of one number" made the reader think of (), the shape of a number."""
+    shapes = {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (1, 10)}
+    assert bp.check_gradient_shapes(lambda: shapes) is False
+    out = capsys.readouterr().out
+    assert "shape of one number" not in out
+    assert "a single number, written with a comma" in out

@@ -8,6 +8,8 @@ difference (``helpers.exercises.check_arrays``). Shapes must match exactly.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from . import (
@@ -24,6 +26,7 @@ from . import (
     returned,
     run,
 )
+from .build_your_own_engine import DELETE_THE_RAISE, _code_under_the_raise
 
 __all__ = [
     "check_gradient_shapes",
@@ -125,12 +128,41 @@ DB_WHY = {
     (): " (() is a single number: one sum over all of dY. The bias has one number per "
     "output, so db needs one too: sum over the batch only)",
     (1, 10): " ((1, 10) is a matrix of one row; b is a plain row of numbers, one per output, "
-    "with a shape of one number)",
+    "not a matrix: its shape holds a single number, written with a comma)",
     (32, 10): " (that is the shape of dY; db adds up dY over the 32 points: one number per output)",
     (32,): " (that is one number per point; db needs one number per output: sum over the "
     "points, not over the outputs)",
 }
 ONE_TUPLE = "({n}) is just the number {n}; a one-element tuple needs a comma: ({n},)"
+
+
+def _run(name, fn, *args, **kwargs):
+    """``run`` from ``helpers.exercises``, but a learner's ``raise NotImplementedError(hint)``
+    also says to delete that line: and, when the learner wrote code under it, that this code
+    never runs (round 8: a reader kept the line above a right answer and read the hint as
+    "your shapes are wrong")."""
+    if not callable(fn):
+        return run(name, fn, *args, **kwargs)
+
+    @functools.wraps(fn)
+    def learner(*a):
+        try:
+            return fn(*a)
+        except NotImplementedError as err:
+            text = str(err).rstrip()
+            if text and not text.endswith((".", "?", "!")):
+                text += "."
+            if _code_under_the_raise(err):
+                text += (
+                    " Your code under the line `raise NotImplementedError(...)` never runs: "
+                    "that line stops the function first. Delete it"
+                )
+            else:
+                text = f"{text} {DELETE_THE_RAISE}" if text else DELETE_THE_RAISE
+            err.args = (text,)
+            raise
+
+    return run(name, learner, *args, **kwargs)
 
 
 def _shape(got):
@@ -158,7 +190,7 @@ def check_gradient_shapes(shapes) -> bool:
     """
     name = "shapes"
     if callable(shapes):
-        ok, shapes = run(name, shapes)
+        ok, shapes = _run(name, shapes)
         if not ok:
             return False
     if not isinstance(shapes, dict):
@@ -316,7 +348,7 @@ def check_linear_backward(fn) -> bool:
     """
     for n, n_in, n_out, seed in LINEAR_CASES:
         X, W, b, dY = _linear_case(n, n_in, n_out, seed)
-        ok, result = run(
+        ok, result = _run(
             "linear_backward",
             fn,
             X.copy(),
@@ -454,7 +486,7 @@ def check_tanh_backward(fn) -> bool:
     """
     name = "tanh_backward"
     if not callable(fn):
-        return run(name, fn)[0]
+        return _run(name, fn)[0]
     forbidden = _forbidden_use(fn)
     if forbidden:
         print(
@@ -479,7 +511,7 @@ def check_tanh_backward(fn) -> bool:
         hint(MATMUL_NOT_TIMES)
         return False
     if how != "ok":
-        ok, dX = run(name, fn, Y.copy(), dY.copy())
+        ok, dX = _run(name, fn, Y.copy(), dY.copy())
         if not ok:
             return False
     if not returned(name, dX):
@@ -529,7 +561,7 @@ def check_softmax_ce_backward(fn) -> bool:
         Z, y = 2 * rng.normal(size=(n, c)), rng.integers(0, c, size=n)
         onehot = np.eye(c)[y]
         want = (_softmax(Z) - onehot) / n
-        ok, dZ = run("softmax_ce_backward", fn, Z.copy(), y.copy())
+        ok, dZ = _run("softmax_ce_backward", fn, Z.copy(), y.copy())
         if not ok or not returned("softmax_ce_backward", dZ):
             return False
         print(f"batch of {n}, {c} classes:")
@@ -604,7 +636,7 @@ def check_mlp_backward(fn) -> bool:
       dW1 = X.T @ dZ1, db1 = dZ1.sum(axis=0)
     """
     cache, _ = mlp_case()
-    ok, got = run(
+    ok, got = _run(
         "mlp_backward",
         fn,
         {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in cache.items()},
