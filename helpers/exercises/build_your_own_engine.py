@@ -10,7 +10,7 @@ breadth-first order reversed passes on the plain diamond and fails there), a bac
 the wrong order, an output gradient never set to 1. It also names the slips a first reader
 made: ``out.data`` where ``out.grad`` belongs, a parent whose gradient is never updated,
 tanh applied twice (``1 - math.tanh(t)**2``) or ``1 - t``, a ``may_join`` that can never be
-True (tried on a leaf and on a node whose parents are placed, before the passes could loop
+True (tried on a leaf and on a node whose parents are placed, before the rounds could loop
 forever), and ``v._backward`` named but never called. And those of a fourth reader, where
 Python's own message does not help: a ``Value`` where its number belongs
 (``self.grad += other * out.grad``: "other is a Value; its number is other.data"), brackets
@@ -30,6 +30,7 @@ and returns False; it never raises.
 from __future__ import annotations
 
 import ast
+import builtins
 import contextlib
 import functools
 import inspect
@@ -190,6 +191,78 @@ def _a_caret_for_a_power(name: str, err: BaseException) -> bool:
     return True
 
 
+#: Python's names for a function in "unsupported operand type(s)" (a def, a builtin, a method).
+_FUNCTION_TYPES = ("'function'", "'builtin_function_or_method'", "'method'")
+
+
+def _functions_named_in(err: BaseException, code: str) -> list[str]:
+    """The names in ``code`` (the learner's line where ``err`` came from) that stand for a
+    function there but are not called, as ``tanh`` in ``1 - tanh**2``; looked up in that
+    line's frame. [] when the line or its frame is not known."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame, tb = None, err.__traceback__
+    while tb is not None:
+        if not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(here):
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    if frame is None:
+        return []
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    inner = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    scope = {**vars(builtins), **frame.f_globals, **frame.f_locals}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in called or id(node) in inner:
+            continue
+        chain = []  # self.tanh -> ["self", "tanh"]; only plain dotted names are looked up
+        part = node
+        while isinstance(part, ast.Attribute):
+            chain.insert(0, part.attr)
+            part = part.value
+        if not isinstance(part, ast.Name) or part.id not in scope:
+            continue
+        obj = scope[part.id]
+        try:
+            for attr in chain:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            continue
+        text = ".".join([part.id, *chain])
+        if callable(obj) and not isinstance(obj, type) and text not in found:
+            found.append(text)
+    return found
+
+
+def _a_function_for_a_number(name: str, err: BaseException, hints: list[str]) -> bool:
+    """True (after one ✗ line) for a TypeError raised because a function's name was used
+    where a number belongs, as ``tanh`` in ``self.grad += (1 - tanh**2) * out.grad``: Python
+    says only "unsupported operand type(s) for ** or pow(): 'function' and 'int'"."""
+    text = str(err)
+    if not isinstance(err, TypeError) or "unsupported operand" not in text:
+        return False
+    if not any(kind in text for kind in _FUNCTION_TYPES):
+        return False
+    code = _learner_code(err)
+    where = f"in `{code}`, " if code else ""
+    names = _functions_named_in(err, code) if code else []
+    if names:
+        bug = f"{where}`{names[0]}` is a function, not a number"
+    else:
+        bug = f"{where}a function's name is used where a number belongs"
+    bug += (
+        ". Without brackets, a function's name is the function itself, and Python cannot "
+        "compute with it"
+    )
+    if name == "tanh":
+        bug += ". In tanh's _backward, t already holds the number tanh(x)"
+    _wrong(name, f"{bug}. (Python said: TypeError: {text})", hints)
+    return True
+
+
 def _nodes_are_not_numbers(name: str, hints: list[str]):
     """A check that names a ``Value`` used where a number belongs (``_a_node_for_a_number``)
     instead of showing Python's bare TypeError; ``hints`` for the tries."""
@@ -200,7 +273,11 @@ def _nodes_are_not_numbers(name: str, hints: list[str]):
             try:
                 return check(Value)
             except TypeError as err:
-                if _a_node_for_a_number(name, err, Value, hints) or _a_caret_for_a_power(name, err):
+                if (
+                    _a_node_for_a_number(name, err, Value, hints)
+                    or _a_function_for_a_number(name, err, hints)
+                    or _a_caret_for_a_power(name, err)
+                ):
                     return False
                 raise
 
@@ -809,7 +886,7 @@ def _may_join_asks_about_all_parents_at_once(may_join, x, y) -> bool:
                 "topological order",
                 "may_join(v, placed) asks whether v._prev, the tuple of ALL of v's parents, is "
                 "in placed. placed holds single nodes, never a tuple, so the answer is always "
-                f"False: {who} never joins, and the passes never end",
+                f"False: {who} never joins, and the rounds never end",
                 [
                     "ask about each parent p on its own: is p in placed? Then combine the "
                     "answers with all(...)",
@@ -822,8 +899,8 @@ def _may_join_asks_about_all_parents_at_once(may_join, x, y) -> bool:
 
 def _may_join_never_true(may_join) -> bool:
     """True (after one ✗ line) for a ``may_join`` that refuses a leaf while nothing is placed,
-    or a node whose parents are all placed: it lets no node join, and the passes would never
-    end. Tried before the passes run."""
+    or a node whose parents are all placed: it lets no node join, and the rounds would never
+    end. Tried before the rounds run."""
     name = "topological order"
     x = _Node("x")
     y = _Node("y", (x,))
@@ -834,7 +911,7 @@ def _may_join_never_true(may_join) -> bool:
             name,
             "may_join(v, placed) is False for a leaf v (a node without parents) while nothing "
             "is placed. A leaf may join at once. As written, no node can ever join, and "
-            "the passes never end",
+            "the rounds never end",
             [
                 "a leaf has no parents: v._prev is empty. all(...) over an empty list is "
                 "True; any(...) is False",
@@ -859,7 +936,7 @@ def _may_join_never_true(may_join) -> bool:
         _wrong(
             name,
             "may_join(v, placed) is False for a node v whose only parent is placed already. "
-            "Such a node may join. As written, it never can, and the passes never end",
+            "Such a node may join. As written, it never can, and the rounds never end",
             [
                 "v._prev is a tuple of parents; ask about each parent p separately",
                 "all(p in placed for p in v._prev) is True when every parent is placed",
@@ -924,7 +1001,7 @@ def check_topological_order(topological_order, may_join=None) -> bool:
                 f"on {what}, nodes {missing} are missing (got {names})",
                 [
                     "every node the root depends on belongs in the list",
-                    "repeat your pass over the nodes until every node is placed",
+                    "repeat your round over the nodes until every node is placed",
                 ],
             )
         if _the_order_is_wrong(what, root, got, names):
@@ -1094,10 +1171,10 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
         if _calls_itself(err, Value):
             return _wrong(
                 name,
-                "backward() calls itself. In the loop, `v.backward()` starts a whole new "
-                "backward pass from v, which starts another one, and so on, until Python "
-                "stops with a RecursionError. One node's own step is `v._backward()`, with "
-                "the underscore",
+                "in the loop, `v.backward()` starts a whole new backward pass from v. That "
+                "pass starts another one, and so on without end, until Python gives up with "
+                "a RecursionError (too many calls waiting inside each other). One node's own "
+                "step is `v._backward()`, with the underscore",
                 [
                     "v.backward() is the whole pass; v._backward() passes v's gradient to "
                     "v's parents",
