@@ -466,3 +466,36 @@ def test_two_path_z_itself_is_told_it_is_z_not_its_slope(capsys):
     assert E.check_two_path_slope(lambda x: math.exp(x) * math.cos(x)) is False
     out = capsys.readouterr().out
     assert "That is z itself, not its slope" in out and "the path through u" in out
+
+
+def test_flat_points_names_the_one_point_outside(capsys):
+    """Reader 9: (π/2, 3π/2) was told 'both points must lie strictly between 0 and 3.5',
+    though only 3π/2 ≈ 4.71 is outside."""
+    assert E.check_flat_points(lambda: (math.pi / 2, 3 * math.pi / 2)) is False
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "4.71239 is not strictly between 0 and 3.5" in first
+    assert "1.5708" not in first.split(";")[1] and "both points" not in first
+
+
+@pytest.mark.parametrize(
+    "wrong,words",
+    [
+        (lambda x: -x / 2, "−x/2 is not the inner slope"),
+        (lambda x: -x / 2 * math.exp(-(x**2) / 2), "the inner slope is −x, not −x/2"),
+        (lambda x: (-x) ** 2, "wrong sign at x = "),
+    ],
+)
+def test_bump_slope_names_the_half_slope_and_a_wrong_sign(wrong, words, capsys):
+    """Reader 9: -x/2 and (-x)**2 got only the general hints."""
+    assert E.check_bump_slope(wrong) is False
+    out = capsys.readouterr().out
+    assert words in out
+    if "sign" in words:
+        assert "falls for x > 0, so its slope is negative there" in out
+
+
+def test_central_difference_backward_is_named(capsys):
+    """Reader 9: the backward difference got only the full formula as its hint."""
+    assert E.check_central_difference(lambda f, x, h=1e-5: (f(x) - f(x - h)) / h) is False
+    out = capsys.readouterr().out
+    assert "that is the backward difference" in out and "one point on each side" in out

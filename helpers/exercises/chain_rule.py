@@ -199,7 +199,13 @@ def check_flat_points(flat_points: Callable) -> bool:
             ]
         )
     elif any(g <= 0 or g >= 3.5 for g in got):
-        print(f"{FAIL} {name}: got {shown}; both points must lie strictly between 0 and 3.5")
+        outside = [g for g in got if g <= 0 or g >= 3.5]
+        which = " and ".join(f"{g:.6g}" for g in outside)
+        verb = "is" if len(outside) == 1 else "are"
+        print(
+            f"{FAIL} {name}: got {shown}; {which} {verb} not strictly between 0 and 3.5. "
+            "Each point must lie there."
+        )
         if any(g == 0 for g in got):
             print(
                 "    (The slope is zero at x = 0 too. But 0 is not strictly between 0 and "
@@ -252,6 +258,10 @@ BUMP_MISTAKES = {
     ),
     "the outer slope must be taken at g(x) = −x²/2, not at x: "
     "use exp(−x²/2), not exp(x)": lambda x: -x * math.exp(x),
+    "the inner slope is −x, not −x/2: the slope of x² is 2x, so the slope of −x²/2 is "
+    "−2x/2 = −x": lambda x: -x / 2 * math.exp(-x * x / 2),
+    "−x/2 is not the inner slope: the slope of x² is 2x, so the slope of −x²/2 is −2x/2 = −x. "
+    "You also still need the outer slope f'(g(x)).": lambda x: -x / 2,
 }
 
 _BY_FORMULA = "use the chain rule instead: a formula, f'(g(x))·g'(x), with no step h"
@@ -299,6 +309,13 @@ def check_bump_slope(bump_slope: Callable) -> bool:
         if all(math.isclose(g, wrong(x), rel_tol=1e-9) for g, x in zip(got, BUMP_POINTS)):
             hint(bug)
             return False
+    flipped = [x for g, x in zip(got, BUMP_POINTS) if g * x > 0]  # x > 0 needs g < 0
+    if flipped:
+        hint(
+            f"your slope has the wrong sign at x = {flipped[0]:.2f}: the bump rises for x < 0, "
+            "so its slope is positive there, and falls for x > 0, so its slope is negative there"
+        )
+        return False
     if all(math.isclose(g, w, rel_tol=1e-4, abs_tol=1e-9) for g, w in zip(got, want)):
         # close to the slope but not exact: what a finite difference gives
         print(
@@ -333,6 +350,11 @@ def _central_mistake(f, x, h, got) -> str | None:
         return (
             "that is the forward difference (f(x + h) − f(x)) / h. Use one point on "
             "each side of x: f(x + h) and f(x − h)."
+        )
+    if math.isclose(got, (f(x) - f(x - h)) / h, rel_tol=1e-9):
+        return (
+            "that is the backward difference (f(x) − f(x − h)) / h, the secant from x − h to "
+            "x. Use one point on each side of x: f(x + h) and f(x − h)."
         )
     for factor, why in (
         (-1, "the sign is swapped: subtract f(x − h) from f(x + h), the later point first."),
