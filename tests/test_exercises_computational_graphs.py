@@ -453,3 +453,15 @@ def test_a_missing_operation_name_without_a_label_says_nothing_of_labels(capsys)
     out = capsys.readouterr().out
     assert "third argument" in out and "'softplus'" in out
     assert "label" not in out
+
+
+def test_pass_counts_names_operation_counts_as_not_passes(capsys):
+    """Reader 02 r9: (3002000, 8006), section 6's operation counts, got only "how many
+    parameters are there?"; the message must say these are operations, not passes."""
+    assert E.check_pass_counts(lambda: (3002000, 8006)) is False
+    first = capsys.readouterr().out
+    assert "counts of OPERATIONS" in first and "not numbers of passes" in first
+    assert "(1000, 1)" not in first
+    assert E.check_pass_counts(lambda: (3002000, 8006)) is False
+    assert "It is (1000, 1)" in capsys.readouterr().out
+    assert E.check_pass_counts(lambda: (1000, 1)) is True

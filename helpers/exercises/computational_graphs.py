@@ -429,6 +429,13 @@ def check_pass_counts(passes: Callable) -> bool:
             f"{FAIL} {name}: the other way round: a forward pass carries the derivative "
             "with respect to ONE parameter; a backward pass gives all of them for ONE output"
         )
+    elif fwd > 1000 or rev > 1000:
+        # Reader 02 r9: (3002000, 8006) gives section 6's operation counts, not passes
+        print(
+            f"{FAIL} {name}: your numbers look like counts of OPERATIONS, as section 6 "
+            "prints them (3002000 and 8006), not numbers of passes. One pass runs once "
+            "through the whole graph: how many passes does each mode need?"
+        )
     elif fwd == 1000 and rev == 2:
         print(
             f"{FAIL} {name}: forward mode is right. Your 2 counts the forward and the "

@@ -471,7 +471,7 @@ class BackwardView:
         x = 0.2 / fig_w
         for text, face, edge in (
             ("this step", "current_face", "current_edge"),
-            ("its uses: gradients used now", "done_face", "source_edge"),
+            ("its users: gradients used now", "done_face", "source_edge"),
             ("gradient known", "done_face", "done_edge"),
             ("not yet", "pending_face", "pending_edge"),
         ):
