@@ -870,6 +870,32 @@ def test_a_may_join_that_is_never_true_is_named_before_the_rounds_run(capsys, ma
     assert out.count("✗") == 1
 
 
+def test_a_may_join_returning_true_inside_its_loop_says_the_leaf_gets_none(capsys):
+    def may_join(v, placed):  # the reader's try: `return True` inside the loop over parents
+        if v in placed:
+            return False
+        for p in v._prev:
+            if p not in placed:
+                return False
+            return True
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "gave None for a leaf" in out and "does not run even once for a leaf" in out, out
+    assert "after the loop, not inside it" in out and "any(" not in out, out
+    assert out.count("✗") == 1
+
+
+def test_a_may_join_without_return_says_so(capsys):
+    def may_join(v, placed):
+        v not in placed and all(p in placed for p in v._prev)  # noqa: B015
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "gave None for a leaf" in out and "reaches its end without a `return`" in out, out
+    assert "write `return` in front of your test" in out and "loop" not in out, out
+
+
 def test_a_right_may_join_passes(capsys):
     def may_join(v, placed):
         return v not in placed and all(p in placed for p in v._prev)
@@ -1303,8 +1329,53 @@ def test_mul_hint_names_the_node_whose_gradient_is_off(capsys):
 
     assert checks.check_add_mul(with_method("*", copy_paste_slip)) is False
     out = capsys.readouterr().out
-    assert "the gradient reaching b is off" in out and "d(out)/d(b)" in out, out
-    assert "d(out)/d(a)" not in out, out
+    assert "b received b · out.grad, its own value" in out, out
+    assert "for b is the other factor, a" in out and "if b grows by 1" in out, out
+    assert "a received" not in out and "-4.5" not in out, out
+    checks.check_add_mul(with_method("*", copy_paste_slip))
+    assert "other.grad += self.data * out.grad" in capsys.readouterr().out
+
+
+def test_mul_with_its_own_value_for_self_only_is_named(capsys):
+    def own_for_a(s, o, out):  # self.grad += self.data * out.grad, other's line right
+        def b():
+            s.grad += s.data * out.grad
+            o.grad += s.data * out.grad
+
+        return b
+
+    assert checks.check_add_mul(with_method("*", own_for_a)) is False
+    out = capsys.readouterr().out
+    assert "a received a · out.grad, its own value" in out and "the other factor, b" in out, out
+
+
+def test_add_with_its_own_value_for_other_is_named(capsys):
+    def own_for_b(s, o, out):  # other.grad += other.data * out.grad in add
+        def b():
+            s.grad += out.grad
+            o.grad += o.data * out.grad
+
+        return b
+
+    assert checks.check_add_mul(with_method("+", own_for_b)) is False
+    out = capsys.readouterr().out
+    assert "b received b · out.grad" in out and "for b is 1, not b" in out, out
+
+
+def test_local_derivative_hints_speak_of_growing_by_one_not_of_nudging(capsys):
+    # nudging is taught only in a going-deeper section: the core's words are "grows by 1"
+    def out_data_as_local(s, o, out):
+        def b():
+            s.grad += out.data * out.grad
+            o.grad += out.data * out.grad
+
+        return b
+
+    for op, bug in (("*", swapped_mul), ("+", out_data_as_local)):
+        checks.reset_tries()
+        checks.check_add_mul(with_method(op, bug))
+        out = capsys.readouterr().out
+        assert "nudge" not in out and "grows by 1" in out, out
 
 
 def test_backward_over_names_without_its_source_still_says_names_not_nodes(capsys):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import dis
 import functools
 import inspect
 import io
@@ -515,8 +516,8 @@ def check_add_mul(Value) -> bool:
                     f"{where}: {' and '.join(as_local)} received out.data · out.grad: out.data "
                     f"(the value of {sym}) is not the local derivative of {op}",
                     [
-                        f"nudge a by h: how much does {sym} move? That change divided by h is "
-                        "the local derivative",
+                        f"the local derivative is how much {sym} grows when a grows by 1 "
+                        f"(section 2), not the value of {sym}",
                         "for +, both local derivatives are 1; for *, each input's is "
                         "the other input's data",
                     ],
@@ -558,8 +559,36 @@ def check_add_mul(Value) -> bool:
                     f"{where}: wrong local derivative of *: a received "
                     "a · out.grad and b received b · out.grad",
                     [
-                        "nudge a by h: how much does a·b move? (it is not a·h)",
+                        "if a grows by 1, how much does a·b grow? That is the local derivative "
+                        "for a (section 2)",
                         "d(a·b)/da is the *other* factor, b: self.grad += other.data * out.grad",
+                    ],
+                )
+            own = [
+                (p, attr)
+                for p, got, want, attr, value in (
+                    ("a", got_a, want_a, "self", x),
+                    ("b", got_b, want_b, "other", y),
+                )
+                if not _close(got, want) and _close(got, value * UPSTREAM)
+            ]
+            if len(own) == 1:  # e.g. other.grad += other.data * out.grad
+                p, attr = own[0]
+                q, other_attr = ("b", "other") if p == "a" else ("a", "self")
+                local, line = (
+                    (f"the other factor, {q}", f"{attr}.grad += {other_attr}.data * out.grad")
+                    if op == "*"
+                    else ("1", f"{attr}.grad += 1.0 * out.grad")
+                )
+                return _wrong(
+                    name,
+                    f"{where}: wrong local derivative of {op}: {p} received {p} · out.grad, "
+                    f"its own value times out.grad. The local derivative of {sym} for {p} is "
+                    f"{local}, not {p}",
+                    [
+                        f"if {p} grows by 1, how much does {sym} grow? That is the local "
+                        f"derivative for {p} (section 2)",
+                        line,
                     ],
                 )
             which = "a" if not _close(got_a, want_a) else "b"
@@ -897,6 +926,45 @@ def _may_join_asks_about_all_parents_at_once(may_join, x, y) -> bool:
     return False
 
 
+def _has_a_loop(fn) -> bool:
+    """True when the code of ``fn`` itself has a ``for`` loop."""
+    try:
+        return any(i.opname == "FOR_ITER" for i in dis.get_instructions(fn))
+    except TypeError:
+        return False
+
+
+def _may_join_gave_none(may_join, others_answered: bool) -> None:
+    """One ✗ line for a ``may_join`` that gives None for a leaf: a ``return`` inside a loop
+    over the parents (the loop never runs for a leaf), or no ``return`` at all."""
+    looped = others_answered and _has_a_loop(may_join)
+    if looped:
+        ends = (
+            "Your loop over v._prev does not run even once for a leaf, so a `return` inside "
+            "it is never reached"
+        )
+        hints = [
+            "a `return True` inside the loop runs after the first parent only. Put it after "
+            "the loop, not inside it: then it runs once no parent was missing",
+            "or test every parent at once: "
+            "return v not in placed and all(p in placed for p in v._prev)",
+        ]
+    else:
+        ends = "For a leaf, your function reaches its end without a `return`"
+        hints = [
+            "may_join must give back True or False for every node: write `return` in front "
+            "of your test",
+            "return v not in placed and all(p in placed for p in v._prev)",
+        ]
+    _wrong(
+        "topological order",
+        "may_join(v, placed) gave None for a leaf v (a node without parents), while nothing "
+        f"is placed. {ends}. A function that ends without a `return` gives None, which counts "
+        "as False. As written, no leaf can join, and the rounds never end",
+        hints,
+    )
+
+
 def _may_join_never_true(may_join) -> bool:
     """True (after one ✗ line) for a ``may_join`` that refuses a leaf while nothing is placed,
     or a node whose parents are all placed: it lets no node join, and the rounds would never
@@ -906,7 +974,11 @@ def _may_join_never_true(may_join) -> bool:
     y = _Node("y", (x,))
     if _may_join_asks_about_all_parents_at_once(may_join, x, y):
         return True
-    if not may_join(x, set()):
+    leaf_answer = may_join(x, set())
+    if leaf_answer is None:
+        _may_join_gave_none(may_join, may_join(y, {x}) is not None)
+        return True
+    if not leaf_answer:
         _wrong(
             name,
             "may_join(v, placed) is False for a leaf v (a node without parents) while nothing "
