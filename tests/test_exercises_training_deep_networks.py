@@ -344,3 +344,13 @@ def test_residual_grad_with_elementwise_times_is_named(capsys):
         return dy + (dy * (1 - h**2)) * W.T
 
     _residual_says(capsys, elementwise, "use @, not *")
+
+
+def test_residual_grad_with_the_slope_after_the_product_is_named(capsys):
+    """The round-8 reader's wrong try: tanh's slope applied after @ W.T, not before."""
+
+    def slope_last(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + (dy @ W.T) * (1 - h**2)
+
+    _residual_says(capsys, slope_last, "the order is wrong")

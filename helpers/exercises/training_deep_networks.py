@@ -268,6 +268,9 @@ def check_residual_grad(residual_grad) -> bool:
             + (dy * (1 - h) ** 2) @ W.T,
             "h is tanh of z = x @ W, not tanh of x: compute z first": dy
             + (dy * (1 - h_of_x**2)) @ W.T,
+            "the order is wrong: tanh's slope 1 − h² belongs to z = x @ W, so multiply dy by it "
+            "first, and only then go back through the matrix product with @ W.T": dy
+            + (dy @ W.T) * (1 - h**2),
             "your code multiplied the two paths, but the chain rule adds them: the skip and the "
             "branch are two separate paths, so add their gradients": dy * (dz @ W.T),
             "your code multiplied the two paths (dy times 1 plus the branch), but the chain rule "
