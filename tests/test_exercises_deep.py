@@ -362,7 +362,7 @@ def test_layer_output_second_hint_is_not_the_solution(capsys):
         (lambda sizes: sum(sizes), "the sizes are added up"),
         (
             lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes),
-            "a bias is counted for the inputs too",
+            "you counted a bias for each input too",
         ),
     ],
 )
@@ -370,6 +370,23 @@ def test_count_params_names_the_sum_of_sizes_and_input_biases(wrong, why, capsys
     """Reader 04, round 2: these two got only the generic hint."""
     assert dn.check_count_params(wrong) is False
     assert why in capsys.readouterr().out
+
+
+def test_count_params_input_biases_hint_says_what_the_learner_did(capsys):
+    """Reader 04, round 9: 'a bias is counted for the inputs too' read like a rule to follow.
+
+    The wrong answer: weights plus one bias for every size, inputs included (8 for [1, 2, 1]).
+    """
+
+    def with_input_biases(sizes):
+        return sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes)
+
+    assert with_input_biases([1, 2, 1]) == 8
+    assert dn.check_count_params(with_input_biases) is False
+    out = capsys.readouterr().out
+    assert "you counted a bias for each input too (sizes[0] of them)" in out
+    assert "only the outputs of a layer have biases" in out
+    assert "a bias is counted for the inputs too" not in out
 
 
 def test_count_params_plus_one_on_both_sizes_is_told_in_plain_words(capsys):

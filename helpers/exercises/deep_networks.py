@@ -83,8 +83,8 @@ _COUNT_MISTAKES = [
     ),
     (
         lambda pairs: sum(a * b for a, b in pairs) + pairs[0][0] + sum(b for _, b in pairs),
-        "a bias is counted for the inputs too: only the outputs of a layer have biases, so "
-        "sizes[0] adds none",
+        "you counted a bias for each input too (sizes[0] of them): only the outputs of a layer "
+        "have biases, so sizes[0] adds none",
     ),
     (
         lambda pairs: sum(a * b for a, b in pairs),
