@@ -521,3 +521,24 @@ def test_db_as_one_row_says_a_single_number_with_a_comma(capsys):
     out = capsys.readouterr().out
     assert "shape of one number" not in out
     assert "a single number, written with a comma" in out
+
+
+def test_shapes_written_as_lists_pass_with_a_note(capsys):
+    """Round 9: a reader's lists ``[10]`` and ``[32, 10]`` passed without a word, although the
+    text stresses that a shape is a tuple, ``(10,)``. They still pass (the numbers are right),
+    but the ✓ line says a shape is a tuple."""
+    shapes = {"Y": [32, 10], "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": [10]}
+    assert bp.check_gradient_shapes(lambda: shapes) is True
+    out = capsys.readouterr().out
+    assert "✓ db: (10,) (right numbers; you wrote a list, but a shape is a tuple" in out
+    assert "✓ Y: (32, 10) (right numbers; you wrote a list" in out
+    assert "✓ dY: (32, 10)\n" in out
+
+
+def test_a_missing_shape_is_named_missing_not_none(capsys):
+    """Round 9: a dict without "dY" printed "got None", a word the lesson never introduces."""
+    shapes = {"Y": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (10,)}
+    assert bp.check_gradient_shapes(lambda: shapes) is False
+    out = capsys.readouterr().out
+    assert "✗ dY: missing (the dict has no key 'dY')" in out
+    assert "None" not in out

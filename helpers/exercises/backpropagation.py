@@ -175,6 +175,16 @@ def _shape(got):
     return got
 
 
+def _not_a_tuple(given, want) -> str:
+    """A note for a right shape written as a list or an array: right numbers, but a shape is
+    a tuple (round 9: a reader's ``[10]`` passed without a word, after the text had stressed
+    the comma of ``(10,)``)."""
+    if isinstance(given, tuple):
+        return ""
+    kind = "a list" if isinstance(given, list) else type(given).__name__
+    return f" (right numbers; you wrote {kind}, but a shape is a tuple, in round brackets: {want})"
+
+
 @exercise("3.1", "shapes")
 def check_gradient_shapes(shapes) -> bool:
     """Exercise 3.1: a batch of 32 inputs with 64 features into ``Linear(64, 10)``.
@@ -208,9 +218,13 @@ def check_gradient_shapes(shapes) -> bool:
     ok = True
     first_try = bool(_attempts) and _attempts[-1].level == 1
     for key, want in SHAPES.items():
-        got = _shape(shapes.get(key))
+        if key not in shapes:
+            ok = False
+            print(f"{FAIL} {key}: missing (the dict has no key {key!r}); add {key!r}: its shape")
+            continue
+        got = _shape(shapes[key])
         if isinstance(got, tuple) and got == want:
-            print(f"{PASS} {key}: {want}")
+            print(f"{PASS} {key}: {want}{_not_a_tuple(shapes[key], want)}")
             continue
         ok = False
         why = (SHAPE_NUDGE if first_try else SHAPE_WHY).get(key, "")
