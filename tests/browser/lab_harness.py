@@ -398,6 +398,12 @@ class NotebookPage:
             "() => window.__nbh.kernelStatus() === 'idle'", timeout=timeout_ms
         )
 
+    def expand_all_headings(self):
+        """Open every collapsed heading (the going-deeper sections open collapsed), as a
+        learner who clicks a section's heading to use what it holds."""
+        self.js("() => window.jupyterapp.commands.execute('notebook:expand-all-headings')")
+        self.page.wait_for_timeout(300)
+
     def run_all(self, timeout_ms: int = 180_000):
         self.js("() => window.__nbh.runAll()")
         self.page.wait_for_function(
@@ -854,6 +860,7 @@ def check_notebook(
     if accessibility:
         check_accessibility(page, report)
         check_axe(page, report)
+    page.expand_all_headings()  # a panel in a going-deeper section: the learner opens it first
     exercise(page, report, measure=measure)
 
 

@@ -117,6 +117,7 @@ def test_the_training_widget_shows_its_run_to_the_end(open_page):
     page.open()
     page.run_all()
     page.wait_widgets_rendered()
+    page.expand_all_headings()  # the panel is in a going-deeper section
     panel = next(
         p for p in page.discover() if any(c["label"] == "learning rate" for c in p["controls"])
     )
