@@ -33,6 +33,12 @@ __all__ = [
     "real",
     "positive",
     "whole",
+    "non_negative",
+    "decay_rate",
+    "optional",
+    "array_like",
+    "callable_",
+    "rows_of",
     "one_of",
     "instance",
     "weights",
@@ -348,23 +354,56 @@ def checked(*together: Callable[[str, dict], None], **rules: Rule) -> Callable:
     return wrap
 
 
-def real(low: float | str | None = None, **bounds: object) -> Rule:
-    """A rule: a number within the bounds of :func:`number`; ``low`` may name an earlier
+def _at(bound: object, arguments: dict) -> object:
+    """A rule's bound: a number, the name of an earlier argument, or a function of the
+    arguments (:func:`rows_of`)."""
+    if isinstance(bound, str):
+        return arguments[bound]
+    return bound(arguments) if callable(bound) else bound
+
+
+def rows_of(name: str) -> Callable[[dict], int]:
+    """A bound: the number of rows of the earlier argument ``name`` (``whole(1, rows_of("X"))``)."""
+    return lambda arguments: len(arguments[name])
+
+
+def real(low: object = None, high: object = None, **bounds: object) -> Rule:
+    """A rule: a number within the bounds of :func:`number`; a bound may name an earlier
     argument (``high=real(low="low", low_open=True)``)."""
 
     def rule(where: str, name: str, value: object, arguments: dict) -> float:
-        bottom = arguments[low] if isinstance(low, str) else low
-        return number(where, name, value, low=bottom, **bounds)
+        low_, high_ = _at(low, arguments), _at(high, arguments)
+        return number(where, name, value, low=low_, high=high_, **bounds)
 
     return rule
 
 
 positive = real(low=0, low_open=True)
+non_negative = real(low=0)
+#: a momentum or the decay of a running average (β): from 0 up to, not including, 1
+decay_rate = real(low=0, high=1, high_open=True)
 
 
-def whole(low: int | None = None, high: int | None = None) -> Rule:
-    """A rule: a whole number in ``low``..``high``."""
-    return lambda where, name, value, _: integer(where, name, value, low=low, high=high)
+def whole(low: object = None, high: object = None) -> Rule:
+    """A rule: a whole number in ``low``..``high`` (a bound may name an earlier argument)."""
+    return lambda where, name, value, a: integer(
+        where, name, value, low=_at(low, a), high=_at(high, a)
+    )
+
+
+def optional(rule: Rule) -> Rule:
+    """A rule: ``None``, or what ``rule`` accepts."""
+    return lambda where, name, value, a: None if value is None else rule(where, name, value, a)
+
+
+def array_like(**options: object) -> Rule:
+    """A rule: an array of numbers as :func:`array` checks it (``ndim``, ``shape``, ...)."""
+    return lambda where, name, value, _: array(where, name, value, **options)
+
+
+def callable_(where: str, name: str, value: object, _: dict) -> Callable:
+    """A rule: a function (anything callable)."""
+    return function(where, name, value)
 
 
 def one_of(options: Collection) -> Rule:

@@ -194,8 +194,8 @@ API = [
     (
         "train_moons",
         training.train_moons,
-        dict(lr=0.1, steps=2, hidden=3),
-        dict(lr=real(0, open_low=True), steps=whole(1, 10**5), hidden=SIZE),
+        dict(lr=0.1, steps=2, hidden=3, **TOY),
+        dict(lr=real(0, open_low=True), steps=whole(1, 10**5), hidden=SIZE, **TOY_WRONG),
     ),
     (
         "zigzag_network",
