@@ -35,6 +35,7 @@ __all__ = [
     "whole",
     "non_negative",
     "decay_rate",
+    "size",
     "optional",
     "array_like",
     "callable_",
@@ -90,15 +91,16 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _range_text(low, high, low_open, high_open) -> str:
-    def shown(v):  # a whole-number bound in full (100000000), any other as %g
-        return str(v) if isinstance(v, (Integral, np.integer)) else f"{v:g}"
+def _range_text(low, high, low_open, high_open, names=(None, None)) -> str:
+    def shown(v, name):  # a whole-number bound in full (100000000), any other as %g
+        text = str(v) if isinstance(v, (Integral, np.integer)) else f"{v:g}"
+        return f"{name} = {text}" if name else text  # a bound that is another argument
 
     parts = []
     if low is not None:
-        parts.append(f"{'>' if low_open else '>='} {shown(low)}")
+        parts.append(f"{'>' if low_open else '>='} {shown(low, names[0])}")
     if high is not None:
-        parts.append(f"{'<' if high_open else '<='} {shown(high)}")
+        parts.append(f"{'<' if high_open else '<='} {shown(high, names[1])}")
     return " and ".join(parts)
 
 
@@ -112,13 +114,15 @@ def number(
     low_open: bool = False,
     high_open: bool = False,
     finite: bool = True,
+    names: tuple[str | None, str | None] = (None, None),
 ) -> float:
     """``value`` as a Python float: a real number (int, float, NumPy scalar or 0-d array),
-    finite unless ``finite=False``, within ``low``/``high`` (open ends if ``*_open``)."""
+    finite unless ``finite=False``, within ``low``/``high`` (open ends if ``*_open``);
+    ``names`` names the bounds that are other arguments, for the message."""
     if type(value) is float and math.isfinite(value) and low is None and high is None:
         return value  # the common case, without the message's cost (a loss's dL = 1.0)
     kind = "a finite number" if finite else "a number"
-    bounds = _range_text(low, high, low_open, high_open)
+    bounds = _range_text(low, high, low_open, high_open, names)
     expected = f"{kind} {bounds}".strip()
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
@@ -141,11 +145,17 @@ def number(
 
 
 def integer(
-    where: str, name: str, value: object, *, low: int | None = None, high: int | None = None
+    where: str,
+    name: str,
+    value: object,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    names: tuple[str | None, str | None] = (None, None),
 ) -> int:
     """``value`` as a Python int: an int, a NumPy integer, or a float that is a whole number
-    (``3.0``), within ``low``..``high`` (inclusive)."""
-    expected = f"a whole number {_range_text(low, high, False, False)}".strip()
+    (``3.0``), within ``low``..``high`` (inclusive; ``names`` as in :func:`number`)."""
+    expected = f"a whole number {_range_text(low, high, False, False, names)}".strip()
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Real, np.number)):
@@ -190,6 +200,24 @@ def array(
     """``value`` as a NumPy array of numbers (converted to ``dtype``): ``ndim`` dimensions
     (an int or a tuple of allowed ones), ``shape`` (``None`` entries match any length),
     every entry finite unless ``finite=False``, at least one row if ``nonempty``."""
+    arr = _numbers(where, name, value)
+    _shaped(where, name, arr, ndim, shape)
+    if nonempty and (arr.size == 0 or (arr.ndim and arr.shape[0] == 0)):
+        raise ValueError(f"{where}: {name} must not be empty, got shape {arr.shape}")
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    if finite and arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
+        bad = int(arr.size - np.isfinite(arr).sum())
+        first = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(
+            f"{where}: {name} must be finite, got {bad} entries that are inf "
+            f"or nan (the first at index {first}: {arr[first]})"
+        )
+    return arr
+
+
+def _numbers(where: str, name: str, value: object) -> np.ndarray:
+    """``value`` as a NumPy array of bools, integers or floats (else a TypeError)."""
     if isinstance(value, (str, bytes, dict)) or value is None:
         raise TypeError(f"{where}: {name} must be an array of numbers, got {got(value)}")
     try:
@@ -203,6 +231,11 @@ def array(
         raise TypeError(
             f"{where}: {name} must be an array of numbers, got an array of dtype {arr.dtype}"
         )
+    return arr
+
+
+def _shaped(where: str, name: str, arr: np.ndarray, ndim: object, shape: tuple | None) -> None:
+    """Refuse ``arr`` unless it has ``ndim`` dimensions and the ``shape`` of :func:`array`."""
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -220,18 +253,6 @@ def array(
             + ")"
         )
         raise ValueError(f"{where}: {name} must have shape {want}, got shape {arr.shape}")
-    if nonempty and (arr.size == 0 or (arr.ndim and arr.shape[0] == 0)):
-        raise ValueError(f"{where}: {name} must not be empty, got shape {arr.shape}")
-    if dtype is not None and arr.dtype != dtype:
-        arr = arr.astype(dtype)
-    if finite and arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
-        bad = int(arr.size - np.isfinite(arr).sum())
-        first = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise ValueError(
-            f"{where}: {name} must be finite, got {bad} entries that are inf "
-            f"or nan (the first at index {first}: {arr[first]})"
-        )
-    return arr
 
 
 def labels(
@@ -362,6 +383,11 @@ def _at(bound: object, arguments: dict) -> object:
     return bound(arguments) if callable(bound) else bound
 
 
+def _names(*bounds: object) -> tuple:
+    """The bounds that name another argument, by name (the message shows ``<= lr_max = 1``)."""
+    return tuple(b if isinstance(b, str) else None for b in bounds)
+
+
 def rows_of(name: str) -> Callable[[dict], int]:
     """A bound: the number of rows of the earlier argument ``name`` (``whole(1, rows_of("X"))``)."""
     return lambda arguments: len(arguments[name])
@@ -373,7 +399,7 @@ def real(low: object = None, high: object = None, **bounds: object) -> Rule:
 
     def rule(where: str, name: str, value: object, arguments: dict) -> float:
         low_, high_ = _at(low, arguments), _at(high, arguments)
-        return number(where, name, value, low=low_, high=high_, **bounds)
+        return number(where, name, value, low=low_, high=high_, names=_names(low, high), **bounds)
 
     return rule
 
@@ -387,8 +413,12 @@ decay_rate = real(low=0, high=1, high_open=True)
 def whole(low: object = None, high: object = None) -> Rule:
     """A rule: a whole number in ``low``..``high`` (a bound may name an earlier argument)."""
     return lambda where, name, value, a: integer(
-        where, name, value, low=_at(low, a), high=_at(high, a)
+        where, name, value, low=_at(low, a), high=_at(high, a), names=_names(low, high)
     )
+
+
+#: a network's depth, width, inputs or outputs
+size = whole(1, 1000)
 
 
 def optional(rule: Rule) -> Rule:

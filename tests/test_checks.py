@@ -322,7 +322,7 @@ def test_checked_messages_name_the_function_the_argument_what_it_got_and_what_wa
         TypeError, "_declared: depth must be a whole number >= 1 and <= 1000, got the text '2'"
     ):
         _declared("2")
-    with raises(ValueError, "_declared: high must be a finite number > 0.5, got 0.25"):
+    with raises(ValueError, "_declared: high must be a finite number > lr = 0.5, got 0.25"):
         _declared(2, lr=0.5, high=0.25)  # a bound that is another argument
     with raises(ValueError, "_declared: the number of weights depth·width² would be 1e+09"):
         _declared(1000, 1000)  # a check of several arguments at once
