@@ -48,6 +48,7 @@ __all__ = [
     "SoftmaxCrossEntropy",
     "init_weights",
     "INITS",
+    "n_params",
 ]
 
 
@@ -385,6 +386,11 @@ class Sequential(Module):
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Sequential(\n  {inner}\n)"
+
+
+def n_params(model: Module) -> int:
+    """The number of trainable numbers in a model: the entries of all its parameters."""
+    return int(sum(p.data.size for p in model.parameters()))
 
 
 # ---------------------------------------------------------------- losses

@@ -31,7 +31,7 @@ DATASETS = {
 }
 
 
-OPTIMIZERS = ("sgd", "momentum")
+OPTIMISERS = ("sgd", "momentum")
 
 
 # what changing a setting requires: new data, a new network, or nothing but a new value
@@ -42,7 +42,7 @@ _MODEL_KEYS = {"hidden_layers", "units", "activation"}
 
 
 #: Settings that change nothing until the next training step (the optimiser's).
-NEXT_STEP_KEYS = frozenset({"lr", "l2", "batch", "optimizer", "momentum"})
+NEXT_STEP_KEYS = frozenset({"lr", "l2", "batch", "optimiser", "momentum"})
 
 
 def uses_classes(dataset: str) -> bool:
@@ -66,8 +66,8 @@ class Config:
     lr: float = 0.03
     l2: float = 0.0
     batch: int = 10
-    optimizer: str = "momentum"
-    momentum: float = 0.9  # used when optimizer == "momentum"
+    optimiser: str = "momentum"
+    momentum: float = 0.9  # used when optimiser == "momentum"
     seed: int = 0
 
     def check(self) -> Config:
@@ -75,7 +75,7 @@ class Config:
         w = "Playground"
         checks.choice(w, "dataset", self.dataset, DATASETS)
         checks.choice(w, "activation", self.activation, nn.ACTIVATIONS)
-        checks.choice(w, "optimizer", self.optimizer, OPTIMIZERS)
+        checks.choice(w, "optimiser", self.optimiser, OPTIMISERS)
         same = dict(  # NumPy scalars become the Python numbers they equal
             noise=checks.number(w, "noise", self.noise, low=0, high=10),
             n=checks.integer(w, "n", self.n, low=10, high=10**5),
@@ -98,7 +98,7 @@ class Config:
 
 # settings that train each data set to a sensible boundary, with the test accuracy they reach
 # at least (checked by the tests and printed in notebook 04)
-_BASE = dict(hidden_layers=2, units=8, activation="tanh", lr=0.03, optimizer="momentum")
+_BASE = dict(hidden_layers=2, units=8, activation="tanh", lr=0.03, optimiser="momentum")
 
 
 RECIPES = {
@@ -174,19 +174,19 @@ class Playground:
         layers.append(nn.Linear(width, self.n_classes, init="xavier", rng=rng))
         self.model = nn.Sequential(*layers)
 
-    def _make_optimizer(self):
+    def _make_optimiser(self):
         c = self.config
         self.opt = optim.SGD(
             self.model.parameters(),
             lr=c.lr,
             weight_decay=c.l2,
-            momentum=c.momentum if c.optimizer == "momentum" else 0.0,
+            momentum=c.momentum if c.optimiser == "momentum" else 0.0,
         )
 
     def reset(self) -> Playground:
         """A fresh network (same seed: the same starting weights) and an empty history."""
         self._make_model()
-        self._make_optimizer()
+        self._make_optimiser()
         self.loss_fn = nn.SoftmaxCrossEntropy()
         self.rng = np.random.default_rng(self.config.seed + 1)
         self.steps = 0
@@ -198,7 +198,7 @@ class Playground:
 
     def set(self, **settings: object) -> set[str]:
         """Change settings; returns the names of those that changed. New data or a new
-        architecture resets the training; a new learning rate, L2, batch size or optimizer
+        architecture resets the training; a new learning rate, L2, batch size or optimiser
         (``NEXT_STEP_KEYS``) applies from the next step on. ``classes`` changes nothing
         unless the data set is one of the "several ..." (``uses_classes``), ``units`` nothing
         without a hidden layer."""
@@ -214,8 +214,8 @@ class Playground:
             self.reset()
         elif changed & _MODEL_KEYS:
             self.reset()
-        elif changed & {"optimizer", "momentum"}:
-            self._make_optimizer()
+        elif changed & {"optimiser", "momentum"}:
+            self._make_optimiser()
         elif changed & {"lr", "l2"}:
             self.opt.lr, self.opt.weight_decay = new.lr, new.l2
         return changed

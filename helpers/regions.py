@@ -37,11 +37,6 @@ def linear_layers(model: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray, bo
     return [tuple(o) for o in out]
 
 
-def n_params(model: nn.Module) -> int:
-    """The number of trainable numbers in a model."""
-    return int(sum(p.data.size for p in model.parameters()))
-
-
 def _segment(where, x0, x1):
     """The ends of the input segment as 1-d float arrays (a number is a 1-d input)."""
     x0, x1 = (
@@ -189,15 +184,15 @@ def pieces_table(
     def add(kind, depth, width):
         net = zigzag_network(depth, width)
         rand = np.mean([count_pieces(_random_relu_net(depth, width, s), -1.0, 1.0) for s in seeds])
-        rows.append((kind, depth, width, n_params(net), count_pieces(net), float(rand)))
+        rows.append((kind, depth, width, nn.n_params(net), count_pieces(net), float(rand)))
 
     for w in widths:
         depth = 1
-        while n_params(zigzag_network(depth, w)) <= max_params and w**depth <= max_pieces:
+        while nn.n_params(zigzag_network(depth, w)) <= max_params and w**depth <= max_pieces:
             add("deep", depth, w)
             depth += 1
     width = 2
-    while n_params(zigzag_network(1, width)) <= max_params:
+    while nn.n_params(zigzag_network(1, width)) <= max_params:
         add("shallow", 1, width)
         width += 4 if width > 6 else 2
     return rows

@@ -15,7 +15,6 @@ import numpy as np
 
 from . import checks, data, nn, optim
 from .checks import array_like, checked, decay_rate, non_negative, optional, positive, whole
-from .regions import n_params
 
 STEPS = whole(0, 10**5)
 
@@ -229,7 +228,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10
 
 
 def _train_work(where: str, a: dict) -> None:
-    checks.training_work(where, a["steps"], a["batch"] or len(a["X"]), n_params(a["model"]))
+    checks.training_work(where, a["steps"], a["batch"] or len(a["X"]), nn.n_params(a["model"]))
 
 
 @checked(

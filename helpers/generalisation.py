@@ -21,7 +21,6 @@ import numpy as np
 
 from . import checks, nn, optim
 from .checks import checked, decay_rate, non_negative, positive, real, whole
-from .regions import n_params
 
 __all__ = [
     "split",
@@ -55,7 +54,7 @@ def split(
 
 def _work(where: str, a: dict) -> None:
     rows = len(a["X_train"]) + len(a["X_val"])
-    checks.training_work(where, a["steps"], rows, n_params(a["model"]))
+    checks.training_work(where, a["steps"], rows, nn.n_params(a["model"]))
 
 
 @checked(_work, steps=whole(1, 10**5), lr=positive, momentum=decay_rate, weight_decay=non_negative)
