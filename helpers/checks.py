@@ -30,12 +30,14 @@ import numpy as np
 
 __all__ = [
     "checked",
+    "conform",
     "real",
     "positive",
     "whole",
     "non_negative",
     "decay_rate",
     "size",
+    "interval_ends",
     "optional",
     "array_like",
     "callable_",
@@ -349,25 +351,29 @@ def interval(where: str, a: float, b: float) -> tuple[float, float]:
 Rule = Callable[[str, str, object, dict], object]
 
 
-def checked(*together: Callable[[str, dict], None], **rules: Rule) -> Callable:
+def checked(
+    *together: Callable[[str, dict], None], where: str | None = None, **rules: Rule
+) -> Callable:
     """Run the rules of the arguments named (in the order given), then each check of
     ``together`` (``check(where, arguments)``, for a limit on several arguments at once),
-    before the function's body; ``where`` in the messages is the function's name, or its
-    class's for ``__init__``. Arguments without a rule pass unchanged."""
+    before the function's body. ``where``, the name the messages give, is the function's
+    name, or its class's for ``__init__``, unless given (``where="layer_order.init"`` for a
+    name that alone says too little). Arguments without a rule pass unchanged."""
+    given = where
 
     def wrap(fn: Callable) -> Callable:
         signature = inspect.signature(fn)
-        where = fn.__qualname__.split(".")[-2] if fn.__name__ == "__init__" else fn.__name__
+        where = given or (
+            fn.__qualname__.split(".")[-2] if fn.__name__ == "__init__" else fn.__name__
+        )
 
         @functools.wraps(fn)
         def with_checks(*args: object, **kwargs: object) -> object:
             call = signature.bind(*args, **kwargs)
             call.apply_defaults()
-            arguments = call.arguments
-            for name, rule in rules.items():
-                arguments[name] = rule(where, name, arguments[name], arguments)
+            call.arguments.update(conform(where, rules, call.arguments))
             for check in together:
-                check(where, arguments)
+                check(where, call.arguments)
             return fn(*call.args, **call.kwargs)
 
         return with_checks
@@ -391,6 +397,16 @@ def _names(*bounds: object) -> tuple:
 def rows_of(name: str) -> Callable[[dict], int]:
     """A bound: the number of rows of the earlier argument ``name`` (``whole(1, rows_of("X"))``)."""
     return lambda arguments: len(arguments[name])
+
+
+def conform(where: str, rules: dict[str, Rule], values: dict) -> dict:
+    """A copy of ``values`` with each value that has a rule through it, in the rules' order (a
+    rule sees the values before it checked): what :func:`checked` does to a call's
+    arguments, here for a table of settings."""
+    values = dict(values)
+    for name, rule in rules.items():
+        values[name] = rule(where, name, values[name], values)
+    return values
 
 
 def real(low: object = None, high: object = None, **bounds: object) -> Rule:
@@ -419,6 +435,8 @@ def whole(low: object = None, high: object = None) -> Rule:
 
 #: a network's depth, width, inputs or outputs
 size = whole(1, 1000)
+#: the ends of an interval [a, b]: finite numbers with a < b
+interval_ends = dict(a=real(), b=real(low="a", low_open=True))
 
 
 def optional(rule: Rule) -> Rule:
