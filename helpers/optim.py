@@ -127,6 +127,9 @@ class SGD:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
 
 
+BETAS = dict(beta1=decay_rate, beta2=decay_rate)  # the decays of Adam's two running means
+
+
 class AdamW:
     """Adam with decoupled weight decay (Kingma & Ba 2015; Loshchilov & Hutter 2019).
 
@@ -144,14 +147,7 @@ class AdamW:
     ``lr`` may be changed between steps (a schedule, :func:`warmup_cosine`).
     """
 
-    @checked(
-        params=_parameter_list,
-        lr=positive,
-        beta1=decay_rate,
-        beta2=decay_rate,
-        eps=positive,
-        weight_decay=non_negative,
-    )
+    @checked(params=_parameter_list, lr=positive, **BETAS, eps=positive, weight_decay=non_negative)
     def __init__(
         self,
         params: list[Parameter],

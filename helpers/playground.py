@@ -51,6 +51,25 @@ def uses_classes(dataset: str) -> bool:
     return DATASETS[dataset][1].get("n_classes", 2) is None
 
 
+#: What each setting accepts (helpers.checks): Config.check applies them in this order.
+SETTINGS = dict(
+    dataset=checks.one_of(DATASETS),
+    activation=checks.one_of(nn.ACTIVATIONS),
+    optimiser=checks.one_of(OPTIMISERS),
+    noise=checks.real(0, 10),
+    n=checks.whole(10, 10**5),
+    train_fraction=checks.real(0.1, 0.9),
+    classes=checks.whole(2, 5),
+    hidden_layers=checks.whole(0, 8),
+    units=checks.whole(1, 8),
+    lr=checks.positive,
+    l2=checks.non_negative,
+    batch=checks.whole(1),
+    momentum=checks.decay_rate,
+    seed=checks.whole(0),
+)
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting of the playground, with the defaults of the panel."""
@@ -71,27 +90,10 @@ class Config:
     seed: int = 0
 
     def check(self) -> Config:
-        """Every setting checked (helpers.checks): a clear error naming the first bad one."""
-        w = "Playground"
-        checks.choice(w, "dataset", self.dataset, DATASETS)
-        checks.choice(w, "activation", self.activation, nn.ACTIVATIONS)
-        checks.choice(w, "optimiser", self.optimiser, OPTIMISERS)
-        same = dict(  # NumPy scalars become the Python numbers they equal
-            noise=checks.number(w, "noise", self.noise, low=0, high=10),
-            n=checks.integer(w, "n", self.n, low=10, high=10**5),
-            train_fraction=checks.number(
-                w, "train_fraction", self.train_fraction, low=0.1, high=0.9
-            ),
-            classes=checks.integer(w, "classes", self.classes, low=2, high=5),
-            hidden_layers=checks.integer(w, "hidden_layers", self.hidden_layers, low=0, high=8),
-            units=checks.integer(w, "units", self.units, low=1, high=8),
-            lr=checks.number(w, "lr", self.lr, low=0, low_open=True),
-            l2=checks.number(w, "l2", self.l2, low=0),
-            batch=checks.integer(w, "batch", self.batch, low=1),
-            momentum=checks.number(w, "momentum", self.momentum, low=0, high=1, high_open=True),
-            seed=checks.integer(w, "seed", self.seed, low=0),
-        )
-        if any(type(getattr(self, k)) is not type(v) for k, v in same.items()):
+        """Every setting checked against SETTINGS: a clear error naming the first bad one."""
+        values = asdict(self)
+        same = checks.conform("Playground", SETTINGS, values)  # NumPy scalars: Python numbers
+        if any(type(values[k]) is not type(v) for k, v in same.items()):
             return replace(self, **same)
         return self
 
@@ -288,9 +290,9 @@ class Playground:
                     )
                     break
 
+    @checks.checked(which=checks.one_of(("test", "train")), where="Playground.accuracy")
     def accuracy(self, which: str = "test") -> float:
         """The accuracy on the test or the training points (``which``: "test" or "train")."""
-        checks.choice("Playground.accuracy", "which", which, ("test", "train"))
         X, y = (self.Xte, self.yte) if which == "test" else (self.Xtr, self.ytr)
         with np.errstate(all="ignore"):
             return nn.accuracy(self.model.forward(X), y)
