@@ -151,9 +151,9 @@ def integer(
     name: str,
     value: object,
     *,
+    names: tuple[str | None, str | None] = (None, None),
     low: int | None = None,
     high: int | None = None,
-    names: tuple[str | None, str | None] = (None, None),
 ) -> int:
     """``value`` as a Python int: an int, a NumPy integer, or a float that is a whole number
     (``3.0``), within ``low``..``high`` (inclusive; ``names`` as in :func:`number`)."""
@@ -369,7 +369,10 @@ def checked(
 
         @functools.wraps(fn)
         def with_checks(*args: object, **kwargs: object) -> object:
-            call = signature.bind(*args, **kwargs)
+            try:
+                call = signature.bind(*args, **kwargs)
+            except TypeError as err:  # a missing or unknown argument: say whose
+                raise TypeError(f"{where}: {err}") from None
             call.apply_defaults()
             call.arguments.update(conform(where, rules, call.arguments))
             for check in together:

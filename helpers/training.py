@@ -73,45 +73,39 @@ def train_steps(
     return losses
 
 
-#: what the two-moons trainings accept
-MOONS = dict(
-    lr=positive,
-    steps=whole(1, 10**5),
-    hidden=whole(1, 1000),
-    chunk=optional(whole(1)),
-    n=whole(2, data.MAX_POINTS),
-    noise=non_negative,
-    seed=whole(0),
-)
+#: what the two-moons trainings accept: the training's settings, then the data's
+MOONS = dict(lr=positive, steps=whole(1, 10**5), hidden=whole(1, 1000))
+MOONS_DATA = dict(n=whole(2, data.MAX_POINTS), noise=non_negative, seed=whole(0))
 
 
 def _moons_work(where: str, a: dict) -> None:  # 2 → hidden → hidden → 2
-    checks.training_work(where, a["steps"], a["n"], a["hidden"] ** 2 + 5 * a["hidden"])
+    n = a["n"] if "n" in a else a["options"]["n"]
+    checks.training_work(where, a["steps"], n, a["hidden"] ** 2 + 5 * a["hidden"])
 
 
-@checked(_moons_work, **{k: rule for k, rule in MOONS.items() if k != "chunk"})
-def train_moons(
-    lr: float = 0.5,
-    steps: int = 300,
-    hidden: int = 16,
-    *,
-    seed: int = 0,
-    n: int = 200,
-    noise: float = 0.15,
-) -> dict:
+def _moons_data(where: str, name: str, value: object, _: dict) -> dict:
+    """A rule: the keywords of the data (n, noise, seed), checked, with their defaults."""
+    unknown = sorted(set(value) - set(MOONS_DATA))
+    if unknown:
+        raise TypeError(f"{where}: unknown keyword {unknown[0]!r}; the data's are n, noise, seed")
+    return checks.conform(where, MOONS_DATA, dict(dict(n=200, noise=0.15, seed=0), **value))
+
+
+@checked(_moons_work, **MOONS, options=_moons_data)
+def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, **options: float) -> dict:
     """Full-batch gradient descent on two moons with a 2-hidden-layer ReLU network.
 
     Returns a dict: ``model``, ``X``, ``y``, ``losses`` (one per step taken), ``accuracy``,
     ``dead`` (fraction of hidden ReLU units silent on every point), ``error`` (the message
     of a :class:`helpers.nn.NonFiniteError`, or ``""``) and ``message`` (what happened, in
-    words, with the likely cause when training went wrong). ``seed``, ``n`` and ``noise``
-    make the data (:func:`helpers.data.make_moons`).
+    words, with the likely cause when training went wrong). ``options`` are the keywords
+    ``seed``, ``n`` and ``noise`` of :func:`train_moons_in_chunks`: the data.
     """
-    *_, result = train_moons_in_chunks(lr, steps, hidden, seed=seed, n=n, noise=noise)
+    *_, result = train_moons_in_chunks(lr, steps, hidden, **options)
     return result
 
 
-@checked(_moons_work, **MOONS)
+@checked(_moons_work, **MOONS, chunk=optional(whole(1)), **MOONS_DATA)
 def train_moons_in_chunks(
     lr: float = 0.5,
     steps: int = 300,
