@@ -23,10 +23,10 @@ Three kinds of code, in three places:
                              gradient as an arrow, a figure)
   04 deep networks           ``regions``, ``representations``,      ``nn``, ``optim``, ``data``,
                              ``playground``, ``approximation``,     ``training``
-                             ``generalization``
-  05 training deep networks  ``residual``, ``normalization``        ``nn``, ``optim``, ``data``,
+                             ``generalisation``
+  05 training deep networks  ``residual``, ``normalisation``        ``nn``, ``optim``, ``data``,
                                                                     ``descent``, ``jacobians``,
-                                                                    ``generalization``
+                                                                    ``generalisation``
   =========================  =====================================  =========================
 
 * **the figures** — ``helpers.figures.<lesson>``, named like the lesson's notebook

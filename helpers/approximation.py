@@ -20,16 +20,16 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import checks, nn
+from . import nn
+from .checks import checked, interval_ends, whole
 
 __all__ = ["one_layer_interpolant", "max_error"]
 
 
+@checked(**interval_ends, n=whole(1, 10**5))
 def one_layer_interpolant(f: Callable, a: float, b: float, n: int) -> nn.Sequential:
     """A ``Linear(1, n) → ReLU → Linear(n, 1)`` network equal, on [a, b], to the piecewise-
     linear interpolant of ``f`` at n + 1 equally spaced knots."""
-    a, b = checks.interval("one_layer_interpolant", a, b)
-    n = checks.integer("one_layer_interpolant", "n", n, low=1, high=10**5)
     knots = np.linspace(a, b, n + 1)
     values = np.asarray(f(knots), dtype=float)
     if values.shape != knots.shape:
@@ -46,9 +46,8 @@ def one_layer_interpolant(f: Callable, a: float, b: float, n: int) -> nn.Sequent
     return nn.Sequential(hidden, nn.ReLU(), out)
 
 
+@checked(**interval_ends, points=whole(2, 10**7))
 def max_error(model: nn.Module, f: Callable, a: float, b: float, points: int = 2001) -> float:
     """The largest |model(x) − f(x)| over ``points`` equally spaced x in [a, b]."""
-    a, b = checks.interval("max_error", a, b)
-    points = checks.integer("max_error", "points", points, low=2, high=10**7)
     xs = np.linspace(a, b, points)
     return float(np.max(np.abs(model.forward(xs[:, None])[:, 0] - f(xs))))

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import checks
+from .checks import callable_, checked, one_of, real, whole
 
 
 def fmt(v: float, digits: int = 6) -> str:
@@ -79,6 +79,17 @@ def check_step(h: float, where: str = "derivative") -> float:
     return float(h)
 
 
+def _step(where: str, name: str, value: object, _: dict) -> float:
+    return check_step(value, where)
+
+
+def _real(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    return _as_real(value, name, where)
+
+
+METHOD = one_of(METHODS)
+
+
 def central_difference(f: Callable, x: float | np.ndarray, h: float) -> float | np.ndarray:
     """(f(x + h) − f(x − h)) / 2h: the slope of the secant through one point on each side of x.
 
@@ -89,6 +100,7 @@ def central_difference(f: Callable, x: float | np.ndarray, h: float) -> float | 
     return (f(x + h) - f(x - h)) / (h + h)
 
 
+@checked(f=callable_, h=_step, method=METHOD, x=_real)
 def derivative(
     f: Callable, x: float | np.ndarray, h: float = 1e-5, method: str = "central"
 ) -> float | np.ndarray:
@@ -100,14 +112,6 @@ def derivative(
     ``x`` may be a number or an array (then ``f`` must accept arrays); a float32 ``x`` is
     kept in float32, which is how the notebook shows why gradient checks use float64.
     """
-    if not callable(f):
-        raise TypeError(
-            f"derivative: f must be a function (a callable), got {type(f).__name__} {f!r}"
-        )
-    h = check_step(h)
-    if method not in METHODS:
-        raise ValueError(f"derivative: method must be one of {METHODS}, got {method!r}")
-    x = _as_real(x)
     h = x.dtype.type(h)  # the step in x's precision (numpy 1.26 would promote to float64)
     if method == "central":
         return _out(central_difference(f, x, h))
@@ -292,10 +296,10 @@ def _defined(fn: Function, v: float, what: str) -> None:
         raise ValueError(f"{what} {fmt(v)}: its domain is {fn.domain_text()}")
 
 
+@checked(x=real())
 def compose(f: str | Function, g: str | Function, x: float) -> Slopes:
     """Values and slopes of y = f(g(x)) at ``x`` by the chain rule."""
     f, g = get(f), get(g)
-    x = checks.number("compose", "x", x)
     x = float(g.check(x))
     u = g.f(x)
     _defined(f, u, f"f = {f.name} is not defined at u = g(x) = {g.name}({fmt(x)}) =")
@@ -330,6 +334,23 @@ def slopes_text(f: str | Function, g: str | Function, x: float) -> str:
 STEPS = np.logspace(-16, 0, 161)
 
 
+def _steps(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    hs = STEPS if value is None else np.asarray(value, dtype=float)
+    if hs.ndim != 1 or hs.size == 0 or not np.all(np.isfinite(hs) & (hs > 0)):
+        raise ValueError(
+            f"{where}: {name} must be a non-empty 1-d array of finite steps > 0, got {hs!r}"
+        )
+    return hs
+
+
+def _float_type(where: str, name: str, value: object, _: dict) -> np.dtype:
+    dtype = np.dtype(value)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"{where}: {name} must be float32 or float64, got {dtype}")
+    return dtype
+
+
+@checked(x=real(), hs=_steps, dtype=_float_type)
 def difference_errors(
     f: str | Function = "sin",
     x: float = 1.0,
@@ -343,15 +364,7 @@ def difference_errors(
     "central"}``, three float64 arrays of the same length.
     """
     fn = get(f)
-    x = float(fn.check(checks.number("difference_errors", "x", x)))
-    hs = STEPS if hs is None else np.asarray(hs, dtype=float)
-    if hs.ndim != 1 or hs.size == 0 or not np.all(np.isfinite(hs) & (hs > 0)):
-        raise ValueError(
-            f"difference_errors: hs must be a non-empty 1-d array of finite steps > 0, got {hs!r}"
-        )
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"difference_errors: dtype must be float32 or float64, got {dtype}")
+    x = float(fn.check(x))
     xd, hd = dtype.type(x), hs.astype(dtype)
     exact = fn.df(x)
     forward = ((fn.value(xd + hd) - fn.value(xd)) / hd).astype(np.float64)
@@ -359,14 +372,14 @@ def difference_errors(
     return {"h": hs.copy(), "forward": np.abs(forward - exact), "central": np.abs(central - exact)}
 
 
+@checked(method=METHOD)
 def best_step(errors: dict[str, np.ndarray], method: str) -> tuple[float, float]:
     """(h, error) where the error of ``method`` in ``difference_errors`` output is smallest."""
-    if method not in METHODS:
-        raise ValueError(f"best_step: method must be one of {METHODS}, got {method!r}")
     i = int(np.argmin(errors[method]))
     return float(errors["h"][i]), float(errors[method][i])
 
 
+@checked(method=METHOD, half_width=whole(0))
 def reliable_step(
     errors: dict[str, np.ndarray], method: str, half_width: int = 5
 ) -> tuple[float, float]:
@@ -379,10 +392,6 @@ def reliable_step(
     error — an error one can count on near that step. It lands near the rules of thumb
     h ≈ √ε (forward) and h ≈ ∛ε (central), where ``best_step`` may land far from them.
     """
-    if method not in METHODS:
-        raise ValueError(f"reliable_step: method must be one of {METHODS}, got {method!r}")
-    if isinstance(half_width, bool) or not isinstance(half_width, int) or half_width < 0:
-        raise ValueError(f"reliable_step: half_width must be an integer ≥ 0, got {half_width!r}")
     e = np.asarray(errors[method], dtype=np.float64)
     padded = np.pad(e, half_width, mode="edge")
     worst = np.lib.stride_tricks.sliding_window_view(padded, 2 * half_width + 1).max(axis=1)
@@ -390,6 +399,7 @@ def reliable_step(
     return float(errors["h"][i]), float(worst[i])
 
 
+@checked(x=real(), method=METHOD, dtype=_float_type)
 def rounding_plateau(x: float = 1.0, method: str = "central", dtype: type = np.float32) -> float:
     """The largest step h for which the points of ``method`` round back to ``x`` in ``dtype``.
 
@@ -402,12 +412,6 @@ def rounding_plateau(x: float = 1.0, method: str = "central", dtype: type = np.f
     Found by bisection on the step (the condition holds for every step below the one
     returned and for none above it).
     """
-    x = checks.number("rounding_plateau", "x", x)
-    if method not in METHODS:
-        raise ValueError(f"rounding_plateau: method must be one of {METHODS}, got {method!r}")
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"rounding_plateau: dtype must be float32 or float64, got {dtype}")
     if abs(x) > float(np.finfo(dtype).max):
         raise ValueError(f"rounding_plateau: x = {x:g} does not fit in {dtype.name}")
     xd = dtype.type(x)
@@ -442,14 +446,13 @@ def taylor_derivatives(f: str | Function, x: float) -> tuple[float, float, float
     return float(fn.f(x)), float(fn.df(x)), float(f2), float(f3)
 
 
+@checked(order=whole(0, 3))
 def taylor(f: str | Function, x: float, h: float | np.ndarray, order: int) -> float | np.ndarray:
     """Taylor's formula of ``order`` 0 to 3 at ``x``, evaluated at ``x + h``.
 
     f(x) + h f'(x) + h²/2 f''(x) + h³/6 f'''(x), cut after the term in h^order; ``h`` may be
     a number or an array.
     """
-    if isinstance(order, bool) or order not in (0, 1, 2, 3):
-        raise ValueError(f"taylor: order must be 0, 1, 2 or 3, got {order!r}")
     h = np.asarray(h, dtype=np.float64)
     terms = taylor_derivatives(f, x)
     total = np.zeros_like(h)
@@ -480,16 +483,20 @@ class Chain(NamedTuple):
     grads: list[float]
 
 
+def _names(where: str, name: str, value: object, _: dict) -> Sequence:
+    if isinstance(value, (str, Function)) or len(value) == 0:
+        raise ValueError(
+            f"{where}: {name} must be a non-empty sequence of function names, got {value!r}"
+        )
+    return value
+
+
+@checked(names=_names, x=real())
 def chain(names: Sequence[str | Function], x: float) -> Chain:
     """Evaluate y = fₙ(…f₂(f₁(x))) with ``names`` = (f₁, f₂, …, fₙ) in the order they are
     applied (innermost first), with every local derivative, then multiply them back from
     the output (the backward pass): dy/dx = fₙ'·…·f₂'·f₁'."""
-    if isinstance(names, (str, Function)) or len(names) == 0:
-        raise ValueError(
-            f"chain: names must be a non-empty sequence of function names, got {names!r}"
-        )
     fns = [get(n) for n in names]
-    x = checks.number("chain", "x", x)
     x = float(fns[0].check(x))
     links, v = [], x
     for fn in fns:
@@ -530,10 +537,10 @@ class TwoPaths(NamedTuple):
     dz: float  # dz/dx = path_u + path_v
 
 
+@checked(x=real())
 def two_paths(u: str | Function = "sin", v: str | Function = "square", x: float = 0.7) -> TwoPaths:
     """dz/dx for z = u(x)·v(x) as the sum over the two paths x → u → z and x → v → z."""
     u, v = get(u), get(v)
-    x = checks.number("two_paths", "x", x)
     x = float(u.check(x))
     v.check(x)
     uu, vv, du, dv = u.f(x), v.f(x), u.df(x), v.df(x)

@@ -30,9 +30,18 @@ import numpy as np
 
 __all__ = [
     "checked",
+    "conform",
     "real",
     "positive",
     "whole",
+    "non_negative",
+    "decay_rate",
+    "size",
+    "interval_ends",
+    "optional",
+    "array_like",
+    "callable_",
+    "rows_of",
     "one_of",
     "instance",
     "weights",
@@ -84,15 +93,16 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _range_text(low, high, low_open, high_open) -> str:
-    def shown(v):  # a whole-number bound in full (100000000), any other as %g
-        return str(v) if isinstance(v, (Integral, np.integer)) else f"{v:g}"
+def _range_text(low, high, low_open, high_open, names=(None, None)) -> str:
+    def shown(v, name):  # a whole-number bound in full (100000000), any other as %g
+        text = str(v) if isinstance(v, (Integral, np.integer)) else f"{v:g}"
+        return f"{name} = {text}" if name else text  # a bound that is another argument
 
     parts = []
     if low is not None:
-        parts.append(f"{'>' if low_open else '>='} {shown(low)}")
+        parts.append(f"{'>' if low_open else '>='} {shown(low, names[0])}")
     if high is not None:
-        parts.append(f"{'<' if high_open else '<='} {shown(high)}")
+        parts.append(f"{'<' if high_open else '<='} {shown(high, names[1])}")
     return " and ".join(parts)
 
 
@@ -106,13 +116,15 @@ def number(
     low_open: bool = False,
     high_open: bool = False,
     finite: bool = True,
+    names: tuple[str | None, str | None] = (None, None),
 ) -> float:
     """``value`` as a Python float: a real number (int, float, NumPy scalar or 0-d array),
-    finite unless ``finite=False``, within ``low``/``high`` (open ends if ``*_open``)."""
+    finite unless ``finite=False``, within ``low``/``high`` (open ends if ``*_open``);
+    ``names`` names the bounds that are other arguments, for the message."""
     if type(value) is float and math.isfinite(value) and low is None and high is None:
         return value  # the common case, without the message's cost (a loss's dL = 1.0)
     kind = "a finite number" if finite else "a number"
-    bounds = _range_text(low, high, low_open, high_open)
+    bounds = _range_text(low, high, low_open, high_open, names)
     expected = f"{kind} {bounds}".strip()
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
@@ -135,11 +147,17 @@ def number(
 
 
 def integer(
-    where: str, name: str, value: object, *, low: int | None = None, high: int | None = None
+    where: str,
+    name: str,
+    value: object,
+    *,
+    names: tuple[str | None, str | None] = (None, None),
+    low: int | None = None,
+    high: int | None = None,
 ) -> int:
     """``value`` as a Python int: an int, a NumPy integer, or a float that is a whole number
-    (``3.0``), within ``low``..``high`` (inclusive)."""
-    expected = f"a whole number {_range_text(low, high, False, False)}".strip()
+    (``3.0``), within ``low``..``high`` (inclusive; ``names`` as in :func:`number`)."""
+    expected = f"a whole number {_range_text(low, high, False, False, names)}".strip()
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (Real, np.number)):
@@ -184,6 +202,24 @@ def array(
     """``value`` as a NumPy array of numbers (converted to ``dtype``): ``ndim`` dimensions
     (an int or a tuple of allowed ones), ``shape`` (``None`` entries match any length),
     every entry finite unless ``finite=False``, at least one row if ``nonempty``."""
+    arr = _numbers(where, name, value)
+    _shaped(where, name, arr, ndim, shape)
+    if nonempty and (arr.size == 0 or (arr.ndim and arr.shape[0] == 0)):
+        raise ValueError(f"{where}: {name} must not be empty, got shape {arr.shape}")
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    if finite and arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
+        bad = int(arr.size - np.isfinite(arr).sum())
+        first = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(
+            f"{where}: {name} must be finite, got {bad} entries that are inf "
+            f"or nan (the first at index {first}: {arr[first]})"
+        )
+    return arr
+
+
+def _numbers(where: str, name: str, value: object) -> np.ndarray:
+    """``value`` as a NumPy array of bools, integers or floats (else a TypeError)."""
     if isinstance(value, (str, bytes, dict)) or value is None:
         raise TypeError(f"{where}: {name} must be an array of numbers, got {got(value)}")
     try:
@@ -197,6 +233,11 @@ def array(
         raise TypeError(
             f"{where}: {name} must be an array of numbers, got an array of dtype {arr.dtype}"
         )
+    return arr
+
+
+def _shaped(where: str, name: str, arr: np.ndarray, ndim: object, shape: tuple | None) -> None:
+    """Refuse ``arr`` unless it has ``ndim`` dimensions and the ``shape`` of :func:`array`."""
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -214,18 +255,6 @@ def array(
             + ")"
         )
         raise ValueError(f"{where}: {name} must have shape {want}, got shape {arr.shape}")
-    if nonempty and (arr.size == 0 or (arr.ndim and arr.shape[0] == 0)):
-        raise ValueError(f"{where}: {name} must not be empty, got shape {arr.shape}")
-    if dtype is not None and arr.dtype != dtype:
-        arr = arr.astype(dtype)
-    if finite and arr.dtype.kind == "f" and arr.size and not np.isfinite(arr).all():
-        bad = int(arr.size - np.isfinite(arr).sum())
-        first = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise ValueError(
-            f"{where}: {name} must be finite, got {bad} entries that are inf "
-            f"or nan (the first at index {first}: {arr[first]})"
-        )
-    return arr
 
 
 def labels(
@@ -322,25 +351,32 @@ def interval(where: str, a: float, b: float) -> tuple[float, float]:
 Rule = Callable[[str, str, object, dict], object]
 
 
-def checked(*together: Callable[[str, dict], None], **rules: Rule) -> Callable:
+def checked(
+    *together: Callable[[str, dict], None], where: str | None = None, **rules: Rule
+) -> Callable:
     """Run the rules of the arguments named (in the order given), then each check of
     ``together`` (``check(where, arguments)``, for a limit on several arguments at once),
-    before the function's body; ``where`` in the messages is the function's name, or its
-    class's for ``__init__``. Arguments without a rule pass unchanged."""
+    before the function's body. ``where``, the name the messages give, is the function's
+    name, or its class's for ``__init__``, unless given (``where="layer_order.init"`` for a
+    name that alone says too little). Arguments without a rule pass unchanged."""
+    given = where
 
     def wrap(fn: Callable) -> Callable:
         signature = inspect.signature(fn)
-        where = fn.__qualname__.split(".")[-2] if fn.__name__ == "__init__" else fn.__name__
+        where = given or (
+            fn.__qualname__.split(".")[-2] if fn.__name__ == "__init__" else fn.__name__
+        )
 
         @functools.wraps(fn)
         def with_checks(*args: object, **kwargs: object) -> object:
-            call = signature.bind(*args, **kwargs)
+            try:
+                call = signature.bind(*args, **kwargs)
+            except TypeError as err:  # a missing or unknown argument: say whose
+                raise TypeError(f"{where}: {err}") from None
             call.apply_defaults()
-            arguments = call.arguments
-            for name, rule in rules.items():
-                arguments[name] = rule(where, name, arguments[name], arguments)
+            call.arguments.update(conform(where, rules, call.arguments))
             for check in together:
-                check(where, arguments)
+                check(where, call.arguments)
             return fn(*call.args, **call.kwargs)
 
         return with_checks
@@ -348,23 +384,77 @@ def checked(*together: Callable[[str, dict], None], **rules: Rule) -> Callable:
     return wrap
 
 
-def real(low: float | str | None = None, **bounds: object) -> Rule:
-    """A rule: a number within the bounds of :func:`number`; ``low`` may name an earlier
+def _at(bound: object, arguments: dict) -> object:
+    """A rule's bound: a number, the name of an earlier argument, or a function of the
+    arguments (:func:`rows_of`)."""
+    if isinstance(bound, str):
+        return arguments[bound]
+    return bound(arguments) if callable(bound) else bound
+
+
+def _names(*bounds: object) -> tuple:
+    """The bounds that name another argument, by name (the message shows ``<= lr_max = 1``)."""
+    return tuple(b if isinstance(b, str) else None for b in bounds)
+
+
+def rows_of(name: str) -> Callable[[dict], int]:
+    """A bound: the number of rows of the earlier argument ``name`` (``whole(1, rows_of("X"))``)."""
+    return lambda arguments: len(arguments[name])
+
+
+def conform(where: str, rules: dict[str, Rule], values: dict) -> dict:
+    """A copy of ``values`` with each value that has a rule through it, in the rules' order (a
+    rule sees the values before it checked): what :func:`checked` does to a call's
+    arguments, here for a table of settings."""
+    values = dict(values)
+    for name, rule in rules.items():
+        values[name] = rule(where, name, values[name], values)
+    return values
+
+
+def real(low: object = None, high: object = None, **bounds: object) -> Rule:
+    """A rule: a number within the bounds of :func:`number`; a bound may name an earlier
     argument (``high=real(low="low", low_open=True)``)."""
 
     def rule(where: str, name: str, value: object, arguments: dict) -> float:
-        bottom = arguments[low] if isinstance(low, str) else low
-        return number(where, name, value, low=bottom, **bounds)
+        low_, high_ = _at(low, arguments), _at(high, arguments)
+        return number(where, name, value, low=low_, high=high_, names=_names(low, high), **bounds)
 
     return rule
 
 
 positive = real(low=0, low_open=True)
+non_negative = real(low=0)
+#: a momentum or the decay of a running average (β): from 0 up to, not including, 1
+decay_rate = real(low=0, high=1, high_open=True)
 
 
-def whole(low: int | None = None, high: int | None = None) -> Rule:
-    """A rule: a whole number in ``low``..``high``."""
-    return lambda where, name, value, _: integer(where, name, value, low=low, high=high)
+def whole(low: object = None, high: object = None) -> Rule:
+    """A rule: a whole number in ``low``..``high`` (a bound may name an earlier argument)."""
+    return lambda where, name, value, a: integer(
+        where, name, value, low=_at(low, a), high=_at(high, a), names=_names(low, high)
+    )
+
+
+#: a network's depth, width, inputs or outputs
+size = whole(1, 1000)
+#: the ends of an interval [a, b]: finite numbers with a < b
+interval_ends = dict(a=real(), b=real(low="a", low_open=True))
+
+
+def optional(rule: Rule) -> Rule:
+    """A rule: ``None``, or what ``rule`` accepts."""
+    return lambda where, name, value, a: None if value is None else rule(where, name, value, a)
+
+
+def array_like(**options: object) -> Rule:
+    """A rule: an array of numbers as :func:`array` checks it (``ndim``, ``shape``, ...)."""
+    return lambda where, name, value, _: array(where, name, value, **options)
+
+
+def callable_(where: str, name: str, value: object, _: dict) -> Callable:
+    """A rule: a function (anything callable)."""
+    return function(where, name, value)
 
 
 def one_of(options: Collection) -> Rule:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from . import checks
+from .checks import checked, non_negative, optional, real, whole
 
 __all__ = [
     "make_moons",
@@ -34,14 +35,14 @@ DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
 MAX_POINTS = 10**6
 
 
-def _start(where, n, noise, seed, n_classes=2):
-    """Generator ``where``'s arguments, checked, and its random generator."""
-    n_classes = checks.integer(where, "n_classes", n_classes, low=2, high=1000)
-    n = checks.integer(where, "n", n, low=n_classes)
-    checks.at_most(where, "the number of points n", n, MAX_POINTS)
-    noise = checks.number(where, "noise", noise, low=0)
-    seed = checks.integer(where, "seed", seed, low=0)
-    return n, noise, n_classes, np.random.default_rng(seed)
+def _points(where: str, a: dict) -> None:
+    checks.at_most(where, "the number of points n", a["n"], MAX_POINTS)
+
+
+#: what a generator of toy data accepts: at least one point per class, at most MAX_POINTS
+TOY = dict(n=whole(2), noise=non_negative, seed=whole(0))
+#: ... and with a number of classes
+TOY_CLASSES = dict(n_classes=whole(2, 1000), **dict(TOY, n=whole("n_classes")))
 
 
 def _finish(X, y, noise, rng):
@@ -56,9 +57,10 @@ def _split_counts(n, k):
     return [n // k + (i < n % k) for i in range(k)]
 
 
+@checked(_points, **TOY)
 def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: class 0 on top, class 1 below and shifted right."""
-    n, noise, _, rng = _start("make_moons", n, noise, seed)
+    rng = np.random.default_rng(seed)
     n0, n1 = _split_counts(n, 2)
     t0 = np.linspace(0, np.pi, n0)
     t1 = np.linspace(0, np.pi, n1)
@@ -67,14 +69,12 @@ def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndar
     return _finish(X, y, noise, rng)
 
 
+@checked(_points, **TOY, factor=real(0, 1, low_open=True, high_open=True))
 def make_circles(
     n: int = 200, noise: float = 0.05, seed: int = 0, factor: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray]:
     """A circle (class 0, radius 1) around a smaller one (class 1, radius ``factor``)."""
-    n, noise, _, rng = _start("make_circles", n, noise, seed)
-    factor = checks.number(
-        "make_circles", "factor", factor, low=0, high=1, low_open=True, high_open=True
-    )
+    rng = np.random.default_rng(seed)
     n0, n1 = _split_counts(n, 2)
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
     t1 = np.linspace(0, 2 * np.pi, n1, endpoint=False)
@@ -83,23 +83,25 @@ def make_circles(
     return _finish(X, y, noise, rng)
 
 
+@checked(_points, **TOY)
 def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Points uniform in [−1, 1]²; class 1 where x₁·x₂ < 0 (the XOR of the two signs).
 
     The label is decided before the noise is added, so noise blurs the border.
     """
-    n, noise, _, rng = _start("make_xor", n, noise, seed)
+    rng = np.random.default_rng(seed)
     X = rng.uniform(-1, 1, size=(n, 2))
     y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
     return _finish(X, y, noise, rng)
 
 
+@checked(_points, **TOY_CLASSES)
 def make_blobs(
     n: int = 200, noise: float = 0.5, seed: int = 0, n_classes: int = 3
 ) -> tuple[np.ndarray, np.ndarray]:
     """``n_classes`` Gaussian blobs (standard deviation ``noise``) with centres on a circle
     of radius 2."""
-    n, noise, n_classes, rng = _start("make_blobs", n, noise, seed, n_classes)
+    rng = np.random.default_rng(seed)
     counts = _split_counts(n, n_classes)
     angles = 2 * np.pi * np.arange(n_classes) / n_classes + np.pi / 2
     centres = 2 * np.c_[np.cos(angles), np.sin(angles)]
@@ -108,11 +110,12 @@ def make_blobs(
     return _finish(X, y, noise, rng)
 
 
+@checked(_points, **TOY_CLASSES)
 def make_spirals(
     n: int = 200, noise: float = 0.1, seed: int = 0, n_classes: int = 2
 ) -> tuple[np.ndarray, np.ndarray]:
     """``n_classes`` interleaved spiral arms (as in CS231n), each one class, radius up to 1."""
-    n, noise, n_classes, rng = _start("make_spirals", n, noise, seed, n_classes)
+    rng = np.random.default_rng(seed)
     counts = _split_counts(n, n_classes)
     parts = []
     for k, m in enumerate(counts):
@@ -124,6 +127,12 @@ def make_spirals(
     return _finish(X, y, noise, rng)
 
 
+def _training_fraction(where: str, name: str, value: object, _: dict) -> float:
+    name = f"{name} (the training fraction)"
+    return checks.number(where, name, value, low=0, high=1, low_open=True, high_open=True)
+
+
+@checked(split=optional(_training_fraction), seed=whole(0))
 def load_digits(
     split: float | None = 0.75, seed: int = 0, scale: bool = True
 ) -> tuple[np.ndarray, ...]:
@@ -143,16 +152,6 @@ def load_digits(
     y = labels.astype(np.int64)
     if split is None:
         return X, y
-    split = checks.number(
-        "load_digits",
-        "split (the training fraction)",
-        split,
-        low=0,
-        high=1,
-        low_open=True,
-        high_open=True,
-    )
-    seed = checks.integer("load_digits", "seed", seed, low=0)
     sizes = np.bincount(y, minlength=10)
     ks = [int(round(split * m)) for m in sizes]
     if min(ks) < 1 or any(k >= m for k, m in zip(ks, sizes)):

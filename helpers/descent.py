@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 
 from . import checks
+from .checks import checked, decay_rate, positive, whole
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,26 @@ def as_surface(surface: str | Surface, where: str = "as_surface") -> Surface:
     return SURFACES[checks.choice(where, "surface", surface, sorted(SURFACES))]
 
 
+def _surface(where: str, name: str, value: object, _: dict) -> Surface:
+    """A rule: a :class:`Surface` or the name of one."""
+    return as_surface(value, where)
+
+
+def _start(where: str, name: str, value: object, a: dict) -> np.ndarray:
+    w = np.array(a["surface"].start if value is None else value, dtype=float)
+    if w.shape != (2,):
+        raise ValueError(f"{where}: {name} must be two numbers (w1, w2), got shape {w.shape}")
+    return w
+
+
+@checked(
+    surface=_surface,
+    lr=positive,
+    momentum=decay_rate,
+    steps=whole(0, 10**6),
+    bound=positive,
+    start=_start,
+)
 def descend(
     surface: str | Surface = "ravine",
     lr: float = 0.1,
@@ -118,18 +139,10 @@ def descend(
     The path stops early (fewer rows) once a coordinate exceeds ``bound`` in size: the run
     has diverged and further steps would only overflow.
     """
-    s = as_surface(surface, "descend")
-    lr = checks.number("descend", "lr", lr, low=0, low_open=True)
-    momentum = checks.number("descend", "momentum", momentum, low=0, high=1, high_open=True)
-    steps = checks.integer("descend", "steps", steps, low=0, high=10**6)
-    bound = checks.number("descend", "bound", bound, low=0, low_open=True)
-    w = np.array(s.start if start is None else start, dtype=float)
-    if w.shape != (2,):
-        raise ValueError(f"start: got shape {w.shape}, expected two numbers (w1, w2)")
-    v = np.zeros(2)
+    w, v = start, np.zeros(2)
     path = [w.copy()]
-    for _ in range(int(steps)):
-        v = momentum * v + s.grad(w)
+    for _ in range(steps):
+        v = momentum * v + surface.grad(w)
         w = w - lr * v
         path.append(w.copy())
         if not np.all(np.abs(w) < bound):
@@ -137,6 +150,7 @@ def descend(
     return np.array(path)
 
 
+@checked(surface=_surface, lr=positive, momentum=decay_rate)
 def rate(surface: str | Surface, lr: float, momentum: float = 0.0) -> float | None:
     """On a quadratic bowl (a surface with ``curvatures``), the factor by which the size of
     the slowest-shrinking direction is multiplied per step in the long run; ``None`` on any
@@ -147,17 +161,23 @@ def rate(surface: str | Surface, lr: float, momentum: float = 0.0) -> float | No
     ``u ← (1 + μ − ηκ_i) u − μ u_previous``, whose factors are the roots of
     ``λ² − (1 + μ − ηκ_i) λ + μ = 0``.
     """
-    s = as_surface(surface, "rate")
-    lr = checks.number("rate", "lr", lr, low=0, low_open=True)
-    momentum = checks.number("rate", "momentum", momentum, low=0, high=1, high_open=True)
-    if s.curvatures is None:
+    if surface.curvatures is None:
         return None
     sizes = [
-        np.max(np.abs(np.roots([1.0, -(1 + momentum - lr * k), momentum]))) for k in s.curvatures
+        np.max(np.abs(np.roots([1.0, -(1 + momentum - lr * k), momentum])))
+        for k in surface.curvatures
     ]
     return float(max(sizes))
 
 
+def _path(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    path = np.asarray(value, dtype=float)
+    if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+        raise ValueError(f"{where}: {name} must have shape (steps + 1, 2), got {path.shape}")
+    return path
+
+
+@checked(surface=_surface, path=_path, momentum=decay_rate, lr=checks.optional(positive))
 def classify(
     surface: str | Surface, path: np.ndarray, lr: float | None = None, momentum: float = 0.0
 ) -> str:
@@ -169,16 +189,9 @@ def classify(
     the path: a run whose last loss is above its first diverges. A run of finite length
     cannot tell a zig-zag that shrinks by 0.1 % per step from one that never shrinks.
     """
-    s = as_surface(surface, "classify")
-    path = np.asarray(path, dtype=float)
-    if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
-        raise ValueError(f"classify: path must have shape (steps + 1, 2), got {path.shape}")
-    momentum = checks.number("classify", "momentum", momentum, low=0, high=1, high_open=True)
-    if lr is not None:
-        lr = checks.number("classify", "lr", lr, low=0, low_open=True)
-    factor = None if lr is None else rate(s, lr, momentum)
+    factor = None if lr is None else rate(surface, lr, momentum)
     with np.errstate(over="ignore", invalid="ignore"):
-        losses = s.loss(path[:, 0], path[:, 1])
+        losses = surface.loss(path[:, 0], path[:, 1])
     if factor is not None:
         if factor > 1 + 1e-9:
             return "diverges"

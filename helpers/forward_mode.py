@@ -24,6 +24,7 @@ from collections.abc import Callable
 from numbers import Real
 
 from helpers.autodiff import DomainError, Value, _ZeroDivision
+from helpers.checks import checked, whole
 
 __all__ = ["Dual", "gradient_forward", "example_loss", "gradient_cost"]
 
@@ -163,6 +164,7 @@ def example_loss(*xs: float | Dual | Value) -> float | Dual | Value:
     return total * total * (1.0 / n)
 
 
+@checked(n=whole(1, 10**5))
 def gradient_cost(n: int) -> dict:
     """Operations needed for the gradient of ``example_loss`` with n inputs, both ways.
 
@@ -176,9 +178,6 @@ def gradient_cost(n: int) -> dict:
     for this function (about 2.7, whatever n is), and it is about 3 for networks built of
     matrix products (lesson 03 counts it). Forward mode grows like n², reverse mode like n.
     """
-    from . import checks
-
-    n = checks.integer("gradient_cost", "n", n, low=1, high=10**5)
     from helpers.autodiff import Value, topological_order
 
     out = example_loss(*[Value(0.1 * (i % 7) - 0.3) for i in range(n)])

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import calculus, checks, nn
+from .checks import callable_, checked, positive, real, whole
 
 __all__ = [
     "numerical_gradient",
@@ -45,20 +46,25 @@ __all__ = [
 ]
 
 
+def _floats_in_place(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+        raise TypeError(
+            f"{where}: {name} must be a NumPy array of floats (it is changed in place, "
+            f"and f reads it), got {checks.got(value)}"
+        )
+    return value
+
+
+STEP = real(0, 1, low_open=True)  # h, the step of a central difference
+
+
+@checked(f=callable_, x=_floats_in_place, h=STEP)
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """Central differences of the scalar function ``f()`` with respect to the array ``x``.
 
     ``x`` is changed in place, one entry at a time, and restored (also on exceptions);
     ``f`` takes no argument and reads ``x``.
     """
-    where = "numerical_gradient"
-    checks.function(where, "f", f)
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise TypeError(
-            f"{where}: x must be a NumPy array of floats (it is changed in place, "
-            f"and f reads it), got {checks.got(x)}"
-        )
-    h = checks.number(where, "h", h, low=0, high=1, low_open=True)
     return _each_entry(f, x, h)
 
 
@@ -85,9 +91,9 @@ def _of_entry(f, x: np.ndarray, idx: tuple):
     return f_at
 
 
+@checked(floor=positive)
 def relative_error(analytic: np.ndarray, numerical: np.ndarray, floor: float = 1e-8) -> np.ndarray:
     """Entry-wise ``|a − n| / max(|a| + |n|, floor)``."""
-    floor = checks.number("relative_error", "floor", floor, low=0, low_open=True)
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numerical, dtype=np.float64)
     return np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), floor)
@@ -177,6 +183,21 @@ def _relus(model):
     return found
 
 
+def _layer(where: str, name: str, value: object, _: dict) -> nn.Module:
+    if not all(callable(getattr(value, m, None)) for m in ("forward", "backward", "parameters")):
+        raise TypeError(
+            f"{where}: {name} must be a layer or a Sequential (with forward, "
+            f"backward and parameters()), got {checks.got(value)}"
+        )
+    return value
+
+
+def _own_floats(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    X = np.array(checks.array(where, name, value, dtype=None), copy=True)  # ours: we perturb it
+    return X if np.issubdtype(X.dtype, np.floating) else X.astype(np.float64)
+
+
+@checked(model=_layer, h=STEP, tol=positive, seed=whole(0), worst=whole(0), X=_own_floats)
 def check_gradients(
     model: nn.Module,
     X: np.ndarray,
@@ -199,103 +220,60 @@ def check_gradients(
     ``verbose`` prints the report. The model's stored values and gradients are left as they
     are for the unperturbed point.
     """
-    where = "check_gradients"
-    if not all(callable(getattr(model, m, None)) for m in ("forward", "backward", "parameters")):
-        raise TypeError(
-            f"{where}: model must be a layer or a Sequential (with forward, "
-            f"backward and parameters()), got {checks.got(model)}"
-        )
-    h = checks.number(where, "h", h, low=0, high=1, low_open=True)
-    tol = checks.number(where, "tol", tol, low=0, low_open=True)
-    seed = checks.integer(where, "seed", seed, low=0)
-    worst = checks.integer(where, "worst", worst, low=0)
-    X = checks.array(where, "X", X, dtype=None)
-    X = np.array(X, copy=True)  # our own copy: we perturb it
-    if not np.issubdtype(X.dtype, np.floating):
-        X = X.astype(np.float64)
-    params = list(model.parameters())
-    rng = np.random.default_rng(seed)
-    G = None
-
-    def forward_f():
-        out = model.forward(X)
-        if loss is not None:
-            return float(loss.forward(out, y))
-        return float(np.sum(G * out))
-
-    def analytic():
-        out = model.forward(X)
-        nonlocal G
-        if loss is not None:
-            f0 = float(loss.forward(out, y))
-            dout = loss.backward()
-        else:
-            if G is None:
-                G = rng.standard_normal(np.shape(out))
-            f0 = float(np.sum(G * out))
-            dout = G
-        dX = model.backward(dout)
-        grads = [None if p.grad is None else np.array(p.grad) for p in params]
-        return f0, dX, grads
-
-    f0, dX, grads = analytic()
+    f = _Scalar(model, X, y, loss, seed)
+    f0, dX, grads = f.with_gradients()
     base_masks = [np.array(r.mask) for r in _relus(model)]
-
-    targets = [(p.name or f"param{i}", p.data, g) for i, (p, g) in enumerate(zip(params, grads))]
+    targets = [(p.name or f"param{i}", p.data, g) for i, (p, g) in enumerate(zip(f.params, grads))]
     if check_input:
         targets.append(("input X", X, None if dX is None else np.asarray(dX)))
-
-    results = []
     try:
-        for name, arr, a in targets:
-            results.append(
-                _check_one(name, arr, a, forward_f, h, tol, f0, base_masks, model, worst, len(X))
-            )
+        results = [
+            _check_one(name, arr, a, f, h, tol, f0, base_masks, model, worst, len(X))
+            for name, arr, a in targets
+        ]
     finally:
-        analytic()  # leave stored values and grads as at the unperturbed point
+        f.with_gradients()  # leave stored values and grads as at the unperturbed point
     report = GradCheckReport(results, h, tol)
     if verbose:
         print(report)
     return report
 
 
+class _Scalar:
+    """The scalar ``f`` whose gradient is checked: the loss of ``model(X)`` against ``y``, or
+    without a loss ``sum(G * model(X))`` for a fixed random upstream gradient ``G``."""
+
+    def __init__(self, model, X, y, loss, seed):
+        self.model, self.X, self.y, self.loss = model, X, y, loss
+        self.params = list(model.parameters())
+        self.rng, self.G = np.random.default_rng(seed), None
+
+    def __call__(self) -> float:
+        out = self.model.forward(self.X)
+        if self.loss is not None:
+            return float(self.loss.forward(out, self.y))
+        return float(np.sum(self.G * out))
+
+    def with_gradients(self):
+        """``(f, dX, [p.grad, ...])``: one forward and one backward pass."""
+        out = self.model.forward(self.X)
+        if self.loss is not None:
+            f0, dout = float(self.loss.forward(out, self.y)), self.loss.backward()
+        else:
+            if self.G is None:
+                self.G = self.rng.standard_normal(np.shape(out))
+            f0, dout = float(np.sum(self.G * out)), self.G
+        dX = self.model.backward(dout)
+        return f0, dX, [None if p.grad is None else np.array(p.grad) for p in self.params]
+
+
 def _check_one(name, arr, a, f, h, tol, f0, base_masks, model, worst, batch):
     shape = tuple(arr.shape)
-    if a is None:
-        return ArrayCheck(
-            name, shape, False, math.inf, [], "backward did not produce this gradient (it is None)"
-        )
+    wrong = _wrong_shape(name, shape, a)
+    if wrong:
+        return wrong
     a = np.asarray(a)
-    if a.shape != arr.shape:
-        return ArrayCheck(
-            name,
-            shape,
-            False,
-            math.inf,
-            [],
-            f"wrong shape: the gradient has shape {a.shape} but the array has "
-            f"shape {shape}. A wrong shape is silently broadcast by NumPy "
-            "(e.g. a bias gradient dY.sum() instead of dY.sum(axis=0), or "
-            "keepdims=True); the gradient must have the array's exact shape",
-            analytic=a,
-        )
-
-    # numerical gradient, noting f(x + h), f(x − h) and whether a ReLU flipped at each
-    relus = _relus(model)
-    noted = []
-
-    def f_noted():
-        value = f()
-        flip = any(not np.array_equal(r.mask, m) for r, m in zip(relus, base_masks))
-        noted.append((value, flip))
-        return value
-
-    num = _each_entry(f_noted, arr, h)
-    values = np.array([v for v, _ in noted], dtype=np.float64).reshape(*shape, 2)
-    fp, fm = values[..., 0], values[..., 1]
-    one_sided_gap = np.abs((fp - f0) - (f0 - fm)) / h
-    flipped = np.array([flip for _, flip in noted], dtype=bool).reshape(*shape, 2).any(axis=-1)
-
+    num, one_sided_gap, flipped = _numerical(f, arr, h, f0, model, base_masks)
     # the floor: entries far smaller than the array's largest are compared on the array's
     # scale, and none on a scale finer than the rounding noise of a central difference,
     # about ε·|f|/h (an entry whose true gradient is 0 comes out as ±1e-10 or so, and which
@@ -320,48 +298,72 @@ def _check_one(name, arr, a, f, h, tol, f0, base_masks, model, worst, batch):
     return ArrayCheck(name, shape, ok, max_err, entries, cause, a, num)
 
 
+def _wrong_shape(name, shape, a) -> ArrayCheck | None:
+    """The failed check of a gradient that is missing or of the wrong shape, else None."""
+    if a is None:
+        return ArrayCheck(
+            name, shape, False, math.inf, [], "backward did not produce this gradient (it is None)"
+        )
+    if np.shape(a) != shape:
+        return ArrayCheck(
+            name,
+            shape,
+            False,
+            math.inf,
+            [],
+            f"wrong shape: the gradient has shape {np.shape(a)} but the array has "
+            f"shape {shape}. A wrong shape is silently broadcast by NumPy "
+            "(e.g. a bias gradient dY.sum() instead of dY.sum(axis=0), or "
+            "keepdims=True); the gradient must have the array's exact shape",
+            analytic=np.asarray(a),
+        )
+    return None
+
+
+def _numerical(f, arr, h, f0, model, base_masks):
+    """The central differences of ``f`` in each entry of ``arr``, with what they tell beyond
+    the number: how far the two one-sided differences are apart, and whether a ReLU flipped
+    within ±h (both kinks)."""
+    relus, noted = _relus(model), []
+
+    def f_noted():  # f, noting f(x ± h) and whether a ReLU flipped
+        value = f()
+        flip = any(not np.array_equal(r.mask, m) for r, m in zip(relus, base_masks))
+        noted.append((value, flip))
+        return value
+
+    num = _each_entry(f_noted, arr, h)
+    values = np.array([v for v, _ in noted], dtype=np.float64).reshape(*arr.shape, 2)
+    fp, fm = values[..., 0], values[..., 1]
+    one_sided_gap = np.abs((fp - f0) - (f0 - fm)) / h
+    flipped = np.array([flip for _, flip in noted], dtype=bool).reshape(*arr.shape, 2).any(axis=-1)
+    return num, one_sided_gap, flipped
+
+
+_KINK = (
+    "a kink was crossed within h (a ReLU input within h of 0, where the slope "
+    "jumps): the central difference averages the slopes of both sides, so it "
+    "cannot be trusted there. The analytic gradient may well be right: check at "
+    "other points, away from the kinks, or with a smaller h"
+)
+
+
 def _diagnose(name, arr, a, num, err, tol, gap, flipped, batch):
     bad = err >= tol
     if not np.all(np.isfinite(a)):
         return "the analytic gradient contains inf or NaN"
     kink = flipped | (gap > 1e-4 * np.maximum(1.0, np.abs(num)))
     if np.any(bad) and np.all(kink[bad]):
-        return (
-            "a kink was crossed within h (a ReLU input within h of 0, where the slope "
-            "jumps): the central difference averages the slopes of both sides, so it "
-            "cannot be trusted there. The analytic gradient may well be right: check at "
-            "other points, away from the kinks, or with a smaller h"
-        )
+        return _KINK
     if arr.dtype != np.float64:
         return (
             f"the array is {arr.dtype}, not float64: a step of h changes the value by "
             "only a few representable numbers (float32 has ~7 digits), so the "
             "differences are rounding noise. Check gradients in float64"
         )
-    nz = np.abs(num) > 1e-6 * np.max(np.abs(num)) if num.size else np.zeros(0, bool)
-    if np.any(nz):
-        ratio = a[nz] / num[nz]
-        c = float(np.median(ratio))
-        scaled = (
-            abs(c - 1) > 1e-3
-            and np.allclose(ratio, c, rtol=1e-4)
-            and np.allclose(a, c * num, rtol=1e-4, atol=1e-8 * np.abs(a).max())
-        )
-        if scaled:
-            if abs(c + 1) < 1e-4:
-                return "the sign is flipped everywhere (a − where a + belongs?)"
-            for k, what in (
-                (batch, "the batch size N: a sum where a mean belongs, or a missing 1/N"),
-                (
-                    1 / max(batch, 1),
-                    "1/N: divided by the batch size twice, or a mean where a sum belongs",
-                ),
-                (2.0, "2 (the derivative of a square counted twice?)"),
-                (0.5, "1/2 (a missing factor 2 from the derivative of a square?)"),
-            ):
-                if abs(c - k) < 1e-4 * abs(k):
-                    return f"off by a constant factor {c:.6g} = {what}"
-            return f"off by a constant factor {c:.6g} everywhere"
+    factor = _constant_factor(a, num, batch)
+    if factor:
+        return factor
     if a.ndim == 2 and a.shape[0] == a.shape[1] and np.allclose(a.T, num, rtol=1e-5, atol=1e-10):
         return "the gradient is transposed (Xᵀ·dY versus dY·Xᵀ?)"
     if a.size > 1 and np.allclose(a, a.flat[0]) and not np.allclose(num, num.flat[0]):
@@ -375,3 +377,32 @@ def _diagnose(name, arr, a, num, err, tol, gap, flipped, batch):
             "listed entries (a wrong index, a term missing for some rows?)"
         )
     return "the backward formula is wrong for this array (no simpler pattern found)"
+
+
+def _constant_factor(a, num, batch) -> str:
+    """If the analytic gradient is the numerical one times a constant c ≠ 1, what c is
+    (with the usual mistake for a known c); else ``""``."""
+    nz = np.abs(num) > 1e-6 * np.max(np.abs(num)) if num.size else np.zeros(0, bool)
+    if not np.any(nz):
+        return ""
+    ratio = a[nz] / num[nz]
+    c = float(np.median(ratio))
+    scaled = (
+        abs(c - 1) > 1e-3
+        and np.allclose(ratio, c, rtol=1e-4)
+        and np.allclose(a, c * num, rtol=1e-4, atol=1e-8 * np.abs(a).max())
+    )
+    if not scaled:
+        return ""
+    if abs(c + 1) < 1e-4:
+        return "the sign is flipped everywhere (a − where a + belongs?)"
+    known = (
+        (batch, "the batch size N: a sum where a mean belongs, or a missing 1/N"),
+        (1 / max(batch, 1), "1/N: divided by the batch size twice, or a mean where a sum belongs"),
+        (2.0, "2 (the derivative of a square counted twice?)"),
+        (0.5, "1/2 (a missing factor 2 from the derivative of a square?)"),
+    )
+    for k, what in known:
+        if abs(c - k) < 1e-4 * abs(k):
+            return f"off by a constant factor {c:.6g} = {what}"
+    return f"off by a constant factor {c:.6g} everywhere"

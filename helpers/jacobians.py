@@ -25,7 +25,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import calculus, checks, nn
+from . import calculus, nn
+from .checks import checked, real
 
 __all__ = ["numerical_jacobian", "jacobian_by_vjps", "backward_signals"]
 
@@ -37,14 +38,17 @@ def _vector(x, fn: str, arg: str) -> np.ndarray:
     return x
 
 
+def _a_vector(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    return _vector(value, where, name)
+
+
+@checked(x=_a_vector, h=real(0, 1, low_open=True))
 def numerical_jacobian(f: Callable, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """The Jacobian of ``f`` (1-D array in, 1-D array out) at ``x`` by central differences.
 
     Column ``j`` is ``(f(x + h e_j) − f(x − h e_j)) / 2h``; the result has shape
     ``(len(f(x)), len(x))``.
     """
-    x = _vector(x, "numerical_jacobian", "x")
-    h = checks.number("numerical_jacobian", "h", h, low=0, high=1, low_open=True)
     y = _vector(f(x), "numerical_jacobian", "f(x)")
     J = np.empty((y.size, x.size))
     for j in range(x.size):
@@ -63,6 +67,7 @@ def _of_entry(f, x: np.ndarray, j: int):
     return f_at
 
 
+@checked(x=_a_vector)
 def jacobian_by_vjps(layer: nn.Module, x: np.ndarray) -> np.ndarray:
     """The Jacobian of a :mod:`helpers.nn` layer at one input row ``x``, from its backward.
 
@@ -70,7 +75,6 @@ def jacobian_by_vjps(layer: nn.Module, x: np.ndarray) -> np.ndarray:
     vector that is row ``i`` of ``J``. So ``m`` backward passes give the whole ``m × n``
     matrix — which is why backpropagation passes one vector instead.
     """
-    x = _vector(x, "jacobian_by_vjps", "x")
     y = np.asarray(layer.forward(x[None, :]))
     if y.ndim != 2 or y.shape[0] != 1:
         raise ValueError(

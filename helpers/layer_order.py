@@ -50,14 +50,18 @@ class _Count:
         return A * B
 
 
-def init(sizes: list[int], seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Weights ``[(W1, b1), …]`` for layer sizes ``[n0, n1, …, nL]`` (W of shape (n_in, n_out))."""
-    sizes = [int(s) for s in sizes]
+def _widths(where: str, name: str, value: object, _: dict) -> list[int]:
+    sizes = [int(s) for s in value]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(
-            f"layer_order.init: sizes must list at least two positive layer widths, got {sizes}"
+            f"{where}: {name} must list at least two positive layer widths, got {sizes}"
         )
-    seed = checks.integer("layer_order.init", "seed", seed, low=0)
+    return sizes
+
+
+@checks.checked(sizes=_widths, seed=checks.whole(0), where="layer_order.init")
+def init(sizes: list[int], seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Weights ``[(W1, b1), …]`` for layer sizes ``[n0, n1, …, nL]`` (W of shape (n_in, n_out))."""
     rng = np.random.default_rng(seed)
     return [(rng.normal(size=(a, b)) / np.sqrt(a), np.zeros(b)) for a, b in zip(sizes, sizes[1:])]
 
@@ -96,37 +100,38 @@ def _backward(params, Y, output, layer_input, count, order):
     return grads
 
 
-def _check(params, X, Y):
-    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
-    if X.ndim != 2 or X.shape[1] != params[0][0].shape[0]:
-        raise ValueError(
-            f"layer_order: X must have shape (N, {params[0][0].shape[0]}), got {X.shape}"
-        )
-    if Y.shape != (X.shape[0], params[-1][0].shape[1]):
-        raise ValueError(
-            f"layer_order: Y must have shape {(X.shape[0], params[-1][0].shape[1])}, got {Y.shape}"
-        )
-    return X, Y
+def _inputs(where: str, name: str, value: object, a: dict) -> np.ndarray:
+    X, n_in = np.asarray(value, dtype=float), a["params"][0][0].shape[0]
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise ValueError(f"{where}: {name} must have shape (N, {n_in}), got {X.shape}")
+    return X
 
 
+def _targets(where: str, name: str, value: object, a: dict) -> np.ndarray:
+    Y, shape = np.asarray(value, dtype=float), (len(a["X"]), a["params"][-1][0].shape[1])
+    if Y.shape != shape:
+        raise ValueError(f"{where}: {name} must have shape {shape}, got {Y.shape}")
+    return Y
+
+
+@checks.checked(X=_inputs, Y=_targets)
 def backprop(
     params: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, Y: np.ndarray
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[int], int]:
     """Gradients ``[(dW1, db1), …]``, the order the layers got them in, and the multiplications
     (forward pass that stores every activation, then one backward pass)."""
-    X, Y = _check(params, X, Y)
     count, order = _Count(), []
     acts = forward(params, X, count)
     grads = _backward(params, Y, acts[-1], lambda k: acts[k - 1], count, order)
     return grads, order, count.n
 
 
+@checks.checked(X=_inputs, Y=_targets)
 def backprop_recomputing(
     params: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, Y: np.ndarray
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[int], int]:
     """The same gradients without storing the forward pass: only the output is kept, and the
     input of layer k is recomputed from X (through layers 1 … k−1) when it is needed."""
-    X, Y = _check(params, X, Y)
     count, order = _Count(), []
     output = forward(params, X, count)[-1]
 
@@ -140,6 +145,11 @@ def backprop_recomputing(
     return grads, order, count.n
 
 
+def _each_size(where: str, name: str, value: object, _: dict) -> list[int]:
+    return [checks.integer(where, name, s, low=1) for s in value]
+
+
+@checks.checked(batch=checks.whole(1), sizes=_each_size)
 def multiplications(sizes: list[int], batch: int) -> dict[str, int]:
     """The counts for one gradient, in closed form: ``forward``, ``backward_stored`` (the backward
     pass of ``backprop``) and ``backward_recomputing`` (that of ``backprop_recomputing``).
@@ -148,8 +158,7 @@ def multiplications(sizes: list[int], batch: int) -> dict[str, int]:
     gradient down to layer k−1 (k ≥ 2), N n_k n_{k-1} for the product and 2 N n_{k-1} for the
     slope. recomputed: the same, plus the forward pass up to layer k−1 again for every k.
     """
-    N = checks.integer("multiplications", "batch", batch, low=1)
-    n = [checks.integer("multiplications", "sizes", s, low=1) for s in sizes]
+    N, n = batch, sizes
     layer = [N * a * b for a, b in zip(n, n[1:])]  # one layer's matrix product
     forward_ = sum(layer)
     backward = sum(layer) + sum(layer[k - 1] + 2 * N * n[k - 1] for k in range(2, len(n)))
@@ -161,6 +170,7 @@ def multiplications(sizes: list[int], batch: int) -> dict[str, int]:
     }
 
 
+@checks.checked(depth=checks.whole(1, 1000), every=checks.optional(checks.whole(1, "depth")))
 def memory_and_work(depth: int, every: int | None = None) -> dict:
     """What the backward pass of a chain of ``depth`` layers costs in memory and in forward
     work, three ways, counted by walking the backward pass (layer ``depth`` first).
@@ -185,10 +195,8 @@ def memory_and_work(depth: int, every: int | None = None) -> dict:
     used. (Griewank 1992; Chen, Xu, Zhang & Guestrin 2016, "Training Deep Nets with
     Sublinear Memory Cost".)
     """
-    L = checks.integer("memory_and_work", "depth", depth, low=1, high=1000)
-    if every is None:
-        every = max(1, round(L**0.5))
-    s = checks.integer("memory_and_work", "every", every, low=1, high=L)
+    L = depth
+    s = max(1, round(L**0.5)) if every is None else every
     result = {"every": s}
     for way, checkpoints, keep_segment in (
         ("store all", set(range(1, L)), False),

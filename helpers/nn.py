@@ -33,6 +33,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import checks
+from .checks import array_like, checked, one_of, whole
 
 __all__ = [
     "NonFiniteError",
@@ -48,6 +49,7 @@ __all__ = [
     "SoftmaxCrossEntropy",
     "init_weights",
     "INITS",
+    "n_params",
 ]
 
 
@@ -131,6 +133,17 @@ class Module:
 INITS = ("uniform", "xavier", "he")
 
 
+def _weights_fit(where: str, a: dict) -> None:
+    checks.at_most(
+        where,
+        "the number of weights n_in·n_out",
+        a["n_in"] * a["n_out"],
+        10**8,
+        "a laptop holds about 10^8 float64 weights in 1 GB",
+    )
+
+
+@checked(_weights_fit, n_in=whole(1), n_out=whole(1), init=one_of(INITS))
 def init_weights(
     n_in: int, n_out: int, init: str = "he", rng: np.random.Generator | None = None
 ) -> np.ndarray:
@@ -145,16 +158,6 @@ def init_weights(
     its gradients vanish at any usual gain). ``"he"``: N(0, 2/n_in), which keeps the variance
     for ReLU, which zeroes half its inputs.
     """
-    n_in = checks.integer("init_weights", "n_in", n_in, low=1)
-    n_out = checks.integer("init_weights", "n_out", n_out, low=1)
-    checks.at_most(
-        "init_weights",
-        "the number of weights n_in·n_out",
-        n_in * n_out,
-        10**8,
-        "a laptop holds about 10^8 float64 weights in 1 GB",
-    )
-    checks.choice("init_weights", "init", init, INITS)
     rng = _as_rng(rng)
     if init == "uniform":
         a = 1.0 / math.sqrt(n_in)
@@ -187,6 +190,7 @@ class Linear(Module):
     ``rng`` is a NumPy Generator or an int seed (``None`` means seed 0); biases start at 0.
     """
 
+    @checked(n_in=whole(1), n_out=whole(1))
     def __init__(
         self,
         n_in: int,
@@ -195,8 +199,6 @@ class Linear(Module):
         rng: np.random.Generator | None = None,
         name: str = "Linear",
     ) -> None:
-        n_in = checks.integer("Linear", "n_in", n_in, low=1)
-        n_out = checks.integer("Linear", "n_out", n_out, low=1)
         self.n_in, self.n_out, self.init = n_in, n_out, init
         self.W = Parameter(init_weights(self.n_in, self.n_out, init, rng))
         self.b = Parameter(np.zeros(self.n_out))
@@ -387,6 +389,11 @@ class Sequential(Module):
         return f"Sequential(\n  {inner}\n)"
 
 
+def n_params(model: Module) -> int:
+    """The number of trainable numbers in a model: the entries of all its parameters."""
+    return int(sum(p.data.size for p in model.parameters()))
+
+
 # ---------------------------------------------------------------- losses
 
 
@@ -517,13 +524,17 @@ def softmax(Z: np.ndarray) -> np.ndarray:
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 
 
+def _one_label_per_row(where: str, name: str, value: object, a: dict) -> np.ndarray:
+    n, n_classes = a["logits"].shape
+    return checks.labels(where, name, value, n=n, n_classes=n_classes)
+
+
+@checked(logits=array_like(ndim=2, finite=False, dtype=None, nonempty=True), y=_one_label_per_row)
 def accuracy(logits: np.ndarray, y: np.ndarray) -> float:
     """The fraction of rows whose largest logit is at the label.
 
     ``logits`` has shape ``(N, classes)``, ``y`` shape ``(N,)``: an ``(N, 1)`` column of labels
     would broadcast against the N predictions into an N×N comparison and a wrong fraction."""
-    Z = checks.array("accuracy", "logits", logits, ndim=2, finite=False, dtype=None, nonempty=True)
-    y = checks.labels("accuracy", "y", y, n=Z.shape[0], n_classes=Z.shape[1])
-    if np.isnan(Z).any():
+    if np.isnan(logits).any():
         return math.nan  # a NaN in, a NaN out: not a plausible fraction
-    return float(np.mean(np.argmax(Z, axis=1) == y))
+    return float(np.mean(np.argmax(logits, axis=1) == y))

@@ -22,15 +22,17 @@ import math
 import numpy as np
 
 from . import checks
+from .checks import checked, decay_rate, non_negative, positive, real, whole
 from .nn import NonFiniteError, Parameter
 
 __all__ = ["SGD", "AdamW", "clip_grad_norm", "warmup_cosine"]
 
 
-def _parameter_list(where: str, params) -> list:
+def _parameter_list(where: str, name: str, params: object, _: dict) -> list:
+    """A rule: a non-empty list of :class:`helpers.nn.Parameter` (``model.parameters()``)."""
     if isinstance(params, (str, bytes, Parameter)) or not hasattr(params, "__iter__"):
         raise TypeError(
-            f"{where}: params must be a list of helpers.nn.Parameter (pass "
+            f"{where}: {name} must be a list of helpers.nn.Parameter (pass "
             f"model.parameters()), got {checks.got(params)}"
         )
     params = list(params)
@@ -39,7 +41,7 @@ def _parameter_list(where: str, params) -> list:
     for i, p in enumerate(params):
         if not isinstance(p, Parameter):
             raise TypeError(
-                f"{where}: params[{i}] is a {type(p).__name__}, not a "
+                f"{where}: {name}[{i}] is a {type(p).__name__}, not a "
                 "helpers.nn.Parameter (pass model.parameters())"
             )
     return params
@@ -60,6 +62,7 @@ class SGD:
     ``check_finite`` (default True) checks every gradient for inf/NaN before updating.
     """
 
+    @checked(params=_parameter_list, lr=positive, momentum=decay_rate, weight_decay=non_negative)
     def __init__(
         self,
         params: list[Parameter],
@@ -68,23 +71,7 @@ class SGD:
         weight_decay: float = 0.0,
         check_finite: bool = True,
     ) -> None:
-        if isinstance(params, (str, bytes, Parameter)) or not hasattr(params, "__iter__"):
-            raise TypeError(
-                f"SGD: params must be a list of helpers.nn.Parameter (pass "
-                f"model.parameters()), got {checks.got(params)}"
-            )
-        self.params = list(params)
-        if not self.params:
-            raise ValueError("SGD: the list of parameters is empty")
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Parameter):
-                raise TypeError(
-                    f"SGD: params[{i}] is a {type(p).__name__}, not a "
-                    "helpers.nn.Parameter (pass model.parameters())"
-                )
-        lr = checks.number("SGD", "lr", lr, low=0, low_open=True)
-        momentum = checks.number("SGD", "momentum", momentum, low=0, high=1, high_open=True)
-        weight_decay = checks.number("SGD", "weight_decay", weight_decay, low=0)
+        self.params = params
         self.lr, self.momentum, self.weight_decay = lr, momentum, weight_decay
         self.check_finite = check_finite
         self.velocity = [np.zeros_like(p.data) for p in self.params] if momentum else None
@@ -140,6 +127,9 @@ class SGD:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay})"
 
 
+BETAS = dict(beta1=decay_rate, beta2=decay_rate)  # the decays of Adam's two running means
+
+
 class AdamW:
     """Adam with decoupled weight decay (Kingma & Ba 2015; Loshchilov & Hutter 2019).
 
@@ -157,6 +147,7 @@ class AdamW:
     ``lr`` may be changed between steps (a schedule, :func:`warmup_cosine`).
     """
 
+    @checked(params=_parameter_list, lr=positive, **BETAS, eps=positive, weight_decay=non_negative)
     def __init__(
         self,
         params: list[Parameter],
@@ -167,12 +158,8 @@ class AdamW:
         weight_decay: float = 0.0,
         bias_correction: bool = True,
     ) -> None:
-        self.params = _parameter_list("AdamW", params)
-        self.lr = checks.number("AdamW", "lr", lr, low=0, low_open=True)
-        self.beta1 = checks.number("AdamW", "beta1", beta1, low=0, high=1, high_open=True)
-        self.beta2 = checks.number("AdamW", "beta2", beta2, low=0, high=1, high_open=True)
-        self.eps = checks.number("AdamW", "eps", eps, low=0, low_open=True)
-        self.weight_decay = checks.number("AdamW", "weight_decay", weight_decay, low=0)
+        self.params, self.lr, self.beta1, self.beta2 = params, lr, beta1, beta2
+        self.eps, self.weight_decay = eps, weight_decay
         self.bias_correction = bool(bias_correction)
         self.m = [np.zeros_like(p.data) for p in self.params]
         self.v = [np.zeros_like(p.data) for p in self.params]
@@ -207,13 +194,12 @@ class AdamW:
         )
 
 
+@checked(params=_parameter_list, max_norm=positive)
 def clip_grad_norm(params: list[Parameter], max_norm: float) -> float:
     """Clip by the global norm: if the norm of all the gradients together (the square root
     of the sum of the squares of every entry of every ``p.grad``) is above ``max_norm``,
     scale every gradient by ``max_norm / norm`` (the direction is kept). Returns the norm
     before clipping."""
-    params = _parameter_list("clip_grad_norm", params)
-    max_norm = checks.number("clip_grad_norm", "max_norm", max_norm, low=0, low_open=True)
     norm = math.sqrt(sum(float(np.vdot(p.grad, p.grad)) for p in params))
     if norm > max_norm:
         for p in params:
@@ -221,20 +207,24 @@ def clip_grad_norm(params: list[Parameter], max_norm: float) -> float:
     return norm
 
 
+def _step_below_total(where: str, name: str, value: object, a: dict) -> int:
+    step = checks.integer(where, name, value, low=0, high=10**9)
+    if step >= a["total"]:
+        raise ValueError(f"{where}: step must be below total = {a['total']}, got step = {step}")
+    return step
+
+
+@checked(
+    total=whole(1, 10**9),
+    step=_step_below_total,
+    warmup=whole(0, "total"),
+    lr_max=positive,
+    lr_min=real(0, "lr_max"),
+)
 def warmup_cosine(step: int, total: int, warmup: int, lr_max: float, lr_min: float = 0.0) -> float:
     """The learning rate at ``step`` (0, 1, ..., total − 1): a linear warm-up from lr_max/warmup
     to lr_max over the first ``warmup`` steps, then a cosine decay from lr_max to lr_min at
     the last step."""
-    where = "warmup_cosine"
-    total = checks.integer(where, "total", total, low=1, high=10**9)
-    step = checks.integer(where, "step", step, low=0, high=10**9)
-    if step >= total:
-        raise ValueError(f"{where}: step must be below total = {total}, got step = {step}")
-    warmup = checks.integer(where, "warmup", warmup, low=0, high=total)
-    lr_max = checks.number(where, "lr_max", lr_max, low=0, low_open=True)
-    lr_min = checks.number(where, "lr_min", lr_min, low=0)
-    if lr_min > lr_max:
-        raise ValueError(f"{where}: lr_min must be at most lr_max = {lr_max:g}, got {lr_min:g}")
     if step < warmup:
         return lr_max * (step + 1) / warmup
     span = max(1, total - 1 - warmup)

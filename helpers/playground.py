@@ -31,7 +31,7 @@ DATASETS = {
 }
 
 
-OPTIMIZERS = ("sgd", "momentum")
+OPTIMISERS = ("sgd", "momentum")
 
 
 # what changing a setting requires: new data, a new network, or nothing but a new value
@@ -42,13 +42,32 @@ _MODEL_KEYS = {"hidden_layers", "units", "activation"}
 
 
 #: Settings that change nothing until the next training step (the optimiser's).
-NEXT_STEP_KEYS = frozenset({"lr", "l2", "batch", "optimizer", "momentum"})
+NEXT_STEP_KEYS = frozenset({"lr", "l2", "batch", "optimiser", "momentum"})
 
 
 def uses_classes(dataset: str) -> bool:
     """Does the number of classes apply to this data set? Only the "several ..." ones have
     a choice; the others have two classes (circle, xor, ...)."""
     return DATASETS[dataset][1].get("n_classes", 2) is None
+
+
+#: What each setting accepts (helpers.checks): Config.check applies them in this order.
+SETTINGS = dict(
+    dataset=checks.one_of(DATASETS),
+    activation=checks.one_of(nn.ACTIVATIONS),
+    optimiser=checks.one_of(OPTIMISERS),
+    noise=checks.real(0, 10),
+    n=checks.whole(10, 10**5),
+    train_fraction=checks.real(0.1, 0.9),
+    classes=checks.whole(2, 5),
+    hidden_layers=checks.whole(0, 8),
+    units=checks.whole(1, 8),
+    lr=checks.positive,
+    l2=checks.non_negative,
+    batch=checks.whole(1),
+    momentum=checks.decay_rate,
+    seed=checks.whole(0),
+)
 
 
 @dataclass(frozen=True)
@@ -66,39 +85,22 @@ class Config:
     lr: float = 0.03
     l2: float = 0.0
     batch: int = 10
-    optimizer: str = "momentum"
-    momentum: float = 0.9  # used when optimizer == "momentum"
+    optimiser: str = "momentum"
+    momentum: float = 0.9  # used when optimiser == "momentum"
     seed: int = 0
 
     def check(self) -> Config:
-        """Every setting checked (helpers.checks): a clear error naming the first bad one."""
-        w = "Playground"
-        checks.choice(w, "dataset", self.dataset, DATASETS)
-        checks.choice(w, "activation", self.activation, nn.ACTIVATIONS)
-        checks.choice(w, "optimizer", self.optimizer, OPTIMIZERS)
-        same = dict(  # NumPy scalars become the Python numbers they equal
-            noise=checks.number(w, "noise", self.noise, low=0, high=10),
-            n=checks.integer(w, "n", self.n, low=10, high=10**5),
-            train_fraction=checks.number(
-                w, "train_fraction", self.train_fraction, low=0.1, high=0.9
-            ),
-            classes=checks.integer(w, "classes", self.classes, low=2, high=5),
-            hidden_layers=checks.integer(w, "hidden_layers", self.hidden_layers, low=0, high=8),
-            units=checks.integer(w, "units", self.units, low=1, high=8),
-            lr=checks.number(w, "lr", self.lr, low=0, low_open=True),
-            l2=checks.number(w, "l2", self.l2, low=0),
-            batch=checks.integer(w, "batch", self.batch, low=1),
-            momentum=checks.number(w, "momentum", self.momentum, low=0, high=1, high_open=True),
-            seed=checks.integer(w, "seed", self.seed, low=0),
-        )
-        if any(type(getattr(self, k)) is not type(v) for k, v in same.items()):
+        """Every setting checked against SETTINGS: a clear error naming the first bad one."""
+        values = asdict(self)
+        same = checks.conform("Playground", SETTINGS, values)  # NumPy scalars: Python numbers
+        if any(type(values[k]) is not type(v) for k, v in same.items()):
             return replace(self, **same)
         return self
 
 
 # settings that train each data set to a sensible boundary, with the test accuracy they reach
 # at least (checked by the tests and printed in notebook 04)
-_BASE = dict(hidden_layers=2, units=8, activation="tanh", lr=0.03, optimizer="momentum")
+_BASE = dict(hidden_layers=2, units=8, activation="tanh", lr=0.03, optimiser="momentum")
 
 
 RECIPES = {
@@ -174,19 +176,19 @@ class Playground:
         layers.append(nn.Linear(width, self.n_classes, init="xavier", rng=rng))
         self.model = nn.Sequential(*layers)
 
-    def _make_optimizer(self):
+    def _make_optimiser(self):
         c = self.config
         self.opt = optim.SGD(
             self.model.parameters(),
             lr=c.lr,
             weight_decay=c.l2,
-            momentum=c.momentum if c.optimizer == "momentum" else 0.0,
+            momentum=c.momentum if c.optimiser == "momentum" else 0.0,
         )
 
     def reset(self) -> Playground:
         """A fresh network (same seed: the same starting weights) and an empty history."""
         self._make_model()
-        self._make_optimizer()
+        self._make_optimiser()
         self.loss_fn = nn.SoftmaxCrossEntropy()
         self.rng = np.random.default_rng(self.config.seed + 1)
         self.steps = 0
@@ -198,7 +200,7 @@ class Playground:
 
     def set(self, **settings: object) -> set[str]:
         """Change settings; returns the names of those that changed. New data or a new
-        architecture resets the training; a new learning rate, L2, batch size or optimizer
+        architecture resets the training; a new learning rate, L2, batch size or optimiser
         (``NEXT_STEP_KEYS``) applies from the next step on. ``classes`` changes nothing
         unless the data set is one of the "several ..." (``uses_classes``), ``units`` nothing
         without a hidden layer."""
@@ -214,8 +216,8 @@ class Playground:
             self.reset()
         elif changed & _MODEL_KEYS:
             self.reset()
-        elif changed & {"optimizer", "momentum"}:
-            self._make_optimizer()
+        elif changed & {"optimiser", "momentum"}:
+            self._make_optimiser()
         elif changed & {"lr", "l2"}:
             self.opt.lr, self.opt.weight_decay = new.lr, new.l2
         return changed
@@ -288,9 +290,9 @@ class Playground:
                     )
                     break
 
+    @checks.checked(which=checks.one_of(("test", "train")), where="Playground.accuracy")
     def accuracy(self, which: str = "test") -> float:
         """The accuracy on the test or the training points (``which``: "test" or "train")."""
-        checks.choice("Playground.accuracy", "which", which, ("test", "train"))
         X, y = (self.Xte, self.yte) if which == "test" else (self.Xtr, self.ytr)
         with np.errstate(all="ignore"):
             return nn.accuracy(self.model.forward(X), y)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, nn
+from .checks import checked, real, whole
 
 #: The most linear pieces ``breakpoints`` tracks (about a second and 100 MB; a deep zig-zag
 #: network doubles them with every layer, so depth 27 would need tens of GB).
@@ -37,29 +38,25 @@ def linear_layers(model: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray, bo
     return [tuple(o) for o in out]
 
 
-def n_params(model: nn.Module) -> int:
-    """The number of trainable numbers in a model."""
-    return int(sum(p.data.size for p in model.parameters()))
+def _point(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    """A rule: an end of the input segment as a 1-d float array (a number is a 1-d input)."""
+    if np.ndim(value) == 0:
+        return np.atleast_1d(checks.number(where, name, value))
+    return checks.array(where, name, value, ndim=1)
 
 
-def _segment(where, x0, x1):
-    """The ends of the input segment as 1-d float arrays (a number is a 1-d input)."""
-    x0, x1 = (
-        np.atleast_1d(
-            checks.number(where, name, x)
-            if np.ndim(x) == 0
-            else checks.array(where, name, x, ndim=1)
-        )
-        for name, x in (("x0", x0), ("x1", x1))
-    )
-    if x0.shape != x1.shape:
+def _same_dimension(where: str, a: dict) -> None:
+    if a["x0"].shape != a["x1"].shape:
         raise ValueError(
             f"{where}: x0 and x1 must be two points of the same dimension, got "
-            f"shapes {x0.shape} and {x1.shape}"
+            f"shapes {a['x0'].shape} and {a['x1'].shape}"
         )
-    return x0, x1
 
 
+SEGMENT = dict(x0=_point, x1=_point)
+
+
+@checked(_same_dimension, **SEGMENT, tol=real(0, 1))
 def breakpoints(
     model: nn.Sequential,
     x0: float | np.ndarray = 0.0,
@@ -76,8 +73,6 @@ def breakpoints(
     Returns ``(t, slopes)``: the sorted interval ends ``t`` (``t[0] = 0``, ``t[-1] = 1``) and the
     slope ``d output / dt`` on each of the ``len(t) − 1`` intervals (shape ``(pieces, out)``).
     """
-    x0, x1 = _segment("breakpoints", x0, x1)
-    tol = checks.number("breakpoints", "tol", tol, low=0, high=1)
     t = np.array([0.0, 1.0])
     A, B = x0[None, :], (x1 - x0)[None, :]  # value a + b t on each interval
     for W, b, relu in linear_layers(model):
@@ -110,6 +105,7 @@ def breakpoints(
     return t, B
 
 
+@checked(_same_dimension, **SEGMENT)
 def count_pieces(
     model: nn.Sequential,
     x0: float | np.ndarray = 0.0,
@@ -122,7 +118,7 @@ def count_pieces(
     activation regions instead (intervals where the set of active units is constant), an
     upper bound.
     """
-    t, slopes = breakpoints(model, *_segment("count_pieces", x0, x1))
+    t, slopes = breakpoints(model, x0, x1)
     if regions:
         return len(t) - 1
     scale = max(float(np.max(np.abs(slopes))), 1e-300)
@@ -130,6 +126,17 @@ def count_pieces(
     return int(1 + np.count_nonzero(~same))
 
 
+def _zigzag_fits(where: str, a: dict) -> None:
+    checks.at_most(
+        where,
+        "the number of weights depth·width²",
+        a["depth"] * a["width"] ** 2,
+        10**7,
+        "a laptop holds about 10^8 float64 numbers in 1 GB",
+    )
+
+
+@checked(_zigzag_fits, depth=whole(1, 1000), width=whole(2, 1000))
 def zigzag_network(depth: int, width: int = 2) -> nn.Sequential:
     """The sawtooth construction: ``depth`` hidden ReLU layers of ``width`` units.
 
@@ -138,19 +145,11 @@ def zigzag_network(depth: int, width: int = 2) -> nn.Sequential:
     times gives ``width**depth`` linear pieces on [0, 1], from only about
     ``depth · width²`` parameters.
     """
-    depth = checks.integer("zigzag_network", "depth", depth, low=1, high=1000)
-    w = width = checks.integer("zigzag_network", "width", width, low=2, high=1000)
-    checks.at_most(
-        "zigzag_network",
-        "the number of weights depth·width²",
-        depth * w * w,
-        10**7,
-        "a laptop holds about 10^8 float64 numbers in 1 GB",
-    )
+    w = width
     c = np.array([w] + [2 * w * (-1) ** k for k in range(1, w)], dtype=float)
     shifts = -np.arange(w) / w
     layers = []
-    for d in range(int(depth)):
+    for d in range(depth):
         lin = nn.Linear(1 if d == 0 else w, w)
         lin.W.data[...] = 1.0 if d == 0 else np.outer(c, np.ones(w))
         lin.b.data[...] = shifts
@@ -170,6 +169,7 @@ def _random_relu_net(depth, width, seed):
     return nn.Sequential(*layers, nn.Linear(width, 1, init="he", rng=rng))
 
 
+@checked(max_params=whole(1, 10**4), max_pieces=whole(1, 10**6))
 def pieces_table(
     widths: tuple[int, ...] = (2, 3, 4),
     max_params: int = 120,
@@ -182,22 +182,20 @@ def pieces_table(
     exact count for the constructed network, ``random_pieces`` the mean exact count for He-
     initialised networks of the same shape (on the segment [−1, 1]) over ``seeds``.
     """
-    max_params = checks.integer("pieces_table", "max_params", max_params, low=1, high=10**4)
-    max_pieces = checks.integer("pieces_table", "max_pieces", max_pieces, low=1, high=10**6)
     rows = []
 
     def add(kind, depth, width):
         net = zigzag_network(depth, width)
         rand = np.mean([count_pieces(_random_relu_net(depth, width, s), -1.0, 1.0) for s in seeds])
-        rows.append((kind, depth, width, n_params(net), count_pieces(net), float(rand)))
+        rows.append((kind, depth, width, nn.n_params(net), count_pieces(net), float(rand)))
 
     for w in widths:
         depth = 1
-        while n_params(zigzag_network(depth, w)) <= max_params and w**depth <= max_pieces:
+        while nn.n_params(zigzag_network(depth, w)) <= max_params and w**depth <= max_pieces:
             add("deep", depth, w)
             depth += 1
     width = 2
-    while n_params(zigzag_network(1, width)) <= max_params:
+    while nn.n_params(zigzag_network(1, width)) <= max_params:
         add("shallow", 1, width)
         width += 4 if width > 6 else 2
     return rows

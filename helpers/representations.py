@@ -18,15 +18,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, nn
+from .checks import array_like, checked, positive, size, whole
 
 
+@checked(checks.weights, depth=size, width=size, n_in=size, n_out=size, seed=whole(0))
 def narrow_network(
     depth: int = 6, width: int = 2, n_in: int = 2, n_out: int = 2, seed: int = 0
 ) -> nn.Sequential:
     """``depth`` tanh layers of ``width`` units, then a linear read-out: a net we can draw."""
-    depth, width, n_in, n_out, seed = checks.network_sizes(
-        "narrow_network", depth, width, seed, n_in=n_in, n_out=n_out
-    )
     rng = np.random.default_rng(seed)
     layers = []
     for d in range(depth):
@@ -45,6 +44,16 @@ def layer_outputs(model: nn.Sequential, X: np.ndarray) -> list[np.ndarray]:
     return outs
 
 
+def _widths(where: str, name: str, value: object, _: dict) -> tuple[int, ...]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or not value:
+        raise TypeError(
+            f"{where}: {name} must be a list of layer widths such as (32, 16), "
+            f"got {checks.got(value)}"
+        )
+    return checks.sizes(where, **{f"{name}[{i}]": w for i, w in enumerate(value)})
+
+
+@checked(widths=_widths, seed=whole(0), first_scale=positive)
 def digits_network(
     widths: tuple[int, ...] = (32, 16, 16), seed: int = 0, first_scale: float = 0.1
 ) -> nn.Sequential:
@@ -54,15 +63,6 @@ def digits_network(
     digits are always 0, their weights never move, and small starting values keep them
     from cluttering the picture of what the first layer learned.
     """
-    where = "digits_network"
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__") or not widths:
-        raise TypeError(
-            f"{where}: widths must be a list of layer widths such as (32, 16), "
-            f"got {checks.got(widths)}"
-        )
-    widths = checks.sizes(where, **{f"widths[{i}]": w for i, w in enumerate(widths)})
-    seed = checks.integer(where, "seed", seed, low=0)
-    first_scale = checks.number(where, "first_scale", first_scale, low=0, low_open=True)
     rng = np.random.default_rng(seed)
     sizes = (64, *widths)
     layers = []
@@ -113,11 +113,11 @@ def class_separation(H: np.ndarray, y: np.ndarray) -> float:
     return between / within
 
 
+@checked(H=array_like(ndim=2))
 def projection_2d(H: np.ndarray) -> np.ndarray:
     """The rows of a representation ``H`` (examples × units, at least two of each) seen along
     its first two principal directions: an array of shape (examples, 2), from the NumPy SVD of
     the centred matrix, each axis signed so that its largest coordinate is positive."""
-    H = checks.array("projection_2d", "H", H, ndim=2)
     if H.shape[0] < 2 or H.shape[1] < 2:
         raise ValueError(f"projection_2d: H needs at least 2 rows and 2 columns, got {H.shape}")
     Hc = H - H.mean(axis=0)
@@ -139,16 +139,24 @@ def _purities(H, y, k):
     return found
 
 
+def _rows(a: dict) -> int:  # at least 1, for an H without rows
+    return max(1, len(a["H"]))
+
+
+def _columns(a: dict) -> int:
+    return max(1, a["H"].shape[1])
+
+
+@checked(H=array_like(ndim=2), k=whole(1, _rows))
 def unit_purity(H: np.ndarray, y: np.ndarray, k: int = 20) -> float:
     """How class-specific the units of a representation are: for each unit that is active on
     at least ``k`` examples, the fraction of its ``k`` most exciting examples that share their
     most common label; averaged over those units (1 = every unit responds to one class)."""
-    H = checks.array("unit_purity", "H", H, ndim=2)
-    k = checks.integer("unit_purity", "k", k, low=1, high=max(1, len(H)))
     scores = [p for _, p in _purities(H, np.asarray(y), k)]
     return float(np.mean(scores)) if scores else float("nan")
 
 
+@checked(H=array_like(ndim=2), n=whole(1, _columns), k=whole(1, _rows))
 def units_by_purity(
     H: np.ndarray, y: np.ndarray, n: int = 5, k: int = 20
 ) -> list[tuple[int, float]]:
@@ -156,9 +164,6 @@ def units_by_purity(
     at evenly spaced ranks of :func:`unit_purity`'s score, from the least pure to the purest
     (units active on fewer than ``k`` examples are left out). A picture of these shows the
     spread of the whole layer, not the first few units or the best ones."""
-    H = checks.array("units_by_purity", "H", H, ndim=2)
-    n = checks.integer("units_by_purity", "n", n, low=1, high=max(1, H.shape[1]))
-    k = checks.integer("units_by_purity", "k", k, low=1, high=max(1, len(H)))
     ranked = sorted(_purities(H, np.asarray(y), k), key=lambda up: (up[1], up[0]))
     if len(ranked) < n:
         raise ValueError(
@@ -169,6 +174,25 @@ def units_by_purity(
     return [(int(ranked[i][0]), float(ranked[i][1])) for i in picks]
 
 
+def _labels_and_columns_match(where: str, a: dict) -> None:
+    if len(a["y_train"]) != len(a["H_train"]) or len(a["y_test"]) != len(a["H_test"]):
+        raise ValueError(f"{where}: one label per row of H_train and of H_test")
+    if a["H_train"].shape[1] != a["H_test"].shape[1]:
+        raise ValueError(f"{where}: H_train and H_test need the same number of columns")
+
+
+def _as_array(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    return np.asarray(value)
+
+
+@checked(
+    _labels_and_columns_match,
+    H_train=array_like(ndim=2, nonempty=True),
+    H_test=array_like(ndim=2, nonempty=True),
+    ridge=positive,
+    y_train=_as_array,
+    y_test=_as_array,
+)
 def linear_readout_accuracy(
     H_train: np.ndarray,
     y_train: np.ndarray,
@@ -181,15 +205,6 @@ def linear_readout_accuracy(
     the one-hot labels, then return its accuracy on the test rows. No training loop: the
     fit is one linear solve, ``(AᵀA + ridge·I) W = AᵀY``; ``ridge`` keeps it well posed when
     some units are dead (constant)."""
-    where = "linear_readout_accuracy"
-    H_train = checks.array(where, "H_train", H_train, ndim=2, nonempty=True)
-    H_test = checks.array(where, "H_test", H_test, ndim=2, nonempty=True)
-    ridge = checks.number(where, "ridge", ridge, low=0, low_open=True)
-    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
-    if len(y_train) != len(H_train) or len(y_test) != len(H_test):
-        raise ValueError(f"{where}: one label per row of H_train and of H_test")
-    if H_train.shape[1] != H_test.shape[1]:
-        raise ValueError(f"{where}: H_train and H_test need the same number of columns")
     A = np.hstack([H_train, np.ones((len(H_train), 1))])
     B = np.hstack([H_test, np.ones((len(H_test), 1))])
     classes = np.unique(y_train)

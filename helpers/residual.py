@@ -21,7 +21,6 @@ import numpy as np
 
 from . import checks, nn
 from .checks import checked, one_of, positive, real, whole
-from .regions import n_params
 from .representations import layer_outputs
 from .training import train
 
@@ -76,7 +75,7 @@ class Residual(nn.Module):
         return f"Residual({self.block!r}{extra})"
 
 
-SIZE = whole(1, 1000)  # a network's depth, width, inputs or outputs
+SIZE = checks.size
 
 
 @checked(
@@ -248,7 +247,7 @@ def compare_residual(
         out[kind] = {
             "grad_norms": g,
             "losses": np.array(losses),
-            "params": n_params(net),
+            "params": nn.n_params(net),
             "accuracy": nn.accuracy(net.forward(X), y),
         }
     return out

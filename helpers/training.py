@@ -14,11 +14,35 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import checks, data, nn, optim
-from .regions import n_params
+from .checks import array_like, checked, decay_rate, non_negative, optional, positive, whole
+
+STEPS = whole(0, 10**5)
+
+
+def _one_label_per_row(where: str, a: dict) -> None:
+    if len(a["y"]) != len(a["X"]):
+        raise ValueError(
+            f"{where}: y must have one entry per row of X ({len(a['X'])}), got {len(a['y'])}"
+        )
+
+
+def _rng_for_batches(where: str, a: dict) -> None:
+    if a["batch"] is not None and not isinstance(a["rng"], np.random.Generator):
+        raise TypeError(
+            f"{where}: rng must be a numpy Generator when batch is set, got {checks.got(a['rng'])}"
+        )
+
 
 # ---------------------------------------------------------------- the training loop
 
 
+@checked(
+    _one_label_per_row,
+    _rng_for_batches,
+    steps=STEPS,
+    X=array_like(ndim=2, dtype=None, nonempty=True),
+    batch=optional(whole(1, checks.rows_of("X"))),
+)
 def train_steps(
     model: nn.Module,
     loss_fn: nn.MSE | nn.SoftmaxCrossEntropy,
@@ -39,17 +63,6 @@ def train_steps(
     A loss or a gradient that is inf or NaN raises :class:`helpers.nn.NonFiniteError`;
     ``losses`` then holds the steps completed before it.
     """
-    where = "train_steps"
-    steps = checks.integer(where, "steps", steps, low=0, high=10**5)
-    X = checks.array(where, "X", X, ndim=2, dtype=None, nonempty=True)
-    if len(y) != len(X):
-        raise ValueError(f"{where}: y must have one entry per row of X ({len(X)}), got {len(y)}")
-    if batch is not None:
-        batch = checks.integer(where, "batch", batch, low=1, high=len(X))
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(
-                f"{where}: rng must be a numpy Generator when batch is set, got {checks.got(rng)}"
-            )
     losses = [] if losses is None else losses
     for _ in range(steps):
         idx = slice(None) if batch is None else rng.choice(len(X), batch, replace=False)
@@ -60,21 +73,39 @@ def train_steps(
     return losses
 
 
-def train_moons(
-    lr: float = 0.5, steps: int = 300, hidden: int = 16, **options: int | float
-) -> dict:
+#: what the two-moons trainings accept: the training's settings, then the data's
+MOONS = dict(lr=positive, steps=whole(1, 10**5), hidden=whole(1, 1000))
+MOONS_DATA = dict(n=whole(2, data.MAX_POINTS), noise=non_negative, seed=whole(0))
+
+
+def _moons_work(where: str, a: dict) -> None:  # 2 → hidden → hidden → 2
+    n = a["n"] if "n" in a else a["options"]["n"]
+    checks.training_work(where, a["steps"], n, a["hidden"] ** 2 + 5 * a["hidden"])
+
+
+def _moons_data(where: str, name: str, value: object, _: dict) -> dict:
+    """A rule: the keywords of the data (n, noise, seed), checked, with their defaults."""
+    unknown = sorted(set(value) - set(MOONS_DATA))
+    if unknown:
+        raise TypeError(f"{where}: unknown keyword {unknown[0]!r}; the data's are n, noise, seed")
+    return checks.conform(where, MOONS_DATA, dict(dict(n=200, noise=0.15, seed=0), **value))
+
+
+@checked(_moons_work, **MOONS, options=_moons_data)
+def train_moons(lr: float = 0.5, steps: int = 300, hidden: int = 16, **options: float) -> dict:
     """Full-batch gradient descent on two moons with a 2-hidden-layer ReLU network.
 
     Returns a dict: ``model``, ``X``, ``y``, ``losses`` (one per step taken), ``accuracy``,
     ``dead`` (fraction of hidden ReLU units silent on every point), ``error`` (the message
     of a :class:`helpers.nn.NonFiniteError`, or ``""``) and ``message`` (what happened, in
     words, with the likely cause when training went wrong). ``options`` are the keywords
-    ``seed``, ``n`` and ``noise`` of :func:`train_moons_in_chunks`.
+    ``seed``, ``n`` and ``noise`` of :func:`train_moons_in_chunks`: the data.
     """
-    *_, result = train_moons_in_chunks(lr, steps, hidden, **options, _where="train_moons")
+    *_, result = train_moons_in_chunks(lr, steps, hidden, **options)
     return result
 
 
+@checked(_moons_work, **MOONS, chunk=optional(whole(1)), **MOONS_DATA)
 def train_moons_in_chunks(
     lr: float = 0.5,
     steps: int = 300,
@@ -84,22 +115,10 @@ def train_moons_in_chunks(
     seed: int = 0,
     n: int = 200,
     noise: float = 0.15,
-    _where: str = "train_moons_in_chunks",
 ) -> Iterator[dict]:
     """``train_moons`` a chunk of steps at a time: yields the result so far (the same dict,
     with ``done`` False and a progress message) after every ``chunk`` steps, and the final
-    result (``done`` True, the same as ``train_moons``) last. (``_where``: the name a wrong
-    argument's message gives, that of the function the learner called.)"""
-    where = _where
-    lr = checks.number(where, "lr", lr, low=0, low_open=True)
-    steps = checks.integer(where, "steps", steps, low=1, high=10**5)
-    hidden = checks.integer(where, "hidden", hidden, low=1, high=1000)
-    if chunk is not None:
-        chunk = checks.integer(where, "chunk", chunk, low=1)
-    n = checks.integer(where, "n", n, low=2, high=data.MAX_POINTS)
-    noise = checks.number(where, "noise", noise, low=0)
-    seed = checks.integer(where, "seed", seed, low=0)
-    checks.training_work(where, steps, n, hidden**2 + 5 * hidden)  # 2 → hidden → hidden → 2
+    result (``done`` True, the same as ``train_moons``) last."""
     X, y = data.make_moons(n=n, noise=noise, seed=seed)
     rng = np.random.default_rng(seed)
     model = nn.Sequential(
@@ -110,7 +129,7 @@ def train_moons_in_chunks(
         nn.Linear(hidden, 2, "xavier", rng),
     )
     loss_fn, opt = nn.SoftmaxCrossEntropy(), optim.SGD(model.parameters(), lr=lr)
-    losses, error, steps, done = [], "", int(steps), 0
+    losses, error, done = [], "", 0
     while True:
         todo = min(chunk or steps, steps - done)
         with np.errstate(all="ignore"):  # a diverging run ends in NonFiniteError, not warnings
@@ -178,24 +197,44 @@ def _explain(r) -> str:
     )
 
 
-def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10) -> np.ndarray:
-    """``C[i, j]`` = how many examples of class i were predicted as class j."""
-    n_classes = checks.integer("confusion_matrix", "n_classes", n_classes, low=1, high=10**4)
+def _labels(where: str, name: str, value: object, a: dict) -> np.ndarray:
+    n_classes = a["n_classes"]
     try:
-        y_true = checks.labels("confusion_matrix", "y_true", y_true, n_classes=n_classes)
-        y_pred = checks.labels("confusion_matrix", "y_pred", y_pred, n_classes=n_classes)
+        return checks.labels(where, name, value, n_classes=n_classes)
     except ValueError as err:  # a label out of range may be an n_classes too small
         raise ValueError(f"{err} (with n_classes = {n_classes}: is n_classes too small?)") from None
-    if y_true.shape != y_pred.shape:
+
+
+def _same_shape(where: str, a: dict) -> None:
+    if a["y_true"].shape != a["y_pred"].shape:
         raise ValueError(
-            f"confusion_matrix: y_true has shape {y_true.shape} but y_pred "
-            f"has shape {y_pred.shape}; expected the same"
+            f"{where}: y_true has shape {a['y_true'].shape} but y_pred "
+            f"has shape {a['y_pred'].shape}; expected the same"
         )
+
+
+@checked(_same_shape, n_classes=whole(1, 10**4), y_true=_labels, y_pred=_labels)
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10) -> np.ndarray:
+    """``C[i, j]`` = how many examples of class i were predicted as class j."""
     C = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(C, (y_true, y_pred), 1)
     return C
 
 
+def _train_work(where: str, a: dict) -> None:
+    checks.training_work(where, a["steps"], a["batch"] or len(a["X"]), nn.n_params(a["model"]))
+
+
+@checked(
+    _train_work,
+    X=array_like(ndim=2, nonempty=True),
+    batch=optional(whole(1, checks.rows_of("X"))),
+    steps=STEPS,
+    seed=whole(0),
+    lr=positive,
+    momentum=decay_rate,
+    weight_decay=non_negative,
+)
 def train(
     model: nn.Module,
     X: np.ndarray | list,
@@ -212,15 +251,6 @@ def train(
 
     Stops early, returning the losses so far, if the loss or a gradient stops being finite.
     """
-    X = checks.array("train", "X", X, ndim=2, nonempty=True)
-    if batch is not None:
-        batch = checks.integer("train", "batch", batch, low=1, high=len(X))
-    steps = checks.integer("train", "steps", steps, low=0, high=10**5)
-    seed = checks.integer("train", "seed", seed, low=0)
-    lr = checks.number("train", "lr", lr, low=0, low_open=True)
-    momentum = checks.number("train", "momentum", momentum, low=0, high=1, high_open=True)
-    weight_decay = checks.number("train", "weight_decay", weight_decay, low=0)
-    checks.training_work("train", steps, batch or len(X), n_params(model))
     loss_fn = loss_fn or nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     losses = []

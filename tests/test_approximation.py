@@ -48,7 +48,7 @@ def test_one_layer_reproduces_the_zigzag_with_width_to_the_depth_units():
 def test_bad_input():
     with pytest.raises(ValueError, match="one_layer_interpolant: n must be a whole number >= 1"):
         approximation.one_layer_interpolant(_f, 0, 1, 0)
-    with pytest.raises(ValueError, match="the interval needs a < b"):
+    with pytest.raises(ValueError, match="interpolant: b must be a finite number > a = 1, got 0"):
         approximation.one_layer_interpolant(_f, 1, 0, 3)
 
 

@@ -322,7 +322,7 @@ def test_checked_messages_name_the_function_the_argument_what_it_got_and_what_wa
         TypeError, "_declared: depth must be a whole number >= 1 and <= 1000, got the text '2'"
     ):
         _declared("2")
-    with raises(ValueError, "_declared: high must be a finite number > 0.5, got 0.25"):
+    with raises(ValueError, "_declared: high must be a finite number > lr = 0.5, got 0.25"):
         _declared(2, lr=0.5, high=0.25)  # a bound that is another argument
     with raises(ValueError, "_declared: the number of weights depth·width² would be 1e+09"):
         _declared(1000, 1000)  # a check of several arguments at once
@@ -338,3 +338,34 @@ def test_checked_keeps_the_signature_and_the_docstring():
     assert list(inspect.signature(_declared).parameters) == ["depth", "width", "lr", "high"]
     assert _declared.__doc__ == "A function whose arguments are declared once."
     assert inspect.signature(residual.plain_network).parameters["scale"].default == 1.0
+
+
+@checks.checked(
+    X=checks.array_like(ndim=2),
+    batch=checks.optional(checks.whole(1, checks.rows_of("X"))),
+    f=checks.callable_,
+    where="helpers.demo",
+)
+def _rows(X, batch=None, f=len):
+    return X, batch
+
+
+def test_optional_rules_bounds_from_rows_and_a_given_name():
+    X, batch = _rows([[1, 2], [3, 4]])
+    assert X.dtype == np.float64 and batch is None
+    assert _rows(np.ones((3, 2)), np.int64(3))[1] == 3
+    with raises(ValueError, "helpers.demo: batch must be a whole number >= 1 and <= 3, got 4"):
+        _rows(np.ones((3, 2)), 4)  # the bound is the rows of X, named by the rule
+    with raises(ValueError, "helpers.demo: X must have 2 dimension(s), got shape (3,)"):
+        _rows(np.ones(3))
+    with raises(TypeError, "helpers.demo: f must be a function (a callable), got 3"):
+        _rows(np.ones((3, 2)), f=3)
+
+
+def test_conform_checks_a_table_of_settings_in_order():
+    rules = dict(low=checks.real(), high=checks.real(low="low"))
+    assert checks.conform("demo", rules, dict(low=np.float32(1), high=2, other="x")) == dict(
+        low=1.0, high=2.0, other="x"
+    )
+    with raises(ValueError, "demo: high must be a finite number >= low = 1, got 0"):
+        checks.conform("demo", rules, dict(low=1, high=0))

@@ -55,7 +55,7 @@ def test_settings_reset_only_when_needed():
     pg.step(30)
     pg.set(lr=0.1, l2=0.001, batch=5)
     assert pg.steps == 30 and pg.opt.lr == 0.1 and pg.opt.weight_decay == 0.001
-    pg.set(optimizer="sgd")
+    pg.set(optimiser="sgd")
     assert pg.steps == 30 and pg.opt.momentum == 0.0
     pg.set(units=3)
     assert pg.steps == 0 and pg.model.layers[0].n_out == 3
@@ -73,7 +73,7 @@ def test_settings_reset_only_when_needed():
         (dict(activation="elu"), "activation"),
         (dict(lr=0), "lr"),
         (dict(train_fraction=1.0), "train_fraction"),
-        (dict(optimizer="adam"), "optimizer"),
+        (dict(optimiser="adam"), "optimiser"),
     ],
 )
 def test_bad_settings_are_named(bad, match):

@@ -116,5 +116,5 @@ def test_zigzag_parameter_count_is_the_lessons_formula(depth, width):
     w + 1 for the read-out (19 for depth 3, width 2; the figure's title prints it)."""
     w = width
     want = 2 * w + (depth - 1) * w * (w + 1) + w + 1
-    assert regions.n_params(regions.zigzag_network(depth, width)) == want
-    assert regions.n_params(regions.zigzag_network(3, 2)) == 19
+    assert nn.n_params(regions.zigzag_network(depth, width)) == want
+    assert nn.n_params(regions.zigzag_network(3, 2)) == 19

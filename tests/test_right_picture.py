@@ -244,7 +244,7 @@ PANEL = (
     "lr",
     "l2",
     "batch",
-    "optimizer",
+    "optimiser",
 )
 
 

@@ -19,8 +19,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .. import checks
+from ..nn import n_params
 from ..playground import Playground
-from ..regions import MAX_PIECES, breakpoints, count_pieces, n_params, zigzag_network
+from ..regions import MAX_PIECES, breakpoints, count_pieces, zigzag_network
 from ..representations import class_separation, layer_outputs, projection_2d, unit_purity
 from .alt import describe
 from .canvas import FastCanvas, fewer_ticks, freeze_layout
@@ -716,7 +717,7 @@ def generalisation_figure(runs: dict, size=(4.6, 3.3)) -> Figure:
     """One panel per run: the training loss and the validation loss against the step, and a
     dashed vertical line at the step with the lowest validation loss.
 
-    ``runs`` maps a title to a result of :func:`helpers.generalization.train_with_validation`
+    ``runs`` maps a title to a result of :func:`helpers.generalisation.train_with_validation`
     (a dict with ``"train"``, ``"val"`` and ``"best_step"``).
     """
     if not runs:

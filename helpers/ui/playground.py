@@ -21,7 +21,7 @@ from ..figures.alt import alt_text
 from ..figures.canvas import png
 from ..figures.deep_networks import PlaygroundView
 from ..nn import ACTIVATIONS
-from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMIZERS, uses_classes
+from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMISERS, uses_classes
 from .a11y import Panel, keyboard_and_names, picture_alt
 from .wiring import set_quietly
 
@@ -83,8 +83,8 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
             options=[0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1], value=c.l2, description="L2"
         ),
         "batch": W.IntSlider(value=c.batch, min=1, max=30, description="batch size"),
-        "optimizer": W.Dropdown(
-            options=list(OPTIMIZERS), value=c.optimizer, description="optimiser"
+        "optimiser": W.Dropdown(
+            options=list(OPTIMISERS), value=c.optimiser, description="optimiser"
         ),
     }
     for w in controls.values():

@@ -1,11 +1,11 @@
-"""helpers.generalization: the split, the training loop with a validation loss and early
+"""helpers.generalisation: the split, the training loop with a validation loss and early
 stopping, and the claim that L2 = weight decay for SGD but not for an adaptive optimiser."""
 
 import numpy as np
 import pytest
 
 from helpers import data, nn, optim
-from helpers import generalization as gen
+from helpers import generalisation as gen
 
 
 def test_split_is_a_partition_with_the_given_sizes():

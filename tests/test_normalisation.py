@@ -1,4 +1,4 @@
-"""helpers.normalization: layer norm's forward (mean 0, variance 1 per row), its backward
+"""helpers.normalisation: layer norm's forward (mean 0, variance 1 per row), its backward
 against central differences for every array, and its errors; RMSNorm, and lesson 05's
 pre-norm and post-norm gradient ratios."""
 
@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from helpers import data, gradcheck, jacobians, nn, normalization, residual
-from helpers.normalization import LayerNorm, RMSNorm, layer_norm
+from helpers import data, gradcheck, jacobians, nn, normalisation, residual
+from helpers.normalisation import LayerNorm, RMSNorm, layer_norm
 
 
 def test_layer_norm_rows_have_mean_0_and_variance_1():
@@ -63,14 +63,14 @@ def test_bad_inputs():
 
 def test_rms_norm_divides_by_the_root_mean_square_without_centring():
     X = np.array([[3.0, 4.0], [1.0, 1.0]])
-    Y = normalization.rms_norm(X, eps=0.0)
+    Y = normalisation.rms_norm(X, eps=0.0)
     np.testing.assert_allclose(Y, [[3 / math.sqrt(12.5), 4 / math.sqrt(12.5)], [1.0, 1.0]])
-    assert normalization.RMSNorm(2).forward(X).mean() > 0  # no mean subtracted
+    assert normalisation.RMSNorm(2).forward(X).mean() > 0  # no mean subtracted
 
 
 def test_rmsnorm_backward_passes_a_gradient_check():
     rng = np.random.default_rng(11)
-    layer = normalization.RMSNorm(6)
+    layer = normalisation.RMSNorm(6)
     layer.gamma.data[...] = rng.normal(1.0, 0.3, 6)
     X, dY = rng.normal(0.5, 2.0, size=(4, 6)), rng.normal(size=(4, 6))
     layer.forward(X)
@@ -84,7 +84,7 @@ def test_rmsnorm_backward_passes_a_gradient_check():
     np.testing.assert_allclose(dX, numeric, rtol=1e-6, atol=1e-8)
     layer.forward(X)
     layer.backward(dY)
-    np.testing.assert_allclose(layer.gamma.grad, np.sum(dY * normalization.rms_norm(X), axis=0))
+    np.testing.assert_allclose(layer.gamma.grad, np.sum(dY * normalisation.rms_norm(X), axis=0))
 
 
 def _lesson_norm_stack(pre, depth=100, width=16, seed=0):

@@ -33,18 +33,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import checks
+from .checks import checked, non_negative, whole
 from .nn import Module, Parameter
 
 __all__ = ["layer_norm", "LayerNorm", "rms_norm", "RMSNorm"]
 
 
+def _rows_of_units(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    X = np.asarray(value, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] < 2:
+        raise ValueError(f"{where}: {name} must have shape (N, n) with n >= 2 units, got {X.shape}")
+    return X
+
+
+#: what a normalisation accepts: rows of at least 2 units, a small eps >= 0
+ROWS = dict(X=_rows_of_units, eps=non_negative)
+UNITS = dict(n=whole(2, 10**6), eps=non_negative)
+
+
+@checked(**ROWS)
 def layer_norm(X: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """Each row of ``X`` shifted to mean 0 and scaled to variance 1 (up to ``eps``)."""
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] < 2:
-        raise ValueError(f"layer_norm: X must have shape (N, n) with n >= 2 units, got {X.shape}")
-    eps = checks.number("layer_norm", "eps", eps, low=0)
     mu = X.mean(axis=1, keepdims=True)
     var = X.var(axis=1, keepdims=True)
     return (X - mu) / np.sqrt(var + eps)
@@ -71,9 +80,9 @@ class _RowNorm(Module):
 class LayerNorm(_RowNorm):
     """Layer normalisation with a gain ``gamma`` (starts at 1) and a shift ``beta`` (0)."""
 
+    @checked(**UNITS)
     def __init__(self, n: int, eps: float = 1e-5) -> None:
-        self.n = checks.integer("LayerNorm", "n", n, low=2, high=10**6)
-        self.eps = checks.number("LayerNorm", "eps", eps, low=0)
+        self.n, self.eps = n, eps
         self.gamma = Parameter(np.ones(self.n), "LayerNorm.gamma")
         self.beta = Parameter(np.zeros(self.n), "LayerNorm.beta")
         self.name = "LayerNorm"
@@ -106,22 +115,19 @@ class LayerNorm(_RowNorm):
         return f"LayerNorm({self.n})"
 
 
+@checked(**ROWS)
 def rms_norm(X: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """Each row of ``X`` divided by its root mean square √(mean(x²) + eps); no mean is
     subtracted."""
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] < 2:
-        raise ValueError(f"rms_norm: X must have shape (N, n) with n >= 2 units, got {X.shape}")
-    eps = checks.number("rms_norm", "eps", eps, low=0)
     return X / np.sqrt(np.mean(X**2, axis=1, keepdims=True) + eps)
 
 
 class RMSNorm(_RowNorm):
     """RMS normalisation with a gain ``gamma`` (starts at 1) and no shift."""
 
+    @checked(**UNITS)
     def __init__(self, n: int, eps: float = 1e-5) -> None:
-        self.n = checks.integer("RMSNorm", "n", n, low=2, high=10**6)
-        self.eps = checks.number("RMSNorm", "eps", eps, low=0)
+        self.n, self.eps = n, eps
         self.gamma = Parameter(np.ones(self.n), "RMSNorm.gamma")
         self.name = "RMSNorm"
 

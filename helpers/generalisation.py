@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import checks, nn, optim
-from .regions import n_params
+from .checks import checked, decay_rate, non_negative, positive, real, whole
 
 __all__ = [
     "split",
@@ -32,23 +32,32 @@ __all__ = [
 ]
 
 
+def _three_fractions(where: str, name: str, value: object, _: dict) -> np.ndarray:
+    fr = np.asarray(value, dtype=float)
+    if fr.shape != (3,) or np.any(fr <= 0) or not np.isclose(fr.sum(), 1.0):
+        raise ValueError(
+            f"{where}: {name} must be three positive numbers that add up to 1, got {value!r}"
+        )
+    return fr
+
+
+@checked(n=whole(3, 10**8), seed=whole(0), fractions=_three_fractions)
 def split(
     n: int, fractions: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle ``range(n)`` and cut it into training, validation and test indices."""
-    n = checks.integer("split", "n", n, low=3, high=10**8)
-    seed = checks.integer("split", "seed", seed, low=0)
-    fr = np.asarray(fractions, dtype=float)
-    if fr.shape != (3,) or np.any(fr <= 0) or not np.isclose(fr.sum(), 1.0):
-        raise ValueError(
-            f"split: fractions must be three positive numbers that add up to 1, got {fractions!r}"
-        )
-    order = np.random.default_rng(seed).permutation(int(n))
-    a = int(round(fr[0] * n))
-    b = a + int(round(fr[1] * n))
+    order = np.random.default_rng(seed).permutation(n)
+    a = int(round(fractions[0] * n))
+    b = a + int(round(fractions[1] * n))
     return order[:a], order[a:b], order[b:]
 
 
+def _work(where: str, a: dict) -> None:
+    rows = len(a["X_train"]) + len(a["X_val"])
+    checks.training_work(where, a["steps"], rows, nn.n_params(a["model"]))
+
+
+@checked(_work, steps=whole(1, 10**5), lr=positive, momentum=decay_rate, weight_decay=non_negative)
 def train_with_validation(
     model: nn.Module,
     X_train: np.ndarray,
@@ -70,16 +79,10 @@ def train_with_validation(
     them back with :func:`restore`). The loss
     recorded is the data loss only: the L2 term, if any, enters through ``weight_decay``.
     """
-    where = "train_with_validation"
-    steps = checks.integer(where, "steps", steps, low=1, high=10**5)
-    lr = checks.number(where, "lr", lr, low=0, low_open=True)
-    momentum = checks.number(where, "momentum", momentum, low=0, high=1, high_open=True)
-    weight_decay = checks.number(where, "weight_decay", weight_decay, low=0)
-    checks.training_work(where, steps, len(X_train) + len(X_val), n_params(model))
     loss, val_loss = nn.SoftmaxCrossEntropy(), nn.SoftmaxCrossEntropy()
     opt = optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     train, val, best_params = [], [], None
-    for _ in range(int(steps)):
+    for _ in range(steps):
         val.append(float(val_loss.forward(model.forward(X_val), y_val)))
         if val[-1] <= min(val):
             best_params = [p.data.copy() for p in model.parameters()]
@@ -106,6 +109,7 @@ def restore(model: nn.Module, params: list[np.ndarray]) -> None:
         p.data[...] = a
 
 
+@checked(lr=positive, lam=non_negative)
 def sgd_step_with_l2(
     w: np.ndarray, grad: np.ndarray, lr: float, lam: float, decoupled: bool = False
 ) -> np.ndarray:
@@ -117,13 +121,12 @@ def sgd_step_with_l2(
     with momentum the coupled form's ``lam·w`` builds up in the velocity, and they differ.
     """
     w, grad = np.asarray(w, dtype=float), np.asarray(grad, dtype=float)
-    lr = checks.number("sgd_step_with_l2", "lr", lr, low=0, low_open=True)
-    lam = checks.number("sgd_step_with_l2", "lam", lam, low=0)
     if decoupled:
         return (1 - lr * lam) * w - lr * grad
     return w - lr * (grad + lam * w)
 
 
+@checked(lr=positive, lam=non_negative, beta=decay_rate, eps=positive)
 def rmsprop_step(
     w: np.ndarray,
     grad: np.ndarray,
@@ -148,20 +151,15 @@ def rmsprop_step(
     steps (bias correction) to remove exactly this (lesson 05).
     """
     w, grad, v = (np.asarray(a, dtype=float) for a in (w, grad, v))
-    lr = checks.number("rmsprop_step", "lr", lr, low=0, low_open=True)
-    lam = checks.number("rmsprop_step", "lam", lam, low=0)
-    beta = checks.number("rmsprop_step", "beta", beta, low=0, high=1, high_open=True)
-    eps = checks.number("rmsprop_step", "eps", eps, low=0, low_open=True)
     g = grad if decoupled else grad + lam * w
     v = beta * v + (1 - beta) * g**2
     step = lr * g / (np.sqrt(v) + eps)
     return ((1 - lr * lam) * w - step if decoupled else w - step), v
 
 
+@checked(accuracy=real(0, 1), n=whole(1))
 def standard_error(accuracy: float, n: int) -> float:
     """The standard error of an accuracy measured on ``n`` independent test points,
     ``√(p(1 − p)/n)``: how much the score would typically move on another test set of the
     same size (45 points at p = 0.8: about 0.06, six percentage points)."""
-    p = checks.number("standard_error", "accuracy", accuracy, low=0, high=1)
-    n = checks.integer("standard_error", "n", n, low=1)
-    return float(np.sqrt(p * (1 - p) / n))
+    return float(np.sqrt(accuracy * (1 - accuracy) / n))
