@@ -227,18 +227,23 @@ def check_gradient_shapes(shapes) -> bool:
             print(f"{PASS} {key}: {want}{_not_a_tuple(shapes[key], want)}")
             continue
         ok = False
-        why = (SHAPE_NUDGE if first_try else SHAPE_WHY).get(key, "")
-        if key == "db":
-            why = DB_WHY.get(got, " (db has the shape of b: one number per output)")
-        if got == want[::-1] and len(want) == 2:
-            why = " (that is the transpose)"
-        if len(want) == 1 and not isinstance(got, (tuple, bool)) and _whole(got) == want[0]:
-            why = " (" + ONE_TUPLE.format(n=want[0]) + ")"
+        why = _why_not_the_shape(key, got, want, first_try)
         if first_try:  # the expected shape only from the second wrong try on
             print(f"{FAIL} {key}: got {_fmt(got)}, which is not its shape{why}")
         else:
             print(f"{FAIL} {key}: got {_fmt(got)}, expected {want}{why}")
     return ok
+
+
+def _why_not_the_shape(key: str, got, want: tuple, first_try: bool) -> str:
+    """The reason printed after a wrong shape of ``key`` (3.1)."""
+    if len(want) == 1 and not isinstance(got, (tuple, bool)) and _whole(got) == want[0]:
+        return " (" + ONE_TUPLE.format(n=want[0]) + ")"
+    if got == want[::-1] and len(want) == 2:
+        return " (that is the transpose)"
+    if key == "db":
+        return DB_WHY.get(got, " (db has the shape of b: one number per output)")
+    return (SHAPE_NUDGE if first_try else SHAPE_WHY).get(key, "")
 
 
 # ---------------------------------------------------------------- 3.2 linear

@@ -992,30 +992,36 @@ def _may_join_never_true(may_join) -> bool:
         )
         return True
     if not may_join(y, {x}):
-        if may_join(y, set()):
-            _wrong(
-                name,
-                "may_join(v, placed) is True for a node v whose only parent is NOT placed "
-                "yet, and False once that parent is placed: the test is the wrong way round. "
-                "As written, a node can never join after its parents",
-                [
-                    "`p not in placed` is True when p is missing; v may join when every "
-                    "parent p is in placed",
-                    "all(p in placed for p in v._prev) is True when every parent is placed",
-                ],
-            )
-            return True
+        _child_never_joins(may_join, y, name)
+        return True
+    return False
+
+
+def _child_never_joins(may_join, y, name: str) -> None:
+    """The ✗ line for a ``may_join`` that is False for ``y`` although its only parent is
+    placed: the test the wrong way round, or a test that never says yes."""
+    if may_join(y, set()):
         _wrong(
             name,
-            "may_join(v, placed) is False for a node v whose only parent is placed already. "
-            "Such a node may join. As written, it never can, and the rounds never end",
+            "may_join(v, placed) is True for a node v whose only parent is NOT placed "
+            "yet, and False once that parent is placed: the test is the wrong way round. "
+            "As written, a node can never join after its parents",
             [
-                "v._prev is a tuple of parents; ask about each parent p separately",
+                "`p not in placed` is True when p is missing; v may join when every "
+                "parent p is in placed",
                 "all(p in placed for p in v._prev) is True when every parent is placed",
             ],
         )
-        return True
-    return False
+        return
+    _wrong(
+        name,
+        "may_join(v, placed) is False for a node v whose only parent is placed already. "
+        "Such a node may join. As written, it never can, and the rounds never end",
+        [
+            "v._prev is a tuple of parents; ask about each parent p separately",
+            "all(p in placed for p in v._prev) is True when every parent is placed",
+        ],
+    )
 
 
 @exercise("2b.3", "topological order", limited=True)
