@@ -620,6 +620,165 @@ def bench_mechanisms(lab, ctx, n, ipympl, results):
         print(f"   problem: {msg}")
 
 
+FRAMES_NB = r"""
+import sys
+import ipywidgets as W
+from helpers.figures.computational_graphs import BackwardView
+from helpers.figures.deep_networks import ZigzagView
+from helpers.ui import live
+from helpers.ui.a11y import Panel, keyboard_and_names
+
+sys.path.insert(0, ROOT + "/tests")
+from lecture_neuron import lecture_neuron
+
+
+def backward_view():
+    return BackwardView(lecture_neuron(), step=3, title="Backward pass through a neuron")
+
+
+def backward_live():
+    n = backward_view().n_steps
+    step = W.IntSlider(value=3, min=0, max=n - 1, description="step")
+    return live(backward_view(), {"step": step})
+
+
+def backward_frames():
+    # every step's picture drawn once, as the book's frames are (parts.show); the slider picks
+    # one in the browser (jslink to a Stack): the kernel is not asked
+    maker = backward_live()
+    n = maker.parts.view.n_steps
+    stack = W.Stack(
+        [W.Image(value=maker.parts.show(step=s).png, format="png") for s in range(n)],
+        selected_index=3,
+    )
+    step = W.IntSlider(value=3, min=0, max=n - 1, description="step (frames)")
+    W.jslink((step, "value"), (stack, "selected_index"))
+    return Panel([keyboard_and_names(), step, stack])
+
+
+def zigzag_live():
+    return live(ZigzagView(), {
+        "depth": W.IntSlider(value=3, min=1, max=7, description="depth"),
+        "width": W.IntSlider(value=2, min=2, max=4, description="width"),
+    })
+
+
+def zigzag_frames():
+    maker = zigzag_live()
+    depth = W.SelectionSlider(options=list(range(1, 8)), value=3, description="depth (frames)")
+    width = W.SelectionSlider(options=[2, 3, 4], value=2, description="width (frames)")
+    inner = []
+    for d in range(1, 8):
+        pictures = [W.Image(value=maker.parts.show(depth=d, width=w).png, format="png")
+                    for w in (2, 3, 4)]
+        stack = W.Stack(pictures, selected_index=0)
+        W.jslink((width, "index"), (stack, "selected_index"))
+        inner.append(stack)
+    outer = W.Stack(inner, selected_index=2)
+    W.jslink((depth, "index"), (outer, "selected_index"))
+    return Panel([keyboard_and_names(), W.HBox([depth, width]), outer])
+"""
+
+#: Arms a probe for a panel whose pictures are all there and one is shown (a Stack): t0 is
+#: the key press, t1 two animation frames after another picture became the visible one and
+#: was decoded.
+FRAMES_PROBE_JS = """(p) => {
+  const el = window.__nbh.panelEl(p);
+  const visible = () => [...el.querySelectorAll('img')].filter((i) => i.offsetParent !== null);
+  const sig = () => visible().map((i) => i.src).join(',');
+  const st = {t0: null, t1: null, base: sig()};
+  window.__framesProbe = st;
+  document.addEventListener('keydown', (ev) => { if (st.t0 === null) st.t0 = ev.timeStamp; },
+    {capture: true, once: true});
+  const obs = new MutationObserver(() => {
+    if (st.pending) return;
+    const now = sig();
+    if (now === st.base || now === '') return;
+    st.pending = true;
+    obs.disconnect();
+    Promise.all(visible().map((i) => i.decode().catch(() => 0))).then(() =>
+      requestAnimationFrame(() => requestAnimationFrame(() => { st.t1 = performance.now(); })));
+  });
+  obs.observe(el, {subtree: true, attributes: true, childList: true});
+}"""
+
+
+def frames_move(page: H.NotebookPage, panel: dict, control: dict, key: str) -> float | None:
+    """A key press on a frames panel's control, timed to the new picture painted (the kernel
+    is not waited for: it is not asked)."""
+    page.js(FRAMES_PROBE_JS, panel["panel"])
+    page.page.locator(f'[data-nbh="{control["id"]}"]').press(key)
+    try:
+        page.page.wait_for_function("() => window.__framesProbe.t1 !== null", timeout=5_000)
+    except Exception:  # noqa: BLE001 - playwright TimeoutError: no new picture
+        return None
+    st = page.js("() => window.__framesProbe")
+    page.wait_round_trip(page.sent_count() - 1)  # the slider's own sync message, answered
+    return st["t1"] - st["t0"]
+
+
+def bench_frames(lab, ctx, n, results):
+    """Part 4: a view with a small parameter space answered from frames in the notebook (every
+    setting's picture drawn once by the view, shown by a jslink to a ``W.Stack``: no kernel)
+    against the live view, and the floor, round robin in one notebook."""
+    cells = [
+        f"ROOT = {str(ROOT)!r}\n" + FRAMES_NB,
+        "# live backward\nbackward_live()",
+        "# frames backward\nbackward_frames()",
+        "# live zigzag\nzigzag_live()",
+        "# frames zigzag\nzigzag_frames()",
+        FLOOR_CELL,
+    ]
+    path = lab.root / "bench" / "frames.ipynb"
+    write_notebook(path, cells)
+    page = H.NotebookPage(lab, ctx, "bench/frames.ipynb")
+    report = H.Report("frames")
+    print(
+        f"\n== 4. frames in the notebook (a slider jslinked to a Stack of the view's pictures, "
+        f"no kernel) against the live view, {n} moves each, round robin (input to pixels)"
+    )
+    try:
+        page.open()
+        page.run_all()
+        page.wait_widgets_rendered()
+        panels = {cells[p["cell"]].splitlines()[0]: p for p in page.discover()}
+        floor = next(p for k, p in panels.items() if k.startswith("# bench floor"))
+
+        def first_control(head):
+            return panels[head], panels[head]["controls"][0], []
+
+        runs = {
+            "floor": (floor, floor["controls"][0], []),
+            "02 step, live": first_control("# live backward"),
+            "02 step, frames": first_control("# frames backward"),
+            "04 depth, live": first_control("# live zigzag"),
+            "04 depth, frames": first_control("# frames zigzag"),
+        }
+        for i in range(n + 2):  # the first two moves of each: first visits (live), not counted
+            for name, (p, c, times) in runs.items():
+                key = arrow(c, i % 2 == 0)
+                if name.endswith("frames"):
+                    ms = frames_move(page, p, c, key)
+                else:
+                    mv = H._one_move(page, report, p, c, ("key", key), True, 5_000)
+                    ms = mv.ms
+                if i >= 2 and ms is not None:
+                    times.append(ms)
+        floor_ms = med(runs["floor"][2])
+        for name, (_p, _c, times) in runs.items():
+            m = med(times)
+            above = (
+                "" if name == "floor" or m is None else f"  {m - floor_ms:+5.0f} above the floor"
+            )
+            print(f"{name:18s} {fmt(m)} ms (worst {fmt(max(times, default=None))}){above}")
+            results.append({"what": name, "median_ms": m, "times": times})
+    finally:
+        page.close()
+        lab.shutdown_kernels()
+    for msg in report.problems:
+        print(f"   problem: {msg}")
+
+
 def bench_kernel_side(n, results):
     """What the kernel spends per move, without a browser: the same views, in this process."""
     from IPython.core.pylabtools import print_figure
@@ -664,7 +823,9 @@ def bench_kernel_side(n, results):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10, help="moves per control (default 10)")
-    ap.add_argument("--only", choices=["kernel", "notebooks", "mechanisms"], help="run one part")
+    ap.add_argument(
+        "--only", choices=["kernel", "notebooks", "mechanisms", "frames"], help="run one part"
+    )
     ap.add_argument(
         "--notebooks",
         default="*",
@@ -702,7 +863,7 @@ def main(argv=None):
         f"load average {loads[0]:.1f} on {os.cpu_count()} CPUs; "
         f"ipympl {'measured' if ipympl else 'not installed: not measured'}"
     )
-    results = {"kernel": [], "notebooks": [], "mechanisms": []}
+    results = {"kernel": [], "notebooks": [], "mechanisms": [], "frames": []}
     if args.only in (None, "kernel"):
         bench_kernel_side(args.n, results["kernel"])
     if args.only == "kernel":
@@ -717,6 +878,8 @@ def main(argv=None):
                     bench_notebooks(lab, ctx, args.n, results["notebooks"], args.notebooks)
                 if args.only in (None, "mechanisms"):
                     bench_mechanisms(lab, ctx, args.n, ipympl, results["mechanisms"])
+                if args.only in (None, "frames"):
+                    bench_frames(lab, ctx, args.n, results["frames"])
             finally:
                 browser.close()
     finally:
