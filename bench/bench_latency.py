@@ -383,6 +383,7 @@ class Visits:
 
     def __init__(self, page: H.NotebookPage, control: dict):
         self.page, self.c, self.step = page, control, None
+        self.right = None  # the way a slider's last arrow move went (None: a jump to an end)
         self.seen = [self.value()]
 
     def value(self):
@@ -414,7 +415,6 @@ class Visits:
         if c["kind"] != "slider":
             return None
         v = self.page.js("(id) => window.__nbh.sliderValue(id)", c["id"])
-        self.right = None
         if self.step is None:
             self.right = v["now"] < v["max"]
             return ("key", arrow(c, self.right))
@@ -432,7 +432,7 @@ class Visits:
     def can_go_back(self) -> bool:
         if self.c["kind"] == "dropdown":
             return len(set(self.seen)) > 1
-        return self.c["kind"] == "slider" and getattr(self, "right", None) is not None
+        return self.c["kind"] == "slider" and self.right is not None
 
     def back(self):
         """An action to a value seen before: a slider one step back the way its last move came
