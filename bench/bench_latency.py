@@ -857,6 +857,136 @@ def bench_kernel_side(n, results):
         results.append({"figure": name, **{f"{k}_ms": v for k, v in med.items()}})
 
 
+def live_panels():
+    """The widget panels of the lessons as their cells build them (a name, the panel), for
+    the kernel-side part: ``live`` panels and the playground's."""
+    import ipywidgets as W
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from lecture_neuron import lecture_neuron
+
+    from helpers.calculus import EVERYWHERE
+    from helpers.figures.backpropagation import TrainingView
+    from helpers.figures.chain_rule import ChainRuleView
+    from helpers.figures.computational_graphs import BackwardView
+    from helpers.figures.deep_networks import ZigzagView
+    from helpers.figures.training_deep_networks import DescentView, GradientNormView
+    from helpers.ui import live, playground_panel
+
+    menu = list(EVERYWHERE)
+    chain = ChainRuleView(f="square", g="sin", x=0.5)
+    yield (
+        "01",
+        live(
+            chain,
+            {
+                "f": W.Dropdown(options=menu, value="square", description="outer f"),
+                "g": W.Dropdown(options=menu, value="sin", description="inner g"),
+                "x": W.FloatSlider(value=0.5, min=-3.5, max=3.5, step=0.01, description="x"),
+            },
+            text=chain.slopes_text,
+        ),
+    )
+    back = BackwardView(lecture_neuron(), step=3, title="Backward pass through a neuron")
+    yield "02", live(back, {"step": W.IntSlider(3, 0, back.n_steps - 1, description="step")})
+    yield (
+        "03",
+        live(
+            TrainingView(),
+            {
+                "lr": W.FloatLogSlider(
+                    value=0.5, base=10, min=-2, max=2, step=0.1, description="lr"
+                ),
+                "steps": W.IntSlider(value=300, min=10, max=600, step=10, description="steps"),
+                "hidden": W.IntSlider(value=16, min=2, max=32, description="hidden width"),
+            },
+        ),
+    )
+    yield (
+        "04",
+        live(
+            ZigzagView(),
+            {
+                "depth": W.IntSlider(value=3, min=1, max=7, description="depth"),
+                "width": W.IntSlider(value=2, min=2, max=4, description="width"),
+            },
+        ),
+    )
+    yield "04 playground", playground_panel()
+    yield (
+        "05",
+        live(
+            DescentView("ravine"),
+            {
+                "lr": W.FloatSlider(value=0.15, min=0.01, max=0.23, step=0.01, description="lr"),
+                "momentum": W.FloatSlider(value=0.0, min=0.0, max=0.95, step=0.05, description="m"),
+                "steps": W.IntSlider(value=40, min=5, max=100, step=5, description="steps"),
+            },
+        ),
+    )
+    grad = GradientNormView()
+    yield (
+        "05",
+        live(
+            grad,
+            {
+                "activation": W.Dropdown(options=["sigmoid", "tanh", "relu"], value="tanh"),
+                "scale": W.FloatSlider(
+                    value=1.0, min=0.5, max=3.0, step=0.05, description="gain g"
+                ),
+            },
+            text=grad.caption,
+        ),
+    )
+
+
+def next_values(w, n: int) -> list:
+    """Up to n values of a control not had yet: a slider's next steps (the way with room), a
+    dropdown's other options."""
+    if hasattr(w, "options"):
+        return [o for o in w.options if o != w.value][:n]
+    step = getattr(w, "step", 1) or 1
+    if hasattr(w, "base"):  # FloatLogSlider: its value is base ** exponent
+        import math
+
+        e = math.log(w.value, w.base)
+        return [w.base ** (e + k * step) for k in range(1, n + 1)]
+    ahead = [w.value + k * step for k in range(1, n + 1) if w.value + k * step <= w.max]
+    behind = [w.value - k * step for k in range(1, n + 1) if w.value - k * step >= w.min]
+    return (ahead + behind)[:n]
+
+
+def bench_kernel_moves(n, results):
+    """Kernel CPU per move of every control of every panel, through the panel as the browser
+    moves it (``widget.value = ...``): n first visits, then n moves back (one step back and
+    forth). No browser: what each control adds to the floor, on this process's CPU clock."""
+    print(f"\n== 0b. kernel CPU per move, through each panel ({n} first visits, {n} moves back)")
+    print(f"{'panel':14s} {'control':16s} {'first':>7s} {'back':>7s}  (median ms, process time)")
+    for name, panel in live_panels():
+        parts = panel.parts
+        for key, w in parts.controls.items():
+            if getattr(w, "disabled", False):
+                continue
+            times = {"first": [], "back": []}
+            values = next_values(w, n)
+            if not values:
+                continue
+            for v in values:
+                t = time.process_time()
+                w.value = v
+                times["first"].append((time.process_time() - t) * 1e3)
+            last, before = values[-1], values[-2] if len(values) > 1 else None
+            if before is None:
+                continue
+            for k in range(n):
+                t = time.process_time()
+                w.value = before if k % 2 == 0 else last
+                times["back"].append((time.process_time() - t) * 1e3)
+            first, back = med(times["first"]), med(times["back"])
+            print(f"{name:14s} {key:16s} {first:7.1f} {back:7.1f}", flush=True)
+            results.append({"panel": name, "control": key, "first_ms": first, "back_ms": back})
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10, help="moves per control (default 10)")
@@ -903,6 +1033,7 @@ def main(argv=None):
     results = {"kernel": [], "notebooks": [], "mechanisms": [], "frames": []}
     if args.only in (None, "kernel"):
         bench_kernel_side(args.n, results["kernel"])
+        bench_kernel_moves(args.n, results["kernel"])
     if args.only == "kernel":
         return 0
     lab = H.Lab(extra_env=extra_env).start()
