@@ -28,9 +28,10 @@ all in one JupyterLab server and one browser:
    ipympl (only if it can be imported: ``--ipympl-prefix DIR`` points at a
    ``pip install --prefix DIR --no-deps ipympl`` made for the measurement); and the older
    floor, two ready PNGs shown in an Output.
-3. Dragging: a slider is dragged across in 25 small steps; counted are the figures the
-   learner sees during and after the drag, and the time from releasing the mouse to the last
-   figure (stale updates queued behind an expensive callback would show as a long tail).
+3. Dragging (and with ``--drag`` every slider of part 1): a slider is dragged across in 25
+   small steps; counted are the figures the learner sees during and after the drag, and the
+   time from releasing the mouse to the last figure (stale updates queued behind an expensive
+   callback would show as a long tail).
 4. Frames in the notebook: 02's step and 04's depth answered without the kernel (every
    setting drawn once by the view, as the book's frames are; a ``jslink`` from the slider to
    a ``W.Stack`` of the pictures), against the same views live and the floor, round robin.
@@ -519,7 +520,7 @@ def med(times):
     return statistics.median(times) if times else None
 
 
-def bench_notebooks(lab, ctx, n, results, pattern="*"):
+def bench_notebooks(lab, ctx, n, results, pattern="*", drags=False):
     notebooks = sorted((ROOT / "notebooks").glob(f"{pattern}.ipynb"))
     print(
         f"\n== 1. every control of every widget panel, against a floor panel under it ({n} "
@@ -565,6 +566,7 @@ def bench_notebooks(lab, ctx, n, results, pattern="*"):
                         print(f"{nb.name[:24]:24s} {where:30.30s} disabled", flush=True)
                         continue
                     v = time_visits(page, report, p, c, floor, n)
+                    d = drag(page, p, c) if drags and c["kind"] == "slider" else None
                     row = {
                         "notebook": nb.name,
                         "cell": cell,
@@ -579,6 +581,7 @@ def bench_notebooks(lab, ctx, n, results, pattern="*"):
                         "n_back": len(v["back"]),
                         "load": os.getloadavg()[0],
                         "times": v,
+                        "drag": d,
                     }
                     for k in ("first", "back"):
                         # each move less the floor move just before it: the load drifts, and
@@ -589,6 +592,11 @@ def bench_notebooks(lab, ctx, n, results, pattern="*"):
                     note = " (answers in its status line)" if v["text_only"] else ""
                     if not v["first"] and not v["back"] and not v["text_only"]:
                         note = " (figure unchanged: a setting for the next step)"
+                    if d is not None:
+                        note += (
+                            f" drag: {d['figures']} figures, {d['after_release']} after the "
+                            f"release, the last {fmt(d['release_to_last_ms']).strip()} ms after"
+                        )
                     print(
                         f"{nb.name[:24]:24s} {where:30.30s} {fmt(row['floor_ms'])} "
                         f"{fmt(row['first_ms'])} {fmt(row['back_ms'])}  "
@@ -1008,6 +1016,9 @@ def main(argv=None):
         default="*",
         help="which notebooks in part 1 (a glob, e.g. '0[14]_*'; default all)",
     )
+    ap.add_argument(
+        "--drag", action="store_true", help="part 1 also drags every slider across (as part 3)"
+    )
     ap.add_argument("--ipympl-prefix", help="a `pip install --prefix` dir holding ipympl")
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args(argv)
@@ -1053,7 +1064,9 @@ def main(argv=None):
             try:
                 ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
                 if args.only in (None, "notebooks"):
-                    bench_notebooks(lab, ctx, args.n, results["notebooks"], args.notebooks)
+                    bench_notebooks(
+                        lab, ctx, args.n, results["notebooks"], args.notebooks, args.drag
+                    )
                 if args.only in (None, "mechanisms"):
                     bench_mechanisms(lab, ctx, args.n, ipympl, results["mechanisms"])
                 if args.only in (None, "frames"):
