@@ -205,3 +205,17 @@ def test_a_chunked_run_is_kept_only_when_shown_to_its_end():
         assert np.array_equal(view.line.get_ydata(), [0, 1])
 
     asyncio.run(moves())
+
+
+def test_the_playground_keeps_no_pictures_its_picture_depends_on_its_training():
+    """The playground's panel (not ``live``) draws on every move: the same settings show
+    another picture once the network has trained further, so no picture may be kept."""
+    from helpers.figures.deep_networks import PlaygroundView
+    from helpers.playground import Playground
+    from helpers.ui import playground_panel
+
+    panel = playground_panel(PlaygroundView(Playground(n=60), res=16, tile=8), chunk=5)
+    assert not hasattr(panel.parts, "pictures")
+    before = panel.parts.show(steps=0).png
+    after = panel.parts.show(steps=10).png  # the same settings, ten steps on
+    assert after != before
