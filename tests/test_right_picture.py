@@ -23,6 +23,11 @@ keeps; the test checks that it kept them. Everything else must match without hel
 playground's picture depends on its training history; its fresh view's playground replays
 the same presses (settings, step, reset) from the same start, then draws once.
 
+``helpers.ui.live`` answers a move back to a setting seen before from the pictures it kept
+(``helpers.ui.wiring.Pictures``), without calling the view: ``test_through_live`` drives each
+view's panel instead of the view, with many moves back, and checks the panel's picture and
+alt text the same way (and that some moves were answered from the kept pictures).
+
 Sizes are tiny where a view trains (TrainingView: 10-200 steps, width 2-6; the playground:
 60 points, 5 steps a press), and the sequences short (6-10 moves): every move costs a fresh
 view, about 0.3 s. The file takes some 25 s of CPU (70 s on 2 cores at a load of 8). To
@@ -36,6 +41,7 @@ import html
 import os
 from io import BytesIO
 
+import ipywidgets as W
 import numpy as np
 import pytest
 from lecture_neuron import lecture_neuron
@@ -50,7 +56,9 @@ from helpers.figures.computational_graphs import BackwardView
 from helpers.figures.deep_networks import PlaygroundView, ZigzagView
 from helpers.figures.training_deep_networks import DescentView, GradientNormView
 from helpers.playground import Playground
+from helpers.ui import live
 from helpers.ui import playground as ui_playground
+from helpers.ui.a11y import ALT_CLASS
 
 SEED = int(os.environ.get("RIGHT_PICTURE_SEED", "0"))
 MOVES = float(os.environ.get("RIGHT_PICTURE_MOVES", "1"))
@@ -227,6 +235,116 @@ def test_descent_view():
     }
     start = dict(lr=0.15, momentum=0.0, steps=40)
     drive(lambda: DescentView("ravine", **start), controls, start, n_moves=6, seed=6, steady=True)
+
+
+# -- the same views behind helpers.ui.live, which keeps the pictures it showed ---------------
+
+
+def drive_live(make, controls, start, *, n_moves, seed, steady=False, text=None):
+    """``drive`` through ``live(make(), ...)``: the controls are widgets, moved at random, and
+    often back where the last move took them from (the kept pictures answer those); after
+    every move the panel's picture, alt text and caption are a fresh view's at the same
+    settings, given the live view's limits."""
+    rng = np.random.default_rng([SEED, seed, 1])
+    view = make()
+    widgets = {
+        name: W.Dropdown(options=opts if start[name] in opts else [*opts, start[name]])
+        for name, opts in controls.items()
+    }
+    for name, w in widgets.items():
+        w.value = start[name]
+    panel = live(view, widgets, text=text and (lambda: text(view)))
+    picture = next(w for w in panel.children if isinstance(w, W.Image))
+    carrier = next(w for w in panel.children if ALT_CLASS in w._dom_classes)
+    problem = panel.children[-1]
+    settings, history = dict(start), []
+    seen = {name: [settings[name]] for name in controls}
+    last = None  # the last move's control and its value before it
+    for _ in range(moves(n_moves)):
+        if last is not None and rng.random() < 0.4:  # undo the last move, as a nudge back
+            name, value = last
+        else:
+            name, value = next_move(rng, controls, settings, seen)
+            if value == settings[name]:  # a move that moves
+                others = [v for v in controls[name] if v != value]
+                value = others[rng.integers(len(others))]
+        last = name, settings[name]
+        history.append((name, value))
+        widgets[name].value = value
+        if problem.message:  # refused: the learner moves it back
+            history.append((name, settings[name], "back after a refusal"))
+            widgets[name].value = settings[name]
+            assert not problem.message, history
+        else:
+            settings[name] = value
+            if value not in seen[name]:
+                seen[name].append(value)
+        fresh = make()
+        if steady:
+            same_limits(fresh, view)
+        fresh.update(**settings)
+        what = f"{type(view).__name__} in live"
+        assert_same_picture(decode(picture.value), plain_pixels(fresh.fig), what, history)
+        assert_same_alt(html.unescape(carrier.value), alt_text(fresh.fig), what, history)
+        if text is not None:
+            want = f"<pre style='margin:0'>{text(fresh)}</pre>"
+            assert panel.children[-2].value == want, f"{what}: caption after {history}"
+    assert panel.parts.pictures.hits > 0, "no move was answered from the kept pictures"
+
+
+def test_through_live_chain_rule_view():
+    controls = {"f": list(EVERYWHERE)[:4], "g": list(EVERYWHERE)[:4], "x": grid(0.3, 0.7, 0.1)}
+    start = dict(f="square", g="sin", x=0.5)
+    drive_live(
+        lambda: ChainRuleView(**start),
+        controls,
+        start,
+        n_moves=12,
+        seed=1,
+        steady=True,
+        text=lambda v: v.slopes_text(),
+    )
+
+
+def test_through_live_backward_view():
+    def make():
+        return BackwardView(lecture_neuron(), step=3, title="Backward pass through a neuron")
+
+    steps = list(range(make().n_steps))
+    drive_live(make, {"step": steps}, dict(step=3), n_moves=12, seed=2)
+
+
+def test_through_live_training_view():
+    controls = {"lr": [0.1, 0.5, 3.0], "steps": grid(20, 120, 50), "hidden": [2, 4]}
+    start = dict(lr=0.5, steps=20, hidden=4)
+    drive_live(lambda: TrainingView(**start), controls, start, n_moves=10, seed=3, steady=True)
+
+
+def test_through_live_zigzag_view():
+    controls = {"depth": grid(1, 7, 1), "width": grid(2, 4, 1)}
+    drive_live(ZigzagView, controls, dict(depth=3, width=2), n_moves=12, seed=4)
+
+
+def test_through_live_gradient_norm_view():
+    controls = {"activation": ["sigmoid", "tanh", "relu"], "scale": grid(0.5, 3.0, 0.5)}
+    start = dict(activation="tanh", scale=1.0)
+    drive_live(
+        GradientNormView,
+        controls,
+        start,
+        n_moves=10,
+        seed=5,
+        steady=True,
+        text=lambda v: v.caption(),
+    )
+
+
+def test_through_live_descent_view():
+    controls = {"lr": grid(0.05, 0.2, 0.05), "momentum": [0.0, 0.5, 0.9], "steps": [10, 40, 100]}
+    start = dict(lr=0.15, momentum=0.0, steps=40)
+    drive_live(
+        lambda: DescentView("ravine", **start), controls, start, n_moves=10, seed=6, steady=True
+    )
 
 
 # -- the playground: its panel's controls and buttons ------------------------------------------

@@ -8,6 +8,11 @@ controls to ``update`` and shows the figure again.
 The figure travels as PNG bytes in an ``ipywidgets.Image``, not in an ``ipywidgets.Output``:
 the classic Notebook with widgets 7 (what Colab's runtime ships) shows a panel that holds an
 Output as an empty box, while an Image renders in both widget generations (7 and 8).
+
+Pictures seen before are kept here, in one place (:class:`Pictures`): a control moved back to
+a setting shows the picture it showed there without calling the view. A view needs to know
+nothing about it; only a view whose picture depends on more of its history than its axes'
+limits (a training that goes on from where it was) says so, with ``depends_on_history = True``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import contextlib
 import html
 import traceback
 import warnings
+from collections import OrderedDict
 from collections.abc import Mapping
 from types import SimpleNamespace
 
@@ -42,6 +48,64 @@ def error_html(exc: BaseException) -> str:
     )
 
 
+class Pictures:
+    """The pictures a panel has shown, by what determines them: at most ``most`` of them and
+    ``budget`` bytes of PNG, the least recently shown forgotten first.
+
+    A key is the panel's settings and its view's axis limits *before* the move. A view of the
+    series draws its picture from those two alone (``steady_limits`` keeps limits from move to
+    move; tests/test_right_picture.py checks that a fresh view given the same limits draws the
+    same pixels), so the picture kept under a key is what the view, as it is now, would draw
+    for those settings: the panel shows it and leaves the view as it is (its artists hold the
+    last drawn settings, its limits are the key's; its next ``update`` sets everything). A
+    picture is also kept under its settings and the limits it was drawn with (``live`` does
+    it), as a view moved to the settings it shows draws the same picture again. A view with
+    ``depends_on_history = True`` (a training that goes on from where it was) is never kept
+    (``key`` is None).
+    """
+
+    def __init__(self, most: int = 64, budget: int = 32 * 2**20):
+        self.most, self.budget, self.size = most, budget, 0
+        self.kept: OrderedDict = OrderedDict()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(view, settings: Mapping):
+        """What determines the picture of ``view`` moved to ``settings``; None: not kept."""
+        if getattr(view, "depends_on_history", False):
+            return None
+        key = (tuple(settings.items()), limits(view.fig))
+        try:
+            hash(key)
+        except TypeError:  # a setting that is not a plain value (a list, an array)
+            return None
+        return key
+
+    def get(self, key):
+        if key is None or key not in self.kept:
+            self.misses += key is not None
+            return None
+        self.hits += 1
+        self.kept.move_to_end(key)
+        return self.kept[key]
+
+    def put(self, key, picture: SimpleNamespace) -> None:
+        if key is None or len(picture.png) > self.budget:
+            return
+        old = self.kept.pop(key, None)
+        self.size -= 0 if old is None else len(old.png)
+        self.kept[key], self.size = picture, self.size + len(picture.png)
+        while len(self.kept) > self.most or self.size > self.budget:
+            _, gone = self.kept.popitem(last=False)
+            self.size -= len(gone.png)
+
+
+def limits(fig) -> tuple:
+    """The x and y limits of every axes of ``fig``: with its settings, what a view's picture
+    is drawn from."""
+    return tuple((tuple(ax.get_xlim()), tuple(ax.get_ylim())) for ax in fig.axes)
+
+
 def set_quietly(controls: Mapping[str, W.ValueWidget], settings: Mapping, handler) -> None:
     """Set several controls at once without calling ``handler``, their observer, for each
     (the caller draws once after; the book's frames are drawn this way)."""
@@ -55,7 +119,14 @@ def set_quietly(controls: Mapping[str, W.ValueWidget], settings: Mapping, handle
             w.observe(handler, names="value")
 
 
-def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=None) -> W.VBox:
+def live(
+    view,
+    controls: Mapping[str, W.ValueWidget],
+    *,
+    columns: int = 3,
+    text=None,
+    pictures: Pictures | None = None,
+) -> W.VBox:
     """Return a panel whose controls redraw ``view``.
 
     ``controls`` maps the keyword names of ``view.update`` to widgets. Each change calls
@@ -65,10 +136,14 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     chain-rule panels). An error in ``update`` is shown under the figure, message first (the
     figure stays as it was), and so are its warnings.
 
+    A setting seen before is shown from ``pictures`` (:class:`Pictures`; a new one per panel
+    unless given): its PNG, alt text and caption, without calling the view. A move whose
+    update failed or warned is not kept. The panel's ``parts.pictures`` is that store.
+
     A view may also have ``updates(**values)``, a generator that does its work in chunks and
     yields after each (training, say): the panel then shows the first chunk at once and the
     others as they come, between which the kernel takes newer values; a newer value stops
-    the older run.
+    the older run. Only a run shown to its end is kept.
 
     The panel also carries :func:`helpers.ui.a11y.keyboard_and_names`: the arrow keys move
     its sliders and choose in its dropdowns (in JupyterLab and Notebook 7 they would move the
@@ -81,20 +156,41 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     ``alt`` (the alt text of the view's figure), ``caption`` (the text under it) and
     ``problem`` (the message of the view's error, or ``""``).
     """
+    pictures = Pictures() if pictures is None else pictures
     picture = W.Image(format="png")
     alt = picture_alt()  # the picture's alt text: what the view's figure shows now
     caption = W.HTML()
     problem = W.HTML(layout=W.Layout(display="none"))  # shown only when there is one
     problem.message = ""  # the error's message alone, for the book's frames
+    now = SimpleNamespace(png=b"", alt="", caption="")  # the picture the panel shows
 
     def values():
         return {name: w.value for name, w in controls.items()}
 
-    def render():
+    def put(shown):
         if text is not None:
-            caption.value = f"<pre style='margin:0'>{text()}</pre>"
-        picture.value = png(view.fig)
-        alt.value = html.escape(alt_text(view.fig))
+            caption.value = f"<pre style='margin:0'>{shown.caption}</pre>"
+        picture.value = shown.png
+        alt.value = html.escape(shown.alt)
+        now.__dict__.update(shown.__dict__)
+
+    def render():
+        shown = SimpleNamespace(
+            png=png(view.fig),
+            alt=alt_text(view.fig),
+            caption=text() if text is not None else "",
+        )
+        put(shown)
+        return shown
+
+    def keep(key, shown):
+        """Keep a move's picture under its key, and under its settings with the limits it was
+        drawn with (from those, the same settings draw the same picture)."""
+        if key is not None:
+            pictures.put(key, shown)
+            drawn = limits(view.fig)
+            if drawn != key[1]:
+                pictures.put((key[0], drawn), shown)
 
     def show_error(exc):
         problem.value = error_html(exc)
@@ -104,10 +200,12 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
     @contextlib.contextmanager
     def shown_problems():
         """An error or a warning of the view's work, shown in the panel (in a kernel, a
-        callback's stderr reaches no cell); nothing shown when the work went well."""
+        callback's stderr reaches no cell); nothing shown when the work went well (then the
+        outcome it gives is ``clean``)."""
+        outcome = SimpleNamespace(clean=False)
         with warnings.catch_warnings(record=True) as caught:
             try:
-                yield
+                yield outcome
             except Exception as exc:
                 show_error(exc)
                 return
@@ -117,9 +215,11 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
             )
             problem.value = f"<pre class='{ERROR}' style='margin:0'>{html.escape(text)}</pre>"
             problem.layout.display = None
-        elif problem.value:
+            return
+        if problem.value:
             problem.value = problem.message = ""
             problem.layout.display = "none"
+        outcome.clean = True
 
     running = {"task": None}
 
@@ -127,15 +227,18 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
         running["task"] = task
         (picture.remove_class if task is None else picture.add_class)(RUNNING)
 
-    async def show_the_rest(steps):
+    async def show_the_rest(steps, key, shown):
         try:
             with contextlib.closing(steps):
                 while True:
                     await asyncio.sleep(0.01)  # let the kernel take a newer value first
-                    with shown_problems():
+                    with shown_problems() as outcome:
                         if next(steps, None) is None:
-                            return
-                        render()
+                            break
+                        shown = render()
+                    if not outcome.clean:
+                        key = None  # a run that failed or warned is not kept
+            keep(key, shown)
         finally:
             if running["task"] is asyncio.current_task():  # not replaced by a newer run
                 set_running(None)
@@ -144,40 +247,53 @@ def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=
         if running["task"] is not None:
             running["task"].cancel()  # a newer value: stop showing the older run
             set_running(None)
-        with shown_problems():
+        settings = values()
+        key = Pictures.key(view, settings)
+        kept = pictures.get(key)
+        with shown_problems() as outcome:
+            if kept is not None:  # a setting seen before: its picture, the view not called
+                put(kept)
+                return
             if not hasattr(view, "updates"):
-                view.update(**values())
-                render()
-                return
-            steps = view.updates(**values())  # a view that works in chunks
-            next(steps)
-            render()
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # no event loop (not in a kernel): finish here
-                for _ in steps:
-                    pass
-                render()
-                return
-            set_running(loop.create_task(show_the_rest(steps)))
+                view.update(**settings)
+                shown = render()
+            else:
+                steps = view.updates(**settings)  # a view that works in chunks
+                next(steps)
+                shown = render()
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:  # no event loop (not in a kernel): finish here
+                    for _ in steps:
+                        pass
+                    shown = render()
+                else:
+                    set_running(loop.create_task(show_the_rest(steps, key, shown)))
+                    return
+        if outcome.clean:
+            keep(key, shown)
 
     def show(**settings):
         set_quietly(controls, settings, redraw)
         redraw()
         return SimpleNamespace(
-            png=picture.value,
-            alt=alt_text(view.fig),
-            caption=text() if text is not None else "",
-            problem=problem.message,
+            png=picture.value, alt=now.alt, caption=now.caption, problem=problem.message
         )
 
     for w in controls.values():
         w.observe(redraw, names="value")
     boxes = list(controls.values())
     rows = [W.HBox(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
-    view.update(**values())  # the first draw outside: a broken view fails its own cell
-    render()
+    settings = values()
+    key = Pictures.key(view, settings)
+    with warnings.catch_warnings(record=True) as caught:
+        view.update(**settings)  # the first draw outside: a broken view fails its own cell
+        shown = render()
+    for w in caught:  # shown in the cell, as without the catch; such a picture is not kept
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not caught:
+        keep(key, shown)
     # the hidden repair first: the problem line stays the panel's last child, under the rest
     panel = Panel([keyboard_and_names(), *rows, picture, alt, caption, problem])
-    panel.parts = SimpleNamespace(view=view, controls=dict(controls), show=show)
+    panel.parts = SimpleNamespace(view=view, controls=dict(controls), show=show, pictures=pictures)
     return panel
