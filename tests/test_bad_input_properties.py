@@ -726,6 +726,7 @@ NOT_IN_TABLE = {
     "steady_limits": "machinery: axis limits",
     "playground_panel": "machinery: the panel's chunking, fixed by the notebook",
     "live": "machinery: the layout of the controls",
+    "Pictures": "machinery: the pictures live() keeps, its limits fixed by live()",
     "central_difference": "the bare formula (x and h may be arrays): the functions that call "
     "it check their arguments first (derivative, numerical_gradient, numerical_jacobian)",
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import html
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import ipywidgets as W
@@ -204,7 +205,10 @@ def test_a_chunked_run_is_kept_only_when_shown_to_its_end():
         await asyncio.sleep(0.2)
         assert np.array_equal(view.line.get_ydata(), [0, 1])
 
-    asyncio.run(moves())
+    # In `make test` the browser tests' Playwright may own this thread's event loop, and
+    # asyncio.run() refuses to nest: the moves run in a thread of their own.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, moves()).result(timeout=60)
 
 
 def test_the_playground_keeps_no_pictures_its_picture_depends_on_its_training():
