@@ -465,3 +465,11 @@ def test_pass_counts_names_operation_counts_as_not_passes(capsys):
     assert E.check_pass_counts(lambda: (3002000, 8006)) is False
     assert "It is (1000, 1)" in capsys.readouterr().out
     assert E.check_pass_counts(lambda: (1000, 1)) is True
+
+
+def test_a_prediction_given_as_text_is_told_to_drop_the_quotes(capsys):
+    """Reader 02 r10: returning "24" gave "it returned str '24'", and "str" is never named."""
+    assert E.check_reuse_prediction(lambda: "24") is False
+    out = capsys.readouterr().out
+    assert "text '24'" in out and "without quotes" in out
+    assert "str" not in out
