@@ -174,6 +174,26 @@ def test_linear_backward_names_dx_and_dw_swapped(capsys):
     assert _hints(out) == [f"Hint: {bp.SWAPPED}"]
 
 
+def test_linear_backward_swapped_gives_one_hint_on_later_tries(capsys):
+    # round 10: after several wrong tries a second, general "Hint:" line followed the
+    # swapped-order one, and gave the whole answer at once
+    wrong = lambda X, W, b, dY: (X.T @ dY, dY @ W.T, dY.sum(axis=0))  # noqa: E731
+    for _ in range(4):
+        assert bp.check_linear_backward(wrong) is False
+        assert _hints(capsys.readouterr().out) == [f"Hint: {bp.SWAPPED}"]
+
+
+def test_linear_backward_w_times_dy_says_in_plain_words_why(capsys):
+    # round 10: the reader's `W @ dY` showed NumPy's "mismatch in its core dimension 0,
+    # with gufunc signature ..." first
+    wrong = lambda X, W, b, dY: (W @ dY, X.T @ dY, dY.sum(axis=0))  # noqa: E731
+    assert bp.check_linear_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert "gufunc" not in out and "core dimension" not in out, out
+    assert "the number of columns of the left one must equal the number of rows" in out
+    assert "which one needs a .T?" in out
+
+
 @pytest.mark.parametrize(
     "db, says",
     [

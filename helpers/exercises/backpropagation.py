@@ -161,6 +161,10 @@ def _run(name, fn, *args, **kwargs):
                 text = f"{text} {DELETE_THE_RAISE}" if text else DELETE_THE_RAISE
             err.args = (text,)
             raise
+        except ValueError as err:  # NumPy's own words for an @ that does not fit
+            if "matmul" in str(err):
+                err.args = (MATMUL_MISFIT,)
+            raise
 
     return run(name, learner, *args, **kwargs)
 
@@ -336,12 +340,19 @@ STAR_NOT_MATMUL = (
 )
 
 
+#: NumPy's message for an @ whose shapes do not fit, in plain words (round 10: a reader could
+#: not read "mismatch in its core dimension 0, with gufunc signature ...").
+MATMUL_MISFIT = (
+    "the two arrays of an @ product do not fit: the number of columns of the left one must "
+    "equal the number of rows of the right one"
+)
+
 # What a shape error of linear_backward usually means.
 SHAPE_ERRORS = [
     (ValueError, "could not be broadcast", STAR_NOT_MATMUL),
     (
         ValueError,
-        "matmul",
+        "of an @ product do not fit",
         "the shapes of a product do not fit: dY is (N, outputs), W is "
         "(inputs, outputs) and X is (N, inputs); which one needs a .T?",
     ),
@@ -384,7 +395,7 @@ def check_linear_backward(fn) -> bool:
             return False
         if _arrays_are(got["dX"], X.T @ dY) and _arrays_are(got["dW"], dY @ W.T):
             print(f"{FAIL} linear_backward: dX and dW are in the wrong order")
-            hint(SWAPPED)
+            hint((SWAPPED, SWAPPED))  # complete in itself: no general hint after it
             return False
         print(f"batch of {n}, W of shape {W.shape}:")
         want = {"dX": dY @ W.T, "dW": X.T @ dY, "db": dY.sum(axis=0)}
