@@ -1440,3 +1440,28 @@ def test_a_method_name_for_a_number_without_the_source_line_still_says_so(capsys
     out = capsys.readouterr().out
     assert "a function's name is used where a number belongs" in out, out
     assert "your code raised" not in out and out.count("✗") == 1, out
+
+
+def test_a_may_join_without_all_says_the_brackets_make_something_always_true(capsys):
+    def may_join(v, placed):  # the reader's try (round 10): `all` forgotten
+        return v not in placed and (p in placed for p in v._prev)
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "generator, which Python always counts as True" in out, out
+    assert "put all in front of the brackets" in out and out.count("✗") == 1, out
+
+
+def test_backward_without_reversed_gets_a_hint_to_walk_from_the_end(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_forwards})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "missing or wrong topological order" in out, out
+    assert "walk the list from the end, the output first" in out, out
+
+
+def test_the_passing_messages_speak_of_nudging_as_notebook_02_does(capsys):
+    assert checks.check_add_mul(Value) is True
+    assert checks.check_tanh(Value) is True
+    out = capsys.readouterr().out
+    assert out.count("nudging the input") == 2 and "finite differences" not in out, out

@@ -43,6 +43,7 @@ import random
 import re
 import textwrap
 import traceback
+import types
 
 from helpers.autodiff import Value as Reference
 from helpers.autodiff import topological_order as reference_order
@@ -645,7 +646,7 @@ def check_add_mul(Value) -> bool:
         )
     print(
         f"{PASS} {name}: values, parents and local derivatives agree with helpers.autodiff "
-        "and with finite differences (lesson 01); a node used twice (a + a) gets both its shares"
+        "and with nudging the inputs (notebook 02); a node used twice (a + a) gets both its shares"
     )
     return True
 
@@ -776,7 +777,7 @@ def check_tanh(Value) -> bool:
         )
     print(
         f"{PASS} {name}: value and local derivative agree with helpers.autodiff and with "
-        f"finite differences (lesson 01) at {len(TANH_POINTS)} points"
+        f"nudging the input (notebook 02) at {len(TANH_POINTS)} points"
     )
     return True
 
@@ -965,6 +966,21 @@ def _may_join_gave_none(may_join, others_answered: bool) -> None:
     )
 
 
+def _may_join_gave_a_generator() -> None:
+    """One ✗ line for ``v not in placed and (p in placed for p in v._prev)``: the brackets
+    without ``all`` make a generator, a thing that Python counts as True whatever is in it."""
+    _wrong(
+        "topological order",
+        "may_join(v, placed) gave back `(p in placed for p in v._prev)` itself, not True or "
+        "False. Round brackets around `... for p in ...` make a generator, which Python always "
+        "counts as True, so every node that is not placed yet joins at once, parents or not",
+        [
+            "put all in front of the brackets: all(...) asks the question for every parent p",
+            "return v not in placed and all(p in placed for p in v._prev)",
+        ],
+    )
+
+
 def _may_join_never_true(may_join) -> bool:
     """True (after one ✗ line) for a ``may_join`` that refuses a leaf while nothing is placed,
     or a node whose parents are all placed: it lets no node join, and the rounds would never
@@ -975,6 +991,9 @@ def _may_join_never_true(may_join) -> bool:
     if _may_join_asks_about_all_parents_at_once(may_join, x, y):
         return True
     leaf_answer = may_join(x, set())
+    if isinstance(leaf_answer, types.GeneratorType):
+        _may_join_gave_a_generator()
+        return True
     if leaf_answer is None:
         _may_join_gave_none(may_join, may_join(y, {x}) is not None)
         return True
@@ -1359,7 +1378,8 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
             f"{k} (used by {' and '.join(users[k])}) went before {u} had passed its share "
             "back, so its gradient was not complete yet: missing or wrong topological order",
             [
-                "a node may pass its gradient on only once every node using it has",
+                "a node may pass its gradient on only once every node using it has: walk the "
+                "list from the end, the output first",
                 "walk the topological order backwards: reversed(topological_order(self))",
             ],
         )
