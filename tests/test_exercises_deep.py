@@ -204,6 +204,14 @@ def test_zigzag_first_wrong_try_names_the_mistake_but_keeps_the_answer(guess, mi
     assert f"you predicted {guess}; it is 243." in out and "3⁵ = 243" in out
 
 
+def test_zigzag_caret_is_named_as_not_the_power(capsys):
+    """Reader 04, round 10: `3^5` (6) got only "you predicted 6", no word on `^`."""
+    assert dn.check_zigzag_pieces(lambda: 3 ^ 5) is False
+    out = capsys.readouterr().out
+    assert "you predicted 6" in out and "243" not in out
+    assert "`^` is not the power" in out and "`**`" in out
+
+
 def test_zigzag_a_leftover_number_is_not_taken_as_the_prediction(capsys):
     """Reader 04: a leftover integer `pieces` from section 2 was read as 'you predicted 36'."""
     assert dn.check_zigzag_pieces(36) is False

@@ -43,6 +43,8 @@ _ZIGZAG_MISSES = {
     "not 4, and the layers multiply that",
     4**5: "that is (3 + 1)⁵: one zig-zag layer of width 3 has 3 pieces on [0, 1], not 4",
     5**3: "that is 5³: the width is multiplied once per layer, not the depth once per unit",
+    3 ^ 5: "if you typed 3^5: in Python `^` is not the power (`3 ^ 5` is 6). Write the "
+    "power with `**`, as in `2 ** 3`",
 }
 
 

@@ -121,7 +121,7 @@ def pieces_figure(rows, figsize=(9.5, 3.8)) -> Figure:
         yscale="log",
         xlabel="parameters",
         ylabel="linear pieces on [0, 1] (log scale)",
-        title="best constructions: width$^{depth}$ vs width",
+        title="constructions: deep (width$^{depth}$ pieces), shallow (width)",
     )
     ax2.set(
         yscale="log",
@@ -185,8 +185,8 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
         if i >= n:
             ax.set_visible(False)
             continue
-        for g in grids:
-            ax.plot(g[i][:, 0], g[i][:, 1], color="0.8", lw=0.6, zorder=1)
+        for g in grids:  # drawn over the dots, so that the reader can follow every line
+            ax.plot(g[i][:, 0], g[i][:, 1], color="0.55", lw=0.6, alpha=0.8, zorder=2.5)
         ax.scatter(reps[i][:, 0], reps[i][:, 1], c=colors[y % 5], s=6, zorder=2)
         ax.set_title("input" if i == 0 else f"after layer {i}", fontsize=9)
         ax.tick_params(labelsize=7)
@@ -204,7 +204,7 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
         Line2D([], [], ls="", marker="o", ms=4, color=CLASS_COLORS[c], label=f"class {c}")
         for c in np.unique(y % 5)
     ]
-    handles.append(Line2D([], [], color="0.75", lw=0.8, label="grid of the input plane"))
+    handles.append(Line2D([], [], color="0.55", lw=0.8, label="grid of the input plane"))
     handles.append(Line2D([], [], color="0.4", ls=":", lw=0.8, label="tanh's range [−1, 1]²"))
     out = model.layers[-1]
     if out.n_out == 2 and reps[-1].shape[1] == 2:
