@@ -499,3 +499,28 @@ def test_central_difference_backward_is_named(capsys):
     assert E.check_central_difference(lambda f, x, h=1e-5: (f(x) - f(x - h)) / h) is False
     out = capsys.readouterr().out
     assert "that is the backward difference" in out and "one point on each side" in out
+
+
+def test_central_difference_asking_f_for_df_is_told_f_is_a_plain_function(capsys):
+    # the tenth reader's try: f.df(x), as for the menu's entries (f here is np.sin)
+    assert E.check_central_difference(lambda f, x, h=1e-5: f.df(x)) is False
+    out = capsys.readouterr().out
+    assert "f.df" in out and "plain function" in out and "values of f" in out
+
+
+def test_two_path_sum_of_local_slopes_is_told_each_path_is_a_product(capsys):
+    # the tenth reader's try: du/dx + dv/dx, with no partial derivatives
+    assert E.check_two_path_slope(lambda x: math.exp(x) - math.sin(x)) is False
+    out = capsys.readouterr().out
+    assert "added the two local slopes" in out and "product" in out
+
+
+def test_two_path_swapped_partials_are_named(capsys):
+    # the tenth reader's try: u·du/dx + v·dv/dx, each slope with the other partial
+    def dz_dx(x):
+        u, v = math.exp(x), math.cos(x)
+        return u * math.exp(x) + v * -math.sin(x)
+
+    assert E.check_two_path_slope(dz_dx) is False
+    out = capsys.readouterr().out
+    assert "wrong partial" in out and "∂z/∂u = v" in out

@@ -386,9 +386,9 @@ def _ignores_f(central_difference, f, x, h, got) -> str | None:
     ok, other = _call_quietly(central_difference, lambda t: 2 * f(t), x, h)
     if ok and math.isclose(other, got, rel_tol=1e-12, abs_tol=1e-15):
         return (
-            "your function does not use f: for the function 2·f it gives the same number. "
-            "Call the f it is given, f(x + h) and f(x − h), not math.sin or another "
-            "fixed function."
+            "your function does not use f: the check gave it a function twice as large as "
+            "f, and it returned the same number. Call the f it is given, f(x + h) and "
+            "f(x − h), not math.sin or another fixed function."
         )
     return None
 
@@ -426,6 +426,33 @@ def _takes_three(fn) -> bool:
     return True
 
 
+def _asks_for_df(central_difference) -> bool:
+    """Whether the learner's function stops on ``f.df``: a plain function has no .df."""
+    how, err = _call_limited(central_difference, (np.sin, 1.0, 1e-5))
+    return how == "raised" and isinstance(err, AttributeError) and "'df'" in str(err)
+
+
+def _takes_a_shortcut(central_difference) -> bool:
+    """True after a ✗ line if the learner's function calls the lesson's `derivative` or asks
+    f for its exact slope ``f.df``: the exercise is to build the difference from f's values."""
+    if _calls_derivative(central_difference, (np.sin, 1.0, 1e-5)):
+        print(
+            f"{FAIL} central_difference: your function calls `derivative`, the lesson's "
+            "own finite difference (section 2). This exercise asks you to write it yourself."
+        )
+        hint("use f(x + h) and f(x − h) in a formula of your own")
+        return True
+    if callable(central_difference) and _asks_for_df(central_difference):
+        print(
+            f"{FAIL} central_difference: your function uses f.df, but here f is a plain "
+            "function such as np.sin, not an entry of the menu: it has no .df part (Python "
+            "calls this an AttributeError). Compute the slope from values of f only: "
+            "f(x + h) and f(x − h)."
+        )
+        return True
+    return False
+
+
 @exercise("1.3", "central_difference")
 def check_central_difference(central_difference: Callable) -> bool:
     """``central_difference(f, x, h)`` returns (f(x + h) − f(x − h)) / 2h.
@@ -434,12 +461,7 @@ def check_central_difference(central_difference: Callable) -> bool:
     - the central difference is the slope of the secant through x − h and x + h
     - (f(x + h) − f(x − h)) / (2 * h), with the parentheses
     """
-    if _calls_derivative(central_difference, (np.sin, 1.0, 1e-5)):
-        print(
-            f"{FAIL} central_difference: your function calls `derivative`, the lesson's "
-            "own finite difference (section 2). This exercise asks you to write it yourself."
-        )
-        hint("use f(x + h) and f(x − h) in a formula of your own")
+    if _takes_a_shortcut(central_difference):
         return False
     if callable(central_difference) and not _takes_three(central_difference):
         print(
@@ -497,6 +519,14 @@ PATH_MISTAKES = {
     ),
     "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v gives "
     "u·(−sin x)": lambda x: math.exp(x) * (math.cos(x) + math.sin(x)),
+    "you added the two local slopes, du/dx + dv/dx. Each path is a product: multiply each "
+    "local slope by its partial derivative, v·du/dx + u·dv/dx.": lambda x: (
+        math.exp(x) - math.sin(x)
+    ),
+    "you paired each slope with the wrong partial: u·du/dx + v·dv/dx. The path through u "
+    "uses ∂z/∂u = v, and the path through v uses ∂z/∂v = u: v·du/dx + u·dv/dx.": lambda x: (
+        math.exp(x) * math.exp(x) + math.cos(x) * (-math.sin(x))
+    ),
 }
 
 

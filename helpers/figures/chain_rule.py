@@ -56,15 +56,17 @@ def secant_figure(
         grey = str(shade)
         ax.plot(t, y0 + s * (t - x), color=grey, lw=1.2, label=f"secant, h = {fmt(h)}")
         ax.plot([x + h], [fn.f(x + h)], "o", color=grey, ms=5)
+        crowded = h < 0.1 * (hi - lo)  # a point next to (x, f(x)): label it above, with an arrow
         ax.annotate(  # name each secant at its second point: the greys look alike
             f"h = {fmt(h)}",
             (x + h, fn.f(x + h)),
-            xytext=(6, -14),
+            xytext=(-14, 22) if crowded else (6, -14),
             textcoords="offset points",
-            ha="right" if x + h > lo + 0.75 * (hi - lo) else "left",
+            ha="right" if crowded or x + h > lo + 0.75 * (hi - lo) else "left",
             color="0.25",
             fontsize=FONT["note"],
             bbox=dict(fc="white", ec="none", alpha=0.8, pad=0.5),
+            arrowprops=dict(arrowstyle="-", color="0.25", lw=0.8) if crowded else None,
         )
     ax.plot(
         t,
@@ -542,16 +544,22 @@ def difference_error_figure(
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         frameon=False,
-        title=("solid float64, dashed float32" if len(styles_used) > 1 else f"{styles_used[0]}")
-        + (
-            ";\ndots: the best h you can count on,\nthe lowest worst error within\nhalf a decade"
-            if mark_steps
-            else ""
-        ),
+        title=_legend_title(styles_used, mark_steps),
         title_fontsize=FONT["note"],
         alignment="left",
     )
     return describe(fig, _difference_error_alt(fn, x, dtypes))
+
+
+def _legend_title(styles_used, mark_steps: bool) -> str | None:
+    """The legend's title: which line style is which type, and what the dots mean. None for
+    one type without dots: then the entries ("forward, float64") already say it all."""
+    parts = ["solid float64, dashed float32"] if len(styles_used) > 1 else []
+    if mark_steps:
+        parts.append(
+            "dots: the best h you can count on,\nthe lowest worst error within\nhalf a decade"
+        )
+    return ";\n".join(parts) or None
 
 
 def _difference_error_alt(fn: Function, x: float, dtypes) -> str:
