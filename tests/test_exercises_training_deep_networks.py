@@ -354,3 +354,20 @@ def test_residual_grad_with_the_slope_after_the_product_is_named(capsys):
         return dy + (dy @ W.T) * (1 - h**2)
 
     _residual_says(capsys, slope_last, "the order is wrong")
+
+
+def test_he_std_with_the_root_of_the_2_alone_is_named(capsys):
+    """Round 10's reader: √2/fan_in got only the generic hint."""
+    assert tdn.check_he_std(lambda n: math.sqrt(2) / n) is False
+    out = capsys.readouterr().out
+    assert "square root was taken of the 2 alone" in out and "whole fraction" in out
+
+
+def test_residual_grad_with_the_skip_inside_the_product_is_named(capsys):
+    """Round 10's reader: dy * (1 + slope) @ W.T (the skip's 1 put into the branch)."""
+
+    def skip_inside(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy * (1 + (1 - h**2)) @ W.T
+
+    _residual_says(capsys, skip_inside, "The skip does not pass through W")

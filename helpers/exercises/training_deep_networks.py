@@ -205,6 +205,9 @@ def check_he_std(he_std) -> bool:
             "inputs, so n_in·σ² must be 2": lambda n: 1 / math.sqrt(n),
             "that is the variance 2/fan_in; return its square root, the standard "
             "deviation": lambda n: 2 / n,
+            "that is √2/fan_in: the square root was taken of the 2 alone. The variance "
+            "is 2/fan_in, so take the square root of the whole fraction, fan_in "
+            "included": lambda n: math.sqrt(2) / n,
         },
     )
 
@@ -275,6 +278,9 @@ def check_residual_grad(residual_grad) -> bool:
             "branch are two separate paths, so add their gradients": dy * (dz @ W.T),
             "your code multiplied the two paths (dy times 1 plus the branch), but the chain rule "
             "adds them: add the skip's gradient dy and the branch's": dy * (1 + dz @ W.T),
+            "the skip's 1 went into the branch: dy * (1 + slope) @ W.T sends the skip's "
+            "gradient through @ W.T too. The skip does not pass through W: add dy on its own, "
+            "outside the matrix product": (dy * (2 - h**2)) @ W.T,
             "the skip's gradient is dy itself, not 1: the skip's slope is 1, and the chain "
             "rule multiplies it by dy (dy · 1 = dy), then adds the branch's gradient": 1 + dz @ W.T,
         }
