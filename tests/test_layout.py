@@ -285,7 +285,7 @@ CROSS_CUTTING_TESTS = (
 NAMED_BEFORE_THE_RULE = ("test_exercises_deep",)
 
 
-def tested_modules() -> set[str]:
+def modules_a_test_file_may_name() -> set[str]:
     """The names a test file may take after ``test_``: a module of ``helpers`` (``nn``), a
     subpackage (``exercises``) or a module of one (``figures_style``), or a module of
     ``tools`` (``colab``)."""
@@ -306,7 +306,7 @@ def test_every_test_file_is_named_after_the_module_it_tests():
     unnamed = sorted(
         name
         for name in files - set(CROSS_CUTTING_TESTS + NAMED_BEFORE_THE_RULE)
-        if name.removeprefix("test_") not in tested_modules()
+        if name.removeprefix("test_") not in modules_a_test_file_may_name()
     )
     assert not unnamed, (
         f"tests/{unnamed[0]}.py is named after no module: name it test_<module>.py after the "
