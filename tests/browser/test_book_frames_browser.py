@@ -50,6 +50,9 @@ def ready(page, url: str) -> None:
         "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30_000
     )
     page.evaluate("() => MathJax.startup.promise")
+    # A panel in a going-deeper section (03's training sliders) sits in a closed <details>:
+    # open them all, as a reader opens the section to use what it holds.
+    page.evaluate("() => document.querySelectorAll('details.deeper').forEach(d => d.open = true)")
     page.evaluate(PROBE)
 
 
