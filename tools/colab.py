@@ -47,9 +47,9 @@ def links_line(notebook: str) -> str:
 def install_code() -> str:
     return "\n".join(
         [
-            "# extra code: you need not understand it. On Colab, or wherever the series' package",
-            "# `helpers` is missing, it installs `helpers` alone (numpy, matplotlib and ipywidgets stay",
-            "# as they are). Elsewhere it does nothing.",
+            "# extra code: you need not understand it. On Colab, or wherever the series'",
+            "# package `helpers` is missing, it installs `helpers` alone (numpy, matplotlib",
+            "# and ipywidgets stay as they are). Elsewhere it does nothing.",
             "import importlib.util",
             "import subprocess",
             "import sys",
