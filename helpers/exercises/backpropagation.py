@@ -26,7 +26,7 @@ from . import (
     returned,
     run,
 )
-from .build_your_own_engine import DELETE_THE_RAISE, _code_under_the_raise
+from .build_your_own_engine import _add_delete_the_raise
 
 __all__ = [
     "check_gradient_shapes",
@@ -149,17 +149,7 @@ def _run(name, fn, *args, **kwargs):
         try:
             return fn(*a)
         except NotImplementedError as err:
-            text = str(err).rstrip()
-            if text and not text.endswith((".", "?", "!")):
-                text += "."
-            if _code_under_the_raise(err):
-                text += (
-                    " Your code under the line `raise NotImplementedError(...)` never runs: "
-                    "that line stops the function first. Delete it"
-                )
-            else:
-                text = f"{text} {DELETE_THE_RAISE}" if text else DELETE_THE_RAISE
-            err.args = (text,)
+            _add_delete_the_raise(err)
             raise
         except ValueError as err:  # NumPy's own words for an @ that does not fit
             if "matmul" in str(err):

@@ -92,6 +92,22 @@ def _code_under_the_raise(err: NotImplementedError) -> bool:
     return False
 
 
+def _add_delete_the_raise(err: NotImplementedError) -> None:
+    """Put the sentence after the hint of ``err``: delete the line ``raise
+    NotImplementedError(...)``, or, if code was written under it, that this code never runs."""
+    text = str(err).rstrip()
+    if text and not text.endswith((".", "?", "!")):
+        text += "."
+    if _code_under_the_raise(err):
+        text += (
+            " Your code under the line `raise NotImplementedError(...)` never runs: "
+            "that line stops the function first. Delete it"
+        )
+    else:
+        text = f"{text} {DELETE_THE_RAISE}" if text else DELETE_THE_RAISE
+    err.args = (text,)
+
+
 def _say_delete_the_raise(check=None, *, own=()):
     """A learner's ``raise NotImplementedError(hint)`` reaches the learner with its hint and the
     sentence: delete that line (and, if code was written under it, that this code never runs).
@@ -108,17 +124,7 @@ def _say_delete_the_raise(check=None, *, own=()):
             tb = _innermost(err)
             if own and (tb is None or tb.tb_frame.f_code.co_name not in own):
                 raise
-            text = str(err)
-            if text and not text.endswith((".", "?", "!")):
-                text += "."
-            if _code_under_the_raise(err):
-                text += (
-                    " Your code under the line `raise NotImplementedError(...)` never runs: "
-                    "that line stops the function first. Delete it"
-                )
-            else:
-                text = f"{text} {DELETE_THE_RAISE}" if text else DELETE_THE_RAISE
-            err.args = (text,)
+            _add_delete_the_raise(err)
             raise
 
     return run
