@@ -1319,14 +1319,28 @@ def test_tanh_with_a_caret_for_the_square_says_use_two_stars(capsys):
     assert "t**2" in out, out
 
 
-def test_mul_hint_names_the_node_whose_gradient_is_off(capsys):
-    def copy_paste_slip(s, o, out):  # the reader's slip: other.data where self.data belongs
+def backward_with(for_self, for_other):
+    """A make_backward whose _backward adds ``for_self(s, o, out) * out.grad`` to s.grad and
+    ``for_other(s, o, out) * out.grad`` to o.grad: a learner's local derivatives, as data."""
+
+    def make(s, o, out):
         def b():
-            s.grad += o.data * out.grad
-            o.grad += o.data * out.grad
+            s.grad += for_self(s, o, out) * out.grad
+            o.grad += for_other(s, o, out) * out.grad
 
         return b
 
+    return make
+
+
+OTHER_DATA = lambda s, o, out: o.data  # noqa: E731
+SELF_DATA = lambda s, o, out: s.data  # noqa: E731
+ONE = lambda s, o, out: 1.0  # noqa: E731
+OUT_DATA = lambda s, o, out: out.data  # noqa: E731
+
+
+def test_mul_hint_names_the_node_whose_gradient_is_off(capsys):
+    copy_paste_slip = backward_with(OTHER_DATA, OTHER_DATA)  # other.data where self.data belongs
     assert checks.check_add_mul(with_method("*", copy_paste_slip)) is False
     out = capsys.readouterr().out
     assert "b received b · out.grad, its own value" in out, out
@@ -1336,42 +1350,32 @@ def test_mul_hint_names_the_node_whose_gradient_is_off(capsys):
     assert "other.grad += self.data * out.grad" in capsys.readouterr().out
 
 
-def test_mul_with_its_own_value_for_self_only_is_named(capsys):
-    def own_for_a(s, o, out):  # self.grad += self.data * out.grad, other's line right
-        def b():
-            s.grad += s.data * out.grad
-            o.grad += s.data * out.grad
-
-        return b
-
-    assert checks.check_add_mul(with_method("*", own_for_a)) is False
+@pytest.mark.parametrize(
+    "op, for_self, for_other, said",
+    [
+        # self.grad += self.data * out.grad in mul, other's line right
+        (
+            "*",
+            SELF_DATA,
+            SELF_DATA,
+            ["a received a · out.grad, its own value", "the other factor, b"],
+        ),
+        # other.grad += other.data * out.grad in add
+        ("+", ONE, OTHER_DATA, ["b received b · out.grad", "for b is 1, not b"]),
+    ],
+    ids=["mul, own value for self", "add, own value for other"],
+)
+def test_an_inputs_own_value_as_its_local_derivative_is_named(
+    capsys, op, for_self, for_other, said
+):
+    assert checks.check_add_mul(with_method(op, backward_with(for_self, for_other))) is False
     out = capsys.readouterr().out
-    assert "a received a · out.grad, its own value" in out and "the other factor, b" in out, out
-
-
-def test_add_with_its_own_value_for_other_is_named(capsys):
-    def own_for_b(s, o, out):  # other.grad += other.data * out.grad in add
-        def b():
-            s.grad += out.grad
-            o.grad += o.data * out.grad
-
-        return b
-
-    assert checks.check_add_mul(with_method("+", own_for_b)) is False
-    out = capsys.readouterr().out
-    assert "b received b · out.grad" in out and "for b is 1, not b" in out, out
+    assert all(words in out for words in said), out
 
 
 def test_local_derivative_hints_speak_of_growing_by_one_not_of_nudging(capsys):
     # nudging is taught only in a going-deeper section: the core's words are "grows by 1"
-    def out_data_as_local(s, o, out):
-        def b():
-            s.grad += out.data * out.grad
-            o.grad += out.data * out.grad
-
-        return b
-
-    for op, bug in (("*", swapped_mul), ("+", out_data_as_local)):
+    for op, bug in (("*", swapped_mul), ("+", backward_with(OUT_DATA, OUT_DATA))):
         checks.reset_tries()
         checks.check_add_mul(with_method(op, bug))
         out = capsys.readouterr().out
