@@ -73,7 +73,7 @@ def test_check_value_accepts_callables_numpy_scalars_and_one_element_arrays(caps
     [
         (None, "is a `return` missing?"),
         (True, "a bool, not a number"),
-        ("3", "returned str '3', not a number"),
+        ("3", "returned the text '3', not a number: Python reads anything in quotes"),
         (np.zeros(3), "an array of shape (3,), not one number"),
         (math.nan, "got nan, expected the finite number 3"),
     ],

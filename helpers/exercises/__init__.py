@@ -319,6 +319,11 @@ def _number(got):
         got = got.reshape(()).item()
     elif isinstance(got, np.ndarray):
         return None, f"returned an array of shape {got.shape}, not one number"
+    if isinstance(got, str):
+        return None, (
+            f"returned the text {got!r}, not a number: Python reads anything in quotes as "
+            "text. Write the number without quotes"
+        )
     if not isinstance(got, (int, float, np.integer, np.floating)):
         return None, f"returned {type(got).__name__} {_fmt(got)}, not a number"
     return float(got), ""
