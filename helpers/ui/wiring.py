@@ -125,7 +125,6 @@ def live(
     *,
     columns: int = 3,
     text=None,
-    pictures: Pictures | None = None,
 ) -> W.VBox:
     """Return a panel whose controls redraw ``view``.
 
@@ -136,8 +135,8 @@ def live(
     chain-rule panels). An error in ``update`` is shown under the figure, message first (the
     figure stays as it was), and so are its warnings.
 
-    A setting seen before is shown from ``pictures`` (:class:`Pictures`; a new one per panel
-    unless given): its PNG, alt text and caption, without calling the view. A move whose
+    A setting seen before is shown from the panel's :class:`Pictures`: its PNG, alt text and
+    caption, without calling the view. A move whose
     update failed or warned is not kept. The panel's ``parts.pictures`` is that store.
 
     A view may also have ``updates(**values)``, a generator that does its work in chunks and
@@ -156,7 +155,7 @@ def live(
     ``alt`` (the alt text of the view's figure), ``caption`` (the text under it) and
     ``problem`` (the message of the view's error, or ``""``).
     """
-    pictures = Pictures() if pictures is None else pictures
+    pictures = Pictures()
     picture = W.Image(format="png")
     alt = picture_alt()  # the picture's alt text: what the view's figure shows now
     caption = W.HTML()
