@@ -147,6 +147,44 @@ def test_a_view_that_refuses_a_setting_gives_its_message_not_a_picture():
 # fresh view's).
 
 
+def test_a_play_button_tied_to_a_slider_becomes_a_button_beside_that_slider():
+    from dataclasses import asdict
+    from types import SimpleNamespace
+
+    step = W.IntSlider(value=3, min=0, max=9, description="step")
+    play = W.Play(value=3, min=0, max=9, interval=1200)
+    other = W.IntSlider(value=1, min=0, max=4, description="other")
+    parts = SimpleNamespace(controls={"other": other, "step": step})
+    shown = [frames.control("other", other), frames.control("step", step)]
+    box = W.VBox([play, W.VBox([other, step])])
+    assert frames.play_of(box, parts, shown) == {
+        "control": "step",
+        "interval": 1200,
+        "label": "Play",
+    }
+    assert frames.play_of(W.VBox([other, step]), parts, shown) is None  # no Play: none
+    # a Play whose range is no shown slider's steps nothing on the page
+    assert frames.play_of(W.VBox([W.Play(min=0, max=2)]), parts, shown) is None
+    panel = {
+        "controls": [asdict(c) for c in shown],
+        "fixed": {},
+        "frames": [
+            {"src": f"{n}.webp", "alt": f"f{n}", "caption": "", "problem": ""} for n in range(50)
+        ],
+        "play": frames.play_of(box, parts, shown),
+    }
+    block = frames.block_html(panel, "frames/x", "frames-0", "https://binder.example/nb")
+    row = re.search(
+        r'<div class="book-frames-control">(?:(?!</div>).)*frames-0-step(?:(?!</div>).)*</div>',
+        block,
+    )
+    assert (
+        '<button type="button" class="book-frames-play" aria-controls="frames-0-step">Play</button>'
+        in row.group(0)
+    )
+    assert Blocks(block).blocks[0]["data"]["play"]["interval"] == 1200
+
+
 # --- the site ------------------------------------------------------------------------------------
 
 
@@ -211,6 +249,9 @@ def test_every_widget_cell_of_the_lessons_moves_on_its_page(book_site, blocks):
             alts = [f["alt"] for f in data["frames"]]
             assert len(set(alts)) == len(alts), f"{lesson.name}: two settings share an alt text"
             assert block["img"]["src"] in {f["src"] for f in data["frames"]}
+    # 02's step-through has the notebook's play button, beside its step slider
+    (block,) = blocks["02_computational_graphs"].blocks
+    assert block["data"]["play"] == {"control": "step", "interval": 1200, "label": "Play"}
 
 
 def corners(data: dict):

@@ -17,6 +17,8 @@ page swaps them (``docs/book/_static/frames.js``):
   text of the view's figure (helpers/figures/alt.py), its caption the panel's text under the
   figure. A view that refuses a setting gives a frame with its error message instead of a
   picture.
+* **Play.** A panel's play button (``ipywidgets.Play`` tied to a slider, 02's step-through)
+  is a button beside that slider that steps it at the notebook's interval (:func:`play_of`).
 * **Which settings.** Every stop of every control, unless :data:`BOOK_STOPS` names a subset:
   the page then says which settings it has, and links to the notebook on Binder for the rest.
   A control of the panel that the page does not show stays at its start value (said on the
@@ -273,9 +275,32 @@ def save(state, path: Path) -> dict:
     }
 
 
+def plays_in(widget) -> list:
+    """The play buttons (``ipywidgets.Play``) in a widget tree, in order."""
+    if type(widget).__name__ == "Play":
+        return [widget]
+    return [p for child in getattr(widget, "children", ()) for p in plays_in(child)]
+
+
+def play_of(cell_widget, parts, controls: list[Control]) -> dict | None:
+    """The cell's play button as the page shows it: the shown slider it steps (the one with
+    its range, every stop shown), its interval and its label; None without one."""
+    for play in plays_in(cell_widget):
+        for c in controls:
+            widget = parts.controls[c.name]
+            same = (getattr(widget, "min", None), getattr(widget, "max", None)) == (
+                play.min,
+                play.max,
+            )
+            if c.kind == "range" and c.complete and same:
+                return {"control": c.name, "interval": play.interval, "label": "Play"}
+    return None
+
+
 def render_panel(lesson: Lesson, cell: int, k: int, out: Path, prefix: str) -> dict:
     """Every frame of the k-th panel of widget cell ``cell``, and how the page shows it."""
-    parts = lesson.panels(cell)[k].parts
+    cell_widget = lesson.run(cell)
+    parts = panels_in(cell_widget)[k].parts
     controls, fixed = panel_controls(parts)
     frames = [
         save(draw(lesson, cell, k, settings), out / f"{prefix}-{n:04d}.webp")
@@ -287,6 +312,7 @@ def render_panel(lesson: Lesson, cell: int, k: int, out: Path, prefix: str) -> d
         "controls": [asdict(c) for c in controls],
         "fixed": fixed,
         "frames": frames,
+        "play": play_of(cell_widget, parts, controls),
     }
 
 
@@ -340,10 +366,16 @@ def block_html(panel: dict, folder: str, ident: str, binder: str) -> str:
                 f'value="{i}" aria-valuetext="{esc(c.labels[i])}">'
                 f'<output for="{cid}">{esc(c.labels[i])}</output>'
             )
+        if (panel.get("play") or {}).get("control") == c.name:  # the notebook's play button
+            label = (
+                f'<button type="button" class="book-frames-play" aria-controls="{cid}">'
+                f"{esc(panel['play']['label'])}</button>" + label
+            )
         rows.append(f'<div class="book-frames-control">{label}{field}</div>')
     src = f"{folder}/{frame['src']}" if frame["src"] else ""
     data = {
         "controls": [{"name": c.name, "labels": c.labels} for c in controls],
+        "play": panel.get("play"),
         "frames": [
             {**f, "src": f"{folder}/{f['src']}" if f["src"] else None} for f in panel["frames"]
         ],

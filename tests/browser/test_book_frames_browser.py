@@ -138,3 +138,36 @@ def test_a_move_shows_its_frame_within_50_ms(offline_page, lesson):
     print(f"{lesson.stem}: median {median:.1f} ms over {len(latency)} moves")
     assert median <= LATENCY_MS, f"{lesson.name}: median {median:.1f} ms ({latency})"
     assert not refused, refused
+
+
+def test_the_play_button_steps_its_slider_and_pauses(offline_page):
+    """02's step-through: the notebook's play button, on the page, steps the slider by itself
+    at the notebook's interval; pressed again (by keyboard) it pauses; at the end it stops."""
+    page, site, refused, messages = offline_page
+    ready(page, site + "02_computational_graphs.html")
+    assert page.get_by_role("button", name="Play", exact=True).count() == 1
+    button = page.locator("button.book-frames-play")  # its name changes to "Pause"
+    cid = button.get_attribute("aria-controls")
+    slider = page.locator(f"#{cid}")
+    start = int(slider.input_value())
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"() => Number(document.querySelector('#{cid}').value) >= {start + 2}", timeout=10_000
+    )
+    assert button.text_content() == "Pause"
+    page.keyboard.press("Enter")  # pause
+    assert button.text_content() == "Play"
+    paused = int(slider.input_value())
+    page.wait_for_timeout(1_500)  # longer than the interval: a paused button does not step
+    assert int(slider.input_value()) == paused
+    assert page.locator(".book-frames img.book-frames-picture").first.get_attribute("alt")
+    last = int(slider.get_attribute("max"))
+    slider.evaluate(f"s => {{ s.value = {last - 1}; s.dispatchEvent(new Event('input')); }}")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => Number(document.querySelector('#{cid}').value) === {last}")
+    page.wait_for_function(
+        "() => document.querySelector('button.book-frames-play').textContent === 'Play'",
+        timeout=5_000,
+    )
+    assert not refused, refused

@@ -71,6 +71,39 @@
 
     controls.forEach(function (c) { c.addEventListener("input", show); });
     show();
+    if (data.play) setUpPlay(block, data.play);
+  }
+
+  /* The notebook's play button: it steps its slider once every `interval` ms to the end and
+   * stops there; pressed at the end it starts again from the first stop; pressed while
+   * playing it pauses. */
+  function setUpPlay(block, play) {
+    var button = block.querySelector("button.book-frames-play");
+    var slider = block.querySelector("#" + block.id + "-" + play.control);
+    var timer = null;
+
+    function stop() {
+      clearInterval(timer);
+      timer = null;
+      button.textContent = "Play";
+    }
+
+    function step() {
+      if (Number(slider.value) >= Number(slider.max)) { stop(); return; }
+      slider.value = Number(slider.value) + 1;
+      slider.dispatchEvent(new Event("input"));
+      if (Number(slider.value) >= Number(slider.max)) stop();
+    }
+
+    button.addEventListener("click", function () {
+      if (timer !== null) { stop(); return; }
+      if (Number(slider.value) >= Number(slider.max)) {
+        slider.value = slider.min;
+        slider.dispatchEvent(new Event("input"));
+      }
+      timer = setInterval(step, play.interval);
+      button.textContent = "Pause";
+    });
   }
 
   function start() {
