@@ -426,6 +426,29 @@ def _takes_three(fn) -> bool:
     return True
 
 
+def _default_step_problem(central_difference) -> str | None:
+    """What is wrong with the step a call without h uses (the def line's default h=1e-5),
+    or None when that call gives the central difference with h = 1e-5."""
+    how, got = _call_limited(central_difference, (np.sin, 1.0))
+    if how != "ok":
+        return (
+            "a call without h, central_difference(f, x), stops: your def line gives h no "
+            "default value"
+        )
+    want = _central(np.sin, 1.0, 1e-5)
+    number = isinstance(got, (int, float, np.integer, np.floating))
+    if number and math.isclose(got, want, rel_tol=1e-9):
+        return None
+    return "a call without h should use the step 1e-5, and yours does not"
+
+
+#: The graded hint for a def line without the default h=1e-5.
+DEFAULT_STEP_HINTS = [
+    "a call that leaves h out should use 1e-5: give h that default value in the def line",
+    "write the def line as def central_difference(f, x, h=1e-5):",
+]
+
+
 def _asks_for_df(central_difference) -> bool:
     """Whether the learner's function stops on ``f.df``: a plain function has no .df."""
     how, err = _call_limited(central_difference, (np.sin, 1.0, 1e-5))
@@ -485,6 +508,11 @@ def check_central_difference(central_difference: Callable) -> bool:
         )
         if mistake:
             hint(mistake)
+        return False
+    default = _default_step_problem(central_difference)
+    if default:
+        print(f"{FAIL} central_difference: your formula is right, but {default}.")
+        hint(DEFAULT_STEP_HINTS)
         return False
     print(
         f"{PASS} central_difference: correct on all {len(CENTRAL_CASES)} test cases "
