@@ -208,6 +208,26 @@ def test_central_difference_without_h_is_told_to_take_it(capsys):
     assert "must take f, x and h" in capsys.readouterr().out
 
 
+def test_central_difference_without_the_default_h_is_told_to_keep_it(capsys):
+    # the eleventh reader's try: right formula, but `def central_difference(f, x, h):`
+    def central_difference(f, x, h):
+        return (f(x + h) - f(x - h)) / (2 * h)
+
+    assert E.check_central_difference(central_difference) is False
+    out = capsys.readouterr().out
+    assert "no default value" in out and "1e-5" in out and "secant" not in out
+
+
+def test_central_difference_with_another_default_h_is_told_the_default(capsys):
+    def central_difference(f, x, h=0.1):
+        return (f(x + h) - f(x - h)) / (2 * h)
+
+    assert E.check_central_difference(central_difference) is False
+    assert "should use the step 1e-5" in capsys.readouterr().out
+    assert E.check_central_difference(central_difference) is False
+    assert "h=1e-5):" in capsys.readouterr().out  # the second try: the def line itself
+
+
 def test_two_path_slope_refuses_the_library_derivative(capsys):
     from helpers.calculus import derivative
 

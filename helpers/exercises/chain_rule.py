@@ -138,6 +138,101 @@ def _near(g: float, want: float) -> bool:
     return not agrees(g, want) and math.isclose(g, want, rel_tol=1e-2)
 
 
+def _flat_numbers(name: str, flat_points: Callable) -> list[float] | None:
+    """The two numbers ``flat_points()`` returns, sorted; None after a ✗ line saying what
+    came back instead (nothing, one number, text, another count)."""
+    ok, got = run(name, flat_points)
+    if not ok or not returned(name, got):
+        return None
+    if isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool):
+        print(
+            f"{FAIL} {name}: got one number, {float(got):.10g}. Return both points: two numbers "
+            "in round brackets, as in `return (1.0, 2.0)`."
+        )
+        return None
+    if isinstance(got, (tuple, list)) and any(isinstance(g, str) for g in got):
+        print(
+            f"{FAIL} {name}: got {got!r}. Something in quotes, like 'pi/2', is text, not a "
+            "number. Write the numbers without quotes, such as math.pi / 2."
+        )
+        return None
+    got = learner_numbers(name, got)
+    if got is None:
+        return None
+    if len(got) != 2:
+        print(
+            f"{FAIL} {name}: expected exactly two numbers strictly between 0 and 3.5, "
+            f"got {len(got)}"
+        )
+        return None
+    return sorted(got)
+
+
+# The known mistakes of 1.1, in the order they are looked for: each takes the learner's two
+# numbers (sorted) and how they are shown, and returns (the ✗ message, the hints or None),
+# or None if it is not that mistake.
+
+
+def _in_degrees(got: list[float], shown: str):
+    typed = [d for d in DEGREES if any(agrees(g, d) for g in got)]
+    if not typed:
+        return None
+    words = " and ".join(f"{d:g}" for d in typed)
+    verb = "look" if len(typed) > 1 else "looks"
+    return f"got {shown}; {words} {verb} like degrees", [
+        "Python's math.sin and math.cos use radians, not degrees: "
+        "a half turn, 180°, is π radians, and math.pi is π (section 2)",
+        f"use radians: {' and '.join(DEGREES[d] for d in typed)}, not {words} (math.pi is π)",
+    ]
+
+
+def _outside(got: list[float], shown: str):
+    outside = [g for g in got if g <= 0 or g >= 3.5]
+    if not outside:
+        return None
+    which = " and ".join(f"{g:.6g}" for g in outside)
+    verb = "is" if len(outside) == 1 else "are"
+    text = f"got {shown}; {which} {verb} not strictly between 0 and 3.5. Each point must lie there."
+    if any(g == 0 for g in got):
+        text += (
+            "\n    (The slope is zero at x = 0 too. But 0 is not strictly between 0 and "
+            "3.5, so it does not count: look for two points inside.)"
+        )
+    return text, None
+
+
+def _not_enough_digits(got: list[float], shown: str):
+    close = _flat_near_miss(got)
+    return (f"got {shown}. {close}", None) if close else None
+
+
+def _one_of_two(got: list[float], shown: str):
+    if any(agrees(g, FLAT_POINTS["π/2"]) for g in got):
+        return (
+            f"π/2 is right (there g'(x) = cos x = 0), but {shown} misses the other one: "
+            "where is the outer slope f'(g(x)) = 2 sin x zero?",
+            None,
+        )
+    if any(agrees(g, FLAT_POINTS["π"]) for g in got):
+        return (
+            f"π is right (there f'(g(x)) = 2 sin x = 0), but {shown} misses the other one: "
+            "where is the inner slope g'(x) = cos x zero?",
+            None,
+        )
+    return None
+
+
+def _not_flat(got: list[float], shown: str):
+    return (
+        f"got {shown}. The slope is not zero there. "
+        "The slope dy/dx = f'(g(x))·g'(x) is zero where one of its two factors is zero.",
+        None,
+    )
+
+
+FLAT_MISTAKES = [_in_degrees, _outside, _not_enough_digits, _one_of_two, _not_flat]
+
+
 @exercise("1.1", "flat points of (sin x)²")
 def check_flat_points(flat_points: Callable) -> bool:
     """``flat_points()`` returns the two x strictly between 0 and 3.5 where y = (sin x)²
@@ -152,82 +247,20 @@ def check_flat_points(flat_points: Callable) -> bool:
     - cos x = 0 at x = π/2 and sin x = 0 at x = π (both between 0 and 3.5)
     """
     name = "flat points of (sin x)²"
-    ok, got = run(name, flat_points)
-    if not ok or not returned(name, got):
-        return False
-    if isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool):
-        print(
-            f"{FAIL} {name}: got one number, {float(got):.10g}. Return both points: two numbers "
-            "in round brackets, as in `return (1.0, 2.0)`."
-        )
-        return False
-    if isinstance(got, (tuple, list)) and any(isinstance(g, str) for g in got):
-        print(
-            f"{FAIL} {name}: got {got!r}. Something in quotes, like 'pi/2', is text, not a "
-            "number. Write the numbers without quotes, such as math.pi / 2."
-        )
-        return False
-    got = learner_numbers(name, got)
+    got = _flat_numbers(name, flat_points)
     if got is None:
         return False
-    if len(got) != 2:
-        print(
-            f"{FAIL} {name}: expected exactly two numbers strictly between 0 and 3.5, "
-            f"got {len(got)}"
-        )
-        return False
-    got = sorted(got)
-    found = {k: any(agrees(g, v) for g in got) for k, v in FLAT_POINTS.items()}
-    if all(found.values()):
+    if all(any(agrees(g, v) for g in got) for v in FLAT_POINTS.values()):
         print(
             f"{PASS} {name}: x = π/2, where g'(x) = cos x = 0 (the inner function is "
             "flat), and x = π, where f'(g(x)) = 2 sin x = 0 (the outer one is flat)"
         )
         return True
     shown = ", ".join(f"{g:.6g}" for g in got)
-    close = _flat_near_miss(got)
-    degrees = [DEGREES[d] for d in DEGREES if any(agrees(g, d) for g in got)]
-    if degrees:
-        typed = " and ".join(f"{d:g}" for d in DEGREES if any(agrees(g, d) for g in got))
-        verb = "look" if len(degrees) > 1 else "looks"
-        print(f"{FAIL} {name}: got {shown}; {typed} {verb} like degrees")
-        hint(
-            [
-                "Python's math.sin and math.cos use radians, not degrees: "
-                "a half turn, 180°, is π radians, and math.pi is π (section 2)",
-                f"use radians: {' and '.join(degrees)}, not {typed} (math.pi is π)",
-            ]
-        )
-    elif any(g <= 0 or g >= 3.5 for g in got):
-        outside = [g for g in got if g <= 0 or g >= 3.5]
-        which = " and ".join(f"{g:.6g}" for g in outside)
-        verb = "is" if len(outside) == 1 else "are"
-        print(
-            f"{FAIL} {name}: got {shown}; {which} {verb} not strictly between 0 and 3.5. "
-            "Each point must lie there."
-        )
-        if any(g == 0 for g in got):
-            print(
-                "    (The slope is zero at x = 0 too. But 0 is not strictly between 0 and "
-                "3.5, so it does not count: look for two points inside.)"
-            )
-    elif close:
-        print(f"{FAIL} {name}: got {shown}. {close}")
-    elif found["π/2"]:
-        print(
-            f"{FAIL} {name}: π/2 is right (there g'(x) = cos x = 0), but {shown} misses the "
-            "other one: where is the outer slope f'(g(x)) = 2 sin x zero?"
-        )
-    elif found["π"]:
-        print(
-            f"{FAIL} {name}: π is right (there f'(g(x)) = 2 sin x = 0), but {shown} misses "
-            "the other one: where is the inner slope g'(x) = cos x zero?"
-        )
-    else:
-        print(
-            f"{FAIL} {name}: got {shown}. The slope is not zero there. "
-            "The slope dy/dx = f'(g(x))·g'(x) is zero where one of its two factors is zero."
-        )
+    message, hints = next(filter(None, (m(got, shown) for m in FLAT_MISTAKES)))
+    print(f"{FAIL} {name}: {message}")
+    if hints:
+        hint(hints)
     return False
 
 
@@ -426,6 +459,29 @@ def _takes_three(fn) -> bool:
     return True
 
 
+def _default_step_problem(central_difference) -> str | None:
+    """What is wrong with the step a call without h uses (the def line's default h=1e-5),
+    or None when that call gives the central difference with h = 1e-5."""
+    how, got = _call_limited(central_difference, (np.sin, 1.0))
+    if how != "ok":
+        return (
+            "a call without h, central_difference(f, x), stops: your def line gives h no "
+            "default value"
+        )
+    want = _central(np.sin, 1.0, 1e-5)
+    number = isinstance(got, (int, float, np.integer, np.floating))
+    if number and math.isclose(got, want, rel_tol=1e-9):
+        return None
+    return "a call without h should use the step 1e-5, and yours does not"
+
+
+#: The graded hint for a def line without the default h=1e-5.
+DEFAULT_STEP_HINTS = [
+    "a call that leaves h out should use 1e-5: give h that default value in the def line",
+    "write the def line as def central_difference(f, x, h=1e-5):",
+]
+
+
 def _asks_for_df(central_difference) -> bool:
     """Whether the learner's function stops on ``f.df``: a plain function has no .df."""
     how, err = _call_limited(central_difference, (np.sin, 1.0, 1e-5))
@@ -485,6 +541,11 @@ def check_central_difference(central_difference: Callable) -> bool:
         )
         if mistake:
             hint(mistake)
+        return False
+    default = _default_step_problem(central_difference)
+    if default:
+        print(f"{FAIL} central_difference: your formula is right, but {default}.")
+        hint(DEFAULT_STEP_HINTS)
         return False
     print(
         f"{PASS} central_difference: correct on all {len(CENTRAL_CASES)} test cases "
