@@ -25,6 +25,7 @@ from . import (
     check_value,
     exercise,
     hint,
+    returned,
     run,
     tries,
 )
@@ -391,7 +392,7 @@ def check_pass_counts(passes: Callable) -> bool:
     loss with respect to 1,000 parameters: (1000, 1)."""
     name = "passes for a gradient of 1,000 parameters"
     ok, got = run(name, passes)
-    if not ok:
+    if not ok or not returned(name, got):  # Reader 02 r11: None got no word of `return`
         return False
     if isinstance(got, np.ndarray):
         got = got.ravel().tolist()
