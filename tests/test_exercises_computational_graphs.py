@@ -473,3 +473,15 @@ def test_a_prediction_given_as_text_is_told_to_drop_the_quotes(capsys):
     out = capsys.readouterr().out
     assert "text '24'" in out and "without quotes" in out
     assert "str" not in out
+
+
+def test_pass_counts_without_return_asks_whether_a_return_is_missing(capsys):
+    """Reader 02 r11: a passes() with no return got only "expected two whole numbers ...
+    got None", without 2.1's plain question about a missing `return`."""
+
+    def passes():
+        print((1000, 1))  # printed, but never returned
+
+    assert E.check_pass_counts(passes) is False
+    out = capsys.readouterr().out
+    assert "returned None" in out and "`return` missing" in out

@@ -378,8 +378,6 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "exercises.build_your_own_engine.check_tanh",  # 112
     "exercises.build_your_own_engine.check_topological_order",  # 63
     "exercises.build_your_own_engine._backward_on",  # 169
-    "exercises.computational_graphs.check_softplus",  # 95
-    "exercises.computational_graphs.check_pass_counts",  # 64
     "exercises.deep_networks.check_layer_output",  # 98
     "exercises.training_deep_networks.check_momentum_step",  # 76
     "exercises.training_deep_networks.check_residual_grad",  # 69

@@ -25,6 +25,7 @@ from . import (
     check_value,
     exercise,
     hint,
+    returned,
     run,
     tries,
 )
@@ -212,6 +213,109 @@ def _parents_wrong(parents: tuple, v: Value) -> str:
     return "its parent is a new Value, not v: the parent must be v itself, (v,)"
 
 
+def _no_abs_hint(out, x: float) -> None:
+    """A value right for x >= 0 only: e^(-x) where the rewrite has e^(-|x|)."""
+    got = _number(out.data)[0]
+    no_abs = max(x, 0.0) + math.log1p(math.exp(-x)) if x > -700 else None
+    if got is not None and no_abs is not None and math.isclose(got, no_abs, rel_tol=1e-9):
+        hint(
+            "the rewrite has e to the power −|x| (minus the absolute value of x), "
+            "not −x: write math.exp(-abs(x)). For a negative x, −x is positive"
+        )
+
+
+def _node_shape_wrong(name: str, out: Value, v: Value) -> bool:
+    """Whether the node is not one node on v with a number as local derivative and the
+    operation 'softplus'; if so, one ✗ line (and a hint for wrong parents)."""
+    parents = tuple(out._prev)
+    if parents != (v,):
+        print(f"{FAIL} {name}: the value is right, but {_parents_wrong(parents, v)}")
+        hint(
+            "build the node yourself with Value(data, (v,), 'softplus', _local=...): "
+            "the parents are nodes, and v (the Value itself, not v.data) is the only one"
+        )
+        return True
+    if any(isinstance(d, Value) for d in tuple(out._local)):
+        print(
+            f"{FAIL} {name}: the value is right, but the local derivative in _local is a "
+            "Value (a node), not a plain number: _local holds numbers (floats), such as "
+            "_local=(math.exp(x - y),) with x = v.data"
+        )
+        return True
+    if out._op != "softplus":
+        # the sentence on label= only when a label was given (reader 02 r8)
+        label = " A label=... names the node, not its operation." if out.label else ""
+        print(
+            f"{FAIL} {name}: the node's operation (its _op) is {out._op!r}, not "
+            "'softplus': pass it as the third argument, Value(data, (v,), 'softplus', "
+            f"...).{label}"
+        )
+        return True
+    return False
+
+
+def _flows_back(name: str, out: Value) -> bool:
+    """Whether out.backward() runs; if not, one ✗ line saying why and a hint."""
+    how, err = _call_limited(out.backward, ())
+    if how == "ok":
+        return True
+    why = (
+        "the node has no local derivative"
+        if "local" in str(err)
+        else f"backward() raised {type(err).__name__}"
+        if how == "raised"
+        else "backward() did not finish"
+    )
+    print(f"{FAIL} {name}: the value is right, but the gradient cannot flow back to v: {why}")
+    hint(_LOCAL)
+    return False
+
+
+def _slope_hint(out: Value, grad, x: float, want: float, want_grad: float) -> None:
+    """The hint for a wrong v.grad: softplus itself, a finite difference, no tuple, or
+    a wrong slope (a step, when it is 0 or 1)."""
+    if grad is not None and math.isclose(grad, want, rel_tol=1e-9):
+        hint("that is softplus itself; its derivative is eˣ / (1 + eˣ) = σ(x)")
+    elif grad is not None and math.isclose(grad, want_grad, rel_tol=1e-5):
+        hint(_NOT_EXACT)
+    elif len(tuple(out._local)) != 1:
+        hint(_LOCAL)
+    elif grad is not None:
+        wrong = (
+            f"the local derivative you gave is wrong: at x = {x} it is {grad:.6g}, "
+            f"but the slope of softplus there is σ({x}) = {want_grad:.6g}."
+        )
+        if grad in (0.0, 1.0) and 0.0 < want_grad < 1.0:
+            # a step (the derivative of ReLU) instead of the smooth sigmoid
+            wrong += " Softplus is smooth: its slope is never a step (0 or 1)"
+        hint(wrong)
+
+
+def _softplus_at(softplus: Callable, x: float) -> bool:
+    """One point of the check: a node, its data, its shape, its backward pass, v.grad."""
+    name = "softplus"
+    v = Value(x, label="v")
+    ok, out = run(
+        name,
+        softplus,
+        v,
+        where=f"on Value({x})",
+        error_hint=lambda err: _softplus_error(err, x),
+    )
+    if not ok or not _a_node(name, out, x):
+        return False
+    want, want_grad = _softplus_reference(x)
+    if not _same(name, "its data", out.data, want, x):
+        _no_abs_hint(out, x)
+        return False
+    if _node_shape_wrong(name, out, v) or not _flows_back(name, out):
+        return False
+    if not _same(name, "the gradient v.grad", v.grad, want_grad, x):
+        _slope_hint(out, _number(v.grad)[0], x, want, want_grad)
+        return False
+    return True
+
+
 @exercise("2.2", "softplus")
 def check_softplus(softplus: Callable) -> bool:
     """``softplus(v)`` returns ONE new Value: data log(1 + eˣ), parent v, local σ(x),
@@ -226,87 +330,10 @@ def check_softplus(softplus: Callable) -> bool:
       are the tuple (v,); the local derivative is σ(x) written as e to the power (x minus
       that data), a tuple with one number
     """
-    name = "softplus"
-    for x in SOFTPLUS_POINTS:
-        v = Value(x, label="v")
-        ok, out = run(
-            name,
-            softplus,
-            v,
-            where=f"on Value({x})",
-            error_hint=lambda err, x=x: _softplus_error(err, x),
-        )
-        if not ok or not _a_node(name, out, x):
-            return False
-        want, want_grad = _softplus_reference(x)
-        if not _same(name, "its data", out.data, want, x):
-            got = _number(out.data)[0]
-            no_abs = max(x, 0.0) + math.log1p(math.exp(-x)) if x > -700 else None
-            if got is not None and no_abs is not None and math.isclose(got, no_abs, rel_tol=1e-9):
-                # e^(-x) where the rewrite has e^(-|x|): right for x >= 0, wrong for x < 0
-                hint(
-                    "the rewrite has e to the power −|x| (minus the absolute value of x), "
-                    "not −x: write math.exp(-abs(x)). For a negative x, −x is positive"
-                )
-            return False
-        parents = tuple(out._prev)
-        if parents != (v,):
-            print(f"{FAIL} {name}: the value is right, but {_parents_wrong(parents, v)}")
-            hint(
-                "build the node yourself with Value(data, (v,), 'softplus', _local=...): "
-                "the parents are nodes, and v (the Value itself, not v.data) is the only one"
-            )
-            return False
-        if any(isinstance(d, Value) for d in tuple(out._local)):
-            print(
-                f"{FAIL} {name}: the value is right, but the local derivative in _local is a "
-                "Value (a node), not a plain number: _local holds numbers (floats), such as "
-                "_local=(math.exp(x - y),) with x = v.data"
-            )
-            return False
-        if out._op != "softplus":
-            # the sentence on label= only when a label was given (reader 02 r8)
-            label = " A label=... names the node, not its operation." if out.label else ""
-            print(
-                f"{FAIL} {name}: the node's operation (its _op) is {out._op!r}, not "
-                "'softplus': pass it as the third argument, Value(data, (v,), 'softplus', "
-                f"...).{label}"
-            )
-            return False
-        how, err = _call_limited(out.backward, ())
-        if how != "ok":
-            why = (
-                "the node has no local derivative"
-                if "local" in str(err)
-                else f"backward() raised {type(err).__name__}"
-                if how == "raised"
-                else "backward() did not finish"
-            )
-            print(
-                f"{FAIL} {name}: the value is right, but the gradient cannot flow back to v: {why}"
-            )
-            hint(_LOCAL)
-            return False
-        if not _same(name, "the gradient v.grad", v.grad, want_grad, x):
-            grad = _number(v.grad)[0]
-            if grad is not None and math.isclose(grad, want, rel_tol=1e-9):
-                hint("that is softplus itself; its derivative is eˣ / (1 + eˣ) = σ(x)")
-            elif grad is not None and math.isclose(grad, want_grad, rel_tol=1e-5):
-                hint(_NOT_EXACT)
-            elif len(tuple(out._local)) != 1:
-                hint(_LOCAL)
-            elif grad is not None:
-                wrong = (
-                    f"the local derivative you gave is wrong: at x = {x} it is {grad:.6g}, "
-                    f"but the slope of softplus there is σ({x}) = {want_grad:.6g}."
-                )
-                if grad is not None and grad in (0.0, 1.0) and 0.0 < want_grad < 1.0:
-                    # a step (the derivative of ReLU) instead of the smooth sigmoid
-                    wrong += " Softplus is smooth: its slope is never a step (0 or 1)"
-                hint(wrong)
-            return False
+    if not all(_softplus_at(softplus, x) for x in SOFTPLUS_POINTS):
+        return False
     print(
-        f"{PASS} {name}: one node, value log(1 + eˣ) and derivative σ(x) at "
+        f"{PASS} softplus: one node, value log(1 + eˣ) and derivative σ(x) at "
         f"{len(SOFTPLUS_POINTS)} points, with no overflow at x = ±800"
     )
     return True
@@ -385,14 +412,52 @@ def check_forward_derivative(derivative: Callable) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-@exercise("2.4", "passes for a gradient of 1,000 parameters")
-def check_pass_counts(passes: Callable) -> bool:
-    """``passes()`` returns (forward-mode passes, reverse-mode passes) for the gradient of one
-    loss with respect to 1,000 parameters: (1000, 1)."""
-    name = "passes for a gradient of 1,000 parameters"
-    ok, got = run(name, passes)
-    if not ok:
-        return False
+PASSES_NAME = "passes for a gradient of 1,000 parameters"
+#: said from the second wrong try on (as the exercises' intro says)
+PASSES_WHY = (
+    "    It is (1000, 1): forward mode needs one pass per parameter; one backward pass "
+    "from the single loss gives all 1,000 partial derivatives"
+)
+#: the usual wrong pairs (forward, reverse), in order: the first that fits is told
+PASSES_MISTAKES = [
+    (
+        lambda fwd, rev: (fwd, rev) == (1, 1000),
+        "the other way round: a forward pass carries the derivative with respect to ONE "
+        "parameter; a backward pass gives all of them for ONE output",
+    ),
+    (
+        # Reader 02 r9: (3002000, 8006) gives section 6's operation counts, not passes
+        lambda fwd, rev: fwd > 1000 or rev > 1000,
+        "your numbers look like counts of OPERATIONS, as section 6 prints them (3002000 "
+        "and 8006), not numbers of passes. One pass runs once through the whole graph: how "
+        "many passes does each mode need?",
+    ),
+    (
+        lambda fwd, rev: (fwd, rev) == (1000, 2),
+        "forward mode is right. Your 2 counts the forward and the backward pass; the "
+        "question asks for backward passes only",
+    ),
+    (
+        lambda fwd, rev: fwd != 1000,
+        "forward mode: each pass gives the slope with respect to one parameter only; how "
+        "many parameters are there?",
+    ),
+    (
+        lambda fwd, rev: True,
+        "reverse mode: one backward pass from the loss reaches every parameter; how many "
+        "outputs does the loss have?",
+    ),
+]
+
+
+def _reveal_passes() -> None:
+    """From the second wrong guess on: the answer and why."""
+    if tries("2.4") >= 1:
+        print(PASSES_WHY)
+
+
+def _pass_counts(got) -> list | None:
+    """The two whole numbers of the learner's answer, or None after one ✗ line."""
     if isinstance(got, np.ndarray):
         got = got.ravel().tolist()
     counts = [_whole(v) for v in got] if isinstance(got, (tuple, list)) else []
@@ -401,59 +466,39 @@ def check_pass_counts(passes: Callable) -> bool:
         costs = [_number(v)[0] for v in got]
         if None not in costs and any(2 < c < 3.5 for c in costs):
             print(
-                f"{FAIL} {name}: 2.7 is the COST of reverse mode, counted in evaluations "
-                "(section 6), not a number of passes. The question asks how many backward "
-                "passes reverse mode runs: a whole number"
+                f"{FAIL} {PASSES_NAME}: 2.7 is the COST of reverse mode, counted in "
+                "evaluations (section 6), not a number of passes. The question asks how many "
+                "backward passes reverse mode runs: a whole number"
             )
-            if tries("2.4") >= 1:
-                print(
-                    "    It is (1000, 1): forward mode needs one pass per parameter; one "
-                    "backward pass from the single loss gives all 1,000 partial derivatives"
-                )
-            return False
+            _reveal_passes()
+            return None
     if len(counts) != 2 or None in counts:
         print(
-            f"{FAIL} {name}: expected two whole numbers (forward, reverse), such as "
+            f"{FAIL} {PASSES_NAME}: expected two whole numbers (forward, reverse), such as "
             f"(3, 5); got {_fmt(got)}"
         )
+        return None
+    return counts
+
+
+@exercise("2.4", PASSES_NAME)
+def check_pass_counts(passes: Callable) -> bool:
+    """``passes()`` returns (forward-mode passes, reverse-mode passes) for the gradient of one
+    loss with respect to 1,000 parameters: (1000, 1)."""
+    ok, got = run(PASSES_NAME, passes)
+    if not ok or not returned(PASSES_NAME, got):  # Reader 02 r11: None got no word of `return`
+        return False
+    counts = _pass_counts(got)
+    if counts is None:
         return False
     fwd, rev = counts
     if (fwd, rev) == (1000, 1):
         print(
-            f"{PASS} {name}: forward mode 1000 (one per parameter), reverse mode 1 "
+            f"{PASS} {PASSES_NAME}: forward mode 1000 (one per parameter), reverse mode 1 "
             "(one backward pass gives all 1,000 partial derivatives)"
         )
         return True
-    if (fwd, rev) == (1, 1000):
-        print(
-            f"{FAIL} {name}: the other way round: a forward pass carries the derivative "
-            "with respect to ONE parameter; a backward pass gives all of them for ONE output"
-        )
-    elif fwd > 1000 or rev > 1000:
-        # Reader 02 r9: (3002000, 8006) gives section 6's operation counts, not passes
-        print(
-            f"{FAIL} {name}: your numbers look like counts of OPERATIONS, as section 6 "
-            "prints them (3002000 and 8006), not numbers of passes. One pass runs once "
-            "through the whole graph: how many passes does each mode need?"
-        )
-    elif fwd == 1000 and rev == 2:
-        print(
-            f"{FAIL} {name}: forward mode is right. Your 2 counts the forward and the "
-            "backward pass; the question asks for backward passes only"
-        )
-    elif fwd != 1000:
-        print(
-            f"{FAIL} {name}: forward mode: each pass gives the slope with respect to one "
-            "parameter only; how many parameters are there?"
-        )
-    else:
-        print(
-            f"{FAIL} {name}: reverse mode: one backward pass from the loss reaches every "
-            "parameter; how many outputs does the loss have?"
-        )
-    if tries("2.4") >= 1:  # the second wrong guess: the answer and why (as the intro says)
-        print(
-            "    It is (1000, 1): forward mode needs one pass per parameter; one backward "
-            "pass from the single loss gives all 1,000 partial derivatives"
-        )
+    message = next(says for fits, says in PASSES_MISTAKES if fits(fwd, rev))
+    print(f"{FAIL} {PASSES_NAME}: {message}")
+    _reveal_passes()
     return False
