@@ -560,6 +560,25 @@ def check_add_mul(Value) -> bool:
                         "self.grad += (local derivative) * out.grad",
                     ],
                 )
+            alone = [
+                (p, attr)
+                for p, got, want, attr in (
+                    ("a", got_a, want_a, "self"),
+                    ("b", got_b, want_b, "other"),
+                )
+                if not _close(got, want) and _close(got, want / UPSTREAM)
+            ]
+            if len(alone) == 1:  # e.g. other.grad += self.data: its local derivative is right
+                p, attr = alone[0]
+                return _wrong(
+                    name,
+                    f"{where}: {p} received its local derivative alone, not multiplied by "
+                    f"out.grad: in the line for {attr}.grad, `* out.grad` is missing",
+                    [
+                        "the chain rule: each input's share is (local derivative) times out.grad",
+                        f"{attr}.grad += (local derivative) * out.grad",
+                    ],
+                )
             if op == "*" and _close(got_a, x * UPSTREAM) and _close(got_b, y * UPSTREAM):
                 return _wrong(
                     name,
@@ -1205,6 +1224,8 @@ def check_backward(Value) -> bool:
     once, in reverse topological order (each node after all the nodes that use it)."""
     if not _is_class("backward", Value):
         return False
+    if _order_fails_its_check(Value):
+        return False
     for long_arm, what in GRAPHS_FOR_BACKWARD:
         if not _backward_on(Value, long_arm, what):
             return False
@@ -1225,6 +1246,42 @@ def check_backward(Value) -> bool:
     print(
         f"{PASS} backward: the gradients of a diamond and of a diamond with a long arm agree "
         "with helpers.autodiff; each node's _backward ran once, after every node that uses it"
+    )
+    return True
+
+
+def _order_fails_its_check(Value) -> bool:
+    """True (after one ✗ line) if the lesson's ``topological_order`` and ``may_join`` of
+    exercise 2b.3, found where the learner's ``backward`` was written, fail the check of 2b.3:
+    then a wrong gradient, or a walk that never ends, is 2b.3's bug, not ``backward``'s."""
+    backward = getattr(Value, "backward", None)
+    names = getattr(backward, "__globals__", {})
+    order, may_join = names.get("topological_order"), names.get("may_join")
+    code = getattr(backward, "__code__", None)
+    if not (callable(order) and callable(may_join) and code is not None):
+        return False
+    if "topological_order" not in code.co_names:
+        return False
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(said):
+            passes = inspect.unwrap(check_topological_order)(order, may_join)
+    except Exception:  # noqa: BLE001 - e.g. may_join not done yet: backward's run says so
+        return False
+    if passes:
+        return False
+    bug = next(
+        (line.split(": ", 1)[-1] for line in said.getvalue().splitlines() if FAIL in line),
+        "it does not pass its check",
+    )
+    _wrong(
+        "backward",
+        "your topological_order of exercise 2b.3 is not right yet, so backward cannot be "
+        f"tested with it. The check of 2b.3 says: {bug}. Fix exercise 2b.3 "
+        "first; your backward may well be right",
+        [
+            "run the check cell of exercise 2b.3 and fix what it names, then run this check again",
+        ],
     )
     return True
 
