@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import dataclasses
 import dis
 import functools
 import inspect
@@ -388,12 +389,54 @@ def _a_grad_for_a_value(Value, op, x, y, backward, got) -> bool:
     return any(g == 0 and not _close(s, t) for g, s, t in zip(got, start, after))
 
 
-def _grad_where_data_belongs(name: str, op: str, where: str, backward) -> bool:
-    """One ✗ line: an input's ``.grad`` (its gradient, 0 so far) where a value belongs."""
-    lines = _grad_lines(backward)
+# --------------------------------------------------------------------------------------
+# 2b.1  + and * with their local derivatives
+# --------------------------------------------------------------------------------------
+
+ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25)]
+UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" shows
+
+
+@dataclasses.dataclass
+class _Try:
+    """One run of the learner's ``_backward`` of + or * at a = x, b = y, out.grad = UPSTREAM."""
+
+    Value: type
+    op: str
+    x: float
+    y: float
+    out: object
+    got: tuple  # a.grad, b.grad after out._backward()
+    want: tuple  # the same by helpers.autodiff
+
+    @property
+    def sym(self) -> str:
+        return "a + b" if self.op == "+" else "a · b"
+
+    @property
+    def where(self) -> str:
+        return f"{self.sym} at a = {_num(self.x)}, b = {_num(self.y)} (with out.grad = {UPSTREAM})"
+
+    def inputs(self):
+        """(name, attribute, got, want, value) for a, then for b."""
+        return (
+            ("a", "self", self.got[0], self.want[0], self.x),
+            ("b", "other", self.got[1], self.want[1], self.y),
+        )
+
+
+# The usual bugs of an add/mul ``_backward``, tried in this order. Each takes a _Try and
+# returns None, or what to say after "where: " and the hints.
+
+
+def _grad_where_data_belongs(t: _Try):
+    """An input's ``.grad`` (its gradient, 0 so far) where a value belongs."""
+    if not _a_grad_for_a_value(t.Value, t.op, t.x, t.y, t.out._backward, t.got):
+        return None
+    lines = _grad_lines(t.out._backward)
     local = (
         "The local derivative of + is the number 1"
-        if op == "+"
+        if t.op == "+"
         else "The local derivative of * for self is other.data (and for other, self.data)"
     )
     if lines:
@@ -409,25 +452,263 @@ def _grad_where_data_belongs(name: str, op: str, where: str, backward) -> bool:
             "_backward multiplies by an input's gradient (.grad), which is still 0 here, so "
             "that input received nothing: a .grad stands where a value (.data) belongs"
         )
-    return _wrong(
-        name,
-        f"{where}: {said}. .grad is a node's gradient; .data is its value. {local}",
+    return (
+        f"{said}. .grad is a node's gradient; .data is its value. {local}",
         [
             "use .data for a node's value and .grad for a gradient: "
-            + ("the local derivative of + is 1" if op == "+" else "d(a·b)/da is b's value"),
+            + ("the local derivative of + is 1" if t.op == "+" else "d(a·b)/da is b's value"),
             "self.grad += 1.0 * out.grad, and the same for other"
-            if op == "+"
+            if t.op == "+"
             else "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
         ],
     )
 
 
-# --------------------------------------------------------------------------------------
-# 2b.1  + and * with their local derivatives
-# --------------------------------------------------------------------------------------
+def _both_unchanged(t: _Try):
+    if not (t.got[0] == 0 and t.got[1] == 0):
+        return None
+    return (
+        "out._backward() left a.grad and b.grad at 0",
+        [
+            "_backward must change self.grad and other.grad",
+            "self.grad += (local derivative) * out.grad, and the same for other",
+        ],
+    )
 
-ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25)]
-UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" shows
+
+def _out_data_for_out_grad(t: _Try):
+    by_data = [
+        p
+        for p, _, got, want, _ in t.inputs()
+        if not _close(got, want) and _close(got, want / UPSTREAM * t.out.data)
+    ]
+    if not by_data:
+        return None
+    return (
+        f"{' and '.join(by_data)} received (local derivative) · out.data: "
+        "out.data is the node's value; the gradient to pass on is out.grad",
+        [
+            "the chain rule multiplies by dL/d(out), which is stored in out.grad",
+            "self.grad += (local derivative) * out.grad, and the same for other",
+        ],
+    )
+
+
+def _out_data_as_local(t: _Try):
+    as_local = [
+        p
+        for p, _, got, want, _ in t.inputs()
+        if _close(got, t.out.data * UPSTREAM) and not _close(got, want)
+    ]
+    if not as_local:
+        return None
+    return (
+        f"{' and '.join(as_local)} received out.data · out.grad: out.data "
+        f"(the value of {t.sym}) is not the local derivative of {t.op}",
+        [
+            f"the local derivative is how much {t.sym} grows when a grows by 1 "
+            f"(section 2), not the value of {t.sym}",
+            "for +, both local derivatives are 1; for *, each input's is the other input's data",
+        ],
+    )
+
+
+def _one_never_updated(t: _Try):
+    never = [(p, attr) for p, attr, got, want, _ in t.inputs() if got == 0 and want != 0]
+    if len(never) != 1:
+        return None
+    p, attr = never[0]
+    return (
+        f"{p}'s gradient was never updated: _backward must also change {attr}.grad",
+        [
+            "each of the two inputs gets its own share: one line for self.grad, one for other.grad",
+            f"{attr}.grad += (local derivative) * out.grad",
+        ],
+    )
+
+
+def _locals_alone(t: _Try):
+    if not all(_close(got, want / UPSTREAM) for _, _, got, want, _ in t.inputs()):
+        return None
+    return (
+        "a and b received the local derivatives alone, not multiplied by out.grad",
+        [
+            "the chain rule: how much L moves per unit of a is "
+            "(d out/d a) times (d L/d out) = out.grad",
+            "self.grad += (local derivative) * out.grad",
+        ],
+    )
+
+
+def _one_local_alone(t: _Try):
+    alone = [
+        (p, attr)
+        for p, attr, got, want, _ in t.inputs()
+        if not _close(got, want) and _close(got, want / UPSTREAM)
+    ]
+    if len(alone) != 1:  # e.g. other.grad += self.data: its local derivative is right
+        return None
+    p, attr = alone[0]
+    return (
+        f"{p} received its local derivative alone, not multiplied by "
+        f"out.grad: in the line for {attr}.grad, `* out.grad` is missing",
+        [
+            "the chain rule: each input's share is (local derivative) times out.grad",
+            f"{attr}.grad += (local derivative) * out.grad",
+        ],
+    )
+
+
+def _factors_swapped(t: _Try):
+    if t.op != "*" or not all(_close(got, v * UPSTREAM) for _, _, got, _, v in t.inputs()):
+        return None
+    return (
+        "wrong local derivative of *: a received a · out.grad and b received b · out.grad",
+        [
+            "if a grows by 1, how much does a·b grow? That is the local derivative "
+            "for a (section 2)",
+            "d(a·b)/da is the *other* factor, b: self.grad += other.data * out.grad",
+        ],
+    )
+
+
+def _one_own_value(t: _Try):
+    own = [
+        (p, attr)
+        for p, attr, got, want, v in t.inputs()
+        if not _close(got, want) and _close(got, v * UPSTREAM)
+    ]
+    if len(own) != 1:  # e.g. other.grad += other.data * out.grad
+        return None
+    p, attr = own[0]
+    q, other_attr = ("b", "other") if p == "a" else ("a", "self")
+    local, line = (
+        (f"the other factor, {q}", f"{attr}.grad += {other_attr}.data * out.grad")
+        if t.op == "*"
+        else ("1", f"{attr}.grad += 1.0 * out.grad")
+    )
+    return (
+        f"wrong local derivative of {t.op}: {p} received {p} · out.grad, "
+        f"its own value times out.grad. The local derivative of {t.sym} for {p} is "
+        f"{local}, not {p}",
+        [
+            f"if {p} grows by 1, how much does {t.sym} grow? That is the local "
+            f"derivative for {p} (section 2)",
+            line,
+        ],
+    )
+
+
+def _some_local_derivative_off(t: _Try):
+    """What is said when no known mistake fits."""
+    which = "a" if not _close(t.got[0], t.want[0]) else "b"
+    return (
+        f"wrong local derivative of {t.op}: the gradient reaching {which} is off",
+        [
+            f"work out d(out)/d({which}) for this operation on paper first",
+            "for +, both local derivatives are 1; for *, each input's is the other input's data",
+        ],
+    )
+
+
+ADD_MUL_MISTAKES = [
+    _grad_where_data_belongs,
+    _both_unchanged,
+    _out_data_for_out_grad,
+    _out_data_as_local,
+    _one_never_updated,
+    _locals_alone,
+    _one_local_alone,
+    _factors_swapped,
+    _one_own_value,
+]
+
+
+def _one_operation(Value, op: str, x: float, y: float) -> bool:
+    """``a + b`` or ``a * b`` at a = x, b = y: the value, the parents, the gradients."""
+    name, sym = "+ and *", ("a + b" if op == "+" else "a · b")
+    dunder, fn = ("__add__", "add") if op == "+" else ("__mul__", "mul")
+    a, b = Value(x), Value(y)
+    if getattr(Value, dunder, None) is None:  # without it, a + b is Python's TypeError
+        return _wrong(
+            name,
+            f"Value has no {dunder}, so a {op} b cannot run: the function {fn} is "
+            "not attached to the class",
+            [
+                f"keep the line `Value.{dunder} = {fn}` under your functions, then run the "
+                "cell again"
+            ],
+        )
+    out = a + b if op == "+" else a * b
+    if not _close(out.data, x + y if op == "+" else x * y, 1e-12):
+        return _wrong(
+            name,
+            f"{sym} at a = {_num(x)}, b = {_num(y)} has data {out.data!r}: its value is wrong",
+            [f"the data of {sym} is computed from self.data and other.data"],
+        )
+    parents = list(getattr(out, "_prev", ()))
+    if len(parents) != 2 or {id(p) for p in parents} != {id(a), id(b)}:
+        return _wrong(
+            name,
+            f"the parents (_prev) of {sym} should be a and b",
+            ["pass (self, other) as the children when you make `out`"],
+        )
+    out.grad = UPSTREAM
+    out._backward()
+    t = _Try(Value, op, x, y, out, (a.grad, b.grad), _reference_grads(op, x, y, UPSTREAM))
+    if all(_close(got, want) for _, _, got, want, _ in t.inputs()):
+        return True
+    said = next(filter(None, (mistake(t) for mistake in ADD_MUL_MISTAKES)), None)
+    bug, hints = said or _some_local_derivative_off(t)
+    return _wrong(name, f"{t.where}: {bug}", hints)
+
+
+def _used_twice(Value, op: str) -> bool:
+    """``a + a`` or ``a * a``: a node used twice gets both of its shares."""
+    sym, x = ("a + a" if op == "+" else "a · a"), 3.0
+    a, ref = Value(x), Reference(x)
+    out = a + a if op == "+" else a * a
+    out.grad = 1.0
+    out._backward()
+    (ref + ref if op == "+" else ref * ref).backward()
+    if _close(a.grad, ref.grad):
+        return True
+    bug = (
+        f"{sym} at a = {_num(x)}: a is used twice, and a.grad kept only one of "
+        "its two shares: the gradient is assigned with = (which replaces the old "
+        "value) instead of added to with += (which keeps it)"
+        if _close(a.grad, ref.grad / 2)
+        else f"{sym} at a = {_num(x)}: a is used twice and a.grad is off"
+    )
+    return _wrong(
+        "+ and *",
+        bug,
+        [
+            "what happens to a.grad when self and other are the same node?",
+            "use += in _backward: each use adds its share",
+        ],
+    )
+
+
+def _earlier_share_kept(Value) -> bool:
+    """A gradient that some other use of a node already left must be kept."""
+    a, b = Value(2.0), Value(-1.0)
+    a.grad = 0.25
+    out = a * b
+    out.grad = 1.0
+    out._backward()
+    if _close(a.grad, 0.25 - 1.0):
+        return True
+    return _wrong(
+        "+ and *",
+        "a.grad was 0.25 (a share from another use of a) before "
+        "out._backward(), and that share was lost: the gradient is assigned with "
+        "= (which replaces the old value) instead of added to with += (which keeps it)",
+        [
+            "a node may feed several operations; each adds its share",
+            "use += in _backward, never =",
+        ],
+    )
 
 
 @exercise("2b.1", "+ and *", limited=True)
@@ -446,234 +727,18 @@ def check_add_mul(Value) -> bool:
     that adds local derivative · out.grad to each parent's grad."""
     if not _is_class("+ and *", Value):
         return False
-    name = "+ and *"
-    for op, sym in (("+", "a + b"), ("*", "a · b")):
-        for x, y in ADD_MUL_POINTS:
-            a, b = Value(x), Value(y)
-            dunder, fn = ("__add__", "add") if op == "+" else ("__mul__", "mul")
-            if getattr(Value, dunder, None) is None:  # without it, a + b is Python's TypeError
-                return _wrong(
-                    name,
-                    f"Value has no {dunder}, so a {op} b cannot run: the function {fn} is "
-                    "not attached to the class",
-                    [
-                        f"keep the line `Value.{dunder} = {fn}` under your functions, then "
-                        "run the cell again",
-                    ],
-                )
-            out = a + b if op == "+" else a * b
-            want = x + y if op == "+" else x * y
-            if not _close(out.data, want, 1e-12):
-                return _wrong(
-                    name,
-                    f"{sym} at a = {_num(x)}, b = {_num(y)} has data "
-                    f"{out.data!r}: its value is wrong",
-                    [f"the data of {sym} is computed from self.data and other.data"],
-                )
-            parents = list(getattr(out, "_prev", ()))
-            if len(parents) != 2 or {id(p) for p in parents} != {id(a), id(b)}:
-                return _wrong(
-                    name,
-                    f"the parents (_prev) of {sym} should be a and b",
-                    ["pass (self, other) as the children when you make `out`"],
-                )
-            out.grad = UPSTREAM
-            out._backward()
-            want_a, want_b = _reference_grads(op, x, y, UPSTREAM)
-            got_a, got_b = a.grad, b.grad
-            if _close(got_a, want_a) and _close(got_b, want_b):
-                continue
-            where = f"{sym} at a = {_num(x)}, b = {_num(y)} (with out.grad = {UPSTREAM})"
-            if _a_grad_for_a_value(Value, op, x, y, out._backward, (got_a, got_b)):
-                return _grad_where_data_belongs(name, op, where, out._backward)
-            if got_a == 0 and got_b == 0:
-                return _wrong(
-                    name,
-                    f"{where}: out._backward() left a.grad and b.grad at 0",
-                    [
-                        "_backward must change self.grad and other.grad",
-                        "self.grad += (local derivative) * out.grad, and the same for other",
-                    ],
-                )
-            local_a, local_b = want_a / UPSTREAM, want_b / UPSTREAM
-            by_data = [
-                p
-                for p, got, local in (("a", got_a, local_a), ("b", got_b, local_b))
-                if not _close(got, local * UPSTREAM) and _close(got, local * out.data)
-            ]
-            if by_data:
-                return _wrong(
-                    name,
-                    f"{where}: {' and '.join(by_data)} received (local derivative) · out.data: "
-                    "out.data is the node's value; the gradient to pass on is out.grad",
-                    [
-                        "the chain rule multiplies by dL/d(out), which is stored in out.grad",
-                        "self.grad += (local derivative) * out.grad, and the same for other",
-                    ],
-                )
-            as_local = [
-                p
-                for p, got in (("a", got_a), ("b", got_b))
-                if _close(got, out.data * UPSTREAM)
-                and not _close(got, want_a if p == "a" else want_b)
-            ]
-            if as_local:
-                return _wrong(
-                    name,
-                    f"{where}: {' and '.join(as_local)} received out.data · out.grad: out.data "
-                    f"(the value of {sym}) is not the local derivative of {op}",
-                    [
-                        f"the local derivative is how much {sym} grows when a grows by 1 "
-                        f"(section 2), not the value of {sym}",
-                        "for +, both local derivatives are 1; for *, each input's is "
-                        "the other input's data",
-                    ],
-                )
-            never = [
-                (p, attr)
-                for p, got, want, attr in (
-                    ("a", got_a, want_a, "self"),
-                    ("b", got_b, want_b, "other"),
-                )
-                if got == 0 and want != 0
-            ]
-            if len(never) == 1:
-                p, attr = never[0]
-                return _wrong(
-                    name,
-                    f"{where}: {p}'s gradient was never updated: _backward must also "
-                    f"change {attr}.grad",
-                    [
-                        "each of the two inputs gets its own share: one line for self.grad, "
-                        "one for other.grad",
-                        f"{attr}.grad += (local derivative) * out.grad",
-                    ],
-                )
-            if _close(got_a, want_a / UPSTREAM) and _close(got_b, want_b / UPSTREAM):
-                return _wrong(
-                    name,
-                    f"{where}: a and b received the local derivatives "
-                    "alone, not multiplied by out.grad",
-                    [
-                        "the chain rule: how much L moves per unit of a is "
-                        "(d out/d a) times (d L/d out) = out.grad",
-                        "self.grad += (local derivative) * out.grad",
-                    ],
-                )
-            alone = [
-                (p, attr)
-                for p, got, want, attr in (
-                    ("a", got_a, want_a, "self"),
-                    ("b", got_b, want_b, "other"),
-                )
-                if not _close(got, want) and _close(got, want / UPSTREAM)
-            ]
-            if len(alone) == 1:  # e.g. other.grad += self.data: its local derivative is right
-                p, attr = alone[0]
-                return _wrong(
-                    name,
-                    f"{where}: {p} received its local derivative alone, not multiplied by "
-                    f"out.grad: in the line for {attr}.grad, `* out.grad` is missing",
-                    [
-                        "the chain rule: each input's share is (local derivative) times out.grad",
-                        f"{attr}.grad += (local derivative) * out.grad",
-                    ],
-                )
-            if op == "*" and _close(got_a, x * UPSTREAM) and _close(got_b, y * UPSTREAM):
-                return _wrong(
-                    name,
-                    f"{where}: wrong local derivative of *: a received "
-                    "a · out.grad and b received b · out.grad",
-                    [
-                        "if a grows by 1, how much does a·b grow? That is the local derivative "
-                        "for a (section 2)",
-                        "d(a·b)/da is the *other* factor, b: self.grad += other.data * out.grad",
-                    ],
-                )
-            own = [
-                (p, attr)
-                for p, got, want, attr, value in (
-                    ("a", got_a, want_a, "self", x),
-                    ("b", got_b, want_b, "other", y),
-                )
-                if not _close(got, want) and _close(got, value * UPSTREAM)
-            ]
-            if len(own) == 1:  # e.g. other.grad += other.data * out.grad
-                p, attr = own[0]
-                q, other_attr = ("b", "other") if p == "a" else ("a", "self")
-                local, line = (
-                    (f"the other factor, {q}", f"{attr}.grad += {other_attr}.data * out.grad")
-                    if op == "*"
-                    else ("1", f"{attr}.grad += 1.0 * out.grad")
-                )
-                return _wrong(
-                    name,
-                    f"{where}: wrong local derivative of {op}: {p} received {p} · out.grad, "
-                    f"its own value times out.grad. The local derivative of {sym} for {p} is "
-                    f"{local}, not {p}",
-                    [
-                        f"if {p} grows by 1, how much does {sym} grow? That is the local "
-                        f"derivative for {p} (section 2)",
-                        line,
-                    ],
-                )
-            which = "a" if not _close(got_a, want_a) else "b"
-            return _wrong(
-                name,
-                f"{where}: wrong local derivative of {op}: the gradient reaching {which} is off",
-                [
-                    f"work out d(out)/d({which}) for this operation on paper first",
-                    "for +, both local derivatives are 1; for *, each input's is "
-                    "the other input's data",
-                ],
-            )
-    # a node used twice: its two shares must add up
-    for op, sym, x in (("+", "a + a", 3.0), ("*", "a · a", 3.0)):
-        a = Value(x)
-        out = a + a if op == "+" else a * a
-        out.grad = 1.0
-        out._backward()
-        ref = Reference(x)
-        (ref + ref if op == "+" else ref * ref).backward()
-        if not _close(a.grad, ref.grad):
-            one_share = ref.grad / 2
-            bug = (
-                f"{sym} at a = {_num(x)}: a is used twice, and a.grad kept only one of "
-                "its two shares: the gradient is assigned with = (which replaces the old "
-                "value) instead of added to with += (which keeps it)"
-                if _close(a.grad, one_share)
-                else f"{sym} at a = {_num(x)}: a is used twice and a.grad is off"
-            )
-            return _wrong(
-                name,
-                bug,
-                [
-                    "what happens to a.grad when self and other are the same node?",
-                    "use += in _backward: each use adds its share",
-                ],
-            )
-    # a gradient some other use already left must be kept
-    a, b = Value(2.0), Value(-1.0)
-    a.grad = 0.25
-    out = a * b
-    out.grad = 1.0
-    out._backward()
-    if not _close(a.grad, 0.25 - 1.0):
-        return _wrong(
-            name,
-            "a.grad was 0.25 (a share from another use of a) before "
-            "out._backward(), and that share was lost: the gradient is assigned with "
-            "= (which replaces the old value) instead of added to with += (which keeps it)",
-            [
-                "a node may feed several operations; each adds its share",
-                "use += in _backward, never =",
-            ],
-        )
-    print(
-        f"{PASS} {name}: values, parents and local derivatives agree with helpers.autodiff "
-        "and with nudging the inputs (notebook 02); a node used twice (a + a) gets both its shares"
+    ok = (
+        all(_one_operation(Value, op, x, y) for op in "+*" for x, y in ADD_MUL_POINTS)
+        and all(_used_twice(Value, op) for op in "+*")
+        and _earlier_share_kept(Value)
     )
-    return True
+    if ok:
+        print(
+            f"{PASS} + and *: values, parents and local derivatives agree with helpers.autodiff "
+            "and with nudging the inputs (notebook 02); a node used twice (a + a) gets both "
+            "its shares"
+        )
+    return ok
 
 
 # --------------------------------------------------------------------------------------
