@@ -204,16 +204,41 @@ def _a_caret_for_a_power(name: str, err: BaseException) -> bool:
 _FUNCTION_TYPES = ("'function'", "'builtin_function_or_method'", "'method'")
 
 
-def _functions_named_in(err: BaseException, code: str) -> list[str]:
-    """The names in ``code`` (the learner's line where ``err`` came from) that stand for a
-    function there but are not called, as ``tanh`` in ``1 - tanh**2``; looked up in that
-    line's frame. [] when the line or its frame is not known."""
+def _learner_frame(err: BaseException):
+    """The last frame of ``err``'s traceback outside this package (the learner's), or None."""
     here = os.path.dirname(os.path.abspath(__file__))
     frame, tb = None, err.__traceback__
     while tb is not None:
         if not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(here):
             frame = tb.tb_frame
         tb = tb.tb_next
+    return frame
+
+
+def _dotted_name(node: ast.AST, scope: dict):
+    """``(text, object)`` for a plain dotted name such as ``self.tanh`` found in ``scope``;
+    None for anything else, or a name that is not there."""
+    chain = []  # self.tanh -> ["self", "tanh"]
+    part = node
+    while isinstance(part, ast.Attribute):
+        chain.insert(0, part.attr)
+        part = part.value
+    if not isinstance(part, ast.Name) or part.id not in scope:
+        return None
+    obj = scope[part.id]
+    try:
+        for attr in chain:
+            obj = getattr(obj, attr)
+    except AttributeError:
+        return None
+    return ".".join([part.id, *chain]), obj
+
+
+def _functions_named_in(err: BaseException, code: str) -> list[str]:
+    """The names in ``code`` (the learner's line where ``err`` came from) that stand for a
+    function there but are not called, as ``tanh`` in ``1 - tanh**2``; looked up in that
+    line's frame. [] when the line or its frame is not known."""
+    frame = _learner_frame(err)
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -222,27 +247,14 @@ def _functions_named_in(err: BaseException, code: str) -> list[str]:
         return []
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     inner = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    skip = called | inner  # a call's function, or the start of a longer dotted name
     scope = {**vars(builtins), **frame.f_globals, **frame.f_locals}
     found = []
     for node in ast.walk(tree):
-        if id(node) in called or id(node) in inner:
-            continue
-        chain = []  # self.tanh -> ["self", "tanh"]; only plain dotted names are looked up
-        part = node
-        while isinstance(part, ast.Attribute):
-            chain.insert(0, part.attr)
-            part = part.value
-        if not isinstance(part, ast.Name) or part.id not in scope:
-            continue
-        obj = scope[part.id]
-        try:
-            for attr in chain:
-                obj = getattr(obj, attr)
-        except AttributeError:
-            continue
-        text = ".".join([part.id, *chain])
-        if callable(obj) and not isinstance(obj, type) and text not in found:
-            found.append(text)
+        named = None if id(node) in skip else _dotted_name(node, scope)
+        if named and callable(named[1]) and not isinstance(named[1], type):
+            if named[0] not in found:
+                found.append(named[0])
     return found
 
 
@@ -746,6 +758,131 @@ def check_add_mul(Value) -> bool:
 # --------------------------------------------------------------------------------------
 
 TANH_POINTS = [-2.0, -0.3, 0.0, 0.7, 1.5]
+EARLIER = 0.125  # the input's grad before out._backward(): a share from another use, kept
+TANH_UPSTREAM = 0.5  # out.grad during the check
+
+# Local derivatives a learner may write, as functions of x and t = tanh(x), and what is wrong
+# with each; tried in this order.
+TANH_WRONG_LOCALS = [
+    (
+        lambda x, t: 1 - math.tanh(t) ** 2,
+        "your local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
+        "holds tanh(x), so the slope is 1 − t²",
+    ),
+    (
+        lambda x, t: 1 - t,
+        "your local derivative is 1 − t: the slope of tanh is 1 − t², with t squared",
+    ),
+    (
+        lambda x, t: 1 - x * x,
+        "your code uses 1 − x² as the local derivative, with x the input (self.data). "
+        "The slope of tanh is 1 − t², with t = tanh(x), the node's own value",
+    ),
+    (lambda x, t: t * t, "your local derivative has the right pieces in the wrong form"),
+    (lambda x, t: -t * t, "your local derivative has the right pieces in the wrong form"),
+    (lambda x, t: 1 + t * t, "your local derivative has the right pieces in the wrong form"),
+    (lambda x, t: t, "your local derivative is tanh(x) itself, not its slope"),
+    (
+        lambda x, t: 2 * t,
+        "your local derivative is 2t: that is the slope of t², not the slope of tanh",
+    ),
+]
+TANH_HINTS = [
+    "the slope of tanh is 1 at x = 0 (where t = 0) and near 0 far from 0 (where t is "
+    "near 1 or -1): which formula in t does that?",
+    "the slope of tanh at x is 1 - tanh(x)**2, and t already holds tanh(x)",
+    "self.grad += (1 - t**2) * out.grad, with t = out.data",
+]
+BRACKETS_MISSING = (
+    "brackets are missing. Python multiplies before it subtracts, so "
+    "`1 - t**2 * out.grad` is 1 − (t² · out.grad): out.grad multiplies only one "
+    "part of the local derivative 1 − t²",
+    [
+        "the whole local derivative must be multiplied by out.grad: put it in brackets",
+        "self.grad += (1 - t**2) * out.grad",
+    ],
+)
+# The share added to the input's grad, as a function of t, when out.grad is used wrongly.
+TANH_WRONG_SHARES = [
+    (
+        lambda t: 1 - t * t,
+        (
+            "the local derivative 1 − t² is right, but it is not multiplied by out.grad",
+            [
+                "the chain rule: how much L moves per unit of x is "
+                "(d out/d x) times (d L/d out) = out.grad",
+                "self.grad += (1 - t**2) * out.grad",
+            ],
+        ),
+    ),
+    (lambda t: 1 - t * t * TANH_UPSTREAM, BRACKETS_MISSING),
+    (lambda t: TANH_UPSTREAM - t * t, BRACKETS_MISSING),
+]
+
+
+def _tanh_slope(x: float) -> float:
+    """d tanh/dx at x by helpers.autodiff, confirmed by a central difference."""
+    ref = Reference(x)
+    ref.tanh().backward()
+    assert _close(ref.grad, central_difference(math.tanh, x, 1e-6), 1e-6)
+    return ref.grad
+
+
+def _tanh_bug(x: float, got: float, out):
+    """What is wrong (said after "where: ") and the hints, for the input's grad ``got``."""
+    t, slope = math.tanh(x), _tanh_slope(x)
+    if _close(got, EARLIER):  # the input's grad is as it was: no share reached it
+        changed = "" if _close(out.grad, TANH_UPSTREAM) else " It changed out.grad instead."
+        return (
+            "out._backward() never updated the input's gradient, self.grad."
+            f"{changed} The gradient flows back, from out to its input self",
+            [
+                "in _backward, out.grad is what you read; self.grad is what you add to",
+                "self.grad += (1 - t**2) * out.grad, with t = out.data",
+            ],
+        )
+    if _close(got, slope * TANH_UPSTREAM):
+        return (
+            "the input's earlier share of its gradient was lost: the gradient is assigned "
+            "with = (which replaces the old value) instead of added to with += (which keeps it)",
+            ["use += in _backward"],
+        )
+    share = got - EARLIER
+    local = share / TANH_UPSTREAM
+    bug = next((bug for wrong, bug in TANH_WRONG_LOCALS if _close(local, wrong(x, t))), None)
+    if bug:
+        return bug, TANH_HINTS
+    said = next((said for wrong, said in TANH_WRONG_SHARES if _close(share, wrong(t))), None)
+    return said or ("the local derivative of tanh is wrong", TANH_HINTS)
+
+
+def _tanh_at(Value, x: float) -> bool:
+    """tanh at x: the value, the one parent, and the share passed back to the input."""
+    name = "tanh"
+    v = Value(x)
+    out = v.tanh()
+    if not _close(out.data, math.tanh(x), 1e-12):
+        return _wrong(
+            name,
+            f"tanh at x = {_num(x)} has data {out.data!r}: the value is wrong",
+            ["math.tanh(self.data), or (e^{2x} − 1)/(e^{2x} + 1)"],
+        )
+    parents = list(getattr(out, "_prev", ()))
+    if len(parents) != 1 or parents[0] is not v:
+        return _wrong(
+            name,
+            f"tanh should make ONE node whose only parent is the input; "
+            f"its parents are {len(parents)} node(s)",
+            ["make out = Value(t, (self,), 'tanh')"],
+        )
+    v.grad = EARLIER
+    out.grad = TANH_UPSTREAM
+    out._backward()
+    if _close(v.grad, EARLIER + _tanh_slope(x) * TANH_UPSTREAM):
+        return True
+    bug, hints = _tanh_bug(x, v.grad, out)
+    where = f"tanh at x = {_num(x)} (with out.grad = {_num(TANH_UPSTREAM)})"
+    return _wrong(name, f"{where}: {bug}", hints)
 
 
 @exercise("2b.2", "tanh", limited=True)
@@ -762,111 +899,10 @@ def check_tanh(Value) -> bool:
     """``Value.tanh``: one new node, value tanh(x), local derivative 1 − tanh²(x)."""
     if not _is_class("tanh", Value):
         return False
-    name = "tanh"
-    for x in TANH_POINTS:
-        v = Value(x)
-        out = v.tanh()
-        t = math.tanh(x)
-        if not _close(out.data, t, 1e-12):
-            return _wrong(
-                name,
-                f"tanh at x = {_num(x)} has data {out.data!r}: the value is wrong",
-                ["math.tanh(self.data), or (e^{2x} − 1)/(e^{2x} + 1)"],
-            )
-        parents = list(getattr(out, "_prev", ()))
-        if len(parents) != 1 or parents[0] is not v:
-            return _wrong(
-                name,
-                f"tanh should make ONE node whose only parent is the input; "
-                f"its parents are {len(parents)} node(s)",
-                ["make out = Value(t, (self,), 'tanh')"],
-            )
-        v.grad = 0.125  # a share from another use: it must be kept
-        out.grad = 0.5
-        out._backward()
-        ref = Reference(x)
-        ref.tanh().backward()
-        h = 1e-6
-        assert _close(ref.grad, central_difference(math.tanh, x, h), 1e-6)
-        want = 0.125 + ref.grad * 0.5
-        got = v.grad
-        if _close(got, want):
-            continue
-        where = f"tanh at x = {_num(x)} (with out.grad = 0.5)"
-        local = (got - 0.125) / 0.5
-        if _close(got, 0.125):  # the input's grad is as it was: no share reached it
-            changed = "" if _close(out.grad, 0.5) else " It changed out.grad instead."
-            return _wrong(
-                name,
-                f"{where}: out._backward() never updated the input's gradient, self.grad."
-                f"{changed} The gradient flows back, from out to its input self",
-                [
-                    "in _backward, out.grad is what you read; self.grad is what you add to",
-                    "self.grad += (1 - t**2) * out.grad, with t = out.data",
-                ],
-            )
-        if _close(got, ref.grad * 0.5):
-            return _wrong(
-                name,
-                f"{where}: the input's earlier share of its gradient was "
-                "lost: the gradient is assigned with = (which replaces the old value) "
-                "instead of added to with += (which keeps it)",
-                ["use += in _backward"],
-            )
-        if _close(local, 1 - math.tanh(t) ** 2):
-            bug = (
-                "your local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
-                "holds tanh(x), so the slope is 1 − t²"
-            )
-        elif _close(local, 1 - t):
-            bug = "your local derivative is 1 − t: the slope of tanh is 1 − t², with t squared"
-        elif _close(local, 1 - x * x):
-            bug = (
-                "your code uses 1 − x² as the local derivative, with x the input (self.data). "
-                "The slope of tanh is 1 − t², with t = tanh(x), the node's own value"
-            )
-        elif _close(local, t * t) or _close(local, -t * t) or _close(local, 1 + t * t):
-            bug = "your local derivative has the right pieces in the wrong form"
-        elif _close(local, t):
-            bug = "your local derivative is tanh(x) itself, not its slope"
-        elif _close(local, 2 * t):
-            bug = "your local derivative is 2t: that is the slope of t², not the slope of tanh"
-        elif _close(got - 0.125, 1 - t * t):
-            return _wrong(
-                name,
-                f"{where}: the local derivative 1 − t² is right, but it is not multiplied "
-                "by out.grad",
-                [
-                    "the chain rule: how much L moves per unit of x is "
-                    "(d out/d x) times (d L/d out) = out.grad",
-                    "self.grad += (1 - t**2) * out.grad",
-                ],
-            )
-        elif _close(got - 0.125, 1 - t * t * 0.5) or _close(got - 0.125, 0.5 - t * t):
-            return _wrong(
-                name,
-                f"{where}: brackets are missing. Python multiplies before it subtracts, so "
-                "`1 - t**2 * out.grad` is 1 − (t² · out.grad): out.grad multiplies only one "
-                "part of the local derivative 1 − t²",
-                [
-                    "the whole local derivative must be multiplied by out.grad: put it in brackets",
-                    "self.grad += (1 - t**2) * out.grad",
-                ],
-            )
-        else:
-            bug = "the local derivative of tanh is wrong"
-        return _wrong(
-            name,
-            f"{where}: {bug}",
-            [
-                "the slope of tanh is 1 at x = 0 (where t = 0) and near 0 far from 0 (where t is "
-                "near 1 or -1): which formula in t does that?",
-                "the slope of tanh at x is 1 - tanh(x)**2, and t already holds tanh(x)",
-                "self.grad += (1 - t**2) * out.grad, with t = out.data",
-            ],
-        )
+    if not all(_tanh_at(Value, x) for x in TANH_POINTS):
+        return False
     print(
-        f"{PASS} {name}: value and local derivative agree with helpers.autodiff and with "
+        f"{PASS} tanh: value and local derivative agree with helpers.autodiff and with "
         f"nudging the input (notebook 02) at {len(TANH_POINTS)} points"
     )
     return True
