@@ -374,8 +374,6 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "exercises.exercise",  # 57
     "exercises.check_arrays",  # 52
     "exercises.backpropagation.check_linear_backward",  # 54
-    "exercises.build_your_own_engine.check_topological_order",  # 63
-    "exercises.build_your_own_engine._backward_on",  # 169
     "exercises.chain_rule.check_flat_points",  # 84
     "exercises.computational_graphs.check_softplus",  # 95
     "exercises.computational_graphs.check_pass_counts",  # 64

@@ -1169,6 +1169,83 @@ def _child_never_joins(may_join, y, name: str) -> None:
     )
 
 
+def _returned_a_list(what: str, got):
+    """``got`` as a list, or None after one ✗ line (None, or not a list)."""
+    if got is None:
+        _wrong(
+            "topological order",
+            f"on {what}, it returned None: is a `return` missing?",
+            ["return the list you built"],
+        )
+        return None
+    try:
+        return list(got)
+    except TypeError:
+        _wrong(
+            "topological order",
+            f"on {what}, it returned {type(got).__name__}, not a list",
+            ["return a list of nodes"],
+        )
+        return None
+
+
+# The usual bugs of a topological order, tried in this order before the order itself is
+# checked. Each takes the list returned for ``root`` and returns None, or the bug in words
+# (said after "on <graph>, ") and the hints.
+
+
+def _not_nodes(root, got):
+    if all(isinstance(n, _Node) for n in got):
+        return None
+    return "the list holds things that are not nodes", [
+        "append the nodes themselves (v), not their data"
+    ]
+
+
+def _listed_twice(root, got):
+    seen = [n for i, n in enumerate(got) if any(m is n for m in got[:i])]
+    if not seen:
+        return None
+    names = [getattr(n, "label", "?") for n in got]
+    return (
+        f"node {seen[0].label} appears more than once (got {names})",
+        [
+            "each node belongs in the list once, even one reached along two paths: "
+            "what if v is in the list already?",
+            "before you place a node, check that it is not placed already (v not in placed)",
+        ],
+    )
+
+
+def _nodes_missing(root, got):
+    missing = [n.label for n in reference_order(root) if not any(m is n for m in got)]
+    if not missing:
+        return None
+    names = [getattr(n, "label", "?") for n in got]
+    return (
+        f"nodes {missing} are missing (got {names})",
+        [
+            "every node the root depends on belongs in the list",
+            "repeat your round over the nodes until every node is placed",
+        ],
+    )
+
+
+ORDER_MISTAKES = [_not_nodes, _listed_twice, _nodes_missing]
+
+
+def _order_on(topological_order, what: str, root) -> bool:
+    """One graph of check_topological_order: True if right, else one ✗ line naming the bug."""
+    got = _returned_a_list(what, topological_order(root))
+    if got is None:
+        return False
+    said = next(filter(None, (mistake(root, got) for mistake in ORDER_MISTAKES)), None)
+    if said:
+        return _wrong("topological order", f"on {what}, {said[0]}", said[1])
+    names = [getattr(n, "label", "?") for n in got]
+    return not _the_order_is_wrong(what, root, got, names)
+
+
 @exercise("2b.3", "topological order", limited=True)
 @_say_delete_the_raise
 def check_topological_order(topological_order, may_join=None) -> bool:
@@ -1181,54 +1258,8 @@ def check_topological_order(topological_order, may_join=None) -> bool:
         return False
     if may_join is not None and _may_join_never_true(may_join):
         return False
-    for what, root in _graphs():
-        got = topological_order(root)
-        if got is None:
-            return _wrong(
-                name,
-                f"on {what}, it returned None: is a `return` missing?",
-                ["return the list you built"],
-            )
-        try:
-            got = list(got)
-        except TypeError:
-            return _wrong(
-                name,
-                f"on {what}, it returned {type(got).__name__}, not a list",
-                ["return a list of nodes"],
-            )
-        every = reference_order(root)
-        names = [getattr(n, "label", "?") for n in got]
-        if any(not isinstance(n, _Node) for n in got):
-            return _wrong(
-                name,
-                f"on {what}, the list holds things that are not nodes",
-                ["append the nodes themselves (v), not their data"],
-            )
-        seen = [n for i, n in enumerate(got) if any(m is n for m in got[:i])]
-        if seen:
-            return _wrong(
-                name,
-                f"on {what}, node {seen[0].label} appears more than once (got {names})",
-                [
-                    "each node belongs in the list once, even one reached along two paths: "
-                    "what if v is in the list already?",
-                    "before you place a node, check that it is not placed already "
-                    "(v not in placed)",
-                ],
-            )
-        missing = [n.label for n in every if not any(m is n for m in got)]
-        if missing:
-            return _wrong(
-                name,
-                f"on {what}, nodes {missing} are missing (got {names})",
-                [
-                    "every node the root depends on belongs in the list",
-                    "repeat your round over the nodes until every node is placed",
-                ],
-            )
-        if _the_order_is_wrong(what, root, got, names):
-            return False
+    if not all(_order_on(topological_order, what, root) for what, root in _graphs()):
+        return False
     print(
         f"{PASS} {name}: every node once, each after all of its parents, on a chain, "
         "diamonds (one with a long arm), a node used twice and random graphs"
@@ -1387,176 +1418,251 @@ def _order_fails_its_check(Value) -> bool:
     return True
 
 
+def _backward_error_named(Value, d, err: BaseException) -> bool:
+    """True (after one ✗ line) if ``err``, raised by the learner's ``d.backward()``, comes
+    from a known slip; False for any other error (raised again by the caller)."""
+    text = str(err)
+    typed = isinstance(err, TypeError)
+    if isinstance(err, NameError):
+        _a_name_for_the_list(err)
+    elif isinstance(err, AttributeError) and re.search(
+        r"^'(str|int|float|tuple|list|NoneType)' object has no attribute '_backward'", text
+    ):
+        _not_nodes_in_the_loop(err)
+    elif isinstance(err, RecursionError) and _calls_itself(err, Value):
+        _wrong(
+            "backward",
+            "in the loop, `v.backward()` starts a whole new backward pass from v. That "
+            "pass starts another one, and so on without end, until Python gives up with "
+            "a RecursionError (too many calls waiting inside each other). One node's own "
+            "step is `v._backward()`, with the underscore",
+            [
+                "v.backward() is the whole pass; v._backward() passes v's gradient to v's parents",
+                "for v in reversed(topological_order(self)): v._backward()",
+            ],
+        )
+    elif typed and "NoneType" in text and _order_returns_none(Value, d):
+        _wrong(
+            "backward",
+            "topological_order returned None: is a `return` missing at its end?",
+            ["topological_order must end with `return order`"],
+        )
+    elif typed and "'function' object is not" in text:
+        _a_function_for_its_list(err)
+    elif typed and "NoneType" in text and _calls_reverse(Value, err):
+        _wrong(
+            "backward",
+            "the loop got None, not a list (`NoneType` is the type of None). "
+            "`.reverse()` turns a list around where it is and gives back None, so "
+            "`topological_order(self).reverse()` is None, and a loop cannot walk over None. "
+            f"reversed(...) gives the items back in reverse order. (Python said: "
+            f"TypeError: {err})",
+            [
+                "use reversed(...), which gives back the reversed nodes",
+                "for v in reversed(topological_order(self)): v._backward()",
+            ],
+        )
+    else:
+        return False
+    return True
+
+
+@dataclasses.dataclass
+class _Walk:
+    """What one run of the learner's ``backward`` did on one graph of check_backward."""
+
+    what: str  # the graph, in words
+    d: object  # its output
+    log: list  # the nodes whose _backward ran, in that order (by name)
+    resets: list  # the nodes whose non-zero grad was set back to 0
+    users: dict  # who uses each node
+    got: dict  # the gradients, by name
+    want: dict  # the same by helpers.autodiff
+
+    def all_zero(self) -> bool:
+        return all(g == 0 for g in self.got.values())
+
+
+# The usual bugs of a backward(), tried in this order. Each takes a _Walk and returns None,
+# or the bug in words and the hints.
+
+
+def _reset_in_the_loop(w: _Walk):
+    if not w.resets:
+        return None
+    return (
+        f"on {w.what}, a gradient was reset to 0 during the walk (node {w.resets[0]} had "
+        "received a share of its gradient and lost it). A reset inside the loop wipes "
+        "out the shares that have already arrived: reset the gradients, if at all, "
+        "before the loop",
+        [
+            "which lines of backward() run once, and which run for every node?",
+            "self.grad = 1.0 once, then only v._backward() inside the loop",
+        ],
+    )
+
+
+def _never_seeded(w: _Walk):
+    if _close(w.d.grad, 1.0) or not w.all_zero():
+        return None
+    return (
+        f"every gradient stayed 0: the output's grad was never set to 1 (d.grad is {w.d.grad!r})",
+        [
+            "what is dL/dL? Every gradient is a multiple of it",
+            "self.grad = 1.0 before walking the graph",
+        ],
+    )
+
+
+def _never_called(w: _Walk):
+    if w.log or not w.all_zero():
+        return None
+    return (
+        "every gradient stayed 0 and no node's _backward ran. `v._backward` without () "
+        "only names the function: _backward is named but never called: add ()",
+        [
+            "a function runs only when it is called: v._backward()",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _seeded_late(w: _Walk):
+    if not w.all_zero():
+        return None
+    return (
+        "every gradient stayed 0 although the output's grad is 1 now: "
+        "it was set after the walk through the graph, not before",
+        [
+            "when a node's _backward runs, its own grad must already be known",
+            "self.grad = 1.0 first, then the loop",
+        ],
+    )
+
+
+def _only_the_output(w: _Walk):
+    if len(w.log) <= 1 or set(w.log) != {"d"}:
+        return None
+    return (
+        f"on {w.what}, only the output's _backward ran, {len(w.log)} times: the loop calls "
+        "self._backward() on every pass. self is the output; each node v of the loop "
+        "must run its own v._backward()",
+        [
+            "in `for v in ...:`, the node of this pass is v, not self",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _a_node_twice(w: _Walk):
+    twice = sorted({k for k in w.log if w.log.count(k) > 1})
+    if not twice:
+        return None
+    return (
+        f"on {w.what}, the _backward of node {twice[0]} ran {w.log.count(twice[0])} "
+        "times, so it passed its gradient on more than once: a node reached "
+        "along two paths must be visited once",
+        [
+            "visit the nodes in a topological order, each once",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+INNER = ["d", "c", "b", "a"]  # the nodes whose _backward passes a gradient on
+
+
+def _stopped_early(w: _Walk):
+    ran = {k for k in w.log if k in INNER}
+    if ran == set(INNER):
+        return None
+    return (
+        f"the _backward of nodes {sorted(set(INNER) - ran)} never "
+        "ran: the backward pass stopped early",
+        [
+            "every node of the graph must pass its gradient on",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _a_node_too_early(w: _Walk):
+    ran = [k for k in w.log if k in INNER]
+    pos = {k: ran.index(k) for k in ran}
+    early = next(
+        ((k, u) for k in ran for u in w.users[k] if u in pos and pos[u] > pos[k]),
+        None,
+    )
+    if not early:
+        return None
+    k, u = early
+    return (
+        f"on {w.what}, the nodes passed their gradients on in the order {ran}: node "
+        f"{k} (used by {' and '.join(w.users[k])}) went before {u} had passed its share "
+        "back, so its gradient was not complete yet: missing or wrong topological order",
+        [
+            "a node may pass its gradient on only once every node using it has: walk the "
+            "list from the end, the output first",
+            "walk the topological order backwards: reversed(topological_order(self))",
+        ],
+    )
+
+
+def _output_grad_not_one(w: _Walk):
+    if _close(w.d.grad, 1.0):
+        return None
+    return (
+        f"the output's grad is {w.d.grad!r} after backward(): dL/dL is 1",
+        ["set self.grad = 1.0 (once, before the loop)"],
+    )
+
+
+BACKWARD_MISTAKES = [
+    _reset_in_the_loop,
+    _never_seeded,
+    _never_called,
+    _seeded_late,
+    _only_the_output,
+    _a_node_twice,
+    _stopped_early,
+    _a_node_too_early,
+    _output_grad_not_one,
+]
+
+
+def _gradients_disagree(w: _Walk):
+    """What is said when no known mistake fits."""
+    wrong = [k for k in w.want if not _close(w.got[k], w.want[k])]
+    return (
+        f"on {w.what} the gradients of {wrong} disagree with helpers.autodiff",
+        ["set self.grad = 1.0, then call _backward on each node, outputs first"],
+    )
+
+
 def _backward_on(Value, long_arm: bool, what: str) -> bool:
     """One graph of check_backward: True if right, else one ✗ line naming the bug."""
-    name = "backward"
     log: list[str] = []
     resets: list[str] = []
     d, nodes, users = _graph(Value, log, long_arm, resets)
     try:
         d.backward()
-    except TypeError as err:
-        if "NoneType" in str(err) and _order_returns_none(Value, d):
-            return _wrong(
-                name,
-                "topological_order returned None: is a `return` missing at its end?",
-                ["topological_order must end with `return order`"],
-            )
-        if "'function' object is not" in str(err):
-            return _a_function_for_its_list(err)
-        if "NoneType" in str(err) and _calls_reverse(Value, err):
-            return _wrong(
-                name,
-                "the loop got None, not a list (`NoneType` is the type of None). "
-                "`.reverse()` turns a list around where it is and gives back None, so "
-                "`topological_order(self).reverse()` is None, and a loop cannot walk over None. "
-                f"reversed(...) gives the items back in reverse order. (Python said: "
-                f"TypeError: {err})",
-                [
-                    "use reversed(...), which gives back the reversed nodes",
-                    "for v in reversed(topological_order(self)): v._backward()",
-                ],
-            )
+    except (TypeError, NameError, AttributeError, RecursionError) as err:
+        if _backward_error_named(Value, d, err):
+            return False
         raise
-    except NameError as err:
-        return _a_name_for_the_list(err)
-    except AttributeError as err:
-        if re.search(
-            r"^'(str|int|float|tuple|list|NoneType)' object has no attribute "
-            r"'_backward'",
-            str(err),
-        ):
-            return _not_nodes_in_the_loop(err)
-        raise
-    except RecursionError as err:
-        if _calls_itself(err, Value):
-            return _wrong(
-                name,
-                "in the loop, `v.backward()` starts a whole new backward pass from v. That "
-                "pass starts another one, and so on without end, until Python gives up with "
-                "a RecursionError (too many calls waiting inside each other). One node's own "
-                "step is `v._backward()`, with the underscore",
-                [
-                    "v.backward() is the whole pass; v._backward() passes v's gradient to "
-                    "v's parents",
-                    "for v in reversed(topological_order(self)): v._backward()",
-                ],
-            )
-        raise
-    if resets:
-        return _wrong(
-            name,
-            f"on {what}, a gradient was reset to 0 during the walk (node {resets[0]} had "
-            "received a share of its gradient and lost it). A reset inside the loop wipes "
-            "out the shares that have already arrived: reset the gradients, if at all, "
-            "before the loop",
-            [
-                "which lines of backward() run once, and which run for every node?",
-                "self.grad = 1.0 once, then only v._backward() inside the loop",
-            ],
-        )
-    want = _graph_reference(long_arm)
     got = {k: n.grad for k, n in nodes.items()}
-    if _close(d.grad, 1.0) and all(_close(got[k], want[k]) for k in want):
+    w = _Walk(what, d, log, resets, users, got, _graph_reference(long_arm))
+    if not resets and _close(d.grad, 1.0) and all(_close(got[k], w.want[k]) for k in w.want):
         if log.count("d") > 1:
             print(
-                f"{FAIL} {name}: right gradients on {what}, but the output's _backward ran "
+                f"{FAIL} backward: right gradients on {what}, but the output's _backward ran "
                 f"{log.count('d')} times"
             )
             return False
         return True
-    if not _close(d.grad, 1.0) and all(got[k] == 0 for k in got):
-        return _wrong(
-            name,
-            f"every gradient stayed 0: the output's grad was never set to 1 (d.grad is {d.grad!r})",
-            [
-                "what is dL/dL? Every gradient is a multiple of it",
-                "self.grad = 1.0 before walking the graph",
-            ],
-        )
-    if not log and all(got[k] == 0 for k in got):
-        return _wrong(
-            name,
-            "every gradient stayed 0 and no node's _backward ran. `v._backward` without () "
-            "only names the function: _backward is named but never called: add ()",
-            [
-                "a function runs only when it is called: v._backward()",
-                "for v in reversed(topological_order(self)): v._backward()",
-            ],
-        )
-    if all(got[k] == 0 for k in got):
-        return _wrong(
-            name,
-            "every gradient stayed 0 although the output's grad is 1 now: "
-            "it was set after the walk through the graph, not before",
-            [
-                "when a node's _backward runs, its own grad must already be known",
-                "self.grad = 1.0 first, then the loop",
-            ],
-        )
-    if len(log) > 1 and set(log) == {"d"}:
-        return _wrong(
-            name,
-            f"on {what}, only the output's _backward ran, {len(log)} times: the loop calls "
-            "self._backward() on every pass. self is the output; each node v of the loop "
-            "must run its own v._backward()",
-            [
-                "in `for v in ...:`, the node of this pass is v, not self",
-                "for v in reversed(topological_order(self)): v._backward()",
-            ],
-        )
-    twice = sorted({k for k in log if log.count(k) > 1})
-    if twice:
-        return _wrong(
-            name,
-            f"on {what}, the _backward of node {twice[0]} ran {log.count(twice[0])} "
-            "times, so it passed its gradient on more than once: a node reached "
-            "along two paths must be visited once",
-            [
-                "visit the nodes in a topological order, each once",
-                "for v in reversed(topological_order(self)): v._backward()",
-            ],
-        )
-    inner = ["d", "c", "b", "a"]
-    ran = [k for k in log if k in inner]
-    if set(ran) != set(inner):
-        return _wrong(
-            name,
-            f"the _backward of nodes {sorted(set(inner) - set(ran))} never "
-            "ran: the backward pass stopped early",
-            [
-                "every node of the graph must pass its gradient on",
-                "for v in reversed(topological_order(self)): v._backward()",
-            ],
-        )
-    pos = {k: ran.index(k) for k in ran}
-    early = next(
-        ((k, u) for k in ran for u in users[k] if u in pos and pos[u] > pos[k]),
-        None,
-    )
-    if early:
-        k, u = early
-        return _wrong(
-            name,
-            f"on {what}, the nodes passed their gradients on in the order {ran}: node "
-            f"{k} (used by {' and '.join(users[k])}) went before {u} had passed its share "
-            "back, so its gradient was not complete yet: missing or wrong topological order",
-            [
-                "a node may pass its gradient on only once every node using it has: walk the "
-                "list from the end, the output first",
-                "walk the topological order backwards: reversed(topological_order(self))",
-            ],
-        )
-    if not _close(d.grad, 1.0):
-        return _wrong(
-            name,
-            f"the output's grad is {d.grad!r} after backward(): dL/dL is 1",
-            ["set self.grad = 1.0 (once, before the loop)"],
-        )
-    wrong = [k for k in want if not _close(got[k], want[k])]
-    print(f"{FAIL} {name}: on {what} the gradients of {wrong} disagree with helpers.autodiff")
-    hint(["set self.grad = 1.0, then call _backward on each node, outputs first"])
-    return False
+    said = next(filter(None, (mistake(w) for mistake in BACKWARD_MISTAKES)), None)
+    bug, hints = said or _gradients_disagree(w)
+    return _wrong("backward", bug, hints)
 
 
 def _calls_itself(err: RecursionError, Value) -> bool:
