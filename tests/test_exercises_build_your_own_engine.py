@@ -1469,3 +1469,91 @@ def test_the_passing_messages_speak_of_nudging_as_notebook_02_does(capsys):
     assert checks.check_tanh(Value) is True
     out = capsys.readouterr().out
     assert out.count("nudging the input") == 2 and "finite differences" not in out, out
+
+
+# --- round 11: a missing `* out.grad` in one line; a 2b.3 bug is not blamed on backward -------
+
+
+def mul_b_alone(s, o, out):  # the reader's try: `other.grad += self.data`, out.grad forgotten
+    def b():
+        s.grad += o.data * out.grad
+        o.grad += s.data
+
+    return b
+
+
+def test_one_input_missing_out_grad_is_named_not_called_a_wrong_local_derivative(capsys):
+    assert checks.check_add_mul(with_method("*", mul_b_alone)) is False
+    out = capsys.readouterr().out
+    assert "b received its local derivative alone, not multiplied by out.grad" in out, out
+    assert "in the line for other.grad, `* out.grad` is missing" in out, out
+    assert "wrong local derivative" not in out and out.count("✗") == 1, out
+
+
+# the lesson's cells of exercises 2b.3 and 2b.4, with the learner's may_join in between
+LESSON_2B3_2B4 = """
+def all_nodes(root):
+    nodes, todo = [root], [root]
+    while todo:
+        v = todo.pop()
+        for parent in v._prev:
+            if parent not in nodes:
+                nodes.append(parent)
+                todo.append(parent)
+    return nodes
+
+
+def may_join(v, placed):
+    return {may_join}
+
+
+def topological_order(root):
+    nodes = all_nodes(root)
+    order = []
+    placed = set()
+    while len(order) < len(nodes):
+        for v in nodes:
+            if may_join(v, placed):
+                order.append(v)
+                placed.add(v)
+    return order
+
+
+def backward(self):
+    self.grad = 1.0
+    for v in reversed(topological_order(self)):
+        v._backward()
+"""
+
+
+@pytest.mark.parametrize(
+    "may_join, says",
+    [
+        ("all(p in placed for p in v._prev)", "appears more than once"),  # `not placed` forgotten
+        ("v not in placed and any(p in placed for p in v._prev)", "for a leaf"),  # any for all
+    ],
+    ids=["not placed forgotten", "any"],
+)
+def test_a_may_join_bug_of_2b3_is_named_by_the_backward_check_not_blamed_on_it(
+    capsys, may_join, says
+):
+    namespace = {}
+    exec(LESSON_2B3_2B4.format(may_join=may_join), namespace)
+    learner = type("Learner", (Value,), {"backward": namespace["backward"]})
+    assert checks.check_backward(learner) is False
+    out = capsys.readouterr().out
+    assert "your topological_order of exercise 2b.3 is not right yet" in out, out
+    assert says in out and "your backward may well be right" in out, out
+    assert "after the walk" not in out and "time limit" not in out and "`while`" not in out, out
+    assert out.count("✗") == 1, out
+
+
+def test_a_right_may_join_lets_the_backward_check_pass(capsys):
+    namespace = {}
+    exec(
+        LESSON_2B3_2B4.format(may_join="v not in placed and all(p in placed for p in v._prev)"),
+        namespace,
+    )
+    learner = type("Learner", (Value,), {"backward": namespace["backward"]})
+    assert checks.check_backward(learner) is True
+    assert "✓ backward" in capsys.readouterr().out

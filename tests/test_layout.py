@@ -374,10 +374,6 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "exercises.exercise",  # 57
     "exercises.check_arrays",  # 52
     "exercises.backpropagation.check_linear_backward",  # 54
-    "exercises.build_your_own_engine.check_add_mul",  # 186
-    "exercises.build_your_own_engine.check_tanh",  # 112
-    "exercises.build_your_own_engine.check_topological_order",  # 63
-    "exercises.build_your_own_engine._backward_on",  # 169
     "exercises.deep_networks.check_layer_output",  # 98
     "exercises.training_deep_networks.check_momentum_step",  # 76
     "exercises.training_deep_networks.check_residual_grad",  # 69

@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import dataclasses
 import dis
 import functools
 import inspect
@@ -203,16 +204,41 @@ def _a_caret_for_a_power(name: str, err: BaseException) -> bool:
 _FUNCTION_TYPES = ("'function'", "'builtin_function_or_method'", "'method'")
 
 
-def _functions_named_in(err: BaseException, code: str) -> list[str]:
-    """The names in ``code`` (the learner's line where ``err`` came from) that stand for a
-    function there but are not called, as ``tanh`` in ``1 - tanh**2``; looked up in that
-    line's frame. [] when the line or its frame is not known."""
+def _learner_frame(err: BaseException):
+    """The last frame of ``err``'s traceback outside this package (the learner's), or None."""
     here = os.path.dirname(os.path.abspath(__file__))
     frame, tb = None, err.__traceback__
     while tb is not None:
         if not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(here):
             frame = tb.tb_frame
         tb = tb.tb_next
+    return frame
+
+
+def _dotted_name(node: ast.AST, scope: dict):
+    """``(text, object)`` for a plain dotted name such as ``self.tanh`` found in ``scope``;
+    None for anything else, or a name that is not there."""
+    chain = []  # self.tanh -> ["self", "tanh"]
+    part = node
+    while isinstance(part, ast.Attribute):
+        chain.insert(0, part.attr)
+        part = part.value
+    if not isinstance(part, ast.Name) or part.id not in scope:
+        return None
+    obj = scope[part.id]
+    try:
+        for attr in chain:
+            obj = getattr(obj, attr)
+    except AttributeError:
+        return None
+    return ".".join([part.id, *chain]), obj
+
+
+def _functions_named_in(err: BaseException, code: str) -> list[str]:
+    """The names in ``code`` (the learner's line where ``err`` came from) that stand for a
+    function there but are not called, as ``tanh`` in ``1 - tanh**2``; looked up in that
+    line's frame. [] when the line or its frame is not known."""
+    frame = _learner_frame(err)
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -221,27 +247,14 @@ def _functions_named_in(err: BaseException, code: str) -> list[str]:
         return []
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     inner = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    skip = called | inner  # a call's function, or the start of a longer dotted name
     scope = {**vars(builtins), **frame.f_globals, **frame.f_locals}
     found = []
     for node in ast.walk(tree):
-        if id(node) in called or id(node) in inner:
-            continue
-        chain = []  # self.tanh -> ["self", "tanh"]; only plain dotted names are looked up
-        part = node
-        while isinstance(part, ast.Attribute):
-            chain.insert(0, part.attr)
-            part = part.value
-        if not isinstance(part, ast.Name) or part.id not in scope:
-            continue
-        obj = scope[part.id]
-        try:
-            for attr in chain:
-                obj = getattr(obj, attr)
-        except AttributeError:
-            continue
-        text = ".".join([part.id, *chain])
-        if callable(obj) and not isinstance(obj, type) and text not in found:
-            found.append(text)
+        named = None if id(node) in skip else _dotted_name(node, scope)
+        if named and callable(named[1]) and not isinstance(named[1], type):
+            if named[0] not in found:
+                found.append(named[0])
     return found
 
 
@@ -388,12 +401,54 @@ def _a_grad_for_a_value(Value, op, x, y, backward, got) -> bool:
     return any(g == 0 and not _close(s, t) for g, s, t in zip(got, start, after))
 
 
-def _grad_where_data_belongs(name: str, op: str, where: str, backward) -> bool:
-    """One ✗ line: an input's ``.grad`` (its gradient, 0 so far) where a value belongs."""
-    lines = _grad_lines(backward)
+# --------------------------------------------------------------------------------------
+# 2b.1  + and * with their local derivatives
+# --------------------------------------------------------------------------------------
+
+ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25)]
+UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" shows
+
+
+@dataclasses.dataclass
+class _Try:
+    """One run of the learner's ``_backward`` of + or * at a = x, b = y, out.grad = UPSTREAM."""
+
+    Value: type
+    op: str
+    x: float
+    y: float
+    out: object
+    got: tuple  # a.grad, b.grad after out._backward()
+    want: tuple  # the same by helpers.autodiff
+
+    @property
+    def sym(self) -> str:
+        return "a + b" if self.op == "+" else "a · b"
+
+    @property
+    def where(self) -> str:
+        return f"{self.sym} at a = {_num(self.x)}, b = {_num(self.y)} (with out.grad = {UPSTREAM})"
+
+    def inputs(self):
+        """(name, attribute, got, want, value) for a, then for b."""
+        return (
+            ("a", "self", self.got[0], self.want[0], self.x),
+            ("b", "other", self.got[1], self.want[1], self.y),
+        )
+
+
+# The usual bugs of an add/mul ``_backward``, tried in this order. Each takes a _Try and
+# returns None, or what to say after "where: " and the hints.
+
+
+def _grad_where_data_belongs(t: _Try):
+    """An input's ``.grad`` (its gradient, 0 so far) where a value belongs."""
+    if not _a_grad_for_a_value(t.Value, t.op, t.x, t.y, t.out._backward, t.got):
+        return None
+    lines = _grad_lines(t.out._backward)
     local = (
         "The local derivative of + is the number 1"
-        if op == "+"
+        if t.op == "+"
         else "The local derivative of * for self is other.data (and for other, self.data)"
     )
     if lines:
@@ -409,25 +464,263 @@ def _grad_where_data_belongs(name: str, op: str, where: str, backward) -> bool:
             "_backward multiplies by an input's gradient (.grad), which is still 0 here, so "
             "that input received nothing: a .grad stands where a value (.data) belongs"
         )
-    return _wrong(
-        name,
-        f"{where}: {said}. .grad is a node's gradient; .data is its value. {local}",
+    return (
+        f"{said}. .grad is a node's gradient; .data is its value. {local}",
         [
             "use .data for a node's value and .grad for a gradient: "
-            + ("the local derivative of + is 1" if op == "+" else "d(a·b)/da is b's value"),
+            + ("the local derivative of + is 1" if t.op == "+" else "d(a·b)/da is b's value"),
             "self.grad += 1.0 * out.grad, and the same for other"
-            if op == "+"
+            if t.op == "+"
             else "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
         ],
     )
 
 
-# --------------------------------------------------------------------------------------
-# 2b.1  + and * with their local derivatives
-# --------------------------------------------------------------------------------------
+def _both_unchanged(t: _Try):
+    if not (t.got[0] == 0 and t.got[1] == 0):
+        return None
+    return (
+        "out._backward() left a.grad and b.grad at 0",
+        [
+            "_backward must change self.grad and other.grad",
+            "self.grad += (local derivative) * out.grad, and the same for other",
+        ],
+    )
 
-ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25)]
-UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" shows
+
+def _out_data_for_out_grad(t: _Try):
+    by_data = [
+        p
+        for p, _, got, want, _ in t.inputs()
+        if not _close(got, want) and _close(got, want / UPSTREAM * t.out.data)
+    ]
+    if not by_data:
+        return None
+    return (
+        f"{' and '.join(by_data)} received (local derivative) · out.data: "
+        "out.data is the node's value; the gradient to pass on is out.grad",
+        [
+            "the chain rule multiplies by dL/d(out), which is stored in out.grad",
+            "self.grad += (local derivative) * out.grad, and the same for other",
+        ],
+    )
+
+
+def _out_data_as_local(t: _Try):
+    as_local = [
+        p
+        for p, _, got, want, _ in t.inputs()
+        if _close(got, t.out.data * UPSTREAM) and not _close(got, want)
+    ]
+    if not as_local:
+        return None
+    return (
+        f"{' and '.join(as_local)} received out.data · out.grad: out.data "
+        f"(the value of {t.sym}) is not the local derivative of {t.op}",
+        [
+            f"the local derivative is how much {t.sym} grows when a grows by 1 "
+            f"(section 2), not the value of {t.sym}",
+            "for +, both local derivatives are 1; for *, each input's is the other input's data",
+        ],
+    )
+
+
+def _one_never_updated(t: _Try):
+    never = [(p, attr) for p, attr, got, want, _ in t.inputs() if got == 0 and want != 0]
+    if len(never) != 1:
+        return None
+    p, attr = never[0]
+    return (
+        f"{p}'s gradient was never updated: _backward must also change {attr}.grad",
+        [
+            "each of the two inputs gets its own share: one line for self.grad, one for other.grad",
+            f"{attr}.grad += (local derivative) * out.grad",
+        ],
+    )
+
+
+def _locals_alone(t: _Try):
+    if not all(_close(got, want / UPSTREAM) for _, _, got, want, _ in t.inputs()):
+        return None
+    return (
+        "a and b received the local derivatives alone, not multiplied by out.grad",
+        [
+            "the chain rule: how much L moves per unit of a is "
+            "(d out/d a) times (d L/d out) = out.grad",
+            "self.grad += (local derivative) * out.grad",
+        ],
+    )
+
+
+def _one_local_alone(t: _Try):
+    alone = [
+        (p, attr)
+        for p, attr, got, want, _ in t.inputs()
+        if not _close(got, want) and _close(got, want / UPSTREAM)
+    ]
+    if len(alone) != 1:  # e.g. other.grad += self.data: its local derivative is right
+        return None
+    p, attr = alone[0]
+    return (
+        f"{p} received its local derivative alone, not multiplied by "
+        f"out.grad: in the line for {attr}.grad, `* out.grad` is missing",
+        [
+            "the chain rule: each input's share is (local derivative) times out.grad",
+            f"{attr}.grad += (local derivative) * out.grad",
+        ],
+    )
+
+
+def _factors_swapped(t: _Try):
+    if t.op != "*" or not all(_close(got, v * UPSTREAM) for _, _, got, _, v in t.inputs()):
+        return None
+    return (
+        "wrong local derivative of *: a received a · out.grad and b received b · out.grad",
+        [
+            "if a grows by 1, how much does a·b grow? That is the local derivative "
+            "for a (section 2)",
+            "d(a·b)/da is the *other* factor, b: self.grad += other.data * out.grad",
+        ],
+    )
+
+
+def _one_own_value(t: _Try):
+    own = [
+        (p, attr)
+        for p, attr, got, want, v in t.inputs()
+        if not _close(got, want) and _close(got, v * UPSTREAM)
+    ]
+    if len(own) != 1:  # e.g. other.grad += other.data * out.grad
+        return None
+    p, attr = own[0]
+    q, other_attr = ("b", "other") if p == "a" else ("a", "self")
+    local, line = (
+        (f"the other factor, {q}", f"{attr}.grad += {other_attr}.data * out.grad")
+        if t.op == "*"
+        else ("1", f"{attr}.grad += 1.0 * out.grad")
+    )
+    return (
+        f"wrong local derivative of {t.op}: {p} received {p} · out.grad, "
+        f"its own value times out.grad. The local derivative of {t.sym} for {p} is "
+        f"{local}, not {p}",
+        [
+            f"if {p} grows by 1, how much does {t.sym} grow? That is the local "
+            f"derivative for {p} (section 2)",
+            line,
+        ],
+    )
+
+
+def _some_local_derivative_off(t: _Try):
+    """What is said when no known mistake fits."""
+    which = "a" if not _close(t.got[0], t.want[0]) else "b"
+    return (
+        f"wrong local derivative of {t.op}: the gradient reaching {which} is off",
+        [
+            f"work out d(out)/d({which}) for this operation on paper first",
+            "for +, both local derivatives are 1; for *, each input's is the other input's data",
+        ],
+    )
+
+
+ADD_MUL_MISTAKES = [
+    _grad_where_data_belongs,
+    _both_unchanged,
+    _out_data_for_out_grad,
+    _out_data_as_local,
+    _one_never_updated,
+    _locals_alone,
+    _one_local_alone,
+    _factors_swapped,
+    _one_own_value,
+]
+
+
+def _one_operation(Value, op: str, x: float, y: float) -> bool:
+    """``a + b`` or ``a * b`` at a = x, b = y: the value, the parents, the gradients."""
+    name, sym = "+ and *", ("a + b" if op == "+" else "a · b")
+    dunder, fn = ("__add__", "add") if op == "+" else ("__mul__", "mul")
+    a, b = Value(x), Value(y)
+    if getattr(Value, dunder, None) is None:  # without it, a + b is Python's TypeError
+        return _wrong(
+            name,
+            f"Value has no {dunder}, so a {op} b cannot run: the function {fn} is "
+            "not attached to the class",
+            [
+                f"keep the line `Value.{dunder} = {fn}` under your functions, then run the "
+                "cell again"
+            ],
+        )
+    out = a + b if op == "+" else a * b
+    if not _close(out.data, x + y if op == "+" else x * y, 1e-12):
+        return _wrong(
+            name,
+            f"{sym} at a = {_num(x)}, b = {_num(y)} has data {out.data!r}: its value is wrong",
+            [f"the data of {sym} is computed from self.data and other.data"],
+        )
+    parents = list(getattr(out, "_prev", ()))
+    if len(parents) != 2 or {id(p) for p in parents} != {id(a), id(b)}:
+        return _wrong(
+            name,
+            f"the parents (_prev) of {sym} should be a and b",
+            ["pass (self, other) as the children when you make `out`"],
+        )
+    out.grad = UPSTREAM
+    out._backward()
+    t = _Try(Value, op, x, y, out, (a.grad, b.grad), _reference_grads(op, x, y, UPSTREAM))
+    if all(_close(got, want) for _, _, got, want, _ in t.inputs()):
+        return True
+    said = next(filter(None, (mistake(t) for mistake in ADD_MUL_MISTAKES)), None)
+    bug, hints = said or _some_local_derivative_off(t)
+    return _wrong(name, f"{t.where}: {bug}", hints)
+
+
+def _used_twice(Value, op: str) -> bool:
+    """``a + a`` or ``a * a``: a node used twice gets both of its shares."""
+    sym, x = ("a + a" if op == "+" else "a · a"), 3.0
+    a, ref = Value(x), Reference(x)
+    out = a + a if op == "+" else a * a
+    out.grad = 1.0
+    out._backward()
+    (ref + ref if op == "+" else ref * ref).backward()
+    if _close(a.grad, ref.grad):
+        return True
+    bug = (
+        f"{sym} at a = {_num(x)}: a is used twice, and a.grad kept only one of "
+        "its two shares: the gradient is assigned with = (which replaces the old "
+        "value) instead of added to with += (which keeps it)"
+        if _close(a.grad, ref.grad / 2)
+        else f"{sym} at a = {_num(x)}: a is used twice and a.grad is off"
+    )
+    return _wrong(
+        "+ and *",
+        bug,
+        [
+            "what happens to a.grad when self and other are the same node?",
+            "use += in _backward: each use adds its share",
+        ],
+    )
+
+
+def _earlier_share_kept(Value) -> bool:
+    """A gradient that some other use of a node already left must be kept."""
+    a, b = Value(2.0), Value(-1.0)
+    a.grad = 0.25
+    out = a * b
+    out.grad = 1.0
+    out._backward()
+    if _close(a.grad, 0.25 - 1.0):
+        return True
+    return _wrong(
+        "+ and *",
+        "a.grad was 0.25 (a share from another use of a) before "
+        "out._backward(), and that share was lost: the gradient is assigned with "
+        "= (which replaces the old value) instead of added to with += (which keeps it)",
+        [
+            "a node may feed several operations; each adds its share",
+            "use += in _backward, never =",
+        ],
+    )
 
 
 @exercise("2b.1", "+ and *", limited=True)
@@ -446,215 +739,18 @@ def check_add_mul(Value) -> bool:
     that adds local derivative · out.grad to each parent's grad."""
     if not _is_class("+ and *", Value):
         return False
-    name = "+ and *"
-    for op, sym in (("+", "a + b"), ("*", "a · b")):
-        for x, y in ADD_MUL_POINTS:
-            a, b = Value(x), Value(y)
-            dunder, fn = ("__add__", "add") if op == "+" else ("__mul__", "mul")
-            if getattr(Value, dunder, None) is None:  # without it, a + b is Python's TypeError
-                return _wrong(
-                    name,
-                    f"Value has no {dunder}, so a {op} b cannot run: the function {fn} is "
-                    "not attached to the class",
-                    [
-                        f"keep the line `Value.{dunder} = {fn}` under your functions, then "
-                        "run the cell again",
-                    ],
-                )
-            out = a + b if op == "+" else a * b
-            want = x + y if op == "+" else x * y
-            if not _close(out.data, want, 1e-12):
-                return _wrong(
-                    name,
-                    f"{sym} at a = {_num(x)}, b = {_num(y)} has data "
-                    f"{out.data!r}: its value is wrong",
-                    [f"the data of {sym} is computed from self.data and other.data"],
-                )
-            parents = list(getattr(out, "_prev", ()))
-            if len(parents) != 2 or {id(p) for p in parents} != {id(a), id(b)}:
-                return _wrong(
-                    name,
-                    f"the parents (_prev) of {sym} should be a and b",
-                    ["pass (self, other) as the children when you make `out`"],
-                )
-            out.grad = UPSTREAM
-            out._backward()
-            want_a, want_b = _reference_grads(op, x, y, UPSTREAM)
-            got_a, got_b = a.grad, b.grad
-            if _close(got_a, want_a) and _close(got_b, want_b):
-                continue
-            where = f"{sym} at a = {_num(x)}, b = {_num(y)} (with out.grad = {UPSTREAM})"
-            if _a_grad_for_a_value(Value, op, x, y, out._backward, (got_a, got_b)):
-                return _grad_where_data_belongs(name, op, where, out._backward)
-            if got_a == 0 and got_b == 0:
-                return _wrong(
-                    name,
-                    f"{where}: out._backward() left a.grad and b.grad at 0",
-                    [
-                        "_backward must change self.grad and other.grad",
-                        "self.grad += (local derivative) * out.grad, and the same for other",
-                    ],
-                )
-            local_a, local_b = want_a / UPSTREAM, want_b / UPSTREAM
-            by_data = [
-                p
-                for p, got, local in (("a", got_a, local_a), ("b", got_b, local_b))
-                if not _close(got, local * UPSTREAM) and _close(got, local * out.data)
-            ]
-            if by_data:
-                return _wrong(
-                    name,
-                    f"{where}: {' and '.join(by_data)} received (local derivative) · out.data: "
-                    "out.data is the node's value; the gradient to pass on is out.grad",
-                    [
-                        "the chain rule multiplies by dL/d(out), which is stored in out.grad",
-                        "self.grad += (local derivative) * out.grad, and the same for other",
-                    ],
-                )
-            as_local = [
-                p
-                for p, got in (("a", got_a), ("b", got_b))
-                if _close(got, out.data * UPSTREAM)
-                and not _close(got, want_a if p == "a" else want_b)
-            ]
-            if as_local:
-                return _wrong(
-                    name,
-                    f"{where}: {' and '.join(as_local)} received out.data · out.grad: out.data "
-                    f"(the value of {sym}) is not the local derivative of {op}",
-                    [
-                        f"the local derivative is how much {sym} grows when a grows by 1 "
-                        f"(section 2), not the value of {sym}",
-                        "for +, both local derivatives are 1; for *, each input's is "
-                        "the other input's data",
-                    ],
-                )
-            never = [
-                (p, attr)
-                for p, got, want, attr in (
-                    ("a", got_a, want_a, "self"),
-                    ("b", got_b, want_b, "other"),
-                )
-                if got == 0 and want != 0
-            ]
-            if len(never) == 1:
-                p, attr = never[0]
-                return _wrong(
-                    name,
-                    f"{where}: {p}'s gradient was never updated: _backward must also "
-                    f"change {attr}.grad",
-                    [
-                        "each of the two inputs gets its own share: one line for self.grad, "
-                        "one for other.grad",
-                        f"{attr}.grad += (local derivative) * out.grad",
-                    ],
-                )
-            if _close(got_a, want_a / UPSTREAM) and _close(got_b, want_b / UPSTREAM):
-                return _wrong(
-                    name,
-                    f"{where}: a and b received the local derivatives "
-                    "alone, not multiplied by out.grad",
-                    [
-                        "the chain rule: how much L moves per unit of a is "
-                        "(d out/d a) times (d L/d out) = out.grad",
-                        "self.grad += (local derivative) * out.grad",
-                    ],
-                )
-            if op == "*" and _close(got_a, x * UPSTREAM) and _close(got_b, y * UPSTREAM):
-                return _wrong(
-                    name,
-                    f"{where}: wrong local derivative of *: a received "
-                    "a · out.grad and b received b · out.grad",
-                    [
-                        "if a grows by 1, how much does a·b grow? That is the local derivative "
-                        "for a (section 2)",
-                        "d(a·b)/da is the *other* factor, b: self.grad += other.data * out.grad",
-                    ],
-                )
-            own = [
-                (p, attr)
-                for p, got, want, attr, value in (
-                    ("a", got_a, want_a, "self", x),
-                    ("b", got_b, want_b, "other", y),
-                )
-                if not _close(got, want) and _close(got, value * UPSTREAM)
-            ]
-            if len(own) == 1:  # e.g. other.grad += other.data * out.grad
-                p, attr = own[0]
-                q, other_attr = ("b", "other") if p == "a" else ("a", "self")
-                local, line = (
-                    (f"the other factor, {q}", f"{attr}.grad += {other_attr}.data * out.grad")
-                    if op == "*"
-                    else ("1", f"{attr}.grad += 1.0 * out.grad")
-                )
-                return _wrong(
-                    name,
-                    f"{where}: wrong local derivative of {op}: {p} received {p} · out.grad, "
-                    f"its own value times out.grad. The local derivative of {sym} for {p} is "
-                    f"{local}, not {p}",
-                    [
-                        f"if {p} grows by 1, how much does {sym} grow? That is the local "
-                        f"derivative for {p} (section 2)",
-                        line,
-                    ],
-                )
-            which = "a" if not _close(got_a, want_a) else "b"
-            return _wrong(
-                name,
-                f"{where}: wrong local derivative of {op}: the gradient reaching {which} is off",
-                [
-                    f"work out d(out)/d({which}) for this operation on paper first",
-                    "for +, both local derivatives are 1; for *, each input's is "
-                    "the other input's data",
-                ],
-            )
-    # a node used twice: its two shares must add up
-    for op, sym, x in (("+", "a + a", 3.0), ("*", "a · a", 3.0)):
-        a = Value(x)
-        out = a + a if op == "+" else a * a
-        out.grad = 1.0
-        out._backward()
-        ref = Reference(x)
-        (ref + ref if op == "+" else ref * ref).backward()
-        if not _close(a.grad, ref.grad):
-            one_share = ref.grad / 2
-            bug = (
-                f"{sym} at a = {_num(x)}: a is used twice, and a.grad kept only one of "
-                "its two shares: the gradient is assigned with = (which replaces the old "
-                "value) instead of added to with += (which keeps it)"
-                if _close(a.grad, one_share)
-                else f"{sym} at a = {_num(x)}: a is used twice and a.grad is off"
-            )
-            return _wrong(
-                name,
-                bug,
-                [
-                    "what happens to a.grad when self and other are the same node?",
-                    "use += in _backward: each use adds its share",
-                ],
-            )
-    # a gradient some other use already left must be kept
-    a, b = Value(2.0), Value(-1.0)
-    a.grad = 0.25
-    out = a * b
-    out.grad = 1.0
-    out._backward()
-    if not _close(a.grad, 0.25 - 1.0):
-        return _wrong(
-            name,
-            "a.grad was 0.25 (a share from another use of a) before "
-            "out._backward(), and that share was lost: the gradient is assigned with "
-            "= (which replaces the old value) instead of added to with += (which keeps it)",
-            [
-                "a node may feed several operations; each adds its share",
-                "use += in _backward, never =",
-            ],
-        )
-    print(
-        f"{PASS} {name}: values, parents and local derivatives agree with helpers.autodiff "
-        "and with nudging the inputs (notebook 02); a node used twice (a + a) gets both its shares"
+    ok = (
+        all(_one_operation(Value, op, x, y) for op in "+*" for x, y in ADD_MUL_POINTS)
+        and all(_used_twice(Value, op) for op in "+*")
+        and _earlier_share_kept(Value)
     )
-    return True
+    if ok:
+        print(
+            f"{PASS} + and *: values, parents and local derivatives agree with helpers.autodiff "
+            "and with nudging the inputs (notebook 02); a node used twice (a + a) gets both "
+            "its shares"
+        )
+    return ok
 
 
 # --------------------------------------------------------------------------------------
@@ -662,6 +758,131 @@ def check_add_mul(Value) -> bool:
 # --------------------------------------------------------------------------------------
 
 TANH_POINTS = [-2.0, -0.3, 0.0, 0.7, 1.5]
+EARLIER = 0.125  # the input's grad before out._backward(): a share from another use, kept
+TANH_UPSTREAM = 0.5  # out.grad during the check
+
+# Local derivatives a learner may write, as functions of x and t = tanh(x), and what is wrong
+# with each; tried in this order.
+TANH_WRONG_LOCALS = [
+    (
+        lambda x, t: 1 - math.tanh(t) ** 2,
+        "your local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
+        "holds tanh(x), so the slope is 1 − t²",
+    ),
+    (
+        lambda x, t: 1 - t,
+        "your local derivative is 1 − t: the slope of tanh is 1 − t², with t squared",
+    ),
+    (
+        lambda x, t: 1 - x * x,
+        "your code uses 1 − x² as the local derivative, with x the input (self.data). "
+        "The slope of tanh is 1 − t², with t = tanh(x), the node's own value",
+    ),
+    (lambda x, t: t * t, "your local derivative has the right pieces in the wrong form"),
+    (lambda x, t: -t * t, "your local derivative has the right pieces in the wrong form"),
+    (lambda x, t: 1 + t * t, "your local derivative has the right pieces in the wrong form"),
+    (lambda x, t: t, "your local derivative is tanh(x) itself, not its slope"),
+    (
+        lambda x, t: 2 * t,
+        "your local derivative is 2t: that is the slope of t², not the slope of tanh",
+    ),
+]
+TANH_HINTS = [
+    "the slope of tanh is 1 at x = 0 (where t = 0) and near 0 far from 0 (where t is "
+    "near 1 or -1): which formula in t does that?",
+    "the slope of tanh at x is 1 - tanh(x)**2, and t already holds tanh(x)",
+    "self.grad += (1 - t**2) * out.grad, with t = out.data",
+]
+BRACKETS_MISSING = (
+    "brackets are missing. Python multiplies before it subtracts, so "
+    "`1 - t**2 * out.grad` is 1 − (t² · out.grad): out.grad multiplies only one "
+    "part of the local derivative 1 − t²",
+    [
+        "the whole local derivative must be multiplied by out.grad: put it in brackets",
+        "self.grad += (1 - t**2) * out.grad",
+    ],
+)
+# The share added to the input's grad, as a function of t, when out.grad is used wrongly.
+TANH_WRONG_SHARES = [
+    (
+        lambda t: 1 - t * t,
+        (
+            "the local derivative 1 − t² is right, but it is not multiplied by out.grad",
+            [
+                "the chain rule: how much L moves per unit of x is "
+                "(d out/d x) times (d L/d out) = out.grad",
+                "self.grad += (1 - t**2) * out.grad",
+            ],
+        ),
+    ),
+    (lambda t: 1 - t * t * TANH_UPSTREAM, BRACKETS_MISSING),
+    (lambda t: TANH_UPSTREAM - t * t, BRACKETS_MISSING),
+]
+
+
+def _tanh_slope(x: float) -> float:
+    """d tanh/dx at x by helpers.autodiff, confirmed by a central difference."""
+    ref = Reference(x)
+    ref.tanh().backward()
+    assert _close(ref.grad, central_difference(math.tanh, x, 1e-6), 1e-6)
+    return ref.grad
+
+
+def _tanh_bug(x: float, got: float, out):
+    """What is wrong (said after "where: ") and the hints, for the input's grad ``got``."""
+    t, slope = math.tanh(x), _tanh_slope(x)
+    if _close(got, EARLIER):  # the input's grad is as it was: no share reached it
+        changed = "" if _close(out.grad, TANH_UPSTREAM) else " It changed out.grad instead."
+        return (
+            "out._backward() never updated the input's gradient, self.grad."
+            f"{changed} The gradient flows back, from out to its input self",
+            [
+                "in _backward, out.grad is what you read; self.grad is what you add to",
+                "self.grad += (1 - t**2) * out.grad, with t = out.data",
+            ],
+        )
+    if _close(got, slope * TANH_UPSTREAM):
+        return (
+            "the input's earlier share of its gradient was lost: the gradient is assigned "
+            "with = (which replaces the old value) instead of added to with += (which keeps it)",
+            ["use += in _backward"],
+        )
+    share = got - EARLIER
+    local = share / TANH_UPSTREAM
+    bug = next((bug for wrong, bug in TANH_WRONG_LOCALS if _close(local, wrong(x, t))), None)
+    if bug:
+        return bug, TANH_HINTS
+    said = next((said for wrong, said in TANH_WRONG_SHARES if _close(share, wrong(t))), None)
+    return said or ("the local derivative of tanh is wrong", TANH_HINTS)
+
+
+def _tanh_at(Value, x: float) -> bool:
+    """tanh at x: the value, the one parent, and the share passed back to the input."""
+    name = "tanh"
+    v = Value(x)
+    out = v.tanh()
+    if not _close(out.data, math.tanh(x), 1e-12):
+        return _wrong(
+            name,
+            f"tanh at x = {_num(x)} has data {out.data!r}: the value is wrong",
+            ["math.tanh(self.data), or (e^{2x} − 1)/(e^{2x} + 1)"],
+        )
+    parents = list(getattr(out, "_prev", ()))
+    if len(parents) != 1 or parents[0] is not v:
+        return _wrong(
+            name,
+            f"tanh should make ONE node whose only parent is the input; "
+            f"its parents are {len(parents)} node(s)",
+            ["make out = Value(t, (self,), 'tanh')"],
+        )
+    v.grad = EARLIER
+    out.grad = TANH_UPSTREAM
+    out._backward()
+    if _close(v.grad, EARLIER + _tanh_slope(x) * TANH_UPSTREAM):
+        return True
+    bug, hints = _tanh_bug(x, v.grad, out)
+    where = f"tanh at x = {_num(x)} (with out.grad = {_num(TANH_UPSTREAM)})"
+    return _wrong(name, f"{where}: {bug}", hints)
 
 
 @exercise("2b.2", "tanh", limited=True)
@@ -678,111 +899,10 @@ def check_tanh(Value) -> bool:
     """``Value.tanh``: one new node, value tanh(x), local derivative 1 − tanh²(x)."""
     if not _is_class("tanh", Value):
         return False
-    name = "tanh"
-    for x in TANH_POINTS:
-        v = Value(x)
-        out = v.tanh()
-        t = math.tanh(x)
-        if not _close(out.data, t, 1e-12):
-            return _wrong(
-                name,
-                f"tanh at x = {_num(x)} has data {out.data!r}: the value is wrong",
-                ["math.tanh(self.data), or (e^{2x} − 1)/(e^{2x} + 1)"],
-            )
-        parents = list(getattr(out, "_prev", ()))
-        if len(parents) != 1 or parents[0] is not v:
-            return _wrong(
-                name,
-                f"tanh should make ONE node whose only parent is the input; "
-                f"its parents are {len(parents)} node(s)",
-                ["make out = Value(t, (self,), 'tanh')"],
-            )
-        v.grad = 0.125  # a share from another use: it must be kept
-        out.grad = 0.5
-        out._backward()
-        ref = Reference(x)
-        ref.tanh().backward()
-        h = 1e-6
-        assert _close(ref.grad, central_difference(math.tanh, x, h), 1e-6)
-        want = 0.125 + ref.grad * 0.5
-        got = v.grad
-        if _close(got, want):
-            continue
-        where = f"tanh at x = {_num(x)} (with out.grad = 0.5)"
-        local = (got - 0.125) / 0.5
-        if _close(got, 0.125):  # the input's grad is as it was: no share reached it
-            changed = "" if _close(out.grad, 0.5) else " It changed out.grad instead."
-            return _wrong(
-                name,
-                f"{where}: out._backward() never updated the input's gradient, self.grad."
-                f"{changed} The gradient flows back, from out to its input self",
-                [
-                    "in _backward, out.grad is what you read; self.grad is what you add to",
-                    "self.grad += (1 - t**2) * out.grad, with t = out.data",
-                ],
-            )
-        if _close(got, ref.grad * 0.5):
-            return _wrong(
-                name,
-                f"{where}: the input's earlier share of its gradient was "
-                "lost: the gradient is assigned with = (which replaces the old value) "
-                "instead of added to with += (which keeps it)",
-                ["use += in _backward"],
-            )
-        if _close(local, 1 - math.tanh(t) ** 2):
-            bug = (
-                "your local derivative is 1 − tanh(t)²: tanh is applied twice. t already "
-                "holds tanh(x), so the slope is 1 − t²"
-            )
-        elif _close(local, 1 - t):
-            bug = "your local derivative is 1 − t: the slope of tanh is 1 − t², with t squared"
-        elif _close(local, 1 - x * x):
-            bug = (
-                "your code uses 1 − x² as the local derivative, with x the input (self.data). "
-                "The slope of tanh is 1 − t², with t = tanh(x), the node's own value"
-            )
-        elif _close(local, t * t) or _close(local, -t * t) or _close(local, 1 + t * t):
-            bug = "your local derivative has the right pieces in the wrong form"
-        elif _close(local, t):
-            bug = "your local derivative is tanh(x) itself, not its slope"
-        elif _close(local, 2 * t):
-            bug = "your local derivative is 2t: that is the slope of t², not the slope of tanh"
-        elif _close(got - 0.125, 1 - t * t):
-            return _wrong(
-                name,
-                f"{where}: the local derivative 1 − t² is right, but it is not multiplied "
-                "by out.grad",
-                [
-                    "the chain rule: how much L moves per unit of x is "
-                    "(d out/d x) times (d L/d out) = out.grad",
-                    "self.grad += (1 - t**2) * out.grad",
-                ],
-            )
-        elif _close(got - 0.125, 1 - t * t * 0.5) or _close(got - 0.125, 0.5 - t * t):
-            return _wrong(
-                name,
-                f"{where}: brackets are missing. Python multiplies before it subtracts, so "
-                "`1 - t**2 * out.grad` is 1 − (t² · out.grad): out.grad multiplies only one "
-                "part of the local derivative 1 − t²",
-                [
-                    "the whole local derivative must be multiplied by out.grad: put it in brackets",
-                    "self.grad += (1 - t**2) * out.grad",
-                ],
-            )
-        else:
-            bug = "the local derivative of tanh is wrong"
-        return _wrong(
-            name,
-            f"{where}: {bug}",
-            [
-                "the slope of tanh is 1 at x = 0 (where t = 0) and near 0 far from 0 (where t is "
-                "near 1 or -1): which formula in t does that?",
-                "the slope of tanh at x is 1 - tanh(x)**2, and t already holds tanh(x)",
-                "self.grad += (1 - t**2) * out.grad, with t = out.data",
-            ],
-        )
+    if not all(_tanh_at(Value, x) for x in TANH_POINTS):
+        return False
     print(
-        f"{PASS} {name}: value and local derivative agree with helpers.autodiff and with "
+        f"{PASS} tanh: value and local derivative agree with helpers.autodiff and with "
         f"nudging the input (notebook 02) at {len(TANH_POINTS)} points"
     )
     return True
@@ -1049,6 +1169,83 @@ def _child_never_joins(may_join, y, name: str) -> None:
     )
 
 
+def _returned_a_list(what: str, got):
+    """``got`` as a list, or None after one ✗ line (None, or not a list)."""
+    if got is None:
+        _wrong(
+            "topological order",
+            f"on {what}, it returned None: is a `return` missing?",
+            ["return the list you built"],
+        )
+        return None
+    try:
+        return list(got)
+    except TypeError:
+        _wrong(
+            "topological order",
+            f"on {what}, it returned {type(got).__name__}, not a list",
+            ["return a list of nodes"],
+        )
+        return None
+
+
+# The usual bugs of a topological order, tried in this order before the order itself is
+# checked. Each takes the list returned for ``root`` and returns None, or the bug in words
+# (said after "on <graph>, ") and the hints.
+
+
+def _not_nodes(root, got):
+    if all(isinstance(n, _Node) for n in got):
+        return None
+    return "the list holds things that are not nodes", [
+        "append the nodes themselves (v), not their data"
+    ]
+
+
+def _listed_twice(root, got):
+    seen = [n for i, n in enumerate(got) if any(m is n for m in got[:i])]
+    if not seen:
+        return None
+    names = [getattr(n, "label", "?") for n in got]
+    return (
+        f"node {seen[0].label} appears more than once (got {names})",
+        [
+            "each node belongs in the list once, even one reached along two paths: "
+            "what if v is in the list already?",
+            "before you place a node, check that it is not placed already (v not in placed)",
+        ],
+    )
+
+
+def _nodes_missing(root, got):
+    missing = [n.label for n in reference_order(root) if not any(m is n for m in got)]
+    if not missing:
+        return None
+    names = [getattr(n, "label", "?") for n in got]
+    return (
+        f"nodes {missing} are missing (got {names})",
+        [
+            "every node the root depends on belongs in the list",
+            "repeat your round over the nodes until every node is placed",
+        ],
+    )
+
+
+ORDER_MISTAKES = [_not_nodes, _listed_twice, _nodes_missing]
+
+
+def _order_on(topological_order, what: str, root) -> bool:
+    """One graph of check_topological_order: True if right, else one ✗ line naming the bug."""
+    got = _returned_a_list(what, topological_order(root))
+    if got is None:
+        return False
+    said = next(filter(None, (mistake(root, got) for mistake in ORDER_MISTAKES)), None)
+    if said:
+        return _wrong("topological order", f"on {what}, {said[0]}", said[1])
+    names = [getattr(n, "label", "?") for n in got]
+    return not _the_order_is_wrong(what, root, got, names)
+
+
 @exercise("2b.3", "topological order", limited=True)
 @_say_delete_the_raise
 def check_topological_order(topological_order, may_join=None) -> bool:
@@ -1061,54 +1258,8 @@ def check_topological_order(topological_order, may_join=None) -> bool:
         return False
     if may_join is not None and _may_join_never_true(may_join):
         return False
-    for what, root in _graphs():
-        got = topological_order(root)
-        if got is None:
-            return _wrong(
-                name,
-                f"on {what}, it returned None: is a `return` missing?",
-                ["return the list you built"],
-            )
-        try:
-            got = list(got)
-        except TypeError:
-            return _wrong(
-                name,
-                f"on {what}, it returned {type(got).__name__}, not a list",
-                ["return a list of nodes"],
-            )
-        every = reference_order(root)
-        names = [getattr(n, "label", "?") for n in got]
-        if any(not isinstance(n, _Node) for n in got):
-            return _wrong(
-                name,
-                f"on {what}, the list holds things that are not nodes",
-                ["append the nodes themselves (v), not their data"],
-            )
-        seen = [n for i, n in enumerate(got) if any(m is n for m in got[:i])]
-        if seen:
-            return _wrong(
-                name,
-                f"on {what}, node {seen[0].label} appears more than once (got {names})",
-                [
-                    "each node belongs in the list once, even one reached along two paths: "
-                    "what if v is in the list already?",
-                    "before you place a node, check that it is not placed already "
-                    "(v not in placed)",
-                ],
-            )
-        missing = [n.label for n in every if not any(m is n for m in got)]
-        if missing:
-            return _wrong(
-                name,
-                f"on {what}, nodes {missing} are missing (got {names})",
-                [
-                    "every node the root depends on belongs in the list",
-                    "repeat your round over the nodes until every node is placed",
-                ],
-            )
-        if _the_order_is_wrong(what, root, got, names):
-            return False
+    if not all(_order_on(topological_order, what, root) for what, root in _graphs()):
+        return False
     print(
         f"{PASS} {name}: every node once, each after all of its parents, on a chain, "
         "diamonds (one with a long arm), a node used twice and random graphs"
@@ -1205,6 +1356,8 @@ def check_backward(Value) -> bool:
     once, in reverse topological order (each node after all the nodes that use it)."""
     if not _is_class("backward", Value):
         return False
+    if _order_fails_its_check(Value):
+        return False
     for long_arm, what in GRAPHS_FOR_BACKWARD:
         if not _backward_on(Value, long_arm, what):
             return False
@@ -1229,176 +1382,287 @@ def check_backward(Value) -> bool:
     return True
 
 
+def _order_fails_its_check(Value) -> bool:
+    """True (after one ✗ line) if the lesson's ``topological_order`` and ``may_join`` of
+    exercise 2b.3, found where the learner's ``backward`` was written, fail the check of 2b.3:
+    then a wrong gradient, or a walk that never ends, is 2b.3's bug, not ``backward``'s."""
+    backward = getattr(Value, "backward", None)
+    names = getattr(backward, "__globals__", {})
+    order, may_join = names.get("topological_order"), names.get("may_join")
+    code = getattr(backward, "__code__", None)
+    if not (callable(order) and callable(may_join) and code is not None):
+        return False
+    if "topological_order" not in code.co_names:
+        return False
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(said):
+            passes = inspect.unwrap(check_topological_order)(order, may_join)
+    except Exception:  # noqa: BLE001 - e.g. may_join not done yet: backward's run says so
+        return False
+    if passes:
+        return False
+    bug = next(
+        (line.split(": ", 1)[-1] for line in said.getvalue().splitlines() if FAIL in line),
+        "it does not pass its check",
+    )
+    _wrong(
+        "backward",
+        "your topological_order of exercise 2b.3 is not right yet, so backward cannot be "
+        f"tested with it. The check of 2b.3 says: {bug}. Fix exercise 2b.3 "
+        "first; your backward may well be right",
+        [
+            "run the check cell of exercise 2b.3 and fix what it names, then run this check again",
+        ],
+    )
+    return True
+
+
+def _backward_error_named(Value, d, err: BaseException) -> bool:
+    """True (after one ✗ line) if ``err``, raised by the learner's ``d.backward()``, comes
+    from a known slip; False for any other error (raised again by the caller)."""
+    text = str(err)
+    typed = isinstance(err, TypeError)
+    if isinstance(err, NameError):
+        _a_name_for_the_list(err)
+    elif isinstance(err, AttributeError) and re.search(
+        r"^'(str|int|float|tuple|list|NoneType)' object has no attribute '_backward'", text
+    ):
+        _not_nodes_in_the_loop(err)
+    elif isinstance(err, RecursionError) and _calls_itself(err, Value):
+        _wrong(
+            "backward",
+            "in the loop, `v.backward()` starts a whole new backward pass from v. That "
+            "pass starts another one, and so on without end, until Python gives up with "
+            "a RecursionError (too many calls waiting inside each other). One node's own "
+            "step is `v._backward()`, with the underscore",
+            [
+                "v.backward() is the whole pass; v._backward() passes v's gradient to v's parents",
+                "for v in reversed(topological_order(self)): v._backward()",
+            ],
+        )
+    elif typed and "NoneType" in text and _order_returns_none(Value, d):
+        _wrong(
+            "backward",
+            "topological_order returned None: is a `return` missing at its end?",
+            ["topological_order must end with `return order`"],
+        )
+    elif typed and "'function' object is not" in text:
+        _a_function_for_its_list(err)
+    elif typed and "NoneType" in text and _calls_reverse(Value, err):
+        _wrong(
+            "backward",
+            "the loop got None, not a list (`NoneType` is the type of None). "
+            "`.reverse()` turns a list around where it is and gives back None, so "
+            "`topological_order(self).reverse()` is None, and a loop cannot walk over None. "
+            f"reversed(...) gives the items back in reverse order. (Python said: "
+            f"TypeError: {err})",
+            [
+                "use reversed(...), which gives back the reversed nodes",
+                "for v in reversed(topological_order(self)): v._backward()",
+            ],
+        )
+    else:
+        return False
+    return True
+
+
+@dataclasses.dataclass
+class _Walk:
+    """What one run of the learner's ``backward`` did on one graph of check_backward."""
+
+    what: str  # the graph, in words
+    d: object  # its output
+    log: list  # the nodes whose _backward ran, in that order (by name)
+    resets: list  # the nodes whose non-zero grad was set back to 0
+    users: dict  # who uses each node
+    got: dict  # the gradients, by name
+    want: dict  # the same by helpers.autodiff
+
+    def all_zero(self) -> bool:
+        return all(g == 0 for g in self.got.values())
+
+
+# The usual bugs of a backward(), tried in this order. Each takes a _Walk and returns None,
+# or the bug in words and the hints.
+
+
+def _reset_in_the_loop(w: _Walk):
+    if not w.resets:
+        return None
+    return (
+        f"on {w.what}, a gradient was reset to 0 during the walk (node {w.resets[0]} had "
+        "received a share of its gradient and lost it). A reset inside the loop wipes "
+        "out the shares that have already arrived: reset the gradients, if at all, "
+        "before the loop",
+        [
+            "which lines of backward() run once, and which run for every node?",
+            "self.grad = 1.0 once, then only v._backward() inside the loop",
+        ],
+    )
+
+
+def _never_seeded(w: _Walk):
+    if _close(w.d.grad, 1.0) or not w.all_zero():
+        return None
+    return (
+        f"every gradient stayed 0: the output's grad was never set to 1 (d.grad is {w.d.grad!r})",
+        [
+            "what is dL/dL? Every gradient is a multiple of it",
+            "self.grad = 1.0 before walking the graph",
+        ],
+    )
+
+
+def _never_called(w: _Walk):
+    if w.log or not w.all_zero():
+        return None
+    return (
+        "every gradient stayed 0 and no node's _backward ran. `v._backward` without () "
+        "only names the function: _backward is named but never called: add ()",
+        [
+            "a function runs only when it is called: v._backward()",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _seeded_late(w: _Walk):
+    if not w.all_zero():
+        return None
+    return (
+        "every gradient stayed 0 although the output's grad is 1 now: "
+        "it was set after the walk through the graph, not before",
+        [
+            "when a node's _backward runs, its own grad must already be known",
+            "self.grad = 1.0 first, then the loop",
+        ],
+    )
+
+
+def _only_the_output(w: _Walk):
+    if len(w.log) <= 1 or set(w.log) != {"d"}:
+        return None
+    return (
+        f"on {w.what}, only the output's _backward ran, {len(w.log)} times: the loop calls "
+        "self._backward() on every pass. self is the output; each node v of the loop "
+        "must run its own v._backward()",
+        [
+            "in `for v in ...:`, the node of this pass is v, not self",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _a_node_twice(w: _Walk):
+    twice = sorted({k for k in w.log if w.log.count(k) > 1})
+    if not twice:
+        return None
+    return (
+        f"on {w.what}, the _backward of node {twice[0]} ran {w.log.count(twice[0])} "
+        "times, so it passed its gradient on more than once: a node reached "
+        "along two paths must be visited once",
+        [
+            "visit the nodes in a topological order, each once",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+INNER = ["d", "c", "b", "a"]  # the nodes whose _backward passes a gradient on
+
+
+def _stopped_early(w: _Walk):
+    ran = {k for k in w.log if k in INNER}
+    if ran == set(INNER):
+        return None
+    return (
+        f"the _backward of nodes {sorted(set(INNER) - ran)} never "
+        "ran: the backward pass stopped early",
+        [
+            "every node of the graph must pass its gradient on",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _a_node_too_early(w: _Walk):
+    ran = [k for k in w.log if k in INNER]
+    pos = {k: ran.index(k) for k in ran}
+    early = next(
+        ((k, u) for k in ran for u in w.users[k] if u in pos and pos[u] > pos[k]),
+        None,
+    )
+    if not early:
+        return None
+    k, u = early
+    return (
+        f"on {w.what}, the nodes passed their gradients on in the order {ran}: node "
+        f"{k} (used by {' and '.join(w.users[k])}) went before {u} had passed its share "
+        "back, so its gradient was not complete yet: missing or wrong topological order",
+        [
+            "a node may pass its gradient on only once every node using it has: walk the "
+            "list from the end, the output first",
+            "walk the topological order backwards: reversed(topological_order(self))",
+        ],
+    )
+
+
+def _output_grad_not_one(w: _Walk):
+    if _close(w.d.grad, 1.0):
+        return None
+    return (
+        f"the output's grad is {w.d.grad!r} after backward(): dL/dL is 1",
+        ["set self.grad = 1.0 (once, before the loop)"],
+    )
+
+
+BACKWARD_MISTAKES = [
+    _reset_in_the_loop,
+    _never_seeded,
+    _never_called,
+    _seeded_late,
+    _only_the_output,
+    _a_node_twice,
+    _stopped_early,
+    _a_node_too_early,
+    _output_grad_not_one,
+]
+
+
+def _gradients_disagree(w: _Walk):
+    """What is said when no known mistake fits."""
+    wrong = [k for k in w.want if not _close(w.got[k], w.want[k])]
+    return (
+        f"on {w.what} the gradients of {wrong} disagree with helpers.autodiff",
+        ["set self.grad = 1.0, then call _backward on each node, outputs first"],
+    )
+
+
 def _backward_on(Value, long_arm: bool, what: str) -> bool:
     """One graph of check_backward: True if right, else one ✗ line naming the bug."""
-    name = "backward"
     log: list[str] = []
     resets: list[str] = []
     d, nodes, users = _graph(Value, log, long_arm, resets)
     try:
         d.backward()
-    except TypeError as err:
-        if "NoneType" in str(err) and _order_returns_none(Value, d):
-            return _wrong(
-                name,
-                "topological_order returned None: is a `return` missing at its end?",
-                ["topological_order must end with `return order`"],
-            )
-        if "'function' object is not" in str(err):
-            return _a_function_for_its_list(err)
-        if "NoneType" in str(err) and _calls_reverse(Value, err):
-            return _wrong(
-                name,
-                "the loop got None, not a list (`NoneType` is the type of None). "
-                "`.reverse()` turns a list around where it is and gives back None, so "
-                "`topological_order(self).reverse()` is None, and a loop cannot walk over None. "
-                f"reversed(...) gives the items back in reverse order. (Python said: "
-                f"TypeError: {err})",
-                [
-                    "use reversed(...), which gives back the reversed nodes",
-                    "for v in reversed(topological_order(self)): v._backward()",
-                ],
-            )
+    except (TypeError, NameError, AttributeError, RecursionError) as err:
+        if _backward_error_named(Value, d, err):
+            return False
         raise
-    except NameError as err:
-        return _a_name_for_the_list(err)
-    except AttributeError as err:
-        if re.search(
-            r"^'(str|int|float|tuple|list|NoneType)' object has no attribute "
-            r"'_backward'",
-            str(err),
-        ):
-            return _not_nodes_in_the_loop(err)
-        raise
-    except RecursionError as err:
-        if _calls_itself(err, Value):
-            return _wrong(
-                name,
-                "in the loop, `v.backward()` starts a whole new backward pass from v. That "
-                "pass starts another one, and so on without end, until Python gives up with "
-                "a RecursionError (too many calls waiting inside each other). One node's own "
-                "step is `v._backward()`, with the underscore",
-                [
-                    "v.backward() is the whole pass; v._backward() passes v's gradient to "
-                    "v's parents",
-                    "for v in reversed(topological_order(self)): v._backward()",
-                ],
-            )
-        raise
-    if resets:
-        return _wrong(
-            name,
-            f"on {what}, a gradient was reset to 0 during the walk (node {resets[0]} had "
-            "received a share of its gradient and lost it). A reset inside the loop wipes "
-            "out the shares that have already arrived: reset the gradients, if at all, "
-            "before the loop",
-            [
-                "which lines of backward() run once, and which run for every node?",
-                "self.grad = 1.0 once, then only v._backward() inside the loop",
-            ],
-        )
-    want = _graph_reference(long_arm)
     got = {k: n.grad for k, n in nodes.items()}
-    if _close(d.grad, 1.0) and all(_close(got[k], want[k]) for k in want):
+    w = _Walk(what, d, log, resets, users, got, _graph_reference(long_arm))
+    if not resets and _close(d.grad, 1.0) and all(_close(got[k], w.want[k]) for k in w.want):
         if log.count("d") > 1:
             print(
-                f"{FAIL} {name}: right gradients on {what}, but the output's _backward ran "
+                f"{FAIL} backward: right gradients on {what}, but the output's _backward ran "
                 f"{log.count('d')} times"
             )
             return False
         return True
-    if not _close(d.grad, 1.0) and all(got[k] == 0 for k in got):
-        return _wrong(
-            name,
-            f"every gradient stayed 0: the output's grad was never set to 1 (d.grad is {d.grad!r})",
-            [
-                "what is dL/dL? Every gradient is a multiple of it",
-                "self.grad = 1.0 before walking the graph",
-            ],
-        )
-    if not log and all(got[k] == 0 for k in got):
-        return _wrong(
-            name,
-            "every gradient stayed 0 and no node's _backward ran. `v._backward` without () "
-            "only names the function: _backward is named but never called: add ()",
-            [
-                "a function runs only when it is called: v._backward()",
-                "for v in reversed(topological_order(self)): v._backward()",
-            ],
-        )
-    if all(got[k] == 0 for k in got):
-        return _wrong(
-            name,
-            "every gradient stayed 0 although the output's grad is 1 now: "
-            "it was set after the walk through the graph, not before",
-            [
-                "when a node's _backward runs, its own grad must already be known",
-                "self.grad = 1.0 first, then the loop",
-            ],
-        )
-    if len(log) > 1 and set(log) == {"d"}:
-        return _wrong(
-            name,
-            f"on {what}, only the output's _backward ran, {len(log)} times: the loop calls "
-            "self._backward() on every pass. self is the output; each node v of the loop "
-            "must run its own v._backward()",
-            [
-                "in `for v in ...:`, the node of this pass is v, not self",
-                "for v in reversed(topological_order(self)): v._backward()",
-            ],
-        )
-    twice = sorted({k for k in log if log.count(k) > 1})
-    if twice:
-        return _wrong(
-            name,
-            f"on {what}, the _backward of node {twice[0]} ran {log.count(twice[0])} "
-            "times, so it passed its gradient on more than once: a node reached "
-            "along two paths must be visited once",
-            [
-                "visit the nodes in a topological order, each once",
-                "for v in reversed(topological_order(self)): v._backward()",
-            ],
-        )
-    inner = ["d", "c", "b", "a"]
-    ran = [k for k in log if k in inner]
-    if set(ran) != set(inner):
-        return _wrong(
-            name,
-            f"the _backward of nodes {sorted(set(inner) - set(ran))} never "
-            "ran: the backward pass stopped early",
-            [
-                "every node of the graph must pass its gradient on",
-                "for v in reversed(topological_order(self)): v._backward()",
-            ],
-        )
-    pos = {k: ran.index(k) for k in ran}
-    early = next(
-        ((k, u) for k in ran for u in users[k] if u in pos and pos[u] > pos[k]),
-        None,
-    )
-    if early:
-        k, u = early
-        return _wrong(
-            name,
-            f"on {what}, the nodes passed their gradients on in the order {ran}: node "
-            f"{k} (used by {' and '.join(users[k])}) went before {u} had passed its share "
-            "back, so its gradient was not complete yet: missing or wrong topological order",
-            [
-                "a node may pass its gradient on only once every node using it has: walk the "
-                "list from the end, the output first",
-                "walk the topological order backwards: reversed(topological_order(self))",
-            ],
-        )
-    if not _close(d.grad, 1.0):
-        return _wrong(
-            name,
-            f"the output's grad is {d.grad!r} after backward(): dL/dL is 1",
-            ["set self.grad = 1.0 (once, before the loop)"],
-        )
-    wrong = [k for k in want if not _close(got[k], want[k])]
-    print(f"{FAIL} {name}: on {what} the gradients of {wrong} disagree with helpers.autodiff")
-    hint(["set self.grad = 1.0, then call _backward on each node, outputs first"])
-    return False
+    said = next(filter(None, (mistake(w) for mistake in BACKWARD_MISTAKES)), None)
+    bug, hints = said or _gradients_disagree(w)
+    return _wrong("backward", bug, hints)
 
 
 def _calls_itself(err: RecursionError, Value) -> bool:
