@@ -376,42 +376,54 @@ def check_linear_backward(fn) -> bool:
     """
     for n, n_in, n_out, seed in LINEAR_CASES:
         X, W, b, dY = _linear_case(n, n_in, n_out, seed)
-        ok, result = _run(
-            "linear_backward",
-            fn,
-            X.copy(),
-            W.copy(),
-            b.copy(),
-            dY.copy(),
-            where=f"on a batch of {n} with W of shape {W.shape}",
-            error_hint=SHAPE_ERRORS,
-        )
-        if not ok:
-            return False
-        got = _unpack("linear_backward", result, ("dX", "dW", "db"))
+        got = _linear_result(fn, X, W, b, dY)
         if got is None:
-            return False
-        if _arrays_are(got["dX"], X.T @ dY) and _arrays_are(got["dW"], dY @ W.T):
-            print(f"{FAIL} linear_backward: dX and dW are in the wrong order")
-            hint((SWAPPED, SWAPPED))  # complete in itself: no general hint after it
             return False
         print(f"batch of {n}, W of shape {W.shape}:")
         want = {"dX": dY @ W.T, "dW": X.T @ dY, "db": dY.sum(axis=0)}
-        bugs = {
-            "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
-            "dW": {TRANSPOSED: (X.T @ dY).T},
-            "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0), FIRST_ROW: dY[0]},
-        }
-        if n > 1:  # at a batch of 1, / N changes nothing
-            for key in ("dX", "dW"):
-                bugs[key][DIVIDED_BY_N] = want[key] / n
-        mistakes = {
-            key: {_graded(bug, key): wrong for bug, wrong in named.items()}
-            for key, named in bugs.items()
-        }
-        if not _compare_linear(got, want, mistakes):
+        if not _compare_linear(got, want, _linear_mistakes(X, W, dY, want)):
             return False
     return True
+
+
+def _linear_result(fn, X, W, b, dY):
+    """The learner's ``(dX, dW, db)`` on one case as a dict, or None after saying why not:
+    an error raised, not three arrays returned, or dX and dW swapped."""
+    ok, result = _run(
+        "linear_backward",
+        fn,
+        X.copy(),
+        W.copy(),
+        b.copy(),
+        dY.copy(),
+        where=f"on a batch of {len(X)} with W of shape {W.shape}",
+        error_hint=SHAPE_ERRORS,
+    )
+    if not ok:
+        return None
+    got = _unpack("linear_backward", result, ("dX", "dW", "db"))
+    if got is not None and _arrays_are(got["dX"], X.T @ dY) and _arrays_are(got["dW"], dY @ W.T):
+        print(f"{FAIL} linear_backward: dX and dW are in the wrong order")
+        hint((SWAPPED, SWAPPED))  # complete in itself: no general hint after it
+        return None
+    return got
+
+
+def _linear_mistakes(X, W, dY, want):
+    """The usual wrong dX, dW and db of one case, each named with its growing hints."""
+    n, (n_in, n_out) = len(X), W.shape
+    bugs = {
+        "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
+        "dW": {TRANSPOSED: (X.T @ dY).T},
+        "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0), FIRST_ROW: dY[0]},
+    }
+    if n > 1:  # at a batch of 1, / N changes nothing
+        for key in ("dX", "dW"):
+            bugs[key][DIVIDED_BY_N] = want[key] / n
+    return {
+        key: {_graded(bug, key): wrong for bug, wrong in named.items()}
+        for key, named in bugs.items()
+    }
 
 
 def _compare_linear(got, want, mistakes) -> bool:
