@@ -562,3 +562,49 @@ def test_a_missing_shape_is_named_missing_not_none(capsys):
     out = capsys.readouterr().out
     assert "✗ dY: missing (the dict has no key 'dY')" in out
     assert "None" not in out
+
+
+def _bracket_depth(line):
+    """How deep the round brackets of a line nest (1: no bracket inside a bracket)."""
+    depth = deepest = 0
+    for char in line:
+        depth += (char == "(") - (char == ")")
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def test_shape_reasons_have_no_brackets_inside_brackets(capsys):
+    """Round 11: "got 10, which is not its shape ((10) is just the number 10; a one-element
+    tuple needs a comma: (10,))" and "expected (10,) (() is a single number: ...)" were hard
+    to read. A reason that holds brackets itself comes as a sentence of its own."""
+    tries = [
+        {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (10, 64), "db": 10},
+        {"Y": (32, 10), "dY": (32, 64), "dX": (32, 64), "dW": (64, 10), "db": ()},
+        {"Y": (32, 64), "dY": (32, 10), "dX": (64, 32), "dW": (64, 10), "db": (1, 10)},
+    ]
+    for shapes in tries:  # one wrong try after the other: first without, then with the answer
+        assert bp.check_gradient_shapes(lambda shapes=shapes: shapes) is False
+        wrong = [x for x in capsys.readouterr().out.splitlines() if x.startswith("✗")]
+        assert wrong and all(_bracket_depth(line) == 1 for line in wrong), wrong
+    ex.reset_tries()
+    bp.check_gradient_shapes(lambda: tries[0])
+    out = capsys.readouterr().out
+    assert "✗ db: got 10, which is not its shape. Why: (10) is just the number 10" in out
+    assert "✗ dW: got (10, 64), which is not its shape (that is the transpose)" in out
+    bp.check_gradient_shapes(lambda: tries[1])
+    assert "✗ db: got (), expected (10,). Why: () is a single number" in capsys.readouterr().out
+
+
+def test_linear_backward_divided_by_n_says_where_the_1_over_n_comes_from(capsys):
+    """Round 11: "the loss is a mean, so dY already carries its 1/N" relied on dZ = (P - T)/N,
+    which only a going-deeper part derives. The hint now gives the reason in plain words: a
+    mean is 1/N times a sum, so the derivatives of a mean loss have the 1/N already."""
+
+    def over_n(X, W, b, dY):
+        return dY @ W.T / len(X), X.T @ dY / len(X), dY.sum(axis=0) / len(X)
+
+    assert bp.check_linear_backward(over_n) is False
+    (said,) = _hints(capsys.readouterr().out)
+    assert "divided by the batch size N" in said
+    assert "A mean loss is 1/N times a sum" in said and "dY brings it" in said
+    assert "dZ" not in said and "P - T" not in said and "carries its 1/N" not in said

@@ -277,9 +277,10 @@ def test_training_view_alt_text_follows_the_settings_and_the_outcome():
 
 
 def test_the_slider_learning_rate_where_training_stops_is_3_2():
-    """Lesson 03 section 8: "At 2.5 the run still learns every point. At 3.2 (the slider's
-    next value) the loss first falls, then, late in the run, jumps up to about 0.69 and stays
-    there; at 4 and 5 it rises almost at once." The slider's values are 10**(k/10)."""
+    """Lesson 03, going deeper "Train it yourself, with sliders": "At 2.5 the run still learns
+    every point. At 3.2 (the slider's next value) the loss first falls, then, late in the run,
+    jumps up to about 0.69 and stays there; at 4 and 5 it rises almost at once." The slider's
+    values are 10**(k/10)."""
     still = figs.train_moons(10**0.4, 300, 16)  # 2.51
     assert still["losses"][-1] < 0.01 and still["accuracy"] == 1.0
     late = np.asarray(figs.train_moons(10**0.5, 300, 16)["losses"])  # 3.16

@@ -111,27 +111,27 @@ def _softmax(Z, axis=1):
 
 SHAPES = {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (10,)}
 SHAPE_WHY = {
-    "dW": " (a gradient always has the shape of what it is the gradient of: W is (64, 10))",
-    "dX": " (the shape of X: 32 points, 64 pixels each)",
-    "dY": " (dY has the shape of Y)",
-    "Y": " (X is (32, 64) and W is (64, 10): X @ W is (32, 10))",
+    "dW": "a gradient always has the shape of what it is the gradient of: W is (64, 10)",
+    "dX": "the shape of X: 32 points, 64 pixels each",
+    "dY": "dY has the shape of Y",
+    "Y": "X is (32, 64) and W is (64, 10): X @ W is (32, 10)",
 }
 #: The same reasons without the answer, for the first wrong try (a prediction is the point).
 SHAPE_NUDGE = {
-    "dW": " (a gradient always has the shape of what it is the gradient of: here W)",
-    "dX": " (dX has the shape of X: one row per point, one column per pixel)",
-    "dY": " (dY has the shape of Y)",
-    "Y": " (X is (32, 64), and W has one row per input and one column per output)",
+    "dW": "a gradient always has the shape of what it is the gradient of: here W",
+    "dX": "dX has the shape of X: one row per point, one column per pixel",
+    "dY": "dY has the shape of Y",
+    "Y": "X is (32, 64), and W has one row per input and one column per output",
 }
 #: What a wrong shape of db usually means (the shape the learner gave: why it is wrong).
 DB_WHY = {
-    (): " (() is a single number: one sum over all of dY. The bias has one number per "
-    "output, so db needs one too: sum over the batch only)",
-    (1, 10): " ((1, 10) is a matrix of one row; b is a plain row of numbers, one per output, "
-    "not a matrix: its shape holds a single number, written with a comma)",
-    (32, 10): " (that is the shape of dY; db adds up dY over the 32 points: one number per output)",
-    (32,): " (that is one number per point; db needs one number per output: sum over the "
-    "points, not over the outputs)",
+    (): "() is a single number: one sum over all of dY. The bias has one number per "
+    "output, so db needs one too: sum over the batch only",
+    (1, 10): "(1, 10) is a matrix of one row; b is a plain row of numbers, one per output, "
+    "not a matrix: its shape holds a single number, written with a comma",
+    (32, 10): "that is the shape of dY; db adds up dY over the 32 points: one number per output",
+    (32,): "that is one number per point; db needs one number per output: sum over the "
+    "points, not over the outputs",
 }
 ONE_TUPLE = "({n}) is just the number {n}; a one-element tuple needs a comma: ({n},)"
 
@@ -232,12 +232,19 @@ def check_gradient_shapes(shapes) -> bool:
 def _why_not_the_shape(key: str, got, want: tuple, first_try: bool) -> str:
     """The reason printed after a wrong shape of ``key`` (3.1)."""
     if len(want) == 1 and not isinstance(got, (tuple, bool)) and _whole(got) == want[0]:
-        return " (" + ONE_TUPLE.format(n=want[0]) + ")"
+        return _because(ONE_TUPLE.format(n=want[0]))
     if got == want[::-1] and len(want) == 2:
-        return " (that is the transpose)"
+        return _because("that is the transpose")
     if key == "db":
-        return DB_WHY.get(got, " (db has the shape of b: one number per output)")
-    return (SHAPE_NUDGE if first_try else SHAPE_WHY).get(key, "")
+        return _because(DB_WHY.get(got, "db has the shape of b: one number per output"))
+    reason = (SHAPE_NUDGE if first_try else SHAPE_WHY).get(key)
+    return _because(reason) if reason else ""
+
+
+def _because(reason: str) -> str:
+    """A reason after a shape, in brackets; as a sentence of its own when it holds brackets
+    itself (round 11: "((10) is just the number 10; ...: (10,))" was hard to read)."""
+    return f". Why: {reason}" if "(" in reason else f" ({reason})"
 
 
 # ---------------------------------------------------------------- 3.2 linear
@@ -270,8 +277,9 @@ FIRST_ROW = (
     "every row, so every row adds its own dY to db"
 )
 DIVIDED_BY_N = (
-    "it is divided by the batch size N, but a layer does not divide: the loss is a mean, so "
-    "dY already carries its 1/N, and the layer only passes it on (no / N, no / len(X))"
+    "it is divided by the batch size N, but a layer does not divide by N. A mean loss is 1/N "
+    "times a sum, so its derivatives already have the factor 1/N in them: dY brings it, and "
+    "the layer only passes it on (no / N, no / len(X))"
 )
 #: What to do about each array, one more step for each wrong try (the last gives the
 #: answer): printed after the first wrong array, so that the hint is about that array.
@@ -368,42 +376,54 @@ def check_linear_backward(fn) -> bool:
     """
     for n, n_in, n_out, seed in LINEAR_CASES:
         X, W, b, dY = _linear_case(n, n_in, n_out, seed)
-        ok, result = _run(
-            "linear_backward",
-            fn,
-            X.copy(),
-            W.copy(),
-            b.copy(),
-            dY.copy(),
-            where=f"on a batch of {n} with W of shape {W.shape}",
-            error_hint=SHAPE_ERRORS,
-        )
-        if not ok:
-            return False
-        got = _unpack("linear_backward", result, ("dX", "dW", "db"))
+        got = _linear_result(fn, X, W, b, dY)
         if got is None:
-            return False
-        if _arrays_are(got["dX"], X.T @ dY) and _arrays_are(got["dW"], dY @ W.T):
-            print(f"{FAIL} linear_backward: dX and dW are in the wrong order")
-            hint((SWAPPED, SWAPPED))  # complete in itself: no general hint after it
             return False
         print(f"batch of {n}, W of shape {W.shape}:")
         want = {"dX": dY @ W.T, "dW": X.T @ dY, "db": dY.sum(axis=0)}
-        bugs = {
-            "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
-            "dW": {TRANSPOSED: (X.T @ dY).T},
-            "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0), FIRST_ROW: dY[0]},
-        }
-        if n > 1:  # at a batch of 1, / N changes nothing
-            for key in ("dX", "dW"):
-                bugs[key][DIVIDED_BY_N] = want[key] / n
-        mistakes = {
-            key: {_graded(bug, key): wrong for bug, wrong in named.items()}
-            for key, named in bugs.items()
-        }
-        if not _compare_linear(got, want, mistakes):
+        if not _compare_linear(got, want, _linear_mistakes(X, W, dY, want)):
             return False
     return True
+
+
+def _linear_result(fn, X, W, b, dY):
+    """The learner's ``(dX, dW, db)`` on one case as a dict, or None after saying why not:
+    an error raised, not three arrays returned, or dX and dW swapped."""
+    ok, result = _run(
+        "linear_backward",
+        fn,
+        X.copy(),
+        W.copy(),
+        b.copy(),
+        dY.copy(),
+        where=f"on a batch of {len(X)} with W of shape {W.shape}",
+        error_hint=SHAPE_ERRORS,
+    )
+    if not ok:
+        return None
+    got = _unpack("linear_backward", result, ("dX", "dW", "db"))
+    if got is not None and _arrays_are(got["dX"], X.T @ dY) and _arrays_are(got["dW"], dY @ W.T):
+        print(f"{FAIL} linear_backward: dX and dW are in the wrong order")
+        hint((SWAPPED, SWAPPED))  # complete in itself: no general hint after it
+        return None
+    return got
+
+
+def _linear_mistakes(X, W, dY, want):
+    """The usual wrong dX, dW and db of one case, each named with its growing hints."""
+    n, (n_in, n_out) = len(X), W.shape
+    bugs = {
+        "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
+        "dW": {TRANSPOSED: (X.T @ dY).T},
+        "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0), FIRST_ROW: dY[0]},
+    }
+    if n > 1:  # at a batch of 1, / N changes nothing
+        for key in ("dX", "dW"):
+            bugs[key][DIVIDED_BY_N] = want[key] / n
+    return {
+        key: {_graded(bug, key): wrong for bug, wrong in named.items()}
+        for key, named in bugs.items()
+    }
 
 
 def _compare_linear(got, want, mistakes) -> bool:
