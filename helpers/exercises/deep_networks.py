@@ -131,6 +131,12 @@ ONE_STEP_TOO_FAR = (
     "n sizes has only n - 1 layers (pairs of consecutive sizes): stop one step earlier"
 )
 COUNT_ERRORS = [(IndexError, "", ONE_STEP_TOO_FAR)]
+# Reader 04 (round 11): a loop of sizes.pop(0) counts right but empties the caller's list.
+CHANGED_SIZES = (
+    "count_params changed the list you gave it (for example with sizes.pop): read the sizes "
+    "as sizes[i] and sizes[i + 1] without removing any, so that the list is still whole after "
+    "the call"
+)
 
 
 @exercise("4.2", "count_params")
@@ -144,14 +150,15 @@ def check_count_params(count_params) -> bool:
     cases = [[1, 2, 1], [2, 16, 2], [64, 32, 16, 16, 10], [1, 3, 3, 3, 1], [5, 1], [3, 4, 5]]
     counts = []
     for sizes in cases:
+        given = list(sizes)
         ok, got = run(
-            "count_params",
-            count_params,
-            list(sizes),
-            where=f"on {sizes}",
-            error_hint=COUNT_ERRORS,
+            "count_params", count_params, given, where=f"on {sizes}", error_hint=COUNT_ERRORS
         )
         if not ok:
+            return False
+        if given != sizes:
+            print(f"{FAIL} count_params({sizes}) changed the list it was given: it is now {given}")
+            hint(CHANGED_SIZES)
             return False
         counts.append(_whole(got))
         if counts[-1] is None:
