@@ -423,3 +423,19 @@ def test_count_params_biases_on_some_layers_only_is_named(wrong, why, capsys):
     """Reader 04, round 6: these got only the general hint."""
     assert dn.check_count_params(wrong) is False
     assert why in capsys.readouterr().out
+
+
+def test_count_params_that_empties_the_callers_list_is_told_so(capsys):
+    """Reader 04, round 11: popping the sizes gives right totals but destroys the list."""
+
+    def popping(sizes):
+        total = 0
+        while len(sizes) > 1:
+            a = sizes.pop(0)
+            total += (a + 1) * sizes[0]
+        return total
+
+    assert dn.check_count_params(popping) is False
+    out = capsys.readouterr().out
+    assert "changed the list it was given" in out
+    assert "without removing any" in out

@@ -131,6 +131,12 @@ ONE_STEP_TOO_FAR = (
     "n sizes has only n - 1 layers (pairs of consecutive sizes): stop one step earlier"
 )
 COUNT_ERRORS = [(IndexError, "", ONE_STEP_TOO_FAR)]
+# Reader 04 (round 11): a loop of sizes.pop(0) counts right but empties the caller's list.
+CHANGED_SIZES = (
+    "count_params changed the list you gave it (for example with sizes.pop): read the sizes "
+    "as sizes[i] and sizes[i + 1] without removing any, so that the list is still whole after "
+    "the call"
+)
 
 
 @exercise("4.2", "count_params")
@@ -144,14 +150,15 @@ def check_count_params(count_params) -> bool:
     cases = [[1, 2, 1], [2, 16, 2], [64, 32, 16, 16, 10], [1, 3, 3, 3, 1], [5, 1], [3, 4, 5]]
     counts = []
     for sizes in cases:
+        given = list(sizes)
         ok, got = run(
-            "count_params",
-            count_params,
-            list(sizes),
-            where=f"on {sizes}",
-            error_hint=COUNT_ERRORS,
+            "count_params", count_params, given, where=f"on {sizes}", error_hint=COUNT_ERRORS
         )
         if not ok:
+            return False
+        if given != sizes:
+            print(f"{FAIL} count_params({sizes}) changed the list it was given: it is now {given}")
+            hint(CHANGED_SIZES)
             return False
         counts.append(_whole(got))
         if counts[-1] is None:
@@ -229,6 +236,84 @@ class _Counted:
             calls.clear()
 
 
+# Usual wrong ways to run the layers of exercise 4.3. Each gets the hidden layer k, whether the
+# numbers are right, the indices of the layers that ran, every layer's recorded inputs and X;
+# it returns (what went wrong, the hint) when it recognises the mistake, else None.
+def _only_one_ran(k, right, ran, inputs, X):
+    if not right and len(ran) == 1 and ran != [0]:
+        return (
+            f"only one layer ran, model.layers[{ran[0]}]; model.layers[0] was never run",
+            f"only one layer ran: hidden layer {k} needs model.layers[0] to "
+            f"model.layers[{2 * k - 1}], each run on the output of the one before",
+        )
+
+
+def _first_never_ran(k, right, ran, inputs, X):
+    if not right and ran and 0 not in ran:
+        return (
+            "model.layers[0] was never run",
+            "model.layers[0] was never run: the first Linear layer is model.layers[0] "
+            "(Python counts from 0), so start there",
+        )
+
+
+def _given_x(k, right, ran, inputs, X):
+    given_x = [i for i in ran if i > 0 and any(matches(H, X) for H in inputs[i])]
+    if given_x:
+        return (
+            f"model.layers[{given_x[0]}] was given X",
+            "every layer was given X instead of the previous layer's output: "
+            "keep the output in H and give H to the next layer, H = layer.forward(H)",
+        )
+
+
+def _ran_too_far(k, right, ran, inputs, X):
+    if right and max(ran, default=0) >= 2 * k:
+        return (
+            f"the right numbers, but it ran model.layers[{max(ran)}] too, "
+            f"beyond hidden layer {k} (which ends with model.layers[{2 * k - 1}])",
+            "run the layers yourself, one forward each, and stop after hidden layer k: "
+            "representations.layer_outputs and model.forward run the whole network",
+        )
+
+
+_LAYER_MISTAKES = (_only_one_ran, _first_never_ran, _given_x, _ran_too_far)
+
+
+def _which_output(k, i, name):
+    """The hint for a learner's array that equals ``name``, the output of model.layers[i]."""
+    last = 2 * k - 1  # hidden layer k ends with model.layers[2 * k - 1]
+    if i == last:
+        return f"that is {name}"
+    # it ran past hidden layer k, or stopped before its end: say which, and where
+    off = (
+        f"It ran {_layers(i - last)} too many"
+        if i > last
+        else f"It stopped {_layers(last - i)} too early"
+    )
+    return [
+        f"that is {name}",
+        f"that is {name}. {off}: hidden layer {k} ends with "
+        f"model.layers[{last}], so stop after that layer",
+        f"that is {name}. range(2 * k) gives i = 0, 1, ..., 2 * k - 1: for "
+        f"k = {k} the last layer run is model.layers[{last}]",
+    ]
+
+
+def _wrong_output(call, k, arr, want, names):
+    """Say why ``arr`` is not hidden layer k's output ``want``: its shape, or whose output it is."""
+    if arr.shape != want.shape:
+        print(
+            f"{FAIL} {call}: an array of shape {arr.shape}, expected {want.shape} "
+            "(one row per point of X, one column per unit)"
+        )
+        return
+    print(f"{FAIL} {call}: the right shape, but the wrong numbers")
+    same = [(i, name) for i, (out, name) in enumerate(names) if matches(arr, out)]
+    if same:
+        hint(_which_output(k, *same[0]))
+
+
 @exercise("4.3", "layer_output")
 def check_layer_output(layer_output) -> bool:
     """Exercise 4.3: the output of hidden layer k (after its activation), checked on a
@@ -259,73 +344,17 @@ def check_layer_output(layer_output) -> bool:
         if arr is None:
             print(f"{FAIL} {call}: expected an array; it {why}")
             return False
+        right = matches(arr, want[k])
         ran = [i for i, calls in enumerate(counted.inputs) if calls]
-        if not matches(arr, want[k]) and len(ran) == 1 and ran != [0]:
-            print(
-                f"{FAIL} {call}: only one layer ran, model.layers[{ran[0]}]; "
-                "model.layers[0] was never run"
-            )
-            hint(
-                f"only one layer ran: hidden layer {k} needs model.layers[0] to "
-                f"model.layers[{2 * k - 1}], each run on the output of the one before"
-            )
+        for mistake in _LAYER_MISTAKES:
+            found = mistake(k, right, ran, counted.inputs, X)
+            if found:
+                print(f"{FAIL} {call}: {found[0]}")
+                hint(found[1])
+                return False
+        if not right:
+            _wrong_output(call, k, arr, want[k], names)
             return False
-        if not matches(arr, want[k]) and ran and 0 not in ran:
-            print(f"{FAIL} {call}: model.layers[0] was never run")
-            hint(
-                "model.layers[0] was never run: the first Linear layer is model.layers[0] "
-                "(Python counts from 0), so start there"
-            )
-            return False
-        given_x = [i for i in ran if i > 0 and any(matches(H, X) for H in counted.inputs[i])]
-        if given_x:
-            print(f"{FAIL} {call}: model.layers[{given_x[0]}] was given X")
-            hint(
-                "every layer was given X instead of the previous layer's output: "
-                "keep the output in H and give H to the next layer, H = layer.forward(H)"
-            )
-            return False
-        if matches(arr, want[k]) and max(ran, default=0) >= 2 * k:
-            print(
-                f"{FAIL} {call}: the right numbers, but it ran model.layers[{max(ran)}] too, "
-                f"beyond hidden layer {k} (which ends with model.layers[{2 * k - 1}])"
-            )
-            hint(
-                "run the layers yourself, one forward each, and stop after hidden layer k: "
-                "representations.layer_outputs and model.forward run the whole network"
-            )
-            return False
-        if matches(arr, want[k]):
-            continue
-        if arr.shape != want[k].shape:
-            print(
-                f"{FAIL} {call}: an array of shape {arr.shape}, expected {want[k].shape} "
-                "(one row per point of X, one column per unit)"
-            )
-            return False
-        print(f"{FAIL} {call}: the right shape, but the wrong numbers")
-        same = [(i, name) for i, (out, name) in enumerate(names) if matches(arr, out)]
-        if same:
-            i, name = same[0]
-            last = 2 * k - 1  # hidden layer k ends with model.layers[2 * k - 1]
-            if i == last:
-                hint(f"that is {name}")
-            else:  # it ran past hidden layer k, or stopped before its end: say which, and where
-                off = (
-                    f"It ran {_layers(i - last)} too many"
-                    if i > last
-                    else f"It stopped {_layers(last - i)} too early"
-                )
-                hint(
-                    [
-                        f"that is {name}",
-                        f"that is {name}. {off}: hidden layer {k} ends with "
-                        f"model.layers[{last}], so stop after that layer",
-                        f"that is {name}. range(2 * k) gives i = 0, 1, ..., 2 * k - 1: for "
-                        f"k = {k} the last layer run is model.layers[{last}]",
-                    ]
-                )
-        return False
     print(f"{PASS} layer_output: correct for all {len(want) - 1} hidden layers")
     return True
 
