@@ -69,7 +69,8 @@ def _momentum_mistakes(w, v, g, lr, mu):
     avg_v = mu * v + (1 - mu) * g
     return [
         (
-            "the step goes uphill: w must move *against* the velocity, w − lr·v, not w + lr·v",
+            "your step goes uphill, because you wrote w + lr·v: w must move *against* the "
+            "velocity, w − lr·v",
             (w + lr * new_v, new_v),
         ),
         (
@@ -283,6 +284,11 @@ def check_residual_grad(residual_grad) -> bool:
             "outside the matrix product": (dy * (2 - h**2)) @ W.T,
             "the skip's gradient is dy itself, not 1: the skip's slope is 1, and the chain "
             "rule multiplies it by dy (dy · 1 = dy), then adds the branch's gradient": 1 + dz @ W.T,
+            "dy is missing from both paths: the skip passes on dy itself (not 1), and the "
+            "gradient reaching z is dy * (1 − h²), not 1 − h² alone": 1 + (1 - h**2) @ W.T,
+            "dz was summed over the examples (.sum(axis=0)), so NumPy copied one row to every "
+            "row. dL/dx has the shape of x, (N, n): each example keeps its own row of dz, "
+            "dz @ W.T": dy + dz.sum(axis=0) @ W.T,
         }
         if n_rows == W.shape[0]:  # only a square batch lets W.T @ dz run
             mistakes[
@@ -293,6 +299,11 @@ def check_residual_grad(residual_grad) -> bool:
                 "x.T @ dz is the gradient of the weights W (lesson 03's linear layer); the "
                 "gradient of the input x is dz @ W.T, one row per example like x"
             ] = dy + x.T @ dz
+            mistakes[
+                "x.T @ dz is the gradient of the weights W, of shape (n, n) like W. dL/dx has "
+                "the shape of x, (N, n), one row per example: the skip's dy plus dz @ W.T "
+                "(here N = n, so the shapes happen to agree)"
+            ] = x.T @ dz
             mistakes[
                 "dz * W.T multiplies entry by entry; back through the matrix product x @ W "
                 "is the matrix product dz @ W.T (use @, not *)"
