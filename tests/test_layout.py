@@ -382,8 +382,6 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "exercises.computational_graphs.check_softplus",  # 95
     "exercises.computational_graphs.check_pass_counts",  # 64
     "exercises.deep_networks.check_layer_output",  # 98
-    "exercises.training_deep_networks.check_momentum_step",  # 76
-    "exercises.training_deep_networks.check_residual_grad",  # 69
     "figures.backpropagation.confusion_figure",  # 51
     "figures.backpropagation.matrix_product_figure",  # 57
     "figures.backpropagation.steepest_descent_figure",  # 65
