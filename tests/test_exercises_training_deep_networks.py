@@ -371,3 +371,43 @@ def test_residual_grad_with_the_skip_inside_the_product_is_named(capsys):
         return dy * (1 + (1 - h**2)) @ W.T
 
     _residual_says(capsys, skip_inside, "The skip does not pass through W")
+
+
+def test_momentum_uphill_hint_says_it_is_the_learners_step(capsys):
+    """Round 11's reader read "the step goes uphill" as if the right step went uphill."""
+
+    def uphill(w, v, grad, lr, mu):
+        v = mu * v + grad
+        return w + lr * v, v
+
+    _momentum_says(capsys, uphill, "your step goes uphill, because you wrote w + lr·v")
+
+
+def test_residual_grad_returning_the_weight_gradient_alone_names_the_shape(capsys):
+    """Round 11's reader: x.T @ dz alone, shape (n, n), got only "max difference"."""
+
+    def weight_grad_only(x, W, dy):
+        h = np.tanh(x @ W)
+        return x.T @ (dy * (1 - h**2))
+
+    _residual_says(capsys, weight_grad_only, "the shape of x, (N, n)")
+
+
+def test_residual_grad_summed_over_the_batch_is_named(capsys):
+    """Round 11's reader: dz summed over the examples, then broadcast back to N rows."""
+
+    def summed(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + (dy * (1 - h**2)).sum(axis=0) @ W.T
+
+    _residual_says(capsys, summed, "dz was summed over the examples")
+
+
+def test_residual_grad_without_dy_is_named(capsys):
+    """Round 11's reader: 1 + (1 − h²) @ W.T, dy left out of both paths."""
+
+    def no_dy(x, W, dy):
+        h = np.tanh(x @ W)
+        return 1 + (1 - h**2) @ W.T
+
+    _residual_says(capsys, no_dy, "dy is missing from both paths")

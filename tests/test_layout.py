@@ -373,8 +373,6 @@ def test_the_type_hint_check_sees_a_bare_parameter_and_a_missing_return():
 LONG_FUNCTIONS_TO_SPLIT = {
     "exercises.exercise",  # 57
     "exercises.check_arrays",  # 52
-    "exercises.training_deep_networks.check_momentum_step",  # 76
-    "exercises.training_deep_networks.check_residual_grad",  # 69
     "figures.backpropagation.confusion_figure",  # 51
     "figures.backpropagation.matrix_product_figure",  # 57
     "figures.backpropagation.steepest_descent_figure",  # 65

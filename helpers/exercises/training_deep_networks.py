@@ -69,7 +69,8 @@ def _momentum_mistakes(w, v, g, lr, mu):
     avg_v = mu * v + (1 - mu) * g
     return [
         (
-            "the step goes uphill: w must move *against* the velocity, w − lr·v, not w + lr·v",
+            "your step goes uphill, because you wrote w + lr·v: w must move *against* the "
+            "velocity, w − lr·v",
             (w + lr * new_v, new_v),
         ),
         (
@@ -105,6 +106,85 @@ def _momentum_mistakes(w, v, g, lr, mu):
     )
 
 
+#: The five cases of exercise 5.2: (learning rate, momentum).
+MOMENTUM_CASES = [(0.1, 0.9), (0.03, 0.5), (0.5, 0.0), (0.2, 0.99), (0.01, 0.7)]
+#: The other usual convention, v ← μv − ηg and w ← w + v, named when the learner uses it.
+OTHER_CONVENTION = (
+    "that is the other convention, v ← μv − ηg and w ← w + v (the learning "
+    "rate inside v); here (as in helpers.optim.SGD) v ← μv + g and w ← w − ηv"
+)
+
+
+def _not_a_pair(got) -> str | None:
+    """None when ``got`` is a pair; otherwise what it is, in words."""
+    if isinstance(got, (tuple, list)) and len(got) == 2:
+        return None
+    return {np.ndarray: "one array", type(None): "None (is a return missing?)"}.get(
+        type(got),
+        f"a {type(got).__name__} of {len(got)}" if hasattr(got, "__len__") else type(got).__name__,
+    )
+
+
+def _is_other_convention(arrays, want, w, v, g, lr, mu) -> bool:
+    """The learner's (new w, new v) follow v ← μv − ηg, w ← w + v (either half will do)."""
+    other_v = mu * v - lr * g
+
+    def close(a, b):
+        return np.allclose(a, b, rtol=1e-12, atol=1e-12)
+
+    return not close(arrays[1], want[1]) and (
+        close(arrays[1], other_v) or close(arrays[0], w + other_v)
+    )
+
+
+def _momentum_bug(arrays, want, w, v, g, lr, mu) -> str | None:
+    """The sentence naming the learner's bug, when it is a usual one; else None."""
+    if _is_other_convention(arrays, want, w, v, g, lr, mu):
+        return OTHER_CONVENTION
+    if all(matches(a, b) for a, b in zip(arrays, want)):
+        return None
+    for bug, (bw, bv) in _momentum_mistakes(w, v, g, lr, mu):
+        if matches(arrays[0], bw) and matches(arrays[1], bv):
+            return bug
+    return None
+
+
+def _momentum_halves(got, want, w, v, g, lr, mu) -> bool:
+    """Compare the new w and the new v one at a time, naming the first wrong one."""
+    for name, a, b in zip(("new w", "new v"), got, want):
+        a, why = _array(a)
+        if a is None:
+            print(f"{FAIL} momentum_step: {name} should be an array; it {why}")
+            return False
+        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-12, atol=1e-12):
+            print(f"{FAIL} momentum_step: {name} is wrong at lr={lr}, mu={mu}")
+            if a.shape != b.shape:
+                print(f"    its shape is {a.shape}, expected {b.shape}")
+            elif name == "new w" and np.allclose(a, w - lr * v):
+                hint("update v first, then use the *new* v in the step of w.")
+            elif name == "new w" and np.allclose(a, w - lr * g):
+                hint("that is plain gradient descent: the step must use v.")
+            return False
+    return True
+
+
+def _momentum_right(got, w, v, g, lr, mu) -> bool:
+    """One case of exercise 5.2: True if right, else False after saying what is wrong."""
+    kind = _not_a_pair(got)
+    if kind:
+        print(f"{FAIL} momentum_step: return the pair (new_w, new_v), got {kind}")
+        return False
+    want = _ref_momentum(w, v, g, lr, mu)
+    arrays = [_array(a)[0] for a in got]
+    if all(a is not None and a.shape == w.shape for a in arrays):
+        bug = _momentum_bug(arrays, want, w, v, g, lr, mu)
+        if bug:
+            print(f"{FAIL} momentum_step: wrong at lr={lr}, mu={mu}")
+            hint(bug)
+            return False
+    return _momentum_halves(got, want, w, v, g, lr, mu)
+
+
 @exercise("5.2", "momentum_step")
 def check_momentum_step(momentum_step) -> bool:
     """Exercise 5.2: one step of SGD with momentum, v ← μv + g, w ← w − ηv.
@@ -117,69 +197,14 @@ def check_momentum_step(momentum_step) -> bool:
     - v = mu * v + grad, then w = w - lr * v with the new v
     """
     rng = np.random.default_rng(5)
-    for k in range(5):
+    for lr, mu in MOMENTUM_CASES:
         w, v, g = rng.normal(size=(3, 4))
-        lr, mu = [0.1, 0.03, 0.5, 0.2, 0.01][k], [0.9, 0.5, 0.0, 0.99, 0.7][k]
+        where = f"at lr={lr}, mu={mu}"
         ok, got = run(
-            "momentum_step",
-            momentum_step,
-            w.copy(),
-            v.copy(),
-            g.copy(),
-            lr,
-            mu,
-            where=f"at lr={lr}, mu={mu}",
+            "momentum_step", momentum_step, w.copy(), v.copy(), g.copy(), lr, mu, where=where
         )
-        if not ok:
+        if not ok or not _momentum_right(got, w, v, g, lr, mu):
             return False
-        if not (isinstance(got, (tuple, list)) and len(got) == 2):
-            kind = {np.ndarray: "one array", type(None): "None (is a return missing?)"}.get(
-                type(got),
-                f"a {type(got).__name__} of {len(got)}"
-                if hasattr(got, "__len__")
-                else type(got).__name__,
-            )
-            print(f"{FAIL} momentum_step: return the pair (new_w, new_v), got {kind}")
-            return False
-        want = _ref_momentum(w, v, g, lr, mu)
-        other_v = mu * v - lr * g  # the other convention: v ← μv − ηg, w ← w + v
-        arrays = [_array(a)[0] for a in got]
-        shaped = all(a is not None and a.shape == w.shape for a in arrays)
-        if (
-            shaped
-            and not np.allclose(arrays[1], want[1], rtol=1e-12, atol=1e-12)
-            and (
-                np.allclose(arrays[1], other_v, rtol=1e-12, atol=1e-12)
-                or np.allclose(arrays[0], w + other_v, rtol=1e-12, atol=1e-12)
-            )
-        ):
-            print(f"{FAIL} momentum_step: wrong at lr={lr}, mu={mu}")
-            hint(
-                "that is the other convention, v ← μv − ηg and w ← w + v (the learning "
-                "rate inside v); here (as in helpers.optim.SGD) v ← μv + g and w ← w − ηv"
-            )
-            return False
-        right = shaped and all(matches(a, b) for a, b in zip(arrays, want))
-        if shaped and not right:
-            for bug, (bw, bv) in _momentum_mistakes(w, v, g, lr, mu):
-                if matches(arrays[0], bw) and matches(arrays[1], bv):
-                    print(f"{FAIL} momentum_step: wrong at lr={lr}, mu={mu}")
-                    hint(bug)
-                    return False
-        for name, a, b in zip(("new w", "new v"), got, want):
-            a, why = _array(a)
-            if a is None:
-                print(f"{FAIL} momentum_step: {name} should be an array; it {why}")
-                return False
-            if a.shape != b.shape or not np.allclose(a, b, rtol=1e-12, atol=1e-12):
-                print(f"{FAIL} momentum_step: {name} is wrong at lr={lr}, mu={mu}")
-                if a.shape != b.shape:
-                    print(f"    its shape is {a.shape}, expected {b.shape}")
-                elif name == "new w" and np.allclose(a, w - lr * v):
-                    hint("update v first, then use the *new* v in the step of w.")
-                elif name == "new w" and np.allclose(a, w - lr * g):
-                    hint("that is plain gradient descent: the step must use v.")
-                return False
     print(f"{PASS} momentum_step: correct on 5 random cases")
     return True
 
@@ -229,6 +254,102 @@ MATMUL_ERRORS = [
 ]
 
 
+#: Usual wrong answers of exercise 5.4: (sentence naming the bug, what it computes from
+#: x, W, dy, h = tanh(x @ W) and dz = dy * (1 − h²)), first match first.
+RESIDUAL_MISTAKES = [
+    (
+        "the skip is missing: it passes dy on unchanged, and that adds to the branch's gradient",
+        lambda x, W, dy, h, dz: dz @ W.T,
+    ),
+    (
+        "W is used the wrong way round: back through x @ W is @ W.T",
+        lambda x, W, dy, h, dz: dy + dz @ W,
+    ),
+    ("the branch skips tanh's slope 1 − h²", lambda x, W, dy, h, dz: dy + dy @ W.T),
+    (
+        "tanh's slope is 1 − h² (h squared), not 1 − h",
+        lambda x, W, dy, h, dz: dy + (dy * (1 - h)) @ W.T,
+    ),
+    (
+        "tanh's slope is 1 − h**2 (only h is squared), not (1 − h)**2",
+        lambda x, W, dy, h, dz: dy + (dy * (1 - h) ** 2) @ W.T,
+    ),
+    (
+        "h is tanh of z = x @ W, not tanh of x: compute z first",
+        lambda x, W, dy, h, dz: dy + (dy * (1 - np.tanh(x) ** 2)) @ W.T,
+    ),
+    (
+        "the order is wrong: tanh's slope 1 − h² belongs to z = x @ W, so multiply dy by it "
+        "first, and only then go back through the matrix product with @ W.T",
+        lambda x, W, dy, h, dz: dy + (dy @ W.T) * (1 - h**2),
+    ),
+    (
+        "your code multiplied the two paths, but the chain rule adds them: the skip and the "
+        "branch are two separate paths, so add their gradients",
+        lambda x, W, dy, h, dz: dy * (dz @ W.T),
+    ),
+    (
+        "your code multiplied the two paths (dy times 1 plus the branch), but the chain rule "
+        "adds them: add the skip's gradient dy and the branch's",
+        lambda x, W, dy, h, dz: dy * (1 + dz @ W.T),
+    ),
+    (
+        "the skip's 1 went into the branch: dy * (1 + slope) @ W.T sends the skip's "
+        "gradient through @ W.T too. The skip does not pass through W: add dy on its own, "
+        "outside the matrix product",
+        lambda x, W, dy, h, dz: (dy * (2 - h**2)) @ W.T,
+    ),
+    (
+        "the skip's gradient is dy itself, not 1: the skip's slope is 1, and the chain "
+        "rule multiplies it by dy (dy · 1 = dy), then adds the branch's gradient",
+        lambda x, W, dy, h, dz: 1 + dz @ W.T,
+    ),
+    (
+        "dy is missing from both paths: the skip passes on dy itself (not 1), and the "
+        "gradient reaching z is dy * (1 − h²), not 1 − h² alone",
+        lambda x, W, dy, h, dz: 1 + (1 - h**2) @ W.T,
+    ),
+    (
+        "dz was summed over the examples (.sum(axis=0)), so NumPy copied one row to every "
+        "row. dL/dx has the shape of x, (N, n): each example keeps its own row of dz, "
+        "dz @ W.T",
+        lambda x, W, dy, h, dz: dy + dz.sum(axis=0) @ W.T,
+    ),
+]
+#: Wrong answers that only run when the batch is square (N = n), as in case 1.
+SQUARE_MISTAKES = [
+    (
+        "the product is the wrong way round: dz has one row per example, like x, so "
+        "it is dz @ W.T (W.T on the right), not W.T @ dz",
+        lambda x, W, dy, h, dz: dy + W.T @ dz,
+    ),
+    (
+        "x.T @ dz is the gradient of the weights W (lesson 03's linear layer); the "
+        "gradient of the input x is dz @ W.T, one row per example like x",
+        lambda x, W, dy, h, dz: dy + x.T @ dz,
+    ),
+    (
+        "dz * W.T multiplies entry by entry; back through the matrix product x @ W "
+        "is the matrix product dz @ W.T (use @, not *)",
+        lambda x, W, dy, h, dz: dy + dz * W.T,
+    ),
+    (
+        "x.T @ dz is the gradient of the weights W, of shape (n, n) like W. dL/dx has "
+        "the shape of x, (N, n), one row per example: the skip's dy plus dz @ W.T "
+        "(here N = n, so the shapes happen to agree)",
+        lambda x, W, dy, h, dz: x.T @ dz,
+    ),
+]
+
+
+def _residual_mistakes(x, W, dy) -> dict:
+    """{sentence naming a usual bug: what that bug returns} for these x, W and dy."""
+    h = np.tanh(x @ W)
+    dz = dy * (1 - h**2)
+    table = RESIDUAL_MISTAKES + (SQUARE_MISTAKES if len(x) == len(W) else [])
+    return {bug: wrong(x, W, dy, h, dz) for bug, wrong in table}
+
+
 @exercise("5.4", "residual_grad")
 def check_residual_grad(residual_grad) -> bool:
     """Exercise 5.4: dL/dx for y = x + tanh(x·W), given dL/dy.
@@ -246,62 +367,18 @@ def check_residual_grad(residual_grad) -> bool:
     for case, n_rows in enumerate((4, 5, 5), start=1):
         x, dy = rng.normal(size=(2, n_rows, 4))
         W = rng.normal(size=(4, 4))
-        ok, got = run(
-            "residual_grad",
-            residual_grad,
-            x.copy(),
-            W.copy(),
-            dy.copy(),
-            where=f"on case {case} (x of shape {x.shape})",
-            error_hint=MATMUL_ERRORS,
-        )
+        where = f"on case {case} (x of shape {x.shape})"
+        args = (x.copy(), W.copy(), dy.copy())
+        ok, got = run("residual_grad", residual_grad, *args, where=where, error_hint=MATMUL_ERRORS)
         if not ok or not returned("residual_grad", got):
             return False
         want = _ref_residual_grad(x, W, dy)
-        h = np.tanh(x @ W)
-        dz = dy * (1 - h**2)
-        h_of_x = np.tanh(x)
-        mistakes = {
-            "the skip is missing: it passes dy on unchanged, and that adds to the branch's "
-            "gradient": want - dy,
-            "W is used the wrong way round: back through x @ W is @ W.T": dy + dz @ W,
-            "the branch skips tanh's slope 1 − h²": dy + dy @ W.T,
-            "tanh's slope is 1 − h² (h squared), not 1 − h": dy + (dy * (1 - h)) @ W.T,
-            "tanh's slope is 1 − h**2 (only h is squared), not (1 − h)**2": dy
-            + (dy * (1 - h) ** 2) @ W.T,
-            "h is tanh of z = x @ W, not tanh of x: compute z first": dy
-            + (dy * (1 - h_of_x**2)) @ W.T,
-            "the order is wrong: tanh's slope 1 − h² belongs to z = x @ W, so multiply dy by it "
-            "first, and only then go back through the matrix product with @ W.T": dy
-            + (dy @ W.T) * (1 - h**2),
-            "your code multiplied the two paths, but the chain rule adds them: the skip and the "
-            "branch are two separate paths, so add their gradients": dy * (dz @ W.T),
-            "your code multiplied the two paths (dy times 1 plus the branch), but the chain rule "
-            "adds them: add the skip's gradient dy and the branch's": dy * (1 + dz @ W.T),
-            "the skip's 1 went into the branch: dy * (1 + slope) @ W.T sends the skip's "
-            "gradient through @ W.T too. The skip does not pass through W: add dy on its own, "
-            "outside the matrix product": (dy * (2 - h**2)) @ W.T,
-            "the skip's gradient is dy itself, not 1: the skip's slope is 1, and the chain "
-            "rule multiplies it by dy (dy · 1 = dy), then adds the branch's gradient": 1 + dz @ W.T,
-        }
-        if n_rows == W.shape[0]:  # only a square batch lets W.T @ dz run
-            mistakes[
-                "the product is the wrong way round: dz has one row per example, like x, so "
-                "it is dz @ W.T (W.T on the right), not W.T @ dz"
-            ] = dy + W.T @ dz
-            mistakes[
-                "x.T @ dz is the gradient of the weights W (lesson 03's linear layer); the "
-                "gradient of the input x is dz @ W.T, one row per example like x"
-            ] = dy + x.T @ dz
-            mistakes[
-                "dz * W.T multiplies entry by entry; back through the matrix product x @ W "
-                "is the matrix product dz @ W.T (use @, not *)"
-            ] = dy + dz * W.T
         arr, _ = _array(got)
         if arr is not None and matches(arr, want):
             continue
         print(f"case {case} of 3:")
-        check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12, mistakes={"dL/dx": mistakes})
+        mistakes = {"dL/dx": _residual_mistakes(x, W, dy)}
+        check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12, mistakes=mistakes)
         return False
     print(f"{PASS} residual_grad: matches the chain rule on 3 random cases")
     return True

@@ -191,7 +191,8 @@ class GradientNormView:
         for f in self.FACTORS:
             sig, g = self.results[f]
             lines.append(
-                f"  gain {f * self.scale:4.2f}: signal std {sig[0]:.1e} -> {sig[-1]:.1e}, "
+                f"  gain {f * self.scale:4.2f}: signal std layer 1 {sig[0]:.1e} -> "
+                f"layer {self.depth} {sig[-1]:.1e}, "
                 f"‖∂L/∂W‖ layer 1 {g[0]:.1e}, layer {self.depth} {g[-1]:.1e}"
             )
         return "\n".join(lines)
@@ -257,7 +258,7 @@ def residual_figure(results: dict, figsize=(9.5, 3.4)) -> Figure:
         [ax1],
         "layer",
         [r"$\|\partial L/\partial W\|$ at initialisation"],
-        ["gradient reaching each layer"],
+        ["weight gradient of each layer"],
     )
     ax2.set(
         xlabel="step",
