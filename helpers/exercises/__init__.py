@@ -147,27 +147,10 @@ def exercise(number: str, name: str, *, own: Sequence[str] = (), limited: bool =
             _attempts.append(attempt)
             try:
                 how, result = _call_limited(lambda: check(*args, **kwargs), (), limited=limited)
-                ok = how == "ok" and result is True
-                if how == "timeout":
-                    print(_timeout_message(name, "", result))
-                elif how == "raised" and isinstance(result, NotImplementedError):
-                    frames = traceback.extract_tb(result.__traceback__)
-                    raiser = frames[-1].name if frames else ""
-                    if own and raiser not in own:
-                        print(
-                            f"{TODO} {name}: `{raiser}` is not done yet: do its exercise "
-                            f"first (its hint: {result})"
-                        )
-                        attempt.not_done = True
-                    else:
-                        _not_done(name, result)
-                elif how == "raised":
-                    print(
-                        f"{FAIL} {name}: your code raised {type(result).__name__}: "
-                        f"{result}{_learner_line(result)}"
-                    )
+                _say_why_it_stopped(name, how, result, own, attempt)
             finally:
                 _attempts.pop()
+            ok = how == "ok" and result is True
             if not ok and not attempt.not_done:
                 _tries[number] = attempt.level
                 # a named bug is one sentence; from the second try on, the method follows it
@@ -179,6 +162,29 @@ def exercise(number: str, name: str, *, own: Sequence[str] = (), limited: bool =
         return checked
 
     return wrap
+
+
+def _say_why_it_stopped(name: str, how: str, result, own: Sequence[str], attempt) -> None:
+    """A check that timed out or raised, in one line: a NotImplementedError is an exercise
+    not done yet (this one's, or an earlier one's named in ``own``'s absence)."""
+    if how == "timeout":
+        print(_timeout_message(name, "", result))
+    elif how == "raised" and isinstance(result, NotImplementedError):
+        frames = traceback.extract_tb(result.__traceback__)
+        raiser = frames[-1].name if frames else ""
+        if own and raiser not in own:
+            print(
+                f"{TODO} {name}: `{raiser}` is not done yet: do its exercise "
+                f"first (its hint: {result})"
+            )
+            attempt.not_done = True
+        else:
+            _not_done(name, result)
+    elif how == "raised":
+        print(
+            f"{FAIL} {name}: your code raised {type(result).__name__}: "
+            f"{result}{_learner_line(result)}"
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -632,35 +638,37 @@ def check_arrays(
     ok = True
     width = max(len(n) for n in arrays) if arrays else 0
     for name, (got, expected) in arrays.items():
-        label = name.ljust(width)
-        if got is None:
-            print(f"{TODO} {label}  not computed yet")
-            ok = False
+        arr = _compare_array(name.ljust(width), got, np.asarray(expected), rtol, atol)
+        if arr is True:
             continue
-        expected = np.asarray(expected)
-        arr, why = _array(got)
-        if arr is None:
-            print(f"{FAIL} {label}  expected numbers, but it {why}")
-            ok = False
-            continue
-        if arr.shape != expected.shape:
-            print(f"{FAIL} {label}  shape {arr.shape}, expected {expected.shape}")
-        elif not np.all(np.isfinite(arr)):
-            print(
-                f"{FAIL} {label}  WRONG  ({int(np.sum(~np.isfinite(arr)))} entries are nan or inf)"
-            )
-        elif np.allclose(arr, expected, rtol=rtol, atol=atol):
-            print(f"{PASS} {label}  matches")
-            continue
-        else:
-            diff = float(np.max(np.abs(arr - expected.astype(float))))
-            print(f"{FAIL} {label}  WRONG  (max difference {diff:.2e})")
-        if ok:  # the first wrong array: the chain broke here; name the bug if it is a usual one
+        if ok and arr is not None:  # the first wrong array: the chain broke here
             bug = next(
                 (b for b, wrong in (mistakes or {}).get(name, {}).items() if matches(arr, wrong)),
                 None,
             )
-            if bug:
+            if bug:  # a usual bug: name it
                 hint(bug)
         ok = False
     return ok
+
+
+def _compare_array(label: str, got, expected: np.ndarray, rtol: float, atol: float):
+    """Print one line of ``check_arrays`` for an array; return True if it matches, else the
+    learner's array as numbers (None if it is none or not numbers)."""
+    if got is None:
+        print(f"{TODO} {label}  not computed yet")
+        return None
+    arr, why = _array(got)
+    if arr is None:
+        print(f"{FAIL} {label}  expected numbers, but it {why}")
+    elif arr.shape != expected.shape:
+        print(f"{FAIL} {label}  shape {arr.shape}, expected {expected.shape}")
+    elif not np.all(np.isfinite(arr)):
+        print(f"{FAIL} {label}  WRONG  ({int(np.sum(~np.isfinite(arr)))} entries are nan or inf)")
+    elif np.allclose(arr, expected, rtol=rtol, atol=atol):
+        print(f"{PASS} {label}  matches")
+        return True
+    else:
+        diff = float(np.max(np.abs(arr - expected.astype(float))))
+        print(f"{FAIL} {label}  WRONG  (max difference {diff:.2e})")
+    return arr
