@@ -485,3 +485,16 @@ def test_pass_counts_without_return_asks_whether_a_return_is_missing(capsys):
     assert E.check_pass_counts(passes) is False
     out = capsys.readouterr().out
     assert "returned None" in out and "`return` missing" in out
+
+
+def test_pass_counts_given_as_text_are_told_to_drop_the_quotes(capsys):
+    """Reader 02 r12: ("1000", "1") got only "expected two whole numbers"; unlike 2.1, no
+    word that quotes make text."""
+    assert E.check_pass_counts(lambda: ("1000", "1")) is False
+    out = capsys.readouterr().out
+    assert "in quotes as text" in out and "without quotes" in out
+    # the whole answer in quotes is told the same; numbers without quotes are not
+    assert E.check_pass_counts(lambda: "1000, 1") is False
+    assert "without quotes" in capsys.readouterr().out
+    assert E.check_pass_counts(lambda: 1000) is False
+    assert "quotes" not in capsys.readouterr().out

@@ -456,6 +456,17 @@ def _reveal_passes() -> None:
         print(PASSES_WHY)
 
 
+def _quotes_hint(got) -> str:
+    """Reader 02 r12: ("1000", "1") got no word on why text is not a number."""
+    items = got if isinstance(got, (tuple, list)) else [got]
+    if any(isinstance(v, str) for v in items):
+        return (
+            ". Python reads anything in quotes as text, not as a number: write the numbers "
+            "without quotes, as in (3, 5)"
+        )
+    return ""
+
+
 def _pass_counts(got) -> list | None:
     """The two whole numbers of the learner's answer, or None after one ✗ line."""
     if isinstance(got, np.ndarray):
@@ -475,7 +486,7 @@ def _pass_counts(got) -> list | None:
     if len(counts) != 2 or None in counts:
         print(
             f"{FAIL} {PASSES_NAME}: expected two whole numbers (forward, reverse), such as "
-            f"(3, 5); got {_fmt(got)}"
+            f"(3, 5); got {_fmt(got)}{_quotes_hint(got)}"
         )
         return None
     return counts
