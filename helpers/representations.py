@@ -92,7 +92,8 @@ def fold_input_shift(model: nn.Sequential, shift: np.ndarray) -> nn.Sequential:
 
 def dead_units(H: np.ndarray) -> np.ndarray:
     """The indices of the units (columns of ``H``) that are zero or below on every example:
-    dead ReLU units (lesson 03, "Train it yourself, with sliders"), which pass nothing on and learn nothing."""
+    dead ReLU units (lesson 03, "Train it yourself, with sliders"), which pass nothing on and
+    learn nothing."""
     return np.flatnonzero(np.all(np.asarray(H) <= 0, axis=0))
 
 
