@@ -188,6 +188,8 @@ def test_he_std_variance_for_std_is_named(capsys):
     [
         (15, "Your 15: that is 3 + 3 + 3"),
         (244, "Your 244: that adds the + 1 of one layer's n + 1 pieces"),
+        (81, "Your 81: that is 3⁴: count again how many layers"),
+        (32, "Your 32: that is 2⁵: each layer multiplies the pieces by its width"),
         (100, None),
     ],
 )
@@ -439,3 +441,24 @@ def test_count_params_that_empties_the_callers_list_is_told_so(capsys):
     out = capsys.readouterr().out
     assert "changed the list it was given" in out
     assert "without removing any" in out
+
+
+def test_zigzag_feedback_writes_the_interval_in_words(capsys):
+    """Reader 04 (round 12): the feedback wrote "[0, 1]", a notation the core text avoids."""
+    for guess in (244, 1024, 100):
+        dn.check_zigzag_pieces(lambda g=guess: g)
+        dn.check_zigzag_pieces(lambda g=guess: g)
+    out = capsys.readouterr().out
+    assert "[0, 1]" not in out and "from 0 to 1" in out
+
+
+def test_count_params_first_layer_only_is_told_so(capsys):
+    """Reader 04 (round 12): a count of the first layer only got the generic hint."""
+
+    def first_only(sizes):
+        for i in range(len(sizes) - 1):
+            return (sizes[i] + 1) * sizes[i + 1]
+
+    assert dn.check_count_params(first_only) is False
+    out = capsys.readouterr().out
+    assert "got 4, expected 7" in out and "you counted only the first layer" in out

@@ -28,8 +28,9 @@ __all__ = [
 #: Exercise 4.1: the pieces of the width-3, depth-5 zig-zag network on [0, 1], 3**5.
 ZIGZAG_PIECES = 3**5
 _ZIGZAG_WHY = (
-    "One layer of width 3 folds [0, 1] into 3 pieces, each mapped onto the whole of "
-    "[0, 1]; the next layer folds every one of them 3 times again, so depth multiplies: "
+    "One layer of width 3 folds the interval from 0 to 1 into 3 pieces, each mapped onto "
+    "the whole interval; the next layer folds every one of them 3 times again, so depth "
+    "multiplies: "
     "3·3·3·3·3 = 3⁵ = 243"
 )
 #: Known wrong predictions and what they are; none of these sentences gives the answer away.
@@ -39,9 +40,11 @@ _ZIGZAG_MISSES = {
     3 * 5 + 1: "that is one layer's n + 1 rule with 15 units; stacked layers multiply "
     "the pieces, they do not add them",
     3**5 + 1: "that adds the + 1 of one layer's n + 1 pieces, but that rule is for one "
-    "layer on the whole line. On [0, 1] one zig-zag layer of width 3 has exactly 3 pieces, "
+    "layer on the whole line. From 0 to 1, one zig-zag layer of width 3 has exactly 3 pieces, "
     "not 4, and the layers multiply that",
-    4**5: "that is (3 + 1)⁵: one zig-zag layer of width 3 has 3 pieces on [0, 1], not 4",
+    4**5: "that is (3 + 1)⁵: one zig-zag layer of width 3 has 3 pieces from 0 to 1, not 4",
+    3**4: "that is 3⁴: count again how many layers multiply the pieces, the first one included",
+    2**5: "that is 2⁵: each layer multiplies the pieces by its width; what is the width here?",
     5**3: "that is 5³: the width is multiplied once per layer, not the depth once per unit",
     3 ^ 5: "if you typed 3^5: in Python `^` is not the power (`3 ^ 5` is 6). Write the "
     "power with `**`, as in `2 ** 3`",
@@ -110,6 +113,11 @@ _COUNT_MISTAKES = [
         lambda pairs: sum((a + 1) * (b + 1) for a, b in pairs),
         "(a + 1)·(b + 1) adds 1 to the outputs too, as if there were one more output unit: "
         "a layer has a·b weights and b biases, (a + 1)·b in all",
+    ),
+    (
+        lambda pairs: (pairs[0][0] + 1) * pairs[0][1],
+        "you counted only the first layer: add (a + 1)·b for every pair of consecutive "
+        "sizes. (If `return` is inside the loop, the function stops after its first pass.)",
     ),
     (
         lambda pairs: sum(a * b for a, b in pairs) + pairs[-1][1],
