@@ -394,8 +394,8 @@ def test_two_path_product_of_the_paths_is_told_to_add(capsys):
 def test_flat_points_single_number_asks_for_two(one, capsys):
     assert E.check_flat_points(lambda: one) is False
     out = capsys.readouterr().out
-    assert "got one number" in out and "two numbers in round brackets" in out
-    assert "return (1.0, 2.0)" in out and "got float" not in out
+    assert "got one number" in out and "both points in a list" in out
+    assert "return [1.0, 2.0]" in out and "got float" not in out
 
 
 @pytest.mark.parametrize(

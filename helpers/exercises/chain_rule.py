@@ -146,8 +146,8 @@ def _flat_numbers(name: str, flat_points: Callable) -> list[float] | None:
         return None
     if isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool):
         print(
-            f"{FAIL} {name}: got one number, {float(got):.10g}. Return both points: two numbers "
-            "in round brackets, as in `return (1.0, 2.0)`."
+            f"{FAIL} {name}: got one number, {float(got):.10g}. Return both points in a list, "
+            "as in `return [1.0, 2.0]`."
         )
         return None
     if isinstance(got, (tuple, list)) and any(isinstance(g, str) for g in got):

@@ -55,18 +55,18 @@ def secant_figure(
         s = derivative(fn.f, x, h, "forward")
         grey = str(shade)
         ax.plot(t, y0 + s * (t - x), color=grey, lw=1.2, label=f"secant, h = {fmt(h)}")
-        ax.plot([x + h], [fn.f(x + h)], "o", color=grey, ms=5)
-        crowded = h < 0.1 * (hi - lo)  # a point next to (x, f(x)): label it above, with an arrow
-        ax.annotate(  # name each secant at its second point: the greys look alike
+        ax.plot([x + h], [fn.f(x + h)], "o", color=grey, ms=5, zorder=4)  # above the tangent
+        crowded = h < 0.1 * (hi - lo)  # a point next to (x, f(x)): label it above
+        ax.annotate(  # name each secant's second point, off the lines, with a leader line
             f"h = {fmt(h)}",
             (x + h, fn.f(x + h)),
-            xytext=(-14, 22) if crowded else (6, -14),
+            xytext=(-14, 22) if crowded else (8, -30),
             textcoords="offset points",
             ha="right" if crowded or x + h > lo + 0.75 * (hi - lo) else "left",
             color="0.25",
             fontsize=FONT["note"],
             bbox=dict(fc="white", ec="none", alpha=0.8, pad=0.5),
-            arrowprops=dict(arrowstyle="-", color="0.25", lw=0.8) if crowded else None,
+            arrowprops=dict(arrowstyle="-", color="0.25", lw=0.8),
         )
     ax.plot(
         t,
