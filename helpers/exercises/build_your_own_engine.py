@@ -520,7 +520,8 @@ def _out_data_as_local(t: _Try):
         [
             f"the local derivative is how much {t.sym} grows when a grows by 1 "
             f"(section 2), not the value of {t.sym}",
-            "for +, both local derivatives are 1; for *, each input's is the other input's data",
+            "for +, both local derivatives are 1; for *, the local derivative for each input is "
+            "the data of the other input",
         ],
     )
 
@@ -611,14 +612,37 @@ def _one_own_value(t: _Try):
     )
 
 
+def _product_rule_for_a_sum(t: _Try):
+    """The local derivative of * used for +: each input received the other's value."""
+    if t.op != "+":
+        return None
+    other = {"a": t.y, "b": t.x}
+    taken = [
+        p
+        for p, _, got, want, _ in t.inputs()
+        if not _close(got, want) and _close(got, other[p] * UPSTREAM)
+    ]
+    if not taken:
+        return None
+    return (
+        f"{' and '.join(taken)} received the other input's value times out.grad. That is "
+        "the local derivative of *, not of +. For a + b, both local derivatives are 1",
+        [
+            "if a grows by 1, how much does a + b grow? That is the local derivative for a",
+            "self.grad += 1.0 * out.grad, and the same for other",
+        ],
+    )
+
+
 def _some_local_derivative_off(t: _Try):
     """What is said when no known mistake fits."""
     which = "a" if not _close(t.got[0], t.want[0]) else "b"
     return (
-        f"wrong local derivative of {t.op}: the gradient reaching {which} is off",
+        f"wrong local derivative of {t.op}: the gradient reaching {which} is wrong",
         [
             f"work out d(out)/d({which}) for this operation on paper first",
-            "for +, both local derivatives are 1; for *, each input's is the other input's data",
+            "for +, both local derivatives are 1; for *, the local derivative for each input is "
+            "the data of the other input",
         ],
     )
 
@@ -633,6 +657,7 @@ ADD_MUL_MISTAKES = [
     _one_local_alone,
     _factors_swapped,
     _one_own_value,
+    _product_rule_for_a_sum,
 ]
 
 
@@ -690,7 +715,7 @@ def _used_twice(Value, op: str) -> bool:
         "its two shares: the gradient is assigned with = (which replaces the old "
         "value) instead of added to with += (which keeps it)"
         if _close(a.grad, ref.grad / 2)
-        else f"{sym} at a = {_num(x)}: a is used twice and a.grad is off"
+        else f"{sym} at a = {_num(x)}: a is used twice and a.grad is wrong"
     )
     return _wrong(
         "+ and *",
@@ -1124,22 +1149,31 @@ def _may_join_never_true(may_join) -> bool:
         _may_join_gave_none(may_join, may_join(y, {x}) is not None)
         return True
     if not leaf_answer:
-        _wrong(
-            name,
-            "may_join(v, placed) is False for a leaf v (a node without parents) while nothing "
-            "is placed. A leaf may join at once. As written, no node can ever join, and "
-            "the rounds never end",
-            [
-                "a leaf has no parents: v._prev is empty. all(...) over an empty list is "
-                "True; any(...) is False",
-                "ask about each parent p: is p in placed? all(p in placed for p in v._prev)",
-            ],
-        )
+        _leaf_never_joins(may_join, name)
         return True
     if not may_join(y, {x}):
         _child_never_joins(may_join, y, name)
         return True
     return False
+
+
+def _leaf_never_joins(may_join, name: str) -> None:
+    """The ✗ line for a ``may_join`` that is False for a leaf while nothing is placed. The
+    first hint speaks of the learner's own form: a loop over the parents, or ``all``/``any``."""
+    first = (
+        "a leaf has no parents: v._prev is empty, so your loop over v._prev does not run even "
+        "once. What your function returns after the loop is its answer for a leaf"
+        if _has_a_loop(may_join)
+        else "a leaf has no parents: v._prev is empty. all(...) over an empty list is True; "
+        "any(...) is False"
+    )
+    _wrong(
+        name,
+        "may_join(v, placed) is False for a leaf v (a node without parents) while nothing "
+        "is placed. A leaf may join at once. As written, no node can ever join, and "
+        "the rounds never end",
+        [first, "ask about each parent p: is p in placed? all(p in placed for p in v._prev)"],
+    )
 
 
 def _child_never_joins(may_join, y, name: str) -> None:
@@ -1597,9 +1631,10 @@ def _a_node_too_early(w: _Walk):
         return None
     k, u = early
     return (
-        f"on {w.what}, the nodes passed their gradients on in the order {ran}: node "
-        f"{k} (used by {' and '.join(w.users[k])}) went before {u} had passed its share "
-        "back, so its gradient was not complete yet: missing or wrong topological order",
+        f"on {w.what}, the nodes passed their gradients on in the order {ran}. Node {k} "
+        f"is used by {' and '.join(w.users[k])}, but it went before {u} had passed its share "
+        f"back. So the gradient of {k} was not complete yet. Cause: a missing or wrong "
+        "topological order, or one walked from the wrong end",
         [
             "a node may pass its gradient on only once every node using it has: walk the "
             "list from the end, the output first",
