@@ -1622,3 +1622,18 @@ def test_a_may_join_loop_false_for_a_leaf_gets_a_hint_about_its_loop(capsys):
     assert "your loop over v._prev does not run even once" in out, out
     assert "returns after the loop is its answer for a leaf" in out and "any(" not in out, out
     assert out.count("✗") == 1
+
+
+def test_the_two_shares_of_the_diamonds_gradient_that_section_4_states():
+    """Section 4 says x.grad is 1.32 through b plus 6.00 through c (printed in going deeper)."""
+    x = Reference(0.4)
+    a = x * 3.0
+    b = a.tanh()
+    c = a * a
+    d = b * c
+    d.backward()
+    through_b = 3 * c.data * (1 - b.data**2)
+    through_c = 3 * b.data * 2 * a.data
+    assert (f"{through_b:.2f}", f"{through_c:.2f}") == ("1.32", "6.00")
+    assert math.isclose(through_b + through_c, x.grad, rel_tol=1e-12)
+    assert round(x.grad, 6) == 7.32
