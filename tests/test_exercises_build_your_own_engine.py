@@ -681,7 +681,7 @@ def test_backward_in_breadth_first_order_is_caught_on_the_long_arm(capsys):
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
     assert "on a diamond with one long arm" in out and "missing or wrong topological order" in out
-    assert "node a (used by b and d) went before b had passed its share back" in out, out
+    assert "Node a is used by b and d, but it went before b had passed its share back" in out
 
 
 def test_engine_for_training_refuses_a_breadth_first_order():
@@ -1557,3 +1557,83 @@ def test_a_right_may_join_lets_the_backward_check_pass(capsys):
     learner = type("Learner", (Value,), {"backward": namespace["backward"]})
     assert checks.check_backward(learner) is True
     assert "✓ backward" in capsys.readouterr().out
+
+
+# --- round 12: the reader's wrong answers, and plainer messages ------------------------------
+
+
+def product_rule_add(s, o, out):  # the reader's answer: the local derivatives of * for +
+    def b():
+        s.grad += o.data * out.grad
+        o.grad += s.data * out.grad
+
+    return b
+
+
+def test_the_local_derivatives_of_a_product_used_for_a_sum_are_named(capsys):
+    assert checks.check_add_mul(with_method("+", product_rule_add)) is False
+    out = capsys.readouterr().out
+    assert "a and b received the other input's value times out.grad" in out, out
+    assert "That is the local derivative of *, not of +" in out, out
+    assert "both local derivatives are 1" in out and " is off" not in out, out
+    assert out.count("✗") == 1
+
+
+def doubled_add(s, o, out):  # no known mistake: the fallback message
+    def b():
+        s.grad += 5.0 * out.grad
+        o.grad += 5.0 * out.grad
+
+    return b
+
+
+def test_an_unknown_wrong_local_derivative_is_called_wrong_in_plain_words(capsys):
+    hints = []
+    for _ in range(2):
+        assert checks.check_add_mul(with_method("+", doubled_add)) is False
+        out = capsys.readouterr().out
+        assert "the gradient reaching a is wrong" in out and " is off" not in out, out
+        hints.append(out.split("Hint: ")[1])
+    assert "the local derivative for each input is the data of the other input" in hints[1]
+    assert "input's is" not in hints[1], hints
+
+
+def test_backward_without_reversed_says_the_order_in_short_sentences(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_forwards})  # the reader's answer
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "Node a is used by b and c, but it went before b had passed its share back" in out
+    assert "So the gradient of a was not complete yet" in out, out
+    assert "or one walked from the wrong end" in out and "(used by" not in out, out
+
+
+def test_a_may_join_loop_false_for_a_leaf_gets_a_hint_about_its_loop(capsys):
+    def may_join(v, placed):  # the reader's try: True when SOME parent is placed, False after
+        if v in placed:
+            return False
+        for p in v._prev:
+            if p in placed:
+                return True
+        return False
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "is False for a leaf" in out and "the rounds never end" in out, out
+    assert "your loop over v._prev does not run even once" in out, out
+    assert "returns after the loop is its answer for a leaf" in out and "any(" not in out, out
+    assert out.count("✗") == 1
+
+
+def test_the_two_shares_of_the_diamonds_gradient_that_section_4_states():
+    """Section 4 says x.grad is 1.32 through b plus 6.00 through c (printed in going deeper)."""
+    x = Reference(0.4)
+    a = x * 3.0
+    b = a.tanh()
+    c = a * a
+    d = b * c
+    d.backward()
+    through_b = 3 * c.data * (1 - b.data**2)
+    through_c = 3 * b.data * 2 * a.data
+    assert (f"{through_b:.2f}", f"{through_c:.2f}") == ("1.32", "6.00")
+    assert math.isclose(through_b + through_c, x.grad, rel_tol=1e-12)
+    assert round(x.grad, 6) == 7.32

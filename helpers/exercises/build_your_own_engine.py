@@ -430,11 +430,50 @@ class _Try:
         return f"{self.sym} at a = {_num(self.x)}, b = {_num(self.y)} (with out.grad = {UPSTREAM})"
 
     def inputs(self):
-        """(name, attribute, got, want, value) for a, then for b."""
+        """An _Input for a, then for b."""
         return (
-            ("a", "self", self.got[0], self.want[0], self.x),
-            ("b", "other", self.got[1], self.want[1], self.y),
+            _Input("a", "self", self.got[0], self.want[0], self.x, self.y),
+            _Input("b", "other", self.got[1], self.want[1], self.y, self.x),
         )
+
+
+@dataclasses.dataclass
+class _Input:
+    """One input of a _Try: its name, its attribute in _backward, the gradient it got, the
+    right one, its own value and the other input's value."""
+
+    name: str
+    attr: str
+    got: float
+    want: float
+    value: float
+    other: float
+
+
+def _inputs_where(t: _Try, test=lambda i: True) -> list:
+    """The inputs of ``t`` (a, then b) whose gradient is wrong and that pass ``test``."""
+    return [i for i in t.inputs() if not _close(i.got, i.want) and test(i)]
+
+
+def _names(inputs: list) -> str:
+    """``"a"``, ``"b"`` or ``"a and b"``."""
+    return " and ".join(i.name for i in inputs)
+
+
+def _local_alone(i: _Input) -> bool:
+    """The input received its local derivative, not multiplied by out.grad."""
+    return _close(i.got, i.want / UPSTREAM)
+
+
+def _own_value(i: _Input) -> bool:
+    """The input received its own value times out.grad."""
+    return _close(i.got, i.value * UPSTREAM)
+
+
+_LOCALS_OF_ADD_MUL = (
+    "for +, both local derivatives are 1; for *, the local derivative for each input is "
+    "the data of the other input"
+)
 
 
 # The usual bugs of an add/mul ``_backward``, tried in this order. Each takes a _Try and
@@ -489,15 +528,11 @@ def _both_unchanged(t: _Try):
 
 
 def _out_data_for_out_grad(t: _Try):
-    by_data = [
-        p
-        for p, _, got, want, _ in t.inputs()
-        if not _close(got, want) and _close(got, want / UPSTREAM * t.out.data)
-    ]
+    by_data = _inputs_where(t, lambda i: _close(i.got, i.want / UPSTREAM * t.out.data))
     if not by_data:
         return None
     return (
-        f"{' and '.join(by_data)} received (local derivative) · out.data: "
+        f"{_names(by_data)} received (local derivative) · out.data: "
         "out.data is the node's value; the gradient to pass on is out.grad",
         [
             "the chain rule multiplies by dL/d(out), which is stored in out.grad",
@@ -507,29 +542,25 @@ def _out_data_for_out_grad(t: _Try):
 
 
 def _out_data_as_local(t: _Try):
-    as_local = [
-        p
-        for p, _, got, want, _ in t.inputs()
-        if _close(got, t.out.data * UPSTREAM) and not _close(got, want)
-    ]
+    as_local = _inputs_where(t, lambda i: _close(i.got, t.out.data * UPSTREAM))
     if not as_local:
         return None
     return (
-        f"{' and '.join(as_local)} received out.data · out.grad: out.data "
+        f"{_names(as_local)} received out.data · out.grad: out.data "
         f"(the value of {t.sym}) is not the local derivative of {t.op}",
         [
             f"the local derivative is how much {t.sym} grows when a grows by 1 "
             f"(section 2), not the value of {t.sym}",
-            "for +, both local derivatives are 1; for *, each input's is the other input's data",
+            _LOCALS_OF_ADD_MUL,
         ],
     )
 
 
 def _one_never_updated(t: _Try):
-    never = [(p, attr) for p, attr, got, want, _ in t.inputs() if got == 0 and want != 0]
+    never = _inputs_where(t, lambda i: i.got == 0 and i.want != 0)
     if len(never) != 1:
         return None
-    p, attr = never[0]
+    p, attr = never[0].name, never[0].attr
     return (
         f"{p}'s gradient was never updated: _backward must also change {attr}.grad",
         [
@@ -540,7 +571,7 @@ def _one_never_updated(t: _Try):
 
 
 def _locals_alone(t: _Try):
-    if not all(_close(got, want / UPSTREAM) for _, _, got, want, _ in t.inputs()):
+    if len(_inputs_where(t, _local_alone)) != 2:
         return None
     return (
         "a and b received the local derivatives alone, not multiplied by out.grad",
@@ -553,14 +584,10 @@ def _locals_alone(t: _Try):
 
 
 def _one_local_alone(t: _Try):
-    alone = [
-        (p, attr)
-        for p, attr, got, want, _ in t.inputs()
-        if not _close(got, want) and _close(got, want / UPSTREAM)
-    ]
+    alone = _inputs_where(t, _local_alone)
     if len(alone) != 1:  # e.g. other.grad += self.data: its local derivative is right
         return None
-    p, attr = alone[0]
+    p, attr = alone[0].name, alone[0].attr
     return (
         f"{p} received its local derivative alone, not multiplied by "
         f"out.grad: in the line for {attr}.grad, `* out.grad` is missing",
@@ -572,7 +599,7 @@ def _one_local_alone(t: _Try):
 
 
 def _factors_swapped(t: _Try):
-    if t.op != "*" or not all(_close(got, v * UPSTREAM) for _, _, got, _, v in t.inputs()):
+    if t.op != "*" or len(_inputs_where(t, _own_value)) != 2:
         return None
     return (
         "wrong local derivative of *: a received a · out.grad and b received b · out.grad",
@@ -585,14 +612,10 @@ def _factors_swapped(t: _Try):
 
 
 def _one_own_value(t: _Try):
-    own = [
-        (p, attr)
-        for p, attr, got, want, v in t.inputs()
-        if not _close(got, want) and _close(got, v * UPSTREAM)
-    ]
+    own = _inputs_where(t, _own_value)
     if len(own) != 1:  # e.g. other.grad += other.data * out.grad
         return None
-    p, attr = own[0]
+    p, attr = own[0].name, own[0].attr
     q, other_attr = ("b", "other") if p == "a" else ("a", "self")
     local, line = (
         (f"the other factor, {q}", f"{attr}.grad += {other_attr}.data * out.grad")
@@ -611,14 +634,29 @@ def _one_own_value(t: _Try):
     )
 
 
+def _product_rule_for_a_sum(t: _Try):
+    """The local derivative of * used for +: each input received the other's value."""
+    taken = _inputs_where(t, lambda i: _close(i.got, i.other * UPSTREAM))
+    if t.op != "+" or not taken:
+        return None
+    return (
+        f"{_names(taken)} received the other input's value times out.grad. That is "
+        "the local derivative of *, not of +. For a + b, both local derivatives are 1",
+        [
+            "if a grows by 1, how much does a + b grow? That is the local derivative for a",
+            "self.grad += 1.0 * out.grad, and the same for other",
+        ],
+    )
+
+
 def _some_local_derivative_off(t: _Try):
     """What is said when no known mistake fits."""
     which = "a" if not _close(t.got[0], t.want[0]) else "b"
     return (
-        f"wrong local derivative of {t.op}: the gradient reaching {which} is off",
+        f"wrong local derivative of {t.op}: the gradient reaching {which} is wrong",
         [
             f"work out d(out)/d({which}) for this operation on paper first",
-            "for +, both local derivatives are 1; for *, each input's is the other input's data",
+            _LOCALS_OF_ADD_MUL,
         ],
     )
 
@@ -633,6 +671,7 @@ ADD_MUL_MISTAKES = [
     _one_local_alone,
     _factors_swapped,
     _one_own_value,
+    _product_rule_for_a_sum,
 ]
 
 
@@ -668,7 +707,7 @@ def _one_operation(Value, op: str, x: float, y: float) -> bool:
     out.grad = UPSTREAM
     out._backward()
     t = _Try(Value, op, x, y, out, (a.grad, b.grad), _reference_grads(op, x, y, UPSTREAM))
-    if all(_close(got, want) for _, _, got, want, _ in t.inputs()):
+    if not _inputs_where(t):
         return True
     said = next(filter(None, (mistake(t) for mistake in ADD_MUL_MISTAKES)), None)
     bug, hints = said or _some_local_derivative_off(t)
@@ -690,7 +729,7 @@ def _used_twice(Value, op: str) -> bool:
         "its two shares: the gradient is assigned with = (which replaces the old "
         "value) instead of added to with += (which keeps it)"
         if _close(a.grad, ref.grad / 2)
-        else f"{sym} at a = {_num(x)}: a is used twice and a.grad is off"
+        else f"{sym} at a = {_num(x)}: a is used twice and a.grad is wrong"
     )
     return _wrong(
         "+ and *",
@@ -1124,22 +1163,31 @@ def _may_join_never_true(may_join) -> bool:
         _may_join_gave_none(may_join, may_join(y, {x}) is not None)
         return True
     if not leaf_answer:
-        _wrong(
-            name,
-            "may_join(v, placed) is False for a leaf v (a node without parents) while nothing "
-            "is placed. A leaf may join at once. As written, no node can ever join, and "
-            "the rounds never end",
-            [
-                "a leaf has no parents: v._prev is empty. all(...) over an empty list is "
-                "True; any(...) is False",
-                "ask about each parent p: is p in placed? all(p in placed for p in v._prev)",
-            ],
-        )
+        _leaf_never_joins(may_join, name)
         return True
     if not may_join(y, {x}):
         _child_never_joins(may_join, y, name)
         return True
     return False
+
+
+def _leaf_never_joins(may_join, name: str) -> None:
+    """The ✗ line for a ``may_join`` that is False for a leaf while nothing is placed. The
+    first hint speaks of the learner's own form: a loop over the parents, or ``all``/``any``."""
+    first = (
+        "a leaf has no parents: v._prev is empty, so your loop over v._prev does not run even "
+        "once. What your function returns after the loop is its answer for a leaf"
+        if _has_a_loop(may_join)
+        else "a leaf has no parents: v._prev is empty. all(...) over an empty list is True; "
+        "any(...) is False"
+    )
+    _wrong(
+        name,
+        "may_join(v, placed) is False for a leaf v (a node without parents) while nothing "
+        "is placed. A leaf may join at once. As written, no node can ever join, and "
+        "the rounds never end",
+        [first, "ask about each parent p: is p in placed? all(p in placed for p in v._prev)"],
+    )
 
 
 def _child_never_joins(may_join, y, name: str) -> None:
@@ -1597,9 +1645,10 @@ def _a_node_too_early(w: _Walk):
         return None
     k, u = early
     return (
-        f"on {w.what}, the nodes passed their gradients on in the order {ran}: node "
-        f"{k} (used by {' and '.join(w.users[k])}) went before {u} had passed its share "
-        "back, so its gradient was not complete yet: missing or wrong topological order",
+        f"on {w.what}, the nodes passed their gradients on in the order {ran}. Node {k} "
+        f"is used by {' and '.join(w.users[k])}, but it went before {u} had passed its share "
+        f"back. So the gradient of {k} was not complete yet. Cause: a missing or wrong "
+        "topological order, or one walked from the wrong end",
         [
             "a node may pass its gradient on only once every node using it has: walk the "
             "list from the end, the output first",
