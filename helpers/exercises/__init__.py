@@ -612,6 +612,15 @@ def check_function(
     return False
 
 
+def at_every_point(points: Sequence, check_one: Callable[[object], bool], passed: str) -> bool:
+    """True when ``check_one(x)`` passes at every one of ``points`` (it prints what fails, and
+    the first failure ends the check); then ``passed`` is printed with a ✓."""
+    if not all(check_one(x) for x in points):
+        return False
+    print(f"{PASS} {passed}")
+    return True
+
+
 def matches(got: np.ndarray, want) -> bool:
     """Same shape and the same numbers (to round-off) as ``want``."""
     want = np.asarray(want, dtype=float)

@@ -50,7 +50,7 @@ from helpers.autodiff import Value as Reference
 from helpers.autodiff import topological_order as reference_order
 from helpers.calculus import central_difference
 
-from . import FAIL, PASS, _tries, exercise, hint, reset_tries
+from . import FAIL, PASS, _tries, at_every_point, exercise, hint, reset_tries
 
 __all__ = [
     "check_add_mul",
@@ -936,15 +936,12 @@ def _tanh_at(Value, x: float) -> bool:
 )
 def check_tanh(Value) -> bool:
     """``Value.tanh``: one new node, value tanh(x), local derivative 1 − tanh²(x)."""
-    if not _is_class("tanh", Value):
-        return False
-    if not all(_tanh_at(Value, x) for x in TANH_POINTS):
-        return False
-    print(
-        f"{PASS} tanh: value and local derivative agree with helpers.autodiff and with "
-        f"nudging the input (notebook 02) at {len(TANH_POINTS)} points"
+    return _is_class("tanh", Value) and at_every_point(
+        TANH_POINTS,
+        lambda x: _tanh_at(Value, x),
+        "tanh: value and local derivative agree with helpers.autodiff and with "
+        f"nudging the input (notebook 02) at {len(TANH_POINTS)} points",
     )
-    return True
 
 
 # --------------------------------------------------------------------------------------

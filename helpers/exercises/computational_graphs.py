@@ -21,6 +21,7 @@ from . import (
     _fmt,
     _number,
     _whole,
+    at_every_point,
     check_prediction,
     check_value,
     exercise,
@@ -330,13 +331,12 @@ def check_softplus(softplus: Callable) -> bool:
       are the tuple (v,); the local derivative is σ(x) written as e to the power (x minus
       that data), a tuple with one number
     """
-    if not all(_softplus_at(softplus, x) for x in SOFTPLUS_POINTS):
-        return False
-    print(
-        f"{PASS} softplus: one node, value log(1 + eˣ) and derivative σ(x) at "
-        f"{len(SOFTPLUS_POINTS)} points, with no overflow at x = ±800"
+    return at_every_point(
+        SOFTPLUS_POINTS,
+        lambda x: _softplus_at(softplus, x),
+        f"softplus: one node, value log(1 + eˣ) and derivative σ(x) at {len(SOFTPLUS_POINTS)} "
+        "points, with no overflow at x = ±800",
     )
-    return True
 
 
 # --------------------------------------------------------------------------------------
