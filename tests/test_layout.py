@@ -384,7 +384,6 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "exercises.deep_networks.check_layer_output",  # 98
     "exercises.training_deep_networks.check_momentum_step",  # 76
     "exercises.training_deep_networks.check_residual_grad",  # 69
-    "figures.build_your_own_engine.order_figure",  # 52
     "figures.chain_rule.secant_figure",  # 75
     "figures.chain_rule.ChainRuleView.__init__",  # 72
     "figures.chain_rule.ChainRuleView.update",  # 69
