@@ -384,12 +384,8 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "exercises.deep_networks.check_layer_output",  # 98
     "exercises.training_deep_networks.check_momentum_step",  # 76
     "exercises.training_deep_networks.check_residual_grad",  # 69
-    "figures.chain_rule.secant_figure",  # 75
     "figures.chain_rule.ChainRuleView.__init__",  # 72
     "figures.chain_rule.ChainRuleView.update",  # 69
-    "figures.chain_rule.difference_error_figure",  # 141
-    "figures.chain_rule.chain_figure",  # 53
-    "figures.chain_rule.two_path_figure",  # 64
     "figures.computational_graphs._layout",  # 56
     "figures.computational_graphs._Drawing.__init__",  # 115
     "figures.computational_graphs.BackwardView.__init__",  # 72
