@@ -386,10 +386,8 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "exercises.training_deep_networks.check_residual_grad",  # 69
     "figures.chain_rule.ChainRuleView.__init__",  # 72
     "figures.chain_rule.ChainRuleView.update",  # 69
-    "figures.computational_graphs._layout",  # 56
     "figures.computational_graphs._Drawing.__init__",  # 115
     "figures.computational_graphs.BackwardView.__init__",  # 72
-    "figures.computational_graphs.order_figure",  # 67
     "figures.deep_networks.transformation_figure",  # 68
     "figures.deep_networks.first_layer_figure",  # 54
     "figures.deep_networks.top_inputs_figure",  # 61
