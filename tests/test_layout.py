@@ -388,10 +388,6 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "figures.chain_rule.ChainRuleView.update",  # 69
     "figures.computational_graphs._Drawing.__init__",  # 115
     "figures.computational_graphs.BackwardView.__init__",  # 72
-    "figures.deep_networks.transformation_figure",  # 68
-    "figures.deep_networks.first_layer_figure",  # 54
-    "figures.deep_networks.top_inputs_figure",  # 61
-    "figures.deep_networks.projection_figure",  # 51
     "figures.deep_networks.PlaygroundView.__init__",  # 113
     "figures.deep_networks.PlaygroundView.update",  # 56
     "ui.playground.playground_panel",  # 153
