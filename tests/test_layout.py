@@ -390,8 +390,6 @@ LONG_FUNCTIONS_TO_SPLIT = {
     "figures.computational_graphs.BackwardView.__init__",  # 72
     "figures.deep_networks.PlaygroundView.__init__",  # 113
     "figures.deep_networks.PlaygroundView.update",  # 56
-    "ui.playground.playground_panel",  # 153
-    "ui.wiring.live",  # 126
 }
 
 
