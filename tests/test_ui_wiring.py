@@ -4,7 +4,7 @@ caption a fresh draw gives; a view whose picture depends on its history is never
 the store is bounded; a move that failed, warned or was cut short is not kept.
 
 Moves back through every view of the series, checked pixel for pixel against fresh views, are in
-tests/test_right_picture.py (``test_through_live_*``)."""
+tests/test_right_picture.py (``test_through_live``)."""
 
 from __future__ import annotations
 
