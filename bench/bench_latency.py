@@ -42,6 +42,7 @@ Prints medians and worst cases; ``--json FILE`` also writes them (bench/results/
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -462,58 +463,87 @@ def time_visits(page, report, panel, control, floor, n) -> dict:
     """n first visits, then n moves back to settings seen before, each after a floor move of
     the floor panel under it (round robin: the machine's load weighs on both alike). Buttons
     (a training step, a reset) are clicked n times: every click is new work."""
-    out = {"first": [], "back": [], "floor": [], "text_only": False, "unchanged": 0}
-    out["pairs"] = {"first": [], "back": []}  # (the floor move's ms, the control move's ms)
-    fl = {"c": floor["controls"][0], "right": True}
-
-    def floor_move():
-        times = []
-        timed(page, report, floor, fl["c"], ("key", arrow(fl["c"], fl["right"])), times)
-        fl["right"] = not fl["right"]
-        out["floor"] += times
-        return times[0] if times else None
-
-    def move(action, into):
-        before = floor_move()
-        times = []
-        mv = timed(page, report, panel, control, action, times)
-        if mv.text_only:
-            out["text_only"] = True
-            out["text"] = out.get("text", []) + times
-        else:
-            into += times
-        if times and before is not None:
-            kind = "back" if into is out["back"] else "first"
-            out["pairs"][kind].append((before, times[0]))
-        out["unchanged"] += not mv.changed and not mv.text_changed
-        return mv
-
+    timing = VisitTimes(page, report, panel, control, floor)
     if control["kind"] == "button":
         for _ in range(n):
-            move(("click", "click"), out["first"])
-        return out
+            timing.move(("click", "click"), "first")
+        return timing.out
     visits = Visits(page, control)
-    for _ in range(n):
-        action = visits.first()
-        if action is None:
-            break
-        before = visits.value()
-        move(action, out["first"])
-        visits.moved(before)
-        if out["unchanged"] >= 2 and not out["first"]:
-            return out  # a setting for the next step that says nothing: not timed
+    if not timing.visit(visits, visits.first, "first", n):
+        return timing.out  # a setting for the next step that says nothing: not timed
     if not visits.can_go_back() and (action := visits.first()) is not None:
         before = visits.value()  # one untimed first visit next to the last: somewhere to go back
         H._one_move(page, report, panel, control, action, False, 5_000)
         visits.moved(before)
-    for _ in range(n):
-        action = visits.back()
-        if action is None:
-            break
-        before = visits.value()
-        move(action, out["back"])
-        visits.moved(before)
-    return out
+    timing.visit(visits, visits.back, "back", n)
+    return timing.out
+
+
+class VisitTimes:
+    """The times of a control's moves (``out``: "first", "back", "floor", and the pairs of
+    each move with the floor move just before it), each move after a move of the floor
+    panel."""
+
+    def __init__(self, page, report, panel, control, floor):
+        self.page, self.report, self.panel, self.control = page, report, panel, control
+        self.floor, self.floor_control, self.right = floor, floor["controls"][0], True
+        self.out = {"first": [], "back": [], "floor": [], "text_only": False, "unchanged": 0}
+        self.out["pairs"] = {"first": [], "back": []}  # (the floor move's ms, the move's ms)
+
+    def floor_move(self):
+        """One step of the floor's slider, the other way each time; its ms or None."""
+        times, c = [], self.floor_control
+        timed(self.page, self.report, self.floor, c, ("key", arrow(c, self.right)), times)
+        self.right = not self.right
+        self.out["floor"] += times
+        return times[0] if times else None
+
+    def move(self, action, kind: str):
+        """A floor move, then ``action`` on the control, timed as a ``kind`` move."""
+        out = self.out
+        before = self.floor_move()
+        times = []
+        mv = timed(self.page, self.report, self.panel, self.control, action, times)
+        if mv.text_only:
+            out["text_only"] = True
+            out["text"] = out.get("text", []) + times
+        else:
+            out[kind] += times
+        if times and before is not None:
+            out["pairs"][kind].append((before, times[0]))
+        out["unchanged"] += not mv.changed and not mv.text_changed
+        return mv
+
+    def visit(self, visits, next_action, kind: str, n: int) -> bool:
+        """Up to ``n`` timed moves to the settings ``next_action`` gives; False when first
+        visits find a setting for the next step that says nothing (two moves unchanged)."""
+        for _ in range(n):
+            action = next_action()
+            if action is None:
+                break
+            before = visits.value()
+            self.move(action, kind)
+            visits.moved(before)
+            if kind == "first" and self.out["unchanged"] >= 2 and not self.out["first"]:
+                return False
+        return True
+
+
+@contextlib.contextmanager
+def notebook_run(lab, ctx, rel: str, name: str):
+    """``(page, report)``: the notebook ``rel`` opened in a new page of the browser and run;
+    after, the page closed and the kernels shut down, then the report's problems printed."""
+    page = H.NotebookPage(lab, ctx, rel)
+    report = H.Report(name)
+    try:
+        page.open()
+        page.run_all()
+        yield page, report
+    finally:
+        page.close()
+        lab.shutdown_kernels()
+    for msg in report.problems:
+        print(f"   problem: {msg}")
 
 
 def med(times):
@@ -531,96 +561,105 @@ def bench_notebooks(lab, ctx, n, results, pattern="*", drags=False):
         f"  {'above floor: first':>18s} {'back':>5s}  load"
     )
     for nb in notebooks:
-        rel = f"notebooks/bench_{nb.name}"
-        where_in_src = with_floors(nb, lab.root / rel)
-        floor_cells = sorted(set(range(max(where_in_src) + 1)) - set(where_in_src))
-        page = H.NotebookPage(lab, ctx, rel)
-        report = H.Report(nb.name)
-        try:
-            page.open()
-            page.run_all()
-            # every widget panel and its floor drawn (a training's first picture can be slow)
-            page.wait_widgets_rendered(
-                [c - 1 for c in floor_cells] + floor_cells, timeout_ms=180_000
-            )
-            panels = page.discover()
-            floors = {p["cell"]: p for p in panels if p["cell"] not in where_in_src}
-            shown = {p["cell"] for p in panels}
-            for c in floor_cells:
-                if c - 1 not in shown or c not in shown:
-                    print(
-                        f"{nb.name[:24]:24s} cell {where_in_src[c - 1]}: its panel or its floor "
-                        "is not shown: not timed",
-                        flush=True,
-                    )
-            for p in panels:
-                floor = floors.get(p["cell"] + 1)
-                if p["cell"] in floors or floor is None:
-                    continue
-                cell = where_in_src[p["cell"]]
-                for c in p["controls"]:
-                    where = f"cell {cell} {c['label']}"
-                    if c["kind"] in ("toggle", "play"):  # start/stop: the slider is timed
-                        continue
-                    if c.get("disabled"):  # greyed out: it does not apply now
-                        print(f"{nb.name[:24]:24s} {where:30.30s} disabled", flush=True)
-                        continue
-                    v = time_visits(page, report, p, c, floor, n)
-                    d = drag(page, p, c) if drags and c["kind"] == "slider" else None
-                    row = {
-                        "notebook": nb.name,
-                        "cell": cell,
-                        "control": c["label"],
-                        "kind": c["kind"],
-                        "text_only": v["text_only"],
-                        "floor_ms": med(v["floor"]),
-                        "first_ms": med(v["first"] or v.get("text", [])),
-                        "back_ms": med(v["back"]),
-                        "first_worst_ms": max(v["first"], default=None),
-                        "n_first": len(v["first"]),
-                        "n_back": len(v["back"]),
-                        "load": os.getloadavg()[0],
-                        "times": v,
-                        "drag": d,
-                    }
-                    for k in ("first", "back"):
-                        # each move less the floor move just before it: the load drifts, and
-                        # a pair sees the same load
-                        pairs = v["pairs"][k]
-                        row[f"{k}_above_ms"] = med([ms - f for f, ms in pairs])
-                    results.append(row)
-                    note = " (answers in its status line)" if v["text_only"] else ""
-                    if not v["first"] and not v["back"] and not v["text_only"]:
-                        note = " (figure unchanged: a setting for the next step)"
-                    if d is not None:
-                        note += (
-                            f" drag: {d['figures']} figures, {d['after_release']} after the "
-                            f"release, the last {fmt(d['release_to_last_ms']).strip()} ms after"
-                        )
-                    print(
-                        f"{nb.name[:24]:24s} {where:30.30s} {fmt(row['floor_ms'])} "
-                        f"{fmt(row['first_ms'])} {fmt(row['back_ms'])}  "
-                        f"{fmt(row['first_above_ms']):>18s} {fmt(row['back_above_ms']):>5s}  "
-                        f"{row['load']:.1f}{note}",
-                        flush=True,
-                    )
-        finally:
-            page.close()
-            lab.shutdown_kernels()
-        for msg in report.problems:
-            print(f"   problem: {msg}")
+        bench_notebook(lab, ctx, nb, n, results, drags)
+
+
+def bench_notebook(lab, ctx, nb: Path, n, results, drags):
+    """Part 1 for one notebook: a copy with a floor panel under each widget panel, run, and
+    every control of every panel timed against its floor."""
+    rel = f"notebooks/bench_{nb.name}"
+    where_in_src = with_floors(nb, lab.root / rel)
+    floor_cells = sorted(set(range(max(where_in_src) + 1)) - set(where_in_src))
+    with notebook_run(lab, ctx, rel, nb.name) as (page, report):
+        # every widget panel and its floor drawn (a training's first picture can be slow)
+        page.wait_widgets_rendered([c - 1 for c in floor_cells] + floor_cells, timeout_ms=180_000)
+        panels = page.discover()
+        shown = {p["cell"] for p in panels}
+        for c in floor_cells:
+            if c - 1 not in shown or c not in shown:
+                print(
+                    f"{nb.name[:24]:24s} cell {where_in_src[c - 1]}: its panel or its floor "
+                    "is not shown: not timed",
+                    flush=True,
+                )
+        for p, c, floor, cell in controls_to_time(nb.name, panels, where_in_src):
+            v = time_visits(page, report, p, c, floor, n)
+            d = drag(page, p, c) if drags and c["kind"] == "slider" else None
+            row = control_row(nb.name, cell, c, v, d)
+            results.append(row)
+            where = f"cell {cell} {c['label']}"
+            print(f"{nb.name[:24]:24s} {where:30.30s} {row_line(row, v, d)}", flush=True)
+
+
+def controls_to_time(name: str, panels, where_in_src):
+    """``(panel, control, the floor panel under it, the panel's cell in the notebook)`` for
+    every control of a widget panel that has a floor, but start/stop buttons (their slider
+    is timed) and a disabled control (said)."""
+    floors = {p["cell"]: p for p in panels if p["cell"] not in where_in_src}
+    for p in panels:
+        floor = floors.get(p["cell"] + 1)
+        if p["cell"] in floors or floor is None:
+            continue
+        cell = where_in_src[p["cell"]]
+        for c in p["controls"]:
+            where = f"cell {cell} {c['label']}"
+            if c["kind"] in ("toggle", "play"):  # start/stop: the slider is timed
+                continue
+            if c.get("disabled"):  # greyed out: it does not apply now
+                print(f"{name[:24]:24s} {where:30.30s} disabled", flush=True)
+                continue
+            yield p, c, floor, cell
+
+
+def control_row(name: str, cell: int, c: dict, v: dict, d) -> dict:
+    """A control's result: its medians (floor, first, back, each above the floor), the
+    load, its times ``v`` and its drag ``d``."""
+    row = {
+        "notebook": name,
+        "cell": cell,
+        "control": c["label"],
+        "kind": c["kind"],
+        "text_only": v["text_only"],
+        "floor_ms": med(v["floor"]),
+        "first_ms": med(v["first"] or v.get("text", [])),
+        "back_ms": med(v["back"]),
+        "first_worst_ms": max(v["first"], default=None),
+        "n_first": len(v["first"]),
+        "n_back": len(v["back"]),
+        "load": os.getloadavg()[0],
+        "times": v,
+        "drag": d,
+    }
+    for k in ("first", "back"):
+        # each move less the floor move just before it: the load drifts, and a pair sees the
+        # same load
+        row[f"{k}_above_ms"] = med([ms - f for f, ms in v["pairs"][k]])
+    return row
+
+
+def row_line(row: dict, v: dict, d) -> str:
+    """A control's printed numbers, and a note on what it answers with or its drag."""
+    note = " (answers in its status line)" if v["text_only"] else ""
+    if not v["first"] and not v["back"] and not v["text_only"]:
+        note = " (figure unchanged: a setting for the next step)"
+    if d is not None:
+        note += (
+            f" drag: {d['figures']} figures, {d['after_release']} after the "
+            f"release, the last {fmt(d['release_to_last_ms']).strip()} ms after"
+        )
+    return (
+        f"{fmt(row['floor_ms'])} {fmt(row['first_ms'])} {fmt(row['back_ms'])}  "
+        f"{fmt(row['first_above_ms']):>18s} {fmt(row['back_above_ms']):>5s}  "
+        f"{row['load']:.1f}{note}"
+    )
 
 
 def bench_mechanisms(lab, ctx, n, ipympl, results):
     path = lab.root / "bench" / "mechanisms.ipynb"
     write_notebook(path, mechanism_cells(ipympl))
-    page = H.NotebookPage(lab, ctx, "bench/mechanisms.ipynb")
-    report = H.Report("mechanisms")
     print(f"\n== 2. update mechanisms, same slider, {n} moves each (input to pixels)")
     print(f"{'figure':12s} {'mechanism':16s} {'median':>6s} {'worst':>6s}  vs live")
-    try:
-        page.open()
-        page.run_all()
+    with notebook_run(lab, ctx, "bench/mechanisms.ipynb", "mechanisms") as (page, report):
         page.wait_widgets_rendered()
         panels = page.discover()
         source = mechanism_cells(ipympl)
@@ -637,42 +676,46 @@ def bench_mechanisms(lab, ctx, n, ipympl, results):
                 mv = H._one_move(page, report, p, p["controls"][0], actions[i], True, 5_000)
                 if mv.ms is not None:
                     times.append(mv.ms)
-        base = {}
-        for _p, mech, view, _actions, times in runs:
-            med, worst = summarize(times)
-            if mech == "m_live":
-                base[view] = med
-            ratio = f"{med / base[view]:5.2f}x" if med and base.get(view) else ""
-            print(f"{view:12s} {mech[2:]:16s} {fmt(med)} {fmt(worst)}  {ratio}", flush=True)
-            results.append(
-                {
-                    "figure": view,
-                    "mechanism": mech[2:],
-                    "median_ms": med,
-                    "worst_ms": worst,
-                    "n": len(times),
-                }
-            )
+        mechanism_results(runs, results)
         print("\n== 3. dragging a slider whose callback takes 0.3 s (25 steps over ~1 s)")
         for p in panels:
-            src = source[p["cell"]]
-            if "Slow()" not in src:
-                continue
-            label = "continuous_update=" + ("False" if "False" in src else "True")
-            page.js("() => 0")
-            d = drag(page, p, p["controls"][0])
-            print(
-                f"{label:26s} figures seen {d['figures']:3d}, after release "
-                f"{d['after_release']:2d}, release to last figure "
-                f"{fmt(d['release_to_last_ms'])} ms",
-                flush=True,
-            )
-            results.append({"drag": label, **d})
-    finally:
-        page.close()
-        lab.shutdown_kernels()
-    for msg in report.problems:
-        print(f"   problem: {msg}")
+            if "Slow()" in source[p["cell"]]:
+                slow_drag(page, p, source[p["cell"]], results)
+
+
+def mechanism_results(runs, results):
+    """Each mechanism's median and worst move, and its ratio to ``live``'s on its figure."""
+    base = {}
+    for _p, mech, view, _actions, times in runs:
+        med, worst = summarize(times)
+        if mech == "m_live":
+            base[view] = med
+        ratio = f"{med / base[view]:5.2f}x" if med and base.get(view) else ""
+        print(f"{view:12s} {mech[2:]:16s} {fmt(med)} {fmt(worst)}  {ratio}", flush=True)
+        results.append(
+            {
+                "figure": view,
+                "mechanism": mech[2:],
+                "median_ms": med,
+                "worst_ms": worst,
+                "n": len(times),
+            }
+        )
+
+
+def slow_drag(page, p, src: str, results):
+    """Part 3: the slider of a slow callback's panel dragged; the figures seen and the time
+    from the release to the last one."""
+    label = "continuous_update=" + ("False" if "False" in src else "True")
+    page.js("() => 0")
+    d = drag(page, p, p["controls"][0])
+    print(
+        f"{label:26s} figures seen {d['figures']:3d}, after release "
+        f"{d['after_release']:2d}, release to last figure "
+        f"{fmt(d['release_to_last_ms'])} ms",
+        flush=True,
+    )
+    results.append({"drag": label, **d})
 
 
 FRAMES_NB = r"""
@@ -786,15 +829,11 @@ def bench_frames(lab, ctx, n, results):
     ]
     path = lab.root / "bench" / "frames.ipynb"
     write_notebook(path, cells)
-    page = H.NotebookPage(lab, ctx, "bench/frames.ipynb")
-    report = H.Report("frames")
     print(
         f"\n== 4. frames in the notebook (a slider jslinked to a Stack of the view's pictures, "
         f"no kernel) against the live view, {n} moves each, round robin (input to pixels)"
     )
-    try:
-        page.open()
-        page.run_all()
+    with notebook_run(lab, ctx, "bench/frames.ipynb", "frames") as (page, report):
         page.wait_widgets_rendered()
         panels = {cells[p["cell"]].splitlines()[0]: p for p in page.discover()}
         floor = next(p for k, p in panels.items() if k.startswith("# bench floor"))
@@ -827,11 +866,6 @@ def bench_frames(lab, ctx, n, results):
             )
             print(f"{name:18s} {fmt(m)} ms (worst {fmt(max(times, default=None))}){above}")
             results.append({"what": name, "median_ms": m, "times": times})
-    finally:
-        page.close()
-        lab.shutdown_kernels()
-    for msg in report.problems:
-        print(f"   problem: {msg}")
 
 
 def bench_kernel_side(n, results):

@@ -172,69 +172,127 @@ def drive(make, controls, start, *, n_moves, seed, steady=False, chunks=False):
         assert_same_alt(alt_text(view.fig), want_alt, type(view).__name__, history)
 
 
-def test_chain_rule_view():
-    """01: f, g from the menu, x on its slider (-3.5..3.5, step 0.01); steady limits."""
-    controls = {
-        "f": list(EVERYWHERE),
-        "g": list(EVERYWHERE),
-        "x": grid(-3.5, 3.5, 0.01),
-    }
-    start = dict(f="square", g="sin", x=0.5)
-    drive(lambda: ChainRuleView(**start), controls, start, n_moves=6, seed=1, steady=True)
+def chain_rule_view():
+    """01's view, at f = square, g = sin, x = 0.5."""
+    return ChainRuleView(f="square", g="sin", x=0.5)
 
 
-def test_backward_view():
-    """02: the step slider (a PNG kept per step)."""
-
-    def make():
-        return BackwardView(lecture_neuron(), step=3, title="Backward pass through a neuron")
-
-    steps = list(range(make().n_steps))
-    drive(make, {"step": steps}, dict(step=3), n_moves=8, seed=2)
+def backward_view():
+    """02's view: the backward pass through the lecture's neuron, at step 3."""
+    return BackwardView(lecture_neuron(), step=3, title="Backward pass through a neuron")
 
 
-def test_training_view():
-    """03: learning rate (log slider), steps, hidden width; tiny runs, trained in chunks as
-    ``live`` shows them; the steps axis is steady."""
-    controls = {
-        "lr": [round(10.0**e, 10) for e in grid(-2, 2, 0.1)],
-        "steps": grid(10, 200, 10),
-        "hidden": grid(2, 6, 1),
-    }
-    start = dict(lr=0.5, steps=30, hidden=4)
-    drive(
-        lambda: TrainingView(**start),
-        controls,
-        start,
-        n_moves=6,
-        seed=3,
-        steady=True,
-        chunks=True,
-    )
+def descent_view():
+    """05's view of descent in the ravine, at lr = 0.15, no momentum, 40 steps."""
+    return DescentView("ravine", lr=0.15, momentum=0.0, steps=40)
 
 
-def test_zigzag_view():
-    """04: depth 1..7, width 2..4."""
-    controls = {"depth": grid(1, 7, 1), "width": grid(2, 4, 1)}
-    drive(ZigzagView, controls, dict(depth=3, width=2), n_moves=8, seed=4)
+#: Each view of the series, driven twice: on its own (``test_view``) and through ``live``
+#: (``test_through_live``, with fewer values: a move there costs a panel too). A case is
+#: (what both drives share: the view, its start, its seed and whether its limits are steady;
+#: the drive's controls and moves; the drive through live's, and what else it needs).
+CASES = {
+    # 01: f, g from the menu, x on its slider (-3.5..3.5, step 0.01); steady limits
+    "chain_rule": (
+        dict(make=chain_rule_view, start=dict(f="square", g="sin", x=0.5), seed=1, steady=True),
+        dict(
+            controls={"f": list(EVERYWHERE), "g": list(EVERYWHERE), "x": grid(-3.5, 3.5, 0.01)},
+            n_moves=6,
+        ),
+        dict(
+            controls={
+                "f": list(EVERYWHERE)[:4],
+                "g": list(EVERYWHERE)[:4],
+                "x": grid(0.3, 0.7, 0.1),
+            },
+            n_moves=12,
+            text=lambda v: v.slopes_text(),
+        ),
+    ),
+    # 02: the step slider (a PNG kept per step)
+    "backward": (
+        dict(
+            make=backward_view,
+            start=dict(step=3),
+            seed=2,
+            controls={"step": list(range(backward_view().n_steps))},
+        ),
+        dict(n_moves=8),
+        dict(n_moves=12),
+    ),
+    # 03: learning rate (log slider), steps, hidden width; tiny runs, trained in chunks as
+    # ``live`` shows them; the steps axis is steady
+    "training": (
+        dict(seed=3, steady=True),
+        dict(
+            make=lambda: TrainingView(lr=0.5, steps=30, hidden=4),
+            start=dict(lr=0.5, steps=30, hidden=4),
+            controls={
+                "lr": [round(10.0**e, 10) for e in grid(-2, 2, 0.1)],
+                "steps": grid(10, 200, 10),
+                "hidden": grid(2, 6, 1),
+            },
+            n_moves=6,
+            chunks=True,
+        ),
+        dict(
+            make=lambda: TrainingView(lr=0.5, steps=20, hidden=4),
+            start=dict(lr=0.5, steps=20, hidden=4),
+            controls={"lr": [0.1, 0.5, 3.0], "steps": grid(20, 120, 50), "hidden": [2, 4]},
+            n_moves=10,
+        ),
+    ),
+    # 04: depth 1..7, width 2..4
+    "zigzag": (
+        dict(
+            make=ZigzagView,
+            start=dict(depth=3, width=2),
+            seed=4,
+            controls={"depth": grid(1, 7, 1), "width": grid(2, 4, 1)},
+        ),
+        dict(n_moves=8),
+        dict(n_moves=12),
+    ),
+    # 05: activation, gain g (0.5..3, step 0.05); the decades are steady
+    "gradient_norm": (
+        dict(make=GradientNormView, start=dict(activation="tanh", scale=1.0), seed=5, steady=True),
+        dict(
+            controls={"activation": ["sigmoid", "tanh", "relu"], "scale": grid(0.5, 3.0, 0.05)},
+            n_moves=6,
+        ),
+        dict(
+            controls={"activation": ["sigmoid", "tanh", "relu"], "scale": grid(0.5, 3.0, 0.5)},
+            n_moves=10,
+            text=lambda v: v.caption(),
+        ),
+    ),
+    # 05: learning rate, momentum, steps; the loss axis is steady
+    "descent": (
+        dict(make=descent_view, start=dict(lr=0.15, momentum=0.0, steps=40), seed=6, steady=True),
+        dict(
+            controls={
+                "lr": grid(0.01, 0.23, 0.01),
+                "momentum": grid(0.0, 0.95, 0.05),
+                "steps": grid(5, 100, 5),
+            },
+            n_moves=6,
+        ),
+        dict(
+            controls={
+                "lr": grid(0.05, 0.2, 0.05),
+                "momentum": [0.0, 0.5, 0.9],
+                "steps": [10, 40, 100],
+            },
+            n_moves=10,
+        ),
+    ),
+}
 
 
-def test_gradient_norm_view():
-    """05: activation, gain g (0.5..3, step 0.05); the decades are steady."""
-    controls = {"activation": ["sigmoid", "tanh", "relu"], "scale": grid(0.5, 3.0, 0.05)}
-    start = dict(activation="tanh", scale=1.0)
-    drive(GradientNormView, controls, start, n_moves=6, seed=5, steady=True)
-
-
-def test_descent_view():
-    """05: learning rate, momentum, steps; the loss axis is steady."""
-    controls = {
-        "lr": grid(0.01, 0.23, 0.01),
-        "momentum": grid(0.0, 0.95, 0.05),
-        "steps": grid(5, 100, 5),
-    }
-    start = dict(lr=0.15, momentum=0.0, steps=40)
-    drive(lambda: DescentView("ravine", **start), controls, start, n_moves=6, seed=6, steady=True)
+@pytest.mark.parametrize("name", list(CASES))
+def test_view(name):
+    both, alone, _ = CASES[name]
+    drive(**both, **alone)
 
 
 # -- the same views behind helpers.ui.live, which keeps the pictures it showed ---------------
@@ -292,59 +350,10 @@ def drive_live(make, controls, start, *, n_moves, seed, steady=False, text=None)
     assert panel.parts.pictures.hits > 0, "no move was answered from the kept pictures"
 
 
-def test_through_live_chain_rule_view():
-    controls = {"f": list(EVERYWHERE)[:4], "g": list(EVERYWHERE)[:4], "x": grid(0.3, 0.7, 0.1)}
-    start = dict(f="square", g="sin", x=0.5)
-    drive_live(
-        lambda: ChainRuleView(**start),
-        controls,
-        start,
-        n_moves=12,
-        seed=1,
-        steady=True,
-        text=lambda v: v.slopes_text(),
-    )
-
-
-def test_through_live_backward_view():
-    def make():
-        return BackwardView(lecture_neuron(), step=3, title="Backward pass through a neuron")
-
-    steps = list(range(make().n_steps))
-    drive_live(make, {"step": steps}, dict(step=3), n_moves=12, seed=2)
-
-
-def test_through_live_training_view():
-    controls = {"lr": [0.1, 0.5, 3.0], "steps": grid(20, 120, 50), "hidden": [2, 4]}
-    start = dict(lr=0.5, steps=20, hidden=4)
-    drive_live(lambda: TrainingView(**start), controls, start, n_moves=10, seed=3, steady=True)
-
-
-def test_through_live_zigzag_view():
-    controls = {"depth": grid(1, 7, 1), "width": grid(2, 4, 1)}
-    drive_live(ZigzagView, controls, dict(depth=3, width=2), n_moves=12, seed=4)
-
-
-def test_through_live_gradient_norm_view():
-    controls = {"activation": ["sigmoid", "tanh", "relu"], "scale": grid(0.5, 3.0, 0.5)}
-    start = dict(activation="tanh", scale=1.0)
-    drive_live(
-        GradientNormView,
-        controls,
-        start,
-        n_moves=10,
-        seed=5,
-        steady=True,
-        text=lambda v: v.caption(),
-    )
-
-
-def test_through_live_descent_view():
-    controls = {"lr": grid(0.05, 0.2, 0.05), "momentum": [0.0, 0.5, 0.9], "steps": [10, 40, 100]}
-    start = dict(lr=0.15, momentum=0.0, steps=40)
-    drive_live(
-        lambda: DescentView("ravine", **start), controls, start, n_moves=10, seed=6, steady=True
-    )
+@pytest.mark.parametrize("name", list(CASES))
+def test_through_live(name):
+    both, _, through_live = CASES[name]
+    drive_live(**both, **through_live)
 
 
 # -- the playground: its panel's controls and buttons ------------------------------------------

@@ -4,7 +4,7 @@ caption a fresh draw gives; a view whose picture depends on its history is never
 the store is bounded; a move that failed, warned or was cut short is not kept.
 
 Moves back through every view of the series, checked pixel for pixel against fresh views, are in
-tests/test_right_picture.py (``test_through_live_*``)."""
+tests/test_right_picture.py (``test_through_live``)."""
 
 from __future__ import annotations
 
@@ -130,13 +130,17 @@ def test_the_kept_pictures_are_bounded_by_count_and_by_bytes():
     assert pics.get(None) is None and Pictures.key(GradientNormView(), {"x": [1]}) is None
 
 
-class Moody:
-    """A line whose update warns for x = 1 and fails for x = 2."""
+class Line:
+    """A small view: a line from (0, 0) to (1, 0), its calls and runs counted."""
 
     def __init__(self):
         self.fig = Figure(figsize=(2, 1), dpi=50)
         (self.line,) = self.fig.add_subplot().plot([0, 1], [0, 0])
-        self.calls = 0
+        self.calls = self.runs = 0
+
+
+class Moody(Line):
+    """A line whose update warns for x = 1 and fails for x = 2."""
 
     def update(self, x):
         self.calls += 1
@@ -163,13 +167,8 @@ def test_a_move_that_failed_or_warned_is_not_kept():
     assert "x = 2 is refused" in panel.children[-1].message
 
 
-class Chunked:
+class Chunked(Line):
     """A view that works in chunks (``updates``): three chunks of drawing per setting."""
-
-    def __init__(self):
-        self.fig = Figure(figsize=(2, 1), dpi=50)
-        (self.line,) = self.fig.add_subplot().plot([0, 1], [0, 0])
-        self.runs = 0
 
     def update(self, x):
         for _ in self.updates(x):

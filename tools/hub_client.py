@@ -92,6 +92,36 @@ def uid_of(name: str) -> int | None:
         return None
 
 
+def _stop_group(proc: subprocess.Popen) -> None:
+    """End the process group of ``proc``: SIGTERM (the hub stops every server, the culler
+    and the proxy, then exits; 40 servers on a busy machine take a while), SIGKILL if it
+    does not, then SIGKILL for anything left in the group."""
+    if proc.poll() is None:
+        for sig, wait in ((signal.SIGTERM, 90), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    try:  # anything left in the group
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _kill(pids) -> None:
+    """SIGKILL each of ``pids`` that still runs."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 class Hub:
     """A class hub for one test session or one benchmark run (must run as root)."""
 
@@ -205,29 +235,9 @@ class Hub:
         students' accounts still run, then delete the accounts and the temporary folder."""
         proc, self.proc = self.proc, None
         started = descendants(proc.pid) if proc is not None else []
-        if proc is not None and proc.poll() is None:
-            # SIGTERM: the hub stops every server, the culler and the proxy (40 servers on a
-            # busy machine take a while), then exits; SIGKILL if it does not.
-            for sig, wait in ((signal.SIGTERM, 90), (signal.SIGKILL, 10)):
-                try:
-                    os.killpg(proc.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    proc.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
         if proc is not None:
-            try:  # anything left in the group
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        for pid in started:  # whatever the hub left running
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _stop_group(proc)
+        _kill(started)  # whatever the hub left running
         if getattr(self, "_log", None):
             self._log.close()
             self._log = None
@@ -236,11 +246,7 @@ class Hub:
             pids = account_pids(uids)
             if not pids:
                 break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            _kill(pids)
             time.sleep(0.2)
         for name in self.accounts():
             subprocess.run(["userdel", "--force", name], capture_output=True)
@@ -387,6 +393,22 @@ class Reply:
 SLIDERS = ("FloatSliderModel", "IntSliderModel", "FloatLogSliderModel", "SelectionSliderModel")
 
 
+def _note(r: Reply, kind: str, content: dict, now: float) -> None:
+    """What a message answering a request tells its reply ``r``: an error, output, the
+    execute_reply, or (the kernel idle again) that it is done."""
+    if kind == "error":
+        r.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
+    elif kind == "stream" and content.get("name") == "stderr":
+        r.errors.append(f"stderr: {content.get('text', '')[:300]}")
+    elif kind == "stream":
+        r.stdout += content.get("text", "")
+    elif kind == "execute_reply":
+        r.reply = content
+    elif kind == "status" and content.get("execution_state") == "idle":
+        r.done = now
+        r.event.set()
+
+
 class Kernel:
     """One kernel's websocket, as JupyterLab's notebook panel uses it."""
 
@@ -454,31 +476,23 @@ class Kernel:
                 self.stderr.append(content.get("text", ""))
             return
         now = time.monotonic()
+        if r.first_image is None and self._brings_a_picture(kind, content):
+            r.first_image = now
+        _note(r, kind, content, now)
+
+    def _brings_a_picture(self, kind: str, content: dict) -> bool:
+        """Whether the message shows a picture: an ``image/png`` output, a picture in an
+        Output widget, or new PNG bytes for an Image widget (helpers.ui's live and
+        playground: the bytes travel as a buffer, named in buffer_paths)."""
         if kind in ("display_data", "execute_result", "update_display_data"):
-            if "image/png" in content.get("data", {}) and r.first_image is None:
-                r.first_image = now
-        elif kind == "comm_msg":
-            data = content.get("data", {})
-            outputs = (data.get("state") or {}).get("outputs") or []
-            # a picture in an Output widget, or new PNG bytes for an Image widget (helpers.ui's
-            # live and playground: the bytes travel as a buffer, named in buffer_paths)
-            image = self.models.get(content.get("comm_id"), {}).get("_model_name") == "ImageModel"
-            new_bytes = image and ["value"] in (data.get("buffer_paths") or [])
-            if (new_bytes or any("image/png" in o.get("data", {}) for o in outputs)) and (
-                r.first_image is None
-            ):
-                r.first_image = now
-        elif kind == "error":
-            r.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
-        elif kind == "stream" and content.get("name") == "stderr":
-            r.errors.append(f"stderr: {content.get('text', '')[:300]}")
-        elif kind == "stream":
-            r.stdout += content.get("text", "")
-        elif kind == "execute_reply":
-            r.reply = content
-        elif kind == "status" and content.get("execution_state") == "idle":
-            r.done = now
-            r.event.set()
+            return "image/png" in content.get("data", {})
+        if kind != "comm_msg":
+            return False
+        data = content.get("data", {})
+        outputs = (data.get("state") or {}).get("outputs") or []
+        image = self.models.get(content.get("comm_id"), {}).get("_model_name") == "ImageModel"
+        new_bytes = image and ["value"] in (data.get("buffer_paths") or [])
+        return bool(new_bytes or any("image/png" in o.get("data", {}) for o in outputs))
 
     def _send(self, channel: str, msg_type: str, content: dict) -> str:
         msg_id = uuid.uuid4().hex

@@ -174,32 +174,44 @@ def exercises(path: Path) -> list[Exercise]:
             found.append(
                 Exercise(name, f"{title.group(2)}.{title.group(3)}", title.group(1), [src.strip()])
             )
-            continue
-        if not found:
-            continue
-        ex = found[-1]
-        if cell["cell_type"] == "code" and "exercise" in tags(cell):
-            if ex.code is not None:
-                ex.problems.append("more than one cell tagged 'exercise'")
-            ex.code = src
-        elif cell["cell_type"] == "code" and "check" in tags(cell):
-            if ex.check is not None:
-                ex.problems.append("more than one cell tagged 'check'")
-            ex.check = src
-        elif cell["cell_type"] == "markdown" and DETAILS.search(src):
-            ex.answer = DETAILS.search(src).group(1).strip()
-        elif cell["cell_type"] == "markdown" and ex.code is None:
-            ex.task.append(src.strip())
+        elif found:
+            _add_cell(found[-1], cell, src)
     for ex in found:
-        if ex.code is None:
-            ex.problems.append("no code cell tagged 'exercise'")
-        if ex.check is None:
-            ex.problems.append("no code cell tagged 'check'")
-        if ex.answer is None:
-            ex.problems.append("no <details><summary>Answer</summary> markdown cell")
-        elif not ex.answer_code.strip():
-            ex.problems.append("the answer has no ```python block")
+        ex.problems += _missing(ex)
     return found
+
+
+def _add_cell(ex: Exercise, cell: dict, src: str) -> None:
+    """A cell after the exercise's title, in its place: its code or check cell (tagged), its
+    answer (a <details> block), or, before the code, more of its task."""
+    code, markdown = cell["cell_type"] == "code", cell["cell_type"] == "markdown"
+    if code and "exercise" in tags(cell):
+        if ex.code is not None:
+            ex.problems.append("more than one cell tagged 'exercise'")
+        ex.code = src
+    elif code and "check" in tags(cell):
+        if ex.check is not None:
+            ex.problems.append("more than one cell tagged 'check'")
+        ex.check = src
+    elif markdown and DETAILS.search(src):
+        ex.answer = DETAILS.search(src).group(1).strip()
+    elif markdown and ex.code is None:
+        ex.task.append(src.strip())
+
+
+def _missing(ex: Exercise) -> list[str]:
+    """What the exercise lacks: its code cell, its check cell, its answer, or the answer's
+    code."""
+    missing = []
+    if ex.code is None:
+        missing.append("no code cell tagged 'exercise'")
+    if ex.check is None:
+        missing.append("no code cell tagged 'check'")
+    if ex.answer is None:
+        missing.append("no <details><summary>Answer</summary> markdown cell")
+    elif not ex.answer_code.strip():
+        missing.append("the answer has no ```python block")
+    return missing
 
 
 #: A lesson's code cell with this tag builds what its exercises and their answers add to

@@ -337,9 +337,17 @@ def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
     """The confusion matrix as a grid of counts; the diagonal (correct) in blue, errors in
     orange."""
     C = np.asarray(C)
-    k = len(C)
     fig = Figure(figsize=(4.6, 4.2), dpi=100, layout="constrained")
     ax = fig.subplots()
+    _colour_cells(ax, C)
+    _write_counts(ax, C)
+    _cell_grid(ax, len(C), title)
+    return describe(fig, _describe_confusion(C, title))
+
+
+def _colour_cells(ax, C):
+    """The diagonal's cells in blue, the off-diagonal cells with a count in orange."""
+    k = len(C)
     off = C.astype(float).copy()
     np.fill_diagonal(off, np.nan)
     ax.imshow(
@@ -349,19 +357,27 @@ def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
         vmax=1,
     )
     ax.imshow(np.where(off > 0, 1.0, np.nan), cmap=ListedColormap(["#f6cf9f"]), vmin=0, vmax=1)
-    for i in range(k):
-        for j in range(k):
-            if C[i, j]:
-                ax.text(
-                    j,
-                    i,
-                    str(C[i, j]),
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="#222222",
-                    fontweight="bold" if i != j else "normal",
-                )
+
+
+def _write_counts(ax, C):
+    """Each non-zero count in its cell, the mistakes in bold."""
+    for (i, j), n in np.ndenumerate(C):
+        if n:
+            weight = "bold" if i != j else "normal"
+            ax.text(
+                j,
+                i,
+                str(n),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="#222222",
+                fontweight=weight,
+            )
+
+
+def _cell_grid(ax, k, title):
+    """A tick per digit, white lines between the cells, the title and the axis names."""
     ax.set_xticks(range(k))
     ax.set_yticks(range(k))
     style_axis(ax, title, "predicted digit", "true digit", grid=False)
@@ -369,6 +385,11 @@ def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
     ax.set_yticks(np.arange(k + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
     ax.tick_params(which="minor", length=0)
+
+
+def _describe_confusion(C, title: str) -> str:
+    """The alt text of ``confusion_figure``: the grid, the count right, the commonest mistakes."""
+    k = len(C)
     errors = sorted(
         ((int(C[i, j]), i, j) for i in range(k) for j in range(k) if i != j and C[i, j]),
         key=lambda e: (-e[0], e[1], e[2]),
@@ -377,12 +398,11 @@ def confusion_figure(C, title: str = "confusion matrix (test set)") -> Figure:
         f"a true {i} guessed as {j}: {n} time{'s' if n > 1 else ''}" for n, i, j in errors[:6]
     )
     more = f", and {len(errors) - 6} more kinds of mistake" if len(errors) > 6 else ""
-    return describe(
-        fig,
+    return (
         f"A {k} by {k} grid of counts, {title}: the true digit in the rows, the predicted "
         f"digit in the columns. {int(np.trace(C))} of {int(C.sum())} digits are on the "
         "diagonal, guessed right. "
-        + (f"The mistakes: {listed}{more}." if errors else "There are no mistakes."),
+        + (f"The mistakes: {listed}{more}." if errors else "There are no mistakes.")
     )
 
 
@@ -456,6 +476,26 @@ def matrix_product_figure(
     Every panel shares one symmetric colour scale (red positive, blue negative), and every
     entry is written in its cell, so the picture can be read as numbers too.
     """
+    panels = _product_panels(factors, result)
+    m = max(float(np.max(np.abs(a))) for _, a in panels) or 1.0
+    widths = [a.shape[1] for _, a in panels]
+    height = max(a.shape[0] for _, a in panels)
+    fig = Figure(
+        figsize=(cell * (sum(widths) + 1.2 * len(panels)) + 0.4, cell * height + 0.9),
+        layout="constrained",
+    )
+    axes = np.atleast_1d(fig.subplots(1, len(panels), width_ratios=widths))
+    for ax, (name, a) in zip(axes, panels):
+        _draw_matrix(ax, name, a, m)
+    for ax, sign in zip(axes, [times] * (len(panels) - 2) + ["="]):
+        _sign_after(ax, sign)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return describe(fig, _describe_product(panels, title))
+
+
+def _product_panels(factors, result):
+    """``[(name, 2-D float array)]``: the factors, then the result."""
     factors = list(factors)
     if not factors:
         raise ValueError("matrix_product_figure: factors is empty; expected [(name, array)]")
@@ -465,44 +505,32 @@ def matrix_product_figure(
             raise ValueError(
                 f"matrix_product_figure: {name!r} must be a 2-D array, got shape {a.shape}"
             )
-    m = max(float(np.max(np.abs(a))) for _, a in panels) or 1.0
-    widths = [a.shape[1] for _, a in panels]
-    height = max(a.shape[0] for _, a in panels)
-    fig = Figure(
-        figsize=(cell * (sum(widths) + 1.2 * len(panels)) + 0.4, cell * height + 0.9),
-        layout="constrained",
+    return panels
+
+
+def _draw_matrix(ax, name: str, a, m: float):
+    """``a`` as a heat map on the scale ±``m``, each entry written in its cell."""
+    ax.imshow(a, cmap="RdBu_r", vmin=-m, vmax=m, aspect="equal")
+    for (i, j), v in np.ndenumerate(a):
+        colour = "white" if abs(v) > 0.6 * m else "black"  # readable on dark cells
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6.5, color=colour)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(name, fontsize=9)
+
+
+def _sign_after(ax, sign: str):
+    """``sign`` ("·", "@" or "=") just right of the panel ``ax``."""
+    ax.annotate(
+        sign,
+        xy=(1, 0.5),
+        xycoords="axes fraction",
+        xytext=(6, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=14,
     )
-    axes = np.atleast_1d(fig.subplots(1, len(panels), width_ratios=widths))
-    for k, (ax, (name, a)) in enumerate(zip(axes, panels)):
-        ax.imshow(a, cmap="RdBu_r", vmin=-m, vmax=m, aspect="equal")
-        for (i, j), v in np.ndenumerate(a):
-            ax.text(
-                j,
-                i,
-                f"{v:.2f}",
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                color="white" if abs(v) > 0.6 * m else "black",
-            )  # readable on dark cells
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(name, fontsize=9)
-        if k < len(panels) - 1:
-            sign = "=" if k == len(panels) - 2 else times
-            ax.annotate(
-                sign,
-                xy=(1, 0.5),
-                xycoords="axes fraction",
-                xytext=(6, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                fontsize=14,
-            )
-    if title:
-        fig.suptitle(title, fontsize=10)
-    return describe(fig, _describe_product(panels, title))
 
 
 def _plain(name: str) -> str:
@@ -597,14 +625,36 @@ def steepest_descent_figure(X, y, lr: float = 3.0, steps: int = 60, arrows: int 
     steps = checks.integer(where, "steps", steps, low=0, high=10**4)
     arrows = checks.integer(where, "arrows", arrows, low=1, high=50)
     surface = two_weight_surface(X, y)
-    x0, x1, y0, y1 = surface.extent
+    path = descend(surface, lr=lr, steps=steps)
     fig = Figure(figsize=(5.6, 4.8), dpi=100, layout="constrained")
     ax = fig.subplots()
+    _loss_contours(fig, ax, surface)
+    _downhill_arrows(ax, surface, arrows)
+    _descent_path(ax, surface, path, f"gradient descent, η = {lr:g}, {steps} steps")
+    x0, x1, y0, y1 = surface.extent
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    style_axis(
+        ax, "the gradient of a loss of two weights", "weight $w_1$", "weight $w_2$", grid=False
+    )
+    ax.legend(fontsize=8.5, loc="lower left", framealpha=0.9)
+    return describe(fig, _describe_descent(surface, path, lr, steps))
+
+
+def _loss_contours(fig, ax, surface: Surface):
+    """The contour lines of the loss over the surface's extent, with their colour bar."""
+    x0, x1, y0, y1 = surface.extent
     w1, w2 = np.meshgrid(np.linspace(x0, x1, 121), np.linspace(y0, y1, 121))
     contours = ax.contour(
         w1, w2, surface.loss(w1, w2), levels=surface.levels, cmap="viridis", linewidths=1
     )
     fig.colorbar(contours, ax=ax, label="loss L(w₁, w₂)", shrink=0.85, format="%.2f")
+
+
+def _downhill_arrows(ax, surface: Surface, arrows: int):
+    """−∇L on an ``arrows × arrows`` grid, every arrow of one length: the direction alone."""
+    x0, x1, y0, y1 = surface.extent
     g1, g2 = np.meshgrid(
         np.linspace(x0, x1, arrows + 2)[1:-1], np.linspace(y0, y1, arrows + 2)[1:-1]
     )
@@ -622,33 +672,25 @@ def steepest_descent_figure(X, y, lr: float = 3.0, steps: int = 60, arrows: int 
         width=0.004,
         label="−∇L, the steepest way down",
     )
-    path = descend(surface, lr=lr, steps=steps)
-    ax.plot(
-        path[:, 0],
-        path[:, 1],
-        "o-",
-        color=WARN_COLOR,
-        ms=3.5,
-        lw=1.6,
-        label=f"gradient descent, η = {lr:g}, {steps} steps",
-    )
+
+
+def _descent_path(ax, surface: Surface, path, label: str):
+    """The steps of gradient descent, its start, and the lowest loss of the grid."""
+    ax.plot(path[:, 0], path[:, 1], "o-", color=WARN_COLOR, ms=3.5, lw=1.6, label=label)
     ax.plot(*path[0], "s", color=WARN_COLOR, ms=7, ls="", label="start")
     ax.plot(*surface.minimum, "*", color="black", ms=11, label="lowest loss")
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal")
-    style_axis(
-        ax, "the gradient of a loss of two weights", "weight $w_1$", "weight $w_2$", grid=False
-    )
-    ax.legend(fontsize=8.5, loc="lower left", framealpha=0.9)
+
+
+def _describe_descent(surface: Surface, path, lr: float, steps: int) -> str:
+    """The alt text of ``steepest_descent_figure``: the grid, the walk and where it ends."""
+    x0, x1, y0, y1 = surface.extent
     start, end = path[0], path[-1]
-    return describe(
-        fig,
+    return (
         f"Contour lines of the loss of one neuron over its two weights, w1 from {x0:g} to "
         f"{x1:g} across and w2 from {y0:g} to {y1:g} up, with arrows of the steepest way down "
         "that cross the contour lines at right angles. Gradient descent with learning rate "
         f"{lr:g} walks {steps} steps from w1 = {_num(start[0])}, w2 = {_num(start[1])} to "
         f"w1 = {_num(end[0])}, w2 = {_num(end[1])}; the loss falls from "
         f"{_num(surface.loss(*start))} to {_num(surface.loss(*end))}. The lowest loss on the "
-        f"grid is at w1 = {_num(surface.minimum[0])}, w2 = {_num(surface.minimum[1])}.",
+        f"grid is at w1 = {_num(surface.minimum[0])}, w2 = {_num(surface.minimum[1])}."
     )

@@ -96,18 +96,23 @@ def order_figure(
     """
     edges, order = [tuple(e) for e in edges], list(order)
     _check_order(edges, order)
-    if not graph:
-        fig = Figure(figsize=(5.6, 2.6), layout="constrained")
+    fig = Figure(figsize=(9.0, 3.2) if graph else (5.6, 2.6), layout="constrained")
+    if graph:
+        left, right = fig.subplots(1, 2, width_ratios=[1, 1.5])
+        _draw_graph(left, edges, order)
+    else:
         right = fig.subplots(1, 1)
-        _draw_line(right, edges, order)
-        right.set_aspect("equal")
-        right.axis("off")
-        if title:
-            fig.suptitle(title, fontsize=12)
-        return describe(fig, _alt(edges, order, title, graph))
-    fig = Figure(figsize=(9.0, 3.2), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.5])
+    _draw_line(right, edges, order)
+    for ax in fig.axes:
+        ax.set_aspect("equal")
+        ax.axis("off")
+    if title:
+        fig.suptitle(title, fontsize=12)
+    return describe(fig, _alt(edges, order, title, graph))
 
+
+def _draw_graph(ax, edges, order):
+    """The graph as it is: a column per depth, inputs left, the output right."""
     depth = _depths(edges, order)
     columns: dict[int, list[str]] = {}
     for n in order:
@@ -122,20 +127,12 @@ def order_figure(
         lambda rad, k: rad + (0.25 if k == 0 else -0.25),
     )
     for (p, c), rad in zip(edges, rads):
-        _arrow(left, where[p], where[c], rad=rad)
+        _arrow(ax, where[p], where[c], rad=rad)
     for n in order:
-        _node(left, where[n], n)
-    left.set_title("the graph", fontsize=11)
-    left.set_xlim(-0.6, max(columns) + 0.6)
-    left.set_ylim(-1.3, 1.3)
-
-    _draw_line(right, edges, order)
-    for ax in (left, right):
-        ax.set_aspect("equal")
-        ax.axis("off")
-    if title:
-        fig.suptitle(title, fontsize=12)
-    return describe(fig, _alt(edges, order, title, graph))
+        _node(ax, where[n], n)
+    ax.set_title("the graph", fontsize=11)
+    ax.set_xlim(-0.6, max(columns) + 0.6)
+    ax.set_ylim(-1.3, 1.3)
 
 
 def _alt(edges, order, title, graph) -> str:

@@ -14,8 +14,10 @@ from matplotlib.figure import Figure
 
 from .. import checks
 from ..calculus import (
+    Chain,
     Function,
     Slopes,
+    TwoPaths,
     chain,
     check_step,
     compose,
@@ -43,73 +45,94 @@ def secant_figure(
     fn = get(f)
     x = float(fn.check(checks.number("secant_figure", "x", x)))
     hs = [check_step(h, "secant_figure") for h in hs]
-    y0, slope = fn.f(x), fn.df(x)
     fig = new_figure(2, 1, width=10.0, height=3.8)
     ax, ax_s = fig.axes
+    _secants(ax, fn, x, hs)
+    grid = np.logspace(-3, 0, 61)
+    _slopes_against_h(ax_s, fn, x, grid)
+    return describe(fig, _describe_secants(fn, x, hs, grid))
 
+
+def _secants(ax, fn: Function, x: float, hs):
+    """The curve near ``x``, a secant per step ``h`` (greyer as h grows), and the tangent."""
     lo, hi = x - 0.6, x + max(hs) + 0.3
     t = np.linspace(lo, hi, 300)
-    ax.plot(t, fn.where_defined(t), color=PALETTE["f"], lw=2.2, label=f"$f(x) = {fn.tex()}$")
-    shades = np.linspace(0.75, 0.3, len(hs))
-    for h, shade in zip(hs, shades, strict=True):
-        s = derivative(fn.f, x, h, "forward")
-        grey = str(shade)
-        ax.plot(t, y0 + s * (t - x), color=grey, lw=1.2, label=f"secant, h = {fmt(h)}")
-        ax.plot([x + h], [fn.f(x + h)], "o", color=grey, ms=5, zorder=4)  # above the tangent
-        crowded = h < 0.1 * (hi - lo)  # a point next to (x, f(x)): label it above
-        ax.annotate(  # name each secant's second point, off the lines, with a leader line
-            f"h = {fmt(h)}",
-            (x + h, fn.f(x + h)),
-            xytext=(-14, 22) if crowded else (8, -30),
-            textcoords="offset points",
-            ha="right" if crowded or x + h > lo + 0.75 * (hi - lo) else "left",
-            color="0.25",
-            fontsize=FONT["note"],
-            bbox=dict(fc="white", ec="none", alpha=0.8, pad=0.5),
-            arrowprops=dict(arrowstyle="-", color="0.25", lw=0.8),
-        )
+    curve = fn.where_defined(t)
+    ax.plot(t, curve, color=PALETTE["f"], lw=2.2, label=f"$f(x) = {fn.tex()}$")
+    for h, shade in zip(hs, np.linspace(0.75, 0.3, len(hs)), strict=True):
+        _secant(ax, fn, x, h, str(shade), t)
+    slope = fn.df(x)
     ax.plot(
         t,
-        y0 + slope * (t - x),
+        fn.f(x) + slope * (t - x),
         color=PALETTE["tangent"],
         lw=2,
         label=f"tangent, slope $f'(x)$ = {fmt(slope, 4)}",
     )
-    ax.plot([x], [y0], "o", color="black", ms=6, zorder=5)
-    curve = fn.where_defined(t)
+    ax.plot([x], [fn.f(x)], "o", color="black", ms=6, zorder=5)
     pad = 0.15 * (np.nanmax(curve) - np.nanmin(curve))
     ax.set_xlim(lo, hi)
     ax.set_ylim(np.nanmin(curve) - pad, np.nanmax(curve) + pad)
     style_axis(ax, "secants approach the tangent", "x", "y")
     ax.legend(fontsize=FONT["note"], loc="lower center", frameon=False)
 
-    grid = np.logspace(-3, 0, 61)
-    formulas = {"forward": "(f(x+h) − f(x)) / h", "central": "(f(x+h) − f(x−h)) / 2h"}
-    for method, formula in formulas.items():
+
+def _secant(ax, fn: Function, x: float, h: float, grey: str, t):
+    """The secant through x and x + h over ``t``, its second point named "h = …"."""
+    s = derivative(fn.f, x, h, "forward")
+    ax.plot(t, fn.f(x) + s * (t - x), color=grey, lw=1.2, label=f"secant, h = {fmt(h)}")
+    ax.plot([x + h], [fn.f(x + h)], "o", color=grey, ms=5, zorder=4)  # above the tangent
+    lo, hi = t[0], t[-1]
+    crowded = h < 0.1 * (hi - lo)  # a point next to (x, f(x)): label it above
+    ax.annotate(  # name each secant's second point, off the lines, with a leader line
+        f"h = {fmt(h)}",
+        (x + h, fn.f(x + h)),
+        xytext=(-14, 22) if crowded else (8, -30),
+        textcoords="offset points",
+        ha="right" if crowded or x + h > lo + 0.75 * (hi - lo) else "left",
+        color="0.25",
+        fontsize=FONT["note"],
+        bbox=dict(fc="white", ec="none", alpha=0.8, pad=0.5),
+        arrowprops=dict(arrowstyle="-", color="0.25", lw=0.8),
+    )
+
+
+SECANT_FORMULAS = {"forward": "(f(x+h) − f(x)) / h", "central": "(f(x+h) − f(x−h)) / 2h"}
+
+
+def _slopes_against_h(ax, fn: Function, x: float, grid):
+    """The forward and central estimates of f'(x) over the steps ``grid``, and the exact
+    slope."""
+    for method, formula in SECANT_FORMULAS.items():
         estimates = [derivative(fn.f, x, h, method) for h in grid]
-        ax_s.semilogx(grid, estimates, color=PALETTE[method], lw=2, label=f"{method}: {formula}")
+        ax.semilogx(grid, estimates, color=PALETTE[method], lw=2, label=f"{method}: {formula}")
+    slope = fn.df(x)
     # black and on top: the orange forward curve would hide a vermillion line (reader r6)
-    ax_s.axhline(
+    ax.axhline(
         slope, color="black", lw=1.3, ls="--", zorder=3, label=f"exact $f'(x)$ = {fmt(slope, 4)}"
     )
     style_axis(
-        ax_s,
+        ax,
         "estimated slope as h shrinks",
         "step h (log scale: each tick 10× smaller to the left)",
         "slope",
     )
-    ax_s.legend(fontsize=FONT["note"], frameon=False)
+    ax.legend(fontsize=FONT["note"], frameon=False)
+
+
+def _describe_secants(fn: Function, x: float, hs, grid) -> str:
+    """The alt text of ``secant_figure``: the secants' slopes and where the estimates start."""
+    slope = fn.df(x)
     secants = ", ".join(fmt(derivative(fn.f, x, h, "forward"), 2) for h in hs)
-    ends = {m: fmt(derivative(fn.f, x, grid[-1], m), 2) for m in formulas}
-    return describe(
-        fig,
+    ends = {m: fmt(derivative(fn.f, x, grid[-1], m), 2) for m in SECANT_FORMULAS}
+    return (
         f"Two panels. Left: the curve y = {_spoken(fn)} near x = {fmt(x)}, with secants from "
         f"x to x + h for h = {', '.join(fmt(h) for h in hs)}; their slopes are {secants}, "
         f"and they turn into the tangent, of slope {fmt(slope, 4)}, as h shrinks. "
         f"Right: the estimated slope against h, on a log scale from 0.001 to 1. At h = 1 "
         f"the forward difference gives {ends['forward']} and the central one "
         f"{ends['central']}; as h shrinks to the left both reach the exact slope "
-        f"{fmt(slope, 4)}, the central one much sooner.",
+        f"{fmt(slope, 4)}, the central one much sooner."
     )
 
 
@@ -440,94 +463,100 @@ def difference_error_figure(
         )
     fig = new_figure(1, 1, width=10.0, height=4.6)
     ax = fig.axes[0]
-    styles = {np.dtype(np.float64): "-", np.dtype(np.float32): "--"}
-    floor = 1e-17  # an error of exactly 0 cannot be drawn on a log scale
-    styles_used = [np.dtype(d).name for d in dtypes]
     for dtype in dtypes:
-        dtype = np.dtype(dtype)
-        errs = difference_errors(fn, x, dtype=dtype)
-        for method in ("forward", "central"):
-            h, e = reliable_step(errs, method)
-            label = f"{method}, {dtype.name}"
-            ax.loglog(
-                errs["h"],
-                np.maximum(errs[method], floor),
-                styles[dtype],
-                color=PALETTE[method],
-                lw=1.8 if dtype == np.float64 else 1.4,
-                label=f"{label}: h ≈ {h:.0e}, error ≤ {e:.0e}" if mark_steps else label,
-            )
-            if not mark_steps:
-                continue
-            ax.plot(
-                [h],
-                [max(e, floor)],
-                "o",
-                color=PALETTE[method],
-                ms=6,
-                mfc="white" if dtype == np.float32 else PALETTE[method],
-                zorder=5,
-            )
+        _error_curves(ax, fn, x, np.dtype(dtype), mark_steps)
+    for note in _error_notes(fn, x, dtypes):
+        _note(ax, *note)
+    _gradient_check_band(ax)
+    _error_axes(ax, fn, x)
+    ax.legend(
+        fontsize=FONT["note"],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        title=_legend_title([np.dtype(d).name for d in dtypes], mark_steps),
+        title_fontsize=FONT["note"],
+        alignment="left",
+    )
+    return describe(fig, _difference_error_alt(fn, x, dtypes))
+
+
+FLOOR = 1e-17  # an error of exactly 0 cannot be drawn on a log scale
+
+
+def _error_curves(ax, fn: Function, x: float, dtype: np.dtype, mark_steps: bool):
+    """The forward and the central error against h in ``dtype`` (float32 dashed), each with
+    a dot at its reliable step when ``mark_steps``."""
+    errs = difference_errors(fn, x, dtype=dtype)
+    for method in ("forward", "central"):
+        h, e = reliable_step(errs, method)
+        label = f"{method}, {dtype.name}"
+        ax.loglog(
+            errs["h"],
+            np.maximum(errs[method], FLOOR),
+            {np.dtype(np.float64): "-", np.dtype(np.float32): "--"}[dtype],
+            color=PALETTE[method],
+            lw=1.8 if dtype == np.float64 else 1.4,
+            label=f"{label}: h ≈ {h:.0e}, error ≤ {e:.0e}" if mark_steps else label,
+        )
+        if mark_steps:
+            mfc = "white" if dtype == np.float32 else PALETTE[method]
+            ax.plot([h], [max(e, FLOOR)], "o", color=PALETTE[method], ms=6, mfc=mfc, zorder=5)
+
+
+def _error_notes(fn: Function, x: float, dtypes) -> list:
+    """The notes on the curves: (text, the point it names, where the text goes, colour,
+    vertical alignment)."""
     e64 = difference_errors(fn, x, hs=[1e-5, 1e-4])
-    notes = [  # (text, the point it names, where the text goes, colour, vertical alignment)
-        (
-            "forward: error falls like h",
-            (1e-5, e64["forward"][0]),
-            (1e-11, 3e-4),
-            PALETTE["forward"],
-            "baseline",
-        ),
-        (
-            "central: error falls like h²",
-            (1e-4, e64["central"][1]),
-            (3e-4, 1e-12),
-            PALETTE["central"],
-            "baseline",
-        ),
+    forward = ("forward: error falls like h", (1e-5, e64["forward"][0]), (1e-11, 3e-4))
+    central = ("central: error falls like h²", (1e-4, e64["central"][1]), (3e-4, 1e-12))
+    notes = [
+        (*forward, PALETTE["forward"], "baseline"),
+        (*central, PALETTE["central"], "baseline"),
     ]
     if np.dtype(np.float32) in {np.dtype(d) for d in dtypes}:
-        eps32, slope = float(np.finfo(np.float32).eps), abs(float(fn.df(x)))
-        fwd, cen = (rounding_plateau(x, m, np.float32) for m in ("forward", "central"))
-        notes.append(
-            (
-                f"float32: x + h rounds to x, the estimate is 0, the error |0 − f'(x)| = "
-                f"{slope:.2f}:\nforward for h ≤ {fwd:.0e} ≈ {fwd / eps32:.2g}ε, central "
-                f"(x − h too) for h ≤ {cen:.0e} ≈ {cen / eps32:.2g}ε",
-                (3e-9, slope),
-                (2e-16, 8e2),
-                "#555555",
-                "top",
-            )
-        )
-    for text, (h, e), where, colour, va in notes:
-        ax.annotate(
-            text,
-            xy=(h, max(e, floor)),
-            xytext=where,
-            color=colour,
-            fontsize=FONT["note"],
-            va=va,
-            arrowprops=dict(arrowstyle="->", color=colour, lw=1),
-        )
-    ax.annotate(  # next to the noisy rising curves it describes
-        "round-off: the error\nrises as h shrinks",
-        xy=(1e-12, 2e-5),
-        xytext=(2e-16, 1e-8),
-        color="#555555",
-        fontsize=FONT["note"],
-        va="top",
-        arrowprops=dict(arrowstyle="->", color="#555555", lw=1),
+        notes.append(_float32_note(fn, x))
+    # next to the noisy rising curves it describes
+    roundoff = "round-off: the error\nrises as h shrinks"
+    notes.append((roundoff, (1e-12, 2e-5), (2e-16, 1e-8), "#555555", "top"))
+    return notes
+
+
+def _float32_note(fn: Function, x: float) -> tuple:
+    """The note on the float32 plateau, where x + h rounds to x: its two edges."""
+    eps32, slope = float(np.finfo(np.float32).eps), abs(float(fn.df(x)))
+    fwd, cen = (rounding_plateau(x, m, np.float32) for m in ("forward", "central"))
+    text = (
+        f"float32: x + h rounds to x, the estimate is 0, the error |0 − f'(x)| = "
+        f"{slope:.2f}:\nforward for h ≤ {fwd:.0e} ≈ {fwd / eps32:.2g}ε, central "
+        f"(x − h too) for h ≤ {cen:.0e} ≈ {cen / eps32:.2g}ε"
     )
+    return text, (3e-9, slope), (2e-16, 8e2), "#555555", "top"
+
+
+def _note(ax, text: str, point, where, colour: str, va: str):
+    """``text`` at ``where`` with an arrow to ``point``."""
+    h, e = point
+    ax.annotate(
+        text,
+        xy=(h, max(e, FLOOR)),
+        xytext=where,
+        color=colour,
+        fontsize=FONT["note"],
+        va=va,
+        arrowprops=dict(arrowstyle="->", color=colour, lw=1),
+    )
+
+
+def _gradient_check_band(ax):
+    """The steps gradient checks use, 1e-6 to 1e-5, shaded and named."""
     ax.axvspan(1e-6, 1e-5, color="#2ca02c", alpha=0.12, lw=0)
-    ax.text(
-        10**-5.5,
-        2e-16,
-        "h from 1e-6\nto 1e-5",
-        color="#2a7a2a",
-        fontsize=FONT["note"],
-        ha="center",
-        va="bottom",
-    )
+    band = "h from 1e-6\nto 1e-5"
+    ax.text(10**-5.5, 2e-16, band, color="#2a7a2a", fontsize=FONT["note"], ha="center", va="bottom")
+
+
+def _error_axes(ax, fn: Function, x: float):
+    """Both axes from 1e-16 (1e-17) up, a labelled tick every factor of 100."""
     ax.set_xlim(1e-16, 1)
     ax.set_ylim(1e-17, 1e3)
     ax.set_xticks([10.0**k for k in range(-16, 1, 2)])
@@ -539,16 +568,6 @@ def difference_error_figure(
         "step h",
         "|estimate − f'(x)|",
     )
-    ax.legend(
-        fontsize=FONT["note"],
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        frameon=False,
-        title=_legend_title(styles_used, mark_steps),
-        title_fontsize=FONT["note"],
-        alignment="left",
-    )
-    return describe(fig, _difference_error_alt(fn, x, dtypes))
 
 
 def _legend_title(styles_used, mark_steps: bool) -> str | None:
@@ -632,48 +651,77 @@ def chain_figure(
     fig = new_figure(1, 1, width=2.9 * n + 1.6, height=3.0)
     ax = fig.axes[0]
     ax.set_axis_off()
-    step = 3.0
-    names_v = ["x"] + [f"u$_{k}$" for k in range(1, n)] + ["y"]
-    values = [c.links[0].input] + [link.output for link in c.links]
-    note = dict(ha="center", fontsize=FONT["note"])  # the small text under nodes and arrows
-    for k, (label, value) in enumerate(zip(names_v, values, strict=True)):
-        _node(ax, (k * step, 0), f"{label} = {fmt(value, 4)}")
-        d = "y" if k == n else names_v[k]
-        gradient = f"dy/d{d} = {fmt(c.grads[k], 4)}"
-        ax.text(k * step, -0.95, gradient, va="center", color=PALETTE["dy"], weight="bold", **note)
-    for k, link in enumerate(c.links):
-        a, b = (k * step, 0), ((k + 1) * step, 0)
-        _arrow(ax, a, b)
-        mid = (k + 0.5) * step
-        fn = get(link.name)
-        arg = "x" if k == 0 else f"u_{k}"  # the arrow's function, of its own input
-        ax.text(mid, 0.42, f"${fn.tex(arg)}$", ha="center", va="bottom", fontsize=FONT["label"])
-        local = f"local ×{fmt(link.local, 4)}"
-        ax.text(mid, -0.38, local, va="top", color=PALETTE["tangent"], **note)
-    product = " × ".join(fmt(link.local, 4) for link in reversed(c.links))
+    _chain_nodes(ax, c)
+    _chain_links(ax, c)
     ax.text(
-        n * step / 2,
+        n * CHAIN_STEP / 2,
         -1.75,
-        f"dy/dx = {product} = {fmt(c.dy, 4)}   (multiply the local derivatives, from y back to x)",
+        f"dy/dx = {_chain_product(c)} = {fmt(c.dy, 4)}   "
+        "(multiply the local derivatives, from y back to x)",
         ha="center",
         va="center",
         fontsize=FONT["label"],
     )
-    ax.set_xlim(-1.3, n * step + 1.3)
+    ax.set_xlim(-1.3, n * CHAIN_STEP + 1.3)
     ax.set_ylim(-2.1, 1.0)
+    return describe(fig, _describe_chain(c))
+
+
+CHAIN_STEP = 3.0  # the distance between two nodes of the chain
+NOTE = dict(ha="center", fontsize=FONT["note"])  # the small text under nodes and arrows
+
+
+def _chain_values(c: Chain) -> list:
+    """The value at each node of the chain: x, u₁, …, y."""
+    return [c.links[0].input] + [link.output for link in c.links]
+
+
+def _chain_product(c: Chain) -> str:
+    """The local derivatives multiplied from y back to x ("0.5 × 2")."""
+    return " × ".join(fmt(link.local, 4) for link in reversed(c.links))
+
+
+def _chain_nodes(ax, c: Chain):
+    """Each node's value, and under it dy/d(node) in bold."""
+    n = len(c.links)
+    labels = ["x"] + [f"u$_{k}$" for k in range(1, n)] + ["y"]
+    for k, (label, value) in enumerate(zip(labels, _chain_values(c), strict=True)):
+        _node(ax, (k * CHAIN_STEP, 0), f"{label} = {fmt(value, 4)}")
+        d = "y" if k == n else labels[k]
+        gradient = f"dy/d{d} = {fmt(c.grads[k], 4)}"
+        ax.text(
+            k * CHAIN_STEP, -0.95, gradient, va="center", color=PALETTE["dy"], weight="bold", **NOTE
+        )
+
+
+def _chain_links(ax, c: Chain):
+    """An arrow between each two nodes, its function above and its local derivative under."""
+    for k, link in enumerate(c.links):
+        _arrow(ax, (k * CHAIN_STEP, 0), ((k + 1) * CHAIN_STEP, 0))
+        mid = (k + 0.5) * CHAIN_STEP
+        arg = "x" if k == 0 else f"u_{k}"  # the arrow's function, of its own input
+        tex = f"${get(link.name).tex(arg)}$"
+        ax.text(mid, 0.42, tex, ha="center", va="bottom", fontsize=FONT["label"])
+        local = f"local ×{fmt(link.local, 4)}"
+        ax.text(mid, -0.38, local, va="top", color=PALETTE["tangent"], **NOTE)
+
+
+def _describe_chain(c: Chain) -> str:
+    """The alt text of ``chain_figure``: the boxes, the arrows and the product."""
+    n = len(c.links)
+    plain = ["x"] + [f"u{k}" for k in range(1, n)] + ["y"]
     boxes = ", ".join(
-        f"{plain} = {fmt(value, 4)}"
-        for plain, value in zip(["x"] + [f"u{k}" for k in range(1, n)] + ["y"], values, strict=True)
+        f"{name} = {fmt(value, 4)}" for name, value in zip(plain, _chain_values(c), strict=True)
     )
     arrows = ", ".join(
         f"{_spoken(link.name, 'x' if k == 0 else f'u{k}')} (local derivative {fmt(link.local, 4)})"
         for k, link in enumerate(c.links)
     )
-    return describe(
-        fig,
+    product = _chain_product(c).replace(" × ", " times ")
+    return (
         f"A chain of {n + 1} boxes from left to right: {boxes}. The arrows between them "
         f"are {arrows}. Under each box is the slope of y with respect to it, multiplied "
-        f"back from y: dy/dx = {product.replace(' × ', ' times ')} = {fmt(c.dy, 4)}.",
+        f"back from y: dy/dx = {product} = {fmt(c.dy, 4)}."
     )
 
 
@@ -687,31 +735,42 @@ def two_path_figure(
     fig = new_figure(1, 1, width=8.6, height=4.2)
     ax = fig.axes[0]
     ax.set_axis_off()
-    P = {"x": (0, 0), "u": (4, 1.3), "v": (4, -1.3), "z": (8, 0)}
     c1, c2 = PALETTE["path1"], PALETTE["path2"]
-    _node(ax, P["x"], f"x = {fmt(t.x, 4)}")
-    _node(ax, P["u"], f"u = ${fu.tex()}$ = {fmt(t.u, 4)}", c1)
-    _node(ax, P["v"], f"v = ${fv.tex()}$ = {fmt(t.v, 4)}", c2)
-    _node(ax, P["z"], f"z = u·v = {fmt(t.z, 4)}")
-    edges = [
-        ("x", "u", c1, f"du/dx = ${fu.dtex()}$ = {fmt(t.du, 4)}"),
-        ("x", "v", c2, f"dv/dx = ${fv.dtex()}$ = {fmt(t.dv, 4)}"),
-        ("u", "z", c1, f"∂z/∂u = v = {fmt(t.v, 4)}"),
-        ("v", "z", c2, f"∂z/∂v = u = {fmt(t.u, 4)}"),
-    ]
-    for a, b, colour, label in edges:
-        _arrow(ax, P[a], P[b], colour, shrink=40)
-        (xa, ya), (xb, yb) = P[a], P[b]
-        above = ya + yb > 0
-        ax.text(
-            (xa + xb) / 2,
-            (ya + yb) / 2 + (0.42 if above else -0.42),
-            label,
-            ha="center",
-            va="center",
-            color=colour,
-            fontsize=FONT["note"],
-        )
+    _node(ax, TWO_PATHS["x"], f"x = {fmt(t.x, 4)}")
+    _node(ax, TWO_PATHS["u"], f"u = ${fu.tex()}$ = {fmt(t.u, 4)}", c1)
+    _node(ax, TWO_PATHS["v"], f"v = ${fv.tex()}$ = {fmt(t.v, 4)}", c2)
+    _node(ax, TWO_PATHS["z"], f"z = u·v = {fmt(t.z, 4)}")
+    _labelled_arrow(ax, "x", "u", c1, f"du/dx = ${fu.dtex()}$ = {fmt(t.du, 4)}")
+    _labelled_arrow(ax, "x", "v", c2, f"dv/dx = ${fv.dtex()}$ = {fmt(t.dv, 4)}")
+    _labelled_arrow(ax, "u", "z", c1, f"∂z/∂u = v = {fmt(t.v, 4)}")
+    _labelled_arrow(ax, "v", "z", c2, f"∂z/∂v = u = {fmt(t.u, 4)}")
+    _path_sums(ax, t)
+    ax.set_xlim(-1.4, 9.4)
+    ax.set_ylim(-3.3, 2.0)
+    return describe(fig, _describe_two_paths(fu, fv, t))
+
+
+TWO_PATHS = {"x": (0, 0), "u": (4, 1.3), "v": (4, -1.3), "z": (8, 0)}  # the nodes' places
+
+
+def _labelled_arrow(ax, a: str, b: str, colour: str, label: str):
+    """The arrow from node ``a`` to node ``b``, ``label`` beside it on the outer side."""
+    _arrow(ax, TWO_PATHS[a], TWO_PATHS[b], colour, shrink=40)
+    (xa, ya), (xb, yb) = TWO_PATHS[a], TWO_PATHS[b]
+    above = ya + yb > 0
+    ax.text(
+        (xa + xb) / 2,
+        (ya + yb) / 2 + (0.42 if above else -0.42),
+        label,
+        ha="center",
+        va="center",
+        color=colour,
+        fontsize=FONT["note"],
+    )
+
+
+def _path_sums(ax, t: TwoPaths):
+    """Under the graph: each path's product, then their sum dz/dx in bold."""
     ax.text(
         4,
         -2.45,
@@ -728,10 +787,11 @@ def two_path_figure(
         fontsize=FONT["label"],
         fontweight="bold",
     )
-    ax.set_xlim(-1.4, 9.4)
-    ax.set_ylim(-3.3, 2.0)
-    return describe(
-        fig,
+
+
+def _describe_two_paths(fu: Function, fv: Function, t: TwoPaths) -> str:
+    """The alt text of ``two_path_figure``: the nodes, the arrows' derivatives, the paths."""
+    return (
         f"A graph of four nodes: x = {fmt(t.x, 4)} has arrows to u = {_spoken(fu)} = "
         f"{fmt(t.u, 4)} and to v = {_spoken(fv)} = {fmt(t.v, 4)}, and both have arrows to "
         f"z = u times v = {fmt(t.z, 4)}. The arrows carry the local derivatives "
@@ -739,5 +799,5 @@ def two_path_figure(
         f"respect to u, v = {fmt(t.v, 4)}, and with respect to v, u = {fmt(t.u, 4)}. "
         f"The path through u gives {fmt(t.v, 4)} times {fmt(t.du, 4)} = {fmt(t.path_u, 4)}, "
         f"the path through v gives {fmt(t.u, 4)} times {fmt(t.dv, 4)} = "
-        f"{fmt(t.path_v, 4)}, and dz/dx is their sum, {fmt(t.dz, 4)}.",
+        f"{fmt(t.path_v, 4)}, and dz/dx is their sum, {fmt(t.dz, 4)}."
     )

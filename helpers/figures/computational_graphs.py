@@ -195,6 +195,23 @@ def _layout(root: Value, direction: str, sweeps: int, dx: float) -> Layout:
     for v in order:
         for i, p in enumerate(v._prev):
             children[p].append((v, i))
+    col = _columns(order, children)
+    ncols = max(col.values()) + 1
+    columns = [[v for v in order if col[v] == c] for c in range(ncols)]
+    nrows = max(len(c) for c in columns)
+    y = _rows(columns, children, sweeps)
+    span = int(round(max(y.values()) - min(y.values()))) + 1
+    if direction == "auto":
+        direction = "LR" if ncols <= 6 else "TB"
+    pos, op_pos = _places(order, col, y, direction, dx)
+    return Layout(
+        order, pos, op_pos, node_names(order), children, ncols, max(nrows, span), direction
+    )
+
+
+def _columns(order, children) -> dict:
+    """The layer of each node, from 0: one after its latest parent; a leaf just before its
+    first use."""
     col = {}
     for v in order:
         col[v] = 1 + max((col[p] for p in v._prev), default=-1)
@@ -202,48 +219,50 @@ def _layout(root: Value, direction: str, sweeps: int, dx: float) -> Layout:
         if not v._prev and children[v]:
             col[v] = min(col[c] for c, _ in children[v]) - 1
     shift = min(col.values())
-    col = {v: c - shift for v, c in col.items()}
-    ncols = max(col.values()) + 1
-    columns = [[v for v in order if col[v] == c] for c in range(ncols)]
-    nrows = max(len(c) for c in columns)
+    return {v: c - shift for v, c in col.items()}
 
+
+def _rows(columns, children, sweeps: int) -> dict:
+    """The height of each node in its layer: centred, then ``sweeps`` sweeps back and forth
+    that move each node towards the average height of its neighbours (the barycentre
+    heuristic). Sorts each column by height."""
     y = {}
     for c in columns:
         for i, v in enumerate(c):
             y[v] = (len(c) - 1) / 2 - i
-
-    def spread(column, wanted):
-        """Rows as near the wanted heights as possible, at least 1 apart, in that order."""
-        column.sort(key=lambda v: -wanted[v])
-        ys = [wanted[v] for v in column]
-        for i in range(1, len(ys)):  # push down what is too close
-            ys[i] = min(ys[i], ys[i - 1] - 1.0)
-        mean_shift = sum(wanted[v] for v in column) / len(column) - sum(ys) / len(ys)
-        for v, yy in zip(column, ys):
-            y[v] = yy + mean_shift
-
     for s in range(sweeps):
         forward = s % 2 == 0
-        cols = columns[1:] if forward else columns[-2::-1]
-        for c in cols:
+        for c in columns[1:] if forward else columns[-2::-1]:
             wanted = {}
             for v in c:
                 nb = list(v._prev) if forward else [ch for ch, _ in children[v]]
                 wanted[v] = sum(y[n] for n in nb) / len(nb) if nb else y[v]
-            spread(c, wanted)
+            _spread(c, wanted, y)
+    return y
+
+
+def _spread(column, wanted, y):
+    """Rows as near the wanted heights as possible, at least 1 apart, in that order."""
+    column.sort(key=lambda v: -wanted[v])
+    ys = [wanted[v] for v in column]
+    for i in range(1, len(ys)):  # push down what is too close
+        ys[i] = min(ys[i], ys[i - 1] - 1.0)
+    mean_shift = sum(wanted[v] for v in column) / len(column) - sum(ys) / len(ys)
+    for v, yy in zip(column, ys):
+        y[v] = yy + mean_shift
+
+
+def _places(order, col, y, direction: str, dx: float):
+    """``(pos, op_pos)``: the centre of each node's box and of each op circle, in data
+    units, inputs left (LR) or on top (TB)."""
     top = max(y.values())
-    span = int(round(top - min(y.values()))) + 1
-    if direction == "auto":
-        direction = "LR" if ncols <= 6 else "TB"
     if direction == "LR":
         pos = {v: (col[v] * dx, (y[v] - top) * DY) for v in order}
         op_pos = {v: (pos[v][0] - W / 2 - OP_GAP, pos[v][1]) for v in order if v._prev}
     else:
         pos = {v: ((top - y[v]) * TB_DX, -col[v] * TB_DY) for v in order}
         op_pos = {v: (pos[v][0], pos[v][1] + H / 2 + OP_GAP) for v in order if v._prev}
-    return Layout(
-        order, pos, op_pos, node_names(order), children, ncols, max(nrows, span), direction
-    )
+    return pos, op_pos
 
 
 def _anchors(lay: Layout, parent, node):
@@ -597,37 +616,12 @@ def order_figure(root: Value, *, title: str | None = None) -> Figure:
         raise TypeError(f"order_figure(root): expected a Value, got {type(root).__name__}")
     order = topological_order(root)
     names = node_names(order)
-    place = {v: i for i, v in enumerate(order)}
     n = len(order)
     fig = Figure(figsize=(min(12.0, max(5.0, 1.1 * n + 0.6)), 2.5), dpi=100)
     ax = fig.add_axes((0.01, 0.02, 0.98, 0.84 if title else 0.96))
     ax.set_axis_off()
-    for v in order:
-        for p in dict.fromkeys(v._prev):  # one arrow per parent, even if used twice
-            span = place[v] - place[p]
-            ax.add_patch(
-                FancyArrowPatch(
-                    (place[p], 0.28),
-                    (place[v], 0.28),
-                    connectionstyle=f"arc3,rad={-0.55 if span > 1 else -0.4}",
-                    **{**_ARROW, "mutation_scale": 16, "lw": 1.2},
-                )
-            )
-    for v, i in place.items():
-        ax.add_patch(
-            FancyBboxPatch(
-                (i - 0.36, -0.28),
-                0.72,
-                0.56,
-                boxstyle="round,pad=0.02,rounding_size=0.08",
-                facecolor=COLOURS["face"],
-                edgecolor=COLOURS["edge"],
-                zorder=2,
-            )
-        )
-        ax.text(i, 0.0, names[v], ha="center", va="center", fontsize=11, zorder=3)
-        ax.text(i, -0.5, str(i), ha="center", va="center", fontsize=9, color="#666666")
-    ax.text(-0.55, -0.5, "place (from 0)", ha="right", va="center", fontsize=9, color="#666666")
+    _arrows_above_the_row(ax, order)
+    _boxes_in_a_row(ax, order, names)
     ax.annotate(
         "backward pass: from the last place to the first",
         xy=(-0.3, -0.85),
@@ -642,14 +636,55 @@ def order_figure(root: Value, *, title: str | None = None) -> Figure:
     ax.set_ylim(-1.0, 1.15)
     if title:
         fig.text(0.5, 0.97, title, ha="center", va="top", fontsize=11, fontweight="bold")
+    return describe(fig, _describe_order(order, names))
+
+
+def _arrows_above_the_row(ax, order):
+    """An arrow bowed above the row from each parent to each node that uses it (one per
+    parent, even if used twice)."""
+    place = {v: i for i, v in enumerate(order)}
+    for v in order:
+        for p in dict.fromkeys(v._prev):
+            span = place[v] - place[p]
+            ax.add_patch(
+                FancyArrowPatch(
+                    (place[p], 0.28),
+                    (place[v], 0.28),
+                    connectionstyle=f"arc3,rad={-0.55 if span > 1 else -0.4}",
+                    **{**_ARROW, "mutation_scale": 16, "lw": 1.2},
+                )
+            )
+
+
+def _boxes_in_a_row(ax, order, names):
+    """Each node as a box with its name, its place (from 0) under it."""
+    for i, v in enumerate(order):
+        ax.add_patch(
+            FancyBboxPatch(
+                (i - 0.36, -0.28),
+                0.72,
+                0.56,
+                boxstyle="round,pad=0.02,rounding_size=0.08",
+                facecolor=COLOURS["face"],
+                edgecolor=COLOURS["edge"],
+                zorder=2,
+            )
+        )
+        ax.text(i, 0.0, names[v], ha="center", va="center", fontsize=11, zorder=3)
+        ax.text(i, -0.5, str(i), ha="center", va="center", fontsize=9, color="#666666")
+    ax.text(-0.55, -0.5, "place (from 0)", ha="right", va="center", fontsize=9, color="#666666")
+
+
+def _describe_order(order, names) -> str:
+    """The alt text of ``order_figure``: the order and every arrow."""
+    n = len(order)
     arrows = [f"{names[p]} to {names[v]}" for v in order for p in dict.fromkeys(v._prev)]
-    return describe(
-        fig,
-        f"The {n} nodes of the graph of {names[root]} in one row, in a topological order: "
+    return (
+        f"The {n} nodes of the graph of {names[order[-1]]} in one row, in a topological order: "
         f"{', '.join(names[v] for v in order)}, at places 0 to {n - 1}. Each arrow goes from "
         f"a parent to a node that uses it, and every arrow points to the right: "
         f"{', '.join(arrows)}. An arrow under the row says the backward pass walks it from "
-        "the last place to the first.",
+        "the last place to the first."
     )
 
 

@@ -180,58 +180,91 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
     nrows = math.ceil(n / ncols)
     fig = Figure(figsize=(size * ncols, size * nrows + 0.4), layout="constrained")  # + legend
     axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
-    colors = np.array(CLASS_COLORS[:5])
-    for i, ax in enumerate(axes):
-        if i >= n:
-            ax.set_visible(False)
-            continue
-        for g in grids:  # drawn over the dots, so that the reader can follow every line
-            ax.plot(g[i][:, 0], g[i][:, 1], color="0.55", lw=0.6, alpha=0.8, zorder=2.5)
-        ax.scatter(reps[i][:, 0], reps[i][:, 1], c=colors[y % 5], s=6, zorder=2)
-        ax.set_title("input" if i == 0 else f"after layer {i}", fontsize=9)
-        ax.tick_params(labelsize=7)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    for i, ax in enumerate(axes[:n]):
+        _data_after_layer(ax, reps[i], [g[i] for g in grids], y)
         if i == 0:
-            ax.set(xlim=extent[:2], ylim=extent[2:])
-            ax.set_xlabel("input 1", fontsize=8)
-            ax.set_ylabel("input 2", fontsize=8)
+            _input_frame(ax, extent)
         else:
-            # tanh keeps every output between −1 and 1: the dotted square is that range
-            ax.plot([-1, 1, 1, -1, -1], [-1, -1, 1, 1, -1], ":", color="0.4", lw=0.8)
-            ax.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), xticks=[-1, 0, 1], yticks=[-1, 0, 1])
-            ax.set_xlabel("unit 1", fontsize=8)
-            ax.set_ylabel("unit 2", fontsize=8, labelpad=0)
+            _layer_frame(ax, i)
+    out = model.layers[-1]
+    readout = out.n_out == 2 and reps[-1].shape[1] == 2
+    right = _readout_line(axes[n - 1], out, reps[-1], y) if readout else None
+    handles = _transformation_handles(y, readout)
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
+    return describe(fig, _describe_transformation(n, y, right))
+
+
+def _data_after_layer(ax, rep, lines, y):
+    """The points where a layer puts them, coloured by class, and the grid's ``lines``."""
+    for g in lines:  # drawn over the dots, so that the reader can follow every line
+        ax.plot(g[:, 0], g[:, 1], color="0.55", lw=0.6, alpha=0.8, zorder=2.5)
+    ax.scatter(rep[:, 0], rep[:, 1], c=np.array(CLASS_COLORS[:5])[y % 5], s=6, zorder=2)
+
+
+def _input_frame(ax, extent):
+    """The first panel's frame: the input plane over the data."""
+    ax.set_title("input", fontsize=9)
+    ax.tick_params(labelsize=7)
+    ax.set(xlim=extent[:2], ylim=extent[2:])
+    ax.set_xlabel("input 1", fontsize=8)
+    ax.set_ylabel("input 2", fontsize=8)
+
+
+def _layer_frame(ax, layer: int):
+    """The frame of the panel after ``layer``: its two units' outputs, the square [−1, 1]²
+    dotted."""
+    ax.set_title(f"after layer {layer}", fontsize=9)
+    ax.tick_params(labelsize=7)
+    # tanh keeps every output between −1 and 1: the dotted square is that range
+    ax.plot([-1, 1, 1, -1, -1], [-1, -1, 1, 1, -1], ":", color="0.4", lw=0.8)
+    ax.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), xticks=[-1, 0, 1], yticks=[-1, 0, 1])
+    ax.set_xlabel("unit 1", fontsize=8)
+    ax.set_ylabel("unit 2", fontsize=8, labelpad=0)
+
+
+def _readout_line(ax, out, h, y) -> float:
+    """The read-out ``out``'s decision line ``(w0 − w1)·h + b0 − b1 = 0``, dashed, over the
+    last layer's outputs ``h``; returns the share of the points on their class's side."""
+    w = out.W.data[:, 1] - out.W.data[:, 0]
+    b = out.b.data[1] - out.b.data[0]
+    s = np.linspace(-1.05, 1.05, 2)
+    if abs(w[1]) > abs(w[0]):
+        ax.plot(s, -(b + w[0] * s) / w[1], "k--", lw=1.2, zorder=3)
+    else:
+        ax.plot(-(b + w[1] * s) / w[0], s, "k--", lw=1.2, zorder=3)
+    return float(np.mean((h @ w + b > 0) == (y == 1)))
+
+
+def _transformation_handles(y, readout: bool) -> list:
+    """The legend's entries: the classes, the grid, tanh's range (and the read-out's line)."""
     handles = [
         Line2D([], [], ls="", marker="o", ms=4, color=CLASS_COLORS[c], label=f"class {c}")
         for c in np.unique(y % 5)
     ]
     handles.append(Line2D([], [], color="0.55", lw=0.8, label="grid of the input plane"))
     handles.append(Line2D([], [], color="0.4", ls=":", lw=0.8, label="tanh's range [−1, 1]²"))
-    out = model.layers[-1]
-    if out.n_out == 2 and reps[-1].shape[1] == 2:
-        w = out.W.data[:, 1] - out.W.data[:, 0]
-        b = out.b.data[1] - out.b.data[0]
-        ax = axes[n - 1]
-        s = np.linspace(-1.05, 1.05, 2)
-        if abs(w[1]) > abs(w[0]):
-            ax.plot(s, -(b + w[0] * s) / w[1], "k--", lw=1.2, zorder=3)
-        else:
-            ax.plot(-(b + w[1] * s) / w[0], s, "k--", lw=1.2, zorder=3)
+    if readout:
         handles.append(Line2D([], [], color="k", ls="--", label="read-out's line"))
-        right = float(np.mean((reps[-1] @ w + b > 0) == (y == 1)))
-        line = (
-            " The last panel also draws the read-out's straight dashed line; "
-            f"{right:.0%} of the points lie on the side of their class."
-        )
-    else:
-        line = ""
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
+    return handles
+
+
+def _describe_transformation(n: int, y, right: float | None) -> str:
+    """The alt text of ``transformation_figure`` (``right``: the share of the points on
+    their class's side of the read-out's line, None when it is not drawn)."""
     text = (
         f"{n} scatter plots of the {len(y)} data points of {len(np.unique(y))} classes, "
         f"coloured by class: the input plane, then the two unit outputs after each of the "
         f"{n - 1} layers, with the input's square grid carried along as grey lines. After "
         "each layer the points lie inside the square from minus 1 to 1 (tanh's range)."
     )
-    return describe(fig, text + line)
+    if right is None:
+        return text
+    return (
+        f"{text} The last panel also draws the read-out's straight dashed line; "
+        f"{right:.0%} of the points lie on the side of their class."
+    )
 
 
 def _favourite(h, y, k: int = 20):
@@ -260,44 +293,52 @@ def first_layer_figure(
     size = checks.number(where, "size", size, low=0, high=10, low_open=True)
     W = model.layers[0].W.data
     n = min(n, W.shape[1])
+    if X is None:
+        favs = None
+    else:
+        H = layer_outputs(model, X)[1]
+        favs = [_favourite(H[:, j], y) for j in range(n)]
     nrows = math.ceil(n / ncols)
-    H = None if X is None else layer_outputs(model, X)[1]
     fig = Figure(figsize=(size * ncols + 0.8, size * nrows + 0.35), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
     m = float(np.abs(W[:, :n]).max())
-    for j, ax in enumerate(axes):
+    for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
-        if j >= n:
-            ax.set_visible(False)
-            continue
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    for j, ax in enumerate(axes[:n]):
         image = ax.imshow(W[:, j].reshape(8, 8), cmap="RdBu_r", vmin=-m, vmax=m)
-        title = f"unit {j}"
-        if H is not None:
-            fav = _favourite(H[:, j], y)
-            title += ": dead" if fav is None else f": {fav[0]} ({fav[1]:.0%})"
+        title = f"unit {j}" if favs is None else f"unit {j}: {_favourite_words(favs[j])}"
         ax.set_title(title, fontsize=7)
     fig.colorbar(image, ax=axes.tolist(), shrink=0.8, pad=0.02, label="weight")
-    what = "" if H is None else "; title: the digit most common among its top 20"
+    what = "" if favs is None else "; title: the digit most common among its top 20"
     fig.suptitle(
         f"layer-1 weights (red: the pixel excites the unit, blue: inhibits{what})", fontsize=9
     )
+    return describe(fig, _describe_first_layer(n, m, favs))
+
+
+def _favourite_words(fav) -> str:
+    """A unit's favourite digit and its share ("3 (85%)"), or "dead"."""
+    return "dead" if fav is None else f"{fav[0]} ({fav[1]:.0%})"
+
+
+def _describe_first_layer(n: int, m: float, favs) -> str:
+    """The alt text of ``first_layer_figure``: the images, their scale and (given ``favs``,
+    each unit's favourite) the titles."""
     text = (
         f"{n} small 8 by 8 images, the incoming weights of units 0 to {n - 1} of layer 1, "
         f"red for a positive weight and blue for a negative one, on one colour scale from "
         f"minus {m:.2g} to {m:.2g}."
     )
-    if H is not None:
-        favs = [_favourite(H[:, j], y) for j in range(n)]
-        named = ", ".join(
-            f"unit {j}: {'dead' if f is None else f'{f[0]} ({f[1]:.0%})'}"
-            for j, f in enumerate(favs)
-        )
-        text += (
-            " Above each image, the digit most common among the 20 test digits that excite "
-            f"the unit most, with its share: {named}."
-        )
-    return describe(fig, text)
+    if favs is None:
+        return text
+    named = ", ".join(f"unit {j}: {_favourite_words(f)}" for j, f in enumerate(favs))
+    return (
+        f"{text} Above each image, the digit most common among the 20 test digits that excite "
+        f"the unit most, with its share: {named}."
+    )
 
 
 def top_inputs_figure(
@@ -317,40 +358,7 @@ def top_inputs_figure(
     units = list(units)
     fig = Figure(figsize=(size * k + 1.1, size * len(units) + 0.45), layout="constrained")
     axes = np.atleast_1d(fig.subplots(len(units), 1))
-    gap = 1
-    rows = []
-    for ax, u in zip(axes, units):
-        active = int(np.count_nonzero(H[:, u] > 0))
-        top = np.argsort(-H[:, u], kind="stable")[: min(k, active)]
-        strip = np.full((8, k * (8 + gap) - gap), np.nan)  # k digits in one image
-        for c, i in enumerate(top):
-            strip[:, c * (8 + gap) : c * (8 + gap) + 8] = X[i].reshape(8, 8)
-        ax.imshow(strip, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-        ax.set_xticks(np.arange(len(top)) * (8 + gap) + 3.5, [str(int(y[i])) for i in top])
-        ax.tick_params(length=0, pad=1, labelsize=8)
-        if not active:
-            ax.text(
-                0.5,
-                0.5,
-                f"dead: zero on all {len(H)} digits",
-                transform=ax.transAxes,
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="darkred",
-            )
-        ax.set_yticks([])
-        column = H[:, u : u + 1]
-        purity = unit_purity(column, y, k=20) if np.count_nonzero(column > 0) >= 20 else None
-        label = f"unit {u}" if purity is None else f"unit {u}\npurity {purity:.2f}"
-        labels = ", ".join(str(int(y[i])) for i in top)
-        rows.append(
-            (f"unit {u}" if purity is None else f"unit {u}, purity {purity:.2f}")
-            + (f": {labels}" if active else f": dead, zero on all {len(H)} digits")
-        )
-        ax.set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
-        for side in ax.spines.values():
-            side.set_visible(False)
+    rows = [_unit_row(ax, H, u, X, y, k) for ax, u in zip(axes, units)]
     fig.suptitle(
         f"layer {layer}: the {k} digits each unit responds to most, with labels\n"
         "(purity: the share of its top 20 digits with their most common label)",
@@ -363,6 +371,47 @@ def top_inputs_figure(
     )
 
 
+def _unit_row(ax, H, u: int, X, y, k: int) -> str:
+    """Unit ``u``'s row: the ``k`` digits (of those it is active on) that excite it most,
+    labelled, or a note that it is dead; its name and purity on the left. Returns the row
+    in words, for the alt text."""
+    active = int(np.count_nonzero(H[:, u] > 0))
+    top = np.argsort(-H[:, u], kind="stable")[: min(k, active)]
+    ax.imshow(_digit_strip(X, top, k), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks(np.arange(len(top)) * 9 + 3.5, [str(int(y[i])) for i in top])
+    ax.tick_params(length=0, pad=1, labelsize=8)
+    dead = f"dead: zero on all {len(H)} digits"
+    if not active:
+        ax.text(
+            0.5,
+            0.5,
+            dead,
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="darkred",
+        )
+    ax.set_yticks([])
+    column = H[:, u : u + 1]
+    purity = unit_purity(column, y, k=20) if np.count_nonzero(column > 0) >= 20 else None
+    label = f"unit {u}" if purity is None else f"unit {u}\npurity {purity:.2f}"
+    ax.set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
+    for side in ax.spines.values():
+        side.set_visible(False)
+    digits = ", ".join(str(int(y[i])) for i in top) if active else dead.replace(":", ",")
+    return label.replace("\n", ", ") + ": " + digits
+
+
+def _digit_strip(X, top, k: int):
+    """The digits ``X[top]`` side by side in one image, a column of NaN between two, room
+    for ``k``."""
+    strip = np.full((8, k * 9 - 1), np.nan)
+    for c, i in enumerate(top):
+        strip[:, c * 9 : c * 9 + 8] = X[i].reshape(8, 8)
+    return strip
+
+
 def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
     """Each representation projected on its first two principal axes, coloured by class
     (with a legend of the classes), with its class-separation score in the title. Each
@@ -373,28 +422,8 @@ def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
     fig = Figure(figsize=(size * n + 0.7, size + 0.5), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, n))
     cmap = ListedColormap(CLASS_COLORS)
-    outline = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    scores = []
     for ax, H, name in zip(axes, reps, names):
-        P = projection_2d(H)
-        ax.scatter(P[:, 0], P[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=9.5, s=4)
-        for c in np.unique(y):  # the class's digit at the middle of its dots
-            mx, my = np.median(P[y == c], axis=0)
-            ax.text(
-                mx,
-                my,
-                str(int(c)),
-                fontsize=9,
-                weight="bold",
-                ha="center",
-                va="center",
-                color="#222222",
-                path_effects=outline,
-            )
-        scores.append(f"{name} {class_separation(H, y):.2f}")
-        ax.set_title(f"{name}\nseparation {class_separation(H, y):.2f}", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        _projection_panel(ax, H, y, name, cmap)
     classes = np.unique(y)
     handles = [Line2D([], [], ls="", marker="o", ms=4, color=cmap(int(c))) for c in classes]
     fig.legend(
@@ -406,14 +435,39 @@ def projection_figure(reps, y, names=None, size: float = 2.4) -> Figure:
         loc="outside right center",
         handletextpad=0.1,
     )
-    text = (
+    scores = [f"{name} {class_separation(H, y):.2f}" for H, name in zip(reps, names)]
+    return describe(
+        fig,
         f"{n} scatter plots, one per representation ({', '.join(names)}): each of the "
         f"{len(y)} examples is a dot at its position along the two principal directions, "
         f"coloured by its class ({len(classes)} classes), with each class's digit written at "
         f"the middle of its dots. The class separation above each "
-        f"panel: {', '.join(scores)}."
+        f"panel: {', '.join(scores)}.",
     )
-    return describe(fig, text)
+
+
+def _projection_panel(ax, H, y, name: str, cmap):
+    """``H`` on its first two principal axes, coloured by class, each class's digit at the
+    middle of its dots, its separation in the title."""
+    P = projection_2d(H)
+    ax.scatter(P[:, 0], P[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=9.5, s=4)
+    outline = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for c in np.unique(y):  # the class's digit at the middle of its dots
+        mx, my = np.median(P[y == c], axis=0)
+        ax.text(
+            mx,
+            my,
+            str(int(c)),
+            fontsize=9,
+            weight="bold",
+            ha="center",
+            va="center",
+            color="#222222",
+            path_effects=outline,
+        )
+    ax.set_title(f"{name}\nseparation {class_separation(H, y):.2f}", fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
 
 
 def _mosaic(maps, tile: int, gap: int = 2, max_units: int = 8):

@@ -56,10 +56,21 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     import ipywidgets as W
 
     view = view or PlaygroundView()
-    pg = view.pg
-    c = pg.config
-    style = {"description_width": "95px"}
-    lay = W.Layout(width="250px")
+    controls = _controls(view.pg.config)
+    wired = _Wiring(view, controls, chunk, max_steps)
+    grid = W.GridBox(
+        list(controls.values()), layout=W.Layout(grid_template_columns="repeat(3, 260px)")
+    )
+    buttons = W.HBox([wired.step_btn, wired.run_btn, wired.reset_btn, wired.status])
+    panel = Panel([grid, buttons, wired.image, wired.alt, keyboard_and_names()])
+    panel.parts = SimpleNamespace(view=view, controls=controls, show=wired.show)
+    return panel
+
+
+def _controls(c) -> dict:
+    """A control for each setting of the playground's config ``c``, at its value."""
+    import ipywidgets as W
+
     controls = {
         "dataset": W.Dropdown(options=list(DATASETS), value=c.dataset, description="data set"),
         "classes": W.IntSlider(value=c.classes, min=2, max=5, description="classes"),
@@ -87,110 +98,120 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
             options=list(OPTIMISERS), value=c.optimiser, description="optimiser"
         ),
     }
+    style, lay = {"description_width": "95px"}, W.Layout(width="250px")
     for w in controls.values():
         w.style, w.layout, w.continuous_update = style, lay, False
-    image = W.Image(format="png")
-    alt = picture_alt()  # the image's alt text: what the playground's figure shows now
-    status = W.HTML()
-    # no icons: a screen reader reads an icon's private-use glyph as part of the name
-    step_btn = W.Button(description=f"step ×{chunk}")
-    run_btn = W.ToggleButton(description="run")
-    reset_btn = W.Button(description="reset")
-    state = {"task": None}
+    return controls
 
-    def show_status(note=None):
-        msg = view.caption()
-        if pg.diverged or pg.warning:
-            msg = f"<b style='color:darkred'>{pg.diverged or pg.warning}</b>"
+
+class _Wiring:
+    """What the playground's panel does: its picture (with its alt text), the status line,
+    the step / run / reset buttons, and what a move of a control or a click does."""
+
+    def __init__(self, view: PlaygroundView, controls: dict, chunk: int, max_steps: int):
+        import ipywidgets as W
+
+        self.view, self.pg, self.controls = view, view.pg, controls
+        self.chunk, self.max_steps = chunk, max_steps
+        self.image = W.Image(format="png")
+        self.alt = picture_alt()  # the image's alt text: what the playground's figure shows now
+        self.status = W.HTML()
+        # no icons: a screen reader reads an icon's private-use glyph as part of the name
+        self.step_btn = W.Button(description=f"step ×{chunk}")
+        self.run_btn = W.ToggleButton(description="run")
+        self.reset_btn = W.Button(description="reset")
+        self.task = None  # the run's training task
+        for w in controls.values():
+            w.observe(self.on_setting, names="value")
+        self.show_what_applies()
+        self.run_btn.observe(self.on_run, names="value")
+        self.step_btn.on_click(self.on_step)
+        self.reset_btn.on_click(self.on_reset)
+        self.redraw()
+
+    def show_status(self, note=None):
+        msg = self.view.caption()
+        if self.pg.diverged or self.pg.warning:
+            msg = f"<b style='color:darkred'>{self.pg.diverged or self.pg.warning}</b>"
         if note:
             msg = f"<b>{note}</b><br>{msg}"
-        status.value = msg
+        self.status.value = msg
 
-    def redraw():
-        view.update()
-        image.value = png(view.fig)
-        alt.value = html.escape(alt_text(view.fig))
-        show_status()
+    def redraw(self):
+        self.view.update()
+        self.image.value = png(self.view.fig)
+        self.alt.value = html.escape(alt_text(self.view.fig))
+        self.show_status()
 
-    def show_what_applies():
+    def show_what_applies(self):
+        """ "classes" and "units" disabled where they do not apply, their tooltips saying why."""
         applies = {
-            "classes": uses_classes(controls["dataset"].value),
-            "units": controls["hidden_layers"].value > 0,
+            "classes": uses_classes(self.controls["dataset"].value),
+            "units": self.controls["hidden_layers"].value > 0,
         }
         for name, yes in applies.items():
-            controls[name].disabled = not yes
-            controls[name].tooltip = TOOLTIPS[name, yes]
+            self.controls[name].disabled = not yes
+            self.controls[name].tooltip = TOOLTIPS[name, yes]
 
-    def on_setting(change):
-        changed = pg.set(**{name: w.value for name, w in controls.items()})
-        show_what_applies()
+    def set_all(self):
+        """The playground set to every control's value; returns the keys that changed."""
+        return self.pg.set(**{name: w.value for name, w in self.controls.items()})
+
+    def on_setting(self, change):
+        changed = self.set_all()
+        self.show_what_applies()
         if changed and changed <= NEXT_STEP_KEYS:  # nothing to draw until the next step
             w = change["owner"]
-            show_status(next_step_note(w.description, w.value))
+            self.show_status(next_step_note(w.description, w.value))
         else:
-            redraw()
+            self.redraw()
 
-    async def run_loop():
+    async def run_loop(self):
         try:
-            while run_btn.value and not pg.diverged and pg.steps < max_steps:
-                pg.step(chunk)
-                redraw()
+            while self.run_btn.value and not self.pg.diverged and self.pg.steps < self.max_steps:
+                self.pg.step(self.chunk)
+                self.redraw()
                 await asyncio.sleep(0.02)  # let the kernel handle clicks in between
         finally:
-            run_btn.value = False
+            self.run_btn.value = False
 
-    def cannot_train():
+    def cannot_train(self):
         """Say why step / run do nothing (a click must answer too); False when they can."""
-        if pg.diverged:
-            show_status("nothing to train: the training diverged; press reset")
-        elif pg.steps >= max_steps:
-            show_status(f"the panel stops at {max_steps} steps: press reset")
-        return bool(pg.diverged) or pg.steps >= max_steps
+        if self.pg.diverged:
+            self.show_status("nothing to train: the training diverged; press reset")
+        elif self.pg.steps >= self.max_steps:
+            self.show_status(f"the panel stops at {self.max_steps} steps: press reset")
+        return bool(self.pg.diverged) or self.pg.steps >= self.max_steps
 
-    def on_run(change):
-        if change["new"] and cannot_train():
-            run_btn.value = False
+    def on_run(self, change):
+        if change["new"] and self.cannot_train():
+            self.run_btn.value = False
             return
-        if change["new"] and (state["task"] is None or state["task"].done()):
-            state["task"] = asyncio.ensure_future(run_loop())
-        run_btn.description = "pause" if change["new"] else "run"
+        if change["new"] and (self.task is None or self.task.done()):
+            self.task = asyncio.ensure_future(self.run_loop())
+        self.run_btn.description = "pause" if change["new"] else "run"
 
-    def on_step(_):
-        if not cannot_train():
-            pg.step(chunk)
-            redraw()
+    def on_step(self, _):
+        if not self.cannot_train():
+            self.pg.step(self.chunk)
+            self.redraw()
 
-    def on_reset(_):
-        run_btn.value = False
-        pg.reset()
-        redraw()
+    def on_reset(self, _):
+        self.run_btn.value = False
+        self.pg.reset()
+        self.redraw()
 
-    for w in controls.values():
-        w.observe(on_setting, names="value")
-    show_what_applies()
-    run_btn.observe(on_run, names="value")
-    step_btn.on_click(on_step)
-    reset_btn.on_click(on_reset)
-    redraw()
-
-    def show(steps: int = 0, **settings):
-        set_quietly(controls, settings, on_setting)
-        pg.set(**{name: w.value for name, w in controls.items()})  # as on_setting, undrawn
-        show_what_applies()
-        while pg.steps < steps and not cannot_train():
-            pg.step(chunk)  # as "step" does, but drawn once at the end
-        redraw()
+    def show(self, steps: int = 0, **settings):
+        """The book's frame: the controls set at once, trained to ``steps``, one redraw."""
+        set_quietly(self.controls, settings, self.on_setting)
+        self.set_all()  # as on_setting, undrawn
+        self.show_what_applies()
+        while self.pg.steps < steps and not self.cannot_train():
+            self.pg.step(self.chunk)  # as "step" does, but drawn once at the end
+        self.redraw()
         return SimpleNamespace(
-            png=image.value,
-            alt=alt_text(view.fig),
-            caption=view.caption(),
+            png=self.image.value,
+            alt=alt_text(self.view.fig),
+            caption=self.view.caption(),
             problem="",  # a diverged run is a picture too: the figure says so
         )
-
-    boxes = list(controls.values())
-    grid = W.GridBox(boxes, layout=W.Layout(grid_template_columns="repeat(3, 260px)"))
-    panel = Panel(
-        [grid, W.HBox([step_btn, run_btn, reset_btn, status]), image, alt, keyboard_and_names()]
-    )
-    panel.parts = SimpleNamespace(view=view, controls=controls, show=show)
-    return panel

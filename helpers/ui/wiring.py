@@ -119,13 +119,7 @@ def set_quietly(controls: Mapping[str, W.ValueWidget], settings: Mapping, handle
             w.observe(handler, names="value")
 
 
-def live(
-    view,
-    controls: Mapping[str, W.ValueWidget],
-    *,
-    columns: int = 3,
-    text=None,
-) -> W.VBox:
+def live(view, controls: Mapping[str, W.ValueWidget], *, columns: int = 3, text=None) -> W.VBox:
     """Return a panel whose controls redraw ``view``.
 
     ``controls`` maps the keyword names of ``view.update`` to widgets. Each change calls
@@ -155,49 +149,85 @@ def live(
     ``alt`` (the alt text of the view's figure), ``caption`` (the text under it) and
     ``problem`` (the message of the view's error, or ``""``).
     """
-    pictures = Pictures()
-    picture = W.Image(format="png")
-    alt = picture_alt()  # the picture's alt text: what the view's figure shows now
-    caption = W.HTML()
-    problem = W.HTML(layout=W.Layout(display="none"))  # shown only when there is one
-    problem.message = ""  # the error's message alone, for the book's frames
-    now = SimpleNamespace(png=b"", alt="", caption="")  # the picture the panel shows
+    wired = _Wiring(view, controls, text)
+    for w in controls.values():
+        w.observe(wired.redraw, names="value")
+    boxes = list(controls.values())
+    rows = [W.HBox(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
+    wired.first_draw()
+    # the hidden repair first: the problem line stays the panel's last child, under the rest
+    panel = Panel([keyboard_and_names(), *rows, *wired.under_the_controls])
+    panel.parts = SimpleNamespace(
+        view=view, controls=dict(controls), show=wired.show, pictures=wired.pictures
+    )
+    return panel
 
-    def values():
-        return {name: w.value for name, w in controls.items()}
 
-    def put(shown):
-        if text is not None:
-            caption.value = f"<pre style='margin:0'>{shown.caption}</pre>"
-        picture.value = shown.png
-        alt.value = html.escape(shown.alt)
-        now.__dict__.update(shown.__dict__)
+class _Wiring:
+    """What a :func:`live` panel does: its picture (with its alt text), the caption and the
+    problem line under it, and what a move of its controls does to them."""
 
-    def render():
+    def __init__(self, view, controls: Mapping[str, W.ValueWidget], text):
+        self.view, self.controls, self.text = view, controls, text
+        self.pictures = Pictures()
+        self.picture = W.Image(format="png")
+        self.alt = picture_alt()  # the picture's alt text: what the view's figure shows now
+        self.caption = W.HTML()
+        self.problem = W.HTML(layout=W.Layout(display="none"))  # shown only when there is one
+        self.problem.message = ""  # the error's message alone, for the book's frames
+        self.now = SimpleNamespace(png=b"", alt="", caption="")  # the picture the panel shows
+        self.running = None  # the task showing the rest of a chunked run
+
+    @property
+    def under_the_controls(self) -> list:
+        """The widgets under the controls: the picture, its alt text, caption and problem."""
+        return [self.picture, self.alt, self.caption, self.problem]
+
+    def values(self) -> dict:
+        return {name: w.value for name, w in self.controls.items()}
+
+    def put(self, shown):
+        """Show a picture (``png``, ``alt``, ``caption``)."""
+        if self.text is not None:
+            self.caption.value = f"<pre style='margin:0'>{shown.caption}</pre>"
+        self.picture.value = shown.png
+        self.alt.value = html.escape(shown.alt)
+        self.now.__dict__.update(shown.__dict__)
+
+    def render(self):
+        """Show the view's figure as it is now; returns that picture."""
         shown = SimpleNamespace(
-            png=png(view.fig),
-            alt=alt_text(view.fig),
-            caption=text() if text is not None else "",
+            png=png(self.view.fig),
+            alt=alt_text(self.view.fig),
+            caption=self.text() if self.text is not None else "",
         )
-        put(shown)
+        self.put(shown)
         return shown
 
-    def keep(key, shown):
+    def keep(self, key, shown):
         """Keep a move's picture under its key, and under its settings with the limits it was
         drawn with (from those, the same settings draw the same picture)."""
         if key is not None:
-            pictures.put(key, shown)
-            drawn = limits(view.fig)
+            self.pictures.put(key, shown)
+            drawn = limits(self.view.fig)
             if drawn != key[1]:
-                pictures.put((key[0], drawn), shown)
+                self.pictures.put((key[0], drawn), shown)
 
-    def show_error(exc):
-        problem.value = error_html(exc)
-        problem.layout.display = None
-        problem.message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    def show_problem(self, text: str, message: str | None = None):
+        """Show ``text`` (HTML) in the problem line; ``message``: an error's message alone,
+        for the book's frames (a warning leaves it as it is)."""
+        self.problem.value = text
+        self.problem.layout.display = None
+        if message is not None:
+            self.problem.message = message
+
+    def clear_problem(self):
+        if self.problem.value:
+            self.problem.value = self.problem.message = ""
+            self.problem.layout.display = "none"
 
     @contextlib.contextmanager
-    def shown_problems():
+    def shown_problems(self):
         """An error or a warning of the view's work, shown in the panel (in a kernel, a
         callback's stderr reaches no cell); nothing shown when the work went well (then the
         outcome it gives is ``clean``)."""
@@ -206,93 +236,97 @@ def live(
             try:
                 yield outcome
             except Exception as exc:
-                show_error(exc)
+                message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                self.show_problem(error_html(exc), message)
                 return
         if caught:
             text = "".join(
                 warnings.formatwarning(w.message, w.category, w.filename, w.lineno) for w in caught
             )
-            problem.value = f"<pre class='{ERROR}' style='margin:0'>{html.escape(text)}</pre>"
-            problem.layout.display = None
+            self.show_problem(f"<pre class='{ERROR}' style='margin:0'>{html.escape(text)}</pre>")
             return
-        if problem.value:
-            problem.value = problem.message = ""
-            problem.layout.display = "none"
+        self.clear_problem()
         outcome.clean = True
 
-    running = {"task": None}
+    def set_running(self, task):
+        self.running = task
+        (self.picture.remove_class if task is None else self.picture.add_class)(RUNNING)
 
-    def set_running(task):
-        running["task"] = task
-        (picture.remove_class if task is None else picture.add_class)(RUNNING)
+    def redraw(self, _change=None):
+        """A move: the picture kept for the settings, or the view updated and drawn."""
+        if self.running is not None:
+            self.running.cancel()  # a newer value: stop showing the older run
+            self.set_running(None)
+        settings = self.values()
+        key = Pictures.key(self.view, settings)
+        kept = self.pictures.get(key)
+        with self.shown_problems() as outcome:
+            if kept is not None:  # a setting seen before: its picture, the view not called
+                self.put(kept)
+                return
+            if hasattr(self.view, "updates"):
+                shown = self.draw_in_chunks(settings, key)
+                if shown is None:  # the rest is shown as it comes
+                    return
+            else:
+                self.view.update(**settings)
+                shown = self.render()
+        if outcome.clean:
+            self.keep(key, shown)
 
-    async def show_the_rest(steps, key, shown):
+    def draw_in_chunks(self, settings, key):
+        """A view that works in chunks: its first chunk shown now, the rest by a task of the
+        running event loop (then None); with no loop (not in a kernel) finished here and
+        shown (that picture returned)."""
+        steps = self.view.updates(**settings)
+        next(steps)
+        shown = self.render()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (not in a kernel): finish here
+            for _ in steps:
+                pass
+            return self.render()
+        self.set_running(loop.create_task(self.show_the_rest(steps, key, shown)))
+        return None
+
+    async def show_the_rest(self, steps, key, shown):
+        """Each further chunk of a run, shown as it comes; the last kept if all went well."""
         try:
             with contextlib.closing(steps):
                 while True:
                     await asyncio.sleep(0.01)  # let the kernel take a newer value first
-                    with shown_problems() as outcome:
+                    with self.shown_problems() as outcome:
                         if next(steps, None) is None:
                             break
-                        shown = render()
+                        shown = self.render()
                     if not outcome.clean:
                         key = None  # a run that failed or warned is not kept
-            keep(key, shown)
+            self.keep(key, shown)
         finally:
-            if running["task"] is asyncio.current_task():  # not replaced by a newer run
-                set_running(None)
+            if self.running is asyncio.current_task():  # not replaced by a newer run
+                self.set_running(None)
 
-    def redraw(_change=None):
-        if running["task"] is not None:
-            running["task"].cancel()  # a newer value: stop showing the older run
-            set_running(None)
-        settings = values()
-        key = Pictures.key(view, settings)
-        kept = pictures.get(key)
-        with shown_problems() as outcome:
-            if kept is not None:  # a setting seen before: its picture, the view not called
-                put(kept)
-                return
-            if not hasattr(view, "updates"):
-                view.update(**settings)
-                shown = render()
-            else:
-                steps = view.updates(**settings)  # a view that works in chunks
-                next(steps)
-                shown = render()
-                try:
-                    loop = asyncio.get_running_loop()
-                except RuntimeError:  # no event loop (not in a kernel): finish here
-                    for _ in steps:
-                        pass
-                    shown = render()
-                else:
-                    set_running(loop.create_task(show_the_rest(steps, key, shown)))
-                    return
-        if outcome.clean:
-            keep(key, shown)
-
-    def show(**settings):
-        set_quietly(controls, settings, redraw)
-        redraw()
+    def show(self, **settings):
+        """The book's frame: the controls set at once, one redraw, the picture it shows."""
+        set_quietly(self.controls, settings, self.redraw)
+        self.redraw()
         return SimpleNamespace(
-            png=picture.value, alt=now.alt, caption=now.caption, problem=problem.message
+            png=self.picture.value,
+            alt=self.now.alt,
+            caption=self.now.caption,
+            problem=self.problem.message,
         )
 
-    for w in controls.values():
-        w.observe(redraw, names="value")
-    boxes = list(controls.values())
-    rows = [W.HBox(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
-    settings = values()
-    key = Pictures.key(view, settings)
-    with warnings.catch_warnings(record=True) as caught:
-        view.update(**settings)  # the first draw outside: a broken view fails its own cell
-        shown = render()
-    for w in caught:  # shown in the cell, as without the catch; such a picture is not kept
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if not caught:
-        keep(key, shown)
-    # the hidden repair first: the problem line stays the panel's last child, under the rest
-    panel = Panel([keyboard_and_names(), *rows, picture, alt, caption, problem])
-    panel.parts = SimpleNamespace(view=view, controls=dict(controls), show=show, pictures=pictures)
-    return panel
+    def first_draw(self):
+        """The first picture, drawn outside the panel's catch: a broken view fails its own
+        cell, and a warning shows in the cell (such a picture is not kept)."""
+        settings = self.values()
+        key = Pictures.key(self.view, settings)
+        with warnings.catch_warnings(record=True) as caught:
+            self.view.update(**settings)
+            shown = self.render()
+        for w in caught:  # shown in the cell, as without the catch
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if not caught:
+            self.keep(key, shown)
