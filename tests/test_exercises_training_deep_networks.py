@@ -152,6 +152,14 @@ def test_multiplied_paths_are_named(capsys):
     )
 
 
+def test_the_one_slope_reading_without_the_matrix_is_named(capsys):
+    # section 5 lets the reader read dF/dx as one slope; the exercise needs the grid
+    def one_slope(x, W, dy):
+        return dy * (1 + (1 - np.tanh(x @ W) ** 2))
+
+    _residual_says(capsys, one_slope, "must go back through the matrix product, dz @ W.T")
+
+
 def test_one_minus_h_is_named(capsys):
     def one_minus_h(x, W, dy):
         h = np.tanh(x @ W)

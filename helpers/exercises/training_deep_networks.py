@@ -300,6 +300,12 @@ RESIDUAL_MISTAKES = [
         lambda x, W, dy, h, dz: (dy * (2 - h**2)) @ W.T,
     ),
     (
+        "the branch's gradient is not a single slope: the branch is tanh(x @ W), so after "
+        "tanh's slope, dz = dy * (1 − h²) must go back through the matrix product, dz @ W.T. "
+        "Only the skip passes dy on unchanged; add the two",
+        lambda x, W, dy, h, dz: dy * (2 - h**2),
+    ),
+    (
         "the skip's gradient is dy itself, not 1: the skip's slope is 1, and the chain "
         "rule multiplies it by dy (dy · 1 = dy), then adds the branch's gradient",
         lambda x, W, dy, h, dz: 1 + dz @ W.T,
