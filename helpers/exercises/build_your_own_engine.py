@@ -579,6 +579,10 @@ def _locals_alone(t: _Try):
             "the chain rule: how much L moves per unit of a is "
             "(d out/d a) times (d L/d out) = out.grad",
             "self.grad += (local derivative) * out.grad",
+            "in add: self.grad += 1.0 * out.grad and other.grad += 1.0 * out.grad"
+            if t.op == "+"
+            else "in mul: self.grad += other.data * out.grad and "
+            "other.grad += self.data * out.grad",
         ],
     )
 
