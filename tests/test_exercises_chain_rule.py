@@ -532,7 +532,8 @@ def test_two_path_sum_of_local_slopes_is_told_each_path_is_a_product(capsys):
     # the tenth reader's try: du/dx + dv/dx, with no partial derivatives
     assert E.check_two_path_slope(lambda x: math.exp(x) - math.sin(x)) is False
     out = capsys.readouterr().out
-    assert "added the two local slopes" in out and "product" in out
+    assert "added the two local derivatives" in out and "product" in out
+    assert "local slope" not in out  # the lesson's word is "local derivative" (reader 13)
 
 
 def test_two_path_swapped_partials_are_named(capsys):

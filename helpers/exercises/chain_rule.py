@@ -580,14 +580,13 @@ PATH_MISTAKES = {
     ),
     "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v gives "
     "u·(−sin x)": lambda x: math.exp(x) * (math.cos(x) + math.sin(x)),
-    "you added the two local slopes, du/dx + dv/dx. Each path is a product: multiply each "
-    "local slope by its partial derivative, v·du/dx + u·dv/dx.": lambda x: (
+    "you added the two local derivatives, du/dx + dv/dx. Each path is a product: multiply "
+    "each local derivative by its partial derivative, v·du/dx + u·dv/dx.": lambda x: (
         math.exp(x) - math.sin(x)
     ),
-    "you paired each slope with the wrong partial: u·du/dx + v·dv/dx. The path through u "
-    "uses ∂z/∂u = v, and the path through v uses ∂z/∂v = u: v·du/dx + u·dv/dx.": lambda x: (
-        math.exp(x) * math.exp(x) + math.cos(x) * (-math.sin(x))
-    ),
+    "you paired each local derivative with the wrong partial: u·du/dx + v·dv/dx. The path "
+    "through u uses ∂z/∂u = v, and the path through v uses ∂z/∂v = u: "
+    "v·du/dx + u·dv/dx.": lambda x: math.exp(x) * math.exp(x) + math.cos(x) * (-math.sin(x)),
 }
 
 
