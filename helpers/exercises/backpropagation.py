@@ -277,9 +277,8 @@ FIRST_ROW = (
     "every row, so every row adds its own dY to db"
 )
 DIVIDED_BY_N = (
-    "it is divided by the batch size N, but a layer does not divide by N. A mean loss is 1/N "
-    "times a sum, so its derivatives already have the factor 1/N in them: dY brings it, and "
-    "the layer only passes it on (no / N, no / len(X))"
+    "it is divided by the batch size N, but the layer must not divide. A mean loss is 1/N "
+    "times a sum, and dY brings it: the 1/N is in dY already"
 )
 #: What to do about each array, one more step for each wrong try (the last gives the
 #: answer): printed after the first wrong array, so that the hint is about that array.
