@@ -116,7 +116,7 @@ def learner_backward(tmp_path, *lines):
     return lesson_cells(tmp_path, source + body + "\n    return _backward\n")["make"]
 
 
-def swapped_mul(s, o, out):
+def swapped_mul(s, o, out):  # each factor's own value where the other's belongs
     def b():
         s.grad += s.data * out.grad
         o.grad += o.data * out.grad
@@ -483,43 +483,36 @@ def test_hints_grow_from_a_nudge_to_the_method(capsys):
     assert capsys.readouterr().out == first
 
 
-def test_unanswered_add_prints_its_hint(capsys):
-    class Todo(Value):
-        def __add__(self, other):
-            out = Todo(self.data + other.data, (self, other), "+")
-
-            def _backward():
-                raise NotImplementedError("local derivatives of a sum")
-
-            out._backward = _backward
-            return out
-
-    assert checks.check_add_mul(Todo) is False
-    assert capsys.readouterr().out == (
-        "… + and *: not done yet. Hint: local derivatives of a sum. Delete the line "
-        "`raise NotImplementedError(...)` and write your code in its place\n"
-    )
-
-
-def test_code_written_under_the_raise_line_is_named(capsys):
-    class Under(Value):
-        def __add__(self, other):
-            out = Under(self.data + other.data, (self, other), "+")
-
-            def _backward():
-                raise NotImplementedError("local derivatives of a sum")
-                self.grad += out.grad
-                other.grad += out.grad
-
-            out._backward = _backward
-            return out
-
-    assert checks.check_add_mul(Under) is False
+@pytest.mark.parametrize(
+    "under, says",
+    [
+        pytest.param(
+            [],
+            [
+                "… + and *: not done yet. Hint: local derivatives of a sum. Delete the line "
+                "`raise NotImplementedError(...)` and write your code in its place\n"
+            ],
+            id="an unanswered + prints its hint and nothing else",
+        ),
+        pytest.param(
+            ["self.grad += out.grad", "other.grad += out.grad"],
+            [
+                "not done yet",
+                "Your code under the line `raise NotImplementedError(...)` never runs",
+            ],
+            id="code written under the raise line is named",
+        ),
+    ],
+)
+def test_an_unanswered_add_says_not_done_yet(capsys, tmp_path, under, says):
+    raise_line = 'raise NotImplementedError("local derivatives of a sum")'
+    learner = with_method("+", learner_backward(tmp_path, raise_line, *under))
+    assert checks.check_add_mul(learner) is False
     out = capsys.readouterr().out
-    assert (
-        "not done yet" in out
-        and "Your code under the line `raise NotImplementedError(...)` never runs" in out
-    )
+    for words in says:
+        assert words in out, out
+    if not under:  # nothing typed yet: the hint is all that is printed
+        assert out == says[0]
 
 
 def test_tanh_2t_is_named_and_the_first_hint_is_a_nudge(capsys, tmp_path):
@@ -596,23 +589,6 @@ def parents_only(root):
     return list(root._prev) + [root]
 
 
-@pytest.mark.parametrize(
-    "fn, says",
-    [
-        (preorder, "comes before its parent"),
-        (no_visited_set, "appears more than once"),
-        (parents_only, "are missing"),
-        (lambda root: None, "returned None"),
-        (lambda root: 3, "not a list"),
-        (lambda root: [v.label for v in topological_order(root)], "not nodes"),
-    ],
-)
-def test_topological_order_names_the_bug(capsys, fn, says):
-    assert checks.check_topological_order(fn) is False
-    out = capsys.readouterr().out
-    assert says in out and out.count("✗") == 1, out
-
-
 def test_the_duplicate_is_found_with_the_diamond(capsys):
     checks.check_topological_order(no_visited_set)
     assert (
@@ -646,20 +622,56 @@ def reversed_breadth_first_nearest(root):
     return kept[::-1]
 
 
-def repeated_passes(root):
-    """The iterative answer of the lesson: place a node once all its parents are placed."""
+# the lesson's cells of exercises 2b.3 and 2b.4, with the learner's may_join in between
+LESSON_2B3_2B4 = """
+def all_nodes(root):
     nodes, todo = [root], [root]
     while todo:
-        for p in todo.pop()._prev:
-            if p not in nodes:
-                nodes.append(p)
-                todo.append(p)
+        v = todo.pop()
+        for parent in v._prev:
+            if parent not in nodes:
+                nodes.append(parent)
+                todo.append(parent)
+    return nodes
+
+
+def may_join(v, placed):
+    return {may_join}
+
+
+def topological_order(root):
+    nodes = all_nodes(root)
     order = []
+    placed = set()
     while len(order) < len(nodes):
         for v in nodes:
-            if v not in order and all(p in order for p in v._prev):
+            if may_join(v, placed):
                 order.append(v)
+                placed.add(v)
     return order
+
+
+def backward(self):
+    self.grad = 1.0
+    for v in reversed(topological_order(self)):
+        v._backward()
+"""
+
+
+def _order_with(may_join):
+    """The lesson's topological_order (its cells above, as the learner runs them) with the
+    learner's may_join (its rounds never end if may_join is never True)."""
+    cells = {}
+    exec(LESSON_2B3_2B4.format(may_join="None"), cells)
+    cells["may_join"] = may_join
+    return cells["topological_order"]
+
+
+def lesson_may_join(v, placed):
+    return v not in placed and all(p in placed for p in v._prev)
+
+
+lesson_order = _order_with(lesson_may_join)  # the lesson's passes, with a right may_join
 
 
 def missing_one(root):
@@ -677,7 +689,7 @@ def with_a_duplicate(root):
         (checks.check_add_mul, Value, "✓ + and *"),  # 2b.1
         (checks.check_tanh, Value, "✓ tanh"),  # 2b.2
         (checks.check_topological_order, topological_order, "✓ topological order"),  # 2b.3
-        (checks.check_topological_order, repeated_passes, "✓ topological order"),
+        (checks.check_topological_order, lesson_order, "✓ topological order"),
         (checks.check_backward, Value, "✓ backward"),  # 2b.4
     ],
     ids=["add_mul", "tanh", "topological_order", "the_lesson_s_iterative_order", "backward"],
@@ -691,14 +703,35 @@ def test_a_right_answer_passes(capsys, check, answer, says):
 @pytest.mark.parametrize(
     "fn, says",
     [
-        (reversed_breadth_first, "sorted by their distance from the root"),
-        (reversed_breadth_first_nearest, "comes before its parent"),
-        (preorder, "the root belongs at the end"),
-        (missing_one, "are missing"),
-        (with_a_duplicate, "appears more than once"),
+        pytest.param(
+            preorder, "comes before its parent", id="a preorder: a node before its parent"
+        ),
+        pytest.param(no_visited_set, "appears more than once", id="no visited set: a node twice"),
+        pytest.param(parents_only, "are missing", id="the parents only: nodes missing"),
+        pytest.param(lambda root: None, "returned None", id="None"),
+        pytest.param(lambda root: 3, "not a list", id="not a list"),
+        pytest.param(
+            lambda root: [v.label for v in topological_order(root)], "not nodes", id="labels"
+        ),
+        # the wrong orders of issue 22
+        pytest.param(
+            reversed_breadth_first,
+            "sorted by their distance from the root",
+            id="issue 22: reversed breadth first",
+        ),
+        pytest.param(
+            reversed_breadth_first_nearest,
+            "comes before its parent",
+            id="issue 22: reversed breadth first keeping the nearest visit",
+        ),
+        pytest.param(
+            preorder, "the root belongs at the end", id="issue 22: a preorder, the root not last"
+        ),
+        pytest.param(missing_one, "are missing", id="issue 22: one node missing"),
+        pytest.param(with_a_duplicate, "appears more than once", id="issue 22: a node twice"),
     ],
 )
-def test_the_wrong_orders_of_issue_22_are_refused(capsys, fn, says):
+def test_a_wrong_topological_order_is_refused_and_named(capsys, fn, says):
     assert checks.check_topological_order(fn) is False
     out = capsys.readouterr().out
     assert says in out and out.count("✗") == 1, out
@@ -990,27 +1023,6 @@ def test_engine_for_training_falls_back_to_the_reference_and_says_why():
 # --- the reader's wrong answers (each named, not blamed on something else) -----------------
 
 
-def _order_with(may_join):
-    """The lesson's passes with the learner's may_join (loops forever if it is never True)."""
-
-    def order(root):
-        nodes, todo = [root], [root]
-        while todo:
-            for p in todo.pop()._prev:
-                if p not in nodes:
-                    nodes.append(p)
-                    todo.append(p)
-        got, placed = [], set()
-        while len(got) < len(nodes):
-            for v in nodes:
-                if may_join(v, placed):
-                    got.append(v)
-                    placed.add(v)
-        return got
-
-    return order
-
-
 @pytest.mark.parametrize(
     "may_join, says",
     [
@@ -1167,10 +1179,11 @@ def _wrong_in_mul(source):
     return source
 
 
-# the right engine above, as source code a learner could have typed, with that mistake
-LESSON_VALUE = _wrong_in_mul(
+# the right engine above, as source code a learner could have typed; and with that mistake
+ENGINE_SOURCE = (
     "import math\n\n\n" + inspect.getsource(topological_order) + "\n\n" + inspect.getsource(Value)
 )
+LESSON_VALUE = _wrong_in_mul(ENGINE_SOURCE)
 
 
 def lesson_cells(tmp_path, source):
@@ -1181,19 +1194,6 @@ def lesson_cells(tmp_path, source):
     namespace = {}
     exec(compile(source, str(path), "exec"), namespace)
     return namespace
-
-
-def test_other_where_other_data_belongs_is_named_not_a_bare_type_error(capsys, tmp_path):
-    learner = lesson_cells(tmp_path, LESSON_VALUE)
-    hints = []
-    for _ in range(2):
-        assert checks.check_add_mul(learner["Value"]) is False
-        out = capsys.readouterr().out
-        assert "other is a Value; its number is other.data" in out, out
-        assert "in `self.grad += other * out.grad`" in out and out.count("✗") == 1, out
-        assert "your code raised" not in out, out
-        hints.append(out.split("Hint: ")[1])
-    assert hints[0] != hints[1] and "other input's .data" in hints[1], hints
 
 
 def test_a_value_for_a_number_without_the_source_line_still_names_data(capsys):
@@ -1235,13 +1235,6 @@ def backward_calls_backward(self):  # v.backward() where v._backward() belongs
     self.grad = 1.0
     for v in reversed(lesson_order(self)):
         v.backward()
-
-
-def lesson_may_join(v, placed):
-    return v not in placed and all(p in placed for p in v._prev)
-
-
-lesson_order = _order_with(lesson_may_join)  # the lesson's passes, with a right may_join
 
 
 def test_backward_calling_backward_is_named_not_blamed_on_may_join(capsys):
@@ -1469,16 +1462,11 @@ def test_backward_over_names_without_its_source_still_says_names_not_nodes(capsy
     assert "`names` of section 3" in out and "not the nodes themselves" in out, out
 
 
-TANH_WITH_A_FUNCTION_NAME = """import math
-
-
-class Value:
-    def __init__(self, data, _children=(), _op=""):
-        self.data = data
-        self.grad = 0.0
-        self._backward = lambda: None
-        self._prev = tuple(_children)
-
+# the reader's cell of round 8 (after the engine's): `1 - tanh**2`, the function's name where
+# t belongs
+TANH_WITH_A_FUNCTION_NAME = (
+    ENGINE_SOURCE
+    + """
 
 def tanh(self):
     t = math.tanh(self.data)
@@ -1493,21 +1481,46 @@ def tanh(self):
 
 Value.tanh = tanh
 """
+)
 
 
-def test_tanh_with_the_function_name_for_t_says_a_function_is_not_a_number(capsys, tmp_path):
-    """The reader's try of round 8: `1 - tanh**2`, the function's name where t belongs. Python
-    says only "unsupported operand type(s) for ** or pow(): 'function' and 'int'"."""
-    learner = lesson_cells(tmp_path, TANH_WITH_A_FUNCTION_NAME)
+@pytest.mark.parametrize(
+    "check, cells, says, second_hint",
+    [
+        pytest.param(
+            checks.check_add_mul,
+            LESSON_VALUE,
+            ["other is a Value; its number is other.data", "in `self.grad += other * out.grad`"],
+            "other input's .data",
+            id="the Value other where other.data belongs",
+        ),
+        # Python says only "unsupported operand type(s) for ** or pow(): 'function' and 'int'"
+        pytest.param(
+            checks.check_tanh,
+            TANH_WITH_A_FUNCTION_NAME,
+            [
+                "in `self.grad += (1 - tanh**2) * out.grad`, `tanh` is a function",
+                "not a number",
+                "t already holds the number tanh(x)",
+            ],
+            "(1 - t**2) * out.grad",
+            id="the function tanh where t belongs",
+        ),
+    ],
+)
+def test_a_value_or_a_function_where_a_number_belongs_is_named_not_a_bare_type_error(
+    capsys, tmp_path, check, cells, says, second_hint
+):
+    learner = lesson_cells(tmp_path, cells)
     hints = []
     for _ in range(2):
-        assert checks.check_tanh(learner["Value"]) is False
+        assert check(learner["Value"]) is False
         out = capsys.readouterr().out
-        assert "in `self.grad += (1 - tanh**2) * out.grad`, `tanh` is a function" in out, out
-        assert "not a number" in out and "t already holds the number tanh(x)" in out, out
+        for words in says:
+            assert words in out, out
         assert "your code raised" not in out and out.count("✗") == 1, out
         hints.append(out.split("Hint: ")[1])
-    assert hints[0] != hints[1] and "(1 - t**2) * out.grad" in hints[1], hints
+    assert hints[0] != hints[1] and second_hint in hints[1], hints
 
 
 def test_a_method_name_for_a_number_without_the_source_line_still_says_so(capsys):
@@ -1545,42 +1558,6 @@ def test_the_passing_messages_speak_of_nudging_as_notebook_02_does(capsys):
 
 
 # --- round 11: a missing `* out.grad` in one line; a 2b.3 bug is not blamed on backward -------
-
-
-# the lesson's cells of exercises 2b.3 and 2b.4, with the learner's may_join in between
-LESSON_2B3_2B4 = """
-def all_nodes(root):
-    nodes, todo = [root], [root]
-    while todo:
-        v = todo.pop()
-        for parent in v._prev:
-            if parent not in nodes:
-                nodes.append(parent)
-                todo.append(parent)
-    return nodes
-
-
-def may_join(v, placed):
-    return {may_join}
-
-
-def topological_order(root):
-    nodes = all_nodes(root)
-    order = []
-    placed = set()
-    while len(order) < len(nodes):
-        for v in nodes:
-            if may_join(v, placed):
-                order.append(v)
-                placed.add(v)
-    return order
-
-
-def backward(self):
-    self.grad = 1.0
-    for v in reversed(topological_order(self)):
-        v._backward()
-"""
 
 
 @pytest.mark.parametrize(
