@@ -108,67 +108,18 @@ def with_method(name, make_backward):
     return Broken
 
 
-def assign_add(s, o, out):  # = instead of +=
-    def b():
-        s.grad = out.grad
-        o.grad = out.grad
-
-    return b
-
-
-def assign_mul(s, o, out):
-    def b():
-        s.grad = o.data * out.grad
-        o.grad = s.data * out.grad
-
-    return b
+def learner_backward(tmp_path, *lines):
+    """A make_backward(self, other, out) for with_method, whose _backward is the learner's
+    `lines`, typed into a cell (run from a file by lesson_cells, so the check can quote them)."""
+    body = "".join(f"        {line}\n" for line in lines)
+    source = "import math\n\n\ndef make(self, other, out):\n    def _backward():\n"
+    return lesson_cells(tmp_path, source + body + "\n    return _backward\n")["make"]
 
 
-def swapped_mul(s, o, out):
+def swapped_mul(s, o, out):  # each factor's own value where the other's belongs
     def b():
         s.grad += s.data * out.grad
         o.grad += o.data * out.grad
-
-    return b
-
-
-def no_upstream_mul(s, o, out):
-    def b():
-        s.grad += o.data
-        o.grad += s.data
-
-    return b
-
-
-def nothing(s, o, out):
-    return lambda: None
-
-
-def half_add(s, o, out):
-    def b():
-        s.grad += 0.5 * out.grad
-        o.grad += 0.5 * out.grad
-
-    return b
-
-
-def tanh_with_x(s, o, out):
-    def b():
-        s.grad += (1 - s.data**2) * out.grad
-
-    return b
-
-
-def tanh_itself(s, o, out):
-    def b():
-        s.grad += out.data * out.grad
-
-    return b
-
-
-def tanh_assigned(s, o, out):
-    def b():
-        s.grad = (1 - out.data**2) * out.grad
 
     return b
 
@@ -181,22 +132,335 @@ def right_says_no_expected_numbers(out, *numbers):
 # --- 2b.1 ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "op, bug, says",
-    [
-        ("+", assign_add, "instead of added to with += (which keeps it)"),
-        ("*", assign_mul, "instead of added to with += (which keeps it)"),
-        ("*", swapped_mul, "wrong local derivative of *"),
-        ("*", no_upstream_mul, "not multiplied by out.grad"),
-        ("+", nothing, "left a.grad and b.grad at 0"),
-        ("+", half_add, "wrong local derivative of +"),
-    ],
-)
-def test_add_mul_names_the_bug(capsys, op, bug, says):
-    assert checks.check_add_mul(with_method(op, bug)) is False
+# The learners' wrong _backward of +, * and tanh (where t = out.data is tanh(x)): the lines
+# they typed, what the one ✗ line must say, and what it must not say.
+WRONG_BACKWARD = [
+    pytest.param(
+        "+",
+        [
+            "self.grad = out.grad",
+            "other.grad = out.grad",
+        ],
+        [
+            "instead of added to with += (which keeps it)",
+        ],
+        [],
+        id="+, = where += belongs",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad = out.grad",
+            "other.grad = out.grad",
+        ],
+        [
+            "a + a at a = 3: a is used twice",
+        ],
+        [],
+        id="+, = where += belongs, is found with a node used twice",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad = other.data * out.grad",
+            "other.grad = self.data * out.grad",
+        ],
+        [
+            "instead of added to with += (which keeps it)",
+        ],
+        [],
+        id="*, = where += belongs",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += self.data * out.grad",
+            "other.grad += other.data * out.grad",
+        ],
+        [
+            "wrong local derivative of *",
+        ],
+        [],
+        id="*, the local derivatives swapped",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += other.data",
+            "other.grad += self.data",
+        ],
+        [
+            "not multiplied by out.grad",
+        ],
+        [],
+        id="*, not multiplied by out.grad",
+    ),
+    pytest.param(
+        "+",
+        [
+            "pass",
+        ],
+        [
+            "left a.grad and b.grad at 0",
+        ],
+        [],
+        id="+, a _backward that does nothing",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += 0.5 * out.grad",
+            "other.grad += 0.5 * out.grad",
+        ],
+        [
+            "wrong local derivative of +",
+        ],
+        [],
+        id="+, a wrong local derivative",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += out.data * out.grad",
+            "other.grad += out.data * out.grad",
+        ],
+        [
+            "out.data (the value of a + b) is not the local derivative of +",
+        ],
+        [],
+        id="+, out.data as the local derivative",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += 1.0 * out.data",
+            "other.grad += 1.0 * out.data",
+        ],
+        [
+            "a and b received (local derivative) · out.data",
+        ],
+        [],
+        id="+, out.data where out.grad belongs",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += other.data * out.data",
+            "other.grad += self.data * out.data",
+        ],
+        [
+            "a and b received (local derivative) · out.data",
+        ],
+        [],
+        id="*, out.data where out.grad belongs",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += 1.0 * out.grad",
+        ],
+        [
+            "b's gradient was never updated",
+        ],
+        [],
+        id="+, other.grad never updated",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += other.data * out",
+            "other.grad += self.data * out",
+        ],
+        [
+            "out is a Value; its gradient is out.grad",
+        ],
+        [],
+        id="*, out where out.grad belongs",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += other.grad * out.grad",
+            "other.grad += self.data * out.grad",
+        ],
+        [
+            "`self.grad += other.grad * out.grad`",
+        ],
+        [
+            "never updated",
+        ],
+        id="*, a .grad for a .data in one line only is not called never updated",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += other.grad * out.grad",
+            "other.grad += self.data * out.grad",
+        ],
+        [
+            "multiplies by a gradient (.grad)",
+            "That gradient is still 0",
+        ],
+        [],
+        id="*, one line of a .grad for a .data is quoted in the singular",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += self.data * out.grad",
+            "other.grad += self.data * out.grad",
+        ],
+        [
+            "a received a · out.grad, its own value",
+            "the other factor, b",
+        ],
+        [],
+        id="*, its own value as self's local derivative",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += 1.0 * out.grad",
+            "other.grad += other.data * out.grad",
+        ],
+        [
+            "b received b · out.grad",
+            "for b is 1, not b",
+        ],
+        [],
+        id="+, its own value as other's local derivative",
+    ),
+    pytest.param(  # round 11's reader: `other.grad += self.data`, out.grad forgotten
+        "*",
+        [
+            "self.grad += other.data * out.grad",
+            "other.grad += self.data",
+        ],
+        [
+            "b received its local derivative alone, not multiplied by out.grad",
+            "in the line for other.grad, `* out.grad` is missing",
+        ],
+        [
+            "wrong local derivative",
+        ],
+        id="*, one input missing out.grad is not called a wrong local derivative",
+    ),
+    pytest.param(  # round 12's reader: the local derivatives of * for +
+        "+",
+        [
+            "self.grad += other.data * out.grad",
+            "other.grad += self.data * out.grad",
+        ],
+        [
+            "a and b received the other input's value times out.grad",
+            "That is the local derivative of *, not of +",
+            "both local derivatives are 1",
+        ],
+        [
+            " is off",
+        ],
+        id="+, the local derivatives of a product",
+    ),
+    pytest.param(
+        "tanh",
+        [
+            "self.grad += (1 - self.data**2) * out.grad",
+        ],
+        [
+            "tanh at x = ",
+            "your code uses 1 − x² as the local derivative, with x the input",
+        ],
+        [],
+        id="tanh, 1 - x² with x the input",
+    ),
+    pytest.param(
+        "tanh",
+        [
+            "self.grad += out.data * out.grad",
+        ],
+        [
+            "tanh at x = ",
+            "tanh(x) itself, not its slope",
+        ],
+        [],
+        id="tanh, tanh(x) itself for its slope",
+    ),
+    pytest.param(
+        "tanh",
+        [
+            "self.grad = (1 - out.data**2) * out.grad",
+        ],
+        [
+            "tanh at x = ",
+            "instead of added to with += (which keeps it)",
+        ],
+        [],
+        id="tanh, = where += belongs",
+    ),
+    pytest.param(
+        "tanh",
+        [
+            "pass",
+        ],
+        [
+            "tanh at x = ",
+            "never updated the input's gradient, self.grad",
+        ],
+        [],
+        id="tanh, a _backward that does nothing",
+    ),
+    pytest.param(  # t is tanh(x) already
+        "tanh",
+        [
+            "self.grad += (1 - math.tanh(out.data) ** 2) * out.grad",
+        ],
+        [
+            "tanh at x = ",
+            "tanh is applied twice",
+        ],
+        [],
+        id="tanh, tanh applied twice",
+    ),
+    pytest.param(
+        "tanh",
+        [
+            "self.grad += (1 - out.data) * out.grad",
+        ],
+        [
+            "tanh at x = ",
+            "your local derivative is 1 − t: the slope of tanh is 1 − t²",
+        ],
+        [],
+        id="tanh, 1 - t",
+    ),
+    pytest.param(  # the wrong node updated: out.grad, not self.grad
+        "tanh",
+        [
+            "out.grad += (1 - out.data**2) * self.grad",
+        ],
+        [
+            "tanh at x = ",
+            "never updated the input's gradient, self.grad",
+            "changed out.grad instead",
+        ],
+        [
+            "derivative",
+        ],
+        id="tanh, out.grad updated, not self.grad, is not called a wrong derivative",
+    ),
+]
+
+
+@pytest.mark.parametrize("op, backward, says, never", WRONG_BACKWARD)
+def test_a_wrong_local_backward_is_named(capsys, tmp_path, op, backward, says, never):
+    check = checks.check_tanh if op == "tanh" else checks.check_add_mul
+    assert check(with_method(op, learner_backward(tmp_path, *backward))) is False
     out = capsys.readouterr().out
-    assert says in out and out.count("✗") == 1, out
-    assert "Hint:" in out
+    assert out.count("✗") == 1 and "Hint:" in out, out
+    for words in says:
+        assert words in out, out
+    for words in never:
+        assert words not in out, out
 
 
 def test_add_mul_names_the_operation_and_the_inputs(capsys):
@@ -204,11 +468,6 @@ def test_add_mul_names_the_operation_and_the_inputs(capsys):
     out = capsys.readouterr().out
     assert "a · b at a = 2, b = -3 (with out.grad = 1.5)" in out
     assert "-4.5" not in out and "3" not in out.split("Hint")[0].split("):")[-1]
-
-
-def test_the_assignment_bug_is_found_with_a_node_used_twice(capsys):
-    checks.check_add_mul(with_method("+", assign_add))
-    assert "a + a at a = 3: a is used twice" in capsys.readouterr().out
 
 
 def test_hints_grow_from_a_nudge_to_the_method(capsys):
@@ -224,69 +483,41 @@ def test_hints_grow_from_a_nudge_to_the_method(capsys):
     assert capsys.readouterr().out == first
 
 
-def test_unanswered_add_prints_its_hint(capsys):
-    class Todo(Value):
-        def __add__(self, other):
-            out = Todo(self.data + other.data, (self, other), "+")
-
-            def _backward():
-                raise NotImplementedError("local derivatives of a sum")
-
-            out._backward = _backward
-            return out
-
-    assert checks.check_add_mul(Todo) is False
-    assert capsys.readouterr().out == (
-        "… + and *: not done yet. Hint: local derivatives of a sum. Delete the line "
-        "`raise NotImplementedError(...)` and write your code in its place\n"
-    )
-
-
-def test_code_written_under_the_raise_line_is_named(capsys):
-    class Under(Value):
-        def __add__(self, other):
-            out = Under(self.data + other.data, (self, other), "+")
-
-            def _backward():
-                raise NotImplementedError("local derivatives of a sum")
-                self.grad += out.grad
-                other.grad += out.grad
-
-            out._backward = _backward
-            return out
-
-    assert checks.check_add_mul(Under) is False
+@pytest.mark.parametrize(
+    "under, says",
+    [
+        pytest.param(
+            [],
+            [
+                "… + and *: not done yet. Hint: local derivatives of a sum. Delete the line "
+                "`raise NotImplementedError(...)` and write your code in its place\n"
+            ],
+            id="an unanswered + prints its hint and nothing else",
+        ),
+        pytest.param(
+            ["self.grad += out.grad", "other.grad += out.grad"],
+            [
+                "not done yet",
+                "Your code under the line `raise NotImplementedError(...)` never runs",
+            ],
+            id="code written under the raise line is named",
+        ),
+    ],
+)
+def test_an_unanswered_add_says_not_done_yet(capsys, tmp_path, under, says):
+    raise_line = 'raise NotImplementedError("local derivatives of a sum")'
+    learner = with_method("+", learner_backward(tmp_path, raise_line, *under))
+    assert checks.check_add_mul(learner) is False
     out = capsys.readouterr().out
-    assert (
-        "not done yet" in out
-        and "Your code under the line `raise NotImplementedError(...)` never runs" in out
-    )
+    for words in says:
+        assert words in out, out
+    if not under:  # nothing typed yet: the hint is all that is printed
+        assert out == says[0]
 
 
-def local_is_out_data_add(s, o, out):  # out.data taken for the local derivative of +
-    def b():
-        s.grad += out.data * out.grad
-        o.grad += out.data * out.grad
-
-    return b
-
-
-def test_add_with_out_data_as_local_derivative_is_named(capsys):
-    assert checks.check_add_mul(with_method("+", local_is_out_data_add)) is False
-    out = capsys.readouterr().out
-    assert "out.data (the value of a + b) is not the local derivative of +" in out, out
-    assert out.count("✗") == 1
-
-
-def tanh_two_t(s, o, out):  # the slope of t², not of tanh
-    def b():
-        s.grad += 2 * out.data * out.grad
-
-    return b
-
-
-def test_tanh_2t_is_named_and_the_first_hint_is_a_nudge(capsys):
-    broken = with_method("tanh", tanh_two_t)
+def test_tanh_2t_is_named_and_the_first_hint_is_a_nudge(capsys, tmp_path):
+    two_t = "self.grad += 2 * out.data * out.grad"  # the slope of t², not of tanh
+    broken = with_method("tanh", learner_backward(tmp_path, two_t))
     assert checks.check_tanh(broken) is False
     first = capsys.readouterr().out
     assert "2t: that is the slope of t², not the slope of tanh" in first, first
@@ -308,21 +539,6 @@ def test_the_final_training_check_says_when_it_did_not_test_the_learner(capsys):
 
 
 # --- 2b.2 ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "bug, says",
-    [
-        (tanh_with_x, "your code uses 1 − x² as the local derivative, with x the input"),
-        (tanh_itself, "tanh(x) itself, not its slope"),
-        (tanh_assigned, "instead of added to with += (which keeps it)"),
-        (nothing, "never updated the input's gradient, self.grad"),
-    ],
-)
-def test_tanh_names_the_bug_and_where(capsys, bug, says):
-    assert checks.check_tanh(with_method("tanh", bug)) is False
-    out = capsys.readouterr().out
-    assert says in out and "tanh at x = " in out and out.count("✗") == 1, out
 
 
 def test_tanh_with_a_wrong_value_or_two_nodes(capsys):
@@ -373,23 +589,6 @@ def parents_only(root):
     return list(root._prev) + [root]
 
 
-@pytest.mark.parametrize(
-    "fn, says",
-    [
-        (preorder, "comes before its parent"),
-        (no_visited_set, "appears more than once"),
-        (parents_only, "are missing"),
-        (lambda root: None, "returned None"),
-        (lambda root: 3, "not a list"),
-        (lambda root: [v.label for v in topological_order(root)], "not nodes"),
-    ],
-)
-def test_topological_order_names_the_bug(capsys, fn, says):
-    assert checks.check_topological_order(fn) is False
-    out = capsys.readouterr().out
-    assert says in out and out.count("✗") == 1, out
-
-
 def test_the_duplicate_is_found_with_the_diamond(capsys):
     checks.check_topological_order(no_visited_set)
     assert (
@@ -423,20 +622,56 @@ def reversed_breadth_first_nearest(root):
     return kept[::-1]
 
 
-def repeated_passes(root):
-    """The iterative answer of the lesson: place a node once all its parents are placed."""
+# the lesson's cells of exercises 2b.3 and 2b.4, with the learner's may_join in between
+LESSON_2B3_2B4 = """
+def all_nodes(root):
     nodes, todo = [root], [root]
     while todo:
-        for p in todo.pop()._prev:
-            if p not in nodes:
-                nodes.append(p)
-                todo.append(p)
+        v = todo.pop()
+        for parent in v._prev:
+            if parent not in nodes:
+                nodes.append(parent)
+                todo.append(parent)
+    return nodes
+
+
+def may_join(v, placed):
+    return {may_join}
+
+
+def topological_order(root):
+    nodes = all_nodes(root)
     order = []
+    placed = set()
     while len(order) < len(nodes):
         for v in nodes:
-            if v not in order and all(p in order for p in v._prev):
+            if may_join(v, placed):
                 order.append(v)
+                placed.add(v)
     return order
+
+
+def backward(self):
+    self.grad = 1.0
+    for v in reversed(topological_order(self)):
+        v._backward()
+"""
+
+
+def _order_with(may_join):
+    """The lesson's topological_order (its cells above, as the learner runs them) with the
+    learner's may_join (its rounds never end if may_join is never True)."""
+    cells = {}
+    exec(LESSON_2B3_2B4.format(may_join="None"), cells)
+    cells["may_join"] = may_join
+    return cells["topological_order"]
+
+
+def lesson_may_join(v, placed):
+    return v not in placed and all(p in placed for p in v._prev)
+
+
+lesson_order = _order_with(lesson_may_join)  # the lesson's passes, with a right may_join
 
 
 def missing_one(root):
@@ -454,7 +689,7 @@ def with_a_duplicate(root):
         (checks.check_add_mul, Value, "✓ + and *"),  # 2b.1
         (checks.check_tanh, Value, "✓ tanh"),  # 2b.2
         (checks.check_topological_order, topological_order, "✓ topological order"),  # 2b.3
-        (checks.check_topological_order, repeated_passes, "✓ topological order"),
+        (checks.check_topological_order, lesson_order, "✓ topological order"),
         (checks.check_backward, Value, "✓ backward"),  # 2b.4
     ],
     ids=["add_mul", "tanh", "topological_order", "the_lesson_s_iterative_order", "backward"],
@@ -468,14 +703,35 @@ def test_a_right_answer_passes(capsys, check, answer, says):
 @pytest.mark.parametrize(
     "fn, says",
     [
-        (reversed_breadth_first, "sorted by their distance from the root"),
-        (reversed_breadth_first_nearest, "comes before its parent"),
-        (preorder, "the root belongs at the end"),
-        (missing_one, "are missing"),
-        (with_a_duplicate, "appears more than once"),
+        pytest.param(
+            preorder, "comes before its parent", id="a preorder: a node before its parent"
+        ),
+        pytest.param(no_visited_set, "appears more than once", id="no visited set: a node twice"),
+        pytest.param(parents_only, "are missing", id="the parents only: nodes missing"),
+        pytest.param(lambda root: None, "returned None", id="None"),
+        pytest.param(lambda root: 3, "not a list", id="not a list"),
+        pytest.param(
+            lambda root: [v.label for v in topological_order(root)], "not nodes", id="labels"
+        ),
+        # the wrong orders of issue 22
+        pytest.param(
+            reversed_breadth_first,
+            "sorted by their distance from the root",
+            id="issue 22: reversed breadth first",
+        ),
+        pytest.param(
+            reversed_breadth_first_nearest,
+            "comes before its parent",
+            id="issue 22: reversed breadth first keeping the nearest visit",
+        ),
+        pytest.param(
+            preorder, "the root belongs at the end", id="issue 22: a preorder, the root not last"
+        ),
+        pytest.param(missing_one, "are missing", id="issue 22: one node missing"),
+        pytest.param(with_a_duplicate, "appears more than once", id="issue 22: a node twice"),
     ],
 )
-def test_the_wrong_orders_of_issue_22_are_refused(capsys, fn, says):
+def test_a_wrong_topological_order_is_refused_and_named(capsys, fn, says):
     assert checks.check_topological_order(fn) is False
     out = capsys.readouterr().out
     assert says in out and out.count("✗") == 1, out
@@ -767,91 +1023,6 @@ def test_engine_for_training_falls_back_to_the_reference_and_says_why():
 # --- the reader's wrong answers (each named, not blamed on something else) -----------------
 
 
-def add_out_data(self, other, out):  # out.data where out.grad belongs
-    def _backward():
-        self.grad += 1.0 * out.data
-        other.grad += 1.0 * out.data
-
-    return _backward
-
-
-def mul_out_data(self, other, out):
-    def _backward():
-        self.grad += other.data * out.data
-        other.grad += self.data * out.data
-
-    return _backward
-
-
-def add_self_only(self, other, out):  # other.grad never updated
-    def _backward():
-        self.grad += 1.0 * out.grad
-
-    return _backward
-
-
-@pytest.mark.parametrize(
-    "op, bug, says",
-    [
-        ("+", add_out_data, "a and b received (local derivative) · out.data"),
-        ("*", mul_out_data, "a and b received (local derivative) · out.data"),
-        ("+", add_self_only, "b's gradient was never updated"),
-    ],
-)
-def test_add_mul_names_out_data_and_a_parent_never_updated(capsys, op, bug, says):
-    assert checks.check_add_mul(with_method(op, bug)) is False
-    out = capsys.readouterr().out
-    assert says in out and out.count("✗") == 1, out
-
-
-def tanh_twice(self, other, out):  # t is tanh(x) already: tanh applied twice
-    def _backward():
-        self.grad += (1 - math.tanh(out.data) ** 2) * out.grad
-
-    return _backward
-
-
-def tanh_one_minus_t(self, other, out):
-    def _backward():
-        self.grad += (1 - out.data) * out.grad
-
-    return _backward
-
-
-@pytest.mark.parametrize(
-    "bug, says",
-    [
-        (tanh_twice, "tanh is applied twice"),
-        (tanh_one_minus_t, "your local derivative is 1 − t: the slope of tanh is 1 − t²"),
-    ],
-)
-def test_tanh_names_tanh_twice_and_one_minus_t(capsys, bug, says):
-    assert checks.check_tanh(with_method("tanh", bug)) is False
-    out = capsys.readouterr().out
-    assert says in out and out.count("✗") == 1, out
-
-
-def _order_with(may_join):
-    """The lesson's passes with the learner's may_join (loops forever if it is never True)."""
-
-    def order(root):
-        nodes, todo = [root], [root]
-        while todo:
-            for p in todo.pop()._prev:
-                if p not in nodes:
-                    nodes.append(p)
-                    todo.append(p)
-        got, placed = [], set()
-        while len(got) < len(nodes):
-            for v in nodes:
-                if may_join(v, placed):
-                    got.append(v)
-                    placed.add(v)
-        return got
-
-    return order
-
-
 @pytest.mark.parametrize(
     "may_join, says",
     [
@@ -937,31 +1108,9 @@ def test_lecture_network_has_41_parameters_and_matches_a_hand_computed_neuron():
 # --- the third reader's wrong answers: the message names the real bug, the hint fits it ----
 
 
-def tanh_updates_out(self, other, out):  # the wrong node updated: out.grad, not self.grad
-    def _backward():
-        out.grad += (1 - out.data**2) * self.grad
-
-    return _backward
-
-
-def tanh_no_upstream(self, other, out):  # the right local derivative, not times out.grad
-    def _backward():
-        self.grad += 1 - out.data**2
-
-    return _backward
-
-
-def test_tanh_updating_out_grad_is_named_not_called_a_wrong_derivative(capsys):
-    broken = with_method("tanh", tanh_updates_out)
-    assert checks.check_tanh(broken) is False
-    out = capsys.readouterr().out
-    assert "never updated the input's gradient, self.grad" in out, out
-    assert "changed out.grad instead" in out and "derivative" not in out, out
-    assert out.count("✗") == 1
-
-
-def test_tanh_without_out_grad_gets_hints_about_out_grad_not_the_formula(capsys):
-    broken = with_method("tanh", tanh_no_upstream)
+def test_tanh_without_out_grad_gets_hints_about_out_grad_not_the_formula(capsys, tmp_path):
+    no_upstream = "self.grad += 1 - out.data**2"  # the right local derivative, not times out.grad
+    broken = with_method("tanh", learner_backward(tmp_path, no_upstream))
     for _ in range(2):
         assert checks.check_tanh(broken) is False
         out = capsys.readouterr().out
@@ -1030,10 +1179,11 @@ def _wrong_in_mul(source):
     return source
 
 
-# the right engine above, as source code a learner could have typed, with that mistake
-LESSON_VALUE = _wrong_in_mul(
+# the right engine above, as source code a learner could have typed; and with that mistake
+ENGINE_SOURCE = (
     "import math\n\n\n" + inspect.getsource(topological_order) + "\n\n" + inspect.getsource(Value)
 )
+LESSON_VALUE = _wrong_in_mul(ENGINE_SOURCE)
 
 
 def lesson_cells(tmp_path, source):
@@ -1044,32 +1194,6 @@ def lesson_cells(tmp_path, source):
     namespace = {}
     exec(compile(source, str(path), "exec"), namespace)
     return namespace
-
-
-def test_other_where_other_data_belongs_is_named_not_a_bare_type_error(capsys, tmp_path):
-    learner = lesson_cells(tmp_path, LESSON_VALUE)
-    hints = []
-    for _ in range(2):
-        assert checks.check_add_mul(learner["Value"]) is False
-        out = capsys.readouterr().out
-        assert "other is a Value; its number is other.data" in out, out
-        assert "in `self.grad += other * out.grad`" in out and out.count("✗") == 1, out
-        assert "your code raised" not in out, out
-        hints.append(out.split("Hint: ")[1])
-    assert hints[0] != hints[1] and "other input's .data" in hints[1], hints
-
-
-def test_out_where_out_grad_belongs_is_named(capsys):
-    def out_not_grad(self, other, out):
-        def _backward():
-            self.grad += other.data * out
-            other.grad += self.data * out
-
-        return _backward
-
-    assert checks.check_add_mul(with_method("*", out_not_grad)) is False
-    out = capsys.readouterr().out
-    assert "out is a Value; its gradient is out.grad" in out and out.count("✗") == 1, out
 
 
 def test_a_value_for_a_number_without_the_source_line_still_names_data(capsys):
@@ -1111,13 +1235,6 @@ def backward_calls_backward(self):  # v.backward() where v._backward() belongs
     self.grad = 1.0
     for v in reversed(lesson_order(self)):
         v.backward()
-
-
-def lesson_may_join(v, placed):
-    return v not in placed and all(p in placed for p in v._prev)
-
-
-lesson_order = _order_with(lesson_may_join)  # the lesson's passes, with a right may_join
 
 
 def test_backward_calling_backward_is_named_not_blamed_on_may_join(capsys):
@@ -1180,19 +1297,6 @@ def test_a_grad_where_the_data_belongs_is_named_not_called_unchanged(capsys):
         assert "must change self.grad" not in out and "left a.grad and b.grad at 0" not in out
         hints.append(out.split("Hint: ")[1])
     assert ".data" in hints[0] and "other.data * out.grad" in hints[1], hints
-
-
-def test_a_grad_for_data_in_one_line_only_is_not_called_never_updated(capsys):
-    def one_line(self, other, out):
-        def _backward():
-            self.grad += other.grad * out.grad
-            other.grad += self.data * out.grad
-
-        return _backward
-
-    assert checks.check_add_mul(with_method("*", one_line)) is False
-    out = capsys.readouterr().out
-    assert "`self.grad += other.grad * out.grad`" in out and "never updated" not in out, out
 
 
 def test_a_grad_for_data_is_named_without_the_source_too(capsys):
@@ -1263,19 +1367,6 @@ def test_engine_for_training_says_exercise_in_the_singular_for_one():
     assert "exercises 2b.1, 2b.2, 2b.3, 2b.4 are not passing yet" in status, status
 
 
-def test_one_grad_for_data_line_is_quoted_in_the_singular(capsys):
-    def one_line(self, other, out):
-        def _backward():
-            self.grad += other.grad * out.grad
-            other.grad += self.data * out.grad
-
-        return _backward
-
-    checks.check_add_mul(with_method("*", one_line))
-    out = capsys.readouterr().out
-    assert "multiplies by a gradient (.grad)" in out and "That gradient is still 0" in out, out
-
-
 # The reader of round 6 took "`reversed(order)` walks a list" literally: section 3's list of
 # label strings (then `order`, now `names`) was what the loop walked, and Python said only
 # "'str' object has no attribute '_backward'". With the list renamed, the same line meets no
@@ -1334,8 +1425,6 @@ def backward_with(for_self, for_other):
 
 
 OTHER_DATA = lambda s, o, out: o.data  # noqa: E731
-SELF_DATA = lambda s, o, out: s.data  # noqa: E731
-ONE = lambda s, o, out: 1.0  # noqa: E731
 OUT_DATA = lambda s, o, out: out.data  # noqa: E731
 
 
@@ -1348,29 +1437,6 @@ def test_mul_hint_names_the_node_whose_gradient_is_off(capsys):
     assert "a received" not in out and "-4.5" not in out, out
     checks.check_add_mul(with_method("*", copy_paste_slip))
     assert "other.grad += self.data * out.grad" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    "op, for_self, for_other, said",
-    [
-        # self.grad += self.data * out.grad in mul, other's line right
-        (
-            "*",
-            SELF_DATA,
-            SELF_DATA,
-            ["a received a · out.grad, its own value", "the other factor, b"],
-        ),
-        # other.grad += other.data * out.grad in add
-        ("+", ONE, OTHER_DATA, ["b received b · out.grad", "for b is 1, not b"]),
-    ],
-    ids=["mul, own value for self", "add, own value for other"],
-)
-def test_an_inputs_own_value_as_its_local_derivative_is_named(
-    capsys, op, for_self, for_other, said
-):
-    assert checks.check_add_mul(with_method(op, backward_with(for_self, for_other))) is False
-    out = capsys.readouterr().out
-    assert all(words in out for words in said), out
 
 
 def test_local_derivative_hints_speak_of_growing_by_one_not_of_nudging(capsys):
@@ -1396,16 +1462,11 @@ def test_backward_over_names_without_its_source_still_says_names_not_nodes(capsy
     assert "`names` of section 3" in out and "not the nodes themselves" in out, out
 
 
-TANH_WITH_A_FUNCTION_NAME = """import math
-
-
-class Value:
-    def __init__(self, data, _children=(), _op=""):
-        self.data = data
-        self.grad = 0.0
-        self._backward = lambda: None
-        self._prev = tuple(_children)
-
+# the reader's cell of round 8 (after the engine's): `1 - tanh**2`, the function's name where
+# t belongs
+TANH_WITH_A_FUNCTION_NAME = (
+    ENGINE_SOURCE
+    + """
 
 def tanh(self):
     t = math.tanh(self.data)
@@ -1420,21 +1481,46 @@ def tanh(self):
 
 Value.tanh = tanh
 """
+)
 
 
-def test_tanh_with_the_function_name_for_t_says_a_function_is_not_a_number(capsys, tmp_path):
-    """The reader's try of round 8: `1 - tanh**2`, the function's name where t belongs. Python
-    says only "unsupported operand type(s) for ** or pow(): 'function' and 'int'"."""
-    learner = lesson_cells(tmp_path, TANH_WITH_A_FUNCTION_NAME)
+@pytest.mark.parametrize(
+    "check, cells, says, second_hint",
+    [
+        pytest.param(
+            checks.check_add_mul,
+            LESSON_VALUE,
+            ["other is a Value; its number is other.data", "in `self.grad += other * out.grad`"],
+            "other input's .data",
+            id="the Value other where other.data belongs",
+        ),
+        # Python says only "unsupported operand type(s) for ** or pow(): 'function' and 'int'"
+        pytest.param(
+            checks.check_tanh,
+            TANH_WITH_A_FUNCTION_NAME,
+            [
+                "in `self.grad += (1 - tanh**2) * out.grad`, `tanh` is a function",
+                "not a number",
+                "t already holds the number tanh(x)",
+            ],
+            "(1 - t**2) * out.grad",
+            id="the function tanh where t belongs",
+        ),
+    ],
+)
+def test_a_value_or_a_function_where_a_number_belongs_is_named_not_a_bare_type_error(
+    capsys, tmp_path, check, cells, says, second_hint
+):
+    learner = lesson_cells(tmp_path, cells)
     hints = []
     for _ in range(2):
-        assert checks.check_tanh(learner["Value"]) is False
+        assert check(learner["Value"]) is False
         out = capsys.readouterr().out
-        assert "in `self.grad += (1 - tanh**2) * out.grad`, `tanh` is a function" in out, out
-        assert "not a number" in out and "t already holds the number tanh(x)" in out, out
+        for words in says:
+            assert words in out, out
         assert "your code raised" not in out and out.count("✗") == 1, out
         hints.append(out.split("Hint: ")[1])
-    assert hints[0] != hints[1] and "(1 - t**2) * out.grad" in hints[1], hints
+    assert hints[0] != hints[1] and second_hint in hints[1], hints
 
 
 def test_a_method_name_for_a_number_without_the_source_line_still_says_so(capsys):
@@ -1474,58 +1560,6 @@ def test_the_passing_messages_speak_of_nudging_as_notebook_02_does(capsys):
 # --- round 11: a missing `* out.grad` in one line; a 2b.3 bug is not blamed on backward -------
 
 
-def mul_b_alone(s, o, out):  # the reader's try: `other.grad += self.data`, out.grad forgotten
-    def b():
-        s.grad += o.data * out.grad
-        o.grad += s.data
-
-    return b
-
-
-def test_one_input_missing_out_grad_is_named_not_called_a_wrong_local_derivative(capsys):
-    assert checks.check_add_mul(with_method("*", mul_b_alone)) is False
-    out = capsys.readouterr().out
-    assert "b received its local derivative alone, not multiplied by out.grad" in out, out
-    assert "in the line for other.grad, `* out.grad` is missing" in out, out
-    assert "wrong local derivative" not in out and out.count("✗") == 1, out
-
-
-# the lesson's cells of exercises 2b.3 and 2b.4, with the learner's may_join in between
-LESSON_2B3_2B4 = """
-def all_nodes(root):
-    nodes, todo = [root], [root]
-    while todo:
-        v = todo.pop()
-        for parent in v._prev:
-            if parent not in nodes:
-                nodes.append(parent)
-                todo.append(parent)
-    return nodes
-
-
-def may_join(v, placed):
-    return {may_join}
-
-
-def topological_order(root):
-    nodes = all_nodes(root)
-    order = []
-    placed = set()
-    while len(order) < len(nodes):
-        for v in nodes:
-            if may_join(v, placed):
-                order.append(v)
-                placed.add(v)
-    return order
-
-
-def backward(self):
-    self.grad = 1.0
-    for v in reversed(topological_order(self)):
-        v._backward()
-"""
-
-
 @pytest.mark.parametrize(
     "may_join, says",
     [
@@ -1562,35 +1596,14 @@ def test_a_right_may_join_lets_the_backward_check_pass(capsys):
 # --- round 12: the reader's wrong answers, and plainer messages ------------------------------
 
 
-def product_rule_add(s, o, out):  # the reader's answer: the local derivatives of * for +
-    def b():
-        s.grad += o.data * out.grad
-        o.grad += s.data * out.grad
-
-    return b
-
-
-def test_the_local_derivatives_of_a_product_used_for_a_sum_are_named(capsys):
-    assert checks.check_add_mul(with_method("+", product_rule_add)) is False
-    out = capsys.readouterr().out
-    assert "a and b received the other input's value times out.grad" in out, out
-    assert "That is the local derivative of *, not of +" in out, out
-    assert "both local derivatives are 1" in out and " is off" not in out, out
-    assert out.count("✗") == 1
-
-
-def doubled_add(s, o, out):  # no known mistake: the fallback message
-    def b():
-        s.grad += 5.0 * out.grad
-        o.grad += 5.0 * out.grad
-
-    return b
-
-
-def test_an_unknown_wrong_local_derivative_is_called_wrong_in_plain_words(capsys):
+def test_an_unknown_wrong_local_derivative_is_called_wrong_in_plain_words(capsys, tmp_path):
+    # no known mistake: the fallback message
+    doubled = learner_backward(
+        tmp_path, "self.grad += 5.0 * out.grad", "other.grad += 5.0 * out.grad"
+    )
     hints = []
     for _ in range(2):
-        assert checks.check_add_mul(with_method("+", doubled_add)) is False
+        assert checks.check_add_mul(with_method("+", doubled)) is False
         out = capsys.readouterr().out
         assert "the gradient reaching a is wrong" in out and " is off" not in out, out
         hints.append(out.split("Hint: ")[1])

@@ -245,18 +245,46 @@ def test_the_second_wrong_softplus_try_does_not_print_the_solution_line(capsys):
     assert "_local=(math.exp(x - y),)" not in out and "Value(y, (v,)" not in out
 
 
-def test_returning_the_node_instead_of_its_gradient_says_return_a_grad(capsys):
-    """Reader 02 r2: returning the Value a gave "expected a number"."""
+def reader_prediction(calls_backward, returns):
+    """The reader's predict() of the reuse question: b = a + a, c = b·b at a = 3, then
+    c.backward() (or not: the mistake), and `returns` given back ("a", "a.grad" or "c.grad")."""
 
     def predict():
         a = Value(3.0)
         b = a + a
         c = b * b
-        c.backward()
-        return a
+        if calls_backward:
+            c.backward()
+        return {"a": a, "a.grad": a.grad, "c.grad": c.grad}[returns]
 
-    assert E.check_reuse_prediction(predict) is False
-    assert "a.grad" in capsys.readouterr().out
+    return predict
+
+
+@pytest.mark.parametrize(
+    "calls_backward, returns, says",
+    [
+        # reader 02 r2: returning the Value a gave "expected a number"
+        (True, "a", ["a.grad"]),
+        # reader 02 r8: returning a.grad without c.backward() (0) heard only "that is not it"
+        (False, "a.grad", ["every gradient starts at 0", "c.backward()"]),
+        # reader 02 r8: returning c.grad (1) heard "it is 24" with no word on what 1 is
+        (
+            True,
+            "c.grad",
+            ["grad c = dc/dc = 1, the gradient of the output itself", "gradient of a"],
+        ),
+    ],
+    ids=[
+        "returning the node instead of its gradient says return a.grad",
+        "a grad read before backward is told to call backward",
+        "returning the output's own gradient 1 is named",
+    ],
+)
+def test_a_wrong_thing_returned_by_the_prediction_is_named(capsys, calls_backward, returns, says):
+    assert E.check_reuse_prediction(reader_prediction(calls_backward, returns)) is False
+    out = capsys.readouterr().out
+    for words in says:
+        assert words in out, out
 
 
 def test_softplus_given_as_a_label_not_the_operation_is_refused(capsys):
@@ -330,14 +358,25 @@ def test_softplus_with_a_value_as_local_derivative_names_local_and_does_not_cras
     assert "TypeError" not in out and "v.grad" not in out and "Value(data=" not in out
 
 
-def test_pass_counts_names_the_cost_of_2_7_as_a_cost_not_passes(capsys):
-    """Reader 02 r4: (1000, 2.7) mixes the passes up with section 6's 2.7 evaluations; the
-    check only said "expected two whole numbers"."""
-    assert E.check_pass_counts(lambda: (1000, 2.7)) is False
+@pytest.mark.parametrize(
+    "counts, says",
+    [
+        # reader 02 r4: (1000, 2.7) mixes the passes up with section 6's 2.7 evaluations; the
+        # check only said "expected two whole numbers"
+        ((1000, 2.7), ["COST of reverse mode", "not a number of passes"]),
+        # reader 02 r9: (3002000, 8006), section 6's operation counts, got only "how many
+        # parameters are there?"; the message must say these are operations, not passes
+        ((3002000, 8006), ["counts of OPERATIONS", "not numbers of passes"]),
+    ],
+    ids=["the cost of 2.7 is named a cost, not passes", "operation counts are named not passes"],
+)
+def test_pass_counts_that_are_not_passes_are_named_then_the_answer_is_told(capsys, counts, says):
+    assert E.check_pass_counts(lambda: counts) is False
     first = capsys.readouterr().out
-    assert "COST of reverse mode" in first and "not a number of passes" in first
+    for words in says:
+        assert words in first, first
     assert "(1000, 1)" not in first
-    assert E.check_pass_counts(lambda: (1000, 2.7)) is False
+    assert E.check_pass_counts(lambda: counts) is False
     assert "It is (1000, 1)" in capsys.readouterr().out
     # a non-number still gets the plain message, and the right answer still passes
     assert E.check_pass_counts(lambda: (1000, "one")) is False
@@ -413,36 +452,6 @@ def test_softplus_without_return_is_told_in_plain_words(capsys):
     assert "NoneType" not in out and "returned nothing" in out and "return" in out
 
 
-def test_a_grad_read_before_backward_is_told_to_call_backward(capsys):
-    """Reader 02 r8: returning a.grad without c.backward() (0) heard only "that is not it"."""
-
-    def predict():
-        a = Value(3.0)
-        b = a + a
-        c = b * b  # noqa: F841 (no c.backward(): the reader's mistake)
-        return a.grad
-
-    assert E.check_reuse_prediction(predict) is False
-    out = capsys.readouterr().out
-    assert "every gradient starts at 0" in out and "c.backward()" in out
-
-
-def test_returning_the_outputs_own_gradient_1_is_named(capsys):
-    """Reader 02 r8: returning c.grad (1) heard "it is 24" with no word on what 1 is."""
-
-    def predict():
-        a = Value(3.0)
-        b = a + a
-        c = b * b
-        c.backward()
-        return c.grad
-
-    assert E.check_reuse_prediction(predict) is False
-    out = capsys.readouterr().out
-    assert "grad c = dc/dc = 1, the gradient of the output itself" in out
-    assert "gradient of a" in out
-
-
 def test_a_missing_operation_name_without_a_label_says_nothing_of_labels(capsys):
     """Reader 02 r8: Value(y, (v,), _local=...) with no label= was told "A label=... names
     the node", which confuses a reader who passed no label."""
@@ -453,18 +462,6 @@ def test_a_missing_operation_name_without_a_label_says_nothing_of_labels(capsys)
     out = capsys.readouterr().out
     assert "third argument" in out and "'softplus'" in out
     assert "label" not in out
-
-
-def test_pass_counts_names_operation_counts_as_not_passes(capsys):
-    """Reader 02 r9: (3002000, 8006), section 6's operation counts, got only "how many
-    parameters are there?"; the message must say these are operations, not passes."""
-    assert E.check_pass_counts(lambda: (3002000, 8006)) is False
-    first = capsys.readouterr().out
-    assert "counts of OPERATIONS" in first and "not numbers of passes" in first
-    assert "(1000, 1)" not in first
-    assert E.check_pass_counts(lambda: (3002000, 8006)) is False
-    assert "It is (1000, 1)" in capsys.readouterr().out
-    assert E.check_pass_counts(lambda: (1000, 1)) is True
 
 
 def test_a_prediction_given_as_text_is_told_to_drop_the_quotes(capsys):

@@ -241,38 +241,6 @@ def test_count_params_skipping_the_last_layer_is_not_called_weights_only(capsys)
     assert "you counted only the weights" in out and "not counted: the loop" not in out
 
 
-def test_count_params_weights_only_is_told_you_counted_only_the_weights(capsys):
-    """Reader 04 (round 5): "only the weights are counted" read as an instruction."""
-
-    def weights_only(sizes):
-        total = 0
-        for i in range(len(sizes) - 1):
-            total += sizes[i] * sizes[i + 1]
-        return total
-
-    assert dn.check_count_params(weights_only) is False
-    out = capsys.readouterr().out
-    assert "got 4, expected 7" in out
-    assert "you counted only the weights: every output unit also has a bias" in out
-
-
-def test_count_params_loop_one_step_too_far_is_told_so(capsys):
-    """Reader 04 (round 5): range(len(sizes)) raised a bare IndexError, and the hint did not
-    say that the loop goes one step too far."""
-
-    def too_far(sizes):
-        total = 0
-        for i in range(len(sizes)):
-            total += (sizes[i] + 1) * sizes[i + 1]
-        return total
-
-    assert dn.check_count_params(too_far) is False
-    out = capsys.readouterr().out
-    assert "raised IndexError" in out
-    assert "your loop goes one step too far" in out
-    assert "n - 1 layers" in out
-
-
 def test_layer_output_refuses_the_library_and_the_whole_network(capsys):
     """Reader 04: representations.layer_outputs(model, X)[k] was accepted."""
     from helpers import representations
@@ -427,22 +395,6 @@ def test_count_params_biases_on_some_layers_only_is_named(wrong, why, capsys):
     assert why in capsys.readouterr().out
 
 
-def test_count_params_that_empties_the_callers_list_is_told_so(capsys):
-    """Reader 04, round 11: popping the sizes gives right totals but destroys the list."""
-
-    def popping(sizes):
-        total = 0
-        while len(sizes) > 1:
-            a = sizes.pop(0)
-            total += (a + 1) * sizes[0]
-        return total
-
-    assert dn.check_count_params(popping) is False
-    out = capsys.readouterr().out
-    assert "changed the list it was given" in out
-    assert "without removing any" in out
-
-
 def test_zigzag_feedback_writes_the_interval_in_words(capsys):
     """Reader 04 (round 12): the feedback wrote "[0, 1]", a notation the core text avoids."""
     for guess in (244, 1024, 100):
@@ -452,13 +404,67 @@ def test_zigzag_feedback_writes_the_interval_in_words(capsys):
     assert "[0, 1]" not in out and "from 0 to 1" in out
 
 
-def test_count_params_first_layer_only_is_told_so(capsys):
+# the readers' count_params that loop over the layers, each with a bug the message must name
+
+
+def weights_only(sizes):
+    """Reader 04 (round 5): "only the weights are counted" read as an instruction."""
+    total = 0
+    for i in range(len(sizes) - 1):
+        total += sizes[i] * sizes[i + 1]
+    return total
+
+
+def one_step_too_far(sizes):
+    """Reader 04 (round 5): range(len(sizes)) raised a bare IndexError, and the hint did not
+    say that the loop goes one step too far."""
+    total = 0
+    for i in range(len(sizes)):
+        total += (sizes[i] + 1) * sizes[i + 1]
+    return total
+
+
+def popping(sizes):
+    """Reader 04, round 11: popping the sizes gives right totals but destroys the list."""
+    total = 0
+    while len(sizes) > 1:
+        a = sizes.pop(0)
+        total += (a + 1) * sizes[0]
+    return total
+
+
+def first_layer_only(sizes):
     """Reader 04 (round 12): a count of the first layer only got the generic hint."""
+    for i in range(len(sizes) - 1):
+        return (sizes[i] + 1) * sizes[i + 1]
 
-    def first_only(sizes):
-        for i in range(len(sizes) - 1):
-            return (sizes[i] + 1) * sizes[i + 1]
 
-    assert dn.check_count_params(first_only) is False
+@pytest.mark.parametrize(
+    "wrong, says",
+    [
+        (
+            weights_only,
+            [
+                "got 4, expected 7",
+                "you counted only the weights: every output unit also has a bias",
+            ],
+        ),
+        (
+            one_step_too_far,
+            ["raised IndexError", "your loop goes one step too far", "n - 1 layers"],
+        ),
+        (popping, ["changed the list it was given", "without removing any"]),
+        (first_layer_only, ["got 4, expected 7", "you counted only the first layer"]),
+    ],
+    ids=[
+        "weights only is told you counted only the weights",
+        "a loop one step too far is told so",
+        "a count that empties the caller's list is told so",
+        "the first layer only is told so",
+    ],
+)
+def test_count_params_names_the_bug_of_a_loop_over_the_layers(capsys, wrong, says):
+    assert dn.check_count_params(wrong) is False
     out = capsys.readouterr().out
-    assert "got 4, expected 7" in out and "you counted only the first layer" in out
+    for words in says:
+        assert words in out, out

@@ -15,36 +15,6 @@ def fresh_learner():
     ex.reset_tries()
 
 
-def test_the_other_momentum_convention_gets_its_own_hint(capsys):
-    """v ← μv − ηg, w ← w + v: the hint could never fire while the new w was compared first."""
-
-    def other_convention(w, v, grad, lr, mu):
-        v = mu * v - lr * grad
-        return w + v, v
-
-    assert tdn.check_momentum_step(other_convention) is False
-    out = capsys.readouterr().out
-    assert "other convention" in out and "v ← μv + g" in out
-
-
-def test_the_other_convention_with_the_right_w_but_its_own_v_is_named_too(capsys):
-    def half_other(w, v, grad, lr, mu):
-        new_v = mu * v + grad
-        return w - lr * new_v, mu * v - lr * grad
-
-    assert tdn.check_momentum_step(half_other) is False
-    assert "other convention" in capsys.readouterr().out
-
-
-def test_a_stale_velocity_still_gets_its_hint(capsys):
-    def stale(w, v, grad, lr, mu):
-        return w - lr * v, mu * v + grad
-
-    assert tdn.check_momentum_step(stale) is False
-    out = capsys.readouterr().out
-    assert "new* v" in out and "other convention" not in out
-
-
 def test_one_over_root_fan_in_is_not_called_xaviers_alone(capsys):
     """The lesson's Xavier is 2/(n_in + n_out); 1/√fan_in is n_in·σ² = 1 (tanh near 0)."""
     assert tdn.check_he_std(lambda n: 1 / math.sqrt(n)) is False
@@ -82,40 +52,105 @@ def _three_wrong_tries(capsys, check, wrong):
     return outs
 
 
-def _momentum_says(capsys, step, words):
-    return _refused_saying(capsys, tdn.check_momentum_step, step, words)
+# --- the learners' momentum steps (w, v, grad, lr, mu) -> (new w, new v), each named ---------
 
 
-def test_momentum_with_a_plus_sign_is_named(capsys):
-    def uphill(w, v, grad, lr, mu):
-        v = mu * v + grad
-        return w + lr * v, v
-
-    _momentum_says(capsys, uphill, "against* the velocity")
+def other_convention(w, v, grad, lr, mu):
+    """v ← μv − ηg, w ← w + v: the hint could never fire while the new w was compared first."""
+    v = mu * v - lr * grad
+    return w + v, v
 
 
-def test_momentum_returning_v_then_w_is_named(capsys):
-    def swapped(w, v, grad, lr, mu):
-        v = mu * v + grad
-        return v, w - lr * v
-
-    _momentum_says(capsys, swapped, "wrong way round")
+def half_other(w, v, grad, lr, mu):  # the other convention's v with the right w
+    new_v = mu * v + grad
+    return w - lr * new_v, mu * v - lr * grad
 
 
-def test_the_averaging_form_of_momentum_is_named(capsys):
-    def averaging(w, v, grad, lr, mu):
-        v = mu * v + (1 - mu) * grad
-        return w - lr * v, v
-
-    _momentum_says(capsys, averaging, "averaging form")
+def stale(w, v, grad, lr, mu):
+    return w - lr * v, mu * v + grad
 
 
-def test_momentum_without_mu_is_named(capsys):
-    def no_mu(w, v, grad, lr, mu):
-        v = v + grad
-        return w - lr * v, v
+def uphill(w, v, grad, lr, mu):
+    v = mu * v + grad
+    return w + lr * v, v
 
-    _momentum_says(capsys, no_mu, "mu is missing")
+
+def swapped(w, v, grad, lr, mu):
+    v = mu * v + grad
+    return v, w - lr * v
+
+
+def averaging(w, v, grad, lr, mu):
+    v = mu * v + (1 - mu) * grad
+    return w - lr * v, v
+
+
+def no_mu(w, v, grad, lr, mu):
+    v = v + grad
+    return w - lr * v, v
+
+
+def lr_inside(w, v, grad, lr, mu):
+    """Reader 05, round 3: v = μv + ηg, w = w − v got only "new w is wrong"."""
+    v = mu * v + lr * grad
+    return w - v, v
+
+
+def fixed_mu(w, v, grad, lr, mu):
+    """Lesson 03's habit: v = 0.9 * v + grad passed at mu = 0.9 and then only heard
+    "new w is wrong" with the formula."""
+    v = 0.9 * v + grad
+    w = w - lr * v
+    return w, v
+
+
+def one_array(w, v, grad, lr, mu):
+    return w - lr * (mu * v + grad)
+
+
+@pytest.mark.parametrize(
+    "step, says, never",
+    [
+        (other_convention, ["other convention", "v ← μv + g"], []),
+        (half_other, ["other convention"], []),
+        (stale, ["new* v"], ["other convention"]),
+        (uphill, ["against* the velocity"], []),
+        # round 11's reader read "the step goes uphill" as if the right step went uphill
+        (uphill, ["your step goes uphill, because you wrote w + lr·v"], []),
+        (swapped, ["wrong way round"], []),
+        (averaging, ["averaging form"], []),
+        (averaging, ["running average"], ["Adam"]),
+        (no_mu, ["mu is missing"], []),
+        (
+            lr_inside,
+            ["the learning rate went into v", "v ← μv + g", "w ← w − lr·v"],
+            ["other convention"],
+        ),
+        (fixed_mu, ["use the argument mu"], []),
+        (one_array, ["got one array"], ["ndarray"]),
+    ],
+    ids=[
+        "the other convention gets its own hint",
+        "the other convention with the right w but its own v is named too",
+        "a stale velocity still gets its hint",
+        "a plus sign is named",
+        "the uphill hint says it is the learner's step",
+        "returning v then w is named",
+        "the averaging form is named",
+        "the averaging form's hint needs no Adam",
+        "a step without mu is named",
+        "the learning rate inside the velocity is named",
+        "mu written as 0.9 is named",
+        "an array returned is named plainly",
+    ],
+)
+def test_a_wrong_momentum_step_is_refused_and_named(capsys, step, says, never):
+    assert tdn.check_momentum_step(step) is False
+    out = capsys.readouterr().out
+    for words in says:
+        assert words in out, out
+    for words in never:
+        assert words not in out, out
 
 
 def test_momentum_hints_come_slowly(capsys):
@@ -217,22 +252,6 @@ def test_the_right_residual_grad_passes_all_three_cases(capsys):
     assert "3 random cases" in capsys.readouterr().out
 
 
-def test_momentum_step_array_return_named_plainly(capsys):
-    assert not tdn.check_momentum_step(lambda w, v, grad, lr, mu: w - lr * (mu * v + grad))
-    out = capsys.readouterr().out
-    assert "got one array" in out and "ndarray" not in out
-
-
-def test_momentum_averaging_form_hint_needs_no_adam(capsys):
-    def averaging(w, v, grad, lr, mu):
-        v = mu * v + (1 - mu) * grad
-        return w - lr * v, v
-
-    assert not tdn.check_momentum_step(averaging)
-    out = capsys.readouterr().out
-    assert "running average" in out and "Adam" not in out
-
-
 def test_max_lr_near_miss_does_not_suggest_pi(capsys):
     assert not tdn.check_max_lr(lambda: 0.1999)
     out = capsys.readouterr().out
@@ -264,17 +283,6 @@ def test_a_right_first_max_lr_is_told_why(capsys):
     assert "2/10 = 0.2" in capsys.readouterr().out
 
 
-def test_the_learning_rate_inside_the_velocity_is_named(capsys):
-    """Reader 05, round 3: v = μv + ηg, w = w − v got only "new w is wrong"."""
-
-    def lr_inside(w, v, grad, lr, mu):
-        v = mu * v + lr * grad
-        return w - v, v
-
-    out = _momentum_says(capsys, lr_inside, "the learning rate went into v")
-    assert "v ← μv + g" in out and "w ← w − lr·v" in out and "other convention" not in out
-
-
 def test_max_lr_near_miss_with_more_digits_does_not_ask_for_more_digits(capsys):
     # the fourth reader typed 0.2001: it has more digits than 0.2, so "give more digits" was wrong
     assert not tdn.check_max_lr(lambda: 0.2001)
@@ -304,18 +312,6 @@ def test_max_lr_just_too_large_is_told_why_it_diverges(capsys):
     out = capsys.readouterr().out
     assert "Your 0.21: at 0.21 the number 1 − ηκ for κ = 10 is 1 − 2.1 = −1.1" in out, out
     assert "diverges" in out and "0.2 " not in out and "0.2." not in out  # answer still hidden
-
-
-def test_momentum_with_mu_written_as_0_9_is_named(capsys):
-    """Lesson 03's habit: v = 0.9 * v + grad passed at mu = 0.9 and then only heard
-    "new w is wrong" with the formula."""
-
-    def fixed_mu(w, v, grad, lr, mu):
-        v = 0.9 * v + grad
-        w = w - lr * v
-        return w, v
-
-    _momentum_says(capsys, fixed_mu, "use the argument mu")
 
 
 def test_residual_grad_with_1_for_the_skip_is_named(capsys):
@@ -379,16 +375,6 @@ def test_residual_grad_with_the_skip_inside_the_product_is_named(capsys):
         return dy * (1 + (1 - h**2)) @ W.T
 
     _residual_says(capsys, skip_inside, "The skip does not pass through W")
-
-
-def test_momentum_uphill_hint_says_it_is_the_learners_step(capsys):
-    """Round 11's reader read "the step goes uphill" as if the right step went uphill."""
-
-    def uphill(w, v, grad, lr, mu):
-        v = mu * v + grad
-        return w + lr * v, v
-
-    _momentum_says(capsys, uphill, "your step goes uphill, because you wrote w + lr·v")
 
 
 def test_residual_grad_returning_the_weight_gradient_alone_names_the_shape(capsys):
