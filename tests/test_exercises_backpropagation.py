@@ -608,3 +608,21 @@ def test_linear_backward_divided_by_n_says_where_the_1_over_n_comes_from(capsys)
     assert "divided by the batch size N" in said
     assert "A mean loss is 1/N times a sum" in said and "dY brings it" in said
     assert "dZ" not in said and "P - T" not in said and "carries its 1/N" not in said
+
+
+# --- round 13: the reader's wrong answers ---------------------------------------------------
+
+
+def test_divided_by_n_hint_is_short_and_names_the_bug(capsys):
+    """The reader's wrong try `dW / len(X)` got a correct but long hint. It now says the bug
+    (a division by the batch size N) and its reason (dY already holds the 1/N) in a few words."""
+    ex.reset_tries()
+
+    def dw_over_n(X, W, b, dY):
+        return dY @ W.T, X.T @ dY / len(X), dY.sum(axis=0)
+
+    assert bp.check_linear_backward(dw_over_n) is False
+    (said,) = _hints(capsys.readouterr().out)
+    assert "divided by the batch size N" in said and "must not divide" in said
+    assert "the 1/N is in dY already" in said
+    assert len(bp.DIVIDED_BY_N.split()) <= 32, bp.DIVIDED_BY_N

@@ -280,10 +280,7 @@ CROSS_CUTTING_TESTS = (
     "test_setup",  # requirements, pyproject, Binder
     "test_z2jh",  # the Zero to JupyterHub configuration
 )
-# Named before the rule, in files other sessions are editing now: helpers.exercises.deep_networks
-# (to become test_exercises_deep_networks.py). Round 13's tests of 02b's checks, kept apart while
-# test_exercises_build_your_own_engine.py was being folded into tables (to merge into it).
-NAMED_BEFORE_THE_RULE = ("test_exercises_deep", "test_exercises_build_your_own_engine_r13")
+NAMED_BEFORE_THE_RULE = ()  # every test file is named after what it tests
 
 
 def modules_a_test_file_may_name() -> set[str]:
@@ -298,11 +295,6 @@ def modules_a_test_file_may_name() -> set[str]:
                 f"{package.name}___init__"
             }
     return names | ({p.stem for p in (ROOT / "tools").glob("*.py")} - {"__init__"})
-
-
-# Round 13's tests of 03's checks, kept apart while test_exercises_backpropagation.py was
-# being folded into tables (to merge into it).
-NAMED_BEFORE_THE_RULE += ("test_exercises_backpropagation_r13",)
 
 
 def test_every_test_file_is_named_after_the_module_it_tests():
