@@ -23,6 +23,11 @@ WRONG_ANSWERS = [
         lambda x, W, dy: dy * (1 + _slope(x, W) @ W.T),
         "dy multiplies the result of the matrix product",
     ),
+    (
+        "the skip plus the slope through W.T, no dy in the branch",
+        lambda x, W, dy: dy + _slope(x, W) @ W.T,
+        "the branch forgot dy",
+    ),
     ("the skip alone", lambda x, W, dy: dy, "the branch is missing"),
     ("the input x", lambda x, W, dy: x, "you returned x, the input itself"),
 ]

@@ -321,6 +321,11 @@ RESIDUAL_MISTAKES = [
         lambda x, W, dy, h, dz: (1 - h**2) @ W.T,
     ),
     (
+        "the branch forgot dy: the gradient reaching z is dy * (1 − h²), tanh's slope times "
+        "dy, not the slope 1 − h² alone; then dz @ W.T",
+        lambda x, W, dy, h, dz: dy + (1 - h**2) @ W.T,
+    ),
+    (
         "dy multiplies the result of the matrix product, but it belongs before it: first "
         "dz = dy * (1 − h²), then dz @ W.T; the skip adds dy on its own",
         lambda x, W, dy, h, dz: dy * (1 + (1 - h**2) @ W.T),
