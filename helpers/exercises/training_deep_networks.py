@@ -316,6 +316,31 @@ RESIDUAL_MISTAKES = [
         lambda x, W, dy, h, dz: 1 + (1 - h**2) @ W.T,
     ),
     (
+        "dy is missing, and so is the skip: the gradient reaching z is dy * (1 − h²), not "
+        "1 − h² alone; then the skip adds dy itself: dy + dz @ W.T",
+        lambda x, W, dy, h, dz: (1 - h**2) @ W.T,
+    ),
+    (
+        "the branch forgot dy: the gradient reaching z is dy * (1 − h²), tanh's slope times "
+        "dy, not the slope 1 − h² alone; then dz @ W.T",
+        lambda x, W, dy, h, dz: dy + (1 - h**2) @ W.T,
+    ),
+    (
+        "dy multiplies the result of the matrix product, but it belongs before it: first "
+        "dz = dy * (1 − h²), then dz @ W.T; the skip adds dy on its own",
+        lambda x, W, dy, h, dz: dy * (1 + (1 - h**2) @ W.T),
+    ),
+    (
+        "the branch is missing: dy is only the skip's gradient; add the branch's, "
+        "dz @ W.T with dz = dy * (1 − h²)",
+        lambda x, W, dy, h, dz: dy,
+    ),
+    (
+        "you returned x, the input itself; dL/dx is a gradient, built from dy: the skip's "
+        "dy plus the branch's dz @ W.T",
+        lambda x, W, dy, h, dz: x,
+    ),
+    (
         "dz was summed over the examples (.sum(axis=0)), so NumPy copied one row to every "
         "row. dL/dx has the shape of x, (N, n): each example keeps its own row of dz, "
         "dz @ W.T",
