@@ -312,7 +312,7 @@ WRONG_BACKWARD = [
         ],
         [
             "`other.grad += self.data * self.grad`",
-            "multiplies by a gradient (.grad) where a value belongs",
+            "by an input's gradient where out.grad belongs",
         ],
         [
             "still 0",

@@ -510,6 +510,24 @@ _LOCALS_OF_ADD_MUL = (
 # returns None, or what to say after "where: " and the hints.
 
 
+def _grad_where_out_grad_belongs(t: _Try):
+    """An input's ``.grad`` where ``out.grad`` belongs, as ``other.grad += self.data *
+    self.grad``: the local derivative (a ``.data``) is there, ``out.grad`` is not."""
+    lines = _grad_lines(t.out._backward)
+    if not lines or any("out.grad" in line or ".data" not in line for line in lines):
+        return None
+    quoted = " and ".join(f"`{line}`" for line in lines[:2])
+    return (
+        f"{quoted} {'multiplies' if len(lines[:2]) == 1 else 'multiply'} the local "
+        "derivative by an input's gradient where out.grad belongs. By the chain rule, each "
+        "share is the local derivative times out.grad, the gradient of the node out",
+        [
+            "the share passed back is (local derivative) * out.grad",
+            "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
+        ],
+    )
+
+
 def _grad_where_data_belongs(t: _Try):
     """An input's ``.grad`` (its gradient, 0 so far) where a value belongs."""
     if not _a_grad_for_a_value(t.Value, t.op, t.x, t.y, t.out._backward, t.got):
@@ -695,6 +713,7 @@ def _some_local_derivative_off(t: _Try):
 
 
 ADD_MUL_MISTAKES = [
+    _grad_where_out_grad_belongs,
     _grad_where_data_belongs,
     _both_unchanged,
     _out_data_for_out_grad,
