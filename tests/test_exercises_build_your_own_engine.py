@@ -299,10 +299,53 @@ WRONG_BACKWARD = [
         ],
         [
             "multiplies by a gradient (.grad)",
-            "That gradient is still 0",
+            "where a value belongs, so the share added is wrong",
         ],
         [],
         id="*, one line of a .grad for a .data is quoted in the singular",
+    ),
+    pytest.param(  # round 14's reader: self.grad is no longer 0 when the second line runs
+        "*",
+        [
+            "self.grad += other.data * out.grad",
+            "other.grad += self.data * self.grad",
+        ],
+        [
+            "`other.grad += self.data * self.grad`",
+            "by an input's gradient where out.grad belongs",
+        ],
+        [
+            "still 0",
+            "nothing is added",
+        ],
+        id="*, self.grad for out.grad after self.grad was updated is not called still 0",
+    ),
+    pytest.param(  # round 14's reader: section 2's `local` typed as a Python name
+        "*",
+        [
+            "self.grad += local * out.grad",
+            "other.grad += local * out.grad",
+        ],
+        [
+            "`local` in section 2 is a word for the local derivative, not a Python name",
+            "self's is other.data and other's is self.data",
+            "NameError",
+        ],
+        [],
+        id="*, the word local typed as a name gets a plain-words hint",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += slope * out.grad",
+            "other.grad += slope * out.grad",
+        ],
+        [
+            "your code uses the name `slope`, but no line has given it a value",
+            "the names you have are self, other and out",
+        ],
+        [],
+        id="+, an unknown name gets a plain-words hint",
     ),
     pytest.param(
         "*",
@@ -921,6 +964,9 @@ def test_backward_adding_one_to_the_output_grad_is_caught_by_a_second_call(capsy
     out = capsys.readouterr().out
     assert "after a second d.backward() on the same graph the output's grad is 2, not 1" in out
     assert "`self.grad += 1.0` adds 1 to what is already there" in out, out
+    # round 14's reader: with =, a second call still adds up the other gradients; say so
+    assert "always exactly 1, so set it with =" in out, out
+    assert "however often" not in out and "The other gradients do add up" in out, out
     assert out.count("✗") == 1
 
 
@@ -1292,7 +1338,7 @@ def test_a_grad_where_the_data_belongs_is_named_not_called_unchanged(capsys):
         assert out.count("✗") == 1, out
         assert "`self.grad += other.grad * out.grad`" in out, out
         assert "multiply by a gradient (.grad) where a value belongs" in out, out
-        assert "Those gradients are still 0" in out, out
+        assert "where a value belongs, so the share added is wrong" in out, out
         assert "for self is other.data" in out, out
         assert "must change self.grad" not in out and "left a.grad and b.grad at 0" not in out
         hints.append(out.split("Hint: ")[1])

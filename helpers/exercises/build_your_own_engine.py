@@ -284,6 +284,35 @@ def _a_function_for_a_number(name: str, err: BaseException, hints: list[str]) ->
     return True
 
 
+def _a_name_never_given(name: str, err: BaseException) -> bool:
+    """True (after one ✗ line) for a NameError in ``_backward``, as ``local * out.grad`` typed
+    from section 2, where ``local`` is a word for a number: Python says only "name 'local' is
+    not defined"."""
+    if not isinstance(err, NameError):
+        return False
+    missing = getattr(err, "name", None) or "that name"
+    names = "self, other and out" if name == "+ and *" else "self, out and t"
+    bug = (
+        f"your code uses the name `{missing}`, but no line has given it a value (Python calls "
+        f"that a NameError). Inside _backward the names you have are {names}"
+    )
+    if missing == "local":
+        bug = (
+            "`local` in section 2 is a word for the local derivative, not a Python name: "
+            "write the number itself. For + it is 1. For *, self's is other.data and "
+            "other's is self.data"
+        )
+    _wrong(
+        name,
+        f"{bug}. (Python said: NameError: {err})",
+        [
+            "self.grad += (local derivative) "
+            "* out.grad, with the local derivative written as a number or a .data"
+        ],
+    )
+    return True
+
+
 def _nodes_are_not_numbers(name: str, hints: list[str]):
     """A check that names a ``Value`` used where a number belongs (``_a_node_for_a_number``)
     instead of showing Python's bare TypeError; ``hints`` for the tries."""
@@ -293,9 +322,10 @@ def _nodes_are_not_numbers(name: str, hints: list[str]):
         def run(Value):
             try:
                 return check(Value)
-            except TypeError as err:
+            except (TypeError, NameError) as err:
                 if (
-                    _a_node_for_a_number(name, err, Value, hints)
+                    _a_name_never_given(name, err)
+                    or _a_node_for_a_number(name, err, Value, hints)
                     or _a_function_for_a_number(name, err, hints)
                     or _a_caret_for_a_power(name, err)
                 ):
@@ -480,6 +510,24 @@ _LOCALS_OF_ADD_MUL = (
 # returns None, or what to say after "where: " and the hints.
 
 
+def _grad_where_out_grad_belongs(t: _Try):
+    """An input's ``.grad`` where ``out.grad`` belongs, as ``other.grad += self.data *
+    self.grad``: the local derivative (a ``.data``) is there, ``out.grad`` is not."""
+    lines = _grad_lines(t.out._backward)
+    if not lines or any("out.grad" in line or ".data" not in line for line in lines):
+        return None
+    quoted = " and ".join(f"`{line}`" for line in lines[:2])
+    return (
+        f"{quoted} {'multiplies' if len(lines[:2]) == 1 else 'multiply'} the local "
+        "derivative by an input's gradient where out.grad belongs. By the chain rule, each "
+        "share is the local derivative times out.grad, the gradient of the node out",
+        [
+            "the share passed back is (local derivative) * out.grad",
+            "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
+        ],
+    )
+
+
 def _grad_where_data_belongs(t: _Try):
     """An input's ``.grad`` (its gradient, 0 so far) where a value belongs."""
     if not _a_grad_for_a_value(t.Value, t.op, t.x, t.y, t.out._backward, t.got):
@@ -495,13 +543,12 @@ def _grad_where_data_belongs(t: _Try):
         one = len(lines[:2]) == 1
         said = (
             f"{quoted} {'multiplies' if one else 'multiply'} by a gradient (.grad) where a "
-            f"value belongs. {'That gradient is' if one else 'Those gradients are'} still 0 "
-            "here, so nothing is added"
+            "value belongs, so the share added is wrong"
         )
     else:
         said = (
-            "_backward multiplies by an input's gradient (.grad), which is still 0 here, so "
-            "that input received nothing: a .grad stands where a value (.data) belongs"
+            "_backward multiplies by an input's gradient (.grad), so that input received a "
+            "wrong share: a .grad stands where a value (.data) belongs"
         )
     return (
         f"{said}. .grad is a node's gradient; .data is its value. {local}",
@@ -666,6 +713,7 @@ def _some_local_derivative_off(t: _Try):
 
 
 ADD_MUL_MISTAKES = [
+    _grad_where_out_grad_belongs,
     _grad_where_data_belongs,
     _both_unchanged,
     _out_data_for_out_grad,
@@ -1418,7 +1466,9 @@ def check_backward(Value) -> bool:
             "backward",
             f"right gradients after one call, but after a second d.backward() on the "
             f"same graph the output's grad is {_num(d.grad)}, not 1. `self.grad += 1.0` "
-            "adds 1 to what is already there; dL/dL is 1 however often backward() runs",
+            "adds 1 to what is already there. dL/dL is always exactly 1, so set it with =. "
+            "(The other gradients do add up over two calls, since _backward uses +=. So a "
+            "training loop sets them to 0 before each backward().)",
             [
                 "the output's grad is set, not added to: use = here",
                 "self.grad = 1.0 before the loop",
