@@ -190,11 +190,16 @@ def test_he_std_variance_for_std_is_named(capsys):
         (244, "Your 244: that adds the + 1 of one layer's n + 1 pieces"),
         (81, "Your 81: that is 3⁴: count again how many layers"),
         (32, "Your 32: that is 2⁵: each layer multiplies the pieces by its width"),
+        (242, "Your 242: that counts the kinks inside the interval, not the pieces"),
+        (8, "Your 8: that is 3 + 5, the width plus the depth"),
         (100, None),
     ],
 )
 def test_zigzag_first_wrong_try_names_the_mistake_but_keeps_the_answer(guess, miss, capsys):
-    """Reader 04: every wrong try was told 243 at once; 244 (the n + 1 rule) got no name."""
+    """Reader 04: every wrong try was told 243 at once; 244 (the n + 1 rule) got no name.
+
+    Round 14: 242 (the kinks, not the pieces) and 8 (3 + 5) got only the general hint.
+    """
     assert dn.check_zigzag_pieces(lambda: guess) is False
     out = capsys.readouterr().out
     assert out.startswith("✗ ") and f"you predicted {guess}; that is not it" in out

@@ -46,6 +46,9 @@ _ZIGZAG_MISSES = {
     3**4: "that is 3⁴: count again how many layers multiply the pieces, the first one included",
     2**5: "that is 2⁵: each layer multiplies the pieces by its width; what is the width here?",
     5**3: "that is 5³: the width is multiplied once per layer, not the depth once per unit",
+    3 + 5: "that is 3 + 5, the width plus the depth; each layer multiplies the pieces by the width",
+    3**5 - 1: "that counts the kinks inside the interval, not the pieces: n kinks inside "
+    "cut it into n + 1 pieces",
     3 ^ 5: "if you typed 3^5: in Python `^` is not the power (`3 ^ 5` is 6). Write the "
     "power with `**`, as in `2 ** 3`",
 }
