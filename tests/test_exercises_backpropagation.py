@@ -626,3 +626,33 @@ def test_divided_by_n_hint_is_short_and_names_the_bug(capsys):
     assert "divided by the batch size N" in said and "must not divide" in said
     assert "the 1/N is in dY already" in said
     assert len(bp.DIVIDED_BY_N.split()) <= 32, bp.DIVIDED_BY_N
+
+
+# --- round 14: the reader's wrong answers ---------------------------------------------------
+
+
+def test_mean_instead_of_sum_gives_the_reason_in_plain_words(capsys):
+    """The reader's `db = dY.mean(axis=0)` got "(the loss already did that)", a link from
+    "the loss is a mean" to "no division in db" that the core had not made. The hint now says
+    it: the loss is a mean, so dY already holds its 1/N (the core's section 7 says it too)."""
+    ex.reset_tries()
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
+    assert bp.check_linear_backward(wrong) is False
+    (said,) = _hints(capsys.readouterr().out)
+    assert "db is their sum" in said and "no division by N" in said
+    assert "the loss is a mean, so dY already holds its 1/N" in said
+    assert "already did that" not in said
+
+
+def test_db_second_hint_says_why_no_division_in_plain_words(capsys):
+    """The second db hint (the reader's `dY.sum()`, twice) said "(the loss already divided by
+    N)"; it now says why, in the core's words."""
+    ex.reset_tries()
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum())  # noqa: E731
+    bp.check_linear_backward(wrong)
+    capsys.readouterr()
+    bp.check_linear_backward(wrong)
+    said = _hint_follows(capsys.readouterr().out, "✗ db")
+    assert said is not None and "a sum, not a mean" in said, said
+    assert "the loss is a mean, so dY already holds its 1/N" in said, said
+    assert "already divided by N" not in said, said

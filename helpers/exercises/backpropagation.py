@@ -270,7 +270,8 @@ SWAPPED = (
 )
 MEAN_NOT_SUM = (
     "you returned the mean of the rows of dY, but db is their sum: b is added to every row, so "
-    "every row adds its own dY to db (no division by N here; the loss already did that)"
+    "every row adds its own dY to db (no division by N here: the loss is a mean, so dY already "
+    "holds its 1/N)"
 )
 FIRST_ROW = (
     "you returned only the first row of dY, but db is the sum of all the rows: b is added to "
@@ -305,7 +306,7 @@ ARRAY_HINTS = {
         "db has the shape of b, (outputs,): one number per output. b is added to every row "
         "of X @ W: how does each row of dY count in db?",
         "b is added to every row of X @ W, so db adds up the rows of dY: a sum, not a mean "
-        "(the loss already divided by N)",
+        "(the loss is a mean, so dY already holds its 1/N)",
         "adding up the rows is a sum along axis 0, the direction that runs down the rows",
         "db = dY.sum(axis=0) (and dX = dY @ W.T, dW = X.T @ dY)",
     ),
@@ -370,7 +371,8 @@ def check_linear_backward(fn) -> bool:
     - dX is a product of dY with W or with W.T, and dW a product of X or X.T with dY: pick the
       one whose shape is right (section 7, "Check the recipe by shapes")
     - b is added to every row of X @ W, so db adds up dY over the rows (axis 0): a sum, not a
-      mean (the loss already divided by N); return the three in the order dX, dW, db
+      mean (the loss is a mean, so dY already holds its 1/N); return the three in the order
+      dX, dW, db
     - dX = dY @ W.T, dW = X.T @ dY, db = dY.sum(axis=0)
     """
     for n, n_in, n_out, seed in LINEAR_CASES:
