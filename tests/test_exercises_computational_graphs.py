@@ -495,3 +495,48 @@ def test_pass_counts_given_as_text_are_told_to_drop_the_quotes(capsys):
     assert "without quotes" in capsys.readouterr().out
     assert E.check_pass_counts(lambda: 1000) is False
     assert "quotes" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "guess, says",
+    [(8, "a slope at a = 3 uses the values there"), (18, "mixes values with slopes")],
+)
+def test_predictions_8_and_18_are_told_what_is_off(guess, says, capsys):
+    """Reader 02 r14: 8 and 18 got only the general hint, though the intro promises that a
+    wrong try is told what is off; the answer stays hidden on the first try."""
+    assert E.check_reuse_prediction(lambda: guess) is False
+    out = capsys.readouterr().out
+    assert f"Your {guess}: " in out and says in out, out
+    assert "24" not in out
+
+
+def test_a_bool_prediction_is_called_a_yes_or_no_value(capsys):
+    """Reader 02 r14: True was called "a bool", a word the reader does not know."""
+    assert E.check_reuse_prediction(lambda: True) is False
+    assert "a yes-or-no value" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "counts, says",
+    [
+        ((2000, 1), "one forward-mode pass computes both"),
+        ((1001, 1), "each forward-mode pass computes the value too"),
+        ((1000000, 1), "1000000 is 1000 × 1000"),
+    ],
+)
+def test_plausible_pass_guesses_are_not_called_operation_counts(counts, says, capsys):
+    """Reader 02 r14: (2000, 1), (1001, 1) and (1000000, 1) were told they "look like counts
+    of OPERATIONS", a wrong reason; each gets its own."""
+    assert E.check_pass_counts(lambda: counts) is False
+    out = capsys.readouterr().out
+    assert says in out and "OPERATIONS" not in out, out
+    assert "(1000, 1)" not in out
+
+
+def test_a_thousands_comma_is_named(capsys):
+    """Reader 02 r14: (1,000, 1) is (1, 0, 1) to Python; the check said only "got (1, 0, 1)"."""
+    assert E.check_pass_counts(lambda: (1, 000, 1)) is False
+    out = capsys.readouterr().out
+    assert "reads 1,000 as two numbers" in out and "without the comma" in out
+    assert E.check_pass_counts(lambda: (1000, 1, 5)) is False
+    assert "comma" not in capsys.readouterr().out

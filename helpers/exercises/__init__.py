@@ -320,7 +320,7 @@ def _number(got):
     if got is None:
         return None, "returned None: is a `return` missing?"
     if isinstance(got, (bool, np.bool_)):
-        return None, f"returned {got}, a bool, not a number"
+        return None, f"returned {got}: a yes-or-no value, a bool, not a number"
     if isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in "iuf":
         got = got.reshape(()).item()
     elif isinstance(got, np.ndarray):

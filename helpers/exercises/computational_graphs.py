@@ -55,6 +55,15 @@ REUSE_MISSES = {
     ),
     2: "db/da = 2 is only the last step; it multiplies dc/db",
     36: "that is c itself, not its slope",
+    # Reader 02 r14: 8 and 18 got only the general hint
+    8: (
+        "that holds neither a nor b, but a slope at a = 3 uses the values there (a = 3, b = 6). "
+        "If you found a formula in a, such as k·a, put a = 3 into it"
+    ),
+    18: (
+        "it mixes values with slopes (it is a·b = 3·6, or 12 + 6). Each share is a gradient "
+        "times a local derivative, and a value alone is no share"
+    ),
     0: (
         "that is what a.grad holds before any backward pass: every gradient starts at 0. "
         "If you read a.grad from the engine, call c.backward() first"
@@ -426,8 +435,26 @@ PASSES_MISTAKES = [
         "parameter; a backward pass gives all of them for ONE output",
     ),
     (
+        # Reader 02 r14: (2000, 1), "a forward and a derivative pass per parameter"
+        lambda fwd, rev: fwd == 2000,
+        "2000 counts two passes per parameter, one for the value and one for the slope. But "
+        "one forward-mode pass computes both: it carries the slope next to the value",
+    ),
+    (
+        # Reader 02 r14: (1001, 1), one plain evaluation on top of the passes
+        lambda fwd, rev: fwd == 1001,
+        "1001 adds a plain evaluation to the passes. But each forward-mode pass computes the "
+        "value too, next to the slope: no extra pass is needed",
+    ),
+    (
+        # Reader 02 r14: (1000000, 1), 1000 × 1000
+        lambda fwd, rev: fwd == 1000 * 1000,
+        "1000000 is 1000 × 1000. A pass runs once through the whole graph and gives the slope "
+        "with respect to one parameter: count the passes, not the work inside them",
+    ),
+    (
         # Reader 02 r9: (3002000, 8006) gives section 6's operation counts, not passes
-        lambda fwd, rev: fwd > 1000 or rev > 1000,
+        lambda fwd, rev: bool({fwd, rev} & {3002, 3002000, 5004, 8006}),
         "your numbers look like counts of OPERATIONS, as section 6 prints them (3002000 "
         "and 8006), not numbers of passes. One pass runs once through the whole graph: how "
         "many passes does each mode need?",
@@ -467,6 +494,16 @@ def _quotes_hint(got) -> str:
     return ""
 
 
+def _comma_hint(counts: list) -> str:
+    """Reader 02 r14: (1,000, 1) is (1, 0, 1) to Python, and the ✗ line did not say why."""
+    if len(counts) > 2 and None not in counts and 0 in counts:
+        return (
+            ". A comma inside a number splits it: Python reads 1,000 as two numbers, 1 and 0. "
+            "Write 1000 without the comma"
+        )
+    return ""
+
+
 def _pass_counts(got) -> list | None:
     """The two whole numbers of the learner's answer, or None after one ✗ line."""
     if isinstance(got, np.ndarray):
@@ -486,7 +523,7 @@ def _pass_counts(got) -> list | None:
     if len(counts) != 2 or None in counts:
         print(
             f"{FAIL} {PASSES_NAME}: expected two whole numbers (forward, reverse), such as "
-            f"(3, 5); got {_fmt(got)}{_quotes_hint(got)}"
+            f"(3, 5); got {_fmt(got)}{_quotes_hint(got)}{_comma_hint(counts)}"
         )
         return None
     return counts
