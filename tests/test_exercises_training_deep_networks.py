@@ -435,3 +435,26 @@ WRONG_ANSWERS = [
 def test_residual_grad_wrong_answer_is_named(capsys, name, wrong, words):
     assert tdn.check_residual_grad(wrong) is False
     assert words in capsys.readouterr().out
+
+
+def test_a_minus_sign_in_the_velocity_is_named(capsys):
+    """Round 14: v = mu*v - grad got only the general hint."""
+
+    def minus_v(w, v, grad, lr, mu):
+        v = mu * v - grad
+        w = w - lr * v
+        return w, v
+
+    out = _refused_saying(capsys, tdn.check_momentum_step, minus_v, "the sign in v is wrong")
+    assert "v ← μv + g" in out
+
+
+def test_a_matrix_product_for_tanhs_slope_is_named(capsys):
+    """Round 14: dy @ (1 - h**2) in place of dy * (1 - h**2) got only the general hint."""
+
+    def at_slope(x, W, dy):
+        h = np.tanh(x @ W)
+        return dy + (dy @ (1 - h**2)) @ W.T
+
+    out = _residual_says(capsys, at_slope, "use *, not @")
+    assert "entry by entry" in out

@@ -63,46 +63,62 @@ def _ref_momentum(w, v, grad, lr, mu):
     return w - lr * v, v
 
 
+SIGN_IN_V = (
+    "the sign in v is wrong: you wrote v ← μv − g. v collects the gradients with a plus, "
+    "v ← μv + g; the minus belongs in the step of w, w ← w − lr·v"
+)
+
+
+def _sign_mistakes(w, v, g, lr, mu):
+    """v ← μv − g, with either sign in the step of w."""
+    minus_v = mu * v - g
+    return [(SIGN_IN_V, (w - lr * minus_v, minus_v)), (SIGN_IN_V, (w + lr * minus_v, minus_v))]
+
+
 def _momentum_mistakes(w, v, g, lr, mu):
     """(sentence naming a usual bug, the (new w, new v) it returns)."""
     new_v = mu * v + g
     avg_v = mu * v + (1 - mu) * g
-    return [
-        (
-            "your step goes uphill, because you wrote w + lr·v: w must move *against* the "
-            "velocity, w − lr·v",
-            (w + lr * new_v, new_v),
-        ),
-        (
-            "the pair is the wrong way round: return (new w, new v), w first",
-            (new_v, w - lr * new_v),
-        ),
-        (
-            "that is the averaging form v ← μv + (1 − μ)g (a running average of the "
-            "gradients); here the whole gradient is added, v ← μv + g",
-            (w - lr * avg_v, avg_v),
-        ),
-        (
-            "the learning rate went into v (v ← μv + ηg, then w ← w − v). Here v collects "
-            "the gradients alone, v ← μv + g, and lr multiplies it in the step of w: "
-            "w ← w − lr·v",
-            (w - (mu * v + lr * g), mu * v + lr * g),
-        ),
-        (
-            "mu is missing: the old velocity must shrink by the factor mu before the gradient "
-            "is added, v ← μv + g",
-            (w - lr * (v + g), v + g),
-        ),
-    ] + (
-        []
-        if mu == 0.9
-        else [
+    return (
+        [
             (
-                "mu is written as the number 0.9: use the argument mu, which changes from "
-                "call to call (this check tries 0.9, 0.5, 0, 0.99 and 0.7)",
-                (w - lr * (0.9 * v + g), 0.9 * v + g),
-            )
+                "your step goes uphill, because you wrote w + lr·v: w must move *against* the "
+                "velocity, w − lr·v",
+                (w + lr * new_v, new_v),
+            ),
+            (
+                "the pair is the wrong way round: return (new w, new v), w first",
+                (new_v, w - lr * new_v),
+            ),
+            (
+                "that is the averaging form v ← μv + (1 − μ)g (a running average of the "
+                "gradients); here the whole gradient is added, v ← μv + g",
+                (w - lr * avg_v, avg_v),
+            ),
+            (
+                "the learning rate went into v (v ← μv + ηg, then w ← w − v). Here v collects "
+                "the gradients alone, v ← μv + g, and lr multiplies it in the step of w: "
+                "w ← w − lr·v",
+                (w - (mu * v + lr * g), mu * v + lr * g),
+            ),
+            (
+                "mu is missing: the old velocity must shrink by the factor mu before the gradient "
+                "is added, v ← μv + g",
+                (w - lr * (v + g), v + g),
+            ),
         ]
+        + _sign_mistakes(w, v, g, lr, mu)
+        + (
+            []
+            if mu == 0.9
+            else [
+                (
+                    "mu is written as the number 0.9: use the argument mu, which changes from "
+                    "call to call (this check tries 0.9, 0.5, 0, 0.99 and 0.7)",
+                    (w - lr * (0.9 * v + g), 0.9 * v + g),
+                )
+            ]
+        )
     )
 
 
@@ -358,6 +374,11 @@ SQUARE_MISTAKES = [
         "x.T @ dz is the gradient of the weights W (lesson 03's linear layer); the "
         "gradient of the input x is dz @ W.T, one row per example like x",
         lambda x, W, dy, h, dz: dy + x.T @ dz,
+    ),
+    (
+        "dy @ (1 − h²) is a matrix product, but tanh's slope multiplies dy entry by entry: "
+        "dz = dy * (1 − h²) (use *, not @; the shapes here only fit because N = n)",
+        lambda x, W, dy, h, dz: dy + (dy @ (1 - h**2)) @ W.T,
     ),
     (
         "dz * W.T multiplies entry by entry; back through the matrix product x @ W "
