@@ -545,3 +545,10 @@ def test_two_path_swapped_partials_are_named(capsys):
     assert E.check_two_path_slope(dz_dx) is False
     out = capsys.readouterr().out
     assert "wrong partial" in out and "∂z/∂u = v" in out
+
+
+def test_bump_slope_names_the_misplaced_bracket(capsys):
+    """Reader 15: exp(-x**2)/2*(-x) got only the general hint; the /2 sits outside the exp."""
+    assert E.check_bump_slope(lambda x: math.exp(-(x**2)) / 2 * (-x)) is False
+    out = capsys.readouterr().out
+    assert "check the brackets" in out and "The /2 belongs inside the exp" in out

@@ -295,6 +295,8 @@ BUMP_MISTAKES = {
     "−2x/2 = −x": lambda x: -x / 2 * math.exp(-x * x / 2),
     "−x/2 is not the inner slope: the slope of x² is 2x, so the slope of −x²/2 is −2x/2 = −x. "
     "You also still need the outer slope f'(g(x)).": lambda x: -x / 2,
+    "check the brackets: exp(-x**2)/2 is exp(−x²) divided by 2. The /2 belongs inside "
+    "the exp: write math.exp(-x**2 / 2)": lambda x: -x * math.exp(-x * x) / 2,
 }
 
 _BY_FORMULA = "use the chain rule instead: a formula, f'(g(x))·g'(x), with no step h"
