@@ -1130,7 +1130,8 @@ def test_backward_names_a_backward_that_is_never_called(capsys):
     broken = type("Broken", (Value,), {"backward": backward_not_called})
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
-    assert "_backward is named but never called: add ()" in out, out
+    assert "only names the function; it does not call it. Add (): v._backward()" in out, out
+    assert "named but never called" not in out, out  # round 15: one statement, said once
     assert "after the walk" not in out and out.count("✗") == 1
 
 
@@ -1748,3 +1749,23 @@ def test_the_local_derivatives_alone_get_a_bigger_hint_on_each_of_three_tries(ca
     third = said[2]
     assert "self.grad += 1.0 * out.grad and other.grad += 1.0 * out.grad" in third, third
     assert len({*said}) == 3, "each try should say more than the one before"
+
+
+def _mul_by_quotient(self, other):  # round 15 reader: out.data / self.data for other.data
+    other = other if isinstance(other, Value) else Value(other)
+    out = Value(self.data * other.data, (self, other), "*")
+
+    def _backward():
+        self.grad += (out.data / self.data) * out.grad
+        other.grad += (out.data / other.data) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def test_add_mul_rejects_a_local_derivative_that_divides_by_an_input(capsys):
+    broken = type("Broken", (Value,), {"__mul__": _mul_by_quotient})
+    assert checks.check_add_mul(broken) is False
+    out = capsys.readouterr().out
+    assert "divides by an input's value, and an input can be 0" in out, out
+    assert "out.data / self.data equals other.data only when self.data is not 0" in out, out

@@ -313,6 +313,23 @@ def _a_name_never_given(name: str, err: BaseException) -> bool:
     return True
 
 
+def _a_division_by_an_input(name: str, err: BaseException) -> bool:
+    """True (after one ✗ line) for a ZeroDivisionError in ``_backward``, as in
+    ``self.grad += (out.data / self.data) * out.grad``: right for every input except 0."""
+    code = _learner_code(err) if isinstance(err, ZeroDivisionError) else ""
+    if name != "+ and *" or "/" not in code:
+        return False
+    where = f"in `{code}` "
+    _wrong(
+        name,
+        f"{where}your _backward divides by an input's value, and an input can be 0. "
+        "out.data / self.data equals other.data only when self.data is not 0. "
+        f"(Python said: ZeroDivisionError: {err})",
+        ["write the local derivative directly: for *, self's is other.data, not a quotient"],
+    )
+    return True
+
+
 def _nodes_are_not_numbers(name: str, hints: list[str]):
     """A check that names a ``Value`` used where a number belongs (``_a_node_for_a_number``)
     instead of showing Python's bare TypeError; ``hints`` for the tries."""
@@ -322,9 +339,10 @@ def _nodes_are_not_numbers(name: str, hints: list[str]):
         def run(Value):
             try:
                 return check(Value)
-            except (TypeError, NameError) as err:
+            except (TypeError, NameError, ZeroDivisionError) as err:
                 if (
-                    _a_name_never_given(name, err)
+                    _a_division_by_an_input(name, err)
+                    or _a_name_never_given(name, err)
                     or _a_node_for_a_number(name, err, Value, hints)
                     or _a_function_for_a_number(name, err, hints)
                     or _a_caret_for_a_power(name, err)
@@ -435,7 +453,7 @@ def _a_grad_for_a_value(Value, op, x, y, backward, got) -> bool:
 # 2b.1  + and * with their local derivatives
 # --------------------------------------------------------------------------------------
 
-ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25)]
+ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25), (0.0, 2.5)]  # a 0: no dividing by it
 UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" shows
 
 
@@ -1618,7 +1636,7 @@ def _never_called(w: _Walk):
         return None
     return (
         "every gradient stayed 0 and no node's _backward ran. `v._backward` without () "
-        "only names the function: _backward is named but never called: add ()",
+        "only names the function; it does not call it. Add (): v._backward()",
         [
             "a function runs only when it is called: v._backward()",
             "for v in reversed(topological_order(self)): v._backward()",
