@@ -656,3 +656,32 @@ def test_db_second_hint_says_why_no_division_in_plain_words(capsys):
     assert said is not None and "a sum, not a mean" in said, said
     assert "the loss is a mean, so dY already holds its 1/N" in said, said
     assert "already divided by N" not in said, said
+
+
+def test_shapes_text_for_a_tuple_says_remove_the_quotes(capsys):
+    """Round 15: a reader's "(32, 10)" (text) got "got '(32, 10)', expected (32, 10)" with a
+    reason about shapes; the message must say it is text in quote marks."""
+    answer = {"Y": "(32, 10)", "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (10,)}
+    assert bp.check_gradient_shapes(answer) is False
+    said = capsys.readouterr().out
+    assert "you wrote text (a string, in quote marks)" in said and "remove the quotes" in said
+
+
+def test_linear_backward_mean_hint_does_not_repeat_itself(capsys):
+    """Round 15: after two tries with dY.mean(axis=0) the hint said "a sum, not a mean ...
+    1/N" twice, once in the bug and once in the next step."""
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
+    for _ in range(3):
+        assert bp.check_linear_backward(wrong) is False
+        out = capsys.readouterr().out
+        assert out.count("1/N") <= 1, out
+
+
+def test_linear_backward_matmul_misfit_gets_no_unrelated_db_hint(capsys):
+    """Round 15: after `dW = X @ dY` (an @ that does not fit) the third try printed the general
+    hint about db, though db was right."""
+    wrong = lambda X, W, b, dY: (dY @ W.T, X @ dY, dY.sum(axis=0))  # noqa: E731
+    for _ in range(3):
+        assert bp.check_linear_backward(wrong) is False
+        out = capsys.readouterr().out
+        assert "which one needs a .T?" in out and "not a mean" not in out, out

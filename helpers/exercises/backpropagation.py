@@ -20,6 +20,7 @@ from . import (
     _fmt,
     _whole,
     check_arrays,
+    error_meaning,
     exercise,
     hint,
     matches,
@@ -231,6 +232,8 @@ def check_gradient_shapes(shapes) -> bool:
 
 def _why_not_the_shape(key: str, got, want: tuple, first_try: bool) -> str:
     """The reason printed after a wrong shape of ``key`` (3.1)."""
+    if isinstance(got, str):  # round 15: "(32, 10)" in quote marks looked like the answer
+        return _because(TEXT_NOT_TUPLE)
     if len(want) == 1 and not isinstance(got, (tuple, bool)) and _whole(got) == want[0]:
         return _because(ONE_TUPLE.format(n=want[0]))
     if got == want[::-1] and len(want) == 2:
@@ -239,6 +242,13 @@ def _why_not_the_shape(key: str, got, want: tuple, first_try: bool) -> str:
         return _because(DB_WHY.get(got, "db has the shape of b: one number per output"))
     reason = (SHAPE_NUDGE if first_try else SHAPE_WHY).get(key)
     return _because(reason) if reason else ""
+
+
+#: A shape written in quote marks, such as "(32, 10)": text, not a tuple.
+TEXT_NOT_TUPLE = (
+    "you wrote text (a string, in quote marks), not a shape; remove the quotes: a shape is a "
+    "tuple of numbers, such as (2, 3)"
+)
 
 
 def _because(reason: str) -> str:
@@ -318,7 +328,10 @@ def _graded(bug, name):
     then the bug with the next step for that same array."""
     if bug == DIVIDED_BY_N:  # the shapes are right: the next step is the recipe itself
         return (bug, f"{bug}. Section 7's recipe has no N in it: {ARRAY_HINTS[name][-1]}")
-    return (bug,) + tuple(f"{bug}. Next step: {step}" for step in ARRAY_HINTS[name][1:])
+    # a step that repeats the bug's own reason is left out (round 15: "a sum, not a mean ...
+    # 1/N" was printed twice in one hint)
+    steps = [step for step in ARRAY_HINTS[name][1:] if "1/N" not in step or "1/N" not in bug]
+    return (bug,) + tuple(f"{bug}. Next step: {step}" for step in steps)
 
 
 def _arrays_are(got, want) -> bool:
@@ -355,6 +368,20 @@ SHAPE_ERRORS = [
         "(inputs, outputs) and X is (N, inputs); which one needs a .T?",
     ),
 ]
+
+
+def _shape_error_hint(err):
+    """The meaning of a shape error as a hint complete in itself: no general hint (about db,
+    say) follows it (round 15: after an @ that did not fit, a hint about db sent a reader to
+    the wrong line)."""
+    meaning = error_meaning(err, SHAPE_ERRORS)
+    return (meaning, f"{meaning}. Next step: {NEXT_SHAPE_STEP}") if meaning else None
+
+
+#: The second step after a shape error of 3.2.
+NEXT_SHAPE_STEP = (
+    "write the shape of each array under it; in A @ B the columns of A must match the rows of B"
+)
 
 
 @exercise("3.2", "linear_backward")
@@ -398,7 +425,7 @@ def _linear_result(fn, X, W, b, dY):
         b.copy(),
         dY.copy(),
         where=f"on a batch of {len(X)} with W of shape {W.shape}",
-        error_hint=SHAPE_ERRORS,
+        error_hint=_shape_error_hint,
     )
     if not ok:
         return None
