@@ -473,3 +473,14 @@ def test_count_params_names_the_bug_of_a_loop_over_the_layers(capsys, wrong, say
     out = capsys.readouterr().out
     for words in says:
         assert words in out, out
+
+
+def test_count_params_that_prints_instead_of_returning_is_told_to_return(capsys):
+    # Reader 04 (round 15): a function that prints the count gives back None.
+    def printed(sizes):
+        print(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])))
+
+    assert dn.check_count_params(printed) is False
+    out = capsys.readouterr().out
+    assert "got None" in out
+    assert "no value" in out and "return count" in out

@@ -150,6 +150,12 @@ CHANGED_SIZES = (
 )
 
 
+NO_RETURN = (
+    "None is Python's word for 'no value': your function gave nothing back. "
+    "Use `return count` at its end; `print` only shows the number."
+)
+
+
 @exercise("4.2", "count_params")
 def check_count_params(count_params) -> bool:
     """Exercise 4.2: trainable numbers of an MLP with layer sizes [n0, n1, ..., nL].
@@ -174,6 +180,7 @@ def check_count_params(count_params) -> bool:
         counts.append(_whole(got))
         if counts[-1] is None:
             print(f"{FAIL} count_params({sizes}): got {_fmt(got)}, expected a whole number")
+            hint(NO_RETURN if got is None else "return one whole number: the count.")
             return False
     wrong = [(s, c) for s, c in zip(cases, counts) if c != _ref_count(s)]
     if not wrong:
