@@ -166,12 +166,7 @@ def widgets():
             [dict(f=f, g=g) for f, g in (("exp", "sin"), ("tanh", "square"), ("square", "sin"))],
         ),
         (
-            "02 backward pass: step, new",
-            lambda **v: FirstVisit(graph_figures.BackwardView(lecture_neuron(), **v)),
-            [dict(step=k) for k in (2, 3, 4, 5, 6)],
-        ),
-        (
-            "02 backward pass: step, kept",
+            "02 backward pass: step",
             lambda **v: graph_figures.BackwardView(lecture_neuron(), **v),
             [dict(step=k) for k in (2, 3, 4, 5, 6)],
         ),
@@ -182,18 +177,6 @@ def widgets():
         ),
     ]
     return found
-
-
-class FirstVisit:
-    """A step-through view that keeps no step's PNG: the cost of a step seen the first time."""
-
-    def __init__(self, view):
-        self.view = view
-        self.fig = view.fig
-
-    def update(self, **values):
-        self.view.update(**values)
-        self.fig.canvas.state = None
 
 
 def _pg(mode, values):

@@ -182,36 +182,6 @@ def test_backward_view_cached_drawing_matches_a_full_draw(pixels, draws_like_pla
         draws_like_plain(view.fig)
 
 
-def test_backward_view_keeps_each_steps_picture(pixels):
-    """A step's PNG is made once (FastCanvas.state): going back to a step gives the same
-    picture as drawing it afresh, and no other step's."""
-    from io import BytesIO
-
-    def png(fig):
-        buf = BytesIO()
-        fig.savefig(buf, format="png", dpi=fig.dpi)
-        return buf.getvalue()
-
-    root, _ = diamond()
-    view = BackwardView(root)
-    first = {}
-    for k in range(view.n_steps):
-        view.update(step=k)
-        first[k] = png(view.fig)
-    assert len(set(first.values())) == view.n_steps
-    fresh = BackwardView(root)
-    fresh.fig.canvas.state = None  # no kept pictures: draws every time
-    for k in (3, 0, view.n_steps - 1, 3):
-        view.update(step=k)
-        fresh.update(step=k)
-        fresh.fig.canvas.state = None
-        assert png(view.fig) == first[k]
-        np.testing.assert_array_equal(pixels(view.fig), pixels(fresh.fig))
-        # the notebook showing view.fig after the widget (bbox_inches="tight", as the
-        # inline backend does) draws, even though the step's picture is kept
-        view.fig.canvas.print_figure(BytesIO(), format="png", bbox_inches="tight", dpi=view.fig.dpi)
-
-
 def test_backward_view_rejects_bad_steps():
     L, _ = lecture_graph()
     view = BackwardView(L)

@@ -295,10 +295,6 @@ class TrainingView:
         )
         self.message.set_text(r["message"])
         self.message.set_color(WARN_COLOR if bad else LOSS_COLOR)
-        # a finished run's picture is determined by its settings and the step axis: the
-        # canvas keeps its PNG, and a slider moved back to it costs no drawing at all
-        done = (r["lr"], r["steps"], r["hidden"], self.ax_loss.get_xlim())
-        self.fig.canvas.state = done if r["done"] else None
         describe(self.fig, self.describe_run(r))
         return self.fig
 

@@ -38,23 +38,18 @@ class FastCanvas(FigureCanvasAgg):
     latter only with ``%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}``
     (a tight bounding box changes the figure's size, so every draw is a full one; correct,
     just not faster). Only PNG output knows about the cache: animated artists are drawn by
-    this canvas, so save views as PNG. A view whose picture depends on a small state alone
-    (a step number) may set ``state``: each state's PNG is then made once and kept. A view
+    this canvas, so save views as PNG. A view
     whose static parts depend on a small value alone (axis limits, titles) may set
     ``static_key`` to a function returning it: the background drawn for each value is kept,
     so a setting seen before needs no full draw.
     """
 
-    #: How many backgrounds a view with a ``static_key`` keeps (1200×400 px: 1.9 MB each),
-    #: and how many PNGs of a view with a ``state`` (some 100 kB each).
-    KEPT, KEPT_PNGS = 12, 64
+    #: How many backgrounds a view with a ``static_key`` keeps (1200×400 px: 1.9 MB each).
+    KEPT = 12
 
     def __init__(self, figure, animated=()):
         super().__init__(figure)
         self._drawing_background = False
-        # A view whose picture is fully determined by a small state (the step of a
-        # step-through) names it here; each state's PNG is then made once and kept.
-        self.state, self._pngs = None, {}
         # A view whose static parts are determined by a small value (its axis limits and
         # titles) gives a function returning it: the background drawn for each value is
         # kept, and a view moved back to a setting it had restores it instead of drawing.
@@ -144,31 +139,21 @@ class FastCanvas(FigureCanvasAgg):
         import matplotlib.image
 
         fig = self.figure
-        probing = "draw" in vars(fig)  # print_figure looking for the renderer: draw
-        key = (
-            None
-            if self.state is None or metadata or pil_kwargs or probing
-            else (self.state, tuple(fig.bbox.bounds), fig.dpi)
-        )
-        png = self._pngs.get(key)
-        if png is None:
-            self.draw()
-            if metadata is None and pil_kwargs is None:
-                png = encode_png(np.asarray(self.buffer_rgba()))
-            else:  # what matplotlib writes, with what the caller asked for
-                buf = io.BytesIO()
-                matplotlib.image.imsave(
-                    buf,
-                    self.buffer_rgba(),
-                    format="png",
-                    origin="upper",
-                    dpi=fig.dpi,
-                    metadata=metadata,
-                    pil_kwargs={"compress_level": 1, **(pil_kwargs or {})},
-                )
-                png = buf.getvalue()
-            if key is not None:
-                keep(self._pngs, key, png, self.KEPT_PNGS)
+        self.draw()
+        if metadata is None and pil_kwargs is None:
+            png = encode_png(np.asarray(self.buffer_rgba()))
+        else:  # what matplotlib writes, with what the caller asked for
+            buf = io.BytesIO()
+            matplotlib.image.imsave(
+                buf,
+                self.buffer_rgba(),
+                format="png",
+                origin="upper",
+                dpi=fig.dpi,
+                metadata=metadata,
+                pil_kwargs={"compress_level": 1, **(pil_kwargs or {})},
+            )
+            png = buf.getvalue()
         if hasattr(filename_or_obj, "write"):
             filename_or_obj.write(png)
         else:

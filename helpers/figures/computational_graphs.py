@@ -538,7 +538,6 @@ class BackwardView:
     def update(self, step: int = 0):
         step = checks.integer("BackwardView", "step", step, low=0, high=self.n_steps - 1)
         self.step = step
-        self.fig.canvas.state = step  # the picture depends on the step alone: kept
         d, names = self.drawing, self.lay.names
         current = self.steps[step]
         done = {s.node: s.grad for s in self.steps[: step + 1]}
