@@ -458,3 +458,28 @@ def test_a_matrix_product_for_tanhs_slope_is_named(capsys):
 
     out = _residual_says(capsys, at_slope, "use *, not @")
     assert "entry by entry" in out
+
+
+def test_residual_grad_with_z_instead_of_h_is_named(capsys):
+    """The r15 reader's wrong try: 1 - z**2 instead of 1 - h**2."""
+
+    def z_for_h(x, W, dy):
+        z = x @ W
+        return dy + (dy * (1 - z**2)) @ W.T
+
+    _residual_says(capsys, z_for_h, "you used z where h belongs")
+
+
+def test_residual_grad_returning_the_forward_value_is_named(capsys):
+    """The r15 reader's wrong try: np.tanh(x) @ W, a forward value."""
+    _residual_says(capsys, lambda x, W, dy: np.tanh(x) @ W, "not a gradient")
+
+
+def test_residual_grad_with_x_for_the_skip_is_named(capsys):
+    """The r15 reader's wrong try: x + dz @ W.T."""
+
+    def x_skip(x, W, dy):
+        h = np.tanh(x @ W)
+        return x + (dy * (1 - h**2)) @ W.T
+
+    _residual_says(capsys, x_skip, "the skip passes on dy, not x")

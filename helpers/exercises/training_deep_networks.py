@@ -295,6 +295,20 @@ RESIDUAL_MISTAKES = [
         lambda x, W, dy, h, dz: dy + (dy * (1 - np.tanh(x) ** 2)) @ W.T,
     ),
     (
+        "you used z where h belongs: tanh's slope is 1 − h² with h = tanh(z), the output "
+        "of tanh, not 1 − z² with z = x @ W",
+        lambda x, W, dy, h, dz: dy + (dy * (1 - (x @ W) ** 2)) @ W.T,
+    ),
+    (
+        "you returned the branch's forward value tanh(x) @ W, not a gradient: dL/dx is "
+        "built from dy, the skip's dy plus the branch's dz @ W.T",
+        lambda x, W, dy, h, dz: np.tanh(x) @ W,
+    ),
+    (
+        "the skip passes on dy, not x: dL/dx = dy + dz @ W.T (x is the input, not a gradient)",
+        lambda x, W, dy, h, dz: x + dz @ W.T,
+    ),
+    (
         "the order is wrong: tanh's slope 1 − h² belongs to z = x @ W, so multiply dy by it "
         "first, and only then go back through the matrix product with @ W.T",
         lambda x, W, dy, h, dz: dy + (dy @ W.T) * (1 - h**2),
