@@ -169,33 +169,34 @@ class GradientNormView:
         describe(self.fig, self._alt())
         return self.fig
 
+    def _ends(self):
+        """For each gain drawn: the gain, and the signal's and the gradient's values at the
+        first and the last layer (what the alt text and the caption say)."""
+        for f in self.FACTORS:
+            sig, g = self.results[f]
+            yield dict(gain=f * self.scale, s1=sig[0], sn=sig[-1], g1=g[0], gn=g[-1], n=self.depth)
+
     def _alt(self) -> str:
         """The alt text: what the two panels show, with the caption's numbers."""
-        parts = [
+        head = (
             f"Two line charts over the {self.depth} layers of a plain {self.activation} "
             f"network, log scale on the y axes. Left: the standard deviation of each "
             f"layer's output. Right: the size of each layer's weight gradient."
-        ]
-        for f in self.FACTORS:
-            sig, g = self.results[f]
-            parts.append(
-                f"At gain {f * self.scale:.2f} the signal goes from {sig[0]:.1e} at layer 1 "
-                f"to {sig[-1]:.1e} at layer {self.depth}, and the gradient is {g[0]:.1e} "
-                f"at layer 1 and {g[-1]:.1e} at layer {self.depth}."
-            )
-        return " ".join(parts)
+        )
+        line = (
+            "At gain {gain:.2f} the signal goes from {s1:.1e} at layer 1 to {sn:.1e} at layer "
+            "{n}, and the gradient is {g1:.1e} at layer 1 and {gn:.1e} at layer {n}."
+        )
+        return " ".join([head] + [line.format(**end) for end in self._ends()])
 
     def caption(self) -> str:
         """The numbers behind the picture: first and last layer at each gain."""
-        lines = [f"{self.activation}, {self.depth} layers, weights of mean 0 and std gain/√fan-in"]
-        for f in self.FACTORS:
-            sig, g = self.results[f]
-            lines.append(
-                f"  gain {f * self.scale:4.2f}: signal std layer 1 {sig[0]:.1e} -> "
-                f"layer {self.depth} {sig[-1]:.1e}, "
-                f"‖∂L/∂W‖ layer 1 {g[0]:.1e}, layer {self.depth} {g[-1]:.1e}"
-            )
-        return "\n".join(lines)
+        head = f"{self.activation}, {self.depth} layers, weights of mean 0 and std gain/√fan-in"
+        line = (
+            "  gain {gain:4.2f}: signal std layer 1 {s1:.1e} -> layer {n} {sn:.1e}, "
+            "‖∂L/∂W‖ layer 1 {g1:.1e}, layer {n} {gn:.1e}"
+        )
+        return "\n".join([head] + [line.format(**end) for end in self._ends()])
 
 
 def _limits_of(*axes) -> tuple:
