@@ -305,3 +305,29 @@ def test_a_value_off_in_the_11th_digit_is_printed_with_digits_that_differ(capsys
     line = capsys.readouterr().out.splitlines()[-1]
     got, expected = line.split(": got ")[1].split(", expected ")
     assert got != expected and float(got) != float(expected), line
+
+
+def test_a_name_error_is_said_in_plain_words_by_every_check(capsys):
+    """A reader of lesson 01 met 'raised NameError: name 'v' is not defined' and did not know
+    the word: every check that reports an exception from the learner's code says what a
+    NameError means, unless the lesson's own table says more."""
+    import helpers.exercises as ex
+
+    def uses_an_unknown_name(x):
+        return v * x  # noqa: F821 (the learner's typo)
+
+    ex.reset_tries()
+    assert ex.run("f", uses_an_unknown_name, 1.0)[0] is False
+    out = capsys.readouterr().out
+    assert "raised NameError" in out and "no line has given it a value" not in out
+    assert "a NameError means your code uses a name that no line has given a value" in out
+
+    @ex.exercise("0.0", "demo")
+    def check(f):
+        return f(1.0) == 1.0
+
+    assert check(uses_an_unknown_name) is False
+    out = capsys.readouterr().out
+    assert "your code raised NameError" in out
+    assert "a NameError means your code uses a name" in out
+    assert out.count("Hint:") == 1, out

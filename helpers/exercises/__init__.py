@@ -185,6 +185,9 @@ def _say_why_it_stopped(name: str, how: str, result, own: Sequence[str], attempt
             f"{FAIL} {name}: your code raised {type(result).__name__}: "
             f"{result}{_learner_line(result)}"
         )
+        meaning = error_meaning(result, PLAIN_ERRORS)
+        if meaning:
+            hint(meaning)
 
 
 # --------------------------------------------------------------------------------------
@@ -276,6 +279,17 @@ def error_meaning(err: BaseException, known) -> str | None:
     return None
 
 
+#: What an error means in plain words, for any check when its lesson's own table has no row.
+PLAIN_ERRORS = (
+    (
+        NameError,
+        "",
+        "a NameError means your code uses a name that no line has given a value: check its "
+        "spelling, and that it is an argument of your function or defined in an earlier cell",
+    ),
+)
+
+
 def run(name: str, fn, *args, where: str = "", error_hint=None):
     """Call the learner's ``fn(*args)`` within TIME_LIMIT seconds.
 
@@ -305,6 +319,7 @@ def run(name: str, fn, *args, where: str = "", error_hint=None):
         meaning = error_hint(result)
     else:
         meaning = error_meaning(result, error_hint)
+    meaning = meaning or error_meaning(result, PLAIN_ERRORS)
     if meaning:
         hint(meaning)
     return False, None
