@@ -182,11 +182,17 @@ def widget_cells(nb: dict) -> list[int]:
     ]
 
 
+def widgets_in(widget, wanted) -> list:
+    """The widgets of a widget tree for which ``wanted(widget)`` holds, in order (a wanted
+    widget's own children are not searched)."""
+    if wanted(widget):
+        return [widget]
+    return [w for child in getattr(widget, "children", ()) for w in widgets_in(child, wanted)]
+
+
 def panels_in(widget) -> list:
     """The panels (widgets with ``parts``) in a widget tree, in order."""
-    if hasattr(widget, "parts"):
-        return [widget]
-    return [p for child in getattr(widget, "children", ()) for p in panels_in(child)]
+    return widgets_in(widget, lambda w: hasattr(w, "parts"))
 
 
 class Lesson:
@@ -277,9 +283,7 @@ def save(state, path: Path) -> dict:
 
 def plays_in(widget) -> list:
     """The play buttons (``ipywidgets.Play``) in a widget tree, in order."""
-    if type(widget).__name__ == "Play":
-        return [widget]
-    return [p for child in getattr(widget, "children", ()) for p in plays_in(child)]
+    return widgets_in(widget, lambda w: type(w).__name__ == "Play")
 
 
 def play_of(cell_widget, parts, controls: list[Control]) -> dict | None:
