@@ -483,4 +483,48 @@ def test_count_params_that_prints_instead_of_returning_is_told_to_return(capsys)
     assert dn.check_count_params(printed) is False
     out = capsys.readouterr().out
     assert "got None" in out
-    assert "no value" in out and "return count" in out
+    assert "no value" in out and "`return total` if you called it total" in out
+
+
+def test_count_params_missing_return_hint_names_no_variable_the_learner_may_lack(capsys):
+    # Reader 04 (round 16): "Use `return count`" sent a learner whose variable was `total` (as
+    # in the lesson's own Answer) looking for a variable `count`.
+    def no_return(sizes):
+        total = 0
+        for i in range(len(sizes) - 1):
+            total += (sizes[i] + 1) * sizes[i + 1]
+
+    assert dn.check_count_params(no_return) is False
+    out = capsys.readouterr().out
+    assert "got None" in out and "return count" not in out
+    assert "the name of your count" in out
+
+
+def test_zigzag_round_off_of_the_right_count_is_not_shown_as_243_and_called_wrong(capsys):
+    # Round 16 (blocking in 2.1): a right value with round-off was printed rounded and called
+    # wrong. math.exp(5 * math.log(3)) is 243.00000000000017.
+    import math
+
+    got = math.exp(5 * math.log(3))
+    assert got != 243
+    assert dn.check_zigzag_pieces(lambda: got) is False
+    out = capsys.readouterr().out
+    assert repr(got) in out and "predicted 243;" not in out
+    assert "close to 243" in out and "round-off" in out and "whole number" in out
+
+
+def test_count_params_round_off_of_the_right_count_is_shown_with_all_digits(capsys):
+    # Round 16: 7.0000000001 was printed as "got 7, expected a whole number".
+    def float_count(sizes):
+        return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])) * (1 + 1e-11)
+
+    assert dn.check_count_params(float_count) is False
+    out = capsys.readouterr().out
+    assert "got 7.00000000007," in out and "close to 7, the right count" in out
+    assert "round-off" in out
+
+
+def test_count_params_a_count_with_decimals_is_not_blamed_on_round_off(capsys):
+    assert dn.check_count_params(lambda sizes: 7.5) is False
+    out = capsys.readouterr().out
+    assert "got 7.5, expected a whole number" in out and "round-off" not in out

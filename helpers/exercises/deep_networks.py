@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import (
@@ -9,10 +11,12 @@ from . import (
     PASS,
     _array,
     _fmt,
+    _number,
     _whole,
     check_prediction,
     exercise,
     hint,
+    learner_number,
     matches,
     run,
 )
@@ -54,6 +58,33 @@ _ZIGZAG_MISSES = {
 }
 
 
+#: A count is a whole number. A float within round-off of a whole count (243.00000000000017,
+#: from a float formula) is told so, with all its digits: round 16 showed a right value, printed
+#: rounded, called wrong ("you predicted 24; that is not it").
+NEAR_WHOLE_RTOL = 1e-6
+NOT_WHOLE = (
+    "a count is a whole number, and yours has a round-off error from a calculation with "
+    "floats. Return the exact whole number: compute it with whole numbers only (`+`, `*` "
+    "and `**` on whole numbers are exact; `/` and math functions such as math.exp give floats)"
+)
+
+
+def _digits(x) -> str:
+    """A number with every digit that tells it from its neighbours (243.00000000000017, not 243)."""
+    value, _ = _number(x)
+    if value is None or value.is_integer():
+        return _fmt(x)
+    return repr(value)
+
+
+def _near_whole(got, want) -> bool:
+    """True if ``got`` is a number within round-off of the whole number ``want``, but not it."""
+    value, _ = _number(got)
+    return (
+        value is not None and value != want and math.isclose(value, want, rel_tol=NEAR_WHOLE_RTOL)
+    )
+
+
 @exercise("4.1", "pieces of zigzag_network(depth=5, width=3)")
 def check_zigzag_pieces(pieces) -> bool:
     """Exercise 4.1, predict first: the pieces of zigzag_network(depth=5, width=3) on [0, 1].
@@ -73,8 +104,15 @@ def check_zigzag_pieces(pieces) -> bool:
             "function: run the cell with `def pieces():` first, then this one"
         )
         return False
+    got = learner_number(name, pieces)
+    if got is None:
+        return False
+    if _near_whole(got, ZIGZAG_PIECES):
+        print(f"{FAIL} {name}: you returned {_digits(got)}: close to {ZIGZAG_PIECES}, but not it")
+        hint(NOT_WHOLE)
+        return False
     return check_prediction(
-        name, pieces, ZIGZAG_PIECES, _ZIGZAG_WHY, _ZIGZAG_MISSES, hide_first_try_of="4.1"
+        name, got, ZIGZAG_PIECES, _ZIGZAG_WHY, _ZIGZAG_MISSES, hide_first_try_of="4.1"
     )
 
 
@@ -152,7 +190,8 @@ CHANGED_SIZES = (
 
 NO_RETURN = (
     "None is Python's word for 'no value': your function gave nothing back. "
-    "Use `return count` at its end; `print` only shows the number."
+    "End it with `return` and the name of your count (`return total` if you called it "
+    "total); `print` only shows the number."
 )
 
 
@@ -179,8 +218,7 @@ def check_count_params(count_params) -> bool:
             return False
         counts.append(_whole(got))
         if counts[-1] is None:
-            print(f"{FAIL} count_params({sizes}): got {_fmt(got)}, expected a whole number")
-            hint(NO_RETURN if got is None else "return one whole number: the count.")
+            _not_whole(sizes, got)
             return False
     wrong = [(s, c) for s, c in zip(cases, counts) if c != _ref_count(s)]
     if not wrong:
@@ -195,6 +233,20 @@ def check_count_params(count_params) -> bool:
             hint(why)
             break
     return False
+
+
+def _not_whole(sizes, got) -> None:
+    """Say why count_params(sizes) gave ``got``, which is not a whole number."""
+    want = _ref_count(sizes)
+    print(f"{FAIL} count_params({sizes}): got {_digits(got)}, expected a whole number")
+    if got is None:
+        hint(NO_RETURN)
+    elif _near_whole(got, want):
+        hint(
+            f"{_digits(got)} is close to {want}, the right count, but it is not {want}: {NOT_WHOLE}"
+        )
+    else:
+        hint("return one whole number: the count.")
 
 
 def _layer_names(model, X):
