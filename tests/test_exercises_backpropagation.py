@@ -685,3 +685,70 @@ def test_linear_backward_matmul_misfit_gets_no_unrelated_db_hint(capsys):
         assert bp.check_linear_backward(wrong) is False
         out = capsys.readouterr().out
         assert "which one needs a .T?" in out and "not a mean" not in out, out
+
+
+def _central_difference_dW(X, W, b, dY, h=1e-5):
+    """dW estimated as notebook 01 teaches: central differences of L = sum(dY * Y)."""
+    dW = np.zeros_like(W)
+    for j in range(W.shape[0]):
+        for k in range(W.shape[1]):
+            up, down = W.copy(), W.copy()
+            up[j, k] += h
+            down[j, k] -= h
+            dW[j, k] = (np.sum(dY * (X @ up + b)) - np.sum(dY * (X @ down + b))) / (2 * h)
+    return dW
+
+
+def test_linear_backward_estimate_is_called_close_not_plain_wrong(capsys):
+    # round 16: a check must not show the right value, estimated, as just "WRONG"
+    def estimated(X, W, b, dY):
+        return dY @ W.T, _central_difference_dW(X, W, b, dY) * (1 + 1e-6), dY.sum(axis=0)
+
+    assert not bp.check_linear_backward(estimated)
+    out = capsys.readouterr().out
+    assert "✓ dX" in out and "✗ dW" in out
+    assert "close to the right ones, but not equal" in out and "estimate" in out
+    assert "exact value" in out
+
+
+@pytest.mark.parametrize("number", ["3.4", "3.5"])
+def test_rounded_answers_are_called_close_not_plain_wrong(number, capsys):
+    name, check = CHECKS[number]
+    namespace = {"np": np}
+    exec(answers()[number].answer_code, namespace)
+    right = namespace[name]
+
+    def rounded(*args):
+        got = right(*args)
+        if isinstance(got, dict):
+            return {k: np.round(v, 5) for k, v in got.items()}
+        return np.round(got, 5)
+
+    assert check(rounded) is False
+    out = capsys.readouterr().out
+    assert "WRONG" in out and "close to the right ones, but not equal" in out
+    assert "max difference 0.00e+00" not in out
+
+
+def test_tanh_backward_low_precision_is_called_close_not_plain_wrong(capsys):
+    def low_precision(Y, dY):
+        return (dY * (1 - Y**2)).astype(np.float32).astype(np.float16)
+
+    assert not bp.check_tanh_backward(low_precision)
+    assert "close to the right ones, but not equal" in capsys.readouterr().out
+
+
+def test_a_formula_bug_is_not_called_close(capsys):
+    assert not bp.check_linear_backward(lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0)))
+    assert "close to the right ones" not in capsys.readouterr().out
+
+
+def test_a_second_close_try_gets_no_hint_about_the_formula(capsys):
+    def estimated(X, W, b, dY):
+        return dY @ W.T, (X.T @ dY) * (1 + 1e-6), dY.sum(axis=0)
+
+    for _ in range(2):
+        assert not bp.check_linear_backward(estimated)
+    out = capsys.readouterr().out
+    assert out.count("close to the right ones, but not equal") == 2
+    assert "pick the one whose shape is right" not in out

@@ -70,6 +70,16 @@ TIMES_VALUE = (
     "it is multiplied by the values themselves; the ReLU's slope is 1 where its input "
     "was positive, 0 elsewhere"
 )
+#: An array within 0.1 % of the right one but not equal to it (round 16: a check must not
+#: call an estimate of the right value plainly wrong): an estimate or rounded numbers.
+CLOSE_NOT_EXACT = (
+    "your numbers are close to the right ones, but not equal: that looks like an estimate "
+    "(a finite difference) or rounded numbers (float32, or numbers typed in). Return the "
+    "exact value: compute it with the formula, in NumPy's usual float64"
+)
+#: As graded hints, complete in themselves: no general hint about the formula follows them
+#: (the formula is right).
+CLOSE_HINTS = (CLOSE_NOT_EXACT, CLOSE_NOT_EXACT)
 
 
 def _unpack(name, result, names):
@@ -101,6 +111,43 @@ def _bias_mistakes(dY):
         SUM_AXIS: dY.sum(axis=1),
         KEPT_DIMS: dY.sum(axis=0, keepdims=True),
     }
+
+
+def _close_not_equal(got, want) -> bool:
+    """Whether ``got`` fails ``check_arrays`` but is within 0.1 % (of the largest entry) of
+    ``want``: the right value estimated or rounded, not a wrong formula."""
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    want = np.asarray(want, dtype=float)
+    if arr.shape != want.shape or not np.all(np.isfinite(arr)):
+        return False
+    if np.allclose(arr, want, rtol=1e-7, atol=1e-10):  # check_arrays' own tolerance
+        return False
+    return bool(np.max(np.abs(arr - want)) <= 1e-3 * max(float(np.max(np.abs(want))), 1e-12))
+
+
+def _check_arrays(arrays, mistakes) -> bool:
+    """``check_arrays``; when no usual bug was named and the first wrong array is close to
+    the right one, CLOSE_NOT_EXACT says so in plain words (rather than a bare WRONG)."""
+    before = _attempts[-1].hinted if _attempts else 0
+    if check_arrays(arrays, mistakes=mistakes):
+        return True
+    first = next((pair for pair in arrays.values() if not _close_or_equal(*pair, rtol=1e-7)), None)
+    if (not _attempts or _attempts[-1].hinted == before) and first and _close_not_equal(*first):
+        hint(CLOSE_HINTS)
+    return False
+
+
+def _close_or_equal(got, want, rtol) -> bool:
+    """Whether ``got`` passes ``check_arrays``' comparison with ``want``."""
+    try:
+        arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    want = np.asarray(want, dtype=float)
+    return arr.shape == want.shape and bool(np.allclose(arr, want, rtol=rtol, atol=1e-10))
 
 
 def _softmax(Z, axis=1):
@@ -463,7 +510,7 @@ def _compare_linear(got, want, mistakes) -> bool:
         if check_arrays({key: (got[key], want[key])}, mistakes=mistakes if ok else None):
             continue
         if ok and (not _attempts or _attempts[-1].hinted == before):  # no usual bug named
-            hint(ARRAY_HINTS[key])
+            hint(CLOSE_HINTS if _close_not_equal(got[key], want[key]) else ARRAY_HINTS[key])
         ok = False
     return ok
 
@@ -585,7 +632,7 @@ def check_tanh_backward(fn) -> bool:
     if not returned(name, dX):
         return False
     mistakes = {"dX": {bug: wrong(Y, dY) for bug, wrong in TANH_MISTAKES.items()}}
-    return check_arrays({"dX": (dX, dY * (1 - Y**2))}, mistakes=mistakes)
+    return _check_arrays({"dX": (dX, dY * (1 - Y**2))}, mistakes=mistakes)
 
 
 def _call_without_tanh(fn, *args):
@@ -641,7 +688,7 @@ def check_softmax_ce_backward(fn) -> bool:
                 "the sign is flipped: it is P − T, not T − P": -want,
             }
         }
-        if not check_arrays({"dZ": (dZ, want)}, mistakes=mistakes):
+        if not _check_arrays({"dZ": (dZ, want)}, mistakes=mistakes):
             return False
     return True
 
@@ -733,4 +780,4 @@ def check_mlp_backward(fn) -> bool:
         "dW1": {TRANSPOSED: (X.T @ want["dZ1"]).T},
         "db1": _bias_mistakes(want["dZ1"]),
     }
-    return check_arrays({k: (got.get(k), w) for k, w in want.items()}, mistakes=mistakes)
+    return _check_arrays({k: (got.get(k), w) for k, w in want.items()}, mistakes=mistakes)
