@@ -962,7 +962,7 @@ def test_backward_adding_one_to_the_output_grad_is_caught_by_a_second_call(capsy
     broken = type("Broken", (Value,), {"backward": backward_seed_added})
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
-    assert "after a second d.backward() on the same graph the output's grad is 2, not 1" in out
+    assert "after a second d.backward() on the same graph the output's grad is 2.0, not 1" in out
     assert "`self.grad += 1.0` adds 1 to what is already there" in out, out
     # round 14's reader: with =, a second call still adds up the other gradients; say so
     assert "always exactly 1, so set it with =" in out, out
@@ -1751,3 +1751,82 @@ def test_add_mul_rejects_a_local_derivative_that_divides_by_an_input(capsys):
     out = capsys.readouterr().out
     assert "divides by an input's value, and an input can be 0" in out, out
     assert "out.data / self.data equals other.data only when self.data is not 0" in out, out
+
+
+# --- round 16: a near miss is named as one; hints that name the real bug ----------------------
+
+
+def add_by_nudging(s, o, out):  # the local derivative of + estimated by a central difference
+    def b():
+        h = 1e-9
+        local = ((s.data + h + o.data) - (s.data - h + o.data)) / (2 * h)
+        s.grad += local * out.grad
+        o.grad += local * out.grad
+
+    return b
+
+
+def test_add_mul_names_an_estimate_and_prints_all_its_digits(capsys):
+    """A value within 0.1 % of the right share is not 'a wrong local derivative': the message
+    says it is close but an estimate, and prints the number with all its digits."""
+    assert checks.check_add_mul(with_method("+", add_by_nudging)) is False
+    out = capsys.readouterr().out
+    got = ((2.0 + 1e-9 - 3.0) - (2.0 - 1e-9 - 3.0)) / 2e-9 * checks.UPSTREAM
+    assert f"self.grad came out as {got!r}" in out and got != 1.5, out
+    assert "close to the right value, but not equal to it" in out, out
+    assert "the check wants the exact local derivative" in out, out
+    assert "the gradient reaching" not in out and out.count("✗") == 1, out
+
+
+def tanh_by_nudging(s, o, out):  # the slope of tanh estimated by a central difference
+    def b():
+        h = 1e-4
+        slope = (math.tanh(s.data + h) - math.tanh(s.data - h)) / (2 * h)
+        s.grad += slope * out.grad
+
+    return b
+
+
+def test_tanh_names_an_estimate_of_the_slope(capsys):
+    assert checks.check_tanh(with_method("tanh", tanh_by_nudging)) is False
+    out = capsys.readouterr().out
+    assert "self.grad came out as" in out and "close to the right value" in out, out
+    assert "the exact local derivative 1 − t²" in out, out
+    assert "the local derivative of tanh is wrong" not in out and out.count("✗") == 1, out
+
+
+def test_the_first_hint_for_a_missing_out_grad_says_where_out_grad_belongs(capsys):
+    """Round 16's reader could not tell what '= out.grad' at the end of the hint belonged to."""
+    assert checks.check_add_mul(ReadersAddValue) is False
+    out = capsys.readouterr().out
+    assert "the share of a is (d out/d a) times (d L/d out)" in out, out
+    assert "The second factor, d L/d out, is stored in out.grad" in out, out
+    assert ") = out.grad" not in out, out
+
+
+def test_a_node_placed_again_by_the_rounds_gets_a_hint_about_the_rounds(capsys):
+    """Round 16's reader forgot `v not in placed`: on the chain x → y → z the hint spoke of a
+    node reached along two paths, but the repeat comes from the rounds."""
+
+    def may_join(v, placed):  # the reader's answer
+        return all(p in placed for p in v._prev)
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "on a chain x → y → z, node x appears more than once" in out, out
+    assert "Each round goes over all the nodes again" in out, out
+    assert "two paths" not in out and out.count("✗") == 1, out
+
+
+def test_all_given_one_true_or_false_is_explained_in_words(capsys):
+    """Round 16's reader wrote all(v._prev in placed): Python's bare TypeError 'bool' object
+    is not iterable, with no hint, was all they got."""
+
+    def may_join(v, placed):  # the reader's answer
+        return v not in placed and all(v._prev in placed)
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "A bool is one True or False, and all(...) got just one" in out, out
+    assert "needs one answer per parent" in out and "for p in v._prev" in out, out
+    assert "your code raised" not in out and out.count("✗") == 1, out

@@ -366,6 +366,23 @@ def _num(x) -> str:
     return f"{float(x):g}"
 
 
+def _near(got, want, rel=1e-3) -> bool:
+    """True when ``got`` is within ``rel`` of ``want`` yet not equal to it as ``_close`` asks:
+    an estimate (a central difference, as notebook 01 teaches) or a rounded number where the
+    exact local derivative belongs."""
+    try:
+        return math.isclose(float(got), float(want), rel_tol=rel) and not _close(got, want)
+    except (TypeError, ValueError):
+        return False
+
+
+AN_ESTIMATE = (
+    "close to the right value, but not equal to it. An estimate of the slope, such as "
+    "nudging the input, or a rounded number is not enough here: the check wants the exact "
+    "local derivative"
+)
+
+
 def _is_class(name: str, Value) -> bool:
     if isinstance(Value, type):
         return True
@@ -641,8 +658,8 @@ def _locals_alone(t: _Try):
     return (
         "a and b received the local derivatives alone, not multiplied by out.grad",
         [
-            "the chain rule: how much L moves per unit of a is "
-            "(d out/d a) times (d L/d out) = out.grad",
+            "the chain rule: the share of a is (d out/d a) times (d L/d out). The second "
+            "factor, d L/d out, is stored in out.grad",
             "self.grad += (local derivative) * out.grad",
             "in add: self.grad += 1.0 * out.grad and other.grad += 1.0 * out.grad"
             if t.op == "+"
@@ -718,6 +735,21 @@ def _product_rule_for_a_sum(t: _Try):
     )
 
 
+def _an_estimate(t: _Try):
+    """Every wrong gradient is within 0.1 % of the right one: an estimate, or a rounded number."""
+    wrong = _inputs_where(t)
+    if not all(_near(i.got, i.want) for i in wrong):
+        return None
+    got = " and ".join(f"{i.attr}.grad came out as {i.got!r}" for i in wrong)
+    return (
+        f"{got}: {AN_ESTIMATE}",
+        [
+            "the local derivatives of + and * are exact numbers: section 2 gives them",
+            _LOCALS_OF_ADD_MUL,
+        ],
+    )
+
+
 def _some_local_derivative_off(t: _Try):
     """What is said when no known mistake fits."""
     which = "a" if not _close(t.got[0], t.want[0]) else "b"
@@ -742,6 +774,7 @@ ADD_MUL_MISTAKES = [
     _factors_swapped,
     _one_own_value,
     _product_rule_for_a_sum,
+    _an_estimate,
 ]
 
 
@@ -918,8 +951,8 @@ TANH_WRONG_SHARES = [
         (
             "the local derivative 1 − t² is right, but it is not multiplied by out.grad",
             [
-                "the chain rule: how much L moves per unit of x is "
-                "(d out/d x) times (d L/d out) = out.grad",
+                "the chain rule: the share of x is (d out/d x) times (d L/d out). The second "
+                "factor, d L/d out, is stored in out.grad",
                 "self.grad += (1 - t**2) * out.grad",
             ],
         ),
@@ -962,7 +995,18 @@ def _tanh_bug(x: float, got: float, out):
     if bug:
         return bug, TANH_HINTS
     said = next((said for wrong, said in TANH_WRONG_SHARES if _close(share, wrong(t))), None)
-    return said or ("the local derivative of tanh is wrong", TANH_HINTS)
+    return (
+        said
+        or _tanh_estimate(x, got, local)
+        or ("the local derivative of tanh is wrong", TANH_HINTS)
+    )
+
+
+def _tanh_estimate(x: float, got: float, local: float):
+    """The bug and hints for a local derivative within 0.1 % of the slope: an estimate."""
+    if not _near(local, _tanh_slope(x)):
+        return None
+    return f"self.grad came out as {got!r}: {AN_ESTIMATE} 1 − t²", TANH_HINTS
 
 
 def _tanh_at(Value, x: float) -> bool:
@@ -1129,6 +1173,38 @@ class _Placed(set):
         return super().__contains__(item)
 
 
+#: Errors a ``may_join`` may raise, in plain words: (kind, words of Python's message, bug, hints).
+MAY_JOIN_ERRORS = [
+    (
+        TypeError,
+        "'bool' object is not iterable",
+        "may_join(v, placed) raised TypeError: 'bool' object is not iterable. A bool is one "
+        "True or False, and all(...) got just one, as in all(v._prev in placed). all(...) "
+        "needs one answer per parent: inside its brackets, a test of one parent p, then "
+        "`for p in v._prev`",
+        [
+            "inside all(...), write the test for one parent p, then the loop: for p in v._prev",
+            "return v not in placed and all(p in placed for p in v._prev)",
+        ],
+    ),
+]
+
+
+def _may_join_error_named(err: BaseException) -> bool:
+    """True (after one ✗ line) when ``err``, raised by ``may_join``, is in MAY_JOIN_ERRORS."""
+    said = next(
+        (
+            (bug, hints)
+            for kind, words, bug, hints in MAY_JOIN_ERRORS
+            if isinstance(err, kind) and words in str(err)
+        ),
+        None,
+    )
+    if said:
+        _wrong("topological order", *said)
+    return said is not None
+
+
 def _may_join_asks_about_all_parents_at_once(may_join, x, y) -> bool:
     """True (after one ✗ line) for a ``may_join`` that asks whether ``v._prev``, the tuple
     of all parents, is in ``placed``. ``placed`` holds single nodes, so the answer is always
@@ -1136,7 +1212,9 @@ def _may_join_asks_about_all_parents_at_once(may_join, x, y) -> bool:
     for v, placed in ((x, _Placed()), (y, _Placed({x}))):
         try:
             may_join(v, placed)
-        except TypeError:  # e.g. a list of parents: unhashable; the checks that follow say more
+        except TypeError as err:  # e.g. unhashable parents: the checks that follow say more
+            if _may_join_error_named(err):
+                return True
             continue
         if any(isinstance(item, (tuple, list, set, frozenset)) for item in placed.asked):
             who = (
@@ -1325,8 +1403,8 @@ def _listed_twice(root, got):
     return (
         f"node {seen[0].label} appears more than once (got {names})",
         [
-            "each node belongs in the list once, even one reached along two paths: "
-            "what if v is in the list already?",
+            "each node belongs in the list once. Each round goes over all the nodes again, "
+            "also those placed in an earlier round: what must may_join answer for them?",
             "before you place a node, check that it is not placed already (v not in placed)",
         ],
     )
@@ -1483,7 +1561,7 @@ def check_backward(Value) -> bool:
         return _wrong(
             "backward",
             f"right gradients after one call, but after a second d.backward() on the "
-            f"same graph the output's grad is {_num(d.grad)}, not 1. `self.grad += 1.0` "
+            f"same graph the output's grad is {d.grad!r}, not 1. `self.grad += 1.0` "
             "adds 1 to what is already there. dL/dL is always exactly 1, so set it with =. "
             "(The other gradients do add up over two calls, since _backward uses +=. So a "
             "training loop sets them to 0 before each backward().)",
