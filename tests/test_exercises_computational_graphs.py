@@ -540,3 +540,61 @@ def test_a_thousands_comma_is_named(capsys):
     assert "reads 1,000 as two numbers" in out and "without the comma" in out
     assert E.check_pass_counts(lambda: (1000, 1, 5)) is False
     assert "comma" not in capsys.readouterr().out
+
+
+def central_difference_prediction(h):
+    """The reader's predict() of r16: dc/da 'confirmed' with a central difference, as notebook
+    01 and section 7 compute one, and that estimate returned."""
+
+    def c(a):
+        b = a + a
+        return b * b
+
+    return lambda: (c(3 + h) - c(3 - h)) / (2 * h)
+
+
+@pytest.mark.parametrize("h", [1e-6, 1e-5, 1e-3])
+def test_a_finite_difference_estimate_is_called_close_but_an_estimate(h, capsys):
+    """Reader 02 r16 (blocking): 24.00000000335 heard "you predicted 24; that is not it"."""
+    predict = central_difference_prediction(h)
+    got = predict()
+    assert got != 24 and math.isclose(got, 24, rel_tol=1e-6)  # close, not exact
+    assert E.check_reuse_prediction(predict) is False
+    out = capsys.readouterr().out
+    assert "predicted 24;" not in out and "that is not it" not in out, out
+    assert f"your {got!r} is close to 24, but that is an estimate" in out  # all its digits
+    assert "Return the exact value" in out
+
+
+def test_the_reader_s_central_difference_is_shown_with_its_digits(capsys):
+    assert E.check_reuse_prediction(lambda: 24.00000000335467) is False
+    out = capsys.readouterr().out
+    assert "24.00000000335467" in out and "off by 3.4e-09" in out, out
+    assert E.check_reuse_prediction(lambda: 24.0) is True  # the exact value still passes
+
+
+def test_a_forward_mode_estimate_shows_its_digits_and_is_called_an_estimate(capsys):
+    """Reader 02 r16's 2.1 bug in 2.3: a central difference printed 'got 4.75, expected 4.75'
+    and the hint asked for dx/dx, which the learner had seeded."""
+
+    def by_nudging(f, x):
+        h = 1e-6
+        return (f(Dual(x + h, 1.0)).val - f(Dual(x - h, 1.0)).val) / (2 * h)
+
+    assert E.check_forward_derivative(by_nudging) is False
+    out = capsys.readouterr().out
+    assert "got 4.75, expected 4.75" not in out, out
+    got = by_nudging(lambda t: t**3 - 2 * t, 1.5)
+    assert f"got {got:.13g}, expected 4.75: close, but that is an estimate" in out, out
+    assert "exact derivative" in out and "what is dx/dx" not in out
+
+
+def test_the_first_wrong_pass_count_says_the_next_try_shows_the_answer(capsys):
+    """Reader 02 r16: 2.1's first wrong try warned that the next shows the answer; 2.4's did
+    not."""
+    assert E.check_pass_counts(lambda: (1000, 1000)) is False
+    first = capsys.readouterr().out
+    assert "the next wrong try shows the answer" in first and "(1000, 1)" not in first
+    assert E.check_pass_counts(lambda: (1000, 2)) is False
+    second = capsys.readouterr().out
+    assert "It is (1000, 1)" in second and "the next wrong try" not in second
