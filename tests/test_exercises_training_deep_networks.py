@@ -483,3 +483,49 @@ def test_residual_grad_with_x_for_the_skip_is_named(capsys):
         return x + (dy * (1 - h**2)) @ W.T
 
     _residual_says(capsys, x_skip, "the skip passes on dy, not x")
+
+
+@pytest.mark.parametrize(
+    "rounded",
+    [
+        lambda n: round(math.sqrt(2 / n), 3),  # round 16's reader: got only the general hint
+        lambda n: round(math.sqrt(2 / n), 2),
+        lambda n: float(np.sqrt(np.float32(2 / n))),  # an estimate in float32
+    ],
+)
+def test_he_std_rounded_or_estimated_is_told_the_formula_is_right(capsys, rounded):
+    """Round 16's reader: round(math.sqrt(2/fan_in), 3) got the general hint, which says the
+    formula is wrong; the digits printed must show the difference."""
+    assert tdn.check_he_std(rounded) is False
+    out = capsys.readouterr().out
+    assert "your formula is right" in out and "without rounding" in out
+    assert "ReLU keeps half" not in out
+    got, want = out.split("at 1: got ")[1].split("\n")[0].split(", expected ")
+    assert got != want
+
+
+def test_residual_grad_by_finite_differences_is_told_it_is_an_estimate(capsys):
+    """A central-difference estimate (lesson 01) is close, not exact: it hears so in words."""
+
+    def estimate(x, W, dy, h=1e-5):
+        def loss(x):
+            return np.sum(dy * (x + np.tanh(x @ W)))
+
+        grad = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            step = np.zeros_like(x)
+            step[i] = h
+            grad[i] = (loss(x + step) - loss(x - step)) / (2 * h)
+        return grad
+
+    assert tdn.check_residual_grad(estimate) is False
+    out = capsys.readouterr().out
+    assert "close to the right one but not equal" in out and "finite differences" in out
+
+
+def test_residual_grad_rounded_is_told_it_is_close(capsys):
+    def rounded(x, W, dy):
+        return np.round(dy + (dy * (1 - np.tanh(x @ W) ** 2)) @ W.T, 3)
+
+    assert tdn.check_residual_grad(rounded) is False
+    assert "close to the right one but not equal" in capsys.readouterr().out

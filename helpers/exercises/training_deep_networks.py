@@ -10,6 +10,7 @@ from . import (
     FAIL,
     PASS,
     _array,
+    _number,
     check_arrays,
     check_function,
     exercise,
@@ -225,6 +226,24 @@ def check_momentum_step(momentum_step) -> bool:
     return True
 
 
+#: Exercise 5.3's values within 1 % of √(2/fan_in), or rounded to some decimals, but not equal.
+NEAR_HE = (
+    "your formula is right, but the values are rounded or estimated (close to √(2/fan_in), "
+    "not equal to it, as the digits above show): return the exact value, "
+    "math.sqrt(2 / fan_in), without rounding"
+)
+
+
+def _when_near(got, want: float) -> float:
+    """The learner's number when it is ``want`` rounded (to some decimals) or within 1 % of
+    it, else NaN (which matches nothing): the entry of a "right formula, rounded" mistake."""
+    got, _ = _number(got)
+    if got is None:
+        return math.nan
+    rounded = any(got == round(want, digits) for digits in range(1, 13))
+    return got if rounded or math.isclose(got, want, rel_tol=1e-2) else math.nan
+
+
 @exercise("5.3", "he_std")
 def check_he_std(he_std) -> bool:
     """``he_std(fan_in)`` is the standard deviation of the normal distribution that He
@@ -249,6 +268,7 @@ def check_he_std(he_std) -> bool:
             "that is √2/fan_in: the square root was taken of the 2 alone. The variance "
             "is 2/fan_in, so take the square root of the whole fraction, fan_in "
             "included": lambda n: math.sqrt(2) / n,
+            NEAR_HE: lambda n: _when_near(he_std(n), math.sqrt(2.0 / n)),
         },
     )
 
@@ -416,6 +436,23 @@ def _residual_mistakes(x, W, dy) -> dict:
     return {bug: wrong(x, W, dy, h, dz) for bug, wrong in table}
 
 
+#: Exercise 5.4's answer close to the chain rule's (an estimate, rounded), but not equal.
+NEAR_GRAD = (
+    "your dL/dx is close to the right one but not equal (see the max difference above): an "
+    "estimate, such as finite differences, or rounded numbers. Return the exact gradient "
+    "from the chain rule, dy + dz @ W.T"
+)
+
+
+def _near(arr, want: np.ndarray) -> np.ndarray:
+    """The learner's array when every entry is within 0.1 % of ``want``'s largest entry (an
+    estimate, or numbers rounded to 3 decimals), else NaN (which matches nothing)."""
+    near = 1e-3 * max(float(np.max(np.abs(want))), 1.0)
+    if arr is not None and arr.shape == want.shape and np.allclose(arr, want, rtol=0, atol=near):
+        return arr
+    return np.full(want.shape, np.nan)
+
+
 @exercise("5.4", "residual_grad")
 def check_residual_grad(residual_grad) -> bool:
     """Exercise 5.4: dL/dx for y = x + tanh(x·W), given dL/dy.
@@ -443,7 +480,7 @@ def check_residual_grad(residual_grad) -> bool:
         if arr is not None and matches(arr, want):
             continue
         print(f"case {case} of 3:")
-        mistakes = {"dL/dx": _residual_mistakes(x, W, dy)}
+        mistakes = {"dL/dx": {**_residual_mistakes(x, W, dy), NEAR_GRAD: _near(arr, want)}}
         check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12, mistakes=mistakes)
         return False
     print(f"{PASS} residual_grad: matches the chain rule on 3 random cases")
