@@ -626,3 +626,12 @@ def test_central_difference_by_another_formula_is_told_it_is_another_estimate(ca
     assert E.check_central_difference(central_difference) is False
     out = capsys.readouterr().out
     assert "another estimate of the slope" in out and "(f(x + h) − f(x − h)) / (2 * h)" in out
+
+
+def test_flat_points_with_four_wrong_decimals_are_not_told_to_give_more_digits(capsys):
+    """1.5706 has the 4 decimals the task asks for; its 4th decimal is wrong (π/2 = 1.5708),
+    so 'give at least 4 decimals' would name the wrong cause."""
+    assert E.check_flat_points(lambda: (1.5706, math.pi)) is False
+    out = capsys.readouterr().out
+    assert "1.5706 is close to the right point, but the digits typed do not match" in out
+    assert "at least 4 decimals" not in out and "1.5708" not in out

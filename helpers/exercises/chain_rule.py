@@ -22,6 +22,7 @@ from . import (
     PASS,
     _apart,
     _call_limited,
+    _extends_to,
     agrees,
     compare_values,
     exercise,
@@ -127,6 +128,12 @@ def _flat_near_miss(got: Sequence[float]) -> str:
         return ""
     typed = " and ".join(f"{g:g}" for g in close)
     verb, them = ("is", "it") if len(close) == 1 else ("are", "them")
+    if not all(any(_extends_to(g, w) for w in FLAT_POINTS.values()) for g in close):
+        # 1.5706 has 4 decimals, but more digits cannot make it π/2 = 1.570796…
+        return (
+            f"{typed} {verb} close to the right {'point' if len(close) == 1 else 'points'}, "
+            f"but the digits typed do not match: compute {them} with math.pi."
+        )
     return (
         f"{typed} {verb} near the right {'point' if len(close) == 1 else 'points'}, but not "
         f"to enough digits. Give at least 4 decimals, or compute {them} with math.pi."
