@@ -552,3 +552,86 @@ def test_bump_slope_names_the_misplaced_bracket(capsys):
     assert E.check_bump_slope(lambda x: math.exp(-(x**2)) / 2 * (-x)) is False
     out = capsys.readouterr().out
     assert "check the brackets" in out and "The /2 belongs inside the exp" in out
+
+
+# Round 16: a number close to the right one is never shown as the right one and called wrong.
+
+
+@pytest.mark.parametrize("step", [0.0300001, 0.000999999])
+def test_float32_step_just_outside_the_range_is_printed_with_its_digits(step, capsys):
+    """A step just outside the accepted range printed as '0.03' or '0.001' (both accepted)
+    would read as a right step called wrong."""
+    assert E.check_float32_step(lambda: step) is False
+    out = capsys.readouterr().out
+    assert f"h = {step:.10g} is too" in out
+
+
+def test_two_path_slope_by_a_finite_difference_is_told_it_is_an_estimate(capsys):
+    """A hand-written central difference of z = eˣ·cos x agreed with the slope to 1e-9 and
+    passed; now it is refused (1e-12) and hears that it is an estimate."""
+
+    def dz_dx(x, h=1e-5):
+        def z(t):
+            return math.exp(t) * math.cos(t)
+
+        return (z(x + h) - z(x - h)) / (2 * h)
+
+    assert E.check_two_path_slope(dz_dx) is False
+    out = capsys.readouterr().out
+    assert "close to the slope" in out and "not exact" in out and "finite difference" in out
+    assert "add the two path products" in out
+
+
+def test_two_path_slope_with_e_typed_by_hand_is_told_it_is_rounded(capsys):
+    """u = 2.718 ** x instead of math.exp(x): close to the slope, and the message names a
+    number rounded by hand, not only a finite difference."""
+
+    def dz_dx(x):
+        u, v = 2.718**x, math.cos(x)
+        return v * u + u * -math.sin(x)
+
+    assert E.check_two_path_slope(dz_dx) is False
+    out = capsys.readouterr().out
+    assert "close to the slope" in out and "2.718 for e" in out and "math.exp" in out
+
+
+def test_bump_slope_with_e_typed_by_hand_is_told_it_is_rounded(capsys):
+    assert E.check_bump_slope(lambda x: 2.718 ** (-(x**2) / 2) * (-x)) is False
+    out = capsys.readouterr().out
+    assert "close to the slope" in out and "2.718 for e" in out and "math.exp for e" in out
+
+
+def test_central_difference_close_to_the_right_number_shows_how_it_differs(capsys):
+    """A number within a tiny relative amount of the central difference (here 3e-9) is printed
+    with enough digits that the two numbers read differently, and is told it is another
+    estimate of the slope."""
+
+    def central_difference(f, x, h=1e-5):
+        return (f(x + h) - f(x - h)) / (2 * h) * (1 + 3e-9)
+
+    assert E.check_central_difference(central_difference) is False
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    got, want = first.split("it returned ")[1].split(", expected ")
+    assert got != want, first
+    assert "close to the central difference but not equal to it" in out
+
+
+def test_central_difference_by_another_formula_is_told_it_is_another_estimate(capsys):
+    """The five-point formula estimates the slope better, but it is not the exercise's."""
+
+    def central_difference(f, x, h=1e-5):
+        return (f(x - 2 * h) - 8 * f(x - h) + 8 * f(x + h) - f(x + 2 * h)) / (12 * h)
+
+    assert E.check_central_difference(central_difference) is False
+    out = capsys.readouterr().out
+    assert "another estimate of the slope" in out and "(f(x + h) − f(x − h)) / (2 * h)" in out
+
+
+def test_flat_points_with_four_wrong_decimals_are_not_told_to_give_more_digits(capsys):
+    """1.5706 has the 4 decimals the task asks for; its 4th decimal is wrong (π/2 = 1.5708),
+    so 'give at least 4 decimals' would name the wrong cause."""
+    assert E.check_flat_points(lambda: (1.5706, math.pi)) is False
+    out = capsys.readouterr().out
+    assert "1.5706 is close to the right point, but the digits typed do not match" in out
+    assert "at least 4 decimals" not in out and "1.5708" not in out
