@@ -24,6 +24,7 @@ from helpers.exercises import (
     _not_done,
     check_arrays,
     check_function,
+    check_prediction,
     check_value,
     docstring_hints,
 )
@@ -331,3 +332,21 @@ def test_a_name_error_is_said_in_plain_words_by_every_check(capsys):
     assert "your code raised NameError" in out
     assert "a NameError means your code uses a name" in out
     assert out.count("Hint:") == 1, out
+
+
+# Reader 02, round 16: a central difference 24.00000000335 was told "you predicted 24; that is
+# not it" (the right value printed, and called wrong). Every predict-first check, not only 2.1.
+@pytest.mark.parametrize("got", [24.00000000335, 23.9999999, 24.000000000000004])
+def test_a_prediction_close_to_a_whole_answer_is_shown_with_its_digits_and_called_an_estimate(
+    got, capsys
+):
+    assert check_prediction("dc/da", got, 24, "why") is False
+    out = capsys.readouterr().out
+    assert "predicted 24;" not in out and repr(got) in out
+    assert "close to 24, but not it" in out and "estimate" in out
+
+
+def test_a_prediction_far_from_the_answer_gets_no_estimate_note(capsys):
+    assert check_prediction("dc/da", 25, 24, "why") is False
+    out = capsys.readouterr().out
+    assert "predicted 25;" in out and "estimate" not in out

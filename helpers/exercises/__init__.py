@@ -435,6 +435,26 @@ def near_miss(got: float | Iterable[float], want: float | Iterable[float]) -> st
     return f" ({' and '.join(close)} {verb} {mismatch}: compute it, {how})"
 
 
+def not_whole(got: float, want: float) -> str:
+    """A note for a number within 0.1 % of the whole number ``want`` but not it (a finite
+    difference's estimate, or a float's round-off), else ''."""
+    if got == want or not math.isclose(got, want, rel_tol=1e-3):
+        return ""
+    return (
+        f" ({_fmt_apart(got, want)} is close to {_fmt(want)}, but not it: an estimate, such as "
+        "a finite difference gives, or a float's round-off; the answer is the exact number)"
+    )
+
+
+def _fmt_apart(got, want) -> str:
+    """``got`` as :func:`_fmt` writes it, or with all its digits where that would read as
+    ``want`` (24.00000000335 is not shown as 24)."""
+    text = _fmt(got)
+    if text == _fmt(want) and got != want and isinstance(got, (float, np.floating)):
+        return repr(float(got))
+    return text
+
+
 def _extends_to(got: float, want: float) -> bool:
     """Whether more digits after those typed could reach ``want``: 0.199 or 1.57 for 0.2 or
     π/2 (truncated or rounded), but not 0.2001 for 0.2 (its digits are already past it)."""
@@ -503,18 +523,19 @@ def check_prediction(
     if got == expected if whole else agrees(got, expected):
         print(f"{PASS} {name}: {_fmt(expected)}. {why}")
         return True
-    near = "" if whole else near_miss(got, expected)
+    near = not_whole(got, expected) if whole else near_miss(got, expected)
+    shown = _fmt_apart(got, expected)
     hide = hide_first_try_of is not None and tries(hide_first_try_of) == 0
     if hide:
         print(
-            f"{FAIL} {name}: you predicted {_fmt(got)}; that is not it{near}. Try again: "
+            f"{FAIL} {name}: you predicted {shown}; that is not it{near}. Try again: "
             "the next wrong try shows the answer."
         )
     else:
-        print(f"{FAIL} {name}: you predicted {_fmt(got)}; it is {_fmt(expected)}{near}. {why}")
+        print(f"{FAIL} {name}: you predicted {shown}; it is {_fmt(expected)}{near}. {why}")
     for guess, meaning in (misses or {}).items():
         if math.isclose(got, guess, rel_tol=TYPED_RTOL):
-            print(f"    Your {_fmt(got)}: {meaning}")
+            print(f"    Your {shown}: {meaning}")
             break
     if hide and nudge:
         hint(nudge)
