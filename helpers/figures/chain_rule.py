@@ -8,6 +8,7 @@ draw is :mod:`helpers.calculus`. ``ChainRuleView`` is the widget's view (``.fig`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -184,6 +185,20 @@ def _limits(
     return lo - pad, hi + pad
 
 
+class _Panel(NamedTuple):
+    """What one panel of ``ChainRuleView`` draws: the curve over the window ``t``, the point
+    (x, y) with the tangent's ``slope`` there, and the step along the tangent (``run``,
+    ``rise``)."""
+
+    t: np.ndarray
+    curve: np.ndarray
+    x: float
+    y: float
+    slope: float
+    run: float
+    rise: float
+
+
 class ChainRuleView:
     """Three linked panels for y = f(g(x)), for a widget (``.fig``, ``.update(f, g, x)``).
 
@@ -206,6 +221,13 @@ class ChainRuleView:
     #: A title at least as tall as any composition of the menu's functions (tested).
     TALLEST_TITLE = r"composition: $y = e^{x^{2}}\,e^{e^{x}}\,(\sigma(\max(0, x)))^{2}$"
 
+    #: Each panel's x and y labels, the colours of its run and rise, and their names.
+    PANELS = {
+        "g": ("x", "u = g(x)", "dx", "du", r"\Delta x", r"\Delta u"),
+        "f": ("u", "y = f(u)", "du", "dy", r"\Delta u", r"\Delta y"),
+        "y": ("x", "y = f(g(x))", "dx", "dy", r"\Delta x", r"\Delta y"),
+    }
+
     def __init__(
         self,
         f: str | Function = "square",
@@ -227,57 +249,66 @@ class ChainRuleView:
         )
         self.curves, self.tangents, self.points, self.runs, self.rises = {}, {}, {}, {}, {}
         self.labels = {}
-        xlabels = {"g": "x", "f": "u", "y": "x"}
-        ylabels = {"g": "u = g(x)", "f": "y = f(u)", "y": "y = f(g(x))"}
-        rise_colour = {"g": PALETTE["du"], "f": PALETTE["dy"], "y": PALETTE["dy"]}
-        run_colour = {"g": PALETTE["dx"], "f": PALETTE["du"], "y": PALETTE["dx"]}
-        run_name = {"g": r"\Delta x", "f": r"\Delta u", "y": r"\Delta x"}
-        rise_name = {"g": r"\Delta u", "f": r"\Delta y", "y": r"\Delta y"}
         for key, ax in self.axes.items():
-            style_axis(ax, xlabel=xlabels[key], ylabel=ylabels[key])
-            (self.curves[key],) = ax.plot([], [], color=PALETTE[key], lw=2.4)
-            (self.tangents[key],) = ax.plot([], [], color="0.15", lw=1.3, ls="--")  # dashed black
-            (self.runs[key],) = ax.plot([], [], color=run_colour[key], lw=3, solid_capstyle="butt")
-            (self.rises[key],) = ax.plot(
-                [], [], color=rise_colour[key], lw=3, solid_capstyle="butt"
-            )
-            (self.points[key],) = ax.plot([], [], "o", color="black", ms=6, zorder=5)
-            # Δx under the run, Δu or Δy right of the rise
-            self.labels[key] = (
-                _label(ax, run_name[key], run_colour[key], (0, -1)),
-                _label(ax, rise_name[key], rise_colour[key], (1, 0)),
-            )
-        fewer_ticks(self.fig, 6)
-        for ax in self.fig.axes:
-            # tick labels of at most ~5 characters (1e3 and up get an offset like "1e6"),
-            # left of the y label's fixed place
-            ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
-            ax.yaxis.set_label_coords(-0.17, 0.5)
-        # The curves, tangents and triangles move with x; the axes move in steps
-        # (steady_limits), so most moves redraw only these and reuse the rest. The slopes
-        # are numbers that change with every move: they are the widget's caption
-        # (slopes_text), not text drawn in the figure (text is most of the cost of a move).
-        moving = []
-        for key in self.axes:
-            moving += [
+            self._panel(key, ax)
+        self._ticks()
+        self.fig.canvas.set_animated(self._moving())
+        self.slopes: Slopes | None = None
+        self._lay_out()
+        self.update(f=f, g=g, x=x)
+
+    def _panel(self, key: str, ax):
+        """The artists of one panel: the curve, the dashed black tangent, the run and rise of
+        the step with their labels (Δx under the run, Δu or Δy right of the rise), the
+        point."""
+        xlabel, ylabel, run, rise, run_name, rise_name = self.PANELS[key]
+        run_colour, rise_colour = PALETTE[run], PALETTE[rise]
+        style_axis(ax, xlabel=xlabel, ylabel=ylabel)
+        (self.curves[key],) = ax.plot([], [], color=PALETTE[key], lw=2.4)
+        (self.tangents[key],) = ax.plot([], [], color="0.15", lw=1.3, ls="--")
+        (self.runs[key],) = ax.plot([], [], color=run_colour, lw=3, solid_capstyle="butt")
+        (self.rises[key],) = ax.plot([], [], color=rise_colour, lw=3, solid_capstyle="butt")
+        (self.points[key],) = ax.plot([], [], "o", color="black", ms=6, zorder=5)
+        self.labels[key] = (
+            _label(ax, run_name, run_colour, (0, -1)),
+            _label(ax, rise_name, rise_colour, (1, 0)),
+        )
+
+    def _moving(self) -> list:
+        """The artists that move with x: the curves, tangents and triangles. The axes move
+        in steps (steady_limits), so most moves redraw only these and reuse the rest. The
+        slopes are numbers that change with every move: they are the widget's caption
+        (slopes_text), not text drawn in the figure (text is most of the cost of a move)."""
+        return [
+            artist
+            for key in self.axes
+            for artist in (
                 self.curves[key],
                 self.tangents[key],
                 self.runs[key],
                 self.rises[key],
                 self.points[key],
                 *self.labels[key],
-            ]
-        self.fig.canvas.set_animated(moving)
-        self.slopes: Slopes | None = None
-        # One layout for every f and g: made with titles as tall as any the menu gives
-        # (nested superscripts, parentheses), then kept. The y labels stand at a fixed
-        # distance from their axes, so tick labels may change width as x moves; w_pad
-        # leaves room for half a tick label at the right end of each x axis.
+            )
+        ]
+
+    def _ticks(self):
+        """Few ticks; y tick labels of at most ~5 characters (1e3 and up get an offset like
+        "1e6"), left of the y label's fixed place."""
+        fewer_ticks(self.fig, 6)
+        for ax in self.fig.axes:
+            ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
+            ax.yaxis.set_label_coords(-0.17, 0.5)
+
+    def _lay_out(self):
+        """One layout for every f and g: made with titles as tall as any the menu gives
+        (nested superscripts, parentheses), then kept. The y labels stand at a fixed
+        distance from their axes, so tick labels may change width as x moves; w_pad leaves
+        room for half a tick label at the right end of each x axis."""
         for ax in self.fig.axes:
             ax.set_title(self.TALLEST_TITLE, fontsize=FONT["title"])
         self.fig.set_layout_engine("constrained", w_pad=0.16)
         freeze_layout(self.fig)
-        self.update(f=f, g=g, x=x)
 
     def update(
         self,
@@ -290,11 +321,30 @@ class ChainRuleView:
         g = get(g) if g is not None else self.g
         x = self.slopes.x if x is None else checks.number("ChainRuleView", "x", x)
         s = compose(f, g, x)  # checks everything before anything is changed
+        panels = self._panels(f, g, s)  # checks that the curves do not overflow
+        self.f, self.g, self.slopes = f, g, s
+        titles = {
+            "g": f"inner: $g(x) = {g.tex()}$",
+            "f": f"outer: $f(u) = {f.tex('u')}$",
+            "y": f"composition: $y = {composed_tex(f, g)}$",
+        }
+        static_changed = False
+        for key, ax in self.axes.items():
+            static_changed |= self._draw_panel(key, panels[key])  # new limits: new ticks
+            if ax.get_title() != titles[key]:  # mathtext: re-set only when f or g change
+                ax.set_title(titles[key], fontsize=FONT["title"])
+                static_changed = True  # titles are in the cached background
+        if static_changed:  # a full draw, unless these limits and titles were drawn before
+            self.fig.canvas.invalidate()
+        describe(self.fig, self.alt_text())
+
+    def _panels(self, f: Function, g: Function, s: Slopes) -> dict:
+        """What each panel draws at the slopes ``s``: the curve over a window that moves in
+        steps, the point, the tangent's slope, and the step Δx → Δu → Δy along it."""
         w = self.half_width
         dx = w / 3
-        du, dyy = s.dg * dx, s.dy * dx
+        du, dy = s.dg * dx, s.dy * dx
         wf = max(w, 1.3 * abs(du))
-
         t = np.linspace(*steady_limits(s.x - w, s.x + w, self.axes["g"].get_xlim()), 301)
         tu = np.linspace(*steady_limits(s.u - wf, s.u + wf, self.axes["f"].get_xlim()), 301)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -307,47 +357,40 @@ class ChainRuleView:
                 "reaches values beyond the largest float64, about 1.8e308); "
                 "choose an x nearer 0"
             )
-        self.f, self.g, self.slopes = f, g, s
-        grid = {"g": t, "f": tu, "y": t}
-        point = {"g": (s.x, s.u), "f": (s.u, s.y), "y": (s.x, s.y)}
-        slope = {"g": s.dg, "f": s.df, "y": s.dy}
-        run = {"g": dx, "f": du, "y": dx}
-        rise = {"g": du, "f": dyy, "y": dyy}
-        titles = {
-            "g": f"inner: $g(x) = {g.tex()}$",
-            "f": f"outer: $f(u) = {f.tex('u')}$",
-            "y": f"composition: $y = {composed_tex(f, g)}$",
+        return {
+            "g": _Panel(t, curve["g"], s.x, s.u, s.dg, dx, du),
+            "f": _Panel(tu, curve["f"], s.u, s.y, s.df, du, dy),
+            "y": _Panel(t, curve["y"], s.x, s.y, s.dy, dx, dy),
         }
 
-        static_changed = False
-        for key, ax in self.axes.items():
-            px, py = point[key]
-            tt = grid[key]
-            self.curves[key].set_data(tt, curve[key])
-            self.tangents[key].set_data(tt, py + slope[key] * (tt - px))
-            self.points[key].set_data([px], [py])
-            self.runs[key].set_data([px, px + run[key]], [py, py])
-            self.rises[key].set_data([px + run[key]] * 2, [py, py + rise[key]])
-            reach = 1.6 * max(abs(slope[key]) * (tt[-1] - px), 0.5)
-            lo, hi = steady_limits(
-                *_limits(curve[key], [py, py + rise[key]], py, reach),
-                ax.get_ylim() if ax.get_xlim() == (tt[0], tt[-1]) else None,
-            )
-            if ax.get_xlim() != (tt[0], tt[-1]) or ax.get_ylim() != (lo, hi):
-                ax.set_xlim(tt[0], tt[-1])
-                ax.set_ylim(lo, hi)
-                static_changed = True  # new ticks
-            run_label, rise_label = self.labels[key]
-            run_label.set_data(*(([px + run[key] / 2], [py]) if run[key] else ([], [])))
-            rise_label.set_data(
-                *(([px + run[key]], [py + rise[key] / 2]) if rise[key] else ([], []))
-            )
-            if ax.get_title() != titles[key]:  # mathtext: re-set only when f or g change
-                ax.set_title(titles[key], fontsize=FONT["title"])
-                static_changed = True  # titles are in the cached background
-        if static_changed:  # a full draw, unless these limits and titles were drawn before
-            self.fig.canvas.invalidate()
-        describe(self.fig, self.alt_text())
+    def _draw_panel(self, key: str, p: _Panel) -> bool:
+        """Panel ``key`` at ``p``: its curve, tangent, point and step (run, rise) with their
+        labels. True if its axis limits changed (they move in steps: rarely)."""
+        self.curves[key].set_data(p.t, p.curve)
+        self.tangents[key].set_data(p.t, p.y + p.slope * (p.t - p.x))
+        self.points[key].set_data([p.x], [p.y])
+        self.runs[key].set_data([p.x, p.x + p.run], [p.y, p.y])
+        self.rises[key].set_data([p.x + p.run] * 2, [p.y, p.y + p.rise])
+        changed = self._fit(self.axes[key], p)
+        run_label, rise_label = self.labels[key]
+        run_label.set_data(*(([p.x + p.run / 2], [p.y]) if p.run else ([], [])))
+        rise_label.set_data(*(([p.x + p.run], [p.y + p.rise / 2]) if p.rise else ([], [])))
+        return changed
+
+    @staticmethod
+    def _fit(ax, p: _Panel) -> bool:
+        """Limits that show the curve near the point and the whole step, moving in steps;
+        True if they changed."""
+        reach = 1.6 * max(abs(p.slope) * (p.t[-1] - p.x), 0.5)
+        lo, hi = steady_limits(
+            *_limits(p.curve, [p.y, p.y + p.rise], p.y, reach),
+            ax.get_ylim() if ax.get_xlim() == (p.t[0], p.t[-1]) else None,
+        )
+        if ax.get_xlim() == (p.t[0], p.t[-1]) and ax.get_ylim() == (lo, hi):
+            return False
+        ax.set_xlim(p.t[0], p.t[-1])
+        ax.set_ylim(lo, hi)
+        return True
 
     def alt_text(self) -> str:
         """What the three panels show at the current f, g and x, in words (alt text)."""

@@ -279,118 +279,113 @@ class _Drawing:
     def __init__(self, ax, lay: Layout, *, show_grad=True, font=9.0, unit=0.58):
         """show_grad: True shows .grad; False leaves the line for a view to fill; None: no
         grad line at all (name and data only). unit: inches per data unit (for the tags)."""
-        self.ax, self.lay = ax, lay
+        self.ax, self.lay, self.font, self.unit = ax, lay, font, unit
         self.box, self.grad_text, self.edges, self.edge_labels = {}, {}, {}, {}
         self.node_texts = []  # name and data lines of each box
         ax.set_axis_off()
         for v in lay.order:  # edges first, boxes on top
-            if not v._prev:
-                continue
-            ox, oy = lay.op_pos[v]
-            n_same = {}
-            for i, p in enumerate(v._prev):
-                start, end, op_out, box_in = _anchors(lay, p, v)
-                repeat = n_same.get(p, 0)
-                n_same[p] = repeat + 1
-                rad = 0.0 if repeat == 0 else 0.25 * (1 if repeat % 2 else -1)
-                arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", **_ARROW)
-                ax.add_patch(arrow)
-                self.edges[(p, v, i)] = arrow
-                # the tag (the local derivative) sits on its own edge, centred on it, near the
-                # operation that owns it but clear of the arrowhead: crossing edges (a node
-                # used twice) keep their tags apart, and every arrowhead stays visible
-                text = fmt(v._local[i])
-                tag_len = _tag_length(text, font - 1, lay.direction) / unit
-                dx, dy = end[0] - start[0], end[1] - start[1]
-                length = max(math.hypot(dx, dy), 1e-9)
-                back = min(0.5, (TAG_CLEAR + tag_len / 2) / length)
-                lab = ax.text(
-                    end[0] - back * dx,
-                    end[1] - back * dy,
-                    text,
-                    fontsize=font - 1,
-                    ha="center",
-                    va="center",
-                    color="white",
-                    zorder=6,
-                    fontweight="bold",
-                    bbox=dict(boxstyle="round,pad=0.2", fc=COLOURS["source_edge"], ec="none"),
-                    visible=False,
-                )
-                self.edge_labels[(p, v, i)] = lab
-            ax.add_patch(FancyArrowPatch(op_out, box_in, **_ARROW))
-            sym = op_symbol(v._op)
-            ax.text(
-                ox,
-                oy,
-                sym,
-                ha="center",
-                va="center",
-                zorder=4,
-                fontsize=font if len(sym) <= 2 else font - 2,
-                bbox=dict(
-                    boxstyle="circle,pad=0.25" if len(sym) <= 2 else "round,pad=0.25",
-                    fc="white",
-                    ec=COLOURS["edge"],
-                    lw=1.0,
-                ),
-            )
+            if v._prev:
+                self._operation(v)
         for v in lay.order:
-            x, y = lay.pos[v]
-            box = FancyBboxPatch(
-                (x - W / 2, y - H / 2),
-                W,
-                H,
-                boxstyle="round,pad=0,rounding_size=0.12",
-                fc=COLOURS["face"],
-                ec=COLOURS["edge"],
-                lw=1.2,
-                zorder=3,
-            )
-            ax.add_patch(box)
-            self.box[v] = box
-            name = lay.names[v]
-            dy = 0.3 if show_grad is not None else 0.16  # two lines or three
-            self.node_texts += [
-                ax.text(
-                    x,
-                    y + dy,
-                    name,
-                    ha="center",
-                    va="center",
-                    fontsize=font,
-                    fontweight="bold" if v.label else "normal",
-                    zorder=5,
-                    color=COLOURS["text"] if v.label else COLOURS["muted"],
-                ),
-                ax.text(
-                    x,
-                    y + dy - 0.3,
-                    f"data {fmt(v.data)}",
-                    ha="center",
-                    va="center",
-                    fontsize=font - 0.5,
-                    color=COLOURS["text"],
-                    zorder=5,
-                    family="monospace",
-                ),
-            ]
-            gt = ax.text(
-                x,
-                y - 0.3,
-                f"grad {fmt(v.grad)}" if show_grad else "",
-                ha="center",
-                va="center",
-                fontsize=font - 0.5,
-                zorder=5,
-                color=COLOURS["grad"],
-                family="monospace",
-            )
-            self.grad_text[v] = gt
+            self._node(v, show_grad)
         x0, x1, y0, y1 = _extent(lay)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_aspect("equal")
+
+    def _operation(self, v: Value):
+        """The operation that makes ``v``: an edge from each parent, with its tag (a second
+        edge from the same parent bows aside), the op circle and its arrow to v's box."""
+        n_same = {}
+        for i, p in enumerate(v._prev):
+            start, end, op_out, box_in = _anchors(self.lay, p, v)
+            repeat = n_same.get(p, 0)
+            n_same[p] = repeat + 1
+            rad = 0.0 if repeat == 0 else 0.25 * (1 if repeat % 2 else -1)
+            arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", **_ARROW)
+            self.ax.add_patch(arrow)
+            self.edges[(p, v, i)] = arrow
+            self.edge_labels[(p, v, i)] = self._tag(fmt(v._local[i]), start, end)
+        self.ax.add_patch(FancyArrowPatch(op_out, box_in, **_ARROW))
+        self._op_circle(v)
+
+    def _tag(self, text: str, start, end):
+        """The tag of the edge from ``start`` to ``end`` (its local derivative), hidden until
+        a view shows it. It sits on its own edge, centred on it, near the operation that owns
+        it but clear of the arrowhead: crossing edges (a node used twice) keep their tags
+        apart, and every arrowhead stays visible."""
+        font = self.font
+        tag_len = _tag_length(text, font - 1, self.lay.direction) / self.unit
+        dx, dy = end[0] - start[0], end[1] - start[1]
+        length = max(math.hypot(dx, dy), 1e-9)
+        back = min(0.5, (TAG_CLEAR + tag_len / 2) / length)
+        return self.ax.text(
+            end[0] - back * dx,
+            end[1] - back * dy,
+            text,
+            fontsize=font - 1,
+            ha="center",
+            va="center",
+            color="white",
+            zorder=6,
+            fontweight="bold",
+            bbox=dict(boxstyle="round,pad=0.2", fc=COLOURS["source_edge"], ec="none"),
+            visible=False,
+        )
+
+    def _op_circle(self, v: Value):
+        """The symbol of the operation that makes ``v``, in a circle (a rounded box for a
+        longer name)."""
+        sym = op_symbol(v._op)
+        ox, oy = self.lay.op_pos[v]
+        self.ax.text(
+            ox,
+            oy,
+            sym,
+            ha="center",
+            va="center",
+            zorder=4,
+            fontsize=self.font if len(sym) <= 2 else self.font - 2,
+            bbox=dict(
+                boxstyle="circle,pad=0.25" if len(sym) <= 2 else "round,pad=0.25",
+                fc="white",
+                ec=COLOURS["edge"],
+                lw=1.0,
+            ),
+        )
+
+    def _node(self, v: Value, show_grad):
+        """The box of ``v`` with its name, its data and (unless ``show_grad`` is None) its
+        grad line."""
+        x, y = self.lay.pos[v]
+        box = FancyBboxPatch(
+            (x - W / 2, y - H / 2),
+            W,
+            H,
+            boxstyle="round,pad=0,rounding_size=0.12",
+            fc=COLOURS["face"],
+            ec=COLOURS["edge"],
+            lw=1.2,
+            zorder=3,
+        )
+        self.ax.add_patch(box)
+        self.box[v] = box
+        dy = 0.3 if show_grad is not None else 0.16  # two lines or three
+        centred = dict(ha="center", va="center", zorder=5)
+        mono = dict(centred, fontsize=self.font - 0.5, family="monospace")
+        name = self.ax.text(
+            x,
+            y + dy,
+            self.lay.names[v],
+            fontsize=self.font,
+            fontweight="bold" if v.label else "normal",
+            color=COLOURS["text"] if v.label else COLOURS["muted"],
+            **centred,
+        )
+        data = self.ax.text(x, y + dy - 0.3, f"data {fmt(v.data)}", color=COLOURS["text"], **mono)
+        self.node_texts += [name, data]
+        grad = f"grad {fmt(v.grad)}" if show_grad else ""
+        self.grad_text[v] = self.ax.text(x, y - 0.3, grad, color=COLOURS["grad"], **mono)
 
 
 def _extent(lay: Layout):
@@ -487,7 +482,15 @@ class BackwardView:
             family="monospace",
             bbox=dict(boxstyle="round,pad=0.5", fc="#fbfbfb", ec="#d0d0d0"),
         )
-        x = 0.2 / fig_w
+        self._legend(0.2 / fig_w, 0.2 / height, fig_w)
+        # The op circles, their arrows and the legend never change: FastCanvas draws them
+        # once, and on later draws only the artists a step restyles (_restyled).
+        FastCanvas(self.fig, animated=self._restyled())
+        self.step = None
+        self.update(step=step)
+
+    def _legend(self, x: float, y: float, fig_w: float):
+        """The colours' legend: a row of tags from (x, y), in figure coordinates."""
         for text, face, edge in (
             ("this step", "current_face", "current_edge"),
             ("its users: gradients used now", "done_face", "source_edge"),
@@ -496,7 +499,7 @@ class BackwardView:
         ):
             self.fig.text(
                 x,
-                0.2 / height,
+                y,
                 text,
                 fontsize=8.5,
                 va="center",
@@ -506,30 +509,26 @@ class BackwardView:
             x += (len(text) * 0.066 + 0.35) / fig_w
         self.fig.text(
             x,
-            0.2 / height,
+            y,
             "blue tags: local derivatives",
             fontsize=8.5,
             va="center",
             color=COLOURS["source_edge"],
         )
-        # The op circles, their arrows and the legend never change: FastCanvas draws them
-        # once. Everything a step restyles is listed here, in drawing order (edges under
-        # boxes, boxes under their text); the texts ride on the boxes, so they are redrawn too.
+
+    def _restyled(self) -> list:
+        """Everything a step restyles, in drawing order (edges under boxes, boxes under their
+        text); the texts ride on the boxes, so they are redrawn too."""
         d = self.drawing
-        FastCanvas(
-            self.fig,
-            animated=[
-                *d.edges.values(),
-                *d.box.values(),
-                *d.node_texts,
-                *d.grad_text.values(),
-                *d.edge_labels.values(),
-                self.heading,
-                self.formula,
-            ],
-        )
-        self.step = None
-        self.update(step=step)
+        return [
+            *d.edges.values(),
+            *d.box.values(),
+            *d.node_texts,
+            *d.grad_text.values(),
+            *d.edge_labels.values(),
+            self.heading,
+            self.formula,
+        ]
 
     @property
     def n_steps(self) -> int:

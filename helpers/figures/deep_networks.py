@@ -564,6 +564,20 @@ class PlaygroundView:
         )
         self.ax, self.ax_units, self.ax_loss = axes["data"], axes["units"], axes["loss"]
         self.ax_bar, self.ax_units_bar = axes["data_bar"], axes["units_bar"]
+        self._data_panel(res)
+        self._data_bar()
+        self._units_panel()
+        self._loss_panel()
+        self._data_version = None
+        self._static = self._mosaic_shape = None
+        self.update()
+        fewer_ticks(self.fig, 4)
+        self.fig.canvas.static_key = lambda: self._static
+        self.fig.canvas.set_animated(self._moving())
+        freeze_layout(self.fig)
+
+    def _data_panel(self, res: int):
+        """The decision map with the training and test points, and a message over it."""
         self.regions = self.ax.imshow(
             np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
         )
@@ -589,7 +603,10 @@ class PlaygroundView:
         self.ax.set_xlabel(
             "small dots: training points; big rings: test points", fontsize=FONT["label"]
         )
-        # its colour bar: one row per class, from unsure (1/k) to sure (1); drawn with the data
+
+    def _data_bar(self):
+        """The decision map's colour bar: one row per class, from unsure (1/k) to sure (1);
+        drawn with the data (_draw_data)."""
         self.bar = self.ax_bar.imshow(
             np.ones((2, 2, 3)), aspect="auto", interpolation="nearest", origin="lower"
         )
@@ -597,6 +614,10 @@ class PlaygroundView:
         self.ax_bar.set_xlabel(
             "colour: predicted class; strength: its probability", fontsize=FONT["label"]
         )
+        self.ax_bar.tick_params(labelsize=FONT["tick"])
+
+    def _units_panel(self):
+        """The hidden units' grey maps, without frame or ticks; their colour bar."""
         self.units_img = self.ax_units.imshow(
             np.zeros((2, 2)),
             cmap=UNIT_CMAP,
@@ -614,7 +635,9 @@ class PlaygroundView:
         )
         units_bar.set_label("unit output ÷ its largest |value|", fontsize=FONT["label"])
         self.ax_units_bar.tick_params(labelsize=FONT["tick"])
-        self.ax_bar.tick_params(labelsize=FONT["tick"])
+
+    def _loss_panel(self):
+        """The training and test losses on a log axis in 1-2-5 steps."""
         (self.train_line,) = self.ax_loss.plot([], [], color="k", lw=1.5, label="train")
         # dashed, not coloured: the colours of this figure are the classes'
         (self.test_line,) = self.ax_loss.plot([], [], color="k", lw=1.5, ls="--", label="test")
@@ -629,28 +652,23 @@ class PlaygroundView:
         self.ax_loss.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         self.ax_loss.grid(True, alpha=0.3)
         self.ax_loss.legend(fontsize=FONT["label"], loc="upper right")
-        self._data_version = None
-        self._static = self._mosaic_shape = None
-        self.update()
-        fewer_ticks(self.fig, 4)
-        self.fig.canvas.static_key = lambda: self._static
-        # the units' axes have no ticks or frame: their limits and title change with the
-        # architecture without an invalidate(); their box follows the grid's shape (equal
-        # aspect), and the canvas keys its backgrounds by the axes' boxes (FastCanvas.boxes),
-        # so a new shape gets its background drawn, a shape seen before its kept one
-        self.fig.canvas.set_animated(
-            [
-                self.regions,
-                self.train_pts,
-                self.test_pts,
-                self.message,
-                self.units_img,
-                self.ax_units.title,
-                self.train_line,
-                self.test_line,
-            ]
-        )
-        freeze_layout(self.fig)
+
+    def _moving(self) -> list:
+        """The artists that change as the network trains. The units' axes have no ticks or
+        frame: their limits and title change with the architecture without an invalidate();
+        their box follows the grid's shape (equal aspect), and the canvas keys its
+        backgrounds by the axes' boxes (FastCanvas.boxes), so a new shape gets its background
+        drawn, a shape seen before its kept one."""
+        return [
+            self.regions,
+            self.train_pts,
+            self.test_pts,
+            self.message,
+            self.units_img,
+            self.ax_units.title,
+            self.train_line,
+            self.test_line,
+        ]
 
     def _draw_data(self):
         pg = self.pg
@@ -686,37 +704,49 @@ class PlaygroundView:
         if np.all(np.isfinite(P)):
             self.regions.set_data(decision_rgb(P).reshape(res, res, 3))
         maps = pg.hidden_maps(self.G, res)
+        self._draw_units(maps)
+        xmax, ylim = self._draw_losses()
+        # all that is static and ever changes (the data enter through their extent and number
+        # of classes): the canvas keeps the background of each, so data seen before (a noise
+        # or split moved back) cost no full draw
+        static = (pg.extent, pg.n_classes, pg.config.dataset, xmax, ylim)
+        if static != self._static:  # the axes change: redraw everything
+            self._static = static
+            self.ax.set_title(f"data set: {pg.config.dataset}", fontsize=FONT["title"])
+            self.ax_loss.set(xlim=(0, xmax), ylim=ylim)
+            self.fig.canvas.invalidate()
+        self._warn()
+        describe(self.fig, self._alt(maps))
+        return self.fig
+
+    def _draw_units(self, maps):
+        """The hidden units' ``maps`` as one grey mosaic, titled with the architecture."""
         mosaic = _mosaic(maps, self.tile)
         self.units_img.set_data(mosaic)
-        c = pg.config
-        h = np.array(pg.history, dtype=float)
-        self.train_line.set_data(h[:, 0], h[:, 1])
-        self.test_line.set_data(h[:, 0], h[:, 2])
-        finite = h[:, 1:][np.isfinite(h[:, 1:]) & (h[:, 1:] > 0)]
-        # axis limits in round steps, so that they (and the cached background) rarely
-        # change: the steps 100, 200, 500, 1000, ... (a run fills at least 40 % of its axis,
-        # and 500 steps end at 500), the losses in the 1-2-5 steps of a log scale
-        xmax = round(_round_125(max(h[-1, 0], 100), up=True))
-        ylim = _round_log_limits(finite) if finite.size else (0.1, 1.0)
         if mosaic.shape != self._mosaic_shape:
             self._mosaic_shape = rows, cols = mosaic.shape
             self.units_img.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
             self.ax_units.set(xlim=(-0.5, cols - 0.5), ylim=(rows - 0.5, -0.5))
-        units_title = (
-            f"{c.hidden_layers} hidden layers × {c.units} units" if maps else "no hidden layer"
-        )
-        if self.ax_units.get_title() != units_title:
-            self.ax_units.set_title(units_title, fontsize=FONT["title"])
-        # all that is static and ever changes (the data enter through their extent and number
-        # of classes): the canvas keeps the background of each, so data seen before (a noise
-        # or split moved back) cost no full draw
-        static = (pg.extent, pg.n_classes, c.dataset, xmax, ylim)
-        if static != self._static:  # the axes change: redraw everything
-            self._static = static
-            self.ax.set_title(f"data set: {c.dataset}", fontsize=FONT["title"])
-            self.ax_loss.set(xlim=(0, xmax), ylim=ylim)
-            self.fig.canvas.invalidate()
+        c = self.pg.config
+        title = f"{c.hidden_layers} hidden layers × {c.units} units" if maps else "no hidden layer"
+        if self.ax_units.get_title() != title:
+            self.ax_units.set_title(title, fontsize=FONT["title"])
 
+    def _draw_losses(self) -> tuple:
+        """The training and test losses against the step; returns the loss axis' limits
+        ``(xmax, ylim)``, in round steps so that they (and the cached background) rarely
+        change: the steps 100, 200, 500, 1000, ... (a run fills at least 40 % of its axis,
+        and 500 steps end at 500), the losses in the 1-2-5 steps of a log scale."""
+        h = np.array(self.pg.history, dtype=float)
+        self.train_line.set_data(h[:, 0], h[:, 1])
+        self.test_line.set_data(h[:, 0], h[:, 2])
+        finite = h[:, 1:][np.isfinite(h[:, 1:]) & (h[:, 1:] > 0)]
+        xmax = round(_round_125(max(h[-1, 0], 100), up=True))
+        return xmax, _round_log_limits(finite) if finite.size else (0.1, 1.0)
+
+    def _warn(self):
+        """A message over the decision map when training diverged or a whole layer died."""
+        pg = self.pg
         if pg.diverged:
             self.message.set_text(
                 "Training diverged:\nthe loss blew up.\nLower the learning rate\nand press reset."
@@ -726,8 +756,6 @@ class PlaygroundView:
                 "Dead ReLUs: a whole layer\noutputs 0. Lower the\nlearning rate and reset."
             )
         self.message.set_visible(bool(pg.diverged or pg.warning))
-        describe(self.fig, self._alt(maps))
-        return self.fig
 
     def _alt(self, maps) -> str:
         """The alt text: the settings and the numbers of the playground's current state."""
