@@ -598,3 +598,22 @@ def test_the_first_wrong_pass_count_says_the_next_try_shows_the_answer(capsys):
     assert E.check_pass_counts(lambda: (1000, 2)) is False
     second = capsys.readouterr().out
     assert "It is (1000, 1)" in second and "the next wrong try" not in second
+
+
+def test_a_double_backward_48_is_told_that_a_second_call_adds(capsys):
+    """Reader 02 r17: c.backward() called twice gives a.grad = 48, which heard only "that is
+    not it"; the check names the second backward() and how to reset, and hides the answer."""
+
+    def predict():
+        a = Value(3.0)
+        b = a + a
+        c = b * b
+        c.backward()
+        c.backward()
+        return a.grad
+
+    assert E.check_reuse_prediction(predict) is False
+    out = capsys.readouterr().out
+    assert "Your 48: " in out and "c.backward() run twice" in out, out
+    assert "adds its shares to the leaves' old gradients" in out and "zero_grad()" in out, out
+    assert "24" not in out

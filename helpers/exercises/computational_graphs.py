@@ -73,6 +73,12 @@ REUSE_MISSES = {
         "that is grad c = dc/dc = 1, the gradient of the output itself, where the backward "
         "pass starts. The question asks for the gradient of a"
     ),
+    # Reader 02 r17: c.backward() called twice gave 48, told only the general hint
+    48: (
+        "if you used the engine, did c.backward() run twice? A second backward() adds its "
+        "shares to the leaves' old gradients (section 3), so a.grad grows with each call. "
+        "Build the graph again, or call c.zero_grad() first, then c.backward() once"
+    ),
 }
 REUSE_NUDGE = (
     "first find dc/db at b = 6 (c = b·b, a product of b with itself). Then follow each use "
