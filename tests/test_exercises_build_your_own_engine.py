@@ -1830,3 +1830,33 @@ def test_all_given_one_true_or_false_is_explained_in_words(capsys):
     assert "A bool is one True or False, and all(...) got just one" in out, out
     assert "needs one answer per parent" in out and "for p in v._prev" in out, out
     assert "your code raised" not in out and out.count("✗") == 1, out
+
+
+def test_all_of_the_parents_asked_in_placed_gets_a_hint_about_the_brackets(capsys):
+    """Round 17's reader wrote all(v._prev) in placed (brackets in the wrong place): the hint
+    spoke of all against any, which did not fit an answer that used all."""
+
+    def may_join(v, placed):  # the reader's answer
+        return v not in placed and all(v._prev) in placed
+
+    assert checks.check_topological_order(_order_with(may_join), may_join) is False
+    out = capsys.readouterr().out
+    assert "asks whether True or False is in placed" in out, out
+    assert "all(v._prev) gives one True or False for the whole tuple" in out, out
+    assert "the brackets are in the wrong place" in out and "any(" not in out, out
+    assert out.count("✗") == 1, out
+
+
+def test_a_question_of_the_2b3_check_keeps_its_question_mark_in_the_backward_check(capsys):
+    """Round 17's reader left out `return order` in 2b.3: the 2b.4 check quoted 'is a
+    `return` missing?' and then wrote '?.'."""
+    namespace = {}
+    code = LESSON_2B3_2B4.format(
+        may_join="v not in placed and all(p in placed for p in v._prev)"
+    ).replace("    return order\n", "")
+    exec(code, namespace)
+    learner = type("Learner", (Value,), {"backward": namespace["backward"]})
+    assert checks.check_backward(learner) is False
+    out = capsys.readouterr().out
+    assert "is a `return` missing?" in out and "?." not in out, out
+    assert "Fix exercise 2b.3 first" in out and out.count("✗") == 1, out

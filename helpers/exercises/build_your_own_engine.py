@@ -1205,10 +1205,40 @@ def _may_join_error_named(err: BaseException) -> bool:
     return said is not None
 
 
+#: What a ``may_join`` may ask ``placed`` about in place of one node: (the kinds of thing
+#: asked, the bug in words, with {who} for the node that then never joins, the hints).
+#: ``placed`` holds single nodes, so the answer is always False.
+PLACED_ASKED_ABOUT = [
+    (
+        (tuple, list, set, frozenset),
+        "may_join(v, placed) asks whether v._prev, the tuple of ALL of v's parents, is in "
+        "placed. placed holds single nodes, never a tuple, so the answer is always False: "
+        "{who} never joins, and the rounds never end",
+        [
+            "ask about each parent p on its own: is p in placed? Then combine the answers "
+            "with all(...)",
+            "all(p in placed for p in v._prev) is True when every parent is placed",
+        ],
+    ),
+    (
+        (bool,),
+        "may_join(v, placed) asks whether True or False is in placed, as in "
+        "all(v._prev) in placed. all(v._prev) gives one True or False for the whole tuple "
+        "of parents; placed holds nodes, never True or False, so the answer is always False: "
+        "{who} never joins, and the rounds never end",
+        [
+            "the brackets are in the wrong place: put the whole test for one parent p inside "
+            "all(...), with its loop: all(p in placed for p in v._prev)",
+            "return v not in placed and all(p in placed for p in v._prev)",
+        ],
+    ),
+]
+
+
 def _may_join_asks_about_all_parents_at_once(may_join, x, y) -> bool:
-    """True (after one ✗ line) for a ``may_join`` that asks whether ``v._prev``, the tuple
-    of all parents, is in ``placed``. ``placed`` holds single nodes, so the answer is always
-    False (a leaf too then never joins)."""
+    """True (after one ✗ line) for a ``may_join`` that asks ``placed`` about something that is
+    not one node (PLACED_ASKED_ABOUT): ``v._prev``, the tuple of all parents, or the one bool
+    of ``all(v._prev)``. The answer is always False (a leaf too then never joins)."""
     for v, placed in ((x, _Placed()), (y, _Placed({x}))):
         try:
             may_join(v, placed)
@@ -1216,23 +1246,21 @@ def _may_join_asks_about_all_parents_at_once(may_join, x, y) -> bool:
             if _may_join_error_named(err):
                 return True
             continue
-        if any(isinstance(item, (tuple, list, set, frozenset)) for item in placed.asked):
+        said = next(
+            (
+                (bug, hints)
+                for kinds, bug, hints in PLACED_ASKED_ABOUT
+                if any(isinstance(item, kinds) for item in placed.asked)
+            ),
+            None,
+        )
+        if said:
             who = (
                 "even a leaf (a node without parents)"
                 if v is x
                 else "a node whose parents are all placed"
             )
-            _wrong(
-                "topological order",
-                "may_join(v, placed) asks whether v._prev, the tuple of ALL of v's parents, is "
-                "in placed. placed holds single nodes, never a tuple, so the answer is always "
-                f"False: {who} never joins, and the rounds never end",
-                [
-                    "ask about each parent p on its own: is p in placed? Then combine the "
-                    "answers with all(...)",
-                    "all(p in placed for p in v._prev) is True when every parent is placed",
-                ],
-            )
+            _wrong("topological order", said[0].format(who=who), said[1])
             return True
     return False
 
@@ -1601,10 +1629,11 @@ def _order_fails_its_check(Value) -> bool:
         (line.split(": ", 1)[-1] for line in said.getvalue().splitlines() if FAIL in line),
         "it does not pass its check",
     )
+    bug = bug if bug.endswith(("?", ".")) else bug + "."  # "is a `return` missing?" stays
     _wrong(
         "backward",
         "your topological_order of exercise 2b.3 is not right yet, so backward cannot be "
-        f"tested with it. The check of 2b.3 says: {bug}. Fix exercise 2b.3 "
+        f"tested with it. The check of 2b.3 says: {bug} Fix exercise 2b.3 "
         "first; your backward may well be right",
         [
             "run the check cell of exercise 2b.3 and fix what it names, then run this check again",
