@@ -635,3 +635,40 @@ def test_flat_points_with_four_wrong_decimals_are_not_told_to_give_more_digits(c
     out = capsys.readouterr().out
     assert "1.5706 is close to the right point, but the digits typed do not match" in out
     assert "at least 4 decimals" not in out and "1.5708" not in out
+
+
+def test_code_written_below_the_raise_line_is_told_to_delete_it(capsys):
+    # the eighteenth reader's try: the formula written under the `raise` line, not in its place
+    def central_difference(f, x, h=1e-5):
+        raise NotImplementedError("the slope of the secant through one point on each side of x")
+        return (f(x + h) - f(x - h)) / (2 * h)
+
+    def bump_slope(x):
+        raise NotImplementedError("which function is applied to x first?")
+        return -x * math.exp(-(x**2) / 2)
+
+    def dz_dx(x):
+        raise NotImplementedError("each path from x to z contributes")
+        return math.exp(x) * (math.cos(x) - math.sin(x))
+
+    def flat_points():
+        raise NotImplementedError("find where each of the two factors is zero")
+        return [math.pi / 2, math.pi]
+
+    checks = [E.check_central_difference, E.check_bump_slope, E.check_two_path_slope]
+    for check, fn in zip(
+        checks + [E.check_flat_points], [central_difference, bump_slope, dz_dx, flat_points]
+    ):
+        assert check(fn) is False
+        out = capsys.readouterr().out
+        assert "below the `raise NotImplementedError` line" in out and "delete the line" in out, out
+        assert "not done yet" not in out, out
+
+
+def test_a_raise_line_alone_is_still_not_done_yet(capsys):
+    def central_difference(f, x, h=1e-5):
+        # The slope of f at x from one point on each side of x.
+        raise NotImplementedError("a nudge")
+
+    assert E.check_central_difference(central_difference) is False
+    assert "not done yet. Hint: a nudge" in capsys.readouterr().out

@@ -6,11 +6,13 @@ factor alone, a sign, the outer slope taken at x), so that the check names the o
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import inspect
 import io
 import math
 import sys
+import textwrap
 import threading
 import types
 from collections.abc import Callable, Sequence
@@ -148,6 +150,8 @@ def _near(g: float, want: float) -> bool:
 def _flat_numbers(name: str, flat_points: Callable) -> list[float] | None:
     """The two numbers ``flat_points()`` returns, sorted; None after a ✗ line saying what
     came back instead (nothing, one number, text, another count)."""
+    if callable(flat_points) and _code_below_raise(name, flat_points):
+        return None
     ok, got = run(name, flat_points)
     if not ok or not returned(name, got):
         return None
@@ -361,6 +365,8 @@ def check_bump_slope(bump_slope: Callable) -> bool:
     - g'(x) = −x and f'(u) = eᵘ, so f'(g(x)) = exp(−x²/2): multiply the two
     """
     name = "slope of exp(−x²/2)"
+    if callable(bump_slope) and _code_below_raise(name, bump_slope):
+        return False
     if _calls_derivative(bump_slope, (1.0,)):
         print(f"{FAIL} {name}: your function calls `derivative`, a finite difference")
         hint(_BY_FORMULA)
@@ -529,9 +535,33 @@ def _asks_for_df(central_difference) -> bool:
     return how == "raised" and isinstance(err, AttributeError) and "'df'" in str(err)
 
 
+def _code_below_raise(name: str, fn) -> bool:
+    """True after a ✗ line if the learner wrote code below the ``raise NotImplementedError``
+    line instead of in its place: Python stops at that line, so the code never runs."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    body = tree.body[0].body if tree.body and hasattr(tree.body[0], "body") else []
+    stops = [i for i, node in enumerate(body) if isinstance(node, ast.Raise)]
+    if (
+        not stops
+        or stops[0] == len(body) - 1
+        or "NotImplementedError" not in ast.dump(body[stops[0]])
+    ):
+        return False
+    print(
+        f"{FAIL} {name}: your code is below the `raise NotImplementedError` line. Python "
+        "stops at that line, so your code never runs: delete the line."
+    )
+    return True
+
+
 def _takes_a_shortcut(central_difference) -> bool:
     """True after a ✗ line if the learner's function calls the lesson's `derivative` or asks
     f for its exact slope ``f.df``: the exercise is to build the difference from f's values."""
+    if callable(central_difference) and _code_below_raise("central_difference", central_difference):
+        return True
     if _calls_derivative(central_difference, (np.sin, 1.0, 1e-5)):
         print(
             f"{FAIL} central_difference: your function calls `derivative`, the lesson's "
@@ -647,6 +677,8 @@ def check_two_path_slope(dz_dx: Callable) -> bool:
     - the path through u gives ∂z/∂u · du/dx = v · eˣ; the one through v gives ∂z/∂v · dv/dx = u ·
       (−sin x); add them
     """
+    if callable(dz_dx) and _code_below_raise("dz/dx", dz_dx):
+        return False
     if _calls_derivative(dz_dx, (0.5,)):
         print(
             f"{FAIL} dz/dx: your function calls `derivative`, a finite difference. "
