@@ -27,6 +27,7 @@ from helpers.exercises import (
     check_prediction,
     check_value,
     docstring_hints,
+    run,
 )
 from tools.lessons import (  # noqa: E402
     answer_prelude,
@@ -350,3 +351,26 @@ def test_a_prediction_far_from_the_answer_gets_no_estimate_note(capsys):
     assert check_prediction("dc/da", 25, 24, "why") is False
     out = capsys.readouterr().out
     assert "predicted 25;" in out and "estimate" not in out
+
+
+# Reader 01, round 18: code written under the `raise NotImplementedError` line (not in its
+# place) heard only "not done yet". Every check that runs the learner's function says so.
+def test_code_below_the_raise_line_is_told_to_delete_the_line(capsys):
+    def slope(x):
+        raise NotImplementedError("write the slope")
+        return 2 * x
+
+    ok, _ = run("slope", slope, 3.0)
+    out = capsys.readouterr().out
+    assert not ok
+    assert "below the `raise NotImplementedError` line" in out and "delete the line" in out
+    assert "not done yet" not in out
+
+
+def test_the_raise_line_alone_is_still_not_done_yet(capsys):
+    def slope(x):
+        raise NotImplementedError("write the slope")
+
+    ok, _ = run("slope", slope, 3.0)
+    out = capsys.readouterr().out
+    assert not ok and "not done yet. Hint: write the slope" in out

@@ -21,12 +21,14 @@ the notebook), ``run`` (call the learner's function within a time limit), ``pred
 
 from __future__ import annotations
 
+import ast
 import decimal
 import functools
 import inspect
 import math
 import os
 import signal
+import textwrap
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -91,7 +93,47 @@ def hint(hints: str | Sequence[str]) -> None:
         attempt.hinted = levels
 
 
+#: What a learner hears whose code sits below the ``raise NotImplementedError`` line.
+BELOW_THE_RAISE = (
+    "your code is below the `raise NotImplementedError` line. Python stops at that line, "
+    "so your code never runs: delete the line."
+)
+
+
+def code_below_raise(fn) -> bool:
+    """Whether the function (or code object) ``fn`` has statements after a
+    ``raise NotImplementedError`` in its own body: the learner wrote under the line instead
+    of in its place."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    body = tree.body[0].body if tree.body and hasattr(tree.body[0], "body") else []
+    raises = [i for i, node in enumerate(body) if isinstance(node, ast.Raise)]
+    return (
+        bool(raises)
+        and raises[0] < len(body) - 1
+        and "NotImplementedError" in ast.dump(body[raises[0]])
+    )
+
+
+def _raised_in(err: BaseException):
+    """The code object of the learner's function that raised ``err`` (None if none did)."""
+    here, code, tb = os.path.dirname(__file__), None, err.__traceback__
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(here):
+            code = tb.tb_frame.f_code
+        tb = tb.tb_next
+    return code
+
+
 def _not_done(name: str, err: NotImplementedError) -> bool:
+    raiser = _raised_in(err)
+    if raiser is not None and code_below_raise(raiser):
+        print(f"{FAIL} {name}: {BELOW_THE_RAISE}")
+        if _attempts:
+            _attempts[-1].not_done = True
+        return False
     text = str(err) or "replace the `raise NotImplementedError` line with your code"
     print(f"{TODO} {name}: not done yet. Hint: {text}")
     if _attempts:

@@ -6,13 +6,11 @@ factor alone, a sign, the outer slope taken at x), so that the check names the o
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import inspect
 import io
 import math
 import sys
-import textwrap
 import threading
 import types
 from collections.abc import Callable, Sequence
@@ -20,12 +18,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import (
+    BELOW_THE_RAISE,
     FAIL,
     PASS,
     _apart,
     _call_limited,
     _extends_to,
     agrees,
+    code_below_raise,
     compare_values,
     exercise,
     hint,
@@ -537,23 +537,10 @@ def _asks_for_df(central_difference) -> bool:
 
 def _code_below_raise(name: str, fn) -> bool:
     """True after a ✗ line if the learner wrote code below the ``raise NotImplementedError``
-    line instead of in its place: Python stops at that line, so the code never runs."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
+    line instead of in its place (checked before a check calls ``fn`` its own way)."""
+    if not code_below_raise(fn):
         return False
-    body = tree.body[0].body if tree.body and hasattr(tree.body[0], "body") else []
-    stops = [i for i, node in enumerate(body) if isinstance(node, ast.Raise)]
-    if (
-        not stops
-        or stops[0] == len(body) - 1
-        or "NotImplementedError" not in ast.dump(body[stops[0]])
-    ):
-        return False
-    print(
-        f"{FAIL} {name}: your code is below the `raise NotImplementedError` line. Python "
-        "stops at that line, so your code never runs: delete the line."
-    )
+    print(f"{FAIL} {name}: {BELOW_THE_RAISE}")
     return True
 
 
