@@ -1148,7 +1148,11 @@ def _graphs():
     graphs = [
         ("a chain x → y → z", z),
         ("a diamond (a → b and a → c, then b and c → d)", d),
-        ("a graph where e is used twice (f = e + e) and g = f + d, with d the diamond's output", g),
+        (
+            "a graph where e is used twice (f = e + e) and g = f + d, where d ends a diamond "
+            "(a → b and a → c, then b and c → d)",
+            g,
+        ),
     ]
     for parents in ("long arm first", "short arm first"):
         a = _Node("a")
