@@ -135,6 +135,62 @@ def right_says_no_expected_numbers(out, *numbers):
 # The learners' wrong _backward of +, * and tanh (where t = out.data is tanh(x)): the lines
 # they typed, what the one ✗ line must say, and what it must not say.
 WRONG_BACKWARD = [
+    pytest.param(  # round 18: right numbers while a.grad starts at 0
+        "+",
+        [
+            "self.grad += out.grad",
+            "other.grad += self.grad",
+        ],
+        [
+            "a + b at a = 2, b = -3",
+            "where a.grad was already 0.25",
+            "b got the wrong share",
+            "must not be computed from self.grad or other.grad",
+            "`other.grad += self.grad` only looks right while a.grad starts at 0",
+        ],
+        [],
+        id="+, b gets a's whole gradient (other.grad += self.grad)",
+    ),
+    pytest.param(
+        "+",
+        [
+            "other.grad += out.grad",
+            "self.grad += other.grad",
+        ],
+        [
+            "a got the wrong share",
+            "`self.grad += other.grad` only looks right while b.grad starts at 0",
+        ],
+        [],
+        id="+, a gets b's whole gradient (self.grad += other.grad)",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += 1.0 * out.grad",
+            "other.grad += 1.0 * self.grad",
+        ],
+        [
+            "b got the wrong share",
+            "must not be computed from self.grad or other.grad",
+        ],
+        [],
+        id="+, 1.0 * self.grad for b",
+    ),
+    pytest.param(  # the same kind for *: right at a.grad = 0 since b's local derivative times
+        "*",  # out.grad equals a.data / b.data times a's fresh share
+        [
+            "self.grad += other.data * out.grad",
+            "other.grad += self.data / other.data * self.grad",
+        ],
+        [
+            "a · b at a = 2, b = -3",
+            "b got the wrong share",
+            "must not be computed from self.grad or other.grad",
+        ],
+        [],
+        id="*, b's share from a's gradient",
+    ),
     pytest.param(
         "+",
         [

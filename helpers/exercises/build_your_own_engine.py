@@ -865,6 +865,48 @@ def _earlier_share_kept(Value) -> bool:
     )
 
 
+STARTING_GRADS = (0.25, -0.5)  # a.grad, b.grad before out._backward(): shares from other uses
+
+
+_ONLY_AT_ZERO = (
+    "A line like `other.grad += self.grad` only looks right while a.grad starts at 0",
+    "A line like `self.grad += other.grad` only looks right while b.grad starts at 0",
+)
+
+
+def _own_share_only(Value, op: str) -> bool:
+    """Each input gets its own share, whatever gradient the other input already holds:
+    ``other.grad += self.grad`` in add looks right only while a.grad starts at 0."""
+    sym, (g0, h0) = ("a + b" if op == "+" else "a · b"), STARTING_GRADS
+    a, b = Value(2.0), Value(-3.0)
+    a.grad, b.grad = g0, h0
+    out = a + b if op == "+" else a * b
+    out.grad = UPSTREAM
+    out._backward()
+    share_a, share_b = _reference_grads(op, 2.0, -3.0, UPSTREAM)
+    wrong = [
+        n
+        for n, got, want in (("a", a.grad, g0 + share_a), ("b", b.grad, h0 + share_b))
+        if not _close(got, want)
+    ]
+    if not wrong:
+        return True
+    return _wrong(
+        "+ and *",
+        f"{sym} at a = 2, b = -3 with out.grad = {UPSTREAM}, where a.grad was already {g0} "
+        f"and b.grad {h0} (shares from other uses of a and b): {' and '.join(wrong)} got "
+        "the wrong share. A share must not be computed from self.grad or other.grad: they "
+        "hold all that a and b have collected so far, not the gradient of out. "
+        + _ONLY_AT_ZERO[wrong == ["a"]],
+        [
+            "each input's share is (local derivative) * out.grad, and nothing else",
+            "self.grad += 1.0 * out.grad and other.grad += 1.0 * out.grad"
+            if op == "+"
+            else "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
+        ],
+    )
+
+
 @exercise("2b.1", "+ and *", limited=True)
 @_say_delete_the_raise
 @_nodes_are_not_numbers(
@@ -885,6 +927,7 @@ def check_add_mul(Value) -> bool:
         all(_one_operation(Value, op, x, y) for op in "+*" for x, y in ADD_MUL_POINTS)
         and all(_used_twice(Value, op) for op in "+*")
         and _earlier_share_kept(Value)
+        and all(_own_share_only(Value, op) for op in "+*")
     )
     if ok:
         print(
@@ -1105,7 +1148,11 @@ def _graphs():
     graphs = [
         ("a chain x → y → z", z),
         ("a diamond (a → b and a → c, then b and c → d)", d),
-        ("a graph where e is used twice (f = e + e) and g = f + d, with d the diamond's output", g),
+        (
+            "a graph where e is used twice (f = e + e) and g = f + d, where d ends a diamond "
+            "(a → b and a → c, then b and c → d)",
+            g,
+        ),
     ]
     for parents in ("long arm first", "short arm first"):
         a = _Node("a")
