@@ -311,6 +311,11 @@ RESIDUAL_MISTAKES = [
         lambda x, W, dy, h, dz: dy + (dy * (1 - h) ** 2) @ W.T,
     ),
     (
+        "tanh was applied twice: h is already tanh(x @ W), so its slope is 1 − h**2, "
+        "not 1 − tanh(h)**2",
+        lambda x, W, dy, h, dz: dy + (dy * (1 - np.tanh(h) ** 2)) @ W.T,
+    ),
+    (
         "h is tanh of z = x @ W, not tanh of x: compute z first",
         lambda x, W, dy, h, dz: dy + (dy * (1 - np.tanh(x) ** 2)) @ W.T,
     ),
@@ -399,6 +404,11 @@ RESIDUAL_MISTAKES = [
 ]
 #: Wrong answers that only run when the batch is square (N = n), as in case 1.
 SQUARE_MISTAKES = [
+    (
+        "x * W multiplies entry by entry; the forward pass is the matrix product "
+        "h = tanh(x @ W) (use @, not *; the shapes here only fit because N = n)",
+        lambda x, W, dy, h, dz: dy + (dy * (1 - np.tanh(x * W) ** 2)) @ W.T,
+    ),
     (
         "the product is the wrong way round: dz has one row per example, like x, so "
         "it is dz @ W.T (W.T on the right), not W.T @ dz",
