@@ -374,3 +374,14 @@ def test_the_raise_line_alone_is_still_not_done_yet(capsys):
     ok, _ = run("slope", slope, 3.0)
     out = capsys.readouterr().out
     assert not ok and "not done yet. Hint: write the slope" in out
+
+
+def test_a_templates_placeholder_below_the_raise_line_is_still_not_done_yet(capsys):
+    # 03's exercise 3.1 gives `return {"Y": (), ...}` below its raise line, to fill in.
+    def gradient_shapes():
+        raise NotImplementedError("a gradient has the shape of the array it belongs to")
+        return {"Y": (), "dY": ()}
+
+    ok, _ = run("gradient_shapes", gradient_shapes)
+    out = capsys.readouterr().out
+    assert not ok and "not done yet. Hint: a gradient has the shape" in out

@@ -110,11 +110,21 @@ def code_below_raise(fn) -> bool:
         return False
     body = tree.body[0].body if tree.body and hasattr(tree.body[0], "body") else []
     raises = [i for i, node in enumerate(body) if isinstance(node, ast.Raise)]
-    return (
-        bool(raises)
-        and raises[0] < len(body) - 1
-        and "NotImplementedError" in ast.dump(body[raises[0]])
-    )
+    if not raises or "NotImplementedError" not in ast.dump(body[raises[0]]):
+        return False
+    # a template's own placeholder below the line (03's `return {"Y": (), ...}`) is not code
+    return not all(_placeholder(node) for node in body[raises[0] + 1 :])
+
+
+def _placeholder(node: ast.stmt) -> bool:
+    """Whether ``node`` is ``return`` of a plain literal (a template's blanks to fill in)."""
+    if not isinstance(node, ast.Return) or node.value is None:
+        return isinstance(node, ast.Return)
+    try:
+        ast.literal_eval(node.value)
+    except (ValueError, TypeError, SyntaxError):
+        return False
+    return True
 
 
 def _raised_in(err: BaseException):
