@@ -596,8 +596,8 @@ def test_hints_grow_from_a_nudge_to_the_method(capsys):
         pytest.param(
             ["self.grad += out.grad", "other.grad += out.grad"],
             [
-                "not done yet",
-                "Your code under the line `raise NotImplementedError(...)` never runs",
+                "your code is below the `raise NotImplementedError` line",
+                "so your code never runs: delete the line",
             ],
             id="code written under the raise line is named",
         ),

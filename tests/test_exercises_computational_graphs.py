@@ -617,3 +617,18 @@ def test_a_double_backward_48_is_told_that_a_second_call_adds(capsys):
     assert "Your 48: " in out and "c.backward() run twice" in out, out
     assert "adds its shares to the leaves' old gradients" in out and "zero_grad()" in out, out
     assert "24" not in out
+
+
+def test_a_slip_of_form_in_2_1_does_not_use_up_the_free_wrong_try(capsys):
+    # Reader 02 (round 19): returning None (print instead of return) or the node counted as
+    # the first wrong try, so the next real prediction was shown the answer at once.
+    from helpers import exercises
+    from helpers.autodiff import Value
+
+    exercises.reset_tries()
+    assert E.check_reuse_prediction(lambda: print(24)) is False
+    assert E.check_reuse_prediction(lambda: Value(3.0)) is False
+    capsys.readouterr()
+    assert E.check_reuse_prediction(lambda: 12) is False
+    out = capsys.readouterr().out
+    assert "that is not it" in out and "it is 24" not in out

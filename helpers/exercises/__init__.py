@@ -50,6 +50,9 @@ TYPED_RTOL = 1e-4
 
 #: Wrong tries so far, per exercise number ("2.3"): the hints grow with them.
 _tries: dict[str, int] = {}
+#: Wrong numbers given to each predict-first exercise: its answer is shown from the second on
+#: (a slip of form, such as no number returned, is a try but not a prediction).
+_wrong_predictions: dict[str, int] = {}
 
 #: The tries in progress (a check may run inside another one, as engine_for_training does).
 _attempts: list[_Attempt] = []
@@ -72,6 +75,7 @@ def tries(exercise: str) -> int:
 def reset_tries() -> None:
     """Forget every wrong try (a fresh learner): the next wrong try gets the first nudge."""
     _tries.clear()
+    _wrong_predictions.clear()
 
 
 def _show(hints: str | Sequence[str], level: int) -> int:
@@ -577,7 +581,9 @@ def check_prediction(
         return True
     near = not_whole(got, expected) if whole else near_miss(got, expected)
     shown = _fmt_apart(got, expected)
-    hide = hide_first_try_of is not None and tries(hide_first_try_of) == 0
+    hide = hide_first_try_of is not None and not _wrong_predictions.get(hide_first_try_of)
+    if hide_first_try_of is not None:
+        _wrong_predictions[hide_first_try_of] = _wrong_predictions.get(hide_first_try_of, 0) + 1
     if hide:
         print(
             f"{FAIL} {name}: you predicted {shown}; that is not it{near}. Try again: "

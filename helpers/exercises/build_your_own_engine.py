@@ -76,37 +76,14 @@ def _innermost(err: BaseException):
     return tb
 
 
-def _code_under_the_raise(err: NotImplementedError) -> bool:
-    """True if the function that raised ``err`` has statements after its ``raise``: code the
-    learner wrote under the line, which never runs."""
-    tb = _innermost(err)
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(tb.tb_frame.f_code)))
-    except (TypeError, OSError, SyntaxError, AttributeError):
-        return False
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list):
-            for stmt in body[:-1]:
-                if isinstance(stmt, ast.Raise) and "NotImplementedError" in ast.dump(stmt):
-                    return True
-    return False
-
-
 def _add_delete_the_raise(err: NotImplementedError) -> None:
     """Put the sentence after the hint of ``err``: delete the line ``raise
-    NotImplementedError(...)``, or, if code was written under it, that this code never runs."""
+    NotImplementedError(...)`` (code written under it is named by every check: the shared
+    ``code_below_raise``)."""
     text = str(err).rstrip()
     if text and not text.endswith((".", "?", "!")):
         text += "."
-    if _code_under_the_raise(err):
-        text += (
-            " Your code under the line `raise NotImplementedError(...)` never runs: "
-            "that line stops the function first. Delete it"
-        )
-    else:
-        text = f"{text} {DELETE_THE_RAISE}" if text else DELETE_THE_RAISE
-    err.args = (text,)
+    err.args = (f"{text} {DELETE_THE_RAISE}" if text else DELETE_THE_RAISE,)
 
 
 def _say_delete_the_raise(check=None, *, own=()):
