@@ -521,7 +521,7 @@ def test_right_shapes_under_the_raise_line_say_to_delete_it(capsys):
 
     assert bp.check_gradient_shapes(gradient_shapes) is False
     out = capsys.readouterr().out
-    assert "never runs" in out and "raise NotImplementedError" in out and "Delete it" in out
+    assert "never runs" in out and "raise NotImplementedError" in out and "delete the line" in out
 
 
 def test_untouched_exercise_says_to_delete_the_raise(capsys):

@@ -121,14 +121,23 @@ def code_below_raise(fn) -> bool:
 
 
 def _placeholder(node: ast.stmt) -> bool:
-    """Whether ``node`` is ``return`` of a plain literal (a template's blanks to fill in)."""
+    """Whether ``node`` is a template's blanks: ``return`` of a literal holding only empty
+    values (03's ``{"Y": (), ...}``; a learner's filled-in ``{"Y": (32, 10), ...}`` is code)."""
     if not isinstance(node, ast.Return) or node.value is None:
         return isinstance(node, ast.Return)
     try:
-        ast.literal_eval(node.value)
+        value = ast.literal_eval(node.value)
     except (ValueError, TypeError, SyntaxError):
         return False
-    return True
+    return _blank(value)
+
+
+def _blank(value) -> bool:
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, (tuple, list)) and value:
+        return all(_blank(v) for v in value)
+    return value in ((), [], None, "")
 
 
 def _raised_in(err: BaseException):
