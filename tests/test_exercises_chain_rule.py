@@ -672,3 +672,13 @@ def test_a_raise_line_alone_is_still_not_done_yet(capsys):
 
     assert E.check_central_difference(central_difference) is False
     assert "not done yet. Hint: a nudge" in capsys.readouterr().out
+
+
+def test_a_bump_slope_that_divides_by_x_is_caught_at_the_flat_top(capsys):
+    # Reader 01 (round 19): -x**2 / x equals -x except at x = 0, which the check never tried.
+    def divides(x):
+        return math.exp(-(x**2) / 2) * (-(x**2)) / x
+
+    assert E.check_bump_slope(divides) is False
+    out = capsys.readouterr().out
+    assert "ZeroDivisionError" in out or "divide" in out
