@@ -279,7 +279,6 @@ def check_flat_points(flat_points: Callable) -> bool:
 # 1.2 The slope of a bump, y = exp(−x²/2)
 # --------------------------------------------------------------------------------------
 
-#: 41 points from −2.9 to 3.1 (none at 0, where the slope is 0).
 #: 41 points across the bump, and x = 0, its flat top (a slope written with `/ x` fails there).
 BUMP_POINTS = sorted([float(x) for x in np.linspace(-2.9, 3.1, 41)] + [0.0])
 
