@@ -151,16 +151,14 @@ def _raised_in(err: BaseException):
 
 
 def _not_done(name: str, err: NotImplementedError) -> bool:
+    if _attempts:
+        _attempts[-1].not_done = True
     raiser = _raised_in(err)
     if raiser is not None and code_below_raise(raiser):
         print(f"{FAIL} {name}: {BELOW_THE_RAISE}")
-        if _attempts:
-            _attempts[-1].not_done = True
         return False
     text = str(err) or "replace the `raise NotImplementedError` line with your code"
     print(f"{TODO} {name}: not done yet. Hint: {text}")
-    if _attempts:
-        _attempts[-1].not_done = True
     return False
 
 
