@@ -177,6 +177,13 @@ def test_generalisation_figure_alt_text_gives_each_runs_losses():
     assert "ends at 20.36" in text and "ends at 1.81" in text  # 1 + (49 - best)² / 100
 
 
+def test_generalisation_figure_alt_text_of_one_run_says_a_line_graph():
+    # 04 §4 draws one run: its alt text read "1 line graphs ..., one per run".
+    text = _alt(figs.generalisation_figure({"plain training": _run(best=5)}))
+    assert text.startswith("A line graph of the cross-entropy loss against the step, 0 to 49,")
+    assert "one per run" not in text and "plain training: the training loss" in text
+
+
 def test_approximation_figure_alt_text_gives_the_largest_gap_per_network():
     from helpers import approximation
 

@@ -844,9 +844,11 @@ def _generalisation_alt(runs: dict) -> str:
             f"{_when(int(r['best_step']), n)} in the run (the dashed line), and ends at "
             f"{val[-1]:.2f}"
         )
+    graphs = "A line graph" if len(runs) == 1 else f"{len(runs)} line graphs"
+    each = "" if len(runs) == 1 else ", one per run"
     return (
-        f"{len(runs)} line graphs of the cross-entropy loss against the step, 0 to "
-        f"{len(next(iter(runs.values()))['val']) - 1}, one per run, with the training loss and "
+        f"{graphs} of the cross-entropy loss against the step, 0 to "
+        f"{len(next(iter(runs.values()))['val']) - 1}{each}, with the training loss and "
         f"the validation loss. {'. '.join(parts)}."
     )
 
