@@ -2,6 +2,7 @@
 
     python -m tools.portability            # what `make test` runs after the main pytest
     python -m tools.portability --list     # only say what can and cannot be simulated here
+    python -m tools.portability --only ulp notebooks/01_chain_rule.ipynb   # one variant, one file
 
 A stored output is a claim that must hold on every machine. numpy picks its SIMD kernels by
 the CPU's features at import time and OpenBLAS picks its matrix kernels by the CPU model, and
@@ -135,10 +136,10 @@ def cannot_present(native: dict) -> list[str]:
     return missing
 
 
-def plan(native: dict) -> tuple[list, list]:
+def plan(native: dict, variants: list[Variant]) -> tuple[list, list]:
     """(variants to run, [(variant, reason it is not run)])."""
     runnable, skipped = [], []
-    for v in VARIANTS:
+    for v in variants:
         env = base_env() | v.env
         got, why = probe(env)
         if got is None:
@@ -209,6 +210,7 @@ def main(argv=None) -> int:
         help="notebooks or folders to check (default: notebooks)",
     )
     ap.add_argument("--list", action="store_true", help="only probe and list the variants")
+    ap.add_argument("--only", metavar="WORDS", default="", help="only the variants so named")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -216,7 +218,7 @@ def main(argv=None) -> int:
     if native is None:
         print(f"portability: numpy does not even run here ({why})")
         return 1
-    runnable, skipped = plan(native)
+    runnable, skipped = plan(native, [v for v in VARIANTS if args.only in v.name])
     print(
         f"portability: this CPU: numpy up to {level(native['features'])}, OpenBLAS {native['blas']}"
     )
