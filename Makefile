@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Google Colab's versions' venv (make colab, below)
+COLAB  := build/colab-venv
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # What `ruff format` keeps formatted (`make format`, checked by `make lint`): all the code;
 # the notebooks keep their own layout.
@@ -45,8 +47,12 @@ lab: $(STAMP)  ## build .venv if needed and open JupyterLab on the series
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) \
 	    --LabApp.default_url=/lab/tree/notebooks/00_index.ipynb
 
-# One pytest run: the unit tests under tests/ and nbval (strict) on every notebook; then
-# strict nbval again under the other CPUs this machine can present (tools/portability.py).
+# One pytest run: the unit tests under tests/ and nbval (strict) on every notebook, with the
+# browser tests (the classic Notebook's with Colab's versions: COLAB_VENV); then strict nbval
+# again under the other CPUs this machine can present (tools/portability.py). Meanwhile, in the
+# background, Colab's versions run their own tests and strict nbval (colab-stack, below; its
+# output is in build/colab-stack.log, printed if it fails): the two take turns on the cores,
+# as the browser tests mostly wait.
 # The sanitize file lists what is genuinely volatile, with reasons.
 # PARALLEL: pytest-xdist runs the test files on the machine's cores (at most 4), one file per
 # worker at a time (--dist loadfile): a notebook's cells share one kernel, a file its fixtures.
@@ -55,10 +61,16 @@ PARALLEL := -n auto --maxprocesses 4 --dist loadfile
 # `make book-check` (in .ci/run), not here: here the site is built without frames.
 FRAME_TESTS := tests/test_book_frames.py tests/browser/test_book_frames_browser.py
 NO_FRAMES := $(foreach f,$(FRAME_TESTS),--ignore=$(f))
-test: $(STAMP)  ## every test: unit, strict nbval, browser, and nbval as on other CPUs
-	$(BIN)/python -m pytest $(PARALLEL) tests notebooks $(NO_FRAMES) --nbval --nbval-current-env \
-	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
-	$(BIN)/python -m tools.portability
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300 \
+    --nbval-sanitize-with tests/nbval_sanitize.cfg
+test: $(STAMP) $(COLAB)/.installed  ## every test: unit, strict nbval, browser, Colab's versions, other CPUs
+	@mkdir -p build; $(MAKE) --no-print-directory colab-stack > build/colab-stack.log 2>&1 & \
+	stack=$$!; echo "Colab's versions: their tests run in the background (build/colab-stack.log)"; \
+	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest $(PARALLEL) tests notebooks $(NO_FRAMES) $(NBVAL) \
+	    && $(BIN)/python -m tools.portability; status=$$?; \
+	if wait $$stack; then echo "Colab's versions:"; grep -E "^=+ .* in [0-9.]+s" build/colab-stack.log; \
+	else echo "Colab's versions: FAILED (build/colab-stack.log):"; cat build/colab-stack.log; status=1; fi; \
+	exit $$status
 
 .PHONY: portability
 portability: $(STAMP)  ## strict nbval with numpy/OpenBLAS kernels of other CPUs (part of test)
@@ -88,14 +100,12 @@ FLOORS_SKIP := --deselect tests/browser/test_book_browser.py::test_every_lesson_
         --deselect "$(WIDGETS)::test_every_widget_works_in_the_browser[$(nb).ipynb]") \
     --deselect $(WIDGETS)::test_the_training_widget_shows_its_run_to_the_end
 floors: $(FLOORS)/.installed  ## unit tests and strict nbval with the lowest versions we admit
-	$(FLOORS)/bin/python -m pytest $(PARALLEL) tests notebooks $(NO_FRAMES) $(FLOORS_SKIP) --nbval \
-	    --nbval-current-env --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(FLOORS)/bin/python -m pytest $(PARALLEL) tests notebooks $(NO_FRAMES) $(FLOORS_SKIP) $(NBVAL)
 
 # Google Colab's runtime (tests/colab-constraints.txt: ipywidgets 7, IPython 7, matplotlib 3.10,
 # the classic Notebook 6.5) in a venv of its own, helpers installed alone (--no-deps) as the
 # notebooks' install cell does on Colab: strict nbval on every notebook and the unit tests of
 # the widgets and figures, with Colab's versions. A new Colab is a change of the constraints.
-COLAB := build/colab-venv
 COLAB_TESTS := tests/test_training.py tests/test_playground.py \
     $(wildcard tests/test_figures_*.py)
 $(COLAB)/.installed: tests/colab-constraints.txt pyproject.toml
@@ -108,31 +118,33 @@ $(COLAB)/.installed: tests/colab-constraints.txt pyproject.toml
 	$(COLAB)/bin/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-# Then every panel in the classic Notebook 6.5 of that venv (colab-browser, below).
-# About 4 minutes on a warm venv (building it: 2-5 more): part of .ci/run, not of `make test`.
-.PHONY: colab
-colab: $(COLAB)/.installed $(STAMP)  ## widget/figure tests, strict nbval, classic Notebook: Colab's versions
+# What `make test` runs with Colab's versions in the background: pip check, the widget and
+# figure tests, live()'s own tests, and strict nbval on every notebook (some 2-3 minutes).
+.PHONY: colab-stack
+colab-stack: $(COLAB)/.installed  ## Colab's versions: widget/figure tests and strict nbval (part of test)
 	$(COLAB)/bin/python -m pip check
 	MPLBACKEND=Agg $(COLAB)/bin/python -m pytest -p no:warnings $(COLAB_TESTS)
 	@# live()'s own tests need no browser (--noconftest: not the browser tests' banner)
 	MPLBACKEND=Agg $(COLAB)/bin/python -m pytest -p no:warnings --noconftest \
 	    tests/browser/test_live_png.py
-	$(COLAB)/bin/python -m pytest notebooks --nbval --nbval-current-env \
-	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
-	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest tests/browser/test_classic_notebook.py
+	$(COLAB)/bin/python -m pytest notebooks $(NBVAL)
 
-# Every panel in the classic Notebook 6.5 of that venv, driven from .venv's Playwright: the last
-# step of `make colab`, alone (about 1.5 minutes).
+# Every panel in the classic Notebook 6.5 of that venv, driven from .venv's Playwright, and the
+# notebooks' install cell against Colab's pins (part of `make test`'s pytest run; alone here).
+COLAB_FRONT := tests/browser/test_classic_notebook.py tests/test_colab.py
 .PHONY: colab-browser
 colab-browser: $(COLAB)/.installed $(STAMP)  ## every panel in the classic Notebook 6.5 with Colab's versions
-	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest tests/browser/test_classic_notebook.py
+	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest $(COLAB_FRONT)
+
+# All of Colab's checks alone (they are part of `make test`).
+.PHONY: colab
+colab: colab-stack colab-browser  ## widget/figure tests, strict nbval, classic Notebook: Colab's versions
 
 unit: $(STAMP)  ## the unit tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest $(PARALLEL) tests --ignore=tests/browser $(NO_FRAMES)
 
 notebooks: $(STAMP)  ## strict nbval on every notebook
-	$(BIN)/python -m pytest $(PARALLEL) notebooks --nbval --nbval-current-env \
-	    --nbval-cell-timeout=300 --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest $(PARALLEL) notebooks $(NBVAL)
 
 # tools/execute.py: nbclient, reading the kernel's replies in short polls (a widget cell once
 # stalled nbconvert until its timeout: jupyter/nbclient#312), and no timing metadata.

@@ -2,6 +2,8 @@
 cell installs the series' package where it is missing, and nothing else (tools/colab.py)."""
 
 import importlib.util
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +58,27 @@ def test_where_helpers_is_missing_it_installs_the_package_alone(monkeypatch):
     assert cmd[:4] == [sys.executable, "-m", "pip", "install"]
     assert "--no-deps" in cmd, "numpy, matplotlib and ipywidgets must stay as Colab ships them"
     assert cmd[-1] == f"git+https://github.com/{colab.REPOSITORY}"
+
+
+COLAB_VENV = os.environ.get("COLAB_VENV")
+
+
+@pytest.mark.skipif(
+    not COLAB_VENV,
+    reason="needs Colab's versions: `make test` builds build/colab-venv and names it in COLAB_VENV",
+)
+@pytest.mark.parametrize("deps", ["as the cell runs it (--no-deps)", "even with dependencies"])
+def test_the_install_cell_upgrades_nothing_colab_ships(monkeypatch, tmp_path, deps):
+    """The install cell's own pip command, run (as a dry run) in a venv of the versions Colab
+    ships (tests/colab-constraints.txt), with this checkout in place of the repository's URL:
+    it would install `helpers` and nothing else. Even without --no-deps nothing else: every
+    version Colab ships is one pyproject.toml admits."""
+    (cmd,) = run_install_cell(monkeypatch, installed=False)
+    monkeypatch.undo()
+    cmd = [str(Path(COLAB_VENV) / "bin" / "python"), *cmd[1:-1], str(ROOT)]
+    if deps != "as the cell runs it (--no-deps)":
+        cmd.remove("--no-deps")
+    report = tmp_path / "report.json"
+    subprocess.run([*cmd, "--dry-run", "--report", str(report)], check=True, timeout=300)
+    would_install = [i["metadata"]["name"] for i in json.loads(report.read_text())["install"]]
+    assert would_install == ["helpers"], f"the install cell would also install {would_install}"

@@ -5,8 +5,8 @@ nothing at all).
 
 Every widget panel must show its picture (an ``<img>`` with pixels and alt text, no Output),
 and a key press on its first enabled slider must change that picture, with no error in any
-output area of the notebook. Runs under `make colab`, which builds the venv
-(build/colab-venv) and names it in $COLAB_VENV; skipped without it.
+output area of the notebook. Runs under `make test` (and `make colab`), which build the venv
+(build/colab-venv) and name it in $COLAB_VENV; skipped without it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ NOTEBOOKS = sorted(
     if "from helpers.ui import" in p.read_text(encoding="utf-8")
 )
 pytestmark = pytest.mark.skipif(
-    not VENV, reason="needs Colab's versions: `make colab` runs it (COLAB_VENV)"
+    not VENV, reason="needs Colab's versions: `make test` runs it (COLAB_VENV)"
 )
 
 
