@@ -123,15 +123,13 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch_browser(pw)
-        try:
-            yield b
-        finally:
-            b.close()
+def browser(playwright_session):
+    """A browser of the run's one Playwright (conftest.py: a second cannot start beside it)."""
+    b = launch_browser(playwright_session)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
