@@ -400,12 +400,14 @@ def test_mlp_case_is_away_from_relu_kinks_and_matches_the_loss():
 
 
 def test_linear_backward_without_return_says_return_is_missing(capsys):
+    """Round 19: the lesson never says what None is, so the message says it in words."""
+
     def forgot_return(X, W, b, dY):
         dX, dW, db = dY @ W.T, X.T @ dY, dY.sum(axis=0)  # noqa: F841
 
     assert bp.check_linear_backward(forgot_return) is False
     out = capsys.readouterr().out
-    assert "it returned None: is a `return` missing?" in out
+    assert "it returned None, Python's word for no value: is a `return` missing?" in out
     assert "NoneType" not in out
 
 

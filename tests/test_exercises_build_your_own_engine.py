@@ -655,7 +655,7 @@ def test_tanh_with_a_wrong_value_or_two_nodes(capsys):
     assert "ONE node whose only parent is the input" in capsys.readouterr().out
 
 
-# --- 2b.3 ----------------------------------------------------------------------------------
+# --- 2b.4 ----------------------------------------------------------------------------------
 
 
 def preorder(root):
@@ -721,7 +721,7 @@ def reversed_breadth_first_nearest(root):
     return kept[::-1]
 
 
-# the lesson's cells of exercises 2b.3 and 2b.4, with the learner's may_join in between
+# the lesson's cells of exercises 2b.4 and 2b.3, with the learner's may_join in between
 LESSON_2B3_2B4 = """
 def all_nodes(root):
     nodes, todo = [root], [root]
@@ -787,9 +787,9 @@ def with_a_duplicate(root):
     [
         (checks.check_add_mul, Value, "✓ + and *"),  # 2b.1
         (checks.check_tanh, Value, "✓ tanh"),  # 2b.2
-        (checks.check_topological_order, topological_order, "✓ topological order"),  # 2b.3
+        (checks.check_topological_order, topological_order, "✓ topological order"),  # 2b.4
         (checks.check_topological_order, lesson_order, "✓ topological order"),
-        (checks.check_backward, Value, "✓ backward"),  # 2b.4
+        (checks.check_backward, Value, "✓ backward"),  # 2b.3
     ],
     ids=["add_mul", "tanh", "topological_order", "the_lesson_s_iterative_order", "backward"],
 )
@@ -899,7 +899,7 @@ def test_every_graph_of_the_check_has_a_node_reached_along_paths_of_different_le
     assert len(uneven) >= 3, uneven
 
 
-# --- 2b.4 ----------------------------------------------------------------------------------
+# --- 2b.3 ----------------------------------------------------------------------------------
 
 
 def backward_no_seed(self):
@@ -1044,7 +1044,7 @@ def test_backward_in_breadth_first_order_is_caught_on_the_long_arm(capsys):
 
 def test_engine_for_training_refuses_a_breadth_first_order():
     engine, status = checks.engine_for_training(Value, reversed_breadth_first)
-    assert engine is Reference and "2b.3" in status
+    assert engine is Reference and "2b.4" in status
 
 
 def test_backward_says_which_earlier_exercise_is_not_done(capsys):
@@ -1660,7 +1660,7 @@ def test_the_passing_messages_speak_of_nudging_as_notebook_02_does(capsys):
     assert out.count("nudging the input") == 2 and "finite differences" not in out, out
 
 
-# --- round 11: a missing `* out.grad` in one line; a 2b.3 bug is not blamed on backward -------
+# --- round 11: a missing `* out.grad` in one line; a 2b.4 bug is not blamed on backward -------
 
 
 @pytest.mark.parametrize(
@@ -1679,7 +1679,7 @@ def test_a_may_join_bug_of_2b3_is_named_by_the_backward_check_not_blamed_on_it(
     learner = type("Learner", (Value,), {"backward": namespace["backward"]})
     assert checks.check_backward(learner) is False
     out = capsys.readouterr().out
-    assert "your topological_order of exercise 2b.3 is not right yet" in out, out
+    assert "your topological_order of exercise 2b.4 is not right yet" in out, out
     assert says in out and "your backward may well be right" in out, out
     assert "after the walk" not in out and "time limit" not in out and "`while`" not in out, out
     assert out.count("✗") == 1, out
@@ -1904,7 +1904,7 @@ def test_all_of_the_parents_asked_in_placed_gets_a_hint_about_the_brackets(capsy
 
 
 def test_a_question_of_the_2b3_check_keeps_its_question_mark_in_the_backward_check(capsys):
-    """Round 17's reader left out `return order` in 2b.3: the 2b.4 check quoted 'is a
+    """Round 17's reader left out `return order` in 2b.4: the 2b.3 check quoted 'is a
     `return` missing?' and then wrote '?.'."""
     namespace = {}
     code = LESSON_2B3_2B4.format(
@@ -1915,4 +1915,61 @@ def test_a_question_of_the_2b3_check_keeps_its_question_mark_in_the_backward_che
     assert checks.check_backward(learner) is False
     out = capsys.readouterr().out
     assert "is a `return` missing?" in out and "?." not in out, out
-    assert "Fix exercise 2b.3 first" in out and out.count("✗") == 1, out
+    assert "Fix exercise 2b.4 first" in out and out.count("✗") == 1, out
+
+
+# --- round 19: 2b.3 (backward) is core with helpers.autodiff's order; plainer messages ------
+
+CORE_BACKWARD = """
+from helpers.autodiff import topological_order
+
+
+def backward(self):
+{body}
+"""
+
+
+@pytest.mark.parametrize(
+    "body, right",
+    [
+        (
+            "    self.grad = 1.0\n    for v in reversed(topological_order(self)):\n"
+            "        v._backward()",
+            True,
+        ),
+        (
+            "    self.grad = 1.0\n    for v in topological_order(self):\n        v._backward()",
+            False,
+        ),  # walked forwards
+    ],
+    ids=["right", "forwards"],
+)
+def test_the_core_backward_uses_helpers_order_without_exercise_2b4(capsys, body, right):
+    """The core learner has no may_join (exercise 2b.4 went deeper): backward is tested on its
+    own with helpers.autodiff's topological_order, and a forward walk is still refused."""
+    namespace = {}
+    exec(CORE_BACKWARD.format(body=body), namespace)
+    learner = type("Learner", (Value,), {"backward": namespace["backward"]})
+    assert checks.check_backward(learner) is right
+    out = capsys.readouterr().out
+    assert "2b.4" not in out and "may_join" not in out, out
+    assert ("✓ backward" in out) is right, out
+
+
+def test_the_pass_lines_do_not_use_the_deeper_words_long_arm(capsys):
+    """'A diamond with a long arm' is defined only in a going-deeper section (round-19 reader)."""
+    assert checks.check_topological_order(topological_order) is True
+    assert checks.check_backward(Value) is True
+    out = capsys.readouterr().out
+    assert out.count("✓") == 2 and "long arm" not in out, out
+
+
+def test_the_first_parent_only_names_the_joined_graph_plainly(capsys):
+    """The round-19 reader's may_join looked at the first parent only; the ✗ line described the
+    graph with two 'where's and two brackets. Now it names the two parts and how they join."""
+    order = _order_with(lambda v, placed: v not in placed and all(p in placed for p in v._prev[:1]))
+    assert checks.check_topological_order(order) is False
+    out = capsys.readouterr().out
+    assert "a node used twice (f = e + e) and a diamond (a → b → d and a → c → d)" in out, out
+    assert "joined by g = f + d" in out and "where" not in out.split("(got")[0], out
+    assert "node g comes before its parent d" in out, out

@@ -682,3 +682,18 @@ def test_a_bump_slope_that_divides_by_x_is_caught_at_the_flat_top(capsys):
     assert E.check_bump_slope(divides) is False
     out = capsys.readouterr().out
     assert "ZeroDivisionError" in out or "divide" in out
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda x: (-(x**2) / 2) * math.exp(-(x**2) / 2 - 1),
+        lambda x: (-(x**2) / 2) * math.exp(-(x**2) / 2 - 1) * (-x),
+    ],
+)
+def test_bump_slope_names_the_power_rule_used_on_exp(wrong, capsys):
+    # Reader 01 (round 19): u·e^(u−1), the power rule on e^u, first heard about the sign.
+    assert E.check_bump_slope(wrong) is False
+    out = capsys.readouterr().out
+    assert "the slope of e^u is e^u itself" in out and "power rule" in out, out
+    assert "wrong sign" not in out, out

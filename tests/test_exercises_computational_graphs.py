@@ -499,7 +499,7 @@ def test_pass_counts_given_as_text_are_told_to_drop_the_quotes(capsys):
 
 @pytest.mark.parametrize(
     "guess, says",
-    [(8, "a slope at a = 3 uses the values there"), (18, "mixes values with slopes")],
+    [(8, "a slope at a = 3 depends on the values there"), (18, "mixes values with slopes")],
 )
 def test_predictions_8_and_18_are_told_what_is_off(guess, says, capsys):
     """Reader 02 r14: 8 and 18 got only the general hint, though the intro promises that a
@@ -544,7 +544,7 @@ def test_a_thousands_comma_is_named(capsys):
 
 def central_difference_prediction(h):
     """The reader's predict() of r16: dc/da 'confirmed' with a central difference, as notebook
-    01 and section 7 compute one, and that estimate returned."""
+    01 and the gradient check compute one, and that estimate returned."""
 
     def c(a):
         b = a + a
@@ -632,3 +632,44 @@ def test_a_slip_of_form_in_2_1_does_not_use_up_the_free_wrong_try(capsys):
     assert E.check_reuse_prediction(lambda: 12) is False
     out = capsys.readouterr().out
     assert "that is not it" in out and "it is 24" not in out
+
+
+@pytest.mark.parametrize("slip", [lambda: None, lambda: 1000, lambda: "many", lambda: (1, 2, 3)])
+def test_a_slip_of_form_does_not_use_up_the_free_pass_count_try(slip, capsys):
+    """Reader 02 r19: returning 1000 (one number) used up the free try, so the next real
+    answer, (1000, 2), was shown "It is (1000, 1)" at once."""
+    assert E.check_pass_counts(slip) is False
+    assert "(1000, 1)" not in capsys.readouterr().out
+    assert E.check_pass_counts(lambda: (1000, 2)) is False
+    first = capsys.readouterr().out
+    assert "the next wrong try shows the answer" in first and "(1000, 1)" not in first, first
+    assert E.check_pass_counts(lambda: (1000, 2)) is False
+    assert "It is (1000, 1)" in capsys.readouterr().out
+
+
+def test_a_slip_of_form_does_not_use_up_the_free_prediction_try(capsys):
+    """Reader 02 r19: a missing `return` (or the node a returned) must not count as the first
+    prediction of 2.1: the next real guess, 12, still hides the answer."""
+    a = Value(3.0)
+    for slip in (lambda: print(24), lambda: a):
+        ex.reset_tries()
+        assert E.check_reuse_prediction(slip) is False
+        assert E.check_reuse_prediction(lambda: 12) is False
+        out = capsys.readouterr().out
+        assert "that is not it" in out and "Try again" in out and "it is 24" not in out, out
+
+
+def test_the_reverse_hint_for_1000_1000_asks_how_many_passes_one_loss_needs(capsys):
+    """Reader 02 r19: "how many outputs does the loss have?" sounded odd (the loss is the
+    output); the hint asks how many backward passes one loss needs."""
+    assert E.check_pass_counts(lambda: (1000, 1000)) is False
+    out = capsys.readouterr().out
+    assert "There is one loss: how many backward passes does it need?" in out, out
+    assert "outputs does the loss have" not in out
+
+
+def test_the_hint_for_8_says_it_has_no_a_or_b_in_it(capsys):
+    """Reader 02 r19: "that holds neither a nor b" had to be read twice."""
+    assert E.check_reuse_prediction(lambda: 8) is False
+    out = capsys.readouterr().out
+    assert "Your 8: that has no a or b in it" in out and "put a = 3 into it" in out, out

@@ -528,3 +528,11 @@ def test_count_params_a_count_with_decimals_is_not_blamed_on_round_off(capsys):
     assert dn.check_count_params(lambda sizes: 7.5) is False
     out = capsys.readouterr().out
     assert "got 7.5, expected a whole number" in out and "round-off" not in out
+
+
+def test_zigzag_five_cubed_is_told_the_numbers_are_swapped(capsys):
+    """Reader 04 (round 19): the message for 125 was right but had to be parsed slowly."""
+    assert dn.check_zigzag_pieces(lambda: 125) is False
+    out = capsys.readouterr().out
+    assert "Your 125: that is 5³ = 5 · 5 · 5: the two numbers are swapped" in out
+    assert "each layer multiplies the pieces by the width" in out and "243" not in out

@@ -438,6 +438,11 @@ WRONG_ANSWERS = [
         lambda x, W, dy: dy + (dy * (1 - np.tanh(x * W) ** 2)) @ W.T,
         "x * W multiplies entry by entry",
     ),
+    (
+        "r19: tanh before the matrix product, np.tanh(x) @ W",
+        lambda x, W, dy: dy + (dy * (1 - (np.tanh(x) @ W) ** 2)) @ W.T,
+        "applies tanh before the matrix product",
+    ),
 ]
 
 

@@ -87,7 +87,10 @@ def _unpack(name, result, names):
     instead: None (a forgotten ``return``), a tuple of the wrong length, or something else."""
     want = f"{len(names)} arrays ({', '.join(names)})"
     if result is None:
-        print(f"{FAIL} {name}: it returned None: is a `return` missing? Return {want}")
+        print(
+            f"{FAIL} {name}: it returned None, Python's word for no value: is a `return` "
+            f"missing? Return {want}"
+        )
         return None
     if isinstance(result, (tuple, list)) and len(result) != len(names):
         print(

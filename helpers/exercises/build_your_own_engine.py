@@ -1079,7 +1079,7 @@ def check_tanh(Value) -> bool:
 
 
 # --------------------------------------------------------------------------------------
-# 2b.3  the topological order
+# 2b.4  the topological order
 # --------------------------------------------------------------------------------------
 
 
@@ -1126,8 +1126,8 @@ def _graphs():
         ("a chain x → y → z", z),
         ("a diamond (a → b and a → c, then b and c → d)", d),
         (
-            "a graph where e is used twice (f = e + e) and g = f + d, where d ends a diamond "
-            "(a → b and a → c, then b and c → d)",
+            "a graph with a node used twice (f = e + e) and a diamond (a → b → d and a → c → d), "
+            "joined by g = f + d",
             g,
         ),
     ]
@@ -1491,7 +1491,7 @@ def _order_on(topological_order, what: str, root) -> bool:
     return not _the_order_is_wrong(what, root, got, names)
 
 
-@exercise("2b.3", "topological order", limited=True)
+@exercise("2b.4", "topological order", limited=True)
 @_say_delete_the_raise
 def check_topological_order(topological_order, may_join=None) -> bool:
     """``topological_order(root)``: a list of every node of root's graph, each once, each after
@@ -1507,13 +1507,13 @@ def check_topological_order(topological_order, may_join=None) -> bool:
         return False
     print(
         f"{PASS} {name}: every node once, each after all of its parents, on a chain, "
-        "diamonds (one with a long arm), a node used twice and random graphs"
+        "two kinds of diamond, a node used twice and random graphs"
     )
     return True
 
 
 # --------------------------------------------------------------------------------------
-# 2b.4  backward()
+# 2b.3  backward()
 # --------------------------------------------------------------------------------------
 
 
@@ -1594,7 +1594,7 @@ GRAPHS_FOR_BACKWARD = [
 ]
 
 
-@exercise("2b.4", "backward", own=("backward", "_backward"), limited=True)
+@exercise("2b.3", "backward", own=("backward", "_backward"), limited=True)
 @_say_delete_the_raise(own=("backward", "_backward"))
 def check_backward(Value) -> bool:
     """``Value.backward``: set the output's grad to 1, then call every node's ``_backward``
@@ -1623,7 +1623,7 @@ def check_backward(Value) -> bool:
             ],
         )
     print(
-        f"{PASS} backward: the gradients of a diamond and of a diamond with a long arm agree "
+        f"{PASS} backward: the gradients of two kinds of diamond agree "
         "with helpers.autodiff; each node's _backward ran once, after every node that uses it"
     )
     return True
@@ -1631,8 +1631,8 @@ def check_backward(Value) -> bool:
 
 def _order_fails_its_check(Value) -> bool:
     """True (after one ✗ line) if the lesson's ``topological_order`` and ``may_join`` of
-    exercise 2b.3, found where the learner's ``backward`` was written, fail the check of 2b.3:
-    then a wrong gradient, or a walk that never ends, is 2b.3's bug, not ``backward``'s."""
+    exercise 2b.4, found where the learner's ``backward`` was written, fail the check of 2b.4:
+    then a wrong gradient, or a walk that never ends, is 2b.4's bug, not ``backward``'s."""
     backward = getattr(Value, "backward", None)
     names = getattr(backward, "__globals__", {})
     order, may_join = names.get("topological_order"), names.get("may_join")
@@ -1656,11 +1656,11 @@ def _order_fails_its_check(Value) -> bool:
     bug = bug if bug.endswith(("?", ".")) else bug + "."  # "is a `return` missing?" stays
     _wrong(
         "backward",
-        "your topological_order of exercise 2b.3 is not right yet, so backward cannot be "
-        f"tested with it. The check of 2b.3 says: {bug} Fix exercise 2b.3 "
+        "your topological_order of exercise 2b.4 is not right yet, so backward cannot be "
+        f"tested with it. The check of 2b.4 says: {bug} Fix exercise 2b.4 "
         "first; your backward may well be right",
         [
-            "run the check cell of exercise 2b.3 and fix what it names, then run this check again",
+            "run the check cell of exercise 2b.4 and fix what it names, then run this check again",
         ],
     )
     return True
@@ -2060,18 +2060,18 @@ def _order_returns_none(Value, root) -> bool:
 
 
 def engine_for_training(Value, topological_order=None):
-    """The learner's ``Value`` if it passes the checks of 2b.1–2b.4, else helpers.autodiff's.
+    """The learner's ``Value`` if it passes the checks of 2b.1–2b.3, else helpers.autodiff's.
 
     Returns ``(engine, sentence)``; runs the checks quietly (no output, no counted tries).
     """
     steps = [
         ("2b.1", lambda: check_add_mul(Value)),
         ("2b.2", lambda: check_tanh(Value)),
+        ("2b.3", lambda: check_backward(Value)),
         (
-            "2b.3",
+            "2b.4",
             lambda: topological_order is not None and check_topological_order(topological_order),
         ),
-        ("2b.4", lambda: check_backward(Value)),
     ]
     saved = dict(_tries)
     failing = []
@@ -2085,7 +2085,7 @@ def engine_for_training(Value, topological_order=None):
     _tries.clear()
     _tries.update(saved)
     if not failing:
-        return Value, f"{PASS} your engine passes exercises 2b.1–2b.4: training on YOUR Value"
+        return Value, f"{PASS} your engine passes exercises 2b.1–2b.3: training on YOUR Value"
     these = (
         f"exercise {failing[0]} is" if len(failing) == 1 else f"exercises {', '.join(failing)} are"
     )
@@ -2106,7 +2106,7 @@ def training_verdict(engine, losses, reference_losses) -> bool:
     losses, reference_losses = list(losses), list(reference_losses)
     if engine is Reference:
         print(
-            "… NOT a test of your engine: exercises 2b.1 to 2b.4 do not all pass yet, so this "
+            "… NOT a test of your engine: exercises 2b.1 to 2b.3 do not all pass yet, so this "
             "training ran on helpers.autodiff.Value. Fix them, then run the training again"
         )
         return False

@@ -291,6 +291,12 @@ def bump_slope_reference(x: float) -> float:
     return -x * math.exp(-x * x / 2)
 
 
+#: The power rule (the slope of uⁿ is n·uⁿ⁻¹) used on eᵘ, as if e were the base x of xⁿ.
+_POWER_RULE_ON_EXP = (
+    "the slope of e^u is e^u itself, not u·e^(u−1): the power rule (the slope of u^n is "
+    "n·u^(n−1)) is for a fixed power n, and here the power u changes. So f'(u) = e^u."
+)
+
 BUMP_MISTAKES = {
     "you have the outer slope f'(g(x)) = exp(−x²/2) but not the inner one, "
     "g'(x): multiply by it": lambda x: math.exp(-x * x / 2),
@@ -308,6 +314,10 @@ BUMP_MISTAKES = {
     "You also still need the outer slope f'(g(x)).": lambda x: -x / 2,
     "check the brackets: exp(-x**2)/2 is exp(−x²) divided by 2. The /2 belongs inside "
     "the exp: write math.exp(-x**2 / 2)": lambda x: -x * math.exp(-x * x) / 2,
+    _POWER_RULE_ON_EXP: lambda x: (-x * x / 2) * math.exp(-x * x / 2 - 1),
+    _POWER_RULE_ON_EXP + " Then multiply by the inner slope −x, as you did.": lambda x: (
+        (-x * x / 2) * math.exp(-x * x / 2 - 1) * (-x)
+    ),
 }
 
 _BY_FORMULA = "use the chain rule instead: a formula, f'(g(x))·g'(x), with no step h"

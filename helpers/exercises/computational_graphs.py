@@ -22,6 +22,7 @@ from . import (
     _fmt,
     _number,
     _whole,
+    _wrong_predictions,
     at_every_point,
     check_prediction,
     check_value,
@@ -29,7 +30,6 @@ from . import (
     hint,
     returned,
     run,
-    tries,
 )
 
 # --------------------------------------------------------------------------------------
@@ -58,8 +58,8 @@ REUSE_MISSES = {
     36: "that is c itself, not its slope",
     # Reader 02 r14: 8 and 18 got only the general hint
     8: (
-        "that holds neither a nor b, but a slope at a = 3 uses the values there (a = 3, b = 6). "
-        "If you found a formula in a, such as k·a, put a = 3 into it"
+        "that has no a or b in it. But a slope at a = 3 depends on the values there (a = 3, "
+        "b = 6). If you found a formula in a, such as k·a, put a = 3 into it"
     ),
     18: (
         "it mixes values with slopes (it is a·b = 3·6, or 12 + 6). Each share is a gradient "
@@ -84,8 +84,8 @@ REUSE_NUDGE = (
     "first find dc/db at b = 6 (c = b·b, a product of b with itself). Then follow each use "
     "of a in b = a + a back to a, as in section 5: each use adds dc/db × its local derivative"
 )
-#: how close an estimate of dc/da (a finite difference, as notebook 01 and section 7 compute
-#: one) comes to 24, relatively: a forward difference with h = 0.01 is off by 0.04
+#: how close an estimate of dc/da (a finite difference, as notebook 01 and the gradient
+#: check compute one) comes to 24, relatively: a forward difference with h = 0.01 is off by 0.04
 REUSE_ESTIMATE_RTOL = 1e-2
 
 
@@ -552,16 +552,20 @@ PASSES_MISTAKES = [
     ),
     (
         lambda fwd, rev: True,
-        "reverse mode: one backward pass from the loss reaches every parameter; how many "
-        "outputs does the loss have?",
+        # Reader 02 r19: "how many outputs does the loss have?" sounded odd (the loss IS the output)
+        "reverse mode: one backward pass starts from the loss and reaches every parameter. "
+        "There is one loss: how many backward passes does it need?",
     ),
 ]
 
 
 def _reveal_passes() -> None:
     """From the second wrong guess on: the answer and why; the first is told that the next
-    shows it (reader 02 r16: 2.1 said so, 2.4 did not)."""
-    print(PASSES_WHY if tries("2.4") >= 1 else PASSES_NEXT)
+    shows it (reader 02 r16: 2.1 said so, 2.4 did not). Only wrong numbers count as guesses:
+    a slip of form (None, one number, text) does not use up the free try (reader 02 r19)."""
+    guesses = _wrong_predictions.get("2.4", 0)
+    _wrong_predictions["2.4"] = guesses + 1
+    print(PASSES_WHY if guesses >= 1 else PASSES_NEXT)
 
 
 def _quotes_hint(got) -> str:

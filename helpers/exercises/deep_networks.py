@@ -49,7 +49,8 @@ _ZIGZAG_MISSES = {
     4**5: "that is (3 + 1)⁵: one zig-zag layer of width 3 has 3 pieces from 0 to 1, not 4",
     3**4: "that is 3⁴: count again how many layers multiply the pieces, the first one included",
     2**5: "that is 2⁵: each layer multiplies the pieces by its width; what is the width here?",
-    5**3: "that is 5³: the width is multiplied once per layer, not the depth once per unit",
+    5**3: "that is 5³ = 5 · 5 · 5: the two numbers are swapped. There are 5 layers, "
+    "and each layer multiplies the pieces by the width",
     3 + 5: "that is 3 + 5, the width plus the depth; each layer multiplies the pieces by the width",
     3**5 - 1: "that counts the kinks inside the interval, not the pieces: n kinks inside "
     "cut it into n + 1 pieces",

@@ -401,6 +401,11 @@ RESIDUAL_MISTAKES = [
         "dz @ W.T",
         lambda x, W, dy, h, dz: dy + dz.sum(axis=0) @ W.T,
     ),
+    (
+        "your forward pass applies tanh before the matrix product, tanh(x) @ W; the branch "
+        "is h = tanh(x @ W): first the matrix product, then tanh. Then dz = dy * (1 − h²)",
+        lambda x, W, dy, h, dz: dy + (dy * (1 - (np.tanh(x) @ W) ** 2)) @ W.T,
+    ),
 ]
 #: Wrong answers that only run when the batch is square (N = n), as in case 1.
 SQUARE_MISTAKES = [
