@@ -48,11 +48,10 @@ lab: $(STAMP)  ## build .venv if needed and open JupyterLab on the series
 	    --LabApp.default_url=/lab/tree/notebooks/00_index.ipynb
 
 # One pytest run: the unit tests under tests/ and nbval (strict) on every notebook, with the
-# browser tests (the classic Notebook's with Colab's versions: COLAB_VENV); then strict nbval
-# again under the other CPUs this machine can present (tools/portability.py). Meanwhile, in the
-# background, Colab's versions run their own tests and strict nbval (colab-stack, below; its
-# output is in build/colab-stack.log, printed if it fails): the two take turns on the cores,
-# as the browser tests mostly wait.
+# browser tests (the classic Notebook's with Colab's versions: COLAB_VENV). Alongside it
+# (tools/alongside.sh: in the background, reported at the end; the browser tests mostly wait,
+# and these use the idle cores): strict nbval again under the other CPUs this machine can
+# present (tools/portability.py), and Colab's versions' own tests and strict nbval (colab-stack).
 # The sanitize file lists what is genuinely volatile, with reasons.
 # PARALLEL: pytest-xdist runs the test files on the machine's cores (at most 4), one file per
 # worker at a time (--dist loadfile): a notebook's cells share one kernel, a file its fixtures.
@@ -64,13 +63,10 @@ NO_FRAMES := $(foreach f,$(FRAME_TESTS),--ignore=$(f))
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=300 \
     --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(STAMP) $(COLAB)/.installed  ## every test: unit, strict nbval, browser, Colab's versions, other CPUs
-	@mkdir -p build; $(MAKE) --no-print-directory colab-stack > build/colab-stack.log 2>&1 & \
-	stack=$$!; echo "Colab's versions: their tests run in the background (build/colab-stack.log)"; \
-	COLAB_VENV=$(COLAB) $(BIN)/python -m pytest $(PARALLEL) tests notebooks $(NO_FRAMES) $(NBVAL) \
-	    && $(BIN)/python -m tools.portability; status=$$?; \
-	if wait $$stack; then echo "Colab's versions:"; grep -E "^=+ .* in [0-9.]+s" build/colab-stack.log; \
-	else echo "Colab's versions: FAILED (build/colab-stack.log):"; cat build/colab-stack.log; status=1; fi; \
-	exit $$status
+	@tools/alongside.sh \
+	    portability '$(BIN)/python -m tools.portability' \
+	    colab-stack '$(MAKE) --no-print-directory colab-stack' \
+	    -- env COLAB_VENV=$(COLAB) $(BIN)/python -m pytest $(PARALLEL) tests notebooks $(NO_FRAMES) $(NBVAL)
 
 .PHONY: portability
 portability: $(STAMP)  ## strict nbval with numpy/OpenBLAS kernels of other CPUs (part of test)
