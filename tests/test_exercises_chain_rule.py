@@ -554,6 +554,21 @@ def test_bump_slope_names_the_misplaced_bracket(capsys):
     assert "check the brackets" in out and "The /2 belongs inside the exp" in out
 
 
+@pytest.mark.parametrize(
+    "wrong,words",
+    [
+        (lambda x: math.exp(+(x**2) / 2) * (-x), "the exponent has lost its minus sign"),
+        (lambda x: math.exp((-x) ** 2 / 2) * (-x), "(-x)**2 is +x²"),
+        (lambda x: math.exp(x**2 / 2) * x, "both minus signs are lost"),
+    ],
+)
+def test_bump_slope_names_a_lost_exponent_sign(wrong, words, capsys):
+    """Reader 20: exp(+x²/2)·(−x) got only the general hint, not the lost exponent sign."""
+    assert E.check_bump_slope(wrong) is False
+    out = capsys.readouterr().out
+    assert words in out and "math.exp(-x**2 / 2)" in out
+
+
 # Round 16: a number close to the right one is never shown as the right one and called wrong.
 
 
