@@ -554,6 +554,24 @@ def test_bump_slope_names_the_misplaced_bracket(capsys):
     assert "check the brackets" in out and "The /2 belongs inside the exp" in out
 
 
+@pytest.mark.parametrize(
+    "wrong,words",
+    [
+        (lambda x: math.exp(+(x**2) / 2) * (-x), "the exponent has lost its minus sign"),
+        (lambda x: math.exp((-x) ** 2 / 2) * (-x), "(-x)**2 is +x²"),
+        (lambda x: math.exp(x**2 / 2) * x, "both minus signs are lost"),
+        (lambda x: math.exp(-(x**2) / 2) * (-(x**2) / 2), "not by its slope g'(x) = −x"),
+        (lambda x: -x * math.exp(-(x**2)), "the exponent lost its /2"),
+    ],
+)
+def test_bump_slope_names_a_wrong_exponent_or_inner_factor(wrong, words, capsys):
+    """Reader 20: exp(+x²/2)·(−x) got only the general hint, not the lost exponent sign; and
+    a slope times g(x) instead of g'(x) was told its sign is wrong."""
+    assert E.check_bump_slope(wrong) is False
+    out = capsys.readouterr().out
+    assert words in out and "wrong sign" not in out
+
+
 # Round 16: a number close to the right one is never shown as the right one and called wrong.
 
 

@@ -314,6 +314,17 @@ BUMP_MISTAKES = {
     "You also still need the outer slope f'(g(x)).": lambda x: -x / 2,
     "check the brackets: exp(-x**2)/2 is exp(−x²) divided by 2. The /2 belongs inside "
     "the exp: write math.exp(-x**2 / 2)": lambda x: -x * math.exp(-x * x) / 2,
+    "the exponent has lost its minus sign: exp(x²/2) grows away from 0, but the bump is "
+    "exp(−x²/2). Write math.exp(-x**2 / 2); note that (-x)**2 is +x²": lambda x: (
+        -x * math.exp(x * x / 2)
+    ),
+    "both minus signs are lost: the bump is exp(−x²/2), not exp(x²/2), and the inner slope "
+    "is −x, not x. Write math.exp(-x**2 / 2) * (-x)": lambda x: x * math.exp(x * x / 2),
+    "you multiplied by the inner function g(x) = −x²/2 itself, not by its slope g'(x) = −x": (
+        lambda x: math.exp(-x * x / 2) * (-x * x / 2)
+    ),
+    "the exponent lost its /2: the bump is exp(−x²/2), not exp(−x²). Write "
+    "math.exp(-x**2 / 2)": lambda x: -x * math.exp(-x * x),
     _POWER_RULE_ON_EXP: lambda x: (-x * x / 2) * math.exp(-x * x / 2 - 1),
     _POWER_RULE_ON_EXP + " Then multiply by the inner slope −x, as you did.": lambda x: (
         (-x * x / 2) * math.exp(-x * x / 2 - 1) * (-x)
