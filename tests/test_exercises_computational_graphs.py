@@ -510,6 +510,19 @@ def test_predictions_8_and_18_are_told_what_is_off(guess, says, capsys):
     assert "24" not in out
 
 
+@pytest.mark.parametrize(
+    "guess, says",
+    [(144, "The shares of a node's uses add"), (72, "multiplies a slope by a value")],
+)
+def test_predictions_144_and_72_are_told_what_is_off(guess, says, capsys):
+    """Round 20: 144 (the shares 12 and 12 multiplied, not added) and 72 (dc/db × b, a slope
+    times a value) got only the general hint; each is told its real bug, the answer hidden."""
+    assert E.check_reuse_prediction(lambda: guess) is False
+    out = capsys.readouterr().out
+    assert f"Your {guess}: " in out and says in out, out
+    assert "24" not in out
+
+
 def test_a_bool_prediction_is_called_a_yes_or_no_value(capsys):
     """Reader 02 r14: True was called "a bool", a word the reader does not know."""
     assert E.check_reuse_prediction(lambda: True) is False

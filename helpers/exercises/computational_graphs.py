@@ -73,6 +73,15 @@ REUSE_MISSES = {
         "that is grad c = dc/dc = 1, the gradient of the output itself, where the backward "
         "pass starts. The question asks for the gradient of a"
     ),
+    # Round 20 (fixer 02): shares multiplied instead of added, and a slope times a value
+    144: (
+        "that looks like a product of two shares. The shares of a node's uses add "
+        "(+=, section 5); they do not multiply"
+    ),
+    72: (
+        "it multiplies a slope by a value (such as dc/db × b). Each share is a gradient "
+        "times a local derivative, and a value alone is no local derivative"
+    ),
     # Reader 02 r17: c.backward() called twice gave 48, told only the general hint
     48: (
         "if you used the engine, did c.backward() run twice? A second backward() adds its "
