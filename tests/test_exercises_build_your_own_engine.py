@@ -1973,3 +1973,44 @@ def test_the_first_parent_only_names_the_joined_graph_plainly(capsys):
     assert "a node used twice (f = e + e) and a diamond (a → b → d and a → c → d)" in out, out
     assert "joined by g = f + d" in out and "where" not in out.split("(got")[0], out
     assert "node g comes before its parent d" in out, out
+
+
+def backward_over_the_parents(self):  # round 20's reader: `_prev` is "the parents"
+    self.grad = 1.0
+    for v in reversed(self._prev):
+        v._backward()
+
+
+def backward_output_and_its_parents(self):
+    self.grad = 1.0
+    self._backward()
+    for v in self._prev:
+        v._backward()
+
+
+@pytest.mark.parametrize("fn", [backward_over_the_parents, backward_output_and_its_parents])
+def test_backward_over_self_prev_says_the_walk_reached_only_the_parents(capsys, fn):
+    """Round 20 (blocking): a loop over `self._prev` was told the output's grad was set
+    after the walk, though it was set first. The message names the real bug."""
+    broken = type("Broken", (Value,), {"backward": fn})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "`self._prev` holds only the output's own parents, not every node" in out, out
+    assert "never reached ['a']" in out and "topological_order(self)" in out, out
+    assert "after the walk" not in out and out.count("✗") == 1, out
+    said_d = "The output's own _backward never ran either"
+    assert (said_d in out) is (fn is backward_over_the_parents), out
+
+
+def backward_every_grad_set_to_one(self):  # round 20's reader: vague "disagree" before
+    for v in reversed(topological_order(self)):
+        v.grad = 1.0
+        v._backward()
+
+
+def test_backward_setting_every_grad_to_one_is_named(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_every_grad_set_to_one})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "was set to 1 during the walk. Only the output's grad is 1" in out, out
+    assert "disagree with helpers.autodiff" not in out and out.count("✗") == 1, out

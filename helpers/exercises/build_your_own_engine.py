@@ -1517,9 +1517,10 @@ def check_topological_order(topological_order, may_join=None) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _watched(Value, resets):
+def _watched(Value, resets, ones):
     """A subclass of the learner's ``Value`` that notes in ``resets`` every node whose
-    non-zero grad is set back to 0 (by its label, the ``_op`` given to it)."""
+    non-zero grad is set back to 0, and in ``ones`` every node other than the output "d"
+    whose grad is set to 1 (by its label, the ``_op`` given to it)."""
     try:
 
         class Watched(Value):
@@ -1529,8 +1530,11 @@ def _watched(Value, resets):
 
             @grad.setter
             def grad(self, g):
+                label = self.__dict__.get("_watched_label", "?")
                 if g == 0 and self.__dict__.get("_watched_grad", 0.0) != 0:
-                    resets.append(self.__dict__.get("_watched_label", "?"))
+                    resets.append(label)
+                if g == 1 and label not in ("d", "?"):
+                    ones.append(label)
                 self.__dict__["_watched_grad"] = g
 
     except TypeError:  # a class that cannot be subclassed: no watching
@@ -1538,7 +1542,7 @@ def _watched(Value, resets):
     return Watched
 
 
-def _graph(Value, log, long_arm=False, resets=None):
+def _graph(Value, log, long_arm=False, resets=None, ones=None):
     """The diamond x → a = 3x → b = tanh(a), c = a·a → d = b·c, or (``long_arm``) the diamond
     with one long arm x → a = 3x → b = tanh(a) → c = tanh(b) → d = c·a, where a is reached
     from d along paths of two lengths. Built with the learner's constructor and correct
@@ -1547,7 +1551,7 @@ def _graph(Value, log, long_arm=False, resets=None):
     Returns the output, the other nodes by name, and who uses each node."""
 
     if resets is not None:
-        Value = _watched(Value, resets)
+        Value = _watched(Value, resets, [] if ones is None else ones)
 
     def node(data, parents, locals_, label):
         out = Value(data, tuple(parents), label)
@@ -1726,9 +1730,13 @@ class _Walk:
     users: dict  # who uses each node
     got: dict  # the gradients, by name
     want: dict  # the same by helpers.autodiff
+    ones: list = dataclasses.field(default_factory=list)  # nodes but d whose grad was set to 1
 
     def all_zero(self) -> bool:
         return all(g == 0 for g in self.got.values())
+
+
+INNER = ["d", "c", "b", "a"]  # the nodes whose _backward passes a gradient on
 
 
 # The usual bugs of a backward(), tried in this order. Each takes a _Walk and returns None,
@@ -1746,6 +1754,20 @@ def _reset_in_the_loop(w: _Walk):
         [
             "which lines of backward() run once, and which run for every node?",
             "self.grad = 1.0 once, then only v._backward() inside the loop",
+        ],
+    )
+
+
+def _set_to_one(w: _Walk):
+    if not w.ones:
+        return None
+    return (
+        f"on {w.what}, the grad of node {w.ones[0]} was set to 1 during the walk. Only the "
+        "output's grad is 1 (dL/dL = 1). Every other node's grad is the sum of the shares "
+        "that the nodes using it pass back, so the loop must not set it",
+        [
+            "which node's gradient is 1 for sure?",
+            "self.grad = 1.0 once, before the loop; inside the loop only v._backward()",
         ],
     )
 
@@ -1775,8 +1797,29 @@ def _never_called(w: _Walk):
     )
 
 
+def _only_the_parents(w: _Walk):
+    parents = {k for k, users in w.users.items() if "d" in users}
+    ran = set(w.log)
+    if not ran & parents or not ran <= parents | {"d"} or ran >= set(INNER):
+        return None
+    skipped = (
+        ""
+        if "d" in ran
+        else " The output's own _backward never ran either, so no node got a gradient."
+    )
+    return (
+        f"on {w.what}, only the _backward of {sorted(ran)} ran. `self._prev` holds only "
+        "the output's own parents, not every node of the graph, so the walk never reached "
+        f"{sorted(set(INNER) - ran - {'d'})}.{skipped} topological_order(self) lists every node",
+        [
+            "the loop must visit every node of the graph, not only the output's parents",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
 def _seeded_late(w: _Walk):
-    if not w.all_zero():
+    if not w.all_zero() or "d" not in w.log:
         return None
     return (
         "every gradient stayed 0 although the output's grad is 1 now: "
@@ -1815,9 +1858,6 @@ def _a_node_twice(w: _Walk):
             "for v in reversed(topological_order(self)): v._backward()",
         ],
     )
-
-
-INNER = ["d", "c", "b", "a"]  # the nodes whose _backward passes a gradient on
 
 
 def _stopped_early(w: _Walk):
@@ -1868,8 +1908,10 @@ def _output_grad_not_one(w: _Walk):
 
 BACKWARD_MISTAKES = [
     _reset_in_the_loop,
+    _set_to_one,
     _never_seeded,
     _never_called,
+    _only_the_parents,
     _seeded_late,
     _only_the_output,
     _a_node_twice,
@@ -1892,7 +1934,8 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
     """One graph of check_backward: True if right, else one ✗ line naming the bug."""
     log: list[str] = []
     resets: list[str] = []
-    d, nodes, users = _graph(Value, log, long_arm, resets)
+    ones: list[str] = []
+    d, nodes, users = _graph(Value, log, long_arm, resets, ones)
     try:
         d.backward()
     except (TypeError, NameError, AttributeError, RecursionError) as err:
@@ -1900,7 +1943,7 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
             return False
         raise
     got = {k: n.grad for k, n in nodes.items()}
-    w = _Walk(what, d, log, resets, users, got, _graph_reference(long_arm))
+    w = _Walk(what, d, log, resets, users, got, _graph_reference(long_arm), ones)
     if not resets and _close(d.grad, 1.0) and all(_close(got[k], w.want[k]) for k in w.want):
         if log.count("d") > 1:
             print(
