@@ -2014,3 +2014,39 @@ def test_backward_setting_every_grad_to_one_is_named(capsys):
     out = capsys.readouterr().out
     assert "was set to 1 during the walk. Only the output's grad is 1" in out, out
     assert "disagree with helpers.autodiff" not in out and out.count("✗") == 1, out
+
+
+def backward_again_over_the_parents(self):  # v.backward() where v._backward() belongs
+    self.grad = 1.0
+    for v in reversed(self._prev):
+        v.backward()
+
+
+def backward_again_after_its_own_step(self):
+    self.grad = 1.0
+    self._backward()
+    for v in self._prev:
+        v.backward()
+
+
+@pytest.mark.parametrize("fn", [backward_again_over_the_parents, backward_again_after_its_own_step])
+def test_backward_calling_backward_on_a_parent_is_named_not_blamed_on_setting_a_grad(capsys, fn):
+    """`v.backward()` sets v.grad to 1 itself: the message names the call, not `v.grad = 1`."""
+    broken = type("Broken", (Value,), {"backward": fn})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "your backward() called backward() again, on node" in out, out
+    assert "`v.backward()` is a whole new backward pass from v" in out, out
+    assert "was set to 1 during the walk" not in out and out.count("✗") == 1, out
+
+
+def test_backward_not_attached_to_the_class_says_so_in_words(capsys):
+    class Bare:  # a Value whose exercise cell of 2b.3 was never run
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad, self._prev = data, 0.0, tuple(_children)
+            self._backward = lambda: None
+
+    assert checks.check_backward(Bare) is False
+    out = capsys.readouterr().out
+    assert "Value has no backward, so d.backward() cannot run" in out, out
+    assert "`Value.backward = backward`" in out and "your code raised" not in out, out

@@ -1517,10 +1517,18 @@ def check_topological_order(topological_order, may_join=None) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _watched(Value, resets, ones):
-    """A subclass of the learner's ``Value`` that notes in ``resets`` every node whose
-    non-zero grad is set back to 0, and in ``ones`` every node other than the output "d"
-    whose grad is set to 1 (by its label, the ``_op`` given to it)."""
+@dataclasses.dataclass
+class _Watch:
+    """What the learner's ``backward`` did to the nodes of one graph, by their labels."""
+
+    resets: list = dataclasses.field(default_factory=list)  # a non-zero grad set back to 0
+    ones: list = dataclasses.field(default_factory=list)  # a grad set to 1, the output's aside
+    restarts: list = dataclasses.field(default_factory=list)  # backward() called on, but d
+
+
+def _watched(Value, watch: _Watch):
+    """A subclass of the learner's ``Value`` that notes in ``watch`` what is done to its
+    nodes (each known by its label, the ``_op`` given to it; the output is "d")."""
     try:
 
         class Watched(Value):
@@ -1532,17 +1540,22 @@ def _watched(Value, resets, ones):
             def grad(self, g):
                 label = self.__dict__.get("_watched_label", "?")
                 if g == 0 and self.__dict__.get("_watched_grad", 0.0) != 0:
-                    resets.append(label)
+                    watch.resets.append(label)
                 if g == 1 and label not in ("d", "?"):
-                    ones.append(label)
+                    watch.ones.append(label)
                 self.__dict__["_watched_grad"] = g
+
+            def backward(self, *args, **kwargs):
+                if self.__dict__.get("_watched_label", "?") not in ("d", "?"):
+                    watch.restarts.append(self.__dict__["_watched_label"])
+                return Value.backward(self, *args, **kwargs)
 
     except TypeError:  # a class that cannot be subclassed: no watching
         return Value
     return Watched
 
 
-def _graph(Value, log, long_arm=False, resets=None, ones=None):
+def _graph(Value, log, long_arm=False, watch=None):
     """The diamond x → a = 3x → b = tanh(a), c = a·a → d = b·c, or (``long_arm``) the diamond
     with one long arm x → a = 3x → b = tanh(a) → c = tanh(b) → d = c·a, where a is reached
     from d along paths of two lengths. Built with the learner's constructor and correct
@@ -1550,8 +1563,8 @@ def _graph(Value, log, long_arm=False, resets=None, ones=None):
 
     Returns the output, the other nodes by name, and who uses each node."""
 
-    if resets is not None:
-        Value = _watched(Value, resets, [] if ones is None else ones)
+    if watch is not None:
+        Value = _watched(Value, watch)
 
     def node(data, parents, locals_, label):
         out = Value(data, tuple(parents), label)
@@ -1631,6 +1644,18 @@ def check_backward(Value) -> bool:
         "with helpers.autodiff; each node's _backward ran once, after every node that uses it"
     )
     return True
+
+
+def _backward_attached(Value) -> bool:
+    """True if ``Value`` has a method ``backward``; else one ✗ line that says how to attach it."""
+    if getattr(Value, "backward", None) is not None:
+        return True
+    return _wrong(
+        "backward",
+        "Value has no backward, so d.backward() cannot run: the function backward is not "
+        "attached to the class",
+        ["keep the line `Value.backward = backward` under your function, then run the cell again"],
+    )
 
 
 def _order_fails_its_check(Value) -> bool:
@@ -1726,11 +1751,10 @@ class _Walk:
     what: str  # the graph, in words
     d: object  # its output
     log: list  # the nodes whose _backward ran, in that order (by name)
-    resets: list  # the nodes whose non-zero grad was set back to 0
+    watch: _Watch  # what was done to the nodes on the way
     users: dict  # who uses each node
     got: dict  # the gradients, by name
     want: dict  # the same by helpers.autodiff
-    ones: list = dataclasses.field(default_factory=list)  # nodes but d whose grad was set to 1
 
     def all_zero(self) -> bool:
         return all(g == 0 for g in self.got.values())
@@ -1743,11 +1767,26 @@ INNER = ["d", "c", "b", "a"]  # the nodes whose _backward passes a gradient on
 # or the bug in words and the hints.
 
 
-def _reset_in_the_loop(w: _Walk):
-    if not w.resets:
+def _backward_again(w: _Walk):
+    if not w.watch.restarts:
         return None
     return (
-        f"on {w.what}, a gradient was reset to 0 during the walk (node {w.resets[0]} had "
+        f"on {w.what}, your backward() called backward() again, on node "
+        f"{w.watch.restarts[0]}. `v.backward()` is a whole new backward pass from v: it sets "
+        "v.grad to 1 and loses the shares v had received. One node's own step is "
+        "`v._backward()`, with the underscore",
+        [
+            "v.backward() is the whole pass; v._backward() passes v's gradient to v's parents",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _reset_in_the_loop(w: _Walk):
+    if not w.watch.resets:
+        return None
+    return (
+        f"on {w.what}, a gradient was reset to 0 during the walk (node {w.watch.resets[0]} had "
         "received a share of its gradient and lost it). A reset inside the loop wipes "
         "out the shares that have already arrived: reset the gradients, if at all, "
         "before the loop",
@@ -1759,10 +1798,10 @@ def _reset_in_the_loop(w: _Walk):
 
 
 def _set_to_one(w: _Walk):
-    if not w.ones:
+    if not w.watch.ones:
         return None
     return (
-        f"on {w.what}, the grad of node {w.ones[0]} was set to 1 during the walk. Only the "
+        f"on {w.what}, the grad of node {w.watch.ones[0]} was set to 1 during the walk. Only the "
         "output's grad is 1 (dL/dL = 1). Every other node's grad is the sum of the shares "
         "that the nodes using it pass back, so the loop must not set it",
         [
@@ -1907,6 +1946,7 @@ def _output_grad_not_one(w: _Walk):
 
 
 BACKWARD_MISTAKES = [
+    _backward_again,
     _reset_in_the_loop,
     _set_to_one,
     _never_seeded,
@@ -1933,9 +1973,10 @@ def _gradients_disagree(w: _Walk):
 def _backward_on(Value, long_arm: bool, what: str) -> bool:
     """One graph of check_backward: True if right, else one ✗ line naming the bug."""
     log: list[str] = []
-    resets: list[str] = []
-    ones: list[str] = []
-    d, nodes, users = _graph(Value, log, long_arm, resets, ones)
+    watch = _Watch()
+    d, nodes, users = _graph(Value, log, long_arm, watch)
+    if not _backward_attached(Value):
+        return False
     try:
         d.backward()
     except (TypeError, NameError, AttributeError, RecursionError) as err:
@@ -1943,8 +1984,8 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
             return False
         raise
     got = {k: n.grad for k, n in nodes.items()}
-    w = _Walk(what, d, log, resets, users, got, _graph_reference(long_arm), ones)
-    if not resets and _close(d.grad, 1.0) and all(_close(got[k], w.want[k]) for k in w.want):
+    w = _Walk(what, d, log, watch, users, got, _graph_reference(long_arm))
+    if not watch.resets and _close(d.grad, 1.0) and all(_close(got[k], w.want[k]) for k in w.want):
         if log.count("d") > 1:
             print(
                 f"{FAIL} backward: right gradients on {what}, but the output's _backward ran "
