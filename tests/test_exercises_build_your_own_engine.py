@@ -383,7 +383,7 @@ WRONG_BACKWARD = [
             "other.grad += local * out.grad",
         ],
         [
-            "`local` in section 2 is a word for the local derivative, not a Python name",
+            "`local` in section 2 is a word for the local derivative, not a variable",
             "self's is other.data and other's is self.data",
             "NameError",
         ],

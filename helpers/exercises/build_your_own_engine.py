@@ -275,7 +275,7 @@ def _a_name_never_given(name: str, err: BaseException) -> bool:
     )
     if missing == "local":
         bug = (
-            "`local` in section 2 is a word for the local derivative, not a Python name: "
+            "`local` in section 2 is a word for the local derivative, not a variable: "
             "write the number itself. For + it is 1. For *, self's is other.data and "
             "other's is self.data"
         )
