@@ -262,6 +262,19 @@ WRONG_BACKWARD = [
         [],
         id="+, a _backward that does nothing",
     ),
+    pytest.param(  # round 20's reader: the message did not say .data was changed
+        "*",
+        [
+            "self.data += other.data * out.grad",
+            "other.data += self.data * out.grad",
+        ],
+        [
+            "left a.grad and b.grad at 0 and changed a.data instead",
+            ".data is the node's value, the share goes into .grad",
+        ],
+        [],
+        id="*, .data changed where .grad belongs",
+    ),
     pytest.param(
         "+",
         [

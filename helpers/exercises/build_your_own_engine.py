@@ -577,8 +577,16 @@ def _grad_where_data_belongs(t: _Try):
 def _both_unchanged(t: _Try):
     if not (t.got[0] == 0 and t.got[1] == 0):
         return None
+    now = [getattr(p, "data", None) for p in getattr(t.out, "_prev", ())]
+    changed = [n for n, v, d in zip("ab", (t.x, t.y), now) if d != v]
+    data = (
+        f" and changed {changed[0]}.data instead: .data is the node's value, the share "
+        "goes into .grad"
+        if changed
+        else ""
+    )
     return (
-        "out._backward() left a.grad and b.grad at 0",
+        f"out._backward() left a.grad and b.grad at 0{data}",
         [
             "_backward must change self.grad and other.grad",
             "self.grad += (local derivative) * out.grad, and the same for other",
