@@ -275,6 +275,31 @@ WRONG_BACKWARD = [
         [],
         id="*, .data changed where .grad belongs",
     ),
+    pytest.param(  # round 20's reader: "wrong local derivative of *" was vague here
+        "*",
+        [
+            "self.grad += 1.0 * out.grad",
+            "other.grad += 1.0 * out.grad",
+        ],
+        [
+            "a and b received 1 times out.grad. 1 is the local derivative of +, not of *",
+        ],
+        ["the gradient reaching a is wrong"],
+        id="*, the local derivatives of a sum",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += other.data + out.grad",
+            "other.grad += self.data + out.grad",
+        ],
+        [
+            "a and b received (local derivative) + out.grad",
+            "use * between them, not +",
+        ],
+        ["the gradient reaching a is wrong"],
+        id="*, + where * belongs between the local derivative and out.grad",
+    ),
     pytest.param(
         "+",
         [

@@ -720,6 +720,36 @@ def _product_rule_for_a_sum(t: _Try):
     )
 
 
+def _sum_rule_for_a_product(t: _Try):
+    """The local derivative of + used for *: each input received 1 times out.grad."""
+    taken = _inputs_where(t, lambda i: _close(i.got, UPSTREAM))
+    if t.op != "*" or not taken:
+        return None
+    return (
+        f"{_names(taken)} received 1 times out.grad. 1 is the local derivative of +, not "
+        "of *. For a · b, each input's local derivative is the other input's value",
+        [
+            "if a grows by 1, how much does a · b grow? That is the local derivative for a",
+            "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
+        ],
+    )
+
+
+def _added_not_multiplied(t: _Try):
+    """The local derivative plus out.grad, where the chain rule multiplies them."""
+    added = _inputs_where(t, lambda i: _close(i.got, i.want / UPSTREAM + UPSTREAM))
+    if not added:
+        return None
+    return (
+        f"{_names(added)} received (local derivative) + out.grad. The chain rule "
+        "multiplies the two: use * between them, not +",
+        [
+            "the share is (local derivative) times out.grad",
+            "self.grad += (local derivative) * out.grad, and the same for other",
+        ],
+    )
+
+
 def _an_estimate(t: _Try):
     """Every wrong gradient is within 0.1 % of the right one: an estimate, or a rounded number."""
     wrong = _inputs_where(t)
@@ -759,6 +789,8 @@ ADD_MUL_MISTAKES = [
     _factors_swapped,
     _one_own_value,
     _product_rule_for_a_sum,
+    _sum_rule_for_a_product,
+    _added_not_multiplied,
     _an_estimate,
 ]
 
