@@ -2088,3 +2088,38 @@ def test_backward_not_attached_to_the_class_says_so_in_words(capsys):
     out = capsys.readouterr().out
     assert "Value has no backward, so d.backward() cannot run" in out, out
     assert "`Value.backward = backward`" in out and "your code raised" not in out, out
+
+
+def backward_order_of_the_parents(self):  # the parents where the output belongs
+    self.grad = 1.0
+    for v in reversed(topological_order(self._prev)):
+        v._backward()
+
+
+def backward_order_of_nothing(self):
+    self.grad = 1.0
+    for v in reversed(topological_order()):
+        v._backward()
+
+
+def backward_order_of_the_loop_name(self):
+    self.grad = 1.0
+    for v in reversed(topological_order(v)):  # noqa: B020, F821 - v has no value yet: the bug
+        v._backward()
+
+
+@pytest.mark.parametrize(
+    "fn, says",
+    [
+        (backward_order_of_the_parents, "topological_order got a tuple of nodes, such as self"),
+        (backward_order_of_nothing, "topological_order() was called with nothing in the brackets"),
+        (backward_order_of_the_loop_name, "your code uses `v` before any line has given it a"),
+    ],
+)
+def test_backward_calling_the_order_without_the_output_says_so_in_words(capsys, fn, says):
+    broken = type("Broken", (Value,), {"backward": fn})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert says in out and "topological_order(self)" in out, out
+    assert "your code raised" not in out and "`that name`" not in out, out
+    assert out.count("✗") == 1, out

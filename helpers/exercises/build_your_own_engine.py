@@ -2020,7 +2020,7 @@ def _backward_on(Value, long_arm: bool, what: str) -> bool:
     try:
         d.backward()
     except (TypeError, NameError, AttributeError, RecursionError) as err:
-        if _backward_error_named(Value, d, err):
+        if _backward_error_named(Value, d, err) or _order_given_the_wrong_thing(err):
             return False
         raise
     got = {k: n.grad for k, n in nodes.items()}
@@ -2066,10 +2066,56 @@ def _a_function_for_its_list(err: TypeError) -> bool:
     )
 
 
+def _order_given_the_wrong_thing(err: BaseException) -> bool:
+    """True (after one ✗ line) if ``topological_order`` was called without the output node,
+    as ``topological_order()`` or ``topological_order(self._prev)``; else False."""
+    text = str(err)
+    given = re.match(r"^'(tuple|list|set)' object has no attribute '_prev'", text)
+    if isinstance(err, TypeError) and "topological_order() missing 1 required" in text:
+        bug = "topological_order() was called with nothing in the brackets"
+    elif isinstance(err, AttributeError) and given:
+        bug = (
+            f"topological_order got a {given.group(1)} of nodes, such as self._prev, not one "
+            "node. self._prev holds only the output's own parents"
+        )
+    else:
+        return False
+    _wrong(
+        "backward",
+        f"{bug}. topological_order takes one node, the graph's output, and finds every node "
+        f"of its graph: topological_order(self). (Python said: {type(err).__name__}: {err})",
+        [
+            "which node is the output of the graph? That one goes in the brackets",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+    return True
+
+
+def _a_name_used_too_early(err: UnboundLocalError) -> bool:
+    """One ✗ line for a name used in ``backward`` before a line gave it a value, as
+    ``for v in reversed(topological_order(v))``: v has its value only inside the loop."""
+    found = re.search(r"local variable '(\w+)'", str(err))
+    name = found.group(1) if found else "a name"
+    return _wrong(
+        "backward",
+        f"your code uses `{name}` before any line has given it a value. A loop's `for {name} "
+        f"in ...` gives {name} a value only inside the loop, one node at a time. The list to "
+        "walk is made from the output, self: topological_order(self). "
+        f"(Python said: UnboundLocalError: {err})",
+        [
+            "which node is the output of the graph? Use that one to make the list",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
 def _a_name_for_the_list(err: NameError) -> bool:
     """One ✗ line for a loop over a name the notebook never defined, as ``reversed(order)``
     where ``order`` was the name of the list inside topological_order: Python says only
     "name 'order' is not defined"."""
+    if isinstance(err, UnboundLocalError):
+        return _a_name_used_too_early(err)
     missing = getattr(err, "name", None) or "that name"
     inside = (
         " A name given inside a function (such as the list `order` inside "
