@@ -262,6 +262,44 @@ WRONG_BACKWARD = [
         [],
         id="+, a _backward that does nothing",
     ),
+    pytest.param(  # round 20's reader: the message did not say .data was changed
+        "*",
+        [
+            "self.data += other.data * out.grad",
+            "other.data += self.data * out.grad",
+        ],
+        [
+            "left a.grad and b.grad at 0 and changed a.data instead",
+            ".data is the node's value, the share goes into .grad",
+        ],
+        [],
+        id="*, .data changed where .grad belongs",
+    ),
+    pytest.param(  # round 20's reader: "wrong local derivative of *" was vague here
+        "*",
+        [
+            "self.grad += 1.0 * out.grad",
+            "other.grad += 1.0 * out.grad",
+        ],
+        [
+            "a and b received 1 times out.grad. 1 is the local derivative of +, not of *",
+        ],
+        ["the gradient reaching a is wrong"],
+        id="*, the local derivatives of a sum",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += other.data + out.grad",
+            "other.grad += self.data + out.grad",
+        ],
+        [
+            "a and b received (local derivative) + out.grad",
+            "use * between them, not +",
+        ],
+        ["the gradient reaching a is wrong"],
+        id="*, + where * belongs between the local derivative and out.grad",
+    ),
     pytest.param(
         "+",
         [
@@ -383,7 +421,7 @@ WRONG_BACKWARD = [
             "other.grad += local * out.grad",
         ],
         [
-            "`local` in section 2 is a word for the local derivative, not a Python name",
+            "`local` in section 2 is a word for the local derivative, not a variable",
             "self's is other.data and other's is self.data",
             "NameError",
         ],
@@ -1973,3 +2011,115 @@ def test_the_first_parent_only_names_the_joined_graph_plainly(capsys):
     assert "a node used twice (f = e + e) and a diamond (a → b → d and a → c → d)" in out, out
     assert "joined by g = f + d" in out and "where" not in out.split("(got")[0], out
     assert "node g comes before its parent d" in out, out
+
+
+def backward_over_the_parents(self):  # round 20's reader: `_prev` is "the parents"
+    self.grad = 1.0
+    for v in reversed(self._prev):
+        v._backward()
+
+
+def backward_output_and_its_parents(self):
+    self.grad = 1.0
+    self._backward()
+    for v in self._prev:
+        v._backward()
+
+
+@pytest.mark.parametrize("fn", [backward_over_the_parents, backward_output_and_its_parents])
+def test_backward_over_self_prev_says_the_walk_reached_only_the_parents(capsys, fn):
+    """Round 20 (blocking): a loop over `self._prev` was told the output's grad was set
+    after the walk, though it was set first. The message names the real bug."""
+    broken = type("Broken", (Value,), {"backward": fn})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "`self._prev` holds only the output's own parents, not every node" in out, out
+    assert "never reached ['a']" in out and "topological_order(self)" in out, out
+    assert "after the walk" not in out and out.count("✗") == 1, out
+    said_d = "The output's own _backward never ran either"
+    assert (said_d in out) is (fn is backward_over_the_parents), out
+
+
+def backward_every_grad_set_to_one(self):  # round 20's reader: vague "disagree" before
+    for v in reversed(topological_order(self)):
+        v.grad = 1.0
+        v._backward()
+
+
+def test_backward_setting_every_grad_to_one_is_named(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_every_grad_set_to_one})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "was set to 1 during the walk. Only the output's grad is 1" in out, out
+    assert "disagree with helpers.autodiff" not in out and out.count("✗") == 1, out
+
+
+def backward_again_over_the_parents(self):  # v.backward() where v._backward() belongs
+    self.grad = 1.0
+    for v in reversed(self._prev):
+        v.backward()
+
+
+def backward_again_after_its_own_step(self):
+    self.grad = 1.0
+    self._backward()
+    for v in self._prev:
+        v.backward()
+
+
+@pytest.mark.parametrize("fn", [backward_again_over_the_parents, backward_again_after_its_own_step])
+def test_backward_calling_backward_on_a_parent_is_named_not_blamed_on_setting_a_grad(capsys, fn):
+    """`v.backward()` sets v.grad to 1 itself: the message names the call, not `v.grad = 1`."""
+    broken = type("Broken", (Value,), {"backward": fn})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "your backward() called backward() again, on node" in out, out
+    assert "`v.backward()` is a whole new backward pass from v" in out, out
+    assert "was set to 1 during the walk" not in out and out.count("✗") == 1, out
+
+
+def test_backward_not_attached_to_the_class_says_so_in_words(capsys):
+    class Bare:  # a Value whose exercise cell of 2b.3 was never run
+        def __init__(self, data, _children=(), _op=""):
+            self.data, self.grad, self._prev = data, 0.0, tuple(_children)
+            self._backward = lambda: None
+
+    assert checks.check_backward(Bare) is False
+    out = capsys.readouterr().out
+    assert "Value has no backward, so d.backward() cannot run" in out, out
+    assert "`Value.backward = backward`" in out and "your code raised" not in out, out
+
+
+def backward_order_of_the_parents(self):  # the parents where the output belongs
+    self.grad = 1.0
+    for v in reversed(topological_order(self._prev)):
+        v._backward()
+
+
+def backward_order_of_nothing(self):
+    self.grad = 1.0
+    for v in reversed(topological_order()):
+        v._backward()
+
+
+def backward_order_of_the_loop_name(self):
+    self.grad = 1.0
+    for v in reversed(topological_order(v)):  # noqa: B020, F821 - v has no value yet: the bug
+        v._backward()
+
+
+@pytest.mark.parametrize(
+    "fn, says",
+    [
+        (backward_order_of_the_parents, "topological_order got a tuple of nodes, such as self"),
+        (backward_order_of_nothing, "topological_order() was called with nothing in the brackets"),
+        (backward_order_of_the_loop_name, "your code uses `v` before any line has given it a"),
+    ],
+)
+def test_backward_calling_the_order_without_the_output_says_so_in_words(capsys, fn, says):
+    broken = type("Broken", (Value,), {"backward": fn})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert says in out and "topological_order(self)" in out, out
+    assert "your code raised" not in out and "`that name`" not in out, out
+    assert out.count("✗") == 1, out

@@ -275,7 +275,7 @@ def _a_name_never_given(name: str, err: BaseException) -> bool:
     )
     if missing == "local":
         bug = (
-            "`local` in section 2 is a word for the local derivative, not a Python name: "
+            "`local` in section 2 is a word for the local derivative, not a variable: "
             "write the number itself. For + it is 1. For *, self's is other.data and "
             "other's is self.data"
         )
@@ -577,8 +577,16 @@ def _grad_where_data_belongs(t: _Try):
 def _both_unchanged(t: _Try):
     if not (t.got[0] == 0 and t.got[1] == 0):
         return None
+    now = [getattr(p, "data", None) for p in getattr(t.out, "_prev", ())]
+    changed = [n for n, v, d in zip("ab", (t.x, t.y), now) if d != v]
+    data = (
+        f" and changed {changed[0]}.data instead: .data is the node's value, the share "
+        "goes into .grad"
+        if changed
+        else ""
+    )
     return (
-        "out._backward() left a.grad and b.grad at 0",
+        f"out._backward() left a.grad and b.grad at 0{data}",
         [
             "_backward must change self.grad and other.grad",
             "self.grad += (local derivative) * out.grad, and the same for other",
@@ -712,6 +720,36 @@ def _product_rule_for_a_sum(t: _Try):
     )
 
 
+def _sum_rule_for_a_product(t: _Try):
+    """The local derivative of + used for *: each input received 1 times out.grad."""
+    taken = _inputs_where(t, lambda i: _close(i.got, UPSTREAM))
+    if t.op != "*" or not taken:
+        return None
+    return (
+        f"{_names(taken)} received 1 times out.grad. 1 is the local derivative of +, not "
+        "of *. For a · b, each input's local derivative is the other input's value",
+        [
+            "if a grows by 1, how much does a · b grow? That is the local derivative for a",
+            "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
+        ],
+    )
+
+
+def _added_not_multiplied(t: _Try):
+    """The local derivative plus out.grad, where the chain rule multiplies them."""
+    added = _inputs_where(t, lambda i: _close(i.got, i.want / UPSTREAM + UPSTREAM))
+    if not added:
+        return None
+    return (
+        f"{_names(added)} received (local derivative) + out.grad. The chain rule "
+        "multiplies the two: use * between them, not +",
+        [
+            "the share is (local derivative) times out.grad",
+            "self.grad += (local derivative) * out.grad, and the same for other",
+        ],
+    )
+
+
 def _an_estimate(t: _Try):
     """Every wrong gradient is within 0.1 % of the right one: an estimate, or a rounded number."""
     wrong = _inputs_where(t)
@@ -751,6 +789,8 @@ ADD_MUL_MISTAKES = [
     _factors_swapped,
     _one_own_value,
     _product_rule_for_a_sum,
+    _sum_rule_for_a_product,
+    _added_not_multiplied,
     _an_estimate,
 ]
 
@@ -1517,9 +1557,18 @@ def check_topological_order(topological_order, may_join=None) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _watched(Value, resets):
-    """A subclass of the learner's ``Value`` that notes in ``resets`` every node whose
-    non-zero grad is set back to 0 (by its label, the ``_op`` given to it)."""
+@dataclasses.dataclass
+class _Watch:
+    """What the learner's ``backward`` did to the nodes of one graph, by their labels."""
+
+    resets: list = dataclasses.field(default_factory=list)  # a non-zero grad set back to 0
+    ones: list = dataclasses.field(default_factory=list)  # a grad set to 1, the output's aside
+    restarts: list = dataclasses.field(default_factory=list)  # backward() called on, but d
+
+
+def _watched(Value, watch: _Watch):
+    """A subclass of the learner's ``Value`` that notes in ``watch`` what is done to its
+    nodes (each known by its label, the ``_op`` given to it; the output is "d")."""
     try:
 
         class Watched(Value):
@@ -1529,16 +1578,24 @@ def _watched(Value, resets):
 
             @grad.setter
             def grad(self, g):
+                label = self.__dict__.get("_watched_label", "?")
                 if g == 0 and self.__dict__.get("_watched_grad", 0.0) != 0:
-                    resets.append(self.__dict__.get("_watched_label", "?"))
+                    watch.resets.append(label)
+                if g == 1 and label not in ("d", "?"):
+                    watch.ones.append(label)
                 self.__dict__["_watched_grad"] = g
+
+            def backward(self, *args, **kwargs):
+                if self.__dict__.get("_watched_label", "?") not in ("d", "?"):
+                    watch.restarts.append(self.__dict__["_watched_label"])
+                return Value.backward(self, *args, **kwargs)
 
     except TypeError:  # a class that cannot be subclassed: no watching
         return Value
     return Watched
 
 
-def _graph(Value, log, long_arm=False, resets=None):
+def _graph(Value, log, long_arm=False, watch=None):
     """The diamond x → a = 3x → b = tanh(a), c = a·a → d = b·c, or (``long_arm``) the diamond
     with one long arm x → a = 3x → b = tanh(a) → c = tanh(b) → d = c·a, where a is reached
     from d along paths of two lengths. Built with the learner's constructor and correct
@@ -1546,8 +1603,8 @@ def _graph(Value, log, long_arm=False, resets=None):
 
     Returns the output, the other nodes by name, and who uses each node."""
 
-    if resets is not None:
-        Value = _watched(Value, resets)
+    if watch is not None:
+        Value = _watched(Value, watch)
 
     def node(data, parents, locals_, label):
         out = Value(data, tuple(parents), label)
@@ -1627,6 +1684,18 @@ def check_backward(Value) -> bool:
         "with helpers.autodiff; each node's _backward ran once, after every node that uses it"
     )
     return True
+
+
+def _backward_attached(Value) -> bool:
+    """True if ``Value`` has a method ``backward``; else one ✗ line that says how to attach it."""
+    if getattr(Value, "backward", None) is not None:
+        return True
+    return _wrong(
+        "backward",
+        "Value has no backward, so d.backward() cannot run: the function backward is not "
+        "attached to the class",
+        ["keep the line `Value.backward = backward` under your function, then run the cell again"],
+    )
 
 
 def _order_fails_its_check(Value) -> bool:
@@ -1722,7 +1791,7 @@ class _Walk:
     what: str  # the graph, in words
     d: object  # its output
     log: list  # the nodes whose _backward ran, in that order (by name)
-    resets: list  # the nodes whose non-zero grad was set back to 0
+    watch: _Watch  # what was done to the nodes on the way
     users: dict  # who uses each node
     got: dict  # the gradients, by name
     want: dict  # the same by helpers.autodiff
@@ -1731,21 +1800,53 @@ class _Walk:
         return all(g == 0 for g in self.got.values())
 
 
+INNER = ["d", "c", "b", "a"]  # the nodes whose _backward passes a gradient on
+
+
 # The usual bugs of a backward(), tried in this order. Each takes a _Walk and returns None,
 # or the bug in words and the hints.
 
 
-def _reset_in_the_loop(w: _Walk):
-    if not w.resets:
+def _backward_again(w: _Walk):
+    if not w.watch.restarts:
         return None
     return (
-        f"on {w.what}, a gradient was reset to 0 during the walk (node {w.resets[0]} had "
+        f"on {w.what}, your backward() called backward() again, on node "
+        f"{w.watch.restarts[0]}. `v.backward()` is a whole new backward pass from v: it sets "
+        "v.grad to 1 and loses the shares v had received. One node's own step is "
+        "`v._backward()`, with the underscore",
+        [
+            "v.backward() is the whole pass; v._backward() passes v's gradient to v's parents",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
+def _reset_in_the_loop(w: _Walk):
+    if not w.watch.resets:
+        return None
+    return (
+        f"on {w.what}, a gradient was reset to 0 during the walk (node {w.watch.resets[0]} had "
         "received a share of its gradient and lost it). A reset inside the loop wipes "
         "out the shares that have already arrived: reset the gradients, if at all, "
         "before the loop",
         [
             "which lines of backward() run once, and which run for every node?",
             "self.grad = 1.0 once, then only v._backward() inside the loop",
+        ],
+    )
+
+
+def _set_to_one(w: _Walk):
+    if not w.watch.ones:
+        return None
+    return (
+        f"on {w.what}, the grad of node {w.watch.ones[0]} was set to 1 during the walk. Only the "
+        "output's grad is 1 (dL/dL = 1). Every other node's grad is the sum of the shares "
+        "that the nodes using it pass back, so the loop must not set it",
+        [
+            "which node's gradient is 1 for sure?",
+            "self.grad = 1.0 once, before the loop; inside the loop only v._backward()",
         ],
     )
 
@@ -1775,8 +1876,29 @@ def _never_called(w: _Walk):
     )
 
 
+def _only_the_parents(w: _Walk):
+    parents = {k for k, users in w.users.items() if "d" in users}
+    ran = set(w.log)
+    if not ran & parents or not ran <= parents | {"d"} or ran >= set(INNER):
+        return None
+    skipped = (
+        ""
+        if "d" in ran
+        else " The output's own _backward never ran either, so no node got a gradient."
+    )
+    return (
+        f"on {w.what}, only the _backward of {sorted(ran)} ran. `self._prev` holds only "
+        "the output's own parents, not every node of the graph, so the walk never reached "
+        f"{sorted(set(INNER) - ran - {'d'})}.{skipped} topological_order(self) lists every node",
+        [
+            "the loop must visit every node of the graph, not only the output's parents",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
 def _seeded_late(w: _Walk):
-    if not w.all_zero():
+    if not w.all_zero() or "d" not in w.log:
         return None
     return (
         "every gradient stayed 0 although the output's grad is 1 now: "
@@ -1815,9 +1937,6 @@ def _a_node_twice(w: _Walk):
             "for v in reversed(topological_order(self)): v._backward()",
         ],
     )
-
-
-INNER = ["d", "c", "b", "a"]  # the nodes whose _backward passes a gradient on
 
 
 def _stopped_early(w: _Walk):
@@ -1867,9 +1986,12 @@ def _output_grad_not_one(w: _Walk):
 
 
 BACKWARD_MISTAKES = [
+    _backward_again,
     _reset_in_the_loop,
+    _set_to_one,
     _never_seeded,
     _never_called,
+    _only_the_parents,
     _seeded_late,
     _only_the_output,
     _a_node_twice,
@@ -1891,17 +2013,19 @@ def _gradients_disagree(w: _Walk):
 def _backward_on(Value, long_arm: bool, what: str) -> bool:
     """One graph of check_backward: True if right, else one ✗ line naming the bug."""
     log: list[str] = []
-    resets: list[str] = []
-    d, nodes, users = _graph(Value, log, long_arm, resets)
+    watch = _Watch()
+    d, nodes, users = _graph(Value, log, long_arm, watch)
+    if not _backward_attached(Value):
+        return False
     try:
         d.backward()
     except (TypeError, NameError, AttributeError, RecursionError) as err:
-        if _backward_error_named(Value, d, err):
+        if _backward_error_named(Value, d, err) or _order_given_the_wrong_thing(err):
             return False
         raise
     got = {k: n.grad for k, n in nodes.items()}
-    w = _Walk(what, d, log, resets, users, got, _graph_reference(long_arm))
-    if not resets and _close(d.grad, 1.0) and all(_close(got[k], w.want[k]) for k in w.want):
+    w = _Walk(what, d, log, watch, users, got, _graph_reference(long_arm))
+    if not watch.resets and _close(d.grad, 1.0) and all(_close(got[k], w.want[k]) for k in w.want):
         if log.count("d") > 1:
             print(
                 f"{FAIL} backward: right gradients on {what}, but the output's _backward ran "
@@ -1942,10 +2066,56 @@ def _a_function_for_its_list(err: TypeError) -> bool:
     )
 
 
+def _order_given_the_wrong_thing(err: BaseException) -> bool:
+    """True (after one ✗ line) if ``topological_order`` was called without the output node,
+    as ``topological_order()`` or ``topological_order(self._prev)``; else False."""
+    text = str(err)
+    given = re.match(r"^'(tuple|list|set)' object has no attribute '_prev'", text)
+    if isinstance(err, TypeError) and "topological_order() missing 1 required" in text:
+        bug = "topological_order() was called with nothing in the brackets"
+    elif isinstance(err, AttributeError) and given:
+        bug = (
+            f"topological_order got a {given.group(1)} of nodes, such as self._prev, not one "
+            "node. self._prev holds only the output's own parents"
+        )
+    else:
+        return False
+    _wrong(
+        "backward",
+        f"{bug}. topological_order takes one node, the graph's output, and finds every node "
+        f"of its graph: topological_order(self). (Python said: {type(err).__name__}: {err})",
+        [
+            "which node is the output of the graph? That one goes in the brackets",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+    return True
+
+
+def _a_name_used_too_early(err: UnboundLocalError) -> bool:
+    """One ✗ line for a name used in ``backward`` before a line gave it a value, as
+    ``for v in reversed(topological_order(v))``: v has its value only inside the loop."""
+    found = re.search(r"local variable '(\w+)'", str(err))
+    name = found.group(1) if found else "a name"
+    return _wrong(
+        "backward",
+        f"your code uses `{name}` before any line has given it a value. A loop's `for {name} "
+        f"in ...` gives {name} a value only inside the loop, one node at a time. The list to "
+        "walk is made from the output, self: topological_order(self). "
+        f"(Python said: UnboundLocalError: {err})",
+        [
+            "which node is the output of the graph? Use that one to make the list",
+            "for v in reversed(topological_order(self)): v._backward()",
+        ],
+    )
+
+
 def _a_name_for_the_list(err: NameError) -> bool:
     """One ✗ line for a loop over a name the notebook never defined, as ``reversed(order)``
     where ``order`` was the name of the list inside topological_order: Python says only
     "name 'order' is not defined"."""
+    if isinstance(err, UnboundLocalError):
+        return _a_name_used_too_early(err)
     missing = getattr(err, "name", None) or "that name"
     inside = (
         " A name given inside a function (such as the list `order` inside "
