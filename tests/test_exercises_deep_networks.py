@@ -371,6 +371,21 @@ def test_count_params_adding_the_two_sizes_of_each_layer_is_named(capsys):
     assert "a·b weights (one for every pair of an input and an output)" in out
 
 
+def test_count_params_one_bias_per_layer_is_named(capsys):
+    """Round 20: a·b + 1 per layer (one bias for the whole layer) got only the general hint."""
+
+    def one_bias_per_layer(sizes):
+        total = 0
+        for i in range(len(sizes) - 1):
+            total += sizes[i] * sizes[i + 1] + 1
+        return total
+
+    assert dn.check_count_params(one_bias_per_layer) is False
+    out = capsys.readouterr().out
+    assert "you counted one bias per layer" in out
+    assert "a Linear(a, b) layer has b biases" in out
+
+
 def test_count_params_input_biases_hint_says_what_the_learner_did(capsys):
     """Reader 04, round 9: 'a bias is counted for the inputs too' read like a rule to follow.
 

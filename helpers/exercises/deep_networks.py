@@ -138,6 +138,11 @@ _COUNT_MISTAKES = [
         "you counted only the weights: every output unit also has a bias",
     ),
     (
+        lambda pairs: sum(a * b + 1 for a, b in pairs),
+        "you counted one bias per layer: each output unit of a layer has its own bias, so a "
+        "Linear(a, b) layer has b biases",
+    ),
+    (
         # reader 04, round 20: sum(a + b) got only the general hint
         lambda pairs: sum(a + b for a, b in pairs),
         "you added the two sizes of each layer, a + b. A Linear(a, b) layer has a·b weights "
