@@ -355,6 +355,37 @@ def test_count_params_names_the_sum_of_sizes_and_input_biases(wrong, why, capsys
     assert why in capsys.readouterr().out
 
 
+def test_count_params_adding_the_two_sizes_of_each_layer_is_named(capsys):
+    """Reader 04, round 20: a + b per layer (6 for [1, 2, 1]) got only the general hint."""
+
+    def sizes_added(sizes):
+        total = 0
+        for i in range(len(sizes) - 1):
+            total += sizes[i] + sizes[i + 1]
+        return total
+
+    assert sizes_added([1, 2, 1]) == 6
+    assert dn.check_count_params(sizes_added) is False
+    out = capsys.readouterr().out
+    assert "you added the two sizes of each layer, a + b" in out
+    assert "a·b weights (one for every pair of an input and an output)" in out
+
+
+def test_count_params_one_bias_per_layer_is_named(capsys):
+    """Round 20: a·b + 1 per layer (one bias for the whole layer) got only the general hint."""
+
+    def one_bias_per_layer(sizes):
+        total = 0
+        for i in range(len(sizes) - 1):
+            total += sizes[i] * sizes[i + 1] + 1
+        return total
+
+    assert dn.check_count_params(one_bias_per_layer) is False
+    out = capsys.readouterr().out
+    assert "you counted one bias per layer" in out
+    assert "a Linear(a, b) layer has b biases" in out
+
+
 def test_count_params_input_biases_hint_says_what_the_learner_did(capsys):
     """Reader 04, round 9: 'a bias is counted for the inputs too' read like a rule to follow.
 

@@ -138,13 +138,24 @@ _COUNT_MISTAKES = [
         "you counted only the weights: every output unit also has a bias",
     ),
     (
+        lambda pairs: sum(a * b + 1 for a, b in pairs),
+        "you counted one bias per layer: each output unit of a layer has its own bias, so a "
+        "Linear(a, b) layer has b biases",
+    ),
+    (
+        # reader 04, round 20: sum(a + b) got only the general hint
+        lambda pairs: sum(a + b for a, b in pairs),
+        "you added the two sizes of each layer, a + b. A Linear(a, b) layer has a·b weights "
+        "(one for every pair of an input and an output), plus b biases: (a + 1)·b in all",
+    ),
+    (
         lambda pairs: sum(a * b + a for a, b in pairs),
         "there is one bias per output of a layer, not per input",
     ),
     (
         lambda pairs: sum((a + 1) * b for a, b in pairs[:-1]),
         "the last layer (the read-out) is not counted: the loop stops one layer early. "
-        "A network with sizes [n0, ..., nD] has D layers, one per pair of consecutive sizes",
+        "A list of n sizes gives n - 1 layers, one per pair of consecutive sizes",
     ),
     (
         lambda pairs: sum((a + 1) * b for a, b in pairs[1:]),
