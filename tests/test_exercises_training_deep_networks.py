@@ -544,3 +544,23 @@ def test_residual_grad_rounded_is_told_it_is_close(capsys):
 
     assert tdn.check_residual_grad(rounded) is False
     assert "close to the right one but not equal" in capsys.readouterr().out
+
+
+def test_he_std_with_the_root_of_fan_in_alone_is_named(capsys):
+    """Round 20's reader: 2/√fan_in got only the generic hint."""
+    assert tdn.check_he_std(lambda n: 2 / math.sqrt(n)) is False
+    out = capsys.readouterr().out
+    assert "square root was taken of fan_in alone" in out and "the 2 included" in out
+
+
+def test_residual_grad_failure_says_what_the_max_difference_compares(capsys):
+    """Round 20's reader: "case 1 of 3: ... max difference 2.52e+00" did not say of what."""
+
+    def no_skip(x, W, dy):
+        h = np.tanh(x @ W)
+        return (dy * (1 - h**2)) @ W.T
+
+    out = _residual_says(
+        capsys, no_skip, "largest gap between one of your entries and the right one"
+    )
+    assert out.index("largest gap") < out.index("WRONG  (max difference")

@@ -268,6 +268,9 @@ def check_he_std(he_std) -> bool:
             "that is √2/fan_in: the square root was taken of the 2 alone. The variance "
             "is 2/fan_in, so take the square root of the whole fraction, fan_in "
             "included": lambda n: math.sqrt(2) / n,
+            "that is 2/√fan_in: the square root was taken of fan_in alone. The variance "
+            "is 2/fan_in, so take the square root of the whole fraction, the 2 "
+            "included": lambda n: 2 / math.sqrt(n),
             NEAR_HE: lambda n: _when_near(he_std(n), math.sqrt(2.0 / n)),
         },
     )
@@ -459,6 +462,13 @@ NEAR_GRAD = (
 )
 
 
+#: What the "max difference" of exercise 5.4's failure line compares.
+DIFFERENCE = (
+    "your dL/dx differs from the chain rule's. The max difference below is the largest gap "
+    "between one of your entries and the right one"
+)
+
+
 def _near(arr, want: np.ndarray) -> np.ndarray:
     """The learner's array when every entry is within 0.1 % of ``want``'s largest entry (an
     estimate, or numbers rounded to 3 decimals), else NaN (which matches nothing)."""
@@ -494,7 +504,7 @@ def check_residual_grad(residual_grad) -> bool:
         arr, _ = _array(got)
         if arr is not None and matches(arr, want):
             continue
-        print(f"case {case} of 3:")
+        print(f"case {case} of 3: {DIFFERENCE}")
         mistakes = {"dL/dx": {**_residual_mistakes(x, W, dy), NEAR_GRAD: _near(arr, want)}}
         check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12, mistakes=mistakes)
         return False
