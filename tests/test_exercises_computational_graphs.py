@@ -632,6 +632,15 @@ def test_a_double_backward_48_is_told_that_a_second_call_adds(capsys):
     assert "24" not in out
 
 
+def test_a_hand_double_count_48_is_told_that_2b_already_holds_both_uses(capsys):
+    """Reader 02 r21: by hand, dc/db = 2b and then x2 again for "b is used twice" gives 48;
+    the message was only about a second c.backward(). It now names the hand double count."""
+    assert E.check_reuse_prediction(lambda: 48) is False
+    out = capsys.readouterr().out
+    assert "Your 48: " in out and "dc/db = 2b already holds both uses of b" in out, out
+    assert "do not double it again" in out and "24" not in out, out
+
+
 def test_a_slip_of_form_in_2_1_does_not_use_up_the_free_wrong_try(capsys):
     # Reader 02 (round 19): returning None (print instead of return) or the node counted as
     # the first wrong try, so the next real prediction was shown the answer at once.

@@ -82,9 +82,12 @@ REUSE_MISSES = {
         "it multiplies a slope by a value (such as dc/db × b). Each share is a gradient "
         "times a local derivative, and a value alone is no local derivative"
     ),
-    # Reader 02 r17: c.backward() called twice gave 48, told only the general hint
+    # Reader 02 r17: c.backward() called twice gave 48, told only the general hint.
+    # Reader 02 r21: 48 by hand, counting b's two uses again on top of the 2 in dc/db = 2b
     48: (
-        "if you used the engine, did c.backward() run twice? A second backward() adds its "
+        "that counts something twice. By hand: dc/db = 2b already holds both uses of b in "
+        "b·b (one share b from each factor: b + b = 2b), so do not double it again. "
+        "With the engine: did c.backward() run twice? A second backward() adds its "
         "shares to the leaves' old gradients (section 3), so a.grad grows with each call. "
         "Build the graph again, or call c.zero_grad() first, then c.backward() once"
     ),
