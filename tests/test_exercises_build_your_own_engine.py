@@ -1061,7 +1061,20 @@ def test_backward_adding_one_to_the_output_grad_is_caught_by_a_second_call(capsy
     # round 14's reader: with =, a second call still adds up the other gradients; say so
     assert "always exactly 1, so set it with =" in out, out
     assert "however often" not in out and "The other gradients do add up" in out, out
+    # round 21's reader: the core has no training loop yet, so the message does not name one
+    assert "training loop" not in out, out
     assert out.count("✗") == 1
+
+
+def test_backward_names_section_3s_diamond_not_two_kinds_of_diamond(capsys):
+    # round 21's reader: "two kinds of diamond" is not in the core; name the graphs instead
+    assert checks.check_backward(Value) is True
+    out = capsys.readouterr().out
+    assert "on section 3's diamond and on a second graph (x → a → b → c → d and a → d)" in out
+    assert "two kinds of diamond" not in out, out
+    broken = type("Broken", (Value,), {"backward": backward_forwards})
+    assert checks.check_backward(broken) is False
+    assert "section 3's diamond (x → a, a → b and a → c" in capsys.readouterr().out
 
 
 def test_backward_of_the_lesson_passes_when_called_twice(capsys):

@@ -1646,7 +1646,7 @@ def _graph_reference(long_arm=False):
 
 
 GRAPHS_FOR_BACKWARD = [
-    (False, "a diamond-shaped graph (x → a, a → b and a → c, then b and c → d)"),
+    (False, "section 3's diamond (x → a, a → b and a → c, then b and c → d)"),
     (True, "a diamond with one long arm (x → a → b → c → d and a → d)"),
 ]
 
@@ -1672,16 +1672,16 @@ def check_backward(Value) -> bool:
             f"right gradients after one call, but after a second d.backward() on the "
             f"same graph the output's grad is {d.grad!r}, not 1. `self.grad += 1.0` "
             "adds 1 to what is already there. dL/dL is always exactly 1, so set it with =. "
-            "(The other gradients do add up over two calls, since _backward uses +=. So a "
-            "training loop sets them to 0 before each backward().)",
+            "(The other gradients do add up over two calls, since _backward uses +=.)",
             [
                 "the output's grad is set, not added to: use = here",
                 "self.grad = 1.0 before the loop",
             ],
         )
     print(
-        f"{PASS} backward: the gradients of two kinds of diamond agree "
-        "with helpers.autodiff; each node's _backward ran once, after every node that uses it"
+        f"{PASS} backward: the gradients agree with helpers.autodiff on section 3's diamond "
+        "and on a second graph (x → a → b → c → d and a → d); each node's _backward ran "
+        "once, after every node that uses it"
     )
     return True
 
