@@ -411,6 +411,27 @@ def test_linear_backward_without_return_says_return_is_missing(capsys):
     assert "NoneType" not in out
 
 
+def test_linear_backward_without_return_keeps_its_hint_about_return(capsys):
+    """Round 21: on a third try a missing `return` got the general hint about db; each try's
+    hint must be about the return line, the real bug."""
+
+    def forgot_return(X, W, b, dY):
+        dX, dW, db = dY @ W.T, X.T @ dY, dY.sum(axis=0)  # noqa: F841
+
+    for _ in range(4):
+        assert bp.check_linear_backward(forgot_return) is False
+        out = capsys.readouterr().out
+        assert _hints(out) == ["Hint: the function's last line must be `return dX, dW, db`"], out
+
+
+def test_linear_backward_transposed_dx_is_named(capsys):
+    """`W @ dY.T` is dX turned round: the check says so, not only that the shape is wrong."""
+    assert bp.check_linear_backward(lambda X, W, b, dY: (W @ dY.T, X.T @ dY, dY.sum(0))) is False
+    out = capsys.readouterr().out
+    assert _hint_follows(out, "✗ dX") == f"Hint: {bp.TRANSPOSED_X}", out
+    assert "transpose of the right one" in bp.TRANSPOSED_X
+
+
 def test_linear_backward_with_two_arrays_says_how_many_it_returned(capsys):
     assert bp.check_linear_backward(lambda X, W, b, dY: (dY @ W.T, X.T @ dY)) is False
     out = capsys.readouterr().out

@@ -58,6 +58,9 @@ TRANSPOSED = (
     "it is the transpose of the right one: a weight gradient has the weights' shape, "
     "(inputs, outputs)"
 )
+TRANSPOSED_X = (
+    "it is the transpose of the right one: dX has the shape of X, (N, inputs), one row per point"
+)
 TRANSPOSED_W = (
     "W is used the wrong way round: the gradient goes back from the outputs to the "
     "inputs, through W transposed"
@@ -84,7 +87,17 @@ CLOSE_HINTS = (CLOSE_NOT_EXACT, CLOSE_NOT_EXACT)
 
 def _unpack(name, result, names):
     """The learner's tuple as {name: array}, or None after one ✗ line saying what came back
-    instead: None (a forgotten ``return``), a tuple of the wrong length, or something else."""
+    instead: None (a forgotten ``return``), a tuple of the wrong length, or something else.
+    Its hint is about the ``return`` line alone (round 21: after a missing ``return``, the
+    general hint of a third try spoke of db)."""
+    got = _unpacked(name, result, names)
+    if got is None:
+        say = f"the function's last line must be `return {', '.join(names)}`"
+        hint((say, say))  # complete in itself: no general hint after it
+    return got
+
+
+def _unpacked(name, result, names):
     want = f"{len(names)} arrays ({', '.join(names)})"
     if result is None:
         print(
@@ -491,7 +504,7 @@ def _linear_mistakes(X, W, dY, want):
     """The usual wrong dX, dW and db of one case, each named with its growing hints."""
     n, (n_in, n_out) = len(X), W.shape
     bugs = {
-        "dX": {TRANSPOSED_W: dY @ W} if n_in == n_out else {},
+        "dX": {TRANSPOSED_X: (dY @ W.T).T, **({TRANSPOSED_W: dY @ W} if n_in == n_out else {})},
         "dW": {TRANSPOSED: (X.T @ dY).T},
         "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0), FIRST_ROW: dY[0]},
     }
