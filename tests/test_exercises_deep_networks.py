@@ -187,7 +187,7 @@ def test_he_std_variance_for_std_is_named(capsys):
     "guess, miss",
     [
         (15, "Your 15: that is 3 + 3 + 3"),
-        (244, "Your 244: that adds the + 1 of one layer's n + 1 pieces"),
+        (244, "Your 244: that adds the + 1 of one layer's w + 1 pieces"),
         (81, "Your 81: that is 3⁴: count again how many layers"),
         (32, "Your 32: that is 2⁵: each layer multiplies the pieces by its width"),
         (242, "Your 242: that counts the kinks inside the interval, not the pieces"),

@@ -41,9 +41,9 @@ _ZIGZAG_WHY = (
 _ZIGZAG_MISSES = {
     3 * 5: "that is 3 + 3 + 3 + 3 + 3, as if each layer added 3 pieces; stacked, "
     "the folds multiply",
-    3 * 5 + 1: "that is one layer's n + 1 rule with 15 units; stacked layers multiply "
+    3 * 5 + 1: "that is one layer's w + 1 rule with 15 units; stacked layers multiply "
     "the pieces, they do not add them",
-    3**5 + 1: "that adds the + 1 of one layer's n + 1 pieces, but that rule is for one "
+    3**5 + 1: "that adds the + 1 of one layer's w + 1 pieces, but that rule is for one "
     "layer on the whole line. From 0 to 1, one zig-zag layer of width 3 has exactly 3 pieces, "
     "not 4, and the layers multiply that",
     4**5: "that is (3 + 1)⁵: one zig-zag layer of width 3 has 3 pieces from 0 to 1, not 4",
@@ -52,8 +52,8 @@ _ZIGZAG_MISSES = {
     5**3: "that is 5³ = 5 · 5 · 5: the two numbers are swapped. There are 5 layers, "
     "and each layer multiplies the pieces by the width",
     3 + 5: "that is 3 + 5, the width plus the depth; each layer multiplies the pieces by the width",
-    3**5 - 1: "that counts the kinks inside the interval, not the pieces: n kinks inside "
-    "cut it into n + 1 pieces",
+    3**5 - 1: "that counts the kinks inside the interval, not the pieces: 2 kinks inside "
+    "cut it into 3 pieces, one more than the kinks",
     3 ^ 5: "if you typed 3^5: in Python `^` is not the power (`3 ^ 5` is 6). Write the "
     "power with `**`, as in `2 ** 3`",
 }
