@@ -564,3 +564,17 @@ def test_residual_grad_failure_says_what_the_max_difference_compares(capsys):
         capsys, no_skip, "largest gap between one of your entries and the right one"
     )
     assert out.index("largest gap") < out.index("WRONG  (max difference")
+
+
+def test_he_std_with_fan_in_multiplying_is_named(capsys):
+    """Round 21: √(2·fan_in) got only the generic hint; it must say fan_in divides."""
+    assert tdn.check_he_std(lambda n: math.sqrt(2 * n)) is False
+    out = capsys.readouterr().out
+    assert "fan_in multiplies where it should divide" in out
+
+
+def test_he_std_with_the_variance_halved_is_named(capsys):
+    """Round 21: √(1/(2·fan_in)) halves the variance where He doubles it; the hint says so."""
+    assert tdn.check_he_std(lambda n: 1 / math.sqrt(2 * n)) is False
+    out = capsys.readouterr().out
+    assert "halves the variance" in out and "He doubles it" in out

@@ -271,6 +271,10 @@ def check_he_std(he_std) -> bool:
             "that is 2/√fan_in: the square root was taken of fan_in alone. The variance "
             "is 2/fan_in, so take the square root of the whole fraction, the 2 "
             "included": lambda n: 2 / math.sqrt(n),
+            "that is √(2·fan_in): fan_in multiplies where it should divide. The variance "
+            "is 2/fan_in, so σ = √(2 / fan_in)": lambda n: math.sqrt(2 * n),
+            "that is √(1/(2·fan_in)): it halves the variance 1/fan_in, but He doubles it, "
+            "because ReLU zeroes half of its inputs: σ² = 2/fan_in": lambda n: 1 / math.sqrt(2 * n),
             NEAR_HE: lambda n: _when_near(he_std(n), math.sqrt(2.0 / n)),
         },
     )
