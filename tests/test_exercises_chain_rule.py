@@ -379,6 +379,22 @@ def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
     assert hint[0].count(". ") <= 2 and len(hint[0].split()) <= 60, f"a long hint: {hint[0]}"
 
 
+def test_two_path_product_of_slopes_hint_has_one_mistake_pair_per_sentence(capsys):
+    # the 21st reader read this hint twice: two mistakes and a "du/dx = eˣ = u" aside in one
+    # sentence. Each sentence now stays short, and the hint does not suggest using u for du/dx.
+    def dz_dx(x):
+        u, dv_dx = math.exp(x), -math.sin(x)
+        return u * dv_dx
+
+    assert E.check_two_path_slope(dz_dx) is False
+    hint = [line for line in capsys.readouterr().out.splitlines() if "Hint:" in line]
+    assert len(hint) == 1, hint
+    assert "Either you multiplied the two slopes" in hint[0]
+    assert "only the path through v" in hint[0] and "= u" not in hint[0]
+    sentences = [s for s in hint[0].split(". ") if s.strip()]
+    assert all(len(s.split()) <= 30 for s in sentences), sentences
+
+
 def test_two_path_product_of_the_paths_is_told_to_add(capsys):
     # the fifth reader's try: (path through u)·(path through v) instead of their sum
     def dz_dx(x):

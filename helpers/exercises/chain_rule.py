@@ -654,9 +654,9 @@ PATH_MISTAKES = {
     "you got eˣ·cos x. That is z itself, not its slope. It is also the path through u "
     "alone, v·du/dx (here du/dx = eˣ = u). Return the slope: the path through u plus the "
     "path through v.": lambda x: math.cos(x) * math.exp(x),
-    "you got −eˣ·sin x: you multiplied the two slopes, du/dx·dv/dx, or took only the path "
-    "through v, u·dv/dx (here both are the same, as du/dx = eˣ = u). The slope of a product is "
-    "not the product of the slopes: add the two paths, v·du/dx + u·dv/dx.": lambda x: (
+    "you got −eˣ·sin x. Either you multiplied the two slopes, du/dx·dv/dx, or you took only "
+    "the path through v, u·dv/dx; here both give the same. The slope of a product is not the "
+    "product of the slopes: add the two paths, v·du/dx + u·dv/dx.": lambda x: (
         -math.exp(x) * math.sin(x)
     ),
     "you multiplied the two path products, (v·du/dx)·(u·dv/dx). The paths add: dz/dx is "
