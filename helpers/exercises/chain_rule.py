@@ -646,9 +646,10 @@ def check_central_difference(central_difference: Callable) -> bool:
 
 #: Ten points from −2.3 to 2.2, 0.5 apart. They avoid x = 0 and x = 2, where x² and its slope
 #: 2x are equal (so u written for du/dx would pass there), the multiples of π/2 (where sin x or
-#: cos x is 0, so a path vanishes), and x ≈ ±1.08, where the slope is 0. On them every two
-#: entries of PATH_MISTAKES, and each entry and the slope, differ by more than 0.0006
-#: (relatively) at every point but one, so each mistake is told apart from all others.
+#: cos x is 0, so a path vanishes), and x ≈ ±1.08, where the slope is 0. On them any two of
+#: the slope and the entries of PATH_MISTAKES differ by 0.7 % or more at each point, but for
+#: the slope and du/dx + dv/dx at x = 0.7 (0.09 %); and by 3 % or more at all points but one.
+#: So each mistake is told apart from the others and from the slope.
 PATH_POINTS = np.linspace(-2.3, 2.2, 10).tolist()
 
 #: As for 1.2: the sum of the two path products is right to round-off (a relative 1e-15
