@@ -231,9 +231,9 @@ def test_central_difference_with_another_default_h_is_told_the_default(capsys):
 def test_two_path_slope_refuses_the_library_derivative(capsys):
     from helpers.calculus import derivative
 
-    assert E.check_two_path_slope(lambda x: derivative(lambda t: np.exp(t) * np.cos(t), x)) is False
+    assert E.check_two_path_slope(lambda x: derivative(lambda t: t**2 * np.cos(t), x)) is False
     assert "calls `derivative`" in capsys.readouterr().out
-    product_rule = lambda x: math.exp(x) * (math.cos(x) - math.sin(x))  # noqa: E731
+    product_rule = lambda x: x * (2 * math.cos(x) - x * math.sin(x))  # noqa: E731
     assert E.check_two_path_slope(product_rule) is True
 
 
@@ -334,10 +334,10 @@ def test_derivative_is_seen_while_running_when_the_code_cannot_be_read(capsys):
 
 
 def test_two_path_slope_refuses_a_finite_difference_through_a_default_value(capsys):
-    # the fourth reader's try for 1.4: derivative(lambda t: exp(t)*cos(t), x), wrapped
+    # the fourth reader's try for 1.4: derivative(lambda t: t**2 * cos(t), x), wrapped
     from helpers.calculus import derivative
 
-    learner = lambda x: derivative(lambda t: math.exp(t) * math.cos(t), x)  # noqa: E731
+    learner = lambda x: derivative(lambda t: t**2 * math.cos(t), x)  # noqa: E731
 
     def dz_dx(x, fn=learner):
         return fn(x)
@@ -357,19 +357,25 @@ def test_bump_slope_refuses_derivative_through_a_default_value(capsys):
     assert "calls `derivative`" in capsys.readouterr().out
 
 
-def test_two_path_product_of_slopes_names_both_mistakes(capsys):
-    # du/dx·dv/dx = eˣ·(−sin x), the same numbers as the path through v alone (u = du/dx)
-    assert E.check_two_path_slope(lambda x: math.exp(x) * (-math.sin(x))) is False
+def test_two_path_product_of_slopes_and_one_path_are_told_apart(capsys):
+    # with u = eˣ, du/dx·dv/dx and the path through v alone gave the same numbers; with
+    # u = x² they differ, and each is named alone
+    assert E.check_two_path_slope(lambda x: 2 * x * (-math.sin(x))) is False
     out = capsys.readouterr().out
-    assert "only the path through v" in out
-    assert "multiplied the two slopes, du/dx·dv/dx" in out
-    assert "not the product of the slopes" in out
+    assert (
+        "multiplied the two slopes, du/dx·dv/dx" in out and "not the product of the slopes" in out
+    )
+    assert "only the path through v" not in out
+    assert E.check_two_path_slope(lambda x: x**2 * (-math.sin(x))) is False
+    out = capsys.readouterr().out
+    assert "only the path through v, u·dv/dx" in out and "Add the path through u" in out
+    assert "multiplied" not in out
 
 
 def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
     # the eighth reader's try: the two local slopes multiplied; the hint was six sentences long
     def dz_dx(x):
-        du_dx, dv_dx = math.exp(x), -math.sin(x)
+        du_dx, dv_dx = 2 * x, -math.sin(x)
         return du_dx * dv_dx
 
     assert E.check_two_path_slope(dz_dx) is False
@@ -379,11 +385,74 @@ def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
     assert hint[0].count(". ") <= 2 and len(hint[0].split()) <= 60, f"a long hint: {hint[0]}"
 
 
+@pytest.mark.parametrize("wrong", list(E.PATH_MISTAKES.values()))
+def test_two_path_mistake_hints_are_short_sentences(wrong, capsys):
+    # the 21st reader read a hint twice: two mistakes and an aside in one sentence
+    assert E.check_two_path_slope(wrong) is False
+    hint = [line for line in capsys.readouterr().out.splitlines() if "Hint:" in line]
+    assert len(hint) == 1, hint
+    sentences = [s for s in hint[0].split(". ") if s.strip()]
+    assert all(len(s.split()) <= 30 for s in sentences), sentences
+
+
+def test_two_path_value_of_u_for_its_slope_is_refused(capsys):
+    # with u = eˣ, `v * u + u * dv_dx` gave the right numbers and passed; with u = x² the
+    # check refuses it and says that u stands where its slope du/dx belongs
+    def dz_dx(x):
+        u, v = x**2, math.cos(x)
+        dv_dx = -math.sin(x)
+        return v * u + u * dv_dx
+
+    assert E.check_two_path_slope(dz_dx) is False
+    out = capsys.readouterr().out
+    assert "✓" not in out and "wrong at 10 of 10 points" in out
+    assert "you used u = x² where its slope du/dx = 2x belongs" in out
+
+
+@pytest.mark.parametrize(
+    "wrong,words",
+    [
+        (lambda x: math.cos(x) * 2 * x + x**2 * math.cos(x), "you used v = cos x where its slope"),
+        (lambda x: 2 * x**2 * math.cos(x), "you used the values u and v where their slopes"),
+        (lambda x: x**2 * math.cos(x) + math.sin(x) * 2 * x, "section 8's z = sin x·x²"),
+    ],
+)
+def test_two_path_values_for_slopes_and_section_8_are_named(wrong, words, capsys):
+    assert E.check_two_path_slope(wrong) is False
+    assert words in capsys.readouterr().out
+
+
+def test_two_path_points_tell_every_mistake_apart():
+    """On the check's points, no two mistakes of the table give the same values, none gives
+    the slope's, and x = 0 and x = 2 (where x² equals its slope 2x) are not among them."""
+    points = E.PATH_POINTS
+    assert all(abs(x) > 0.1 and abs(x - 2) > 0.1 for x in points)
+    rows = [E.two_path_reference, *E.PATH_MISTAKES.values()]
+    for i, f in enumerate(rows):
+        for g in rows[i + 1 :]:
+            same = [math.isclose(f(x), g(x), rel_tol=1e-3, abs_tol=1e-9) for x in points]
+            assert sum(same) <= 1, (f, g)
+
+
+@pytest.mark.parametrize(
+    "code,words",
+    [
+        ("def dz_dx(x):\n    return 2 * x * math.cos(x) - x^2 * math.sin(x)", "powers as **"),
+        ("def dz_dx(x):\n    return 2 * x * cos(x) - x**2 * sin(x)", "math.cos(x)"),
+    ],
+)
+def test_two_path_python_slips_are_named(code, words, capsys):
+    namespace = {"math": math}
+    exec(code, namespace)
+    assert E.check_two_path_slope(namespace["dz_dx"]) is False
+    assert words in capsys.readouterr().out
+
+
 def test_two_path_product_of_the_paths_is_told_to_add(capsys):
     # the fifth reader's try: (path through u)·(path through v) instead of their sum
     def dz_dx(x):
-        u, v = math.exp(x), math.cos(x)
-        return (v * math.exp(x)) * (u * -math.sin(x))
+        u, v = x**2, math.cos(x)
+        return (v * 2 * x) * (u * -math.sin(x))
 
     assert E.check_two_path_slope(dz_dx) is False
     out = capsys.readouterr().out
@@ -401,10 +470,10 @@ def test_flat_points_single_number_asks_for_two(one, capsys):
 @pytest.mark.parametrize(
     "wrong,hint",
     [
-        (lambda x: math.cos(x) * math.exp(x), "the path through u"),
-        (lambda x: -math.exp(x) * math.sin(x), "only the path through v"),
-        (lambda x: math.exp(x) * (math.cos(x) + math.sin(x)), "the slope of cos x is −sin x"),
-        (lambda x: math.exp(x) * math.sin(x), "wrong at"),
+        (lambda x: math.cos(x) * 2 * x, "only the path through u"),
+        (lambda x: -(x**2) * math.sin(x), "only the path through v"),
+        (lambda x: 2 * x * math.cos(x) + x**2 * math.sin(x), "the slope of cos x is −sin x"),
+        (lambda x: 2 * x * math.sin(x), "wrong at"),
     ],
 )
 def test_two_path_feedback(wrong, hint, capsys):
@@ -482,10 +551,12 @@ def test_central_difference_without_parentheses_is_told_on_the_first_try(capsys)
 
 
 def test_two_path_z_itself_is_told_it_is_z_not_its_slope(capsys):
-    # the sixth reader's try: returning z = eˣ·cos x (equal to the path through u alone)
-    assert E.check_two_path_slope(lambda x: math.exp(x) * math.cos(x)) is False
+    # the sixth reader's try: returning z = x²·cos x itself
+    assert E.check_two_path_slope(lambda x: x**2 * math.cos(x)) is False
     out = capsys.readouterr().out
-    assert "That is z itself, not its slope" in out and "the path through u" in out
+    assert (
+        "you got x²·cos x. That is z itself, not its slope" in out and "the path through u" in out
+    )
 
 
 def test_flat_points_names_the_one_point_outside(capsys):
@@ -530,7 +601,7 @@ def test_central_difference_asking_f_for_df_is_told_f_is_a_plain_function(capsys
 
 def test_two_path_sum_of_local_slopes_is_told_each_path_is_a_product(capsys):
     # the tenth reader's try: du/dx + dv/dx, with no partial derivatives
-    assert E.check_two_path_slope(lambda x: math.exp(x) - math.sin(x)) is False
+    assert E.check_two_path_slope(lambda x: 2 * x - math.sin(x)) is False
     out = capsys.readouterr().out
     assert "added the two local derivatives" in out and "product" in out
     assert "local slope" not in out  # the lesson's word is "local derivative" (reader 13)
@@ -539,8 +610,8 @@ def test_two_path_sum_of_local_slopes_is_told_each_path_is_a_product(capsys):
 def test_two_path_swapped_partials_are_named(capsys):
     # the tenth reader's try: u·du/dx + v·dv/dx, each slope with the other partial
     def dz_dx(x):
-        u, v = math.exp(x), math.cos(x)
-        return u * math.exp(x) + v * -math.sin(x)
+        u, v = x**2, math.cos(x)
+        return u * 2 * x + v * -math.sin(x)
 
     assert E.check_two_path_slope(dz_dx) is False
     out = capsys.readouterr().out
@@ -585,12 +656,12 @@ def test_float32_step_just_outside_the_range_is_printed_with_its_digits(step, ca
 
 
 def test_two_path_slope_by_a_finite_difference_is_told_it_is_an_estimate(capsys):
-    """A hand-written central difference of z = eˣ·cos x agreed with the slope to 1e-9 and
+    """A hand-written central difference of z = x²·cos x agreed with the slope to 1e-9 and
     passed; now it is refused (1e-12) and hears that it is an estimate."""
 
     def dz_dx(x, h=1e-5):
         def z(t):
-            return math.exp(t) * math.cos(t)
+            return t**2 * math.cos(t)
 
         return (z(x + h) - z(x - h)) / (2 * h)
 
@@ -600,17 +671,14 @@ def test_two_path_slope_by_a_finite_difference_is_told_it_is_an_estimate(capsys)
     assert "add the two path products" in out
 
 
-def test_two_path_slope_with_e_typed_by_hand_is_told_it_is_rounded(capsys):
-    """u = 2.718 ** x instead of math.exp(x): close to the slope, and the message names a
-    number rounded by hand, not only a finite difference."""
-
-    def dz_dx(x):
-        u, v = 2.718**x, math.cos(x)
-        return v * u + u * -math.sin(x)
-
-    assert E.check_two_path_slope(dz_dx) is False
+@pytest.mark.parametrize("h", [1e-3, 1e-5, 1e-6, 1e-8])
+def test_two_path_slope_by_a_finite_difference_never_passes(h, capsys):
+    """At any step, a central difference of z = x²·cos x is refused as an estimate; the
+    message speaks of a finite difference only (1.4 has no e to round by hand)."""
+    z = lambda t: t**2 * math.cos(t)  # noqa: E731
+    assert E.check_two_path_slope(lambda x: (z(x + h) - z(x - h)) / (2 * h)) is False
     out = capsys.readouterr().out
-    assert "close to the slope" in out and "2.718 for e" in out and "math.exp" in out
+    assert "close to the slope" in out and "2.718" not in out
 
 
 def test_bump_slope_with_e_typed_by_hand_is_told_it_is_rounded(capsys):

@@ -338,15 +338,18 @@ _BY_FORMULA = "use the chain rule instead: a formula, f'(g(x))·g'(x), with no s
 ESTIMATE_RTOL = 1e-3
 
 
-def _close_but_not_exact(got: list[float], want: list[float], how: str) -> bool:
+def _close_but_not_exact(
+    got: list[float], want: list[float], how: str, rounded: str = "2.718 for e (write math.exp)"
+) -> bool:
     """Whether every value is within ESTIMATE_RTOL of the right one (after ``compare_values``
-    said they are not equal): then print that they are an estimate, and the hint ``how``."""
+    said they are not equal): then print that they are an estimate, and the hint ``how``.
+    ``rounded`` is a number the exercise uses that a learner may round by hand ('' if none)."""
     if not all(math.isclose(g, w, rel_tol=ESTIMATE_RTOL, abs_tol=1e-9) for g, w in zip(got, want)):
         return False
+    also = f", and so does a number rounded by hand, such as {rounded}" if rounded else ""
     print(
         "    Your values are close to the slope (3 to 11 digits agree) but not exact. A finite "
-        "difference gives such values, and so does a number rounded by hand, such as 2.718 "
-        "for e (write math.exp)."
+        f"difference gives such values{also}."
     )
     hint(how)
     return True
@@ -363,9 +366,10 @@ def _known_mistake(got: list[float], points: list[float], mistakes: dict) -> boo
 
 
 def _python_slip(fn) -> str | None:
-    """What a beginner's usual Python slip in a formula means (``x^2`` for a power, ``e`` or
-    ``exp`` without ``math.``), if calling ``fn(1.0)`` shows one; else None."""
-    how, err = _call_limited(fn, (1.0,))
+    """What a beginner's usual Python slip in a formula means (``x^2`` for a power, ``e``,
+    ``exp``, ``sin`` or ``cos`` without ``math.``), if calling ``fn(1.0)`` shows one; else None."""
+    with contextlib.redirect_stdout(io.StringIO()):  # the learner's prints show once
+        how, err = _call_limited(fn, (1.0,))
     if how != "raised":
         return None
     text = str(err)
@@ -373,6 +377,8 @@ def _python_slip(fn) -> str | None:
         return "Python writes powers as **, as in x ** 2. The sign ^ means something else."
     if isinstance(err, NameError) and ("'e'" in text or "'exp'" in text):
         return "Python has no e or exp of its own: write e to the power u as math.exp(u)."
+    if isinstance(err, NameError) and ("'cos'" in text or "'sin'" in text):
+        return "Python has no sin or cos of its own: write math.sin(x) and math.cos(x)."
     return None
 
 
@@ -635,54 +641,80 @@ def check_central_difference(central_difference: Callable) -> bool:
 
 
 # --------------------------------------------------------------------------------------
-# 1.4 Two paths: z = u·v with u = eˣ, v = cos x
+# 1.4 Two paths: z = u·v with u = x², v = cos x
 # --------------------------------------------------------------------------------------
 
+#: Ten points from −2.3 to 2.2, 0.5 apart. They avoid x = 0 and x = 2, where x² and its slope
+#: 2x are equal (so u written for du/dx would pass there), the multiples of π/2 (where sin x or
+#: cos x is 0, so a path vanishes), and x ≈ ±1.08, where the slope is 0. On them any two of
+#: the slope and the entries of PATH_MISTAKES differ by 0.7 % or more at each point, but for
+#: the slope and du/dx + dv/dx at x = 0.7 (0.09 %); and by 3 % or more at all points but one.
+#: So each mistake is told apart from the others and from the slope.
 PATH_POINTS = np.linspace(-2.3, 2.2, 10).tolist()
 
-#: As for 1.2: the sum of the two path products is right to round-off (a relative 1e-14 here,
-#: where cos x − sin x is smallest), while a finite difference, even with its best step, is
-#: off by 1e-11 or more, so it cannot pass.
+#: As for 1.2: the sum of the two path products is right to round-off (a relative 1e-15
+#: here), while a central difference, even with its best step, is off by 2e-11 or more at
+#: some point, so it cannot pass.
 PATH_RTOL = 1e-12
 
 
 def two_path_reference(x: float) -> float:
-    return math.exp(x) * (math.cos(x) - math.sin(x))
+    return math.cos(x) * 2 * x + x**2 * -math.sin(x)
 
+
+def _paths(x: float) -> tuple[float, float, float, float]:
+    """u = x², v = cos x and their slopes du/dx = 2x, dv/dx = −sin x."""
+    return x**2, math.cos(x), 2 * x, -math.sin(x)
+
+
+def _mistake(formula: Callable) -> Callable:
+    """The wrong slope ``formula(u, v, du/dx, dv/dx)`` computes, as a function of x."""
+    return lambda x: formula(*_paths(x))
+
+
+_ADD_THE_PATHS = "add the two paths, v·du/dx + u·dv/dx."
 
 PATH_MISTAKES = {
-    "you got eˣ·cos x. That is z itself, not its slope. It is also the path through u "
-    "alone, v·du/dx (here du/dx = eˣ = u). Return the slope: the path through u plus the "
-    "path through v.": lambda x: math.cos(x) * math.exp(x),
-    "you got −eˣ·sin x: you multiplied the two slopes, du/dx·dv/dx, or took only the path "
-    "through v, u·dv/dx (here both are the same, as du/dx = eˣ = u). The slope of a product is "
-    "not the product of the slopes: add the two paths, v·du/dx + u·dv/dx.": lambda x: (
-        -math.exp(x) * math.sin(x)
-    ),
+    "you got x²·cos x. That is z itself, not its slope. Return the slope: the path through u "
+    "plus the path through v.": _mistake(lambda u, v, du, dv: u * v),
+    "you used u = x² where its slope du/dx = 2x belongs. The path through u is v·du/dx = "
+    "cos x·2x, not v·u.": _mistake(lambda u, v, du, dv: v * u + u * dv),
+    "you used v = cos x where its slope dv/dx = −sin x belongs. The path through v is "
+    "u·dv/dx = x²·(−sin x), not u·v.": _mistake(lambda u, v, du, dv: v * du + u * v),
+    "you used the values u and v where their slopes du/dx = 2x and dv/dx = −sin x belong. "
+    "The paths are v·du/dx and u·dv/dx.": _mistake(lambda u, v, du, dv: v * u + u * v),
+    "you got 2x·cos x, only the path through u, v·du/dx. Add the path through v, "
+    "u·dv/dx = x²·(−sin x).": _mistake(lambda u, v, du, dv: v * du),
+    "you got −x²·sin x, only the path through v, u·dv/dx. Add the path through u, "
+    "v·du/dx = cos x·2x.": _mistake(lambda u, v, du, dv: u * dv),
+    "you multiplied the two slopes, du/dx·dv/dx. The slope of a product is not the product "
+    "of the slopes: " + _ADD_THE_PATHS: _mistake(lambda u, v, du, dv: du * dv),
     "you multiplied the two path products, (v·du/dx)·(u·dv/dx). The paths add: dz/dx is "
-    "the path through u plus the path through v.": lambda x: (
-        (math.cos(x) * math.exp(x)) * (math.exp(x) * -math.sin(x))
-    ),
+    "the path through u plus the path through v.": _mistake(lambda u, v, du, dv: v * du * u * dv),
     "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v gives "
-    "u·(−sin x)": lambda x: math.exp(x) * (math.cos(x) + math.sin(x)),
+    "x²·(−sin x)": _mistake(lambda u, v, du, dv: v * du - u * dv),
     "you added the two local derivatives, du/dx + dv/dx. Each path is a product: multiply "
-    "each local derivative by its partial derivative, v·du/dx + u·dv/dx.": lambda x: (
-        math.exp(x) - math.sin(x)
+    "each local derivative by its partial derivative, v·du/dx + u·dv/dx.": _mistake(
+        lambda u, v, du, dv: du + dv
     ),
     "you paired each local derivative with the wrong partial: u·du/dx + v·dv/dx. The path "
     "through u uses ∂z/∂u = v, and the path through v uses ∂z/∂v = u: "
-    "v·du/dx + u·dv/dx.": lambda x: math.exp(x) * math.exp(x) + math.cos(x) * (-math.sin(x)),
+    "v·du/dx + u·dv/dx.": _mistake(lambda u, v, du, dv: u * du + v * dv),
+    "that is the slope of section 8's z = sin x·x². Here u = x² and v = cos x: the path "
+    "through u is cos x·2x, and the path through v is x²·(−sin x).": lambda x: (
+        x**2 * math.cos(x) + math.sin(x) * 2 * x
+    ),
 }
 
 
-@exercise("1.4", "dz/dx for z = eˣ·cos x")
+@exercise("1.4", "dz/dx for z = x²·cos x")
 def check_two_path_slope(dz_dx: Callable) -> bool:
-    """``dz_dx(x)`` returns dz/dx for z = u·v, u = eˣ, v = cos x, as a sum over paths.
+    """``dz_dx(x)`` returns dz/dx for z = u·v, u = x², v = cos x, as a sum over paths.
 
     Hints, one more for each wrong try:
     - one path goes x → u → z, the other x → v → z; each contributes the product of its two local
       derivatives
-    - the path through u gives ∂z/∂u · du/dx = v · eˣ; the one through v gives ∂z/∂v · dv/dx = u ·
+    - the path through u gives ∂z/∂u · du/dx = v · 2x; the one through v gives ∂z/∂v · dv/dx = u ·
       (−sin x); add them
     """
     if callable(dz_dx) and _code_below_raise("dz/dx", dz_dx):
@@ -694,7 +726,11 @@ def check_two_path_slope(dz_dx: Callable) -> bool:
         )
         hint("add the two path products instead: formulas, with no step h")
         return False
-    name = "dz/dx for z = eˣ·cos x"
+    name = "dz/dx for z = x²·cos x"
+    python_slip = _python_slip(dz_dx)
+    if python_slip:
+        print(f"{FAIL} {name}: {python_slip}")
+        return False
     got = learner_values(name, dz_dx, PATH_POINTS)
     if got is None:
         return False
@@ -702,7 +738,7 @@ def check_two_path_slope(dz_dx: Callable) -> bool:
         return True
     want = [two_path_reference(x) for x in PATH_POINTS]
     if not _known_mistake(got, PATH_POINTS, PATH_MISTAKES):
-        _close_but_not_exact(got, want, "add the two path products: no step h, math.exp for e")
+        _close_but_not_exact(got, want, "add the two path products: a formula, with no step h", "")
     return False
 
 
