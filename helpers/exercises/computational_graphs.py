@@ -524,8 +524,8 @@ PASSES_NEXT = "    Try again: the next wrong try shows the answer."
 PASSES_MISTAKES = [
     (
         lambda fwd, rev: (fwd, rev) == (1, 1000),
-        "the other way round: a forward pass carries the derivative with respect to ONE "
-        "parameter; a backward pass gives all of them for ONE output",
+        "the other way round: a forward-mode pass carries the derivative with respect to ONE "
+        "parameter; a reverse-mode (backward) pass gives all of them for ONE output",
     ),
     (
         # Reader 02 r14: (2000, 1), "a forward and a derivative pass per parameter"
