@@ -783,7 +783,19 @@ def test_numpy_scalars_work_like_python_numbers(name, arg, kind):
     if kind == "float32" and float(np.float32(value)) != value:
         kind = "float64"
     numpy_value = np.array(value) if kind == "0-d array" else np.dtype(kind).type(value)
-    assert _same(call(**{**valid, arg: numpy_value}), call(**valid))
+    assert _same(call(**{**valid, arg: numpy_value}), _plain_result(name))
+
+
+_PLAIN = {}
+
+
+def _plain_result(name):
+    """What ``name`` returns for its valid (plain Python) arguments: computed once per name, as
+    every numpy-scalar case of it compares with the same result (``_same`` changes nothing)."""
+    if name not in _PLAIN:
+        call, valid, _ = TABLE[name]
+        _PLAIN[name] = call(**valid)
+    return _PLAIN[name]
 
 
 def _numeric_arguments():
