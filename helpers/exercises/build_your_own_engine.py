@@ -1807,48 +1807,47 @@ INNER = ["d", "c", "b", "a"]  # the nodes whose _backward passes a gradient on
 # or the bug in words and the hints.
 
 
-def _backward_again(w: _Walk):
-    if not w.watch.restarts:
-        return None
-    return (
-        f"on {w.what}, your backward() called backward() again, on node "
-        f"{w.watch.restarts[0]}. `v.backward()` is a whole new backward pass from v: it sets "
-        "v.grad to 1 and loses the shares v had received. One node's own step is "
-        "`v._backward()`, with the underscore",
-        [
-            "v.backward() is the whole pass; v._backward() passes v's gradient to v's parents",
-            "for v in reversed(topological_order(self)): v._backward()",
-        ],
-    )
+def _seen_by_the_watch(kind: str, message: str, hints: list[str]):
+    """A mistake the walk's watch records: ``kind`` names its list of the nodes where it
+    happened; ``message`` is filled in with the graph (``{what}``) and the first such node."""
+
+    def mistake(w: _Walk):
+        nodes = getattr(w.watch, kind)
+        return (message.format(what=w.what, node=nodes[0]), hints) if nodes else None
+
+    return mistake
 
 
-def _reset_in_the_loop(w: _Walk):
-    if not w.watch.resets:
-        return None
-    return (
-        f"on {w.what}, a gradient was reset to 0 during the walk (node {w.watch.resets[0]} had "
-        "received a share of its gradient and lost it). A reset inside the loop wipes "
-        "out the shares that have already arrived: reset the gradients, if at all, "
-        "before the loop",
-        [
-            "which lines of backward() run once, and which run for every node?",
-            "self.grad = 1.0 once, then only v._backward() inside the loop",
-        ],
-    )
-
-
-def _set_to_one(w: _Walk):
-    if not w.watch.ones:
-        return None
-    return (
-        f"on {w.what}, the grad of node {w.watch.ones[0]} was set to 1 during the walk. Only the "
-        "output's grad is 1 (dL/dL = 1). Every other node's grad is the sum of the shares "
-        "that the nodes using it pass back, so the loop must not set it",
-        [
-            "which node's gradient is 1 for sure?",
-            "self.grad = 1.0 once, before the loop; inside the loop only v._backward()",
-        ],
-    )
+_backward_again = _seen_by_the_watch(
+    "restarts",
+    "on {what}, your backward() called backward() again, on node {node}. `v.backward()` is a "
+    "whole new backward pass from v: it sets v.grad to 1 and loses the shares v had received. "
+    "One node's own step is `v._backward()`, with the underscore",
+    [
+        "v.backward() is the whole pass; v._backward() passes v's gradient to v's parents",
+        "for v in reversed(topological_order(self)): v._backward()",
+    ],
+)
+_reset_in_the_loop = _seen_by_the_watch(
+    "resets",
+    "on {what}, a gradient was reset to 0 during the walk (node {node} had received a share of "
+    "its gradient and lost it). A reset inside the loop wipes out the shares that have already "
+    "arrived: reset the gradients, if at all, before the loop",
+    [
+        "which lines of backward() run once, and which run for every node?",
+        "self.grad = 1.0 once, then only v._backward() inside the loop",
+    ],
+)
+_set_to_one = _seen_by_the_watch(
+    "ones",
+    "on {what}, the grad of node {node} was set to 1 during the walk. Only the output's grad "
+    "is 1 (dL/dL = 1). Every other node's grad is the sum of the shares that the nodes using "
+    "it pass back, so the loop must not set it",
+    [
+        "which node's gradient is 1 for sure?",
+        "self.grad = 1.0 once, before the loop; inside the loop only v._backward()",
+    ],
+)
 
 
 def _never_seeded(w: _Walk):

@@ -382,6 +382,16 @@ def _python_slip(fn) -> str | None:
     return None
 
 
+def _values_unless_slip(name, f, points):
+    """The learner's values at ``points``, or None once it has said what stopped them: a Python
+    slip (``_python_slip``) or an error while running (``learner_values``)."""
+    slip = _python_slip(f)
+    if slip:
+        print(f"{FAIL} {name}: {slip}")
+        return None
+    return learner_values(name, f, points)
+
+
 @exercise("1.2", "slope of exp(−x²/2)")
 def check_bump_slope(bump_slope: Callable) -> bool:
     """``bump_slope(x)`` returns dy/dx for y = exp(−x²/2).
@@ -398,11 +408,7 @@ def check_bump_slope(bump_slope: Callable) -> bool:
         print(f"{FAIL} {name}: your function calls `derivative`, a finite difference")
         hint(_BY_FORMULA)
         return False
-    python_slip = _python_slip(bump_slope)
-    if python_slip:
-        print(f"{FAIL} {name}: {python_slip}")
-        return False
-    got = learner_values(name, bump_slope, BUMP_POINTS)
+    got = _values_unless_slip(name, bump_slope, BUMP_POINTS)
     if got is None:
         return False
     want = [bump_slope_reference(x) for x in BUMP_POINTS]
@@ -727,11 +733,7 @@ def check_two_path_slope(dz_dx: Callable) -> bool:
         hint("add the two path products instead: formulas, with no step h")
         return False
     name = "dz/dx for z = x²·cos x"
-    python_slip = _python_slip(dz_dx)
-    if python_slip:
-        print(f"{FAIL} {name}: {python_slip}")
-        return False
-    got = learner_values(name, dz_dx, PATH_POINTS)
+    got = _values_unless_slip(name, dz_dx, PATH_POINTS)
     if got is None:
         return False
     if compare_values(name, PATH_POINTS, got, two_path_reference, rtol=PATH_RTOL):
