@@ -2136,3 +2136,50 @@ def test_backward_calling_the_order_without_the_output_says_so_in_words(capsys, 
     assert says in out and "topological_order(self)" in out, out
     assert "your code raised" not in out and "`that name`" not in out, out
     assert out.count("✗") == 1, out
+
+
+# Round 22's reader: section 2's names typed literally in 2b.1, `self.grad += b.data * out.grad`,
+# with the notebook's diamond nodes a and b still defined, so Python raised nothing.
+def test_mul_with_the_notebooks_own_a_and_b_says_self_and_other(capsys):
+    a, b = Value(5.0), Value(7.0)  # nodes left over from section 3
+
+    def leftover_mul(s, o, out):
+        def step():
+            s.grad += b.data * out.grad
+            o.grad += a.data * out.grad
+
+        return step
+
+    assert checks.check_add_mul(with_method("*", leftover_mul)) is False
+    out = capsys.readouterr().out
+    assert out.count("✗") == 1 and "the inputs are self and other" in out, out
+
+
+# Round 22's reader: `_backward(v)` was told to call topological_order(self), which it did.
+def test_backward_called_as_a_plain_function_says_call_it_on_the_node(capsys, tmp_path):
+    cell = "from helpers.autodiff import topological_order\n\n" + LOOP.replace(
+        "v._backward()", "_backward(v)"
+    ).format("topological_order(self)")
+    broken = type("Broken", (Value,), {"backward": lesson_cells(tmp_path, cell)["backward"]})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out.split("Hint")[0]
+    assert "a method of a node" in out and "v._backward()" in out, out
+    assert "topological_order returns" not in out, out
+
+
+def backward_returns_in_loop(self):
+    self.grad = 1.0
+    for v in reversed(topological_order(self)):
+        return v._backward()
+
+
+def test_a_return_in_the_loop_names_the_graph_and_the_return(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_returns_in_loop})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "stopped early (a `return` inside the loop" in out and "on section 3" in out, out
+
+
+def test_the_pass_of_backward_says_it_used_its_own_add_and_mul(capsys):
+    assert checks.check_backward(Value) is True
+    assert "tested with the check's own + and *" in capsys.readouterr().out

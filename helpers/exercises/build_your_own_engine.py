@@ -769,7 +769,8 @@ def _some_local_derivative_off(t: _Try):
     """What is said when no known mistake fits."""
     which = "a" if not _close(t.got[0], t.want[0]) else "b"
     return (
-        f"wrong local derivative of {t.op}: the gradient reaching {which} is wrong",
+        f"wrong local derivative of {t.op}: the gradient reaching {which} is wrong. Inside "
+        "_backward the inputs are self and other; the notebook's own a and b are other nodes",
         [
             f"work out d(out)/d({which}) for this operation on paper first",
             _LOCALS_OF_ADD_MUL,
@@ -1679,7 +1680,8 @@ def check_backward(Value) -> bool:
             ],
         )
     print(
-        f"{PASS} backward: the gradients agree with helpers.autodiff on section 3's diamond "
+        f"{PASS} backward (tested with the check's own + and *): the gradients agree with "
+        "helpers.autodiff on section 3's diamond "
         "and on a second graph (x → a → b → c → d and a → d); each node's _backward ran "
         "once, after every node that uses it"
     )
@@ -1943,8 +1945,8 @@ def _stopped_early(w: _Walk):
     if ran == set(INNER):
         return None
     return (
-        f"the _backward of nodes {sorted(set(INNER) - ran)} never "
-        "ran: the backward pass stopped early",
+        f"on {w.what}, the _backward of nodes {sorted(set(INNER) - ran)} never "
+        "ran: the backward pass stopped early (a `return` inside the loop ends it at once)",
         [
             "every node of the graph must pass its gradient on",
             "for v in reversed(topological_order(self)): v._backward()",
@@ -2122,11 +2124,16 @@ def _a_name_for_the_list(err: NameError) -> bool:
         if missing == "order"
         else ""
     )
+    fix = (
+        f"`{missing}` is a method of a node: call it on the node, as v.{missing}()"
+        if missing.startswith("_")
+        else "The list of self's nodes is what topological_order returns: call it, "
+        "topological_order(self)"
+    )
     return _wrong(
         "backward",
         f"your code uses the name `{missing}`, but the notebook has no such name: Python "
-        f"knows a name only once a line has given it a value.{inside} The list of "
-        f"self's nodes is what topological_order returns: call it, topological_order(self). "
+        f"knows a name only once a line has given it a value.{inside} {fix}. "
         f"(Python said: NameError: {err})",
         [
             "walk the nodes of self's graph: reversed(topological_order(self))",
