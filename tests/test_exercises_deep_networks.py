@@ -475,9 +475,27 @@ def first_layer_only(sizes):
         return (sizes[i] + 1) * sizes[i + 1]
 
 
+def last_layer_only(sizes):
+    """Reader 04 (round 22): `total = ...` for `total += ...` got the generic hint."""
+    total = 0
+    for i in range(len(sizes) - 1):
+        total = (sizes[i] + 1) * sizes[i + 1]
+    return total
+
+
+def square_per_size(sizes):
+    """Reader 04 (round 22): s*s + s for each size got the generic hint."""
+    total = 0
+    for s in sizes:
+        total += s * s + s
+    return total
+
+
 @pytest.mark.parametrize(
     "wrong, says",
     [
+        (last_layer_only, ["got 3, expected 7", "you kept only the last layer", "total +="]),
+        (square_per_size, ["expected 7", "s·s + s for each size", "consecutive pairs"]),
         (
             weights_only,
             [
@@ -493,6 +511,8 @@ def first_layer_only(sizes):
         (first_layer_only, ["got 4, expected 7", "you counted only the first layer"]),
     ],
     ids=[
+        "total = instead of total += is told it kept only the last layer",
+        "s*s + s per size is told a layer joins two sizes",
         "weights only is told you counted only the weights",
         "a loop one step too far is told so",
         "a count that empties the caller's list is told so",

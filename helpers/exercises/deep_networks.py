@@ -173,6 +173,17 @@ _COUNT_MISTAKES = [
         "sizes. (If `return` is inside the loop, the function stops after its first pass.)",
     ),
     (
+        # reader 04, round 22: `total = ...` instead of `total += ...` got the generic hint
+        lambda pairs: (pairs[-1][0] + 1) * pairs[-1][1],
+        "you kept only the last layer: each pass of the loop replaced the total. Write "
+        "`total += ...` (add to it), not `total = ...`",
+    ),
+    (
+        lambda pairs: sum(s * s + s for s in [pairs[0][0]] + [b for _, b in pairs]),
+        "you counted s·s + s for each size s on its own: a layer joins two sizes, so "
+        "Linear(a, b) has a·b weights and b biases; loop over consecutive pairs",
+    ),
+    (
         lambda pairs: sum(a * b for a, b in pairs) + pairs[-1][1],
         "you counted biases only for the last layer: every layer, hidden ones included, has "
         "one bias per output",
