@@ -241,6 +241,12 @@ def test_residual_hints_come_slowly(capsys):
     assert "dy + dz @ W.T" in outs[2]
 
 
+def test_a_scalar_dl_dx_is_told_its_shape_not_a_max_difference(capsys):
+    """A number instead of an array: the line names the shape; no "max difference" is shown."""
+    out = _residual_says(capsys, lambda x, W, dy: 0.0, "not an array of x's shape")
+    assert "max difference" not in out and "expected (4, 4)" in out
+
+
 def test_the_right_residual_grad_passes_all_three_cases(capsys):
     """The non-square cases must not trip over the check's own list of mistakes."""
 

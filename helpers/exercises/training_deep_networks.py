@@ -472,6 +472,19 @@ DIFFERENCE = (
     "between one of your entries and the right one"
 )
 
+#: Exercise 5.4's failure line when the answer is not an array of x's shape (nothing to compare).
+WRONG_SHAPE = (
+    "your dL/dx is not an array of x's shape, so there is no entry to compare: "
+    "dL/dx needs one number per entry of x"
+)
+
+
+def _difference(arr, want: np.ndarray) -> str:
+    """Exercise 5.4's failure line: the gap between entries, or, for another shape, the shape."""
+    if arr is None or arr.shape != want.shape:
+        return WRONG_SHAPE
+    return DIFFERENCE
+
 
 def _near(arr, want: np.ndarray) -> np.ndarray:
     """The learner's array when every entry is within 0.1 % of ``want``'s largest entry (an
@@ -508,7 +521,7 @@ def check_residual_grad(residual_grad) -> bool:
         arr, _ = _array(got)
         if arr is not None and matches(arr, want):
             continue
-        print(f"case {case} of 3: {DIFFERENCE}")
+        print(f"case {case} of 3: {_difference(arr, want)}")
         mistakes = {"dL/dx": {**_residual_mistakes(x, W, dy), NEAR_GRAD: _near(arr, want)}}
         check_arrays({"dL/dx": (got, want)}, rtol=1e-9, atol=1e-12, mistakes=mistakes)
         return False
