@@ -8,7 +8,9 @@ returning nonsense, not a class) gives one ✗ line and never raises.
 import contextlib
 import inspect
 import io
+import json
 import math
+import pathlib
 import random
 
 import pytest
@@ -2183,3 +2185,40 @@ def test_a_return_in_the_loop_names_the_graph_and_the_return(capsys):
 def test_the_pass_of_backward_says_it_used_its_own_add_and_mul(capsys):
     assert checks.check_backward(Value) is True
     assert "tested with the check's own + and *" in capsys.readouterr().out
+
+
+# --- round 23: a _backward that resets out.grad; 2b.4's own name ----------------------------
+
+
+@pytest.mark.parametrize(
+    "op, lines",
+    [
+        ("+", ["self.grad += 1.0 * out.grad", "other.grad += 1.0 * out.grad", "out.grad = 0.0"]),
+        (
+            "*",
+            [
+                "self.grad += other.data * out.grad",
+                "other.grad += self.data * out.grad",
+                "out.grad = 0.0",
+            ],
+        ),
+    ],
+    ids=["add", "mul"],
+)
+def test_a_backward_that_resets_out_grad_is_refused_and_named(capsys, tmp_path, op, lines):
+    learner = with_method(op, learner_backward(tmp_path, *lines))
+    assert checks.check_add_mul(learner) is False
+    out = capsys.readouterr().out
+    assert "changed out.grad" in out and "must stay as it is" in out, out
+    assert "only adds to its inputs' gradients" in out, out
+    assert out.count("✗") == 1, out
+
+
+def test_exercise_2b4_does_not_redefine_the_topological_order_that_backward_uses():
+    lesson = pathlib.Path(__file__).parent.parent / "notebooks/02b_build_your_own_engine.ipynb"
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    deeper = next(i for i, c in enumerate(cells) if "### Exercise 2b.4" in "".join(c["source"]))
+    code = "".join(cells[deeper + 1]["source"])
+    assert "def my_topological_order(root):" in code, code
+    assert "def topological_order(" not in code, code
+    assert "my_topological_order" in "".join(cells[deeper + 2]["source"])

@@ -778,7 +778,25 @@ def _some_local_derivative_off(t: _Try):
     )
 
 
+def _out_grad_changed(t: _Try):
+    """``_backward`` changed ``out.grad`` itself (e.g. ``out.grad = 0.0`` "to reset it")."""
+    now = getattr(t.out, "grad", None)
+    if isinstance(now, (int, float)) and _close(now, UPSTREAM):
+        return None
+    return (
+        f"out._backward() changed out.grad from {UPSTREAM} to {now!r}. The output's gradient "
+        "must stay as it is: _backward only adds to its inputs' gradients (self.grad and "
+        "other.grad). An inner node whose _backward resets out.grad would show grad 0 "
+        "after backward()",
+        [
+            "delete the line that sets out.grad inside _backward",
+            "_backward changes self.grad and other.grad, never out.grad",
+        ],
+    )
+
+
 ADD_MUL_MISTAKES = [
+    _out_grad_changed,
     _grad_where_out_grad_belongs,
     _grad_where_data_belongs,
     _both_unchanged,
@@ -828,7 +846,7 @@ def _one_operation(Value, op: str, x: float, y: float) -> bool:
     out.grad = UPSTREAM
     out._backward()
     t = _Try(Value, op, x, y, out, (a.grad, b.grad), _reference_grads(op, x, y, UPSTREAM))
-    if not _inputs_where(t):
+    if not _inputs_where(t) and _out_grad_changed(t) is None:
         return True
     said = next(filter(None, (mistake(t) for mistake in ADD_MUL_MISTAKES)), None)
     bug, hints = said or _some_local_derivative_off(t)
