@@ -102,7 +102,9 @@ def build(paths: list[Path]) -> nbformat.NotebookNode:
                 id=f"lesson-{number}",
             )
         )
-        imports = lesson_imports(path, needed="\n".join(ex.check for ex in found))
+        imports = lesson_imports(
+            path, needed="\n".join(f"{ex.check}\n{ex.answer_code}" for ex in found)
+        )
         if imports:
             noqa = NOQA if not any(c.cell_type == "code" for c in nb.cells) else ""
             nb.cells.append(new_code_cell(noqa + imports, id=f"lesson-{number}-imports"))
