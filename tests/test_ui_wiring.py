@@ -201,7 +201,10 @@ def test_a_chunked_run_is_kept_only_when_shown_to_its_end():
         assert view.runs == runs and shown(panel).alt == "A line to 2, chunk 3."
         x.value = 1
         assert view.runs == runs + 1  # cut short before: a new run
-        await asyncio.sleep(0.2)
+        for _ in range(500):  # shown to its end: 0.1 s quiet, more on a loaded machine
+            if np.array_equal(view.line.get_ydata(), [0, 1]):
+                break
+            await asyncio.sleep(0.02)
         assert np.array_equal(view.line.get_ydata(), [0, 1])
 
     # In `make test` the browser tests' Playwright may own this thread's event loop, and
