@@ -6,8 +6,8 @@
 # Each NAME's COMMAND runs in the background, its output in build/NAME.log; MAIN COMMAND runs
 # in the foreground (its output as usual). Then it waits for the background ones and prints
 # each one's summary lines (pytest's "N passed in ...", the portability verdict), or its whole
-# log if it failed. Exit status 1 if any command failed. `make test` uses it: the browser tests
-# mostly wait, and the other checks use those idle cores.
+# log if it failed. Exit status 1 if any command failed. `make test` uses it, so the other
+# checks overlap the main pytest instead of following it.
 set -uo pipefail
 mkdir -p build
 declare -a names pids
