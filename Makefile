@@ -49,8 +49,8 @@ lab: $(STAMP)  ## build .venv if needed and open JupyterLab on the series
 
 # One pytest run: the unit tests under tests/ and nbval (strict) on every notebook, with the
 # browser tests (the classic Notebook's with Colab's versions: COLAB_VENV). Alongside it
-# (tools/alongside.sh: in the background, reported at the end; measured quiet, the whole takes
-# 11:54 on 2 cores against 11:42 for the main pytest alone with them beside it): strict nbval again under the other CPUs this machine can
+# (tools/alongside.sh: in the background, reported at the end; measured on a quiet 2-core machine:
+# 11:54 in all, of which the main pytest 11:42): strict nbval again under the other CPUs this machine can
 # present (tools/portability.py), and Colab's versions' own tests and strict nbval (colab-stack).
 # The sanitize file lists what is genuinely volatile, with reasons.
 # PARALLEL: pytest-xdist runs the test files on the machine's cores (at most 4), one file per
