@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import html
 import os
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 import ipywidgets as W
@@ -353,7 +354,12 @@ def drive_live(make, controls, start, *, n_moves, seed, steady=False, text=None)
 @pytest.mark.parametrize("name", list(CASES))
 def test_through_live(name):
     both, _, through_live = CASES[name]
-    drive_live(**both, **through_live)
+    # In a thread of its own, where no asyncio event loop runs: after a browser test in the
+    # same pytest-xdist worker, Playwright's sync API leaves its loop as this thread's running
+    # loop, and live() would hand the rest of a chunked run (training) to that loop, which
+    # never runs it here: the panel kept the first chunk's picture (55,141 pixels off).
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(drive_live, **both, **through_live).result()
 
 
 # -- the playground: its panel's controls and buttons ------------------------------------------
