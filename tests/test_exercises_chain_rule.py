@@ -19,9 +19,9 @@ def fresh_learner():
 
 def test_flat_points_feedback(capsys):
     assert not E.check_flat_points(lambda: (math.pi / 2, 3.0))
-    assert "where is the outer slope" in capsys.readouterr().out
+    assert "Where is the outer slope" in capsys.readouterr().out
     assert not E.check_flat_points(lambda: (1.0, math.pi))
-    assert "where is the inner slope" in capsys.readouterr().out
+    assert "Where is the inner slope" in capsys.readouterr().out
     assert not E.check_flat_points(lambda: (0.0, math.pi / 2))
     assert "strictly between 0 and 3.5" in capsys.readouterr().out
     assert not E.check_flat_points(lambda: math.pi)
@@ -56,6 +56,39 @@ def test_flat_points_messages_are_whole_sentences(typed, capsys):
         assert "one of its two factors is zero." in first
     if typed == (math.pi / 2, 3.14):
         assert "3.14 is near the right point" in first and "compute it with math.pi" in first
+
+
+def test_flat_points_one_right_names_only_the_wrong_number(capsys):
+    """Reader r24: [π/4, π/2] was told "π/2 is right ..., but 0.785398, 1.5708 misses the
+    other one: where is the outer slope f'(g(x)) = 2 sin x zero?", which repeats the whole
+    answer and gives away the factor that the second hint is for."""
+    assert E.check_flat_points(lambda: [math.pi / 4, math.pi / 2]) is False
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "π/2 is right" in first and "0.785398 is not a flat point" in first
+    assert "1.5708" not in first and "2 sin x" not in first
+    assert "Where is the outer slope f'(g(x)) zero?" in first
+    assert E.check_flat_points(lambda: [math.pi, math.pi]) is False
+    assert "you gave π twice" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("typed,count", [((1.0, 2.0, 3.0), "3 numbers"), ((1.0,), "1 number")])
+def test_flat_points_wrong_count_says_numbers(typed, count, capsys):
+    """Reader r24: "got 3" read as "got the value 3"."""
+    assert E.check_flat_points(lambda: typed) is False
+    assert f"got {count}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [lambda x: math.exp(-(x**2) / 2 * x), lambda x: math.exp(-(x**2) / 2 * (-x))],
+)
+def test_bump_slope_factor_inside_the_exp_is_named_not_called_a_sign(wrong, capsys):
+    """Reader r24: exp(-x**2/2 * x) got "your slope has the wrong sign at x = 0.10", and a
+    learner may start flipping signs; the slip is the factor put inside the exp."""
+    assert E.check_bump_slope(wrong) is False
+    out = capsys.readouterr().out
+    assert "belongs outside the exp" in out and "math.exp(-x**2 / 2) * (-x)" in out
+    assert "wrong sign" not in out
 
 
 def test_flat_points_zero_is_told_it_is_flat_but_not_strictly_inside(capsys):

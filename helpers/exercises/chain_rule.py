@@ -173,7 +173,7 @@ def _flat_numbers(name: str, flat_points: Callable) -> list[float] | None:
     if len(got) != 2:
         print(
             f"{FAIL} {name}: expected exactly two numbers strictly between 0 and 3.5, "
-            f"got {len(got)}"
+            f"got {len(got)} {'number' if len(got) == 1 else 'numbers'}"
         )
         return None
     return sorted(got)
@@ -218,18 +218,20 @@ def _not_enough_digits(got: list[float], shown: str):
 
 
 def _one_of_two(got: list[float], shown: str):
-    if any(agrees(g, FLAT_POINTS["π/2"]) for g in got):
-        return (
-            f"π/2 is right (there g'(x) = cos x = 0), but {shown} misses the other one: "
-            "where is the outer slope f'(g(x)) = 2 sin x zero?",
-            None,
-        )
-    if any(agrees(g, FLAT_POINTS["π"]) for g in got):
-        return (
-            f"π is right (there f'(g(x)) = 2 sin x = 0), but {shown} misses the other one: "
-            "where is the inner slope g'(x) = cos x zero?",
-            None,
-        )
+    """One flat point right: name it, say the other number is not flat, and ask where the
+    other factor is zero (which factor that is comes with the hints, not here)."""
+    for right, why, other in (
+        ("π/2", "the inner slope g'(x) is 0", "outer slope f'(g(x))"),
+        ("π", "the outer slope f'(g(x)) is 0", "inner slope g'(x)"),
+    ):
+        if not any(agrees(g, FLAT_POINTS[right]) for g in got):
+            continue
+        wrong = [g for g in got if not agrees(g, FLAT_POINTS[right])]
+        if wrong:
+            miss = f"{wrong[0]:.6g} is not a flat point"
+        else:
+            miss = f"you gave {right} twice"
+        return f"{right} is right (there {why}), but {miss}. Where is the {other} zero?", None
     return None
 
 
@@ -323,6 +325,10 @@ BUMP_MISTAKES = {
     "you multiplied by the inner function g(x) = −x²/2 itself, not by its slope g'(x) = −x": (
         lambda x: math.exp(-x * x / 2) * (-x * x / 2)
     ),
+    "the factor −x belongs outside the exp: f'(g(x))·g'(x) is math.exp(-x**2 / 2) * (-x), "
+    "not math.exp(-x**2 / 2 * (-x))": lambda x: math.exp(x**3 / 2),
+    "the factor belongs outside the exp, and it is −x, not x: f'(g(x))·g'(x) is "
+    "math.exp(-x**2 / 2) * (-x), not math.exp(-x**2 / 2 * x)": lambda x: math.exp(-(x**3) / 2),
     "the exponent lost its /2: the bump is exp(−x²/2), not exp(−x²). Write "
     "math.exp(-x**2 / 2)": lambda x: -x * math.exp(-x * x),
     _POWER_RULE_ON_EXP: lambda x: (-x * x / 2) * math.exp(-x * x / 2 - 1),
