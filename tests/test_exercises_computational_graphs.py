@@ -697,3 +697,29 @@ def test_the_hint_for_8_says_it_has_no_a_or_b_in_it(capsys):
     assert E.check_reuse_prediction(lambda: 8) is False
     out = capsys.readouterr().out
     assert "Your 8: that has no a or b in it" in out and "put a = 3 into it" in out, out
+
+
+def test_the_answer_to_2_1_names_what_the_assignment_bug_really_reports():
+    """Reader 02 r24: the answer said `=` would report 12, but section 5's `=` loop gives 6
+    on b = a + a, c = b·b: both b·b and a + a lose a share. The text must name the 6."""
+    import json
+    from pathlib import Path
+
+    from helpers.autodiff import topological_order
+
+    a = Value(3.0)
+    b = a + a
+    c = b * b
+    order = topological_order(c)
+    for node in order:
+        node.grad = 0.0
+    c.grad = 1.0
+    for node in reversed(order):  # section 5's backprop_with_assignment
+        for parent, local in zip(node._prev, node._local):
+            parent.grad = local * node.grad
+    assert (a.grad, b.grad) == (6.0, 6.0)
+
+    path = Path(__file__).parent.parent / "notebooks" / "02_computational_graphs.ipynb"
+    cells = ["".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]]
+    answer = next(s for s in cells if "12\\cdot 1 + 12\\cdot 1 = 24" in s)
+    assert f"With `=` instead of `+=` the engine would report {a.grad:g}:" in answer
