@@ -775,3 +775,21 @@ def test_a_second_close_try_gets_no_hint_about_the_formula(capsys):
     out = capsys.readouterr().out
     assert out.count("close to the right ones, but not equal") == 2
     assert "pick the one whose shape is right" not in out
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda X, W, b, dY: (dY @ W.T(), X.T @ dY, dY.sum(axis=0)),  # the reader's try
+        lambda X, W, b, dY: (dY @ W.T, X.T() @ dY, dY.sum(axis=0)),
+    ],
+)
+def test_linear_backward_t_with_parentheses_says_to_drop_them(wrong, capsys):
+    """Round 24: `W.T()` raised "'numpy.ndarray' object is not callable", and the hint was the
+    general one about shapes, which does not say that `.T` takes no parentheses."""
+    for _ in range(3):  # the same hint on every try: the general ones never follow it
+        assert bp.check_linear_backward(wrong) is False
+        out = capsys.readouterr().out
+        assert "raised TypeError" in out and "not callable" in out, out
+        assert _hints(out) == [f"Hint: {bp.T_CALLED}"], out
+    assert "`.T` is written without parentheses" in bp.T_CALLED

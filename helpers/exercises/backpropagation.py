@@ -433,10 +433,20 @@ SHAPE_ERRORS = [
 ]
 
 
+#: An array called like a function: almost always `W.T()` for `W.T` (round 24: the reader
+#: got the general hint about shapes, which does not say what went wrong).
+T_CALLED = (
+    "your code puts () after an array, as if it were a function: most likely `W.T()` or "
+    "`X.T()`. `.T` is written without parentheses: `W.T` already is the transposed array"
+)
+
+
 def _shape_error_hint(err):
     """The meaning of a shape error as a hint complete in itself: no general hint (about db,
     say) follows it (round 15: after an @ that did not fit, a hint about db sent a reader to
-    the wrong line)."""
+    the wrong line). An array called like a function gets its own hint, also alone."""
+    if isinstance(err, TypeError) and "'numpy.ndarray' object is not callable" in str(err):
+        return (T_CALLED, T_CALLED)  # two levels: no general hint about shapes follows it
     meaning = error_meaning(err, SHAPE_ERRORS)
     return (meaning, f"{meaning}. Next step: {NEXT_SHAPE_STEP}") if meaning else None
 
