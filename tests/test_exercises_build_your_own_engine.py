@@ -8,6 +8,7 @@ returning nonsense, not a class) gives one ✗ line and never raises.
 import contextlib
 import inspect
 import io
+import itertools
 import json
 import math
 import pathlib
@@ -323,8 +324,85 @@ WRONG_BACKWARD = [
         [
             "out.data (the value of a + b) is not the local derivative of +",
         ],
-        [],
+        ["wrong sign"],
         id="+, out.data as the local derivative",
+    ),
+    # round 24: a sign slip was told "out.data (the value of a + b) is not the local
+    # derivative" (at a = 2, b = -3, a + b = -1) or, in *, "wrong local derivative"
+    pytest.param(
+        "+",
+        [
+            "self.grad -= out.grad",
+            "other.grad -= out.grad",
+        ],
+        [
+            "a + b at a = 4, b = -1.25",
+            "a and b received their share with the wrong sign",
+            "so the local derivative is right",
+            "taken away from self.grad and other.grad instead of added",
+            "look for -= where += belongs, or a minus sign",
+            "Hint: the chain rule adds each share to the gradient: +=, not -=",
+        ],
+        ["out.data", "wrong local derivative"],
+        id="+, -= where += belongs (a sign slip)",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad -= other.data * out.grad",
+            "other.grad -= self.data * out.grad",
+        ],
+        [
+            "a · b at a = 4, b = -1.25",
+            "a and b received their share with the wrong sign",
+            "so the local derivative is right",
+            "look for -= where += belongs",
+        ],
+        ["wrong local derivative", "the notebook's own a and b", "1.875", "6"],
+        id="*, -= where += belongs (a sign slip)",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad += -other.data * out.grad",
+            "other.grad += -self.data * out.grad",
+        ],
+        ["a and b received their share with the wrong sign", "or a minus sign"],
+        ["wrong local derivative"],
+        id="*, a minus sign in front of the share",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += out.grad",
+            "other.grad -= out.grad",
+        ],
+        [
+            "b received its share with the wrong sign",
+            "taken away from other.grad instead of added",
+        ],
+        ["a and b", "self.grad instead", "out.data"],
+        id="+, -= for other only",
+    ),
+    pytest.param(
+        "*",
+        [
+            "self.grad -= other.data * out.grad",
+            "other.grad += self.data * out.grad",
+        ],
+        ["a received its share with the wrong sign", "taken away from self.grad instead"],
+        ["a and b", "wrong local derivative"],
+        id="*, -= for self only",
+    ),
+    pytest.param(  # the reader's contrived slip, once told "`* out.grad` is missing"
+        "*",
+        [
+            "self.grad += (other.data + 1) * out.grad",
+            "other.grad += self.data * out.grad",
+        ],
+        ["wrong local derivative of *: the gradient reaching a is wrong"],
+        ["`* out.grad` is missing", "wrong sign"],
+        id="*, (other.data + 1) as the local derivative",
     ),
     pytest.param(
         "+",
@@ -605,8 +683,51 @@ def test_a_wrong_local_backward_is_named(capsys, tmp_path, op, backward, says, n
 def test_add_mul_names_the_operation_and_the_inputs(capsys):
     checks.check_add_mul(with_method("*", swapped_mul))
     out = capsys.readouterr().out
-    assert "a · b at a = 2, b = -3 (with out.grad = 1.5)" in out
-    assert "-4.5" not in out and "3" not in out.split("Hint")[0].split("):")[-1]
+    assert "a · b at a = 4, b = -1.25 (with out.grad = 1.5)" in out
+    assert "1.875" not in out and "6" not in out.split("Hint")[0].split("):")[-1]
+
+
+# The usual slips in the line for a's share (b's is the same with the inputs swapped), as
+# functions of a's value u, b's value v and out.grad g: at the check's first point no two
+# give the same number, so the first wrong point cannot name the wrong slip.
+SLIPS = {
+    "+": {
+        "right": lambda u, v, g: g,
+        "sign (-=)": lambda u, v, g: -g,
+        "out.data as local": lambda u, v, g: (u + v) * g,
+        "out.data for out.grad": lambda u, v, g: u + v,
+        "local alone": lambda u, v, g: 1.0,
+        "own value": lambda u, v, g: u * g,
+        "other value (rule of *)": lambda u, v, g: v * g,
+        "local + out.grad": lambda u, v, g: 1 + g,
+        "never updated": lambda u, v, g: 0.0,
+        "local alone, minus": lambda u, v, g: -1.0,
+        "twice": lambda u, v, g: 2 * g,
+    },
+    "*": {
+        "right": lambda u, v, g: v * g,
+        "sign (-=)": lambda u, v, g: -v * g,
+        "out.data as local": lambda u, v, g: u * v * g,
+        "out.data for out.grad": lambda u, v, g: v * u * v,
+        "local alone": lambda u, v, g: v,
+        "own value": lambda u, v, g: u * g,
+        "1 (rule of +)": lambda u, v, g: g,
+        "local + out.grad": lambda u, v, g: v + g,
+        "never updated": lambda u, v, g: 0.0,
+        "local alone, minus": lambda u, v, g: -v,
+        "twice": lambda u, v, g: 2 * v * g,
+        "other value + 1": lambda u, v, g: (v + 1) * g,
+    },
+}
+
+
+@pytest.mark.parametrize("op", "+*")
+def test_at_the_first_point_no_two_slips_give_the_same_share(op):
+    x, y = checks.ADD_MUL_POINTS[0]
+    for u, v in ((x, y), (y, x)):
+        shares = {name: f(u, v, checks.UPSTREAM) for name, f in SLIPS[op].items()}
+        for (n1, s1), (n2, s2) in itertools.combinations(shares.items(), 2):
+            assert not math.isclose(s1, s2, abs_tol=1e-12), (op, u, v, n1, n2)
 
 
 def test_hints_grow_from_a_nudge_to_the_method(capsys):
@@ -1880,7 +2001,8 @@ def test_add_mul_names_an_estimate_and_prints_all_its_digits(capsys):
     says it is close but an estimate, and prints the number with all its digits."""
     assert checks.check_add_mul(with_method("+", add_by_nudging)) is False
     out = capsys.readouterr().out
-    got = ((2.0 + 1e-9 - 3.0) - (2.0 - 1e-9 - 3.0)) / 2e-9 * checks.UPSTREAM
+    x, y = checks.ADD_MUL_POINTS[0]
+    got = ((x + 1e-9 + y) - (x - 1e-9 + y)) / 2e-9 * checks.UPSTREAM
     assert f"self.grad came out as {got!r}" in out and got != 1.5, out
     assert "close to the right value, but not equal to it" in out, out
     assert "the check wants the exact local derivative" in out, out
@@ -2182,9 +2304,25 @@ def test_a_return_in_the_loop_names_the_graph_and_the_return(capsys):
     assert "stopped early (a `return` inside the loop" in out and "on section 3" in out, out
 
 
+def backward_without_a_loop(self):  # round 24: only the output's own step
+    self.grad = 1.0
+    self._backward()
+
+
+def test_a_backward_without_a_loop_is_not_told_about_a_return(capsys):
+    broken = type("Broken", (Value,), {"backward": backward_without_a_loop})
+    assert checks.check_backward(broken) is False
+    out = capsys.readouterr().out
+    assert "stopped early (your backward() has no loop" in out, out
+    assert "return" not in out, out
+
+
 def test_the_pass_of_backward_says_it_used_its_own_add_and_mul(capsys):
+    """Round 24: a learner whose 2b.1 still fails may wonder why 2b.3 passes; the ✓ says."""
     assert checks.check_backward(Value) is True
-    assert "tested with the check's own + and *" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "built both graphs with its own + and *" in out, out
+    assert "tests only your backward(), not your 2b.1" in out, out
 
 
 # --- round 23: a _backward that resets out.grad; 2b.4's own name ----------------------------

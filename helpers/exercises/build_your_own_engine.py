@@ -19,7 +19,9 @@ RecursionError that Python blames on whatever ran last), and ``reversed(topologi
 without ``(self)``. And those of a fifth reader: a ``.grad`` where a ``.data`` belongs
 (``self.grad += other.grad * out.grad``, which adds 0: the line is quoted, or found by what
 ``_backward`` does when its source is unknown), and ``self._backward()`` where
-``v._backward()`` belongs in the loop of ``backward``.
+``v._backward()`` belongs in the loop of ``backward``. And a sign slip (``self.grad -=
+out.grad``), told apart from a wrong local derivative at test points where no two usual slips
+give the same numbers.
 
 The feedback on a wrong try never shows the expected number, and the hints that give the
 method away come only after a wrong try: a nudge the first time, more the next times. Whatever
@@ -447,7 +449,11 @@ def _a_grad_for_a_value(Value, op, x, y, backward, got) -> bool:
 # 2b.1  + and * with their local derivatives
 # --------------------------------------------------------------------------------------
 
-ADD_MUL_POINTS = [(2.0, -3.0), (0.5, 4.0), (-1.5, -0.25), (0.0, 2.5)]  # a 0: no dividing by it
+# The first point is where most wrong answers show first, so there no two usual slips give the
+# same numbers: at a = 2, b = -3 a sign slip in + (-1.5) looked like out.data · out.grad, since
+# a + b = -1 (tests/test_exercises_build_your_own_engine.py feeds each slip at each point).
+# The 0 is there so that no dividing by an input passes.
+ADD_MUL_POINTS = [(4.0, -1.25), (0.5, 4.0), (-1.5, -0.25), (0.0, 2.5)]
 UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" shows
 
 
@@ -590,6 +596,27 @@ def _both_unchanged(t: _Try):
         [
             "_backward must change self.grad and other.grad",
             "self.grad += (local derivative) * out.grad, and the same for other",
+        ],
+    )
+
+
+def _sign_flipped(t: _Try):
+    """The right share with the wrong sign: ``self.grad -= out.grad``, or a minus sign in
+    front of the share. Its size is right, so the local derivative is not what is wrong."""
+    flipped = _inputs_where(t, lambda i: not _close(i.want, 0) and _close(i.got, -i.want))
+    if not flipped:
+        return None
+    one = len(flipped) == 1
+    lines = " and ".join(f"{i.attr}.grad" for i in flipped)
+    return (
+        f"{_names(flipped)} received {'its' if one else 'their'} share with the wrong sign. "
+        f"The size is right, so the local derivative is right. But the share was taken away "
+        f"from {lines} instead of added: look for -= where += belongs, or a minus sign",
+        [
+            "the chain rule adds each share to the gradient: +=, not -=",
+            "self.grad += 1.0 * out.grad and other.grad += 1.0 * out.grad"
+            if t.op == "+"
+            else "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
         ],
     )
 
@@ -800,6 +827,7 @@ ADD_MUL_MISTAKES = [
     _grad_where_out_grad_belongs,
     _grad_where_data_belongs,
     _both_unchanged,
+    _sign_flipped,
     _out_data_for_out_grad,
     _out_data_as_local,
     _one_never_updated,
@@ -1698,10 +1726,10 @@ def check_backward(Value) -> bool:
             ],
         )
     print(
-        f"{PASS} backward (tested with the check's own + and *): the gradients agree with "
-        "helpers.autodiff on section 3's diamond "
+        f"{PASS} backward: the gradients agree with helpers.autodiff on section 3's diamond "
         "and on a second graph (x → a → b → c → d and a → d); each node's _backward ran "
-        "once, after every node that uses it"
+        "once, after every node that uses it. The check built both graphs with its own + "
+        "and *, so this tests only your backward(), not your 2b.1"
     )
     return True
 
@@ -1958,13 +1986,40 @@ def _a_node_twice(w: _Walk):
     )
 
 
+def _why_it_stopped(backward) -> str:
+    """Why a ``backward`` left nodes out, as far as its source tells: a ``return`` inside its
+    loop, or no loop at all (only ``self._backward()``); "" when the source does not say."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(backward)))
+    except (TypeError, OSError, SyntaxError, IndentationError):
+        return ""
+    loops = [n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While))]
+    if not loops:
+        return (
+            " (your backward() has no loop: one call of _backward passes on only one "
+            "node's gradient)"
+        )
+    if any(isinstance(n, ast.Return) for loop in loops for n in ast.walk(loop)):
+        return " (a `return` inside the loop ends it at once)"
+    return ""
+
+
 def _stopped_early(w: _Walk):
     ran = {k for k in w.log if k in INNER}
     if ran == set(INNER):
         return None
+    learners = next(  # past the check's own watching subclass, to the learner's method
+        (
+            k.__dict__["backward"]
+            for k in type(w.d).__mro__
+            if k.__module__ != __name__ and "backward" in k.__dict__
+        ),
+        None,
+    )
+    why = _why_it_stopped(learners)
     return (
         f"on {w.what}, the _backward of nodes {sorted(set(INNER) - ran)} never "
-        "ran: the backward pass stopped early (a `return` inside the loop ends it at once)",
+        f"ran: the backward pass stopped early{why}",
         [
             "every node of the graph must pass its gradient on",
             "for v in reversed(topological_order(self)): v._backward()",
