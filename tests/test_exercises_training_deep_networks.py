@@ -584,3 +584,12 @@ def test_he_std_with_the_variance_halved_is_named(capsys):
     assert tdn.check_he_std(lambda n: 1 / math.sqrt(2 * n)) is False
     out = capsys.readouterr().out
     assert "halves the variance" in out and "He doubles it" in out
+
+
+def test_he_std_with_the_power_one_half_slip_is_told_about_precedence(capsys):
+    """Round 24's reader: (2/fan_in) ** 1/2 computes 1/fan_in, and got only the maths hint
+    although the maths was right."""
+    assert tdn.check_he_std(lambda fan_in: (2 / fan_in) ** 1 / 2) is False
+    out = capsys.readouterr().out
+    assert "** comes before /" in out and "** 0.5" in out
+    assert "ReLU keeps half" not in out

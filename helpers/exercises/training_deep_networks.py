@@ -273,6 +273,8 @@ def check_he_std(he_std) -> bool:
             "included": lambda n: 2 / math.sqrt(n),
             "that is √(2·fan_in): fan_in multiplies where it should divide. The variance "
             "is 2/fan_in, so σ = √(2 / fan_in)": lambda n: math.sqrt(2 * n),
+            "that is 1/fan_in. In Python ** comes before /, so (2/fan_in) ** 1/2 is "
+            "((2/fan_in) ** 1) / 2. Write ** 0.5 or use math.sqrt": lambda n: 1 / n,
             "that is √(1/(2·fan_in)): it halves the variance 1/fan_in, but He doubles it, "
             "because ReLU zeroes half of its inputs: σ² = 2/fan_in": lambda n: 1 / math.sqrt(2 * n),
             NEAR_HE: lambda n: _when_near(he_std(n), math.sqrt(2.0 / n)),
