@@ -1213,7 +1213,10 @@ def test_backward_in_breadth_first_order_is_caught_on_the_long_arm(capsys):
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
     assert "on a diamond with one long arm" in out and "missing or wrong topological order" in out
-    assert "Node a is used by b and d, but it went before b had passed its share back" in out
+    assert (
+        "Node a is used by b and d, but a passed its gradient on before b had passed its "
+        "share back to a" in out
+    )
 
 
 def test_engine_for_training_refuses_a_breadth_first_order():
@@ -1417,6 +1420,8 @@ def test_a_missing_value_mul_line_is_named(capsys):
     out = capsys.readouterr().out
     assert "Value has no __mul__" in out and "Value.__mul__ = mul" in out, out
     assert "TypeError" not in out and "operand" not in out and out.count("✗") == 1, out
+    # round 25: an IndentationError in the learner's cell leaves add/mul unattached too
+    assert "if your cell showed a Python error (such as IndentationError)" in out, out
 
 
 def test_may_join_asking_about_the_parents_tuple_gets_a_hint_about_each_parent(capsys):
@@ -1892,7 +1897,10 @@ def test_backward_without_reversed_says_the_order_in_short_sentences(capsys):
     broken = type("Broken", (Value,), {"backward": backward_forwards})  # the reader's answer
     assert checks.check_backward(broken) is False
     out = capsys.readouterr().out
-    assert "Node a is used by b and c, but it went before b had passed its share back" in out
+    assert (
+        "Node a is used by b and c, but a passed its gradient on before b had passed its "
+        "share back to a" in out
+    )
     assert "So the gradient of a was not complete yet" in out, out
     assert "or one walked from the wrong end" in out and "(used by" not in out, out
 
@@ -2225,6 +2233,7 @@ def test_backward_not_attached_to_the_class_says_so_in_words(capsys):
     out = capsys.readouterr().out
     assert "Value has no backward, so d.backward() cannot run" in out, out
     assert "`Value.backward = backward`" in out and "your code raised" not in out, out
+    assert "if your cell showed a Python error (such as IndentationError)" in out, out
 
 
 def backward_order_of_the_parents(self):  # the parents where the output belongs
@@ -2279,6 +2288,24 @@ def test_mul_with_the_notebooks_own_a_and_b_says_self_and_other(capsys):
     assert out.count("✗") == 1 and "the inputs are self and other" in out, out
 
 
+# Round 25's reader: a stray factor (or self.data in add) was also told that "the notebook's own
+# a and b are other nodes", though the code never named a or b. Only code that does is told.
+@pytest.mark.parametrize(
+    "op, lines",
+    [
+        ("*", ["self.grad += 2 * other.data * out.grad", "other.grad += 2 * self.data * out.grad"]),
+        ("+", ["self.grad += self.data * out.grad", "other.grad += other.data * out.grad"]),
+    ],
+)
+def test_a_wrong_local_derivative_without_a_or_b_is_not_told_about_them(
+    capsys, tmp_path, op, lines
+):
+    assert checks.check_add_mul(with_method(op, learner_backward(tmp_path, *lines))) is False
+    out = capsys.readouterr().out
+    assert out.count("✗") == 1 and "wrong local derivative" in out, out
+    assert "self and other" not in out and "own a and b" not in out, out
+
+
 # Round 22's reader: `_backward(v)` was told to call topological_order(self), which it did.
 def test_backward_called_as_a_plain_function_says_call_it_on_the_node(capsys, tmp_path):
     cell = "from helpers.autodiff import topological_order\n\n" + LOOP.replace(
@@ -2321,7 +2348,7 @@ def test_the_pass_of_backward_says_it_used_its_own_add_and_mul(capsys):
     """Round 24: a learner whose 2b.1 still fails may wonder why 2b.3 passes; the ✓ says."""
     assert checks.check_backward(Value) is True
     out = capsys.readouterr().out
-    assert "built both graphs with its own + and *" in out, out
+    assert "built both graphs with its own +, * and tanh" in out, out
     assert "tests only your backward(), not your 2b.1" in out, out
 
 

@@ -795,9 +795,21 @@ def _an_estimate(t: _Try):
 def _some_local_derivative_off(t: _Try):
     """What is said when no known mistake fits."""
     which = "a" if not _close(t.got[0], t.want[0]) else "b"
+    step = getattr(getattr(t.out, "_backward", None), "__code__", None)
+    made = getattr(
+        getattr(t.Value, "__add__" if t.op == "+" else "__mul__", None), "__code__", None
+    )
+    inputs = set(made.co_varnames[: made.co_argcount]) if made else set()
+    names = set(getattr(step, "co_names", ())) | (set(getattr(step, "co_freevars", ())) - inputs)
+    # only a _backward that reads outer names a or b (not its own inputs) hears of them
+    said = (
+        ". Inside _backward the inputs are self and other; the notebook's own a and b are "
+        "other nodes"
+        if names & {"a", "b"}
+        else ""
+    )
     return (
-        f"wrong local derivative of {t.op}: the gradient reaching {which} is wrong. Inside "
-        "_backward the inputs are self and other; the notebook's own a and b are other nodes",
+        f"wrong local derivative of {t.op}: the gradient reaching {which} is wrong{said}",
         [
             f"work out d(out)/d({which}) for this operation on paper first",
             _LOCALS_OF_ADD_MUL,
@@ -853,8 +865,9 @@ def _one_operation(Value, op: str, x: float, y: float) -> bool:
             f"Value has no {dunder}, so a {op} b cannot run: the function {fn} is "
             "not attached to the class",
             [
-                f"keep the line `Value.{dunder} = {fn}` under your functions, then run the "
-                "cell again"
+                "if your cell showed a Python error (such as IndentationError), none of it "
+                "ran: fix that line first. Else keep the line "
+                f"`Value.{dunder} = {fn}` under your functions, then run the cell again"
             ],
         )
     out = a + b if op == "+" else a * b
@@ -1728,8 +1741,8 @@ def check_backward(Value) -> bool:
     print(
         f"{PASS} backward: the gradients agree with helpers.autodiff on section 3's diamond "
         "and on a second graph (x → a → b → c → d and a → d); each node's _backward ran "
-        "once, after every node that uses it. The check built both graphs with its own + "
-        "and *, so this tests only your backward(), not your 2b.1"
+        "once, after every node that uses it. The check built both graphs with its own +, * "
+        "and tanh, so this tests only your backward(), not your 2b.1"
     )
     return True
 
@@ -1742,7 +1755,11 @@ def _backward_attached(Value) -> bool:
         "backward",
         "Value has no backward, so d.backward() cannot run: the function backward is not "
         "attached to the class",
-        ["keep the line `Value.backward = backward` under your function, then run the cell again"],
+        [
+            "if your cell showed a Python error (such as IndentationError), none of it ran: "
+            "fix that line first. Else keep the line `Value.backward = backward` under your "
+            "function, then run the cell again"
+        ],
     )
 
 
@@ -2039,9 +2056,9 @@ def _a_node_too_early(w: _Walk):
     k, u = early
     return (
         f"on {w.what}, the nodes passed their gradients on in the order {ran}. Node {k} "
-        f"is used by {' and '.join(w.users[k])}, but it went before {u} had passed its share "
-        f"back. So the gradient of {k} was not complete yet. Cause: a missing or wrong "
-        "topological order, or one walked from the wrong end",
+        f"is used by {' and '.join(w.users[k])}, but {k} passed its gradient on before {u} "
+        f"had passed its share back to {k}. So the gradient of {k} was not complete yet. "
+        "Cause: a missing or wrong topological order, or one walked from the wrong end",
         [
             "a node may pass its gradient on only once every node using it has: walk the "
             "list from the end, the output first",
