@@ -587,3 +587,20 @@ def test_zigzag_five_cubed_is_told_the_numbers_are_swapped(capsys):
     out = capsys.readouterr().out
     assert "Your 125: that is 5³ = 5 · 5 · 5: the two numbers are swapped" in out
     assert "each layer multiplies the pieces by the width" in out and "243" not in out
+
+
+def test_count_params_double_equals_for_the_start_value_is_named(capsys):
+    """Reader 04, round 25: `total == 0` raised UnboundLocalError, and the hint spoke of a
+    NameError and not of the `==`."""
+
+    def compared_not_set(sizes):
+        total == 0  # noqa: F821, B015
+        for i in range(len(sizes) - 1):
+            total += (sizes[i] + 1) * sizes[i + 1]  # noqa: F821
+        return total
+
+    assert dn.check_count_params(compared_not_set) is False
+    out = capsys.readouterr().out
+    assert "UnboundLocalError" in out
+    assert "Did you write `==` (which compares) where you meant `=`" in out
+    assert "a NameError means" not in out

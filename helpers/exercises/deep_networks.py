@@ -202,7 +202,14 @@ ONE_STEP_TOO_FAR = (
     "your loop goes one step too far: sizes[i + 1] does not exist for the last i. A list of "
     "n sizes has only n - 1 layers (pairs of consecutive sizes): stop one step earlier"
 )
-COUNT_ERRORS = [(IndexError, "", ONE_STEP_TOO_FAR)]
+# Reader 04 (round 25): `total == 0` for `total = 0` raised UnboundLocalError, and the
+# general hint spoke of a NameError and not of the `==`.
+NO_VALUE_YET = (
+    "an UnboundLocalError means a line uses a name before any line of your function has "
+    "given it a value. Did you write `==` (which compares) where you meant `=` (which gives "
+    "a value), as in `total = 0`?"
+)
+COUNT_ERRORS = [(IndexError, "", ONE_STEP_TOO_FAR), (UnboundLocalError, "", NO_VALUE_YET)]
 # Reader 04 (round 11): a loop of sizes.pop(0) counts right but empties the caller's list.
 CHANGED_SIZES = (
     "count_params changed the list you gave it (for example with sizes.pop): read the sizes "
