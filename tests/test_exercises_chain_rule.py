@@ -813,3 +813,12 @@ def test_bump_slope_names_the_power_rule_used_on_exp(wrong, capsys):
     out = capsys.readouterr().out
     assert "the slope of e^u is e^u itself" in out and "power rule" in out, out
     assert "wrong sign" not in out, out
+
+
+def test_bump_slope_names_slopes_added_instead_of_multiplied(capsys):
+    """Reader 01 (round 25): exp(−x²/2) + (−x) was told its slope has the wrong sign at
+    x = 0.10, which sent the learner looking for a sign error instead of the + sign."""
+    assert E.check_bump_slope(lambda x: math.exp(-(x**2) / 2) + (-x)) is False
+    out = capsys.readouterr().out
+    assert "you added the two slopes" in out and "with * and not +" in out
+    assert "wrong sign" not in out

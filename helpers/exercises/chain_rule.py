@@ -322,6 +322,8 @@ BUMP_MISTAKES = {
     ),
     "both minus signs are lost: the bump is exp(−x²/2), not exp(x²/2), and the inner slope "
     "is −x, not x. Write math.exp(-x**2 / 2) * (-x)": lambda x: x * math.exp(x * x / 2),
+    "you added the two slopes: the chain rule multiplies them. Write "
+    "math.exp(-x**2 / 2) * (-x), with * and not +": lambda x: math.exp(-x * x / 2) - x,
     "you multiplied by the inner function g(x) = −x²/2 itself, not by its slope g'(x) = −x": (
         lambda x: math.exp(-x * x / 2) * (-x * x / 2)
     ),
