@@ -1575,7 +1575,9 @@ def test_a_grad_where_the_data_belongs_is_named_not_called_unchanged(capsys):
         assert "`self.grad += other.grad * out.grad`" in out, out
         assert "multiply by a gradient (.grad) where a value belongs" in out, out
         assert "where a value belongs, so the share added is wrong" in out, out
-        assert "for self is other.data" in out, out
+        # round 26: the message asks the question; the finished line is left to the hints
+        assert "if a grows by 1, how much does a·b grow?" in out, out
+        assert "for self is other.data" not in out and "self.data)" not in out, out
         assert "must change self.grad" not in out and "left a.grad and b.grad at 0" not in out
         hints.append(out.split("Hint: ")[1])
     assert ".data" in hints[0] and "other.data * out.grad" in hints[1], hints

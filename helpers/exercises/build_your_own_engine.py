@@ -554,7 +554,7 @@ def _grad_where_data_belongs(t: _Try):
     local = (
         "The local derivative of + is the number 1"
         if t.op == "+"
-        else "The local derivative of * for self is other.data (and for other, self.data)"
+        else "The local derivative of * is a value: if a grows by 1, how much does a·b grow?"
     )
     if lines:
         quoted = " and ".join(f"`{line}`" for line in lines[:2])
