@@ -119,6 +119,13 @@ def learner_backward(tmp_path, *lines):
     return lesson_cells(tmp_path, source + body + "\n    return _backward\n")["make"]
 
 
+def refused_backward(backward, capsys) -> str:
+    """What check_backward prints for a Value whose backward() is ``backward`` (refused)."""
+    broken = type("Broken", (Value,), {"backward": backward})
+    assert checks.check_backward(broken) is False
+    return capsys.readouterr().out
+
+
 def swapped_mul(s, o, out):  # each factor's own value where the other's belongs
     def b():
         s.grad += s.data * out.grad
@@ -1107,9 +1114,7 @@ def backward_output_only(self):
     ],
 )
 def test_backward_names_the_bug(capsys, fn, says):
-    broken = type("Broken", (Value,), {"backward": fn})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(fn, capsys)
     assert says in out and out.count("✗") == 1, out
 
 
@@ -1127,9 +1132,7 @@ def backward_reset_in_loop(self):
 
 
 def test_backward_resetting_a_gradient_in_the_loop_is_named(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_reset_in_loop})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_reset_in_loop, capsys)
     assert "a gradient was reset to 0 during the walk" in out and "never set to 1" not in out, out
     assert out.count("✗") == 1
 
@@ -1147,9 +1150,7 @@ def test_backward_with_a_topological_order_without_return_is_named(capsys):
         "        v._backward()\n",
         namespace,
     )
-    broken = type("Broken", (Value,), {"backward": namespace["backward"]})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(namespace["backward"], capsys)
     assert "topological_order returned None: is a `return` missing" in out, out
     assert "NoneType" not in out and out.count("✗") == 1
 
@@ -1161,9 +1162,7 @@ def backward_reverse_in_place(self):  # list.reverse() turns the list around and
 
 
 def test_backward_with_list_reverse_says_it_returns_none(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_reverse_in_place})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_reverse_in_place, capsys)
     assert "`.reverse()` turns a list around where it is and gives back None" in out, out
     assert "reversed(" in out and "`NoneType` is the type of None" in out, out
     assert out.count("✗") == 1 and "your code raised" not in out, out
@@ -1176,9 +1175,7 @@ def backward_seed_added(self):  # += where = belongs: right once, wrong on a sec
 
 
 def test_backward_adding_one_to_the_output_grad_is_caught_by_a_second_call(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_seed_added})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_seed_added, capsys)
     assert "after a second d.backward() on the same graph the output's grad is 2.0, not 1" in out
     assert "`self.grad += 1.0` adds 1 to what is already there" in out, out
     # round 14's reader: with =, a second call still adds up the other gradients; say so
@@ -1209,9 +1206,7 @@ def test_backward_of_the_lesson_passes_when_called_twice(capsys):
 
 
 def test_backward_in_breadth_first_order_is_caught_on_the_long_arm(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_breadth_first})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_breadth_first, capsys)
     assert "on a diamond with one long arm" in out and "missing or wrong topological order" in out
     assert (
         "Node a is used by b and d, but a passed its gradient on before b had passed its "
@@ -1360,9 +1355,7 @@ def backward_not_called(self):  # v._backward without (): the function is never 
 
 
 def test_backward_names_a_backward_that_is_never_called(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_not_called})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_not_called, capsys)
     assert "only names the function; it does not call it. Add (): v._backward()" in out, out
     assert "named but never called" not in out, out  # round 15: one statement, said once
     assert "after the walk" not in out and out.count("✗") == 1
@@ -1545,9 +1538,7 @@ def backward_order_not_called_forwards(self):
 
 @pytest.mark.parametrize("fn", [backward_order_not_called, backward_order_not_called_forwards])
 def test_backward_with_the_order_function_not_called_is_named(capsys, fn):
-    broken = type("Broken", (Value,), {"backward": fn})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(fn, capsys)
     assert "the loop got the function itself, not the list it returns" in out, out
     assert "topological_order(self)" in out and "your code raised" not in out, out
     assert out.count("✗") == 1
@@ -1616,9 +1607,7 @@ def backward_self_in_loop(self):  # the reader's slip: self._backward() where v.
 
 
 def test_backward_calling_self_backward_in_the_loop_names_self_not_two_paths(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_self_in_loop})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_self_in_loop, capsys)
     assert "only the output's _backward ran, 5 times" in out and "self._backward()" in out, out
     assert "two paths" not in out and out.count("✗") == 1, out
 
@@ -1672,9 +1661,7 @@ LOOP = (
     ids=["names", "order"],
 )
 def test_backward_over_a_list_of_names_says_so_in_words(capsys, tmp_path, cell, said):
-    broken = type("Broken", (Value,), {"backward": lesson_cells(tmp_path, cell)["backward"]})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(lesson_cells(tmp_path, cell)["backward"], capsys)
     assert out.count("✗") == 1 and "your code raised" not in out, out
     for words in said:
         assert words in out, out
@@ -1827,9 +1814,7 @@ def test_a_may_join_without_all_says_the_brackets_make_something_always_true(cap
 
 
 def test_backward_without_reversed_gets_a_hint_to_walk_from_the_end(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_forwards})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_forwards, capsys)
     assert "missing or wrong topological order" in out, out
     assert "walk the list from the end, the output first" in out, out
 
@@ -1896,9 +1881,7 @@ def test_an_unknown_wrong_local_derivative_is_called_wrong_in_plain_words(capsys
 
 
 def test_backward_without_reversed_says_the_order_in_short_sentences(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_forwards})  # the reader's answer
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_forwards, capsys)  # the reader's answer
     assert (
         "Node a is used by b and c, but a passed its gradient on before b had passed its "
         "share back to a" in out
@@ -2177,9 +2160,7 @@ def backward_output_and_its_parents(self):
 def test_backward_over_self_prev_says_the_walk_reached_only_the_parents(capsys, fn):
     """Round 20 (blocking): a loop over `self._prev` was told the output's grad was set
     after the walk, though it was set first. The message names the real bug."""
-    broken = type("Broken", (Value,), {"backward": fn})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(fn, capsys)
     assert "`self._prev` holds only the output's own parents, not every node" in out, out
     assert "never reached ['a']" in out and "topological_order(self)" in out, out
     assert "after the walk" not in out and out.count("✗") == 1, out
@@ -2194,9 +2175,7 @@ def backward_every_grad_set_to_one(self):  # round 20's reader: vague "disagree"
 
 
 def test_backward_setting_every_grad_to_one_is_named(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_every_grad_set_to_one})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_every_grad_set_to_one, capsys)
     assert "was set to 1 during the walk. Only the output's grad is 1" in out, out
     assert "disagree with helpers.autodiff" not in out and out.count("✗") == 1, out
 
@@ -2217,9 +2196,7 @@ def backward_again_after_its_own_step(self):
 @pytest.mark.parametrize("fn", [backward_again_over_the_parents, backward_again_after_its_own_step])
 def test_backward_calling_backward_on_a_parent_is_named_not_blamed_on_setting_a_grad(capsys, fn):
     """`v.backward()` sets v.grad to 1 itself: the message names the call, not `v.grad = 1`."""
-    broken = type("Broken", (Value,), {"backward": fn})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(fn, capsys)
     assert "your backward() called backward() again, on node" in out, out
     assert "`v.backward()` is a whole new backward pass from v" in out, out
     assert "was set to 1 during the walk" not in out and out.count("✗") == 1, out
@@ -2265,9 +2242,7 @@ def backward_order_of_the_loop_name(self):
     ],
 )
 def test_backward_calling_the_order_without_the_output_says_so_in_words(capsys, fn, says):
-    broken = type("Broken", (Value,), {"backward": fn})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(fn, capsys)
     assert says in out and "topological_order(self)" in out, out
     assert "your code raised" not in out and "`that name`" not in out, out
     assert out.count("✗") == 1, out
@@ -2327,9 +2302,7 @@ def backward_returns_in_loop(self):
 
 
 def test_a_return_in_the_loop_names_the_graph_and_the_return(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_returns_in_loop})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_returns_in_loop, capsys)
     assert "stopped early (a `return` inside the loop" in out and "on section 3" in out, out
 
 
@@ -2339,9 +2312,7 @@ def backward_without_a_loop(self):  # round 24: only the output's own step
 
 
 def test_a_backward_without_a_loop_is_not_told_about_a_return(capsys):
-    broken = type("Broken", (Value,), {"backward": backward_without_a_loop})
-    assert checks.check_backward(broken) is False
-    out = capsys.readouterr().out
+    out = refused_backward(backward_without_a_loop, capsys)
     assert "stopped early (your backward() has no loop" in out, out
     assert "return" not in out, out
 
