@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import colab
+from tools import build_book, colab
 from tools.build_book import binder_url
 from tools.lessons import load, source, tags
 
@@ -57,7 +57,7 @@ def test_where_helpers_is_missing_it_installs_the_package_alone(monkeypatch):
     (cmd,) = run_install_cell(monkeypatch, installed=False)
     assert cmd[:4] == [sys.executable, "-m", "pip", "install"]
     assert "--no-deps" in cmd, "numpy, matplotlib and ipywidgets must stay as Colab ships them"
-    assert cmd[-1] == f"git+https://github.com/{colab.REPOSITORY}"
+    assert cmd[-1] == f"git+https://github.com/{build_book.REPOSITORY}"
 
 
 COLAB_VENV = os.environ.get("COLAB_VENV")
@@ -82,3 +82,32 @@ def test_the_install_cell_upgrades_nothing_colab_ships(monkeypatch, tmp_path, de
     subprocess.run([*cmd, "--dry-run", "--report", str(report)], check=True, timeout=300)
     would_install = [i["metadata"]["name"] for i in json.loads(report.read_text())["install"]]
     assert would_install == ["helpers"], f"the install cell would also install {would_install}"
+
+
+def test_one_setting_points_the_badge_links_and_install_cell_at_the_published_repository(
+    monkeypatch,
+):
+
+    monkeypatch.setattr(build_book, "REPOSITORY", "someone/deep-nets")
+    readme = colab.readme_with_badge(colab.README.read_text(encoding="utf-8"))
+    assert "https://mybinder.org/v2/gh/someone/deep-nets/HEAD?labpath=" in readme
+    assert "OWNER/REPO/HEAD" not in readme
+    nb = colab.updated(load(NOTEBOOKS[1]), NOTEBOOKS[1].name)
+    assert "github/someone/deep-nets/blob/" in source(nb["cells"][0])
+    assert "mybinder.org/v2/gh/someone/deep-nets/" in source(nb["cells"][0])
+    assert 'url = "git+https://github.com/someone/deep-nets"' in source(nb["cells"][1])
+
+
+def test_the_book_built_for_a_repository_launches_and_installs_from_it(monkeypatch):
+    """The stored notebooks may still hold the placeholder; the book's pages (built by CI with
+    BOOK_REPOSITORY set) must not."""
+
+    monkeypatch.setattr(build_book, "REPOSITORY", "someone/deep-nets")
+    path = NOTEBOOKS[1]
+    secs = build_book.sections(path)
+    labels = build_book.section_labels(secs)
+    nb = build_book.book_notebook(path, labels, {}, secs)
+    text = json.dumps(nb)
+    assert "OWNER/REPO" not in text
+    assert "colab.research.google.com/github/someone/deep-nets/blob/" in text
+    assert "git+https://github.com/someone/deep-nets" in text

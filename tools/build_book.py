@@ -27,9 +27,10 @@ not (the lessons stay as they are):
 * a cover page, ``index.md``, lists the chapters in the series' order: ``00_*``, the lessons,
   the answers, the index of terms.
 
-Where the site links to (the repository for "source" and Binder for "open live") is set in one
-place, ``REPOSITORY`` below (or the ``BOOK_REPOSITORY`` environment variable, which the
-GitHub Pages job sets to the repository it runs in).
+Where the site links to (the repository for "source", Binder and Colab for "open live", and the
+install cell's package) is set in one place, ``REPOSITORY`` below (or the ``BOOK_REPOSITORY``
+environment variable, which the GitHub Pages job sets to the repository it runs in): the
+book's copy of each notebook gets its launch links and install cell for it (``tools/colab.py``).
 """
 
 from __future__ import annotations
@@ -215,7 +216,10 @@ def book_notebook(
 ) -> dict:
     """The notebook as the book shows it (see the module's docstring); ``panels``: its widget
     panels with their frames (``tools/book_frames.py``)."""
+    from tools import colab  # (it imports this module)
+
     nb = json.loads(path.read_text(encoding="utf-8"))
+    nb = colab.updated(nb, path.name)  # launch links and install cell for REPOSITORY
     nb["metadata"].pop("widgets", None)  # no widget state: nothing to load from a CDN
     heading_labels = [labels[id(s)] for s in secs if s.level]
     count: dict[str, int] = {}

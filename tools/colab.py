@@ -9,7 +9,12 @@ outside). The install cell does nothing where ``helpers`` is installed (``make l
 CI); on Colab it installs the package alone, from the repository, with ``--no-deps``, so the
 runtime's numpy, matplotlib, ipywidgets and ipykernel stay as Colab ships them and no restart
 is needed. Where the links point is set in one place, ``tools/build_book.py``'s REPOSITORY
-(the ``BOOK_REPOSITORY`` environment variable).
+(the ``BOOK_REPOSITORY`` environment variable); the README's Binder badge follows it too.
+When the series is published, run it once with the repository's GitHub path:
+
+    BOOK_REPOSITORY=owner/name python -m tools.colab
+
+The book is built with the links of the repository it is built for (``book_notebook``).
 """
 
 from __future__ import annotations
@@ -17,22 +22,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 import nbformat
 
-from tools.build_book import REPOSITORY, binder_url
-from tools.lessons import NOTEBOOKS, load, source
+from tools import build_book
+from tools.lessons import NOTEBOOKS, ROOT, load, source
 
 COLAB_BRANCH = os.environ.get("COLAB_BRANCH", "main")  # Colab opens a branch by name
 LINKS = "<!-- launch links -->"
 INSTALL_TAG = "install"
+README = ROOT / "README.md"
+BADGE = re.compile(r"(https://mybinder\.org/v2/gh/)[^/\s)]+/[^/\s)]+(/)")
 
 
 def colab_url(notebook: str) -> str:
     return (
-        f"https://colab.research.google.com/github/{REPOSITORY}/blob/{COLAB_BRANCH}"
+        f"https://colab.research.google.com/github/{build_book.REPOSITORY}/blob/{COLAB_BRANCH}"
         f"/notebooks/{notebook}"
     )
 
@@ -40,7 +48,7 @@ def colab_url(notebook: str) -> str:
 def links_line(notebook: str) -> str:
     return (
         f"*Run it live:* [open in Colab]({colab_url(notebook)}) · "
-        f"[open on Binder]({binder_url(notebook)}) {LINKS}"
+        f"[open on Binder]({build_book.binder_url(notebook)}) {LINKS}"
     )
 
 
@@ -55,7 +63,7 @@ def install_code() -> str:
             "import sys",
             "",
             'if importlib.util.find_spec("helpers") is None:',
-            f'    url = "git+https://github.com/{REPOSITORY}"',
+            f'    url = "git+https://github.com/{build_book.REPOSITORY}"',
             '    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", url]',
             "    subprocess.run(pip, check=True)",
             "    importlib.invalidate_caches()",
@@ -87,6 +95,11 @@ def updated(nb: dict, notebook: str) -> dict:
     return nb
 
 
+def readme_with_badge(text: str) -> str:
+    """The README's text with its Binder badge pointing to the repository."""
+    return BADGE.sub(lambda m: f"{m[1]}{build_book.REPOSITORY}{m[2]}", text)
+
+
 def normalised(nb: dict) -> str:
     """A notebook's cells' sources, as text, for comparing two versions."""
     return json.dumps([source(c) for c in nb["cells"]], ensure_ascii=False)
@@ -110,8 +123,16 @@ def main(argv=None) -> int:
                     cell["source"] = cell["source"].splitlines(keepends=True)
             text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
             path.write_text(text, encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    if readme_with_badge(readme) != readme:
+        stale.append(README.name)
+        if not args.check:
+            README.write_text(readme_with_badge(readme), encoding="utf-8")
     if args.check and stale:
-        print("no or stale Colab links / install cell: " + ", ".join(stale))
+        print(
+            f"no or stale Colab links / install cell for {build_book.REPOSITORY}: "
+            + ", ".join(stale)
+        )
         print("run `python -m tools.colab` (and `make execute` for a new install cell)")
         return 1
     print("updated: " + ", ".join(stale) if stale else "every notebook is up to date")
