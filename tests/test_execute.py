@@ -13,7 +13,13 @@ from queue import Empty
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.execute import POLL, execute, short_polls  # noqa: E402
+from tools.execute import (  # noqa: E402
+    POLL,
+    compact_pictures,
+    execute,
+    short_polls,
+    smaller_png,
+)
 
 
 def run(coroutine):
@@ -110,3 +116,78 @@ def test_two_runs_store_the_same_bytes(tmp_path):
     (view,) = stored["cells"][0]["outputs"]
     model_id = view["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
     assert model_id == hashlib.sha1(b"lesson:0").hexdigest()[:32]  # steady, from name and place
+
+
+def png_of(fig) -> str:
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def pixels(data: str):
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGBA"))
+
+
+def test_a_stored_picture_keeps_every_pixel_in_fewer_bytes():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.imshow([[0, 1, 2], [3, 4, 5]], cmap="viridis")
+    ax.plot([0, 2], [0, 1], color="tab:orange")
+    before = png_of(fig)
+    after = smaller_png(before)
+    assert len(after) < len(before)
+    assert (pixels(after) == pixels(before)).all()
+    assert smaller_png(after) == after  # what is stored is left as it is
+
+
+def test_a_transparent_picture_keeps_its_transparency():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(2, 2))
+    fig.patch.set_alpha(0.0)
+    fig.add_subplot().plot([0, 1])
+    before = png_of(fig)
+    after = smaller_png(before)
+    assert (pixels(after) == pixels(before)).all()
+    assert pixels(after)[0, 0, 3] == 0
+
+
+def test_a_described_figure_shows_the_same_smaller_picture_in_html_and_png():
+    import nbformat
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    data = png_of(fig)
+    html = f'<img src="data:image/png;base64,{data}" alt="A line falling from 1 to 0."/>'
+    out = nbformat.v4.new_output(
+        "display_data", data={"image/png": data, "text/html": html, "text/plain": "A line."}
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig", outputs=[out])])
+    stored = compact_pictures(nb).cells[0].outputs[0]["data"]
+    assert stored["image/png"] != data
+    assert stored["text/html"] == html.replace(data, stored["image/png"])
+
+
+def test_the_stored_notebooks_pictures_are_compact():
+    import nbformat
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                png = out.get("data", {}).get("image/png")
+                if png:
+                    png = "".join(png.split())
+                    assert smaller_png(png) == png, f"{path.name} cell {i}: run `make execute`"

@@ -24,7 +24,9 @@ cell shows the default picture; the book shows neither (tools/build_book.py).
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 import sys
 import time
@@ -34,6 +36,7 @@ from queue import Empty
 import nbformat
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
+from PIL import Image
 
 POLL = 0.5  # seconds per read of the shell channel
 
@@ -85,6 +88,34 @@ def steady_widget_ids(nb, name: str):
     return nbformat.from_dict(json.loads(text))
 
 
+def smaller_png(data: str) -> str:
+    """The base64 PNG ``data``, losslessly smaller where it can be: opaque RGBA as RGB, at
+    Pillow's ``optimize`` (the same pixels; ``data`` itself when that is not smaller)."""
+    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    if image.mode == "RGBA" and image.getextrema()[3] == (255, 255):
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "png", optimize=True)
+    smaller = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return smaller if len(smaller) < len("".join(data.split())) else data
+
+
+def compact_pictures(nb):
+    """Store every output's PNG as ``smaller_png`` gives it, in its ``image/png`` and in the
+    ``text/html`` that shows the same picture with its alt text."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            if "image/png" not in data:
+                continue
+            old = "".join(data["image/png"].split())
+            new = smaller_png(old)
+            data["image/png"] = new
+            if "text/html" in data:
+                data["text/html"] = data["text/html"].replace(f"base64,{old}", f"base64,{new}")
+    return nb
+
+
 def execute(path: Path, timeout: int = 120) -> float:
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
@@ -98,7 +129,7 @@ def execute(path: Path, timeout: int = 120) -> float:
     if client.has_trait("coalesce_streams"):  # nbclient >= 0.10
         client.coalesce_streams = True
     client.execute()
-    nbformat.write(steady_widget_ids(nb, path.stem), path)
+    nbformat.write(compact_pictures(steady_widget_ids(nb, path.stem)), path)
     return time.perf_counter() - t0
 
 
