@@ -604,3 +604,12 @@ def test_count_params_double_equals_for_the_start_value_is_named(capsys):
     assert "UnboundLocalError" in out
     assert "Did you write `==` (which compares) where you meant `=`" in out
     assert "a NameError means" not in out
+
+
+def test_a_predict_first_answer_that_returns_a_function_is_told_so(capsys):
+    """Reader 02 r26 (2.1), and the shared path of every predict-first check: a function that
+    returns a function hears that, not Python's repr of it with its address."""
+    assert dn.check_zigzag_pieces(lambda: lambda: 243) is False
+    out = capsys.readouterr().out
+    assert "it returned a function, not a number: return the number" in out
+    assert "0x" not in out and "expected a number" not in out

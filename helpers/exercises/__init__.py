@@ -393,6 +393,11 @@ def run(name: str, fn, *args, where: str = "", error_hint=None):
 # --------------------------------------------------------------------------------------
 
 
+#: What a learner hears whose function returned a function (``return lambda a: 8 * a``):
+#: they called nothing, so "calling it raised TypeError" would puzzle them (reader 02 r26).
+RETURNED_A_FUNCTION = "returned a function, not a number: return the number"
+
+
 def _number(got):
     """``got`` as a Python float, or a sentence saying why it is not one number."""
     if got is None:
@@ -408,6 +413,8 @@ def _number(got):
             f"returned the text {got!r}, not a number: Python reads anything in quotes as "
             "text. Write the number without quotes"
         )
+    if callable(got):
+        return None, RETURNED_A_FUNCTION
     if not isinstance(got, (int, float, np.integer, np.floating)):
         return None, f"returned {type(got).__name__} {_fmt(got)}, not a number"
     return float(got), ""
@@ -454,11 +461,25 @@ def learner_number(name: str, answer, *args, where: str = ""):
     got, why = _number(answer)
     if got is None:
         print(
-            f"{FAIL} {name}: {where} it {why}"
-            if where
+            f"{FAIL} {name}: {where + ' ' if where else ''}it {why}"
+            if where or callable(answer)
             else f"{FAIL} {name}: expected a number; it {why}"
         )
     return got
+
+
+def learner_answer(name: str, answer):
+    """What the learner gave: ``answer`` itself, or what the function ``answer`` returns
+    (called within the time limit, with no arguments), as ``(True, value)``; ``(False, None)``
+    after one ✗ line when calling it failed or it returned a function in its turn (a
+    predict-first answer is a number, and the learner called nothing)."""
+    if not callable(answer):
+        return True, answer
+    ok, out = run(name, answer)
+    if ok and callable(out):
+        print(f"{FAIL} {name}: it {RETURNED_A_FUNCTION}")
+        return False, None
+    return ok, out
 
 
 def learner_numbers(name: str, got, example: str = "(1.0, 2.0)"):
