@@ -636,11 +636,22 @@ def prediction(
     misses: Mapping[float, str] | None = None,
     *,
     nudge: str | None = None,
+    function: str | None = None,
 ) -> Callable:
     """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``.
-    With a ``nudge``, the first wrong try gets it instead of the answer."""
+    With a ``nudge``, the first wrong try gets it instead of the answer. With ``function``
+    (the name of the function the exercise asks for, "max_lr"), the answer must be that
+    function: a plain number is refused as ``run`` refuses it (reader 05 r26: ``max_lr = 0.2``
+    passed 5.1); without it, a number or a function returning it is accepted."""
 
     def check(answer) -> bool:
+        if function is not None and not callable(answer):
+            print(
+                f"{FAIL} {name}: expected a function, got {type(answer).__name__} "
+                f"{_fmt(answer)}. The exercise asks for the function `{function}`: write "
+                f"`def {function}():` and return your number from it"
+            )
+            return False
         if nudge is None:
             return check_prediction(name, answer, expected, why, misses)
         return check_prediction(
