@@ -144,6 +144,35 @@ def test_linear_backward_hides_the_method_until_the_fourth_try(capsys):
     assert bp.check_linear_backward(linear_backward) is True
 
 
+@pytest.mark.parametrize(
+    "name, wrong",
+    [
+        ("dX", lambda X, W, b, dY: (-dY @ W.T, X.T @ dY, dY.sum(axis=0))),  # reader 03 r26
+        ("dX", lambda X, W, b, dY: (dY @ -W.T, X.T @ dY, dY.sum(axis=0))),
+        ("dW", lambda X, W, b, dY: (dY @ W.T, -X.T @ dY, dY.sum(axis=0))),
+        ("db", lambda X, W, b, dY: (dY @ W.T, X.T @ dY, -dY.sum(axis=0))),
+    ],
+)
+def test_linear_backward_names_a_wrong_sign_not_the_shapes(name, wrong, capsys):
+    """Reader 03 r26: `dX = -dY @ W.T` was told "which product ... has that shape?", and the
+    later hints too spoke only of shapes, which were right. A gradient that is minus the right
+    one is told its sign, with growing hints, and the recipe only on the fourth try."""
+    outs = []
+    for _ in range(4):
+        assert bp.check_linear_backward(wrong) is False
+        outs.append(capsys.readouterr().out)
+    for out in outs:
+        assert f"✗ {name}" in out and _hints(out)[0].startswith(
+            f"Hint: every entry of {name} has the wrong sign: your {name} is minus the right one"
+        ), out
+        assert "has that shape" not in out and "columns of A" not in out
+    assert "no minus enters" not in outs[0] and "no minus enters" in outs[1]
+    assert all("dY.sum(axis=0)" not in out for out in outs[:3]), outs
+    assert f"Section 7's recipe: {bp.ARRAY_HINTS[name][-1]}" in outs[3]
+    assert "dX = dY @ W.T" in outs[3] and "db = dY.sum(axis=0)" in outs[3]
+    assert all(len(_hints(out)) == 1 for out in outs), outs  # no general hint about shapes
+
+
 def test_linear_backward_names_mean_instead_of_sum(capsys):
     wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
     assert bp.check_linear_backward(wrong) is False

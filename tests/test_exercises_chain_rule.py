@@ -87,8 +87,10 @@ def test_bump_slope_factor_inside_the_exp_is_named_not_called_a_sign(wrong, caps
     learner may start flipping signs; the slip is the factor put inside the exp."""
     assert E.check_bump_slope(wrong) is False
     out = capsys.readouterr().out
-    assert "belongs outside the exp" in out and "math.exp(-x**2 / 2) * (-x)" in out
+    assert "belongs outside the exp" in out and "math.exp(-x**2 / 2) * (-x)" not in out
     assert "wrong sign" not in out
+    assert E.check_bump_slope(wrong) is False  # the second try: the fix itself
+    assert "math.exp(-x**2 / 2) * (-x)" in capsys.readouterr().out
 
 
 def test_flat_points_zero_is_told_it_is_flat_but_not_strictly_inside(capsys):
@@ -425,8 +427,11 @@ def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
     assert E.check_two_path_slope(dz_dx) is False
     hint = [line for line in capsys.readouterr().out.splitlines() if "Hint:" in line]
     assert len(hint) == 1 and "multiplied the two slopes, du/dx·dv/dx" in hint[0]
-    assert "add the two paths, v·du/dx + u·dv/dx" in hint[0]
+    assert "each path is a product, and the paths add" in hint[0]
+    assert "v·du/dx + u·dv/dx" not in hint[0]  # reader 01 r26: the formula waits a try
     assert hint[0].count(". ") <= 2 and len(hint[0].split()) <= 60, f"a long hint: {hint[0]}"
+    assert E.check_two_path_slope(dz_dx) is False
+    assert "add the two paths, v·du/dx + u·dv/dx" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("wrong", list(E.PATH_MISTAKES.values()))
@@ -645,14 +650,20 @@ def test_two_path_swapped_partials_are_named(capsys):
 
     assert E.check_two_path_slope(dz_dx) is False
     out = capsys.readouterr().out
-    assert "wrong partial" in out and "∂z/∂u = v" in out
+    assert "wrong partial" in out and "what are ∂z/∂u and ∂z/∂v?" in out
+    assert "∂z/∂u = v" not in out  # reader 01 r26: the first try does not pair them
+    assert E.check_two_path_slope(dz_dx) is False
+    assert "∂z/∂u = v" in capsys.readouterr().out
 
 
 def test_bump_slope_names_the_misplaced_bracket(capsys):
     """Reader 15: exp(-x**2)/2*(-x) got only the general hint; the /2 sits outside the exp."""
     assert E.check_bump_slope(lambda x: math.exp(-(x**2)) / 2 * (-x)) is False
     out = capsys.readouterr().out
-    assert "check the brackets" in out and "The /2 belongs inside the exp" in out
+    assert "check the brackets" in out and "not exp(−x²/2)" in out
+    assert "math.exp(-x**2 / 2)" not in out  # reader 01 r26: the fix waits a try
+    assert E.check_bump_slope(lambda x: math.exp(-(x**2)) / 2 * (-x)) is False
+    assert "The /2 belongs inside the exp" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -820,5 +831,51 @@ def test_bump_slope_names_slopes_added_instead_of_multiplied(capsys):
     x = 0.10, which sent the learner looking for a sign error instead of the + sign."""
     assert E.check_bump_slope(lambda x: math.exp(-(x**2) / 2) + (-x)) is False
     out = capsys.readouterr().out
-    assert "you added the two slopes" in out and "with * and not +" in out
-    assert "wrong sign" not in out
+    assert "you added the two slopes: the chain rule multiplies them" in out
+    assert "wrong sign" not in out and "math.exp(-x**2 / 2) * (-x)" not in out
+    assert E.check_bump_slope(lambda x: math.exp(-(x**2) / 2) + (-x)) is False
+    assert "with * and not +" in capsys.readouterr().out
+
+
+def _graded(mistakes):
+    return [(bug, wrong) for bug, wrong in mistakes.items() if isinstance(bug, tuple)]
+
+
+@pytest.mark.parametrize(
+    "check, bug, wrong",
+    [(E.check_bump_slope, *row) for row in _graded(E.BUMP_MISTAKES)]
+    + [(E.check_two_path_slope, *row) for row in _graded(E.PATH_MISTAKES)],
+)
+def test_a_slip_whose_fix_is_the_answer_is_named_first_and_fixed_on_the_next_try(
+    check, bug, wrong, capsys
+):
+    """Reader 01 r26: first-try hints of 1.2 and 1.4 spelled out the whole fix (for `-x`
+    alone: "f'(g(x)) = exp(−x²/2): multiply by it"; for one path: the other path's formula).
+    The first wrong try names what is wrong and where to look; the fix comes on the next."""
+    first, fix = bug
+    assert check(wrong) is False
+    out = capsys.readouterr().out
+    assert f"Hint: {first}" in out and fix not in out
+    assert check(wrong) is False
+    assert f"Hint: {fix}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "check, wrong, given_away",
+    [
+        (E.check_bump_slope, lambda x: -x, "f'(g(x)) = exp(−x²/2)"),
+        (E.check_bump_slope, lambda x: -x * math.exp(x), "use exp(−x²/2)"),
+        (E.check_two_path_slope, lambda x: math.cos(x) * 2 * x, "u·dv/dx = x²·(−sin x)"),
+        (E.check_two_path_slope, lambda x: -(x**2) * math.sin(x), "v·du/dx = cos x·2x"),
+        (
+            E.check_two_path_slope,
+            lambda x: x**2 * math.cos(x) + math.sin(x) * 2 * x,
+            "the path through u is cos x·2x",
+        ),
+    ],
+)
+def test_the_readers_first_try_hints_no_longer_give_the_fix(check, wrong, given_away, capsys):
+    """Reader 01 r26's examples: `-x` alone, exp(x), one path only, section 8 copied."""
+    assert check(wrong) is False
+    out = capsys.readouterr().out
+    assert "✗" in out and "Hint:" in out and given_away not in out

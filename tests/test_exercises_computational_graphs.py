@@ -399,8 +399,32 @@ def test_the_other_factor_guess_6_is_told_that_both_factors_are_b(capsys):
     assert E.check_reuse_prediction(lambda: 6) is False
     assert E.check_reuse_prediction(lambda: 6) is False
     out = capsys.readouterr().out
-    assert "Your 6: that is b, the other factor of b·b. But both factors of b·b are b" in out
+    assert "Your 6: two shares are missing. 6 is b, the other factor of b·b" in out
     assert "not a slope" not in out
+
+
+def test_the_guess_6_names_both_missing_shares_without_the_answer(capsys):
+    """Reader 02 r26: 6 (the = bug) misses two shares, one of b·b and one of a + a; the
+    message named only the first, so fixing it led to 12. It names both, as the answer does,
+    and on the first try it still does not give the value."""
+    assert E.check_reuse_prediction(lambda: 6) is False
+    out = capsys.readouterr().out
+    assert "two shares are missing" in out
+    assert "c = b·b uses b twice (once as each factor)" in out
+    assert "b = a + a uses a twice" in out
+    assert "With = instead of +=, the engine reports 6 too" in out
+    assert "24" not in out and "12" not in out
+
+
+def test_a_prediction_that_returns_a_function_is_told_so(capsys):
+    """Reader 02 r26: `return lambda a: 8*a` was told "calling it raised TypeError ... missing
+    1 required positional argument": the learner called nothing. The check now says that the
+    function returned a function, and asks for the number."""
+    assert E.check_reuse_prediction(lambda: lambda a: 8 * a) is False
+    out = capsys.readouterr().out
+    assert "it returned a function, not a number: return the number" in out
+    assert "TypeError" not in out and "positional argument" not in out and "0x" not in out
+    assert ex.tries("2.1") == 1
 
 
 def test_the_guess_12_is_told_both_ways_to_miss_a_share(capsys):

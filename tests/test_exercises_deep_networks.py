@@ -111,17 +111,31 @@ def test_a_second_wrong_prediction_is_told_the_value_and_why(
 
 
 @pytest.mark.parametrize(
-    "answer", [0.2, 2 / 10, 0.19999, np.float32(0.2), np.array([0.2]), lambda: np.float64(0.2)]
+    "value", [0.2, 2 / 10, 0.19999, np.float32(0.2), np.array([0.2]), np.float64(0.2)]
 )
-def test_max_lr_accepts_the_value_as_typed_or_computed(answer, capsys):
-    assert tdn.check_max_lr(answer) is True
+def test_max_lr_accepts_the_value_as_typed_or_computed(value, capsys):
+    assert tdn.check_max_lr(lambda: value) is True
     assert "✓ the largest learning rate below which descent converges: 0.2. Each step" in (
         capsys.readouterr().out
     )
 
 
+@pytest.mark.parametrize("value", [0.2, 0.1, np.float64(0.2)])
+def test_max_lr_given_as_a_number_is_refused_like_5_3(value, capsys):
+    """Reader 05 r26: `max_lr = 0.2` passed 5.1, which asks for a function (5.3 refuses the
+    same slip with "expected a function, got float"). It is refused, and it is no prediction:
+    the next wrong number still gets the nudge, not the answer."""
+    assert tdn.check_max_lr(value) is False
+    out = capsys.readouterr().out
+    assert "expected a function, got float" in out and "def max_lr():" in out
+    assert "✓" not in out and "it is 0.2" not in out
+    assert tdn.check_max_lr(lambda: 0.1) is False
+    assert "it is 0.2" not in capsys.readouterr().out
+    assert tdn.check_max_lr(lambda: 0.2) is True
+
+
 def test_max_lr_too_rough_says_give_more_digits(capsys):
-    assert tdn.check_max_lr(0.199) is False
+    assert tdn.check_max_lr(lambda: 0.199) is False
     assert "0.199 is close: give more digits" in capsys.readouterr().out
 
 
@@ -604,3 +618,12 @@ def test_count_params_double_equals_for_the_start_value_is_named(capsys):
     assert "UnboundLocalError" in out
     assert "Did you write `==` (which compares) where you meant `=`" in out
     assert "a NameError means" not in out
+
+
+def test_a_predict_first_answer_that_returns_a_function_is_told_so(capsys):
+    """Reader 02 r26 (2.1), and the shared path of every predict-first check: a function that
+    returns a function hears that, not Python's repr of it with its address."""
+    assert dn.check_zigzag_pieces(lambda: lambda: 243) is False
+    out = capsys.readouterr().out
+    assert "it returned a function, not a number: return the number" in out
+    assert "0x" not in out and "expected a number" not in out

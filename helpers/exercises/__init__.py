@@ -393,6 +393,11 @@ def run(name: str, fn, *args, where: str = "", error_hint=None):
 # --------------------------------------------------------------------------------------
 
 
+#: What a learner hears whose function returned a function (``return lambda a: 8 * a``):
+#: they called nothing, so "calling it raised TypeError" would puzzle them (reader 02 r26).
+RETURNED_A_FUNCTION = "returned a function, not a number: return the number"
+
+
 def _number(got):
     """``got`` as a Python float, or a sentence saying why it is not one number."""
     if got is None:
@@ -408,6 +413,8 @@ def _number(got):
             f"returned the text {got!r}, not a number: Python reads anything in quotes as "
             "text. Write the number without quotes"
         )
+    if callable(got):
+        return None, RETURNED_A_FUNCTION
     if not isinstance(got, (int, float, np.integer, np.floating)):
         return None, f"returned {type(got).__name__} {_fmt(got)}, not a number"
     return float(got), ""
@@ -454,11 +461,25 @@ def learner_number(name: str, answer, *args, where: str = ""):
     got, why = _number(answer)
     if got is None:
         print(
-            f"{FAIL} {name}: {where} it {why}"
-            if where
+            f"{FAIL} {name}: {where + ' ' if where else ''}it {why}"
+            if where or callable(answer)
             else f"{FAIL} {name}: expected a number; it {why}"
         )
     return got
+
+
+def learner_answer(name: str, answer):
+    """What the learner gave: ``answer`` itself, or what the function ``answer`` returns
+    (called within the time limit, with no arguments), as ``(True, value)``; ``(False, None)``
+    after one ✗ line when calling it failed or it returned a function in its turn (a
+    predict-first answer is a number, and the learner called nothing)."""
+    if not callable(answer):
+        return True, answer
+    ok, out = run(name, answer)
+    if ok and callable(out):
+        print(f"{FAIL} {name}: it {RETURNED_A_FUNCTION}")
+        return False, None
+    return ok, out
 
 
 def learner_numbers(name: str, got, example: str = "(1.0, 2.0)"):
@@ -615,11 +636,22 @@ def prediction(
     misses: Mapping[float, str] | None = None,
     *,
     nudge: str | None = None,
+    function: str | None = None,
 ) -> Callable:
     """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``.
-    With a ``nudge``, the first wrong try gets it instead of the answer."""
+    With a ``nudge``, the first wrong try gets it instead of the answer. With ``function``
+    (the name of the function the exercise asks for, "max_lr"), the answer must be that
+    function: a plain number is refused as ``run`` refuses it (reader 05 r26: ``max_lr = 0.2``
+    passed 5.1); without it, a number or a function returning it is accepted."""
 
     def check(answer) -> bool:
+        if function is not None and not callable(answer):
+            print(
+                f"{FAIL} {name}: expected a function, got {type(answer).__name__} "
+                f"{_fmt(answer)}. The exercise asks for the function `{function}`: write "
+                f"`def {function}():` and return your number from it"
+            )
+            return False
         if nudge is None:
             return check_prediction(name, answer, expected, why, misses)
         return check_prediction(

@@ -386,9 +386,32 @@ ARRAY_HINTS = {
 }
 
 
+def _wrong_sign(name: str) -> str:
+    """The bug of a gradient that is minus the right one (reader 03 r26: `dX = -dY @ W.T` was
+    told only about shapes, which were right)."""
+    return (
+        f"every entry of {name} has the wrong sign: your {name} is minus the right one, and "
+        "its shape is right. Look for a minus sign in that line"
+    )
+
+
+#: The next step after a wrong sign: where a minus could come from (nowhere).
+NO_MINUS = (
+    "Y = X @ W + b has only plus signs, and the chain rule only multiplies dY by local "
+    "derivatives: no minus enters any of the three gradients"
+)
+
+
 def _graded(bug, name):
     """A named bug of array ``name`` as growing hints: the bug alone on the first wrong try,
     then the bug with the next step for that same array."""
+    if bug == _wrong_sign(name):  # the shapes are right: no step about shapes
+        return (
+            bug,
+            f"{bug}. Next step: {NO_MINUS}",
+            f"{bug}. Next step: compare your line with section 7's recipe, which has no minus",
+            f"{bug}. Section 7's recipe: {ARRAY_HINTS[name][-1]}",
+        )
     if bug == DIVIDED_BY_N:  # the shapes are right: the next step is the recipe itself
         return (bug, f"{bug}. Section 7's recipe has no N in it: {ARRAY_HINTS[name][-1]}")
     # a step that repeats the bug's own reason is left out (round 15: "a sum, not a mean ...
@@ -521,6 +544,8 @@ def _linear_mistakes(X, W, dY, want):
     if n > 1:  # at a batch of 1, / N changes nothing
         for key in ("dX", "dW"):
             bugs[key][DIVIDED_BY_N] = want[key] / n
+    for key in bugs:
+        bugs[key][_wrong_sign(key)] = -want[key]
     return {
         key: {_graded(bug, key): wrong for bug, wrong in named.items()}
         for key, named in bugs.items()

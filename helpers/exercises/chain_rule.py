@@ -302,37 +302,66 @@ _POWER_RULE_ON_EXP = (
 BUMP_MISTAKES = {
     "you have the outer slope f'(g(x)) = exp(−x²/2) but not the inner one, "
     "g'(x): multiply by it": lambda x: math.exp(-x * x / 2),
-    "you have the inner slope g'(x) = −x but not the outer one, "
-    "f'(g(x)) = exp(−x²/2): multiply by it": lambda x: -x,
+    (
+        "you have the inner slope g'(x) = −x but not the outer one, f'(g(x)): the slope "
+        "of f(u) = eᵘ, taken at u = g(x)",
+        "you have the inner slope g'(x) = −x but not the outer one, "
+        "f'(g(x)) = exp(−x²/2): multiply by it",
+    ): lambda x: -x,
     "the sign is wrong: the inner function −x²/2 has slope −x": lambda x: x * math.exp(-x * x / 2),
     "the inner slope is −x, not −2x: the derivative of −x²/2 is −2x/2 = −x": lambda x: (
         -2 * x * math.exp(-x * x / 2)
     ),
-    "the outer slope must be taken at g(x) = −x²/2, not at x: "
-    "use exp(−x²/2), not exp(x)": lambda x: -x * math.exp(x),
+    (
+        "the outer slope must be taken at g(x) = −x²/2, not at x: look at what your exp "
+        "is taken of",
+        "the outer slope must be taken at g(x) = −x²/2, not at x: use exp(−x²/2), not exp(x)",
+    ): lambda x: -x * math.exp(x),
     "the inner slope is −x, not −x/2: the slope of x² is 2x, so the slope of −x²/2 is "
     "−2x/2 = −x": lambda x: -x / 2 * math.exp(-x * x / 2),
     "−x/2 is not the inner slope: the slope of x² is 2x, so the slope of −x²/2 is −2x/2 = −x. "
     "You also still need the outer slope f'(g(x)).": lambda x: -x / 2,
-    "check the brackets: exp(-x**2)/2 is exp(−x²) divided by 2. The /2 belongs inside "
-    "the exp: write math.exp(-x**2 / 2)": lambda x: -x * math.exp(-x * x) / 2,
-    "the exponent has lost its minus sign: exp(x²/2) grows away from 0, but the bump is "
-    "exp(−x²/2). Write math.exp(-x**2 / 2); note that (-x)**2 is +x²": lambda x: (
-        -x * math.exp(x * x / 2)
-    ),
-    "both minus signs are lost: the bump is exp(−x²/2), not exp(x²/2), and the inner slope "
-    "is −x, not x. Write math.exp(-x**2 / 2) * (-x)": lambda x: x * math.exp(x * x / 2),
-    "you added the two slopes: the chain rule multiplies them. Write "
-    "math.exp(-x**2 / 2) * (-x), with * and not +": lambda x: math.exp(-x * x / 2) - x,
+    (
+        "check the brackets: exp(-x**2)/2 is exp(−x²) divided by 2, not exp(−x²/2)",
+        "check the brackets: exp(-x**2)/2 is exp(−x²) divided by 2. The /2 belongs inside "
+        "the exp: write math.exp(-x**2 / 2)",
+    ): lambda x: -x * math.exp(-x * x) / 2,
+    (
+        "the exponent has lost its minus sign: exp(x²/2) grows away from 0, but the bump is "
+        "exp(−x²/2). Note that (-x)**2 is +x²",
+        "the exponent has lost its minus sign: exp(x²/2) grows away from 0, but the bump is "
+        "exp(−x²/2). Write math.exp(-x**2 / 2); note that (-x)**2 is +x²",
+    ): lambda x: -x * math.exp(x * x / 2),
+    (
+        "both minus signs are lost: the bump is exp(−x²/2), not exp(x²/2), and the inner "
+        "function −x²/2 has a minus too. Check the sign in the exp and in the inner slope",
+        "both minus signs are lost: the bump is exp(−x²/2), not exp(x²/2), and the inner slope "
+        "is −x, not x. Write math.exp(-x**2 / 2) * (-x)",
+    ): lambda x: x * math.exp(x * x / 2),
+    (
+        "you added the two slopes: the chain rule multiplies them",
+        "you added the two slopes: the chain rule multiplies them. Write "
+        "math.exp(-x**2 / 2) * (-x), with * and not +",
+    ): lambda x: math.exp(-x * x / 2) - x,
     "you multiplied by the inner function g(x) = −x²/2 itself, not by its slope g'(x) = −x": (
         lambda x: math.exp(-x * x / 2) * (-x * x / 2)
     ),
-    "the factor −x belongs outside the exp: f'(g(x))·g'(x) is math.exp(-x**2 / 2) * (-x), "
-    "not math.exp(-x**2 / 2 * (-x))": lambda x: math.exp(x**3 / 2),
-    "the factor belongs outside the exp, and it is −x, not x: f'(g(x))·g'(x) is "
-    "math.exp(-x**2 / 2) * (-x), not math.exp(-x**2 / 2 * x)": lambda x: math.exp(-(x**3) / 2),
-    "the exponent lost its /2: the bump is exp(−x²/2), not exp(−x²). Write "
-    "math.exp(-x**2 / 2)": lambda x: -x * math.exp(-x * x),
+    (
+        "the factor −x belongs outside the exp: f'(g(x))·g'(x) multiplies the exp by the "
+        "inner slope; it does not change what the exp is taken of",
+        "the factor −x belongs outside the exp: f'(g(x))·g'(x) is math.exp(-x**2 / 2) * (-x), "
+        "not math.exp(-x**2 / 2 * (-x))",
+    ): lambda x: math.exp(x**3 / 2),
+    (
+        "the factor belongs outside the exp: f'(g(x))·g'(x) multiplies the exp by the inner "
+        "slope. Check its sign too",
+        "the factor belongs outside the exp, and it is −x, not x: f'(g(x))·g'(x) is "
+        "math.exp(-x**2 / 2) * (-x), not math.exp(-x**2 / 2 * x)",
+    ): lambda x: math.exp(-(x**3) / 2),
+    (
+        "the exponent lost its /2: the bump is exp(−x²/2), not exp(−x²)",
+        "the exponent lost its /2: the bump is exp(−x²/2), not exp(−x²). Write math.exp(-x**2 / 2)",
+    ): lambda x: -x * math.exp(-x * x),
     _POWER_RULE_ON_EXP: lambda x: (-x * x / 2) * math.exp(-x * x / 2 - 1),
     _POWER_RULE_ON_EXP + " Then multiply by the inner slope −x, as you did.": lambda x: (
         (-x * x / 2) * math.exp(-x * x / 2 - 1) * (-x)
@@ -688,36 +717,69 @@ def _mistake(formula: Callable) -> Callable:
 
 _ADD_THE_PATHS = "add the two paths, v·du/dx + u·dv/dx."
 
+#: A mistake whose fix is the answer (or most of it) is told in two steps (reader 01 r26):
+#: on the first wrong try what is wrong and where to look, from the second on the fix too.
 PATH_MISTAKES = {
     "you got x²·cos x. That is z itself, not its slope. Return the slope: the path through u "
     "plus the path through v.": _mistake(lambda u, v, du, dv: u * v),
-    "you used u = x² where its slope du/dx = 2x belongs. The path through u is v·du/dx = "
-    "cos x·2x, not v·u.": _mistake(lambda u, v, du, dv: v * u + u * dv),
-    "you used v = cos x where its slope dv/dx = −sin x belongs. The path through v is "
-    "u·dv/dx = x²·(−sin x), not u·v.": _mistake(lambda u, v, du, dv: v * du + u * v),
-    "you used the values u and v where their slopes du/dx = 2x and dv/dx = −sin x belong. "
-    "The paths are v·du/dx and u·dv/dx.": _mistake(lambda u, v, du, dv: v * u + u * v),
-    "you got 2x·cos x, only the path through u, v·du/dx. Add the path through v, "
-    "u·dv/dx = x²·(−sin x).": _mistake(lambda u, v, du, dv: v * du),
-    "you got −x²·sin x, only the path through v, u·dv/dx. Add the path through u, "
-    "v·du/dx = cos x·2x.": _mistake(lambda u, v, du, dv: u * dv),
-    "you multiplied the two slopes, du/dx·dv/dx. The slope of a product is not the product "
-    "of the slopes: " + _ADD_THE_PATHS: _mistake(lambda u, v, du, dv: du * dv),
+    (
+        "you used u = x² where its slope du/dx = 2x belongs. Look at the path through u.",
+        "you used u = x² where its slope du/dx = 2x belongs. The path through u is v·du/dx = "
+        "cos x·2x, not v·u.",
+    ): _mistake(lambda u, v, du, dv: v * u + u * dv),
+    (
+        "you used v = cos x where its slope dv/dx = −sin x belongs. Look at the path through v.",
+        "you used v = cos x where its slope dv/dx = −sin x belongs. The path through v is "
+        "u·dv/dx = x²·(−sin x), not u·v.",
+    ): _mistake(lambda u, v, du, dv: v * du + u * v),
+    (
+        "you used the values u and v where their slopes du/dx and dv/dx belong. Look at "
+        "both paths.",
+        "you used the values u and v where their slopes du/dx = 2x and dv/dx = −sin x belong. "
+        "The paths are v·du/dx and u·dv/dx.",
+    ): _mistake(lambda u, v, du, dv: v * u + u * v),
+    (
+        "you got 2x·cos x, only the path through u, v·du/dx. Add the path through v.",
+        "you got 2x·cos x, only the path through u, v·du/dx. Add the path through v, "
+        "u·dv/dx = x²·(−sin x).",
+    ): _mistake(lambda u, v, du, dv: v * du),
+    (
+        "you got −x²·sin x, only the path through v, u·dv/dx. Add the path through u.",
+        "you got −x²·sin x, only the path through v, u·dv/dx. Add the path through u, "
+        "v·du/dx = cos x·2x.",
+    ): _mistake(lambda u, v, du, dv: u * dv),
+    (
+        "you multiplied the two slopes, du/dx·dv/dx. The slope of a product is not the "
+        "product of the slopes: each path is a product, and the paths add.",
+        "you multiplied the two slopes, du/dx·dv/dx. The slope of a product is not the "
+        "product of the slopes: " + _ADD_THE_PATHS,
+    ): _mistake(lambda u, v, du, dv: du * dv),
     "you multiplied the two path products, (v·du/dx)·(u·dv/dx). The paths add: dz/dx is "
     "the path through u plus the path through v.": _mistake(lambda u, v, du, dv: v * du * u * dv),
-    "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v gives "
-    "x²·(−sin x)": _mistake(lambda u, v, du, dv: v * du - u * dv),
-    "you added the two local derivatives, du/dx + dv/dx. Each path is a product: multiply "
-    "each local derivative by its partial derivative, v·du/dx + u·dv/dx.": _mistake(
-        lambda u, v, du, dv: du + dv
-    ),
-    "you paired each local derivative with the wrong partial: u·du/dx + v·dv/dx. The path "
-    "through u uses ∂z/∂u = v, and the path through v uses ∂z/∂v = u: "
-    "v·du/dx + u·dv/dx.": _mistake(lambda u, v, du, dv: u * du + v * dv),
-    "that is the slope of section 8's z = sin x·x². Here u = x² and v = cos x: the path "
-    "through u is cos x·2x, and the path through v is x²·(−sin x).": lambda x: (
-        x**2 * math.cos(x) + math.sin(x) * 2 * x
-    ),
+    (
+        "the sign of dv/dx is wrong: the slope of cos x is −sin x",
+        "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v "
+        "gives x²·(−sin x)",
+    ): _mistake(lambda u, v, du, dv: v * du - u * dv),
+    (
+        "you added the two local derivatives, du/dx + dv/dx. Each path is a product: "
+        "multiply each local derivative by its partial derivative.",
+        "you added the two local derivatives, du/dx + dv/dx. Each path is a product: multiply "
+        "each local derivative by its partial derivative, v·du/dx + u·dv/dx.",
+    ): _mistake(lambda u, v, du, dv: du + dv),
+    (
+        "you paired each local derivative with the wrong partial: u·du/dx + v·dv/dx. For "
+        "z = u·v, what are ∂z/∂u and ∂z/∂v?",
+        "you paired each local derivative with the wrong partial: u·du/dx + v·dv/dx. The path "
+        "through u uses ∂z/∂u = v, and the path through v uses ∂z/∂v = u: "
+        "v·du/dx + u·dv/dx.",
+    ): _mistake(lambda u, v, du, dv: u * du + v * dv),
+    (
+        "that is the slope of section 8's z = sin x·x². Here u = x² and v = cos x: find the "
+        "two paths for this z.",
+        "that is the slope of section 8's z = sin x·x². Here u = x² and v = cos x: the path "
+        "through u is cos x·2x, and the path through v is x²·(−sin x).",
+    ): lambda x: x**2 * math.cos(x) + math.sin(x) * 2 * x,
 }
 
 

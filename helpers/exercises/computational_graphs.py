@@ -28,6 +28,7 @@ from . import (
     check_value,
     exercise,
     hint,
+    learner_answer,
     returned,
     run,
 )
@@ -50,9 +51,13 @@ REUSE_MISSES = {
         "that counts one share too few: one use of a only (b = a + a uses a twice), "
         "or one factor of b·b only (c = b·b uses b twice)"
     ),
+    # Reader 02 r26: the message named one missing share only; 6 misses two (the answer
+    # says so: "with = instead of +=, ... both b·b and a + a lose one share")
     6: (
-        "that is b, the other factor of b·b. But both factors of b·b are b: c = b·b uses b "
-        "twice, and each use adds a share to dc/db"
+        "two shares are missing. 6 is b, the other factor of b·b, along one use of a. But "
+        "c = b·b uses b twice (once as each factor), and b = a + a uses a twice: each use "
+        "adds a share. (With = instead of +=, the engine reports 6 too: both b·b and a + a "
+        "lose one share.)"
     ),
     2: "db/da = 2 is only the last step; it multiplies dc/db",
     36: "that is c itself, not its slope",
@@ -141,11 +146,9 @@ def check_reuse_prediction(predict) -> bool:
     A first wrong guess hears what it is (if it is a usual one) and a nudge, not the answer;
     from the second wrong guess on, the check tells the value and why.
     """
-    out = predict
-    if callable(predict):
-        ok, out = run(REUSE_NAME, predict)
-        if not ok:
-            return False
+    ok, out = learner_answer(REUSE_NAME, predict)
+    if not ok:
+        return False
     says = next((say(out) for fits, say in REUSE_NOT_GUESSES if fits(out)), None)
     if says:
         print(f"{FAIL} {REUSE_NAME}: {says}")
