@@ -201,7 +201,7 @@ def test_he_std_variance_for_std_is_named(capsys):
     "guess, miss",
     [
         (15, "Your 15: that is 3 + 3 + 3"),
-        (244, "Your 244: that adds the + 1 of one layer's w + 1 pieces"),
+        (244, 'Your 244: it looks like the + 1 of the rule "w units make w + 1 pieces"'),
         (81, "Your 81: that is 3⁴: count again how many layers"),
         (32, "Your 32: that is 2⁵: each layer multiplies the pieces by its width"),
         (242, "Your 242: that counts the kinks inside the interval, not the pieces"),
@@ -237,8 +237,20 @@ def test_zigzag_a_leftover_number_is_not_taken_as_the_prediction(capsys):
     """Reader 04: a leftover integer `pieces` from section 2 was read as 'you predicted 36'."""
     assert dn.check_zigzag_pieces(36) is False
     out = capsys.readouterr().out
-    assert "not your function: run the cell with `def pieces():` first" in out
+    assert "`pieces` is the number 36, not a function" in out
     assert "you predicted" not in out
+
+
+@pytest.mark.parametrize("answer, shown", [(3**5, "the number 243"), ("243", "the text '243'")])
+def test_zigzag_a_number_for_the_function_is_told_to_write_a_function(answer, shown, capsys):
+    """Reader 04, round 27: `pieces = 3 ** 5` (a number where a function is asked) was told
+    to run the cell with `def pieces():` first, as if the learner had forgotten a cell."""
+    assert dn.check_zigzag_pieces(answer) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗ ") and f"`pieces` is {shown}, not a function" in out
+    assert "The exercise asks for a function: write `def pieces():`" in out
+    assert "`return` and your number" in out
+    assert "run the cell" not in out and "you predicted" not in out
 
 
 def test_count_params_skipping_the_last_layer_is_not_called_weights_only(capsys):

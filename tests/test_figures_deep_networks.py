@@ -54,7 +54,7 @@ def test_transformation_figure_shows_the_tanh_square_and_a_legend():
     assert labels == [
         "class 0",
         "class 1",
-        "grid: upright in the input",
+        "grid: vertical in the input",
         "grid: horizontal in the input",
         "tanh's range [−1, 1]²",
         "read-out's line",

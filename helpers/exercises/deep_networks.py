@@ -43,9 +43,11 @@ _ZIGZAG_MISSES = {
     "the folds multiply",
     3 * 5 + 1: "that is one layer's w + 1 rule with 15 units; stacked layers multiply "
     "the pieces, they do not add them",
-    3**5 + 1: "that adds the + 1 of one layer's w + 1 pieces, but that rule is for one "
-    "layer on the whole line. From 0 to 1, one zig-zag layer of width 3 has exactly 3 pieces, "
-    "not 4, and the layers multiply that",
+    # reader 04, round 27: the old sentence ("adds the + 1 of one layer's w + 1 pieces") was
+    # hard to read
+    3**5 + 1: 'it looks like the + 1 of the rule "w units make w + 1 pieces". That + 1 is '
+    "the flat piece left of 0, on the whole line. From 0 to 1 there is no such piece: one "
+    "zig-zag layer of width 3 has exactly 3 pieces, and the layers multiply that",
     4**5: "that is (3 + 1)⁵: one zig-zag layer of width 3 has 3 pieces from 0 to 1, not 4",
     3**4: "that is 3⁴: count again how many layers multiply the pieces, the first one included",
     2**5: "that is 2⁵: each layer multiplies the pieces by its width; what is the width here?",
@@ -100,9 +102,13 @@ def check_zigzag_pieces(pieces) -> bool:
     """
     name = "pieces of zigzag_network(depth=5, width=3)"
     if not callable(pieces):
+        # reader 04, round 27: `pieces = 3 ** 5` was told to run a cell it had not forgotten
+        kind = {int: "number", float: "number", str: "text"}.get(type(pieces))
+        kind = kind or type(pieces).__name__
         print(
-            f"{FAIL} {name}: `pieces` is {type(pieces).__name__} {_fmt(pieces)}, not your "
-            "function: run the cell with `def pieces():` first, then this one"
+            f"{FAIL} {name}: `pieces` is the {kind} {_fmt(pieces)}, not a "
+            "function. The exercise asks for a function: write `def pieces():` and, on the "
+            "next line, `return` and your number"
         )
         return False
     got = learner_number(name, pieces)

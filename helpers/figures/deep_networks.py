@@ -198,15 +198,15 @@ def transformation_figure(model, X, y, ncols: int = 4, size: float = 2.3) -> Fig
     return describe(fig, _describe_transformation(n, y, right))
 
 
-_UPRIGHT = {"color": "0.6", "lw": 0.6}  # the grid's upright lines: light grey, solid
+_VERTICAL = {"color": "0.6", "lw": 0.6}  # the grid's vertical lines: light grey, solid
 _LEVEL = {"color": "0.25", "lw": 0.6, "ls": (0, (3, 2))}  # its horizontal ones: dark, dashed
 
 
 def _data_after_layer(ax, rep, lines, y):
     """The points where a layer puts them, coloured by class, and the grid's ``lines``
-    (``_grid_lines``' order: the upright lines first, then the horizontal ones)."""
+    (``_grid_lines``' order: the vertical lines first, then the horizontal ones)."""
     for k, g in enumerate(lines):  # drawn over the dots, so that every line can be followed
-        style = _UPRIGHT if k < len(lines) // 2 else _LEVEL
+        style = _VERTICAL if k < len(lines) // 2 else _LEVEL
         ax.plot(g[:, 0], g[:, 1], alpha=0.8, zorder=2.5, **style)
     ax.scatter(rep[:, 0], rep[:, 1], c=np.array(CLASS_COLORS[:5])[y % 5], s=6, zorder=2)
 
@@ -252,7 +252,7 @@ def _transformation_handles(y, readout: bool) -> list:
         Line2D([], [], ls="", marker="o", ms=4, color=CLASS_COLORS[c], label=f"class {c}")
         for c in np.unique(y % 5)
     ]
-    handles.append(Line2D([], [], **{**_UPRIGHT, "lw": 0.8}, label="grid: upright in the input"))
+    handles.append(Line2D([], [], **{**_VERTICAL, "lw": 0.8}, label="grid: vertical in the input"))
     handles.append(Line2D([], [], **{**_LEVEL, "lw": 0.8}, label="grid: horizontal in the input"))
     handles.append(Line2D([], [], color="0.4", ls=":", lw=0.8, label="tanh's range [−1, 1]²"))
     if readout:
@@ -267,7 +267,7 @@ def _describe_transformation(n: int, y, right: float | None) -> str:
         f"{n} scatter plots of the {len(y)} data points of {len(np.unique(y))} classes, "
         f"coloured by class: the input plane, then the two unit outputs after each of the "
         f"{n - 1} layers, with the input's square grid carried along as grey lines "
-        "(upright ones light and solid, horizontal ones dark and dashed). After each layer "
+        "(vertical ones light and solid, horizontal ones dark and dashed). After each layer "
         "the points lie inside the square from minus 1 to 1 (tanh's range)."
     )
     if right is None:
