@@ -501,6 +501,58 @@ WRONG_BACKWARD = [
         ],
         id="*, self.grad for out.grad after self.grad was updated is not called still 0",
     ),
+    pytest.param(  # round 27's reader: each input's own grad where out.grad belongs
+        "*",
+        [
+            "self.grad += other.data * self.grad",
+            "other.grad += self.data * other.grad",
+        ],
+        [
+            "`self.grad += other.data * self.grad` and `other.grad += self.data * other.grad`",
+            "by an input's gradient where out.grad belongs",
+            "The local derivative is right. The factor missing is out.grad: the gradient "
+            "arriving from the output",
+        ],
+        [
+            "where a value (.data) belongs",
+            "wrong local derivative",
+            "other.data * out.grad",
+        ],
+        id="*, each input's own grad for out.grad names the missing out.grad",
+    ),
+    pytest.param(  # round 27's reader, after a hint to use .data: a value for out.grad
+        "*",
+        [
+            "self.grad += other.data * self.data",
+            "other.grad += self.data * other.data",
+        ],
+        [
+            "a received (local derivative) · self.data and b received (local derivative) · "
+            "other.data",
+            "Their own values stand where out.grad belongs",
+            "The local derivative is right. The factor missing is out.grad: the gradient "
+            "arriving from the output",
+        ],
+        [
+            "wrong local derivative",
+            "data of the other input",
+            "other.data * out.grad",
+        ],
+        id="*, each input's own value for out.grad names the missing out.grad",
+    ),
+    pytest.param(
+        "+",
+        [
+            "self.grad += 1.0 * self.grad",
+            "other.grad += 1.0 * other.grad",
+        ],
+        [
+            "`self.grad += 1.0 * self.grad` and `other.grad += 1.0 * other.grad`",
+            "The factor missing is out.grad",
+        ],
+        ["where a value (.data) belongs"],
+        id="+, each input's own grad for out.grad names the missing out.grad",
+    ),
     pytest.param(  # round 14's reader: section 2's `local` typed as a Python name
         "*",
         [
@@ -710,6 +762,7 @@ SLIPS = {
         "never updated": lambda u, v, g: 0.0,
         "local alone, minus": lambda u, v, g: -1.0,
         "twice": lambda u, v, g: 2 * g,
+        "own value for out.grad": lambda u, v, g: u,
     },
     "*": {
         "right": lambda u, v, g: v * g,
@@ -724,6 +777,7 @@ SLIPS = {
         "local alone, minus": lambda u, v, g: -v,
         "twice": lambda u, v, g: 2 * v * g,
         "other value + 1": lambda u, v, g: (v + 1) * g,
+        "own value for out.grad": lambda u, v, g: v * u,
     },
 }
 
@@ -1583,6 +1637,53 @@ def test_a_grad_for_data_is_named_without_the_source_too(capsys):
     assert "a .grad stands where a value (.data) belongs" in out and out.count("✗") == 1, out
 
 
+def mul_own_grad_for_out_grad(self, other, out):  # round 27's reader
+    def _backward():
+        self.grad += other.data * self.grad
+        other.grad += self.data * other.grad
+
+    return _backward
+
+
+def mul_own_value_for_out_grad(self, other, out):  # the same reader, after the hint "use .data"
+    def _backward():
+        self.grad += other.data * self.data
+        other.grad += self.data * other.data
+
+    return _backward
+
+
+def test_a_missing_out_grad_is_named_on_every_try_and_the_finished_line_never_given(capsys):
+    """Round 27: `self.grad` where `out.grad` belongs was told ".grad stands where a value
+    (.data) belongs"; the learner then wrote `self.data` and was told "wrong local
+    derivative", though it was right. Both slips must name the missing factor, out.grad."""
+    for wrong in (mul_own_grad_for_out_grad, mul_own_value_for_out_grad):
+        checks.reset_tries()
+        hints = []
+        for _ in range(3):
+            assert checks.check_add_mul(with_method("*", wrong)) is False
+            out = capsys.readouterr().out
+            assert out.count("✗") == 1, out
+            assert "The factor missing is out.grad: the gradient arriving from the output" in out
+            assert "The local derivative is right" in out, out
+            assert "wrong local derivative" not in out and "(.data) belongs" not in out, out
+            assert "other.data * out.grad" not in out and "self.data * out.grad" not in out, out
+            hints.append(out.split("Hint: ")[1])
+        assert "out.grad" in hints[0] and "keep your local derivative" in hints[1], hints
+
+
+def test_an_own_grad_for_out_grad_is_named_without_the_source_too(capsys):
+    """Code whose lines Python cannot show (no file): found by what _backward does when
+    a.grad and b.grad start at shares from other uses."""
+    namespace = {}
+    exec(inspect.getsource(mul_own_grad_for_out_grad), namespace)
+    assert checks.check_add_mul(with_method("*", namespace["mul_own_grad_for_out_grad"])) is False
+    out = capsys.readouterr().out
+    assert out.count("✗") == 1, out
+    assert "_backward multiplies the local derivative by an input's gradient where" in out, out
+    assert "The factor missing is out.grad" in out and "(.data) belongs" not in out, out
+
+
 def test_self_grad_on_the_right_of_its_own_update_is_not_blamed():
     """`self.grad = self.grad + ...` is a right way to write +=: not a .grad for a .data."""
 
@@ -1597,6 +1698,20 @@ def test_self_grad_on_the_right_of_its_own_update_is_not_blamed():
     assert checks._grad_lines(mul_grad_for_data(None, None, None)) == [
         "self.grad += other.grad * out.grad",
         "other.grad += self.grad * out.grad",
+    ]
+    assert checks._grad_lines(mul_own_grad_for_out_grad(None, None, None)) == [
+        "self.grad += other.data * self.grad",
+        "other.grad += self.data * other.grad",
+    ]
+
+    def long_form_own_grad(self, other, out):
+        def _backward():
+            self.grad = self.grad + other.data * self.grad
+
+        return _backward
+
+    assert checks._grad_lines(long_form_own_grad(None, None, None)) == [
+        "self.grad = self.grad + other.data * self.grad"
     ]
 
 

@@ -21,7 +21,9 @@ without ``(self)``. And those of a fifth reader: a ``.grad`` where a ``.data`` b
 ``_backward`` does when its source is unknown), and ``self._backward()`` where
 ``v._backward()`` belongs in the loop of ``backward``. And a sign slip (``self.grad -=
 out.grad``), told apart from a wrong local derivative at test points where no two usual slips
-give the same numbers.
+give the same numbers. And those of a round-27 reader: an input's own ``.grad`` or ``.data``
+where ``out.grad`` belongs (``self.grad += other.data * self.grad``, then ``… * self.data``):
+the local derivative is right, and the message names the missing factor, out.grad.
 
 The feedback on a wrong try never shows the expected number, and the hints that give the
 method away come only after a wrong try: a nudge the first time, more the next times. Whatever
@@ -386,10 +388,11 @@ _INPUTS = ("self", "other")
 
 
 def _grad_lines(backward) -> list[str]:
-    """The lines of ``backward`` (the learner's closure) that add to one input's grad a
-    multiple of the other input's grad, as ``self.grad += other.grad * out.grad`` (where
-    ``other.data`` belongs). ``self.grad = self.grad + …`` is right and not listed; [] when
-    the source cannot be read."""
+    """The lines of ``backward`` (the learner's closure) whose share for one input's grad is
+    computed from an input's grad: the other's, as ``self.grad += other.grad * out.grad``
+    (where ``other.data`` belongs), or its own, as ``self.grad += other.data * self.grad``
+    (where ``out.grad`` belongs). The own grad that ``self.grad = self.grad + …`` adds to is
+    right and not counted; [] when the source cannot be read."""
     try:
         source = textwrap.dedent(inspect.getsource(backward))
         tree = ast.parse(source)
@@ -417,10 +420,22 @@ def _grad_lines(backward) -> list[str]:
         own = {grad_of(t) for t in targets} - {None}
         if not own:
             continue
-        used = {grad_of(n) for n in ast.walk(value)} - {None}
-        if used - own:
+        share = [value]
+        if isinstance(stmt, ast.Assign):  # self.grad = self.grad + share: the first is kept
+            share = _addends(value)
+            kept = next((n for n in share if grad_of(n) in own), None)
+            share = [n for n in share if n is not kept]
+        used = {grad_of(n) for part in share for n in ast.walk(part)} - {None}
+        if used:
             found.append((ast.get_source_segment(source, stmt) or "").strip())
     return [line for line in found if line]
+
+
+def _addends(node: ast.AST) -> list:
+    """The terms of a sum ``u + v + w`` (the node itself when it is no sum)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _addends(node.left) + _addends(node.right)
+    return [node]
 
 
 def _a_grad_for_a_value(Value, op, x, y, backward, got) -> bool:
@@ -455,6 +470,7 @@ def _a_grad_for_a_value(Value, op, x, y, backward, got) -> bool:
 # The 0 is there so that no dividing by an input passes.
 ADD_MUL_POINTS = [(4.0, -1.25), (0.5, 4.0), (-1.5, -0.25), (0.0, 2.5)]
 UPSTREAM = 1.5  # out.grad during the check: not 1, so a missing "· out.grad" shows
+STARTING_GRADS = (0.25, -0.5)  # a.grad, b.grad before out._backward(): shares from other uses
 
 
 @dataclasses.dataclass
@@ -528,21 +544,91 @@ _LOCALS_OF_ADD_MUL = (
 # returns None, or what to say after "where: " and the hints.
 
 
+def _shares_from(t: _Try, start=STARTING_GRADS):
+    """The shares (a's, b's) that the learner's ``_backward`` adds when a.grad and b.grad
+    start at ``start`` (shares from other uses), or None if it raises."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            a, b = t.Value(t.x), t.Value(t.y)
+            a.grad, b.grad = start
+            out = a + b if t.op == "+" else a * b
+            out.grad = UPSTREAM
+            out._backward()
+            return a.grad - start[0], b.grad - start[1]
+    except Exception:  # the learner's code may do anything
+        return None
+
+
+def _own_grad_as_out_grad(t: _Try) -> bool:
+    """Each wrong input received its local derivative times its own grad (0 in the check, the
+    share of another use otherwise): ``self.grad += other.data * self.grad``."""
+    wrong = _inputs_where(t)
+    shares = _shares_from(t)
+    return (
+        bool(wrong)
+        and shares is not None
+        and all(
+            i.got == 0 and _close(shares[k], i.want / UPSTREAM * start)
+            for k, (i, start) in enumerate(zip(t.inputs(), STARTING_GRADS))
+            if i in wrong
+        )
+    )
+
+
+_OUT_GRAD_MISSING = (
+    "The local derivative is right. The factor missing is out.grad: the gradient arriving "
+    "from the output, dL/d(out)"
+)
+_OUT_GRAD_HINTS = [
+    "each share is (local derivative) * out.grad. out.grad is the gradient of the node out, "
+    "the one that _backward passes on",
+    "keep your local derivative and multiply it by out.grad, in both lines: "
+    "self.grad += (local derivative) * out.grad",
+]
+
+
 def _grad_where_out_grad_belongs(t: _Try):
     """An input's ``.grad`` where ``out.grad`` belongs, as ``other.grad += self.data *
-    self.grad``: the local derivative (a ``.data``) is there, ``out.grad`` is not."""
-    lines = _grad_lines(t.out._backward)
-    if not lines or any("out.grad" in line or ".data" not in line for line in lines):
+    self.grad`` or ``self.grad += other.data * self.grad``: the local derivative (a
+    ``.data``) is there, ``out.grad`` is not."""
+    lines, own = _grad_lines(t.out._backward), _own_grad_as_out_grad(t)
+    if lines and any("out.grad" in line for line in lines):
         return None
-    quoted = " and ".join(f"`{line}`" for line in lines[:2])
+    if not own and (not lines or any(".data" not in line for line in lines)):
+        return None
+    said = (
+        " and ".join(f"`{line}`" for line in lines[:2])
+        + (" multiplies" if len(lines[:2]) == 1 else " multiply")
+        if lines
+        else "_backward multiplies"
+    )
+    right = (
+        _OUT_GRAD_MISSING
+        if own
+        else "By the chain rule, each share is the local derivative times out.grad: the "
+        "gradient arriving from the output, dL/d(out)"
+    )
     return (
-        f"{quoted} {'multiplies' if len(lines[:2]) == 1 else 'multiply'} the local "
-        "derivative by an input's gradient where out.grad belongs. By the chain rule, each "
-        "share is the local derivative times out.grad, the gradient of the node out",
-        [
-            "the share passed back is (local derivative) * out.grad",
-            "self.grad += other.data * out.grad and other.grad += self.data * out.grad",
-        ],
+        f"{said} the local derivative by an input's gradient where out.grad belongs. {right}",
+        _OUT_GRAD_HINTS,
+    )
+
+
+def _a_value_as_out_grad(t: _Try):
+    """Each wrong input received its local derivative times its own value, with no
+    ``out.grad``: ``self.grad += other.data * self.data`` (a .data where out.grad belongs)."""
+    wrong = _inputs_where(t, lambda i: not _close(i.want, 0))
+    if (
+        not wrong
+        or wrong != _inputs_where(t)
+        or not all(_close(i.got, i.want / UPSTREAM * i.value) for i in wrong)
+    ):
+        return None
+    values = " and ".join(f"{i.name} received (local derivative) · {i.attr}.data" for i in wrong)
+    return (
+        f"{values}. {'Its own value stands' if len(wrong) == 1 else 'Their own values stand'} "
+        f"where out.grad belongs. {_OUT_GRAD_MISSING}",
+        _OUT_GRAD_HINTS,
     )
 
 
@@ -841,6 +927,7 @@ ADD_MUL_MISTAKES = [
     _both_unchanged,
     _sign_flipped,
     _out_data_for_out_grad,
+    _a_value_as_out_grad,
     _out_data_as_local,
     _one_never_updated,
     _locals_alone,
@@ -940,9 +1027,6 @@ def _earlier_share_kept(Value) -> bool:
             "use += in _backward, never =",
         ],
     )
-
-
-STARTING_GRADS = (0.25, -0.5)  # a.grad, b.grad before out._backward(): shares from other uses
 
 
 _ONLY_AT_ZERO = (
