@@ -102,10 +102,11 @@ def test_a_second_wrong_prediction_is_told_the_value_and_why(capsys):
 
 
 @pytest.mark.parametrize(
-    "answer", [24, 24.0, np.float64(24), np.int64(24), np.array(24.0), lambda: np.float32(24)]
+    "value", [24, 24.0, np.float64(24), np.int64(24), np.array(24.0), np.float32(24)]
 )
-def test_a_right_prediction_passes_in_any_numeric_form(answer, capsys):
-    assert E.check_reuse_prediction(answer) is True
+def test_a_right_prediction_passes_in_any_numeric_form(value, capsys):
+    # returned by `predict`, as the exercise asks (a bare number is refused: reader 02 r27)
+    assert E.check_reuse_prediction(lambda: value) is True
     assert "✓" in capsys.readouterr().out
 
 
@@ -364,8 +365,9 @@ def test_softplus_with_a_value_as_local_derivative_names_local_and_does_not_cras
     "counts, says",
     [
         # reader 02 r4: (1000, 2.7) mixes the passes up with section 6's 2.7 evaluations; the
-        # check only said "expected two whole numbers"
-        ((1000, 2.7), ["COST of reverse mode", "not a number of passes"]),
+        # check only said "expected two whole numbers". Reader 02 r27: "evaluations" is met
+        # only in the going-deeper part, so the message says where the 2.7 comes from
+        ((1000, 2.7), ["not a number of passes", "going-deeper part of section 6", "COST"]),
         # reader 02 r9: (3002000, 8006), section 6's operation counts, got only "how many
         # parameters are there?"; the message must say these are operations, not passes
         ((3002000, 8006), ["counts of OPERATIONS", "not numbers of passes"]),
@@ -377,7 +379,7 @@ def test_pass_counts_that_are_not_passes_are_named_then_the_answer_is_told(capsy
     first = capsys.readouterr().out
     for words in says:
         assert words in first, first
-    assert "(1000, 1)" not in first
+    assert "(1000, 1)" not in first and "evaluations" not in first
     assert E.check_pass_counts(lambda: counts) is False
     assert "It is (1000, 1)" in capsys.readouterr().out
     # a non-number still gets the plain message, and the right answer still passes
@@ -425,6 +427,20 @@ def test_a_prediction_that_returns_a_function_is_told_so(capsys):
     assert "it returned a function, not a number: return the number" in out
     assert "TypeError" not in out and "positional argument" not in out and "0x" not in out
     assert ex.tries("2.1") == 1
+
+
+@pytest.mark.parametrize("value", [24, 24.0, 12])
+def test_a_prediction_given_as_a_number_is_refused_and_is_no_guess(value, capsys):
+    """Reader 02 r27: `predict = 24` passed 2.1, which asks for the function `predict`
+    (5.1 refuses the same slip). It is refused with the fix, and it uses up no try: the
+    next wrong number still gets the nudge, not the answer."""
+    assert E.check_reuse_prediction(value) is False
+    out = capsys.readouterr().out
+    assert f"expected a function, got {type(value).__name__}" in out and "def predict():" in out
+    assert "✓" not in out and ex.tries("2.1") == 1
+    assert E.check_reuse_prediction(lambda: 30) is False
+    assert "it is 24" not in capsys.readouterr().out
+    assert E.check_reuse_prediction(lambda: 24) is True
 
 
 def test_the_guess_12_is_told_both_ways_to_miss_a_share(capsys):

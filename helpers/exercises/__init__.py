@@ -628,6 +628,21 @@ def check_prediction(
     return False
 
 
+def a_function(name: str, answer, function: str) -> bool:
+    """Whether ``answer`` is a function, as an exercise asking for the function ``function``
+    wants; else one ✗ line saying so. A predict-first check calls it first when its exercise
+    asks for a function (reader 05 r26: a number passed 5.1; reader 02 r27: ``predict = 24``
+    passed 2.1)."""
+    if callable(answer):
+        return True
+    print(
+        f"{FAIL} {name}: expected a function, got {type(answer).__name__} "
+        f"{_fmt(answer)}. The exercise asks for the function `{function}`: write "
+        f"`def {function}():` and return your number from it"
+    )
+    return False
+
+
 def prediction(
     number: str,
     name: str,
@@ -645,12 +660,7 @@ def prediction(
     passed 5.1); without it, a number or a function returning it is accepted."""
 
     def check(answer) -> bool:
-        if function is not None and not callable(answer):
-            print(
-                f"{FAIL} {name}: expected a function, got {type(answer).__name__} "
-                f"{_fmt(answer)}. The exercise asks for the function `{function}`: write "
-                f"`def {function}():` and return your number from it"
-            )
+        if function is not None and not a_function(name, answer, function):
             return False
         if nudge is None:
             return check_prediction(name, answer, expected, why, misses)

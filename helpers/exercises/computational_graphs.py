@@ -23,6 +23,7 @@ from . import (
     _number,
     _whole,
     _wrong_predictions,
+    a_function,
     at_every_point,
     check_prediction,
     check_value,
@@ -144,8 +145,12 @@ def check_reuse_prediction(predict) -> bool:
     """Exercise 2.1, predict first: dc/da for b = a + a, c = b·b at a = 3, which is 24.
 
     A first wrong guess hears what it is (if it is a usual one) and a nudge, not the answer;
-    from the second wrong guess on, the check tells the value and why.
+    from the second wrong guess on, the check tells the value and why. The exercise asks
+    for the function ``predict``: a plain number is refused (reader 02 r27: ``predict = 24``
+    passed), and it is no guess.
     """
+    if not a_function(REUSE_NAME, predict, "predict"):
+        return False
     ok, out = learner_answer(REUSE_NAME, predict)
     if not ok:
         return False
@@ -613,10 +618,11 @@ def _pass_counts(got) -> list | None:
         # Reader 02 r4: (1000, 2.7) mixes up passes with section 6's cost of 2.7 evaluations
         costs = [_number(v)[0] for v in got]
         if None not in costs and any(2 < c < 3.5 for c in costs):
+            # Reader 02 r27: "evaluations" and the 2.7 are met only in the going-deeper part
             print(
-                f"{FAIL} {PASSES_NAME}: 2.7 is the COST of reverse mode, counted in "
-                "evaluations (section 6), not a number of passes. The question asks how many "
-                "backward passes reverse mode runs: a whole number"
+                f"{FAIL} {PASSES_NAME}: 2.7 is not a number of passes. The question asks how "
+                "many backward passes reverse mode runs: a whole number. (If you read the "
+                "going-deeper part of section 6: 2.7 is the COST of reverse mode there.)"
             )
             _reveal_passes()
             return None
