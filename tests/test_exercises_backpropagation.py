@@ -139,8 +139,9 @@ def test_linear_backward_hides_the_method_until_the_fourth_try(capsys):
     for _ in range(4):
         bp.check_linear_backward(wrong)
         outs.append(capsys.readouterr().out)
-    assert all("X.T @ dY" not in out for out in outs[:3]), outs
-    assert "X.T @ dY" in outs[3]
+    assert all("dY.sum(axis=0)" not in out for out in outs[:3]), outs
+    assert "db = dY.sum(axis=0)" in outs[3]
+    assert "X.T @ dY" not in outs[3]  # only the wrong array's line (reader 03 r27)
     assert bp.check_linear_backward(linear_backward) is True
 
 
@@ -169,7 +170,8 @@ def test_linear_backward_names_a_wrong_sign_not_the_shapes(name, wrong, capsys):
     assert "no minus enters" not in outs[0] and "no minus enters" in outs[1]
     assert all("dY.sum(axis=0)" not in out for out in outs[:3]), outs
     assert f"Section 7's recipe: {bp.ARRAY_HINTS[name][-1]}" in outs[3]
-    assert "dX = dY @ W.T" in outs[3] and "db = dY.sum(axis=0)" in outs[3]
+    lines = {"dX": "dX = dY @ W.T", "dW": "dW = X.T @ dY", "db": "db = dY.sum(axis=0)"}
+    assert all((line in outs[3]) == (key == name) for key, line in lines.items()), outs[3]
     assert all(len(_hints(out)) == 1 for out in outs), outs  # no general hint about shapes
 
 
@@ -496,6 +498,8 @@ def test_linear_backward_divided_by_n_is_named(capsys):
     (said,) = _hints(capsys.readouterr().out)
     assert said.startswith(f"Hint: {bp.DIVIDED_BY_N}") and "X.T @ dY" in said
     assert "shape" not in said
+    # reader 03 r27: the second try gave all three lines; now only dW's own line
+    assert "dY @ W.T" not in said and "axis" not in said, said
 
 
 def _hint_follows(out, line_start):
@@ -533,7 +537,9 @@ def test_linear_backward_unnamed_bug_gets_a_hint_about_its_own_array(wrong, line
         out = capsys.readouterr().out
         said = _hint_follows(out, line)
         assert said is not None and len(_hints(out)) == 1, out
-        assert said == f"Hint: {bp.ARRAY_HINTS[name][level - 1]}"
+        # the shape is right here: the first hint says so, not "it has the shape of ..."
+        first = bp.RIGHT_SHAPE_FIRST[name]
+        assert said == f"Hint: {first if level == 1 else bp.ARRAY_HINTS[name][level - 1]}"
         other = {"dX": "W.T", "dW": "X.T", "db": "axis"}
         assert level == 4 or all(
             formula not in said for key, formula in other.items() if key != name
@@ -822,3 +828,53 @@ def test_linear_backward_t_with_parentheses_says_to_drop_them(wrong, capsys):
         assert "raised TypeError" in out and "not callable" in out, out
         assert _hints(out) == [f"Hint: {bp.T_CALLED}"], out
     assert "`.T` is written without parentheses" in bp.T_CALLED
+
+
+def test_linear_backward_db_equal_to_b_is_not_told_about_its_shape(capsys):
+    """Reader 03 r27: `db = b` has b's shape, yet its first hint began "db has the shape of
+    b"; a right shape with wrong numbers now hears that the shape is right."""
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, b)  # noqa: E731
+    assert bp.check_linear_backward(wrong) is False
+    said = _hint_follows(capsys.readouterr().out, "✗ db")
+    assert said == f"Hint: {bp.RIGHT_SHAPE_FIRST['db']}", said
+    assert "has the shape of b" not in said
+    # a wrong shape still gets the hint about the shape
+    ex.reset_tries()
+    bp.check_linear_backward(lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY))
+    said = _hint_follows(capsys.readouterr().out, "✗ db")
+    assert said == f"Hint: {bp.ARRAY_HINTS['db'][0]}", said
+
+
+def test_linear_backward_method_without_brackets_is_named(capsys):
+    """Reader 03 r27: `dY @ W.transpose` (the method, not called) was told that two arrays
+    do not fit; one side is not an array at all."""
+    wrong = lambda X, W, b, dY: (dY @ W.transpose, X.T @ dY, dY.sum(axis=0))  # noqa: E731
+    for _ in range(2):
+        assert bp.check_linear_backward(wrong) is False
+        out = capsys.readouterr().out
+        assert "do not fit" not in out, out
+        assert "not an array" in out and _hints(out) == [f"Hint: {bp.METHOD_IN_PRODUCT}"], out
+
+
+def test_linear_backward_hints_have_no_stray_full_stop(capsys):
+    """Reader 03 r27: the second hint after an @ that did not fit read "needs a .T?. Next
+    step"."""
+
+    def clash(X, W, b, dY):
+        return dY @ X, X.T @ dY, dY.sum(axis=0)
+
+    for _ in range(2):
+        bp.check_linear_backward(clash)
+    out = capsys.readouterr().out
+    assert "needs a .T? Next step:" in out and "?." not in out, out
+
+
+def test_linear_backward_last_hint_gives_only_the_wrong_line(capsys):
+    """Reader 03 r27: after `db = dY.mean(axis=0)`, the third try printed all three lines,
+    though dX and dW were right. The last hint gives db's line alone."""
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
+    for _ in range(3):
+        bp.check_linear_backward(wrong)
+    (said,) = _hints(capsys.readouterr().out.split("batch of 5")[-1])
+    assert said.endswith("db = dY.sum(axis=0)"), said
+    assert "W.T" not in said and "X.T" not in said, said

@@ -216,7 +216,9 @@ def _run(name, fn, *args, **kwargs):
             _add_delete_the_raise(err)
             raise
         except ValueError as err:  # NumPy's own words for an @ that does not fit
-            if "matmul" in str(err):
+            if "does not have enough dimensions (has 0" in str(err):
+                err.args = (NOT_AN_ARRAY,)  # a method, not an array: W.transpose
+            elif "matmul" in str(err):
                 err.args = (MATMUL_MISFIT,)
             raise
 
@@ -354,8 +356,9 @@ DIVIDED_BY_N = (
     "it is divided by the batch size N, but the layer must not divide. A mean loss is 1/N "
     "times a sum, and dY brings it: the 1/N is in dY already"
 )
-#: What to do about each array, one more step for each wrong try (the last gives the
-#: answer): printed after the first wrong array, so that the hint is about that array.
+#: What to do about each array, one more step for each wrong try (the last gives that
+#: array's line, not the others: reader 03 r27 got all three lines for one slip): printed
+#: after the first wrong array, so that the hint is about that array.
 ARRAY_HINTS = {
     "dX": (
         "dX has the shape of X, (N, inputs): which product of dY with W or with W.T has that "
@@ -364,7 +367,7 @@ ARRAY_HINTS = {
         "A @ B the columns of A must match the rows of B",
         "dX goes back through the weights: dY times W turned round, which is (N, outputs) "
         "times (outputs, inputs) (section 7, the recipe)",
-        "dX = dY @ W.T (and dW = X.T @ dY, db = dY.sum(axis=0))",
+        "dX = dY @ W.T",
     ),
     "dW": (
         "dW has the shape of W, (inputs, outputs): which product of X or X.T with dY has "
@@ -373,7 +376,7 @@ ARRAY_HINTS = {
         "columns of A must match the rows of B",
         "dW adds up one part from each point of the batch: X turned round, times dY, is "
         "(inputs, N) times (N, outputs) (section 7, the recipe)",
-        "dW = X.T @ dY (and dX = dY @ W.T, db = dY.sum(axis=0))",
+        "dW = X.T @ dY",
     ),
     "db": (
         "db has the shape of b, (outputs,): one number per output. b is added to every row "
@@ -381,9 +384,32 @@ ARRAY_HINTS = {
         "b is added to every row of X @ W, so db adds up the rows of dY: a sum, not a mean "
         "(the loss is a mean, so dY already holds its 1/N)",
         "adding up the rows is a sum along axis 0, the direction that runs down the rows",
-        "db = dY.sum(axis=0) (and dX = dY @ W.T, dW = X.T @ dY)",
+        "db = dY.sum(axis=0)",
     ),
 }
+
+
+#: The first hint when the shape is right but the numbers are not (reader 03 r27: `db = b`
+#: was told "db has the shape of b", which it had).
+RIGHT_SHAPE_FIRST = {
+    "dX": "its shape is right, but its numbers are not: dX goes back from dY through the "
+    "weights. Which product of dY with W or with W.T is it?",
+    "dW": "its shape is right, but its numbers are not: dW is built from X and dY. Which "
+    "product of X or X.T with dY is it?",
+    "db": "its shape is right, but its numbers are not. b is added to every row of X @ W: how "
+    "does each row of dY count in db?",
+}
+
+
+def _array_hints(name: str, got, want) -> tuple:
+    """ARRAY_HINTS of ``name``, with a first hint not about the shape when it is right."""
+    try:
+        same = np.asarray(got, dtype=float).shape == np.shape(want)
+    except (TypeError, ValueError):
+        same = False
+    if same:
+        return (RIGHT_SHAPE_FIRST[name],) + ARRAY_HINTS[name][1:]
+    return ARRAY_HINTS[name]
 
 
 def _wrong_sign(name: str) -> str:
@@ -408,7 +434,7 @@ def _graded(bug, name):
     if bug == _wrong_sign(name):  # the shapes are right: no step about shapes
         return (
             bug,
-            f"{bug}. Next step: {NO_MINUS}",
+            _next_step(bug, NO_MINUS),
             f"{bug}. Next step: compare your line with section 7's recipe, which has no minus",
             f"{bug}. Section 7's recipe: {ARRAY_HINTS[name][-1]}",
         )
@@ -417,7 +443,7 @@ def _graded(bug, name):
     # a step that repeats the bug's own reason is left out (round 15: "a sum, not a mean ...
     # 1/N" was printed twice in one hint)
     steps = [step for step in ARRAY_HINTS[name][1:] if "1/N" not in step or "1/N" not in bug]
-    return (bug,) + tuple(f"{bug}. Next step: {step}" for step in steps)
+    return (bug,) + tuple(_next_step(bug, step) for step in steps)
 
 
 def _arrays_are(got, want) -> bool:
@@ -444,8 +470,17 @@ MATMUL_MISFIT = (
     "equal the number of rows of the right one"
 )
 
+#: A method written without () in an @ product, such as `dY @ W.transpose` (reader 03 r27:
+#: it was told that two arrays do not fit, but one side was not an array at all).
+NOT_AN_ARRAY = "one side of an @ product is not an array"
+METHOD_IN_PRODUCT = (
+    "that side is most likely a method written without (), such as W.transpose: the method "
+    "itself, not its result. Write W.T (or W.transpose())"
+)
+
 # What a shape error of linear_backward usually means.
 SHAPE_ERRORS = [
+    (ValueError, NOT_AN_ARRAY, METHOD_IN_PRODUCT),
     (ValueError, "could not be broadcast", STAR_NOT_MATMUL),
     (
         ValueError,
@@ -471,7 +506,15 @@ def _shape_error_hint(err):
     if isinstance(err, TypeError) and "'numpy.ndarray' object is not callable" in str(err):
         return (T_CALLED, T_CALLED)  # two levels: no general hint about shapes follows it
     meaning = error_meaning(err, SHAPE_ERRORS)
-    return (meaning, f"{meaning}. Next step: {NEXT_SHAPE_STEP}") if meaning else None
+    if meaning == METHOD_IN_PRODUCT:
+        return (meaning, meaning)  # complete in itself: no step about shapes follows it
+    return (meaning, _next_step(meaning, NEXT_SHAPE_STEP)) if meaning else None
+
+
+def _next_step(said: str, step: str) -> str:
+    """``said`` and then its next step, without a full stop after a question mark (reader 03
+    r27: "which one needs a .T?. Next step")."""
+    return f"{said}{'' if said.endswith('?') else '.'} Next step: {step}"
 
 
 #: The second step after a shape error of 3.2.
@@ -561,7 +604,8 @@ def _compare_linear(got, want, mistakes) -> bool:
         if check_arrays({key: (got[key], want[key])}, mistakes=mistakes if ok else None):
             continue
         if ok and (not _attempts or _attempts[-1].hinted == before):  # no usual bug named
-            hint(CLOSE_HINTS if _close_not_equal(got[key], want[key]) else ARRAY_HINTS[key])
+            close = _close_not_equal(got[key], want[key])
+            hint(CLOSE_HINTS if close else _array_hints(key, got[key], want[key]))
         ok = False
     return ok
 
