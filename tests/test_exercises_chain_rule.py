@@ -901,3 +901,11 @@ def test_a_wrong_inner_slope_is_named_first_and_corrected_on_the_next_try(
     assert named in out and given_away not in out and "−x²/2" in out
     assert E.check_bump_slope(wrong) is False
     assert given_away in capsys.readouterr().out
+
+
+def test_flat_points_with_a_non_number_shows_a_list_as_the_exercise_asks(capsys):
+    """Reader 01 r27: [π/2, None] was told "expected numbers, such as (1.0, 2.0)", a tuple,
+    though the exercise asks for a list."""
+    assert E.check_flat_points(lambda: [math.pi / 2, None]) is False
+    out = capsys.readouterr().out
+    assert "such as [1.0, 2.0]" in out and "(1.0, 2.0)" not in out

@@ -167,7 +167,7 @@ def _flat_numbers(name: str, flat_points: Callable) -> list[float] | None:
             "number. Write the numbers without quotes, such as math.pi / 2."
         )
         return None
-    got = learner_numbers(name, got)
+    got = learner_numbers(name, got, example="[1.0, 2.0], as the exercise asks")
     if got is None:
         return None
     if len(got) != 2:
