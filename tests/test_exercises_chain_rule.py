@@ -607,7 +607,7 @@ def test_flat_points_names_the_one_point_outside(capsys):
     "wrong,words",
     [
         (lambda x: -x / 2, "−x/2 is not the inner slope"),
-        (lambda x: -x / 2 * math.exp(-(x**2) / 2), "the inner slope is −x, not −x/2"),
+        (lambda x: -x / 2 * math.exp(-(x**2) / 2), "the inner slope is not −x/2"),
         (lambda x: (-x) ** 2, "wrong sign at x = "),
     ],
 )
@@ -879,3 +879,33 @@ def test_the_readers_first_try_hints_no_longer_give_the_fix(check, wrong, given_
     assert check(wrong) is False
     out = capsys.readouterr().out
     assert "✗" in out and "Hint:" in out and given_away not in out
+
+
+@pytest.mark.parametrize(
+    "wrong, named, given_away",
+    [
+        (lambda x: x * math.exp(-(x**2) / 2), "the sign is wrong", "has slope −x"),
+        (lambda x: -2 * x * math.exp(-(x**2) / 2), "not −2x", "−2x/2 = −x"),
+        (lambda x: -x / 2 * math.exp(-(x**2) / 2), "not −x/2", "−2x/2 = −x"),
+        (lambda x: -x / 2, "−x/2 is not the inner slope", "−2x/2 = −x"),
+    ],
+)
+def test_a_wrong_inner_slope_is_named_first_and_corrected_on_the_next_try(
+    wrong, named, given_away, capsys
+):
+    """Reader 01 r27: `exp(-x**2/2)*x`, `*(-2*x)` and `*(-x/2)` were told the inner slope
+    −x on the first wrong try, which is the whole fix. Now the first try names the slip
+    and asks for the slope; the second gives it."""
+    assert E.check_bump_slope(wrong) is False
+    out = capsys.readouterr().out
+    assert named in out and given_away not in out and "−x²/2" in out
+    assert E.check_bump_slope(wrong) is False
+    assert given_away in capsys.readouterr().out
+
+
+def test_flat_points_with_a_non_number_shows_a_list_as_the_exercise_asks(capsys):
+    """Reader 01 r27: [π/2, None] was told "expected numbers, such as (1.0, 2.0)", a tuple,
+    though the exercise asks for a list."""
+    assert E.check_flat_points(lambda: [math.pi / 2, None]) is False
+    out = capsys.readouterr().out
+    assert "such as [1.0, 2.0]" in out and "(1.0, 2.0)" not in out

@@ -167,7 +167,7 @@ def _flat_numbers(name: str, flat_points: Callable) -> list[float] | None:
             "number. Write the numbers without quotes, such as math.pi / 2."
         )
         return None
-    got = learner_numbers(name, got)
+    got = learner_numbers(name, got, example="[1.0, 2.0], as the exercise asks")
     if got is None:
         return None
     if len(got) != 2:
@@ -308,19 +308,30 @@ BUMP_MISTAKES = {
         "you have the inner slope g'(x) = −x but not the outer one, "
         "f'(g(x)) = exp(−x²/2): multiply by it",
     ): lambda x: -x,
-    "the sign is wrong: the inner function −x²/2 has slope −x": lambda x: x * math.exp(-x * x / 2),
-    "the inner slope is −x, not −2x: the derivative of −x²/2 is −2x/2 = −x": lambda x: (
-        -2 * x * math.exp(-x * x / 2)
-    ),
+    (
+        "the sign is wrong: what is the slope of the inner function −x²/2?",
+        "the sign is wrong: the inner function −x²/2 has slope −x",
+    ): lambda x: x * math.exp(-x * x / 2),
+    (
+        "the inner slope is not −2x: take the slope of −x²/2 again, the /2 included",
+        "the inner slope is −x, not −2x: the derivative of −x²/2 is −2x/2 = −x",
+    ): lambda x: -2 * x * math.exp(-x * x / 2),
     (
         "the outer slope must be taken at g(x) = −x²/2, not at x: look at what your exp "
         "is taken of",
         "the outer slope must be taken at g(x) = −x²/2, not at x: use exp(−x²/2), not exp(x)",
     ): lambda x: -x * math.exp(x),
-    "the inner slope is −x, not −x/2: the slope of x² is 2x, so the slope of −x²/2 is "
-    "−2x/2 = −x": lambda x: -x / 2 * math.exp(-x * x / 2),
-    "−x/2 is not the inner slope: the slope of x² is 2x, so the slope of −x²/2 is −2x/2 = −x. "
-    "You also still need the outer slope f'(g(x)).": lambda x: -x / 2,
+    (
+        "the inner slope is not −x/2: the slope of x² is 2x, so what is the slope of −x²/2?",
+        "the inner slope is −x, not −x/2: the slope of x² is 2x, so the slope of −x²/2 is "
+        "−2x/2 = −x",
+    ): lambda x: -x / 2 * math.exp(-x * x / 2),
+    (
+        "−x/2 is not the inner slope: the slope of x² is 2x, so what is the slope of −x²/2? "
+        "You also still need the outer slope f'(g(x)).",
+        "−x/2 is not the inner slope: the slope of x² is 2x, so the slope of −x²/2 is "
+        "−2x/2 = −x. You also still need the outer slope f'(g(x)).",
+    ): lambda x: -x / 2,
     (
         "check the brackets: exp(-x**2)/2 is exp(−x²) divided by 2, not exp(−x²/2)",
         "check the brackets: exp(-x**2)/2 is exp(−x²) divided by 2. The /2 belongs inside "
