@@ -87,6 +87,15 @@ def _hints(out):
     return [line.strip() for line in out.splitlines() if line.strip().startswith("Hint:")]
 
 
+def _refused_quoting_the_error(wrong, error, words, hint, capsys):
+    """check_linear_backward refuses ``wrong``, says it raised ``error`` with Python's
+    ``words``, and gives ``hint`` as its only hint."""
+    assert bp.check_linear_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert f"raised {error}" in out and words in out, out
+    assert _hints(out) == [f"Hint: {hint}"], out
+
+
 @pytest.mark.parametrize(
     "wrong, bug",
     [
@@ -126,10 +135,9 @@ def test_linear_backward_shape_clash_is_explained(capsys):
 )
 def test_linear_backward_star_instead_of_matmul_names_at(wrong, capsys):
     # `*` where `@` belongs raises NumPy's "operands could not be broadcast" error
-    assert bp.check_linear_backward(wrong) is False
-    out = capsys.readouterr().out
-    assert "raised ValueError" in out and "could not be broadcast" in out, out
-    assert _hints(out) == [f"Hint: {bp.STAR_NOT_MATMUL}"], out
+    _refused_quoting_the_error(
+        wrong, "ValueError", "could not be broadcast", bp.STAR_NOT_MATMUL, capsys
+    )
     assert "write it with `@`, not `*`" in bp.STAR_NOT_MATMUL
 
 
@@ -823,10 +831,7 @@ def test_linear_backward_t_with_parentheses_says_to_drop_them(wrong, capsys):
     """Round 24: `W.T()` raised "'numpy.ndarray' object is not callable", and the hint was the
     general one about shapes, which does not say that `.T` takes no parentheses."""
     for _ in range(3):  # the same hint on every try: the general ones never follow it
-        assert bp.check_linear_backward(wrong) is False
-        out = capsys.readouterr().out
-        assert "raised TypeError" in out and "not callable" in out, out
-        assert _hints(out) == [f"Hint: {bp.T_CALLED}"], out
+        _refused_quoting_the_error(wrong, "TypeError", "not callable", bp.T_CALLED, capsys)
     assert "`.T` is written without parentheses" in bp.T_CALLED
 
 

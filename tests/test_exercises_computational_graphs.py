@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from feedback import told
 
 import helpers.exercises as ex
 from helpers.autodiff import Value
@@ -476,8 +477,7 @@ def test_softplus_without_the_absolute_value_is_told_about_abs(capsys):
         y = max(x, 0) + math.log1p(math.exp(-x))
         return Value(y, (v,), "softplus", _local=(math.exp(x - y),))
 
-    assert E.check_softplus(no_abs) is False
-    out = capsys.readouterr().out
+    out = told(E.check_softplus, no_abs, capsys)
     assert "expected" in out
     assert "math.exp(-abs(x))" in out and "absolute value" in out
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from feedback import told
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tools/, not installed
 
@@ -422,8 +423,7 @@ def test_count_params_input_biases_hint_says_what_the_learner_did(capsys):
         return sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes)
 
     assert with_input_biases([1, 2, 1]) == 8
-    assert dn.check_count_params(with_input_biases) is False
-    out = capsys.readouterr().out
+    out = told(dn.check_count_params, with_input_biases, capsys)
     assert "you counted a bias for each input too (sizes[0] of them)" in out
     assert "only the outputs of a layer have biases" in out
     assert "a bias is counted for the inputs too" not in out
@@ -557,8 +557,7 @@ def test_count_params_that_prints_instead_of_returning_is_told_to_return(capsys)
     def printed(sizes):
         print(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])))
 
-    assert dn.check_count_params(printed) is False
-    out = capsys.readouterr().out
+    out = told(dn.check_count_params, printed, capsys)
     assert "got None" in out
     assert "no value" in out and "`return total` if you called it total" in out
 
@@ -625,8 +624,7 @@ def test_count_params_double_equals_for_the_start_value_is_named(capsys):
             total += (sizes[i] + 1) * sizes[i + 1]  # noqa: F821
         return total
 
-    assert dn.check_count_params(compared_not_set) is False
-    out = capsys.readouterr().out
+    out = told(dn.check_count_params, compared_not_set, capsys)
     assert "UnboundLocalError" in out
     assert "Did you write `==` (which compares) where you meant `=`" in out
     assert "a NameError means" not in out

@@ -658,15 +658,12 @@ def prediction(
     (the name of the function the exercise asks for, "max_lr"), the answer must be that
     function: a plain number is refused as ``run`` refuses it (reader 05 r26: ``max_lr = 0.2``
     passed 5.1); without it, a number or a function returning it is accepted."""
+    hiding = {} if nudge is None else {"hide_first_try_of": number, "nudge": nudge}
 
     def check(answer) -> bool:
         if function is not None and not a_function(name, answer, function):
             return False
-        if nudge is None:
-            return check_prediction(name, answer, expected, why, misses)
-        return check_prediction(
-            name, answer, expected, why, misses, hide_first_try_of=number, nudge=nudge
-        )
+        return check_prediction(name, answer, expected, why, misses, **hiding)
 
     check.__name__ = f"check_{number.replace('.', '_')}"
     check.__doc__ = f"Exercise {number}, predict first: {name}, which is {expected}."
