@@ -12,6 +12,7 @@ import os
 import pytest
 from lab_harness import (
     Lab,
+    LabWindow,
     Notebook7,
     NotebookPage,
     browser_missing_reason,
@@ -108,14 +109,29 @@ def browser_context(lab, playwright_session):
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def lab_window(lab, browser_context):
+    """One JupyterLab page for the session (per pytest-xdist worker), booted once, in which
+    the tests open their notebooks one after another (lab_harness.LabWindow: each as a fresh
+    page would open it)."""
+    window = LabWindow(lab, browser_context)
+    try:
+        yield window
+    finally:
+        window.close()
+
+
 @pytest.fixture
-def open_page(lab, browser_context):
-    """Open a notebook (path relative to the server root) in a fresh page; closed afterwards
-    together with its kernel, whatever the test's outcome."""
+def open_page(lab, browser_context, lab_window):
+    """Open a notebook (path relative to the server root) in the session's JupyterLab page,
+    fresh (a new kernel, its headings as stored, no state of the notebook before it; a second
+    notebook of the same test gets a page of its own); closed afterwards together with its
+    kernel, whatever the test's outcome."""
     pages = []
 
     def _open(relpath: str) -> NotebookPage:
-        page = NotebookPage(lab, browser_context, relpath)
+        shared = lab_window if lab_window.holder is None else None
+        page = NotebookPage(lab, browser_context, relpath, window=shared)
         pages.append(page)
         return page
 

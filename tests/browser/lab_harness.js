@@ -114,13 +114,13 @@
       h.hooked = true;
       // Every comm message the page sends (a widget's new value, a click) is pending until
       // the kernel reports "idle" for it: then its outputs have all arrived.
-      w.sessionContext.session.kernel.anyMessage.connect((_, args) => {
+      const sentSlot = (_, args) => {
         if (args.direction === 'send' && args.msg.header.msg_type === 'comm_msg') {
           h.sent += 1;
           h.pending.add(args.msg.header.msg_id);
         }
-      });
-      w.sessionContext.iopubMessage.connect((_, msg) => {
+      };
+      const iopubSlot = (_, msg) => {
         const t = msg.header.msg_type;
         if (t === 'status' && msg.content.execution_state === 'idle') {
           h.idle += 1;
@@ -132,7 +132,25 @@
         } else if (t === 'stream' && msg.content.name === 'stderr') {
           h.kernelErrors.push(`stderr: ${msg.content.text}`);
         }
-      });
+      };
+      h.hooks = [[w.sessionContext.session.kernel.anyMessage, sentSlot],
+                 [w.sessionContext.iopubMessage, iopubSlot]];
+      for (const [signal, slot] of h.hooks) signal.connect(slot);
+    },
+
+    // Forget the notebook hooked before: its signals, counters, errors and probes (a page that
+    // opens one notebook after another starts each as a fresh page would).
+    reset() {
+      for (const [signal, slot] of h.hooks || []) signal.disconnect(slot);
+      h.hooks = [];
+      h.hooked = false;
+      h.idle = 0;
+      h.lastIdle = 0;
+      h.sent = 0;
+      h.pending.clear();
+      h.kernelErrors = [];
+      h.disarm();
+      h.unwatch();
     },
 
     async runAll() {

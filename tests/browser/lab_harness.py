@@ -359,31 +359,217 @@ class Report:
         self.problems.append(f"{self.notebook}: {msg}")
 
 
-class NotebookPage:
-    """One notebook open in one browser page."""
+def console_error(msg) -> str | None:
+    """A browser console message as the tests report it, or None when it is no error of
+    ours (not an error, or one of ``BENIGN_CONSOLE``)."""
+    if msg.type != "error":
+        return None
+    text = msg.text
+    where = (msg.location or {}).get("url", "")
+    if any(b in text or b in where for b in BENIGN_CONSOLE):
+        return None
+    return f"console error: {text[:300]}"
 
-    def __init__(self, lab: Lab, context, relpath: str):
+
+class LabWindow:
+    """One JupyterLab page, booted once, in which notebook after notebook is opened (with
+    JupyterLab's ``docmanager:open``) and closed again, for the tests of one session: a boot
+    of JupyterLab costs seconds, and every test would otherwise pay it.
+
+    Each notebook is opened as a fresh page would open it: the page holds no notebook panel,
+    no widget view, no harness mark, no dialog and no session or kernel (``claim`` boots a new
+    page otherwise, ``open`` checks it again), and ``open`` checks that the notebook's kernel
+    is one the page never saw (a fresh kernel, not the session of the one before). Its
+    collapsed headings come from the notebook's file (the model is read anew: the previous
+    panel's context is disposed, nothing was saved, the test server never autosaves), and the
+    page-side helpers start with no counts, errors or signals (``window.__nbh.reset``). The
+    console errors a test sees are those of the boot (each test sees them, as each saw those
+    of its own boot) and those logged while it holds the page. When a notebook cannot be
+    closed cleanly (a dialog, a panel left over, a timeout), the page is thrown away and the
+    next notebook gets a freshly booted one.
+    """
+
+    def __init__(self, lab: Lab, context):
+        self.lab = lab
+        self.context = context
+        self.page = None
+        self.holder: NotebookPage | None = None  # the notebook page that holds the window
+        self.boot_errors: list[str] = []
+        self.booting = False
+        self.kernels_seen: set[str] = set()
+        self.boots = 0
+
+    def _record(self, text: str):
+        """A console error goes to the notebook page that holds the window, or to the boot's;
+        one logged between two notebooks (the closed one's last words) is dropped, as a closed
+        page's would be."""
+        if self.holder is not None:
+            self.holder.console_errors.append(text)
+        elif self.booting:
+            self.boot_errors.append(text)
+
+    def _on_console(self, page, msg):
+        text = console_error(msg)
+        if text and page is self.page:
+            self._record(text)
+
+    def _on_page_error(self, page, err):
+        if page is self.page:
+            self._record(f"page error: {err}")
+
+    def boot(self, timeout_ms: int = 90_000):
+        """A new page with JupyterLab and nothing open in it (``?reset``: no workspace)."""
+        self.discard()
+        self.boot_errors = []
+        self.booting = True
+        page = self.page = self.context.new_page()
+        page.on("console", lambda m: self._on_console(page, m))
+        page.on("pageerror", lambda e: self._on_page_error(page, e))
+        try:
+            page.goto(
+                f"{self.lab.url}/lab?reset&token={self.lab.token}",
+                wait_until="domcontentloaded",
+                timeout=timeout_ms,
+            )
+            page.wait_for_function(
+                "() => window.jupyterapp && window.jupyterapp.shell", timeout=timeout_ms
+            )
+            page.evaluate("() => window.jupyterapp.restored")
+            page.evaluate(PAGE_JS)
+        except Exception:
+            self.discard()
+            raise
+        finally:
+            self.booting = False
+        self.boots += 1
+
+    def claim(self, holder: NotebookPage):
+        """Give the page to ``holder`` (booting one when there is none): clean, with the
+        boot's console errors as the holder's first."""
+        if self.holder is not None:
+            raise RuntimeError(f"the JupyterLab page is held by {self.holder.relpath}")
+        if self.page is None or self.page.is_closed() or any(self.leftovers().values()):
+            self.boot()
+        self.holder = holder
+        holder.console_errors.extend(self.boot_errors)
+        return self.page
+
+    CLEAN = """() => ({
+        panels: document.querySelectorAll('.jp-NotebookPanel').length,
+        widgets: document.querySelectorAll('.jupyter-widgets').length,
+        marks: document.querySelectorAll('[data-nbh], [data-nbh-panel], [data-a11y]').length,
+        dialogs: document.querySelectorAll('.jp-Dialog').length,
+        sessions: [...window.jupyterapp.serviceManager.sessions.running()].length,
+        kernels: [...window.jupyterapp.serviceManager.kernels.running()].length,
+    })"""
+
+    def leftovers(self) -> dict:
+        """What the page holds of notebooks opened before: all zero when it is clean."""
+        try:
+            return self.page.evaluate(self.CLEAN)
+        except Exception:  # noqa: BLE001 - a page that cannot answer is not clean
+            return {"unanswered": 1}
+
+    def open(self, holder: NotebookPage, timeout_ms: int):
+        """Open ``holder``'s notebook in the page (which it holds), as a learner's click in
+        the file browser would, and check that it starts afresh."""
+        page = self.page
+        clean = self.leftovers()
+        if any(clean.values()):
+            raise RuntimeError(f"the JupyterLab page is not clean before an open: {clean}")
+        page.evaluate("() => window.__nbh.reset()")
+        page.evaluate(
+            "(p) => { window.jupyterapp.commands.execute("
+            "'docmanager:open', {path: p, factory: 'Notebook'}); }",
+            holder.relpath,
+        )
+        holder.wait_open(timeout_ms)
+        kernel = page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.id"
+        )
+        if kernel in self.kernels_seen:
+            raise RuntimeError(f"{holder.relpath} was given a kernel used before ({kernel})")
+        self.kernels_seen.add(kernel)
+
+    def release(self, holder: NotebookPage):
+        """Close the holder's notebook without saving, shut its kernel down, and leave the page
+        clean for the next; throw the page away when that fails."""
+        if self.holder is not holder:
+            return
+        try:
+            self.page.evaluate(
+                """async () => {
+                    const app = window.jupyterapp;
+                    for (const w of [...app.shell.widgets('main')]) w.dispose();
+                    window.__nbh.reset();
+                    const sessions = app.serviceManager.sessions;
+                    await sessions.refreshRunning();
+                    for (const s of [...sessions.running()]) await sessions.shutdown(s.id);
+                }"""
+            )
+            self.lab.shutdown_kernels()
+            self.page.evaluate(
+                """async () => {
+                    const m = window.jupyterapp.serviceManager;
+                    await m.sessions.refreshRunning();
+                    await m.kernels.refreshRunning();
+                }"""
+            )
+            clean = self.leftovers()
+            if any(clean.values()) or self.lab._api("/api/sessions"):
+                raise RuntimeError(f"not clean after closing {holder.relpath}: {clean}")
+        except Exception:  # noqa: BLE001 - a page in doubt is not reused
+            self.discard()
+        finally:
+            self.holder = None
+
+    def discard(self):
+        page, self.page = self.page, None
+        if page is not None:
+            try:
+                page.close(run_before_unload=False)
+            except Exception:  # noqa: BLE001 - the page may already be gone
+                pass
+
+    def close(self):
+        self.discard()
+
+
+class NotebookPage:
+    """One notebook open in one browser page: a new page of its own, or the page of a
+    :class:`LabWindow` (``window``), which it holds until ``close``."""
+
+    def __init__(self, lab: Lab, context, relpath: str, window: LabWindow | None = None):
         self.lab = lab
         self.relpath = relpath
-        self.page = context.new_page()
+        self.window = window
         self.console_errors: list[str] = []
+        if window is not None:
+            self.page = window.claim(self)
+            return
+        self.page = context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda e: self.console_errors.append(f"page error: {e}"))
 
     def _on_console(self, msg):
-        if msg.type == "error":
-            text = msg.text
-            loc = msg.location or {}
-            where = loc.get("url", "")
-            if not any(b in text or b in where for b in BENIGN_CONSOLE):
-                self.console_errors.append(f"console error: {text[:300]}")
+        text = console_error(msg)
+        if text:
+            self.console_errors.append(text)
 
     def js(self, expr: str, arg=None):
         return self.page.evaluate(expr, arg)
 
     def open(self, timeout_ms: int = 90_000):
+        if self.window is not None:
+            self.window.open(self, timeout_ms)
+            return
         url = self.lab.page_url(self.relpath)
         self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+        self.wait_open(timeout_ms)
+
+    def wait_open(self, timeout_ms: int):
+        """Wait until the notebook is the current widget, hook the page-side helpers to its
+        kernel and wait for the kernel to be idle."""
         self.page.wait_for_function(
             "(p) => window.jupyterapp && window.jupyterapp.shell"
             " && window.jupyterapp.shell.currentWidget"
@@ -494,6 +680,9 @@ class NotebookPage:
         return None
 
     def close(self):
+        if self.window is not None:
+            self.window.release(self)
+            return
         try:
             self.page.close(run_before_unload=False)
         except Exception:  # noqa: BLE001 - the page may already be gone

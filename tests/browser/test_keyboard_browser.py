@@ -64,12 +64,16 @@ CELLS = [VIEW, BARE, "after_bare = 1", PANEL, "after_panel = 2"]
 
 @pytest.fixture(params=["jupyterlab", "notebook7"])
 def page(request, browser_context):
-    """The generated notebook, run, in the front end named by the parameter."""
-    server = request.getfixturevalue("lab" if request.param == "jupyterlab" else "notebook7")
+    """The generated notebook, run, in the front end named by the parameter (JupyterLab: in
+    the session's JupyterLab page, opened fresh; Notebook 7, a one-document front end: in a
+    page of its own)."""
+    lab = request.param == "jupyterlab"
+    server = request.getfixturevalue("lab" if lab else "notebook7")
     rel = "keyboard/keyboard.ipynb"
     (server.root / "keyboard").mkdir(exist_ok=True)
     (server.root / rel).write_text(json.dumps(notebook(CELLS)), encoding="utf-8")
-    p = NotebookPage(server, browser_context, rel)
+    window = request.getfixturevalue("lab_window") if lab else None
+    p = NotebookPage(server, browser_context, rel, window=window)
     p.front_end = request.param
     try:
         p.open()
