@@ -60,6 +60,8 @@ def test_round_off_digits_fail_the_check(tmp_path, capsys):
     assert portability.main([str(nb), "--only", ONE_ULP]) == 1
     out = capsys.readouterr().out
     assert "FAIL" in out and "differs: " in out and "one ulp off" in out
+    log = ROOT / out.split("pytest's whole report: ")[1].split()[0]
+    assert "Cell 0" in log.read_text(encoding="utf-8")  # what differed, in full
 
 
 def test_what_the_digits_really_say_passes(tmp_path, capsys):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -243,6 +244,12 @@ def main(argv=None) -> int:
             print(f"         differs: {cell}")
         if not ok and not failed:
             print("\n".join("         " + line for line in output.splitlines()[-15:]))
+        if not ok:  # the whole of pytest's report: the first error says why the rest failed
+            slug = re.sub(r"[^a-z0-9]+", "-", v.name.lower()).strip("-")
+            log = ROOT / "build" / f"portability-{slug}.log"
+            log.parent.mkdir(exist_ok=True)
+            log.write_text(output, encoding="utf-8")
+            print(f"         pytest's whole report: {log.relative_to(ROOT)}")
     print(
         f"portability: {len(results) - bad} of {len(results)} variants give the stored "
         f"outputs ({time.perf_counter() - t0:.0f} s)"
