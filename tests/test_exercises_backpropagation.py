@@ -711,10 +711,11 @@ def test_mean_instead_of_sum_gives_the_reason_in_plain_words(capsys):
 
 
 def test_db_second_hint_says_why_no_division_in_plain_words(capsys):
-    """The second db hint (the reader's `dY.sum()`, twice) said "(the loss already divided by
-    N)"; it now says why, in the core's words."""
+    """The second db hint (a reader's `dY.sum()`, twice) said "(the loss already divided by
+    N)"; it now says why, in the core's words. Since reader 03 r28 a sum over the wrong axis
+    no longer hears about a mean, so an unnamed db bug shows it here."""
     ex.reset_tries()
-    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum())  # noqa: E731
+    wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.max(axis=0))  # noqa: E731
     bp.check_linear_backward(wrong)
     capsys.readouterr()
     bp.check_linear_backward(wrong)
@@ -883,3 +884,47 @@ def test_linear_backward_last_hint_gives_only_the_wrong_line(capsys):
     (said,) = _hints(capsys.readouterr().out.split("batch of 5")[-1])
     assert said.endswith("db = dY.sum(axis=0)"), said
     assert "W.T" not in said and "X.T" not in said, said
+
+
+@pytest.mark.parametrize(
+    "wrong, name",
+    [
+        (lambda X, W, b, dY: (dY @ W.T + b, X.T @ dY, dY.sum(axis=0)), "dX"),  # the reader's
+        (lambda X, W, b, dY: (dY @ W.T, X.T @ dY + b, dY.sum(axis=0)), "dW"),
+    ],
+)
+def test_linear_backward_plus_b_is_named_not_sent_to_another_product(wrong, name, capsys):
+    """Reader 03 r28: `dX = dY @ W.T + b` was asked "Which product of dY with W or with W.T
+    is it?", though the product was right; the + b was the slip."""
+    for _ in range(2):
+        assert bp.check_linear_backward(wrong) is False
+        said = _hint_follows(capsys.readouterr().out, f"✗ {name}")
+        assert said is not None and "right product plus b" in said and "+ b" in said, said
+        assert "Which product" not in said, said
+    assert said.endswith(bp.ARRAY_HINTS[name][-1]), said
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum()),  # the reader's
+        lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=1)),
+    ],
+)
+def test_linear_backward_wrong_sum_hears_nothing_about_a_mean(wrong, capsys):
+    """Reader 03 r28: after `db = dY.sum()` the second hint said "a sum, not a mean", though
+    no mean was taken; its next step is now the axis."""
+    for _ in range(3):
+        assert bp.check_linear_backward(wrong) is False
+        said = _hint_follows(capsys.readouterr().out, "✗ db")
+        assert said is not None and "mean" not in said, said
+    assert said.endswith("db = dY.sum(axis=0)"), said
+
+
+def test_linear_backward_swapped_product_hint_names_the_order(capsys):
+    """Reader 03 r28: `dX = W.T @ dY` (the two sides swapped) heard only "which one needs a
+    .T?"; the hint now asks about the order too."""
+    wrong = lambda X, W, b, dY: (W.T @ dY, X.T @ dY, dY.sum(axis=0))  # noqa: E731
+    assert bp.check_linear_backward(wrong) is False
+    (said,) = _hints(capsys.readouterr().out)
+    assert "order matters" in said and "swapped" in said and "needs a .T?" in said, said

@@ -239,10 +239,17 @@ def test_a_named_bug_is_followed_by_the_method_from_the_second_try_on(capsys):
             "def f(x):\n    return 2 * x * cos(x) - x**2 * sin(x)",
             "math.cos(x)",
         ),
+        ("check_bump_slope", "def f(x):\n    return math.exp(-x**2 / 2)(-x)", "a * is missing"),
+        (
+            "check_two_path_slope",
+            "def f(x):\n    return 2 * x * math.cos(x) - math.sin(x)(x**2)",
+            "a * is missing",
+        ),
     ],
 )
 def test_python_slips_are_named(check, source, words, capsys):
-    """1.2's and 1.4's checks name a slip of Python (`^`, a function without `math.`)."""
+    """1.2's and 1.4's checks name a slip of Python (`^`, a function without `math.`, a `*`
+    left out before a bracket, which Python reports as 'float' object is not callable)."""
     namespace = {"math": math}
     exec(source, namespace)
     assert getattr(E, check)(namespace["f"]) is False

@@ -135,9 +135,10 @@ def test_max_lr_given_as_a_number_is_refused_like_5_3(value, capsys):
     assert tdn.check_max_lr(lambda: 0.2) is True
 
 
-def test_max_lr_too_rough_says_give_more_digits(capsys):
+def test_max_lr_just_below_asks_for_the_boundary_not_more_digits(capsys):
     assert tdn.check_max_lr(lambda: 0.199) is False
-    assert "0.199 is close: give more digits" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "the boundary itself, not a value just below it" in out and "more digits" not in out
 
 
 def _wrong_layer(j):

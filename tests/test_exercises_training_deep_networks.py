@@ -258,10 +258,16 @@ def test_the_right_residual_grad_passes_all_three_cases(capsys):
     assert "3 random cases" in capsys.readouterr().out
 
 
-def test_max_lr_near_miss_does_not_suggest_pi(capsys):
-    assert not tdn.check_max_lr(lambda: 0.1999)
-    out = capsys.readouterr().out
-    assert "give more digits" in out and "math.pi" not in out
+def test_max_lr_just_below_the_boundary_is_asked_for_the_boundary_itself(capsys):
+    """Reader 05 r28: 0.199 (read "below it" literally) was told "give more digits", yet the
+    boundary is exactly 0.2, so 0.1999… would not pass either."""
+    for just_below in (0.199, 0.1999):
+        assert not tdn.check_max_lr(lambda v=just_below: v)
+        out = capsys.readouterr().out
+        assert "the boundary itself, not a value just below it" in out, out
+        assert "more digits" not in out and "math.pi" not in out
+    assert "it is 0.2" in out  # the second wrong try still shows the answer
+    assert "give more digits" in ex.near_miss(0.199, 0.2)  # other exercises keep the note
 
 
 def test_near_miss_mentions_pi_only_for_multiples_of_pi():

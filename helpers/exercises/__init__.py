@@ -592,6 +592,7 @@ def check_prediction(
     *,
     hide_first_try_of: str | None = None,
     nudge: str | None = None,
+    boundary: bool = False,
 ) -> bool:
     """A predict-first exercise: the learner's number (or a function returning it) against
     ``expected``. A known wrong guess hears what it is (``misses``: guess → sentence, none of
@@ -599,7 +600,9 @@ def check_prediction(
     try is told only that it is not it, and ``nudge`` if given; the value and ``why`` come from
     the next wrong try on, so one wrong try does not give the prediction away. Without it,
     every try is told the value and ``why``. A whole ``expected`` wants a whole number; any
-    other is right to the digits typed (``agrees``)."""
+    other is right to the digits typed (``agrees``). With ``boundary`` (the exercise asks for
+    a boundary, 5.1's 0.2), a number just below it is told so, not to give more digits
+    (reader 05 r28: 0.199)."""
     got = learner_number(name, answer)
     if got is None:
         return False
@@ -608,6 +611,8 @@ def check_prediction(
         print(f"{PASS} {name}: {_fmt(expected)}. {why}")
         return True
     near = not_whole(got, expected) if whole else near_miss(got, expected)
+    if boundary and near and got < expected:
+        near = " (give the boundary itself, not a value just below it)"
     shown = _fmt_apart(got, expected)
     hide = hide_first_try_of is not None and not _wrong_predictions.get(hide_first_try_of)
     if hide_first_try_of is not None:
@@ -652,18 +657,22 @@ def prediction(
     *,
     nudge: str | None = None,
     function: str | None = None,
+    boundary: bool = False,
 ) -> Callable:
     """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``.
     With a ``nudge``, the first wrong try gets it instead of the answer. With ``function``
     (the name of the function the exercise asks for, "max_lr"), the answer must be that
     function: a plain number is refused as ``run`` refuses it (reader 05 r26: ``max_lr = 0.2``
-    passed 5.1); without it, a number or a function returning it is accepted."""
-    hiding = {} if nudge is None else {"hide_first_try_of": number, "nudge": nudge}
+    passed 5.1); without it, a number or a function returning it is accepted. ``boundary``:
+    as in ``check_prediction``."""
+    options = {"boundary": boundary}
+    if nudge is not None:
+        options.update(hide_first_try_of=number, nudge=nudge)
 
     def check(answer) -> bool:
         if function is not None and not a_function(name, answer, function):
             return False
-        return check_prediction(name, answer, expected, why, misses, **hiding)
+        return check_prediction(name, answer, expected, why, misses, **options)
 
     check.__name__ = f"check_{number.replace('.', '_')}"
     check.__doc__ = f"Exercise {number}, predict first: {name}, which is {expected}."

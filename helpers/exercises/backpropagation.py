@@ -356,6 +356,18 @@ DIVIDED_BY_N = (
     "it is divided by the batch size N, but the layer must not divide. A mean loss is 1/N "
     "times a sum, and dY brings it: the 1/N is in dY already"
 )
+
+
+def _plus_b(name: str) -> str:
+    """The bug of a gradient that is the right product plus b (reader 03 r28: `dY @ W.T + b`
+    was asked which product it is, though the product was right)."""
+    of = name[1]
+    return (
+        f"your {name} is the right product plus b, but b does not belong in {name}: adding b "
+        f"to Y does not change how Y depends on {of}. Leave out the + b"
+    )
+
+
 #: What to do about each array, one more step for each wrong try (the last gives that
 #: array's line, not the others: reader 03 r27 got all three lines for one slip): printed
 #: after the first wrong array, so that the hint is about that array.
@@ -438,11 +450,18 @@ def _graded(bug, name):
             f"{bug}. Next step: compare your line with section 7's recipe, which has no minus",
             f"{bug}. Section 7's recipe: {ARRAY_HINTS[name][-1]}",
         )
-    if bug == DIVIDED_BY_N:  # the shapes are right: the next step is the recipe itself
-        return (bug, f"{bug}. Section 7's recipe has no N in it: {ARRAY_HINTS[name][-1]}")
+    if bug in (DIVIDED_BY_N, _plus_b(name)):  # the shapes are right: next, the recipe itself
+        said = "has no N in it" if bug == DIVIDED_BY_N else "has no b in it"
+        return (bug, f"{bug}. Section 7's recipe {said}: {ARRAY_HINTS[name][-1]}")
     # a step that repeats the bug's own reason is left out (round 15: "a sum, not a mean ...
     # 1/N" was printed twice in one hint)
-    steps = [step for step in ARRAY_HINTS[name][1:] if "1/N" not in step or "1/N" not in bug]
+    # nor "not a mean" after a sum over the wrong axis (reader 03 r28: `dY.sum()` took no mean)
+    summed = bug in (SUM_ALL, SUM_AXIS, KEPT_DIMS)
+    steps = [
+        step
+        for step in ARRAY_HINTS[name][1:]
+        if ("1/N" not in step or "1/N" not in bug) and not (summed and "not a mean" in step)
+    ]
     return (bug,) + tuple(_next_step(bug, step) for step in steps)
 
 
@@ -486,7 +505,8 @@ SHAPE_ERRORS = [
         ValueError,
         "of an @ product do not fit",
         "the shapes of a product do not fit: dY is (N, outputs), W is "
-        "(inputs, outputs) and X is (N, inputs); which one needs a .T?",
+        "(inputs, outputs) and X is (N, inputs). In A @ B the order matters too: are the "
+        "two sides swapped, or which one needs a .T?",
     ),
 ]
 
@@ -548,7 +568,7 @@ def check_linear_backward(fn) -> bool:
             return False
         print(f"batch of {n}, W of shape {W.shape}:")
         want = {"dX": dY @ W.T, "dW": X.T @ dY, "db": dY.sum(axis=0)}
-        if not _compare_linear(got, want, _linear_mistakes(X, W, dY, want)):
+        if not _compare_linear(got, want, _linear_mistakes(X, W, b, dY, want)):
             return False
     return True
 
@@ -576,12 +596,16 @@ def _linear_result(fn, X, W, b, dY):
     return got
 
 
-def _linear_mistakes(X, W, dY, want):
+def _linear_mistakes(X, W, b, dY, want):
     """The usual wrong dX, dW and db of one case, each named with its growing hints."""
     n, (n_in, n_out) = len(X), W.shape
+    square = n_in == n_out  # only then do dY @ W and dY @ W.T + b compute
     bugs = {
-        "dX": {TRANSPOSED_X: (dY @ W.T).T, **({TRANSPOSED_W: dY @ W} if n_in == n_out else {})},
-        "dW": {TRANSPOSED: (X.T @ dY).T},
+        "dX": {
+            TRANSPOSED_X: (dY @ W.T).T,
+            **({TRANSPOSED_W: dY @ W, _plus_b("dX"): want["dX"] + b} if square else {}),
+        },
+        "dW": {TRANSPOSED: (X.T @ dY).T, _plus_b("dW"): want["dW"] + b},
         "db": {**_bias_mistakes(dY), MEAN_NOT_SUM: dY.mean(axis=0), FIRST_ROW: dY[0]},
     }
     if n > 1:  # at a batch of 1, / N changes nothing

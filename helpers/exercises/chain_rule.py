@@ -415,7 +415,8 @@ def _known_mistake(got: list[float], points: list[float], mistakes: dict) -> boo
 
 def _python_slip(fn) -> str | None:
     """What a beginner's usual Python slip in a formula means (``x^2`` for a power, ``e``,
-    ``exp``, ``sin`` or ``cos`` without ``math.``), if calling ``fn(1.0)`` shows one; else None."""
+    ``exp``, ``sin`` or ``cos`` without ``math.``, a ``*`` left out before a bracket), if calling
+    ``fn(1.0)`` shows one; else None."""
     with contextlib.redirect_stdout(io.StringIO()):  # the learner's prints show once
         how, err = _call_limited(fn, (1.0,))
     if how != "raised":
@@ -427,6 +428,12 @@ def _python_slip(fn) -> str | None:
         return "Python has no e or exp of its own: write e to the power u as math.exp(u)."
     if isinstance(err, NameError) and ("'cos'" in text or "'sin'" in text):
         return "Python has no sin or cos of its own: write math.sin(x) and math.cos(x)."
+    number = any(kind in text for kind in ("'float'", "'int'", "numpy"))
+    if isinstance(err, TypeError) and number and "not callable" in text:  # 2(x + 1): reader 01 r28
+        return (
+            "a * is missing before a bracket. Python reads 2(x + 1) as calling the number 2, "
+            "and says 'object is not callable'. Write 2 * (x + 1)."
+        )
     return None
 
 

@@ -55,7 +55,14 @@ MAX_LR_NAME = "the largest learning rate below which descent converges"
 
 
 check_max_lr = prediction(
-    "5.1", MAX_LR_NAME, 2 / STEEP, MAX_LR_WHY, MAX_LR_MISSES, nudge=MAX_LR_NUDGE, function="max_lr"
+    "5.1",
+    MAX_LR_NAME,
+    2 / STEEP,
+    MAX_LR_WHY,
+    MAX_LR_MISSES,
+    nudge=MAX_LR_NUDGE,
+    function="max_lr",
+    boundary=True,
 )
 
 
