@@ -510,6 +510,23 @@ def last_layer_only(sizes):
     return total
 
 
+def reset_in_the_loop(sizes):
+    """Reader 04 (round 29): `total = 0` inside the loop was told to write `total += ...`,
+    which it had."""
+    for i in range(len(sizes) - 1):
+        total = 0
+        total += (sizes[i] + 1) * sizes[i + 1]
+    return total
+
+
+def reset_in_the_loop_without_plus_equals(sizes):
+    """The same slip with `count = count + ...` for `+=`."""
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        count = 0.0
+        count = count + (a + 1) * b
+    return count
+
+
 def square_per_size(sizes):
     """Reader 04 (round 22): s*s + s for each size got the generic hint."""
     total = 0
@@ -522,6 +539,14 @@ def square_per_size(sizes):
     "wrong, says",
     [
         (last_layer_only, ["got 3, expected 7", "you kept only the last layer", "total +="]),
+        (
+            reset_in_the_loop,
+            ["got 3, expected 7", "`total = 0` is inside the loop", "once, before the loop"],
+        ),
+        (
+            reset_in_the_loop_without_plus_equals,
+            ["got 3, expected 7", "`count = 0.0` is inside the loop", "once, before the loop"],
+        ),
         (square_per_size, ["expected 7", "s·s + s for each size", "consecutive pairs"]),
         (
             weights_only,
@@ -539,6 +564,8 @@ def square_per_size(sizes):
     ],
     ids=[
         "total = instead of total += is told it kept only the last layer",
+        "total = 0 inside the loop is told to start the count before the loop",
+        "count = 0.0 inside the loop, with count = count + ..., is told the same",
         "s*s + s per size is told a layer joins two sizes",
         "weights only is told you counted only the weights",
         "a loop one step too far is told so",
@@ -551,6 +578,17 @@ def test_count_params_names_the_bug_of_a_loop_over_the_layers(capsys, wrong, say
     out = capsys.readouterr().out
     for words in says:
         assert words in out, out
+
+
+def test_count_params_tells_the_two_last_layer_slips_apart(capsys):
+    # Reader 04 (round 29): both slips keep only the last layer; each hears its own fix.
+    assert dn.check_count_params(reset_in_the_loop) is False
+    out = capsys.readouterr().out
+    assert "Write `total += ...`" not in out and "before the loop" in out
+    ex.reset_tries()
+    assert dn.check_count_params(last_layer_only) is False
+    out = capsys.readouterr().out
+    assert "Write `total += ...`" in out and "before the loop" not in out
 
 
 def test_count_params_that_prints_instead_of_returning_is_told_to_return(capsys):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import math
+import textwrap
 
 import numpy as np
 
@@ -127,6 +130,48 @@ def _ref_count(sizes):
     return int(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))
 
 
+#: The last layer only: `total = ...` where `total += ...` belongs, or (reader 04, round 29)
+#: a `+=` whose `total = 0` is inside the loop, told by _reset_in_loop.
+KEPT_LAST = (
+    "you kept only the last layer: each pass of the loop replaced the total. Write "
+    "`total += ...` (add to it), not `total = ...`"
+)
+RESET_IN_LOOP = (
+    "you kept only the last layer: {reset} is inside the loop, so each pass starts the "
+    "count again. Start the count once, before the loop"
+)
+
+
+def _reset_in_loop(fn) -> str | None:
+    """The statement of ``fn`` that sets a count back inside a loop which also adds to it
+    (`total = 0` before `total += ...`, both in the loop), in backquotes; None if there is
+    none or the source cannot be read."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    for loop in ast.walk(tree):
+        if not isinstance(loop, (ast.For, ast.While)):
+            continue
+        inside = [node for stmt in loop.body for node in ast.walk(stmt)]
+        added = {
+            n.target.id
+            for n in inside
+            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
+        }
+        sets = []  # (statement, names it sets, names its value uses)
+        for n in inside:
+            if isinstance(n, ast.Assign):
+                names = {t.id for t in n.targets if isinstance(t, ast.Name)}
+                uses = {m.id for m in ast.walk(n.value) if isinstance(m, ast.Name)}
+                added |= names & uses  # `total = total + ...` adds too
+                sets.append((n, names, uses))
+        for n, names, uses in sets:
+            if (names & added) - uses:
+                return f"`{ast.unparse(n)}`"
+    return None
+
+
 #: Usual wrong counts of exercise 4.2, each the function it computes and what it is.
 _COUNT_MISTAKES = [
     (
@@ -181,8 +226,7 @@ _COUNT_MISTAKES = [
     (
         # reader 04, round 22: `total = ...` instead of `total += ...` got the generic hint
         lambda pairs: (pairs[-1][0] + 1) * pairs[-1][1],
-        "you kept only the last layer: each pass of the loop replaced the total. Write "
-        "`total += ...` (add to it), not `total = ...`",
+        KEPT_LAST,
     ),
     (
         lambda pairs: sum(s * s + s for s in [pairs[0][0]] + [b for _, b in pairs]),
@@ -266,7 +310,8 @@ def check_count_params(count_params) -> bool:
     for mistake, why in _COUNT_MISTAKES:
         made = [mistake(list(zip(s[:-1], s[1:]))) for s in cases]
         if made == counts:
-            hint(why)
+            reset = why is KEPT_LAST and _reset_in_loop(count_params)
+            hint(RESET_IN_LOOP.format(reset=reset) if reset else why)
             break
     return False
 
