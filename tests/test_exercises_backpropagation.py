@@ -928,3 +928,58 @@ def test_linear_backward_swapped_product_hint_names_the_order(capsys):
     assert bp.check_linear_backward(wrong) is False
     (said,) = _hints(capsys.readouterr().out)
     assert "order matters" in said and "swapped" in said and "needs a .T?" in said, said
+
+
+def _in_the_notebook(source: str):
+    """The function ``source`` defines, as if run in notebook 03 after section 7: its globals
+    hold the section's ``W_small`` and ``X_small`` and the two-moons ``X``."""
+    space = {
+        "np": np,
+        "W_small": np.array([[1.0, 0.5], [2.0, 0.0], [-1.0, 1.0]]),
+        "X_small": np.array([[1.0, 2.0, 3.0], [0.0, 1.0, -1.0]]),
+        "X": np.ones((200, 2)),
+        "dY": np.ones((5, 3)),
+    }
+    exec(source, space)
+    return space["linear_backward"]
+
+
+@pytest.mark.parametrize("tries", [1, 3])
+def test_linear_backward_reading_notebook_arrays_is_named(tries, capsys):
+    """Reader 03 r29's slip: the body reads section 7's W_small and the two-moons X, not its
+    arguments. The hint says so (on every try), not that a product is the wrong way round."""
+    wrong = _in_the_notebook(
+        "def linear_backward(Xin, Win, b, dY):\n"
+        "    dX = dY @ W_small.T\n"
+        "    dW = X.T @ dY\n"
+        "    db = dY.sum(axis=0)\n"
+        "    return dX, dW, db\n"
+    )
+    for _ in range(tries):
+        capsys.readouterr()
+        assert bp.check_linear_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert "reads W_small and X from the notebook" in out
+    assert "(Xin, Win, b, dY)" in out
+    assert "which one needs a .T?" not in out
+
+
+def test_linear_backward_notebook_array_of_the_right_shape_is_named(capsys):
+    """A global of the right shape (a notebook dY of shape (5, 3)) computes, but wrongly: the
+    hint names the global, not a usual bug of the recipe."""
+    wrong = _in_the_notebook(
+        "def linear_backward(X, W, b, grad):\n    return dY @ W.T, X.T @ dY, dY.sum(axis=0)\n"
+    )
+    assert bp.check_linear_backward(wrong) is False
+    out = capsys.readouterr().out
+    assert "dX  WRONG" in out and "reads dY from the notebook" in out and "(X, W, b, grad)" in out
+
+
+def test_linear_backward_arguments_named_like_notebook_arrays_are_not_globals(capsys):
+    """An argument named X (the notebook also has an X) is the argument: the right answer,
+    run among the notebook's arrays, passes and hears nothing about globals."""
+    right = _in_the_notebook(
+        "def linear_backward(X, W, b, dY):\n    return dY @ W.T, X.T @ dY, dY.sum(axis=0)\n"
+    )
+    assert bp.check_linear_backward(right) is True
+    assert "from the notebook" not in capsys.readouterr().out

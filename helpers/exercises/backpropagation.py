@@ -8,6 +8,7 @@ difference (``helpers.exercises.check_arrays``). Shapes must match exactly.
 
 from __future__ import annotations
 
+import dis
 import functools
 
 import numpy as np
@@ -543,6 +544,43 @@ NEXT_SHAPE_STEP = (
 )
 
 
+def _global_arrays(fn) -> list[str]:
+    """The names of NumPy arrays that ``fn`` reads as globals (the notebook's ``W_small`` or
+    ``X``, say), in the order of its code, including functions defined inside it. Only a
+    name Python looks up among the globals counts: an argument or local variable does not."""
+    space = getattr(fn, "__globals__", {})
+    found: list[str] = []
+
+    def scan(code):
+        for ins in dis.get_instructions(code):
+            name = ins.argval
+            if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME") and name not in found:
+                if isinstance(space.get(name), np.ndarray):
+                    found.append(name)
+        for const in code.co_consts:
+            if hasattr(const, "co_code"):
+                scan(const)
+
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        scan(code)
+    return found
+
+
+def _globals_hint(fn, names: list[str]) -> tuple[str, str]:
+    """What a learner hears whose linear_backward read notebook arrays instead of its
+    arguments (reader 03 r29: `dY @ W_small.T` got a hint about the order of the product),
+    complete in itself (two levels: no general hint follows it)."""
+    code = fn.__code__
+    args = ", ".join(code.co_varnames[: code.co_argcount])
+    said = (
+        f"your function reads {' and '.join(names)} from the notebook, outside the function, "
+        f"so it ignores the arrays the check passes in. In its body use only its arguments "
+        f"({args})"
+    )
+    return (said, said)
+
+
 @exercise("3.2", "linear_backward")
 def check_linear_backward(fn) -> bool:
     """Exercise 3.2: ``fn(X, W, b, dY) -> (dX, dW, db)`` for ``Y = X @ W + b``.
@@ -560,22 +598,29 @@ def check_linear_backward(fn) -> bool:
       mean (the loss is a mean, so dY already holds its 1/N); return the three in the order
       dX, dW, db
     - dX = dY @ W.T, dW = X.T @ dY, db = dY.sum(axis=0)
+
+    A wrong answer that reads arrays of the notebook (``W_small``, ``X``) instead of its
+    arguments is told so, in place of the hints about shapes.
     """
+    outside = _global_arrays(fn)
+    said = _globals_hint(fn, outside) if outside else None
     for n, n_in, n_out, seed in LINEAR_CASES:
         X, W, b, dY = _linear_case(n, n_in, n_out, seed)
-        got = _linear_result(fn, X, W, b, dY)
+        got = _linear_result(fn, X, W, b, dY, said)
         if got is None:
             return False
         print(f"batch of {n}, W of shape {W.shape}:")
         want = {"dX": dY @ W.T, "dW": X.T @ dY, "db": dY.sum(axis=0)}
-        if not _compare_linear(got, want, _linear_mistakes(X, W, b, dY, want)):
+        mistakes = None if said else _linear_mistakes(X, W, b, dY, want)
+        if not _compare_linear(got, want, mistakes, said):
             return False
     return True
 
 
-def _linear_result(fn, X, W, b, dY):
+def _linear_result(fn, X, W, b, dY, said=None):
     """The learner's ``(dX, dW, db)`` on one case as a dict, or None after saying why not:
-    an error raised, not three arrays returned, or dX and dW swapped."""
+    an error raised, not three arrays returned, or dX and dW swapped. ``said``: the hint for
+    a function that reads notebook arrays, given in place of the meaning of an error."""
     ok, result = _run(
         "linear_backward",
         fn,
@@ -584,7 +629,7 @@ def _linear_result(fn, X, W, b, dY):
         b.copy(),
         dY.copy(),
         where=f"on a batch of {len(X)} with W of shape {W.shape}",
-        error_hint=_shape_error_hint,
+        error_hint=(lambda err: said) if said else _shape_error_hint,
     )
     if not ok:
         return None
@@ -619,15 +664,18 @@ def _linear_mistakes(X, W, b, dY, want):
     }
 
 
-def _compare_linear(got, want, mistakes) -> bool:
+def _compare_linear(got, want, mistakes, said=None) -> bool:
     """check_arrays, one array at a time, so that the hint comes right under the first wrong
-    line: a named bug's, or else the next step of ``ARRAY_HINTS`` for that array."""
+    line: a named bug's, or else the next step of ``ARRAY_HINTS`` for that array (``said``
+    instead, if the function reads notebook arrays)."""
     ok = True
     for key in want:
         before = _attempts[-1].hinted if _attempts else 0
         if check_arrays({key: (got[key], want[key])}, mistakes=mistakes if ok else None):
             continue
-        if ok and (not _attempts or _attempts[-1].hinted == before):  # no usual bug named
+        if ok and said:
+            hint(said)
+        elif ok and (not _attempts or _attempts[-1].hinted == before):  # no usual bug named
             close = _close_not_equal(got[key], want[key])
             hint(CLOSE_HINTS if close else _array_hints(key, got[key], want[key]))
         ok = False
