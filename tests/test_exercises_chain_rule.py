@@ -441,7 +441,7 @@ def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
     assert "add the two paths, v·du/dx + u·dv/dx" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong", list(E.PATH_MISTAKES.values()))
+@pytest.mark.parametrize("wrong", [E.SIGN_SLIP, *E.PATH_MISTAKES.values()])
 def test_two_path_mistake_hints_are_short_sentences(wrong, capsys):
     # the 21st reader read a hint twice: two mistakes and an aside in one sentence
     assert E.check_two_path_slope(wrong) is False
@@ -483,7 +483,7 @@ def test_two_path_points_tell_every_mistake_apart():
     the slope's, and x = 0 and x = 2 (where x² equals its slope 2x) are not among them."""
     points = E.PATH_POINTS
     assert all(abs(x) > 0.1 and abs(x - 2) > 0.1 for x in points)
-    rows = [E.two_path_reference, *E.PATH_MISTAKES.values()]
+    rows = [E.two_path_reference, E.SIGN_SLIP, *E.PATH_MISTAKES.values()]
     for i, f in enumerate(rows):
         for g in rows[i + 1 :]:
             same = [math.isclose(f(x), g(x), rel_tol=1e-3, abs_tol=1e-9) for x in points]
@@ -916,3 +916,61 @@ def test_flat_points_with_a_non_number_shows_a_list_as_the_exercise_asks(capsys)
     assert E.check_flat_points(lambda: [math.pi / 2, None]) is False
     out = capsys.readouterr().out
     assert "such as [1.0, 2.0]" in out and "(1.0, 2.0)" not in out
+
+
+def _subtracts_the_path(x):
+    u, v = x**2, math.cos(x)
+    du_dx, dv_dx = 2 * x, -math.sin(x)
+    return v * du_dx - u * dv_dx
+
+
+def _wrong_sign_of_dv(x):
+    u, v = x**2, math.cos(x)
+    du_dx, dv_dx = 2 * x, math.sin(x)
+    return v * du_dx + u * dv_dx
+
+
+def _negates_the_path(x):
+    u, v = x**2, math.cos(x)
+    dv_dx = -math.sin(x)
+    return v * 2 * x + u * -dv_dx
+
+
+@pytest.mark.parametrize(
+    "wrong, named, not_named",
+    [
+        (_subtracts_the_path, "you subtracted the path through v", "the sign of dv/dx is wrong"),
+        (_negates_the_path, "you subtracted the path through v", "the sign of dv/dx is wrong"),
+        (_wrong_sign_of_dv, "the sign of dv/dx is wrong", "subtracted"),
+        (
+            lambda x: 2 * x * math.cos(x) - x**2 * -math.sin(x),
+            "you subtracted the path through v",
+            "the sign of dv/dx",
+        ),
+    ],
+)
+def test_two_path_subtracted_path_and_wrong_sign_of_dv_are_told_apart(
+    wrong, named, not_named, capsys
+):
+    """Reader 01 r29: `v*du_dx - u*dv_dx` with a right `dv_dx = -math.sin(x)` gives the
+    numbers of the wrong sign of dv/dx, and was told "the sign of dv/dx is wrong", on every
+    try. The check reads the code: a minus outside the slope of cos x is the subtraction."""
+    for _ in range(3):
+        assert E.check_two_path_slope(wrong) is False
+        out = capsys.readouterr().out
+        assert named in out and not_named not in out, out
+    if named.startswith("you subtracted"):
+        assert "The two paths add" in out and "v·du/dx + u·dv/dx" in out
+
+
+def test_two_path_sign_slip_of_unreadable_code_names_both_slips(capsys):
+    """Code that cannot be read (made by exec, no source) gets a hint naming both slips."""
+    namespace = {"math": math}
+    exec(
+        compile("def f(x):\n    return 2*x*math.cos(x) + x**2*math.sin(x)", "<none>", "exec"),
+        namespace,
+    )
+    assert E.check_two_path_slope(namespace["f"]) is False
+    out = capsys.readouterr().out
+    assert "the sign of dv/dx (the slope of cos x is −sin x)" in out
+    assert "add the two paths, not subtract them" in out

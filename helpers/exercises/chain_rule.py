@@ -6,11 +6,13 @@ factor alone, a sign, the outer slope taken at x), so that the check names the o
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import inspect
 import io
 import math
 import sys
+import textwrap
 import threading
 import types
 from collections.abc import Callable, Sequence
@@ -407,10 +409,15 @@ def _known_mistake(got: list[float], points: list[float], mistakes: dict) -> boo
     """Whether the values are those of one of ``mistakes`` (sentence → the function that
     bug computes) at every point; then print its sentence as the hint."""
     for bug, wrong in mistakes.items():
-        if all(math.isclose(g, wrong(x), rel_tol=1e-9, abs_tol=1e-12) for g, x in zip(got, points)):
+        if _matches(got, points, wrong):
             hint(bug)
             return True
     return False
+
+
+def _matches(got: list[float], points: list[float], wrong: Callable) -> bool:
+    """Whether the values are those the function ``wrong`` computes at every point."""
+    return all(math.isclose(g, wrong(x), rel_tol=1e-9, abs_tol=1e-12) for g, x in zip(got, points))
 
 
 def _python_slip(fn) -> str | None:
@@ -775,11 +782,6 @@ PATH_MISTAKES = {
     "you multiplied the two path products, (v·du/dx)·(u·dv/dx). The paths add: dz/dx is "
     "the path through u plus the path through v.": _mistake(lambda u, v, du, dv: v * du * u * dv),
     (
-        "the sign of dv/dx is wrong: the slope of cos x is −sin x",
-        "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v "
-        "gives x²·(−sin x)",
-    ): _mistake(lambda u, v, du, dv: v * du - u * dv),
-    (
         "you added the two local derivatives, du/dx + dv/dx. Each path is a product: "
         "multiply each local derivative by its partial derivative.",
         "you added the two local derivatives, du/dx + dv/dx. Each path is a product: multiply "
@@ -799,6 +801,64 @@ PATH_MISTAKES = {
         "through u is cos x·2x, and the path through v is x²·(−sin x).",
     ): lambda x: x**2 * math.cos(x) + math.sin(x) * 2 * x,
 }
+
+
+#: The path through v with the wrong sign, x²·sin x. Two slips give it (reader 01 r29): the
+#: slope of cos x taken as sin x, or a right dv/dx = −sin x with the path subtracted. The
+#: learner's code tells which (``_sign_slip``); if it cannot be read, the hint names both.
+SIGN_SLIP = _mistake(lambda u, v, du, dv: v * du - u * dv)
+
+SIGN_HINTS = {
+    "dv/dx": (
+        "the sign of dv/dx is wrong: the slope of cos x is −sin x",
+        "the sign of dv/dx is wrong: the slope of cos x is −sin x, so the path through v "
+        "gives x²·(−sin x)",
+    ),
+    "minus": (
+        "you subtracted the path through v, u·dv/dx. The two paths add: dv/dx = −sin x "
+        "already carries the minus.",
+        "you subtracted the path through v, u·dv/dx. The two paths add: dv/dx = −sin x "
+        "already carries the minus. So dz/dx = v·du/dx + u·dv/dx.",
+    ),
+    "either": (
+        "a sign is wrong in the path through v. Check the sign of dv/dx (the slope of cos x "
+        "is −sin x), and check that you add the two paths, not subtract them.",
+        "a sign is wrong in the path through v. It is u·dv/dx = x²·(−sin x), and it is "
+        "added to the path through u.",
+    ),
+}
+
+
+def _sign_slip(dz_dx) -> str:
+    """Which slip made the path through v change sign, read in the learner's code: "minus"
+    if it has a minus outside the slope of cos x (a subtraction, or a minus before a name
+    such as ``-dv_dx``), "dv/dx" if it has no minus at all, else "either" (also when the
+    code cannot be read)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(dz_dx)))
+    except (OSError, TypeError, SyntaxError):
+        return "either"
+    if getattr(dz_dx, "__name__", "") == "<lambda>":  # the source is the lambda's whole line
+        lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
+        if len(lambdas) != 1:
+            return "either"
+        tree = lambdas[0]
+    nodes = list(ast.walk(tree))
+    subtracts = any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in nodes)
+    negated = [
+        n.operand for n in nodes if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub)
+    ]
+
+    def has_sin(node) -> bool:
+        return any(
+            isinstance(n, ast.Call) and ast.unparse(n.func).split(".")[-1] == "sin"
+            for n in ast.walk(node)
+        )
+
+    outside = [n for n in negated if not isinstance(n, ast.Constant) and not has_sin(n)]
+    if subtracts or outside:
+        return "minus"
+    return "either" if negated else "dv/dx"
 
 
 @exercise("1.4", "dz/dx for z = x²·cos x")
@@ -827,7 +887,9 @@ def check_two_path_slope(dz_dx: Callable) -> bool:
     if compare_values(name, PATH_POINTS, got, two_path_reference, rtol=PATH_RTOL):
         return True
     want = [two_path_reference(x) for x in PATH_POINTS]
-    if not _known_mistake(got, PATH_POINTS, PATH_MISTAKES):
+    if _matches(got, PATH_POINTS, SIGN_SLIP):
+        hint(SIGN_HINTS[_sign_slip(dz_dx)])
+    elif not _known_mistake(got, PATH_POINTS, PATH_MISTAKES):
         _close_but_not_exact(got, want, "add the two path products: a formula, with no step h", "")
     return False
 
