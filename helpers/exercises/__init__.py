@@ -394,7 +394,7 @@ def run(name: str, fn, *args, where: str = "", error_hint=None):
 
 
 #: What a learner hears whose function returned a function (``return lambda a: 8 * a``):
-#: they called nothing, so "calling it raised TypeError" would puzzle them (reader 02 r26).
+#: they called nothing, so "calling it raised TypeError" would puzzle them.
 RETURNED_A_FUNCTION = "returned a function, not a number: return the number"
 
 
@@ -602,7 +602,7 @@ def check_prediction(
     every try is told the value and ``why``. A whole ``expected`` wants a whole number; any
     other is right to the digits typed (``agrees``). With ``boundary`` (the exercise asks for
     a boundary, 5.1's 0.2), a number just below it is told so, not to give more digits
-    (reader 05 r28: 0.199)."""
+    (such as 0.199)."""
     got = learner_number(name, answer)
     if got is None:
         return False
@@ -636,8 +636,7 @@ def check_prediction(
 def a_function(name: str, answer, function: str) -> bool:
     """Whether ``answer`` is a function, as an exercise asking for the function ``function``
     wants; else one ✗ line saying so. A predict-first check calls it first when its exercise
-    asks for a function (reader 05 r26: a number passed 5.1; reader 02 r27: ``predict = 24``
-    passed 2.1)."""
+    asks for a function (else a plain number, such as ``predict = 24``, would pass)."""
     if callable(answer):
         return True
     print(
@@ -662,8 +661,8 @@ def prediction(
     """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``.
     With a ``nudge``, the first wrong try gets it instead of the answer. With ``function``
     (the name of the function the exercise asks for, "max_lr"), the answer must be that
-    function: a plain number is refused as ``run`` refuses it (reader 05 r26: ``max_lr = 0.2``
-    passed 5.1); without it, a number or a function returning it is accepted. ``boundary``:
+    function: a plain number (``max_lr = 0.2``) is refused as ``run`` refuses it;
+    without it, a number or a function returning it is accepted. ``boundary``:
     as in ``check_prediction``."""
     options = {"boundary": boundary}
     if nudge is not None:

@@ -74,7 +74,7 @@ TIMES_VALUE = (
     "it is multiplied by the values themselves; the ReLU's slope is 1 where its input "
     "was positive, 0 elsewhere"
 )
-#: An array within 0.1 % of the right one but not equal to it (round 16: a check must not
+#: An array within 0.1 % of the right one but not equal to it (a check must not
 #: call an estimate of the right value plainly wrong): an estimate or rounded numbers.
 CLOSE_NOT_EXACT = (
     "your numbers are close to the right ones, but not equal: that looks like an estimate "
@@ -89,8 +89,8 @@ CLOSE_HINTS = (CLOSE_NOT_EXACT, CLOSE_NOT_EXACT)
 def _unpack(name, result, names):
     """The learner's tuple as {name: array}, or None after one ✗ line saying what came back
     instead: None (a forgotten ``return``), a tuple of the wrong length, or something else.
-    Its hint is about the ``return`` line alone (round 21: after a missing ``return``, the
-    general hint of a third try spoke of db)."""
+    Its hint is about the ``return`` line alone (after a missing ``return``, a general
+    hint about db would mislead)."""
     got = _unpacked(name, result, names)
     if got is None:
         say = f"the function's last line must be `return {', '.join(names)}`"
@@ -204,7 +204,7 @@ ONE_TUPLE = "({n}) is just the number {n}; a one-element tuple needs a comma: ({
 def _run(name, fn, *args, **kwargs):
     """``run`` from ``helpers.exercises``, but a learner's ``raise NotImplementedError(hint)``
     also says to delete that line: and, when the learner wrote code under it, that this code
-    never runs (round 8: a reader kept the line above a right answer and read the hint as
+    never runs (a learner who keeps the line above a right answer may read the hint as
     "your shapes are wrong")."""
     if not callable(fn):
         return run(name, fn, *args, **kwargs)
@@ -238,8 +238,8 @@ def _shape(got):
 
 def _not_a_tuple(given, want) -> str:
     """A note for a right shape written as a list or an array: right numbers, but a shape is
-    a tuple (round 9: a reader's ``[10]`` passed without a word, after the text had stressed
-    the comma of ``(10,)``)."""
+    a tuple (else ``[10]`` would pass without a word, though the text stresses the comma of
+    ``(10,)``)."""
     if isinstance(given, tuple):
         return ""
     kind = "a list" if isinstance(given, list) else type(given).__name__
@@ -298,7 +298,7 @@ def check_gradient_shapes(shapes) -> bool:
 
 def _why_not_the_shape(key: str, got, want: tuple, first_try: bool) -> str:
     """The reason printed after a wrong shape of ``key`` (3.1)."""
-    if isinstance(got, str):  # round 15: "(32, 10)" in quote marks looked like the answer
+    if isinstance(got, str):  # "(32, 10)" in quote marks looks like the answer
         return _because(TEXT_NOT_TUPLE)
     if len(want) == 1 and not isinstance(got, (tuple, bool)) and _whole(got) == want[0]:
         return _because(ONE_TUPLE.format(n=want[0]))
@@ -319,7 +319,7 @@ TEXT_NOT_TUPLE = (
 
 def _because(reason: str) -> str:
     """A reason after a shape, in brackets; as a sentence of its own when it holds brackets
-    itself (round 11: "((10) is just the number 10; ...: (10,))" was hard to read)."""
+    itself ("((10) is just the number 10; ...: (10,))" is hard to read)."""
     return f". Why: {reason}" if "(" in reason else f" ({reason})"
 
 
@@ -360,8 +360,8 @@ DIVIDED_BY_N = (
 
 
 def _plus_b(name: str) -> str:
-    """The bug of a gradient that is the right product plus b (reader 03 r28: `dY @ W.T + b`
-    was asked which product it is, though the product was right)."""
+    """The bug of a gradient that is the right product plus b (`dY @ W.T + b`: its product
+    is right, so asking which product it is would mislead)."""
     of = name[1]
     return (
         f"your {name} is the right product plus b, but b does not belong in {name}: adding b "
@@ -370,7 +370,7 @@ def _plus_b(name: str) -> str:
 
 
 #: What to do about each array, one more step for each wrong try (the last gives that
-#: array's line, not the others: reader 03 r27 got all three lines for one slip): printed
+#: array's line, not all three lines for one slip): printed
 #: after the first wrong array, so that the hint is about that array.
 ARRAY_HINTS = {
     "dX": (
@@ -402,8 +402,8 @@ ARRAY_HINTS = {
 }
 
 
-#: The first hint when the shape is right but the numbers are not (reader 03 r27: `db = b`
-#: was told "db has the shape of b", which it had).
+#: The first hint when the shape is right but the numbers are not (a learner's `db = b` has
+#: b's shape, so a hint about shape would mislead).
 RIGHT_SHAPE_FIRST = {
     "dX": "its shape is right, but its numbers are not: dX goes back from dY through the "
     "weights. Which product of dY with W or with W.T is it?",
@@ -426,8 +426,8 @@ def _array_hints(name: str, got, want) -> tuple:
 
 
 def _wrong_sign(name: str) -> str:
-    """The bug of a gradient that is minus the right one (reader 03 r26: `dX = -dY @ W.T` was
-    told only about shapes, which were right)."""
+    """The bug of a gradient that is minus the right one (`dX = -dY @ W.T`: its shape is
+    right, so a hint about shapes would not help)."""
     return (
         f"every entry of {name} has the wrong sign: your {name} is minus the right one, and "
         "its shape is right. Look for a minus sign in that line"
@@ -454,9 +454,9 @@ def _graded(bug, name):
     if bug in (DIVIDED_BY_N, _plus_b(name)):  # the shapes are right: next, the recipe itself
         said = "has no N in it" if bug == DIVIDED_BY_N else "has no b in it"
         return (bug, f"{bug}. Section 7's recipe {said}: {ARRAY_HINTS[name][-1]}")
-    # a step that repeats the bug's own reason is left out (round 15: "a sum, not a mean ...
-    # 1/N" was printed twice in one hint)
-    # nor "not a mean" after a sum over the wrong axis (reader 03 r28: `dY.sum()` took no mean)
+    # a step that repeats the bug's own reason is left out (else "a sum, not a mean ... 1/N"
+    # is printed twice in one hint), nor "not a mean" after a sum over the wrong axis
+    # (`dY.sum()` takes no mean)
     summed = bug in (SUM_ALL, SUM_AXIS, KEPT_DIMS)
     steps = [
         step
@@ -483,15 +483,15 @@ STAR_NOT_MATMUL = (
 )
 
 
-#: NumPy's message for an @ whose shapes do not fit, in plain words (round 10: a reader could
-#: not read "mismatch in its core dimension 0, with gufunc signature ...").
+#: NumPy's message for an @ whose shapes do not fit, in plain words (a learner cannot
+#: read "mismatch in its core dimension 0, with gufunc signature ...").
 MATMUL_MISFIT = (
     "the two arrays of an @ product do not fit: the number of columns of the left one must "
     "equal the number of rows of the right one"
 )
 
-#: A method written without () in an @ product, such as `dY @ W.transpose` (reader 03 r27:
-#: it was told that two arrays do not fit, but one side was not an array at all).
+#: A method written without () in an @ product, such as `dY @ W.transpose` (not "two
+#: arrays do not fit": one side is not an array at all).
 NOT_AN_ARRAY = "one side of an @ product is not an array"
 METHOD_IN_PRODUCT = (
     "that side is most likely a method written without (), such as W.transpose: the method "
@@ -512,8 +512,8 @@ SHAPE_ERRORS = [
 ]
 
 
-#: An array called like a function: almost always `W.T()` for `W.T` (round 24: the reader
-#: got the general hint about shapes, which does not say what went wrong).
+#: An array called like a function: almost always `W.T()` for `W.T` (the general hint
+#: about shapes does not say what went wrong).
 T_CALLED = (
     "your code puts () after an array, as if it were a function: most likely `W.T()` or "
     "`X.T()`. `.T` is written without parentheses: `W.T` already is the transposed array"
@@ -522,7 +522,7 @@ T_CALLED = (
 
 def _shape_error_hint(err):
     """The meaning of a shape error as a hint complete in itself: no general hint (about db,
-    say) follows it (round 15: after an @ that did not fit, a hint about db sent a reader to
+    say) follows it (after an @ that does not fit, a hint about db would point to
     the wrong line). An array called like a function gets its own hint, also alone."""
     if isinstance(err, TypeError) and "'numpy.ndarray' object is not callable" in str(err):
         return (T_CALLED, T_CALLED)  # two levels: no general hint about shapes follows it
@@ -533,8 +533,8 @@ def _shape_error_hint(err):
 
 
 def _next_step(said: str, step: str) -> str:
-    """``said`` and then its next step, without a full stop after a question mark (reader 03
-    r27: "which one needs a .T?. Next step")."""
+    """``said`` and then its next step, without a full stop after a question mark (not
+    "which one needs a .T?. Next step")."""
     return f"{said}{'' if said.endswith('?') else '.'} Next step: {step}"
 
 
@@ -569,7 +569,7 @@ def _global_arrays(fn) -> list[str]:
 
 def _globals_hint(fn, names: list[str]) -> tuple[str, str]:
     """What a learner hears whose linear_backward read notebook arrays instead of its
-    arguments (reader 03 r29: `dY @ W_small.T` got a hint about the order of the product),
+    arguments (such as `dY @ W_small.T`: a hint about the order of the product would mislead),
     complete in itself (two levels: no general hint follows it)."""
     code = fn.__code__
     args = ", ".join(code.co_varnames[: code.co_argcount])

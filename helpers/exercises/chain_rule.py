@@ -436,7 +436,7 @@ def _python_slip(fn) -> str | None:
     if isinstance(err, NameError) and ("'cos'" in text or "'sin'" in text):
         return "Python has no sin or cos of its own: write math.sin(x) and math.cos(x)."
     number = any(kind in text for kind in ("'float'", "'int'", "numpy"))
-    if isinstance(err, TypeError) and number and "not callable" in text:  # 2(x + 1): reader 01 r28
+    if isinstance(err, TypeError) and number and "not callable" in text:  # 2(x + 1)
         return (
             "a * is missing before a bracket. Python reads 2(x + 1) as calling the number 2, "
             "and says 'object is not callable'. Write 2 * (x + 1)."
@@ -742,7 +742,7 @@ def _mistake(formula: Callable) -> Callable:
 
 _ADD_THE_PATHS = "add the two paths, v·du/dx + u·dv/dx."
 
-#: A mistake whose fix is the answer (or most of it) is told in two steps (reader 01 r26):
+#: A mistake whose fix is the answer (or most of it) is told in two steps:
 #: on the first wrong try what is wrong and where to look, from the second on the fix too.
 PATH_MISTAKES = {
     "you got x²·cos x. That is z itself, not its slope. Return the slope: the path through u "
@@ -803,7 +803,7 @@ PATH_MISTAKES = {
 }
 
 
-#: The path through v with the wrong sign, x²·sin x. Two slips give it (reader 01 r29): the
+#: The path through v with the wrong sign, x²·sin x. Two slips give it: the
 #: slope of cos x taken as sin x, or a right dv/dx = −sin x with the path subtracted. The
 #: learner's code tells which (``_sign_slip``); if it cannot be read, the hint names both.
 SIGN_SLIP = _mistake(lambda u, v, du, dv: v * du - u * dv)

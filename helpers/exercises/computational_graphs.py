@@ -52,7 +52,7 @@ REUSE_MISSES = {
         "that counts one share too few: one use of a only (b = a + a uses a twice), "
         "or one factor of b·b only (c = b·b uses b twice)"
     ),
-    # Reader 02 r26: the message named one missing share only; 6 misses two (the answer
+    # 6 misses two shares, not one (the answer
     # says so: "with = instead of +=, ... both b·b and a + a lose one share")
     6: (
         "two shares are missing. 6 is b, the other factor of b·b, along one use of a. But "
@@ -62,7 +62,7 @@ REUSE_MISSES = {
     ),
     2: "db/da = 2 is only the last step; it multiplies dc/db",
     36: "that is c itself, not its slope",
-    # Reader 02 r14: 8 and 18 got only the general hint
+    # 8 and 18 would get only the general hint
     8: (
         "that has no a or b in it. But a slope at a = 3 depends on the values there (a = 3, "
         "b = 6). If you found a formula in a, such as k·a, put a = 3 into it"
@@ -79,7 +79,7 @@ REUSE_MISSES = {
         "that is grad c = dc/dc = 1, the gradient of the output itself, where the backward "
         "pass starts. The question asks for the gradient of a"
     ),
-    # Round 20 (fixer 02): shares multiplied instead of added, and a slope times a value
+    # shares multiplied instead of added, and a slope times a value
     144: (
         "that looks like a product of two shares. The shares of a node's uses add "
         "(+=, section 5); they do not multiply"
@@ -88,8 +88,8 @@ REUSE_MISSES = {
         "it multiplies a slope by a value (such as dc/db × b). Each share is a gradient "
         "times a local derivative, and a value alone is no local derivative"
     ),
-    # Reader 02 r17: c.backward() called twice gave 48, told only the general hint.
-    # Reader 02 r21: 48 by hand, counting b's two uses again on top of the 2 in dc/db = 2b
+    # 48: c.backward() called twice, or by hand b's two uses counted again on top of the
+    # 2 in dc/db = 2b
     48: (
         "that counts something twice. By hand: dc/db = 2b already holds both uses of b in "
         "b·b (one share b from each factor: b + b = 2b), so do not double it again. "
@@ -127,8 +127,8 @@ REUSE_NOT_GUESSES = [
         ),
     ),
     (
-        # Reader 02 r16: a central difference, 24.00000000335, was told "you predicted 24;
-        # that is not it" (10 digits printed it as 24)
+        # a central difference, 24.00000000335, prints as 24 to 10 digits: "you predicted 24;
+        # that is not it" would puzzle
         _an_estimate,
         lambda out: (
             f"your {_number(out)[0]!r} is close to 24, but that is an estimate, as "
@@ -146,8 +146,8 @@ def check_reuse_prediction(predict) -> bool:
 
     A first wrong guess hears what it is (if it is a usual one) and a nudge, not the answer;
     from the second wrong guess on, the check tells the value and why. The exercise asks
-    for the function ``predict``: a plain number is refused (reader 02 r27: ``predict = 24``
-    passed), and it is no guess.
+    for the function ``predict``: a plain number (``predict = 24``) is refused,
+    and it is no guess.
     """
     if not a_function(REUSE_NAME, predict, "predict"):
         return False
@@ -314,7 +314,7 @@ def _node_shape_wrong(name: str, out: Value, v: Value) -> bool:
         )
         return True
     if out._op != "softplus":
-        # the sentence on label= only when a label was given (reader 02 r8)
+        # the sentence on label= only when a label was given
         label = " A label=... names the node, not its operation." if out.label else ""
         print(
             f"{FAIL} {name}: the node's operation (its _op) is {out._op!r}, not "
@@ -458,7 +458,7 @@ FORWARD_MISTAKES = [
         lambda got, want: f"it returned the function {_fmt(got)}; return the number",
     ),
     (
-        # Reader 02 r16 (in 2.1): an estimate printed to 10 digits read "got 4.75, expected
+        # an estimate printed to 10 digits would read "got 4.75, expected
         # 4.75"; the digits that differ are shown, and what it is
         lambda got, calls, want: _near_but_not_exact(got, want),
         lambda got, want: (
@@ -536,25 +536,25 @@ PASSES_MISTAKES = [
         "parameter; a reverse-mode (backward) pass gives all of them for ONE output",
     ),
     (
-        # Reader 02 r14: (2000, 1), "a forward and a derivative pass per parameter"
+        # (2000, 1): "a forward and a derivative pass per parameter"
         lambda fwd, rev: fwd == 2000,
         "2000 counts two passes per parameter, one for the value and one for the slope. But "
         "one forward-mode pass computes both: it carries the slope next to the value",
     ),
     (
-        # Reader 02 r14: (1001, 1), one plain evaluation on top of the passes
+        # (1001, 1): one plain evaluation on top of the passes
         lambda fwd, rev: fwd == 1001,
         "1001 adds a plain evaluation to the passes. But each forward-mode pass computes the "
         "value too, next to the slope: no extra pass is needed",
     ),
     (
-        # Reader 02 r14: (1000000, 1), 1000 × 1000
+        # (1000000, 1): 1000 × 1000
         lambda fwd, rev: fwd == 1000 * 1000,
         "1000000 is 1000 × 1000. A pass runs once through the whole graph and gives the slope "
         "with respect to one parameter: count the passes, not the work inside them",
     ),
     (
-        # Reader 02 r9: (3002000, 8006) gives section 6's operation counts, not passes
+        # (3002000, 8006): section 6's operation counts, not passes
         lambda fwd, rev: bool({fwd, rev} & {3002, 3002000, 5004, 8006}),
         "your numbers look like counts of OPERATIONS, as section 6 prints them (3002000 "
         "and 8006), not numbers of passes. One pass runs once through the whole graph: how "
@@ -572,7 +572,7 @@ PASSES_MISTAKES = [
     ),
     (
         lambda fwd, rev: True,
-        # Reader 02 r19: "how many outputs does the loss have?" sounded odd (the loss IS the output)
+        # not "how many outputs does the loss have?": the loss IS the output
         "reverse mode: one backward pass starts from the loss and reaches every parameter. "
         "There is one loss: how many backward passes does it need?",
     ),
@@ -581,15 +581,15 @@ PASSES_MISTAKES = [
 
 def _reveal_passes() -> None:
     """From the second wrong guess on: the answer and why; the first is told that the next
-    shows it (reader 02 r16: 2.1 said so, 2.4 did not). Only wrong numbers count as guesses:
-    a slip of form (None, one number, text) does not use up the free try (reader 02 r19)."""
+    shows it, as in 2.1. Only wrong numbers count as guesses: a slip of form (None, one
+    number, text) does not use up the free try."""
     guesses = _wrong_predictions.get("2.4", 0)
     _wrong_predictions["2.4"] = guesses + 1
     print(PASSES_WHY if guesses >= 1 else PASSES_NEXT)
 
 
 def _quotes_hint(got) -> str:
-    """Reader 02 r12: ("1000", "1") got no word on why text is not a number."""
+    """A word on why text is not a number, for an answer such as ("1000", "1")."""
     items = got if isinstance(got, (tuple, list)) else [got]
     if any(isinstance(v, str) for v in items):
         return (
@@ -600,7 +600,7 @@ def _quotes_hint(got) -> str:
 
 
 def _comma_hint(counts: list) -> str:
-    """Reader 02 r14: (1,000, 1) is (1, 0, 1) to Python, and the ✗ line did not say why."""
+    """Why (1,000, 1) is (1, 0, 1) to Python, which the ✗ line alone does not say."""
     if len(counts) > 2 and None not in counts and 0 in counts:
         return (
             ". A comma inside a number splits it: Python reads 1,000 as two numbers, 1 and 0. "
@@ -615,10 +615,10 @@ def _pass_counts(got) -> list | None:
         got = got.ravel().tolist()
     counts = [_whole(v) for v in got] if isinstance(got, (tuple, list)) else []
     if len(counts) == 2 and None in counts:
-        # Reader 02 r4: (1000, 2.7) mixes up passes with section 6's cost of 2.7 evaluations
+        # (1000, 2.7) mixes up passes with section 6's cost of 2.7 evaluations
         costs = [_number(v)[0] for v in got]
         if None not in costs and any(2 < c < 3.5 for c in costs):
-            # Reader 02 r27: "evaluations" and the 2.7 are met only in the going-deeper part
+            # "evaluations" and the 2.7 are met only in the going-deeper part
             print(
                 f"{FAIL} {PASSES_NAME}: 2.7 is not a number of passes. The question asks how "
                 "many backward passes reverse mode runs: a whole number. (If you read the "
@@ -640,7 +640,7 @@ def check_pass_counts(passes: Callable) -> bool:
     """``passes()`` returns (forward-mode passes, reverse-mode passes) for the gradient of one
     loss with respect to 1,000 parameters: (1000, 1)."""
     ok, got = run(PASSES_NAME, passes)
-    if not ok or not returned(PASSES_NAME, got):  # Reader 02 r11: None got no word of `return`
+    if not ok or not returned(PASSES_NAME, got):  # None gets a word on `return`
         return False
     counts = _pass_counts(got)
     if counts is None:

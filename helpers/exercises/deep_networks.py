@@ -46,8 +46,7 @@ _ZIGZAG_MISSES = {
     "the folds multiply",
     3 * 5 + 1: "that is one layer's w + 1 rule with 15 units; stacked layers multiply "
     "the pieces, they do not add them",
-    # reader 04, round 27: the old sentence ("adds the + 1 of one layer's w + 1 pieces") was
-    # hard to read
+    # plainer than "adds the + 1 of one layer's w + 1 pieces", which is hard to read
     3**5 + 1: 'it looks like the + 1 of the rule "w units make w + 1 pieces". That + 1 is '
     "the flat piece left of 0, on the whole line. From 0 to 1 there is no such piece: one "
     "zig-zag layer of width 3 has exactly 3 pieces, and the layers multiply that",
@@ -65,8 +64,8 @@ _ZIGZAG_MISSES = {
 
 
 #: A count is a whole number. A float within round-off of a whole count (243.00000000000017,
-#: from a float formula) is told so, with all its digits: round 16 showed a right value, printed
-#: rounded, called wrong ("you predicted 24; that is not it").
+#: from a float formula) is told so, with all its digits: a right value, printed
+#: rounded and called wrong ("you predicted 24; that is not it"), would puzzle.
 NEAR_WHOLE_RTOL = 1e-6
 NOT_WHOLE = (
     "a count is a whole number, and yours has a round-off error from a calculation with "
@@ -105,7 +104,7 @@ def check_zigzag_pieces(pieces) -> bool:
     """
     name = "pieces of zigzag_network(depth=5, width=3)"
     if not callable(pieces):
-        # reader 04, round 27: `pieces = 3 ** 5` was told to run a cell it had not forgotten
+        # `pieces = 3 ** 5` is a number, not a cell left unrun
         kind = {int: "number", float: "number", str: "text"}.get(type(pieces))
         kind = kind or type(pieces).__name__
         print(
@@ -130,7 +129,7 @@ def _ref_count(sizes):
     return int(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))
 
 
-#: The last layer only: `total = ...` where `total += ...` belongs, or (reader 04, round 29)
+#: The last layer only: `total = ...` where `total += ...` belongs, or
 #: a `+=` whose `total = 0` is inside the loop, told by _reset_in_loop.
 KEPT_LAST = (
     "you kept only the last layer: each pass of the loop replaced the total. Write "
@@ -194,7 +193,7 @@ _COUNT_MISTAKES = [
         "Linear(a, b) layer has b biases",
     ),
     (
-        # reader 04, round 20: sum(a + b) got only the general hint
+        # sum(a + b), which the general hint does not name
         lambda pairs: sum(a + b for a, b in pairs),
         "you added the two sizes of each layer, a + b. A Linear(a, b) layer has a·b weights "
         "(one for every pair of an input and an output), plus b biases: (a + 1)·b in all",
@@ -224,7 +223,7 @@ _COUNT_MISTAKES = [
         "sizes. (If `return` is inside the loop, the function stops after its first pass.)",
     ),
     (
-        # reader 04, round 22: `total = ...` instead of `total += ...` got the generic hint
+        # `total = ...` instead of `total += ...`
         lambda pairs: (pairs[-1][0] + 1) * pairs[-1][1],
         KEPT_LAST,
     ),
@@ -246,21 +245,21 @@ _COUNT_MISTAKES = [
 ]
 
 
-# What an exception of a count_params usually means (reader 04: a loop over range(len(sizes))
-# reads sizes[i + 1] past the end, and the bare IndexError said not why).
+# What an exception of a count_params usually means (a loop over range(len(sizes))
+# reads sizes[i + 1] past the end, and a bare IndexError does not say why).
 ONE_STEP_TOO_FAR = (
     "your loop goes one step too far: sizes[i + 1] does not exist for the last i. A list of "
     "n sizes has only n - 1 layers (pairs of consecutive sizes): stop one step earlier"
 )
-# Reader 04 (round 25): `total == 0` for `total = 0` raised UnboundLocalError, and the
-# general hint spoke of a NameError and not of the `==`.
+# `total == 0` for `total = 0` raises UnboundLocalError, and the general hint speaks of a
+# NameError, not of the `==`.
 NO_VALUE_YET = (
     "an UnboundLocalError means a line uses a name before any line of your function has "
     "given it a value. Did you write `==` (which compares) where you meant `=` (which gives "
     "a value), as in `total = 0`?"
 )
 COUNT_ERRORS = [(IndexError, "", ONE_STEP_TOO_FAR), (UnboundLocalError, "", NO_VALUE_YET)]
-# Reader 04 (round 11): a loop of sizes.pop(0) counts right but empties the caller's list.
+# A loop of sizes.pop(0) counts right but empties the caller's list.
 CHANGED_SIZES = (
     "count_params changed the list you gave it (for example with sizes.pop): read the sizes "
     "as sizes[i] and sizes[i + 1] without removing any, so that the list is still whole after "

@@ -592,8 +592,8 @@ class PlaygroundView:
         self.regions = self.ax.imshow(
             np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
         )
-        # training points: small filled dots with a thin white edge (a black edge hid their
-        # class colour, reader 04); test points: big hollow rings with a thick edge in the
+        # training points: small filled dots with a thin white edge (a black edge hides their
+        # class colour); test points: big hollow rings with a thick edge in the
         # class colour, so the two read apart on every background
         self.train_pts = self.ax.scatter([], [], s=34, edgecolors="white", linewidths=0.5)
         self.test_pts = self.ax.scatter([], [], s=70, facecolors="none", linewidths=2.0)
