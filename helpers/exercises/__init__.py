@@ -104,14 +104,24 @@ BELOW_THE_RAISE = (
 )
 
 
+def learner_source(fn) -> tuple[str, ast.Module] | None:
+    """The learner's function ``fn`` as text (dedented) and as a syntax tree; None when Python
+    cannot give its source (a builtin, code typed at a prompt) or it does not parse."""
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+        return source, ast.parse(source)
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
 def code_below_raise(fn) -> bool:
     """Whether the function (or code object) ``fn`` has statements after a
     ``raise NotImplementedError`` in its own body: the learner wrote under the line instead
     of in its place."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
+    read = learner_source(fn)
+    if read is None:
         return False
+    tree = read[1]
     body = tree.body[0].body if tree.body and hasattr(tree.body[0], "body") else []
     raises = [i for i, node in enumerate(body) if isinstance(node, ast.Raise)]
     if not raises or "NotImplementedError" not in ast.dump(body[raises[0]]):

@@ -46,7 +46,6 @@ import math
 import os
 import random
 import re
-import textwrap
 import traceback
 import types
 
@@ -54,7 +53,7 @@ from helpers.autodiff import Value as Reference
 from helpers.autodiff import topological_order as reference_order
 from helpers.calculus import central_difference
 
-from . import FAIL, PASS, _tries, at_every_point, exercise, hint, reset_tries
+from . import FAIL, PASS, _tries, at_every_point, exercise, hint, learner_source, reset_tries
 
 __all__ = [
     "check_add_mul",
@@ -393,11 +392,10 @@ def _grad_lines(backward) -> list[str]:
     (where ``other.data`` belongs), or its own, as ``self.grad += other.data * self.grad``
     (where ``out.grad`` belongs). The own grad that ``self.grad = self.grad + …`` adds to is
     right and not counted; [] when the source cannot be read."""
-    try:
-        source = textwrap.dedent(inspect.getsource(backward))
-        tree = ast.parse(source)
-    except (TypeError, OSError, SyntaxError, IndentationError):
+    read = learner_source(backward)
+    if read is None:
         return []
+    source, tree = read
 
     def grad_of(node):
         if (
@@ -2090,10 +2088,10 @@ def _a_node_twice(w: _Walk):
 def _why_it_stopped(backward) -> str:
     """Why a ``backward`` left nodes out, as far as its source tells: a ``return`` inside its
     loop, or no loop at all (only ``self._backward()``); "" when the source does not say."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(backward)))
-    except (TypeError, OSError, SyntaxError, IndentationError):
+    read = learner_source(backward)
+    if read is None:
         return ""
+    tree = read[1]
     loops = [n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While))]
     if not loops:
         return (

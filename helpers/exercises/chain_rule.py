@@ -12,7 +12,6 @@ import inspect
 import io
 import math
 import sys
-import textwrap
 import threading
 import types
 from collections.abc import Callable, Sequence
@@ -33,6 +32,7 @@ from . import (
     hint,
     learner_number,
     learner_numbers,
+    learner_source,
     learner_values,
     returned,
     run,
@@ -834,10 +834,10 @@ def _sign_slip(dz_dx) -> str:
     if it has a minus outside the slope of cos x (a subtraction, or a minus before a name
     such as ``-dv_dx``), "dv/dx" if it has no minus at all, else "either" (also when the
     code cannot be read)."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(dz_dx)))
-    except (OSError, TypeError, SyntaxError):
+    read = learner_source(dz_dx)
+    if read is None:
         return "either"
+    tree = read[1]
     if getattr(dz_dx, "__name__", "") == "<lambda>":  # the source is the lambda's whole line
         lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
         if len(lambdas) != 1:

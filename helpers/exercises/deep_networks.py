@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import ast
-import inspect
 import math
-import textwrap
 
 import numpy as np
 
@@ -20,6 +18,7 @@ from . import (
     exercise,
     hint,
     learner_number,
+    learner_source,
     matches,
     run,
 )
@@ -145,11 +144,10 @@ def _reset_in_loop(fn) -> str | None:
     """The statement of ``fn`` that sets a count back inside a loop which also adds to it
     (`total = 0` before `total += ...`, both in the loop), in backquotes; None if there is
     none or the source cannot be read."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
+    read = learner_source(fn)
+    if read is None:
         return None
-    for loop in ast.walk(tree):
+    for loop in ast.walk(read[1]):
         if not isinstance(loop, (ast.For, ast.While)):
             continue
         inside = [node for stmt in loop.body for node in ast.walk(stmt)]
