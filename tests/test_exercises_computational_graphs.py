@@ -437,7 +437,8 @@ def test_a_prediction_given_as_a_number_is_refused_and_is_no_guess(value, capsys
     next wrong number still gets the nudge, not the answer."""
     assert E.check_reuse_prediction(value) is False
     out = capsys.readouterr().out
-    assert f"expected a function, got {type(value).__name__}" in out and "def predict():" in out
+    assert "`predict` is the number" in out and "not a function" in out
+    assert "write `def predict():`" in out
     assert "✓" not in out and ex.tries("2.1") == 1
     assert E.check_reuse_prediction(lambda: 30) is False
     assert "it is 24" not in capsys.readouterr().out

@@ -128,7 +128,8 @@ def test_max_lr_given_as_a_number_is_refused_like_5_3(value, capsys):
     the next wrong number still gets the nudge, not the answer."""
     assert tdn.check_max_lr(value) is False
     out = capsys.readouterr().out
-    assert "expected a function, got float" in out and "def max_lr():" in out
+    assert "`max_lr` is the number" in out and "not a function" in out
+    assert "write `def max_lr():`" in out
     assert "✓" not in out and "it is 0.2" not in out
     assert tdn.check_max_lr(lambda: 0.1) is False
     assert "it is 0.2" not in capsys.readouterr().out

@@ -649,10 +649,14 @@ def a_function(name: str, answer, function: str) -> bool:
     asks for a function (else a plain number, such as ``predict = 24``, would pass)."""
     if callable(answer):
         return True
+    number = isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(
+        answer, bool
+    )
+    kind = "number" if number else "text" if isinstance(answer, str) else type(answer).__name__
     print(
-        f"{FAIL} {name}: expected a function, got {type(answer).__name__} "
-        f"{_fmt(answer)}. The exercise asks for the function `{function}`: write "
-        f"`def {function}():` and return your number from it"
+        f"{FAIL} {name}: `{function}` is the {kind} {_fmt(answer)}, not a function. The "
+        f"exercise asks for a function: write `def {function}():` and, on the next line, "
+        "`return` and your number"
     )
     return False
 
@@ -671,7 +675,7 @@ def prediction(
     """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``.
     With a ``nudge``, the first wrong try gets it instead of the answer. With ``function``
     (the name of the function the exercise asks for, "max_lr"), the answer must be that
-    function: a plain number (``max_lr = 0.2``) is refused as ``run`` refuses it;
+    function: a plain number (``max_lr = 0.2``) is refused (``a_function``);
     without it, a number or a function returning it is accepted. ``boundary``:
     as in ``check_prediction``."""
     options = {"boundary": boundary}

@@ -14,6 +14,7 @@ from . import (
     _fmt,
     _number,
     _whole,
+    a_function,
     check_prediction,
     exercise,
     hint,
@@ -102,15 +103,7 @@ def check_zigzag_pieces(pieces) -> bool:
     - depth 1 has 3 pieces; a second layer folds each of them 3 times, 3·3 = 9; go on
     """
     name = "pieces of zigzag_network(depth=5, width=3)"
-    if not callable(pieces):
-        # `pieces = 3 ** 5` is a number, not a cell left unrun
-        kind = {int: "number", float: "number", str: "text"}.get(type(pieces))
-        kind = kind or type(pieces).__name__
-        print(
-            f"{FAIL} {name}: `pieces` is the {kind} {_fmt(pieces)}, not a "
-            "function. The exercise asks for a function: write `def pieces():` and, on the "
-            "next line, `return` and your number"
-        )
+    if not a_function(name, pieces, "pieces"):  # `pieces = 3 ** 5`: not a cell left unrun
         return False
     got = learner_number(name, pieces)
     if got is None:
