@@ -118,7 +118,7 @@ def lab_window(lab, browser_context):
     try:
         yield window
     finally:
-        window.close()
+        window.discard()
 
 
 @pytest.fixture

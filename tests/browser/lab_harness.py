@@ -397,7 +397,6 @@ class LabWindow:
         self.boot_errors: list[str] = []
         self.booting = False
         self.kernels_seen: set[str] = set()
-        self.boots = 0
 
     def _record(self, text: str):
         """A console error goes to the notebook page that holds the window, or to the boot's;
@@ -441,7 +440,6 @@ class LabWindow:
             raise
         finally:
             self.booting = False
-        self.boots += 1
 
     def claim(self, holder: NotebookPage):
         """Give the page to ``holder`` (booting one when there is none): clean, with the
@@ -524,15 +522,13 @@ class LabWindow:
             self.holder = None
 
     def discard(self):
+        """Close the page (at the end of the session too); the next claim boots a new one."""
         page, self.page = self.page, None
         if page is not None:
             try:
                 page.close(run_before_unload=False)
             except Exception:  # noqa: BLE001 - the page may already be gone
                 pass
-
-    def close(self):
-        self.discard()
 
 
 class NotebookPage:
