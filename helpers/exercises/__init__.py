@@ -14,8 +14,8 @@ this module (``tries``, ``reset_tries``).
 Per-lesson checks live in submodules (``helpers.exercises.chain_rule`` …). They are built from
 the pieces here: ``exercise`` (the decorator every check wears: it counts the tries, prints
 the graded hints the check's docstring lists, never lets the learner's code crash or hang
-the notebook), ``run`` (call the learner's function within a time limit), ``prediction``
-(a predict-first check), and the comparisons ``check_value``, ``check_function`` and
+the notebook), ``run`` (call the learner's function within a time limit), ``check_prediction``
+(a predict-first answer), and the comparisons ``check_value``, ``check_function`` and
 ``check_arrays``, which can name the usual bugs (``mistakes``).
 """
 
@@ -659,37 +659,6 @@ def a_function(name: str, answer, function: str) -> bool:
         "`return` and your number"
     )
     return False
-
-
-def prediction(
-    number: str,
-    name: str,
-    expected: float,
-    why: str,
-    misses: Mapping[float, str] | None = None,
-    *,
-    nudge: str | None = None,
-    function: str | None = None,
-    boundary: bool = False,
-) -> Callable:
-    """The check of a predict-first exercise: ``check(answer)`` runs ``check_prediction``.
-    With a ``nudge``, the first wrong try gets it instead of the answer. With ``function``
-    (the name of the function the exercise asks for, "max_lr"), the answer must be that
-    function: a plain number (``max_lr = 0.2``) is refused (``a_function``);
-    without it, a number or a function returning it is accepted. ``boundary``:
-    as in ``check_prediction``."""
-    options = {"boundary": boundary}
-    if nudge is not None:
-        options.update(hide_first_try_of=number, nudge=nudge)
-
-    def check(answer) -> bool:
-        if function is not None and not a_function(name, answer, function):
-            return False
-        return check_prediction(name, answer, expected, why, misses, **options)
-
-    check.__name__ = f"check_{number.replace('.', '_')}"
-    check.__doc__ = f"Exercise {number}, predict first: {name}, which is {expected}."
-    return exercise(number, name)(check)
 
 
 def learner_values(name: str, fn: Callable, points: Iterable):

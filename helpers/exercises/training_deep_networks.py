@@ -11,12 +11,13 @@ from . import (
     PASS,
     _array,
     _number,
+    a_function,
     check_arrays,
     check_function,
+    check_prediction,
     exercise,
     hint,
     matches,
-    prediction,
     returned,
     run,
 )
@@ -54,16 +55,28 @@ MAX_LR_MISSES = {
 MAX_LR_NAME = "the largest learning rate below which descent converges"
 
 
-check_max_lr = prediction(
-    "5.1",
-    MAX_LR_NAME,
-    2 / STEEP,
-    MAX_LR_WHY,
-    MAX_LR_MISSES,
-    nudge=MAX_LR_NUDGE,
-    function="max_lr",
-    boundary=True,
-)
+@exercise("5.1", MAX_LR_NAME)
+def check_max_lr(max_lr) -> bool:
+    """Exercise 5.1, predict first: the largest learning rate below which descent converges
+    on the ravine, which is 2/κ_max = 0.2.
+
+    The first wrong guess hears what it is (if it is a usual one) and a nudge, not the
+    answer; from the second on, the value and why. The exercise asks for the function
+    ``max_lr``: a plain number (``max_lr = 0.2``) is refused. 0.2 is a boundary: a number
+    just below it (0.199) is told to give the boundary itself.
+    """
+    if not a_function(MAX_LR_NAME, max_lr, "max_lr"):
+        return False
+    return check_prediction(
+        MAX_LR_NAME,
+        max_lr,
+        2 / STEEP,
+        MAX_LR_WHY,
+        MAX_LR_MISSES,
+        hide_first_try_of="5.1",
+        nudge=MAX_LR_NUDGE,
+        boundary=True,
+    )
 
 
 def _ref_momentum(w, v, grad, lr, mu):
