@@ -547,6 +547,8 @@ class PlaygroundView:
     outside the losses, its steps double as the run grows.
 
     ``update()`` reads the playground's current state and changes the existing artists.
+    Its picture is a function of that state (``follows_state``), but for a decision map whose
+    probabilities are not finite: that one keeps the map last drawn.
     """
 
     def __init__(
@@ -712,7 +714,11 @@ class PlaygroundView:
             self._data_version = version
         res = self.res
         P = pg.probabilities(self.G)
-        if np.all(np.isfinite(P)):
+        # probabilities that are not all finite (a network blown up) leave the decision map as
+        # it was last drawn: the picture then depends on what was drawn before, not only on
+        # the playground's state (the panel keeps no such picture)
+        self.follows_state = bool(np.all(np.isfinite(P)))
+        if self.follows_state:
             self.regions.set_data(decision_rgb(P).reshape(res, res, 3))
         maps = pg.hidden_maps(self.G, res)
         self._draw_units(maps)
