@@ -371,3 +371,96 @@ def test_view_restores_the_background_of_data_seen_before(monkeypatch, draws_lik
     draws_like_plain(v.fig)
     v.update(noise=0.2)  # new data: a full draw, and the right picture
     draws_like_plain(v.fig)
+
+
+# -- the pictures the panel keeps (helpers.ui.playground.picture_key) ------------------------
+
+
+def _small_panel():
+    """A panel on a small playground (60 points, 5 steps a press), its controls by name, its
+    image and its step and reset buttons."""
+    view = PlaygroundView(Playground(n=60), res=16, tile=8)
+    panel = ui_playground.playground_panel(view, chunk=5)
+    buttons = {w.description.split()[0]: w for w in panel.children[1].children[:3]}
+    return view, panel, panel.parts.controls, panel.children[2], buttons
+
+
+def _counting_updates(view) -> list:
+    """Count the view's updates (it still draws): the list grows by one per call."""
+    calls, update = [], view.update
+    view.update = lambda **kw: calls.append(kw) or update(**kw)
+    return calls
+
+
+def test_a_move_back_is_answered_from_the_kept_picture_without_calling_the_view():
+    view, panel, controls, image, buttons = _small_panel()
+    calls = _counting_updates(view)
+    start = image.value
+    controls["noise"].value = 0.2  # new data: drawn
+    noisier = image.value
+    controls["noise"].value = 0.1  # back: the first picture, kept
+    assert len(calls) == 1 and image.value == start
+    controls["hidden_layers"].value = 3  # a new network: drawn
+    controls["hidden_layers"].value = 2  # back
+    controls["noise"].value = 0.2  # back, on another network
+    assert len(calls) == 2 and image.value == noisier
+    buttons["step"].click()  # trained: a state never seen, drawn
+    buttons["reset"].click()  # step 0 again: kept
+    assert len(calls) == 3 and image.value == noisier
+    assert panel.parts.pictures.hits == 4
+
+
+def _state(pg) -> dict:
+    """Everything the next training step reads or the picture shows."""
+    return dict(
+        weights=[p.data.copy() for p in pg.model.parameters()],
+        velocity=[v.copy() for v in pg.opt.velocity or []],
+        rng=pg.rng.bit_generator.state,
+        history=list(pg.history),
+        steps=pg.steps,
+        diverged=pg.diverged,
+        config=pg.config,
+        data=(pg.Xtr.copy(), pg.ytr.copy()),
+    )
+
+
+def _assert_same_state(a: dict, b: dict):
+    assert a.keys() == b.keys()
+    for k in a:
+        if k in ("weights", "velocity", "data"):
+            assert len(a[k]) == len(b[k])
+            for x, y in zip(a[k], b[k], strict=True):
+                np.testing.assert_array_equal(x, y, err_msg=k)
+        else:
+            assert a[k] == b[k], k
+
+
+def test_the_next_step_after_a_kept_picture_trains_as_after_a_drawn_move():
+    """Two panels get the same presses: one keeps its pictures (moves back answered from
+    them), the other keeps none (every move drawn). After each press their playgrounds are
+    in the same state and their pictures are the same."""
+    kept, drawn = _small_panel(), _small_panel()
+    drawn[1].parts.pictures.most = 0  # it forgets every picture at once
+    presses = [
+        ("step", None),
+        ("noise", 0.2),
+        ("noise", 0.1),  # back: kept in one panel, drawn in the other
+        ("lr", 0.1),
+        ("step", None),
+        ("optimiser", "sgd"),
+        ("hidden_layers", 3),
+        ("hidden_layers", 2),  # back
+        ("step", None),
+        ("reset", None),  # back to step 0
+        ("step", None),
+        ("step", None),
+    ]
+    for what, value in presses:
+        for _, _, controls, _, buttons in (kept, drawn):
+            if value is None:
+                buttons[what].click()
+            else:
+                controls[what].value = value
+        _assert_same_state(_state(kept[0].pg), _state(drawn[0].pg))
+        assert kept[3].value == drawn[3].value, (what, value)
+    assert kept[1].parts.pictures.hits >= 3 and drawn[1].parts.pictures.hits == 0

@@ -26,7 +26,10 @@ the same presses (settings, step, reset) from the same start, then draws once.
 ``helpers.ui.live`` answers a move back to a setting seen before from the pictures it kept
 (``helpers.ui.wiring.Pictures``), without calling the view: ``test_through_live`` drives each
 view's panel instead of the view, with many moves back, and checks the panel's picture and
-alt text the same way (and that some moves were answered from the kept pictures).
+alt text the same way (and that some moves were answered from the kept pictures). The
+playground's panel keeps its pictures too, by the state of its playground
+(``helpers.ui.playground.picture_key``): ``test_playground_panel_moved_back_and_trained``
+moves it back often, with step, run and reset in between.
 
 Sizes are tiny where a view trains (TrainingView: 10-200 steps, width 2-6; the playground:
 60 points, 5 steps a press), and the sequences short (6-10 moves): every move costs a fresh
@@ -37,6 +40,7 @@ search further: ``RIGHT_PICTURE_SEED=n`` (other sequences) and
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -383,8 +387,9 @@ PANEL = (
 
 class Panel:
     """``playground_panel`` on a tiny playground (60 points, 5 steps a press); ``press``
-    moves a control or clicks a button, then compares the panel's image with a fresh view
-    of a playground that got the same presses."""
+    moves a control or clicks a button (``run``: for a few chunks, then pause), then
+    compares the panel's image, alt text and status line with a fresh view of a playground
+    that got the same presses."""
 
     def __init__(self):
         self.view = self.make()
@@ -395,7 +400,9 @@ class Panel:
             for name, w in self.controls.items()
         }
         self.buttons = {w.description.split()[0]: w for w in panel.children[1].children[:3]}
+        self.status = panel.children[1].children[-1]
         self.image, self.alt = panel.children[2], panel.children[3]
+        self.pictures = panel.parts.pictures
         self.presses, self.history = [], []
 
     @staticmethod
@@ -405,8 +412,30 @@ class Panel:
     def settings(self):
         return {name: w.value for name, w in self.controls.items()}
 
+    def run(self, chunks: int) -> int:
+        """Press "run", wait for ``chunks`` chunks (fewer if it stops), press it again (pause);
+        returns the number of chunks it trained (its rows of the losses)."""
+        pg, button = self.view.pg, self.buttons["run"]
+        rows = len(pg.history)
+
+        async def run_then_pause():
+            button.value = True
+            while button.value and len(pg.history) < rows + chunks:
+                await asyncio.sleep(0.002)
+            button.value = False
+            await asyncio.sleep(0.05)  # the run's task ends
+
+        # a loop of its own, in a thread: Playwright's sync API may own this thread's loop
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, run_then_pause()).result(timeout=60)
+        return len(pg.history) - rows
+
     def press(self, what, value=None):
-        if what in self.buttons:
+        if what == "run":
+            chunks = self.run(value)
+            self.presses += ["step"] * chunks
+            self.history.append(("run", chunks))
+        elif what in self.buttons:
             self.buttons[what].click()
             self.presses.append(what)
             self.history.append(what)
@@ -424,6 +453,8 @@ class Panel:
             else:
                 fresh.pg.set(**press)
         fresh.update()
+        said = fresh.pg.diverged or fresh.pg.warning or fresh.caption()
+        assert said in self.status.value, f"status {self.status.value!r} after {self.history}"
         assert_same_picture(
             decode(self.image.value),
             plain_pixels(fresh.fig),
@@ -462,3 +493,37 @@ def test_playground_panel():
         settings[name] = value
         if value not in seen[name]:
             seen[name].append(value)
+
+
+def test_playground_panel_moved_back_and_trained():
+    """04: the panel keeps its pictures by the state of its playground; moved back often (to
+    the value a control had before its last move, as a learner undoes a nudge), with step,
+    run and reset in between, it shows what a fresh view of a playground given the same
+    presses draws, and some of those pictures came from the kept ones."""
+    panel = Panel()
+    rng = np.random.default_rng([SEED, 8])
+    # the controls that redraw, and the learning rate (the training between moves differs)
+    drawn = {k: v for k, v in panel.options.items() if k not in {"l2", "batch", "optimiser"}}
+    settings = panel.settings()
+    seen = {name: [v] for name, v in settings.items()}
+    last = None  # the last move's control and its value before it
+    for _ in range(moves(16)):
+        what = str(
+            rng.choice(["control", "back", "step", "run", "reset"], p=[0.35, 0.3, 0.15, 0.1, 0.1])
+        )
+        if what in ("step", "reset"):
+            panel.press(what)
+            continue
+        if what == "run":
+            panel.press("run", int(rng.integers(1, 4)))
+            continue
+        if what == "back" and last is not None:
+            name, value = last
+        else:
+            name, value = next_move(rng, drawn, settings, seen)
+        last = name, settings[name]
+        panel.press(name, value)
+        settings[name] = value
+        if value not in seen[name]:
+            seen[name].append(value)
+    assert panel.pictures.hits > 0, f"no move was answered from the kept pictures: {panel.history}"

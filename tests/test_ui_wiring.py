@@ -213,15 +213,22 @@ def test_a_chunked_run_is_kept_only_when_shown_to_its_end():
         pool.submit(asyncio.run, moves()).result(timeout=60)
 
 
-def test_the_playground_keeps_no_pictures_its_picture_depends_on_its_training():
-    """The playground's panel (not ``live``) draws on every move: the same settings show
-    another picture once the network has trained further, so no picture may be kept."""
+def test_the_playground_keeps_its_pictures_by_its_state_not_by_its_settings_alone():
+    """The playground's panel (not ``live``) keeps its pictures in a ``Pictures`` too, under
+    the state of its playground: the same settings ten steps on are another picture, drawn;
+    reset to step 0, the picture kept there is shown without calling the view."""
     from helpers.figures.deep_networks import PlaygroundView
     from helpers.playground import Playground
     from helpers.ui import playground_panel
 
-    panel = playground_panel(PlaygroundView(Playground(n=60), res=16, tile=8), chunk=5)
-    assert not hasattr(panel.parts, "pictures")
+    view = PlaygroundView(Playground(n=60), res=16, tile=8)
+    panel = playground_panel(view, chunk=5)
+    assert isinstance(panel.parts.pictures, Pictures)
     before = panel.parts.show(steps=0).png
     after = panel.parts.show(steps=10).png  # the same settings, ten steps on
     assert after != before
+    calls = []
+    view.update = lambda **kw: calls.append(kw)  # a view that must not be called
+    reset = next(w for w in panel.children[1].children if w.description == "reset")
+    reset.click()
+    assert panel.children[2].value == before and not calls

@@ -8,14 +8,22 @@ moved: a setting that changes the data or the network redraws the figure; one th
 the next training step (``helpers.playground.NEXT_STEP_KEYS``) says so in the status line;
 "classes" (unless the data set has a choice of classes) and "units" (with no hidden layer)
 are disabled when they do not apply, and their tooltips say why.
+
+The panel keeps the pictures it showed (:class:`helpers.ui.wiring.Pictures`, as ``live``
+does), under what the picture is a function of (:func:`picture_key`): a move back to
+settings seen before, or a reset, shows the kept picture without calling the view, the
+playground having been set (or reset, or trained) as it would be for a drawn move.
 Machinery: a learner never needs to read it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 from types import SimpleNamespace
+
+import numpy as np
 
 from ..figures.alt import alt_text
 from ..figures.canvas import png
@@ -23,7 +31,7 @@ from ..figures.deep_networks import PlaygroundView
 from ..nn import ACTIVATIONS
 from ..playground import DATASETS, NEXT_STEP_KEYS, OPTIMISERS, uses_classes
 from .a11y import Panel, keyboard_and_names, picture_alt
-from .wiring import set_quietly
+from .wiring import Pictures, set_quietly
 
 # (setting, applies?) → its tooltip: a control that does not apply is disabled and says why
 TOOLTIPS = {
@@ -51,7 +59,8 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     its ``view``, its ``controls``, and ``show(steps, **settings)``, which sets the controls
     at once (one ``Playground.set``, as a move does), trains as "step" does until ``steps``
     steps are trained, redraws, and returns the picture as the panel holds it (``png``,
-    ``alt``, ``caption``, ``problem``, as :func:`helpers.ui.wiring.live`'s).
+    ``alt``, ``caption``, ``problem``, as :func:`helpers.ui.wiring.live`'s). Its
+    ``pictures`` are the pictures it keeps.
     """
     import ipywidgets as W
 
@@ -63,8 +72,40 @@ def playground_panel(view: PlaygroundView | None = None, chunk: int = 20, max_st
     )
     buttons = W.HBox([wired.step_btn, wired.run_btn, wired.reset_btn, wired.status])
     panel = Panel([grid, buttons, wired.image, wired.alt, keyboard_and_names()])
-    panel.parts = SimpleNamespace(view=view, controls=controls, show=wired.show)
+    panel.parts = SimpleNamespace(
+        view=view, controls=controls, show=wired.show, pictures=wired.pictures
+    )
     return panel
+
+
+def picture_key(view: PlaygroundView) -> tuple:
+    """What the picture of ``view`` (its PNG, alt text and caption) is a function of, read
+    from its playground as it is now: the settings the picture names (data set, layers,
+    units, activation), the messages it shows (diverged, dead ReLUs), and a digest of the
+    arrays it draws — the training and test points, the network's weights (they give the
+    decision map, the unit maps and the accuracies) and the losses recorded at each press.
+
+    Those are what the settings and the training since the data or the network was last
+    built produce: the data settings and the seed give the points, the network's settings
+    and the seed its starting weights; each chunk trained, with the learning rate, L2,
+    batch size and optimiser in force for it (momentum's velocity lost when the optimiser
+    is rebuilt), and the training order drawn from the seeded generator, the weights and a
+    row of the losses. The axes' limits are drawn from the same state (none is kept from
+    move to move), and next-step settings not yet used change nothing drawn. Keying by the
+    state itself needs no model of how those combine (and holds after any call on the
+    playground). One exception, left out by the panel: a decision map whose probabilities
+    are not finite keeps the map drawn before (``PlaygroundView.follows_state``)."""
+    pg, c = view.pg, view.pg.config
+    digest = hashlib.blake2b(digest_size=16)
+    drawn = [pg.Xtr, pg.ytr, pg.Xte, pg.yte, np.asarray(pg.history, dtype=float)]
+    for a in drawn + [p.data for p in pg.model.parameters()]:
+        digest.update(f"{a.dtype}{a.shape}".encode())
+        digest.update(np.ascontiguousarray(a).tobytes())
+    return (
+        (c.dataset, c.hidden_layers, c.units, c.activation, view.res, view.tile),
+        (pg.diverged, pg.warning),
+        digest.hexdigest(),
+    )
 
 
 def _controls(c) -> dict:
@@ -115,6 +156,8 @@ class _Wiring:
         self.chunk, self.max_steps = chunk, max_steps
         self.image = W.Image(format="png")
         self.alt = picture_alt()  # the image's alt text: what the playground's figure shows now
+        self.pictures = Pictures()
+        self.now = SimpleNamespace(png=b"", alt="", caption="")  # the picture shown
         self.status = W.HTML()
         # no icons: a screen reader reads an icon's private-use glyph as part of the name
         self.step_btn = W.Button(description=f"step ×{chunk}")
@@ -130,17 +173,29 @@ class _Wiring:
         self.redraw()
 
     def show_status(self, note=None):
-        msg = self.view.caption()
+        msg = self.now.caption
         if self.pg.diverged or self.pg.warning:
             msg = f"<b style='color:darkred'>{self.pg.diverged or self.pg.warning}</b>"
         if note:
             msg = f"<b>{note}</b><br>{msg}"
         self.status.value = msg
 
-    def redraw(self):
-        self.view.update()
-        self.image.value = png(self.view.fig)
-        self.alt.value = html.escape(alt_text(self.view.fig))
+    def redraw(self, keep: bool = True):
+        """Show the playground as it is now: the picture kept for its state (the view not
+        called), or the view updated and drawn, and kept (``keep``) unless its picture is not
+        a function of the state alone."""
+        key = picture_key(self.view)
+        shown = self.pictures.get(key)
+        if shown is None:
+            self.view.update()
+            shown = SimpleNamespace(
+                png=png(self.view.fig), alt=alt_text(self.view.fig), caption=self.view.caption()
+            )
+            if keep and self.view.follows_state:
+                self.pictures.put(key, shown)
+        self.now = shown
+        self.image.value = shown.png
+        self.alt.value = html.escape(shown.alt)
         self.show_status()
 
     def show_what_applies(self):
@@ -170,7 +225,7 @@ class _Wiring:
         try:
             while self.run_btn.value and not self.pg.diverged and self.pg.steps < self.max_steps:
                 self.pg.step(self.chunk)
-                self.redraw()
+                self.redraw(keep=False)  # a run's pictures would push out those kept for moves
                 await asyncio.sleep(0.02)  # let the kernel handle clicks in between
         finally:
             self.run_btn.value = False
@@ -210,8 +265,8 @@ class _Wiring:
             self.pg.step(self.chunk)  # as "step" does, but drawn once at the end
         self.redraw()
         return SimpleNamespace(
-            png=self.image.value,
-            alt=alt_text(self.view.fig),
-            caption=self.view.caption(),
+            png=self.now.png,
+            alt=self.now.alt,
+            caption=self.now.caption,
             problem="",  # a diverged run is a picture too: the figure says so
         )

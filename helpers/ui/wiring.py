@@ -61,7 +61,8 @@ class Pictures:
     picture is also kept under its settings and the limits it was drawn with (``live`` does
     it), as a view moved to the settings it shows draws the same picture again. A view with
     ``depends_on_history = True`` (a training that goes on from where it was) is never kept
-    (``key`` is None).
+    (``key`` is None). The playground's panel keeps its pictures here too, under a key of its
+    own: the state of its playground (``helpers.ui.playground.picture_key``).
     """
 
     def __init__(self, most: int = 64, budget: int = 32 * 2**20):
