@@ -909,9 +909,30 @@ def bench_kernel_side(n, results):
         results.append({"figure": name, **{f"{k}_ms": v for k, v in med.items()}})
 
 
-def live_panels():
+def playground_panel_at(rev: str):
+    """``playground_panel`` as ``helpers/ui/playground.py`` was at git revision ``rev``,
+    loaded under another module name beside today's (a before and after in one process: the
+    same view, canvas and playground, only the panel's wiring differs)."""
+    import subprocess
+    import types
+
+    src = subprocess.run(
+        ["git", "show", f"{rev}:helpers/ui/playground.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    module = types.ModuleType("helpers.ui._playground_before")
+    module.__package__ = "helpers.ui"
+    exec(compile(src, f"{rev}:helpers/ui/playground.py", "exec"), module.__dict__)
+    return module.playground_panel
+
+
+def live_panels(against: str | None = None):
     """The widget panels of the lessons as their cells build them (a name, the panel), for
-    the kernel-side part: ``live`` panels and the playground's."""
+    the kernel-side part: ``live`` panels and the playground's (``against``: also the
+    playground's panel as it was at that git revision)."""
     import ipywidgets as W
 
     sys.path.insert(0, str(ROOT / "tests"))
@@ -965,6 +986,8 @@ def live_panels():
         ),
     )
     yield "04 playground", playground_panel()
+    if against:
+        yield f"04 pg @{against}"[:14], playground_panel_at(against)()
     yield (
         "05",
         live(
@@ -1008,13 +1031,40 @@ def next_values(w, n: int) -> list:
     return (ahead + behind)[:n]
 
 
-def bench_kernel_moves(n, results):
+def time_step_and_reset(name: str, panel, n: int, results: list):
+    """The playground's buttons, process time of each click: "step" to a state not seen
+    (first: the k-th time, k + 1 clicks after a reset, the last one timed) and "reset"
+    (back to step 0 of the settings shown before)."""
+    buttons = {w.description.split()[0]: w for w in panel.children[1].children[:3]}
+    times = {"first": [], "back": []}
+
+    def click(what, kind=None):
+        t = time.process_time()
+        buttons[what].click()
+        if kind:
+            times[kind].append((time.process_time() - t) * 1e3)
+
+    for k in range(n):
+        for _ in range(k):
+            click("step")  # states seen in the rounds before
+        click("step", "first")
+        click("reset", "back")
+    first, back = med(times["first"]), med(times["back"])
+    print(f"{name:14s} {'step, reset':16s} {first:7.1f} {back:7.1f}", flush=True)
+    results.append({"panel": name, "control": "step, reset", "first_ms": first, "back_ms": back})
+
+
+def bench_kernel_moves(n, results, against=None):
     """Kernel CPU per move of every control of every panel, through the panel as the browser
     moves it (``widget.value = ...``): n first visits, then n moves back (one step back and
-    forth). No browser: what each control adds to the floor, on this process's CPU clock."""
+    forth); the playground's "step" (first) and "reset" (back) too. No browser: what each
+    control adds to the floor, on this process's CPU clock. ``against``: the playground's
+    panel as it was at that git revision too, after today's."""
     print(f"\n== 0b. kernel CPU per move, through each panel ({n} first visits, {n} moves back)")
     print(f"{'panel':14s} {'control':16s} {'first':>7s} {'back':>7s}  (median ms, process time)")
-    for name, panel in live_panels():
+    for name, panel in live_panels(against):
+        if name.startswith("04 p"):
+            time_step_and_reset(name, panel, n, results)
         parts = panel.parts
         for key, w in parts.controls.items():
             if getattr(w, "disabled", False):
@@ -1054,6 +1104,11 @@ def main(argv=None):
         "--drag", action="store_true", help="part 1 also drags every slider across (as part 3)"
     )
     ap.add_argument("--ipympl-prefix", help="a `pip install --prefix` dir holding ipympl")
+    ap.add_argument(
+        "--against",
+        metavar="REV",
+        help="part 0b also times the playground's panel as it was at this git revision",
+    )
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args(argv)
     # a `kill` still stops the server and the browser (the finally blocks run)
@@ -1088,7 +1143,7 @@ def main(argv=None):
     results = {"kernel": [], "notebooks": [], "mechanisms": [], "frames": []}
     if args.only in (None, "kernel"):
         bench_kernel_side(args.n, results["kernel"])
-        bench_kernel_moves(args.n, results["kernel"])
+        bench_kernel_moves(args.n, results["kernel"], args.against)
     if args.only == "kernel":
         return 0
     lab = H.Lab(extra_env=extra_env).start()
