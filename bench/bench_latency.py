@@ -929,10 +929,9 @@ def playground_panel_at(rev: str):
     return module.playground_panel
 
 
-def live_panels(against: str | None = None):
+def live_panels():
     """The widget panels of the lessons as their cells build them (a name, the panel), for
-    the kernel-side part: ``live`` panels and the playground's (``against``: also the
-    playground's panel as it was at that git revision)."""
+    the kernel-side part: ``live`` panels and the playground's."""
     import ipywidgets as W
 
     sys.path.insert(0, str(ROOT / "tests"))
@@ -986,8 +985,6 @@ def live_panels(against: str | None = None):
         ),
     )
     yield "04 playground", playground_panel()
-    if against:
-        yield f"04 pg @{against}"[:14], playground_panel_at(against)()
     yield (
         "05",
         live(
@@ -1031,27 +1028,76 @@ def next_values(w, n: int) -> list:
     return (ahead + behind)[:n]
 
 
-def time_step_and_reset(name: str, panel, n: int, results: list):
-    """The playground's buttons, process time of each click: "step" to a state not seen
-    (first: the k-th time, k + 1 clicks after a reset, the last one timed) and "reset"
-    (back to step 0 of the settings shown before)."""
-    buttons = {w.description.split()[0]: w for w in panel.children[1].children[:3]}
-    times = {"first": [], "back": []}
+def panel_groups(against: str | None = None):
+    """The panels of ``live_panels``, each in a group of its own ({name: panel}); with
+    ``against``, the playground's with its panel as it was at that git revision beside it
+    (the two are then moved in turn, so that the machine's state weighs on both alike)."""
+    for name, panel in live_panels():
+        group = {name: panel}
+        if against and name == "04 playground":
+            group[f"04 pg @{against}"[:14]] = playground_panel_at(against)()
+        yield group
 
-    def click(what, kind=None):
+
+def in_turn(group: dict, move) -> dict:
+    """``move(panel)`` made on every panel of ``group`` in turn: {name: its process time, ms}."""
+    times = {}
+    for name, panel in group.items():
         t = time.process_time()
-        buttons[what].click()
-        if kind:
-            times[kind].append((time.process_time() - t) * 1e3)
+        move(panel)
+        times[name] = (time.process_time() - t) * 1e3
+    return times
 
+
+def report(group: dict, control: str, first: dict, back: dict, results: list):
+    """A row per panel of ``group``: the medians of its first visits and moves back."""
+    for name in group:
+        f, b = med(first[name]), med(back[name])
+        print(f"{name:14s} {control:16s} {f:7.1f} {b:7.1f}", flush=True)
+        results.append({"panel": name, "control": control, "first_ms": f, "back_ms": b})
+
+
+def time_step_and_reset(group: dict, n: int, results: list):
+    """The playground's buttons, process time of each click: "step" to a state not seen
+    (first: in round k, k + 1 clicks after a reset, the last one timed) and "reset" (back to
+    step 0 of the settings shown before)."""
+
+    def click(what):
+        return lambda panel: next(
+            w for w in panel.children[1].children if w.description.startswith(what)
+        ).click()
+
+    first, back = {name: [] for name in group}, {name: [] for name in group}
     for k in range(n):
         for _ in range(k):
-            click("step")  # states seen in the rounds before
-        click("step", "first")
-        click("reset", "back")
-    first, back = med(times["first"]), med(times["back"])
-    print(f"{name:14s} {'step, reset':16s} {first:7.1f} {back:7.1f}", flush=True)
-    results.append({"panel": name, "control": "step, reset", "first_ms": first, "back_ms": back})
+            in_turn(group, click("step"))  # states seen in the rounds before
+        for name, ms in in_turn(group, click("step")).items():
+            first[name].append(ms)
+        for name, ms in in_turn(group, click("reset")).items():
+            back[name].append(ms)
+    report(group, "step, reset", first, back, results)
+
+
+def time_control(group: dict, key: str, n: int, results: list):
+    """A control of the panels of ``group``, each move made on all in turn: n first visits
+    (the values of the first panel's ``next_values``), then n moves back (one step back and
+    forth between the last two)."""
+    widgets = [panel.parts.controls[key] for panel in group.values()]
+    values = next_values(widgets[0], n)
+    if any(getattr(w, "disabled", False) for w in widgets) or len(values) < 2:
+        return
+
+    def to(v):
+        return lambda panel: setattr(panel.parts.controls[key], "value", v)
+
+    first, back = {name: [] for name in group}, {name: [] for name in group}
+    for v in values:
+        for name, ms in in_turn(group, to(v)).items():
+            first[name].append(ms)
+    for k in range(n):
+        for name, ms in in_turn(group, to(values[-2] if k % 2 == 0 else values[-1])).items():
+            back[name].append(ms)
+    report(group, key, first, back, results)
 
 
 def bench_kernel_moves(n, results, against=None):
@@ -1059,34 +1105,14 @@ def bench_kernel_moves(n, results, against=None):
     moves it (``widget.value = ...``): n first visits, then n moves back (one step back and
     forth); the playground's "step" (first) and "reset" (back) too. No browser: what each
     control adds to the floor, on this process's CPU clock. ``against``: the playground's
-    panel as it was at that git revision too, after today's."""
+    panel as it was at that git revision too, moved in turn with today's."""
     print(f"\n== 0b. kernel CPU per move, through each panel ({n} first visits, {n} moves back)")
     print(f"{'panel':14s} {'control':16s} {'first':>7s} {'back':>7s}  (median ms, process time)")
-    for name, panel in live_panels(against):
-        if name.startswith("04 p"):
-            time_step_and_reset(name, panel, n, results)
-        parts = panel.parts
-        for key, w in parts.controls.items():
-            if getattr(w, "disabled", False):
-                continue
-            times = {"first": [], "back": []}
-            values = next_values(w, n)
-            if not values:
-                continue
-            for v in values:
-                t = time.process_time()
-                w.value = v
-                times["first"].append((time.process_time() - t) * 1e3)
-            last, before = values[-1], values[-2] if len(values) > 1 else None
-            if before is None:
-                continue
-            for k in range(n):
-                t = time.process_time()
-                w.value = before if k % 2 == 0 else last
-                times["back"].append((time.process_time() - t) * 1e3)
-            first, back = med(times["first"]), med(times["back"])
-            print(f"{name:14s} {key:16s} {first:7.1f} {back:7.1f}", flush=True)
-            results.append({"panel": name, "control": key, "first_ms": first, "back_ms": back})
+    for group in panel_groups(against):
+        if any(name.startswith("04 p") for name in group):
+            time_step_and_reset(group, n, results)
+        for key in next(iter(group.values())).parts.controls:
+            time_control(group, key, n, results)
 
 
 def main(argv=None):
@@ -1107,7 +1133,7 @@ def main(argv=None):
     ap.add_argument(
         "--against",
         metavar="REV",
-        help="part 0b also times the playground's panel as it was at this git revision",
+        help="part 0b also times the playground's panel as it was at this git revision (in turn)",
     )
     ap.add_argument("--json", help="write the results here as JSON")
     args = ap.parse_args(argv)
