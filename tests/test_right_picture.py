@@ -32,8 +32,8 @@ playground's panel keeps its pictures too, by the state of its playground
 moves it back often, with step, run and reset in between.
 
 Sizes are tiny where a view trains (TrainingView: 10-200 steps, width 2-6; the playground:
-60 points, 5 steps a press), and the sequences short (6-10 moves): every move costs a fresh
-view, about 0.3 s. The file takes some 25 s of CPU (70 s on 2 cores at a load of 8). To
+60 points, 5 steps a press), and the sequences short (6-16 moves): every move costs a fresh
+view, about 0.3 s. The file takes some 35 s of CPU (37 s in one process at a load of 2.6). To
 search further: ``RIGHT_PICTURE_SEED=n`` (other sequences) and
 ``RIGHT_PICTURE_MOVES=k`` (k times as many moves).
 """
