@@ -464,3 +464,26 @@ def test_the_next_step_after_a_kept_picture_trains_as_after_a_drawn_move():
         _assert_same_state(_state(kept[0].pg), _state(drawn[0].pg))
         assert kept[3].value == drawn[3].value, (what, value)
     assert kept[1].parts.pictures.hits >= 3 and drawn[1].parts.pictures.hits == 0
+
+
+def test_a_decision_map_not_drawn_is_the_one_shown_before_as_without_kept_pictures(monkeypatch):
+    """Probabilities that are not finite leave the decision map as it was (the picture is then
+    not kept). After a picture answered from the kept ones the view still holds the map of the
+    state it drew last; the panel puts back the map of the picture shown, so that it shows
+    what a panel that keeps nothing (and drew every picture) shows."""
+    finite = Playground.probabilities
+    monkeypatch.setattr(
+        Playground,
+        "probabilities",
+        lambda pg, G: finite(pg, G) * (np.nan if pg.steps >= 5 else 1.0),
+    )
+    kept, drawn = _small_panel(), _small_panel()
+    drawn[1].parts.pictures.most = 0
+    for what, value in [("noise", 0.2), ("noise", 0.1), ("step", None), ("step", None)]:
+        for _, _, controls, _, buttons in (kept, drawn):
+            if value is None:
+                buttons[what].click()
+            else:
+                controls[what].value = value
+        assert kept[3].value == drawn[3].value, (what, value)
+    assert not kept[0].follows_state and kept[1].parts.pictures.hits == 1

@@ -157,7 +157,7 @@ class _Wiring:
         self.image = W.Image(format="png")
         self.alt = picture_alt()  # the image's alt text: what the playground's figure shows now
         self.pictures = Pictures()
-        self.now = SimpleNamespace(png=b"", alt="", caption="")  # the picture shown
+        self.now = SimpleNamespace(png=b"", alt="", caption="", regions=None)  # the picture shown
         self.status = W.HTML()
         # no icons: a screen reader reads an icon's private-use glyph as part of the name
         self.step_btn = W.Button(description=f"step ×{chunk}")
@@ -187,16 +187,30 @@ class _Wiring:
         key = picture_key(self.view)
         shown = self.pictures.get(key)
         if shown is None:
-            self.view.update()
-            shown = SimpleNamespace(
-                png=png(self.view.fig), alt=alt_text(self.view.fig), caption=self.view.caption()
-            )
+            shown = self.draw()
             if keep and self.view.follows_state:
                 self.pictures.put(key, shown)
         self.now = shown
         self.image.value = shown.png
         self.alt.value = html.escape(shown.alt)
         self.show_status()
+
+    def draw(self):
+        """The view updated from the playground and drawn: the picture (``png``, ``alt``,
+        ``caption``, and ``regions``, the decision map's data as drawn). After a kept picture
+        the view still holds the map of the state it drew last: the map of the picture shown
+        is put back first, so that probabilities that are not finite (which leave the map as
+        it was) leave the one the learner saw, as when every picture shown was drawn."""
+        regions = self.view.regions
+        if self.now.regions is not None and regions.get_array() is not self.now.regions:
+            regions.set_data(self.now.regions)
+        self.view.update()
+        return SimpleNamespace(
+            png=png(self.view.fig),
+            alt=alt_text(self.view.fig),
+            caption=self.view.caption(),
+            regions=regions.get_array(),
+        )
 
     def show_what_applies(self):
         """ "classes" and "units" disabled where they do not apply, their tooltips saying why."""
