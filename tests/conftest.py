@@ -65,7 +65,7 @@ def _browser_missing() -> str:
 
 @pytest.fixture
 def pixels():
-    """``pixels(fig)``: the figure's PNG (``print_png``) as an array."""
+    """``pixels(fig)``: the figure's PNG as the widgets write it (``png``), as an array."""
     return png_pixels
 
 

@@ -11,6 +11,7 @@ from matplotlib.patches import FancyBboxPatch
 from helpers.autodiff import Value, topological_order
 from helpers.backward_pass import backward_steps, format_steps, node_names
 from helpers.figures.alt import alt_text
+from helpers.figures.canvas import png
 from helpers.figures.computational_graphs import (
     BackwardView,
     cost_figure,
@@ -261,6 +262,7 @@ def test_backward_view_tags_leave_every_arrowhead_and_crossing_visible():
     f = d * e
     view = BackwardView(f)
     fig, ax = view.fig, view.drawing.ax
+    png(fig)  # drawn as the widget draws it
     renderer = fig.canvas.get_renderer()
     ends = []  # the last 14 pixels of every edge: the arrowhead and the shaft just before it
     for arrow in view.drawing.edges.values():

@@ -184,8 +184,8 @@ def test_gallery_alt_text_names_each_learning_rate_and_its_verdict():
 
 def test_cached_background_gives_the_same_pixels_as_a_full_draw(pixels, draws_like_plain):
     v = training_figures.DescentView()
-    assert isinstance(v.fig.canvas, FastCanvas) and v.fig.canvas.animated
     pixels(v.fig)
+    assert isinstance(v.fig.canvas, FastCanvas)  # png() gave the figure one
     for kwargs in [
         dict(lr=0.1),
         dict(lr=0.19, momentum=0.5),
@@ -207,7 +207,9 @@ def test_fast_canvas_through_print_figure_and_savefig(tmp_path):
         assert buf.getvalue()[1:4] == b"PNG"
     v.fig.savefig(tmp_path / "view.png")
     assert (tmp_path / "view.png").stat().st_size > 1000
-    assert v.path_line.get_animated()  # still excluded from the cached background
+    v.fig.savefig(tmp_path / "view.svg")  # another format draws everything
+    assert "path" in (tmp_path / "view.svg").read_text()
+    assert not [a for a in v.fig.findobj() if a.get_animated()], "an artist left animated"
 
 
 def _counting_full_draws(monkeypatch):
@@ -226,30 +228,59 @@ def _counting_full_draws(monkeypatch):
 def test_a_kept_background_is_restored_for_a_state_seen_before(
     monkeypatch, pixels, draws_like_plain
 ):
-    """With a static_key, a setting that comes back (an equal key) restores the pixels drawn
-    for it instead of drawing again, and the picture is still exactly a plain drawing."""
+    """A line that moves at every draw is drawn over a kept background; limits that come
+    back restore the background drawn for them instead of drawing it again, and the
+    picture is still exactly a plain drawing. Nothing in the figure says what to keep."""
     fig = Figure(figsize=(3, 2), dpi=50)
-    FastCanvas(fig)
     ax = fig.subplots()
     (line,) = ax.plot([0, 1], [0, 1])
-    fig.canvas.set_animated([line])
-    fig.canvas.static_key = ax.get_ylim
+    for top in [1, 0.5, 0.25]:  # the line moves: it is drawn over the background
+        line.set_ydata([top, 0])
+        pixels(fig)
     for ylim in [(0, 1), (0, 2)]:
         ax.set_ylim(*ylim)
-        fig.canvas.invalidate()
+        line.set_ydata([ylim[1], 0])
         pixels(fig)
     full = _counting_full_draws(monkeypatch)
     for ylim in [(0, 1), (0, 2), (0, 1)]:
         ax.set_ylim(*ylim)
-        line.set_ydata([ylim[1], 0])
-        fig.canvas.invalidate()
+        line.set_ydata([ylim[1] / 2, 0])
         pixels(fig)
     assert not full, "a state seen before was drawn again in full"
     draws_like_plain(fig)
-    fig.canvas.forget()  # every kept background forgotten: the next draw is a full one
     full.clear()
+    ax.set_xlabel("new")  # an axis of the background changed: drawn again, and right
     pixels(fig)
     assert full == [fig]
+    draws_like_plain(fig)
+
+
+def test_an_artist_removed_or_added_is_never_shown_from_a_kept_background(draws_like_plain):
+    fig = Figure(figsize=(3, 2), dpi=50)
+    ax = fig.subplots()
+    (line,) = ax.plot([0, 1], [0, 1])
+    dots = ax.scatter([0.2, 0.8], [0.5, 0.5], s=80)
+    for top in [1, 0.5, 0.25]:
+        line.set_ydata([top, 0])
+        draws_like_plain(fig)
+    dots.remove()
+    draws_like_plain(fig)
+    ax.axhline(0.3, color="red")
+    draws_like_plain(fig)
+
+
+def test_a_moving_artist_is_drawn_under_what_lies_above_it(draws_like_plain):
+    """The order of a plain draw holds: a line under a legend, an image under its points."""
+    fig = Figure(figsize=(3, 2), dpi=60)
+    ax = fig.subplots()
+    image = ax.imshow(np.zeros((4, 4)), extent=(0, 1, 0, 1), aspect="auto", vmin=0, vmax=1)
+    (line,) = ax.plot([0, 1], [0.5, 0.5], lw=8, label="a wide line")
+    ax.scatter([0.5], [0.5], s=200, color="k", zorder=5)
+    ax.legend(loc="center")
+    for k in range(1, 5):
+        image.set_data(np.full((4, 4), k / 4))
+        line.set_ydata([0.5, k / 4])
+        draws_like_plain(fig)
 
 
 def test_views_restore_the_background_of_a_setting_they_had(monkeypatch, draws_like_plain):

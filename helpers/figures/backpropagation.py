@@ -21,7 +21,7 @@ from .. import checks, nn
 from ..descent import Surface, descend
 from ..training import train_moons, train_moons_in_chunks
 from .alt import describe
-from .canvas import FastCanvas, keep, sparse_log_ticks, steps_axis
+from .canvas import keep, sparse_log_ticks, steps_axis
 from .style import CLASS_COLORS, CLASS_RGB, LOSS_COLOR, WARN_COLOR, style_axis
 
 
@@ -217,25 +217,13 @@ class TrainingView:
         self.image = draw_decision_regions(
             self.ax_region, self._predict(r["model"]), r["X"], r["y"], n=grid
         )
-        legend = self.ax_region.legend(
+        self.ax_region.legend(
             handles=class_handles(2), loc="lower right", fontsize=8, framealpha=0.8
         )
         self.message = self.fig.text(
             0.08, 0.03, "", fontsize=9.5, va="bottom", family="DejaVu Sans"
         )
         self.ax_region.set_title(" ", fontsize=11)
-        # what an update changes, in drawing order (the points stay on top of the regions)
-        FastCanvas(
-            self.fig,
-            animated=[
-                self.line,
-                self.image,
-                *self.ax_region.collections,
-                legend,  # on top of the regions, which are drawn over everything static
-                self.ax_region.title,
-                self.message,
-            ],
-        )
         self.result = None
         self._show(r)
 
@@ -283,8 +271,7 @@ class TrainingView:
         losses = r["losses"]
         steps = np.arange(len(losses))
         self.line.set_data(steps, losses)
-        if steps_axis(self.ax_loss, r["steps"], 100):
-            self.fig.canvas.invalidate()  # new ticks: a full draw
+        steps_axis(self.ax_loss, r["steps"], 100)
         pts, _ = grid_over(r["X"], self.grid)
         logits = self._predict(r["model"])(pts)
         self.image.set_data(_region_image(logits, self.grid, 2))

@@ -1,10 +1,11 @@
 """Drawing fast, for views that redraw on every move of a slider (machinery for lessons 01-05).
 
-``FastCanvas`` redraws only the artists a view changes; ``freeze_layout`` lays a figure out
-once; ``steady_limits`` is the one rule for axis limits that move in round steps
-(``steps_axis`` applies it to a steps axis); ``fewer_ticks`` and ``sparse_log_ticks`` keep the
-text to draw small; ``png`` is the one PNG encoder of the widgets. A learner never needs to
-read this module; CONTRIBUTING.md says how a view uses it.
+``FastCanvas`` redraws only what a view changed, found on its own (``png`` and
+``freeze_layout`` give a figure one); ``freeze_layout`` lays a figure out once;
+``steady_limits`` is the one rule for axis limits that move in round steps (``steps_axis``
+applies it to a steps axis); ``fewer_ticks`` and ``sparse_log_ticks`` keep the text to draw
+small; ``png`` is the one PNG encoder of the widgets. A learner never needs to read this
+module; CONTRIBUTING.md says how a view uses it.
 """
 
 from __future__ import annotations
@@ -16,73 +17,193 @@ import struct
 import zlib
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.image import AxesImage
+from matplotlib.lines import Line2D
+from matplotlib.spines import Spine
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 
 class FastCanvas(FigureCanvasAgg):
-    """An Agg canvas for views: it redraws only what changes, and writes PNGs quickly.
+    """An Agg canvas for views: it redraws only what changed, and writes PNGs quickly.
 
-    Most of the time of drawing a small figure goes to its static parts — axes, ticks, tick
-    labels, contours. A view lists the artists its ``update`` changes in ``animated``
-    (lines, images, titles); the canvas draws everything else once, keeps those pixels
-    (``copy_from_bbox``), and on later draws restores them and draws only the animated
-    artists on top ("blitting"). A view whose static parts change (new axis limits, say)
-    calls ``invalidate()``; an axes box that moves (new limits of an axes with a fixed
-    aspect) needs no call: a background is kept for the axes' boxes it was drawn with
-    (``boxes``). PNGs are written by ``encode_png`` (each row stored as its
-    difference from the row above, zlib level 1): a somewhat larger file than matplotlib's,
-    in ~8 ms instead of ~25 for a 1200×400 px figure.
+    ``png(fig)`` puts one under every view's figure; a view only changes its artists, as in
+    plain matplotlib. Most of the time of drawing a small figure goes to its static parts —
+    axes, ticks, tick labels, contours — so the canvas finds what a view changed since the
+    last draw (matplotlib marks a changed artist "stale") and keeps the pixels of the rest:
 
-    Both ``fig.canvas.print_png`` and the notebook's inline display use this canvas — the
-    latter only with ``%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}``
-    (a tight bounding box changes the figure's size, so every draw is a full one; correct,
-    just not faster). Only PNG output knows about the cache: animated artists are drawn by
-    this canvas, so save views as PNG. A view
-    whose static parts depend on a small value alone (axis limits, titles) may set
-    ``static_key`` to a function returning it: the background drawn for each value is kept,
-    so a setting seen before needs no full draw.
+    - the *moving* artists are what changed, and everything drawn after them that their
+      pixels could touch (a legend over a moving line, the spines around a moving image):
+      drawn in matplotlib's own order over a kept *background* (every other artist), the
+      picture is exactly a plain draw's (tests/pixels.py), whatever came before;
+    - while only moving artists change, a draw restores the background and draws them;
+    - when the axes' limits or boxes change, or something outside the moving artists, the
+      background is drawn again: what changed with the limits (new titles, new contours) goes
+      into it, what changes without them becomes moving;
+    - backgrounds are kept by what they show (limits, boxes, the texts in them), so a view
+      moved back to a setting seen before restores its background instead of drawing it.
+
+    PNGs are written by ``encode_png`` (each row stored as its difference from the row above,
+    zlib level 1): a somewhat larger file than matplotlib's, in ~8 ms instead of ~25 for a
+    1200×400 px figure. Only the Agg drawing knows about the kept pixels: a figure saved to
+    another format is drawn in full.
     """
 
-    #: How many backgrounds a view with a ``static_key`` keeps (1200×400 px: 1.9 MB each).
+    #: How many backgrounds a canvas keeps (1200×400 px: 1.9 MB each).
     KEPT = 12
+    #: Pixels around an artist's box within which another artist counts as touching it.
+    MARGIN = 2
+    #: A moving artist unchanged for this many draws goes back into the background at the
+    #: next full draw.
+    CALM = 4
 
-    def __init__(self, figure, animated=()):
+    def __init__(self, figure):
         super().__init__(figure)
+        self._moving: list = []  # drawn over the background, in drawing order
+        self._background, self._key, self._kept = None, None, {}
+        self._extents: dict = {}  # id(artist) → its box in pixels at the last full draw
+        self._generation = 0  # counts changes to the background no key can describe
         self._drawing_background = False
-        # A view whose static parts are determined by a small value (its axis limits and
-        # titles) gives a function returning it: the background drawn for each value is
-        # kept, and a view moved back to a setting it had restores it instead of drawing.
-        self.static_key, self._kept = None, {}
-        self.animated = []
-        self.set_animated(animated)
-
-    def set_animated(self, artists):
-        for a in self.animated:
-            a.set_animated(False)
-        self.animated = list(artists)
-        for a in self.animated:
-            a.set_animated(True)  # the figure's own draw now skips them
-        self.forget()
+        self._calm: dict = {}  # id(artist) → draws since it last changed, for every artist seen
 
     def is_saving(self):
+        # Axes skip animated artists only when the canvas is not saving: inside savefig
+        # (png's path) the moving artists would be drawn into the background too
         return super().is_saving() and not self._drawing_background
 
-    def invalidate(self):
-        """The static parts changed: the next draw is a full one, unless ``static_key()``
-        then equals its value at a full draw made before (those pixels are restored)."""
-        self._background, self._key = None, None
+    def draw(self):
+        fig = self.figure
+        if "draw" in vars(fig):  # print_figure probing for the renderer
+            super().draw()
+            return
+        order = drawing_order(fig)
+        changed = [a for a in order if a.stale]
+        if set(self._calm) - set(map(id, order)):  # artists removed: no key describes that
+            self._generation += 1
+            self._kept.clear()
+            self._background = None
+        for a in changed:
+            self._calm[id(a)] = 0
+        frame = (tuple(fig.bbox.bounds), fig.dpi, self.boxes(), limits_of(fig))
+        moving = set(map(id, self._moving))
+        if self._background is not None and self._key[0] == frame:
+            if all(id(a) in moving for a in changed) and not self._grown(changed, order):
+                self._restore(self._background)
+                self._draw_moving(order)
+                return
+            keep_moving = self._moving + changed  # changes without the limits: moving
+        else:  # new limits: what changed with them and did not move before goes in the background
+            keep_moving = self._still_moving()
+            if any(id(a) not in moving and look(a) is None for a in changed):
+                self._generation += 1  # a background showing them cannot be described
+                self._kept.clear()
+        if self._key is None or self._key[0] != frame:
+            self._extents.clear()  # new limits or boxes: every artist is measured again
+        for a in changed:
+            self._extents.pop(id(a), None)
+        needed = self._closure(order, keep_moving)
+        key = self._kept_for(frame, order, needed)
+        if key is not None:  # drawn before: its moving artists include all that are needed
+            self._moving = [a for a in order if id(a) in set(key[1])]
+            self._restore(self._kept[key])
+            self._kept[key] = self._kept.pop(key)  # the most recently used is kept longest
+        else:
+            self._moving = needed
+            self._draw_background()  # a layout engine may have moved the axes: the key says
+            frame = (*frame[:2], self.boxes(), frame[3])  # where they are now
+            key = (frame, tuple(map(id, needed)), self._generation, shown(order, needed))
+            keep(self._kept, key, self.copy_from_bbox(fig.bbox), self.KEPT)
+        self._background, self._key = self._kept[key], key
+        self._draw_moving(order)
 
-    def forget(self):
-        """Invalidate, and forget every kept background (a new layout, new animated list)."""
-        self._kept.clear()
-        self.invalidate()
+    def _kept_for(self, frame, order, needed):
+        """The key of a kept background for this frame that leaves out every artist in
+        ``needed`` and shows the others as they are now, or None."""
+        ids = {id(a) for a in needed}
+        for key in reversed(self._kept):
+            kept_frame, moving, generation, seen = key
+            if kept_frame == frame and generation == self._generation and ids <= set(moving):
+                if seen == shown(order, [a for a in order if id(a) in set(moving)]):
+                    return key
+        return None
+
+    def _still_moving(self) -> list:
+        """The moving artists that changed in one of the last ``CALM`` draws."""
+        return [a for a in self._moving if self._calm.get(id(a), 0) < self.CALM]
+
+    def _restore(self, background):
+        self.renderer = self.get_renderer()
+        self.restore_region(background)
+
+    def _draw_background(self):
+        """A full draw of every artist but the moving ones. matplotlib < 3.11 draws an
+        animated AxesImage anyway: those are hidden."""
+        hidden = [a for a in self._moving if isinstance(a, AxesImage) and a.get_visible()]
+        self._drawing_background = True
+        try:
+            for a in self._moving:
+                a.set_animated(True)  # the figure's own draw skips them
+            for a in hidden:
+                a.set_visible(False)
+            super().draw()
+        finally:
+            self._drawing_background = False
+            for a in self._moving:
+                a.set_animated(False)
+            for a in hidden:
+                a.set_visible(True)
+
+    def _draw_moving(self, order):
+        for a in self._moving:
+            a.draw(self.renderer)
+        calm = {id(a): self._calm.get(id(a), -1) + 1 for a in order}
+        self._calm = calm  # artists gone are forgotten
+        for a in (*order, *self.figure.axes, self.figure):
+            a.stale = False  # the next draw sees what the view changes from now on
+
+    def _closure(self, order, changed) -> list:
+        """The changed artists and every artist drawn after one of them that touches it, in
+        drawing order: drawn in that order over the rest, they give a plain draw's pixels."""
+        changed = set(map(id, changed))
+        out, boxes = [], []
+        for a in order:
+            if id(a) in changed or (
+                boxes and any(_touch(self._extent(a), b, self.MARGIN) for b in boxes)
+            ):
+                out.append(a)
+                boxes.append(self._extent(a))
+        return out
+
+    def _extent(self, a):
+        """Where ``a`` draws, in pixels (as at the last full draw)."""
+        if id(a) not in self._extents:
+            self._extents[id(a)] = extent(a, self.get_renderer())
+        return self._extents[id(a)]
+
+    def _grown(self, changed, order) -> bool:
+        """Whether a changed artist now reaches an artist of the background drawn after it
+        (a line that rose into the legend, a longer title): then the moving artists must be
+        chosen again. An artist that fills its clip box cannot grow."""
+        renderer, moving = self.get_renderer(), set(map(id, self._moving))
+        place = {id(a): k for k, a in enumerate(order)}
+        for a in changed:
+            if _fills_clip_box(a):
+                continue
+            now = extent(a, renderer)
+            for b in order[place[id(a)] + 1 :]:
+                if id(b) not in moving and _touch(now, self._extent(b), self.MARGIN):
+                    return True
+        return False
 
     def boxes(self) -> tuple:
         """Where the axes are, in pixels, as their next draw puts them: each axes's aspect
         (and locator) applied first, as ``Axes.draw`` does. An axes with a fixed aspect
         changes its box with its limits (the playground's grid of unit maps with its shape):
-        a background drawn for other boxes is stale, and animated artists drawn before the
+        a background drawn for other boxes is stale, and moving artists drawn before the
         aspect is applied land in the old box."""
         renderer = self.get_renderer()
         out = []
@@ -91,47 +212,6 @@ class FastCanvas(FigureCanvasAgg):
             ax.apply_aspect(locator(ax, renderer) if locator else None)
             out.append(tuple(ax.bbox.bounds))
         return tuple(out)
-
-    def draw(self):
-        fig = self.figure
-        patched = "draw" in vars(fig)  # print_figure probing for the renderer
-        if not self.animated or patched:
-            super().draw()
-            return
-        # the figure's size and the axes' boxes: a background is valid for these only
-        key = (tuple(fig.bbox.bounds), fig.dpi, self.boxes())
-        if self._background is None or key != self._key:
-            static = None if self.static_key is None else (self.static_key(), key)
-            kept = self._kept.get(static)
-            if kept is not None:  # drawn before, for these very limits and titles
-                self.renderer = self.get_renderer()
-                self.restore_region(kept)
-                self._background, self._key = kept, key
-            else:
-                # Everything that is not animated. Axes skip their animated artists only
-                # when the canvas is not saving: inside savefig (live's path) they would be
-                # drawn into the background too, and show through under later updates.
-                # matplotlib < 3.11 draws an animated AxesImage anyway (Axes.draw kept images
-                # while dropping other animated artists): hide them, or a translucent image
-                # is drawn over its own previous pixels on every update.
-                self._drawing_background = True
-                hidden = [a for a in self.animated if isinstance(a, AxesImage) and a.get_visible()]
-                try:
-                    for a in hidden:
-                        a.set_visible(False)
-                    super().draw()
-                finally:
-                    self._drawing_background = False
-                    for a in hidden:
-                        a.set_visible(True)
-                self._background, self._key = self.copy_from_bbox(fig.bbox), key
-                if static is not None:
-                    keep(self._kept, static, self._background, self.KEPT)
-        else:
-            self.renderer = self.get_renderer()
-            self.restore_region(self._background)
-        for a in self.animated:
-            fig.draw_artist(a)
 
     def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_ignored):
         # print_figure also passes dpi, facecolor, ... (already applied to the figure);
@@ -169,6 +249,117 @@ def keep(kept: dict, key, value, most: int):
     return value
 
 
+def drawing_order(fig) -> list:
+    """The artists of ``fig`` in the order its draw paints them (as ``Figure.draw`` and
+    ``Axes.draw`` sort them): an axes's patch, then its children by zorder; figure-level
+    artists (texts, legends) by zorder among the axes."""
+    out = []
+    for a in sorted((c for c in fig.get_children() if c is not fig.patch), key=_zorder):
+        if isinstance(a, Axes) and a in fig.axes:
+            children = [c for c in a.get_children() if c is not a.patch]
+            if not a.axison:
+                children = [c for c in children if c not in (*a.spines.values(), a.xaxis, a.yaxis)]
+            front = [a.patch] if a.axison and a.get_frame_on() else []
+            out += front + sorted(children, key=_zorder)
+        else:
+            out.append(a)
+    return out
+
+
+def _zorder(a):
+    return a.get_zorder()
+
+
+def limits_of(fig) -> tuple:
+    """The x and y limits of every axes of ``fig``."""
+    return tuple((tuple(ax.get_xlim()), tuple(ax.get_ylim())) for ax in fig.axes)
+
+
+def shown(order, moving) -> tuple:
+    """What the background shows of the artists a view changes most often (ticks, texts,
+    lines, images, points), so that a background kept for them is restored only when they
+    are the same."""
+    moving = set(map(id, moving))
+    return tuple(look(a) for a in order if id(a) not in moving and isinstance(a, _LOOKED))
+
+
+def look(a):
+    """What ``a`` draws, as a value to compare, or None for an artist it does not describe."""
+    if isinstance(a, Axis):  # where its ticks are and what they say
+        formatter = a.get_major_formatter()
+        return (tuple(a.get_majorticklocs()), type(formatter), tuple(getattr(formatter, "seq", ())))
+    if isinstance(a, Text):
+        return (
+            a.get_text(),
+            a.get_position(),
+            str(a.get_color()),
+            a.get_fontsize(),
+            a.get_visible(),
+        )
+    if isinstance(a, Line2D):
+        return (_digest(a.get_xydata()), str(a.get_color()), a.get_linewidth(), a.get_visible())
+    if isinstance(a, AxesImage):
+        return (_digest(a.get_array()), tuple(a.get_extent()), a.get_visible())
+    if isinstance(a, PathCollection):  # points
+        colours = (a.get_facecolors(), a.get_edgecolors(), a.get_sizes())
+        return (_digest(a.get_offsets()), *map(_digest, colours), a.get_visible())
+    if isinstance(a, QuadMesh):
+        return (_digest(a.get_array()), _digest(a.get_coordinates()), a.get_visible())
+    return None
+
+
+def _digest(values) -> tuple:
+    data = np.ascontiguousarray(values)
+    return (hash(data.tobytes()), data.shape, data.dtype.str)
+
+
+_LOOKED = (Axis, Text, Line2D, AxesImage, PathCollection, QuadMesh)
+_MEASURED = (Line2D, AxesImage, PathCollection)
+
+
+def _clipped(a) -> bool:
+    return bool(a.get_clip_on()) and a.get_clip_box() is not None and not isinstance(a, Axes)
+
+
+def _fills_clip_box(a) -> bool:
+    """Whether ``extent`` gives ``a``'s clip box itself (an artist it cannot measure)."""
+    return _clipped(a) and not isinstance(a, _MEASURED)
+
+
+def extent(a, renderer) -> tuple:
+    """The box, in pixels (x0, y0, x1, y1), that ``a`` draws in: its own box for the kinds
+    that measure it cheaply (lines, points, images), within its clip box."""
+    if isinstance(a, Axis):  # its labels, and its ticks and grid lines at and in the axes
+        labels = a.get_tightbbox(renderer)
+        box = a.axes.bbox if labels is None else Bbox.union([labels, a.axes.bbox])
+    elif isinstance(a, Spine):  # on an edge of its axes
+        box = a.axes.bbox.padded(a.get_linewidth() * a.get_figure(root=True).dpi / 72)
+    elif _fills_clip_box(a):
+        box = a.get_clip_box()
+    else:
+        box = _padded(a, a.get_window_extent(renderer))
+        if _clipped(a):
+            box = Bbox.intersection(box, a.get_clip_box())
+    return (math.inf, math.inf, -math.inf, -math.inf) if box is None else tuple(box.extents)
+
+
+def _padded(a, box):
+    """``box`` widened by half a line width and a marker's size for a line."""
+    if not isinstance(a, Line2D):
+        return box
+    points = a.get_linewidth() / 2 + (a.get_markersize() + a.get_markeredgewidth())
+    return box.padded(points * a.get_figure(root=True).dpi / 72)
+
+
+def _touch(a, b, margin) -> bool:
+    return (
+        a[0] - margin < b[2]
+        and b[0] - margin < a[2]
+        and a[1] - margin < b[3]
+        and b[1] - margin < a[3]
+    )
+
+
 def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
     """An RGBA image (rows × columns × 4, uint8) as PNG bytes, fast.
 
@@ -201,16 +392,16 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
 
 
 def freeze_layout(fig):
-    """Lay a figure out once (constrained layout), then keep that layout.
+    """Lay a figure out once (constrained layout), then keep that layout; the figure gets a
+    :class:`FastCanvas` (as ``png`` gives it).
 
     Re-running the layout engine on every redraw costs about as much as drawing; a view
     whose axes do not move does not need it.
     """
     import matplotlib
 
-    if isinstance(fig.canvas, FastCanvas):
-        fig.canvas.forget()  # a full draw, so that the layout runs; the background it
-        # caches is drawn after the layout, so it stays valid (and none kept from before)
+    if not isinstance(fig.canvas, FastCanvas):
+        FastCanvas(fig)
     fig.canvas.draw()
     # no engine at all ('none' would leave a placeholder, and print_figure draws a figure
     # that has any layout engine twice)
@@ -253,8 +444,7 @@ def steady_limits(
 
 def steps_axis(ax, n: int, unit: int) -> bool:
     """Show steps 0..n on ``ax``'s x axis, its end a whole number of ``unit``s, kept while n
-    fills 60–100 % of it (``steady_limits``). Returns True when the axis changed (a cached
-    background is then stale)."""
+    fills 60–100 % of it (``steady_limits``). Returns True when the axis changed."""
     limits = steady_limits(0, max(n, 1), ax.get_xlim(), step=unit, room=0)
     if limits == ax.get_xlim():
         return False
@@ -272,6 +462,8 @@ def sparse_log_ticks(ax, numticks: int = 5):
 
 def png(fig) -> bytes:
     """The figure as PNG bytes at its own dpi, drawn once: the one PNG encoder of the widgets.
+    The figure gets a :class:`FastCanvas` first (if it has none), which redraws only what
+    changed since its last draw.
 
     ``display(fig)`` would go through the inline backend, which draws twice
     (``bbox_inches="tight"``) and shows only ``<Figure size ...>`` text when
@@ -279,6 +471,8 @@ def png(fig) -> bytes:
     from slider to pixels (bench/README.md, bench_latency.py). On a :class:`FastCanvas` it
     draws only the animated artists and encodes with :func:`encode_png`.
     """
+    if not isinstance(fig.canvas, FastCanvas):
+        FastCanvas(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi)
     return buf.getvalue()

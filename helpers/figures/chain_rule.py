@@ -33,7 +33,7 @@ from ..calculus import (
     two_paths,
 )
 from .alt import describe
-from .canvas import FastCanvas, fewer_ticks, freeze_layout, steady_limits
+from .canvas import fewer_ticks, freeze_layout, steady_limits
 from .style import FONT, PALETTE, new_figure, style_axis
 
 
@@ -240,19 +240,12 @@ class ChainRuleView:
         )
         checks.number("ChainRuleView", "x", x)  # f, g and x are checked again by update
         self.fig = new_figure(3, 1, width=12.0, height=4.0)
-        FastCanvas(self.fig)  # fast PNGs; the titles and frames are drawn once
         self.axes = dict(zip(("g", "f", "y"), self.fig.axes, strict=True))
-        # all that is static and ever changes: the limits and titles (f, g) of the panels;
-        # the canvas keeps the background drawn for each, so a setting seen costs no full draw
-        self.fig.canvas.static_key = lambda: tuple(
-            (ax.get_xlim(), ax.get_ylim(), ax.get_title()) for ax in self.axes.values()
-        )
         self.curves, self.tangents, self.points, self.runs, self.rises = {}, {}, {}, {}, {}
         self.labels = {}
         for key, ax in self.axes.items():
             self._panel(key, ax)
         self._ticks()
-        self.fig.canvas.set_animated(self._moving())
         self.slopes: Slopes | None = None
         self._lay_out()
         self.update(f=f, g=g, x=x)
@@ -273,24 +266,6 @@ class ChainRuleView:
             _label(ax, run_name, run_colour, (0, -1)),
             _label(ax, rise_name, rise_colour, (1, 0)),
         )
-
-    def _moving(self) -> list:
-        """The artists that move with x: the curves, tangents and triangles. The axes move
-        in steps (steady_limits), so most moves redraw only these and reuse the rest. The
-        slopes are numbers that change with every move: they are the widget's caption
-        (slopes_text), not text drawn in the figure (text is most of the cost of a move)."""
-        return [
-            artist
-            for key in self.axes
-            for artist in (
-                self.curves[key],
-                self.tangents[key],
-                self.runs[key],
-                self.rises[key],
-                self.points[key],
-                *self.labels[key],
-            )
-        ]
 
     def _ticks(self):
         """Few ticks; y tick labels of at most ~5 characters (1e3 and up get an offset like
@@ -328,14 +303,10 @@ class ChainRuleView:
             "f": f"outer: $f(u) = {f.tex('u')}$",
             "y": f"composition: $y = {composed_tex(f, g)}$",
         }
-        static_changed = False
         for key, ax in self.axes.items():
-            static_changed |= self._draw_panel(key, panels[key])  # new limits: new ticks
+            self._draw_panel(key, panels[key])
             if ax.get_title() != titles[key]:  # mathtext: re-set only when f or g change
                 ax.set_title(titles[key], fontsize=FONT["title"])
-                static_changed = True  # titles are in the cached background
-        if static_changed:  # a full draw, unless these limits and titles were drawn before
-            self.fig.canvas.invalidate()
         describe(self.fig, self.alt_text())
 
     def _panels(self, f: Function, g: Function, s: Slopes) -> dict:

@@ -28,7 +28,6 @@ from ..autodiff import Value, topological_order
 from ..backward_pass import backward_steps, fmt, node_names
 from ..forward_mode import gradient_cost
 from .alt import describe
-from .canvas import FastCanvas
 from .style import PALETTE, new_figure, style_axis
 
 # geometry in data units: layers DX apart (left to right) or TB_DY apart (top to bottom),
@@ -483,9 +482,6 @@ class BackwardView:
             bbox=dict(boxstyle="round,pad=0.5", fc="#fbfbfb", ec="#d0d0d0"),
         )
         self._legend(0.2 / fig_w, 0.2 / height, fig_w)
-        # The op circles, their arrows and the legend never change: FastCanvas draws them
-        # once, and on later draws only the artists a step restyles (_restyled).
-        FastCanvas(self.fig, animated=self._restyled())
         self.step = None
         self.update(step=step)
 
@@ -515,20 +511,6 @@ class BackwardView:
             va="center",
             color=COLOURS["source_edge"],
         )
-
-    def _restyled(self) -> list:
-        """Everything a step restyles, in drawing order (edges under boxes, boxes under their
-        text); the texts ride on the boxes, so they are redrawn too."""
-        d = self.drawing
-        return [
-            *d.edges.values(),
-            *d.box.values(),
-            *d.node_texts,
-            *d.grad_text.values(),
-            *d.edge_labels.values(),
-            self.heading,
-            self.formula,
-        ]
 
     @property
     def n_steps(self) -> int:

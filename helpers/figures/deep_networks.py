@@ -24,7 +24,7 @@ from ..playground import Playground
 from ..regions import MAX_PIECES, breakpoints, count_pieces, zigzag_network
 from ..representations import class_separation, layer_outputs, projection_2d, unit_purity
 from .alt import describe
-from .canvas import FastCanvas, fewer_ticks, freeze_layout
+from .canvas import fewer_ticks, freeze_layout
 from .style import CLASS_COLORS, CLASS_RGB, FONT, view_figure
 
 
@@ -35,7 +35,6 @@ class ZigzagView:
     def __init__(self, depth: int = 3, width: int = 2, figsize=(7, 2.8), dpi: int = 72):
         self._check(depth, width)
         self.fig = view_figure("ZigzagView", figsize, dpi)
-        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax = self.fig.subplots()
         (self.line,) = self.ax.plot([], [], color=CLASS_COLORS[0], lw=1.2)
         (self.marks,) = self.ax.plot(
@@ -51,7 +50,6 @@ class ZigzagView:
         self.ax.set(xlim=(0, 1), ylim=(-0.08, 1.3), xlabel="input x", ylabel="network output")
         self.update(depth=depth, width=width)
         fewer_ticks(self.fig)
-        self.fig.canvas.set_animated([self.line, self.marks, self.ax.title])
         freeze_layout(self.fig)
 
     @staticmethod
@@ -569,7 +567,6 @@ class PlaygroundView:
         self.res, self.tile = res, tile
         self.fig = view_figure(where, figsize, dpi)
         self.pg = playground or Playground()
-        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         axes = self.fig.subplot_mosaic(
             [["data", "units", "loss"], ["data_bar", "units_bar", "loss"]],
             width_ratios=[1.15, 0.8, 1.0],
@@ -582,11 +579,9 @@ class PlaygroundView:
         self._units_panel()
         self._loss_panel()
         self._data_version = None
-        self._static = self._mosaic_shape = None
+        self._mosaic_shape = None
         self.update()
         fewer_ticks(self.fig, 4)
-        self.fig.canvas.static_key = lambda: self._static
-        self.fig.canvas.set_animated(self._moving())
         freeze_layout(self.fig)
 
     def _data_panel(self, res: int):
@@ -666,23 +661,6 @@ class PlaygroundView:
         self.ax_loss.grid(True, alpha=0.3)
         self.ax_loss.legend(fontsize=FONT["label"], loc="upper right")
 
-    def _moving(self) -> list:
-        """The artists that change as the network trains. The units' axes have no ticks or
-        frame: their limits and title change with the architecture without an invalidate();
-        their box follows the grid's shape (equal aspect), and the canvas keys its
-        backgrounds by the axes' boxes (FastCanvas.boxes), so a new shape gets its background
-        drawn, a shape seen before its kept one."""
-        return [
-            self.regions,
-            self.train_pts,
-            self.test_pts,
-            self.message,
-            self.units_img,
-            self.ax_units.title,
-            self.train_line,
-            self.test_line,
-        ]
-
     def _draw_data(self):
         pg = self.pg
         self.regions.set_extent(pg.extent)
@@ -723,15 +701,11 @@ class PlaygroundView:
         maps = pg.hidden_maps(self.G, res)
         self._draw_units(maps)
         xmax, ylim = self._draw_losses()
-        # all that is static and ever changes (the data enter through their extent and number
-        # of classes): the canvas keeps the background of each, so data seen before (a noise
-        # or split moved back) cost no full draw
-        static = (pg.extent, pg.n_classes, pg.config.dataset, xmax, ylim)
-        if static != self._static:  # the axes change: redraw everything
-            self._static = static
-            self.ax.set_title(f"data set: {pg.config.dataset}", fontsize=FONT["title"])
+        title = f"data set: {pg.config.dataset}"
+        if self.ax.get_title() != title:
+            self.ax.set_title(title, fontsize=FONT["title"])
+        if self.ax_loss.get_xlim() != (0, xmax) or self.ax_loss.get_ylim() != ylim:
             self.ax_loss.set(xlim=(0, xmax), ylim=ylim)
-            self.fig.canvas.invalidate()
         self._warn()
         describe(self.fig, self._alt(maps))
         return self.fig

@@ -19,7 +19,6 @@ from ..descent import Surface, as_surface, classify, descend
 from ..residual import plain_network, probe_batch
 from .alt import describe
 from .canvas import (
-    FastCanvas,
     fewer_ticks,
     freeze_layout,
     sparse_log_ticks,
@@ -78,9 +77,7 @@ class GradientNormView:
         self.X, self.target = probe_batch(width)
         self.nets = {}  # activation -> (network, its hidden Linear layers, their weights)
         self.fig = view_figure("GradientNormView", figsize, dpi)
-        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax_sig, self.ax_grad = self.fig.subplots(1, 2, sharex=True)
-        self.fig.canvas.static_key = lambda: _limits_of(self.ax_sig, self.ax_grad)
         self.sig_lines, self.grad_lines = [], []
         for f, color in zip(self.FACTORS, self.COLORS):
             label = {0.5: "gain g/2", 1.0: "gain g", 2.0: "gain 2g"}[f]
@@ -104,10 +101,6 @@ class GradientNormView:
         self.ax_sig.legend(loc="lower left", fontsize=8)
         self.update(activation=activation, scale=scale)
         fewer_ticks(self.fig)
-        # in drawing order: g/2, then g, then the dashed 2g on top
-        self.fig.canvas.set_animated(
-            [lines[i] for lines in (self.sig_lines, self.grad_lines) for i in (0, 1, 2)]
-        )
         freeze_layout(self.fig)
 
     def _network(self, activation):
@@ -160,12 +153,8 @@ class GradientNormView:
             self.results[f] = (sig, g)
             ls.set_data(layers, sig)
             lg.set_data(layers, g)
-        changed = False
         for ax, k in ((self.ax_sig, 0), (self.ax_grad, 1)):
-            values = np.concatenate([r[k] for r in self.results.values()])
-            changed |= _fit_decades(ax, values)
-        if changed:
-            self.fig.canvas.invalidate()  # the axes changed: redraw them (or restore, if seen)
+            _fit_decades(ax, np.concatenate([r[k] for r in self.results.values()]))
         describe(self.fig, self._alt())
         return self.fig
 
@@ -197,12 +186,6 @@ class GradientNormView:
             "‖∂L/∂W‖ layer 1 {g1:.1e}, layer {n} {gn:.1e}"
         )
         return "\n".join([head] + [line.format(**end) for end in self._ends()])
-
-
-def _limits_of(*axes) -> tuple:
-    """The axis limits of ``axes``: in the views of this lesson, all that is static and ever
-    changes, so the key under which their canvas keeps backgrounds (``FastCanvas``)."""
-    return tuple((ax.get_xlim(), ax.get_ylim()) for ax in axes)
 
 
 def _fit_decades(ax, values, step: int = 10) -> bool:
@@ -344,9 +327,7 @@ class DescentView:
         self.surface = as_surface(surface, "DescentView")
         self._check(lr, momentum, steps)
         self.fig = view_figure("DescentView", figsize, dpi)
-        FastCanvas(self.fig)  # a canvas that renders to PNG quickly
         self.ax, self.ax_loss = self.fig.subplots(1, 2, width_ratios=[1.35, 1])
-        self.fig.canvas.static_key = lambda: _limits_of(self.ax_loss)  # the contours stay
         _contours(self.ax, self.surface)
         self.ax.plot(*self.surface.start, "o", color="k", ms=5, zorder=4)
         (self.path_line,) = self.ax.plot(
@@ -358,9 +339,6 @@ class DescentView:
         self.ax_loss.grid(True, which="major", alpha=0.3)
         self.update(lr=lr, momentum=momentum, steps=steps)
         fewer_ticks(self.fig)
-        self.fig.canvas.set_animated(
-            [self.path_line, self.loss_line, self.ax.title, self.ax_loss.title]
-        )
         freeze_layout(self.fig)
 
     @staticmethod
@@ -386,8 +364,8 @@ class DescentView:
         self.loss_line.set_data(np.arange(len(losses)), losses)
         # the x axis in whole tens of steps, the y axis in whole pairs of decades (no loss
         # drawn outside it): most moves change neither, and then only the lines are redrawn
-        if steps_axis(self.ax_loss, steps, 10) | _fit_decades(self.ax_loss, losses, step=2):
-            self.fig.canvas.invalidate()  # an axis changed: redraw it (or restore, if seen)
+        steps_axis(self.ax_loss, steps, 10)
+        _fit_decades(self.ax_loss, losses, step=2)
         mom = f", momentum {momentum:g}" if momentum else ""
         self.ax.set_title(f"learning rate {lr:g}{mom}: {_verdict(self.status)}", fontsize=10)
         self.ax_loss.set_title(f"loss after {len(losses) - 1} steps: {losses[-1]:.3g}", fontsize=10)
