@@ -69,6 +69,13 @@ class FastCanvas(FigureCanvasAgg):
         self._generation = 0  # counts changes to the background no key can describe
         self._drawing_background = False
         self._calm: dict = {}  # id(artist) → draws since it last changed, for every artist seen
+        self._looks: dict = {}  # id(text) → ``look`` at the last draw
+        self._watched: set = set()  # the moving artists that may grow into the background
+
+    def _same(self, a) -> bool:
+        """Whether ``a``, marked stale, draws as it did (a title set to the text it had)."""
+        seen = self._looks.get(id(a))
+        return seen is not None and seen == look(a)
 
     def is_saving(self):
         # Axes skip animated artists only when the canvas is not saving: inside savefig
@@ -81,7 +88,7 @@ class FastCanvas(FigureCanvasAgg):
             super().draw()
             return
         order = drawing_order(fig)
-        changed = [a for a in order if a.stale]
+        changed = [a for a in order if a.stale and not self._same(a)]
         if set(self._calm) - set(map(id, order)):  # artists removed: no key describes that
             self._generation += 1
             self._kept.clear()
@@ -162,12 +169,14 @@ class FastCanvas(FigureCanvasAgg):
             a.draw(self.renderer)
         calm = {id(a): self._calm.get(id(a), -1) + 1 for a in order}
         self._calm = calm  # artists gone are forgotten
+        self._looks = {id(a): look(a) for a in order if isinstance(a, Text)}
         for a in (*order, *self.figure.axes, self.figure):
             a.stale = False  # the next draw sees what the view changes from now on
 
     def _closure(self, order, changed) -> list:
         """The changed artists and every artist drawn after one of them that touches it, in
-        drawing order: drawn in that order over the rest, they give a plain draw's pixels."""
+        drawing order: drawn in that order over the rest, they give a plain draw's pixels.
+        Also notes which of them could grow into an artist of the background (``_grown``)."""
         changed = set(map(id, changed))
         out, boxes = [], []
         for a in order:
@@ -176,6 +185,14 @@ class FastCanvas(FigureCanvasAgg):
             ):
                 out.append(a)
                 boxes.append(self._extent(a))
+        moving = set(map(id, out))
+        self._watched = set()
+        for k, a in enumerate(order):
+            if id(a) in moving and not _fills_clip_box(a):
+                reach = a.get_clip_box().extents if _clipped(a) else None
+                later = [b for b in order[k + 1 :] if id(b) not in moving]
+                if reach is None or any(_touch(reach, self._extent(b), 0) for b in later):
+                    self._watched.add(id(a))
         return out
 
     def _extent(self, a):
@@ -191,7 +208,7 @@ class FastCanvas(FigureCanvasAgg):
         renderer, moving = self.get_renderer(), set(map(id, self._moving))
         place = {id(a): k for k, a in enumerate(order)}
         for a in changed:
-            if _fills_clip_box(a):
+            if id(a) not in self._watched:
                 continue
             now = extent(a, renderer)
             for b in order[place[id(a)] + 1 :]:

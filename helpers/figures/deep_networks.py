@@ -586,14 +586,18 @@ class PlaygroundView:
 
     def _data_panel(self, res: int):
         """The decision map with the training and test points, and a message over it."""
-        self.regions = self.ax.imshow(
-            np.zeros((res, res, 3)), origin="lower", aspect="auto", interpolation="bilinear"
+        self.regions = self.ax.imshow(  # over the axes' tick marks (zorder 1.5): a new map
+            np.zeros((res, res, 3)),  # leaves the axes as drawn
+            origin="lower",
+            aspect="auto",
+            interpolation="bilinear",
+            zorder=1.6,
         )
         # training points: small filled dots with a thin white edge (a black edge hides their
         # class colour); test points: big hollow rings with a thick edge in the
         # class colour, so the two read apart on every background
-        self.train_pts = self.ax.scatter([], [], s=34, edgecolors="white", linewidths=0.5)
-        self.test_pts = self.ax.scatter([], [], s=70, facecolors="none", linewidths=2.0)
+        self.train_pts = self.ax.scatter([], [], s=34, edgecolors="white", linewidths=0.5, zorder=2)
+        self.test_pts = self.ax.scatter([], [], s=70, facecolors="none", linewidths=2.0, zorder=2)
         self.message = self.ax.text(
             0.5,
             0.5,
