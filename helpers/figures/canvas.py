@@ -64,11 +64,14 @@ class FastCanvas(FigureCanvasAgg):
     def __init__(self, figure):
         super().__init__(figure)
         self._moving: list = []  # drawn over the background, in drawing order
+        self._core: list = []  # those of them moving because they change
         self._background, self._key, self._kept = None, None, {}
         self._extents: dict = {}  # id(artist) → its box in pixels at the last full draw
         self._generation = 0  # counts changes to the background no key can describe
         self._drawing_background = False
-        self._calm: dict = {}  # id(artist) → draws since it last changed, for every artist seen
+        self._draws = 0  # full draws and restores so far
+        self._seen: set = set()  # id of every artist at the last draw
+        self._calm: dict = {}  # id(artist) → draws since the view last set it
         self._looks: dict = {}  # id(text) → ``look`` at the last draw
         self._watched: set = set()  # the moving artists that may grow into the background
 
@@ -88,32 +91,49 @@ class FastCanvas(FigureCanvasAgg):
             super().draw()
             return
         order = drawing_order(fig)
-        changed = [a for a in order if a.stale and not self._same(a)]
-        if set(self._calm) - set(map(id, order)):  # artists removed: no key describes that
+        touched = [a for a in order if a.stale]  # what the view set since the last draw
+        changed = [a for a in touched if not self._same(a)]  # and what now draws otherwise
+        if self._seen - set(map(id, order)):  # artists removed: no key describes that
             self._generation += 1
             self._kept.clear()
             self._background = None
-        for a in changed:
+        for a in touched:
             self._calm[id(a)] = 0
         frame = (tuple(fig.bbox.bounds), fig.dpi, self.boxes(), limits_of(fig))
-        moving = set(map(id, self._moving))
+        if (
+            self._key is not None
+            and self._key[0] == frame
+            and any(isinstance(a, Axis) for a in touched)
+        ):  # an axis set at the same limits (a label, its ticks): no key describes that
+            self._generation += 1
+            self._kept.clear()
+            self._background = None
+        shed = False
         if self._background is not None and self._key[0] == frame:
-            if all(id(a) in moving for a in changed) and not self._grown(changed, order):
+            still, moving = self._still_moving(), set(map(id, self._moving))
+            shed = len(still) < len(self._core)  # some have not been set for a while
+            fits = all(id(a) in moving for a in changed) and not self._grown(changed, order)
+            if fits and not shed:
                 self._restore(self._background)
                 self._draw_moving(order)
                 return
-            keep_moving = self._moving + changed  # changes without the limits: moving
-        else:  # new limits: what changed with them and did not move before goes in the background
-            keep_moving = self._still_moving()
-            if any(id(a) not in moving and look(a) is None for a in changed):
-                self._generation += 1  # a background showing them cannot be described
-                self._kept.clear()
+            # what the view sets without moving the limits moves, unless it was still of late
+            keep_moving = still + hidden_kin(order, touched)
+        else:
+            keep_moving = self._moving_after_new_limits(touched, changed)
+        self._redraw(frame, order, keep_moving, changed, exact=shed)
+
+    def _redraw(self, frame, order, keep_moving, changed, exact):
+        """Choose the moving artists anew, restore or draw a background without them, and
+        draw them over it."""
+        fig = self.figure
         if self._key is None or self._key[0] != frame:
             self._extents.clear()  # new limits or boxes: every artist is measured again
         for a in changed:
             self._extents.pop(id(a), None)
+        self._core = [a for a in order if id(a) in set(map(id, keep_moving))]
         needed = self._closure(order, keep_moving)
-        key = self._kept_for(frame, order, needed)
+        key = self._kept_for(frame, order, needed, exact=exact)
         if key is not None:  # drawn before: its moving artists include all that are needed
             self._moving = [a for a in order if id(a) in set(key[1])]
             self._restore(self._kept[key])
@@ -127,20 +147,36 @@ class FastCanvas(FigureCanvasAgg):
         self._background, self._key = self._kept[key], key
         self._draw_moving(order)
 
-    def _kept_for(self, frame, order, needed):
+    def _kept_for(self, frame, order, needed, exact=False):
         """The key of a kept background for this frame that leaves out every artist in
-        ``needed`` and shows the others as they are now, or None."""
+        ``needed`` (and no other, if ``exact``) and shows the others as they are now, or
+        None."""
         ids = {id(a) for a in needed}
         for key in reversed(self._kept):
             kept_frame, moving, generation, seen = key
-            if kept_frame == frame and generation == self._generation and ids <= set(moving):
+            fits = ids == set(moving) if exact else ids <= set(moving)
+            if kept_frame == frame and generation == self._generation and fits:
                 if seen == shown(order, [a for a in order if id(a) in set(moving)]):
                     return key
         return None
 
+    def _moving_after_new_limits(self, touched, changed) -> list:
+        """What stays moving when the limits (or boxes) change: what changed with them and did
+        not move before goes into the background; so does what moved and has not been set
+        for ``CALM`` draws. The first draw after ``freeze_layout``'s shows what the view's
+        updates set (but texts, which a view sets first of all: they move if set again)."""
+        if self._draws == 1:
+            return [a for a in touched if not isinstance(a, (Axis, Text))]
+        moving = set(map(id, self._moving))
+        if any(id(a) not in moving and look(a) is None for a in changed):
+            self._generation += 1  # a background showing them cannot be described
+            self._kept.clear()
+        return self._still_moving()
+
     def _still_moving(self) -> list:
-        """The moving artists that changed in one of the last ``CALM`` draws."""
-        return [a for a in self._moving if self._calm.get(id(a), 0) < self.CALM]
+        """The artists that move because the view sets them, and set them in one of the last
+        ``CALM`` draws (not those moving only because they lie over such artists)."""
+        return [a for a in self._core if self._calm.get(id(a), 0) < self.CALM]
 
     def _restore(self, background):
         self.renderer = self.get_renderer()
@@ -165,10 +201,11 @@ class FastCanvas(FigureCanvasAgg):
                 a.set_visible(True)
 
     def _draw_moving(self, order):
+        self._draws += 1
         for a in self._moving:
             a.draw(self.renderer)
-        calm = {id(a): self._calm.get(id(a), -1) + 1 for a in order}
-        self._calm = calm  # artists gone are forgotten
+        self._seen = set(map(id, order))
+        self._calm = {id(a): self._calm.get(id(a), -1) + 1 for a in order}
         self._looks = {id(a): look(a) for a in order if isinstance(a, Text)}
         for a in (*order, *self.figure.axes, self.figure):
             a.stale = False  # the next draw sees what the view changes from now on
@@ -178,22 +215,33 @@ class FastCanvas(FigureCanvasAgg):
         drawing order: drawn in that order over the rest, they give a plain draw's pixels.
         Also notes which of them could grow into an artist of the background (``_grown``)."""
         changed = set(map(id, changed))
-        out, boxes = [], []
+        out = []
         for a in order:
-            if id(a) in changed or (
-                boxes and any(_touch(self._extent(a), b, self.MARGIN) for b in boxes)
-            ):
+            if id(a) in changed or any(self._touches(m, a, self.MARGIN) for m in out):
                 out.append(a)
-                boxes.append(self._extent(a))
         moving = set(map(id, out))
         self._watched = set()
         for k, a in enumerate(order):
             if id(a) in moving and not _fills_clip_box(a):
-                reach = a.get_clip_box().extents if _clipped(a) else None
                 later = [b for b in order[k + 1 :] if id(b) not in moving]
-                if reach is None or any(_touch(reach, self._extent(b), 0) for b in later):
+                if not _clipped(a) or any(self._touches(a, b, 0, a.get_clip_box()) for b in later):
                     self._watched.add(id(a))
         return out
+
+    def _touches(self, a, b, margin, box=None) -> bool:
+        """Whether ``a`` (or ``box``, a place it may reach) touches ``b``. What belongs to one
+        axes is taken not to reach what belongs to another whose box is apart (a layout
+        keeps their titles and tick labels apart), and an axis touches a clipped artist of
+        its axes at the axes' edges: neither needs its tick labels laid out (at every new
+        limit, as costly as drawing them)."""
+        mine, theirs = a.axes, b.axes
+        if mine is not None and theirs is not None and mine is not theirs:
+            if not _touch(tuple(mine.bbox.extents), tuple(theirs.bbox.extents), margin):
+                return False
+        box = self._extent(a) if box is None else tuple(box.extents)
+        if isinstance(b, Axis) and _clipped(a) and mine is theirs:
+            return _touch(box, tuple(theirs.bbox.extents), margin)
+        return _touch(box, self._extent(b), margin)
 
     def _extent(self, a):
         """Where ``a`` draws, in pixels (as at the last full draw)."""
@@ -212,7 +260,7 @@ class FastCanvas(FigureCanvasAgg):
                 continue
             now = extent(a, renderer)
             for b in order[place[id(a)] + 1 :]:
-                if id(b) not in moving and _touch(now, self._extent(b), self.MARGIN):
+                if id(b) not in moving and self._touches(a, b, self.MARGIN, Bbox(_corners(now))):
                     return True
         return False
 
@@ -266,6 +314,16 @@ def keep(kept: dict, key, value, most: int):
     return value
 
 
+def hidden_kin(order, touched) -> list:
+    """What the view set (its axes aside: what changes in them is their limits), and the
+    hidden artists of the same kinds beside them (the same type in the same axes): the edge
+    labels a step shows one at a time, say. A hidden artist draws nothing, so it costs
+    nothing to keep it moving, and showing it later then needs no new background."""
+    kinds = {(type(a), a.axes) for a in touched if not isinstance(a, Axis)}
+    hidden = [a for a in order if not a.get_visible() and (type(a), a.axes) in kinds]
+    return [a for a in touched if not isinstance(a, Axis)] + hidden
+
+
 def drawing_order(fig) -> list:
     """The artists of ``fig`` in the order its draw paints them (as ``Figure.draw`` and
     ``Axes.draw`` sort them): an axes's patch, then its children by zorder; figure-level
@@ -302,9 +360,10 @@ def shown(order, moving) -> tuple:
 
 def look(a):
     """What ``a`` draws, as a value to compare, or None for an artist it does not describe."""
-    if isinstance(a, Axis):  # where its ticks are and what they say
+    if isinstance(a, Axis):  # where its ticks are, what they say, and its label
         formatter = a.get_major_formatter()
-        return (tuple(a.get_majorticklocs()), type(formatter), tuple(getattr(formatter, "seq", ())))
+        seq = tuple(getattr(formatter, "seq", ()))
+        return (tuple(a.get_majorticklocs()), type(formatter), seq, a.label.get_text())
     if isinstance(a, Text):
         return (
             a.get_text(),
@@ -345,7 +404,9 @@ def _fills_clip_box(a) -> bool:
 
 def extent(a, renderer) -> tuple:
     """The box, in pixels (x0, y0, x1, y1), that ``a`` draws in: its own box for the kinds
-    that measure it cheaply (lines, points, images), within its clip box."""
+    that measure it cheaply (lines, points, images), within its clip box; none if hidden."""
+    if not a.get_visible():
+        return (math.inf, math.inf, -math.inf, -math.inf)
     if isinstance(a, Axis):  # its labels, and its ticks and grid lines at and in the axes
         labels = a.get_tightbbox(renderer)
         box = a.axes.bbox if labels is None else Bbox.union([labels, a.axes.bbox])
@@ -366,6 +427,11 @@ def _padded(a, box):
         return box
     points = a.get_linewidth() / 2 + (a.get_markersize() + a.get_markeredgewidth())
     return box.padded(points * a.get_figure(root=True).dpi / 72)
+
+
+def _corners(extents) -> list:
+    x0, y0, x1, y1 = extents
+    return [[x0, y0], [x1, y1]]
 
 
 def _touch(a, b, margin) -> bool:

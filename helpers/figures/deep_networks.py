@@ -618,7 +618,7 @@ class PlaygroundView:
 
     def _data_bar(self):
         """The decision map's colour bar: one row per class, from unsure (1/k) to sure (1);
-        drawn with the data (_draw_data)."""
+        drawn for each number of classes (_draw_bar)."""
         self.bar = self.ax_bar.imshow(
             np.ones((2, 2, 3)), aspect="auto", interpolation="nearest", origin="lower"
         )
@@ -674,9 +674,12 @@ class PlaygroundView:
         self.test_pts.set_offsets(pg.Xte)
         self.test_pts.set_edgecolors(CLASS_RGB[pg.yte % len(CLASS_RGB)])
         self.G = pg.grid(self.res)
-        # the colour bar of the decision map: row c is class c, predicted with probability
-        # 1/k (left) to 1 (right), the others sharing the rest equally
-        k = pg.n_classes
+        if self.ax_bar.get_ylim() != (0, pg.n_classes):  # a new number of classes
+            self._draw_bar(pg.n_classes)
+
+    def _draw_bar(self, k: int):
+        """The colour bar of the decision map for ``k`` classes: row c is class c, predicted
+        with probability 1/k (left) to 1 (right), the others sharing the rest equally."""
         sure = np.linspace(1 / k, 1, 64)
         P = np.repeat(((1 - sure) / (k - 1))[None, :, None], k, axis=0).repeat(k, axis=2)
         P[np.arange(k), :, np.arange(k)] = sure
