@@ -72,7 +72,7 @@ class FastCanvas(FigureCanvasAgg):
         self._draws = 0  # full draws and restores so far
         self._seen: set = set()  # id of every artist at the last draw
         self._calm: dict = {}  # id(artist) → draws since the view last set it
-        self._looks: dict = {}  # id(text) → ``look`` at the last draw
+        self._looks: dict = {}  # id(text or axis) → ``look`` at the last draw
         self._watched: set = set()  # the moving artists that may grow into the background
 
     def _same(self, a) -> bool:
@@ -103,8 +103,8 @@ class FastCanvas(FigureCanvasAgg):
         if (
             self._key is not None
             and self._key[0] == frame
-            and any(isinstance(a, Axis) for a in touched)
-        ):  # an axis set at the same limits (a label, its ticks): no key describes that
+            and any(isinstance(a, Axis) for a in changed)
+        ):  # an axis that changed at the same limits (its label, say): no key describes that
             self._generation += 1
             self._kept.clear()
             self._background = None
@@ -115,7 +115,7 @@ class FastCanvas(FigureCanvasAgg):
             fits = all(id(a) in moving for a in changed) and not self._grown(changed, order)
             if fits and not shed:
                 self._restore(self._background)
-                self._draw_moving(order)
+                self._draw_moving(order, touched)
                 return
             # what the view sets without moving the limits moves, unless it was still of late
             keep_moving = still + hidden_kin(order, touched)
@@ -145,18 +145,20 @@ class FastCanvas(FigureCanvasAgg):
             key = (frame, tuple(map(id, needed)), self._generation, shown(order, needed))
             keep(self._kept, key, self.copy_from_bbox(fig.bbox), self.KEPT)
         self._background, self._key = self._kept[key], key
-        self._draw_moving(order)
+        self._draw_moving(order, order)
 
     def _kept_for(self, frame, order, needed, exact=False):
         """The key of a kept background for this frame that leaves out every artist in
         ``needed`` (and no other, if ``exact``) and shows the others as they are now, or
         None."""
-        ids = {id(a) for a in needed}
+        ids, now = {id(a) for a in needed}, {}
         for key in reversed(self._kept):
             kept_frame, moving, generation, seen = key
             fits = ids == set(moving) if exact else ids <= set(moving)
             if kept_frame == frame and generation == self._generation and fits:
-                if seen == shown(order, [a for a in order if id(a) in set(moving)]):
+                if moving not in now:  # what the others show now, found once per moving set
+                    now[moving] = shown(order, [a for a in order if id(a) in set(moving)])
+                if seen == now[moving]:
                     return key
         return None
 
@@ -200,13 +202,15 @@ class FastCanvas(FigureCanvasAgg):
             for a in hidden:
                 a.set_visible(True)
 
-    def _draw_moving(self, order):
+    def _draw_moving(self, order, looked):
+        """Draw the moving artists over the background; note how ``looked`` (the texts and
+        axes the view set, or all after a new background) look now, and that none is stale."""
         self._draws += 1
         for a in self._moving:
             a.draw(self.renderer)
         self._seen = set(map(id, order))
         self._calm = {id(a): self._calm.get(id(a), -1) + 1 for a in order}
-        self._looks = {id(a): look(a) for a in order if isinstance(a, Text)}
+        self._looks.update((id(a), look(a)) for a in looked if isinstance(a, (Text, Axis)))
         for a in (*order, *self.figure.axes, self.figure):
             a.stale = False  # the next draw sees what the view changes from now on
 
@@ -214,16 +218,18 @@ class FastCanvas(FigureCanvasAgg):
         """The changed artists and every artist drawn after one of them that touches it, in
         drawing order: drawn in that order over the rest, they give a plain draw's pixels.
         Also notes which of them could grow into an artist of the background (``_grown``)."""
-        changed = set(map(id, changed))
+        changed, near = set(map(id, changed)), _near_axes(self.figure)
         out = []
         for a in order:
-            if id(a) in changed or any(self._touches(m, a, self.MARGIN) for m in out):
+            if id(a) in changed or any(
+                self._touches(m, a, self.MARGIN) for m in _beside(a, out, near)
+            ):
                 out.append(a)
         moving = set(map(id, out))
         self._watched = set()
         for k, a in enumerate(order):
             if id(a) in moving and not _fills_clip_box(a):
-                later = [b for b in order[k + 1 :] if id(b) not in moving]
+                later = [b for b in _beside(a, order[k + 1 :], near) if id(b) not in moving]
                 if not _clipped(a) or any(self._touches(a, b, 0, a.get_clip_box()) for b in later):
                     self._watched.add(id(a))
         return out
@@ -322,6 +328,21 @@ def hidden_kin(order, touched) -> list:
     kinds = {(type(a), a.axes) for a in touched if not isinstance(a, Axis)}
     hidden = [a for a in order if not a.get_visible() and (type(a), a.axes) in kinds]
     return [a for a in touched if not isinstance(a, Axis)] + hidden
+
+
+def _near_axes(fig) -> dict:
+    """For each axes of ``fig``, the axes whose boxes touch its box (itself included)."""
+    boxes = {ax: tuple(ax.bbox.extents) for ax in fig.axes}
+    return {a: {b for b in boxes if _touch(boxes[a], boxes[b], 2)} for a in boxes}
+
+
+def _beside(a, artists, near) -> list:
+    """Those of ``artists`` that may touch ``a``: in its axes or one beside it, or in none
+    (figure texts and legends); all, if ``a`` is in none."""
+    if a.axes is None or a.axes not in near:
+        return artists
+    here = near[a.axes]
+    return [m for m in artists if m.axes is None or m.axes in here]
 
 
 def drawing_order(fig) -> list:
@@ -551,8 +572,8 @@ def png(fig) -> bytes:
     ``display(fig)`` would go through the inline backend, which draws twice
     (``bbox_inches="tight"``) and shows only ``<Figure size ...>`` text when
     ``%matplotlib inline`` is not active; measured in the browser, this is 11–15 % faster
-    from slider to pixels (bench/README.md, bench_latency.py). On a :class:`FastCanvas` it
-    draws only the animated artists and encodes with :func:`encode_png`.
+    from slider to pixels (bench/README.md, bench_latency.py). The canvas encodes with
+    :func:`encode_png`.
     """
     if not isinstance(fig.canvas, FastCanvas):
         FastCanvas(fig)
