@@ -255,6 +255,22 @@ def test_a_kept_background_is_restored_for_a_state_seen_before(
     draws_like_plain(fig)
 
 
+def test_an_axis_changed_at_the_same_limits_is_drawn_again(draws_like_plain):
+    """A grid switched on, a new axis label: the axis changed, its limits did not."""
+    fig = Figure(figsize=(3, 2), dpi=50)
+    ax = fig.subplots()
+    (line,) = ax.plot([0, 1], [0, 1])
+    for top in [1, 0.5, 0.25, 0.75]:
+        line.set_ydata([top, 0])
+        draws_like_plain(fig)
+    ax.grid(True)
+    draws_like_plain(fig)
+    ax.set_xlabel("x")
+    draws_like_plain(fig)
+    ax.grid(False)
+    draws_like_plain(fig)
+
+
 def test_an_artist_removed_or_added_is_never_shown_from_a_kept_background(draws_like_plain):
     fig = Figure(figsize=(3, 2), dpi=50)
     ax = fig.subplots()

@@ -31,21 +31,24 @@ from matplotlib.transforms import Bbox
 class FastCanvas(FigureCanvasAgg):
     """An Agg canvas for views: it redraws only what changed, and writes PNGs quickly.
 
-    ``png(fig)`` puts one under every view's figure; a view only changes its artists, as in
+    ``png(fig)`` puts one under every view's figure; a view only sets its artists, as in
     plain matplotlib. Most of the time of drawing a small figure goes to its static parts —
-    axes, ticks, tick labels, contours — so the canvas finds what a view changed since the
-    last draw (matplotlib marks a changed artist "stale") and keeps the pixels of the rest:
+    axes, ticks, tick labels, contours — so the canvas keeps their pixels and redraws the
+    rest. What the view set since the last draw, matplotlib marks "stale":
 
-    - the *moving* artists are what changed, and everything drawn after them that their
-      pixels could touch (a legend over a moving line, the spines around a moving image):
-      drawn in matplotlib's own order over a kept *background* (every other artist), the
-      picture is exactly a plain draw's (tests/pixels.py), whatever came before;
-    - while only moving artists change, a draw restores the background and draws them;
-    - when the axes' limits or boxes change, or something outside the moving artists, the
-      background is drawn again: what changed with the limits (new titles, new contours) goes
-      into it, what changes without them becomes moving;
-    - backgrounds are kept by what they show (limits, boxes, the texts in them), so a view
-      moved back to a setting seen before restores its background instead of drawing it.
+    - the *moving* artists are what the view sets while the axes' limits stay (and hidden
+      artists of the same kinds beside them, which cost nothing), and everything drawn
+      after them that their pixels could touch (a legend over a moving line, the spines
+      around a moving image): drawn in matplotlib's own order over a kept *background*
+      (every other artist), the picture is exactly a plain draw's (tests/pixels.py),
+      whatever came before;
+    - while the view sets only moving artists, a draw restores the background and draws
+      them; one it has not set for ``CALM`` draws goes back into the background;
+    - when the limits (or the axes' boxes) change, what the view set with them (new titles,
+      new contours) goes into a new background; a text set to what it showed is no
+      change, an axis set at the same limits (its grid, its label) a new background;
+    - backgrounds are kept by what they show (limits, boxes, texts, ticks, lines, images,
+      points), so a view moved back to a setting seen before restores its background.
 
     PNGs are written by ``encode_png`` (each row stored as its difference from the row above,
     zlib level 1): a somewhat larger file than matplotlib's, in ~8 ms instead of ~25 for a
@@ -72,7 +75,7 @@ class FastCanvas(FigureCanvasAgg):
         self._draws = 0  # full draws and restores so far
         self._seen: set = set()  # id of every artist at the last draw
         self._calm: dict = {}  # id(artist) → draws since the view last set it
-        self._looks: dict = {}  # id(text or axis) → ``look`` at the last draw
+        self._looks: dict = {}  # id(text) → ``look`` at the last draw
         self._watched: set = set()  # the moving artists that may grow into the background
 
     def _same(self, a) -> bool:
@@ -210,7 +213,7 @@ class FastCanvas(FigureCanvasAgg):
             a.draw(self.renderer)
         self._seen = set(map(id, order))
         self._calm = {id(a): self._calm.get(id(a), -1) + 1 for a in order}
-        self._looks.update((id(a), look(a)) for a in looked if isinstance(a, (Text, Axis)))
+        self._looks.update((id(a), look(a)) for a in looked if isinstance(a, Text))
         for a in (*order, *self.figure.axes, self.figure):
             a.stale = False  # the next draw sees what the view changes from now on
 

@@ -668,7 +668,8 @@ class PlaygroundView:
     def _draw_data(self):
         pg = self.pg
         self.regions.set_extent(pg.extent)
-        self.ax.set(xlim=pg.extent[:2], ylim=pg.extent[2:])
+        if (*self.ax.get_xlim(), *self.ax.get_ylim()) != tuple(pg.extent):  # new data's range
+            self.ax.set(xlim=pg.extent[:2], ylim=pg.extent[2:])
         self.train_pts.set_offsets(pg.Xtr)
         self.train_pts.set_facecolors(CLASS_RGB[pg.ytr % len(CLASS_RGB)])
         self.test_pts.set_offsets(pg.Xte)
