@@ -538,6 +538,7 @@ def notebook_run(lab, ctx, rel: str, name: str):
     try:
         page.open()
         page.run_all()
+        page.expand_all_headings()  # panels in going-deeper sections open collapsed
         yield page, report
     finally:
         page.close()
