@@ -104,7 +104,7 @@ def _refused_quoting_the_error(wrong, error, words, hint, capsys):
         (lambda X, W, b, dY: (dY @ W.T, dY.T @ X, dY.sum(axis=0)), bp.TRANSPOSED),
         (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum()), bp.SUM_ALL),
         (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=1)), bp.SUM_AXIS),
-        # the reader's try (round 7): the hint once said "a sum, not a mean"
+        # keepdims=True: a sum, so the hint must not say "a sum, not a mean"
         (lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=0, keepdims=True)), bp.KEPT_DIMS),
     ],
 )
@@ -128,7 +128,7 @@ def test_linear_backward_shape_clash_is_explained(capsys):
 @pytest.mark.parametrize(
     "wrong",
     [
-        lambda X, W, b, dY: (dY * W.T, X.T @ dY, dY.sum(axis=0)),  # the reader's first try
+        lambda X, W, b, dY: (dY * W.T, X.T @ dY, dY.sum(axis=0)),  # * where @ belongs
         lambda X, W, b, dY: (dY @ W.T, X.T * dY, dY.sum(axis=0)),
         lambda X, W, b, dY: (dY * W.T, X.T * dY, dY.sum(axis=0)),
     ],
@@ -149,21 +149,21 @@ def test_linear_backward_hides_the_method_until_the_fourth_try(capsys):
         outs.append(capsys.readouterr().out)
     assert all("dY.sum(axis=0)" not in out for out in outs[:3]), outs
     assert "db = dY.sum(axis=0)" in outs[3]
-    assert "X.T @ dY" not in outs[3]  # only the wrong array's line (reader 03 r27)
+    assert "X.T @ dY" not in outs[3]  # only the wrong array's line, not all three
     assert bp.check_linear_backward(linear_backward) is True
 
 
 @pytest.mark.parametrize(
     "name, wrong",
     [
-        ("dX", lambda X, W, b, dY: (-dY @ W.T, X.T @ dY, dY.sum(axis=0))),  # reader 03 r26
+        ("dX", lambda X, W, b, dY: (-dY @ W.T, X.T @ dY, dY.sum(axis=0))),  # the sign slip
         ("dX", lambda X, W, b, dY: (dY @ -W.T, X.T @ dY, dY.sum(axis=0))),
         ("dW", lambda X, W, b, dY: (dY @ W.T, -X.T @ dY, dY.sum(axis=0))),
         ("db", lambda X, W, b, dY: (dY @ W.T, X.T @ dY, -dY.sum(axis=0))),
     ],
 )
 def test_linear_backward_names_a_wrong_sign_not_the_shapes(name, wrong, capsys):
-    """Reader 03 r26: `dX = -dY @ W.T` was told "which product ... has that shape?", and the
+    """`dX = -dY @ W.T` was once told "which product ... has that shape?", and the
     later hints too spoke only of shapes, which were right. A gradient that is minus the right
     one is told its sign, with growing hints, and the recipe only on the fourth try."""
     outs = []
@@ -214,8 +214,8 @@ def test_linear_backward_names_dx_and_dw_swapped(capsys):
 
 
 def test_linear_backward_swapped_gives_one_hint_on_later_tries(capsys):
-    # round 10: after several wrong tries a second, general "Hint:" line followed the
-    # swapped-order one, and gave the whole answer at once
+    # after several wrong tries a second, general "Hint:" line once followed the
+    # swapped-order one, and gave the whole answer at once: one hint per try
     wrong = lambda X, W, b, dY: (X.T @ dY, dY @ W.T, dY.sum(axis=0))  # noqa: E731
     for _ in range(4):
         assert bp.check_linear_backward(wrong) is False
@@ -223,8 +223,8 @@ def test_linear_backward_swapped_gives_one_hint_on_later_tries(capsys):
 
 
 def test_linear_backward_w_times_dy_says_in_plain_words_why(capsys):
-    # round 10: the reader's `W @ dY` showed NumPy's "mismatch in its core dimension 0,
-    # with gufunc signature ..." first
+    # `W @ dY` once showed NumPy's "mismatch in its core dimension 0, with gufunc
+    # signature ..." first, words the lesson never teaches
     wrong = lambda X, W, b, dY: (W @ dY, X.T @ dY, dY.sum(axis=0))  # noqa: E731
     assert bp.check_linear_backward(wrong) is False
     out = capsys.readouterr().out
@@ -345,7 +345,7 @@ def _tanh_of(Y):
     return np.tanh(Y)
 
 
-def _tanh_in_a_helper(Y, dY):  # the reader's try (round 5): np.tanh called in a helper
+def _tanh_in_a_helper(Y, dY):  # np.tanh called in a helper of the learner's
     return dY * (1 - _tanh_of(Y) ** 2)
 
 
@@ -357,7 +357,7 @@ def test_tanh_backward_refuses_a_tanh_hidden_in_another_function(wrong, says, ca
     assert bp.check_tanh_backward(wrong) is False
     out = capsys.readouterr().out
     assert f"calls {says} (through another function)" in out and "Y already is tanh(X)" in out
-    assert "nan or inf" not in out  # the reader's round-5 try: the real bug, not a symptom
+    assert "nan or inf" not in out  # name the real bug (tanh applied again), not a symptom
     assert np.tanh(0.5) == pytest.approx(0.46211715726)  # np.tanh is back afterwards
 
 
@@ -435,11 +435,12 @@ def test_mlp_case_is_away_from_relu_kinks_and_matches_the_loss():
     assert loss == pytest.approx(-np.mean(np.log(P[np.arange(len(cache["y"])), cache["y"]])))
 
 
-# ------------------------------------------------ 3.2: what a third reader tried (r3)
+# ------------------------------------------------ 3.2: learners' slips, each named
 
 
 def test_linear_backward_without_return_says_return_is_missing(capsys):
-    """Round 19: the lesson never says what None is, so the message says it in words."""
+    """A missing `return` gives None; the lesson never says what None is, so the message
+    says in words that the return line is missing."""
 
     def forgot_return(X, W, b, dY):
         dX, dW, db = dY @ W.T, X.T @ dY, dY.sum(axis=0)  # noqa: F841
@@ -451,7 +452,7 @@ def test_linear_backward_without_return_says_return_is_missing(capsys):
 
 
 def test_linear_backward_without_return_keeps_its_hint_about_return(capsys):
-    """Round 21: on a third try a missing `return` got the general hint about db; each try's
+    """On a third try a missing `return` once got the general hint about db; each try's
     hint must be about the return line, the real bug."""
 
     def forgot_return(X, W, b, dY):
@@ -506,7 +507,7 @@ def test_linear_backward_divided_by_n_is_named(capsys):
     (said,) = _hints(capsys.readouterr().out)
     assert said.startswith(f"Hint: {bp.DIVIDED_BY_N}") and "X.T @ dY" in said
     assert "shape" not in said
-    # reader 03 r27: the second try gave all three lines; now only dW's own line
+    # the second try once gave all three lines, right ones too; now only dW's own line
     assert "dY @ W.T" not in said and "axis" not in said, said
 
 
@@ -560,7 +561,7 @@ def test_mlp_backward_without_return_says_return_is_missing(capsys):
     assert "is a `return` missing?" in out and "NoneType" not in out
 
 
-def _local_x(Y, dY):  # the reader's right answer (round 7), with a helper variable named X
+def _local_x(Y, dY):  # a right answer, with a helper variable named X (not the input X)
     X = 1 - Y**2
     return dY * X
 
@@ -577,8 +578,8 @@ def test_keepdims_hint_names_the_shape_not_a_mean():
 
 
 def test_right_shapes_under_the_raise_line_say_to_delete_it(capsys):
-    """Round 8: the reader kept `raise NotImplementedError(...)` above the right dict. The
-    hint alone ("a gradient has the shape of ...") read as if the shapes were wrong: the
+    """A learner may keep `raise NotImplementedError(...)` above the right dict. The hint
+    alone ("a gradient has the shape of ...") read as if the shapes were wrong: the
     check must say that the code under that line never runs, and to delete the line."""
 
     def gradient_shapes():
@@ -601,7 +602,8 @@ def test_untouched_exercise_says_to_delete_the_raise(capsys):
 
 
 def test_db_as_one_row_says_a_single_number_with_a_comma(capsys):
-    """Round 8: "a shape of one number" made the reader think of (), the shape of a number."""
+    """db as (1, 10): "a shape of one number" made a learner think of (), the shape of a
+    number, so the message says "a single number with a comma", (10,)."""
     shapes = {"Y": (32, 10), "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (1, 10)}
     assert bp.check_gradient_shapes(lambda: shapes) is False
     out = capsys.readouterr().out
@@ -610,7 +612,7 @@ def test_db_as_one_row_says_a_single_number_with_a_comma(capsys):
 
 
 def test_shapes_written_as_lists_pass_with_a_note(capsys):
-    """Round 9: a reader's lists ``[10]`` and ``[32, 10]`` passed without a word, although the
+    """Lists such as ``[10]`` and ``[32, 10]`` once passed without a word, although the
     text stresses that a shape is a tuple, ``(10,)``. They still pass (the numbers are right),
     but the ✓ line says a shape is a tuple."""
     shapes = {"Y": [32, 10], "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": [10]}
@@ -622,7 +624,7 @@ def test_shapes_written_as_lists_pass_with_a_note(capsys):
 
 
 def test_a_missing_shape_is_named_missing_not_none(capsys):
-    """Round 9: a dict without "dY" printed "got None", a word the lesson never introduces."""
+    """A dict without "dY" once printed "got None", a word the lesson never introduces."""
     shapes = {"Y": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (10,)}
     assert bp.check_gradient_shapes(lambda: shapes) is False
     out = capsys.readouterr().out
@@ -640,7 +642,7 @@ def _bracket_depth(line):
 
 
 def test_shape_reasons_have_no_brackets_inside_brackets(capsys):
-    """Round 11: "got 10, which is not its shape ((10) is just the number 10; a one-element
+    """Messages such as "got 10, which is not its shape ((10) is just the number 10; a one-element
     tuple needs a comma: (10,))" and "expected (10,) (() is a single number: ...)" were hard
     to read. A reason that holds brackets itself comes as a sentence of its own."""
     tries = [
@@ -662,7 +664,7 @@ def test_shape_reasons_have_no_brackets_inside_brackets(capsys):
 
 
 def test_linear_backward_divided_by_n_says_where_the_1_over_n_comes_from(capsys):
-    """Round 11: "the loss is a mean, so dY already carries its 1/N" relied on dZ = (P - T)/N,
+    """The hint "the loss is a mean, so dY already carries its 1/N" relied on dZ = (P - T)/N,
     which only a going-deeper part derives. The hint now gives the reason in plain words: a
     mean is 1/N times a sum, so the derivatives of a mean loss have the 1/N already."""
 
@@ -676,11 +678,11 @@ def test_linear_backward_divided_by_n_says_where_the_1_over_n_comes_from(capsys)
     assert "dZ" not in said and "P - T" not in said and "carries its 1/N" not in said
 
 
-# --- round 13: the reader's wrong answers ---------------------------------------------------
+# --- learners' wrong answers to 3.2: a short hint that names the bug ------------------------
 
 
 def test_divided_by_n_hint_is_short_and_names_the_bug(capsys):
-    """The reader's wrong try `dW / len(X)` got a correct but long hint. It now says the bug
+    """The wrong try `dW / len(X)` once got a correct but long hint. It now says the bug
     (a division by the batch size N) and its reason (dY already holds the 1/N) in a few words."""
     ex.reset_tries()
 
@@ -694,11 +696,11 @@ def test_divided_by_n_hint_is_short_and_names_the_bug(capsys):
     assert len(bp.DIVIDED_BY_N.split()) <= 32, bp.DIVIDED_BY_N
 
 
-# --- round 14: the reader's wrong answers ---------------------------------------------------
+# --- more wrong answers to 3.2, each named in plain words --------------------------------
 
 
 def test_mean_instead_of_sum_gives_the_reason_in_plain_words(capsys):
-    """The reader's `db = dY.mean(axis=0)` got "(the loss already did that)", a link from
+    """`db = dY.mean(axis=0)` once got "(the loss already did that)", a link from
     "the loss is a mean" to "no division in db" that the core had not made. The hint now says
     it: the loss is a mean, so dY already holds its 1/N (the core's section 7 says it too)."""
     ex.reset_tries()
@@ -711,9 +713,9 @@ def test_mean_instead_of_sum_gives_the_reason_in_plain_words(capsys):
 
 
 def test_db_second_hint_says_why_no_division_in_plain_words(capsys):
-    """The second db hint (a reader's `dY.sum()`, twice) said "(the loss already divided by
-    N)"; it now says why, in the core's words. Since reader 03 r28 a sum over the wrong axis
-    no longer hears about a mean, so an unnamed db bug shows it here."""
+    """The second db hint (for `dY.sum()`, twice) said "(the loss already divided by
+    N)"; it now says why, in the core's words. A sum over the wrong axis no longer hears
+    about a mean (no mean was taken), so an unnamed db bug shows it here."""
     ex.reset_tries()
     wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.max(axis=0))  # noqa: E731
     bp.check_linear_backward(wrong)
@@ -726,7 +728,7 @@ def test_db_second_hint_says_why_no_division_in_plain_words(capsys):
 
 
 def test_shapes_text_for_a_tuple_says_remove_the_quotes(capsys):
-    """Round 15: a reader's "(32, 10)" (text) got "got '(32, 10)', expected (32, 10)" with a
+    """A shape typed as text, "(32, 10)", once got "got '(32, 10)', expected (32, 10)" with a
     reason about shapes; the message must say it is text in quote marks."""
     answer = {"Y": "(32, 10)", "dY": (32, 10), "dX": (32, 64), "dW": (64, 10), "db": (10,)}
     assert bp.check_gradient_shapes(answer) is False
@@ -735,7 +737,7 @@ def test_shapes_text_for_a_tuple_says_remove_the_quotes(capsys):
 
 
 def test_linear_backward_mean_hint_does_not_repeat_itself(capsys):
-    """Round 15: after two tries with dY.mean(axis=0) the hint said "a sum, not a mean ...
+    """After two tries with dY.mean(axis=0) the hint once said "a sum, not a mean ...
     1/N" twice, once in the bug and once in the next step."""
     wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
     for _ in range(3):
@@ -745,7 +747,7 @@ def test_linear_backward_mean_hint_does_not_repeat_itself(capsys):
 
 
 def test_linear_backward_matmul_misfit_gets_no_unrelated_db_hint(capsys):
-    """Round 15: after `dW = X @ dY` (an @ that does not fit) the third try printed the general
+    """After `dW = X @ dY` (an @ that does not fit) the third try once printed the general
     hint about db, though db was right."""
     wrong = lambda X, W, b, dY: (dY @ W.T, X @ dY, dY.sum(axis=0))  # noqa: E731
     for _ in range(3):
@@ -767,7 +769,7 @@ def _central_difference_dW(X, W, b, dY, h=1e-5):
 
 
 def test_linear_backward_estimate_is_called_close_not_plain_wrong(capsys):
-    # round 16: a check must not show the right value, estimated, as just "WRONG"
+    # a right value, estimated by a finite difference, must not be shown as just "WRONG"
     def estimated(X, W, b, dY):
         return dY @ W.T, _central_difference_dW(X, W, b, dY) * (1 + 1e-6), dY.sum(axis=0)
 
@@ -824,20 +826,20 @@ def test_a_second_close_try_gets_no_hint_about_the_formula(capsys):
 @pytest.mark.parametrize(
     "wrong",
     [
-        lambda X, W, b, dY: (dY @ W.T(), X.T @ dY, dY.sum(axis=0)),  # the reader's try
+        lambda X, W, b, dY: (dY @ W.T(), X.T @ dY, dY.sum(axis=0)),  # .T called like a method
         lambda X, W, b, dY: (dY @ W.T, X.T() @ dY, dY.sum(axis=0)),
     ],
 )
 def test_linear_backward_t_with_parentheses_says_to_drop_them(wrong, capsys):
-    """Round 24: `W.T()` raised "'numpy.ndarray' object is not callable", and the hint was the
-    general one about shapes, which does not say that `.T` takes no parentheses."""
+    """`W.T()` raises "'numpy.ndarray' object is not callable", and the hint once was
+    the general one about shapes, which does not say that `.T` takes no parentheses."""
     for _ in range(3):  # the same hint on every try: the general ones never follow it
         _refused_quoting_the_error(wrong, "TypeError", "not callable", bp.T_CALLED, capsys)
     assert "`.T` is written without parentheses" in bp.T_CALLED
 
 
 def test_linear_backward_db_equal_to_b_is_not_told_about_its_shape(capsys):
-    """Reader 03 r27: `db = b` has b's shape, yet its first hint began "db has the shape of
+    """`db = b` has b's shape, yet its first hint once began "db has the shape of
     b"; a right shape with wrong numbers now hears that the shape is right."""
     wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, b)  # noqa: E731
     assert bp.check_linear_backward(wrong) is False
@@ -852,7 +854,7 @@ def test_linear_backward_db_equal_to_b_is_not_told_about_its_shape(capsys):
 
 
 def test_linear_backward_method_without_brackets_is_named(capsys):
-    """Reader 03 r27: `dY @ W.transpose` (the method, not called) was told that two arrays
+    """`dY @ W.transpose` (the method, not called) was once told that two arrays
     do not fit; one side is not an array at all."""
     wrong = lambda X, W, b, dY: (dY @ W.transpose, X.T @ dY, dY.sum(axis=0))  # noqa: E731
     for _ in range(2):
@@ -863,7 +865,7 @@ def test_linear_backward_method_without_brackets_is_named(capsys):
 
 
 def test_linear_backward_hints_have_no_stray_full_stop(capsys):
-    """Reader 03 r27: the second hint after an @ that did not fit read "needs a .T?. Next
+    """The second hint after an @ that did not fit once read "needs a .T?. Next
     step"."""
 
     def clash(X, W, b, dY):
@@ -876,7 +878,7 @@ def test_linear_backward_hints_have_no_stray_full_stop(capsys):
 
 
 def test_linear_backward_last_hint_gives_only_the_wrong_line(capsys):
-    """Reader 03 r27: after `db = dY.mean(axis=0)`, the third try printed all three lines,
+    """After `db = dY.mean(axis=0)`, the third try once printed all three lines,
     though dX and dW were right. The last hint gives db's line alone."""
     wrong = lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.mean(axis=0))  # noqa: E731
     for _ in range(3):
@@ -889,12 +891,12 @@ def test_linear_backward_last_hint_gives_only_the_wrong_line(capsys):
 @pytest.mark.parametrize(
     "wrong, name",
     [
-        (lambda X, W, b, dY: (dY @ W.T + b, X.T @ dY, dY.sum(axis=0)), "dX"),  # the reader's
+        (lambda X, W, b, dY: (dY @ W.T + b, X.T @ dY, dY.sum(axis=0)), "dX"),  # + b added
         (lambda X, W, b, dY: (dY @ W.T, X.T @ dY + b, dY.sum(axis=0)), "dW"),
     ],
 )
 def test_linear_backward_plus_b_is_named_not_sent_to_another_product(wrong, name, capsys):
-    """Reader 03 r28: `dX = dY @ W.T + b` was asked "Which product of dY with W or with W.T
+    """`dX = dY @ W.T + b` was once asked "Which product of dY with W or with W.T
     is it?", though the product was right; the + b was the slip."""
     for _ in range(2):
         assert bp.check_linear_backward(wrong) is False
@@ -907,12 +909,12 @@ def test_linear_backward_plus_b_is_named_not_sent_to_another_product(wrong, name
 @pytest.mark.parametrize(
     "wrong",
     [
-        lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum()),  # the reader's
+        lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum()),  # summed over all
         lambda X, W, b, dY: (dY @ W.T, X.T @ dY, dY.sum(axis=1)),
     ],
 )
 def test_linear_backward_wrong_sum_hears_nothing_about_a_mean(wrong, capsys):
-    """Reader 03 r28: after `db = dY.sum()` the second hint said "a sum, not a mean", though
+    """After `db = dY.sum()` the second hint once said "a sum, not a mean", though
     no mean was taken; its next step is now the axis."""
     for _ in range(3):
         assert bp.check_linear_backward(wrong) is False
@@ -922,7 +924,7 @@ def test_linear_backward_wrong_sum_hears_nothing_about_a_mean(wrong, capsys):
 
 
 def test_linear_backward_swapped_product_hint_names_the_order(capsys):
-    """Reader 03 r28: `dX = W.T @ dY` (the two sides swapped) heard only "which one needs a
+    """`dX = W.T @ dY` (the two sides swapped) once heard only "which one needs a
     .T?"; the hint now asks about the order too."""
     wrong = lambda X, W, b, dY: (W.T @ dY, X.T @ dY, dY.sum(axis=0))  # noqa: E731
     assert bp.check_linear_backward(wrong) is False
@@ -946,7 +948,7 @@ def _in_the_notebook(source: str):
 
 @pytest.mark.parametrize("tries", [1, 3])
 def test_linear_backward_reading_notebook_arrays_is_named(tries, capsys):
-    """Reader 03 r29's slip: the body reads section 7's W_small and the two-moons X, not its
+    """A slip in the notebook: the body reads section 7's W_small and the two-moons X, not its
     arguments. The hint says so (on every try), not that a product is the wrong way round."""
     wrong = _in_the_notebook(
         "def linear_backward(Xin, Win, b, dY):\n"

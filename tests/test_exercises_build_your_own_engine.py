@@ -145,7 +145,7 @@ def right_says_no_expected_numbers(out, *numbers):
 # The learners' wrong _backward of +, * and tanh (where t = out.data is tanh(x)): the lines
 # they typed, what the one ✗ line must say, and what it must not say.
 WRONG_BACKWARD = [
-    pytest.param(  # round 18: right numbers while a.grad starts at 0
+    pytest.param(  # right numbers only while a.grad starts at 0
         "+",
         [
             "self.grad += out.grad",
@@ -272,7 +272,7 @@ WRONG_BACKWARD = [
         [],
         id="+, a _backward that does nothing",
     ),
-    pytest.param(  # round 20's reader: the message did not say .data was changed
+    pytest.param(  # .data changed, not .grad: the message must say so
         "*",
         [
             "self.data += other.data * out.grad",
@@ -285,7 +285,7 @@ WRONG_BACKWARD = [
         [],
         id="*, .data changed where .grad belongs",
     ),
-    pytest.param(  # round 20's reader: "wrong local derivative of *" was vague here
+    pytest.param(  # "wrong local derivative of *" alone was too vague here
         "*",
         [
             "self.grad += 1.0 * out.grad",
@@ -334,7 +334,7 @@ WRONG_BACKWARD = [
         ["wrong sign"],
         id="+, out.data as the local derivative",
     ),
-    # round 24: a sign slip was told "out.data (the value of a + b) is not the local
+    # a sign slip was once told "out.data (the value of a + b) is not the local
     # derivative" (at a = 2, b = -3, a + b = -1) or, in *, "wrong local derivative"
     pytest.param(
         "+",
@@ -401,7 +401,7 @@ WRONG_BACKWARD = [
         ["a and b", "wrong local derivative"],
         id="*, -= for self only",
     ),
-    pytest.param(  # the reader's contrived slip, once told "`* out.grad` is missing"
+    pytest.param(  # a contrived slip, once told "`* out.grad` is missing"
         "*",
         [
             "self.grad += (other.data + 1) * out.grad",
@@ -485,7 +485,7 @@ WRONG_BACKWARD = [
         [],
         id="*, one line of a .grad for a .data is quoted in the singular",
     ),
-    pytest.param(  # round 14's reader: self.grad is no longer 0 when the second line runs
+    pytest.param(  # self.grad is no longer 0 when the second line runs
         "*",
         [
             "self.grad += other.data * out.grad",
@@ -501,7 +501,7 @@ WRONG_BACKWARD = [
         ],
         id="*, self.grad for out.grad after self.grad was updated is not called still 0",
     ),
-    pytest.param(  # round 27's reader: each input's own grad where out.grad belongs
+    pytest.param(  # each input's own grad where out.grad belongs
         "*",
         [
             "self.grad += other.data * self.grad",
@@ -520,7 +520,7 @@ WRONG_BACKWARD = [
         ],
         id="*, each input's own grad for out.grad names the missing out.grad",
     ),
-    pytest.param(  # round 27's reader, after a hint to use .data: a value for out.grad
+    pytest.param(  # after a hint to use .data: a value where out.grad belongs
         "*",
         [
             "self.grad += other.data * self.data",
@@ -553,7 +553,7 @@ WRONG_BACKWARD = [
         ["where a value (.data) belongs"],
         id="+, each input's own grad for out.grad names the missing out.grad",
     ),
-    pytest.param(  # round 14's reader: section 2's `local` typed as a Python name
+    pytest.param(  # section 2's `local` typed as a Python name
         "*",
         [
             "self.grad += local * out.grad",
@@ -606,7 +606,7 @@ WRONG_BACKWARD = [
         [],
         id="+, its own value as other's local derivative",
     ),
-    pytest.param(  # round 11's reader: `other.grad += self.data`, out.grad forgotten
+    pytest.param(  # `other.grad += self.data`, out.grad forgotten
         "*",
         [
             "self.grad += other.data * out.grad",
@@ -621,7 +621,7 @@ WRONG_BACKWARD = [
         ],
         id="*, one input missing out.grad is not called a wrong local derivative",
     ),
-    pytest.param(  # round 12's reader: the local derivatives of * for +
+    pytest.param(  # the local derivatives of * used for +
         "+",
         [
             "self.grad += other.data * out.grad",
@@ -1232,16 +1232,16 @@ def test_backward_adding_one_to_the_output_grad_is_caught_by_a_second_call(capsy
     out = refused_backward(backward_seed_added, capsys)
     assert "after a second d.backward() on the same graph the output's grad is 2.0, not 1" in out
     assert "`self.grad += 1.0` adds 1 to what is already there" in out, out
-    # round 14's reader: with =, a second call still adds up the other gradients; say so
+    # with =, a second call still adds up the other gradients; say so, lest = seem to reset them
     assert "always exactly 1, so set it with =" in out, out
     assert "however often" not in out and "The other gradients do add up" in out, out
-    # round 21's reader: the core has no training loop yet, so the message does not name one
+    # the core has no training loop yet, so the message does not name one
     assert "training loop" not in out, out
     assert out.count("✗") == 1
 
 
 def test_backward_names_section_3s_diamond_not_two_kinds_of_diamond(capsys):
-    # round 21's reader: "two kinds of diamond" is not in the core; name the graphs instead
+    # "two kinds of diamond" is not in the core; name the graphs instead
     assert checks.check_backward(Value) is True
     out = capsys.readouterr().out
     assert "on section 3's diamond and on a second graph (x → a → b → c → d and a → d)" in out
@@ -1348,7 +1348,7 @@ def test_engine_for_training_falls_back_to_the_reference_and_says_why():
     assert engine is Reference and "2b.1, 2b.2, 2b.3, 2b.4" in status
 
 
-# --- the reader's wrong answers (each named, not blamed on something else) -----------------
+# --- learners' wrong answers (each named, not blamed on something else) --------------------
 
 
 @pytest.mark.parametrize(
@@ -1370,7 +1370,7 @@ def test_a_may_join_that_is_never_true_is_named_before_the_rounds_run(capsys, ma
 
 
 def test_a_may_join_returning_true_inside_its_loop_says_the_leaf_gets_none(capsys):
-    def may_join(v, placed):  # the reader's try: `return True` inside the loop over parents
+    def may_join(v, placed):  # `return True` inside the loop over parents
         if v in placed:
             return False
         for p in v._prev:
@@ -1411,7 +1411,7 @@ def backward_not_called(self):  # v._backward without (): the function is never 
 def test_backward_names_a_backward_that_is_never_called(capsys):
     out = refused_backward(backward_not_called, capsys)
     assert "only names the function; it does not call it. Add (): v._backward()" in out, out
-    assert "named but never called" not in out, out  # round 15: one statement, said once
+    assert "named but never called" not in out, out  # one statement, said once
     assert "after the walk" not in out and out.count("✗") == 1
 
 
@@ -1432,7 +1432,7 @@ def test_lecture_network_has_41_parameters_and_matches_a_hand_computed_neuron():
         net([1.0, 2.0])
 
 
-# --- the third reader's wrong answers: the message names the real bug, the hint fits it ----
+# --- more wrong answers: the message names the real bug, the hint fits it -----------------
 
 
 def test_tanh_without_out_grad_gets_hints_about_out_grad_not_the_formula(capsys, tmp_path):
@@ -1467,7 +1467,7 @@ def test_a_missing_value_mul_line_is_named(capsys):
     out = capsys.readouterr().out
     assert "Value has no __mul__" in out and "Value.__mul__ = mul" in out, out
     assert "TypeError" not in out and "operand" not in out and out.count("✗") == 1, out
-    # round 25: an IndentationError in the learner's cell leaves add/mul unattached too
+    # an IndentationError in the learner's cell leaves add/mul unattached too: say so
     assert "if your cell showed a Python error (such as IndentationError)" in out, out
 
 
@@ -1493,11 +1493,11 @@ def test_may_join_the_wrong_way_round_gets_a_hint_about_not_in(capsys, placed_fi
     assert "separately" not in out and out.count("✗") == 1, out
 
 
-# --- the fourth reader's wrong answers: Python's bare error becomes the named mistake ---------
+# --- wrong answers where Python's bare error becomes the named mistake ---------------------
 
 
 def _wrong_in_mul(source):
-    """The fourth reader's mistake in *'s _backward: the Values other and self where their
+    """A mistake in *'s _backward: the Values other and self where their
     numbers other.data and self.data belong."""
     for right, wrong in (
         ("other.data * out.grad", "other * out.grad"),
@@ -1598,10 +1598,10 @@ def test_backward_with_the_order_function_not_called_is_named(capsys, fn):
     assert out.count("✗") == 1
 
 
-# --- round 5: the reader's .grad where .data belongs ----------------------------------------
+# --- .grad where .data belongs -------------------------------------------------------------
 
 
-def mul_grad_for_data(self, other, out):  # the reader's answer: "each input's is the other"
+def mul_grad_for_data(self, other, out):  # "each input's is the other" taken as its .grad
     def _backward():
         self.grad += other.grad * out.grad
         other.grad += self.grad * out.grad
@@ -1610,8 +1610,8 @@ def mul_grad_for_data(self, other, out):  # the reader's answer: "each input's i
 
 
 def test_a_grad_where_the_data_belongs_is_named_not_called_unchanged(capsys):
-    """The reader's wrong answer: the check named the real bug (.grad for .data), quoted the
-    line, and never said that _backward does not change self.grad (it does, with +=)."""
+    """The check names the real bug (.grad for .data), quotes the line, and never says that
+    _backward does not change self.grad (it does, with +=)."""
     hints = []
     for _ in range(3):
         assert checks.check_add_mul(with_method("*", mul_grad_for_data)) is False
@@ -1620,7 +1620,7 @@ def test_a_grad_where_the_data_belongs_is_named_not_called_unchanged(capsys):
         assert "`self.grad += other.grad * out.grad`" in out, out
         assert "multiply by a gradient (.grad) where a value belongs" in out, out
         assert "where a value belongs, so the share added is wrong" in out, out
-        # round 26: the message asks the question; the finished line is left to the hints
+        # the message asks the question; the finished line is left to the hints
         assert "if a grows by 1, how much does a·b grow?" in out, out
         assert "for self is other.data" not in out and "self.data)" not in out, out
         assert "must change self.grad" not in out and "left a.grad and b.grad at 0" not in out
@@ -1637,7 +1637,7 @@ def test_a_grad_for_data_is_named_without_the_source_too(capsys):
     assert "a .grad stands where a value (.data) belongs" in out and out.count("✗") == 1, out
 
 
-def mul_own_grad_for_out_grad(self, other, out):  # round 27's reader
+def mul_own_grad_for_out_grad(self, other, out):  # own grad where out.grad belongs
     def _backward():
         self.grad += other.data * self.grad
         other.grad += self.data * other.grad
@@ -1645,7 +1645,7 @@ def mul_own_grad_for_out_grad(self, other, out):  # round 27's reader
     return _backward
 
 
-def mul_own_value_for_out_grad(self, other, out):  # the same reader, after the hint "use .data"
+def mul_own_value_for_out_grad(self, other, out):  # the next try, after the hint "use .data"
     def _backward():
         self.grad += other.data * self.data
         other.grad += self.data * other.data
@@ -1654,7 +1654,7 @@ def mul_own_value_for_out_grad(self, other, out):  # the same reader, after the 
 
 
 def test_a_missing_out_grad_is_named_on_every_try_and_the_finished_line_never_given(capsys):
-    """Round 27: `self.grad` where `out.grad` belongs was told ".grad stands where a value
+    """`self.grad` where `out.grad` belongs was once told ".grad stands where a value
     (.data) belongs"; the learner then wrote `self.data` and was told "wrong local
     derivative", though it was right. Both slips must name the missing factor, out.grad."""
     for wrong in (mul_own_grad_for_out_grad, mul_own_value_for_out_grad):
@@ -1715,7 +1715,7 @@ def test_self_grad_on_the_right_of_its_own_update_is_not_blamed():
     ]
 
 
-def backward_self_in_loop(self):  # the reader's slip: self._backward() where v._backward() belongs
+def backward_self_in_loop(self):  # self._backward() where v._backward() belongs
     self.grad = 1.0
     for v in reversed(topological_order(self)):  # noqa: B007 (the slip: v unused)
         self._backward()
@@ -1755,7 +1755,7 @@ def test_engine_for_training_says_exercise_in_the_singular_for_one():
     assert "exercises 2b.1, 2b.2, 2b.3, 2b.4 are not passing yet" in status, status
 
 
-# The reader of round 6 took "`reversed(order)` walks a list" literally: section 3's list of
+# A learner may take "`reversed(order)` walks a list" literally: section 3's list of
 # label strings (then `order`, now `names`) was what the loop walked, and Python said only
 # "'str' object has no attribute '_backward'". With the list renamed, the same line meets no
 # `order` at all, and Python's bare NameError needs a sentence too.
@@ -1767,7 +1767,7 @@ LOOP = (
 @pytest.mark.parametrize(
     "cell, said",
     [
-        (  # the reader's exact cell, where section 3 leaves `names` behind
+        (  # a whole cell, run where section 3 leaves `names` behind
             'names = ["x", "a", "b", "c", "d"]\n\n\n' + LOOP.format("names"),
             ["holds the names of the diamond's nodes", "not the nodes", "topological_order(self)"],
         ),
@@ -1786,7 +1786,7 @@ def test_tanh_with_a_caret_for_the_square_says_use_two_stars(capsys):
     def caret(s, o, out):
         def b():
             t = out.data
-            s.grad += (1 - t ^ 2) * out.grad  # the reader's try: ^ for a power
+            s.grad += (1 - t ^ 2) * out.grad  # ^ for a power (XOR in Python)
 
         return b
 
@@ -1835,8 +1835,8 @@ def test_local_derivative_hints_speak_of_growing_by_one_not_of_nudging(capsys):
 
 
 def test_backward_over_names_without_its_source_still_says_names_not_nodes(capsys):
-    """Code run where Python cannot read its lines back (exec of a string, as the reader's
-    script runner does) still gets the names-not-nodes sentence, from the function's globals."""
+    """Code run where Python cannot read its lines back (exec of a string, as a script that
+    runs the notebook does) still gets the names-not-nodes sentence, from the function's globals."""
     scope = {"names": ["x", "a", "b", "c", "d"]}
     exec(
         "def backward(self):\n    self.grad = 1.0\n    for v in reversed(names):\n"
@@ -1848,8 +1848,7 @@ def test_backward_over_names_without_its_source_still_says_names_not_nodes(capsy
     assert "`names` of section 3" in out and "not the nodes themselves" in out, out
 
 
-# the reader's cell of round 8 (after the engine's): `1 - tanh**2`, the function's name where
-# t belongs
+# a cell run after the engine's: `1 - tanh**2`, the function's name where t belongs
 TANH_WITH_A_FUNCTION_NAME = (
     ENGINE_SOURCE
     + """
@@ -1919,7 +1918,7 @@ def test_a_method_name_for_a_number_without_the_source_line_still_says_so(capsys
 
 
 def test_a_may_join_without_all_says_the_brackets_make_something_always_true(capsys):
-    def may_join(v, placed):  # the reader's try (round 10): `all` forgotten
+    def may_join(v, placed):  # `all` forgotten: a generator is always true
         return v not in placed and (p in placed for p in v._prev)
 
     assert checks.check_topological_order(_order_with(may_join), may_join) is False
@@ -1941,7 +1940,7 @@ def test_the_passing_messages_speak_of_nudging_as_notebook_02_does(capsys):
     assert out.count("nudging the input") == 2 and "finite differences" not in out, out
 
 
-# --- round 11: a missing `* out.grad` in one line; a 2b.4 bug is not blamed on backward -------
+# --- a missing `* out.grad` in one line; a 2b.4 bug is not blamed on backward -------
 
 
 @pytest.mark.parametrize(
@@ -1977,7 +1976,7 @@ def test_a_right_may_join_lets_the_backward_check_pass(capsys):
     assert "✓ backward" in capsys.readouterr().out
 
 
-# --- round 12: the reader's wrong answers, and plainer messages ------------------------------
+# --- more wrong answers, and plainer messages ---------------------------------------------
 
 
 def test_an_unknown_wrong_local_derivative_is_called_wrong_in_plain_words(capsys, tmp_path):
@@ -1996,7 +1995,7 @@ def test_an_unknown_wrong_local_derivative_is_called_wrong_in_plain_words(capsys
 
 
 def test_backward_without_reversed_says_the_order_in_short_sentences(capsys):
-    out = refused_backward(backward_forwards, capsys)  # the reader's answer
+    out = refused_backward(backward_forwards, capsys)  # the order walked forwards
     assert (
         "Node a is used by b and c, but a passed its gradient on before b had passed its "
         "share back to a" in out
@@ -2006,7 +2005,7 @@ def test_backward_without_reversed_says_the_order_in_short_sentences(capsys):
 
 
 def test_a_may_join_loop_false_for_a_leaf_gets_a_hint_about_its_loop(capsys):
-    def may_join(v, placed):  # the reader's try: True when SOME parent is placed, False after
+    def may_join(v, placed):  # True when SOME parent is placed, False after
         if v in placed:
             return False
         for p in v._prev:
@@ -2037,19 +2036,19 @@ def test_the_two_shares_of_the_diamonds_gradient_that_section_4_states():
     assert round(x.grad, 6) == 7.32
 
 
-# --- round 13: the reader's `add` left out `* out.grad` three times: the hint grew once, then
+# --- an `add` that leaves out `* out.grad` three times: the hint grew once, then
 # stayed the same; from the third try on it names the two lines of `add` -------------------
 
 
 class ReadersAddValue(Value):
-    """The lesson's Value with the reader's `add`: the local derivatives alone."""
+    """The lesson's Value with a learner's `add`: the local derivatives alone."""
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
         out = type(self)(self.data + other.data, (self, other), "+")
 
         def _backward():
-            self.grad += 1.0  # the reader's try: `* out.grad` forgotten
+            self.grad += 1.0  # `* out.grad` forgotten
             other.grad += 1.0
 
         out._backward = _backward
@@ -2071,7 +2070,7 @@ def test_the_local_derivatives_alone_get_a_bigger_hint_on_each_of_three_tries(ca
     assert len({*said}) == 3, "each try should say more than the one before"
 
 
-def _mul_by_quotient(self, other):  # round 15 reader: out.data / self.data for other.data
+def _mul_by_quotient(self, other):  # out.data / self.data for other.data
     other = other if isinstance(other, Value) else Value(other)
     out = Value(self.data * other.data, (self, other), "*")
 
@@ -2091,7 +2090,7 @@ def test_add_mul_rejects_a_local_derivative_that_divides_by_an_input(capsys):
     assert "out.data / self.data equals other.data only when self.data is not 0" in out, out
 
 
-# --- round 16: a near miss is named as one; hints that name the real bug ----------------------
+# --- a near miss is named as one; hints that name the real bug ----------------------
 
 
 def add_by_nudging(s, o, out):  # the local derivative of + estimated by a central difference
@@ -2135,7 +2134,7 @@ def test_tanh_names_an_estimate_of_the_slope(capsys):
 
 
 def test_the_first_hint_for_a_missing_out_grad_says_where_out_grad_belongs(capsys):
-    """Round 16's reader could not tell what '= out.grad' at the end of the hint belonged to."""
+    """The hint once ended in '= out.grad', and a learner could not tell what it belonged to."""
     assert checks.check_add_mul(ReadersAddValue) is False
     out = capsys.readouterr().out
     assert "the share of a is (d out/d a) times (d L/d out)" in out, out
@@ -2144,10 +2143,10 @@ def test_the_first_hint_for_a_missing_out_grad_says_where_out_grad_belongs(capsy
 
 
 def test_a_node_placed_again_by_the_rounds_gets_a_hint_about_the_rounds(capsys):
-    """Round 16's reader forgot `v not in placed`: on the chain x → y → z the hint spoke of a
+    """`v not in placed` forgotten: on the chain x → y → z the hint once spoke of a
     node reached along two paths, but the repeat comes from the rounds."""
 
-    def may_join(v, placed):  # the reader's answer
+    def may_join(v, placed):  # the wrong answer
         return all(p in placed for p in v._prev)
 
     assert checks.check_topological_order(_order_with(may_join), may_join) is False
@@ -2158,10 +2157,10 @@ def test_a_node_placed_again_by_the_rounds_gets_a_hint_about_the_rounds(capsys):
 
 
 def test_all_given_one_true_or_false_is_explained_in_words(capsys):
-    """Round 16's reader wrote all(v._prev in placed): Python's bare TypeError 'bool' object
-    is not iterable, with no hint, was all they got."""
+    """`all(v._prev in placed)` raises TypeError 'bool' object is not iterable; that bare
+    error, with no hint, was once all a learner got."""
 
-    def may_join(v, placed):  # the reader's answer
+    def may_join(v, placed):  # the wrong answer
         return v not in placed and all(v._prev in placed)
 
     assert checks.check_topological_order(_order_with(may_join), may_join) is False
@@ -2172,10 +2171,10 @@ def test_all_given_one_true_or_false_is_explained_in_words(capsys):
 
 
 def test_all_of_the_parents_asked_in_placed_gets_a_hint_about_the_brackets(capsys):
-    """Round 17's reader wrote all(v._prev) in placed (brackets in the wrong place): the hint
-    spoke of all against any, which did not fit an answer that used all."""
+    """`all(v._prev) in placed` (brackets in the wrong place): the hint
+    once spoke of all against any, which did not fit an answer that used all."""
 
-    def may_join(v, placed):  # the reader's answer
+    def may_join(v, placed):  # the wrong answer
         return v not in placed and all(v._prev) in placed
 
     assert checks.check_topological_order(_order_with(may_join), may_join) is False
@@ -2187,7 +2186,7 @@ def test_all_of_the_parents_asked_in_placed_gets_a_hint_about_the_brackets(capsy
 
 
 def test_a_question_of_the_2b3_check_keeps_its_question_mark_in_the_backward_check(capsys):
-    """Round 17's reader left out `return order` in 2b.4: the 2b.3 check quoted 'is a
+    """`return order` left out in 2b.4: the 2b.3 check once quoted 'is a
     `return` missing?' and then wrote '?.'."""
     namespace = {}
     code = LESSON_2B3_2B4.format(
@@ -2201,7 +2200,7 @@ def test_a_question_of_the_2b3_check_keeps_its_question_mark_in_the_backward_che
     assert "Fix exercise 2b.4 first" in out and out.count("✗") == 1, out
 
 
-# --- round 19: 2b.3 (backward) is core with helpers.autodiff's order; plainer messages ------
+# --- 2b.3 (backward) is core with helpers.autodiff's order; plainer messages ------
 
 CORE_BACKWARD = """
 from helpers.autodiff import topological_order
@@ -2240,7 +2239,7 @@ def test_the_core_backward_uses_helpers_order_without_exercise_2b4(capsys, body,
 
 
 def test_the_pass_lines_do_not_use_the_deeper_words_long_arm(capsys):
-    """'A diamond with a long arm' is defined only in a going-deeper section (round-19 reader)."""
+    """'A diamond with a long arm' is defined only in a going-deeper section, not in the core."""
     assert checks.check_topological_order(topological_order) is True
     assert checks.check_backward(Value) is True
     out = capsys.readouterr().out
@@ -2248,7 +2247,7 @@ def test_the_pass_lines_do_not_use_the_deeper_words_long_arm(capsys):
 
 
 def test_the_first_parent_only_names_the_joined_graph_plainly(capsys):
-    """The round-19 reader's may_join looked at the first parent only; the ✗ line described the
+    """A may_join that looks at the first parent only: the ✗ line once described the
     graph with two 'where's and two brackets. Now it names the two parts and how they join."""
     order = _order_with(lambda v, placed: v not in placed and all(p in placed for p in v._prev[:1]))
     assert checks.check_topological_order(order) is False
@@ -2258,7 +2257,7 @@ def test_the_first_parent_only_names_the_joined_graph_plainly(capsys):
     assert "node g comes before its parent d" in out, out
 
 
-def backward_over_the_parents(self):  # round 20's reader: `_prev` is "the parents"
+def backward_over_the_parents(self):  # walks only the output's parents, `_prev`
     self.grad = 1.0
     for v in reversed(self._prev):
         v._backward()
@@ -2273,7 +2272,7 @@ def backward_output_and_its_parents(self):
 
 @pytest.mark.parametrize("fn", [backward_over_the_parents, backward_output_and_its_parents])
 def test_backward_over_self_prev_says_the_walk_reached_only_the_parents(capsys, fn):
-    """Round 20 (blocking): a loop over `self._prev` was told the output's grad was set
+    """A loop over `self._prev` was once told the output's grad was set
     after the walk, though it was set first. The message names the real bug."""
     out = refused_backward(fn, capsys)
     assert "`self._prev` holds only the output's own parents, not every node" in out, out
@@ -2283,7 +2282,7 @@ def test_backward_over_self_prev_says_the_walk_reached_only_the_parents(capsys, 
     assert (said_d in out) is (fn is backward_over_the_parents), out
 
 
-def backward_every_grad_set_to_one(self):  # round 20's reader: vague "disagree" before
+def backward_every_grad_set_to_one(self):  # once heard only a vague "disagree": name it
     for v in reversed(topological_order(self)):
         v.grad = 1.0
         v._backward()
@@ -2363,7 +2362,7 @@ def test_backward_calling_the_order_without_the_output_says_so_in_words(capsys, 
     assert out.count("✗") == 1, out
 
 
-# Round 22's reader: section 2's names typed literally in 2b.1, `self.grad += b.data * out.grad`,
+# Section 2's names typed literally in 2b.1, `self.grad += b.data * out.grad`,
 # with the notebook's diamond nodes a and b still defined, so Python raised nothing.
 def test_mul_with_the_notebooks_own_a_and_b_says_self_and_other(capsys):
     a, b = Value(5.0), Value(7.0)  # nodes left over from section 3
@@ -2380,7 +2379,7 @@ def test_mul_with_the_notebooks_own_a_and_b_says_self_and_other(capsys):
     assert out.count("✗") == 1 and "the inputs are self and other" in out, out
 
 
-# Round 25's reader: a stray factor (or self.data in add) was also told that "the notebook's own
+# A stray factor (or self.data in add) was once also told that "the notebook's own
 # a and b are other nodes", though the code never named a or b. Only code that does is told.
 @pytest.mark.parametrize(
     "op, lines",
@@ -2398,7 +2397,7 @@ def test_a_wrong_local_derivative_without_a_or_b_is_not_told_about_them(
     assert "self and other" not in out and "own a and b" not in out, out
 
 
-# Round 22's reader: `_backward(v)` was told to call topological_order(self), which it did.
+# `_backward(v)` was once told to call topological_order(self), which it did.
 def test_backward_called_as_a_plain_function_says_call_it_on_the_node(capsys, tmp_path):
     cell = "from helpers.autodiff import topological_order\n\n" + LOOP.replace(
         "v._backward()", "_backward(v)"
@@ -2421,7 +2420,7 @@ def test_a_return_in_the_loop_names_the_graph_and_the_return(capsys):
     assert "stopped early (a `return` inside the loop" in out and "on section 3" in out, out
 
 
-def backward_without_a_loop(self):  # round 24: only the output's own step
+def backward_without_a_loop(self):  # only the output's own step
     self.grad = 1.0
     self._backward()
 
@@ -2433,14 +2432,14 @@ def test_a_backward_without_a_loop_is_not_told_about_a_return(capsys):
 
 
 def test_the_pass_of_backward_says_it_used_its_own_add_and_mul(capsys):
-    """Round 24: a learner whose 2b.1 still fails may wonder why 2b.3 passes; the ✓ says."""
+    """A learner whose 2b.1 still fails may wonder why 2b.3 passes; the ✓ says."""
     assert checks.check_backward(Value) is True
     out = capsys.readouterr().out
     assert "built both graphs with its own +, * and tanh" in out, out
     assert "tests only your backward(), not your 2b.1" in out, out
 
 
-# --- round 23: a _backward that resets out.grad; 2b.4's own name ----------------------------
+# --- a _backward that resets out.grad; 2b.4's own name ----------------------------
 
 
 @pytest.mark.parametrize(

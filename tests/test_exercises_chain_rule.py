@@ -46,7 +46,7 @@ def test_flat_points_typed_too_roughly_are_told_to_give_more_digits(capsys):
 
 @pytest.mark.parametrize("typed", [(1.57, 3.14), (1.571, 3.142), (0.5, 1.0), (math.pi / 2, 3.14)])
 def test_flat_points_messages_are_whole_sentences(typed, capsys):
-    """Reader 3: '... is zero where either factor is' and '... are close: ... compute it'
+    """Lines such as '... is zero where either factor is' and '... are close: ... compute it'
     read as cut off; every message line ends a sentence, and says close to what."""
     assert E.check_flat_points(lambda: typed) is False
     first = capsys.readouterr().out.splitlines()[0]
@@ -59,7 +59,7 @@ def test_flat_points_messages_are_whole_sentences(typed, capsys):
 
 
 def test_flat_points_one_right_names_only_the_wrong_number(capsys):
-    """Reader r24: [π/4, π/2] was told "π/2 is right ..., but 0.785398, 1.5708 misses the
+    """[π/4, π/2] was once told "π/2 is right ..., but 0.785398, 1.5708 misses the
     other one: where is the outer slope f'(g(x)) = 2 sin x zero?", which repeats the whole
     answer and gives away the factor that the second hint is for."""
     assert E.check_flat_points(lambda: [math.pi / 4, math.pi / 2]) is False
@@ -73,7 +73,7 @@ def test_flat_points_one_right_names_only_the_wrong_number(capsys):
 
 @pytest.mark.parametrize("typed,count", [((1.0, 2.0, 3.0), "3 numbers"), ((1.0,), "1 number")])
 def test_flat_points_wrong_count_says_numbers(typed, count, capsys):
-    """Reader r24: "got 3" read as "got the value 3"."""
+    """A wrong count of points, "got 3", read as "got the value 3": say "got 3 numbers"."""
     assert E.check_flat_points(lambda: typed) is False
     assert f"got {count}" in capsys.readouterr().out
 
@@ -83,7 +83,7 @@ def test_flat_points_wrong_count_says_numbers(typed, count, capsys):
     [lambda x: math.exp(-(x**2) / 2 * x), lambda x: math.exp(-(x**2) / 2 * (-x))],
 )
 def test_bump_slope_factor_inside_the_exp_is_named_not_called_a_sign(wrong, capsys):
-    """Reader r24: exp(-x**2/2 * x) got "your slope has the wrong sign at x = 0.10", and a
+    """exp(-x**2/2 * x) once got "your slope has the wrong sign at x = 0.10", and a
     learner may start flipping signs; the slip is the factor put inside the exp."""
     assert E.check_bump_slope(wrong) is False
     out = capsys.readouterr().out
@@ -131,7 +131,7 @@ def test_flat_points_in_degrees_are_told_to_use_radians(typed, capsys):
     assert E.check_flat_points(lambda: typed) is False
     out = capsys.readouterr().out
     assert "like degrees" in out and "radians" in out
-    # a small hint first (reader 3: the first one gave the whole answer) ...
+    # a small hint first (the first one once gave the whole answer) ...
     small = out.split("Hint:")[1]
     assert "180°, is π radians" in small and "1.5708" not in small and "3.1416" not in small
     # ... the values on the next wrong try
@@ -262,7 +262,7 @@ def test_central_difference_without_h_is_told_to_take_it(capsys):
 
 
 def test_central_difference_without_the_default_h_is_told_to_keep_it(capsys):
-    # the eleventh reader's try: right formula, but `def central_difference(f, x, h):`
+    # right formula, but `def central_difference(f, x, h):`
     def central_difference(f, x, h):
         return (f(x + h) - f(x - h)) / (2 * h)
 
@@ -318,7 +318,7 @@ def test_central_difference_that_ignores_h_is_told_so(capsys):
 
 
 def test_central_difference_with_a_fixed_function_is_told_to_use_f(capsys):
-    # the fifth reader's try: math.sin instead of f (right for sin, wrong for exp)
+    # math.sin instead of f (right for sin, wrong for exp)
     assert (
         E.check_central_difference(
             lambda f, x, h=1e-5: (math.sin(x + h) - math.sin(x - h)) / (2 * h)
@@ -330,7 +330,7 @@ def test_central_difference_with_a_fixed_function_is_told_to_use_f(capsys):
 
 
 def test_central_difference_with_half_steps_is_told_the_step(capsys):
-    # the fifth reader's try: points x ± h/2 (off only in the 7th digit for sin)
+    # points x ± h/2 (off only in the 7th digit for sin)
     half_step = lambda f, x, h=1e-5: (f(x + h / 2) - f(x - h / 2)) / h  # noqa: E731
     assert E.check_central_difference(half_step) is False
     assert "you used the points x − h/2 and x + h/2" in capsys.readouterr().out
@@ -359,8 +359,8 @@ def test_central_difference_refuses_the_library_derivative(capsys):
 
 
 def test_central_difference_refuses_derivative_reached_through_a_default_value(capsys):
-    # the fourth reader's try: the learner's code `derivative(f, x, h)` was wrapped in a
-    # function taking it as a default value, and passed
+    # the learner's code `derivative(f, x, h)` wrapped in a function taken as a default
+    # value once passed, though it only calls the lesson's own derivative
     from helpers.calculus import derivative
 
     learner = lambda f, x, h: derivative(f, x, h)  # noqa: E731
@@ -387,7 +387,7 @@ def test_derivative_is_seen_while_running_when_the_code_cannot_be_read(capsys):
 
 
 def test_two_path_slope_refuses_a_finite_difference_through_a_default_value(capsys):
-    # the fourth reader's try for 1.4: derivative(lambda t: t**2 * cos(t), x), wrapped
+    # 1.4 answered with the lesson's derivative(lambda t: t**2 * cos(t), x), wrapped
     from helpers.calculus import derivative
 
     learner = lambda x: derivative(lambda t: t**2 * math.cos(t), x)  # noqa: E731
@@ -426,7 +426,7 @@ def test_two_path_product_of_slopes_and_one_path_are_told_apart(capsys):
 
 
 def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
-    # the eighth reader's try: the two local slopes multiplied; the hint was six sentences long
+    # the two local slopes multiplied; the hint was once six sentences long
     def dz_dx(x):
         du_dx, dv_dx = 2 * x, -math.sin(x)
         return du_dx * dv_dx
@@ -435,7 +435,7 @@ def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
     hint = [line for line in capsys.readouterr().out.splitlines() if "Hint:" in line]
     assert len(hint) == 1 and "multiplied the two slopes, du/dx·dv/dx" in hint[0]
     assert "each path is a product, and the paths add" in hint[0]
-    assert "v·du/dx + u·dv/dx" not in hint[0]  # reader 01 r26: the formula waits a try
+    assert "v·du/dx + u·dv/dx" not in hint[0]  # the formula waits for the second try
     assert hint[0].count(". ") <= 2 and len(hint[0].split()) <= 60, f"a long hint: {hint[0]}"
     assert E.check_two_path_slope(dz_dx) is False
     assert "add the two paths, v·du/dx + u·dv/dx" in capsys.readouterr().out
@@ -443,7 +443,7 @@ def test_two_path_product_of_slopes_hint_is_short_and_says_what_to_do(capsys):
 
 @pytest.mark.parametrize("wrong", [E.SIGN_SLIP, *E.PATH_MISTAKES.values()])
 def test_two_path_mistake_hints_are_short_sentences(wrong, capsys):
-    # the 21st reader read a hint twice: two mistakes and an aside in one sentence
+    # a hint with two mistakes and an aside in one sentence had to be read twice
     assert E.check_two_path_slope(wrong) is False
     hint = [line for line in capsys.readouterr().out.splitlines() if "Hint:" in line]
     assert len(hint) == 1, hint
@@ -491,7 +491,7 @@ def test_two_path_points_tell_every_mistake_apart():
 
 
 def test_two_path_product_of_the_paths_is_told_to_add(capsys):
-    # the fifth reader's try: (path through u)·(path through v) instead of their sum
+    # (path through u)·(path through v) instead of their sum
     def dz_dx(x):
         u, v = x**2, math.cos(x)
         return (v * 2 * x) * (u * -math.sin(x))
@@ -578,7 +578,7 @@ def test_an_open_exercise_prints_its_hint_once(check, capsys):
 
 
 def test_flat_points_as_text_is_told_quotes_make_text(capsys):
-    # the sixth reader's try: the points typed as text in quotes
+    # the points typed as text in quotes
     assert E.check_flat_points(lambda: ("pi/2", "pi")) is False
     out = capsys.readouterr().out
     assert "in quotes" in out and "is text, not a number" in out and "math.pi / 2" in out
@@ -586,14 +586,14 @@ def test_flat_points_as_text_is_told_quotes_make_text(capsys):
 
 
 def test_central_difference_without_parentheses_is_told_on_the_first_try(capsys):
-    # the sixth reader's first try: f(x + h) - f(x - h) / (2 * h) divides only f(x - h)
+    # f(x + h) - f(x - h) / (2 * h) divides only f(x - h)
     assert E.check_central_difference(lambda f, x, h=1e-5: f(x + h) - f(x - h) / (2 * h)) is False
     out = capsys.readouterr().out
     assert "divides before it subtracts" in out and "(f(x + h) - f(x - h)) / (2 * h)" in out
 
 
 def test_two_path_z_itself_is_told_it_is_z_not_its_slope(capsys):
-    # the sixth reader's try: returning z = x²·cos x itself
+    # returning z = x²·cos x itself, not its slope
     assert E.check_two_path_slope(lambda x: x**2 * math.cos(x)) is False
     out = capsys.readouterr().out
     assert (
@@ -602,7 +602,7 @@ def test_two_path_z_itself_is_told_it_is_z_not_its_slope(capsys):
 
 
 def test_flat_points_names_the_one_point_outside(capsys):
-    """Reader 9: (π/2, 3π/2) was told 'both points must lie strictly between 0 and 3.5',
+    """(π/2, 3π/2) was once told 'both points must lie strictly between 0 and 3.5',
     though only 3π/2 ≈ 4.71 is outside."""
     assert E.check_flat_points(lambda: (math.pi / 2, 3 * math.pi / 2)) is False
     first = capsys.readouterr().out.splitlines()[0]
@@ -619,7 +619,7 @@ def test_flat_points_names_the_one_point_outside(capsys):
     ],
 )
 def test_bump_slope_names_the_half_slope_and_a_wrong_sign(wrong, words, capsys):
-    """Reader 9: -x/2 and (-x)**2 got only the general hints."""
+    """-x/2 and (-x)**2 once got only the general hints; each is named."""
     assert E.check_bump_slope(wrong) is False
     out = capsys.readouterr().out
     assert words in out
@@ -628,29 +628,29 @@ def test_bump_slope_names_the_half_slope_and_a_wrong_sign(wrong, words, capsys):
 
 
 def test_central_difference_backward_is_named(capsys):
-    """Reader 9: the backward difference got only the full formula as its hint."""
+    """The backward difference once got only the full formula as its hint; it is named."""
     assert E.check_central_difference(lambda f, x, h=1e-5: (f(x) - f(x - h)) / h) is False
     out = capsys.readouterr().out
     assert "that is the backward difference" in out and "one point on each side" in out
 
 
 def test_central_difference_asking_f_for_df_is_told_f_is_a_plain_function(capsys):
-    # the tenth reader's try: f.df(x), as for the menu's entries (f here is np.sin)
+    # f.df(x), as for the menu's entries (f here is np.sin)
     assert E.check_central_difference(lambda f, x, h=1e-5: f.df(x)) is False
     out = capsys.readouterr().out
     assert "f.df" in out and "plain function" in out and "values of f" in out
 
 
 def test_two_path_sum_of_local_slopes_is_told_each_path_is_a_product(capsys):
-    # the tenth reader's try: du/dx + dv/dx, with no partial derivatives
+    # du/dx + dv/dx, with no partial derivatives
     assert E.check_two_path_slope(lambda x: 2 * x - math.sin(x)) is False
     out = capsys.readouterr().out
     assert "added the two local derivatives" in out and "product" in out
-    assert "local slope" not in out  # the lesson's word is "local derivative" (reader 13)
+    assert "local slope" not in out  # the lesson's word is "local derivative"
 
 
 def test_two_path_swapped_partials_are_named(capsys):
-    # the tenth reader's try: u·du/dx + v·dv/dx, each slope with the other partial
+    # u·du/dx + v·dv/dx, each slope with the other partial
     def dz_dx(x):
         u, v = x**2, math.cos(x)
         return u * 2 * x + v * -math.sin(x)
@@ -658,17 +658,17 @@ def test_two_path_swapped_partials_are_named(capsys):
     assert E.check_two_path_slope(dz_dx) is False
     out = capsys.readouterr().out
     assert "wrong partial" in out and "what are ∂z/∂u and ∂z/∂v?" in out
-    assert "∂z/∂u = v" not in out  # reader 01 r26: the first try does not pair them
+    assert "∂z/∂u = v" not in out  # the first hint does not pair them; the second does
     assert E.check_two_path_slope(dz_dx) is False
     assert "∂z/∂u = v" in capsys.readouterr().out
 
 
 def test_bump_slope_names_the_misplaced_bracket(capsys):
-    """Reader 15: exp(-x**2)/2*(-x) got only the general hint; the /2 sits outside the exp."""
+    """exp(-x**2)/2*(-x) once got only the general hint; the /2 sits outside the exp."""
     assert E.check_bump_slope(lambda x: math.exp(-(x**2)) / 2 * (-x)) is False
     out = capsys.readouterr().out
     assert "check the brackets" in out and "not exp(−x²/2)" in out
-    assert "math.exp(-x**2 / 2)" not in out  # reader 01 r26: the fix waits a try
+    assert "math.exp(-x**2 / 2)" not in out  # the fix waits a try
     assert E.check_bump_slope(lambda x: math.exp(-(x**2)) / 2 * (-x)) is False
     assert "The /2 belongs inside the exp" in capsys.readouterr().out
 
@@ -684,14 +684,14 @@ def test_bump_slope_names_the_misplaced_bracket(capsys):
     ],
 )
 def test_bump_slope_names_a_wrong_exponent_or_inner_factor(wrong, words, capsys):
-    """Reader 20: exp(+x²/2)·(−x) got only the general hint, not the lost exponent sign; and
+    """exp(+x²/2)·(−x) once got only the general hint, not the lost exponent sign; and
     a slope times g(x) instead of g'(x) was told its sign is wrong."""
     assert E.check_bump_slope(wrong) is False
     out = capsys.readouterr().out
     assert words in out and "wrong sign" not in out
 
 
-# Round 16: a number close to the right one is never shown as the right one and called wrong.
+# A number close to the right one is never shown as the right one and called wrong.
 
 
 @pytest.mark.parametrize("step", [0.0300001, 0.000999999])
@@ -772,7 +772,7 @@ def test_flat_points_with_four_wrong_decimals_are_not_told_to_give_more_digits(c
 
 
 def test_code_written_below_the_raise_line_is_told_to_delete_it(capsys):
-    # the eighteenth reader's try: the formula written under the `raise` line, not in its place
+    # the formula written under the `raise` line, not in its place
     def central_difference(f, x, h=1e-5):
         raise NotImplementedError("the slope of the secant through one point on each side of x")
         return (f(x + h) - f(x - h)) / (2 * h)
@@ -809,7 +809,7 @@ def test_a_raise_line_alone_is_still_not_done_yet(capsys):
 
 
 def test_a_bump_slope_that_divides_by_x_is_caught_at_the_flat_top(capsys):
-    # Reader 01 (round 19): -x**2 / x equals -x except at x = 0, which the check never tried.
+    # -x**2 / x equals -x except at x = 0, a point the check once skipped.
     def divides(x):
         return math.exp(-(x**2) / 2) * (-(x**2)) / x
 
@@ -826,7 +826,7 @@ def test_a_bump_slope_that_divides_by_x_is_caught_at_the_flat_top(capsys):
     ],
 )
 def test_bump_slope_names_the_power_rule_used_on_exp(wrong, capsys):
-    # Reader 01 (round 19): u·e^(u−1), the power rule on e^u, first heard about the sign.
+    # u·e^(u−1), the power rule used on e^u, once heard about the sign first; name the rule.
     assert E.check_bump_slope(wrong) is False
     out = capsys.readouterr().out
     assert "the slope of e^u is e^u itself" in out and "power rule" in out, out
@@ -834,7 +834,7 @@ def test_bump_slope_names_the_power_rule_used_on_exp(wrong, capsys):
 
 
 def test_bump_slope_names_slopes_added_instead_of_multiplied(capsys):
-    """Reader 01 (round 25): exp(−x²/2) + (−x) was told its slope has the wrong sign at
+    """exp(−x²/2) + (−x) was once told its slope has the wrong sign at
     x = 0.10, which sent the learner looking for a sign error instead of the + sign."""
     assert E.check_bump_slope(lambda x: math.exp(-(x**2) / 2) + (-x)) is False
     out = capsys.readouterr().out
@@ -856,7 +856,7 @@ def _graded(mistakes):
 def test_a_slip_whose_fix_is_the_answer_is_named_first_and_fixed_on_the_next_try(
     check, bug, wrong, capsys
 ):
-    """Reader 01 r26: first-try hints of 1.2 and 1.4 spelled out the whole fix (for `-x`
+    """First-try hints of 1.2 and 1.4 once spelled out the whole fix (for `-x`
     alone: "f'(g(x)) = exp(−x²/2): multiply by it"; for one path: the other path's formula).
     The first wrong try names what is wrong and where to look; the fix comes on the next."""
     first, fix = bug
@@ -882,7 +882,8 @@ def test_a_slip_whose_fix_is_the_answer_is_named_first_and_fixed_on_the_next_try
     ],
 )
 def test_the_readers_first_try_hints_no_longer_give_the_fix(check, wrong, given_away, capsys):
-    """Reader 01 r26's examples: `-x` alone, exp(x), one path only, section 8 copied."""
+    """First wrong tries whose hint once gave the fix: `-x` alone, exp(x), one path only,
+    section 8 copied."""
     assert check(wrong) is False
     out = capsys.readouterr().out
     assert "✗" in out and "Hint:" in out and given_away not in out
@@ -900,7 +901,7 @@ def test_the_readers_first_try_hints_no_longer_give_the_fix(check, wrong, given_
 def test_a_wrong_inner_slope_is_named_first_and_corrected_on_the_next_try(
     wrong, named, given_away, capsys
 ):
-    """Reader 01 r27: `exp(-x**2/2)*x`, `*(-2*x)` and `*(-x/2)` were told the inner slope
+    """`exp(-x**2/2)*x`, `*(-2*x)` and `*(-x/2)` were once told the inner slope
     −x on the first wrong try, which is the whole fix. Now the first try names the slip
     and asks for the slope; the second gives it."""
     assert E.check_bump_slope(wrong) is False
@@ -911,7 +912,7 @@ def test_a_wrong_inner_slope_is_named_first_and_corrected_on_the_next_try(
 
 
 def test_flat_points_with_a_non_number_shows_a_list_as_the_exercise_asks(capsys):
-    """Reader 01 r27: [π/2, None] was told "expected numbers, such as (1.0, 2.0)", a tuple,
+    """[π/2, None] was once told "expected numbers, such as (1.0, 2.0)", a tuple,
     though the exercise asks for a list."""
     assert E.check_flat_points(lambda: [math.pi / 2, None]) is False
     out = capsys.readouterr().out
@@ -952,8 +953,8 @@ def _negates_the_path(x):
 def test_two_path_subtracted_path_and_wrong_sign_of_dv_are_told_apart(
     wrong, named, not_named, capsys
 ):
-    """Reader 01 r29: `v*du_dx - u*dv_dx` with a right `dv_dx = -math.sin(x)` gives the
-    numbers of the wrong sign of dv/dx, and was told "the sign of dv/dx is wrong", on every
+    """`v*du_dx - u*dv_dx` with a right `dv_dx = -math.sin(x)` gives the
+    numbers of the wrong sign of dv/dx, and was once told "the sign of dv/dx is wrong", on every
     try. The check reads the code: a minus outside the slope of cos x is the subtraction."""
     for _ in range(3):
         assert E.check_two_path_slope(wrong) is False

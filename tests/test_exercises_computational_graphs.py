@@ -46,7 +46,7 @@ def test_softplus_must_not_overflow_and_the_hint_says_how(capsys):
     out = capsys.readouterr().out
     assert "at x = 800" in out or "Value(800.0)" in out
     assert "OverflowError" in out and "rewrites in the text" in out
-    assert "math.log1p(math.exp(-abs(x)))" not in out  # reader 02 r2: the first hint is slower
+    assert "math.log1p(math.exp(-abs(x)))" not in out  # first, a smaller hint
     assert E.check_softplus(naive) is False
     assert "max(x, 0) + math.log1p(math.exp(-abs(x)))" in capsys.readouterr().out
     ex.reset_tries()
@@ -78,12 +78,12 @@ def test_a_missing_tuple_comma_is_named_not_blamed_on_math(where, capsys):
     out = capsys.readouterr().out
     assert "needs a comma" in out and "(v,)" in out and "(slope,)" in out
     assert "plain numbers" not in out
-    # reader 02 r5: Python's words "not iterable" were never taught; the hint says them plainly
+    # Python's words "not iterable" are never taught; the hint explains them plainly
     assert 'Python says "not iterable" when it wants a tuple' in out
 
 
 def test_a_first_wrong_prediction_gets_a_nudge_not_the_answer(capsys):
-    """Reader 02: the first wrong try (18) printed "it is 24" and the whole solution."""
+    """The first wrong try (18) once printed "it is 24" and the whole solution."""
     assert E.check_reuse_prediction(lambda: 18) is False
     out = capsys.readouterr().out
     assert out.startswith("✗ dc/da for b = a + a, c = b·b at a = 3: you predicted 18; that is not")
@@ -106,7 +106,7 @@ def test_a_second_wrong_prediction_is_told_the_value_and_why(capsys):
     "value", [24, 24.0, np.float64(24), np.int64(24), np.array(24.0), np.float32(24)]
 )
 def test_a_right_prediction_passes_in_any_numeric_form(value, capsys):
-    # returned by `predict`, as the exercise asks (a bare number is refused: reader 02 r27)
+    # returned by `predict`, as the exercise asks (a bare number is refused)
     assert E.check_reuse_prediction(lambda: value) is True
     assert "✓" in capsys.readouterr().out
 
@@ -192,7 +192,7 @@ def test_forward_derivative_hints_go_from_a_nudge_to_the_method(capsys):
 def test_pass_counts_rejects_swapped(capsys):
     assert E.check_pass_counts(lambda: (1, 1000)) is False
     out = capsys.readouterr().out
-    # reader 02 r22: a forward *pass* is not forward *mode* (section 6 says so)
+    # a forward *pass* is not forward *mode* (section 6 says so): the words must not mix them
     assert "the other way round" in out and "forward-mode pass carries" in out
     assert E.check_pass_counts(lambda: (1000, 1000)) is False
     assert E.check_pass_counts(lambda: "many") is False
@@ -203,7 +203,7 @@ def _safe_value(v):
 
 
 def test_a_naive_sigmoid_is_told_that_exp_of_minus_x_overflows(capsys):
-    """Reader 02: 1/(1 + math.exp(-x)) overflows at x = -800, and the hint spoke of
+    """1/(1 + math.exp(-x)) overflows at x = -800, and the hint once spoke of
     math.exp(x) above 709."""
     naive = lambda v: Value(  # noqa: E731
         _safe_value(v), (v,), "softplus", _local=(1 / (1 + math.exp(-v.data)),)
@@ -225,7 +225,8 @@ def test_a_step_local_derivative_is_named_a_wrong_value_not_a_missing_tuple(caps
 
 
 def test_a_finite_difference_local_derivative_is_shown_to_differ(capsys):
-    """Reader 02: it was rejected with two identical printed numbers."""
+    """A finite-difference local derivative, close to the right one, was once rejected with two
+    identical printed numbers: the message must show the digits where they differ."""
 
     def central(v):
         x, h = v.data, 1e-5
@@ -250,7 +251,7 @@ def test_the_second_wrong_softplus_try_does_not_print_the_solution_line(capsys):
 
 
 def reader_prediction(calls_backward, returns):
-    """The reader's predict() of the reuse question: b = a + a, c = b·b at a = 3, then
+    """A learner's predict() of the reuse question: b = a + a, c = b·b at a = 3, then
     c.backward() (or not: the mistake), and `returns` given back ("a", "a.grad" or "c.grad")."""
 
     def predict():
@@ -267,11 +268,11 @@ def reader_prediction(calls_backward, returns):
 @pytest.mark.parametrize(
     "calls_backward, returns, says",
     [
-        # reader 02 r2: returning the Value a gave "expected a number"
+        # returning the Value a once gave only "expected a number"
         (True, "a", ["a.grad"]),
-        # reader 02 r8: returning a.grad without c.backward() (0) heard only "that is not it"
+        # returning a.grad without c.backward() (0) once heard only "that is not it"
         (False, "a.grad", ["every gradient starts at 0", "c.backward()"]),
-        # reader 02 r8: returning c.grad (1) heard "it is 24" with no word on what 1 is
+        # returning c.grad (1) once heard "it is 24" with no word on what 1 is
         (
             True,
             "c.grad",
@@ -292,7 +293,8 @@ def test_a_wrong_thing_returned_by_the_prediction_is_named(capsys, calls_backwar
 
 
 def test_softplus_given_as_a_label_not_the_operation_is_refused(capsys):
-    """Reader 02 r2: Value(y, (v,), label="softplus", ...) has _op '' and was accepted."""
+    """Value(y, (v,), label="softplus", ...) has _op '' and was once accepted: label= is not
+    the operation."""
     labelled = lambda v: Value(  # noqa: E731
         _safe_value(v), (v,), label="softplus", _local=(math.exp(v.data - _safe_value(v)),)
     )
@@ -309,7 +311,7 @@ def test_a_wrong_smooth_slope_is_not_told_never_a_step(capsys):
 
 
 def test_pass_counts_names_forward_plus_backward_and_reveals_after_two(capsys):
-    """Reader 02 r2: (1000, 2) got the nudge of (1000, 1000); the answer never came."""
+    """(1000, 2) once got the nudge meant for (1000, 1000), and the answer never came."""
     assert E.check_pass_counts(lambda: (1000, 2)) is False
     first = capsys.readouterr().out
     assert "forward and the backward pass" in first and "(1000, 1)" not in first
@@ -322,7 +324,7 @@ def _safe_softplus_value(x):
 
 
 def test_softplus_with_the_number_as_parent_is_told_so_not_a_chain(capsys):
-    """Reader's slip (third reading): Value(y, (x,), ...) with x = v.data. The check said
+    """Value(y, (x,), ...) with x = v.data. The check once said
     "a chain of nodes the engine made"; the real bug is a number where the node v belongs."""
 
     def number_as_parent(v):
@@ -348,8 +350,8 @@ def test_softplus_with_a_new_value_as_parent_is_told_it_is_not_v(capsys):
 
 
 def test_softplus_with_a_value_as_local_derivative_names_local_and_does_not_crash(capsys):
-    """Reader's slip (third reading): _local=(Value(slope),). The check blamed v.grad and
-    then crashed with its own TypeError (formatting None)."""
+    """_local=(Value(slope),): a Value where a number belongs. The check once blamed v.grad
+    and then crashed with its own TypeError (formatting None)."""
 
     def value_as_local(v):
         x = v.data
@@ -365,11 +367,11 @@ def test_softplus_with_a_value_as_local_derivative_names_local_and_does_not_cras
 @pytest.mark.parametrize(
     "counts, says",
     [
-        # reader 02 r4: (1000, 2.7) mixes the passes up with section 6's 2.7 evaluations; the
-        # check only said "expected two whole numbers". Reader 02 r27: "evaluations" is met
-        # only in the going-deeper part, so the message says where the 2.7 comes from
+        # (1000, 2.7) mixes the passes up with section 6's 2.7 evaluations; the check once
+        # said only "expected two whole numbers". "Evaluations" is met only in the
+        # going-deeper part, so the message says where the 2.7 comes from
         ((1000, 2.7), ["not a number of passes", "going-deeper part of section 6", "COST"]),
-        # reader 02 r9: (3002000, 8006), section 6's operation counts, got only "how many
+        # (3002000, 8006), section 6's operation counts, once got only "how many
         # parameters are there?"; the message must say these are operations, not passes
         ((3002000, 8006), ["counts of OPERATIONS", "not numbers of passes"]),
     ],
@@ -390,14 +392,14 @@ def test_pass_counts_that_are_not_passes_are_named_then_the_answer_is_told(capsy
 
 
 def test_pass_counts_swapped_hint_says_parameter_as_section_1_does(capsys):
-    """Reader 02 r4: section 1 says the leaves are inputs and parameters; the hint must say
+    """(1, 1000): section 1 says the leaves are inputs and parameters; the hint must say
     parameter, the word of the question."""
     assert E.check_pass_counts(lambda: (1, 1000)) is False
     assert "ONE parameter" in capsys.readouterr().out
 
 
 def test_the_other_factor_guess_6_is_told_that_both_factors_are_b(capsys):
-    """Reader 02 r5: 6 is "the other factor" of b·b (section 2's rule for a product), not
+    """6 is "the other factor" of b·b (section 2's rule for a product), not
     "b = a + a itself, not a slope"; the message must name that both factors are b."""
     assert E.check_reuse_prediction(lambda: 6) is False
     assert E.check_reuse_prediction(lambda: 6) is False
@@ -407,8 +409,8 @@ def test_the_other_factor_guess_6_is_told_that_both_factors_are_b(capsys):
 
 
 def test_the_guess_6_names_both_missing_shares_without_the_answer(capsys):
-    """Reader 02 r26: 6 (the = bug) misses two shares, one of b·b and one of a + a; the
-    message named only the first, so fixing it led to 12. It names both, as the answer does,
+    """6 (the = bug) misses two shares, one of b·b and one of a + a; the message once named
+    only the first, so fixing it led to 12. It names both, as the answer does,
     and on the first try it still does not give the value."""
     assert E.check_reuse_prediction(lambda: 6) is False
     out = capsys.readouterr().out
@@ -420,7 +422,7 @@ def test_the_guess_6_names_both_missing_shares_without_the_answer(capsys):
 
 
 def test_a_prediction_that_returns_a_function_is_told_so(capsys):
-    """Reader 02 r26: `return lambda a: 8*a` was told "calling it raised TypeError ... missing
+    """`return lambda a: 8*a` was once told "calling it raised TypeError ... missing
     1 required positional argument": the learner called nothing. The check now says that the
     function returned a function, and asks for the number."""
     assert E.check_reuse_prediction(lambda: lambda a: 8 * a) is False
@@ -432,7 +434,7 @@ def test_a_prediction_that_returns_a_function_is_told_so(capsys):
 
 @pytest.mark.parametrize("value", [24, 24.0, 12])
 def test_a_prediction_given_as_a_number_is_refused_and_is_no_guess(value, capsys):
-    """Reader 02 r27: `predict = 24` passed 2.1, which asks for the function `predict`
+    """`predict = 24` once passed 2.1, which asks for the function `predict`
     (5.1 refuses the same slip). It is refused with the fix, and it uses up no try: the
     next wrong number still gets the nudge, not the answer."""
     assert E.check_reuse_prediction(value) is False
@@ -446,7 +448,7 @@ def test_a_prediction_given_as_a_number_is_refused_and_is_no_guess(value, capsys
 
 
 def test_the_guess_12_is_told_both_ways_to_miss_a_share(capsys):
-    """Reader 02 r5: 12 also comes from "other factor 6, then two uses of a"; the message
+    """12 also comes from "other factor 6, then two uses of a"; the message
     must not say only "one use of a", which is false for that reasoning."""
     assert E.check_reuse_prediction(lambda: 6) is False
     assert E.check_reuse_prediction(lambda: 12) is False
@@ -456,7 +458,7 @@ def test_the_guess_12_is_told_both_ways_to_miss_a_share(capsys):
 
 
 def test_the_second_softplus_hint_points_to_the_rewrites_without_the_code(capsys):
-    """Reader 02 r5: the hint after the first wrong try nearly gave the answer; the ladder now
+    """The hint after the first wrong try once nearly gave the answer; the ladder now
     points to the text's rewrites first, and spells the parts out only on the third try."""
     wrong = lambda v: Value(v.data, (v,), "softplus", _local=(0.5,))  # noqa: E731
     E.check_softplus(wrong)
@@ -471,7 +473,7 @@ def test_the_second_softplus_hint_points_to_the_rewrites_without_the_code(capsys
 
 
 def test_softplus_without_the_absolute_value_is_told_about_abs(capsys):
-    """Reader round 7: math.exp(-x) where the rewrite has e^(-|x|) got only the generic hint."""
+    """math.exp(-x) where the rewrite has e^(-|x|) once got only the generic hint."""
 
     def no_abs(v):
         x = v.data
@@ -484,7 +486,7 @@ def test_softplus_without_the_absolute_value_is_told_about_abs(capsys):
 
 
 def test_softplus_without_return_is_told_in_plain_words(capsys):
-    """Reader round 7: a missing return printed the jargon 'returned NoneType None'."""
+    """A missing return once printed the jargon 'returned NoneType None'."""
 
     def no_return(v):
         x = v.data
@@ -496,8 +498,8 @@ def test_softplus_without_return_is_told_in_plain_words(capsys):
 
 
 def test_a_missing_operation_name_without_a_label_says_nothing_of_labels(capsys):
-    """Reader 02 r8: Value(y, (v,), _local=...) with no label= was told "A label=... names
-    the node", which confuses a reader who passed no label."""
+    """Value(y, (v,), _local=...) with no label= was once told "A label=... names the node",
+    which confuses a learner who passed no label."""
     unnamed = lambda v: Value(  # noqa: E731
         _safe_value(v), (v,), _local=(math.exp(v.data - _safe_value(v)),)
     )
@@ -508,7 +510,7 @@ def test_a_missing_operation_name_without_a_label_says_nothing_of_labels(capsys)
 
 
 def test_a_prediction_given_as_text_is_told_to_drop_the_quotes(capsys):
-    """Reader 02 r10: returning "24" gave "it returned str '24'", and "str" is never named."""
+    """Returning "24" once gave "it returned str '24'", and the lesson never names "str"."""
     assert E.check_reuse_prediction(lambda: "24") is False
     out = capsys.readouterr().out
     assert "text '24'" in out and "without quotes" in out
@@ -516,7 +518,7 @@ def test_a_prediction_given_as_text_is_told_to_drop_the_quotes(capsys):
 
 
 def test_pass_counts_without_return_asks_whether_a_return_is_missing(capsys):
-    """Reader 02 r11: a passes() with no return got only "expected two whole numbers ...
+    """A passes() with no return once got only "expected two whole numbers ...
     got None", without 2.1's plain question about a missing `return`."""
 
     def passes():
@@ -528,7 +530,7 @@ def test_pass_counts_without_return_asks_whether_a_return_is_missing(capsys):
 
 
 def test_pass_counts_given_as_text_are_told_to_drop_the_quotes(capsys):
-    """Reader 02 r12: ("1000", "1") got only "expected two whole numbers"; unlike 2.1, no
+    """("1000", "1") once got only "expected two whole numbers"; unlike 2.1, no
     word that quotes make text."""
     assert E.check_pass_counts(lambda: ("1000", "1")) is False
     out = capsys.readouterr().out
@@ -545,7 +547,7 @@ def test_pass_counts_given_as_text_are_told_to_drop_the_quotes(capsys):
     [(8, "a slope at a = 3 depends on the values there"), (18, "mixes values with slopes")],
 )
 def test_predictions_8_and_18_are_told_what_is_off(guess, says, capsys):
-    """Reader 02 r14: 8 and 18 got only the general hint, though the intro promises that a
+    """8 and 18 once got only the general hint, though the intro promises that a
     wrong try is told what is off; the answer stays hidden on the first try."""
     assert E.check_reuse_prediction(lambda: guess) is False
     out = capsys.readouterr().out
@@ -558,8 +560,8 @@ def test_predictions_8_and_18_are_told_what_is_off(guess, says, capsys):
     [(144, "The shares of a node's uses add"), (72, "multiplies a slope by a value")],
 )
 def test_predictions_144_and_72_are_told_what_is_off(guess, says, capsys):
-    """Round 20: 144 (the shares 12 and 12 multiplied, not added) and 72 (dc/db × b, a slope
-    times a value) got only the general hint; each is told its real bug, the answer hidden."""
+    """144 (the shares 12 and 12 multiplied, not added) and 72 (dc/db × b, a slope
+    times a value) once got only the general hint; each is told its real bug, the answer hidden."""
     assert E.check_reuse_prediction(lambda: guess) is False
     out = capsys.readouterr().out
     assert f"Your {guess}: " in out and says in out, out
@@ -567,7 +569,7 @@ def test_predictions_144_and_72_are_told_what_is_off(guess, says, capsys):
 
 
 def test_a_bool_prediction_is_called_a_yes_or_no_value(capsys):
-    """Reader 02 r14: True was called "a bool", a word the reader does not know."""
+    """True was once called "a bool", a word the lesson never teaches."""
     assert E.check_reuse_prediction(lambda: True) is False
     assert "a yes-or-no value" in capsys.readouterr().out
 
@@ -581,7 +583,7 @@ def test_a_bool_prediction_is_called_a_yes_or_no_value(capsys):
     ],
 )
 def test_plausible_pass_guesses_are_not_called_operation_counts(counts, says, capsys):
-    """Reader 02 r14: (2000, 1), (1001, 1) and (1000000, 1) were told they "look like counts
+    """(2000, 1), (1001, 1) and (1000000, 1) were once told they "look like counts
     of OPERATIONS", a wrong reason; each gets its own."""
     assert E.check_pass_counts(lambda: counts) is False
     out = capsys.readouterr().out
@@ -590,7 +592,7 @@ def test_plausible_pass_guesses_are_not_called_operation_counts(counts, says, ca
 
 
 def test_a_thousands_comma_is_named(capsys):
-    """Reader 02 r14: (1,000, 1) is (1, 0, 1) to Python; the check said only "got (1, 0, 1)"."""
+    """(1,000, 1) is (1, 0, 1) to Python; the check once said only "got (1, 0, 1)"."""
     assert E.check_pass_counts(lambda: (1, 000, 1)) is False
     out = capsys.readouterr().out
     assert "reads 1,000 as two numbers" in out and "without the comma" in out
@@ -599,8 +601,8 @@ def test_a_thousands_comma_is_named(capsys):
 
 
 def central_difference_prediction(h):
-    """The reader's predict() of r16: dc/da 'confirmed' with a central difference, as notebook
-    01 and the gradient check compute one, and that estimate returned."""
+    """A predict() that 'confirms' dc/da with a central difference, as notebook 01 and the
+    gradient check compute one, and returns that estimate."""
 
     def c(a):
         b = a + a
@@ -611,7 +613,7 @@ def central_difference_prediction(h):
 
 @pytest.mark.parametrize("h", [1e-6, 1e-5, 1e-3])
 def test_a_finite_difference_estimate_is_called_close_but_an_estimate(h, capsys):
-    """Reader 02 r16 (blocking): 24.00000000335 heard "you predicted 24; that is not it"."""
+    """24.00000000335 once heard "you predicted 24; that is not it": a right value called wrong."""
     predict = central_difference_prediction(h)
     got = predict()
     assert got != 24 and math.isclose(got, 24, rel_tol=1e-6)  # close, not exact
@@ -630,7 +632,7 @@ def test_the_reader_s_central_difference_is_shown_with_its_digits(capsys):
 
 
 def test_a_forward_mode_estimate_shows_its_digits_and_is_called_an_estimate(capsys):
-    """Reader 02 r16's 2.1 bug in 2.3: a central difference printed 'got 4.75, expected 4.75'
+    """A central difference in 2.3 (as in 2.1) once printed 'got 4.75, expected 4.75'
     and the hint asked for dx/dx, which the learner had seeded."""
 
     def by_nudging(f, x):
@@ -646,7 +648,7 @@ def test_a_forward_mode_estimate_shows_its_digits_and_is_called_an_estimate(caps
 
 
 def test_the_first_wrong_pass_count_says_the_next_try_shows_the_answer(capsys):
-    """Reader 02 r16: 2.1's first wrong try warned that the next shows the answer; 2.4's did
+    """2.1's first wrong try warned that the next shows the answer; 2.4's once did
     not."""
     assert E.check_pass_counts(lambda: (1000, 1000)) is False
     first = capsys.readouterr().out
@@ -657,7 +659,7 @@ def test_the_first_wrong_pass_count_says_the_next_try_shows_the_answer(capsys):
 
 
 def test_a_double_backward_48_is_told_that_a_second_call_adds(capsys):
-    """Reader 02 r17: c.backward() called twice gives a.grad = 48, which heard only "that is
+    """c.backward() called twice gives a.grad = 48, which once heard only "that is
     not it"; the check names the second backward() and how to reset, and hides the answer."""
 
     def predict():
@@ -676,8 +678,8 @@ def test_a_double_backward_48_is_told_that_a_second_call_adds(capsys):
 
 
 def test_a_hand_double_count_48_is_told_that_2b_already_holds_both_uses(capsys):
-    """Reader 02 r21: by hand, dc/db = 2b and then x2 again for "b is used twice" gives 48;
-    the message was only about a second c.backward(). It now names the hand double count."""
+    """By hand, dc/db = 2b and then x2 again for "b is used twice" gives 48;
+    the message was once only about a second c.backward(). It now names the hand double count."""
     assert E.check_reuse_prediction(lambda: 48) is False
     out = capsys.readouterr().out
     assert "Your 48: " in out and "dc/db = 2b already holds both uses of b" in out, out
@@ -685,7 +687,7 @@ def test_a_hand_double_count_48_is_told_that_2b_already_holds_both_uses(capsys):
 
 
 def test_a_slip_of_form_in_2_1_does_not_use_up_the_free_wrong_try(capsys):
-    # Reader 02 (round 19): returning None (print instead of return) or the node counted as
+    # Returning None (print instead of return) or the node once counted as
     # the first wrong try, so the next real prediction was shown the answer at once.
     from helpers import exercises
     from helpers.autodiff import Value
@@ -701,7 +703,7 @@ def test_a_slip_of_form_in_2_1_does_not_use_up_the_free_wrong_try(capsys):
 
 @pytest.mark.parametrize("slip", [lambda: None, lambda: 1000, lambda: "many", lambda: (1, 2, 3)])
 def test_a_slip_of_form_does_not_use_up_the_free_pass_count_try(slip, capsys):
-    """Reader 02 r19: returning 1000 (one number) used up the free try, so the next real
+    """Returning 1000 (one number) once used up the free try, so the next real
     answer, (1000, 2), was shown "It is (1000, 1)" at once."""
     assert E.check_pass_counts(slip) is False
     assert "(1000, 1)" not in capsys.readouterr().out
@@ -713,7 +715,7 @@ def test_a_slip_of_form_does_not_use_up_the_free_pass_count_try(slip, capsys):
 
 
 def test_a_slip_of_form_does_not_use_up_the_free_prediction_try(capsys):
-    """Reader 02 r19: a missing `return` (or the node a returned) must not count as the first
+    """A missing `return` (or the node a returned) must not count as the first
     prediction of 2.1: the next real guess, 12, still hides the answer."""
     a = Value(3.0)
     for slip in (lambda: print(24), lambda: a):
@@ -725,7 +727,7 @@ def test_a_slip_of_form_does_not_use_up_the_free_prediction_try(capsys):
 
 
 def test_the_reverse_hint_for_1000_1000_asks_how_many_passes_one_loss_needs(capsys):
-    """Reader 02 r19: "how many outputs does the loss have?" sounded odd (the loss is the
+    """The hint "how many outputs does the loss have?" sounded odd (the loss is the
     output); the hint asks how many backward passes one loss needs."""
     assert E.check_pass_counts(lambda: (1000, 1000)) is False
     out = capsys.readouterr().out
@@ -734,14 +736,14 @@ def test_the_reverse_hint_for_1000_1000_asks_how_many_passes_one_loss_needs(caps
 
 
 def test_the_hint_for_8_says_it_has_no_a_or_b_in_it(capsys):
-    """Reader 02 r19: "that holds neither a nor b" had to be read twice."""
+    """8: "that holds neither a nor b" had to be read twice; the message says it plainly."""
     assert E.check_reuse_prediction(lambda: 8) is False
     out = capsys.readouterr().out
     assert "Your 8: that has no a or b in it" in out and "put a = 3 into it" in out, out
 
 
 def test_the_answer_to_2_1_names_what_the_assignment_bug_really_reports():
-    """Reader 02 r24: the answer said `=` would report 12, but section 5's `=` loop gives 6
+    """The answer once said `=` would report 12, but section 5's `=` loop gives 6
     on b = a + a, c = b·b: both b·b and a + a lose a share. The text must name the 6."""
     import json
     from pathlib import Path

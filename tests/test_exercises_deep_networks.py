@@ -123,7 +123,7 @@ def test_max_lr_accepts_the_value_as_typed_or_computed(value, capsys):
 
 @pytest.mark.parametrize("value", [0.2, 0.1, np.float64(0.2)])
 def test_max_lr_given_as_a_number_is_refused_like_5_3(value, capsys):
-    """Reader 05 r26: `max_lr = 0.2` passed 5.1, which asks for a function (5.3 refuses the
+    """`max_lr = 0.2` once passed 5.1, which asks for a function (5.3 refuses the
     same slip with "expected a function, got float"). It is refused, and it is no prediction:
     the next wrong number still gets the nudge, not the answer."""
     assert tdn.check_max_lr(value) is False
@@ -159,7 +159,7 @@ def test_layer_output_names_the_layer_it_got_and_never_says_equal_shapes_differ(
     out = capsys.readouterr().out
     assert "right shape, but the wrong numbers" in out
     assert "model.layers[0], a Linear layer: what goes into the activation of hidden layer 1" in out
-    assert "pre-activation" not in out  # a term the core path does not define (reader, round 4)
+    assert "pre-activation" not in out  # a term the core path does not define
     assert "expected shape" not in out
     assert dn.check_layer_output(_wrong_layer(3)) is False  # k = 1 gets hidden layer 2
     assert "that is hidden layer 2's output" in capsys.readouterr().out
@@ -213,9 +213,9 @@ def test_he_std_variance_for_std_is_named(capsys):
     ],
 )
 def test_zigzag_first_wrong_try_names_the_mistake_but_keeps_the_answer(guess, miss, capsys):
-    """Reader 04: every wrong try was told 243 at once; 244 (the n + 1 rule) got no name.
+    """Every wrong try was once told 243 at once; 244 (the n + 1 rule) got no name.
 
-    Round 14: 242 (the kinks, not the pieces) and 8 (3 + 5) got only the general hint.
+    242 (the kinks, not the pieces) and 8 (3 + 5) got only the general hint. Each is named.
     """
     assert dn.check_zigzag_pieces(lambda: guess) is False
     out = capsys.readouterr().out
@@ -229,7 +229,7 @@ def test_zigzag_first_wrong_try_names_the_mistake_but_keeps_the_answer(guess, mi
 
 
 def test_zigzag_caret_is_named_as_not_the_power(capsys):
-    """Reader 04, round 10: `3^5` (6) got only "you predicted 6", no word on `^`."""
+    """`3^5` (6, as ^ is XOR in Python) once got only "you predicted 6", no word on `^`."""
     assert dn.check_zigzag_pieces(lambda: 3 ^ 5) is False
     out = capsys.readouterr().out
     assert "you predicted 6" in out and "243" not in out
@@ -237,7 +237,7 @@ def test_zigzag_caret_is_named_as_not_the_power(capsys):
 
 
 def test_zigzag_a_leftover_number_is_not_taken_as_the_prediction(capsys):
-    """Reader 04: a leftover integer `pieces` from section 2 was read as 'you predicted 36'."""
+    """A leftover integer `pieces` from section 2 was once read as 'you predicted 36'."""
     assert dn.check_zigzag_pieces(36) is False
     out = capsys.readouterr().out
     assert "`pieces` is the number 36, not a function" in out
@@ -246,7 +246,7 @@ def test_zigzag_a_leftover_number_is_not_taken_as_the_prediction(capsys):
 
 @pytest.mark.parametrize("answer, shown", [(3**5, "the number 243"), ("243", "the text '243'")])
 def test_zigzag_a_number_for_the_function_is_told_to_write_a_function(answer, shown, capsys):
-    """Reader 04, round 27: `pieces = 3 ** 5` (a number where a function is asked) was told
+    """`pieces = 3 ** 5` (a number where a function is asked) was once told
     to run the cell with `def pieces():` first, as if the learner had forgotten a cell."""
     assert dn.check_zigzag_pieces(answer) is False
     out = capsys.readouterr().out
@@ -257,7 +257,8 @@ def test_zigzag_a_number_for_the_function_is_told_to_write_a_function(answer, sh
 
 
 def test_count_params_skipping_the_last_layer_is_not_called_weights_only(capsys):
-    """Reader 04: on [1, 2, 1] the skipped read-out gives 4, the weights-only count too."""
+    """On [1, 2, 1] the skipped read-out gives 4, the weights-only count too: each must hear
+    its own bug, not the other's."""
 
     def skip_last(sizes):
         total = 0
@@ -276,7 +277,8 @@ def test_count_params_skipping_the_last_layer_is_not_called_weights_only(capsys)
 
 
 def test_layer_output_refuses_the_library_and_the_whole_network(capsys):
-    """Reader 04: representations.layer_outputs(model, X)[k] was accepted."""
+    """representations.layer_outputs(model, X)[k] (the helper, not the learner's own loop) was
+    once accepted."""
     from helpers import representations
 
     assert dn.check_layer_output(lambda m, X, k: representations.layer_outputs(m, X)[k]) is False
@@ -315,7 +317,7 @@ def test_layer_output_simple_alternating_loop_passes(capsys):
 
 
 def test_layer_output_one_layer_too_far_is_told_where_to_stop(capsys):
-    """Reader 04, round 3: range(2k + 1) got, on its second try, the generic hint "keep the
+    """range(2k + 1) once got, on its second try, the generic hint "keep the
     latest output in one variable", which its loop already did."""
 
     one_too_far = layer_loop(lambda k: range(2 * k + 1))
@@ -341,7 +343,7 @@ def test_layer_output_that_stops_early_is_told_so(capsys):
 
 
 def test_layer_output_that_skips_layers_0_is_told_so(capsys):
-    """Reader 04, round 2: skipping layers[0] was told 'every layer was given X'."""
+    """Skipping layers[0] was once told 'every layer was given X'."""
 
     skips_first = layer_loop(lambda k: range(1, 2 * k))
     assert dn.check_layer_output(skips_first) is False
@@ -351,7 +353,7 @@ def test_layer_output_that_skips_layers_0_is_told_so(capsys):
 
 
 def test_layer_output_that_runs_only_one_layer_is_told_so(capsys):
-    """Reader 04, round 2: model.layers[2k - 1].forward(X) alone was told 'every layer'."""
+    """model.layers[2k - 1].forward(X) alone was once told 'every layer'."""
     only_last = lambda model, X, k: model.layers[2 * k - 1].forward(X)  # noqa: E731
     assert dn.check_layer_output(only_last) is False
     out = capsys.readouterr().out
@@ -360,7 +362,7 @@ def test_layer_output_that_runs_only_one_layer_is_told_so(capsys):
 
 
 def test_layer_output_second_hint_is_not_the_solution(capsys):
-    """Reader 04, round 2: the second wrong try was shown the whole solution."""
+    """The second wrong try was once shown the whole solution, leaving nothing to work out."""
     wrong = lambda model, X, k: X * 0  # noqa: E731
     for _ in range(2):
         assert dn.check_layer_output(wrong) is False
@@ -379,13 +381,13 @@ def test_layer_output_second_hint_is_not_the_solution(capsys):
     ],
 )
 def test_count_params_names_the_sum_of_sizes_and_input_biases(wrong, why, capsys):
-    """Reader 04, round 2: these two got only the generic hint."""
+    """The sizes added up, and a bias counted for each input, once got only the generic hint."""
     assert dn.check_count_params(wrong) is False
     assert why in capsys.readouterr().out
 
 
 def test_count_params_adding_the_two_sizes_of_each_layer_is_named(capsys):
-    """Reader 04, round 20: a + b per layer (6 for [1, 2, 1]) got only the general hint."""
+    """a + b per layer (6 for [1, 2, 1]) once got only the general hint."""
 
     def sizes_added(sizes):
         total = 0
@@ -401,7 +403,7 @@ def test_count_params_adding_the_two_sizes_of_each_layer_is_named(capsys):
 
 
 def test_count_params_one_bias_per_layer_is_named(capsys):
-    """Round 20: a·b + 1 per layer (one bias for the whole layer) got only the general hint."""
+    """a·b + 1 per layer (one bias for the whole layer) once got only the general hint."""
 
     def one_bias_per_layer(sizes):
         total = 0
@@ -416,7 +418,7 @@ def test_count_params_one_bias_per_layer_is_named(capsys):
 
 
 def test_count_params_input_biases_hint_says_what_the_learner_did(capsys):
-    """Reader 04, round 9: 'a bias is counted for the inputs too' read like a rule to follow.
+    """'a bias is counted for the inputs too' read like a rule to follow.
 
     The wrong answer: weights plus one bias for every size, inputs included (8 for [1, 2, 1]).
     """
@@ -432,7 +434,7 @@ def test_count_params_input_biases_hint_says_what_the_learner_did(capsys):
 
 
 def test_count_params_plus_one_on_both_sizes_is_told_in_plain_words(capsys):
-    """Reader 04, round 6: 'a bias for the bias' read oddly; the hint now names the extra output."""
+    """'A bias for the bias' read oddly; the hint now names the extra output."""
     both = lambda sizes: sum((a + 1) * (b + 1) for a, b in zip(sizes[:-1], sizes[1:]))  # noqa: E731
     assert dn.check_count_params(both) is False
     out = capsys.readouterr().out
@@ -454,13 +456,14 @@ def test_count_params_plus_one_on_both_sizes_is_told_in_plain_words(capsys):
     ],
 )
 def test_count_params_biases_on_some_layers_only_is_named(wrong, why, capsys):
-    """Reader 04, round 6: these got only the general hint."""
+    """Biases for the last layer only, or the hidden layers only, once got only the general
+    hint."""
     assert dn.check_count_params(wrong) is False
     assert why in capsys.readouterr().out
 
 
 def test_zigzag_feedback_writes_the_interval_in_words(capsys):
-    """Reader 04 (round 12): the feedback wrote "[0, 1]", a notation the core text avoids."""
+    """The feedback once wrote "[0, 1]", a notation the core text avoids."""
     for guess in (244, 1024, 100):
         dn.check_zigzag_pieces(lambda g=guess: g)
         dn.check_zigzag_pieces(lambda g=guess: g)
@@ -468,11 +471,11 @@ def test_zigzag_feedback_writes_the_interval_in_words(capsys):
     assert "[0, 1]" not in out and "from 0 to 1" in out
 
 
-# the readers' count_params that loop over the layers, each with a bug the message must name
+# learners' count_params that loop over the layers, each with a bug the message must name
 
 
 def weights_only(sizes):
-    """Reader 04 (round 5): "only the weights are counted" read as an instruction."""
+    """The message "only the weights are counted" once read as an instruction."""
     total = 0
     for i in range(len(sizes) - 1):
         total += sizes[i] * sizes[i + 1]
@@ -480,7 +483,7 @@ def weights_only(sizes):
 
 
 def one_step_too_far(sizes):
-    """Reader 04 (round 5): range(len(sizes)) raised a bare IndexError, and the hint did not
+    """range(len(sizes)) once raised a bare IndexError, and the hint did not
     say that the loop goes one step too far."""
     total = 0
     for i in range(len(sizes)):
@@ -489,7 +492,7 @@ def one_step_too_far(sizes):
 
 
 def popping(sizes):
-    """Reader 04, round 11: popping the sizes gives right totals but destroys the list."""
+    """Popping the sizes gives right totals but destroys the list."""
     total = 0
     while len(sizes) > 1:
         a = sizes.pop(0)
@@ -498,13 +501,13 @@ def popping(sizes):
 
 
 def first_layer_only(sizes):
-    """Reader 04 (round 12): a count of the first layer only got the generic hint."""
+    """A count of the first layer only once got the generic hint."""
     for i in range(len(sizes) - 1):
         return (sizes[i] + 1) * sizes[i + 1]
 
 
 def last_layer_only(sizes):
-    """Reader 04 (round 22): `total = ...` for `total += ...` got the generic hint."""
+    """`total = ...` for `total += ...` once got the generic hint."""
     total = 0
     for i in range(len(sizes) - 1):
         total = (sizes[i] + 1) * sizes[i + 1]
@@ -512,7 +515,7 @@ def last_layer_only(sizes):
 
 
 def reset_in_the_loop(sizes):
-    """Reader 04 (round 29): `total = 0` inside the loop was told to write `total += ...`,
+    """`total = 0` inside the loop was once told to write `total += ...`,
     which it had."""
     for i in range(len(sizes) - 1):
         total = 0
@@ -529,7 +532,7 @@ def reset_in_the_loop_without_plus_equals(sizes):
 
 
 def square_per_size(sizes):
-    """Reader 04 (round 22): s*s + s for each size got the generic hint."""
+    """s*s + s for each size once got the generic hint."""
     total = 0
     for s in sizes:
         total += s * s + s
@@ -582,7 +585,7 @@ def test_count_params_names_the_bug_of_a_loop_over_the_layers(capsys, wrong, say
 
 
 def test_count_params_tells_the_two_last_layer_slips_apart(capsys):
-    # Reader 04 (round 29): both slips keep only the last layer; each hears its own fix.
+    # Both slips keep only the last layer; each hears its own fix.
     assert dn.check_count_params(reset_in_the_loop) is False
     out = capsys.readouterr().out
     assert "Write `total += ...`" not in out and "before the loop" in out
@@ -593,7 +596,7 @@ def test_count_params_tells_the_two_last_layer_slips_apart(capsys):
 
 
 def test_count_params_that_prints_instead_of_returning_is_told_to_return(capsys):
-    # Reader 04 (round 15): a function that prints the count gives back None.
+    # A function that prints the count gives back None: say that `return` is missing.
     def printed(sizes):
         print(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])))
 
@@ -603,7 +606,7 @@ def test_count_params_that_prints_instead_of_returning_is_told_to_return(capsys)
 
 
 def test_count_params_missing_return_hint_names_no_variable_the_learner_may_lack(capsys):
-    # Reader 04 (round 16): "Use `return count`" sent a learner whose variable was `total` (as
+    # "Use `return count`" once sent a learner whose variable was `total` (as
     # in the lesson's own Answer) looking for a variable `count`.
     def no_return(sizes):
         total = 0
@@ -617,7 +620,7 @@ def test_count_params_missing_return_hint_names_no_variable_the_learner_may_lack
 
 
 def test_zigzag_round_off_of_the_right_count_is_not_shown_as_243_and_called_wrong(capsys):
-    # Round 16 (blocking in 2.1): a right value with round-off was printed rounded and called
+    # A right value with round-off was once printed rounded and called
     # wrong. math.exp(5 * math.log(3)) is 243.00000000000017.
     import math
 
@@ -630,7 +633,7 @@ def test_zigzag_round_off_of_the_right_count_is_not_shown_as_243_and_called_wron
 
 
 def test_count_params_round_off_of_the_right_count_is_shown_with_all_digits(capsys):
-    # Round 16: 7.0000000001 was printed as "got 7, expected a whole number".
+    # 7.0000000001 was once printed as "got 7, expected a whole number".
     def float_count(sizes):
         return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])) * (1 + 1e-11)
 
@@ -647,7 +650,7 @@ def test_count_params_a_count_with_decimals_is_not_blamed_on_round_off(capsys):
 
 
 def test_zigzag_five_cubed_is_told_the_numbers_are_swapped(capsys):
-    """Reader 04 (round 19): the message for 125 was right but had to be parsed slowly."""
+    """The message for 125 was right but had to be parsed slowly."""
     assert dn.check_zigzag_pieces(lambda: 125) is False
     out = capsys.readouterr().out
     assert "Your 125: that is 5³ = 5 · 5 · 5: the two numbers are swapped" in out
@@ -655,7 +658,7 @@ def test_zigzag_five_cubed_is_told_the_numbers_are_swapped(capsys):
 
 
 def test_count_params_double_equals_for_the_start_value_is_named(capsys):
-    """Reader 04, round 25: `total == 0` raised UnboundLocalError, and the hint spoke of a
+    """`total == 0` raises UnboundLocalError, and the hint once spoke of a
     NameError and not of the `==`."""
 
     def compared_not_set(sizes):
@@ -671,7 +674,7 @@ def test_count_params_double_equals_for_the_start_value_is_named(capsys):
 
 
 def test_a_predict_first_answer_that_returns_a_function_is_told_so(capsys):
-    """Reader 02 r26 (2.1), and the shared path of every predict-first check: a function that
+    """Exercise 2.1, and the shared path of every predict-first check: a function that
     returns a function hears that, not Python's repr of it with its address."""
     assert dn.check_zigzag_pieces(lambda: lambda: 243) is False
     out = capsys.readouterr().out

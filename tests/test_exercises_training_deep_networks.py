@@ -91,7 +91,7 @@ def no_mu(w, v, grad, lr, mu):
 
 
 def lr_inside(w, v, grad, lr, mu):
-    """Reader 05, round 3: v = μv + ηg, w = w − v got only "new w is wrong"."""
+    """v = μv + ηg, w = w − v (another convention) once got only "new w is wrong"."""
     v = mu * v + lr * grad
     return w - v, v
 
@@ -115,7 +115,7 @@ def one_array(w, v, grad, lr, mu):
         (half_other, ["other convention"], []),
         (stale, ["new* v"], ["other convention"]),
         (uphill, ["against* the velocity"], []),
-        # round 11's reader read "the step goes uphill" as if the right step went uphill
+        # "the step goes uphill" once read as if the right step went uphill
         (uphill, ["your step goes uphill, because you wrote w + lr·v"], []),
         (swapped, ["wrong way round"], []),
         (averaging, ["averaging form"], []),
@@ -259,7 +259,7 @@ def test_the_right_residual_grad_passes_all_three_cases(capsys):
 
 
 def test_max_lr_just_below_the_boundary_is_asked_for_the_boundary_itself(capsys):
-    """Reader 05 r28: 0.199 (read "below it" literally) was told "give more digits", yet the
+    """0.199 (read "below it" literally) was once told "give more digits", yet the
     boundary is exactly 0.2, so 0.1999… would not pass either."""
     for just_below in (0.199, 0.1999):
         assert not tdn.check_max_lr(lambda v=just_below: v)
@@ -280,7 +280,7 @@ def test_near_miss_mentions_pi_only_for_multiples_of_pi():
 
 
 def test_a_first_wrong_max_lr_gets_a_nudge_not_the_answer(capsys):
-    """Reader 05, round 3: the first wrong try printed "it is 0.2" and the whole derivation."""
+    """The first wrong try once printed "it is 0.2" and the whole derivation."""
     assert tdn.check_max_lr(lambda: 0.1) is False
     first = capsys.readouterr().out
     assert "0.2" not in first and "2/10" not in first, first
@@ -296,7 +296,7 @@ def test_a_right_first_max_lr_is_told_why(capsys):
 
 
 def test_max_lr_near_miss_with_more_digits_does_not_ask_for_more_digits(capsys):
-    # the fourth reader typed 0.2001: it has more digits than 0.2, so "give more digits" was wrong
+    # 0.2001 has more digits than 0.2, so "give more digits" would be the wrong advice
     assert not tdn.check_max_lr(lambda: 0.2001)
     out = capsys.readouterr().out
     assert (
@@ -307,7 +307,7 @@ def test_max_lr_near_miss_with_more_digits_does_not_ask_for_more_digits(capsys):
     assert "give more digits" not in ex.near_miss(-0.2001, -0.2)
 
 
-# -- reader 05, round 5 --------------------------------------------------------------------
+# -- values next to 0.2: each is told why it is not the answer ------------------------------
 
 
 def test_max_lr_of_the_last_safe_slider_value_is_told_why_it_is_not_the_largest(capsys):
@@ -319,7 +319,7 @@ def test_max_lr_of_the_last_safe_slider_value_is_told_why_it_is_not_the_largest(
 
 
 def test_max_lr_just_too_large_is_told_why_it_diverges(capsys):
-    """Reader 05, round 7: 0.21 only revealed the answer, with no sentence about 0.21."""
+    """0.21 once only revealed the answer, with no sentence about 0.21."""
     assert tdn.check_max_lr(lambda: 0.21) is False
     out = capsys.readouterr().out
     assert "Your 0.21: at 0.21 the number 1 − ηκ for κ = 10 is 1 − 2.1 = −1.1" in out, out
@@ -343,7 +343,7 @@ def test_residual_grad_with_the_weight_gradient_is_named(capsys):
 
 
 def test_residual_grad_with_one_minus_h_squared_is_named(capsys):
-    """The reader's wrong try: (1 - h)**2 instead of 1 - h**2."""
+    """(1 - h)**2 instead of 1 - h**2."""
 
     def squared_wrong(x, W, dy):
         h = np.tanh(x @ W)
@@ -353,7 +353,7 @@ def test_residual_grad_with_one_minus_h_squared_is_named(capsys):
 
 
 def test_residual_grad_with_elementwise_times_is_named(capsys):
-    """The reader's wrong try: * W.T runs on the square case but is not the matrix product."""
+    """* W.T runs on the square case but is not the matrix product."""
 
     def elementwise(x, W, dy):
         h = np.tanh(x @ W)
@@ -363,7 +363,7 @@ def test_residual_grad_with_elementwise_times_is_named(capsys):
 
 
 def test_residual_grad_with_the_slope_after_the_product_is_named(capsys):
-    """The round-8 reader's wrong try: tanh's slope applied after @ W.T, not before."""
+    """tanh's slope applied after @ W.T, not before."""
 
     def slope_last(x, W, dy):
         h = np.tanh(x @ W)
@@ -373,14 +373,14 @@ def test_residual_grad_with_the_slope_after_the_product_is_named(capsys):
 
 
 def test_he_std_with_the_root_of_the_2_alone_is_named(capsys):
-    """Round 10's reader: √2/fan_in got only the generic hint."""
+    """√2/fan_in once got only the generic hint."""
     assert tdn.check_he_std(lambda n: math.sqrt(2) / n) is False
     out = capsys.readouterr().out
     assert "square root was taken of the 2 alone" in out and "whole fraction" in out
 
 
 def test_residual_grad_with_the_skip_inside_the_product_is_named(capsys):
-    """Round 10's reader: dy * (1 + slope) @ W.T (the skip's 1 put into the branch)."""
+    """dy * (1 + slope) @ W.T (the skip's 1 put into the branch)."""
 
     def skip_inside(x, W, dy):
         h = np.tanh(x @ W)
@@ -390,7 +390,7 @@ def test_residual_grad_with_the_skip_inside_the_product_is_named(capsys):
 
 
 def test_residual_grad_returning_the_weight_gradient_alone_names_the_shape(capsys):
-    """Round 11's reader: x.T @ dz alone, shape (n, n), got only "max difference"."""
+    """x.T @ dz alone, shape (n, n), once got only "max difference"."""
 
     def weight_grad_only(x, W, dy):
         h = np.tanh(x @ W)
@@ -400,7 +400,7 @@ def test_residual_grad_returning_the_weight_gradient_alone_names_the_shape(capsy
 
 
 def test_residual_grad_summed_over_the_batch_is_named(capsys):
-    """Round 11's reader: dz summed over the examples, then broadcast back to N rows."""
+    """dz summed over the examples, then broadcast back to N rows."""
 
     def summed(x, W, dy):
         h = np.tanh(x @ W)
@@ -410,7 +410,7 @@ def test_residual_grad_summed_over_the_batch_is_named(capsys):
 
 
 def test_residual_grad_without_dy_is_named(capsys):
-    """Round 11's reader: 1 + (1 − h²) @ W.T, dy left out of both paths."""
+    """1 + (1 − h²) @ W.T, dy left out of both paths."""
 
     def no_dy(x, W, dy):
         h = np.tanh(x @ W)
@@ -419,7 +419,7 @@ def test_residual_grad_without_dy_is_named(capsys):
     _residual_says(capsys, no_dy, "dy is missing from both paths")
 
 
-# --- round 13: the reader's wrong answers to exercise 5.4, each named -------------------------
+# --- learners' wrong answers to exercise 5.4, each named -----------------------------------
 
 
 def _slope(x, W):
@@ -465,7 +465,7 @@ def test_residual_grad_wrong_answer_is_named(capsys, name, wrong, words):
 
 
 def test_a_minus_sign_in_the_velocity_is_named(capsys):
-    """Round 14: v = mu*v - grad got only the general hint."""
+    """v = mu*v - grad once got only the general hint."""
 
     def minus_v(w, v, grad, lr, mu):
         v = mu * v - grad
@@ -477,7 +477,7 @@ def test_a_minus_sign_in_the_velocity_is_named(capsys):
 
 
 def test_a_matrix_product_for_tanhs_slope_is_named(capsys):
-    """Round 14: dy @ (1 - h**2) in place of dy * (1 - h**2) got only the general hint."""
+    """dy @ (1 - h**2) in place of dy * (1 - h**2) once got only the general hint."""
 
     def at_slope(x, W, dy):
         h = np.tanh(x @ W)
@@ -488,7 +488,7 @@ def test_a_matrix_product_for_tanhs_slope_is_named(capsys):
 
 
 def test_residual_grad_with_z_instead_of_h_is_named(capsys):
-    """The r15 reader's wrong try: 1 - z**2 instead of 1 - h**2."""
+    """1 - z**2 (the pre-activation) instead of 1 - h**2."""
 
     def z_for_h(x, W, dy):
         z = x @ W
@@ -498,12 +498,12 @@ def test_residual_grad_with_z_instead_of_h_is_named(capsys):
 
 
 def test_residual_grad_returning_the_forward_value_is_named(capsys):
-    """The r15 reader's wrong try: np.tanh(x) @ W, a forward value."""
+    """np.tanh(x) @ W, a forward value, returned as the gradient."""
     _residual_says(capsys, lambda x, W, dy: np.tanh(x) @ W, "not a gradient")
 
 
 def test_residual_grad_with_x_for_the_skip_is_named(capsys):
-    """The r15 reader's wrong try: x + dz @ W.T."""
+    """x + dz @ W.T: the input for the skip's dy."""
 
     def x_skip(x, W, dy):
         h = np.tanh(x @ W)
@@ -515,13 +515,13 @@ def test_residual_grad_with_x_for_the_skip_is_named(capsys):
 @pytest.mark.parametrize(
     "rounded",
     [
-        lambda n: round(math.sqrt(2 / n), 3),  # round 16's reader: got only the general hint
+        lambda n: round(math.sqrt(2 / n), 3),  # once got only the general hint
         lambda n: round(math.sqrt(2 / n), 2),
         lambda n: float(np.sqrt(np.float32(2 / n))),  # an estimate in float32
     ],
 )
 def test_he_std_rounded_or_estimated_is_told_the_formula_is_right(capsys, rounded):
-    """Round 16's reader: round(math.sqrt(2/fan_in), 3) got the general hint, which says the
+    """round(math.sqrt(2/fan_in), 3) once got the general hint, which says the
     formula is wrong; the digits printed must show the difference."""
     assert tdn.check_he_std(rounded) is False
     out = capsys.readouterr().out
@@ -559,14 +559,14 @@ def test_residual_grad_rounded_is_told_it_is_close(capsys):
 
 
 def test_he_std_with_the_root_of_fan_in_alone_is_named(capsys):
-    """Round 20's reader: 2/√fan_in got only the generic hint."""
+    """2/√fan_in once got only the generic hint."""
     assert tdn.check_he_std(lambda n: 2 / math.sqrt(n)) is False
     out = capsys.readouterr().out
     assert "square root was taken of fan_in alone" in out and "the 2 included" in out
 
 
 def test_residual_grad_failure_says_what_the_max_difference_compares(capsys):
-    """Round 20's reader: "case 1 of 3: ... max difference 2.52e+00" did not say of what."""
+    """The message "case 1 of 3: ... max difference 2.52e+00" once did not say of what."""
 
     def no_skip(x, W, dy):
         h = np.tanh(x @ W)
@@ -579,21 +579,21 @@ def test_residual_grad_failure_says_what_the_max_difference_compares(capsys):
 
 
 def test_he_std_with_fan_in_multiplying_is_named(capsys):
-    """Round 21: √(2·fan_in) got only the generic hint; it must say fan_in divides."""
+    """√(2·fan_in) once got only the generic hint; it must say fan_in divides."""
     assert tdn.check_he_std(lambda n: math.sqrt(2 * n)) is False
     out = capsys.readouterr().out
     assert "fan_in multiplies where it should divide" in out
 
 
 def test_he_std_with_the_variance_halved_is_named(capsys):
-    """Round 21: √(1/(2·fan_in)) halves the variance where He doubles it; the hint says so."""
+    """√(1/(2·fan_in)) halves the variance where He doubles it; the hint says so."""
     assert tdn.check_he_std(lambda n: 1 / math.sqrt(2 * n)) is False
     out = capsys.readouterr().out
     assert "halves the variance" in out and "He doubles it" in out
 
 
 def test_he_std_with_the_power_one_half_slip_is_told_about_precedence(capsys):
-    """Round 24's reader: (2/fan_in) ** 1/2 computes 1/fan_in, and got only the maths hint
+    """(2/fan_in) ** 1/2 computes 1/fan_in, and once got only the maths hint
     although the maths was right."""
     assert tdn.check_he_std(lambda fan_in: (2 / fan_in) ** 1 / 2) is False
     out = capsys.readouterr().out
