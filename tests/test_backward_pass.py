@@ -253,9 +253,9 @@ def test_backward_steps_refuses_a_node_written_as_in_the_lecture():
 
 
 def test_backward_view_tags_leave_every_arrowhead_and_crossing_visible():
-    """Lesson 02, section 5 (a node used twice): a reader found the blue tags on top of the
-    arrowheads into × and +, and on the crossing of a → + and b → ×. Every tag must now
-    stay clear of every edge's end, of the crossing, and of the other tags."""
+    """Lesson 02, section 5 (a node used twice): the blue tags once sat on top of the arrowheads
+    into × and +, and on the crossing of a → + and b → ×, where they could not be read.
+    Every tag must now stay clear of every edge's end, of the crossing, and of the other tags."""
     a, b = Value(-2.0, label="a"), Value(3.0, label="b")
     d, e = a * b, a + b
     d.label, e.label = "d", "e"

@@ -68,7 +68,7 @@ def test_classify_converge_zigzag_diverge():
 
 
 def test_at_a_factor_of_exactly_minus_one_the_path_does_not_converge():
-    """Reader, round 5: at learning rate 0.2 (1 − ηκ₂ = −1) the zig-zag keeps its size and
+    """At learning rate 0.2 (1 − ηκ₂ = −1) the zig-zag keeps its size and
     the loss stays at 27.4, so the verdict is not "converges" (nor "diverges")."""
     s = descent.SURFACES["ravine"]
     path = descent.descend("ravine", lr=0.2, steps=40)
@@ -129,7 +129,7 @@ def test_view_updates_its_artists():
     assert "momentum 0.5" in v.ax.get_title() and v.status == "converges"
     v.update(lr=0.22, steps=30)
     assert "diverges" in v.ax.get_title()
-    v.update(lr=0.2, steps=40)  # reader, round 5: the factor is exactly −1
+    v.update(lr=0.2, steps=40)  # the factor is exactly −1: zig-zags, no convergence
     assert v.ax.get_title() == "learning rate 0.2: zig-zags, never converges"
     assert "never converges" in v.fig.alt_text and "27.4" in v.fig.alt_text
     from matplotlib.layout_engine import ConstrainedLayoutEngine

@@ -294,8 +294,8 @@ def test_every_check_of_a_lesson_has_graded_hints_or_tells_the_answer():
 
 
 def test_a_value_off_in_the_11th_digit_is_printed_with_digits_that_differ(capsys):
-    """Reader 01, round 4: a finite difference answer read "got 0.0432702796, expected
-    0.0432702796" (two equal-looking numbers marked wrong)."""
+    """A finite difference answer once read "got 0.0432702796, expected 0.0432702796": two
+    equal-looking numbers marked wrong, which leaves a learner nothing to fix."""
     from helpers.exercises import compare_values
 
     assert (
@@ -310,9 +310,9 @@ def test_a_value_off_in_the_11th_digit_is_printed_with_digits_that_differ(capsys
 
 
 def test_a_name_error_is_said_in_plain_words_by_every_check(capsys):
-    """A reader of lesson 01 met 'raised NameError: name 'v' is not defined' and did not know
-    the word: every check that reports an exception from the learner's code says what a
-    NameError means, unless the lesson's own table says more."""
+    """'raised NameError: name 'v' is not defined' uses a word lesson 01 never teaches, so a
+    learner cannot act on it: every check that reports an exception from the learner's code
+    says what a NameError means, unless the lesson's own table says more."""
     import helpers.exercises as ex
 
     def uses_an_unknown_name(x):
@@ -335,8 +335,8 @@ def test_a_name_error_is_said_in_plain_words_by_every_check(capsys):
     assert out.count("Hint:") == 1, out
 
 
-# Reader 02, round 16: a central difference 24.00000000335 was told "you predicted 24; that is
-# not it" (the right value printed, and called wrong). Every predict-first check, not only 2.1.
+# A central difference 24.00000000335 was told "you predicted 24; that is not it": the right
+# value printed, and called wrong. Every predict-first check must show the digits, not only 2.1.
 @pytest.mark.parametrize("got", [24.00000000335, 23.9999999, 24.000000000000004])
 def test_a_prediction_close_to_a_whole_answer_is_shown_with_its_digits_and_called_an_estimate(
     got, capsys
@@ -353,8 +353,8 @@ def test_a_prediction_far_from_the_answer_gets_no_estimate_note(capsys):
     assert "predicted 25;" in out and "estimate" not in out
 
 
-# Reader 01, round 18: code written under the `raise NotImplementedError` line (not in its
-# place) heard only "not done yet". Every check that runs the learner's function says so.
+# Code written under the `raise NotImplementedError` line (not in its place) used to hear only
+# "not done yet": every check that runs the learner's function says to delete the line.
 def test_code_below_the_raise_line_is_told_to_delete_the_line(capsys):
     def slope(x):
         raise NotImplementedError("write the slope")

@@ -292,8 +292,7 @@ def test_the_slider_learning_rate_where_training_stops_is_3_2():
 
 
 def test_training_view_writes_a_slider_learning_rate_short():
-    """The slider's values are 10**(k/10): the title and the alt text write 3.16, not 3.16228
-    (reader round 7)."""
+    """The slider's values are 10**(k/10): the title and the alt text write 3.16, not 3.16228."""
     view = figs.TrainingView(lr=10**0.5, steps=20, hidden=4)
     assert "lr 3.16)" in view.ax_region.get_title()
     assert "3.16228" not in view.ax_region.get_title()
@@ -301,6 +300,6 @@ def test_training_view_writes_a_slider_learning_rate_short():
 
 
 def test_training_message_writes_a_slider_learning_rate_short():
-    """The message under the figure writes 3.16 too, not 3.16228 (reader round 7)."""
+    """The message under the figure writes 3.16 too, not 3.16228."""
     r = figs.train_moons(10**0.5, 300, 16)
     assert "learning rate 3.16 is too high" in r["message"], r["message"]

@@ -40,8 +40,8 @@ def test_generalisation_figure_rejects_bad_input():
 
 
 def test_transformation_figure_shows_the_tanh_square_and_a_legend():
-    """Reader 04: the panels after layers 2-4 had no ticks, so the square [-1, 1]^2 could
-    not be seen; the classes and the read-out's line had no legend."""
+    """The panels after layers 2-4 once had no ticks, so the square [-1, 1]^2 could not be
+    seen; the classes and the read-out's line had no legend: each panel needs both."""
     from helpers import data, representations
 
     X, y = data.make_moons(n=40, noise=0.1, seed=0)
@@ -62,13 +62,13 @@ def test_transformation_figure_shows_the_tanh_square_and_a_legend():
 
 
 def test_zigzag_view_names_its_kink_marks_and_pieces_figure_its_log_scales():
-    """Reader 04: the red tick marks were unexplained; the log axes were not said to be."""
+    """The red tick marks must be explained, and the log axes said to be log axes."""
     from helpers import regions
 
     view = figs.ZigzagView(depth=1, width=3)
     assert "kinks" in view.ax.get_legend().get_texts()[0].get_text()
     assert "10 parameters, 3 linear pieces" in view.ax.get_title()
-    # Reader 04, round 8: the tiny ticks under the axis were hard to find; the kinks are
+    # Tiny ticks under the axis were hard to find, so the kinks are
     # dots on the line itself, at the zig-zag's top (x = 1/3) and bottom (x = 2/3)
     np.testing.assert_allclose(view.marks.get_xdata(), [1 / 3, 2 / 3], atol=1e-12)
     np.testing.assert_allclose(view.marks.get_ydata(), [1.0, 0.0], atol=1e-12)

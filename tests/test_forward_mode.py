@@ -110,7 +110,7 @@ def test_reverse_mode_costs_a_small_constant_times_one_evaluation_not_2():
 
 
 def test_the_cost_formula_section_6_derives_the_8006_from():
-    """Reader 02 r4: section 6 now derives 8006 = (3n + 2) + (5n + 4) and the ratio
+    """Section 6 derives 8006 = (3n + 2) + (5n + 4) and the ratio
     (8n + 6)/(3n + 2), 2.8 at n = 1 falling to 8/3: pin the counts it states."""
     from helpers.forward_mode import gradient_cost
 

@@ -90,7 +90,7 @@ def test_pieces_table_and_figure():
 
 @pytest.mark.parametrize("seed, first_zero", [(0, 2), (1, 4), (2, 6), (3, 3), (4, 4)])
 def test_random_deep_narrow_networks_die_at_a_layer_and_have_one_piece(seed, first_zero):
-    """04 section 2 (reader r3): the random networks ten layers deep and 2 wide of the pieces
+    """04 section 2: the random networks ten layers deep and 2 wide of the pieces
     table have one piece on [-1, 1] because one of their hidden layers outputs 0 everywhere;
     the going-deeper part prints the first such layer for seeds 0 to 4."""
     net = regions._random_relu_net(10, 2, seed)
