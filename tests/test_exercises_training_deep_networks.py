@@ -441,17 +441,17 @@ WRONG_ANSWERS = [
     ("the skip alone", lambda x, W, dy: dy, "the branch is missing"),
     ("the input x", lambda x, W, dy: x, "you returned x, the input itself"),
     (
-        "r18: tanh applied twice, 1 - tanh(h)**2",
+        "tanh applied twice, 1 - tanh(h)**2",
         lambda x, W, dy: dy + (dy * (1 - np.tanh(np.tanh(x @ W)) ** 2)) @ W.T,
         "tanh was applied twice",
     ),
     (
-        "r18: elementwise x * W in the forward pass",
+        "elementwise x * W in the forward pass",
         lambda x, W, dy: dy + (dy * (1 - np.tanh(x * W) ** 2)) @ W.T,
         "x * W multiplies entry by entry",
     ),
     (
-        "r19: tanh before the matrix product, np.tanh(x) @ W",
+        "tanh before the matrix product, np.tanh(x) @ W",
         lambda x, W, dy: dy + (dy * (1 - (np.tanh(x) @ W) ** 2)) @ W.T,
         "applies tanh before the matrix product",
     ),
