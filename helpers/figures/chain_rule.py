@@ -334,34 +334,31 @@ class ChainRuleView:
             "y": _Panel(t, curve["y"], s.x, s.y, s.dy, dx, dy),
         }
 
-    def _draw_panel(self, key: str, p: _Panel) -> bool:
+    def _draw_panel(self, key: str, p: _Panel) -> None:
         """Panel ``key`` at ``p``: its curve, tangent, point and step (run, rise) with their
-        labels. True if its axis limits changed (they move in steps: rarely)."""
+        labels; its axis limits move in steps (rarely)."""
         self.curves[key].set_data(p.t, p.curve)
         self.tangents[key].set_data(p.t, p.y + p.slope * (p.t - p.x))
         self.points[key].set_data([p.x], [p.y])
         self.runs[key].set_data([p.x, p.x + p.run], [p.y, p.y])
         self.rises[key].set_data([p.x + p.run] * 2, [p.y, p.y + p.rise])
-        changed = self._fit(self.axes[key], p)
+        self._fit(self.axes[key], p)
         run_label, rise_label = self.labels[key]
         run_label.set_data(*(([p.x + p.run / 2], [p.y]) if p.run else ([], [])))
         rise_label.set_data(*(([p.x + p.run], [p.y + p.rise / 2]) if p.rise else ([], [])))
-        return changed
 
     @staticmethod
-    def _fit(ax, p: _Panel) -> bool:
-        """Limits that show the curve near the point and the whole step, moving in steps;
-        True if they changed."""
+    def _fit(ax, p: _Panel) -> None:
+        """Limits that show the curve near the point and the whole step, moving in steps (set
+        only when they change: limits set again cost the canvas a full draw)."""
         reach = 1.6 * max(abs(p.slope) * (p.t[-1] - p.x), 0.5)
         lo, hi = steady_limits(
             *_limits(p.curve, [p.y, p.y + p.rise], p.y, reach),
             ax.get_ylim() if ax.get_xlim() == (p.t[0], p.t[-1]) else None,
         )
-        if ax.get_xlim() == (p.t[0], p.t[-1]) and ax.get_ylim() == (lo, hi):
-            return False
-        ax.set_xlim(p.t[0], p.t[-1])
-        ax.set_ylim(lo, hi)
-        return True
+        if ax.get_xlim() != (p.t[0], p.t[-1]) or ax.get_ylim() != (lo, hi):
+            ax.set_xlim(p.t[0], p.t[-1])
+            ax.set_ylim(lo, hi)
 
     def alt_text(self) -> str:
         """What the three panels show at the current f, g and x, in words (alt text)."""

@@ -667,9 +667,8 @@ class PlaygroundView:
 
     def _draw_data(self):
         pg = self.pg
-        if tuple(self.regions.get_extent()) != tuple(pg.extent):  # the new data's range
+        if (*self.ax.get_xlim(), *self.ax.get_ylim()) != tuple(pg.extent):  # a new range
             self.regions.set_extent(pg.extent)
-        if (*self.ax.get_xlim(), *self.ax.get_ylim()) != tuple(pg.extent):
             self.ax.set(xlim=pg.extent[:2], ylim=pg.extent[2:])
         self.train_pts.set_offsets(pg.Xtr)
         self.train_pts.set_facecolors(CLASS_RGB[pg.ytr % len(CLASS_RGB)])

@@ -188,23 +188,22 @@ class GradientNormView:
         return "\n".join([head] + [line.format(**end) for end in self._ends()])
 
 
-def _fit_decades(ax, values, step: int = 10) -> bool:
+def _fit_decades(ax, values, step: int = 10) -> None:
     """Set a log y axis to show every positive finite value, its ends whole multiples of
     ``step`` decades; kept while it holds them all and they fill 40 % of it, so that a
-    slider moving a little changes no axis. Returns True when it changed."""
+    slider moving a little changes no axis."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
-        return False
+        return
     lo, hi = float(np.log10(v.min())), float(np.log10(v.max()))
     c0, c1 = np.log10(ax.get_ylim())
     if c0 <= lo and hi <= c1 and hi - lo >= 0.4 * (c1 - c0):
-        return False
+        return
     new = steady_limits(lo, hi, None, step=step, room=0.05)
     if new[1] - new[0] < step:
         new = (new[0], new[0] + step)
     ax.set_ylim(10.0 ** new[0], 10.0 ** new[1])
-    return True
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
