@@ -255,6 +255,31 @@ def test_a_kept_background_is_restored_for_a_state_seen_before(
     draws_like_plain(fig)
 
 
+def test_a_kept_background_is_not_restored_for_a_new_line_style_or_colour_range(
+    draws_like_plain,
+):
+    """Limits that come back with a line of the background dashed, or an image given a new
+    colour range: what the background shows differs, so it is drawn anew."""
+    fig = Figure(figsize=(3, 2), dpi=50)
+    ax = fig.subplots()
+    (still,) = ax.plot([0, 1], [0.2, 0.2], lw=4)
+    image = ax.imshow(np.arange(4.0).reshape(2, 2), extent=(0, 1, 0, 1), aspect="auto")
+    (line,) = ax.plot([0, 1], [0, 1])
+    for top in [1, 0.5, 0.25]:  # the line moves: it is drawn over the background
+        line.set_ydata([top, 0])
+        draws_like_plain(fig)
+    for ylim, style, clim in [((0, 1), "-", (0, 3)), ((0, 2), "-", (0, 3)), ((0, 1), "--", (0, 3))]:
+        ax.set_ylim(*ylim)
+        still.set_linestyle(style)
+        image.set_clim(*clim)
+        line.set_ydata([ylim[1] / 2, 0])
+        draws_like_plain(fig)
+    for ylim, clim in [((0, 2), (0, 3)), ((0, 1), (0, 6))]:
+        ax.set_ylim(*ylim)
+        image.set_clim(*clim)
+        draws_like_plain(fig)
+
+
 def test_an_axis_changed_at_the_same_limits_is_drawn_again(draws_like_plain):
     """A grid switched on, a new axis label: the axis changed, its limits did not."""
     fig = Figure(figsize=(3, 2), dpi=50)

@@ -60,8 +60,8 @@ class FastCanvas(FigureCanvasAgg):
     KEPT = 12
     #: Pixels around an artist's box within which another artist counts as touching it.
     MARGIN = 2
-    #: A moving artist unchanged for this many draws goes back into the background at the
-    #: next full draw.
+    #: A moving artist the view has not set for this many draws goes back into the
+    #: background.
     CALM = 4
 
     def __init__(self, figure):
@@ -72,7 +72,7 @@ class FastCanvas(FigureCanvasAgg):
         self._extents: dict = {}  # id(artist) → its box in pixels at the last full draw
         self._generation = 0  # counts changes to the background no key can describe
         self._drawing_background = False
-        self._draws = 0  # full draws and restores so far
+        self._draws = 0  # draws so far
         self._seen: set = set()  # id of every artist at the last draw
         self._calm: dict = {}  # id(artist) → draws since the view last set it
         self._looks: dict = {}  # id(text) → ``look`` at the last draw
@@ -97,9 +97,7 @@ class FastCanvas(FigureCanvasAgg):
         touched = [a for a in order if a.stale]  # what the view set since the last draw
         changed = [a for a in touched if not self._same(a)]  # and what now draws otherwise
         if self._seen - set(map(id, order)):  # artists removed: no key describes that
-            self._generation += 1
-            self._kept.clear()
-            self._background = None
+            self._forget()
         for a in touched:
             self._calm[id(a)] = 0
         frame = (tuple(fig.bbox.bounds), fig.dpi, self.boxes(), limits_of(fig))
@@ -108,9 +106,7 @@ class FastCanvas(FigureCanvasAgg):
             and self._key[0] == frame
             and any(isinstance(a, Axis) for a in changed)
         ):  # an axis that changed at the same limits (its label, say): no key describes that
-            self._generation += 1
-            self._kept.clear()
-            self._background = None
+            self._forget()
         shed = False
         if self._background is not None and self._key[0] == frame:
             still, moving = self._still_moving(), set(map(id, self._moving))
@@ -174,14 +170,19 @@ class FastCanvas(FigureCanvasAgg):
             return [a for a in touched if not isinstance(a, (Axis, Text))]
         moving = set(map(id, self._moving))
         if any(id(a) not in moving and look(a) is None for a in changed):
-            self._generation += 1  # a background showing them cannot be described
-            self._kept.clear()
+            self._forget()  # a background showing them cannot be described
         return self._still_moving()
 
     def _still_moving(self) -> list:
         """The artists that move because the view sets them, and set them in one of the last
         ``CALM`` draws (not those moving only because they lie over such artists)."""
         return [a for a in self._core if self._calm.get(id(a), 0) < self.CALM]
+
+    def _forget(self):
+        """Every background kept is stale: the next draw draws one anew."""
+        self._generation += 1
+        self._kept.clear()
+        self._background = None
 
     def _restore(self, background):
         self.renderer = self.get_renderer()
@@ -233,21 +234,23 @@ class FastCanvas(FigureCanvasAgg):
         for k, a in enumerate(order):
             if id(a) in moving and not _fills_clip_box(a):
                 later = [b for b in _beside(a, order[k + 1 :], near) if id(b) not in moving]
-                if not _clipped(a) or any(self._touches(a, b, 0, a.get_clip_box()) for b in later):
+                if not _clipped(a) or any(
+                    self._touches(a, b, 0, tuple(a.get_clip_box().extents)) for b in later
+                ):
                     self._watched.add(id(a))
         return out
 
     def _touches(self, a, b, margin, box=None) -> bool:
-        """Whether ``a`` (or ``box``, a place it may reach) touches ``b``. What belongs to one
-        axes is taken not to reach what belongs to another whose box is apart (a layout
-        keeps their titles and tick labels apart), and an axis touches a clipped artist of
-        its axes at the axes' edges: neither needs its tick labels laid out (at every new
-        limit, as costly as drawing them)."""
+        """Whether ``a`` (or ``box``, the extents of a place it may reach) touches ``b``.
+        What belongs to one axes is taken not to reach what belongs to another whose box is
+        apart (a layout keeps their titles and tick labels apart), and an axis touches a
+        clipped artist of its axes at the axes' edges: neither needs its tick labels laid
+        out (at every new limit, as costly as drawing them)."""
         mine, theirs = a.axes, b.axes
         if mine is not None and theirs is not None and mine is not theirs:
             if not _touch(tuple(mine.bbox.extents), tuple(theirs.bbox.extents), margin):
                 return False
-        box = self._extent(a) if box is None else tuple(box.extents)
+        box = self._extent(a) if box is None else box
         if isinstance(b, Axis) and _clipped(a) and mine is theirs:
             return _touch(box, tuple(theirs.bbox.extents), margin)
         return _touch(box, self._extent(b), margin)
@@ -269,7 +272,7 @@ class FastCanvas(FigureCanvasAgg):
                 continue
             now = extent(a, renderer)
             for b in order[place[id(a)] + 1 :]:
-                if id(b) not in moving and self._touches(a, b, self.MARGIN, Bbox(_corners(now))):
+                if id(b) not in moving and self._touches(a, b, self.MARGIN, now):
                     return True
         return False
 
@@ -397,9 +400,11 @@ def look(a):
             a.get_visible(),
         )
     if isinstance(a, Line2D):
-        return (_digest(a.get_xydata()), str(a.get_color()), a.get_linewidth(), a.get_visible())
-    if isinstance(a, AxesImage):
-        return (_digest(a.get_array()), tuple(a.get_extent()), a.get_visible())
+        style = (a.get_linestyle(), a.get_marker(), a.get_alpha(), a.get_visible())
+        return (_digest(a.get_xydata()), str(a.get_color()), a.get_linewidth(), *style)
+    if isinstance(a, AxesImage):  # its values, and how they become colours
+        colours = (a.get_clim(), a.get_cmap().name, a.get_alpha(), a.get_visible())
+        return (_digest(a.get_array()), tuple(a.get_extent()), *colours)
     if isinstance(a, PathCollection):  # points
         colours = (a.get_facecolors(), a.get_edgecolors(), a.get_sizes())
         return (_digest(a.get_offsets()), *map(_digest, colours), a.get_visible())
@@ -451,11 +456,6 @@ def _padded(a, box):
         return box
     points = a.get_linewidth() / 2 + (a.get_markersize() + a.get_markeredgewidth())
     return box.padded(points * a.get_figure(root=True).dpi / 72)
-
-
-def _corners(extents) -> list:
-    x0, y0, x1, y1 = extents
-    return [[x0, y0], [x1, y1]]
 
 
 def _touch(a, b, margin) -> bool:
