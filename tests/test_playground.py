@@ -466,11 +466,10 @@ def test_the_next_step_after_a_kept_picture_trains_as_after_a_drawn_move():
     assert kept[1].parts.pictures.hits >= 3 and drawn[1].parts.pictures.hits == 0
 
 
-def test_a_decision_map_not_drawn_is_the_one_shown_before_as_without_kept_pictures(monkeypatch):
-    """Probabilities that are not finite leave the decision map as it was (the picture is then
-    not kept). After a picture answered from the kept ones the view still holds the map of the
-    state it drew last; the panel puts back the map of the picture shown, so that it shows
-    what a panel that keeps nothing (and drew every picture) shows."""
+def test_probabilities_that_are_not_finite_show_as_unsure_whatever_was_shown_before(monkeypatch):
+    """A network blown up (probabilities that are not finite) shows its decision map unsure,
+    white, not the map drawn last: the picture stays a function of the playground's state,
+    so a panel that keeps pictures shows what a panel that keeps nothing shows."""
     finite = Playground.probabilities
     monkeypatch.setattr(
         Playground,
@@ -486,4 +485,5 @@ def test_a_decision_map_not_drawn_is_the_one_shown_before_as_without_kept_pictur
             else:
                 controls[what].value = value
         assert kept[3].value == drawn[3].value, (what, value)
-    assert not kept[0].follows_state and kept[1].parts.pictures.hits == 1
+    assert kept[1].parts.pictures.hits == 1
+    assert np.all(kept[0].regions.get_array() == 1.0)  # white: unsure everywhere

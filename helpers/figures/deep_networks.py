@@ -544,9 +544,8 @@ class PlaygroundView:
     The loss axis is logarithmic and fits its run: its limits are the 1-2-5 steps just
     outside the losses, its steps double as the run grows.
 
-    ``update()`` reads the playground's current state and changes the existing artists.
-    Its picture is a function of that state (``follows_state``), but for a decision map whose
-    probabilities are not finite: that one keeps the map last drawn.
+    ``update()`` reads the playground's current state and changes the existing artists: its
+    picture is a function of that state.
     """
 
     def __init__(
@@ -700,12 +699,10 @@ class PlaygroundView:
             self._data_version = version
         res = self.res
         P = pg.probabilities(self.G)
-        # probabilities that are not all finite (a network blown up) leave the decision map as
-        # it was last drawn: the picture then depends on what was drawn before, not only on
-        # the playground's state (the panel keeps no such picture)
-        self.follows_state = bool(np.all(np.isfinite(P)))
-        if self.follows_state:
-            self.regions.set_data(decision_rgb(P).reshape(res, res, 3))
+        # a network blown up gives probabilities that are not finite: those points show as
+        # unsure (white), so that the picture is a function of the playground's state alone
+        P = np.where(np.isfinite(P).all(axis=-1, keepdims=True), P, 1 / P.shape[-1])
+        self.regions.set_data(decision_rgb(P).reshape(res, res, 3))
         maps = pg.hidden_maps(self.G, res)
         self._draw_units(maps)
         xmax, ylim = self._draw_losses()

@@ -93,8 +93,7 @@ def picture_key(view: PlaygroundView) -> tuple:
     row of the losses. The axes' limits are drawn from the same state (none is kept from
     move to move), and next-step settings not yet used change nothing drawn. Keying by the
     state itself needs no model of how those combine (and holds after any call on the
-    playground). One exception, left out by the panel: a decision map whose probabilities
-    are not finite keeps the map drawn before (``PlaygroundView.follows_state``)."""
+    playground)."""
     pg, c = view.pg, view.pg.config
     digest = hashlib.blake2b(digest_size=16)
     drawn = [pg.Xtr, pg.ytr, pg.Xte, pg.yte, np.asarray(pg.history, dtype=float)]
@@ -157,7 +156,7 @@ class _Wiring:
         self.image = W.Image(format="png")
         self.alt = picture_alt()  # the image's alt text: what the playground's figure shows now
         self.pictures = Pictures()
-        self.now = SimpleNamespace(png=b"", alt="", caption="", regions=None)  # the picture shown
+        self.now = SimpleNamespace(png=b"", alt="", caption="")  # the picture shown
         self.status = W.HTML()
         # no icons: a screen reader reads an icon's private-use glyph as part of the name
         self.step_btn = W.Button(description=f"step ×{chunk}")
@@ -182,13 +181,12 @@ class _Wiring:
 
     def redraw(self, keep: bool = True):
         """Show the playground as it is now: the picture kept for its state (the view not
-        called), or the view updated and drawn, and kept (``keep``) unless its picture is not
-        a function of the state alone."""
+        called), or the view updated and drawn, and kept (``keep``)."""
         key = picture_key(self.view)
         shown = self.pictures.get(key)
         if shown is None:
             shown = self.draw()
-            if keep and self.view.follows_state:
+            if keep:
                 self.pictures.put(key, shown)
         self.now = shown
         self.image.value = shown.png
@@ -196,20 +194,11 @@ class _Wiring:
         self.show_status()
 
     def draw(self):
-        """The view updated from the playground and drawn: the picture (``png``, ``alt``,
-        ``caption``, and ``regions``, the decision map's data as drawn). After a kept picture
-        the view still holds the map of the state it drew last: the map of the picture shown
-        is put back first, so that probabilities that are not finite (which leave the map as
-        it was) leave the one the learner saw, as when every picture shown was drawn."""
-        regions = self.view.regions
-        if self.now.regions is not None and regions.get_array() is not self.now.regions:
-            regions.set_data(self.now.regions)
+        """The view updated from the playground and drawn: its picture (``png``, ``alt``,
+        ``caption``)."""
         self.view.update()
         return SimpleNamespace(
-            png=png(self.view.fig),
-            alt=alt_text(self.view.fig),
-            caption=self.view.caption(),
-            regions=regions.get_array(),
+            png=png(self.view.fig), alt=alt_text(self.view.fig), caption=self.view.caption()
         )
 
     def show_what_applies(self):
