@@ -649,9 +649,7 @@ def a_function(name: str, answer, function: str) -> bool:
     asks for a function (else a plain number, such as ``predict = 24``, would pass)."""
     if callable(answer):
         return True
-    number = isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(
-        answer, bool
-    )
+    number = _number(answer)[0] is not None
     kind = "number" if number else "text" if isinstance(answer, str) else type(answer).__name__
     print(
         f"{FAIL} {name}: `{function}` is the {kind} {_fmt(answer)}, not a function. The "
